@@ -1,0 +1,129 @@
+import { deadLetterTopic, topicSchemas, type EventOf, type TopicName } from '@aid/contracts';
+import { withSpanFrom, type Logger } from '@aid/telemetry';
+import type { Tracer } from '@opentelemetry/api';
+import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { Publisher } from './publisher.ts';
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type EventHandler<T extends TopicName> = (event: EventOf<T>, context: MessageContext) => Promise<void>;
+
+export interface RunningConsumer {
+  stop(): Promise<void>;
+  /** Dead letters sent since start, for metrics and tests. */
+  deadLetters(): number;
+}
+
+function headerText(headers: IHeaders | undefined): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    text[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return text;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one consumer group. Each message is parsed and validated against its topic's schema, then handled;
+ * its offset is committed only after the handler succeeded, so a crash means redelivery, never loss
+ * (handlers are idempotent). A message that cannot be valid, or whose handler keeps failing, goes to the
+ * group's dead-letter topic with the reason, and the partition moves on: one poison message never stops it.
+ */
+export async function runConsumer<T extends TopicName>(options: {
+  kafka: Kafka;
+  groupId: string;
+  topics: T[];
+  handle: EventHandler<T>;
+  publisher: Publisher;
+  logger: Logger;
+  tracer: Tracer;
+  maxAttempts?: number;
+  fromBeginning?: boolean;
+}): Promise<RunningConsumer> {
+  const { kafka, groupId, handle, publisher, logger, tracer } = options;
+  const maxAttempts = options.maxAttempts ?? 6;
+  const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  let deadLetters = 0;
+
+  async function deadLetter(
+    message: { key: Buffer | null; value: Buffer | null; headers?: IHeaders },
+    context: MessageContext,
+    reason: string,
+  ): Promise<void> {
+    deadLetters += 1;
+    logger.error({ ...context, reason }, 'message sent to the dead-letter topic');
+    await publisher.publish([
+      {
+        topic: deadLetterTopic(groupId),
+        key: message.key?.toString() ?? '',
+        value: message.value?.toString() ?? '',
+        headers: {
+          ...headerText(message.headers),
+          'dlq-reason': reason.slice(0, 2_000),
+          'dlq-topic': context.topic,
+          'dlq-partition': String(context.partition),
+          'dlq-offset': context.offset,
+          'dlq-group': groupId,
+          'dlq-at': new Date().toISOString(),
+        },
+      },
+    ]);
+  }
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: true,
+    eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      const context: MessageContext = { topic, partition, offset: message.offset };
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(message.value?.toString() ?? '');
+      } catch {
+        await deadLetter(message, context, 'value is not JSON');
+        return;
+      }
+      const result = topicSchemas[topic as T].safeParse(parsed);
+      if (!result.success) {
+        const issues = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+        await deadLetter(message, context, `invalid event: ${issues}`);
+        return;
+      }
+      const event = result.data as EventOf<T>;
+      const carrier = headerText(message.headers);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await withSpanFrom(
+            tracer,
+            `consume ${event.type}`,
+            carrier,
+            { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': groupId },
+            () => handle(event, context),
+          );
+          return;
+        } catch (error) {
+          if (attempt >= maxAttempts) {
+            await deadLetter(message, context, `handler failed ${attempt} times: ${(error as Error).message}`);
+            return;
+          }
+          logger.warn({ ...context, err: error, attempt, type: event.type }, 'handler failed; retrying');
+          await sleep(Math.min(200 * 2 ** attempt, 5_000));
+          await heartbeat();
+        }
+      }
+    },
+  });
+
+  return {
+    async stop() {
+      await consumer.disconnect();
+    },
+    deadLetters: () => deadLetters,
+  };
+}

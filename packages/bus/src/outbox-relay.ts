@@ -1,0 +1,96 @@
+import type { Logger } from '@aid/telemetry';
+import type { Publisher } from './publisher.ts';
+
+export interface RelayBatch {
+  messages: { id: string; topic: string; key: string; payload: string; headers: Record<string, string> }[];
+}
+
+export interface RelayStore<Batch extends RelayBatch> {
+  pending(limit: number): Promise<Batch[]>;
+  clear(batch: Batch): Promise<void>;
+  backlog(): Promise<number>;
+}
+
+export interface OutboxRelay {
+  /** Publishes now instead of at the next tick; use cases call it after saving. */
+  kick(): void;
+  /** Publishes whatever is queued, then stops polling. */
+  stop(): Promise<void>;
+  backlog(): Promise<number>;
+}
+
+/**
+ * Publishes queued messages, then removes them from their documents. A crash between the two publishes them
+ * again on restart (at least once); consumers make that harmless. Messages of one document are published in
+ * the order they were queued.
+ */
+export function startOutboxRelay<Batch extends RelayBatch>(options: {
+  store: RelayStore<Batch>;
+  publisher: Publisher;
+  logger: Logger;
+  intervalMs?: number;
+  batchSize?: number;
+}): OutboxRelay {
+  const { store, publisher, logger } = options;
+  const intervalMs = options.intervalMs ?? 250;
+  const batchSize = options.batchSize ?? 100;
+  let running = true;
+  let wake: (() => void) | undefined;
+  let again = false;
+  let failures = 0;
+
+  async function drainOnce(): Promise<number> {
+    const batches = await store.pending(batchSize);
+    for (const batch of batches) {
+      await publisher.publish(
+        batch.messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers })),
+      );
+      await store.clear(batch);
+    }
+    return batches.length;
+  }
+
+  const loop = (async () => {
+    while (running) {
+      again = false;
+      try {
+        while ((await drainOnce()) >= batchSize) {
+          // a full page: more may be waiting
+        }
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        logger.warn({ err: error, failures }, 'outbox relay could not publish; will retry');
+      }
+      if (!running) break;
+      if (again) continue;
+      const pause = failures === 0 ? intervalMs : Math.min(intervalMs * 2 ** failures, 10_000);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  })();
+
+  return {
+    kick() {
+      again = true;
+      wake?.();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      try {
+        await drainOnce();
+      } catch (error) {
+        logger.warn({ err: error }, 'outbox not flushed at shutdown; it is published at next start');
+      }
+    },
+    backlog: () => store.backlog(),
+  };
+}

@@ -1,0 +1,91 @@
+import { amountSchema, currencySchema } from '@aid/money';
+import { z } from 'zod';
+import { eventSchema } from './envelope.ts';
+import { evidenceSchema, idSchema, locationSchema, recipientSchema } from './shared-schemas.ts';
+
+const base = {
+  disbursementId: idSchema,
+  campaignId: idSchema,
+};
+
+export const disbursementRequested = eventSchema(
+  'org.diaspora-aid.disbursement.requested',
+  z.object({
+    ...base,
+    organizationId: idSchema,
+    amount: amountSchema,
+    currency: currencySchema,
+    recipient: recipientSchema,
+    purpose: z.string(),
+    sector: z.string(),
+    requestedBy: idSchema,
+    requestedAt: z.iso.datetime(),
+  }),
+);
+
+export const disbursementApproved = eventSchema(
+  'org.diaspora-aid.disbursement.approved',
+  z.object({
+    ...base,
+    amount: amountSchema,
+    currency: currencySchema,
+    recipient: recipientSchema,
+    purpose: z.string(),
+    sector: z.string(),
+    approvedBy: idSchema,
+    approvedAt: z.iso.datetime(),
+  }),
+);
+
+export const disbursementRejected = eventSchema(
+  'org.diaspora-aid.disbursement.rejected',
+  z.object({ ...base, rejectedBy: idSchema, comment: z.string(), rejectedAt: z.iso.datetime() }),
+);
+
+/** One gift's share of an approved disbursement: the link a receipt code follows to the aid it paid for. */
+export const fundsAllocated = eventSchema(
+  'org.diaspora-aid.disbursement.allocated',
+  z.object({
+    ...base,
+    donationId: idSchema,
+    amount: amountSchema,
+    currency: currencySchema,
+    allocatedAt: z.iso.datetime(),
+  }),
+);
+
+export const disbursementPaid = eventSchema(
+  'org.diaspora-aid.disbursement.paid',
+  z.object({
+    ...base,
+    amount: amountSchema,
+    currency: currencySchema,
+    reference: z.string(),
+    recipient: recipientSchema,
+    paidAt: z.iso.datetime(),
+  }),
+);
+
+export const deliveryReported = eventSchema(
+  'org.diaspora-aid.disbursement.delivered',
+  z.object({
+    ...base,
+    deliveryId: idSchema,
+    deliveredAt: z.iso.datetime(),
+    beneficiaries: z.number().int().nonnegative(),
+    description: z.string(),
+    location: locationSchema,
+    evidence: z.array(evidenceSchema),
+    reportedAt: z.iso.datetime(),
+  }),
+);
+
+export const disbursementEventSchema = z.discriminatedUnion('type', [
+  disbursementRequested,
+  disbursementApproved,
+  disbursementRejected,
+  fundsAllocated,
+  disbursementPaid,
+  deliveryReported,
+]);
+export type DisbursementEvent = z.infer<typeof disbursementEventSchema>;

@@ -1,0 +1,44 @@
+import { amountSchema, currencySchema } from '@aid/money';
+import { z } from 'zod';
+import { eventSchema } from './envelope.ts';
+import { countryCodeSchema, idSchema } from './shared-schemas.ts';
+
+/** What the public may know of a donor: a random reference, and a name or countries only by their choice. */
+export const publicDonorSchema = z.object({
+  publicRef: z.string().regex(/^d_[0-9a-f]{24}$/),
+  displayName: z.string().nullable(),
+  countryOfResidence: countryCodeSchema.nullable(),
+  countryOfHeritage: countryCodeSchema.nullable(),
+});
+export type PublicDonor = z.infer<typeof publicDonorSchema>;
+
+export const donationSucceeded = eventSchema(
+  'org.diaspora-aid.donation.succeeded',
+  z.object({
+    donationId: idSchema,
+    campaignId: idSchema,
+    receiptHash: z.string().regex(/^[0-9a-f]{64}$/),
+    donor: publicDonorSchema,
+    amount: amountSchema,
+    fee: amountSchema,
+    net: amountSchema,
+    currency: currencySchema,
+    interval: z.enum(['once', 'month']),
+    succeededAt: z.iso.datetime(),
+  }),
+);
+
+export const donationRefunded = eventSchema(
+  'org.diaspora-aid.donation.refunded',
+  z.object({
+    donationId: idSchema,
+    campaignId: idSchema,
+    refundId: z.string().min(1),
+    amount: amountSchema,
+    currency: currencySchema,
+    refundedAt: z.iso.datetime(),
+  }),
+);
+
+export const donationEventSchema = z.discriminatedUnion('type', [donationSucceeded, donationRefunded]);
+export type DonationEvent = z.infer<typeof donationEventSchema>;

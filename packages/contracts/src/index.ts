@@ -1,0 +1,54 @@
+export {
+  campaignChanged,
+  campaignClosed,
+  campaignCreated,
+  campaignEventSchema,
+  campaignPublished,
+  campaignSnapshotSchema,
+  campaignUpdatePosted,
+  memberAdded,
+  organizationRegistered,
+  type CampaignEvent,
+  type CampaignSnapshot,
+} from './campaign-events.ts';
+export {
+  deliveryReported,
+  disbursementApproved,
+  disbursementEventSchema,
+  disbursementPaid,
+  disbursementRejected,
+  disbursementRequested,
+  fundsAllocated,
+  type DisbursementEvent,
+} from './disbursement-events.ts';
+export {
+  donationEventSchema,
+  donationRefunded,
+  donationSucceeded,
+  publicDonorSchema,
+  type DonationEvent,
+  type PublicDonor,
+} from './donation-events.ts';
+export { envelope, eventSchema, eventTypePrefix, newEventId, newId, type EventEnvelope } from './envelope.ts';
+export { ledgerEntryAppended, ledgerEventSchema, type LedgerEvent } from './ledger-events.ts';
+export {
+  apiKeyHash,
+  campaignStatuses,
+  countryCodeSchema,
+  crisisKinds,
+  crisisSchema,
+  evidenceSchema,
+  glideSchema,
+  goalSchema,
+  idSchema,
+  locationSchema,
+  memberRoles,
+  organizationKinds,
+  receiptCodeHash,
+  recipientSchema,
+  type CampaignStatus,
+  type MemberRole,
+  type OrganizationKind,
+} from './shared-schemas.ts';
+export { topicSchemas, type AnyEvent, type EventOf, type TopicName, type TopicSchemas } from './topic-schemas.ts';
+export { deadLetterTopic, defaultPartitions, topics, type Topic } from './topics.ts';

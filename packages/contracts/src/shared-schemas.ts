@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { amountSchema, currencySchema } from '@aid/money';
+import { z } from 'zod';
+
+export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
+
+export const countryCodeSchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as PK');
+
+export const organizationKinds = ['diaspora-association', 'ngo', 'local-partner', 'foundation', 'government'] as const;
+export const memberRoles = ['admin', 'approver', 'field-officer'] as const;
+export const crisisKinds = [
+  'flood',
+  'earthquake',
+  'drought',
+  'storm',
+  'conflict',
+  'epidemic',
+  'displacement',
+  'food-insecurity',
+  'other',
+] as const;
+export const campaignStatuses = ['draft', 'active', 'closed'] as const;
+
+export type MemberRole = (typeof memberRoles)[number];
+export type OrganizationKind = (typeof organizationKinds)[number];
+export type CampaignStatus = (typeof campaignStatuses)[number];
+
+/** GLIDE numbers identify disasters across agencies, e.g. FL-2022-000254-PAK (https://glidenumber.net). */
+export const glideSchema = z
+  .string()
+  .regex(/^[A-Z]{2}-\d{4}-\d{6}-[A-Z]{3}$/, 'must be a GLIDE number such as FL-2022-000254-PAK');
+
+export const crisisSchema = z.object({
+  kind: z.enum(crisisKinds),
+  countries: z.array(countryCodeSchema).min(1, 'name at least one affected country').max(20),
+  glide: glideSchema.optional(),
+});
+
+export const goalSchema = z.object({ amount: amountSchema, currency: currencySchema });
+
+export const recipientSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  country: countryCodeSchema,
+  local: z.boolean(),
+});
+
+export const locationSchema = z.object({
+  country: countryCodeSchema,
+  area: z.string().trim().min(1).max(200),
+});
+
+export const evidenceSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256 digest'),
+});
+
+/**
+ * The ledger and the events know a gift by this hash of its receipt code, never the code itself, so a leaked
+ * database or topic reveals no receipt codes.
+ */
+export function receiptCodeHash(receiptCode: string): string {
+  return createHash('sha256').update(`diaspora-aid:receipt:${receiptCode}`).digest('hex');
+}
+
+/** API keys are random 256-bit secrets, so one SHA-256 is enough to store them safely (no password stretching). */
+export function apiKeyHash(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex');
+}

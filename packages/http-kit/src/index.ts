@@ -1,0 +1,5 @@
+export { createHttpApp, type HttpAppOptions, type ReadinessCheck } from './app.ts';
+export { bearerToken } from './auth.ts';
+export { DomainError, HttpProblem, problem, problemTypeBase, type ProblemDocument } from './problem.ts';
+export { defineRoute, mountRoutes, openApiDocument, type Route, type RouteInput, type RouteResult } from './routes.ts';
+export { parseRequestPart } from './validation.ts';

@@ -1,0 +1,95 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { parseRequestPart } from './validation.ts';
+
+export interface RouteResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  contentType?: string;
+}
+
+export interface RouteInput<Body, Params, Query, Auth> {
+  body: Body;
+  params: Params;
+  query: Query;
+  auth: Auth;
+  request: Request;
+}
+
+export interface Route<Body = unknown, Params = unknown, Query = unknown, Auth = unknown> {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  /** Express syntax (`/v1/campaigns/:id`); converted to `{id}` for the OpenAPI document. */
+  path: string;
+  summary: string;
+  tag: string;
+  body?: z.ZodType<Body>;
+  params?: z.ZodType<Params>;
+  query?: z.ZodType<Query>;
+  /** Runs before validation; resolves the caller or throws a 401/403 problem. */
+  authenticate?: (request: Request) => Promise<Auth>;
+  security?: 'bearer';
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  handle(input: RouteInput<Body, Params, Query, Auth>): Promise<RouteResult>;
+}
+
+/** Lets a list of routes with different type parameters be passed together. */
+export function defineRoute<Body = undefined, Params = undefined, Query = undefined, Auth = undefined>(
+  route: Route<Body, Params, Query, Auth>,
+): Route<any, any, any, any> {
+  return route as Route<any, any, any, any>;
+}
+
+function toHandler(route: Route<any, any, any, any>): RequestHandler {
+  return async (request: Request, response: Response, next: NextFunction) => {
+    try {
+      const auth = route.authenticate ? await route.authenticate(request) : undefined;
+      const params = route.params ? parseRequestPart(route.params, request.params, 'params') : request.params;
+      const query = route.query ? parseRequestPart(route.query, request.query, 'query') : request.query;
+      const body = route.body ? parseRequestPart(route.body, request.body ?? {}, 'body') : undefined;
+      const result = await route.handle({ body, params, query, auth, request });
+      for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, value);
+      response.status(result.status ?? 200);
+      if (result.body === undefined) response.end();
+      else if (result.contentType) response.type(result.contentType).send(result.body);
+      else response.json(result.body);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+export function mountRoutes(router: Router, routes: Route<any, any, any, any>[]): void {
+  for (const route of routes) router[route.method](route.path, toHandler(route));
+}
+
+/** The OpenAPI 3.1 document, generated from the very zod schemas that validate the requests. */
+export function openApiDocument(info: { title: string; version: string; description: string }, routes: Route<any, any, any, any>[]) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key' });
+  for (const route of routes) {
+    registry.registerPath({
+      method: route.method,
+      path: route.path.replace(/:([A-Za-z]+)/g, '{$1}'),
+      summary: route.summary,
+      tags: [route.tag],
+      ...(route.security ? { security: [{ [route.security]: [] }] } : {}),
+      request: {
+        ...(route.params ? { params: route.params as unknown as z.ZodObject } : {}),
+        ...(route.query ? { query: route.query as unknown as z.ZodObject } : {}),
+        ...(route.body ? { body: { content: { 'application/json': { schema: route.body } } } } : {}),
+      },
+      responses: Object.fromEntries(
+        Object.entries(route.responses).map(([status, { description, schema, contentType }]) => [
+          status,
+          {
+            description,
+            ...(schema ? { content: { [contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json')]: { schema } } } : {}),
+          },
+        ]),
+      ),
+    });
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({ openapi: '3.1.0', info });
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+// ISO 4217 minor-unit exponents that differ from the usual 2. Intl knows which codes exist, but its digits
+// come from CLDR (display conventions), which disagree with ISO 4217 for some codes, so the exponent is ours.
+const exponentExceptions: Readonly<Record<string, number>> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0,
+  VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  CLF: 4, UYW: 4,
+};
+
+// Funds, precious metals and testing codes are not money a donor can give.
+const notGivable = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+
+const knownCurrencies: ReadonlySet<string> = new Set(
+  Intl.supportedValuesOf('currency').filter((code) => !notGivable.has(code)),
+);
+
+export function isCurrencyCode(code: string): boolean {
+  return knownCurrencies.has(code);
+}
+
+/** Number of decimal places of the currency's minor unit (2 for USD, 0 for JPY, 3 for KWD). */
+export function minorUnitExponent(currency: string): number {
+  return exponentExceptions[currency] ?? 2;
+}
+
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code in upper case, such as USD')
+  .refine(isCurrencyCode, 'is not an ISO 4217 currency code');

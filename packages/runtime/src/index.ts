@@ -1,0 +1,2 @@
+export { baseServiceConfig, baseServiceConfigSchema, type ServiceRuntimeConfig } from './service-config.ts';
+export { startService, stopOnSignals, type ConsumerSpec, type RunningService, type ServiceDeps, type ServiceParts } from './start-service.ts';

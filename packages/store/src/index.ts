@@ -1,0 +1,14 @@
+export { applyOnceFields, createApplyOnce, type ApplyOnce, type ApplyOutcome } from './apply-once.ts';
+export { connectDatabase, databaseReachable } from './connection.ts';
+export {
+  clearPublished,
+  findPending,
+  mongoOutboxStore,
+  outboxMessage,
+  outboxFields,
+  queueMessages,
+  withOutboxIndex,
+  type OutboxMessage,
+  type OutboxSource,
+  type PendingBatch,
+} from './outbox.ts';

@@ -1,0 +1,2 @@
+export { createLogger, type Logger } from './logger.ts';
+export { currentTraceCarrier, startTelemetry, withSpanFrom, type Telemetry } from './tracing.ts';
