@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { buildConfigEnv, parseConfigEnv, renderConfigEnv } from './config-env.ts';
+
+const endpoints = {
+  kafkaBrokers: '127.0.0.1:9092',
+  mongoUrl: 'mongodb://127.0.0.1:27017/?directConnection=true&retryWrites=false',
+  stripeApiBase: 'http://127.0.0.1:12111',
+};
+const fixedRandom = (bytes: number) => Buffer.alloc(bytes, 7);
+
+describe('config.env', () => {
+  it('when rendered and parsed back, then every value survives, quotes and shell syntax included', () => {
+    const config = {
+      MONGO_URL: endpoints.mongoUrl,
+      DONOR_DATA_KEY: Buffer.alloc(32, 255).toString('base64'),
+      ODD: `it's "quoted" & $spaced out`,
+      EMPTY: '',
+    };
+    expect(parseConfigEnv(renderConfigEnv(config))).toEqual(config);
+  });
+
+  it('when a value holds shell syntax, then it is single-quoted', () => {
+    expect(renderConfigEnv({ MONGO_URL: endpoints.mongoUrl })).toContain(`MONGO_URL='${endpoints.mongoUrl}'`);
+  });
+
+  it('when built the first time, then secrets are generated in their expected formats', () => {
+    const config = buildConfigEnv({ previous: {}, env: {}, endpoints });
+    expect(config['STRIPE_WEBHOOK_SECRET']).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
+    expect(Buffer.from(config['DONOR_DATA_KEY'] ?? '', 'base64')).toHaveLength(32);
+    expect(config['STRIPE_SECRET_KEY']).toBe('sk_test_local');
+    expect(config['CAMPAIGN_URL']).toBe('http://127.0.0.1:4001');
+    expect(config['WEB_URL']).toBe('http://127.0.0.1:4000');
+    expect(config['KAFKA_BROKERS']).toBe(endpoints.kafkaBrokers);
+  });
+
+  it('when built again, then secrets are kept, endpoints follow the running infrastructure and the environment wins', () => {
+    const previous = buildConfigEnv({ previous: {}, env: {}, endpoints, random: fixedRandom });
+    const next = buildConfigEnv({
+      previous: { ...previous, KAFKA_BROKERS: 'old:1' },
+      env: { PLATFORM_ADMIN_KEY: 'from-env', DONATION_URL: '' },
+      endpoints,
+    });
+    expect(next['STRIPE_WEBHOOK_SECRET']).toBe(previous['STRIPE_WEBHOOK_SECRET']);
+    expect(next['DONOR_DATA_KEY']).toBe(previous['DONOR_DATA_KEY']);
+    expect(next['KAFKA_BROKERS']).toBe(endpoints.kafkaBrokers);
+    expect(next['PLATFORM_ADMIN_KEY']).toBe('from-env');
+    expect(next['DONATION_URL']).toBe('http://127.0.0.1:4002');
+  });
+});

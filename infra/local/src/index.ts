@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { startFerretdb } from './ferretdb.ts';
+import { startKafka } from './kafka.ts';
+import { acquireRunLock } from './process.ts';
+import type { ManagedProcess, StartedPart } from './process.ts';
+import { resolveProfile } from './profile.ts';
+import type { Profile, ProfileName } from './profile.ts';
+import { startStripeMock } from './stripe-mock.ts';
+
+export { AlreadyRunningError } from './process.ts';
+export { resolveProfile } from './profile.ts';
+export type { Profile, ProfileName } from './profile.ts';
+
+export interface InfraEndpoints {
+  kafkaBrokers: string;
+  mongoUrl: string;
+  stripeApiBase: string;
+}
+
+export interface RunningInfra {
+  endpoints: InfraEndpoints;
+  /** The processes this launcher started (none for parts the environment provides). */
+  processes: { name: string; pid: number }[];
+  /** Where each started part writes its output. */
+  logFiles: string[];
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  profile: ProfileName;
+  root: string;
+  log?: (line: string) => void;
+  /** Settings source; defaults to the process environment. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Brings up whatever the environment does not already provide (KAFKA_BROKERS, MONGO_URL, STRIPE_API_BASE),
+ * in parallel since Kafka's start-up dominates. If any part fails, the others are stopped before the error
+ * is thrown, so a failed start leaves nothing behind.
+ */
+export async function startLocalInfra(options: StartOptions): Promise<RunningInfra> {
+  const log = options.log ?? (() => {});
+  const profile = resolveProfile(options.profile, options.root, options.env);
+  const releaseLock = acquireRunLock(profile.dirs.run, profile.name);
+  try {
+    prepareDirs(profile);
+    const t0 = performance.now();
+    const started: ManagedProcess[] = [];
+    const part = async (label: string, external: string | undefined, start: () => Promise<StartedPart>) => {
+      if (external !== undefined) {
+        log(`▸ ${label} … given (${external})`);
+        return external;
+      }
+      const result = await start();
+      started.push(result.process);
+      log(`▸ ${label} … ready (${seconds(t0)}s, ${result.note})`);
+      return result.endpoint;
+    };
+    const results = await Promise.allSettled([
+      part('kafka', profile.external.kafkaBrokers, () => startKafka(profile)),
+      part('ferretdb', profile.external.mongoUrl, () => startFerretdb(profile)),
+      part('stripe-mock', profile.external.stripeApiBase, () => startStripeMock(profile)),
+    ]);
+    const stop = async () => {
+      // Reverse start order is irrelevant here: the parts do not depend on each other.
+      await Promise.all(started.map((proc) => proc.stop()));
+      releaseLock();
+    };
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    if (failures.length > 0) {
+      await stop();
+      throw new Error(failures.map((failure) => (failure instanceof Error ? failure.message : String(failure))).join('\n'));
+    }
+    const [kafkaBrokers, mongoUrl, stripeApiBase] = results.map((result) =>
+      result.status === 'fulfilled' ? result.value : '',
+    ) as [string, string, string];
+    return {
+      endpoints: { kafkaBrokers, mongoUrl, stripeApiBase },
+      processes: started.map((proc) => ({ name: proc.name, pid: proc.pid })),
+      logFiles: infraLogFiles(profile),
+      stop,
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+/** Log files of the infrastructure of a profile, for printing their tails when something fails. */
+export function infraLogFiles(profile: Profile): string[] {
+  if (!fs.existsSync(profile.dirs.logs)) return [];
+  return fs
+    .readdirSync(profile.dirs.logs)
+    .filter((file) => file.endsWith('.log'))
+    .map((file) => path.join(profile.dirs.logs, file));
+}
+
+function prepareDirs(profile: Profile): void {
+  if (!profile.keepData) {
+    fs.rmSync(profile.dirs.data, { recursive: true, force: true });
+    fs.rmSync(profile.dirs.logs, { recursive: true, force: true });
+  }
+  fs.mkdirSync(profile.dirs.data, { recursive: true });
+  fs.mkdirSync(profile.dirs.logs, { recursive: true });
+}
+
+function seconds(t0: number): string {
+  return ((performance.now() - t0) / 1000).toFixed(1);
+}

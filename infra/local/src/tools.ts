@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const KAFKA_VERSION = '4.1.2';
+export const FERRETDB_VERSION = '1.24.2';
+export const STRIPE_MOCK_VERSION = '0.203.0';
+
+export interface InstalledTool {
+  path: string;
+  /** Whether this run installed it (for the progress line). */
+  installed: boolean;
+}
+
+export async function ensureKafkaLibs(toolsDir: string, root: string): Promise<InstalledTool> {
+  await requireJava();
+  const home = path.join(toolsDir, `kafka-${KAFKA_VERSION}`);
+  const libs = path.join(home, 'libs');
+  if (fs.existsSync(libs)) return { path: libs, installed: false };
+  await requireCommand(
+    'mvn',
+    ['-v'],
+    'Installing Kafka needs Maven 3 to fetch its jars from Maven Central: apt-get install maven ' +
+      '(or brew install maven), or set KAFKA_BROKERS to use an existing Kafka',
+  );
+  await installAtomically(libs, async (staging) => {
+    await run(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        '-f',
+        path.join(root, 'infra', 'kafka', 'pom.xml'),
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${staging}`,
+      ],
+      { cwd: root, maxBuffer: 16 * 1024 * 1024 },
+    ).catch((error: unknown) => {
+      throw new Error(`mvn could not fetch the Kafka ${KAFKA_VERSION} jars: ${output(error)}`);
+    });
+  });
+  return { path: libs, installed: true };
+}
+
+export async function ensureFerretdb(toolsDir: string, root: string): Promise<InstalledTool> {
+  const binary = path.join(toolsDir, `ferretdb-${FERRETDB_VERSION}`, exe('ferretdb'));
+  if (fs.existsSync(binary)) return { path: binary, installed: false };
+  await requireGo('FerretDB (the local MongoDB-compatible database)', 'MONGO_URL', 'MongoDB');
+  await installAtomically(binary, async (staging) => {
+    // infra/ferretdb is a module of its own whose go.sum pins FerretDB and every dependency.
+    await run('go', ['build', '-o', staging, '.'], {
+      cwd: path.join(root, 'infra', 'ferretdb'),
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((error: unknown) => {
+      throw new Error(`go build of FerretDB ${FERRETDB_VERSION} failed: ${output(error)}`);
+    });
+  });
+  return { path: binary, installed: true };
+}
+
+export async function ensureStripeMock(toolsDir: string): Promise<InstalledTool> {
+  const binary = path.join(toolsDir, `stripe-mock-${STRIPE_MOCK_VERSION}`, exe('stripe-mock'));
+  if (fs.existsSync(binary)) return { path: binary, installed: false };
+  await requireGo('stripe-mock', 'STRIPE_API_BASE', 'Stripe API');
+  await installAtomically(binary, async (staging) => {
+    // GOBIN is the staging folder, so go install writes exactly the staging path.
+    const gobin = path.dirname(staging);
+    await run('go', ['install', `github.com/stripe/stripe-mock@v${STRIPE_MOCK_VERSION}`], {
+      cwd: gobin,
+      env: { ...process.env, GOBIN: gobin },
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((error: unknown) => {
+      throw new Error(`go install of stripe-mock ${STRIPE_MOCK_VERSION} failed: ${output(error)}`);
+    });
+  });
+  return { path: binary, installed: true };
+}
+
+/**
+ * Builds into a staging path and renames it into place, so an interrupted install never looks complete
+ * and two launchers installing at once (dev and test) do not trip over each other.
+ */
+async function installAtomically(target: string, build: (staging: string) => Promise<void>): Promise<void> {
+  const stagingDir = `${target}.partial-${process.pid}`;
+  const staging = path.join(stagingDir, path.basename(target));
+  fs.rmSync(stagingDir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(staging), { recursive: true });
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  try {
+    await build(staging);
+    if (!fs.existsSync(target)) fs.renameSync(staging, target);
+  } finally {
+    fs.rmSync(stagingDir, { recursive: true, force: true });
+  }
+}
+
+async function requireJava(): Promise<void> {
+  const hint =
+    'Kafka needs Java 17+: apt-get install openjdk-17-jre-headless (or brew install openjdk@17), ' +
+    'or set KAFKA_BROKERS to use an existing Kafka';
+  // `java -version` writes to stderr.
+  const { stderr } = await run('java', ['-version']).catch(() => {
+    throw new Error(`${hint} (no java on PATH)`);
+  });
+  const major = javaMajor(stderr);
+  if (major === undefined || major < 17) {
+    throw new Error(`${hint} (found ${stderr.split('\n')[0]?.trim() ?? 'an unknown version'})`);
+  }
+}
+
+export function javaMajor(versionOutput: string): number | undefined {
+  const version = /version "([^"]+)"/.exec(versionOutput)?.[1];
+  if (version === undefined) return undefined;
+  const parts = version.split('.');
+  // Java 8 and older report "1.8.0_x".
+  const major = Number(parts[0] === '1' ? parts[1] : parts[0]);
+  return Number.isFinite(major) ? major : undefined;
+}
+
+async function requireGo(what: string, variable: string, service: string): Promise<void> {
+  await requireCommand(
+    'go',
+    ['version'],
+    `Building ${what} needs Go 1.24+: apt-get install golang-go, or https://go.dev/dl/; ` +
+      `or set ${variable} to use an existing ${service}`,
+  );
+}
+
+async function requireCommand(command: string, args: string[], hint: string): Promise<void> {
+  await run(command, args).catch(() => {
+    throw new Error(`${hint} (no working ${command} on PATH)`);
+  });
+}
+
+function output(error: unknown): string {
+  const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message?: string };
+  const text = `${stdout ?? ''}${stderr ?? ''}`.trim() || message || String(error);
+  return text.split('\n').slice(-20).join('\n');
+}
+
+function exe(name: string): string {
+  return process.platform === 'win32' ? `${name}.exe` : name;
+}
