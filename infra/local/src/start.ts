@@ -1,0 +1,155 @@
+// `npm start`: the `dev` profile's infrastructure, every service under services/, and demo data.
+import fs from 'node:fs';
+import path from 'node:path';
+import { elapsed, onStopSignal, printLogTails, quietKnownWarnings, repoRoot, signalExitCode } from './cli.ts';
+import { buildConfigEnv, parseConfigEnv, renderConfigEnv, SERVICE_URLS } from './config-env.ts';
+import type { ConfigEnv } from './config-env.ts';
+import { AlreadyRunningError, infraLogFiles, startLocalInfra } from './index.ts';
+import type { RunningInfra } from './index.ts';
+import { describeExit, httpStatus, onParentDeath, spawnManaged, waitUntil } from './process.ts';
+import type { ManagedProcess } from './process.ts';
+import { resolveProfile } from './profile.ts';
+
+const READY_TIMEOUT_MS = 60_000;
+const configFile = path.join(repoRoot, '.local', 'config.env');
+
+quietKnownWarnings();
+const t0 = performance.now();
+const services: ManagedProcess[] = [];
+let infra: RunningInfra | undefined;
+let shuttingDown: Promise<never> | undefined;
+
+onStopSignal((signal) => void shutdown(signalExitCode(signal), `${signal} received`));
+onParentDeath(() => void shutdown(1, 'the launching process went away'));
+
+try {
+  await main();
+} catch (error) {
+  console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+}
+
+async function main(): Promise<void> {
+  infra = await startLocalInfra({ profile: 'dev', root: repoRoot, log: (line) => console.log(line) }).catch(
+    (error: unknown) => {
+      if (!(error instanceof AlreadyRunningError)) printLogTails(infraLogFiles(resolveProfile('dev', repoRoot)));
+      throw error;
+    },
+  );
+  if (shuttingDown !== undefined) return;
+
+  const previous = fs.existsSync(configFile) ? parseConfigEnv(fs.readFileSync(configFile, 'utf8')) : {};
+  const config = buildConfigEnv({ previous, env: process.env, endpoints: infra.endpoints });
+  fs.writeFileSync(configFile, renderConfigEnv(config), { mode: 0o600 });
+
+  const urls = new Map<string, string>();
+  for (const name of serviceNames()) {
+    const url = serviceUrl(name, config);
+    urls.set(name, url);
+    services.push(startService(name, url, config));
+  }
+  await Promise.all(
+    services.map((service) =>
+      waitUntil(async () => (await httpStatus(`${urls.get(service.name)}/readyz`)) === 200, {
+        what: `service ${service.name} did not answer 200 on ${urls.get(service.name)}/readyz`,
+        timeoutMs: READY_TIMEOUT_MS,
+        intervalMs: 300,
+        process: service,
+      }),
+    ),
+  );
+  // From here on, a service that stops on its own is a failure.
+  for (const service of services) {
+    void service.exited.then((exit) => shutdown(1, `service ${service.name} stopped (${describeExit(exit)})`));
+  }
+  if (services.length === 0) console.log('▸ services … none yet (no services/<name>/src/main.ts)');
+
+  await seed(config);
+  printSummary(config, urls);
+}
+
+function serviceNames(): string[] {
+  const dir = path.join(repoRoot, 'services');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((name) => fs.existsSync(path.join(dir, name, 'src', 'main.ts')))
+    .sort((a, b) => portOf(a) - portOf(b) || a.localeCompare(b));
+}
+
+function portOf(name: string): number {
+  return name in SERVICE_URLS ? SERVICE_URLS[name as keyof typeof SERVICE_URLS].port : 4100;
+}
+
+/** Known services take their URL from config.env (so an override moves them); others get a port from 4100. */
+function serviceUrl(name: string, config: ConfigEnv): string {
+  const known = name in SERVICE_URLS ? SERVICE_URLS[name as keyof typeof SERVICE_URLS] : undefined;
+  if (known !== undefined) return config[known.variable] ?? `http://127.0.0.1:${known.port}`;
+  const unknownIndex = serviceNames().filter((other) => !(other in SERVICE_URLS)).indexOf(name);
+  return `http://127.0.0.1:${4100 + unknownIndex}`;
+}
+
+function startService(name: string, url: string, config: ConfigEnv): ManagedProcess {
+  const port = new URL(url).port || '80';
+  const prefix = `[${name}]`.padEnd(15);
+  return spawnManaged({
+    name,
+    command: process.execPath,
+    args: [path.join('services', name, 'src', 'main.ts')],
+    cwd: repoRoot,
+    env: { ...process.env, ...config, PORT: port },
+    onLine: (line) => console.log(`${prefix}${line}`),
+    marker: path.join('services', name, 'src', 'main.ts'),
+  });
+}
+
+async function seed(config: ConfigEnv): Promise<void> {
+  const script = path.join(repoRoot, 'scripts', 'seed.ts');
+  if (process.env['SEED'] === 'false') {
+    console.log('▸ demo data … skipped (SEED=false)');
+    return;
+  }
+  if (!fs.existsSync(script)) {
+    console.log('▸ demo data … skipped (no scripts/seed.ts yet)');
+    return;
+  }
+  const started = performance.now();
+  const seeding = spawnManaged({
+    name: 'seed',
+    command: process.execPath,
+    args: [script],
+    cwd: repoRoot,
+    env: { ...process.env, ...config },
+    onLine: (line) => console.log(`${'[seed]'.padEnd(15)}${line}`),
+  });
+  const exit = await seeding.exited;
+  if (exit.code !== 0) throw new Error(`scripts/seed.ts failed (${describeExit(exit)})`);
+  console.log(`▸ demo data … ready (${elapsed(started)})`);
+}
+
+function printSummary(config: ConfigEnv, urls: Map<string, string>): void {
+  const web = urls.get('web') ?? config['WEB_URL'];
+  const lines = ['', `  Web          ${web}${urls.has('web') ? '' : '  (not running: no services/web yet)'}`];
+  for (const [name, url] of urls) if (name !== 'web') lines.push(`  ${name.padEnd(13)}${url}`);
+  lines.push(
+    `  Kafka        ${config['KAFKA_BROKERS']}`,
+    `  MongoDB      ${config['MONGO_URL']}`,
+    `  Stripe API   ${config['STRIPE_API_BASE']}`,
+    `  Settings     ${path.relative(process.cwd(), configFile) || configFile}  (source it to run tools against this stack)`,
+    '',
+    `✔ up in ${elapsed(t0)}; Ctrl-C stops everything`,
+  );
+  console.log(lines.join('\n'));
+}
+
+/** Services first (they flush to Kafka and the database on SIGTERM), then the infrastructure. */
+function shutdown(code: number, reason?: string): Promise<never> {
+  shuttingDown ??= (async () => {
+    if (reason !== undefined) console.log(`\n▸ stopping: ${reason}`);
+    await Promise.all(services.map((service) => service.stop()));
+    await infra?.stop();
+    console.log(`▸ stopped (${elapsed(t0)} since start)`);
+    process.exit(code);
+  })();
+  return shuttingDown;
+}
