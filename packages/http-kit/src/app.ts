@@ -5,6 +5,9 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Req
 import { DomainError, HttpProblem, problem, type ProblemDocument } from './problem.ts';
 import { mountRoutes, openApiDocument, type Route } from './routes.ts';
 
+/** Requests keep the bytes of their JSON body, for signature checks. */
+export type RequestWithRawBody = Request & { rawBody?: Buffer };
+
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
 
 export interface HttpAppOptions<Code extends string> {
@@ -74,7 +77,17 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
   });
 
   app.use(requireJsonBody);
-  app.use(express.json({ limit: options.bodyLimit ?? '64kb', strict: true, type: 'application/json' }));
+  app.use(
+    express.json({
+      limit: options.bodyLimit ?? '64kb',
+      strict: true,
+      type: 'application/json',
+      // Signed webhooks are verified over the exact bytes received, not over re-serialized JSON.
+      verify: (request, _response, buffer) => {
+        (request as RequestWithRawBody).rawBody = buffer;
+      },
+    }),
+  );
 
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok', service: options.serviceName });

@@ -4,6 +4,8 @@ import { z } from 'zod';
 /** What every service needs to run; services extend it with their own variables. */
 export const baseServiceConfig = {
   ...httpConfig,
+  // Lets tests and side-by-side deployments keep their consumer groups apart on one cluster.
+  KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   ...kafkaConfig,
   ...mongoConfig,
   ...telemetryConfig,
@@ -14,6 +16,7 @@ export interface ServiceRuntimeConfig {
   PORT: number;
   KAFKA_BROKERS: string[];
   KAFKA_CLIENT_ID?: string | undefined;
+  KAFKA_GROUP_PREFIX: string;
   MONGO_URL: string;
   LOG_LEVEL: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;

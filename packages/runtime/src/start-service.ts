@@ -96,7 +96,7 @@ export async function startService(options: {
   const relay = startOutboxRelay({ store: mongoOutboxStore(parts.outboxSources), publisher, logger });
   kick = () => relay.kick();
 
-  const consumerSpecs = parts.consumers ?? [];
+  const consumerSpecs = (parts.consumers ?? []).map((spec) => ({ ...spec, groupId: `${config.KAFKA_GROUP_PREFIX}${spec.groupId}` }));
   if (consumerSpecs.length > 0) await ensureTopics(kafka, consumerSpecs.map((spec) => deadLetterTopic(spec.groupId)));
   const consumers: RunningConsumer[] = await Promise.all(
     consumerSpecs.map((spec) => runConsumer({ kafka, publisher, logger, tracer: telemetry.tracer, ...spec })),

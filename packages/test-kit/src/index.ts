@@ -1,0 +1,4 @@
+export { testEndpoints, uniqueName, type TestEndpoints } from './endpoints.ts';
+export { eventually } from './eventually.ts';
+export { signStripeWebhook } from './stripe-webhook.ts';
+export { publishRaw, recordTopics, type RecordedMessage } from './topic-recorder.ts';
