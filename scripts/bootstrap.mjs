@@ -92,7 +92,7 @@ function ensureDependencies(pnpm) {
   if (result.status !== 0) {
     fail(
       `pnpm ${args.join(' ')} failed (exit ${result.status ?? result.signal})` +
-        (hasLockfile ? ': if package.json files changed, run `node scripts/bootstrap.mjs exec pnpm install`' : ''),
+        (hasLockfile ? `: if package.json files changed, update the lockfile with \`${rel(pnpm.bin)} install\`` : ''),
     );
   }
   fs.mkdirSync(path.dirname(installStamp), { recursive: true });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,7 +20,12 @@ export async function ensureKafkaLibs(toolsDir: string, root: string): Promise<I
   await requireJava();
   const home = path.join(toolsDir, `kafka-${KAFKA_VERSION}`);
   const libs = path.join(home, 'libs');
-  if (fs.existsSync(libs)) return { path: libs, installed: false };
+  const pom = path.join(root, 'infra', 'kafka', 'pom.xml');
+  // The jar set follows the pom (a logging fix changes it without changing the Kafka version).
+  const stamp = path.join(home, 'pom.sha256');
+  const pomHash = createHash('sha256').update(fs.readFileSync(pom)).digest('hex');
+  if (fs.existsSync(libs) && readOrEmpty(stamp) === pomHash) return { path: libs, installed: false };
+  fs.rmSync(libs, { recursive: true, force: true });
   await requireCommand(
     'mvn',
     ['-v'],
@@ -33,7 +39,7 @@ export async function ensureKafkaLibs(toolsDir: string, root: string): Promise<I
         '-q',
         '-B',
         '-f',
-        path.join(root, 'infra', 'kafka', 'pom.xml'),
+        pom,
         'dependency:copy-dependencies',
         '-DincludeScope=runtime',
         `-DoutputDirectory=${staging}`,
@@ -43,6 +49,7 @@ export async function ensureKafkaLibs(toolsDir: string, root: string): Promise<I
       throw new Error(`mvn could not fetch the Kafka ${KAFKA_VERSION} jars: ${output(error)}`);
     });
   });
+  fs.writeFileSync(stamp, pomHash);
   return { path: libs, installed: true };
 }
 
@@ -140,6 +147,14 @@ function output(error: unknown): string {
   const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message?: string };
   const text = `${stdout ?? ''}${stderr ?? ''}`.trim() || message || String(error);
   return text.split('\n').slice(-20).join('\n');
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function exe(name: string): string {
