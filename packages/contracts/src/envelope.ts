@@ -30,7 +30,7 @@ export interface EventEnvelope<Type extends string = string, Data = unknown> {
   subject: string;
   time: string;
   datacontenttype: 'application/json';
-  dataschema: string;
+  dataschema: `urn:diaspora-aid:event:${string}:v${number}`;
   data: Data;
 }
 
@@ -60,7 +60,7 @@ export function envelope<Type extends string, Data>(args: {
     subject: args.subject,
     time: args.time.toISOString(),
     datacontenttype: 'application/json',
-    dataschema: `urn:diaspora-aid:event:${args.type.slice(eventTypePrefix.length)}:v${args.version ?? 1}`,
+    dataschema: `urn:diaspora-aid:event:${args.type.slice(eventTypePrefix.length)}:v${args.version ?? 1}` as const,
     data: args.data,
   };
 }

@@ -91,5 +91,5 @@ export function createApplyOnce(connection: Connection): ApplyOnce {
 
 /** Schema fields for documents updated through `applyOnce`. */
 export const applyOnceFields = {
-  pendingOps: { type: [String], default: [] },
-} as const;
+  pendingOps: { type: [String], default: (): string[] => [] },
+};

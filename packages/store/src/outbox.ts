@@ -17,11 +17,11 @@ export interface OutboxMessage {
  * and the bytes published are exactly the bytes decided.
  */
 export const outboxFields = {
-  outbox: { type: [String], default: [] },
+  outbox: { type: [String], default: (): string[] => [] },
   // Set whenever a message is added, cleared by the relay once the outbox is empty: the relay finds work by
   // this indexed field instead of scanning every document's array.
-  outboxSince: { type: Date, default: undefined },
-} as const;
+  outboxSince: { type: Date },
+};
 
 /** Adds the relay's index to an aggregate schema. */
 export function withOutboxIndex(schema: Schema): void {
