@@ -1,0 +1,142 @@
+import type { MemberRole } from '@aid/contracts';
+import { DomainError } from '@aid/http-kit';
+import { describe, expect, it } from 'vitest';
+import {
+  decideApproval,
+  decideDeliveryReport,
+  decidePayout,
+  decideRejection,
+  decideRequest,
+  visibleDisbursement,
+  type CampaignView,
+  type DisbursementFacts,
+  type DisbursementStatus,
+  type Member,
+} from './disbursement.ts';
+
+const aMember = (overrides: Partial<Member> = {}): Member => ({ memberId: 'm-officer', organizationId: 'org-1', role: 'field-officer', ...overrides });
+const aCampaign = (overrides: Partial<CampaignView> = {}): CampaignView => ({
+  campaignId: 'c-1',
+  organizationId: 'org-1',
+  currency: 'USD',
+  status: 'active',
+  ...overrides,
+});
+const aDisbursement = (overrides: Partial<DisbursementFacts> = {}): DisbursementFacts => ({
+  id: 'd-1',
+  organizationId: 'org-1',
+  status: 'requested',
+  requestedBy: 'm-officer',
+  ...overrides,
+});
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    if (error instanceof DomainError) return error.code;
+    throw error;
+  }
+}
+
+describe('requesting a disbursement', () => {
+  const command = { campaignId: 'c-1', amount: 500, currency: 'USD' };
+
+  it.each<[string, Partial<Member>, CampaignView | null, Partial<typeof command>, number, string | undefined]>([
+    ['a field officer asks within the funds', {}, aCampaign(), {}, 500, undefined],
+    ['an admin asks within the funds', { role: 'admin' }, aCampaign(), {}, 500, undefined],
+    ['an approver asks', { role: 'approver' }, aCampaign(), {}, 500, 'role-not-allowed'],
+    ['the campaign is unknown', {}, null, {}, 500, 'campaign-not-found'],
+    ['the campaign is another organization\'s', {}, aCampaign({ organizationId: 'org-2' }), {}, 500, 'campaign-not-found'],
+    ['the campaign is a draft', {}, aCampaign({ status: 'draft' }), {}, 500, 'campaign-not-active'],
+    ['the campaign is closed', {}, aCampaign({ status: 'closed' }), {}, 500, 'campaign-not-active'],
+    ['the currency differs from the campaign\'s', {}, aCampaign(), { currency: 'EUR' }, 500, 'currency-mismatch'],
+    ['the amount exceeds what is available', {}, aCampaign(), { amount: 501 }, 500, 'insufficient-funds'],
+  ])('when %s, then the outcome is %#', (_name, member, campaign, commandOverrides, available, expected) => {
+    expect(codeOf(() => decideRequest({ member: aMember(member), campaign, command: { ...command, ...commandOverrides }, available }))).toBe(expected);
+  });
+
+  it('when the funds are short, then the error names amount and says how much is available', () => {
+    try {
+      decideRequest({ member: aMember(), campaign: aCampaign(), command: { ...command, amount: 900 }, available: 300 });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'insufficient-funds', field: 'amount' });
+      expect((error as Error).message).toContain('300');
+    }
+  });
+});
+
+describe('maker-checker decisions', () => {
+  const roles: MemberRole[] = ['admin', 'approver', 'field-officer'];
+  const statuses: DisbursementStatus[] = ['requested', 'approving', 'approved', 'rejected', 'paid', 'delivered'];
+
+  it.each(roles)('when the requester (a %s) approves their own request, then it is refused', (role) => {
+    const member = aMember({ memberId: 'm-self', role });
+    const expected = role === 'field-officer' ? 'role-not-allowed' : 'requester-cannot-approve';
+    expect(codeOf(() => decideApproval(member, aDisbursement({ requestedBy: 'm-self' })))).toBe(expected);
+    expect(codeOf(() => decideRejection(member, aDisbursement({ requestedBy: 'm-self' })))).toBe(expected);
+  });
+
+  it.each<[MemberRole, string | undefined]>([
+    ['admin', undefined],
+    ['approver', undefined],
+    ['field-officer', 'role-not-allowed'],
+  ])('when a %s who did not request it approves, then the outcome is %s', (role, expected) => {
+    expect(codeOf(() => decideApproval(aMember({ memberId: 'm-checker', role }), aDisbursement()))).toBe(expected);
+  });
+
+  it.each(statuses)('when the disbursement is %s, then approval is allowed only from requested or approving', (status) => {
+    const outcome = codeOf(() => decideApproval(aMember({ memberId: 'm-checker', role: 'approver' }), aDisbursement({ status })));
+    expect(outcome).toBe(status === 'requested' || status === 'approving' ? undefined : 'invalid-status');
+  });
+
+  it.each(statuses)('when the disbursement is %s, then rejection is allowed only from requested', (status) => {
+    const outcome = codeOf(() => decideRejection(aMember({ memberId: 'm-checker', role: 'approver' }), aDisbursement({ status })));
+    expect(outcome).toBe(status === 'requested' ? undefined : 'invalid-status');
+  });
+
+  it.each(statuses)('when the disbursement is %s, then an admin may record a payout only if approved', (status) => {
+    const outcome = codeOf(() => decidePayout(aMember({ role: 'admin' }), aDisbursement({ status })));
+    expect(outcome).toBe(status === 'approved' ? undefined : 'invalid-status');
+  });
+
+  it.each<[MemberRole, string | undefined]>([
+    ['admin', undefined],
+    ['approver', 'role-not-allowed'],
+    ['field-officer', 'role-not-allowed'],
+  ])('when a %s records a payout, then the outcome is %s', (role, expected) => {
+    expect(codeOf(() => decidePayout(aMember({ role }), aDisbursement({ status: 'approved' })))).toBe(expected);
+  });
+});
+
+describe('delivery reports', () => {
+  const now = new Date('2026-03-01T12:00:00Z');
+
+  it.each<[DisbursementStatus, string | undefined]>([
+    ['requested', 'invalid-status'],
+    ['approved', 'invalid-status'],
+    ['rejected', 'invalid-status'],
+    ['paid', undefined],
+    ['delivered', undefined],
+  ])('when the disbursement is %s, then reporting a delivery gives %s', (status, expected) => {
+    expect(codeOf(() => decideDeliveryReport(aMember(), aDisbursement({ status }), now, now))).toBe(expected);
+  });
+
+  it('when an approver reports a delivery, then it is refused', () => {
+    expect(codeOf(() => decideDeliveryReport(aMember({ role: 'approver' }), aDisbursement({ status: 'paid' }), now, now))).toBe('role-not-allowed');
+  });
+
+  it('when the delivery date is well in the future, then it is refused naming deliveredAt', () => {
+    const tomorrow = new Date(now.getTime() + 86_400_000);
+    expect(codeOf(() => decideDeliveryReport(aMember(), aDisbursement({ status: 'paid' }), tomorrow, now))).toBe('delivery-in-future');
+  });
+});
+
+describe('visibility', () => {
+  it('when a member of another organization looks up a disbursement, then it is not found', () => {
+    expect(codeOf(() => visibleDisbursement(aMember({ organizationId: 'org-2' }), aDisbursement(), 'd-1'))).toBe('disbursement-not-found');
+    expect(visibleDisbursement(aMember(), aDisbursement(), 'd-1').id).toBe('d-1');
+  });
+});

@@ -1,0 +1,103 @@
+import type { MemberRole } from '@aid/contracts';
+import {
+  campaignNotActive,
+  campaignNotFound,
+  currencyMismatch,
+  deliveryInFuture,
+  disbursementNotFound,
+  insufficientFunds,
+  invalidStatus,
+  requesterCannotApprove,
+  roleNotAllowed,
+} from './errors.ts';
+
+export const disbursementStatuses = ['requested', 'approving', 'approved', 'rejected', 'paid', 'delivered'] as const;
+export type DisbursementStatus = (typeof disbursementStatuses)[number];
+
+export interface Member {
+  memberId: string;
+  organizationId: string;
+  role: MemberRole;
+}
+
+export interface CampaignView {
+  campaignId: string;
+  organizationId: string;
+  currency: string;
+  status: 'draft' | 'active' | 'closed';
+}
+
+/** What the rules need to know of a disbursement. */
+export interface DisbursementFacts {
+  id: string;
+  organizationId: string;
+  status: DisbursementStatus;
+  requestedBy: string;
+}
+
+const mayRequest: readonly MemberRole[] = ['admin', 'field-officer'];
+const mayDecide: readonly MemberRole[] = ['admin', 'approver'];
+const mayPayOut: readonly MemberRole[] = ['admin'];
+const mayReportDelivery: readonly MemberRole[] = ['admin', 'field-officer'];
+
+function requireRole(member: Member, allowed: readonly MemberRole[], action: string): void {
+  if (!allowed.includes(member.role)) throw roleNotAllowed(member.role, action);
+}
+
+/** A campaign is visible to its own organization only; anything else is "not found". */
+export function visibleCampaign(member: Member, campaign: CampaignView | null, campaignId: string): CampaignView {
+  if (!campaign || campaign.organizationId !== member.organizationId) throw campaignNotFound(campaignId);
+  return campaign;
+}
+
+export function visibleDisbursement<T extends DisbursementFacts>(member: Member, disbursement: T | null, id: string): T {
+  if (!disbursement || disbursement.organizationId !== member.organizationId) throw disbursementNotFound(id);
+  return disbursement;
+}
+
+/**
+ * A request is checked against the funds available now, so people learn early that it cannot be approved;
+ * the money is only reserved at approval, where a guarded update decides for good.
+ */
+export function decideRequest(args: {
+  member: Member;
+  campaign: CampaignView | null;
+  command: { campaignId: string; amount: number; currency: string };
+  available: number;
+}): CampaignView {
+  const campaign = visibleCampaign(args.member, args.campaign, args.command.campaignId);
+  requireRole(args.member, mayRequest, 'request disbursements');
+  if (campaign.status !== 'active') throw campaignNotActive(campaign.status);
+  if (args.command.currency !== campaign.currency) throw currencyMismatch(args.command.currency, campaign.currency);
+  if (args.command.amount > args.available) throw insufficientFunds(args.command.amount, args.available, campaign.currency);
+  return campaign;
+}
+
+function requireChecker(member: Member, disbursement: DisbursementFacts, action: string): void {
+  requireRole(member, mayDecide, action);
+  if (disbursement.requestedBy === member.memberId) throw requesterCannotApprove();
+}
+
+/** `approving` is accepted too, so an approval interrupted half-way is resumed by asking again. */
+export function decideApproval(member: Member, disbursement: DisbursementFacts): void {
+  requireChecker(member, disbursement, 'approve disbursements');
+  if (disbursement.status !== 'requested' && disbursement.status !== 'approving') throw invalidStatus(disbursement.status, 'approved');
+}
+
+export function decideRejection(member: Member, disbursement: DisbursementFacts): void {
+  requireChecker(member, disbursement, 'reject disbursements');
+  if (disbursement.status !== 'requested') throw invalidStatus(disbursement.status, 'rejected');
+}
+
+export function decidePayout(member: Member, disbursement: DisbursementFacts): void {
+  requireRole(member, mayPayOut, 'record payouts');
+  if (disbursement.status !== 'approved') throw invalidStatus(disbursement.status, 'paid out');
+}
+
+/** Aid is often delivered in rounds, so a delivered disbursement takes further delivery reports. */
+export function decideDeliveryReport(member: Member, disbursement: DisbursementFacts, deliveredAt: Date, now: Date): void {
+  requireRole(member, mayReportDelivery, 'report deliveries');
+  if (disbursement.status !== 'paid' && disbursement.status !== 'delivered') throw invalidStatus(disbursement.status, 'reported as delivered');
+  // A few minutes of grace for clocks that run ahead on field devices.
+  if (deliveredAt.getTime() > now.getTime() + 5 * 60_000) throw deliveryInFuture();
+}

@@ -1,0 +1,43 @@
+import { DomainError } from '@aid/http-kit';
+
+export const disbursementErrorCodes = [
+  'campaign-not-found',
+  'disbursement-not-found',
+  'campaign-not-active',
+  'currency-mismatch',
+  'insufficient-funds',
+  'role-not-allowed',
+  'requester-cannot-approve',
+  'invalid-status',
+  'allocation-incomplete',
+  'payout-exceeds-allocation',
+  'delivery-in-future',
+] as const;
+
+export type DisbursementErrorCode = (typeof disbursementErrorCodes)[number];
+
+export type DisbursementError = DomainError<DisbursementErrorCode>;
+
+const fail = (code: DisbursementErrorCode, message: string, field?: string): DisbursementError =>
+  new DomainError(code, message, field);
+
+// Another organization's campaign or disbursement answers exactly like a missing one, so ids never leak.
+export const campaignNotFound = (campaignId: string) => fail('campaign-not-found', `no campaign ${campaignId}`, 'campaignId');
+export const disbursementNotFound = (id: string) => fail('disbursement-not-found', `no disbursement ${id}`, 'id');
+export const campaignNotActive = (status: string) =>
+  fail('campaign-not-active', `the campaign is ${status}; disbursements are requested from active campaigns only`, 'campaignId');
+export const currencyMismatch = (given: string, expected: string) =>
+  fail('currency-mismatch', `the campaign raises ${expected}, not ${given}`, 'currency');
+export const insufficientFunds = (amount: number, available: number, currency: string) =>
+  fail('insufficient-funds', `amount ${amount} exceeds the ${available} ${currency} (minor units) available`, 'amount');
+export const roleNotAllowed = (role: string, action: string) =>
+  fail('role-not-allowed', `a member with the role ${role} cannot ${action}`, 'authorization');
+export const requesterCannotApprove = () =>
+  fail('requester-cannot-approve', 'the member who requested a disbursement cannot approve or reject it (maker-checker)', 'authorization');
+export const invalidStatus = (status: string, action: string) =>
+  fail('invalid-status', `a ${status} disbursement cannot be ${action}`, 'status');
+export const allocationIncomplete = (missing: number) =>
+  fail('allocation-incomplete', `${missing} minor units could not yet be allocated to gifts; retry the approval`, 'amount');
+export const payoutExceedsAllocation = () =>
+  fail('payout-exceeds-allocation', 'paying this out would exceed the funds allocated for the campaign', 'amount');
+export const deliveryInFuture = () => fail('delivery-in-future', 'deliveredAt must not be in the future', 'deliveredAt');
