@@ -100,6 +100,11 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
   return managed;
 }
 
+/** Stops whatever managed processes are still running, e.g. parts still starting when a stop was asked for. */
+export async function stopAll(graceMs = 10_000): Promise<void> {
+  await Promise.all([...live].map((managed) => managed.stop(graceMs)));
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -195,6 +200,8 @@ function killLeftovers(previous: RunFileContent): void {
 }
 
 function isAlive(pid: number): boolean {
+  // A killed launcher whose parent died too may linger as a zombie nobody reaps (containers without an init).
+  if (/^\d+ \(.*\) Z/.test(readOrEmpty(`/proc/${pid}/stat`))) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -6,7 +6,7 @@ import { buildConfigEnv, parseConfigEnv, renderConfigEnv, SERVICE_URLS } from '.
 import type { ConfigEnv } from './config-env.ts';
 import { AlreadyRunningError, infraLogFiles, startLocalInfra } from './index.ts';
 import type { RunningInfra } from './index.ts';
-import { describeExit, httpStatus, onParentDeath, spawnManaged, waitUntil } from './process.ts';
+import { describeExit, httpStatus, onParentDeath, spawnManaged, stopAll, waitUntil } from './process.ts';
 import type { ManagedProcess } from './process.ts';
 import { resolveProfile } from './profile.ts';
 
@@ -148,7 +148,8 @@ function shutdown(code: number, reason?: string): Promise<never> {
     if (reason !== undefined) console.log(`\n▸ stopping: ${reason}`);
     await Promise.all(services.map((service) => service.stop()));
     await infra?.stop();
-    console.log(`▸ stopped (${elapsed(t0)} since start)`);
+    await stopAll();
+    if (infra !== undefined) console.log(`▸ stopped (${elapsed(t0)} since start)`);
     process.exit(code);
   })();
   return shuttingDown;
