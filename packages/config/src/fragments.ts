@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(1).max(65535);
+// 0 asks the system for a free port (tests run services side by side).
+const port = z.coerce.number().int().min(0).max(65535);
 
 const url = (example: string) => z.url({ error: `must be a URL such as ${example}` });
 
