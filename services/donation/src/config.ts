@@ -1,0 +1,29 @@
+import { parseConfig, urlSchema } from '@aid/config';
+import { baseServiceConfig } from '@aid/runtime';
+import { z } from 'zod';
+
+const donorDataKey = z
+  .string({ error: 'is required: base64 of 32 random bytes, such as the output of `openssl rand -base64 32`' })
+  .transform((value) => Buffer.from(value, 'base64'))
+  .refine((key) => key.length === 32, 'must be base64 of exactly 32 bytes (an AES-256 key)');
+
+export const donationConfigSchema = z.object({
+  ...baseServiceConfig,
+  PORT: baseServiceConfig.PORT.default(4002),
+  STRIPE_SECRET_KEY: z
+    .string({ error: 'is required, such as sk_test_... (any sk_test_ value works with stripe-mock)' })
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret or restricted key (sk_test_..., sk_live_...)'),
+  // Unset means the real Stripe API; set it to stripe-mock's URL for local runs and tests.
+  STRIPE_API_BASE: urlSchema('http://127.0.0.1:12111').optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string({ error: 'is required: the endpoint signing secret, whsec_...' })
+    .regex(/^whsec_\S+$/, 'must be a webhook signing secret starting with whsec_'),
+  DONOR_DATA_KEY: donorDataKey,
+  MAX_DONATION_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(100_000_000),
+});
+
+export type DonationConfig = z.infer<typeof donationConfigSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): DonationConfig {
+  return parseConfig(donationConfigSchema, env);
+}

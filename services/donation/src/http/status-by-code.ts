@@ -1,0 +1,14 @@
+import type { DonationErrorCode } from '../domain/errors.ts';
+
+export const statusByCode: Record<DonationErrorCode, number> = {
+  'campaign-not-found': 404,
+  'campaign-not-active': 409,
+  'currency-mismatch': 422,
+  'amount-below-minimum': 422,
+  'amount-above-maximum': 422,
+  'donation-not-found': 404,
+  'invalid-webhook-signature': 400,
+  'payment-provider-unavailable': 503,
+  'payment-provider-rejected': 422,
+  'payment-provider-error': 502,
+};
