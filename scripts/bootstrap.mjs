@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const NODE_VERSION = '24.21.0';
 const NODE_MIN_MAJOR = 24;
-const PNPM_VERSION = '12.21.0';
+const PNPM_VERSION = '10.34.8';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const toolsDir = path.join(root, '.local', 'tools');

@@ -38,6 +38,18 @@ export async function ensureTopics(kafka: Kafka, topicNames: string[], partition
         topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
       });
     }
+    // A new topic's metadata reaches every listener a moment after creation; a client that asks too early is
+    // told the broker "does not host this topic-partition". Wait until all partitions have leaders.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: topicNames });
+        if (topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
+      } catch (error) {
+        if (attempt >= 50) throw error;
+      }
+      if (attempt >= 50) throw new Error(`topics ${topicNames.join(', ')} have no leaders after 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   } finally {
     await admin.disconnect();
   }
