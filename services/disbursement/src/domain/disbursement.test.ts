@@ -35,7 +35,7 @@ function codeOf(run: () => unknown): string | undefined {
     run();
     return undefined;
   } catch (error) {
-    if (error instanceof DomainError) return error.code;
+    if (error instanceof DomainError) return (error as DomainError).code;
     throw error;
   }
 }

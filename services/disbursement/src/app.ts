@@ -1,0 +1,57 @@
+import { newId, topics, type CampaignEvent, type DonationEvent } from '@aid/contracts';
+import { createHttpApp } from '@aid/http-kit';
+import type { ServiceDeps, ServiceParts } from '@aid/runtime';
+import { onCampaignEvent } from './events/campaign-events.consumer.ts';
+import { onDonationEvent } from './events/donation-events.consumer.ts';
+import { disbursementRoutes } from './http/routes.ts';
+import { statusByCode } from './http/status-by-code.ts';
+import { createCampaignStore } from './store/campaigns.store.ts';
+import { createDisbursementStore } from './store/disbursements.store.ts';
+import { createFundsAccountStore } from './store/funds-accounts.store.ts';
+import { createGiftStore } from './store/gifts.store.ts';
+import { createMemberStore } from './store/members.store.ts';
+import type { UseCaseContext } from './use-cases/context.ts';
+
+export const serviceName = 'disbursement';
+export const consumerGroup = 'disbursement';
+
+export function buildApp(deps: ServiceDeps): ServiceParts {
+  const disbursements = createDisbursementStore(deps.db);
+  const context: UseCaseContext = {
+    campaigns: createCampaignStore(deps.db),
+    members: createMemberStore(deps.db),
+    funds: createFundsAccountStore(deps.db, deps.applyOnce),
+    gifts: createGiftStore(deps.db, deps.applyOnce),
+    disbursements,
+    logger: deps.logger,
+    now: () => new Date(),
+    newId,
+    outboxQueued: () => deps.outboxQueued(),
+  };
+
+  const app = createHttpApp({
+    serviceName,
+    description: 'Funds accounts per campaign, disbursement requests under maker-checker approval, first-in-first-out allocation to gifts, payouts and delivery reports.',
+    logger: deps.logger,
+    tracer: deps.tracer,
+    routes: disbursementRoutes(context),
+    statusByCode,
+    readiness: () => deps.ready(),
+  });
+
+  return {
+    app,
+    outboxSources: [{ name: 'disbursements', model: disbursements.model }],
+    consumers: [
+      {
+        groupId: consumerGroup,
+        topics: [topics.campaign, topics.donation],
+        // Both topics are keyed by campaign id, so each campaign's events reach one instance in order per topic.
+        handle: (event, message) =>
+          message.topic === topics.campaign
+            ? onCampaignEvent(context, event as CampaignEvent)
+            : onDonationEvent(context, event as DonationEvent),
+      },
+    ],
+  };
+}

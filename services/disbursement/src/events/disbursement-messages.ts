@@ -1,0 +1,100 @@
+import { envelope, topics, type DisbursementEvent } from '@aid/contracts';
+import { outboxMessage, type OutboxMessage } from '@aid/store';
+import type { AllocationSlice } from '../domain/allocation.ts';
+import type { Approval, Delivery, Disbursement } from '../store/disbursements.store.ts';
+
+export const eventSource = '/services/disbursement';
+
+type Data<Type extends DisbursementEvent['type']> = Extract<DisbursementEvent, { type: Type }>['data'];
+
+/** Every message is keyed by the campaign id, so one campaign's events stay in order in the topic. */
+function message<Type extends DisbursementEvent['type']>(type: Type, data: Data<Type>, time: Date): OutboxMessage {
+  const event = envelope({ type, source: eventSource, subject: data.campaignId, data, time }) as DisbursementEvent;
+  return outboxMessage(topics.disbursement, event);
+}
+
+const base = (disbursement: Disbursement) => ({ disbursementId: disbursement.id, campaignId: disbursement.campaignId });
+
+export function requestedMessage(disbursement: Disbursement): OutboxMessage {
+  return message(
+    'org.diaspora-aid.disbursement.requested',
+    {
+      ...base(disbursement),
+      organizationId: disbursement.organizationId,
+      amount: disbursement.amount,
+      currency: disbursement.currency,
+      recipient: disbursement.recipient,
+      purpose: disbursement.purpose,
+      sector: disbursement.sector,
+      requestedBy: disbursement.requestedBy,
+      requestedAt: disbursement.requestedAt.toISOString(),
+    },
+    disbursement.requestedAt,
+  );
+}
+
+/** The approval, then one allocation per gift slice: each slice is the link a receipt code follows. */
+export function approvedMessages(disbursement: Disbursement, approval: Approval, slices: AllocationSlice[]): OutboxMessage[] {
+  const approved = message(
+    'org.diaspora-aid.disbursement.approved',
+    {
+      ...base(disbursement),
+      amount: disbursement.amount,
+      currency: disbursement.currency,
+      recipient: disbursement.recipient,
+      purpose: disbursement.purpose,
+      sector: disbursement.sector,
+      approvedBy: approval.memberId,
+      approvedAt: approval.at.toISOString(),
+    },
+    approval.at,
+  );
+  const allocated = slices.map((slice) =>
+    message(
+      'org.diaspora-aid.disbursement.allocated',
+      { ...base(disbursement), donationId: slice.donationId, amount: slice.amount, currency: disbursement.currency, allocatedAt: approval.at.toISOString() },
+      approval.at,
+    ),
+  );
+  return [approved, ...allocated];
+}
+
+export function rejectedMessage(disbursement: Disbursement, rejection: NonNullable<Disbursement['rejection']>): OutboxMessage {
+  return message(
+    'org.diaspora-aid.disbursement.rejected',
+    { ...base(disbursement), rejectedBy: rejection.memberId, comment: rejection.comment, rejectedAt: rejection.at.toISOString() },
+    rejection.at,
+  );
+}
+
+export function paidMessage(disbursement: Disbursement, payout: NonNullable<Disbursement['payout']>): OutboxMessage {
+  return message(
+    'org.diaspora-aid.disbursement.paid',
+    {
+      ...base(disbursement),
+      amount: disbursement.amount,
+      currency: disbursement.currency,
+      reference: payout.reference,
+      recipient: disbursement.recipient,
+      paidAt: payout.paidAt.toISOString(),
+    },
+    payout.paidAt,
+  );
+}
+
+export function deliveredMessage(disbursement: Disbursement, delivery: Delivery): OutboxMessage {
+  return message(
+    'org.diaspora-aid.disbursement.delivered',
+    {
+      ...base(disbursement),
+      deliveryId: delivery.id,
+      deliveredAt: delivery.deliveredAt.toISOString(),
+      beneficiaries: delivery.beneficiaries,
+      description: delivery.description,
+      location: delivery.location,
+      evidence: delivery.evidence,
+      reportedAt: delivery.reportedAt.toISOString(),
+    },
+    delivery.reportedAt,
+  );
+}

@@ -1,0 +1,7 @@
+import { startService, stopOnSignals } from '@aid/runtime';
+import { buildApp, serviceName } from './app.ts';
+import { loadConfig } from './config.ts';
+
+const config = loadConfig();
+const service = await startService({ name: serviceName, config, dbName: config.MONGO_DB_NAME, build: buildApp });
+stopOnSignals(service, service.deps.logger);

@@ -1,0 +1,80 @@
+import { queueMessages, type OutboxMessage } from '@aid/store';
+import type { Connection, UpdateQuery } from 'mongoose';
+import type { DisbursementStatus } from '../domain/disbursement.ts';
+import { disbursementModel, type Approval, type Delivery, type DisbursementDocument } from './disbursement.model.ts';
+
+export type Disbursement = Omit<DisbursementDocument, '_id' | 'outbox' | 'outboxSince'> & { id: string };
+export type { Approval, Delivery, Recipient } from './disbursement.model.ts';
+
+export type DisbursementStore = ReturnType<typeof createDisbursementStore>;
+
+type StoredState = Omit<DisbursementDocument, 'outbox' | 'outboxSince'>;
+
+// The outbox belongs to the relay: it is never read back into the domain.
+const withoutOutbox = { outbox: 0, outboxSince: 0 } as const;
+
+function toDisbursement({ _id, ...state }: StoredState): Disbursement {
+  return { id: _id, ...state };
+}
+
+/** Merges the outbox fragment into the state change, so both are one single-document write. */
+function withOutbox(update: { $set?: Record<string, unknown>; $push?: Record<string, unknown> }, messages: OutboxMessage[]): UpdateQuery<DisbursementDocument> {
+  const queued = queueMessages(messages);
+  return { ...update, $set: { ...update.$set, ...queued.$set }, $push: { ...update.$push, ...queued.$push } };
+}
+
+export function createDisbursementStore(connection: Connection) {
+  const model = disbursementModel(connection);
+
+  /** A state change guarded by the statuses it may start from; null when the disbursement was not in one of them. */
+  async function transition(
+    id: string,
+    from: DisbursementStatus[],
+    update: UpdateQuery<DisbursementDocument>,
+    extraGuard: Record<string, unknown> = {},
+  ): Promise<Disbursement | null> {
+    const doc = await model
+      .findOneAndUpdate({ _id: id, status: { $in: from }, ...extraGuard }, update, { new: true, projection: withoutOutbox })
+      .lean<StoredState>();
+    return doc ? toDisbursement(doc) : null;
+  }
+
+  return {
+    model,
+
+    async insert(disbursement: Disbursement, messages: OutboxMessage[]): Promise<void> {
+      const { id, ...fields } = disbursement;
+      await model.updateOne({ _id: id }, withOutbox({ $set: fields }, messages), { upsert: true });
+    },
+
+    async find(id: string): Promise<Disbursement | null> {
+      const doc = await model.findById(id, withoutOutbox).lean<StoredState>();
+      return doc ? toDisbursement(doc) : null;
+    },
+
+    /** Step one of an approval; the requester guard repeats the maker-checker rule in the write itself. */
+    markApproving(id: string, approverId: string): Promise<Disbursement | null> {
+      return transition(id, ['requested', 'approving'], { $set: { status: 'approving' } }, { requestedBy: { $ne: approverId } });
+    },
+
+    revertToRequested(id: string): Promise<Disbursement | null> {
+      return transition(id, ['approving'], { $set: { status: 'requested' } });
+    },
+
+    completeApproval(id: string, approval: Approval, allocations: Disbursement['allocations'], messages: OutboxMessage[]): Promise<Disbursement | null> {
+      return transition(id, ['approving'], withOutbox({ $set: { status: 'approved', allocations }, $push: { approvals: approval } }, messages));
+    },
+
+    reject(id: string, rejection: NonNullable<Disbursement['rejection']>, messages: OutboxMessage[]): Promise<Disbursement | null> {
+      return transition(id, ['requested'], withOutbox({ $set: { status: 'rejected', rejection } }, messages));
+    },
+
+    markPaid(id: string, payout: NonNullable<Disbursement['payout']>, messages: OutboxMessage[]): Promise<Disbursement | null> {
+      return transition(id, ['approved'], withOutbox({ $set: { status: 'paid', payout } }, messages));
+    },
+
+    addDelivery(id: string, delivery: Delivery, messages: OutboxMessage[]): Promise<Disbursement | null> {
+      return transition(id, ['paid', 'delivered'], withOutbox({ $set: { status: 'delivered' }, $push: { deliveries: delivery } }, messages));
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { applyOnceFields } from '@aid/store';
+import mongoose, { type Connection, type Model } from 'mongoose';
+
+/**
+ * One document per campaign, so every change to a campaign's money is a single-document atomic update and the
+ * guards (`available >= amount`, `paidOut <= allocated`) hold under any concurrency without transactions.
+ * Balances have no schema defaults: accounts are created by an upsert that `$inc`s them, and a default would
+ * collide with the `$inc` on the same path.
+ */
+export interface FundsAccountDocument {
+  _id: string;
+  currency: string;
+  raised?: number;
+  fees?: number;
+  refunded?: number;
+  net?: number;
+  allocated?: number;
+  paidOut?: number;
+  available?: number;
+  refundShortfall?: number;
+  pendingOps: string[];
+}
+
+const schema = new mongoose.Schema<FundsAccountDocument>(
+  {
+    _id: { type: String, required: true },
+    currency: { type: String, required: true },
+    raised: Number,
+    fees: Number,
+    refunded: Number,
+    net: Number,
+    allocated: Number,
+    paidOut: Number,
+    available: Number,
+    refundShortfall: Number,
+    ...applyOnceFields,
+  },
+  { versionKey: false, collection: 'funds_accounts' },
+);
+
+export function fundsAccountModel(connection: Connection): Model<FundsAccountDocument> {
+  return connection.model<FundsAccountDocument>('FundsAccount', schema);
+}

@@ -1,0 +1,55 @@
+import { applyOnceFields } from '@aid/store';
+import mongoose, { type Connection, type Model } from 'mongoose';
+
+export interface GiftAllocation {
+  disbursementId: string;
+  amount: number;
+}
+
+export interface GiftRefund {
+  refundId: string;
+  amount: number;
+  applied: number;
+  shortfall: number;
+}
+
+/** A succeeded gift and what of its net amount is still unallocated: the units FIFO allocation spends. */
+export interface GiftDocument {
+  _id: string;
+  campaignId: string;
+  currency: string;
+  amount: number;
+  fee: number;
+  net: number;
+  remaining: number;
+  succeededAt: Date;
+  allocations: GiftAllocation[];
+  refunds: GiftRefund[];
+  pendingOps: string[];
+}
+
+const schema = new mongoose.Schema<GiftDocument>(
+  {
+    _id: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    currency: { type: String, required: true },
+    amount: { type: Number, required: true },
+    fee: { type: Number, required: true },
+    net: { type: Number, required: true },
+    remaining: { type: Number, required: true },
+    succeededAt: { type: Date, required: true },
+    allocations: { type: [{ _id: false, disbursementId: String, amount: Number }], default: [] },
+    refunds: { type: [{ _id: false, refundId: String, amount: Number, applied: Number, shortfall: Number }], default: [] },
+    ...applyOnceFields,
+  },
+  { versionKey: false, collection: 'gifts' },
+);
+
+// Serves FIFO allocation: a campaign's gifts with money left, oldest first, ids breaking ties.
+schema.index({ campaignId: 1, succeededAt: 1, _id: 1 });
+// Serves resuming an interrupted approval: the slices already taken for one disbursement.
+schema.index({ 'allocations.disbursementId': 1 });
+
+export function giftModel(connection: Connection): Model<GiftDocument> {
+  return connection.model<GiftDocument>('Gift', schema);
+}

@@ -1,0 +1,105 @@
+import type { ApplyOnce, ApplyOutcome } from '@aid/store';
+import type { Connection } from 'mongoose';
+import type { AllocatableGift, AllocationSlice } from '../domain/allocation.ts';
+import { splitRefund } from '../domain/funds.ts';
+import { giftModel, type GiftRefund } from './gift.model.ts';
+
+export interface NewGift {
+  donationId: string;
+  campaignId: string;
+  currency: string;
+  amount: number;
+  fee: number;
+  net: number;
+  succeededAt: Date;
+}
+
+export interface TakenSlice extends AllocationSlice {
+  succeededAt: Date;
+}
+
+export type GiftStore = ReturnType<typeof createGiftStore>;
+
+// Enough to cover most disbursements in one round without loading a large campaign's every gift.
+const allocationPage = 500;
+const refundAttempts = 20;
+
+export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
+  const model = giftModel(connection);
+
+  return {
+    model,
+
+    /** Written before the account is credited, so the gifts always hold at least what the account calls available. */
+    async insertIfNew(gift: NewGift): Promise<void> {
+      const { donationId, ...fields } = gift;
+      await model.updateOne(
+        { _id: donationId },
+        { $setOnInsert: { ...fields, remaining: gift.net, allocations: [], refunds: [], pendingOps: [] } },
+        { upsert: true },
+      );
+    },
+
+    async exists(donationId: string): Promise<boolean> {
+      return (await model.exists({ _id: donationId })) !== null;
+    },
+
+    /** The oldest gifts with money left that do not yet fund this disbursement. */
+    async allocatable(campaignId: string, currency: string, disbursementId: string): Promise<AllocatableGift[]> {
+      const docs = await model
+        .find({ campaignId, currency, remaining: { $gt: 0 } }, { remaining: 1, succeededAt: 1, allocations: 1 })
+        .sort({ succeededAt: 1, _id: 1 })
+        .limit(allocationPage)
+        .lean();
+      return docs
+        .filter((doc) => !doc.allocations.some((allocation) => allocation.disbursementId === disbursementId))
+        .map((doc) => ({ donationId: doc._id, succeededAt: doc.succeededAt, remaining: doc.remaining }));
+    },
+
+    /** The slices already taken for a disbursement, oldest gift first. */
+    async allocationsFor(disbursementId: string): Promise<TakenSlice[]> {
+      const docs = await model
+        .find({ 'allocations.disbursementId': disbursementId }, { succeededAt: 1, allocations: 1 })
+        .sort({ succeededAt: 1, _id: 1 })
+        .lean();
+      return docs.flatMap((doc) =>
+        doc.allocations
+          .filter((allocation) => allocation.disbursementId === disbursementId)
+          .map((allocation) => ({ donationId: doc._id, amount: allocation.amount, succeededAt: doc.succeededAt })),
+      );
+    },
+
+    allocateSlice(disbursementId: string, slice: AllocationSlice): Promise<ApplyOutcome> {
+      return applyOnce.apply({
+        model,
+        documentId: slice.donationId,
+        operationId: `alloc:${disbursementId}:${slice.donationId}`,
+        update: { $inc: { remaining: -slice.amount }, $push: { allocations: { disbursementId, amount: slice.amount } } },
+        guard: { remaining: { $gte: slice.amount } },
+      });
+    },
+
+    /**
+     * Takes a refund off the gift's unallocated money and records how it was split in the same write, so the
+     * account's debit that follows (and any retry of it) uses exactly this split. The guard is the remaining
+     * amount that was read: if an allocation took money meanwhile, the split is decided again.
+     */
+    async recordRefund(donationId: string, refundId: string, amount: number): Promise<GiftRefund | null> {
+      for (let attempt = 0; attempt < refundAttempts; attempt += 1) {
+        const gift = await model.findById(donationId, { remaining: 1, refunds: 1 }).lean();
+        if (!gift) return null;
+        const recorded = gift.refunds.find((refund) => refund.refundId === refundId);
+        if (recorded) return recorded;
+        const split = splitRefund(gift.remaining, amount);
+        await applyOnce.apply({
+          model,
+          documentId: donationId,
+          operationId: `gift-refund:${refundId}`,
+          update: { $inc: { remaining: -split.applied }, $push: { refunds: { refundId, amount, ...split } } },
+          guard: { remaining: gift.remaining },
+        });
+      }
+      throw new Error(`refund ${refundId} of gift ${donationId} kept racing with allocations; it will be retried`);
+    },
+  };
+}

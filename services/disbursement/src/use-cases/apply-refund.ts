@@ -1,0 +1,29 @@
+import type { UseCaseContext } from './context.ts';
+
+export interface Refund {
+  donationId: string;
+  campaignId: string;
+  refundId: string;
+  amount: number;
+}
+
+/**
+ * Takes a refund off the gift's unallocated money, then off the account, each exactly once. Money already
+ * allocated to a disbursement is not clawed back from aid: it is recorded as the account's `refundShortfall`,
+ * owed by the organization, until the refund policy of the donations work settles how it is recovered.
+ *
+ * The account debit is guarded by `available >= applied`. It can only be refused while an approval has reserved
+ * money it has not yet allocated; the error makes the consumer retry after that approval finished.
+ */
+export async function applyRefund(context: UseCaseContext, refund: Refund): Promise<void> {
+  const split = await context.gifts.recordRefund(refund.donationId, refund.refundId, refund.amount);
+  if (!split) throw new Error(`refund ${refund.refundId} arrived before gift ${refund.donationId}; it will be retried`);
+  const outcome = await context.funds.debitRefund(refund.campaignId, refund.refundId, split);
+  if (outcome === 'refused') throw new Error(`refund ${refund.refundId} waits for an approval in progress on campaign ${refund.campaignId}`);
+  if (split.shortfall > 0) {
+    context.logger.warn(
+      { campaignId: refund.campaignId, donationId: refund.donationId, refundId: refund.refundId, shortfall: split.shortfall },
+      'refunded money was already allocated; recorded as a refund shortfall the organization owes back',
+    );
+  }
+}

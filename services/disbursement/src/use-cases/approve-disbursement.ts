@@ -1,0 +1,53 @@
+import { planAllocation } from '../domain/allocation.ts';
+import { decideApproval, type Member } from '../domain/disbursement.ts';
+import { allocationIncomplete, insufficientFunds } from '../domain/errors.ts';
+import { approvedMessages } from '../events/disbursement-messages.ts';
+import type { Disbursement } from '../store/disbursements.store.ts';
+import type { TakenSlice } from '../store/gifts.store.ts';
+import type { UseCaseContext } from './context.ts';
+import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
+
+// Each round re-plans over fresh gifts; more rounds than this means gifts keep changing under us.
+const allocationRounds = 20;
+
+const sum = (slices: readonly { amount: number }[]) => slices.reduce((total, slice) => total + slice.amount, 0);
+
+/**
+ * Spends the reserved amount on gifts, oldest first. Every slice is its own guarded, exactly-once write, so a
+ * crash leaves slices that a retry finds (they are on the gifts) and completes, never doubles.
+ */
+async function allocateFifo(context: UseCaseContext, disbursement: Disbursement): Promise<TakenSlice[]> {
+  let taken = await context.gifts.allocationsFor(disbursement.id);
+  for (let round = 0; round < allocationRounds && sum(taken) < disbursement.amount; round += 1) {
+    const gifts = await context.gifts.allocatable(disbursement.campaignId, disbursement.currency, disbursement.id);
+    const plan = planAllocation(gifts, disbursement.amount - sum(taken));
+    for (const slice of plan.slices) await context.gifts.allocateSlice(disbursement.id, slice);
+    taken = await context.gifts.allocationsFor(disbursement.id);
+  }
+  const missing = disbursement.amount - sum(taken);
+  if (missing > 0) throw allocationIncomplete(missing);
+  return taken;
+}
+
+/**
+ * Maker-checker approval in four idempotent steps: mark approving, reserve on the funds account (the guard that
+ * stops two approvals spending the same money), allocate to gifts FIFO, then one write that approves and queues
+ * the events. An approval interrupted anywhere is completed by asking again.
+ */
+export async function approveDisbursement(context: UseCaseContext, member: Member, id: string, comment: string): Promise<Disbursement> {
+  decideApproval(member, await loadVisibleDisbursement(context, member, id));
+  const disbursement = (await context.disbursements.markApproving(id, member.memberId)) ?? (await explainLostRace(context, member, id, (fresh) => decideApproval(member, fresh)));
+
+  const reserved = await context.funds.reserve(disbursement.campaignId, id, disbursement.amount);
+  if (reserved === 'refused') {
+    await context.disbursements.revertToRequested(id);
+    const account = await context.funds.find(disbursement.campaignId);
+    throw insufficientFunds(disbursement.amount, account?.available ?? 0, disbursement.currency);
+  }
+
+  const slices = (await allocateFifo(context, disbursement)).map(({ donationId, amount }) => ({ donationId, amount }));
+  const approval = { memberId: member.memberId, comment, at: context.now() };
+  const approved = await context.disbursements.completeApproval(id, approval, slices, approvedMessages(disbursement, approval, slices));
+  context.outboxQueued();
+  return approved ?? explainLostRace(context, member, id, (fresh) => decideApproval(member, fresh));
+}

@@ -1,0 +1,19 @@
+import type { Logger } from '@aid/telemetry';
+import type { CampaignStore } from '../store/campaigns.store.ts';
+import type { DisbursementStore } from '../store/disbursements.store.ts';
+import type { FundsAccountStore } from '../store/funds-accounts.store.ts';
+import type { GiftStore } from '../store/gifts.store.ts';
+import type { MemberStore } from '../store/members.store.ts';
+
+/** What the use cases work with; the clock and id generator are passed in like everything else. */
+export interface UseCaseContext {
+  campaigns: CampaignStore;
+  members: MemberStore;
+  funds: FundsAccountStore;
+  gifts: GiftStore;
+  disbursements: DisbursementStore;
+  logger: Logger;
+  now(): Date;
+  newId(): string;
+  outboxQueued(): void;
+}

@@ -1,0 +1,32 @@
+import { decideRequest, type Member } from '../domain/disbursement.ts';
+import { requestedMessage } from '../events/disbursement-messages.ts';
+import type { Disbursement, Recipient } from '../store/disbursements.store.ts';
+import type { UseCaseContext } from './context.ts';
+
+export interface RequestCommand {
+  campaignId: string;
+  amount: number;
+  currency: string;
+  recipient: Recipient;
+  purpose: string;
+  sector: string;
+}
+
+export async function requestDisbursement(context: UseCaseContext, member: Member, command: RequestCommand): Promise<Disbursement> {
+  const [campaign, account] = await Promise.all([context.campaigns.find(command.campaignId), context.funds.find(command.campaignId)]);
+  decideRequest({ member, campaign, command, available: account?.available ?? 0 });
+  const disbursement: Disbursement = {
+    id: context.newId(),
+    ...command,
+    organizationId: member.organizationId,
+    status: 'requested',
+    requestedBy: member.memberId,
+    requestedAt: context.now(),
+    approvals: [],
+    deliveries: [],
+    allocations: [],
+  };
+  await context.disbursements.insert(disbursement, [requestedMessage(disbursement)]);
+  context.outboxQueued();
+  return disbursement;
+}
