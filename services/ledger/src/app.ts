@@ -1,0 +1,20 @@
+import { createHttpApp } from '@aid/http-kit';
+import type { ServiceDeps, ServiceParts } from '@aid/runtime';
+import { ledgerStatusByCode } from './domain/errors.ts';
+import { ledgerConsumer } from './events/ledger.consumer.ts';
+import { publicRoutes } from './http/public.routes.ts';
+import { createLedgerStore } from './store/ledger-store.ts';
+
+export function buildApp(deps: ServiceDeps): ServiceParts {
+  const store = createLedgerStore(deps.db);
+  const app = createHttpApp({
+    serviceName: 'ledger',
+    description: "The public record of every campaign's money: append-only per-campaign logs, summaries and traces. Read-only and open to everyone.",
+    logger: deps.logger,
+    tracer: deps.tracer,
+    routes: publicRoutes(store),
+    statusByCode: ledgerStatusByCode,
+    readiness: deps.ready,
+  });
+  return { app, outboxSources: store.outboxSources, consumers: [ledgerConsumer(store)] };
+}

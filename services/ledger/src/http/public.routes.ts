@@ -1,0 +1,112 @@
+import { campaignSnapshotSchema, idSchema } from '@aid/contracts';
+import { defineRoute, type Route } from '@aid/http-kit';
+import { z } from 'zod';
+import { campaignNotFound } from '../domain/errors.ts';
+import { summarize } from '../domain/summary.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
+import { traceReceipt } from '../use-cases/trace-receipt.ts';
+
+const tag = 'Public ledger';
+const campaignParams = z.object({ id: idSchema });
+
+const summarySchema = z.object({
+  campaignId: z.string(),
+  currency: z.string().nullable(),
+  raised: z.number().int(),
+  fees: z.number().int(),
+  refunded: z.number().int(),
+  net: z.number().int(),
+  allocated: z.number().int(),
+  paidOut: z.number().int(),
+  delivered: z.number().int(),
+  beneficiaries: z.number().int(),
+  gifts: z.number().int(),
+  localShare: z.number().min(0).max(1),
+  entries: z.number().int(),
+});
+
+const entriesQuery = z.object({
+  from: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must not be negative').default(0),
+  limit: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
+});
+
+const entrySchema = z.object({ index: z.number().int(), leaf: z.string().describe('base64 of the exact bytes hashed'), entry: z.record(z.string(), z.unknown()) });
+
+const receiptParams = z.object({
+  receiptCode: z.string().min(16, 'is too short to be a receipt code').max(128, 'is too long to be a receipt code'),
+});
+
+const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), field: z.string().optional() });
+
+export function publicRoutes(store: LedgerStore): Route[] {
+  async function requireLog(campaignId: string) {
+    const log = await store.logState(campaignId);
+    if (!log) throw campaignNotFound(campaignId);
+    return log;
+  }
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns',
+      summary: 'Published campaigns with their public totals',
+      tag,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      responses: { 200: { description: 'Campaigns, newest first', schema: z.object({ campaigns: z.array(z.object({ campaign: campaignSnapshotSchema, summary: summarySchema })) }) } },
+      async handle({ query }) {
+        const campaigns = await store.publicCampaigns(query.limit);
+        const rows = await Promise.all(
+          campaigns.map(async (campaign) => {
+            const log = await store.logState(campaign.campaignId);
+            const summary = log
+              ? summarize(campaign.campaignId, log.currency, log.totals, log.size)
+              : summarize(campaign.campaignId, campaign.goal.currency, { raised: 0, fees: 0, refunded: 0, allocated: 0, paidOut: 0, paidOutLocal: 0, delivered: 0, beneficiaries: 0, gifts: 0 }, 0);
+            return { campaign, summary };
+          }),
+        );
+        return { body: { campaigns: rows } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id/summary',
+      summary: "A campaign's money: raised, fees, refunded, net, allocated, paid out, delivered, share to local actors",
+      tag,
+      params: campaignParams,
+      responses: { 200: { description: 'The summary, money in minor units', schema: summarySchema }, 404: { description: 'No public record', schema: problemSchema } },
+      async handle({ params }) {
+        const log = await requireLog(params.id);
+        return { body: summarize(params.id, log.currency, log.totals, log.size) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id/entries',
+      summary: "A page of a campaign's public log, with the exact bytes of each entry",
+      tag,
+      params: campaignParams,
+      query: entriesQuery,
+      responses: { 200: { description: 'Entries in index order', schema: z.object({ entries: z.array(entrySchema) }) }, 404: { description: 'No public record', schema: problemSchema } },
+      async handle({ params, query }) {
+        const log = await requireLog(params.id);
+        const entries = await store.entriesRange(params.id, query.from, query.limit, log.size);
+        return {
+          body: {
+            entries: entries.map((entry) => ({ index: entry.index, leaf: entry.leaf.toString('base64'), entry: JSON.parse(entry.leaf.toString('utf8')) as unknown })),
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/trace/:receiptCode',
+      summary: 'Where a gift went: its allocations, the disbursements they funded, payouts and deliveries',
+      tag,
+      params: receiptParams,
+      responses: { 200: { description: 'The trace' }, 404: { description: 'Unknown receipt code', schema: problemSchema } },
+      async handle({ params }) {
+        return { body: await traceReceipt(store, params.receiptCode), headers: { 'cache-control': 'no-store' } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { deadLetterTopic, topics, type AnyEvent } from '@aid/contracts';
+import { eventually, publishRaw, recordTopics, testEndpoints } from '@aid/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from './test-support/event-builders.ts';
+import { startLedgerForTest } from './test-support/start-ledger.ts';
+
+type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;
+
+const topicOf = (event: AnyEvent) =>
+  event.type.includes('.campaign.') ? topics.campaign : event.type.includes('.donation.') ? topics.donation : topics.disbursement;
+
+/** Publishes each event twice, as an at-least-once producer may. */
+async function deliverTwice(events: AnyEvent[]): Promise<void> {
+  const { kafkaBrokers } = testEndpoints();
+  for (const event of events) {
+    const message = { key: event.subject, value: JSON.stringify(event) };
+    await publishRaw(kafkaBrokers, topicOf(event), [message, message]);
+  }
+}
+
+async function getJson(ledger: Ledger, path: string): Promise<{ status: number; body: any; type: string | null }> {
+  const response = await fetch(`${ledger.url}${path}`);
+  return { status: response.status, body: await response.json(), type: response.headers.get('content-type') };
+}
+
+describe('ledger service', () => {
+  let ledger: Ledger;
+  const snapshot = campaignSnapshot();
+  const campaignId = snapshot.campaignId;
+  const receiptCode = 'RCPT-TEST-ABCDEFGHIJKLMNOP';
+  const donationId = '019a0000-0000-7000-8000-000000000001';
+  const chain = disbursementChain(campaignId, donationId, 1000, true);
+
+  beforeAll(async () => {
+    ledger = await startLedgerForTest();
+    await deliverTwice([
+      campaignPublished(snapshot),
+      giftSucceeded(campaignId, { donationId, amount: 2500, fee: 100, receiptCode }),
+      chain.approved,
+      chain.allocated,
+      chain.paid,
+      chain.delivered(40),
+    ]);
+  });
+
+  afterAll(async () => {
+    await ledger?.stop();
+  });
+
+  it('when every event arrives twice, then the summary counts each once', async () => {
+    const summary = await eventually(async () => {
+      const { body } = await getJson(ledger, `/v1/campaigns/${campaignId}/summary`);
+      expect(body.entries).toBe(6);
+      return body;
+    });
+    expect(summary).toMatchObject({
+      campaignId,
+      currency: 'USD',
+      raised: 2500,
+      fees: 100,
+      refunded: 0,
+      net: 2400,
+      allocated: 1000,
+      paidOut: 1000,
+      delivered: 1000,
+      beneficiaries: 40,
+      localShare: 1,
+    });
+  });
+
+  it('when entries are read, then indexes are contiguous and each leaf is the canonical bytes of its entry', async () => {
+    const { body } = await getJson(ledger, `/v1/campaigns/${campaignId}/entries?from=0&limit=100`);
+    expect(body.entries.map((row: { index: number }) => row.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const row of body.entries as { leaf: string; entry: unknown }[]) {
+      expect(JSON.parse(Buffer.from(row.leaf, 'base64').toString('utf8'))).toEqual(row.entry);
+    }
+    expect(body.entries.map((row: { entry: { kind: string } }) => row.entry.kind)).toEqual([
+      'campaign-published',
+      'gift',
+      'disbursement-approved',
+      'allocation',
+      'payout',
+      'delivery',
+    ]);
+    const page = await getJson(ledger, `/v1/campaigns/${campaignId}/entries?from=4&limit=1`);
+    expect(page.body.entries.map((row: { index: number }) => row.index)).toEqual([4]);
+  });
+
+  it('when a receipt code is traced, then the gift leads to its allocation, disbursement, payout and delivery', async () => {
+    const { status, body } = await getJson(ledger, `/v1/trace/${receiptCode}`);
+    expect(status).toBe(200);
+    expect(body.donation).toMatchObject({ donationId, amount: 2500, net: 2400 });
+    expect(body.allocations).toEqual([{ disbursementId: chain.disbursementId, amount: 1000, index: 3 }]);
+    expect(body.disbursements[0]).toMatchObject({ disbursementId: chain.disbursementId, recipient: { local: true } });
+    expect(body.payouts).toHaveLength(1);
+    expect(body.deliveries[0]).toMatchObject({ beneficiaries: 40, location: { country: 'PK', area: 'Dadu district' } });
+    const giftLeaf = Buffer.from(body.entries[0].leaf, 'base64');
+    expect(body.proof.leafHash).toBe(createHash('sha256').update(Buffer.from([0])).update(giftLeaf).digest('hex'));
+    expect(JSON.stringify(body)).not.toContain(receiptCode);
+  });
+
+  it('when each entry is appended, then exactly one entry-appended message per index reaches ledger.entries.v1', async () => {
+    const recorder = await recordTopics(testEndpoints().kafkaBrokers, [topics.ledger]);
+    try {
+      const mine = await eventually(() => {
+        const list = recorder.messages.filter((message) => message.key === campaignId);
+        expect(list).toHaveLength(6);
+        return list;
+      });
+      expect(mine.map((message) => (message.value as { data: { index: number } }).data.index).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    } finally {
+      await recorder.stop();
+    }
+  });
+
+  it.each([
+    ['/v1/campaigns/unknown-campaign/summary', 404, 'campaignId'],
+    [`/v1/campaigns/${campaignId}/entries?from=-1`, 400, 'query.from'],
+    [`/v1/campaigns/${campaignId}/entries?limit=5000`, 400, 'query.limit'],
+    ['/v1/trace/NOT-A-REAL-RECEIPT-CODE-0000', 404, 'receiptCode'],
+    ['/v1/trace/short', 400, 'params.receiptCode'],
+  ])('when %s is requested, then it answers %i naming %s', async (path, status, field) => {
+    const response = await getJson(ledger, path);
+    expect(response.status).toBe(status);
+    expect(response.type).toMatch(/application\/problem\+json/);
+    expect(response.body.field).toBe(field);
+  });
+
+  it('when a poison message arrives, then it goes to the dead-letter topic and later events are still recorded', async () => {
+    const { kafkaBrokers } = testEndpoints();
+    const other = campaignSnapshot();
+    const recorder = await recordTopics(kafkaBrokers, [deadLetterTopic(`${ledger.groupPrefix}ledger`)]);
+    try {
+      await publishRaw(kafkaBrokers, topics.donation, [
+        { key: other.campaignId, value: '{not json' },
+        { key: other.campaignId, value: JSON.stringify({ type: 'org.diaspora-aid.donation.succeeded', data: { amount: 1.5 } }) },
+      ]);
+      await deliverTwice([giftSucceeded(other.campaignId, { amount: 700, fee: 0 })]);
+      await eventually(async () => {
+        const { body } = await getJson(ledger, `/v1/campaigns/${other.campaignId}/summary`);
+        expect(body.raised).toBe(700);
+      });
+      const reasons = await eventually(() => {
+        const found = recorder.messages.filter((message) => message.key === other.campaignId).map((message) => message.headers['dlq-reason']);
+        expect(found).toHaveLength(2);
+        return found;
+      });
+      expect(reasons[0]).toBe('value is not JSON');
+      expect(reasons[1]).toMatch(/^invalid event: /);
+    } finally {
+      await recorder.stop();
+    }
+  });
+});

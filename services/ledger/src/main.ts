@@ -1,0 +1,7 @@
+import { startService, stopOnSignals } from '@aid/runtime';
+import { buildApp } from './app.ts';
+import { loadLedgerConfig } from './config.ts';
+
+const config = loadLedgerConfig();
+const service = await startService({ name: 'ledger', config, dbName: config.LEDGER_DB_NAME, build: buildApp });
+stopOnSignals(service, service.deps.logger);

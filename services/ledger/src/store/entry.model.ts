@@ -1,0 +1,60 @@
+import { Schema, type Connection } from 'mongoose';
+import type { EntryRefs, SummaryDeltas } from '../domain/public-entry.ts';
+
+/**
+ * One public entry. Besides the hashed bytes it keeps what is needed to finish its append after a crash
+ * (`deltas`, `message`), so whoever finds it unfinished can complete it.
+ */
+export interface EntryDocument {
+  _id: string;
+  campaignId: string;
+  index: number;
+  eventId: string;
+  kind: string;
+  leaf: Buffer;
+  leafHash: string;
+  refs: EntryRefs;
+  deltas: SummaryDeltas;
+  currency: string | null;
+  message: string;
+}
+
+const schema = new Schema<EntryDocument>(
+  {
+    _id: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    index: { type: Number, required: true },
+    eventId: { type: String, required: true },
+    kind: { type: String, required: true },
+    leaf: { type: Buffer, required: true },
+    leafHash: { type: String, required: true },
+    refs: {
+      donationId: { type: String },
+      disbursementId: { type: String },
+      receiptHash: { type: String },
+    },
+    deltas: { type: Schema.Types.Mixed, default: {} },
+    currency: { type: String, default: null },
+    message: { type: String, required: true },
+  },
+  { versionKey: false },
+);
+// Serves the entries API (`?from=&limit=`) and proofs: a campaign's entries in index order.
+schema.index({ campaignId: 1, index: 1 }, { unique: true });
+// Serves exactly-once appends: an event is on a campaign's log at most once.
+schema.index({ campaignId: 1, eventId: 1 }, { unique: true });
+// Serves the trace: the gift entry of a receipt code.
+schema.index({ 'refs.receiptHash': 1 });
+// Serves the trace: a gift's allocations.
+schema.index({ 'refs.donationId': 1 });
+// Serves the trace and delivery totals: a disbursement's approval, payout and deliveries.
+schema.index({ 'refs.disbursementId': 1 });
+
+export function entryModel(db: Connection) {
+  return db.model<EntryDocument>('Entry', schema, 'entries');
+}
+
+/** Entry ids sort by index within a campaign. */
+export function entryId(campaignId: string, index: number): string {
+  return `${campaignId}:${index.toString().padStart(12, '0')}`;
+}

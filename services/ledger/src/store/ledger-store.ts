@@ -1,0 +1,182 @@
+import { envelope, type CampaignSnapshot } from '@aid/contracts';
+import { outboxMessage, queueMessages } from '@aid/store';
+import type { Connection } from 'mongoose';
+import { canonicalBytes, leafHash } from '../domain/leaf.ts';
+import type { EntryDraft } from '../domain/public-entry.ts';
+import { emptyTotals, type CampaignTotals } from '../domain/summary.ts';
+import { campaignInfoModel } from './campaign-info.model.ts';
+import { campaignLogModel } from './campaign-log.model.ts';
+import { entryId, entryModel, type EntryDocument } from './entry.model.ts';
+
+export interface StoredEntry {
+  index: number;
+  leaf: Buffer;
+  leafHash: string;
+  kind: string;
+  refs: EntryDocument['refs'];
+}
+
+export interface CampaignLogState {
+  campaignId: string;
+  size: number;
+  currency: string | null;
+  totals: CampaignTotals;
+}
+
+function isDuplicateKey(error: unknown): error is { code: number; keyPattern?: Record<string, unknown>; message: string } {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+function duplicateOfId(error: { keyPattern?: Record<string, unknown>; message: string }): boolean {
+  if (error.keyPattern) return Object.keys(error.keyPattern).join(',') === '_id';
+  return /_id_|index: _id/.test(error.message);
+}
+
+export function createLedgerStore(db: Connection) {
+  const logs = campaignLogModel(db);
+  const entries = entryModel(db);
+  const campaigns = campaignInfoModel(db);
+
+  /**
+   * Moves the log past `entry`: size, totals and the entry's outbox message in one guarded write. Guarded by
+   * `size == entry.index`, so it happens once, whoever runs it (the appender, or a later one finding it unfinished).
+   */
+  async function finish(entry: Pick<EntryDocument, 'campaignId' | 'index' | 'deltas' | 'currency' | 'message'>): Promise<void> {
+    const increments = Object.fromEntries(Object.entries(entry.deltas).filter(([, value]) => typeof value === 'number' && value !== 0));
+    const queued = queueMessages([JSON.parse(entry.message)]);
+    const update = {
+      $set: { size: entry.index + 1, updatedAt: new Date(), ...queued.$set, ...(entry.currency ? { currency: entry.currency } : {}) },
+      $push: queued.$push,
+      ...(Object.keys(increments).length > 0 ? { $inc: increments } : {}),
+    };
+    try {
+      await logs.updateOne({ _id: entry.campaignId, size: entry.index }, update, { upsert: entry.index === 0 });
+    } catch (error) {
+      // Index 0 upserts race with an existing log: the log already moved on, which is what we want.
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  return {
+    /**
+     * Appends an entry exactly once. No transactions: the entry document is claimed at the next index by a
+     * unique id, then the log is moved past it by a guarded write. A crash between the two leaves an entry that
+     * the next append (of this event after redelivery, or of any other) finishes first. Returns the index.
+     */
+    async append(draft: EntryDraft): Promise<number> {
+      const bytes = canonicalBytes(draft.entry);
+      const hash = leafHash(bytes).toString('hex');
+      for (;;) {
+        const log = await logs.findById(draft.campaignId, { size: 1 }).lean();
+        const size = log?.size ?? 0;
+        const existing = await entries.findOne({ campaignId: draft.campaignId, eventId: draft.eventId }).lean();
+        if (existing) {
+          if (existing.index >= size) await finish(existing);
+          return existing.index;
+        }
+        const message = outboxMessage(
+          'ledger.entries.v1',
+          envelope({
+            type: 'org.diaspora-aid.ledger.entry-appended',
+            source: '/services/ledger',
+            subject: draft.campaignId,
+            time: new Date(),
+            data: { campaignId: draft.campaignId, index: size, leaf: bytes.toString('base64'), leafHash: hash },
+          }),
+        );
+        const document: EntryDocument = {
+          _id: entryId(draft.campaignId, size),
+          campaignId: draft.campaignId,
+          index: size,
+          eventId: draft.eventId,
+          kind: draft.kind,
+          leaf: bytes,
+          leafHash: hash,
+          refs: draft.refs,
+          deltas: draft.deltas,
+          currency: draft.currency,
+          message: JSON.stringify(message),
+        };
+        try {
+          await entries.create(document);
+          await finish(document);
+          return size;
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          if (duplicateOfId(error)) {
+            // Another event holds this index but its append is unfinished: finish it, then try the next index.
+            const holder = await entries.findById(document._id).lean();
+            if (holder) await finish(holder);
+          }
+          // Otherwise this event was appended meanwhile: the next pass returns its index.
+        }
+      }
+    },
+
+    async logState(campaignId: string): Promise<CampaignLogState | null> {
+      const log = await logs.findById(campaignId).lean();
+      if (!log) return null;
+      const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
+      return { campaignId, size: log.size, currency: log.currency ?? null, totals };
+    },
+
+    async entriesRange(campaignId: string, from: number, limit: number, below: number): Promise<StoredEntry[]> {
+      const docs = await entries
+        .find({ campaignId, index: { $gte: from, $lt: Math.min(from + limit, below) } }, { index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 })
+        .sort({ index: 1 })
+        .lean();
+      return docs.map((doc) => ({ index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs }));
+    },
+
+    async entriesWhere(filter: { receiptHash?: string; donationId?: string; disbursementIds?: string[] }, below?: Map<string, number>): Promise<(StoredEntry & { campaignId: string })[]> {
+      const query: Record<string, unknown> = {};
+      if (filter.receiptHash) query['refs.receiptHash'] = filter.receiptHash;
+      if (filter.donationId) query['refs.donationId'] = filter.donationId;
+      if (filter.disbursementIds) query['refs.disbursementId'] = { $in: filter.disbursementIds };
+      const docs = await entries.find(query, { campaignId: 1, index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 }).sort({ index: 1 }).lean();
+      return docs
+        .filter((doc) => below === undefined || doc.index < (below.get(doc.campaignId) ?? 0))
+        .map((doc) => ({ campaignId: doc.campaignId, index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs }));
+    },
+
+    /** Amount of a disbursement's approval and whether it already has a delivery entry, for delivery totals. */
+    async disbursementFacts(disbursementId: string): Promise<{ amount: number | null; delivered: boolean }> {
+      const docs = await entries.find({ 'refs.disbursementId': disbursementId, kind: { $in: ['disbursement-approved', 'delivery'] } }, { kind: 1, leaf: 1 }).lean();
+      const approval = docs.find((doc) => doc.kind === 'disbursement-approved');
+      const amount = approval ? (JSON.parse(Buffer.from(approval.leaf.buffer ?? approval.leaf).toString('utf8')) as { amount: number }).amount : null;
+      return { amount, delivered: docs.some((doc) => doc.kind === 'delivery') };
+    },
+
+    /** Keeps the highest revision of a campaign's description; late or repeated snapshots change nothing. */
+    async recordCampaign(snapshot: CampaignSnapshot): Promise<void> {
+      try {
+        await campaigns.updateOne(
+          { _id: snapshot.campaignId, revision: { $lt: snapshot.revision } },
+          { $set: { revision: snapshot.revision, snapshot } },
+          { upsert: true },
+        );
+      } catch (error) {
+        // The upsert's insert collides when a newer revision is already stored: nothing to do.
+        if (!isDuplicateKey(error)) throw error;
+      }
+    },
+
+    async campaign(campaignId: string): Promise<CampaignSnapshot | null> {
+      const doc = await campaigns.findById(campaignId).lean();
+      return doc?.snapshot ?? null;
+    },
+
+    async publicCampaigns(limit: number): Promise<CampaignSnapshot[]> {
+      const docs = await campaigns
+        .find({ 'snapshot.status': { $in: ['active', 'closed'] } })
+        .sort({ 'snapshot.publishedAt': -1 })
+        .limit(limit)
+        .lean();
+      return docs.map((doc) => doc.snapshot);
+    },
+
+    outboxSources: [{ name: 'campaign_logs', model: logs }],
+  };
+}
+
+export type LedgerStore = ReturnType<typeof createLedgerStore>;

@@ -1,0 +1,77 @@
+import { envelope, newId, receiptCodeHash, type AnyEvent, type CampaignSnapshot } from '@aid/contracts';
+
+/** Builders of valid events with overrides, shared by the ledger's unit and integration tests. */
+export function campaignSnapshot(overrides: Partial<CampaignSnapshot> = {}): CampaignSnapshot {
+  return {
+    campaignId: newId(),
+    organizationId: newId(),
+    organizationName: 'Karachi Diaspora Relief',
+    title: 'Sindh flood relief',
+    summary: 'Clean water and shelter for flooded villages',
+    goal: { amount: 5_000_000, currency: 'USD' },
+    crisis: { kind: 'flood', countries: ['PK'], glide: 'FL-2022-000254-PAK' },
+    status: 'active',
+    revision: 2,
+    publishedAt: '2026-01-01T00:00:00.000Z',
+    closedAt: null,
+    ...overrides,
+  };
+}
+
+const at = (minute: number) => new Date(Date.UTC(2026, 0, 2, 0, minute));
+
+export function campaignPublished(snapshot: CampaignSnapshot): AnyEvent {
+  return envelope({ type: 'org.diaspora-aid.campaign.published', source: '/services/campaign', subject: snapshot.campaignId, time: at(0), data: { campaign: snapshot } });
+}
+
+export function giftSucceeded(campaignId: string, overrides: { donationId?: string; amount?: number; fee?: number; receiptCode?: string; minute?: number } = {}): AnyEvent {
+  const amount = overrides.amount ?? 2500;
+  const fee = overrides.fee ?? 100;
+  return envelope({
+    type: 'org.diaspora-aid.donation.succeeded',
+    source: '/services/donation',
+    subject: campaignId,
+    time: at(overrides.minute ?? 1),
+    data: {
+      donationId: overrides.donationId ?? newId(),
+      campaignId,
+      receiptHash: receiptCodeHash(overrides.receiptCode ?? newId()),
+      donor: { publicRef: `d_${'ab'.repeat(12)}`, displayName: null, countryOfResidence: 'GB', countryOfHeritage: 'PK' },
+      amount,
+      fee,
+      net: amount - fee,
+      currency: 'USD',
+      interval: 'once' as const,
+      succeededAt: at(overrides.minute ?? 1).toISOString(),
+    },
+  });
+}
+
+export function disbursementChain(campaignId: string, donationId: string, amount: number, local = true) {
+  const disbursementId = newId();
+  const recipient = { name: 'Hyderabad Water Committee', country: 'PK', local };
+  const base = { disbursementId, campaignId };
+  return {
+    disbursementId,
+    approved: envelope({ type: 'org.diaspora-aid.disbursement.approved', source: '/services/disbursement', subject: campaignId, time: at(10), data: { ...base, amount, currency: 'USD', recipient, purpose: 'Water filters', sector: 'WASH', approvedBy: 'm2', approvedAt: at(10).toISOString() } }),
+    allocated: envelope({ type: 'org.diaspora-aid.disbursement.allocated', source: '/services/disbursement', subject: campaignId, time: at(10), data: { ...base, donationId, amount, currency: 'USD', allocatedAt: at(10).toISOString() } }),
+    paid: envelope({ type: 'org.diaspora-aid.disbursement.paid', source: '/services/disbursement', subject: campaignId, time: at(11), data: { ...base, amount, currency: 'USD', reference: 'BANK-REF-1', recipient, paidAt: at(11).toISOString() } }),
+    delivered: (beneficiaries: number) =>
+      envelope({
+        type: 'org.diaspora-aid.disbursement.delivered',
+        source: '/services/disbursement',
+        subject: campaignId,
+        time: at(12),
+        data: {
+          ...base,
+          deliveryId: newId(),
+          deliveredAt: at(12).toISOString(),
+          beneficiaries,
+          description: '120 household water filters',
+          location: { country: 'PK', area: 'Dadu district' },
+          evidence: [{ name: 'receipt.pdf', sha256: 'a'.repeat(64) }],
+          reportedAt: at(12).toISOString(),
+        },
+      }),
+  };
+}

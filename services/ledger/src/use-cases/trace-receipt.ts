@@ -1,0 +1,53 @@
+import { receiptCodeHash } from '@aid/contracts';
+import { receiptNotFound } from '../domain/errors.ts';
+import type { LedgerStore, StoredEntry } from '../store/ledger-store.ts';
+
+export interface TracedEntry {
+  index: number;
+  leaf: string;
+  entry: Record<string, unknown>;
+}
+
+export interface Trace {
+  donation: Record<string, unknown>;
+  allocations: { disbursementId: string; amount: number; index: number }[];
+  disbursements: Record<string, unknown>[];
+  payouts: Record<string, unknown>[];
+  deliveries: Record<string, unknown>[];
+  entries: TracedEntry[];
+  proof: { campaignId: string; leafIndex: number; leafHash: string; treeSize: number };
+}
+
+function parse(entry: StoredEntry): Record<string, unknown> {
+  return JSON.parse(entry.leaf.toString('utf8')) as Record<string, unknown>;
+}
+
+/**
+ * Follows a receipt code through the public record: the gift, its allocations, the disbursements they funded,
+ * their payouts and deliveries. Only the code's hash is looked up; the code itself is never stored.
+ */
+export async function traceReceipt(store: LedgerStore, receiptCode: string): Promise<Trace> {
+  const [gift] = await store.entriesWhere({ receiptHash: receiptCodeHash(receiptCode) });
+  if (!gift) throw receiptNotFound();
+  const donationId = gift.refs.donationId ?? '';
+  const linked = await store.entriesWhere({ donationId });
+  const allocations = linked.filter((entry) => entry.kind === 'allocation');
+  const disbursementIds = [...new Set(allocations.map((entry) => entry.refs.disbursementId ?? ''))];
+  const chain = disbursementIds.length > 0 ? await store.entriesWhere({ disbursementIds }) : [];
+  const byKind = (kind: string) => chain.filter((entry) => entry.kind === kind).map(parse);
+  const log = await store.logState(gift.campaignId);
+  const refunds = linked.filter((entry) => entry.kind === 'refund');
+  const all = [gift, ...refunds, ...allocations, ...chain.filter((entry) => entry.kind !== 'allocation')].sort((a, b) => a.index - b.index);
+  return {
+    donation: { ...parse(gift), refunds: refunds.map(parse) },
+    allocations: allocations.map((entry) => {
+      const body = parse(entry) as { disbursementId: string; amount: number };
+      return { disbursementId: body.disbursementId, amount: body.amount, index: entry.index };
+    }),
+    disbursements: byKind('disbursement-approved'),
+    payouts: byKind('payout'),
+    deliveries: byKind('delivery'),
+    entries: all.map((entry) => ({ index: entry.index, leaf: entry.leaf.toString('base64'), entry: parse(entry) })),
+    proof: { campaignId: gift.campaignId, leafIndex: gift.index, leafHash: gift.leafHash, treeSize: log?.size ?? gift.index + 1 },
+  };
+}
