@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canMove, checkDonationAllowed, decidePaymentOutcome, donationStatuses, newPublicRef, type CampaignView, type DonationStatus, type PaymentOutcome } from './donation.ts';
+import type { DonationErrorCode } from './errors.ts';
+
+const activeCampaign = (overrides: Partial<CampaignView> = {}): CampaignView => ({
+  campaignId: 'c1',
+  organizationId: 'o1',
+  status: 'active',
+  currency: 'USD',
+  revision: 2,
+  ...overrides,
+});
+
+const request = (overrides: Partial<{ campaignId: string; amount: number; currency: string }> = {}) => ({
+  campaignId: 'c1',
+  amount: 2500,
+  currency: 'USD',
+  ...overrides,
+});
+
+const limits = { maxAmount: 100_000_000 };
+
+function refusal(run: () => unknown): { code: string; field: string | undefined } | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    const { code, field } = error as { code: string; field: string | undefined };
+    return { code, field };
+  }
+}
+
+describe('checkDonationAllowed', () => {
+  const cases: { when: string; campaign: CampaignView | null; request: ReturnType<typeof request>; code: DonationErrorCode; field: string }[] = [
+    { when: 'the campaign is unknown', campaign: null, request: request(), code: 'campaign-not-found', field: 'campaignId' },
+    { when: 'the campaign is a draft', campaign: activeCampaign({ status: 'draft' }), request: request(), code: 'campaign-not-active', field: 'campaignId' },
+    { when: 'the campaign is closed', campaign: activeCampaign({ status: 'closed' }), request: request(), code: 'campaign-not-active', field: 'campaignId' },
+    { when: 'the currency is not the campaign currency', campaign: activeCampaign(), request: request({ currency: 'EUR' }), code: 'currency-mismatch', field: 'currency' },
+    { when: 'the amount is below Stripe’s USD minimum', campaign: activeCampaign(), request: request({ amount: 49 }), code: 'amount-below-minimum', field: 'amount' },
+    { when: 'the amount is below Stripe’s GBP minimum', campaign: activeCampaign({ currency: 'GBP' }), request: request({ amount: 29, currency: 'GBP' }), code: 'amount-below-minimum', field: 'amount' },
+    { when: 'the amount is above the maximum', campaign: activeCampaign(), request: request({ amount: 100_000_001 }), code: 'amount-above-maximum', field: 'amount' },
+  ];
+
+  it.each(cases)('when $when, then it is refused with $code naming $field', ({ campaign, request: given, code, field }) => {
+    expect(refusal(() => checkDonationAllowed(given, campaign, limits))).toEqual({ code, field });
+  });
+
+  it.each([
+    { currency: 'USD', amount: 50 },
+    { currency: 'GBP', amount: 30 },
+    { currency: 'JPY', amount: 50 },
+    { currency: 'USD', amount: 100_000_000 },
+  ])('when $amount $currency is exactly at a limit, then it is accepted', ({ currency, amount }) => {
+    const campaign = activeCampaign({ currency });
+    expect(checkDonationAllowed(request({ currency, amount }), campaign, limits)).toBe(campaign);
+  });
+});
+
+describe('payment state machine', () => {
+  const donation = (status: DonationStatus, stripeEventIds: string[] = []) => ({ status, amount: 2500, stripeEventIds });
+  const now = new Date('2026-03-01T10:00:00Z');
+
+  it.each([
+    ['pending', 'succeeded', true],
+    ['pending', 'failed', true],
+    ['pending', 'canceled', true],
+    ['failed', 'succeeded', true],
+    ['failed', 'canceled', true],
+    ['failed', 'failed', false],
+    ['succeeded', 'failed', false],
+    ['succeeded', 'canceled', false],
+    ['succeeded', 'succeeded', false],
+    ['canceled', 'succeeded', false],
+    ['canceled', 'failed', false],
+  ] as const)('when a %s donation hears %s, then moving is %s', (from, to, allowed) => {
+    expect(canMove(from, to)).toBe(allowed);
+    expect(decidePaymentOutcome(donation(from), { stripeEventId: 'evt_1', outcome: to }, now).kind).toBe(allowed ? 'changed' : 'unchanged');
+  });
+
+  it('when a payment succeeds, then the fee is zero for now and net is the whole amount', () => {
+    const decision = decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded' }, now);
+    expect(decision).toEqual({ kind: 'changed', change: { from: 'pending', to: 'succeeded', at: now, fee: 0, net: 2500 } });
+  });
+
+  it('when the same Stripe event comes again, then nothing changes even if the move would be allowed', () => {
+    const decision = decidePaymentOutcome(donation('failed', ['evt_1']), { stripeEventId: 'evt_1', outcome: 'succeeded' }, now);
+    expect(decision.kind).toBe('unchanged');
+  });
+
+  it('when any sequence of notices arrives in any order, then the status never moves backwards and a success is final', () => {
+    const outcomes = fc.constantFrom<PaymentOutcome>('succeeded', 'failed', 'canceled');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(outcomes, fc.integer({ min: 1, max: 5 })), { maxLength: 12 }), (notices) => {
+        let state = donation('pending');
+        const rank = (status: DonationStatus) => ({ pending: 0, failed: 1, succeeded: 2, canceled: 2 })[status];
+        for (const [outcome, eventNumber] of notices) {
+          const before = state.status;
+          const decision = decidePaymentOutcome(state, { stripeEventId: `evt_${outcome}_${eventNumber}`, outcome }, now);
+          if (decision.kind === 'changed') state = { ...state, status: decision.change.to, stripeEventIds: [...state.stripeEventIds, `evt_${outcome}_${eventNumber}`] };
+          expect(rank(state.status)).toBeGreaterThanOrEqual(rank(before));
+          if (before === 'succeeded' || before === 'canceled') expect(state.status).toBe(before);
+        }
+        expect(donationStatuses).toContain(state.status);
+      }),
+    );
+  });
+});
+
+describe('newPublicRef', () => {
+  it('when references are made, then each is d_ and 24 hex characters and they differ', () => {
+    const refs = new Set(Array.from({ length: 200 }, () => newPublicRef()));
+    expect(refs.size).toBe(200);
+    for (const ref of refs) expect(ref).toMatch(/^d_[0-9a-f]{24}$/);
+  });
+});

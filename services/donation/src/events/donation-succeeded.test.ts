@@ -1,0 +1,51 @@
+import { donationSucceeded, receiptCodeHash } from '@aid/contracts';
+import { describe, expect, it } from 'vitest';
+import type { Donation } from '../domain/donation.ts';
+import { donationSucceededEvent } from './donation-succeeded.ts';
+
+const donation = (overrides: Partial<Donation> = {}): Donation => ({
+  id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+  campaignId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c',
+  organizationId: 'o1',
+  amount: 2500,
+  currency: 'USD',
+  interval: 'once',
+  showName: false,
+  countryOfResidence: null,
+  countryOfHeritage: null,
+  donor: { email: 'amina@example.org', name: 'Amina Yusuf' },
+  publicRef: 'd_0123456789abcdef01234567',
+  receiptHash: receiptCodeHash('CODE'),
+  status: 'pending',
+  paymentIntentId: 'pi_1',
+  fee: null,
+  net: null,
+  createdAt: new Date('2026-03-01T09:00:00Z'),
+  succeededAt: null,
+  stripeEventIds: [],
+  ...overrides,
+});
+
+const settled = { from: 'pending', to: 'succeeded', at: new Date('2026-03-01T10:00:00Z'), fee: 0, net: 2500 } as const;
+
+describe('donationSucceededEvent', () => {
+  it('when the donor hides their name, then the event has neither name nor email and is keyed by the campaign', () => {
+    const event = donationSucceededEvent(donation(), settled);
+    expect(donationSucceeded.parse(event)).toEqual(event);
+    expect(event.subject).toBe(donation().campaignId);
+    expect(event.data.donor).toEqual({ publicRef: 'd_0123456789abcdef01234567', displayName: null, countryOfResidence: null, countryOfHeritage: null });
+    expect(JSON.stringify(event)).not.toMatch(/amina|Yusuf/i);
+  });
+
+  it('when the donor shows their name and gives countries, then exactly those appear', () => {
+    const event = donationSucceededEvent(donation({ showName: true, countryOfResidence: 'GB', countryOfHeritage: 'PK' }), settled);
+    expect(event.data.donor).toMatchObject({ displayName: 'Amina Yusuf', countryOfResidence: 'GB', countryOfHeritage: 'PK' });
+    expect(JSON.stringify(event)).not.toContain('amina@example.org');
+  });
+
+  it('when a gift settles, then amount = net + fee and the receipt is known only by its hash', () => {
+    const event = donationSucceededEvent(donation({ interval: 'month' }), settled);
+    expect(event.data).toMatchObject({ amount: 2500, fee: 0, net: 2500, interval: 'month', succeededAt: '2026-03-01T10:00:00.000Z' });
+    expect(event.data.receiptHash).toBe(receiptCodeHash('CODE'));
+  });
+});

@@ -1,0 +1,71 @@
+import { parseRequestPart, type DomainError, type HttpProblem } from '@aid/http-kit';
+import { describe, expect, it } from 'vitest';
+import * as errors from '../domain/errors.ts';
+import { donationErrorCodes } from '../domain/errors.ts';
+import { createDonationBody } from './schemas.ts';
+import { statusByCode } from './status-by-code.ts';
+
+const body = (overrides: Record<string, unknown> = {}) => ({
+  campaignId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+  amount: 2500,
+  currency: 'USD',
+  donor: { email: 'amina@example.org', name: 'Amina Yusuf' },
+  ...overrides,
+});
+
+function problemOf(value: unknown): { status: number; field: string | undefined } | undefined {
+  try {
+    parseRequestPart(createDonationBody, value, 'body');
+    return undefined;
+  } catch (error) {
+    const problem = error as HttpProblem;
+    return { status: problem.status, field: problem.field };
+  }
+}
+
+describe('donation request validation', () => {
+  it.each([
+    { when: 'the email is not an email', value: body({ donor: { email: 'amina-at-example', name: 'A' } }), field: 'donor.email' },
+    { when: 'the email is missing', value: body({ donor: { name: 'A' } }), field: 'donor.email' },
+    { when: 'the amount is a float', value: body({ amount: 25.5 }), field: 'amount' },
+    { when: 'the amount is zero', value: body({ amount: 0 }), field: 'amount' },
+    { when: 'the amount is a string', value: body({ amount: '2500' }), field: 'amount' },
+    { when: 'the currency is lower case', value: body({ currency: 'usd' }), field: 'currency' },
+    { when: 'the currency does not exist', value: body({ currency: 'ABC' }), field: 'currency' },
+    { when: 'the campaign id is missing', value: body({ campaignId: undefined }), field: 'campaignId' },
+    { when: 'the interval is weekly', value: body({ interval: 'week' }), field: 'interval' },
+    { when: 'the country of residence is a name', value: body({ countryOfResidence: 'Pakistan' }), field: 'countryOfResidence' },
+    { when: 'the country of heritage is lower case', value: body({ countryOfHeritage: 'pk' }), field: 'countryOfHeritage' },
+    { when: 'the name is to be shown but missing', value: body({ showName: true, donor: { email: 'a@example.org' } }), field: 'donor.name' },
+  ])('when $when, then the answer is 400 naming $field', ({ value, field }) => {
+    expect(problemOf(value)).toEqual({ status: 400, field });
+  });
+
+  it('when optional fields are left out, then a one-off gift with a hidden name is recorded', () => {
+    const parsed = parseRequestPart(createDonationBody, body(), 'body');
+    expect(parsed).toMatchObject({ interval: 'once', showName: false });
+    expect(parsed.countryOfResidence).toBeUndefined();
+  });
+});
+
+describe('error status table', () => {
+  it.each([
+    [errors.campaignNotFound('c1'), 404, 'campaignId'],
+    [errors.campaignNotActive('c1', 'draft'), 409, 'campaignId'],
+    [errors.currencyMismatch('EUR', 'USD'), 422, 'currency'],
+    [errors.amountBelowMinimum(50, 'USD'), 422, 'amount'],
+    [errors.amountAboveMaximum(100, 'USD'), 422, 'amount'],
+    [errors.donationNotFound(), 404, 'X-Receipt-Code'],
+    [errors.invalidWebhookSignature('no'), 400, 'stripe-signature'],
+    [errors.paymentProviderUnavailable(), 503, undefined],
+    [errors.paymentProviderRejected('too large', 'amount'), 422, 'amount'],
+    [errors.paymentProviderError(), 502, undefined],
+  ] as [DomainError, number, string | undefined][])('when the error is %s, then the status is %i and the field %s', (error, status, field) => {
+    expect(statusByCode[error.code as keyof typeof statusByCode]).toBe(status);
+    expect(error.field).toBe(field);
+  });
+
+  it('when a code exists, then it has a 4xx or 5xx status', () => {
+    for (const code of donationErrorCodes) expect(statusByCode[code]).toBeGreaterThanOrEqual(400);
+  });
+});
