@@ -1,0 +1,43 @@
+import { DomainError } from '@aid/http-kit';
+
+/** Every way a campaign-service request can fail for business reasons; the HTTP layer maps each to a status. */
+export const campaignErrorCodes = [
+  'unauthenticated',
+  'platform-admin-required',
+  'role-required',
+  'other-organization',
+  'organization-not-found',
+  'campaign-not-found',
+  'email-taken',
+  'wrong-status',
+  'currency-locked',
+  'campaign-closed',
+  'concurrent-change',
+] as const;
+
+export type CampaignErrorCode = (typeof campaignErrorCodes)[number];
+
+export type CampaignError = DomainError<CampaignErrorCode>;
+
+function fail(code: CampaignErrorCode, message: string, field?: string): CampaignError {
+  return new DomainError(code, message, field);
+}
+
+export const errors = {
+  unauthenticated: (message = 'the API key is not known') => fail('unauthenticated', message, 'authorization'),
+  platformAdminRequired: () =>
+    fail('platform-admin-required', 'registering an organization needs the platform administrator key', 'authorization'),
+  roleRequired: (action: string, roles: readonly string[]) =>
+    fail('role-required', `${action} needs the ${roles.join(' or ')} role`, 'authorization'),
+  otherOrganization: (what: string) =>
+    fail('other-organization', `${what} belongs to another organization; your API key gives no rights over it`, 'authorization'),
+  organizationNotFound: (id: string) => fail('organization-not-found', `no organization ${id}`, 'id'),
+  campaignNotFound: (id: string) => fail('campaign-not-found', `no campaign ${id}`, 'id'),
+  emailTaken: (email: string) => fail('email-taken', `${email} is already a member of this organization`, 'email'),
+  wrongStatus: (message: string) => fail('wrong-status', message, 'status'),
+  currencyLocked: (currency: string) =>
+    fail('currency-locked', `the goal currency stays ${currency} once the campaign is published: gifts were taken in it`, 'goal.currency'),
+  campaignClosed: () => fail('campaign-closed', 'the campaign is closed and can no longer change', 'status'),
+  concurrentChange: () =>
+    fail('concurrent-change', 'the campaign changed while this request was applied; read it again and retry', 'id'),
+};

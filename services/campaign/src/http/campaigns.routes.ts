@@ -1,0 +1,146 @@
+import { defineRoute } from '@aid/http-kit';
+import type { Request } from 'express';
+import type { z } from 'zod';
+import type { Actor } from '../domain/actor.ts';
+import { close, editCampaign, publish } from '../use-cases/change-campaign.ts';
+import type { CampaignContext } from '../use-cases/context.ts';
+import { createCampaign } from '../use-cases/create-campaign.ts';
+import { postUpdate } from '../use-cases/post-update.ts';
+import { campaignForViewer, publicCampaigns } from '../use-cases/read-campaigns.ts';
+import { campaignBody, updateBody } from './presenters.ts';
+import {
+  campaignListResponse,
+  campaignResponse,
+  campaignWithUpdatesResponse,
+  createCampaignBody,
+  encodeCursor,
+  idParams,
+  listCampaignsQuery,
+  patchCampaignBody,
+  postUpdateBody,
+  problemResponse,
+  updateResponse,
+} from './schemas.ts';
+
+const tag = 'Campaigns';
+
+type Params = z.infer<typeof idParams>;
+
+const writeProblems = {
+  401: { description: 'Missing or unknown key', schema: problemResponse },
+  403: { description: 'Another organization, or a role that may not do this', schema: problemResponse },
+  404: { description: 'No such campaign', schema: problemResponse },
+  409: { description: 'Not allowed in the campaign’s current status', schema: problemResponse },
+};
+
+export function campaignRoutes(
+  context: CampaignContext,
+  auth: { member: (request: Request) => Promise<Actor>; optionalMember: (request: Request) => Promise<Actor | undefined> },
+) {
+  const transition = (path: string, summary: string, run: typeof publish) =>
+    defineRoute<undefined, Params, undefined, Actor>({
+      method: 'post',
+      path,
+      summary,
+      tag,
+      security: 'bearer',
+      authenticate: auth.member,
+      params: idParams,
+      responses: { 200: { description: 'The campaign after the change', schema: campaignResponse }, ...writeProblems },
+      async handle({ params, auth: actor }) {
+        return { body: campaignBody(await run(context, actor, params.id)) };
+      },
+    });
+
+  return [
+    defineRoute<z.infer<typeof createCampaignBody>, undefined, undefined, Actor>({
+      method: 'post',
+      path: '/v1/campaigns',
+      summary: "Create a draft campaign for the caller's organization (admin)",
+      tag,
+      security: 'bearer',
+      authenticate: auth.member,
+      body: createCampaignBody,
+      responses: {
+        201: { description: 'Created as a draft', schema: campaignResponse },
+        400: { description: 'Invalid body', schema: problemResponse },
+        401: writeProblems[401],
+        403: writeProblems[403],
+      },
+      async handle({ body, auth: actor }) {
+        return { status: 201, body: campaignBody(await createCampaign(context, actor, body)) };
+      },
+    }),
+    defineRoute<z.infer<typeof patchCampaignBody>, Params, undefined, Actor>({
+      method: 'patch',
+      path: '/v1/campaigns/:id',
+      summary: 'Change title, summary, goal or crisis (admin); the goal currency is fixed once published',
+      tag,
+      security: 'bearer',
+      authenticate: auth.member,
+      params: idParams,
+      body: patchCampaignBody,
+      responses: {
+        200: { description: 'The campaign after the change', schema: campaignResponse },
+        400: { description: 'Invalid body', schema: problemResponse },
+        ...writeProblems,
+      },
+      async handle({ body, params, auth: actor }) {
+        return { body: campaignBody(await editCampaign(context, actor, params.id, body)) };
+      },
+    }),
+    transition('/v1/campaigns/:id/publish', 'Publish a draft campaign: it becomes active and public (admin)', publish),
+    transition('/v1/campaigns/:id/close', 'Close an active campaign: it stops taking gifts and stays public (admin)', close),
+    defineRoute<z.infer<typeof postUpdateBody>, Params, undefined, Actor>({
+      method: 'post',
+      path: '/v1/campaigns/:id/updates',
+      summary: 'Post a public update on an active or closed campaign (admin or field officer)',
+      tag,
+      security: 'bearer',
+      authenticate: auth.member,
+      params: idParams,
+      body: postUpdateBody,
+      responses: {
+        201: { description: 'Posted', schema: updateResponse },
+        400: { description: 'Invalid body', schema: problemResponse },
+        ...writeProblems,
+      },
+      async handle({ body, params, auth: actor }) {
+        return { status: 201, body: updateBody(await postUpdate(context, actor, params.id, body)) };
+      },
+    }),
+    defineRoute<undefined, undefined, z.infer<typeof listCampaignsQuery>, undefined>({
+      method: 'get',
+      path: '/v1/campaigns',
+      summary: 'Active and closed campaigns, newest first, paged with limit and cursor',
+      tag,
+      query: listCampaignsQuery,
+      responses: {
+        200: { description: 'A page of campaigns', schema: campaignListResponse },
+        400: { description: 'Invalid query', schema: problemResponse },
+      },
+      async handle({ query }) {
+        const page = await publicCampaigns(context, { status: query.status, limit: query.limit, after: query.cursor });
+        return { body: { campaigns: page.campaigns.map(campaignBody), nextCursor: page.last === null ? null : encodeCursor(page.last) } };
+      },
+    }),
+    defineRoute<undefined, Params, undefined, Actor | undefined>({
+      method: 'get',
+      path: '/v1/campaigns/:id',
+      summary: 'A campaign with its latest updates; drafts only for members of its organization',
+      tag,
+      security: 'bearer',
+      authenticate: auth.optionalMember,
+      params: idParams,
+      responses: {
+        200: { description: 'The campaign', schema: campaignWithUpdatesResponse },
+        401: writeProblems[401],
+        404: { description: 'No such campaign, or a draft of another organization', schema: problemResponse },
+      },
+      async handle({ params, auth: viewer }) {
+        const { campaign, updates } = await campaignForViewer(context, viewer, params.id);
+        return { body: { ...campaignBody(campaign), updates: updates.map(updateBody) } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+import type { Campaign, CampaignUpdate } from '../domain/campaign.ts';
+import type { Member, Organization } from '../domain/organization.ts';
+import type { campaignResponse, memberResponse, organizationRecord, organizationResponse, updateResponse } from './schemas.ts';
+
+// Presenters pick fields explicitly, so nothing stored (key hashes above all) reaches a response by accident.
+
+export function memberBody(member: Member): z.infer<typeof memberResponse> {
+  return { id: member.id, name: member.name, email: member.email, role: member.role, createdAt: member.createdAt };
+}
+
+export function organizationRecordBody(organization: Organization): z.infer<typeof organizationRecord> {
+  return { id: organization.id, name: organization.name, country: organization.country, kind: organization.kind, createdAt: organization.createdAt };
+}
+
+export function organizationBody(organization: Organization): z.infer<typeof organizationResponse> {
+  return { ...organizationRecordBody(organization), members: organization.members.map(memberBody) };
+}
+
+export function campaignBody(campaign: Campaign): z.infer<typeof campaignResponse> {
+  return {
+    id: campaign.id,
+    organizationId: campaign.organizationId,
+    organizationName: campaign.organizationName,
+    status: campaign.status,
+    title: campaign.title,
+    summary: campaign.summary,
+    goal: campaign.goal,
+    crisis: campaign.crisis,
+    revision: campaign.revision,
+    createdAt: campaign.createdAt,
+    publishedAt: campaign.publishedAt,
+    closedAt: campaign.closedAt,
+  };
+}
+
+export function updateBody(update: CampaignUpdate): z.infer<typeof updateResponse> {
+  return { id: update.id, campaignId: update.campaignId, title: update.title, body: update.body, postedAt: update.postedAt };
+}

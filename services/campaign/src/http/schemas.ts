@@ -1,0 +1,131 @@
+import { campaignStatuses, countryCodeSchema, crisisSchema, idSchema, memberRoles, organizationKinds } from '@aid/contracts';
+import { currencySchema, positiveAmountSchema } from '@aid/money';
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const emailSchema = z.email('must be an email address').max(254);
+const timestamp = z.iso.datetime();
+
+export const idParams = z.object({ id: idSchema });
+
+export const registerOrganizationBody = z.object({
+  name: text(200),
+  country: countryCodeSchema,
+  kind: z.enum(organizationKinds),
+  admin: z.object({ name: text(200).optional(), email: emailSchema.optional() }).optional(),
+});
+
+export const addMemberBody = z.object({
+  name: text(200),
+  email: emailSchema,
+  role: z.enum(memberRoles),
+});
+
+// A campaign asks for something: a zero goal is a mistake, not a campaign.
+const goalBody = z.object({ amount: positiveAmountSchema, currency: currencySchema });
+
+export const createCampaignBody = z.object({
+  title: text(200),
+  summary: text(5000),
+  goal: goalBody,
+  crisis: crisisSchema,
+});
+
+/**
+ * Strict: a misspelt field ("titel") or one that cannot be patched ("status") is a 400 naming it, not a
+ * silent success that changed nothing.
+ */
+export const patchCampaignBody = z
+  .strictObject({
+    title: text(200).optional(),
+    summary: text(5000).optional(),
+    goal: goalBody.optional(),
+    crisis: crisisSchema.optional(),
+  })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'name at least one of title, summary, goal, crisis');
+
+export const postUpdateBody = z.object({ title: text(200), body: text(20_000) });
+
+/** Cursors are opaque to clients (base64url of the last id seen), so the paging key can change later. */
+export function encodeCursor(lastId: string): string {
+  return Buffer.from(lastId, 'utf8').toString('base64url');
+}
+
+const cursorSchema = z
+  .string()
+  .max(200)
+  .transform((cursor, context) => {
+    const decoded = idSchema.safeParse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!decoded.success) {
+      context.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' });
+      return z.NEVER;
+    }
+    return decoded.data;
+  });
+
+export const listCampaignsQuery = z.object({
+  status: z.enum(['active', 'closed']).optional(),
+  limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
+  cursor: cursorSchema.optional(),
+});
+
+export const memberResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  role: z.enum(memberRoles),
+  createdAt: timestamp,
+});
+
+export const newMemberResponse = memberResponse.extend({ apiKey: z.string() });
+
+export const organizationRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  country: z.string(),
+  kind: z.enum(organizationKinds),
+  createdAt: timestamp,
+});
+
+export const registeredOrganizationResponse = organizationRecord.extend({
+  apiKey: z.string(),
+  member: z.object({ id: z.string(), name: z.string(), role: z.enum(memberRoles) }),
+});
+
+export const organizationResponse = organizationRecord.extend({ members: z.array(memberResponse) });
+
+export const campaignResponse = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  organizationName: z.string(),
+  status: z.enum(campaignStatuses),
+  title: z.string(),
+  summary: z.string(),
+  goal: z.object({ amount: z.number().int(), currency: z.string() }),
+  crisis: crisisSchema,
+  revision: z.number().int(),
+  createdAt: timestamp,
+  publishedAt: timestamp.nullable(),
+  closedAt: timestamp.nullable(),
+});
+
+export const updateResponse = z.object({
+  id: z.string(),
+  campaignId: z.string(),
+  title: z.string(),
+  body: z.string(),
+  postedAt: timestamp,
+});
+
+export const campaignWithUpdatesResponse = campaignResponse.extend({ updates: z.array(updateResponse) });
+
+export const campaignListResponse = z.object({ campaigns: z.array(campaignResponse), nextCursor: z.string().nullable() });
+
+export const problemResponse = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string(),
+  field: z.string().optional(),
+});

@@ -1,0 +1,16 @@
+import type { CampaignErrorCode } from '../domain/errors.ts';
+
+/** The one place domain errors become HTTP statuses; exhaustive, so a new code cannot ship unmapped. */
+export const statusByCode = {
+  unauthenticated: 401,
+  'platform-admin-required': 403,
+  'role-required': 403,
+  'other-organization': 403,
+  'organization-not-found': 404,
+  'campaign-not-found': 404,
+  'email-taken': 409,
+  'wrong-status': 409,
+  'currency-locked': 409,
+  'campaign-closed': 409,
+  'concurrent-change': 409,
+} as const satisfies Record<CampaignErrorCode, number>;

@@ -1,0 +1,54 @@
+import { outboxFields, withOutboxIndex } from '@aid/store';
+import mongoose, { type Connection, type Model } from 'mongoose';
+
+export interface CampaignDocument {
+  _id: string;
+  organizationId: string;
+  organizationName: string;
+  title: string;
+  summary: string;
+  goal: { amount: number; currency: string };
+  crisis: { kind: string; countries: string[]; glide?: string };
+  status: string;
+  revision: number;
+  createdAt: Date;
+  publishedAt: Date | null;
+  closedAt: Date | null;
+  outbox: string[];
+  outboxSince?: Date;
+}
+
+const campaignSchema = new mongoose.Schema<CampaignDocument>(
+  {
+    _id: { type: String, required: true },
+    organizationId: { type: String, required: true },
+    organizationName: { type: String, required: true },
+    title: { type: String, required: true },
+    summary: { type: String, required: true },
+    goal: {
+      amount: { type: Number, required: true },
+      currency: { type: String, required: true },
+    },
+    crisis: {
+      kind: { type: String, required: true },
+      countries: { type: [String], required: true },
+      glide: { type: String, required: false },
+    },
+    status: { type: String, required: true },
+    revision: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    publishedAt: { type: Date, default: null },
+    closedAt: { type: Date, default: null },
+    ...outboxFields,
+  },
+  { versionKey: false },
+);
+
+// Serves the public listing: campaigns of given statuses, newest first (UUIDv7 ids sort by creation time),
+// paged by "ids below the cursor".
+campaignSchema.index({ status: 1, _id: -1 });
+withOutboxIndex(campaignSchema);
+
+export function campaignModel(connection: Connection): Model<CampaignDocument> {
+  return connection.model<CampaignDocument>('Campaign', campaignSchema, 'campaigns');
+}

@@ -1,0 +1,56 @@
+import { outboxFields, withOutboxIndex } from '@aid/store';
+import mongoose, { type Connection, type Model } from 'mongoose';
+
+export interface MemberDocument {
+  id: string;
+  name: string;
+  email: string | null;
+  role: string;
+  apiKeyHash: string;
+  createdAt: Date;
+}
+
+/** Members live inside their organization: adding one and queueing its event is one atomic document write. */
+export interface OrganizationDocument {
+  _id: string;
+  name: string;
+  country: string;
+  kind: string;
+  createdAt: Date;
+  members: MemberDocument[];
+  outbox: string[];
+  outboxSince?: Date;
+}
+
+const memberSchema = new mongoose.Schema<MemberDocument>(
+  {
+    id: { type: String, required: true },
+    name: { type: String, required: true },
+    email: { type: String, default: null },
+    role: { type: String, required: true },
+    apiKeyHash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+const organizationSchema = new mongoose.Schema<OrganizationDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    country: { type: String, required: true },
+    kind: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    members: { type: [memberSchema], default: [] },
+    ...outboxFields,
+  },
+  { versionKey: false },
+);
+
+// Serves authentication: every request with an API key finds its member by `members.apiKeyHash`.
+organizationSchema.index({ 'members.apiKeyHash': 1 });
+withOutboxIndex(organizationSchema);
+
+export function organizationModel(connection: Connection): Model<OrganizationDocument> {
+  return connection.model<OrganizationDocument>('Organization', organizationSchema, 'organizations');
+}

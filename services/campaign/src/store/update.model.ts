@@ -1,0 +1,36 @@
+import { outboxFields, withOutboxIndex } from '@aid/store';
+import mongoose, { type Connection, type Model } from 'mongoose';
+
+/**
+ * Updates are their own documents (each with its outbox) rather than an array in the campaign: they grow
+ * without bound, and posting one must not contend with changes to the campaign's revision.
+ */
+export interface UpdateDocument {
+  _id: string;
+  campaignId: string;
+  title: string;
+  body: string;
+  postedAt: Date;
+  outbox: string[];
+  outboxSince?: Date;
+}
+
+const updateSchema = new mongoose.Schema<UpdateDocument>(
+  {
+    _id: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    title: { type: String, required: true },
+    body: { type: String, required: true },
+    postedAt: { type: Date, required: true },
+    ...outboxFields,
+  },
+  { versionKey: false },
+);
+
+// Serves the campaign page: a campaign's latest updates, newest first.
+updateSchema.index({ campaignId: 1, _id: -1 });
+withOutboxIndex(updateSchema);
+
+export function updateModel(connection: Connection): Model<UpdateDocument> {
+  return connection.model<UpdateDocument>('CampaignUpdate', updateSchema, 'campaign_updates');
+}

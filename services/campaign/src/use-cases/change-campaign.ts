@@ -1,0 +1,42 @@
+import type { Actor } from '../domain/actor.ts';
+import { closeCampaign, patchCampaign, publishCampaign, type Campaign, type CampaignPatch } from '../domain/campaign.ts';
+import { errors } from '../domain/errors.ts';
+import { campaignChangeMessage, type CampaignChange } from '../events/campaign-events.ts';
+import type { CampaignContext } from './context.ts';
+
+// Another writer won the race: decide again on what it wrote, so a second "publish" gets the real reason
+// ("already active") rather than a bare conflict. A few rounds are plenty for human-driven edits.
+const attempts = 3;
+
+/** Load, decide, save guarded by the revision read, with the event in the same write. Null = nothing to change. */
+async function changeCampaign(
+  context: CampaignContext,
+  campaignId: string,
+  change: Exclude<CampaignChange, 'created'>,
+  decide: (campaign: Campaign, now: Date) => Campaign | null,
+): Promise<Campaign> {
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    const current = await context.campaigns.find(campaignId);
+    if (!current) throw errors.campaignNotFound(campaignId);
+    const now = context.now();
+    const next = decide(current, now);
+    if (next === null) return current;
+    if (await context.campaigns.replace(next, current.revision, [campaignChangeMessage(change, next, now)])) {
+      context.outboxQueued();
+      return next;
+    }
+  }
+  throw errors.concurrentChange();
+}
+
+export function editCampaign(context: CampaignContext, actor: Actor, campaignId: string, patch: CampaignPatch): Promise<Campaign> {
+  return changeCampaign(context, campaignId, 'changed', (campaign) => patchCampaign(campaign, actor, patch));
+}
+
+export function publish(context: CampaignContext, actor: Actor, campaignId: string): Promise<Campaign> {
+  return changeCampaign(context, campaignId, 'published', (campaign, now) => publishCampaign(campaign, actor, now));
+}
+
+export function close(context: CampaignContext, actor: Actor, campaignId: string): Promise<Campaign> {
+  return changeCampaign(context, campaignId, 'closed', (campaign, now) => closeCampaign(campaign, actor, now));
+}

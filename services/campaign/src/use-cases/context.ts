@@ -1,0 +1,15 @@
+import type { CampaignStore } from '../store/campaigns.store.ts';
+import type { OrganizationStore } from '../store/organizations.store.ts';
+import type { UpdateStore } from '../store/updates.store.ts';
+
+/** What the use cases work with; app.ts builds it, tests may swap the clock. */
+export interface CampaignContext {
+  organizations: OrganizationStore;
+  campaigns: CampaignStore;
+  updates: UpdateStore;
+  now: () => Date;
+  newId: () => string;
+  newApiKey: () => { apiKey: string; apiKeyHash: string };
+  /** Wakes the outbox relay after a write queued messages. */
+  outboxQueued: () => void;
+}

@@ -1,0 +1,33 @@
+import type { Actor } from '../domain/actor.ts';
+import { canReadCampaign, type Campaign, type CampaignUpdate } from '../domain/campaign.ts';
+import { errors } from '../domain/errors.ts';
+import type { CampaignContext } from './context.ts';
+
+export const latestUpdatesShown = 20;
+
+/** A draft answers exactly like a missing campaign to anyone outside its organization. */
+export async function campaignForViewer(
+  context: CampaignContext,
+  viewer: Actor | undefined,
+  campaignId: string,
+): Promise<{ campaign: Campaign; updates: CampaignUpdate[] }> {
+  const campaign = await context.campaigns.find(campaignId);
+  if (!campaign || !canReadCampaign(campaign, viewer)) throw errors.campaignNotFound(campaignId);
+  const updates = campaign.status === 'draft' ? [] : await context.updates.latest(campaignId, latestUpdatesShown);
+  return { campaign, updates };
+}
+
+/** Public listing, newest first; one extra row is read to know whether another page exists. */
+export async function publicCampaigns(
+  context: CampaignContext,
+  query: { status?: 'active' | 'closed' | undefined; limit: number; after?: string | undefined },
+): Promise<{ campaigns: Campaign[]; last: string | null }> {
+  const rows = await context.campaigns.list({
+    statuses: query.status ? [query.status] : ['active', 'closed'],
+    limit: query.limit + 1,
+    before: query.after,
+  });
+  const campaigns = rows.slice(0, query.limit);
+  const more = rows.length > query.limit;
+  return { campaigns, last: more ? (campaigns.at(-1)?.id ?? null) : null };
+}

@@ -1,0 +1,23 @@
+import { registerOrganization as decide, type Member, type Organization, type RegisterOrganization } from '../domain/organization.ts';
+import { memberAddedMessage, organizationRegisteredMessage } from '../events/campaign-events.ts';
+import type { CampaignContext } from './context.ts';
+
+export interface RegisteredOrganization {
+  organization: Organization;
+  admin: Member;
+  /** Shown once: only its hash is kept. */
+  apiKey: string;
+}
+
+export async function registerOrganization(context: CampaignContext, command: RegisterOrganization): Promise<RegisteredOrganization> {
+  const now = context.now();
+  const key = context.newApiKey();
+  const organization = decide(command, { now, newId: context.newId, apiKeyHash: key.apiKeyHash });
+  const admin = organization.members[0] as Member;
+  await context.organizations.insert(organization, [
+    organizationRegisteredMessage(organization, now),
+    memberAddedMessage(organization.id, admin, now),
+  ]);
+  context.outboxQueued();
+  return { organization, admin, apiKey: key.apiKey };
+}
