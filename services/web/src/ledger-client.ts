@@ -1,0 +1,65 @@
+/** Reads the ledger's public API, the same one anyone can call: the web shows nothing the public record does not. */
+export interface Summary {
+  campaignId: string;
+  currency: string | null;
+  raised: number;
+  fees: number;
+  refunded: number;
+  net: number;
+  allocated: number;
+  paidOut: number;
+  delivered: number;
+  beneficiaries: number;
+  gifts: number;
+  localShare: number;
+  entries: number;
+}
+
+export interface CampaignInfo {
+  campaignId: string;
+  organizationName: string;
+  title: string;
+  summary: string;
+  goal: { amount: number; currency: string };
+  crisis: { kind: string; countries: string[]; glide?: string };
+  status: string;
+  publishedAt: string | null;
+}
+
+export interface LedgerEntry {
+  index: number;
+  leaf: string;
+  entry: Record<string, unknown> & { kind: string; time: string };
+}
+
+export class LedgerUnavailable extends Error {}
+export class NotOnLedger extends Error {}
+
+export function ledgerClient(baseUrl: string) {
+  async function get<T>(path: string): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
+    } catch (error) {
+      throw new LedgerUnavailable(`the public ledger did not answer: ${(error as Error).message}`);
+    }
+    if (response.status === 404) throw new NotOnLedger(path);
+    if (!response.ok) throw new LedgerUnavailable(`the public ledger answered ${response.status}`);
+    return (await response.json()) as T;
+  }
+  return {
+    campaigns: () => get<{ campaigns: { campaign: CampaignInfo; summary: Summary }[] }>('/v1/campaigns'),
+    summary: (id: string) => get<Summary>(`/v1/campaigns/${encodeURIComponent(id)}/summary`),
+    entries: (id: string, from: number, limit: number) => get<{ entries: LedgerEntry[] }>(`/v1/campaigns/${encodeURIComponent(id)}/entries?from=${from}&limit=${limit}`),
+    trace: (code: string) => get<Record<string, any>>(`/v1/trace/${encodeURIComponent(code)}`),
+    ready: async () => {
+      try {
+        return (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+export type LedgerClient = ReturnType<typeof ledgerClient>;

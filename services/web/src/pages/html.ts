@@ -1,0 +1,34 @@
+import { formatMoney } from '@aid/money';
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML; every value from the ledger passes through it. */
+export function esc(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (char) => escapes[char] ?? char);
+}
+
+export function moneyText(amount: number, currency: string | null): string {
+  return currency ? formatMoney({ amount, currency }) : String(amount);
+}
+
+export function percent(fraction: number): string {
+  return `${Math.round(fraction * 1000) / 10}%`;
+}
+
+export function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)} · Diaspora Aid</title>
+<link rel="stylesheet" href="/static/site.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site"><a href="/" class="brand">Diaspora Aid</a><nav aria-label="Main"><a href="/">Campaigns</a><a href="/trace">Trace my gift</a></nav></header>
+<main id="main">${body}</main>
+<footer class="site"><p>Every figure on this site comes from the public ledger, which anyone can read and check: <a href="/about-the-ledger">how it works</a>.</p></footer>
+</body>
+</html>`;
+}
