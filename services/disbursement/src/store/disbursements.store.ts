@@ -10,10 +10,12 @@ export type DisbursementStore = ReturnType<typeof createDisbursementStore>;
 
 type StoredState = Omit<DisbursementDocument, 'outbox' | 'outboxSince'>;
 
-// The outbox belongs to the relay: it is never read back into the domain.
-const withoutOutbox = { outbox: 0, outboxSince: 0 } as const;
-
-function toDisbursement({ _id, ...state }: StoredState): Disbursement {
+// The outbox belongs to the relay: it is never read back into the domain. (FerretDB cannot project in
+// findAndModify, so it is dropped here rather than in the queries.)
+function toDisbursement(doc: DisbursementDocument): Disbursement {
+  const { _id, ...state }: StoredState & Partial<Pick<DisbursementDocument, 'outbox' | 'outboxSince'>> = doc;
+  delete state.outbox;
+  delete state.outboxSince;
   return { id: _id, ...state };
 }
 
@@ -34,8 +36,8 @@ export function createDisbursementStore(connection: Connection) {
     extraGuard: Record<string, unknown> = {},
   ): Promise<Disbursement | null> {
     const doc = await model
-      .findOneAndUpdate({ _id: id, status: { $in: from }, ...extraGuard }, update, { new: true, projection: withoutOutbox })
-      .lean<StoredState>();
+      .findOneAndUpdate({ _id: id, status: { $in: from }, ...extraGuard }, update, { returnDocument: 'after' })
+      .lean<DisbursementDocument>();
     return doc ? toDisbursement(doc) : null;
   }
 
@@ -48,7 +50,7 @@ export function createDisbursementStore(connection: Connection) {
     },
 
     async find(id: string): Promise<Disbursement | null> {
-      const doc = await model.findById(id, withoutOutbox).lean<StoredState>();
+      const doc = await model.findById(id).lean<DisbursementDocument>();
       return doc ? toDisbursement(doc) : null;
     },
 

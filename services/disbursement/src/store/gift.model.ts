@@ -23,8 +23,10 @@ export interface GiftDocument {
   net: number;
   remaining: number;
   succeededAt: Date;
-  allocations: GiftAllocation[];
-  refunds: GiftRefund[];
+  // Optional because an upsert's `$setOnInsert` of an empty array is not stored by every MongoDB-compatible
+  // database (FerretDB drops it); `$push` creates the array when the first entry arrives.
+  allocations?: GiftAllocation[];
+  refunds?: GiftRefund[];
   pendingOps: string[];
 }
 

@@ -35,7 +35,7 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
       const { donationId, ...fields } = gift;
       await model.updateOne(
         { _id: donationId },
-        { $setOnInsert: { ...fields, remaining: gift.net, allocations: [], refunds: [], pendingOps: [] } },
+        { $setOnInsert: { ...fields, remaining: gift.net } },
         { upsert: true },
       );
     },
@@ -52,7 +52,7 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
         .limit(allocationPage)
         .lean();
       return docs
-        .filter((doc) => !doc.allocations.some((allocation) => allocation.disbursementId === disbursementId))
+        .filter((doc) => !(doc.allocations ?? []).some((allocation) => allocation.disbursementId === disbursementId))
         .map((doc) => ({ donationId: doc._id, succeededAt: doc.succeededAt, remaining: doc.remaining }));
     },
 
@@ -63,7 +63,7 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
         .sort({ succeededAt: 1, _id: 1 })
         .lean();
       return docs.flatMap((doc) =>
-        doc.allocations
+        (doc.allocations ?? [])
           .filter((allocation) => allocation.disbursementId === disbursementId)
           .map((allocation) => ({ donationId: doc._id, amount: allocation.amount, succeededAt: doc.succeededAt })),
       );
@@ -88,7 +88,7 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
       for (let attempt = 0; attempt < refundAttempts; attempt += 1) {
         const gift = await model.findById(donationId, { remaining: 1, refunds: 1 }).lean();
         if (!gift) return null;
-        const recorded = gift.refunds.find((refund) => refund.refundId === refundId);
+        const recorded = (gift.refunds ?? []).find((refund) => refund.refundId === refundId);
         if (recorded) return recorded;
         const split = splitRefund(gift.remaining, amount);
         await applyOnce.apply({

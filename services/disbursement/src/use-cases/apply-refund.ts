@@ -20,7 +20,7 @@ export async function applyRefund(context: UseCaseContext, refund: Refund): Prom
   if (!split) throw new Error(`refund ${refund.refundId} arrived before gift ${refund.donationId}; it will be retried`);
   const outcome = await context.funds.debitRefund(refund.campaignId, refund.refundId, split);
   if (outcome === 'refused') throw new Error(`refund ${refund.refundId} waits for an approval in progress on campaign ${refund.campaignId}`);
-  if (split.shortfall > 0) {
+  if (outcome === 'applied' && split.shortfall > 0) {
     context.logger.warn(
       { campaignId: refund.campaignId, donationId: refund.donationId, refundId: refund.refundId, shortfall: split.shortfall },
       'refunded money was already allocated; recorded as a refund shortfall the organization owes back',

@@ -1,0 +1,111 @@
+import { topics } from '@aid/contracts';
+import { eventually } from '@aid/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  campaignPublished,
+  campaignSnapshot,
+  disbursementRequest,
+  giftRefunded,
+  giftSucceeded,
+  memberAdded,
+  publishTwice,
+  seedCampaign,
+  startServiceUnderTest,
+  type ServiceUnderTest,
+} from './testing/service-under-test.ts';
+
+let sut: ServiceUnderTest;
+
+beforeAll(async () => {
+  sut = await startServiceUnderTest();
+});
+
+afterAll(async () => {
+  await sut.stop();
+});
+
+const funds = async (campaignId: string, key: string) => (await sut.call('GET', `/v1/campaigns/${campaignId}/funds`, key)).body;
+
+describe('funds accounts', () => {
+  it('when every gift is delivered twice, then the account credits each gift once', async () => {
+    const seeded = await seedCampaign(sut, { gifts: [{ amount: 10_000, fee: 320 }, { amount: 2_500, fee: 103 }, { amount: 700 }] });
+    // A later event proves the duplicates before it were all handled.
+    await publishTwice(topics.donation, [giftSucceeded(seeded.campaignId, { amount: 1 })]);
+    await eventually(async () => expect((await funds(seeded.campaignId, seeded.keys.admin)).raised).toBe(13_201));
+    expect(await funds(seeded.campaignId, seeded.keys.approver)).toEqual({
+      campaignId: seeded.campaignId,
+      currency: 'USD',
+      raised: 13_201,
+      fees: 423,
+      refunded: 0,
+      net: 12_778,
+      allocated: 0,
+      paidOut: 0,
+      available: 12_778,
+      refundShortfall: 0,
+    });
+  });
+
+  it('when a gift arrives before its campaign is known, then it is credited in the gift’s currency', async () => {
+    const campaign = campaignSnapshot({ goal: { amount: 1_000_000, currency: 'EUR' } });
+    await publishTwice(topics.donation, [giftSucceeded(campaign.campaignId, { amount: 4_000, fee: 100, currency: 'EUR' })]);
+    const admin = memberAdded(campaign.organizationId, 'admin');
+    await publishTwice(topics.campaign, [admin.event]);
+    await eventually(async () => expect((await sut.call('GET', `/v1/campaigns/${campaign.campaignId}/funds`, admin.key)).status).toBe(404));
+    await publishTwice(topics.campaign, [campaignPublished(campaign)]);
+    await eventually(async () => expect(await funds(campaign.campaignId, admin.key)).toMatchObject({ currency: 'EUR', raised: 4_000, net: 3_900, available: 3_900 }));
+  });
+
+  it('when a refund of an unallocated gift is delivered twice, then net and available drop once', async () => {
+    const seeded = await seedCampaign(sut, { gifts: [{ amount: 5_000 }, { amount: 3_000 }] });
+    const [first] = seeded.donationIds;
+    await publishTwice(topics.donation, [giftRefunded(seeded.campaignId, first!, 2_000)]);
+    await eventually(async () => expect((await funds(seeded.campaignId, seeded.keys.admin)).refunded).toBe(2_000));
+    await publishTwice(topics.donation, [giftSucceeded(seeded.campaignId, { amount: 1 })]);
+    await eventually(async () => expect((await funds(seeded.campaignId, seeded.keys.admin)).raised).toBe(8_001));
+    expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ raised: 8_001, refunded: 2_000, net: 6_001, available: 6_001, refundShortfall: 0 });
+    const tooMuch = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 6_002 }));
+    expect(tooMuch.status).toBe(409);
+  });
+
+  it('when refunded money was already allocated, then only the unallocated part comes off and the rest is a shortfall', async () => {
+    const seeded = await seedCampaign(sut, {
+      gifts: [
+        { amount: 3_000, succeededAt: '2026-01-01T00:00:00.000Z' },
+        { amount: 3_000, succeededAt: '2026-01-02T00:00:00.000Z' },
+      ],
+    });
+    const requested = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 2_000 }));
+    const approved = await sut.call('POST', `/v1/disbursements/${requested.body.id}/approve`, seeded.keys.approver, { comment: 'ok' });
+    expect(approved.status).toBe(200);
+    await publishTwice(topics.donation, [giftRefunded(seeded.campaignId, seeded.donationIds[0]!, 3_000)]);
+    await eventually(async () =>
+      expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({
+        raised: 6_000,
+        refunded: 1_000,
+        refundShortfall: 2_000,
+        net: 5_000,
+        allocated: 2_000,
+        available: 3_000,
+      }),
+    );
+  });
+
+  it('when a member of another organization reads the funds, then the campaign is not found', async () => {
+    const seeded = await seedCampaign(sut);
+    const other = await seedCampaign(sut);
+    const response = await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/funds`, other.keys.admin);
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ code: 'campaign-not-found' });
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['an unknown API key', 'key_not_issued'],
+  ])('when the request has %s, then it is unauthenticated', async (_name, key) => {
+    const seeded = await seedCampaign(sut);
+    const response = await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/funds`, key);
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ field: 'authorization' });
+  });
+});
