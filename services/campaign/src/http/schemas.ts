@@ -31,18 +31,26 @@ export const createCampaignBody = z.object({
   crisis: crisisSchema,
 });
 
+const patchableFields = ['title', 'summary', 'goal', 'crisis'];
+
 /**
- * Strict: a misspelt field ("titel") or one that cannot be patched ("status") is a 400 naming it, not a
- * silent success that changed nothing.
+ * A misspelt field ("titel") or one that cannot be patched ("status") is a 400 naming it, not a silent success
+ * that changed nothing. Checked by hand because a strict object reports unknown keys against the whole body.
  */
 export const patchCampaignBody = z
-  .strictObject({
+  .looseObject({
     title: text(200).optional(),
     summary: text(5000).optional(),
     goal: goalBody.optional(),
     crisis: crisisSchema.optional(),
   })
-  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'name at least one of title, summary, goal, crisis');
+  .superRefine((patch, context) => {
+    const unknown = Object.keys(patch).filter((key) => !patchableFields.includes(key));
+    for (const key of unknown) context.addIssue({ code: 'custom', path: [key], message: `cannot be changed; send ${patchableFields.join(', ')}` });
+    if (unknown.length === 0 && !patchableFields.some((key) => patch[key] !== undefined)) {
+      context.addIssue({ code: 'custom', path: [], message: `name at least one of ${patchableFields.join(', ')}` });
+    }
+  });
 
 export const postUpdateBody = z.object({ title: text(200), body: text(20_000) });
 
