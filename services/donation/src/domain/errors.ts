@@ -46,5 +46,5 @@ export const paymentProviderUnavailable = () =>
 export const paymentProviderRejected = (message: string, field: string) =>
   error('payment-provider-rejected', `the payment provider refused this payment: ${message}`, field);
 
-export const paymentProviderError = () =>
-  error('payment-provider-error', 'the payment provider answered with an error; the payment was not started');
+export const paymentProviderError = (kind: string) =>
+  error('payment-provider-error', `the payment provider answered with an error (${kind}); the payment was not started`);

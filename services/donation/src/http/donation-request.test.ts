@@ -59,7 +59,7 @@ describe('error status table', () => {
     [errors.invalidWebhookSignature('no'), 400, 'stripe-signature'],
     [errors.paymentProviderUnavailable(), 503, undefined],
     [errors.paymentProviderRejected('too large', 'amount'), 422, 'amount'],
-    [errors.paymentProviderError(), 502, undefined],
+    [errors.paymentProviderError('StripeAuthenticationError'), 502, undefined],
   ] as [DomainError, number, string | undefined][])('when the error is %s, then the status is %i and the field %s', (error, status, field) => {
     expect(statusByCode[error.code as keyof typeof statusByCode]).toBe(status);
     expect(error.field).toBe(field);

@@ -49,7 +49,8 @@ function asDomainError(error: unknown): unknown {
   if (error instanceof Stripe.errors.StripeInvalidRequestError && (error.param === 'amount' || error.param === 'currency')) {
     return paymentProviderRejected(error.message, error.param);
   }
-  if (error instanceof Stripe.errors.StripeError) return paymentProviderError();
+  // Authentication and permission errors are our misconfiguration: a 502 the operator sees in the logs.
+  if (error instanceof Stripe.errors.StripeError) return paymentProviderError(error.type);
   return error;
 }
 
@@ -70,7 +71,7 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
         .catch((error: unknown) => {
           throw asDomainError(error);
         });
-      if (!intent.client_secret) throw paymentProviderError();
+      if (!intent.client_secret) throw paymentProviderError('PaymentIntent without client secret');
       return { paymentIntentId: intent.id, clientSecret: intent.client_secret };
     },
 
