@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { anActor, anOrganization, errorCodeOf, fixedNow, sequentialIds } from './fixtures.ts';
+import { addMember, canReadOrganization, registerOrganization } from './organization.ts';
+
+const provided = () => ({ now: fixedNow, newId: sequentialIds('id'), apiKeyHash: 'b'.repeat(64) });
+
+describe('registering an organization', () => {
+  it('when no admin is named, then the first member is an admin called Administrator without an email', () => {
+    const organization = registerOrganization({ name: 'Haiti Solidarity', country: 'US', kind: 'ngo' }, provided());
+    expect(organization.members).toEqual([
+      { id: 'id-1', name: 'Administrator', email: null, role: 'admin', apiKeyHash: 'b'.repeat(64), createdAt: fixedNow.toISOString() },
+    ]);
+    expect(organization.id).toBe('id-2');
+  });
+
+  it('when the admin is named, then the email is kept in lower case', () => {
+    const organization = registerOrganization({ name: 'X', country: 'US', kind: 'ngo', admin: { name: 'Marie', email: ' Marie@Example.ORG ' } }, provided());
+    expect(organization.members[0]).toMatchObject({ name: 'Marie', email: 'marie@example.org', role: 'admin' });
+  });
+});
+
+describe('adding a member', () => {
+  it.each([
+    { name: 'an admin of the organization', actor: anActor(), email: 'new@example.org', outcome: 'none' },
+    { name: 'an approver', actor: anActor({ role: 'approver' }), email: 'new@example.org', outcome: 'role-required' },
+    { name: 'a field officer', actor: anActor({ role: 'field-officer' }), email: 'new@example.org', outcome: 'role-required' },
+    { name: 'an admin of another organization', actor: anActor({ organizationId: 'org-2' }), email: 'new@example.org', outcome: 'other-organization' },
+    { name: 'an admin, for an email already there in other case', actor: anActor(), email: 'AMINA@example.org', outcome: 'email-taken' },
+  ])('when $name adds a member, then the outcome is $outcome', ({ actor, email, outcome }) => {
+    expect(errorCodeOf(() => addMember(anOrganization(), actor, { name: 'New', email, role: 'approver' }, provided()))).toBe(outcome);
+  });
+
+  it('when an admin adds a member, then the member gets the role, the key hash and a lower-case email', () => {
+    const member = addMember(anOrganization(), anActor(), { name: 'Jean', email: 'Jean@Example.org', role: 'field-officer' }, provided());
+    expect(member).toEqual({ id: 'id-1', name: 'Jean', email: 'jean@example.org', role: 'field-officer', apiKeyHash: 'b'.repeat(64), createdAt: fixedNow.toISOString() });
+  });
+});
+
+describe('reading an organization', () => {
+  it('when a member of another organization reads it, then it is hidden; its own members see it', () => {
+    expect(canReadOrganization(anOrganization(), anActor({ role: 'field-officer' }))).toBe(true);
+    expect(canReadOrganization(anOrganization(), anActor({ organizationId: 'org-2' }))).toBe(false);
+  });
+});
