@@ -80,7 +80,8 @@ export async function runConsumer<T extends TopicName>(options: {
   await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
     autoCommit: true,
-    eachMessage: async ({ topic, partition, message, heartbeat }) => {
+    eachMessage: async (payload) => {
+      const { topic, partition, message } = payload;
       const context: MessageContext = { topic, partition, offset: message.offset };
       let parsed: unknown;
       try {
@@ -114,7 +115,7 @@ export async function runConsumer<T extends TopicName>(options: {
           }
           logger.warn({ ...context, err: error, attempt, type: event.type }, 'handler failed; retrying');
           await sleep(Math.min(200 * 2 ** attempt, 5_000));
-          await heartbeat();
+          await payload.heartbeat();
         }
       }
     },

@@ -2,7 +2,7 @@ import { SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Logger } from '@aid/telemetry';
 import { withSpanFrom } from '@aid/telemetry';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
-import { DomainError, HttpProblem, problem, type ProblemDocument } from './problem.ts';
+import { HttpProblem, isDomainError, problem, type ProblemDocument } from './problem.ts';
 import { mountRoutes, openApiDocument, type Route } from './routes.ts';
 
 /** Requests keep the bytes of their JSON body, for signature checks. */
@@ -16,7 +16,7 @@ export interface HttpAppOptions<Code extends string> {
   description: string;
   logger: Logger;
   tracer: Tracer;
-  routes: Route<any, any, any, any>[];
+  routes: Route[];
   /** The service's exhaustive code -> status table for its domain errors. */
   statusByCode: Record<Code, number>;
   readiness: ReadinessCheck;
@@ -64,7 +64,7 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
             if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
             if (request.path !== '/healthz' && request.path !== '/readyz') {
               logger.info(
-                { method: request.method, path: request.route?.path ?? request.path, status: response.statusCode, ms: Math.round(performance.now() - started) },
+                { method: request.method, path: (request.route as { path?: string } | undefined)?.path ?? request.path, status: response.statusCode, ms: Math.round(performance.now() - started) },
                 'request',
               );
             }
@@ -124,10 +124,11 @@ function problemHandler<Code extends string>(statusByCode: Record<Code, number>,
   return (error: unknown, request: Request, response, _next) => {
     const traceId = traceIdOf();
     const instance = request.originalUrl.split('?')[0];
-    if (error instanceof DomainError) {
-      const status = statusByCode[error.code as Code] ?? 500;
+    if (isDomainError(error)) {
+      const code = error.code;
+      const status = statusByCode[code as Code] ?? 500;
       if (status >= 500) logger.error({ err: error, traceId }, 'domain error mapped to a server error');
-      sendProblem(response, problem(status, error.code, error.message, { field: error.field, instance, traceId }));
+      sendProblem(response, problem(status, code, error.message, { field: error.field, instance, traceId }));
       return;
     }
     if (error instanceof HttpProblem) {

@@ -28,6 +28,10 @@ export class DomainError<Code extends string = string> extends Error {
   }
 }
 
+export function isDomainError(error: unknown): error is DomainError<string> {
+  return error instanceof DomainError;
+}
+
 /** An error already expressed in HTTP terms, raised by the transport layer (validation, auth, content type). */
 export class HttpProblem extends Error {
   readonly status: number;

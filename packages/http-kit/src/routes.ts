@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { parseRequestPart } from './validation.ts';
 
 export interface RouteResult {
@@ -37,11 +37,11 @@ export interface Route<Body = unknown, Params = unknown, Query = unknown, Auth =
 /** Lets a list of routes with different type parameters be passed together. */
 export function defineRoute<Body = undefined, Params = undefined, Query = undefined, Auth = undefined>(
   route: Route<Body, Params, Query, Auth>,
-): Route<any, any, any, any> {
-  return route as Route<any, any, any, any>;
+): Route {
+  return route;
 }
 
-function toHandler(route: Route<any, any, any, any>): RequestHandler {
+function toHandler(route: Route): RequestHandler {
   return async (request: Request, response: Response, next: NextFunction) => {
     try {
       const auth = route.authenticate ? await route.authenticate(request) : undefined;
@@ -60,12 +60,12 @@ function toHandler(route: Route<any, any, any, any>): RequestHandler {
   };
 }
 
-export function mountRoutes(router: Router, routes: Route<any, any, any, any>[]): void {
+export function mountRoutes(router: Router, routes: Route[]): void {
   for (const route of routes) router[route.method](route.path, toHandler(route));
 }
 
 /** The OpenAPI 3.1 document, generated from the very zod schemas that validate the requests. */
-export function openApiDocument(info: { title: string; version: string; description: string }, routes: Route<any, any, any, any>[]) {
+export function openApiDocument(info: { title: string; version: string; description: string }, routes: Route[]) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key' });
   for (const route of routes) {

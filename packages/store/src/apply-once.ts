@@ -69,7 +69,7 @@ export function createApplyOnce(connection: Connection): ApplyOnce {
       try {
         const result = await anyModel.updateOne(
           { _id: documentId, pendingOps: { $ne: operationId }, ...guard },
-          mergePush(update as UpdateQuery<unknown>, operationId),
+          mergePush(update, operationId),
           { upsert },
         );
         changed = result.modifiedCount + result.upsertedCount > 0;

@@ -5,20 +5,35 @@ import mongoose, { type Connection } from 'mongoose';
  * a MongoDB replica set or Atlas in production: nothing here relies on transactions or change streams.
  */
 export async function connectDatabase(url: string, dbName: string): Promise<Connection> {
-  const connection = mongoose.createConnection(url, {
-    dbName,
-    serverSelectionTimeoutMS: 10_000,
-    // Index builds are part of start-up: a missing unique index would silently allow duplicates.
-    autoIndex: true,
-  });
-  await connection.asPromise();
-  return connection;
+  const open = (maxPoolSize?: number) =>
+    mongoose
+      .createConnection(url, {
+        dbName,
+        serverSelectionTimeoutMS: 10_000,
+        // Index builds are part of start-up: a missing unique index would silently allow duplicates.
+        autoIndex: true,
+        ...(maxPoolSize ? { maxPoolSize } : {}),
+      })
+      .asPromise();
+  const connection = await open();
+  if (!(await isFerretDb(connection))) return connection;
+  // FerretDB 1.x applies an update as read, modify, write back, without isolation: two concurrent updates of
+  // one document lose one of them, and two guarded decrements can both pass their guard (measured: 50
+  // concurrent $inc gave 16). One connection makes this process's operations run one at a time, which restores
+  // single-document atomicity for a single instance of each service. MongoDB needs none of this.
+  await connection.close();
+  return open(1);
+}
+
+async function isFerretDb(connection: Connection): Promise<boolean> {
+  const info = await connection.db?.admin().command({ buildInfo: 1 });
+  return info !== undefined && 'ferretdbVersion' in info;
 }
 
 /** Readiness: the database answers a ping within the timeout. */
 export async function databaseReachable(connection: Connection, timeoutMs = 2_000): Promise<boolean> {
   const db = connection.db;
-  if (!db || connection.readyState !== 1) return false;
+  if (!db || connection.readyState !== mongoose.ConnectionStates.connected) return false;
   const ping = db.admin().command({ ping: 1 });
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref());
   try {

@@ -2,3 +2,4 @@ export { testEndpoints, uniqueName, type TestEndpoints } from './endpoints.ts';
 export { eventually } from './eventually.ts';
 export { signStripeWebhook } from './stripe-webhook.ts';
 export { publishRaw, recordTopics, type RecordedMessage } from './topic-recorder.ts';
+export { HttpError, platformClient, type PlatformClient, type PlatformUrls } from './platform-client.ts';

@@ -14,7 +14,7 @@ export function buildApp(deps: ServiceDeps): ServiceParts {
     tracer: deps.tracer,
     routes: publicRoutes(store),
     statusByCode: ledgerStatusByCode,
-    readiness: deps.ready,
+    readiness: () => deps.ready(),
   });
   return { app, outboxSources: store.outboxSources, consumers: [ledgerConsumer(store)] };
 }

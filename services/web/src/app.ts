@@ -52,7 +52,8 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
     html(response, 200, traceFormPage());
   });
   app.post('/trace', express.urlencoded({ extended: false, limit: '2kb' }), async (request, response) => {
-    const code = String((request.body as Record<string, unknown> | undefined)?.receiptCode ?? '').trim();
+    const submitted = (request.body as Record<string, unknown> | undefined)?.receiptCode;
+    const code = typeof submitted === 'string' ? submitted.trim() : '';
     if (code.length < 16 || code.length > 128) {
       html(response, 400, traceFormPage('That does not look like a receipt code: it is the long code you received when you gave.'));
       return;

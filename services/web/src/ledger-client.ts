@@ -32,6 +32,16 @@ export interface LedgerEntry {
   entry: Record<string, unknown> & { kind: string; time: string };
 }
 
+/** The parts of a trace the pages show (the ledger's /v1/trace answer). */
+export interface TraceView {
+  donation: { amount: number; net: number; fee: number; currency: string; time: string };
+  allocations: { disbursementId: string; amount: number }[];
+  disbursements: { disbursementId: string; recipient: { name: string; country: string; local: boolean }; purpose: string }[];
+  payouts: { disbursementId: string }[];
+  deliveries: { disbursementId: string; description: string; beneficiaries: number; location: { area: string; country: string } }[];
+  proof: { campaignId: string; leafIndex: number; leafHash: string; treeSize: number };
+}
+
 export class LedgerUnavailable extends Error {}
 export class NotOnLedger extends Error {}
 
@@ -51,7 +61,7 @@ export function ledgerClient(baseUrl: string) {
     campaigns: () => get<{ campaigns: { campaign: CampaignInfo; summary: Summary }[] }>('/v1/campaigns'),
     summary: (id: string) => get<Summary>(`/v1/campaigns/${encodeURIComponent(id)}/summary`),
     entries: (id: string, from: number, limit: number) => get<{ entries: LedgerEntry[] }>(`/v1/campaigns/${encodeURIComponent(id)}/entries?from=${from}&limit=${limit}`),
-    trace: (code: string) => get<Record<string, any>>(`/v1/trace/${encodeURIComponent(code)}`),
+    trace: (code: string) => get<TraceView>(`/v1/trace/${encodeURIComponent(code)}`),
     ready: async () => {
       try {
         return (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok;

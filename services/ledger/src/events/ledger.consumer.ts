@@ -1,4 +1,4 @@
-import { topics, type AnyEvent } from '@aid/contracts';
+import { topics } from '@aid/contracts';
 import type { ConsumerSpec } from '@aid/runtime';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import { recordPublicEvent } from '../use-cases/record-public-event.ts';
@@ -8,6 +8,6 @@ export function ledgerConsumer(store: LedgerStore): ConsumerSpec {
   return {
     groupId: 'ledger',
     topics: [topics.campaign, topics.donation, topics.disbursement],
-    handle: (event) => recordPublicEvent(store, event as AnyEvent),
+    handle: (event) => recordPublicEvent(store, event),
   };
 }

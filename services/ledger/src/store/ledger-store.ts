@@ -1,5 +1,5 @@
 import { envelope, type CampaignSnapshot } from '@aid/contracts';
-import { outboxMessage, queueMessages } from '@aid/store';
+import { outboxMessage, queueMessages, type OutboxMessage } from '@aid/store';
 import type { Connection } from 'mongoose';
 import { canonicalBytes, leafHash } from '../domain/leaf.ts';
 import type { EntryDraft } from '../domain/public-entry.ts';
@@ -43,7 +43,7 @@ export function createLedgerStore(db: Connection) {
    */
   async function finish(entry: Pick<EntryDocument, 'campaignId' | 'index' | 'deltas' | 'currency' | 'message'>): Promise<void> {
     const increments = Object.fromEntries(Object.entries(entry.deltas).filter(([, value]) => typeof value === 'number' && value !== 0));
-    const queued = queueMessages([JSON.parse(entry.message)]);
+    const queued = queueMessages([JSON.parse(entry.message) as OutboxMessage]);
     const update = {
       $set: { size: entry.index + 1, updatedAt: new Date(), ...queued.$set, ...(entry.currency ? { currency: entry.currency } : {}) },
       $push: queued.$push,

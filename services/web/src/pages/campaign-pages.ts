@@ -1,5 +1,5 @@
 import type { CampaignInfo, LedgerEntry, Summary } from '../ledger-client.ts';
-import { esc, layout, moneyText, percent } from './html.ts';
+import { esc, field, layout, moneyText, percent } from './html.ts';
 
 function figures(summary: Summary): string {
   const rows: [string, string][] = [
@@ -40,19 +40,19 @@ function describeEntry(entry: LedgerEntry['entry'], currency: string | null): st
     case 'refund':
       return `Refund of ${amount}`;
     case 'disbursement-approved':
-      return `Disbursement of ${amount} approved to ${esc((entry.recipient as { name?: string } | undefined)?.name)} for ${esc(entry.purpose)}`;
+      return `Disbursement of ${amount} approved to ${esc((entry.recipient as { name?: string } | undefined)?.name)} for ${field(entry.purpose)}`;
     case 'allocation':
       return `${amount} of a gift allocated to a disbursement`;
     case 'payout':
       return `Payout of ${amount} to ${esc((entry.recipient as { name?: string } | undefined)?.name)}`;
     case 'delivery':
-      return `Delivered: ${esc(entry.description)} (${esc(entry.beneficiaries)} people, ${esc((entry.location as { area?: string } | undefined)?.area)})`;
+      return `Delivered: ${field(entry.description)} (${field(entry.beneficiaries)} people, ${esc((entry.location as { area?: string } | undefined)?.area)})`;
     case 'campaign-published':
       return 'Campaign published';
     case 'campaign-closed':
       return 'Campaign closed';
     case 'campaign-update':
-      return `Update: ${esc(entry.title)}`;
+      return `Update: ${field(entry.title)}`;
     default:
       return esc(entry.kind);
   }

@@ -3,8 +3,13 @@ import { formatMoney } from '@aid/money';
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML; every value from the ledger passes through it. */
-export function esc(value: unknown): string {
+export function esc(value: string | number | boolean | null | undefined): string {
   return String(value ?? '').replace(/[&<>"']/g, (char) => escapes[char] ?? char);
+}
+
+/** A ledger field shown as text: strings and numbers as they are, anything else as nothing. */
+export function field(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? esc(value) : '';
 }
 
 export function moneyText(amount: number, currency: string | null): string {

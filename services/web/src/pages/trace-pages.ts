@@ -1,3 +1,4 @@
+import type { TraceView } from '../ledger-client.ts';
 import { esc, layout, moneyText } from './html.ts';
 
 const form = (message = '') => `<form method="post" action="/trace" class="trace-form">
@@ -12,19 +13,19 @@ export function traceFormPage(message = ''): string {
   return layout('Trace my gift', `<h1>Trace my gift</h1><p>Enter the receipt code you received when you gave.</p>${form(message)}`);
 }
 
-export function tracePage(trace: Record<string, any>): string {
-  const donation = trace.donation as { amount: number; net: number; fee: number; currency: string; time: string };
+export function tracePage(trace: TraceView): string {
+  const { donation } = trace;
   const currency = donation.currency;
-  const allocations = (trace.allocations as { disbursementId: string; amount: number }[])
+  const allocations = trace.allocations
     .map((allocation) => {
-      const disbursement = (trace.disbursements as { disbursementId: string; recipient: { name: string; country: string; local: boolean }; purpose: string }[]).find((d) => d.disbursementId === allocation.disbursementId);
-      const deliveries = (trace.deliveries as { disbursementId: string; description: string; beneficiaries: number; location: { area: string; country: string } }[]).filter((d) => d.disbursementId === allocation.disbursementId);
-      const paid = (trace.payouts as { disbursementId: string }[]).some((p) => p.disbursementId === allocation.disbursementId);
+      const disbursement = trace.disbursements.find((d) => d.disbursementId === allocation.disbursementId);
+      const deliveries = trace.deliveries.filter((d) => d.disbursementId === allocation.disbursementId);
+      const paid = trace.payouts.some((p) => p.disbursementId === allocation.disbursementId);
       return `<li><strong>${esc(moneyText(allocation.amount, currency))}</strong> went to ${esc(disbursement?.recipient.name ?? 'a disbursement')}${disbursement?.recipient.local ? ' (a local partner)' : ''} for ${esc(disbursement?.purpose ?? '')} — ${paid ? 'paid out' : 'approved, not yet paid'}.
 ${deliveries.length > 0 ? `<ul>${deliveries.map((d) => `<li>Delivered: ${esc(d.description)}, ${esc(d.beneficiaries)} people in ${esc(d.location.area)}, ${esc(d.location.country)}</li>`).join('')}</ul>` : ''}</li>`;
     })
     .join('');
-  const proof = trace.proof as { campaignId: string; leafIndex: number; leafHash: string; treeSize: number };
+  const { proof } = trace;
   return layout(
     'Your gift',
     `<h1>Your gift</h1>

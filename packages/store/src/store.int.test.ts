@@ -1,0 +1,81 @@
+import { testEndpoints, uniqueName } from '@aid/test-kit';
+import { Schema, type Connection, type Model } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyOnceFields, connectDatabase, createApplyOnce, mongoOutboxStore, outboxFields, queueMessages, withOutboxIndex } from './index.ts';
+
+interface Account {
+  _id: string;
+  available: number;
+  count: number;
+  pendingOps: string[];
+  outbox: string[];
+}
+
+describe('store kit against the real database', () => {
+  let db: Connection;
+
+  beforeAll(async () => {
+    db = await connectDatabase(testEndpoints().mongoUrl, uniqueName('store'));
+    const schema = new Schema<Account>({ _id: String, available: Number, count: Number, ...applyOnceFields, ...outboxFields }, { versionKey: false });
+    withOutboxIndex(schema);
+    model = db.model<Account>('Account', schema, 'accounts');
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  let model: Model<Account>;
+
+  it('when 50 updates of one document run at once, then none is lost', async () => {
+    await model.create({ _id: 'concurrent', available: 0, count: 0 });
+    await Promise.all(Array.from({ length: 50 }, () => model.updateOne({ _id: 'concurrent' }, { $inc: { count: 1 } })));
+    expect((await model.findById('concurrent').lean())?.count).toBe(50);
+  });
+
+  it('when 20 guarded withdrawals race for money that covers 3, then exactly 3 pass and nothing goes negative', async () => {
+    await model.create({ _id: 'guarded', available: 100, count: 0 });
+    const results = await Promise.all(Array.from({ length: 20 }, () => model.updateOne({ _id: 'guarded', available: { $gte: 30 } }, { $inc: { available: -30 } })));
+    expect(results.filter((result) => result.modifiedCount === 1)).toHaveLength(3);
+    expect((await model.findById('guarded').lean())?.available).toBe(10);
+  });
+
+  it('when the same operation is applied twice, or after a crash left it pending, then its effect happens once', async () => {
+    const applyOnce = createApplyOnce(db);
+    const credit = { model, documentId: 'once', operationId: uniqueName('gift'), update: { $inc: { available: 500 } }, upsert: true };
+    expect(await applyOnce.apply(credit)).toBe('applied');
+    expect(await applyOnce.apply(credit)).toBe('duplicate');
+    // A crash after the write but before the operation was recorded leaves it in pendingOps.
+    const crashed = uniqueName('gift');
+    await model.updateOne({ _id: 'once' }, { $inc: { available: 200 }, $push: { pendingOps: crashed } });
+    expect(await applyOnce.apply({ ...credit, operationId: crashed, update: { $inc: { available: 200 } } })).toBe('duplicate');
+    const account = await model.findById('once').lean();
+    expect(account?.available).toBe(700);
+    expect(account?.pendingOps).toEqual([]);
+  });
+
+  it('when a guard fails, then the operation is refused and can be tried again later', async () => {
+    const applyOnce = createApplyOnce(db);
+    await model.create({ _id: 'refuse', available: 10, count: 0 });
+    const spend = { model, documentId: 'refuse', operationId: uniqueName('spend'), update: { $inc: { available: -50 } }, guard: { available: { $gte: 50 } } };
+    expect(await applyOnce.apply(spend)).toBe('refused');
+    await model.updateOne({ _id: 'refuse' }, { $inc: { available: 100 } });
+    expect(await applyOnce.apply(spend)).toBe('applied');
+    expect((await model.findById('refuse').lean())?.available).toBe(60);
+  });
+
+  it('when messages are queued with a state change, then the relay store finds them in order and clears only those it published', async () => {
+    const store = mongoOutboxStore([{ name: 'accounts', model }]);
+    const message = (id: string) => ({ id, topic: 't', key: 'k', payload: `{"id":"${id}"}`, headers: {} });
+    await model.create({ _id: 'outbox', available: 0, count: 0 });
+    await model.updateOne({ _id: 'outbox' }, { $inc: { available: 5 }, ...queueMessages([message('m1'), message('m2')]) });
+    const [batch] = (await store.pending(10)).filter((pending) => pending.documentId === 'outbox');
+    expect(batch?.messages.map((queued) => queued.id)).toEqual(['m1', 'm2']);
+    // A message queued after the relay read the document must survive the clearing.
+    await model.updateOne({ _id: 'outbox' }, queueMessages([message('m3')]));
+    if (batch) await store.clear(batch);
+    const after = (await store.pending(10)).filter((pending) => pending.documentId === 'outbox');
+    expect(after.flatMap((pending) => pending.messages.map((queued) => queued.id))).toEqual(['m3']);
+    if (after[0]) await store.clear(after[0]);
+    expect((await store.pending(10)).filter((pending) => pending.documentId === 'outbox')).toEqual([]);
+  });
+});
