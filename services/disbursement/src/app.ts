@@ -5,6 +5,7 @@ import { onCampaignEvent } from './events/campaign-events.consumer.ts';
 import { onDonationEvent } from './events/donation-events.consumer.ts';
 import { disbursementRoutes } from './http/routes.ts';
 import { statusByCode } from './http/status-by-code.ts';
+import { createCampaignLocks } from './store/campaign-locks.store.ts';
 import { createCampaignStore } from './store/campaigns.store.ts';
 import { createDisbursementStore } from './store/disbursements.store.ts';
 import { createFundsAccountStore } from './store/funds-accounts.store.ts';
@@ -23,6 +24,7 @@ export function buildApp(deps: ServiceDeps): ServiceParts {
     funds: createFundsAccountStore(deps.db, deps.applyOnce),
     gifts: createGiftStore(deps.db, deps.applyOnce),
     disbursements,
+    locks: createCampaignLocks(deps.db),
     logger: deps.logger,
     now: () => new Date(),
     newId,

@@ -17,7 +17,7 @@ import {
 let sut: ServiceUnderTest;
 
 beforeAll(async () => {
-  sut = await startServiceUnderTest();
+  sut = await startServiceUnderTest(process.env.AID_TEST_LOG_LEVEL);
 });
 
 afterAll(async () => {

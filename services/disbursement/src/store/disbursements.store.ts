@@ -6,6 +6,9 @@ import { disbursementModel, type Approval, type Delivery, type DisbursementDocum
 export type Disbursement = Omit<DisbursementDocument, '_id' | 'outbox' | 'outboxSince'> & { id: string };
 export type { Approval, Delivery, Recipient } from './disbursement.model.ts';
 
+const outboxSettleMs = 5_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export type DisbursementStore = ReturnType<typeof createDisbursementStore>;
 
 type StoredState = Omit<DisbursementDocument, 'outbox' | 'outboxSince'>;
@@ -28,6 +31,16 @@ function withOutbox(update: { $set?: Record<string, unknown>; $push?: Record<str
 export function createDisbursementStore(connection: Connection) {
   const model = disbursementModel(connection);
 
+  /**
+   * Waits until the outbox relay is done with the document. FerretDB applies updates as unisolated
+   * read-modify-write, so the relay clearing published messages while a transition is written could undo the
+   * transition; writes of this service are already serialized per campaign, the relay is the only other writer.
+   */
+  async function settleOutbox(id: string): Promise<void> {
+    const deadline = Date.now() + outboxSettleMs;
+    while (Date.now() < deadline && (await model.exists({ _id: id, outboxSince: { $exists: true } }))) await sleep(10);
+  }
+
   /** A state change guarded by the statuses it may start from; null when the disbursement was not in one of them. */
   async function transition(
     id: string,
@@ -35,6 +48,7 @@ export function createDisbursementStore(connection: Connection) {
     update: UpdateQuery<DisbursementDocument>,
     extraGuard: Record<string, unknown> = {},
   ): Promise<Disbursement | null> {
+    await settleOutbox(id);
     const doc = await model
       .findOneAndUpdate({ _id: id, status: { $in: from }, ...extraGuard }, update, { returnDocument: 'after' })
       .lean<DisbursementDocument>();

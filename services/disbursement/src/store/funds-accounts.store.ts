@@ -13,8 +13,14 @@ export type FundsAccountStore = ReturnType<typeof createFundsAccountStore>;
 export function createFundsAccountStore(connection: Connection, applyOnce: ApplyOnce) {
   const model = fundsAccountModel(connection);
 
-  const apply = (campaignId: string, operationId: string, delta: FundsDelta, guard: Record<string, unknown>, upsert = false): Promise<ApplyOutcome> =>
-    applyOnce.apply({ model, documentId: campaignId, operationId, update: { $inc: delta }, guard, upsert });
+  /**
+   * Balances not moved by the creating delta start at zero in the same write: guards such as `paidOut <= x`
+   * never match a missing field.
+   */
+  const apply = (campaignId: string, operationId: string, delta: FundsDelta, guard: Record<string, unknown>, upsert = false): Promise<ApplyOutcome> => {
+    const zeros = Object.fromEntries(Object.keys(emptyFunds).filter((key) => !(key in delta)).map((key) => [key, 0]));
+    return applyOnce.apply({ model, documentId: campaignId, operationId, update: { $inc: delta, $setOnInsert: zeros }, guard, upsert });
+  };
 
   async function find(campaignId: string): Promise<FundsAccount | null> {
     const doc = await model.findById(campaignId).lean();

@@ -23,14 +23,14 @@ export interface ServiceUnderTest {
   stop(): Promise<void>;
 }
 
-export async function startServiceUnderTest(): Promise<ServiceUnderTest> {
+export async function startServiceUnderTest(logLevel = 'silent'): Promise<ServiceUnderTest> {
   const endpoints = testEndpoints();
   const config = loadConfig({
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     MONGO_URL: endpoints.mongoUrl,
     PORT: '0',
     KAFKA_GROUP_PREFIX: `${uniqueName('t')}.`,
-    LOG_LEVEL: process.env.AID_TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: logLevel,
   });
   const service = await startService({ name: serviceName, config, dbName: uniqueName('disbursement'), build: buildApp });
   const recorded = await recordTopics(endpoints.kafkaBrokers, [topics.disbursement]);

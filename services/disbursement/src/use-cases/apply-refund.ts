@@ -15,7 +15,11 @@ export interface Refund {
  * The account debit is guarded by `available >= applied`. It can only be refused while an approval has reserved
  * money it has not yet allocated; the error makes the consumer retry after that approval finished.
  */
-export async function applyRefund(context: UseCaseContext, refund: Refund): Promise<void> {
+export function applyRefund(context: UseCaseContext, refund: Refund): Promise<void> {
+  return context.locks.run(refund.campaignId, () => refundUnderLock(context, refund));
+}
+
+async function refundUnderLock(context: UseCaseContext, refund: Refund): Promise<void> {
   const split = await context.gifts.recordRefund(refund.donationId, refund.refundId, refund.amount);
   if (!split) throw new Error(`refund ${refund.refundId} arrived before gift ${refund.donationId}; it will be retried`);
   const outcome = await context.funds.debitRefund(refund.campaignId, refund.refundId, split);

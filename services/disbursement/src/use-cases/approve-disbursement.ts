@@ -7,21 +7,28 @@ import type { TakenSlice } from '../store/gifts.store.ts';
 import type { UseCaseContext } from './context.ts';
 import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
 
-// Each round re-plans over fresh gifts; more rounds than this means gifts keep changing under us.
-const allocationRounds = 20;
+// Each round walks fresh gifts; a slice is only refused when another approval took from that gift at the same
+// instant, so every refusal means progress elsewhere and a few dozen rounds settle even heavy contention.
+const allocationRounds = 50;
 
 const sum = (slices: readonly { amount: number }[]) => slices.reduce((total, slice) => total + slice.amount, 0);
 
 /**
  * Spends the reserved amount on gifts, oldest first. Every slice is its own guarded, exactly-once write, so a
- * crash leaves slices that a retry finds (they are on the gifts) and completes, never doubles.
+ * crash leaves slices that a retry finds (they are on the gifts) and completes, never doubles. A slice refused
+ * by a concurrent allocation is skipped for this round rather than stopping the walk.
  */
 async function allocateFifo(context: UseCaseContext, disbursement: Disbursement): Promise<TakenSlice[]> {
   let taken = await context.gifts.allocationsFor(disbursement.id);
   for (let round = 0; round < allocationRounds && sum(taken) < disbursement.amount; round += 1) {
+    let need = disbursement.amount - sum(taken);
     const gifts = await context.gifts.allocatable(disbursement.campaignId, disbursement.currency, disbursement.id);
-    const plan = planAllocation(gifts, disbursement.amount - sum(taken));
-    for (const slice of plan.slices) await context.gifts.allocateSlice(disbursement.id, slice);
+    for (const gift of gifts) {
+      const [slice] = planAllocation([gift], need).slices;
+      if (!slice) break;
+      const outcome = await context.gifts.allocateSlice(disbursement.id, slice);
+      if (outcome !== 'refused') need -= slice.amount;
+    }
     taken = await context.gifts.allocationsFor(disbursement.id);
   }
   const missing = disbursement.amount - sum(taken);
@@ -35,7 +42,12 @@ async function allocateFifo(context: UseCaseContext, disbursement: Disbursement)
  * the events. An approval interrupted anywhere is completed by asking again.
  */
 export async function approveDisbursement(context: UseCaseContext, member: Member, id: string, comment: string): Promise<Disbursement> {
-  decideApproval(member, await loadVisibleDisbursement(context, member, id));
+  const found = await loadVisibleDisbursement(context, member, id);
+  decideApproval(member, found);
+  return context.locks.run(found.campaignId, () => approveUnderLock(context, member, id, comment));
+}
+
+async function approveUnderLock(context: UseCaseContext, member: Member, id: string, comment: string): Promise<Disbursement> {
   const disbursement = (await context.disbursements.markApproving(id, member.memberId)) ?? (await explainLostRace(context, member, id, (fresh) => decideApproval(member, fresh)));
 
   const reserved = await context.funds.reserve(disbursement.campaignId, id, disbursement.amount);

@@ -1,4 +1,5 @@
 import type { Logger } from '@aid/telemetry';
+import type { CampaignLocks } from '../store/campaign-locks.store.ts';
 import type { CampaignStore } from '../store/campaigns.store.ts';
 import type { DisbursementStore } from '../store/disbursements.store.ts';
 import type { FundsAccountStore } from '../store/funds-accounts.store.ts';
@@ -12,6 +13,8 @@ export interface UseCaseContext {
   funds: FundsAccountStore;
   gifts: GiftStore;
   disbursements: DisbursementStore;
+  /** Every write that moves a campaign's money or a disbursement's status runs under its campaign's lock. */
+  locks: CampaignLocks;
   logger: Logger;
   now(): Date;
   newId(): string;

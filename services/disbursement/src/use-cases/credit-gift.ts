@@ -7,7 +7,11 @@ import type { UseCaseContext } from './context.ts';
  * the two writes. A gift in a currency other than the campaign's is a contract breach upstream: it fails loudly
  * (and lands in the dead-letter topic) rather than mixing currencies.
  */
-export async function creditGift(context: UseCaseContext, gift: NewGift): Promise<void> {
+export function creditGift(context: UseCaseContext, gift: NewGift): Promise<void> {
+  return context.locks.run(gift.campaignId, () => creditUnderLock(context, gift));
+}
+
+async function creditUnderLock(context: UseCaseContext, gift: NewGift): Promise<void> {
   const [campaign, account] = await Promise.all([context.campaigns.find(gift.campaignId), context.funds.find(gift.campaignId)]);
   const expected = account?.currency ?? campaign?.currency ?? gift.currency;
   if (expected !== gift.currency) throw new Error(`gift ${gift.donationId} is in ${gift.currency} but campaign ${gift.campaignId} raises ${expected}`);

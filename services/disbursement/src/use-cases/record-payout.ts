@@ -9,10 +9,12 @@ import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
 export async function recordPayout(context: UseCaseContext, member: Member, id: string, reference: string): Promise<Disbursement> {
   const disbursement = await loadVisibleDisbursement(context, member, id);
   decidePayout(member, disbursement);
-  const counted = await context.funds.payOut(disbursement.campaignId, id, disbursement.amount);
-  if (counted === 'refused') throw payoutExceedsAllocation();
-  const payout = { reference, paidAt: context.now(), paidBy: member.memberId };
-  const paid = await context.disbursements.markPaid(id, payout, [paidMessage(disbursement, payout)]);
-  context.outboxQueued();
-  return paid ?? explainLostRace(context, member, id, (fresh) => decidePayout(member, fresh));
+  return context.locks.run(disbursement.campaignId, async () => {
+    const counted = await context.funds.payOut(disbursement.campaignId, id, disbursement.amount);
+    if (counted === 'refused') throw payoutExceedsAllocation();
+    const payout = { reference, paidAt: context.now(), paidBy: member.memberId };
+    const paid = await context.disbursements.markPaid(id, payout, [paidMessage(disbursement, payout)]);
+    context.outboxQueued();
+    return paid ?? explainLostRace(context, member, id, (fresh) => decidePayout(member, fresh));
+  });
 }

@@ -7,8 +7,10 @@ import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
 export async function rejectDisbursement(context: UseCaseContext, member: Member, id: string, comment: string): Promise<Disbursement> {
   const disbursement = await loadVisibleDisbursement(context, member, id);
   decideRejection(member, disbursement);
-  const rejection = { memberId: member.memberId, comment, at: context.now() };
-  const rejected = await context.disbursements.reject(id, rejection, [rejectedMessage(disbursement, rejection)]);
-  context.outboxQueued();
-  return rejected ?? explainLostRace(context, member, id, (fresh) => decideRejection(member, fresh));
+  return context.locks.run(disbursement.campaignId, async () => {
+    const rejection = { memberId: member.memberId, comment, at: context.now() };
+    const rejected = await context.disbursements.reject(id, rejection, [rejectedMessage(disbursement, rejection)]);
+    context.outboxQueued();
+    return rejected ?? explainLostRace(context, member, id, (fresh) => decideRejection(member, fresh));
+  });
 }

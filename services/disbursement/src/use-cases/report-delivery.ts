@@ -22,7 +22,7 @@ export async function reportDelivery(
   const now = context.now();
   decideDeliveryReport(member, disbursement, report.deliveredAt, now);
   const delivery: Delivery = { id: context.newId(), ...report, reportedBy: member.memberId, reportedAt: now };
-  const saved = await context.disbursements.addDelivery(id, delivery, [deliveredMessage(disbursement, delivery)]);
+  const saved = await context.locks.run(disbursement.campaignId, () => context.disbursements.addDelivery(id, delivery, [deliveredMessage(disbursement, delivery)]));
   context.outboxQueued();
   if (!saved) await explainLostRace(context, member, id, (fresh) => decideDeliveryReport(member, fresh, report.deliveredAt, now));
   return { delivery, disbursementId: id, campaignId: disbursement.campaignId };
