@@ -12,6 +12,7 @@ import { createDonorCipher } from './store/donor-cipher.ts';
 import { createMemberStore } from './store/member.store.ts';
 import { stripeClient, stripeGateway } from './stripe/stripe-gateway.ts';
 import type { DonationFlows } from './use-cases/dependencies.ts';
+import { oneAtATime } from './use-cases/one-at-a-time.ts';
 
 export const serviceName = 'donation';
 
@@ -27,6 +28,7 @@ export function buildApp(deps: ServiceDeps, config: DonationConfig): ServicePart
     logger: deps.logger,
     now,
     outboxQueued: () => deps.outboxQueued(),
+    oneAtATime: oneAtATime(),
     maxDonationAmount: config.MAX_DONATION_AMOUNT,
   };
   const onCampaignEvent = campaignEventsHandler({ campaigns, members, logger: deps.logger, now });

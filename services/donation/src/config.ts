@@ -11,8 +11,8 @@ export const donationConfigSchema = z.object({
   ...baseServiceConfig,
   PORT: baseServiceConfig.PORT.default(4002),
   STRIPE_SECRET_KEY: z
-    .string({ error: 'is required, such as sk_test_... (any sk_test_ value works with stripe-mock)' })
-    .regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret or restricted key (sk_test_..., sk_live_...)'),
+    .string({ error: 'is required, such as sk_test_123 (stripe-mock accepts any test key of letters and digits)' })
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key: sk_test_ or sk_live_ then letters and digits'),
   // Unset means the real Stripe API; set it to stripe-mock's URL for local runs and tests.
   STRIPE_API_BASE: urlSchema('http://127.0.0.1:12111').optional(),
   STRIPE_WEBHOOK_SECRET: z

@@ -75,16 +75,16 @@ describe('payment state machine', () => {
     ['canceled', 'failed', false],
   ] as const)('when a %s donation hears %s, then moving is %s', (from, to, allowed) => {
     expect(canMove(from, to)).toBe(allowed);
-    expect(decidePaymentOutcome(donation(from), { stripeEventId: 'evt_1', outcome: to }, now).kind).toBe(allowed ? 'changed' : 'unchanged');
+    expect(decidePaymentOutcome(donation(from), { stripeEventId: 'evt_1', outcome: to, occurredAt: now }).kind).toBe(allowed ? 'changed' : 'unchanged');
   });
 
-  it('when a payment succeeds, then the fee is zero for now and net is the whole amount', () => {
-    const decision = decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded' }, now);
+  it('when a payment succeeds, then it is dated by Stripe’s event, the fee is zero for now and net is the whole amount', () => {
+    const decision = decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now });
     expect(decision).toEqual({ kind: 'changed', change: { from: 'pending', to: 'succeeded', at: now, fee: 0, net: 2500 } });
   });
 
   it('when the same Stripe event comes again, then nothing changes even if the move would be allowed', () => {
-    const decision = decidePaymentOutcome(donation('failed', ['evt_1']), { stripeEventId: 'evt_1', outcome: 'succeeded' }, now);
+    const decision = decidePaymentOutcome(donation('failed', ['evt_1']), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now });
     expect(decision.kind).toBe('unchanged');
   });
 
@@ -96,7 +96,7 @@ describe('payment state machine', () => {
         const rank = (status: DonationStatus) => ({ pending: 0, failed: 1, succeeded: 2, canceled: 2 })[status];
         for (const [outcome, eventNumber] of notices) {
           const before = state.status;
-          const decision = decidePaymentOutcome(state, { stripeEventId: `evt_${outcome}_${eventNumber}`, outcome }, now);
+          const decision = decidePaymentOutcome(state, { stripeEventId: `evt_${outcome}_${eventNumber}`, outcome, occurredAt: now });
           if (decision.kind === 'changed') state = { ...state, status: decision.change.to, stripeEventIds: [...state.stripeEventIds, `evt_${outcome}_${eventNumber}`] };
           expect(rank(state.status)).toBeGreaterThanOrEqual(rank(before));
           if (before === 'succeeded' || before === 'canceled') expect(state.status).toBe(before);

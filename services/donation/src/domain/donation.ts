@@ -84,15 +84,17 @@ export type PaymentDecision = { kind: 'unchanged'; reason: string } | { kind: 'c
 
 export function decidePaymentOutcome(
   donation: Pick<Donation, 'status' | 'amount' | 'stripeEventIds'>,
-  notice: { stripeEventId: string; outcome: PaymentOutcome },
-  now: Date,
+  notice: { stripeEventId: string; outcome: PaymentOutcome; occurredAt: Date },
 ): PaymentDecision {
+  // The time is Stripe's, not ours: a webhook retried hours later still records when the payment happened, and
+  // every delivery of one event decides exactly the same change.
+  const at = notice.occurredAt;
   if (donation.stripeEventIds.includes(notice.stripeEventId)) return { kind: 'unchanged', reason: 'event already processed' };
   if (!canMove(donation.status, notice.outcome)) {
     return { kind: 'unchanged', reason: `a ${donation.status} donation does not become ${notice.outcome}` };
   }
-  if (notice.outcome !== 'succeeded') return { kind: 'changed', change: { from: donation.status, to: notice.outcome, at: now } };
+  if (notice.outcome !== 'succeeded') return { kind: 'changed', change: { from: donation.status, to: notice.outcome, at } };
   // The processor fee comes from the charge's balance transaction, which a later change reads; until then the
   // whole amount counts as net, so net raised = gifts - fees holds with fees of zero.
-  return { kind: 'changed', change: { from: donation.status, to: 'succeeded', at: now, fee: 0, net: donation.amount } };
+  return { kind: 'changed', change: { from: donation.status, to: 'succeeded', at, fee: 0, net: donation.amount } };
 }

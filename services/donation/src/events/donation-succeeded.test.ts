@@ -1,7 +1,7 @@
 import { donationSucceeded, receiptCodeHash } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
 import type { Donation } from '../domain/donation.ts';
-import { donationSucceededEvent } from './donation-succeeded.ts';
+import { donationSucceededEvent, succeededEventId } from './donation-succeeded.ts';
 
 const donation = (overrides: Partial<Donation> = {}): Donation => ({
   id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
@@ -47,5 +47,13 @@ describe('donationSucceededEvent', () => {
     const event = donationSucceededEvent(donation({ interval: 'month' }), settled);
     expect(event.data).toMatchObject({ amount: 2500, fee: 0, net: 2500, interval: 'month', succeededAt: '2026-03-01T10:00:00.000Z' });
     expect(event.data.receiptHash).toBe(receiptCodeHash('CODE'));
+  });
+
+  it('when the same gift is announced twice, then both copies have the same UUIDv7 id, and another gift gets another id', () => {
+    const first = donationSucceededEvent(donation(), settled);
+    expect(donationSucceededEvent(donation(), settled)).toEqual(first);
+    expect(first.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(first.id.replaceAll('-', '').slice(0, 12)).toBe(settled.at.getTime().toString(16).padStart(12, '0'));
+    expect(succeededEventId('another-donation', settled.at)).not.toBe(first.id);
   });
 });

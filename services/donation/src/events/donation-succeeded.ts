@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { envelope, type EventOf, type topics } from '@aid/contracts';
 import type { Donation, SettledChange } from '../domain/donation.ts';
 
@@ -6,11 +7,27 @@ export const eventSource = '/services/donation';
 type DonationSucceededEvent = Extract<EventOf<typeof topics.donation>, { type: 'org.diaspora-aid.donation.succeeded' }>;
 
 /**
+ * One donation succeeds once, so its announcement has one id, derived from the donation: whatever happens to the
+ * write that queued it (a retried webhook, a lost update on a store without atomic conditional updates), every
+ * copy is the same event and consumers drop repeats by id. Shaped as a UUIDv7 (RFC 9562 section 5.7) so it
+ * passes the envelope's id check: the payment time in the 48-bit timestamp, the rest from a hash of the donation id.
+ */
+export function succeededEventId(donationId: string, at: Date): string {
+  const bytes = createHash('sha256').update(`donation.succeeded:${donationId}`).digest().subarray(0, 16);
+  bytes.writeUIntBE(at.getTime(), 0, 6);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
  * The public announcement of a gift. The donor appears by the random public reference; their name only if
  * they chose to show it, their countries only if they gave them, and never their email.
  */
 export function donationSucceededEvent(donation: Donation, settled: SettledChange): DonationSucceededEvent {
   return envelope({
+    id: succeededEventId(donation.id, settled.at),
     type: 'org.diaspora-aid.donation.succeeded',
     source: eventSource,
     subject: donation.campaignId,

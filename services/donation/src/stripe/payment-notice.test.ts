@@ -6,6 +6,7 @@ const stripeEvent = (type: string, metadata: Record<string, string> = { donation
   ({
     id: 'evt_1',
     object: 'event',
+    created: 1_767_225_600,
     type,
     data: { object: { id: 'pi_1', object: 'payment_intent', amount: 2500, currency: 'usd', metadata } },
   }) as unknown as Stripe.Event;
@@ -20,6 +21,7 @@ describe('paymentNoticeOf', () => {
       stripeEventId: 'evt_1',
       stripeEventType: type,
       outcome,
+      occurredAt: new Date('2026-01-01T00:00:00Z'),
       donationId: 'd1',
       paymentIntentId: 'pi_1',
     });

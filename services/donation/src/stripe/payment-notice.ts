@@ -6,6 +6,8 @@ export interface PaymentNotice {
   stripeEventId: string;
   stripeEventType: string;
   outcome: PaymentOutcome;
+  /** When Stripe created the event, i.e. when the payment changed. */
+  occurredAt: Date;
   donationId: string | undefined;
   paymentIntentId: string;
 }
@@ -15,6 +17,7 @@ function notice(event: Stripe.Event, intent: Stripe.PaymentIntent, outcome: Paym
     stripeEventId: event.id,
     stripeEventType: event.type,
     outcome,
+    occurredAt: new Date(event.created * 1000),
     donationId: intent.metadata?.donationId,
     paymentIntentId: intent.id,
   };

@@ -40,6 +40,6 @@ export async function recordDonation(flows: DonationFlows, command: DonationComm
     createdAt: flows.now(),
   });
   const intent = await flows.payments.createPaymentIntent({ donationId, amount: command.amount, currency: command.currency });
-  await flows.donations.attachPaymentIntent(donationId, intent.paymentIntentId);
+  await flows.oneAtATime(donationId, () => flows.donations.attachPaymentIntent(donationId, intent.paymentIntentId));
   return { donationId, clientSecret: intent.clientSecret, receiptCode, status: 'pending' };
 }

@@ -7,13 +7,17 @@ import type { DonationFlows } from './dependencies.ts';
 
 export type OutcomeResult = 'applied' | 'unchanged' | 'unknown-donation';
 
-// Each lost race means another webhook moved the donation forward; states only move forward, so a few tries suffice.
+// On MongoDB the guarded update is atomic, so across instances a lost race means another webhook moved the
+// donation forward; states only move forward, so a few tries suffice.
 const maxAttempts = 3;
 
 async function attempt(flows: DonationFlows, notice: PaymentNotice & { donationId: string }): Promise<OutcomeResult | 'lost-race'> {
   const donation = await flows.donations.find(notice.donationId);
-  if (!donation) return 'unknown-donation';
-  const decision = decidePaymentOutcome(donation, notice, flows.now());
+  if (!donation) {
+    flows.logger.warn({ donationId: notice.donationId, stripeEventId: notice.stripeEventId }, 'payment notice for an unknown donation ignored');
+    return 'unknown-donation';
+  }
+  const decision = decidePaymentOutcome(donation, notice);
   if (decision.kind === 'unchanged') {
     flows.logger.info({ donationId: donation.id, stripeEventId: notice.stripeEventId, reason: decision.reason }, 'payment notice changes nothing');
     return 'unchanged';
@@ -37,8 +41,7 @@ export async function recordPaymentOutcome(flows: DonationFlows, notice: Payment
     return 'unknown-donation';
   }
   for (let tries = 1; tries <= maxAttempts; tries += 1) {
-    const result = await attempt(flows, { ...notice, donationId });
-    if (result === 'unknown-donation') flows.logger.warn({ donationId, stripeEventId: notice.stripeEventId }, 'payment notice for an unknown donation ignored');
+    const result = await flows.oneAtATime(donationId, () => attempt(flows, { ...notice, donationId }));
     if (result !== 'lost-race') return result;
   }
   // Answering 500 makes Stripe deliver the webhook again later, when the contention is over.
