@@ -52,6 +52,7 @@ export async function setup(project: TestProject): Promise<void> {
     ...secrets,
     LOG_LEVEL: 'warn',
     KAFKA_GROUP_PREFIX: `e2e-${run}.`,
+    KAFKA_START_AT: 'end',
     CAMPAIGN_URL: url('campaign'),
     DONATION_URL: url('donation'),
     DISBURSEMENT_URL: url('disbursement'),

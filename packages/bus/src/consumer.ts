@@ -27,6 +27,25 @@ function headerText(headers: IHeaders | undefined): Record<string, string> {
   return text;
 }
 
+/**
+ * Commits the current end of each topic as the offsets of a group that has none, before any member joins, so
+ * the group starts exactly there (no race with messages published right after start-up).
+ */
+async function startNewGroupAtEnd(kafka: Kafka, groupId: string, topicNames: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const committed = await admin.fetchOffsets({ groupId, topics: topicNames });
+    for (const { topic, partitions } of committed) {
+      if (partitions.some((partition) => partition.offset !== '-1')) continue;
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -44,7 +63,11 @@ export async function runConsumer<T extends TopicName>(options: {
   logger: Logger;
   tracer: Tracer;
   maxAttempts?: number;
-  fromBeginning?: boolean;
+  /**
+   * Where a consumer group without committed offsets starts: `beginning` (default: a new projection reads the
+   * whole history) or `end` (only what is published from now on; tests use it to skip earlier tests' events).
+   */
+  startAt?: 'beginning' | 'end';
 }): Promise<RunningConsumer> {
   const { kafka, groupId, handle, publisher, logger, tracer } = options;
   const maxAttempts = options.maxAttempts ?? 6;
@@ -76,8 +99,9 @@ export async function runConsumer<T extends TopicName>(options: {
     ]);
   }
 
+  if (options.startAt === 'end') await startNewGroupAtEnd(kafka, groupId, options.topics);
   await consumer.connect();
-  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+  await consumer.subscribe({ topics: options.topics, fromBeginning: true });
   await consumer.run({
     autoCommit: true,
     eachMessage: async (payload) => {

@@ -1,18 +1,21 @@
 import { createHttpApp } from '@aid/http-kit';
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
+import type { LedgerConfig } from './config.ts';
+import { noteSigner } from './domain/checkpoint.ts';
 import { ledgerStatusByCode } from './domain/errors.ts';
 import { ledgerConsumer } from './events/ledger.consumer.ts';
 import { publicRoutes } from './http/public.routes.ts';
 import { createLedgerStore } from './store/ledger-store.ts';
 
-export function buildApp(deps: ServiceDeps): ServiceParts {
+export function buildApp(deps: ServiceDeps, config: LedgerConfig): ServiceParts {
   const store = createLedgerStore(deps.db);
+  const signer = noteSigner(config.LEDGER_ORIGIN, Buffer.from(config.LEDGER_SIGNING_KEY, 'base64'));
   const app = createHttpApp({
     serviceName: 'ledger',
     description: "The public record of every campaign's money: append-only per-campaign logs, summaries and traces. Read-only and open to everyone.",
     logger: deps.logger,
     tracer: deps.tracer,
-    routes: publicRoutes(store),
+    routes: publicRoutes({ store, signer, origin: config.LEDGER_ORIGIN }),
     statusByCode: ledgerStatusByCode,
     readiness: () => deps.ready(),
   });

@@ -6,6 +6,15 @@ export const ledgerConfigSchema = z.object({
   ...baseServiceConfig,
   PORT: baseServiceConfig.PORT.default(4004),
   LEDGER_DB_NAME: z.string().default('aid_ledger'),
+  /** Names this ledger in its checkpoints; each campaign's log is `<origin>/campaigns/<id>`. */
+  LEDGER_ORIGIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/, 'must look like host/path, e.g. ledger.diaspora-aid.org')
+    .default('ledger.diaspora-aid.localhost'),
+  /** Base64 of the 32-byte Ed25519 seed that signs checkpoints; npm start generates one into .local/config.env. */
+  LEDGER_SIGNING_KEY: z
+    .string({ error: 'is required: base64 of a 32-byte Ed25519 seed (openssl rand -base64 32)' })
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes'),
 });
 
 export type LedgerConfig = z.infer<typeof ledgerConfigSchema>;

@@ -75,14 +75,11 @@ describe('ledger service', () => {
     for (const row of body.entries as { leaf: string; entry: unknown }[]) {
       expect(JSON.parse(Buffer.from(row.leaf, 'base64').toString('utf8'))).toEqual(row.entry);
     }
-    expect(body.entries.map((row: { entry: { kind: string } }) => row.entry.kind)).toEqual([
-      'campaign-published',
-      'gift',
-      'disbursement-approved',
-      'allocation',
-      'payout',
-      'delivery',
-    ]);
+    // Topics are consumed side by side, so only the order within one topic is fixed.
+    const kinds: string[] = body.entries.map((row: { entry: { kind: string } }) => row.entry.kind);
+    expect([...kinds].sort()).toEqual(['allocation', 'campaign-published', 'delivery', 'disbursement-approved', 'gift', 'payout']);
+    const disbursementKinds = kinds.filter((kind) => ['disbursement-approved', 'allocation', 'payout', 'delivery'].includes(kind));
+    expect(disbursementKinds).toEqual(['disbursement-approved', 'allocation', 'payout', 'delivery']);
     const page = await getJson(ledger, `/v1/campaigns/${campaignId}/entries?from=4&limit=1`);
     expect(page.body.entries.map((row: { index: number }) => row.index)).toEqual([4]);
   });
@@ -91,7 +88,7 @@ describe('ledger service', () => {
     const { status, body } = await getJson(ledger, `/v1/trace/${receiptCode}`);
     expect(status).toBe(200);
     expect(body.donation).toMatchObject({ donationId, amount: 2500, net: 2400 });
-    expect(body.allocations).toEqual([{ disbursementId: chain.disbursementId, amount: 1000, index: 3 }]);
+    expect(body.allocations).toEqual([{ disbursementId: chain.disbursementId, amount: 1000, index: expect.any(Number) }]);
     expect(body.disbursements[0]).toMatchObject({ disbursementId: chain.disbursementId, recipient: { local: true } });
     expect(body.payouts).toHaveLength(1);
     expect(body.deliveries[0]).toMatchObject({ beneficiaries: 40, location: { country: 'PK', area: 'Dadu district' } });

@@ -3,5 +3,5 @@ import { buildApp } from './app.ts';
 import { loadLedgerConfig } from './config.ts';
 
 const config = loadLedgerConfig();
-const service = await startService({ name: 'ledger', config, dbName: config.LEDGER_DB_NAME, build: buildApp });
+const service = await startService({ name: 'ledger', config, dbName: config.LEDGER_DB_NAME, build: (deps) => buildApp(deps, config) });
 stopOnSignals(service, service.deps.logger);

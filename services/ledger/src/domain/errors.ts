@@ -1,10 +1,11 @@
 import { DomainError } from '@aid/http-kit';
 
-export type LedgerErrorCode = 'campaign-not-found' | 'receipt-not-found';
+export type LedgerErrorCode = 'campaign-not-found' | 'receipt-not-found' | 'proof-out-of-range';
 
 export const ledgerStatusByCode: Record<LedgerErrorCode, number> = {
   'campaign-not-found': 404,
   'receipt-not-found': 404,
+  'proof-out-of-range': 400,
 };
 
 export const campaignNotFound = (campaignId: string) =>

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { campaignNotFound } from '../domain/errors.ts';
 import { summarize } from '../domain/summary.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
+import { verifierKey, type NoteSigner } from '../domain/checkpoint.ts';
+import { campaignCheckpoint, consistencyProof, globalCheckpoint, inclusionProof } from '../use-cases/prove.ts';
 import { traceReceipt } from '../use-cases/trace-receipt.ts';
 
 const tag = 'Public ledger';
@@ -38,7 +40,16 @@ const receiptParams = z.object({
 
 const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), field: z.string().optional() });
 
-export function publicRoutes(store: LedgerStore): Route[] {
+const proofSchema = z.object({ hashes: z.array(z.string().describe('base64 SHA-256, RFC 6962 audit-path order')) });
+const wholeNumber = (name: string) => z.coerce.number({ error: `${name} must be a whole number` }).int(`${name} must be a whole number`).min(0, `${name} must not be negative`);
+
+export interface PublicRouteDeps {
+  store: LedgerStore;
+  signer: NoteSigner;
+  origin: string;
+}
+
+export function publicRoutes({ store, signer, origin }: PublicRouteDeps): Route[] {
   async function requireLog(campaignId: string) {
     const log = await store.logState(campaignId);
     if (!log) throw campaignNotFound(campaignId);
@@ -105,7 +116,75 @@ export function publicRoutes(store: LedgerStore): Route[] {
       params: receiptParams,
       responses: { 200: { description: 'The trace' }, 404: { description: 'Unknown receipt code', schema: problemSchema } },
       async handle({ params }) {
-        return { body: await traceReceipt(store, params.receiptCode), headers: { 'cache-control': 'no-store' } };
+        return { body: await traceReceipt(store, signer, origin, params.receiptCode), headers: { 'cache-control': 'no-store' } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id/checkpoint',
+      summary: "The campaign log's latest signed checkpoint (C2SP tlog-checkpoint signed note)",
+      tag,
+      params: campaignParams,
+      responses: { 200: { description: 'The signed note, as is', schema: z.string(), contentType: 'text/plain' }, 404: { description: 'No public record', schema: problemSchema } },
+      async handle({ params }) {
+        const { note } = await campaignCheckpoint(store, signer, origin, params.id);
+        return { body: note, contentType: 'text/plain; charset=utf-8', headers: { 'cache-control': 'no-cache' } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id/proofs/inclusion',
+      summary: 'RFC 6962 inclusion proof of an entry in a tree size',
+      tag,
+      params: campaignParams,
+      query: z.object({ index: wholeNumber('index'), treeSize: wholeNumber('treeSize').refine((value) => value > 0, 'treeSize must be at least 1') }),
+      responses: { 200: { description: 'The audit path', schema: proofSchema.extend({ leafIndex: z.number().int(), treeSize: z.number().int() }) }, 400: { description: 'Out of range', schema: problemSchema } },
+      async handle({ params, query }) {
+        return { body: await inclusionProof(store, params.id, query.index, query.treeSize) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id/proofs/consistency',
+      summary: 'RFC 6962 consistency proof between two tree sizes: the later log extends the earlier one',
+      tag,
+      params: campaignParams,
+      query: z.object({ from: wholeNumber('from'), to: wholeNumber('to') }),
+      responses: { 200: { description: 'The proof', schema: proofSchema.extend({ first: z.number().int(), second: z.number().int() }) }, 400: { description: 'Out of range', schema: problemSchema } },
+      async handle({ params, query }) {
+        return { body: await consistencyProof(store, params.id, query.from, query.to) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/checkpoint',
+      summary: "Signed global checkpoint committing to every campaign's head",
+      tag,
+      responses: { 200: { description: 'The signed note', schema: z.string(), contentType: 'text/plain' } },
+      async handle() {
+        const { note } = await globalCheckpoint(store, signer, origin);
+        return { body: note, contentType: 'text/plain; charset=utf-8', headers: { 'cache-control': 'no-cache' } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/checkpoint/heads',
+      summary: 'The campaign heads the global checkpoint commits to (its leaves, as canonical JSON)',
+      tag,
+      responses: { 200: { description: 'Heads in campaign id order', schema: z.object({ heads: z.array(z.object({ campaignId: z.string(), size: z.number().int(), root: z.string() })), checkpoint: z.string() }) } },
+      async handle() {
+        const { heads, note } = await globalCheckpoint(store, signer, origin);
+        return { body: { heads, checkpoint: note } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/verifier-key',
+      summary: 'The signed-note verifier key that checks every checkpoint',
+      tag,
+      responses: { 200: { description: '<name>+<hash>+<base64 key>', schema: z.string(), contentType: 'text/plain' } },
+      async handle() {
+        return { body: `${verifierKey(signer)}\n`, contentType: 'text/plain; charset=utf-8' };
       },
     }),
   ];

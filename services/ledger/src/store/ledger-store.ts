@@ -7,6 +7,7 @@ import { emptyTotals, type CampaignTotals } from '../domain/summary.ts';
 import { campaignInfoModel } from './campaign-info.model.ts';
 import { campaignLogModel } from './campaign-log.model.ts';
 import { entryId, entryModel, type EntryDocument } from './entry.model.ts';
+import { createMerkleStore } from './merkle-store.ts';
 
 export interface StoredEntry {
   index: number;
@@ -36,12 +37,15 @@ export function createLedgerStore(db: Connection) {
   const logs = campaignLogModel(db);
   const entries = entryModel(db);
   const campaigns = campaignInfoModel(db);
+  const merkle = createMerkleStore(db);
 
   /**
    * Moves the log past `entry`: size, totals and the entry's outbox message in one guarded write. Guarded by
    * `size == entry.index`, so it happens once, whoever runs it (the appender, or a later one finding it unfinished).
    */
-  async function finish(entry: Pick<EntryDocument, 'campaignId' | 'index' | 'deltas' | 'currency' | 'message'>): Promise<void> {
+  async function finish(entry: Pick<EntryDocument, 'campaignId' | 'index' | 'leafHash' | 'deltas' | 'currency' | 'message'>): Promise<void> {
+    // The tree's nodes exist before the log says it has this entry, so a proof never meets a missing node.
+    await merkle.addLeaf(entry.campaignId, entry.index, entry.leafHash);
     const increments = Object.fromEntries(Object.entries(entry.deltas).filter(([, value]) => typeof value === 'number' && value !== 0));
     const queued = queueMessages([JSON.parse(entry.message) as OutboxMessage]);
     const update = {
@@ -173,6 +177,13 @@ export function createLedgerStore(db: Connection) {
         .limit(limit)
         .lean();
       return docs.map((doc) => doc.snapshot);
+    },
+
+    merkle,
+
+    async campaignHeads(): Promise<{ campaignId: string; size: number }[]> {
+      const docs = await logs.find({}, { size: 1 }).sort({ _id: 1 }).lean();
+      return docs.map((doc) => ({ campaignId: doc._id, size: doc.size }));
     },
 
     outboxSources: [{ name: 'campaign_logs', model: logs }],

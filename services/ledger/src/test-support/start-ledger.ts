@@ -3,6 +3,9 @@ import { testEndpoints, uniqueName } from '@aid/test-kit';
 import { buildApp } from '../app.ts';
 import { loadLedgerConfig } from '../config.ts';
 
+/** A fixed test key: the tests check signatures against the verifier key the ledger publishes. */
+export const testSigningSeed = Buffer.alloc(32, 7);
+
 /** The ledger in-process on a free port, with its own database and consumer group. */
 export async function startLedgerForTest(): Promise<RunningService & { groupPrefix: string }> {
   const endpoints = testEndpoints();
@@ -12,8 +15,11 @@ export async function startLedgerForTest(): Promise<RunningService & { groupPref
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     MONGO_URL: endpoints.mongoUrl,
     KAFKA_GROUP_PREFIX: groupPrefix,
+    KAFKA_START_AT: 'end',
     LOG_LEVEL: 'warn',
+    LEDGER_SIGNING_KEY: testSigningSeed.toString('base64'),
+    LEDGER_ORIGIN: 'ledger.test.localhost',
   });
-  const service = await startService({ name: 'ledger', config, dbName: uniqueName('ledger'), build: buildApp });
+  const service = await startService({ name: 'ledger', config, dbName: uniqueName('ledger'), build: (deps) => buildApp(deps, config) });
   return { ...service, groupPrefix };
 }

@@ -1,6 +1,8 @@
 import { receiptCodeHash } from '@aid/contracts';
 import { receiptNotFound } from '../domain/errors.ts';
+import type { NoteSigner } from '../domain/checkpoint.ts';
 import type { LedgerStore, StoredEntry } from '../store/ledger-store.ts';
+import { campaignCheckpoint } from './prove.ts';
 
 export interface TracedEntry {
   index: number;
@@ -15,7 +17,8 @@ export interface Trace {
   payouts: Record<string, unknown>[];
   deliveries: Record<string, unknown>[];
   entries: TracedEntry[];
-  proof: { campaignId: string; leafIndex: number; leafHash: string; treeSize: number };
+  /** Everything a donor needs to check, without trusting us, that their gift is in the signed log. */
+  proof: { campaignId: string; leafIndex: number; treeSize: number; leafHash: string; hashes: string[]; checkpoint: string };
 }
 
 function parse(entry: StoredEntry): Record<string, unknown> {
@@ -26,7 +29,7 @@ function parse(entry: StoredEntry): Record<string, unknown> {
  * Follows a receipt code through the public record: the gift, its allocations, the disbursements they funded,
  * their payouts and deliveries. Only the code's hash is looked up; the code itself is never stored.
  */
-export async function traceReceipt(store: LedgerStore, receiptCode: string): Promise<Trace> {
+export async function traceReceipt(store: LedgerStore, signer: NoteSigner, origin: string, receiptCode: string): Promise<Trace> {
   const [gift] = await store.entriesWhere({ receiptHash: receiptCodeHash(receiptCode) });
   if (!gift) throw receiptNotFound();
   const donationId = gift.refs.donationId ?? '';
@@ -35,7 +38,8 @@ export async function traceReceipt(store: LedgerStore, receiptCode: string): Pro
   const disbursementIds = [...new Set(allocations.map((entry) => entry.refs.disbursementId ?? ''))];
   const chain = disbursementIds.length > 0 ? await store.entriesWhere({ disbursementIds }) : [];
   const byKind = (kind: string) => chain.filter((entry) => entry.kind === kind).map(parse);
-  const log = await store.logState(gift.campaignId);
+  const checkpoint = await campaignCheckpoint(store, signer, origin, gift.campaignId);
+  const inclusion = await store.merkle.inclusionProof(gift.campaignId, gift.index, checkpoint.size);
   const refunds = linked.filter((entry) => entry.kind === 'refund');
   const all = [gift, ...refunds, ...allocations, ...chain.filter((entry) => entry.kind !== 'allocation')].sort((a, b) => a.index - b.index);
   return {
@@ -48,6 +52,13 @@ export async function traceReceipt(store: LedgerStore, receiptCode: string): Pro
     payouts: byKind('payout'),
     deliveries: byKind('delivery'),
     entries: all.map((entry) => ({ index: entry.index, leaf: entry.leaf.toString('base64'), entry: parse(entry) })),
-    proof: { campaignId: gift.campaignId, leafIndex: gift.index, leafHash: gift.leafHash, treeSize: log?.size ?? gift.index + 1 },
+    proof: {
+      campaignId: gift.campaignId,
+      leafIndex: gift.index,
+      treeSize: checkpoint.size,
+      leafHash: gift.leafHash,
+      hashes: inclusion.map((hash) => hash.toString('base64')),
+      checkpoint: checkpoint.note,
+    },
   };
 }
