@@ -11,6 +11,7 @@ import {
   publishTwice,
   seedCampaign,
   startServiceUnderTest,
+  catchUpTimeoutMs,
   type SeededCampaign,
   type ServiceUnderTest,
 } from './testing/service-under-test.ts';
@@ -19,7 +20,7 @@ let sut: ServiceUnderTest;
 
 beforeAll(async () => {
   sut = await startServiceUnderTest(process.env.AID_TEST_LOG_LEVEL);
-});
+}, catchUpTimeoutMs + 10_000);
 
 afterAll(async () => {
   await sut.stop();

@@ -16,7 +16,9 @@ export type CampaignLocks = ReturnType<typeof createCampaignLocks>;
  * updates of one document lose one of them (50 concurrent `$inc` of one field were measured to add 6), and a
  * guard such as `available >= amount` does not hold under concurrency. Inserting a document with a given `_id`
  * is atomic there (exactly one of 30 concurrent inserts succeeds), so a lease document per campaign is the
- * mutual exclusion. On MongoDB the guards alone would suffice; the lease then only costs two small writes.
+ * mutual exclusion. The store package's single connection per process on FerretDB already serializes one
+ * instance; the lease keeps the guards true when several instances share the database. On MongoDB the guards
+ * alone would suffice; the lease then only costs two small writes.
  * Within one process a promise chain per campaign queues callers, so they do not poll the database.
  */
 export function createCampaignLocks(connection: Connection) {

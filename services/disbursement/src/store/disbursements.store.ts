@@ -34,7 +34,8 @@ export function createDisbursementStore(connection: Connection) {
   /**
    * Waits until the outbox relay is done with the document. FerretDB applies updates as unisolated
    * read-modify-write, so the relay clearing published messages while a transition is written could undo the
-   * transition; writes of this service are already serialized per campaign, the relay is the only other writer.
+   * transition; this service's writes are serialized per campaign, and the relay of another instance is the
+   * only other writer.
    */
   async function settleOutbox(id: string): Promise<void> {
     const deadline = Date.now() + outboxSettleMs;

@@ -34,7 +34,7 @@ export async function startServiceUnderTest(logLevel = 'silent'): Promise<Servic
   });
   const service = await startService({ name: serviceName, config, dbName: uniqueName('disbursement'), build: buildApp });
   const recorded = await recordTopics(endpoints.kafkaBrokers, [topics.disbursement]);
-  return {
+  const sut: ServiceUnderTest = {
     service,
     recorded,
     async call(method, path, key, body) {
@@ -51,7 +51,13 @@ export async function startServiceUnderTest(logLevel = 'silent'): Promise<Servic
       await service.stop();
     },
   };
+  // A fresh consumer group reads both topics from the beginning, including every earlier run's events on the
+  // shared broker; one campaign seeded now is seen only once that backlog is consumed, so tests start level.
+  await seedCampaign(sut, { gifts: [{ amount: 1 }], timeoutMs: catchUpTimeoutMs });
+  return sut;
 }
+
+export const catchUpTimeoutMs = 170_000;
 
 /** Every consumed event is delivered twice, as Kafka may after a crash or rebalance. */
 export async function publishTwice(topic: string, events: { subject: string }[]): Promise<void> {
@@ -158,7 +164,7 @@ export interface SeededCampaign {
  */
 export async function seedCampaign(
   sut: ServiceUnderTest,
-  options: { gifts?: GiftFixture[]; campaign?: Partial<CampaignSnapshot> } = {},
+  options: { gifts?: GiftFixture[]; campaign?: Partial<CampaignSnapshot>; timeoutMs?: number } = {},
 ): Promise<SeededCampaign> {
   const campaign = campaignSnapshot(options.campaign);
   const roles = { admin: 'admin', approver: 'approver', approver2: 'approver', officer: 'field-officer' } as const;
@@ -178,7 +184,7 @@ export async function seedCampaign(
         expect(funds.body.raised).toBe(raised);
       }
     },
-    { timeoutMs: 45_000 },
+    { timeoutMs: options.timeoutMs ?? 30_000 },
   );
   return {
     campaignId: campaign.campaignId,
