@@ -46,6 +46,7 @@ export async function setup(project: TestProject): Promise<void> {
     STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('hex')}`,
     STRIPE_SECRET_KEY: 'sk_test_e2e',
     DONOR_DATA_KEY: randomBytes(32).toString('base64'),
+    LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
   };
   const env = {
     ...process.env,

@@ -31,6 +31,8 @@ export function buildConfigEnv(input: {
     STRIPE_WEBHOOK_SECRET: `whsec_${random(24).toString('base64url')}`,
     STRIPE_SECRET_KEY: 'sk_test_local',
     DONOR_DATA_KEY: random(32).toString('base64'),
+    // Signs the ledger's checkpoints; kept across starts so earlier checkpoints still verify.
+    LEDGER_SIGNING_KEY: random(32).toString('base64'),
   };
   const urls: ConfigEnv = {};
   for (const { variable, port } of Object.values(SERVICE_URLS)) urls[variable] = `http://127.0.0.1:${port}`;

@@ -33,6 +33,7 @@ export { envelope, eventSchema, eventTypePrefix, newEventId, newId, type EventEn
 export { ledgerEntryAppended, ledgerEventSchema, type LedgerEvent } from './ledger-events.ts';
 export {
   apiKeyHash,
+  canonicalReceiptCode,
   campaignStatuses,
   countryCodeSchema,
   crisisKinds,

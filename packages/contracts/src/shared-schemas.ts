@@ -57,6 +57,16 @@ export const evidenceSchema = z.object({
 });
 
 /**
+ * The canonical form of a receipt code as a person may type it (any case, spaces or dashes anywhere): 32
+ * base32 characters in groups of four. Null when the text cannot be a receipt code.
+ */
+export function canonicalReceiptCode(input: string): string | null {
+  const compact = input.replace(/[\s-]/g, '').toUpperCase();
+  if (compact.length !== 32 || !/^[A-Z2-7]+$/.test(compact)) return null;
+  return compact.match(/.{4}/g)?.join('-') ?? null;
+}
+
+/**
  * The ledger and the events know a gift by this hash of its receipt code, never the code itself, so a leaked
  * database or topic reveals no receipt codes.
  */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const campaignConfigSchema = z.object({
   ...baseServiceConfig,
   PORT: portSchema.default(4001),
+  CAMPAIGN_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('aid_campaign'),
   // Creates organizations, so it must be a real secret: 32 characters at least rules out passwords typed by hand.
   PLATFORM_ADMIN_KEY: z
     .string({ error: 'is required: the platform administrator key, at least 32 characters' })

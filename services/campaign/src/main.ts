@@ -6,7 +6,7 @@ const config = loadConfig();
 const service = await startService({
   name: 'campaign',
   config,
-  dbName: 'aid_campaign',
+  dbName: config.CAMPAIGN_DB_NAME,
   build: (deps) => buildApp(deps, config),
 });
 stopOnSignals(service, service.deps.logger);

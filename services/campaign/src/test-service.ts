@@ -63,6 +63,7 @@ export async function startTestService(): Promise<TestService> {
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     MONGO_URL: endpoints.mongoUrl,
     KAFKA_GROUP_PREFIX: `${uniqueName('campaign-test')}.`,
+    KAFKA_START_AT: 'end',
     LOG_LEVEL: 'warn',
     PLATFORM_ADMIN_KEY: platformKey,
   });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const configSchema = z.object({
   ...baseServiceConfig,
   PORT: portSchema.default(4003),
-  MONGO_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('aid_disbursement'),
+  DISBURSEMENT_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('aid_disbursement'),
 });
 
 export type DisbursementConfig = z.infer<typeof configSchema>;

@@ -10,6 +10,7 @@ const donorDataKey = z
 export const donationConfigSchema = z.object({
   ...baseServiceConfig,
   PORT: baseServiceConfig.PORT.default(4002),
+  DONATION_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('aid_donation'),
   STRIPE_SECRET_KEY: z
     .string({ error: 'is required, such as sk_test_123 (stripe-mock accepts any test key of letters and digits)' })
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key: sk_test_ or sk_live_ then letters and digits'),

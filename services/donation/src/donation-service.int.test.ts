@@ -32,6 +32,7 @@ function configWith(overrides: Record<string, string> = {}) {
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     DONOR_DATA_KEY: donorDataKey,
     KAFKA_GROUP_PREFIX: `${uniqueName('donation_it')}.`,
+    KAFKA_START_AT: 'end',
     LOG_LEVEL: process.env.AID_TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });

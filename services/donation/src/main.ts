@@ -18,7 +18,7 @@ const config = configOrExit();
 const service = await startService({
   name: serviceName,
   config,
-  dbName: 'aid_donation',
+  dbName: config.DONATION_DB_NAME,
   build: (deps) => buildApp(deps, config),
 });
 stopOnSignals(service, service.deps.logger);

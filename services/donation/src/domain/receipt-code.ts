@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { canonicalReceiptCode as sharedCanonicalReceiptCode } from '@aid/contracts';
 
 // RFC 4648 base32: upper case and digits 2-7 only, so a code read aloud or copied by hand has no 0/O or 1/l mix-ups.
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** 20 bytes = 160 bits: far beyond guessing, while 32 characters in 8 groups stay easy to copy. */
 export const receiptCodeBytes = 20;
-const codeLength = (receiptCodeBytes * 8) / 5;
 const groupLength = 4;
 
 export function base32(bytes: Uint8Array): string {
@@ -38,7 +38,5 @@ export function newReceiptCode(bytes: Uint8Array = randomBytes(receiptCodeBytes)
  * cannot be a receipt code. The hash is always taken of the canonical form, the form we hand out.
  */
 export function canonicalReceiptCode(input: string): string | null {
-  const compact = input.replace(/[\s-]/g, '').toUpperCase();
-  if (compact.length !== codeLength || !/^[A-Z2-7]+$/.test(compact)) return null;
-  return grouped(compact);
+  return sharedCanonicalReceiptCode(input);
 }

@@ -1,4 +1,4 @@
-import { receiptCodeHash } from '@aid/contracts';
+import { canonicalReceiptCode, receiptCodeHash } from '@aid/contracts';
 import { receiptNotFound } from '../domain/errors.ts';
 import type { NoteSigner } from '../domain/checkpoint.ts';
 import type { LedgerStore, StoredEntry } from '../store/ledger-store.ts';
@@ -30,7 +30,8 @@ function parse(entry: StoredEntry): Record<string, unknown> {
  * their payouts and deliveries. Only the code's hash is looked up; the code itself is never stored.
  */
 export async function traceReceipt(store: LedgerStore, signer: NoteSigner, origin: string, receiptCode: string): Promise<Trace> {
-  const [gift] = await store.entriesWhere({ receiptHash: receiptCodeHash(receiptCode) });
+  // Codes are matched as handed out, whatever case or spacing the donor typed them in.
+  const [gift] = await store.entriesWhere({ receiptHash: receiptCodeHash(canonicalReceiptCode(receiptCode) ?? receiptCode) });
   if (!gift) throw receiptNotFound();
   const donationId = gift.refs.donationId ?? '';
   const linked = await store.entriesWhere({ donationId });
