@@ -49,7 +49,7 @@ async function main(): Promise<number> {
     results.push({ step: name, code, duration: elapsed(started) });
   };
 
-  await step('typecheck, lint and tests', ['turbo', 'run', 'typecheck', 'lint', 'test', '--concurrency=1']);
+  await step('typecheck, lint and tests', ['turbo', 'run', 'typecheck', 'lint', 'test', '--concurrency=1', '--continue']);
   if (hasE2ePackage()) {
     await step('end-to-end tests', ['--filter', '@aid/e2e', 'run', 'test:e2e']);
   } else {

@@ -35,14 +35,30 @@ async function startNewGroupAtEnd(kafka: Kafka, groupId: string, topicNames: str
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const committed = await admin.fetchOffsets({ groupId, topics: topicNames });
+    const committed = await retryWhileCoordinatorMoves(() => admin.fetchOffsets({ groupId, topics: topicNames }));
     for (const { topic, partitions } of committed) {
       if (partitions.some((partition) => partition.offset !== '-1')) continue;
       const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+      await retryWhileCoordinatorMoves(() => admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) }));
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * On a fresh broker the group coordinator (and its offsets topic) appears a moment after the first request:
+ * until then the broker answers NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE, which pass with time.
+ */
+async function retryWhileCoordinatorMoves<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await request();
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || attempt >= 60) throw error;
+      await sleep(500);
+    }
   }
 }
 
