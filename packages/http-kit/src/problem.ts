@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** RFC 9457 problem details. `field` and `errors` name what in the request was wrong. */
 export interface ProblemDocument {
   type: string;
@@ -10,6 +12,19 @@ export interface ProblemDocument {
   errors?: { field: string; message: string }[];
   traceId?: string;
 }
+
+/** The same document as a zod schema, for the error responses of every OpenAPI document. */
+export const problemDocumentSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  code: z.string(),
+  field: z.string().optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  traceId: z.string().optional(),
+});
 
 export const problemTypeBase = 'https://diaspora-aid.org/problems/';
 

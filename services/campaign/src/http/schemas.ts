@@ -129,11 +129,4 @@ export const campaignWithUpdatesResponse = campaignResponse.extend({ updates: z.
 
 export const campaignListResponse = z.object({ campaigns: z.array(campaignResponse), nextCursor: z.string().nullable() });
 
-export const problemResponse = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  code: z.string(),
-  field: z.string().optional(),
-});
+export { problemDocumentSchema as problemResponse } from '@aid/http-kit';

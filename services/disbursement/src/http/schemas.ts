@@ -75,12 +75,5 @@ export const fundsResponse = z.object({
   refundShortfall: amountSchema.describe('refunded money that had already been allocated to aid, owed back by the organization'),
 });
 
-export const problemResponse = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  code: z.string(),
-  field: z.string().optional(),
-});
+export { problemDocumentSchema as problemResponse } from '@aid/http-kit';
 

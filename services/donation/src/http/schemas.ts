@@ -54,13 +54,4 @@ export const donationResponse = z.object({
 
 export const webhookReceived = z.object({ received: z.literal(true) });
 
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  code: z.string(),
-  field: z.string().optional(),
-  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  traceId: z.string().optional(),
-});
+export { problemDocumentSchema as problemSchema } from '@aid/http-kit';

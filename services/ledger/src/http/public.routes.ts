@@ -1,5 +1,5 @@
 import { campaignSnapshotSchema, idSchema } from '@aid/contracts';
-import { defineRoute, type Route } from '@aid/http-kit';
+import { defineRoute, problemDocumentSchema, type Route } from '@aid/http-kit';
 import { z } from 'zod';
 import { campaignNotFound } from '../domain/errors.ts';
 import { summarize } from '../domain/summary.ts';
@@ -38,7 +38,7 @@ const receiptParams = z.object({
   receiptCode: z.string().min(16, 'is too short to be a receipt code').max(128, 'is too long to be a receipt code'),
 });
 
-const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), field: z.string().optional() });
+const problemSchema = problemDocumentSchema;
 
 const proofSchema = z.object({ hashes: z.array(z.string().describe('base64 SHA-256, RFC 6962 audit-path order')) });
 const wholeNumber = (name: string) => z.coerce.number({ error: `${name} must be a whole number` }).int(`${name} must be a whole number`).min(0, `${name} must not be negative`);
