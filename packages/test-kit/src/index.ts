@@ -3,3 +3,4 @@ export { eventually } from './eventually.ts';
 export { signStripeWebhook } from './stripe-webhook.ts';
 export { publishRaw, recordTopics, type RecordedMessage } from './topic-recorder.ts';
 export { HttpError, platformClient, type PlatformClient, type PlatformUrls } from './platform-client.ts';
+export { campaignEventFixture, campaignSnapshotFixture } from './fixtures.ts';

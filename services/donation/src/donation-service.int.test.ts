@@ -9,7 +9,7 @@ import {
   type CampaignSnapshot,
 } from '@aid/contracts';
 import { startService, type RunningService } from '@aid/runtime';
-import { eventually, publishRaw, recordTopics, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
+import { campaignEventFixture, campaignSnapshotFixture, eventually, publishRaw, recordTopics, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, serviceName } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -47,25 +47,10 @@ const organizationId = newId();
 const campaigns = { active: newId(), draft: newId(), closed: newId(), unknown: newId() };
 
 function snapshot(overrides: Partial<CampaignSnapshot>): CampaignSnapshot {
-  return campaignSnapshotSchema.parse({
-    campaignId: campaigns.active,
-    organizationId,
-    organizationName: 'Sindh Relief UK',
-    title: 'Sindh floods: clean water',
-    summary: 'Water filters and purification tablets for flooded districts',
-    goal: { amount: 5_000_000, currency: 'USD' },
-    crisis: { kind: 'flood', countries: ['PK'], glide: 'FL-2022-000254-PAK' },
-    status: 'active',
-    revision: 2,
-    publishedAt: '2026-02-01T10:00:00.000Z',
-    closedAt: null,
-    ...overrides,
-  });
+  return campaignSnapshotSchema.parse(campaignSnapshotFixture({ campaignId: campaigns.active, organizationId, ...overrides }));
 }
 
-function campaignEvent(verb: 'created' | 'published' | 'closed', campaign: CampaignSnapshot) {
-  return envelope({ type: `org.diaspora-aid.campaign.${verb}`, source: '/services/campaign', subject: campaign.campaignId, data: { campaign }, time: new Date() });
-}
+const campaignEvent = (verb: 'created' | 'published' | 'closed', campaign: CampaignSnapshot) => campaignEventFixture(verb, campaign);
 
 /** Every consumed event is delivered twice, to prove the projections take it once. */
 async function publishTwice(events: { subject: string }[]): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type MemberRole,
 } from '@aid/contracts';
 import { startService, type RunningService } from '@aid/runtime';
-import { eventually, publishRaw, recordTopics, testEndpoints, uniqueName } from '@aid/test-kit';
+import { campaignSnapshotFixture, eventually, publishRaw, recordTopics, testEndpoints, uniqueName } from '@aid/test-kit';
 import { expect } from 'vitest';
 import { buildApp, serviceName } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -69,22 +69,7 @@ export async function publishTwice(topic: string, events: { subject: string }[])
 export const campaignSource = '/services/campaign';
 export const donationSource = '/services/donation';
 
-export function campaignSnapshot(overrides: Partial<CampaignSnapshot> = {}): CampaignSnapshot {
-  return {
-    campaignId: newId(),
-    organizationId: newId(),
-    organizationName: 'Karachi Relief Network',
-    title: 'Sindh flood relief',
-    summary: 'Clean water and shelter for families in Dadu',
-    goal: { amount: 5_000_000, currency: 'USD' },
-    crisis: { kind: 'flood', countries: ['PK'], glide: 'FL-2022-000254-PAK' },
-    status: 'active',
-    revision: 2,
-    publishedAt: '2026-01-01T00:00:00.000Z',
-    closedAt: null,
-    ...overrides,
-  };
-}
+export const campaignSnapshot = campaignSnapshotFixture;
 
 export function campaignPublished(campaign: CampaignSnapshot) {
   const type = campaign.status === 'closed' ? 'org.diaspora-aid.campaign.closed' : campaign.status === 'draft' ? 'org.diaspora-aid.campaign.created' : 'org.diaspora-aid.campaign.published';

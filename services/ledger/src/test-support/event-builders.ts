@@ -1,22 +1,8 @@
 import { envelope, newId, receiptCodeHash, type AnyEvent, type CampaignSnapshot } from '@aid/contracts';
+import { campaignSnapshotFixture } from '@aid/test-kit';
 
 /** Builders of valid events with overrides, shared by the ledger's unit and integration tests. */
-export function campaignSnapshot(overrides: Partial<CampaignSnapshot> = {}): CampaignSnapshot {
-  return {
-    campaignId: newId(),
-    organizationId: newId(),
-    organizationName: 'Karachi Diaspora Relief',
-    title: 'Sindh flood relief',
-    summary: 'Clean water and shelter for flooded villages',
-    goal: { amount: 5_000_000, currency: 'USD' },
-    crisis: { kind: 'flood', countries: ['PK'], glide: 'FL-2022-000254-PAK' },
-    status: 'active',
-    revision: 2,
-    publishedAt: '2026-01-01T00:00:00.000Z',
-    closedAt: null,
-    ...overrides,
-  };
-}
+export const campaignSnapshot = campaignSnapshotFixture;
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 2, 0, minute));
 
