@@ -3,10 +3,47 @@ import type { Server } from 'node:http';
 import { createLogger } from '@aid/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildWebApp } from './app.ts';
-import { LedgerUnavailable, NotOnLedger, type LedgerClient, type Summary } from './ledger-client.ts';
+import { createHash } from 'node:crypto';
+import { LedgerUnavailable, NotOnLedger, type Breakdowns, type LedgerClient, type Summary, type Timeseries, type TraceView } from './ledger-client.ts';
 
 const summary: Summary = { campaignId: 'c1', currency: 'USD', raised: 250_000, fees: 7_500, refunded: 0, net: 242_500, allocated: 100_000, paidOut: 100_000, delivered: 100_000, beneficiaries: 1200, gifts: 12, localShare: 0.8, entries: 2 };
 const campaign = { campaignId: 'c1', organizationName: 'Hope <Org>', title: 'Sindh floods', summary: 'Water & shelter', goal: { amount: 1_000_000, currency: 'USD' }, crisis: { kind: 'flood', countries: ['PK'], glide: 'FL-2022-000254-PAK' }, status: 'active', publishedAt: '2026-01-01T00:00:00Z' };
+
+const leafOf = (entry: object) => Buffer.from(JSON.stringify(entry)).toString('base64');
+const giftEntry = { kind: 'gift', time: '2026-01-02T00:00:00Z', amount: 2500, fee: 100, net: 2400, currency: 'USD', donor: { displayName: '<script>x</script>' } };
+
+const timeseries: Timeseries = {
+  campaignId: 'c1',
+  currency: 'USD',
+  days: [
+    { date: '2026-01-03', raised: 150_000, fees: 4_500, refunded: 0, allocated: 100_000, paidOut: 100_000, delivered: 100_000, beneficiaries: 1200 },
+    { date: '2026-01-02', raised: 100_000, fees: 3_000, refunded: 0, allocated: 0, paidOut: 0, delivered: 0, beneficiaries: 0 },
+  ],
+};
+
+const breakdowns: Breakdowns = {
+  campaignId: 'c1',
+  currency: 'USD',
+  bySector: [{ sector: 'WASH', allocated: 100_000, paidOut: 100_000, delivered: 100_000 }],
+  byRecipient: [{ name: 'Hyderabad <Water> Committee', country: 'PK', local: true, allocated: 100_000, paidOut: 100_000, delivered: 100_000, beneficiaries: 1200 }],
+  donorGeography: { minimumGroup: 5, byResidence: [{ country: 'GB', donors: 7, amount: 150_000 }], byHeritage: [], withheld: { donors: 5, amount: 100_000 } },
+};
+
+const trace: TraceView = {
+  donation: { amount: 2500, net: 2400, fee: 100, currency: 'USD', time: '2026-01-02T00:00:00Z' },
+  allocations: [{ disbursementId: 'd1', amount: 1000 }],
+  disbursements: [{ disbursementId: 'd1', recipient: { name: 'Hyderabad Water Committee', country: 'PK', local: true }, purpose: 'Water filters' }],
+  payouts: [{ disbursementId: 'd1' }],
+  deliveries: [{ disbursementId: 'd1', description: '120 filters', beneficiaries: 40, location: { area: 'Dadu', country: 'PK' } }],
+  entries: [{ index: 1, leaf: leafOf(giftEntry), entry: giftEntry }],
+  proof: { campaignId: 'c1', leafIndex: 1, treeSize: 6, leafHash: 'ab'.repeat(32), hashes: ['AAAA'], checkpoint: 'ledger.test\n6\nroot</script><script>alert(1)\n\n— sig x\n' },
+};
+
+function entriesUpTo(total: number): LedgerClient['entries'] {
+  return async (_id, from, limit) => ({
+    entries: Array.from({ length: Math.max(0, Math.min(limit, total - from)) }, (_, offset) => ({ index: from + offset, leaf: leafOf(giftEntry), entry: giftEntry })),
+  });
+}
 
 function fakeLedger(overrides: Partial<LedgerClient> = {}): LedgerClient {
   return {
@@ -15,7 +52,10 @@ function fakeLedger(overrides: Partial<LedgerClient> = {}): LedgerClient {
       if (id !== 'c1') throw new NotOnLedger(id);
       return summary;
     },
-    entries: async () => ({ entries: [{ index: 0, leaf: '', entry: { kind: 'gift', time: '2026-01-02T00:00:00Z', amount: 2500, donor: { displayName: '<script>x</script>' } } }] }),
+    entries: entriesUpTo(summary.entries),
+    timeseries: async () => timeseries,
+    breakdowns: async () => breakdowns,
+    verifierKey: async () => 'ledger.test+12345678+AQ',
     trace: async () => {
       throw new NotOnLedger('trace');
     },
@@ -77,5 +117,109 @@ describe('web pages', () => {
     const base = await start(fakeLedger({ campaigns: async () => { throw new LedgerUnavailable('down'); }, ready: async () => false }));
     expect((await fetch(`${base}/`)).status).toBe(503);
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
+  });
+
+  it('when a campaign page is shown with a time series, then the chart is an accessible SVG with its numbers in a table', async () => {
+    const base = await start(fakeLedger());
+    const page = await (await fetch(`${base}/campaigns/c1`)).text();
+    expect(page).toMatch(/<svg role="img" aria-labelledby="chart-title"[^>]*><title id="chart-title">Running totals from 2 Jan 2026 to 3 Jan 2026: raised \$2,500.00, allocated \$1,000.00, paid out \$1,000.00, delivered \$1,000.00.<\/title>/);
+    expect(page).toContain('<caption>Running totals by day</caption>');
+    // The running total on the first day, then the sum of both days.
+    expect(page).toContain('<td>$1,000.00</td><td>$0.00</td>');
+    expect(page).toContain('<td>$2,500.00</td><td>$1,000.00</td>');
+  });
+
+  it('when the ledger serves no time series or breakdowns yet, then the page says so and still shows the figures', async () => {
+    const base = await start(fakeLedger({ timeseries: async () => null, breakdowns: async () => null }));
+    const response = await fetch(`${base}/campaigns/c1`);
+    const page = await response.text();
+    expect(response.status).toBe(200);
+    expect(page).toContain('No time series yet');
+    expect(page).not.toContain('<svg role="img"');
+    expect(page).not.toContain('By sector');
+    expect(page).toContain('Share paid to local actors');
+  });
+
+  it('when breakdowns are served, then sectors, recipients (escaped, with the local flag) and donor geography with the withheld group show', async () => {
+    const base = await start(fakeLedger());
+    const page = await (await fetch(`${base}/campaigns/c1`)).text();
+    expect(page).toContain('<th scope="row">WASH</th>');
+    expect(page).toContain('Hyderabad &lt;Water&gt; Committee <span class="meta">(Pakistan)</span></th><td class="num">Yes</td>');
+    expect(page).toContain('<th scope="row">United Kingdom</th><td class="num">7</td><td class="num">$1,500.00</td>');
+    expect(page).toContain('fewer than 5 donors are not shown, so that no donor can be singled out: 5 donors giving $1,000.00');
+    expect(page).toContain('Country of heritage</h3><p>Donors by country of heritage: no country has enough donors to show yet.</p>');
+  });
+
+  it('when a campaign page is shown, then it links the open-data exports and the ledger explorer', async () => {
+    const base = await start(fakeLedger());
+    const page = await (await fetch(`${base}/campaigns/c1`)).text();
+    for (const format of ['csv', 'json', 'iati.xml']) expect(page).toContain(`href="/api/ledger/v1/campaigns/c1/export.${format}"`);
+    expect(page).toContain('href="/campaigns/c1/ledger"');
+  });
+
+  it('when the explorer is opened at an offset, then it shows 50 entries with their leaf hashes, hidden verify buttons and pager links', async () => {
+    const base = await start(fakeLedger({ summary: async () => ({ ...summary, entries: 120 }), entries: entriesUpTo(120) }));
+    const response = await fetch(`${base}/campaigns/c1/ledger?from=50`);
+    const page = await response.text();
+    expect(response.status).toBe(200);
+    expect(page.match(/<tr data-index=/g)).toHaveLength(50);
+    expect(page).toContain('Entries 50 to 99 of 120');
+    const hash = createHash('sha256').update(Buffer.from([0])).update(Buffer.from(JSON.stringify(giftEntry))).digest('hex');
+    expect(page).toContain(`<tr data-index="50" data-leaf-hash="${hash}">`);
+    expect(page).toContain('href="/campaigns/c1/ledger?from=0" rel="prev"');
+    expect(page).toContain('href="/campaigns/c1/ledger?from=100" rel="next"');
+    expect(page).toContain('<button type="button" class="verify" hidden');
+    expect(page).toContain('<script type="module" src="/static/js/ledger-explorer.js"></script>');
+  });
+
+  it.each(['-1', 'abc', '1.5', '9999999999'])('when the explorer is asked for from=%j, then it answers 400', async (from) => {
+    const base = await start(fakeLedger());
+    expect((await fetch(`${base}/campaigns/c1/ledger?from=${from}`)).status).toBe(400);
+  });
+
+  it('when the explorer is asked for an unknown campaign, then it answers 404', async () => {
+    const base = await start(fakeLedger());
+    expect((await fetch(`${base}/campaigns/nope/ledger`)).status).toBe(404);
+  });
+
+  it('when a gift is traced, then the page embeds its proof as JSON that cannot close its script tag, and shows the figures the browser checks', async () => {
+    const base = await start(fakeLedger({ trace: async () => trace }));
+    const response = await fetch(`${base}/trace`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ receiptCode: 'RCPT-TEST-ABCDEFGHIJKLMNOP' }) });
+    const page = await response.text();
+    expect(response.status).toBe(200);
+    expect(page).toContain('data-amount="2500" data-fee="100" data-net="2400" data-currency="USD" data-time="2026-01-02T00:00:00Z"');
+    expect(page).toContain('role="status" aria-live="polite"');
+    const json = /<script type="application\/json" id="trace-proof">(.*?)<\/script>/s.exec(page)?.[1] ?? '';
+    expect(json).not.toContain('<');
+    expect(JSON.parse(json)).toEqual({ campaignId: 'c1', leafIndex: 1, treeSize: 6, hashes: ['AAAA'], checkpoint: trace.proof.checkpoint, entries: [{ index: 1, leaf: leafOf(giftEntry) }] });
+    // Every script is either an external module or data: the CSP allows no inline code.
+    expect(page.match(/<script[^>]*>/g)?.sort()).toEqual(['<script type="application/json" id="trace-proof">', '<script type="module" src="/static/js/trace-verify.js">']);
+    expect(page).toContain('href="/campaigns/c1/ledger?from=0"');
+  });
+
+  it("when the browser loads the verifier, then it is the project's verifier with its types stripped, and it computes RFC 6962 leaf hashes", async () => {
+    const base = await start(fakeLedger());
+    const response = await fetch(`${base}/static/js/verify.js`);
+    const source = await response.text();
+    expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(source).toContain('export async function verifyInclusion(');
+    expect(source).not.toMatch(/: Uint8Array|interface /);
+    const verifier = (await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)) as { leafHash(bytes: Uint8Array): Promise<Uint8Array> };
+    const expected = createHash('sha256').update(Buffer.from([0, 104, 105])).digest('hex');
+    expect(Buffer.from(await verifier.leafHash(new Uint8Array([104, 105]))).toString('hex')).toBe(expected);
+  });
+
+  it('when the browser scripts are requested, then they are served as JavaScript from this origin', async () => {
+    const base = await start(fakeLedger());
+    for (const name of ['proof', 'trace-verify', 'ledger-explorer']) {
+      const response = await fetch(`${base}/static/js/${name}.js`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/javascript/);
+    }
+  });
+
+  it('when the ledger page is explained, then the published verifier key is shown', async () => {
+    const base = await start(fakeLedger());
+    expect(await (await fetch(`${base}/about-the-ledger`)).text()).toContain('ledger.test+12345678+AQ');
   });
 });

@@ -1,12 +1,26 @@
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { createRequire, stripTypeScriptTypes } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from '@aid/telemetry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { LedgerUnavailable, NotOnLedger, type LedgerClient } from './ledger-client.ts';
 import { campaignListPage, campaignPage } from './pages/campaign-pages.ts';
 import { esc, layout } from './pages/html.ts';
+import { explorerPage, explorerPageSize } from './pages/ledger-pages.ts';
 import { traceFormPage, tracePage } from './pages/trace-pages.ts';
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
+
+/**
+ * The project's own verifier (packages/log-verifier, no imports, WebCrypto only) as browser JavaScript, so
+ * pages check proofs with the very code the ledger's tests hold to, not a copy that could drift.
+ */
+export function verifierScript(): string {
+  const entry = createRequire(import.meta.url).resolve('@aid/log-verifier');
+  const source = readFileSync(fileURLToPath(new URL('./verify.ts', pathToFileURL(entry))), 'utf8');
+  // Stripping leaves blanks where types were (keeping line numbers); trailing blanks are just bytes.
+  return stripTypeScriptTypes(source).replace(/[ \t]+$/gm, '');
+}
 
 function html(response: Response, status: number, body: string): void {
   response.status(status).type('html').set('cache-control', 'no-store').send(body);
@@ -25,6 +39,10 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
     });
     next();
   });
+  const verifier = verifierScript();
+  app.get('/static/js/verify.js', (_request, response) => {
+    response.type('text/javascript').set('cache-control', 'public, max-age=3600').send(verifier);
+  });
   app.use('/static', express.static(publicDir, { maxAge: '1h' }));
 
   app.get('/healthz', (_request, response) => {
@@ -35,6 +53,11 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
     response.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'not-ready', checks: { ledger: reachable } });
   });
 
+  async function campaignInfo(id: string) {
+    const { campaigns } = await ledger.campaigns();
+    return campaigns.find((row) => row.campaign.campaignId === id)?.campaign ?? null;
+  }
+
   app.get('/', async (_request, response) => {
     const { campaigns } = await ledger.campaigns();
     html(response, 200, campaignListPage(campaigns));
@@ -43,9 +66,27 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
   app.get('/campaigns/:id', async (request, response) => {
     const id = String(request.params.id);
     const summary = await ledger.summary(id);
-    const [{ campaigns }, { entries }] = await Promise.all([ledger.campaigns(), ledger.entries(id, Math.max(0, summary.entries - 200), 200)]);
-    const info = campaigns.find((row) => row.campaign.campaignId === id)?.campaign ?? null;
-    html(response, 200, campaignPage(info, summary, entries));
+    const recentCount = 5;
+    const [campaign, { entries }, timeseries, breakdowns] = await Promise.all([
+      campaignInfo(id),
+      ledger.entries(id, Math.max(0, summary.entries - recentCount), recentCount),
+      ledger.timeseries(id),
+      ledger.breakdowns(id),
+    ]);
+    html(response, 200, campaignPage({ campaign, summary, recent: [...entries].reverse(), timeseries, breakdowns }));
+  });
+
+  app.get('/campaigns/:id/ledger', async (request, response) => {
+    const id = String(request.params.id);
+    const raw = request.query.from;
+    const from = raw === undefined ? 0 : typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : null;
+    if (from === null) {
+      html(response, 400, layout('Bad address', `<h1>That page of the ledger does not exist</h1><p>“from” must be a whole number of entries. <a href="/campaigns/${esc(id)}/ledger">Start at the first entry</a>.</p>`));
+      return;
+    }
+    const summary = await ledger.summary(id);
+    const [campaign, { entries }] = await Promise.all([campaignInfo(id), ledger.entries(id, from, explorerPageSize)]);
+    html(response, 200, explorerPage({ campaign, summary, from, entries }));
   });
 
   app.get('/trace', (_request, response) => {
@@ -66,7 +107,8 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
     }
   });
 
-  app.get('/about-the-ledger', (_request, response) => {
+  app.get('/about-the-ledger', async (_request, response) => {
+    const key = await ledger.verifierKey();
     html(
       response,
       200,
@@ -76,6 +118,8 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
 <p>Every gift, refund, approved disbursement, allocation of gifts to it, payout and delivery report is appended to its campaign's public log. Entries are never changed or removed.</p>
 <p>Each entry is published as the exact bytes that were recorded (canonical JSON, RFC 8785), and hashed as in Certificate Transparency (RFC 6962), so anyone can recompute and compare them.</p>
 <p>Donors appear only by a random reference, and by name or country only if they chose to. Receipt codes are never stored, only a hash of them.</p>
+<p>Each campaign's log is summed up by a checkpoint signed with the ledger's Ed25519 key (C2SP signed note). Pages that show a proof check it in your browser with this key:</p>
+${key ? `<p><code class="hash">${esc(key)}</code></p>` : '<p>The key is not available right now.</p>'}
 <p>Machine-readable: <a href="/api/ledger/openapi.json">the ledger API</a>.</p>`,
       ),
     );

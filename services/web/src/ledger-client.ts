@@ -32,6 +32,27 @@ export interface LedgerEntry {
   entry: Record<string, unknown> & { kind: string; time: string };
 }
 
+/** Per-day movements; days without any are omitted. */
+export interface Timeseries {
+  campaignId: string;
+  currency: string | null;
+  days: { date: string; raised: number; fees: number; refunded: number; allocated: number; paidOut: number; delivered: number; beneficiaries: number }[];
+}
+
+export interface GeographyRow {
+  country: string;
+  donors: number;
+  amount: number;
+}
+
+export interface Breakdowns {
+  campaignId: string;
+  currency: string | null;
+  bySector: { sector: string; allocated: number; paidOut: number; delivered: number }[];
+  byRecipient: { name: string; country: string; local: boolean; allocated: number; paidOut: number; delivered: number; beneficiaries: number }[];
+  donorGeography: { minimumGroup: number; byResidence: GeographyRow[]; byHeritage: GeographyRow[]; withheld: { donors: number; amount: number } };
+}
+
 /** The parts of a trace the pages show (the ledger's /v1/trace answer). */
 export interface TraceView {
   donation: { amount: number; net: number; fee: number; currency: string; time: string };
@@ -39,7 +60,9 @@ export interface TraceView {
   disbursements: { disbursementId: string; recipient: { name: string; country: string; local: boolean }; purpose: string }[];
   payouts: { disbursementId: string }[];
   deliveries: { disbursementId: string; description: string; beneficiaries: number; location: { area: string; country: string } }[];
-  proof: { campaignId: string; leafIndex: number; leafHash: string; treeSize: number };
+  /** The gift and every entry linked to it, as the exact bytes that were hashed. */
+  entries: { index: number; leaf: string; entry: Record<string, unknown> }[];
+  proof: { campaignId: string; leafIndex: number; leafHash: string; treeSize: number; hashes: string[]; checkpoint: string };
 }
 
 export class LedgerUnavailable extends Error {}
@@ -57,10 +80,29 @@ export function ledgerClient(baseUrl: string) {
     if (!response.ok) throw new LedgerUnavailable(`the public ledger answered ${response.status}`);
     return (await response.json()) as T;
   }
+  /** For parts of the page the ledger may not serve yet: anything but a 200 means "not available". */
+  async function optional<T>(path: string): Promise<T | null> {
+    try {
+      const response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
+      return response.ok ? ((await response.json()) as T) : null;
+    } catch {
+      return null;
+    }
+  }
   return {
     campaigns: () => get<{ campaigns: { campaign: CampaignInfo; summary: Summary }[] }>('/v1/campaigns'),
     summary: (id: string) => get<Summary>(`/v1/campaigns/${encodeURIComponent(id)}/summary`),
     entries: (id: string, from: number, limit: number) => get<{ entries: LedgerEntry[] }>(`/v1/campaigns/${encodeURIComponent(id)}/entries?from=${from}&limit=${limit}`),
+    verifierKey: async () => {
+      try {
+        const response = await fetch(`${baseUrl}/v1/verifier-key`, { signal: AbortSignal.timeout(5_000) });
+        return response.ok ? (await response.text()).trim() : null;
+      } catch {
+        return null;
+      }
+    },
+    timeseries: (id: string) => optional<Timeseries>(`/v1/campaigns/${encodeURIComponent(id)}/timeseries`),
+    breakdowns: (id: string) => optional<Breakdowns>(`/v1/campaigns/${encodeURIComponent(id)}/breakdowns`),
     trace: (code: string) => get<TraceView>(`/v1/trace/${encodeURIComponent(code)}`),
     ready: async () => {
       try {

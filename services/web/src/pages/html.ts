@@ -20,7 +20,28 @@ export function percent(fraction: number): string {
   return `${Math.round(fraction * 1000) / 10}%`;
 }
 
-export function layout(title: string, body: string): string {
+const regions = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** An ISO 3166 country code as its English name, or the code itself when it is not one. */
+export function countryName(code: string): string {
+  try {
+    return regions.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** A module script of this site; page data goes in JSON script tags, since the CSP forbids inline scripts. */
+export function moduleScript(name: string): string {
+  return `<script type="module" src="/static/js/${esc(name)}.js"></script>`;
+}
+
+/** JSON for a `<script type="application/json">`: `<` is escaped so no value can close the tag. */
+export function jsonScript(id: string, value: unknown): string {
+  return `<script type="application/json" id="${esc(id)}">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`;
+}
+
+export function layout(title: string, body: string, head = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -28,7 +49,7 @@ export function layout(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · Diaspora Aid</title>
 <link rel="stylesheet" href="/static/site.css">
-</head>
+${head}</head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site"><a href="/" class="brand">Diaspora Aid</a><nav aria-label="Main"><a href="/">Campaigns</a><a href="/trace">Trace my gift</a></nav></header>
