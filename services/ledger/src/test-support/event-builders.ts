@@ -10,7 +10,20 @@ export function campaignPublished(snapshot: CampaignSnapshot): AnyEvent {
   return envelope({ type: 'org.diaspora-aid.campaign.published', source: '/services/campaign', subject: snapshot.campaignId, time: at(0), data: { campaign: snapshot } });
 }
 
-export function giftSucceeded(campaignId: string, overrides: { donationId?: string; amount?: number; fee?: number; receiptCode?: string; minute?: number } = {}): AnyEvent {
+export interface GiftOverrides {
+  donationId?: string;
+  amount?: number;
+  fee?: number;
+  receiptCode?: string;
+  /** Minutes after 2026-01-02T00:00Z; 1440 and more fall on later UTC days. */
+  minute?: number;
+  donor?: { publicRef?: string; countryOfResidence?: string | null; countryOfHeritage?: string | null };
+}
+
+/** A donor's public reference: `d_` and 24 hex digits. */
+export const donorRef = (seed: number) => `d_${seed.toString(16).padStart(24, '0')}`;
+
+export function giftSucceeded(campaignId: string, overrides: GiftOverrides = {}): AnyEvent {
   const amount = overrides.amount ?? 2500;
   const fee = overrides.fee ?? 100;
   return envelope({
@@ -22,7 +35,7 @@ export function giftSucceeded(campaignId: string, overrides: { donationId?: stri
       donationId: overrides.donationId ?? newId(),
       campaignId,
       receiptHash: receiptCodeHash(overrides.receiptCode ?? newId()),
-      donor: { publicRef: `d_${'ab'.repeat(12)}`, displayName: null, countryOfResidence: 'GB', countryOfHeritage: 'PK' },
+      donor: { publicRef: `d_${'ab'.repeat(12)}`, displayName: null, countryOfResidence: 'GB', countryOfHeritage: 'PK', ...overrides.donor },
       amount,
       fee,
       net: amount - fee,

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { iatiSchemaErrors } from '../test-support/iati-schema.ts';
+import {
+  csvField,
+  csvRow,
+  dacSectorCode,
+  decimalAmount,
+  iatiActivityClosing,
+  iatiActivityOpening,
+  iatiDocumentClosing,
+  iatiDocumentOpening,
+  iatiTransaction,
+  percentages,
+  type ExportRow,
+  type IatiActivityHeader,
+} from './open-data.ts';
+
+const header = (overrides: Partial<IatiActivityHeader> = {}): IatiActivityHeader => ({
+  campaignId: '019a0000-0000-7000-8000-00000000000c',
+  title: 'Sindh flood relief & <recovery>',
+  summary: 'Clean water and shelter for "flooded" villages',
+  organizationName: 'Karachi Diaspora Relief',
+  status: 'active',
+  startDate: '2026-01-01',
+  currency: 'USD',
+  countries: ['PK', 'AF'],
+  glide: 'FL-2022-000254-PAK',
+  crisisKind: 'flood',
+  sectors: [{ sector: 'WASH', allocated: 2000 }, { sector: 'Shelter kits', allocated: 1000 }, { sector: 'Water trucking', allocated: 1 }],
+  recipients: [{ name: 'Hyderabad Water Committee', local: true }],
+  lastUpdated: '2026-01-03T00:00:00.000Z',
+  ...overrides,
+});
+
+const row = (index: number, entry: Record<string, unknown>, deltas: ExportRow['deltas'] = {}): ExportRow => ({
+  campaignId: 'c1',
+  index,
+  leafHash: 'ab'.repeat(32),
+  entry: { v: 1, campaignId: 'c1', eventId: `e${index}`, time: '2026-01-02T10:00:00.000Z', ...entry },
+  deltas,
+});
+
+const transactions = [
+  row(0, { kind: 'gift', donationId: 'd1', amount: 2500, currency: 'USD' }),
+  row(1, { kind: 'refund', donationId: 'd1', amount: 500, currency: 'USD' }),
+  row(2, { kind: 'payout', disbursementId: 'b1', amount: 1000, currency: 'USD', recipient: { name: 'Water & Co', country: 'PK', local: true } }),
+  row(3, { kind: 'delivery', disbursementId: 'b1', description: 'Filters', beneficiaries: 40 }, { delivered: 1000 }),
+  row(4, { kind: 'delivery', disbursementId: 'b1', description: 'More filters', beneficiaries: 10 }, { delivered: 0 }),
+  row(5, { kind: 'allocation', disbursementId: 'b1', donationId: 'd1', amount: 1000 }),
+];
+
+function document(activity: IatiActivityHeader): string {
+  return (
+    iatiDocumentOpening('2026-01-03T00:00:00.000Z') +
+    iatiActivityOpening(activity, { ref: 'XI-DIASPORA-AID', name: 'Diaspora Aid platform' }) +
+    transactions.map((entry) => iatiTransaction(entry, activity.currency)).join('') +
+    iatiActivityClosing +
+    iatiDocumentClosing
+  );
+}
+
+describe('open data', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['two\r\nlines', '"two\r\nlines"'],
+    [null, ''],
+    [42, '42'],
+  ])('when a CSV field is %j, then it is written as %j (RFC 4180)', (value, written) => {
+    expect(csvField(value)).toBe(written);
+  });
+
+  it('when a delivery row is written, then it takes recipient and sector from its disbursement and ends in CRLF', () => {
+    const line = csvRow(transactions[3] as ExportRow, { recipient: { name: 'Hyderabad, Water', country: 'PK', local: true }, sector: 'WASH' });
+    expect(line).toBe(`c1:3,3,2026-01-02T10:00:00.000Z,delivery,,,,b1,"Hyderabad, Water",PK,true,WASH,40,${'ab'.repeat(32)}\r\n`);
+  });
+
+  it.each([
+    [2500, 'USD', '25.00'],
+    [5, 'USD', '0.05'],
+    [-500, 'EUR', '-5.00'],
+    [2500, 'JPY', '2500'],
+    [1234, 'KWD', '1.234'],
+  ])('when %i minor units of %s are exported, then the value is %s', (amount, currency, text) => {
+    expect(decimalAmount(amount, currency)).toBe(text);
+  });
+
+  it.each([
+    ['WASH', '14030'],
+    ['water and sanitation', '14030'],
+    ['Shelter', '72010'],
+    ['Food', '72040'],
+    ['Health', '12220'],
+    ['Education', '11220'],
+    ['Cash', '72010'],
+  ])('when the sector is %s, then its DAC code is %s', (sector, code) => {
+    expect(dacSectorCode(sector)).toBe(code);
+  });
+
+  it('when shares are rounded, then they still add up to exactly 100', () => {
+    const shares = percentages([1, 1, 1]);
+    expect(shares).toEqual(['33.33', '33.33', '33.34']);
+    expect(percentages([3, 0])).toEqual(['100.00', '0.00']);
+  });
+
+  it('when an activity with every element is generated, then it validates against the official IATI 2.03 schema', async () => {
+    const xml = document(header());
+    expect(await iatiSchemaErrors(xml)).toEqual([]);
+    expect(xml).toContain('<humanitarian-scope type="1" vocabulary="1-2" code="FL-2022-000254-PAK">');
+    expect(xml).toContain('<iati-identifier>XI-DIASPORA-AID-019a0000-0000-7000-8000-00000000000c</iati-identifier>');
+    expect(xml).toContain('<sector vocabulary="1" code="14030" percentage="66.68"/>\n<sector vocabulary="1" code="72010" percentage="33.32"/>');
+    expect(xml.match(/<transaction-type code="(\d)"\/>/g)).toEqual([
+      '<transaction-type code="1"/>', '<transaction-type code="1"/>', '<transaction-type code="3"/>', '<transaction-type code="4"/>',
+    ]);
+    expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-5.00</value>');
+    expect(xml).toContain('Sindh flood relief &amp; &lt;recovery&gt;');
+  });
+
+  it('when an activity has no GLIDE number, one country and no sectors yet, then it still validates', async () => {
+    expect(await iatiSchemaErrors(document(header({ glide: null, countries: ['HT'], sectors: [], recipients: [], status: 'closed' })))).toEqual([]);
+  });
+
+  it('when elements are out of the schema order, then the schema check catches it', async () => {
+    const misordered = document(header()).replace(/(<activity-status [^>]*\/>)\n(<activity-date [^>]*\/>)/, '$2\n$1');
+    expect(await iatiSchemaErrors(misordered)).not.toEqual([]);
+  });
+});

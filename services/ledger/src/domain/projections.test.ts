@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { disbursementChain, giftSucceeded } from '../test-support/event-builders.ts';
+import { breakdowns, labelKey, projectionDelta, publicGroups, timeseries, type ProjectionDelta, type StoredProjections } from './projections.ts';
+import { draftEntry, type EntryDraft } from './public-entry.ts';
+
+function drafted(event: Parameters<typeof draftEntry>[0], context?: Parameters<typeof draftEntry>[1]): EntryDraft {
+  const draft = draftEntry(event, context);
+  if (!draft) throw new Error('expected a public entry');
+  return draft;
+}
+
+/** Applies deltas the way the store's `$inc`/`$set` does, to check what readers get. */
+function apply(stored: Record<string, unknown>, delta: ProjectionDelta): StoredProjections {
+  const write = (path: string, update: (old: unknown) => unknown) => {
+    const parts = path.split('.');
+    let node = stored;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    const last = parts.at(-1) ?? '';
+    node[last] = update(node[last]);
+  };
+  for (const [path, value] of Object.entries(delta.inc)) write(path, (old) => (typeof old === 'number' ? old : 0) + value);
+  for (const [path, value] of Object.entries(delta.set)) write(path, () => value);
+  return stored;
+}
+
+const recipient = { name: 'Hyderabad Water Committee', country: 'PK', local: true };
+
+describe('projections', () => {
+  it('when a gift arrives, then its UTC day gains raised and fees, and its donor is counted in both country groups', () => {
+    const draft = drafted(giftSucceeded('c1', { amount: 2500, fee: 100 }));
+    const delta = projectionDelta(draft, { disbursement: null, donor: { firstGift: true, residence: 'GB', heritage: 'PK' } });
+    expect(delta.inc).toEqual({
+      'days.2026-01-02.raised': 2500,
+      'days.2026-01-02.fees': 100,
+      'residence.GB.donors': 1,
+      'residence.GB.amount': 2500,
+      'heritage.PK.donors': 1,
+      'heritage.PK.amount': 2500,
+    });
+  });
+
+  it('when a known donor gives again, then the amount grows but the donor is not counted twice', () => {
+    const draft = drafted(giftSucceeded('c1', { amount: 700, fee: 0 }));
+    const delta = projectionDelta(draft, { disbursement: null, donor: { firstGift: false, residence: null, heritage: 'PK' } });
+    expect(delta.inc).toEqual({ 'days.2026-01-02.raised': 700, 'residence.none.amount': 700, 'heritage.PK.amount': 700 });
+  });
+
+  it('when a disbursement is approved, paid and delivered, then its sector and recipient carry each amount once', () => {
+    const chain = disbursementChain('c1', 'd1', 1000, true);
+    const facts = { disbursement: { sector: 'WASH', recipient }, donor: null };
+    const stored: Record<string, unknown> = {};
+    apply(stored, projectionDelta(drafted(chain.approved)));
+    apply(stored, projectionDelta(drafted(chain.allocated), facts));
+    apply(stored, projectionDelta(drafted(chain.paid), facts));
+    apply(stored, projectionDelta(drafted(chain.delivered(40), { disbursementAmount: 1000, firstDeliveryOfDisbursement: true }), facts));
+    apply(stored, projectionDelta(drafted(chain.delivered(10), { disbursementAmount: 1000, firstDeliveryOfDisbursement: false }), facts));
+    const result = breakdowns(stored);
+    expect(result.bySector).toEqual([{ sector: 'WASH', allocated: 1000, paidOut: 1000, delivered: 1000 }]);
+    expect(result.byRecipient).toEqual([{ ...recipient, allocated: 1000, paidOut: 1000, delivered: 1000, beneficiaries: 50 }]);
+    expect(timeseries(stored)).toEqual([{ date: '2026-01-02', raised: 0, fees: 0, refunded: 0, allocated: 1000, paidOut: 1000, delivered: 1000, beneficiaries: 50 }]);
+  });
+
+  it('when a sector or recipient name has dots or dollar signs, then its stored key is still a plain word', () => {
+    expect(labelKey('Food. $Cash')).toMatch(/^k[0-9a-f]{20}$/);
+    expect(labelKey('a', 'b', true)).not.toBe(labelKey('a', 'b', false));
+  });
+
+  it.each([
+    [{ GB: { donors: 5, amount: 500 } }, [{ country: 'GB', donors: 5, amount: 500 }], { donors: 0, amount: 0 }],
+    [{ GB: { donors: 4, amount: 400 } }, [], { donors: 4, amount: 400 }],
+    [{ GB: { donors: 6, amount: 600 }, FR: { donors: 1, amount: 10 }, none: { donors: 9, amount: 90 } }, [{ country: 'GB', donors: 6, amount: 600 }], { donors: 10, amount: 100 }],
+  ])('when country groups are %j, then %j are shown and %j withheld', (groups, shown, withheld) => {
+    expect(publicGroups(groups)).toEqual({ shown, withheld });
+  });
+
+  it('when days are stored out of order, then the series is sorted oldest first and not cumulative', () => {
+    const rows = timeseries({ days: { '2026-02-01': { raised: 5 }, '2026-01-15': { raised: 7, fees: 1 } } });
+    expect(rows.map((row) => [row.date, row.raised])).toEqual([['2026-01-15', 7], ['2026-02-01', 5]]);
+  });
+});

@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import type { EntryDraft, SummaryDeltas } from './public-entry.ts';
+
+/**
+ * The dashboard's projections (daily series, sector and recipient breakdowns, donor geography) are kept as
+ * counters inside each campaign's log document and moved by the same guarded write that appends an entry, so
+ * they are exactly-once for the same reason the summary is. FerretDB has few aggregation stages, so nothing here
+ * is computed by scanning entries at read time.
+ *
+ * A delta is a set of `$inc` paths and `$set` paths (labels); both are frozen into the entry document when it is
+ * claimed, so whoever finishes an interrupted append applies exactly the same change.
+ */
+export interface ProjectionDelta {
+  inc: Record<string, number>;
+  set: Record<string, string | boolean>;
+}
+
+export const emptyProjection: ProjectionDelta = { inc: {}, set: {} };
+
+export interface RecipientFacts {
+  name: string;
+  country: string;
+  local: boolean;
+}
+
+/** What other entries tell about this one: the disbursement it belongs to, and whether a donor is new. */
+export interface ProjectionFacts {
+  disbursement: { sector: string; recipient: RecipientFacts } | null;
+  donor: { firstGift: boolean; residence: string | null; heritage: string | null } | null;
+}
+
+export const noFacts: ProjectionFacts = { disbursement: null, donor: null };
+
+export const dayFields = ['raised', 'fees', 'refunded', 'allocated', 'paidOut', 'delivered', 'beneficiaries'] as const;
+export type DayField = (typeof dayFields)[number];
+
+/** Donor groups smaller than this are never shown by country: they are summed into `withheld`. */
+export const minimumDonorGroup = 5;
+
+/** Stored keys may not contain dots or start with `$`, and sector or recipient names are free text. */
+export function labelKey(...parts: (string | boolean)[]): string {
+  return `k${createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 20)}`;
+}
+
+/** The UTC day of an entry's event time, `YYYY-MM-DD`. */
+export function utcDay(time: string): string {
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+const noCountry = 'none';
+
+function addAll(inc: Record<string, number>, values: Record<string, number | undefined>, prefix: string): void {
+  for (const [field, value] of Object.entries(values)) {
+    if (typeof value === 'number' && value !== 0) inc[`${prefix}.${field}`] = (inc[`${prefix}.${field}`] ?? 0) + value;
+  }
+}
+
+function recipientOf(entry: Record<string, unknown>): RecipientFacts | null {
+  const recipient = entry.recipient as Partial<RecipientFacts> | undefined;
+  if (!recipient || typeof recipient.name !== 'string') return null;
+  return { name: recipient.name, country: typeof recipient.country === 'string' ? recipient.country : '', local: recipient.local === true };
+}
+
+/** How one entry moves the projections. Pure: the facts it needs are looked up by the caller. */
+export function projectionDelta(draft: EntryDraft, facts: ProjectionFacts = noFacts): ProjectionDelta {
+  const inc: Record<string, number> = {};
+  const set: Record<string, string | boolean> = {};
+  const deltas: SummaryDeltas = draft.deltas;
+  const day = utcDay(draft.entry.time);
+  addAll(inc, Object.fromEntries(dayFields.map((field) => [field, deltas[field]])), `days.${day}`);
+
+  const entry = draft.entry as Record<string, unknown>;
+  const money = { allocated: deltas.allocated, paidOut: deltas.paidOut, delivered: deltas.delivered };
+  const approval = draft.kind === 'disbursement-approved' ? { sector: typeof entry.sector === 'string' ? entry.sector : '', recipient: recipientOf(entry) } : null;
+  const disbursement = approval ?? facts.disbursement;
+  const sector = disbursement?.sector;
+  if (sector !== undefined && Object.values(money).some((value) => value)) {
+    const key = labelKey(sector);
+    set[`sectors.${key}.sector`] = sector;
+    addAll(inc, money, `sectors.${key}`);
+  }
+  const recipient = draft.kind === 'payout' ? (recipientOf(entry) ?? disbursement?.recipient) : disbursement?.recipient;
+  if (recipient && (Object.values(money).some((value) => value) || deltas.beneficiaries)) {
+    const key = labelKey(recipient.name, recipient.country, recipient.local);
+    set[`recipients.${key}.name`] = recipient.name;
+    set[`recipients.${key}.country`] = recipient.country;
+    set[`recipients.${key}.local`] = recipient.local;
+    addAll(inc, { ...money, beneficiaries: deltas.beneficiaries }, `recipients.${key}`);
+  }
+
+  if (draft.kind === 'gift' && facts.donor && typeof entry.amount === 'number') {
+    // A donor counts once, in the groups of their first gift; later gifts add to the same groups.
+    const donors = facts.donor.firstGift ? 1 : 0;
+    addAll(inc, { donors, amount: entry.amount }, `residence.${facts.donor.residence ?? noCountry}`);
+    addAll(inc, { donors, amount: entry.amount }, `heritage.${facts.donor.heritage ?? noCountry}`);
+  }
+  return { inc, set };
+}
+
+/** The projection counters as stored in the campaign's log document. */
+export interface StoredProjections {
+  days?: Record<string, Partial<Record<DayField, number>>>;
+  sectors?: Record<string, { sector?: string; allocated?: number; paidOut?: number; delivered?: number }>;
+  recipients?: Record<string, { name?: string; country?: string; local?: boolean; allocated?: number; paidOut?: number; delivered?: number; beneficiaries?: number }>;
+  residence?: Record<string, { donors?: number; amount?: number }>;
+  heritage?: Record<string, { donors?: number; amount?: number }>;
+}
+
+export type DayRow = { date: string } & Record<DayField, number>;
+
+/** Amounts of each UTC day (not cumulative), oldest first; days without movement are absent. */
+export function timeseries(stored: StoredProjections): DayRow[] {
+  return Object.entries(stored.days ?? {})
+    .map(([date, values]) => ({ date, ...(Object.fromEntries(dayFields.map((field) => [field, values[field] ?? 0])) as Record<DayField, number>) }))
+    .filter((row) => dayFields.some((field) => row[field] !== 0))
+    .sort((a, b) => a.date.localeCompare(b.date));
+}
+
+export interface CountryGroup {
+  country: string;
+  donors: number;
+  amount: number;
+}
+
+export interface Withheld {
+  donors: number;
+  amount: number;
+}
+
+/** Country groups of at least `minimumDonorGroup` donors; everyone else (and donors who gave no country) withheld. */
+export function publicGroups(groups: StoredProjections['residence']): { shown: CountryGroup[]; withheld: Withheld } {
+  const shown: CountryGroup[] = [];
+  const withheld: Withheld = { donors: 0, amount: 0 };
+  for (const [country, { donors = 0, amount = 0 }] of Object.entries(groups ?? {})) {
+    if (country !== noCountry && donors >= minimumDonorGroup) shown.push({ country, donors, amount });
+    else {
+      withheld.donors += donors;
+      withheld.amount += amount;
+    }
+  }
+  shown.sort((a, b) => b.donors - a.donors || b.amount - a.amount || a.country.localeCompare(b.country));
+  return { shown, withheld };
+}
+
+export function breakdowns(stored: StoredProjections) {
+  const bySector = Object.values(stored.sectors ?? {})
+    .map((row) => ({ sector: row.sector ?? '', allocated: row.allocated ?? 0, paidOut: row.paidOut ?? 0, delivered: row.delivered ?? 0 }))
+    .sort((a, b) => b.allocated - a.allocated || a.sector.localeCompare(b.sector));
+  const byRecipient = Object.values(stored.recipients ?? {})
+    .map((row) => ({
+      name: row.name ?? '',
+      country: row.country ?? '',
+      local: row.local === true,
+      allocated: row.allocated ?? 0,
+      paidOut: row.paidOut ?? 0,
+      delivered: row.delivered ?? 0,
+      beneficiaries: row.beneficiaries ?? 0,
+    }))
+    .sort((a, b) => b.allocated - a.allocated || a.name.localeCompare(b.name));
+  const residence = publicGroups(stored.residence);
+  const heritage = publicGroups(stored.heritage);
+  return {
+    bySector,
+    byRecipient,
+    donorGeography: {
+      minimumGroup: minimumDonorGroup,
+      byResidence: residence.shown,
+      byHeritage: heritage.shown,
+      withheld: residence.withheld,
+      heritageWithheld: heritage.withheld,
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import type { CampaignSnapshot } from '@aid/contracts';
+import { campaignNotFound } from '../domain/errors.ts';
+import {
+  csvColumns,
+  csvLine,
+  csvRow,
+  iatiActivityClosing,
+  iatiActivityOpening,
+  iatiDocumentClosing,
+  iatiDocumentOpening,
+  iatiTransaction,
+  stableId,
+  type DisbursementLabel,
+  type ExportRow,
+  type IatiPublisher,
+} from '../domain/open-data.ts';
+import { breakdowns } from '../domain/projections.ts';
+import { summarize, type CampaignSummary } from '../domain/summary.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
+
+/** An export fixed at the log's size when it started, streamed as text chunks, page by page. */
+export interface CampaignExport {
+  campaign: CampaignSnapshot | null;
+  summary: CampaignSummary;
+  chunks: AsyncGenerator<string>;
+}
+
+async function* rows(store: LedgerStore, campaignId: string, size: number): AsyncGenerator<ExportRow> {
+  for await (const page of store.entryPages(campaignId, size)) {
+    for (const doc of page) {
+      yield { campaignId, index: doc.index, leafHash: doc.leafHash, entry: JSON.parse(doc.leaf.toString('utf8')) as Record<string, unknown>, deltas: doc.deltas };
+    }
+  }
+}
+
+async function start(store: LedgerStore, campaignId: string) {
+  // Everything is read at one log size, so the summary and the entries of an export agree.
+  const log = await store.logState(campaignId);
+  if (!log) throw campaignNotFound(campaignId);
+  const campaign = await store.campaign(campaignId);
+  return { log, campaign, summary: summarize(campaignId, log.currency, log.totals, log.size) };
+}
+
+export async function exportJson(store: LedgerStore, campaignId: string): Promise<CampaignExport> {
+  const { log, campaign, summary } = await start(store, campaignId);
+  async function* chunks() {
+    yield `{"campaign":${JSON.stringify(campaign)},"summary":${JSON.stringify(summary)},"entries":[`;
+    let first = true;
+    for await (const row of rows(store, campaignId, log.size)) {
+      yield `${first ? '' : ','}\n${JSON.stringify({ id: stableId(campaignId, row.index), index: row.index, leafHash: row.leafHash, entry: row.entry })}`;
+      first = false;
+    }
+    yield '\n]}\n';
+  }
+  return { campaign, summary, chunks: chunks() };
+}
+
+export async function exportCsv(store: LedgerStore, campaignId: string): Promise<CampaignExport> {
+  const { log, campaign, summary } = await start(store, campaignId);
+  async function* chunks() {
+    yield csvLine(csvColumns);
+    const disbursements = new Map<string, DisbursementLabel>();
+    let batch = '';
+    for await (const row of rows(store, campaignId, log.size)) {
+      const disbursementId = typeof row.entry.disbursementId === 'string' ? row.entry.disbursementId : undefined;
+      if (row.entry.kind === 'disbursement-approved' && disbursementId) {
+        disbursements.set(disbursementId, { recipient: row.entry.recipient as DisbursementLabel['recipient'], sector: row.entry.sector as string | undefined });
+      }
+      batch += csvRow(row, disbursementId ? disbursements.get(disbursementId) : undefined);
+      if (batch.length > 64_000) {
+        yield batch;
+        batch = '';
+      }
+    }
+    yield batch;
+  }
+  return { campaign, summary, chunks: chunks() };
+}
+
+export async function exportIati(store: LedgerStore, publisher: IatiPublisher, campaignId: string, now: Date): Promise<CampaignExport> {
+  const { log, campaign, summary } = await start(store, campaignId);
+  const projections = await store.projections(campaignId);
+  const { bySector, byRecipient } = breakdowns(projections ?? {});
+  const currency = log.currency ?? campaign?.goal.currency ?? 'USD';
+  const opening = iatiActivityOpening(
+    {
+      campaignId,
+      // Without the campaign's description (its event not seen yet) the activity still reports its money.
+      title: campaign?.title ?? `Campaign ${campaignId}`,
+      summary: campaign?.summary ?? '',
+      organizationName: campaign?.organizationName ?? 'Unknown organization',
+      status: campaign?.status ?? 'active',
+      startDate: (campaign?.publishedAt ?? now.toISOString()).slice(0, 10),
+      currency,
+      countries: campaign?.crisis.countries ?? [],
+      glide: campaign?.crisis.glide ?? null,
+      crisisKind: campaign?.crisis.kind ?? 'humanitarian',
+      sectors: bySector.map((row) => ({ sector: row.sector, allocated: row.allocated })),
+      recipients: [...new Map(byRecipient.map((row) => [row.name, row])).values()],
+      lastUpdated: now.toISOString(),
+    },
+    publisher,
+  );
+  async function* chunks() {
+    yield iatiDocumentOpening(now.toISOString());
+    yield opening;
+    let batch = '';
+    for await (const row of rows(store, campaignId, log.size)) {
+      batch += iatiTransaction(row, currency);
+      if (batch.length > 64_000) {
+        yield batch;
+        batch = '';
+      }
+    }
+    yield batch + iatiActivityClosing + iatiDocumentClosing;
+  }
+  return { campaign, summary, chunks: chunks() };
+}
