@@ -30,24 +30,26 @@ export async function ensureTopics(kafka: Kafka, topicNames: string[], partition
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topicNames.filter((topic) => !existing.has(topic));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
-      });
-    }
-    // A new topic's metadata reaches every listener a moment after creation; a client that asks too early is
-    // told the broker "does not host this topic-partition". Wait until all partitions have leaders.
+    // Services starting together race to create the same topics, and a new topic's metadata reaches the
+    // broker's listeners a moment after creation (until then: "does not host this topic-partition"). So:
+    // create what is missing, tolerate losing the race, and wait until every partition has a leader.
     for (let attempt = 0; ; attempt += 1) {
       try {
+        const existing = new Set(await admin.listTopics());
+        const missing = topicNames.filter((topic) => !existing.has(topic));
+        if (missing.length > 0) {
+          await admin.createTopics({
+            waitForLeaders: false,
+            topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+          });
+        }
         const { topics } = await admin.fetchTopicMetadata({ topics: topicNames });
         if (topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
       } catch (error) {
-        if (attempt >= 50) throw error;
+        const passing = (error as { retriable?: boolean }).retriable === true || /already exists/i.test(String(error));
+        if (!passing || attempt >= 100) throw error;
       }
-      if (attempt >= 50) throw new Error(`topics ${topicNames.join(', ')} have no leaders after 10 s`);
+      if (attempt >= 100) throw new Error(`topics ${topicNames.join(', ')} have no leaders after 20 s`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   } finally {
