@@ -11,3 +11,4 @@ export {
   type Checkpoint,
   type VerifierKey,
 } from './verify.ts';
+export { acceptCheckpoint, judgeCheckpoint, parseState, stateFileName, type MonitorState, type Verdict } from './monitor.ts';

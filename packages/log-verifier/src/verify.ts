@@ -111,9 +111,10 @@ export async function verifyConsistency(size1: number, size2: number, proof: Uin
 
 /** A signed-note verifier key, `<name>+<key hash hex>+<base64(0x01 || Ed25519 public key)>` (C2SP signed-note). */
 export function parseVerifierKey(text: string): VerifierKey {
-  const parts = text.trim().split('+');
-  if (parts.length !== 3) throw new Error('a verifier key has the form name+hash+key');
-  const [name = '', hashHex = '', keyData = ''] = parts;
+  // Base64 has '+' in its alphabet, so only the first two '+' separate fields: name and hash never contain one.
+  const match = /^([^+\s]+)\+([^+]*)\+(\S+)$/.exec(text.trim());
+  if (!match) throw new Error('a verifier key has the form name+hash+key');
+  const [, name = '', hashHex = '', keyData = ''] = match;
   const data = fromBase64(keyData);
   if (!/^[0-9a-f]{8}$/.test(hashHex) || data.length !== 33 || data[0] !== 1) throw new Error('only Ed25519 verifier keys are supported');
   const keyHash = Uint8Array.from(hashHex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
