@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFerretdb } from './ferretdb.ts';
+import { containerEngineAvailable } from './container-engine.ts';
 import { startKafka } from './kafka.ts';
 import { acquireRunLock } from './process.ts';
 import type { ManagedProcess, StartedPart } from './process.ts';
@@ -34,6 +35,22 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Settings source; defaults to the process environment. */
   env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Infrastructure for a test run, in order of preference: what the environment gives (KAFKA_BROKERS, MONGO_URL,
+ * STRIPE_API_BASE, all three), else containers when a container engine answers, else the local launcher's
+ * `test` profile (Kafka from the Apache jars, FerretDB, stripe-mock).
+ */
+export async function startTestInfra(options: Omit<StartOptions, 'profile'>): Promise<RunningInfra> {
+  const env = options.env ?? process.env;
+  const given = Boolean(env.KAFKA_BROKERS && env.MONGO_URL && env.STRIPE_API_BASE);
+  if (!given && containerEngineAvailable()) {
+    // Loaded only here: the container client is large and most machines of this project have no engine.
+    const { startContainers } = await import('./containers.ts');
+    return startContainers(options.log);
+  }
+  return startLocalInfra({ ...options, profile: 'test' });
 }
 
 /**

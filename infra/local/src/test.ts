@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { elapsed, onStopSignal, printLogTails, quietKnownWarnings, repoRoot, signalExitCode } from './cli.ts';
-import { AlreadyRunningError, infraLogFiles, startLocalInfra } from './index.ts';
+import { AlreadyRunningError, infraLogFiles, startTestInfra } from './index.ts';
 import type { RunningInfra } from './index.ts';
 import { onParentDeath } from './process.ts';
 import { resolveProfile } from './profile.ts';
@@ -26,7 +26,7 @@ process.exit(exitCode);
 
 async function main(): Promise<number> {
   try {
-    infra = await startLocalInfra({ profile: 'test', root: repoRoot, log: (line) => console.log(line) });
+    infra = await startTestInfra({ root: repoRoot, log: (line) => console.log(line) });
   } catch (error) {
     console.error(`✖ local infrastructure did not start: ${error instanceof Error ? error.message : String(error)}`);
     if (!(error instanceof AlreadyRunningError)) printLogTails(infraLogFiles(resolveProfile('test', repoRoot)));

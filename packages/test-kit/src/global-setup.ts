@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { startLocalInfra, type RunningInfra } from '@aid/local-infra';
+import { startTestInfra, type RunningInfra } from '@aid/local-infra';
 
 let infra: RunningInfra | undefined;
 
@@ -11,7 +11,7 @@ let infra: RunningInfra | undefined;
 export async function setup(): Promise<void> {
   if (process.env.KAFKA_BROKERS && process.env.MONGO_URL && process.env.STRIPE_API_BASE) return;
   const root = fileURLToPath(new URL('../../../', import.meta.url));
-  infra = await startLocalInfra({ profile: 'test', root, log: (line) => console.log(line) });
+  infra = await startTestInfra({ root, log: (line) => console.log(line) });
   process.env.KAFKA_BROKERS ??= infra.endpoints.kafkaBrokers;
   process.env.MONGO_URL ??= infra.endpoints.mongoUrl;
   process.env.STRIPE_API_BASE ??= infra.endpoints.stripeApiBase;
