@@ -144,8 +144,8 @@ describe('web pages', () => {
     const base = await start(fakeLedger());
     const page = await (await fetch(`${base}/campaigns/c1`)).text();
     expect(page).toContain('<th scope="row">WASH</th>');
-    expect(page).toContain('Hyderabad &lt;Water&gt; Committee <span class="meta">(Pakistan)</span></th><td class="num">Yes</td>');
-    expect(page).toContain('<th scope="row">United Kingdom</th><td class="num">7</td><td class="num">$1,500.00</td>');
+    expect(page).toContain('Hyderabad &lt;Water&gt; Committee <span class="meta">(Pakistan)</span></th><td class="num" data-label="Local actor">Yes</td>');
+    expect(page).toContain('<th scope="row">United Kingdom</th><td class="num" data-label="Donors">7</td><td class="num" data-label="Given">$1,500.00</td>');
     expect(page).toContain('fewer than 5 donors are not shown, so that no donor can be singled out: 5 donors giving $1,000.00');
     expect(page).toContain('Country of heritage</h3><p>Donors by country of heritage: no country has enough donors to show yet.</p>');
   });

@@ -81,6 +81,7 @@ verify().then(
     );
   },
   (/** @type {unknown} */ error) => {
-    show('failed', 'Verification FAILED.', `${error instanceof Error ? error.message : String(error)}. Do not rely on this page; the public record may have been tampered with on its way to you.`);
+    const reason = error instanceof Error ? error.message : String(error);
+    show('failed', 'Verification FAILED.', `${reason.charAt(0).toUpperCase()}${reason.slice(1)}. Do not rely on this page; the public record may have been tampered with on its way to you.`);
   },
 );

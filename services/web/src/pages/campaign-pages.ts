@@ -50,8 +50,9 @@ function localShare(summary: Summary): string {
 }
 
 function moneyTable(caption: string, head: string[], rows: string[][]): string {
-  return `<div class="table-wrap"><table><caption>${esc(caption)}</caption><thead><tr>${head.map((cell, index) => `<th scope="col"${index > 0 ? ' class="num"' : ''}>${esc(cell)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map(([first = '', ...rest]) => `<tr><th scope="row">${first}</th>${rest.map((cell) => `<td class="num">${cell}</td>`).join('')}</tr>`)
+  // data-label lets narrow screens show each row as a card of labelled values instead of a wide table.
+  return `<div class="table-wrap"><table class="stack"><caption>${esc(caption)}</caption><thead><tr>${head.map((cell, index) => `<th scope="col"${index > 0 ? ' class="num"' : ''}>${esc(cell)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map(([first = '', ...rest]) => `<tr><th scope="row">${first}</th>${rest.map((cell, index) => `<td class="num" data-label="${esc(head[index + 1])}">${cell}</td>`).join('')}</tr>`)
     .join('')}</tbody></table></div>`;
 }
 
@@ -83,7 +84,7 @@ function breakdownSections(breakdowns: Breakdowns): string {
   return `<section aria-labelledby="sectors"><h2 id="sectors">By sector</h2>${sectors}</section>
 <section aria-labelledby="recipients"><h2 id="recipients">By recipient</h2>${recipients}</section>
 <section aria-labelledby="donors"><h2 id="donors">Where donors give from</h2>
-<p>Countries with fewer than ${esc(geography.minimumGroup)} donors are not shown, so that no donor can be singled out${geography.withheld.donors > 0 ? `: ${esc(geography.withheld.donors.toLocaleString('en-US'))} donors giving ${money(geography.withheld.amount)} are counted only in the totals` : ''}.</p>
+<p>Countries with fewer than ${esc(geography.minimumGroup)} donors are not shown, so that no donor can be singled out${geography.withheld.donors > 0 ? `: ${esc(geography.withheld.donors.toLocaleString('en-US'))} ${geography.withheld.donors === 1 ? 'donor' : 'donors'} giving ${money(geography.withheld.amount)} are counted only in the totals` : ''}.</p>
 <div class="columns"><div><h3>Country of residence</h3>${geoTable('Donors by country of residence', geography.byResidence)}</div>
 <div><h3>Country of heritage</h3>${geoTable('Donors by country of heritage', geography.byHeritage)}</div></div>
 </section>`;

@@ -82,12 +82,10 @@ export function cumulativeChart(timeseries: Timeseries): string {
   const top = Math.max(1, ...days.flatMap((day) => series.map(({ key }) => day.totals[key])));
   const x = (date: string) => plot.left + ((Date.parse(`${date}T00:00:00Z`) - from) / (to - from)) * (plot.right - 40 - plot.left);
   const y = (amount: number) => plot.bottom - (Math.max(0, amount) / top) * (plot.bottom - plot.top);
-  const grid = [0, 0.5, 1]
-    .map((fraction) => {
-      const gy = y(top * fraction).toFixed(1);
-      return `<line class="grid" x1="${plot.left}" x2="${plot.right}" y1="${gy}" y2="${gy}"/><text x="${plot.left}" y="${(Number(gy) - 4).toFixed(1)}">${esc(compactMoney(Math.round(top * fraction), currency))}</text>`;
-    })
-    .join('');
+  const levels = [0, 0.5, 1].map((fraction) => ({ y: y(top * fraction).toFixed(1), label: compactMoney(Math.round(top * fraction), currency) }));
+  const grid = levels.map((level) => `<line class="grid" x1="${plot.left}" x2="${plot.right}" y1="${level.y}" y2="${level.y}"/>`).join('');
+  // Labels are drawn after the lines, with a halo (CSS paint-order), so a line crossing them cannot hide them.
+  const labels = levels.map((level) => `<text x="${plot.left}" y="${(Number(level.y) - 4).toFixed(1)}">${esc(level.label)}</text>`).join('');
   const lines = series
     .map(({ key }) => `<path class="line line-${key}" d="${stepPath(days.map((day) => ({ x: x(day.date), y: y(day.totals[key]) })))}"/>`)
     .join('');
@@ -99,7 +97,7 @@ export function cumulativeChart(timeseries: Timeseries): string {
     .map((day) => `<tr><th scope="row"><time datetime="${esc(day.date)}">${esc(shortDate(day.date))}</time></th>${series.map(({ key }) => `<td>${esc(moneyText(day.totals[key], currency))}</td>`).join('')}</tr>`)
     .join('');
   return `<figure class="chart">
-<svg role="img" aria-labelledby="chart-title" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMidYMid meet"><title id="chart-title">${esc(summary)}</title>${grid}${lines}${axis}</svg>
+<svg role="img" aria-labelledby="chart-title" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMidYMid meet"><title id="chart-title">${esc(summary)}</title>${grid}${lines}${labels}${axis}</svg>
 <figcaption><ul class="legend">${legend}</ul></figcaption>
 </figure>
 <details class="chart-data"><summary>The chart's numbers as a table</summary>

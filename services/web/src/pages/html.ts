@@ -49,6 +49,7 @@ export function layout(title: string, body: string, head = ''): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · Diaspora Aid</title>
 <link rel="stylesheet" href="/static/site.css">
+<link rel="icon" href="data:,">
 ${head}</head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
