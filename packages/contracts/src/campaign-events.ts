@@ -1,3 +1,4 @@
+import { amountSchema } from '@aid/money';
 import { z } from 'zod';
 import { eventSchema } from './envelope.ts';
 import {
@@ -26,6 +27,8 @@ export const campaignSnapshotSchema = z.object({
   revision: z.number().int().positive(),
   publishedAt: z.iso.datetime().nullable(),
   closedAt: z.iso.datetime().nullable(),
+  /** Disbursements of at least this many minor units need two different approvers; absent means one is enough. */
+  approvalThreshold: amountSchema.optional(),
 });
 export type CampaignSnapshot = z.infer<typeof campaignSnapshotSchema>;
 
@@ -50,6 +53,34 @@ export const memberAdded = eventSchema(
   }),
 );
 
+/**
+ * A member's new key replaces the old one, which must stop working everywhere. `keyRevision` grows with every
+ * rotation (the key given at `member-added` is revision 1), so a projection that sees events late or twice keeps
+ * the newest key and never brings an old one back.
+ */
+export const memberKeyRotated = eventSchema(
+  'org.diaspora-aid.campaign.member-key-rotated',
+  z.object({
+    organizationId: idSchema,
+    memberId: idSchema,
+    role: z.enum(memberRoles),
+    apiKeyHash: z.string().regex(/^[0-9a-f]{64}$/),
+    keyRevision: z.number().int().min(2),
+    rotatedAt: z.iso.datetime(),
+  }),
+);
+
+/** The member leaves the organization: their key stops working everywhere, for good. */
+export const memberRevoked = eventSchema(
+  'org.diaspora-aid.campaign.member-revoked',
+  z.object({
+    organizationId: idSchema,
+    memberId: idSchema,
+    revokedBy: idSchema,
+    revokedAt: z.iso.datetime(),
+  }),
+);
+
 const snapshotData = z.object({ campaign: campaignSnapshotSchema });
 export const campaignCreated = eventSchema('org.diaspora-aid.campaign.created', snapshotData);
 export const campaignChanged = eventSchema('org.diaspora-aid.campaign.changed', snapshotData);
@@ -70,6 +101,8 @@ export const campaignUpdatePosted = eventSchema(
 export const campaignEventSchema = z.discriminatedUnion('type', [
   organizationRegistered,
   memberAdded,
+  memberKeyRotated,
+  memberRevoked,
   campaignCreated,
   campaignChanged,
   campaignPublished,

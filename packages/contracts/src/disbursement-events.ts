@@ -61,6 +61,8 @@ export const disbursementPaid = eventSchema(
     amount: amountSchema,
     currency: currencySchema,
     reference: z.string(),
+    /** How the money moved; absent on events from before Stripe Connect payouts (all manual). */
+    method: z.enum(['manual', 'stripe-connect']).optional(),
     recipient: recipientSchema,
     paidAt: z.iso.datetime(),
   }),
@@ -80,6 +82,25 @@ export const deliveryReported = eventSchema(
   }),
 );
 
+/**
+ * A disbursement withdrawn before payout. When it had been approved, its reservation is released: the account's
+ * allocated money goes back to available, and each gift's slice (listed in `released`) becomes spendable again.
+ */
+export const disbursementCancelled = eventSchema(
+  'org.diaspora-aid.disbursement.cancelled',
+  z.object({
+    ...base,
+    amount: amountSchema,
+    currency: currencySchema,
+    cancelledBy: idSchema,
+    comment: z.string(),
+    /** Status the disbursement was cancelled from; only `approved` had reserved money. */
+    from: z.enum(['requested', 'approved']),
+    released: z.array(z.object({ donationId: idSchema, amount: amountSchema })),
+    cancelledAt: z.iso.datetime(),
+  }),
+);
+
 export const disbursementEventSchema = z.discriminatedUnion('type', [
   disbursementRequested,
   disbursementApproved,
@@ -87,5 +108,6 @@ export const disbursementEventSchema = z.discriminatedUnion('type', [
   fundsAllocated,
   disbursementPaid,
   deliveryReported,
+  disbursementCancelled,
 ]);
 export type DisbursementEvent = z.infer<typeof disbursementEventSchema>;

@@ -7,6 +7,8 @@ export {
   campaignSnapshotSchema,
   campaignUpdatePosted,
   memberAdded,
+  memberKeyRotated,
+  memberRevoked,
   organizationRegistered,
   type CampaignEvent,
   type CampaignSnapshot,
@@ -14,6 +16,7 @@ export {
 export {
   deliveryReported,
   disbursementApproved,
+  disbursementCancelled,
   disbursementEventSchema,
   disbursementPaid,
   disbursementRejected,

@@ -26,6 +26,31 @@ describe('public entries', () => {
     expect(draftEntry(chain.delivered(15), { disbursementAmount: 1000, firstDeliveryOfDisbursement: false })?.deltas).toEqual({ delivered: 0, beneficiaries: 15 });
   });
 
+  it('when an approved disbursement is cancelled, then its entry lists the released slices and allocated shrinks; a cancelled request stays off the record', () => {
+    const cancelled = (from: 'requested' | 'approved') =>
+      envelope({
+        type: 'org.diaspora-aid.disbursement.cancelled',
+        source: '/services/disbursement',
+        subject: 'c1',
+        time: new Date(),
+        data: {
+          disbursementId: 'd1',
+          campaignId: 'c1',
+          amount: 1000,
+          currency: 'USD',
+          cancelledBy: 'm1',
+          comment: 'partner closed',
+          from,
+          released: from === 'approved' ? [{ donationId: 'g1', amount: 1000 }] : [],
+          cancelledAt: new Date().toISOString(),
+        },
+      });
+    const draft = draftEntry(cancelled('approved'));
+    expect(draft).toMatchObject({ kind: 'disbursement-cancelled', deltas: { allocated: -1000 }, refs: { disbursementId: 'd1' } });
+    expect(draft?.entry).toMatchObject({ released: [{ donationId: 'g1', amount: 1000 }] });
+    expect(draftEntry(cancelled('requested'))).toBeNull();
+  });
+
   it('when a campaign is published, then the entry describes it; drafts and edits stay off the record', () => {
     const snapshot = campaignSnapshot();
     expect(draftEntry(campaignPublished(snapshot))?.kind).toBe('campaign-published');

@@ -83,6 +83,8 @@ function fromCampaignEvent(event: CampaignEvent): EntryDraft | null {
     // Organizations, members, drafts and edits are not money movements: they stay off the public log.
     case 'org.diaspora-aid.campaign.organization-registered':
     case 'org.diaspora-aid.campaign.member-added':
+    case 'org.diaspora-aid.campaign.member-key-rotated':
+    case 'org.diaspora-aid.campaign.member-revoked':
     case 'org.diaspora-aid.campaign.created':
     case 'org.diaspora-aid.campaign.changed':
       return null;
@@ -177,6 +179,17 @@ function fromDisbursementEvent(event: DisbursementEvent, context: EntryContext):
         location: data.location,
         evidence: data.evidence,
       }, { refs: { disbursementId: data.disbursementId }, deltas: { delivered, beneficiaries: data.beneficiaries } });
+    }
+    case 'org.diaspora-aid.disbursement.cancelled': {
+      const { data } = event;
+      // Only an approved disbursement had reserved money; a cancelled request never reached the record.
+      if (data.from !== 'approved') return null;
+      return draft(event, data.campaignId, 'disbursement-cancelled', {
+        disbursementId: data.disbursementId,
+        amount: data.amount,
+        currency: data.currency,
+        released: data.released,
+      }, { refs: { disbursementId: data.disbursementId }, deltas: { allocated: -data.amount }, currency: data.currency });
     }
     // A request or a rejection moves no money; the public record starts at approval.
     case 'org.diaspora-aid.disbursement.requested':
