@@ -135,4 +135,19 @@ describe('from gift to delivered aid', () => {
     expect(trace.status).toBe(200);
     expect(await trace.text()).toContain('Les Cayes Community Shelter Committee');
   });
+
+  it('when an operator scrapes /metrics, then each service reports its outbox backlog, requests and the ledger its consumer lag', async () => {
+    for (const service of ['campaign', 'donation', 'disbursement', 'ledger'] as const) {
+      const response = await fetch(`${urls[service]}/metrics`);
+      expect(response.headers.get('content-type')).toMatch(/text\/plain/);
+      const text = await response.text();
+      expect(text).toMatch(new RegExp(`aid_outbox_backlog_documents\\{service="${service}"\\} \\d+`));
+      expect(text).toContain('aid_http_request_duration_seconds_bucket');
+    }
+    const ledgerMetrics = await (await fetch(`${urls.ledger}/metrics`)).text();
+    const lag = [...ledgerMetrics.matchAll(/aid_consumer_lag_messages\{[^}]*group="[^"]*ledger"[^}]*\} (\d+)/g)];
+    expect(lag.length).toBeGreaterThanOrEqual(3);
+    expect(ledgerMetrics).toMatch(/aid_dead_letters_total\{[^}]*group="[^"]*ledger"[^}]*\} 0/);
+  });
 });
+

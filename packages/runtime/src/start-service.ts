@@ -16,9 +16,10 @@ import { connectDatabase, createApplyOnce, databaseReachable, mongoOutboxStore, 
 import { createLogger, startTelemetry, type Logger } from '@aid/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
+import { createServiceMetrics } from './metrics.ts';
 import type { ServiceRuntimeConfig } from './service-config.ts';
 
 export interface ServiceDeps {
@@ -102,8 +103,31 @@ export async function startService(options: {
     consumerSpecs.map((spec) => runConsumer({ kafka, publisher, logger, tracer: telemetry.tracer, startAt: config.KAFKA_START_AT, ...spec })),
   );
 
+  const metrics = createServiceMetrics({
+    service: name,
+    outboxBacklog: () => relay.backlog(),
+    kafka,
+    consumers: () => consumerSpecs.map((spec, index) => ({ groupId: spec.groupId, topics: spec.topics, consumer: consumers[index] as RunningConsumer })),
+  });
+
+  // The service's app is mounted under a thin root that adds what every service exposes the same way.
+  const root = express();
+  root.disable('x-powered-by');
+  root.use((request, response, next) => {
+    const started = performance.now();
+    response.on('finish', () => {
+      // Route patterns, never raw paths, so ids in URLs do not multiply the series.
+      const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      metrics.observeRequest(request.method, route, response.statusCode, (performance.now() - started) / 1000);
+    });
+    next();
+  });
+  root.get('/metrics', async (_request, response) => {
+    response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  root.use(parts.app);
   const server: Server = await new Promise((resolve) => {
-    const listening = parts.app.listen(config.PORT, config.HOST, () => resolve(listening));
+    const listening = root.listen(config.PORT, config.HOST, () => resolve(listening));
   });
   const address = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${address.port}`;

@@ -1,0 +1,83 @@
+import type { RunningConsumer } from '@aid/bus';
+import type { Kafka } from 'kafkajs';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface ServiceMetrics {
+  registry: Registry;
+  /** For the HTTP kit: one observation per answered request. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+}
+
+/**
+ * Prometheus metrics of one service at /metrics: process figures, HTTP requests, the outbox backlog, dead
+ * letters and consumer lag. Backlog and lag are measured when scraped, so an idle service costs nothing.
+ */
+export function createServiceMetrics(options: {
+  service: string;
+  outboxBacklog: () => Promise<number>;
+  kafka: Kafka;
+  consumers: () => { groupId: string; topics: string[]; consumer: RunningConsumer }[];
+}): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: options.service });
+  collectDefaultMetrics({ register: registry });
+
+  const requests = new Histogram({
+    name: 'aid_http_request_duration_seconds',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'aid_outbox_backlog_documents',
+    help: 'Documents whose events are waiting to be published',
+    registers: [registry],
+    async collect() {
+      this.set(await options.outboxBacklog());
+    },
+  });
+  new Counter({
+    name: 'aid_dead_letters_total',
+    help: 'Messages sent to a dead-letter topic since start, by consumer group',
+    labelNames: ['group'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { groupId, consumer } of options.consumers()) this.inc({ group: groupId }, consumer.deadLetters());
+    },
+  });
+  new Gauge({
+    name: 'aid_consumer_lag_messages',
+    help: 'Messages published but not yet consumed, by consumer group and topic',
+    labelNames: ['group', 'topic'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const admin = options.kafka.admin();
+      await admin.connect();
+      try {
+        for (const { groupId, topics } of options.consumers()) {
+          const committed = await admin.fetchOffsets({ groupId, topics });
+          for (const { topic, partitions } of committed) {
+            const ends = await admin.fetchTopicOffsets(topic);
+            const lag = ends.reduce((sum, end) => {
+              const done = partitions.find((partition) => partition.partition === end.partition)?.offset ?? '-1';
+              return sum + Math.max(0, Number(end.high) - Math.max(0, Number(done)));
+            }, 0);
+            this.set({ group: groupId, topic }, lag);
+          }
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  });
+
+  return {
+    registry,
+    observeRequest(method, route, status, seconds) {
+      requests.observe({ method, route, status: String(status) }, seconds);
+    },
+  };
+}
