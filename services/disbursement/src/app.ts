@@ -1,13 +1,17 @@
 import { newId, topics, type CampaignEvent, type DonationEvent } from '@aid/contracts';
 import { createHttpApp } from '@aid/http-kit';
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
+import type { DisbursementConfig } from './config.ts';
 import { onCampaignEvent } from './events/campaign-events.consumer.ts';
 import { onDonationEvent } from './events/donation-events.consumer.ts';
+import { withRawEvidenceBodies } from './http/evidence-body.ts';
 import { disbursementRoutes } from './http/routes.ts';
+import { stripeConnectPayouts } from './payouts/stripe-connect.ts';
 import { statusByCode } from './http/status-by-code.ts';
 import { createCampaignLocks } from './store/campaign-locks.store.ts';
 import { createCampaignStore } from './store/campaigns.store.ts';
 import { createDisbursementStore } from './store/disbursements.store.ts';
+import { createEvidenceStore } from './store/evidence.store.ts';
 import { createFundsAccountStore } from './store/funds-accounts.store.ts';
 import { createGiftStore } from './store/gifts.store.ts';
 import { createMemberStore } from './store/members.store.ts';
@@ -16,7 +20,9 @@ import type { UseCaseContext } from './use-cases/context.ts';
 export const serviceName = 'disbursement';
 export const consumerGroup = 'disbursement';
 
-export function buildApp(deps: ServiceDeps): ServiceParts {
+export type AppConfig = Pick<DisbursementConfig, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE' | 'EVIDENCE_MAX_BYTES'>;
+
+export function buildApp(deps: ServiceDeps, config: AppConfig): ServiceParts {
   const disbursements = createDisbursementStore(deps.db);
   const context: UseCaseContext = {
     campaigns: createCampaignStore(deps.db),
@@ -24,6 +30,9 @@ export function buildApp(deps: ServiceDeps): ServiceParts {
     funds: createFundsAccountStore(deps.db, deps.applyOnce),
     gifts: createGiftStore(deps.db, deps.applyOnce),
     disbursements,
+    evidence: createEvidenceStore(deps.db),
+    evidenceLimitBytes: config.EVIDENCE_MAX_BYTES,
+    connectPayouts: config.STRIPE_SECRET_KEY ? stripeConnectPayouts(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE) : null,
     locks: createCampaignLocks(deps.db),
     logger: deps.logger,
     now: () => new Date(),
@@ -42,7 +51,7 @@ export function buildApp(deps: ServiceDeps): ServiceParts {
   });
 
   return {
-    app,
+    app: withRawEvidenceBodies(app, config.EVIDENCE_MAX_BYTES),
     outboxSources: [{ name: 'disbursements', model: disbursements.model }],
     consumers: [
       {

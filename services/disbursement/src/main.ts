@@ -3,5 +3,5 @@ import { buildApp, serviceName } from './app.ts';
 import { loadConfig } from './config.ts';
 
 const config = loadConfig();
-const service = await startService({ name: serviceName, config, dbName: config.DISBURSEMENT_DB_NAME, build: buildApp });
+const service = await startService({ name: serviceName, config, dbName: config.DISBURSEMENT_DB_NAME, build: (deps) => buildApp(deps, config) });
 stopOnSignals(service, service.deps.logger);

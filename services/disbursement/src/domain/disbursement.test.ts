@@ -3,7 +3,9 @@ import { DomainError } from '@aid/http-kit';
 import { describe, expect, it } from 'vitest';
 import {
   decideApproval,
+  decideCancellation,
   decideDeliveryReport,
+  disbursementStatuses,
   decidePayout,
   decideRejection,
   decideRequest,
@@ -20,6 +22,7 @@ const aCampaign = (overrides: Partial<CampaignView> = {}): CampaignView => ({
   organizationId: 'org-1',
   currency: 'USD',
   status: 'active',
+  approvalThreshold: null,
   ...overrides,
 });
 const aDisbursement = (overrides: Partial<DisbursementFacts> = {}): DisbursementFacts => ({
@@ -27,6 +30,8 @@ const aDisbursement = (overrides: Partial<DisbursementFacts> = {}): Disbursement
   organizationId: 'org-1',
   status: 'requested',
   requestedBy: 'm-officer',
+  amount: 500,
+  approvals: [],
   ...overrides,
 });
 
@@ -70,7 +75,7 @@ describe('requesting a disbursement', () => {
 
 describe('maker-checker decisions', () => {
   const roles: MemberRole[] = ['admin', 'approver', 'field-officer'];
-  const statuses: DisbursementStatus[] = ['requested', 'approving', 'approved', 'rejected', 'paid', 'delivered'];
+  const statuses: DisbursementStatus[] = [...disbursementStatuses];
 
   it.each(roles)('when the requester (a %s) approves their own request, then it is refused', (role) => {
     const member = aMember({ memberId: 'm-self', role });
@@ -97,9 +102,9 @@ describe('maker-checker decisions', () => {
     expect(outcome).toBe(status === 'requested' ? undefined : 'invalid-status');
   });
 
-  it.each(statuses)('when the disbursement is %s, then an admin may record a payout only if approved', (status) => {
+  it.each(statuses)('when the disbursement is %s, then an admin may record a payout only if approved (or resume one paying)', (status) => {
     const outcome = codeOf(() => decidePayout(aMember({ role: 'admin' }), aDisbursement({ status })));
-    expect(outcome).toBe(status === 'approved' ? undefined : 'invalid-status');
+    expect(outcome).toBe(status === 'approved' || status === 'paying' ? undefined : 'invalid-status');
   });
 
   it.each<[MemberRole, string | undefined]>([
@@ -108,6 +113,55 @@ describe('maker-checker decisions', () => {
     ['field-officer', 'role-not-allowed'],
   ])('when a %s records a payout, then the outcome is %s', (role, expected) => {
     expect(codeOf(() => decidePayout(aMember({ role }), aDisbursement({ status: 'approved' })))).toBe(expected);
+  });
+});
+
+describe('two approvers above the campaign threshold', () => {
+  const approver = aMember({ memberId: 'm-first', role: 'approver' });
+  const second = aMember({ memberId: 'm-second', role: 'admin' });
+
+  it.each<[string, number, number | null, string[], 'record' | 'complete']>([
+    ['no threshold is set', 1_000_000, null, [], 'complete'],
+    ['the amount is below the threshold', 999, 1_000, [], 'complete'],
+    ['the amount is at the threshold, first approval', 1_000, 1_000, [], 'record'],
+    ['the amount is above the threshold, first approval', 5_000, 1_000, [], 'record'],
+    ['the amount is above the threshold, second approval', 5_000, 1_000, ['m-first'], 'complete'],
+  ])('when %s, then the approval is to %s', (_name, amount, threshold, approvedBy, expected) => {
+    const approvals = approvedBy.map((memberId) => ({ memberId }));
+    expect(decideApproval(approvedBy.length ? second : approver, aDisbursement({ amount, approvals }), threshold)).toBe(expected);
+  });
+
+  it('when the same approver approves twice, then the second is refused', () => {
+    const disbursement = aDisbursement({ amount: 5_000, approvals: [{ memberId: 'm-first' }] });
+    expect(codeOf(() => decideApproval(approver, disbursement, 1_000))).toBe('already-approved-by-member');
+  });
+
+  it('when the requester would be the second approver, then maker-checker still refuses', () => {
+    const disbursement = aDisbursement({ amount: 5_000, requestedBy: 'm-second', approvals: [{ memberId: 'm-first' }] });
+    expect(codeOf(() => decideApproval(second, disbursement, 1_000))).toBe('requester-cannot-approve');
+  });
+});
+
+describe('cancellation before payout', () => {
+  it.each([...disbursementStatuses])('when the disbursement is %s, then an admin may cancel only before payout', (status) => {
+    const outcome = (() => {
+      try {
+        return decideCancellation(aMember({ memberId: 'm-admin', role: 'admin' }), aDisbursement({ status }));
+      } catch (error) {
+        return (error as DomainError).code;
+      }
+    })();
+    const expected = { requested: 'without-money', approved: 'release', cancelling: 'release' }[status as string] ?? 'invalid-status';
+    expect(outcome).toBe(expected);
+  });
+
+  it.each<[string, Partial<Member>, string | undefined]>([
+    ['the requester (a field officer)', { memberId: 'm-officer' }, undefined],
+    ['another field officer', { memberId: 'm-other' }, 'role-not-allowed'],
+    ['an approver who did not request it', { memberId: 'm-other', role: 'approver' }, 'role-not-allowed'],
+    ['an admin', { memberId: 'm-other', role: 'admin' }, undefined],
+  ])('when %s cancels, then the outcome is %s', (_name, member, expected) => {
+    expect(codeOf(() => decideCancellation(aMember(member), aDisbursement()))).toBe(expected);
   });
 });
 

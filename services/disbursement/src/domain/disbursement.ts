@@ -1,5 +1,6 @@
 import type { MemberRole } from '@aid/contracts';
 import {
+  alreadyApprovedByMember,
   campaignNotActive,
   campaignNotFound,
   currencyMismatch,
@@ -11,7 +12,11 @@ import {
   roleNotAllowed,
 } from './errors.ts';
 
-export const disbursementStatuses = ['requested', 'approving', 'approved', 'rejected', 'paid', 'delivered'] as const;
+/**
+ * `approving`, `paying` and `cancelling` mark a multi-step change in progress (each step idempotent): asking
+ * again resumes it, and nothing else may start meanwhile, so a payout and a cancellation can never overlap.
+ */
+export const disbursementStatuses = ['requested', 'approving', 'approved', 'paying', 'paid', 'delivered', 'rejected', 'cancelling', 'cancelled'] as const;
 export type DisbursementStatus = (typeof disbursementStatuses)[number];
 
 export interface Member {
@@ -25,6 +30,8 @@ export interface CampaignView {
   organizationId: string;
   currency: string;
   status: 'draft' | 'active' | 'closed';
+  /** At or above this amount (minor units) two different approvers are needed; null means one. */
+  approvalThreshold: number | null;
 }
 
 /** What the rules need to know of a disbursement. */
@@ -33,6 +40,8 @@ export interface DisbursementFacts {
   organizationId: string;
   status: DisbursementStatus;
   requestedBy: string;
+  amount: number;
+  approvals: readonly { memberId: string }[];
 }
 
 const mayRequest: readonly MemberRole[] = ['admin', 'field-officer'];
@@ -78,10 +87,20 @@ function requireChecker(member: Member, disbursement: DisbursementFacts, action:
   if (disbursement.requestedBy === member.memberId) throw requesterCannotApprove();
 }
 
-/** `approving` is accepted too, so an approval interrupted half-way is resumed by asking again. */
-export function decideApproval(member: Member, disbursement: DisbursementFacts): void {
+export function approvalsNeeded(amount: number, threshold: number | null): 1 | 2 {
+  return threshold !== null && amount >= threshold ? 2 : 1;
+}
+
+/**
+ * Maker-checker, with a second checker above the campaign's threshold: `record` keeps this approval and waits
+ * for another approver; `complete` reserves and allocates. `approving` is accepted too, so an approval
+ * interrupted half-way is resumed by asking again.
+ */
+export function decideApproval(member: Member, disbursement: DisbursementFacts, threshold: number | null = null): 'record' | 'complete' {
   requireChecker(member, disbursement, 'approve disbursements');
   if (disbursement.status !== 'requested' && disbursement.status !== 'approving') throw invalidStatus(disbursement.status, 'approved');
+  if (disbursement.approvals.some((approval) => approval.memberId === member.memberId)) throw alreadyApprovedByMember();
+  return disbursement.approvals.length + 1 >= approvalsNeeded(disbursement.amount, threshold) ? 'complete' : 'record';
 }
 
 export function decideRejection(member: Member, disbursement: DisbursementFacts): void {
@@ -89,9 +108,21 @@ export function decideRejection(member: Member, disbursement: DisbursementFacts)
   if (disbursement.status !== 'requested') throw invalidStatus(disbursement.status, 'rejected');
 }
 
+/** `paying` is accepted too: a payout interrupted after it started (a transfer may exist) is resumed, never doubled. */
 export function decidePayout(member: Member, disbursement: DisbursementFacts): void {
   requireRole(member, mayPayOut, 'record payouts');
-  if (disbursement.status !== 'approved') throw invalidStatus(disbursement.status, 'paid out');
+  if (disbursement.status !== 'approved' && disbursement.status !== 'paying') throw invalidStatus(disbursement.status, 'paid out');
+}
+
+/**
+ * Before payout, an admin or the requester may withdraw a disbursement. A requested one holds no money; an
+ * approved one releases its reservation (`release`), and `cancelling` resumes an interrupted release.
+ */
+export function decideCancellation(member: Member, disbursement: DisbursementFacts): 'without-money' | 'release' {
+  if (member.role !== 'admin' && member.memberId !== disbursement.requestedBy) throw roleNotAllowed(member.role, 'cancel disbursements they did not request');
+  if (disbursement.status === 'requested') return 'without-money';
+  if (disbursement.status === 'approved' || disbursement.status === 'cancelling') return 'release';
+  throw invalidStatus(disbursement.status, 'cancelled');
 }
 
 /** Aid is often delivered in rounds, so a delivered disbursement takes further delivery reports. */

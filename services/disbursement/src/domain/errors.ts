@@ -12,6 +12,13 @@ export const disbursementErrorCodes = [
   'allocation-incomplete',
   'payout-exceeds-allocation',
   'delivery-in-future',
+  'already-approved-by-member',
+  'payout-method-unavailable',
+  'payout-rejected',
+  'payout-provider-unavailable',
+  'evidence-not-found',
+  'evidence-too-large',
+  'evidence-type-mismatch',
 ] as const;
 
 export type DisbursementErrorCode = (typeof disbursementErrorCodes)[number];
@@ -41,3 +48,14 @@ export const allocationIncomplete = (missing: number) =>
 export const payoutExceedsAllocation = () =>
   fail('payout-exceeds-allocation', 'paying this out would exceed the funds allocated for the campaign', 'amount');
 export const deliveryInFuture = () => fail('delivery-in-future', 'deliveredAt must not be in the future', 'deliveredAt');
+export const alreadyApprovedByMember = () =>
+  fail('already-approved-by-member', 'this member already approved; a disbursement above the threshold needs a second, different approver', 'authorization');
+export const payoutMethodUnavailable = (method: string) =>
+  fail('payout-method-unavailable', `${method} payouts are not configured on this service`, 'method');
+export const payoutRejected = (message: string, field: string) => fail('payout-rejected', `the payment provider refused the transfer: ${message}`, field);
+export const payoutProviderUnavailable = () =>
+  fail('payout-provider-unavailable', 'the payment provider could not be reached; retry the payout (it will not be doubled)', 'method');
+export const evidenceNotFound = (id: string) => fail('evidence-not-found', `no evidence ${id} on this disbursement`, 'evidenceId');
+export const evidenceTooLarge = (limit: number) => fail('evidence-too-large', `evidence files are limited to ${limit} bytes`, 'body');
+export const evidenceTypeMismatch = (contentType: string) =>
+  fail('evidence-type-mismatch', `the file's contents are not ${contentType}`, 'content-type');

@@ -9,8 +9,10 @@ import {
   conservationViolations,
   emptyFunds,
   giftCredit,
+  canRelease,
   payout,
   refundDebit,
+  release,
   reservation,
   splitRefund,
   type FundsBalances,
@@ -38,6 +40,14 @@ describe('funds account deltas', () => {
     expect(canReserve(funds, 101)).toBe(false);
   });
 
+  it('when a reservation is released, then it is the exact inverse of reserving, and never below what was paid out', () => {
+    const funds: FundsBalances = { ...emptyFunds, raised: 100, net: 100, available: 100 };
+    expect(applyDelta(applyDelta(funds, reservation(60)), release(60))).toEqual(funds);
+    const paid: FundsBalances = { ...funds, allocated: 80, available: 20, paidOut: 50 };
+    expect(canRelease(paid, 30)).toBe(true);
+    expect(canRelease(paid, 31)).toBe(false);
+  });
+
   it('when a payout would exceed what is allocated, then the guard refuses', () => {
     const funds: FundsBalances = { ...emptyFunds, raised: 100, net: 100, allocated: 80, available: 20, paidOut: 50 };
     expect(canPayOut(funds, 30)).toBe(true);
@@ -56,19 +66,21 @@ type Step =
   | { kind: 'gift'; amount: number; feePercent: number }
   | { kind: 'refund'; gift: number; amount: number }
   | { kind: 'approve'; amount: number }
-  | { kind: 'payout'; disbursement: number };
+  | { kind: 'payout'; disbursement: number }
+  | { kind: 'cancel'; disbursement: number };
 
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('gift' as const), amount: fc.integer({ min: 1, max: 50_000 }), feePercent: fc.integer({ min: 0, max: 10 }) }),
   fc.record({ kind: fc.constant('refund' as const), gift: fc.nat(), amount: fc.integer({ min: 1, max: 60_000 }) }),
   fc.record({ kind: fc.constant('approve' as const), amount: fc.integer({ min: 1, max: 80_000 }) }),
   fc.record({ kind: fc.constant('payout' as const), disbursement: fc.nat() }),
+  fc.record({ kind: fc.constant('cancel' as const), disbursement: fc.nat() }),
 );
 
 interface World {
   funds: FundsBalances;
   gifts: { donationId: string; succeededAt: Date; net: number; remaining: number; refundedAmount: number; refundedApplied: number; allocated: number }[];
-  disbursements: { amount: number; paid: boolean }[];
+  disbursements: { amount: number; paid: boolean; cancelled: boolean; slices: { donationId: string; amount: number }[] }[];
 }
 
 /** Plays one step the way the service does: guard first, then the delta; a refused guard changes nothing. */
@@ -103,15 +115,29 @@ function play(world: World, step: Step, index: number): void {
         gift.remaining -= slice.amount;
         gift.allocated += slice.amount;
       }
-      world.disbursements.push({ amount: step.amount, paid: false });
+      world.disbursements.push({ amount: step.amount, paid: false, cancelled: false, slices: plan.slices });
       return;
     }
     case 'payout': {
       const disbursement = world.disbursements[step.disbursement % Math.max(1, world.disbursements.length)];
-      if (!disbursement || disbursement.paid) return;
+      if (!disbursement || disbursement.paid || disbursement.cancelled) return;
       expect(canPayOut(world.funds, disbursement.amount)).toBe(true);
       disbursement.paid = true;
       world.funds = applyDelta(world.funds, payout(disbursement.amount));
+      return;
+    }
+    case 'cancel': {
+      // Only before payout: the reservation goes back to available and every gift gets its slice back.
+      const disbursement = world.disbursements[step.disbursement % Math.max(1, world.disbursements.length)];
+      if (!disbursement || disbursement.paid || disbursement.cancelled) return;
+      expect(canRelease(world.funds, disbursement.amount)).toBe(true);
+      disbursement.cancelled = true;
+      world.funds = applyDelta(world.funds, release(disbursement.amount));
+      for (const slice of disbursement.slices) {
+        const gift = world.gifts.find((entry) => entry.donationId === slice.donationId)!;
+        gift.remaining += slice.amount;
+        gift.allocated -= slice.amount;
+      }
       return;
     }
     default: {
@@ -122,7 +148,7 @@ function play(world: World, step: Step, index: number): void {
 }
 
 describe('conservation over random histories', () => {
-  it('when gifts, refunds, approvals and payouts happen in any order, then money is conserved at every step', () => {
+  it('when gifts, refunds, approvals, payouts and cancellations happen in any order, then money is conserved at every step', () => {
     fc.assert(
       fc.property(fc.array(stepArbitrary, { maxLength: 60 }), (steps) => {
         const world: World = { funds: { ...emptyFunds }, gifts: [], disbursements: [] };
@@ -136,7 +162,7 @@ describe('conservation over random histories', () => {
             expect(gift.remaining).toBeGreaterThanOrEqual(0);
             expect(gift.allocated + gift.remaining + gift.refundedApplied).toBe(gift.net);
           }
-          const approved = world.disbursements.reduce((sum, entry) => sum + entry.amount, 0);
+          const approved = world.disbursements.reduce((sum, entry) => sum + (entry.cancelled ? 0 : entry.amount), 0);
           expect(approved).toBe(world.funds.allocated);
           expect(world.funds.refunded + world.funds.refundShortfall).toBe(world.gifts.reduce((sum, gift) => sum + gift.refundedAmount, 0));
         }

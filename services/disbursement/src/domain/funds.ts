@@ -51,6 +51,15 @@ export function reservation(amount: number): FundsDelta {
   return { allocated: amount, available: -amount };
 }
 
+/** A cancelled approval gives its reservation back: the exact inverse of `reservation`. */
+export function release(amount: number): FundsDelta {
+  return { allocated: -amount, available: amount };
+}
+
+export function canRelease(funds: FundsBalances, amount: number): boolean {
+  return funds.allocated - amount >= funds.paidOut;
+}
+
 export function payout(amount: number): FundsDelta {
   return { paidOut: amount };
 }

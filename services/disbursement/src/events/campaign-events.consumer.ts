@@ -15,12 +15,23 @@ export async function onCampaignEvent(context: UseCaseContext, event: CampaignEv
         currency: campaign.goal.currency,
         status: campaign.status,
         revision: campaign.revision,
+        approvalThreshold: campaign.approvalThreshold ?? null,
       });
       return;
     }
     case 'org.diaspora-aid.campaign.member-added':
       await context.members.project(event.data);
       return;
+    case 'org.diaspora-aid.campaign.member-key-rotated': {
+      const { memberId, organizationId, role, apiKeyHash, keyRevision } = event.data;
+      await context.members.rotate({ memberId, organizationId, role, apiKeyHash, keyRevision });
+      return;
+    }
+    case 'org.diaspora-aid.campaign.member-revoked': {
+      const { memberId, organizationId, revokedAt } = event.data;
+      await context.members.revoke({ memberId, organizationId, revokedAt: new Date(revokedAt) });
+      return;
+    }
     case 'org.diaspora-aid.campaign.organization-registered':
     case 'org.diaspora-aid.campaign.update-posted':
       return;

@@ -1,7 +1,7 @@
 import { envelope, topics, type DisbursementEvent } from '@aid/contracts';
 import { outboxMessage, type OutboxMessage } from '@aid/store';
 import type { AllocationSlice } from '../domain/allocation.ts';
-import type { Approval, Delivery, Disbursement } from '../store/disbursements.store.ts';
+import type { Approval, Cancellation, Delivery, Disbursement } from '../store/disbursements.store.ts';
 
 export const eventSource = '/services/disbursement';
 
@@ -75,6 +75,7 @@ export function paidMessage(disbursement: Disbursement, payout: NonNullable<Disb
       amount: disbursement.amount,
       currency: disbursement.currency,
       reference: payout.reference,
+      method: payout.method,
       recipient: disbursement.recipient,
       paidAt: payout.paidAt.toISOString(),
     },
@@ -92,9 +93,26 @@ export function deliveredMessage(disbursement: Disbursement, delivery: Delivery)
       beneficiaries: delivery.beneficiaries,
       description: delivery.description,
       location: delivery.location,
-      evidence: delivery.evidence,
+      evidence: delivery.evidence.map(({ name, sha256 }) => ({ name, sha256 })),
       reportedAt: delivery.reportedAt.toISOString(),
     },
     delivery.reportedAt,
+  );
+}
+
+export function cancelledMessage(disbursement: Disbursement, cancellation: Cancellation, released: AllocationSlice[]): OutboxMessage {
+  return message(
+    'org.diaspora-aid.disbursement.cancelled',
+    {
+      ...base(disbursement),
+      amount: disbursement.amount,
+      currency: disbursement.currency,
+      cancelledBy: cancellation.memberId,
+      comment: cancellation.comment,
+      from: cancellation.from,
+      released: released.map(({ donationId, amount }) => ({ donationId, amount })),
+      cancelledAt: cancellation.at.toISOString(),
+    },
+    cancellation.at,
   );
 }

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { FundsAccount } from '../store/funds-accounts.store.ts';
+import type { AuditPage } from '../use-cases/read-audit.ts';
+import type { EvidenceFile } from '../domain/evidence.ts';
 import type { Delivery, Disbursement } from '../store/disbursements.store.ts';
-import type { deliveryResponse, disbursementResponse, fundsResponse } from './schemas.ts';
+import type { auditResponse, deliveryResponse, disbursementResponse, evidenceResponse, fundsResponse } from './schemas.ts';
 
 function presentDeliveryFields(delivery: Delivery) {
   return {
@@ -10,7 +12,7 @@ function presentDeliveryFields(delivery: Delivery) {
     beneficiaries: delivery.beneficiaries,
     description: delivery.description,
     location: { country: delivery.location.country, area: delivery.location.area },
-    evidence: delivery.evidence.map(({ name, sha256 }) => ({ name, sha256 })),
+    evidence: delivery.evidence.map(({ name, sha256, evidenceId }) => ({ name, sha256, evidenceId: evidenceId ?? null })),
     reportedBy: delivery.reportedBy,
     reportedAt: delivery.reportedAt.toISOString(),
   };
@@ -38,7 +40,22 @@ export function presentDisbursement(disbursement: Disbursement): z.infer<typeof 
       ? { memberId: disbursement.rejection.memberId, comment: disbursement.rejection.comment, at: disbursement.rejection.at.toISOString() }
       : null,
     payout: disbursement.payout
-      ? { reference: disbursement.payout.reference, paidAt: disbursement.payout.paidAt.toISOString(), paidBy: disbursement.payout.paidBy }
+      ? {
+          // Payouts recorded before Stripe Connect existed were all manual.
+          method: disbursement.payout.method ?? 'manual',
+          reference: disbursement.payout.reference,
+          destination: disbursement.payout.destination ?? null,
+          paidAt: disbursement.payout.paidAt.toISOString(),
+          paidBy: disbursement.payout.paidBy,
+        }
+      : null,
+    cancellation: disbursement.cancellation
+      ? {
+          memberId: disbursement.cancellation.memberId,
+          comment: disbursement.cancellation.comment,
+          at: disbursement.cancellation.at.toISOString(),
+          from: disbursement.cancellation.from,
+        }
       : null,
     deliveries: disbursement.deliveries.map(presentDeliveryFields),
     allocations: disbursement.allocations.map(({ donationId, amount }) => ({ donationId, amount })),
@@ -48,4 +65,15 @@ export function presentDisbursement(disbursement: Disbursement): z.infer<typeof 
 export function presentFunds(account: FundsAccount): z.infer<typeof fundsResponse> {
   const { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, refundShortfall } = account;
   return { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, refundShortfall };
+}
+
+export function presentEvidence(file: EvidenceFile): z.infer<typeof evidenceResponse> {
+  return { id: file.id, name: file.name, sha256: file.sha256, size: file.size, contentType: file.contentType };
+}
+
+export function presentAudit(page: AuditPage): z.infer<typeof auditResponse> {
+  return {
+    entries: page.entries.map(({ id, actorMemberId, action, targetId, at, details }) => ({ id, actorMemberId, action, targetId, at: at.toISOString(), details })),
+    next: page.last,
+  };
 }

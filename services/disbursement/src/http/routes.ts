@@ -2,6 +2,9 @@ import { defineRoute, type Route } from '@aid/http-kit';
 import type { Request } from 'express';
 import type { Member } from '../domain/disbursement.ts';
 import { approveDisbursement } from '../use-cases/approve-disbursement.ts';
+import { cancelDisbursement } from '../use-cases/cancel-disbursement.ts';
+import { readEvidence, uploadEvidence } from '../use-cases/evidence.ts';
+import { readCampaignAudit } from '../use-cases/read-audit.ts';
 import type { UseCaseContext } from '../use-cases/context.ts';
 import { loadVisibleDisbursement } from '../use-cases/load-visible.ts';
 import { readFunds } from '../use-cases/read-funds.ts';
@@ -10,9 +13,15 @@ import { rejectDisbursement } from '../use-cases/reject-disbursement.ts';
 import { reportDelivery } from '../use-cases/report-delivery.ts';
 import { requestDisbursement } from '../use-cases/request-disbursement.ts';
 import { memberAuthenticator } from './auth.ts';
-import { presentDelivery, presentDisbursement, presentFunds } from './present.ts';
+import { evidencePath, evidenceUploadOf } from './evidence-body.ts';
+import { presentAudit, presentDelivery, presentDisbursement, presentEvidence, presentFunds } from './present.ts';
 import {
+  auditQuery,
+  auditResponse,
   decisionBody,
+  evidenceParams,
+  evidenceQuery,
+  evidenceResponse,
   deliveryBody,
   deliveryResponse,
   disbursementResponse,
@@ -65,11 +74,69 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       ...secured,
       method: 'post',
       path: '/v1/disbursements/:id/payout',
-      summary: 'Record that an approved disbursement was paid out (admin)',
+      summary: 'Pay out an approved disbursement (admin): record a manual bank reference, or transfer to the partner’s Stripe connected account',
       params: idParams,
       body: payoutBody,
-      responses: { 200: { description: 'the paid disbursement', schema: disbursementResponse }, ...problems(400, 401, 403, 404, 409) },
-      handle: async ({ params, body, auth }) => ({ body: presentDisbursement(await recordPayout(context, auth, params.id, body.reference)) }),
+      responses: { 200: { description: 'the paid disbursement', schema: disbursementResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+      handle: async ({ params, body, auth }) => {
+        const command =
+          body.method === 'manual' ? { method: body.method, reference: body.reference ?? '' } : { method: body.method, destination: body.destination ?? '' };
+        return { body: presentDisbursement(await recordPayout(context, auth, params.id, command)) };
+      },
+    }),
+    defineRoute({
+      ...secured,
+      method: 'post',
+      path: '/v1/disbursements/:id/cancel',
+      summary: 'Cancel a disbursement before payout (admin or the requester); an approved one gives its reserved money back to the gifts',
+      params: idParams,
+      body: decisionBody,
+      responses: { 200: { description: 'the cancelled disbursement', schema: disbursementResponse }, ...problems(400, 401, 403, 404, 409) },
+      handle: async ({ params, body, auth }) => ({ body: presentDisbursement(await cancelDisbursement(context, auth, params.id, body.comment)) }),
+    }),
+    defineRoute({
+      ...secured,
+      method: 'post',
+      path: evidencePath,
+      summary: `Upload an evidence file as the raw body (application/pdf, image/jpeg, image/png or text/csv, at most ${context.evidenceLimitBytes} bytes; field officer or admin); the file stays private, its SHA-256 can go on the public record`,
+      params: idParams,
+      query: evidenceQuery,
+      responses: { 201: { description: 'the stored file’s description', schema: evidenceResponse }, ...problems(400, 401, 403, 404, 409, 413, 415) },
+      handle: async ({ params, query, auth, request }) => {
+        const upload = evidenceUploadOf(request, context.evidenceLimitBytes);
+        return { status: 201, body: presentEvidence(await uploadEvidence(context, auth, params.id, { ...upload, name: query.name })) };
+      },
+    }),
+    defineRoute({
+      ...secured,
+      method: 'get',
+      path: `${evidencePath}/:evidenceId`,
+      summary: 'Download an evidence file (members of the disbursement’s organization only)',
+      params: evidenceParams,
+      responses: { 200: { description: 'the file, with its SHA-256 in the X-Content-SHA256 header', contentType: 'application/octet-stream' }, ...problems(400, 401, 404) },
+      handle: async ({ params, auth }) => {
+        const { file, bytes } = await readEvidence(context, auth, params.id, params.evidenceId);
+        return {
+          body: bytes,
+          contentType: file.contentType,
+          headers: {
+            'content-disposition': `attachment; filename="${file.name.replace(/["\\\r\n]/g, '_')}"`,
+            'x-content-sha256': file.sha256,
+            'cache-control': 'private, no-store',
+          },
+        };
+      },
+    }),
+    defineRoute({
+      ...secured,
+      tag: 'Audit',
+      method: 'get',
+      path: '/v1/campaigns/:id/audit',
+      summary: 'Who did what and when on the campaign’s disbursements, newest first, paged (admins of its organization)',
+      params: idParams,
+      query: auditQuery,
+      responses: { 200: { description: 'a page of audit entries', schema: auditResponse }, ...problems(400, 401, 403, 404) },
+      handle: async ({ params, query, auth }) => ({ body: presentAudit(await readCampaignAudit(context, auth, params.id, query)) }),
     }),
     defineRoute({
       ...secured,

@@ -1,7 +1,9 @@
 import { evidenceSchema, idSchema, locationSchema, recipientSchema } from '@aid/contracts';
 import { amountSchema, currencySchema, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
+import { auditActions } from '../domain/audit.ts';
 import { disbursementStatuses } from '../domain/disbursement.ts';
+import { evidenceTypes } from '../domain/evidence.ts';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
@@ -18,14 +20,70 @@ export const requestBody = z.object({
 
 export const decisionBody = z.object({ comment: z.string().trim().max(2000).default('') });
 
-export const payoutBody = z.object({ reference: text(200) });
+export const evidenceParams = z.object({ id: idSchema, evidenceId: idSchema });
+
+/**
+ * A manual payout names the bank reference; a Stripe Connect payout names the partner's connected account and
+ * the transfer id becomes the reference. `method` defaults to manual, as before Connect existed.
+ */
+export const payoutBody = z
+  .object({
+    method: z.enum(['manual', 'stripe-connect']).default('manual'),
+    reference: text(200).optional(),
+    destination: z.string().regex(/^acct_[A-Za-z0-9]+$/, 'must be a Stripe connected account id, acct_...').optional(),
+  })
+  .superRefine((body, context) => {
+    if (body.method === 'manual' && body.reference === undefined) context.addIssue({ code: 'custom', path: ['reference'], message: 'is required for a manual payout' });
+    if (body.method === 'stripe-connect' && body.destination === undefined) {
+      context.addIssue({ code: 'custom', path: ['destination'], message: 'is required for a Stripe Connect payout' });
+    }
+  });
+
+export const evidenceQuery = z.object({ name: text(200).optional() });
+
+export const evidenceResponse = z.object({
+  id: idSchema,
+  name: z.string(),
+  sha256: z.string(),
+  size: z.number().int(),
+  contentType: z.enum(evidenceTypes),
+});
+
+export const auditQuery = z.object({
+  limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
+  after: z.string().max(300).optional(),
+});
+
+export const auditResponse = z.object({
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      actorMemberId: idSchema,
+      action: z.enum(auditActions),
+      targetId: idSchema,
+      at: z.iso.datetime(),
+      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    }),
+  ),
+  next: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
+});
+
+/** `{name, sha256}` for a file hashed elsewhere, or `{evidenceId}` for one uploaded here (we fill in both). */
+const evidenceReference = z
+  .object({ name: evidenceSchema.shape.name.optional(), sha256: evidenceSchema.shape.sha256.optional(), evidenceId: idSchema.optional() })
+  .superRefine((entry, context) => {
+    if (entry.evidenceId !== undefined) return;
+    if (entry.name === undefined) context.addIssue({ code: 'custom', path: ['name'], message: 'is required unless evidenceId names an uploaded file' });
+    if (entry.sha256 === undefined) context.addIssue({ code: 'custom', path: ['sha256'], message: 'is required unless evidenceId names an uploaded file' });
+  })
+  .transform((entry) => (entry.evidenceId !== undefined ? { evidenceId: entry.evidenceId } : { name: entry.name ?? '', sha256: entry.sha256 ?? '' }));
 
 export const deliveryBody = z.object({
   deliveredAt: z.iso.datetime({ offset: true }),
   beneficiaries: z.number().int().nonnegative().max(1_000_000_000),
   description: text(2000),
   location: locationSchema,
-  evidence: z.array(evidenceSchema).max(100).default([]),
+  evidence: z.array(evidenceReference).max(100).default([]),
 });
 
 const at = z.iso.datetime();
@@ -38,7 +96,7 @@ export const deliveryResponse = z.object({
   beneficiaries: z.number().int(),
   description: z.string(),
   location: locationSchema,
-  evidence: z.array(evidenceSchema),
+  evidence: z.array(evidenceSchema.extend({ evidenceId: idSchema.nullable() })),
   reportedBy: idSchema,
   reportedAt: at,
 });
@@ -57,7 +115,8 @@ export const disbursementResponse = z.object({
   requestedAt: at,
   approvals: z.array(z.object({ memberId: idSchema, comment: z.string(), at })),
   rejection: z.object({ memberId: idSchema, comment: z.string(), at }).nullable(),
-  payout: z.object({ reference: z.string(), paidAt: at, paidBy: idSchema }).nullable(),
+  payout: z.object({ method: z.enum(['manual', 'stripe-connect']), reference: z.string(), destination: z.string().nullable(), paidAt: at, paidBy: idSchema }).nullable(),
+  cancellation: z.object({ memberId: idSchema, comment: z.string(), at, from: z.enum(['requested', 'approved']) }).nullable(),
   deliveries: z.array(deliveryResponse.omit({ disbursementId: true, campaignId: true })),
   allocations: z.array(z.object({ donationId: idSchema, amount: amountSchema })),
 });

@@ -13,4 +13,11 @@ export const statusByCode: Record<DisbursementErrorCode, number> = {
   'allocation-incomplete': 409,
   'payout-exceeds-allocation': 409,
   'delivery-in-future': 422,
+  'already-approved-by-member': 409,
+  'payout-method-unavailable': 422,
+  'payout-rejected': 422,
+  'payout-provider-unavailable': 503,
+  'evidence-not-found': 404,
+  'evidence-too-large': 413,
+  'evidence-type-mismatch': 415,
 };

@@ -7,6 +7,8 @@ export interface CampaignDocument {
   currency: string;
   status: 'draft' | 'active' | 'closed';
   revision: number;
+  /** At or above it (minor units), a disbursement needs two different approvers; null = one is enough. */
+  approvalThreshold?: number | null;
 }
 
 const schema = new mongoose.Schema<CampaignDocument>(
@@ -16,6 +18,7 @@ const schema = new mongoose.Schema<CampaignDocument>(
     currency: { type: String, required: true },
     status: { type: String, required: true },
     revision: { type: Number, required: true },
+    approvalThreshold: { type: Number, default: null },
   },
   { versionKey: false, collection: 'campaigns' },
 );

@@ -27,7 +27,9 @@ export function createCampaignStore(connection: Connection) {
 
     async find(campaignId: string): Promise<CampaignView | null> {
       const doc = await model.findById(campaignId).lean();
-      return doc ? { campaignId: doc._id, organizationId: doc.organizationId, currency: doc.currency, status: doc.status } : null;
+      return doc
+        ? { campaignId: doc._id, organizationId: doc.organizationId, currency: doc.currency, status: doc.status, approvalThreshold: doc.approvalThreshold ?? null }
+        : null;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { outboxFields, withOutboxIndex } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
+import type { AuditEntry } from '../domain/audit.ts';
 import type { DisbursementStatus } from '../domain/disbursement.ts';
 
 export interface Recipient {
@@ -20,9 +21,18 @@ export interface Delivery {
   beneficiaries: number;
   description: string;
   location: { country: string; area: string };
-  evidence: { name: string; sha256: string }[];
+  evidence: { name: string; sha256: string; evidenceId?: string | undefined }[];
   reportedBy: string;
   reportedAt: Date;
+}
+
+export interface Payout {
+  /** Absent on payouts recorded before Stripe Connect payouts existed (all manual). */
+  method?: 'manual' | 'stripe-connect' | undefined;
+  reference: string;
+  destination?: string | undefined;
+  paidAt: Date;
+  paidBy: string;
 }
 
 export interface DisbursementDocument {
@@ -39,9 +49,11 @@ export interface DisbursementDocument {
   requestedAt: Date;
   approvals: Approval[];
   rejection?: { memberId: string; comment: string; at: Date } | undefined;
-  payout?: { reference: string; paidAt: Date; paidBy: string } | undefined;
+  payout?: Payout | undefined;
+  cancellation?: { memberId: string; comment: string; at: Date; from: 'requested' | 'approved' } | undefined;
   deliveries: Delivery[];
   allocations: { donationId: string; amount: number }[];
+  audit: AuditEntry[];
   outbox: string[];
   outboxSince?: Date;
 }
@@ -61,7 +73,8 @@ const schema = new mongoose.Schema<DisbursementDocument>(
     requestedAt: { type: Date, required: true },
     approvals: { type: [{ _id: false, memberId: String, comment: String, at: Date }], default: [] },
     rejection: { type: { _id: false, memberId: String, comment: String, at: Date }, default: undefined },
-    payout: { type: { _id: false, reference: String, paidAt: Date, paidBy: String }, default: undefined },
+    payout: { type: { _id: false, method: String, reference: String, destination: String, paidAt: Date, paidBy: String }, default: undefined },
+    cancellation: { type: { _id: false, memberId: String, comment: String, at: Date, from: String }, default: undefined },
     deliveries: {
       type: [
         {
@@ -71,7 +84,7 @@ const schema = new mongoose.Schema<DisbursementDocument>(
           beneficiaries: Number,
           description: String,
           location: { _id: false, country: String, area: String },
-          evidence: [{ _id: false, name: String, sha256: String }],
+          evidence: [{ _id: false, name: String, sha256: String, evidenceId: String }],
           reportedBy: String,
           reportedAt: Date,
         },
@@ -79,11 +92,17 @@ const schema = new mongoose.Schema<DisbursementDocument>(
       default: [],
     },
     allocations: { type: [{ _id: false, donationId: String, amount: Number }], default: [] },
+    audit: {
+      type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: Date, details: mongoose.Schema.Types.Mixed }],
+      default: [],
+    },
     ...outboxFields,
   },
   { versionKey: false, collection: 'disbursements' },
 );
 withOutboxIndex(schema);
+// Serves the audit trail of a campaign: its disbursements, each carrying the entries of its own actions.
+schema.index({ campaignId: 1 });
 
 export function disbursementModel(connection: Connection): Model<DisbursementDocument> {
   return connection.model<DisbursementDocument>('Disbursement', schema);

@@ -1,10 +1,12 @@
 import { queueMessages, type OutboxMessage } from '@aid/store';
 import type { Connection, UpdateQuery } from 'mongoose';
+import type { AuditEntry } from '../domain/audit.ts';
 import type { DisbursementStatus } from '../domain/disbursement.ts';
 import { disbursementModel, type Approval, type Delivery, type DisbursementDocument } from './disbursement.model.ts';
 
 export type Disbursement = Omit<DisbursementDocument, '_id' | 'outbox' | 'outboxSince'> & { id: string };
-export type { Approval, Delivery, Recipient } from './disbursement.model.ts';
+export type { Approval, Delivery, Payout, Recipient } from './disbursement.model.ts';
+export type Cancellation = NonNullable<Disbursement['cancellation']>;
 
 const outboxSettleMs = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -69,29 +71,70 @@ export function createDisbursementStore(connection: Connection) {
       return doc ? toDisbursement(doc) : null;
     },
 
-    /** Step one of an approval; the requester guard repeats the maker-checker rule in the write itself. */
+    /** A first approval of a disbursement that needs two; the guards repeat maker-checker and "two different approvers". */
+    recordApproval(id: string, approval: Approval, audit: AuditEntry): Promise<Disbursement | null> {
+      return transition(id, ['requested'], { $push: { approvals: approval, audit } }, {
+        requestedBy: { $ne: approval.memberId },
+        'approvals.memberId': { $ne: approval.memberId },
+      });
+    },
+
+    /** Step one of a completing approval; the guards repeat the maker-checker rules in the write itself. */
     markApproving(id: string, approverId: string): Promise<Disbursement | null> {
-      return transition(id, ['requested', 'approving'], { $set: { status: 'approving' } }, { requestedBy: { $ne: approverId } });
+      return transition(id, ['requested', 'approving'], { $set: { status: 'approving' } }, {
+        requestedBy: { $ne: approverId },
+        'approvals.memberId': { $ne: approverId },
+      });
     },
 
     revertToRequested(id: string): Promise<Disbursement | null> {
       return transition(id, ['approving'], { $set: { status: 'requested' } });
     },
 
-    completeApproval(id: string, approval: Approval, allocations: Disbursement['allocations'], messages: OutboxMessage[]): Promise<Disbursement | null> {
-      return transition(id, ['approving'], withOutbox({ $set: { status: 'approved', allocations }, $push: { approvals: approval } }, messages));
+    completeApproval(id: string, approval: Approval, allocations: Disbursement['allocations'], messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
+      return transition(id, ['approving'], withOutbox({ $set: { status: 'approved', allocations }, $push: { approvals: approval, audit } }, messages));
     },
 
-    reject(id: string, rejection: NonNullable<Disbursement['rejection']>, messages: OutboxMessage[]): Promise<Disbursement | null> {
-      return transition(id, ['requested'], withOutbox({ $set: { status: 'rejected', rejection } }, messages));
+    reject(id: string, rejection: NonNullable<Disbursement['rejection']>, messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
+      return transition(id, ['requested'], withOutbox({ $set: { status: 'rejected', rejection }, $push: { audit } }, messages));
     },
 
-    markPaid(id: string, payout: NonNullable<Disbursement['payout']>, messages: OutboxMessage[]): Promise<Disbursement | null> {
-      return transition(id, ['approved'], withOutbox({ $set: { status: 'paid', payout } }, messages));
+    /** Step one of a payout: from here on the disbursement cannot be cancelled, and asking again resumes. */
+    markPaying(id: string): Promise<Disbursement | null> {
+      return transition(id, ['approved', 'paying'], { $set: { status: 'paying' } });
     },
 
-    addDelivery(id: string, delivery: Delivery, messages: OutboxMessage[]): Promise<Disbursement | null> {
-      return transition(id, ['paid', 'delivered'], withOutbox({ $set: { status: 'delivered' }, $push: { deliveries: delivery } }, messages));
+    revertToApproved(id: string): Promise<Disbursement | null> {
+      return transition(id, ['paying'], { $set: { status: 'approved' } });
+    },
+
+    markPaid(id: string, payout: NonNullable<Disbursement['payout']>, messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
+      return transition(id, ['paying'], withOutbox({ $set: { status: 'paid', payout }, $push: { audit } }, messages));
+    },
+
+    /** Step one of cancelling an approved disbursement: a payout can no longer start, and asking again resumes. */
+    markCancelling(id: string): Promise<Disbursement | null> {
+      return transition(id, ['approved', 'cancelling'], { $set: { status: 'cancelling' } });
+    },
+
+    completeCancellation(id: string, from: DisbursementStatus[], cancellation: Cancellation, messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
+      return transition(id, from, withOutbox({ $set: { status: 'cancelled', cancellation }, $push: { audit } }, messages));
+    },
+
+    addDelivery(id: string, delivery: Delivery, messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
+      return transition(id, ['paid', 'delivered'], withOutbox({ $set: { status: 'delivered' }, $push: { deliveries: delivery, audit } }, messages));
+    },
+
+    /** For actions that change no status (an evidence upload): the entry is added once, whatever the retries. */
+    async appendAudit(id: string, audit: AuditEntry): Promise<void> {
+      await settleOutbox(id);
+      await model.updateOne({ _id: id, 'audit.id': { $ne: audit.id } }, { $push: { audit } });
+    },
+
+    /** Every audit entry of a campaign's disbursements (bounded: a few per disbursement). */
+    async auditOfCampaign(campaignId: string): Promise<AuditEntry[]> {
+      const docs = await model.find({ campaignId }, { audit: 1 }).lean<Pick<DisbursementDocument, 'audit'>[]>();
+      return docs.flatMap((doc) => doc.audit ?? []);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { ApplyOnce, ApplyOutcome } from '@aid/store';
 import type { Connection } from 'mongoose';
-import { emptyFunds, giftCredit, payout, refundDebit, reservation, type FundsBalances, type FundsDelta } from '../domain/funds.ts';
+import { emptyFunds, giftCredit, payout, refundDebit, release, reservation, type FundsBalances, type FundsDelta } from '../domain/funds.ts';
 import { fundsAccountModel } from './funds-account.model.ts';
 
 export interface FundsAccount extends FundsBalances {
@@ -48,6 +48,15 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
     /** The one guard that keeps concurrent approvals from spending the same money. */
     reserve(campaignId: string, disbursementId: string, amount: number): Promise<ApplyOutcome> {
       return apply(campaignId, `reserve:${disbursementId}`, reservation(amount), { available: { $gte: amount } });
+    },
+
+    /**
+     * Undoes `reserve` for a cancelled approval, exactly once. `allocated - amount >= paidOut` without `$expr`:
+     * paidOut only grows, so guarding on the value read (paidOut <= seen, allocated >= seen + amount) implies it.
+     */
+    async release(campaignId: string, disbursementId: string, amount: number): Promise<ApplyOutcome> {
+      const seen = (await find(campaignId))?.paidOut ?? 0;
+      return apply(campaignId, `release:${disbursementId}`, release(amount), { paidOut: { $lte: seen }, allocated: { $gte: seen + amount } });
     },
 
     /**

@@ -26,6 +26,8 @@ export interface GiftDocument {
   // Optional because an upsert's `$setOnInsert` of an empty array is not stored by every MongoDB-compatible
   // database (FerretDB drops it); `$push` creates the array when the first entry arrives.
   allocations?: GiftAllocation[];
+  /** Slices given back by cancelled disbursements; what a gift funds is its allocations minus its releases. */
+  releases?: GiftAllocation[];
   refunds?: GiftRefund[];
   pendingOps: string[];
 }
@@ -41,6 +43,7 @@ const schema = new mongoose.Schema<GiftDocument>(
     remaining: { type: Number, required: true },
     succeededAt: { type: Date, required: true },
     allocations: { type: [{ _id: false, disbursementId: String, amount: Number }], default: [] },
+    releases: { type: [{ _id: false, disbursementId: String, amount: Number }], default: [] },
     refunds: { type: [{ _id: false, refundId: String, amount: Number, applied: Number, shortfall: Number }], default: [] },
     ...applyOnceFields,
   },

@@ -79,6 +79,16 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
       });
     },
 
+    /** Gives a cancelled disbursement's slice back to its gift, exactly once; the allocation is kept as history. */
+    releaseSlice(disbursementId: string, slice: AllocationSlice): Promise<ApplyOutcome> {
+      return applyOnce.apply({
+        model,
+        documentId: slice.donationId,
+        operationId: `release:${disbursementId}:${slice.donationId}`,
+        update: { $inc: { remaining: slice.amount }, $push: { releases: { disbursementId, amount: slice.amount } } },
+      });
+    },
+
     /**
      * Takes a refund off the gift's unallocated money and records how it was split in the same write, so the
      * account's debit that follows (and any retry of it) uses exactly this split. The guard is the remaining

@@ -1,11 +1,18 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 
-/** Members projected from `member-added`: only the hash of their API key, never the key. */
+/**
+ * Members projected from campaign events: only the hash of their current API key, never the key. `keyRevision`
+ * is 1 for the key given at `member-added` and grows with each rotation, so late or repeated events never bring
+ * an old key back; a revoked member keeps a tombstone (no usable key hash) so a replayed `member-added` cannot revive it.
+ */
 export interface MemberDocument {
   _id: string;
   organizationId: string;
   role: 'admin' | 'approver' | 'field-officer';
+  /** A revoked member's is `revoked:<memberId>`: unique, and no bearer key hashes to it (real ones are hex). */
   apiKeyHash: string;
+  keyRevision: number;
+  revokedAt?: Date | undefined;
 }
 
 const schema = new mongoose.Schema<MemberDocument>(
@@ -14,6 +21,8 @@ const schema = new mongoose.Schema<MemberDocument>(
     organizationId: { type: String, required: true },
     role: { type: String, required: true },
     apiKeyHash: { type: String, required: true },
+    keyRevision: { type: Number, required: true, default: 1 },
+    revokedAt: { type: Date, required: false },
   },
   { versionKey: false, collection: 'members' },
 );

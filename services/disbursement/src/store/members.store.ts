@@ -1,20 +1,59 @@
 import type { Connection } from 'mongoose';
 import type { Member } from '../domain/disbursement.ts';
+import { isDuplicateKey } from './duplicate-key.ts';
 import { memberModel } from './member.model.ts';
 
 export type MemberStore = ReturnType<typeof createMemberStore>;
 
+export interface MemberKey extends Member {
+  apiKeyHash: string;
+  keyRevision: number;
+}
+
 export function createMemberStore(connection: Connection) {
   const model = memberModel(connection);
+
+  /**
+   * Writes a key only over an older revision of a member that is not revoked. When the stored copy is newer or
+   * revoked, the filter misses and the upsert collides with its `_id`: nothing to do, the event is stale.
+   */
+  async function setKey(member: MemberKey): Promise<void> {
+    const { memberId, ...fields } = member;
+    try {
+      await model.updateOne(
+        // Members projected before key revisions existed have none: they count as revision 1.
+        { _id: memberId, $or: [{ keyRevision: { $lt: member.keyRevision } }, { keyRevision: { $exists: false } }], revokedAt: { $exists: false } },
+        { $set: fields },
+        { upsert: true },
+      );
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
   return {
-    /** Setting the same values again is a no-op, so a repeated `member-added` changes nothing. */
-    async project(member: Member & { apiKeyHash: string }): Promise<void> {
-      const { memberId, ...fields } = member;
-      await model.updateOne({ _id: memberId }, { $set: fields }, { upsert: true });
+    /** `member-added`: the member's first key (revision 1); a repeated event changes nothing. */
+    project(member: Member & { apiKeyHash: string }): Promise<void> {
+      return setKey({ ...member, keyRevision: 1 });
+    },
+
+    /** `member-key-rotated`: the newer key replaces the old one, which stops working at once. */
+    rotate: setKey,
+
+    /** `member-revoked`: the key is dropped for good; the tombstone outlives any replayed event. */
+    async revoke(member: { memberId: string; organizationId: string; revokedAt: Date }): Promise<void> {
+      await model.updateOne(
+        { _id: member.memberId },
+        {
+          $set: { organizationId: member.organizationId, revokedAt: member.revokedAt, apiKeyHash: `revoked:${member.memberId}`, keyRevision: Number.MAX_SAFE_INTEGER },
+          $setOnInsert: { role: 'field-officer' },
+        },
+        { upsert: true },
+      );
     },
 
     async findByKeyHash(apiKeyHash: string): Promise<Member | null> {
-      const doc = await model.findOne({ apiKeyHash }).lean();
+      const doc = await model.findOne({ apiKeyHash, revokedAt: { $exists: false } }).lean();
       return doc ? { memberId: doc._id, organizationId: doc.organizationId, role: doc.role } : null;
     },
   };

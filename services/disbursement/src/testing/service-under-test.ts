@@ -23,9 +23,10 @@ export interface ServiceUnderTest {
   stop(): Promise<void>;
 }
 
-export async function startServiceUnderTest(logLevel = 'silent'): Promise<ServiceUnderTest> {
+export async function startServiceUnderTest(logLevel = 'silent', env: Record<string, string> = {}): Promise<ServiceUnderTest> {
   const endpoints = testEndpoints();
   const config = loadConfig({
+    ...env,
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     MONGO_URL: endpoints.mongoUrl,
     PORT: '0',
@@ -33,7 +34,7 @@ export async function startServiceUnderTest(logLevel = 'silent'): Promise<Servic
     KAFKA_START_AT: 'end',
     LOG_LEVEL: logLevel,
   });
-  const service = await startService({ name: serviceName, config, dbName: uniqueName('disbursement'), build: buildApp });
+  const service = await startService({ name: serviceName, config, dbName: uniqueName('disbursement'), build: (deps) => buildApp(deps, config) });
   const recorded = await recordTopics(endpoints.kafkaBrokers, [topics.disbursement]);
   const sut: ServiceUnderTest = {
     service,

@@ -1,4 +1,5 @@
 import { planAllocation } from '../domain/allocation.ts';
+import { auditEntry } from '../domain/audit.ts';
 import { decideApproval, type Member } from '../domain/disbursement.ts';
 import { allocationIncomplete, insufficientFunds } from '../domain/errors.ts';
 import { approvedMessages } from '../events/disbursement-messages.ts';
@@ -37,18 +38,39 @@ async function allocateFifo(context: UseCaseContext, disbursement: Disbursement)
 }
 
 /**
- * Maker-checker approval in four idempotent steps: mark approving, reserve on the funds account (the guard that
- * stops two approvals spending the same money), allocate to gifts FIFO, then one write that approves and queues
- * the events. An approval interrupted anywhere is completed by asking again.
+ * Maker-checker approval. Below the campaign's threshold one approver completes it; at or above, the first
+ * approval is only recorded and a second, different approver completes it. Completing takes four idempotent
+ * steps: mark approving, reserve on the funds account (the guard that stops two approvals spending the same
+ * money), allocate to gifts FIFO, then one write that approves and queues the events. An approval interrupted
+ * anywhere is completed by asking again.
  */
 export async function approveDisbursement(context: UseCaseContext, member: Member, id: string, comment: string): Promise<Disbursement> {
   const found = await loadVisibleDisbursement(context, member, id);
-  decideApproval(member, found);
-  return context.locks.run(found.campaignId, () => approveUnderLock(context, member, id, comment));
+  return context.locks.run(found.campaignId, async () => {
+    // Decided under the lock, on fresh state: two first approvals at once must not both count as the first.
+    const disbursement = await loadVisibleDisbursement(context, member, id);
+    const threshold = (await context.campaigns.find(disbursement.campaignId))?.approvalThreshold ?? null;
+    const decide = (fresh: Disbursement) => decideApproval(member, fresh, threshold);
+    if (decide(disbursement) === 'record') return recordFirstApproval(context, member, disbursement, comment, decide);
+    return approveUnderLock(context, member, id, comment, decide);
+  });
 }
 
-async function approveUnderLock(context: UseCaseContext, member: Member, id: string, comment: string): Promise<Disbursement> {
-  const disbursement = (await context.disbursements.markApproving(id, member.memberId)) ?? (await explainLostRace(context, member, id, (fresh) => decideApproval(member, fresh)));
+async function recordFirstApproval(
+  context: UseCaseContext,
+  member: Member,
+  disbursement: Disbursement,
+  comment: string,
+  decide: (fresh: Disbursement) => unknown,
+): Promise<Disbursement> {
+  const approval = { memberId: member.memberId, comment, at: context.now() };
+  const audit = auditEntry('disbursement.approval-recorded', member.memberId, disbursement.id, approval.at, { comment, amount: disbursement.amount }, member.memberId);
+  const recorded = await context.disbursements.recordApproval(disbursement.id, approval, audit);
+  return recorded ?? explainLostRace(context, member, disbursement.id, decide);
+}
+
+async function approveUnderLock(context: UseCaseContext, member: Member, id: string, comment: string, decide: (fresh: Disbursement) => unknown): Promise<Disbursement> {
+  const disbursement = (await context.disbursements.markApproving(id, member.memberId)) ?? (await explainLostRace(context, member, id, decide));
 
   const reserved = await context.funds.reserve(disbursement.campaignId, id, disbursement.amount);
   if (reserved === 'refused') {
@@ -59,7 +81,8 @@ async function approveUnderLock(context: UseCaseContext, member: Member, id: str
 
   const slices = (await allocateFifo(context, disbursement)).map(({ donationId, amount }) => ({ donationId, amount }));
   const approval = { memberId: member.memberId, comment, at: context.now() };
-  const approved = await context.disbursements.completeApproval(id, approval, slices, approvedMessages(disbursement, approval, slices));
+  const audit = auditEntry('disbursement.approved', member.memberId, id, approval.at, { comment, amount: disbursement.amount, slices: slices.length });
+  const approved = await context.disbursements.completeApproval(id, approval, slices, approvedMessages(disbursement, approval, slices), audit);
   context.outboxQueued();
-  return approved ?? explainLostRace(context, member, id, (fresh) => decideApproval(member, fresh));
+  return approved ?? explainLostRace(context, member, id, decide);
 }

@@ -1,7 +1,9 @@
 import type { Logger } from '@aid/telemetry';
 import type { CampaignLocks } from '../store/campaign-locks.store.ts';
 import type { CampaignStore } from '../store/campaigns.store.ts';
+import type { ConnectPayouts } from '../payouts/stripe-connect.ts';
 import type { DisbursementStore } from '../store/disbursements.store.ts';
+import type { EvidenceStore } from '../store/evidence.store.ts';
 import type { FundsAccountStore } from '../store/funds-accounts.store.ts';
 import type { GiftStore } from '../store/gifts.store.ts';
 import type { MemberStore } from '../store/members.store.ts';
@@ -13,6 +15,10 @@ export interface UseCaseContext {
   funds: FundsAccountStore;
   gifts: GiftStore;
   disbursements: DisbursementStore;
+  evidence: EvidenceStore;
+  evidenceLimitBytes: number;
+  /** Null when Stripe is not configured: only manual payouts are offered then. */
+  connectPayouts: ConnectPayouts | null;
   /** Every write that moves a campaign's money or a disbursement's status runs under its campaign's lock. */
   locks: CampaignLocks;
   logger: Logger;

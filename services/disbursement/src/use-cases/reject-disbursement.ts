@@ -1,3 +1,4 @@
+import { auditEntry } from '../domain/audit.ts';
 import { decideRejection, type Member } from '../domain/disbursement.ts';
 import { rejectedMessage } from '../events/disbursement-messages.ts';
 import type { Disbursement } from '../store/disbursements.store.ts';
@@ -9,7 +10,8 @@ export async function rejectDisbursement(context: UseCaseContext, member: Member
   decideRejection(member, disbursement);
   return context.locks.run(disbursement.campaignId, async () => {
     const rejection = { memberId: member.memberId, comment, at: context.now() };
-    const rejected = await context.disbursements.reject(id, rejection, [rejectedMessage(disbursement, rejection)]);
+    const audit = auditEntry('disbursement.rejected', member.memberId, id, rejection.at, { comment });
+    const rejected = await context.disbursements.reject(id, rejection, [rejectedMessage(disbursement, rejection)], audit);
     context.outboxQueued();
     return rejected ?? explainLostRace(context, member, id, (fresh) => decideRejection(member, fresh));
   });

@@ -1,15 +1,20 @@
+import { auditEntry } from '../domain/audit.ts';
 import { decideDeliveryReport, type Member } from '../domain/disbursement.ts';
 import { deliveredMessage } from '../events/disbursement-messages.ts';
 import type { Delivery } from '../store/disbursements.store.ts';
 import type { UseCaseContext } from './context.ts';
+import { findEvidence } from './evidence.ts';
 import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
+
+/** Evidence is either named with a hash computed elsewhere, or an uploaded file whose name and hash we fill in. */
+export type EvidenceReference = { name: string; sha256: string } | { evidenceId: string };
 
 export interface DeliveryReport {
   deliveredAt: Date;
   beneficiaries: number;
   description: string;
   location: { country: string; area: string };
-  evidence: { name: string; sha256: string }[];
+  evidence: EvidenceReference[];
 }
 
 export async function reportDelivery(
@@ -21,8 +26,17 @@ export async function reportDelivery(
   const disbursement = await loadVisibleDisbursement(context, member, id);
   const now = context.now();
   decideDeliveryReport(member, disbursement, report.deliveredAt, now);
-  const delivery: Delivery = { id: context.newId(), ...report, reportedBy: member.memberId, reportedAt: now };
-  const saved = await context.locks.run(disbursement.campaignId, () => context.disbursements.addDelivery(id, delivery, [deliveredMessage(disbursement, delivery)]));
+  const evidence: Delivery['evidence'] = [];
+  for (const reference of report.evidence) {
+    if (!('evidenceId' in reference)) evidence.push(reference);
+    else {
+      const file = await findEvidence(context, member, id, reference.evidenceId);
+      evidence.push({ name: file.name, sha256: file.sha256, evidenceId: file.id });
+    }
+  }
+  const delivery: Delivery = { id: context.newId(), ...report, evidence, reportedBy: member.memberId, reportedAt: now };
+  const audit = auditEntry('disbursement.delivery-reported', member.memberId, id, now, { deliveryId: delivery.id, beneficiaries: delivery.beneficiaries, evidence: evidence.length }, delivery.id);
+  const saved = await context.locks.run(disbursement.campaignId, () => context.disbursements.addDelivery(id, delivery, [deliveredMessage(disbursement, delivery)], audit));
   context.outboxQueued();
   if (!saved) await explainLostRace(context, member, id, (fresh) => decideDeliveryReport(member, fresh, report.deliveredAt, now));
   return { delivery, disbursementId: id, campaignId: disbursement.campaignId };

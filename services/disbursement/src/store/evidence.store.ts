@@ -1,0 +1,46 @@
+import type { Connection } from 'mongoose';
+import type { EvidenceFile } from '../domain/evidence.ts';
+import { evidenceChunkModel, evidenceModel, type EvidenceDocument } from './evidence.model.ts';
+
+const chunkBytes = 1024 * 1024;
+
+export type EvidenceStore = ReturnType<typeof createEvidenceStore>;
+
+function toFile(doc: EvidenceDocument): EvidenceFile {
+  const { _id, chunks: _chunks, ...fields } = doc;
+  return { id: _id, ...fields };
+}
+
+export function createEvidenceStore(connection: Connection) {
+  const files = evidenceModel(connection);
+  const chunks = evidenceChunkModel(connection);
+  return {
+    /** Chunks first (upserts by deterministic id, so a retry rewrites the same ones), the description last. */
+    async save(file: EvidenceFile, bytes: Buffer): Promise<void> {
+      const count = Math.ceil(bytes.length / chunkBytes);
+      for (let n = 0; n < count; n += 1) {
+        const data = bytes.subarray(n * chunkBytes, (n + 1) * chunkBytes);
+        await chunks.updateOne({ _id: `${file.id}:${n}` }, { $set: { evidenceId: file.id, n, data } }, { upsert: true });
+      }
+      const { id, ...fields } = file;
+      await files.updateOne({ _id: id }, { $set: { ...fields, chunks: count } }, { upsert: true });
+    },
+
+    async find(id: string): Promise<EvidenceFile | null> {
+      const doc = await files.findById(id).lean<EvidenceDocument>();
+      return doc ? toFile(doc) : null;
+    },
+
+    async content(id: string): Promise<Buffer> {
+      const docs = await chunks.find({ evidenceId: id }).sort({ n: 1 }).lean();
+      // Lean reads give BSON Binary values rather than Buffers.
+      return Buffer.concat(docs.map((doc) => asBuffer(doc.data as unknown)));
+    },
+  };
+}
+
+function asBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  const binary = value as { buffer: Uint8Array };
+  return Buffer.from(binary.buffer.buffer, binary.buffer.byteOffset, binary.buffer.byteLength);
+}
