@@ -303,6 +303,16 @@ describe('request validation', () => {
     expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
   });
 
+  it('when a Stripe Connect payout is asked for without Stripe configured, then it is a 422 naming method', async () => {
+    const seeded = await seedCampaign(sut, { gifts: [{ amount: 2_000 }] });
+    const requested = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 1_000 }));
+    await sut.call('POST', `/v1/disbursements/${requested.body.id}/approve`, seeded.keys.approver, { comment: '' });
+    const response = await sut.call('POST', `/v1/disbursements/${requested.body.id}/payout`, seeded.keys.admin, { method: 'stripe-connect', destination: 'acct_1Partner' });
+    expect(response.status).toBe(422);
+    expect(response.body).toMatchObject({ code: 'payout-method-unavailable', field: 'method' });
+    expect((await sut.call('GET', `/v1/disbursements/${requested.body.id}`, seeded.keys.admin)).body.status).toBe('approved');
+  });
+
   it('when the payout reference is missing, then it is a 400 naming reference', async () => {
     const seeded = await seedCampaign(sut);
     const response = await sut.call('POST', '/v1/disbursements/01a20bd4-cfbf-7004-8f1c-1886e6ed1273/payout', seeded.keys.admin, {});

@@ -92,6 +92,32 @@ export function memberAdded(organizationId: string, role: MemberRole) {
   return { key, memberId, event };
 }
 
+export function memberKeyRotated(organizationId: string, memberId: string, role: MemberRole, keyRevision: number) {
+  const key = `key_${randomBytes(24).toString('hex')}`;
+  const event = campaignEventSchema.parse(
+    envelope({
+      type: 'org.diaspora-aid.campaign.member-key-rotated',
+      source: campaignSource,
+      subject: organizationId,
+      data: { organizationId, memberId, role, apiKeyHash: apiKeyHash(key), keyRevision, rotatedAt: new Date().toISOString() },
+      time: new Date(),
+    }),
+  );
+  return { key, event };
+}
+
+export function memberRevoked(organizationId: string, memberId: string, revokedBy: string) {
+  return campaignEventSchema.parse(
+    envelope({
+      type: 'org.diaspora-aid.campaign.member-revoked',
+      source: campaignSource,
+      subject: organizationId,
+      data: { organizationId, memberId, revokedBy, revokedAt: new Date().toISOString() },
+      time: new Date(),
+    }),
+  );
+}
+
 export interface GiftFixture {
   donationId?: string;
   amount: number;
