@@ -35,6 +35,7 @@ describe('donation config', () => {
     ['DONOR_DATA_KEY', Buffer.alloc(16).toString('base64')],
     ['STRIPE_API_BASE', 'not a url'],
     ['MAX_DONATION_AMOUNT', '12.5'],
+    ['SMTP_URL', 'http://mail.example.org'],
   ])('when %s is %j, then start-up stops naming it', (name, value) => {
     expect(problems(env({ [name]: value })).join('\n')).toContain(name);
   });

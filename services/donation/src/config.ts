@@ -21,6 +21,11 @@ export const donationConfigSchema = z.object({
     .regex(/^whsec_\S+$/, 'must be a webhook signing secret starting with whsec_'),
   DONOR_DATA_KEY: donorDataKey,
   MAX_DONATION_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(100_000_000),
+  // Unset means no receipt emails; smtp://user:pass@host:587 or smtps://... to send them.
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.org:587' })
+    .optional(),
+  RECEIPT_FROM: z.string().min(3).default('Diaspora Aid receipts <receipts@diaspora-aid.org>'),
 });
 
 export type DonationConfig = z.infer<typeof donationConfigSchema>;

@@ -78,9 +78,14 @@ describe('payment state machine', () => {
     expect(decidePaymentOutcome(donation(from), { stripeEventId: 'evt_1', outcome: to, occurredAt: now }).kind).toBe(allowed ? 'changed' : 'unchanged');
   });
 
-  it('when a payment succeeds, then it is dated by Stripe’s event, the fee is zero for now and net is the whole amount', () => {
-    const decision = decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now });
-    expect(decision).toEqual({ kind: 'changed', change: { from: 'pending', to: 'succeeded', at: now, fee: 0, net: 2500 } });
+  it('when a payment succeeds, then it is dated by Stripe’s event and net is the amount less the fee read from its charge', () => {
+    const decision = decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now, fee: 103, chargeId: 'ch_1' });
+    expect(decision).toEqual({ kind: 'changed', change: { from: 'pending', to: 'succeeded', at: now, fee: 103, net: 2397, chargeId: 'ch_1' } });
+  });
+
+  it('when no fee is known, then it is 0; when a fee would exceed the gift, then net stops at 0, never below', () => {
+    expect(decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now })).toMatchObject({ change: { fee: 0, net: 2500, chargeId: null } });
+    expect(decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now, fee: 9999 })).toMatchObject({ change: { fee: 2500, net: 0 } });
   });
 
   it('when the same Stripe event comes again, then nothing changes even if the move would be allowed', () => {
@@ -93,7 +98,7 @@ describe('payment state machine', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(outcomes, fc.integer({ min: 1, max: 5 })), { maxLength: 12 }), (notices) => {
         let state = donation('pending');
-        const rank = (status: DonationStatus) => ({ pending: 0, failed: 1, succeeded: 2, canceled: 2 })[status];
+        const rank = (status: DonationStatus) => ({ pending: 0, failed: 1, succeeded: 2, canceled: 2, refunded: 3 })[status];
         for (const [outcome, eventNumber] of notices) {
           const before = state.status;
           const decision = decidePaymentOutcome(state, { stripeEventId: `evt_${outcome}_${eventNumber}`, outcome, occurredAt: now });

@@ -3,10 +3,10 @@ import type { CampaignStatus } from '@aid/contracts';
 import { amountAboveMaximum, amountBelowMinimum, campaignNotActive, campaignNotFound, currencyMismatch } from './errors.ts';
 import { minimumChargeAmount } from './minimum-amounts.ts';
 
-export const donationStatuses = ['pending', 'failed', 'succeeded', 'canceled'] as const;
+export const donationStatuses = ['pending', 'failed', 'succeeded', 'canceled', 'refunded'] as const;
 export type DonationStatus = (typeof donationStatuses)[number];
 export type DonationInterval = 'once' | 'month';
-export type PaymentOutcome = Exclude<DonationStatus, 'pending'>;
+export type PaymentOutcome = 'succeeded' | 'failed' | 'canceled';
 
 export interface DonorContact {
   email: string;
@@ -23,7 +23,8 @@ export interface Donation {
   showName: boolean;
   countryOfResidence: string | null;
   countryOfHeritage: string | null;
-  donor: DonorContact;
+  /** Null once the donor had their personal data erased, and on installments (their plan holds the contact). */
+  donor: DonorContact | null;
   publicRef: string;
   receiptHash: string;
   status: DonationStatus;
@@ -33,6 +34,43 @@ export interface Donation {
   createdAt: Date;
   succeededAt: Date | null;
   stripeEventIds: string[];
+  /** Guards every change of the document: a write decided from an older revision is refused. */
+  revision: number;
+  /** The card charge behind a succeeded gift; refunds and disputes name it. */
+  chargeId: string | null;
+  /** Money already refunded to the donor, as Stripe last reported it (the charge's `amount_refunded`). */
+  refunded: number;
+  refunds: RefundRecord[];
+  disputes: DisputeRecord[];
+  /** Sum of this gift's allocations to disbursements, learnt from the disbursement service's events. */
+  allocated: number;
+  allocationIds: string[];
+  /** Monthly plans: the Stripe customer and subscription; installments point at their plan. */
+  customerId: string | null;
+  subscriptionId: string | null;
+  subscriptionStatus: 'active' | 'canceled' | null;
+  parentId: string | null;
+  invoiceId: string | null;
+  /** When the donor had their name and email erased; the gift and its public record stay. */
+  erasedAt: Date | null;
+}
+
+export interface RefundRecord {
+  refundId: string;
+  amount: number;
+  /** `pending` from the moment Stripe accepted the request until `charge.refunded` reports the money moved. */
+  status: 'pending' | 'settled';
+  reason: string | null;
+  requestedBy: string | null;
+  at: Date;
+}
+
+export interface DisputeRecord {
+  disputeId: string;
+  amount: number;
+  status: 'open' | 'won' | 'lost';
+  openedAt: Date;
+  closedAt: Date | null;
 }
 
 /** What this service knows of a campaign, from the campaign service's events. */
@@ -71,20 +109,20 @@ export function newPublicRef(bytes: Uint8Array = randomBytes(12)): string {
  * PaymentIntent, which then succeeds), so it ranks below the final states; a notice can only move a donation
  * up, which makes late and out-of-order webhooks harmless.
  */
-const progress: Record<DonationStatus, number> = { pending: 0, failed: 1, succeeded: 2, canceled: 2 };
+const progress: Record<DonationStatus, number> = { pending: 0, failed: 1, succeeded: 2, canceled: 2, refunded: 3 };
 
 export function canMove(from: DonationStatus, to: DonationStatus): boolean {
   return progress[to] > progress[from];
 }
 
-export type SettledChange = { from: DonationStatus; to: 'succeeded'; at: Date; fee: number; net: number };
+export type SettledChange = { from: DonationStatus; to: 'succeeded'; at: Date; fee: number; net: number; chargeId: string | null };
 export type StatusChange = SettledChange | { from: DonationStatus; to: 'failed' | 'canceled'; at: Date };
 
 export type PaymentDecision = { kind: 'unchanged'; reason: string } | { kind: 'changed'; change: StatusChange };
 
 export function decidePaymentOutcome(
   donation: Pick<Donation, 'status' | 'amount' | 'stripeEventIds'>,
-  notice: { stripeEventId: string; outcome: PaymentOutcome; occurredAt: Date },
+  notice: { stripeEventId: string; outcome: PaymentOutcome; occurredAt: Date; fee?: number; chargeId?: string | null },
 ): PaymentDecision {
   // The time is Stripe's, not ours: a webhook retried hours later still records when the payment happened, and
   // every delivery of one event decides exactly the same change.
@@ -94,7 +132,8 @@ export function decidePaymentOutcome(
     return { kind: 'unchanged', reason: `a ${donation.status} donation does not become ${notice.outcome}` };
   }
   if (notice.outcome !== 'succeeded') return { kind: 'changed', change: { from: donation.status, to: notice.outcome, at } };
-  // The processor fee comes from the charge's balance transaction, which a later change reads; until then the
-  // whole amount counts as net, so net raised = gifts - fees holds with fees of zero.
-  return { kind: 'changed', change: { from: donation.status, to: 'succeeded', at, fee: 0, net: donation.amount } };
+  // The fee was read from the charge's balance transaction before deciding; it can never exceed the gift, so
+  // net is never negative.
+  const fee = Math.min(Math.max(0, notice.fee ?? 0), donation.amount);
+  return { kind: 'changed', change: { from: donation.status, to: 'succeeded', at, fee, net: donation.amount - fee, chargeId: notice.chargeId ?? null } };
 }

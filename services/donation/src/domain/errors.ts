@@ -11,6 +11,13 @@ export const donationErrorCodes = [
   'payment-provider-unavailable',
   'payment-provider-rejected',
   'payment-provider-error',
+  'idempotency-key-reused',
+  'idempotency-key-in-use',
+  'donation-not-refundable',
+  'refund-above-remaining',
+  'refund-above-unallocated',
+  'not-organization-admin',
+  'not-a-monthly-gift',
 ] as const;
 
 export type DonationErrorCode = (typeof donationErrorCodes)[number];
@@ -48,3 +55,23 @@ export const paymentProviderRejected = (message: string, field: string) =>
 
 export const paymentProviderError = (kind: string) =>
   error('payment-provider-error', `the payment provider answered with an error (${kind}); the payment was not started`);
+export const idempotencyKeyReused = () =>
+  error('idempotency-key-reused', 'this Idempotency-Key was already used with a different request body; use a new key for a new donation', 'Idempotency-Key');
+export const idempotencyKeyInUse = () =>
+  error('idempotency-key-in-use', 'a request with this Idempotency-Key is still being processed; retry in a moment', 'Idempotency-Key');
+export const donationNotRefundable = (status: string) =>
+  error('donation-not-refundable', `a ${status} donation has no payment to refund`, 'id');
+export const refundAboveRemaining = (remaining: number, currency: string) =>
+  error('refund-above-remaining', `at most ${remaining} minor units of ${currency} of this gift can still be refunded`, 'amount');
+export const refundAboveUnallocated = (asked: number, limit: number, currency: string) =>
+  error(
+    'refund-above-unallocated',
+    `a refund of ${asked} ${currency} is more than this gift's unallocated net of ${limit}: allocated money already paid for aid and the processor keeps its fee`,
+    'amount',
+  );
+/** The same answer whether the key is unknown to us or belongs to another organization, or to a non-admin. */
+export const notOrganizationAdmin = () =>
+  error('not-organization-admin', 'only an admin of the organization running this campaign may refund its gifts', 'authorization');
+export const notAMonthlyGift = () => error('not-a-monthly-gift', 'only an active monthly gift can be canceled', 'id');
+/** For organization callers: an unknown id and another organization's gift get the same answer. */
+export const giftNotFoundForOrganization = () => error('donation-not-found', 'no donation of your organization has this id', 'id');

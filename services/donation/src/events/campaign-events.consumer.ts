@@ -34,6 +34,12 @@ export function campaignEventsHandler(deps: { campaigns: CampaignStore; members:
       case 'org.diaspora-aid.campaign.member-added':
         await deps.members.save(event.data, deps.now());
         return;
+      case 'org.diaspora-aid.campaign.member-key-rotated':
+        await deps.members.rotateKey(event.data, deps.now());
+        return;
+      case 'org.diaspora-aid.campaign.member-revoked':
+        await deps.members.revoke(event.data, deps.now());
+        return;
       // A rotated key replaces the old hash; a revoked member keeps a hash no bearer key can produce (real ones
       // are 64 hex digits), so both old keys stop working here as soon as the event is consumed.
       case 'org.diaspora-aid.campaign.member-key-rotated':

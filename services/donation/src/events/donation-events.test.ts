@@ -1,32 +1,13 @@
 import { donationSucceeded, receiptCodeHash } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
 import type { Donation } from '../domain/donation.ts';
-import { donationSucceededEvent, succeededEventId } from './donation-succeeded.ts';
+import { donationBuilder } from '../testing/donation-builder.ts';
+import { donationSucceededEvent, succeededEventId } from './donation-events.ts';
 
-const donation = (overrides: Partial<Donation> = {}): Donation => ({
-  id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
-  campaignId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c',
-  organizationId: 'o1',
-  amount: 2500,
-  currency: 'USD',
-  interval: 'once',
-  showName: false,
-  countryOfResidence: null,
-  countryOfHeritage: null,
-  donor: { email: 'amina@example.org', name: 'Amina Yusuf' },
-  publicRef: 'd_0123456789abcdef01234567',
-  receiptHash: receiptCodeHash('CODE'),
-  status: 'pending',
-  paymentIntentId: 'pi_1',
-  fee: null,
-  net: null,
-  createdAt: new Date('2026-03-01T09:00:00Z'),
-  succeededAt: null,
-  stripeEventIds: [],
-  ...overrides,
-});
+const donation = (overrides: Partial<Donation> = {}): Donation =>
+  donationBuilder({ status: 'pending', fee: null, net: null, succeededAt: null, chargeId: null, revision: 0, ...overrides });
 
-const settled = { from: 'pending', to: 'succeeded', at: new Date('2026-03-01T10:00:00Z'), fee: 0, net: 2500 } as const;
+const settled = { from: 'pending', to: 'succeeded', at: new Date('2026-03-01T10:00:00Z'), fee: 0, net: 2500, chargeId: null } as const;
 
 describe('donationSucceededEvent', () => {
   it('when the donor hides their name, then the event has neither name nor email and is keyed by the campaign', () => {

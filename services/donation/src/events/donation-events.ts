@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { envelope, type EventOf, type topics } from '@aid/contracts';
-import type { Donation, SettledChange } from '../domain/donation.ts';
+import type { DisputeRecord, Donation, SettledChange } from '../domain/donation.ts';
 
 export const eventSource = '/services/donation';
 
-type DonationSucceededEvent = Extract<EventOf<typeof topics.donation>, { type: 'org.diaspora-aid.donation.succeeded' }>;
+type DonationEventOf<Type extends string> = Extract<EventOf<typeof topics.donation>, { type: Type }>;
+type DonationSucceededEvent = DonationEventOf<'org.diaspora-aid.donation.succeeded'>;
 
 /**
  * One donation succeeds once, so its announcement has one id, derived from the donation: whatever happens to the
@@ -13,7 +14,12 @@ type DonationSucceededEvent = Extract<EventOf<typeof topics.donation>, { type: '
  * passes the envelope's id check: the payment time in the 48-bit timestamp, the rest from a hash of the donation id.
  */
 export function succeededEventId(donationId: string, at: Date): string {
-  const bytes = createHash('sha256').update(`donation.succeeded:${donationId}`).digest().subarray(0, 16);
+  return derivedEventId(`donation.succeeded:${donationId}`, at);
+}
+
+/** The same construction for every event decided once per fact (a refund level, a dispute's opening or close). */
+export function derivedEventId(fact: string, at: Date): string {
+  const bytes = createHash('sha256').update(fact).digest().subarray(0, 16);
   bytes.writeUIntBE(at.getTime(), 0, 6);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
@@ -38,7 +44,7 @@ export function donationSucceededEvent(donation: Donation, settled: SettledChang
       receiptHash: donation.receiptHash,
       donor: {
         publicRef: donation.publicRef,
-        displayName: donation.showName ? donation.donor.name : null,
+        displayName: donation.showName ? (donation.donor?.name ?? null) : null,
         countryOfResidence: donation.countryOfResidence,
         countryOfHeritage: donation.countryOfHeritage,
       },
@@ -48,6 +54,54 @@ export function donationSucceededEvent(donation: Donation, settled: SettledChang
       currency: donation.currency,
       interval: donation.interval,
       succeededAt: settled.at.toISOString(),
+    },
+  });
+}
+
+export function donationRefundedEvent(donation: Donation, refund: { refundId: string; amount: number; at: Date }): DonationEventOf<'org.diaspora-aid.donation.refunded'> {
+  return envelope({
+    id: derivedEventId(`donation.refunded:${donation.id}:${refund.refundId}`, refund.at),
+    type: 'org.diaspora-aid.donation.refunded',
+    source: eventSource,
+    subject: donation.campaignId,
+    time: refund.at,
+    data: { donationId: donation.id, campaignId: donation.campaignId, refundId: refund.refundId, amount: refund.amount, currency: donation.currency, refundedAt: refund.at.toISOString() },
+  });
+}
+
+export function donationDisputedEvent(donation: Donation, dispute: DisputeRecord): DonationEventOf<'org.diaspora-aid.donation.disputed'> {
+  return envelope({
+    id: derivedEventId(`donation.disputed:${donation.id}:${dispute.disputeId}`, dispute.openedAt),
+    type: 'org.diaspora-aid.donation.disputed',
+    source: eventSource,
+    subject: donation.campaignId,
+    time: dispute.openedAt,
+    data: {
+      donationId: donation.id,
+      campaignId: donation.campaignId,
+      disputeId: dispute.disputeId,
+      amount: dispute.amount,
+      currency: donation.currency,
+      disputedAt: dispute.openedAt.toISOString(),
+    },
+  });
+}
+
+export function donationDisputeClosedEvent(donation: Donation, dispute: DisputeRecord & { status: 'won' | 'lost'; closedAt: Date }): DonationEventOf<'org.diaspora-aid.donation.dispute-closed'> {
+  return envelope({
+    id: derivedEventId(`donation.dispute-closed:${donation.id}:${dispute.disputeId}`, dispute.closedAt),
+    type: 'org.diaspora-aid.donation.dispute-closed',
+    source: eventSource,
+    subject: donation.campaignId,
+    time: dispute.closedAt,
+    data: {
+      donationId: donation.id,
+      campaignId: donation.campaignId,
+      disputeId: dispute.disputeId,
+      outcome: dispute.status,
+      amount: dispute.amount,
+      currency: donation.currency,
+      closedAt: dispute.closedAt.toISOString(),
     },
   });
 }

@@ -60,6 +60,14 @@ describe('error status table', () => {
     [errors.paymentProviderUnavailable(), 503, undefined],
     [errors.paymentProviderRejected('too large', 'amount'), 422, 'amount'],
     [errors.paymentProviderError('StripeAuthenticationError'), 502, undefined],
+    [errors.idempotencyKeyReused(), 409, 'Idempotency-Key'],
+    [errors.idempotencyKeyInUse(), 409, 'Idempotency-Key'],
+    [errors.donationNotRefundable('pending'), 409, 'id'],
+    [errors.refundAboveRemaining(100, 'USD'), 422, 'amount'],
+    [errors.refundAboveUnallocated(200, 100, 'USD'), 409, 'amount'],
+    [errors.notOrganizationAdmin(), 403, 'authorization'],
+    [errors.notAMonthlyGift(), 409, 'id'],
+    [errors.giftNotFoundForOrganization(), 404, 'id'],
   ] as [DomainError, number, string | undefined][])('when the error is %s, then the status is %i and the field %s', (error, status, field) => {
     expect(statusByCode[error.code as keyof typeof statusByCode]).toBe(status);
     expect(error.field).toBe(field);

@@ -1,29 +1,64 @@
-import { defineRoute } from '@aid/http-kit';
+import { bearerToken, defineRoute, parseRequestPart } from '@aid/http-kit';
 import type { Donation } from '../domain/donation.ts';
+import { cancelMonthlyGift } from '../use-cases/cancel-monthly-gift.ts';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
+import { erasePersonalData } from '../use-cases/erase-personal-data.ts';
 import { recordDonation } from '../use-cases/record-donation.ts';
+import { requestRefund } from '../use-cases/request-refund.ts';
 import { viewDonation } from '../use-cases/view-donation.ts';
-import { createDonationBody, createDonationResponse, donationParams, donationResponse, problemSchema, type CreateDonationBody } from './schemas.ts';
+import {
+  cancelResponse,
+  createDonationBody,
+  createDonationResponse,
+  donationParams,
+  donationResponse,
+  idempotencyHeaders,
+  problemSchema,
+  refundBody,
+  refundResponse,
+  type CreateDonationBody,
+  type RefundBody,
+} from './schemas.ts';
 
 const receiptHeader = 'x-receipt-code';
+const noStore = { 'Cache-Control': 'no-store' };
 
-function donationJson(donation: Donation) {
+function relatedJson(donation: Donation) {
   return {
     id: donation.id,
-    campaignId: donation.campaignId,
     amount: donation.amount,
     currency: donation.currency,
     fee: donation.fee,
     net: donation.net,
+    refunded: donation.refunded,
     status: donation.status,
-    interval: donation.interval,
     publicRef: donation.publicRef,
+    succeededAt: donation.succeededAt?.toISOString() ?? null,
+  };
+}
+
+function donationJson(donation: Donation, related: Donation[]) {
+  return {
+    ...relatedJson(donation),
+    campaignId: donation.campaignId,
+    interval: donation.interval,
     showName: donation.showName,
     countryOfResidence: donation.countryOfResidence,
     countryOfHeritage: donation.countryOfHeritage,
     donor: donation.donor,
     createdAt: donation.createdAt.toISOString(),
-    succeededAt: donation.succeededAt?.toISOString() ?? null,
+    refunds: donation.refunds.map((refund) => ({ refundId: refund.refundId, amount: refund.amount, status: refund.status, at: refund.at.toISOString() })),
+    disputes: donation.disputes.map((dispute) => ({
+      disputeId: dispute.disputeId,
+      amount: dispute.amount,
+      status: dispute.status,
+      openedAt: dispute.openedAt.toISOString(),
+      closedAt: dispute.closedAt?.toISOString() ?? null,
+    })),
+    subscriptionStatus: donation.subscriptionStatus,
+    parentId: donation.parentId,
+    related: related.map(relatedJson),
+    erased: donation.erasedAt !== null,
   };
 }
 
@@ -32,30 +67,35 @@ export function donationRoutes(flows: DonationFlows) {
     defineRoute<CreateDonationBody>({
       method: 'post',
       path: '/v1/donations',
-      summary: 'Start a donation: returns the Stripe client secret to pay with and the receipt code (shown once)',
+      summary: 'Start a donation: returns the Stripe client secret to pay with and the receipt code (shown once). An Idempotency-Key header makes retries safe',
       tag: 'donations',
       body: createDonationBody,
       responses: {
-        201: { description: 'Donation created, waiting for payment', schema: createDonationResponse },
+        201: { description: 'Donation created, waiting for payment (or the first answer again, for a repeated Idempotency-Key)', schema: createDonationResponse },
         400: { description: 'A field is missing or malformed', schema: problemSchema },
         404: { description: 'Unknown campaign', schema: problemSchema },
-        409: { description: 'The campaign does not take donations', schema: problemSchema },
+        409: { description: 'The campaign does not take donations, or the Idempotency-Key was used with another body', schema: problemSchema },
         422: { description: 'Wrong currency for the campaign, or amount outside the allowed range', schema: problemSchema },
         503: { description: 'The payment provider cannot be reached; try again', schema: problemSchema },
       },
-      async handle({ body }) {
-        const recorded = await recordDonation(flows, {
-          campaignId: body.campaignId,
-          amount: body.amount,
-          currency: body.currency,
-          donor: { email: body.donor.email, name: body.donor.name ?? null },
-          showName: body.showName,
-          countryOfResidence: body.countryOfResidence ?? null,
-          countryOfHeritage: body.countryOfHeritage ?? null,
-          interval: body.interval,
-        });
+      async handle({ body, request }) {
+        const headers = parseRequestPart(idempotencyHeaders, { 'idempotency-key': request.get('idempotency-key') }, 'headers');
+        const recorded = await recordDonation(
+          flows,
+          {
+            campaignId: body.campaignId,
+            amount: body.amount,
+            currency: body.currency,
+            donor: { email: body.donor.email, name: body.donor.name ?? null },
+            showName: body.showName,
+            countryOfResidence: body.countryOfResidence ?? null,
+            countryOfHeritage: body.countryOfHeritage ?? null,
+            interval: body.interval,
+          },
+          headers['idempotency-key'],
+        );
         // The receipt code is a bearer secret: no cache may keep it.
-        return { status: 201, body: recorded, headers: { 'Cache-Control': 'no-store' } };
+        return { status: 201, body: recorded, headers: noStore };
       },
     }),
     defineRoute<undefined, { id: string }>({
@@ -65,15 +105,67 @@ export function donationRoutes(flows: DonationFlows) {
       tag: 'donations',
       params: donationParams,
       responses: {
-        200: { description: 'The donation with the donor’s own contact details', schema: donationResponse },
+        200: { description: 'The donation with the donor’s own contact details, and the other gifts of the same receipt code', schema: donationResponse },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },
       },
       async handle({ params, request }) {
-        const donation = await viewDonation(flows, params.id, request.get(receiptHeader));
-        return {
-          body: donationJson(donation),
-          headers: { 'X-Receipt-Code': donation.receiptCode, 'Cache-Control': 'no-store' },
-        };
+        const { donation, related } = await viewDonation(flows, params.id, request.get(receiptHeader));
+        return { body: donationJson(donation, related), headers: { 'X-Receipt-Code': donation.receiptCode, ...noStore } };
+      },
+    }),
+    defineRoute<RefundBody, { id: string }, undefined, string>({
+      method: 'post',
+      path: '/v1/donations/:id/refund',
+      summary: 'Refund a gift, fully or in part (org admin of the campaign’s organization), within its unallocated net',
+      tag: 'refunds',
+      params: donationParams,
+      body: refundBody,
+      security: 'bearer',
+      authenticate: (request) => Promise.resolve(bearerToken(request)),
+      responses: {
+        202: { description: 'Stripe accepted the refund; it counts once Stripe reports it done (charge.refunded)', schema: refundResponse },
+        400: { description: 'A field is malformed', schema: problemSchema },
+        401: { description: 'No API key', schema: problemSchema },
+        403: { description: 'Not an admin of an organization', schema: problemSchema },
+        404: { description: 'No donation of the caller’s organization has this id', schema: problemSchema },
+        409: { description: 'The gift cannot be refunded, or not by this much: its unallocated net is smaller', schema: problemSchema },
+        422: { description: 'More than what is left to refund on the gift', schema: problemSchema },
+        503: { description: 'The payment provider cannot be reached; try again', schema: problemSchema },
+      },
+      async handle({ params, body, auth }) {
+        const refund = await requestRefund(flows, { donationId: params.id, apiKey: auth, amount: body.amount, reason: body.reason });
+        return { status: 202, body: refund };
+      },
+    }),
+    defineRoute<undefined, { id: string }>({
+      method: 'post',
+      path: '/v1/donations/:id/cancel',
+      summary: 'Stop a monthly gift (receipt code in X-Receipt-Code); months already paid stay given',
+      tag: 'donations',
+      params: donationParams,
+      responses: {
+        200: { description: 'The subscription is canceled at Stripe', schema: cancelResponse },
+        404: { description: 'No donation with this id and receipt code', schema: problemSchema },
+        409: { description: 'Not a monthly gift', schema: problemSchema },
+        503: { description: 'The payment provider cannot be reached; try again', schema: problemSchema },
+      },
+      async handle({ params, request }) {
+        return { body: await cancelMonthlyGift(flows, params.id, request.get(receiptHeader)), headers: noStore };
+      },
+    }),
+    defineRoute<undefined, { id: string }>({
+      method: 'delete',
+      path: '/v1/donations/:id/personal-data',
+      summary: 'Erase the donor’s name and email (receipt code in X-Receipt-Code); the gift and the public ledger stay as they are',
+      tag: 'donations',
+      params: donationParams,
+      responses: {
+        204: { description: 'Erased (or already erased)' },
+        404: { description: 'No donation with this id and receipt code', schema: problemSchema },
+      },
+      async handle({ params, request }) {
+        await erasePersonalData(flows, params.id, request.get(receiptHeader));
+        return { status: 204, headers: noStore };
       },
     }),
   ];

@@ -34,6 +34,34 @@ export const createDonationResponse = z.object({
 
 export const donationParams = z.object({ id: idSchema });
 
+const refundSchema = z.object({
+  refundId: z.string(),
+  amount: amountSchema,
+  status: z.enum(['pending', 'settled']),
+  at: z.iso.datetime(),
+});
+
+const disputeSchema = z.object({
+  disputeId: z.string(),
+  amount: amountSchema,
+  status: z.enum(['open', 'won', 'lost']),
+  openedAt: z.iso.datetime(),
+  closedAt: z.iso.datetime().nullable(),
+});
+
+/** One gift given under the same receipt code (a monthly plan's installments). */
+export const relatedGiftSchema = z.object({
+  id: idSchema,
+  amount: amountSchema,
+  currency: currencySchema,
+  fee: amountSchema.nullable(),
+  net: amountSchema.nullable(),
+  refunded: amountSchema,
+  status: z.enum(donationStatuses),
+  publicRef: z.string(),
+  succeededAt: z.iso.datetime().nullable(),
+});
+
 export const donationResponse = z.object({
   id: idSchema,
   campaignId: idSchema,
@@ -47,9 +75,36 @@ export const donationResponse = z.object({
   showName: z.boolean(),
   countryOfResidence: countryCodeSchema.nullable(),
   countryOfHeritage: countryCodeSchema.nullable(),
-  donor: z.object({ email: z.string(), name: z.string().nullable() }),
+  donor: z.object({ email: z.string(), name: z.string().nullable() }).nullable().describe('null once the donor had their personal data erased'),
   createdAt: z.iso.datetime(),
   succeededAt: z.iso.datetime().nullable(),
+  refunded: amountSchema.describe('money given back to the donor so far'),
+  refunds: z.array(refundSchema),
+  disputes: z.array(disputeSchema),
+  subscriptionStatus: z.enum(['active', 'canceled']).nullable().describe('monthly plans only'),
+  parentId: idSchema.nullable().describe('an installment names its monthly plan'),
+  related: z.array(relatedGiftSchema).describe('the other gifts of this receipt code'),
+  erased: z.boolean(),
+});
+
+export const refundBody = z.object({
+  amount: positiveAmountSchema.optional().describe('minor units; the whole refundable amount when left out'),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+export type RefundBody = z.infer<typeof refundBody>;
+
+export const refundResponse = z.object({
+  donationId: idSchema,
+  refundId: z.string(),
+  amount: amountSchema,
+  currency: currencySchema,
+  status: z.literal('pending'),
+});
+
+export const cancelResponse = z.object({ donationId: idSchema, subscriptionStatus: z.literal('canceled') });
+
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces, such as a UUID').optional(),
 });
 
 export const webhookReceived = z.object({ received: z.literal(true) });

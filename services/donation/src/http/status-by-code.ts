@@ -11,4 +11,11 @@ export const statusByCode: Record<DonationErrorCode, number> = {
   'payment-provider-unavailable': 503,
   'payment-provider-rejected': 422,
   'payment-provider-error': 502,
+  'idempotency-key-reused': 409,
+  'idempotency-key-in-use': 409,
+  'donation-not-refundable': 409,
+  'refund-above-remaining': 422,
+  'refund-above-unallocated': 409,
+  'not-organization-admin': 403,
+  'not-a-monthly-gift': 409,
 };

@@ -1,6 +1,6 @@
 import { outboxFields, withOutboxIndex } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { donationStatuses, type DonationInterval, type DonationStatus } from '../domain/donation.ts';
+import { donationStatuses, type DisputeRecord, type DonationInterval, type DonationStatus, type RefundRecord } from '../domain/donation.ts';
 
 export interface DonationDocument {
   _id: string;
@@ -12,8 +12,11 @@ export interface DonationDocument {
   showName: boolean;
   countryOfResidence: string | null;
   countryOfHeritage: string | null;
-  /** Email and name, encrypted (see donor-cipher.ts); never stored in clear. */
-  donorSealed: string;
+  /**
+   * Email and name, encrypted (see donor-cipher.ts); never stored in clear. Null once erased at the donor's
+   * request, and on monthly installments, whose contact is their plan's.
+   */
+  donorSealed: string | null;
   publicRef: string;
   /** Only the hash of the receipt code is kept: a leaked database reveals no codes. */
   receiptHash: string;
@@ -26,6 +29,19 @@ export interface DonationDocument {
   statusChangedAt: Date;
   /** Stripe events already applied: a redelivered webhook is recognised and changes nothing. */
   stripeEventIds: string[];
+  revision: number;
+  chargeId: string | null;
+  refunded: number;
+  refunds: RefundRecord[];
+  disputes: DisputeRecord[];
+  allocated: number;
+  allocationIds: string[];
+  customerId: string | null;
+  subscriptionId: string | null;
+  subscriptionStatus: 'active' | 'canceled' | null;
+  parentId: string | null;
+  invoiceId: string | null;
+  erasedAt: Date | null;
   outbox: string[];
   outboxSince?: Date;
 }
@@ -41,7 +57,7 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
     showName: { type: Boolean, required: true },
     countryOfResidence: { type: String, default: null },
     countryOfHeritage: { type: String, default: null },
-    donorSealed: { type: String, required: true },
+    donorSealed: { type: String, default: null },
     publicRef: { type: String, required: true },
     receiptHash: { type: String, required: true },
     status: { type: String, enum: donationStatuses, required: true },
@@ -52,10 +68,33 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
     succeededAt: { type: Date, default: null },
     statusChangedAt: { type: Date, required: true },
     stripeEventIds: { type: [String], default: [] },
+    revision: { type: Number, default: 0 },
+    chargeId: { type: String, default: null },
+    refunded: { type: Number, default: 0 },
+    refunds: {
+      type: [{ _id: false, refundId: String, amount: Number, status: String, reason: { type: String, default: null }, requestedBy: { type: String, default: null }, at: Date }],
+      default: [],
+    },
+    disputes: { type: [{ _id: false, disputeId: String, amount: Number, status: String, openedAt: Date, closedAt: { type: Date, default: null } }], default: [] },
+    allocated: { type: Number, default: 0 },
+    allocationIds: { type: [String], default: [] },
+    customerId: { type: String, default: null },
+    subscriptionId: { type: String, default: null },
+    subscriptionStatus: { type: String, default: null },
+    parentId: { type: String, default: null },
+    invoiceId: { type: String, default: null },
+    erasedAt: { type: Date, default: null },
     ...outboxFields,
   },
   { versionKey: false },
 );
+// Refunds and disputes name the charge, not the donation: find the gift a charge paid for.
+donationSchema.index({ chargeId: 1 });
+// invoice.paid names the subscription: find the monthly plan it belongs to.
+donationSchema.index({ subscriptionId: 1 });
+// A donor's receipt opens the plan and lists its installments; erasure clears every gift of one receipt.
+donationSchema.index({ receiptHash: 1 });
+// One invoice becomes at most one installment through the installment's _id, derived from the invoice id.
 // Not a query: guarantees that a public reference names exactly one gift on the ledger.
 donationSchema.index({ publicRef: 1 }, { unique: true });
 withOutboxIndex(donationSchema);

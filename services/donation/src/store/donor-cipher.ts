@@ -10,6 +10,9 @@ import type { DonorContact } from '../domain/donation.ts';
 export interface DonorCipher {
   seal(donationId: string, contact: DonorContact): string;
   open(donationId: string, sealed: string): DonorContact;
+  /** Any JSON value bound to `context` (a replayable response holds a receipt code: it is sealed the same way). */
+  sealValue(context: string, value: unknown): string;
+  openValue(context: string, sealed: string): unknown;
 }
 
 const version = 'v1.';
@@ -18,23 +21,27 @@ const tagLength = 16;
 
 export function createDonorCipher(key: Buffer): DonorCipher {
   if (key.length !== 32) throw new RangeError('the donor data key must be 32 bytes');
+  function sealValue(context: string, value: unknown): string {
+    const iv = randomBytes(ivLength);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagLength });
+    cipher.setAAD(Buffer.from(context));
+    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return version + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64');
+  }
+  function openValue(context: string, sealed: string): unknown {
+    if (!sealed.startsWith(version)) throw new Error('unknown donor data format');
+    const bytes = Buffer.from(sealed.slice(version.length), 'base64');
+    if (bytes.length < ivLength + tagLength) throw new Error('donor data is truncated');
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, ivLength), { authTagLength: tagLength });
+    decipher.setAAD(Buffer.from(context));
+    decipher.setAuthTag(bytes.subarray(ivLength, ivLength + tagLength));
+    const plain = Buffer.concat([decipher.update(bytes.subarray(ivLength + tagLength)), decipher.final()]);
+    return JSON.parse(plain.toString('utf8')) as unknown;
+  }
   return {
-    seal(donationId, contact) {
-      const iv = randomBytes(ivLength);
-      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagLength });
-      cipher.setAAD(Buffer.from(`donation:${donationId}`));
-      const ciphertext = Buffer.concat([cipher.update(JSON.stringify(contact), 'utf8'), cipher.final()]);
-      return version + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64');
-    },
-    open(donationId, sealed) {
-      if (!sealed.startsWith(version)) throw new Error('unknown donor data format');
-      const bytes = Buffer.from(sealed.slice(version.length), 'base64');
-      if (bytes.length < ivLength + tagLength) throw new Error('donor data is truncated');
-      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, ivLength), { authTagLength: tagLength });
-      decipher.setAAD(Buffer.from(`donation:${donationId}`));
-      decipher.setAuthTag(bytes.subarray(ivLength, ivLength + tagLength));
-      const plain = Buffer.concat([decipher.update(bytes.subarray(ivLength + tagLength)), decipher.final()]);
-      return JSON.parse(plain.toString('utf8')) as DonorContact;
-    },
+    seal: (donationId, contact) => sealValue(`donation:${donationId}`, contact),
+    open: (donationId, sealed) => openValue(`donation:${donationId}`, sealed) as DonorContact,
+    sealValue,
+    openValue,
   };
 }

@@ -7,6 +7,10 @@ export interface MemberDocument {
   organizationId: string;
   role: MemberRole;
   apiKeyHash: string;
+  /** 1 for the key given when the member was added, then one more per rotation: an older key never comes back. */
+  keyRevision: number;
+  /** Revoked members keep their document so a late `member-added` cannot bring them back. */
+  revoked: boolean;
   updatedAt: Date;
 }
 
@@ -16,6 +20,8 @@ const memberSchema = new mongoose.Schema<MemberDocument>(
     organizationId: { type: String, required: true },
     role: { type: String, enum: memberRoles, required: true },
     apiKeyHash: { type: String, required: true },
+    keyRevision: { type: Number, default: 1 },
+    revoked: { type: Boolean, default: false },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false },

@@ -1,15 +1,13 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { paymentNoticeOf } from './payment-notice.ts';
+import { paymentNoticeOf, stripeNoticeOf } from './payment-notice.ts';
 
-const stripeEvent = (type: string, metadata: Record<string, string> = { donationId: 'd1' }) =>
-  ({
-    id: 'evt_1',
-    object: 'event',
-    created: 1_767_225_600,
-    type,
-    data: { object: { id: 'pi_1', object: 'payment_intent', amount: 2500, currency: 'usd', metadata } },
-  }) as unknown as Stripe.Event;
+const event = (type: string, object: Record<string, unknown>) =>
+  ({ id: 'evt_1', object: 'event', created: 1_767_225_600, type, data: { object } }) as unknown as Stripe.Event;
+
+const intent = (overrides: Record<string, unknown> = {}) => ({ id: 'pi_1', object: 'payment_intent', amount: 2500, currency: 'usd', metadata: { donationId: 'd1' }, ...overrides });
+const stripeEvent = (type: string, metadata: Record<string, string> = { donationId: 'd1' }) => event(type, intent({ metadata }));
+const occurredAt = new Date('2026-01-01T00:00:00Z');
 
 describe('paymentNoticeOf', () => {
   it.each([
@@ -21,17 +19,61 @@ describe('paymentNoticeOf', () => {
       stripeEventId: 'evt_1',
       stripeEventType: type,
       outcome,
-      occurredAt: new Date('2026-01-01T00:00:00Z'),
+      occurredAt,
       donationId: 'd1',
       paymentIntentId: 'pi_1',
+      latestCharge: null,
     });
   });
 
   it.each(['payment_intent.created', 'charge.succeeded', 'customer.created'])('when the event is %s, then it is not acted on', (type) => {
     expect(paymentNoticeOf(stripeEvent(type))).toBeNull();
+    expect(stripeNoticeOf(stripeEvent(type))).toBeNull();
   });
 
   it('when the PaymentIntent carries no donation id, then the notice says so', () => {
     expect(paymentNoticeOf(stripeEvent('payment_intent.succeeded', {}))?.donationId).toBeUndefined();
+  });
+
+  it('when the succeeded intent names its charge by id, then the fee is to be retrieved; when expanded, it is read from the event', () => {
+    expect(paymentNoticeOf(event('payment_intent.succeeded', intent({ latest_charge: 'ch_1' })))?.latestCharge).toEqual({ id: 'ch_1', balanceTransaction: null, expanded: false });
+    const expanded = intent({ latest_charge: { id: 'ch_2', balance_transaction: { amount: 2500, currency: 'usd', fee: 103 } } });
+    expect(paymentNoticeOf(event('payment_intent.succeeded', expanded))?.latestCharge).toEqual({ id: 'ch_2', balanceTransaction: { amount: 2500, currency: 'usd', fee: 103 }, expanded: true });
+  });
+});
+
+describe('stripeNoticeOf', () => {
+  it('when a charge is refunded, then the notice carries the cumulative refunded amount and the charge', () => {
+    const charge = { id: 'ch_1', object: 'charge', amount: 2500, amount_refunded: 1000, metadata: { donationId: 'd1' }, payment_intent: 'pi_1' };
+    expect(stripeNoticeOf(event('charge.refunded', charge))).toEqual({
+      kind: 'charge-refunded',
+      notice: { stripeEventId: 'evt_1', chargeId: 'ch_1', donationId: 'd1', amountRefunded: 1000, occurredAt },
+    });
+  });
+
+  it.each([
+    ['charge.dispute.created', false],
+    ['charge.dispute.closed', true],
+  ])('when %s arrives, then the dispute is tied to its charge (closed: %s)', (type, closed) => {
+    const dispute = { id: 'dp_1', object: 'dispute', amount: 2500, charge: 'ch_1', status: closed ? 'lost' : 'needs_response' };
+    expect(stripeNoticeOf(event(type, dispute))).toEqual({
+      kind: 'dispute',
+      notice: { stripeEventId: 'evt_1', disputeId: 'dp_1', chargeId: 'ch_1', amount: 2500, stripeStatus: dispute.status, closed, occurredAt },
+    });
+  });
+
+  it('when an invoice is paid, then the notice names the subscription, the plan in its metadata and the payment time', () => {
+    const invoice = {
+      id: 'in_1',
+      object: 'invoice',
+      amount_paid: 2500,
+      currency: 'usd',
+      status_transitions: { paid_at: 1_767_225_660 },
+      parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_1', metadata: { donationId: 'd1' } } },
+    };
+    expect(stripeNoticeOf(event('invoice.paid', invoice))).toEqual({
+      kind: 'invoice-paid',
+      notice: { stripeEventId: 'evt_1', invoiceId: 'in_1', subscriptionId: 'sub_1', donationId: 'd1', amountPaid: 2500, currency: 'USD', paidAt: new Date('2026-01-01T00:01:00Z') },
+    });
   });
 });

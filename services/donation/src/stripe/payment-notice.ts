@@ -1,5 +1,14 @@
 import type Stripe from 'stripe';
 import type { PaymentOutcome } from '../domain/donation.ts';
+import type { BalanceTransactionView } from '../domain/gift-money.ts';
+
+/** The charge behind a succeeded PaymentIntent, as far as the event tells. */
+export interface ChargeRef {
+  id: string;
+  /** Present when the event carried the charge expanded with its balance transaction; else it is retrieved. */
+  balanceTransaction: BalanceTransactionView | null;
+  expanded: boolean;
+}
 
 /** What a Stripe event says about one donation's payment, in our terms. */
 export interface PaymentNotice {
@@ -10,6 +19,57 @@ export interface PaymentNotice {
   occurredAt: Date;
   donationId: string | undefined;
   paymentIntentId: string;
+  latestCharge: ChargeRef | null;
+}
+
+export interface RefundNotice {
+  stripeEventId: string;
+  chargeId: string;
+  donationId: string | undefined;
+  amountRefunded: number;
+  occurredAt: Date;
+}
+
+export interface DisputeNoticeOf {
+  stripeEventId: string;
+  disputeId: string;
+  chargeId: string;
+  amount: number;
+  stripeStatus: string;
+  closed: boolean;
+  occurredAt: Date;
+}
+
+export interface InvoicePaidNotice {
+  stripeEventId: string;
+  invoiceId: string;
+  subscriptionId: string | undefined;
+  donationId: string | undefined;
+  amountPaid: number;
+  currency: string;
+  paidAt: Date;
+}
+
+export type StripeNotice =
+  | { kind: 'payment'; notice: PaymentNotice }
+  | { kind: 'charge-refunded'; notice: RefundNotice }
+  | { kind: 'dispute'; notice: DisputeNoticeOf }
+  | { kind: 'invoice-paid'; notice: InvoicePaidNotice };
+
+const idOf = (value: string | { id: string } | null | undefined): string | undefined => (typeof value === 'string' ? value : value?.id);
+
+function balanceTransactionOf(charge: Stripe.Charge): BalanceTransactionView | null {
+  const transaction = charge.balance_transaction;
+  if (!transaction || typeof transaction === 'string') return null;
+  return { amount: transaction.amount, currency: transaction.currency, fee: transaction.fee };
+}
+
+function chargeRefOf(intent: Stripe.PaymentIntent): ChargeRef | null {
+  const charge = intent.latest_charge;
+  if (!charge) return null;
+  if (typeof charge === 'string') return { id: charge, balanceTransaction: null, expanded: false };
+  const balanceTransaction = balanceTransactionOf(charge);
+  return { id: charge.id, balanceTransaction, expanded: balanceTransaction !== null };
 }
 
 function notice(event: Stripe.Event, intent: Stripe.PaymentIntent, outcome: PaymentOutcome): PaymentNotice {
@@ -20,10 +80,11 @@ function notice(event: Stripe.Event, intent: Stripe.PaymentIntent, outcome: Paym
     occurredAt: new Date(event.created * 1000),
     donationId: intent.metadata?.donationId,
     paymentIntentId: intent.id,
+    latestCharge: outcome === 'succeeded' ? chargeRefOf(intent) : null,
   };
 }
 
-/** The payment notice in a Stripe event, or null for event types this service does not act on. */
+/** The payment notice in a Stripe event, or null for event types that are not PaymentIntent outcomes. */
 export function paymentNoticeOf(event: Stripe.Event): PaymentNotice | null {
   switch (event.type) {
     case 'payment_intent.succeeded':
@@ -32,6 +93,53 @@ export function paymentNoticeOf(event: Stripe.Event): PaymentNotice | null {
       return notice(event, event.data.object, 'failed');
     case 'payment_intent.canceled':
       return notice(event, event.data.object, 'canceled');
+    default:
+      return null;
+  }
+}
+
+function disputeNotice(event: Stripe.Event, dispute: Stripe.Dispute, closed: boolean): StripeNotice | null {
+  const chargeId = idOf(dispute.charge);
+  if (!chargeId) return null;
+  return {
+    kind: 'dispute',
+    notice: { stripeEventId: event.id, disputeId: dispute.id, chargeId, amount: dispute.amount, stripeStatus: dispute.status, closed, occurredAt: new Date(event.created * 1000) },
+  };
+}
+
+/** Every Stripe event this service acts on, in our terms; null for the rest, which are acknowledged and ignored. */
+export function stripeNoticeOf(event: Stripe.Event): StripeNotice | null {
+  const payment = paymentNoticeOf(event);
+  if (payment) return { kind: 'payment', notice: payment };
+  const occurredAt = new Date(event.created * 1000);
+  switch (event.type) {
+    case 'charge.refunded': {
+      const charge = event.data.object;
+      return {
+        kind: 'charge-refunded',
+        notice: { stripeEventId: event.id, chargeId: charge.id, donationId: charge.metadata?.donationId, amountRefunded: charge.amount_refunded, occurredAt },
+      };
+    }
+    case 'charge.dispute.created':
+      return disputeNotice(event, event.data.object, false);
+    case 'charge.dispute.closed':
+      return disputeNotice(event, event.data.object, true);
+    case 'invoice.paid': {
+      const invoice = event.data.object;
+      const details = invoice.parent?.subscription_details ?? null;
+      return {
+        kind: 'invoice-paid',
+        notice: {
+          stripeEventId: event.id,
+          invoiceId: invoice.id ?? '',
+          subscriptionId: idOf(details?.subscription),
+          donationId: details?.metadata?.donationId,
+          amountPaid: invoice.amount_paid,
+          currency: invoice.currency.toUpperCase(),
+          paidAt: new Date((invoice.status_transitions?.paid_at ?? event.created) * 1000),
+        },
+      };
+    }
     default:
       return null;
   }

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import type { BalanceTransactionView } from '../domain/gift-money.ts';
 import {
   invalidWebhookSignature,
   paymentProviderError,
@@ -11,8 +12,21 @@ export interface PaymentIntentCreated {
   clientSecret: string;
 }
 
+export interface MonthlyPlanCreated {
+  customerId: string;
+  subscriptionId: string;
+  clientSecret: string;
+}
+
 export interface PaymentGateway {
   createPaymentIntent(args: { donationId: string; amount: number; currency: string }): Promise<PaymentIntentCreated>;
+  /** A Stripe customer, a monthly price and an incomplete subscription whose first invoice the donor pays. */
+  createMonthlyPlan(args: { donationId: string; amount: number; currency: string; email: string }): Promise<MonthlyPlanCreated>;
+  cancelSubscription(subscriptionId: string, donationId: string): Promise<void>;
+  /** The balance transaction of a charge, or null when Stripe has none (yet). */
+  balanceTransactionOf(chargeId: string): Promise<BalanceTransactionView | null>;
+  /** Asks Stripe to refund part of a gift; the idempotency key makes a retried request refund once. */
+  createRefund(args: { donationId: string; paymentIntentId: string; amount: number; idempotencyKey: string }): Promise<{ refundId: string }>;
   /** The event if the signature over these exact bytes is valid and recent, else an `invalid-webhook-signature` error. */
   verifyWebhook(rawBody: Buffer, signature: string): Stripe.Event;
 }
@@ -73,6 +87,60 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
         });
       if (!intent.client_secret) throw paymentProviderError('PaymentIntent without client secret');
       return { paymentIntentId: intent.id, clientSecret: intent.client_secret };
+    },
+
+    async createMonthlyPlan({ donationId, amount, currency, email }) {
+      const idempotency = (step: string) => ({ idempotencyKey: `donation-${donationId}-${step}` });
+      const fail = (error: unknown) => {
+        throw asDomainError(error);
+      };
+      // Only the customer id is kept here; the email lives encrypted in our store and in Stripe for receipts.
+      const customer = await stripe.customers.create({ email, metadata: { donationId } }, idempotency('customer')).catch(fail);
+      const price = await stripe.prices
+        .create({ currency: currency.toLowerCase(), unit_amount: amount, recurring: { interval: 'month' }, product_data: { name: 'Monthly gift' } }, idempotency('price'))
+        .catch(fail);
+      const subscription = await stripe.subscriptions
+        .create(
+          {
+            customer: customer.id,
+            items: [{ price: price.id }],
+            // The first invoice waits for the donor to confirm payment with the client secret, like a one-off gift.
+            payment_behavior: 'default_incomplete',
+            payment_settings: { save_default_payment_method: 'on_subscription' },
+            metadata: { donationId },
+            expand: ['latest_invoice.confirmation_secret'],
+          },
+          idempotency('subscription'),
+        )
+        .catch(fail);
+      const invoice = subscription.latest_invoice;
+      const clientSecret = invoice && typeof invoice !== 'string' ? invoice.confirmation_secret?.client_secret : undefined;
+      if (clientSecret === undefined) throw paymentProviderError('subscription without a first invoice to pay');
+      return { customerId: customer.id, subscriptionId: subscription.id, clientSecret };
+    },
+
+    async cancelSubscription(subscriptionId, donationId) {
+      await stripe.subscriptions.cancel(subscriptionId, {}, { idempotencyKey: `donation-${donationId}-cancel` }).catch((error: unknown) => {
+        throw asDomainError(error);
+      });
+    },
+
+    async balanceTransactionOf(chargeId) {
+      const charge = await stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] }).catch((error: unknown) => {
+        throw asDomainError(error);
+      });
+      const transaction = charge.balance_transaction;
+      if (!transaction || typeof transaction === 'string') return null;
+      return { amount: transaction.amount, currency: transaction.currency, fee: transaction.fee };
+    },
+
+    async createRefund({ donationId, paymentIntentId, amount, idempotencyKey }) {
+      const refund = await stripe.refunds
+        .create({ payment_intent: paymentIntentId, amount, reason: 'requested_by_customer', metadata: { donationId } }, { idempotencyKey })
+        .catch((error: unknown) => {
+          throw asDomainError(error);
+        });
+      return { refundId: refund.id };
     },
 
     verifyWebhook(rawBody, signature) {

@@ -1,14 +1,21 @@
 import type { Logger } from '@aid/telemetry';
+import type { Mailer } from '../email/mailer.ts';
 import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
 import type { CampaignStore } from '../store/campaign.store.ts';
 import type { DonationStore } from '../store/donation.store.ts';
+import type { IdempotencyKeyStore } from '../store/idempotency-key.store.ts';
+import type { MemberStore } from '../store/member.store.ts';
 import type { OneAtATime } from './one-at-a-time.ts';
 
 /** What the donation flows use; built once in app.ts. */
 export interface DonationFlows {
   donations: DonationStore;
   campaigns: CampaignStore;
+  members: MemberStore;
+  idempotencyKeys: IdempotencyKeyStore;
   payments: PaymentGateway;
+  /** Null when `SMTP_URL` is not set: no receipts are emailed. */
+  mailer: Mailer | null;
   logger: Logger;
   now(): Date;
   outboxQueued(): void;

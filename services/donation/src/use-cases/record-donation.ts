@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { newId, receiptCodeHash } from '@aid/contracts';
 import { checkDonationAllowed, newPublicRef, type DonationInterval, type DonorContact } from '../domain/donation.ts';
+import { idempotencyKeyInUse, idempotencyKeyReused } from '../domain/errors.ts';
 import { newReceiptCode } from '../domain/receipt-code.ts';
 import type { DonationFlows } from './dependencies.ts';
 
@@ -11,7 +13,7 @@ export interface DonationCommand {
   showName: boolean;
   countryOfResidence: string | null;
   countryOfHeritage: string | null;
-  /** Monthly gifts are recorded as such, but for now each creates a one-off PaymentIntent; subscriptions come later. */
+  /** `month` makes a Stripe subscription; each paid invoice then becomes its own gift. */
   interval: DonationInterval;
 }
 
@@ -22,24 +24,54 @@ export interface RecordedDonation {
   status: 'pending';
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 /**
- * The donation is saved before Stripe is asked for a PaymentIntent, so a webhook always finds it. If Stripe
- * cannot be reached the donor gets a 503 and the donation stays pending without an intent: no money moved,
- * and the donor's retry makes a new donation.
+ * The donation is saved before Stripe is asked for a PaymentIntent (or a subscription), so a webhook always finds
+ * it. If Stripe cannot be reached the donor gets a 503 and the donation stays pending without an intent: no
+ * money moved, and the donor's retry makes a new donation.
  */
-export async function recordDonation(flows: DonationFlows, command: DonationCommand): Promise<RecordedDonation> {
-  const campaign = checkDonationAllowed(command, await flows.campaigns.find(command.campaignId), { maxAmount: flows.maxDonationAmount });
+async function createDonation(flows: DonationFlows, command: DonationCommand, organizationId: string): Promise<RecordedDonation> {
   const donationId = newId();
   const receiptCode = newReceiptCode();
   await flows.donations.insert({
     ...command,
     id: donationId,
-    organizationId: campaign.organizationId,
+    organizationId,
     publicRef: newPublicRef(),
     receiptHash: receiptCodeHash(receiptCode),
     createdAt: flows.now(),
   });
+  if (command.interval === 'month') {
+    const plan = await flows.payments.createMonthlyPlan({ donationId, amount: command.amount, currency: command.currency, email: command.donor.email });
+    await flows.oneAtATime(donationId, () => flows.donations.attachSubscription(donationId, plan));
+    return { donationId, clientSecret: plan.clientSecret, receiptCode, status: 'pending' };
+  }
   const intent = await flows.payments.createPaymentIntent({ donationId, amount: command.amount, currency: command.currency });
   await flows.oneAtATime(donationId, () => flows.donations.attachPaymentIntent(donationId, intent.paymentIntentId));
   return { donationId, clientSecret: intent.clientSecret, receiptCode, status: 'pending' };
+}
+
+/**
+ * With an `Idempotency-Key`, the same key and body answer the first response again (same donation, secret and
+ * receipt code), and the same key with another body is refused: a donor's double click or a retried request
+ * after a lost answer never makes two donations. A request that fails releases its key.
+ */
+export async function recordDonation(flows: DonationFlows, command: DonationCommand, idempotencyKey?: string): Promise<RecordedDonation> {
+  const campaign = checkDonationAllowed(command, await flows.campaigns.find(command.campaignId), { maxAmount: flows.maxDonationAmount });
+  if (idempotencyKey === undefined) return createDonation(flows, command, campaign.organizationId);
+  const keyHash = sha256(`donation-idempotency:${idempotencyKey}`);
+  const requestHash = sha256(JSON.stringify(command));
+  const claim = await flows.idempotencyKeys.claim(keyHash, requestHash, flows.now());
+  if (claim.kind === 'existing') {
+    if (claim.requestHash !== requestHash) throw idempotencyKeyReused();
+    if (claim.state !== 'done' || !claim.response) throw idempotencyKeyInUse();
+    return claim.response as RecordedDonation;
+  }
+  const recorded = await createDonation(flows, command, campaign.organizationId).catch(async (error: unknown) => {
+    await flows.idempotencyKeys.release(keyHash);
+    throw error;
+  });
+  await flows.idempotencyKeys.complete(keyHash, recorded.donationId, recorded);
+  return recorded;
 }

@@ -1,0 +1,36 @@
+import type { DisbursementEvent } from '@aid/contracts';
+import type { Logger } from '@aid/telemetry';
+import type { DonationStore } from '../store/donation.store.ts';
+import type { OneAtATime } from '../use-cases/one-at-a-time.ts';
+
+/**
+ * Learns how much of each gift the disbursement service has allocated to aid, which bounds what an organization
+ * may refund (gift-money.ts). Each allocation or release counts once: its id is kept on the gift and guards the
+ * increment in the same write, so a redelivered event changes nothing.
+ */
+export function disbursementEventsHandler(deps: { donations: DonationStore; oneAtATime: OneAtATime; logger: Logger }) {
+  const count = async (donationId: string, operationId: string, amount: number) => {
+    const counted = await deps.oneAtATime(donationId, () => deps.donations.addAllocation(donationId, operationId, amount));
+    if (!counted) deps.logger.debug({ donationId, operationId }, 'allocation already counted, or gift unknown here');
+  };
+  return async (event: DisbursementEvent): Promise<void> => {
+    switch (event.type) {
+      case 'org.diaspora-aid.disbursement.allocated':
+        await count(event.data.donationId, `allocated:${event.id}`, event.data.amount);
+        return;
+      case 'org.diaspora-aid.disbursement.cancelled':
+        for (const slice of event.data.released) await count(slice.donationId, `released:${event.data.disbursementId}:${slice.donationId}`, -slice.amount);
+        return;
+      case 'org.diaspora-aid.disbursement.requested':
+      case 'org.diaspora-aid.disbursement.approved':
+      case 'org.diaspora-aid.disbursement.rejected':
+      case 'org.diaspora-aid.disbursement.paid':
+      case 'org.diaspora-aid.disbursement.delivered':
+        return;
+      default: {
+        const unhandled: never = event;
+        throw new Error(`unhandled disbursement event ${(unhandled as { type: string }).type}`);
+      }
+    }
+  };
+}

@@ -1,0 +1,55 @@
+import { apiKeyHash } from '@aid/contracts';
+import { giftNotFoundForOrganization, notOrganizationAdmin } from '../domain/errors.ts';
+import { decideRefundRequest } from '../domain/gift-money.ts';
+import { changeDonation, lostRace } from './change-donation.ts';
+import type { DonationFlows } from './dependencies.ts';
+
+export interface RefundCommand {
+  donationId: string;
+  apiKey: string;
+  amount: number | undefined;
+  reason: string | undefined;
+}
+
+export interface RefundRequested {
+  donationId: string;
+  refundId: string;
+  amount: number;
+  currency: string;
+  status: 'pending';
+}
+
+/**
+ * An organization admin gives money back to a donor, within the refund policy (gift-money.ts). Stripe is asked
+ * first, with an idempotency key derived from the gift's refund count and amount, so a retry after a failed save
+ * finds the same Stripe refund instead of making a second one. The refund is kept as pending: money and public
+ * totals change only when `charge.refunded` arrives.
+ */
+export async function requestRefund(flows: DonationFlows, command: RefundCommand): Promise<RefundRequested> {
+  const member = await flows.members.findByKeyHash(apiKeyHash(command.apiKey));
+  if (member?.role !== 'admin') throw notOrganizationAdmin();
+  return changeDonation(flows, command.donationId, async () => {
+    const donation = await flows.donations.find(command.donationId);
+    // Another organization's gift gets the same answer as an unknown id.
+    if (!donation || donation.organizationId !== member.organizationId) throw giftNotFoundForOrganization();
+    const amount = decideRefundRequest(donation, command.amount);
+    const paymentIntentId = donation.paymentIntentId ?? '';
+    const { refundId } = await flows.payments.createRefund({
+      donationId: donation.id,
+      paymentIntentId,
+      amount,
+      idempotencyKey: `refund-${donation.id}-${donation.refunds.length}-${amount}`,
+    });
+    const written = await flows.donations.addPendingRefund(donation.id, donation.revision, {
+      refundId,
+      amount,
+      status: 'pending',
+      reason: command.reason ?? null,
+      requestedBy: member.memberId,
+      at: flows.now(),
+    });
+    if (!written) return lostRace;
+    flows.logger.info({ donationId: donation.id, refundId, amount, memberId: member.memberId }, 'refund requested');
+    return { donationId: donation.id, refundId, amount, currency: donation.currency, status: 'pending' as const };
+  });
+}
