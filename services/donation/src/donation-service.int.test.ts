@@ -191,10 +191,13 @@ describe('POST /v1/donations', () => {
     expect(await collection('donations').countDocuments()).toBe(before);
   });
 
-  it('when a monthly gift is asked for, then it is recorded as monthly (paid by a one-off PaymentIntent for now)', async () => {
+  it('when a monthly gift is asked for, then it is recorded as a monthly plan with a Stripe subscription instead of a PaymentIntent', async () => {
     const { donationId, receiptCode } = await newDonation({ interval: 'month' });
     const { body } = await view(donationId, receiptCode);
-    expect(body).toMatchObject({ interval: 'month', status: 'pending' });
+    expect(body).toMatchObject({ interval: 'month', status: 'pending', subscriptionStatus: 'active', related: [] });
+    const raw = await collection('donations').findOne({ _id: donationId });
+    expect(raw).toMatchObject({ paymentIntentId: null });
+    expect(raw?.subscriptionId).toMatch(/^sub_/);
   });
 
   it('when Stripe cannot be reached, then the answer is 503 and the donation stays pending without a PaymentIntent', async () => {

@@ -103,9 +103,7 @@ export const refundResponse = z.object({
 
 export const cancelResponse = z.object({ donationId: idSchema, subscriptionStatus: z.literal('canceled') });
 
-export const idempotencyHeaders = z.object({
-  'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces, such as a UUID').optional(),
-});
+export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/).optional();
 
 export const webhookReceived = z.object({ received: z.literal(true) });
 

@@ -1,0 +1,268 @@
+import { envelope, newId, receiptCodeHash } from '@aid/contracts';
+import { startLedgerForTest } from '@aid/ledger-service/test-support/start-ledger.ts';
+import { eventually } from '@aid/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  chargeRefunded,
+  deliver,
+  deliverTwice,
+  disputeEvent,
+  donate,
+  invoicePaid,
+  newGift,
+  newStripeId,
+  publishDisbursementTwice,
+  publishedCampaign,
+  startDonationForTest,
+  succeededWithFee,
+  type DonationUnderTest,
+} from './testing/donation-under-test.ts';
+
+type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;
+
+let donation: DonationUnderTest;
+let ledger: Ledger;
+
+beforeAll(async () => {
+  ledger = await startLedgerForTest();
+  donation = await startDonationForTest();
+});
+
+afterAll(async () => {
+  await donation?.service.stop();
+  await ledger?.stop();
+});
+
+interface Figures {
+  raised: number;
+  fees: number;
+  refunded: number;
+  net: number;
+  gifts: number;
+}
+
+/** Waits until the public summary shows these figures, then checks they stay (no late double count). */
+async function expectSummary(campaignId: string, figures: Partial<Figures>) {
+  const read = async () => {
+    const response = await fetch(`${ledger.url}/v1/campaigns/${campaignId}/summary`);
+    return (await response.json()) as Figures;
+  };
+  await eventually(async () => expect(await read()).toMatchObject(figures), { timeoutMs: 30_000 });
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  expect(await read()).toMatchObject(figures);
+}
+
+async function view(donationId: string, receiptCode: string) {
+  const response = await fetch(`${donation.url}/v1/donations/${donationId}`, { headers: { 'x-receipt-code': receiptCode } });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+async function refund(donationId: string, apiKey: string, body: Record<string, unknown>) {
+  const response = await fetch(`${donation.url}/v1/donations/${donationId}/refund`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const raw = (donationId: string) => donation.service.deps.db.collection<{ _id: string } & Record<string, any>>('donations').findOne({ _id: donationId });
+
+function allocation(campaignId: string, donationId: string, amount: number) {
+  const disbursementId = newId();
+  const time = new Date();
+  return envelope({
+    type: 'org.diaspora-aid.disbursement.allocated',
+    source: '/services/disbursement',
+    subject: campaignId,
+    time,
+    data: { disbursementId, campaignId, donationId, amount, currency: 'USD', allocatedAt: time.toISOString() },
+  });
+}
+
+describe('fees, refunds and the refund policy', () => {
+  it('when a gift succeeds with a processor fee, is partly allocated and refunded by the organization and then by the bank, then every figure is right after each step', async () => {
+    const { campaignId, adminKey } = await publishedCampaign(donation);
+    const chargeId = newStripeId('ch');
+    const { donationId, receiptCode } = await newGift(donation, { campaignId });
+
+    await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId }));
+    await expectSummary(campaignId, { raised: 2500, fees: 103, refunded: 0, net: 2397, gifts: 1 });
+    expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'succeeded', fee: 103, net: 2397, refunded: 0 });
+
+    await publishDisbursementTwice([allocation(campaignId, donationId, 2000)]);
+    await eventually(async () => expect(await raw(donationId)).toMatchObject({ allocated: 2000 }));
+
+    // Unallocated net is 2397 - 2000 = 397: a larger organization refund is refused, naming the amount.
+    const tooMuch = await refund(donationId, adminKey, { amount: 500, reason: 'donor asked' });
+    expect(tooMuch).toMatchObject({ status: 409, body: { code: 'refund-above-unallocated', field: 'amount' } });
+    const full = await refund(donationId, adminKey, {});
+    expect(full).toMatchObject({ status: 409, body: { field: 'amount' } });
+
+    const accepted = await refund(donationId, adminKey, { amount: 300, reason: 'donor asked' });
+    expect(accepted).toMatchObject({ status: 202, body: { donationId, amount: 300, currency: 'USD', status: 'pending' } });
+    expect((await view(donationId, receiptCode)).body.refunds).toMatchObject([{ amount: 300, status: 'pending' }]);
+    // Pending refunds count against what may still be refunded: 97 left.
+    expect((await refund(donationId, adminKey, { amount: 98 })).status).toBe(409);
+    // Nothing public moves until Stripe reports the refund.
+    await expectSummary(campaignId, { refunded: 0, net: 2397 });
+
+    const first = chargeRefunded({ chargeId, donationId, amount: 2500, amountRefunded: 300 });
+    await deliverTwice(donation, first);
+    await expectSummary(campaignId, { raised: 2500, fees: 103, refunded: 300, net: 2097 });
+    expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'succeeded', refunded: 300, refunds: [{ amount: 300, status: 'settled' }] });
+
+    // The bank refunds the rest; its event comes before a late copy of an older level, and both twice.
+    const rest = chargeRefunded({ chargeId, amount: 2500, amountRefunded: 2500 });
+    const olderLevel = chargeRefunded({ chargeId, amount: 2500, amountRefunded: 300 });
+    await deliverTwice(donation, rest, olderLevel, first);
+    await expectSummary(campaignId, { raised: 2500, fees: 103, refunded: 2500, net: -103 });
+    expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'refunded', refunded: 2500 });
+    expect((await refund(donationId, adminKey, { amount: 1 })).body).toMatchObject({ code: 'donation-not-refundable' });
+  });
+
+  it('when the caller is not an admin of the gift’s organization, then the refund is refused and Stripe is not asked', async () => {
+    const own = await publishedCampaign(donation);
+    const other = await publishedCampaign(donation);
+    const { donationId } = await newGift(donation, { campaignId: own.campaignId });
+    await deliver(donation, succeededWithFee(donationId, { amount: 2500, fee: 0, chargeId: newStripeId('ch') }));
+    const answers = await Promise.all([refund(donationId, other.adminKey, { amount: 100 }), refund(donationId, 'key_unknown', { amount: 100 }), refund(newId(), own.adminKey, { amount: 100 })]);
+    expect(answers.map((answer) => [answer.status, answer.body.field])).toEqual([
+      [404, 'id'],
+      [403, 'authorization'],
+      [404, 'id'],
+    ]);
+    const noKey = await fetch(`${donation.url}/v1/donations/${donationId}/refund`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(noKey.status).toBe(401);
+    expect((await refund(donationId, own.adminKey, { amount: 2.5 })).body).toMatchObject({ status: 400, field: 'amount' });
+    expect((await raw(donationId))?.refunds).toEqual([]);
+  });
+});
+
+describe('disputes', () => {
+  it('when a dispute is lost and its close arrives before its opening, twice each, then it counts once as money taken back', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const chargeId = newStripeId('ch');
+    const { donationId, receiptCode } = await newGift(donation, { campaignId });
+    await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId }));
+    await expectSummary(campaignId, { raised: 2500, fees: 103, refunded: 0, net: 2397 });
+
+    const disputeId = newStripeId('dp');
+    await deliverTwice(
+      donation,
+      disputeEvent('charge.dispute.closed', { disputeId, chargeId, amount: 2500, status: 'lost' }),
+      disputeEvent('charge.dispute.created', { disputeId, chargeId, amount: 2500, status: 'needs_response' }),
+    );
+    await expectSummary(campaignId, { raised: 2500, fees: 103, refunded: 2500, net: -103 });
+    expect((await view(donationId, receiptCode)).body.disputes).toMatchObject([{ disputeId, amount: 2500, status: 'lost' }]);
+  });
+
+  it('when a dispute opens, then the money is held without changing net, and when it is won nothing is taken', async () => {
+    const { campaignId, adminKey } = await publishedCampaign(donation);
+    const chargeId = newStripeId('ch');
+    const { donationId, receiptCode } = await newGift(donation, { campaignId });
+    await deliver(donation, succeededWithFee(donationId, { amount: 2500, fee: 0, chargeId }));
+    const disputeId = newStripeId('dp');
+    await deliverTwice(donation, disputeEvent('charge.dispute.created', { disputeId, chargeId, amount: 2500, status: 'needs_response' }));
+    await expectSummary(campaignId, { raised: 2500, refunded: 0, net: 2500 });
+    expect((await view(donationId, receiptCode)).body.disputes).toMatchObject([{ status: 'open' }]);
+    // Held money cannot also be refunded.
+    expect((await refund(donationId, adminKey, { amount: 100 })).body).toMatchObject({ code: 'refund-above-remaining' });
+
+    await deliverTwice(donation, disputeEvent('charge.dispute.closed', { disputeId, chargeId, amount: 2500, status: 'won' }));
+    await eventually(async () => expect((await view(donationId, receiptCode)).body.disputes).toMatchObject([{ status: 'won' }]));
+    await expectSummary(campaignId, { raised: 2500, refunded: 0, net: 2500 });
+    expect((await refund(donationId, adminKey, { amount: 100 })).status).toBe(202);
+  });
+});
+
+describe('monthly gifts', () => {
+  it('when a monthly gift is made, then a Stripe subscription is created, each paid invoice becomes one gift, and the donor can cancel with the receipt code', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const { donationId, receiptCode, clientSecret } = await newGift(donation, { campaignId, interval: 'month', showName: true });
+    expect(typeof clientSecret).toBe('string');
+    const plan = await raw(donationId);
+    expect(plan).toMatchObject({ interval: 'month', subscriptionStatus: 'active' });
+    expect(plan?.subscriptionId).toMatch(/^sub_/);
+    expect(plan?.customerId).toMatch(/^cus_/);
+    expect(JSON.stringify(plan)).not.toContain('amina.yusuf@example.org');
+
+    const paidAt = Math.floor(Date.now() / 1000);
+    const march = invoicePaid({ invoiceId: newStripeId('in'), subscriptionId: String(plan?.subscriptionId), donationId, amount: 2500, paidAt });
+    const april = invoicePaid({ invoiceId: newStripeId('in'), subscriptionId: String(plan?.subscriptionId), donationId, amount: 2500, paidAt: paidAt + 60 });
+    // April's invoice is reported before March's, and each twice.
+    await deliverTwice(donation, april, march, april);
+    await expectSummary(campaignId, { raised: 5000, fees: 0, net: 5000, gifts: 2 });
+
+    const { body } = await view(donationId, receiptCode);
+    expect(body).toMatchObject({ interval: 'month', subscriptionStatus: 'active', donor: { name: 'Amina Yusuf' } });
+    expect(body.related).toHaveLength(2);
+    const installments = await donation.service.deps.db.collection('donations').find({ parentId: donationId }).toArray();
+    expect(installments).toHaveLength(2);
+    expect(installments.every((installment) => installment.receiptHash === receiptCodeHash(receiptCode) && installment.status === 'succeeded')).toBe(true);
+    // An installment opens with the same code and shows the plan's contact details.
+    const installment = await view(String(installments[0]?._id), receiptCode);
+    expect(installment.body).toMatchObject({ parentId: donationId, status: 'succeeded', donor: { name: 'Amina Yusuf' } });
+
+    const cancel = () => fetch(`${donation.url}/v1/donations/${donationId}/cancel`, { method: 'POST', headers: { 'x-receipt-code': receiptCode } });
+    const canceled = await cancel();
+    expect(canceled.status).toBe(200);
+    expect(await canceled.json()).toEqual({ donationId, subscriptionStatus: 'canceled' });
+    expect((await cancel()).status).toBe(200);
+    expect((await view(donationId, receiptCode)).body.subscriptionStatus).toBe('canceled');
+  });
+
+  it('when a one-off gift or a wrong code is used to cancel, then it is refused', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const { donationId, receiptCode } = await newGift(donation, { campaignId });
+    const once = await fetch(`${donation.url}/v1/donations/${donationId}/cancel`, { method: 'POST', headers: { 'x-receipt-code': receiptCode } });
+    expect(once.status).toBe(409);
+    const wrong = await fetch(`${donation.url}/v1/donations/${donationId}/cancel`, { method: 'POST', headers: { 'x-receipt-code': 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA' } });
+    expect(wrong.status).toBe(404);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('when the same key comes with the same body, then the first answer is replayed; with another body, the answer is 409', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const key = newId();
+    const first = await donate(donation, { campaignId }, { 'idempotency-key': key });
+    const again = await donate(donation, { campaignId }, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    expect(again).toEqual(first);
+    const other = await donate(donation, { campaignId, amount: 5000 }, { 'idempotency-key': key });
+    expect(other).toMatchObject({ status: 409, body: { code: 'idempotency-key-reused', field: 'Idempotency-Key' } });
+    expect(await donation.service.deps.db.collection('donations').countDocuments({ campaignId })).toBe(1);
+    const stored = await donation.service.deps.db.collection('idempotency_keys').find().toArray();
+    expect(JSON.stringify(stored)).not.toContain(String(first.body.receiptCode));
+    expect(JSON.stringify(stored)).not.toContain(key);
+  });
+
+  it('when a key is malformed, then the answer is 400 naming it', async () => {
+    const { status, body } = await donate(donation, { campaignId: newId() }, { 'idempotency-key': 'has spaces in it' });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ code: 'invalid-idempotency-key', field: 'Idempotency-Key' });
+  });
+});
+
+describe('personal data erasure', () => {
+  it('when the donor erases their data, then name and email are gone, the gift and the public ledger stay, and repeating it is harmless', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const { donationId, receiptCode } = await newGift(donation, { campaignId, showName: true });
+    await deliver(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }));
+    await expectSummary(campaignId, { raised: 2500, net: 2397 });
+    const entriesBefore = await (await fetch(`${ledger.url}/v1/campaigns/${campaignId}/entries?from=0&limit=100`)).json();
+
+    const erase = () => fetch(`${donation.url}/v1/donations/${donationId}/personal-data`, { method: 'DELETE', headers: { 'x-receipt-code': receiptCode } });
+    expect((await erase()).status).toBe(204);
+    expect((await erase()).status).toBe(204);
+    const { body } = await view(donationId, receiptCode);
+    expect(body).toMatchObject({ donor: null, erased: true, amount: 2500, status: 'succeeded', fee: 103 });
+    const stored = await raw(donationId);
+    expect(stored).toMatchObject({ donorSealed: null, receiptHash: receiptCodeHash(receiptCode) });
+    expect(stored?.publicRef).toBe(body.publicRef);
+    expect(await (await fetch(`${ledger.url}/v1/campaigns/${campaignId}/entries?from=0&limit=100`)).json()).toEqual(entriesBefore);
+    const wrong = await fetch(`${donation.url}/v1/donations/${donationId}/personal-data`, { method: 'DELETE' });
+    expect(wrong.status).toBe(404);
+  });
+});

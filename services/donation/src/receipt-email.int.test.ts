@@ -1,0 +1,76 @@
+import { newId } from '@aid/contracts';
+import { eventually } from '@aid/test-kit';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverTwice, invoicePaid, newGift, newStripeId, publishedCampaign, startDonationForTest, succeededWithFee, type DonationUnderTest } from './testing/donation-under-test.ts';
+
+interface CapturedMail {
+  to: string[];
+  data: string;
+}
+
+const mails: CapturedMail[] = [];
+let smtp: SMTPServer;
+let smtpPort: number;
+let donation: DonationUnderTest;
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((recipient) => recipient.address), data: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  smtpPort = await new Promise<number>((resolve) => {
+    smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port));
+  });
+  donation = await startDonationForTest({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
+});
+
+afterAll(async () => {
+  await donation?.service.stop();
+  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+});
+
+const mailsTo = (address: string) => mails.filter((mail) => mail.to.includes(address));
+
+describe('emailed receipts', () => {
+  it('when a gift succeeds and its webhook comes twice, then one receipt is emailed with the amount and reference but never the receipt code', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const email = `donor.${newId()}@example.org`;
+    const { donationId, receiptCode } = await newGift(donation, { campaignId, donor: { email, name: 'Amina Yusuf' } });
+    await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }));
+    const [mail] = await eventually(() => {
+      const found = mailsTo(email);
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(mail?.data).toContain('25.00 USD');
+    expect(mail?.data).toContain(donationId);
+    expect(mail?.data).toContain('Dear Amina Yusuf');
+    expect(mail?.data).not.toContain(receiptCode);
+    expect(mail?.data).not.toContain(receiptCode.replaceAll('-', ''));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(mailsTo(email)).toHaveLength(1);
+  });
+
+  it('when a monthly gift’s invoice is paid, then its month gets a receipt sent to the plan’s donor', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const email = `monthly.${newId()}@example.org`;
+    const { donationId } = await newGift(donation, { campaignId, interval: 'month', donor: { email } });
+    const plan = await donation.service.deps.db.collection<{ _id: string; subscriptionId?: string }>('donations').findOne({ _id: donationId });
+    await deliverTwice(donation, invoicePaid({ invoiceId: newStripeId('in'), subscriptionId: String(plan?.subscriptionId), donationId, amount: 1000, paidAt: Math.floor(Date.now() / 1000) }));
+    const [mail] = await eventually(() => {
+      const found = mailsTo(email);
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(mail?.data).toContain('monthly gift of 10.00 USD');
+  });
+});

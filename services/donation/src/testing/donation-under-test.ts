@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { apiKeyHash, campaignSnapshotSchema, envelope, newId, topics, type CampaignSnapshot } from '@aid/contracts';
+import { startService, type RunningService } from '@aid/runtime';
+import { campaignEventFixture, campaignSnapshotFixture, eventually, publishRaw, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
+import { expect } from 'vitest';
+import { buildApp, serviceName } from '../app.ts';
+import { loadConfig } from '../config.ts';
+
+const endpoints = testEndpoints();
+
+/** The donation service in-process against the shared Kafka, database and stripe-mock, with its test secrets. */
+export async function startDonationForTest(overrides: Record<string, string> = {}) {
+  const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+  const config = loadConfig({
+    PORT: '0',
+    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    MONGO_URL: endpoints.mongoUrl,
+    STRIPE_API_BASE: endpoints.stripeApiBase,
+    STRIPE_SECRET_KEY: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    DONOR_DATA_KEY: randomBytes(32).toString('base64'),
+    KAFKA_GROUP_PREFIX: `${uniqueName('donation_it')}.`,
+    KAFKA_START_AT: 'end',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+  const service: RunningService = await startService({ name: serviceName, config, dbName: uniqueName('donation_test'), build: (deps) => buildApp(deps, config) });
+  return { service, webhookSecret, url: service.url };
+}
+
+export type DonationUnderTest = Awaited<ReturnType<typeof startDonationForTest>>;
+
+const stripeId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+export function stripeEvent(type: string, object: Record<string, unknown>, id = stripeId('evt')) {
+  return {
+    id,
+    object: 'event',
+    api_version: '2025-10-29.clover',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: { object },
+  };
+}
+
+/** payment_intent.succeeded carrying its charge expanded with a balance transaction that matches the gift. */
+export function succeededWithFee(donationId: string, args: { amount: number; fee: number; chargeId: string }) {
+  return stripeEvent('payment_intent.succeeded', {
+    id: 'pi_fixture',
+    object: 'payment_intent',
+    amount: args.amount,
+    currency: 'usd',
+    metadata: { donationId },
+    latest_charge: {
+      id: args.chargeId,
+      object: 'charge',
+      balance_transaction: { id: stripeId('txn'), object: 'balance_transaction', amount: args.amount, currency: 'usd', fee: args.fee },
+    },
+  });
+}
+
+export function chargeRefunded(args: { chargeId: string; donationId?: string; amount: number; amountRefunded: number }) {
+  return stripeEvent('charge.refunded', {
+    id: args.chargeId,
+    object: 'charge',
+    amount: args.amount,
+    amount_refunded: args.amountRefunded,
+    currency: 'usd',
+    payment_intent: 'pi_fixture',
+    metadata: args.donationId ? { donationId: args.donationId } : {},
+  });
+}
+
+export function disputeEvent(type: 'charge.dispute.created' | 'charge.dispute.closed', args: { disputeId: string; chargeId: string; amount: number; status: string }) {
+  return stripeEvent(type, { id: args.disputeId, object: 'dispute', amount: args.amount, currency: 'usd', charge: args.chargeId, payment_intent: 'pi_fixture', status: args.status });
+}
+
+export function invoicePaid(args: { invoiceId: string; subscriptionId: string; donationId: string; amount: number; paidAt: number }) {
+  return stripeEvent('invoice.paid', {
+    id: args.invoiceId,
+    object: 'invoice',
+    amount_paid: args.amount,
+    currency: 'usd',
+    status: 'paid',
+    status_transitions: { paid_at: args.paidAt },
+    parent: { type: 'subscription_details', subscription_details: { subscription: args.subscriptionId, metadata: { donationId: args.donationId } } },
+  });
+}
+
+export async function deliver(donation: DonationUnderTest, event: object) {
+  const body = JSON.stringify(event);
+  const response = await fetch(`${donation.url}/v1/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signStripeWebhook(body, donation.webhookSecret) },
+    body,
+  });
+  expect(response.status).toBe(200);
+}
+
+/** Every webhook is delivered twice, as Stripe may. */
+export async function deliverTwice(donation: DonationUnderTest, ...events: object[]) {
+  for (const event of events) {
+    await deliver(donation, event);
+    await deliver(donation, event);
+  }
+}
+
+/** A published campaign both services know, and an admin API key of its organization known to the donation service. */
+export async function publishedCampaign(donation: DonationUnderTest, overrides: Partial<CampaignSnapshot> = {}) {
+  const organizationId = newId();
+  const snapshot = campaignSnapshotSchema.parse(campaignSnapshotFixture({ campaignId: newId(), organizationId, ...overrides }));
+  const adminKey = `key_${randomBytes(24).toString('hex')}`;
+  const memberAdded = envelope({
+    type: 'org.diaspora-aid.campaign.member-added',
+    source: '/services/campaign',
+    subject: organizationId,
+    data: { organizationId, memberId: newId(), role: 'admin', apiKeyHash: apiKeyHash(adminKey) },
+    time: new Date(),
+  });
+  const messages = [campaignEventFixture('published', snapshot), memberAdded].map((event) => ({ key: event.subject, value: JSON.stringify(event) }));
+  await publishRaw(endpoints.kafkaBrokers, topics.campaign, [...messages, ...messages]);
+  const collection = donation.service.deps.db.collection<{ _id: string }>('campaigns');
+  await eventually(async () => expect(await collection.findOne({ _id: snapshot.campaignId })).toMatchObject({ status: 'active' }), { timeoutMs: 45_000 });
+  return { campaignId: snapshot.campaignId, organizationId, adminKey };
+}
+
+export async function donate(donation: DonationUnderTest, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const response = await fetch(`${donation.url}/v1/donations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ amount: 2500, currency: 'USD', donor: { email: 'amina.yusuf@example.org', name: 'Amina Yusuf' }, ...body }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export async function newGift(donation: DonationUnderTest, body: Record<string, unknown>) {
+  const { status, body: created } = await donate(donation, body);
+  expect(status).toBe(201);
+  return created as { donationId: string; receiptCode: string; clientSecret: string };
+}
+
+export async function publishDisbursementTwice(events: { subject: string }[]) {
+  const messages = events.map((event) => ({ key: event.subject, value: JSON.stringify(event) }));
+  await publishRaw(endpoints.kafkaBrokers, topics.disbursement, [...messages, ...messages]);
+}
+
+export const newStripeId = stripeId;
