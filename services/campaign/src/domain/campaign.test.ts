@@ -77,6 +77,14 @@ describe('patching a campaign', () => {
     expect(patchCampaign(active, admin, { goal: { amount: 10, currency: 'USD' } })?.goal).toEqual({ amount: 10, currency: 'USD' });
   });
 
+  it('when the approval threshold is set and then cleared, then each is a new revision, and repeating it changes nothing', () => {
+    const set = patchCampaign(aCampaign({ status: 'active' }), admin, { approvalThreshold: 500_000 });
+    expect(set).toMatchObject({ approvalThreshold: 500_000, revision: 2 });
+    expect(patchCampaign(set!, admin, { approvalThreshold: 500_000 })).toBeNull();
+    expect(patchCampaign(set!, admin, { approvalThreshold: null })).toMatchObject({ approvalThreshold: null, revision: 3 });
+    expect(errorCodeOf(() => patchCampaign(aCampaign(), anActor({ role: 'approver' }), { approvalThreshold: 1 }))).toBe('role-required');
+  });
+
   it('when a closed campaign is patched, then it is refused', () => {
     expect(errorCodeOf(() => patchCampaign(aCampaign({ status: 'closed' }), admin, { title: 'New' }))).toBe('campaign-closed');
   });

@@ -24,6 +24,8 @@ export interface Campaign {
   createdAt: string;
   publishedAt: string | null;
   closedAt: string | null;
+  /** Disbursements of at least this many minor units need two different approvers; null means one. */
+  approvalThreshold: number | null;
 }
 
 export interface CampaignDraft {
@@ -33,7 +35,7 @@ export interface CampaignDraft {
   crisis: Crisis;
 }
 
-export type CampaignPatch = Partial<CampaignDraft>;
+export type CampaignPatch = Partial<CampaignDraft> & { approvalThreshold?: number | null | undefined };
 
 export interface CampaignUpdate {
   id: string;
@@ -61,6 +63,7 @@ export function createCampaign(actor: Actor, draft: CampaignDraft, provided: { n
     createdAt: provided.now.toISOString(),
     publishedAt: null,
     closedAt: null,
+    approvalThreshold: null,
   };
 }
 
@@ -78,7 +81,8 @@ function differs(campaign: Campaign, patch: CampaignPatch): boolean {
     (patch.title !== undefined && patch.title !== campaign.title) ||
     (patch.summary !== undefined && patch.summary !== campaign.summary) ||
     (patch.goal !== undefined && (patch.goal.amount !== campaign.goal.amount || patch.goal.currency !== campaign.goal.currency)) ||
-    (patch.crisis !== undefined && !sameCrisis(patch.crisis, campaign.crisis))
+    (patch.crisis !== undefined && !sameCrisis(patch.crisis, campaign.crisis)) ||
+    (patch.approvalThreshold !== undefined && patch.approvalThreshold !== campaign.approvalThreshold)
   );
 }
 
@@ -99,6 +103,7 @@ export function patchCampaign(campaign: Campaign, actor: Actor, patch: CampaignP
     summary: patch.summary ?? campaign.summary,
     goal: patch.goal ?? campaign.goal,
     crisis: patch.crisis ?? campaign.crisis,
+    approvalThreshold: patch.approvalThreshold === undefined ? campaign.approvalThreshold : patch.approvalThreshold,
     revision: campaign.revision + 1,
   };
 }

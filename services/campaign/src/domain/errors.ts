@@ -13,6 +13,8 @@ export const campaignErrorCodes = [
   'currency-locked',
   'campaign-closed',
   'concurrent-change',
+  'member-not-found',
+  'last-admin',
 ] as const;
 
 export type CampaignErrorCode = (typeof campaignErrorCodes)[number];
@@ -38,6 +40,8 @@ export const errors = {
   currencyLocked: (currency: string) =>
     fail('currency-locked', `the goal currency stays ${currency} once the campaign is published: gifts were taken in it`, 'goal.currency'),
   campaignClosed: () => fail('campaign-closed', 'the campaign is closed and can no longer change', 'status'),
+  memberNotFound: (id: string) => fail('member-not-found', `no active member ${id} in this organization`, 'memberId'),
+  lastAdmin: () => fail('last-admin', 'the organization would have no admin left; make another member admin first', 'memberId'),
   concurrentChange: () =>
     fail('concurrent-change', 'the campaign changed while this request was applied; read it again and retry', 'id'),
 };

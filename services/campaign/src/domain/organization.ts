@@ -1,5 +1,5 @@
 import type { MemberRole, OrganizationKind } from '@aid/contracts';
-import { requireAuthority, type Actor } from './actor.ts';
+import { requireAuthority, requireOwnOrganization, type Actor } from './actor.ts';
 import { errors } from './errors.ts';
 
 export interface Member {
@@ -9,7 +9,11 @@ export interface Member {
   email: string | null;
   role: MemberRole;
   apiKeyHash: string;
+  /** 1 for the key given when the member joined, one more with every rotation. */
+  keyRevision: number;
   createdAt: string;
+  /** Set when an admin removed the member; their key hash is then one no key produces. */
+  revokedAt: string | null;
 }
 
 export interface Organization {
@@ -57,7 +61,9 @@ export function registerOrganization(command: RegisterOrganization, provided: Pr
     email: email === undefined ? null : normalizeEmail(email),
     role: 'admin',
     apiKeyHash: provided.apiKeyHash,
+    keyRevision: 1,
     createdAt,
+    revokedAt: null,
   };
   return { id: provided.newId(), name: command.name, country: command.country, kind: command.kind, createdAt, members: [admin] };
 }
@@ -72,8 +78,40 @@ export function addMember(organization: Organization, actor: Actor, command: New
     email,
     role: command.role,
     apiKeyHash: provided.apiKeyHash,
+    keyRevision: 1,
     createdAt: provided.now.toISOString(),
+    revokedAt: null,
   };
+}
+
+export function activeMembers(organization: Organization): Member[] {
+  return organization.members.filter((member) => member.revokedAt === null);
+}
+
+function activeMember(organization: Organization, memberId: string): Member {
+  const member = activeMembers(organization).find((candidate) => candidate.id === memberId);
+  if (!member) throw errors.memberNotFound(memberId);
+  return member;
+}
+
+/**
+ * A new key for a member, asked by an org admin or by the member themself; the old key stops working as soon
+ * as this is saved (no grace period), here and, through the event, in every other service.
+ */
+export function rotateKey(organization: Organization, actor: Actor, memberId: string, apiKeyHash: string): Member {
+  requireOwnOrganization(actor, organization.id, 'this organization');
+  if (actor.role !== 'admin' && actor.memberId !== memberId) throw errors.roleRequired("rotating another member's key", ['admin']);
+  const member = activeMember(organization, memberId);
+  return { ...member, apiKeyHash, keyRevision: member.keyRevision + 1 };
+}
+
+/** Only an admin removes a member, and never the last admin: someone must be able to manage the organization. */
+export function revokeMember(organization: Organization, actor: Actor, memberId: string, now: Date): Member {
+  requireAuthority(actor, organization.id, ['admin'], 'removing a member', 'this organization');
+  const member = activeMember(organization, memberId);
+  const admins = activeMembers(organization).filter((candidate) => candidate.role === 'admin');
+  if (member.role === 'admin' && admins.length === 1) throw errors.lastAdmin();
+  return { ...member, apiKeyHash: `revoked:${member.id}`, revokedAt: now.toISOString() };
 }
 
 /** Members see their own organization; to everyone else it does not exist. */

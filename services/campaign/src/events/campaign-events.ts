@@ -24,6 +24,8 @@ export function snapshotOf(campaign: Campaign): CampaignSnapshot {
     revision: campaign.revision,
     publishedAt: campaign.publishedAt,
     closedAt: campaign.closedAt,
+    // Optional in the contract, so snapshots from before thresholds existed still parse.
+    ...(campaign.approvalThreshold === null ? {} : { approvalThreshold: campaign.approvalThreshold }),
   };
 }
 
@@ -48,6 +50,31 @@ export function memberAddedMessage(organizationId: string, member: Member, now: 
       subject: organizationId,
       time: now,
       data: { organizationId, memberId: member.id, role: member.role, apiKeyHash: member.apiKeyHash },
+    }),
+  );
+}
+
+/** The old key must stop working everywhere: other services swap the hash they authenticate with. */
+export function memberKeyRotatedMessage(organizationId: string, member: Member, now: Date): OutboxMessage {
+  return message(
+    envelope({
+      type: 'org.diaspora-aid.campaign.member-key-rotated',
+      source: eventSource,
+      subject: organizationId,
+      time: now,
+      data: { organizationId, memberId: member.id, role: member.role, apiKeyHash: member.apiKeyHash, keyRevision: member.keyRevision, rotatedAt: now.toISOString() },
+    }),
+  );
+}
+
+export function memberRevokedMessage(organizationId: string, member: Member, revokedBy: string, now: Date): OutboxMessage {
+  return message(
+    envelope({
+      type: 'org.diaspora-aid.campaign.member-revoked',
+      source: eventSource,
+      subject: organizationId,
+      time: now,
+      data: { organizationId, memberId: member.id, revokedBy, revokedAt: now.toISOString() },
     }),
   );
 }

@@ -74,7 +74,7 @@ export function campaignRoutes(
     defineRoute<z.infer<typeof patchCampaignBody>, Params, undefined, Actor>({
       method: 'patch',
       path: '/v1/campaigns/:id',
-      summary: 'Change title, summary, goal or crisis (admin); the goal currency is fixed once published',
+      summary: 'Change title, summary, goal, crisis or the two-approver threshold for disbursements (admin); the goal currency is fixed once published',
       tag,
       security: 'bearer',
       authenticate: auth.member,

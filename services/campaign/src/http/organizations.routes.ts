@@ -4,11 +4,17 @@ import type { z } from 'zod';
 import type { Actor } from '../domain/actor.ts';
 import { addMember } from '../use-cases/add-member.ts';
 import type { CampaignContext } from '../use-cases/context.ts';
+import { revokeMember, rotateMemberKey } from '../use-cases/change-member.ts';
+import { organizationAudit } from '../use-cases/read-audit.ts';
 import { organizationForMember } from '../use-cases/read-organization.ts';
 import { registerOrganization } from '../use-cases/register-organization.ts';
-import { memberBody, organizationBody, organizationRecordBody } from './presenters.ts';
+import { auditBody, memberBody, organizationBody, organizationRecordBody } from './presenters.ts';
 import {
   addMemberBody,
+  auditQuery,
+  auditResponse,
+  memberParams,
+  memberResponse,
   idParams,
   newMemberResponse,
   organizationResponse,
@@ -66,6 +72,65 @@ export function organizationRoutes(
       async handle({ body, params, auth: actor }) {
         const { member, apiKey } = await addMember(context, actor, params.id, body);
         return { status: 201, body: { ...memberBody(member), apiKey } };
+      },
+    }),
+    defineRoute<undefined, z.infer<typeof memberParams>, undefined, Actor>({
+      method: 'post',
+      path: '/v1/organizations/:id/members/:memberId/api-keys',
+      summary: "Rotate a member's API key (an admin of this organization, or the member themself); the new key is shown once and the old one stops working everywhere within seconds",
+      tag,
+      security: 'bearer',
+      authenticate: auth.member,
+      params: memberParams,
+      responses: {
+        201: { description: 'The member with the new key', schema: newMemberResponse },
+        401: { description: 'Missing or unknown key', schema: problemResponse },
+        403: { description: "Another organization, or another member's key without the admin role", schema: problemResponse },
+        404: { description: 'No such organization or member', schema: problemResponse },
+        409: { description: 'The member changed meanwhile', schema: problemResponse },
+      },
+      async handle({ params, auth: actor }) {
+        const { member, apiKey } = await rotateMemberKey(context, actor, params.id, params.memberId);
+        return { status: 201, body: { ...memberBody(member), apiKey } };
+      },
+    }),
+    defineRoute<undefined, z.infer<typeof memberParams>, undefined, Actor>({
+      method: 'delete',
+      path: '/v1/organizations/:id/members/:memberId',
+      summary: 'Remove a member (an admin of this organization, never the last admin); their key stops working everywhere within seconds',
+      tag,
+      security: 'bearer',
+      authenticate: auth.member,
+      params: memberParams,
+      responses: {
+        200: { description: 'The removed member', schema: memberResponse },
+        401: { description: 'Missing or unknown key', schema: problemResponse },
+        403: { description: 'Not an admin of this organization', schema: problemResponse },
+        404: { description: 'No such organization or active member', schema: problemResponse },
+        409: { description: 'The last admin, or the member changed meanwhile', schema: problemResponse },
+      },
+      async handle({ params, auth: actor }) {
+        return { body: memberBody(await revokeMember(context, actor, params.id, params.memberId)) };
+      },
+    }),
+    defineRoute<undefined, z.infer<typeof idParams>, z.infer<typeof auditQuery>, Actor>({
+      method: 'get',
+      path: '/v1/organizations/:id/audit',
+      summary: "Who did what and when in the organization and its campaigns, newest first, paged (the organization's admins)",
+      tag,
+      security: 'bearer',
+      authenticate: auth.member,
+      params: idParams,
+      query: auditQuery,
+      responses: {
+        200: { description: 'A page of audit entries', schema: auditResponse },
+        400: { description: 'Invalid query', schema: problemResponse },
+        401: { description: 'Missing or unknown key', schema: problemResponse },
+        403: { description: 'Not an admin', schema: problemResponse },
+        404: { description: 'No such organization, or not yours', schema: problemResponse },
+      },
+      async handle({ params, query, auth: actor }) {
+        return { body: auditBody(await organizationAudit(context, actor, params.id, query)) };
       },
     }),
     defineRoute<undefined, z.infer<typeof idParams>, undefined, Actor>({

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import type { Campaign, CampaignUpdate } from '../domain/campaign.ts';
-import type { Member, Organization } from '../domain/organization.ts';
-import type { campaignResponse, memberResponse, organizationRecord, organizationResponse, updateResponse } from './schemas.ts';
+import type { AuditEntry } from '../domain/audit.ts';
+import { activeMembers, type Member, type Organization } from '../domain/organization.ts';
+import type { auditResponse, campaignResponse, memberResponse, organizationRecord, organizationResponse, updateResponse } from './schemas.ts';
 
 // Presenters pick fields explicitly, so nothing stored (key hashes above all) reaches a response by accident.
 
 export function memberBody(member: Member): z.infer<typeof memberResponse> {
-  return { id: member.id, name: member.name, email: member.email, role: member.role, createdAt: member.createdAt };
+  return { id: member.id, name: member.name, email: member.email, role: member.role, keyRevision: member.keyRevision, createdAt: member.createdAt, revokedAt: member.revokedAt };
 }
 
 export function organizationRecordBody(organization: Organization): z.infer<typeof organizationRecord> {
@@ -14,7 +15,8 @@ export function organizationRecordBody(organization: Organization): z.infer<type
 }
 
 export function organizationBody(organization: Organization): z.infer<typeof organizationResponse> {
-  return { ...organizationRecordBody(organization), members: organization.members.map(memberBody) };
+  // Current members only; who left and when is in the audit trail.
+  return { ...organizationRecordBody(organization), members: activeMembers(organization).map(memberBody) };
 }
 
 export function campaignBody(campaign: Campaign): z.infer<typeof campaignResponse> {
@@ -31,9 +33,17 @@ export function campaignBody(campaign: Campaign): z.infer<typeof campaignRespons
     createdAt: campaign.createdAt,
     publishedAt: campaign.publishedAt,
     closedAt: campaign.closedAt,
+    approvalThreshold: campaign.approvalThreshold,
   };
 }
 
 export function updateBody(update: CampaignUpdate): z.infer<typeof updateResponse> {
   return { id: update.id, campaignId: update.campaignId, title: update.title, body: update.body, postedAt: update.postedAt };
+}
+
+export function auditBody(page: { entries: AuditEntry[]; last: string | null }): z.infer<typeof auditResponse> {
+  return {
+    entries: page.entries.map(({ id, actorMemberId, action, targetId, at, details }) => ({ id, actorMemberId, action, targetId, at, details })),
+    next: page.last,
+  };
 }

@@ -1,12 +1,34 @@
 import { campaignStatuses, countryCodeSchema, crisisSchema, idSchema, memberRoles, organizationKinds } from '@aid/contracts';
 import { currencySchema, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
+import { auditActions } from '../domain/audit.ts';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const emailSchema = z.email('must be an email address').max(254);
 const timestamp = z.iso.datetime();
 
 export const idParams = z.object({ id: idSchema });
+
+export const memberParams = z.object({ id: idSchema, memberId: idSchema });
+
+export const auditQuery = z.object({
+  limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
+  after: z.string().max(300).optional(),
+});
+
+export const auditResponse = z.object({
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      actorMemberId: z.string().describe('a member id, or `platform-admin` for registrations'),
+      action: z.enum(auditActions),
+      targetId: z.string(),
+      at: z.iso.datetime(),
+      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    }),
+  ),
+  next: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
+});
 
 export const registerOrganizationBody = z.object({
   name: text(200),
@@ -31,7 +53,7 @@ export const createCampaignBody = z.object({
   crisis: crisisSchema,
 });
 
-const patchableFields = ['title', 'summary', 'goal', 'crisis'];
+const patchableFields = ['title', 'summary', 'goal', 'crisis', 'approvalThreshold'];
 
 /**
  * A misspelt field ("titel") or one that cannot be patched ("status") is a 400 naming it, not a silent success
@@ -43,6 +65,10 @@ export const patchCampaignBody = z
     summary: text(5000).optional(),
     goal: goalBody.optional(),
     crisis: crisisSchema.optional(),
+    approvalThreshold: positiveAmountSchema
+      .nullable()
+      .optional()
+      .describe('disbursements of at least this many minor units need two different approvers; null removes the threshold'),
   })
   .superRefine((patch, context) => {
     const unknown = Object.keys(patch).filter((key) => !patchableFields.includes(key));
@@ -82,7 +108,9 @@ export const memberResponse = z.object({
   name: z.string(),
   email: z.string().nullable(),
   role: z.enum(memberRoles),
+  keyRevision: z.number().int(),
   createdAt: timestamp,
+  revokedAt: timestamp.nullable(),
 });
 
 export const newMemberResponse = memberResponse.extend({ apiKey: z.string() });
@@ -115,6 +143,7 @@ export const campaignResponse = z.object({
   createdAt: timestamp,
   publishedAt: timestamp.nullable(),
   closedAt: timestamp.nullable(),
+  approvalThreshold: z.number().int().nullable(),
 });
 
 export const updateResponse = z.object({

@@ -16,6 +16,8 @@ describe('error statuses', () => {
     { error: errors.currencyLocked('USD'), status: 409 },
     { error: errors.campaignClosed(), status: 409 },
     { error: errors.concurrentChange(), status: 409 },
+    { error: errors.memberNotFound('m'), status: 404 },
+    { error: errors.lastAdmin(), status: 409 },
   ])('when the domain fails with $error.code, then the answer is $status', ({ error, status }) => {
     expect(error).toBeInstanceOf(DomainError);
     expect(statusByCode[error.code]).toBe(status);

@@ -13,4 +13,6 @@ export const statusByCode = {
   'currency-locked': 409,
   'campaign-closed': 409,
   'concurrent-change': 409,
+  'member-not-found': 404,
+  'last-admin': 409,
 } as const satisfies Record<CampaignErrorCode, number>;

@@ -1,5 +1,6 @@
 import { outboxFields, withOutboxIndex } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
+import type { AuditEntry } from '../domain/audit.ts';
 
 export interface CampaignDocument {
   _id: string;
@@ -14,6 +15,8 @@ export interface CampaignDocument {
   createdAt: Date;
   publishedAt: Date | null;
   closedAt: Date | null;
+  approvalThreshold?: number | null;
+  audit: AuditEntry[];
   outbox: string[];
   outboxSince?: Date;
 }
@@ -39,6 +42,11 @@ const campaignSchema = new mongoose.Schema<CampaignDocument>(
     createdAt: { type: Date, required: true },
     publishedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
+    approvalThreshold: { type: Number, default: null },
+    audit: {
+      type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
+      default: [],
+    },
     ...outboxFields,
   },
   { versionKey: false },
@@ -47,6 +55,8 @@ const campaignSchema = new mongoose.Schema<CampaignDocument>(
 // Serves the public listing: campaigns of given statuses, newest first (UUIDv7 ids sort by creation time),
 // paged by "ids below the cursor".
 campaignSchema.index({ status: 1, _id: -1 });
+// Serves an organization's audit trail: the campaigns it owns.
+campaignSchema.index({ organizationId: 1 });
 withOutboxIndex(campaignSchema);
 
 export function campaignModel(connection: Connection): Model<CampaignDocument> {

@@ -1,5 +1,6 @@
 import { outboxFields, withOutboxIndex } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
+import type { AuditEntry } from '../domain/audit.ts';
 
 export interface MemberDocument {
   id: string;
@@ -7,7 +8,10 @@ export interface MemberDocument {
   email: string | null;
   role: string;
   apiKeyHash: string;
+  /** Absent on members stored before key rotation existed: revision 1. */
+  keyRevision?: number;
   createdAt: Date;
+  revokedAt?: Date | null;
 }
 
 /** Members live inside their organization: adding one and queueing its event is one atomic document write. */
@@ -18,6 +22,8 @@ export interface OrganizationDocument {
   kind: string;
   createdAt: Date;
   members: MemberDocument[];
+  /** The organization's own actions (registration, members, keys); campaigns carry theirs. */
+  audit: AuditEntry[];
   outbox: string[];
   outboxSince?: Date;
 }
@@ -29,7 +35,9 @@ const memberSchema = new mongoose.Schema<MemberDocument>(
     email: { type: String, default: null },
     role: { type: String, required: true },
     apiKeyHash: { type: String, required: true },
+    keyRevision: { type: Number, default: 1 },
     createdAt: { type: Date, required: true },
+    revokedAt: { type: Date, default: null },
   },
   { _id: false },
 );
@@ -42,6 +50,10 @@ const organizationSchema = new mongoose.Schema<OrganizationDocument>(
     kind: { type: String, required: true },
     createdAt: { type: Date, required: true },
     members: { type: [memberSchema], default: [] },
+    audit: {
+      type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
+      default: [],
+    },
     ...outboxFields,
   },
   { versionKey: false },

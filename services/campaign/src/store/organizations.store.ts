@@ -2,6 +2,7 @@ import type { MemberRole, OrganizationKind } from '@aid/contracts';
 import { queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { Actor } from '../domain/actor.ts';
+import type { AuditEntry } from '../domain/audit.ts';
 import type { Member, Organization } from '../domain/organization.ts';
 import { documentWrites, queuedOutboxSource } from './document-writes.ts';
 import { organizationModel, type MemberDocument, type OrganizationDocument } from './organization.model.ts';
@@ -10,15 +11,21 @@ export type AppendMemberOutcome = 'added' | 'email-taken' | 'not-found';
 
 export interface OrganizationStore {
   outboxSource: OutboxSource;
-  insert(organization: Organization, messages: OutboxMessage[]): Promise<void>;
+  insert(organization: Organization, messages: OutboxMessage[], audit: AuditEntry[]): Promise<void>;
   find(id: string): Promise<Organization | null>;
   /** The member holding a key, by the key's hash; null for a key nobody holds. */
   actorByKeyHash(apiKeyHash: string): Promise<Actor | null>;
-  appendMember(organizationId: string, member: Member, messages: OutboxMessage[]): Promise<AppendMemberOutcome>;
+  appendMember(organizationId: string, member: Member, messages: OutboxMessage[], audit: AuditEntry): Promise<AppendMemberOutcome>;
+  /**
+   * Replaces one member (a new key, a revocation) if their key is still `previousKeyHash` and nobody joined
+   * meanwhile; false when something changed under us.
+   */
+  replaceMember(organizationId: string, member: Member, previousKeyHash: string, messages: OutboxMessage[], audit: AuditEntry): Promise<boolean>;
+  audit(organizationId: string): Promise<AuditEntry[]>;
 }
 
 function toMemberDocument(member: Member): MemberDocument {
-  return { ...member, createdAt: new Date(member.createdAt) };
+  return { ...member, createdAt: new Date(member.createdAt), revokedAt: member.revokedAt === null ? null : new Date(member.revokedAt) };
 }
 
 function toMember(doc: MemberDocument): Member {
@@ -28,7 +35,9 @@ function toMember(doc: MemberDocument): Member {
     email: doc.email ?? null,
     role: doc.role as MemberRole,
     apiKeyHash: doc.apiKeyHash,
+    keyRevision: doc.keyRevision ?? 1,
     createdAt: doc.createdAt.toISOString(),
+    revokedAt: doc.revokedAt ? doc.revokedAt.toISOString() : null,
   };
 }
 
@@ -48,7 +57,7 @@ export function organizationStore(connection: Connection): OrganizationStore {
   const writes = documentWrites();
   return {
     outboxSource: queuedOutboxSource('organizations', model, writes),
-    async insert(organization, messages) {
+    async insert(organization, messages, audit) {
       const queued = queueMessages(messages);
       await model.create({
         _id: organization.id,
@@ -57,33 +66,56 @@ export function organizationStore(connection: Connection): OrganizationStore {
         kind: organization.kind,
         createdAt: new Date(organization.createdAt),
         members: organization.members.map(toMemberDocument),
+        audit,
         outbox: queued.$push.outbox.$each,
         outboxSince: queued.$set.outboxSince,
       });
     },
     async find(id) {
-      const doc = await model.findById(id, { outbox: 0 }).lean<OrganizationDocument>();
+      const doc = await model.findById(id, { outbox: 0, audit: 0 }).lean<OrganizationDocument>();
       return doc ? toOrganization(doc) : null;
     },
     async actorByKeyHash(apiKeyHash) {
       const doc = await model.findOne({ 'members.apiKeyHash': apiKeyHash }, { name: 1, members: 1 }).lean<OrganizationDocument>();
-      const member = doc?.members.find((candidate) => candidate.apiKeyHash === apiKeyHash);
+      const member = doc?.members.find((candidate) => candidate.apiKeyHash === apiKeyHash && !candidate.revokedAt);
       if (!doc || !member) return null;
       return { memberId: member.id, organizationId: doc._id, organizationName: doc.name, role: member.role as MemberRole };
     },
-    async appendMember(organizationId, member, messages) {
+    async appendMember(organizationId, member, messages, audit) {
       const queued = queueMessages(messages);
       // The email guard sits in the write itself, so two concurrent requests for one address cannot both join.
       const result = await writes.run(organizationId, () =>
         model
           .updateOne(
             { _id: organizationId, 'members.email': { $ne: member.email } },
-            { $push: { members: toMemberDocument(member), outbox: queued.$push.outbox }, $set: queued.$set },
+            { $push: { members: toMemberDocument(member), outbox: queued.$push.outbox, audit }, $set: queued.$set },
           )
           .exec(),
       );
       if (result.modifiedCount === 1) return 'added';
       return (await model.exists({ _id: organizationId })) ? 'email-taken' : 'not-found';
+    },
+    async replaceMember(organizationId, member, previousKeyHash, messages, audit) {
+      const queued = queueMessages(messages);
+      // FerretDB has no positional updates, so the members array is rewritten whole. Read and write run in this
+      // document's write queue, and the guards (the old key still there, as many members as read) refuse the
+      // write if another instance changed the members in between.
+      const result = await writes.run(organizationId, async () => {
+        const doc = await model.findById(organizationId, { members: 1 }).lean<Pick<OrganizationDocument, 'members'>>();
+        if (!doc) return { modifiedCount: 0 };
+        const members = doc.members.map((existing) => (existing.id === member.id ? toMemberDocument(member) : existing));
+        return model
+          .updateOne(
+            { _id: organizationId, 'members.apiKeyHash': previousKeyHash, members: { $size: doc.members.length } },
+            { $set: { members, ...queued.$set }, $push: { outbox: queued.$push.outbox, audit } },
+          )
+          .exec();
+      });
+      return result.modifiedCount === 1;
+    },
+    async audit(organizationId) {
+      const doc = await model.findById(organizationId, { audit: 1 }).lean<Pick<OrganizationDocument, 'audit'>>();
+      return doc?.audit ?? [];
     },
   };
 }

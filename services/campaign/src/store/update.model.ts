@@ -1,5 +1,6 @@
 import { outboxFields, withOutboxIndex } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
+import type { AuditEntry } from '../domain/audit.ts';
 
 /**
  * Updates are their own documents (each with its outbox) rather than an array in the campaign: they grow
@@ -11,6 +12,7 @@ export interface UpdateDocument {
   title: string;
   body: string;
   postedAt: Date;
+  audit: AuditEntry[];
   outbox: string[];
   outboxSince?: Date;
 }
@@ -22,6 +24,10 @@ const updateSchema = new mongoose.Schema<UpdateDocument>(
     title: { type: String, required: true },
     body: { type: String, required: true },
     postedAt: { type: Date, required: true },
+    audit: {
+      type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
+      default: [],
+    },
     ...outboxFields,
   },
   { versionKey: false },

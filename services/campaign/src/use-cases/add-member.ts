@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.ts';
+import { auditEntry } from '../domain/audit.ts';
 import { errors } from '../domain/errors.ts';
 import { addMember as decide, type Member, type NewMember } from '../domain/organization.ts';
 import { memberAddedMessage } from '../events/campaign-events.ts';
@@ -20,7 +21,8 @@ export async function addMember(
   const now = context.now();
   const key = context.newApiKey();
   const member = decide(organization, actor, command, { now, newId: context.newId, apiKeyHash: key.apiKeyHash });
-  const outcome = await context.organizations.appendMember(organizationId, member, [memberAddedMessage(organizationId, member, now)]);
+  const audit = auditEntry(context.newId(), 'member.added', actor.memberId, member.id, now, { role: member.role, name: member.name });
+  const outcome = await context.organizations.appendMember(organizationId, member, [memberAddedMessage(organizationId, member, now)], audit);
   if (outcome !== 'added') throw outcomeErrors[outcome](member, organizationId);
   context.outboxQueued();
   return { member, apiKey: key.apiKey };

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.ts';
+import { auditEntry } from '../domain/audit.ts';
 import { closeCampaign, patchCampaign, publishCampaign, type Campaign, type CampaignPatch } from '../domain/campaign.ts';
 import { errors } from '../domain/errors.ts';
 import { campaignChangeMessage, type CampaignChange } from '../events/campaign-events.ts';
@@ -13,6 +14,7 @@ async function changeCampaign(
   context: CampaignContext,
   campaignId: string,
   change: Exclude<CampaignChange, 'created'>,
+  actor: Actor,
   decide: (campaign: Campaign, now: Date) => Campaign | null,
 ): Promise<Campaign> {
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
@@ -21,7 +23,8 @@ async function changeCampaign(
     const now = context.now();
     const next = decide(current, now);
     if (next === null) return current;
-    if (await context.campaigns.replace(next, current.revision, [campaignChangeMessage(change, next, now)])) {
+    const audit = auditEntry(context.newId(), `campaign.${change}`, actor.memberId, campaignId, now, changedFields(current, next));
+    if (await context.campaigns.replace(next, current.revision, [campaignChangeMessage(change, next, now)], audit)) {
       context.outboxQueued();
       return next;
     }
@@ -30,13 +33,21 @@ async function changeCampaign(
 }
 
 export function editCampaign(context: CampaignContext, actor: Actor, campaignId: string, patch: CampaignPatch): Promise<Campaign> {
-  return changeCampaign(context, campaignId, 'changed', (campaign) => patchCampaign(campaign, actor, patch));
+  return changeCampaign(context, campaignId, 'changed', actor, (campaign) => patchCampaign(campaign, actor, patch));
 }
 
 export function publish(context: CampaignContext, actor: Actor, campaignId: string): Promise<Campaign> {
-  return changeCampaign(context, campaignId, 'published', (campaign, now) => publishCampaign(campaign, actor, now));
+  return changeCampaign(context, campaignId, 'published', actor, (campaign, now) => publishCampaign(campaign, actor, now));
 }
 
 export function close(context: CampaignContext, actor: Actor, campaignId: string): Promise<Campaign> {
-  return changeCampaign(context, campaignId, 'closed', (campaign, now) => closeCampaign(campaign, actor, now));
+  return changeCampaign(context, campaignId, 'closed', actor, (campaign, now) => closeCampaign(campaign, actor, now));
+}
+
+/** What an audit reader needs to know of a change: the new revision and which fields moved. */
+function changedFields(before: Campaign, after: Campaign): Record<string, string | number | null> {
+  const fields = (['title', 'summary', 'goal', 'crisis', 'status', 'approvalThreshold'] as const).filter(
+    (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+  );
+  return { revision: after.revision, fields: fields.join(','), approvalThreshold: after.approvalThreshold };
 }

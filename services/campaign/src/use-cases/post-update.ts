@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.ts';
+import { auditEntry } from '../domain/audit.ts';
 import { postUpdate as decide, type CampaignUpdate } from '../domain/campaign.ts';
 import { errors } from '../domain/errors.ts';
 import { updatePostedMessage } from '../events/campaign-events.ts';
@@ -14,7 +15,8 @@ export async function postUpdate(
   const campaign = await context.campaigns.find(campaignId);
   if (!campaign) throw errors.campaignNotFound(campaignId);
   const update = decide(campaign, actor, content, { now: context.now(), newId: context.newId });
-  await context.updates.insert(update, [updatePostedMessage(update)]);
+  const audit = auditEntry(context.newId(), 'campaign.update-posted', actor.memberId, campaignId, new Date(update.postedAt), { updateId: update.id, title: update.title });
+  await context.updates.insert(update, [updatePostedMessage(update)], audit);
   context.outboxQueued();
   return update;
 }

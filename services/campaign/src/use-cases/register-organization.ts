@@ -1,3 +1,4 @@
+import { auditEntry, platformActor } from '../domain/audit.ts';
 import { registerOrganization as decide, type Member, type Organization, type RegisterOrganization } from '../domain/organization.ts';
 import { memberAddedMessage, organizationRegisteredMessage } from '../events/campaign-events.ts';
 import type { CampaignContext } from './context.ts';
@@ -17,6 +18,9 @@ export async function registerOrganization(context: CampaignContext, command: Re
   await context.organizations.insert(organization, [
     organizationRegisteredMessage(organization, now),
     memberAddedMessage(organization.id, admin, now),
+  ], [
+    auditEntry(context.newId(), 'organization.registered', platformActor, organization.id, now, { name: organization.name }),
+    auditEntry(context.newId(), 'member.added', platformActor, admin.id, now, { role: admin.role, name: admin.name }),
   ]);
   context.outboxQueued();
   return { organization, admin, apiKey: key.apiKey };
