@@ -3,6 +3,7 @@ import { apiKeyHash, campaignSnapshotSchema, envelope, newId, topics, type Campa
 import { startService, type RunningService } from '@aid/runtime';
 import { campaignEventFixture, campaignSnapshotFixture, eventually, publishRaw, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
 import { expect } from 'vitest';
+import { chargeRefunded, disputeEvent, invoicePaid, newStripeId, stripeEvent, succeededWithFee } from './stripe-events.ts';
 import { buildApp, serviceName } from '../app.ts';
 import { loadConfig } from '../config.ts';
 
@@ -29,66 +30,6 @@ export async function startDonationForTest(overrides: Record<string, string> = {
 }
 
 export type DonationUnderTest = Awaited<ReturnType<typeof startDonationForTest>>;
-
-const stripeId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
-
-export function stripeEvent(type: string, object: Record<string, unknown>, id = stripeId('evt')) {
-  return {
-    id,
-    object: 'event',
-    api_version: '2025-10-29.clover',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: { object },
-  };
-}
-
-/** payment_intent.succeeded carrying its charge expanded with a balance transaction that matches the gift. */
-export function succeededWithFee(donationId: string, args: { amount: number; fee: number; chargeId: string }) {
-  return stripeEvent('payment_intent.succeeded', {
-    id: 'pi_fixture',
-    object: 'payment_intent',
-    amount: args.amount,
-    currency: 'usd',
-    metadata: { donationId },
-    latest_charge: {
-      id: args.chargeId,
-      object: 'charge',
-      balance_transaction: { id: stripeId('txn'), object: 'balance_transaction', amount: args.amount, currency: 'usd', fee: args.fee },
-    },
-  });
-}
-
-export function chargeRefunded(args: { chargeId: string; donationId?: string; amount: number; amountRefunded: number }) {
-  return stripeEvent('charge.refunded', {
-    id: args.chargeId,
-    object: 'charge',
-    amount: args.amount,
-    amount_refunded: args.amountRefunded,
-    currency: 'usd',
-    payment_intent: 'pi_fixture',
-    metadata: args.donationId ? { donationId: args.donationId } : {},
-  });
-}
-
-export function disputeEvent(type: 'charge.dispute.created' | 'charge.dispute.closed', args: { disputeId: string; chargeId: string; amount: number; status: string }) {
-  return stripeEvent(type, { id: args.disputeId, object: 'dispute', amount: args.amount, currency: 'usd', charge: args.chargeId, payment_intent: 'pi_fixture', status: args.status });
-}
-
-export function invoicePaid(args: { invoiceId: string; subscriptionId: string; donationId: string; amount: number; paidAt: number }) {
-  return stripeEvent('invoice.paid', {
-    id: args.invoiceId,
-    object: 'invoice',
-    amount_paid: args.amount,
-    currency: 'usd',
-    status: 'paid',
-    status_transitions: { paid_at: args.paidAt },
-    parent: { type: 'subscription_details', subscription_details: { subscription: args.subscriptionId, metadata: { donationId: args.donationId } } },
-  });
-}
 
 export async function deliver(donation: DonationUnderTest, event: object) {
   const body = JSON.stringify(event);
@@ -147,4 +88,5 @@ export async function publishDisbursementTwice(events: { subject: string }[]) {
   await publishRaw(endpoints.kafkaBrokers, topics.disbursement, [...messages, ...messages]);
 }
 
-export const newStripeId = stripeId;
+
+export { chargeRefunded, disputeEvent, invoicePaid, newStripeId, stripeEvent, succeededWithFee };
