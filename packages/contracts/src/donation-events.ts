@@ -40,5 +40,32 @@ export const donationRefunded = eventSchema(
   }),
 );
 
-export const donationEventSchema = z.discriminatedUnion('type', [donationSucceeded, donationRefunded]);
+/** A bank dispute (chargeback) opened: Stripe holds `amount` until the dispute closes. */
+export const donationDisputed = eventSchema(
+  'org.diaspora-aid.donation.disputed',
+  z.object({
+    donationId: idSchema,
+    campaignId: idSchema,
+    disputeId: z.string().min(1),
+    amount: amountSchema,
+    currency: currencySchema,
+    disputedAt: z.iso.datetime(),
+  }),
+);
+
+/** A dispute closed: `won` releases the held money, `lost` takes `amount` away like a refund. */
+export const donationDisputeClosed = eventSchema(
+  'org.diaspora-aid.donation.dispute-closed',
+  z.object({
+    donationId: idSchema,
+    campaignId: idSchema,
+    disputeId: z.string().min(1),
+    outcome: z.enum(['won', 'lost']),
+    amount: amountSchema,
+    currency: currencySchema,
+    closedAt: z.iso.datetime(),
+  }),
+);
+
+export const donationEventSchema = z.discriminatedUnion('type', [donationSucceeded, donationRefunded, donationDisputed, donationDisputeClosed]);
 export type DonationEvent = z.infer<typeof donationEventSchema>;

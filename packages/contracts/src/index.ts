@@ -25,6 +25,8 @@ export {
   type DisbursementEvent,
 } from './disbursement-events.ts';
 export {
+  donationDisputeClosed,
+  donationDisputed,
   donationEventSchema,
   donationRefunded,
   donationSucceeded,

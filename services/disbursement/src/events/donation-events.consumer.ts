@@ -15,6 +15,15 @@ export async function onDonationEvent(context: UseCaseContext, event: DonationEv
       await applyRefund(context, { donationId, campaignId, refundId, amount });
       return;
     }
+    // A held dispute may still be won, so it moves no money here; a lost one takes the money back like a refund
+    // (its own id space, so it can never collide with a refund of the same gift).
+    case 'org.diaspora-aid.donation.disputed':
+      return;
+    case 'org.diaspora-aid.donation.dispute-closed': {
+      const { donationId, campaignId, disputeId, amount, outcome } = event.data;
+      if (outcome === 'lost') await applyRefund(context, { donationId, campaignId, refundId: `dispute:${disputeId}`, amount });
+      return;
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled donation event ${(unknown as { type: string }).type}`);

@@ -123,6 +123,33 @@ function fromDonationEvent(event: DonationEvent): EntryDraft {
         currency: data.currency,
       }, { refs: { donationId: data.donationId }, deltas: { refunded: data.amount }, currency: data.currency });
     }
+    // A dispute only holds money while the bank decides: the public sees it at once, but net moves only if the
+    // dispute is lost, and then exactly like a refund (the donor's bank took the money back). A won dispute
+    // releases the hold and changes no total. Stripe's dispute fee is a charge on the platform's own balance,
+    // not on the gift, so it stays out of the campaign's figures.
+    case 'org.diaspora-aid.donation.disputed': {
+      const { data } = event;
+      return draft(event, data.campaignId, 'dispute-opened', {
+        donationId: data.donationId,
+        disputeId: data.disputeId,
+        amount: data.amount,
+        currency: data.currency,
+      }, { refs: { donationId: data.donationId }, currency: data.currency });
+    }
+    case 'org.diaspora-aid.donation.dispute-closed': {
+      const { data } = event;
+      return draft(event, data.campaignId, 'dispute-closed', {
+        donationId: data.donationId,
+        disputeId: data.disputeId,
+        outcome: data.outcome,
+        amount: data.amount,
+        currency: data.currency,
+      }, {
+        refs: { donationId: data.donationId },
+        deltas: data.outcome === 'lost' ? { refunded: data.amount } : {},
+        currency: data.currency,
+      });
+    }
     default: {
       const unhandled: never = event;
       throw new Error(`unhandled donation event ${JSON.stringify(unhandled)}`);
