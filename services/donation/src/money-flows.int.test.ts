@@ -121,6 +121,21 @@ describe('fees, refunds and the refund policy', () => {
     expect((await refund(donationId, adminKey, { amount: 1 })).body).toMatchObject({ code: 'donation-not-refundable' });
   });
 
+  it('when a refund and a dispute are reported before the payment succeeded, then Stripe is asked to deliver them again and they count once afterwards', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const chargeId = newStripeId('ch');
+    const { donationId, receiptCode } = await newGift(donation, { campaignId });
+    const early = chargeRefunded({ chargeId, donationId, amount: 2500, amountRefunded: 1000 });
+    await deliver(donation, early, 500);
+    expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'pending', refunded: 0 });
+
+    await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId }));
+    const disputeId = newStripeId('dp');
+    await deliverTwice(donation, early, disputeEvent('charge.dispute.created', { disputeId, chargeId, amount: 1500, status: 'needs_response' }));
+    await expectSummary(campaignId, { raised: 2500, fees: 103, refunded: 1000, net: 1397 });
+    expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'succeeded', refunded: 1000, disputes: [{ disputeId, status: 'open' }] });
+  });
+
   it('when the caller is not an admin of the gift’s organization, then the refund is refused and Stripe is not asked', async () => {
     const own = await publishedCampaign(donation);
     const other = await publishedCampaign(donation);

@@ -90,6 +90,8 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
 );
 // Refunds and disputes name the charge, not the donation: find the gift a charge paid for.
 donationSchema.index({ chargeId: 1 });
+// A refund or dispute whose charge is not known yet names the PaymentIntent it belongs to.
+donationSchema.index({ paymentIntentId: 1 });
 // invoice.paid names the subscription: find the monthly plan it belongs to.
 donationSchema.index({ subscriptionId: 1 });
 // A donor's receipt opens the plan and lists its installments; erasure clears every gift of one receipt.

@@ -138,6 +138,11 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       return doc ? toDonation(doc) : null;
     },
 
+    async findByPaymentIntentId(paymentIntentId: string): Promise<Donation | null> {
+      const doc = await model.findOne({ paymentIntentId }).lean<DonationDocument>();
+      return doc ? toDonation(doc) : null;
+    },
+
     async findBySubscriptionId(subscriptionId: string): Promise<Donation | null> {
       const doc = await model.findOne({ subscriptionId }).lean<DonationDocument>();
       return doc ? toDonation(doc) : null;

@@ -47,7 +47,7 @@ describe('stripeNoticeOf', () => {
     const charge = { id: 'ch_1', object: 'charge', amount: 2500, amount_refunded: 1000, metadata: { donationId: 'd1' }, payment_intent: 'pi_1' };
     expect(stripeNoticeOf(event('charge.refunded', charge))).toEqual({
       kind: 'charge-refunded',
-      notice: { stripeEventId: 'evt_1', chargeId: 'ch_1', donationId: 'd1', amountRefunded: 1000, occurredAt },
+      notice: { stripeEventId: 'evt_1', chargeId: 'ch_1', donationId: 'd1', paymentIntentId: 'pi_1', amountRefunded: 1000, occurredAt },
     });
   });
 
@@ -55,10 +55,10 @@ describe('stripeNoticeOf', () => {
     ['charge.dispute.created', false],
     ['charge.dispute.closed', true],
   ])('when %s arrives, then the dispute is tied to its charge (closed: %s)', (type, closed) => {
-    const dispute = { id: 'dp_1', object: 'dispute', amount: 2500, charge: 'ch_1', status: closed ? 'lost' : 'needs_response' };
+    const dispute = { id: 'dp_1', object: 'dispute', amount: 2500, charge: 'ch_1', payment_intent: 'pi_1', status: closed ? 'lost' : 'needs_response' };
     expect(stripeNoticeOf(event(type, dispute))).toEqual({
       kind: 'dispute',
-      notice: { stripeEventId: 'evt_1', disputeId: 'dp_1', chargeId: 'ch_1', amount: 2500, stripeStatus: dispute.status, closed, occurredAt },
+      notice: { stripeEventId: 'evt_1', disputeId: 'dp_1', chargeId: 'ch_1', paymentIntentId: 'pi_1', amount: 2500, stripeStatus: dispute.status, closed, occurredAt },
     });
   });
 

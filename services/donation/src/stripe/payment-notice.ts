@@ -26,6 +26,7 @@ export interface RefundNotice {
   stripeEventId: string;
   chargeId: string;
   donationId: string | undefined;
+  paymentIntentId: string | undefined;
   amountRefunded: number;
   occurredAt: Date;
 }
@@ -34,6 +35,7 @@ export interface DisputeNoticeOf {
   stripeEventId: string;
   disputeId: string;
   chargeId: string;
+  paymentIntentId: string | undefined;
   amount: number;
   stripeStatus: string;
   closed: boolean;
@@ -103,7 +105,16 @@ function disputeNotice(event: Stripe.Event, dispute: Stripe.Dispute, closed: boo
   if (!chargeId) return null;
   return {
     kind: 'dispute',
-    notice: { stripeEventId: event.id, disputeId: dispute.id, chargeId, amount: dispute.amount, stripeStatus: dispute.status, closed, occurredAt: new Date(event.created * 1000) },
+    notice: {
+      stripeEventId: event.id,
+      disputeId: dispute.id,
+      chargeId,
+      paymentIntentId: idOf(dispute.payment_intent),
+      amount: dispute.amount,
+      stripeStatus: dispute.status,
+      closed,
+      occurredAt: new Date(event.created * 1000),
+    },
   };
 }
 
@@ -117,7 +128,14 @@ export function stripeNoticeOf(event: Stripe.Event): StripeNotice | null {
       const charge = event.data.object;
       return {
         kind: 'charge-refunded',
-        notice: { stripeEventId: event.id, chargeId: charge.id, donationId: charge.metadata?.donationId, amountRefunded: charge.amount_refunded, occurredAt },
+        notice: {
+          stripeEventId: event.id,
+          chargeId: charge.id,
+          donationId: charge.metadata?.donationId,
+          paymentIntentId: idOf(charge.payment_intent),
+          amountRefunded: charge.amount_refunded,
+          occurredAt,
+        },
       };
     }
     case 'charge.dispute.created':

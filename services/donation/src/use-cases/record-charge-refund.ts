@@ -11,8 +11,22 @@ import type { OutcomeResult } from './record-payment-outcome.ts';
  * Finds the gift a charge paid for: by the charge id recorded when the payment succeeded, else by the
  * donation id Stripe copied into the charge's metadata.
  */
-export async function giftOfCharge(flows: DonationFlows, chargeId: string, donationId: string | undefined) {
-  return (await flows.donations.findByChargeId(chargeId)) ?? (donationId ? await flows.donations.find(donationId) : null);
+export async function giftOfCharge(flows: DonationFlows, charge: { chargeId: string; donationId: string | undefined; paymentIntentId: string | undefined }) {
+  return (
+    (await flows.donations.findByChargeId(charge.chargeId)) ??
+    (charge.donationId ? await flows.donations.find(charge.donationId) : null) ??
+    (charge.paymentIntentId ? await flows.donations.findByPaymentIntentId(charge.paymentIntentId) : null)
+  );
+}
+
+/**
+ * Stripe does not order its events: a refund or dispute may be delivered before the payment's success. Failing
+ * the webhook makes Stripe deliver it again later (with backoff, for days), by when the gift has its charge.
+ */
+export function failUntilSettled(donation: { id: string; status: string }, stripeEventId: string): void {
+  if (donation.status === 'pending' || donation.status === 'failed') {
+    throw new Error(`Stripe event ${stripeEventId} for donation ${donation.id} arrived before its payment succeeded; it will be delivered again`);
+  }
 }
 
 /**
@@ -20,7 +34,7 @@ export async function giftOfCharge(flows: DonationFlows, chargeId: string, donat
  * the bank): it cannot be refused, only recorded and announced, once per increase of the refunded amount.
  */
 export async function recordChargeRefund(flows: DonationFlows, notice: RefundNotice): Promise<OutcomeResult> {
-  const found = await giftOfCharge(flows, notice.chargeId, notice.donationId);
+  const found = await giftOfCharge(flows, notice);
   if (!found) {
     flows.logger.warn({ chargeId: notice.chargeId, stripeEventId: notice.stripeEventId }, 'refund of a charge no donation knows; ignored');
     return 'unknown-donation';
@@ -28,6 +42,7 @@ export async function recordChargeRefund(flows: DonationFlows, notice: RefundNot
   return changeDonation(flows, found.id, async () => {
     const donation = await flows.donations.find(found.id);
     if (!donation) return 'unknown-donation' as const;
+    failUntilSettled(donation, notice.stripeEventId);
     const decision = decideChargeRefunded(donation, notice);
     if (decision.kind === 'unchanged') {
       flows.logger.info({ donationId: donation.id, stripeEventId: notice.stripeEventId, reason: decision.reason }, 'refund notice changes nothing');

@@ -5,12 +5,12 @@ import { donationDisputeClosedEvent, donationDisputedEvent } from '../events/don
 import type { DisputeNoticeOf } from '../stripe/payment-notice.ts';
 import { changeDonation, lostRace } from './change-donation.ts';
 import type { DonationFlows } from './dependencies.ts';
-import { giftOfCharge } from './record-charge-refund.ts';
+import { failUntilSettled, giftOfCharge } from './record-charge-refund.ts';
 import type { OutcomeResult } from './record-payment-outcome.ts';
 
 /** A bank dispute on a gift's charge: the hold is announced when it opens, the outcome when it closes. */
 export async function recordDispute(flows: DonationFlows, notice: DisputeNoticeOf): Promise<OutcomeResult> {
-  const found = await giftOfCharge(flows, notice.chargeId, undefined);
+  const found = await giftOfCharge(flows, { chargeId: notice.chargeId, donationId: undefined, paymentIntentId: notice.paymentIntentId });
   if (!found) {
     flows.logger.warn({ chargeId: notice.chargeId, disputeId: notice.disputeId }, 'dispute on a charge no donation knows; ignored');
     return 'unknown-donation';
@@ -18,6 +18,7 @@ export async function recordDispute(flows: DonationFlows, notice: DisputeNoticeO
   return changeDonation(flows, found.id, async () => {
     const donation = await flows.donations.find(found.id);
     if (!donation) return 'unknown-donation' as const;
+    failUntilSettled(donation, notice.stripeEventId);
     const decision = decideDispute(donation, notice);
     if (decision.kind === 'unchanged') {
       flows.logger.info({ donationId: donation.id, stripeEventId: notice.stripeEventId, reason: decision.reason }, 'dispute notice changes nothing');
