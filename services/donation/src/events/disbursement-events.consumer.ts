@@ -8,7 +8,7 @@ import type { OneAtATime } from '../use-cases/one-at-a-time.ts';
  * may refund (gift-money.ts). Each allocation or release counts once: its id is kept on the gift and guards the
  * increment in the same write, so a redelivered event changes nothing.
  */
-export function disbursementEventsHandler(deps: { donations: DonationStore; oneAtATime: OneAtATime; logger: Logger }) {
+export function disbursementEventsHandler(deps: { donations: Pick<DonationStore, 'addAllocation'>; oneAtATime: OneAtATime; logger: Logger }) {
   const count = async (donationId: string, operationId: string, amount: number) => {
     const counted = await deps.oneAtATime(donationId, () => deps.donations.addAllocation(donationId, operationId, amount));
     if (!counted) deps.logger.debug({ donationId, operationId }, 'allocation already counted, or gift unknown here');
@@ -18,9 +18,13 @@ export function disbursementEventsHandler(deps: { donations: DonationStore; oneA
       case 'org.diaspora-aid.disbursement.allocated':
         await count(event.data.donationId, `allocated:${event.id}`, event.data.amount);
         return;
-      case 'org.diaspora-aid.disbursement.cancelled':
-        for (const slice of event.data.released) await count(slice.donationId, `released:${event.data.disbursementId}:${slice.donationId}`, -slice.amount);
+      case 'org.diaspora-aid.disbursement.cancelled': {
+        // One release per gift and disbursement, even if the gift had several slices in it.
+        const released = new Map<string, number>();
+        for (const slice of event.data.released) released.set(slice.donationId, (released.get(slice.donationId) ?? 0) + slice.amount);
+        for (const [donationId, amount] of released) await count(donationId, `released:${event.data.disbursementId}:${donationId}`, -amount);
         return;
+      }
       case 'org.diaspora-aid.disbursement.requested':
       case 'org.diaspora-aid.disbursement.approved':
       case 'org.diaspora-aid.disbursement.rejected':
