@@ -1,4 +1,4 @@
-import { envelope, newId, receiptCodeHash } from '@aid/contracts';
+import { apiKeyHash, envelope, newId, receiptCodeHash } from '@aid/contracts';
 import { startLedgerForTest } from '@aid/ledger-service/test-support/start-ledger.ts';
 import { eventually } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import {
   invoicePaid,
   newGift,
   newStripeId,
+  publishCampaignEventsTwice,
   publishDisbursementTwice,
   publishedCampaign,
   startDonationForTest,
@@ -151,6 +152,34 @@ describe('fees, refunds and the refund policy', () => {
     expect(noKey.status).toBe(401);
     expect((await refund(donationId, own.adminKey, { amount: 2.5 })).body).toMatchObject({ status: 400, field: 'amount' });
     expect((await raw(donationId))?.refunds).toEqual([]);
+  });
+
+  it('when an admin’s key is rotated and the admin is later revoked, then the old key stops working, the new one works until the revocation, and late copies bring neither back', async () => {
+    const { campaignId, organizationId, adminKey, adminId } = await publishedCampaign(donation);
+    const { donationId } = await newGift(donation, { campaignId });
+    await deliver(donation, succeededWithFee(donationId, { amount: 2500, fee: 0, chargeId: newStripeId('ch') }));
+    const newKey = `key_${newId()}`;
+    const time = new Date();
+    const rotated = envelope({
+      type: 'org.diaspora-aid.campaign.member-key-rotated',
+      source: '/services/campaign',
+      subject: organizationId,
+      time,
+      data: { organizationId, memberId: adminId, role: 'admin', apiKeyHash: apiKeyHash(newKey), keyRevision: 2, rotatedAt: time.toISOString() },
+    });
+    await publishCampaignEventsTwice([rotated]);
+    await eventually(async () => expect((await refund(donationId, adminKey, { amount: 100 })).status).toBe(403));
+    expect((await refund(donationId, newKey, { amount: 100 })).status).toBe(202);
+
+    const revoked = envelope({
+      type: 'org.diaspora-aid.campaign.member-revoked',
+      source: '/services/campaign',
+      subject: organizationId,
+      time,
+      data: { organizationId, memberId: adminId, revokedBy: newId(), revokedAt: time.toISOString() },
+    });
+    await publishCampaignEventsTwice([revoked, rotated]);
+    await eventually(async () => expect((await refund(donationId, newKey, { amount: 100 })).status).toBe(403));
   });
 });
 

@@ -54,18 +54,19 @@ export async function publishedCampaign(donation: DonationUnderTest, overrides: 
   const organizationId = newId();
   const snapshot = campaignSnapshotSchema.parse(campaignSnapshotFixture({ campaignId: newId(), organizationId, ...overrides }));
   const adminKey = `key_${randomBytes(24).toString('hex')}`;
+  const adminId = newId();
   const memberAdded = envelope({
     type: 'org.diaspora-aid.campaign.member-added',
     source: '/services/campaign',
     subject: organizationId,
-    data: { organizationId, memberId: newId(), role: 'admin', apiKeyHash: apiKeyHash(adminKey) },
+    data: { organizationId, memberId: adminId, role: 'admin', apiKeyHash: apiKeyHash(adminKey) },
     time: new Date(),
   });
   const messages = [campaignEventFixture('published', snapshot), memberAdded].map((event) => ({ key: event.subject, value: JSON.stringify(event) }));
   await publishRaw(endpoints.kafkaBrokers, topics.campaign, [...messages, ...messages]);
   const collection = donation.service.deps.db.collection<{ _id: string }>('campaigns');
   await eventually(async () => expect(await collection.findOne({ _id: snapshot.campaignId })).toMatchObject({ status: 'active' }), { timeoutMs: 45_000 });
-  return { campaignId: snapshot.campaignId, organizationId, adminKey };
+  return { campaignId: snapshot.campaignId, organizationId, adminKey, adminId };
 }
 
 export async function donate(donation: DonationUnderTest, body: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -90,3 +91,8 @@ export async function publishDisbursementTwice(events: { subject: string }[]) {
 
 
 export { chargeRefunded, disputeEvent, invoicePaid, newStripeId, stripeEvent, succeededWithFee };
+
+export async function publishCampaignEventsTwice(events: { subject: string }[]) {
+  const messages = events.map((event) => ({ key: event.subject, value: JSON.stringify(event) }));
+  await publishRaw(endpoints.kafkaBrokers, topics.campaign, [...messages, ...messages]);
+}
