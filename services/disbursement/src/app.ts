@@ -22,14 +22,14 @@ export const consumerGroup = 'disbursement';
 
 export type AppConfig = Pick<DisbursementConfig, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE' | 'EVIDENCE_MAX_BYTES'>;
 
-export function buildApp(deps: ServiceDeps, config: AppConfig): ServiceParts {
-  const disbursements = createDisbursementStore(deps.db);
-  const context: UseCaseContext = {
+/** The stores and clocks the use cases work with; the benchmark drives the use cases through the same context. */
+export function createContext(deps: ServiceDeps, config: AppConfig): UseCaseContext {
+  return {
     campaigns: createCampaignStore(deps.db),
     members: createMemberStore(deps.db),
     funds: createFundsAccountStore(deps.db, deps.applyOnce),
     gifts: createGiftStore(deps.db, deps.applyOnce),
-    disbursements,
+    disbursements: createDisbursementStore(deps.db),
     evidence: createEvidenceStore(deps.db),
     evidenceLimitBytes: config.EVIDENCE_MAX_BYTES,
     connectPayouts: config.STRIPE_SECRET_KEY ? stripeConnectPayouts(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE) : null,
@@ -39,6 +39,11 @@ export function buildApp(deps: ServiceDeps, config: AppConfig): ServiceParts {
     newId,
     outboxQueued: () => deps.outboxQueued(),
   };
+}
+
+export function buildApp(deps: ServiceDeps, config: AppConfig): ServiceParts {
+  const context = createContext(deps, config);
+  const { disbursements } = context;
 
   const app = createHttpApp({
     serviceName,
@@ -52,7 +57,10 @@ export function buildApp(deps: ServiceDeps, config: AppConfig): ServiceParts {
 
   return {
     app: withRawEvidenceBodies(app, config.EVIDENCE_MAX_BYTES),
-    outboxSources: [{ name: 'disbursements', model: disbursements.model }],
+    outboxSources: [
+      { name: 'disbursements', model: disbursements.model },
+      { name: 'allocation_batches', model: disbursements.batchModel },
+    ],
     consumers: [
       {
         groupId: consumerGroup,

@@ -33,9 +33,8 @@ export function requestedMessage(disbursement: Disbursement): OutboxMessage {
   );
 }
 
-/** The approval, then one allocation per gift slice: each slice is the link a receipt code follows. */
-export function approvedMessages(disbursement: Disbursement, approval: Approval, slices: AllocationSlice[]): OutboxMessage[] {
-  const approved = message(
+export function approvedMessage(disbursement: Disbursement, approval: Approval): OutboxMessage {
+  return message(
     'org.diaspora-aid.disbursement.approved',
     {
       ...base(disbursement),
@@ -49,14 +48,17 @@ export function approvedMessages(disbursement: Disbursement, approval: Approval,
     },
     approval.at,
   );
-  const allocated = slices.map((slice) =>
+}
+
+/** One allocation per gift slice: each is the link a receipt code follows to the aid it paid for. */
+export function allocatedMessages(disbursement: Disbursement, at: Date, slices: AllocationSlice[]): OutboxMessage[] {
+  return slices.map((slice) =>
     message(
       'org.diaspora-aid.disbursement.allocated',
-      { ...base(disbursement), donationId: slice.donationId, amount: slice.amount, currency: disbursement.currency, allocatedAt: approval.at.toISOString() },
-      approval.at,
+      { ...base(disbursement), donationId: slice.donationId, amount: slice.amount, currency: disbursement.currency, allocatedAt: at.toISOString() },
+      at,
     ),
   );
-  return [approved, ...allocated];
 }
 
 export function rejectedMessage(disbursement: Disbursement, rejection: NonNullable<Disbursement['rejection']>): OutboxMessage {

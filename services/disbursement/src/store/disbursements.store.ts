@@ -2,7 +2,9 @@ import { queueMessages, type OutboxMessage } from '@aid/store';
 import type { Connection, UpdateQuery } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { DisbursementStatus } from '../domain/disbursement.ts';
+import { allocationBatchModel } from './allocation-batch.model.ts';
 import { disbursementModel, type Approval, type Delivery, type DisbursementDocument } from './disbursement.model.ts';
+import { isDuplicateKey } from './duplicate-key.ts';
 
 export type Disbursement = Omit<DisbursementDocument, '_id' | 'outbox' | 'outboxSince'> & { id: string };
 export type { Approval, Delivery, Payout, Recipient } from './disbursement.model.ts';
@@ -32,6 +34,7 @@ function withOutbox(update: { $set?: Record<string, unknown>; $push?: Record<str
 
 export function createDisbursementStore(connection: Connection) {
   const model = disbursementModel(connection);
+  const batches = allocationBatchModel(connection);
 
   /**
    * Waits until the outbox relay is done with the document. FerretDB applies updates as unisolated
@@ -60,6 +63,24 @@ export function createDisbursementStore(connection: Connection) {
 
   return {
     model,
+    batchModel: batches,
+
+    /** Inserted once: only the relay updates a batch afterwards (to clear its outbox), so nothing races it. */
+    async insertAllocationBatch(batchId: string, disbursement: { id: string; campaignId: string }, messages: OutboxMessage[]): Promise<void> {
+      const queued = queueMessages(messages);
+      try {
+        await batches.create({
+          _id: batchId,
+          disbursementId: disbursement.id,
+          campaignId: disbursement.campaignId,
+          slices: messages.length,
+          outbox: queued.$push.outbox.$each,
+          outboxSince: queued.$set.outboxSince,
+        });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    },
 
     async insert(disbursement: Disbursement, messages: OutboxMessage[]): Promise<void> {
       const { id, ...fields } = disbursement;

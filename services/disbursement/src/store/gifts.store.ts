@@ -20,8 +20,8 @@ export interface TakenSlice extends AllocationSlice {
 
 export type GiftStore = ReturnType<typeof createGiftStore>;
 
-// Enough to cover most disbursements in one round without loading a large campaign's every gift.
-const allocationPage = 500;
+// Enough to cover most disbursements in one round without loading a large campaign's every gift at once.
+const allocationPage = 2_000;
 const refundAttempts = 20;
 
 export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
@@ -69,14 +69,29 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
       );
     },
 
-    allocateSlice(disbursementId: string, slice: AllocationSlice): Promise<ApplyOutcome> {
-      return applyOnce.apply({
-        model,
-        documentId: slice.donationId,
-        operationId: `alloc:${disbursementId}:${slice.donationId}`,
-        update: { $inc: { remaining: -slice.amount }, $push: { allocations: { disbursementId, amount: slice.amount } } },
-        guard: { remaining: { $gte: slice.amount } },
-      });
+    /**
+     * Takes slices off their gifts, each at most once: the allocation entry recorded on the gift is its own
+     * idempotency mark, checked in the same single-document write (`allocations.disbursementId != id`), so no
+     * separate operation log is needed and a whole page of slices goes to the database in one round trip.
+     * Returns how many were taken; a slice is skipped when its gift no longer has the money or already funds
+     * this disbursement.
+     */
+    async allocateSlices(disbursementId: string, slices: readonly AllocationSlice[]): Promise<number> {
+      if (slices.length === 0) return 0;
+      const result = await model.bulkWrite(
+        slices.map((slice) => ({
+          updateOne: {
+            filter: { _id: slice.donationId, remaining: { $gte: slice.amount }, 'allocations.disbursementId': { $ne: disbursementId } },
+            update: { $inc: { remaining: -slice.amount }, $push: { allocations: { disbursementId, amount: slice.amount } } },
+          },
+        })),
+        { ordered: false },
+      );
+      return result.modifiedCount;
+    },
+
+    async allocateSlice(disbursementId: string, slice: AllocationSlice): Promise<'applied' | 'refused'> {
+      return (await this.allocateSlices(disbursementId, [slice])) === 1 ? 'applied' : 'refused';
     },
 
     /** Gives a cancelled disbursement's slice back to its gift, exactly once; the allocation is kept as history. */
