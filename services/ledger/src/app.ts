@@ -12,10 +12,10 @@ export function buildApp(deps: ServiceDeps, config: LedgerConfig): ServiceParts 
   const signer = noteSigner(config.LEDGER_ORIGIN, Buffer.from(config.LEDGER_SIGNING_KEY, 'base64'));
   const app = createHttpApp({
     serviceName: 'ledger',
-    description: "The public record of every campaign's money: append-only per-campaign logs, summaries and traces. Read-only and open to everyone.",
+    description: "The public record of every campaign's money: append-only per-campaign logs, summaries, daily series, breakdowns, traces and open-data exports (CSV, JSON, IATI 2.03). Read-only and open to everyone.",
     logger: deps.logger,
     tracer: deps.tracer,
-    routes: publicRoutes({ store, signer, origin: config.LEDGER_ORIGIN }),
+    routes: publicRoutes({ store, signer, origin: config.LEDGER_ORIGIN, iati: { ref: config.LEDGER_IATI_PUBLISHER_REF, name: config.LEDGER_IATI_PUBLISHER_NAME }, clock: () => new Date() }),
     statusByCode: ledgerStatusByCode,
     readiness: () => deps.ready(),
   });

@@ -15,6 +15,12 @@ export const ledgerConfigSchema = z.object({
   LEDGER_SIGNING_KEY: z
     .string({ error: 'is required: base64 of a 32-byte Ed25519 seed (openssl rand -base64 32)' })
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes'),
+  /**
+   * The IATI organisation identifier of the publisher of the open-data export. The default is a placeholder
+   * (XI- is the IATI-assigned prefix; this one is not registered): set the platform's registered identifier.
+   */
+  LEDGER_IATI_PUBLISHER_REF: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an IATI organisation identifier such as XM-DAC-41114').default('XI-DIASPORA-AID'),
+  LEDGER_IATI_PUBLISHER_NAME: z.string().min(1).default('Diaspora Aid platform'),
 });
 
 export type LedgerConfig = z.infer<typeof ledgerConfigSchema>;

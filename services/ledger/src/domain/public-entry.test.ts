@@ -13,6 +13,17 @@ describe('public entries', () => {
     expect(draft?.refs.receiptHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('when a gift is disputed, then the hold is on the record without moving net; a lost dispute counts as refunded, a won one moves nothing', () => {
+    const base = { donationId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', campaignId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', disputeId: 'dp_1', amount: 2500, currency: 'USD' };
+    const time = new Date('2026-03-01T10:00:00Z');
+    const opened = envelope({ type: 'org.diaspora-aid.donation.disputed', source: '/services/donation', subject: base.campaignId, time, data: { ...base, disputedAt: time.toISOString() } });
+    const closed = (outcome: 'won' | 'lost') =>
+      envelope({ type: 'org.diaspora-aid.donation.dispute-closed', source: '/services/donation', subject: base.campaignId, time, data: { ...base, outcome, closedAt: time.toISOString() } });
+    expect(draftEntry(opened)).toMatchObject({ kind: 'dispute-opened', deltas: {}, refs: { donationId: base.donationId } });
+    expect(draftEntry(closed('lost'))).toMatchObject({ kind: 'dispute-closed', deltas: { refunded: 2500 }, entry: { outcome: 'lost', amount: 2500 } });
+    expect(draftEntry(closed('won'))?.deltas).toEqual({});
+  });
+
   it('when a disbursement is paid to a local partner, then paid out and the local share both grow', () => {
     const chain = disbursementChain('c1', 'd1', 1000, true);
     expect(draftEntry(chain.paid)?.deltas).toEqual({ paidOut: 1000, paidOutLocal: 1000 });
@@ -24,6 +35,31 @@ describe('public entries', () => {
     const chain = disbursementChain('c1', 'd1', 1000);
     expect(draftEntry(chain.delivered(40), { disbursementAmount: 1000, firstDeliveryOfDisbursement: true })?.deltas).toEqual({ delivered: 1000, beneficiaries: 40 });
     expect(draftEntry(chain.delivered(15), { disbursementAmount: 1000, firstDeliveryOfDisbursement: false })?.deltas).toEqual({ delivered: 0, beneficiaries: 15 });
+  });
+
+  it('when an approved disbursement is cancelled, then its entry lists the released slices and allocated shrinks; a cancelled request stays off the record', () => {
+    const cancelled = (from: 'requested' | 'approved') =>
+      envelope({
+        type: 'org.diaspora-aid.disbursement.cancelled',
+        source: '/services/disbursement',
+        subject: 'c1',
+        time: new Date(),
+        data: {
+          disbursementId: 'd1',
+          campaignId: 'c1',
+          amount: 1000,
+          currency: 'USD',
+          cancelledBy: 'm1',
+          comment: 'partner closed',
+          from,
+          released: from === 'approved' ? [{ donationId: 'g1', amount: 1000 }] : [],
+          cancelledAt: new Date().toISOString(),
+        },
+      });
+    const draft = draftEntry(cancelled('approved'));
+    expect(draft).toMatchObject({ kind: 'disbursement-cancelled', deltas: { allocated: -1000 }, refs: { disbursementId: 'd1' } });
+    expect(draft?.entry).toMatchObject({ released: [{ donationId: 'g1', amount: 1000 }] });
+    expect(draftEntry(cancelled('requested'))).toBeNull();
   });
 
   it('when a campaign is published, then the entry describes it; drafts and edits stay off the record', () => {

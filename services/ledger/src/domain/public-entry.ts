@@ -83,6 +83,8 @@ function fromCampaignEvent(event: CampaignEvent): EntryDraft | null {
     // Organizations, members, drafts and edits are not money movements: they stay off the public log.
     case 'org.diaspora-aid.campaign.organization-registered':
     case 'org.diaspora-aid.campaign.member-added':
+    case 'org.diaspora-aid.campaign.member-key-rotated':
+    case 'org.diaspora-aid.campaign.member-revoked':
     case 'org.diaspora-aid.campaign.created':
     case 'org.diaspora-aid.campaign.changed':
       return null;
@@ -120,6 +122,33 @@ function fromDonationEvent(event: DonationEvent): EntryDraft {
         amount: data.amount,
         currency: data.currency,
       }, { refs: { donationId: data.donationId }, deltas: { refunded: data.amount }, currency: data.currency });
+    }
+    // A dispute only holds money while the bank decides: the public sees it at once, but net moves only if the
+    // dispute is lost, and then exactly like a refund (the donor's bank took the money back). A won dispute
+    // releases the hold and changes no total. Stripe's dispute fee is a charge on the platform's own balance,
+    // not on the gift, so it stays out of the campaign's figures.
+    case 'org.diaspora-aid.donation.disputed': {
+      const { data } = event;
+      return draft(event, data.campaignId, 'dispute-opened', {
+        donationId: data.donationId,
+        disputeId: data.disputeId,
+        amount: data.amount,
+        currency: data.currency,
+      }, { refs: { donationId: data.donationId }, currency: data.currency });
+    }
+    case 'org.diaspora-aid.donation.dispute-closed': {
+      const { data } = event;
+      return draft(event, data.campaignId, 'dispute-closed', {
+        donationId: data.donationId,
+        disputeId: data.disputeId,
+        outcome: data.outcome,
+        amount: data.amount,
+        currency: data.currency,
+      }, {
+        refs: { donationId: data.donationId },
+        deltas: data.outcome === 'lost' ? { refunded: data.amount } : {},
+        currency: data.currency,
+      });
     }
     default: {
       const unhandled: never = event;
@@ -177,6 +206,17 @@ function fromDisbursementEvent(event: DisbursementEvent, context: EntryContext):
         location: data.location,
         evidence: data.evidence,
       }, { refs: { disbursementId: data.disbursementId }, deltas: { delivered, beneficiaries: data.beneficiaries } });
+    }
+    case 'org.diaspora-aid.disbursement.cancelled': {
+      const { data } = event;
+      // Only an approved disbursement had reserved money; a cancelled request never reached the record.
+      if (data.from !== 'approved') return null;
+      return draft(event, data.campaignId, 'disbursement-cancelled', {
+        disbursementId: data.disbursementId,
+        amount: data.amount,
+        currency: data.currency,
+        released: data.released,
+      }, { refs: { disbursementId: data.disbursementId }, deltas: { allocated: -data.amount }, currency: data.currency });
     }
     // A request or a rejection moves no money; the public record starts at approval.
     case 'org.diaspora-aid.disbursement.requested':

@@ -1,12 +1,16 @@
 import { campaignSnapshotSchema, idSchema } from '@aid/contracts';
-import { defineRoute, type Route } from '@aid/http-kit';
+import { defineRoute, problemDocumentSchema, type Route } from '@aid/http-kit';
 import { z } from 'zod';
 import { campaignNotFound } from '../domain/errors.ts';
+import { csvColumns, type IatiPublisher } from '../domain/open-data.ts';
+import { breakdowns, dayFields, minimumDonorGroup, timeseries } from '../domain/projections.ts';
 import { summarize } from '../domain/summary.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import { verifierKey, type NoteSigner } from '../domain/checkpoint.ts';
+import { exportCsv, exportIati, exportJson } from '../use-cases/export-campaign.ts';
 import { campaignCheckpoint, consistencyProof, globalCheckpoint, inclusionProof } from '../use-cases/prove.ts';
 import { traceReceipt } from '../use-cases/trace-receipt.ts';
+import { streamExport } from './stream-export.ts';
 
 const tag = 'Public ledger';
 const campaignParams = z.object({ id: idSchema });
@@ -38,18 +42,50 @@ const receiptParams = z.object({
   receiptCode: z.string().min(16, 'is too short to be a receipt code').max(128, 'is too long to be a receipt code'),
 });
 
-const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), field: z.string().optional() });
+const problemSchema = problemDocumentSchema;
 
 const proofSchema = z.object({ hashes: z.array(z.string().describe('base64 SHA-256, RFC 6962 audit-path order')) });
 const wholeNumber = (name: string) => z.coerce.number({ error: `${name} must be a whole number` }).int(`${name} must be a whole number`).min(0, `${name} must not be negative`);
+
+const minor = z.number().int().describe('minor units of the campaign currency');
+const daySchema = z.object({
+  date: z.string().describe('UTC day of the entries\' event time, YYYY-MM-DD'),
+  ...(Object.fromEntries(dayFields.map((field) => [field, z.number().int()])) as Record<(typeof dayFields)[number], z.ZodNumber>),
+});
+const timeseriesSchema = z.object({
+  campaignId: z.string(),
+  currency: z.string().nullable(),
+  days: z.array(daySchema).describe('One row per UTC day with movement, oldest first. Amounts are those of that day alone, NOT cumulative; days without movement are omitted.'),
+});
+const countryGroupSchema = z.object({ country: z.string(), donors: z.number().int(), amount: minor });
+const withheldSchema = z.object({ donors: z.number().int(), amount: minor });
+const breakdownsSchema = z.object({
+  campaignId: z.string(),
+  currency: z.string().nullable(),
+  bySector: z.array(z.object({ sector: z.string(), allocated: minor, paidOut: minor, delivered: minor })),
+  byRecipient: z.array(z.object({ name: z.string(), country: z.string(), local: z.boolean(), allocated: minor, paidOut: minor, delivered: minor, beneficiaries: z.number().int() })),
+  donorGeography: z
+    .object({
+      minimumGroup: z.literal(minimumDonorGroup),
+      byResidence: z.array(countryGroupSchema),
+      byHeritage: z.array(countryGroupSchema),
+      withheld: withheldSchema.describe('Donors (and their gross gifts) in residence groups under minimumGroup or who gave no country of residence'),
+      heritageWithheld: withheldSchema.describe('The same for countries of heritage'),
+    })
+    .describe('Distinct donors and their gross gifts by the countries of their first gift; a country appears only with at least minimumGroup donors'),
+});
+const exportEntrySchema = z.object({ id: z.string().describe('<campaignId>:<index>, stable'), index: z.number().int(), leafHash: z.string(), entry: z.record(z.string(), z.unknown()) });
+const exportJsonSchema = z.object({ campaign: campaignSnapshotSchema.nullable(), summary: summarySchema, entries: z.array(exportEntrySchema) });
 
 export interface PublicRouteDeps {
   store: LedgerStore;
   signer: NoteSigner;
   origin: string;
+  iati: IatiPublisher;
+  clock: () => Date;
 }
 
-export function publicRoutes({ store, signer, origin }: PublicRouteDeps): Route[] {
+export function publicRoutes({ store, signer, origin, iati, clock }: PublicRouteDeps): Route[] {
   async function requireLog(campaignId: string) {
     const log = await store.logState(campaignId);
     if (!log) throw campaignNotFound(campaignId);
@@ -88,6 +124,74 @@ export function publicRoutes({ store, signer, origin }: PublicRouteDeps): Route[
       async handle({ params }) {
         const log = await requireLog(params.id);
         return { body: summarize(params.id, log.currency, log.totals, log.size) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id/timeseries',
+      summary: "A campaign's daily movements (UTC days; amounts of each day, not cumulative)",
+      tag,
+      params: campaignParams,
+      responses: { 200: { description: 'Days with movement, oldest first', schema: timeseriesSchema }, 404: { description: 'No public record', schema: problemSchema } },
+      async handle({ params }) {
+        const stored = await store.projections(params.id);
+        if (!stored) throw campaignNotFound(params.id);
+        return { body: { campaignId: params.id, currency: stored.currency, days: timeseries(stored) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id/breakdowns',
+      summary: 'Where the money went by sector and recipient, and where donors live or come from (groups of at least 5 only)',
+      tag,
+      params: campaignParams,
+      responses: { 200: { description: 'The breakdowns, money in minor units', schema: breakdownsSchema }, 404: { description: 'No public record', schema: problemSchema } },
+      async handle({ params }) {
+        const stored = await store.projections(params.id);
+        if (!stored) throw campaignNotFound(params.id);
+        return { body: { campaignId: params.id, currency: stored.currency, ...breakdowns(stored) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id/export.json',
+      summary: "Open data: the campaign, its summary and every entry of its log, with stable ids",
+      tag,
+      params: campaignParams,
+      responses: { 200: { description: 'Streamed JSON', schema: exportJsonSchema }, 404: { description: 'No public record', schema: problemSchema } },
+      async handle({ params, request }) {
+        return streamExport(request, await exportJson(store, params.id), 'application/json; charset=utf-8', {
+          'content-disposition': `attachment; filename="campaign-${params.id}.json"`,
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id/export.csv',
+      summary: 'Open data: one RFC 4180 row per entry, with a stable id (<campaignId>:<index>) and its leaf hash',
+      tag,
+      params: campaignParams,
+      responses: { 200: { description: `Streamed CSV with the columns ${csvColumns.join(', ')}`, schema: z.string(), contentType: 'text/csv' }, 404: { description: 'No public record', schema: problemSchema } },
+      async handle({ params, request }) {
+        return streamExport(request, await exportCsv(store, params.id), 'text/csv; charset=utf-8', {
+          'content-disposition': `attachment; filename="campaign-${params.id}.csv"`,
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id/export.iati.xml',
+      summary: 'Open data: the campaign as an IATI 2.03 humanitarian activity with its incoming funds, disbursements and expenditure',
+      tag,
+      params: campaignParams,
+      responses: {
+        200: { description: 'Streamed iati-activities document; sectors are DAC 5-digit codes mapped from our free-text sectors', schema: z.string(), contentType: 'application/xml' },
+        404: { description: 'No public record', schema: problemSchema },
+      },
+      async handle({ params, request }) {
+        return streamExport(request, await exportIati(store, iati, params.id, clock()), 'application/xml; charset=utf-8', {
+          'content-disposition': `attachment; filename="campaign-${params.id}.iati.xml"`,
+        });
       },
     }),
     defineRoute({

@@ -1,9 +1,13 @@
 import { outboxFields, withOutboxIndex } from '@aid/store';
 import { Schema, type Connection } from 'mongoose';
+import type { StoredProjections } from '../domain/projections.ts';
 import type { CampaignTotals } from '../domain/summary.ts';
 
-/** One per campaign: the log's size (next index), its running totals, and the entries' outbox. */
-export interface CampaignLogDocument extends CampaignTotals {
+/**
+ * One per campaign: the log's size (next index), its running totals, the dashboard's projection counters, and
+ * the entries' outbox. Totals and projections move in the same guarded write as the size, hence exactly once.
+ */
+export interface CampaignLogDocument extends CampaignTotals, StoredProjections {
   _id: string;
   size: number;
   currency: string | null;
@@ -26,6 +30,12 @@ const schema = new Schema<CampaignLogDocument>(
     beneficiaries: { type: Number, default: 0 },
     gifts: { type: Number, default: 0 },
     updatedAt: { type: Date },
+    // Keyed by day or by hashed label (see domain/projections.ts); absent until the first movement.
+    days: { type: Schema.Types.Mixed },
+    sectors: { type: Schema.Types.Mixed },
+    recipients: { type: Schema.Types.Mixed },
+    residence: { type: Schema.Types.Mixed },
+    heritage: { type: Schema.Types.Mixed },
     ...outboxFields,
   },
   { versionKey: false },

@@ -1,9 +1,10 @@
 import { Schema, type Connection } from 'mongoose';
+import type { ProjectionDelta } from '../domain/projections.ts';
 import type { EntryRefs, SummaryDeltas } from '../domain/public-entry.ts';
 
 /**
  * One public entry. Besides the hashed bytes it keeps what is needed to finish its append after a crash
- * (`deltas`, `message`), so whoever finds it unfinished can complete it.
+ * (`deltas`, `projection`, `message`), so whoever finds it unfinished can complete it.
  */
 export interface EntryDocument {
   _id: string;
@@ -15,6 +16,11 @@ export interface EntryDocument {
   leafHash: string;
   refs: EntryRefs;
   deltas: SummaryDeltas;
+  /**
+   * The projection delta as lists (its paths contain dots, which stored keys may not). Absent on entries
+   * appended before projections existed.
+   */
+  projection?: StoredProjectionDelta;
   currency: string | null;
   message: string;
 }
@@ -34,6 +40,7 @@ const schema = new Schema<EntryDocument>(
       receiptHash: { type: String },
     },
     deltas: { type: Schema.Types.Mixed, default: {} },
+    projection: { type: Schema.Types.Mixed },
     currency: { type: String, default: null },
     message: { type: String, required: true },
   },
@@ -49,6 +56,25 @@ schema.index({ 'refs.receiptHash': 1 });
 schema.index({ 'refs.donationId': 1 });
 // Serves the trace and delivery totals: a disbursement's approval, payout and deliveries.
 schema.index({ 'refs.disbursementId': 1 });
+
+export interface StoredProjectionDelta {
+  inc: { path: string; value: number }[];
+  set: { path: string; value: string | boolean }[];
+}
+
+export function storedProjection(delta: ProjectionDelta): StoredProjectionDelta {
+  return {
+    inc: Object.entries(delta.inc).map(([path, value]) => ({ path, value })),
+    set: Object.entries(delta.set).map(([path, value]) => ({ path, value })),
+  };
+}
+
+export function projectionOf(stored: StoredProjectionDelta | undefined): ProjectionDelta {
+  return {
+    inc: Object.fromEntries((stored?.inc ?? []).map(({ path, value }) => [path, value])),
+    set: Object.fromEntries((stored?.set ?? []).map(({ path, value }) => [path, value])),
+  };
+}
 
 export function entryModel(db: Connection) {
   return db.model<EntryDocument>('Entry', schema, 'entries');

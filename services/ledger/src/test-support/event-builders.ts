@@ -1,22 +1,8 @@
 import { envelope, newId, receiptCodeHash, type AnyEvent, type CampaignSnapshot } from '@aid/contracts';
+import { campaignSnapshotFixture } from '@aid/test-kit';
 
 /** Builders of valid events with overrides, shared by the ledger's unit and integration tests. */
-export function campaignSnapshot(overrides: Partial<CampaignSnapshot> = {}): CampaignSnapshot {
-  return {
-    campaignId: newId(),
-    organizationId: newId(),
-    organizationName: 'Karachi Diaspora Relief',
-    title: 'Sindh flood relief',
-    summary: 'Clean water and shelter for flooded villages',
-    goal: { amount: 5_000_000, currency: 'USD' },
-    crisis: { kind: 'flood', countries: ['PK'], glide: 'FL-2022-000254-PAK' },
-    status: 'active',
-    revision: 2,
-    publishedAt: '2026-01-01T00:00:00.000Z',
-    closedAt: null,
-    ...overrides,
-  };
-}
+export const campaignSnapshot = campaignSnapshotFixture;
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 2, 0, minute));
 
@@ -24,7 +10,20 @@ export function campaignPublished(snapshot: CampaignSnapshot): AnyEvent {
   return envelope({ type: 'org.diaspora-aid.campaign.published', source: '/services/campaign', subject: snapshot.campaignId, time: at(0), data: { campaign: snapshot } });
 }
 
-export function giftSucceeded(campaignId: string, overrides: { donationId?: string; amount?: number; fee?: number; receiptCode?: string; minute?: number } = {}): AnyEvent {
+export interface GiftOverrides {
+  donationId?: string;
+  amount?: number;
+  fee?: number;
+  receiptCode?: string;
+  /** Minutes after 2026-01-02T00:00Z; 1440 and more fall on later UTC days. */
+  minute?: number;
+  donor?: { publicRef?: string; countryOfResidence?: string | null; countryOfHeritage?: string | null };
+}
+
+/** A donor's public reference: `d_` and 24 hex digits. */
+export const donorRef = (seed: number) => `d_${seed.toString(16).padStart(24, '0')}`;
+
+export function giftSucceeded(campaignId: string, overrides: GiftOverrides = {}): AnyEvent {
   const amount = overrides.amount ?? 2500;
   const fee = overrides.fee ?? 100;
   return envelope({
@@ -36,7 +35,7 @@ export function giftSucceeded(campaignId: string, overrides: { donationId?: stri
       donationId: overrides.donationId ?? newId(),
       campaignId,
       receiptHash: receiptCodeHash(overrides.receiptCode ?? newId()),
-      donor: { publicRef: `d_${'ab'.repeat(12)}`, displayName: null, countryOfResidence: 'GB', countryOfHeritage: 'PK' },
+      donor: { publicRef: `d_${'ab'.repeat(12)}`, displayName: null, countryOfResidence: 'GB', countryOfHeritage: 'PK', ...overrides.donor },
       amount,
       fee,
       net: amount - fee,
