@@ -15,6 +15,7 @@ import {
   publishDisbursementTwice,
   publishedCampaign,
   startDonationForTest,
+  stripeEvent,
   succeededWithFee,
   type DonationUnderTest,
 } from './testing/donation-under-test.ts';
@@ -254,6 +255,19 @@ describe('monthly gifts', () => {
     expect(await canceled.json()).toEqual({ donationId, subscriptionStatus: 'canceled' });
     expect((await cancel()).status).toBe(200);
     expect((await view(donationId, receiptCode)).body.subscriptionStatus).toBe('canceled');
+  });
+
+  it('when Stripe ends the subscription itself, twice, then the plan is canceled once and the donor’s cancel answers the same', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const { donationId, receiptCode } = await newGift(donation, { campaignId, interval: 'month' });
+    const plan = await raw(donationId);
+    const ended = stripeEvent('customer.subscription.deleted', { id: plan?.subscriptionId, object: 'subscription', status: 'canceled', metadata: { donationId } });
+    await deliverTwice(donation, ended);
+    expect((await view(donationId, receiptCode)).body.subscriptionStatus).toBe('canceled');
+    const revisionAfter = (await raw(donationId))?.revision;
+    const cancel = await fetch(`${donation.url}/v1/donations/${donationId}/cancel`, { method: 'POST', headers: { 'x-receipt-code': receiptCode } });
+    expect(cancel.status).toBe(200);
+    expect((await raw(donationId))?.revision).toBe(revisionAfter);
   });
 
   it('when a one-off gift or a wrong code is used to cancel, then it is refused', async () => {

@@ -1,5 +1,6 @@
 import { defineRoute, type RequestWithRawBody } from '@aid/http-kit';
 import { invalidWebhookSignature } from '../domain/errors.ts';
+import { recordSubscriptionEnded } from '../use-cases/cancel-monthly-gift.ts';
 import { stripeNoticeOf, type StripeNotice } from '../stripe/payment-notice.ts';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
 import { recordChargeRefund } from '../use-cases/record-charge-refund.ts';
@@ -18,6 +19,8 @@ function apply(flows: DonationFlows, notice: StripeNotice): Promise<OutcomeResul
       return recordDispute(flows, notice.notice);
     case 'invoice-paid':
       return recordInstallment(flows, notice.notice);
+    case 'subscription-ended':
+      return recordSubscriptionEnded(flows, notice.notice);
     default: {
       const unhandled: never = notice;
       throw new Error(`unhandled Stripe notice ${(unhandled as { kind: string }).kind}`);

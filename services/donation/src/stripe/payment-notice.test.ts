@@ -76,4 +76,11 @@ describe('stripeNoticeOf', () => {
       notice: { stripeEventId: 'evt_1', invoiceId: 'in_1', subscriptionId: 'sub_1', donationId: 'd1', amountPaid: 2500, currency: 'USD', paidAt: new Date('2026-01-01T00:01:00Z') },
     });
   });
+
+  it('when Stripe ends a subscription, then the notice names it and the plan in its metadata', () => {
+    expect(stripeNoticeOf(event('customer.subscription.deleted', { id: 'sub_1', object: 'subscription', status: 'canceled', metadata: { donationId: 'd1' } }))).toEqual({
+      kind: 'subscription-ended',
+      notice: { stripeEventId: 'evt_1', subscriptionId: 'sub_1', donationId: 'd1' },
+    });
+  });
 });

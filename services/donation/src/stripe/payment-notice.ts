@@ -52,11 +52,18 @@ export interface InvoicePaidNotice {
   paidAt: Date;
 }
 
+export interface SubscriptionEndedNotice {
+  stripeEventId: string;
+  subscriptionId: string;
+  donationId: string | undefined;
+}
+
 export type StripeNotice =
   | { kind: 'payment'; notice: PaymentNotice }
   | { kind: 'charge-refunded'; notice: RefundNotice }
   | { kind: 'dispute'; notice: DisputeNoticeOf }
-  | { kind: 'invoice-paid'; notice: InvoicePaidNotice };
+  | { kind: 'invoice-paid'; notice: InvoicePaidNotice }
+  | { kind: 'subscription-ended'; notice: SubscriptionEndedNotice };
 
 const idOf = (value: string | { id: string } | null | undefined): string | undefined => (typeof value === 'string' ? value : value?.id);
 
@@ -157,6 +164,11 @@ export function stripeNoticeOf(event: Stripe.Event): StripeNotice | null {
           paidAt: new Date((invoice.status_transitions?.paid_at ?? event.created) * 1000),
         },
       };
+    }
+    // Stripe ends a subscription itself after its retries of a failed payment, or when canceled in its dashboard.
+    case 'customer.subscription.deleted': {
+      const subscription = event.data.object;
+      return { kind: 'subscription-ended', notice: { stripeEventId: event.id, subscriptionId: subscription.id, donationId: subscription.metadata?.donationId } };
     }
     default:
       return null;
