@@ -6,16 +6,44 @@ function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && ((error as { code?: unknown }).code === 11000 || (error as { writeErrors?: { code?: number }[] }).writeErrors?.every((e) => e.code === 11000) === true);
 }
 
-/** Reads and writes a campaign's stored Merkle nodes; every read is a single `$in` query of O(log n) ids. */
-export function createMerkleStore(db: Connection) {
+/**
+ * Reads and writes a campaign's stored Merkle nodes; every read is a single `$in` query of O(log n) ids. A node's
+ * hash never changes once written (it is fixed by the leaves under it), so nodes are also kept in a bounded
+ * in-process cache: an append's left siblings were written moments ago, and every proof shares the upper
+ * levels. This matters on FerretDB over SQLite, whose `$in` on `_id` scans the collection.
+ */
+export function createMerkleStore(db: Connection, cacheLimit = 500_000) {
   const nodes = treeNodeModel(db);
+  const cache = new Map<string, Buffer>();
+
+  function remember(id: string, hash: Buffer): void {
+    cache.delete(id);
+    cache.set(id, hash);
+    // Maps iterate in insertion order and hits are re-inserted, so the first keys are the least recently used.
+    if (cache.size > cacheLimit) {
+      const evict = Math.ceil(cacheLimit / 10);
+      let removed = 0;
+      for (const key of cache.keys()) {
+        if (removed++ >= evict) break;
+        cache.delete(key);
+      }
+    }
+  }
 
   async function read(campaignId: string, addresses: NodeAddress[]) {
     const ids = addresses.map((address) => treeNodeId(campaignId, address.level, address.index));
-    const docs = await nodes.find({ _id: { $in: ids } }).lean();
-    const byId = new Map(docs.map((doc) => [doc._id, Buffer.from(doc.hash, 'hex')]));
+    const missing = ids.filter((id) => !cache.has(id));
+    if (missing.length > 0) {
+      const docs = await nodes.find({ _id: { $in: missing } }).lean();
+      for (const doc of docs) remember(doc._id, Buffer.from(doc.hash, 'hex'));
+    }
+    const found = new Map(ids.flatMap((id) => {
+      const hash = cache.get(id);
+      if (hash) remember(id, hash);
+      return hash ? [[id, hash] as const] : [];
+    }));
     return (address: NodeAddress): Buffer => {
-      const hash = byId.get(treeNodeId(campaignId, address.level, address.index));
+      const hash = found.get(treeNodeId(campaignId, address.level, address.index));
       if (!hash) throw new Error(`Merkle node ${address.level}:${address.index} of ${campaignId} is missing`);
       return hash;
     };
@@ -35,6 +63,8 @@ export function createMerkleStore(db: Connection) {
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
+      // Only once stored: a node in the cache is always a node in the database.
+      for (const { address, hash } of computed) remember(treeNodeId(campaignId, address.level, address.index), hash);
     },
 
     async root(campaignId: string, size: number): Promise<Buffer> {

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** The benchmark's settings: the same infrastructure variables the services and tests use. */
+const benchConfigSchema = z.object({
+  MONGO_URL: z.string({ error: 'is required: the database to benchmark against (e.g. mongodb://127.0.0.1:27017/?directConnection=true)' }).min(1),
+  KAFKA_BROKERS: z.string({ error: 'is required: the in-process ledger for the summary benchmark starts its consumers' }).min(1),
+  BENCH_APPEND_SECONDS: z.coerce.number().positive().default(20),
+  BENCH_DB_TREE_SECONDS: z.coerce.number().positive().default(60),
+  BENCH_DB_PROOF_SECONDS: z.coerce.number().positive().default(30),
+  BENCH_VIEWER_SECONDS: z.coerce.number().positive().default(10),
+});
+
+export type BenchConfig = z.infer<typeof benchConfigSchema>;
+
+export function loadBenchConfig(): BenchConfig {
+  const parsed = benchConfigSchema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
+  }
+  return parsed.data;
+}
