@@ -47,6 +47,8 @@ const transactions = [
   row(3, { kind: 'delivery', disbursementId: 'b1', description: 'Filters', beneficiaries: 40 }, { delivered: 1000 }),
   row(4, { kind: 'delivery', disbursementId: 'b1', description: 'More filters', beneficiaries: 10 }, { delivered: 0 }),
   row(5, { kind: 'allocation', disbursementId: 'b1', donationId: 'd1', amount: 1000 }),
+  row(6, { kind: 'dispute-closed', donationId: 'd2', outcome: 'lost', amount: 300, currency: 'USD' }),
+  row(7, { kind: 'dispute-closed', donationId: 'd3', outcome: 'won', amount: 300, currency: 'USD' }),
 ];
 
 function document(activity: IatiActivityHeader): string {
@@ -111,8 +113,9 @@ describe('open data', () => {
     expect(xml).toContain('<iati-identifier>XI-DIASPORA-AID-019a0000-0000-7000-8000-00000000000c</iati-identifier>');
     expect(xml).toContain('<sector vocabulary="1" code="14030" percentage="66.68"/>\n<sector vocabulary="1" code="72010" percentage="33.32"/>');
     expect(xml.match(/<transaction-type code="(\d)"\/>/g)).toEqual([
-      '<transaction-type code="1"/>', '<transaction-type code="1"/>', '<transaction-type code="3"/>', '<transaction-type code="4"/>',
+      '<transaction-type code="1"/>', '<transaction-type code="1"/>', '<transaction-type code="3"/>', '<transaction-type code="4"/>', '<transaction-type code="1"/>',
     ]);
+    expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-3.00</value>');
     expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-5.00</value>');
     expect(xml).toContain('Sindh flood relief &amp; &lt;recovery&gt;');
   });

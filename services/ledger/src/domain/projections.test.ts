@@ -1,3 +1,4 @@
+import { envelope } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
 import { disbursementChain, giftSucceeded } from '../test-support/event-builders.ts';
 import { breakdowns, labelKey, projectionDelta, publicGroups, timeseries, type ProjectionDelta, type StoredProjections } from './projections.ts';
@@ -58,6 +59,22 @@ describe('projections', () => {
     expect(result.bySector).toEqual([{ sector: 'WASH', allocated: 1000, paidOut: 1000, delivered: 1000 }]);
     expect(result.byRecipient).toEqual([{ ...recipient, allocated: 1000, paidOut: 1000, delivered: 1000, beneficiaries: 50 }]);
     expect(timeseries(stored)).toEqual([{ date: '2026-01-02', raised: 0, fees: 0, refunded: 0, allocated: 1000, paidOut: 1000, delivered: 1000, beneficiaries: 50 }]);
+  });
+
+  it('when an approved disbursement is cancelled, then its sector and recipient give the allocation back', () => {
+    const chain = disbursementChain('c1', 'd1', 1000, true);
+    const cancelled = drafted(envelope({
+      type: 'org.diaspora-aid.disbursement.cancelled',
+      source: '/services/disbursement',
+      subject: 'c1',
+      time: new Date(Date.UTC(2026, 0, 3)),
+      data: { disbursementId: chain.disbursementId, campaignId: 'c1', from: 'approved' as const, amount: 1000, currency: 'USD', released: [], cancelledBy: 'm1', comment: 'duplicate', cancelledAt: '2026-01-03T00:00:00.000Z' },
+    }));
+    const stored: Record<string, unknown> = {};
+    apply(stored, projectionDelta(drafted(chain.approved)));
+    apply(stored, projectionDelta(cancelled, { disbursement: { sector: 'WASH', recipient }, donor: null }));
+    expect(breakdowns(stored).bySector).toEqual([{ sector: 'WASH', allocated: 0, paidOut: 0, delivered: 0 }]);
+    expect(timeseries(stored).map((row) => [row.date, row.allocated])).toEqual([['2026-01-02', 1000], ['2026-01-03', -1000]]);
   });
 
   it('when a sector or recipient name has dots or dollar signs, then its stored key is still a plain word', () => {

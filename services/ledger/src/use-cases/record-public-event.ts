@@ -3,7 +3,8 @@ import { noFacts, projectionDelta, type ProjectionFacts } from '../domain/projec
 import { draftEntry, noContext, type EntryContext, type EntryDraft } from '../domain/public-entry.ts';
 import type { DisbursementFacts, LedgerStore } from '../store/ledger-store.ts';
 
-const disbursementLinked = new Set(['org.diaspora-aid.disbursement.paid', 'org.diaspora-aid.disbursement.delivered']);
+// Entries that do not repeat their disbursement's sector (and deliveries its recipient) but move its money.
+const disbursementLinked = new Set(['org.diaspora-aid.disbursement.paid', 'org.diaspora-aid.disbursement.delivered', 'org.diaspora-aid.disbursement.cancelled']);
 
 async function disbursementFactsOf(store: LedgerStore, event: AnyEvent): Promise<DisbursementFacts | null> {
   if (!disbursementLinked.has(event.type) || !('disbursementId' in event.data)) return null;
