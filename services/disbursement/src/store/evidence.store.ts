@@ -7,8 +7,8 @@ const chunkBytes = 1024 * 1024;
 export type EvidenceStore = ReturnType<typeof createEvidenceStore>;
 
 function toFile(doc: EvidenceDocument): EvidenceFile {
-  const { _id, chunks: _chunks, ...fields } = doc;
-  return { id: _id, ...fields };
+  const { _id, disbursementId, campaignId, organizationId, name, contentType, size, sha256, uploadedBy, uploadedAt } = doc;
+  return { id: _id, disbursementId, campaignId, organizationId, name, contentType, size, sha256, uploadedBy, uploadedAt };
 }
 
 export function createEvidenceStore(connection: Connection) {

@@ -2,35 +2,38 @@ import { planAllocation } from '../domain/allocation.ts';
 import { auditEntry } from '../domain/audit.ts';
 import { decideApproval, type Member } from '../domain/disbursement.ts';
 import { allocationIncomplete, insufficientFunds } from '../domain/errors.ts';
-import { approvedMessages } from '../events/disbursement-messages.ts';
+import { allocatedMessages, approvedMessage } from '../events/disbursement-messages.ts';
 import type { Disbursement } from '../store/disbursements.store.ts';
 import type { TakenSlice } from '../store/gifts.store.ts';
 import type { UseCaseContext } from './context.ts';
 import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
 
-// Each round walks fresh gifts; a slice is only refused when another approval took from that gift at the same
-// instant, so every refusal means progress elsewhere and a few dozen rounds settle even heavy contention.
-const allocationRounds = 50;
+// Each round walks a fresh page of gifts; a slice is only refused when another approval took from that gift at
+// the same instant, so every refusal means progress elsewhere. Rounds go on while they make progress (a
+// disbursement may span 100,000 gifts); a few dozen rounds without any settle even heavy contention.
+const stalledRoundsAllowed = 50;
+
+// The approval's own document carries the approved event and this many allocated events, in that order; slices
+// beyond go out in batch documents of this size (see allocation-batch.model.ts).
+const eventsPerDocument = 1_000;
 
 const sum = (slices: readonly { amount: number }[]) => slices.reduce((total, slice) => total + slice.amount, 0);
 
 /**
- * Spends the reserved amount on gifts, oldest first. Every slice is its own guarded, exactly-once write, so a
- * crash leaves slices that a retry finds (they are on the gifts) and completes, never doubles. A slice refused
- * by a concurrent allocation is skipped for this round rather than stopping the walk.
+ * Spends the reserved amount on gifts, oldest first, a page of gifts per round. Every slice is a guarded,
+ * exactly-once write on its gift, so a crash leaves slices that a retry finds (they are on the gifts) and
+ * completes, never doubles. A slice refused because a refund took the gift's money meanwhile is simply not
+ * taken; the next round plans again from what the gifts hold.
  */
 async function allocateFifo(context: UseCaseContext, disbursement: Disbursement): Promise<TakenSlice[]> {
   let taken = await context.gifts.allocationsFor(disbursement.id);
-  for (let round = 0; round < allocationRounds && sum(taken) < disbursement.amount; round += 1) {
-    let need = disbursement.amount - sum(taken);
+  for (let stalled = 0; stalled < stalledRoundsAllowed && sum(taken) < disbursement.amount; ) {
+    const before = sum(taken);
+    const need = disbursement.amount - before;
     const gifts = await context.gifts.allocatable(disbursement.campaignId, disbursement.currency, disbursement.id);
-    for (const gift of gifts) {
-      const [slice] = planAllocation([gift], need).slices;
-      if (!slice) break;
-      const outcome = await context.gifts.allocateSlice(disbursement.id, slice);
-      if (outcome !== 'refused') need -= slice.amount;
-    }
+    await context.gifts.allocateSlices(disbursement.id, planAllocation(gifts, need).slices);
     taken = await context.gifts.allocationsFor(disbursement.id);
+    stalled = sum(taken) > before ? 0 : stalled + 1;
   }
   const missing = disbursement.amount - sum(taken);
   if (missing > 0) throw allocationIncomplete(missing);
@@ -82,7 +85,12 @@ async function approveUnderLock(context: UseCaseContext, member: Member, id: str
   const slices = (await allocateFifo(context, disbursement)).map(({ donationId, amount }) => ({ donationId, amount }));
   const approval = { memberId: member.memberId, comment, at: context.now() };
   const audit = auditEntry('disbursement.approved', member.memberId, id, approval.at, { comment, amount: disbursement.amount, slices: slices.length });
-  const approved = await context.disbursements.completeApproval(id, approval, slices, approvedMessages(disbursement, approval, slices), audit);
+  const allocated = allocatedMessages(disbursement, approval.at, slices);
+  for (let start = eventsPerDocument; start < allocated.length; start += eventsPerDocument) {
+    await context.disbursements.insertAllocationBatch(`${id}:${start / eventsPerDocument}`, disbursement, allocated.slice(start, start + eventsPerDocument));
+  }
+  const messages = [approvedMessage(disbursement, approval), ...allocated.slice(0, eventsPerDocument)];
+  const approved = await context.disbursements.completeApproval(id, approval, slices, messages, audit);
   context.outboxQueued();
   return approved ?? explainLostRace(context, member, id, decide);
 }
