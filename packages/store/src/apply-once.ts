@@ -1,4 +1,5 @@
 import mongoose, { type Connection, type Model, type UpdateQuery } from 'mongoose';
+import { isDuplicateKey } from './duplicate-key.ts';
 
 interface AppliedOperation {
   _id: string;
@@ -39,9 +40,6 @@ function mergePush(update: UpdateQuery<unknown>, operationId: string): UpdateQue
   return { ...update, $push: { ...push, pendingOps: operationId } };
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 export function createApplyOnce(connection: Connection): ApplyOnce {
   const applied = connection.model<AppliedOperation>('AppliedOperation', appliedOperationSchema, 'applied_operations');

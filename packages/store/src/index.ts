@@ -1,5 +1,6 @@
 export { applyOnceFields, createApplyOnce, type ApplyOnce, type ApplyOutcome } from './apply-once.ts';
 export { connectDatabase, databaseReachable } from './connection.ts';
+export { isDuplicateKey } from './duplicate-key.ts';
 export {
   clearPublished,
   findPending,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { campaignLockModel } from './campaign-lock.model.ts';
-import { isDuplicateKey } from './duplicate-key.ts';
+import { isDuplicateKey } from '@aid/store';
 
 const leaseMs = 30_000;
 const giveUpMs = 20_000;

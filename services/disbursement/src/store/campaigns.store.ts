@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { CampaignView } from '../domain/disbursement.ts';
 import { campaignModel } from './campaign.model.ts';
-import { isDuplicateKey } from './duplicate-key.ts';
+import { isDuplicateKey } from '@aid/store';
 
 export interface CampaignProjection extends CampaignView {
   revision: number;

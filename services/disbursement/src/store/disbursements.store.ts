@@ -1,10 +1,9 @@
-import { queueMessages, type OutboxMessage } from '@aid/store';
+import { isDuplicateKey, queueMessages, type OutboxMessage } from '@aid/store';
 import type { Connection, UpdateQuery } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { DisbursementStatus } from '../domain/disbursement.ts';
 import { allocationBatchModel } from './allocation-batch.model.ts';
 import { disbursementModel, type Approval, type Delivery, type DisbursementDocument } from './disbursement.model.ts';
-import { isDuplicateKey } from './duplicate-key.ts';
 
 export type Disbursement = Omit<DisbursementDocument, '_id' | 'outbox' | 'outboxSince'> & { id: string };
 export type { Approval, Delivery, Payout, Recipient } from './disbursement.model.ts';

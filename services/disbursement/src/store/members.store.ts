@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Member } from '../domain/disbursement.ts';
-import { isDuplicateKey } from './duplicate-key.ts';
 import { memberModel } from './member.model.ts';
+import { isDuplicateKey } from '@aid/store';
 
 export type MemberStore = ReturnType<typeof createMemberStore>;
 

@@ -1,10 +1,8 @@
 import type { Connection } from 'mongoose';
 import type { CampaignView } from '../domain/donation.ts';
 import { campaignModel, type CampaignDocument } from './campaign.model.ts';
+import { isDuplicateKey } from '@aid/store';
 
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 export function createCampaignStore(connection: Connection) {
   const model = campaignModel(connection);

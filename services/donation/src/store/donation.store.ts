@@ -1,4 +1,4 @@
-import { queueMessages, type OutboxMessage } from '@aid/store';
+import { isDuplicateKey, queueMessages, type OutboxMessage } from '@aid/store';
 import type { Connection, UpdateQuery } from 'mongoose';
 import type { Donation, StatusChange } from '../domain/donation.ts';
 import { donationModel, type DonationDocument } from './donation.model.ts';
@@ -35,9 +35,6 @@ export type NewInstallment = Omit<Donation, 'donor' | 'paymentIntentId' | 'strip
 /** Fields a guarded change may set; the store owns revision, event ids and the outbox. */
 export type DonationChange = Partial<Pick<DonationDocument, 'status' | 'statusChangedAt' | 'fee' | 'net' | 'succeededAt' | 'chargeId' | 'refunded' | 'refunds' | 'disputes' | 'subscriptionStatus'>>;
 
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 export function createDonationStore(connection: Connection, cipher: DonorCipher) {
   const model = donationModel(connection);

@@ -1,14 +1,12 @@
 import type { Connection } from 'mongoose';
 import type { DonorCipher } from './donor-cipher.ts';
 import { idempotencyKeyModel, type IdempotencyKeyDocument } from './idempotency-key.model.ts';
+import { isDuplicateKey } from '@aid/store';
 
 export type IdempotencyClaim =
   | { kind: 'claimed' }
   | { kind: 'existing'; requestHash: string; state: 'started' | 'done'; response: unknown };
 
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 export function createIdempotencyKeyStore(connection: Connection, cipher: DonorCipher) {
   const model = idempotencyKeyModel(connection);

@@ -1,6 +1,7 @@
 import type { MemberRole } from '@aid/contracts';
 import type { Connection } from 'mongoose';
 import { memberModel, type MemberDocument } from './member.model.ts';
+import { isDuplicateKey } from '@aid/store';
 
 export interface Member {
   memberId: string;
@@ -8,9 +9,6 @@ export interface Member {
   role: MemberRole;
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 export function createMemberStore(connection: Connection) {
   const model = memberModel(connection);

@@ -1,5 +1,5 @@
 import { envelope, type CampaignSnapshot } from '@aid/contracts';
-import { outboxMessage, queueMessages, type OutboxMessage } from '@aid/store';
+import { isDuplicateKey, outboxMessage, queueMessages, type OutboxMessage } from '@aid/store';
 import type { Connection } from 'mongoose';
 import { canonicalBytes, leafHash } from '../domain/leaf.ts';
 import { emptyProjection, type ProjectionDelta, type StoredProjections } from '../domain/projections.ts';
@@ -42,9 +42,6 @@ export interface CampaignLogState {
   totals: CampaignTotals;
 }
 
-function isDuplicateKey(error: unknown): error is { code: number; keyPattern?: Record<string, unknown>; message: string } {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 function duplicateOfId(error: { keyPattern?: Record<string, unknown>; message: string }): boolean {
   if (error.keyPattern) return Object.keys(error.keyPattern).join(',') === '_id';

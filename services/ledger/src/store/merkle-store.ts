@@ -1,10 +1,8 @@
 import type { Connection } from 'mongoose';
 import { appendHashes, appendPlan, consistencyRanges, inclusionRanges, nodesFor, rangeHash, rangeNodes, type NodeAddress } from '../domain/merkle.ts';
 import { treeNodeId, treeNodeModel } from './tree-node.model.ts';
+import { isDuplicateKey } from '@aid/store';
 
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && ((error as { code?: unknown }).code === 11000 || (error as { writeErrors?: { code?: number }[] }).writeErrors?.every((e) => e.code === 11000) === true);
-}
 
 /**
  * Reads and writes a campaign's stored Merkle nodes; every read is a single `$in` query of O(log n) ids. A node's
