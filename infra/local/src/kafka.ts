@@ -11,13 +11,11 @@ import { ensureKafkaLibs, KAFKA_VERSION } from './tools.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
-/** Every topic the services use, each with its dead-letter topic, created up front with the same layout. */
-export const TOPICS = [
-  'campaign.events.v1',
-  'donation.events.v1',
-  'disbursement.events.v1',
-  'ledger.entries.v1',
-].flatMap((topic) => [topic, `${topic}.dlq`]);
+/**
+ * The event topics, created up front with the same layout. Dead-letter topics are per consumer group
+ * (`dlq.<group>`) and each service creates its own when it starts.
+ */
+export const TOPICS = ['campaign.events.v1', 'donation.events.v1', 'disbursement.events.v1', 'ledger.entries.v1'];
 export const PARTITIONS = 6;
 
 export async function startKafka(profile: Profile): Promise<StartedPart> {
