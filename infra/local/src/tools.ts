@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ferretdbPatches, patchesFingerprint, writePatchedCopy } from './ferretdb-patches.ts';
 
 const run = promisify(execFile);
 
@@ -54,18 +55,43 @@ export async function ensureKafkaLibs(toolsDir: string, root: string): Promise<I
 }
 
 export async function ensureFerretdb(toolsDir: string, root: string): Promise<InstalledTool> {
-  const binary = path.join(toolsDir, `ferretdb-${FERRETDB_VERSION}`, exe('ferretdb'));
-  if (fs.existsSync(binary)) return { path: binary, installed: false };
+  const home = path.join(toolsDir, `ferretdb-${FERRETDB_VERSION}`);
+  const binary = path.join(home, exe('ferretdb'));
+  const moduleDir = path.join(root, 'infra', 'ferretdb');
+  // The binary follows the wrapper module and the source patches: a change to either rebuilds it.
+  const stamp = path.join(home, 'build.sha256');
+  const buildHash = createHash('sha256')
+    .update(fs.readFileSync(path.join(moduleDir, 'go.mod')))
+    .update(fs.readFileSync(path.join(moduleDir, 'go.sum')))
+    .update(fs.readFileSync(path.join(moduleDir, 'main.go')))
+    .update(patchesFingerprint(ferretdbPatches))
+    .digest('hex');
+  if (fs.existsSync(binary) && readOrEmpty(stamp) === buildHash) return { path: binary, installed: false };
   await requireGo('FerretDB (the local MongoDB-compatible database)', 'MONGO_URL', 'MongoDB');
+  fs.rmSync(binary, { force: true });
   await installAtomically(binary, async (staging) => {
     // infra/ferretdb is a module of its own whose go.sum pins FerretDB and every dependency.
-    await run('go', ['build', '-o', staging, '.'], {
-      cwd: path.join(root, 'infra', 'ferretdb'),
+    const { stdout } = await run('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@v${FERRETDB_VERSION}`], {
+      cwd: moduleDir,
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((error: unknown) => {
+      throw new Error(`go could not fetch FerretDB ${FERRETDB_VERSION}: ${output(error)}`);
+    });
+    const { Dir: ferretdbSource } = JSON.parse(stdout) as { Dir: string };
+    const patched = `${staging}.source`;
+    writePatchedCopy(ferretdbSource, patched, ferretdbPatches);
+    // A go.mod of the build's own, beside its go.sum, points the build at the patched copy.
+    const modfile = `${staging}.go.mod`;
+    fs.writeFileSync(modfile, `${fs.readFileSync(path.join(moduleDir, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${patched}\n`);
+    fs.copyFileSync(path.join(moduleDir, 'go.sum'), `${staging}.go.sum`);
+    await run('go', ['build', `-modfile=${modfile}`, '-o', staging, '.'], {
+      cwd: moduleDir,
       maxBuffer: 16 * 1024 * 1024,
     }).catch((error: unknown) => {
       throw new Error(`go build of FerretDB ${FERRETDB_VERSION} failed: ${output(error)}`);
     });
   });
+  fs.writeFileSync(stamp, buildHash);
   return { path: binary, installed: true };
 }
 

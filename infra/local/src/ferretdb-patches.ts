@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Source edits applied to FerretDB 1.24.2 at build time, so nothing of FerretDB's source is kept in this
+ * repository: the build copies the module from the Go module cache into its staging folder, checks that each
+ * text to replace is there exactly as expected, edits the copy, and builds against it (`go build -modfile` with
+ * a `replace` directive; `-overlay` refuses files under the module cache).
+ *
+ * Why: in the SQLite backend every lookup by `_id` scanned the whole table, because the query spelled the
+ * `_id` path `->'$._id'` while the unique index is built on `->"_id"`, and SQLite only uses an expression
+ * index for the identical expression. Updates and deletes (which always look a document up by `_id` first) then
+ * cost time in proportion to the collection: 40 ms per update at 10,000 documents against 0.8 ms per find.
+ * And a filter with anything beside `_id` (every guarded write: `{_id, remaining: {$gte: n}}`) was not pushed
+ * down at all. FerretDB always re-applies the whole filter to what the backend returns, so narrowing the SQL
+ * query to the `_id` match is safe whatever else the filter says.
+ */
+export interface SourcePatch {
+  /** Path inside the FerretDB module. */
+  file: string;
+  find: string;
+  replace: string;
+  /** How many times `find` must occur: a different count means the source is not the one this patch was made for. */
+  occurrences: number;
+}
+
+export const ferretdbPatches: readonly SourcePatch[] = [
+  {
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    find: `IDColumn = DefaultColumn + "->'$._id'"`,
+    replace: 'IDColumn = DefaultColumn + `->"_id"`',
+    occurrences: 1,
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    find: 'if params.Filter.Len() == 1 {',
+    replace: 'if params.Filter.Has("_id") {',
+    occurrences: 2,
+  },
+];
+
+/** Changes whenever the patches change, so an installed binary built with other patches is rebuilt. */
+export function patchesFingerprint(patches: readonly SourcePatch[]): string {
+  return createHash('sha256').update(JSON.stringify(patches)).digest('hex').slice(0, 12);
+}
+
+export function applyPatch(source: string, patch: SourcePatch): string {
+  const found = source.split(patch.find).length - 1;
+  if (found !== patch.occurrences) {
+    throw new Error(`FerretDB patch for ${patch.file} expected ${patch.occurrences} occurrence(s) of ${JSON.stringify(patch.find)}, found ${found}`);
+  }
+  return source.split(patch.find).join(patch.replace);
+}
+
+/**
+ * Copies the module at `moduleDir` to `outDir` (writable, since the module cache is read-only) and applies the
+ * patches to the copy.
+ */
+export function writePatchedCopy(moduleDir: string, outDir: string, patches: readonly SourcePatch[]): void {
+  fs.cpSync(moduleDir, outDir, { recursive: true });
+  for (const patch of patches) {
+    const file = path.join(outDir, patch.file);
+    fs.chmodSync(file, 0o644);
+    fs.writeFileSync(file, applyPatch(fs.readFileSync(file, 'utf8'), patch));
+  }
+}
