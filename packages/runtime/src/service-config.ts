@@ -1,4 +1,5 @@
 import { httpConfig, kafkaConfig, mongoConfig, telemetryConfig } from '@aid/config';
+import type { StartPosition } from '@aid/bus';
 import { z } from 'zod';
 
 /** What every service needs to run; services extend it with their own variables. */
@@ -6,8 +7,13 @@ export const baseServiceConfig = {
   ...httpConfig,
   // Lets tests and side-by-side deployments keep their consumer groups apart on one cluster.
   KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
-  // Where a new consumer group starts: the whole history (a projection's normal start) or only new events.
-  KAFKA_START_AT: z.enum(['beginning', 'end']).default('beginning'),
+  // Where a new consumer group starts: the whole history (a projection's normal start), only new events, or the
+  // first event published at or after an ISO 8601 time (a replay into an empty database from a date). A group
+  // that already has committed offsets always goes on from them.
+  KAFKA_START_AT: z
+    .union([z.enum(['beginning', 'end']), z.iso.datetime({ offset: true, error: "must be 'beginning', 'end' or an ISO 8601 time such as 2026-01-02T00:00:00Z" })])
+    .default('beginning')
+    .transform((value): StartPosition => (value === 'beginning' || value === 'end' ? value : new Date(value))),
   ...kafkaConfig,
   ...mongoConfig,
   ...telemetryConfig,
@@ -19,7 +25,7 @@ export interface ServiceRuntimeConfig {
   KAFKA_BROKERS: string[];
   KAFKA_CLIENT_ID?: string | undefined;
   KAFKA_GROUP_PREFIX: string;
-  KAFKA_START_AT: 'beginning' | 'end';
+  KAFKA_START_AT: StartPosition;
   MONGO_URL: string;
   LOG_LEVEL: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;

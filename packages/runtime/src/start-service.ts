@@ -7,7 +7,7 @@ import {
   ensureTopics,
   runConsumer,
   startOutboxRelay,
-  type EventHandler,
+  type ConsumerHandler,
   type Publisher,
   type RunningConsumer,
 } from '@aid/bus';
@@ -35,11 +35,11 @@ export interface ServiceDeps {
   ready(): Promise<Record<string, boolean>>;
 }
 
-export interface ConsumerSpec {
+/** A consumer group: `handle(event)` one at a time, or `handleBatch(items)` for groups of a partition's events. */
+export type ConsumerSpec = {
   groupId: string;
   topics: TopicName[];
-  handle: EventHandler<TopicName>;
-}
+} & ConsumerHandler<TopicName>;
 
 export interface ServiceParts {
   app: Express;
