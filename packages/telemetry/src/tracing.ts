@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -31,9 +31,13 @@ export function startTelemetry(options: {
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
     spanProcessors: processors,
   });
+  // The first provider of a process becomes the global one (context manager, propagator); later ones are
+  // refused there, which is harmless: each service keeps its own tracer below.
   provider.register({ propagator: new W3CTraceContextPropagator() });
   return {
-    tracer: trace.getTracer(options.serviceName),
+    // From this provider, not the global API: several services started in one process (tests, benchmarks)
+    // each export through their own processors under their own service name.
+    tracer: provider.getTracer(options.serviceName),
     shutdown: () => provider.shutdown(),
   };
 }
@@ -58,11 +62,66 @@ export async function withSpanFrom<T>(
     try {
       return await work(span);
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: 2 });
+      failed(span, error);
       throw error;
     } finally {
       span.end();
     }
   });
+}
+
+function failed(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
+/**
+ * Runs `work` in a child span of the active one: a step inside a request or a consumed message that deserves
+ * its own timing in the trace (a ledger append, a call to Stripe).
+ */
+export async function withChildSpan<T>(tracer: Tracer, name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      failed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/**
+ * Publishes queued messages under one producer span each. A message queued in an outbox carries the context of
+ * the work that decided it; its publish span continues that trace, and the message leaves with the publish
+ * span's own context, so a consumer's span is the child of the publish that delivered it. `publish` receives
+ * the messages with their headers rewritten; nothing else about them changes.
+ */
+export async function withPublishSpans<M extends { topic: string; headers: Record<string, string> }>(
+  tracer: Tracer,
+  messages: M[],
+  publish: (messages: M[]) => Promise<void>,
+): Promise<void> {
+  const spans: Span[] = [];
+  const outgoing = messages.map((message) => {
+    const parent = propagation.extract(context.active(), message.headers);
+    const span = tracer.startSpan(
+      `publish ${message.topic}`,
+      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': message.topic } },
+      parent,
+    );
+    spans.push(span);
+    const headers: Record<string, string> = { ...message.headers };
+    propagation.inject(trace.setSpan(parent, span), headers);
+    return { ...message, headers };
+  });
+  try {
+    await publish(outgoing);
+  } catch (error) {
+    for (const span of spans) failed(span, error);
+    throw error;
+  } finally {
+    for (const span of spans) span.end();
+  }
 }

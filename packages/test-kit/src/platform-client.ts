@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { paymentSucceededPayload } from './stripe-events.ts';
 import { signStripeWebhook } from './stripe-webhook.ts';
 
 /** Where each service answers; the same names as in .local/config.env. */
@@ -51,27 +51,12 @@ export function platformClient(urls: PlatformUrls, secrets: { platformAdminKey: 
     publishCampaign: (adminKey: string, id: string) => call<{ id: string; status: string }>('POST', `${urls.campaign}/v1/campaigns/${id}/publish`, { key: adminKey }),
     donate: (body: Record<string, unknown>) =>
       call<{ donationId: string; clientSecret: string; receiptCode: string; status: string }>('POST', `${urls.donation}/v1/donations`, { body }),
-    /** Sends Stripe's `payment_intent.succeeded` for a donation, signed with the webhook secret. */
-    confirmPayment: async (donation: { donationId: string; amount: number; currency: string }) => {
-      const payload = JSON.stringify({
-        id: `evt_${randomBytes(12).toString('hex')}`,
-        object: 'event',
-        api_version: '2025-09-30.clover',
-        created: Math.floor(Date.now() / 1000),
-        livemode: false,
-        type: 'payment_intent.succeeded',
-        data: {
-          object: {
-            id: `pi_${randomBytes(12).toString('hex')}`,
-            object: 'payment_intent',
-            amount: donation.amount,
-            amount_received: donation.amount,
-            currency: donation.currency.toLowerCase(),
-            status: 'succeeded',
-            metadata: { donationId: donation.donationId },
-          },
-        },
-      });
+    /**
+     * Sends Stripe's `payment_intent.succeeded` for a donation, signed with the webhook secret; with a `fee`, its
+     * charge carries the balance transaction.
+     */
+    confirmPayment: async (donation: { donationId: string; amount: number; currency: string; fee?: number }) => {
+      const payload = paymentSucceededPayload(donation);
       return call<unknown>('POST', `${urls.donation}/v1/webhooks/stripe`, { body: payload, headers: { 'stripe-signature': signStripeWebhook(payload, secrets.stripeWebhookSecret) } });
     },
     funds: (key: string, campaignId: string) => call<{ available: number; net: number }>('GET', `${urls.disbursement}/v1/campaigns/${campaignId}/funds`, { key }),
