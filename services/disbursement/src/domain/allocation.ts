@@ -11,7 +11,7 @@ export interface AllocationSlice {
 }
 
 /** First in, first out: the gift that arrived first is spent first; ids break ties so the order is total. */
-export function fifoOrder(left: AllocatableGift, right: AllocatableGift): number {
+export function fifoOrder(left: Pick<AllocatableGift, 'donationId' | 'succeededAt'>, right: Pick<AllocatableGift, 'donationId' | 'succeededAt'>): number {
   const byTime = left.succeededAt.getTime() - right.succeededAt.getTime();
   if (byTime !== 0) return byTime;
   return left.donationId < right.donationId ? -1 : left.donationId > right.donationId ? 1 : 0;

@@ -20,7 +20,7 @@ export interface TakenSlice extends AllocationSlice {
 
 export type GiftStore = ReturnType<typeof createGiftStore>;
 
-// Enough to cover most disbursements in one round without loading a large campaign's every gift at once.
+// Gifts planned per round of writes; the cursor also fetches this many at a time.
 const allocationPage = 500;
 const refundAttempts = 20;
 
@@ -44,16 +44,31 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
       return (await model.exists({ _id: donationId })) !== null;
     },
 
-    /** The oldest gifts with money left that do not yet fund this disbursement. */
-    async allocatable(campaignId: string, currency: string, disbursementId: string): Promise<AllocatableGift[]> {
-      const docs = await model
+    /**
+     * The campaign's gifts with money left that do not yet fund this disbursement, oldest first, a page at a
+     * time from ONE query: on FerretDB every query on other fields than `_id` reads the whole collection, so a
+     * disbursement over 100,000 gifts must not ask a query per page.
+     */
+    async *allocatablePages(campaignId: string, currency: string, disbursementId: string): AsyncGenerator<AllocatableGift[]> {
+      const cursor = model
         .find({ campaignId, currency, remaining: { $gt: 0 } }, { remaining: 1, succeededAt: 1, allocations: 1 })
         .sort({ succeededAt: 1, _id: 1 })
-        .limit(allocationPage)
-        .lean();
-      return docs
-        .filter((doc) => !(doc.allocations ?? []).some((allocation) => allocation.disbursementId === disbursementId))
-        .map((doc) => ({ donationId: doc._id, succeededAt: doc.succeededAt, remaining: doc.remaining }));
+        .lean()
+        .cursor({ batchSize: allocationPage });
+      let page: AllocatableGift[] = [];
+      try {
+        for await (const doc of cursor) {
+          if ((doc.allocations ?? []).some((allocation) => allocation.disbursementId === disbursementId)) continue;
+          page.push({ donationId: doc._id, succeededAt: doc.succeededAt, remaining: doc.remaining });
+          if (page.length === allocationPage) {
+            yield page;
+            page = [];
+          }
+        }
+        if (page.length > 0) yield page;
+      } finally {
+        await cursor.close();
+      }
     },
 
     /** The slices already taken for a disbursement, oldest gift first. */
@@ -73,24 +88,25 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
      * Takes slices off their gifts, each at most once: the allocation entry recorded on the gift is its own
      * idempotency mark, checked in the same single-document write (`allocations.disbursementId != id`), so no
      * separate operation log is needed and a slice costs a single write instead of the four of the operation log.
-     * Returns how many were taken; a slice is skipped when its gift no longer has the money or already funds
-     * this disbursement.
+     * Returns the slices taken; a slice is skipped when its gift no longer has the money or already funds this
+     * disbursement.
      */
-    async allocateSlices(disbursementId: string, slices: readonly AllocationSlice[]): Promise<number> {
-      let taken = 0;
-      // One statement per write: FerretDB 1.24 was seen to stall on multi-statement update commands (bulkWrite).
+    async allocateSlices(disbursementId: string, slices: readonly AllocationSlice[]): Promise<AllocationSlice[]> {
+      const taken: AllocationSlice[] = [];
+      // One statement per write: FerretDB 1.24 stops answering on update commands of many statements (bulkWrite
+      // of 100 updates was seen to hang the server), so a bulk write is not an option there.
       for (const slice of slices) {
         const result = await model.updateOne(
           { _id: slice.donationId, remaining: { $gte: slice.amount }, 'allocations.disbursementId': { $ne: disbursementId } },
           { $inc: { remaining: -slice.amount }, $push: { allocations: { disbursementId, amount: slice.amount } } },
         );
-        taken += result.modifiedCount;
+        if (result.modifiedCount === 1) taken.push(slice);
       }
       return taken;
     },
 
     async allocateSlice(disbursementId: string, slice: AllocationSlice): Promise<'applied' | 'refused'> {
-      return (await this.allocateSlices(disbursementId, [slice])) === 1 ? 'applied' : 'refused';
+      return (await this.allocateSlices(disbursementId, [slice])).length === 1 ? 'applied' : 'refused';
     },
 
     /** Gives a cancelled disbursement's slice back to its gift, exactly once; the allocation is kept as history. */

@@ -1,4 +1,4 @@
-import { planAllocation } from '../domain/allocation.ts';
+import { fifoOrder, planAllocation } from '../domain/allocation.ts';
 import { auditEntry } from '../domain/audit.ts';
 import { decideApproval, type Member } from '../domain/disbursement.ts';
 import { allocationIncomplete, insufficientFunds } from '../domain/errors.ts';
@@ -8,9 +8,9 @@ import type { TakenSlice } from '../store/gifts.store.ts';
 import type { UseCaseContext } from './context.ts';
 import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
 
-// Each round walks a fresh page of gifts; a slice is only refused when another approval took from that gift at
-// the same instant, so every refusal means progress elsewhere. Rounds go on while they make progress (a
-// disbursement may span 100,000 gifts); a few dozen rounds without any settle even heavy contention.
+// A round streams the campaign's gifts oldest first and takes what it plans, page by page. A slice is only refused
+// when another approval or a refund took from that gift at the same instant, so every refusal means progress
+// elsewhere; rounds go on while they make progress, and a few dozen rounds without any settle heavy contention.
 const stalledRoundsAllowed = 50;
 
 // The approval's own document carries the approved event and this many allocated events, in that order; slices
@@ -20,24 +20,28 @@ const eventsPerDocument = 1_000;
 const sum = (slices: readonly { amount: number }[]) => slices.reduce((total, slice) => total + slice.amount, 0);
 
 /**
- * Spends the reserved amount on gifts, oldest first, a page of gifts per round. Every slice is a guarded,
- * exactly-once write on its gift, so a crash leaves slices that a retry finds (they are on the gifts) and
- * completes, never doubles. A slice refused because a refund took the gift's money meanwhile is simply not
- * taken; the next round plans again from what the gifts hold.
+ * Spends the reserved amount on gifts, oldest first. Every slice is a guarded, exactly-once write on its gift,
+ * so a crash leaves slices that the resumed approval finds on the gifts and completes, never doubles. Only a
+ * resumed approval looks them up: a fresh one has taken nothing yet and counts what its own writes took, which
+ * spares a read of every gift per round on a database without secondary indexes in its query plans.
  */
-async function allocateFifo(context: UseCaseContext, disbursement: Disbursement): Promise<TakenSlice[]> {
-  let taken = await context.gifts.allocationsFor(disbursement.id);
-  for (let stalled = 0; stalled < stalledRoundsAllowed && sum(taken) < disbursement.amount; ) {
-    const before = sum(taken);
-    const need = disbursement.amount - before;
-    const gifts = await context.gifts.allocatable(disbursement.campaignId, disbursement.currency, disbursement.id);
-    await context.gifts.allocateSlices(disbursement.id, planAllocation(gifts, need).slices);
-    taken = await context.gifts.allocationsFor(disbursement.id);
-    stalled = sum(taken) > before ? 0 : stalled + 1;
+async function allocateFifo(context: UseCaseContext, disbursement: Disbursement, resuming: boolean): Promise<TakenSlice[]> {
+  const taken: TakenSlice[] = resuming ? await context.gifts.allocationsFor(disbursement.id) : [];
+  let total = sum(taken);
+  for (let stalled = 0; stalled < stalledRoundsAllowed && total < disbursement.amount; ) {
+    const before = total;
+    for await (const page of context.gifts.allocatablePages(disbursement.campaignId, disbursement.currency, disbursement.id)) {
+      const queued = new Map(page.map((gift) => [gift.donationId, gift.succeededAt]));
+      const won = await context.gifts.allocateSlices(disbursement.id, planAllocation(page, disbursement.amount - total).slices);
+      taken.push(...won.map((slice) => ({ ...slice, succeededAt: queued.get(slice.donationId)! })));
+      total += sum(won);
+      if (total >= disbursement.amount) break;
+    }
+    stalled = total > before ? 0 : stalled + 1;
   }
-  const missing = disbursement.amount - sum(taken);
+  const missing = disbursement.amount - total;
   if (missing > 0) throw allocationIncomplete(missing);
-  return taken;
+  return taken.sort(fifoOrder);
 }
 
 /**
@@ -55,7 +59,7 @@ export async function approveDisbursement(context: UseCaseContext, member: Membe
     const threshold = (await context.campaigns.find(disbursement.campaignId))?.approvalThreshold ?? null;
     const decide = (fresh: Disbursement) => decideApproval(member, fresh, threshold);
     if (decide(disbursement) === 'record') return recordFirstApproval(context, member, disbursement, comment, decide);
-    return approveUnderLock(context, member, id, comment, decide);
+    return approveUnderLock(context, member, id, comment, decide, disbursement.status === 'approving');
   });
 }
 
@@ -72,7 +76,14 @@ async function recordFirstApproval(
   return recorded ?? explainLostRace(context, member, disbursement.id, decide);
 }
 
-async function approveUnderLock(context: UseCaseContext, member: Member, id: string, comment: string, decide: (fresh: Disbursement) => unknown): Promise<Disbursement> {
+async function approveUnderLock(
+  context: UseCaseContext,
+  member: Member,
+  id: string,
+  comment: string,
+  decide: (fresh: Disbursement) => unknown,
+  resuming: boolean,
+): Promise<Disbursement> {
   const disbursement = (await context.disbursements.markApproving(id, member.memberId)) ?? (await explainLostRace(context, member, id, decide));
 
   const reserved = await context.funds.reserve(disbursement.campaignId, id, disbursement.amount);
@@ -82,7 +93,7 @@ async function approveUnderLock(context: UseCaseContext, member: Member, id: str
     throw insufficientFunds(disbursement.amount, account?.available ?? 0, disbursement.currency);
   }
 
-  const slices = (await allocateFifo(context, disbursement)).map(({ donationId, amount }) => ({ donationId, amount }));
+  const slices = (await allocateFifo(context, disbursement, resuming)).map(({ donationId, amount }) => ({ donationId, amount }));
   const approval = { memberId: member.memberId, comment, at: context.now() };
   const audit = auditEntry('disbursement.approved', member.memberId, id, approval.at, { comment, amount: disbursement.amount, slices: slices.length });
   const allocated = allocatedMessages(disbursement, approval.at, slices);
