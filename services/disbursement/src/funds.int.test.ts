@@ -1,4 +1,4 @@
-import { topics } from '@aid/contracts';
+import { newId, topics } from '@aid/contracts';
 import { eventually } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -98,6 +98,20 @@ describe('funds accounts', () => {
     const response = await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/funds`, other.keys.admin);
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ code: 'campaign-not-found' });
+  });
+
+  it('when anyone reads a campaign’s public totals, then they match the account without its private figures', async () => {
+    const seeded = await seedCampaign(sut, { gifts: [{ amount: 5_000, fee: 150 }, { amount: 1_200, fee: 40 }] });
+    await eventually(async () => expect((await funds(seeded.campaignId, seeded.keys.admin)).raised).toBe(6_200));
+    const response = await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/totals`, undefined);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ campaignId: seeded.campaignId, currency: 'USD', raised: 6_200, fees: 190, refunded: 0, net: 6_010, allocated: 0, paidOut: 0 });
+  });
+
+  it('when the public totals of an unknown campaign are read, then the answer is a 404 naming the campaign', async () => {
+    const response = await sut.call('GET', `/v1/campaigns/${newId()}/totals`, undefined);
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ code: 'campaign-not-found', field: 'campaignId' });
   });
 
   it.each([

@@ -3,7 +3,7 @@ import type { FundsAccount } from '../store/funds-accounts.store.ts';
 import type { AuditPage } from '../use-cases/read-audit.ts';
 import type { EvidenceFile } from '../domain/evidence.ts';
 import type { Delivery, Disbursement } from '../store/disbursements.store.ts';
-import type { auditResponse, deliveryResponse, disbursementResponse, evidenceResponse, fundsResponse } from './schemas.ts';
+import type { auditResponse, deliveryResponse, disbursementResponse, evidenceResponse, fundsResponse, publicTotalsResponse } from './schemas.ts';
 
 function presentDeliveryFields(delivery: Delivery) {
   return {
@@ -65,6 +65,11 @@ export function presentDisbursement(disbursement: Disbursement): z.infer<typeof 
 export function presentFunds(account: FundsAccount): z.infer<typeof fundsResponse> {
   const { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, refundShortfall } = account;
   return { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, refundShortfall };
+}
+
+export function presentPublicTotals(account: FundsAccount): z.infer<typeof publicTotalsResponse> {
+  const { campaignId, currency, raised, fees, refunded, net, allocated, paidOut } = account;
+  return { campaignId, currency, raised, fees, refunded, net, allocated, paidOut };
 }
 
 export function presentEvidence(file: EvidenceFile): z.infer<typeof evidenceResponse> {

@@ -7,14 +7,14 @@ import { readEvidence, uploadEvidence } from '../use-cases/evidence.ts';
 import { readCampaignAudit } from '../use-cases/read-audit.ts';
 import type { UseCaseContext } from '../use-cases/context.ts';
 import { loadVisibleDisbursement } from '../use-cases/load-visible.ts';
-import { readFunds } from '../use-cases/read-funds.ts';
+import { readFunds, readPublicTotals } from '../use-cases/read-funds.ts';
 import { recordPayout } from '../use-cases/record-payout.ts';
 import { rejectDisbursement } from '../use-cases/reject-disbursement.ts';
 import { reportDelivery } from '../use-cases/report-delivery.ts';
 import { requestDisbursement } from '../use-cases/request-disbursement.ts';
 import { memberAuthenticator } from './auth.ts';
 import { evidencePath, evidenceUploadOf } from './evidence-body.ts';
-import { presentAudit, presentDelivery, presentDisbursement, presentEvidence, presentFunds } from './present.ts';
+import { presentAudit, presentDelivery, presentDisbursement, presentEvidence, presentFunds, presentPublicTotals } from './present.ts';
 import {
   auditQuery,
   auditResponse,
@@ -29,6 +29,7 @@ import {
   idParams,
   payoutBody,
   problemResponse,
+  publicTotalsResponse,
   requestBody,
 } from './schemas.ts';
 
@@ -169,6 +170,15 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       params: idParams,
       responses: { 200: { description: 'raised, fees, refunded, net, allocated, paid out and available', schema: fundsResponse }, ...problems(400, 401, 404) },
       handle: async ({ params, auth }) => ({ body: presentFunds(await readFunds(context, auth, params.id)) }),
+    }),
+    defineRoute({
+      tag: 'Funds',
+      method: 'get',
+      path: '/v1/campaigns/:id/totals',
+      summary: 'A campaign’s public totals as this service keeps them (minor units); the ledger reconciles its own against them',
+      params: idParams,
+      responses: { 200: { description: 'raised, fees, refunded, net, allocated and paid out', schema: publicTotalsResponse }, ...problems(400, 404) },
+      handle: async ({ params }) => ({ body: presentPublicTotals(await readPublicTotals(context, params.id)) }),
     }),
   ];
 }

@@ -134,5 +134,7 @@ export const fundsResponse = z.object({
   refundShortfall: amountSchema.describe('refunded money that had already been allocated to aid, owed back by the organization'),
 });
 
+export const publicTotalsResponse = fundsResponse.pick({ campaignId: true, currency: true, raised: true, fees: true, refunded: true, net: true, allocated: true, paidOut: true });
+
 export { problemDocumentSchema as problemResponse } from '@aid/http-kit';
 

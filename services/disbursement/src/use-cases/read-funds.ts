@@ -1,4 +1,5 @@
 import { visibleCampaign, type Member } from '../domain/disbursement.ts';
+import { campaignNotFound } from '../domain/errors.ts';
 import { emptyFunds } from '../domain/funds.ts';
 import type { FundsAccount } from '../store/funds-accounts.store.ts';
 import type { UseCaseContext } from './context.ts';
@@ -8,4 +9,16 @@ export async function readFunds(context: UseCaseContext, member: Member, campaig
   const campaign = visibleCampaign(member, await context.campaigns.find(campaignId), campaignId);
   const account = await context.funds.find(campaignId);
   return account ?? { campaignId, currency: campaign.currency, ...emptyFunds };
+}
+
+/**
+ * The account's totals for anyone: the same figures the public ledger publishes, read from this service's own
+ * state so the ledger's reconciliation can compare the two. Unknown campaigns are a 404.
+ */
+export async function readPublicTotals(context: UseCaseContext, campaignId: string): Promise<FundsAccount> {
+  const account = await context.funds.find(campaignId);
+  if (account) return account;
+  const campaign = await context.campaigns.find(campaignId);
+  if (!campaign) throw campaignNotFound(campaignId);
+  return { campaignId, currency: campaign.currency, ...emptyFunds };
 }
