@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+export const serviceNames = ['campaign', 'donation', 'disbursement', 'ledger', 'web'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export interface ServiceProcesses {
+  urls: Record<ServiceName, string>;
+  secrets: { platformAdminKey: string; stripeWebhookSecret: string };
+  /** The process id of each service, for resource figures. */
+  pids: Record<ServiceName, number | undefined>;
+  /** SIGTERM to every service, SIGKILL to any still running 10 s later. */
+  stop(): Promise<void>;
+  /** SIGKILL to one service, as a crash or an OOM kill would end it: no shutdown hooks run. */
+  kill(name: ServiceName): Promise<void>;
+  /** Starts a killed service again on its port, with its database and consumer groups, and waits until ready. */
+  restart(name: ServiceName): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(name: string, url: string, child: ChildProcess, output: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-30).join('')}`);
+    try {
+      if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} was not ready at ${url}/readyz within 60 s:\n${output.slice(-30).join('')}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts every service as its own process, exactly as `npm start` does, on free ports with fresh databases and
+ * consumer groups that start at the end of the topics. The infrastructure comes from the environment
+ * (KAFKA_BROKERS, MONGO_URL, STRIPE_API_BASE).
+ */
+export async function startServiceProcesses(options: { logLevel?: string } = {}): Promise<ServiceProcesses> {
+  const run = randomBytes(4).toString('hex');
+  const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
+  const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
+  const secrets = {
+    PLATFORM_ADMIN_KEY: randomBytes(32).toString('base64url'),
+    STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('hex')}`,
+    STRIPE_SECRET_KEY: 'sk_test_e2e',
+    DONOR_DATA_KEY: randomBytes(32).toString('base64'),
+    LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
+  };
+  const env = {
+    ...process.env,
+    ...secrets,
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    KAFKA_GROUP_PREFIX: `e2e-${run}.`,
+    KAFKA_START_AT: 'end',
+    CAMPAIGN_URL: url('campaign'),
+    DONATION_URL: url('donation'),
+    DISBURSEMENT_URL: url('disbursement'),
+    LEDGER_URL: url('ledger'),
+    CAMPAIGN_DB_NAME: `e2e_${run}_campaign`,
+    DONATION_DB_NAME: `e2e_${run}_donation`,
+    DISBURSEMENT_DB_NAME: `e2e_${run}_disbursement`,
+    LEDGER_DB_NAME: `e2e_${run}_ledger`,
+  };
+  const children = new Map<ServiceName, ChildProcess>();
+  const stop = async () => {
+    await Promise.all([...children.values()].map(stopChild));
+  };
+  const launch = async (name: ServiceName) => {
+    const output: string[] = [];
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', `services/${name}/src/main.ts`], {
+      cwd: root,
+      env: { ...env, PORT: String(ports[name]) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Only the tail is kept, for the error message when a service does not come up.
+    const keep = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (output.length > 60) output.shift();
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    children.set(name, child);
+    await waitReady(name, url(name), child, output);
+  };
+  try {
+    await Promise.all(serviceNames.map(launch));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    urls: Object.fromEntries(serviceNames.map((name) => [name, url(name)])) as Record<ServiceName, string>,
+    secrets: { platformAdminKey: secrets.PLATFORM_ADMIN_KEY, stripeWebhookSecret: secrets.STRIPE_WEBHOOK_SECRET },
+    pids: Object.fromEntries(serviceNames.map((name) => [name, children.get(name)?.pid])) as Record<ServiceName, number | undefined>,
+    stop,
+    async kill(name) {
+      const child = children.get(name);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    restart: launch,
+  };
+}
