@@ -19,6 +19,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import express, { type Express } from 'express';
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
+import type { Registry } from 'prom-client';
 import { createServiceMetrics } from './metrics.ts';
 import type { ServiceRuntimeConfig } from './service-config.ts';
 
@@ -47,6 +48,8 @@ export interface ServiceParts {
   consumers?: ConsumerSpec[];
   /** Background work the service runs (timers); stopped first at shutdown. */
   stop?(): Promise<void>;
+  /** Registers the service's own Prometheus metrics beside the shared ones at /metrics. */
+  metrics?(registry: Registry): void;
 }
 
 export interface RunningService {
@@ -109,6 +112,7 @@ export async function startService(options: {
     kafka,
     consumers: () => consumerSpecs.map((spec, index) => ({ groupId: spec.groupId, topics: spec.topics, consumer: consumers[index] as RunningConsumer })),
   });
+  parts.metrics?.(metrics.registry);
 
   // The service's app is mounted under a thin root that adds what every service exposes the same way.
   const root = express();
