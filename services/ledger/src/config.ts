@@ -21,6 +21,12 @@ export const ledgerConfigSchema = z.object({
    */
   LEDGER_IATI_PUBLISHER_REF: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an IATI organisation identifier such as XM-DAC-41114').default('XI-DIASPORA-AID'),
   LEDGER_IATI_PUBLISHER_NAME: z.string().min(1).default('Diaspora Aid platform'),
+  /** The services whose own totals the reconciliation compares with the ledger's; without both it is off. */
+  DONATION_URL: z.url().optional(),
+  DISBURSEMENT_URL: z.url().optional(),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** How long a difference may last before it is reported: events in flight make figures differ for a moment. */
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
 });
 
 export type LedgerConfig = z.infer<typeof ledgerConfigSchema>;

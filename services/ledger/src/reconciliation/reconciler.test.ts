@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '@aid/telemetry';
+import { compareFigures, persistentDifferences } from '../domain/reconciliation.ts';
+import { createReconciler, type LedgerTotals } from './reconciler.ts';
+import type { TotalsSource } from './service-totals.client.ts';
+
+const logger = createLogger('reconciliation-test', 'silent');
+
+describe('compareFigures', () => {
+  it('when every figure the service owns agrees, then there is no difference', () => {
+    expect(compareFigures('c1', 'donation', { raised: 100, fees: 3, allocated: 50 }, { raised: 100, fees: 3 })).toEqual([]);
+  });
+
+  it('when a figure disagrees, then the difference names the campaign, the service, the field and both values', () => {
+    expect(compareFigures('c1', 'disbursement', { raised: 100, paidOut: 40 }, { raised: 100, paidOut: 45 })).toEqual([
+      { campaignId: 'c1', source: 'disbursement', field: 'paidOut', ledger: 40, service: 45 },
+    ]);
+  });
+
+  it('when the ledger has no figure the service reports, then the ledger counts as zero', () => {
+    expect(compareFigures('c1', 'donation', {}, { refunded: 7 })).toEqual([{ campaignId: 'c1', source: 'donation', field: 'refunded', ledger: 0, service: 7 }]);
+  });
+});
+
+describe('persistentDifferences', () => {
+  it('when a difference is gone at the second look, then it was in flight and is not reported', () => {
+    const first = compareFigures('c1', 'donation', { raised: 100 }, { raised: 150 });
+    expect(persistentDifferences(first, [])).toEqual([]);
+  });
+
+  it('when the same field differs at both looks, then the second look is reported', () => {
+    const first = compareFigures('c1', 'donation', { raised: 100 }, { raised: 150 });
+    const second = compareFigures('c1', 'donation', { raised: 120 }, { raised: 150 });
+    expect(persistentDifferences(first, second)).toEqual(second);
+  });
+});
+
+function fixedSource(name: string, figures: Record<string, number | Error>): TotalsSource {
+  return {
+    name,
+    totals(campaignId) {
+      const found = figures[campaignId];
+      if (found instanceof Error) return Promise.reject(found);
+      return Promise.resolve({ raised: found ?? 0 });
+    },
+  };
+}
+
+describe('reconciler', () => {
+  it('when the services agree with the ledger, then the report is clean and counts the campaigns', async () => {
+    const ledger: LedgerTotals[] = [{ campaignId: 'c1', figures: { raised: 100 } }, { campaignId: 'c2', figures: { raised: 5 } }];
+    const reconciler = createReconciler({ ledgerTotals: () => Promise.resolve(ledger), sources: [fixedSource('donation', { c1: 100, c2: 5 })], graceMs: 1, logger });
+    expect(await reconciler.run()).toMatchObject({ status: 'clean', campaigns: 2, differences: [], unreachable: [] });
+  });
+
+  it('when a difference catches up during the grace period, then the report is clean', async () => {
+    const ledger = { campaignId: 'c1', figures: { raised: 100 } };
+    const reconciler = createReconciler({
+      ledgerTotals: () => Promise.resolve([{ ...ledger }]),
+      sources: [fixedSource('donation', { c1: 150 })],
+      graceMs: 20,
+      logger,
+    });
+    const report = reconciler.run();
+    ledger.figures = { raised: 150 };
+    expect(await report).toMatchObject({ status: 'clean' });
+  });
+
+  it('when a difference persists, then it is reported and kept as the latest report', async () => {
+    const reconciler = createReconciler({
+      ledgerTotals: () => Promise.resolve([{ campaignId: 'c1', figures: { raised: 100 } }]),
+      sources: [fixedSource('donation', { c1: 150 })],
+      graceMs: 1,
+      logger,
+    });
+    const report = await reconciler.run();
+    expect(report).toMatchObject({ status: 'differences', differences: [{ campaignId: 'c1', source: 'donation', field: 'raised', ledger: 100, service: 150 }] });
+    expect(reconciler.latest()).toBe(report);
+  });
+
+  it('when a service cannot be read, then the report is incomplete and says which and why', async () => {
+    const reconciler = createReconciler({
+      ledgerTotals: () => Promise.resolve([{ campaignId: 'c1', figures: { raised: 100 } }]),
+      sources: [fixedSource('disbursement', { c1: new Error('answered 503') })],
+      graceMs: 1,
+      logger,
+    });
+    expect(await reconciler.run()).toMatchObject({ status: 'incomplete', unreachable: [{ source: 'disbursement', campaignId: 'c1', reason: 'answered 503' }] });
+  });
+
+  it('when two checks are asked at once, then they share one run', async () => {
+    let reads = 0;
+    const reconciler = createReconciler({
+      ledgerTotals: () => {
+        reads += 1;
+        return Promise.resolve([]);
+      },
+      sources: [],
+      graceMs: 1,
+      logger,
+    });
+    const [first, second] = await Promise.all([reconciler.run(), reconciler.run()]);
+    expect(first).toBe(second);
+    expect(reads).toBe(1);
+  });
+});

@@ -1,0 +1,79 @@
+import { Gauge, type Registry } from '@aid/runtime';
+import type { Logger } from '@aid/telemetry';
+import type { LedgerConfig } from '../config.ts';
+import { summarize } from '../domain/summary.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
+import { createReconciler, type LedgerTotals } from './reconciler.ts';
+import { reconciliationRoutes } from './reconciliation.routes.ts';
+import { httpTotalsSource } from './service-totals.client.ts';
+
+/** The ledger's figures of every campaign with a log, as its public summary shows them. */
+async function ledgerTotals(store: LedgerStore): Promise<LedgerTotals[]> {
+  const heads = await store.campaignHeads();
+  const totals: LedgerTotals[] = [];
+  for (const { campaignId } of heads) {
+    const log = await store.logState(campaignId);
+    if (!log) continue;
+    const summary = summarize(campaignId, log.currency, log.totals, log.size);
+    totals.push({ campaignId, figures: { raised: summary.raised, fees: summary.fees, refunded: summary.refunded, net: summary.net, allocated: summary.allocated, paidOut: summary.paidOut, gifts: summary.gifts } });
+  }
+  return totals;
+}
+
+/**
+ * The reconciliation check, when the ledger knows where the donation and disbursement services are: its route,
+ * its timer and its metrics. Off (no route, no metric) without both URLs, e.g. for a mirror of the public ledger.
+ */
+export function reconciliationParts(store: LedgerStore, config: LedgerConfig, logger: Logger) {
+  if (!config.DONATION_URL || !config.DISBURSEMENT_URL) return null;
+  const reconciler = createReconciler({
+    ledgerTotals: () => ledgerTotals(store),
+    sources: [
+      httpTotalsSource('donation', config.DONATION_URL, ['raised', 'fees', 'refunded', 'net', 'gifts']),
+      httpTotalsSource('disbursement', config.DISBURSEMENT_URL, ['raised', 'fees', 'refunded', 'net', 'allocated', 'paidOut']),
+    ],
+    graceMs: config.RECONCILE_GRACE_MS,
+    logger,
+  });
+  return {
+    routes: reconciliationRoutes(reconciler),
+    start: () => reconciler.start(config.RECONCILE_INTERVAL_MS),
+    stop: () => reconciler.stop(),
+    metrics(registry: Registry) {
+      const latest = () => reconciler.latest();
+      new Gauge({
+        name: 'aid_reconciliation_differences',
+        help: "Figures where a service's own totals disagree with the ledger at the latest check, by service",
+        labelNames: ['source'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          const report = latest();
+          if (!report) return;
+          for (const source of report.sources) this.set({ source }, report.differences.filter((difference) => difference.source === source).length);
+        },
+      });
+      new Gauge({
+        name: 'aid_reconciliation_unreachable',
+        help: 'Campaigns whose totals a service could not give at the latest check, by service',
+        labelNames: ['source'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          const report = latest();
+          if (!report) return;
+          for (const source of report.sources) this.set({ source }, report.unreachable.filter((miss) => miss.source === source).length);
+        },
+      });
+      new Gauge({
+        name: 'aid_reconciliation_last_check_seconds',
+        help: 'When the latest reconciliation check finished (Unix time)',
+        registers: [registry],
+        collect() {
+          const report = latest();
+          if (report) this.set(Date.parse(report.checkedAt) / 1000);
+        },
+      });
+    },
+  };
+}
