@@ -21,8 +21,8 @@ const pick = (body: Record<string, unknown>, fields: readonly (keyof ReconciledF
 
 /**
  * Reads `GET <baseUrl>/v1/campaigns/:id/totals` of another service. Only this operational check calls another
- * service; recording the ledger never depends on one. A 404 means the service holds nothing for the campaign,
- * which is all zero (and so a difference if the ledger has money for it).
+ * service; recording the ledger never depends on one. A 404 `campaign-not-found` means the service holds nothing
+ * for the campaign, which is all zero (and so a difference if the ledger has money for it).
  */
 export function httpTotalsSource(name: string, baseUrl: string, fields: readonly (keyof ReconciledFigures)[]): TotalsSource {
   return {
@@ -32,7 +32,12 @@ export function httpTotalsSource(name: string, baseUrl: string, fields: readonly
         signal: AbortSignal.timeout(requestTimeoutMs),
         headers: { accept: 'application/json' },
       });
-      if (response.status === 404) return Object.fromEntries(fields.map((field) => [field, 0]));
+      if (response.status === 404) {
+        // Only "no such campaign" is all zero; a 404 for the route means the service cannot be reconciled.
+        const problem = (await response.json().catch(() => ({}))) as { code?: unknown };
+        if (problem.code === 'campaign-not-found') return Object.fromEntries(fields.map((field) => [field, 0]));
+        throw new Error(`has no totals for campaigns (404 ${String(problem.code ?? '')})`);
+      }
       if (!response.ok) throw new Error(`answered ${response.status}`);
       return pick((await response.json()) as Record<string, unknown>, fields);
     },
