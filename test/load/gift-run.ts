@@ -181,7 +181,17 @@ export async function runGifts(platform: ServiceProcesses, options: GiftRunOptio
 
   const reached = accepted.filter(({ donationId }) => watcher.arrivals.has(donationId));
   const toLedger = reached.map(({ donationId, sentAt }) => (watcher.arrivals.get(donationId) ?? 0) - sentAt);
+  const toKafka = reached.flatMap(({ donationId, sentAt }) => (watcher.published.has(donationId) ? [(watcher.published.get(donationId) ?? 0) - sentAt] : []));
+  const kafkaToLedger = reached.flatMap(({ donationId }) => (watcher.published.has(donationId) ? [(watcher.arrivals.get(donationId) ?? 0) - (watcher.published.get(donationId) ?? 0)] : []));
   const fifth = Math.max(1, Math.floor(reached.length / 5));
+  const perFiveSeconds = (times: number[]) => {
+    const buckets: number[] = [];
+    for (const time of times) {
+      const bucket = Math.floor((time - windowStart) / 5_000);
+      if (bucket >= 0) buckets[bucket] = (buckets[bucket] ?? 0) + 1;
+    }
+    return Array.from(buckets, (count) => count ?? 0).join(' ');
+  };
   const lastArrival = Math.max(...reached.map(({ donationId }) => watcher.arrivals.get(donationId) ?? 0));
   const firstSent = Math.min(...accepted.map(({ sentAt }) => sentAt));
   const window = (lastDue - windowStart) / 1000;
@@ -195,8 +205,13 @@ export async function runGifts(platform: ServiceProcesses, options: GiftRunOptio
   console.log(`  reaching the ledger: ${reachedInWindow} within the window = ${rate(perSecond(reachedInWindow, options.seconds))} gifts/s; ${lagAtWindowEnd} accepted but not yet on the ledger when the window closed`);
   console.log(`  reaching the ledger, all: ${reached.length}/${accepted.length} in ${((lastArrival - firstSent) / 1000).toFixed(1)} s from the first webhook = ${rate(perSecond(reached.length, (lastArrival - firstSent) / 1000))} gifts/s${reached.length < accepted.length ? ` — ${accepted.length - reached.length} still missing after ${options.drainSeconds} s of draining` : ''}`);
   console.log(`  webhook sent → gift announced by the ledger: ${latencySummary(toLedger)}`);
+  console.log(`    of which webhook sent → donation.succeeded on Kafka (donation service and its outbox relay): ${latencySummary(toKafka)}`);
+  console.log(`    and donation.succeeded on Kafka → ledger announcement (ledger consume, append, relay): ${latencySummary(kafkaToLedger)}`);
   console.log(`    first fifth of the gifts: ${latencySummary(toLedger.slice(0, fifth))}`);
   console.log(`    last fifth of the gifts:  ${latencySummary(toLedger.slice(-fifth))}`);
+  console.log(`  per 5 s from the window's start: accepted ${perFiveSeconds(accepted.map(({ acceptedAt }) => acceptedAt))}`);
+  console.log(`                                 on Kafka ${perFiveSeconds([...watcher.published.values()])}`);
+  console.log(`                                on ledger ${perFiveSeconds(reached.map(({ donationId }) => watcher.arrivals.get(donationId) ?? 0))}`);
   console.log(`  ledger summary of the campaign: ${summary.gifts} gifts (${accepted.length + 1} expected, with the warm-up gift)`);
   const cpu = Object.keys(platform.pids).map((name, index) => {
     const [before, after] = [cpuBefore[index], cpuAfter[index]];
