@@ -4,7 +4,14 @@ import { z } from 'zod';
 const benchConfigSchema = z.object({
   MONGO_URL: z.string({ error: 'is required: the database to benchmark against (e.g. mongodb://127.0.0.1:27017/?directConnection=true)' }).min(1),
   KAFKA_BROKERS: z.string({ error: 'is required: the in-process ledger for the summary benchmark starts its consumers' }).min(1),
-  BENCH_APPEND_SECONDS: z.coerce.number().positive().default(20),
+  BENCH_APPEND_SECONDS: z.coerce.number().positive().default(10),
+  // Group sizes of (a): a partition's batch as the consumer hands it over (at most 1,000 events).
+  BENCH_GROUP_SIZES: z
+    .string()
+    .default('100,500,1000')
+    .transform((value) => value.split(',').map(Number))
+    .refine((sizes) => sizes.every((size) => Number.isInteger(size) && size > 0), 'must be whole numbers separated by commas'),
+  BENCH_KAFKA_EVENTS: z.coerce.number().int().positive().default(50_000),
   BENCH_DB_TREE_SECONDS: z.coerce.number().positive().default(60),
   BENCH_DB_PROOF_SECONDS: z.coerce.number().positive().default(30),
   BENCH_VIEWER_SECONDS: z.coerce.number().positive().default(10),

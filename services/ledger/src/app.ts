@@ -3,6 +3,7 @@ import type { ServiceDeps, ServiceParts } from '@aid/runtime';
 import type { LedgerConfig } from './config.ts';
 import { noteSigner } from './domain/checkpoint.ts';
 import { ledgerStatusByCode } from './domain/errors.ts';
+import { startEntryAnnouncer } from './events/entry-announcer.ts';
 import { ledgerConsumer } from './events/ledger.consumer.ts';
 import { publicRoutes } from './http/public.routes.ts';
 import { reconciliationParts } from './reconciliation/reconciliation.parts.ts';
@@ -11,6 +12,7 @@ import { createLedgerStore } from './store/ledger-store.ts';
 export function buildApp(deps: ServiceDeps, config: LedgerConfig): ServiceParts {
   const store = createLedgerStore(deps.db);
   const signer = noteSigner(config.LEDGER_ORIGIN, Buffer.from(config.LEDGER_SIGNING_KEY, 'base64'));
+  const announcer = startEntryAnnouncer({ store, publish: (messages) => deps.publisher.publish(messages), logger: deps.logger });
   const reconciliation = reconciliationParts(store, config, deps.logger);
   const app = createHttpApp({
     serviceName: 'ledger',
@@ -25,9 +27,10 @@ export function buildApp(deps: ServiceDeps, config: LedgerConfig): ServiceParts 
   return {
     app,
     outboxSources: store.outboxSources,
-    consumers: [ledgerConsumer(store)],
+    consumers: [ledgerConsumer(store, announcer)],
     stop: async () => {
       await reconciliation?.stop();
+      await announcer.stop();
     },
     metrics: (registry) => reconciliation?.metrics(registry),
   };

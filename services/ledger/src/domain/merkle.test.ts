@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { verifyConsistency, verifyInclusion } from '@aid/log-verifier';
 import { describe, expect, it } from 'vitest';
 import { leafHash } from './leaf.ts';
-import { appendHashes, appendPlan, consistencyRanges, emptyRoot, inclusionRanges, nodeHash, nodesFor, rangeHash, splitPoint, type NodeAddress } from './merkle.ts';
+import { appendGroupHashes, appendHashes, appendPlan, consistencyRanges, emptyRoot, inclusionRanges, nodeHash, nodesFor, rangeHash, rangeNodes, splitPoint, type NodeAddress } from './merkle.ts';
 
 /** MTH straight from RFC 6962 §2.1, recomputed from all leaves: the reference the stored tree must match. */
 function referenceRoot(leaves: Buffer[]): Buffer {
@@ -77,5 +77,26 @@ describe('Merkle tree over stored complete subtrees', () => {
     expect(nodesFor(inclusionRanges(123_456, n)).length).toBeLessThanOrEqual(2 * 20);
     expect(nodesFor(consistencyRanges(654_321, n)).length).toBeLessThanOrEqual(3 * 20);
     expect(appendPlan(2 ** 20 - 1).writes).toHaveLength(21);
+  });
+
+  it('when leaves are appended in groups of any size, then exactly the nodes of one-by-one appends are made, reading only the tree before each group', () => {
+    const { leaves, nodes } = buildTree(300);
+    const grouped = new Map<string, Buffer>();
+    const sizes = [1, 2, 3, 64, 1, 100, 7, 122];
+    let from = 0;
+    for (const size of sizes) {
+      const before = new Set(rangeNodes(0, from).map((address) => `${address.level}:${address.index}`));
+      const lookup = (address: NodeAddress) => {
+        const key = `${address.level}:${address.index}`;
+        const value = grouped.get(key);
+        if (!value || !before.has(key)) throw new Error(`read ${key}, which is not a maximal subtree before ${from}`);
+        return value;
+      };
+      for (const { address, hash } of appendGroupHashes(from, leaves.slice(from, from + size), lookup)) grouped.set(`${address.level}:${address.index}`, hash);
+      from += size;
+    }
+    expect(from).toBe(300);
+    expect([...grouped.keys()].sort()).toEqual([...nodes.keys()].sort());
+    for (const [key, hash] of grouped) expect(hash.equals(nodes.get(key) as Buffer)).toBe(true);
   });
 });

@@ -117,3 +117,22 @@ export function appendHashes(index: number, leafHashValue: Buffer, siblings: Buf
   });
   return result;
 }
+
+/**
+ * The nodes completed by appending `leafHashes` at indexes `from`, `from + 1`, ... in one go. Left siblings
+ * older than the group are read through `lookup`; they are all among `rangeNodes(0, from)` (the maximal
+ * complete subtrees of the tree before the group), so a caller can fetch exactly those first.
+ */
+export function appendGroupHashes(from: number, leafHashes: Buffer[], lookup: NodeLookup): { address: NodeAddress; hash: Buffer }[] {
+  const made = new Map<string, Buffer>();
+  const result: { address: NodeAddress; hash: Buffer }[] = [];
+  leafHashes.forEach((leaf, offset) => {
+    const index = from + offset;
+    const siblings = appendPlan(index).reads.map((address) => made.get(`${address.level}:${address.index}`) ?? lookup(address));
+    for (const node of appendHashes(index, leaf, siblings)) {
+      made.set(`${node.address.level}:${node.address.index}`, node.hash);
+      result.push(node);
+    }
+  });
+  return result;
+}

@@ -77,6 +77,13 @@ const breakdownsSchema = z.object({
 const exportEntrySchema = z.object({ id: z.string().describe('<campaignId>:<index>, stable'), index: z.number().int(), leafHash: z.string(), entry: z.record(z.string(), z.unknown()) });
 const exportJsonSchema = z.object({ campaign: campaignSnapshotSchema.nullable(), summary: summarySchema, entries: z.array(exportEntrySchema) });
 
+/**
+ * The public figures are the same for everyone and at most a second behind the log (see store/read-cache.ts):
+ * browsers and CDNs may keep them that long, and revalidate with the ETag express derives from the body (an
+ * unchanged summary answers 304 without a body).
+ */
+const publicFigures = { 'cache-control': 'public, max-age=1, stale-while-revalidate=5' };
+
 export interface PublicRouteDeps {
   store: LedgerStore;
   signer: NoteSigner;
@@ -104,7 +111,7 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
         const campaigns = await store.publicCampaigns(query.limit);
         const rows = await Promise.all(
           campaigns.map(async (campaign) => {
-            const log = await store.logState(campaign.campaignId);
+            const log = await store.publicLogState(campaign.campaignId);
             const summary = log
               ? summarize(campaign.campaignId, log.currency, log.totals, log.size)
               : summarize(campaign.campaignId, campaign.goal.currency, { raised: 0, fees: 0, refunded: 0, allocated: 0, paidOut: 0, paidOutLocal: 0, delivered: 0, beneficiaries: 0, gifts: 0 }, 0);
@@ -122,8 +129,9 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
       params: campaignParams,
       responses: { 200: { description: 'The summary, money in minor units', schema: summarySchema }, 404: { description: 'No public record', schema: problemSchema } },
       async handle({ params }) {
-        const log = await requireLog(params.id);
-        return { body: summarize(params.id, log.currency, log.totals, log.size) };
+        const log = await store.publicLogState(params.id);
+        if (!log) throw campaignNotFound(params.id);
+        return { body: summarize(params.id, log.currency, log.totals, log.size), headers: publicFigures };
       },
     }),
     defineRoute({
@@ -136,7 +144,7 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
       async handle({ params }) {
         const stored = await store.projections(params.id);
         if (!stored) throw campaignNotFound(params.id);
-        return { body: { campaignId: params.id, currency: stored.currency, days: timeseries(stored) } };
+        return { body: { campaignId: params.id, currency: stored.currency, days: timeseries(stored) }, headers: publicFigures };
       },
     }),
     defineRoute({
@@ -149,7 +157,7 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
       async handle({ params }) {
         const stored = await store.projections(params.id);
         if (!stored) throw campaignNotFound(params.id);
-        return { body: { campaignId: params.id, currency: stored.currency, ...breakdowns(stored) } };
+        return { body: { campaignId: params.id, currency: stored.currency, ...breakdowns(stored) }, headers: publicFigures };
       },
     }),
     defineRoute({

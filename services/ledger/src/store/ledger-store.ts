@@ -1,15 +1,15 @@
-import { envelope, type CampaignSnapshot } from '@aid/contracts';
-import { isDuplicateKey, outboxMessage, queueMessages, type OutboxMessage } from '@aid/store';
+import type { CampaignSnapshot } from '@aid/contracts';
+import { isDuplicateKey } from '@aid/store';
 import type { Connection } from 'mongoose';
-import { canonicalBytes, leafHash } from '../domain/leaf.ts';
-import { emptyProjection, type ProjectionDelta, type StoredProjections } from '../domain/projections.ts';
-import type { EntryDraft } from '../domain/public-entry.ts';
+import type { StoredProjections } from '../domain/projections.ts';
 import { emptyTotals, type CampaignTotals } from '../domain/summary.ts';
 import { campaignInfoModel } from './campaign-info.model.ts';
 import { campaignLogModel } from './campaign-log.model.ts';
-import { entryId, entryModel, projectionOf, storedProjection, type EntryDocument } from './entry.model.ts';
-import { donorId, donorModel } from './donor.model.ts';
+import { entryModel, type EntryDocument } from './entry.model.ts';
+import { donorId, donorModel, type DonorDocument } from './donor.model.ts';
+import { createLogAppender, type AppenderOptions } from './log-appender.ts';
 import { createMerkleStore } from './merkle-store.ts';
+import { createReadCache } from './read-cache.ts';
 
 export interface StoredEntry {
   index: number;
@@ -43,12 +43,7 @@ export interface CampaignLogState {
 }
 
 
-function duplicateOfId(error: { keyPattern?: Record<string, unknown>; message: string }): boolean {
-  if (error.keyPattern) return Object.keys(error.keyPattern).join(',') === '_id';
-  return /_id_|index: _id/.test(error.message);
-}
-
-export function createLedgerStore(db: Connection) {
+export function createLedgerStore(db: Connection, options: { readCacheMs?: number; interrupt?: AppenderOptions['interrupt'] } = {}) {
   const logs = campaignLogModel(db);
   const entries = entryModel(db);
   const campaigns = campaignInfoModel(db);
@@ -56,95 +51,80 @@ export function createLedgerStore(db: Connection) {
   const merkle = createMerkleStore(db);
   const totalsProjection = Object.fromEntries(['size', 'currency', ...Object.keys(emptyTotals)].map((key) => [key, 1]));
 
-  /**
-   * Moves the log past `entry`: size, totals and the entry's outbox message in one guarded write. Guarded by
-   * `size == entry.index`, so it happens once, whoever runs it (the appender, or a later one finding it unfinished).
-   */
-  async function finish(entry: Pick<EntryDocument, 'campaignId' | 'index' | 'leafHash' | 'deltas' | 'projection' | 'currency' | 'message'>): Promise<void> {
-    // The tree's nodes exist before the log says it has this entry, so a proof never meets a missing node.
-    await merkle.addLeaf(entry.campaignId, entry.index, entry.leafHash);
-    const projection = projectionOf(entry.projection);
-    const increments = {
-      ...Object.fromEntries(Object.entries(entry.deltas).filter(([, value]) => typeof value === 'number' && value !== 0)),
-      ...projection.inc,
-    };
-    const queued = queueMessages([JSON.parse(entry.message) as OutboxMessage]);
-    const update = {
-      $set: { ...projection.set, size: entry.index + 1, updatedAt: new Date(), ...queued.$set, ...(entry.currency ? { currency: entry.currency } : {}) },
-      $push: queued.$push,
-      ...(Object.keys(increments).length > 0 ? { $inc: increments } : {}),
-    };
-    try {
-      await logs.updateOne({ _id: entry.campaignId, size: entry.index }, update, { upsert: entry.index === 0 });
-    } catch (error) {
-      // Index 0 upserts race with an existing log: the log already moved on, which is what we want.
-      if (!isDuplicateKey(error)) throw error;
-    }
+  // The public read models (summary totals, projections) are read by every viewer of a campaign page; they are
+  // kept briefly and forgotten whenever this process moves the campaign's log (see read-cache.ts).
+  const readCacheMs = options.readCacheMs ?? 1_000;
+  const states = createReadCache<CampaignLogState | null>({ ttlMs: readCacheMs });
+  const projectionModels = createReadCache<(StoredProjections & { currency: string | null }) | null>({ ttlMs: readCacheMs });
+  const appender = createLogAppender(db, merkle, {
+    onHeadMoved: (campaignId) => {
+      states.forget(campaignId);
+      projectionModels.forget(campaignId);
+    },
+    ...(options.interrupt ? { interrupt: options.interrupt } : {}),
+  });
+  // A donor's first gift and countries never change once recorded, so they are kept once read or written.
+  const knownDonors = new Map<string, DonorDocument>();
+
+  async function readLogState(campaignId: string): Promise<CampaignLogState | null> {
+    // The projection counters stay on the server: the summary needs only the totals.
+    const log = await logs.findById(campaignId, totalsProjection).lean();
+    if (!log) return null;
+    const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
+    return { campaignId, size: log.size, currency: log.currency ?? null, totals };
+  }
+
+  async function readProjections(campaignId: string): Promise<(StoredProjections & { currency: string | null }) | null> {
+    const log = await logs.findById(campaignId, { currency: 1, days: 1, sectors: 1, recipients: 1, residence: 1, heritage: 1 }).lean();
+    if (!log) return null;
+    return { currency: log.currency ?? null, days: log.days, sectors: log.sectors, recipients: log.recipients, residence: log.residence, heritage: log.heritage };
   }
 
   return {
+    ...appender,
+
     /**
-     * Appends an entry exactly once. No transactions: the entry document is claimed at the next index by a
-     * unique id, then the log is moved past it by a guarded write. A crash between the two leaves an entry that
-     * the next append (of this event after redelivery, or of any other) finishes first. Returns the index.
+     * Records the donors of a campaign's gifts at their first gift, in one bulk write, and returns what is known
+     * of each (by public reference). Gifts are in log order: within them, the first naming a donor is the first
+     * gift; a donor already recorded keeps the first gift that claimed them, whoever retries.
      */
-    async append(draft: EntryDraft, projection: ProjectionDelta = emptyProjection): Promise<number> {
-      const bytes = canonicalBytes(draft.entry);
-      const hash = leafHash(bytes).toString('hex');
-      for (;;) {
-        const log = await logs.findById(draft.campaignId, { size: 1 }).lean();
-        const size = log?.size ?? 0;
-        const existing = await entries.findOne({ campaignId: draft.campaignId, eventId: draft.eventId }).lean();
-        if (existing) {
-          if (existing.index >= size) await finish(existing);
-          return existing.index;
-        }
-        const message = outboxMessage(
-          'ledger.entries.v1',
-          envelope({
-            type: 'org.diaspora-aid.ledger.entry-appended',
-            source: '/services/ledger',
-            subject: draft.campaignId,
-            time: new Date(),
-            data: { campaignId: draft.campaignId, index: size, leaf: bytes.toString('base64'), leafHash: hash },
-          }),
-        );
-        const document: EntryDocument = {
-          _id: entryId(draft.campaignId, size),
-          campaignId: draft.campaignId,
-          index: size,
-          eventId: draft.eventId,
-          kind: draft.kind,
-          leaf: bytes,
-          leafHash: hash,
-          refs: draft.refs,
-          deltas: draft.deltas,
-          projection: storedProjection(projection),
-          currency: draft.currency,
-          message: JSON.stringify(message),
-        };
-        try {
-          await entries.create(document);
-          await finish(document);
-          return size;
-        } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
-          if (duplicateOfId(error)) {
-            // Another event holds this index but its append is unfinished: finish it, then try the next index.
-            const holder = await entries.findById(document._id).lean();
-            if (holder) await finish(holder);
-          }
-          // Otherwise this event was appended meanwhile: the next pass returns its index.
-        }
+    async donorsOfGifts(campaignId: string, gifts: { publicRef: string; eventId: string; residence: string | null; heritage: string | null }[]): Promise<Map<string, DonorDocument>> {
+      const found = new Map<string, DonorDocument>();
+      const fresh = new Map<string, DonorDocument & { publicRef: string }>();
+      for (const gift of gifts) {
+        const _id = donorId(campaignId, gift.publicRef);
+        const known = knownDonors.get(_id);
+        if (known) found.set(gift.publicRef, known);
+        else if (!fresh.has(_id)) fresh.set(_id, { _id, publicRef: gift.publicRef, firstEventId: gift.eventId, residence: gift.residence, heritage: gift.heritage });
       }
+      const candidates = [...fresh.values()];
+      let taken = new Set<number | undefined>();
+      try {
+        if (candidates.length > 0) {
+          await donors.collection.insertMany(candidates.map(({ publicRef: _ref, ...donor }) => donor) as unknown as Record<string, unknown>[], { ordered: false });
+        }
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        taken = new Set(((error as { writeErrors?: { index?: number }[] }).writeErrors ?? []).map((writeError) => writeError.index));
+      }
+      for (const [position, candidate] of candidates.entries()) {
+        // Recorded before (by an earlier gift, or by this very gift before a crash): the stored record is theirs.
+        const record = taken.has(position) ? await donors.findById(candidate._id).lean() : candidate;
+        if (!record) throw new Error(`donor ${candidate._id} exists but cannot be read`);
+        const known: DonorDocument = { _id: record._id, firstEventId: record.firstEventId, residence: record.residence ?? null, heritage: record.heritage ?? null };
+        knownDonors.set(known._id, known);
+        found.set(candidate.publicRef, known);
+      }
+      if (knownDonors.size > 200_000) knownDonors.clear();
+      return found;
     },
 
-    async logState(campaignId: string): Promise<CampaignLogState | null> {
-      // The projection counters stay on the server: the summary needs only the totals.
-      const log = await logs.findById(campaignId, totalsProjection).lean();
-      if (!log) return null;
-      const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
-      return { campaignId, size: log.size, currency: log.currency ?? null, totals };
+    /** The log's head as stored now: for proofs and checkpoints, which must never lag the entries served. */
+    logState: readLogState,
+
+    /** The log's head for the public figures: at most `readCacheMs` old, and current after this process's appends. */
+    async publicLogState(campaignId: string): Promise<CampaignLogState | null> {
+      return states.get(campaignId, () => readLogState(campaignId));
     },
 
     async entriesRange(campaignId: string, from: number, limit: number, below: number): Promise<StoredEntry[]> {
@@ -155,11 +135,9 @@ export function createLedgerStore(db: Connection) {
       return docs.map((doc) => ({ index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs }));
     },
 
-    /** The dashboard's projection counters of a campaign, or null when it has no public record. */
+    /** The dashboard's projection counters of a campaign, or null when it has no public record (cached like publicLogState). */
     async projections(campaignId: string): Promise<(StoredProjections & { currency: string | null }) | null> {
-      const log = await logs.findById(campaignId, { currency: 1, days: 1, sectors: 1, recipients: 1, residence: 1, heritage: 1 }).lean();
-      if (!log) return null;
-      return { currency: log.currency ?? null, days: log.days, sectors: log.sectors, recipients: log.recipients, residence: log.residence, heritage: log.heritage };
+      return projectionModels.get(campaignId, () => readProjections(campaignId));
     },
 
     /** A campaign's entries below `below`, in index order, one page at a time so a large log never loads at once. */
@@ -170,25 +148,6 @@ export function createLedgerStore(db: Connection) {
           .sort({ index: 1 })
           .lean();
         yield docs.map((doc) => ({ index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, deltas: doc.deltas ?? {} }));
-      }
-    },
-
-    /**
-     * Records a donor at their first gift and returns what is known of them. The first gift to claim the
-     * reference stays its first gift, so a retried append computes the same donor count.
-     */
-    async donorOfGift(campaignId: string, publicRef: string, eventId: string, countries: { residence: string | null; heritage: string | null }) {
-      const _id = donorId(campaignId, publicRef);
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          const doc = await donors
-            .findOneAndUpdate({ _id }, { $setOnInsert: { firstEventId: eventId, ...countries } }, { upsert: true, returnDocument: 'after' })
-            .lean();
-          if (doc) return { firstGift: doc.firstEventId === eventId, residence: doc.residence ?? null, heritage: doc.heritage ?? null };
-        } catch (error) {
-          // Two first gifts of one donor raced on the insert: the loser reads the winner's record.
-          if (!isDuplicateKey(error) || attempt > 2) throw error;
-        }
       }
     },
 

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { appendHashes, appendPlan, consistencyRanges, inclusionRanges, nodesFor, rangeHash, rangeNodes, type NodeAddress } from '../domain/merkle.ts';
+import { appendGroupHashes, appendHashes, appendPlan, consistencyRanges, inclusionRanges, nodesFor, rangeHash, rangeNodes, type NodeAddress } from '../domain/merkle.ts';
 import { treeNodeId, treeNodeModel } from './tree-node.model.ts';
 import { isDuplicateKey } from '@aid/store';
 
@@ -62,6 +62,26 @@ export function createMerkleStore(db: Connection, cacheLimit = 500_000) {
         if (!isDuplicateKey(error)) throw error;
       }
       // Only once stored: a node in the cache is always a node in the database.
+      for (const { address, hash } of computed) remember(treeNodeId(campaignId, address.level, address.index), hash);
+    },
+
+    /**
+     * Stores the nodes that appending a group of leaves completes, in one bulk write. Idempotent like addLeaf:
+     * whoever finishes an interrupted group writes the same nodes, and existing ones are kept.
+     */
+    async addLeaves(campaignId: string, from: number, leafHashes: Buffer[]): Promise<void> {
+      if (leafHashes.length === 0) return;
+      const lookup = await read(campaignId, rangeNodes(0, from));
+      const computed = appendGroupHashes(from, leafHashes, lookup);
+      try {
+        // The driver's own insert: mongoose would cast and validate every one of these small documents.
+        await nodes.collection.insertMany(
+          computed.map(({ address, hash }) => ({ _id: treeNodeId(campaignId, address.level, address.index), hash: hash.toString('hex') })) as unknown as Record<string, unknown>[],
+          { ordered: false },
+        );
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
       for (const { address, hash } of computed) remember(treeNodeId(campaignId, address.level, address.index), hash);
     },
 

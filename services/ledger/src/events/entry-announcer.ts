@@ -1,0 +1,88 @@
+import type { Logger } from '@aid/telemetry';
+import type { LedgerStore } from '../store/ledger-store.ts';
+import type { CommittedGroup } from '../store/log-appender.ts';
+import { entryAppendedMessage, type EntryMessage } from './entry-appended.ts';
+
+export interface EntryAnnouncer {
+  /** Groups just committed: their messages are published next, off the consumer's path. */
+  queue(groups: CommittedGroup[]): void;
+  /** Publishes what is queued, then stops. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Publishes one entry-appended message per entry on ledger.entries.v1, after its group is on the log. The
+ * group's commit record is the outbox: it is deleted only once its messages are published, so a crash in
+ * between publishes them again (same event ids) at the next sweep. The sweep also finishes groups whose commit
+ * was interrupted and that no later append came to finish, so an idle campaign's log never stays behind.
+ */
+export function startEntryAnnouncer(options: {
+  store: LedgerStore;
+  publish(messages: EntryMessage[]): Promise<void>;
+  logger: Logger;
+  intervalMs?: number;
+  /** Records younger than this belong to an append in progress (here or in another instance). */
+  graceMs?: number;
+}): EntryAnnouncer {
+  const { store, logger } = options;
+  const intervalMs = options.intervalMs ?? 1_000;
+  const graceMs = options.graceMs ?? 10_000;
+  let queued: CommittedGroup[] = [];
+  let running = true;
+  let wake: (() => void) | undefined;
+
+  async function announce(groups: CommittedGroup[]): Promise<void> {
+    if (groups.length === 0) return;
+    await options.publish(groups.flatMap((group) => group.entries.map((entry) => entryAppendedMessage(entry, group.time))));
+    await store.groupsAnnounced(groups.map((group) => group.id));
+  }
+
+  async function sweep(): Promise<void> {
+    for (const record of await store.groupsInFlight(new Date(Date.now() - graceMs), 100)) {
+      await store.ensureCommitted(record);
+      await announce([{ id: record._id, time: record.time, entries: await store.groupEntries(record) }]);
+    }
+  }
+
+  const loop = (async () => {
+    let lastSweep = 0;
+    while (running) {
+      const groups = queued;
+      queued = [];
+      try {
+        await announce(groups);
+        if (Date.now() - lastSweep >= intervalMs) {
+          lastSweep = Date.now();
+          await sweep();
+        }
+      } catch (error) {
+        // What was not announced keeps its record: the sweep publishes it once the broker or database is back.
+        logger.warn({ err: error }, 'entry announcements failed; the sweep retries them');
+      }
+      if (!running) break;
+      if (queued.length > 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  })();
+
+  return {
+    queue(groups) {
+      if (groups.length === 0) return;
+      queued.push(...groups);
+      wake?.();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      await announce(queued).catch((error: unknown) => logger.warn({ err: error }, 'entry announcements left for the next start'));
+    },
+  };
+}
