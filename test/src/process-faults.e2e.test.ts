@@ -1,4 +1,5 @@
-import { auditOnce, httpClient, type MonitorState } from '@aid/log-verifier';
+import type { MonitorState } from '@aid/log-verifier';
+import { auditOnce, httpClient } from '@aid/log-verifier/audit';
 import { eventually, platformClient, type PlatformClient } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServiceProcesses, type ServiceName, type ServiceProcesses } from './harness/service-processes.ts';

@@ -36,7 +36,7 @@ export function httpTotalsSource(name: string, baseUrl: string, fields: readonly
         // Only "no such campaign" is all zero; a 404 for the route means the service cannot be reconciled.
         const problem = (await response.json().catch(() => ({}))) as { code?: unknown };
         if (problem.code === 'campaign-not-found') return Object.fromEntries(fields.map((field) => [field, 0]));
-        throw new Error(`has no totals for campaigns (404 ${String(problem.code ?? '')})`);
+        throw new Error(`has no totals for campaigns (404 ${typeof problem.code === 'string' ? problem.code : 'without a problem code'})`);
       }
       if (!response.ok) throw new Error(`answered ${response.status}`);
       return pick((await response.json()) as Record<string, unknown>, fields);
