@@ -3,34 +3,61 @@ import { createHttpApp } from '@aid/http-kit';
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
 import type { DonationConfig } from './config.ts';
 import { smtpMailer } from './email/mailer.ts';
+import { startReceiptSender } from './email/receipt-sender.ts';
 import { campaignEventsHandler } from './events/campaign-events.consumer.ts';
 import { disbursementEventsHandler } from './events/disbursement-events.consumer.ts';
+import { campaignTotalsRoutes } from './http/campaign-totals.routes.ts';
 import { donationRoutes } from './http/donation.routes.ts';
 import { statusByCode } from './http/status-by-code.ts';
 import { webhookRoutes } from './http/webhook.routes.ts';
 import { createCampaignStore } from './store/campaign.store.ts';
+import { createCampaignTotalsStore } from './store/campaign-totals.store.ts';
+import { createDonationJournal, type JournalEntry } from './store/donation-journal.store.ts';
 import { createDonationStore } from './store/donation.store.ts';
 import { createDonorCipher } from './store/donor-cipher.ts';
 import { createIdempotencyKeyStore } from './store/idempotency-key.store.ts';
 import { createMemberStore } from './store/member.store.ts';
+import { createReceiptMailStore } from './store/receipt-mail.store.ts';
+import { createStripeInbox } from './store/stripe-inbox.store.ts';
 import { stripeClient, stripeGateway } from './stripe/stripe-gateway.ts';
 import type { DonationFlows } from './use-cases/dependencies.ts';
+import { applyStripeEvents } from './use-cases/apply-stripe-events.ts';
 import { oneAtATime } from './use-cases/one-at-a-time.ts';
+import { resumeInbox, startInboxProcessor, type InboxProcessor } from './webhooks/inbox-processor.ts';
+import { startJournalFolder, type JournalFolder } from './webhooks/journal-folder.ts';
 
 export const serviceName = 'donation';
 
-export function buildApp(deps: ServiceDeps, config: DonationConfig): ServiceParts {
+/** Inbox backlog above which the instance reports itself not ready, so Stripe's retries wait instead of piling up. */
+const maxReadyBacklog = 100_000;
+
+export interface DonationParts extends ServiceParts {
+  /** The webhook pipeline, for benchmarks and tests: inbox backlog, applied count, idleness. */
+  inbox: InboxProcessor;
+  folder: JournalFolder;
+}
+
+export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promise<DonationParts> {
   const now = () => new Date();
   const cipher = createDonorCipher(config.DONOR_DATA_KEY);
   const donations = createDonationStore(deps.db, cipher);
   const campaigns = createCampaignStore(deps.db);
   const members = createMemberStore(deps.db);
+  const journal = createDonationJournal(deps.db);
+  const totals = createCampaignTotalsStore(deps.db);
+  const inbox = createStripeInbox(deps.db);
+  const receipts = createReceiptMailStore(deps.db);
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.RECEIPT_FROM) : null;
+  // The folder needs the processor and the flows need the folder: it is set once both exist.
+  const pipeline: { folder?: JournalFolder } = {};
   const flows: DonationFlows = {
     donations,
     campaigns,
     members,
     idempotencyKeys: createIdempotencyKeyStore(deps.db, cipher),
+    journal,
+    totals,
+    journalCommitted: (entry: JournalEntry) => pipeline.folder?.committed(entry),
     payments: stripeGateway(stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE), config.STRIPE_WEBHOOK_SECRET),
     mailer,
     logger: deps.logger,
@@ -39,6 +66,35 @@ export function buildApp(deps: ServiceDeps, config: DonationConfig): ServicePart
     oneAtATime: oneAtATime(),
     maxDonationAmount: config.MAX_DONATION_AMOUNT,
   };
+
+  // Start-up order matters: the committed batches not folded yet come back into memory before any event is
+  // decided again, so what the process last decided is what the next decision sees.
+  await moveLegacyOutbox(donations, journal);
+  const unfolded = await journal.unfolded();
+  for (const entry of unfolded) {
+    await journal.requeueOutbox(entry);
+    donations.restore(entry.changes);
+    totals.stage(entry.id, entry.totals);
+  }
+
+  const processor = startInboxProcessor({ inbox, apply: (events) => applyStripeEvents(flows, events), logger: deps.logger });
+  const sender = mailer ? startReceiptSender(flows, { mailer, receipts, logger: deps.logger }) : null;
+  const folder = startJournalFolder({
+    journal,
+    donations,
+    totals,
+    oweReceipts: async (donationIds) => {
+      await receipts.owe(donationIds, now());
+      sender?.kick();
+    },
+    processorBusy: () => processor.backlog() > 0,
+    logger: deps.logger,
+  });
+  pipeline.folder = folder;
+  for (const entry of unfolded) folder.committed(entry);
+  const resumed = await resumeInbox(inbox, processor);
+  if (resumed > 0 || unfolded.length > 0) deps.logger.info({ inboxEvents: resumed, unfoldedBatches: unfolded.length }, 'taking up webhook work left by the previous run');
+
   const onCampaignEvent = campaignEventsHandler({ campaigns, members, logger: deps.logger, now });
   const onDisbursementEvent = disbursementEventsHandler({ donations, oneAtATime: flows.oneAtATime, logger: deps.logger });
   const app = createHttpApp({
@@ -46,13 +102,19 @@ export function buildApp(deps: ServiceDeps, config: DonationConfig): ServicePart
     description: 'Donations to crisis campaigns: card payments and monthly gifts through Stripe, signed webhooks, refunds within the refund policy, and receipts only the donor can open.',
     logger: deps.logger,
     tracer: deps.tracer,
-    routes: [...donationRoutes(flows), ...webhookRoutes(flows)],
+    routes: [
+      ...donationRoutes(flows),
+      ...webhookRoutes({ payments: flows.payments, inbox, received: (event) => processor.received(event), logger: deps.logger }),
+      ...campaignTotalsRoutes(flows),
+    ],
     statusByCode,
-    readiness: () => deps.ready(),
+    readiness: async () => ({ ...(await deps.ready()), stripeInbox: processor.backlog() < maxReadyBacklog }),
   });
   return {
     app,
-    outboxSources: [{ name: 'donations', model: donations.model }],
+    inbox: processor,
+    folder,
+    outboxSources: [{ name: 'donation-batches', model: journal.outboxModel }],
     consumers: [
       {
         groupId: 'donation',
@@ -62,9 +124,26 @@ export function buildApp(deps: ServiceDeps, config: DonationConfig): ServicePart
           message.topic === topics.disbursement ? onDisbursementEvent(event as DisbursementEvent) : onCampaignEvent(event as CampaignEvent),
       },
     ],
-    stop: () => {
+    // In-flight batches finish and are committed; what is left stays in the inbox and journal for the next start.
+    stop: async () => {
+      await processor.stop();
+      await folder.stop();
+      await sender?.stop();
       mailer?.close();
-      return Promise.resolve();
     },
   };
+}
+
+/**
+ * Messages an earlier version of this service queued inside donation documents move, once, to the batch
+ * outbox the relay reads now. Moving one twice (a crash in between) publishes it twice, which consumers absorb.
+ */
+async function moveLegacyOutbox(donations: ReturnType<typeof createDonationStore>, journal: ReturnType<typeof createDonationJournal>): Promise<void> {
+  for (const { donationId, stored } of await donations.legacyOutbox()) {
+    if (stored.length > 0) {
+      const messages = stored.map((text) => JSON.parse(text) as JournalEntry['messages'][number]);
+      await journal.requeueOutbox({ id: `legacy_${donationId}`, changes: [], totals: [], mails: [], messages, createdAt: new Date() });
+    }
+    await donations.clearLegacyOutbox(donationId, stored);
+  }
 }

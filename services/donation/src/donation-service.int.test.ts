@@ -11,7 +11,7 @@ import {
 import { startService, type RunningService } from '@aid/runtime';
 import { campaignEventFixture, campaignSnapshotFixture, eventually, publishRaw, recordTopics, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, serviceName } from './app.ts';
+import { buildApp, serviceName, type DonationParts } from './app.ts';
 import { loadConfig } from './config.ts';
 
 const endpoints = testEndpoints();
@@ -38,9 +38,21 @@ function configWith(overrides: Record<string, string> = {}) {
   });
 }
 
+/** The main instance's webhook pipeline: a delivery is checked once the inbox processor has tried it. */
+let pipeline: DonationParts | undefined;
+
 async function start(overrides: Record<string, string> = {}): Promise<RunningService> {
   const config = configWith(overrides);
-  return startService({ name: serviceName, config, dbName, build: (deps) => buildApp(deps, config) });
+  return startService({
+    name: serviceName,
+    config,
+    dbName,
+    build: async (deps) => {
+      const parts = await buildApp(deps, config);
+      pipeline ??= parts;
+      return parts;
+    },
+  });
 }
 
 const organizationId = newId();
@@ -124,6 +136,9 @@ async function deliver(event: object, options: { signature?: string | null; time
     headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) },
     body,
   });
+  // The answer means "durably received"; the change follows from the inbox processor.
+  await pipeline?.inbox.idle();
+  await pipeline?.folder.folded();
   return { response, body: (await response.json()) as Record<string, unknown> };
 }
 

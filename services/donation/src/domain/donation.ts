@@ -41,6 +41,8 @@ export interface Donation {
   /** Money already refunded to the donor, as Stripe last reported it (the charge's `amount_refunded`). */
   refunded: number;
   refunds: RefundRecord[];
+  /** Refunds that failed or were canceled after Stripe counted them; their money came back to the gift. */
+  refundFailures: RefundFailure[];
   disputes: DisputeRecord[];
   /** Sum of this gift's allocations to disbursements, learnt from the disbursement service's events. */
   allocated: number;
@@ -58,11 +60,23 @@ export interface Donation {
 export interface RefundRecord {
   refundId: string;
   amount: number;
-  /** `pending` from the moment Stripe accepted the request until `charge.refunded` reports the money moved. */
-  status: 'pending' | 'settled';
+  /**
+   * `pending` from the moment Stripe accepted the request until `charge.refunded` reports the money moved;
+   * `failed` when the bank refused it or it was canceled (the money stayed with the campaign).
+   */
+  status: 'pending' | 'settled' | 'failed';
   reason: string | null;
   requestedBy: string | null;
   at: Date;
+}
+
+export interface RefundFailure {
+  refundId: string;
+  amount: number;
+  /** The failure event's time: a `charge.refunded` older than this reports a level from before the failure. */
+  at: Date;
+  /** Whether the amount had been counted as refunded and was therefore given back. */
+  restored: boolean;
 }
 
 export interface DisputeRecord {

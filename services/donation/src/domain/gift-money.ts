@@ -1,4 +1,4 @@
-import type { Donation, DisputeRecord, DonationStatus, RefundRecord } from './donation.ts';
+import type { Donation, DisputeRecord, DonationStatus, RefundFailure, RefundRecord } from './donation.ts';
 import { donationNotRefundable, refundAboveRemaining, refundAboveUnallocated } from './errors.ts';
 
 /** What a charge's balance transaction says the processor kept, as far as it can be trusted for this gift. */
@@ -82,6 +82,9 @@ export type ChargeRefundDecision =
 export function decideChargeRefunded(donation: Donation, notice: ChargeRefundNotice): ChargeRefundDecision {
   if (donation.stripeEventIds.includes(notice.stripeEventId)) return { kind: 'unchanged', reason: 'event already processed' };
   if (donation.status !== 'succeeded') return { kind: 'unchanged', reason: `a ${donation.status} donation has no refundable charge` };
+  // After a refund failed, Stripe lowers the charge's refunded amount: an event from before the failure reports
+  // a level that includes the failed refund and must not count it again.
+  if (donation.refundFailures.some((failure) => notice.occurredAt < failure.at)) return { kind: 'unchanged', reason: 'reports a level from before a refund failed' };
   const level = Math.min(notice.amountRefunded, donation.amount);
   const amount = level - donation.refunded;
   if (amount <= 0) return { kind: 'unchanged', reason: `refunds up to ${notice.amountRefunded} are already counted` };
@@ -144,4 +147,39 @@ export function decideDispute(donation: Donation, notice: DisputeNotice): Disput
   const closed: DisputeRecord = { ...(known ?? (opened as DisputeRecord)), status: outcome, closedAt: notice.occurredAt };
   const others = donation.disputes.filter((dispute) => dispute.disputeId !== notice.disputeId);
   return { kind: 'changed', disputes: [...others, closed], opened, closed };
+}
+
+export interface RefundFailedNotice {
+  stripeEventId: string;
+  refundId: string;
+  amount: number;
+  occurredAt: Date;
+}
+
+export type RefundFailedDecision =
+  | { kind: 'unchanged'; reason: string }
+  | { kind: 'changed'; restored: number; refunded: number; status: DonationStatus; refunds: RefundRecord[]; refundFailures: RefundFailure[] };
+
+/**
+ * A refund that failed at the bank or was canceled after Stripe accepted it: the money never left. If it was
+ * already counted as refunded (the gift's level covers it), that amount is given back to the gift, and a fully
+ * refunded gift is a succeeded one again; a refund requested here is marked failed, so it no longer counts as
+ * pending. Each refund fails once; repeats change nothing.
+ */
+export function decideRefundFailed(donation: Donation, notice: RefundFailedNotice): RefundFailedDecision {
+  if (donation.stripeEventIds.includes(notice.stripeEventId)) return { kind: 'unchanged', reason: 'event already processed' };
+  if (donation.refundFailures.some((failure) => failure.refundId === notice.refundId)) return { kind: 'unchanged', reason: `refund ${notice.refundId} already failed` };
+  if (donation.status !== 'succeeded' && donation.status !== 'refunded') return { kind: 'unchanged', reason: `a ${donation.status} donation has no refund to fail` };
+  const amount = Math.min(notice.amount, donation.amount);
+  const restored = donation.refunded >= amount ? amount : 0;
+  const refunded = donation.refunded - restored;
+  const refunds = donation.refunds.map((refund) => (refund.refundId === notice.refundId && refund.status !== 'failed' ? { ...refund, status: 'failed' as const } : refund));
+  return {
+    kind: 'changed',
+    restored,
+    refunded,
+    status: donation.status === 'refunded' && refunded < donation.amount ? 'succeeded' : donation.status,
+    refunds,
+    refundFailures: [...donation.refundFailures, { refundId: notice.refundId, amount, at: notice.occurredAt, restored: restored > 0 }],
+  };
 }

@@ -37,7 +37,7 @@ export const donationParams = z.object({ id: idSchema });
 const refundSchema = z.object({
   refundId: z.string(),
   amount: amountSchema,
-  status: z.enum(['pending', 'settled']),
+  status: z.enum(['pending', 'settled', 'failed']),
   at: z.iso.datetime(),
 });
 
@@ -108,3 +108,19 @@ export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7
 export const webhookReceived = z.object({ received: z.literal(true) });
 
 export { problemDocumentSchema as problemSchema } from '@aid/http-kit';
+
+export const campaignParams = z.object({ id: idSchema });
+
+const minor = z.number().int();
+
+export const campaignTotalsResponse = z.object({
+  campaignId: z.string(),
+  currency: currencySchema.describe('the campaign’s currency; every figure is in its minor units'),
+  gifts: z.number().int().nonnegative().describe('succeeded gifts, monthly installments each counted'),
+  raised: minor.describe('gross amount of the succeeded gifts'),
+  fees: minor.describe('processor fees Stripe kept'),
+  refunded: minor.describe('refunded to donors, lost disputes included (as the ledger counts them)'),
+  disputed: minor.describe('held by disputes still open'),
+  net: minor.describe('raised − fees − refunded'),
+  refundsReversed: minor.describe('refunds that failed at the bank after being counted, given back to the campaign (already taken off refunded)'),
+});

@@ -1,6 +1,7 @@
-import { isDuplicateKey, queueMessages, type OutboxMessage } from '@aid/store';
+import { isDuplicateKey } from '@aid/store';
 import type { Connection, UpdateQuery } from 'mongoose';
-import type { Donation, StatusChange } from '../domain/donation.ts';
+import type { Donation } from '../domain/donation.ts';
+import type { JournalChange } from './donation-journal.model.ts';
 import { donationModel, type DonationDocument } from './donation.model.ts';
 import type { DonorCipher } from './donor-cipher.ts';
 
@@ -15,6 +16,7 @@ type Lifecycle =
   | 'chargeId'
   | 'refunded'
   | 'refunds'
+  | 'refundFailures'
   | 'disputes'
   | 'allocated'
   | 'allocationIds'
@@ -28,12 +30,27 @@ type Lifecycle =
 export type NewDonation = Omit<Donation, Lifecycle>;
 
 /** A monthly installment, born succeeded from a paid invoice; its contact details are its plan's. */
-export type NewInstallment = Omit<Donation, 'donor' | 'paymentIntentId' | 'stripeEventIds' | 'revision' | 'refunds' | 'disputes' | 'allocationIds' | 'customerId' | 'subscriptionStatus' | 'erasedAt' | 'refunded' | 'allocated'> & {
+export type NewInstallment = Omit<Donation, 'donor' | 'paymentIntentId' | 'stripeEventIds' | 'revision' | 'refunds' | 'refundFailures' | 'disputes' | 'allocationIds' | 'customerId' | 'subscriptionStatus' | 'erasedAt' | 'refunded' | 'allocated'> & {
   stripeEventId: string;
 };
 
 /** Fields a guarded change may set; the store owns revision, event ids and the outbox. */
-export type DonationChange = Partial<Pick<DonationDocument, 'status' | 'statusChangedAt' | 'fee' | 'net' | 'succeededAt' | 'chargeId' | 'refunded' | 'refunds' | 'disputes' | 'subscriptionStatus'>>;
+export type DonationChange = Partial<Pick<DonationDocument, 'status' | 'statusChangedAt' | 'fee' | 'net' | 'succeededAt' | 'chargeId' | 'refunded' | 'refunds' | 'refundFailures' | 'disputes' | 'subscriptionStatus'>>;
+
+/** Donations held in memory at most (recent ones: their webhooks follow within minutes). */
+const maxCached = 200_000;
+
+/** The state after one journal change, or the same state when the change is older than it (already in). */
+export function withChange(donation: Donation | null, change: JournalChange, toDonation: (doc: DonationDocument) => Donation): Donation | null {
+  if (change.kind === 'insert') return donation ?? toDonation(change.doc as unknown as DonationDocument);
+  if (!donation || donation.revision !== change.fromRevision) return donation;
+  return {
+    ...donation,
+    ...(change.set as Partial<Donation>),
+    revision: donation.revision + 1,
+    stripeEventIds: [...donation.stripeEventIds, change.stripeEventId],
+  };
+}
 
 
 export function createDonationStore(connection: Connection, cipher: DonorCipher) {
@@ -64,6 +81,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       chargeId: doc.chargeId ?? null,
       refunded: doc.refunded ?? 0,
       refunds: (doc.refunds ?? []).map((refund) => ({ ...refund, reason: refund.reason ?? null, requestedBy: refund.requestedBy ?? null })),
+      refundFailures: doc.refundFailures ?? [],
       disputes: (doc.disputes ?? []).map((dispute) => ({ ...dispute, closedAt: dispute.closedAt ?? null })),
       allocated: doc.allocated ?? 0,
       allocationIds: doc.allocationIds ?? [],
@@ -76,127 +94,265 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
     };
   }
 
+  /**
+   * Webhook changes are committed in journal batches (donation-journal.model.ts) and folded into these
+   * documents afterwards. Until then this process holds them: `overlay` lists each donation's unfolded changes,
+   * `cache` its current state (document plus overlay). Every other write first folds the donation's overlay
+   * (`settle`), then writes the document with its revision guard, then drops the cached state, so on one
+   * instance all writers see one sequence of revisions.
+   */
+  const cache = new Map<string, Donation>();
+  const overlay = new Map<string, JournalChange[]>();
+  const chargeIndex = new Map<string, string>();
+  const settling = new Map<string, Promise<void>>();
+
+  function remember(donation: Donation): void {
+    cache.delete(donation.id);
+    cache.set(donation.id, donation);
+    if (donation.chargeId) chargeIndex.set(donation.chargeId, donation.id);
+    if (cache.size <= maxCached) return;
+    for (const id of cache.keys()) {
+      if (cache.size <= maxCached) break;
+      if (!overlay.has(id)) cache.delete(id);
+    }
+  }
+
+  const forget = (donationId: string) => cache.delete(donationId);
+
+  async function readDocument(donationId: string): Promise<Donation | null> {
+    const doc = await model.findById(donationId).lean<DonationDocument>();
+    return doc ? toDonation(doc) : null;
+  }
+
+  async function foldOne(change: JournalChange): Promise<void> {
+    if (change.kind === 'insert') {
+      try {
+        await model.collection.insertOne(change.doc);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      return;
+    }
+    const result = await model.updateOne(
+      { _id: change.donationId, revision: change.fromRevision },
+      { $set: change.set, $inc: { revision: 1 }, $push: { stripeEventIds: change.stripeEventId } },
+    );
+    if (result.modifiedCount === 1) return;
+    const doc = await model.findById(change.donationId, { revision: 1 }).lean<{ revision?: number }>();
+    // Folded before (a replay after a crash, or an earlier settle): nothing to do.
+    if (doc && (doc.revision ?? 0) > change.fromRevision) return;
+    throw new Error(`donation ${change.donationId} is at revision ${doc?.revision ?? 'none'}, a journal change expects ${change.fromRevision}`);
+  }
+
+  /** Brings the donation's document up to its journal changes; concurrent callers share one fold. */
+  async function settle(donationId: string): Promise<void> {
+    for (;;) {
+      const running = settling.get(donationId);
+      if (running) {
+        await running;
+        continue;
+      }
+      if (!overlay.has(donationId)) return;
+      const run = (async () => {
+        for (;;) {
+          const first = overlay.get(donationId)?.[0];
+          if (!first) return;
+          await foldOne(first);
+          // Changes staged meanwhile were appended behind it.
+          const now = overlay.get(donationId) ?? [];
+          if (now[0] !== first) continue;
+          if (now.length > 1) overlay.set(donationId, now.slice(1));
+          else overlay.delete(donationId);
+        }
+      })();
+      settling.set(donationId, run);
+      try {
+        await run;
+      } finally {
+        settling.delete(donationId);
+      }
+    }
+  }
+
   return {
     model,
 
+    /** Current state for deciding a webhook change: memory first, else the document plus unfolded changes. */
+    async current(donationId: string): Promise<Donation | null> {
+      const cached = cache.get(donationId);
+      if (cached) return cached;
+      let donation = await readDocument(donationId);
+      for (const change of overlay.get(donationId) ?? []) donation = withChange(donation, change, toDonation);
+      if (donation) remember(donation);
+      return donation;
+    },
+
+    /** The gift a charge paid for, known in memory when its success went through this process. */
+    cachedIdOfCharge(chargeId: string): string | undefined {
+      return chargeIndex.get(chargeId);
+    },
+
+    /** Changes of a committed journal batch, with the states they lead to. */
+    stage(changes: JournalChange[], states: Donation[]): void {
+      for (const change of changes) overlay.set(change.donationId, [...(overlay.get(change.donationId) ?? []), change]);
+      for (const state of states) remember(state);
+    },
+
+    /** Changes of journal batches found at start-up, not folded before the process stopped. */
+    restore(changes: JournalChange[]): void {
+      for (const change of changes) overlay.set(change.donationId, [...(overlay.get(change.donationId) ?? []), change]);
+    },
+
+    settle,
+
+    /** Unfolded changes held in memory, for metrics and tests. */
+    overlaySize(): number {
+      let size = 0;
+      for (const changes of overlay.values()) size += changes.length;
+      return size;
+    },
+
+    /** The document of a monthly installment, as a journal change inserts it. */
+    installmentDocument(installment: NewInstallment): Record<string, unknown> {
+      const { id, stripeEventId, ...rest } = installment;
+      return {
+        ...rest,
+        _id: id,
+        donorSealed: null,
+        paymentIntentId: null,
+        statusChangedAt: installment.succeededAt ?? installment.createdAt,
+        stripeEventIds: [stripeEventId],
+        revision: 0,
+        refunded: 0,
+        refunds: [],
+        disputes: [],
+        allocated: 0,
+        allocationIds: [],
+        customerId: null,
+        subscriptionStatus: null,
+        erasedAt: null,
+        outbox: [],
+      };
+    },
+
     async insert(donation: NewDonation): Promise<void> {
       const { id, donor, ...rest } = donation;
-      await model.create({
+      const doc = {
         ...rest,
         _id: id,
         donorSealed: donor ? cipher.seal(id, donor) : null,
-        status: 'pending',
+        status: 'pending' as const,
         paymentIntentId: null,
         fee: null,
         net: null,
         succeededAt: null,
         statusChangedAt: donation.createdAt,
         stripeEventIds: [],
-      });
-    },
-
-    /** Installment, Stripe event id and announcement in one insert; false when this invoice was recorded before. */
-    async insertInstallment(installment: NewInstallment, messages: OutboxMessage[]): Promise<boolean> {
-      const { id, stripeEventId, ...rest } = installment;
-      const queued = queueMessages(messages);
-      try {
-        await model.create({
-          ...rest,
-          _id: id,
-          donorSealed: null,
-          paymentIntentId: null,
-          statusChangedAt: installment.succeededAt ?? installment.createdAt,
-          stripeEventIds: [stripeEventId],
-          outbox: queued.$push.outbox.$each,
-          ...queued.$set,
-        });
-        return true;
-      } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
-      }
+      };
+      const created = await model.create(doc);
+      remember(toDonation(created.toObject()));
     },
 
     async attachPaymentIntent(donationId: string, paymentIntentId: string): Promise<void> {
+      await settle(donationId);
       await model.updateOne({ _id: donationId }, { $set: { paymentIntentId } });
+      // The webhook follows within seconds: keep the state in memory rather than read it back then.
+      const cached = cache.get(donationId);
+      if (cached) remember({ ...cached, paymentIntentId });
     },
 
     async attachSubscription(donationId: string, ids: { customerId: string; subscriptionId: string }): Promise<void> {
+      await settle(donationId);
       await model.updateOne({ _id: donationId }, { $set: { ...ids, subscriptionStatus: 'active' }, $inc: { revision: 1 } });
+      forget(donationId);
     },
 
+    /** The donation as stored, after folding its pending journal changes. */
     async find(donationId: string): Promise<Donation | null> {
-      const doc = await model.findById(donationId).lean<DonationDocument>();
-      return doc ? toDonation(doc) : null;
+      await settle(donationId);
+      return readDocument(donationId);
     },
 
     async findByChargeId(chargeId: string): Promise<Donation | null> {
+      const known = chargeIndex.get(chargeId);
+      if (known) return this.find(known);
       const doc = await model.findOne({ chargeId }).lean<DonationDocument>();
-      return doc ? toDonation(doc) : null;
+      return doc ? this.find(doc._id) : null;
     },
 
     async findByPaymentIntentId(paymentIntentId: string): Promise<Donation | null> {
       const doc = await model.findOne({ paymentIntentId }).lean<DonationDocument>();
-      return doc ? toDonation(doc) : null;
+      return doc ? this.find(doc._id) : null;
     },
 
     async findBySubscriptionId(subscriptionId: string): Promise<Donation | null> {
       const doc = await model.findOne({ subscriptionId }).lean<DonationDocument>();
-      return doc ? toDonation(doc) : null;
+      return doc ? this.find(doc._id) : null;
     },
 
     /** Every gift handed out under one receipt code: a monthly plan and its installments. */
     async findByReceiptHash(receiptHash: string): Promise<Donation[]> {
+      // Installments may still be journal changes only: fold those of this receipt first.
+      const unfolded = [...overlay.keys()].filter((id) => cache.get(id)?.receiptHash === receiptHash);
+      for (const id of unfolded) await settle(id);
       const docs = await model.find({ receiptHash }).sort({ createdAt: 1 }).lean<DonationDocument[]>();
       return docs.map(toDonation);
     },
 
     /**
-     * A change decided from `revision`, the Stripe event that caused it (if any) and the events announcing it,
-     * in ONE document write. A write decided from an older revision, or repeating an event id, matches nothing:
-     * false means nothing changed and the caller decides again from a fresh read.
+     * A change decided from `revision` and the Stripe event that caused it (if any), in ONE guarded document
+     * write. A write decided from an older revision, or repeating an event id, matches nothing: false means
+     * nothing changed and the caller decides again from a fresh read.
      */
-    async applyChange(args: { donationId: string; revision: number; set: DonationChange; stripeEventId?: string; messages: OutboxMessage[] }): Promise<boolean> {
-      const queued = args.messages.length > 0 ? queueMessages(args.messages) : undefined;
-      const push = { ...(args.stripeEventId ? { stripeEventIds: args.stripeEventId } : {}), ...queued?.$push };
-      const update: UpdateQuery<DonationDocument> = { $set: { ...args.set, ...queued?.$set }, $inc: { revision: 1 } };
-      if (Object.keys(push).length > 0) update.$push = push;
+    async applyChange(args: { donationId: string; revision: number; set: DonationChange; stripeEventId?: string }): Promise<boolean> {
+      await settle(args.donationId);
+      const update: UpdateQuery<DonationDocument> = { $set: args.set, $inc: { revision: 1 } };
+      if (args.stripeEventId) update.$push = { stripeEventIds: args.stripeEventId };
       const filter: Record<string, unknown> = { _id: args.donationId, revision: args.revision };
       if (args.stripeEventId) filter.stripeEventIds = { $ne: args.stripeEventId };
       const result = await model.updateOne(filter, update);
+      forget(args.donationId);
       return result.modifiedCount === 1;
-    },
-
-    async applyStatusChange(args: { donationId: string; revision: number; stripeEventId: string; change: StatusChange; messages: OutboxMessage[] }): Promise<boolean> {
-      const { change } = args;
-      const settled = change.to === 'succeeded' ? { fee: change.fee, net: change.net, succeededAt: change.at, chargeId: change.chargeId } : {};
-      return this.applyChange({
-        donationId: args.donationId,
-        revision: args.revision,
-        stripeEventId: args.stripeEventId,
-        set: { status: change.to, statusChangedAt: change.at, ...settled },
-        messages: args.messages,
-      });
     },
 
     /** One allocation counted once: its id guards the increment in the same write. */
     async addAllocation(donationId: string, allocationId: string, amount: number): Promise<boolean> {
+      await settle(donationId);
       const result = await model.updateOne(
         { _id: donationId, allocationIds: { $ne: allocationId } },
         { $inc: { allocated: amount, revision: 1 }, $push: { allocationIds: allocationId } },
       );
+      forget(donationId);
       return result.modifiedCount === 1;
     },
 
     /** A refund Stripe accepted, pending until `charge.refunded` reports it; guarded like any change. */
     async addPendingRefund(donationId: string, revision: number, refund: Donation['refunds'][number]): Promise<boolean> {
+      await settle(donationId);
       const result = await model.updateOne({ _id: donationId, revision }, { $push: { refunds: refund }, $inc: { revision: 1 } });
+      forget(donationId);
       return result.modifiedCount === 1;
     },
 
     /** Forgets the donor's name and email on every gift of one receipt; amounts and public references stay. */
     async erasePersonalData(receiptHash: string, at: Date): Promise<void> {
+      const affected = [...cache.values()].filter((donation) => donation.receiptHash === receiptHash).map((donation) => donation.id);
+      for (const id of affected) await settle(id);
       await model.updateMany({ receiptHash, erasedAt: null }, { $set: { donorSealed: null, erasedAt: at, showName: false }, $inc: { revision: 1 } });
+      for (const id of affected) forget(id);
+    },
+
+    /**
+     * Messages an earlier version queued inside donation documents: moved once, at start-up, to the batch
+     * outbox the relay now reads, so none is lost by the upgrade.
+     */
+    async legacyOutbox(): Promise<{ donationId: string; stored: string[] }[]> {
+      const docs = await model.find({ outboxSince: { $exists: true } }, { outbox: 1 }).lean<{ _id: string; outbox?: string[] }[]>();
+      return docs.map((doc) => ({ donationId: doc._id, stored: doc.outbox ?? [] }));
+    },
+
+    async clearLegacyOutbox(donationId: string, stored: string[]): Promise<void> {
+      await model.updateOne({ _id: donationId }, { $pullAll: { outbox: stored }, $unset: { outboxSince: 1 } });
     },
   };
 }

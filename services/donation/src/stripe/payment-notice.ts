@@ -52,6 +52,17 @@ export interface InvoicePaidNotice {
   paidAt: Date;
 }
 
+/** A refund that failed at the bank or was canceled (`charge.refund.updated` / `refund.updated`). */
+export interface RefundFailedNoticeOf {
+  stripeEventId: string;
+  refundId: string;
+  chargeId: string | undefined;
+  paymentIntentId: string | undefined;
+  donationId: string | undefined;
+  amount: number;
+  occurredAt: Date;
+}
+
 export interface SubscriptionEndedNotice {
   stripeEventId: string;
   subscriptionId: string;
@@ -63,6 +74,7 @@ export type StripeNotice =
   | { kind: 'charge-refunded'; notice: RefundNotice }
   | { kind: 'dispute'; notice: DisputeNoticeOf }
   | { kind: 'invoice-paid'; notice: InvoicePaidNotice }
+  | { kind: 'refund-failed'; notice: RefundFailedNoticeOf }
   | { kind: 'subscription-ended'; notice: SubscriptionEndedNotice };
 
 const idOf = (value: string | { id: string } | null | undefined): string | undefined => (typeof value === 'string' ? value : value?.id);
@@ -162,6 +174,24 @@ export function stripeNoticeOf(event: Stripe.Event): StripeNotice | null {
           amountPaid: invoice.amount_paid,
           currency: invoice.currency.toUpperCase(),
           paidAt: new Date((invoice.status_transitions?.paid_at ?? event.created) * 1000),
+        },
+      };
+    }
+    case 'charge.refund.updated':
+    case 'refund.updated': {
+      const refund = event.data.object;
+      // Only the end of a refund that never paid out matters; other updates (pending to succeeded) change nothing.
+      if (refund.status !== 'failed' && refund.status !== 'canceled') return null;
+      return {
+        kind: 'refund-failed',
+        notice: {
+          stripeEventId: event.id,
+          refundId: refund.id,
+          chargeId: idOf(refund.charge),
+          paymentIntentId: idOf(refund.payment_intent),
+          donationId: refund.metadata?.donationId,
+          amount: refund.amount,
+          occurredAt,
         },
       };
     }

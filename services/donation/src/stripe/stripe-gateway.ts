@@ -25,6 +25,11 @@ export interface PaymentGateway {
   cancelSubscription(subscriptionId: string, donationId: string): Promise<void>;
   /** The balance transaction of a charge, or null when Stripe has none (yet). */
   balanceTransactionOf(chargeId: string): Promise<BalanceTransactionView | null>;
+  /**
+   * The charge that paid an invoice and its balance transaction (invoice payment → PaymentIntent → charge), or
+   * null when Stripe reports none: what a monthly installment's fee is read from.
+   */
+  invoiceCharge(invoiceId: string): Promise<{ chargeId: string; balanceTransaction: BalanceTransactionView | null } | null>;
   /** Asks Stripe to refund part of a gift; the idempotency key makes a retried request refund once. */
   createRefund(args: { donationId: string; paymentIntentId: string; amount: number; idempotencyKey: string }): Promise<{ refundId: string }>;
   /** The event if the signature over these exact bytes is valid and recent, else an `invalid-webhook-signature` error. */
@@ -132,6 +137,24 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
       const transaction = charge.balance_transaction;
       if (!transaction || typeof transaction === 'string') return null;
       return { amount: transaction.amount, currency: transaction.currency, fee: transaction.fee };
+    },
+
+    async invoiceCharge(invoiceId) {
+      const fail = (error: unknown) => {
+        throw asDomainError(error);
+      };
+      const payments = await stripe.invoicePayments.list({ invoice: invoiceId, limit: 10 }).catch(fail);
+      const paid = payments.data.find((payment) => payment.status === 'paid') ?? payments.data[0];
+      const intent = paid?.payment.payment_intent;
+      const intentId = typeof intent === 'string' ? intent : intent?.id;
+      if (!intentId) return null;
+      const retrieved = await stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge.balance_transaction'] }).catch(fail);
+      const charge = retrieved.latest_charge;
+      if (!charge) return null;
+      if (typeof charge === 'string') return { chargeId: charge, balanceTransaction: null };
+      const transaction = charge.balance_transaction;
+      const balanceTransaction = transaction && typeof transaction !== 'string' ? { amount: transaction.amount, currency: transaction.currency, fee: transaction.fee } : null;
+      return { chargeId: charge.id, balanceTransaction };
     },
 
     async createRefund({ donationId, paymentIntentId, amount, idempotencyKey }) {

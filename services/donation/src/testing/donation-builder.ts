@@ -27,6 +27,7 @@ export function donationBuilder(overrides: Partial<Donation> = {}): Donation {
     chargeId: 'ch_1',
     refunded: 0,
     refunds: [],
+    refundFailures: [],
     disputes: [],
     allocated: 0,
     allocationIds: [],

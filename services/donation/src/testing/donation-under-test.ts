@@ -4,7 +4,7 @@ import { startService, type RunningService } from '@aid/runtime';
 import { campaignEventFixture, campaignSnapshotFixture, eventually, publishRaw, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
 import { expect } from 'vitest';
 import { chargeRefunded, disputeEvent, invoicePaid, newStripeId, stripeEvent, succeededWithFee } from './stripe-events.ts';
-import { buildApp, serviceName } from '../app.ts';
+import { buildApp, serviceName, type DonationParts } from '../app.ts';
 import { loadConfig } from '../config.ts';
 
 const endpoints = testEndpoints();
@@ -25,8 +25,15 @@ export async function startDonationForTest(overrides: Record<string, string> = {
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  const service: RunningService = await startService({ name: serviceName, config, dbName: uniqueName('donation_test'), build: (deps) => buildApp(deps, config) });
-  return { service, webhookSecret, url: service.url };
+  let pipeline: DonationParts | undefined;
+  const service: RunningService = await startService({
+    name: serviceName,
+    config,
+    dbName: uniqueName('donation_test'),
+    build: async (deps) => (pipeline = await buildApp(deps, config)),
+  });
+  if (!pipeline) throw new Error('the donation service was not built');
+  return { service, webhookSecret, url: service.url, pipeline };
 }
 
 export type DonationUnderTest = Awaited<ReturnType<typeof startDonationForTest>>;
@@ -39,6 +46,9 @@ export async function deliver(donation: DonationUnderTest, event: object, expect
     body,
   });
   expect(response.status).toBe(expectedStatus);
+  // 200 means "durably received"; the change follows from the inbox processor, which has tried it once idle.
+  await donation.pipeline.inbox.idle();
+  await donation.pipeline.folder.folded();
 }
 
 /** Every webhook is delivered twice, as Stripe may. */

@@ -2,6 +2,8 @@ import type { Logger } from '@aid/telemetry';
 import type { Mailer } from '../email/mailer.ts';
 import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
 import type { CampaignStore } from '../store/campaign.store.ts';
+import type { CampaignTotalsStore } from '../store/campaign-totals.store.ts';
+import type { DonationJournal, JournalEntry } from '../store/donation-journal.store.ts';
 import type { DonationStore } from '../store/donation.store.ts';
 import type { IdempotencyKeyStore } from '../store/idempotency-key.store.ts';
 import type { MemberStore } from '../store/member.store.ts';
@@ -13,6 +15,11 @@ export interface DonationFlows {
   campaigns: CampaignStore;
   members: MemberStore;
   idempotencyKeys: IdempotencyKeyStore;
+  /** Batches of webhook changes, the commit point of the inbox processor. */
+  journal: DonationJournal;
+  totals: CampaignTotalsStore;
+  /** Hands a committed batch to the folder, which brings documents and totals up to it. */
+  journalCommitted(entry: JournalEntry): void;
   payments: PaymentGateway;
   /** Null when `SMTP_URL` is not set: no receipts are emailed. */
   mailer: Mailer | null;

@@ -1,15 +1,29 @@
-import type { Donation, DonorContact } from '../domain/donation.ts';
 import { receiptMail } from '../email/receipt-mail.ts';
+import type { Mailer } from '../email/mailer.ts';
+import type { OwedReceipt, ReceiptMailStore } from '../store/receipt-mail.store.ts';
 import type { DonationFlows } from './dependencies.ts';
 
+/** Attempts before a receipt is given up; with the backoff below that spans about a day and a half. */
+export const maxReceiptAttempts = 12;
+
+/** 30 s, 1 min, 2 min, ... capped at 6 h: a mail server outage of hours still gets every receipt out. */
+export const receiptBackoffMs = (attempts: number) => Math.min(30_000 * 2 ** (attempts - 1), 6 * 3_600_000);
+
+const messageIdHeader = (messageId: string) => `<${messageId.replace(':', '.')}@receipts.diaspora-aid.org>`;
+
 /**
- * Emails the receipt of a gift that just succeeded, when SMTP is configured and the donor's address is still
- * held. Best effort after the gift is safely recorded: a mail server outage must not fail the webhook (Stripe
- * would redeliver an event that no longer changes anything), so a failure is logged, without the address.
+ * Sends one owed receipt: the address is read from the gift (an installment's from its plan) at sending time,
+ * so erased personal data is never used. Every attempt carries the same Message-ID. A failure is recorded
+ * with the next attempt's time; after `maxReceiptAttempts` the receipt is dropped and logged, without the address.
  */
-export function sendReceipt(flows: DonationFlows, gift: Donation, donor: DonorContact | null, paidAt: Date): void {
-  const { mailer } = flows;
-  if (!mailer || !donor) return;
+export async function sendOwedReceipt(flows: DonationFlows, deps: { mailer: Mailer; receipts: ReceiptMailStore }, owed: OwedReceipt): Promise<'sent' | 'failed' | 'dropped'> {
+  const gift = await flows.donations.find(owed.donationId);
+  const plan = gift?.parentId ? await flows.donations.find(gift.parentId) : null;
+  const donor = gift?.donor ?? plan?.donor ?? null;
+  if (!gift || !donor || gift.erasedAt || plan?.erasedAt) {
+    await deps.receipts.dropped(owed.messageId, 'no address: the gift is unknown or its personal data was erased');
+    return 'dropped';
+  }
   const mail = receiptMail({
     to: donor.email,
     name: donor.name,
@@ -18,9 +32,22 @@ export function sendReceipt(flows: DonationFlows, gift: Donation, donor: DonorCo
     amount: gift.amount,
     currency: gift.currency,
     interval: gift.interval,
-    paidAt,
+    paidAt: gift.succeededAt ?? gift.createdAt,
   });
-  mailer.send(mail).catch((error: unknown) => {
-    flows.logger.warn({ donationId: gift.id, error: error instanceof Error ? error.message : String(error) }, 'receipt email not sent');
-  });
+  try {
+    await deps.mailer.send({ ...mail, messageId: messageIdHeader(owed.messageId) });
+  } catch (error) {
+    const attempts = owed.attempts + 1;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (attempts >= maxReceiptAttempts) {
+      flows.logger.error({ donationId: gift.id, attempts, error: reason }, 'receipt email given up');
+      await deps.receipts.dropped(owed.messageId, `failed ${attempts} times: ${reason}`);
+      return 'dropped';
+    }
+    flows.logger.warn({ donationId: gift.id, attempts, error: reason }, 'receipt email not sent; it will be tried again');
+    await deps.receipts.failed(owed.messageId, attempts, new Date(flows.now().getTime() + receiptBackoffMs(attempts)), reason);
+    return 'failed';
+  }
+  await deps.receipts.sent(owed.messageId, flows.now());
+  return 'sent';
 }

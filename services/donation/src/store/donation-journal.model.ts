@@ -1,0 +1,72 @@
+import { outboxFields, withOutboxIndex } from '@aid/store';
+import mongoose, { type Connection, type Model } from 'mongoose';
+import type { DonationChange } from './donation.store.ts';
+
+/** One change of one donation, decided from `fromRevision`; folding it again after it landed changes nothing. */
+export type JournalChange =
+  | { kind: 'update'; donationId: string; fromRevision: number; set: DonationChange; stripeEventId: string }
+  /** A monthly installment born from a paid invoice: the whole document, inserted once. */
+  | { kind: 'insert'; donationId: string; doc: Record<string, unknown> };
+
+/** What one batch changes in a campaign's totals, in minor units (see campaign-totals.model.ts). */
+export interface TotalsDelta {
+  campaignId: string;
+  currency: string;
+  gifts: number;
+  raised: number;
+  fees: number;
+  refunded: number;
+  disputed: number;
+  refundsReversed: number;
+}
+
+/**
+ * One batch of applied Stripe events: every donation change it decided, the campaign totals it moves, the
+ * receipts it owes and the events announcing it, all in ONE document (the atomic commit point of the batch).
+ * Donation documents and totals are brought up to date from it afterwards ("folded"), by guarded writes that
+ * a replay after a crash cannot apply twice; then the journal document is deleted.
+ */
+export interface DonationJournalDocument {
+  _id: string;
+  changes: JournalChange[];
+  totals: TotalsDelta[];
+  /** Donation ids whose receipt email is owed (only when SMTP is configured). */
+  mails: string[];
+  /** The batch's events, also queued in its outbox document; kept here to requeue them after a crash. */
+  messages: string[];
+  createdAt: Date;
+}
+
+const journalSchema = new mongoose.Schema<DonationJournalDocument>(
+  {
+    _id: { type: String, required: true },
+    changes: { type: mongoose.Schema.Types.Mixed, default: [] },
+    totals: { type: mongoose.Schema.Types.Mixed, default: [] },
+    mails: { type: [String], default: [] },
+    messages: { type: [String], default: [] },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+// Read whole at start-up (only batches not folded yet remain) and deleted by _id once folded.
+
+/**
+ * The events of one batch, for the outbox relay. Kept apart from the journal so the relay's scans read small
+ * documents, and pruned once published.
+ */
+export interface DonationOutboxDocument {
+  _id: string;
+  outbox: string[];
+  outboxSince?: Date;
+}
+
+const outboxSchema = new mongoose.Schema<DonationOutboxDocument>({ _id: { type: String, required: true }, ...outboxFields }, { versionKey: false });
+withOutboxIndex(outboxSchema);
+
+export function donationJournalModel(connection: Connection): Model<DonationJournalDocument> {
+  return connection.model<DonationJournalDocument>('DonationJournal', journalSchema, 'donation_journal');
+}
+
+export function donationOutboxModel(connection: Connection): Model<DonationOutboxDocument> {
+  return connection.model<DonationOutboxDocument>('DonationOutbox', outboxSchema, 'donation_outbox');
+}

@@ -1,0 +1,22 @@
+import { campaignNotFound } from '../domain/errors.ts';
+import { zeroTotals } from '../store/campaign-totals.store.ts';
+import type { DonationFlows } from './dependencies.ts';
+
+/** A campaign's totals as this service counts them; a known campaign without gifts is all zero. */
+export async function campaignTotals(flows: DonationFlows, campaignId: string) {
+  const counted = await flows.totals.read(campaignId);
+  const campaign = counted ? null : await flows.campaigns.find(campaignId);
+  if (!counted && !campaign) throw campaignNotFound(campaignId);
+  const totals = counted ?? zeroTotals(campaignId, campaign?.currency ?? '');
+  return {
+    campaignId,
+    currency: totals.currency,
+    gifts: totals.gifts,
+    raised: totals.raised,
+    fees: totals.fees,
+    refunded: totals.refunded,
+    disputed: totals.disputed,
+    net: totals.raised - totals.fees - totals.refunded,
+    refundsReversed: totals.refundsReversed,
+  };
+}

@@ -1,0 +1,138 @@
+import type { Logger } from '@aid/telemetry';
+import type { InboxEvent, StripeInbox } from '../store/stripe-inbox.store.ts';
+import type { InboxOutcome } from '../use-cases/apply-stripe-events.ts';
+
+export interface InboxProcessor {
+  /** Hands over events the edge has just made durable. */
+  received(event: InboxEvent): void;
+  /** Events accepted and not yet applied: queued, in work, waiting for their payment, or to retry. */
+  backlog(): number;
+  /** Events applied since start. */
+  applied(): number;
+  /** Resolves when every event handed over so far has been tried at least once. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Applies inbox events in batches, in arrival order, one batch at a time (the process has one database
+ * connection anyway), and removes the applied ones from the inbox in one delete per batch. An event whose
+ * payment has not succeeded yet waits beside the queue and is tried again when its donation changes, and every
+ * `retryMs` regardless; one Stripe could not help with is retried after `retryMs`. Nothing is lost if the
+ * process dies: every event stays in the inbox until applied, and `start` takes up what it finds there.
+ */
+export function startInboxProcessor(options: {
+  inbox: StripeInbox;
+  /** Applies a batch; `changed` names the donations it changed, to wake the events waiting for them. */
+  apply(events: InboxEvent[]): Promise<{ outcomes: InboxOutcome[]; changed: Set<string> }>;
+  logger: Logger;
+  batchSize?: number;
+  retryMs?: number;
+}): InboxProcessor {
+  const { inbox, logger } = options;
+  const batchSize = options.batchSize ?? 250;
+  const retryMs = options.retryMs ?? 30_000;
+  let queue: InboxEvent[] = [];
+  const queued = new Set<string>();
+  const waiting = new Map<string, { event: InboxEvent; donationId: string }>();
+  const retrying = new Map<string, InboxEvent>();
+  let inWork = 0;
+  let appliedCount = 0;
+  let running = true;
+  let loop: Promise<void> | undefined;
+  let idleWaiters: (() => void)[] = [];
+  let failures = 0;
+
+  const enqueue = (event: InboxEvent) => {
+    if (queued.has(event.id)) return;
+    queued.add(event.id);
+    queue.push(event);
+  };
+
+  function requeue(events: InboxEvent[]): void {
+    for (const event of events) enqueue(event);
+    queue.sort((a, b) => a.seq - b.seq);
+  }
+
+  async function runBatch(batch: InboxEvent[]): Promise<void> {
+    const { outcomes, changed } = await options.apply(batch);
+    const byId = new Map(batch.map((event) => [event.id, event]));
+    const done: string[] = [];
+    for (const outcome of outcomes) {
+      const event = byId.get(outcome.eventId);
+      if (!event) continue;
+      if (outcome.result === 'done') done.push(outcome.eventId);
+      else if (outcome.result === 'waiting') waiting.set(event.id, { event, donationId: outcome.donationId });
+      else retrying.set(event.id, event);
+    }
+    await inbox.remove(done);
+    appliedCount += done.length;
+    for (const event of batch) queued.delete(event.id);
+    const woken = [...waiting.values()].filter((entry) => changed.has(entry.donationId));
+    for (const entry of woken) waiting.delete(entry.event.id);
+    requeue(woken.map((entry) => entry.event));
+  }
+
+  function drain(): void {
+    if (loop || !running) return;
+    loop = (async () => {
+      while (running && queue.length > 0) {
+        const batch = queue.slice(0, batchSize);
+        queue = queue.slice(batch.length);
+        inWork = batch.length;
+        try {
+          await runBatch(batch);
+          failures = 0;
+        } catch (error) {
+          // The database or the journal failed: the batch stays in the inbox and is tried again shortly.
+          failures += 1;
+          logger.error({ err: error, failures }, 'inbox batch not applied; it will be tried again');
+          queue = [...batch, ...queue];
+          await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures, 10_000)));
+        } finally {
+          inWork = 0;
+        }
+      }
+      loop = undefined;
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      waiters.forEach((resolve) => resolve());
+      if (running && queue.length > 0) drain();
+    })();
+  }
+
+  const timer = setInterval(() => {
+    if (waiting.size === 0 && retrying.size === 0) return;
+    const again = [...waiting.values()].map((entry) => entry.event).concat([...retrying.values()]);
+    waiting.clear();
+    retrying.clear();
+    requeue(again);
+    drain();
+  }, retryMs);
+  timer.unref();
+
+  return {
+    received(event) {
+      enqueue(event);
+      drain();
+    },
+    backlog: () => queue.length + inWork + waiting.size + retrying.size,
+    applied: () => appliedCount,
+    idle() {
+      if (!loop && queue.length === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async stop() {
+      running = false;
+      clearInterval(timer);
+      await loop;
+    },
+  };
+}
+
+/** Start-up: what the inbox still holds from before goes first, in arrival order. */
+export async function resumeInbox(inbox: StripeInbox, processor: InboxProcessor): Promise<number> {
+  const pending = await inbox.pending();
+  for (const event of pending) processor.received(event);
+  return pending.length;
+}

@@ -1,0 +1,100 @@
+import type { Logger } from '@aid/telemetry';
+import type { CampaignTotalsStore } from '../store/campaign-totals.store.ts';
+import type { DonationJournal, JournalEntry } from '../store/donation-journal.store.ts';
+import type { DonationStore } from '../store/donation.store.ts';
+
+export interface JournalFolder {
+  committed(entry: JournalEntry): void;
+  /** Batches committed and not folded yet. */
+  backlog(): number;
+  /** Resolves once every batch committed so far is folded. */
+  folded(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings donation documents and campaign totals up to the committed journal batches, oldest first, then owes
+ * the batch's receipts to the mail outbox and deletes the batch. Folding costs one guarded update per changed
+ * donation, the slowest write this database has, so it yields to the inbox processor: it runs while the
+ * processor is idle, or regardless once `maxUnfolded` batches wait (memory holds their changes until folded).
+ */
+export function startJournalFolder(options: {
+  journal: DonationJournal;
+  donations: Pick<DonationStore, 'settle'>;
+  totals: Pick<CampaignTotalsStore, 'fold'>;
+  oweReceipts(donationIds: string[]): Promise<void>;
+  processorBusy(): boolean;
+  logger: Logger;
+  maxUnfolded?: number;
+}): JournalFolder {
+  const { journal, logger } = options;
+  const maxUnfolded = options.maxUnfolded ?? 2_000;
+  const queue: JournalEntry[] = [];
+  let running = true;
+  let waiters: (() => void)[] = [];
+  let wake: (() => void) | undefined;
+  let lastPrune = 0;
+  let failures = 0;
+
+  async function foldOne(entry: JournalEntry): Promise<void> {
+    for (const change of entry.changes) await options.donations.settle(change.donationId);
+    for (const delta of entry.totals) await options.totals.fold(entry.id, delta);
+    if (entry.mails.length > 0) await options.oweReceipts(entry.mails);
+    await journal.remove(entry.id);
+  }
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const loop = (async () => {
+    while (running) {
+      const next = queue[0];
+      if (!next || (options.processorBusy() && queue.length < maxUnfolded)) {
+        if (!next) {
+          const done = waiters;
+          waiters = [];
+          done.forEach((resolve) => resolve());
+        }
+        if (Date.now() - lastPrune > 5_000) {
+          lastPrune = Date.now();
+          await journal.prunePublished().catch((error: unknown) => logger.warn({ err: error }, 'published outbox documents not pruned'));
+        }
+        await pause(next ? 20 : 250);
+        continue;
+      }
+      try {
+        await foldOne(next);
+        queue.shift();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        logger.error({ err: error, journalId: next.id, failures }, 'journal batch not folded; it will be tried again');
+        await pause(Math.min(100 * 2 ** failures, 10_000));
+      }
+    }
+  })();
+
+  return {
+    committed(entry) {
+      queue.push(entry);
+      if (!options.processorBusy()) wake?.();
+    },
+    backlog: () => queue.length,
+    folded() {
+      if (queue.length === 0) return Promise.resolve();
+      wake?.();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}
