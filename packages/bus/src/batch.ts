@@ -9,6 +9,9 @@ export interface MessageContext {
 
 /** A message as fetched: what a dead letter needs to carry it on unchanged. */
 export interface RawMessage {
+  /** Set when a batch mixes topic-partitions (a catch-up in time order); otherwise the batch's own. */
+  topic?: string;
+  partition?: number;
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
@@ -101,7 +104,7 @@ export async function processBatch<E>(steps: BatchSteps<E>): Promise<boolean> {
   }
 
   for (const message of steps.messages) {
-    const context: MessageContext = { topic, partition, offset: message.offset };
+    const context: MessageContext = { topic: message.topic ?? topic, partition: message.partition ?? partition, offset: message.offset };
     const decoded = steps.decode(message);
     if ('reason' in decoded) {
       // Earlier events first: an offset is resolved only when everything before it is done.

@@ -3,6 +3,8 @@ import { withSpanFrom, type Logger } from '@aid/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 import { backoff, processBatch, type BatchItem, type Decoded, type MessageContext, type RawMessage } from './batch.ts';
+import { catchUpInTimeOrder } from './catch-up.ts';
+import { retryWhileCoordinatorMoves } from './coordinator.ts';
 import type { Publisher } from './publisher.ts';
 
 export type EventHandler<T extends TopicName> = (event: EventOf<T>, context: MessageContext) => Promise<void>;
@@ -31,43 +33,32 @@ function headerText(headers: IHeaders | undefined): Record<string, string> {
   return text;
 }
 
-/**
- * Commits the offsets where a group that has none should start (the current end of each topic, or the first
- * message at or after a time), before any member joins, so the group starts exactly there (no race with
- * messages published right after start-up). A group that already has offsets goes on from them.
- */
-async function startNewGroupAt(kafka: Kafka, groupId: string, topicNames: string[], position: 'end' | Date): Promise<void> {
+/** Whether a group has no committed offset on any of its topics yet: only such a group has a start position. */
+async function isNewGroup(kafka: Kafka, groupId: string, topicNames: string[]): Promise<boolean> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const committed = await retryWhileCoordinatorMoves(() => admin.fetchOffsets({ groupId, topics: topicNames }));
-    for (const { topic, partitions } of committed) {
-      if (partitions.some((partition) => partition.offset !== '-1')) continue;
-      // By timestamp, a partition with nothing at or after the time answers its end (kafkajs maps -1 to high).
-      const offsets =
-        position === 'end'
-          ? (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ partition, offset: high }))
-          : await admin.fetchTopicOffsetsByTimestamp(topic, position.getTime());
-      await retryWhileCoordinatorMoves(() => admin.setOffsets({ groupId, topic, partitions: offsets }));
-    }
+    return committed.every(({ partitions }) => partitions.every((partition) => partition.offset === '-1'));
   } finally {
     await admin.disconnect();
   }
 }
 
 /**
- * On a fresh broker the group coordinator (and its offsets topic) appears a moment after the first request:
- * until then the broker answers NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE, which pass with time.
+ * Commits the current end of each topic as the offsets of a new group, before any member joins, so the group
+ * starts exactly there (no race with messages published right after start-up).
  */
-async function retryWhileCoordinatorMoves<T>(request: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await request();
-    } catch (error) {
-      const retriable = (error as { retriable?: boolean }).retriable === true;
-      if (!retriable || attempt >= 60) throw error;
-      await sleep(500);
+async function startNewGroupAtEnd(kafka: Kafka, groupId: string, topicNames: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topicNames) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await retryWhileCoordinatorMoves(() => admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) }));
     }
+  } finally {
+    await admin.disconnect();
   }
 }
 
@@ -144,40 +135,66 @@ export async function runConsumer<T extends TopicName>(options: ConsumerOptions<
 
   const spanAttributes = (topic: string) => ({ 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': groupId });
 
-  if (options.startAt === 'end' || options.startAt instanceof Date) await startNewGroupAt(kafka, groupId, options.topics, options.startAt);
+  const stepsOf = (messages: RawMessage[], topic: string, partition: number) => ({
+    topic,
+    partition,
+    messages,
+    decode: (message: RawMessage) => decode(message.topic ?? topic, message),
+    deadLetter,
+    logger,
+    maxAttempts,
+    groupAttempts: 3,
+    maxGroupSize: options.handleBatch ? (options.maxBatchSize ?? 1_000) : 1,
+    sleep,
+  });
+  const handleItems = (items: BatchItem<EventOf<T>>[]): Promise<void> => {
+    const first = items[0] as BatchItem<EventOf<T>>;
+    const name = options.handleBatch ? `consume ${items.length} from ${first.context.topic}` : `consume ${first.event.type}`;
+    return withSpanFrom(tracer, name, headerText(first.message.headers), { ...spanAttributes(first.context.topic), 'messaging.batch.message_count': items.length }, async () => {
+      if (options.handleBatch) await options.handleBatch(items);
+      else for (const item of items) await options.handle(item.event, item.context);
+    });
+  };
+
+  const startAt = options.startAt;
+  if ((startAt === 'end' || startAt instanceof Date) && (await isNewGroup(kafka, groupId, options.topics))) {
+    if (startAt === 'end') await startNewGroupAtEnd(kafka, groupId, options.topics);
+    else {
+      await catchUpInTimeOrder({
+        kafka,
+        groupId,
+        topics: options.topics,
+        from: startAt,
+        logger,
+        // Nothing to resolve or commit while catching up: the group's offsets are set once it is done.
+        handle: async (history) => {
+          await processBatch<EventOf<T>>({
+            ...stepsOf(history, '', -1),
+            handle: handleItems,
+            resolveOffset: () => undefined,
+            commit: async () => undefined,
+            heartbeat: async () => undefined,
+            stillOwned: () => true,
+          });
+        },
+      });
+    }
+  }
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: true });
   if (options.handleBatch) {
-    const handleBatch = options.handleBatch;
-    const maxGroupSize = options.maxBatchSize ?? 1_000;
     await consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         const { batch } = payload;
         await processBatch<EventOf<T>>({
-          topic: batch.topic,
-          partition: batch.partition,
-          messages: batch.messages,
-          decode: (message) => decode(batch.topic, message),
-          handle: (items) =>
-            withSpanFrom(
-              tracer,
-              `consume ${items.length} from ${batch.topic}`,
-              headerText((items[0] as BatchItem<EventOf<T>>).message.headers),
-              { ...spanAttributes(batch.topic), 'messaging.batch.message_count': items.length },
-              () => handleBatch(items),
-            ),
-          deadLetter,
+          ...stepsOf(batch.messages, batch.topic, batch.partition),
+          handle: handleItems,
           resolveOffset: (offset) => payload.resolveOffset(offset),
           commit: () => payload.commitOffsetsIfNecessary(),
           heartbeat: () => payload.heartbeat(),
           stillOwned: () => payload.isRunning() && !payload.isStale(),
-          logger,
-          maxAttempts,
-          groupAttempts: 3,
-          maxGroupSize,
-          sleep,
         });
       },
     });

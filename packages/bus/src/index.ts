@@ -3,3 +3,4 @@ export { runConsumer, type BatchEventHandler, type ConsumerHandler, type EventHa
 export { brokerReachable, createKafka, ensureTopics } from './kafka.ts';
 export { startOutboxRelay, type OutboxRelay, type RelayBatch, type RelayStore } from './outbox-relay.ts';
 export { createPublisher, type OutgoingMessage, type Publisher } from './publisher.ts';
+export { catchUpInTimeOrder, type HistoryMessage } from './catch-up.ts';

@@ -6,8 +6,8 @@ import { loadLedgerConfig } from '../config.ts';
 /** A fixed test key: the tests check signatures against the verifier key the ledger publishes. */
 export const testSigningSeed = Buffer.alloc(32, 7);
 
-/** The ledger in-process on a free port, with its own database and consumer group. */
-export async function startLedgerForTest(): Promise<RunningService & { groupPrefix: string }> {
+/** The ledger in-process on a free port, with its own database and consumer group; `env` overrides its settings. */
+export async function startLedgerForTest(env: Record<string, string> = {}): Promise<RunningService & { groupPrefix: string }> {
   const endpoints = testEndpoints();
   const groupPrefix = `${uniqueName('t')}.`;
   const config = loadLedgerConfig({
@@ -19,6 +19,7 @@ export async function startLedgerForTest(): Promise<RunningService & { groupPref
     LOG_LEVEL: 'warn',
     LEDGER_SIGNING_KEY: testSigningSeed.toString('base64'),
     LEDGER_ORIGIN: 'ledger.test.localhost',
+    ...env,
   });
   const service = await startService({ name: 'ledger', config, dbName: uniqueName('ledger'), build: (deps) => buildApp(deps, config) });
   return { ...service, groupPrefix };

@@ -83,7 +83,9 @@ export async function recordPublicEvents(store: LedgerStore, events: AnyEvent[])
     const draft = draftEntry(event, contextFor(event, disbursement));
     if (!draft) continue;
     facts.note(draft);
-    byCampaign.set(draft.campaignId, [...(byCampaign.get(draft.campaignId) ?? []), { draft, disbursement }]);
+    const drafts = byCampaign.get(draft.campaignId) ?? [];
+    drafts.push({ draft, disbursement });
+    byCampaign.set(draft.campaignId, drafts);
   }
   const committed: CommittedGroup[] = [];
   for (const [campaignId, drafted] of byCampaign) {
