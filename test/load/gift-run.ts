@@ -1,6 +1,7 @@
 import { eventually, paymentSucceededPayload, platformClient, signStripeWebhook } from '@aid/test-kit';
 import type { ServiceProcesses } from '../src/harness/service-processes.ts';
 import { watchLedgerGifts } from './ledger-watcher.ts';
+import { cpuSeconds, listenerPid } from './process-cpu.ts';
 import { forEachIndex, latencySummary, perSecond, rate, sleep } from './stats.ts';
 
 export interface GiftRunOptions {
@@ -10,7 +11,10 @@ export interface GiftRunOptions {
   drainSeconds: number;
   /** Create every donation before the timed window, so the window drives webhooks only. */
   precreate: boolean;
+  /** How often the ledger's public log is read to see which gifts it serves. */
+  pollMs: number;
   brokers: string[];
+  mongoUrl: string;
 }
 
 const amount = 2_500;
@@ -21,19 +25,6 @@ interface Accepted {
   donationId: string;
   sentAt: number;
   acceptedAt: number;
-}
-
-/** Reads the process's CPU time (user + system) in seconds from /proc; undefined where there is no /proc. */
-async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
-  if (pid === undefined) return undefined;
-  try {
-    const { readFile } = await import('node:fs/promises');
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-    // utime and stime are fields 14 and 15 of stat, i.e. 12 and 13 after the command name; in clock ticks (100/s).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -51,7 +42,7 @@ export async function runGifts(platform: ServiceProcesses, options: GiftRunOptio
     crisis: { kind: 'storm', countries: ['MZ'] },
   });
   await api.publishCampaign(organization.apiKey, campaign.id);
-  const watcher = await watchLedgerGifts(options.brokers, campaign.id);
+  const watcher = await watchLedgerGifts({ brokers: options.brokers, ledgerUrl: platform.urls.ledger, campaignId: campaign.id, pollMs: options.pollMs });
 
   const createDonation = async (index: number): Promise<{ donationId: string } | { error: string }> => {
     try {
@@ -123,7 +114,14 @@ export async function runGifts(platform: ServiceProcesses, options: GiftRunOptio
     console.log(`  created ${ready.length} donations beforehand in ${seconds.toFixed(1)} s (${rate(perSecond(ready.length, seconds))}/s; ${latencySummary(createLatencies)})`);
   }
 
-  const cpuBefore = await Promise.all(Object.values(platform.pids).map(cpuSeconds));
+  const portOf = (address: string | undefined) => Number(/:(\d+)(?:[/?]|$)/.exec(address ?? '')?.[1]);
+  const processes: Record<string, number | undefined> = {
+    ...platform.pids,
+    database: await listenerPid(portOf(options.mongoUrl)),
+    kafka: await listenerPid(portOf(options.brokers[0])),
+    'stripe-mock': await listenerPid(portOf(process.env.STRIPE_API_BASE)),
+  };
+  const cpuBefore = await Promise.all(Object.values(processes).map(cpuSeconds));
   let inFlight = 0;
   let shed = 0;
   const pending = new Set<Promise<void>>();
@@ -176,7 +174,7 @@ export async function runGifts(platform: ServiceProcesses, options: GiftRunOptio
 
   const drainDeadline = performance.now() + options.drainSeconds * 1000;
   while (accepted.some(({ donationId }) => !watcher.arrivals.has(donationId)) && performance.now() < drainDeadline) await sleep(100);
-  const cpuAfter = await Promise.all(Object.values(platform.pids).map(cpuSeconds));
+  const cpuAfter = await Promise.all(Object.values(processes).map(cpuSeconds));
   await watcher.stop();
 
   const reached = accepted.filter(({ donationId }) => watcher.arrivals.has(donationId));
@@ -204,18 +202,20 @@ export async function runGifts(platform: ServiceProcesses, options: GiftRunOptio
   if (errors.size > 0) console.log(`  errors: ${[...errors].map(([error, count]) => `${error} ×${count}`).join(', ')}`);
   console.log(`  reaching the ledger: ${reachedInWindow} within the window = ${rate(perSecond(reachedInWindow, options.seconds))} gifts/s; ${lagAtWindowEnd} accepted but not yet on the ledger when the window closed`);
   console.log(`  reaching the ledger, all: ${reached.length}/${accepted.length} in ${((lastArrival - firstSent) / 1000).toFixed(1)} s from the first webhook = ${rate(perSecond(reached.length, (lastArrival - firstSent) / 1000))} gifts/s${reached.length < accepted.length ? ` — ${accepted.length - reached.length} still missing after ${options.drainSeconds} s of draining` : ''}`);
-  console.log(`  webhook sent → gift announced by the ledger: ${latencySummary(toLedger)}`);
+  console.log(`  webhook sent → gift served in the ledger's public log (polled every ${options.pollMs} ms): ${latencySummary(toLedger)}`);
   console.log(`    of which webhook sent → donation.succeeded on Kafka (donation service and its outbox relay): ${latencySummary(toKafka)}`);
-  console.log(`    and donation.succeeded on Kafka → ledger announcement (ledger consume, append, relay): ${latencySummary(kafkaToLedger)}`);
+  console.log(`    and donation.succeeded on Kafka → served by the ledger (consume, append, poll): ${latencySummary(kafkaToLedger)}`);
   console.log(`    first fifth of the gifts: ${latencySummary(toLedger.slice(0, fifth))}`);
   console.log(`    last fifth of the gifts:  ${latencySummary(toLedger.slice(-fifth))}`);
   console.log(`  per 5 s from the window's start: accepted ${perFiveSeconds(accepted.map(({ acceptedAt }) => acceptedAt))}`);
   console.log(`                                 on Kafka ${perFiveSeconds([...watcher.published.values()])}`);
   console.log(`                                on ledger ${perFiveSeconds(reached.map(({ donationId }) => watcher.arrivals.get(donationId) ?? 0))}`);
+  const { own, foreign } = watcher.events;
+  console.log(`  events on the topics the services consume, warm-up to end of drain: ${own} of this run, ${foreign} of other runs on the broker${foreign > own ? ' — other traffic dominated: these figures are not this platform alone' : ''}`);
   console.log(`  ledger summary of the campaign: ${summary.gifts} gifts (${accepted.length + 1} expected, with the warm-up gift)`);
-  const cpu = Object.keys(platform.pids).map((name, index) => {
+  const cpu = Object.keys(processes).map((name, index) => {
     const [before, after] = [cpuBefore[index], cpuAfter[index]];
     return before === undefined || after === undefined ? `${name} ?` : `${name} ${(after - before).toFixed(1)} s`;
   });
-  console.log(`  CPU time of each service over the window and drain (${((performance.now() - windowStart) / 1000).toFixed(1)} s, 2 cores shared): ${cpu.join(', ')}`);
+  console.log(`  CPU time of each process over the window and drain (${((performance.now() - windowStart) / 1000).toFixed(1)} s, 2 cores shared): ${cpu.join(', ')}`);
 }

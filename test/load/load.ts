@@ -18,6 +18,7 @@ const usage = `usage: pnpm --filter @aid/e2e load -- [options]
   --rate R             gifts started per second, open loop (default 10)
   --max-in-flight N    gifts waiting for an answer before due ones are shed (default 200)
   --drain-seconds N    how long to wait after the window for gifts to reach the ledger (default 120)
+  --poll-ms N          how often the ledger's public log is read to see new gifts (default 200)
   --precreate          create the donations before the window, so it drives webhooks only
   --ceiling-seconds N  length of each raw Kafka and database measurement (default 5)
   --db-concurrency L   comma-separated concurrencies of the raw database measurement (default 1,8)
@@ -34,6 +35,7 @@ function options() {
       rate: { type: 'string', default: '10' },
       'max-in-flight': { type: 'string', default: '200' },
       'drain-seconds': { type: 'string', default: '120' },
+      'poll-ms': { type: 'string', default: '200' },
       precreate: { type: 'boolean', default: false },
       'ceiling-seconds': { type: 'string', default: '5' },
       'db-concurrency': { type: 'string', default: '1,8' },
@@ -60,6 +62,7 @@ function options() {
     rate: positive('rate', values.rate, 10_000),
     maxInFlight: Math.round(positive('max-in-flight', values['max-in-flight'], 10_000)),
     drainSeconds: positive('drain-seconds', values['drain-seconds'], 3_600),
+    pollMs: positive('poll-ms', values['poll-ms'], 10_000),
     precreate: values.precreate,
     ceilingSeconds: positive('ceiling-seconds', values['ceiling-seconds'], 600),
     dbConcurrency,
@@ -91,7 +94,7 @@ try {
     const t0 = performance.now();
     platform = await startServiceProcesses();
     console.log(`  services ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    await runGifts(platform, { ...settings, brokers });
+    await runGifts(platform, { ...settings, brokers, mongoUrl });
     await stopAll();
   }
   if (settings.ceilings) {

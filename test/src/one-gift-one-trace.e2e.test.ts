@@ -1,5 +1,5 @@
 import { topics } from '@aid/contracts';
-import { eventually, platformClient, recordTopics, testEndpoints, type PlatformClient } from '@aid/test-kit';
+import { eventually, platformClient, recordTopics, testEndpoints, type PlatformClient, type RecordedMessage } from '@aid/test-kit';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatformInProcess, type InProcessPlatform } from './harness/in-process-platform.ts';
@@ -8,6 +8,9 @@ import { startPlatformInProcess, type InProcessPlatform } from './harness/in-pro
  * One gift is one trace: Stripe's webhook starts it, and every service that acts on the gift continues it
  * through the outbox and Kafka headers. The services run in this process so that their spans can be read here;
  * the exporter is wired explicitly because auto-instrumentation hooks do not run under the test runner.
+ *
+ * Two checks are marked `it.fails`: they state what one trace per gift requires and fail on the current code
+ * (see each one). When a fix lands they start failing as `it.fails`, and become plain `it`.
  */
 describe('one gift, one trace', () => {
   const spans = new InMemorySpanExporter();
@@ -15,47 +18,73 @@ describe('one gift, one trace', () => {
   let api: PlatformClient;
   let recorder: Awaited<ReturnType<typeof recordTopics>>;
   let campaignId: string;
-  const gifts: { donationId: string; amount: number }[] = [];
+  let alone: string;
+  const together: string[] = [];
+  let confirmationsFrom: number;
 
   const finished = () => spans.getFinishedSpans();
   const serviceOf = (span: ReadableSpan) => span.resource.attributes['service.name'];
   const traceOf = (span: ReadableSpan) => span.spanContext().traceId;
   const idOf = (span: ReadableSpan) => span.spanContext().spanId;
   const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+  const startMs = (span: ReadableSpan) => span.startTime[0] * 1000 + span.startTime[1] / 1e6;
   const traceparent = (headers: Record<string, string>) => {
     const [, traceId, spanId] = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(headers.traceparent ?? '') ?? [];
     return { traceId, spanId };
   };
 
-  /** The webhook request span that recorded a gift's success: the root of that gift's trace. */
-  function webhookSpanOf(donationId: string): ReadableSpan {
-    const message = recorder.messages.find(
-      (candidate) => candidate.topic === topics.donation && (candidate.value as { type?: string; data?: { donationId?: string } }).type === 'org.diaspora-aid.donation.succeeded' && (candidate.value as { data: { donationId: string } }).data.donationId === donationId,
-    );
+  const webhookSpans = () =>
+    finished()
+      .filter((span) => serviceOf(span) === 'donation' && span.name === 'POST /v1/webhooks/stripe' && startMs(span) >= confirmationsFrom)
+      .sort((a, b) => startMs(a) - startMs(b));
+  /** The lone gift was confirmed (and waited for) before the others: its webhook span is the first. */
+  const aloneWebhook = () => webhookSpans()[0] as ReadableSpan;
+
+  /** The donation.succeeded message this platform's donation service published for a gift. */
+  function succeededMessageOf(donationId: string): RecordedMessage {
+    const message = recorder.messages.find((candidate) => {
+      const event = candidate.value as { type?: string; data?: { donationId?: string } };
+      return candidate.topic === topics.donation && event.type === 'org.diaspora-aid.donation.succeeded' && event.data?.donationId === donationId;
+    });
     if (!message) throw new Error(`no donation.succeeded published yet for ${donationId}`);
-    const { spanId } = traceparent(message.headers);
-    const span = finished().find((candidate) => idOf(candidate) === spanId);
-    if (!span) throw new Error(`the span that queued donation.succeeded (${spanId}) was not exported`);
-    return span;
+    return message;
   }
 
   /**
    * The ledger.entries.v1 messages announcing a gift's entry. Every ledger on the broker announces it: this
    * process's, and the one the suite's global setup runs as a process, which consumes the same topics.
    */
-  function ledgerAnnouncementsOf(donationId: string) {
-    const announced = recorder.messages.filter((candidate) => {
-      if (candidate.topic !== topics.ledger) return false;
-      const leaf = (candidate.value as { data: { leaf: string } }).data.leaf;
-      const entry = JSON.parse(Buffer.from(leaf, 'base64').toString('utf8')) as { kind: string; donationId?: string };
+  function ledgerAnnouncementsOf(donationId: string): RecordedMessage[] {
+    return recorder.messages.filter((candidate) => {
+      const data = (candidate.value as { data?: { leaf?: string } }).data;
+      if (candidate.topic !== topics.ledger || !data?.leaf) return false;
+      const entry = JSON.parse(Buffer.from(data.leaf, 'base64').toString('utf8')) as { kind: string; donationId?: string };
       return entry.kind === 'gift' && entry.donationId === donationId;
     });
-    if (announced.length === 0) throw new Error(`no ledger entry announced yet for ${donationId}`);
-    return announced;
   }
 
-  const consumeSpansIn = (traceId: string | undefined, service: string) =>
-    finished().filter((span) => traceOf(span) === traceId && serviceOf(span) === service && span.name === 'consume org.diaspora-aid.donation.succeeded');
+  /** Spans of a service that consumed donation events (one message, or a batch named by its first message). */
+  const donationConsumeSpans = (service: string) =>
+    finished().filter((span) => serviceOf(span) === service && span.name.startsWith('consume ') && span.attributes['messaging.destination.name'] === topics.donation);
+  const messagesIn = (span: ReadableSpan) => Number(span.attributes['messaging.batch.message_count'] ?? 1);
+
+  async function confirmAndWait(donationIds: string[], amount: number): Promise<void> {
+    await Promise.all(donationIds.map((donationId) => api.confirmPayment({ donationId, amount, currency: 'EUR', fee: 61 })));
+    const expected = (alone === donationIds[0] ? 0 : 1) + donationIds.length;
+    await eventually(
+      async () => {
+        const { entries } = await api.call<{ entries: { entry: { kind: string; donationId?: string } }[] }>('GET', `${platform.urls.ledger}/v1/campaigns/${campaignId}/entries?from=0&limit=50`);
+        for (const donationId of donationIds) {
+          expect(entries.some(({ entry }) => entry.kind === 'gift' && entry.donationId === donationId)).toBe(true);
+          succeededMessageOf(donationId);
+        }
+        // Every consumption of these gifts has ended (and so has been exported).
+        expect(donationConsumeSpans('disbursement').length).toBeGreaterThanOrEqual(expected);
+        expect(donationConsumeSpans('ledger').reduce((sum, span) => sum + messagesIn(span), 0)).toBeGreaterThanOrEqual(expected);
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+  }
 
   beforeAll(async () => {
     recorder = await recordTopics(testEndpoints().kafkaBrokers, [topics.donation, topics.ledger]);
@@ -70,27 +99,17 @@ describe('one gift, one trace', () => {
     });
     campaignId = campaign.id;
     await api.publishCampaign(organization.apiKey, campaignId);
-    for (const amount of [2_500, 7_000]) {
-      const donation = await eventually(
-        () => api.donate({ campaignId, amount, currency: 'EUR', donor: { email: `donor-${amount}@example.org` }, countryOfResidence: 'FR', interval: 'once' }),
-        { timeoutMs: 30_000, intervalMs: 250 },
-      );
-      gifts.push({ donationId: donation.donationId, amount });
-    }
-    for (const gift of gifts) await api.confirmPayment({ ...gift, currency: 'EUR', fee: 61 });
-    // Done when the ledger shows both gifts and every span of their journey has ended.
-    await eventually(
-      async () => {
-        const { entries } = await api.call<{ entries: { entry: { kind: string; donationId?: string } }[] }>('GET', `${platform.urls.ledger}/v1/campaigns/${campaignId}/entries?from=0&limit=50`);
-        for (const gift of gifts) {
-          expect(entries.some(({ entry }) => entry.kind === 'gift' && entry.donationId === gift.donationId)).toBe(true);
-          const traceId = traceOf(webhookSpanOf(gift.donationId));
-          expect(consumeSpansIn(traceId, 'disbursement')).toHaveLength(1);
-          expect(consumeSpansIn(traceId, 'ledger')).toHaveLength(1);
-        }
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
+    const donate = (index: number) =>
+      eventually(() => api.donate({ campaignId, amount: 2_500, currency: 'EUR', donor: { email: `donor-${index}@example.org` }, countryOfResidence: 'FR', interval: 'once' }), {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      });
+    alone = (await donate(0)).donationId;
+    for (let index = 1; index <= 5; index += 1) together.push((await donate(index)).donationId);
+
+    confirmationsFrom = Date.now();
+    await confirmAndWait([alone], 2_500);
+    await confirmAndWait(together, 2_500);
   });
 
   afterAll(async () => {
@@ -98,68 +117,65 @@ describe('one gift, one trace', () => {
     await platform?.stop();
   });
 
-  it('when Stripe confirms a payment, then the webhook request that records it starts a trace of its own', () => {
-    for (const gift of gifts) {
-      const webhook = webhookSpanOf(gift.donationId);
-      expect(serviceOf(webhook)).toBe('donation');
-      expect(webhook.name).toBe('POST /v1/webhooks/stripe');
-      expect(webhook.attributes['http.response.status_code']).toBe(200);
+  it('when Stripe confirms payments, then each webhook request is the root of a trace of its own, apart from the donation form', () => {
+    const webhooks = webhookSpans();
+    expect(webhooks).toHaveLength(6);
+    for (const webhook of webhooks) {
       expect(webhook.parentSpanContext).toBeUndefined();
+      expect(webhook.attributes['http.response.status_code']).toBe(200);
+    }
+    expect(new Set(webhooks.map(traceOf)).size).toBe(6);
+    const forms = finished().filter((span) => serviceOf(span) === 'donation' && span.name === 'POST /v1/donations' && span.attributes['http.response.status_code'] === 201);
+    expect(forms).toHaveLength(6);
+    for (const form of forms) expect(webhooks.map(traceOf)).not.toContain(traceOf(form));
+  });
+
+  it('when a gift is confirmed alone, then donation.succeeded carries its webhook span, and the disbursement and ledger consume it in that trace as children of that span', () => {
+    const root = aloneWebhook();
+    expect(traceparent(succeededMessageOf(alone).headers)).toEqual({ traceId: traceOf(root), spanId: idOf(root) });
+    for (const service of ['disbursement', 'ledger']) {
+      const consumed = donationConsumeSpans(service).filter((span) => traceOf(span) === traceOf(root));
+      expect(consumed).toHaveLength(1);
+      const [consume] = consumed as [ReadableSpan];
+      expect(String(consume.attributes['messaging.consumer.group.name'])).toMatch(new RegExp(`\\.${service}$`));
+      expect(consume.attributes['messaging.system']).toBe('kafka');
+      // The outbox relay publishes under no span of its own, so the parent is the request that queued the
+      // event. With a publish span (withPublishSpans in the relay), this becomes that span's id.
+      expect(parentOf(consume)).toBe(idOf(root));
+      expect(startMs(consume)).toBeGreaterThanOrEqual(startMs(root));
     }
   });
 
-  it('when the gift is published, then donation.succeeded leaves the outbox carrying the webhook span as its trace context', () => {
-    for (const gift of gifts) {
-      const webhook = webhookSpanOf(gift.donationId);
-      const published = recorder.messages.filter((message) => message.topic === topics.donation && (message.value as { data?: { donationId?: string } }).data?.donationId === gift.donationId);
-      expect(published.map((message) => (message.value as { type: string }).type)).toEqual(['org.diaspora-aid.donation.succeeded']);
-      expect(traceparent(published[0]?.headers ?? {})).toEqual({ traceId: traceOf(webhook), spanId: idOf(webhook) });
-    }
-  });
-
-  it('when the disbursement and ledger services consume the gift, then each consume span is in the webhook trace, as the child of the span that queued the message', () => {
-    for (const gift of gifts) {
-      const webhook = webhookSpanOf(gift.donationId);
+  // Fails today: the donation service applies webhooks from its inbox in batches, in a loop started from the
+  // request that found it idle, so every gift of a batch is queued in the context of that first request (the
+  // other webhook traces end at the edge). The ledger's batch consume span, too, continues only the trace of
+  // its batch's first message.
+  it.fails('when gifts are confirmed at the same moment, then each one is its own trace, carried by its donation.succeeded to one disbursement and one ledger consumption', () => {
+    const webhooks = webhookSpans().slice(1);
+    const carried = together.map((donationId) => traceparent(succeededMessageOf(donationId).headers));
+    expect(carried.map(({ traceId, spanId }) => webhooks.some((span) => traceOf(span) === traceId && idOf(span) === spanId))).toEqual(together.map(() => true));
+    expect(new Set(carried.map(({ traceId }) => traceId)).size).toBe(together.length);
+    for (const { traceId, spanId } of carried) {
       for (const service of ['disbursement', 'ledger']) {
-        const [consume] = consumeSpansIn(traceOf(webhook), service);
-        expect(consume?.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': topics.donation });
-        expect(String(consume?.attributes['messaging.consumer.group.name'])).toMatch(new RegExp(`\\.${service}$`));
-        // The outbox relay publishes under no span of its own, so the parent is the request that queued the
-        // event. With a publish span (withPublishSpans in the relay), this becomes that span's id.
-        expect(parentOf(consume as ReadableSpan)).toBe(idOf(webhook));
-        expect(consume?.startTime[0]).toBeGreaterThanOrEqual(webhook.startTime[0]);
+        const consumed = donationConsumeSpans(service).filter((span) => span.spanContext().traceId === traceId);
+        expect(consumed.map(messagesIn)).toEqual([1]);
+        expect(consumed.map(parentOf)).toEqual([spanId]);
       }
     }
   });
 
-  it('when the ledger appends the gift, then the append happens inside the ledger consume span of that trace and its entry event carries it on', async () => {
-    for (const gift of gifts) {
-      const webhook = webhookSpanOf(gift.donationId);
-      const [ledgerConsume] = consumeSpansIn(traceOf(webhook), 'ledger');
-      const ours = { traceId: traceOf(webhook), spanId: idOf(ledgerConsume as ReadableSpan) };
-      const announced = await eventually(() => {
-        const found = ledgerAnnouncementsOf(gift.donationId).map((message) => traceparent(message.headers));
-        expect(found).toContainEqual(ours);
-        return found;
-      });
-      // The ledger of the process-based suite, another process, continues the very same trace.
-      for (const context of announced) expect(context.traceId).toBe(traceOf(webhook));
-    }
-  });
-
-  it('when two gifts are confirmed, then they are two traces, each holding only its own gift, apart from the trace of the donation form', () => {
-    const [first, second] = gifts.map((gift) => webhookSpanOf(gift.donationId));
-    expect(traceOf(first as ReadableSpan)).not.toBe(traceOf(second as ReadableSpan));
-    for (const webhook of [first, second] as ReadableSpan[]) {
-      const members = finished().filter((span) => traceOf(span) === traceOf(webhook));
-      expect(members.map((span) => `${String(serviceOf(span))}: ${span.name}`).sort()).toEqual([
-        'disbursement: consume org.diaspora-aid.donation.succeeded',
-        'donation: POST /v1/webhooks/stripe',
-        'ledger: consume org.diaspora-aid.donation.succeeded',
-      ]);
-    }
-    const donationForms = finished().filter((span) => serviceOf(span) === 'donation' && span.name === 'POST /v1/donations' && span.attributes['http.response.status_code'] === 201);
-    expect(donationForms).toHaveLength(2);
-    for (const form of donationForms) expect([traceOf(first as ReadableSpan), traceOf(second as ReadableSpan)]).not.toContain(traceOf(form));
+  // Fails today: the ledger announces entries from its commit records in a background loop, outside any span,
+  // so ledger.entries.v1 carries no trace context and no span covers the append.
+  it.fails("when the ledger appends a gift, then the entry's announcement continues the gift's trace from the span that appended it", async () => {
+    const traceId = traceOf(aloneWebhook());
+    const [ledgerConsume] = donationConsumeSpans('ledger').filter((span) => traceOf(span) === traceId);
+    expect(ledgerConsume).toBeDefined();
+    await eventually(() => expect(ledgerAnnouncementsOf(alone).length).toBeGreaterThan(0));
+    const announced = ledgerAnnouncementsOf(alone).map((message) => traceparent(message.headers));
+    for (const context of announced) expect(context.traceId).toBe(traceId);
+    // This platform's ledger announces from the consume span or from a span under it that covers the append.
+    const consumeId = idOf(ledgerConsume as ReadableSpan);
+    const appendIds = finished().filter((span) => serviceOf(span) === 'ledger' && parentOf(span) === consumeId).map(idOf);
+    expect(announced.some(({ spanId }) => spanId === consumeId || appendIds.includes(spanId ?? ''))).toBe(true);
   });
 });

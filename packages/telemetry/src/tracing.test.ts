@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { currentTraceCarrier, startTelemetry, withChildSpan, withPublishSpans, withSpanFrom, type Telemetry } from './tracing.ts';
+import { currentTraceCarrier, detachedFromTrace, startTelemetry, withChildSpan, withPublishSpans, withSpanFrom, type Telemetry } from './tracing.ts';
 
 const donationSpans = new InMemorySpanExporter();
 const ledgerSpans = new InMemorySpanExporter();
@@ -83,5 +83,17 @@ describe('tracing', () => {
       ['publish a.v1', SpanStatusCode.ERROR],
       ['publish b.v1', SpanStatusCode.ERROR],
     ]);
+  });
+
+  it('when a background loop is started from inside a request, then what it queues carries no trace of that request', async () => {
+    let loop: Promise<Record<string, string>> | undefined;
+    await withSpanFrom(donation.tracer, 'POST /v1/webhooks/stripe', {}, {}, async () => {
+      expect(currentTraceCarrier().traceparent).toBeDefined();
+      loop = detachedFromTrace(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return currentTraceCarrier();
+      });
+    });
+    expect(await loop).toEqual({});
   });
 });

@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -124,4 +124,13 @@ export async function withPublishSpans<M extends { topic: string; headers: Recor
   } finally {
     for (const span of spans) span.end();
   }
+}
+
+/**
+ * Runs `work` outside any trace. A background loop started from inside a request (the first caller wakes it)
+ * would otherwise inherit that request's context for its whole life, and everything it queues would join that
+ * one request's trace.
+ */
+export function detachedFromTrace<T>(work: () => T): T {
+  return context.with(ROOT_CONTEXT, work);
 }

@@ -1,0 +1,44 @@
+import { readdir, readFile, readlink } from 'node:fs/promises';
+
+/** CPU time (user + system) of a process in seconds, from /proc; undefined where there is no /proc or no process. */
+export async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, i.e. 12 and 13 after the command name; in clock ticks (100/s).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The process listening on a local TCP port, from /proc (the socket's inode, then the process holding it), so
+ * the run can report the CPU time of the database and the broker next to the services'. Undefined when it
+ * cannot be told (another OS, another user's process, a remote server).
+ */
+export async function listenerPid(port: number): Promise<number | undefined> {
+  try {
+    const inodes = new Set<string>();
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      const rows = (await readFile(table, 'utf8').catch(() => '')).split('\n').slice(1);
+      for (const row of rows) {
+        const columns = row.trim().split(/\s+/);
+        const localPort = Number.parseInt(columns[1]?.split(':').at(-1) ?? '', 16);
+        // 0A is LISTEN.
+        if (localPort === port && columns[3] === '0A' && columns[9]) inodes.add(`socket:[${columns[9]}]`);
+      }
+    }
+    if (inodes.size === 0) return undefined;
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const fds = await readdir(`/proc/${entry}/fd`).catch((): string[] => []);
+      for (const fd of fds) {
+        if (inodes.has(await readlink(`/proc/${entry}/fd/${fd}`).catch(() => ''))) return Number(entry);
+      }
+    }
+  } catch {
+    // not Linux, or /proc not readable
+  }
+  return undefined;
+}
