@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { get } from 'node:http';
 import { deadLetterTopic, topics, type AnyEvent } from '@aid/contracts';
 import { eventually, publishRaw, recordTopics, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,19 @@ async function deliverTwice(events: AnyEvent[]): Promise<void> {
     const message = { key: event.subject, value: JSON.stringify(event) };
     await publishRaw(kafkaBrokers, topicOf(event), [message, message]);
   }
+}
+
+/**
+ * A cache's conditional GET. Not with fetch: for a request carrying If-None-Match it adds `Cache-Control:
+ * no-cache` (as the Fetch standard says), which rightly makes the server answer in full.
+ */
+function revalidate(url: string, etag: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'if-none-match': etag } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    }).on('error', reject);
+  });
 }
 
 async function getJson(ledger: Ledger, path: string): Promise<{ status: number; body: any; type: string | null }> {
@@ -149,5 +163,20 @@ describe('ledger service', () => {
     } finally {
       await recorder.stop();
     }
+  });
+
+  it('when an entry is appended, then the summary viewers get (cached between appends) already counts it, and an unchanged summary revalidates with 304', async () => {
+    const before = await fetch(`${ledger.url}/v1/campaigns/${campaignId}/summary`);
+    expect(before.headers.get('cache-control')).toBe('public, max-age=1, stale-while-revalidate=5');
+    const etag = before.headers.get('etag');
+    expect(etag).toBeTruthy();
+    const { raised, entries } = (await before.json()) as { raised: number; entries: number };
+    expect(await revalidate(`${ledger.url}/v1/campaigns/${campaignId}/summary`, etag ?? '')).toBe(304);
+
+    await deliverTwice([giftSucceeded(campaignId, { amount: 1_234, fee: 0 })]);
+    // The entries are read fresh; once the new one is served, the summary must count it without waiting out the cache.
+    await eventually(async () => expect((await getJson(ledger, `/v1/campaigns/${campaignId}/entries?from=${entries}&limit=1`)).body.entries).toHaveLength(1));
+    expect(await revalidate(`${ledger.url}/v1/campaigns/${campaignId}/summary`, etag ?? '')).toBe(200);
+    expect((await getJson(ledger, `/v1/campaigns/${campaignId}/summary`)).body).toMatchObject({ raised: raised + 1_234, entries: entries + 1 });
   });
 });
