@@ -11,6 +11,11 @@ const benchConfigSchema = z.object({
     .default('100,500,1000')
     .transform((value) => value.split(',').map(Number))
     .refine((sizes) => sizes.every((size) => Number.isInteger(size) && size > 0), 'must be whole numbers separated by commas'),
+  // Which parts to run, e.g. `summary` alone while tuning it.
+  BENCH_PARTS: z
+    .string()
+    .default('appends,kafka,proofs,summary')
+    .transform((value) => new Set(value.split(',').map((part) => part.trim()))),
   BENCH_KAFKA_EVENTS: z.coerce.number().int().positive().default(50_000),
   BENCH_DB_TREE_SECONDS: z.coerce.number().positive().default(60),
   BENCH_DB_PROOF_SECONDS: z.coerce.number().positive().default(30),

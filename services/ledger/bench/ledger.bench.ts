@@ -253,15 +253,17 @@ async function summaryUnderViewers(): Promise<void> {
 }
 
 console.log(`ledger benchmark on ${process.platform}/${process.arch}, Node ${process.version}`);
-await appendsPerSecond();
-await appendsThroughKafka();
-console.log('\n(b) proofs at 1,000,000 entries: nodes built in memory with appendHashes (domain/merkle.ts)');
-const buildStarted = nowNs();
-const tree = buildMemoryTree(1_000_000);
-report('in-memory tree of 1,000,000 leaves built', `${(micros(buildStarted) / 1e6).toFixed(1)} s`);
-await memoryProofs(tree);
-await databaseProofs(tree);
-await summaryUnderViewers();
+if (config.BENCH_PARTS.has('appends')) await appendsPerSecond();
+if (config.BENCH_PARTS.has('kafka')) await appendsThroughKafka();
+if (config.BENCH_PARTS.has('proofs')) {
+  console.log('\n(b) proofs at 1,000,000 entries: nodes built in memory with appendHashes (domain/merkle.ts)');
+  const buildStarted = nowNs();
+  const tree = buildMemoryTree(1_000_000);
+  report('in-memory tree of 1,000,000 leaves built', `${(micros(buildStarted) / 1e6).toFixed(1)} s`);
+  await memoryProofs(tree);
+  await databaseProofs(tree);
+}
+if (config.BENCH_PARTS.has('summary')) await summaryUnderViewers();
 
 const width = Math.max(...rows.map(([name]) => name.length));
 console.log(`\n| ${'figure'.padEnd(width)} | value |\n| ${'-'.repeat(width)} | ----- |`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { campaignSnapshotSchema, idSchema } from '@aid/contracts';
 import { defineRoute, problemDocumentSchema, type Route } from '@aid/http-kit';
 import { z } from 'zod';
@@ -5,7 +6,7 @@ import { campaignNotFound } from '../domain/errors.ts';
 import { csvColumns, type IatiPublisher } from '../domain/open-data.ts';
 import { breakdowns, dayFields, minimumDonorGroup, timeseries } from '../domain/projections.ts';
 import { summarize } from '../domain/summary.ts';
-import type { LedgerStore } from '../store/ledger-store.ts';
+import type { CampaignLogState, LedgerStore } from '../store/ledger-store.ts';
 import { verifierKey, type NoteSigner } from '../domain/checkpoint.ts';
 import { exportCsv, exportIati, exportJson } from '../use-cases/export-campaign.ts';
 import { campaignCheckpoint, consistencyProof, globalCheckpoint, inclusionProof } from '../use-cases/prove.ts';
@@ -84,6 +85,19 @@ const exportJsonSchema = z.object({ campaign: campaignSnapshotSchema.nullable(),
  */
 const publicFigures = { 'cache-control': 'public, max-age=1, stale-while-revalidate=5' };
 
+// One serialized summary (and its ETag) per cached head: fifty viewers of a campaign cost one JSON encoding.
+const serializedSummaries = new WeakMap<CampaignLogState, { body: string; etag: string }>();
+
+function summaryOf(log: CampaignLogState): { body: string; etag: string } {
+  let serialized = serializedSummaries.get(log);
+  if (!serialized) {
+    const body = JSON.stringify(summarize(log.campaignId, log.currency, log.totals, log.size));
+    serialized = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
+    serializedSummaries.set(log, serialized);
+  }
+  return serialized;
+}
+
 export interface PublicRouteDeps {
   store: LedgerStore;
   signer: NoteSigner;
@@ -131,7 +145,8 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
       async handle({ params }) {
         const log = await store.publicLogState(params.id);
         if (!log) throw campaignNotFound(params.id);
-        return { body: summarize(params.id, log.currency, log.totals, log.size), headers: publicFigures };
+        const { body, etag } = summaryOf(log);
+        return { body, contentType: 'application/json; charset=utf-8', headers: { ...publicFigures, etag } };
       },
     }),
     defineRoute({
