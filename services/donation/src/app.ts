@@ -13,7 +13,7 @@ import { webhookRoutes } from './http/webhook.routes.ts';
 import { createCampaignStore } from './store/campaign.store.ts';
 import { createCampaignTotalsStore } from './store/campaign-totals.store.ts';
 import { createDonationJournal, type JournalEntry } from './store/donation-journal.store.ts';
-import { createDonationStore } from './store/donation.store.ts';
+import { createDonationStore, type DonationStore } from './store/donation.store.ts';
 import { createDonorCipher } from './store/donor-cipher.ts';
 import { createIdempotencyKeyStore } from './store/idempotency-key.store.ts';
 import { createMemberStore } from './store/member.store.ts';
@@ -23,6 +23,7 @@ import { stripeClient, stripeGateway } from './stripe/stripe-gateway.ts';
 import type { DonationFlows } from './use-cases/dependencies.ts';
 import { applyStripeEvents } from './use-cases/apply-stripe-events.ts';
 import { oneAtATime } from './use-cases/one-at-a-time.ts';
+import { startBatchPublisher } from './webhooks/batch-publisher.ts';
 import { resumeInbox, startInboxProcessor, type InboxProcessor } from './webhooks/inbox-processor.ts';
 import { startJournalFolder, type JournalFolder } from './webhooks/journal-folder.ts';
 
@@ -35,6 +36,8 @@ export interface DonationParts extends ServiceParts {
   /** The webhook pipeline, for benchmarks and tests: inbox backlog, applied count, idleness. */
   inbox: InboxProcessor;
   folder: JournalFolder;
+  /** The donation store of this instance, so a benchmark can seed pending donations without Stripe. */
+  donations: DonationStore;
 }
 
 export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promise<DonationParts> {
@@ -50,6 +53,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.RECEIPT_FROM) : null;
   // The folder needs the processor and the flows need the folder: it is set once both exist.
   const pipeline: { folder?: JournalFolder } = {};
+  const batchPublisher = startBatchPublisher({ publisher: deps.publisher, logger: deps.logger });
   const flows: DonationFlows = {
     donations,
     campaigns,
@@ -57,22 +61,28 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     idempotencyKeys: createIdempotencyKeyStore(deps.db, cipher),
     journal,
     totals,
-    journalCommitted: (entry: JournalEntry) => pipeline.folder?.committed(entry),
+    journalCommitted: (entry: JournalEntry) => {
+      batchPublisher.committed(entry);
+      pipeline.folder?.committed(entry);
+    },
     payments: stripeGateway(stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE), config.STRIPE_WEBHOOK_SECRET),
     mailer,
     logger: deps.logger,
     now,
-    outboxQueued: () => deps.outboxQueued(),
+    // Webhook batches are published by the batch publisher; nothing else here queues events.
+    outboxQueued: () => undefined,
     oneAtATime: oneAtATime(),
     maxDonationAmount: config.MAX_DONATION_AMOUNT,
+    receiptRetryMs: config.RECEIPT_RETRY_MS,
   };
 
   // Start-up order matters: the committed batches not folded yet come back into memory before any event is
   // decided again, so what the process last decided is what the next decision sees.
-  await moveLegacyOutbox(donations, journal);
+  await publishLegacyOutbox(donations, deps.publisher);
   const unfolded = await journal.unfolded();
   for (const entry of unfolded) {
-    await journal.requeueOutbox(entry);
+    // Published again: whether they went out before the stop is not recorded (at least once).
+    batchPublisher.committed(entry);
     donations.restore(entry.changes);
     totals.stage(entry.id, entry.totals);
   }
@@ -87,7 +97,10 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
       await receipts.owe(donationIds, now());
       sender?.kick();
     },
-    processorBusy: () => processor.backlog() > 0,
+    published: (journalId) => batchPublisher.isPublished(journalId),
+    forgetPublished: (journalId) => batchPublisher.forget(journalId),
+    // Folding waits for a pause in webhook traffic, so its per-donation updates never queue before the edge's inserts.
+    processorBusy: () => processor.backlog() > 0 || Date.now() - processor.lastReceivedAt() < 1_000,
     logger: deps.logger,
   });
   pipeline.folder = folder;
@@ -114,7 +127,9 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     app,
     inbox: processor,
     folder,
-    outboxSources: [{ name: 'donation-batches', model: journal.outboxModel }],
+    donations,
+    // Events leave through the batch publisher (see batch-publisher.ts), not the generic relay.
+    outboxSources: [],
     consumers: [
       {
         groupId: 'donation',
@@ -127,6 +142,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     // In-flight batches finish and are committed; what is left stays in the inbox and journal for the next start.
     stop: async () => {
       await processor.stop();
+      await batchPublisher.stop();
       await folder.stop();
       await sender?.stop();
       mailer?.close();
@@ -135,15 +151,13 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
 }
 
 /**
- * Messages an earlier version of this service queued inside donation documents move, once, to the batch
- * outbox the relay reads now. Moving one twice (a crash in between) publishes it twice, which consumers absorb.
+ * Messages an earlier version of this service queued inside donation documents are published once at
+ * start-up, then cleared. A crash in between publishes them again, which consumers absorb.
  */
-async function moveLegacyOutbox(donations: ReturnType<typeof createDonationStore>, journal: ReturnType<typeof createDonationJournal>): Promise<void> {
+async function publishLegacyOutbox(donations: DonationStore, publisher: ServiceDeps['publisher']): Promise<void> {
   for (const { donationId, stored } of await donations.legacyOutbox()) {
-    if (stored.length > 0) {
-      const messages = stored.map((text) => JSON.parse(text) as JournalEntry['messages'][number]);
-      await journal.requeueOutbox({ id: `legacy_${donationId}`, changes: [], totals: [], mails: [], messages, createdAt: new Date() });
-    }
+    const messages = stored.map((text) => JSON.parse(text) as JournalEntry['messages'][number]);
+    if (messages.length > 0) await publisher.publish(messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers })));
     await donations.clearLegacyOutbox(donationId, stored);
   }
 }

@@ -26,6 +26,8 @@ export const donationConfigSchema = z.object({
     .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.org:587' })
     .optional(),
   RECEIPT_FROM: z.string().min(3).default('Diaspora Aid receipts <receipts@diaspora-aid.org>'),
+  /** Wait before the first resend of a receipt the mail server refused; it doubles with each attempt (up to 6 h). */
+  RECEIPT_RETRY_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 export type DonationConfig = z.infer<typeof donationConfigSchema>;

@@ -10,6 +10,8 @@ interface CapturedMail {
 }
 
 const mails: CapturedMail[] = [];
+/** Recipients the mail server refuses once (a temporary failure), then accepts. */
+const refuseOnce = new Set<string>();
 let smtp: SMTPServer;
 let smtpPort: number;
 let donation: DonationUnderTest;
@@ -18,6 +20,10 @@ beforeAll(async () => {
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    onRcptTo(address, _session, callback) {
+      if (!refuseOnce.delete(address.address)) return callback();
+      return callback(Object.assign(new Error('mailbox busy, try again later'), { responseCode: 451 }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -30,7 +36,7 @@ beforeAll(async () => {
   smtpPort = await new Promise<number>((resolve) => {
     smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port));
   });
-  donation = await startDonationForTest({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
+  donation = await startDonationForTest({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, RECEIPT_RETRY_MS: '300' });
 });
 
 afterAll(async () => {
@@ -72,5 +78,26 @@ describe('emailed receipts', () => {
       return found;
     });
     expect(mail?.data).toContain('monthly gift of 10.00 USD');
+  });
+
+  it('when the mail server refuses a receipt at first, then it is sent again later, once, with the same stable Message-ID', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const email = `retry.${newId()}@example.org`;
+    refuseOnce.add(email);
+    const { donationId } = await newGift(donation, { campaignId, donor: { email } });
+    await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }));
+    const [mail] = await eventually(() => {
+      const found = mailsTo(email);
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(refuseOnce.has(email)).toBe(false);
+    // Long header lines are folded onto the next line.
+    expect(mail?.data.replace(/\r\n[ \t]+/g, ' ')).toMatch(new RegExp(`Message-ID: <receipt\\.${donationId}@receipts\\.diaspora-aid\\.org>`, 'i'));
+    const owed = await donation.service.deps.db.collection('receipt_mails').findOne({ _id: `receipt:${donationId}` } as never);
+    expect(owed).toMatchObject({ attempts: 2, lastError: null, droppedReason: null });
+    expect(owed?.sentAt).toBeInstanceOf(Date);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(mailsTo(email)).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { donationBuilder } from '../testing/donation-builder.ts';
 import type { RefundRecord } from './donation.ts';
-import { decideChargeRefunded, decideDispute, decideRefundRequest, feeFromBalanceTransaction, unallocatedNet } from './gift-money.ts';
+import { decideChargeRefunded, decideDispute, decideRefundFailed, decideRefundRequest, feeFromBalanceTransaction, unallocatedNet } from './gift-money.ts';
 
 const at = new Date('2026-03-02T10:00:00Z');
 const pending = (refundId: string, amount: number): RefundRecord => ({ refundId, amount, status: 'pending', reason: null, requestedBy: 'm1', at });
@@ -110,5 +110,35 @@ describe('disputes', () => {
 
   it('when an inquiry closes without a chargeback, then it counts as won', () => {
     expect(decideDispute(donationBuilder(), notice(true, 'warning_closed'))).toMatchObject({ closed: { status: 'won' } });
+  });
+});
+
+describe('failed refunds', () => {
+  const failed = (refundId: string, amount: number, occurredAt = at) => ({ stripeEventId: `evt_${refundId}_failed`, refundId, amount, occurredAt });
+
+  it('when a counted refund fails, then its money is back on the gift, a fully refunded gift is succeeded again, and the refund request is marked failed', () => {
+    const gift = donationBuilder({ status: 'refunded', refunded: 2500, refunds: [{ ...pending('re_1', 2500), status: 'settled' }] });
+    const decision = decideRefundFailed(gift, failed('re_1', 2500));
+    expect(decision).toMatchObject({ kind: 'changed', restored: 2500, refunded: 0, status: 'succeeded', refunds: [{ refundId: 're_1', status: 'failed' }] });
+    expect(decision.kind === 'changed' && decision.refundFailures).toEqual([{ refundId: 're_1', amount: 2500, at, restored: true }]);
+  });
+
+  it('when a refund fails before it was counted, then nothing is given back but the pending request stops counting', () => {
+    const gift = donationBuilder({ refunded: 0, refunds: [pending('re_2', 300)] });
+    expect(decideRefundFailed(gift, failed('re_2', 300))).toMatchObject({ kind: 'changed', restored: 0, refunded: 0, status: 'succeeded', refunds: [{ status: 'failed' }] });
+  });
+
+  it('when the same refund fails twice (two event types or a redelivery), then the second changes nothing', () => {
+    const gift = donationBuilder({ refunded: 0, refundFailures: [{ refundId: 're_3', amount: 300, at, restored: true }] });
+    expect(decideRefundFailed(gift, { ...failed('re_3', 300), stripeEventId: 'evt_other' })).toMatchObject({ kind: 'unchanged' });
+  });
+
+  it('when a charge.refunded from before the failure arrives late, then it does not count the failed refund again; a later one counts new refunds', () => {
+    const failedAt = new Date('2026-03-02T12:00:00Z');
+    const gift = donationBuilder({ refunded: 0, refundFailures: [{ refundId: 're_4', amount: 1000, at: failedAt, restored: true }] });
+    const stale = { stripeEventId: 'evt_stale', chargeId: 'ch_1', amountRefunded: 1000, occurredAt: new Date('2026-03-02T11:59:00Z') };
+    expect(decideChargeRefunded(gift, stale)).toMatchObject({ kind: 'unchanged' });
+    const later = { stripeEventId: 'evt_later', chargeId: 'ch_1', amountRefunded: 400, occurredAt: new Date('2026-03-02T12:05:00Z') };
+    expect(decideChargeRefunded(gift, later)).toMatchObject({ kind: 'changed', amount: 400, refunded: 400 });
   });
 });

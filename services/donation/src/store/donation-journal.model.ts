@@ -1,4 +1,3 @@
-import { outboxFields, withOutboxIndex } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import type { DonationChange } from './donation.store.ts';
 
@@ -32,7 +31,7 @@ export interface DonationJournalDocument {
   totals: TotalsDelta[];
   /** Donation ids whose receipt email is owed (only when SMTP is configured). */
   mails: string[];
-  /** The batch's events, also queued in its outbox document; kept here to requeue them after a crash. */
+  /** The batch's events (outbox messages as JSON), published from memory and again after a restart. */
   messages: string[];
   createdAt: Date;
 }
@@ -50,23 +49,6 @@ const journalSchema = new mongoose.Schema<DonationJournalDocument>(
 );
 // Read whole at start-up (only batches not folded yet remain) and deleted by _id once folded.
 
-/**
- * The events of one batch, for the outbox relay. Kept apart from the journal so the relay's scans read small
- * documents, and pruned once published.
- */
-export interface DonationOutboxDocument {
-  _id: string;
-  outbox: string[];
-  outboxSince?: Date;
-}
-
-const outboxSchema = new mongoose.Schema<DonationOutboxDocument>({ _id: { type: String, required: true }, ...outboxFields }, { versionKey: false });
-withOutboxIndex(outboxSchema);
-
 export function donationJournalModel(connection: Connection): Model<DonationJournalDocument> {
   return connection.model<DonationJournalDocument>('DonationJournal', journalSchema, 'donation_journal');
-}
-
-export function donationOutboxModel(connection: Connection): Model<DonationOutboxDocument> {
-  return connection.model<DonationOutboxDocument>('DonationOutbox', outboxSchema, 'donation_outbox');
 }

@@ -1,6 +1,6 @@
-import { isDuplicateKey, queueMessages, type OutboxMessage } from '@aid/store';
+import type { OutboxMessage } from '@aid/store';
 import type { Connection } from 'mongoose';
-import { donationJournalModel, donationOutboxModel, type DonationJournalDocument, type JournalChange, type TotalsDelta } from './donation-journal.model.ts';
+import { donationJournalModel, type DonationJournalDocument, type JournalChange, type TotalsDelta } from './donation-journal.model.ts';
 
 export interface JournalEntry {
   id: string;
@@ -22,7 +22,6 @@ const toEntry = (doc: DonationJournalDocument): JournalEntry => ({
 
 export function createDonationJournal(connection: Connection) {
   const model = donationJournalModel(connection);
-  const outbox = donationOutboxModel(connection);
   let last = '';
 
   /** Sortable ids: the fold applies batches in the order they were committed. */
@@ -36,17 +35,10 @@ export function createDonationJournal(connection: Connection) {
     return id;
   };
 
-  const outboxDoc = (entry: JournalEntry) => ({ _id: entry.id, ...queueMessages(entry.messages).$set, outbox: queueMessages(entry.messages).$push.outbox.$each });
-
   return {
-    outboxModel: outbox,
-
     nextId,
 
-    /**
-     * The batch's commit point is the journal insert; its outbox document follows. A crash between the two
-     * leaves the journal, from which `requeueOutbox` recreates the outbox at start-up.
-     */
+    /** The batch's commit: changes, totals, owed receipts and events in ONE document write. */
     async commit(entry: JournalEntry): Promise<void> {
       await model.collection.insertOne({
         _id: entry.id,
@@ -56,7 +48,6 @@ export function createDonationJournal(connection: Connection) {
         messages: entry.messages.map((message) => JSON.stringify(message)),
         createdAt: entry.createdAt,
       } as never);
-      if (entry.messages.length > 0) await outbox.collection.insertOne(outboxDoc(entry) as never);
     },
 
     /** Batches committed but not folded yet, oldest first. */
@@ -67,23 +58,8 @@ export function createDonationJournal(connection: Connection) {
       return entries;
     },
 
-    /** After a crash between journal and outbox: requeue what may not have been queued (at least once). */
-    async requeueOutbox(entry: JournalEntry): Promise<void> {
-      if (entry.messages.length === 0) return;
-      try {
-        await outbox.collection.insertOne(outboxDoc(entry) as never);
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
-    },
-
     async remove(id: string): Promise<void> {
       await model.collection.deleteOne({ _id: id } as never);
-    },
-
-    /** Published outbox documents are empty husks: dropped so the relay's scan stays short. */
-    async prunePublished(): Promise<void> {
-      await outbox.collection.deleteMany({ outboxSince: { $exists: false } });
     },
   };
 }

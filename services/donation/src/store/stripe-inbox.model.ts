@@ -1,9 +1,9 @@
-import mongoose, { type Connection, type Model } from 'mongoose';
-
 /**
- * A signed Stripe event accepted at the webhook edge and not yet applied. `_id` is Stripe's event id, so a
- * redelivery while the first copy waits is refused by the unique `_id`. Applied events are deleted, which keeps
- * this collection as small as the backlog (FerretDB scans for anything but `_id` equality).
+ * A signed Stripe event accepted at the webhook edge and not yet applied, in one of the inbox's per-minute
+ * collections (`stripe_inbox_<yyyymmddhhmm>`, UTC). `_id` is Stripe's event id, so a redelivery within the same
+ * minute is refused by the unique `_id`; a later copy is recognised by the donation's own record of applied
+ * events. A minute's collection is dropped once all its events are applied: one cheap operation instead of a
+ * delete per event (FerretDB scans a collection for `_id: {$in}`, and per-document deletes cost a round trip).
  */
 export interface StripeInboxDocument {
   _id: string;
@@ -15,18 +15,10 @@ export interface StripeInboxDocument {
   receivedAt: Date;
 }
 
-const stripeInboxSchema = new mongoose.Schema<StripeInboxDocument>(
-  {
-    _id: { type: String, required: true },
-    seq: { type: Number, required: true },
-    type: { type: String, required: true },
-    body: { type: String, required: true },
-    receivedAt: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
-// Only looked up by _id (dedupe on insert, delete once applied); the start-up read takes the whole (small) collection.
+export const inboxCollectionPrefix = 'stripe_inbox_';
 
-export function stripeInboxModel(connection: Connection): Model<StripeInboxDocument> {
-  return connection.model<StripeInboxDocument>('StripeInbox', stripeInboxSchema, 'stripe_inbox');
+/** The collection of the minute `at` falls in; names sort in time order. */
+export function inboxCollectionOf(at: Date): string {
+  return `${inboxCollectionPrefix}${at.toISOString().slice(0, 16).replace(/[-T:]/g, '')}`;
 }
+// Only _id is ever looked up (the unique insert); start-up reads whole collections, which hold minutes of events.

@@ -1,6 +1,6 @@
 import { isDuplicateKey } from '@aid/store';
 import type { Connection } from 'mongoose';
-import { stripeInboxModel, type StripeInboxDocument } from './stripe-inbox.model.ts';
+import { inboxCollectionOf, inboxCollectionPrefix, type StripeInboxDocument } from './stripe-inbox.model.ts';
 
 export interface InboxEvent {
   id: string;
@@ -8,15 +8,15 @@ export interface InboxEvent {
   type: string;
   body: string;
   receivedAt: Date;
+  /** The inbox collection holding it. */
+  partition: string;
 }
 
 interface Waiter {
-  event: InboxEvent;
+  event: Omit<InboxEvent, 'partition'>;
   resolve(stored: InboxEvent): void;
   reject(error: unknown): void;
 }
-
-const toEvent = (doc: StripeInboxDocument): InboxEvent => ({ id: doc._id, seq: doc.seq, type: doc.type, body: doc.body, receivedAt: doc.receivedAt });
 
 /**
  * The durable inbox of Stripe events. Concurrent webhooks are group-committed: while one insertMany is on its
@@ -24,25 +24,31 @@ const toEvent = (doc: StripeInboxDocument): InboxEvent => ({ id: doc._id, seq: d
  * round trip per group instead of one per webhook (FerretDB takes ~60,000 documents/s in insertMany but
  * ~1,300 single inserts/s). Each caller is answered only after the write that holds its event.
  */
-export function createStripeInbox(connection: Connection, options: { maxGroup?: number } = {}) {
-  const model = stripeInboxModel(connection);
+export function createStripeInbox(connection: Connection, options: { maxGroup?: number; now?: () => Date } = {}) {
   const maxGroup = options.maxGroup ?? 1_000;
+  const now = options.now ?? (() => new Date());
+  const db = () => {
+    if (!connection.db) throw new Error('database not connected');
+    return connection.db;
+  };
   let waiting: Waiter[] = [];
-  let flushing = false;
+  let flushing: string | null = null;
   let lastSeq = 0;
+  /** Events handed out and not settled yet, per collection: a collection is dropped at zero. */
+  const outstanding = new Map<string, number>();
 
   const nextSeq = () => {
     lastSeq = Math.max(lastSeq + 1, Date.now() * 1_000);
     return lastSeq;
   };
 
-  async function insertGroup(group: Waiter[]): Promise<void> {
+  async function insertGroup(partition: string, group: Waiter[]): Promise<void> {
     // Two copies of one event in the same group share the first copy's fate.
-    const unique = new Map<string, InboxEvent>();
+    const unique = new Map<string, Waiter['event']>();
     for (const waiter of group) if (!unique.has(waiter.event.id)) unique.set(waiter.event.id, waiter.event);
-    const docs = [...unique.values()].map((event) => ({ _id: event.id, seq: event.seq, type: event.type, body: event.body, receivedAt: event.receivedAt }));
+    const docs: StripeInboxDocument[] = [...unique.values()].map((event) => ({ _id: event.id, seq: event.seq, type: event.type, body: event.body, receivedAt: event.receivedAt }));
     try {
-      await model.collection.insertMany(docs as never[], { ordered: false });
+      await db().collection<StripeInboxDocument>(partition).insertMany(docs, { ordered: false });
     } catch (error) {
       // A copy delivered earlier and still waiting: already durable, which is all the edge promises.
       if (!isDuplicateKey(error)) throw error;
@@ -51,41 +57,63 @@ export function createStripeInbox(connection: Connection, options: { maxGroup?: 
 
   function flush(): void {
     if (flushing || waiting.length === 0) return;
-    flushing = true;
+    const partition = inboxCollectionOf(now());
+    flushing = partition;
     const group = waiting.slice(0, maxGroup);
     waiting = waiting.slice(group.length);
-    insertGroup(group).then(
-      () => group.forEach((waiter) => waiter.resolve(waiter.event)),
-      (error: unknown) => group.forEach((waiter) => waiter.reject(error)),
-    ).finally(() => {
-      flushing = false;
-      flush();
-    });
+    insertGroup(partition, group)
+      .then(
+        () => {
+          outstanding.set(partition, (outstanding.get(partition) ?? 0) + group.length);
+          group.forEach((waiter) => waiter.resolve({ ...waiter.event, partition }));
+        },
+        (error: unknown) => group.forEach((waiter) => waiter.reject(error)),
+      )
+      .finally(() => {
+        flushing = null;
+        flush();
+      });
+  }
+
+  async function dropDrained(): Promise<void> {
+    const current = inboxCollectionOf(now());
+    for (const [partition, count] of outstanding) {
+      // The current minute may still receive events, and so may a group being written.
+      if (count > 0 || partition >= current || partition === flushing) continue;
+      outstanding.delete(partition);
+      await db().dropCollection(partition).catch(() => undefined);
+    }
   }
 
   return {
-    model,
-
     /** Resolves once the event is durably in the inbox (or a copy of it already was). */
     receive(event: { id: string; type: string; body: string }): Promise<InboxEvent> {
       return new Promise((resolve, reject) => {
-        waiting.push({ event: { ...event, seq: nextSeq(), receivedAt: new Date() }, resolve, reject });
+        waiting.push({ event: { ...event, seq: nextSeq(), receivedAt: now() }, resolve, reject });
         // Deferred to the end of this tick, so requests parsed in the same tick share one write.
         setImmediate(flush);
       });
     },
 
-    /** Every event not yet applied, in arrival order: what a restarted process still has to do. */
+    /** Every event the inbox holds, in arrival order: what a restarted process takes up (applied ones repeat harmlessly). */
     async pending(): Promise<InboxEvent[]> {
-      const docs = await model.find().lean<StripeInboxDocument[]>();
-      const events = docs.map(toEvent).sort((a, b) => a.seq - b.seq);
+      const collections = await db().listCollections({}, { nameOnly: true }).toArray();
+      const events: InboxEvent[] = [];
+      for (const { name } of collections) {
+        if (!name.startsWith(inboxCollectionPrefix)) continue;
+        const docs = await db().collection<StripeInboxDocument>(name).find().toArray();
+        for (const doc of docs) events.push({ id: doc._id, seq: doc.seq, type: doc.type, body: doc.body, receivedAt: doc.receivedAt, partition: name });
+        outstanding.set(name, (outstanding.get(name) ?? 0) + docs.length);
+      }
+      events.sort((a, b) => a.seq - b.seq);
       lastSeq = Math.max(lastSeq, events.at(-1)?.seq ?? 0);
       return events;
     },
 
-    /** Applied events leave the inbox; the collection scan `$in` costs stays as small as the backlog. */
-    async remove(ids: string[]): Promise<void> {
-      if (ids.length > 0) await model.collection.deleteMany({ _id: { $in: ids } } as never);
+    /** Events applied (or found to change nothing): their minute's collection goes once all its events are. */
+    async settled(events: InboxEvent[]): Promise<void> {
+      for (const event of events) outstanding.set(event.partition, (outstanding.get(event.partition) ?? 1) - 1);
+      await dropDrained();
     },
   };
 }

@@ -84,3 +84,21 @@ describe('stripeNoticeOf', () => {
     });
   });
 });
+
+describe('failed refunds', () => {
+  const refund = (status: string) => ({ id: 're_1', object: 'refund', amount: 700, charge: 'ch_1', payment_intent: 'pi_1', status, metadata: { donationId: 'd1' } });
+
+  it.each(['charge.refund.updated', 'refund.updated'])('when %s reports a failed or canceled refund, then it is a refund-failed notice', (type) => {
+    for (const status of ['failed', 'canceled']) {
+      expect(stripeNoticeOf(event(type, refund(status)))).toEqual({
+        kind: 'refund-failed',
+        notice: { stripeEventId: 'evt_1', refundId: 're_1', chargeId: 'ch_1', paymentIntentId: 'pi_1', donationId: 'd1', amount: 700, occurredAt },
+      });
+    }
+  });
+
+  it('when a refund update is anything else (pending, succeeded), then it is ignored', () => {
+    expect(stripeNoticeOf(event('refund.updated', refund('succeeded')))).toBeNull();
+    expect(stripeNoticeOf(event('charge.refund.updated', refund('pending')))).toBeNull();
+  });
+});

@@ -29,4 +29,6 @@ export interface DonationFlows {
   /** Serializes changes to one donation within this process (see one-at-a-time.ts). */
   oneAtATime: OneAtATime;
   maxDonationAmount: number;
+  /** First wait before resending a refused receipt email; doubles with each attempt. */
+  receiptRetryMs: number;
 }

@@ -6,8 +6,8 @@ import type { DonationFlows } from './dependencies.ts';
 /** Attempts before a receipt is given up; with the backoff below that spans about a day and a half. */
 export const maxReceiptAttempts = 12;
 
-/** 30 s, 1 min, 2 min, ... capped at 6 h: a mail server outage of hours still gets every receipt out. */
-export const receiptBackoffMs = (attempts: number) => Math.min(30_000 * 2 ** (attempts - 1), 6 * 3_600_000);
+/** With the default 30 s: 30 s, 1 min, 2 min, ... capped at 6 h; a mail server outage of hours still gets every receipt out. */
+export const receiptBackoffMs = (attempts: number, firstMs: number) => Math.min(firstMs * 2 ** (attempts - 1), 6 * 3_600_000);
 
 const messageIdHeader = (messageId: string) => `<${messageId.replace(':', '.')}@receipts.diaspora-aid.org>`;
 
@@ -45,7 +45,7 @@ export async function sendOwedReceipt(flows: DonationFlows, deps: { mailer: Mail
       return 'dropped';
     }
     flows.logger.warn({ donationId: gift.id, attempts, error: reason }, 'receipt email not sent; it will be tried again');
-    await deps.receipts.failed(owed.messageId, attempts, new Date(flows.now().getTime() + receiptBackoffMs(attempts)), reason);
+    await deps.receipts.failed(owed.messageId, attempts, new Date(flows.now().getTime() + receiptBackoffMs(attempts, flows.receiptRetryMs)), reason);
     return 'failed';
   }
   await deps.receipts.sent(owed.messageId, flows.now());

@@ -7,6 +7,8 @@ export interface InboxProcessor {
   received(event: InboxEvent): void;
   /** Events accepted and not yet applied: queued, in work, waiting for their payment, or to retry. */
   backlog(): number;
+  /** When the edge last handed over an event (ms since the epoch). */
+  lastReceivedAt(): number;
   /** Events applied since start. */
   applied(): number;
   /** Resolves when every event handed over so far has been tried at least once. */
@@ -16,7 +18,7 @@ export interface InboxProcessor {
 
 /**
  * Applies inbox events in batches, in arrival order, one batch at a time (the process has one database
- * connection anyway), and removes the applied ones from the inbox in one delete per batch. An event whose
+ * connection anyway), and tells the inbox which ones are settled (it drops a minute's collection once all are). An event whose
  * payment has not succeeded yet waits beside the queue and is tried again when its donation changes, and every
  * `retryMs` regardless; one Stripe could not help with is retried after `retryMs`. Nothing is lost if the
  * process dies: every event stays in the inbox until applied, and `start` takes up what it finds there.
@@ -28,10 +30,12 @@ export function startInboxProcessor(options: {
   logger: Logger;
   batchSize?: number;
   retryMs?: number;
+  gatherMs?: number;
 }): InboxProcessor {
   const { inbox, logger } = options;
   const batchSize = options.batchSize ?? 250;
   const retryMs = options.retryMs ?? 30_000;
+  const gatherMs = options.gatherMs ?? 20;
   let queue: InboxEvent[] = [];
   const queued = new Set<string>();
   const waiting = new Map<string, { event: InboxEvent; donationId: string }>();
@@ -42,9 +46,14 @@ export function startInboxProcessor(options: {
   let loop: Promise<void> | undefined;
   let idleWaiters: (() => void)[] = [];
   let failures = 0;
+  let lastReceived = 0;
 
   const enqueue = (event: InboxEvent) => {
-    if (queued.has(event.id)) return;
+    if (queued.has(event.id)) {
+      // A copy of an event already queued: the queued one will be applied.
+      void inbox.settled([event]).catch(() => undefined);
+      return;
+    }
     queued.add(event.id);
     queue.push(event);
   };
@@ -57,15 +66,15 @@ export function startInboxProcessor(options: {
   async function runBatch(batch: InboxEvent[]): Promise<void> {
     const { outcomes, changed } = await options.apply(batch);
     const byId = new Map(batch.map((event) => [event.id, event]));
-    const done: string[] = [];
+    const done: InboxEvent[] = [];
     for (const outcome of outcomes) {
       const event = byId.get(outcome.eventId);
       if (!event) continue;
-      if (outcome.result === 'done') done.push(outcome.eventId);
+      if (outcome.result === 'done') done.push(event);
       else if (outcome.result === 'waiting') waiting.set(event.id, { event, donationId: outcome.donationId });
       else retrying.set(event.id, event);
     }
-    await inbox.remove(done);
+    await inbox.settled(done);
     appliedCount += done.length;
     for (const event of batch) queued.delete(event.id);
     const woken = [...waiting.values()].filter((entry) => changed.has(entry.donationId));
@@ -77,6 +86,9 @@ export function startInboxProcessor(options: {
     if (loop || !running) return;
     loop = (async () => {
       while (running && queue.length > 0) {
+        // A few milliseconds of gathering make batches of tens instead of ones: fewer journal documents to
+        // write and fold, at no cost to the edge, which answers once the inbox holds the event.
+        if (queue.length < batchSize) await new Promise((resolve) => setTimeout(resolve, gatherMs));
         const batch = queue.slice(0, batchSize);
         queue = queue.slice(batch.length);
         inWork = batch.length;
@@ -113,10 +125,12 @@ export function startInboxProcessor(options: {
 
   return {
     received(event) {
+      lastReceived = Date.now();
       enqueue(event);
       drain();
     },
     backlog: () => queue.length + inWork + waiting.size + retrying.size,
+    lastReceivedAt: () => lastReceived,
     applied: () => appliedCount,
     idle() {
       if (!loop && queue.length === 0) return Promise.resolve();

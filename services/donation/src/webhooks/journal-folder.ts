@@ -14,15 +14,19 @@ export interface JournalFolder {
 
 /**
  * Brings donation documents and campaign totals up to the committed journal batches, oldest first, then owes
- * the batch's receipts to the mail outbox and deletes the batch. Folding costs one guarded update per changed
- * donation, the slowest write this database has, so it yields to the inbox processor: it runs while the
- * processor is idle, or regardless once `maxUnfolded` batches wait (memory holds their changes until folded).
+ * the batch's receipts to the mail outbox and, once its events are published, deletes the batch. Folding costs one guarded update per changed
+ * donation, the slowest write this database has, so it yields to webhook traffic: it runs in pauses, or
+ * regardless once `maxUnfolded` batches wait (memory holds their changes until folded). Reads never wait for
+ * it: a donation read or changed through the store folds its own changes first.
  */
 export function startJournalFolder(options: {
   journal: DonationJournal;
   donations: Pick<DonationStore, 'settle'>;
   totals: Pick<CampaignTotalsStore, 'fold'>;
   oweReceipts(donationIds: string[]): Promise<void>;
+  /** Whether the batch's events went out: a journal is deleted only then, or they could be lost. */
+  published(journalId: string): boolean;
+  forgetPublished(journalId: string): void;
   processorBusy(): boolean;
   logger: Logger;
   maxUnfolded?: number;
@@ -33,14 +37,15 @@ export function startJournalFolder(options: {
   let running = true;
   let waiters: (() => void)[] = [];
   let wake: (() => void) | undefined;
-  let lastPrune = 0;
   let failures = 0;
 
   async function foldOne(entry: JournalEntry): Promise<void> {
     for (const change of entry.changes) await options.donations.settle(change.donationId);
     for (const delta of entry.totals) await options.totals.fold(entry.id, delta);
     if (entry.mails.length > 0) await options.oweReceipts(entry.mails);
+    while (!options.published(entry.id)) await pause(20);
     await journal.remove(entry.id);
+    options.forgetPublished(entry.id);
   }
 
   const pause = (ms: number) =>
@@ -60,10 +65,6 @@ export function startJournalFolder(options: {
           const done = waiters;
           waiters = [];
           done.forEach((resolve) => resolve());
-        }
-        if (Date.now() - lastPrune > 5_000) {
-          lastPrune = Date.now();
-          await journal.prunePublished().catch((error: unknown) => logger.warn({ err: error }, 'published outbox documents not pruned'));
         }
         await pause(next ? 20 : 250);
         continue;
