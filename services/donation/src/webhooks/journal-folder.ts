@@ -43,7 +43,11 @@ export function startJournalFolder(options: {
     for (const change of entry.changes) await options.donations.settle(change.donationId);
     for (const delta of entry.totals) await options.totals.fold(entry.id, delta);
     if (entry.mails.length > 0) await options.oweReceipts(entry.mails);
-    while (!options.published(entry.id)) await pause(20);
+    while (!options.published(entry.id)) {
+      // Stopping with events not out: the journal stays, and the next start publishes and folds it again.
+      if (!running) return;
+      await pause(20);
+    }
     await journal.remove(entry.id);
     options.forgetPublished(entry.id);
   }
