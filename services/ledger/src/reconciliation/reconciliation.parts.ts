@@ -3,7 +3,7 @@ import type { Logger } from '@aid/telemetry';
 import type { LedgerConfig } from '../config.ts';
 import { summarize } from '../domain/summary.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
-import { createReconciler, type LedgerTotals } from './reconciler.ts';
+import { createReconciler, type LedgerTotals, type ReconciliationReport } from './reconciler.ts';
 import { reconciliationRoutes } from './reconciliation.routes.ts';
 import { httpTotalsSource } from './service-totals.client.ts';
 
@@ -41,30 +41,22 @@ export function reconciliationParts(store: LedgerStore, config: LedgerConfig, lo
     stop: () => reconciler.stop(),
     metrics(registry: Registry) {
       const latest = () => reconciler.latest();
-      new Gauge({
-        name: 'aid_reconciliation_differences',
-        help: "Figures where a service's own totals disagree with the ledger at the latest check, by service",
-        labelNames: ['source'],
-        registers: [registry],
-        collect() {
-          this.reset();
-          const report = latest();
-          if (!report) return;
-          for (const source of report.sources) this.set({ source }, report.differences.filter((difference) => difference.source === source).length);
-        },
-      });
-      new Gauge({
-        name: 'aid_reconciliation_unreachable',
-        help: 'Campaigns whose totals a service could not give at the latest check, by service',
-        labelNames: ['source'],
-        registers: [registry],
-        collect() {
-          this.reset();
-          const report = latest();
-          if (!report) return;
-          for (const source of report.sources) this.set({ source }, report.unreachable.filter((miss) => miss.source === source).length);
-        },
-      });
+      // One gauge per list of the report, counted by the service it names.
+      const countBySource = (name: string, help: string, list: (report: ReconciliationReport) => readonly { source: string }[]) =>
+        new Gauge({
+          name,
+          help,
+          labelNames: ['source'],
+          registers: [registry],
+          collect() {
+            this.reset();
+            const report = latest();
+            if (!report) return;
+            for (const source of report.sources) this.set({ source }, list(report).filter((item) => item.source === source).length);
+          },
+        });
+      countBySource('aid_reconciliation_differences', "Figures where a service's own totals disagree with the ledger at the latest check, by service", (report) => report.differences);
+      countBySource('aid_reconciliation_unreachable', 'Campaigns whose totals a service could not give at the latest check, by service', (report) => report.unreachable);
       new Gauge({
         name: 'aid_reconciliation_last_check_seconds',
         help: 'When the latest reconciliation check finished (Unix time)',
