@@ -15,6 +15,13 @@ import path from 'node:path';
  * And a filter with anything beside `_id` (every guarded write: `{_id, remaining: {$gte: n}}`) was not pushed
  * down at all. FerretDB always re-applies the whole filter to what the backend returns, so narrowing the SQL
  * query to the `_id` match is safe whatever else the filter says.
+ *
+ * And why the write lock: FerretDB applies an update, a findAndModify or a delete as a read of the matching
+ * document followed by a separate write of the result, with nothing between them, so two connections could both
+ * pass the same guard (`{_id, available: {$gte: n}}`) and both spend the money. MongoDB makes every
+ * single-document write atomic, and the services rely on exactly that (DESIGN.md); one lock around these three
+ * commands gives FerretDB the same guarantee across connections and processes. SQLite serializes writers anyway,
+ * so the lock costs little, and reads are not affected.
  */
 export interface SourcePatch {
   /** Path inside the FerretDB module. */
@@ -37,6 +44,38 @@ export const ferretdbPatches: readonly SourcePatch[] = [
     find: 'if params.Filter.Len() == 1 {',
     replace: 'if params.Filter.Has("_id") {',
     occurrences: 2,
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    find: 'import (\n\t"context"\n\t"fmt"\n',
+    replace: 'import (\n\t"context"\n\t"fmt"\n\t"sync"\n',
+    occurrences: 1,
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    find: 'func (h *Handler) MsgUpdate(connCtx context.Context, msg *wire.OpMsg) (*wire.OpMsg, error) {\n',
+    replace:
+      '// singleDocumentWrites makes each read-then-write of one document atomic across connections.\n' +
+      'var singleDocumentWrites sync.Mutex\n\n' +
+      'func (h *Handler) MsgUpdate(connCtx context.Context, msg *wire.OpMsg) (*wire.OpMsg, error) {\n' +
+      '\tsingleDocumentWrites.Lock()\n\tdefer singleDocumentWrites.Unlock()\n',
+    occurrences: 1,
+  },
+  {
+    file: 'internal/handler/msg_findandmodify.go',
+    find: 'func (h *Handler) MsgFindAndModify(connCtx context.Context, msg *wire.OpMsg) (*wire.OpMsg, error) {\n',
+    replace:
+      'func (h *Handler) MsgFindAndModify(connCtx context.Context, msg *wire.OpMsg) (*wire.OpMsg, error) {\n' +
+      '\tsingleDocumentWrites.Lock()\n\tdefer singleDocumentWrites.Unlock()\n',
+    occurrences: 1,
+  },
+  {
+    file: 'internal/handler/msg_delete.go',
+    find: 'func (h *Handler) MsgDelete(connCtx context.Context, msg *wire.OpMsg) (*wire.OpMsg, error) {\n',
+    replace:
+      'func (h *Handler) MsgDelete(connCtx context.Context, msg *wire.OpMsg) (*wire.OpMsg, error) {\n' +
+      '\tsingleDocumentWrites.Lock()\n\tdefer singleDocumentWrites.Unlock()\n',
+    occurrences: 1,
   },
 ];
 

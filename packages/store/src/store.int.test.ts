@@ -39,6 +39,22 @@ describe('store kit against the real database', () => {
     expect((await model.findById('guarded').lean())?.available).toBe(10);
   });
 
+  it('when two instances of a service race guarded withdrawals from one document over their own connections, then only what the balance covers passes', async () => {
+    // Two instances of a service share the database but nothing else: single-document atomicity must hold
+    // between their connections, as MongoDB gives it, or two approvals could spend the same money.
+    const other = await connectDatabase(testEndpoints().mongoUrl, db.name);
+    try {
+      const otherModel = other.model<Account>('Account', model.schema, 'accounts');
+      await model.create({ _id: 'two-instances', available: 100, count: 0 });
+      const withdraw = (from: Model<Account>) => from.updateOne({ _id: 'two-instances', available: { $gte: 30 } }, { $inc: { available: -30, count: 1 } });
+      const results = await Promise.all(Array.from({ length: 40 }, (_, index) => withdraw(index % 2 === 0 ? model : otherModel)));
+      expect(results.filter((result) => result.modifiedCount === 1)).toHaveLength(3);
+      expect(await model.findById('two-instances').lean()).toMatchObject({ available: 10, count: 3 });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('when the same operation is applied twice, or after a crash left it pending, then its effect happens once', async () => {
     const applyOnce = createApplyOnce(db);
     const credit = { model, documentId: 'once', operationId: uniqueName('gift'), update: { $inc: { available: 500 } }, upsert: true };
