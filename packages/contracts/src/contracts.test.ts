@@ -36,6 +36,19 @@ describe('event contracts', () => {
     expect(result.error?.issues[0]?.path).toEqual(['data', 'amount']);
   });
 
+  it('when a failed refund is announced, then it is a donation-topic event with its own dataschema', () => {
+    const reversed = envelope({
+      type: 'org.diaspora-aid.donation.refund-reversed',
+      source: '/services/donation',
+      subject: 'c1',
+      time: new Date('2026-01-03T03:04:05Z'),
+      data: { donationId: 'd1', campaignId: 'c1', refundId: 're_1', amount: 500, currency: 'USD', reversedAt: '2026-01-03T03:04:05.000Z' },
+    });
+    expect(reversed.dataschema).toBe('urn:diaspora-aid:event:donation.refund-reversed:v1');
+    expect(topicSchemas[topics.donation].parse(reversed)).toEqual(reversed);
+    expect(topicSchemas[topics.donation].safeParse({ ...reversed, data: { ...reversed.data, amount: -1 } }).success).toBe(false);
+  });
+
   it('when an event of one topic is checked against another topic, then it is refused', () => {
     expect(topicSchemas[topics.disbursement].safeParse(gift()).success).toBe(false);
   });

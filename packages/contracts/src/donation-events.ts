@@ -40,6 +40,22 @@ export const donationRefunded = eventSchema(
   }),
 );
 
+/**
+ * A counted refund failed at the bank or was canceled after Stripe had reported it: the money never left the
+ * campaign, so `amount` goes back on the gift. `refundId` is the payment processor's id of the failed refund.
+ */
+export const donationRefundReversed = eventSchema(
+  'org.diaspora-aid.donation.refund-reversed',
+  z.object({
+    donationId: idSchema,
+    campaignId: idSchema,
+    refundId: z.string().min(1),
+    amount: amountSchema,
+    currency: currencySchema,
+    reversedAt: z.iso.datetime(),
+  }),
+);
+
 /** A bank dispute (chargeback) opened: Stripe holds `amount` until the dispute closes. */
 export const donationDisputed = eventSchema(
   'org.diaspora-aid.donation.disputed',
@@ -67,5 +83,11 @@ export const donationDisputeClosed = eventSchema(
   }),
 );
 
-export const donationEventSchema = z.discriminatedUnion('type', [donationSucceeded, donationRefunded, donationDisputed, donationDisputeClosed]);
+export const donationEventSchema = z.discriminatedUnion('type', [
+  donationSucceeded,
+  donationRefunded,
+  donationRefundReversed,
+  donationDisputed,
+  donationDisputeClosed,
+]);
 export type DonationEvent = z.infer<typeof donationEventSchema>;

@@ -29,6 +29,7 @@ export {
   donationDisputed,
   donationEventSchema,
   donationRefunded,
+  donationRefundReversed,
   donationSucceeded,
   publicDonorSchema,
   type DonationEvent,
