@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { currentTraceCarrier, detachedFromTrace, startTelemetry, withChildSpan, withPublishSpans, withSpanFrom, type Telemetry } from './tracing.ts';
+import { currentTraceCarrier, detachedFromTrace, startTelemetry, withChildSpan, withPublishSpans, withSpanFrom, withSpanPerCarrier, type Telemetry } from './tracing.ts';
 
 const donationSpans = new InMemorySpanExporter();
 const ledgerSpans = new InMemorySpanExporter();
@@ -54,9 +54,9 @@ describe('tracing', () => {
   });
 
   it('when queued messages are published, then each gets a producer span under the context it was queued in, and leaves with that span as the parent of its consumer', async () => {
-    interface Queued { topic: string; key: string; headers: Record<string, string> }
+    interface Queued { id: string; topic: string; key: string; headers: Record<string, string> }
     const queued = await withSpanFrom(donation.tracer, 'POST /v1/webhooks/stripe', {}, {}, (): Promise<Queued> =>
-      Promise.resolve({ topic: 'donations.v1', key: 'k', headers: { ...currentTraceCarrier(), ce_type: 'succeeded' } }),
+      Promise.resolve({ id: 'e1', topic: 'donations.v1', key: 'k', headers: { ...currentTraceCarrier(), ce_type: 'succeeded' } }),
     );
     const request = named(donationSpans.getFinishedSpans(), 'POST /v1/webhooks/stripe');
     expect(queued.headers.traceparent).toBe(traceparentOf(request));
@@ -66,8 +66,9 @@ describe('tracing', () => {
       sent.push(...messages);
       return Promise.resolve();
     });
-    const publish = named(donationSpans.getFinishedSpans(), 'publish donations.v1');
+    const publish = named(donationSpans.getFinishedSpans(), 'send donations.v1');
     expect(publish.kind).toBe(SpanKind.PRODUCER);
+    expect(publish.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.operation.name': 'send', 'messaging.destination.name': 'donations.v1', 'messaging.message.id': 'e1' });
     expect(publish.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
     expect(publish.spanContext().traceId).toBe(request.spanContext().traceId);
     expect(sent).toEqual([{ ...queued, headers: { ...queued.headers, traceparent: traceparentOf(publish) } }]);
@@ -77,12 +78,42 @@ describe('tracing', () => {
   });
 
   it('when publishing fails, then every publish span is marked failed and the error reaches the caller', async () => {
-    const messages = [{ topic: 'a.v1', headers: {} }, { topic: 'b.v1', headers: {} }];
+    const messages: { topic: string; headers: Record<string, string> }[] = [{ topic: 'a.v1', headers: { ce_id: 'a1' } }, { topic: 'b.v1', headers: {} }];
     await expect(withPublishSpans(donation.tracer, messages, () => Promise.reject(new Error('broker down')))).rejects.toThrow('broker down');
     expect(donationSpans.getFinishedSpans().map((span) => [span.name, span.status.code])).toEqual([
-      ['publish a.v1', SpanStatusCode.ERROR],
-      ['publish b.v1', SpanStatusCode.ERROR],
+      ['send a.v1', SpanStatusCode.ERROR],
+      ['send b.v1', SpanStatusCode.ERROR],
     ]);
+    expect(named(donationSpans.getFinishedSpans(), 'send a.v1').attributes['messaging.message.id']).toBe('a1');
+    expect(named(donationSpans.getFinishedSpans(), 'send b.v1').attributes['messaging.message.id']).toBeUndefined();
+  });
+
+  it('when several messages are handled together, then each gets a consumer span in its own trace, and the work gets each span as a carrier', async () => {
+    const first = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    const second = { traceparent: '00-1af7651916cd43dd8448eb211c80319c-c7ad6b7169203331-01' };
+    const carriers = await withSpanFrom(ledger.tracer, 'unrelated', {}, {}, () =>
+      withSpanPerCarrier(
+        ledger.tracer,
+        [
+          { name: 'consume a', carrier: first, attributes: { 'messaging.system': 'kafka' } },
+          { name: 'consume b', carrier: second, attributes: {} },
+          { name: 'consume c', carrier: {}, attributes: {} },
+        ],
+        (given) => Promise.resolve(given),
+      ),
+    );
+    const [a, b, c] = ['consume a', 'consume b', 'consume c'].map((name) => named(ledgerSpans.getFinishedSpans(), name));
+    expect([a, b, c].map((span) => span?.kind)).toEqual([SpanKind.CONSUMER, SpanKind.CONSUMER, SpanKind.CONSUMER]);
+    expect([a, b].map((span) => [span?.spanContext().traceId, span?.parentSpanContext?.spanId])).toEqual([
+      ['0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'],
+      ['1af7651916cd43dd8448eb211c80319c', 'c7ad6b7169203331'],
+    ]);
+    // A message without a carrier starts a trace of its own, whatever span was active around the batch.
+    expect(c?.parentSpanContext).toBeUndefined();
+    expect(carriers.map((carrier) => carrier.traceparent)).toEqual([a, b, c].map((span) => traceparentOf(span as ReadableSpan)));
+
+    await expect(withSpanPerCarrier(ledger.tracer, [{ name: 'consume d', carrier: first, attributes: {} }], () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(named(ledgerSpans.getFinishedSpans(), 'consume d').status.code).toBe(SpanStatusCode.ERROR);
   });
 
   it('when a background loop is started from inside a request, then what it queues carries no trace of that request', async () => {

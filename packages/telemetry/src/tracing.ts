@@ -93,12 +93,13 @@ export async function withChildSpan<T>(tracer: Tracer, name: string, attributes:
 }
 
 /**
- * Publishes queued messages under one producer span each. A message queued in an outbox carries the context of
- * the work that decided it; its publish span continues that trace, and the message leaves with the publish
- * span's own context, so a consumer's span is the child of the publish that delivered it. `publish` receives
- * the messages with their headers rewritten; nothing else about them changes.
+ * Publishes queued messages under one producer span each (OpenTelemetry messaging conventions: `send <topic>`,
+ * kind PRODUCER). A message queued in an outbox carries the context of the work that decided it; its send span
+ * continues that trace, and the message leaves with the send span's own context (the conventions' creation
+ * context when no separate create span exists), so a consumer's span is the child of the send that delivered
+ * it. `publish` receives the messages with their headers rewritten; nothing else about them changes.
  */
-export async function withPublishSpans<M extends { topic: string; headers: Record<string, string> }>(
+export async function withPublishSpans<M extends { id?: string; topic: string; headers: Record<string, string> }>(
   tracer: Tracer,
   messages: M[],
   publish: (messages: M[]) => Promise<void>,
@@ -106,9 +107,19 @@ export async function withPublishSpans<M extends { topic: string; headers: Recor
   const spans: Span[] = [];
   const outgoing = messages.map((message) => {
     const parent = propagation.extract(context.active(), message.headers);
+    const messageId = message.id ?? message.headers.ce_id;
     const span = tracer.startSpan(
-      `publish ${message.topic}`,
-      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': message.topic } },
+      `send ${message.topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.name': 'send',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': message.topic,
+          ...(messageId ? { 'messaging.message.id': messageId } : {}),
+        },
+      },
       parent,
     );
     spans.push(span);
@@ -118,6 +129,35 @@ export async function withPublishSpans<M extends { topic: string; headers: Recor
   });
   try {
     await publish(outgoing);
+  } catch (error) {
+    for (const span of spans) failed(span, error);
+    throw error;
+  } finally {
+    for (const span of spans) span.end();
+  }
+}
+
+/**
+ * Runs work done for several messages at once (a consumer's batch) under one span per message, each the child
+ * of its own message's carrier, so every message's trace shows its processing rather than only the trace of
+ * the batch's first message. `work` receives each span's own carrier, in the messages' order, for what the
+ * work queues on a message's behalf. A failure marks every span and is rethrown.
+ */
+export async function withSpanPerCarrier<T>(
+  tracer: Tracer,
+  messages: { name: string; carrier: Record<string, string | undefined>; attributes: Attributes }[],
+  work: (carriers: Record<string, string>[]) => Promise<T>,
+): Promise<T> {
+  const spans = messages.map(({ name, carrier, attributes }) =>
+    tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, propagation.extract(ROOT_CONTEXT, carrier)),
+  );
+  const carriers = spans.map((span) => {
+    const carrier: Record<string, string> = {};
+    propagation.inject(trace.setSpan(ROOT_CONTEXT, span), carrier);
+    return carrier;
+  });
+  try {
+    return await work(carriers);
   } catch (error) {
     for (const span of spans) failed(span, error);
     throw error;
