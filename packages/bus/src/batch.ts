@@ -25,6 +25,11 @@ export interface BatchItem<E> {
   event: E;
   context: MessageContext;
   message: RawMessage;
+  /**
+   * Trace context (W3C carrier) of the span processing this message, given to batch handlers: what a handler
+   * writes or publishes on this message's behalf continues the message's own trace, not its batch's.
+   */
+  trace?: Record<string, string>;
 }
 
 export interface BatchSteps<E> {

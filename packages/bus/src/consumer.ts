@@ -1,5 +1,5 @@
 import { deadLetterTopic, topicSchemas, type EventOf, type TopicName } from '@aid/contracts';
-import { withSpanFrom, type Logger } from '@aid/telemetry';
+import { withSpanFrom, withSpanPerCarrier, type Logger } from '@aid/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 import { backoff, processBatch, type BatchItem, type Decoded, type MessageContext, type RawMessage } from './batch.ts';
@@ -148,11 +148,16 @@ export async function runConsumer<T extends TopicName>(options: ConsumerOptions<
     sleep,
   });
   const handleItems = (items: BatchItem<EventOf<T>>[]): Promise<void> => {
+    const { handleBatch } = options;
+    if (handleBatch) {
+      // A batch mixes messages of many traces: each message gets its own span in its own trace (child of the
+      // send that delivered it), and the handler gets each span's context for what it does on that message's behalf.
+      const spans = items.map((item) => ({ name: `consume ${item.event.type}`, carrier: headerText(item.message.headers), attributes: spanAttributes(item.context.topic) }));
+      return withSpanPerCarrier(tracer, spans, (carriers) => handleBatch(items.map((item, index) => ({ ...item, trace: carriers[index] ?? {} }))));
+    }
     const first = items[0] as BatchItem<EventOf<T>>;
-    const name = options.handleBatch ? `consume ${items.length} from ${first.context.topic}` : `consume ${first.event.type}`;
-    return withSpanFrom(tracer, name, headerText(first.message.headers), { ...spanAttributes(first.context.topic), 'messaging.batch.message_count': items.length }, async () => {
-      if (options.handleBatch) await options.handleBatch(items);
-      else for (const item of items) await options.handle(item.event, item.context);
+    return withSpanFrom(tracer, `consume ${first.event.type}`, headerText(first.message.headers), { ...spanAttributes(first.context.topic), 'messaging.batch.message_count': items.length }, async () => {
+      for (const item of items) await options.handle(item.event, item.context);
     });
   };
 

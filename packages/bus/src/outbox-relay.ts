@@ -1,4 +1,5 @@
-import type { Logger } from '@aid/telemetry';
+import { detachedFromTrace, withPublishSpans, type Logger } from '@aid/telemetry';
+import type { Tracer } from '@opentelemetry/api';
 import type { Publisher } from './publisher.ts';
 
 export interface RelayBatch {
@@ -22,16 +23,18 @@ export interface OutboxRelay {
 /**
  * Publishes queued messages, then removes them from their documents. A crash between the two publishes them
  * again on restart (at least once); consumers make that harmless. Messages of one document are published in
- * the order they were queued.
+ * the order they were queued. Each message is sent under a producer span continuing the trace it was queued in,
+ * and leaves with that span's context in its headers.
  */
 export function startOutboxRelay<Batch extends RelayBatch>(options: {
   store: RelayStore<Batch>;
   publisher: Publisher;
   logger: Logger;
+  tracer: Tracer;
   intervalMs?: number;
   batchSize?: number;
 }): OutboxRelay {
-  const { store, publisher, logger } = options;
+  const { store, publisher, logger, tracer } = options;
   const intervalMs = options.intervalMs ?? 250;
   const batchSize = options.batchSize ?? 100;
   let running = true;
@@ -42,15 +45,16 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
   async function drainOnce(): Promise<number> {
     const batches = await store.pending(batchSize);
     for (const batch of batches) {
-      await publisher.publish(
-        batch.messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers })),
+      await withPublishSpans(tracer, batch.messages, (messages) =>
+        publisher.publish(messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers }))),
       );
       await store.clear(batch);
     }
     return batches.length;
   }
 
-  const loop = (async () => {
+  // Detached: the relay starts inside the service's start-up, and no publish belongs to whatever ran then.
+  const loop = detachedFromTrace(async () => {
     while (running) {
       again = false;
       try {
@@ -74,7 +78,7 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
       });
       wake = undefined;
     }
-  })();
+  });
 
   return {
     kick() {
@@ -86,7 +90,7 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
       wake?.();
       await loop;
       try {
-        await drainOnce();
+        await detachedFromTrace(drainOnce);
       } catch (error) {
         logger.warn({ err: error }, 'outbox not flushed at shutdown; it is published at next start');
       }

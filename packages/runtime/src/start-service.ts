@@ -97,7 +97,7 @@ export async function startService(options: {
   };
 
   const parts = await options.build(deps);
-  const relay = startOutboxRelay({ store: mongoOutboxStore(parts.outboxSources), publisher, logger });
+  const relay = startOutboxRelay({ store: mongoOutboxStore(parts.outboxSources), publisher, logger, tracer: telemetry.tracer });
   kick = () => relay.kick();
 
   const consumerSpecs = (parts.consumers ?? []).map((spec) => ({ ...spec, groupId: `${config.KAFKA_GROUP_PREFIX}${spec.groupId}` }));
