@@ -53,7 +53,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.RECEIPT_FROM) : null;
   // The folder needs the processor and the flows need the folder: it is set once both exist.
   const pipeline: { folder?: JournalFolder } = {};
-  const batchPublisher = startBatchPublisher({ publisher: deps.publisher, logger: deps.logger });
+  const batchPublisher = startBatchPublisher({ publisher: deps.publisher, logger: deps.logger, tracer: deps.tracer });
   const flows: DonationFlows = {
     donations,
     campaigns,
@@ -68,6 +68,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     payments: stripeGateway(stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE), config.STRIPE_WEBHOOK_SECRET),
     mailer,
     logger: deps.logger,
+    tracer: deps.tracer,
     now,
     // Webhook batches are published by the batch publisher; nothing else here queues events.
     outboxQueued: () => undefined,

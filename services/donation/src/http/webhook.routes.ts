@@ -1,5 +1,5 @@
 import { defineRoute, type RequestWithRawBody } from '@aid/http-kit';
-import type { Logger } from '@aid/telemetry';
+import { currentTraceCarrier, type Logger } from '@aid/telemetry';
 import { invalidWebhookSignature } from '../domain/errors.ts';
 import type { InboxEvent, StripeInbox } from '../store/stripe-inbox.store.ts';
 import { stripeNoticeOf } from '../stripe/payment-notice.ts';
@@ -31,7 +31,8 @@ export function webhookRoutes(deps: { payments: PaymentGateway; inbox: StripeInb
           deps.logger.debug({ stripeEventId: event.id, type: event.type }, 'Stripe event type not handled here');
           return { body: { received: true as const } };
         }
-        const stored = await deps.inbox.receive({ id: event.id, type: event.type, body: rawBody.toString('utf8') });
+        // The request's trace goes into the inbox with the event: the batch that applies it runs apart from any request.
+        const stored = await deps.inbox.receive({ id: event.id, type: event.type, body: rawBody.toString('utf8'), trace: currentTraceCarrier() });
         deps.received(stored);
         return { body: { received: true as const } };
       },

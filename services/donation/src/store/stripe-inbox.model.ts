@@ -13,6 +13,11 @@ export interface StripeInboxDocument {
   /** The verified raw body, parsed again by the processor. */
   body: string;
   receivedAt: Date;
+  /**
+   * Trace context (W3C carrier) of the webhook request that delivered the event: applying it continues that
+   * request's trace, however the events are batched. Absent on events stored before it was recorded.
+   */
+  trace?: Record<string, string>;
 }
 
 export const inboxCollectionPrefix = 'stripe_inbox_';

@@ -10,6 +10,8 @@ export interface InboxEvent {
   receivedAt: Date;
   /** The inbox collection holding it. */
   partition: string;
+  /** Trace context of the webhook request that delivered it (empty when none was recorded). */
+  trace: Record<string, string>;
 }
 
 interface Waiter {
@@ -46,7 +48,7 @@ export function createStripeInbox(connection: Connection, options: { maxGroup?: 
     // Two copies of one event in the same group share the first copy's fate.
     const unique = new Map<string, Waiter['event']>();
     for (const waiter of group) if (!unique.has(waiter.event.id)) unique.set(waiter.event.id, waiter.event);
-    const docs: StripeInboxDocument[] = [...unique.values()].map((event) => ({ _id: event.id, seq: event.seq, type: event.type, body: event.body, receivedAt: event.receivedAt }));
+    const docs: StripeInboxDocument[] = [...unique.values()].map((event) => ({ _id: event.id, seq: event.seq, type: event.type, body: event.body, receivedAt: event.receivedAt, trace: event.trace }));
     try {
       await db().collection<StripeInboxDocument>(partition).insertMany(docs, { ordered: false });
     } catch (error) {
@@ -87,7 +89,7 @@ export function createStripeInbox(connection: Connection, options: { maxGroup?: 
 
   return {
     /** Resolves once the event is durably in the inbox (or a copy of it already was). */
-    receive(event: { id: string; type: string; body: string }): Promise<InboxEvent> {
+    receive(event: { id: string; type: string; body: string; trace: Record<string, string> }): Promise<InboxEvent> {
       return new Promise((resolve, reject) => {
         waiting.push({ event: { ...event, seq: nextSeq(), receivedAt: now() }, resolve, reject });
         // Deferred to the end of this tick, so requests parsed in the same tick share one write.
@@ -102,7 +104,7 @@ export function createStripeInbox(connection: Connection, options: { maxGroup?: 
       for (const { name } of collections) {
         if (!name.startsWith(inboxCollectionPrefix)) continue;
         const docs = await db().collection<StripeInboxDocument>(name).find().toArray();
-        for (const doc of docs) events.push({ id: doc._id, seq: doc.seq, type: doc.type, body: doc.body, receivedAt: doc.receivedAt, partition: name });
+        for (const doc of docs) events.push({ id: doc._id, seq: doc.seq, type: doc.type, body: doc.body, receivedAt: doc.receivedAt, partition: name, trace: doc.trace ?? {} });
         outstanding.set(name, (outstanding.get(name) ?? 0) + docs.length);
       }
       events.sort((a, b) => a.seq - b.seq);

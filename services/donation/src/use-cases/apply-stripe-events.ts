@@ -8,6 +8,7 @@ import type { JournalChange, TotalsDelta } from '../store/donation-journal.model
 import type { DonationChange } from '../store/donation.store.ts';
 import type { InboxEvent } from '../store/stripe-inbox.store.ts';
 import { stripeNoticeOf, type StripeNotice } from '../stripe/payment-notice.ts';
+import { inTraceOfWebhook } from '../webhooks/webhook-trace.ts';
 import type { DonationFlows } from './dependencies.ts';
 
 /**
@@ -350,7 +351,7 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
   const ids = [...new Set(targeted.map((item) => item.donationId))];
   await withLocks(flows, ids, async () => {
     for (const item of targeted) {
-      const result = await decide(flows, work, item);
+      const result = await inTraceOfWebhook(flows.tracer, item.event, () => decide(flows, work, item));
       outcomes.set(item.event.id, result === 'waiting' ? { eventId: item.event.id, result, donationId: item.donationId } : { eventId: item.event.id, result });
     }
     if (work.changes.length === 0) return;

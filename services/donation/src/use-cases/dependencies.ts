@@ -1,3 +1,4 @@
+import type { ServiceDeps } from '@aid/runtime';
 import type { Logger } from '@aid/telemetry';
 import type { Mailer } from '../email/mailer.ts';
 import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
@@ -24,6 +25,7 @@ export interface DonationFlows {
   /** Null when `SMTP_URL` is not set: no receipts are emailed. */
   mailer: Mailer | null;
   logger: Logger;
+  tracer: ServiceDeps['tracer'];
   now(): Date;
   outboxQueued(): void;
   /** Serializes changes to one donation within this process (see one-at-a-time.ts). */

@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '@aid/runtime';
-import type { Logger } from '@aid/telemetry';
+import { withPublishSpans, type Logger } from '@aid/telemetry';
 import type { JournalEntry } from '../store/donation-journal.store.ts';
 
 export interface BatchPublisher {
@@ -19,8 +19,8 @@ export interface BatchPublisher {
  * This replaces the generic outbox relay for webhook batches: it needs no scan for pending documents and no
  * write to clear them, which on FerretDB cost more than the batch itself.
  */
-export function startBatchPublisher(options: { publisher: ServiceDeps['publisher']; logger: Logger }): BatchPublisher {
-  const { publisher, logger } = options;
+export function startBatchPublisher(options: { publisher: ServiceDeps['publisher']; logger: Logger; tracer: ServiceDeps['tracer'] }): BatchPublisher {
+  const { publisher, logger, tracer } = options;
   const queue: JournalEntry[] = [];
   const published = new Set<string>();
   let running = true;
@@ -40,7 +40,8 @@ export function startBatchPublisher(options: { publisher: ServiceDeps['publisher
     const next = queue[0];
     if (!next) return false;
     if (next.messages.length > 0) {
-      await publisher.publish(next.messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers })));
+      // Each event is sent under a producer span in the trace its webhook started (carried in its headers).
+      await withPublishSpans(tracer, next.messages, (messages) => publisher.publish(messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers }))));
     }
     published.add(next.id);
     queue.shift();

@@ -1,4 +1,4 @@
-import type { Logger } from '@aid/telemetry';
+import { detachedFromTrace, type Logger } from '@aid/telemetry';
 import type { InboxEvent, StripeInbox } from '../store/stripe-inbox.store.ts';
 import type { InboxOutcome } from '../use-cases/apply-stripe-events.ts';
 
@@ -84,7 +84,9 @@ export function startInboxProcessor(options: {
 
   function drain(): void {
     if (loop || !running) return;
-    loop = (async () => {
+    // The first webhook's request wakes the loop; detached, its batches do not all join that request's trace
+    // (each event is applied in the trace of its own request, see apply-stripe-events.ts).
+    loop = detachedFromTrace(async () => {
       while (running && queue.length > 0) {
         // A few milliseconds of gathering make batches of tens instead of ones: fewer journal documents to
         // write and fold, at no cost to the edge, which answers once the inbox holds the event.
@@ -110,7 +112,7 @@ export function startInboxProcessor(options: {
       idleWaiters = [];
       waiters.forEach((resolve) => resolve());
       if (running && queue.length > 0) drain();
-    })();
+    });
   }
 
   const timer = setInterval(() => {
