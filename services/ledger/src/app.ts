@@ -12,7 +12,7 @@ import { createLedgerStore } from './store/ledger-store.ts';
 export function buildApp(deps: ServiceDeps, config: LedgerConfig): ServiceParts {
   const store = createLedgerStore(deps.db);
   const signer = noteSigner(config.LEDGER_ORIGIN, Buffer.from(config.LEDGER_SIGNING_KEY, 'base64'));
-  const announcer = startEntryAnnouncer({ store, publish: (messages) => deps.publisher.publish(messages), logger: deps.logger });
+  const announcer = startEntryAnnouncer({ store, publish: (messages) => deps.publisher.publish(messages), logger: deps.logger, tracer: deps.tracer });
   const reconciliation = reconciliationParts(store, config, deps.logger);
   const app = createHttpApp({
     serviceName: 'ledger',

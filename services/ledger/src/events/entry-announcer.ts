@@ -1,4 +1,5 @@
-import type { Logger } from '@aid/telemetry';
+import type { ServiceDeps } from '@aid/runtime';
+import { detachedFromTrace, withPublishSpans, type Logger } from '@aid/telemetry';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { CommittedGroup } from '../store/log-appender.ts';
 import { entryAppendedMessage, type EntryMessage } from './entry-appended.ts';
@@ -15,16 +16,19 @@ export interface EntryAnnouncer {
  * group's commit record is the outbox: it is deleted only once its messages are published, so a crash in
  * between publishes them again (same event ids) at the next sweep. The sweep also finishes groups whose commit
  * was interrupted and that no later append came to finish, so an idle campaign's log never stays behind.
+ * Each message is sent under a producer span whose parent is the span that appended its entry (the consumption
+ * of the event it records), so an entry's announcement continues the trace of the gift or payout behind it.
  */
 export function startEntryAnnouncer(options: {
   store: LedgerStore;
   publish(messages: EntryMessage[]): Promise<void>;
   logger: Logger;
+  tracer: ServiceDeps['tracer'];
   intervalMs?: number;
   /** Records younger than this belong to an append in progress (here or in another instance). */
   graceMs?: number;
 }): EntryAnnouncer {
-  const { store, logger } = options;
+  const { store, logger, tracer } = options;
   const intervalMs = options.intervalMs ?? 1_000;
   const graceMs = options.graceMs ?? 10_000;
   let queued: CommittedGroup[] = [];
@@ -33,7 +37,8 @@ export function startEntryAnnouncer(options: {
 
   async function announce(groups: CommittedGroup[]): Promise<void> {
     if (groups.length === 0) return;
-    await options.publish(groups.flatMap((group) => group.entries.map((entry) => entryAppendedMessage(entry, group.time))));
+    const messages = groups.flatMap((group) => group.entries.map((entry) => entryAppendedMessage(entry, group.time)));
+    await withPublishSpans(tracer, messages, (traced) => options.publish(traced));
     await store.groupsAnnounced(groups.map((group) => group.id));
   }
 
@@ -44,7 +49,8 @@ export function startEntryAnnouncer(options: {
     }
   }
 
-  const loop = (async () => {
+  // Detached: announcements belong to their entries' traces, not to whatever started or stops the loop.
+  const loop = detachedFromTrace(async () => {
     let lastSweep = 0;
     while (running) {
       const groups = queued;
@@ -70,7 +76,7 @@ export function startEntryAnnouncer(options: {
       });
       wake = undefined;
     }
-  })();
+  });
 
   return {
     queue(groups) {
@@ -82,7 +88,7 @@ export function startEntryAnnouncer(options: {
       running = false;
       wake?.();
       await loop;
-      await announce(queued).catch((error: unknown) => logger.warn({ err: error }, 'entry announcements left for the next start'));
+      await detachedFromTrace(() => announce(queued)).catch((error: unknown) => logger.warn({ err: error }, 'entry announcements left for the next start'));
     },
   };
 }

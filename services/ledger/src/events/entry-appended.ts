@@ -8,6 +8,8 @@ export interface AppendedEntry {
   index: number;
   leaf: Buffer;
   leafHash: string;
+  /** Trace context of the work that appended the entry, continued by its announcement. */
+  trace?: Record<string, string>;
 }
 
 export interface EntryMessage {
@@ -45,5 +47,6 @@ export function entryAppendedMessage(entry: AppendedEntry, time: Date): EntryMes
       data: { campaignId: entry.campaignId, index: entry.index, leaf: entry.leaf.toString('base64'), leafHash: entry.leafHash },
     }),
   );
-  return { topic: message.topic, key: message.key, value: message.payload, headers: message.headers };
+  // The entry's own trace, not whatever context announces it (announcements go out in batches, after the append).
+  return { topic: message.topic, key: message.key, value: message.payload, headers: { ...message.headers, ...entry.trace } };
 }

@@ -14,7 +14,13 @@ export function ledgerConsumer(store: LedgerStore, announcer: EntryAnnouncer): C
     topics: [topics.campaign, topics.donation, topics.disbursement],
     maxBatchSize: 1_000,
     handleBatch: async (items) => {
-      announcer.queue(await recordPublicEvents(store, items.map((item) => item.event)));
+      announcer.queue(
+        await recordPublicEvents(
+          store,
+          items.map((item) => item.event),
+          items.map((item) => item.trace),
+        ),
+      );
     },
   };
 }

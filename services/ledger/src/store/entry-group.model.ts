@@ -23,6 +23,11 @@ export interface EntryGroupDocument {
   currency: string | null;
   /** When the group was committed: the `time` of its messages, and the seed of their ids. */
   time: Date;
+  /**
+   * Per entry, in index order, the trace context (W3C carrier) of the work that appended it, so its announcement
+   * continues that trace even when the sweep publishes it after a restart. Absent when no entry had one.
+   */
+  traces?: Record<string, string>[];
 }
 
 const schema = new Schema<EntryGroupDocument>(
@@ -36,6 +41,7 @@ const schema = new Schema<EntryGroupDocument>(
     labels: { type: Schema.Types.Mixed, default: [] },
     currency: { type: String, default: null },
     time: { type: Date, required: true },
+    traces: { type: [Schema.Types.Mixed], default: undefined },
   },
   { versionKey: false },
 );

@@ -13,6 +13,8 @@ import type { MerkleStore } from './merkle-store.ts';
 export interface PreparedEntry {
   draft: EntryDraft;
   projection: ProjectionDelta;
+  /** Trace context of the work appending it (its event's consumption), kept for its announcement. */
+  trace?: Record<string, string> | undefined;
 }
 
 /** A group this call put on the log, with what its announcement needs. */
@@ -40,7 +42,7 @@ function failedPosition(error: unknown): number {
 }
 
 /** The summed change of the log head for a group: what appending its entries one by one would have applied. */
-function groupRecord(campaignId: string, from: number, entries: EntryFields[], time: Date): EntryGroupDocument {
+function groupRecord(campaignId: string, from: number, entries: EntryFields[], time: Date, traces: (Record<string, string> | undefined)[] = []): EntryGroupDocument {
   const increments = new Map<string, number>();
   const labels = new Map<string, string | boolean>();
   let currency: string | null = null;
@@ -61,6 +63,7 @@ function groupRecord(campaignId: string, from: number, entries: EntryFields[], t
     labels: [...labels].map(([path, value]) => ({ path, value })),
     currency,
     time,
+    ...(traces.some(Boolean) ? { traces: entries.map((_, offset) => traces[offset] ?? {}) } : {}),
   };
 }
 
@@ -68,6 +71,11 @@ function groupRecord(campaignId: string, from: number, entries: EntryFields[], t
 export function bufferOf(value: Buffer | { buffer: Uint8Array; position?: number }): Buffer {
   if (Buffer.isBuffer(value)) return value;
   return Buffer.from(value.buffer.subarray(0, value.position ?? value.buffer.length));
+}
+
+/** An entry's trace, when it has one (an empty carrier is none). */
+function withTrace(trace: Record<string, string> | undefined): { trace?: Record<string, string> } {
+  return trace && Object.keys(trace).length > 0 ? { trace } : {};
 }
 
 function leafHashesOf(group: EntryGroupDocument): Buffer[] {
@@ -255,14 +263,22 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
           heads.delete(campaignId);
         }
         const mine = documents.slice(0, inserted);
+        const traces = pending.slice(0, inserted).map((entry) => entry.trace);
         for (const document of mine) rememberEvent(campaignId, document.eventId, document.index);
         appended += mine.length;
         if (mine.length > 0) {
           reach = Math.max(reach, from + mine.length);
-          const { group, ours } = await claim(groupRecord(campaignId, from, mine, new Date()));
+          // The traces ride on the commit record, a write the group makes anyway.
+          const { group, ours } = await claim(groupRecord(campaignId, from, mine, new Date(), traces));
           interrupt('group-recorded');
           const moved = await finish(group);
-          if (ours && moved) committed.push({ id: group._id, time: group.time, entries: mine.map(({ campaignId: campaign, index, leaf, leafHash: hash }) => ({ campaignId: campaign, index, leaf, leafHash: hash })) });
+          if (ours && moved) {
+            committed.push({
+              id: group._id,
+              time: group.time,
+              entries: mine.map(({ campaignId: campaign, index, leaf, leafHash: hash }, offset) => ({ campaignId: campaign, index, leaf, leafHash: hash, ...withTrace(traces[offset]) })),
+            });
+          }
         }
         // An event found on the log by its unique index is below the head: unfinished entries sit at the head's
         // index, where the insert would have met them first.
@@ -298,7 +314,7 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
       for (let index = group.from; index < group.to; index += 1) {
         const entry = await entries.findById(entryId(group.campaignId, index), { leaf: 1, leafHash: 1 }).lean();
         if (!entry) throw new Error(`entry ${index} of committed group ${group._id} is missing`);
-        found.push({ campaignId: group.campaignId, index, leaf: bufferOf(entry.leaf), leafHash: entry.leafHash });
+        found.push({ campaignId: group.campaignId, index, leaf: bufferOf(entry.leaf), leafHash: entry.leafHash, ...withTrace(group.traces?.[index - group.from]) });
       }
       return found;
     },

@@ -48,6 +48,7 @@ function contextFor(event: AnyEvent, facts: DisbursementFacts | null): EntryCont
 interface Drafted {
   draft: EntryDraft;
   disbursement: DisbursementFacts | null;
+  trace: Record<string, string> | undefined;
 }
 
 /** Projection changes of one campaign's drafts, with its gifts' donors recorded in one write. */
@@ -57,7 +58,7 @@ async function prepare(store: LedgerStore, campaignId: string, drafted: Drafted[
     return donor ? [{ publicRef: donor.publicRef, eventId: draft.eventId, residence: donor.countryOfResidence, heritage: donor.countryOfHeritage }] : [];
   });
   const donors = gifts.length > 0 ? await store.donorsOfGifts(campaignId, gifts) : new Map<string, never>();
-  return drafted.map(({ draft, disbursement: facts }) => {
+  return drafted.map(({ draft, disbursement: facts, trace }) => {
     const disbursement = facts?.recipient ? { sector: facts.sector ?? '', recipient: facts.recipient } : null;
     const ref = draft.kind === 'gift' ? (draft.entry.donor as GiftDonor | undefined)?.publicRef : undefined;
     const donor = ref === undefined ? undefined : donors.get(ref);
@@ -65,26 +66,27 @@ async function prepare(store: LedgerStore, campaignId: string, drafted: Drafted[
       disbursement,
       donor: donor ? { firstGift: donor.firstEventId === draft.eventId, residence: donor.residence, heritage: donor.heritage } : null,
     };
-    return { draft, projection: projectionDelta(draft, projectionFacts) };
+    return { draft, projection: projectionDelta(draft, projectionFacts), trace };
   });
 }
 
 /**
  * Records a group of events (one partition's, in order) on the public ledger: campaign descriptions kept
  * current, money movements appended once each, every campaign's entries in one group append. Returns the groups
- * committed, whose entry-appended messages are to be announced.
+ * committed, whose entry-appended messages are to be announced. `traces` (aligned with `events`) holds the
+ * trace context each event was consumed in: its entry's announcement continues that trace.
  */
-export async function recordPublicEvents(store: LedgerStore, events: AnyEvent[]): Promise<CommittedGroup[]> {
+export async function recordPublicEvents(store: LedgerStore, events: AnyEvent[], traces: readonly (Record<string, string> | undefined)[] = []): Promise<CommittedGroup[]> {
   const facts = disbursementFactsOfGroup(store);
   const byCampaign = new Map<string, Drafted[]>();
-  for (const event of events) {
+  for (const [position, event] of events.entries()) {
     if ('campaign' in event.data) await store.recordCampaign(event.data.campaign);
     const disbursement = disbursementLinked.has(event.type) && 'disbursementId' in event.data ? await facts.of(event.data.disbursementId) : null;
     const draft = draftEntry(event, contextFor(event, disbursement));
     if (!draft) continue;
     facts.note(draft);
     const drafts = byCampaign.get(draft.campaignId) ?? [];
-    drafts.push({ draft, disbursement });
+    drafts.push({ draft, disbursement, trace: traces[position] });
     byCampaign.set(draft.campaignId, drafts);
   }
   const committed: CommittedGroup[] = [];
