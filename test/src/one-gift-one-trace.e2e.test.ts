@@ -9,8 +9,9 @@ import { startPlatformInProcess, type InProcessPlatform } from './harness/in-pro
  * through the outbox and Kafka headers. The services run in this process so that their spans can be read here;
  * the exporter is wired explicitly because auto-instrumentation hooks do not run under the test runner.
  *
- * Two checks are marked `it.fails`: they state what one trace per gift requires and fail on the current code
- * (see each one). When a fix lands they start failing as `it.fails`, and become plain `it`.
+ * Between services the chain follows the OpenTelemetry messaging conventions: the webhook's request applies
+ * its event in a span of its own, each event is sent under a producer span (`send <topic>`) whose context the
+ * Kafka message carries, and every consumer's span is the child of that send span.
  */
 describe('one gift, one trace', () => {
   const spans = new InMemorySpanExporter();
@@ -40,6 +41,8 @@ describe('one gift, one trace', () => {
   /** The lone gift was confirmed (and waited for) before the others: its webhook span is the first. */
   const aloneWebhook = () => webhookSpans()[0] as ReadableSpan;
 
+  const spanWithId = (spanId: string | undefined) => (spanId ? finished().find((span) => idOf(span) === spanId) : undefined);
+
   /** The donation.succeeded message this platform's donation service published for a gift. */
   function succeededMessageOf(donationId: string): RecordedMessage {
     const message = recorder.messages.find((candidate) => {
@@ -48,6 +51,28 @@ describe('one gift, one trace', () => {
     });
     if (!message) throw new Error(`no donation.succeeded published yet for ${donationId}`);
     return message;
+  }
+
+  /**
+   * How a gift's donation.succeeded left: the context its message carries, the send span that context names, and
+   * the span that applied the gift's webhook event (the send span's parent).
+   */
+  function sendOf(donationId: string) {
+    const message = succeededMessageOf(donationId);
+    const carried = traceparent(message.headers);
+    const send = spanWithId(carried.spanId);
+    const apply = spanWithId(send && parentOf(send));
+    return { carried, send, apply, eventId: (message.value as { id?: string }).id };
+  }
+
+  /** The send span of a gift's donation.succeeded is a donation producer span, under the applying of a webhook's event. */
+  function expectSentAfterApplying(chain: ReturnType<typeof sendOf>): void {
+    const { send, apply, eventId } = chain;
+    expect(send && serviceOf(send)).toBe('donation');
+    expect(send?.name).toBe(`send ${topics.donation}`);
+    expect(send?.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topics.donation, 'messaging.message.id': eventId });
+    expect(apply && serviceOf(apply)).toBe('donation');
+    expect(apply?.name).toBe('apply payment_intent.succeeded');
   }
 
   /**
@@ -130,30 +155,36 @@ describe('one gift, one trace', () => {
     for (const form of forms) expect(webhooks.map(traceOf)).not.toContain(traceOf(form));
   });
 
-  it('when a gift is confirmed alone, then donation.succeeded carries its webhook span, and the disbursement and ledger consume it in that trace as children of that span', () => {
+  it('when a gift is confirmed alone, then donation.succeeded is sent in its webhook trace under the applying of its webhook event, and the disbursement and ledger consume it as children of that send', () => {
     const root = aloneWebhook();
-    expect(traceparent(succeededMessageOf(alone).headers)).toEqual({ traceId: traceOf(root), spanId: idOf(root) });
+    const chain = sendOf(alone);
+    expect(chain.carried.traceId).toBe(traceOf(root));
+    expectSentAfterApplying(chain);
+    expect(chain.send && traceOf(chain.send)).toBe(traceOf(root));
+    expect(chain.apply && parentOf(chain.apply)).toBe(idOf(root));
     for (const service of ['disbursement', 'ledger']) {
       const consumed = donationConsumeSpans(service).filter((span) => traceOf(span) === traceOf(root));
       expect(consumed).toHaveLength(1);
       const [consume] = consumed as [ReadableSpan];
       expect(String(consume.attributes['messaging.consumer.group.name'])).toMatch(new RegExp(`\\.${service}$`));
       expect(consume.attributes['messaging.system']).toBe('kafka');
-      // The outbox relay publishes under no span of its own, so the parent is the request that queued the
-      // event. With a publish span (withPublishSpans in the relay), this becomes that span's id.
-      expect(parentOf(consume)).toBe(idOf(root));
+      // The producer span that sent the event, as the messaging conventions have it (no separate create span).
+      expect(parentOf(consume)).toBe(chain.carried.spanId);
       expect(startMs(consume)).toBeGreaterThanOrEqual(startMs(root));
     }
   });
 
-  // Fails today: the donation service applies webhooks from its inbox in batches, in a loop started from the
-  // request that found it idle, so every gift of a batch is queued in the context of that first request (the
-  // other webhook traces end at the edge). The ledger's batch consume span, too, continues only the trace of
-  // its batch's first message.
-  it.fails('when gifts are confirmed at the same moment, then each one is its own trace, carried by its donation.succeeded to one disbursement and one ledger consumption', () => {
+  // The donation service applies webhooks from its inbox in batches, and the ledger consumes in batches: each
+  // gift of a batch must still be applied, sent and consumed in the trace of its own webhook.
+  it('when gifts are confirmed at the same moment, then each one is its own trace, carried by its donation.succeeded to one disbursement and one ledger consumption', () => {
     const webhooks = webhookSpans().slice(1);
-    const carried = together.map((donationId) => traceparent(succeededMessageOf(donationId).headers));
-    expect(carried.map(({ traceId, spanId }) => webhooks.some((span) => traceOf(span) === traceId && idOf(span) === spanId))).toEqual(together.map(() => true));
+    const chains = together.map(sendOf);
+    for (const chain of chains) expectSentAfterApplying(chain);
+    // Each gift's event was applied under one of these webhooks, in that webhook's trace, and sent in it.
+    expect(
+      chains.map(({ carried, send, apply }) => webhooks.some((span) => traceOf(span) === carried.traceId && apply && parentOf(apply) === idOf(span) && send && traceOf(send) === traceOf(span))),
+    ).toEqual(together.map(() => true));
+    const carried = chains.map((chain) => chain.carried);
     expect(new Set(carried.map(({ traceId }) => traceId)).size).toBe(together.length);
     for (const { traceId, spanId } of carried) {
       for (const service of ['disbursement', 'ledger']) {
@@ -164,16 +195,16 @@ describe('one gift, one trace', () => {
     }
   });
 
-  // Fails today: the ledger announces entries from its commit records in a background loop, outside any span,
-  // so ledger.entries.v1 carries no trace context and no span covers the append.
-  it.fails("when the ledger appends a gift, then the entry's announcement continues the gift's trace from the span that appended it", async () => {
+  // The ledger announces entries from its commit records in a background loop, after the append: each entry
+  // keeps the context of the consumption that appended it for its announcement.
+  it("when the ledger appends a gift, then the entry's announcement continues the gift's trace from the span that appended it", async () => {
     const traceId = traceOf(aloneWebhook());
     const [ledgerConsume] = donationConsumeSpans('ledger').filter((span) => traceOf(span) === traceId);
     expect(ledgerConsume).toBeDefined();
     await eventually(() => expect(ledgerAnnouncementsOf(alone).length).toBeGreaterThan(0));
     const announced = ledgerAnnouncementsOf(alone).map((message) => traceparent(message.headers));
     for (const context of announced) expect(context.traceId).toBe(traceId);
-    // This platform's ledger announces from the consume span or from a span under it that covers the append.
+    // This platform's ledger announces from the consume span or from a span under it (the announcement's send span).
     const consumeId = idOf(ledgerConsume as ReadableSpan);
     const appendIds = finished().filter((span) => serviceOf(span) === 'ledger' && parentOf(span) === consumeId).map(idOf);
     expect(announced.some(({ spanId }) => spanId === consumeId || appendIds.includes(spanId ?? ''))).toBe(true);
