@@ -3,7 +3,7 @@ import { get } from 'node:http';
 import { deadLetterTopic, topics, type AnyEvent } from '@aid/contracts';
 import { eventually, publishRaw, recordTopics, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from './test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from './test-support/event-builders.ts';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 
 type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;
@@ -178,5 +178,26 @@ describe('ledger service', () => {
     await eventually(async () => expect((await getJson(ledger, `/v1/campaigns/${campaignId}/entries?from=${entries}&limit=1`)).body.entries).toHaveLength(1));
     expect(await revalidate(`${ledger.url}/v1/campaigns/${campaignId}/summary`, etag ?? '')).toBe(200);
     expect((await getJson(ledger, `/v1/campaigns/${campaignId}/summary`)).body).toMatchObject({ raised: raised + 1_234, entries: entries + 1 });
+  });
+
+  it('when a failed refund is reported before its refund (each twice), then each is one entry and the summary ends with nothing refunded and net whole', async () => {
+    const other = campaignSnapshot();
+    const code = 'RCPT-TEST-REVERSEDREFUND00';
+    const gift = giftSucceeded(other.campaignId, { amount: 2500, fee: 100, receiptCode: code });
+    const giftId = (gift.data as { donationId: string }).donationId;
+    const { refunded, reversed } = refundPair(other.campaignId, giftId, 700);
+    await deliverTwice([campaignPublished(other), gift, reversed, refunded]);
+    const summary = await eventually(async () => {
+      const { body } = await getJson(ledger, `/v1/campaigns/${other.campaignId}/summary`);
+      expect(body.entries).toBe(4);
+      return body;
+    });
+    expect(summary).toMatchObject({ raised: 2500, fees: 100, refunded: 0, net: 2400, gifts: 1 });
+    const { body } = await getJson(ledger, `/v1/campaigns/${other.campaignId}/entries?from=0&limit=100`);
+    // Only the order within the donation topic is fixed.
+    const kinds: string[] = body.entries.map((row: { entry: { kind: string } }) => row.entry.kind);
+    expect(kinds.filter((kind) => kind !== 'campaign-published')).toEqual(['gift', 'refund-reversed', 'refund']);
+    const trace = await getJson(ledger, `/v1/trace/${code}`);
+    expect(trace.body.donation).toMatchObject({ refunds: [{ amount: 700 }], refundsReversed: [{ refundId: 're_1', amount: 700 }] });
   });
 });

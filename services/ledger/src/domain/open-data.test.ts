@@ -49,6 +49,7 @@ const transactions = [
   row(5, { kind: 'allocation', disbursementId: 'b1', donationId: 'd1', amount: 1000 }),
   row(6, { kind: 'dispute-closed', donationId: 'd2', outcome: 'lost', amount: 300, currency: 'USD' }),
   row(7, { kind: 'dispute-closed', donationId: 'd3', outcome: 'won', amount: 300, currency: 'USD' }),
+  row(8, { kind: 'refund-reversed', donationId: 'd1', refundId: 're_1', amount: 200, currency: 'USD' }),
 ];
 
 function document(activity: IatiActivityHeader): string {
@@ -113,8 +114,9 @@ describe('open data', () => {
     expect(xml).toContain('<iati-identifier>XI-DIASPORA-AID-019a0000-0000-7000-8000-00000000000c</iati-identifier>');
     expect(xml).toContain('<sector vocabulary="1" code="14030" percentage="66.68"/>\n<sector vocabulary="1" code="72010" percentage="33.32"/>');
     expect(xml.match(/<transaction-type code="(\d)"\/>/g)).toEqual([
-      '<transaction-type code="1"/>', '<transaction-type code="1"/>', '<transaction-type code="3"/>', '<transaction-type code="4"/>', '<transaction-type code="1"/>',
+      '<transaction-type code="1"/>', '<transaction-type code="1"/>', '<transaction-type code="3"/>', '<transaction-type code="4"/>', '<transaction-type code="1"/>', '<transaction-type code="1"/>',
     ]);
+    expect(xml).toContain('<value currency="USD" value-date="2026-01-02">2.00</value>\n<description><narrative>Failed refund of gift d1 given back</narrative></description>');
     expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-3.00</value>');
     expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-5.00</value>');
     expect(xml).toContain('Sindh flood relief &amp; &lt;recovery&gt;');

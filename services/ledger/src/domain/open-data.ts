@@ -169,7 +169,7 @@ export const iatiActivityClosing = '</iati-activity>\n';
 
 /**
  * The IATI transaction of an entry, or nothing: gifts are incoming funds (1; a refund is a negative incoming
- * fund, reversing part of one, and so is a lost card dispute), payouts disbursements (3), and a disbursement's first delivery an expenditure
+ * fund, reversing part of one, and so is a lost card dispute; a failed refund is the same fund coming back), payouts disbursements (3), and a disbursement's first delivery an expenditure
  * (4) of the disbursement's amount. Donors stay anonymous: no provider organisation names a person.
  */
 export function iatiTransaction(row: ExportRow, currency: string): string {
@@ -191,6 +191,8 @@ export function iatiTransaction(row: ExportRow, currency: string): string {
       return money('1', amount, `Gift ${text(entry.donationId)}`);
     case 'refund':
       return money('1', -amount, `Refund of gift ${text(entry.donationId)}`);
+    case 'refund-reversed':
+      return money('1', amount, `Failed refund of gift ${text(entry.donationId)} given back`);
     case 'dispute-closed':
       // A lost card dispute takes the gift back like a refund; a won one changes nothing.
       return entry.outcome === 'lost' ? money('1', -amount, `Gift ${text(entry.donationId)} taken back by a lost card dispute`) : '';

@@ -1,6 +1,6 @@
 import { envelope } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '../test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '../test-support/event-builders.ts';
 import { draftEntry } from './public-entry.ts';
 import { emptyTotals, summarize } from './summary.ts';
 
@@ -22,6 +22,14 @@ describe('public entries', () => {
     expect(draftEntry(opened)).toMatchObject({ kind: 'dispute-opened', deltas: {}, refs: { donationId: base.donationId } });
     expect(draftEntry(closed('lost'))).toMatchObject({ kind: 'dispute-closed', deltas: { refunded: 2500 }, entry: { outcome: 'lost', amount: 2500 } });
     expect(draftEntry(closed('won'))?.deltas).toEqual({});
+  });
+
+  it('when a counted refund fails, then its own entry takes the amount off refunded, so refund and reversal together move nothing', () => {
+    const { refunded, reversed } = refundPair('c1', 'g1', 700);
+    expect(draftEntry(refunded)).toMatchObject({ kind: 'refund', deltas: { refunded: 700 } });
+    const draft = draftEntry(reversed);
+    expect(draft).toMatchObject({ kind: 'refund-reversed', deltas: { refunded: -700 }, refs: { donationId: 'g1' }, currency: 'USD' });
+    expect(draft?.entry).toEqual({ v: 1, campaignId: 'c1', kind: 'refund-reversed', eventId: reversed.id, time: reversed.time, donationId: 'g1', refundId: 're_1', amount: 700, currency: 'USD' });
   });
 
   it('when a disbursement is paid to a local partner, then paid out and the local share both grow', () => {

@@ -123,6 +123,17 @@ function fromDonationEvent(event: DonationEvent): EntryDraft {
         currency: data.currency,
       }, { refs: { donationId: data.donationId }, deltas: { refunded: data.amount }, currency: data.currency });
     }
+    // A counted refund that failed never left the campaign: the entry takes it off refunded, so net comes back.
+    // The refund's own entry stays on the log; the two together say what happened.
+    case 'org.diaspora-aid.donation.refund-reversed': {
+      const { data } = event;
+      return draft(event, data.campaignId, 'refund-reversed', {
+        donationId: data.donationId,
+        refundId: data.refundId,
+        amount: data.amount,
+        currency: data.currency,
+      }, { refs: { donationId: data.donationId }, deltas: { refunded: -data.amount }, currency: data.currency });
+    }
     // A dispute only holds money while the bank decides: the public sees it at once, but net moves only if the
     // dispute is lost, and then exactly like a refund (the donor's bank took the money back). A won dispute
     // releases the hold and changes no total. Stripe's dispute fee is a charge on the platform's own balance,

@@ -46,6 +46,15 @@ export function giftSucceeded(campaignId: string, overrides: GiftOverrides = {})
   });
 }
 
+/** A counted refund of a gift, and the event that gives it back when it fails at the bank. */
+export function refundPair(campaignId: string, donationId: string, amount: number) {
+  const base = { donationId, campaignId, amount, currency: 'USD' };
+  return {
+    refunded: envelope({ type: 'org.diaspora-aid.donation.refunded', source: '/services/donation', subject: campaignId, time: at(20), data: { ...base, refundId: `ch_1:refunded-to:${amount}`, refundedAt: at(20).toISOString() } }),
+    reversed: envelope({ type: 'org.diaspora-aid.donation.refund-reversed', source: '/services/donation', subject: campaignId, time: at(21), data: { ...base, refundId: 're_1', reversedAt: at(21).toISOString() } }),
+  };
+}
+
 export function disbursementChain(campaignId: string, donationId: string, amount: number, local = true) {
   const disbursementId = newId();
   const recipient = { name: 'Hyderabad Water Committee', country: 'PK', local };

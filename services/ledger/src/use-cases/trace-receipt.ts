@@ -42,9 +42,10 @@ export async function traceReceipt(store: LedgerStore, signer: NoteSigner, origi
   const checkpoint = await campaignCheckpoint(store, signer, origin, gift.campaignId);
   const inclusion = await store.merkle.inclusionProof(gift.campaignId, gift.index, checkpoint.size);
   const refunds = linked.filter((entry) => entry.kind === 'refund');
-  const all = [gift, ...refunds, ...allocations, ...chain.filter((entry) => entry.kind !== 'allocation')].sort((a, b) => a.index - b.index);
+  const reversals = linked.filter((entry) => entry.kind === 'refund-reversed');
+  const all = [gift, ...refunds, ...reversals, ...allocations, ...chain.filter((entry) => entry.kind !== 'allocation')].sort((a, b) => a.index - b.index);
   return {
-    donation: { ...parse(gift), refunds: refunds.map(parse) },
+    donation: { ...parse(gift), refunds: refunds.map(parse), refundsReversed: reversals.map(parse) },
     allocations: allocations.map((entry) => {
       const body = parse(entry) as { disbursementId: string; amount: number };
       return { disbursementId: body.disbursementId, amount: body.amount, index: entry.index };
