@@ -4,6 +4,7 @@ import { eventually, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDisbursementStore } from './store/disbursements.store.ts';
 import { createFundsAccountStore } from './store/funds-accounts.store.ts';
+import { createGiftStore } from './store/gifts.store.ts';
 import {
   catchUpTimeoutMs,
   disbursementRequest,
@@ -182,12 +183,27 @@ describe('cancellation before payout', () => {
     });
   });
 
-  it('when a cancellation was interrupted after releasing the account, then asking again completes it without releasing twice', async () => {
+  it('when a cancellation was interrupted after releasing the account (as cancellations did before gifts came first), then asking again completes it without releasing twice', async () => {
     const seeded = await seedCampaign(sut, { gifts });
     const { id } = await approved(seeded, 4_000);
     const { db, applyOnce } = sut.service.deps;
     await createDisbursementStore(db).markCancelling(id);
     await createFundsAccountStore(db, applyOnce).release(seeded.campaignId, id, 4_000);
+    expect((await sut.call('POST', `/v1/disbursements/${id}/payout`, seeded.keys.admin, { reference: 'R' })).status).toBe(409);
+
+    const resumed = await sut.call('POST', `/v1/disbursements/${id}/cancel`, seeded.keys.admin, { comment: 'resumed' });
+    expect(resumed.status).toBe(200);
+    expect(await funds(seeded)).toMatchObject({ allocated: 0, available: 12_000 });
+    expect((await approved(seeded, 12_000)).allocations.reduce((sum, slice) => sum + slice.amount, 0)).toBe(12_000);
+  });
+
+  it('when a cancellation was interrupted after giving one gift its slice back, then asking again completes it without releasing twice', async () => {
+    const seeded = await seedCampaign(sut, { gifts });
+    const { id, allocations } = await approved(seeded, 4_000);
+    const { db, applyOnce } = sut.service.deps;
+    await createDisbursementStore(db).markCancelling(id);
+    await createGiftStore(db, applyOnce).releaseSlice(id, allocations[0]!);
+    expect(await funds(seeded)).toMatchObject({ allocated: 4_000, available: 8_000 });
     expect((await sut.call('POST', `/v1/disbursements/${id}/payout`, seeded.keys.admin, { reference: 'R' })).status).toBe(409);
 
     const resumed = await sut.call('POST', `/v1/disbursements/${id}/cancel`, seeded.keys.admin, { comment: 'resumed' });

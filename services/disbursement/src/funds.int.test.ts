@@ -9,6 +9,7 @@ import {
   giftSucceeded,
   memberAdded,
   publishTwice,
+  refundReversed,
   seedCampaign,
   startServiceUnderTest,
   catchUpTimeoutMs,
@@ -90,6 +91,74 @@ describe('funds accounts', () => {
         available: 3_000,
       }),
     );
+  });
+
+  it('when a refund that created a shortfall fails (reported twice), then the shortfall is cleared and the unallocated part is available again', async () => {
+    const seeded = await seedCampaign(sut, {
+      gifts: [
+        { amount: 3_000, succeededAt: '2026-01-01T00:00:00.000Z' },
+        { amount: 3_000, succeededAt: '2026-01-02T00:00:00.000Z' },
+      ],
+    });
+    const requested = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 2_000 }));
+    expect((await sut.call('POST', `/v1/disbursements/${requested.body.id}/approve`, seeded.keys.approver, { comment: 'ok' })).status).toBe(200);
+    const first = seeded.donationIds[0]!;
+    await publishTwice(topics.donation, [giftRefunded(seeded.campaignId, first, 3_000)]);
+    await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refunded: 1_000, refundShortfall: 2_000, net: 5_000, available: 3_000 }));
+
+    await publishTwice(topics.donation, [refundReversed(seeded.campaignId, first, 3_000)]);
+    await publishTwice(topics.donation, [giftSucceeded(seeded.campaignId, { amount: 1 })]);
+    await eventually(async () => expect((await funds(seeded.campaignId, seeded.keys.admin)).raised).toBe(6_001));
+    expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ raised: 6_001, refunded: 0, refundShortfall: 0, net: 6_001, allocated: 2_000, available: 4_001 });
+    // The gift is whole again: the next approval spends its unallocated 1,000 first.
+    const next = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 1_500 }));
+    const approved = await sut.call('POST', `/v1/disbursements/${next.body.id}/approve`, seeded.keys.approver, { comment: 'ok' });
+    expect(approved.body.allocations).toEqual([{ donationId: first, amount: 1_000 }, { donationId: seeded.donationIds[1], amount: 500 }]);
+  });
+
+  it('when a failed refund is reported before its refund (each twice), then it is held, moves nothing, and the refund then moves nothing either', async () => {
+    const seeded = await seedCampaign(sut, { gifts: [{ amount: 3_000 }] });
+    const gift = seeded.donationIds[0]!;
+    await publishTwice(topics.donation, [refundReversed(seeded.campaignId, gift, 2_000)]);
+    await publishTwice(topics.donation, [giftSucceeded(seeded.campaignId, { amount: 1 })]);
+    await eventually(async () => expect((await funds(seeded.campaignId, seeded.keys.admin)).raised).toBe(3_001));
+    // A gift never holds more than its net: the reversal ahead of its refund gives nothing back yet.
+    expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refunded: 0, refundShortfall: 0, net: 3_001, available: 3_001 });
+
+    await publishTwice(topics.donation, [giftRefunded(seeded.campaignId, gift, 2_000)]);
+    await publishTwice(topics.donation, [giftSucceeded(seeded.campaignId, { amount: 2 })]);
+    await eventually(async () => expect((await funds(seeded.campaignId, seeded.keys.admin)).raised).toBe(3_003));
+    expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refunded: 0, refundShortfall: 0, net: 3_003, allocated: 0, available: 3_003 });
+    const { body } = await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/totals`, undefined);
+    expect(body).toMatchObject({ raised: 3_003, refunded: 0, net: 3_003 });
+  });
+
+  it('when a disbursement whose gift was refunded is cancelled, then its released slice pays the shortfall first and money is conserved', async () => {
+    const seeded = await seedCampaign(sut, {
+      gifts: [
+        { amount: 3_000, succeededAt: '2026-01-01T00:00:00.000Z' },
+        { amount: 3_000, succeededAt: '2026-01-02T00:00:00.000Z' },
+      ],
+    });
+    const requested = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 2_000 }));
+    expect((await sut.call('POST', `/v1/disbursements/${requested.body.id}/approve`, seeded.keys.approver, { comment: 'ok' })).status).toBe(200);
+    const first = seeded.donationIds[0]!;
+    await publishTwice(topics.donation, [giftRefunded(seeded.campaignId, first, 3_000)]);
+    await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refundShortfall: 2_000 }));
+
+    const cancelled = await sut.call('POST', `/v1/disbursements/${requested.body.id}/cancel`, seeded.keys.admin, { comment: 'partner closed' });
+    expect(cancelled.status).toBe(200);
+    // The released 2,000 had already gone back to the donor: refunded now counts all 3,000 and nothing is owed.
+    expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ raised: 6_000, refunded: 3_000, refundShortfall: 0, net: 3_000, allocated: 0, available: 3_000 });
+    const tooMuch = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 3_001 }));
+    expect(tooMuch.status).toBe(409);
+    const next = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 3_000 }));
+    const approved = await sut.call('POST', `/v1/disbursements/${next.body.id}/approve`, seeded.keys.approver, { comment: 'ok' });
+    expect(approved.body.allocations).toEqual([{ donationId: seeded.donationIds[1], amount: 3_000 }]);
+
+    // The refund then fails: all of it comes back to the first gift, unallocated.
+    await publishTwice(topics.donation, [refundReversed(seeded.campaignId, first, 3_000)]);
+    await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refunded: 0, refundShortfall: 0, net: 6_000, allocated: 3_000, available: 3_000 }));
   });
 
   it('when a member of another organization reads the funds, then the campaign is not found', async () => {

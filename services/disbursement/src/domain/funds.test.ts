@@ -14,9 +14,11 @@ import {
   refundDebit,
   release,
   reservation,
+  reversalCredit,
   splitRefund,
   type FundsBalances,
 } from './funds.ts';
+import { giftMovement, giftPosition, refundSplit, reversalSplit, type GiftFacts } from './gift-position.ts';
 
 describe('refund split', () => {
   it.each([
@@ -65,6 +67,7 @@ describe('funds account deltas', () => {
 type Step =
   | { kind: 'gift'; amount: number; feePercent: number }
   | { kind: 'refund'; gift: number; amount: number }
+  | { kind: 'reversal'; gift: number; refund: number; early: boolean }
   | { kind: 'approve'; amount: number }
   | { kind: 'payout'; disbursement: number }
   | { kind: 'cancel'; disbursement: number };
@@ -72,37 +75,72 @@ type Step =
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('gift' as const), amount: fc.integer({ min: 1, max: 50_000 }), feePercent: fc.integer({ min: 0, max: 10 }) }),
   fc.record({ kind: fc.constant('refund' as const), gift: fc.nat(), amount: fc.integer({ min: 1, max: 60_000 }) }),
+  fc.record({ kind: fc.constant('reversal' as const), gift: fc.nat(), refund: fc.nat(), early: fc.boolean() }),
   fc.record({ kind: fc.constant('approve' as const), amount: fc.integer({ min: 1, max: 80_000 }) }),
   fc.record({ kind: fc.constant('payout' as const), disbursement: fc.nat() }),
   fc.record({ kind: fc.constant('cancel' as const), disbursement: fc.nat() }),
 );
 
+interface ModelGift {
+  donationId: string;
+  succeededAt: Date;
+  remaining: number;
+  facts: GiftFacts;
+  /** Refunds as the donation service counted them; a failed one is reversed at most once. */
+  refunds: { amount: number; reversed: boolean }[];
+  /** A reversal the consumer saw before its refund: that refund is delivered later by a `refund` step. */
+  early: number[];
+}
+
 interface World {
   funds: FundsBalances;
-  gifts: { donationId: string; succeededAt: Date; net: number; remaining: number; refundedAmount: number; refundedApplied: number; allocated: number }[];
+  gifts: ModelGift[];
   disbursements: { amount: number; paid: boolean; cancelled: boolean; slices: { donationId: string; amount: number }[] }[];
 }
+
+const pick = <T>(list: T[], index: number): T | undefined => list[index % Math.max(1, list.length)];
 
 /** Plays one step the way the service does: guard first, then the delta; a refused guard changes nothing. */
 function play(world: World, step: Step, index: number): void {
   switch (step.kind) {
     case 'gift': {
       const fee = Math.floor((step.amount * step.feePercent) / 100);
-      world.gifts.push({ donationId: `g${index}`, succeededAt: new Date(index * 1000), net: step.amount - fee, remaining: step.amount - fee, refundedAmount: 0, refundedApplied: 0, allocated: 0 });
-      world.funds = applyDelta(world.funds, giftCredit({ amount: step.amount, fee, net: step.amount - fee }));
+      const net = step.amount - fee;
+      world.gifts.push({ donationId: `g${index}`, succeededAt: new Date(index * 1000), remaining: net, facts: { net, allocated: 0, refunds: 0, reversals: 0 }, refunds: [], early: [] });
+      world.funds = applyDelta(world.funds, giftCredit({ amount: step.amount, fee, net }));
       return;
     }
     case 'refund': {
-      const gift = world.gifts[step.gift % Math.max(1, world.gifts.length)];
+      const gift = pick(world.gifts, step.gift);
       if (!gift) return;
-      const amount = Math.min(step.amount, gift.net - gift.refundedAmount);
+      // The refund of a reversal already seen comes now, with the amount that reversal named.
+      const early = gift.early[0];
+      const amount = early ?? Math.min(step.amount, gift.facts.net - giftPosition(gift.facts).refunded);
       if (amount <= 0) return;
-      const split = splitRefund(gift.remaining, amount);
+      const after = { ...gift.facts, refunds: gift.facts.refunds + amount };
+      const split = refundSplit(giftMovement(gift.facts, after));
       if (!canRefund(world.funds, split.applied)) return;
+      if (early !== undefined) gift.early.shift();
+      gift.refunds.push({ amount, reversed: early !== undefined });
+      gift.facts = after;
       gift.remaining -= split.applied;
-      gift.refundedAmount += amount;
-      gift.refundedApplied += split.applied;
       world.funds = applyDelta(world.funds, refundDebit(split));
+      return;
+    }
+    case 'reversal': {
+      const gift = pick(world.gifts, step.gift);
+      if (!gift) return;
+      const counted = gift.refunds.filter((refund) => !refund.reversed);
+      const refund = pick(counted, step.refund);
+      // Either a counted refund fails, or (out of order) the failure of a refund not delivered yet arrives first.
+      const amount = step.early || !refund ? Math.min(1 + step.refund, gift.facts.net) : refund.amount;
+      if (step.early || !refund) gift.early.push(amount);
+      else refund.reversed = true;
+      const after = { ...gift.facts, reversals: gift.facts.reversals + amount };
+      const split = reversalSplit(giftMovement(gift.facts, after));
+      gift.facts = after;
+      gift.remaining += split.restored;
+      world.funds = applyDelta(world.funds, reversalCredit(split));
       return;
     }
     case 'approve': {
@@ -113,13 +151,13 @@ function play(world: World, step: Step, index: number): void {
       for (const slice of plan.slices) {
         const gift = world.gifts.find((entry) => entry.donationId === slice.donationId)!;
         gift.remaining -= slice.amount;
-        gift.allocated += slice.amount;
+        gift.facts = { ...gift.facts, allocated: gift.facts.allocated + slice.amount };
       }
       world.disbursements.push({ amount: step.amount, paid: false, cancelled: false, slices: plan.slices });
       return;
     }
     case 'payout': {
-      const disbursement = world.disbursements[step.disbursement % Math.max(1, world.disbursements.length)];
+      const disbursement = pick(world.disbursements, step.disbursement);
       if (!disbursement || disbursement.paid || disbursement.cancelled) return;
       expect(canPayOut(world.funds, disbursement.amount)).toBe(true);
       disbursement.paid = true;
@@ -127,17 +165,22 @@ function play(world: World, step: Step, index: number): void {
       return;
     }
     case 'cancel': {
-      // Only before payout: the reservation goes back to available and every gift gets its slice back.
-      const disbursement = world.disbursements[step.disbursement % Math.max(1, world.disbursements.length)];
+      // Only before payout: every gift gets its slice back, first covering its refund shortfall, then the
+      // reservation goes back to available less what was covered.
+      const disbursement = pick(world.disbursements, step.disbursement);
       if (!disbursement || disbursement.paid || disbursement.cancelled) return;
       expect(canRelease(world.funds, disbursement.amount)).toBe(true);
       disbursement.cancelled = true;
-      world.funds = applyDelta(world.funds, release(disbursement.amount));
+      let covered = 0;
       for (const slice of disbursement.slices) {
         const gift = world.gifts.find((entry) => entry.donationId === slice.donationId)!;
-        gift.remaining += slice.amount;
-        gift.allocated -= slice.amount;
+        const after = { ...gift.facts, allocated: gift.facts.allocated - slice.amount };
+        const movement = giftMovement(gift.facts, after);
+        gift.facts = after;
+        gift.remaining += movement.remaining;
+        covered -= movement.shortfall;
       }
+      world.funds = applyDelta(world.funds, release(disbursement.amount, covered));
       return;
     }
     default: {
@@ -147,27 +190,36 @@ function play(world: World, step: Step, index: number): void {
   }
 }
 
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
 describe('conservation over random histories', () => {
-  it('when gifts, refunds, approvals, payouts and cancellations happen in any order, then money is conserved at every step', () => {
+  it('when gifts, refunds, reversals (some before their refund), approvals, payouts and cancellations happen in any order, then money is conserved and nothing is negative at every step', () => {
     fc.assert(
       fc.property(fc.array(stepArbitrary, { maxLength: 60 }), (steps) => {
         const world: World = { funds: { ...emptyFunds }, gifts: [], disbursements: [] };
         for (const [index, step] of steps.entries()) {
           play(world, step, index);
           expect(conservationViolations(world.funds)).toEqual([]);
-          const unallocated = world.gifts.reduce((sum, gift) => sum + gift.remaining, 0);
-          // The gifts always hold at least what the account may still reserve, so FIFO allocation never runs dry.
-          expect(unallocated).toBe(world.funds.available);
-          for (const gift of world.gifts) {
-            expect(gift.remaining).toBeGreaterThanOrEqual(0);
-            expect(gift.allocated + gift.remaining + gift.refundedApplied).toBe(gift.net);
+          // The gifts always hold exactly what the account may still reserve, so FIFO allocation never runs dry.
+          expect(sum(world.gifts.map((gift) => gift.remaining))).toBe(world.funds.available);
+          const positions = world.gifts.map((gift) => giftPosition(gift.facts));
+          for (const [position, gift] of positions.map((entry, at) => [entry, world.gifts[at]!] as const)) {
+            expect(gift.remaining).toBe(position.remaining);
+            expect(Math.min(position.remaining, position.shortfall, position.refunded, gift.facts.allocated)).toBeGreaterThanOrEqual(0);
+            expect(gift.facts.allocated + position.remaining - position.shortfall + position.refunded).toBe(gift.facts.net);
           }
-          const approved = world.disbursements.reduce((sum, entry) => sum + (entry.cancelled ? 0 : entry.amount), 0);
+          const approved = sum(world.disbursements.map((entry) => (entry.cancelled ? 0 : entry.amount)));
           expect(approved).toBe(world.funds.allocated);
-          expect(world.funds.refunded + world.funds.refundShortfall).toBe(world.gifts.reduce((sum, gift) => sum + gift.refundedAmount, 0));
+          // What the public ledger counts as refunded (refunds minus reversals, once each is in) is the account's
+          // refunded plus what the organization owes back.
+          expect(world.funds.refundShortfall).toBe(sum(positions.map((position) => position.shortfall)));
+          expect(world.funds.refunded + world.funds.refundShortfall).toBe(sum(positions.map((position) => position.refunded)));
         }
+        // Once every early reversal's refund is in, refunds minus reversals is all that counts.
+        const settled = world.gifts.every((gift) => gift.early.length === 0);
+        if (settled) expect(world.funds.refunded + world.funds.refundShortfall).toBe(sum(world.gifts.map((gift) => gift.facts.refunds - gift.facts.reversals)));
       }),
-      { numRuns: 400 },
+      { numRuns: 500 },
     );
   });
 });

@@ -33,10 +33,10 @@ export function giftCredit(gift: { amount: number; fee: number; net: number }): 
 }
 
 /**
- * How a refund is absorbed: what is still unallocated on the gift comes off it and off the account; money
- * already allocated to a disbursement cannot be taken back from the aid it paid for, so that part becomes a
- * shortfall the organization owes back. The full policy (clawback, netting against later gifts) belongs to
- * the donations refund work; until then the shortfall is recorded and reported, never hidden in a negative.
+ * How a refund is absorbed when nothing else is pending on the gift: what is still unallocated on it comes off
+ * the gift and off the account; money already allocated to a disbursement cannot be taken back from the aid it
+ * paid for, so that part becomes a shortfall the organization owes back. The full rule, with releases and
+ * reversals, is the gift position (gift-position.ts); this is its simplest case.
  */
 export function splitRefund(remaining: number, amount: number): { applied: number; shortfall: number } {
   const applied = Math.max(0, Math.min(remaining, amount));
@@ -47,13 +47,25 @@ export function refundDebit(split: { applied: number; shortfall: number }): Fund
   return { refunded: split.applied, net: -split.applied, available: -split.applied, refundShortfall: split.shortfall };
 }
 
+/**
+ * A refund that failed gives back exactly what it took: the shortfall it had created is no longer owed, and the
+ * money that came off the account is available again. Only ever adds to available, so it needs no guard.
+ */
+export function reversalCredit(split: { restored: number; cleared: number }): FundsDelta {
+  return { refunded: -split.restored, net: split.restored, available: split.restored, refundShortfall: -split.cleared };
+}
+
 export function reservation(amount: number): FundsDelta {
   return { allocated: amount, available: -amount };
 }
 
-/** A cancelled approval gives its reservation back: the exact inverse of `reservation`. */
-export function release(amount: number): FundsDelta {
-  return { allocated: -amount, available: amount };
+/**
+ * A cancelled approval gives its reservation back: the exact inverse of `reservation` when none of its gifts was
+ * refunded meanwhile. `covered` is what its released slices paid of their gifts' refund shortfalls: that money
+ * already went back to donors, so it becomes refunded (leaving net) instead of available.
+ */
+export function release(amount: number, covered = 0): FundsDelta {
+  return { allocated: -amount, available: amount - covered, ...(covered > 0 ? { refunded: covered, net: -covered, refundShortfall: -covered } : {}) };
 }
 
 export function canRelease(funds: FundsBalances, amount: number): boolean {

@@ -2,6 +2,7 @@ import type { DonationEvent } from '@aid/contracts';
 import { applyRefund } from '../use-cases/apply-refund.ts';
 import type { UseCaseContext } from '../use-cases/context.ts';
 import { creditGift } from '../use-cases/credit-gift.ts';
+import { reverseRefund } from '../use-cases/reverse-refund.ts';
 
 export async function onDonationEvent(context: UseCaseContext, event: DonationEvent): Promise<void> {
   switch (event.type) {
@@ -13,6 +14,11 @@ export async function onDonationEvent(context: UseCaseContext, event: DonationEv
     case 'org.diaspora-aid.donation.refunded': {
       const { donationId, campaignId, refundId, amount } = event.data;
       await applyRefund(context, { donationId, campaignId, refundId, amount });
+      return;
+    }
+    case 'org.diaspora-aid.donation.refund-reversed': {
+      const { donationId, campaignId, refundId, amount } = event.data;
+      await reverseRefund(context, { donationId, campaignId, refundId, amount });
       return;
     }
     // A held dispute may still be won, so it moves no money here; a lost one takes the money back like a refund

@@ -1,6 +1,6 @@
 import type { ApplyOnce, ApplyOutcome } from '@aid/store';
 import type { Connection } from 'mongoose';
-import { emptyFunds, giftCredit, payout, refundDebit, release, reservation, type FundsBalances, type FundsDelta } from '../domain/funds.ts';
+import { emptyFunds, giftCredit, payout, refundDebit, release, reservation, reversalCredit, type FundsBalances, type FundsDelta } from '../domain/funds.ts';
 import { fundsAccountModel } from './funds-account.model.ts';
 
 export interface FundsAccount extends FundsBalances {
@@ -45,18 +45,24 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
       return apply(campaignId, `refund:${refundId}`, refundDebit(split), { available: { $gte: split.applied } });
     },
 
+    /** Adds only to available, so nothing can refuse it. */
+    creditReversal(campaignId: string, refundId: string, split: { restored: number; cleared: number }): Promise<ApplyOutcome> {
+      return apply(campaignId, `refund-reversal:${refundId}`, reversalCredit(split), {});
+    },
+
     /** The one guard that keeps concurrent approvals from spending the same money. */
     reserve(campaignId: string, disbursementId: string, amount: number): Promise<ApplyOutcome> {
       return apply(campaignId, `reserve:${disbursementId}`, reservation(amount), { available: { $gte: amount } });
     },
 
     /**
-     * Undoes `reserve` for a cancelled approval, exactly once. `allocated - amount >= paidOut` without `$expr`:
-     * paidOut only grows, so guarding on the value read (paidOut <= seen, allocated >= seen + amount) implies it.
+     * Undoes `reserve` for a cancelled approval, exactly once, less what its slices `covered` of refund shortfalls
+     * (see `release`). `allocated - amount >= paidOut` without `$expr`: paidOut only grows, so guarding on the
+     * value read (paidOut <= seen, allocated >= seen + amount) implies it.
      */
-    async release(campaignId: string, disbursementId: string, amount: number): Promise<ApplyOutcome> {
+    async release(campaignId: string, disbursementId: string, amount: number, covered = 0): Promise<ApplyOutcome> {
       const seen = (await find(campaignId))?.paidOut ?? 0;
-      return apply(campaignId, `release:${disbursementId}`, release(amount), { paidOut: { $lte: seen }, allocated: { $gte: seen + amount } });
+      return apply(campaignId, `release:${disbursementId}`, release(amount, covered), { paidOut: { $lte: seen }, allocated: { $gte: seen + amount } });
     },
 
     /**

@@ -13,6 +13,19 @@ export interface GiftRefund {
   shortfall: number;
 }
 
+/** A refund that failed: what it gave back to the gift, and the shortfall it cleared (gift-position.ts). */
+export interface GiftReversal {
+  refundId: string;
+  amount: number;
+  restored: number;
+  cleared: number;
+}
+
+/** A slice given back by a cancelled disbursement; `covered` of it paid the gift's refund shortfall. */
+export interface GiftRelease extends GiftAllocation {
+  covered?: number;
+}
+
 /** A succeeded gift and what of its net amount is still unallocated: the units FIFO allocation spends. */
 export interface GiftDocument {
   _id: string;
@@ -27,8 +40,9 @@ export interface GiftDocument {
   // database (FerretDB drops it); `$push` creates the array when the first entry arrives.
   allocations?: GiftAllocation[];
   /** Slices given back by cancelled disbursements; what a gift funds is its allocations minus its releases. */
-  releases?: GiftAllocation[];
+  releases?: GiftRelease[];
   refunds?: GiftRefund[];
+  reversals?: GiftReversal[];
   pendingOps: string[];
 }
 
@@ -43,8 +57,9 @@ const schema = new mongoose.Schema<GiftDocument>(
     remaining: { type: Number, required: true },
     succeededAt: { type: Date, required: true },
     allocations: { type: [{ _id: false, disbursementId: String, amount: Number }], default: [] },
-    releases: { type: [{ _id: false, disbursementId: String, amount: Number }], default: [] },
+    releases: { type: [{ _id: false, disbursementId: String, amount: Number, covered: Number }], default: [] },
     refunds: { type: [{ _id: false, refundId: String, amount: Number, applied: Number, shortfall: Number }], default: [] },
+    reversals: { type: [{ _id: false, refundId: String, amount: Number, restored: Number, cleared: Number }], default: [] },
     ...applyOnceFields,
   },
   { versionKey: false, collection: 'gifts' },

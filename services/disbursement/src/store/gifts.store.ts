@@ -1,8 +1,8 @@
-import type { ApplyOnce, ApplyOutcome } from '@aid/store';
+import type { ApplyOnce } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { AllocatableGift, AllocationSlice } from '../domain/allocation.ts';
-import { splitRefund } from '../domain/funds.ts';
-import { giftModel, type GiftRefund } from './gift.model.ts';
+import { giftMovement, refundSplit, reversalSplit, type GiftFacts } from '../domain/gift-position.ts';
+import { giftModel, type GiftDocument, type GiftRefund, type GiftReversal } from './gift.model.ts';
 
 export interface NewGift {
   donationId: string;
@@ -19,6 +19,17 @@ export interface TakenSlice extends AllocationSlice {
 }
 
 export type GiftStore = ReturnType<typeof createGiftStore>;
+
+const total = (entries: { amount: number }[] | undefined) => (entries ?? []).reduce((sum, entry) => sum + entry.amount, 0);
+
+type FactsFields = Pick<GiftDocument, 'net' | 'allocations' | 'releases' | 'refunds' | 'reversals'>;
+
+/** The sums a gift's position depends on (gift-position.ts), from its recorded history. */
+function factsOf(gift: FactsFields): GiftFacts {
+  return { net: gift.net, allocated: total(gift.allocations) - total(gift.releases), refunds: total(gift.refunds), reversals: total(gift.reversals) };
+}
+
+const factsProjection = { net: 1, remaining: 1, allocations: 1, releases: 1, refunds: 1, reversals: 1 };
 
 // Gifts planned per round of writes; the cursor also fetches this many at a time.
 const allocationPage = 500;
@@ -109,28 +120,43 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
       return (await this.allocateSlices(disbursementId, [slice])).length === 1 ? 'applied' : 'refused';
     },
 
-    /** Gives a cancelled disbursement's slice back to its gift, exactly once; the allocation is kept as history. */
-    releaseSlice(disbursementId: string, slice: AllocationSlice): Promise<ApplyOutcome> {
-      return applyOnce.apply({
-        model,
-        documentId: slice.donationId,
-        operationId: `release:${disbursementId}:${slice.donationId}`,
-        update: { $inc: { remaining: slice.amount }, $push: { releases: { disbursementId, amount: slice.amount } } },
-      });
+    /**
+     * Gives a cancelled disbursement's slice back to its gift, exactly once; the allocation is kept as history.
+     * The slice first covers the gift's refund shortfall (gift-position.ts); returns what it covered, as recorded,
+     * so a resumed cancellation moves the account by the same amount.
+     */
+    async releaseSlice(disbursementId: string, slice: AllocationSlice): Promise<number> {
+      for (let attempt = 0; attempt < refundAttempts; attempt += 1) {
+        const gift = await model.findById(slice.donationId, factsProjection).lean();
+        if (!gift) throw new Error(`gift ${slice.donationId} of disbursement ${disbursementId} is not known`);
+        const recorded = (gift.releases ?? []).find((release) => release.disbursementId === disbursementId);
+        if (recorded) return recorded.covered ?? 0;
+        const before = factsOf(gift);
+        const movement = giftMovement(before, { ...before, allocated: before.allocated - slice.amount });
+        await applyOnce.apply({
+          model,
+          documentId: slice.donationId,
+          operationId: `release:${disbursementId}:${slice.donationId}`,
+          update: { $inc: { remaining: movement.remaining }, $push: { releases: { disbursementId, amount: slice.amount, covered: -movement.shortfall } } },
+          guard: { remaining: gift.remaining },
+        });
+      }
+      throw new Error(`release of disbursement ${disbursementId} from gift ${slice.donationId} kept racing with other changes; it will be retried`);
     },
 
     /**
-     * Takes a refund off the gift's unallocated money and records how it was split in the same write, so the
-     * account's debit that follows (and any retry of it) uses exactly this split. The guard is the remaining
-     * amount that was read: if an allocation took money meanwhile, the split is decided again.
+     * Takes a refund off the gift and records how it was split in the same write, so the account's debit that
+     * follows (and any retry of it) uses exactly this split. The guard is the remaining amount that was read: if
+     * an allocation took money meanwhile, the split is decided again.
      */
     async recordRefund(donationId: string, refundId: string, amount: number): Promise<GiftRefund | null> {
       for (let attempt = 0; attempt < refundAttempts; attempt += 1) {
-        const gift = await model.findById(donationId, { remaining: 1, refunds: 1 }).lean();
+        const gift = await model.findById(donationId, factsProjection).lean();
         if (!gift) return null;
         const recorded = (gift.refunds ?? []).find((refund) => refund.refundId === refundId);
         if (recorded) return recorded;
-        const split = splitRefund(gift.remaining, amount);
+        const before = factsOf(gift);
+        const split = refundSplit(giftMovement(before, { ...before, refunds: before.refunds + amount }));
         await applyOnce.apply({
           model,
           documentId: donationId,
@@ -140,6 +166,26 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
         });
       }
       throw new Error(`refund ${refundId} of gift ${donationId} kept racing with allocations; it will be retried`);
+    },
+
+    /** The same for a refund that failed: what it gives back is decided once, recorded on the gift, then credited. */
+    async recordReversal(donationId: string, refundId: string, amount: number): Promise<GiftReversal | null> {
+      for (let attempt = 0; attempt < refundAttempts; attempt += 1) {
+        const gift = await model.findById(donationId, factsProjection).lean();
+        if (!gift) return null;
+        const recorded = (gift.reversals ?? []).find((reversal) => reversal.refundId === refundId);
+        if (recorded) return recorded;
+        const before = factsOf(gift);
+        const split = reversalSplit(giftMovement(before, { ...before, reversals: before.reversals + amount }));
+        await applyOnce.apply({
+          model,
+          documentId: donationId,
+          operationId: `gift-refund-reversal:${refundId}`,
+          update: { $inc: { remaining: split.restored }, $push: { reversals: { refundId, amount, ...split } } },
+          guard: { remaining: gift.remaining },
+        });
+      }
+      throw new Error(`reversal of refund ${refundId} of gift ${donationId} kept racing with allocations; it will be retried`);
     },
   };
 }

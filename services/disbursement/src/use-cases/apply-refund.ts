@@ -10,7 +10,8 @@ export interface Refund {
 /**
  * Takes a refund off the gift's unallocated money, then off the account, each exactly once. Money already
  * allocated to a disbursement is not clawed back from aid: it is recorded as the account's `refundShortfall`,
- * owed by the organization, until the refund policy of the donations work settles how it is recovered.
+ * owed by the organization, until a cancelled disbursement releases that gift's slice or the refund fails
+ * (gift-position.ts).
  *
  * The account debit is guarded by `available >= applied`. It can only be refused while an approval has reserved
  * money it has not yet allocated; the error makes the consumer retry after that approval finished.

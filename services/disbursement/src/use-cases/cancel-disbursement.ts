@@ -7,9 +7,11 @@ import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
 
 /**
  * Withdraws a disbursement before payout. A requested one is closed in one write. An approved one gives its
- * money back in idempotent steps, like approval: mark cancelling (no payout can start any more), release the
- * reservation on the account (allocated -amount, available +amount, once), give every gift its slice back
- * (once per gift), then one write that cancels and queues the event. Asking again resumes an interrupted one.
+ * money back in idempotent steps, like approval: mark cancelling (no payout can start any more), give every gift
+ * its slice back (once per gift; a slice first covers its gift's refund shortfall), release the reservation on
+ * the account (allocated -amount, available +amount less what the slices covered, once), then one write that
+ * cancels and queues the event. Asking again resumes an interrupted one. Gifts come before the account so that,
+ * between the two writes, the gifts hold at least what the account calls available.
  */
 export async function cancelDisbursement(context: UseCaseContext, member: Member, id: string, comment: string): Promise<Disbursement> {
   const found = await loadVisibleDisbursement(context, member, id);
@@ -22,9 +24,11 @@ export async function cancelDisbursement(context: UseCaseContext, member: Member
       return complete(context, member, disbursement, ['requested'], { memberId: member.memberId, comment, at, from: 'requested' }, decide);
     }
     const cancelling = (await context.disbursements.markCancelling(id)) ?? (await explainLostRace(context, member, id, decide));
-    const released = await context.funds.release(cancelling.campaignId, id, cancelling.amount);
+    let covered = 0;
+    for (const slice of cancelling.allocations) covered += await context.gifts.releaseSlice(id, slice);
+    const released = await context.funds.release(cancelling.campaignId, id, cancelling.amount, covered);
     if (released === 'refused') throw new Error(`releasing disbursement ${id} would take allocated below paid out on campaign ${cancelling.campaignId}`);
-    for (const slice of cancelling.allocations) await context.gifts.releaseSlice(id, slice);
+    if (covered > 0) context.logger.info({ campaignId: cancelling.campaignId, disbursementId: id, covered }, 'released slices paid back refund shortfalls');
     return complete(context, member, cancelling, ['cancelling'], { memberId: member.memberId, comment, at, from: 'approved' }, decide);
   });
 }
