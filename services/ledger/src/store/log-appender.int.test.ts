@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leafHash } from '../domain/leaf.ts';
 import { emptyRoot, nodeHash, splitPoint } from '../domain/merkle.ts';
+import { entryAppendedMessage } from '../events/entry-appended.ts';
 import { giftSucceeded } from '../test-support/event-builders.ts';
 import { recordPublicEvents } from '../use-cases/record-public-events.ts';
 import { createLedgerStore, type LedgerStore } from './ledger-store.ts';
@@ -76,6 +77,22 @@ describe('group appends: exactly once and crash-safe without transactions', () =
     const committed = await recordPublicEvents(store, events);
     expect(committed.map((group) => group.entries.map((entry) => entry.index))).toEqual([[0, 1, 2, 3, 4, 5, 6, 7, 8]]);
     await expectWholeLog(store, campaignId, events);
+  });
+
+  it('when entries are appended with their consumption traces, then each announcement carries its own, also when the sweep announces it after a crash', async () => {
+    const campaignId = newId();
+    const events = gifts(campaignId, 3);
+    const traceOf = (seed: number) => ({ traceparent: `00-${seed.toString(16).padStart(32, 'a')}-${seed.toString(16).padStart(16, 'b')}-01` });
+    const traces = [traceOf(1), undefined, traceOf(3)];
+    const committed = await recordPublicEvents(createLedgerStore(db), events.slice(0, 2), traces.slice(0, 2));
+    expect(committed.flatMap((group) => group.entries.map((entry) => entryAppendedMessage(entry, group.time).headers.traceparent))).toEqual([traceOf(1).traceparent, undefined]);
+
+    await expect(recordPublicEvents(crashingAt(db, 'head-moved'), events.slice(2), traces.slice(2))).rejects.toThrow(Crash);
+    const restarted = createLedgerStore(db);
+    const inFlight = (await restarted.groupsInFlight(new Date(Date.now() + 60_000), 1_000)).filter((group) => group.campaignId === campaignId && group.from === 2);
+    expect(inFlight).toHaveLength(1);
+    const entries = await restarted.groupEntries(inFlight[0] as (typeof inFlight)[number]);
+    expect(entries.map((entry) => entryAppendedMessage(entry, new Date()).headers.traceparent)).toEqual([traceOf(3).traceparent]);
   });
 
   it('when a batch is delivered again, to this process or to a fresh one, then nothing is appended twice', async () => {
