@@ -383,10 +383,16 @@ describe('GET /v1/campaigns/:id/totals', () => {
     await deliverTwice(donation, before);
     expect((await totals(campaignId)).body).toMatchObject({ refunded: 2500, net: -103 });
     expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'refunded', refunded: 2500 });
+    await expectSummary(campaignId, { gifts: 1, raised: 2500, fees: 103, refunded: 2500, net: -103 });
 
     const refund = { id: newStripeId('re'), object: 'refund', amount: 2500, charge: chargeId, payment_intent: 'pi_fixture', status: 'failed', metadata: { donationId } };
     await deliverTwice(donation, stripeEvent('charge.refund.updated', refund), stripeEvent('refund.updated', refund), before);
     expect((await totals(campaignId)).body).toMatchObject({ gifts: 1, raised: 2500, fees: 103, refunded: 0, refundsReversed: 2500, net: 2397 });
     expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'succeeded', refunded: 0 });
+    // The ledger learns it from donation.refund-reversed, published once however often Stripe told us.
+    await expectSummary(campaignId, { gifts: 1, raised: 2500, fees: 103, refunded: 0, net: 2397 });
+    const { entries } = (await (await fetch(`${ledger.url}/v1/campaigns/${campaignId}/entries?from=0&limit=100`)).json()) as { entries: { entry: Record<string, unknown> }[] };
+    const reversals = entries.filter(({ entry }) => entry.kind === 'refund-reversed');
+    expect(reversals.map(({ entry }) => entry)).toEqual([expect.objectContaining({ donationId, refundId: refund.id, amount: 2500, currency: 'USD' })]);
   });
 });

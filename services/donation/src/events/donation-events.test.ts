@@ -1,8 +1,8 @@
-import { donationSucceeded, receiptCodeHash } from '@aid/contracts';
+import { donationRefundReversed, donationSucceeded, receiptCodeHash } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
 import type { Donation } from '../domain/donation.ts';
 import { donationBuilder } from '../testing/donation-builder.ts';
-import { donationSucceededEvent, succeededEventId } from './donation-events.ts';
+import { donationRefundReversedEvent, donationSucceededEvent, succeededEventId } from './donation-events.ts';
 
 const donation = (overrides: Partial<Donation> = {}): Donation =>
   donationBuilder({ status: 'pending', fee: null, net: null, succeededAt: null, chargeId: null, revision: 0, ...overrides });
@@ -36,5 +36,23 @@ describe('donationSucceededEvent', () => {
     expect(first.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(first.id.replaceAll('-', '').slice(0, 12)).toBe(settled.at.getTime().toString(16).padStart(12, '0'));
     expect(succeededEventId('another-donation', settled.at)).not.toBe(first.id);
+  });
+});
+
+describe('donationRefundReversedEvent', () => {
+  const reversal = { refundId: 're_123', amount: 700, at: new Date('2026-03-02T10:00:00Z') };
+
+  it('when a counted refund fails, then the event gives its amount back, keyed by the campaign, with no donor data', () => {
+    const event = donationRefundReversedEvent(donation({ status: 'succeeded' }), reversal);
+    expect(donationRefundReversed.parse(event)).toEqual(event);
+    expect(event.subject).toBe(donation().campaignId);
+    expect(event.data).toEqual({ donationId: donation().id, campaignId: donation().campaignId, refundId: 're_123', amount: 700, currency: 'USD', reversedAt: '2026-03-02T10:00:00.000Z' });
+    expect(JSON.stringify(event)).not.toMatch(/amina|Yusuf/i);
+  });
+
+  it('when the same failure is decided twice, then both copies have one id, and another failed refund gets another', () => {
+    const first = donationRefundReversedEvent(donation(), reversal);
+    expect(donationRefundReversedEvent(donation(), reversal).id).toBe(first.id);
+    expect(donationRefundReversedEvent(donation(), { ...reversal, refundId: 're_456' }).id).not.toBe(first.id);
   });
 });

@@ -69,6 +69,28 @@ export function donationRefundedEvent(donation: Donation, refund: { refundId: st
   });
 }
 
+/**
+ * A counted refund that failed gives its money back; each Stripe refund fails once, so the fact is the donation
+ * and the failed refund's id.
+ */
+export function donationRefundReversedEvent(donation: Donation, reversal: { refundId: string; amount: number; at: Date }): DonationEventOf<'org.diaspora-aid.donation.refund-reversed'> {
+  return envelope({
+    id: derivedEventId(`donation.refund-reversed:${donation.id}:${reversal.refundId}`, reversal.at),
+    type: 'org.diaspora-aid.donation.refund-reversed',
+    source: eventSource,
+    subject: donation.campaignId,
+    time: reversal.at,
+    data: {
+      donationId: donation.id,
+      campaignId: donation.campaignId,
+      refundId: reversal.refundId,
+      amount: reversal.amount,
+      currency: donation.currency,
+      reversedAt: reversal.at.toISOString(),
+    },
+  });
+}
+
 export function donationDisputedEvent(donation: Donation, dispute: DisputeRecord): DonationEventOf<'org.diaspora-aid.donation.disputed'> {
   return envelope({
     id: derivedEventId(`donation.disputed:${donation.id}:${dispute.disputeId}`, dispute.openedAt),

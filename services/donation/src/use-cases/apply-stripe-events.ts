@@ -3,7 +3,14 @@ import { outboxMessage, type OutboxMessage } from '@aid/store';
 import type Stripe from 'stripe';
 import { decidePaymentOutcome, newPublicRef, type Donation } from '../domain/donation.ts';
 import { decideChargeRefunded, decideDispute, decideRefundFailed, feeFromBalanceTransaction, type BalanceTransactionView } from '../domain/gift-money.ts';
-import { derivedEventId, donationDisputeClosedEvent, donationDisputedEvent, donationRefundedEvent, donationSucceededEvent } from '../events/donation-events.ts';
+import {
+  derivedEventId,
+  donationDisputeClosedEvent,
+  donationDisputedEvent,
+  donationRefundedEvent,
+  donationRefundReversedEvent,
+  donationSucceededEvent,
+} from '../events/donation-events.ts';
 import type { JournalChange, TotalsDelta } from '../store/donation-journal.model.ts';
 import type { DonationChange } from '../store/donation.store.ts';
 import type { InboxEvent } from '../store/stripe-inbox.store.ts';
@@ -115,20 +122,21 @@ function decideRefund(work: BatchWork, donation: Donation, item: Targeted & { no
   return 'done';
 }
 
-function decideRefundFailure(work: BatchWork, donation: Donation, item: Targeted & { notice: { kind: 'refund-failed' } }, flows: DonationFlows): Decided {
+function decideRefundFailure(work: BatchWork, donation: Donation, item: Targeted & { notice: { kind: 'refund-failed' } }): Decided {
   const { notice } = item.notice;
   if (!settled(donation)) return 'waiting';
   const decision = decideRefundFailed(donation, notice);
   if (decision.kind === 'unchanged') return 'done';
+  // Only a refund that had been counted (and announced) is given back publicly; one that failed before it was
+  // counted never moved a public figure.
+  const messages = decision.restored > 0 ? [outboxMessage(topics.donation, donationRefundReversedEvent(donation, { refundId: notice.refundId, amount: decision.restored, at: notice.occurredAt }))] : [];
   work.update(
     donation,
     notice.stripeEventId,
     { refunded: decision.refunded, refunds: decision.refunds, refundFailures: decision.refundFailures, status: decision.status, statusChangedAt: notice.occurredAt },
-    [],
+    messages,
   );
   work.count(donation, { refunded: -decision.restored, refundsReversed: decision.restored });
-  // The donation contract has no event for a refund given back yet; the totals carry it as refundsReversed.
-  if (decision.restored > 0) flows.logger.warn({ donationId: donation.id, refundId: notice.refundId, restored: decision.restored }, 'a counted refund failed; the money is back on the gift but no public event exists for it yet');
   return 'done';
 }
 
@@ -246,7 +254,7 @@ async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Pr
     case 'charge-refunded':
       return decideRefund(work, donation, item as Targeted & { notice: { kind: 'charge-refunded' } });
     case 'refund-failed':
-      return decideRefundFailure(work, donation, item as Targeted & { notice: { kind: 'refund-failed' } }, flows);
+      return decideRefundFailure(work, donation, item as Targeted & { notice: { kind: 'refund-failed' } });
     case 'dispute':
       return decideDisputeNotice(work, donation, item as Targeted & { notice: { kind: 'dispute' } });
     case 'invoice-paid':
