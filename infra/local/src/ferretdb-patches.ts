@@ -22,6 +22,13 @@ import path from 'node:path';
  * single-document write atomic, and the services rely on exactly that (DESIGN.md); one lock around these three
  * commands gives FerretDB the same guarantee across connections and processes. SQLite serializes writers anyway,
  * so the lock costs little, and reads are not affected.
+ *
+ * And why the ordered insert: FerretDB inserts in chunks of 100 and, when a chunk meets a duplicate key, inserts
+ * that chunk's documents one by one; an ordered insert stopped only that inner loop and went on with the next
+ * chunk. So an ordered `insertMany` of 250 documents whose first was a duplicate reported "failed at 0" yet
+ * wrote documents 100 to 249. MongoDB stops at the first error, and the ledger's append relies on it: its
+ * entries are claimed with an ordered insert at consecutive indexes (found by the fault tests: entries written
+ * 100 places beyond the log's head after a crash, never served).
  */
 export interface SourcePatch {
   /** Path inside the FerretDB module. */
@@ -75,6 +82,12 @@ export const ferretdbPatches: readonly SourcePatch[] = [
     replace:
       'func (h *Handler) MsgDelete(connCtx context.Context, msg *wire.OpMsg) (*wire.OpMsg, error) {\n' +
       '\tsingleDocumentWrites.Lock()\n\tdefer singleDocumentWrites.Unlock()\n',
+    occurrences: 1,
+  },
+  {
+    file: 'internal/handler/msg_insert.go',
+    find: '\t\t\tif params.Ordered {\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n\t}\n\n\tres := must.NotFail',
+    replace: '\t\t\tif params.Ordered {\n\t\t\t\tdone = true\n\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n\t}\n\n\tres := must.NotFail',
     occurrences: 1,
   },
 ];

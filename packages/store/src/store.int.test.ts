@@ -55,6 +55,18 @@ describe('store kit against the real database', () => {
     }
   });
 
+  it('when an ordered insert of many documents meets a duplicate, then it stops there and reports its position', async () => {
+    // The ledger claims log positions with an ordered insert: nothing after the first failure may be written.
+    await model.create({ _id: 'ordered-003', available: 0, count: 0 });
+    const documents = Array.from({ length: 250 }, (_, index) => ({ _id: `ordered-${String(index).padStart(3, '0')}`, available: 0, count: index }));
+    const failure = await model.collection.insertMany(documents, { ordered: true }).then(
+      () => null,
+      (error: { writeErrors?: { index?: number }[] }) => error,
+    );
+    expect(failure?.writeErrors?.[0]?.index).toBe(3);
+    expect(await model.countDocuments({ _id: { $regex: /^ordered-/ } })).toBe(4);
+  });
+
   it('when the same operation is applied twice, or after a crash left it pending, then its effect happens once', async () => {
     const applyOnce = createApplyOnce(db);
     const credit = { model, documentId: 'once', operationId: uniqueName('gift'), update: { $inc: { available: 500 } }, upsert: true };
