@@ -78,6 +78,11 @@ interface ConsumerOptions<T extends TopicName> {
    * time (the first message published at or after it, by the broker's message timestamps: a replay from a date).
    */
   startAt?: StartPosition;
+  /**
+   * How long the group waits for a member that stopped heartbeating (default 30 s). A member killed without
+   * leaving holds its partitions for this long, so it is the pause a crash costs its partitions.
+   */
+  sessionTimeoutMs?: number;
 }
 
 /** One event at a time (`handle`), or groups of a partition's events (`handleBatch`, at most `maxBatchSize`). */
@@ -94,7 +99,9 @@ export type ConsumerHandler<T extends TopicName> = { handle: EventHandler<T>; ha
 export async function runConsumer<T extends TopicName>(options: ConsumerOptions<T> & ConsumerHandler<T>): Promise<RunningConsumer> {
   const { kafka, groupId, publisher, logger, tracer } = options;
   const maxAttempts = options.maxAttempts ?? 6;
-  const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  // Kafka wants several heartbeats per session, or one late heartbeat would look like a dead member.
+  const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)) });
   let deadLetters = 0;
 
   async function deadLetter(message: RawMessage, context: MessageContext, reason: string): Promise<void> {

@@ -14,6 +14,9 @@ export const baseServiceConfig = {
     .union([z.enum(['beginning', 'end']), z.iso.datetime({ offset: true, error: "must be 'beginning', 'end' or an ISO 8601 time such as 2026-01-02T00:00:00Z" })])
     .default('beginning')
     .transform((value): StartPosition => (value === 'beginning' || value === 'end' ? value : new Date(value))),
+  // How long a consumer group waits for a member that died without leaving before it hands its partitions to
+  // the others. Kafka's default bounds are 6 s to 300 s.
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   ...kafkaConfig,
   ...mongoConfig,
   ...telemetryConfig,
@@ -26,6 +29,7 @@ export interface ServiceRuntimeConfig {
   KAFKA_CLIENT_ID?: string | undefined;
   KAFKA_GROUP_PREFIX: string;
   KAFKA_START_AT: StartPosition;
+  KAFKA_SESSION_TIMEOUT_MS: number;
   MONGO_URL: string;
   LOG_LEVEL: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;

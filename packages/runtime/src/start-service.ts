@@ -103,7 +103,7 @@ export async function startService(options: {
   const consumerSpecs = (parts.consumers ?? []).map((spec) => ({ ...spec, groupId: `${config.KAFKA_GROUP_PREFIX}${spec.groupId}` }));
   if (consumerSpecs.length > 0) await ensureTopics(kafka, consumerSpecs.map((spec) => deadLetterTopic(spec.groupId)));
   const consumers: RunningConsumer[] = await Promise.all(
-    consumerSpecs.map((spec) => runConsumer({ kafka, publisher, logger, tracer: telemetry.tracer, startAt: config.KAFKA_START_AT, ...spec })),
+    consumerSpecs.map((spec) => runConsumer({ kafka, publisher, logger, tracer: telemetry.tracer, startAt: config.KAFKA_START_AT, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, ...spec })),
   );
 
   const metrics = createServiceMetrics({
