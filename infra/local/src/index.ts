@@ -13,6 +13,10 @@ export { AlreadyRunningError } from './process.ts';
 export { chromiumPath, ensureChromium } from './chromium.ts';
 export { resolveProfile } from './profile.ts';
 export type { Profile, ProfileName } from './profile.ts';
+// The parts one by one, for tests that stop and start the broker or the database under running services.
+export { startKafka } from './kafka.ts';
+export { startFerretdb } from './ferretdb.ts';
+export type { ManagedProcess, StartedPart } from './process.ts';
 
 export interface InfraEndpoints {
   kafkaBrokers: string;

@@ -52,6 +52,8 @@ async function main(): Promise<number> {
   await step('typecheck, lint and tests', ['turbo', 'run', 'typecheck', 'lint', 'test', '--concurrency=1', '--continue']);
   if (hasE2ePackage()) {
     await step('end-to-end tests', ['--filter', '@aid/e2e', 'run', 'test:e2e']);
+    // Their own broker and database, which they kill and restart; only stripe-mock is shared.
+    await step('fault tests', ['--filter', '@aid/e2e', 'run', 'test:faults']);
   } else {
     console.log('▸ end-to-end tests … skipped (no @aid/e2e package in test/ yet)');
   }

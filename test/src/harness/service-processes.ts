@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const serviceNames = ['campaign', 'donation', 'disbursement', 'ledger', 'web'] as const;
@@ -18,17 +18,19 @@ export interface ServiceProcesses {
   kill(name: ServiceName): Promise<void>;
   /** Starts a killed service again on its port, with its database and consumer groups, and waits until ready. */
   restart(name: ServiceName): Promise<void>;
+  /**
+   * Starts one more instance of a service, sharing its database and consumer groups (so Kafka splits the
+   * partitions between the instances), on a port of its own.
+   */
+  addInstance(name: ServiceName): Promise<ServiceInstance>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+export interface ServiceInstance {
+  url: string;
+  /** SIGTERM: the instance leaves its consumer groups and finishes what it was doing. */
+  stop(): Promise<void>;
+  /** SIGKILL. */
+  kill(): Promise<void>;
 }
 
 async function waitReady(name: string, url: string, child: ChildProcess, output: string[]): Promise<void> {
@@ -57,12 +59,19 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 /**
  * Starts every service as its own process, exactly as `npm start` does, on free ports with fresh databases and
  * consumer groups that start at the end of the topics. The infrastructure comes from the environment
  * (KAFKA_BROKERS, MONGO_URL, STRIPE_API_BASE).
  */
-export async function startServiceProcesses(options: { logLevel?: string } = {}): Promise<ServiceProcesses> {
+export async function startServiceProcesses(options: { logLevel?: string; env?: Record<string, string> } = {}): Promise<ServiceProcesses> {
   const run = randomBytes(4).toString('hex');
   const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
   const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
@@ -87,16 +96,18 @@ export async function startServiceProcesses(options: { logLevel?: string } = {})
     DONATION_DB_NAME: `e2e_${run}_donation`,
     DISBURSEMENT_DB_NAME: `e2e_${run}_disbursement`,
     LEDGER_DB_NAME: `e2e_${run}_ledger`,
+    ...options.env,
   };
   const children = new Map<ServiceName, ChildProcess>();
+  const extraInstances = new Set<ChildProcess>();
   const stop = async () => {
-    await Promise.all([...children.values()].map(stopChild));
+    await Promise.all([...children.values(), ...extraInstances].map(stopChild));
   };
-  const launch = async (name: ServiceName) => {
+  const spawnService = async (name: ServiceName, port: number): Promise<ChildProcess> => {
     const output: string[] = [];
     const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', `services/${name}/src/main.ts`], {
       cwd: root,
-      env: { ...env, PORT: String(ports[name]) },
+      env: { ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Only the tail is kept, for the error message when a service does not come up.
@@ -106,8 +117,11 @@ export async function startServiceProcesses(options: { logLevel?: string } = {})
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    children.set(name, child);
-    await waitReady(name, url(name), child, output);
+    await waitReady(name, `http://127.0.0.1:${port}`, child, output);
+    return child;
+  };
+  const launch = async (name: ServiceName) => {
+    children.set(name, await spawnService(name, ports[name]));
   };
   try {
     await Promise.all(serviceNames.map(launch));
@@ -122,11 +136,14 @@ export async function startServiceProcesses(options: { logLevel?: string } = {})
     stop,
     async kill(name) {
       const child = children.get(name);
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+      if (child) await killChild(child);
     },
     restart: launch,
+    async addInstance(name) {
+      const port = await freePort();
+      const child = await spawnService(name, port);
+      extraInstances.add(child);
+      return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child), kill: () => killChild(child) };
+    },
   };
 }
