@@ -93,6 +93,24 @@ describe('funds accounts', () => {
     );
   });
 
+  it('when refunded money was already allocated, then the public totals count the whole refund as the ledger does and show the shortfall within it', async () => {
+    const seeded = await seedCampaign(sut, {
+      gifts: [
+        { amount: 3_000, fee: 90, succeededAt: '2026-01-01T00:00:00.000Z' },
+        { amount: 3_000, fee: 90, succeededAt: '2026-01-02T00:00:00.000Z' },
+      ],
+    });
+    const requested = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 2_000 }));
+    expect((await sut.call('POST', `/v1/disbursements/${requested.body.id}/approve`, seeded.keys.approver, { comment: 'ok' })).status).toBe(200);
+    await publishTwice(topics.donation, [giftRefunded(seeded.campaignId, seeded.donationIds[0]!, 2_910)]);
+    await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refunded: 910, refundShortfall: 2_000, net: 4_910, available: 2_910 }));
+
+    const response = await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/totals`, undefined);
+    expect(response.status).toBe(200);
+    // The donor got all 2,910 back: refunded and net are the ledger's, and 2,000 of it is still owed back.
+    expect(response.body).toEqual({ campaignId: seeded.campaignId, currency: 'USD', raised: 6_000, fees: 180, refunded: 2_910, net: 2_910, allocated: 2_000, paidOut: 0, refundShortfall: 2_000 });
+  });
+
   it('when a refund that created a shortfall fails (reported twice), then the shortfall is cleared and the unallocated part is available again', async () => {
     const seeded = await seedCampaign(sut, {
       gifts: [
@@ -174,7 +192,7 @@ describe('funds accounts', () => {
     await eventually(async () => expect((await funds(seeded.campaignId, seeded.keys.admin)).raised).toBe(6_200));
     const response = await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/totals`, undefined);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ campaignId: seeded.campaignId, currency: 'USD', raised: 6_200, fees: 190, refunded: 0, net: 6_010, allocated: 0, paidOut: 0 });
+    expect(response.body).toEqual({ campaignId: seeded.campaignId, currency: 'USD', raised: 6_200, fees: 190, refunded: 0, net: 6_010, allocated: 0, paidOut: 0, refundShortfall: 0 });
   });
 
   it('when the public totals of an unknown campaign are read, then the answer is a 404 naming the campaign', async () => {

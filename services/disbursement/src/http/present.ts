@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { FundsAccount } from '../store/funds-accounts.store.ts';
 import type { AuditPage } from '../use-cases/read-audit.ts';
+import type { CampaignPublicTotals } from '../use-cases/read-funds.ts';
 import type { EvidenceFile } from '../domain/evidence.ts';
 import type { Delivery, Disbursement } from '../store/disbursements.store.ts';
 import type { auditResponse, deliveryResponse, disbursementResponse, evidenceResponse, fundsResponse, publicTotalsResponse } from './schemas.ts';
@@ -67,9 +68,9 @@ export function presentFunds(account: FundsAccount): z.infer<typeof fundsRespons
   return { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, refundShortfall };
 }
 
-export function presentPublicTotals(account: FundsAccount): z.infer<typeof publicTotalsResponse> {
-  const { campaignId, currency, raised, fees, refunded, net, allocated, paidOut } = account;
-  return { campaignId, currency, raised, fees, refunded, net, allocated, paidOut };
+export function presentPublicTotals(totals: CampaignPublicTotals): z.infer<typeof publicTotalsResponse> {
+  const { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, refundShortfall } = totals;
+  return { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, refundShortfall };
 }
 
 export function presentEvidence(file: EvidenceFile): z.infer<typeof evidenceResponse> {

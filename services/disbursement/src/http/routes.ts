@@ -175,9 +175,9 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       tag: 'Funds',
       method: 'get',
       path: '/v1/campaigns/:id/totals',
-      summary: 'A campaign’s public totals as this service keeps them (minor units); the ledger reconciles its own against them',
+      summary: 'A campaign’s public totals as this service keeps them, by the public ledger’s definitions (minor units); the ledger reconciles its own against them',
       params: idParams,
-      responses: { 200: { description: 'raised, fees, refunded, net, allocated and paid out', schema: publicTotalsResponse }, ...problems(400, 404) },
+      responses: { 200: { description: 'raised, fees, refunded, net, allocated, paid out and the refund shortfall within refunded', schema: publicTotalsResponse }, ...problems(400, 404) },
       handle: async ({ params }) => ({ body: presentPublicTotals(await readPublicTotals(context, params.id)) }),
     }),
   ];

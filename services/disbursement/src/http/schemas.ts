@@ -134,7 +134,12 @@ export const fundsResponse = z.object({
   refundShortfall: amountSchema.describe('refunded money that had already been allocated to aid, owed back by the organization'),
 });
 
-export const publicTotalsResponse = fundsResponse.pick({ campaignId: true, currency: true, raised: true, fees: true, refunded: true, net: true, allocated: true, paidOut: true });
+// The public ledger's definitions, which differ from the account's where a refund took allocated money.
+export const publicTotalsResponse = fundsResponse.pick({ campaignId: true, currency: true, raised: true, fees: true, allocated: true, paidOut: true }).extend({
+  refunded: amountSchema.describe('every refund net of failed refunds, as the public ledger counts it, including refundShortfall'),
+  net: amountSchema.describe('raised - fees - refunded; below allocated by at most refundShortfall while that is owed'),
+  refundShortfall: amountSchema.describe('of refunded, the money that had already been allocated to aid, owed back by the organization'),
+});
 
 export { problemDocumentSchema as problemResponse } from '@aid/http-kit';
 

@@ -1,6 +1,7 @@
 import { visibleCampaign, type Member } from '../domain/disbursement.ts';
 import { campaignNotFound } from '../domain/errors.ts';
 import { emptyFunds } from '../domain/funds.ts';
+import { publicTotals, type PublicTotals } from '../domain/public-totals.ts';
 import type { FundsAccount } from '../store/funds-accounts.store.ts';
 import type { UseCaseContext } from './context.ts';
 
@@ -11,14 +12,19 @@ export async function readFunds(context: UseCaseContext, member: Member, campaig
   return account ?? { campaignId, currency: campaign.currency, ...emptyFunds };
 }
 
+export interface CampaignPublicTotals extends PublicTotals {
+  campaignId: string;
+  currency: string;
+}
+
 /**
- * The account's totals for anyone: the same figures the public ledger publishes, read from this service's own
- * state so the ledger's reconciliation can compare the two. Unknown campaigns are a 404.
+ * The account's totals for anyone, by the public ledger's definitions (public-totals.ts), read from this
+ * service's own state so the ledger's reconciliation can compare the two. Unknown campaigns are a 404.
  */
-export async function readPublicTotals(context: UseCaseContext, campaignId: string): Promise<FundsAccount> {
+export async function readPublicTotals(context: UseCaseContext, campaignId: string): Promise<CampaignPublicTotals> {
   const account = await context.funds.find(campaignId);
-  if (account) return account;
+  if (account) return { campaignId, currency: account.currency, ...publicTotals(account) };
   const campaign = await context.campaigns.find(campaignId);
   if (!campaign) throw campaignNotFound(campaignId);
-  return { campaignId, currency: campaign.currency, ...emptyFunds };
+  return { campaignId, currency: campaign.currency, ...publicTotals(emptyFunds) };
 }
