@@ -24,6 +24,7 @@ import type { DonationFlows } from './use-cases/dependencies.ts';
 import { applyStripeEvents } from './use-cases/apply-stripe-events.ts';
 import { oneAtATime } from './use-cases/one-at-a-time.ts';
 import { startBatchPublisher } from './webhooks/batch-publisher.ts';
+import { createGiftMetrics } from './webhooks/gift-metrics.ts';
 import { resumeInbox, startInboxProcessor, type InboxProcessor } from './webhooks/inbox-processor.ts';
 import { startJournalFolder, type JournalFolder } from './webhooks/journal-folder.ts';
 
@@ -54,6 +55,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   // The folder needs the processor and the flows need the folder: it is set once both exist.
   const pipeline: { folder?: JournalFolder } = {};
   const batchPublisher = startBatchPublisher({ publisher: deps.publisher, logger: deps.logger, tracer: deps.tracer });
+  const giftMetrics = createGiftMetrics();
   const flows: DonationFlows = {
     donations,
     campaigns,
@@ -65,6 +67,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
       batchPublisher.committed(entry);
       pipeline.folder?.committed(entry);
     },
+    giftsCounted: (decisions) => giftMetrics.counted(decisions),
     payments: stripeGateway(stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE), config.STRIPE_WEBHOOK_SECRET),
     mailer,
     logger: deps.logger,
@@ -131,6 +134,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     donations,
     // Events leave through the batch publisher (see batch-publisher.ts), not the generic relay.
     outboxSources: [],
+    metrics: (registry) => giftMetrics.register(registry, () => processor.backlog()),
     consumers: [
       {
         groupId: 'donation',

@@ -15,6 +15,7 @@ import type { JournalChange, TotalsDelta } from '../store/donation-journal.model
 import type { DonationChange } from '../store/donation.store.ts';
 import type { InboxEvent } from '../store/stripe-inbox.store.ts';
 import { stripeNoticeOf, type StripeNotice } from '../stripe/payment-notice.ts';
+import type { CountedDecision, FigureDelta } from '../webhooks/gift-metrics.ts';
 import { inTraceOfWebhook } from '../webhooks/webhook-trace.ts';
 import type { DonationFlows } from './dependencies.ts';
 
@@ -41,6 +42,8 @@ class BatchWork {
   readonly totals = new Map<string, TotalsDelta>();
   readonly mails: string[] = [];
   readonly changed = new Set<string>();
+  /** Each decision's own figures, for the gift metrics: the totals above net them out per campaign. */
+  readonly counted: CountedDecision[] = [];
 
   readonly flows: DonationFlows;
 
@@ -66,7 +69,8 @@ class BatchWork {
     this.changed.add(installment.id);
   }
 
-  count(donation: Donation, delta: Partial<Omit<TotalsDelta, 'campaignId' | 'currency'>>): void {
+  count(donation: Donation, delta: FigureDelta): void {
+    this.counted.push({ currency: donation.currency, delta });
     const current = this.totals.get(donation.campaignId) ?? { campaignId: donation.campaignId, currency: donation.currency, gifts: 0, raised: 0, fees: 0, refunded: 0, disputed: 0, refundsReversed: 0 };
     this.totals.set(donation.campaignId, {
       ...current,
@@ -371,6 +375,8 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
     flows.donations.stage(work.changes, [...work.states.values()]);
     flows.totals.stage(id, totals);
     flows.journalCommitted({ id, changes: work.changes, totals, mails, messages: work.messages, createdAt });
+    // Counted only now that the batch is written: a batch that failed is decided again and counted then, once.
+    flows.giftsCounted(work.counted);
   });
   if (work.messages.length > 0) flows.outboxQueued();
   return { outcomes: events.map((event) => outcomes.get(event.id) ?? { eventId: event.id, result: 'done' as const }), changed: work.changed };

@@ -8,6 +8,7 @@ import type { DonationJournal, JournalEntry } from '../store/donation-journal.st
 import type { DonationStore } from '../store/donation.store.ts';
 import type { IdempotencyKeyStore } from '../store/idempotency-key.store.ts';
 import type { MemberStore } from '../store/member.store.ts';
+import type { CountedDecision } from '../webhooks/gift-metrics.ts';
 import type { OneAtATime } from './one-at-a-time.ts';
 
 /** What the donation flows use; built once in app.ts. */
@@ -21,6 +22,8 @@ export interface DonationFlows {
   totals: CampaignTotalsStore;
   /** Hands a committed batch to the folder, which brings documents and totals up to it. */
   journalCommitted(entry: JournalEntry): void;
+  /** Tells the gift metrics what a committed batch decided (see gift-metrics.ts). */
+  giftsCounted(decisions: readonly CountedDecision[]): void;
   payments: PaymentGateway;
   /** Null when `SMTP_URL` is not set: no receipts are emailed. */
   mailer: Mailer | null;
