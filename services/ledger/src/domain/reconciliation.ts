@@ -4,7 +4,16 @@
  * lost, counted twice, or a projection went wrong somewhere, which DESIGN.md requires us to detect and report.
  */
 
-/** Money figures in the campaign currency's minor units; a source reports only the figures it owns. */
+import type { CampaignSummary } from './summary.ts';
+
+/**
+ * Money figures in the campaign currency's minor units; a source reports only the figures it owns, by the
+ * ledger's definitions (summary.ts): `refunded` is every refund and lost dispute net of failed refunds, counted
+ * in full even when the money had already been allocated to aid (the disbursement service keeps that part as a
+ * refund shortfall the organization owes back, and reports it within its `refunded`); `net` = raised - fees -
+ * refunded, so it may sit below `allocated` while a shortfall is owed; `allocated` is what live (approved, not
+ * cancelled) disbursements hold.
+ */
 export interface ReconciledFigures {
   raised?: number;
   fees?: number;
@@ -16,6 +25,16 @@ export interface ReconciledFigures {
 }
 
 export const reconciledFields = ['raised', 'fees', 'refunded', 'net', 'allocated', 'paidOut', 'gifts'] as const satisfies readonly (keyof ReconciledFigures)[];
+
+/** What each service's `GET /v1/campaigns/:id/totals` is compared on: the figures its own state decides. */
+export const donationFields = ['raised', 'fees', 'refunded', 'net', 'gifts'] as const satisfies readonly (keyof ReconciledFigures)[];
+export const disbursementFields = ['raised', 'fees', 'refunded', 'net', 'allocated', 'paidOut'] as const satisfies readonly (keyof ReconciledFigures)[];
+
+/** The ledger's side of the comparison: its public summary's figures. */
+export function ledgerFigures(summary: CampaignSummary): ReconciledFigures {
+  const { raised, fees, refunded, net, allocated, paidOut, gifts } = summary;
+  return { raised, fees, refunded, net, allocated, paidOut, gifts };
+}
 
 export interface Difference {
   campaignId: string;

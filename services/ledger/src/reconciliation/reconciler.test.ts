@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { newId, type AnyEvent } from '@aid/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@aid/telemetry';
-import { compareFigures, persistentDifferences } from '../domain/reconciliation.ts';
+import { draftEntry } from '../domain/public-entry.ts';
+import { compareFigures, disbursementFields, ledgerFigures, persistentDifferences } from '../domain/reconciliation.ts';
+import { emptyTotals, summarize, type CampaignTotals } from '../domain/summary.ts';
+import { campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '../test-support/event-builders.ts';
 import { createReconciler, type LedgerTotals } from './reconciler.ts';
-import type { TotalsSource } from './service-totals.client.ts';
+import { httpTotalsSource, type TotalsSource } from './service-totals.client.ts';
 
 const logger = createLogger('reconciliation-test', 'silent');
 
@@ -102,5 +108,64 @@ describe('reconciler', () => {
     const [first, second] = await Promise.all([reconciler.run(), reconciler.run()]);
     expect(first).toBe(second);
     expect(reads).toBe(1);
+  });
+});
+
+/** The ledger's figures after these events, each counted as its public entry counts it. */
+function ledgerAfter(campaignId: string, events: readonly AnyEvent[]): LedgerTotals {
+  const totals: CampaignTotals = { ...emptyTotals };
+  for (const event of events) {
+    for (const [field, delta] of Object.entries(draftEntry(event)?.deltas ?? {})) totals[field as keyof CampaignTotals] += delta;
+  }
+  return { campaignId, figures: ledgerFigures(summarize(campaignId, 'USD', totals, events.length)) };
+}
+
+describe('reconciliation while a refund shortfall is owed', () => {
+  // Two gifts of 3,000 (fee 90 each); 2,000 of the first is allocated to a disbursement, then the first is
+  // refunded in full (2,910): 910 came off the account and 2,000 is a shortfall the organization owes back.
+  const campaignId = campaignSnapshot().campaignId;
+  const refundedGift = newId();
+  const chain = disbursementChain(campaignId, refundedGift, 2_000);
+  const events = [
+    giftSucceeded(campaignId, { donationId: refundedGift, amount: 3_000, fee: 90 }),
+    giftSucceeded(campaignId, { amount: 3_000, fee: 90, minute: 2 }),
+    chain.approved,
+    chain.allocated,
+    refundPair(campaignId, refundedGift, 2_910).refunded,
+  ];
+  // What the disbursement service's GET /v1/campaigns/:id/totals answers in that state (funds.int.test.ts).
+  const disbursementTotals = { campaignId, currency: 'USD', raised: 6_000, fees: 180, refunded: 2_910, net: 2_910, allocated: 2_000, paidOut: 0, refundShortfall: 2_000 };
+  let answer: Record<string, unknown> = disbursementTotals;
+  let server: Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const reconcile = () =>
+    createReconciler({ ledgerTotals: () => Promise.resolve([ledgerAfter(campaignId, events)]), sources: [httpTotalsSource('disbursement', baseUrl, disbursementFields)], graceMs: 1, logger }).run();
+
+  it('when the disbursement service reports the shortfall within refunded, then it is not a difference', async () => {
+    answer = disbursementTotals;
+    expect(ledgerAfter(campaignId, events).figures).toMatchObject({ raised: 6_000, fees: 180, refunded: 2_910, net: 2_910, allocated: 2_000 });
+    expect(await reconcile()).toMatchObject({ status: 'clean', campaigns: 1, differences: [], unreachable: [] });
+  });
+
+  it('when a service left the shortfall out of refunded, then refunded and net are reported as differences', async () => {
+    answer = { ...disbursementTotals, refunded: 910, net: 4_910 };
+    expect(await reconcile()).toMatchObject({
+      status: 'differences',
+      differences: [
+        { campaignId, source: 'disbursement', field: 'refunded', ledger: 2_910, service: 910 },
+        { campaignId, source: 'disbursement', field: 'net', ledger: 2_910, service: 4_910 },
+      ],
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Gauge, type Registry } from '@aid/runtime';
 import type { Logger } from '@aid/telemetry';
 import type { LedgerConfig } from '../config.ts';
+import { disbursementFields, donationFields, ledgerFigures } from '../domain/reconciliation.ts';
 import { summarize } from '../domain/summary.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import { createReconciler, type LedgerTotals, type ReconciliationReport } from './reconciler.ts';
@@ -14,8 +15,7 @@ async function ledgerTotals(store: LedgerStore): Promise<LedgerTotals[]> {
   for (const { campaignId } of heads) {
     const log = await store.logState(campaignId);
     if (!log) continue;
-    const summary = summarize(campaignId, log.currency, log.totals, log.size);
-    totals.push({ campaignId, figures: { raised: summary.raised, fees: summary.fees, refunded: summary.refunded, net: summary.net, allocated: summary.allocated, paidOut: summary.paidOut, gifts: summary.gifts } });
+    totals.push({ campaignId, figures: ledgerFigures(summarize(campaignId, log.currency, log.totals, log.size)) });
   }
   return totals;
 }
@@ -29,8 +29,8 @@ export function reconciliationParts(store: LedgerStore, config: LedgerConfig, lo
   const reconciler = createReconciler({
     ledgerTotals: () => ledgerTotals(store),
     sources: [
-      httpTotalsSource('donation', config.DONATION_URL, ['raised', 'fees', 'refunded', 'net', 'gifts']),
-      httpTotalsSource('disbursement', config.DISBURSEMENT_URL, ['raised', 'fees', 'refunded', 'net', 'allocated', 'paidOut']),
+      httpTotalsSource('donation', config.DONATION_URL, donationFields),
+      httpTotalsSource('disbursement', config.DISBURSEMENT_URL, disbursementFields),
     ],
     graceMs: config.RECONCILE_GRACE_MS,
     logger,
