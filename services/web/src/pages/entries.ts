@@ -5,6 +5,7 @@ import { esc, field, moneyText } from './html.ts';
 const kindLabels: Record<string, string> = {
   gift: 'Gift',
   refund: 'Refund',
+  'refund-reversed': 'Failed refund',
   'disbursement-approved': 'Disbursement',
   allocation: 'Allocation',
   payout: 'Payout',
@@ -31,6 +32,9 @@ export function describeEntry(entry: LedgerEntry['entry'], currency: string | nu
       return `Gift of ${amount}${(entry.donor as { displayName?: string | null } | undefined)?.displayName ? ` from ${esc((entry.donor as { displayName: string }).displayName)}` : ''}`;
     case 'refund':
       return `Refund of ${amount}`;
+    // The refund's own entry stays on the log; this one says the money never left and counts for the gift again.
+    case 'refund-reversed':
+      return `Refund of ${amount} failed at the bank; the money is back on the gift`;
     case 'disbursement-approved':
       return `Disbursement of ${amount} approved to ${esc((entry.recipient as { name?: string } | undefined)?.name)} for ${field(entry.purpose)}`;
     case 'allocation':
