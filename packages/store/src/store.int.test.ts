@@ -67,6 +67,16 @@ describe('store kit against the real database', () => {
     expect(await model.countDocuments({ _id: { $regex: /^ordered-/ } })).toBe(4);
   });
 
+  it('when documents are looked up by a list of ids with other conditions, then exactly the listed ones that meet them come back', async () => {
+    await model.insertMany(['in-a', 'in-b', 'in-c'].map((_id, count) => ({ _id, available: 0, count })));
+    const byIds = await model.find({ _id: { $in: ['in-a', 'in-c', 'in-missing'] } }).lean();
+    expect(byIds.map((doc) => doc._id).sort()).toEqual(['in-a', 'in-c']);
+    const narrowed = await model.find({ _id: { $in: ['in-a', 'in-b', 'in-c'] }, count: { $gte: 1 } }).lean();
+    expect(narrowed.map((doc) => doc._id).sort()).toEqual(['in-b', 'in-c']);
+    await model.deleteMany({ _id: { $in: ['in-a', 'in-b'] } });
+    expect((await model.find({ _id: { $regex: /^in-/ } }).lean()).map((doc) => doc._id)).toEqual(['in-c']);
+  });
+
   it('when the same operation is applied twice, or after a crash left it pending, then its effect happens once', async () => {
     const applyOnce = createApplyOnce(db);
     const credit = { model, documentId: 'once', operationId: uniqueName('gift'), update: { $inc: { available: 500 } }, upsert: true };
