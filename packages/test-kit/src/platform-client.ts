@@ -36,6 +36,14 @@ async function call<T>(method: string, url: string, options: { key?: string; bod
   return body as T;
 }
 
+/** With an idempotency key, a retry of the same call after a lost answer gets the first answer and acts once. */
+export interface RetryOptions {
+  idempotencyKey?: string;
+}
+
+const idempotencyHeaders = (options: RetryOptions): Record<string, string> =>
+  options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey };
+
 /**
  * Drives the product over its public HTTP contract, as an organization and a donor would. Used by the demo seed
  * and the end-to-end tests. Stripe's side of a payment is played by a signed webhook, since stripe-mock sends none.
@@ -60,10 +68,14 @@ export function platformClient(urls: PlatformUrls, secrets: { platformAdminKey: 
       return call<unknown>('POST', `${urls.donation}/v1/webhooks/stripe`, { body: payload, headers: { 'stripe-signature': signStripeWebhook(payload, secrets.stripeWebhookSecret) } });
     },
     funds: (key: string, campaignId: string) => call<{ available: number; net: number }>('GET', `${urls.disbursement}/v1/campaigns/${campaignId}/funds`, { key }),
-    requestDisbursement: (key: string, body: Record<string, unknown>) => call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements`, { key, body }),
-    approve: (key: string, id: string, comment: string) => call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/approve`, { key, body: { comment } }),
-    payout: (key: string, id: string, reference: string) => call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/payout`, { key, body: { reference } }),
-    reportDelivery: (key: string, id: string, body: Record<string, unknown>) => call<{ id: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/deliveries`, { key, body }),
+    requestDisbursement: (key: string, body: Record<string, unknown>, options: RetryOptions = {}) =>
+      call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements`, { key, body, headers: idempotencyHeaders(options) }),
+    approve: (key: string, id: string, comment: string, options: RetryOptions = {}) =>
+      call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/approve`, { key, body: { comment }, headers: idempotencyHeaders(options) }),
+    payout: (key: string, id: string, reference: string, options: RetryOptions = {}) =>
+      call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/payout`, { key, body: { reference }, headers: idempotencyHeaders(options) }),
+    reportDelivery: (key: string, id: string, body: Record<string, unknown>, options: RetryOptions = {}) =>
+      call<{ id: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/deliveries`, { key, body, headers: idempotencyHeaders(options) }),
     summary: (campaignId: string) => call<Record<string, number | string | null>>('GET', `${urls.ledger}/v1/campaigns/${campaignId}/summary`),
     trace: (receiptCode: string) => call<Record<string, any>>('GET', `${urls.ledger}/v1/trace/${encodeURIComponent(receiptCode)}`),
   };
