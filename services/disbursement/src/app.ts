@@ -14,6 +14,7 @@ import { createDisbursementStore } from './store/disbursements.store.ts';
 import { createEvidenceStore } from './store/evidence.store.ts';
 import { createFundsAccountStore } from './store/funds-accounts.store.ts';
 import { createGiftStore } from './store/gifts.store.ts';
+import { createIdempotencyKeyStore } from './store/idempotency-keys.store.ts';
 import { createMemberStore } from './store/members.store.ts';
 import type { UseCaseContext } from './use-cases/context.ts';
 
@@ -31,6 +32,7 @@ export function createContext(deps: ServiceDeps, config: AppConfig): UseCaseCont
     gifts: createGiftStore(deps.db, deps.applyOnce),
     disbursements: createDisbursementStore(deps.db),
     evidence: createEvidenceStore(deps.db),
+    idempotencyKeys: createIdempotencyKeyStore(deps.db, deps.logger),
     evidenceLimitBytes: config.EVIDENCE_MAX_BYTES,
     connectPayouts: config.STRIPE_SECRET_KEY ? stripeConnectPayouts(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE) : null,
     locks: createCampaignLocks(deps.db),

@@ -19,6 +19,8 @@ export const disbursementErrorCodes = [
   'evidence-not-found',
   'evidence-too-large',
   'evidence-type-mismatch',
+  'idempotency-key-reused',
+  'idempotency-key-in-use',
 ] as const;
 
 export type DisbursementErrorCode = (typeof disbursementErrorCodes)[number];
@@ -59,3 +61,7 @@ export const evidenceNotFound = (id: string) => fail('evidence-not-found', `no e
 export const evidenceTooLarge = (limit: number) => fail('evidence-too-large', `evidence files are limited to ${limit} bytes`, 'body');
 export const evidenceTypeMismatch = (contentType: string) =>
   fail('evidence-type-mismatch', `the file's contents are not ${contentType}`, 'content-type');
+export const idempotencyKeyReused = () =>
+  fail('idempotency-key-reused', 'this Idempotency-Key was already used with another request (method, path or body); use a new key for a new request', 'Idempotency-Key');
+export const idempotencyKeyInUse = () =>
+  fail('idempotency-key-in-use', 'a request with this Idempotency-Key is still being processed; retry in a moment', 'Idempotency-Key');

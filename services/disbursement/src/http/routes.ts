@@ -1,4 +1,5 @@
 import { defineRoute, type Route } from '@aid/http-kit';
+import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { Member } from '../domain/disbursement.ts';
 import { approveDisbursement } from '../use-cases/approve-disbursement.ts';
@@ -10,10 +11,12 @@ import { loadVisibleDisbursement } from '../use-cases/load-visible.ts';
 import { readFunds, readPublicTotals } from '../use-cases/read-funds.ts';
 import { recordPayout } from '../use-cases/record-payout.ts';
 import { rejectDisbursement } from '../use-cases/reject-disbursement.ts';
+import { changeOnce } from '../use-cases/answer-once.ts';
 import { reportDelivery } from '../use-cases/report-delivery.ts';
 import { requestDisbursement } from '../use-cases/request-disbursement.ts';
 import { memberAuthenticator } from './auth.ts';
 import { evidencePath, evidenceUploadOf } from './evidence-body.ts';
+import { idempotencyNote, idempotencyProblems, respondOnce } from './idempotency.ts';
 import { presentAudit, presentDelivery, presentDisbursement, presentEvidence, presentFunds, presentPublicTotals } from './present.ts';
 import {
   auditQuery,
@@ -46,66 +49,114 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       ...secured,
       method: 'post',
       path: '/v1/disbursements',
-      summary: 'Request a disbursement from a campaign’s funds (field officer or admin)',
+      summary: `Request a disbursement from a campaign’s funds (field officer or admin). ${idempotencyNote} (the same disbursement)`,
       body: requestBody,
-      responses: { 201: { description: 'the requested disbursement', schema: disbursementResponse }, ...problems(400, 401, 403, 404, 409, 422) },
-      handle: async ({ body, auth }) => ({ status: 201, body: presentDisbursement(await requestDisbursement(context, auth, body)) }),
+      responses: {
+        201: { description: 'the requested disbursement (or the first answer again, for a repeated Idempotency-Key)', schema: disbursementResponse },
+        ...problems(401, 403, 404, 422),
+        ...idempotencyProblems,
+      },
+      handle: ({ body, auth, request }) =>
+        respondOnce(context, auth, request, body, async (attempt) => ({
+          status: 201,
+          body: presentDisbursement(await requestDisbursement(context, auth, body, attempt.resourceId)),
+        })),
     }),
     defineRoute({
       ...secured,
       method: 'post',
       path: '/v1/disbursements/:id/approve',
-      summary: 'Approve a disbursement, reserving and allocating its funds first in first out (approver or admin, never the requester)',
+      summary: `Approve a disbursement, reserving and allocating its funds first in first out (approver or admin, never the requester). ${idempotencyNote}`,
       params: idParams,
       body: decisionBody,
-      responses: { 200: { description: 'the approved disbursement with its allocations', schema: disbursementResponse }, ...problems(400, 401, 403, 404, 409) },
-      handle: async ({ params, body, auth }) => ({ body: presentDisbursement(await approveDisbursement(context, auth, params.id, body.comment)) }),
+      responses: {
+        200: { description: 'the approved disbursement with its allocations (or the first answer again, for a repeated Idempotency-Key)', schema: disbursementResponse },
+        ...problems(401, 403, 404),
+        ...idempotencyProblems,
+      },
+      handle: ({ params, body, auth, request }) =>
+        respondOnce(context, auth, request, body, async (attempt) => ({
+          status: 200,
+          body: presentDisbursement(await changeOnce(context, auth, params.id, 'approve', attempt, () => approveDisbursement(context, auth, params.id, body.comment))),
+        })),
     }),
     defineRoute({
       ...secured,
       method: 'post',
       path: '/v1/disbursements/:id/reject',
-      summary: 'Reject a requested disbursement (approver or admin, never the requester)',
+      summary: `Reject a requested disbursement (approver or admin, never the requester). ${idempotencyNote}`,
       params: idParams,
       body: decisionBody,
-      responses: { 200: { description: 'the rejected disbursement', schema: disbursementResponse }, ...problems(400, 401, 403, 404, 409) },
-      handle: async ({ params, body, auth }) => ({ body: presentDisbursement(await rejectDisbursement(context, auth, params.id, body.comment)) }),
+      responses: {
+        200: { description: 'the rejected disbursement (or the first answer again, for a repeated Idempotency-Key)', schema: disbursementResponse },
+        ...problems(401, 403, 404),
+        ...idempotencyProblems,
+      },
+      handle: ({ params, body, auth, request }) =>
+        respondOnce(context, auth, request, body, async (attempt) => ({
+          status: 200,
+          body: presentDisbursement(await changeOnce(context, auth, params.id, 'reject', attempt, () => rejectDisbursement(context, auth, params.id, body.comment))),
+        })),
     }),
     defineRoute({
       ...secured,
       method: 'post',
       path: '/v1/disbursements/:id/payout',
-      summary: 'Pay out an approved disbursement (admin): record a manual bank reference, or transfer to the partner’s Stripe connected account',
+      summary: `Pay out an approved disbursement (admin): record a manual bank reference, or transfer to the partner’s Stripe connected account. ${idempotencyNote}`,
       params: idParams,
       body: payoutBody,
-      responses: { 200: { description: 'the paid disbursement', schema: disbursementResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
-      handle: async ({ params, body, auth }) => {
+      responses: {
+        200: { description: 'the paid disbursement (or the first answer again, for a repeated Idempotency-Key)', schema: disbursementResponse },
+        ...problems(401, 403, 404, 422, 503),
+        ...idempotencyProblems,
+      },
+      handle: ({ params, body, auth, request }) => {
         const command =
           body.method === 'manual' ? { method: body.method, reference: body.reference ?? '' } : { method: body.method, destination: body.destination ?? '' };
-        return { body: presentDisbursement(await recordPayout(context, auth, params.id, command)) };
+        return respondOnce(context, auth, request, body, async (attempt) => ({
+          status: 200,
+          body: presentDisbursement(await changeOnce(context, auth, params.id, 'payout', attempt, () => recordPayout(context, auth, params.id, command))),
+        }));
       },
     }),
     defineRoute({
       ...secured,
       method: 'post',
       path: '/v1/disbursements/:id/cancel',
-      summary: 'Cancel a disbursement before payout (admin or the requester); an approved one gives its reserved money back to the gifts',
+      summary: `Cancel a disbursement before payout (admin or the requester); an approved one gives its reserved money back to the gifts. ${idempotencyNote}`,
       params: idParams,
       body: decisionBody,
-      responses: { 200: { description: 'the cancelled disbursement', schema: disbursementResponse }, ...problems(400, 401, 403, 404, 409) },
-      handle: async ({ params, body, auth }) => ({ body: presentDisbursement(await cancelDisbursement(context, auth, params.id, body.comment)) }),
+      responses: {
+        200: { description: 'the cancelled disbursement (or the first answer again, for a repeated Idempotency-Key)', schema: disbursementResponse },
+        ...problems(401, 403, 404),
+        ...idempotencyProblems,
+      },
+      handle: ({ params, body, auth, request }) =>
+        respondOnce(context, auth, request, body, async (attempt) => ({
+          status: 200,
+          body: presentDisbursement(await changeOnce(context, auth, params.id, 'cancel', attempt, () => cancelDisbursement(context, auth, params.id, body.comment))),
+        })),
     }),
     defineRoute({
       ...secured,
       method: 'post',
       path: evidencePath,
-      summary: `Upload an evidence file as the raw body (application/pdf, image/jpeg, image/png or text/csv, at most ${context.evidenceLimitBytes} bytes; field officer or admin); the file stays private, its SHA-256 can go on the public record`,
+      summary: `Upload an evidence file as the raw body (application/pdf, image/jpeg, image/png or text/csv, at most ${context.evidenceLimitBytes} bytes; field officer or admin); the file stays private, its SHA-256 can go on the public record. ${idempotencyNote} (the same file)`,
       params: idParams,
       query: evidenceQuery,
-      responses: { 201: { description: 'the stored file’s description', schema: evidenceResponse }, ...problems(400, 401, 403, 404, 409, 413, 415) },
-      handle: async ({ params, query, auth, request }) => {
+      responses: {
+        201: { description: 'the stored file’s description (or the first answer again, for a repeated Idempotency-Key)', schema: evidenceResponse },
+        ...problems(401, 403, 404, 413, 415),
+        ...idempotencyProblems,
+      },
+      handle: ({ params, query, auth, request }) => {
         const upload = evidenceUploadOf(request, context.evidenceLimitBytes);
-        return { status: 201, body: presentEvidence(await uploadEvidence(context, auth, params.id, { ...upload, name: query.name })) };
+        // The same file under the same name and type is the same upload.
+        const payload = { sha256: createHash('sha256').update(upload.bytes).digest('hex'), contentType: upload.contentType, name: query.name ?? null };
+        return respondOnce(context, auth, request, payload, async (attempt) => ({
+          status: 201,
+          body: presentEvidence(await uploadEvidence(context, auth, params.id, { ...upload, name: query.name }, attempt.resourceId)),
+        }));
       },
     }),
     defineRoute({
@@ -143,14 +194,19 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       ...secured,
       method: 'post',
       path: '/v1/disbursements/:id/deliveries',
-      summary: 'Report aid delivered from a paid disbursement, with evidence hashes (field officer or admin)',
+      summary: `Report aid delivered from a paid disbursement, with evidence hashes (field officer or admin). ${idempotencyNote} (the same delivery, counted once)`,
       params: idParams,
       body: deliveryBody,
-      responses: { 201: { description: 'the delivery report', schema: deliveryResponse }, ...problems(400, 401, 403, 404, 409, 422) },
-      handle: async ({ params, body, auth }) => {
-        const reported = await reportDelivery(context, auth, params.id, { ...body, deliveredAt: new Date(body.deliveredAt) });
-        return { status: 201, body: presentDelivery(reported.delivery, reported.disbursementId, reported.campaignId) };
+      responses: {
+        201: { description: 'the delivery report (or the first answer again, for a repeated Idempotency-Key)', schema: deliveryResponse },
+        ...problems(401, 403, 404, 422),
+        ...idempotencyProblems,
       },
+      handle: ({ params, body, auth, request }) =>
+        respondOnce(context, auth, request, body, async (attempt) => {
+          const reported = await reportDelivery(context, auth, params.id, { ...body, deliveredAt: new Date(body.deliveredAt) }, attempt.resourceId);
+          return { status: 201, body: presentDelivery(reported.delivery, reported.disbursementId, reported.campaignId) };
+        }),
     }),
     defineRoute({
       ...secured,

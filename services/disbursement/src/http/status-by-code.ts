@@ -20,4 +20,6 @@ export const statusByCode: Record<DisbursementErrorCode, number> = {
   'evidence-not-found': 404,
   'evidence-too-large': 413,
   'evidence-type-mismatch': 415,
+  'idempotency-key-reused': 409,
+  'idempotency-key-in-use': 409,
 };

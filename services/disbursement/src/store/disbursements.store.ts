@@ -81,9 +81,17 @@ export function createDisbursementStore(connection: Connection) {
       }
     },
 
-    async insert(disbursement: Disbursement, messages: OutboxMessage[]): Promise<void> {
+    /** Inserted once: false when a disbursement with this id exists (a retried request under the same key). */
+    async insert(disbursement: Disbursement, messages: OutboxMessage[]): Promise<boolean> {
       const { id, ...fields } = disbursement;
-      await model.updateOne({ _id: id }, withOutbox({ $set: fields }, messages), { upsert: true });
+      const queued = queueMessages(messages);
+      try {
+        await model.create({ _id: id, ...fields, outbox: queued.$push.outbox.$each, outboxSince: queued.$set.outboxSince });
+        return true;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        return false;
+      }
     },
 
     async find(id: string): Promise<Disbursement | null> {
@@ -141,8 +149,11 @@ export function createDisbursementStore(connection: Connection) {
       return transition(id, from, withOutbox({ $set: { status: 'cancelled', cancellation }, $push: { audit } }, messages));
     },
 
+    /** Guarded by the delivery's id too, so a report retried under the same key is never added twice. */
     addDelivery(id: string, delivery: Delivery, messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
-      return transition(id, ['paid', 'delivered'], withOutbox({ $set: { status: 'delivered' }, $push: { deliveries: delivery, audit } }, messages));
+      return transition(id, ['paid', 'delivered'], withOutbox({ $set: { status: 'delivered' }, $push: { deliveries: delivery, audit } }, messages), {
+        'deliveries.id': { $ne: delivery.id },
+      });
     },
 
     /** For actions that change no status (an evidence upload): the entry is added once, whatever the retries. */

@@ -6,6 +6,7 @@ import type { DisbursementStore } from '../store/disbursements.store.ts';
 import type { EvidenceStore } from '../store/evidence.store.ts';
 import type { FundsAccountStore } from '../store/funds-accounts.store.ts';
 import type { GiftStore } from '../store/gifts.store.ts';
+import type { IdempotencyKeyStore } from '../store/idempotency-keys.store.ts';
 import type { MemberStore } from '../store/members.store.ts';
 
 /** What the use cases work with; the clock and id generator are passed in like everything else. */
@@ -16,6 +17,7 @@ export interface UseCaseContext {
   gifts: GiftStore;
   disbursements: DisbursementStore;
   evidence: EvidenceStore;
+  idempotencyKeys: IdempotencyKeyStore;
   evidenceLimitBytes: number;
   /** Null when Stripe is not configured: only manual payouts are offered then. */
   connectPayouts: ConnectPayouts | null;

@@ -5,15 +5,21 @@ import { decideEvidenceUpload, type EvidenceFile, type EvidenceType } from '../d
 import type { UseCaseContext } from './context.ts';
 import { loadVisibleDisbursement } from './load-visible.ts';
 
-/** Stores the file privately and returns its description; only its SHA-256 ever reaches the public record. */
+/**
+ * Stores the file privately and returns its description; only its SHA-256 ever reaches the public record.
+ * `evidenceId` is given for an upload under an `Idempotency-Key`: a re-run after a lost answer finds its file.
+ */
 export async function uploadEvidence(
   context: UseCaseContext,
   member: Member,
   disbursementId: string,
   upload: { bytes: Buffer; contentType: EvidenceType; name: string | undefined },
+  evidenceId = context.newId(),
 ): Promise<EvidenceFile> {
   const disbursement = await loadVisibleDisbursement(context, member, disbursementId);
-  const file = decideEvidenceUpload({ member, disbursement, ...upload, limit: context.evidenceLimitBytes, id: context.newId(), now: context.now() });
+  const earlier = await context.evidence.find(evidenceId);
+  if (earlier && earlier.disbursementId === disbursementId && earlier.organizationId === member.organizationId) return earlier;
+  const file = decideEvidenceUpload({ member, disbursement, ...upload, limit: context.evidenceLimitBytes, id: evidenceId, now: context.now() });
   await context.evidence.save(file, upload.bytes);
   await context.disbursements.appendAudit(
     disbursementId,

@@ -1,5 +1,5 @@
 import { auditEntry } from '../domain/audit.ts';
-import { decideRequest, type Member } from '../domain/disbursement.ts';
+import { decideRequest, visibleDisbursement, type Member } from '../domain/disbursement.ts';
 import { requestedMessage } from '../events/disbursement-messages.ts';
 import type { Disbursement, Recipient } from '../store/disbursements.store.ts';
 import type { UseCaseContext } from './context.ts';
@@ -13,10 +13,15 @@ export interface RequestCommand {
   sector: string;
 }
 
-export async function requestDisbursement(context: UseCaseContext, member: Member, command: RequestCommand): Promise<Disbursement> {
+/**
+ * `id` is given for a request under an `Idempotency-Key` (fixed when the key was claimed): a re-run after a lost
+ * answer then finds the disbursement it created instead of requesting a second one.
+ */
+export async function requestDisbursement(context: UseCaseContext, member: Member, command: RequestCommand, id = context.newId()): Promise<Disbursement> {
+  const earlier = await context.disbursements.find(id);
+  if (earlier) return visibleDisbursement(member, earlier, id);
   const [campaign, account] = await Promise.all([context.campaigns.find(command.campaignId), context.funds.find(command.campaignId)]);
   decideRequest({ member, campaign, command, available: account?.available ?? 0 });
-  const id = context.newId();
   const requestedAt = context.now();
   const disbursement: Disbursement = {
     id,
@@ -37,7 +42,8 @@ export async function requestDisbursement(context: UseCaseContext, member: Membe
       }),
     ],
   };
-  await context.disbursements.insert(disbursement, [requestedMessage(disbursement)]);
+  const inserted = await context.disbursements.insert(disbursement, [requestedMessage(disbursement)]);
+  if (!inserted) return visibleDisbursement(member, await context.disbursements.find(id), id);
   context.outboxQueued();
   return disbursement;
 }
