@@ -18,7 +18,7 @@ import { loadConfig } from '../config.ts';
 
 export interface ServiceUnderTest {
   service: RunningService;
-  call(method: string, path: string, key: string | undefined, body?: unknown): Promise<{ status: number; body: any }>;
+  call(method: string, path: string, key: string | undefined, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   recorded: Awaited<ReturnType<typeof recordTopics>>;
   stop(): Promise<void>;
 }
@@ -39,14 +39,14 @@ export async function startServiceUnderTest(logLevel = 'silent', env: Record<str
   const sut: ServiceUnderTest = {
     service,
     recorded,
-    async call(method, path, key, body) {
+    async call(method, path, key, body, headers = {}) {
       const response = await fetch(`${service.url}${path}`, {
         method,
-        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
     },
     async stop() {
       await recorded.stop();
