@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { eventually, platformClient, type PlatformClient } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectReconciled, expectSummarySettles, GiftTraffic, LogMonitor, openCampaign, sleep, untilAnswered, type CampaignTeam } from './harness/gift-traffic.ts';
+import { expectReconciled, expectSummarySettles, GiftTraffic, LogMonitor, openCampaign, sleep, untilAnswered, type CampaignTeam, type SpentFigures } from './harness/gift-traffic.ts';
 import { startRestartableInfra, type RestartableInfra } from './harness/restartable-infra.ts';
 import { startServiceProcesses, type ServiceName, type ServiceProcesses } from './harness/service-processes.ts';
 
@@ -31,13 +32,13 @@ describe('faults while money flows', () => {
   });
 
   /** Opens a campaign with a first gift recorded and seen by a monitor, starts donors giving, runs the fault, and checks. */
-  async function underTraffic(name: string, fault: (team: CampaignTeam, traffic: GiftTraffic) => Promise<{ allocated: number; paidOut: number; delivered: number }>) {
+  async function underTraffic(name: string, fault: (team: CampaignTeam, traffic: GiftTraffic) => Promise<SpentFigures>) {
     const team = await openCampaign(api, name);
     const traffic = new GiftTraffic(() => api, team.campaignId);
     // The donation service learns of the published campaign from its event.
     await eventually(() => traffic.give(), { timeoutMs: 60_000, intervalMs: 500 });
     const monitor = new LogMonitor(platform.urls.ledger, team.campaignId);
-    await expectSummarySettles(api, team.campaignId, traffic, { allocated: 0, paidOut: 0, delivered: 0 });
+    await expectSummarySettles(api, team.campaignId, traffic, { allocated: 0, paidOut: 0, delivered: 0, beneficiaries: 0 });
     const sizeBefore = await monitor.look();
 
     traffic.start();
@@ -49,37 +50,54 @@ describe('faults while money flows', () => {
     expect(await monitor.look()).toBeGreaterThan(sizeBefore);
   }
 
-  /** A disbursement requested, approved, paid out and delivered, each step retried until a service answers. */
+  /**
+   * A disbursement requested, approved, paid out and delivered, each step retried until a service answers, with
+   * one Idempotency-Key per step as a careful client sends: an answer lost in a fault must not double the step.
+   */
   async function spend(team: CampaignTeam, amount: number, between: { afterApproval?: () => Promise<void>; afterPayout?: () => Promise<void> } = {}) {
+    const once = () => ({ idempotencyKey: randomUUID() });
     await untilAnswered(async () => expect((await api.funds(team.admin, team.campaignId)).available).toBeGreaterThanOrEqual(amount), 'funds');
+    const requestOnce = once();
     const request = await untilAnswered(
       () =>
-        api.requestDisbursement(team.officer, {
-          campaignId: team.campaignId,
-          amount,
-          currency: 'USD',
-          recipient: { name: 'Jérémie Water Committee', country: 'HT', local: true },
-          purpose: 'Water filters',
-          sector: 'WASH',
-        }),
+        api.requestDisbursement(
+          team.officer,
+          {
+            campaignId: team.campaignId,
+            amount,
+            currency: 'USD',
+            recipient: { name: 'Jérémie Water Committee', country: 'HT', local: true },
+            purpose: 'Water filters',
+            sector: 'WASH',
+          },
+          requestOnce,
+        ),
       'disbursement request',
     );
-    await untilAnswered(() => api.approve(team.approver, request.id, 'checked the quotes'), 'approval');
+    const approvalOnce = once();
+    await untilAnswered(() => api.approve(team.approver, request.id, 'checked the quotes', approvalOnce), 'approval');
     await between.afterApproval?.();
-    await untilAnswered(() => api.payout(team.admin, request.id, `BRH-${request.id.slice(-6)}`), 'payout');
+    const payoutOnce = once();
+    await untilAnswered(() => api.payout(team.admin, request.id, `BRH-${request.id.slice(-6)}`, payoutOnce), 'payout');
     await between.afterPayout?.();
+    const deliveryOnce = once();
     await untilAnswered(
       () =>
-        api.reportDelivery(team.officer, request.id, {
-          deliveredAt: '2026-11-20T10:00:00Z',
-          beneficiaries: 120,
-          description: '60 household water filters',
-          location: { country: 'HT', area: 'Jérémie' },
-          evidence: [],
-        }),
+        api.reportDelivery(
+          team.officer,
+          request.id,
+          {
+            deliveredAt: '2026-11-20T10:00:00Z',
+            beneficiaries: 120,
+            description: '60 household water filters',
+            location: { country: 'HT', area: 'Jérémie' },
+            evidence: [],
+          },
+          deliveryOnce,
+        ),
       'delivery report',
     );
-    return { allocated: amount, paidOut: amount, delivered: amount };
+    return { allocated: amount, paidOut: amount, delivered: amount, beneficiaries: 120 };
   }
 
   it('when each service in turn is killed with SIGKILL and started again, and the ledger dies during a disbursement, then nothing is lost or doubled', async () => {
@@ -166,7 +184,7 @@ describe('faults while money flows', () => {
         await ledger.kill();
         await sleep(2_000);
         expect(traffic.acknowledged.size).toBeGreaterThan(0);
-        return { allocated: approved * third, paidOut: 0, delivered: 0 };
+        return { allocated: approved * third, paidOut: 0, delivered: 0, beneficiaries: 0 };
       });
     } finally {
       await disbursement.stop();

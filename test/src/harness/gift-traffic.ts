@@ -7,7 +7,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /**
  * Asks until the service answers, as Stripe retries a webhook and a person retries a button: a dead service, a
- * 5xx or a timeout is not an answer; a 4xx is, and fails the test.
+ * 5xx, a timeout or "this Idempotency-Key is still being worked on" is not an answer; any other 4xx is, and
+ * fails the test.
  */
 export async function untilAnswered<T>(attempt: () => Promise<T>, what: string, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -15,8 +16,8 @@ export async function untilAnswered<T>(attempt: () => Promise<T>, what: string, 
     try {
       return await attempt();
     } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status !== undefined && status < 500) throw error;
+      const { status, body } = error as { status?: number; body?: { code?: string } };
+      if (status !== undefined && status < 500 && body?.code !== 'idempotency-key-in-use') throw error;
       if (Date.now() > deadline) throw new Error(`${what} never succeeded`, { cause: error });
       await sleep(250);
     }
@@ -113,8 +114,16 @@ export class GiftTraffic {
   }
 }
 
+/** A campaign's disbursed money and the people it reached, as its public summary must show them. */
+export interface SpentFigures {
+  allocated: number;
+  paidOut: number;
+  delivered: number;
+  beneficiaries: number;
+}
+
 /** What a campaign's public summary must come to once every acknowledged gift and disbursement step is recorded. */
-export async function expectSummarySettles(api: PlatformClient, campaignId: string, traffic: GiftTraffic, spent: { allocated: number; paidOut: number; delivered: number }): Promise<void> {
+export async function expectSummarySettles(api: PlatformClient, campaignId: string, traffic: GiftTraffic, spent: SpentFigures): Promise<void> {
   const gifts = traffic.acknowledged.size;
   await eventually(
     async () => {
