@@ -17,10 +17,12 @@ export async function connectDatabase(url: string, dbName: string): Promise<Conn
       .asPromise();
   const connection = await open();
   if (!(await isFerretDb(connection))) return connection;
-  // FerretDB 1.x applies an update as read, modify, write back, without isolation: two concurrent updates of
-  // one document lose one of them, and two guarded decrements can both pass their guard (measured: 50
-  // concurrent $inc gave 16). One connection makes this process's operations run one at a time, which restores
-  // single-document atomicity for a single instance of each service. MongoDB needs none of this.
+  // A stock FerretDB 1.x applies an update as read, modify, write back, without isolation: two concurrent
+  // updates of one document lose one of them, and two guarded decrements can both pass their guard (measured: 50
+  // concurrent $inc gave 16). The build this project's launcher makes locks those writes (see
+  // infra/local/src/ferretdb-patches.ts), but MONGO_URL may name any FerretDB: one connection makes this
+  // process's operations run one at a time, which keeps a single instance of each service safe on a stock
+  // build too. MongoDB needs none of this.
   await connection.close();
   return open(1);
 }
