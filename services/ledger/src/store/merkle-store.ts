@@ -1,17 +1,22 @@
 import type { Connection } from 'mongoose';
 import { appendGroupHashes, appendHashes, appendPlan, consistencyRanges, inclusionRanges, nodesFor, rangeHash, rangeNodes, type NodeAddress } from '../domain/merkle.ts';
 import { treeNodeId, treeNodeModel } from './tree-node.model.ts';
-import { isDuplicateKey } from '@aid/store';
+import { hashInTile, runField, tileSlot, treeTileId, treeTileModel, type TileSlot } from './tree-tile.model.ts';
 
 
 /**
- * Reads and writes a campaign's stored Merkle nodes; every read is a single `$in` query of O(log n) ids. A node's
- * hash never changes once written (it is fixed by the leaves under it), so nodes are also kept in a bounded
- * in-process cache: an append's left siblings were written moments ago, and every proof shares the upper
- * levels. This matters on FerretDB over SQLite, whose `$in` on `_id` scans the collection.
+ * Reads and writes a campaign's stored Merkle nodes, kept in tiles (see tree-tile.model.ts): an append sets the
+ * new hashes with one upsert per touched tile, and every read is a single `$in` query of the O(log n) nodes'
+ * tiles. Logs written before tiles keep their nodes as one `tree_nodes` document each; a node not found in its
+ * tile is looked up there, so those logs still prove and grow (their new nodes go to tiles).
+ *
+ * A node's hash never changes once written (it is fixed by the leaves under it), so nodes are also kept in a
+ * bounded in-process cache: an append's left siblings were written moments ago, and every proof shares the
+ * upper levels.
  */
 export function createMerkleStore(db: Connection, cacheLimit = 500_000) {
-  const nodes = treeNodeModel(db);
+  const tiles = treeTileModel(db);
+  const legacyNodes = treeNodeModel(db);
   const cache = new Map<string, Buffer>();
 
   function remember(id: string, hash: Buffer): void {
@@ -28,14 +33,31 @@ export function createMerkleStore(db: Connection, cacheLimit = 500_000) {
     }
   }
 
-  async function read(campaignId: string, addresses: NodeAddress[]) {
-    const ids = addresses.map((address) => treeNodeId(campaignId, address.level, address.index));
-    const missing = ids.filter((id) => !cache.has(id));
-    if (missing.length > 0) {
-      const docs = await nodes.find({ _id: { $in: missing } }).lean();
-      for (const doc of docs) remember(doc._id, Buffer.from(doc.hash, 'hex'));
+  /** Reads the nodes' tiles in one query, then what they lack (nodes of logs written before tiles) from `tree_nodes`. */
+  async function fetchMissing(campaignId: string, missing: NodeAddress[]): Promise<void> {
+    const wanted = new Map<string, { id: string; slot: TileSlot }[]>();
+    for (const address of missing) {
+      const slot = tileSlot(address);
+      const tileId = treeTileId(campaignId, slot.band, slot.tile);
+      wanted.set(tileId, [...(wanted.get(tileId) ?? []), { id: treeNodeId(campaignId, address.level, address.index), slot }]);
     }
-    const found = new Map(ids.flatMap((id) => {
+    const found = await tiles.collection.find<Record<string, unknown>>({ _id: { $in: [...wanted.keys()] } } as never).toArray();
+    for (const tile of found) {
+      for (const { id, slot } of wanted.get(tile._id as string) ?? []) {
+        const hash = hashInTile(tile, slot.height, slot.position);
+        if (hash) remember(id, hash);
+      }
+    }
+    const legacy = missing.map((address) => treeNodeId(campaignId, address.level, address.index)).filter((id) => !cache.has(id));
+    if (legacy.length === 0) return;
+    for (const doc of await legacyNodes.find({ _id: { $in: legacy } }).lean()) remember(doc._id, Buffer.from(doc.hash, 'hex'));
+  }
+
+  async function read(campaignId: string, addresses: NodeAddress[]) {
+    const missing = addresses.filter((address) => !cache.has(treeNodeId(campaignId, address.level, address.index)));
+    if (missing.length > 0) await fetchMissing(campaignId, missing);
+    const found = new Map(addresses.flatMap((address) => {
+      const id = treeNodeId(campaignId, address.level, address.index);
       const hash = cache.get(id);
       if (hash) remember(id, hash);
       return hash ? [[id, hash] as const] : [];
@@ -47,42 +69,49 @@ export function createMerkleStore(db: Connection, cacheLimit = 500_000) {
     };
   }
 
+  /**
+   * One `$set` upsert per touched tile (not a bulkWrite: FerretDB hangs on large ones), each new run of consecutive
+   * positions of a height one binary field. Setting a run again writes the same bytes, so a crash between the
+   * tiles is repaired by whoever finishes the group.
+   */
+  async function write(campaignId: string, computed: { address: NodeAddress; hash: Buffer }[]): Promise<void> {
+    const runs = new Map<string, Map<number, { first: number; hashes: Buffer[] }>>();
+    const ordered = [...computed].sort((a, b) => a.address.level - b.address.level || a.address.index - b.address.index);
+    for (const { address, hash } of ordered) {
+      const { band, tile, height, position } = tileSlot(address);
+      const tileId = treeTileId(campaignId, band, tile);
+      const tileRuns = runs.get(tileId) ?? new Map<number, { first: number; hashes: Buffer[] }>();
+      runs.set(tileId, tileRuns);
+      const run = tileRuns.get(height);
+      if (run && run.first + run.hashes.length === position) run.hashes.push(hash);
+      else if (!run) tileRuns.set(height, { first: position, hashes: [hash] });
+      else throw new Error(`Merkle nodes of one write are not consecutive at level ${address.level}`);
+    }
+    for (const [tileId, tileRuns] of runs) {
+      const fields = Object.fromEntries([...tileRuns].map(([height, run]) => [runField(height, run.first), Buffer.concat(run.hashes)]));
+      // The driver's own update: mongoose would cast the runs against a schema that does not name them.
+      await tiles.collection.updateOne({ _id: tileId } as never, { $set: fields }, { upsert: true });
+    }
+    // Only once stored: a node in the cache is always a node in the database.
+    for (const { address, hash } of computed) remember(treeNodeId(campaignId, address.level, address.index), hash);
+  }
+
   return {
-    /** Stores the nodes that appending leaf `index` completes. Idempotent: a retry after a crash rewrites nothing. */
+    /** Stores the nodes that appending leaf `index` completes. Idempotent: a retry after a crash sets the same hashes again. */
     async addLeaf(campaignId: string, index: number, leafHashHex: string): Promise<void> {
       const plan = appendPlan(index);
       const lookup = await read(campaignId, plan.reads);
-      const computed = appendHashes(index, Buffer.from(leafHashHex, 'hex'), plan.reads.map(lookup));
-      try {
-        await nodes.insertMany(
-          computed.map(({ address, hash }) => ({ _id: treeNodeId(campaignId, address.level, address.index), hash: hash.toString('hex') })),
-          { ordered: false },
-        );
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
-      // Only once stored: a node in the cache is always a node in the database.
-      for (const { address, hash } of computed) remember(treeNodeId(campaignId, address.level, address.index), hash);
+      await write(campaignId, appendHashes(index, Buffer.from(leafHashHex, 'hex'), plan.reads.map(lookup)));
     },
 
     /**
-     * Stores the nodes that appending a group of leaves completes, in one bulk write. Idempotent like addLeaf:
-     * whoever finishes an interrupted group writes the same nodes, and existing ones are kept.
+     * Stores the nodes that appending a group of leaves completes, a few tile writes. Idempotent like addLeaf:
+     * whoever finishes an interrupted group sets the same hashes in the same slots.
      */
     async addLeaves(campaignId: string, from: number, leafHashes: Buffer[]): Promise<void> {
       if (leafHashes.length === 0) return;
       const lookup = await read(campaignId, rangeNodes(0, from));
-      const computed = appendGroupHashes(from, leafHashes, lookup);
-      try {
-        // The driver's own insert: mongoose would cast and validate every one of these small documents.
-        await nodes.collection.insertMany(
-          computed.map(({ address, hash }) => ({ _id: treeNodeId(campaignId, address.level, address.index), hash: hash.toString('hex') })) as unknown as Record<string, unknown>[],
-          { ordered: false },
-        );
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
-      for (const { address, hash } of computed) remember(treeNodeId(campaignId, address.level, address.index), hash);
+      await write(campaignId, appendGroupHashes(from, leafHashes, lookup));
     },
 
     async root(campaignId: string, size: number): Promise<Buffer> {
