@@ -39,7 +39,9 @@ export function createMerkleStore(db: Connection, cacheLimit = 500_000) {
     for (const address of missing) {
       const slot = tileSlot(address);
       const tileId = treeTileId(campaignId, slot.band, slot.tile);
-      wanted.set(tileId, [...(wanted.get(tileId) ?? []), { id: treeNodeId(campaignId, address.level, address.index), slot }]);
+      const nodes = wanted.get(tileId) ?? [];
+      nodes.push({ id: treeNodeId(campaignId, address.level, address.index), slot });
+      wanted.set(tileId, nodes);
     }
     const found = await tiles.collection.find<Record<string, unknown>>({ _id: { $in: [...wanted.keys()] } } as never).toArray();
     for (const tile of found) {
@@ -72,7 +74,9 @@ export function createMerkleStore(db: Connection, cacheLimit = 500_000) {
   /**
    * One `$set` upsert per touched tile (not a bulkWrite: FerretDB hangs on large ones), each new run of consecutive
    * positions of a height one binary field. Setting a run again writes the same bytes, so a crash between the
-   * tiles is repaired by whoever finishes the group.
+   * tiles is repaired by whoever finishes the group. Unlike one document per node, two writers of one tile rely on
+   * single-document atomicity (MongoDB, the launcher's FerretDB build; on a stock FerretDB the one connection per
+   * process keeps a single instance safe, as for every other document here).
    */
   async function write(campaignId: string, computed: { address: NodeAddress; hash: Buffer }[]): Promise<void> {
     const runs = new Map<string, Map<number, { first: number; hashes: Buffer[] }>>();
