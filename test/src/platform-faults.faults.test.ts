@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { eventually, platformClient, type PlatformClient } from '@aid/test-kit';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { envelope, newId } from '@aid/contracts';
+import { eventually, platformClient, publishRaw, type PlatformClient } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectReconciled, expectSummarySettles, GiftTraffic, LogMonitor, openCampaign, sleep, untilAnswered, type CampaignTeam, type SpentFigures } from './harness/gift-traffic.ts';
 import { startRestartableInfra, type RestartableInfra } from './harness/restartable-infra.ts';
@@ -190,5 +191,47 @@ describe('faults while money flows', () => {
       await disbursement.stop();
       await ledger.stop();
     }
+  });
+
+  // Last: the planted gift stays a difference for good, as it should.
+  it('when a gift the donation service never took is planted on its topic, then reconciliation reports the difference by endpoint and metric', async () => {
+    const team = await openCampaign(api, 'Planted difference association');
+    const traffic = new GiftTraffic(() => api, team.campaignId);
+    await eventually(() => traffic.give(), { timeoutMs: 60_000, intervalMs: 500 });
+    await expectSummarySettles(api, team.campaignId, traffic, { allocated: 0, paidOut: 0, delivered: 0, beneficiaries: 0 });
+
+    const forged = envelope({
+      type: 'org.diaspora-aid.donation.succeeded',
+      source: '/services/donation',
+      subject: team.campaignId,
+      time: new Date(),
+      data: {
+        donationId: newId(),
+        campaignId: team.campaignId,
+        receiptHash: randomBytes(32).toString('hex'),
+        donor: { publicRef: `d_${randomBytes(12).toString('hex')}`, displayName: null, countryOfResidence: null, countryOfHeritage: null },
+        amount: 7_700,
+        fee: 0,
+        net: 7_700,
+        currency: 'USD',
+        interval: 'once',
+        succeededAt: new Date().toISOString(),
+      },
+    });
+    await publishRaw([infra.env.KAFKA_BROKERS], 'donation.events.v1', [{ key: team.campaignId, value: JSON.stringify(forged) }]);
+
+    const report = await eventually(
+      async () => {
+        const current = await api.call<{ differences: { campaignId: string; source: string; field: string; ledger: number; service: number }[] }>('GET', `${platform.urls.ledger}/v1/reconciliation?fresh=true`);
+        expect(current.differences.filter((difference) => difference.campaignId === team.campaignId && difference.field === 'raised')).toEqual([
+          expect.objectContaining({ source: 'donation', ledger: traffic.raised + 7_700, service: traffic.raised }),
+        ]);
+        return current;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
+    expect(report.differences.every((difference) => difference.campaignId === team.campaignId && difference.source === 'donation')).toBe(true);
+    const metrics = await (await fetch(`${platform.urls.ledger}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`aid_reconciliation_differences\\{[^}]*source="donation"[^}]*\\} ${report.differences.length}\\b`));
   });
 });
