@@ -59,7 +59,8 @@ describe('store kit against the real database', () => {
     // The ledger claims log positions with an ordered insert: nothing after the first failure may be written.
     await model.create({ _id: 'ordered-003', available: 0, count: 0 });
     const documents = Array.from({ length: 250 }, (_, index) => ({ _id: `ordered-${String(index).padStart(3, '0')}`, available: 0, count: index }));
-    const failure = await model.collection.insertMany(documents, { ordered: true }).then(
+    // The driver's own insert, as the ledger's append uses it (string ids: the driver's types expect ObjectIds).
+    const failure = await model.collection.insertMany(documents as unknown as Record<string, unknown>[], { ordered: true }).then(
       () => null,
       (error: { writeErrors?: { index?: number }[] }) => error,
     );
