@@ -1,5 +1,6 @@
 export { createHttpApp, type HttpAppOptions, type ReadinessCheck, type RequestWithRawBody } from './app.ts';
 export { bearerToken } from './auth.ts';
+export { idempotencyKey } from './idempotency-key.ts';
 export { DomainError, HttpProblem, isDomainError, problem, problemDocumentSchema, problemTypeBase, type ProblemDocument } from './problem.ts';
 export { defineRoute, mountRoutes, openApiDocument, type Route, type RouteInput, type RouteResult } from './routes.ts';
 export { parseRequestPart } from './validation.ts';

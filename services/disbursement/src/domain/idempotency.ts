@@ -2,9 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Member } from './disbursement.ts';
 import { idempotencyKeyInUse, idempotencyKeyReused } from './errors.ts';
 
-/** Printable ASCII without spaces, as Stripe and the IETF draft accept; a UUID fits comfortably. */
-export const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
-
 /** A key answers its first request again for at least this long; afterwards it may start a new request. */
 export const keyRetentionMs = 24 * 60 * 60_000;
 

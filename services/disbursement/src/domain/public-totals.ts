@@ -10,15 +10,7 @@ import type { FundsBalances } from './funds.ts';
  * refunded plus its shortfall, net is lower by the shortfall, and the shortfall is shown beside them: while
  * the organization owes it back, allocated may exceed this net by exactly that much.
  */
-export interface PublicTotals {
-  raised: number;
-  fees: number;
-  refunded: number;
-  net: number;
-  allocated: number;
-  paidOut: number;
-  refundShortfall: number;
-}
+export type PublicTotals = Omit<FundsBalances, 'available'>;
 
 export function publicTotals(funds: FundsBalances): PublicTotals {
   const refunded = funds.refunded + funds.refundShortfall;

@@ -1,24 +1,11 @@
-import { HttpProblem, type RouteResult } from '@aid/http-kit';
+import { idempotencyKey, type RouteResult } from '@aid/http-kit';
 import type { Request } from 'express';
 import type { Member } from '../domain/disbursement.ts';
-import { idempotencyKeyPattern } from '../domain/idempotency.ts';
 import { answerOnce, type Attempt } from '../use-cases/answer-once.ts';
 import type { UseCaseContext } from '../use-cases/context.ts';
 import { problemResponse } from './schemas.ts';
 
 export const idempotencyNote = 'An optional Idempotency-Key header makes a retry safe: the same key and body answer the first response again';
-
-/** The `Idempotency-Key` header, if sent; an empty or malformed one is refused rather than ignored. */
-export function idempotencyKeyOf(request: Request): string | undefined {
-  const key = request.get('idempotency-key');
-  if (key === undefined) return undefined;
-  if (!idempotencyKeyPattern.test(key)) {
-    throw new HttpProblem(400, 'invalid-idempotency-key', 'the Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces, such as a UUID', {
-      field: 'Idempotency-Key',
-    });
-  }
-  return key;
-}
 
 /**
  * Answers a state-changing route at most once per key: `payload` is what makes two requests "the same" besides
@@ -31,7 +18,7 @@ export async function respondOnce(
   payload: unknown,
   act: (attempt: Attempt) => Promise<{ status: number; body: unknown }>,
 ): Promise<RouteResult> {
-  const key = idempotencyKeyOf(request);
+  const key = idempotencyKey(request);
   const answer = await answerOnce(context, member, { key, method: request.method, path: `${request.baseUrl}${request.path}`, payload }, act);
   return { status: answer.status, body: answer.body, ...(answer.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}) };
 }

@@ -1,4 +1,4 @@
-import { bearerToken, defineRoute, HttpProblem } from '@aid/http-kit';
+import { bearerToken, defineRoute, idempotencyKey } from '@aid/http-kit';
 import type { Donation } from '../domain/donation.ts';
 import { cancelMonthlyGift } from '../use-cases/cancel-monthly-gift.ts';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
@@ -12,7 +12,6 @@ import {
   createDonationResponse,
   donationParams,
   donationResponse,
-  idempotencyKeySchema,
   problemSchema,
   refundBody,
   refundResponse,
@@ -79,10 +78,7 @@ export function donationRoutes(flows: DonationFlows) {
         503: { description: 'The payment provider cannot be reached; try again', schema: problemSchema },
       },
       async handle({ body, request }) {
-        const idempotencyKey = idempotencyKeySchema.safeParse(request.get('idempotency-key'));
-        if (!idempotencyKey.success) {
-          throw new HttpProblem(400, 'invalid-idempotency-key', 'the Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces, such as a UUID', { field: 'Idempotency-Key' });
-        }
+        const key = idempotencyKey(request);
         const recorded = await recordDonation(
           flows,
           {
@@ -95,7 +91,7 @@ export function donationRoutes(flows: DonationFlows) {
             countryOfHeritage: body.countryOfHeritage ?? null,
             interval: body.interval,
           },
-          idempotencyKey.data,
+          key,
         );
         // The receipt code is a bearer secret: no cache may keep it.
         return { status: 201, body: recorded, headers: noStore };

@@ -103,8 +103,6 @@ export const refundResponse = z.object({
 
 export const cancelResponse = z.object({ donationId: idSchema, subscriptionStatus: z.literal('canceled') });
 
-export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/).optional();
-
 export const webhookReceived = z.object({ received: z.literal(true) });
 
 export { problemDocumentSchema as problemSchema } from '@aid/http-kit';
