@@ -57,8 +57,9 @@ describe('store kit against the real database', () => {
 
   it('when an ordered insert of many documents meets a duplicate, then it stops there and reports its position', async () => {
     // The ledger claims log positions with an ordered insert: nothing after the first failure may be written.
-    await model.create({ _id: 'ordered-003', available: 0, count: 0 });
-    const documents = Array.from({ length: 250 }, (_, index) => ({ _id: `ordered-${String(index).padStart(3, '0')}`, available: 0, count: index }));
+    // 2,500 documents span several of the server's insert batches (1,000 on the local FerretDB).
+    await model.create({ _id: 'ordered-0003', available: 0, count: 0 });
+    const documents = Array.from({ length: 2_500 }, (_, index) => ({ _id: `ordered-${String(index).padStart(4, '0')}`, available: 0, count: index }));
     // The driver's own insert, as the ledger's append uses it (string ids: the driver's types expect ObjectIds).
     const failure = await model.collection.insertMany(documents as unknown as Record<string, unknown>[], { ordered: true }).then(
       () => null,
