@@ -5,7 +5,7 @@ import type { StoredProjections } from '../domain/projections.ts';
 import { emptyTotals, type CampaignTotals } from '../domain/summary.ts';
 import { campaignInfoModel } from './campaign-info.model.ts';
 import { campaignLogModel } from './campaign-log.model.ts';
-import { entryModel, type EntryDocument } from './entry.model.ts';
+import { entryIds, entryModel, type EntryDocument } from './entry.model.ts';
 import { donorId, donorModel, type DonorDocument } from './donor.model.ts';
 import { createLogAppender, type AppenderOptions } from './log-appender.ts';
 import { createMerkleStore } from './merkle-store.ts';
@@ -128,9 +128,11 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     },
 
     async entriesRange(campaignId: string, from: number, limit: number, below: number): Promise<StoredEntry[]> {
+      const ids = entryIds(campaignId, from, Math.min(from + limit, below));
+      if (ids.length === 0) return [];
       const docs = await entries
-        .find({ campaignId, index: { $gte: from, $lt: Math.min(from + limit, below) } }, { index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 })
-        .sort({ index: 1 })
+        .find({ _id: { $in: ids } }, { index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 })
+        .sort({ _id: 1 })
         .lean();
       return docs.map((doc) => ({ index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs }));
     },
@@ -144,8 +146,8 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     async *entryPages(campaignId: string, below: number, pageSize = 500): AsyncGenerator<ExportedEntry[]> {
       for (let from = 0; from < below; from += pageSize) {
         const docs = await entries
-          .find({ campaignId, index: { $gte: from, $lt: Math.min(from + pageSize, below) } }, { index: 1, leaf: 1, leafHash: 1, kind: 1, deltas: 1 })
-          .sort({ index: 1 })
+          .find({ _id: { $in: entryIds(campaignId, from, Math.min(from + pageSize, below)) } }, { index: 1, leaf: 1, leafHash: 1, kind: 1, deltas: 1 })
+          .sort({ _id: 1 })
           .lean();
         yield docs.map((doc) => ({ index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, deltas: doc.deltas ?? {} }));
       }
