@@ -1,8 +1,19 @@
 import type { Connection } from 'mongoose';
 import { appendGroupHashes, appendHashes, appendPlan, consistencyRanges, inclusionRanges, nodesFor, rangeHash, rangeNodes, type NodeAddress } from '../domain/merkle.ts';
 import { treeNodeId, treeNodeModel } from './tree-node.model.ts';
-import { hashInTile, runField, tileSlot, treeTileId, treeTileModel, type TileSlot } from './tree-tile.model.ts';
+import { addRun, hashInRuns, runField, tileRuns, tileSlot, treeTileId, treeTileModel, type TileRuns } from './tree-tile.model.ts';
 
+/** Least recently used first: Maps iterate in insertion order, and a hit is inserted again. */
+function touch<V>(cache: Map<string, V>, key: string, value: V, limit: number): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size <= limit) return;
+  let evict = Math.ceil(limit / 10);
+  for (const stale of cache.keys()) {
+    if (evict-- <= 0) break;
+    cache.delete(stale);
+  }
+}
 
 /**
  * Reads and writes a campaign's stored Merkle nodes, kept in tiles (see tree-tile.model.ts): an append sets the
@@ -10,60 +21,63 @@ import { hashInTile, runField, tileSlot, treeTileId, treeTileModel, type TileSlo
  * tiles. Logs written before tiles keep their nodes as one `tree_nodes` document each; a node not found in its
  * tile is looked up there, so those logs still prove and grow (their new nodes go to tiles).
  *
- * A node's hash never changes once written (it is fixed by the leaves under it), so nodes are also kept in a
- * bounded in-process cache: an append's left siblings were written moments ago, and every proof shares the
- * upper levels.
+ * A node's hash never changes once written (it is fixed by the leaves under it), so the tiles read or written are
+ * kept whole in a bounded in-process cache (about 16 KB a full tile; the default holds every tile of a log of a
+ * million entries): an append's left siblings were written moments ago, every proof shares the upper levels,
+ * and a proof's tile serves the next proof near it. A cached tile may lack runs written since (the log's right
+ * edge grows); a node it lacks sends the whole tile to be read again.
  */
-export function createMerkleStore(db: Connection, cacheLimit = 500_000) {
+export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
   const tiles = treeTileModel(db);
   const legacyNodes = treeNodeModel(db);
-  const cache = new Map<string, Buffer>();
+  const cachedTiles = new Map<string, TileRuns>();
+  const legacyCache = new Map<string, Buffer>();
+  const legacyCacheLimit = 100_000;
 
-  function remember(id: string, hash: Buffer): void {
-    cache.delete(id);
-    cache.set(id, hash);
-    // Maps iterate in insertion order and hits are re-inserted, so the first keys are the least recently used.
-    if (cache.size > cacheLimit) {
-      const evict = Math.ceil(cacheLimit / 10);
-      let removed = 0;
-      for (const key of cache.keys()) {
-        if (removed++ >= evict) break;
-        cache.delete(key);
-      }
-    }
+  function tileOf(campaignId: string, address: NodeAddress) {
+    const slot = tileSlot(address);
+    return { id: treeTileId(campaignId, slot.band, slot.tile), slot };
   }
 
-  /** Reads the nodes' tiles in one query, then what they lack (nodes of logs written before tiles) from `tree_nodes`. */
-  async function fetchMissing(campaignId: string, missing: NodeAddress[]): Promise<void> {
-    const wanted = new Map<string, { id: string; slot: TileSlot }[]>();
+  function cachedHash(campaignId: string, address: NodeAddress): Buffer | undefined {
+    const { id, slot } = tileOf(campaignId, address);
+    const runs = cachedTiles.get(id);
+    const hash = runs && hashInRuns(runs, slot.height, slot.position);
+    if (runs && hash) {
+      touch(cachedTiles, id, runs, tileCacheLimit);
+      return hash;
+    }
+    return legacyCache.get(treeNodeId(campaignId, address.level, address.index));
+  }
+
+  /** Reads the missing nodes' tiles whole in one query, then what they lack (nodes of logs written before tiles) from `tree_nodes`. */
+  async function fetchMissing(campaignId: string, missing: NodeAddress[], found: Map<string, Buffer>): Promise<void> {
+    const tileIds = [...new Set(missing.map((address) => tileOf(campaignId, address).id))];
+    const stored = await tiles.collection.find<Record<string, unknown>>({ _id: { $in: tileIds } } as never).toArray();
+    for (const tile of stored) touch(cachedTiles, tile._id as string, tileRuns(tile), tileCacheLimit);
+    const legacy: string[] = [];
     for (const address of missing) {
-      const slot = tileSlot(address);
-      const tileId = treeTileId(campaignId, slot.band, slot.tile);
-      const nodes = wanted.get(tileId) ?? [];
-      nodes.push({ id: treeNodeId(campaignId, address.level, address.index), slot });
-      wanted.set(tileId, nodes);
+      const hash = cachedHash(campaignId, address);
+      if (hash) found.set(treeNodeId(campaignId, address.level, address.index), hash);
+      else legacy.push(treeNodeId(campaignId, address.level, address.index));
     }
-    const found = await tiles.collection.find<Record<string, unknown>>({ _id: { $in: [...wanted.keys()] } } as never).toArray();
-    for (const tile of found) {
-      for (const { id, slot } of wanted.get(tile._id as string) ?? []) {
-        const hash = hashInTile(tile, slot.height, slot.position);
-        if (hash) remember(id, hash);
-      }
-    }
-    const legacy = missing.map((address) => treeNodeId(campaignId, address.level, address.index)).filter((id) => !cache.has(id));
     if (legacy.length === 0) return;
-    for (const doc of await legacyNodes.find({ _id: { $in: legacy } }).lean()) remember(doc._id, Buffer.from(doc.hash, 'hex'));
+    for (const doc of await legacyNodes.find({ _id: { $in: legacy } }).lean()) {
+      const hash = Buffer.from(doc.hash, 'hex');
+      touch(legacyCache, doc._id, hash, legacyCacheLimit);
+      found.set(doc._id, hash);
+    }
   }
 
   async function read(campaignId: string, addresses: NodeAddress[]) {
-    const missing = addresses.filter((address) => !cache.has(treeNodeId(campaignId, address.level, address.index)));
-    if (missing.length > 0) await fetchMissing(campaignId, missing);
-    const found = new Map(addresses.flatMap((address) => {
-      const id = treeNodeId(campaignId, address.level, address.index);
-      const hash = cache.get(id);
-      if (hash) remember(id, hash);
-      return hash ? [[id, hash] as const] : [];
-    }));
+    const found = new Map<string, Buffer>();
+    const missing: NodeAddress[] = [];
+    for (const address of addresses) {
+      const hash = cachedHash(campaignId, address);
+      if (hash) found.set(treeNodeId(campaignId, address.level, address.index), hash);
+      else missing.push(address);
+    }
+    if (missing.length > 0) await fetchMissing(campaignId, missing, found);
     return (address: NodeAddress): Buffer => {
       const hash = found.get(treeNodeId(campaignId, address.level, address.index));
       if (!hash) throw new Error(`Merkle node ${address.level}:${address.index} of ${campaignId} is missing`);
@@ -91,13 +105,16 @@ export function createMerkleStore(db: Connection, cacheLimit = 500_000) {
       else if (!run) tileRuns.set(height, { first: position, hashes: [hash] });
       else throw new Error(`Merkle nodes of one write are not consecutive at level ${address.level}`);
     }
-    for (const [tileId, tileRuns] of runs) {
-      const fields = Object.fromEntries([...tileRuns].map(([height, run]) => [runField(height, run.first), Buffer.concat(run.hashes)]));
+    for (const [tileId, written] of runs) {
+      const bytes = [...written].map(([height, run]) => ({ height, first: run.first, bytes: Buffer.concat(run.hashes) }));
       // The driver's own update: mongoose would cast the runs against a schema that does not name them.
-      await tiles.collection.updateOne({ _id: tileId } as never, { $set: fields }, { upsert: true });
+      await tiles.collection.updateOne({ _id: tileId } as never, { $set: Object.fromEntries(bytes.map((run) => [runField(run.height, run.first), run.bytes])) }, { upsert: true });
+      // Only once stored: a node in the cache is always a node in the database. A tile not cached starts with
+      // these runs alone; a node of its older runs is then a miss, which reads the tile whole.
+      const cached: TileRuns = cachedTiles.get(tileId) ?? new Map<number, { first: number; bytes: Uint8Array }[]>();
+      for (const run of bytes) addRun(cached, run.height, run.first, run.bytes);
+      touch(cachedTiles, tileId, cached, tileCacheLimit);
     }
-    // Only once stored: a node in the cache is always a node in the database.
-    for (const { address, hash } of computed) remember(treeNodeId(campaignId, address.level, address.index), hash);
   }
 
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashInTile, runField, tileSlot, treeTileId } from './tree-tile.model.ts';
+import { addRun, hashInRuns, runField, tileRuns, tileSlot, treeTileId } from './tree-tile.model.ts';
 
 const hashOf = (seed: number) => Buffer.alloc(32, seed);
 
@@ -58,7 +58,7 @@ describe('hash lookup in a tile', () => {
     { height: 0, position: 4, seed: 5 },
     { height: 1, position: 1, seed: 9 },
   ])('when a run covers height $height position $position, then its hash is found', ({ height, position, seed }) => {
-    expect(hashInTile(tile, height, position)?.equals(hashOf(seed))).toBe(true);
+    expect(hashInRuns(tileRuns(tile), height, position)?.equals(hashOf(seed))).toBe(true);
   });
 
   it.each([
@@ -67,12 +67,28 @@ describe('hash lookup in a tile', () => {
     { height: 1, position: 2 },
     { height: 2, position: 0 },
   ])('when no run covers height $height position $position (not written yet), then nothing is found', ({ height, position }) => {
-    expect(hashInTile(tile, height, position)).toBeUndefined();
+    expect(hashInRuns(tileRuns(tile), height, position)).toBeUndefined();
   });
 
   it('when runs of two writes overlap, then a node they share is read from either', () => {
     const rewritten = { ...tile, [runField(0, 2)]: { buffer: Buffer.concat([hashOf(3), hashOf(4)]) } };
-    expect(hashInTile(rewritten, 0, 2)?.equals(hashOf(3))).toBe(true);
-    expect(hashInTile(rewritten, 0, 3)?.equals(hashOf(4))).toBe(true);
+    expect(hashInRuns(tileRuns(rewritten), 0, 2)?.equals(hashOf(3))).toBe(true);
+    expect(hashInRuns(tileRuns(rewritten), 0, 3)?.equals(hashOf(4))).toBe(true);
+  });
+
+  it('when a read Binary holds spare capacity past its bytes, then only its bytes count as hashes', () => {
+    const bytes = Buffer.concat([hashOf(1), hashOf(2), Buffer.alloc(64)]);
+    const runs = tileRuns({ _id: 'c:0:0', [runField(0, 0)]: { buffer: bytes, position: 64 } });
+    expect(hashInRuns(runs, 0, 1)?.equals(hashOf(2))).toBe(true);
+    expect(hashInRuns(runs, 0, 2)).toBeUndefined();
+  });
+
+  it('when a run just written is added to cached runs, then its nodes are found beside the older ones, and setting it again changes nothing', () => {
+    const runs = tileRuns(tile);
+    addRun(runs, 0, 5, Buffer.concat([hashOf(6), hashOf(7)]));
+    addRun(runs, 0, 5, Buffer.concat([hashOf(6), hashOf(7)]));
+    expect(runs.get(0)).toHaveLength(3);
+    expect(hashInRuns(runs, 0, 6)?.equals(hashOf(7))).toBe(true);
+    expect(hashInRuns(runs, 0, 1)?.equals(hashOf(2))).toBe(true);
   });
 });

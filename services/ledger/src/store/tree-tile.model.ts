@@ -53,13 +53,32 @@ export const runField = (height: number, first: number): `n${number}_${number}` 
 
 const runPattern = /^n(\d+)_(\d+)$/;
 
-/** The hash at (height, position) from a tile's runs, or undefined when no run written so far covers it. */
-export function hashInTile(tile: Record<string, unknown>, height: number, position: number): Buffer | undefined {
+/** A tile's runs by height, each the hashes of positions `first, first + 1, …`: a tile read once, kept to look nodes up in. */
+export type TileRuns = Map<number, { first: number; bytes: Uint8Array }[]>;
+
+/** The runs of a stored tile (run fields hold the driver's Binary: its bytes are `buffer` up to `position`). */
+export function tileRuns(tile: Record<string, unknown>): TileRuns {
+  const runs: TileRuns = new Map();
   for (const [field, value] of Object.entries(tile)) {
     const match = runPattern.exec(field);
-    if (!match || Number(match[1]) !== height) continue;
-    const offset = (position - Number(match[2])) * hashBytes;
-    const bytes = (value as mongo.Binary).buffer;
+    if (!match) continue;
+    const binary = value as { buffer: Uint8Array; position?: number };
+    addRun(runs, Number(match[1]), Number(match[2]), binary.buffer.subarray(0, binary.position ?? binary.buffer.length));
+  }
+  return runs;
+}
+
+/** Adds a run just written to a tile's runs (a run set again replaces itself with the same bytes). */
+export function addRun(runs: TileRuns, height: number, first: number, bytes: Uint8Array): void {
+  const atHeight = (runs.get(height) ?? []).filter((run) => run.first !== first);
+  atHeight.push({ first, bytes });
+  runs.set(height, atHeight);
+}
+
+/** The hash at (height, position) from a tile's runs, or undefined when no run written so far covers it. */
+export function hashInRuns(runs: TileRuns, height: number, position: number): Buffer | undefined {
+  for (const { first, bytes } of runs.get(height) ?? []) {
+    const offset = (position - first) * hashBytes;
     if (offset >= 0 && offset + hashBytes <= bytes.length) return Buffer.from(bytes.subarray(offset, offset + hashBytes));
   }
   return undefined;
