@@ -1,4 +1,5 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { requestChunks } from './request-chunks.ts';
 
 export interface OutgoingMessage {
   topic: string;
@@ -13,7 +14,11 @@ export interface Publisher {
   disconnect(): Promise<void>;
 }
 
-export async function createPublisher(kafka: Kafka): Promise<Publisher> {
+/** Below Kafka's default `max.message.bytes` (1 MiB) with room for the request's own framing. */
+export const defaultMaxRequestBytes = 900_000;
+
+export async function createPublisher(kafka: Kafka, options: { maxRequestBytes?: number } = {}): Promise<Publisher> {
+  const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes;
   const producer: Producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
@@ -23,16 +28,23 @@ export async function createPublisher(kafka: Kafka): Promise<Publisher> {
   await producer.connect();
   return {
     async publish(messages) {
-      if (messages.length === 0) return;
-      const byTopic = new Map<string, OutgoingMessage[]>();
-      for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic,
-          messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
-        })),
-      });
+      // One request per chunk, one after another: a chunk is sent only once the one before it is acknowledged,
+      // so the order of a key's messages holds across chunks too.
+      for (const chunk of requestChunks(messages, maxRequestBytes)) {
+        const byTopic = new Map<string, OutgoingMessage[]>();
+        for (const message of chunk) {
+          const list = byTopic.get(message.topic) ?? [];
+          list.push(message);
+          byTopic.set(message.topic, list);
+        }
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, list]) => ({
+            topic,
+            messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
+          })),
+        });
+      }
     },
     disconnect: () => producer.disconnect(),
   };
