@@ -6,7 +6,10 @@ const kindLabels: Record<string, string> = {
   gift: 'Gift',
   refund: 'Refund',
   'refund-reversed': 'Failed refund',
+  'dispute-opened': 'Dispute',
+  'dispute-closed': 'Dispute closed',
   'disbursement-approved': 'Disbursement',
+  'disbursement-cancelled': 'Cancelled disbursement',
   allocation: 'Allocation',
   payout: 'Payout',
   delivery: 'Delivery',
@@ -35,8 +38,17 @@ export function describeEntry(entry: LedgerEntry['entry'], currency: string | nu
     // The refund's own entry stays on the log; this one says the money never left and counts for the gift again.
     case 'refund-reversed':
       return `Refund of ${amount} failed at the bank; the money is back on the gift`;
+    // A dispute holds the gift while the donor's bank decides; only a lost one takes money off the campaign.
+    case 'dispute-opened':
+      return `Gift of ${amount} disputed at the donor's bank; held until the bank decides`;
+    case 'dispute-closed':
+      return entry.outcome === 'lost'
+        ? `Dispute over ${amount} lost; the donor's bank took the money back`
+        : `Dispute over ${amount} closed in the campaign's favour; the gift stands`;
     case 'disbursement-approved':
       return `Disbursement of ${amount} approved to ${esc((entry.recipient as { name?: string } | undefined)?.name)} for ${field(entry.purpose)}`;
+    case 'disbursement-cancelled':
+      return `Disbursement of ${amount} cancelled before payout; the money is free to allocate again`;
     case 'allocation':
       return `${amount} of a gift allocated to a disbursement`;
     case 'payout':
