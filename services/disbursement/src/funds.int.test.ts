@@ -5,6 +5,7 @@ import {
   campaignPublished,
   campaignSnapshot,
   disbursementRequest,
+  disputeClosed,
   giftRefunded,
   giftSucceeded,
   memberAdded,
@@ -44,6 +45,7 @@ describe('funds accounts', () => {
       allocated: 0,
       paidOut: 0,
       available: 12_778,
+      overAllocated: 0,
       refundShortfall: 0,
     });
   });
@@ -70,7 +72,7 @@ describe('funds accounts', () => {
     expect(tooMuch.status).toBe(409);
   });
 
-  it('when refunded money was already allocated, then only the unallocated part comes off and the rest is a shortfall', async () => {
+  it('when refunded money was already allocated, then only the unallocated part comes off the gift, the rest is a shortfall, and the campaign’s unallocated money pays it', async () => {
     const seeded = await seedCampaign(sut, {
       gifts: [
         { amount: 3_000, succeededAt: '2026-01-01T00:00:00.000Z' },
@@ -88,7 +90,9 @@ describe('funds accounts', () => {
         refundShortfall: 2_000,
         net: 5_000,
         allocated: 2_000,
-        available: 3_000,
+        // The second gift's 3,000 paid the donor the 2,000 the disbursement keeps: 1,000 is left.
+        available: 1_000,
+        overAllocated: 0,
       }),
     );
   });
@@ -103,7 +107,7 @@ describe('funds accounts', () => {
     const requested = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 2_000 }));
     expect((await sut.call('POST', `/v1/disbursements/${requested.body.id}/approve`, seeded.keys.approver, { comment: 'ok' })).status).toBe(200);
     await publishTwice(topics.donation, [giftRefunded(seeded.campaignId, seeded.donationIds[0]!, 2_910)]);
-    await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refunded: 910, refundShortfall: 2_000, net: 4_910, available: 2_910 }));
+    await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refunded: 910, refundShortfall: 2_000, net: 4_910, available: 910 }));
 
     const response = await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/totals`, undefined);
     expect(response.status).toBe(200);
@@ -122,7 +126,7 @@ describe('funds accounts', () => {
     expect((await sut.call('POST', `/v1/disbursements/${requested.body.id}/approve`, seeded.keys.approver, { comment: 'ok' })).status).toBe(200);
     const first = seeded.donationIds[0]!;
     await publishTwice(topics.donation, [giftRefunded(seeded.campaignId, first, 3_000)]);
-    await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refunded: 1_000, refundShortfall: 2_000, net: 5_000, available: 3_000 }));
+    await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refunded: 1_000, refundShortfall: 2_000, net: 5_000, available: 1_000 }));
 
     await publishTwice(topics.donation, [refundReversed(seeded.campaignId, first, 3_000)]);
     await publishTwice(topics.donation, [giftSucceeded(seeded.campaignId, { amount: 1 })]);
@@ -177,6 +181,44 @@ describe('funds accounts', () => {
     // The refund then fails: all of it comes back to the first gift, unallocated.
     await publishTwice(topics.donation, [refundReversed(seeded.campaignId, first, 3_000)]);
     await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refunded: 0, refundShortfall: 0, net: 6_000, allocated: 3_000, available: 3_000 }));
+  });
+
+  it('when the bank refunds a whole gift and another gift’s dispute is lost (each reported twice), then the fees Stripe kept are not available and no disbursement can allocate them', async () => {
+    const seeded = await seedCampaign(sut, {
+      gifts: [
+        { amount: 20_000, fee: 610, succeededAt: '2026-01-01T00:00:00.000Z' },
+        { amount: 15_000, fee: 465, succeededAt: '2026-01-02T00:00:00.000Z' },
+        { amount: 10_000, fee: 378, succeededAt: '2026-01-03T00:00:00.000Z' },
+      ],
+    });
+    const [refundedGift, disputedGift] = seeded.donationIds;
+    // Both give back the gross amount: the gift only brought its net, so the fee comes out of the campaign.
+    await publishTwice(topics.donation, [giftRefunded(seeded.campaignId, refundedGift!, 20_000), disputeClosed(seeded.campaignId, disputedGift!, 15_000, 'lost')]);
+    await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refundShortfall: 1_075 }));
+    expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ raised: 45_000, fees: 1_453, refunded: 33_925, net: 9_622, allocated: 0, available: 8_547, overAllocated: 0 });
+
+    const tooMuch = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 9_622 }));
+    expect(tooMuch.status).toBe(409);
+    const requested = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 8_547 }));
+    expect(requested.status).toBe(201);
+    const approved = await sut.call('POST', `/v1/disbursements/${requested.body.id}/approve`, seeded.keys.approver, { comment: 'ok' });
+    expect(approved.status).toBe(200);
+    const { body } = await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/totals`, undefined);
+    expect(body).toMatchObject({ raised: 45_000, fees: 1_453, refunded: 35_000, net: 8_547, allocated: 8_547 });
+  });
+
+  it('when refunds of allocated money leave nothing to pay their shortfall, then it shows as over-allocated and the next gifts pay it before anything is available', async () => {
+    const seeded = await seedCampaign(sut, { gifts: [{ amount: 3_000, fee: 100 }] });
+    const requested = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 2_900 }));
+    expect((await sut.call('POST', `/v1/disbursements/${requested.body.id}/approve`, seeded.keys.approver, { comment: 'ok' })).status).toBe(200);
+    await publishTwice(topics.donation, [giftRefunded(seeded.campaignId, seeded.donationIds[0]!, 3_000)]);
+    await eventually(async () => expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ refundShortfall: 3_000, available: 0, overAllocated: 3_000 }));
+
+    await publishTwice(topics.donation, [giftSucceeded(seeded.campaignId, { amount: 3_500 })]);
+    await eventually(async () => expect((await funds(seeded.campaignId, seeded.keys.admin)).raised).toBe(6_500));
+    expect(await funds(seeded.campaignId, seeded.keys.admin)).toMatchObject({ available: 500, overAllocated: 0 });
+    const tooMuch = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 501 }));
+    expect(tooMuch.status).toBe(409);
   });
 
   it('when a member of another organization reads the funds, then the campaign is not found', async () => {

@@ -24,8 +24,10 @@ import type { FundsDelta } from './funds.ts';
  *   comes, which then moves nothing: refunded never goes below zero and a gift never holds more than its net.
  *
  * Conservation: for every gift allocated + remaining - shortfall + refunded = net, with every term >= 0; the
- * account sums its gifts, so account.refunded + account.refundShortfall = the refunds the public ledger counts,
- * account.available = the gifts' remaining, and net = raised - fees - account.refunded still holds.
+ * account sums its gifts, so account.refunded + account.refundShortfall = the refunds the public ledger counts
+ * and net = raised - fees - account.refunded still holds. A shortfall is also the fee part of a refund: a gift
+ * brought its net, but a refund or lost dispute takes back its gross amount. The account makes no shortfall
+ * available: it may reserve the gifts' remaining less every shortfall (funds.ts, `headroom`).
  */
 export interface GiftFacts {
   net: number;
@@ -62,12 +64,12 @@ export function giftMovement(before: GiftFacts, after: GiftFacts): GiftMovement 
 
 /**
  * What a gift's movement does to the campaign's account, allocations aside (those move through reservations):
- * the account's `refunded` counts only money that came off available (the rest is shortfall), so
- * net = raised - fees - refunded and available = net - allocated keep holding.
+ * the account's `refunded` counts only money that came off the gift's unallocated money (the rest is shortfall),
+ * so net = raised - fees - refunded keeps holding; available follows from the result (funds.ts, `settle`).
  */
 export function accountMovement(movement: GiftMovement): FundsDelta {
   const leftAccount = movement.refunded - movement.shortfall;
-  return { refunded: leftAccount, net: -leftAccount, available: movement.remaining, refundShortfall: movement.shortfall };
+  return { refunded: leftAccount, net: -leftAccount, refundShortfall: movement.shortfall };
 }
 
 /** A refund's effect as the gift records it (the existing record shape): taken off the gift, and shortfall. */

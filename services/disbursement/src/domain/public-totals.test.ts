@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyDelta, emptyFunds, giftCredit, payout, refundDebit, release, reservation, reversalCredit, splitRefund, type FundsDelta } from './funds.ts';
+import { emptyFunds, giftCredit, payout, refundDebit, release, reservation, reversalCredit, settle, splitRefund, type FundsDelta } from './funds.ts';
 import { accountMovement, giftMovement, giftPosition } from './gift-position.ts';
 import { publicTotals } from './public-totals.ts';
 
-const account = (...deltas: FundsDelta[]) => deltas.reduce(applyDelta, { ...emptyFunds });
+const account = (...deltas: FundsDelta[]) => deltas.reduce(settle, { ...emptyFunds });
 
 describe('public totals', () => {
   it('when nothing was refunded, then they are the account’s own figures with no shortfall', () => {
@@ -21,13 +21,13 @@ describe('public totals', () => {
 
   it('when the refund that made a shortfall fails, then refunded and net are back to where they were', () => {
     const refunded = account(giftCredit({ amount: 3_000, fee: 0, net: 3_000 }), reservation(2_000), refundDebit(splitRefund(1_000, 3_000)));
-    const reversed = applyDelta(refunded, reversalCredit({ restored: 1_000, cleared: 2_000 }));
+    const reversed = settle(refunded, reversalCredit({ restored: 1_000, cleared: 2_000 }));
     expect(publicTotals(reversed)).toEqual({ raised: 3_000, fees: 0, refunded: 0, net: 3_000, allocated: 2_000, paidOut: 0, refundShortfall: 0 });
   });
 
   it('when the disbursement holding the refunded money is cancelled, then the figures stay put: the shortfall becomes refunded', () => {
     const refunded = account(giftCredit({ amount: 3_000, fee: 0, net: 3_000 }), reservation(2_000), refundDebit(splitRefund(1_000, 3_000)));
-    const cancelled = applyDelta(refunded, release(2_000, 2_000));
+    const cancelled = settle(refunded, release(2_000, 2_000));
     expect(publicTotals(cancelled)).toEqual({ ...publicTotals(refunded), allocated: 0, refundShortfall: 0 });
   });
 
@@ -53,6 +53,9 @@ describe('public totals', () => {
           expect(totals.net).toBe(amount - fee - (refunds - reversals));
           expect(totals.refundShortfall).toBe(giftPosition(after).shortfall);
           expect(totals.allocated - totals.net).toBeLessThanOrEqual(totals.refundShortfall);
+          // Allocated exceeds the public net by exactly what nothing could cover, and that is never available.
+          expect(Math.max(0, totals.allocated - totals.net)).toBe(funds.overAllocated);
+          expect(funds.available).toBe(Math.max(0, totals.net - totals.allocated));
         },
       ),
       { numRuns: 300 },

@@ -7,10 +7,11 @@ import type { FundsBalances } from './funds.ts';
  * disbursement had already taken is kept apart as `refundShortfall` (gift-position.ts), because the aid it paid
  * for is not clawed back. The donor got all of it back all the same, and the ledger counts every refund in full
  * (refunds net of failed refunds), with net = raised - fees - refunded. So here refunded is the account's
- * refunded plus its shortfall, net is lower by the shortfall, and the shortfall is shown beside them: while
- * the organization owes it back, allocated may exceed this net by exactly that much.
+ * refunded plus its shortfall, net is lower by the shortfall, and the shortfall is shown beside them. The
+ * campaign's unallocated money pays a shortfall first, so allocated exceeds this net only by the account's
+ * `overAllocated`, what nothing could cover.
  */
-export type PublicTotals = Omit<FundsBalances, 'available'>;
+export type PublicTotals = Omit<FundsBalances, 'available' | 'overAllocated'>;
 
 export function publicTotals(funds: FundsBalances): PublicTotals {
   const refunded = funds.refunded + funds.refundShortfall;

@@ -64,8 +64,8 @@ export function presentDisbursement(disbursement: Disbursement): z.infer<typeof 
 }
 
 export function presentFunds(account: FundsAccount): z.infer<typeof fundsResponse> {
-  const { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, refundShortfall } = account;
-  return { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, refundShortfall };
+  const { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, overAllocated, refundShortfall } = account;
+  return { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, overAllocated, refundShortfall };
 }
 
 export function presentPublicTotals(totals: CampaignPublicTotals): z.infer<typeof publicTotalsResponse> {

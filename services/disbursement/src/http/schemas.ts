@@ -130,15 +130,16 @@ export const fundsResponse = z.object({
   net: amountSchema,
   allocated: amountSchema,
   paidOut: amountSchema,
-  available: amountSchema,
-  refundShortfall: amountSchema.describe('refunded money that had already been allocated to aid, owed back by the organization'),
+  available: amountSchema.describe('what may still be reserved: net - refundShortfall - allocated, never below 0'),
+  overAllocated: amountSchema.describe('allocated beyond net - refundShortfall: refunds of allocated money nothing else could cover, owed back by the organization'),
+  refundShortfall: amountSchema.describe('refunded money its gift no longer held: already allocated to aid, or the fee the processor kept'),
 });
 
 // The public ledger's definitions, which differ from the account's where a refund took allocated money.
 export const publicTotalsResponse = fundsResponse.pick({ campaignId: true, currency: true, raised: true, fees: true, allocated: true, paidOut: true }).extend({
   refunded: amountSchema.describe('every refund net of failed refunds, as the public ledger counts it, including refundShortfall'),
-  net: amountSchema.describe('raised - fees - refunded; below allocated by at most refundShortfall while that is owed'),
-  refundShortfall: amountSchema.describe('of refunded, the money that had already been allocated to aid, owed back by the organization'),
+  net: amountSchema.describe('raised - fees - refunded; below allocated only when refunds took allocated money nothing else could cover'),
+  refundShortfall: amountSchema.describe('of refunded, the money its gift no longer held: already allocated to aid, or the fee the processor kept'),
 });
 
 export { problemDocumentSchema as problemResponse } from '@aid/http-kit';

@@ -3,7 +3,8 @@ import mongoose, { type Connection, type Model } from 'mongoose';
 
 /**
  * One document per campaign, so every change to a campaign's money is a single-document atomic update and the
- * guards (`available >= amount`, `paidOut <= allocated`) hold under any concurrency without transactions.
+ * guards (the balances as read, `paidOut <= allocated`) hold under any concurrency without transactions.
+ * `available` and `overAllocated` are stored as the other balances decide them (domain/funds.ts, `headroom`).
  * Balances have no schema defaults: accounts are created by an upsert that `$inc`s them, and a default would
  * collide with the `$inc` on the same path.
  */
@@ -17,6 +18,7 @@ export interface FundsAccountDocument {
   allocated?: number;
   paidOut?: number;
   available?: number;
+  overAllocated?: number;
   refundShortfall?: number;
   pendingOps: string[];
 }
@@ -32,6 +34,7 @@ const schema = new mongoose.Schema<FundsAccountDocument>(
     allocated: Number,
     paidOut: Number,
     available: Number,
+    overAllocated: Number,
     refundShortfall: Number,
     ...applyOnceFields,
   },

@@ -1,6 +1,20 @@
 import type { ApplyOnce, ApplyOutcome } from '@aid/store';
 import type { Connection } from 'mongoose';
-import { emptyFunds, giftCredit, payout, refundDebit, release, reservation, reversalCredit, type FundsBalances, type FundsDelta } from '../domain/funds.ts';
+import {
+  canRefund,
+  canReserve,
+  emptyFunds,
+  giftCredit,
+  headroom,
+  payout,
+  refundDebit,
+  release,
+  reservation,
+  reversalCredit,
+  settle,
+  type FundsBalances,
+  type FundsDelta,
+} from '../domain/funds.ts';
 import { fundsAccountModel } from './funds-account.model.ts';
 
 export interface FundsAccount extends FundsBalances {
@@ -10,23 +24,78 @@ export interface FundsAccount extends FundsBalances {
 
 export type FundsAccountStore = ReturnType<typeof createFundsAccountStore>;
 
+// Only a concurrent change of the same account (another instance outside the campaign lock) makes a guarded
+// change read again; a few dozen rounds settle any realistic contention.
+const settleAttempts = 20;
+
+/** The stored balances that decide available and overAllocated (funds.ts, `headroom`). */
+const decidingFields = ['net', 'refundShortfall', 'allocated'] as const;
+const derivedFields = new Set<string>(['available', 'overAllocated']);
+
 export function createFundsAccountStore(connection: Connection, applyOnce: ApplyOnce) {
   const model = fundsAccountModel(connection);
 
   /**
-   * Balances not moved by the creating delta start at zero in the same write: guards such as `paidOut <= x`
+   * Balances not moved by the creating change start at zero in the same write: guards such as `paidOut <= x`
    * never match a missing field.
    */
-  const apply = (campaignId: string, operationId: string, delta: FundsDelta, guard: Record<string, unknown>, upsert = false): Promise<ApplyOutcome> => {
-    const zeros = Object.fromEntries(Object.keys(emptyFunds).filter((key) => !(key in delta)).map((key) => [key, 0]));
-    return applyOnce.apply({ model, documentId: campaignId, operationId, update: { $inc: delta, $setOnInsert: zeros }, guard, upsert });
+  const apply = (campaignId: string, operationId: string, inc: FundsDelta, set: FundsDelta, guard: Record<string, unknown>, upsert = false): Promise<ApplyOutcome> => {
+    const zeros = Object.fromEntries(Object.keys(emptyFunds).filter((key) => !(key in inc) && !(key in set)).map((key) => [key, 0]));
+    const update = { $inc: inc, ...(Object.keys(set).length > 0 ? { $set: set } : {}), $setOnInsert: zeros };
+    return applyOnce.apply({ model, documentId: campaignId, operationId, update, guard, upsert });
   };
 
+  /**
+   * Available and overAllocated are read as the other balances decide them, never as stored: an account written
+   * before they were derived this way is then still decided right, and its next change stores them right.
+   */
   async function find(campaignId: string): Promise<FundsAccount | null> {
     const doc = await model.findById(campaignId).lean();
     if (!doc) return null;
     const balances = Object.fromEntries(Object.keys(emptyFunds).map((key) => [key, doc[key as keyof FundsBalances] ?? 0])) as unknown as FundsBalances;
-    return { campaignId: doc._id, currency: doc.currency, ...balances };
+    return { campaignId: doc._id, currency: doc.currency, ...balances, ...headroom(balances) };
+  }
+
+  /** True when an earlier attempt of this operation already changed the account. */
+  async function alreadyTaken(campaignId: string, operationId: string): Promise<boolean> {
+    return (await applyOnce.wasApplied(operationId)) || (await model.exists({ _id: campaignId, pendingOps: operationId })) !== null;
+  }
+
+  /**
+   * One change of the balances, exactly once: the stored ones move by `delta`, and available and overAllocated
+   * are set to what the result decides. The write is guarded by the deciding balances as read, so a concurrent
+   * change makes it read and decide again; `allowed` is the business rule checked on what was read (a refused
+   * change answers `refused`, unless an earlier attempt already made it).
+   */
+  async function change(
+    campaignId: string,
+    operationId: string,
+    delta: (funds: FundsBalances) => FundsDelta,
+    options: { allowed?: (funds: FundsBalances, delta: FundsDelta) => boolean; guard?: (funds: FundsBalances) => Record<string, unknown>; create?: { currency: string } } = {},
+  ): Promise<ApplyOutcome> {
+    for (let attempt = 0; attempt < settleAttempts; attempt += 1) {
+      const account = await find(campaignId);
+      if (!account && !options.create) throw new Error(`campaign ${campaignId} has no funds account`);
+      const seen = account ?? { ...emptyFunds };
+      const moved = delta(seen);
+      if (options.allowed && !options.allowed(seen, moved)) {
+        if (!(await alreadyTaken(campaignId, operationId))) return 'refused';
+      }
+      const next = settle(seen, moved);
+      const inc = Object.fromEntries(Object.entries(moved).filter(([key]) => !derivedFields.has(key)));
+      const set = { available: next.available, overAllocated: next.overAllocated };
+      // A missing account is created by this write (and one created meanwhile makes it decide again); the
+      // currency guard refuses a gift in another currency.
+      const guard = {
+        ...(options.create ? { currency: options.create.currency } : {}),
+        ...(account ? Object.fromEntries(decidingFields.map((key) => [key, account[key]])) : { net: { $exists: false } }),
+        ...options.guard?.(seen),
+      };
+      const outcome = await apply(campaignId, operationId, inc, set, guard, options.create !== undefined);
+      if (outcome !== 'refused') return outcome;
+      if (options.create && account && account.currency !== options.create.currency) return 'refused';
+    }
+    throw new Error(`funds account ${campaignId} kept changing under ${operationId}; it will be retried`);
   }
 
   return {
@@ -38,40 +107,41 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
      * equality guard, so the upsert writes it on creation and a gift in another currency is refused, never summed.
      */
     credit(gift: { campaignId: string; donationId: string; currency: string; amount: number; fee: number; net: number }): Promise<ApplyOutcome> {
-      return apply(gift.campaignId, `gift:${gift.donationId}`, giftCredit(gift), { currency: gift.currency }, true);
+      return change(gift.campaignId, `gift:${gift.donationId}`, () => giftCredit(gift), { create: { currency: gift.currency } });
     },
 
     debitRefund(campaignId: string, refundId: string, split: { applied: number; shortfall: number }): Promise<ApplyOutcome> {
-      return apply(campaignId, `refund:${refundId}`, refundDebit(split), { available: { $gte: split.applied } });
+      return change(campaignId, `refund:${refundId}`, () => refundDebit(split), { allowed: (funds) => canRefund(funds, split.applied) });
     },
 
-    /** Adds only to available, so nothing can refuse it. */
     creditReversal(campaignId: string, refundId: string, split: { restored: number; cleared: number }): Promise<ApplyOutcome> {
-      return apply(campaignId, `refund-reversal:${refundId}`, reversalCredit(split), {});
+      return change(campaignId, `refund-reversal:${refundId}`, () => reversalCredit(split));
     },
 
     /** The one guard that keeps concurrent approvals from spending the same money. */
     reserve(campaignId: string, disbursementId: string, amount: number): Promise<ApplyOutcome> {
-      return apply(campaignId, `reserve:${disbursementId}`, reservation(amount), { available: { $gte: amount } });
+      return change(campaignId, `reserve:${disbursementId}`, () => reservation(amount), { allowed: (funds) => canReserve(funds, amount) });
     },
 
     /**
      * Undoes `reserve` for a cancelled approval, exactly once, less what its slices `covered` of refund shortfalls
-     * (see `release`). `allocated - amount >= paidOut` without `$expr`: paidOut only grows, so guarding on the
-     * value read (paidOut <= seen, allocated >= seen + amount) implies it.
+     * (see `release`). The guard on allocated as read makes `allocated - amount >= paidOut` a guard on paidOut.
      */
-    async release(campaignId: string, disbursementId: string, amount: number, covered = 0): Promise<ApplyOutcome> {
-      const seen = (await find(campaignId))?.paidOut ?? 0;
-      return apply(campaignId, `release:${disbursementId}`, release(amount, covered), { paidOut: { $lte: seen }, allocated: { $gte: seen + amount } });
+    release(campaignId: string, disbursementId: string, amount: number, covered = 0): Promise<ApplyOutcome> {
+      return change(campaignId, `release:${disbursementId}`, () => release(amount, covered), {
+        allowed: (funds) => funds.allocated - amount >= funds.paidOut,
+        guard: (funds) => ({ paidOut: { $lte: funds.allocated - amount } }),
+      });
     },
 
     /**
      * `paidOut + amount <= allocated` without `$expr`: allocated only ever grows, so a guard on the value read
      * (allocated >= seen, paidOut <= seen - amount) implies the invariant for whatever allocated is at write time.
+     * A payout moves neither available nor overAllocated.
      */
     async payOut(campaignId: string, disbursementId: string, amount: number): Promise<ApplyOutcome> {
       const seen = (await find(campaignId))?.allocated ?? 0;
-      return apply(campaignId, `payout:${disbursementId}`, payout(amount), { allocated: { $gte: seen }, paidOut: { $lte: seen - amount } });
+      return apply(campaignId, `payout:${disbursementId}`, payout(amount), {}, { allocated: { $gte: seen }, paidOut: { $lte: seen - amount } });
     },
   };
 }

@@ -176,6 +176,19 @@ export function refundReversed(campaignId: string, donationId: string, amount: n
   );
 }
 
+/** A dispute the bank closed; a lost one takes `amount` (the disputed gross amount) back like a refund. */
+export function disputeClosed(campaignId: string, donationId: string, amount: number, outcome: 'won' | 'lost', currency = 'USD') {
+  return donationEventSchema.parse(
+    envelope({
+      type: 'org.diaspora-aid.donation.dispute-closed',
+      source: donationSource,
+      subject: campaignId,
+      data: { donationId, campaignId, disputeId: `du_${randomBytes(8).toString('hex')}`, outcome, amount, currency, closedAt: new Date().toISOString() },
+      time: new Date(),
+    }),
+  );
+}
+
 export interface SeededCampaign {
   campaignId: string;
   organizationId: string;

@@ -8,13 +8,13 @@ export interface Refund {
 }
 
 /**
- * Takes a refund off the gift's unallocated money, then off the account, each exactly once. Money already
- * allocated to a disbursement is not clawed back from aid: it is recorded as the account's `refundShortfall`,
- * owed by the organization, until a cancelled disbursement releases that gift's slice or the refund fails
- * (gift-position.ts).
+ * Takes a refund off the gift's unallocated money, then off the account, each exactly once. What the gift no
+ * longer holds (money already allocated to a disbursement, which is not clawed back from aid, and the fee the
+ * processor kept) is recorded as the account's `refundShortfall` (gift-position.ts); the campaign's unallocated
+ * money pays it, so none of it stays available, and what that cannot cover is `overAllocated` (funds.ts).
  *
- * The account debit is guarded by `available >= applied`. It can only be refused while an approval has reserved
- * money it has not yet allocated; the error makes the consumer retry after that approval finished.
+ * The account debit is refused only while an approval has reserved money it has not yet allocated and the
+ * refund would take that money off the gifts; the error makes the consumer retry after that approval finished.
  */
 export function applyRefund(context: UseCaseContext, refund: Refund): Promise<void> {
   return context.locks.run(refund.campaignId, () => refundUnderLock(context, refund));
@@ -28,7 +28,7 @@ async function refundUnderLock(context: UseCaseContext, refund: Refund): Promise
   if (outcome === 'applied' && split.shortfall > 0) {
     context.logger.warn(
       { campaignId: refund.campaignId, donationId: refund.donationId, refundId: refund.refundId, shortfall: split.shortfall },
-      'refunded money was already allocated; recorded as a refund shortfall the organization owes back',
+      'refunded money was no longer on its gift (allocated, or the fee kept by the processor); recorded as a refund shortfall',
     );
   }
 }
