@@ -19,19 +19,19 @@ export function buildApp(deps: ServiceDeps, config: LedgerConfig): ServiceParts 
     description: "The public record of every campaign's money: append-only per-campaign logs, summaries, daily series, breakdowns, traces and open-data exports (CSV, JSON, IATI 2.03). Read-only and open to everyone.",
     logger: deps.logger,
     tracer: deps.tracer,
-    routes: [...publicRoutes({ store, signer, origin: config.LEDGER_ORIGIN, iati: { ref: config.LEDGER_IATI_PUBLISHER_REF, name: config.LEDGER_IATI_PUBLISHER_NAME }, clock: () => new Date() }), ...(reconciliation?.routes ?? [])],
+    routes: [...publicRoutes({ store, signer, origin: config.LEDGER_ORIGIN, iati: { ref: config.LEDGER_IATI_PUBLISHER_REF, name: config.LEDGER_IATI_PUBLISHER_NAME }, clock: () => new Date() }), ...reconciliation.routes],
     statusByCode: ledgerStatusByCode,
     readiness: () => deps.ready(),
   });
-  reconciliation?.start();
+  reconciliation.start();
   return {
     app,
     outboxSources: store.outboxSources,
     consumers: [ledgerConsumer(store, announcer)],
     stop: async () => {
-      await reconciliation?.stop();
+      await reconciliation.stop();
       await announcer.stop();
     },
-    metrics: (registry) => reconciliation?.metrics(registry),
+    metrics: (registry) => reconciliation.metrics(registry),
   };
 }

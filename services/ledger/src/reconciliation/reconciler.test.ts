@@ -169,3 +169,47 @@ describe('reconciliation while a refund shortfall is owed', () => {
     });
   });
 });
+
+describe('reconciler and the conservation rules on the public record', () => {
+  const breach = { campaignId: 'c1', invariant: 'campaign-allocated-within-net' as const, value: 43_633, limit: 42_790, explanation: 'allocated 43633 is more than the net 42790 the campaign holds' };
+
+  it('when the record breaks a rule at both looks, then the report says breaches and names it, even with no service to compare with', async () => {
+    const asked: (ReadonlySet<string> | undefined)[] = [];
+    const reconciler = createReconciler({
+      ledgerTotals: () => Promise.resolve([{ campaignId: 'c1', figures: { raised: 100 } }]),
+      sources: [],
+      breaches: (only) => {
+        asked.push(only);
+        return Promise.resolve([breach]);
+      },
+      graceMs: 1,
+      logger,
+    });
+    expect(await reconciler.run()).toMatchObject({ status: 'breaches', sources: [], differences: [], breaches: [breach] });
+    // The second look reads only the campaigns that broke a rule.
+    expect(asked).toEqual([undefined, new Set(['c1'])]);
+  });
+
+  it('when a breach is gone at the second look, then it was in flight and the report is clean', async () => {
+    let looks = 0;
+    const reconciler = createReconciler({
+      ledgerTotals: () => Promise.resolve([]),
+      sources: [],
+      breaches: () => Promise.resolve(looks++ === 0 ? [breach] : []),
+      graceMs: 1,
+      logger,
+    });
+    expect(await reconciler.run()).toMatchObject({ status: 'clean', breaches: [] });
+  });
+
+  it('when the record breaks a rule and the services agree with the ledger, then the status is still breaches, never clean', async () => {
+    const reconciler = createReconciler({
+      ledgerTotals: () => Promise.resolve([{ campaignId: 'c1', figures: { raised: 100 } }]),
+      sources: [fixedSource('donation', { c1: 100 })],
+      breaches: () => Promise.resolve([breach]),
+      graceMs: 1,
+      logger,
+    });
+    expect(await reconciler.run()).toMatchObject({ status: 'breaches', differences: [], breaches: [breach] });
+  });
+});

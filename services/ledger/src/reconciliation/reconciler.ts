@@ -1,4 +1,5 @@
 import type { Logger } from '@aid/telemetry';
+import { persistentBreaches, type Breach } from '../domain/invariants.ts';
 import { compareFigures, persistentDifferences, type Difference, type ReconciledFigures } from '../domain/reconciliation.ts';
 import type { TotalsSource } from './service-totals.client.ts';
 
@@ -9,11 +10,15 @@ export interface LedgerTotals {
 
 export interface ReconciliationReport {
   checkedAt: string;
-  /** `incomplete` when a source could not be read for some campaign: those campaigns are not known to agree. */
-  status: 'clean' | 'differences' | 'incomplete';
+  /**
+   * `breaches` when the public record itself breaks a conservation rule (whatever the services say);
+   * `incomplete` when a source could not be read for some campaign: those campaigns are not known to agree.
+   */
+  status: 'clean' | 'differences' | 'incomplete' | 'breaches';
   campaigns: number;
   sources: string[];
   differences: Difference[];
+  breaches: Breach[];
   unreachable: { source: string; campaignId: string; reason: string }[];
 }
 
@@ -34,12 +39,16 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item:
 }
 
 /**
- * Compares the ledger's totals of every campaign with each source's own, twice a grace period apart (see
- * persistentDifferences), on a timer and on demand. One check runs at a time; asking during a check waits for it.
+ * Compares the ledger's totals of every campaign with each source's own, and checks the conservation rules on the
+ * public record, each twice a grace period apart (see persistentDifferences, persistentBreaches), on a timer and
+ * on demand. One check runs at a time; asking during a check waits for it. Without sources only the rules are
+ * checked.
  */
 export function createReconciler(options: {
   ledgerTotals: () => Promise<LedgerTotals[]>;
   sources: readonly TotalsSource[];
+  /** The rules the public record breaks, for every campaign or only those named. */
+  breaches?: (only?: ReadonlySet<string>) => Promise<Breach[]>;
   graceMs: number;
   logger: Logger;
   now?: () => Date;
@@ -73,20 +82,26 @@ export function createReconciler(options: {
   async function check(): Promise<ReconciliationReport> {
     const ledger = await options.ledgerTotals();
     const first = await look(ledger);
+    const firstBreaches = (await options.breaches?.()) ?? [];
     let { differences, unreachable } = first;
+    let breaches = firstBreaches;
+    if (first.differences.length > 0 || firstBreaches.length > 0) await sleep(options.graceMs);
     if (first.differences.length > 0) {
-      await sleep(options.graceMs);
       const suspects = new Set(first.differences.map((difference) => difference.campaignId));
       const again = await look((await options.ledgerTotals()).filter((campaign) => suspects.has(campaign.campaignId)));
       differences = persistentDifferences(first.differences, again.differences);
       unreachable = [...unreachable, ...again.unreachable];
     }
+    if (firstBreaches.length > 0 && options.breaches) {
+      breaches = persistentBreaches(firstBreaches, await options.breaches(new Set(firstBreaches.map((breach) => breach.campaignId))));
+    }
     const report: ReconciliationReport = {
       checkedAt: now().toISOString(),
-      status: unreachable.length > 0 ? 'incomplete' : differences.length > 0 ? 'differences' : 'clean',
+      status: breaches.length > 0 ? 'breaches' : unreachable.length > 0 ? 'incomplete' : differences.length > 0 ? 'differences' : 'clean',
       campaigns: ledger.length,
       sources: options.sources.map((source) => source.name),
       differences,
+      breaches,
       unreachable,
     };
     if (report.status !== 'clean') options.logger.warn({ reconciliation: report }, `reconciliation ${report.status}`);

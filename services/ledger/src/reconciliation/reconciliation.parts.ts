@@ -1,9 +1,11 @@
 import { Gauge, type Registry } from '@aid/runtime';
 import type { Logger } from '@aid/telemetry';
 import type { LedgerConfig } from '../config.ts';
+import { invariantNames } from '../domain/invariants.ts';
 import { disbursementFields, donationFields, ledgerFigures } from '../domain/reconciliation.ts';
 import { summarize } from '../domain/summary.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
+import { createPublicRecordCheck } from './public-record-check.ts';
 import { createReconciler, type LedgerTotals, type ReconciliationReport } from './reconciler.ts';
 import { reconciliationRoutes } from './reconciliation.routes.ts';
 import { httpTotalsSource } from './service-totals.client.ts';
@@ -21,17 +23,19 @@ async function ledgerTotals(store: LedgerStore): Promise<LedgerTotals[]> {
 }
 
 /**
- * The reconciliation check, when the ledger knows where the donation and disbursement services are: its route,
- * its timer and its metrics. Off (no route, no metric) without both URLs, e.g. for a mirror of the public ledger.
+ * The reconciliation check: its route, its timer and its metrics. The conservation rules are checked on the
+ * public record always (a mirror of the public ledger checks them too); the comparison with the donation and
+ * disbursement services' own totals only when the ledger knows where both are.
  */
 export function reconciliationParts(store: LedgerStore, config: LedgerConfig, logger: Logger) {
-  if (!config.DONATION_URL || !config.DISBURSEMENT_URL) return null;
+  const record = createPublicRecordCheck(store);
   const reconciler = createReconciler({
     ledgerTotals: () => ledgerTotals(store),
-    sources: [
-      httpTotalsSource('donation', config.DONATION_URL, donationFields),
-      httpTotalsSource('disbursement', config.DISBURSEMENT_URL, disbursementFields),
-    ],
+    sources:
+      config.DONATION_URL && config.DISBURSEMENT_URL
+        ? [httpTotalsSource('donation', config.DONATION_URL, donationFields), httpTotalsSource('disbursement', config.DISBURSEMENT_URL, disbursementFields)]
+        : [],
+    breaches: (only) => record.breaches(only),
     graceMs: config.RECONCILE_GRACE_MS,
     logger,
   });
@@ -57,6 +61,18 @@ export function reconciliationParts(store: LedgerStore, config: LedgerConfig, lo
         });
       countBySource('aid_reconciliation_differences', "Figures where a service's own totals disagree with the ledger at the latest check, by service", (report) => report.differences);
       countBySource('aid_reconciliation_unreachable', 'Campaigns whose totals a service could not give at the latest check, by service', (report) => report.unreachable);
+      new Gauge({
+        name: 'aid_reconciliation_breaches',
+        help: 'Conservation rules the public record breaks at the latest check (campaigns or gifts), by rule',
+        labelNames: ['invariant'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          const report = latest();
+          if (!report) return;
+          for (const invariant of invariantNames) this.set({ invariant }, report.breaches.filter((breach) => breach.invariant === invariant).length);
+        },
+      });
       new Gauge({
         name: 'aid_reconciliation_last_check_seconds',
         help: 'When the latest reconciliation check finished (Unix time)',

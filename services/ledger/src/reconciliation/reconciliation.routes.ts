@@ -1,11 +1,14 @@
 import { defineRoute, type Route } from '@aid/http-kit';
 import { z } from 'zod';
+import { invariantNames } from '../domain/invariants.ts';
 import { reconciledFields } from '../domain/reconciliation.ts';
 import type { Reconciler } from './reconciler.ts';
 
 const reportSchema = z.object({
   checkedAt: z.string().describe('when the check finished (ISO 8601)'),
-  status: z.enum(['clean', 'differences', 'incomplete']).describe('incomplete: a service could not be read, so agreement is not known'),
+  status: z
+    .enum(['clean', 'differences', 'incomplete', 'breaches'])
+    .describe('breaches: the public record breaks a conservation rule; incomplete: a service could not be read, so agreement is not known'),
   campaigns: z.number().int(),
   sources: z.array(z.string()),
   differences: z.array(
@@ -17,6 +20,16 @@ const reportSchema = z.object({
       service: z.number().int(),
     }),
   ),
+  breaches: z.array(
+    z.object({
+      campaignId: z.string(),
+      invariant: z.enum(invariantNames),
+      donationId: z.string().optional().describe('the gift, for the per-gift rules'),
+      value: z.number().int(),
+      limit: z.number().int(),
+      explanation: z.string(),
+    }),
+  ),
   unreachable: z.array(z.object({ source: z.string(), campaignId: z.string(), reason: z.string() })),
 });
 
@@ -25,7 +38,7 @@ export function reconciliationRoutes(reconciler: Reconciler): Route[] {
     defineRoute({
       method: 'get',
       path: '/v1/reconciliation',
-      summary: "The ledger's totals of every campaign against the donation and disbursement services' own totals",
+      summary: "The conservation rules checked on the public record, and the ledger's totals of every campaign against the donation and disbursement services' own totals",
       tag: 'Operations',
       query: z.object({
         fresh: z
