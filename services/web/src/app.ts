@@ -7,6 +7,7 @@ import { LedgerUnavailable, NotOnLedger, type LedgerClient } from './ledger-clie
 import { campaignListPage, campaignPage } from './pages/campaign-pages.ts';
 import { esc, layout } from './pages/html.ts';
 import { explorerPage, explorerPageSize } from './pages/ledger-pages.ts';
+import { readRecordChecks, recordChecksPage, type RecordChecks } from './pages/record-checks.ts';
 import { traceFormPage, tracePage } from './pages/trace-pages.ts';
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
@@ -27,7 +28,7 @@ function html(response: Response, status: number, body: string): void {
 }
 
 /** The public web front: server-rendered pages that stay fast on a phone, read from the public ledger API. */
-export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; logger: Logger }): Express {
+export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; logger: Logger; recordChecks?: () => Promise<RecordChecks | null> }): Express {
   const { ledger, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -105,6 +106,11 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
       if (!(error instanceof NotOnLedger)) throw error;
       html(response, 404, traceFormPage('No gift on the public record has this receipt code. A gift appears once its payment has gone through.'));
     }
+  });
+
+  app.get('/record-checks', async (_request, response) => {
+    const [checks, { campaigns }] = await Promise.all([(deps.recordChecks ?? (() => readRecordChecks(deps.ledgerUrl)))(), ledger.campaigns()]);
+    html(response, 200, recordChecksPage(checks, new Map(campaigns.map((row) => [row.campaign.campaignId, row]))));
   });
 
   app.get('/about-the-ledger', async (_request, response) => {

@@ -55,7 +55,7 @@ ${head}</head>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site"><a href="/" class="brand">Diaspora Aid</a><nav aria-label="Main"><a href="/">Campaigns</a><a href="/trace">Trace my gift</a></nav></header>
 <main id="main">${body}</main>
-<footer class="site"><p>Every figure on this site comes from the public ledger, which anyone can read and check: <a href="/about-the-ledger">how it works</a>.</p></footer>
+<footer class="site"><p>Every figure on this site comes from the public ledger, which anyone can read and check: <a href="/about-the-ledger">how it works</a>.</p><p><a href="/record-checks">Does the money add up?</a> The rules checked on the public record every minute.</p></footer>
 </body>
 </html>`;
 }
