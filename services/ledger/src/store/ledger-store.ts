@@ -5,7 +5,7 @@ import type { StoredProjections } from '../domain/projections.ts';
 import { emptyTotals, type CampaignTotals } from '../domain/summary.ts';
 import { campaignInfoModel } from './campaign-info.model.ts';
 import { campaignListModel, newestFirst, publicListId } from './campaign-list.model.ts';
-import { campaignLogModel } from './campaign-log.model.ts';
+import { campaignLogModel, type CampaignLogDocument } from './campaign-log.model.ts';
 import { entryIds, entryModel, type EntryDocument } from './entry.model.ts';
 import { disbursementRefId } from './entry-ref.model.ts';
 import { createEntryRefs } from './entry-refs.ts';
@@ -77,12 +77,45 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   // A donor's first gift and countries never change once recorded, so they are kept once read or written.
   const knownDonors = new Map<string, DonorDocument>();
 
+  function logStateOf(log: { _id: string; size: number; currency?: string | null }): CampaignLogState {
+    const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
+    return { campaignId: log._id, size: log.size, currency: log.currency ?? null, totals };
+  }
+
   async function readLogState(campaignId: string): Promise<CampaignLogState | null> {
     // The projection counters stay on the server: the summary needs only the totals.
     const log = await logs.findById(campaignId, totalsProjection).lean();
-    if (!log) return null;
-    const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
-    return { campaignId, size: log.size, currency: log.currency ?? null, totals };
+    return log ? logStateOf(log) : null;
+  }
+
+  // Heads asked for in the same tick (the campaign list's fifty) are read together, in one `_id` `$in`.
+  let headsWanted: Map<string, ((state: CampaignLogState | null) => void)[]> | undefined;
+  let headsFailed: ((error: unknown) => void)[] = [];
+  function readLogStateBatched(campaignId: string): Promise<CampaignLogState | null> {
+    return new Promise((resolve, reject) => {
+      if (!headsWanted) {
+        headsWanted = new Map();
+        headsFailed = [];
+        queueMicrotask(() => {
+          const wanted = headsWanted ?? new Map<string, ((state: CampaignLogState | null) => void)[]>();
+          const failed = headsFailed;
+          headsWanted = undefined;
+          const ids = [...wanted.keys()];
+          const read = ids.length === 1 ? readLogState(ids[0] as string).then((state) => (state ? [state] : [])) : logs.find({ _id: { $in: ids } }, totalsProjection).lean<CampaignLogDocument[]>().then((docs) => docs.map(logStateOf));
+          read.then(
+            (states) => {
+              const byId = new Map(states.map((state) => [state.campaignId, state]));
+              for (const [id, waiting] of wanted) for (const resolveOne of waiting) resolveOne(byId.get(id) ?? null);
+            },
+            (error: unknown) => {
+              for (const rejectOne of failed) rejectOne(error);
+            },
+          );
+        });
+      }
+      headsWanted.set(campaignId, [...(headsWanted.get(campaignId) ?? []), resolve]);
+      headsFailed.push(reject);
+    });
   }
 
   async function readProjections(campaignId: string): Promise<(StoredProjections & { currency: string | null }) | null> {
@@ -135,7 +168,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
 
     /** The log's head for the public figures: at most `readCacheMs` old, and current after this process's appends. */
     async publicLogState(campaignId: string): Promise<CampaignLogState | null> {
-      return states.get(campaignId, () => readLogState(campaignId));
+      return states.get(campaignId, () => readLogStateBatched(campaignId));
     },
 
     async entriesRange(campaignId: string, from: number, limit: number, below: number): Promise<StoredEntry[]> {
