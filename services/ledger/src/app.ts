@@ -28,7 +28,8 @@ export async function buildApp(deps: ServiceDeps, config: LedgerConfig): Promise
   reconciliation?.start();
   return {
     app,
-    outboxSources: store.outboxSources,
+    // Only while an older version's messages wait there: otherwise the relay would scan every log for nothing.
+    outboxSources: (await store.legacyOutboxPending()) ? store.outboxSources : [],
     consumers: [ledgerConsumer(store, announcer)],
     stop: async () => {
       await reconciliation?.stop();

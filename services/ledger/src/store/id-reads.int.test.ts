@@ -102,6 +102,13 @@ describe('public and hot reads of the ledger go by _id', () => {
     expect(listed).toEqual([campaignId, older.campaignId]);
   });
 
+  it('when no older version left messages in the campaign logs, then the outbox relay is given nothing to scan', async () => {
+    expect(await store.legacyOutboxPending()).toBe(false);
+    await db.collection('campaign_logs').updateOne({ _id: campaignId } as never, { $set: { outbox: ['{}'], outboxSince: new Date() } });
+    expect(await store.legacyOutboxPending()).toBe(true);
+    await db.collection('campaign_logs').updateOne({ _id: campaignId } as never, { $set: { outbox: [] }, $unset: { outboxSince: 1 } });
+  });
+
   it('when a receipt code is unknown, then the trace answers not found after one read by _id', async () => {
     const operations = await operationsOf(db, async () => {
       await expect(traceReceipt(store, signer, 'ledger.test.localhost', `RCPT-UNKNOWN-${newId()}`)).rejects.toMatchObject({ code: 'receipt-not-found' });

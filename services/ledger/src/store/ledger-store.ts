@@ -308,6 +308,17 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       return docs.map((doc) => ({ campaignId: doc._id, size: doc.size }));
     },
 
+    /**
+     * Whether versions that announced entries one at a time left messages in the campaign logs' outbox (groups
+     * announce from their commit records, so nothing is queued there any more). Read once at start-up: the relay
+     * polls its sources four times a second, and its filter reads every campaign's log on the local database (two
+     * seconds a poll at a few hundred campaigns, on the connection every public read shares).
+     */
+    async legacyOutboxPending(): Promise<boolean> {
+      return (await logs.findOne({ outboxSince: { $exists: true } }, { _id: 1 }).lean()) !== null;
+    },
+
+    /** The relay's source for those legacy messages (see legacyOutboxPending). */
     outboxSources: [{ name: 'campaign_logs', model: logs }],
   };
 }
