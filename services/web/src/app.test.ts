@@ -48,6 +48,7 @@ function entriesUpTo(total: number): LedgerClient['entries'] {
 function fakeLedger(overrides: Partial<LedgerClient> = {}): LedgerClient {
   return {
     campaigns: async () => ({ campaigns: [{ campaign, summary }] }),
+    campaign: async (id) => (id === 'c1' ? campaign : null),
     summary: async (id) => {
       if (id !== 'c1') throw new NotOnLedger(id);
       return summary;
@@ -107,6 +108,12 @@ describe('web pages', () => {
     expect(page).toContain('80%');
     expect(page).toContain('&lt;script&gt;');
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('when a campaign is not on the first page of the list, then its page still shows its title', async () => {
+    const base = await start(fakeLedger({ campaigns: async () => ({ campaigns: [] }) }));
+    const page = await (await fetch(`${base}/campaigns/c1`)).text();
+    expect(page).toContain('Sindh floods');
   });
 
   it('when a campaign has no public record, then the page is a 404', async () => {

@@ -143,6 +143,24 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
     }),
     defineRoute({
       method: 'get',
+      path: '/v1/campaigns/:id',
+      summary: 'A published campaign with its public totals',
+      tag,
+      params: campaignParams,
+      responses: { 200: { description: 'The campaign and its summary', schema: z.object({ campaign: campaignSnapshotSchema, summary: summarySchema }) }, 404: { description: 'Not published, or unknown', schema: problemSchema } },
+      async handle({ params }) {
+        // By `_id`: the pages of a campaign need not look for it in the list, whatever its place there.
+        const campaign = await store.campaign(params.id);
+        if (!campaign || campaign.status === 'draft') throw campaignNotFound(params.id);
+        const log = await store.publicLogState(params.id);
+        const summary = log
+          ? summarize(campaign.campaignId, log.currency, log.totals, log.size)
+          : summarize(campaign.campaignId, campaign.goal.currency, { raised: 0, fees: 0, refunded: 0, allocated: 0, paidOut: 0, paidOutLocal: 0, delivered: 0, beneficiaries: 0, gifts: 0 }, 0);
+        return { body: { campaign, summary }, headers: publicFigures };
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/v1/campaigns/:id/summary',
       summary: "A campaign's money: raised, fees, refunded, net, allocated, paid out, delivered, share to local actors",
       tag,
