@@ -221,6 +221,20 @@ describe('funds accounts', () => {
     expect(tooMuch.status).toBe(409);
   });
 
+  it('when the campaign is a draft, then its public totals answer 404 as an unknown campaign does, until it is published', async () => {
+    const draft = campaignSnapshot({ status: 'draft', publishedAt: null, revision: 1 });
+    const admin = memberAdded(draft.organizationId, 'admin');
+    await publishTwice(topics.campaign, [campaignPublished(draft), admin.event]);
+    // The admin sees the draft's account: the service knows the campaign, and still tells the public nothing.
+    await eventually(async () => expect((await sut.call('GET', `/v1/campaigns/${draft.campaignId}/funds`, admin.key)).status).toBe(200));
+    const response = await sut.call('GET', `/v1/campaigns/${draft.campaignId}/totals`, undefined);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body).toMatchObject({ code: 'campaign-not-found', field: 'campaignId' });
+    await publishTwice(topics.campaign, [campaignPublished({ ...draft, status: 'active', publishedAt: new Date().toISOString(), revision: 2 })]);
+    await eventually(async () => expect((await sut.call('GET', `/v1/campaigns/${draft.campaignId}/totals`, undefined)).status).toBe(200));
+  });
+
   it('when a member of another organization reads the funds, then the campaign is not found', async () => {
     const seeded = await seedCampaign(sut);
     const other = await seedCampaign(sut);

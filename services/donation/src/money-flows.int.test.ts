@@ -1,6 +1,6 @@
 import { apiKeyHash, envelope, newId, receiptCodeHash } from '@aid/contracts';
 import { startLedgerForTest } from '@aid/ledger-service/test-support/start-ledger.ts';
-import { eventually } from '@aid/test-kit';
+import { campaignEventFixture, campaignSnapshotFixture, eventually } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   chargeRefunded,
@@ -370,6 +370,18 @@ describe('GET /v1/campaigns/:id/totals', () => {
     const { status, body } = await totals(newId());
     expect(status).toBe(404);
     expect(body).toMatchObject({ code: 'campaign-not-found' });
+  });
+
+  it('when the campaign is a draft, then its totals answer 404 as an unknown campaign does, until it is published', async () => {
+    const draft = campaignSnapshotFixture({ status: 'draft', publishedAt: null, revision: 1 });
+    await publishCampaignEventsTwice([campaignEventFixture('created', draft)]);
+    await eventually(async () => expect(await donation.service.deps.db.collection<{ _id: string }>('campaigns').findOne({ _id: draft.campaignId })).toMatchObject({ status: 'draft' }));
+    const response = await fetch(`${donation.url}/v1/campaigns/${draft.campaignId}/totals`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await response.json()).toMatchObject({ code: 'campaign-not-found', field: 'campaignId' });
+    await publishCampaignEventsTwice([campaignEventFixture('published', { ...draft, status: 'active', publishedAt: new Date().toISOString(), revision: 2 })]);
+    await eventually(async () => expect((await totals(draft.campaignId)).status).toBe(200));
   });
 
   it('when a counted refund fails at the bank (reported twice, by both event types), then the money is back on the gift and in the totals, and a late copy of the older refund level changes nothing', async () => {

@@ -31,3 +31,15 @@ export function loadBenchConfig(): BenchConfig {
   }
   return parsed.data;
 }
+
+/** The scale benchmark's infrastructure (its other settings are command-line options). */
+export function loadScaleBenchEnv(): { MONGO_URL: string; KAFKA_BROKERS: string } {
+  const parsed = benchConfigSchema.pick({ MONGO_URL: true, KAFKA_BROKERS: true }).safeParse(process.env);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
+  return parsed.data;
+}
+
+/** The environment of a process the benchmark starts: this one's, with `extra` on top. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}

@@ -9,8 +9,10 @@ import { publicRoutes } from './http/public.routes.ts';
 import { reconciliationParts } from './reconciliation/reconciliation.parts.ts';
 import { createLedgerStore } from './store/ledger-store.ts';
 
-export function buildApp(deps: ServiceDeps, config: LedgerConfig): ServiceParts {
+export async function buildApp(deps: ServiceDeps, config: LedgerConfig): Promise<ServiceParts> {
   const store = createLedgerStore(deps.db);
+  // Before the consumers start and before the first request: links for data stored before they existed.
+  await store.migrateToLinks((message) => deps.logger.info(message));
   const signer = noteSigner(config.LEDGER_ORIGIN, Buffer.from(config.LEDGER_SIGNING_KEY, 'base64'));
   const announcer = startEntryAnnouncer({ store, publish: (messages) => deps.publisher.publish(messages), logger: deps.logger, tracer: deps.tracer });
   const reconciliation = reconciliationParts(store, config, deps.logger);
@@ -26,7 +28,8 @@ export function buildApp(deps: ServiceDeps, config: LedgerConfig): ServiceParts 
   reconciliation.start();
   return {
     app,
-    outboxSources: store.outboxSources,
+    // Only while an older version's messages wait there: otherwise the relay would scan every log for nothing.
+    outboxSources: (await store.legacyOutboxPending()) ? store.outboxSources : [],
     consumers: [ledgerConsumer(store, announcer)],
     stop: async () => {
       await reconciliation.stop();

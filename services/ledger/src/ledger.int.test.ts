@@ -128,6 +128,7 @@ describe('ledger service', () => {
 
   it.each([
     ['/v1/campaigns/unknown-campaign/summary', 404, 'campaignId'],
+    ['/v1/campaigns/unknown-campaign', 404, 'campaignId'],
     [`/v1/campaigns/${campaignId}/entries?from=-1`, 400, 'query.from'],
     [`/v1/campaigns/${campaignId}/entries?limit=5000`, 400, 'query.limit'],
     ['/v1/trace/NOT-A-REAL-RECEIPT-CODE-0000', 404, 'receiptCode'],
@@ -137,6 +138,12 @@ describe('ledger service', () => {
     expect(response.status).toBe(status);
     expect(response.type).toMatch(/application\/problem\+json/);
     expect(response.body.field).toBe(field);
+  });
+
+  it('when one campaign is asked for by id, then it answers the campaign with its summary', async () => {
+    const { status, body } = await getJson(ledger, `/v1/campaigns/${campaignId}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ campaign: { campaignId, title: snapshot.title }, summary: { campaignId, raised: 2500 } });
   });
 
   it('when a poison message arrives, then it goes to the dead-letter topic and later events are still recorded', async () => {

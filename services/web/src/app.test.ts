@@ -48,6 +48,7 @@ function entriesUpTo(total: number): LedgerClient['entries'] {
 function fakeLedger(overrides: Partial<LedgerClient> = {}): LedgerClient {
   return {
     campaigns: async () => ({ campaigns: [{ campaign, summary }] }),
+    campaign: async (id) => (id === 'c1' ? campaign : null),
     summary: async (id) => {
       if (id !== 'c1') throw new NotOnLedger(id);
       return summary;
@@ -86,6 +87,18 @@ describe('web pages', () => {
     expect(page).not.toContain('Hope <Org>');
   });
 
+  it('when money was refunded, then the progress toward the goal and the campaign figures count what was raised after refunds', async () => {
+    // The audit's case: $931.70 given, $416.00 of it refunded.
+    const refunded = { ...summary, raised: 93_170, fees: 2_800, refunded: 41_600, net: 48_770 };
+    const base = await start(fakeLedger({ campaigns: async () => ({ campaigns: [{ campaign, summary: refunded }] }), summary: async () => refunded }));
+    const home = await (await fetch(`${base}/`)).text();
+    expect(home).toContain('<strong>$515.70</strong> raised after refunds, of $10,000.00 (5.2%)');
+    expect(home).toContain('<progress max="1" value="0.0516" aria-label="Share of the goal raised after refunds">');
+    expect(home).not.toContain('$931.70');
+    const page = await (await fetch(`${base}/campaigns/c1`)).text();
+    expect(page).toContain('<dt>Raised after refunds</dt><dd>$515.70</dd>');
+  });
+
   it('when a campaign page is shown, then it lists the money figures, share to local actors and escaped entries', async () => {
     const base = await start(fakeLedger());
     const response = await fetch(`${base}/campaigns/c1`);
@@ -95,6 +108,12 @@ describe('web pages', () => {
     expect(page).toContain('80%');
     expect(page).toContain('&lt;script&gt;');
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('when a campaign is not on the first page of the list, then its page still shows its title', async () => {
+    const base = await start(fakeLedger({ campaigns: async () => ({ campaigns: [] }) }));
+    const page = await (await fetch(`${base}/campaigns/c1`)).text();
+    expect(page).toContain('Sindh floods');
   });
 
   it('when a campaign has no public record, then the page is a 404', async () => {

@@ -54,10 +54,8 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
     response.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'not-ready', checks: { ledger: reachable } });
   });
 
-  async function campaignInfo(id: string) {
-    const { campaigns } = await ledger.campaigns();
-    return campaigns.find((row) => row.campaign.campaignId === id)?.campaign ?? null;
-  }
+  // By id: a campaign beyond the list's first page was shown without its title and description.
+  const campaignInfo = (id: string) => ledger.campaign(id);
 
   app.get('/', async (_request, response) => {
     const { campaigns } = await ledger.campaigns();

@@ -91,6 +91,7 @@ export function ledgerClient(baseUrl: string) {
   }
   return {
     campaigns: () => get<{ campaigns: { campaign: CampaignInfo; summary: Summary }[] }>('/v1/campaigns'),
+    campaign: async (id: string) => (await optional<{ campaign: CampaignInfo }>(`/v1/campaigns/${encodeURIComponent(id)}`))?.campaign ?? null,
     summary: (id: string) => get<Summary>(`/v1/campaigns/${encodeURIComponent(id)}/summary`),
     entries: (id: string, from: number, limit: number) => get<{ entries: LedgerEntry[] }>(`/v1/campaigns/${encodeURIComponent(id)}/entries?from=${from}&limit=${limit}`),
     verifierKey: async () => {

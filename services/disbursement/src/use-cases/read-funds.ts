@@ -19,12 +19,13 @@ export interface CampaignPublicTotals extends PublicTotals {
 
 /**
  * The account's totals for anyone, by the public ledger's definitions (public-totals.ts), read from this
- * service's own state so the ledger's reconciliation can compare the two. Unknown campaigns are a 404.
+ * service's own state so the ledger's reconciliation can compare the two. Unknown campaigns are a 404, and so are
+ * drafts: a draft is not public anywhere, and answers exactly as the campaign service answers it.
  */
 export async function readPublicTotals(context: UseCaseContext, campaignId: string): Promise<CampaignPublicTotals> {
-  const account = await context.funds.find(campaignId);
+  const [account, campaign] = await Promise.all([context.funds.find(campaignId), context.campaigns.find(campaignId)]);
+  if (campaign?.status === 'draft') throw campaignNotFound(campaignId);
   if (account) return { campaignId, currency: account.currency, ...publicTotals(account) };
-  const campaign = await context.campaigns.find(campaignId);
   if (!campaign) throw campaignNotFound(campaignId);
   return { campaignId, currency: campaign.currency, ...publicTotals(emptyFunds) };
 }

@@ -2,11 +2,13 @@ import { campaignNotFound } from '../domain/errors.ts';
 import { zeroTotals } from '../store/campaign-totals.store.ts';
 import type { DonationFlows } from './dependencies.ts';
 
-/** A campaign's totals as this service counts them; a known campaign without gifts is all zero. */
+/**
+ * A campaign's totals as this service counts them; a known campaign without gifts is all zero. A draft is not
+ * public anywhere: it answers exactly as an unknown campaign, as the campaign service answers it.
+ */
 export async function campaignTotals(flows: DonationFlows, campaignId: string) {
-  const counted = await flows.totals.read(campaignId);
-  const campaign = counted ? null : await flows.campaigns.find(campaignId);
-  if (!counted && !campaign) throw campaignNotFound(campaignId);
+  const [counted, campaign] = await Promise.all([flows.totals.read(campaignId), flows.campaigns.find(campaignId)]);
+  if (campaign?.status === 'draft' || (!counted && !campaign)) throw campaignNotFound(campaignId);
   const totals = counted ?? zeroTotals(campaignId, campaign?.currency ?? '');
   return {
     campaignId,

@@ -7,6 +7,7 @@ import { csvColumns, type IatiPublisher } from '../domain/open-data.ts';
 import { breakdowns, dayFields, minimumDonorGroup, timeseries } from '../domain/projections.ts';
 import { summarize } from '../domain/summary.ts';
 import type { CampaignLogState, LedgerStore } from '../store/ledger-store.ts';
+import { createReadCache } from '../store/read-cache.ts';
 import { verifierKey, type NoteSigner } from '../domain/checkpoint.ts';
 import { exportCsv, exportIati, exportJson } from '../use-cases/export-campaign.ts';
 import { campaignCheckpoint, consistencyProof, globalCheckpoint, inclusionProof } from '../use-cases/prove.ts';
@@ -107,6 +108,11 @@ export interface PublicRouteDeps {
 }
 
 export function publicRoutes({ store, signer, origin, iati, clock }: PublicRouteDeps): Route[] {
+  // The global checkpoint reads every campaign's head and root, so its cost grows with the number of campaigns (it
+  // commits to all of them by design): it is made at most once a second, however many monitors ask.
+  const globalCheckpoints = createReadCache<Awaited<ReturnType<typeof globalCheckpoint>>>({ ttlMs: 1_000 });
+  const latestGlobalCheckpoint = () => globalCheckpoints.get('global', () => globalCheckpoint(store, signer, origin));
+
   async function requireLog(campaignId: string) {
     const log = await store.logState(campaignId);
     if (!log) throw campaignNotFound(campaignId);
@@ -133,6 +139,24 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
           }),
         );
         return { body: { campaigns: rows } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/campaigns/:id',
+      summary: 'A published campaign with its public totals',
+      tag,
+      params: campaignParams,
+      responses: { 200: { description: 'The campaign and its summary', schema: z.object({ campaign: campaignSnapshotSchema, summary: summarySchema }) }, 404: { description: 'Not published, or unknown', schema: problemSchema } },
+      async handle({ params }) {
+        // By `_id`: the pages of a campaign need not look for it in the list, whatever its place there.
+        const campaign = await store.campaign(params.id);
+        if (!campaign || campaign.status === 'draft') throw campaignNotFound(params.id);
+        const log = await store.publicLogState(params.id);
+        const summary = log
+          ? summarize(campaign.campaignId, log.currency, log.totals, log.size)
+          : summarize(campaign.campaignId, campaign.goal.currency, { raised: 0, fees: 0, refunded: 0, allocated: 0, paidOut: 0, paidOutLocal: 0, delivered: 0, beneficiaries: 0, gifts: 0 }, 0);
+        return { body: { campaign, summary }, headers: publicFigures };
       },
     }),
     defineRoute({
@@ -289,7 +313,7 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
       tag,
       responses: { 200: { description: 'The signed note', schema: z.string(), contentType: 'text/plain' } },
       async handle() {
-        const { note } = await globalCheckpoint(store, signer, origin);
+        const { note } = await latestGlobalCheckpoint();
         return { body: note, contentType: 'text/plain; charset=utf-8', headers: { 'cache-control': 'no-cache' } };
       },
     }),
@@ -300,7 +324,7 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
       tag,
       responses: { 200: { description: 'Heads in campaign id order', schema: z.object({ heads: z.array(z.object({ campaignId: z.string(), size: z.number().int(), root: z.string() })), checkpoint: z.string() }) } },
       async handle() {
-        const { heads, note } = await globalCheckpoint(store, signer, origin);
+        const { heads, note } = await latestGlobalCheckpoint();
         return { body: { heads, checkpoint: note } };
       },
     }),

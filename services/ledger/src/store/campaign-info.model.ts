@@ -16,8 +16,7 @@ const schema = new Schema<CampaignInfoDocument>(
   },
   { versionKey: false },
 );
-// Serves the public campaign list: published campaigns, newest first.
-schema.index({ 'snapshot.status': 1, 'snapshot.publishedAt': -1 });
+// No secondary index: campaigns are read by `_id`; the public list is its own document (campaign-list.model.ts).
 
 export function campaignInfoModel(db: Connection) {
   return db.model<CampaignInfoDocument>('CampaignInfo', schema, 'campaigns');

@@ -40,6 +40,7 @@ const schema = new Schema<CampaignLogDocument>(
   },
   { versionKey: false },
 );
+// Serves the outbox relay, which reads this collection only while messages of older versions wait in it.
 withOutboxIndex(schema);
 
 export function campaignLogModel(db: Connection) {

@@ -28,6 +28,12 @@ export interface EntryGroupDocument {
    * continues that trace even when the sweep publishes it after a restart. Absent when no entry had one.
    */
   traces?: Record<string, string>[];
+  /**
+   * The keys the group's entries are listed under (entry-ref.model.ts), as JSON text of `{key, entry}` pairs
+   * (text costs the local database far less than nested documents). Absent on records written before the
+   * links existed: they are then read from the entries themselves.
+   */
+  refs?: string;
 }
 
 const schema = new Schema<EntryGroupDocument>(
@@ -42,6 +48,7 @@ const schema = new Schema<EntryGroupDocument>(
     currency: { type: String, default: null },
     time: { type: Date, required: true },
     traces: { type: [Schema.Types.Mixed], default: undefined },
+    refs: { type: String },
   },
   { versionKey: false },
 );

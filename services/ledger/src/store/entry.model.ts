@@ -52,12 +52,7 @@ const schema = new Schema<EntryDocument>(
 // (entryIds), which every store answers from the `_id` index, and each append updates one index fewer.
 // Serves exactly-once appends: an event is on a campaign's log at most once.
 schema.index({ campaignId: 1, eventId: 1 }, { unique: true });
-// Serves the trace: the gift entry of a receipt code.
-schema.index({ 'refs.receiptHash': 1 });
-// Serves the trace: a gift's allocations.
-schema.index({ 'refs.donationId': 1 });
-// Serves the trace and delivery totals: a disbursement's approval, payout and deliveries.
-schema.index({ 'refs.disbursementId': 1 });
+// No index on `refs`: the trace and the append path follow the `_id`-keyed links of entry-ref.model.ts.
 
 export interface StoredProjectionDelta {
   inc: { path: string; value: number }[];

@@ -4,8 +4,13 @@ import type { Connection } from 'mongoose';
 import type { StoredProjections } from '../domain/projections.ts';
 import { emptyTotals, type CampaignTotals } from '../domain/summary.ts';
 import { campaignInfoModel } from './campaign-info.model.ts';
-import { campaignLogModel } from './campaign-log.model.ts';
+import { campaignListModel, newestFirst, publicListId } from './campaign-list.model.ts';
+import { campaignLogModel, type CampaignLogDocument } from './campaign-log.model.ts';
 import { entryIds, entryModel, type EntryDocument } from './entry.model.ts';
+import { disbursementRefId } from './entry-ref.model.ts';
+import { createEntryRefs } from './entry-refs.ts';
+import { entryRefsOf } from './log-appender.ts';
+import { migrationModel } from './migration.model.ts';
 import { donorId, donorModel, type DonorDocument } from './donor.model.ts';
 import { createLogAppender, type AppenderOptions } from './log-appender.ts';
 import { createMerkleStore } from './merkle-store.ts';
@@ -48,6 +53,9 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   const entries = entryModel(db);
   const campaigns = campaignInfoModel(db);
   const donors = donorModel(db);
+  const list = campaignListModel(db);
+  const migrations = migrationModel(db);
+  const links = createEntryRefs(db);
   const merkle = createMerkleStore(db);
   const totalsProjection = Object.fromEntries(['size', 'currency', ...Object.keys(emptyTotals)].map((key) => [key, 1]));
 
@@ -56,6 +64,9 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   const readCacheMs = options.readCacheMs ?? 1_000;
   const states = createReadCache<CampaignLogState | null>({ ttlMs: readCacheMs });
   const projectionModels = createReadCache<(StoredProjections & { currency: string | null }) | null>({ ttlMs: readCacheMs });
+  const publishedLists = createReadCache<Record<string, string>>({ ttlMs: readCacheMs });
+  // Campaigns this process put on the public list: their field is never set again.
+  const listed = new Set<string>();
   const appender = createLogAppender(db, merkle, {
     onHeadMoved: (campaignId) => {
       states.forget(campaignId);
@@ -66,12 +77,45 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   // A donor's first gift and countries never change once recorded, so they are kept once read or written.
   const knownDonors = new Map<string, DonorDocument>();
 
+  function logStateOf(log: { _id: string; size: number; currency?: string | null }): CampaignLogState {
+    const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
+    return { campaignId: log._id, size: log.size, currency: log.currency ?? null, totals };
+  }
+
   async function readLogState(campaignId: string): Promise<CampaignLogState | null> {
     // The projection counters stay on the server: the summary needs only the totals.
     const log = await logs.findById(campaignId, totalsProjection).lean();
-    if (!log) return null;
-    const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
-    return { campaignId, size: log.size, currency: log.currency ?? null, totals };
+    return log ? logStateOf(log) : null;
+  }
+
+  // Heads asked for in the same tick (the campaign list's fifty) are read together, in one `_id` `$in`.
+  let headsWanted: Map<string, ((state: CampaignLogState | null) => void)[]> | undefined;
+  let headsFailed: ((error: unknown) => void)[] = [];
+  function readLogStateBatched(campaignId: string): Promise<CampaignLogState | null> {
+    return new Promise((resolve, reject) => {
+      if (!headsWanted) {
+        headsWanted = new Map();
+        headsFailed = [];
+        queueMicrotask(() => {
+          const wanted = headsWanted ?? new Map<string, ((state: CampaignLogState | null) => void)[]>();
+          const failed = headsFailed;
+          headsWanted = undefined;
+          const ids = [...wanted.keys()];
+          const read = ids.length === 1 ? readLogState(ids[0] as string).then((state) => (state ? [state] : [])) : logs.find({ _id: { $in: ids } }, totalsProjection).lean<CampaignLogDocument[]>().then((docs) => docs.map(logStateOf));
+          read.then(
+            (states) => {
+              const byId = new Map(states.map((state) => [state.campaignId, state]));
+              for (const [id, waiting] of wanted) for (const resolveOne of waiting) resolveOne(byId.get(id) ?? null);
+            },
+            (error: unknown) => {
+              for (const rejectOne of failed) rejectOne(error);
+            },
+          );
+        });
+      }
+      headsWanted.set(campaignId, [...(headsWanted.get(campaignId) ?? []), resolve]);
+      headsFailed.push(reject);
+    });
   }
 
   async function readProjections(campaignId: string): Promise<(StoredProjections & { currency: string | null }) | null> {
@@ -124,7 +168,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
 
     /** The log's head for the public figures: at most `readCacheMs` old, and current after this process's appends. */
     async publicLogState(campaignId: string): Promise<CampaignLogState | null> {
-      return states.get(campaignId, () => readLogState(campaignId));
+      return states.get(campaignId, () => readLogStateBatched(campaignId));
     },
 
     async entriesRange(campaignId: string, from: number, limit: number, below: number): Promise<StoredEntry[]> {
@@ -153,23 +197,28 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       }
     },
 
-    async entriesWhere(filter: { receiptHash?: string; donationId?: string; disbursementIds?: string[] }, below?: Map<string, number>): Promise<(StoredEntry & { campaignId: string })[]> {
-      const query: Record<string, unknown> = {};
-      if (filter.receiptHash) query['refs.receiptHash'] = filter.receiptHash;
-      if (filter.donationId) query['refs.donationId'] = filter.donationId;
-      if (filter.disbursementIds) query['refs.disbursementId'] = { $in: filter.disbursementIds };
-      const docs = await entries.find(query, { campaignId: 1, index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 }).sort({ index: 1 }).lean();
-      return docs
-        .filter((doc) => below === undefined || doc.index < (below.get(doc.campaignId) ?? 0))
-        .map((doc) => ({ campaignId: doc.campaignId, index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs }));
+    /**
+     * The entries listed under `_id`-keyed links (entry-ref.model.ts), in index order: those of a receipt code, a
+     * gift or disbursements. Entries beyond their log's head may be among them (links are written just before the
+     * head moves): the caller keeps those below the head it serves.
+     */
+    async linkedEntries(keys: string[]): Promise<(StoredEntry & { campaignId: string })[]> {
+      const ids = [...new Set([...(await links.lookup(keys)).values()].flat())];
+      const found: (StoredEntry & { campaignId: string })[] = [];
+      for (let from = 0; from < ids.length; from += 1_000) {
+        const docs = await entries.find({ _id: { $in: ids.slice(from, from + 1_000) } }, { campaignId: 1, index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 }).lean();
+        found.push(...docs.map((doc) => ({ campaignId: doc.campaignId, index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs })));
+      }
+      return found.sort((a, b) => a.index - b.index);
     },
 
     /**
      * What a disbursement's approval said (amount, sector, recipient) and whether it already has a delivery entry,
-     * for delivery totals and the sector and recipient breakdowns.
+     * for delivery totals and the sector and recipient breakdowns. Read through its link: this is on the append path.
      */
     async disbursementFacts(disbursementId: string): Promise<DisbursementFacts> {
-      const docs = await entries.find({ 'refs.disbursementId': disbursementId, kind: { $in: ['disbursement-approved', 'delivery'] } }, { kind: 1, leaf: 1 }).lean();
+      const ids = (await links.lookup([disbursementRefId(disbursementId)])).get(disbursementRefId(disbursementId)) ?? [];
+      const docs = ids.length > 0 ? await entries.find({ _id: { $in: ids } }, { kind: 1, leaf: 1 }).lean() : [];
       const approvalDoc = docs.find((doc) => doc.kind === 'disbursement-approved');
       const approval = approvalDoc
         ? (JSON.parse(Buffer.from(approvalDoc.leaf.buffer ?? approvalDoc.leaf).toString('utf8')) as { amount: number; sector?: string; recipient?: DisbursementFacts['recipient'] })
@@ -194,6 +243,11 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
         // The upsert's insert collides when a newer revision is already stored: nothing to do.
         if (!isDuplicateKey(error)) throw error;
       }
+      if (snapshot.status !== 'draft' && !listed.has(snapshot.campaignId)) {
+        await list.collection.updateOne({ _id: publicListId } as Record<string, unknown>, { $set: { [`published.${snapshot.campaignId}`]: snapshot.publishedAt ?? '' } }, { upsert: true });
+        listed.add(snapshot.campaignId);
+        publishedLists.forget(publicListId);
+      }
     },
 
     async campaign(campaignId: string): Promise<CampaignSnapshot | null> {
@@ -201,13 +255,50 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       return doc?.snapshot ?? null;
     },
 
+    /** Published campaigns, newest first: the list document, then the campaigns shown, all by `_id`. */
     async publicCampaigns(limit: number): Promise<CampaignSnapshot[]> {
-      const docs = await campaigns
-        .find({ 'snapshot.status': { $in: ['active', 'closed'] } })
-        .sort({ 'snapshot.publishedAt': -1 })
-        .limit(limit)
-        .lean();
-      return docs.map((doc) => doc.snapshot);
+      const published = await publishedLists.get(publicListId, async () => (await list.findById(publicListId).lean())?.published ?? {});
+      const ids = newestFirst(published, limit);
+      if (ids.length === 0) return [];
+      const docs = await campaigns.find({ _id: { $in: ids } }).lean();
+      const byId = new Map(docs.map((doc) => [doc._id, doc.snapshot]));
+      return ids.flatMap((id) => {
+        const snapshot = byId.get(id);
+        return snapshot && snapshot.status !== 'draft' ? [snapshot] : [];
+      });
+    },
+
+    /**
+     * Writes the `_id`-keyed links and the public campaign list for data stored before they existed, once per
+     * database: at start-up, before the consumers start. Idempotent (the same writes the appender makes), so a
+     * crash or a second instance doing it at the same time only repeats work; the marker is written last.
+     * It reads every entry once, by `_id` pages of each log up to its head; entries beyond a head get their
+     * links when their group is finished.
+     */
+    async migrateToLinks(log: (message: string) => void = () => undefined): Promise<void> {
+      const name = 'entry-links-and-campaign-list';
+      if (await migrations.findById(name).lean()) return;
+      const started = Date.now();
+      // Cold, once per database: the status filter reads the whole collection on the local database.
+      const published = await campaigns.find({ 'snapshot.status': { $in: ['active', 'closed'] } }).lean();
+      if (published.length > 0) {
+        await list.collection.updateOne(
+          { _id: publicListId } as Record<string, unknown>,
+          { $set: Object.fromEntries(published.map((doc) => [`published.${doc._id}`, doc.snapshot.publishedAt ?? ''])) },
+          { upsert: true },
+        );
+      }
+      let linked = 0;
+      for (const { _id: campaignId, size } of await logs.find({}, { size: 1 }).lean()) {
+        for (let from = 0; from < size; from += 1_000) {
+          const docs = await entries.find({ _id: { $in: entryIds(campaignId, from, Math.min(from + 1_000, size)) } }, { kind: 1, refs: 1, index: 1 }).lean();
+          // In index order, so a receipt code keeps its first gift.
+          await links.record(entryRefsOf(docs.sort((a, b) => a.index - b.index)));
+          linked += docs.length;
+        }
+      }
+      await migrations.collection.updateOne({ _id: name } as Record<string, unknown>, { $set: { doneAt: new Date() } }, { upsert: true });
+      log(`linked ${linked} entries and listed ${published.length} published campaigns in ${Date.now() - started} ms`);
     },
 
     merkle,
@@ -217,6 +308,17 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       return docs.map((doc) => ({ campaignId: doc._id, size: doc.size }));
     },
 
+    /**
+     * Whether versions that announced entries one at a time left messages in the campaign logs' outbox (groups
+     * announce from their commit records, so nothing is queued there any more). Read once at start-up: the relay
+     * polls its sources four times a second, and its filter reads every campaign's log on the local database (two
+     * seconds a poll at a few hundred campaigns, on the connection every public read shares).
+     */
+    async legacyOutboxPending(): Promise<boolean> {
+      return (await logs.findOne({ outboxSince: { $exists: true } }, { _id: 1 }).lean()) !== null;
+    },
+
+    /** The relay's source for those legacy messages (see legacyOutboxPending). */
     outboxSources: [{ name: 'campaign_logs', model: logs }],
   };
 }

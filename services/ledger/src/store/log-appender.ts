@@ -6,7 +6,9 @@ import type { EntryDraft } from '../domain/public-entry.ts';
 import type { AppendedEntry } from '../events/entry-appended.ts';
 import { campaignLogModel } from './campaign-log.model.ts';
 import { entryGroupId, entryGroupModel, type EntryGroupDocument } from './entry-group.model.ts';
-import { entryId, entryModel, projectionOf, type EntryDocument } from './entry.model.ts';
+import { entryId, entryIds, entryModel, projectionOf, type EntryDocument } from './entry.model.ts';
+import { refKeysOf, type EntryRef } from './entry-ref.model.ts';
+import { createEntryRefs } from './entry-refs.ts';
 import type { MerkleStore } from './merkle-store.ts';
 
 /** An event's entry, drafted and with its projection change decided, ready to be appended. */
@@ -30,7 +32,12 @@ export interface AppendOutcome {
   committed: CommittedGroup[];
 }
 
-type EntryFields = Pick<EntryDocument, 'campaignId' | 'index' | 'leafHash' | 'deltas' | 'projection' | 'currency'>;
+type EntryFields = Pick<EntryDocument, '_id' | 'campaignId' | 'index' | 'kind' | 'refs' | 'leafHash' | 'deltas' | 'projection' | 'currency'>;
+
+/** The `_id`-keyed links of entries (entry-ref.model.ts). */
+export function entryRefsOf(entries: readonly Pick<EntryDocument, '_id' | 'kind' | 'refs'>[]): EntryRef[] {
+  return entries.flatMap((entry) => refKeysOf(entry.kind, entry.refs ?? {}).map((key) => ({ key, entry: entry._id })));
+}
 
 // A group's entries are probed one by one only when its commit record is missing (a crash between the two writes).
 const maxGroupProbe = 10_000;
@@ -43,6 +50,7 @@ function failedPosition(error: unknown): number {
 
 /** The summed change of the log head for a group: what appending its entries one by one would have applied. */
 function groupRecord(campaignId: string, from: number, entries: EntryFields[], time: Date, traces: (Record<string, string> | undefined)[] = []): EntryGroupDocument {
+  const links = entryRefsOf(entries);
   const increments = new Map<string, number>();
   const labels = new Map<string, string | boolean>();
   let currency: string | null = null;
@@ -64,6 +72,7 @@ function groupRecord(campaignId: string, from: number, entries: EntryFields[], t
     currency,
     time,
     ...(traces.some(Boolean) ? { traces: entries.map((_, offset) => traces[offset] ?? {}) } : {}),
+    refs: JSON.stringify(links),
   };
 }
 
@@ -91,7 +100,8 @@ function leafHashesOf(group: EntryGroupDocument): Buffer[] {
  *    (campaign, event id) make this the claim: an index already taken means an unfinished group sits there
  *    (finish it first); an event already on the log is dropped (exactly-once effect of a redelivery);
  * 2. the group's commit record (entry-group.model.ts), claimed once per start index;
- * 3. the Merkle nodes the group completes, in one bulk insert;
+ * 3. the Merkle nodes the group completes, in one bulk insert, and the `_id`-keyed links from receipt codes,
+ *    gifts and disbursements to the group's entries (entry-refs.ts);
  * 4. the log head, moved from `from` to `to` in ONE write guarded by `size == from`, with the group's summed
  *    totals and projection changes.
  *
@@ -116,6 +126,7 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
   const logs = campaignLogModel(db);
   const entries = entryModel(db);
   const groups = entryGroupModel(db);
+  const links = createEntryRefs(db);
   // One consumer owns a campaign at a time, so its head is known between groups; any surprise forgets it.
   const heads = new Map<string, number>();
   // Events this process put on the log: a redelivered group is recognised without a write that fails.
@@ -156,10 +167,19 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
     }
   }
 
+  /** A group's links: from its record, or, for a record written before links existed, from its entries. */
+  async function linksOf(group: EntryGroupDocument): Promise<EntryRef[]> {
+    if (group.refs !== undefined) return JSON.parse(group.refs) as EntryRef[];
+    const stored = await entries.find({ _id: { $in: entryIds(group.campaignId, group.from, group.to) } }, { kind: 1, refs: 1 }).lean();
+    return entryRefsOf(stored);
+  }
+
   /** Steps 3 and 4 of a recorded group; idempotent, so any number of finishers may race. */
   async function finish(group: EntryGroupDocument): Promise<boolean> {
     heads.delete(group.campaignId);
     await merkle.addLeaves(group.campaignId, group.from, leafHashesOf(group));
+    // Before the head moves: a reader that finds an entry through a link checks it against the head.
+    await links.record(await linksOf(group));
     interrupt('nodes-written');
     const moved = await moveHead(group);
     interrupt('head-moved');

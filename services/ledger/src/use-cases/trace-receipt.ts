@@ -1,6 +1,7 @@
 import { canonicalReceiptCode, receiptCodeHash } from '@aid/contracts';
 import { receiptNotFound } from '../domain/errors.ts';
 import type { NoteSigner } from '../domain/checkpoint.ts';
+import { disbursementRefId, donationRefId, receiptRefId } from '../store/entry-ref.model.ts';
 import type { LedgerStore, StoredEntry } from '../store/ledger-store.ts';
 import { campaignCheckpoint } from './prove.ts';
 
@@ -31,15 +32,20 @@ function parse(entry: StoredEntry): Record<string, unknown> {
  */
 export async function traceReceipt(store: LedgerStore, signer: NoteSigner, origin: string, receiptCode: string): Promise<Trace> {
   // Codes are matched as handed out, whatever case or spacing the donor typed them in.
-  const [gift] = await store.entriesWhere({ receiptHash: receiptCodeHash(canonicalReceiptCode(receiptCode) ?? receiptCode) });
+  const receiptHash = receiptCodeHash(canonicalReceiptCode(receiptCode) ?? receiptCode);
+  // Every read is by `_id`: the code's link, then the entries it leads to (the cost does not grow with the log).
+  const [gift] = await store.linkedEntries([receiptRefId(receiptHash)]);
   if (!gift) throw receiptNotFound();
+  const checkpoint = await campaignCheckpoint(store, signer, origin, gift.campaignId);
+  // Links are written just before the head moves: what is beyond the head is not on the public record yet.
+  const published = (entry: StoredEntry & { campaignId: string }) => entry.campaignId === gift.campaignId && entry.index < checkpoint.size;
+  if (!published(gift)) throw receiptNotFound();
   const donationId = gift.refs.donationId ?? '';
-  const linked = await store.entriesWhere({ donationId });
+  const linked = (await store.linkedEntries([donationRefId(donationId)])).filter(published);
   const allocations = linked.filter((entry) => entry.kind === 'allocation');
   const disbursementIds = [...new Set(allocations.map((entry) => entry.refs.disbursementId ?? ''))];
-  const chain = disbursementIds.length > 0 ? await store.entriesWhere({ disbursementIds }) : [];
+  const chain = disbursementIds.length > 0 ? (await store.linkedEntries(disbursementIds.map(disbursementRefId))).filter(published) : [];
   const byKind = (kind: string) => chain.filter((entry) => entry.kind === kind).map(parse);
-  const checkpoint = await campaignCheckpoint(store, signer, origin, gift.campaignId);
   const inclusion = await store.merkle.inclusionProof(gift.campaignId, gift.index, checkpoint.size);
   const refunds = linked.filter((entry) => entry.kind === 'refund');
   const reversals = linked.filter((entry) => entry.kind === 'refund-reversed');

@@ -8,6 +8,7 @@ function figures(summary: Summary): string {
     ['Raised', moneyText(summary.raised, summary.currency)],
     ['Processing fees', moneyText(summary.fees, summary.currency)],
     ['Refunded', moneyText(summary.refunded, summary.currency)],
+    ['Raised after refunds', moneyText(Math.max(0, summary.raised - summary.refunded), summary.currency)],
     ['Net available to the campaign', moneyText(summary.net, summary.currency)],
     ['Allocated to approved disbursements', moneyText(summary.allocated, summary.currency)],
     ['Paid out to partners', moneyText(summary.paidOut, summary.currency)],
@@ -19,7 +20,9 @@ function figures(summary: Summary): string {
 }
 
 function card({ campaign, summary }: { campaign: CampaignInfo; summary: Summary }): string {
-  const progress = campaign.goal.amount > 0 ? Math.min(1, summary.raised / campaign.goal.amount) : 0;
+  // Toward the goal counts what donors gave and kept given: refunded money is not raised (fees are shown apart).
+  const raisedAfterRefunds = Math.max(0, summary.raised - summary.refunded);
+  const progress = campaign.goal.amount > 0 ? Math.min(1, raisedAfterRefunds / campaign.goal.amount) : 0;
   const stats: [string, string][] = [
     ['Paid out', moneyText(summary.paidOut, summary.currency)],
     ['Delivered', moneyText(summary.delivered, summary.currency)],
@@ -30,8 +33,8 @@ function card({ campaign, summary }: { campaign: CampaignInfo; summary: Summary 
 <h2><a href="/campaigns/${esc(campaign.campaignId)}">${esc(campaign.title)}</a></h2>
 <p class="meta">${esc(campaign.organizationName)} · ${esc(campaign.crisis.kind)} · ${esc(campaign.crisis.countries.map(countryName).join(', '))}${campaign.status === 'closed' ? ' · closed' : ''}</p>
 <p>${esc(campaign.summary)}</p>
-<p class="raised"><strong>${esc(moneyText(summary.raised, summary.currency))}</strong> raised of ${esc(moneyText(campaign.goal.amount, campaign.goal.currency))} (${percent(progress)})</p>
-<progress max="1" value="${progress.toFixed(4)}" aria-label="Share of the goal raised">${percent(progress)}</progress>
+<p class="raised"><strong>${esc(moneyText(raisedAfterRefunds, summary.currency))}</strong> raised after refunds, of ${esc(moneyText(campaign.goal.amount, campaign.goal.currency))} (${percent(progress)})</p>
+<progress max="1" value="${progress.toFixed(4)}" aria-label="Share of the goal raised after refunds">${percent(progress)}</progress>
 <dl class="stats">${stats.map(([label, value]) => `<div><dt>${esc(label)}</dt><dd>${esc(value)}</dd></div>`).join('')}</dl>
 </li>`;
 }

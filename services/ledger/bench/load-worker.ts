@@ -1,0 +1,64 @@
+// Worker thread of the scale benchmark: `viewers` clients in a closed loop, each on its own kept-alive node:http
+// socket, each request one of `requests` at random. Viewers are other machines in real life: a worker keeps their
+// work off the server's event loop, and node:http keeps it small (fetch cost more per request than the server).
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** A form body (application/x-www-form-urlencoded), for POST. */
+  form?: string;
+}
+
+export interface LoadResult {
+  /** Until the whole answer was read, ms. */
+  total: number[];
+  /** Until its first byte of body (or its end, for an empty body), ms. */
+  firstByte: number[];
+  statuses: Record<string, number>;
+  seconds: number;
+}
+
+const { requests, viewers, seconds } = workerData as { requests: LoadRequest[]; viewers: number; seconds: number };
+const agent = new http.Agent({ keepAlive: true, maxSockets: viewers });
+const result: LoadResult = { total: [], firstByte: [], statuses: {}, seconds: 0 };
+
+function send(request: LoadRequest): Promise<{ status: number; firstByte: number; total: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const headers = request.form ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(request.form) } : undefined;
+    const outgoing = http.request(request.url, { method: request.method, agent, ...(headers ? { headers } : {}) }, (response) => {
+      let firstByte: number | undefined;
+      response.on('data', () => {
+        firstByte ??= performance.now() - started;
+      });
+      response.on('end', () => {
+        const total = performance.now() - started;
+        resolve({ status: response.statusCode ?? 0, firstByte: firstByte ?? total, total });
+      });
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(request.form);
+  });
+}
+
+const began = performance.now();
+const deadline = Date.now() + seconds * 1_000;
+await Promise.all(
+  Array.from({ length: viewers }, async () => {
+    while (Date.now() < deadline) {
+      const request = requests[Math.floor(Math.random() * requests.length)] as LoadRequest;
+      const answer = await send(request).catch(() => ({ status: 0, firstByte: Number.NaN, total: Number.NaN }));
+      result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
+      if (Number.isFinite(answer.total)) {
+        result.total.push(answer.total);
+        result.firstByte.push(answer.firstByte);
+      }
+    }
+  }),
+);
+result.seconds = (performance.now() - began) / 1_000;
+agent.destroy();
+parentPort?.postMessage(result);

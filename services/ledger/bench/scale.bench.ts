@@ -1,0 +1,237 @@
+// Scale benchmark: prints figures, asserts nothing (it is not a test). From the repository root, with the
+// infrastructure variables set: `pnpm --filter @aid/ledger-service bench:scale -- --entries 1000000`
+// (`--help` lists the options). It loads a ledger of `--entries` entries across `--campaigns` campaigns whose gifts
+// carry `--receipts` receipt codes, through the ledger's own append path, then serves it with the ledger and web
+// apps and measures every public endpoint under `--viewers` concurrent clients. It works in a database of its own
+// and drops it at the end.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { envelope, newId, type AnyEvent } from '@aid/contracts';
+import { startService } from '@aid/runtime';
+import { connectDatabase } from '@aid/store';
+import { z } from 'zod';
+import { buildApp } from '../src/app.ts';
+import { loadLedgerConfig } from '../src/config.ts';
+import { createLedgerStore } from '../src/store/ledger-store.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, donorRef, giftSucceeded, refundPair } from '../src/test-support/event-builders.ts';
+import { recordPublicEvents } from '../src/use-cases/record-public-events.ts';
+import { childEnv, loadScaleBenchEnv } from './config.ts';
+import type { LoadRequest, LoadResult } from './load-worker.ts';
+
+const { values: options } = parseArgs({
+  options: {
+    entries: { type: 'string', default: '1000000' },
+    campaigns: { type: 'string', default: '1000' },
+    receipts: { type: 'string', default: '100000' },
+    seconds: { type: 'string', default: '8' },
+    viewers: { type: 'string', default: '4' },
+    'group-size': { type: 'string', default: '1000' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (options.help) {
+  console.log(`options: --entries N (1,000,000) --campaigns N (1,000) --receipts N (100,000) --seconds S per endpoint (8)
+         --viewers N concurrent clients (4) --group-size N events per append (1,000, the consumer's largest batch)
+environment: MONGO_URL, KAFKA_BROKERS (the ledger app starts its consumers), as for the services`);
+  process.exit(0);
+}
+const whole = z.coerce.number().int().positive();
+const entriesWanted = whole.parse(options.entries);
+const campaignCount = whole.parse(options.campaigns);
+const receiptCount = whole.parse(options.receipts);
+const seconds = z.coerce.number().positive().parse(options.seconds);
+const viewers = whole.parse(options.viewers);
+const groupSize = whole.parse(options['group-size']);
+const env = loadScaleBenchEnv();
+
+const perCampaign = Math.floor(entriesWanted / campaignCount);
+const receiptsPerCampaign = Math.max(1, Math.floor(receiptCount / campaignCount));
+
+/** A receipt code as the donation service hands them out: 32 base32 letters in groups of four. */
+function receiptCode(seed: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes = createHash('sha256').update(`bench-receipt-${seed}`).digest();
+  const letters = Array.from({ length: 32 }, (_, position) => alphabet[(bytes[position] ?? 0) & 31]).join('');
+  return (letters.match(/.{4}/g) ?? []).join('-');
+}
+
+/**
+ * One campaign's events, `perCampaign` of them, in an order the services produce them: published, gifts (monthly
+ * plans: every receipt code of the campaign given several times), a few refunds, then disbursements, each
+ * approved, allocated to gifts first in first out, paid and delivered.
+ */
+function campaignEvents(campaignNumber: number, campaignId: string): AnyEvent[] {
+  const disbursements = Math.max(1, Math.round(perCampaign / 100));
+  const refunds = Math.round(perCampaign * 0.02);
+  const gifts = Math.max(1, Math.round(perCampaign * 0.45));
+  const allocations = Math.max(disbursements, perCampaign - 1 - gifts - refunds - 3 * disbursements);
+  const giftIds = Array.from({ length: gifts }, () => newId());
+  const events: AnyEvent[] = [campaignPublished(campaignSnapshot({ campaignId, title: `Campaign ${campaignNumber}`, publishedAt: new Date(Date.UTC(2026, 0, 1) + campaignNumber * 60_000).toISOString() }))];
+  for (const [g, donationId] of giftIds.entries()) {
+    const code = campaignNumber * receiptsPerCampaign + (g % receiptsPerCampaign);
+    events.push(giftSucceeded(campaignId, { donationId, amount: 5_000, fee: 175, receiptCode: receiptCode(code), minute: g % 20_000, donor: { publicRef: donorRef(code), countryOfResidence: ['GB', 'US', 'DE', 'CA', 'SE'][code % 5] ?? 'GB' } }));
+  }
+  for (let r = 0; r < refunds; r += 1) events.push(refundPair(campaignId, giftIds[r % gifts] as string, 1_000).refunded);
+  let allocated = 0;
+  for (let d = 0; d < disbursements; d += 1) {
+    const share = Math.floor(((d + 1) * allocations) / disbursements) - Math.floor((d * allocations) / disbursements);
+    const chain = disbursementChain(campaignId, giftIds[0] as string, share * 2_000, d % 3 !== 0);
+    events.push(chain.approved);
+    for (let a = 0; a < share; a += 1, allocated += 1) {
+      const template = chain.allocated;
+      events.push(envelope({ type: template.type, source: template.source, subject: campaignId, time: new Date(template.time), data: { ...template.data, donationId: giftIds[allocated % gifts] as string, amount: 2_000 } }));
+    }
+    events.push(chain.paid, chain.delivered(10 + d));
+  }
+  return events;
+}
+
+const nowMs = () => performance.now();
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if (await fetch(url).then((response) => response.ok, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+function load(requests: LoadRequest[], forSeconds: number): Promise<LoadResult> {
+  const worker = new Worker(new URL('./load-worker.ts', import.meta.url), { workerData: { requests, viewers, seconds: forSeconds } });
+  return new Promise<LoadResult>((resolve, reject) => {
+    worker.once('message', (result: LoadResult) => {
+      void worker.terminate();
+      resolve(result);
+    });
+    worker.once('error', reject);
+  });
+}
+
+const dbName = `bench_scale_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+const db = await connectDatabase(env.MONGO_URL, dbName);
+let ledger: Awaited<ReturnType<typeof startService>> | undefined;
+let web: ChildProcess | undefined;
+const cleanUp = async () => {
+  web?.kill('SIGTERM');
+  await ledger?.stop().catch(() => undefined);
+  await db.dropDatabase().catch(() => undefined);
+  await db.close().catch(() => undefined);
+};
+process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+
+try {
+  console.log(`scale benchmark on ${process.platform}/${process.arch}, Node ${process.version}, database ${dbName}`);
+  console.log(`loading ${(perCampaign * campaignCount).toLocaleString('en')} entries: ${campaignCount.toLocaleString('en')} campaigns of ${perCampaign.toLocaleString('en')}, ${(receiptsPerCampaign * campaignCount).toLocaleString('en')} receipt codes, appended in groups of ${groupSize} through recordPublicEvents`);
+  const store = createLedgerStore(db);
+  // A new database: the start-up migration finds nothing to link and marks itself done.
+  await store.migrateToLinks();
+  const campaignIds: string[] = [];
+  const loadStarted = nowMs();
+  let loaded = 0;
+  for (let c = 0; c < campaignCount; c += 1) {
+    const campaignId = newId();
+    campaignIds.push(campaignId);
+    const events = campaignEvents(c, campaignId);
+    for (let from = 0; from < events.length; from += groupSize) {
+      const committed = await recordPublicEvents(store, events.slice(from, from + groupSize));
+      // As the announcer does once it has published (publishing is not what this measures).
+      await store.groupsAnnounced(committed.map((group) => group.id));
+    }
+    loaded += events.length;
+    if ((c + 1) % Math.max(1, Math.floor(campaignCount / 20)) === 0 || c + 1 === campaignCount) {
+      const elapsed = (nowMs() - loadStarted) / 1_000;
+      console.log(`  ${(c + 1).toLocaleString('en')} campaigns, ${loaded.toLocaleString('en')} entries, ${elapsed.toFixed(0)} s, ${(loaded / elapsed).toFixed(0)} entries/s`);
+    }
+  }
+  const loadSeconds = (nowMs() - loadStarted) / 1_000;
+  const sizes = await Promise.all(campaignIds.map(async (id) => (await store.logState(id))?.size ?? 0));
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  console.log(`loaded ${total.toLocaleString('en')} entries in ${loadSeconds.toFixed(0)} s (${(total / loadSeconds).toFixed(0)} entries/s)`);
+
+  const ledgerConfig = loadLedgerConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MONGO_URL: env.MONGO_URL,
+    KAFKA_BROKERS: env.KAFKA_BROKERS,
+    KAFKA_GROUP_PREFIX: `${dbName}.`,
+    KAFKA_START_AT: 'end',
+    LOG_LEVEL: 'error',
+    LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
+  });
+  // Without its consumers: the benchmark measures reads of the loaded ledger, not the shared broker's other traffic.
+  ledger = await startService({ name: 'ledger', config: ledgerConfig, dbName, build: async (deps) => ({ ...(await buildApp(deps, ledgerConfig)), consumers: [] }) });
+  const webPort = await freePort();
+  web = spawn(process.execPath, [new URL('../../web/src/main.ts', import.meta.url).pathname], {
+    env: childEnv({ PORT: String(webPort), HOST: '127.0.0.1', LEDGER_URL: ledger.url, LOG_LEVEL: 'error' }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  await waitFor(`${webUrl}/healthz`);
+
+  const variants = 2_000;
+  const many = (make: () => LoadRequest) => Array.from({ length: variants }, make);
+  const campaign = () => {
+    const at = Math.floor(Math.random() * campaignIds.length);
+    return { id: campaignIds[at] as string, size: sizes[at] as number };
+  };
+  const api = (path: string): LoadRequest => ({ method: 'GET', url: `${ledger?.url}${path}` });
+  const codes = () => receiptCode(Math.floor(Math.random() * campaignCount) * receiptsPerCampaign + Math.floor(Math.random() * receiptsPerCampaign));
+  const endpoints: { name: string; requests: LoadRequest[]; firstByte?: boolean; targetMs: number }[] = [
+    { name: 'GET /v1/trace/:receiptCode', requests: many(() => api(`/v1/trace/${codes()}`)), targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/summary', requests: many(() => api(`/v1/campaigns/${campaign().id}/summary`)), targetMs: 20 },
+    { name: 'GET /v1/campaigns/:id/entries (100)', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/entries?from=${Math.floor(Math.random() * Math.max(1, size - 100))}&limit=100`); }), targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/proofs/inclusion', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/proofs/inclusion?index=${Math.floor(Math.random() * size)}&treeSize=${size}`); }), targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/proofs/consistency', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/proofs/consistency?from=${1 + Math.floor(Math.random() * (size - 1))}&to=${size}`); }), targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/checkpoint', requests: many(() => api(`/v1/campaigns/${campaign().id}/checkpoint`)), targetMs: 50 },
+    { name: 'GET /v1/checkpoint (global)', requests: [api('/v1/checkpoint')], targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/export.csv (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.csv`)), firstByte: true, targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/export.json (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.json`)), firstByte: true, targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/export.iati.xml (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.iati.xml`)), firstByte: true, targetMs: 50 },
+    { name: 'GET /v1/campaigns (list of 50)', requests: [api('/v1/campaigns')], targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/timeseries', requests: many(() => api(`/v1/campaigns/${campaign().id}/timeseries`)), targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/breakdowns', requests: many(() => api(`/v1/campaigns/${campaign().id}/breakdowns`)), targetMs: 50 },
+    { name: 'web GET /', requests: [{ method: 'GET', url: `${webUrl}/` }], targetMs: 50 },
+    { name: 'web GET /campaigns/:id', requests: many(() => ({ method: 'GET', url: `${webUrl}/campaigns/${campaign().id}` })), targetMs: 50 },
+    { name: 'web GET /campaigns/:id/ledger', requests: many(() => { const { id, size } = campaign(); return { method: 'GET', url: `${webUrl}/campaigns/${id}/ledger?from=${Math.floor(Math.random() * size)}` }; }), targetMs: 50 },
+    { name: 'web POST /trace', requests: many(() => ({ method: 'POST', url: `${webUrl}/trace`, form: `receiptCode=${encodeURIComponent(codes())}` })), targetMs: 50 },
+  ];
+
+  console.log(`\nmeasuring each endpoint for ${seconds} s with ${viewers} concurrent clients (kept-alive node:http, in a worker thread), after 1 s of warm-up; random campaigns, codes and indexes`);
+  const rows: string[] = [];
+  for (const endpoint of endpoints) {
+    await load(endpoint.requests, 1);
+    const result = await load(endpoint.requests, seconds);
+    const samples = (endpoint.firstByte ? result.firstByte : result.total).sort((a, b) => a - b);
+    const count = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
+    const failed = Object.entries(result.statuses).filter(([status]) => !status.startsWith('2')).reduce((sum, [, n]) => sum + n, 0);
+    const p50 = percentile(samples, 50);
+    const p99 = percentile(samples, 99);
+    const row = `| ${endpoint.name} | ${count.toLocaleString('en')} | ${(count / result.seconds).toFixed(0)} | ${failed} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | < ${endpoint.targetMs} | ${p99 < endpoint.targetMs ? 'yes' : 'NO'} |`;
+    console.log(row);
+    rows.push(row);
+  }
+  console.log(`\nledger of ${total.toLocaleString('en')} entries, ${campaignCount.toLocaleString('en')} campaigns, ${(receiptsPerCampaign * campaignCount).toLocaleString('en')} receipt codes; loaded in ${loadSeconds.toFixed(0)} s; ${viewers} clients, ${seconds} s per endpoint`);
+  console.log('| endpoint | requests | req/s | non-2xx | p50 ms | p99 ms | target p99 ms | met |\n| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of rows) console.log(row);
+} finally {
+  await cleanUp();
+}
+process.exit(0);

@@ -1,0 +1,56 @@
+import { isDuplicateKey } from '@aid/store';
+import type { Connection } from 'mongoose';
+import { entryRefModel, firstEntryOnly, type EntryRef, type EntryRefDocument } from './entry-ref.model.ts';
+
+// `$in` lists stay within what the local database answers from the `_id` index.
+const idsPerRead = 1_000;
+
+/** The `_id`-keyed links from receipt codes, gifts and disbursements to their entries (entry-ref.model.ts). */
+export function createEntryRefs(db: Connection) {
+  const refs = entryRefModel(db);
+
+  return {
+    /**
+     * Lists entries under their keys, idempotently: every new key of the call in one bulk insert (a group's gifts
+     * are all new keys), then one `$addToSet` per key that was already there (a refund or allocation of an earlier
+     * gift, a disbursement's payout). A receipt key already there keeps its first gift.
+     */
+    async record(links: readonly EntryRef[]): Promise<void> {
+      const byKey = new Map<string, string[]>();
+      for (const { key, entry } of links) {
+        const entries = byKey.get(key) ?? [];
+        if (!entries.includes(entry)) entries.push(entry);
+        byKey.set(key, entries);
+      }
+      if (byKey.size === 0) return;
+      const documents: EntryRefDocument[] = [...byKey].map(([key, entries]) => ({ _id: key, entries: firstEntryOnly(key) ? entries.slice(0, 1) : entries }));
+      let taken: number[] = [];
+      try {
+        await refs.collection.insertMany(documents as unknown as Record<string, unknown>[], { ordered: false });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        taken = ((error as { writeErrors?: { index?: number }[] }).writeErrors ?? []).map((writeError) => writeError.index ?? -1);
+        if (taken.includes(-1)) throw error;
+      }
+      for (const position of taken) {
+        const document = documents[position] as EntryRefDocument;
+        if (firstEntryOnly(document._id)) continue;
+        await refs.collection.updateOne({ _id: document._id } as Record<string, unknown>, { $addToSet: { entries: { $each: document.entries } } });
+      }
+    },
+
+    /** The entry ids listed under each key (a key with none is absent from the map). */
+    async lookup(keys: readonly string[]): Promise<Map<string, string[]>> {
+      const found = new Map<string, string[]>();
+      const unique = [...new Set(keys)];
+      for (let from = 0; from < unique.length; from += idsPerRead) {
+        const chunk = unique.slice(from, from + idsPerRead);
+        const docs = chunk.length === 1 ? [await refs.findById(chunk[0]).lean<EntryRefDocument>()] : await refs.find({ _id: { $in: chunk } }).lean<EntryRefDocument[]>();
+        for (const doc of docs) if (doc) found.set(doc._id, doc.entries);
+      }
+      return found;
+    },
+  };
+}
+
+export type EntryRefs = ReturnType<typeof createEntryRefs>;
