@@ -55,6 +55,8 @@ export function buildApp(deps: ServiceDeps, config: AppConfig): ServiceParts {
     routes: disbursementRoutes(context),
     statusByCode,
     readiness: () => deps.ready(),
+    trustProxy: deps.rateLimits.trustProxy,
+    authenticationFailureLimits: deps.rateLimits.authenticationFailures,
   });
 
   return {

@@ -22,6 +22,7 @@ export function buildApp(deps: ServiceDeps, config: LedgerConfig): ServiceParts 
     routes: [...publicRoutes({ store, signer, origin: config.LEDGER_ORIGIN, iati: { ref: config.LEDGER_IATI_PUBLISHER_REF, name: config.LEDGER_IATI_PUBLISHER_NAME }, clock: () => new Date() }), ...(reconciliation?.routes ?? [])],
     statusByCode: ledgerStatusByCode,
     readiness: () => deps.ready(),
+    trustProxy: deps.rateLimits.trustProxy,
   });
   reconciliation?.start();
   return {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { limitsOutOfTheWay } from '@aid/test-kit';
 import { freePort } from './free-port.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -96,6 +97,7 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
     DONATION_DB_NAME: `e2e_${run}_donation`,
     DISBURSEMENT_DB_NAME: `e2e_${run}_disbursement`,
     LEDGER_DB_NAME: `e2e_${run}_ledger`,
+    ...limitsOutOfTheWay,
     ...options.env,
   };
   const children = new Map<ServiceName, ChildProcess>();
