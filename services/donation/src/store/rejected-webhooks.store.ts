@@ -36,10 +36,7 @@ export function createRejectedWebhooks(connection: Connection) {
       );
     },
     async find(id: string): Promise<Omit<RejectedWebhookDocument, '_id'> | null> {
-      const doc = await collection().findOne({ _id: id });
-      if (!doc) return null;
-      const { _id, ...rest } = doc;
-      return rest;
+      return collection().findOne({ _id: id }, { projection: { _id: 0 } });
     },
   };
 }
