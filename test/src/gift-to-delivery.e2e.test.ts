@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
  */
 describe('from gift to delivered aid', () => {
   const urls = inject('urls');
+  const metricsUrls = inject('metricsUrls');
   let api: PlatformClient;
   let admin: string;
   let approver: string;
@@ -138,13 +139,14 @@ describe('from gift to delivered aid', () => {
 
   it('when an operator scrapes /metrics, then each service reports its outbox backlog, requests and the ledger its consumer lag', async () => {
     for (const service of ['campaign', 'donation', 'disbursement', 'ledger'] as const) {
-      const response = await fetch(`${urls[service]}/metrics`);
+      expect((await fetch(`${urls[service]}/metrics`)).status).toBe(404);
+      const response = await fetch(`${metricsUrls[service]}/metrics`);
       expect(response.headers.get('content-type')).toMatch(/text\/plain/);
       const text = await response.text();
       expect(text).toMatch(new RegExp(`aid_outbox_backlog_documents\\{service="${service}"\\} \\d+`));
       expect(text).toContain('aid_http_request_duration_seconds_bucket');
     }
-    const ledgerMetrics = await (await fetch(`${urls.ledger}/metrics`)).text();
+    const ledgerMetrics = await (await fetch(`${metricsUrls.ledger}/metrics`)).text();
     const lag = [...ledgerMetrics.matchAll(/aid_consumer_lag_messages\{[^}]*group="[^"]*ledger"[^}]*\} (\d+)/g)];
     expect(lag.length).toBeGreaterThanOrEqual(3);
     expect(ledgerMetrics).toMatch(/aid_dead_letters_total\{[^}]*group="[^"]*ledger"[^}]*\} 0/);

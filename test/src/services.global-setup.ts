@@ -11,6 +11,7 @@ export async function setup(project: TestProject): Promise<void> {
   platform = await startServiceProcesses();
   project.provide('urls', platform.urls);
   project.provide('secrets', platform.secrets);
+  project.provide('metricsUrls', platform.metricsUrls);
 }
 
 export async function teardown(): Promise<void> {
@@ -21,5 +22,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     urls: { campaign: string; donation: string; disbursement: string; ledger: string; web: string };
     secrets: { platformAdminKey: string; stripeWebhookSecret: string };
+    metricsUrls: { campaign: string; donation: string; disbursement: string; ledger: string };
   }
 }
