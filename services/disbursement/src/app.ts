@@ -60,7 +60,7 @@ export function buildApp(deps: ServiceDeps, config: AppConfig): ServiceParts {
   });
 
   return {
-    app: withRawEvidenceBodies(app, config.EVIDENCE_MAX_BYTES),
+    app: withRawEvidenceBodies(app),
     outboxSources: [
       { name: 'disbursements', model: disbursements.model },
       { name: 'allocation_batches', model: disbursements.batchModel },
