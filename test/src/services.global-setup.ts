@@ -21,7 +21,7 @@ export async function teardown(): Promise<void> {
 declare module 'vitest' {
   export interface ProvidedContext {
     urls: { campaign: string; donation: string; disbursement: string; ledger: string; web: string };
-    secrets: { platformAdminKey: string; stripeWebhookSecret: string };
+    secrets: { platformAdminKey: string; stripeWebhookSecret: string; metricsToken: string };
     metricsUrls: { campaign: string; donation: string; disbursement: string; ledger: string };
   }
 }

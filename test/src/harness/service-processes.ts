@@ -12,7 +12,7 @@ export interface ServiceProcesses {
   urls: Record<ServiceName, string>;
   /** Where each API service serves `/metrics` (a port of its own, not the public one). */
   metricsUrls: Record<Exclude<ServiceName, 'web'>, string>;
-  secrets: { platformAdminKey: string; stripeWebhookSecret: string };
+  secrets: { platformAdminKey: string; stripeWebhookSecret: string; metricsToken: string };
   /** The process id of each service, for resource figures. */
   pids: Record<ServiceName, number | undefined>;
   /** SIGTERM to every service, SIGKILL to any still running 10 s later. */
@@ -86,6 +86,7 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
     STRIPE_SECRET_KEY: 'sk_test_e2e',
     DONOR_DATA_KEY: randomBytes(32).toString('base64'),
     LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
+    METRICS_TOKEN: randomBytes(24).toString('base64url'),
   };
   const env = {
     ...process.env,
@@ -139,7 +140,7 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
   return {
     urls: Object.fromEntries(serviceNames.map((name) => [name, url(name)])) as Record<ServiceName, string>,
     metricsUrls: Object.fromEntries(apiServices.map((name) => [name, `http://127.0.0.1:${metricsPorts[name]}`])) as Record<Exclude<ServiceName, 'web'>, string>,
-    secrets: { platformAdminKey: secrets.PLATFORM_ADMIN_KEY, stripeWebhookSecret: secrets.STRIPE_WEBHOOK_SECRET },
+    secrets: { platformAdminKey: secrets.PLATFORM_ADMIN_KEY, stripeWebhookSecret: secrets.STRIPE_WEBHOOK_SECRET, metricsToken: secrets.METRICS_TOKEN },
     pids: Object.fromEntries(serviceNames.map((name) => [name, children.get(name)?.pid])) as Record<ServiceName, number | undefined>,
     stop,
     async kill(name) {
