@@ -136,7 +136,7 @@ export function rateLimit(options: LimitOptions): RouteRateLimit {
 }
 
 /**
- * A limit on failed attempts (by default, answers 401): each failure is counted once the answer is sent, and
+ * A limit on failed attempts (by default, answers 401): each failure is counted just before its answer goes, and
  * after `limit` failures in a window the key gets 429 before its credentials are even looked at. Successful
  * requests cost one read of the counter and no write. Used for bad API keys; a sign-in form uses it with the
  * account as key and its own idea of failure.
@@ -147,12 +147,16 @@ export function failedAttemptsLimit(options: LimitOptions & { failed?: (status: 
   const middleware: RequestHandler = (request, response, next) => {
     const key = options.key(request);
     if (key !== undefined) {
-      response.once('finish', () => {
-        if (!failed(response.statusCode)) return;
-        options.counters.increment(options.name, key, options.spec.windowMs).catch((error: unknown) => {
-          options.logger.error({ err: error, limit: options.name }, 'failed attempt not counted');
-        });
-      });
+      // The failure is counted before its answer leaves, so the caller's next attempt already sees it.
+      const end = response.end.bind(response) as (...args: unknown[]) => typeof response;
+      response.end = ((...args: unknown[]) => {
+        if (!failed(response.statusCode)) return end(...args);
+        options.counters
+          .increment(options.name, key, options.spec.windowMs)
+          .catch((error: unknown) => options.logger.error({ err: error, limit: options.name }, 'failed attempt not counted'))
+          .finally(() => end(...args));
+        return response;
+      }) as typeof response.end;
     }
     void limiter(request, response, next);
   };
