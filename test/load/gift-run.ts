@@ -1,4 +1,4 @@
-import { eventually, paymentSucceededPayload, platformClient, signStripeWebhook } from '@aid/test-kit';
+import { donorAddress, eventually, paymentSucceededPayload, platformClient, requestFrom, signStripeWebhook } from '@aid/test-kit';
 import type { ServiceProcesses } from '../src/harness/service-processes.ts';
 import { watchLedgerGifts } from './ledger-watcher.ts';
 import { cpuSeconds, listenerPid } from './process-cpu.ts';
@@ -46,13 +46,14 @@ export async function runGifts(platform: ServiceProcesses, options: GiftRunOptio
 
   const createDonation = async (index: number): Promise<{ donationId: string } | { error: string }> => {
     try {
-      const response = await fetch(`${platform.urls.donation}/v1/donations`, {
+      // Each donor from an address of their own, as donors arrive: the per-address limit holds, the campaign's does not bind.
+      const response = await requestFrom(donorAddress(index), `${platform.urls.donation}/v1/donations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ campaignId: campaign.id, amount, currency: 'USD', donor: { email: `load${index}@example.org` }, countryOfResidence: 'GB', interval: 'once' }),
-        signal: AbortSignal.timeout(requestTimeoutMs),
+        timeoutMs: requestTimeoutMs,
       });
-      const body = (await response.json()) as { donationId?: string };
+      const body = (response.status === 201 ? JSON.parse(response.text) : {}) as { donationId?: string };
       return response.status === 201 && body.donationId ? { donationId: body.donationId } : { error: `POST /v1/donations ${response.status}` };
     } catch (error) {
       return { error: `POST /v1/donations ${(error as Error).name}` };

@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
  */
 describe('from gift to delivered aid', () => {
   const urls = inject('urls');
+  const metricsUrls = inject('metricsUrls');
+  const scraper = { authorization: `Bearer ${inject('secrets').metricsToken}` };
   let api: PlatformClient;
   let admin: string;
   let approver: string;
@@ -136,15 +138,17 @@ describe('from gift to delivered aid', () => {
     expect(await trace.text()).toContain('Les Cayes Community Shelter Committee');
   });
 
-  it('when an operator scrapes /metrics, then each service reports its outbox backlog, requests and the ledger its consumer lag', async () => {
+  it('when an operator scrapes /metrics (on its own port, with the token), then each service reports its outbox backlog, requests and the ledger its consumer lag', async () => {
     for (const service of ['campaign', 'donation', 'disbursement', 'ledger'] as const) {
-      const response = await fetch(`${urls[service]}/metrics`);
+      expect((await fetch(`${urls[service]}/metrics`)).status).toBe(404);
+      expect((await fetch(`${metricsUrls[service]}/metrics`)).status).toBe(401);
+      const response = await fetch(`${metricsUrls[service]}/metrics`, { headers: scraper });
       expect(response.headers.get('content-type')).toMatch(/text\/plain/);
       const text = await response.text();
       expect(text).toMatch(new RegExp(`aid_outbox_backlog_documents\\{service="${service}"\\} \\d+`));
       expect(text).toContain('aid_http_request_duration_seconds_bucket');
     }
-    const ledgerMetrics = await (await fetch(`${urls.ledger}/metrics`)).text();
+    const ledgerMetrics = await (await fetch(`${metricsUrls.ledger}/metrics`, { headers: scraper })).text();
     const lag = [...ledgerMetrics.matchAll(/aid_consumer_lag_messages\{[^}]*group="[^"]*ledger"[^}]*\} (\d+)/g)];
     expect(lag.length).toBeGreaterThanOrEqual(3);
     expect(ledgerMetrics).toMatch(/aid_dead_letters_total\{[^}]*group="[^"]*ledger"[^}]*\} 0/);

@@ -231,7 +231,7 @@ describe('faults while money flows', () => {
       { timeoutMs: 60_000, intervalMs: 1_000 },
     );
     expect(report.differences.every((difference) => difference.campaignId === team.campaignId && difference.source === 'donation')).toBe(true);
-    const metrics = await (await fetch(`${platform.urls.ledger}/metrics`)).text();
+    const metrics = await (await fetch(`${platform.metricsUrls.ledger}/metrics`, { headers: { authorization: `Bearer ${platform.secrets.metricsToken}` } })).text();
     expect(metrics).toMatch(new RegExp(`aid_reconciliation_differences\\{[^}]*source="donation"[^}]*\\} ${report.differences.length}\\b`));
   });
 });

@@ -11,6 +11,7 @@ export async function setup(project: TestProject): Promise<void> {
   platform = await startServiceProcesses();
   project.provide('urls', platform.urls);
   project.provide('secrets', platform.secrets);
+  project.provide('metricsUrls', platform.metricsUrls);
 }
 
 export async function teardown(): Promise<void> {
@@ -20,6 +21,7 @@ export async function teardown(): Promise<void> {
 declare module 'vitest' {
   export interface ProvidedContext {
     urls: { campaign: string; donation: string; disbursement: string; ledger: string; web: string };
-    secrets: { platformAdminKey: string; stripeWebhookSecret: string };
+    secrets: { platformAdminKey: string; stripeWebhookSecret: string; metricsToken: string };
+    metricsUrls: { campaign: string; donation: string; disbursement: string; ledger: string };
   }
 }

@@ -31,6 +31,14 @@ describe('config.env', () => {
     expect(config['CAMPAIGN_URL']).toBe('http://127.0.0.1:4001');
     expect(config['WEB_URL']).toBe('http://127.0.0.1:4000');
     expect(config['KAFKA_BROKERS']).toBe(endpoints.kafkaBrokers);
+    expect(config['METRICS_TOKEN']).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(config['DONATION_METRICS_URL']).toBe('http://127.0.0.1:4102');
+    expect(config['WEB_METRICS_URL']).toBeUndefined();
+  });
+
+  it('when a service is moved to another port, then its metrics address moves with it', () => {
+    const config = buildConfigEnv({ previous: {}, env: { LEDGER_URL: 'http://127.0.0.1:5004' }, endpoints });
+    expect(config['LEDGER_METRICS_URL']).toBe('http://127.0.0.1:5104');
   });
 
   it('when built again, then secrets are kept, endpoints follow the running infrastructure and the environment wins', () => {

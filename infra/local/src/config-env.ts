@@ -33,6 +33,8 @@ export function buildConfigEnv(input: {
     DONOR_DATA_KEY: random(32).toString('base64'),
     // Signs the ledger's checkpoints; kept across starts so earlier checkpoints still verify.
     LEDGER_SIGNING_KEY: random(32).toString('base64'),
+    // What a scraper sends (Authorization: Bearer) to read any service's /metrics.
+    METRICS_TOKEN: random(24).toString('base64url'),
   };
   const urls: ConfigEnv = {};
   for (const { variable, port } of Object.values(SERVICE_URLS)) urls[variable] = `http://127.0.0.1:${port}`;
@@ -45,6 +47,14 @@ export function buildConfigEnv(input: {
   for (const key of Object.keys(config)) {
     const value = input.env[key];
     if (value !== undefined && value !== '') config[key] = value;
+  }
+  // Each API service serves /metrics on a port of its own: PORT + 100, the services' default.
+  for (const [name, { variable }] of Object.entries(SERVICE_URLS)) {
+    const url = config[variable];
+    if (name === 'web' || url === undefined) continue;
+    const target = new URL(url);
+    target.port = String(Number(target.port || 80) + 100);
+    config[`${name.toUpperCase()}_METRICS_URL`] = target.origin;
   }
   return config;
 }

@@ -97,7 +97,9 @@ function startService(name: string, url: string, config: ConfigEnv): ManagedProc
     command: process.execPath,
     args: [path.join('services', name, 'src', 'main.ts')],
     cwd: repoRoot,
-    env: { ...process.env, ...config, PORT: port },
+    // The web passes its visitors' addresses on to the ledger (for the per-address limit on traces): on this
+    // machine it is a proxy on loopback.
+    env: { ...process.env, ...config, PORT: port, ...(name === 'ledger' ? { TRUST_PROXY: process.env['TRUST_PROXY'] ?? 'loopback' } : {}) },
     onLine: (line) => console.log(`${prefix}${line}`),
     marker: path.join('services', name, 'src', 'main.ts'),
   });
@@ -130,7 +132,12 @@ async function seed(config: ConfigEnv): Promise<void> {
 function printSummary(config: ConfigEnv, urls: Map<string, string>): void {
   const web = urls.get('web') ?? config['WEB_URL'];
   const lines = ['', `  Web          ${web}${urls.has('web') ? '' : '  (not running: no services/web yet)'}`];
-  for (const [name, url] of urls) if (name !== 'web') lines.push(`  ${name.padEnd(13)}${url}`);
+  for (const [name, url] of urls) {
+    if (name === 'web') continue;
+    const metrics = config[`${name.toUpperCase()}_METRICS_URL`];
+    lines.push(`  ${name.padEnd(13)}${url}${metrics ? `  (metrics: ${metrics}/metrics)` : ''}`);
+  }
+  lines.push('  Metrics      need  Authorization: Bearer $METRICS_TOKEN  (in the settings file)');
   lines.push(
     `  Kafka        ${config['KAFKA_BROKERS']}`,
     `  MongoDB      ${config['MONGO_URL']}`,

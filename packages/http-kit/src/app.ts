@@ -1,8 +1,11 @@
 import { SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Logger } from '@aid/telemetry';
 import { withSpanFrom } from '@aid/telemetry';
+import { createHash } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import helmet from 'helmet';
 import { HttpProblem, isDomainError, problem, type ProblemDocument } from './problem.ts';
+import type { RouteRateLimit } from './rate-limit.ts';
 import { mountRoutes, openApiDocument, type Route } from './routes.ts';
 
 /** Requests keep the bytes of their JSON body, for signature checks. */
@@ -21,7 +24,30 @@ export interface HttpAppOptions<Code extends string> {
   statusByCode: Record<Code, number>;
   readiness: ReadinessCheck;
   bodyLimit?: string;
+  /**
+   * Express's `trust proxy`: which proxies in front may set X-Forwarded-For, so that `req.ip` (and every limit
+   * per address) is the client's, not the proxy's. False (the default) trusts none.
+   */
+  trustProxy?: boolean | number | string[];
+  /** Limits on failed authentication, put before every route that takes a bearer key. */
+  authenticationFailureLimits?: RouteRateLimit[];
 }
+
+const docsStyle = 'body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}td{padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}';
+const docsStyleHash = `'sha256-${createHash('sha256').update(docsStyle).digest('base64')}'`;
+
+/**
+ * Security headers for an API: nothing may be loaded or framed, except the one inline style of /docs (by hash).
+ * JSON answers need no more; HSTS and the rest are helmet's defaults.
+ */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], styleSrc: [docsStyleHash], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
+  },
+  referrerPolicy: { policy: 'no-referrer' },
+  frameguard: { action: 'deny' },
+});
 
 function sendProblem(response: express.Response, document: ProblemDocument): void {
   response.status(document.status).type('application/problem+json').send(JSON.stringify(document));
@@ -49,6 +75,8 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', options.trustProxy ?? false);
+  app.use(securityHeaders);
 
   app.use((request, response, next) => {
     const started = performance.now();
@@ -77,17 +105,19 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
   });
 
   app.use(requireJsonBody);
-  app.use(
+  const jsonBody = (limit: string) =>
     express.json({
-      limit: options.bodyLimit ?? '64kb',
+      limit,
       strict: true,
       type: 'application/json',
       // Signed webhooks are verified over the exact bytes received, not over re-serialized JSON.
       verify: (request, _response, buffer) => {
         (request as RequestWithRawBody).rawBody = buffer;
       },
-    }),
-  );
+    });
+  // A route with its own limit parses first; the body is then read, and the default parser passes it by.
+  for (const route of options.routes) if (route.bodyLimit) app[route.method](route.path, jsonBody(route.bodyLimit));
+  app.use(jsonBody(options.bodyLimit ?? '64kb'));
 
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok', service: options.serviceName });
@@ -98,9 +128,13 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks });
   });
 
+  const authLimits = options.authenticationFailureLimits ?? [];
+  const routes = options.routes.map((route) =>
+    route.security && authLimits.length > 0 ? { ...route, rateLimits: [...authLimits, ...(route.rateLimits ?? [])] } : route,
+  );
   const document = openApiDocument(
     { title: `${options.serviceName} API`, version: options.version ?? '1.0.0', description: options.description },
-    options.routes,
+    routes,
   );
   app.get('/openapi.json', (_request, response) => {
     response.json(document);
@@ -110,7 +144,7 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
   });
 
   const router = express.Router();
-  mountRoutes(router, options.routes);
+  mountRoutes(router, routes);
   app.use(router);
 
   app.use((request, _response, next) => {
@@ -164,7 +198,7 @@ function renderDocs(document: ReturnType<typeof openApiDocument>): string {
     ),
   );
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(document.info.title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}td{padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}</style></head>
+<style>${docsStyle}</style></head>
 <body><h1>${escapeHtml(document.info.title)}</h1><p>${escapeHtml(document.info.description ?? '')}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Errors are RFC 9457 problem details.</p>
 <table><thead><tr><th>Method</th><th>Path</th><th>What it does</th></tr></thead><tbody>${rows.join('')}</tbody></table></body></html>`;
 }

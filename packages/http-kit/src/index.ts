@@ -3,4 +3,15 @@ export { bearerToken } from './auth.ts';
 export { idempotencyKey } from './idempotency-key.ts';
 export { DomainError, HttpProblem, isDomainError, problem, problemDocumentSchema, problemTypeBase, type ProblemDocument } from './problem.ts';
 export { defineRoute, mountRoutes, openApiDocument, type Route, type RouteInput, type RouteResult } from './routes.ts';
+export {
+  authenticationFailureLimits,
+  clientAddress,
+  failedAttemptsLimit,
+  presentedKeyOf,
+  rateLimit,
+  type RateLimitKey,
+  type RateLimitSpec,
+  type RouteRateLimit,
+  type SharedCounters,
+} from './rate-limit.ts';
 export { parseRequestPart } from './validation.ts';

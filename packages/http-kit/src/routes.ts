@@ -1,6 +1,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
+import { problemDocumentSchema } from './problem.ts';
+import type { RouteRateLimit } from './rate-limit.ts';
 import { parseRequestPart } from './validation.ts';
 
 export interface RouteResult {
@@ -30,6 +32,10 @@ export interface Route<Body = unknown, Params = unknown, Query = unknown, Auth =
   /** Runs before validation; resolves the caller or throws a 401/403 problem. */
   authenticate?: (request: Request) => Promise<Auth>;
   security?: 'bearer';
+  /** Limits checked before anything else of the route runs; each can answer 429. */
+  rateLimits?: RouteRateLimit[];
+  /** The JSON body limit of this route, when the app's default does not fit (e.g. `1mb`). */
+  bodyLimit?: string;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   handle(input: RouteInput<Body, Params, Query, Auth>): Promise<RouteResult>;
 }
@@ -61,12 +67,17 @@ function toHandler(route: Route): RequestHandler {
 }
 
 export function mountRoutes(router: Router, routes: Route[]): void {
-  for (const route of routes) router[route.method](route.path, toHandler(route));
+  for (const route of routes) router[route.method](route.path, ...(route.rateLimits ?? []).map((limit) => limit.middleware), toHandler(route));
 }
 
 /** The OpenAPI 3.1 document, generated from the very zod schemas that validate the requests. */
 export function openApiDocument(info: { title: string; version: string; description: string }, routes: Route[]) {
   const registry = new OpenAPIRegistry();
+  const rateLimitHeaders = {
+    'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const, minimum: 0 } },
+    RateLimit: { description: 'The remaining quota of each limit that applies (IETF draft-ietf-httpapi-ratelimit-headers-08)', schema: { type: 'string' as const } },
+    'RateLimit-Policy': { description: 'The quota and window of each limit that applies', schema: { type: 'string' as const } },
+  };
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key' });
   for (const route of routes) {
     registry.registerPath({
@@ -80,15 +91,26 @@ export function openApiDocument(info: { title: string; version: string; descript
         ...(route.query ? { query: route.query as unknown as z.ZodObject } : {}),
         ...(route.body ? { body: { content: { 'application/json': { schema: route.body } } } } : {}),
       },
-      responses: Object.fromEntries(
-        Object.entries(route.responses).map(([status, { description, schema, contentType }]) => [
-          status,
-          {
-            description,
-            ...(schema ? { content: { [contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json')]: { schema } } } : {}),
-          },
-        ]),
-      ),
+      responses: {
+        ...Object.fromEntries(
+          Object.entries(route.responses).map(([status, { description, schema, contentType }]) => [
+            status,
+            {
+              description,
+              ...(schema ? { content: { [contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json')]: { schema } } } : {}),
+            },
+          ]),
+        ),
+        ...(route.rateLimits?.length
+          ? {
+              429: {
+                description: `Too many requests: ${route.rateLimits.map((limit) => `${limit.description} (${limit.spec.limit} per ${limit.spec.windowMs / 1000} s)`).join('; ')}`,
+                headers: rateLimitHeaders,
+                content: { 'application/problem+json': { schema: problemDocumentSchema } },
+              },
+            }
+          : {}),
+      },
     });
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({ openapi: '3.1.0', info });

@@ -1,4 +1,5 @@
-import { httpConfig, kafkaConfig, mongoConfig, telemetryConfig } from '@aid/config';
+import { httpConfig, kafkaConfig, mongoConfig, portSchema, rateLimitSpec, telemetryConfig, trustProxyConfig } from '@aid/config';
+import type { RateLimitSpec } from '@aid/http-kit';
 import type { StartPosition } from '@aid/bus';
 import { z } from 'zod';
 
@@ -20,6 +21,15 @@ export const baseServiceConfig = {
   ...kafkaConfig,
   ...mongoConfig,
   ...telemetryConfig,
+  ...trustProxyConfig,
+  // Prometheus metrics are served apart from the API: on this port (default PORT + 100; a free port when PORT is 0)
+  // and address (default loopback), and only with `Authorization: Bearer <METRICS_TOKEN>` when that is set.
+  METRICS_PORT: portSchema.optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Failed authentications (401) allowed per window, per client address and per key presented; then 429.
+  RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: rateLimitSpec('20/15m'),
+  RATE_LIMIT_AUTH_FAILURES_PER_KEY: rateLimitSpec('10/15m'),
 };
 
 export interface ServiceRuntimeConfig {
@@ -33,6 +43,12 @@ export interface ServiceRuntimeConfig {
   MONGO_URL: string;
   LOG_LEVEL: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  TRUST_PROXY?: false | number | string[];
+  METRICS_PORT?: number | undefined;
+  METRICS_HOST?: string;
+  METRICS_TOKEN?: string | undefined;
+  RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS?: RateLimitSpec;
+  RATE_LIMIT_AUTH_FAILURES_PER_KEY?: RateLimitSpec;
 }
 
 export const baseServiceConfigSchema = z.object(baseServiceConfig);

@@ -12,7 +12,9 @@ import {
   type RunningConsumer,
 } from '@aid/bus';
 import { deadLetterTopic, topics as allTopics, type TopicName } from '@aid/contracts';
-import { connectDatabase, createApplyOnce, databaseReachable, mongoOutboxStore, type ApplyOnce, type OutboxSource } from '@aid/store';
+import { authenticationFailureLimits, type RouteRateLimit, type SharedCounters } from '@aid/http-kit';
+import { connectDatabase, createApplyOnce, createRateLimitCounters, databaseReachable, mongoOutboxStore, type ApplyOnce, type OutboxSource } from '@aid/store';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createLogger, startTelemetry, type Logger } from '@aid/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -34,6 +36,13 @@ export interface ServiceDeps {
   outboxQueued(): void;
   /** Readiness of the database and broker, cached briefly. */
   ready(): Promise<Record<string, boolean>>;
+  /** Rate limiting: counters shared with the service's other instances (its database), and the shared settings. */
+  rateLimits: {
+    counters: SharedCounters;
+    trustProxy: false | number | string[];
+    /** Put by the HTTP kit before every route that takes a bearer key (pass to `createHttpApp`). */
+    authenticationFailures: RouteRateLimit[];
+  };
 }
 
 /** A consumer group: `handle(event)` one at a time, or `handleBatch(items)` for groups of a partition's events. */
@@ -54,6 +63,8 @@ export interface ServiceParts {
 
 export interface RunningService {
   url: string;
+  /** Where Prometheus scrapes this instance: `<metricsUrl>/metrics`. */
+  metricsUrl: string;
   deps: ServiceDeps;
   stop(): Promise<void>;
 }
@@ -78,6 +89,7 @@ export async function startService(options: {
   await ensureTopics(kafka, Object.values(allTopics));
   const publisher = await createPublisher(kafka);
 
+  const counters = createRateLimitCounters(db);
   let kick = (): void => undefined;
   let cachedReadiness: { at: number; checks: Record<string, boolean> } | undefined;
   const deps: ServiceDeps = {
@@ -93,6 +105,16 @@ export async function startService(options: {
       const [database, broker] = await Promise.all([databaseReachable(db), brokerReachable(kafka)]);
       cachedReadiness = { at: Date.now(), checks: { database, kafka: broker } };
       return cachedReadiness.checks;
+    },
+    rateLimits: {
+      counters,
+      trustProxy: config.TRUST_PROXY ?? false,
+      authenticationFailures: authenticationFailureLimits({
+        counters,
+        perAddress: config.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS ?? { limit: 20, windowMs: 900_000 },
+        perKey: config.RATE_LIMIT_AUTH_FAILURES_PER_KEY ?? { limit: 10, windowMs: 900_000 },
+        logger,
+      }),
     },
   };
 
@@ -114,7 +136,7 @@ export async function startService(options: {
   });
   parts.metrics?.(metrics.registry);
 
-  // The service's app is mounted under a thin root that adds what every service exposes the same way.
+  // The service's app is mounted under a thin root that measures every request the same way.
   const root = express();
   root.disable('x-powered-by');
   root.use((request, response, next) => {
@@ -126,25 +148,30 @@ export async function startService(options: {
     });
     next();
   });
-  root.get('/metrics', async (_request, response) => {
-    response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
   root.use(parts.app);
-  const server: Server = await new Promise((resolve) => {
-    const listening = root.listen(config.PORT, config.HOST, () => resolve(listening));
-  });
+  const server = await listen(root, config.PORT, config.HOST);
   const address = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${address.port}`;
-  logger.info({ url }, `${name} listening`);
+  // Metrics tell outsiders about traffic and backlogs: never on the public port.
+  const metricsHost = config.METRICS_HOST ?? '127.0.0.1';
+  const metricsServer = await listen(metricsApp(metrics.registry, config.METRICS_TOKEN), config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100), metricsHost);
+  const metricsUrl = `http://${metricsHost}:${(metricsServer.address() as AddressInfo).port}`;
+  logger.info({ url, metricsUrl }, `${name} listening`);
 
   let stopping: Promise<void> | undefined;
   async function stop(): Promise<void> {
     stopping ??= (async () => {
       logger.info('shutting down');
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await Promise.all(
+        [server, metricsServer].map(
+          (listening) =>
+            new Promise<void>((resolve) => {
+              listening.close(() => resolve());
+              listening.closeIdleConnections();
+            }),
+        ),
+      );
+      counters.stop();
       await parts.stop?.();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await relay.stop();
@@ -154,7 +181,31 @@ export async function startService(options: {
     })();
     return stopping;
   }
-  return { url, deps, stop };
+  return { url, metricsUrl, deps, stop };
+}
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const listening = app.listen(port, host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+}
+
+/** `/metrics` alone, behind `Authorization: Bearer <token>` when a token is configured. */
+function metricsApp(registry: Registry, token: string | undefined): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const expected = token ? createHash('sha256').update(token).digest() : null;
+  app.get('/metrics', async (request, response) => {
+    const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    // Hashed first so the comparison is constant-time whatever the lengths.
+    if (expected && !(presented && timingSafeEqual(createHash('sha256').update(presented).digest(), expected))) {
+      response.status(401).set('www-authenticate', 'Bearer').type('text/plain').send('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
+      return;
+    }
+    response.type(registry.contentType).send(await registry.metrics());
+  });
+  return app;
 }
 
 /** For main.ts: stop cleanly on SIGTERM or SIGINT, and exit non-zero if stopping itself fails. */

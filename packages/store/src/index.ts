@@ -13,3 +13,4 @@ export {
   type OutboxSource,
   type PendingBatch,
 } from './outbox.ts';
+export { createRateLimitCounters, rateLimitCollectionPrefix, type CounterHit, type RateLimitCounters } from './rate-limit-counters.ts';

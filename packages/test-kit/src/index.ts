@@ -5,3 +5,4 @@ export { paymentSucceededPayload } from './stripe-events.ts';
 export { publishRaw, recordTopics, type RecordedMessage } from './topic-recorder.ts';
 export { HttpError, platformClient, type PlatformClient, type PlatformUrls } from './platform-client.ts';
 export { campaignEventFixture, campaignSnapshotFixture } from './fixtures.ts';
+export { donorAddress, limitsOutOfTheWay, requestFrom, type PlainResponse } from './from-address.ts';

@@ -34,6 +34,8 @@ export function buildApp(deps: ServiceDeps, config: Pick<CampaignConfig, 'PLATFO
     ],
     statusByCode,
     readiness: () => deps.ready(),
+    trustProxy: deps.rateLimits.trustProxy,
+    authenticationFailureLimits: deps.rateLimits.authenticationFailures,
   });
   return {
     app,

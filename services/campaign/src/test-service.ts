@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startService, type RunningService } from '@aid/runtime';
-import { testEndpoints, uniqueName } from '@aid/test-kit';
+import { limitsOutOfTheWay, testEndpoints, uniqueName } from '@aid/test-kit';
 import type { z } from 'zod';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -55,7 +55,7 @@ export function campaignInput(overrides: Partial<CampaignInput> = {}): CampaignI
 }
 
 /** The service in-process on a free port, with its own database and consumer-group prefix. */
-export async function startTestService(): Promise<TestService> {
+export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
   const endpoints = testEndpoints();
   const platformKey = `platform-${randomBytes(24).toString('hex')}`;
   const config = loadConfig({
@@ -66,6 +66,8 @@ export async function startTestService(): Promise<TestService> {
     KAFKA_START_AT: 'end',
     LOG_LEVEL: 'warn',
     PLATFORM_ADMIN_KEY: platformKey,
+    ...limitsOutOfTheWay,
+    ...env,
   });
   const service = await startService({ name: 'campaign', config, dbName: uniqueName('campaign'), build: (deps) => buildApp(deps, config) });
 

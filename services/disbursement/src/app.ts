@@ -55,10 +55,12 @@ export function buildApp(deps: ServiceDeps, config: AppConfig): ServiceParts {
     routes: disbursementRoutes(context),
     statusByCode,
     readiness: () => deps.ready(),
+    trustProxy: deps.rateLimits.trustProxy,
+    authenticationFailureLimits: deps.rateLimits.authenticationFailures,
   });
 
   return {
-    app: withRawEvidenceBodies(app, config.EVIDENCE_MAX_BYTES),
+    app: withRawEvidenceBodies(app),
     outboxSources: [
       { name: 'disbursements', model: disbursements.model },
       { name: 'allocation_batches', model: disbursements.batchModel },

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { topics } from '@aid/contracts';
 import { eventually, testEndpoints } from '@aid/test-kit';
@@ -307,6 +308,31 @@ describe('evidence files', () => {
     expect(response.status).toBe(status);
     expect(response.contentType).toContain('application/problem+json');
     expect(response.body).toMatchObject({ code });
+  });
+
+  it('when a stranger starts a large upload, then it is refused with 401 before the file is read', async () => {
+    const seeded = await seedCampaign(sut, { gifts });
+    const id = await requested(seeded, 500);
+    const target = new URL(`${sut.service.url}/v1/disbursements/${id}/evidence`);
+    // Announces 2 MiB and sends only the first 64 KiB, then waits: an answer can only come before the body is read.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const outgoing = httpRequest(
+        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { authorization: 'Bearer not-a-key', 'content-type': 'application/pdf', 'content-length': String(evidenceLimit) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.write(Buffer.alloc(64 * 1024));
+      setTimeout(() => {
+        outgoing.destroy();
+        reject(new Error('no answer within 5 s: the server waited for the unauthenticated body'));
+      }, 5_000).unref();
+    });
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'unauthenticated' });
   });
 
   it('when another organization uploads to a disbursement, then it is not found', async () => {

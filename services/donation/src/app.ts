@@ -1,5 +1,5 @@
 import { topics, type CampaignEvent, type DisbursementEvent } from '@aid/contracts';
-import { createHttpApp } from '@aid/http-kit';
+import { clientAddress, createHttpApp, rateLimit } from '@aid/http-kit';
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
 import type { DonationConfig } from './config.ts';
 import { smtpMailer } from './email/mailer.ts';
@@ -18,6 +18,7 @@ import { createDonorCipher } from './store/donor-cipher.ts';
 import { createIdempotencyKeyStore } from './store/idempotency-key.store.ts';
 import { createMemberStore } from './store/member.store.ts';
 import { createReceiptMailStore } from './store/receipt-mail.store.ts';
+import { createRejectedWebhooks } from './store/rejected-webhooks.store.ts';
 import { createStripeInbox } from './store/stripe-inbox.store.ts';
 import { stripeClient, stripeGateway } from './stripe/stripe-gateway.ts';
 import type { DonationFlows } from './use-cases/dependencies.ts';
@@ -114,18 +115,29 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
 
   const onCampaignEvent = campaignEventsHandler({ campaigns, members, logger: deps.logger, now });
   const onDisbursementEvent = disbursementEventsHandler({ donations, oneAtATime: flows.oneAtATime, logger: deps.logger });
+  const limit = (name: string, spec: DonationConfig['RATE_LIMIT_DONATIONS_PER_ADDRESS'], description: string, key: Parameters<typeof rateLimit>[0]['key']) =>
+    rateLimit({ name, spec, description, key, counters: deps.rateLimits.counters, logger: deps.logger });
+  const perAddress = limit('donations-per-address', config.RATE_LIMIT_DONATIONS_PER_ADDRESS, 'donations started from this address', clientAddress);
+  // Counted after the address limit, so an address already refused cannot use up a campaign's budget.
+  const perCampaign = limit('donations-per-campaign', config.RATE_LIMIT_DONATIONS_PER_CAMPAIGN, 'donations started for this campaign', (request) => {
+    const campaignId = (request.body as { campaignId?: unknown } | undefined)?.campaignId;
+    return typeof campaignId === 'string' && campaignId.length <= 64 ? campaignId : undefined;
+  });
+  const receiptLookups = limit('receipt-lookups-per-address', config.RATE_LIMIT_RECEIPT_LOOKUPS_PER_ADDRESS, 'receipt code lookups from this address', clientAddress);
   const app = createHttpApp({
     serviceName,
     description: 'Donations to crisis campaigns: card payments and monthly gifts through Stripe, signed webhooks, refunds within the refund policy, and receipts only the donor can open.',
     logger: deps.logger,
     tracer: deps.tracer,
     routes: [
-      ...donationRoutes(flows),
-      ...webhookRoutes({ payments: flows.payments, inbox, received: (event) => processor.received(event), logger: deps.logger }),
+      ...donationRoutes(flows, { create: [perAddress, perCampaign], receipt: [receiptLookups] }),
+      ...webhookRoutes({ payments: flows.payments, inbox, received: (event) => processor.received(event), logger: deps.logger, bodyLimit: config.WEBHOOK_BODY_LIMIT, rejected: createRejectedWebhooks(deps.db), now }),
       ...campaignTotalsRoutes(flows),
     ],
     statusByCode,
     readiness: async () => ({ ...(await deps.ready()), stripeInbox: processor.backlog() < maxReadyBacklog }),
+    trustProxy: deps.rateLimits.trustProxy,
+    authenticationFailureLimits: deps.rateLimits.authenticationFailures,
   });
   return {
     app,

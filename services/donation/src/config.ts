@@ -1,4 +1,4 @@
-import { parseConfig, urlSchema } from '@aid/config';
+import { parseConfig, rateLimitSpec, urlSchema } from '@aid/config';
 import { baseServiceConfig } from '@aid/runtime';
 import { z } from 'zod';
 
@@ -28,6 +28,14 @@ export const donationConfigSchema = z.object({
   RECEIPT_FROM: z.string().min(3).default('Diaspora Aid receipts <receipts@diaspora-aid.org>'),
   /** Wait before the first resend of a receipt the mail server refused; it doubles with each attempt (up to 6 h). */
   RECEIPT_RETRY_MS: z.coerce.number().int().positive().default(30_000),
+  // Each donation start creates a Stripe PaymentIntent and hands out its client secret, which is what card
+  // testers need: a few per address. A whole campaign stays well above the 500/s it must take.
+  RATE_LIMIT_DONATIONS_PER_ADDRESS: rateLimitSpec('20/10m'),
+  RATE_LIMIT_DONATIONS_PER_CAMPAIGN: rateLimitSpec('10000/10s'),
+  // Reads, cancellations and erasures with a receipt code, per address.
+  RATE_LIMIT_RECEIPT_LOOKUPS_PER_ADDRESS: rateLimitSpec('30/1m'),
+  // Stripe's events can be large (an invoice with many lines); the other routes keep the default 64 KiB.
+  WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must be a size such as 1mb or 512kb').default('1mb'),
 });
 
 export type DonationConfig = z.infer<typeof donationConfigSchema>;

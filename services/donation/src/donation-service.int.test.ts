@@ -9,7 +9,7 @@ import {
   type CampaignSnapshot,
 } from '@aid/contracts';
 import { startService, type RunningService } from '@aid/runtime';
-import { campaignEventFixture, campaignSnapshotFixture, eventually, publishRaw, recordTopics, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
+import { campaignEventFixture, campaignSnapshotFixture, eventually, limitsOutOfTheWay, publishRaw, recordTopics, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, serviceName, type DonationParts } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -34,6 +34,7 @@ function configWith(overrides: Record<string, string> = {}) {
     KAFKA_GROUP_PREFIX: `${uniqueName('donation_it')}.`,
     KAFKA_START_AT: 'end',
     LOG_LEVEL: process.env.AID_TEST_LOG_LEVEL ?? 'silent',
+    ...limitsOutOfTheWay,
     ...overrides,
   });
 }

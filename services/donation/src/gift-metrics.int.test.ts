@@ -25,7 +25,7 @@ afterAll(async () => {
 
 /** Every sample of the scrape as `name{label="value",...}` with labels sorted, the runtime's `service` label left out. */
 async function scrape(): Promise<Map<string, number>> {
-  const response = await fetch(`${donation.url}/metrics`);
+  const response = await fetch(`${donation.service.metricsUrl}/metrics`);
   expect(response.status).toBe(200);
   const samples = new Map<string, number>();
   for (const line of (await response.text()).split('\n')) {

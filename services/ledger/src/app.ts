@@ -1,4 +1,4 @@
-import { createHttpApp } from '@aid/http-kit';
+import { clientAddress, createHttpApp, rateLimit, type Route, type RouteRateLimit } from '@aid/http-kit';
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
 import type { LedgerConfig } from './config.ts';
 import { noteSigner } from './domain/checkpoint.ts';
@@ -16,14 +16,25 @@ export async function buildApp(deps: ServiceDeps, config: LedgerConfig): Promise
   const signer = noteSigner(config.LEDGER_ORIGIN, Buffer.from(config.LEDGER_SIGNING_KEY, 'base64'));
   const announcer = startEntryAnnouncer({ store, publish: (messages) => deps.publisher.publish(messages), logger: deps.logger, tracer: deps.tracer });
   const reconciliation = reconciliationParts(store, config, deps.logger);
+  const limit = (name: string, spec: LedgerConfig['RATE_LIMIT_TRACE_PER_ADDRESS'], description: string, key: (request: Parameters<RouteRateLimit['middleware']>[0]) => string | undefined) =>
+    rateLimit({ name, spec, description, key, counters: deps.rateLimits.counters, logger: deps.logger });
+  const limits: Record<string, RouteRateLimit[]> = {
+    '/v1/trace/:receiptCode': [limit('trace-lookups-per-address', config.RATE_LIMIT_TRACE_PER_ADDRESS, 'receipt traces from this address', clientAddress)],
+    // A fresh check reads every campaign's totals from two services: a few a minute for everyone together.
+    '/v1/reconciliation': [
+      limit('fresh-reconciliations', config.RATE_LIMIT_RECONCILIATION_FRESH, 'on-demand reconciliations (all callers together)', (request) => (request.query.fresh === 'true' ? 'everyone' : undefined)),
+    ],
+  };
+  const withLimits = (route: Route): Route => (limits[route.path] ? { ...route, rateLimits: [...(limits[route.path] ?? []), ...(route.rateLimits ?? [])] } : route);
   const app = createHttpApp({
     serviceName: 'ledger',
     description: "The public record of every campaign's money: append-only per-campaign logs, summaries, daily series, breakdowns, traces and open-data exports (CSV, JSON, IATI 2.03). Read-only and open to everyone.",
     logger: deps.logger,
     tracer: deps.tracer,
-    routes: [...publicRoutes({ store, signer, origin: config.LEDGER_ORIGIN, iati: { ref: config.LEDGER_IATI_PUBLISHER_REF, name: config.LEDGER_IATI_PUBLISHER_NAME }, clock: () => new Date() }), ...reconciliation.routes],
+    routes: [...publicRoutes({ store, signer, origin: config.LEDGER_ORIGIN, iati: { ref: config.LEDGER_IATI_PUBLISHER_REF, name: config.LEDGER_IATI_PUBLISHER_NAME }, clock: () => new Date() }), ...reconciliation.routes].map(withLimits),
     statusByCode: ledgerStatusByCode,
     readiness: () => deps.ready(),
+    trustProxy: deps.rateLimits.trustProxy,
   });
   reconciliation.start();
   return {

@@ -1,4 +1,4 @@
-import { parseConfig } from '@aid/config';
+import { parseConfig, rateLimitSpec } from '@aid/config';
 import { baseServiceConfig } from '@aid/runtime';
 import { z } from 'zod';
 
@@ -27,6 +27,10 @@ export const ledgerConfigSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** How long a difference may last before it is reported: events in flight make figures differ for a moment. */
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** Traces by receipt code per client address (the web's trace form counts here too, by its visitor's address). */
+  RATE_LIMIT_TRACE_PER_ADDRESS: rateLimitSpec('30/1m'),
+  /** On-demand checks (`?fresh=true`) for all callers together; the latest report is always served. */
+  RATE_LIMIT_RECONCILIATION_FRESH: rateLimitSpec('6/1m'),
 });
 
 export type LedgerConfig = z.infer<typeof ledgerConfigSchema>;

@@ -3,7 +3,8 @@ import { createRequire, stripTypeScriptTypes } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from '@aid/telemetry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { LedgerUnavailable, NotOnLedger, type LedgerClient } from './ledger-client.ts';
+import helmet from 'helmet';
+import { LedgerRateLimited, LedgerUnavailable, NotOnLedger, type LedgerClient } from './ledger-client.ts';
 import { campaignListPage, campaignPage } from './pages/campaign-pages.ts';
 import { esc, layout } from './pages/html.ts';
 import { explorerPage, explorerPageSize } from './pages/ledger-pages.ts';
@@ -28,18 +29,32 @@ function html(response: Response, status: number, body: string): void {
 }
 
 /** The public web front: server-rendered pages that stay fast on a phone, read from the public ledger API. */
-export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; logger: Logger; recordChecks?: () => Promise<RecordChecks | null> }): Express {
+/** The ledger's public API as the web serves it under /api/ledger: reads of the record, never operations or metrics. */
+const publicLedgerPath = /^(v1\/(campaigns|checkpoint|verifier-key|trace)(\/[^?]*)?|openapi\.json)$/;
+
+/** What the ledger says about limits travels back to the visitor with its answer. */
+const relayedHeaders = ['retry-after', 'ratelimit', 'ratelimit-policy', 'cache-control', 'content-disposition'];
+
+/**
+ * `trustProxy`: which proxies in front may name the visitor (X-Forwarded-For), as express's `trust proxy`. The
+ * visitor's address goes on to the ledger with trace lookups, whose per-address limit then counts visitors.
+ */
+export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; logger: Logger; recordChecks?: () => Promise<RecordChecks | null>; trustProxy?: false | number | string[] }): Express {
   const { ledger, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.use((_request, response, next) => {
-    response.set({
-      'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-    });
-    next();
-  });
+  app.set('trust proxy', deps.trustProxy ?? false);
+  // The same strict policy as ever (own scripts and styles only, no framing), with helmet's other protections.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'"], scriptSrc: ["'self'"], frameAncestors: ["'none'"] },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      frameguard: { action: 'deny' },
+    }),
+  );
   const verifier = verifierScript();
   app.get('/static/js/verify.js', (_request, response) => {
     response.type('text/javascript').set('cache-control', 'public, max-age=3600').send(verifier);
@@ -99,8 +114,13 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
       return;
     }
     try {
-      html(response, 200, tracePage(await ledger.trace(code)));
+      html(response, 200, tracePage(await ledger.trace(code, request.ip)));
     } catch (error) {
+      if (error instanceof LedgerRateLimited) {
+        response.set('retry-after', String(error.retryAfter));
+        html(response, 429, traceFormPage(`Too many receipt lookups from your connection. Please wait ${Math.ceil(error.retryAfter / 60)} minute(s) and try again.`));
+        return;
+      }
       if (!(error instanceof NotOnLedger)) throw error;
       html(response, 404, traceFormPage('No gift on the public record has this receipt code. A gift appears once its payment has gone through.'));
     }
@@ -130,11 +150,20 @@ ${key ? `<p><code class="hash">${esc(key)}</code></p>` : '<p>The key is not avai
   });
 
   // The ledger's public, read-only API under this origin, so pages and scripts need no cross-origin calls.
-  app.get(/^\/api\/ledger\/(.*)$/, async (request, response) => {
-    const target = `${deps.ledgerUrl}/${request.params[0] ?? ''}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`;
-    const upstream = await fetch(target, { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => {
+  app.get(/^\/api\/ledger\/(.*)$/, async (request, response, next) => {
+    const path = request.params[0] ?? '';
+    if (!publicLedgerPath.test(path)) {
+      next();
+      return;
+    }
+    const target = `${deps.ledgerUrl}/${path}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`;
+    const upstream = await fetch(target, { signal: AbortSignal.timeout(10_000), headers: request.ip ? { 'x-forwarded-for': request.ip } : {} }).catch((error: unknown) => {
       throw new LedgerUnavailable((error as Error).message);
     });
+    for (const name of relayedHeaders) {
+      const value = upstream.headers.get(name);
+      if (value !== null) response.set(name, value);
+    }
     response.status(upstream.status).type(upstream.headers.get('content-type') ?? 'application/json').send(Buffer.from(await upstream.arrayBuffer()));
   });
 

@@ -1,9 +1,10 @@
-import { httpConfig, parseConfig, telemetryConfig, urlSchema } from '@aid/config';
+import { httpConfig, parseConfig, telemetryConfig, trustProxyConfig, urlSchema } from '@aid/config';
 import { z } from 'zod';
 
 export const webConfigSchema = z.object({
   ...httpConfig,
   ...telemetryConfig,
+  ...trustProxyConfig,
   PORT: httpConfig.PORT.default(4000),
   LEDGER_URL: urlSchema('http://127.0.0.1:4004').default('http://127.0.0.1:4004'),
   DONATION_URL: urlSchema('http://127.0.0.1:4002').default('http://127.0.0.1:4002'),

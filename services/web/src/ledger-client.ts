@@ -67,16 +67,26 @@ export interface TraceView {
 
 export class LedgerUnavailable extends Error {}
 export class NotOnLedger extends Error {}
+/** The ledger's limit for this visitor's address was reached (429); `retryAfter` in seconds. */
+export class LedgerRateLimited extends Error {
+  readonly retryAfter: number;
+  constructor(retryAfter: number) {
+    super(`the public ledger asks to wait ${retryAfter} s`);
+    this.retryAfter = retryAfter;
+  }
+}
 
 export function ledgerClient(baseUrl: string) {
-  async function get<T>(path: string): Promise<T> {
+  /** `forwardedFor`: the visitor's address, so the ledger's per-address limits count visitors, not this server. */
+  async function get<T>(path: string, forwardedFor?: string): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
+      response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(5_000), headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
     } catch (error) {
       throw new LedgerUnavailable(`the public ledger did not answer: ${(error as Error).message}`);
     }
     if (response.status === 404) throw new NotOnLedger(path);
+    if (response.status === 429) throw new LedgerRateLimited(Number(response.headers.get('retry-after')) || 60);
     if (!response.ok) throw new LedgerUnavailable(`the public ledger answered ${response.status}`);
     return (await response.json()) as T;
   }
@@ -104,7 +114,7 @@ export function ledgerClient(baseUrl: string) {
     },
     timeseries: (id: string) => optional<Timeseries>(`/v1/campaigns/${encodeURIComponent(id)}/timeseries`),
     breakdowns: (id: string) => optional<Breakdowns>(`/v1/campaigns/${encodeURIComponent(id)}/breakdowns`),
-    trace: (code: string) => get<TraceView>(`/v1/trace/${encodeURIComponent(code)}`),
+    trace: (code: string, visitorAddress?: string) => get<TraceView>(`/v1/trace/${encodeURIComponent(code)}`, visitorAddress),
     ready: async () => {
       try {
         return (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok;

@@ -5,7 +5,7 @@ import { ledgerClient } from './ledger-client.ts';
 
 const config = loadWebConfig();
 const logger = createLogger('web', config.LOG_LEVEL);
-const app = buildWebApp({ ledger: ledgerClient(config.LEDGER_URL), ledgerUrl: config.LEDGER_URL, logger });
+const app = buildWebApp({ ledger: ledgerClient(config.LEDGER_URL), ledgerUrl: config.LEDGER_URL, logger, trustProxy: config.TRUST_PROXY });
 const server = app.listen(config.PORT, config.HOST, () => {
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'web listening');
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startService, type RunningService } from '@aid/runtime';
-import { testEndpoints, uniqueName, type PlatformUrls } from '@aid/test-kit';
+import { limitsOutOfTheWay, testEndpoints, uniqueName, type PlatformUrls } from '@aid/test-kit';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 // The services are applications, not libraries: their composition (buildApp + config) is reached by path, the
 // way their own main.ts reaches it, so the platform runs here exactly as each main.ts would run it.
@@ -37,6 +37,7 @@ export async function startPlatformInProcess(options: { spanProcessors?: SpanPro
     KAFKA_GROUP_PREFIX: `${run}.`,
     KAFKA_START_AT: 'end',
     LOG_LEVEL: 'warn',
+    ...limitsOutOfTheWay,
   };
   const spanProcessors = options.spanProcessors ?? [];
   const started: RunningService[] = [];

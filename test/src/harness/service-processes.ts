@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { limitsOutOfTheWay } from '@aid/test-kit';
 import { freePort } from './free-port.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -9,7 +10,9 @@ export type ServiceName = (typeof serviceNames)[number];
 
 export interface ServiceProcesses {
   urls: Record<ServiceName, string>;
-  secrets: { platformAdminKey: string; stripeWebhookSecret: string };
+  /** Where each API service serves `/metrics` (a port of its own, not the public one). */
+  metricsUrls: Record<Exclude<ServiceName, 'web'>, string>;
+  secrets: { platformAdminKey: string; stripeWebhookSecret: string; metricsToken: string };
   /** The process id of each service, for resource figures. */
   pids: Record<ServiceName, number | undefined>;
   /** SIGTERM to every service, SIGKILL to any still running 10 s later. */
@@ -75,12 +78,15 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
   const run = randomBytes(4).toString('hex');
   const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
   const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
+  const apiServices = serviceNames.filter((name): name is Exclude<ServiceName, 'web'> => name !== 'web');
+  const metricsPorts = Object.fromEntries(await Promise.all(apiServices.map(async (name) => [name, await freePort()] as const))) as Record<Exclude<ServiceName, 'web'>, number>;
   const secrets = {
     PLATFORM_ADMIN_KEY: randomBytes(32).toString('base64url'),
     STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('hex')}`,
     STRIPE_SECRET_KEY: 'sk_test_e2e',
     DONOR_DATA_KEY: randomBytes(32).toString('base64'),
     LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
+    METRICS_TOKEN: randomBytes(24).toString('base64url'),
   };
   const env = {
     ...process.env,
@@ -96,6 +102,7 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
     DONATION_DB_NAME: `e2e_${run}_donation`,
     DISBURSEMENT_DB_NAME: `e2e_${run}_disbursement`,
     LEDGER_DB_NAME: `e2e_${run}_ledger`,
+    ...limitsOutOfTheWay,
     ...options.env,
   };
   const children = new Map<ServiceName, ChildProcess>();
@@ -107,7 +114,8 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
     const output: string[] = [];
     const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', `services/${name}/src/main.ts`], {
       cwd: root,
-      env: { ...env, PORT: String(port) },
+      // A restarted service keeps its metrics port; an extra instance takes a free one.
+      env: { ...env, PORT: String(port), ...(name === 'web' ? {} : { METRICS_PORT: String(port === ports[name] ? metricsPorts[name] : 0) }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Only the tail is kept, for the error message when a service does not come up.
@@ -131,7 +139,8 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
   }
   return {
     urls: Object.fromEntries(serviceNames.map((name) => [name, url(name)])) as Record<ServiceName, string>,
-    secrets: { platformAdminKey: secrets.PLATFORM_ADMIN_KEY, stripeWebhookSecret: secrets.STRIPE_WEBHOOK_SECRET },
+    metricsUrls: Object.fromEntries(apiServices.map((name) => [name, `http://127.0.0.1:${metricsPorts[name]}`])) as Record<Exclude<ServiceName, 'web'>, string>,
+    secrets: { platformAdminKey: secrets.PLATFORM_ADMIN_KEY, stripeWebhookSecret: secrets.STRIPE_WEBHOOK_SECRET, metricsToken: secrets.METRICS_TOKEN },
     pids: Object.fromEntries(serviceNames.map((name) => [name, children.get(name)?.pid])) as Record<ServiceName, number | undefined>,
     stop,
     async kill(name) {

@@ -1,55 +1,66 @@
 import { HttpProblem } from '@aid/http-kit';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import { isEvidenceType, type EvidenceType } from '../domain/evidence.ts';
 
 export const evidencePath = '/v1/disbursements/:id/evidence';
 
-interface EvidenceUpload {
-  bytes?: Buffer;
-  contentType?: string;
-  error?: unknown;
+interface HeldBody {
+  contentType: string | undefined;
+  contentLength: string | undefined;
+  transferEncoding: string | undefined;
+  response: Response;
 }
 
-const uploads = new WeakMap<Request, EvidenceUpload>();
+const held = new WeakMap<Request, HeldBody>();
 
 /**
- * The HTTP kit accepts JSON bodies only. Evidence uploads are raw files, so a thin app in front reads the bytes
- * of this one route (up to the limit) before the kit sees the request, then hides the body from the kit's JSON
- * handling. The route itself stays a kit route: same authentication, logs, spans, OpenAPI and problem details,
- * and a parse failure (too large) is raised from inside it as a problem.
+ * The HTTP kit accepts JSON bodies only. Evidence uploads are raw files, so a thin app in front hides this route's
+ * body from the kit's JSON handling and leaves it unread: the route authenticates first and reads the file only
+ * then (`readEvidenceUpload`), so a stranger's 10 MiB is never taken in. Until it is read, the connection is
+ * marked to close after the answer, so an unread body is dropped with the socket rather than drained.
  */
-export function withRawEvidenceBodies(app: Express, limitBytes: number): Express {
+export function withRawEvidenceBodies(app: Express): Express {
   const outer = express();
   outer.disable('x-powered-by');
-  // One byte over the limit is enough to know the file is too large, without buffering an arbitrary body.
-  const raw = express.raw({ type: () => true, limit: limitBytes });
   outer.post(evidencePath, (request, response, next) => {
-    raw(request, response, (error?: unknown) => {
-      const upload: EvidenceUpload = { contentType: request.headers['content-type'] };
-      if (error) upload.error = error;
-      else if (Buffer.isBuffer(request.body)) upload.bytes = request.body;
-      uploads.set(request, upload);
-      request.body = undefined;
-      delete request.headers['content-type'];
-      delete request.headers['transfer-encoding'];
-      request.headers['content-length'] = '0';
-      next();
+    held.set(request, {
+      contentType: request.headers['content-type'],
+      contentLength: request.headers['content-length'],
+      transferEncoding: request.headers['transfer-encoding'],
+      response,
     });
+    response.shouldKeepAlive = false;
+    delete request.headers['content-type'];
+    delete request.headers['transfer-encoding'];
+    request.headers['content-length'] = '0';
+    next();
   });
   outer.use(app);
   return outer;
 }
 
-/** The uploaded bytes and their declared type, or the problem that explains why there are none. */
-export function evidenceUploadOf(request: Request, limitBytes: number): { bytes: Buffer; contentType: EvidenceType } {
-  const upload = uploads.get(request) ?? {};
-  if ((upload.error as { type?: string } | undefined)?.type === 'entity.too.large') {
-    throw new HttpProblem(413, 'evidence-too-large', `evidence files are limited to ${limitBytes} bytes`, { field: '(body)' });
-  }
-  if (upload.error) throw new HttpProblem(400, 'unreadable-body', 'the file could not be read', { field: '(body)' });
-  const contentType = (upload.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+/**
+ * Reads the uploaded bytes (up to the limit; one byte over is enough to refuse) once the caller is known, and
+ * their declared type; or the problem that explains why there are none.
+ */
+export async function readEvidenceUpload(request: Request, limitBytes: number): Promise<{ bytes: Buffer; contentType: EvidenceType }> {
+  const body = held.get(request);
+  const contentType = (body?.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!isEvidenceType(contentType)) {
     throw new HttpProblem(415, 'unsupported-media-type', 'send the file as application/pdf, image/jpeg, image/png or text/csv', { field: 'content-type' });
   }
-  return { bytes: upload.bytes ?? Buffer.alloc(0), contentType };
+  if (body?.contentLength !== undefined) request.headers['content-length'] = body.contentLength;
+  else delete request.headers['content-length'];
+  if (body?.transferEncoding !== undefined) request.headers['transfer-encoding'] = body.transferEncoding;
+  request.headers['content-type'] = 'application/octet-stream';
+  const bytes = await new Promise<Buffer>((resolve, reject) => {
+    express.raw({ type: () => true, limit: limitBytes })(request, body?.response ?? ({} as Response), (error?: unknown) => {
+      if (!error) resolve(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+      else if ((error as { type?: string }).type === 'entity.too.large') reject(new HttpProblem(413, 'evidence-too-large', `evidence files are limited to ${limitBytes} bytes`, { field: '(body)' }));
+      else reject(new HttpProblem(400, 'unreadable-body', 'the file could not be read', { field: '(body)' }));
+    });
+  });
+  // The whole body is in: the connection can serve the client's next request.
+  if (body) body.response.shouldKeepAlive = true;
+  return { bytes, contentType };
 }

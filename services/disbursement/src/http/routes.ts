@@ -15,7 +15,7 @@ import { changeOnce } from '../use-cases/answer-once.ts';
 import { reportDelivery } from '../use-cases/report-delivery.ts';
 import { requestDisbursement } from '../use-cases/request-disbursement.ts';
 import { memberAuthenticator } from './auth.ts';
-import { evidencePath, evidenceUploadOf } from './evidence-body.ts';
+import { evidencePath, readEvidenceUpload } from './evidence-body.ts';
 import { idempotencyNote, idempotencyProblems, respondOnce } from './idempotency.ts';
 import { presentAudit, presentDelivery, presentDisbursement, presentEvidence, presentFunds, presentPublicTotals } from './present.ts';
 import {
@@ -149,8 +149,9 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
         ...problems(401, 403, 404, 413, 415),
         ...idempotencyProblems,
       },
-      handle: ({ params, query, auth, request }) => {
-        const upload = evidenceUploadOf(request, context.evidenceLimitBytes);
+      handle: async ({ params, query, auth, request }) => {
+        // Read only now, after authentication: a stranger's upload is refused without being taken in.
+        const upload = await readEvidenceUpload(request, context.evidenceLimitBytes);
         // The same file under the same name and type is the same upload.
         const payload = { sha256: createHash('sha256').update(upload.bytes).digest('hex'), contentType: upload.contentType, name: query.name ?? null };
         return respondOnce(context, auth, request, payload, async (attempt) => ({

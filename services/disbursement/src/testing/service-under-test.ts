@@ -11,7 +11,7 @@ import {
   type MemberRole,
 } from '@aid/contracts';
 import { startService, type RunningService } from '@aid/runtime';
-import { campaignSnapshotFixture, eventually, publishRaw, recordTopics, testEndpoints, uniqueName } from '@aid/test-kit';
+import { campaignSnapshotFixture, eventually, limitsOutOfTheWay, publishRaw, recordTopics, testEndpoints, uniqueName } from '@aid/test-kit';
 import { expect } from 'vitest';
 import { buildApp, serviceName } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -26,6 +26,7 @@ export interface ServiceUnderTest {
 export async function startServiceUnderTest(logLevel = 'silent', env: Record<string, string> = {}): Promise<ServiceUnderTest> {
   const endpoints = testEndpoints();
   const config = loadConfig({
+    ...limitsOutOfTheWay,
     ...env,
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     MONGO_URL: endpoints.mongoUrl,

@@ -8,6 +8,7 @@ export const donationErrorCodes = [
   'amount-above-maximum',
   'donation-not-found',
   'invalid-webhook-signature',
+  'malformed-webhook-event',
   'payment-provider-unavailable',
   'payment-provider-rejected',
   'payment-provider-error',
@@ -17,6 +18,7 @@ export const donationErrorCodes = [
   'refund-above-remaining',
   'refund-above-unallocated',
   'not-organization-admin',
+  'unauthenticated',
   'not-a-monthly-gift',
 ] as const;
 
@@ -47,6 +49,9 @@ export const donationNotFound = () => error('donation-not-found', 'no donation m
 export const invalidWebhookSignature = (reason: string) =>
   error('invalid-webhook-signature', `the webhook signature is not valid: ${reason}`, 'stripe-signature');
 
+/** A correctly signed event this service cannot read; `reason` names the field at fault. */
+export const malformedWebhookEvent = (reason: string, field: string) => error('malformed-webhook-event', `the signed event cannot be read: ${reason}`, field);
+
 export const paymentProviderUnavailable = () =>
   error('payment-provider-unavailable', 'the payment provider cannot be reached right now; please try again in a moment');
 
@@ -69,7 +74,9 @@ export const refundAboveUnallocated = (asked: number, limit: number, currency: s
     `a refund of ${asked} ${currency} is more than this gift's unallocated net of ${limit}: allocated money already paid for aid and the processor keeps its fee`,
     'amount',
   );
-/** The same answer whether the key is unknown to us or belongs to another organization, or to a non-admin. */
+/** A key no member holds (or a revoked one) is not an identity: 401, as on every other service. */
+export const unknownApiKey = () => error('unauthenticated', 'this API key is not known', 'authorization');
+/** A known member who is not an admin (another organization's gifts answer `donation-not-found`). */
 export const notOrganizationAdmin = () =>
   error('not-organization-admin', 'only an admin of the organization running this campaign may refund its gifts', 'authorization');
 export const notAMonthlyGift = () => error('not-a-monthly-gift', 'only an active monthly gift can be canceled', 'id');

@@ -1,4 +1,4 @@
-import { bearerToken, defineRoute, idempotencyKey } from '@aid/http-kit';
+import { bearerToken, defineRoute, idempotencyKey, type RouteRateLimit } from '@aid/http-kit';
 import type { Donation } from '../domain/donation.ts';
 import { cancelMonthlyGift } from '../use-cases/cancel-monthly-gift.ts';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
@@ -61,7 +61,13 @@ function donationJson(donation: Donation, related: Donation[]) {
   };
 }
 
-export function donationRoutes(flows: DonationFlows) {
+/** The limits of the public routes: starting donations, and everything that takes a receipt code. */
+export interface DonationRouteLimits {
+  create: RouteRateLimit[];
+  receipt: RouteRateLimit[];
+}
+
+export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits) {
   return [
     defineRoute<CreateDonationBody>({
       method: 'post',
@@ -69,6 +75,7 @@ export function donationRoutes(flows: DonationFlows) {
       summary: 'Start a donation: returns the Stripe client secret to pay with and the receipt code (shown once). An Idempotency-Key header makes retries safe',
       tag: 'donations',
       body: createDonationBody,
+      rateLimits: limits.create,
       responses: {
         201: { description: 'Donation created, waiting for payment (or the first answer again, for a repeated Idempotency-Key)', schema: createDonationResponse },
         400: { description: 'A field is missing or malformed', schema: problemSchema },
@@ -103,6 +110,7 @@ export function donationRoutes(flows: DonationFlows) {
       summary: 'A donation, for the holder of its receipt code (sent in the X-Receipt-Code header, never in the URL)',
       tag: 'donations',
       params: donationParams,
+      rateLimits: limits.receipt,
       responses: {
         200: { description: 'The donation with the donor’s own contact details, and the other gifts of the same receipt code', schema: donationResponse },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },
@@ -124,8 +132,8 @@ export function donationRoutes(flows: DonationFlows) {
       responses: {
         202: { description: 'Stripe accepted the refund; it counts once Stripe reports it done (charge.refunded)', schema: refundResponse },
         400: { description: 'A field is malformed', schema: problemSchema },
-        401: { description: 'No API key', schema: problemSchema },
-        403: { description: 'Not an admin of an organization', schema: problemSchema },
+        401: { description: 'No API key, or one no member holds', schema: problemSchema },
+        403: { description: 'The key is not an organization admin’s', schema: problemSchema },
         404: { description: 'No donation of the caller’s organization has this id', schema: problemSchema },
         409: { description: 'The gift cannot be refunded, or not by this much: its unallocated net is smaller', schema: problemSchema },
         422: { description: 'More than what is left to refund on the gift', schema: problemSchema },
@@ -142,6 +150,7 @@ export function donationRoutes(flows: DonationFlows) {
       summary: 'Stop a monthly gift (receipt code in X-Receipt-Code); months already paid stay given',
       tag: 'donations',
       params: donationParams,
+      rateLimits: limits.receipt,
       responses: {
         200: { description: 'The subscription is canceled at Stripe', schema: cancelResponse },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },
@@ -158,6 +167,7 @@ export function donationRoutes(flows: DonationFlows) {
       summary: 'Erase the donor’s name and email (receipt code in X-Receipt-Code); the gift and the public ledger stay as they are',
       tag: 'donations',
       params: donationParams,
+      rateLimits: limits.receipt,
       responses: {
         204: { description: 'Erased (or already erased)' },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },

@@ -8,6 +8,7 @@ export const statusByCode: Record<DonationErrorCode, number> = {
   'amount-above-maximum': 422,
   'donation-not-found': 404,
   'invalid-webhook-signature': 400,
+  'malformed-webhook-event': 400,
   'payment-provider-unavailable': 503,
   'payment-provider-rejected': 422,
   'payment-provider-error': 502,
@@ -17,5 +18,6 @@ export const statusByCode: Record<DonationErrorCode, number> = {
   'refund-above-remaining': 422,
   'refund-above-unallocated': 409,
   'not-organization-admin': 403,
+  unauthenticated: 401,
   'not-a-monthly-gift': 409,
 };

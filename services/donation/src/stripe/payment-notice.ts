@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { z } from 'zod';
 import type { PaymentOutcome } from '../domain/donation.ts';
 import type { BalanceTransactionView } from '../domain/gift-money.ts';
 
@@ -203,4 +204,37 @@ export function stripeNoticeOf(event: Stripe.Event): StripeNotice | null {
     default:
       return null;
   }
+}
+
+const object = (shape: z.ZodRawShape) => z.looseObject(shape);
+const id = z.string().min(1);
+const amount = z.number().int();
+
+/** What each event type this service acts on must carry for its notice to be read; other fields are optional. */
+const objectShapes: Record<string, z.ZodType> = {
+  'payment_intent.succeeded': object({ id }),
+  'payment_intent.payment_failed': object({ id }),
+  'payment_intent.canceled': object({ id }),
+  'charge.refunded': object({ id, amount_refunded: amount }),
+  'charge.dispute.created': object({ id, amount, status: z.string() }),
+  'charge.dispute.closed': object({ id, amount, status: z.string() }),
+  'invoice.paid': object({ amount_paid: amount, currency: z.string().min(3) }),
+  'charge.refund.updated': object({ id, amount, status: z.string() }),
+  'refund.updated': object({ id, amount, status: z.string() }),
+  'customer.subscription.deleted': object({ id }),
+};
+
+const eventShape = z.looseObject({ id, type: z.string().min(1), created: z.number().int(), data: z.looseObject({ object: z.looseObject({}) }) });
+
+/**
+ * Why a signed event cannot be read, naming the first field that is missing or malformed (`data.object.currency`),
+ * or null when it can. Signed does not mean well formed: a misconfigured sender or an API version change can
+ * sign anything, and such an event must be refused with a reason, never crash the edge or the inbox.
+ */
+export function malformedEventReason(parsed: unknown): string | null {
+  const envelope = eventShape.safeParse(parsed);
+  const issue = envelope.success ? objectShapes[envelope.data.type]?.safeParse(envelope.data.data.object).error?.issues[0] : envelope.error.issues[0];
+  if (!issue) return null;
+  const path = (envelope.success ? ['data', 'object', ...issue.path] : issue.path).join('.');
+  return `${path || '(event)'}: ${issue.code === 'invalid_type' && issue.message.includes('undefined') ? 'is missing' : issue.message}`;
 }

@@ -167,11 +167,19 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
     },
 
     verifyWebhook(rawBody, signature) {
+      let event: Stripe.Event;
       try {
-        return stripe.webhooks.constructEvent(rawBody, signature, webhookSecret, signatureToleranceSeconds);
+        event = stripe.webhooks.constructEvent(rawBody, signature, webhookSecret, signatureToleranceSeconds);
       } catch (error) {
         throw invalidWebhookSignature(error instanceof Error ? error.message : 'unreadable signature');
       }
+      // Stripe's check bounds only the age: a timestamp ahead of the clock would let a captured request be
+      // replayed until that time comes, so the same tolerance applies forwards.
+      const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1]);
+      if (signedAt - Date.now() / 1000 > signatureToleranceSeconds) {
+        throw invalidWebhookSignature(`the signature's timestamp is more than ${signatureToleranceSeconds} s in the future`);
+      }
+      return event;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { apiKeyHash, campaignSnapshotSchema, envelope, newId, topics, type CampaignSnapshot } from '@aid/contracts';
 import { startService, type RunningService } from '@aid/runtime';
-import { campaignEventFixture, campaignSnapshotFixture, eventually, publishRaw, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
+import { campaignEventFixture, campaignSnapshotFixture, eventually, limitsOutOfTheWay, publishRaw, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
 import { expect } from 'vitest';
 import { chargeRefunded, disputeEvent, invoicePaid, newStripeId, stripeEvent, succeededWithFee } from './stripe-events.ts';
 import { buildApp, serviceName, type DonationParts } from '../app.ts';
@@ -23,6 +23,7 @@ export async function startDonationForTest(overrides: Record<string, string> = {
     KAFKA_GROUP_PREFIX: `${uniqueName('donation_it')}.`,
     KAFKA_START_AT: 'end',
     LOG_LEVEL: 'silent',
+    ...limitsOutOfTheWay,
     ...overrides,
   });
   let pipeline: DonationParts | undefined;

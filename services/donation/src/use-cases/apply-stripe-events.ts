@@ -327,6 +327,19 @@ async function chargeOf(flows: DonationFlows, notice: StripeNotice): Promise<Tar
   return { chargeId: charge.id, transaction: await flows.payments.balanceTransactionOf(charge.id) };
 }
 
+/**
+ * The notice in a stored event; an unreadable one (stored before the edge checked events) is logged and settled,
+ * since trying it again can only fail again, and would hold back the rest of its batch.
+ */
+function readNotice(flows: DonationFlows, event: InboxEvent): StripeNotice | null {
+  try {
+    return stripeNoticeOf(JSON.parse(event.body) as Stripe.Event);
+  } catch (error) {
+    flows.logger.error({ stripeEventId: event.id, type: event.type, err: error }, 'stored Stripe event cannot be read; dropped from the inbox');
+    return null;
+  }
+}
+
 /** Runs `task` holding every donation's lock (see one-at-a-time.ts): no other change of them interleaves. */
 function withLocks<T>(flows: DonationFlows, ids: string[], task: () => Promise<T>): Promise<T> {
   return ids.reduceRight<() => Promise<T>>((inner, id) => () => flows.oneAtATime(id, inner), task)();
@@ -343,7 +356,7 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
   const targeted: Targeted[] = [];
   await Promise.all(
     events.map(async (event) => {
-      const notice = stripeNoticeOf(JSON.parse(event.body) as Stripe.Event);
+      const notice = readNotice(flows, event);
       const donationId = notice ? await targetOf(flows, notice) : undefined;
       if (!notice || !donationId) {
         if (notice) flows.logger.warn({ stripeEventId: event.id, type: event.type }, 'Stripe event names no donation known here; ignored');

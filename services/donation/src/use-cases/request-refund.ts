@@ -1,5 +1,5 @@
 import { apiKeyHash } from '@aid/contracts';
-import { giftNotFoundForOrganization, notOrganizationAdmin } from '../domain/errors.ts';
+import { giftNotFoundForOrganization, notOrganizationAdmin, unknownApiKey } from '../domain/errors.ts';
 import { decideRefundRequest } from '../domain/gift-money.ts';
 import { changeDonation, lostRace } from './change-donation.ts';
 import type { DonationFlows } from './dependencies.ts';
@@ -27,7 +27,8 @@ export interface RefundRequested {
  */
 export async function requestRefund(flows: DonationFlows, command: RefundCommand): Promise<RefundRequested> {
   const member = await flows.members.findByKeyHash(apiKeyHash(command.apiKey));
-  if (member?.role !== 'admin') throw notOrganizationAdmin();
+  if (!member) throw unknownApiKey();
+  if (member.role !== 'admin') throw notOrganizationAdmin();
   return changeDonation(flows, command.donationId, async () => {
     const donation = await flows.donations.find(command.donationId);
     // Another organization's gift gets the same answer as an unknown id.

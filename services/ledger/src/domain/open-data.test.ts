@@ -74,6 +74,24 @@ describe('open data', () => {
     expect(csvField(value)).toBe(written);
   });
 
+  it.each([
+    ['=HYPERLINK("http://evil.example")', `"'=HYPERLINK(""http://evil.example"")"`],
+    ['+1 555', `"'+1 555"`],
+    ['-2+3', `"'-2+3"`],
+    ['@SUM(A1)', `"'@SUM(A1)"`],
+    ['\tcmd', `"'\tcmd"`],
+    ['\rcmd', `"'\rcmd"`],
+    [-500, '-500'],
+    ['a=b', 'a=b'],
+  ])('when a CSV field is %j, then a spreadsheet reads it as text, not a formula: %j (OWASP)', (value, written) => {
+    expect(csvField(value)).toBe(written);
+  });
+
+  it('when a recipient is named like a formula, then the export row neutralizes it', () => {
+    const line = csvRow(transactions[3] as ExportRow, { recipient: { name: '=HYPERLINK("http://evil.example")', country: 'PK', local: true }, sector: 'WASH' });
+    expect(line).toContain(`,"'=HYPERLINK(""http://evil.example"")",PK,`);
+  });
+
   it('when a delivery row is written, then it takes recipient and sector from its disbursement and ends in CRLF', () => {
     const line = csvRow(transactions[3] as ExportRow, { recipient: { name: 'Hyderabad, Water', country: 'PK', local: true }, sector: 'WASH' });
     expect(line).toBe(`c1:3,3,2026-01-02T10:00:00.000Z,delivery,,,,b1,"Hyderabad, Water",PK,true,WASH,40,${'ab'.repeat(32)}\r\n`);

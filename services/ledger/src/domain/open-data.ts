@@ -20,10 +20,19 @@ export const csvColumns = [
   'recipient', 'recipientCountry', 'recipientLocal', 'sector', 'beneficiaries', 'leafHash',
 ] as const;
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled; lines end in CRLF. */
+/** What spreadsheets read as the start of a formula (OWASP, CSV injection). */
+const formulaStart = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled; lines end in CRLF. Text that a
+ * spreadsheet would run as a formula (a recipient named `=HYPERLINK(...)`) gets a leading `'` and is quoted, as
+ * OWASP recommends, so it shows as text; numbers are written as they are.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (formulaStart.test(text)) return `"'${text.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,5 +1,5 @@
 import { startService, type RunningService } from '@aid/runtime';
-import { testEndpoints, uniqueName } from '@aid/test-kit';
+import { limitsOutOfTheWay, testEndpoints, uniqueName } from '@aid/test-kit';
 import { buildApp } from '../app.ts';
 import { loadLedgerConfig } from '../config.ts';
 
@@ -19,6 +19,7 @@ export async function startLedgerForTest(env: Record<string, string> = {}): Prom
     LOG_LEVEL: 'warn',
     LEDGER_SIGNING_KEY: testSigningSeed.toString('base64'),
     LEDGER_ORIGIN: 'ledger.test.localhost',
+    ...limitsOutOfTheWay,
     ...env,
   });
   const service = await startService({ name: 'ledger', config, dbName: uniqueName('ledger'), build: (deps) => buildApp(deps, config) });
