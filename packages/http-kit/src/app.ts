@@ -6,6 +6,7 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Req
 import helmet from 'helmet';
 import { HttpProblem, isDomainError, problem, type ProblemDocument } from './problem.ts';
 import type { RouteRateLimit } from './rate-limit.ts';
+import { allowedMethodsOf } from './allowed-methods.ts';
 import { mountRoutes, openApiDocument, type Route } from './routes.ts';
 
 /** Requests keep the bytes of their JSON body, for signature checks. */
@@ -147,6 +148,17 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
   mountRoutes(router, routes);
   app.use(router);
 
+  // A known path asked with a method it does not serve is a 405 naming the methods it does (RFC 9110 15.5.6).
+  const allowedMethods = allowedMethodsOf(options.routes);
+  app.use((request, response, next) => {
+    const allowed = allowedMethods(request.path);
+    if (allowed === undefined) {
+      next();
+      return;
+    }
+    response.setHeader('Allow', allowed.join(', '));
+    next(new HttpProblem(405, 'method-not-allowed', `${request.method} is not served here; use ${allowed.join(', ')}`));
+  });
   app.use((request, _response, next) => {
     next(new HttpProblem(404, 'not-found', `no route for ${request.method} ${request.path}`));
   });

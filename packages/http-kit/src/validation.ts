@@ -3,7 +3,9 @@ import { HttpProblem } from './problem.ts';
 
 function fieldName(where: string, path: PropertyKey[]): string {
   const parts = path.map(String);
-  return where === 'body' ? parts.join('.') || '(body)' : [where, ...parts].join('.');
+  if (where === 'body') return parts.join('.') || '(body)';
+  // A header is named as itself, as the other header problems name `authorization` or `stripe-signature`.
+  return where === 'headers' ? parts.join('.') : [where, ...parts].join('.');
 }
 
 /** Parses one part of a request; every failure becomes a 400 problem naming each offending field. */

@@ -12,9 +12,10 @@ const exponentExceptions: Readonly<Record<string, number>> = {
 // Funds, precious metals and testing codes are not money a donor can give.
 const notGivable = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
 
-const knownCurrencies: ReadonlySet<string> = new Set(
-  Intl.supportedValuesOf('currency').filter((code) => !notGivable.has(code)),
-);
+/** The ISO 4217 codes money can be given in, in alphabetical order. */
+export const currencyCodes: readonly string[] = Intl.supportedValuesOf('currency').filter((code) => !notGivable.has(code));
+
+const knownCurrencies: ReadonlySet<string> = new Set(currencyCodes);
 
 export function isCurrencyCode(code: string): boolean {
   return knownCurrencies.has(code);
@@ -25,7 +26,10 @@ export function minorUnitExponent(currency: string): number {
   return exponentExceptions[currency] ?? 2;
 }
 
+// Checked in two steps for the clearer message, and published as the enum of the codes accepted (a refinement
+// is invisible to the OpenAPI document, which would otherwise promise every three capital letters).
 export const currencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code in upper case, such as USD')
-  .refine(isCurrencyCode, 'is not an ISO 4217 currency code');
+  .refine(isCurrencyCode, 'is not an ISO 4217 currency code')
+  .meta({ enum: [...currencyCodes] });

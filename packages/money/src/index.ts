@@ -1,4 +1,4 @@
-export { currencySchema, isCurrencyCode, minorUnitExponent } from './currency.ts';
+export { currencyCodes, currencySchema, isCurrencyCode, minorUnitExponent } from './currency.ts';
 export {
   add,
   amountSchema,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { add, amountSchema, currencySchema, formatMoney, minorUnitExponent, money, subtract, toDecimalString } from './index.ts';
+import { z } from 'zod';
+import { add, amountSchema, currencyCodes, currencySchema, formatMoney, minorUnitExponent, money, positiveAmountSchema, subtract, toDecimalString } from './index.ts';
 
 describe('money', () => {
   it.each([
@@ -46,5 +47,19 @@ describe('money', () => {
     expect(currencySchema.safeParse('ABC').success).toBe(false);
     expect(currencySchema.safeParse('XAU').success).toBe(false);
     expect(currencySchema.safeParse('PKR').success).toBe(true);
+  });
+
+  it('when the JSON Schema of a positive amount is published, then it says minimum 1, as the check does', () => {
+    expect(z.toJSONSchema(positiveAmountSchema)).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(positiveAmountSchema.safeParse(0).error?.issues[0]?.message).toBe('must be greater than zero');
+    expect(positiveAmountSchema.safeParse(1).success).toBe(true);
+  });
+
+  it('when the JSON Schema of a currency is published, then it lists exactly the codes accepted', () => {
+    const published = (z.toJSONSchema(currencySchema) as { enum?: string[] }).enum ?? [];
+    expect(published).toEqual([...currencyCodes]);
+    expect(published).toEqual(expect.arrayContaining(['USD', 'PKR', 'JPY']));
+    for (const code of ['ABC', 'XAU', 'XTS', 'usd']) expect(published).not.toContain(code);
+    for (const code of published) expect(currencySchema.safeParse(code).success).toBe(true);
   });
 });

@@ -13,7 +13,12 @@ export const amountSchema = z
   .nonnegative('must not be negative')
   .max(Number.MAX_SAFE_INTEGER, 'is too large');
 
-export const positiveAmountSchema = amountSchema.refine((value) => value > 0, 'must be greater than zero');
+// A minimum of 1 rather than a refinement, so the published schema says what is accepted (minimum 1, not 0).
+export const positiveAmountSchema = z
+  .number({ error: 'must be a whole number of minor units, such as 2500 for 25.00' })
+  .int('must be a whole number of minor units, such as 2500 for 25.00')
+  .min(1, 'must be greater than zero')
+  .max(Number.MAX_SAFE_INTEGER, 'is too large');
 
 export const moneySchema = z.object({ amount: amountSchema, currency: currencySchema });
 
