@@ -36,6 +36,8 @@ describe('donation request validation', () => {
     { when: 'the interval is weekly', value: body({ interval: 'week' }), field: 'interval' },
     { when: 'the country of residence is a name', value: body({ countryOfResidence: 'Pakistan' }), field: 'countryOfResidence' },
     { when: 'the country of heritage is lower case', value: body({ countryOfHeritage: 'pk' }), field: 'countryOfHeritage' },
+    { when: 'the country of residence is ZZ', value: body({ countryOfResidence: 'ZZ' }), field: 'countryOfResidence' },
+    { when: 'the country of heritage is AA', value: body({ countryOfHeritage: 'AA' }), field: 'countryOfHeritage' },
     { when: 'the name is to be shown but missing', value: body({ showName: true, donor: { email: 'a@example.org' } }), field: 'donor.name' },
   ])('when $when, then the answer is 400 naming $field', ({ value, field }) => {
     expect(problemOf(value)).toEqual({ status: 400, field });
