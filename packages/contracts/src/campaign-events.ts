@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { eventSchema } from './envelope.ts';
 import {
   campaignStatuses,
-  countryCodeSchema,
-  crisisSchema,
+  recordedCountryCodeSchema,
+  recordedCrisisSchema,
   goalSchema,
   idSchema,
   memberRoles,
@@ -22,7 +22,7 @@ export const campaignSnapshotSchema = z.object({
   title: z.string(),
   summary: z.string(),
   goal: goalSchema,
-  crisis: crisisSchema,
+  crisis: recordedCrisisSchema,
   status: z.enum(campaignStatuses),
   revision: z.number().int().positive(),
   publishedAt: z.iso.datetime().nullable(),
@@ -37,7 +37,7 @@ export const organizationRegistered = eventSchema(
   z.object({
     organizationId: idSchema,
     name: z.string(),
-    country: countryCodeSchema,
+    country: recordedCountryCodeSchema,
     kind: z.enum(organizationKinds),
   }),
 );

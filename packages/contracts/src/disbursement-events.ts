@@ -1,7 +1,7 @@
 import { amountSchema, currencySchema } from '@aid/money';
 import { z } from 'zod';
 import { eventSchema } from './envelope.ts';
-import { evidenceSchema, idSchema, locationSchema, recipientSchema } from './shared-schemas.ts';
+import { evidenceSchema, idSchema, recordedLocationSchema, recordedRecipientSchema } from './shared-schemas.ts';
 
 const base = {
   disbursementId: idSchema,
@@ -15,7 +15,7 @@ export const disbursementRequested = eventSchema(
     organizationId: idSchema,
     amount: amountSchema,
     currency: currencySchema,
-    recipient: recipientSchema,
+    recipient: recordedRecipientSchema,
     purpose: z.string(),
     sector: z.string(),
     requestedBy: idSchema,
@@ -29,7 +29,7 @@ export const disbursementApproved = eventSchema(
     ...base,
     amount: amountSchema,
     currency: currencySchema,
-    recipient: recipientSchema,
+    recipient: recordedRecipientSchema,
     purpose: z.string(),
     sector: z.string(),
     approvedBy: idSchema,
@@ -63,7 +63,7 @@ export const disbursementPaid = eventSchema(
     reference: z.string(),
     /** How the money moved; absent on events from before Stripe Connect payouts (all manual). */
     method: z.enum(['manual', 'stripe-connect']).optional(),
-    recipient: recipientSchema,
+    recipient: recordedRecipientSchema,
     paidAt: z.iso.datetime(),
   }),
 );
@@ -76,7 +76,7 @@ export const deliveryReported = eventSchema(
     deliveredAt: z.iso.datetime(),
     beneficiaries: z.number().int().nonnegative(),
     description: z.string(),
-    location: locationSchema,
+    location: recordedLocationSchema,
     evidence: z.array(evidenceSchema),
     reportedAt: z.iso.datetime(),
   }),

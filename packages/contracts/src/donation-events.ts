@@ -1,14 +1,14 @@
 import { amountSchema, currencySchema } from '@aid/money';
 import { z } from 'zod';
 import { eventSchema } from './envelope.ts';
-import { countryCodeSchema, idSchema } from './shared-schemas.ts';
+import { idSchema, recordedCountryCodeSchema } from './shared-schemas.ts';
 
 /** What the public may know of a donor: a random reference, and a name or countries only by their choice. */
 export const publicDonorSchema = z.object({
   publicRef: z.string().regex(/^d_[0-9a-f]{24}$/),
   displayName: z.string().nullable(),
-  countryOfResidence: countryCodeSchema.nullable(),
-  countryOfHeritage: countryCodeSchema.nullable(),
+  countryOfResidence: recordedCountryCodeSchema.nullable(),
+  countryOfHeritage: recordedCountryCodeSchema.nullable(),
 });
 export type PublicDonor = z.infer<typeof publicDonorSchema>;
 

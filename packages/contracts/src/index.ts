@@ -35,6 +35,7 @@ export {
   type DonationEvent,
   type PublicDonor,
 } from './donation-events.ts';
+export { cleanDisplayName, displayNameSchema, maxDisplayNameLength, publicDisplayName } from './display-name.ts';
 export { envelope, eventSchema, eventTypePrefix, newEventId, newId, type EventEnvelope } from './envelope.ts';
 export { ledgerEntryAppended, ledgerEventSchema, type LedgerEvent } from './ledger-events.ts';
 export {
@@ -48,11 +49,16 @@ export {
   glideSchema,
   goalSchema,
   idSchema,
+  isCountryCode,
   locationSchema,
   memberRoles,
   organizationKinds,
   receiptCodeHash,
   recipientSchema,
+  recordedCountryCodeSchema,
+  recordedCrisisSchema,
+  recordedLocationSchema,
+  recordedRecipientSchema,
   type CampaignStatus,
   type MemberRole,
   type OrganizationKind,

@@ -1,12 +1,31 @@
 import { createHash } from 'node:crypto';
 import { amountSchema, currencySchema } from '@aid/money';
+import isoCountries from 'i18n-iso-countries';
 import { z } from 'zod';
 
 export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
 
-export const countryCodeSchema = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as PK');
+/**
+ * The ISO 3166-1 alpha-2 codes as the i18n-iso-countries package maintains them (the 249 officially assigned,
+ * plus XK, Kosovo's user-assigned code that the UN, the EU and IATI use). `ZZ`, `AA` and other unassigned or
+ * reserved pairs are not countries.
+ */
+const iso3166Alpha2 = new Set(Object.keys(isoCountries.getAlpha2Codes()));
+
+export function isCountryCode(code: string): boolean {
+  return iso3166Alpha2.has(code);
+}
+
+const countryFormat = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as PK');
+
+/** A country given to any API: an assigned ISO 3166-1 alpha-2 code. */
+export const countryCodeSchema = countryFormat.refine(isCountryCode, 'is not an ISO 3166-1 alpha-2 country code (such as PK or GB)');
+
+/**
+ * A country on an event: checked against ISO 3166-1 when it was accepted. Events only check the format, so that
+ * events recorded before that check (or after a code is withdrawn from the standard) are still consumed.
+ */
+export const recordedCountryCodeSchema = countryFormat;
 
 export const organizationKinds = ['diaspora-association', 'ngo', 'local-partner', 'foundation', 'government'] as const;
 export const memberRoles = ['admin', 'approver', 'field-officer'] as const;
@@ -32,24 +51,34 @@ export const glideSchema = z
   .string()
   .regex(/^[A-Z]{2}-\d{4}-\d{6}-[A-Z]{3}$/, 'must be a GLIDE number such as FL-2022-000254-PAK');
 
-export const crisisSchema = z.object({
-  kind: z.enum(crisisKinds),
-  countries: z.array(countryCodeSchema).min(1, 'name at least one affected country').max(20),
-  glide: glideSchema.optional(),
-});
+const crisisOf = (country: typeof countryFormat) =>
+  z.object({
+    kind: z.enum(crisisKinds),
+    countries: z.array(country).min(1, 'name at least one affected country').max(20),
+    glide: glideSchema.optional(),
+  });
+const recipientOf = (country: typeof countryFormat) =>
+  z.object({
+    name: z.string().trim().min(1).max(200),
+    country,
+    local: z.boolean(),
+  });
+const locationOf = (country: typeof countryFormat) =>
+  z.object({
+    country,
+    area: z.string().trim().min(1).max(200),
+  });
+
+/** As requests give them: every country an assigned ISO 3166-1 code. */
+export const crisisSchema = crisisOf(countryCodeSchema);
+export const recipientSchema = recipientOf(countryCodeSchema);
+export const locationSchema = locationOf(countryCodeSchema);
+/** As events carry them (see recordedCountryCodeSchema). */
+export const recordedCrisisSchema = crisisOf(recordedCountryCodeSchema);
+export const recordedRecipientSchema = recipientOf(recordedCountryCodeSchema);
+export const recordedLocationSchema = locationOf(recordedCountryCodeSchema);
 
 export const goalSchema = z.object({ amount: amountSchema, currency: currencySchema });
-
-export const recipientSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  country: countryCodeSchema,
-  local: z.boolean(),
-});
-
-export const locationSchema = z.object({
-  country: countryCodeSchema,
-  area: z.string().trim().min(1).max(200),
-});
 
 export const evidenceSchema = z.object({
   name: z.string().trim().min(1).max(200),

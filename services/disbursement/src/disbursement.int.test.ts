@@ -278,6 +278,7 @@ describe('request validation', () => {
     ['currency is not ISO 4217', 'currency', { currency: 'ABC' }],
     ['campaignId is missing', 'campaignId', { campaignId: undefined }],
     ['recipient country is not ISO 3166', 'recipient.country', { recipient: { name: 'Partner', country: 'Pakistan', local: true } }],
+    ['recipient country is two letters but no country', 'recipient.country', { recipient: { name: 'Partner', country: 'ZZ', local: true } }],
     ['recipient local is missing', 'recipient.local', { recipient: { name: 'Partner', country: 'PK' } }],
     ['recipient name is blank', 'recipient.name', { recipient: { name: '  ', country: 'PK', local: true } }],
     ['purpose is empty', 'purpose', { purpose: '' }],
@@ -294,6 +295,7 @@ describe('request validation', () => {
     ['deliveredAt is not a date', 'deliveredAt', { deliveredAt: 'yesterday' }],
     ['beneficiaries is negative', 'beneficiaries', { beneficiaries: -1 }],
     ['location area is missing', 'location.area', { location: { country: 'PK' } }],
+    ['location country is two letters but no country', 'location.country', { location: { country: 'AA', area: 'Dadu' } }],
     ['an evidence hash is not SHA-256', 'evidence.0.sha256', { evidence: [{ name: 'photo.jpg', sha256: 'abc' }] }],
   ])('when a delivery report says %s, then it is a 400 naming %s', async (_name, field, overrides) => {
     const seeded = await seedCampaign(sut);

@@ -198,6 +198,8 @@ describe('POST /v1/donations', () => {
     { when: 'the amount is below Stripe’s minimum', body: { amount: 49 }, status: 422, field: 'amount' },
     { when: 'the amount is above the maximum', body: { amount: 100_000_001 }, status: 422, field: 'amount' },
     { when: 'the email is malformed', body: { donor: { email: 'amina-at-example', name } }, status: 400, field: 'donor.email' },
+    { when: 'the name is only bidirectional and invisible controls', body: { showName: true, donor: { email, name: '\u202E\u2066\u200B \u2069' } }, status: 400, field: 'donor.name' },
+    { when: 'the name is longer than 100 characters', body: { donor: { email, name: 'A'.repeat(101) } }, status: 400, field: 'donor.name' },
   ])('when $when, then the answer is a $status problem naming $field and nothing is stored', async ({ body, status, field }) => {
     const before = await collection('donations').countDocuments();
     const { response, body: problem } = await donate(body);

@@ -222,6 +222,7 @@ describe('bad requests', () => {
     { field: 'crisis.kind', body: { ...valid, crisis: { kind: 'meteor', countries: ['PK'] } } },
     { field: 'crisis.countries', body: { ...valid, crisis: { kind: 'flood', countries: [] } } },
     { field: 'crisis.countries.0', body: { ...valid, crisis: { kind: 'flood', countries: ['pk'] } } },
+    { field: 'crisis.countries.1', body: { ...valid, crisis: { kind: 'flood', countries: ['PK', 'ZZ'] } } },
     { field: 'crisis.glide', body: { ...valid, crisis: { kind: 'flood', countries: ['PK'], glide: '2022-floods' } } },
   ])('when a campaign is created with a bad $field, then it answers 400 naming it', async ({ field, body }) => {
     const answer = await api.call('POST', '/v1/campaigns', { key: org.adminKey, body });
@@ -234,6 +235,7 @@ describe('bad requests', () => {
     { field: '(body)', body: {} },
     { field: 'title', body: { title: '' } },
     { field: 'goal.currency', body: { goal: { amount: 10, currency: 'EURO' } } },
+    { field: 'crisis.countries.0', body: { crisis: { kind: 'flood', countries: ['AA'] } } },
   ])('when a campaign is patched with a bad $field, then it answers 400 naming it', async ({ field, body }) => {
     const { id } = await api.campaign(org.adminKey);
     const answer = await api.call('PATCH', `/v1/campaigns/${id}`, { key: org.adminKey, body });

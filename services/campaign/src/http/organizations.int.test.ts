@@ -127,6 +127,7 @@ describe('organizations', () => {
     ['name', { ...organizationBody, name: '' }],
     ['name', { country: 'US', kind: 'ngo' }],
     ['country', { ...organizationBody, country: 'usa' }],
+    ['country', { ...organizationBody, country: 'ZZ' }],
     ['kind', { ...organizationBody, kind: 'company' }],
     ['admin.email', { ...organizationBody, admin: { email: 'not-an-email' } }],
   ])('when an organization body has a bad %s, then it answers 400 naming it', async (field, body) => {

@@ -24,6 +24,13 @@ describe('donationSucceededEvent', () => {
     expect(JSON.stringify(event)).not.toContain('amina@example.org');
   });
 
+  it('when a name stored before names were cleaned is shown, then the public event carries it cleaned, or not at all', () => {
+    const tricked = donationSucceededEvent(donation({ showName: true, donor: { email: 'a@example.org', name: 'Amina \u202Eharhs\u200B' } }), settled);
+    expect(tricked.data.donor.displayName).toBe('Amina harhs');
+    const invisible = donationSucceededEvent(donation({ showName: true, donor: { email: 'a@example.org', name: '\u2066\u2069' } }), settled);
+    expect(invisible.data.donor.displayName).toBeNull();
+  });
+
   it('when a gift settles, then amount = net + fee and the receipt is known only by its hash', () => {
     const event = donationSucceededEvent(donation({ interval: 'month' }), settled);
     expect(event.data).toMatchObject({ amount: 2500, fee: 0, net: 2500, interval: 'month', succeededAt: '2026-03-01T10:00:00.000Z' });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { envelope, type EventOf, type topics } from '@aid/contracts';
+import { envelope, publicDisplayName, type EventOf, type topics } from '@aid/contracts';
 import type { DisputeRecord, Donation, SettledChange } from '../domain/donation.ts';
 
 export const eventSource = '/services/donation';
@@ -29,7 +29,8 @@ export function derivedEventId(fact: string, at: Date): string {
 
 /**
  * The public announcement of a gift. The donor appears by the random public reference; their name only if
- * they chose to show it, their countries only if they gave them, and never their email.
+ * they chose to show it (cleaned again: a name stored before names were cleaned must not reach the permanent
+ * record as it was), their countries only if they gave them, and never their email.
  */
 export function donationSucceededEvent(donation: Donation, settled: SettledChange): DonationSucceededEvent {
   return envelope({
@@ -44,7 +45,7 @@ export function donationSucceededEvent(donation: Donation, settled: SettledChang
       receiptHash: donation.receiptHash,
       donor: {
         publicRef: donation.publicRef,
-        displayName: donation.showName ? (donation.donor?.name ?? null) : null,
+        displayName: donation.showName ? publicDisplayName(donation.donor?.name ?? null) : null,
         countryOfResidence: donation.countryOfResidence,
         countryOfHeritage: donation.countryOfHeritage,
       },

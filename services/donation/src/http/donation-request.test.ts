@@ -36,6 +36,10 @@ describe('donation request validation', () => {
     { when: 'the interval is weekly', value: body({ interval: 'week' }), field: 'interval' },
     { when: 'the country of residence is a name', value: body({ countryOfResidence: 'Pakistan' }), field: 'countryOfResidence' },
     { when: 'the country of heritage is lower case', value: body({ countryOfHeritage: 'pk' }), field: 'countryOfHeritage' },
+    { when: 'the country of residence is ZZ', value: body({ countryOfResidence: 'ZZ' }), field: 'countryOfResidence' },
+    { when: 'the country of heritage is AA', value: body({ countryOfHeritage: 'AA' }), field: 'countryOfHeritage' },
+    { when: 'the name is a right-to-left override and nothing else', value: body({ donor: { email: 'a@example.org', name: '\u202E' } }), field: 'donor.name' },
+    { when: 'the name is 101 letters long', value: body({ donor: { email: 'a@example.org', name: 'x'.repeat(101) } }), field: 'donor.name' },
     { when: 'the name is to be shown but missing', value: body({ showName: true, donor: { email: 'a@example.org' } }), field: 'donor.name' },
   ])('when $when, then the answer is 400 naming $field', ({ value, field }) => {
     expect(problemOf(value)).toEqual({ status: 400, field });
@@ -45,6 +49,11 @@ describe('donation request validation', () => {
     const parsed = parseRequestPart(createDonationBody, body(), 'body');
     expect(parsed).toMatchObject({ interval: 'once', showName: false });
     expect(parsed.countryOfResidence).toBeUndefined();
+  });
+
+  it('when a name carries bidirectional overrides, isolates and zero-width characters, then what is kept is the visible name', () => {
+    const parsed = parseRequestPart(createDonationBody, body({ showName: true, donor: { email: 'a@example.org', name: '\u2067Amina\u2069 \u202Eharhs\u202C\u200B' } }), 'body');
+    expect(parsed.donor.name).toBe('Amina harhs');
   });
 });
 

@@ -1,4 +1,4 @@
-import { countryCodeSchema, idSchema } from '@aid/contracts';
+import { countryCodeSchema, displayNameSchema, idSchema, maxDisplayNameLength } from '@aid/contracts';
 import { amountSchema, currencySchema, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
 import { donationStatuses } from '../domain/donation.ts';
@@ -10,9 +10,15 @@ export const createDonationBody = z
     currency: currencySchema,
     donor: z.object({
       email: z.email({ error: 'must be an email address such as amina@example.org' }).max(254),
-      name: z.string().trim().min(1).max(200).optional(),
+      name: displayNameSchema
+        .optional()
+        .describe(
+          `Cleaned before it is kept: bidirectional and other invisible control characters removed, spaces collapsed, NFC. ` +
+            `Refused (400) when nothing visible is left or it is longer than ${maxDisplayNameLength} characters, rather than cut. ` +
+            'Shown on the public record, forever, only when showName is true',
+        ),
     }),
-    showName: z.boolean().default(false),
+    showName: z.boolean().default(false).describe('true puts donor.name on the gift’s public ledger entry, which can never be removed'),
     countryOfResidence: countryCodeSchema.optional(),
     countryOfHeritage: countryCodeSchema.optional(),
     interval: z.enum(['once', 'month']).default('once'),
