@@ -30,7 +30,6 @@ const settleAttempts = 20;
 
 /** The stored balances that decide available and overAllocated (funds.ts, `headroom`). */
 const decidingFields = ['net', 'refundShortfall', 'allocated'] as const;
-const derivedFields = new Set<string>(['available', 'overAllocated']);
 
 export function createFundsAccountStore(connection: Connection, applyOnce: ApplyOnce) {
   const model = fundsAccountModel(connection);
@@ -70,19 +69,17 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
   async function change(
     campaignId: string,
     operationId: string,
-    delta: (funds: FundsBalances) => FundsDelta,
-    options: { allowed?: (funds: FundsBalances, delta: FundsDelta) => boolean; guard?: (funds: FundsBalances) => Record<string, unknown>; create?: { currency: string } } = {},
+    delta: FundsDelta,
+    options: { allowed?: (funds: FundsBalances) => boolean; guard?: (funds: FundsBalances) => Record<string, unknown>; create?: { currency: string } } = {},
   ): Promise<ApplyOutcome> {
     for (let attempt = 0; attempt < settleAttempts; attempt += 1) {
       const account = await find(campaignId);
       if (!account && !options.create) throw new Error(`campaign ${campaignId} has no funds account`);
       const seen = account ?? { ...emptyFunds };
-      const moved = delta(seen);
-      if (options.allowed && !options.allowed(seen, moved)) {
+      if (options.allowed && !options.allowed(seen)) {
         if (!(await alreadyTaken(campaignId, operationId))) return 'refused';
       }
-      const next = settle(seen, moved);
-      const inc = Object.fromEntries(Object.entries(moved).filter(([key]) => !derivedFields.has(key)));
+      const next = settle(seen, delta);
       const set = { available: next.available, overAllocated: next.overAllocated };
       // A missing account is created by this write (and one created meanwhile makes it decide again); the
       // currency guard refuses a gift in another currency.
@@ -91,7 +88,7 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
         ...(account ? Object.fromEntries(decidingFields.map((key) => [key, account[key]])) : { net: { $exists: false } }),
         ...options.guard?.(seen),
       };
-      const outcome = await apply(campaignId, operationId, inc, set, guard, options.create !== undefined);
+      const outcome = await apply(campaignId, operationId, delta, set, guard, options.create !== undefined);
       if (outcome !== 'refused') return outcome;
       if (options.create && account && account.currency !== options.create.currency) return 'refused';
     }
@@ -107,20 +104,20 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
      * equality guard, so the upsert writes it on creation and a gift in another currency is refused, never summed.
      */
     credit(gift: { campaignId: string; donationId: string; currency: string; amount: number; fee: number; net: number }): Promise<ApplyOutcome> {
-      return change(gift.campaignId, `gift:${gift.donationId}`, () => giftCredit(gift), { create: { currency: gift.currency } });
+      return change(gift.campaignId, `gift:${gift.donationId}`, giftCredit(gift), { create: { currency: gift.currency } });
     },
 
     debitRefund(campaignId: string, refundId: string, split: { applied: number; shortfall: number }): Promise<ApplyOutcome> {
-      return change(campaignId, `refund:${refundId}`, () => refundDebit(split), { allowed: (funds) => canRefund(funds, split.applied) });
+      return change(campaignId, `refund:${refundId}`, refundDebit(split), { allowed: (funds) => canRefund(funds, split.applied) });
     },
 
     creditReversal(campaignId: string, refundId: string, split: { restored: number; cleared: number }): Promise<ApplyOutcome> {
-      return change(campaignId, `refund-reversal:${refundId}`, () => reversalCredit(split));
+      return change(campaignId, `refund-reversal:${refundId}`, reversalCredit(split));
     },
 
     /** The one guard that keeps concurrent approvals from spending the same money. */
     reserve(campaignId: string, disbursementId: string, amount: number): Promise<ApplyOutcome> {
-      return change(campaignId, `reserve:${disbursementId}`, () => reservation(amount), { allowed: (funds) => canReserve(funds, amount) });
+      return change(campaignId, `reserve:${disbursementId}`, reservation(amount), { allowed: (funds) => canReserve(funds, amount) });
     },
 
     /**
@@ -128,7 +125,7 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
      * (see `release`). The guard on allocated as read makes `allocated - amount >= paidOut` a guard on paidOut.
      */
     release(campaignId: string, disbursementId: string, amount: number, covered = 0): Promise<ApplyOutcome> {
-      return change(campaignId, `release:${disbursementId}`, () => release(amount, covered), {
+      return change(campaignId, `release:${disbursementId}`, release(amount, covered), {
         allowed: (funds) => funds.allocated - amount >= funds.paidOut,
         guard: (funds) => ({ paidOut: { $lte: funds.allocated - amount } }),
       });
