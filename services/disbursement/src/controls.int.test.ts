@@ -266,7 +266,14 @@ describe('evidence files', () => {
     expect(uploaded.body).toMatchObject({ name: 'distribution-list.pdf', sha256: sha(pdf), size: pdf.length, contentType: 'application/pdf' });
     const evidenceId = uploaded.body.id as string;
 
+    // Read back by the chunks' ids: the local database indexes nothing else, so a filter would read every file's chunks.
+    const chunkReads: Record<string, unknown>[] = [];
+    sut.service.deps.db.set('debug', (collection: string, method: string, filter: unknown) => {
+      if (collection === 'evidence_chunks' && method.startsWith('find')) chunkReads.push(filter as Record<string, unknown>);
+    });
     const download = await fetch(`${sut.service.url}/v1/disbursements/${id}/evidence/${evidenceId}`, { headers: { authorization: `Bearer ${seeded.keys.approver}` } });
+    sut.service.deps.db.set('debug', false);
+    expect(chunkReads.map((filter) => Object.keys(filter))).toEqual([['_id']]);
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toContain('application/pdf');
     expect(sha(Buffer.from(await download.arrayBuffer()))).toBe(sha(pdf));

@@ -58,8 +58,7 @@ const chunkSchema = new mongoose.Schema<EvidenceChunkDocument>(
   { versionKey: false, collection: 'evidence_chunks' },
 );
 
-// Serves reading a file back: its chunks in order.
-chunkSchema.index({ evidenceId: 1, n: 1 });
+// No secondary index: a file's chunks are read back by their ids, `<evidenceId>:<n>`.
 
 export function evidenceModel(connection: Connection): Model<EvidenceDocument> {
   return connection.model<EvidenceDocument>('Evidence', schema);
