@@ -4,11 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 
 let ledger: Awaited<ReturnType<typeof startLedgerForTest>>;
+const metricsToken = randomBytes(24).toString('base64url');
 
 beforeAll(async () => {
   ledger = await startLedgerForTest({
     RATE_LIMIT_TRACE_PER_ADDRESS: '2/1m',
     RATE_LIMIT_RECONCILIATION_FRESH: '2/1m',
+    METRICS_TOKEN: metricsToken,
     // Nothing answers there: a check finds the services unreachable, which is quick and enough here.
     DONATION_URL: 'http://127.0.0.1:9',
     DISBURSEMENT_URL: 'http://127.0.0.1:9',
@@ -46,9 +48,11 @@ describe('rate limits on the ledger', () => {
     expect(JSON.parse(latest.text)).toMatchObject({ status: 'incomplete' });
   });
 
-  it('when /metrics is asked for on the public port, then it is not there; the metrics port serves it', async () => {
+  it('when /metrics is asked for on the public port, then it is not there; the metrics port serves it, with the token only', async () => {
     expect((await fetch(`${ledger.url}/metrics`)).status).toBe(404);
-    const metrics = await fetch(`${ledger.metricsUrl}/metrics`);
+    expect((await fetch(`${ledger.metricsUrl}/metrics`)).status).toBe(401);
+    expect((await fetch(`${ledger.metricsUrl}/metrics`, { headers: { authorization: 'Bearer not-the-token-at-all' } })).status).toBe(401);
+    const metrics = await fetch(`${ledger.metricsUrl}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('aid_reconciliation_differences');
   });
