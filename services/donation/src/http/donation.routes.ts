@@ -13,6 +13,7 @@ import {
   donationParams,
   donationResponse,
   problemSchema,
+  receiptCodeHeaders,
   refundBody,
   refundResponse,
   type CreateDonationBody,
@@ -61,6 +62,23 @@ function donationJson(donation: Donation, related: Donation[]) {
   };
 }
 
+/** The donation id and receipt code of a new donation open it: the operations a donor may call next. */
+const receiptLinks = Object.fromEntries(
+  (
+    [
+      ['ViewDonation', 'get'],
+      ['CancelMonthlyGift', 'post', '/cancel'],
+      ['ErasePersonalData', 'delete', '/personal-data'],
+    ] as const
+  ).map(([name, method, suffix]) => [
+    name,
+    {
+      operationRef: `#/paths/~1v1~1donations~1{id}${(suffix ?? '').replaceAll('/', '~1')}/${method}`,
+      parameters: { 'path.id': '$response.body#/donationId', 'header.x-receipt-code': '$response.body#/receiptCode' },
+    },
+  ]),
+);
+
 export function donationRoutes(flows: DonationFlows) {
   return [
     defineRoute<CreateDonationBody>({
@@ -70,7 +88,11 @@ export function donationRoutes(flows: DonationFlows) {
       tag: 'donations',
       body: createDonationBody,
       responses: {
-        201: { description: 'Donation created, waiting for payment (or the first answer again, for a repeated Idempotency-Key)', schema: createDonationResponse },
+        201: {
+          description: 'Donation created, waiting for payment (or the first answer again, for a repeated Idempotency-Key)',
+          schema: createDonationResponse,
+          links: receiptLinks,
+        },
         400: { description: 'A field is missing or malformed', schema: problemSchema },
         404: { description: 'Unknown campaign', schema: problemSchema },
         409: { description: 'The campaign does not take donations, or the Idempotency-Key was used with another body', schema: problemSchema },
@@ -103,6 +125,7 @@ export function donationRoutes(flows: DonationFlows) {
       summary: 'A donation, for the holder of its receipt code (sent in the X-Receipt-Code header, never in the URL)',
       tag: 'donations',
       params: donationParams,
+      headers: receiptCodeHeaders,
       responses: {
         200: { description: 'The donation with the donor’s own contact details, and the other gifts of the same receipt code', schema: donationResponse },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },
@@ -142,6 +165,7 @@ export function donationRoutes(flows: DonationFlows) {
       summary: 'Stop a monthly gift (receipt code in X-Receipt-Code); months already paid stay given',
       tag: 'donations',
       params: donationParams,
+      headers: receiptCodeHeaders,
       responses: {
         200: { description: 'The subscription is canceled at Stripe', schema: cancelResponse },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },
@@ -158,6 +182,7 @@ export function donationRoutes(flows: DonationFlows) {
       summary: 'Erase the donor’s name and email (receipt code in X-Receipt-Code); the gift and the public ledger stay as they are',
       tag: 'donations',
       params: donationParams,
+      headers: receiptCodeHeaders,
       responses: {
         204: { description: 'Erased (or already erased)' },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },

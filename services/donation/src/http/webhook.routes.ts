@@ -4,7 +4,7 @@ import { invalidWebhookSignature } from '../domain/errors.ts';
 import type { InboxEvent, StripeInbox } from '../store/stripe-inbox.store.ts';
 import { stripeNoticeOf } from '../stripe/payment-notice.ts';
 import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
-import { problemSchema, webhookReceived } from './schemas.ts';
+import { problemSchema, stripeWebhookHeaders, webhookReceived } from './schemas.ts';
 
 /**
  * Stripe's advice, followed: acknowledge fast, process asynchronously. The answer is 200 only once the verified
@@ -18,6 +18,11 @@ export function webhookRoutes(deps: { payments: PaymentGateway; inbox: StripeInb
       path: '/v1/webhooks/stripe',
       summary: 'Stripe webhook endpoint: payment outcomes, refunds (and failed refunds), disputes, paid invoices and ended subscriptions, verified by the Stripe-Signature header',
       tag: 'webhooks',
+      headers: stripeWebhookHeaders,
+      // Stripe authenticates itself by the signature: without one, nothing else of the request is looked at.
+      authenticate: async (request) => {
+        if (!request.get('stripe-signature')) throw invalidWebhookSignature('send the event body as JSON with its Stripe-Signature header');
+      },
       responses: {
         200: { description: 'Durably received (events this service does not act on are acknowledged and ignored); applied shortly after', schema: webhookReceived },
         400: { description: 'Missing, wrong or expired signature', schema: problemSchema },
