@@ -130,6 +130,13 @@ async function main(): Promise<number> {
   console.log(`▸ schemathesis ${SCHEMATHESIS_VERSION} … ${tool.installed ? 'installed' : 'reused'} (${elapsed(t0)})`);
   await setupInfra();
   let platform: ServiceProcesses | undefined;
+  // npm test stops a step with SIGTERM (Ctrl-C): the services and the infrastructure go with it, not left behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`\n▸ ${signal}: stopping the services`);
+      void Promise.allSettled([platform?.stop()]).then(() => teardownInfra()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
   try {
     platform = await startServiceProcesses({ env: settings.serviceEnv });
     console.log(`▸ services … ready (${elapsed(t0)})`);
