@@ -52,6 +52,8 @@ async function main(): Promise<number> {
   await step('typecheck, lint and tests', ['turbo', 'run', 'typecheck', 'lint', 'test', '--concurrency=1', '--continue']);
   if (hasE2ePackage()) {
     await step('end-to-end tests', ['--filter', '@aid/e2e', 'run', 'test:e2e']);
+    // The API contract from outside: Schemathesis against every service's /openapi.json, any failure fails.
+    await step('fuzz stage', ['--filter', '@aid/e2e', 'run', 'fuzz']);
     // Their own broker and database, which they kill and restart; only stripe-mock is shared.
     await step('fault tests', ['--filter', '@aid/e2e', 'run', 'test:faults']);
   } else {

@@ -10,6 +10,7 @@ const run = promisify(execFile);
 export const KAFKA_VERSION = '4.1.2';
 export const FERRETDB_VERSION = '1.24.2';
 export const STRIPE_MOCK_VERSION = '0.203.0';
+export const SCHEMATHESIS_VERSION = '4.32.5';
 
 export interface InstalledTool {
   path: string;
@@ -111,6 +112,38 @@ export async function ensureStripeMock(toolsDir: string): Promise<InstalledTool>
     });
   });
   return { path: binary, installed: true };
+}
+
+/**
+ * Schemathesis (the API fuzzer of the fuzz stage) in a Python virtual environment of its own. A venv's scripts
+ * name its absolute path, so it is run as `<venv>/bin/python -m schemathesis.cli`, which keeps working after
+ * the staging folder is renamed into place.
+ */
+export async function ensureSchemathesis(toolsDir: string): Promise<InstalledTool> {
+  const home = path.join(toolsDir, `schemathesis-${SCHEMATHESIS_VERSION}`);
+  const python = path.join(home, process.platform === 'win32' ? path.join('Scripts', 'python.exe') : path.join('bin', 'python'));
+  if (fs.existsSync(python)) return { path: python, installed: false };
+  const hint =
+    'The fuzz stage needs Python 3.10+ with venv to install Schemathesis: apt-get install python3 python3-venv ' +
+    '(or brew install python)';
+  const { stdout } = await run('python3', ['-c', 'import sys, venv, ensurepip; print(sys.version_info[0] * 100 + sys.version_info[1])']).catch(
+    (error: unknown) => {
+      throw new Error(`${hint} (python3 -m venv is not available: ${output(error)})`);
+    },
+  );
+  if (Number(stdout.trim()) < 310) throw new Error(`${hint} (found Python ${Math.floor(Number(stdout) / 100)}.${Number(stdout) % 100})`);
+  await installAtomically(home, async (staging) => {
+    await run('python3', ['-m', 'venv', staging]).catch((error: unknown) => {
+      throw new Error(`${hint} (python3 -m venv failed: ${output(error)})`);
+    });
+    const stagedPython = path.join(staging, path.relative(home, python));
+    await run(stagedPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `schemathesis==${SCHEMATHESIS_VERSION}`], {
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((error: unknown) => {
+      throw new Error(`pip could not install schemathesis ${SCHEMATHESIS_VERSION} from PyPI: ${output(error)}`);
+    });
+  });
+  return { path: python, installed: true };
 }
 
 /**

@@ -129,7 +129,7 @@ export function campaignRoutes(
       path: '/v1/campaigns/:id',
       summary: 'A campaign with its latest updates; drafts only for members of its organization',
       tag,
-      security: 'bearer',
+      security: 'optional-bearer',
       authenticate: auth.optionalMember,
       params: idParams,
       responses: {

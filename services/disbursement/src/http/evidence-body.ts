@@ -64,3 +64,14 @@ export async function readEvidenceUpload(request: Request, limitBytes: number): 
   if (body) body.response.shouldKeepAlive = true;
   return { bytes, contentType };
 }
+
+/**
+ * `Content-Disposition` for a download under a name people typed (any Unicode): an ASCII fallback in `filename`
+ * and the exact name percent-encoded in `filename*` (RFC 6266, RFC 8187). Header values must be Latin-1, and
+ * Node.js throws on anything else, which answered the download with a 500.
+ */
+export function attachmentDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(Buffer.from(name, 'utf8').toString('utf8')).replace(/['()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

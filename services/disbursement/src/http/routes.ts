@@ -2,6 +2,7 @@ import { defineRoute, type Route } from '@aid/http-kit';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { Member } from '../domain/disbursement.ts';
+import { evidenceTypes } from '../domain/evidence.ts';
 import { approveDisbursement } from '../use-cases/approve-disbursement.ts';
 import { cancelDisbursement } from '../use-cases/cancel-disbursement.ts';
 import { readEvidence, uploadEvidence } from '../use-cases/evidence.ts';
@@ -15,7 +16,7 @@ import { changeOnce } from '../use-cases/answer-once.ts';
 import { reportDelivery } from '../use-cases/report-delivery.ts';
 import { requestDisbursement } from '../use-cases/request-disbursement.ts';
 import { memberAuthenticator } from './auth.ts';
-import { evidencePath, readEvidenceUpload } from './evidence-body.ts';
+import { attachmentDisposition, evidencePath, readEvidenceUpload } from './evidence-body.ts';
 import { idempotencyNote, idempotencyProblems, respondOnce } from './idempotency.ts';
 import { presentAudit, presentDelivery, presentDisbursement, presentEvidence, presentFunds, presentPublicTotals } from './present.ts';
 import {
@@ -144,6 +145,7 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       summary: `Upload an evidence file as the raw body (application/pdf, image/jpeg, image/png or text/csv, at most ${context.evidenceLimitBytes} bytes; field officer or admin); the file stays private, its SHA-256 can go on the public record. ${idempotencyNote} (the same file)`,
       params: idParams,
       query: evidenceQuery,
+      rawBody: { description: 'the file itself; its bytes must be of the type it is sent as', contentTypes: evidenceTypes },
       responses: {
         201: { description: 'the stored file’s description (or the first answer again, for a repeated Idempotency-Key)', schema: evidenceResponse },
         ...problems(401, 403, 404, 413, 415),
@@ -173,7 +175,7 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
           body: bytes,
           contentType: file.contentType,
           headers: {
-            'content-disposition': `attachment; filename="${file.name.replace(/["\\\r\n]/g, '_')}"`,
+            'content-disposition': attachmentDisposition(file.name),
             'x-content-sha256': file.sha256,
             'cache-control': 'private, no-store',
           },

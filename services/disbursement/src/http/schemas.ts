@@ -37,6 +37,13 @@ export const payoutBody = z
     if (body.method === 'stripe-connect' && body.destination === undefined) {
       context.addIssue({ code: 'custom', path: ['destination'], message: 'is required for a Stripe Connect payout' });
     }
+  })
+  // The same rule, stated in the published schema (a refinement is invisible to it).
+  .meta({
+    anyOf: [
+      { properties: { method: { const: 'manual' } }, required: ['reference'] },
+      { properties: { method: { const: 'stripe-connect' } }, required: ['method', 'destination'] },
+    ],
   });
 
 export const evidenceQuery = z.object({ name: text(200).optional() });
@@ -76,6 +83,7 @@ const evidenceReference = z
     if (entry.name === undefined) context.addIssue({ code: 'custom', path: ['name'], message: 'is required unless evidenceId names an uploaded file' });
     if (entry.sha256 === undefined) context.addIssue({ code: 'custom', path: ['sha256'], message: 'is required unless evidenceId names an uploaded file' });
   })
+  .meta({ anyOf: [{ required: ['evidenceId'] }, { required: ['name', 'sha256'] }] })
   .transform((entry) => (entry.evidenceId !== undefined ? { evidenceId: entry.evidenceId } : { name: entry.name ?? '', sha256: entry.sha256 ?? '' }));
 
 export const deliveryBody = z.object({

@@ -13,6 +13,7 @@ import {
   donationParams,
   donationResponse,
   problemSchema,
+  receiptCodeHeaders,
   refundBody,
   refundResponse,
   type CreateDonationBody,
@@ -67,6 +68,23 @@ export interface DonationRouteLimits {
   receipt: RouteRateLimit[];
 }
 
+/** The donation id and receipt code of a new donation open it: the operations a donor may call next. */
+const receiptLinks = Object.fromEntries(
+  (
+    [
+      ['ViewDonation', 'get'],
+      ['CancelMonthlyGift', 'post', '/cancel'],
+      ['ErasePersonalData', 'delete', '/personal-data'],
+    ] as const
+  ).map(([name, method, suffix]) => [
+    name,
+    {
+      operationRef: `#/paths/~1v1~1donations~1{id}${(suffix ?? '').replaceAll('/', '~1')}/${method}`,
+      parameters: { 'path.id': '$response.body#/donationId', 'header.x-receipt-code': '$response.body#/receiptCode' },
+    },
+  ]),
+);
+
 export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits) {
   return [
     defineRoute<CreateDonationBody>({
@@ -77,7 +95,11 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
       body: createDonationBody,
       rateLimits: limits.create,
       responses: {
-        201: { description: 'Donation created, waiting for payment (or the first answer again, for a repeated Idempotency-Key)', schema: createDonationResponse },
+        201: {
+          description: 'Donation created, waiting for payment (or the first answer again, for a repeated Idempotency-Key)',
+          schema: createDonationResponse,
+          links: receiptLinks,
+        },
         400: { description: 'A field is missing or malformed', schema: problemSchema },
         404: { description: 'Unknown campaign', schema: problemSchema },
         409: { description: 'The campaign does not take donations, or the Idempotency-Key was used with another body', schema: problemSchema },
@@ -111,6 +133,7 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
       tag: 'donations',
       params: donationParams,
       rateLimits: limits.receipt,
+      headers: receiptCodeHeaders,
       responses: {
         200: { description: 'The donation with the donor’s own contact details, and the other gifts of the same receipt code', schema: donationResponse },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },
@@ -151,6 +174,7 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
       tag: 'donations',
       params: donationParams,
       rateLimits: limits.receipt,
+      headers: receiptCodeHeaders,
       responses: {
         200: { description: 'The subscription is canceled at Stripe', schema: cancelResponse },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },
@@ -168,6 +192,7 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
       tag: 'donations',
       params: donationParams,
       rateLimits: limits.receipt,
+      headers: receiptCodeHeaders,
       responses: {
         204: { description: 'Erased (or already erased)' },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },

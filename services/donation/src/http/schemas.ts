@@ -9,7 +9,8 @@ export const createDonationBody = z
     amount: positiveAmountSchema,
     currency: currencySchema,
     donor: z.object({
-      email: z.email({ error: 'must be an email address such as amina@example.org' }).max(254),
+      // zod's email pattern, not JSON Schema's `email` format (which accepts other addresses): the spec states the pattern.
+      email: z.string().regex(z.regexes.email, 'must be an email address such as amina@example.org').max(254),
       name: displayNameSchema
         .optional()
         .describe(
@@ -23,6 +24,8 @@ export const createDonationBody = z
     countryOfHeritage: countryCodeSchema.optional(),
     interval: z.enum(['once', 'month']).default('once'),
   })
+  // The same rule as the refinement below, stated in the published schema.
+  .meta({ if: { properties: { showName: { const: true } }, required: ['showName'] }, then: { properties: { donor: { required: ['name'] } } } })
   .superRefine((body, context) => {
     if (body.showName && !body.donor.name) {
       context.addIssue({ code: 'custom', path: ['donor', 'name'], message: 'give the name to show, or set showName to false' });
@@ -39,6 +42,17 @@ export const createDonationResponse = z.object({
 });
 
 export const donationParams = z.object({ id: idSchema });
+
+export const receiptCodeHeaders = z.object({
+  'x-receipt-code': z
+    .string()
+    .optional()
+    .describe('the receipt code given when the donation was made; without it, or with another gift’s code, the answer is 404 (nothing says whether the donation exists)'),
+});
+
+export const stripeWebhookHeaders = z.object({
+  'stripe-signature': z.string().describe('Stripe’s signature of the exact body with the webhook secret; a missing, wrong or expired one is a 400'),
+});
 
 const refundSchema = z.object({
   refundId: z.string(),

@@ -7,7 +7,7 @@ import type { RejectedWebhooks } from '../store/rejected-webhooks.store.ts';
 import type { InboxEvent, StripeInbox } from '../store/stripe-inbox.store.ts';
 import { malformedEventReason, stripeNoticeOf } from '../stripe/payment-notice.ts';
 import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
-import { problemSchema, webhookReceived } from './schemas.ts';
+import { problemSchema, stripeWebhookHeaders, webhookReceived } from './schemas.ts';
 
 /**
  * Stripe's advice, followed: acknowledge fast, process asynchronously. The answer is 200 only once the verified
@@ -32,6 +32,11 @@ export function webhookRoutes(deps: {
       summary: 'Stripe webhook endpoint: payment outcomes, refunds (and failed refunds), disputes, paid invoices and ended subscriptions, verified by the Stripe-Signature header',
       tag: 'webhooks',
       bodyLimit: deps.bodyLimit,
+      headers: stripeWebhookHeaders,
+      // Stripe authenticates itself by the signature: without one, nothing else of the request is looked at.
+      authenticate: async (request) => {
+        if (!request.get('stripe-signature')) throw invalidWebhookSignature('send the event body as JSON with its Stripe-Signature header');
+      },
       responses: {
         200: { description: 'Durably received (events this service does not act on are acknowledged and ignored); applied shortly after', schema: webhookReceived },
         400: { description: 'Missing, wrong, expired or future signature; or a signed event missing what its type needs (recorded, named in `field`)', schema: problemSchema },

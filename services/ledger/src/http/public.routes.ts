@@ -34,7 +34,7 @@ const summarySchema = z.object({
 });
 
 const entriesQuery = z.object({
-  from: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must not be negative').default(0),
+  from: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large').default(0),
   limit: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
 });
 
@@ -47,7 +47,13 @@ const receiptParams = z.object({
 const problemSchema = problemDocumentSchema;
 
 const proofSchema = z.object({ hashes: z.array(z.string().describe('base64 SHA-256, RFC 6962 audit-path order')) });
-const wholeNumber = (name: string) => z.coerce.number({ error: `${name} must be a whole number` }).int(`${name} must be a whole number`).min(0, `${name} must not be negative`);
+// Bounds as zod checks, not refinements, so the published schema states them (a refinement is invisible to it).
+const wholeNumber = (name: string, min = 0) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(min, min === 0 ? `${name} must not be negative` : `${name} must be at least ${min}`)
+    .max(Number.MAX_SAFE_INTEGER, `${name} is too large`);
 
 const minor = z.number().int().describe('minor units of the campaign currency');
 const daySchema = z.object({
@@ -288,8 +294,8 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
       summary: 'RFC 6962 inclusion proof of an entry in a tree size',
       tag,
       params: campaignParams,
-      query: z.object({ index: wholeNumber('index'), treeSize: wholeNumber('treeSize').refine((value) => value > 0, 'treeSize must be at least 1') }),
-      responses: { 200: { description: 'The audit path', schema: proofSchema.extend({ leafIndex: z.number().int(), treeSize: z.number().int() }) }, 400: { description: 'Out of range', schema: problemSchema } },
+      query: z.object({ index: wholeNumber('index'), treeSize: wholeNumber('treeSize', 1) }),
+      responses: { 200: { description: 'The audit path', schema: proofSchema.extend({ leafIndex: z.number().int(), treeSize: z.number().int() }) }, 400: { description: 'Out of range', schema: problemSchema }, 404: { description: 'No public record', schema: problemSchema } },
       async handle({ params, query }) {
         return { body: await inclusionProof(store, params.id, query.index, query.treeSize) };
       },
@@ -301,7 +307,7 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
       tag,
       params: campaignParams,
       query: z.object({ from: wholeNumber('from'), to: wholeNumber('to') }),
-      responses: { 200: { description: 'The proof', schema: proofSchema.extend({ first: z.number().int(), second: z.number().int() }) }, 400: { description: 'Out of range', schema: problemSchema } },
+      responses: { 200: { description: 'The proof', schema: proofSchema.extend({ first: z.number().int(), second: z.number().int() }) }, 400: { description: 'Out of range', schema: problemSchema }, 404: { description: 'No public record', schema: problemSchema } },
       async handle({ params, query }) {
         return { body: await consistencyProof(store, params.id, query.from, query.to) };
       },
