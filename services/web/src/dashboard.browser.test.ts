@@ -167,7 +167,7 @@ describe('public dashboard in Chromium', () => {
         void response.body().then((body) => bytes.push(body.length), () => {});
       });
       await page.goto(`${base}/campaigns/${campaignId}`, { waitUntil: 'networkidle' });
-      const chart = page.getByRole('img', { name: /Running totals from 2 Jan 2026 to 12 Jan 2026: raised \$175\.00, allocated \$50\.00, paid out \$50\.00, delivered \$20\.00/ });
+      const chart = page.getByRole('img', { name: /Running totals from Jan 2, 2026 to Jan 12, 2026: raised \$175\.00, allocated \$50\.00, paid out \$50\.00, delivered \$20\.00/ });
       await expect.poll(() => chart.count()).toBe(1);
       expect(await page.locator('.chart path.line').count()).toBe(8);
       expect(await page.getByRole('heading', { name: 'Share to local actors' }).count()).toBe(1);

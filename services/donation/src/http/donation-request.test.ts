@@ -37,6 +37,9 @@ describe('donation request validation', () => {
     { when: 'the country of residence is a name', value: body({ countryOfResidence: 'Pakistan' }), field: 'countryOfResidence' },
     { when: 'the country of heritage is lower case', value: body({ countryOfHeritage: 'pk' }), field: 'countryOfHeritage' },
     { when: 'the name is to be shown but missing', value: body({ showName: true, donor: { email: 'a@example.org' } }), field: 'donor.name' },
+    { when: 'the language is one the platform does not speak', value: body({ locale: 'de' }), field: 'locale' },
+    { when: 'the language is not a BCP 47 tag', value: body({ locale: 'en_US' }), field: 'locale' },
+    { when: 'the language is not a string', value: body({ locale: 7 }), field: 'locale' },
   ])('when $when, then the answer is 400 naming $field', ({ value, field }) => {
     expect(problemOf(value)).toEqual({ status: 400, field });
   });
@@ -45,6 +48,16 @@ describe('donation request validation', () => {
     const parsed = parseRequestPart(createDonationBody, body(), 'body');
     expect(parsed).toMatchObject({ interval: 'once', showName: false });
     expect(parsed.countryOfResidence).toBeUndefined();
+    expect(parsed.locale).toBeUndefined();
+  });
+
+  it.each([
+    ['so', 'so'],
+    ['fr-CA', 'fr'],
+    ['AR-SY', 'ar'],
+    ['ht', 'ht'],
+  ])('when the donor\'s language is %j, then it is kept as %j', (locale, kept) => {
+    expect(parseRequestPart(createDonationBody, body({ locale }), 'body').locale).toBe(kept);
   });
 });
 
