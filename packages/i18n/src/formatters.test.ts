@@ -7,6 +7,10 @@ const nbsp = '\u00a0';
 const nnbsp = '\u202f';
 const rlm = '\u200f';
 const lrm = '\u200e';
+// In right-to-left languages an amount is isolated as one unit, a Latin currency symbol kept left to right in it.
+const fsi = '\u2068';
+const lri = '\u2066';
+const pdi = '\u2069';
 
 describe('money by ISO 4217 exponent, always with its currency', () => {
   it.each<[Locale, number, string, string]>([
@@ -17,13 +21,13 @@ describe('money by ISO 4217 exponent, always with its currency', () => {
     ['fr', 2500, 'USD', `25,00${nbsp}$US`],
     ['fr', 123456, 'JPY', `123${nnbsp}456${nbsp}JPY`],
     ['fr', 1234567, 'KWD', `1${nnbsp}234,567${nbsp}KWD`],
-    ['ar', 2500, 'USD', `${rlm}25.00${nbsp}US$`],
-    ['ar', 123456, 'JPY', `${rlm}123,456${nbsp}JP¥`],
-    ['ar', 1234567, 'KWD', `${rlm}1,234.567${nbsp}د.ك.${rlm}`],
-    ['ur', 2500, 'USD', '$25.00'],
-    ['ur', 150000, 'PKR', `Rs${nbsp}1,500.00`],
-    ['ur', 123456, 'JPY', 'JP¥123,456'],
-    ['ur', 1234567, 'KWD', `KWD${nbsp}1,234.567`],
+    ['ar', 2500, 'USD', `${fsi}${rlm}25.00${nbsp}${lri}US$${pdi}${pdi}`],
+    ['ar', 123456, 'JPY', `${fsi}${rlm}123,456${nbsp}${lri}JP¥${pdi}${pdi}`],
+    ['ar', 1234567, 'KWD', `${fsi}${rlm}1,234.567${nbsp}د.ك.${rlm}${pdi}`],
+    ['ur', 2500, 'USD', `${fsi}${lri}$${pdi}25.00${pdi}`],
+    ['ur', 150000, 'PKR', `${fsi}${lri}Rs${pdi}${nbsp}1,500.00${pdi}`],
+    ['ur', 123456, 'JPY', `${fsi}${lri}JP¥${pdi}123,456${pdi}`],
+    ['ur', 1234567, 'KWD', `${fsi}${lri}KWD${pdi}${nbsp}1,234.567${pdi}`],
     ['so', 2500, 'USD', 'US$25.00'],
     ['so', 1234567, 'KWD', `KWD${nbsp}1,234.567`],
     ['es', 2500, 'USD', `25,00${nbsp}US$`],
@@ -48,8 +52,8 @@ describe('numbers, percentages, dates and country names', () => {
   it.each<[Locale, string, string, string, string]>([
     ['en', '1,234,567', '12.5%', 'Jan 2, 2026', 'Pakistan'],
     ['fr', `1${nnbsp}234${nnbsp}567`, `12,5${nbsp}%`, '2 janv. 2026', 'Pakistan'],
-    ['ar', '1,234,567', `12.5${lrm}%${lrm}`, `02${rlm}/01${rlm}/2026`, 'باكستان'],
-    ['ur', '1,234,567', '12.5%', '2 جنوری، 2026', 'پاکستان'],
+    ['ar', '1,234,567', `12.5${lrm}%${lrm}`, `${fsi}02${rlm}/01${rlm}/2026${pdi}`, 'باكستان'],
+    ['ur', '1,234,567', '12.5%', `${fsi}2 جنوری، 2026${pdi}`, 'پاکستان'],
     ['so', '1,234,567', '12.5%', '02-Jan-2026', 'Bakistaan'],
     ['es', '1.234.567', `12,5${nbsp}%`, '2 ene 2026', 'Pakistán'],
     ['uk', `1${nbsp}234${nbsp}567`, '12,5%', '2 січ. 2026 р.', 'Пакистан'],
@@ -74,7 +78,7 @@ describe('numbers, percentages, dates and country names', () => {
   });
 
   it('when Urdu shows a compact amount, then it counts in lakh as South Asia does', () => {
-    expect(formatters('ur').compactMoney(50_000_000, 'USD')).toBe(`$5${nbsp}لاکھ`);
+    expect(formatters('ur').compactMoney(50_000_000, 'USD')).toBe(`${fsi}${lri}$${pdi}5${nbsp}لاکھ${pdi}`);
     expect(formatters('en').compactMoney(50_000_000, 'USD')).toBe('$500K');
   });
 });

@@ -1,5 +1,21 @@
 import { minorUnitExponent, toDecimalString } from '@aid/money';
-import { intlLocale, type Locale } from './locales.ts';
+import { intlLocale, textDirection, type Locale } from './locales.ts';
+
+const firstStrongIsolate = '\u2068';
+const leftToRightIsolate = '\u2066';
+const popIsolate = '\u2069';
+const rightToLeftLetter = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+
+/**
+ * An amount as one unit inside right-to-left text. Without isolation the bidi algorithm splits it: in Arabic
+ * "US$" showed as "$US", in Urdu "$50.00" as "50.00$". The amount is isolated with the direction of its own
+ * pattern (CLDR's Arabic pattern starts with a right-to-left mark, Urdu's with none), and a Latin currency symbol
+ * is kept left to right inside it.
+ */
+function isolatedAmount(parts: Intl.NumberFormatPart[]): string {
+  const text = parts.map((part) => (part.type === 'currency' && !rightToLeftLetter.test(part.value) ? `${leftToRightIsolate}${part.value}${popIsolate}` : part.value)).join('');
+  return `${firstStrongIsolate}${text}${popIsolate}`;
+}
 
 export interface Formatters {
   /** An amount in minor units (ISO 4217 exponent) with its currency, as the locale writes money. */
@@ -27,6 +43,7 @@ function toDate(value: string | Date): Date {
 
 function build(locale: Locale): Formatters {
   const tag = intlLocale(locale);
+  const rtl = textDirection(locale) === 'rtl';
   const numbers = new Intl.NumberFormat(tag);
   const percents = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 });
   const dates = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'UTC' });
@@ -51,7 +68,8 @@ function build(locale: Locale): Formatters {
         moneyFormats.set(currency, format);
       }
       // The decimal string keeps every minor unit exact; Intl formats it without passing through a float.
-      return format.format(toDecimalString({ amount, currency }) as Intl.StringNumericLiteral);
+      const decimal = toDecimalString({ amount, currency }) as Intl.StringNumericLiteral;
+      return rtl ? isolatedAmount(format.formatToParts(decimal)) : format.format(decimal);
     },
     compactMoney: (amount, currency) => {
       let format = compactFormats.get(currency);
@@ -59,11 +77,13 @@ function build(locale: Locale): Formatters {
         format = new Intl.NumberFormat(tag, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 });
         compactFormats.set(currency, format);
       }
-      return format.format(toDecimalString({ amount, currency }) as Intl.StringNumericLiteral);
+      const decimal = toDecimalString({ amount, currency }) as Intl.StringNumericLiteral;
+      return rtl ? isolatedAmount(format.formatToParts(decimal)) : format.format(decimal);
     },
     number: (value) => numbers.format(value),
     percent: (fraction) => percents.format(fraction),
-    date: (value) => dates.format(toDate(value)),
+    // Arabic dates carry right-to-left marks between their parts; isolated, they read the same in any surrounding text.
+    date: (value) => (rtl ? `${firstStrongIsolate}${dates.format(toDate(value))}${popIsolate}` : dates.format(toDate(value))),
     country: (code) => named(regions, code),
     language: (code) => named(languages, code),
     list: (items) => lists.format(items),

@@ -143,6 +143,6 @@ describe('emailed receipts', () => {
       return found;
     });
     expect(mail?.data).toMatch(/^content-language: ar$/im);
-    expect(bodyText(mail?.data ?? '')).toContain('شكرًا لك: استُلم تبرعك الشهري بمبلغ \u200f10.00\u00a0US$');
+    expect(bodyText(mail?.data ?? '')).toContain('شكرًا لك: استُلم تبرعك الشهري بمبلغ \u2068\u200f10.00\u00a0\u2066US$\u2069\u2069');
   });
 });

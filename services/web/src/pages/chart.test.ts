@@ -42,8 +42,9 @@ describe('cumulative chart', () => {
 
   it('when the page is in Urdu, then the summary, legend and axis are Urdu and the drawing keeps time running left to right', () => {
     const chart = chartIn(pageContext({ locale: 'ur', url: '/', missing: 'mark' }), series([day('2026-01-02', { raised: 250_000_00 })])).value;
-    expect(chart).toContain('2 جنوری، 2026 سے 2 جنوری، 2026 تک مجموعی میزان: جمع شدہ $250,000.00');
+    // The amount is isolated as a unit (U+2068 … U+2069), its dollar sign kept left to right (U+2066 … U+2069).
+    expect(chart).toContain('\u20682 جنوری، 2026\u2069 سے \u20682 جنوری، 2026\u2069 تک مجموعی میزان: جمع شدہ \u2068\u2066$\u2069250,000.00\u2069');
     expect(chart).toContain('direction="ltr"');
-    expect(chart).toContain('>$2.5\u00a0لاکھ</text>');
+    expect(chart).toContain('>\u2068\u2066$\u20692.5\u00a0لاکھ\u2069</text>');
   });
 });
