@@ -25,6 +25,33 @@ export async function ensureChromium(log: (line: string) => void = () => {}): Pr
   return chromiumPath;
 }
 
+/**
+ * Fonts for the Arabic script (Arabic in Naskh, Urdu in Nastaliq), so pages in those languages are drawn and
+ * measured by the browser tests as readers see them, not as boxes of a fallback font. Debian's fonts-noto-core has them.
+ */
+export async function ensureScriptFonts(log: (line: string) => void = () => {}): Promise<void> {
+  const has = (lang: string) =>
+    new Promise<boolean>((resolve) => {
+      const child = spawn('fc-list', [`:lang=${lang}`, 'family'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+      child.on('error', () => resolve(false));
+      child.on('exit', () => resolve(out.trim().length > 0));
+    });
+  if ((await has('ur')) && (await has('ar'))) return;
+  if (process.platform !== 'linux' || !fs.existsSync('/usr/bin/apt-get') || process.getuid?.() !== 0) {
+    log('▸ fonts … no Arabic or Urdu font found; install fonts-noto-core for faithful right-to-left screenshots');
+    return;
+  }
+  const t0 = performance.now();
+  log('▸ fonts … installing fonts-noto-core with apt-get');
+  await aptGet(['install', '-y', '--no-install-recommends', 'fonts-noto-core']).catch(async () => {
+    await aptGet(['update']);
+    await aptGet(['install', '-y', '--no-install-recommends', 'fonts-noto-core']);
+  });
+  log(`▸ fonts … installed (${seconds(t0)}s)`);
+}
+
 function aptGet(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     // Keeping only the tail of the output: enough to say why an install failed, without holding megabytes.

@@ -10,7 +10,7 @@ import type { Profile, ProfileName } from './profile.ts';
 import { startStripeMock } from './stripe-mock.ts';
 
 export { AlreadyRunningError } from './process.ts';
-export { chromiumPath, ensureChromium } from './chromium.ts';
+export { chromiumPath, ensureChromium, ensureScriptFonts } from './chromium.ts';
 export { ensureSchemathesis, SCHEMATHESIS_VERSION } from './tools.ts';
 export { resolveProfile } from './profile.ts';
 export type { Profile, ProfileName } from './profile.ts';

@@ -196,6 +196,7 @@ try {
       showName: false,
       countryOfResidence: null,
       countryOfHeritage: null,
+      locale: 'en',
       donor: { email: 'bench@example.org', name: null },
       publicRef: newPublicRef(),
       receiptHash: randomBytes(32).toString('hex'),

@@ -372,6 +372,32 @@ describe('GET /v1/donations/:id', () => {
     expect(Date.parse(String(body.createdAt))).not.toBeNaN();
   });
 
+  it('when the donor names a language, then it is kept with the gift and shown to them, but never published', async () => {
+    const { donationId, receiptCode } = await newDonation({ locale: 'ar-SY' });
+    expect((await view(donationId, receiptCode)).body.locale).toBe('ar');
+    const stored = await service.deps.db.collection<{ _id: string; locale?: string }>('donations').findOne({ _id: donationId });
+    expect(stored?.locale).toBe('ar');
+    await deliver(paymentIntentEvent('payment_intent.succeeded', donationId));
+    const [published] = await eventually(() => {
+      const found = eventsOf(donationId);
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(JSON.stringify(published?.value)).not.toMatch(/locale|"ar"/);
+  });
+
+  it('when the donor names no language, then English is kept', async () => {
+    const { donationId, receiptCode } = await newDonation();
+    expect((await view(donationId, receiptCode)).body.locale).toBe('en');
+  });
+
+  it('when the language is one the platform does not speak, then the answer is 400 naming the field, and no donation is made', async () => {
+    const { response, body } = await donate({ locale: 'de-DE' });
+    expect(response.status).toBe(400);
+    expect(body).toMatchObject({ field: 'locale' });
+    expect(String(body.detail)).toContain('en, fr, ar, ur, so, es, uk, ht');
+  });
+
   it('when the code is typed in lower case with spaces, then it still opens the receipt', async () => {
     const { donationId, receiptCode } = await newDonation();
     const { response } = await view(donationId, receiptCode.toLowerCase().replaceAll('-', ' '));

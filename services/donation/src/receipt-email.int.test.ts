@@ -46,6 +46,19 @@ afterAll(async () => {
 
 const mailsTo = (address: string) => mails.filter((mail) => mail.to.includes(address));
 
+/** The text part of a raw message, decoded from quoted-printable or base64 as nodemailer encoded it. */
+function bodyText(raw: string): string {
+  const [head = '', ...rest] = raw.split('\r\n\r\n');
+  const body = rest.join('\r\n\r\n');
+  const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(head)?.[1]?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') {
+    const bytes = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_match, hex: string) => `%${hex}`);
+    return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/gi, '%25'));
+  }
+  return body;
+}
+
 describe('emailed receipts', () => {
   it('when a gift succeeds and its webhook comes twice, then one receipt is emailed with the amount and reference but never the receipt code', async () => {
     const { campaignId } = await publishedCampaign(donation);
@@ -57,7 +70,7 @@ describe('emailed receipts', () => {
       expect(found).toHaveLength(1);
       return found;
     });
-    expect(mail?.data).toContain('25.00 USD');
+    expect(mail?.data).toContain('$25.00');
     expect(mail?.data).toContain(donationId);
     expect(mail?.data).toContain('Dear Amina Yusuf');
     expect(mail?.data).not.toContain(receiptCode);
@@ -77,7 +90,7 @@ describe('emailed receipts', () => {
       expect(found).toHaveLength(1);
       return found;
     });
-    expect(mail?.data).toContain('monthly gift of 10.00 USD');
+    expect(mail?.data).toContain('monthly gift of $10.00');
   });
 
   it('when the mail server refuses a receipt at first, then it is sent again later, once, with the same stable Message-ID', async () => {
@@ -99,5 +112,37 @@ describe('emailed receipts', () => {
     expect(owed?.sentAt).toBeInstanceOf(Date);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(mailsTo(email)).toHaveLength(1);
+  });
+
+  it('when the donor gave in Somali, then the receipt is written in Somali and says so in Content-Language', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const email = `somali.${newId()}@example.org`;
+    const { donationId } = await newGift(donation, { campaignId, donor: { email, name: 'Faadumo Cali' }, locale: 'so' });
+    await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }));
+    const [mail] = await eventually(() => {
+      const found = mailsTo(email);
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(mail?.data).toMatch(/^content-language: so$/im);
+    const text = bodyText(mail?.data ?? '');
+    expect(text).toContain('Faadumo Cali qaaliga ah,');
+    expect(text).toContain('Mahadsanid: deeqdaada US$25.00 waxaa la helay');
+    expect(text).toContain(donationId);
+  });
+
+  it('when a monthly plan was made in Arabic, then each month\'s receipt is in Arabic too', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const email = `arabic.${newId()}@example.org`;
+    const { donationId } = await newGift(donation, { campaignId, interval: 'month', donor: { email }, locale: 'ar' });
+    const plan = await donation.service.deps.db.collection<{ _id: string; subscriptionId?: string }>('donations').findOne({ _id: donationId });
+    await deliverTwice(donation, invoicePaid({ invoiceId: newStripeId('in'), subscriptionId: String(plan?.subscriptionId), donationId, amount: 1000, paidAt: Math.floor(Date.now() / 1000) }));
+    const [mail] = await eventually(() => {
+      const found = mailsTo(email);
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(mail?.data).toMatch(/^content-language: ar$/im);
+    expect(bodyText(mail?.data ?? '')).toContain('شكرًا لك: استُلم تبرعك الشهري بمبلغ \u2068\u200f10.00\u00a0\u2066US$\u2069\u2069');
   });
 });

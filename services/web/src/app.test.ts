@@ -67,7 +67,7 @@ function fakeLedger(overrides: Partial<LedgerClient> = {}): LedgerClient {
 
 let server: Server | undefined;
 async function start(ledger: LedgerClient): Promise<string> {
-  const app = buildWebApp({ ledger, ledgerUrl: 'http://127.0.0.1:9', logger: createLogger('web-test', 'silent') });
+  const app = buildWebApp({ ledger, ledgerUrl: 'http://127.0.0.1:9', logger: createLogger('web-test', 'silent'), missingMessages: 'mark' });
   server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -92,7 +92,7 @@ describe('web pages', () => {
     const refunded = { ...summary, raised: 93_170, fees: 2_800, refunded: 41_600, net: 48_770 };
     const base = await start(fakeLedger({ campaigns: async () => ({ campaigns: [{ campaign, summary: refunded }] }), summary: async () => refunded }));
     const home = await (await fetch(`${base}/`)).text();
-    expect(home).toContain('<strong>$515.70</strong> raised after refunds, of $10,000.00 (5.2%)');
+    expect(home).toContain('$515.70 raised after refunds, of $10,000.00 (5.2%)');
     expect(home).toContain('<progress max="1" value="0.0516" aria-label="Share of the goal raised after refunds">');
     expect(home).not.toContain('$931.70');
     const page = await (await fetch(`${base}/campaigns/c1`)).text();
@@ -141,7 +141,7 @@ describe('web pages', () => {
   it('when a campaign page is shown with a time series, then the chart is an accessible SVG with its numbers in a table', async () => {
     const base = await start(fakeLedger());
     const page = await (await fetch(`${base}/campaigns/c1`)).text();
-    expect(page).toMatch(/<svg role="img" aria-labelledby="chart-title"[^>]*><title id="chart-title">Running totals from 2 Jan 2026 to 3 Jan 2026: raised \$2,500.00, allocated \$1,000.00, paid out \$1,000.00, delivered \$1,000.00.<\/title>/);
+    expect(page).toMatch(/<svg role="img" aria-labelledby="chart-title"[^>]*><title id="chart-title">Running totals from Jan 2, 2026 to Jan 3, 2026: raised \$2,500.00, allocated \$1,000.00, paid out \$1,000.00, delivered \$1,000.00.<\/title>/);
     expect(page).toContain('<caption>Running totals by day</caption>');
     // The running total on the first day, then the sum of both days.
     expect(page).toContain('<td>$1,000.00</td><td>$0.00</td>');
@@ -212,7 +212,7 @@ describe('web pages', () => {
     expect(json).not.toContain('<');
     expect(JSON.parse(json)).toEqual({ campaignId: 'c1', leafIndex: 1, treeSize: 6, hashes: ['AAAA'], checkpoint: trace.proof.checkpoint, entries: [{ index: 1, leaf: leafOf(giftEntry) }] });
     // Every script is either an external module or data: the CSP allows no inline code.
-    expect(page.match(/<script[^>]*>/g)?.sort()).toEqual(['<script type="application/json" id="trace-proof">', '<script type="module" src="/static/js/trace-verify.js">']);
+    expect(page.match(/<script[^>]*>/g)?.sort()).toEqual(['<script type="application/json" id="trace-messages">', '<script type="application/json" id="trace-proof">', '<script type="module" src="/static/js/trace-verify.js">']);
     expect(page).toContain('href="/campaigns/c1/ledger?from=0"');
   });
 
@@ -240,5 +240,79 @@ describe('web pages', () => {
   it('when the ledger page is explained, then the published verifier key is shown', async () => {
     const base = await start(fakeLedger());
     expect(await (await fetch(`${base}/about-the-ledger`)).text()).toContain('ledger.test+12345678+AQ');
+  });
+
+  describe('in the reader\'s language', () => {
+    const traced = (base: string, headers: Record<string, string> = {}) =>
+      fetch(`${base}/trace`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ receiptCode: 'RCPT-TEST-ABCDEFGHIJKLMNOP' }) });
+
+    it('when the address names Arabic, then the page is Arabic, right to left, and the choice is remembered in a cookie', async () => {
+      const base = await start(fakeLedger());
+      const response = await fetch(`${base}/campaigns/c1?lang=ar`);
+      const page = await response.text();
+      expect(page).toContain('<html lang="ar" dir="rtl">');
+      expect(page).toContain('<h2 id="money">أين المال</h2>');
+      expect(response.headers.get('content-language')).toBe('ar');
+      expect(response.headers.get('vary')).toMatch(/Cookie.*Accept-Language/);
+      expect(response.headers.get('set-cookie')).toMatch(/^lang=ar; Max-Age=31536000; Path=\/; Expires=.*; SameSite=Lax$/);
+      // Values from the ledger are escaped in every language.
+      expect(page).toContain('Hope &lt;Org&gt;');
+      expect(page).not.toContain('Hope <Org>');
+    });
+
+    it('when only the cookie names Ukrainian, then the page is Ukrainian and no cookie is set again', async () => {
+      const base = await start(fakeLedger());
+      const response = await fetch(`${base}/`, { headers: { cookie: 'other=1; lang=uk', 'accept-language': 'fr' } });
+      const page = await response.text();
+      expect(page).toContain('<html lang="uk" dir="ltr">');
+      expect(page).toContain('Кампанії допомоги в кризах');
+      expect(response.headers.get('set-cookie')).toBeNull();
+    });
+
+    it('when only the browser asks for Somali, then the page is Somali; when it asks for none we speak, English', async () => {
+      const base = await start(fakeLedger());
+      expect(await (await fetch(`${base}/`, { headers: { 'accept-language': 'so-SO,so;q=0.9,en;q=0.5' } })).text()).toContain('<html lang="so" dir="ltr">');
+      expect(await (await fetch(`${base}/`, { headers: { 'accept-language': 'de-DE,de;q=0.9' } })).text()).toContain('<html lang="en" dir="ltr">');
+      const unknown = await fetch(`${base}/?lang=xx`, { headers: { 'accept-language': 'ur' } });
+      expect(await unknown.text()).toContain('<html lang="ur" dir="rtl">');
+      expect(unknown.headers.get('set-cookie')).toBeNull();
+    });
+
+    it('when the picker is shown, then each language links to this same page with its other parameters kept', async () => {
+      const base = await start(fakeLedger());
+      const page = await (await fetch(`${base}/campaigns/c1/ledger?from=0&lang=fr`)).text();
+      expect(page).toContain('<nav class="languages" aria-label="Langue">');
+      expect(page).toContain('<a href="/campaigns/c1/ledger?from=0&amp;lang=so" hreflang="so" lang="so">Soomaali</a>');
+      expect(page).toContain('<a href="/campaigns/c1/ledger?from=0&amp;lang=fr" hreflang="fr" lang="fr" aria-current="true">Français</a>');
+      expect(page.match(/hreflang="/g)).toHaveLength(8);
+    });
+
+    it('when a trace is answered in Urdu, then its words, the script\'s words and the picker (back to the form) are Urdu', async () => {
+      const base = await start(fakeLedger({ trace: async () => trace }));
+      const page = await (await traced(base, { cookie: 'lang=ur' })).text();
+      expect(page).toContain('<h1>آپ کا عطیہ</h1>');
+      const messages = JSON.parse(/<script type="application\/json" id="trace-messages">(.*?)<\/script>/s.exec(page)?.[1] ?? '{}');
+      expect(messages.passedHeadline).toBe('تصدیق ہو گئی: آپ کا عطیہ دستخط شدہ عوامی ریکارڈ میں 6 میں سے اندراج نمبر 1 ہے۔');
+      expect(messages.failedDetail).toContain('{reason}');
+      expect(page).toContain('<a href="/trace?lang=en" hreflang="en" lang="en">English</a>');
+    });
+
+    it('when a bad receipt code is sent in Spanish, then the error beside the field is Spanish', async () => {
+      const base = await start(fakeLedger());
+      const response = await fetch(`${base}/trace`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'es' }, body: 'receiptCode=short' });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('<p role="alert" class="error">Eso no parece un código de recibo: es el código largo que recibió al donar.</p>');
+    });
+
+    it.each(['en', 'fr', 'ar', 'ur', 'so', 'es', 'uk', 'ht'])('when every page is rendered in %s, then no message is missing (a missing one would show as ⟦key⟧)', async (locale) => {
+      const base = await start(fakeLedger({ trace: async () => trace }));
+      const headers = { cookie: `lang=${locale}` };
+      const pages = await Promise.all(['/', '/campaigns/c1', '/campaigns/c1/ledger', '/campaigns/c1/ledger?from=x', '/trace', '/about-the-ledger', '/nowhere', '/campaigns/zz'].map(async (path) => (await fetch(`${base}${path}`, { headers })).text()));
+      pages.push(await (await traced(base, headers)).text());
+      for (const page of pages) {
+        expect(page).toContain(`<html lang="${locale}"`);
+        expect(page).not.toContain('⟦');
+      }
+    });
   });
 });

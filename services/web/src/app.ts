@@ -4,9 +4,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from '@aid/telemetry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import type { MissingPolicy } from '@aid/i18n';
 import { LedgerRateLimited, LedgerUnavailable, NotOnLedger, type LedgerClient } from './ledger-client.ts';
+import { localeMiddleware, pageOf } from './locale.ts';
 import { campaignListPage, campaignPage } from './pages/campaign-pages.ts';
-import { esc, layout } from './pages/html.ts';
+import { aboutLedgerPage, errorPage } from './pages/info-pages.ts';
 import { explorerPage, explorerPageSize } from './pages/ledger-pages.ts';
 import { readRecordChecks, recordChecksPage, type RecordChecks } from './pages/record-checks.ts';
 import { traceFormPage, tracePage } from './pages/trace-pages.ts';
@@ -24,11 +26,10 @@ export function verifierScript(): string {
   return stripTypeScriptTypes(source).replace(/[ \t]+$/gm, '');
 }
 
-function html(response: Response, status: number, body: string): void {
+function send(response: Response, status: number, body: string): void {
   response.status(status).type('html').set('cache-control', 'no-store').send(body);
 }
 
-/** The public web front: server-rendered pages that stay fast on a phone, read from the public ledger API. */
 /** The ledger's public API as the web serves it under /api/ledger: reads of the record, never operations or metrics. */
 const publicLedgerPath = /^(v1\/(campaigns|checkpoint|verifier-key|trace)(\/[^?]*)?|openapi\.json)$/;
 
@@ -36,10 +37,19 @@ const publicLedgerPath = /^(v1\/(campaigns|checkpoint|verifier-key|trace)(\/[^?]
 const relayedHeaders = ['retry-after', 'ratelimit', 'ratelimit-policy', 'cache-control', 'content-disposition'];
 
 /**
+ * The public web front: server-rendered pages that stay fast on a phone, read from the public ledger API, in the
+ * reader's language. `missingMessages` is `english` in production (fallback, logged once) and `mark` in tests.
  * `trustProxy`: which proxies in front may name the visitor (X-Forwarded-For), as express's `trust proxy`. The
  * visitor's address goes on to the ledger with trace lookups, whose per-address limit then counts visitors.
  */
-export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; logger: Logger; recordChecks?: () => Promise<RecordChecks | null>; trustProxy?: false | number | string[] }): Express {
+export function buildWebApp(deps: {
+  ledger: LedgerClient;
+  ledgerUrl: string;
+  logger: Logger;
+  missingMessages?: MissingPolicy;
+  recordChecks?: () => Promise<RecordChecks | null>;
+  trustProxy?: false | number | string[];
+}): Express {
   const { ledger, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -72,9 +82,11 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
   // By id: a campaign beyond the list's first page was shown without its title and description.
   const campaignInfo = (id: string) => ledger.campaign(id);
 
+  app.use(localeMiddleware({ missing: deps.missingMessages ?? 'english', logger }));
+
   app.get('/', async (_request, response) => {
     const { campaigns } = await ledger.campaigns();
-    html(response, 200, campaignListPage(campaigns));
+    send(response, 200, campaignListPage(pageOf(response), campaigns));
   });
 
   app.get('/campaigns/:id', async (request, response) => {
@@ -87,7 +99,7 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
       ledger.timeseries(id),
       ledger.breakdowns(id),
     ]);
-    html(response, 200, campaignPage({ campaign, summary, recent: [...entries].reverse(), timeseries, breakdowns }));
+    send(response, 200, campaignPage(pageOf(response), { campaign, summary, recent: [...entries].reverse(), timeseries, breakdowns }));
   });
 
   app.get('/campaigns/:id/ledger', async (request, response) => {
@@ -95,58 +107,44 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
     const raw = request.query.from;
     const from = raw === undefined ? 0 : typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : null;
     if (from === null) {
-      html(response, 400, layout('Bad address', `<h1>That page of the ledger does not exist</h1><p>“from” must be a whole number of entries. <a href="/campaigns/${esc(id)}/ledger">Start at the first entry</a>.</p>`));
+      send(response, 400, errorPage(pageOf(response), 'bad-ledger-page', id));
       return;
     }
     const summary = await ledger.summary(id);
     const [campaign, { entries }] = await Promise.all([campaignInfo(id), ledger.entries(id, from, explorerPageSize)]);
-    html(response, 200, explorerPage({ campaign, summary, from, entries }));
+    send(response, 200, explorerPage(pageOf(response), { campaign, summary, from, entries }));
   });
 
   app.get('/trace', (_request, response) => {
-    html(response, 200, traceFormPage());
+    send(response, 200, traceFormPage(pageOf(response)));
   });
   app.post('/trace', express.urlencoded({ extended: false, limit: '2kb' }), async (request, response) => {
     const submitted = (request.body as Record<string, unknown> | undefined)?.receiptCode;
     const code = typeof submitted === 'string' ? submitted.trim() : '';
     if (code.length < 16 || code.length > 128) {
-      html(response, 400, traceFormPage('That does not look like a receipt code: it is the long code you received when you gave.'));
+      send(response, 400, traceFormPage(pageOf(response), 'malformed'));
       return;
     }
     try {
-      html(response, 200, tracePage(await ledger.trace(code, request.ip)));
+      send(response, 200, tracePage(pageOf(response), await ledger.trace(code, request.ip)));
     } catch (error) {
       if (error instanceof LedgerRateLimited) {
         response.set('retry-after', String(error.retryAfter));
-        html(response, 429, traceFormPage(`Too many receipt lookups from your connection. Please wait ${Math.ceil(error.retryAfter / 60)} minute(s) and try again.`));
+        send(response, 429, traceFormPage(pageOf(response), { retryAfterSeconds: error.retryAfter }));
         return;
       }
       if (!(error instanceof NotOnLedger)) throw error;
-      html(response, 404, traceFormPage('No gift on the public record has this receipt code. A gift appears once its payment has gone through.'));
+      send(response, 404, traceFormPage(pageOf(response), 'unknown'));
     }
   });
 
   app.get('/record-checks', async (_request, response) => {
     const [checks, { campaigns }] = await Promise.all([(deps.recordChecks ?? (() => readRecordChecks(deps.ledgerUrl)))(), ledger.campaigns()]);
-    html(response, 200, recordChecksPage(checks, new Map(campaigns.map((row) => [row.campaign.campaignId, row]))));
+    send(response, 200, recordChecksPage(pageOf(response), checks, new Map(campaigns.map((row) => [row.campaign.campaignId, row]))));
   });
 
   app.get('/about-the-ledger', async (_request, response) => {
-    const key = await ledger.verifierKey();
-    html(
-      response,
-      200,
-      layout(
-        'How the public ledger works',
-        `<h1>How the public ledger works</h1>
-<p>Every gift, refund, refund that failed at the bank, approved disbursement, allocation of gifts to it, payout and delivery report is appended to its campaign's public log. Entries are never changed or removed.</p>
-<p>Each entry is published as the exact bytes that were recorded (canonical JSON, RFC 8785), and hashed as in Certificate Transparency (RFC 6962), so anyone can recompute and compare them.</p>
-<p>Donors appear only by a random reference, and by name or country only if they chose to. Receipt codes are never stored, only a hash of them.</p>
-<p>Each campaign's log is summed up by a checkpoint signed with the ledger's Ed25519 key (C2SP signed note). Pages that show a proof check it in your browser with this key:</p>
-${key ? `<p><code class="hash">${esc(key)}</code></p>` : '<p>The key is not available right now.</p>'}
-<p>Machine-readable: <a href="/api/ledger/openapi.json">the ledger API</a>.</p>`,
-      ),
-    );
+    send(response, 200, aboutLedgerPage(pageOf(response), await ledger.verifierKey()));
   });
 
   // The ledger's public, read-only API under this origin, so pages and scripts need no cross-origin calls.
@@ -168,20 +166,20 @@ ${key ? `<p><code class="hash">${esc(key)}</code></p>` : '<p>The key is not avai
   });
 
   app.use((_request, response) => {
-    html(response, 404, layout('Not found', '<h1>Not found</h1><p>There is no page at this address. <a href="/">See all campaigns</a>.</p>'));
+    send(response, 404, errorPage(pageOf(response), 'not-found'));
   });
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
     if (error instanceof NotOnLedger) {
-      html(response, 404, layout('Not found', '<h1>Not on the public record</h1><p>No campaign with this address has a public record yet. <a href="/">See all campaigns</a>.</p>'));
+      send(response, 404, errorPage(pageOf(response), 'not-on-ledger'));
       return;
     }
     if (error instanceof LedgerUnavailable) {
       logger.warn({ err: error, path: request.path }, 'ledger unavailable');
-      html(response, 503, layout('Unavailable', `<h1>The public ledger is not answering</h1><p>${esc('Please try again in a moment.')}</p>`));
+      send(response, 503, errorPage(pageOf(response), 'unavailable'));
       return;
     }
     logger.error({ err: error, path: request.path }, 'unexpected error');
-    html(response, 500, layout('Error', '<h1>Something went wrong on our side</h1><p>Please try again in a moment.</p>'));
+    send(response, 500, errorPage(pageOf(response), 'error'));
   });
   return app;
 }

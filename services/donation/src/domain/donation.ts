@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CampaignStatus } from '@aid/contracts';
+import type { Locale } from '@aid/i18n';
 import { amountAboveMaximum, amountBelowMinimum, campaignNotActive, campaignNotFound, currencyMismatch } from './errors.ts';
 import { minimumChargeAmount } from './minimum-amounts.ts';
 
@@ -23,6 +24,8 @@ export interface Donation {
   showName: boolean;
   countryOfResidence: string | null;
   countryOfHeritage: string | null;
+  /** The donor's language for their receipts; private like the contact, never on the public record. */
+  locale: Locale;
   /** Null once the donor had their personal data erased, and on installments (their plan holds the contact). */
   donor: DonorContact | null;
   publicRef: string;

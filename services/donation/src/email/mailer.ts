@@ -6,6 +6,8 @@ export interface Mail {
   text: string;
   /** A stable Message-ID: a resend of the same receipt is recognisable as the same message. */
   messageId?: string;
+  /** The BCP 47 language the mail is written in, sent as Content-Language. */
+  language?: string;
 }
 
 export interface Mailer {
@@ -18,7 +20,7 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     async send(mail) {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.messageId ? { messageId: mail.messageId } : {}) });
+      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.messageId ? { messageId: mail.messageId } : {}), ...(mail.language ? { headers: { 'content-language': mail.language } } : {}) });
     },
     close() {
       transport.close();

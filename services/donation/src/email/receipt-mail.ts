@@ -1,4 +1,4 @@
-import { minorUnitExponent } from '@aid/money';
+import { createTranslator, formatters, type Locale } from '@aid/i18n';
 import type { Mail } from './mailer.ts';
 
 export interface ReceiptFacts {
@@ -10,32 +10,31 @@ export interface ReceiptFacts {
   currency: string;
   interval: 'once' | 'month';
   paidAt: Date;
-}
-
-function formatted(amount: number, currency: string): string {
-  const exponent = minorUnitExponent(currency);
-  const major = (amount / 10 ** exponent).toFixed(exponent);
-  return `${major} ${currency}`;
+  /** The donor's language, chosen when giving; English when they named none. */
+  locale: Locale;
 }
 
 /**
- * The emailed receipt. It never contains the receipt code: we do not keep it (only its hash), and an email is
- * not a safe place for a bearer secret anyway; the donor was shown the code when giving.
+ * The emailed receipt, in the donor's language. It never contains the receipt code: we do not keep it (only its
+ * hash), and an email is not a safe place for a bearer secret anyway; the donor was shown the code when giving.
+ * Identifiers stay as they are in every language, so support can find the gift from any receipt.
  */
 export function receiptMail(facts: ReceiptFacts): Mail {
-  const greeting = facts.name ? `Dear ${facts.name},` : 'Hello,';
-  const what = facts.interval === 'month' ? 'your monthly gift' : 'your gift';
+  const { t } = createTranslator(facts.locale);
+  const fmt = formatters(facts.locale);
+  const amount = fmt.money(facts.amount, facts.currency);
   return {
     to: facts.to,
-    subject: `Receipt for ${what} of ${formatted(facts.amount, facts.currency)}`,
+    subject: t('email.receipt.subject', { interval: facts.interval, amount }),
     text: [
-      greeting,
+      facts.name ? t('email.receipt.greetingNamed', { name: facts.name }) : t('email.receipt.greeting'),
       '',
-      `Thank you: ${what} of ${formatted(facts.amount, facts.currency)} was received on ${facts.paidAt.toISOString().slice(0, 10)}.`,
-      `Donation: ${facts.donationId}`,
-      `Public reference on the campaign ledger: ${facts.publicRef}`,
+      t('email.receipt.thanks', { interval: facts.interval, amount, date: fmt.date(facts.paidAt) }),
+      t('email.receipt.donation', { donationId: facts.donationId }),
+      t('email.receipt.publicRef', { publicRef: facts.publicRef }),
       '',
-      'With the receipt code you were shown when giving, you can follow where this money goes, to the aid it delivers.',
+      t('email.receipt.howToTrace'),
     ].join('\n'),
+    language: facts.locale,
   };
 }

@@ -41,6 +41,9 @@ describe('donation request validation', () => {
     { when: 'the name is a right-to-left override and nothing else', value: body({ donor: { email: 'a@example.org', name: '\u202E' } }), field: 'donor.name' },
     { when: 'the name is 101 letters long', value: body({ donor: { email: 'a@example.org', name: 'x'.repeat(101) } }), field: 'donor.name' },
     { when: 'the name is to be shown but missing', value: body({ showName: true, donor: { email: 'a@example.org' } }), field: 'donor.name' },
+    { when: 'the language is one the platform does not speak', value: body({ locale: 'de' }), field: 'locale' },
+    { when: 'the language is not a BCP 47 tag', value: body({ locale: 'en_US' }), field: 'locale' },
+    { when: 'the language is not a string', value: body({ locale: 7 }), field: 'locale' },
   ])('when $when, then the answer is 400 naming $field', ({ value, field }) => {
     expect(problemOf(value)).toEqual({ status: 400, field });
   });
@@ -49,6 +52,16 @@ describe('donation request validation', () => {
     const parsed = parseRequestPart(createDonationBody, body(), 'body');
     expect(parsed).toMatchObject({ interval: 'once', showName: false });
     expect(parsed.countryOfResidence).toBeUndefined();
+    expect(parsed.locale).toBeUndefined();
+  });
+
+  it.each([
+    ['so', 'so'],
+    ['fr-CA', 'fr'],
+    ['AR-SY', 'ar'],
+    ['ht', 'ht'],
+  ])('when the donor\'s language is %j, then it is kept as %j', (locale, kept) => {
+    expect(parseRequestPart(createDonationBody, body({ locale }), 'body').locale).toBe(kept);
   });
 
   it('when a name carries bidirectional overrides, isolates and zero-width characters, then what is kept is the visible name', () => {

@@ -1,4 +1,5 @@
 import { bearerToken, defineRoute, idempotencyKey, type RouteRateLimit } from '@aid/http-kit';
+import { defaultLocale } from '@aid/i18n';
 import type { Donation } from '../domain/donation.ts';
 import { cancelMonthlyGift } from '../use-cases/cancel-monthly-gift.ts';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
@@ -45,6 +46,7 @@ function donationJson(donation: Donation, related: Donation[]) {
     showName: donation.showName,
     countryOfResidence: donation.countryOfResidence,
     countryOfHeritage: donation.countryOfHeritage,
+    locale: donation.locale,
     donor: donation.donor,
     createdAt: donation.createdAt.toISOString(),
     refunds: donation.refunds.map((refund) => ({ refundId: refund.refundId, amount: refund.amount, status: refund.status, at: refund.at.toISOString() })),
@@ -118,6 +120,7 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
             showName: body.showName,
             countryOfResidence: body.countryOfResidence ?? null,
             countryOfHeritage: body.countryOfHeritage ?? null,
+            locale: body.locale ?? defaultLocale,
             interval: body.interval,
           },
           key,

@@ -1,7 +1,22 @@
 import { countryCodeSchema, displayNameSchema, idSchema, maxDisplayNameLength } from '@aid/contracts';
+import { supportedLocaleOf, supportedLocales } from '@aid/i18n';
 import { amountSchema, currencySchema, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
 import { donationStatuses } from '../domain/donation.ts';
+
+/** A BCP 47 tag in a language the platform speaks (`fr`, `fr-CA` and `ar-SY` are fine, as `fr`, `fr`, `ar`). */
+export const donorLocaleSchema = z
+  .string()
+  .max(35)
+  .transform((tag, context) => {
+    const locale = supportedLocaleOf(tag);
+    if (!locale) {
+      context.addIssue({ code: 'custom', message: `must be a BCP 47 language tag in one of the supported languages: ${supportedLocales.join(', ')}` });
+      return z.NEVER;
+    }
+    return locale;
+  })
+  .describe(`The donor's language for receipts (BCP 47), one of ${supportedLocales.join(', ')}; English when absent`);
 
 export const createDonationBody = z
   .object({
@@ -23,6 +38,7 @@ export const createDonationBody = z
     countryOfResidence: countryCodeSchema.optional(),
     countryOfHeritage: countryCodeSchema.optional(),
     interval: z.enum(['once', 'month']).default('once'),
+    locale: donorLocaleSchema.optional(),
   })
   // The same rule as the refinement below, stated in the published schema.
   .meta({ if: { properties: { showName: { const: true } }, required: ['showName'] }, then: { properties: { donor: { required: ['name'] } } } })
@@ -95,6 +111,7 @@ export const donationResponse = z.object({
   showName: z.boolean(),
   countryOfResidence: countryCodeSchema.nullable(),
   countryOfHeritage: countryCodeSchema.nullable(),
+  locale: z.enum(supportedLocales),
   donor: z.object({ email: z.string(), name: z.string().nullable() }).nullable().describe('null once the donor had their personal data erased'),
   createdAt: z.iso.datetime(),
   succeededAt: z.iso.datetime().nullable(),

@@ -12,6 +12,8 @@ export interface DonationDocument {
   showName: boolean;
   countryOfResidence: string | null;
   countryOfHeritage: string | null;
+  /** The donor's language for receipts; absent on gifts recorded before languages were kept (English). */
+  locale?: string;
   /**
    * Email and name, encrypted (see donor-cipher.ts); never stored in clear. Null once erased at the donor's
    * request, and on monthly installments, whose contact is their plan's.
@@ -58,6 +60,7 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
     showName: { type: Boolean, required: true },
     countryOfResidence: { type: String, default: null },
     countryOfHeritage: { type: String, default: null },
+    locale: { type: String, default: 'en' },
     donorSealed: { type: String, default: null },
     publicRef: { type: String, required: true },
     receiptHash: { type: String, required: true },

@@ -1,3 +1,4 @@
+import { defaultLocale, isSupportedLocale } from '@aid/i18n';
 import { isDuplicateKey } from '@aid/store';
 import type { Connection, UpdateQuery } from 'mongoose';
 import type { Donation } from '../domain/donation.ts';
@@ -67,6 +68,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       showName: doc.showName,
       countryOfResidence: doc.countryOfResidence ?? null,
       countryOfHeritage: doc.countryOfHeritage ?? null,
+      locale: isSupportedLocale(doc.locale) ? doc.locale : defaultLocale,
       donor: doc.donorSealed ? cipher.open(doc._id, doc.donorSealed) : null,
       publicRef: doc.publicRef,
       receiptHash: doc.receiptHash,

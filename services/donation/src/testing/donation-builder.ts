@@ -13,6 +13,7 @@ export function donationBuilder(overrides: Partial<Donation> = {}): Donation {
     showName: false,
     countryOfResidence: null,
     countryOfHeritage: null,
+    locale: 'en',
     donor: { email: 'amina@example.org', name: 'Amina Yusuf' },
     publicRef: 'd_0123456789abcdef01234567',
     receiptHash: receiptCodeHash('CODE'),

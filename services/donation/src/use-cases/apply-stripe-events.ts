@@ -221,6 +221,7 @@ async function decideInstallment(work: BatchWork, plan: Donation, item: Targeted
     showName: installment.showName,
     countryOfResidence: installment.countryOfResidence,
     countryOfHeritage: installment.countryOfHeritage,
+    locale: installment.locale,
     publicRef: installment.publicRef,
     receiptHash: installment.receiptHash,
     status: 'succeeded',

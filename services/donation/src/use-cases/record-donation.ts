@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { newId, receiptCodeHash } from '@aid/contracts';
+import type { Locale } from '@aid/i18n';
 import { checkDonationAllowed, newPublicRef, type DonationInterval, type DonorContact } from '../domain/donation.ts';
 import { idempotencyKeyInUse, idempotencyKeyReused } from '../domain/errors.ts';
 import { newReceiptCode } from '../domain/receipt-code.ts';
@@ -13,6 +14,8 @@ export interface DonationCommand {
   showName: boolean;
   countryOfResidence: string | null;
   countryOfHeritage: string | null;
+  /** The language of the donor's receipts. */
+  locale: Locale;
   /** `month` makes a Stripe subscription; each paid invoice then becomes its own gift. */
   interval: DonationInterval;
 }

@@ -33,6 +33,8 @@ export async function sendOwedReceipt(flows: DonationFlows, deps: { mailer: Mail
     currency: gift.currency,
     interval: gift.interval,
     paidAt: gift.succeededAt ?? gift.createdAt,
+    // An installment's contact, language included, is its plan's.
+    locale: plan?.locale ?? gift.locale,
   });
   try {
     await deps.mailer.send({ ...mail, messageId: messageIdHeader(owed.messageId) });

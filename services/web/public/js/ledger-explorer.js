@@ -4,6 +4,18 @@ import { checkedCheckpoint, fetchCheckpointNote, fetchInclusionProof, fetchLeaf,
 const table = /** @type {HTMLTableElement | null} */ (document.querySelector('table.ledger'));
 const campaignId = table?.dataset.campaignId ?? '';
 
+/** The page's words for the verdicts, in its language; `{name}` marks a value written here. */
+const messages = JSON.parse(document.getElementById('explorer-messages')?.textContent ?? '{}');
+const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
+
+/**
+ * @param {string} message
+ * @param {Record<string, string>} values
+ */
+function fill(message, values) {
+  return String(message ?? '').replace(/\{(\w+)\}/g, (whole, name) => values[name] ?? whole);
+}
+
 /** @type {Promise<{ size: number, root: Uint8Array }> | null} */
 let signedHead = null;
 
@@ -48,9 +60,10 @@ table?.addEventListener('click', (event) => {
   const verdict = /** @type {HTMLElement | null | undefined} */ (row?.querySelector('.verdict'));
   if (!button || !row || !verdict) return;
   verdict.className = 'verdict';
-  verdict.textContent = 'Checking…';
+  verdict.textContent = messages.checking;
   verifyRow(row).then(
-    (size) => say(verdict, true, `Verified in the signed log of ${size} entries`),
-    (/** @type {unknown} */ error) => say(verdict, false, `Verification failed: ${error instanceof Error ? error.message : String(error)}`),
+    (size) => say(verdict, true, fill(messages.verified, { size: numbers.format(size) })),
+    // The reason is the verifier's own technical sentence, in English.
+    (/** @type {unknown} */ error) => say(verdict, false, fill(messages.failed, { reason: error instanceof Error ? error.message : String(error) })),
   );
 });

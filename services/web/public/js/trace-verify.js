@@ -5,6 +5,17 @@ import { base64, checkedCheckpoint, fetchInclusionProof, fromBase64, hex, includ
 
 const status = /** @type {HTMLElement} */ (document.getElementById('verification'));
 
+/** The page's words for the outcome, in its language; `{name}` marks a value only this script knows. */
+const messages = JSON.parse(document.getElementById('trace-messages')?.textContent ?? '{}');
+
+/**
+ * @param {string} message
+ * @param {Record<string, string>} values
+ */
+function fillIn(message, values) {
+  return String(message ?? '').replace(/\{(\w+)\}/g, (whole, name) => values[name] ?? whole);
+}
+
 /**
  * @param {'passed' | 'failed'} outcome
  * @param {string} headline
@@ -72,16 +83,12 @@ async function verify() {
 }
 
 verify().then(
-  ({ checkpoint, key, linked }) => {
-    const data = JSON.parse(document.getElementById('trace-proof')?.textContent ?? '{}');
-    show(
-      'passed',
-      `Verified: your gift is entry #${data.leafIndex} of ${checkpoint.size} in the signed public record.`,
-      `The checkpoint is signed by ${key.name}; the amount, fee and date above are the ones in the signed entry${linked > 0 ? `, and the ${linked} linked ${linked === 1 ? 'entry is' : 'entries are'} in the same signed log` : ''}.`,
-    );
+  ({ key }) => {
+    show('passed', messages.passedHeadline, fillIn(messages.passedDetail, { key: key.name }));
   },
   (/** @type {unknown} */ error) => {
+    // The reason is the verifier's own technical sentence, in English.
     const reason = error instanceof Error ? error.message : String(error);
-    show('failed', 'Verification FAILED.', `${reason.charAt(0).toUpperCase()}${reason.slice(1)}. Do not rely on this page; the public record may have been tampered with on its way to you.`);
+    show('failed', messages.failedHeadline, fillIn(messages.failedDetail, { reason: `${reason.charAt(0).toUpperCase()}${reason.slice(1)}` }));
   },
 );

@@ -1,95 +1,134 @@
+import { msgKey, type MessageKey } from '@aid/i18n';
 import type { Breakdowns, CampaignInfo, GeographyRow, LedgerEntry, Summary, Timeseries } from '../ledger-client.ts';
 import { cumulativeChart } from './chart.ts';
 import { describeEntry } from './entries.ts';
-import { countryName, esc, layout, moneyText, percent } from './html.ts';
+import { html, layout, type HtmlValue, type SafeHtml } from './html.ts';
+import type { PageContext } from './page-context.ts';
 
-function figures(summary: Summary): string {
+const moneyIn = (page: PageContext, currency: string | null) => (amount: number) => (currency ? page.fmt.money(amount, currency) : page.fmt.number(amount));
+
+function figures(page: PageContext, summary: Summary): SafeHtml {
+  const { t, fmt } = page;
+  const money = moneyIn(page, summary.currency);
   const rows: [string, string][] = [
-    ['Raised', moneyText(summary.raised, summary.currency)],
-    ['Processing fees', moneyText(summary.fees, summary.currency)],
-    ['Refunded', moneyText(summary.refunded, summary.currency)],
-    ['Raised after refunds', moneyText(Math.max(0, summary.raised - summary.refunded), summary.currency)],
-    ['Net available to the campaign', moneyText(summary.net, summary.currency)],
-    ['Allocated to approved disbursements', moneyText(summary.allocated, summary.currency)],
-    ['Paid out to partners', moneyText(summary.paidOut, summary.currency)],
-    ['Delivered as aid', moneyText(summary.delivered, summary.currency)],
-    ['People reached', summary.beneficiaries.toLocaleString('en-US')],
-    ['Share paid to local actors', percent(summary.localShare)],
+    [t('web.figures.raised'), money(summary.raised)],
+    [t('web.figures.fees'), money(summary.fees)],
+    [t('web.figures.refunded'), money(summary.refunded)],
+    [t('web.figures.raisedAfterRefunds'), money(Math.max(0, summary.raised - summary.refunded))],
+    [t('web.figures.net'), money(summary.net)],
+    [t('web.figures.allocated'), money(summary.allocated)],
+    [t('web.figures.paidOut'), money(summary.paidOut)],
+    [t('web.figures.delivered'), money(summary.delivered)],
+    [t('web.figures.people'), fmt.number(summary.beneficiaries)],
+    [t('web.figures.localShare'), fmt.percent(summary.localShare)],
   ];
-  return `<dl class="figures">${rows.map(([label, value]) => `<div><dt>${esc(label)}</dt><dd>${esc(value)}</dd></div>`).join('')}</dl>`;
+  return html`<dl class="figures">${rows.map(([label, value]) => html`<div><dt>${label}</dt><dd>${value}</dd></div>`)}</dl>`;
 }
 
-function card({ campaign, summary }: { campaign: CampaignInfo; summary: Summary }): string {
+function crisisLine(page: PageContext, campaign: CampaignInfo): string {
+  return page.t('web.campaign.crisis', { kind: page.t(crisisKindKey(campaign.crisis.kind)), countries: page.fmt.list(campaign.crisis.countries.map(page.fmt.country)) });
+}
+
+// Crisis kinds are codes on the public record; pages name them in the reader's language.
+const crisisKeys: Record<string, MessageKey> = {
+  flood: msgKey('web.crisis.flood'),
+  earthquake: msgKey('web.crisis.earthquake'),
+  drought: msgKey('web.crisis.drought'),
+  storm: msgKey('web.crisis.storm'),
+  conflict: msgKey('web.crisis.conflict'),
+  epidemic: msgKey('web.crisis.epidemic'),
+  displacement: msgKey('web.crisis.displacement'),
+  'food-insecurity': msgKey('web.crisis.foodInsecurity'),
+  other: msgKey('web.crisis.other'),
+};
+
+function crisisKindKey(kind: string): MessageKey {
+  return crisisKeys[kind] ?? msgKey('web.crisis.other');
+}
+
+function card(page: PageContext, { campaign, summary }: { campaign: CampaignInfo; summary: Summary }): SafeHtml {
+  const { t, fmt } = page;
+  const money = moneyIn(page, summary.currency);
   // Toward the goal counts what donors gave and kept given: refunded money is not raised (fees are shown apart).
   const raisedAfterRefunds = Math.max(0, summary.raised - summary.refunded);
   const progress = campaign.goal.amount > 0 ? Math.min(1, raisedAfterRefunds / campaign.goal.amount) : 0;
   const stats: [string, string][] = [
-    ['Paid out', moneyText(summary.paidOut, summary.currency)],
-    ['Delivered', moneyText(summary.delivered, summary.currency)],
-    ['People reached', summary.beneficiaries.toLocaleString('en-US')],
-    ['To local actors', summary.paidOut > 0 ? percent(summary.localShare) : '–'],
+    [t('web.card.paidOut'), money(summary.paidOut)],
+    [t('web.card.delivered'), money(summary.delivered)],
+    [t('web.card.people'), fmt.number(summary.beneficiaries)],
+    [t('web.card.localActors'), summary.paidOut > 0 ? fmt.percent(summary.localShare) : '–'],
   ];
-  return `<li class="card">
-<h2><a href="/campaigns/${esc(campaign.campaignId)}">${esc(campaign.title)}</a></h2>
-<p class="meta">${esc(campaign.organizationName)} · ${esc(campaign.crisis.kind)} · ${esc(campaign.crisis.countries.map(countryName).join(', '))}${campaign.status === 'closed' ? ' · closed' : ''}</p>
-<p>${esc(campaign.summary)}</p>
-<p class="raised"><strong>${esc(moneyText(raisedAfterRefunds, summary.currency))}</strong> raised after refunds, of ${esc(moneyText(campaign.goal.amount, campaign.goal.currency))} (${percent(progress)})</p>
-<progress max="1" value="${progress.toFixed(4)}" aria-label="Share of the goal raised after refunds">${percent(progress)}</progress>
-<dl class="stats">${stats.map(([label, value]) => `<div><dt>${esc(label)}</dt><dd>${esc(value)}</dd></div>`).join('')}</dl>
+  return html`<li class="card">
+<h2><a href="/campaigns/${campaign.campaignId}">${campaign.title}</a></h2>
+<p class="meta">${campaign.organizationName} · ${crisisLine(page, campaign)}${campaign.status === 'closed' ? ` · ${t('web.card.closed')}` : ''}</p>
+<p>${campaign.summary}</p>
+<p class="raised">${t('web.card.raisedAfterRefundsOf', { raised: money(raisedAfterRefunds), goal: fmt.money(campaign.goal.amount, campaign.goal.currency), percent: fmt.percent(progress) })}</p>
+<progress max="1" value="${progress.toFixed(4)}" aria-label="${t('web.card.progressAfterRefundsLabel')}">${fmt.percent(progress)}</progress>
+<dl class="stats">${stats.map(([label, value]) => html`<div><dt>${label}</dt><dd>${value}</dd></div>`)}</dl>
 </li>`;
 }
 
-export function campaignListPage(rows: { campaign: CampaignInfo; summary: Summary }[]): string {
-  const body = rows.length === 0 ? '<p>No campaigns are published yet.</p>' : `<ul class="cards">${rows.map(card).join('')}</ul>`;
-  return layout('Campaigns', `<h1>Crisis campaigns</h1><p class="lead">Follow every gift from donor to delivered aid, on a public record anyone can check.</p>${body}`);
+export function campaignListPage(page: PageContext, rows: { campaign: CampaignInfo; summary: Summary }[]): string {
+  const { t } = page;
+  const body = rows.length === 0 ? html`<p>${t('web.campaigns.none')}</p>` : html`<ul class="cards">${rows.map((row) => card(page, row))}</ul>`;
+  return layout(page, t('web.campaigns.title'), html`<h1>${t('web.campaigns.heading')}</h1><p class="lead">${t('web.campaigns.lead')}</p>${body}`);
 }
 
-function localShare(summary: Summary): string {
-  if (summary.paidOut === 0) return '<p>Nothing has been paid out yet, so there is no share to local actors to report.</p>';
+function localShare(page: PageContext, summary: Summary): SafeHtml {
+  const { t, fmt } = page;
+  if (summary.paidOut === 0) return html`<p>${t('web.local.nothingPaid')}</p>`;
+  const money = moneyIn(page, summary.currency);
   const local = Math.round(summary.paidOut * summary.localShare);
-  return `<p class="big-figure">${esc(percent(summary.localShare))}</p>
-<meter min="0" max="1" value="${summary.localShare.toFixed(4)}" aria-labelledby="local">${esc(percent(summary.localShare))}</meter>
-<p>Of ${esc(moneyText(summary.paidOut, summary.currency))} paid out, ${esc(moneyText(local, summary.currency))} went directly to local and national organizations in the affected country.</p>`;
+  return html`<p class="big-figure">${fmt.percent(summary.localShare)}</p>
+<meter min="0" max="1" value="${summary.localShare.toFixed(4)}" aria-labelledby="local">${fmt.percent(summary.localShare)}</meter>
+<p>${t('web.local.explained', { paidOut: money(summary.paidOut), local: money(local) })}</p>`;
 }
 
-function moneyTable(caption: string, head: string[], rows: string[][]): string {
+function moneyTable(caption: string, head: string[], rows: HtmlValue[][]): SafeHtml {
   // data-label lets narrow screens show each row as a card of labelled values instead of a wide table.
-  return `<div class="table-wrap"><table class="stack"><caption>${esc(caption)}</caption><thead><tr>${head.map((cell, index) => `<th scope="col"${index > 0 ? ' class="num"' : ''}>${esc(cell)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map(([first = '', ...rest]) => `<tr><th scope="row">${first}</th>${rest.map((cell, index) => `<td class="num" data-label="${esc(head[index + 1])}">${cell}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table></div>`;
+  return html`<div class="table-wrap"><table class="stack"><caption>${caption}</caption><thead><tr>${head.map((cell, index) => (index > 0 ? html`<th scope="col" class="num">${cell}</th>` : html`<th scope="col">${cell}</th>`))}</tr></thead><tbody>${rows.map(
+    ([first, ...rest]) => html`<tr><th scope="row">${first}</th>${rest.map((cell, index) => html`<td class="num" data-label="${head[index + 1]}">${cell}</td>`)}</tr>`,
+  )}</tbody></table></div>`;
 }
 
-function breakdownSections(breakdowns: Breakdowns): string {
-  const { currency } = breakdowns;
-  const money = (amount: number) => esc(moneyText(amount, currency));
+function breakdownSections(page: PageContext, breakdowns: Breakdowns): SafeHtml {
+  const { t, fmt } = page;
+  const money = moneyIn(page, breakdowns.currency);
   const sectors = breakdowns.bySector.length === 0
-    ? '<p>No disbursements yet.</p>'
-    : moneyTable('Money by sector', ['Sector', 'Allocated', 'Paid out', 'Delivered'], breakdowns.bySector.map((row) => [esc(row.sector), money(row.allocated), money(row.paidOut), money(row.delivered)]));
-  const recipients = breakdowns.byRecipient.length === 0
-    ? '<p>No disbursements yet.</p>'
+    ? html`<p>${t('web.breakdown.noDisbursements')}</p>`
     : moneyTable(
-        'Money by recipient',
-        ['Recipient', 'Local actor', 'Allocated', 'Paid out', 'Delivered', 'People reached'],
+        t('web.breakdown.bySectorCaption'),
+        [t('web.breakdown.sector'), t('web.breakdown.allocated'), t('web.breakdown.paidOut'), t('web.breakdown.delivered')],
+        breakdowns.bySector.map((row) => [row.sector, money(row.allocated), money(row.paidOut), money(row.delivered)]),
+      );
+  const recipients = breakdowns.byRecipient.length === 0
+    ? html`<p>${t('web.breakdown.noDisbursements')}</p>`
+    : moneyTable(
+        t('web.breakdown.byRecipientCaption'),
+        [t('web.breakdown.recipient'), t('web.breakdown.localActor'), t('web.breakdown.allocated'), t('web.breakdown.paidOut'), t('web.breakdown.delivered'), t('web.breakdown.people')],
         breakdowns.byRecipient.map((row) => [
-          `${esc(row.name)} <span class="meta">(${esc(countryName(row.country))})</span>`,
-          row.local ? 'Yes' : 'No',
+          html`${row.name} <span class="meta">(${fmt.country(row.country)})</span>`,
+          row.local ? t('web.breakdown.yes') : t('web.breakdown.no'),
           money(row.allocated),
           money(row.paidOut),
           money(row.delivered),
-          esc(row.beneficiaries.toLocaleString('en-US')),
+          fmt.number(row.beneficiaries),
         ]),
       );
   const geography = breakdowns.donorGeography;
   const geoTable = (caption: string, rows: GeographyRow[]) =>
     rows.length === 0
-      ? `<p>${esc(caption)}: no country has enough donors to show yet.</p>`
-      : moneyTable(caption, ['Country', 'Donors', 'Given'], rows.map((row) => [esc(countryName(row.country)), esc(row.donors.toLocaleString('en-US')), money(row.amount)]));
-  return `<section aria-labelledby="sectors"><h2 id="sectors">By sector</h2>${sectors}</section>
-<section aria-labelledby="recipients"><h2 id="recipients">By recipient</h2>${recipients}</section>
-<section aria-labelledby="donors"><h2 id="donors">Where donors give from</h2>
-<p>Countries with fewer than ${esc(geography.minimumGroup)} donors are not shown, so that no donor can be singled out${geography.withheld.donors > 0 ? `: ${esc(geography.withheld.donors.toLocaleString('en-US'))} ${geography.withheld.donors === 1 ? 'donor' : 'donors'} giving ${money(geography.withheld.amount)} are counted only in the totals` : ''}.</p>
-<div class="columns"><div><h3>Country of residence</h3>${geoTable('Donors by country of residence', geography.byResidence)}</div>
-<div><h3>Country of heritage</h3>${geoTable('Donors by country of heritage', geography.byHeritage)}</div></div>
+      ? html`<p>${t('web.breakdown.noCountryYet', { table: caption })}</p>`
+      : moneyTable(caption, [t('web.breakdown.country'), t('web.breakdown.donors'), t('web.breakdown.given')], rows.map((row) => [fmt.country(row.country), fmt.number(row.donors), money(row.amount)]));
+  const withheld = geography.withheld.donors > 0
+    ? t('web.breakdown.threshold', { minimum: geography.minimumGroup, withheld: geography.withheld.donors, amount: money(geography.withheld.amount) })
+    : t('web.breakdown.thresholdNone', { minimum: geography.minimumGroup });
+  return html`<section aria-labelledby="sectors"><h2 id="sectors">${t('web.breakdown.bySector')}</h2>${sectors}</section>
+<section aria-labelledby="recipients"><h2 id="recipients">${t('web.breakdown.byRecipient')}</h2>${recipients}</section>
+<section aria-labelledby="donors"><h2 id="donors">${t('web.breakdown.donorsHeading')}</h2>
+<p>${withheld}</p>
+<div class="columns"><div><h3>${t('web.breakdown.residence')}</h3>${geoTable(t('web.breakdown.residenceCaption'), geography.byResidence)}</div>
+<div><h3>${t('web.breakdown.heritage')}</h3>${geoTable(t('web.breakdown.heritageCaption'), geography.byHeritage)}</div></div>
 </section>`;
 }
 
@@ -101,26 +140,32 @@ export interface CampaignPageData {
   breakdowns: Breakdowns | null;
 }
 
-export function campaignPage({ campaign, summary, recent, timeseries, breakdowns }: CampaignPageData): string {
-  const title = campaign?.title ?? 'Campaign';
-  const id = esc(summary.campaignId);
-  const rows = recent
-    .map((row) => `<li><span class="meta">#${row.index} · <time datetime="${esc(row.entry.time)}">${esc(row.entry.time.slice(0, 10))}</time></span> ${describeEntry(row.entry, summary.currency)}</li>`)
-    .join('');
+export function campaignPage(page: PageContext, { campaign, summary, recent, timeseries, breakdowns }: CampaignPageData): string {
+  const { t, fmt } = page;
+  const title = campaign?.title ?? t('web.campaign.untitled');
+  const id = summary.campaignId;
+  const rows = recent.map(
+    (row) =>
+      html`<li><span class="meta">#${fmt.number(row.index)} · <time datetime="${row.entry.time}">${fmt.date(row.entry.time)}</time></span> ${describeEntry(page, row.entry, summary.currency)}</li>`,
+  );
+  const about = campaign
+    ? html`<p class="meta">${campaign.organizationName} · ${crisisLine(page, campaign)}${campaign.crisis.glide ? html` · GLIDE <span dir="ltr">${campaign.crisis.glide}</span>` : ''}</p><p>${campaign.summary}</p>`
+    : '';
   return layout(
+    page,
     title,
-    `<h1>${esc(title)}</h1>
-${campaign ? `<p class="meta">${esc(campaign.organizationName)} · ${esc(campaign.crisis.kind)} in ${esc(campaign.crisis.countries.map(countryName).join(', '))}${campaign.crisis.glide ? ` · GLIDE ${esc(campaign.crisis.glide)}` : ''}</p><p>${esc(campaign.summary)}</p>` : ''}
-<section aria-labelledby="money"><h2 id="money">Where the money is</h2>${figures(summary)}</section>
-<section aria-labelledby="over-time"><h2 id="over-time">Over time</h2>${timeseries ? cumulativeChart(timeseries) : '<p>No time series yet: the chart appears once the public ledger publishes one.</p>'}</section>
-<section aria-labelledby="local"><h2 id="local">Share to local actors</h2>${localShare(summary)}</section>
-${breakdowns ? breakdownSections(breakdowns) : ''}
-<section aria-labelledby="open-data"><h2 id="open-data">Open data</h2>
-<p>Download every entry of this campaign: <a href="/api/ledger/v1/campaigns/${id}/export.csv" download>CSV</a> · <a href="/api/ledger/v1/campaigns/${id}/export.json" download>JSON</a> · <a href="/api/ledger/v1/campaigns/${id}/export.iati.xml" download>IATI XML</a></p>
+    html`<h1>${title}</h1>
+${about}
+<section aria-labelledby="money"><h2 id="money">${t('web.campaign.moneyHeading')}</h2>${figures(page, summary)}</section>
+<section aria-labelledby="over-time"><h2 id="over-time">${t('web.campaign.overTime')}</h2>${timeseries ? cumulativeChart(page, timeseries) : html`<p>${t('web.campaign.noTimeseries')}</p>`}</section>
+<section aria-labelledby="local"><h2 id="local">${t('web.campaign.localHeading')}</h2>${localShare(page, summary)}</section>
+${breakdowns ? breakdownSections(page, breakdowns) : ''}
+<section aria-labelledby="open-data"><h2 id="open-data">${t('web.campaign.openData')}</h2>
+<p>${t('web.campaign.download')} <a href="/api/ledger/v1/campaigns/${id}/export.csv" download>CSV</a> · <a href="/api/ledger/v1/campaigns/${id}/export.json" download>JSON</a> · <a href="/api/ledger/v1/campaigns/${id}/export.iati.xml" download>IATI XML</a></p>
 </section>
-<section aria-labelledby="ledger"><h2 id="ledger">Public ledger</h2>
-<p>${summary.entries.toLocaleString('en-US')} entries, each signed into the campaign's public log. <a href="/campaigns/${id}/ledger">Explore and verify every entry</a>.</p>
-${rows ? `<h3>Latest entries</h3><ul class="recent">${rows}</ul>` : ''}
+<section aria-labelledby="ledger"><h2 id="ledger">${t('web.campaign.ledgerHeading')}</h2>
+<p>${t('web.campaign.entriesSigned', { count: summary.entries })} <a href="/campaigns/${id}/ledger">${t('web.campaign.explore')}</a></p>
+${rows.length > 0 ? html`<h3>${t('web.campaign.latest')}</h3><ul class="recent">${rows}</ul>` : ''}
 </section>`,
   );
 }

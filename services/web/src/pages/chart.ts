@@ -1,15 +1,23 @@
-import { minorUnitExponent } from '@aid/money';
 import type { Timeseries } from '../ledger-client.ts';
-import { esc, moneyText } from './html.ts';
+import { html, type SafeHtml } from './html.ts';
+import type { PageContext } from './page-context.ts';
 
-const series = [
-  { key: 'raised', label: 'Raised' },
-  { key: 'allocated', label: 'Allocated' },
-  { key: 'paidOut', label: 'Paid out' },
-  { key: 'delivered', label: 'Delivered' },
-] as const;
+const series = ['raised', 'allocated', 'paidOut', 'delivered'] as const;
 
-type SeriesKey = (typeof series)[number]['key'];
+type SeriesKey = (typeof series)[number];
+
+function seriesLabel(page: PageContext, key: SeriesKey): string {
+  switch (key) {
+    case 'raised':
+      return page.t('web.chart.raised');
+    case 'allocated':
+      return page.t('web.chart.allocated');
+    case 'paidOut':
+      return page.t('web.chart.paidOut');
+    case 'delivered':
+      return page.t('web.chart.delivered');
+  }
+}
 
 export interface CumulativeDay {
   date: string;
@@ -36,15 +44,8 @@ const height = 210;
 const plot = { left: 8, right: 352, top: 24, bottom: 180 };
 const dayMs = 86_400_000;
 
-function compactMoney(amount: number, currency: string | null): string {
-  if (!currency) return String(amount);
-  const value = amount / 10 ** minorUnitExponent(currency);
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(value);
-}
-
-function shortDate(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
-}
+const money = (page: PageContext, amount: number, currency: string | null) => (currency ? page.fmt.money(amount, currency) : page.fmt.number(amount));
+const compactMoney = (page: PageContext, amount: number, currency: string | null) => (currency ? page.fmt.compactMoney(amount, currency) : page.fmt.number(amount));
 
 /** A step line: totals change at a day's start and hold until the next movement, then run to the right edge. */
 function stepPath(points: { x: number; y: number }[]): string {
@@ -56,51 +57,58 @@ function stepPath(points: { x: number; y: number }[]): string {
 }
 
 /** The chart's one-sentence summary: what a screen reader announces, and the figure's caption. */
-export function chartSummary(days: CumulativeDay[], currency: string | null): string {
+export function chartSummary(page: PageContext, days: CumulativeDay[], currency: string | null): string {
   const first = days[0];
   const last = days.at(-1);
-  if (!first || !last) return 'No money has moved yet.';
-  const totals = series.map(({ key, label }) => `${label.toLowerCase()} ${moneyText(last.totals[key], currency)}`).join(', ');
-  return `Running totals from ${shortDate(first.date)} to ${shortDate(last.date)}: ${totals}.`;
+  if (!first || !last) return page.t('web.chart.nothingMoved');
+  return page.t('web.chart.summary', {
+    from: page.fmt.date(first.date),
+    to: page.fmt.date(last.date),
+    raised: money(page, last.totals.raised, currency),
+    allocated: money(page, last.totals.allocated, currency),
+    paidOut: money(page, last.totals.paidOut, currency),
+    delivered: money(page, last.totals.delivered, currency),
+  });
 }
 
 /**
  * The cumulative chart as inline SVG, rendered on the server so it costs no script and no request. Lines differ
  * by dash pattern as well as colour, and the same numbers are in a table for anyone who cannot see the lines.
+ * Time runs left to right in every language (the SVG is `dir="ltr"`), as charts do in Arabic and Urdu print too.
  */
-export function cumulativeChart(timeseries: Timeseries): string {
+export function cumulativeChart(page: PageContext, timeseries: Timeseries): SafeHtml {
   const { currency } = timeseries;
+  const { t, fmt } = page;
   const days = cumulativeDays(timeseries);
   const first = days[0];
   const last = days.at(-1);
-  if (!first || !last) return '<p>No money has moved yet, so there is nothing to chart.</p>';
-  const summary = chartSummary(days, currency);
+  if (!first || !last) return html`<p>${t('web.chart.empty')}</p>`;
+  const summary = chartSummary(page, days, currency);
   const start = Date.parse(`${first.date}T00:00:00Z`);
   // One extra day on the left, so the first day's movement shows as a step rather than a line on the axis.
   const from = start - dayMs;
   const to = Math.max(Date.parse(`${last.date}T00:00:00Z`), start);
-  const top = Math.max(1, ...days.flatMap((day) => series.map(({ key }) => day.totals[key])));
+  const top = Math.max(1, ...days.flatMap((day) => series.map((key) => day.totals[key])));
   const x = (date: string) => plot.left + ((Date.parse(`${date}T00:00:00Z`) - from) / (to - from)) * (plot.right - 40 - plot.left);
   const y = (amount: number) => plot.bottom - (Math.max(0, amount) / top) * (plot.bottom - plot.top);
-  const levels = [0, 0.5, 1].map((fraction) => ({ y: y(top * fraction).toFixed(1), label: compactMoney(Math.round(top * fraction), currency) }));
-  const grid = levels.map((level) => `<line class="grid" x1="${plot.left}" x2="${plot.right}" y1="${level.y}" y2="${level.y}"/>`).join('');
+  const levels = [0, 0.5, 1].map((fraction) => ({ y: y(top * fraction).toFixed(1), label: compactMoney(page, Math.round(top * fraction), currency) }));
+  const grid = levels.map((level) => html`<line class="grid" x1="${plot.left}" x2="${plot.right}" y1="${level.y}" y2="${level.y}"/>`);
   // Labels are drawn after the lines, with a halo (CSS paint-order), so a line crossing them cannot hide them.
-  const labels = levels.map((level) => `<text x="${plot.left}" y="${(Number(level.y) - 4).toFixed(1)}">${esc(level.label)}</text>`).join('');
-  const lines = series
-    .map(({ key }) => `<path class="line line-${key}" d="${stepPath(days.map((day) => ({ x: x(day.date), y: y(day.totals[key]) })))}"/>`)
-    .join('');
-  const axis = `<text x="${plot.left}" y="${height - 6}">${esc(shortDate(first.date))}</text><text x="${plot.right}" y="${height - 6}" text-anchor="end">${esc(shortDate(last.date))}</text>`;
-  const legend = series
-    .map(({ key, label }) => `<li><svg class="swatch" viewBox="0 0 28 10" width="28" height="10" aria-hidden="true" focusable="false"><path class="line line-${key}" d="M0 5 H28"/></svg>${esc(label)} <strong>${esc(moneyText(last.totals[key], currency))}</strong></li>`)
-    .join('');
-  const rows = days
-    .map((day) => `<tr><th scope="row"><time datetime="${esc(day.date)}">${esc(shortDate(day.date))}</time></th>${series.map(({ key }) => `<td>${esc(moneyText(day.totals[key], currency))}</td>`).join('')}</tr>`)
-    .join('');
-  return `<figure class="chart">
-<svg role="img" aria-labelledby="chart-title" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMidYMid meet"><title id="chart-title">${esc(summary)}</title>${grid}${lines}${labels}${axis}</svg>
+  const labels = levels.map((level) => html`<text x="${plot.left}" y="${(Number(level.y) - 4).toFixed(1)}">${level.label}</text>`);
+  const lines = series.map((key) => html`<path class="line line-${key}" d="${stepPath(days.map((day) => ({ x: x(day.date), y: y(day.totals[key]) })))}"/>`);
+  const axis = html`<text x="${plot.left}" y="${height - 6}">${fmt.date(first.date)}</text><text x="${plot.right}" y="${height - 6}" text-anchor="end">${fmt.date(last.date)}</text>`;
+  const legend = series.map(
+    (key) =>
+      html`<li><svg class="swatch" viewBox="0 0 28 10" width="28" height="10" aria-hidden="true" focusable="false"><path class="line line-${key}" d="M0 5 H28"/></svg>${seriesLabel(page, key)} <strong>${money(page, last.totals[key], currency)}</strong></li>`,
+  );
+  const rows = days.map(
+    (day) => html`<tr><th scope="row"><time datetime="${day.date}">${fmt.date(day.date)}</time></th>${series.map((key) => html`<td>${money(page, day.totals[key], currency)}</td>`)}</tr>`,
+  );
+  return html`<figure class="chart">
+<svg role="img" aria-labelledby="chart-title" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMidYMid meet" direction="ltr"><title id="chart-title">${summary}</title>${grid}${lines}${labels}${axis}</svg>
 <figcaption><ul class="legend">${legend}</ul></figcaption>
 </figure>
-<details class="chart-data"><summary>The chart's numbers as a table</summary>
-<div class="table-wrap"><table><caption>Running totals by day</caption><thead><tr><th scope="col">Date</th>${series.map(({ label }) => `<th scope="col">${esc(label)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div>
+<details class="chart-data"><summary>${t('web.chart.tableToggle')}</summary>
+<div class="table-wrap"><table><caption>${t('web.chart.tableCaption')}</caption><thead><tr><th scope="col">${t('web.chart.date')}</th>${series.map((key) => html`<th scope="col">${seriesLabel(page, key)}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>
 </details>`;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeEntry, kindLabel } from './entries.ts';
+import { describeEntry as describeIn, kindLabel as kindLabelIn } from './entries.ts';
+import { pageContext } from './page-context.ts';
+
+const english = pageContext({ locale: 'en', url: '/', missing: 'mark' });
+const kindLabel = (kind: string) => kindLabelIn(english, kind);
+const describeEntry = (entry: Parameters<typeof describeIn>[1], currency: string | null) => describeIn(english, entry, currency);
 
 const entry = (kind: string, fields: Record<string, unknown> = {}) => ({ v: 1, campaignId: 'c1', eventId: 'e1', time: '2026-01-02T00:00:00Z', kind, ...fields });
 
@@ -45,5 +50,23 @@ describe('ledger entry kinds', () => {
     expect(describeEntry(entry('disbursement-cancelled', { disbursementId: 'b1', amount: 12_000, currency: 'EUR', released: [] }), 'EUR')).toBe(
       'Disbursement of €120.00 cancelled before payout; the money is free to allocate again',
     );
+  });
+
+  it.each([
+    ['ar', 'refund-reversed', 'استرداد فاشل'],
+    ['uk', 'dispute-opened', 'Спір'],
+    ['so', 'gift', 'Deeq'],
+  ] as const)('when the page is in %s, then the %s code on the record is named in that language', (locale, kind, label) => {
+    expect(kindLabelIn(pageContext({ locale, url: '/', missing: 'mark' }), kind)).toBe(label);
+  });
+
+  it('when a delivery is described in Arabic, then the number of people takes its plural form and the free text stays as written', () => {
+    const arabic = pageContext({ locale: 'ar', url: '/', missing: 'mark' });
+    expect(describeIn(arabic, entry('delivery', { description: 'water filters', beneficiaries: 2, location: { area: 'Dadu' } }), 'USD')).toBe('تم التسليم: water filters (شخصان، Dadu)');
+    expect(describeIn(arabic, entry('delivery', { description: 'water filters', beneficiaries: 40, location: { area: 'Dadu' } }), 'USD')).toBe('تم التسليم: water filters (40 شخصًا، Dadu)');
+  });
+
+  it('when a gift is described in French, then the money is written the French way with its currency', () => {
+    expect(describeIn(pageContext({ locale: 'fr', url: '/', missing: 'mark' }), entry('gift', { amount: 123_456, currency: 'EUR' }), 'EUR')).toBe('Don de 1\u202f234,56\u00a0€');
   });
 });

@@ -1,25 +1,30 @@
 import { createHash } from 'node:crypto';
+import { msgKey, type MessageKey } from '@aid/i18n';
 import type { LedgerEntry } from '../ledger-client.ts';
-import { esc, field, moneyText } from './html.ts';
+import { field } from './html.ts';
+import type { PageContext } from './page-context.ts';
 
-const kindLabels: Record<string, string> = {
-  gift: 'Gift',
-  refund: 'Refund',
-  'refund-reversed': 'Failed refund',
-  'dispute-opened': 'Dispute',
-  'dispute-closed': 'Dispute closed',
-  'disbursement-approved': 'Disbursement',
-  'disbursement-cancelled': 'Cancelled disbursement',
-  allocation: 'Allocation',
-  payout: 'Payout',
-  delivery: 'Delivery',
-  'campaign-published': 'Published',
-  'campaign-closed': 'Closed',
-  'campaign-update': 'Update',
+// The public record carries kind codes; each page names them in its reader's language.
+const kindKeys: Record<string, MessageKey> = {
+  gift: msgKey('web.entry.kind.gift'),
+  refund: msgKey('web.entry.kind.refund'),
+  'refund-reversed': msgKey('web.entry.kind.refundReversed'),
+  'dispute-opened': msgKey('web.entry.kind.disputeOpened'),
+  'dispute-closed': msgKey('web.entry.kind.disputeClosed'),
+  'disbursement-approved': msgKey('web.entry.kind.disbursementApproved'),
+  'disbursement-cancelled': msgKey('web.entry.kind.disbursementCancelled'),
+  allocation: msgKey('web.entry.kind.allocation'),
+  payout: msgKey('web.entry.kind.payout'),
+  delivery: msgKey('web.entry.kind.delivery'),
+  'campaign-published': msgKey('web.entry.kind.campaignPublished'),
+  'campaign-closed': msgKey('web.entry.kind.campaignClosed'),
+  'campaign-update': msgKey('web.entry.kind.campaignUpdate'),
 };
 
-export function kindLabel(kind: string): string {
-  return kindLabels[kind] ?? kind;
+/** The kind's name in the reader's language; a kind this page does not know yet is shown as its code. */
+export function kindLabel(page: PageContext, kind: string): string {
+  const key = kindKeys[kind];
+  return key ? page.t(key) : kind;
 }
 
 /** RFC 6962 leaf hash of the entry's exact bytes, as the ledger stores it (hex). */
@@ -27,41 +32,49 @@ export function leafHashHex(leafBase64: string): string {
   return createHash('sha256').update(Buffer.from([0])).update(Buffer.from(leafBase64, 'base64')).digest('hex');
 }
 
-/** One line of plain language for an entry; every value from the ledger is escaped. */
-export function describeEntry(entry: LedgerEntry['entry'], currency: string | null): string {
-  const amount = typeof entry.amount === 'number' ? esc(moneyText(entry.amount, typeof entry.currency === 'string' ? entry.currency : currency)) : '';
+const nameOf = (value: unknown) => field((value as { name?: unknown } | undefined)?.name);
+
+/** One line of plain language for an entry, as text (the page template escapes it). */
+export function describeEntry(page: PageContext, entry: LedgerEntry['entry'], currency: string | null): string {
+  const { t } = page;
+  const entryCurrency = typeof entry.currency === 'string' ? entry.currency : currency;
+  const amount = typeof entry.amount === 'number' ? (entryCurrency ? page.fmt.money(entry.amount, entryCurrency) : page.fmt.number(entry.amount)) : '';
   switch (entry.kind) {
-    case 'gift':
-      return `Gift of ${amount}${(entry.donor as { displayName?: string | null } | undefined)?.displayName ? ` from ${esc((entry.donor as { displayName: string }).displayName)}` : ''}`;
+    case 'gift': {
+      const name = field((entry.donor as { displayName?: unknown } | undefined)?.displayName);
+      return name ? t('web.entry.giftFrom', { amount, name }) : t('web.entry.gift', { amount });
+    }
     case 'refund':
-      return `Refund of ${amount}`;
+      return t('web.entry.refund', { amount });
     // The refund's own entry stays on the log; this one says the money never left and counts for the gift again.
     case 'refund-reversed':
-      return `Refund of ${amount} failed at the bank; the money is back on the gift`;
+      return t('web.entry.refundReversed', { amount });
     // A dispute holds the gift while the donor's bank decides; only a lost one takes money off the campaign.
     case 'dispute-opened':
-      return `Gift of ${amount} disputed at the donor's bank; held until the bank decides`;
+      return t('web.entry.disputeOpened', { amount });
     case 'dispute-closed':
-      return entry.outcome === 'lost'
-        ? `Dispute over ${amount} lost; the donor's bank took the money back`
-        : `Dispute over ${amount} closed in the campaign's favour; the gift stands`;
+      return entry.outcome === 'lost' ? t('web.entry.disputeLost', { amount }) : t('web.entry.disputeWon', { amount });
     case 'disbursement-approved':
-      return `Disbursement of ${amount} approved to ${esc((entry.recipient as { name?: string } | undefined)?.name)} for ${field(entry.purpose)}`;
+      return t('web.entry.disbursementApproved', { amount, recipient: nameOf(entry.recipient), purpose: field(entry.purpose) });
     case 'disbursement-cancelled':
-      return `Disbursement of ${amount} cancelled before payout; the money is free to allocate again`;
+      return t('web.entry.disbursementCancelled', { amount });
     case 'allocation':
-      return `${amount} of a gift allocated to a disbursement`;
+      return t('web.entry.allocation', { amount });
     case 'payout':
-      return `Payout of ${amount} to ${esc((entry.recipient as { name?: string } | undefined)?.name)}`;
+      return t('web.entry.payout', { amount, recipient: nameOf(entry.recipient) });
     case 'delivery':
-      return `Delivered: ${field(entry.description)} (${field(entry.beneficiaries)} people, ${esc((entry.location as { area?: string } | undefined)?.area)})`;
+      return t('web.entry.delivery', {
+        description: field(entry.description),
+        people: typeof entry.beneficiaries === 'number' ? entry.beneficiaries : 0,
+        area: field((entry.location as { area?: unknown } | undefined)?.area),
+      });
     case 'campaign-published':
-      return 'Campaign published';
+      return t('web.entry.campaignPublished');
     case 'campaign-closed':
-      return 'Campaign closed';
+      return t('web.entry.campaignClosed');
     case 'campaign-update':
-      return `Update: ${field(entry.title)}`;
+      return t('web.entry.campaignUpdate', { title: field(entry.title) });
     default:
-      return esc(entry.kind);
+      return entry.kind;
   }
 }

@@ -1,61 +1,86 @@
-import { formatMoney } from '@aid/money';
+import { endonyms, supportedLocales } from '@aid/i18n';
+import type { PageContext } from './page-context.ts';
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML; every value from the ledger passes through it. */
+/** Escapes text for HTML. Templates call it for every value; pages never need to. */
 export function esc(value: string | number | boolean | null | undefined): string {
   return String(value ?? '').replace(/[&<>"']/g, (char) => escapes[char] ?? char);
 }
 
-/** A ledger field shown as text: strings and numbers as they are, anything else as nothing. */
-export function field(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' ? esc(value) : '';
-}
-
-export function moneyText(amount: number, currency: string | null): string {
-  return currency ? formatMoney({ amount, currency }) : String(amount);
-}
-
-export function percent(fraction: number): string {
-  return `${Math.round(fraction * 1000) / 10}%`;
-}
-
-const regions = new Intl.DisplayNames(['en'], { type: 'region' });
-
-/** An ISO 3166 country code as its English name, or the code itself when it is not one. */
-export function countryName(code: string): string {
-  try {
-    return regions.of(code) ?? code;
-  } catch {
-    return code;
+/** Markup that is already safe: made by `html`, never from a string a page received. */
+export class SafeHtml {
+  readonly value: string;
+  constructor(value: string) {
+    this.value = value;
+  }
+  toString(): string {
+    return this.value;
   }
 }
 
+export type HtmlValue = SafeHtml | string | number | null | undefined | false | readonly HtmlValue[];
+
+function render(value: HtmlValue): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof SafeHtml) return value.value;
+  if (Array.isArray(value)) return (value as readonly HtmlValue[]).map(render).join('');
+  return esc(value as string | number);
+}
+
+/**
+ * The page template tag: every interpolated value is escaped (ledger data and translated messages alike)
+ * unless it is markup this tag made; arrays are joined, and null, undefined and false render as nothing.
+ */
+export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
+  let out = strings[0] ?? '';
+  values.forEach((value, index) => {
+    out += render(value) + (strings[index + 1] ?? '');
+  });
+  return new SafeHtml(out);
+}
+
+/** A ledger field shown as text: strings and numbers as they are, anything else as nothing. */
+export function field(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
 /** A module script of this site; page data goes in JSON script tags, since the CSP forbids inline scripts. */
-export function moduleScript(name: string): string {
-  return `<script type="module" src="/static/js/${esc(name)}.js"></script>`;
+export function moduleScript(name: string): SafeHtml {
+  return html`<script type="module" src="/static/js/${name}.js"></script>`;
 }
 
 /** JSON for a `<script type="application/json">`: `<` is escaped so no value can close the tag. */
-export function jsonScript(id: string, value: unknown): string {
-  return `<script type="application/json" id="${esc(id)}">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`;
+export function jsonScript(id: string, value: unknown): SafeHtml {
+  return new SafeHtml(`<script type="application/json" id="${esc(id)}">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`);
 }
 
-export function layout(title: string, body: string, head = ''): string {
-  return `<!doctype html>
-<html lang="en">
+/** Links to this same page in every language; plain links, so the picker works without JavaScript. */
+function languagePicker(page: PageContext): SafeHtml {
+  const links = supportedLocales.map((locale) =>
+    locale === page.locale
+      ? html`<a href="${page.hrefIn(locale)}" hreflang="${locale}" lang="${locale}" aria-current="true">${endonyms[locale]}</a>`
+      : html`<a href="${page.hrefIn(locale)}" hreflang="${locale}" lang="${locale}">${endonyms[locale]}</a>`,
+  );
+  return html`<nav class="languages" aria-label="${page.t('web.layout.languages')}">${links}</nav>`;
+}
+
+export function layout(page: PageContext, title: string, body: SafeHtml, head: SafeHtml | string = ''): string {
+  const { t } = page;
+  return html`<!doctype html>
+<html lang="${page.locale}" dir="${page.dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · Diaspora Aid</title>
+<title>${t('web.layout.title', { page: title })}</title>
 <link rel="stylesheet" href="/static/site.css">
 <link rel="icon" href="data:,">
 ${head}</head>
 <body>
-<a class="skip" href="#main">Skip to content</a>
-<header class="site"><a href="/" class="brand">Diaspora Aid</a><nav aria-label="Main"><a href="/">Campaigns</a><a href="/trace">Trace my gift</a></nav></header>
+<a class="skip" href="#main">${t('web.layout.skip')}</a>
+<header class="site"><a href="/" class="brand">${t('web.layout.brand')}</a><nav aria-label="${t('web.layout.mainNav')}" class="main-nav"><a href="/">${t('web.layout.navCampaigns')}</a><a href="/trace">${t('web.layout.navTrace')}</a></nav>${languagePicker(page)}</header>
 <main id="main">${body}</main>
-<footer class="site"><p>Every figure on this site comes from the public ledger, which anyone can read and check: <a href="/about-the-ledger">how it works</a>.</p><p><a href="/record-checks">Does the money add up?</a> The rules checked on the public record every minute.</p></footer>
+<footer class="site"><p>${t('web.layout.footer')} <a href="/about-the-ledger">${t('web.layout.footerLink')}</a></p><p><a href="/record-checks">${t('web.layout.footerChecksLink')}</a> ${t('web.layout.footerChecks')}</p></footer>
 </body>
-</html>`;
+</html>`.value;
 }

@@ -4,7 +4,10 @@ import { createLogger } from '@aid/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildWebApp } from '../app.ts';
 import type { LedgerClient, Summary } from '../ledger-client.ts';
+import { pageContext } from './page-context.ts';
 import { recordChecksPage, type RecordChecks } from './record-checks.ts';
+
+const english = pageContext({ locale: 'en', url: '/record-checks', missing: 'mark' });
 
 const summary: Summary = { campaignId: 'c1', currency: 'USD', raised: 45_000, fees: 1_453, refunded: 35_000, net: 8_547, allocated: 9_622, paidOut: 0, delivered: 0, beneficiaries: 0, gifts: 3, localShare: 0, entries: 8 };
 const campaign = { campaignId: 'c1', organizationName: 'Hope', title: 'Sindh <floods>', summary: 'Water', goal: { amount: 1_000_000, currency: 'USD' }, crisis: { kind: 'flood', countries: ['PK'] }, status: 'active', publishedAt: '2026-01-01T00:00:00Z' };
@@ -22,13 +25,13 @@ const breached: RecordChecks = {
 
 describe('the record checks page', () => {
   it('when every rule holds, then it says first, in plain words, that the money adds up', () => {
-    const page = recordChecksPage(clean, campaigns);
+    const page = recordChecksPage(english, clean, campaigns);
     expect(page).toMatch(/class="verification passed"><p><strong>The money adds up<\/strong>/);
     expect(page).not.toContain('What is wrong');
   });
 
   it('when the record breaks rules, then it says so first and names each, with money in the campaign currency and every value escaped', () => {
-    const page = recordChecksPage(breached, campaigns);
+    const page = recordChecksPage(english, breached, campaigns);
     expect(page).toMatch(/class="verification failed"><p><strong>The money does not add up<\/strong><\/p><p>The public record breaks 2 rules/);
     expect(page).toContain('More money is allocated to aid ($96.22) than the campaign holds after fees and refunds ($85.47).');
     expect(page).toContain('A gift is allocated to aid ($30.00) beyond what it brought after fees and refunds ($24.00).');
@@ -38,7 +41,7 @@ describe('the record checks page', () => {
   });
 
   it('when the ledger does not answer, then it says the checks are not available rather than anything reassuring', () => {
-    const page = recordChecksPage(null, campaigns);
+    const page = recordChecksPage(english, null, campaigns);
     expect(page).toContain('The checks are not available right now');
     expect(page).not.toContain('adds up<');
   });

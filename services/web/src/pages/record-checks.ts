@@ -1,5 +1,6 @@
 import type { CampaignInfo, Summary } from '../ledger-client.ts';
-import { esc, layout, moneyText } from './html.ts';
+import { esc, layout, SafeHtml } from './html.ts';
+import type { PageContext } from './page-context.ts';
 
 /** The parts of the ledger's `GET /v1/reconciliation` this page shows. */
 export interface RecordChecks {
@@ -25,8 +26,8 @@ export async function readRecordChecks(ledgerUrl: string): Promise<RecordChecks 
 type Campaigns = ReadonlyMap<string, { campaign: CampaignInfo; summary: Summary }>;
 
 /** One broken rule in plain words, money in the campaign's currency. */
-function breachSentence(breach: RecordChecks['breaches'][number], currency: string | null): string {
-  const money = (amount: number) => moneyText(amount, currency);
+function breachSentence(page: PageContext, breach: RecordChecks['breaches'][number], currency: string | null): string {
+  const money = (amount: number) => (currency ? page.fmt.money(amount, currency) : page.fmt.number(amount));
   switch (breach.invariant) {
     case 'campaign-allocated-not-negative':
       return `The money allocated to aid is below zero (${money(breach.value)}).`;
@@ -77,12 +78,12 @@ const rules = [
  * and where, and the figures behind a toggle. Every check runs on the public record itself (the ledger), every
  * minute; the comparison with the services' own books shows only where the ledger is told where they are.
  */
-export function recordChecksPage(checks: RecordChecks | null, campaigns: Campaigns): string {
+export function recordChecksPage(page: PageContext, checks: RecordChecks | null, campaigns: Campaigns): string {
   const { tone, heading, text } = verdict(checks);
   const when = checks ? `<p class="meta">Last checked <time datetime="${esc(checks.checkedAt)}">${esc(new Date(checks.checkedAt).toUTCString())}</time>, over ${esc(checks.campaigns)} campaign${checks.campaigns === 1 ? '' : 's'}.</p>` : '';
   const problems = checks?.breaches.length
     ? `<h2>What is wrong</h2><ul class="record-breaches">${checks.breaches
-        .map((breach) => `<li>${campaignLink(breach.campaignId, campaigns)}: ${esc(breachSentence(breach, campaigns.get(breach.campaignId)?.summary.currency ?? null))}</li>`)
+        .map((breach) => `<li>${campaignLink(breach.campaignId, campaigns)}: ${esc(breachSentence(page, breach, campaigns.get(breach.campaignId)?.summary.currency ?? null))}</li>`)
         .join('')}</ul>`
     : '';
   const differences = checks?.differences.length
@@ -103,8 +104,9 @@ export function recordChecksPage(checks: RecordChecks | null, campaigns: Campaig
 </details>`
     : '';
   return layout(
+    page,
     'Does the money add up?',
-    `<h1>Does the money add up?</h1>
+    new SafeHtml(`<h1>Does the money add up?</h1>
 <div role="status" class="verification ${tone}"><p><strong>${esc(heading)}</strong></p>${text ? `<p>${esc(text)}</p>` : ''}</div>
 ${when}
 ${problems}
@@ -113,6 +115,6 @@ ${differences}
 <p>Every minute, the public record of every campaign is checked against these rules:</p>
 <ul>${rules.map((rule) => `<li>${esc(rule)}</li>`).join('')}</ul>
 <p>A rule can break when a bank takes back money that had already been given to a partner: the record then shows it, and the organization owes it back.</p>
-${detail}`,
+${detail}`),
   );
 }

@@ -1,6 +1,7 @@
-import { ensureChromium } from '@aid/local-infra';
+import { ensureChromium, ensureScriptFonts } from '@aid/local-infra';
 
-/** vitest globalSetup of the browser tests: Debian's Chromium, installed with apt-get when missing. */
+/** vitest globalSetup of the browser tests: Debian's Chromium and Arabic-script fonts, installed with apt-get when missing. */
 export async function setup(): Promise<void> {
   await ensureChromium((line) => console.log(line));
+  await ensureScriptFonts((line) => console.log(line));
 }
