@@ -70,6 +70,12 @@ describe('numbers, percentages, dates and country names', () => {
     expect(formatters('en').date('2026-03-09T23:30:00Z')).toBe('Mar 9, 2026');
   });
 
+  it('when an instant is shown to the minute, then it is read in UTC and says so, isolated in right-to-left text', () => {
+    expect(formatters('en').dateTime('2026-12-04T21:07:30Z').replace(/\s/g, ' ')).toBe('Dec 4, 2026, 09:07 PM UTC');
+    const arabic = formatters('ar').dateTime('2026-12-04T21:07:30Z');
+    expect(arabic.startsWith(fsi) && arabic.endsWith(pdi)).toBe(true);
+  });
+
   it('when a country is named, then Somali, Urdu and Ukrainian use their own names', () => {
     expect(formatters('so').country('SO')).toBe('Soomaaliya');
     expect(formatters('ur').country('SO')).toBe('صومالیہ');

@@ -27,6 +27,8 @@ export interface Formatters {
   percent: (fraction: number) => string;
   /** A calendar date (`2026-01-02` or an instant), read in UTC so every reader sees the ledger's day. */
   date: (value: string | Date) => string;
+  /** An instant to the minute, in UTC and saying so, e.g. "Dec 4, 2026, 09:00 PM UTC": when something was last checked. */
+  dateTime: (value: string | Date) => string;
   /** An ISO 3166 region code as its name in the locale; the code itself when Intl does not know it. */
   country: (code: string) => string;
   /** A language code as its name in the locale. */
@@ -47,6 +49,7 @@ function build(locale: Locale): Formatters {
   const numbers = new Intl.NumberFormat(tag);
   const percents = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 });
   const dates = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'UTC' });
+  const instants = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
   const regions = new Intl.DisplayNames([tag], { type: 'region', fallback: 'code' });
   const languages = new Intl.DisplayNames([tag], { type: 'language', fallback: 'code' });
   const lists = new Intl.ListFormat(tag, { type: 'conjunction', style: 'narrow' });
@@ -84,6 +87,7 @@ function build(locale: Locale): Formatters {
     percent: (fraction) => percents.format(fraction),
     // Arabic dates carry right-to-left marks between their parts; isolated, they read the same in any surrounding text.
     date: (value) => (rtl ? `${firstStrongIsolate}${dates.format(toDate(value))}${popIsolate}` : dates.format(toDate(value))),
+    dateTime: (value) => (rtl ? `${firstStrongIsolate}${instants.format(toDate(value))}${popIsolate}` : instants.format(toDate(value))),
     country: (code) => named(regions, code),
     language: (code) => named(languages, code),
     list: (items) => lists.format(items),

@@ -16,6 +16,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp } from './app.ts';
 import { ledgerClient } from './ledger-client.ts';
+import type { RecordChecks } from './pages/record-checks.ts';
 
 // Every page in every language, at a phone's width and a desktop's; screenshots land here (git-ignored).
 const screenshotsDir = fileURLToPath(new URL('../.screenshots/', import.meta.url));
@@ -49,6 +50,17 @@ const events = [
   on(localChain.delivered(40), '2026-01-12'),
 ];
 
+// The record checks with something wrong, so the page shows every kind of message (a broken rule, books that disagree).
+const recordChecks: RecordChecks = {
+  checkedAt: '2026-01-12T10:04:00.000Z',
+  status: 'breaches',
+  campaigns: 1,
+  sources: ['donation', 'disbursement'],
+  breaches: [{ campaignId, invariant: 'campaign-delivered-within-paid-out', value: 5_200, limit: 4_700 }],
+  differences: [{ campaignId, source: 'disbursement', field: 'paidOut', ledger: 4_700, service: 5_000 }],
+  unreachable: [],
+};
+
 const pages = [
   { name: 'campaigns', path: '/' },
   { name: 'campaign', path: `/campaigns/${campaignId}` },
@@ -56,6 +68,7 @@ const pages = [
   { name: 'trace-form', path: '/trace' },
   { name: 'trace', path: '/trace', submitCode: true },
   { name: 'about', path: '/about-the-ledger' },
+  { name: 'record-checks', path: '/record-checks' },
   { name: 'not-found', path: '/no-such-page' },
   { name: 'not-on-ledger', path: '/campaigns/no-such-campaign' },
   { name: 'bad-ledger-page', path: `/campaigns/${campaignId}/ledger?from=x` },
@@ -145,7 +158,7 @@ describe('every page in every language, in Chromium', () => {
       expect(summary.entries).toBe(events.length);
     }, { timeoutMs: 60_000 });
     // Missing messages are marked, so a page that lacks one shows ⟦key⟧ and fails here.
-    const app = buildWebApp({ ledger: ledgerClient(ledger.url), ledgerUrl: ledger.url, logger: createLogger('web-test', 'silent'), missingMessages: 'mark' });
+    const app = buildWebApp({ ledger: ledgerClient(ledger.url), ledgerUrl: ledger.url, logger: createLogger('web-test', 'silent'), missingMessages: 'mark', recordChecks: async () => recordChecks });
     server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });

@@ -40,6 +40,17 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out);
 }
 
+/**
+ * A translated message whose arguments include markup (a link, a `<time>`): `message` gets a placeholder for each
+ * piece of markup, its text is escaped, and the markup is put back in place of each placeholder.
+ */
+export function withMarkup(message: (slots: Record<string, string>) => string, markup: Record<string, SafeHtml>): SafeHtml {
+  const names = Object.keys(markup);
+  const slots = Object.fromEntries(names.map((name, index) => [name, `\uE000${index}\uE001`]));
+  const parts = message(slots).split(/\uE000(\d+)\uE001/);
+  return new SafeHtml(parts.map((part, index) => (index % 2 === 0 ? esc(part) : (markup[names[Number(part)] ?? '']?.value ?? ''))).join(''));
+}
+
 /** A ledger field shown as text: strings and numbers as they are, anything else as nothing. */
 export function field(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';

@@ -40,6 +40,23 @@ describe('the record checks page', () => {
     expect(page).not.toContain('g<1>');
   });
 
+  it('when the books disagree, then the figure is named as the campaign page names it, in the service’s words', () => {
+    const page = recordChecksPage(english, { ...clean, status: 'differences', sources: ['donation'], differences: [{ campaignId: 'c1', source: 'donation', field: 'refunded', ledger: 35_000, service: 36_000 }] }, campaigns);
+    expect(page).toContain('<li><a href="/campaigns/c1">Sindh &lt;floods&gt;</a>: “Refunded” is 35,000 on the public record and 36,000 in the books of the payment service (minor units).</li>');
+    expect(page).toContain('The public record is also compared with the books of the payment service.');
+    expect(page).toContain('<time datetime="2026-12-04T21:00:00.000Z">Dec 4, 2026, 09:00');
+  });
+
+  it('when read in Arabic, then every message of the page is translated, right to left, with amounts in the campaign currency', () => {
+    const arabic = pageContext({ locale: 'ar', url: '/record-checks?lang=ar', missing: 'mark' });
+    const page = recordChecksPage(arabic, { ...breached, sources: ['donation', 'disbursement'] }, campaigns);
+    expect(page).not.toContain('⟦');
+    expect(page).toContain('<html lang="ar" dir="rtl">');
+    expect(page).toContain('الأموال غير متطابقة');
+    expect(page).toContain('يخالف السجل العام قاعدتين');
+    expect(page).toContain(arabic.fmt.money(9_622, 'USD'));
+  });
+
   it('when the ledger does not answer, then it says the checks are not available rather than anything reassuring', () => {
     const page = recordChecksPage(english, null, campaigns);
     expect(page).toContain('The checks are not available right now');

@@ -1,5 +1,6 @@
+import { msgKey, type MessageKey } from '@aid/i18n';
 import type { CampaignInfo, Summary } from '../ledger-client.ts';
-import { esc, layout, SafeHtml } from './html.ts';
+import { html, layout, withMarkup, type SafeHtml } from './html.ts';
 import type { PageContext } from './page-context.ts';
 
 /** The parts of the ledger's `GET /v1/reconciliation` this page shows. */
@@ -25,53 +26,80 @@ export async function readRecordChecks(ledgerUrl: string): Promise<RecordChecks 
 
 type Campaigns = ReadonlyMap<string, { campaign: CampaignInfo; summary: Summary }>;
 
+// Rules are codes on the ledger's report; each has a sentence in the reader's language, with its two amounts.
+const breachKeys: Record<string, MessageKey> = {
+  'campaign-allocated-not-negative': msgKey('web.checks.breach.allocatedNotNegative'),
+  'campaign-allocated-within-net': msgKey('web.checks.breach.allocatedWithinNet'),
+  'campaign-paid-out-within-allocated': msgKey('web.checks.breach.paidOutWithinAllocated'),
+  'campaign-delivered-within-paid-out': msgKey('web.checks.breach.deliveredWithinPaidOut'),
+  'gift-allocated-not-negative': msgKey('web.checks.breach.giftAllocatedNotNegative'),
+  'gift-allocated-within-net': msgKey('web.checks.breach.giftAllocatedWithinNet'),
+};
+
+// The services whose own books the ledger compares with, and the figures compared, named as the campaign page names them.
+const sourceKeys: Record<string, MessageKey> = {
+  donation: msgKey('web.checks.source.donation'),
+  disbursement: msgKey('web.checks.source.disbursement'),
+};
+const fieldKeys: Record<string, MessageKey> = {
+  raised: msgKey('web.figures.raised'),
+  fees: msgKey('web.figures.fees'),
+  refunded: msgKey('web.figures.refunded'),
+  net: msgKey('web.figures.net'),
+  allocated: msgKey('web.figures.allocated'),
+  paidOut: msgKey('web.figures.paidOut'),
+  delivered: msgKey('web.figures.delivered'),
+};
+
+function sourceName(page: PageContext, source: string): string {
+  const key = sourceKeys[source];
+  return key ? page.t(key) : source;
+}
+
 /** One broken rule in plain words, money in the campaign's currency. */
 function breachSentence(page: PageContext, breach: RecordChecks['breaches'][number], currency: string | null): string {
   const money = (amount: number) => (currency ? page.fmt.money(amount, currency) : page.fmt.number(amount));
-  switch (breach.invariant) {
-    case 'campaign-allocated-not-negative':
-      return `The money allocated to aid is below zero (${money(breach.value)}).`;
-    case 'campaign-allocated-within-net':
-      return `More money is allocated to aid (${money(breach.value)}) than the campaign holds after fees and refunds (${money(breach.limit)}).`;
-    case 'campaign-paid-out-within-allocated':
-      return `More was paid out to partners (${money(breach.value)}) than was allocated (${money(breach.limit)}).`;
-    case 'campaign-delivered-within-paid-out':
-      return `More aid is reported delivered (${money(breach.value)}) than was paid out (${money(breach.limit)}).`;
-    case 'gift-allocated-not-negative':
-      return `A gift has more given back by cancelled disbursements than was ever allocated from it (${money(breach.value)}).`;
-    case 'gift-allocated-within-net':
-      return `A gift is allocated to aid (${money(breach.value)}) beyond what it brought after fees and refunds (${money(breach.limit)}).`;
-    default:
-      return `A rule of the public record is broken (${breach.invariant}).`;
-  }
+  const key = breachKeys[breach.invariant];
+  return key ? page.t(key, { value: money(breach.value), limit: money(breach.limit) }) : page.t('web.checks.breach.other', { rule: breach.invariant });
 }
 
-function campaignLink(campaignId: string, campaigns: Campaigns): string {
-  const found = campaigns.get(campaignId);
-  return `<a href="/campaigns/${esc(campaignId)}">${esc(found?.campaign.title ?? `Campaign ${campaignId}`)}</a>`;
+function campaignLink(page: PageContext, campaignId: string, campaigns: Campaigns): SafeHtml {
+  const title = campaigns.get(campaignId)?.campaign.title ?? page.t('web.checks.campaignFallback', { id: campaignId });
+  return html`<a href="/campaigns/${campaignId}">${title}</a>`;
 }
 
-function verdict(checks: RecordChecks | null): { tone: 'passed' | 'failed' | 'pending'; heading: string; text: string } {
-  if (!checks) return { tone: 'pending', heading: 'The checks are not available right now', text: 'The public ledger did not answer. Please try again in a moment.' };
+/** "Campaign: what is wrong there", with the punctuation of the reader's language. */
+function aboutCampaign(page: PageContext, campaignId: string, campaigns: Campaigns, problem: SafeHtml | string): SafeHtml {
+  const problemHtml = typeof problem === 'string' ? html`${problem}` : problem;
+  return withMarkup((slots) => page.t('web.checks.inCampaign', slots), { campaign: campaignLink(page, campaignId, campaigns), problem: problemHtml });
+}
+
+function verdict(page: PageContext, checks: RecordChecks | null): { tone: 'passed' | 'failed' | 'pending'; heading: string; text: string } {
+  const { t } = page;
+  if (!checks) return { tone: 'pending', heading: t('web.checks.unavailableHeading'), text: t('web.checks.unavailableText') };
   switch (checks.status) {
     case 'clean':
-      return { tone: 'passed', heading: 'The money adds up', text: 'Every campaign keeps the rules below on its public record.' };
+      return { tone: 'passed', heading: t('web.checks.cleanHeading'), text: t('web.checks.cleanText') };
     case 'breaches':
-      return { tone: 'failed', heading: 'The money does not add up', text: `The public record breaks ${checks.breaches.length === 1 ? 'a rule' : `${checks.breaches.length} rules`} below. The platform's operators are alerted.` };
+      return { tone: 'failed', heading: t('web.checks.breachesHeading'), text: t('web.checks.breachesText', { count: checks.breaches.length }) };
     case 'differences':
-      return { tone: 'failed', heading: 'The books disagree', text: "The public record keeps the rules, but differs from the payment or disbursement service's own books." };
+      return { tone: 'failed', heading: t('web.checks.differencesHeading'), text: t('web.checks.differencesText') };
     case 'incomplete':
-      return { tone: 'pending', heading: 'Not every check could run', text: 'The public record keeps the rules, but a service could not be asked for its own books.' };
+      return { tone: 'pending', heading: t('web.checks.incompleteHeading'), text: t('web.checks.incompleteText') };
     default:
-      return { tone: 'pending', heading: 'Unknown result', text: '' };
+      return { tone: 'pending', heading: t('web.checks.unknownHeading'), text: '' };
   }
 }
 
-const rules = [
-  'No campaign allocates more money to aid than it holds after processing fees, refunds and lost card disputes.',
-  'No campaign pays out more than it allocated, and none reports more aid delivered than it paid out.',
-  'No gift is allocated to aid beyond what it brought after fees and refunds.',
-];
+function differenceLine(page: PageContext, difference: RecordChecks['differences'][number], campaigns: Campaigns): SafeHtml {
+  const { t, fmt } = page;
+  const fieldKey = fieldKeys[difference.field];
+  const sentence = withMarkup(
+    (slots) => t('web.checks.difference', { ...slots, ledger: fmt.number(difference.ledger), service: fmt.number(difference.service), source: sourceName(page, difference.source) }),
+    { field: fieldKey ? html`${t(fieldKey)}` : html`<code>${difference.field}</code>` },
+  );
+  return html`<li>${aboutCampaign(page, difference.campaignId, campaigns, sentence)}</li>`;
+}
 
 /**
  * The public record's health, for anyone: first whether the money adds up, in plain words, then what is wrong
@@ -79,42 +107,48 @@ const rules = [
  * minute; the comparison with the services' own books shows only where the ledger is told where they are.
  */
 export function recordChecksPage(page: PageContext, checks: RecordChecks | null, campaigns: Campaigns): string {
-  const { tone, heading, text } = verdict(checks);
-  const when = checks ? `<p class="meta">Last checked <time datetime="${esc(checks.checkedAt)}">${esc(new Date(checks.checkedAt).toUTCString())}</time>, over ${esc(checks.campaigns)} campaign${checks.campaigns === 1 ? '' : 's'}.</p>` : '';
+  const { t, fmt } = page;
+  const { tone, heading, text } = verdict(page, checks);
+  const when = checks
+    ? html`<p class="meta">${withMarkup((slots) => t('web.checks.lastChecked', { ...slots, count: checks.campaigns }), {
+        when: html`<time datetime="${checks.checkedAt}">${fmt.dateTime(checks.checkedAt)}</time>`,
+      })}</p>`
+    : '';
   const problems = checks?.breaches.length
-    ? `<h2>What is wrong</h2><ul class="record-breaches">${checks.breaches
-        .map((breach) => `<li>${campaignLink(breach.campaignId, campaigns)}: ${esc(breachSentence(page, breach, campaigns.get(breach.campaignId)?.summary.currency ?? null))}</li>`)
-        .join('')}</ul>`
+    ? html`<h2>${t('web.checks.wrongHeading')}</h2><ul class="record-breaches">${checks.breaches.map(
+        (breach) => html`<li>${aboutCampaign(page, breach.campaignId, campaigns, breachSentence(page, breach, campaigns.get(breach.campaignId)?.summary.currency ?? null))}</li>`,
+      )}</ul>`
     : '';
   const differences = checks?.differences.length
-    ? `<h2>Where the books disagree</h2><ul>${checks.differences
-        .map((difference) => `<li>${campaignLink(difference.campaignId, campaigns)}: “${esc(difference.field)}” is ${esc(difference.ledger)} on the public record and ${esc(difference.service)} in the ${esc(difference.source)} service’s books (minor units).</li>`)
-        .join('')}</ul>`
+    ? html`<h2>${t('web.checks.disagreeHeading')}</h2><ul>${checks.differences.map((difference) => differenceLine(page, difference, campaigns))}</ul>`
     : '';
   const detail = checks
-    ? `<details class="chart-data"><summary>The check's figures</summary>
-<div class="table-wrap"><table><caption>Broken rules, in minor units of each campaign's currency</caption><thead><tr><th scope="col">Campaign</th><th scope="col">Rule</th><th scope="col">Gift</th><th scope="col" class="num">Value</th><th scope="col" class="num">Limit</th></tr></thead><tbody>${
+    ? html`<details class="chart-data"><summary>${t('web.checks.figuresSummary')}</summary>
+<div class="table-wrap"><table><caption>${t('web.checks.tableCaption')}</caption><thead><tr><th scope="col">${t('web.checks.columnCampaign')}</th><th scope="col">${t('web.checks.columnRule')}</th><th scope="col">${t('web.checks.columnGift')}</th><th scope="col" class="num">${t('web.checks.columnValue')}</th><th scope="col" class="num">${t('web.checks.columnLimit')}</th></tr></thead><tbody>${
         checks.breaches.length === 0
-          ? '<tr><td colspan="5">None</td></tr>'
-          : checks.breaches
-              .map((breach) => `<tr><td><code class="hash">${esc(breach.campaignId)}</code></td><td><code>${esc(breach.invariant)}</code></td><td>${breach.donationId ? `<code class="hash">${esc(breach.donationId)}</code>` : '–'}</td><td class="num">${esc(breach.value)}</td><td class="num">${esc(breach.limit)}</td></tr>`)
-              .join('')
+          ? html`<tr><td colspan="5">${t('web.checks.noneBroken')}</td></tr>`
+          : checks.breaches.map(
+              (breach) =>
+                html`<tr><td><code class="hash">${breach.campaignId}</code></td><td><code>${breach.invariant}</code></td><td>${breach.donationId ? html`<code class="hash">${breach.donationId}</code>` : '–'}</td><td class="num">${fmt.number(breach.value)}</td><td class="num">${fmt.number(breach.limit)}</td></tr>`,
+            )
       }</tbody></table></div>
-<p>Compared with the services' own books: ${checks.sources.length > 0 ? esc(checks.sources.join(', ')) : 'none configured on this ledger'}. Machine-readable: <a href="/api/ledger/v1/reconciliation">the latest check as JSON</a>.</p>
+<p>${
+        checks.sources.length > 0 ? t('web.checks.comparedWith', { sources: fmt.list(checks.sources.map((source) => sourceName(page, source))) }) : t('web.checks.comparedWithNone')
+      } ${t('web.checks.machineReadable')} <a href="/api/ledger/v1/reconciliation">${t('web.checks.jsonLink')}</a></p>
 </details>`
     : '';
   return layout(
     page,
-    'Does the money add up?',
-    new SafeHtml(`<h1>Does the money add up?</h1>
-<div role="status" class="verification ${tone}"><p><strong>${esc(heading)}</strong></p>${text ? `<p>${esc(text)}</p>` : ''}</div>
+    t('web.checks.title'),
+    html`<h1>${t('web.checks.title')}</h1>
+<div role="status" class="verification ${tone}"><p><strong>${heading}</strong></p>${text ? html`<p>${text}</p>` : ''}</div>
 ${when}
 ${problems}
 ${differences}
-<h2>The rules checked</h2>
-<p>Every minute, the public record of every campaign is checked against these rules:</p>
-<ul>${rules.map((rule) => `<li>${esc(rule)}</li>`).join('')}</ul>
-<p>A rule can break when a bank takes back money that had already been given to a partner: the record then shows it, and the organization owes it back.</p>
-${detail}`),
+<h2>${t('web.checks.rulesHeading')}</h2>
+<p>${t('web.checks.rulesIntro')}</p>
+<ul><li>${t('web.checks.rule.allocated')}</li><li>${t('web.checks.rule.paidOut')}</li><li>${t('web.checks.rule.gift')}</li></ul>
+<p>${t('web.checks.chargebackNote')}</p>
+${detail}`,
   );
 }
