@@ -149,7 +149,7 @@ describe('public dashboard in Chromium', () => {
       // By its link, not its title: campaigns of other tests on the shared topics may carry the same fixture title.
       const card = page.locator('.card', { has: page.locator(`a[href="/campaigns/${campaignId}"]`) });
       await expect.poll(() => card.count()).toBe(1);
-      expect(await card.textContent()).toContain('$175.00 raised of $50,000.00');
+      expect(await card.textContent()).toContain('$175.00 raised after refunds, of $50,000.00');
       expect(await card.textContent()).toContain('People reached40');
       expect(await card.textContent()).toContain('To local actors40%');
       expect(await overflow(page)).toBeLessThanOrEqual(0);
