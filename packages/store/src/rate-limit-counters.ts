@@ -16,7 +16,9 @@ export interface CounterHit {
  *
  * Increments of the same counter that arrive while its previous write is on its way are summed into the next
  * write (one `$inc: n`), and each caller gets its own place in the sum: a busy shared counter (one campaign's
- * donations) costs one write per database round trip, not one per request.
+ * donations) costs one write per database round trip, not one per request. Distinct counters (one per address)
+ * are not batched into one `update` command of many upserts: on the project's FerretDB build such a command on
+ * existing documents hung and held the server's write lock until its database was dropped.
  */
 export interface RateLimitCounters {
   increment(limiter: string, key: string, windowMs: number): Promise<CounterHit>;
