@@ -194,6 +194,8 @@ try {
       showName: false,
       countryOfResidence: null,
       countryOfHeritage: null,
+      geographyConsent: false,
+      donorKey: null,
       donor: { email: 'bench@example.org', name: null },
       publicRef: newPublicRef(),
       receiptHash: randomBytes(32).toString('hex'),

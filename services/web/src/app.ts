@@ -117,7 +117,7 @@ export function buildWebApp(deps: { ledger: LedgerClient; ledgerUrl: string; log
         `<h1>How the public ledger works</h1>
 <p>Every gift, refund, refund that failed at the bank, approved disbursement, allocation of gifts to it, payout and delivery report is appended to its campaign's public log. Entries are never changed or removed.</p>
 <p>Each entry is published as the exact bytes that were recorded (canonical JSON, RFC 8785), and hashed as in Certificate Transparency (RFC 6962), so anyone can recompute and compare them.</p>
-<p>Donors appear only by a random reference, and by name or country only if they chose to. Receipt codes are never stored, only a hash of them.</p>
+<p>Donors appear only by a random reference, and by name only if they chose to; their countries never appear, only counted among at least 5 donors who agreed to it. Receipt codes are never stored, only a hash of them.</p>
 <p>Each campaign's log is summed up by a checkpoint signed with the ledger's Ed25519 key (C2SP signed note). Pages that show a proof check it in your browser with this key:</p>
 ${key ? `<p><code class="hash">${esc(key)}</code></p>` : '<p>The key is not available right now.</p>'}
 <p>Machine-readable: <a href="/api/ledger/openapi.json">the ledger API</a>.</p>`,

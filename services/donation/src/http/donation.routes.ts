@@ -42,6 +42,7 @@ function donationJson(donation: Donation, related: Donation[]) {
     campaignId: donation.campaignId,
     interval: donation.interval,
     showName: donation.showName,
+    geographyConsent: donation.geographyConsent,
     countryOfResidence: donation.countryOfResidence,
     countryOfHeritage: donation.countryOfHeritage,
     donor: donation.donor,
@@ -71,7 +72,10 @@ export function donationRoutes(flows: DonationFlows) {
       body: createDonationBody,
       responses: {
         201: { description: 'Donation created, waiting for payment (or the first answer again, for a repeated Idempotency-Key)', schema: createDonationResponse },
-        400: { description: 'A field is missing or malformed', schema: problemSchema },
+        400: {
+          description: 'A field is missing or malformed (the problem names it): a country that is not ISO 3166-1 alpha-2, a country without geographyConsent, a name with nothing visible or over 100 characters',
+          schema: problemSchema,
+        },
         404: { description: 'Unknown campaign', schema: problemSchema },
         409: { description: 'The campaign does not take donations, or the Idempotency-Key was used with another body', schema: problemSchema },
         422: { description: 'Wrong currency for the campaign, or amount outside the allowed range', schema: problemSchema },
@@ -87,6 +91,7 @@ export function donationRoutes(flows: DonationFlows) {
             currency: body.currency,
             donor: { email: body.donor.email, name: body.donor.name ?? null },
             showName: body.showName,
+            geographyConsent: body.geographyConsent,
             countryOfResidence: body.countryOfResidence ?? null,
             countryOfHeritage: body.countryOfHeritage ?? null,
             interval: body.interval,

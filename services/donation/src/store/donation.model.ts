@@ -12,6 +12,9 @@ export interface DonationDocument {
   showName: boolean;
   countryOfResidence: string | null;
   countryOfHeritage: string | null;
+  /** Absent on gifts recorded before consent was asked: they are never counted. */
+  geographyConsent?: boolean;
+  donorKey?: string | null;
   /**
    * Email and name, encrypted (see donor-cipher.ts); never stored in clear. Null once erased at the donor's
    * request, and on monthly installments, whose contact is their plan's.
@@ -58,6 +61,8 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
     showName: { type: Boolean, required: true },
     countryOfResidence: { type: String, default: null },
     countryOfHeritage: { type: String, default: null },
+    geographyConsent: { type: Boolean, default: false },
+    donorKey: { type: String, default: null },
     donorSealed: { type: String, default: null },
     publicRef: { type: String, required: true },
     receiptHash: { type: String, required: true },

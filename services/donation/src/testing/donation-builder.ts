@@ -13,6 +13,8 @@ export function donationBuilder(overrides: Partial<Donation> = {}): Donation {
     showName: false,
     countryOfResidence: null,
     countryOfHeritage: null,
+    geographyConsent: false,
+    donorKey: null,
     donor: { email: 'amina@example.org', name: 'Amina Yusuf' },
     publicRef: 'd_0123456789abcdef01234567',
     receiptHash: receiptCodeHash('CODE'),

@@ -221,6 +221,8 @@ async function decideInstallment(work: BatchWork, plan: Donation, item: Targeted
     showName: installment.showName,
     countryOfResidence: installment.countryOfResidence,
     countryOfHeritage: installment.countryOfHeritage,
+    geographyConsent: installment.geographyConsent,
+    donorKey: installment.donorKey,
     publicRef: installment.publicRef,
     receiptHash: installment.receiptHash,
     status: 'succeeded',

@@ -11,8 +11,10 @@ export interface DonationCommand {
   currency: string;
   donor: DonorContact;
   showName: boolean;
+  /** Countries are given only with `geographyConsent` (the request schema sees to it). */
   countryOfResidence: string | null;
   countryOfHeritage: string | null;
+  geographyConsent: boolean;
   /** `month` makes a Stripe subscription; each paid invoice then becomes its own gift. */
   interval: DonationInterval;
 }
@@ -36,6 +38,8 @@ async function createDonation(flows: DonationFlows, command: DonationCommand, or
   const receiptCode = newReceiptCode();
   await flows.donations.insert({
     ...command,
+    // Only a consenting donor is given a key: no one else is ever counted or recognisable across gifts.
+    donorKey: command.geographyConsent ? flows.donorKeyOf(command.campaignId, command.donor.email) : null,
     id: donationId,
     organizationId,
     publicRef: newPublicRef(),

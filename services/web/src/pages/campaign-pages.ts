@@ -77,16 +77,19 @@ function breakdownSections(breakdowns: Breakdowns): string {
         ]),
       );
   const geography = breakdowns.donorGeography;
-  const geoTable = (caption: string, rows: GeographyRow[]) =>
+  const geoTable = (caption: string, rows: GeographyRow[], other: number | null) =>
     rows.length === 0
       ? `<p>${esc(caption)}: no country has enough donors to show yet.</p>`
-      : moneyTable(caption, ['Country', 'Donors', 'Given'], rows.map((row) => [esc(countryName(row.country)), esc(row.donors.toLocaleString('en-US')), money(row.amount)]));
+      : moneyTable(caption, ['Country', 'Donors'], [
+          ...rows.map((row) => [esc(countryName(row.country)), esc(row.donors.toLocaleString('en-US'))]),
+          ...(other ? [['Other countries', esc(other.toLocaleString('en-US'))]] : []),
+        ]);
   return `<section aria-labelledby="sectors"><h2 id="sectors">By sector</h2>${sectors}</section>
 <section aria-labelledby="recipients"><h2 id="recipients">By recipient</h2>${recipients}</section>
 <section aria-labelledby="donors"><h2 id="donors">Where donors give from</h2>
-<p>Countries with fewer than ${esc(geography.minimumGroup)} donors are not shown, so that no donor can be singled out${geography.withheld.donors > 0 ? `: ${esc(geography.withheld.donors.toLocaleString('en-US'))} ${geography.withheld.donors === 1 ? 'donor' : 'donors'} giving ${money(geography.withheld.amount)} are counted only in the totals` : ''}.</p>
-<div class="columns"><div><h3>Country of residence</h3>${geoTable('Donors by country of residence', geography.byResidence)}</div>
-<div><h3>Country of heritage</h3>${geoTable('Donors by country of heritage', geography.byHeritage)}</div></div>
+<p>Only donors who agreed to be counted, each once. Countries with fewer than ${esc(geography.minimumGroup)} such donors are not shown, so that no donor can be singled out.</p>
+<div class="columns"><div><h3>Country of residence</h3>${geoTable('Donors by country of residence', geography.byResidence, geography.otherResidence)}</div>
+<div><h3>Country of heritage</h3>${geoTable('Donors by country of heritage', geography.byHeritage, geography.otherHeritage)}</div></div>
 </section>`;
 }
 
