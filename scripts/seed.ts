@@ -38,10 +38,10 @@ const campaign = await api.createCampaign(adminKey, {
 await api.publishCampaign(adminKey, campaign.id);
 
 const gifts = [
-  { amount: 5_000, donor: { email: 'sara@example.com', name: 'Sara Malik' }, showName: true, countryOfResidence: 'GB', countryOfHeritage: 'PK' },
-  { amount: 12_000, donor: { email: 'imran@example.com', name: 'Imran Qureshi' }, showName: false, countryOfResidence: 'US', countryOfHeritage: 'PK' },
-  { amount: 2_500, donor: { email: 'nadia@example.com', name: 'Nadia Hussain' }, showName: false, countryOfResidence: 'CA' },
-  { amount: 25_000, donor: { email: 'omar@example.com', name: 'Omar Farooq' }, showName: true, countryOfResidence: 'AE', countryOfHeritage: 'PK' },
+  { amount: 5_000, donor: { email: 'sara@example.com', name: 'Sara Malik' }, showName: true, geographyConsent: true, countryOfResidence: 'GB', countryOfHeritage: 'PK' },
+  { amount: 12_000, donor: { email: 'imran@example.com', name: 'Imran Qureshi' }, showName: false, geographyConsent: true, countryOfResidence: 'US', countryOfHeritage: 'PK' },
+  { amount: 2_500, donor: { email: 'nadia@example.com', name: 'Nadia Hussain' }, showName: false, geographyConsent: true, countryOfResidence: 'CA' },
+  { amount: 25_000, donor: { email: 'omar@example.com', name: 'Omar Farooq' }, showName: true, geographyConsent: true, countryOfResidence: 'AE', countryOfHeritage: 'PK' },
 ];
 const receipts: string[] = [];
 for (const gift of gifts) {

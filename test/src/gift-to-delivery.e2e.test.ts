@@ -39,7 +39,7 @@ describe('from gift to delivered aid', () => {
   it('when donors give and Stripe confirms each payment twice, then each gift is counted once', async () => {
     for (const [index, amount] of [4_000, 6_000, 10_000].entries()) {
       const donation = await eventually(
-        () => api.donate({ campaignId, amount, currency: 'USD', donor: { email: `donor${index}@example.com`, name: `Donor ${index}` }, showName: false, countryOfResidence: 'US', countryOfHeritage: 'HT', interval: 'once' }),
+        () => api.donate({ campaignId, amount, currency: 'USD', donor: { email: `donor${index}@example.com`, name: `Donor ${index}` }, showName: false, geographyConsent: true, countryOfResidence: 'US', countryOfHeritage: 'HT', interval: 'once' }),
         { timeoutMs: 30_000, intervalMs: 250 },
       );
       expect(donation.status).toBe('pending');

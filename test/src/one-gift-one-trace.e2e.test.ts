@@ -125,7 +125,7 @@ describe('one gift, one trace', () => {
     campaignId = campaign.id;
     await api.publishCampaign(organization.apiKey, campaignId);
     const donate = (index: number) =>
-      eventually(() => api.donate({ campaignId, amount: 2_500, currency: 'EUR', donor: { email: `donor-${index}@example.org` }, countryOfResidence: 'FR', interval: 'once' }), {
+      eventually(() => api.donate({ campaignId, amount: 2_500, currency: 'EUR', donor: { email: `donor-${index}@example.org` }, interval: 'once' }), {
         timeoutMs: 30_000,
         intervalMs: 250,
       });

@@ -3,14 +3,32 @@ import { z } from 'zod';
 import { eventSchema } from './envelope.ts';
 import { idSchema, recordedCountryCodeSchema } from './shared-schemas.ts';
 
-/** What the public may know of a donor: a random reference, and a name or countries only by their choice. */
+/**
+ * What the public may know of a donor: a random reference, and a name only by their choice. Gifts announced
+ * before donor geography became aggregate-only also carried the donor's countries; those events are still
+ * consumed as they are (the fields stay, optional), but no gift announces countries any more.
+ */
 export const publicDonorSchema = z.object({
   publicRef: z.string().regex(/^d_[0-9a-f]{24}$/),
   displayName: z.string().nullable(),
-  countryOfResidence: recordedCountryCodeSchema.nullable(),
-  countryOfHeritage: recordedCountryCodeSchema.nullable(),
+  countryOfResidence: recordedCountryCodeSchema.nullable().optional(),
+  countryOfHeritage: recordedCountryCodeSchema.nullable().optional(),
 });
 export type PublicDonor = z.infer<typeof publicDonorSchema>;
+
+/** Donors counted in one country, never fewer than the release's `minimumGroup`. */
+const countryGroupSchema = z.object({ country: recordedCountryCodeSchema, donors: z.number().int().positive() });
+
+/**
+ * One dimension (residence or heritage) of a geography release: the countries with at least `minimumGroup`
+ * distinct donors, and how many donors are in the other countries together, null when that rest is suppressed
+ * (between 1 and `minimumGroup` − 1 with no group to merge into it).
+ */
+const geographyDimensionSchema = z.object({
+  groups: z.array(countryGroupSchema),
+  other: z.number().int().nonnegative().nullable(),
+});
+export type GeographyDimension = z.infer<typeof geographyDimensionSchema>;
 
 export const donationSucceeded = eventSchema(
   'org.diaspora-aid.donation.succeeded',
@@ -83,11 +101,29 @@ export const donationDisputeClosed = eventSchema(
   }),
 );
 
+/**
+ * The campaign's donor geography, as the donation service releases it: counts of distinct donors who consented
+ * to being counted, by country of residence and of heritage, every published number covering at least
+ * `minimumGroup` donors. A release replaces the one before (a higher `release` wins); no gift is named.
+ */
+export const donationGeographyReleased = eventSchema(
+  'org.diaspora-aid.donation.geography-released',
+  z.object({
+    campaignId: idSchema,
+    release: z.number().int().positive(),
+    minimumGroup: z.number().int().min(2),
+    residence: geographyDimensionSchema,
+    heritage: geographyDimensionSchema,
+    releasedAt: z.iso.datetime(),
+  }),
+);
+
 export const donationEventSchema = z.discriminatedUnion('type', [
   donationSucceeded,
   donationRefunded,
   donationRefundReversed,
   donationDisputed,
   donationDisputeClosed,
+  donationGeographyReleased,
 ]);
 export type DonationEvent = z.infer<typeof donationEventSchema>;

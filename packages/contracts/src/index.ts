@@ -28,11 +28,13 @@ export {
   donationDisputeClosed,
   donationDisputed,
   donationEventSchema,
+  donationGeographyReleased,
   donationRefunded,
   donationRefundReversed,
   donationSucceeded,
   publicDonorSchema,
   type DonationEvent,
+  type GeographyDimension,
   type PublicDonor,
 } from './donation-events.ts';
 export { cleanDisplayName, displayNameSchema, maxDisplayNameLength, publicDisplayName } from './display-name.ts';

@@ -197,6 +197,8 @@ try {
       countryOfResidence: null,
       countryOfHeritage: null,
       locale: 'en',
+      geographyConsent: false,
+      donorKey: null,
       donor: { email: 'bench@example.org', name: null },
       publicRef: newPublicRef(),
       receiptHash: randomBytes(32).toString('hex'),

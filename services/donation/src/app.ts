@@ -1,4 +1,4 @@
-import { topics, type CampaignEvent, type DisbursementEvent } from '@aid/contracts';
+import { topics, type CampaignEvent, type DisbursementEvent, type DonationEvent } from '@aid/contracts';
 import { clientAddress, createHttpApp, rateLimit } from '@aid/http-kit';
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
 import type { DonationConfig } from './config.ts';
@@ -6,6 +6,8 @@ import { smtpMailer } from './email/mailer.ts';
 import { startReceiptSender } from './email/receipt-sender.ts';
 import { campaignEventsHandler } from './events/campaign-events.consumer.ts';
 import { disbursementEventsHandler } from './events/disbursement-events.consumer.ts';
+import { donorGeographyHandler } from './events/donor-geography.consumer.ts';
+import { donorKeyer, donorKeySecret } from './domain/donor-geography.ts';
 import { campaignTotalsRoutes } from './http/campaign-totals.routes.ts';
 import { donationRoutes } from './http/donation.routes.ts';
 import { statusByCode } from './http/status-by-code.ts';
@@ -15,6 +17,7 @@ import { createCampaignTotalsStore } from './store/campaign-totals.store.ts';
 import { createDonationJournal, type JournalEntry } from './store/donation-journal.store.ts';
 import { createDonationStore, type DonationStore } from './store/donation.store.ts';
 import { createDonorCipher } from './store/donor-cipher.ts';
+import { createDonorGeographyStore } from './store/donor-geography.store.ts';
 import { createIdempotencyKeyStore } from './store/idempotency-key.store.ts';
 import { createMemberStore } from './store/member.store.ts';
 import { createReceiptMailStore } from './store/receipt-mail.store.ts';
@@ -52,6 +55,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   const totals = createCampaignTotalsStore(deps.db);
   const inbox = createStripeInbox(deps.db);
   const receipts = createReceiptMailStore(deps.db);
+  const geography = createDonorGeographyStore(deps.db, deps.applyOnce);
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.RECEIPT_FROM) : null;
   // The folder needs the processor and the flows need the folder: it is set once both exist.
   const pipeline: { folder?: JournalFolder } = {};
@@ -79,6 +83,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     oneAtATime: oneAtATime(),
     maxDonationAmount: config.MAX_DONATION_AMOUNT,
     receiptRetryMs: config.RECEIPT_RETRY_MS,
+    donorKeyOf: donorKeyer(donorKeySecret(config.DONOR_DATA_KEY)),
   };
 
   // Start-up order matters: the committed batches not folded yet come back into memory before any event is
@@ -124,6 +129,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     return typeof campaignId === 'string' && campaignId.length <= 64 ? campaignId : undefined;
   });
   const receiptLookups = limit('receipt-lookups-per-address', config.RATE_LIMIT_RECEIPT_LOOKUPS_PER_ADDRESS, 'receipt code lookups from this address', clientAddress);
+  const onOwnDonationEvent = donorGeographyHandler({ donations, geography, now, outboxQueued: () => deps.outboxQueued(), logger: deps.logger });
   const app = createHttpApp({
     serviceName,
     description: 'Donations to crisis campaigns: card payments and monthly gifts through Stripe, signed webhooks, refunds within the refund policy, and receipts only the donor can open.',
@@ -144,8 +150,8 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     inbox: processor,
     folder,
     donations,
-    // Events leave through the batch publisher (see batch-publisher.ts), not the generic relay.
-    outboxSources: [],
+    // Gift events leave through the batch publisher (see batch-publisher.ts); only geography releases use the relay.
+    outboxSources: [{ name: 'donor-geography', model: geography.model }],
     metrics: (registry) => giftMetrics.register(registry, () => processor.backlog()),
     consumers: [
       {
@@ -155,6 +161,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
         handle: (event, message) =>
           message.topic === topics.disbursement ? onDisbursementEvent(event as DisbursementEvent) : onCampaignEvent(event as CampaignEvent),
       },
+      { groupId: 'donation-geography', topics: [topics.donation], handle: (event) => onOwnDonationEvent(event as DonationEvent) },
     ],
     // In-flight batches finish and are committed; what is left stays in the inbox and journal for the next start.
     stop: async () => {

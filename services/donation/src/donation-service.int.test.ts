@@ -168,7 +168,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 1_500));
 
 describe('POST /v1/donations', () => {
   it('when a donor gives to an active campaign, then the answer has a client secret and a receipt code, and the gift is pending', async () => {
-    const { response, body } = await donate({ countryOfResidence: 'GB', countryOfHeritage: 'PK' });
+    const { response, body } = await donate({ geographyConsent: true, countryOfResidence: 'GB', countryOfHeritage: 'PK' });
     expect(response.status).toBe(201);
     expect(body).toMatchObject({ status: 'pending' });
     expect(body.donationId).toMatch(/^[0-9a-f-]{36}$/);
@@ -198,6 +198,9 @@ describe('POST /v1/donations', () => {
     { when: 'the amount is below Stripe’s minimum', body: { amount: 49 }, status: 422, field: 'amount' },
     { when: 'the amount is above the maximum', body: { amount: 100_000_001 }, status: 422, field: 'amount' },
     { when: 'the email is malformed', body: { donor: { email: 'amina-at-example', name } }, status: 400, field: 'donor.email' },
+    { when: 'the country of residence is two letters but no country', body: { geographyConsent: true, countryOfResidence: 'ZZ' }, status: 400, field: 'countryOfResidence' },
+    { when: 'the country of heritage is AA', body: { geographyConsent: true, countryOfHeritage: 'AA' }, status: 400, field: 'countryOfHeritage' },
+    { when: 'a country is given without consent to count it', body: { countryOfHeritage: 'PK' }, status: 400, field: 'countryOfHeritage' },
     { when: 'the name is only bidirectional and invisible controls', body: { showName: true, donor: { email, name: '\u202E\u2066\u200B \u2069' } }, status: 400, field: 'donor.name' },
     { when: 'the name is longer than 100 characters', body: { donor: { email, name: 'A'.repeat(101) } }, status: 400, field: 'donor.name' },
   ])('when $when, then the answer is a $status problem naming $field and nothing is stored', async ({ body, status, field }) => {
@@ -234,7 +237,7 @@ describe('POST /v1/donations', () => {
 
 describe('POST /v1/webhooks/stripe', () => {
   it('when payment_intent.succeeded is delivered twice, then the gift succeeds once and exactly one public event is published', async () => {
-    const { donationId, receiptCode } = await newDonation({ countryOfHeritage: 'PK' });
+    const { donationId, receiptCode } = await newDonation({ geographyConsent: true, countryOfHeritage: 'PK' });
     const event = paymentIntentEvent('payment_intent.succeeded', donationId);
     expect((await deliver(event)).body).toEqual({ received: true });
     expect((await deliver(event)).response.status).toBe(200);
@@ -257,8 +260,9 @@ describe('POST /v1/webhooks/stripe', () => {
       net: 2500,
       currency: 'USD',
       receiptHash: receiptCodeHash(receiptCode),
-      donor: { displayName: null, countryOfResidence: null, countryOfHeritage: 'PK' },
     });
+    // Countries stay in this service: the public announcement of a gift carries none, consent or not.
+    expect(parsed.data.donor).toEqual({ publicRef: expect.stringMatching(/^d_[0-9a-f]{24}$/), displayName: null });
     expect(JSON.stringify(published?.value)).not.toMatch(/amina/i);
     expect(JSON.stringify(published?.value)).not.toContain(receiptCode);
 
@@ -277,15 +281,15 @@ describe('POST /v1/webhooks/stripe', () => {
     expect(eventsOf(donationId)).toHaveLength(1);
   });
 
-  it('when the donor chose to show their name, then the public event carries the name but never the email', async () => {
-    const { donationId } = await newDonation({ showName: true, countryOfResidence: 'GB' });
+  it('when the donor chose to show their name, then the public event carries the name but never the email nor a country', async () => {
+    const { donationId } = await newDonation({ showName: true, geographyConsent: true, countryOfResidence: 'GB' });
     await deliver(paymentIntentEvent('payment_intent.succeeded', donationId));
     const [published] = await eventually(() => {
       const found = eventsOf(donationId);
       expect(found).toHaveLength(1);
       return found;
     });
-    expect(donationSucceeded.parse(published?.value).data.donor).toMatchObject({ displayName: name, countryOfResidence: 'GB', countryOfHeritage: null });
+    expect(donationSucceeded.parse(published?.value).data.donor).toEqual({ publicRef: expect.any(String), displayName: name });
     expect(JSON.stringify(published?.value)).not.toContain(email);
   });
 
@@ -350,7 +354,7 @@ describe('POST /v1/webhooks/stripe', () => {
 
 describe('GET /v1/donations/:id', () => {
   it('when the right receipt code is sent, then the donor sees the gift with their own details, and the code is echoed back', async () => {
-    const { donationId, receiptCode } = await newDonation({ showName: true, countryOfResidence: 'GB' });
+    const { donationId, receiptCode } = await newDonation({ showName: true, geographyConsent: true, countryOfResidence: 'GB' });
     const { response, body } = await view(donationId, receiptCode);
     expect(response.status).toBe(200);
     expect(response.headers.get('x-receipt-code')).toBe(receiptCode);
@@ -365,6 +369,8 @@ describe('GET /v1/donations/:id', () => {
       status: 'pending',
       interval: 'once',
       showName: true,
+      geographyConsent: true,
+      countryOfResidence: 'GB',
       succeededAt: null,
       donor: { email, name },
     });

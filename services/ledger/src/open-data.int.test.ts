@@ -1,7 +1,7 @@
 import { topics, type AnyEvent } from '@aid/contracts';
 import { eventually, publishRaw, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, disbursementChain, donorRef, giftSucceeded } from './test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, donorRef, geographyReleased, giftSucceeded } from './test-support/event-builders.ts';
 import { iatiSchemaErrors } from './test-support/iati-schema.ts';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 
@@ -30,16 +30,22 @@ describe('dashboard projections and open-data exports', () => {
   const snapshot = campaignSnapshot();
   const campaignId = snapshot.campaignId;
   const chain = disbursementChain(campaignId, '019a0000-0000-7000-8000-0000000000d1', 2000, true);
-  // Five donors living in GB with PK heritage (one gives twice, on the next day), one in FR who gave no heritage.
+  // Gifts as they were announced before countries left gift events (five in GB with PK heritage, one in FR),
+  // then gifts as they are announced now, without countries.
   const gifts = [
-    ...[1, 2, 3, 4, 5].map((seed) => giftSucceeded(campaignId, { amount: 1000, fee: 50, minute: seed, donor: { publicRef: donorRef(seed) } })),
+    ...[1, 2, 3, 4, 5].map((seed) => giftSucceeded(campaignId, { amount: 1000, fee: 50, minute: seed, donor: { publicRef: donorRef(seed), countryOfResidence: 'GB', countryOfHeritage: 'PK' } })),
     giftSucceeded(campaignId, { amount: 700, fee: 0, minute: 1440 + 5, donor: { publicRef: donorRef(6), countryOfResidence: 'FR', countryOfHeritage: null } }),
-    giftSucceeded(campaignId, { amount: 300, fee: 0, minute: 1440 + 6, donor: { publicRef: donorRef(1), countryOfResidence: 'DE' } }),
+    giftSucceeded(campaignId, { amount: 300, fee: 0, minute: 1440 + 6, donor: { publicRef: donorRef(7) } }),
+  ];
+  // The donation service's releases, the newer delivered before the older.
+  const releases = [
+    geographyReleased(campaignId, 2, { residence: { groups: [{ country: 'IS', donors: 6 }], other: 5 }, heritage: { groups: [], other: null } }, 40),
+    geographyReleased(campaignId, 1, { residence: { groups: [{ country: 'IS', donors: 5 }], other: 0 }, heritage: { groups: [], other: null } }, 35),
   ];
 
   beforeAll(async () => {
     ledger = await startLedgerForTest();
-    await deliverTwice([campaignPublished(snapshot), ...gifts, chain.approved, chain.allocated, chain.paid, chain.delivered(40), chain.delivered(10)]);
+    await deliverTwice([campaignPublished(snapshot), ...gifts, ...releases, chain.approved, chain.allocated, chain.paid, chain.delivered(40), chain.delivered(10)]);
     await eventually(async () => expect((await get(ledger, `/v1/campaigns/${campaignId}/summary`)).json().entries).toBe(13));
   });
 
@@ -60,19 +66,25 @@ describe('dashboard projections and open-data exports', () => {
     });
   });
 
-  it('when breakdowns are read, then sectors and recipients carry each amount once and small donor groups are withheld', async () => {
-    const { status, json } = await get(ledger, `/v1/campaigns/${campaignId}/breakdowns`);
-    expect(status).toBe(200);
-    const body = json();
+  it('when breakdowns are read, then sectors and recipients carry each amount once, and donor geography is the newest release, never counted from entries', async () => {
+    // Releases come on the donation topic, the disbursement on its own: wait for both.
+    const body = await eventually(async () => {
+      const { status, json } = await get(ledger, `/v1/campaigns/${campaignId}/breakdowns`);
+      expect(status).toBe(200);
+      expect(json().donorGeography.release).toBe(2);
+      return json();
+    });
     expect(body.bySector).toEqual([{ sector: 'WASH', allocated: 2000, paidOut: 2000, delivered: 2000 }]);
     expect(body.byRecipient).toEqual([{ name: 'Hyderabad Water Committee', country: 'PK', local: true, allocated: 2000, paidOut: 2000, delivered: 2000, beneficiaries: 50 }]);
-    // The repeat donor stays in the groups of their first gift, so the GB group is 5 donors, not 6.
+    // The countries older gift entries carry (GB, PK, FR) are not counted; release 1, arriving late, changes nothing.
     expect(body.donorGeography).toEqual({
       minimumGroup: 5,
-      byResidence: [{ country: 'GB', donors: 5, amount: 5300 }],
-      byHeritage: [{ country: 'PK', donors: 5, amount: 5300 }],
-      withheld: { donors: 1, amount: 700 },
-      heritageWithheld: { donors: 1, amount: 700 },
+      release: 2,
+      releasedAt: '2026-01-02T00:40:00.000Z',
+      byResidence: [{ country: 'IS', donors: 6 }],
+      byHeritage: [],
+      otherResidence: 5,
+      otherHeritage: null,
     });
   });
 

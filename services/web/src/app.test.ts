@@ -26,7 +26,7 @@ const breakdowns: Breakdowns = {
   currency: 'USD',
   bySector: [{ sector: 'WASH', allocated: 100_000, paidOut: 100_000, delivered: 100_000 }],
   byRecipient: [{ name: 'Hyderabad <Water> Committee', country: 'PK', local: true, allocated: 100_000, paidOut: 100_000, delivered: 100_000, beneficiaries: 1200 }],
-  donorGeography: { minimumGroup: 5, byResidence: [{ country: 'GB', donors: 7, amount: 150_000 }], byHeritage: [], withheld: { donors: 5, amount: 100_000 } },
+  donorGeography: { minimumGroup: 5, byResidence: [{ country: 'GB', donors: 7 }], byHeritage: [], otherResidence: 5, otherHeritage: null },
 };
 
 const trace: TraceView = {
@@ -159,13 +159,15 @@ describe('web pages', () => {
     expect(page).toContain('Share paid to local actors');
   });
 
-  it('when breakdowns are served, then sectors, recipients (escaped, with the local flag) and donor geography with the withheld group show', async () => {
+  it('when breakdowns are served, then sectors, recipients (escaped, with the local flag) and donor counts by country, with other countries together, show', async () => {
     const base = await start(fakeLedger());
     const page = await (await fetch(`${base}/campaigns/c1`)).text();
     expect(page).toContain('<th scope="row">WASH</th>');
     expect(page).toContain('Hyderabad &lt;Water&gt; Committee <span class="meta">(Pakistan)</span></th><td class="num" data-label="Local actor">Yes</td>');
-    expect(page).toContain('<th scope="row">United Kingdom</th><td class="num" data-label="Donors">7</td><td class="num" data-label="Given">$1,500.00</td>');
-    expect(page).toContain('fewer than 5 donors are not shown, so that no donor can be singled out: 5 donors giving $1,000.00');
+    expect(page).toContain('<th scope="row">United Kingdom</th><td class="num" data-label="Donors">7</td>');
+    expect(page).toContain('<th scope="row">Other countries</th><td class="num" data-label="Donors">5</td>');
+    expect(page).toContain('fewer than 5 such donors are not shown, so that no donor can be singled out.');
+    expect(page).not.toContain('data-label="Given"');
     expect(page).toContain('Country of heritage</h3><p>Donors by country of heritage: no country has enough donors to show yet.</p>');
   });
 

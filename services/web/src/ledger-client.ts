@@ -39,10 +39,10 @@ export interface Timeseries {
   days: { date: string; raised: number; fees: number; refunded: number; allocated: number; paidOut: number; delivered: number; beneficiaries: number }[];
 }
 
+/** Distinct donors who consented to be counted; no money by country is published. */
 export interface GeographyRow {
   country: string;
   donors: number;
-  amount: number;
 }
 
 export interface Breakdowns {
@@ -50,7 +50,14 @@ export interface Breakdowns {
   currency: string | null;
   bySector: { sector: string; allocated: number; paidOut: number; delivered: number }[];
   byRecipient: { name: string; country: string; local: boolean; allocated: number; paidOut: number; delivered: number; beneficiaries: number }[];
-  donorGeography: { minimumGroup: number; byResidence: GeographyRow[]; byHeritage: GeographyRow[]; withheld: { donors: number; amount: number } };
+  donorGeography: {
+    minimumGroup: number;
+    byResidence: GeographyRow[];
+    byHeritage: GeographyRow[];
+    /** Donors in the countries not listed, together; null when withheld (fewer than minimumGroup). */
+    otherResidence: number | null;
+    otherHeritage: number | null;
+  };
 }
 
 /** The parts of a trace the pages show (the ledger's /v1/trace answer). */

@@ -85,6 +85,7 @@ export class GiftTraffic {
           currency: 'USD',
           donor: { email: `donor${index}@example.org`, name: `Donor ${index}` },
           showName: false,
+          geographyConsent: true,
           countryOfResidence: 'CA',
           countryOfHeritage: 'HT',
           interval: 'once',

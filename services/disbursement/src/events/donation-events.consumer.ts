@@ -25,6 +25,9 @@ export async function onDonationEvent(context: UseCaseContext, event: DonationEv
     // (its own id space, so it can never collide with a refund of the same gift).
     case 'org.diaspora-aid.donation.disputed':
       return;
+    // Donor geography is for the public record only; it moves no money.
+    case 'org.diaspora-aid.donation.geography-released':
+      return;
     case 'org.diaspora-aid.donation.dispute-closed': {
       const { donationId, campaignId, disputeId, amount, outcome } = event.data;
       if (outcome === 'lost') await applyRefund(context, { donationId, campaignId, refundId: `dispute:${disputeId}`, amount });

@@ -22,10 +22,15 @@ export interface Donation {
   currency: string;
   interval: DonationInterval;
   showName: boolean;
+  /** Kept only with `geographyConsent`, to be counted; never published with the gift. */
   countryOfResidence: string | null;
   countryOfHeritage: string | null;
   /** The donor's language for their receipts; private like the contact, never on the public record. */
   locale: Locale;
+  /** The donor agreed to be counted in the campaign's donor geography (distinct donors per country, k ≥ 5). */
+  geographyConsent: boolean;
+  /** The donor's private key within the campaign (see donor-geography.ts): with consent only, null once erased. */
+  donorKey: string | null;
   /** Null once the donor had their personal data erased, and on installments (their plan holds the contact). */
   donor: DonorContact | null;
   publicRef: string;

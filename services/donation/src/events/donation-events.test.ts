@@ -14,14 +14,20 @@ describe('donationSucceededEvent', () => {
     const event = donationSucceededEvent(donation(), settled);
     expect(donationSucceeded.parse(event)).toEqual(event);
     expect(event.subject).toBe(donation().campaignId);
-    expect(event.data.donor).toEqual({ publicRef: 'd_0123456789abcdef01234567', displayName: null, countryOfResidence: null, countryOfHeritage: null });
+    expect(event.data.donor).toEqual({ publicRef: 'd_0123456789abcdef01234567', displayName: null });
     expect(JSON.stringify(event)).not.toMatch(/amina|Yusuf/i);
   });
 
-  it('when the donor shows their name and gives countries, then exactly those appear', () => {
-    const event = donationSucceededEvent(donation({ showName: true, countryOfResidence: 'GB', countryOfHeritage: 'PK' }), settled);
-    expect(event.data.donor).toMatchObject({ displayName: 'Amina Yusuf', countryOfResidence: 'GB', countryOfHeritage: 'PK' });
-    expect(JSON.stringify(event)).not.toContain('amina@example.org');
+  it('when the donor shows their name and consented to be counted by country, then the name appears and no country does', () => {
+    const event = donationSucceededEvent(
+      donation({ showName: true, geographyConsent: true, donorKey: 'f'.repeat(64), countryOfResidence: 'IS', countryOfHeritage: 'PK' }),
+      settled,
+    );
+    expect(event.data.donor).toEqual({ publicRef: 'd_0123456789abcdef01234567', displayName: 'Amina Yusuf' });
+    const text = JSON.stringify(event);
+    expect(text).not.toContain('amina@example.org');
+    expect(text).not.toMatch(/"IS"|"PK"|country/);
+    expect(text).not.toContain('f'.repeat(64));
   });
 
   it('when a name stored before names were cleaned is shown, then the public event carries it cleaned, or not at all', () => {

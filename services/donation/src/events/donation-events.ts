@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { envelope, publicDisplayName, type EventOf, type topics } from '@aid/contracts';
+import { envelope, publicDisplayName, type EventOf, type GeographyDimension, type topics } from '@aid/contracts';
 import type { DisputeRecord, Donation, SettledChange } from '../domain/donation.ts';
 
 export const eventSource = '/services/donation';
@@ -28,9 +28,10 @@ export function derivedEventId(fact: string, at: Date): string {
 }
 
 /**
- * The public announcement of a gift. The donor appears by the random public reference; their name only if
+ * The public announcement of a gift. The donor appears by the random public reference and their name only if
  * they chose to show it (cleaned again: a name stored before names were cleaned must not reach the permanent
- * record as it was), their countries only if they gave them, and never their email.
+ * record as it was); never their email, and never their countries, which are counted only in aggregates (see
+ * donor-geography.ts).
  */
 export function donationSucceededEvent(donation: Donation, settled: SettledChange): DonationSucceededEvent {
   return envelope({
@@ -46,8 +47,6 @@ export function donationSucceededEvent(donation: Donation, settled: SettledChang
       donor: {
         publicRef: donation.publicRef,
         displayName: donation.showName ? publicDisplayName(donation.donor?.name ?? null) : null,
-        countryOfResidence: donation.countryOfResidence,
-        countryOfHeritage: donation.countryOfHeritage,
       },
       amount: donation.amount,
       fee: settled.fee,
@@ -126,5 +125,21 @@ export function donationDisputeClosedEvent(donation: Donation, dispute: DisputeR
       currency: donation.currency,
       closedAt: dispute.closedAt.toISOString(),
     },
+  });
+}
+
+/** One release of a campaign's donor geography; a release number is decided once, so it has one event id. */
+export function geographyReleasedEvent(
+  campaignId: string,
+  release: { release: number; minimumGroup: number; residence: GeographyDimension; heritage: GeographyDimension },
+  at: Date,
+): DonationEventOf<'org.diaspora-aid.donation.geography-released'> {
+  return envelope({
+    id: derivedEventId(`donation.geography-released:${campaignId}:${release.release}`, at),
+    type: 'org.diaspora-aid.donation.geography-released',
+    source: eventSource,
+    subject: campaignId,
+    time: at,
+    data: { campaignId, ...release, releasedAt: at.toISOString() },
   });
 }

@@ -35,9 +35,10 @@ describe('donation request validation', () => {
     { when: 'the campaign id is missing', value: body({ campaignId: undefined }), field: 'campaignId' },
     { when: 'the interval is weekly', value: body({ interval: 'week' }), field: 'interval' },
     { when: 'the country of residence is a name', value: body({ countryOfResidence: 'Pakistan' }), field: 'countryOfResidence' },
-    { when: 'the country of heritage is lower case', value: body({ countryOfHeritage: 'pk' }), field: 'countryOfHeritage' },
-    { when: 'the country of residence is ZZ', value: body({ countryOfResidence: 'ZZ' }), field: 'countryOfResidence' },
-    { when: 'the country of heritage is AA', value: body({ countryOfHeritage: 'AA' }), field: 'countryOfHeritage' },
+    { when: 'the country of heritage is lower case', value: body({ geographyConsent: true, countryOfHeritage: 'pk' }), field: 'countryOfHeritage' },
+    { when: 'the country of residence is ZZ', value: body({ geographyConsent: true, countryOfResidence: 'ZZ' }), field: 'countryOfResidence' },
+    { when: 'the country of heritage is AA', value: body({ geographyConsent: true, countryOfHeritage: 'AA' }), field: 'countryOfHeritage' },
+    { when: 'a country is given without consent', value: body({ countryOfResidence: 'IS' }), field: 'countryOfResidence' },
     { when: 'the name is a right-to-left override and nothing else', value: body({ donor: { email: 'a@example.org', name: '\u202E' } }), field: 'donor.name' },
     { when: 'the name is 101 letters long', value: body({ donor: { email: 'a@example.org', name: 'x'.repeat(101) } }), field: 'donor.name' },
     { when: 'the name is to be shown but missing', value: body({ showName: true, donor: { email: 'a@example.org' } }), field: 'donor.name' },
@@ -50,7 +51,7 @@ describe('donation request validation', () => {
 
   it('when optional fields are left out, then a one-off gift with a hidden name is recorded', () => {
     const parsed = parseRequestPart(createDonationBody, body(), 'body');
-    expect(parsed).toMatchObject({ interval: 'once', showName: false });
+    expect(parsed).toMatchObject({ interval: 'once', showName: false, geographyConsent: false });
     expect(parsed.countryOfResidence).toBeUndefined();
     expect(parsed.locale).toBeUndefined();
   });
@@ -67,6 +68,11 @@ describe('donation request validation', () => {
   it('when a name carries bidirectional overrides, isolates and zero-width characters, then what is kept is the visible name', () => {
     const parsed = parseRequestPart(createDonationBody, body({ showName: true, donor: { email: 'a@example.org', name: '\u2067Amina\u2069 \u202Eharhs\u202C\u200B' } }), 'body');
     expect(parsed.donor.name).toBe('Amina harhs');
+  });
+
+  it('when a donor consents and gives ISO countries, then they are taken', () => {
+    const parsed = parseRequestPart(createDonationBody, body({ geographyConsent: true, countryOfResidence: 'IS', countryOfHeritage: 'XK' }), 'body');
+    expect(parsed).toMatchObject({ geographyConsent: true, countryOfResidence: 'IS', countryOfHeritage: 'XK' });
   });
 });
 

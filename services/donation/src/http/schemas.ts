@@ -17,6 +17,12 @@ export const donorLocaleSchema = z
     return locale;
   })
   .describe(`The donor's language for receipts (BCP 47), one of ${supportedLocales.join(', ')}; English when absent`);
+/** What a donor agrees to with `geographyConsent`, said the same way in the API description and the README. */
+export const geographyPublished =
+  'true lets the countries you give be counted in the campaign’s public donor geography: only the number of distinct donors per country, ' +
+  'for countries with at least 5 such donors (the rest only as one "other" count, itself shown only when it is 5 or more), ' +
+  'published in batches of at least 5 newly counted donors so no single gift can be told apart. ' +
+  'Your countries never appear on your gift’s public entry and are never sent to other services; each donor counts once per campaign, however often they give.';
 
 export const createDonationBody = z
   .object({
@@ -35,8 +41,14 @@ export const createDonationBody = z
         ),
     }),
     showName: z.boolean().default(false).describe('true puts donor.name on the gift’s public ledger entry, which can never be removed'),
-    countryOfResidence: countryCodeSchema.optional(),
-    countryOfHeritage: countryCodeSchema.optional(),
+    geographyConsent: z
+      .boolean()
+      .default(false)
+      .describe(
+        `${geographyPublished} Off by default; countryOfResidence and countryOfHeritage are accepted only with it`,
+      ),
+    countryOfResidence: countryCodeSchema.optional().describe('ISO 3166-1 alpha-2; needs geographyConsent, never published with the gift'),
+    countryOfHeritage: countryCodeSchema.optional().describe('ISO 3166-1 alpha-2; needs geographyConsent, never published with the gift'),
     interval: z.enum(['once', 'month']).default('once'),
     locale: donorLocaleSchema.optional(),
   })
@@ -46,7 +58,18 @@ export const createDonationBody = z
     if (body.showName && !body.donor.name) {
       context.addIssue({ code: 'custom', path: ['donor', 'name'], message: 'give the name to show, or set showName to false' });
     }
-  });
+    // Countries are kept only to be counted; without consent there is no reason to hold them.
+    for (const field of ['countryOfResidence', 'countryOfHeritage'] as const) {
+      if (body[field] !== undefined && !body.geographyConsent) {
+        context.addIssue({ code: 'custom', path: [field], message: 'is kept only to count donors by country: set geographyConsent to true, or leave it out' });
+      }
+    }
+  })
+  .describe(
+    'What becomes public when the gift succeeds: one entry on the campaign’s public ledger, forever, with the amount, fee, net, currency, ' +
+      'time, interval, a random public reference and, only with showName, donor.name. Never the email, and never the countries: with ' +
+      'geographyConsent they are only counted in the campaign’s donor geography (distinct donors per country, groups of at least 5).',
+  );
 
 export type CreateDonationBody = z.infer<typeof createDonationBody>;
 
@@ -109,6 +132,7 @@ export const donationResponse = z.object({
   interval: z.enum(['once', 'month']),
   publicRef: z.string(),
   showName: z.boolean(),
+  geographyConsent: z.boolean(),
   countryOfResidence: countryCodeSchema.nullable(),
   countryOfHeritage: countryCodeSchema.nullable(),
   locale: z.enum(supportedLocales),

@@ -14,6 +14,9 @@ export interface DonationDocument {
   countryOfHeritage: string | null;
   /** The donor's language for receipts; absent on gifts recorded before languages were kept (English). */
   locale?: string;
+  /** Absent on gifts recorded before consent was asked: they are never counted. */
+  geographyConsent?: boolean;
+  donorKey?: string | null;
   /**
    * Email and name, encrypted (see donor-cipher.ts); never stored in clear. Null once erased at the donor's
    * request, and on monthly installments, whose contact is their plan's.
@@ -61,6 +64,8 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
     countryOfResidence: { type: String, default: null },
     countryOfHeritage: { type: String, default: null },
     locale: { type: String, default: 'en' },
+    geographyConsent: { type: Boolean, default: false },
+    donorKey: { type: String, default: null },
     donorSealed: { type: String, default: null },
     publicRef: { type: String, required: true },
     receiptHash: { type: String, required: true },

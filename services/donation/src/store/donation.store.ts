@@ -69,6 +69,8 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       countryOfResidence: doc.countryOfResidence ?? null,
       countryOfHeritage: doc.countryOfHeritage ?? null,
       locale: isSupportedLocale(doc.locale) ? doc.locale : defaultLocale,
+      geographyConsent: doc.geographyConsent === true,
+      donorKey: doc.donorKey ?? null,
       donor: doc.donorSealed ? cipher.open(doc._id, doc.donorSealed) : null,
       publicRef: doc.publicRef,
       receiptHash: doc.receiptHash,
@@ -336,11 +338,14 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       return result.modifiedCount === 1;
     },
 
-    /** Forgets the donor's name and email on every gift of one receipt; amounts and public references stay. */
+    /**
+     * Forgets the donor's name, email, countries and donor key on every gift of one receipt; amounts and public
+     * references stay. A donor already counted in a released geography stays in those aggregates.
+     */
     async erasePersonalData(receiptHash: string, at: Date): Promise<void> {
       const affected = [...cache.values()].filter((donation) => donation.receiptHash === receiptHash).map((donation) => donation.id);
       for (const id of affected) await settle(id);
-      await model.updateMany({ receiptHash, erasedAt: null }, { $set: { donorSealed: null, erasedAt: at, showName: false }, $inc: { revision: 1 } });
+      await model.updateMany({ receiptHash, erasedAt: null }, { $set: { donorSealed: null, erasedAt: at, showName: false, countryOfResidence: null, countryOfHeritage: null, geographyConsent: false, donorKey: null }, $inc: { revision: 1 } });
       for (const id of affected) forget(id);
     },
 

@@ -14,6 +14,8 @@ export function donationBuilder(overrides: Partial<Donation> = {}): Donation {
     countryOfResidence: null,
     countryOfHeritage: null,
     locale: 'en',
+    geographyConsent: false,
+    donorKey: null,
     donor: { email: 'amina@example.org', name: 'Amina Yusuf' },
     publicRef: 'd_0123456789abcdef01234567',
     receiptHash: receiptCodeHash('CODE'),

@@ -222,6 +222,8 @@ async function decideInstallment(work: BatchWork, plan: Donation, item: Targeted
     countryOfResidence: installment.countryOfResidence,
     countryOfHeritage: installment.countryOfHeritage,
     locale: installment.locale,
+    geographyConsent: installment.geographyConsent,
+    donorKey: installment.donorKey,
     publicRef: installment.publicRef,
     receiptHash: installment.receiptHash,
     status: 'succeeded',

@@ -2,6 +2,7 @@ import type { ServiceDeps } from '@aid/runtime';
 import type { Logger } from '@aid/telemetry';
 import type { Mailer } from '../email/mailer.ts';
 import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
+import type { DonorKeyOf } from '../domain/donor-geography.ts';
 import type { CampaignStore } from '../store/campaign.store.ts';
 import type { CampaignTotalsStore } from '../store/campaign-totals.store.ts';
 import type { DonationJournal, JournalEntry } from '../store/donation-journal.store.ts';
@@ -34,6 +35,8 @@ export interface DonationFlows {
   /** Serializes changes to one donation within this process (see one-at-a-time.ts). */
   oneAtATime: OneAtATime;
   maxDonationAmount: number;
+  /** The private per-campaign donor key (see donor-geography.ts). */
+  donorKeyOf: DonorKeyOf;
   /** First wait before resending a refused receipt email; doubles with each attempt. */
   receiptRetryMs: number;
 }

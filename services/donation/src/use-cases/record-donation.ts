@@ -12,10 +12,12 @@ export interface DonationCommand {
   currency: string;
   donor: DonorContact;
   showName: boolean;
+  /** Countries are given only with `geographyConsent` (the request schema sees to it). */
   countryOfResidence: string | null;
   countryOfHeritage: string | null;
   /** The language of the donor's receipts. */
   locale: Locale;
+  geographyConsent: boolean;
   /** `month` makes a Stripe subscription; each paid invoice then becomes its own gift. */
   interval: DonationInterval;
 }
@@ -39,6 +41,8 @@ async function createDonation(flows: DonationFlows, command: DonationCommand, or
   const receiptCode = newReceiptCode();
   await flows.donations.insert({
     ...command,
+    // Only a consenting donor is given a key: no one else is ever counted or recognisable across gifts.
+    donorKey: command.geographyConsent ? flows.donorKeyOf(command.campaignId, command.donor.email) : null,
     id: donationId,
     organizationId,
     publicRef: newPublicRef(),

@@ -1,7 +1,7 @@
 import { envelope } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
 import { disbursementChain, giftSucceeded } from '../test-support/event-builders.ts';
-import { breakdowns, labelKey, projectionDelta, publicGroups, timeseries, type ProjectionDelta, type StoredProjections } from './projections.ts';
+import { breakdowns, labelKey, projectionDelta, timeseries, type ProjectionDelta, type StoredProjections } from './projections.ts';
 import { draftEntry, type EntryDraft } from './public-entry.ts';
 
 function drafted(event: Parameters<typeof draftEntry>[0], context?: Parameters<typeof draftEntry>[1]): EntryDraft {
@@ -27,28 +27,14 @@ function apply(stored: Record<string, unknown>, delta: ProjectionDelta): StoredP
 const recipient = { name: 'Hyderabad Water Committee', country: 'PK', local: true };
 
 describe('projections', () => {
-  it('when a gift arrives, then its UTC day gains raised and fees, and its donor is counted in both country groups', () => {
-    const draft = drafted(giftSucceeded('c1', { amount: 2500, fee: 100 }));
-    const delta = projectionDelta(draft, { disbursement: null, donor: { firstGift: true, residence: 'GB', heritage: 'PK' } });
-    expect(delta.inc).toEqual({
-      'days.2026-01-02.raised': 2500,
-      'days.2026-01-02.fees': 100,
-      'residence.GB.donors': 1,
-      'residence.GB.amount': 2500,
-      'heritage.PK.donors': 1,
-      'heritage.PK.amount': 2500,
-    });
-  });
-
-  it('when a known donor gives again, then the amount grows but the donor is not counted twice', () => {
-    const draft = drafted(giftSucceeded('c1', { amount: 700, fee: 0 }));
-    const delta = projectionDelta(draft, { disbursement: null, donor: { firstGift: false, residence: null, heritage: 'PK' } });
-    expect(delta.inc).toEqual({ 'days.2026-01-02.raised': 700, 'residence.none.amount': 700, 'heritage.PK.amount': 700 });
+  it('when a gift arrives, even one announced with countries before they left gift events, then only its UTC day gains raised and fees: no country is counted from an entry', () => {
+    const draft = drafted(giftSucceeded('c1', { amount: 2500, fee: 100, donor: { countryOfResidence: 'IS', countryOfHeritage: 'PK' } }));
+    expect(projectionDelta(draft)).toEqual({ inc: { 'days.2026-01-02.raised': 2500, 'days.2026-01-02.fees': 100 }, set: {} });
   });
 
   it('when a disbursement is approved, paid and delivered, then its sector and recipient carry each amount once', () => {
     const chain = disbursementChain('c1', 'd1', 1000, true);
-    const facts = { disbursement: { sector: 'WASH', recipient }, donor: null };
+    const facts = { disbursement: { sector: 'WASH', recipient } };
     const stored: Record<string, unknown> = {};
     apply(stored, projectionDelta(drafted(chain.approved)));
     apply(stored, projectionDelta(drafted(chain.allocated), facts));
@@ -72,7 +58,7 @@ describe('projections', () => {
     }));
     const stored: Record<string, unknown> = {};
     apply(stored, projectionDelta(drafted(chain.approved)));
-    apply(stored, projectionDelta(cancelled, { disbursement: { sector: 'WASH', recipient }, donor: null }));
+    apply(stored, projectionDelta(cancelled, { disbursement: { sector: 'WASH', recipient } }));
     expect(breakdowns(stored).bySector).toEqual([{ sector: 'WASH', allocated: 0, paidOut: 0, delivered: 0 }]);
     expect(timeseries(stored).map((row) => [row.date, row.allocated])).toEqual([['2026-01-02', 1000], ['2026-01-03', -1000]]);
   });
@@ -80,14 +66,6 @@ describe('projections', () => {
   it('when a sector or recipient name has dots or dollar signs, then its stored key is still a plain word', () => {
     expect(labelKey('Food. $Cash')).toMatch(/^k[0-9a-f]{20}$/);
     expect(labelKey('a', 'b', true)).not.toBe(labelKey('a', 'b', false));
-  });
-
-  it.each([
-    [{ GB: { donors: 5, amount: 500 } }, [{ country: 'GB', donors: 5, amount: 500 }], { donors: 0, amount: 0 }],
-    [{ GB: { donors: 4, amount: 400 } }, [], { donors: 4, amount: 400 }],
-    [{ GB: { donors: 6, amount: 600 }, FR: { donors: 1, amount: 10 }, none: { donors: 9, amount: 90 } }, [{ country: 'GB', donors: 6, amount: 600 }], { donors: 10, amount: 100 }],
-  ])('when country groups are %j, then %j are shown and %j withheld', (groups, shown, withheld) => {
-    expect(publicGroups(groups)).toEqual({ shown, withheld });
   });
 
   it('when days are stored out of order, then the series is sorted oldest first and not cumulative', () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntryDraft, SummaryDeltas } from './public-entry.ts';
 
 /**
- * The dashboard's projections (daily series, sector and recipient breakdowns, donor geography) are kept as
+ * The dashboard's projections (daily series, sector and recipient breakdowns) are kept as
  * counters inside each campaign's log document and moved by the same guarded write that appends an entry, so
  * they are exactly-once for the same reason the summary is. FerretDB has few aggregation stages, so nothing here
  * is computed by scanning entries at read time.
@@ -23,19 +23,19 @@ export interface RecipientFacts {
   local: boolean;
 }
 
-/** What other entries tell about this one: the disbursement it belongs to, and whether a donor is new. */
+/**
+ * What other entries tell about this one: the disbursement it belongs to. Gifts no longer move any donor
+ * geography counter: geography comes only as the donation service's k-anonymous releases (donor-geography.ts),
+ * and the countries that older gift entries carry are not counted.
+ */
 export interface ProjectionFacts {
   disbursement: { sector: string; recipient: RecipientFacts } | null;
-  donor: { firstGift: boolean; residence: string | null; heritage: string | null } | null;
 }
 
-export const noFacts: ProjectionFacts = { disbursement: null, donor: null };
+export const noFacts: ProjectionFacts = { disbursement: null };
 
 export const dayFields = ['raised', 'fees', 'refunded', 'allocated', 'paidOut', 'delivered', 'beneficiaries'] as const;
 export type DayField = (typeof dayFields)[number];
-
-/** Donor groups smaller than this are never shown by country: they are summed into `withheld`. */
-export const minimumDonorGroup = 5;
 
 /** Stored keys may not contain dots or start with `$`, and sector or recipient names are free text. */
 export function labelKey(...parts: (string | boolean)[]): string {
@@ -46,8 +46,6 @@ export function labelKey(...parts: (string | boolean)[]): string {
 export function utcDay(time: string): string {
   return new Date(time).toISOString().slice(0, 10);
 }
-
-const noCountry = 'none';
 
 function addAll(inc: Record<string, number>, values: Record<string, number | undefined>, prefix: string): void {
   for (const [field, value] of Object.entries(values)) {
@@ -87,13 +85,6 @@ export function projectionDelta(draft: EntryDraft, facts: ProjectionFacts = noFa
     set[`recipients.${key}.local`] = recipient.local;
     addAll(inc, { ...money, beneficiaries: deltas.beneficiaries }, `recipients.${key}`);
   }
-
-  if (draft.kind === 'gift' && facts.donor && typeof entry.amount === 'number') {
-    // A donor counts once, in the groups of their first gift; later gifts add to the same groups.
-    const donors = facts.donor.firstGift ? 1 : 0;
-    addAll(inc, { donors, amount: entry.amount }, `residence.${facts.donor.residence ?? noCountry}`);
-    addAll(inc, { donors, amount: entry.amount }, `heritage.${facts.donor.heritage ?? noCountry}`);
-  }
   return { inc, set };
 }
 
@@ -102,8 +93,6 @@ export interface StoredProjections {
   days?: Record<string, Partial<Record<DayField, number>>>;
   sectors?: Record<string, { sector?: string; allocated?: number; paidOut?: number; delivered?: number }>;
   recipients?: Record<string, { name?: string; country?: string; local?: boolean; allocated?: number; paidOut?: number; delivered?: number; beneficiaries?: number }>;
-  residence?: Record<string, { donors?: number; amount?: number }>;
-  heritage?: Record<string, { donors?: number; amount?: number }>;
 }
 
 export type DayRow = { date: string } & Record<DayField, number>;
@@ -114,32 +103,6 @@ export function timeseries(stored: StoredProjections): DayRow[] {
     .map(([date, values]) => ({ date, ...(Object.fromEntries(dayFields.map((field) => [field, values[field] ?? 0])) as Record<DayField, number>) }))
     .filter((row) => dayFields.some((field) => row[field] !== 0))
     .sort((a, b) => a.date.localeCompare(b.date));
-}
-
-export interface CountryGroup {
-  country: string;
-  donors: number;
-  amount: number;
-}
-
-export interface Withheld {
-  donors: number;
-  amount: number;
-}
-
-/** Country groups of at least `minimumDonorGroup` donors; everyone else (and donors who gave no country) withheld. */
-export function publicGroups(groups: StoredProjections['residence']): { shown: CountryGroup[]; withheld: Withheld } {
-  const shown: CountryGroup[] = [];
-  const withheld: Withheld = { donors: 0, amount: 0 };
-  for (const [country, { donors = 0, amount = 0 }] of Object.entries(groups ?? {})) {
-    if (country !== noCountry && donors >= minimumDonorGroup) shown.push({ country, donors, amount });
-    else {
-      withheld.donors += donors;
-      withheld.amount += amount;
-    }
-  }
-  shown.sort((a, b) => b.donors - a.donors || b.amount - a.amount || a.country.localeCompare(b.country));
-  return { shown, withheld };
 }
 
 export function breakdowns(stored: StoredProjections) {
@@ -157,17 +120,5 @@ export function breakdowns(stored: StoredProjections) {
       beneficiaries: row.beneficiaries ?? 0,
     }))
     .sort((a, b) => b.allocated - a.allocated || a.name.localeCompare(b.name));
-  const residence = publicGroups(stored.residence);
-  const heritage = publicGroups(stored.heritage);
-  return {
-    bySector,
-    byRecipient,
-    donorGeography: {
-      minimumGroup: minimumDonorGroup,
-      byResidence: residence.shown,
-      byHeritage: heritage.shown,
-      withheld: residence.withheld,
-      heritageWithheld: heritage.withheld,
-    },
-  };
+  return { bySector, byRecipient };
 }

@@ -1,6 +1,6 @@
 import { envelope } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '../test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, geographyReleased, giftSucceeded, refundPair } from '../test-support/event-builders.ts';
 import { draftEntry } from './public-entry.ts';
 import { emptyTotals, summarize } from './summary.ts';
 
@@ -11,6 +11,17 @@ describe('public entries', () => {
     expect(draft?.deltas).toEqual({ raised: 2500, fees: 103, gifts: 1 });
     expect(JSON.stringify(draft?.entry)).not.toMatch(/@|email/);
     expect(draft?.refs.receiptHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(draft?.entry.donor).toEqual({ publicRef: `d_${'ab'.repeat(12)}`, displayName: null });
+    expect(JSON.stringify(draft?.entry)).not.toMatch(/country/i);
+  });
+
+  it('when a gift announced before countries left gift events is recorded, then its entry is what it always was, so a rebuilt log keeps its hashes', () => {
+    const legacy = giftSucceeded('c1', { donor: { countryOfResidence: 'IS', countryOfHeritage: 'PK' } });
+    expect(draftEntry(legacy)?.entry.donor).toEqual({ publicRef: `d_${'ab'.repeat(12)}`, displayName: null, countryOfResidence: 'IS', countryOfHeritage: 'PK' });
+  });
+
+  it('when donor geography is released, then it is not an entry of the log', () => {
+    expect(draftEntry(geographyReleased('c1', 1, { residence: { groups: [{ country: 'IS', donors: 5 }], other: 0 }, heritage: { groups: [], other: null } }))).toBeNull();
   });
 
   it('when a gift is disputed, then the hold is on the record without moving net; a lost dispute counts as refunded, a won one moves nothing', () => {

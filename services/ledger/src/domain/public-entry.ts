@@ -95,7 +95,7 @@ function fromCampaignEvent(event: CampaignEvent): EntryDraft | null {
   }
 }
 
-function fromDonationEvent(event: DonationEvent): EntryDraft {
+function fromDonationEvent(event: DonationEvent): EntryDraft | null {
   switch (event.type) {
     case 'org.diaspora-aid.donation.succeeded': {
       const { data } = event;
@@ -161,6 +161,9 @@ function fromDonationEvent(event: DonationEvent): EntryDraft {
         currency: data.currency,
       });
     }
+    // Aggregates over many donors, not a money movement: kept beside the log (see donor-geography), not on it.
+    case 'org.diaspora-aid.donation.geography-released':
+      return null;
     default: {
       const unhandled: never = event;
       throw new Error(`unhandled donation event ${JSON.stringify(unhandled)}`);

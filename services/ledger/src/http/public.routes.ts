@@ -4,7 +4,8 @@ import { defineRoute, problemDocumentSchema, type Route } from '@aid/http-kit';
 import { z } from 'zod';
 import { campaignNotFound } from '../domain/errors.ts';
 import { csvColumns, type IatiPublisher } from '../domain/open-data.ts';
-import { breakdowns, dayFields, minimumDonorGroup, timeseries } from '../domain/projections.ts';
+import { minimumDonorGroup, publicGeography } from '../domain/donor-geography.ts';
+import { breakdowns, dayFields, timeseries } from '../domain/projections.ts';
 import { summarize } from '../domain/summary.ts';
 import type { CampaignLogState, LedgerStore } from '../store/ledger-store.ts';
 import { createReadCache } from '../store/read-cache.ts';
@@ -65,8 +66,8 @@ const timeseriesSchema = z.object({
   currency: z.string().nullable(),
   days: z.array(daySchema).describe('One row per UTC day with movement, oldest first. Amounts are those of that day alone, NOT cumulative; days without movement are omitted.'),
 });
-const countryGroupSchema = z.object({ country: z.string(), donors: z.number().int(), amount: minor });
-const withheldSchema = z.object({ donors: z.number().int(), amount: minor });
+const countryGroupSchema = z.object({ country: z.string().describe('ISO 3166-1 alpha-2'), donors: z.number().int().min(minimumDonorGroup) });
+const otherSchema = z.number().int().nullable();
 const breakdownsSchema = z.object({
   campaignId: z.string(),
   currency: z.string().nullable(),
@@ -75,12 +76,17 @@ const breakdownsSchema = z.object({
   donorGeography: z
     .object({
       minimumGroup: z.literal(minimumDonorGroup),
+      release: z.number().int().nullable().describe('The release shown; null before the campaign has one'),
+      releasedAt: z.iso.datetime().nullable(),
       byResidence: z.array(countryGroupSchema),
       byHeritage: z.array(countryGroupSchema),
-      withheld: withheldSchema.describe('Donors (and their gross gifts) in residence groups under minimumGroup or who gave no country of residence'),
-      heritageWithheld: withheldSchema.describe('The same for countries of heritage'),
+      otherResidence: otherSchema.describe('Donors in all countries of residence not listed, together; null when that is between 1 and minimumGroup − 1 (withheld)'),
+      otherHeritage: otherSchema.describe('The same for countries of heritage'),
     })
-    .describe('Distinct donors and their gross gifts by the countries of their first gift; a country appears only with at least minimumGroup donors'),
+    .describe(
+      'Distinct donors who consented to be counted, by country of residence and of heritage (each donor once per campaign, however often they give). ' +
+        'Every published number is 0 or at least minimumGroup; a new release comes once at least minimumGroup more donors were counted. No money by country, and no country on any entry.',
+    ),
 });
 const exportEntrySchema = z.object({ id: z.string().describe('<campaignId>:<index>, stable'), index: z.number().int(), leafHash: z.string(), entry: z.record(z.string(), z.unknown()) });
 const exportJsonSchema = z.object({ campaign: campaignSnapshotSchema.nullable(), summary: summarySchema, entries: z.array(exportEntrySchema) });
@@ -195,14 +201,15 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
     defineRoute({
       method: 'get',
       path: '/v1/campaigns/:id/breakdowns',
-      summary: 'Where the money went by sector and recipient, and where donors live or come from (groups of at least 5 only)',
+      summary: 'Where the money went by sector and recipient, and how many donors live in or come from each country (groups of at least 5 distinct consenting donors only)',
       tag,
       params: campaignParams,
       responses: { 200: { description: 'The breakdowns, money in minor units', schema: breakdownsSchema }, 404: { description: 'No public record', schema: problemSchema } },
       async handle({ params }) {
         const stored = await store.projections(params.id);
         if (!stored) throw campaignNotFound(params.id);
-        return { body: { campaignId: params.id, currency: stored.currency, ...breakdowns(stored) }, headers: publicFigures };
+        const donorGeography = publicGeography(await store.geography(params.id));
+        return { body: { campaignId: params.id, currency: stored.currency, ...breakdowns(stored), donorGeography }, headers: publicFigures };
       },
     }),
     defineRoute({

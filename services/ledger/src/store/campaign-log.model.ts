@@ -34,8 +34,8 @@ const schema = new Schema<CampaignLogDocument>(
     days: { type: Schema.Types.Mixed },
     sectors: { type: Schema.Types.Mixed },
     recipients: { type: Schema.Types.Mixed },
-    residence: { type: Schema.Types.Mixed },
-    heritage: { type: Schema.Types.Mixed },
+    // Logs from before donor geography became release-only may still hold `residence` and `heritage` counters
+    // of gift entries' countries: they are no longer written nor read.
     ...outboxFields,
   },
   { versionKey: false },

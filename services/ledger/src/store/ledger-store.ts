@@ -11,7 +11,8 @@ import { disbursementRefId } from './entry-ref.model.ts';
 import { createEntryRefs } from './entry-refs.ts';
 import { entryRefsOf } from './log-appender.ts';
 import { migrationModel } from './migration.model.ts';
-import { donorId, donorModel, type DonorDocument } from './donor.model.ts';
+import type { GeographyRelease } from '../domain/donor-geography.ts';
+import { donorGeographyModel } from './donor-geography.model.ts';
 import { createLogAppender, type AppenderOptions } from './log-appender.ts';
 import { createMerkleStore } from './merkle-store.ts';
 import { createReadCache } from './read-cache.ts';
@@ -52,10 +53,10 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   const logs = campaignLogModel(db);
   const entries = entryModel(db);
   const campaigns = campaignInfoModel(db);
-  const donors = donorModel(db);
   const list = campaignListModel(db);
   const migrations = migrationModel(db);
   const links = createEntryRefs(db);
+  const geographies = donorGeographyModel(db);
   const merkle = createMerkleStore(db);
   const totalsProjection = Object.fromEntries(['size', 'currency', ...Object.keys(emptyTotals)].map((key) => [key, 1]));
 
@@ -67,6 +68,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   const publishedLists = createReadCache<Record<string, string>>({ ttlMs: readCacheMs });
   // Campaigns this process put on the public list: their field is never set again.
   const listed = new Set<string>();
+  const releasedGeographies = createReadCache<GeographyRelease | null>({ ttlMs: readCacheMs });
   const appender = createLogAppender(db, merkle, {
     onHeadMoved: (campaignId) => {
       states.forget(campaignId);
@@ -74,8 +76,6 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     },
     ...(options.interrupt ? { interrupt: options.interrupt } : {}),
   });
-  // A donor's first gift and countries never change once recorded, so they are kept once read or written.
-  const knownDonors = new Map<string, DonorDocument>();
 
   function logStateOf(log: { _id: string; size: number; currency?: string | null }): CampaignLogState {
     const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
@@ -119,48 +119,31 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   }
 
   async function readProjections(campaignId: string): Promise<(StoredProjections & { currency: string | null }) | null> {
-    const log = await logs.findById(campaignId, { currency: 1, days: 1, sectors: 1, recipients: 1, residence: 1, heritage: 1 }).lean();
+    const log = await logs.findById(campaignId, { currency: 1, days: 1, sectors: 1, recipients: 1 }).lean();
     if (!log) return null;
-    return { currency: log.currency ?? null, days: log.days, sectors: log.sectors, recipients: log.recipients, residence: log.residence, heritage: log.heritage };
+    return { currency: log.currency ?? null, days: log.days, sectors: log.sectors, recipients: log.recipients };
   }
 
   return {
     ...appender,
 
-    /**
-     * Records the donors of a campaign's gifts at their first gift, in one bulk write, and returns what is known
-     * of each (by public reference). Gifts are in log order: within them, the first naming a donor is the first
-     * gift; a donor already recorded keeps the first gift that claimed them, whoever retries.
-     */
-    async donorsOfGifts(campaignId: string, gifts: { publicRef: string; eventId: string; residence: string | null; heritage: string | null }[]): Promise<Map<string, DonorDocument>> {
-      const found = new Map<string, DonorDocument>();
-      const fresh = new Map<string, DonorDocument & { publicRef: string }>();
-      for (const gift of gifts) {
-        const _id = donorId(campaignId, gift.publicRef);
-        const known = knownDonors.get(_id);
-        if (known) found.set(gift.publicRef, known);
-        else if (!fresh.has(_id)) fresh.set(_id, { _id, publicRef: gift.publicRef, firstEventId: gift.eventId, residence: gift.residence, heritage: gift.heritage });
-      }
-      const candidates = [...fresh.values()];
-      let taken = new Set<number | undefined>();
+    /** Keeps the newest donor geography release of a campaign; an older or repeated release changes nothing. */
+    async recordGeography(campaignId: string, release: GeographyRelease): Promise<void> {
       try {
-        if (candidates.length > 0) {
-          await donors.collection.insertMany(candidates.map(({ publicRef: _ref, ...donor }) => donor) as unknown as Record<string, unknown>[], { ordered: false });
-        }
+        await geographies.updateOne({ _id: campaignId, release: { $lt: release.release } }, { $set: release }, { upsert: true });
       } catch (error) {
+        // The upsert's insert collides when this or a newer release is already stored: nothing to do.
         if (!isDuplicateKey(error)) throw error;
-        taken = new Set(((error as { writeErrors?: { index?: number }[] }).writeErrors ?? []).map((writeError) => writeError.index));
       }
-      for (const [position, candidate] of candidates.entries()) {
-        // Recorded before (by an earlier gift, or by this very gift before a crash): the stored record is theirs.
-        const record = taken.has(position) ? await donors.findById(candidate._id).lean() : candidate;
-        if (!record) throw new Error(`donor ${candidate._id} exists but cannot be read`);
-        const known: DonorDocument = { _id: record._id, firstEventId: record.firstEventId, residence: record.residence ?? null, heritage: record.heritage ?? null };
-        knownDonors.set(known._id, known);
-        found.set(candidate.publicRef, known);
-      }
-      if (knownDonors.size > 200_000) knownDonors.clear();
-      return found;
+      releasedGeographies.forget(campaignId);
+    },
+
+    /** The latest donor geography release of a campaign, or null before its first (cached like publicLogState). */
+    async geography(campaignId: string): Promise<GeographyRelease | null> {
+      return releasedGeographies.get(campaignId, async () => {
+        const doc = await geographies.findById(campaignId, { _id: 0, release: 1, minimumGroup: 1, residence: 1, heritage: 1, releasedAt: 1 }).lean<GeographyRelease>();
+        return doc ?? null;
+      });
     },
 
     /** The log's head as stored now: for proofs and checkpoints, which must never lag the entries served. */

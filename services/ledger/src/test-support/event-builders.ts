@@ -17,6 +17,7 @@ export interface GiftOverrides {
   receiptCode?: string;
   /** Minutes after 2026-01-02T00:00Z; 1440 and more fall on later UTC days. */
   minute?: number;
+  /** Countries make the gift look as gifts were announced before geography became release-only. */
   donor?: { publicRef?: string; countryOfResidence?: string | null; countryOfHeritage?: string | null };
 }
 
@@ -35,7 +36,7 @@ export function giftSucceeded(campaignId: string, overrides: GiftOverrides = {})
       donationId: overrides.donationId ?? newId(),
       campaignId,
       receiptHash: receiptCodeHash(overrides.receiptCode ?? newId()),
-      donor: { publicRef: `d_${'ab'.repeat(12)}`, displayName: null, countryOfResidence: 'GB', countryOfHeritage: 'PK', ...overrides.donor },
+      donor: { publicRef: `d_${'ab'.repeat(12)}`, displayName: null, ...overrides.donor },
       amount,
       fee,
       net: amount - fee,
@@ -82,4 +83,20 @@ export function disbursementChain(campaignId: string, donationId: string, amount
         },
       }),
   };
+}
+
+/** A donor geography release as the donation service publishes it. */
+export function geographyReleased(
+  campaignId: string,
+  release: number,
+  dimensions: { residence: { groups: { country: string; donors: number }[]; other: number | null }; heritage: { groups: { country: string; donors: number }[]; other: number | null } },
+  minute = 30,
+): AnyEvent {
+  return envelope({
+    type: 'org.diaspora-aid.donation.geography-released',
+    source: '/services/donation',
+    subject: campaignId,
+    time: at(minute),
+    data: { campaignId, release, minimumGroup: 5, ...dimensions, releasedAt: at(minute).toISOString() },
+  });
 }

@@ -7,12 +7,6 @@ import type { CommittedGroup, PreparedEntry } from '../store/log-appender.ts';
 // Entries that do not repeat their disbursement's sector (and deliveries its recipient) but move its money.
 const disbursementLinked = new Set(['org.diaspora-aid.disbursement.paid', 'org.diaspora-aid.disbursement.delivered', 'org.diaspora-aid.disbursement.cancelled']);
 
-interface GiftDonor {
-  publicRef: string;
-  countryOfResidence: string | null;
-  countryOfHeritage: string | null;
-}
-
 /**
  * What a disbursement's earlier entries say, for a group of events: what the log held before the group (read
  * once per disbursement) with the group's own earlier approvals and deliveries laid over it, so the tenth
@@ -51,21 +45,10 @@ interface Drafted {
   trace: Record<string, string> | undefined;
 }
 
-/** Projection changes of one campaign's drafts, with its gifts' donors recorded in one write. */
-async function prepare(store: LedgerStore, campaignId: string, drafted: Drafted[]): Promise<PreparedEntry[]> {
-  const gifts = drafted.flatMap(({ draft }) => {
-    const donor = draft.kind === 'gift' ? (draft.entry.donor as GiftDonor | undefined) : undefined;
-    return donor ? [{ publicRef: donor.publicRef, eventId: draft.eventId, residence: donor.countryOfResidence, heritage: donor.countryOfHeritage }] : [];
-  });
-  const donors = gifts.length > 0 ? await store.donorsOfGifts(campaignId, gifts) : new Map<string, never>();
+/** Projection changes of one campaign's drafts. */
+function prepare(drafted: Drafted[]): PreparedEntry[] {
   return drafted.map(({ draft, disbursement: facts, trace }) => {
-    const disbursement = facts?.recipient ? { sector: facts.sector ?? '', recipient: facts.recipient } : null;
-    const ref = draft.kind === 'gift' ? (draft.entry.donor as GiftDonor | undefined)?.publicRef : undefined;
-    const donor = ref === undefined ? undefined : donors.get(ref);
-    const projectionFacts: ProjectionFacts = {
-      disbursement,
-      donor: donor ? { firstGift: donor.firstEventId === draft.eventId, residence: donor.residence, heritage: donor.heritage } : null,
-    };
+    const projectionFacts: ProjectionFacts = { disbursement: facts?.recipient ? { sector: facts.sector ?? '', recipient: facts.recipient } : null };
     return { draft, projection: projectionDelta(draft, projectionFacts), trace };
   });
 }
@@ -81,6 +64,11 @@ export async function recordPublicEvents(store: LedgerStore, events: AnyEvent[],
   const byCampaign = new Map<string, Drafted[]>();
   for (const [position, event] of events.entries()) {
     if ('campaign' in event.data) await store.recordCampaign(event.data.campaign);
+    if (event.type === 'org.diaspora-aid.donation.geography-released') {
+      const { campaignId, releasedAt, release, minimumGroup, residence, heritage } = event.data;
+      await store.recordGeography(campaignId, { release, minimumGroup, residence, heritage, releasedAt });
+      continue;
+    }
     const disbursement = disbursementLinked.has(event.type) && 'disbursementId' in event.data ? await facts.of(event.data.disbursementId) : null;
     const draft = draftEntry(event, contextFor(event, disbursement));
     if (!draft) continue;
@@ -91,7 +79,7 @@ export async function recordPublicEvents(store: LedgerStore, events: AnyEvent[],
   }
   const committed: CommittedGroup[] = [];
   for (const [campaignId, drafted] of byCampaign) {
-    const outcome = await store.appendGroup(campaignId, await prepare(store, campaignId, drafted));
+    const outcome = await store.appendGroup(campaignId, prepare(drafted));
     committed.push(...outcome.committed);
   }
   return committed;

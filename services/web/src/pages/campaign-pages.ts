@@ -116,19 +116,19 @@ function breakdownSections(page: PageContext, breakdowns: Breakdowns): SafeHtml 
         ]),
       );
   const geography = breakdowns.donorGeography;
-  const geoTable = (caption: string, rows: GeographyRow[]) =>
+  const geoTable = (caption: string, rows: GeographyRow[], other: number | null) =>
     rows.length === 0
       ? html`<p>${t('web.breakdown.noCountryYet', { table: caption })}</p>`
-      : moneyTable(caption, [t('web.breakdown.country'), t('web.breakdown.donors'), t('web.breakdown.given')], rows.map((row) => [fmt.country(row.country), fmt.number(row.donors), money(row.amount)]));
-  const withheld = geography.withheld.donors > 0
-    ? t('web.breakdown.threshold', { minimum: geography.minimumGroup, withheld: geography.withheld.donors, amount: money(geography.withheld.amount) })
-    : t('web.breakdown.thresholdNone', { minimum: geography.minimumGroup });
+      : moneyTable(caption, [t('web.breakdown.country'), t('web.breakdown.donors')], [
+          ...rows.map((row) => [fmt.country(row.country), fmt.number(row.donors)]),
+          ...(other ? [[t('web.breakdown.otherCountries'), fmt.number(other)]] : []),
+        ]);
   return html`<section aria-labelledby="sectors"><h2 id="sectors">${t('web.breakdown.bySector')}</h2>${sectors}</section>
 <section aria-labelledby="recipients"><h2 id="recipients">${t('web.breakdown.byRecipient')}</h2>${recipients}</section>
 <section aria-labelledby="donors"><h2 id="donors">${t('web.breakdown.donorsHeading')}</h2>
-<p>${withheld}</p>
-<div class="columns"><div><h3>${t('web.breakdown.residence')}</h3>${geoTable(t('web.breakdown.residenceCaption'), geography.byResidence)}</div>
-<div><h3>${t('web.breakdown.heritage')}</h3>${geoTable(t('web.breakdown.heritageCaption'), geography.byHeritage)}</div></div>
+<p>${t('web.breakdown.consentNote', { minimum: geography.minimumGroup })}</p>
+<div class="columns"><div><h3>${t('web.breakdown.residence')}</h3>${geoTable(t('web.breakdown.residenceCaption'), geography.byResidence, geography.otherResidence)}</div>
+<div><h3>${t('web.breakdown.heritage')}</h3>${geoTable(t('web.breakdown.heritageCaption'), geography.byHeritage, geography.otherHeritage)}</div></div>
 </section>`;
 }
 
