@@ -25,8 +25,9 @@ const credentialSets: Credentials[] = ['anonymous', 'member', 'platform-admin'];
 const serviceOrder: FuzzedService[] = ['ledger', 'donation', 'disbursement', 'campaign'];
 
 /**
- * Settings the services run with during fuzzing, on top of the end-to-end defaults (the place to raise a
- * rate limit, for instance); `--service-env NAME=VALUE` adds or overrides one.
+ * Settings the services run with during fuzzing, on top of the end-to-end defaults (which already raise the
+ * rate limits out of the way: one address sends everything, and the limits have tests of their own);
+ * `--service-env NAME=VALUE` adds or overrides one.
  */
 export const fuzzServiceEnv: Record<string, string> = {};
 
