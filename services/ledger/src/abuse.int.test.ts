@@ -41,11 +41,13 @@ describe('rate limits on the ledger', () => {
   it('when on-demand reconciliations are asked for from anywhere, then only a few run, and the latest report is still served', async () => {
     const fresh = (from: string) => requestFrom(from, `${ledger.url}/v1/reconciliation?fresh=true`);
     expect((await fresh('127.88.1.1')).status).toBe(200);
-    expect((await fresh('127.88.1.2')).status).toBe(200);
+    const second = await fresh('127.88.1.2');
+    expect(second.status).toBe(200);
     expectTooMany(await fresh('127.88.1.3'), 'fresh-reconciliations');
     const latest = await requestFrom('127.88.1.3', `${ledger.url}/v1/reconciliation`);
     expect(latest.status).toBe(200);
-    expect(JSON.parse(latest.text)).toMatchObject({ status: 'incomplete' });
+    // The report of the last check that ran, not a new one.
+    expect(JSON.parse(latest.text)).toEqual(JSON.parse(second.text));
   });
 
   it('when /metrics is asked for on the public port, then it is not there; the metrics port serves it, with the token only', async () => {

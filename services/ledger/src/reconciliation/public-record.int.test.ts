@@ -91,7 +91,7 @@ describe('reconciliation of the public record', () => {
 
   it('when the metrics are scraped after a check, then each broken rule is counted', async () => {
     await report();
-    const metrics = await (await fetch(`${ledger.url}/metrics`)).text();
+    const metrics = await (await fetch(`${ledger.metricsUrl}/metrics`)).text();
     for (const invariant of ['campaign-allocated-within-net', 'campaign-paid-out-within-allocated', 'campaign-delivered-within-paid-out', 'gift-allocated-within-net']) {
       const count = new RegExp(`^aid_reconciliation_breaches\\{[^}]*invariant="${invariant}"[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1];
       expect(Number(count)).toBeGreaterThanOrEqual(1);
