@@ -44,7 +44,7 @@ export async function seedPlatform(platform: ServiceProcesses): Promise<FuzzSeed
   const draft = await api.createCampaign(adminKey, { title: 'Flood preparedness', summary: 'Not published yet.', goal, crisis });
 
   const donation = await eventually(
-    () => api.donate({ campaignId: campaign.id, amount: 25_000, currency: 'USD', donor: { email: 'donor@example.org', name: 'Donor' }, countryOfResidence: 'SE' }),
+    () => api.donate({ campaignId: campaign.id, amount: 25_000, currency: 'USD', donor: { email: 'donor@example.org', name: 'Donor' }, geographyConsent: true, countryOfResidence: 'SE' }),
     options,
   );
   await api.confirmPayment({ donationId: donation.donationId, amount: 25_000, currency: 'USD', fee: 755 });

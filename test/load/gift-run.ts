@@ -50,7 +50,7 @@ export async function runGifts(platform: ServiceProcesses, options: GiftRunOptio
       const response = await requestFrom(donorAddress(index), `${platform.urls.donation}/v1/donations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ campaignId: campaign.id, amount, currency: 'USD', donor: { email: `load${index}@example.org` }, countryOfResidence: 'GB', interval: 'once' }),
+        body: JSON.stringify({ campaignId: campaign.id, amount, currency: 'USD', donor: { email: `load${index}@example.org` }, geographyConsent: true, countryOfResidence: 'GB', interval: 'once' }),
         timeoutMs: requestTimeoutMs,
       });
       const body = (response.status === 201 ? JSON.parse(response.text) : {}) as { donationId?: string };

@@ -46,7 +46,7 @@ describe('bank refunds and lost disputes, end to end', () => {
     await api.publishCampaign(admin, campaignId);
     for (const [index, gift] of gifts.entries()) {
       const donation = await eventually(
-        () => api.donate({ campaignId, amount: gift.amount, currency: 'USD', donor: { email: `giver${index}@example.com`, name: `Giver ${index}` }, showName: false, countryOfResidence: 'SE', countryOfHeritage: 'ET', interval: 'once' }),
+        () => api.donate({ campaignId, amount: gift.amount, currency: 'USD', donor: { email: `giver${index}@example.com`, name: `Giver ${index}` }, showName: false, geographyConsent: true, countryOfResidence: 'SE', countryOfHeritage: 'ET', interval: 'once' }),
         { timeoutMs: 30_000, intervalMs: 250 },
       );
       gift.donationId = donation.donationId;

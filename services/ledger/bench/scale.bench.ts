@@ -72,7 +72,7 @@ function campaignEvents(campaignNumber: number, campaignId: string): AnyEvent[] 
   const events: AnyEvent[] = [campaignPublished(campaignSnapshot({ campaignId, title: `Campaign ${campaignNumber}`, publishedAt: new Date(Date.UTC(2026, 0, 1) + campaignNumber * 60_000).toISOString() }))];
   for (const [g, donationId] of giftIds.entries()) {
     const code = campaignNumber * receiptsPerCampaign + (g % receiptsPerCampaign);
-    events.push(giftSucceeded(campaignId, { donationId, amount: 5_000, fee: 175, receiptCode: receiptCode(code), minute: g % 20_000, donor: { publicRef: donorRef(code), countryOfResidence: ['GB', 'US', 'DE', 'CA', 'SE'][code % 5] ?? 'GB' } }));
+    events.push(giftSucceeded(campaignId, { donationId, amount: 5_000, fee: 175, receiptCode: receiptCode(code), minute: g % 20_000, donor: { publicRef: donorRef(code) } }));
   }
   for (let r = 0; r < refunds; r += 1) events.push(refundPair(campaignId, giftIds[r % gifts] as string, 1_000).refunded);
   let allocated = 0;
