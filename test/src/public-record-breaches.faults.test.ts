@@ -84,7 +84,7 @@ describe('breaches of the conservation rules on the public record', () => {
     await api.approve(team.approver, request.id, 'ok');
     await eventually(async () => expect(await api.summary(team.campaignId)).toMatchObject({ allocated: net }), { timeoutMs: 60_000, intervalMs: 500 });
     await expectReconciled(api, platform.urls.ledger);
-    const metrics = await (await fetch(`${platform.urls.ledger}/metrics`)).text();
+    const metrics = await (await fetch(`${platform.metricsUrls.ledger}/metrics`, { headers: { authorization: `Bearer ${platform.secrets.metricsToken}` } })).text();
     expect(metrics).toMatch(/aid_reconciliation_breaches\{[^}]*invariant="campaign-allocated-within-net"[^}]*\} 0\b/);
   });
 
@@ -132,7 +132,7 @@ describe('breaches of the conservation rules on the public record', () => {
     // Nothing else breaks a rule: the honest campaign stays out of the report.
     expect(report.breaches).toHaveLength(5);
 
-    const metrics = await (await fetch(`${platform.urls.ledger}/metrics`)).text();
+    const metrics = await (await fetch(`${platform.metricsUrls.ledger}/metrics`, { headers: { authorization: `Bearer ${platform.secrets.metricsToken}` } })).text();
     const counted = (invariant: string) => Number(new RegExp(`aid_reconciliation_breaches\\{[^}]*invariant="${invariant}"[^}]*\\} (\\d+)`).exec(metrics)?.[1]);
     expect(counted('campaign-allocated-within-net')).toBe(1);
     expect(counted('campaign-paid-out-within-allocated')).toBe(1);
