@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { countryCodeSchema, crisisSchema, locationSchema, recipientSchema, recordedCrisisSchema } from './index.ts';
 
 describe('ISO 3166-1 country codes', () => {
@@ -20,5 +21,12 @@ describe('ISO 3166-1 country codes', () => {
 
   it('when an event recorded before the check carries ZZ, then it is still consumed', () => {
     expect(recordedCrisisSchema.safeParse({ kind: 'flood', countries: ['ZZ'] }).success).toBe(true);
+  });
+
+  it('when the JSON Schema of a country is published, then it lists exactly the codes accepted', () => {
+    const published = (z.toJSONSchema(countryCodeSchema) as { enum?: string[] }).enum ?? [];
+    expect(published).toEqual(expect.arrayContaining(['PK', 'SO', 'HT', 'UA', 'XK']));
+    for (const code of ['ZZ', 'AA', 'pk']) expect(published).not.toContain(code);
+    for (const code of published) expect(countryCodeSchema.safeParse(code).success).toBe(true);
   });
 });

@@ -8,6 +8,9 @@ import { donationStatuses } from '../domain/donation.ts';
 export const donorLocaleSchema = z
   .string()
   .max(35)
+  // A language, then an optional script and region (any case, as BCP 47 allows): the published pattern is exactly
+  // what is accepted, and every tag it admits is one Intl reads.
+  .regex(/^(?:[Ee][Nn]|[Ff][Rr]|[Aa][Rr]|[Uu][Rr]|[Ss][Oo]|[Ee][Ss]|[Uu][Kk]|[Hh][Tt])(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?$/, `must be a BCP 47 language tag in one of the supported languages: ${supportedLocales.join(', ')} (such as fr or fr-CA)`)
   .transform((tag, context) => {
     const locale = supportedLocaleOf(tag);
     if (!locale) {
@@ -52,8 +55,16 @@ export const createDonationBody = z
     interval: z.enum(['once', 'month']).default('once'),
     locale: donorLocaleSchema.optional(),
   })
-  // The same rule as the refinement below, stated in the published schema.
-  .meta({ if: { properties: { showName: { const: true } }, required: ['showName'] }, then: { properties: { donor: { required: ['name'] } } } })
+  // The same rules as the refinement below, stated in the published schema.
+  .meta({
+    allOf: [
+      { if: { properties: { showName: { const: true } }, required: ['showName'] }, then: { properties: { donor: { required: ['name'] } } } },
+      {
+        if: { not: { properties: { geographyConsent: { const: true } }, required: ['geographyConsent'] } },
+        then: { not: { anyOf: [{ required: ['countryOfResidence'] }, { required: ['countryOfHeritage'] }] } },
+      },
+    ],
+  })
   .superRefine((body, context) => {
     if (body.showName && !body.donor.name) {
       context.addIssue({ code: 'custom', path: ['donor', 'name'], message: 'give the name to show, or set showName to false' });
