@@ -26,6 +26,19 @@ export function minorUnitExponent(currency: string): number {
   return exponentExceptions[currency] ?? 2;
 }
 
+/**
+ * The currencies a donor may pay in. Each campaign settles in its own currency; Stripe converts a gift in any
+ * of these and reports the settled amount, fee and rate on the charge's balance transaction.
+ */
+export const donorCurrencies = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK', 'CHF', 'AED', 'SAR', 'QAR', 'KWD', 'JPY'] as const;
+export type DonorCurrency = (typeof donorCurrencies)[number];
+
+const donorCurrencySet: ReadonlySet<string> = new Set(donorCurrencies);
+
+export function isDonorCurrency(code: string): code is DonorCurrency {
+  return donorCurrencySet.has(code);
+}
+
 // Checked in two steps for the clearer message, and published as the enum of the codes accepted (a refinement
 // is invisible to the OpenAPI document, which would otherwise promise every three capital letters).
 export const currencySchema = z
@@ -33,3 +46,10 @@ export const currencySchema = z
   .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code in upper case, such as USD')
   .refine(isCurrencyCode, 'is not an ISO 4217 currency code')
   .meta({ enum: [...currencyCodes] });
+
+/** A currency a donor may pay in, published as the enum of those codes. */
+export const donorCurrencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code in upper case, such as USD')
+  .refine(isDonorCurrency, `is not a currency donations are taken in (${donorCurrencies.join(', ')})`)
+  .meta({ enum: [...donorCurrencies] });

@@ -1,4 +1,4 @@
-export { currencyCodes, currencySchema, isCurrencyCode, minorUnitExponent } from './currency.ts';
+export { currencyCodes, currencySchema, donorCurrencies, donorCurrencySchema, isCurrencyCode, isDonorCurrency, minorUnitExponent, type DonorCurrency } from './currency.ts';
 export {
   add,
   amountSchema,

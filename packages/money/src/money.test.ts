@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { add, amountSchema, currencyCodes, currencySchema, formatMoney, minorUnitExponent, money, positiveAmountSchema, subtract, toDecimalString } from './index.ts';
+import { add, amountSchema, currencyCodes, currencySchema, donorCurrencies, donorCurrencySchema, formatMoney, minorUnitExponent, money, positiveAmountSchema, subtract, toDecimalString } from './index.ts';
 
 describe('money', () => {
   it.each([
@@ -61,5 +61,15 @@ describe('money', () => {
     expect(published).toEqual(expect.arrayContaining(['USD', 'PKR', 'JPY']));
     for (const code of ['ABC', 'XAU', 'XTS', 'usd']) expect(published).not.toContain(code);
     for (const code of published) expect(currencySchema.safeParse(code).success).toBe(true);
+  });
+
+  it('when a donor pays, then the 13 currencies of the issue are accepted with their ISO 4217 exponents, and others are refused by name', () => {
+    for (const code of ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'SEK', 'NOK', 'CHF', 'AED', 'SAR', 'QAR', 'KWD', 'JPY']) {
+      expect(donorCurrencies).toContain(code);
+      expect(donorCurrencySchema.safeParse(code).success).toBe(true);
+    }
+    expect(donorCurrencies.map((code) => [code, minorUnitExponent(code)]).filter(([, exponent]) => exponent !== 2)).toEqual([['KWD', 3], ['JPY', 0]]);
+    expect(donorCurrencySchema.safeParse('PKR').error?.issues[0]?.message).toMatch(/not a currency donations are taken in/);
+    expect((z.toJSONSchema(donorCurrencySchema) as { enum?: string[] }).enum).toEqual([...donorCurrencies]);
   });
 });

@@ -36,7 +36,9 @@ describe('checkDonationAllowed', () => {
     { when: 'the campaign is unknown', campaign: null, request: request(), code: 'campaign-not-found', field: 'campaignId' },
     { when: 'the campaign is a draft', campaign: activeCampaign({ status: 'draft' }), request: request(), code: 'campaign-not-active', field: 'campaignId' },
     { when: 'the campaign is closed', campaign: activeCampaign({ status: 'closed' }), request: request(), code: 'campaign-not-active', field: 'campaignId' },
-    { when: 'the currency is not the campaign currency', campaign: activeCampaign(), request: request({ currency: 'EUR' }), code: 'currency-mismatch', field: 'currency' },
+    { when: 'the currency is neither the campaign’s nor a donor currency', campaign: activeCampaign(), request: request({ currency: 'PKR' }), code: 'currency-mismatch', field: 'currency' },
+    { when: 'the amount is below Stripe’s minimum in the donor’s JPY', campaign: activeCampaign(), request: request({ amount: 49, currency: 'JPY' }), code: 'amount-below-minimum', field: 'amount' },
+    { when: 'the amount is below the minimum in the donor’s KWD (three decimals)', campaign: activeCampaign(), request: request({ amount: 199, currency: 'KWD' }), code: 'amount-below-minimum', field: 'amount' },
     { when: 'the amount is below Stripe’s USD minimum', campaign: activeCampaign(), request: request({ amount: 49 }), code: 'amount-below-minimum', field: 'amount' },
     { when: 'the amount is below Stripe’s GBP minimum', campaign: activeCampaign({ currency: 'GBP' }), request: request({ amount: 29, currency: 'GBP' }), code: 'amount-below-minimum', field: 'amount' },
     { when: 'the amount is above the maximum', campaign: activeCampaign(), request: request({ amount: 100_000_001 }), code: 'amount-above-maximum', field: 'amount' },
@@ -51,8 +53,21 @@ describe('checkDonationAllowed', () => {
     { currency: 'GBP', amount: 30 },
     { currency: 'JPY', amount: 50 },
     { currency: 'USD', amount: 100_000_000 },
+    { currency: 'PKR', amount: 50 },
   ])('when $amount $currency is exactly at a limit, then it is accepted', ({ currency, amount }) => {
     const campaign = activeCampaign({ currency });
+    expect(checkDonationAllowed(request({ currency, amount }), campaign, limits)).toBe(campaign);
+  });
+});
+
+describe('a donor paying in their own currency', () => {
+  it.each([
+    { currency: 'EUR', amount: 2500 },
+    { currency: 'JPY', amount: 3000 },
+    { currency: 'KWD', amount: 7500 },
+    { currency: 'SEK', amount: 300 },
+  ])('when $amount $currency is given to a USD campaign, then it is accepted', ({ currency, amount }) => {
+    const campaign = activeCampaign();
     expect(checkDonationAllowed(request({ currency, amount }), campaign, limits)).toBe(campaign);
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CampaignStatus } from '@aid/contracts';
+import { isDonorCurrency } from '@aid/money';
 import type { Locale } from '@aid/i18n';
 import { amountAboveMaximum, amountBelowMinimum, campaignNotActive, campaignNotFound, currencyMismatch } from './errors.ts';
 import { minimumChargeAmount } from './minimum-amounts.ts';
@@ -114,7 +115,9 @@ export interface DonationRequest {
 export function checkDonationAllowed(request: DonationRequest, campaign: CampaignView | null, limits: { maxAmount: number }): CampaignView {
   if (!campaign) throw campaignNotFound(request.campaignId);
   if (campaign.status !== 'active') throw campaignNotActive(campaign.campaignId, campaign.status);
-  if (request.currency !== campaign.currency) throw currencyMismatch(request.currency, campaign.currency);
+  // A donor pays in their own currency and Stripe settles it into the campaign's; the campaign's own currency is
+  // always taken, even when it is not one of the donor currencies.
+  if (request.currency !== campaign.currency && !isDonorCurrency(request.currency)) throw currencyMismatch(request.currency, campaign.currency);
   const minimum = minimumChargeAmount(request.currency);
   if (request.amount < minimum) throw amountBelowMinimum(minimum, request.currency);
   if (request.amount > limits.maxAmount) throw amountAboveMaximum(limits.maxAmount, request.currency);

@@ -1,3 +1,4 @@
+import { donorCurrencies } from '@aid/money';
 import { DomainError } from '@aid/http-kit';
 
 export const donationErrorCodes = [
@@ -35,7 +36,7 @@ export const campaignNotActive = (campaignId: string, status: string) =>
   error('campaign-not-active', `campaign ${campaignId} is ${status} and does not take donations`, 'campaignId');
 
 export const currencyMismatch = (given: string, expected: string) =>
-  error('currency-mismatch', `this campaign takes donations in ${expected}, not ${given}`, 'currency');
+  error('currency-mismatch', `${given} is not taken: donations are paid in ${expected} or one of ${donorCurrencies.join(', ')}`, 'currency');
 
 export const amountBelowMinimum = (minimum: number, currency: string) =>
   error('amount-below-minimum', `the smallest card payment in ${currency} is ${minimum} minor units`, 'amount');

@@ -9,8 +9,16 @@ const stripeMinimums: Readonly<Record<string, number>> = {
   NOK: 300, PLN: 200, RON: 200, SEK: 300, THB: 1000,
 };
 
+/**
+ * Donor currencies Stripe's table leaves out (SAR, QAR, KWD): there Stripe asks for the equivalent of the
+ * settlement currency's minimum (0.50 USD) at the day's rate, which no fixed figure can know. These round
+ * amounts stay above that equivalent at any recent rate (about 0.53, 0.55 and 0.65 USD), so Stripe never
+ * refuses an amount we accepted. KWD has three decimals: 200 is 0.200 KWD.
+ */
+const equivalentMinimums: Readonly<Record<string, number>> = { SAR: 200, QAR: 200, KWD: 200 };
+
 export const defaultMinimumAmount = 50;
 
 export function minimumChargeAmount(currency: string): number {
-  return stripeMinimums[currency] ?? defaultMinimumAmount;
+  return stripeMinimums[currency] ?? equivalentMinimums[currency] ?? defaultMinimumAmount;
 }
