@@ -30,6 +30,15 @@ const geographyDimensionSchema = z.object({
 });
 export type GeographyDimension = z.infer<typeof geographyDimensionSchema>;
 
+/**
+ * What the donor's card was charged, in the donor's currency, when that is not the campaign's. Stripe converts it
+ * and the settled figures (`amount`, `fee`, `net`, `currency`) are what reached the campaign's balance.
+ */
+export const presentedMoneySchema = z.object({ amount: amountSchema, currency: currencySchema });
+
+/** Stripe's exchange rate as it gives it (settlement units per presented unit), as a decimal string. */
+export const exchangeRateSchema = z.string().regex(/^\d+(\.\d+)?(e-?\d+)?$/, 'must be a positive decimal such as 1.0821');
+
 export const donationSucceeded = eventSchema(
   'org.diaspora-aid.donation.succeeded',
   z.object({
@@ -37,12 +46,17 @@ export const donationSucceeded = eventSchema(
     campaignId: idSchema,
     receiptHash: z.string().regex(/^[0-9a-f]{64}$/),
     donor: publicDonorSchema,
+    /** Settled in the campaign's currency, from the charge's balance transaction. */
     amount: amountSchema,
     fee: amountSchema,
     net: amountSchema,
     currency: currencySchema,
     interval: z.enum(['once', 'month']),
     succeededAt: z.iso.datetime(),
+    /** Absent on gifts announced before donors could pay in their own currency: then it equals the settled amount. */
+    presented: presentedMoneySchema.optional(),
+    /** Null when the gift was not converted; absent on older gifts. */
+    exchangeRate: exchangeRateSchema.nullable().optional(),
   }),
 );
 
@@ -52,9 +66,12 @@ export const donationRefunded = eventSchema(
     donationId: idSchema,
     campaignId: idSchema,
     refundId: z.string().min(1),
+    /** What left the campaign's balance, in its currency, from the refund's balance transaction. */
     amount: amountSchema,
     currency: currencySchema,
     refundedAt: z.iso.datetime(),
+    /** What went back to the donor's card, in the currency they paid in; absent on older refunds. */
+    presented: presentedMoneySchema.optional(),
   }),
 );
 

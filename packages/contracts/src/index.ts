@@ -32,6 +32,8 @@ export {
   donationRefunded,
   donationRefundReversed,
   donationSucceeded,
+  exchangeRateSchema,
+  presentedMoneySchema,
   publicDonorSchema,
   type DonationEvent,
   type GeographyDimension,

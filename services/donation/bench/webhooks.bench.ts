@@ -192,6 +192,7 @@ try {
       organizationId: snapshot.organizationId,
       amount,
       currency: 'USD',
+      settlementCurrency: 'USD',
       interval: 'once',
       showName: false,
       countryOfResidence: null,

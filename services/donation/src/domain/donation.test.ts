@@ -94,13 +94,30 @@ describe('payment state machine', () => {
   });
 
   it('when a payment succeeds, then it is dated by Stripe’s event and net is the amount less the fee read from its charge', () => {
-    const decision = decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now, fee: 103, chargeId: 'ch_1' });
-    expect(decision).toEqual({ kind: 'changed', change: { from: 'pending', to: 'succeeded', at: now, fee: 103, net: 2397, chargeId: 'ch_1' } });
+    const settlement = { kind: 'settled', amount: 2500, fee: 103, exchangeRate: null } as const;
+    const decision = decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now, settlement, chargeId: 'ch_1' });
+    expect(decision).toEqual({ kind: 'changed', change: { from: 'pending', to: 'succeeded', at: now, settledAmount: 2500, fee: 103, net: 2397, exchangeRate: null, chargeId: 'ch_1' } });
+  });
+
+  it('when a EUR gift settles in USD, then the settled amount, fee and rate are the balance transaction’s', () => {
+    const settlement = { kind: 'settled', amount: 2705, fee: 132, exchangeRate: '1.0821' } as const;
+    expect(decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now, settlement, chargeId: 'ch_1' })).toMatchObject({
+      change: { to: 'succeeded', settledAmount: 2705, fee: 132, net: 2573, exchangeRate: '1.0821' },
+    });
+  });
+
+  it('when the settlement cannot be counted, then the gift is held with the reason, not succeeded', () => {
+    const settlement = { kind: 'held', reason: 'the charge settled in EUR, but the campaign keeps USD' } as const;
+    expect(decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now, settlement, chargeId: 'ch_1' })).toEqual({
+      kind: 'changed',
+      change: { from: 'pending', to: 'held', at: now, reason: settlement.reason, chargeId: 'ch_1' },
+    });
   });
 
   it('when no fee is known, then it is 0; when a fee would exceed the gift, then net stops at 0, never below', () => {
     expect(decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now })).toMatchObject({ change: { fee: 0, net: 2500, chargeId: null } });
-    expect(decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now, fee: 9999 })).toMatchObject({ change: { fee: 2500, net: 0 } });
+    const settlement = { kind: 'settled', amount: 2500, fee: 9999, exchangeRate: null } as const;
+    expect(decidePaymentOutcome(donation('pending'), { stripeEventId: 'evt_1', outcome: 'succeeded', occurredAt: now, settlement })).toMatchObject({ change: { fee: 2500, net: 0 } });
   });
 
   it('when the same Stripe event comes again, then nothing changes even if the move would be allowed', () => {
@@ -113,7 +130,7 @@ describe('payment state machine', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(outcomes, fc.integer({ min: 1, max: 5 })), { maxLength: 12 }), (notices) => {
         let state = donation('pending');
-        const rank = (status: DonationStatus) => ({ pending: 0, failed: 1, succeeded: 2, canceled: 2, refunded: 3 })[status];
+        const rank = (status: DonationStatus) => ({ pending: 0, failed: 1, succeeded: 2, held: 2, canceled: 2, refunded: 3 })[status];
         for (const [outcome, eventNumber] of notices) {
           const before = state.status;
           const decision = decidePaymentOutcome(state, { stripeEventId: `evt_${outcome}_${eventNumber}`, outcome, occurredAt: now });

@@ -5,7 +5,8 @@ import type { Locale } from '@aid/i18n';
 import { amountAboveMaximum, amountBelowMinimum, campaignNotActive, campaignNotFound, currencyMismatch } from './errors.ts';
 import { minimumChargeAmount } from './minimum-amounts.ts';
 
-export const donationStatuses = ['pending', 'failed', 'succeeded', 'canceled', 'refunded'] as const;
+/** `held`: the charge succeeded but its balance transaction cannot be counted in the campaign's currency (see settlement.ts). */
+export const donationStatuses = ['pending', 'failed', 'succeeded', 'held', 'canceled', 'refunded'] as const;
 export type DonationStatus = (typeof donationStatuses)[number];
 export type DonationInterval = 'once' | 'month';
 export type PaymentOutcome = 'succeeded' | 'failed' | 'canceled';
@@ -19,8 +20,17 @@ export interface Donation {
   id: string;
   campaignId: string;
   organizationId: string;
+  /** What the donor's card is charged (the presented amount), in minor units of `currency`, the donor's currency. */
   amount: number;
   currency: string;
+  /** The campaign's currency, which the gift is settled, counted and published in. */
+  settlementCurrency: string;
+  /** Settled in `settlementCurrency`, from the charge's balance transaction; null until the gift succeeded. */
+  settledAmount: number | null;
+  /** Stripe's rate from the balance transaction (settlement units per presented unit); null when not converted. */
+  exchangeRate: string | null;
+  /** Why a succeeded charge is held instead of counted; null otherwise. */
+  settlementHold: string | null;
   interval: DonationInterval;
   showName: boolean;
   /** Kept only with `geographyConsent`, to be counted; never published with the gift. */
@@ -38,6 +48,7 @@ export interface Donation {
   receiptHash: string;
   status: DonationStatus;
   paymentIntentId: string | null;
+  /** Fee and net are in the settlement currency. */
   fee: number | null;
   net: number | null;
   createdAt: Date;
@@ -47,8 +58,10 @@ export interface Donation {
   revision: number;
   /** The card charge behind a succeeded gift; refunds and disputes name it. */
   chargeId: string | null;
-  /** Money already refunded to the donor, as Stripe last reported it (the charge's `amount_refunded`). */
+  /** Money already refunded to the donor, as Stripe last reported it (the charge's `amount_refunded`), presented units. */
   refunded: number;
+  /** What those refunds took off the balance, in the settlement currency, from their balance transactions. */
+  settledRefunded: number;
   refunds: RefundRecord[];
   /** Refunds that failed or were canceled after Stripe counted them; their money came back to the gift. */
   refundFailures: RefundFailure[];
@@ -134,20 +147,34 @@ export function newPublicRef(bytes: Uint8Array = randomBytes(12)): string {
  * PaymentIntent, which then succeeds), so it ranks below the final states; a notice can only move a donation
  * up, which makes late and out-of-order webhooks harmless.
  */
-const progress: Record<DonationStatus, number> = { pending: 0, failed: 1, succeeded: 2, canceled: 2, refunded: 3 };
+const progress: Record<DonationStatus, number> = { pending: 0, failed: 1, succeeded: 2, held: 2, canceled: 2, refunded: 3 };
 
 export function canMove(from: DonationStatus, to: DonationStatus): boolean {
   return progress[to] > progress[from];
 }
 
-export type SettledChange = { from: DonationStatus; to: 'succeeded'; at: Date; fee: number; net: number; chargeId: string | null };
-export type StatusChange = SettledChange | { from: DonationStatus; to: 'failed' | 'canceled'; at: Date };
+export type SettledChange = {
+  from: DonationStatus;
+  to: 'succeeded';
+  at: Date;
+  /** Settlement currency: the amount that reached the balance, Stripe's fee, and what is left. */
+  settledAmount: number;
+  fee: number;
+  net: number;
+  exchangeRate: string | null;
+  chargeId: string | null;
+};
+export type HeldChange = { from: DonationStatus; to: 'held'; at: Date; reason: string; chargeId: string | null };
+export type StatusChange = SettledChange | HeldChange | { from: DonationStatus; to: 'failed' | 'canceled'; at: Date };
+
+/** What the charge's balance transaction settled (settlement.ts), or why it cannot be counted. */
+export type ChargeSettlement = { kind: 'settled'; amount: number; fee: number; exchangeRate: string | null } | { kind: 'held'; reason: string };
 
 export type PaymentDecision = { kind: 'unchanged'; reason: string } | { kind: 'changed'; change: StatusChange };
 
 export function decidePaymentOutcome(
   donation: Pick<Donation, 'status' | 'amount' | 'stripeEventIds'>,
-  notice: { stripeEventId: string; outcome: PaymentOutcome; occurredAt: Date; fee?: number; chargeId?: string | null },
+  notice: { stripeEventId: string; outcome: PaymentOutcome; occurredAt: Date; settlement?: ChargeSettlement; chargeId?: string | null },
 ): PaymentDecision {
   // The time is Stripe's, not ours: a webhook retried hours later still records when the payment happened, and
   // every delivery of one event decides exactly the same change.
@@ -157,8 +184,14 @@ export function decidePaymentOutcome(
     return { kind: 'unchanged', reason: `a ${donation.status} donation does not become ${notice.outcome}` };
   }
   if (notice.outcome !== 'succeeded') return { kind: 'changed', change: { from: donation.status, to: notice.outcome, at } };
-  // The fee was read from the charge's balance transaction before deciding; it can never exceed the gift, so
-  // net is never negative.
-  const fee = Math.min(Math.max(0, notice.fee ?? 0), donation.amount);
-  return { kind: 'changed', change: { from: donation.status, to: 'succeeded', at, fee, net: donation.amount - fee, chargeId: notice.chargeId ?? null } };
+  const chargeId = notice.chargeId ?? null;
+  const settlement = notice.settlement ?? { kind: 'settled', amount: donation.amount, fee: 0, exchangeRate: null };
+  if (settlement.kind === 'held') return { kind: 'changed', change: { from: donation.status, to: 'held', at, reason: settlement.reason, chargeId } };
+  // The figures were read from the charge's balance transaction before deciding; the fee can never exceed the
+  // settled amount, so net is never negative.
+  const fee = Math.min(Math.max(0, settlement.fee), settlement.amount);
+  return {
+    kind: 'changed',
+    change: { from: donation.status, to: 'succeeded', at, settledAmount: settlement.amount, fee, net: settlement.amount - fee, exchangeRate: settlement.exchangeRate, chargeId },
+  };
 }

@@ -46,10 +46,20 @@ describe('refund policy', () => {
     expect(refusal(() => decideRefundRequest(gift, amount))).toEqual({ code, field });
   });
 
+  it('when a EUR gift settled in USD, then the request is in EUR and its USD share must fit the unallocated net', () => {
+    // 25.00 EUR settled as 27.05 USD, fee 1.32 USD: net 25.73 USD, of which 20.00 USD are allocated.
+    const gift = donationBuilder({ currency: 'EUR', settlementCurrency: 'USD', amount: 2500, settledAmount: 2705, fee: 132, net: 2573, exchangeRate: '1.0821', allocated: 2000 });
+    expect(unallocatedNet(gift)).toBe(573);
+    // 529 EUR cents are 573 USD cents of this gift (rounded up); 530 would be 574.
+    expect(decideRefundRequest(gift, 529)).toBe(529);
+    expect(refusal(() => decideRefundRequest(gift, 530))).toEqual({ code: 'refund-above-unallocated', field: 'amount' });
+    expect(() => decideRefundRequest(gift, 530)).toThrow(/unallocated net of 529/);
+  });
+
   it('when any allocations, refunds and disputes happen, then an accepted organization refund never exceeds the unallocated net', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2500 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 2500 }), fc.integer({ min: 1, max: 3000 }), (allocated, fee, refunded, asked) => {
-        const gift = donationBuilder({ fee, net: 2500 - fee, allocated: Math.min(allocated, 2500 - fee), refunded });
+        const gift = donationBuilder({ fee, net: 2500 - fee, allocated: Math.min(allocated, 2500 - fee), refunded, settledRefunded: refunded });
         const limit = unallocatedNet(gift);
         const outcome = refusal(() => decideRefundRequest(gift, asked));
         if (!outcome) expect(asked).toBeLessThanOrEqual(limit);

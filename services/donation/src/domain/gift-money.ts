@@ -1,5 +1,6 @@
 import type { Donation, DisputeRecord, DonationStatus, RefundFailure, RefundRecord } from './donation.ts';
 import { donationNotRefundable, refundAboveRemaining, refundAboveUnallocated } from './errors.ts';
+import { settledShare } from './settlement.ts';
 
 /** What a charge's balance transaction says the processor kept, as far as it can be trusted for this gift. */
 export interface BalanceTransactionView {
@@ -32,13 +33,22 @@ export function disputedAmount(donation: Pick<Donation, 'disputes'>): number {
   return sum(donation.disputes.filter((dispute) => dispute.status !== 'won').map((dispute) => dispute.amount));
 }
 
+type SettledView = Pick<Donation, 'amount' | 'currency' | 'settlementCurrency' | 'settledAmount'>;
+
+/** A presented amount's settled share, for limits only (settlement.ts); the amount itself for same-currency gifts. */
+function settledLimitOf(donation: SettledView, presented: number): number {
+  if (donation.currency === donation.settlementCurrency) return presented;
+  return settledShare({ amount: donation.amount, settledAmount: donation.settledAmount ?? 0 }, presented);
+}
+
 /**
  * The part of the gift's net that no disbursement uses and no refund or dispute claims: the most an
- * organization may give back on its own initiative.
+ * organization may give back on its own initiative, in the settlement currency. Pending refunds and disputes
+ * are in presented units until Stripe settles them; they count here at their share of the settled gift.
  */
-export function unallocatedNet(donation: Pick<Donation, 'net' | 'allocated' | 'refunded' | 'refunds' | 'disputes'>): number {
+export function unallocatedNet(donation: Pick<Donation, 'net' | 'allocated' | 'settledRefunded' | 'refunds' | 'disputes'> & SettledView): number {
   const net = donation.net ?? 0;
-  return Math.max(0, net - donation.allocated - donation.refunded - pendingRefunds(donation) - disputedAmount(donation));
+  return Math.max(0, net - donation.allocated - donation.settledRefunded - settledLimitOf(donation, pendingRefunds(donation)) - settledLimitOf(donation, disputedAmount(donation)));
 }
 
 /**
@@ -51,13 +61,27 @@ export function unallocatedNet(donation: Pick<Donation, 'net' | 'allocated' | 'r
  * already allocated as a shortfall the organization owes back.
  */
 export function decideRefundRequest(donation: Donation, requested: number | undefined): number {
+  // `requested` and the answer are presented units (what Stripe's Refunds API takes); the limit is settled money.
   if (donation.status !== 'succeeded' || !donation.chargeId && !donation.paymentIntentId) throw donationNotRefundable(donation.status);
   const remaining = donation.amount - donation.refunded - pendingRefunds(donation) - disputedAmount(donation);
   const amount = requested ?? remaining;
   if (amount <= 0 || amount > remaining) throw refundAboveRemaining(Math.max(0, remaining), donation.currency);
   const limit = unallocatedNet(donation);
-  if (amount > limit) throw refundAboveUnallocated(amount, limit, donation.currency);
+  if (donation.currency === donation.settlementCurrency) {
+    if (amount > limit) throw refundAboveUnallocated(amount, limit, donation.currency);
+    return amount;
+  }
+  if (settledLimitOf(donation, amount) > limit) throw refundAboveUnallocated(amount, largestPresentedWithin(donation, limit), donation.currency);
   return amount;
+}
+
+/** The largest presented amount whose settled share stays within `limit`. */
+function largestPresentedWithin(donation: SettledView, limit: number): number {
+  const settled = donation.settledAmount ?? 0;
+  if (settled <= 0) return 0;
+  let presented = Number((BigInt(limit) * BigInt(donation.amount)) / BigInt(settled));
+  while (presented > 0 && settledLimitOf(donation, presented) > limit) presented -= 1;
+  return presented;
 }
 
 export interface ChargeRefundNotice {

@@ -79,10 +79,11 @@ describe('settlementOf', () => {
 
 describe('settledRefundLevel', () => {
   // A refund's balance transaction takes the refund day's rate; Stripe keeps the original fee.
-  const refund = (id: string, amount: number, status: string, settled: number | null) => ({
+  const refund = (id: string, amount: number, status: string, settled: number | null, created = 1767139200) => ({
     id,
     amount,
     status,
+    created,
     balanceTransaction: settled === null ? null : { amount: -settled, currency: 'usd', fee: 0, exchangeRate: '1.0764' },
   });
 
@@ -91,6 +92,12 @@ describe('settledRefundLevel', () => {
       level: 1617,
       byRefund: [{ refundId: 're_1', amount: 1076 }, { refundId: 're_2', amount: 541 }],
     });
+  });
+
+  it('when the charge’s refunded level covers only the older refund, then only that one counts', () => {
+    const refunds = [refund('re_2', 500, 'succeeded', 541, 1767225600), refund('re_1', 1000, 'succeeded', 1076, 1767139200)];
+    expect(settledRefundLevel(refunds, 'USD', 1000)?.level).toBe(1076);
+    expect(settledRefundLevel(refunds, 'USD', 1500)?.level).toBe(1617);
   });
 
   it('when a refund has no transaction in the settlement currency yet, then nothing can be counted', () => {

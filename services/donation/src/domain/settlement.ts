@@ -80,21 +80,33 @@ export function settlementOf(gift: PresentedGift, transaction: SettlementTransac
 /** One refund of a charge, with the balance transaction that took it off the balance (negative `amount`). */
 export interface ChargeRefundView {
   id: string;
+  /** Presented units, what went back to the card. */
   amount: number;
   status: string;
+  /** Stripe's creation time (seconds): refunds are counted oldest first. */
+  created: number;
   balanceTransaction: SettlementTransaction | null;
 }
 
 /**
- * How much all of a charge's refunds took off the balance, in the settlement currency, each at the rate of its
- * own day as its balance transaction says (Stripe does not give back the fee). Failed and canceled refunds
- * took nothing. Null when a refund has no balance transaction in the settlement currency yet: nothing can be
- * counted for it without inventing a rate, so the refund waits.
+ * How much a charge's refunds took off the balance, in the settlement currency, each at the rate of its own day
+ * as its balance transaction says (Stripe does not give back the fee). Failed and canceled refunds took
+ * nothing. Only the oldest refunds that the charge's refunded level (`upToPresented`, presented units) covers
+ * are counted, so an older `charge.refunded` does not count a refund made after it. Null when a counted refund
+ * has no balance transaction in the settlement currency yet: nothing can be counted for it without inventing a
+ * rate, so the refund waits.
  */
-export function settledRefundLevel(refunds: readonly ChargeRefundView[], settlementCurrency: string): { level: number; byRefund: { refundId: string; amount: number }[] } | null {
+export function settledRefundLevel(
+  refunds: readonly ChargeRefundView[],
+  settlementCurrency: string,
+  upToPresented = Number.POSITIVE_INFINITY,
+): { level: number; byRefund: { refundId: string; amount: number }[] } | null {
   const byRefund: { refundId: string; amount: number }[] = [];
-  for (const refund of refunds) {
+  let presented = 0;
+  for (const refund of [...refunds].sort((a, b) => a.created - b.created)) {
     if (refund.status === 'failed' || refund.status === 'canceled') continue;
+    if (presented + refund.amount > upToPresented) break;
+    presented += refund.amount;
     const transaction = refund.balanceTransaction;
     if (!transaction || upper(transaction.currency) !== upper(settlementCurrency)) return null;
     byRefund.push({ refundId: refund.id, amount: Math.abs(transaction.amount) });

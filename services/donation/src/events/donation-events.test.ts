@@ -7,9 +7,16 @@ import { donationRefundReversedEvent, donationSucceededEvent, succeededEventId }
 const donation = (overrides: Partial<Donation> = {}): Donation =>
   donationBuilder({ status: 'pending', fee: null, net: null, succeededAt: null, chargeId: null, revision: 0, ...overrides });
 
-const settled = { from: 'pending', to: 'succeeded', at: new Date('2026-03-01T10:00:00Z'), fee: 0, net: 2500, chargeId: null } as const;
+const settled = { from: 'pending', to: 'succeeded', at: new Date('2026-03-01T10:00:00Z'), settledAmount: 2500, fee: 0, net: 2500, exchangeRate: null, chargeId: null } as const;
 
 describe('donationSucceededEvent', () => {
+  it('when a EUR 25.00 gift settled as 27.05 USD, then the event counts USD and carries what the donor paid and Stripe’s rate', () => {
+    const gift = donation({ currency: 'EUR', settlementCurrency: 'USD' });
+    const event = donationSucceededEvent(gift, { ...settled, settledAmount: 2705, fee: 132, net: 2573, exchangeRate: '1.0821' });
+    expect(donationSucceeded.parse(event)).toEqual(event);
+    expect(event.data).toMatchObject({ amount: 2705, fee: 132, net: 2573, currency: 'USD', presented: { amount: 2500, currency: 'EUR' }, exchangeRate: '1.0821' });
+  });
+
   it('when the donor hides their name, then the event has neither name nor email and is keyed by the campaign', () => {
     const event = donationSucceededEvent(donation(), settled);
     expect(donationSucceeded.parse(event)).toEqual(event);

@@ -48,24 +48,36 @@ export function donationSucceededEvent(donation: Donation, settled: SettledChang
         publicRef: donation.publicRef,
         displayName: donation.showName ? publicDisplayName(donation.donor?.name ?? null) : null,
       },
-      amount: donation.amount,
+      // Settled figures in the campaign's currency, as every consumer counts them; what the donor paid beside them.
+      amount: settled.settledAmount,
       fee: settled.fee,
       net: settled.net,
-      currency: donation.currency,
+      currency: donation.settlementCurrency,
       interval: donation.interval,
       succeededAt: settled.at.toISOString(),
+      presented: { amount: donation.amount, currency: donation.currency },
+      exchangeRate: settled.exchangeRate,
     },
   });
 }
 
-export function donationRefundedEvent(donation: Donation, refund: { refundId: string; amount: number; at: Date }): DonationEventOf<'org.diaspora-aid.donation.refunded'> {
+/** `amount` left the campaign's balance (settlement currency); `presented` went back to the donor's card. */
+export function donationRefundedEvent(donation: Donation, refund: { refundId: string; amount: number; presented: number; at: Date }): DonationEventOf<'org.diaspora-aid.donation.refunded'> {
   return envelope({
     id: derivedEventId(`donation.refunded:${donation.id}:${refund.refundId}`, refund.at),
     type: 'org.diaspora-aid.donation.refunded',
     source: eventSource,
     subject: donation.campaignId,
     time: refund.at,
-    data: { donationId: donation.id, campaignId: donation.campaignId, refundId: refund.refundId, amount: refund.amount, currency: donation.currency, refundedAt: refund.at.toISOString() },
+    data: {
+      donationId: donation.id,
+      campaignId: donation.campaignId,
+      refundId: refund.refundId,
+      amount: refund.amount,
+      currency: donation.settlementCurrency,
+      refundedAt: refund.at.toISOString(),
+      presented: { amount: refund.presented, currency: donation.currency },
+    },
   });
 }
 
@@ -85,7 +97,7 @@ export function donationRefundReversedEvent(donation: Donation, reversal: { refu
       campaignId: donation.campaignId,
       refundId: reversal.refundId,
       amount: reversal.amount,
-      currency: donation.currency,
+      currency: donation.settlementCurrency,
       reversedAt: reversal.at.toISOString(),
     },
   });
@@ -103,7 +115,7 @@ export function donationDisputedEvent(donation: Donation, dispute: DisputeRecord
       campaignId: donation.campaignId,
       disputeId: dispute.disputeId,
       amount: dispute.amount,
-      currency: donation.currency,
+      currency: donation.settlementCurrency,
       disputedAt: dispute.openedAt.toISOString(),
     },
   });
@@ -122,7 +134,7 @@ export function donationDisputeClosedEvent(donation: Donation, dispute: DisputeR
       disputeId: dispute.disputeId,
       outcome: dispute.status,
       amount: dispute.amount,
-      currency: donation.currency,
+      currency: donation.settlementCurrency,
       closedAt: dispute.closedAt.toISOString(),
     },
   });

@@ -50,6 +50,13 @@ function donationJson(donation: Donation, related: Donation[]) {
     locale: donation.locale,
     donor: donation.donor,
     createdAt: donation.createdAt.toISOString(),
+    settlement: {
+      currency: donation.settlementCurrency,
+      amount: donation.settledAmount,
+      exchangeRate: donation.exchangeRate,
+      refunded: donation.settledRefunded,
+      hold: donation.settlementHold,
+    },
     refunds: donation.refunds.map((refund) => ({ refundId: refund.refundId, amount: refund.amount, status: refund.status, at: refund.at.toISOString() })),
     disputes: donation.disputes.map((dispute) => ({
       disputeId: dispute.disputeId,

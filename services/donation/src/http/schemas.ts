@@ -1,6 +1,6 @@
 import { countryCodeSchema, displayNameSchema, idSchema, maxDisplayNameLength } from '@aid/contracts';
 import { supportedLocaleOf, supportedLocales } from '@aid/i18n';
-import { amountSchema, currencySchema, positiveAmountSchema } from '@aid/money';
+import { amountSchema, currencySchema, donorCurrencies, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
 import { donationStatuses } from '../domain/donation.ts';
 
@@ -30,8 +30,11 @@ export const geographyPublished =
 export const createDonationBody = z
   .object({
     campaignId: idSchema,
-    amount: positiveAmountSchema,
-    currency: currencySchema,
+    amount: positiveAmountSchema.describe('what the donor’s card is charged, in minor units of `currency` (2500 EUR is 25.00 EUR, 3000 JPY is ¥3,000, 7500 KWD is 7.500 KWD)'),
+    currency: currencySchema.describe(
+      `the donor’s currency: the campaign’s own, or one of ${donorCurrencies.join(', ')}. Stripe converts it into the campaign’s currency; ` +
+        'the settled amount, fee and rate come from Stripe and are what the campaign counts. Any other currency is a 422 currency-mismatch',
+    ),
     donor: z.object({
       // zod's email pattern, not JSON Schema's `email` format (which accepts other addresses): the spec states the pattern.
       email: z.string().regex(z.regexes.email, 'must be an email address such as amina@example.org').max(254),
@@ -132,13 +135,23 @@ export const relatedGiftSchema = z.object({
   succeededAt: z.iso.datetime().nullable(),
 });
 
+/** How Stripe settled a gift into the campaign's currency. */
+export const settlementSchema = z.object({
+  currency: currencySchema.describe('the campaign’s currency'),
+  amount: amountSchema.nullable().describe('what reached the campaign’s balance, from the charge’s balance transaction; null until the gift succeeded'),
+  exchangeRate: z.string().nullable().describe('Stripe’s rate (settlement units per unit paid), null when the donor paid in the campaign’s currency'),
+  refunded: amountSchema.describe('what refunds took off the balance, from their own balance transactions (at their day’s rate)'),
+  hold: z.string().nullable().describe('why a succeeded charge is held for an operator (status held) instead of counted'),
+});
+
 export const donationResponse = z.object({
   id: idSchema,
   campaignId: idSchema,
-  amount: amountSchema,
-  currency: currencySchema,
-  fee: amountSchema.nullable(),
-  net: amountSchema.nullable(),
+  amount: amountSchema.describe('what the donor paid, in minor units of `currency`'),
+  currency: currencySchema.describe('the currency the donor paid in'),
+  fee: amountSchema.nullable().describe('Stripe’s fee, in the settlement currency'),
+  net: amountSchema.nullable().describe('settled amount − fee, in the settlement currency'),
+  settlement: settlementSchema,
   status: z.enum(donationStatuses),
   interval: z.enum(['once', 'month']),
   publicRef: z.string(),
@@ -150,7 +163,7 @@ export const donationResponse = z.object({
   donor: z.object({ email: z.string(), name: z.string().nullable() }).nullable().describe('null once the donor had their personal data erased'),
   createdAt: z.iso.datetime(),
   succeededAt: z.iso.datetime().nullable(),
-  refunded: amountSchema.describe('money given back to the donor so far'),
+  refunded: amountSchema.describe('money given back to the donor so far, in the currency they paid in'),
   refunds: z.array(refundSchema),
   disputes: z.array(disputeSchema),
   subscriptionStatus: z.enum(['active', 'canceled']).nullable().describe('monthly plans only'),
@@ -160,7 +173,9 @@ export const donationResponse = z.object({
 });
 
 export const refundBody = z.object({
-  amount: positiveAmountSchema.optional().describe('minor units; the whole refundable amount when left out'),
+  amount: positiveAmountSchema
+    .optional()
+    .describe('minor units of the currency the donor paid in (what Stripe’s Refunds API takes), not the campaign’s; the whole refundable amount when left out'),
   reason: z.string().trim().min(1).max(500).optional(),
 });
 export type RefundBody = z.infer<typeof refundBody>;
@@ -168,8 +183,8 @@ export type RefundBody = z.infer<typeof refundBody>;
 export const refundResponse = z.object({
   donationId: idSchema,
   refundId: z.string(),
-  amount: amountSchema,
-  currency: currencySchema,
+  amount: amountSchema.describe('in the currency the donor paid in; what it takes off the campaign is known when Stripe reports the refund'),
+  currency: currencySchema.describe('the currency the donor paid in'),
   status: z.literal('pending'),
 });
 

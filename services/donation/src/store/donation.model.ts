@@ -8,6 +8,12 @@ export interface DonationDocument {
   organizationId: string;
   amount: number;
   currency: string;
+  /** Absent on gifts recorded before donors paid in their own currency: then it is `currency`. */
+  settlementCurrency?: string | null;
+  settledAmount?: number | null;
+  exchangeRate?: string | null;
+  settlementHold?: string | null;
+  settledRefunded?: number | null;
   interval: DonationInterval;
   showName: boolean;
   countryOfResidence: string | null;
@@ -59,6 +65,11 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
     organizationId: { type: String, required: true },
     amount: { type: Number, required: true },
     currency: { type: String, required: true },
+    settlementCurrency: { type: String, default: null },
+    settledAmount: { type: Number, default: null },
+    exchangeRate: { type: String, default: null },
+    settlementHold: { type: String, default: null },
+    settledRefunded: { type: Number, default: null },
     interval: { type: String, enum: ['once', 'month'], required: true },
     showName: { type: Boolean, required: true },
     countryOfResidence: { type: String, default: null },

@@ -16,6 +16,10 @@ type Lifecycle =
   | 'revision'
   | 'chargeId'
   | 'refunded'
+  | 'settledAmount'
+  | 'exchangeRate'
+  | 'settlementHold'
+  | 'settledRefunded'
   | 'refunds'
   | 'refundFailures'
   | 'disputes'
@@ -31,12 +35,12 @@ type Lifecycle =
 export type NewDonation = Omit<Donation, Lifecycle>;
 
 /** A monthly installment, born succeeded from a paid invoice; its contact details are its plan's. */
-export type NewInstallment = Omit<Donation, 'donor' | 'paymentIntentId' | 'stripeEventIds' | 'revision' | 'refunds' | 'refundFailures' | 'disputes' | 'allocationIds' | 'customerId' | 'subscriptionStatus' | 'erasedAt' | 'refunded' | 'allocated'> & {
+export type NewInstallment = Omit<Donation, 'donor' | 'paymentIntentId' | 'stripeEventIds' | 'revision' | 'refunds' | 'refundFailures' | 'disputes' | 'allocationIds' | 'customerId' | 'subscriptionStatus' | 'erasedAt' | 'refunded' | 'settledRefunded' | 'settlementHold' | 'allocated'> & {
   stripeEventId: string;
 };
 
 /** Fields a guarded change may set; the store owns revision, event ids and the outbox. */
-export type DonationChange = Partial<Pick<DonationDocument, 'status' | 'statusChangedAt' | 'fee' | 'net' | 'succeededAt' | 'chargeId' | 'refunded' | 'refunds' | 'refundFailures' | 'disputes' | 'subscriptionStatus'>>;
+export type DonationChange = Partial<Pick<DonationDocument, 'status' | 'statusChangedAt' | 'fee' | 'net' | 'succeededAt' | 'chargeId' | 'refunded' | 'settledAmount' | 'exchangeRate' | 'settlementHold' | 'settledRefunded' | 'refunds' | 'refundFailures' | 'disputes' | 'subscriptionStatus'>>;
 
 /** Donations held in memory at most (recent ones: their webhooks follow within minutes). */
 const maxCached = 200_000;
@@ -64,6 +68,11 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       organizationId: doc.organizationId,
       amount: doc.amount,
       currency: doc.currency,
+      settlementCurrency: doc.settlementCurrency ?? doc.currency,
+      // Gifts from before: presented and settled were the same money.
+      settledAmount: doc.settledAmount ?? (doc.status === 'succeeded' || doc.status === 'refunded' ? doc.amount : null),
+      exchangeRate: doc.exchangeRate ?? null,
+      settlementHold: doc.settlementHold ?? null,
       interval: doc.interval,
       showName: doc.showName,
       countryOfResidence: doc.countryOfResidence ?? null,
@@ -84,6 +93,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       revision: doc.revision ?? 0,
       chargeId: doc.chargeId ?? null,
       refunded: doc.refunded ?? 0,
+      settledRefunded: doc.settledRefunded ?? (doc.settlementCurrency && doc.settlementCurrency !== doc.currency ? 0 : (doc.refunded ?? 0)),
       refunds: (doc.refunds ?? []).map((refund) => ({ ...refund, reason: refund.reason ?? null, requestedBy: refund.requestedBy ?? null })),
       refundFailures: doc.refundFailures ?? [],
       disputes: (doc.disputes ?? []).map((dispute) => ({ ...dispute, closedAt: dispute.closedAt ?? null })),
@@ -228,6 +238,8 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
         stripeEventIds: [stripeEventId],
         revision: 0,
         refunded: 0,
+        settledRefunded: 0,
+        settlementHold: null,
         refunds: [],
         disputes: [],
         allocated: 0,
@@ -249,6 +261,10 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
         paymentIntentId: null,
         fee: null,
         net: null,
+        settledAmount: null,
+        exchangeRate: null,
+        settlementHold: null,
+        settledRefunded: 0,
         succeededAt: null,
         statusChangedAt: donation.createdAt,
         stripeEventIds: [],

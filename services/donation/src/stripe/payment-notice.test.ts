@@ -38,7 +38,12 @@ describe('paymentNoticeOf', () => {
   it('when the succeeded intent names its charge by id, then the fee is to be retrieved; when expanded, it is read from the event', () => {
     expect(paymentNoticeOf(event('payment_intent.succeeded', intent({ latest_charge: 'ch_1' })))?.latestCharge).toEqual({ id: 'ch_1', balanceTransaction: null, expanded: false });
     const expanded = intent({ latest_charge: { id: 'ch_2', balance_transaction: { amount: 2500, currency: 'usd', fee: 103 } } });
-    expect(paymentNoticeOf(event('payment_intent.succeeded', expanded))?.latestCharge).toEqual({ id: 'ch_2', balanceTransaction: { amount: 2500, currency: 'usd', fee: 103 }, expanded: true });
+    expect(paymentNoticeOf(event('payment_intent.succeeded', expanded))?.latestCharge).toEqual({ id: 'ch_2', balanceTransaction: { amount: 2500, currency: 'usd', fee: 103, exchangeRate: null }, expanded: true });
+  });
+
+  it('when the expanded balance transaction converted the charge, then Stripe’s exchange_rate is kept as its decimal text', () => {
+    const expanded = intent({ currency: 'eur', amount: 2500, latest_charge: { id: 'ch_3', balance_transaction: { id: 'txn_1', object: 'balance_transaction', amount: 2705, currency: 'usd', fee: 132, exchange_rate: 1.0821 } } });
+    expect(paymentNoticeOf(event('payment_intent.succeeded', expanded))?.latestCharge?.balanceTransaction).toEqual({ amount: 2705, currency: 'usd', fee: 132, exchangeRate: '1.0821' });
   });
 });
 
@@ -47,8 +52,15 @@ describe('stripeNoticeOf', () => {
     const charge = { id: 'ch_1', object: 'charge', amount: 2500, amount_refunded: 1000, metadata: { donationId: 'd1' }, payment_intent: 'pi_1' };
     expect(stripeNoticeOf(event('charge.refunded', charge))).toEqual({
       kind: 'charge-refunded',
-      notice: { stripeEventId: 'evt_1', chargeId: 'ch_1', donationId: 'd1', paymentIntentId: 'pi_1', amountRefunded: 1000, occurredAt },
+      notice: { stripeEventId: 'evt_1', chargeId: 'ch_1', donationId: 'd1', paymentIntentId: 'pi_1', amountRefunded: 1000, occurredAt, refunds: null },
     });
+  });
+
+  it('when a refunded charge carries its refunds with their balance transactions, then each refund’s settled amount is read from them', () => {
+    const refund = { id: 're_1', object: 'refund', amount: 1000, status: 'succeeded', created: 1767139200, balance_transaction: { id: 'txn_r1', object: 'balance_transaction', amount: -1076, currency: 'usd', fee: 0, exchange_rate: 1.0764 } };
+    const charge = { id: 'ch_1', object: 'charge', amount: 2500, amount_refunded: 1000, metadata: { donationId: 'd1' }, payment_intent: 'pi_1', refunds: { object: 'list', data: [refund], has_more: false } };
+    const notice = stripeNoticeOf(event('charge.refunded', charge));
+    expect(notice?.kind === 'charge-refunded' && notice.notice.refunds).toEqual([{ id: 're_1', amount: 1000, status: 'succeeded', created: 1767139200, balanceTransaction: { amount: -1076, currency: 'usd', fee: 0, exchangeRate: '1.0764' } }]);
   });
 
   it.each([

@@ -1,13 +1,13 @@
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { PaymentOutcome } from '../domain/donation.ts';
-import type { BalanceTransactionView } from '../domain/gift-money.ts';
+import type { ChargeRefundView, SettlementTransaction } from '../domain/settlement.ts';
 
 /** The charge behind a succeeded PaymentIntent, as far as the event tells. */
 export interface ChargeRef {
   id: string;
   /** Present when the event carried the charge expanded with its balance transaction; else it is retrieved. */
-  balanceTransaction: BalanceTransactionView | null;
+  balanceTransaction: SettlementTransaction | null;
   expanded: boolean;
 }
 
@@ -30,6 +30,8 @@ export interface RefundNotice {
   paymentIntentId: string | undefined;
   amountRefunded: number;
   occurredAt: Date;
+  /** The charge's refunds when the event carries them with their balance transactions expanded, else null. */
+  refunds: ChargeRefundView[] | null;
 }
 
 export interface DisputeNoticeOf {
@@ -80,10 +82,23 @@ export type StripeNotice =
 
 const idOf = (value: string | { id: string } | null | undefined): string | undefined => (typeof value === 'string' ? value : value?.id);
 
-function balanceTransactionOf(charge: Stripe.Charge): BalanceTransactionView | null {
-  const transaction = charge.balance_transaction;
+/** A balance transaction in our terms; Stripe's `exchange_rate` is a JSON number, kept as its decimal text. */
+export function settlementTransactionOf(transaction: Stripe.BalanceTransaction | string | null | undefined): SettlementTransaction | null {
   if (!transaction || typeof transaction === 'string') return null;
-  return { amount: transaction.amount, currency: transaction.currency, fee: transaction.fee };
+  return {
+    amount: transaction.amount,
+    currency: transaction.currency,
+    fee: transaction.fee,
+    exchangeRate: typeof transaction.exchange_rate === 'number' ? String(transaction.exchange_rate) : null,
+  };
+}
+
+function balanceTransactionOf(charge: Stripe.Charge): SettlementTransaction | null {
+  return settlementTransactionOf(charge.balance_transaction);
+}
+
+export function chargeRefundViewOf(refund: Stripe.Refund): ChargeRefundView {
+  return { id: refund.id, amount: refund.amount, status: refund.status ?? 'pending', created: refund.created, balanceTransaction: settlementTransactionOf(refund.balance_transaction) };
 }
 
 function chargeRefOf(intent: Stripe.PaymentIntent): ChargeRef | null {
@@ -155,6 +170,7 @@ export function stripeNoticeOf(event: Stripe.Event): StripeNotice | null {
           paymentIntentId: idOf(charge.payment_intent),
           amountRefunded: charge.amount_refunded,
           occurredAt,
+          refunds: charge.refunds?.data ? charge.refunds.data.map(chargeRefundViewOf) : null,
         },
       };
     }

@@ -23,7 +23,7 @@ describe('invoiceCharge (the fee of a monthly installment)', () => {
       [{ status: 'paid', payment: { type: 'payment_intent', payment_intent: 'pi_1' } }],
       { id: 'ch_1', balance_transaction: { amount: 1000, currency: 'usd', fee: 59 } },
     );
-    expect(await stripeGateway(stripe, 'whsec_x').invoiceCharge('in_1')).toEqual({ chargeId: 'ch_1', balanceTransaction: { amount: 1000, currency: 'usd', fee: 59 } });
+    expect(await stripeGateway(stripe, 'whsec_x').invoiceCharge('in_1')).toEqual({ chargeId: 'ch_1', balanceTransaction: { amount: 1000, currency: 'usd', fee: 59, exchangeRate: null } });
     expect(retrieved).toEqual([{ id: 'pi_1', params: { expand: ['latest_charge.balance_transaction'] } }]);
   });
 

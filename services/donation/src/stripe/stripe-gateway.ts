@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
-import type { BalanceTransactionView } from '../domain/gift-money.ts';
+import type { ChargeRefundView, SettlementTransaction } from '../domain/settlement.ts';
+import { chargeRefundViewOf, settlementTransactionOf } from './payment-notice.ts';
 import {
   invalidWebhookSignature,
   paymentProviderError,
@@ -19,17 +20,20 @@ export interface MonthlyPlanCreated {
 }
 
 export interface PaymentGateway {
-  createPaymentIntent(args: { donationId: string; amount: number; currency: string }): Promise<PaymentIntentCreated>;
+  /** In the donor's (presented) currency; `settlementCurrency` is the campaign's, carried as metadata. */
+  createPaymentIntent(args: { donationId: string; amount: number; currency: string; settlementCurrency: string }): Promise<PaymentIntentCreated>;
   /** A Stripe customer, a monthly price and an incomplete subscription whose first invoice the donor pays. */
-  createMonthlyPlan(args: { donationId: string; amount: number; currency: string; email: string }): Promise<MonthlyPlanCreated>;
+  createMonthlyPlan(args: { donationId: string; amount: number; currency: string; settlementCurrency: string; email: string }): Promise<MonthlyPlanCreated>;
   cancelSubscription(subscriptionId: string, donationId: string): Promise<void>;
   /** The balance transaction of a charge, or null when Stripe has none (yet). */
-  balanceTransactionOf(chargeId: string): Promise<BalanceTransactionView | null>;
+  balanceTransactionOf(chargeId: string): Promise<SettlementTransaction | null>;
+  /** A charge's refunds with their balance transactions (what each took off the balance, in its currency). */
+  refundsOfCharge(chargeId: string): Promise<ChargeRefundView[]>;
   /**
    * The charge that paid an invoice and its balance transaction (invoice payment → PaymentIntent → charge), or
    * null when Stripe reports none: what a monthly installment's fee is read from.
    */
-  invoiceCharge(invoiceId: string): Promise<{ chargeId: string; balanceTransaction: BalanceTransactionView | null } | null>;
+  invoiceCharge(invoiceId: string): Promise<{ chargeId: string; balanceTransaction: SettlementTransaction | null } | null>;
   /** Asks Stripe to refund part of a gift; the idempotency key makes a retried request refund once. */
   createRefund(args: { donationId: string; paymentIntentId: string; amount: number; idempotencyKey: string }): Promise<{ refundId: string }>;
   /** The event if the signature over these exact bytes is valid and recent, else an `invalid-webhook-signature` error. */
@@ -75,14 +79,15 @@ function asDomainError(error: unknown): unknown {
 
 export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGateway {
   return {
-    async createPaymentIntent({ donationId, amount, currency }) {
+    async createPaymentIntent({ donationId, amount, currency, settlementCurrency }) {
       const intent = await stripe.paymentIntents
         .create(
           {
             amount,
             currency: currency.toLowerCase(),
-            // Webhooks find the donation by this id, never by the PaymentIntent id.
-            metadata: { donationId },
+            // Webhooks find the donation by this id, never by the PaymentIntent id. Real Stripe settles by the
+            // account's settings and ignores `settlementCurrency`; a local test-mode emulator settles by it.
+            metadata: { donationId, settlementCurrency },
             automatic_payment_methods: { enabled: true },
           },
           { idempotencyKey: `donation-${donationId}` },
@@ -94,7 +99,7 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
       return { paymentIntentId: intent.id, clientSecret: intent.client_secret };
     },
 
-    async createMonthlyPlan({ donationId, amount, currency, email }) {
+    async createMonthlyPlan({ donationId, amount, currency, settlementCurrency, email }) {
       const idempotency = (step: string) => ({ idempotencyKey: `donation-${donationId}-${step}` });
       const fail = (error: unknown) => {
         throw asDomainError(error);
@@ -112,7 +117,7 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
             // The first invoice waits for the donor to confirm payment with the client secret, like a one-off gift.
             payment_behavior: 'default_incomplete',
             payment_settings: { save_default_payment_method: 'on_subscription' },
-            metadata: { donationId },
+            metadata: { donationId, settlementCurrency },
             expand: ['latest_invoice.confirmation_secret'],
           },
           idempotency('subscription'),
@@ -134,9 +139,14 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
       const charge = await stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] }).catch((error: unknown) => {
         throw asDomainError(error);
       });
-      const transaction = charge.balance_transaction;
-      if (!transaction || typeof transaction === 'string') return null;
-      return { amount: transaction.amount, currency: transaction.currency, fee: transaction.fee };
+      return settlementTransactionOf(charge.balance_transaction);
+    },
+
+    async refundsOfCharge(chargeId) {
+      const refunds = await stripe.refunds.list({ charge: chargeId, limit: 100, expand: ['data.balance_transaction'] }).catch((error: unknown) => {
+        throw asDomainError(error);
+      });
+      return refunds.data.map(chargeRefundViewOf);
     },
 
     async invoiceCharge(invoiceId) {
@@ -152,9 +162,7 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
       const charge = retrieved.latest_charge;
       if (!charge) return null;
       if (typeof charge === 'string') return { chargeId: charge, balanceTransaction: null };
-      const transaction = charge.balance_transaction;
-      const balanceTransaction = transaction && typeof transaction !== 'string' ? { amount: transaction.amount, currency: transaction.currency, fee: transaction.fee } : null;
-      return { chargeId: charge.id, balanceTransaction };
+      return { chargeId: charge.id, balanceTransaction: settlementTransactionOf(charge.balance_transaction) };
     },
 
     async createRefund({ donationId, paymentIntentId, amount, idempotencyKey }) {

@@ -2,7 +2,8 @@ import { topics } from '@aid/contracts';
 import { outboxMessage, type OutboxMessage } from '@aid/store';
 import type Stripe from 'stripe';
 import { decidePaymentOutcome, newPublicRef, type Donation } from '../domain/donation.ts';
-import { decideChargeRefunded, decideDispute, decideRefundFailed, feeFromBalanceTransaction, type BalanceTransactionView } from '../domain/gift-money.ts';
+import { decideChargeRefunded, decideDispute, decideRefundFailed } from '../domain/gift-money.ts';
+import { settledRefundLevel, settledShare, settlementOf, type ChargeRefundView, type SettlementTransaction } from '../domain/settlement.ts';
 import {
   derivedEventId,
   donationDisputeClosedEvent,
@@ -31,7 +32,19 @@ interface Targeted {
   notice: StripeNotice;
   donationId: string;
   /** Read from Stripe before deciding: the charge and balance transaction of a payment or a paid invoice. */
-  charge?: { chargeId: string | null; transaction: BalanceTransactionView | null };
+  charge?: { chargeId: string | null; transaction: SettlementTransaction | null };
+  /** A refunded charge's refunds with their balance transactions, read for gifts settled in another currency. */
+  refunds?: ChargeRefundView[];
+}
+
+/**
+ * A presented amount (a dispute, a failed refund) in the settlement currency. Same-currency gifts: itself. A
+ * converted gift: its share of what the gift settled, from Stripe's own figures for this gift, since the dispute
+ * and failure events name no balance transaction of their own.
+ */
+function inSettlement(donation: Donation, presented: number): number {
+  if (donation.currency === donation.settlementCurrency) return presented;
+  return Math.min(settledShare({ amount: donation.amount, settledAmount: donation.settledAmount ?? 0 }, presented), donation.settledAmount ?? 0);
 }
 
 /** One batch's decisions, committed together in one journal document. */
@@ -70,8 +83,8 @@ class BatchWork {
   }
 
   count(donation: Donation, delta: FigureDelta): void {
-    this.counted.push({ currency: donation.currency, delta });
-    const current = this.totals.get(donation.campaignId) ?? { campaignId: donation.campaignId, currency: donation.currency, gifts: 0, raised: 0, fees: 0, refunded: 0, disputed: 0, refundsReversed: 0 };
+    this.counted.push({ currency: donation.settlementCurrency, delta });
+    const current = this.totals.get(donation.campaignId) ?? { campaignId: donation.campaignId, currency: donation.settlementCurrency, gifts: 0, raised: 0, fees: 0, refunded: 0, disputed: 0, refundsReversed: 0 };
     this.totals.set(donation.campaignId, {
       ...current,
       gifts: current.gifts + (delta.gifts ?? 0),
@@ -91,10 +104,17 @@ const settled = (donation: Donation) => donation.status !== 'pending' && donatio
 
 function decidePayment(work: BatchWork, donation: Donation, item: Targeted & { notice: { kind: 'payment' } }): Decided {
   const { notice } = item.notice;
-  const fee = item.charge ? feeFromBalanceTransaction(donation, item.charge.transaction).fee : 0;
-  const decision = decidePaymentOutcome(donation, { ...notice, fee, chargeId: notice.latestCharge?.id ?? null });
+  const settlement = item.charge ? settlementOf(donation, item.charge.transaction) : undefined;
+  const decision = decidePaymentOutcome(donation, { ...notice, ...(settlement ? { settlement } : {}), chargeId: notice.latestCharge?.id ?? null });
   if (decision.kind === 'unchanged') return 'done';
   const { change } = decision;
+  if (change.to === 'held') {
+    // Never counted in a wrong currency, never lost: kept with its charge and the reason until an operator acts.
+    work.flows.logger.error({ donationId: donation.id, chargeId: change.chargeId, presented: `${donation.amount} ${donation.currency}`, settlementCurrency: donation.settlementCurrency, reason: change.reason }, 'succeeded charge held: its settlement cannot be counted in the campaign currency');
+    work.update(donation, notice.stripeEventId, { status: 'held', statusChangedAt: change.at, chargeId: change.chargeId, settlementHold: change.reason }, []);
+    work.counted.push({ currency: donation.currency, delta: {}, held: true });
+    return 'done';
+  }
   if (change.to !== 'succeeded') {
     work.update(donation, notice.stripeEventId, { status: change.to, statusChangedAt: change.at }, []);
     return 'done';
@@ -102,10 +122,19 @@ function decidePayment(work: BatchWork, donation: Donation, item: Targeted & { n
   work.update(
     donation,
     notice.stripeEventId,
-    { status: 'succeeded', statusChangedAt: change.at, fee: change.fee, net: change.net, succeededAt: change.at, chargeId: change.chargeId },
+    {
+      status: 'succeeded',
+      statusChangedAt: change.at,
+      settledAmount: change.settledAmount,
+      exchangeRate: change.exchangeRate,
+      fee: change.fee,
+      net: change.net,
+      succeededAt: change.at,
+      chargeId: change.chargeId,
+    },
     [outboxMessage(topics.donation, donationSucceededEvent(donation, change))],
   );
-  work.count(donation, { gifts: 1, raised: donation.amount, fees: change.fee });
+  work.count(donation, { gifts: 1, raised: change.settledAmount, fees: change.fee });
   work.mails.push(donation.id);
   return 'done';
 }
@@ -115,14 +144,23 @@ function decideRefund(work: BatchWork, donation: Donation, item: Targeted & { no
   if (!settled(donation)) return 'waiting';
   const decision = decideChargeRefunded(donation, notice);
   if (decision.kind === 'unchanged') return 'done';
-  const event = donationRefundedEvent(donation, { refundId: decision.refundId, amount: decision.amount, at: notice.occurredAt });
+  // A converted gift's refund is what its own balance transactions took off the balance, at the refund day's
+  // rate, never the gift's old rate; until Stripe shows them the event waits.
+  let settledRefunded = donation.settledRefunded + decision.amount;
+  if (donation.currency !== donation.settlementCurrency) {
+    const level = settledRefundLevel(item.refunds ?? [], donation.settlementCurrency, decision.refunded);
+    if (!level) return 'waiting';
+    settledRefunded = Math.max(donation.settledRefunded, level.level);
+  }
+  const settledAmount = settledRefunded - donation.settledRefunded;
+  const event = donationRefundedEvent(donation, { refundId: decision.refundId, amount: settledAmount, presented: decision.amount, at: notice.occurredAt });
   work.update(
     donation,
     notice.stripeEventId,
-    { refunded: decision.refunded, refunds: decision.refunds, status: decision.status, statusChangedAt: notice.occurredAt },
+    { refunded: decision.refunded, settledRefunded, refunds: decision.refunds, status: decision.status, statusChangedAt: notice.occurredAt },
     [outboxMessage(topics.donation, event)],
   );
-  work.count(donation, { refunded: decision.amount });
+  work.count(donation, { refunded: settledAmount });
   return 'done';
 }
 
@@ -133,14 +171,15 @@ function decideRefundFailure(work: BatchWork, donation: Donation, item: Targeted
   if (decision.kind === 'unchanged') return 'done';
   // Only a refund that had been counted (and announced) is given back publicly; one that failed before it was
   // counted never moved a public figure.
-  const messages = decision.restored > 0 ? [outboxMessage(topics.donation, donationRefundReversedEvent(donation, { refundId: notice.refundId, amount: decision.restored, at: notice.occurredAt }))] : [];
+  const restored = Math.min(inSettlement(donation, decision.restored), donation.settledRefunded);
+  const messages = decision.restored > 0 ? [outboxMessage(topics.donation, donationRefundReversedEvent(donation, { refundId: notice.refundId, amount: restored, at: notice.occurredAt }))] : [];
   work.update(
     donation,
     notice.stripeEventId,
-    { refunded: decision.refunded, refunds: decision.refunds, refundFailures: decision.refundFailures, status: decision.status, statusChangedAt: notice.occurredAt },
+    { refunded: decision.refunded, settledRefunded: donation.settledRefunded - restored, refunds: decision.refunds, refundFailures: decision.refundFailures, status: decision.status, statusChangedAt: notice.occurredAt },
     messages,
   );
-  work.count(donation, { refunded: -decision.restored, refundsReversed: decision.restored });
+  work.count(donation, { refunded: -restored, refundsReversed: restored });
   return 'done';
 }
 
@@ -151,13 +190,15 @@ function decideDisputeNotice(work: BatchWork, donation: Donation, item: Targeted
   if (decision.kind === 'unchanged') return 'done';
   const messages: OutboxMessage[] = [];
   if (decision.opened) {
-    messages.push(outboxMessage(topics.donation, donationDisputedEvent(donation, decision.opened)));
-    work.count(donation, { disputed: decision.opened.amount });
+    const amount = inSettlement(donation, decision.opened.amount);
+    messages.push(outboxMessage(topics.donation, donationDisputedEvent(donation, { ...decision.opened, amount })));
+    work.count(donation, { disputed: amount });
   }
   const { closed } = decision;
   if (closed && closed.status !== 'open' && closed.closedAt) {
-    messages.push(outboxMessage(topics.donation, donationDisputeClosedEvent(donation, { ...closed, status: closed.status, closedAt: closed.closedAt })));
-    work.count(donation, { disputed: -closed.amount, refunded: closed.status === 'lost' ? closed.amount : 0 });
+    const amount = inSettlement(donation, closed.amount);
+    messages.push(outboxMessage(topics.donation, donationDisputeClosedEvent(donation, { ...closed, amount, status: closed.status, closedAt: closed.closedAt })));
+    work.count(donation, { disputed: -amount, refunded: closed.status === 'lost' ? amount : 0 });
   }
   work.update(donation, notice.stripeEventId, { disputes: decision.disputes }, messages);
   return 'done';
@@ -178,26 +219,33 @@ async function decideInstallment(work: BatchWork, plan: Donation, item: Targeted
   }
   const id = derivedEventId(`donation.installment:${notice.invoiceId}`, notice.paidAt);
   if (await work.donation(id)) return 'done';
-  const gift = { amount: notice.amountPaid, currency: plan.currency };
-  const { fee, trusted } = feeFromBalanceTransaction(gift, item.charge?.transaction ?? null);
-  if (!trusted) flows.logger.warn({ invoiceId: notice.invoiceId, donationId: plan.id }, 'no balance transaction describes this installment (stripe-mock answers fixtures); the fee is recorded as 0');
+  const settlement = settlementOf({ amount: notice.amountPaid, currency: plan.currency, settlementCurrency: plan.settlementCurrency }, item.charge?.transaction ?? null);
+  if (settlement.kind === 'settled' && !settlement.trusted) flows.logger.warn({ invoiceId: notice.invoiceId, donationId: plan.id }, 'no balance transaction describes this installment (stripe-mock answers fixtures); the fee is recorded as 0');
+  const held = settlement.kind === 'held' ? settlement.reason : null;
+  if (held) flows.logger.error({ invoiceId: notice.invoiceId, donationId: plan.id, reason: held }, 'paid installment held: its settlement cannot be counted in the campaign currency');
+  const settledAmount = settlement.kind === 'settled' ? settlement.amount : null;
+  const fee = settlement.kind === 'settled' ? settlement.fee : null;
   const chargeId = item.charge?.chargeId ?? null;
   const installment: Donation = {
     ...plan,
     id,
     donor: null,
     amount: notice.amountPaid,
+    settledAmount,
+    exchangeRate: settlement.kind === 'settled' ? settlement.exchangeRate : null,
+    settlementHold: held,
     publicRef: newPublicRef(),
-    status: 'succeeded',
+    status: held ? 'held' : 'succeeded',
     paymentIntentId: null,
     fee,
-    net: notice.amountPaid - fee,
+    net: settledAmount === null || fee === null ? null : settledAmount - fee,
     createdAt: notice.paidAt,
     succeededAt: notice.paidAt,
     stripeEventIds: [notice.stripeEventId],
     revision: 0,
     chargeId,
     refunded: 0,
+    settledRefunded: 0,
     refunds: [],
     refundFailures: [],
     disputes: [],
@@ -210,13 +258,15 @@ async function decideInstallment(work: BatchWork, plan: Donation, item: Targeted
     invoiceId: notice.invoiceId,
     erasedAt: null,
   };
-  const event = donationSucceededEvent({ ...installment, donor: plan.donor }, { from: 'pending', to: 'succeeded', at: notice.paidAt, fee, net: installment.net ?? 0, chargeId });
   const doc = flows.donations.installmentDocument({
     id,
     campaignId: installment.campaignId,
     organizationId: installment.organizationId,
     amount: installment.amount,
     currency: installment.currency,
+    settlementCurrency: installment.settlementCurrency,
+    settledAmount,
+    exchangeRate: installment.exchangeRate,
     interval: 'month',
     showName: installment.showName,
     countryOfResidence: installment.countryOfResidence,
@@ -226,7 +276,7 @@ async function decideInstallment(work: BatchWork, plan: Donation, item: Targeted
     donorKey: installment.donorKey,
     publicRef: installment.publicRef,
     receiptHash: installment.receiptHash,
-    status: 'succeeded',
+    status: installment.status,
     fee,
     net: installment.net,
     createdAt: notice.paidAt,
@@ -237,8 +287,14 @@ async function decideInstallment(work: BatchWork, plan: Donation, item: Targeted
     subscriptionId: null,
     stripeEventId: notice.stripeEventId,
   });
-  work.insert(installment, doc, [outboxMessage(topics.donation, event)]);
-  work.count(installment, { gifts: 1, raised: installment.amount, fees: fee });
+  if (settlement.kind === 'held') {
+    work.insert(installment, doc, []);
+    work.counted.push({ currency: installment.currency, delta: {}, held: true });
+    return 'done';
+  }
+  const change = { from: 'pending', to: 'succeeded', at: notice.paidAt, settledAmount: settlement.amount, fee: settlement.fee, net: settlement.amount - settlement.fee, exchangeRate: settlement.exchangeRate, chargeId } as const;
+  work.insert(installment, doc, [outboxMessage(topics.donation, donationSucceededEvent({ ...installment, donor: plan.donor }, change))]);
+  work.count(installment, { gifts: 1, raised: settlement.amount, fees: settlement.fee });
   work.mails.push(installment.id);
   return 'done';
 }
@@ -331,6 +387,19 @@ async function chargeOf(flows: DonationFlows, notice: StripeNotice): Promise<Tar
 }
 
 /**
+ * A refunded charge's refunds with their balance transactions, needed only for a gift settled in another
+ * currency: carried expanded by the event, else asked of Stripe before deciding, like a payment's fee.
+ */
+async function refundsOf(flows: DonationFlows, notice: StripeNotice, donationId: string): Promise<ChargeRefundView[] | undefined> {
+  if (notice.kind !== 'charge-refunded') return undefined;
+  const donation = await flows.donations.current(donationId);
+  if (!donation || donation.currency === donation.settlementCurrency) return undefined;
+  const carried = notice.notice.refunds;
+  if (carried && carried.every((refund) => refund.balanceTransaction !== null)) return carried;
+  return flows.payments.refundsOfCharge(notice.notice.chargeId);
+}
+
+/**
  * The notice in a stored event; an unreadable one (stored before the edge checked events) is logged and settled,
  * since trying it again can only fail again, and would hold back the rest of its batch.
  */
@@ -367,7 +436,8 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
         return;
       }
       try {
-        targeted.push({ event, notice, donationId, charge: await chargeOf(flows, notice) });
+        const refunds = await refundsOf(flows, notice, donationId);
+        targeted.push({ event, notice, donationId, charge: await chargeOf(flows, notice), ...(refunds ? { refunds } : {}) });
       } catch (error) {
         flows.logger.warn({ stripeEventId: event.id, err: error }, 'Stripe could not be asked for the charge; the event waits for another try');
         outcomes.set(event.id, { eventId: event.id, result: 'retry' });

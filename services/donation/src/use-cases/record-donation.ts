@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { newId, receiptCodeHash } from '@aid/contracts';
 import type { Locale } from '@aid/i18n';
-import { checkDonationAllowed, newPublicRef, type DonationInterval, type DonorContact } from '../domain/donation.ts';
+import { checkDonationAllowed, newPublicRef, type CampaignView, type DonationInterval, type DonorContact } from '../domain/donation.ts';
 import { idempotencyKeyInUse, idempotencyKeyReused } from '../domain/errors.ts';
 import { newReceiptCode } from '../domain/receipt-code.ts';
 import type { DonationFlows } from './dependencies.ts';
@@ -36,13 +36,14 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * it. If Stripe cannot be reached the donor gets a 503 and the donation stays pending without an intent: no
  * money moved, and the donor's retry makes a new donation.
  */
-async function createDonation(flows: DonationFlows, command: DonationCommand, organizationId: string): Promise<RecordedDonation> {
+async function createDonation(flows: DonationFlows, command: DonationCommand, { organizationId, currency: settlementCurrency }: CampaignView): Promise<RecordedDonation> {
   const donationId = newId();
   const receiptCode = newReceiptCode();
   await flows.donations.insert({
     ...command,
     // Only a consenting donor is given a key: no one else is ever counted or recognisable across gifts.
     donorKey: command.geographyConsent ? flows.donorKeyOf(command.campaignId, command.donor.email) : null,
+    settlementCurrency,
     id: donationId,
     organizationId,
     publicRef: newPublicRef(),
@@ -50,11 +51,11 @@ async function createDonation(flows: DonationFlows, command: DonationCommand, or
     createdAt: flows.now(),
   });
   if (command.interval === 'month') {
-    const plan = await flows.payments.createMonthlyPlan({ donationId, amount: command.amount, currency: command.currency, email: command.donor.email });
+    const plan = await flows.payments.createMonthlyPlan({ donationId, amount: command.amount, currency: command.currency, settlementCurrency, email: command.donor.email });
     await flows.oneAtATime(donationId, () => flows.donations.attachSubscription(donationId, plan));
     return { donationId, clientSecret: plan.clientSecret, receiptCode, status: 'pending' };
   }
-  const intent = await flows.payments.createPaymentIntent({ donationId, amount: command.amount, currency: command.currency });
+  const intent = await flows.payments.createPaymentIntent({ donationId, amount: command.amount, currency: command.currency, settlementCurrency });
   await flows.oneAtATime(donationId, () => flows.donations.attachPaymentIntent(donationId, intent.paymentIntentId));
   return { donationId, clientSecret: intent.clientSecret, receiptCode, status: 'pending' };
 }
@@ -66,7 +67,7 @@ async function createDonation(flows: DonationFlows, command: DonationCommand, or
  */
 export async function recordDonation(flows: DonationFlows, command: DonationCommand, idempotencyKey?: string): Promise<RecordedDonation> {
   const campaign = checkDonationAllowed(command, await flows.campaigns.find(command.campaignId), { maxAmount: flows.maxDonationAmount });
-  if (idempotencyKey === undefined) return createDonation(flows, command, campaign.organizationId);
+  if (idempotencyKey === undefined) return createDonation(flows, command, campaign);
   const keyHash = sha256(`donation-idempotency:${idempotencyKey}`);
   const requestHash = sha256(JSON.stringify(command));
   const claim = await flows.idempotencyKeys.claim(keyHash, requestHash, flows.now());
@@ -75,7 +76,7 @@ export async function recordDonation(flows: DonationFlows, command: DonationComm
     if (claim.state !== 'done' || !claim.response) throw idempotencyKeyInUse();
     return claim.response as RecordedDonation;
   }
-  const recorded = await createDonation(flows, command, campaign.organizationId).catch(async (error: unknown) => {
+  const recorded = await createDonation(flows, command, campaign).catch(async (error: unknown) => {
     await flows.idempotencyKeys.release(keyHash);
     throw error;
   });

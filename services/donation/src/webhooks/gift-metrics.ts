@@ -8,6 +8,8 @@ export type FigureDelta = Partial<Omit<TotalsDelta, 'campaignId' | 'currency'>>;
 export interface CountedDecision {
   currency: string;
   delta: FigureDelta;
+  /** A succeeded charge held for an operator (its settlement cannot be counted); `currency` is then the presented one. */
+  held?: boolean;
 }
 
 /** The `figure` label values: the campaign totals' own names, in the snake case of Prometheus labels. */
@@ -58,9 +60,16 @@ export function createGiftMetrics(): GiftMetrics {
     labelNames: ['currency', 'figure'],
     registers: [],
   });
+  const held = new Counter({
+    name: 'aid_gifts_held_total',
+    help: 'Succeeded charges held for an operator because their balance transaction is not in the campaign currency, by presented currency',
+    labelNames: ['currency'],
+    registers: [],
+  });
   return {
     counted(decisions) {
-      for (const { currency, delta } of decisions) {
+      for (const { currency, delta, held: isHeld } of decisions) {
+        if (isHeld) held.inc({ currency });
         const counts = giftCounts(delta);
         if (counts.gifts > 0) gifts.inc({ currency }, counts.gifts);
         for (const { figure, amount } of counts.amounts) amounts.inc({ currency, figure }, amount);
@@ -69,6 +78,7 @@ export function createGiftMetrics(): GiftMetrics {
     register(registry, inboxPending) {
       registry.registerMetric(gifts);
       registry.registerMetric(amounts);
+      registry.registerMetric(held);
       new Gauge({
         name: 'aid_stripe_inbox_pending',
         help: 'Stripe events received and not yet applied (queued, in work, waiting for their payment, or to retry)',
