@@ -50,6 +50,8 @@ const transactions = [
   row(6, { kind: 'dispute-closed', donationId: 'd2', outcome: 'lost', amount: 300, currency: 'USD' }),
   row(7, { kind: 'dispute-closed', donationId: 'd3', outcome: 'won', amount: 300, currency: 'USD' }),
   row(8, { kind: 'refund-reversed', donationId: 'd1', refundId: 're_1', amount: 200, currency: 'USD' }),
+  row(9, { kind: 'gift', donationId: 'd4', amount: 2705, currency: 'USD', presented: { amount: 2500, currency: 'EUR' }, exchangeRate: '1.0821' }),
+  row(10, { kind: 'refund', donationId: 'd4', amount: 1076, currency: 'USD', presented: { amount: 1000, currency: 'EUR' } }),
 ];
 
 function document(activity: IatiActivityHeader): string {
@@ -133,7 +135,11 @@ describe('open data', () => {
     expect(xml).toContain('<sector vocabulary="1" code="14030" percentage="66.68"/>\n<sector vocabulary="1" code="72010" percentage="33.32"/>');
     expect(xml.match(/<transaction-type code="(\d)"\/>/g)).toEqual([
       '<transaction-type code="1"/>', '<transaction-type code="1"/>', '<transaction-type code="3"/>', '<transaction-type code="4"/>', '<transaction-type code="1"/>', '<transaction-type code="1"/>',
+      '<transaction-type code="1"/>', '<transaction-type code="1"/>',
     ]);
+    // IATI 2.03 has one value per transaction: the settled USD, dated the settlement day; the donor's EUR in words.
+    expect(xml).toContain('<value currency="USD" value-date="2026-01-02">27.05</value>\n<description><narrative>Gift d4 (paid as 25.00 EUR at Stripe&apos;s rate 1.0821)</narrative></description>');
+    expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-10.76</value>\n<description><narrative>Refund of gift d4 (refunded as 10.00 EUR)</narrative></description>');
     expect(xml).toContain('<value currency="USD" value-date="2026-01-02">2.00</value>\n<description><narrative>Failed refund of gift d1 given back</narrative></description>');
     expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-3.00</value>');
     expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-5.00</value>');

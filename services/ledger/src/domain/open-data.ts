@@ -177,6 +177,18 @@ export function iatiActivityOpening(activity: IatiActivityHeader, publisher: Iat
 export const iatiActivityClosing = '</iati-activity>\n';
 
 /**
+ * IATI 2.03 gives a transaction exactly one `value` (one amount, one currency, one value date) and no element for
+ * the amount in another currency, so `value` is the settled amount in the campaign's currency, dated the day
+ * Stripe settled it, and what the donor paid in their own currency goes into the description's words.
+ */
+function paidAs(entry: Record<string, unknown>, verb = 'paid as'): string {
+  const presented = entry.presented as { amount?: unknown; currency?: unknown } | undefined;
+  if (!presented || typeof presented.amount !== 'number' || typeof presented.currency !== 'string' || presented.currency === entry.currency) return '';
+  const rate = typeof entry.exchangeRate === 'string' ? ` at Stripe's rate ${entry.exchangeRate}` : '';
+  return ` (${verb} ${decimalAmount(presented.amount, presented.currency)} ${presented.currency}${rate})`;
+}
+
+/**
  * The IATI transaction of an entry, or nothing: gifts are incoming funds (1; a refund is a negative incoming
  * fund, reversing part of one, and so is a lost card dispute; a failed refund is the same fund coming back), payouts disbursements (3), and a disbursement's first delivery an expenditure
  * (4) of the disbursement's amount. Donors stay anonymous: no provider organisation names a person.
@@ -197,9 +209,9 @@ export function iatiTransaction(row: ExportRow, currency: string): string {
   const amount = typeof entry.amount === 'number' ? entry.amount : 0;
   switch (entry.kind) {
     case 'gift':
-      return money('1', amount, `Gift ${text(entry.donationId)}`);
+      return money('1', amount, `Gift ${text(entry.donationId)}${paidAs(entry)}`);
     case 'refund':
-      return money('1', -amount, `Refund of gift ${text(entry.donationId)}`);
+      return money('1', -amount, `Refund of gift ${text(entry.donationId)}${paidAs(entry, 'refunded as')}`);
     case 'refund-reversed':
       return money('1', amount, `Failed refund of gift ${text(entry.donationId)} given back`);
     case 'dispute-closed':

@@ -1,7 +1,7 @@
 import { envelope } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
 import { disbursementChain, giftSucceeded } from '../test-support/event-builders.ts';
-import { breakdowns, labelKey, projectionDelta, timeseries, type ProjectionDelta, type StoredProjections } from './projections.ts';
+import { breakdowns, labelKey, presentedBreakdown, projectionDelta, timeseries, type ProjectionDelta, type StoredProjections } from './projections.ts';
 import { draftEntry, type EntryDraft } from './public-entry.ts';
 
 function drafted(event: Parameters<typeof draftEntry>[0], context?: Parameters<typeof draftEntry>[1]): EntryDraft {
@@ -27,9 +27,31 @@ function apply(stored: Record<string, unknown>, delta: ProjectionDelta): StoredP
 const recipient = { name: 'Hyderabad Water Committee', country: 'PK', local: true };
 
 describe('projections', () => {
-  it('when a gift arrives, even one announced with countries before they left gift events, then only its UTC day gains raised and fees: no country is counted from an entry', () => {
+  it('when gifts are paid in EUR and USD into a USD campaign, then the breakdown counts each currency’s gifts and presented totals; older gifts count in their own currency', () => {
+    const stored: Record<string, unknown> = {};
+    apply(stored, projectionDelta(drafted(giftSucceeded('c1', { amount: 2705, fee: 132, presented: { amount: 2500, currency: 'EUR' }, exchangeRate: '1.0821' }))));
+    apply(stored, projectionDelta(drafted(giftSucceeded('c1', { amount: 1082, fee: 50, presented: { amount: 1000, currency: 'EUR' }, exchangeRate: '1.0820' }))));
+    apply(stored, projectionDelta(drafted(giftSucceeded('c1', { amount: 5000 }))));
+    const refund = envelope({
+      type: 'org.diaspora-aid.donation.refunded',
+      source: '/services/donation',
+      subject: 'c1',
+      time: new Date('2026-01-03T00:00:00Z'),
+      data: { donationId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', campaignId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', refundId: 'ch_1:refunded-to:1000', amount: 1076, currency: 'USD', refundedAt: '2026-01-03T00:00:00.000Z', presented: { amount: 1000, currency: 'EUR' } },
+    });
+    apply(stored, projectionDelta(drafted(refund)));
+    expect(presentedBreakdown((stored as { presented?: Record<string, { gifts?: number; amount?: number; refunded?: number }> }).presented)).toEqual([
+      { currency: 'EUR', gifts: 2, amount: 3500, refunded: 1000 },
+      { currency: 'USD', gifts: 1, amount: 5000, refunded: 0 },
+    ]);
+  });
+
+  it('when a gift arrives, even one announced with countries before they left gift events, then only its UTC day gains raised and fees and its currency one gift: no country is counted from an entry', () => {
     const draft = drafted(giftSucceeded('c1', { amount: 2500, fee: 100, donor: { countryOfResidence: 'IS', countryOfHeritage: 'PK' } }));
-    expect(projectionDelta(draft)).toEqual({ inc: { 'days.2026-01-02.raised': 2500, 'days.2026-01-02.fees': 100 }, set: {} });
+    expect(projectionDelta(draft)).toEqual({
+      inc: { 'days.2026-01-02.raised': 2500, 'days.2026-01-02.fees': 100, 'presented.USD.gifts': 1, 'presented.USD.amount': 2500 },
+      set: {},
+    });
   });
 
   it('when a disbursement is approved, paid and delivered, then its sector and recipient carry each amount once', () => {

@@ -85,7 +85,39 @@ export function projectionDelta(draft: EntryDraft, facts: ProjectionFacts = noFa
     set[`recipients.${key}.local`] = recipient.local;
     addAll(inc, { ...money, beneficiaries: deltas.beneficiaries }, `recipients.${key}`);
   }
+  presentedMoves(draft, inc);
   return { inc, set };
+}
+
+/** A gift's or refund's presented money; entries from before carry none, and then were in the entry's currency. */
+function presentedOf(entry: Record<string, unknown>): { amount: number; currency: string } | null {
+  const presented = entry.presented as { amount?: unknown; currency?: unknown } | undefined;
+  if (presented && typeof presented.amount === 'number' && typeof presented.currency === 'string') return { amount: presented.amount, currency: presented.currency };
+  return typeof entry.amount === 'number' && typeof entry.currency === 'string' ? { amount: entry.amount, currency: entry.currency } : null;
+}
+
+/**
+ * The breakdown by the currency donors paid in: counts and presented totals only, never a gift. Currency codes
+ * are three capital letters, so they are safe as stored keys.
+ */
+function presentedMoves(draft: EntryDraft, inc: Record<string, number>): void {
+  if (draft.kind !== 'gift' && draft.kind !== 'refund') return;
+  const presented = presentedOf(draft.entry);
+  if (!presented || !/^[A-Z]{3}$/.test(presented.currency)) return;
+  const prefix = `presented.${presented.currency}`;
+  if (draft.kind === 'gift') addAll(inc, { gifts: 1, amount: presented.amount }, prefix);
+  else addAll(inc, { refunded: presented.amount }, prefix);
+}
+
+/** Counters of one presented currency: gifts paid in it, their presented total, and refunds given back in it. */
+export type PresentedCounters = Record<string, { gifts?: number; amount?: number; refunded?: number }>;
+
+/** The breakdown by presented currency, most gifts first; amounts in minor units of each row's own currency. */
+export function presentedBreakdown(stored: PresentedCounters | undefined): { currency: string; gifts: number; amount: number; refunded: number }[] {
+  return Object.entries(stored ?? {})
+    .map(([currency, row]) => ({ currency, gifts: row.gifts ?? 0, amount: row.amount ?? 0, refunded: row.refunded ?? 0 }))
+    .filter((row) => row.gifts !== 0 || row.refunded !== 0)
+    .sort((a, b) => b.gifts - a.gifts || a.currency.localeCompare(b.currency));
 }
 
 /** The projection counters as stored in the campaign's log document. */

@@ -20,6 +20,18 @@ describe('public entries', () => {
     expect(draftEntry(legacy)?.entry.donor).toEqual({ publicRef: `d_${'ab'.repeat(12)}`, displayName: null, countryOfResidence: 'IS', countryOfHeritage: 'PK' });
   });
 
+  it('when a EUR gift settled in USD, then its entry keeps the settled figures and adds what the donor paid and Stripe’s rate', () => {
+    const draft = draftEntry(giftSucceeded('c1', { amount: 2705, fee: 132, presented: { amount: 2500, currency: 'EUR' }, exchangeRate: '1.0821' }));
+    expect(draft?.entry).toMatchObject({ amount: 2705, fee: 132, net: 2573, currency: 'USD', presented: { amount: 2500, currency: 'EUR' }, exchangeRate: '1.0821' });
+    expect(draft?.deltas).toEqual({ raised: 2705, fees: 132, gifts: 1 });
+  });
+
+  it('when a gift from before presented currencies is recorded, then its entry has no new field, so its leaf is unchanged', () => {
+    const entry = draftEntry(giftSucceeded('c1'))?.entry ?? {};
+    expect(Object.keys(entry)).not.toContain('presented');
+    expect(Object.keys(entry)).not.toContain('exchangeRate');
+  });
+
   it('when donor geography is released, then it is not an entry of the log', () => {
     expect(draftEntry(geographyReleased('c1', 1, { residence: { groups: [{ country: 'IS', donors: 5 }], other: 0 }, heritage: { groups: [], other: null } }))).toBeNull();
   });

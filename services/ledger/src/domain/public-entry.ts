@@ -108,6 +108,10 @@ function fromDonationEvent(event: DonationEvent): EntryDraft | null {
         net: data.net,
         currency: data.currency,
         interval: data.interval,
+        // What the donor paid and Stripe's rate, beside the settled figures above. Only when the event has them:
+        // entries written before keep their exact bytes, so their leaves still verify.
+        ...(data.presented ? { presented: data.presented } : {}),
+        ...(data.exchangeRate !== undefined ? { exchangeRate: data.exchangeRate } : {}),
       }, {
         refs: { donationId: data.donationId, receiptHash: data.receiptHash },
         deltas: { raised: data.amount, fees: data.fee, gifts: 1 },
@@ -121,6 +125,7 @@ function fromDonationEvent(event: DonationEvent): EntryDraft | null {
         refundId: data.refundId,
         amount: data.amount,
         currency: data.currency,
+        ...(data.presented ? { presented: data.presented } : {}),
       }, { refs: { donationId: data.donationId }, deltas: { refunded: data.amount }, currency: data.currency });
     }
     // A counted refund that failed never left the campaign: the entry takes it off refunded, so net comes back.

@@ -1,3 +1,5 @@
+import { presentedBreakdown, type PresentedCounters } from './projections.ts';
+
 /** Running totals kept with each campaign's log, in the campaign currency's minor units. */
 export interface CampaignTotals {
   raised: number;
@@ -38,9 +40,14 @@ export interface CampaignSummary {
   /** Share of paid-out money that went to local actors, 0..1 (0 when nothing was paid out yet). */
   localShare: number;
   entries: number;
+  /**
+   * Gifts by the currency donors paid in: how many, their presented total and what was refunded in it, each in
+   * minor units of that currency (every other figure is in `currency`, the settlement currency). Aggregate only.
+   */
+  byPresentedCurrency: { currency: string; gifts: number; amount: number; refunded: number }[];
 }
 
-export function summarize(campaignId: string, currency: string | null, totals: CampaignTotals, entries: number): CampaignSummary {
+export function summarize(campaignId: string, currency: string | null, totals: CampaignTotals, entries: number, presented?: PresentedCounters): CampaignSummary {
   const net = totals.raised - totals.fees - totals.refunded;
   return {
     campaignId,
@@ -56,5 +63,6 @@ export function summarize(campaignId: string, currency: string | null, totals: C
     gifts: totals.gifts,
     localShare: totals.paidOut === 0 ? 0 : Math.round((totals.paidOutLocal / totals.paidOut) * 10_000) / 10_000,
     entries,
+    byPresentedCurrency: presentedBreakdown(presented),
   };
 }

@@ -32,6 +32,9 @@ const summarySchema = z.object({
   gifts: z.number().int(),
   localShare: z.number().min(0).max(1),
   entries: z.number().int(),
+  byPresentedCurrency: z
+    .array(z.object({ currency: z.string(), gifts: z.number().int(), amount: z.number().int(), refunded: z.number().int() }))
+    .describe('gifts by the currency donors paid in (counts, and totals in minor units of that currency); every other figure is in `currency`, the settlement currency'),
 });
 
 const entriesQuery = z.object({
@@ -104,7 +107,7 @@ const serializedSummaries = new WeakMap<CampaignLogState, { body: string; etag: 
 function summaryOf(log: CampaignLogState): { body: string; etag: string } {
   let serialized = serializedSummaries.get(log);
   if (!serialized) {
-    const body = JSON.stringify(summarize(log.campaignId, log.currency, log.totals, log.size));
+    const body = JSON.stringify(summarize(log.campaignId, log.currency, log.totals, log.size, log.presented));
     serialized = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
     serializedSummaries.set(log, serialized);
   }
@@ -145,7 +148,7 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
           campaigns.map(async (campaign) => {
             const log = await store.publicLogState(campaign.campaignId);
             const summary = log
-              ? summarize(campaign.campaignId, log.currency, log.totals, log.size)
+              ? summarize(campaign.campaignId, log.currency, log.totals, log.size, log.presented)
               : summarize(campaign.campaignId, campaign.goal.currency, { raised: 0, fees: 0, refunded: 0, allocated: 0, paidOut: 0, paidOutLocal: 0, delivered: 0, beneficiaries: 0, gifts: 0 }, 0);
             return { campaign, summary };
           }),
@@ -166,7 +169,7 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
         if (!campaign || campaign.status === 'draft') throw campaignNotFound(params.id);
         const log = await store.publicLogState(params.id);
         const summary = log
-          ? summarize(campaign.campaignId, log.currency, log.totals, log.size)
+          ? summarize(campaign.campaignId, log.currency, log.totals, log.size, log.presented)
           : summarize(campaign.campaignId, campaign.goal.currency, { raised: 0, fees: 0, refunded: 0, allocated: 0, paidOut: 0, paidOutLocal: 0, delivered: 0, beneficiaries: 0, gifts: 0 }, 0);
         return { body: { campaign, summary }, headers: publicFigures };
       },

@@ -1,6 +1,6 @@
 import { outboxFields, withOutboxIndex } from '@aid/store';
 import { Schema, type Connection } from 'mongoose';
-import type { StoredProjections } from '../domain/projections.ts';
+import type { PresentedCounters, StoredProjections } from '../domain/projections.ts';
 import type { CampaignTotals } from '../domain/summary.ts';
 
 /**
@@ -11,6 +11,8 @@ export interface CampaignLogDocument extends CampaignTotals, StoredProjections {
   _id: string;
   size: number;
   currency: string | null;
+  /** Gifts and refunds by the currency donors paid in, keyed by ISO 4217 code; absent until the first gift. */
+  presented?: PresentedCounters;
   outbox: string[];
   updatedAt: Date;
 }
@@ -34,6 +36,7 @@ const schema = new Schema<CampaignLogDocument>(
     days: { type: Schema.Types.Mixed },
     sectors: { type: Schema.Types.Mixed },
     recipients: { type: Schema.Types.Mixed },
+    presented: { type: Schema.Types.Mixed },
     // Logs from before donor geography became release-only may still hold `residence` and `heritage` counters
     // of gift entries' countries: they are no longer written nor read.
     ...outboxFields,

@@ -1,7 +1,7 @@
 import type { CampaignSnapshot } from '@aid/contracts';
 import { isDuplicateKey } from '@aid/store';
 import type { Connection } from 'mongoose';
-import type { StoredProjections } from '../domain/projections.ts';
+import type { PresentedCounters, StoredProjections } from '../domain/projections.ts';
 import { emptyTotals, type CampaignTotals } from '../domain/summary.ts';
 import { campaignInfoModel } from './campaign-info.model.ts';
 import { campaignListModel, newestFirst, publicListId } from './campaign-list.model.ts';
@@ -46,6 +46,8 @@ export interface CampaignLogState {
   size: number;
   currency: string | null;
   totals: CampaignTotals;
+  /** The breakdown by presented currency (projections.ts), read with the totals. */
+  presented: PresentedCounters;
 }
 
 
@@ -58,7 +60,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   const links = createEntryRefs(db);
   const geographies = donorGeographyModel(db);
   const merkle = createMerkleStore(db);
-  const totalsProjection = Object.fromEntries(['size', 'currency', ...Object.keys(emptyTotals)].map((key) => [key, 1]));
+  const totalsProjection = Object.fromEntries(['size', 'currency', 'presented', ...Object.keys(emptyTotals)].map((key) => [key, 1]));
 
   // The public read models (summary totals, projections) are read by every viewer of a campaign page; they are
   // kept briefly and forgotten whenever this process moves the campaign's log (see read-cache.ts).
@@ -77,9 +79,9 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     ...(options.interrupt ? { interrupt: options.interrupt } : {}),
   });
 
-  function logStateOf(log: { _id: string; size: number; currency?: string | null }): CampaignLogState {
+  function logStateOf(log: { _id: string; size: number; currency?: string | null; presented?: PresentedCounters }): CampaignLogState {
     const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
-    return { campaignId: log._id, size: log.size, currency: log.currency ?? null, totals };
+    return { campaignId: log._id, size: log.size, currency: log.currency ?? null, totals, presented: log.presented ?? {} };
   }
 
   async function readLogState(campaignId: string): Promise<CampaignLogState | null> {

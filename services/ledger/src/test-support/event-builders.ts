@@ -19,6 +19,9 @@ export interface GiftOverrides {
   minute?: number;
   /** Countries make the gift look as gifts were announced before geography became release-only. */
   donor?: { publicRef?: string; countryOfResidence?: string | null; countryOfHeritage?: string | null };
+  /** A gift paid in the donor's currency and settled into USD at Stripe's rate. */
+  presented?: { amount: number; currency: string };
+  exchangeRate?: string | null;
 }
 
 /** A donor's public reference: `d_` and 24 hex digits. */
@@ -43,6 +46,8 @@ export function giftSucceeded(campaignId: string, overrides: GiftOverrides = {})
       currency: 'USD',
       interval: 'once' as const,
       succeededAt: at(overrides.minute ?? 1).toISOString(),
+      ...(overrides.presented ? { presented: overrides.presented } : {}),
+      ...(overrides.exchangeRate !== undefined ? { exchangeRate: overrides.exchangeRate } : {}),
     },
   });
 }

@@ -38,7 +38,7 @@ async function start(store: LedgerStore, campaignId: string) {
   const log = await store.logState(campaignId);
   if (!log) throw campaignNotFound(campaignId);
   const campaign = await store.campaign(campaignId);
-  return { log, campaign, summary: summarize(campaignId, log.currency, log.totals, log.size) };
+  return { log, campaign, summary: summarize(campaignId, log.currency, log.totals, log.size, log.presented) };
 }
 
 export async function exportJson(store: LedgerStore, campaignId: string): Promise<CampaignExport> {
