@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { donationBuilder } from '../testing/donation-builder.ts';
 import type { RefundRecord } from './donation.ts';
-import { decideChargeRefunded, decideDispute, decideRefundFailed, decideRefundRequest, feeFromBalanceTransaction, unallocatedNet } from './gift-money.ts';
+import { decideChargeRefunded, decideDispute, decideRefundFailed, decideRefundRequest, unallocatedNet } from './gift-money.ts';
 
 const at = new Date('2026-03-02T10:00:00Z');
 const pending = (refundId: string, amount: number): RefundRecord => ({ refundId, amount, status: 'pending', reason: null, requestedBy: 'm1', at });
@@ -16,17 +16,6 @@ function refusal(run: () => unknown): { code: string; field: string | undefined 
     return { code, field };
   }
 }
-
-describe('feeFromBalanceTransaction', () => {
-  it.each([
-    { when: 'the transaction is the gift’s', transaction: { amount: 2500, currency: 'usd', fee: 103 }, expected: { fee: 103, trusted: true } },
-    { when: 'the amount differs (a stripe-mock fixture)', transaction: { amount: 100, currency: 'usd', fee: 0 }, expected: { fee: 0, trusted: false } },
-    { when: 'the currency differs', transaction: { amount: 2500, currency: 'eur', fee: 103 }, expected: { fee: 0, trusted: false } },
-    { when: 'there is no transaction', transaction: null, expected: { fee: 0, trusted: false } },
-  ])('when $when, then the fee is $expected.fee', ({ transaction, expected }) => {
-    expect(feeFromBalanceTransaction({ amount: 2500, currency: 'USD' }, transaction)).toEqual(expected);
-  });
-});
 
 describe('refund policy', () => {
   it('when nothing is allocated, then the whole net can be refunded, and without an amount the refund is the refundable rest', () => {

@@ -2,26 +2,6 @@ import type { Donation, DisputeRecord, DonationStatus, RefundFailure, RefundReco
 import { donationNotRefundable, refundAboveRemaining, refundAboveUnallocated } from './errors.ts';
 import { settledShare } from './settlement.ts';
 
-/** What a charge's balance transaction says the processor kept, as far as it can be trusted for this gift. */
-export interface BalanceTransactionView {
-  amount: number;
-  currency: string;
-  fee: number;
-}
-
-/**
- * The processor fee of a gift, from its charge's balance transaction. Real Stripe always reports the gift's own
- * amount and currency there (the account settles in the presentment currency here); stripe-mock answers a fixed
- * fixture whose amount is unrelated to ours. A transaction that does not describe this gift is therefore not
- * believed: the fee counts as 0 (net = gross, never an invented figure) and the caller logs the mismatch.
- */
-export function feeFromBalanceTransaction(gift: { amount: number; currency: string }, transaction: BalanceTransactionView | null): { fee: number; trusted: boolean } {
-  if (!transaction) return { fee: 0, trusted: false };
-  const matches = transaction.amount === gift.amount && transaction.currency.toUpperCase() === gift.currency.toUpperCase();
-  if (!matches || transaction.fee < 0) return { fee: 0, trusted: false };
-  return { fee: Math.min(transaction.fee, gift.amount), trusted: true };
-}
-
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 export function pendingRefunds(donation: Pick<Donation, 'refunds'>): number {

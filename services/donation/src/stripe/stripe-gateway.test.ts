@@ -32,3 +32,21 @@ describe('invoiceCharge (the fee of a monthly installment)', () => {
     expect(await stripeGateway(stripe, 'whsec_x').invoiceCharge('in_1')).toBeNull();
   });
 });
+
+describe('createPaymentIntent (a gift in the donor’s currency)', () => {
+  it('when a EUR gift is made to a USD campaign, then the PaymentIntent is in EUR and names the campaign’s settlement currency', async () => {
+    const created: unknown[] = [];
+    const stripe = {
+      paymentIntents: {
+        create: (params: unknown, options: unknown) => {
+          created.push({ params, options });
+          return Promise.resolve({ id: 'pi_1', client_secret: 'pi_1_secret_x' });
+        },
+      },
+    } as unknown as Stripe;
+    await stripeGateway(stripe, 'whsec_x').createPaymentIntent({ donationId: 'd1', amount: 2500, currency: 'EUR', settlementCurrency: 'USD' });
+    expect(created).toEqual([
+      { params: expect.objectContaining({ amount: 2500, currency: 'eur', metadata: { donationId: 'd1', settlementCurrency: 'USD' } }), options: { idempotencyKey: 'donation-d1' } },
+    ]);
+  });
+});
