@@ -133,6 +133,22 @@ describe('gifts in the donor’s currency', () => {
     expect(totals).toMatchObject({ currency: 'USD', gifts: 1, raised: 2705, fees: 132, refunded: 1076, net: 1497 });
   });
 
+  it('when a EUR gift’s card dispute is lost, then the dispute counts what its own balance transaction withdrew in USD', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const chargeId = newStripeId('ch');
+    const { donationId } = await newGift(donation, { campaignId, amount: 2500, currency: 'EUR' });
+    await deliverTwice(donation, eurChargeSettledInUsd(donationId, chargeId, { amount: 2705, currency: 'usd', fee: 132, exchange_rate: 1.0821 }));
+    // On the dispute's day the rate was lower: the withdrawal is 26.90 USD (the 15.00 dispute fee is its `fee`, not the gift's).
+    const withdrawal = { id: newStripeId('txn'), object: 'balance_transaction', amount: -2690, currency: 'usd', fee: 1500, exchange_rate: 1.076, reporting_category: 'dispute', type: 'adjustment' };
+    const dispute = (status: string) => ({ id: 'dp_fx', object: 'dispute', amount: 2500, currency: 'eur', charge: chargeId, payment_intent: 'pi_fixture', status, balance_transactions: [withdrawal] });
+    await deliverTwice(donation, stripeEvent('charge.dispute.created', dispute('needs_response')), stripeEvent('charge.dispute.closed', dispute('lost')));
+    await eventually(async () => expect(await summary(campaignId)).toMatchObject({ raised: 2705, fees: 132, refunded: 2690, net: -117 }), { timeoutMs: 30_000 });
+    expect((await entries(campaignId)).filter((entry) => entry.kind === 'dispute-opened' || entry.kind === 'dispute-closed')).toMatchObject([
+      { amount: 2690, currency: 'USD' },
+      { amount: 2690, currency: 'USD', outcome: 'lost' },
+    ]);
+  });
+
   it('when a EUR charge is settled in EUR instead of the campaign’s USD, then the gift is held with its reason and counted nowhere', async () => {
     const { campaignId } = await publishedCampaign(donation);
     const { donationId, receiptCode } = await newGift(donation, { campaignId, amount: 2500, currency: 'EUR' });

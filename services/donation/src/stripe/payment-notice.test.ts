@@ -70,8 +70,16 @@ describe('stripeNoticeOf', () => {
     const dispute = { id: 'dp_1', object: 'dispute', amount: 2500, charge: 'ch_1', payment_intent: 'pi_1', status: closed ? 'lost' : 'needs_response' };
     expect(stripeNoticeOf(event(type, dispute))).toEqual({
       kind: 'dispute',
-      notice: { stripeEventId: 'evt_1', disputeId: 'dp_1', chargeId: 'ch_1', paymentIntentId: 'pi_1', amount: 2500, stripeStatus: dispute.status, closed, occurredAt },
+      notice: { stripeEventId: 'evt_1', disputeId: 'dp_1', chargeId: 'ch_1', paymentIntentId: 'pi_1', amount: 2500, stripeStatus: dispute.status, closed, occurredAt, withdrawn: null },
     });
+  });
+
+  it('when a dispute of a EUR charge carries its balance transactions, then what it withdrew in USD is read from them, the dispute fee apart', () => {
+    // Stripe's dispute object lists its balance transactions in full: the withdrawal of the disputed amount (fee = dispute fee).
+    const withdrawal = { id: 'txn_d1', object: 'balance_transaction', amount: -2712, currency: 'usd', fee: 1500, exchange_rate: 1.0848, reporting_category: 'dispute', type: 'adjustment' };
+    const dispute = { id: 'dp_2', object: 'dispute', amount: 2500, currency: 'eur', charge: 'ch_2', status: 'needs_response', balance_transactions: [withdrawal] };
+    const notice = stripeNoticeOf(event('charge.dispute.created', dispute));
+    expect(notice?.kind === 'dispute' && notice.notice.withdrawn).toEqual({ amount: 2712, currency: 'USD' });
   });
 
   it('when an invoice is paid, then the notice names the subscription, the plan in its metadata and the payment time', () => {

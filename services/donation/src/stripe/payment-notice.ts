@@ -43,6 +43,11 @@ export interface DisputeNoticeOf {
   stripeStatus: string;
   closed: boolean;
   occurredAt: Date;
+  /**
+   * What the dispute took off the balance, from the balance transactions Stripe always includes on a dispute
+   * (their negative amounts, in the settlement currency; the dispute fee is apart, in `fee`); null without any.
+   */
+  withdrawn: { amount: number; currency: string } | null;
 }
 
 export interface InvoicePaidNotice {
@@ -149,8 +154,16 @@ function disputeNotice(event: Stripe.Event, dispute: Stripe.Dispute, closed: boo
       stripeStatus: dispute.status,
       closed,
       occurredAt: new Date(event.created * 1000),
+      withdrawn: withdrawnBy(dispute),
     },
   };
+}
+
+function withdrawnBy(dispute: Stripe.Dispute): { amount: number; currency: string } | null {
+  const withdrawals = (dispute.balance_transactions ?? []).filter((transaction) => transaction.amount < 0);
+  const currency = withdrawals[0]?.currency;
+  if (!currency || withdrawals.some((transaction) => transaction.currency !== currency)) return null;
+  return { amount: withdrawals.reduce((total, transaction) => total - transaction.amount, 0), currency: currency.toUpperCase() };
 }
 
 /** Every Stripe event this service acts on, in our terms; null for the rest, which are acknowledged and ignored. */

@@ -183,6 +183,16 @@ function decideRefundFailure(work: BatchWork, donation: Donation, item: Targeted
   return 'done';
 }
 
+/**
+ * A converted gift's dispute in the settlement currency: what the dispute's own balance transaction withdrew
+ * when Stripe includes it in that currency (never more than the gift settled), else its share of the gift.
+ */
+function disputeInSettlement(donation: Donation, presented: number, withdrawn: { amount: number; currency: string } | null): number {
+  if (donation.currency === donation.settlementCurrency) return presented;
+  if (withdrawn && withdrawn.currency === donation.settlementCurrency.toUpperCase()) return Math.min(withdrawn.amount, donation.settledAmount ?? 0);
+  return inSettlement(donation, presented);
+}
+
 function decideDisputeNotice(work: BatchWork, donation: Donation, item: Targeted & { notice: { kind: 'dispute' } }): Decided {
   const { notice } = item.notice;
   if (!settled(donation)) return 'waiting';
@@ -190,13 +200,13 @@ function decideDisputeNotice(work: BatchWork, donation: Donation, item: Targeted
   if (decision.kind === 'unchanged') return 'done';
   const messages: OutboxMessage[] = [];
   if (decision.opened) {
-    const amount = inSettlement(donation, decision.opened.amount);
+    const amount = disputeInSettlement(donation, decision.opened.amount, notice.withdrawn);
     messages.push(outboxMessage(topics.donation, donationDisputedEvent(donation, { ...decision.opened, amount })));
     work.count(donation, { disputed: amount });
   }
   const { closed } = decision;
   if (closed && closed.status !== 'open' && closed.closedAt) {
-    const amount = inSettlement(donation, closed.amount);
+    const amount = disputeInSettlement(donation, closed.amount, notice.withdrawn);
     messages.push(outboxMessage(topics.donation, donationDisputeClosedEvent(donation, { ...closed, amount, status: closed.status, closedAt: closed.closedAt })));
     work.count(donation, { disputed: -amount, refunded: closed.status === 'lost' ? amount : 0 });
   }
