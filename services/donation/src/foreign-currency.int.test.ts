@@ -133,6 +133,31 @@ describe('gifts in the donor’s currency', () => {
     expect(totals).toMatchObject({ currency: 'USD', gifts: 1, raised: 2705, fees: 132, refunded: 1076, net: 1497 });
   });
 
+  it('when a counted refund of a EUR gift fails at the bank, then what comes back is the failure’s own USD balance transaction', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const chargeId = newStripeId('ch');
+    const refundId = newStripeId('re');
+    const { donationId } = await newGift(donation, { campaignId, amount: 2500, currency: 'EUR' });
+    await deliverTwice(donation, eurChargeSettledInUsd(donationId, chargeId, { amount: 2705, currency: 'usd', fee: 132, exchange_rate: 1.0821 }));
+    await deliverTwice(donation, eurChargeRefunded(chargeId, donationId, [{ id: refundId, amount: 1000, settled: 1076, rate: 1.0764, created: Math.floor(Date.now() / 1000) - 60 }]));
+    await eventually(async () => expect(await summary(campaignId)).toMatchObject({ refunded: 1076, net: 1497 }), { timeoutMs: 30_000 });
+    // The bank returned the refund days later: Stripe credits 10.71 USD at that day's rate (its refund_failure transaction).
+    const failed = stripeEvent('charge.refund.updated', {
+      id: refundId,
+      object: 'refund',
+      amount: 1000,
+      currency: 'eur',
+      charge: chargeId,
+      status: 'failed',
+      failure_reason: 'expired_or_canceled_card',
+      metadata: { donationId },
+      failure_balance_transaction: { id: newStripeId('txn'), object: 'balance_transaction', amount: 1071, currency: 'usd', fee: 0, exchange_rate: 1.0712, reporting_category: 'refund_failure', type: 'refund_failure' },
+    });
+    await deliverTwice(donation, failed);
+    await eventually(async () => expect(await summary(campaignId)).toMatchObject({ raised: 2705, fees: 132, refunded: 5, net: 2568 }), { timeoutMs: 30_000 });
+    expect((await entries(campaignId)).find((entry) => entry.kind === 'refund-reversed')).toMatchObject({ amount: 1071, currency: 'USD' });
+  });
+
   it('when a EUR gift’s card dispute is lost, then the dispute counts what its own balance transaction withdrew in USD', async () => {
     const { campaignId } = await publishedCampaign(donation);
     const chargeId = newStripeId('ch');

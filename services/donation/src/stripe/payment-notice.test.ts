@@ -112,7 +112,7 @@ describe('failed refunds', () => {
     for (const status of ['failed', 'canceled']) {
       expect(stripeNoticeOf(event(type, refund(status)))).toEqual({
         kind: 'refund-failed',
-        notice: { stripeEventId: 'evt_1', refundId: 're_1', chargeId: 'ch_1', paymentIntentId: 'pi_1', donationId: 'd1', amount: 700, occurredAt },
+        notice: { stripeEventId: 'evt_1', refundId: 're_1', chargeId: 'ch_1', paymentIntentId: 'pi_1', donationId: 'd1', amount: 700, occurredAt, failureTransaction: null, failureTransactionId: undefined },
       });
     }
   });

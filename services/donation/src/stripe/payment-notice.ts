@@ -69,6 +69,10 @@ export interface RefundFailedNoticeOf {
   donationId: string | undefined;
   amount: number;
   occurredAt: Date;
+  /** The `refund_failure` balance transaction that put the money back, when the event carries it expanded. */
+  failureTransaction: SettlementTransaction | null;
+  /** Its id, to ask Stripe for it otherwise; absent on a canceled refund, which never left. */
+  failureTransactionId: string | undefined;
 }
 
 export interface SubscriptionEndedNotice {
@@ -222,6 +226,8 @@ export function stripeNoticeOf(event: Stripe.Event): StripeNotice | null {
           donationId: refund.metadata?.donationId,
           amount: refund.amount,
           occurredAt,
+          failureTransaction: settlementTransactionOf(refund.failure_balance_transaction),
+          failureTransactionId: idOf(refund.failure_balance_transaction),
         },
       };
     }

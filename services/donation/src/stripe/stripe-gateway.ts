@@ -27,6 +27,8 @@ export interface PaymentGateway {
   cancelSubscription(subscriptionId: string, donationId: string): Promise<void>;
   /** The balance transaction of a charge, or null when Stripe has none (yet). */
   balanceTransactionOf(chargeId: string): Promise<SettlementTransaction | null>;
+  /** One balance transaction by id (a failed refund's `failure_balance_transaction`). */
+  balanceTransaction(id: string): Promise<SettlementTransaction | null>;
   /** A charge's refunds with their balance transactions (what each took off the balance, in its currency). */
   refundsOfCharge(chargeId: string): Promise<ChargeRefundView[]>;
   /**
@@ -140,6 +142,13 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
         throw asDomainError(error);
       });
       return settlementTransactionOf(charge.balance_transaction);
+    },
+
+    async balanceTransaction(id) {
+      const transaction = await stripe.balanceTransactions.retrieve(id).catch((error: unknown) => {
+        throw asDomainError(error);
+      });
+      return settlementTransactionOf(transaction);
     },
 
     async refundsOfCharge(chargeId) {

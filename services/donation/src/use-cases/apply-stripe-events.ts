@@ -35,6 +35,8 @@ interface Targeted {
   charge?: { chargeId: string | null; transaction: SettlementTransaction | null };
   /** A refunded charge's refunds with their balance transactions, read for gifts settled in another currency. */
   refunds?: ChargeRefundView[];
+  /** A failed refund's `refund_failure` balance transaction, read for gifts settled in another currency. */
+  failure?: SettlementTransaction | null;
 }
 
 /**
@@ -171,7 +173,10 @@ function decideRefundFailure(work: BatchWork, donation: Donation, item: Targeted
   if (decision.kind === 'unchanged') return 'done';
   // Only a refund that had been counted (and announced) is given back publicly; one that failed before it was
   // counted never moved a public figure.
-  const restored = Math.min(inSettlement(donation, decision.restored), donation.settledRefunded);
+  // What came back to the balance is the failure's own balance transaction; without one, the refund's share of the gift.
+  const failure = item.failure;
+  const fromStripe = failure && failure.currency.toUpperCase() === donation.settlementCurrency.toUpperCase() && failure.amount > 0 ? failure.amount : null;
+  const restored = decision.restored > 0 ? Math.min(fromStripe ?? inSettlement(donation, decision.restored), donation.settledRefunded) : 0;
   const messages = decision.restored > 0 ? [outboxMessage(topics.donation, donationRefundReversedEvent(donation, { refundId: notice.refundId, amount: restored, at: notice.occurredAt }))] : [];
   work.update(
     donation,
@@ -409,6 +414,15 @@ async function refundsOf(flows: DonationFlows, notice: StripeNotice, donationId:
   return flows.payments.refundsOfCharge(notice.notice.chargeId);
 }
 
+/** A failed refund's `refund_failure` balance transaction, for a converted gift only: carried, else asked of Stripe. */
+async function failureOf(flows: DonationFlows, notice: StripeNotice, donationId: string): Promise<SettlementTransaction | null | undefined> {
+  if (notice.kind !== 'refund-failed') return undefined;
+  const donation = await flows.donations.current(donationId);
+  if (!donation || donation.currency === donation.settlementCurrency) return undefined;
+  if (notice.notice.failureTransaction) return notice.notice.failureTransaction;
+  return notice.notice.failureTransactionId ? flows.payments.balanceTransaction(notice.notice.failureTransactionId) : null;
+}
+
 /**
  * The notice in a stored event; an unreadable one (stored before the edge checked events) is logged and settled,
  * since trying it again can only fail again, and would hold back the rest of its batch.
@@ -447,7 +461,8 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
       }
       try {
         const refunds = await refundsOf(flows, notice, donationId);
-        targeted.push({ event, notice, donationId, charge: await chargeOf(flows, notice), ...(refunds ? { refunds } : {}) });
+        const failure = await failureOf(flows, notice, donationId);
+        targeted.push({ event, notice, donationId, charge: await chargeOf(flows, notice), ...(refunds ? { refunds } : {}), ...(failure !== undefined ? { failure } : {}) });
       } catch (error) {
         flows.logger.warn({ stripeEventId: event.id, err: error }, 'Stripe could not be asked for the charge; the event waits for another try');
         outcomes.set(event.id, { eventId: event.id, result: 'retry' });
