@@ -10,8 +10,8 @@ import { authenticationPage } from './authentication-page.ts';
 export interface TestModeOptions {
   /** stripe-mock: everything this emulator does not do itself goes there unchanged. */
   upstream: string;
-  /** The donation service's webhook route. */
-  webhookUrl: string;
+  /** The donation service's webhook route (a function when it is known only once the service runs). */
+  webhookUrl: string | (() => string);
   webhookSecret: string;
   port?: number;
   host?: string;

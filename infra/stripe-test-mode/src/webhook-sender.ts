@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import type { Json } from './stripe-objects.ts';
 
 export interface WebhookSenderOptions {
-  url: string;
+  url: string | (() => string);
   secret: string;
   log: (line: string) => void;
   /** First retry delay; Stripe retries with growing delays, so does this (capped, for a dev machine). */
@@ -73,7 +73,8 @@ export class WebhookSender {
   private async deliver(event: Json): Promise<boolean> {
     const payload = JSON.stringify(event, null, 2);
     try {
-      const response = await fetch(this.options.url, {
+      const url = typeof this.options.url === 'string' ? this.options.url : this.options.url();
+      const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': stripeSignature(payload, this.options.secret), 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
         body: payload,
