@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildConfigEnv, parseConfigEnv, renderConfigEnv } from './config-env.ts';
+import { buildConfigEnv, parseConfigEnv, renderConfigEnv, withStripeTestMode } from './config-env.ts';
 
 const endpoints = {
   kafkaBrokers: '127.0.0.1:9092',
@@ -53,5 +53,25 @@ describe('config.env', () => {
     expect(next['KAFKA_BROKERS']).toBe(endpoints.kafkaBrokers);
     expect(next['PLATFORM_ADMIN_KEY']).toBe('from-env');
     expect(next['DONATION_URL']).toBe('http://127.0.0.1:4002');
+  });
+});
+
+describe('withStripeTestMode', () => {
+  it('points the services at the test mode, keeps stripe-mock behind it and says the payments are test ones', () => {
+    const config = buildConfigEnv({ previous: {}, env: {}, endpoints: { ...endpoints, smtpUrl: 'smtp://127.0.0.1:1025', mailInboxUrl: 'http://127.0.0.1:8025' } });
+    expect(withStripeTestMode(config)).toMatchObject({
+      STRIPE_API_BASE: 'http://127.0.0.1:4010',
+      STRIPE_MOCK_URL: 'http://127.0.0.1:12111',
+      PAYMENTS_MODE: 'test',
+      SMTP_URL: 'smtp://127.0.0.1:1025',
+      MAIL_INBOX_URL: 'http://127.0.0.1:8025',
+    });
+  });
+
+  it('on the next start, stripe-mock is behind the test mode again, not the test mode behind itself', () => {
+    const first = withStripeTestMode(buildConfigEnv({ previous: {}, env: {}, endpoints }));
+    const second = withStripeTestMode(buildConfigEnv({ previous: first, env: {}, endpoints }));
+    expect(second['STRIPE_MOCK_URL']).toBe('http://127.0.0.1:12111');
+    expect(second['STRIPE_API_BASE']).toBe('http://127.0.0.1:4010');
   });
 });

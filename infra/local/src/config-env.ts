@@ -12,6 +12,9 @@ export const SERVICE_URLS = {
   ledger: { variable: 'LEDGER_URL', port: 4004 },
 } as const;
 
+/** Where `npm start` runs the local Stripe test mode (in front of stripe-mock). */
+export const STRIPE_TEST_MODE_PORT = 4010;
+
 type Random = (bytes: number) => Buffer;
 
 /**
@@ -42,7 +45,11 @@ export function buildConfigEnv(input: {
     KAFKA_BROKERS: input.endpoints.kafkaBrokers,
     MONGO_URL: input.endpoints.mongoUrl,
     STRIPE_API_BASE: input.endpoints.stripeApiBase,
+    ...(input.endpoints.smtpUrl ? { SMTP_URL: input.endpoints.smtpUrl } : {}),
+    ...(input.endpoints.mailInboxUrl ? { MAIL_INBOX_URL: input.endpoints.mailInboxUrl } : {}),
   };
+  // Without a local Stripe test mode (STRIPE_TEST_MODE_URL set to nothing), the services talk to STRIPE_API_BASE.
+  urls['STRIPE_TEST_MODE_URL'] = `http://127.0.0.1:${STRIPE_TEST_MODE_PORT}`;
   const config: ConfigEnv = { ...generated, ...urls, ...input.previous, ...current };
   for (const key of Object.keys(config)) {
     const value = input.env[key];
@@ -57,6 +64,16 @@ export function buildConfigEnv(input: {
     config[`${name.toUpperCase()}_METRICS_URL`] = target.origin;
   }
   return config;
+}
+
+/**
+ * The settings of the services when the local Stripe test mode stands in front of stripe-mock: the services
+ * and the web talk to it as to Stripe; it sends the webhooks to the donation service.
+ */
+export function withStripeTestMode(config: ConfigEnv): ConfigEnv {
+  const testMode = config['STRIPE_TEST_MODE_URL'];
+  if (!testMode) return config;
+  return { ...config, STRIPE_MOCK_URL: config['STRIPE_API_BASE'] ?? '', STRIPE_API_BASE: testMode, PAYMENTS_MODE: 'test' };
 }
 
 // `&`, `?` and friends in an unquoted value would be shell syntax (MONGO_URL has both).

@@ -8,6 +8,7 @@ import type { ManagedProcess, StartedPart } from './process.ts';
 import { resolveProfile } from './profile.ts';
 import type { Profile, ProfileName } from './profile.ts';
 import { startStripeMock } from './stripe-mock.ts';
+import { startMailpit } from './mailpit.ts';
 
 export { AlreadyRunningError } from './process.ts';
 export { chromiumPath, ensureChromium, ensureScriptFonts } from './chromium.ts';
@@ -23,6 +24,10 @@ export interface InfraEndpoints {
   kafkaBrokers: string;
   mongoUrl: string;
   stripeApiBase: string;
+  /** Where the services send mail, when the launcher runs a mail catcher or SMTP_URL names a server. */
+  smtpUrl?: string;
+  /** The local inbox's web address, when the launcher runs Mailpit. */
+  mailInboxUrl?: string;
 }
 
 export interface RunningInfra {
@@ -40,6 +45,8 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Settings source; defaults to the process environment. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Run a local mail catcher (Mailpit) unless SMTP_URL names a server; `npm start` does, test runs ask for it. */
+  mail?: boolean;
 }
 
 /**
@@ -86,12 +93,26 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
       part('ferretdb', profile.external.mongoUrl, () => startFerretdb(profile)),
       part('stripe-mock', profile.external.stripeApiBase, () => startStripeMock(profile)),
     ]);
+    // Mail after the rest: Mailpit is quick, and it must not be left running when another part failed to start.
+    let mail: { smtpUrl?: string; mailInboxUrl?: string } = {};
+    const mailFailures: unknown[] = [];
+    if (profile.external.smtpUrl !== undefined) mail = { smtpUrl: profile.external.smtpUrl };
+    else if ((options.mail ?? profile.name === 'dev') && results.every((result) => result.status === 'fulfilled')) {
+      try {
+        const mailpit = await startMailpit(profile);
+        started.push(mailpit.process);
+        log(`▸ mailpit … ready (${seconds(t0)}s, ${mailpit.note})`);
+        mail = { smtpUrl: mailpit.endpoint, mailInboxUrl: mailpit.inboxUrl };
+      } catch (error) {
+        mailFailures.push(error);
+      }
+    }
     const stop = async () => {
       // Reverse start order is irrelevant here: the parts do not depend on each other.
       await Promise.all(started.map((proc) => proc.stop()));
       releaseLock();
     };
-    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    const failures = [...results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : [])), ...mailFailures];
     if (failures.length > 0) {
       await stop();
       throw new Error(failures.map((failure) => (failure instanceof Error ? failure.message : String(failure))).join('\n'));
@@ -100,7 +121,7 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
       result.status === 'fulfilled' ? result.value : '',
     ) as [string, string, string];
     return {
-      endpoints: { kafkaBrokers, mongoUrl, stripeApiBase },
+      endpoints: { kafkaBrokers, mongoUrl, stripeApiBase, ...mail },
       processes: started.map((proc) => ({ name: proc.name, pid: proc.pid })),
       logFiles: infraLogFiles(profile),
       stop,

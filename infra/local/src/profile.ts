@@ -7,6 +7,8 @@ export interface Ports {
   kafkaController: number;
   ferretdb: number;
   stripeMock: number;
+  mailSmtp: number;
+  mailWeb: number;
 }
 
 /** Endpoints the environment already provides; those parts are used as given and not started. */
@@ -14,6 +16,7 @@ export interface ExternalEndpoints {
   kafkaBrokers?: string;
   mongoUrl?: string;
   stripeApiBase?: string;
+  smtpUrl?: string;
 }
 
 export interface Profile {
@@ -34,8 +37,8 @@ export interface Profile {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const defaultPorts: Record<ProfileName, Ports> = {
-  dev: { kafka: 9092, kafkaController: 9093, ferretdb: 27017, stripeMock: 12111 },
-  test: { kafka: 19092, kafkaController: 19093, ferretdb: 37017, stripeMock: 22111 },
+  dev: { kafka: 9092, kafkaController: 9093, ferretdb: 27017, stripeMock: 12111, mailSmtp: 1025, mailWeb: 8025 },
+  test: { kafka: 19092, kafkaController: 19093, ferretdb: 37017, stripeMock: 22111, mailSmtp: 21025, mailWeb: 28025 },
 };
 
 export const portVariables: Record<keyof Ports, string> = {
@@ -43,6 +46,8 @@ export const portVariables: Record<keyof Ports, string> = {
   kafkaController: 'LOCAL_KAFKA_CONTROLLER_PORT',
   ferretdb: 'LOCAL_MONGO_PORT',
   stripeMock: 'LOCAL_STRIPE_PORT',
+  mailSmtp: 'LOCAL_SMTP_PORT',
+  mailWeb: 'LOCAL_MAIL_WEB_PORT',
 };
 
 /**
@@ -65,6 +70,7 @@ export function resolveProfile(name: ProfileName, root: string, env: Env = proce
       ...nonEmpty('kafkaBrokers', env['KAFKA_BROKERS']),
       ...nonEmpty('mongoUrl', env['MONGO_URL']),
       ...nonEmpty('stripeApiBase', env['STRIPE_API_BASE']),
+      ...nonEmpty('smtpUrl', env['SMTP_URL']),
     },
     dirs: {
       root,

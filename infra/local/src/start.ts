@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { elapsed, onStopSignal, printLogTails, quietKnownWarnings, repoRoot, signalExitCode } from './cli.ts';
-import { buildConfigEnv, parseConfigEnv, renderConfigEnv, SERVICE_URLS } from './config-env.ts';
+import { buildConfigEnv, parseConfigEnv, renderConfigEnv, SERVICE_URLS, withStripeTestMode } from './config-env.ts';
 import type { ConfigEnv } from './config-env.ts';
 import { AlreadyRunningError, infraLogFiles, startLocalInfra } from './index.ts';
 import type { RunningInfra } from './index.ts';
@@ -16,6 +16,8 @@ const configFile = path.join(repoRoot, '.local', 'config.env');
 quietKnownWarnings();
 const t0 = performance.now();
 const services: ManagedProcess[] = [];
+/** Dev tools the services depend on (the Stripe test mode), stopped after them. */
+const tools: ManagedProcess[] = [];
 let infra: RunningInfra | undefined;
 let shuttingDown: Promise<never> | undefined;
 
@@ -39,8 +41,12 @@ async function main(): Promise<void> {
   if (shuttingDown !== undefined) return;
 
   const previous = fs.existsSync(configFile) ? parseConfigEnv(fs.readFileSync(configFile, 'utf8')) : {};
-  const config = buildConfigEnv({ previous, env: process.env, endpoints: infra.endpoints });
+  const settings = buildConfigEnv({ previous, env: process.env, endpoints: infra.endpoints });
+  // Test mode only in front of the stripe-mock started here, never in front of a Stripe given by STRIPE_API_BASE.
+  const stripeStartedHere = resolveProfile('dev', repoRoot).external.stripeApiBase === undefined;
+  const config = stripeStartedHere ? withStripeTestMode(settings) : settings;
   fs.writeFileSync(configFile, renderConfigEnv(config), { mode: 0o600 });
+  if (config['PAYMENTS_MODE'] === 'test') await startStripeTestMode(config);
 
   const urls = new Map<string, string>();
   for (const name of serviceNames()) {
@@ -66,6 +72,34 @@ async function main(): Promise<void> {
 
   await seed(config);
   printSummary(config, urls);
+}
+
+/** The local Stripe test mode, before the services: they create their PaymentIntents through it. */
+async function startStripeTestMode(config: ConfigEnv): Promise<void> {
+  const url = config['STRIPE_API_BASE'] ?? '';
+  const testMode = spawnManaged({
+    name: 'stripe-test-mode',
+    command: process.execPath,
+    args: [path.join('infra', 'stripe-test-mode', 'src', 'main.ts')],
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: new URL(url).port,
+      STRIPE_MOCK_URL: config['STRIPE_MOCK_URL'] ?? '',
+      STRIPE_WEBHOOK_URL: `${config['DONATION_URL'] ?? ''}/v1/webhooks/stripe`,
+      STRIPE_WEBHOOK_SECRET: config['STRIPE_WEBHOOK_SECRET'] ?? '',
+    },
+    onLine: (line) => console.log(`${'[stripe-test]'.padEnd(15)}${line}`),
+    marker: path.join('infra', 'stripe-test-mode', 'src', 'main.ts'),
+  });
+  tools.push(testMode);
+  void testMode.exited.then((exit) => shutdown(1, `the Stripe test mode stopped (${describeExit(exit)})`));
+  await waitUntil(async () => (await httpStatus(`${url}/healthz`)) === 200, {
+    what: `Stripe test mode did not answer on ${url}/healthz`,
+    timeoutMs: READY_TIMEOUT_MS,
+    intervalMs: 200,
+    process: testMode,
+  });
 }
 
 function serviceNames(): string[] {
@@ -141,7 +175,12 @@ function printSummary(config: ConfigEnv, urls: Map<string, string>): void {
   lines.push(
     `  Kafka        ${config['KAFKA_BROKERS']}`,
     `  MongoDB      ${config['MONGO_URL']}`,
-    `  Stripe API   ${config['STRIPE_API_BASE']}`,
+    ...(config['PAYMENTS_MODE'] === 'test'
+      ? [
+          `  Stripe       TEST MODE ${config['STRIPE_API_BASE']}  (in front of stripe-mock ${config['STRIPE_MOCK_URL']}; test cards, no real money)`,
+        ]
+      : [`  Stripe API   ${config['STRIPE_API_BASE']}`]),
+    ...(config['MAIL_INBOX_URL'] ? [`  Mail inbox   ${config['MAIL_INBOX_URL']}  (every email the platform sends, e.g. receipts)`] : []),
     `  Settings     ${path.relative(process.cwd(), configFile) || configFile}  (source it to run tools against this stack)`,
     '',
     `✔ up in ${elapsed(t0)}; Ctrl-C stops everything`,
@@ -154,6 +193,7 @@ function shutdown(code: number, reason?: string): Promise<never> {
   shuttingDown ??= (async () => {
     if (reason !== undefined) console.log(`\n▸ stopping: ${reason}`);
     await Promise.all(services.map((service) => service.stop()));
+    await Promise.all(tools.map((tool) => tool.stop()));
     await infra?.stop();
     await stopAll();
     if (infra !== undefined) console.log(`▸ stopped (${elapsed(t0)} since start)`);

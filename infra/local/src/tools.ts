@@ -11,6 +11,7 @@ export const KAFKA_VERSION = '4.1.2';
 export const FERRETDB_VERSION = '1.24.2';
 export const STRIPE_MOCK_VERSION = '0.203.0';
 export const SCHEMATHESIS_VERSION = '4.32.5';
+export const MAILPIT_VERSION = '1.33.1';
 
 export interface InstalledTool {
   path: string;
@@ -109,6 +110,24 @@ export async function ensureStripeMock(toolsDir: string): Promise<InstalledTool>
       maxBuffer: 16 * 1024 * 1024,
     }).catch((error: unknown) => {
       throw new Error(`go install of stripe-mock ${STRIPE_MOCK_VERSION} failed: ${output(error)}`);
+    });
+  });
+  return { path: binary, installed: true };
+}
+
+/** Mailpit: an SMTP server that keeps every message and shows them in a web inbox, for local receipts. */
+export async function ensureMailpit(toolsDir: string): Promise<InstalledTool> {
+  const binary = path.join(toolsDir, `mailpit-${MAILPIT_VERSION}`, exe('mailpit'));
+  if (fs.existsSync(binary)) return { path: binary, installed: false };
+  await requireGo('Mailpit', 'SMTP_URL', 'SMTP server');
+  await installAtomically(binary, async (staging) => {
+    const gobin = path.dirname(staging);
+    await run('go', ['install', `github.com/axllent/mailpit@v${MAILPIT_VERSION}`], {
+      cwd: gobin,
+      env: { ...process.env, GOBIN: gobin },
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((error: unknown) => {
+      throw new Error(`go install of Mailpit ${MAILPIT_VERSION} failed: ${output(error)}`);
     });
   });
   return { path: binary, installed: true };

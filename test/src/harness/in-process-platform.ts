@@ -24,16 +24,18 @@ export interface InProcessPlatform {
  * ports with fresh databases and consumer groups that start at the end of the topics. Spans of every service go
  * to `spanProcessors` (each service still reports under its own name).
  */
-export async function startPlatformInProcess(options: { spanProcessors?: SpanProcessor[] } = {}): Promise<InProcessPlatform> {
+export async function startPlatformInProcess(
+  options: { spanProcessors?: SpanProcessor[]; stripeApiBase?: string; stripeWebhookSecret?: string } = {},
+): Promise<InProcessPlatform> {
   const endpoints = testEndpoints();
   const run = uniqueName('inproc');
-  const secrets = { platformAdminKey: randomBytes(32).toString('base64url'), stripeWebhookSecret: `whsec_${randomBytes(24).toString('hex')}` };
+  const secrets = { platformAdminKey: randomBytes(32).toString('base64url'), stripeWebhookSecret: options.stripeWebhookSecret ?? `whsec_${randomBytes(24).toString('hex')}` };
   const env = {
     PORT: '0',
     HOST: '127.0.0.1',
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     MONGO_URL: endpoints.mongoUrl,
-    STRIPE_API_BASE: endpoints.stripeApiBase,
+    STRIPE_API_BASE: options.stripeApiBase ?? endpoints.stripeApiBase,
     KAFKA_GROUP_PREFIX: `${run}.`,
     KAFKA_START_AT: 'end',
     LOG_LEVEL: 'warn',
