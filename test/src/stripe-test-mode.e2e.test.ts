@@ -71,4 +71,14 @@ describe('a test gift through the local Stripe test mode', () => {
     expect((await confirm(gift.clientSecret, 'pm_card_visa')).status).toBe(200);
     await eventually(async () => expect(await api.summary(campaignId)).toMatchObject({ raised: 4_000, gifts: 2 }), { timeoutMs: 30_000 });
   });
+
+  it('when a donor gives €25 a month to a dollar campaign, then the first installment counts in dollars as Stripe settled it, with the euros shown beside', async () => {
+    const gift = await api.donate({ campaignId, amount: 2_500, currency: 'EUR', donor: { email: 'anne@example.org' }, interval: 'month' });
+    expect((await confirm(gift.clientSecret, 'pm_card_visa')).status).toBe(200);
+    // €25.00 at the test rate 1.08 settles as $27.00; its fee is 3.9 % (a converted card) + 30 cents = $1.35,
+    // after the first gift's $1.03 and the monthly $15's $0.74.
+    await eventually(async () => expect(await api.summary(campaignId)).toMatchObject({ raised: 6_700, fees: 103 + 74 + 135, gifts: 3 }), { timeoutMs: 30_000 });
+    const summary = await api.summary(campaignId);
+    expect(summary['byPresentedCurrency']).toEqual(expect.arrayContaining([expect.objectContaining({ currency: 'EUR', gifts: 1, amount: 2_500 })]));
+  });
 });
