@@ -133,7 +133,14 @@ function startService(name: string, url: string, config: ConfigEnv): ManagedProc
     cwd: repoRoot,
     // The web passes its visitors' addresses on to the ledger (for the per-address limit on traces): on this
     // machine it is a proxy on loopback.
-    env: { ...process.env, ...config, PORT: port, ...(name === 'ledger' ? { TRUST_PROXY: process.env['TRUST_PROXY'] ?? 'loopback' } : {}) },
+    env: {
+      ...process.env,
+      ...config,
+      PORT: port,
+      ...(name === 'ledger' ? { TRUST_PROXY: process.env['TRUST_PROXY'] ?? 'loopback' } : {}),
+      // Receipts link to the web's trace page.
+      ...(name === 'donation' ? { PUBLIC_WEB_URL: config['PUBLIC_WEB_URL'] ?? config['WEB_URL'] ?? '' } : {}),
+    },
     onLine: (line) => console.log(`${prefix}${line}`),
     marker: path.join('services', name, 'src', 'main.ts'),
   });

@@ -98,7 +98,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   }
 
   const processor = startInboxProcessor({ inbox, apply: (events) => applyStripeEvents(flows, events), logger: deps.logger });
-  const sender = mailer ? startReceiptSender(flows, { mailer, receipts, logger: deps.logger }) : null;
+  const sender = mailer ? startReceiptSender(flows, { mailer, receipts, logger: deps.logger, ...(config.PUBLIC_WEB_URL ? { traceUrl: new URL('/trace', config.PUBLIC_WEB_URL).href } : {}) }) : null;
   const folder = startJournalFolder({
     journal,
     donations,

@@ -26,6 +26,8 @@ export const donationConfigSchema = z.object({
     .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.org:587' })
     .optional(),
   RECEIPT_FROM: z.string().min(3).default('Diaspora Aid receipts <receipts@diaspora-aid.org>'),
+  // The public web front; receipts link to its trace page. Unset means receipts carry no link.
+  PUBLIC_WEB_URL: urlSchema('https://give.example.org').optional(),
   /** Wait before the first resend of a receipt the mail server refused; it doubles with each attempt (up to 6 h). */
   RECEIPT_RETRY_MS: z.coerce.number().int().positive().default(30_000),
   // Each donation start creates a Stripe PaymentIntent and hands out its client secret, which is what card

@@ -30,6 +30,11 @@ describe('receipt email in the donor\'s language', () => {
     ]);
   });
 
+  it('when the web front is known, then the receipt ends with its trace page, where the code (never in the link) opens the gift', () => {
+    const mail = receiptMail(facts({ locale: 'fr', traceUrl: 'http://127.0.0.1:4000/trace' }));
+    expect(mail.text.split('\n').at(-1)).toBe('Suivez-le ici : http://127.0.0.1:4000/trace');
+  });
+
   it('when the donor gave monthly in Arabic in Kuwaiti dinars, then the receipt is Arabic with three decimals and the identifiers unchanged', () => {
     const mail = receiptMail(facts({ locale: 'ar', interval: 'month', amount: 12_345, currency: 'KWD' }));
     // The amount is isolated (U+2068 … U+2069) so mail readers keep it whole inside the Arabic sentence.

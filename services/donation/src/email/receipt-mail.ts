@@ -12,6 +12,8 @@ export interface ReceiptFacts {
   paidAt: Date;
   /** The donor's language, chosen when giving; English when they named none. */
   locale: Locale;
+  /** The public page where a receipt code opens the gift's trace (the code itself never goes in a link). */
+  traceUrl?: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export function receiptMail(facts: ReceiptFacts): Mail {
       t('email.receipt.publicRef', { publicRef: facts.publicRef }),
       '',
       t('email.receipt.howToTrace'),
+      ...(facts.traceUrl ? [t('email.receipt.traceAt', { url: facts.traceUrl })] : []),
     ].join('\n'),
     language: facts.locale,
   };

@@ -16,7 +16,7 @@ const messageIdHeader = (messageId: string) => `<${messageId.replace(':', '.')}@
  * so erased personal data is never used. Every attempt carries the same Message-ID. A failure is recorded
  * with the next attempt's time; after `maxReceiptAttempts` the receipt is dropped and logged, without the address.
  */
-export async function sendOwedReceipt(flows: DonationFlows, deps: { mailer: Mailer; receipts: ReceiptMailStore }, owed: OwedReceipt): Promise<'sent' | 'failed' | 'dropped'> {
+export async function sendOwedReceipt(flows: DonationFlows, deps: { mailer: Mailer; receipts: ReceiptMailStore; traceUrl?: string }, owed: OwedReceipt): Promise<'sent' | 'failed' | 'dropped'> {
   const gift = await flows.donations.find(owed.donationId);
   const plan = gift?.parentId ? await flows.donations.find(gift.parentId) : null;
   const donor = gift?.donor ?? plan?.donor ?? null;
@@ -35,6 +35,7 @@ export async function sendOwedReceipt(flows: DonationFlows, deps: { mailer: Mail
     paidAt: gift.succeededAt ?? gift.createdAt,
     // An installment's contact, language included, is its plan's.
     locale: plan?.locale ?? gift.locale,
+    ...(deps.traceUrl ? { traceUrl: deps.traceUrl } : {}),
   });
   try {
     await deps.mailer.send({ ...mail, messageId: messageIdHeader(owed.messageId) });
