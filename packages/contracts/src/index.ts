@@ -39,7 +39,7 @@ export {
   type GeographyDimension,
   type PublicDonor,
 } from './donation-events.ts';
-export { cleanDisplayName, displayNameSchema, maxDisplayNameLength, publicDisplayName } from './display-name.ts';
+export { cleanDisplayName, displayNamePattern, displayNameProblem, displayNameSchema, maxDisplayNameLength, maxStackedMarks, publicDisplayName } from './display-name.ts';
 export { envelope, eventSchema, eventTypePrefix, newEventId, newId, type EventEnvelope } from './envelope.ts';
 export { ledgerEntryAppended, ledgerEventSchema, type LedgerEvent } from './ledger-events.ts';
 export {

@@ -1,4 +1,4 @@
-import { countryCodeSchema, displayNameSchema, idSchema, maxDisplayNameLength } from '@aid/contracts';
+import { countryCodeSchema, displayNameSchema, idSchema, maxDisplayNameLength, maxStackedMarks } from '@aid/contracts';
 import { supportedLocaleOf, supportedLocales } from '@aid/i18n';
 import { amountSchema, currencySchema, donorCurrencies, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
@@ -41,8 +41,9 @@ export const createDonationBody = z
       name: displayNameSchema
         .optional()
         .describe(
-          `Cleaned before it is kept: bidirectional and other invisible control characters removed, spaces collapsed, NFC. ` +
-            `Refused (400) when nothing visible is left or it is longer than ${maxDisplayNameLength} characters, rather than cut. ` +
+          `Checked as given (the pattern states it): at most ${maxDisplayNameLength} characters, at least one that is neither white space ` +
+            `nor a control or format character, and at most ${maxStackedMarks} accents or marks in a row; a name that breaks a rule is refused (400), never cut. ` +
+            'Then cleaned before it is kept: control and format characters (bidirectional overrides among them) removed, white space runs as one space, NFC. ' +
             'Shown on the public record, forever, only when showName is true',
         ),
     }),
