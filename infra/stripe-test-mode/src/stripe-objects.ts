@@ -148,7 +148,8 @@ export function chargeJson(charge: ChargeRecord, balanceTransaction: Json | stri
   };
 }
 
-export function intentJson(intent: IntentRecord, latestCharge: Json | string | null): Json {
+/** `authenticationUrl`: where a PaymentIntent that requires action sends the donor. */
+export function intentJson(intent: IntentRecord, latestCharge: Json | string | null, authenticationUrl: string): Json {
   return {
     id: intent.id,
     object: 'payment_intent',
@@ -165,7 +166,7 @@ export function intentJson(intent: IntentRecord, latestCharge: Json | string | n
     metadata: intent.metadata,
     next_action:
       intent.status === 'requires_action'
-        ? { type: 'redirect_to_url', redirect_to_url: { url: null as string | null, return_url: intent.returnUrl } }
+        ? { type: 'redirect_to_url', redirect_to_url: { url: authenticationUrl, return_url: intent.returnUrl } }
         : null,
     payment_method: intent.paymentMethod,
     status: intent.status,

@@ -318,10 +318,6 @@ export class TestModeAccount {
   private intentView(intent: IntentRecord, expand: string[]): Json {
     const charge = intent.latestCharge === null ? undefined : this.charges.get(intent.latestCharge);
     const latestCharge = charge === undefined ? null : expand.some((path) => path.startsWith('latest_charge')) ? this.chargeView(charge, expand.includes('latest_charge.balance_transaction')) : charge.id;
-    const view = intentJson(intent, latestCharge);
-    if (intent.status === 'requires_action') {
-      view['next_action'] = { type: 'redirect_to_url', redirect_to_url: { url: this.authenticationUrl(intent.id), return_url: intent.returnUrl } };
-    }
-    return view;
+    return intentJson(intent, latestCharge, this.authenticationUrl(intent.id));
   }
 }
