@@ -259,6 +259,17 @@ describe('monthly gifts', () => {
     const installment = await view(String(installments[0]?._id), receiptCode);
     expect(installment.body).toMatchObject({ parentId: donationId, status: 'succeeded', donor: { name: 'Amina Yusuf' } });
 
+    // A donor who kept only the code finds the plan and its months by the code alone.
+    const byCode = await fetch(`${donation.url}/v1/receipt`, { headers: { 'x-receipt-code': receiptCode.toLowerCase() } });
+    expect(byCode.status).toBe(200);
+    const { gifts } = (await byCode.json()) as { gifts: { id: string; interval: string; parentId: string | null; subscriptionStatus: string | null }[] };
+    expect(gifts).toHaveLength(3);
+    expect(gifts[0]).toMatchObject({ id: donationId, interval: 'month', parentId: null, subscriptionStatus: 'active' });
+    expect(gifts.slice(1).every((gift) => gift.parentId === donationId)).toBe(true);
+    const unknown = await fetch(`${donation.url}/v1/receipt`, { headers: { 'x-receipt-code': 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA' } });
+    expect(unknown.status).toBe(404);
+    expect((await fetch(`${donation.url}/v1/receipt`)).status).toBe(404);
+
     const cancel = () => fetch(`${donation.url}/v1/donations/${donationId}/cancel`, { method: 'POST', headers: { 'x-receipt-code': receiptCode } });
     const canceled = await cancel();
     expect(canceled.status).toBe(200);

@@ -4,6 +4,7 @@ import type { Donation } from '../domain/donation.ts';
 import { cancelMonthlyGift } from '../use-cases/cancel-monthly-gift.ts';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
 import { erasePersonalData } from '../use-cases/erase-personal-data.ts';
+import { giftsOfReceipt } from '../use-cases/gifts-of-receipt.ts';
 import { recordDonation } from '../use-cases/record-donation.ts';
 import { requestRefund } from '../use-cases/request-refund.ts';
 import { viewDonation } from '../use-cases/view-donation.ts';
@@ -16,6 +17,7 @@ import {
   problemSchema,
   receiptCodeHeaders,
   refundBody,
+  receiptGiftsResponse,
   refundResponse,
   type CreateDonationBody,
   type RefundBody,
@@ -156,6 +158,27 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
       async handle({ params, request }) {
         const { donation, related } = await viewDonation(flows, params.id, request.get(receiptHeader));
         return { body: donationJson(donation, related), headers: { 'X-Receipt-Code': donation.receiptCode, ...noStore } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/receipt',
+      summary: 'The gifts of the receipt code in X-Receipt-Code (a one-off gift, or a monthly plan and its installments), for a donor who kept only the code',
+      tag: 'donations',
+      rateLimits: limits.receipt,
+      headers: receiptCodeHeaders,
+      responses: {
+        200: { description: 'The gifts of this receipt code, oldest first', schema: receiptGiftsResponse },
+        404: { description: 'No gift has this receipt code (or none was given)', schema: problemSchema },
+      },
+      async handle({ request }) {
+        const gifts = await giftsOfReceipt(flows, request.get(receiptHeader));
+        return {
+          body: {
+            gifts: gifts.map((gift) => ({ ...relatedJson(gift), campaignId: gift.campaignId, interval: gift.interval, subscriptionStatus: gift.subscriptionStatus, parentId: gift.parentId, createdAt: gift.createdAt.toISOString() })),
+          },
+          headers: noStore,
+        };
       },
     }),
     defineRoute<RefundBody, { id: string }, undefined, string>({

@@ -173,6 +173,19 @@ export const donationResponse = z.object({
   erased: z.boolean(),
 });
 
+/** The gifts of one receipt code, for the donor's own page (where a monthly gift is seen and stopped). */
+export const receiptGiftsResponse = z.object({
+  gifts: z.array(
+    relatedGiftSchema.extend({
+      campaignId: idSchema,
+      interval: z.enum(['once', 'month']),
+      subscriptionStatus: z.enum(['active', 'canceled']).nullable().describe('monthly plans only'),
+      parentId: idSchema.nullable().describe('an installment names its monthly plan'),
+      createdAt: z.iso.datetime(),
+    }),
+  ),
+});
+
 export const refundBody = z.object({
   amount: positiveAmountSchema
     .optional()
