@@ -53,6 +53,7 @@ export {
   glideSchema,
   goalSchema,
   idSchema,
+  countryCodes,
   isCountryCode,
   locationSchema,
   memberRoles,

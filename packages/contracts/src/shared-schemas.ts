@@ -12,6 +12,9 @@ export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'mus
  */
 const iso3166Alpha2 = new Set(Object.keys(isoCountries.getAlpha2Codes()));
 
+/** Every assigned ISO 3166-1 alpha-2 code, sorted: what a country picker offers. */
+export const countryCodes: readonly string[] = [...iso3166Alpha2].sort();
+
 export function isCountryCode(code: string): boolean {
   return iso3166Alpha2.has(code);
 }
@@ -24,7 +27,7 @@ const countryFormat = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alph
  */
 export const countryCodeSchema = countryFormat
   .refine(isCountryCode, 'is not an ISO 3166-1 alpha-2 country code (such as PK or GB)')
-  .meta({ enum: [...iso3166Alpha2].sort() });
+  .meta({ enum: [...countryCodes] });
 
 /**
  * A country on an event: checked against ISO 3166-1 when it was accepted. Events only check the format, so that

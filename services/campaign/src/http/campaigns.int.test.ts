@@ -131,6 +131,9 @@ describe('roles and organizations', () => {
     expect((await api.call('POST', `/v1/campaigns/${id}/updates`, { key: other.adminKey, body: { title: 'x', body: 'y' } })).status).toBe(403);
     const campaign = campaignWithUpdatesResponse.parse((await api.call('GET', `/v1/campaigns/${id}`)).body);
     expect(campaign).toMatchObject({ title: 'Pakistan floods: clean water for Sindh', status: 'active', updates: [] });
+    // The public page names who runs it (never its members).
+    expect(campaign.organization).toMatchObject({ id: org.id, country: expect.stringMatching(/^[A-Z]{2}$/), kind: expect.any(String) });
+    expect(JSON.stringify(campaign.organization)).not.toContain('members');
   });
 
   it('when a draft is read, then only members of its organization see it; everyone else gets 404', async () => {

@@ -7,7 +7,7 @@ import type { CampaignContext } from '../use-cases/context.ts';
 import { createCampaign } from '../use-cases/create-campaign.ts';
 import { postUpdate } from '../use-cases/post-update.ts';
 import { campaignForViewer, publicCampaigns } from '../use-cases/read-campaigns.ts';
-import { campaignBody, updateBody } from './presenters.ts';
+import { campaignBody, organizationRecordBody, updateBody } from './presenters.ts';
 import {
   campaignListResponse,
   campaignResponse,
@@ -127,7 +127,7 @@ export function campaignRoutes(
     defineRoute<undefined, Params, undefined, Actor | undefined>({
       method: 'get',
       path: '/v1/campaigns/:id',
-      summary: 'A campaign with its latest updates; drafts only for members of its organization',
+      summary: 'A campaign with its latest updates and the public facts of its organization; drafts only for members of its organization',
       tag,
       security: 'optional-bearer',
       authenticate: auth.optionalMember,
@@ -138,8 +138,8 @@ export function campaignRoutes(
         404: { description: 'No such campaign, or a draft of another organization', schema: problemResponse },
       },
       async handle({ params, auth: viewer }) {
-        const { campaign, updates } = await campaignForViewer(context, viewer, params.id);
-        return { body: { ...campaignBody(campaign), updates: updates.map(updateBody) } };
+        const { campaign, updates, organization } = await campaignForViewer(context, viewer, params.id);
+        return { body: { ...campaignBody(campaign), updates: updates.map(updateBody), organization: organization ? organizationRecordBody(organization) : null } };
       },
     }),
   ];

@@ -155,7 +155,10 @@ export const updateResponse = z.object({
   postedAt: timestamp,
 });
 
-export const campaignWithUpdatesResponse = campaignResponse.extend({ updates: z.array(updateResponse) });
+/** What anyone may know of the organization behind a public campaign: never its members. */
+export const publicOrganizationResponse = organizationRecord.describe('the organization running the campaign: name, country, kind and since when it is registered');
+
+export const campaignWithUpdatesResponse = campaignResponse.extend({ updates: z.array(updateResponse), organization: publicOrganizationResponse.nullable() });
 
 export const campaignListResponse = z.object({ campaigns: z.array(campaignResponse), nextCursor: z.string().nullable() });
 

@@ -1,3 +1,4 @@
+import type { Organization } from '../domain/organization.ts';
 import type { Actor } from '../domain/actor.ts';
 import { canReadCampaign, type Campaign, type CampaignUpdate } from '../domain/campaign.ts';
 import { errors } from '../domain/errors.ts';
@@ -10,11 +11,14 @@ export async function campaignForViewer(
   context: CampaignContext,
   viewer: Actor | undefined,
   campaignId: string,
-): Promise<{ campaign: Campaign; updates: CampaignUpdate[] }> {
+): Promise<{ campaign: Campaign; updates: CampaignUpdate[]; organization: Organization | null }> {
   const campaign = await context.campaigns.find(campaignId);
   if (!campaign || !canReadCampaign(campaign, viewer)) throw errors.campaignNotFound(campaignId);
-  const updates = campaign.status === 'draft' ? [] : await context.updates.latest(campaignId, latestUpdatesShown);
-  return { campaign, updates };
+  const [updates, organization] = await Promise.all([
+    campaign.status === 'draft' ? [] : context.updates.latest(campaignId, latestUpdatesShown),
+    context.organizations.find(campaign.organizationId),
+  ]);
+  return { campaign, updates, organization };
 }
 
 /** Public listing, newest first; one extra row is read to know whether another page exists. */
