@@ -76,6 +76,13 @@ describe('numbers, percentages, dates and country names', () => {
     expect(arabic.startsWith(fsi) && arabic.endsWith(pdi)).toBe(true);
   });
 
+  it('when a currency is named, then each language uses its own word, and an unknown code stays a code', () => {
+    expect(formatters('en').currencyName('EUR')).toBe('Euro');
+    expect(formatters('fr').currencyName('GBP')).toBe('livre sterling');
+    expect(formatters('es').currencyName('SEK')).toBe('corona sueca');
+    expect(formatters('en').currencyName('XQQ')).toBe('XQQ');
+  });
+
   it('when a country is named, then Somali, Urdu and Ukrainian use their own names', () => {
     expect(formatters('so').country('SO')).toBe('Soomaaliya');
     expect(formatters('ur').country('SO')).toBe('صومالیہ');

@@ -33,6 +33,8 @@ export interface Formatters {
   country: (code: string) => string;
   /** A language code as its name in the locale. */
   language: (code: string) => string;
+  /** An ISO 4217 code as the currency's name in the locale ("euro", "يورو"); the code when Intl does not know it. */
+  currencyName: (code: string) => string;
   list: (items: readonly string[]) => string;
 }
 
@@ -52,6 +54,7 @@ function build(locale: Locale): Formatters {
   const instants = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
   const regions = new Intl.DisplayNames([tag], { type: 'region', fallback: 'code' });
   const languages = new Intl.DisplayNames([tag], { type: 'language', fallback: 'code' });
+  const currencies = new Intl.DisplayNames([tag], { type: 'currency', fallback: 'code' });
   const lists = new Intl.ListFormat(tag, { type: 'conjunction', style: 'narrow' });
   const moneyFormats = new Map<string, Intl.NumberFormat>();
   const compactFormats = new Map<string, Intl.NumberFormat>();
@@ -90,6 +93,7 @@ function build(locale: Locale): Formatters {
     dateTime: (value) => (rtl ? `${firstStrongIsolate}${instants.format(toDate(value))}${popIsolate}` : instants.format(toDate(value))),
     country: (code) => named(regions, code),
     language: (code) => named(languages, code),
+    currencyName: (code) => named(currencies, code),
     list: (items) => lists.format(items),
   };
 }

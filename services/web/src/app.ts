@@ -5,6 +5,9 @@ import type { Logger } from '@aid/telemetry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { MissingPolicy } from '@aid/i18n';
+import type { CampaignClient } from './campaign-client.ts';
+import { DonationServiceUnavailable } from './donation-client.ts';
+import { registerGivingRoutes, type GivingDeps } from './giving/giving-routes.ts';
 import { LedgerRateLimited, LedgerUnavailable, NotOnLedger, type LedgerClient } from './ledger-client.ts';
 import { localeMiddleware, pageOf } from './locale.ts';
 import { campaignListPage, campaignPage } from './pages/campaign-pages.ts';
@@ -49,6 +52,10 @@ export function buildWebApp(deps: {
   missingMessages?: MissingPolicy;
   recordChecks?: () => Promise<RecordChecks | null>;
   trustProxy?: false | number | string[];
+  /** The campaign service, for the updates' text and who runs a campaign. */
+  campaigns?: CampaignClient;
+  /** Giving through this site; without it the pages show the public record only. */
+  giving?: Omit<GivingDeps, 'ledger' | 'logger' | 'campaigns'> | undefined;
 }): Express {
   const { ledger, logger } = deps;
   const app = express();
@@ -92,14 +99,18 @@ export function buildWebApp(deps: {
   app.get('/campaigns/:id', async (request, response) => {
     const id = String(request.params.id);
     const summary = await ledger.summary(id);
-    const recentCount = 5;
-    const [campaign, { entries }, timeseries, breakdowns] = await Promise.all([
+    // Enough of the latest entries to find the latest few gifts among updates and disbursements.
+    const recentCount = 30;
+    const [campaign, { entries }, timeseries, breakdowns, details] = await Promise.all([
       campaignInfo(id),
       ledger.entries(id, Math.max(0, summary.entries - recentCount), recentCount),
       ledger.timeseries(id),
       ledger.breakdowns(id),
+      deps.campaigns?.details(id) ?? null,
     ]);
-    send(response, 200, campaignPage(pageOf(response), { campaign, summary, recent: [...entries].reverse(), timeseries, breakdowns }));
+    const givingOpen = Boolean(deps.giving) && (details?.status ?? campaign?.status) === 'active';
+    const address = `${deps.giving?.publicUrl ?? `${request.protocol}://${request.get('host') ?? 'localhost'}`}/campaigns/${id}`;
+    send(response, 200, campaignPage(pageOf(response), { campaign, summary, recent: [...entries].reverse(), timeseries, breakdowns, details, givingOpen }, address));
   });
 
   app.get('/campaigns/:id/ledger', async (request, response) => {
@@ -143,6 +154,8 @@ export function buildWebApp(deps: {
     send(response, 200, recordChecksPage(pageOf(response), checks, new Map(campaigns.map((row) => [row.campaign.campaignId, row]))));
   });
 
+  if (deps.giving && deps.campaigns) registerGivingRoutes(app, { ...deps.giving, ledger, logger, campaigns: deps.campaigns });
+
   app.get('/about-the-ledger', async (_request, response) => {
     send(response, 200, aboutLedgerPage(pageOf(response), await ledger.verifierKey()));
   });
@@ -173,9 +186,15 @@ export function buildWebApp(deps: {
       send(response, 404, errorPage(pageOf(response), 'not-on-ledger'));
       return;
     }
-    if (error instanceof LedgerUnavailable) {
-      logger.warn({ err: error, path: request.path }, 'ledger unavailable');
+    if (error instanceof LedgerUnavailable || error instanceof DonationServiceUnavailable) {
+      logger.warn({ err: error, path: request.path }, 'a service the page needs is unavailable');
       send(response, 503, errorPage(pageOf(response), 'unavailable'));
+      return;
+    }
+    // A body the parser refused (too large, too many fields, malformed): the visitor's mistake, said as such.
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      send(response, status, errorPage(pageOf(response), 'bad-request'));
       return;
     }
     logger.error({ err: error, path: request.path }, 'unexpected error');

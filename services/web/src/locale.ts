@@ -1,18 +1,11 @@
 import { negotiateLocale, type Locale, type MissingPolicy } from '@aid/i18n';
 import type { Logger } from '@aid/telemetry';
 import type { NextFunction, Request, Response } from 'express';
+import { cookieValue } from './http/cookies.ts';
 import { pageContext, type PageContext } from './pages/page-context.ts';
 
 const cookieName = 'lang';
 const oneYear = 365 * 86_400;
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
-}
 
 /**
  * Chooses each request's language: `?lang=` in the address (the picker's links, which also remember the choice

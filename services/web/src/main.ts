@@ -1,13 +1,40 @@
+import { randomBytes } from 'node:crypto';
 import { createLogger } from '@aid/telemetry';
 import { buildWebApp } from './app.ts';
+import { campaignClient } from './campaign-client.ts';
 import { loadWebConfig } from './config.ts';
+import { donationClient } from './donation-client.ts';
+import { testModePayments } from './giving/test-mode-payments.ts';
+import type { PaymentsSetup } from './giving/giving-routes.ts';
+import { formGuard } from './http/form-guard.ts';
 import { ledgerClient } from './ledger-client.ts';
 
 const config = loadWebConfig();
 const logger = createLogger('web', config.LOG_LEVEL);
-const app = buildWebApp({ ledger: ledgerClient(config.LEDGER_URL), ledgerUrl: config.LEDGER_URL, logger, trustProxy: config.TRUST_PROXY });
+
+function paymentsSetup(): PaymentsSetup | null {
+  if (config.PAYMENTS_MODE === 'test') {
+    logger.warn({ stripe: config.STRIPE_API_BASE ?? 'https://api.stripe.com' }, 'payments in TEST MODE: donors are offered Stripe test cards, no real money moves');
+    return { mode: 'test', payments: testModePayments({ apiBase: config.STRIPE_API_BASE ?? 'https://api.stripe.com', secretKey: config.STRIPE_SECRET_KEY ?? '' }) };
+  }
+  if (config.STRIPE_PUBLISHABLE_KEY) return { mode: 'stripe', publishableKey: config.STRIPE_PUBLISHABLE_KEY };
+  logger.warn('no STRIPE_PUBLISHABLE_KEY: the site shows the public record but takes no gifts');
+  return null;
+}
+
+const formSecret = config.WEB_FORM_SECRET ? Buffer.from(config.WEB_FORM_SECRET, 'base64') : randomBytes(32);
+if (!config.WEB_FORM_SECRET) logger.warn('no WEB_FORM_SECRET: forms are signed with a key of this process only (open forms fail after a restart, and on other instances)');
+const payments = paymentsSetup();
+const app = buildWebApp({
+  ledger: ledgerClient(config.LEDGER_URL),
+  ledgerUrl: config.LEDGER_URL,
+  logger,
+  trustProxy: config.TRUST_PROXY,
+  campaigns: campaignClient(config.CAMPAIGN_URL),
+  ...(payments ? { giving: { donations: donationClient(config.DONATION_URL), forms: formGuard(formSecret), payments, publicUrl: config.PUBLIC_WEB_URL } } : {}),
+});
 const server = app.listen(config.PORT, config.HOST, () => {
-  logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'web listening');
+  logger.info({ url: `http://${config.HOST}:${config.PORT}`, giving: payments?.mode ?? 'off' }, 'web listening');
 });
 
 function stop(signal: NodeJS.Signals): void {

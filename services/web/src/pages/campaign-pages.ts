@@ -1,4 +1,5 @@
 import { msgKey, type MessageKey } from '@aid/i18n';
+import type { CampaignDetails } from '../campaign-client.ts';
 import type { Breakdowns, CampaignInfo, GeographyRow, LedgerEntry, Summary, Timeseries } from '../ledger-client.ts';
 import { cumulativeChart } from './chart.ts';
 import { describeEntry } from './entries.ts';
@@ -138,9 +139,79 @@ export interface CampaignPageData {
   recent: LedgerEntry[];
   timeseries: Timeseries | null;
   breakdowns: Breakdowns | null;
+  /** From the campaign service: the updates' text and who runs it; null when it did not answer. */
+  details?: CampaignDetails | null;
+  /** Whether this site takes gifts for the campaign now. */
+  givingOpen?: boolean;
 }
 
-export function campaignPage(page: PageContext, { campaign, summary, recent, timeseries, breakdowns }: CampaignPageData): string {
+const organizationKindKeys: Record<string, MessageKey> = {
+  'diaspora-association': msgKey('web.organization.kind.diasporaAssociation'),
+  ngo: msgKey('web.organization.kind.ngo'),
+  'local-partner': msgKey('web.organization.kind.localPartner'),
+  foundation: msgKey('web.organization.kind.foundation'),
+  government: msgKey('web.organization.kind.government'),
+};
+
+/** The giving box: progress toward the goal (what donors gave and kept given), the Give button and plain share links. */
+function giveBox(page: PageContext, data: CampaignPageData, url: string): SafeHtml {
+  const { t, fmt } = page;
+  const { campaign, summary } = data;
+  if (!campaign) return html``;
+  const money = moneyIn(page, summary.currency);
+  const raisedAfterRefunds = Math.max(0, summary.raised - summary.refunded);
+  const progress = campaign.goal.amount > 0 ? Math.min(1, raisedAfterRefunds / campaign.goal.amount) : 0;
+  const id = campaign.campaignId;
+  const shareText = encodeURIComponent(campaign.title);
+  const shareUrl = encodeURIComponent(url);
+  return html`<section class="give-box" aria-labelledby="give-heading">
+<h2 id="give-heading" class="visually-hidden">${t('web.campaign.giveHeading')}</h2>
+<p class="raised">${t('web.card.raisedAfterRefundsOf', { raised: money(raisedAfterRefunds), goal: fmt.money(campaign.goal.amount, campaign.goal.currency), percent: fmt.percent(progress) })}</p>
+<progress max="1" value="${progress.toFixed(4)}" aria-label="${t('web.card.progressAfterRefundsLabel')}">${fmt.percent(progress)}</progress>
+<p class="meta">${t('web.campaign.giftsCount', { count: summary.gifts })}</p>
+${data.givingOpen
+    ? html`<p class="give-actions"><a class="button give" href="/campaigns/${id}/give">${t('web.campaign.give')}</a> <a class="button secondary" href="/campaigns/${id}/give?interval=month">${t('web.campaign.giveMonthly')}</a></p>`
+    : campaign.status === 'closed' ? html`<p>${t('web.campaign.closedNoGifts')}</p>` : ''}
+<p class="share">${t('web.campaign.share')} <a href="mailto:?subject=${shareText}&amp;body=${shareUrl}">${t('web.campaign.shareEmail')}</a> · <a href="https://wa.me/?text=${shareText}%20${shareUrl}" rel="noopener noreferrer">WhatsApp</a> · <a href="https://www.facebook.com/sharer/sharer.php?u=${shareUrl}" rel="noopener noreferrer">Facebook</a> · <a href="https://x.com/intent/post?text=${shareText}&amp;url=${shareUrl}" rel="noopener noreferrer">X</a></p>
+<p class="meta share-url"><label for="share-url">${t('web.campaign.shareLink')}</label> <input id="share-url" readonly value="${url}" dir="ltr"></p>
+</section>`;
+}
+
+function organizationSection(page: PageContext, details: CampaignDetails): SafeHtml {
+  const { t, fmt } = page;
+  const organization = details.organization;
+  if (!organization) return html``;
+  const kind = organizationKindKeys[organization.kind];
+  return html`<section aria-labelledby="organization"><h2 id="organization">${t('web.organization.heading')}</h2>
+<p><strong>${organization.name}</strong></p>
+<dl class="facts"><div><dt>${t('web.organization.country')}</dt><dd>${fmt.country(organization.country)}</dd></div>
+<div><dt>${t('web.organization.kind')}</dt><dd>${kind ? t(kind) : organization.kind}</dd></div>
+<div><dt>${t('web.organization.since')}</dt><dd>${fmt.date(organization.createdAt)}</dd></div></dl>
+<p class="meta">${t('web.organization.vettingNote')}</p>
+</section>`;
+}
+
+function updatesSection(page: PageContext, details: CampaignDetails): SafeHtml {
+  const { t, fmt } = page;
+  if (details.updates.length === 0) return html`<section aria-labelledby="updates"><h2 id="updates">${t('web.campaign.updatesHeading')}</h2><p>${t('web.campaign.noUpdates')}</p></section>`;
+  return html`<section aria-labelledby="updates"><h2 id="updates">${t('web.campaign.updatesHeading')}</h2>
+${details.updates.map((update) => html`<article class="update"><h3>${update.title}</h3><p class="meta"><time datetime="${update.postedAt}">${fmt.date(update.postedAt)}</time></p>${update.body.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}</article>`)}
+</section>`;
+}
+
+/** The latest gifts as the public record has them: a name only where the donor chose to show it. */
+function latestGifts(page: PageContext, recent: LedgerEntry[], currency: string | null): SafeHtml {
+  const { t, fmt } = page;
+  const gifts = recent.filter((row) => row.entry.kind === 'gift').slice(0, 5);
+  if (gifts.length === 0) return html``;
+  return html`<section aria-labelledby="latest-gifts"><h2 id="latest-gifts">${t('web.campaign.latestGifts')}</h2>
+<ul class="recent">${gifts.map((row) => html`<li>${describeEntry(page, row.entry, currency)} <span class="meta">· <time datetime="${row.entry.time}">${fmt.date(row.entry.time)}</time></span></li>`)}</ul>
+</section>`;
+}
+
+export function campaignPage(page: PageContext, data: CampaignPageData, url = ''): string {
+  const { campaign, summary, timeseries, breakdowns, details } = data;
+  const recent = data.recent.slice(0, 5);
   const { t, fmt } = page;
   const title = campaign?.title ?? t('web.campaign.untitled');
   const id = summary.campaignId;
@@ -156,6 +227,10 @@ export function campaignPage(page: PageContext, { campaign, summary, recent, tim
     title,
     html`<h1>${title}</h1>
 ${about}
+${giveBox(page, data, url)}
+${details ? updatesSection(page, details) : ''}
+${latestGifts(page, data.recent, summary.currency)}
+${details ? organizationSection(page, details) : ''}
 <section aria-labelledby="money"><h2 id="money">${t('web.campaign.moneyHeading')}</h2>${figures(page, summary)}</section>
 <section aria-labelledby="over-time"><h2 id="over-time">${t('web.campaign.overTime')}</h2>${timeseries ? cumulativeChart(page, timeseries) : html`<p>${t('web.campaign.noTimeseries')}</p>`}</section>
 <section aria-labelledby="local"><h2 id="local">${t('web.campaign.localHeading')}</h2>${localShare(page, summary)}</section>

@@ -17,7 +17,7 @@ ${key ? html`<p><code class="hash" dir="ltr">${key}</code></p>` : html`<p>${t('w
 }
 
 /** The error pages, each saying what happened and where to go next. */
-export type ErrorPageKind = 'not-found' | 'not-on-ledger' | 'bad-ledger-page' | 'unavailable' | 'error';
+export type ErrorPageKind = 'not-found' | 'not-on-ledger' | 'bad-ledger-page' | 'unavailable' | 'error' | 'not-taking-gifts' | 'form-expired' | 'bad-request';
 
 export function errorPage(page: PageContext, kind: ErrorPageKind, campaignId = ''): string {
   const { t } = page;
@@ -35,6 +35,16 @@ export function errorPage(page: PageContext, kind: ErrorPageKind, campaignId = '
       );
     case 'unavailable':
       return layout(page, t('web.error.unavailableTitle'), html`<h1>${t('web.error.unavailableHeading')}</h1><p>${t('web.error.tryAgain')}</p>`);
+    case 'not-taking-gifts':
+      return layout(
+        page,
+        t('web.error.notTakingGiftsTitle'),
+        html`<h1>${t('web.error.notTakingGiftsTitle')}</h1><p>${t('web.error.notTakingGifts')} <a href="/campaigns/${campaignId}">${t('web.error.campaignRecord')}</a> · ${home}</p>`,
+      );
+    case 'bad-request':
+      return layout(page, t('web.error.badRequestTitle'), html`<h1>${t('web.error.badRequestTitle')}</h1><p>${t('web.error.badRequest')} ${home}</p>`);
+    case 'form-expired':
+      return layout(page, t('web.error.formExpiredTitle'), html`<h1>${t('web.error.formExpiredTitle')}</h1><p>${t('web.give.formExpired')}</p>`);
     case 'error':
       return layout(page, t('web.error.errorTitle'), html`<h1>${t('web.error.errorHeading')}</h1><p>${t('web.error.tryAgain')}</p>`);
   }

@@ -59,34 +59,73 @@ function traceScriptMessages(page: PageContext, trace: TraceView) {
   };
 }
 
+type EntryFields = Record<string, unknown>;
+const str = (value: unknown) => (typeof value === 'string' ? value : '');
+const num = (value: unknown) => (typeof value === 'number' ? value : 0);
+
+/** One stage of the gift's story, with what happened (or that it has not happened yet). */
+function stage(page: PageContext, state: 'done' | 'todo', title: string, content: SafeHtml | string): SafeHtml {
+  return html`<li class="story-step ${state}"><h3>${title}${state === 'todo' ? html` <span class="meta">(${page.t('web.story.notYet')})</span>` : ''}</h3>${content}</li>`;
+}
+
+const time = (page: PageContext, value: string) => (value ? html`<time datetime="${value}">${page.fmt.date(value)}</time>` : '');
+
+/**
+ * The gift as a story, in plain words first — given, allocated, paid out, delivered, with dates, partners,
+ * people reached and the fingerprints of the evidence — read from the very entries the browser verifies.
+ * The hashes and signatures for checking come after, behind a "details" toggle.
+ */
 export function tracePage(page: PageContext, trace: TraceView): string {
   const { t, fmt } = page;
   const { donation, proof } = trace;
   const currency = donation.currency;
   const money = (amount: number) => fmt.money(amount, currency);
-  const allocations = trace.allocations.map((allocation) => {
-    const disbursement = trace.disbursements.find((d) => d.disbursementId === allocation.disbursementId);
-    const deliveries = trace.deliveries.filter((d) => d.disbursementId === allocation.disbursementId);
-    const paid = trace.payouts.some((p) => p.disbursementId === allocation.disbursementId);
-    const values = { amount: money(allocation.amount), recipient: disbursement?.recipient.name ?? t('web.trace.aDisbursement'), purpose: disbursement?.purpose ?? '' };
-    const sentence = disbursement?.recipient.local
-      ? paid ? t('web.trace.allocationLocalPaid', values) : t('web.trace.allocationLocalApproved', values)
-      : paid ? t('web.trace.allocationPaid', values) : t('web.trace.allocationApproved', values);
-    return html`<li>${sentence}
-${deliveries.length > 0 ? html`<ul>${deliveries.map((d) => html`<li>${t('web.trace.delivered', { description: d.description, people: d.beneficiaries, area: d.location.area, country: fmt.country(d.location.country) })}</li>`)}</ul>` : ''}</li>`;
-  });
+  const entries = trace.entries.map((row) => row.entry as EntryFields);
+  const ofKind = (kind: string) => entries.filter((entry) => entry.kind === kind);
+  const gift = ofKind('gift')[0];
+  const disbursementOf = (id: string) => trace.disbursements.find((d) => d.disbursementId === id);
+  const recipientOf = (id: string) => {
+    const disbursement = disbursementOf(id);
+    if (!disbursement) return t('web.trace.aDisbursement');
+    return disbursement.recipient.local ? t('web.story.localPartner', { name: disbursement.recipient.name }) : disbursement.recipient.name;
+  };
+  const allocations = ofKind('allocation');
+  const payouts = ofKind('payout').filter((entry) => trace.allocations.some((a) => a.disbursementId === str(entry.disbursementId)));
+  const deliveries = ofKind('delivery');
+  const presented = gift?.presented as { amount?: unknown; currency?: unknown } | undefined;
+  const gaveInOwnCurrency = presented && typeof presented.amount === 'number' && typeof presented.currency === 'string' && presented.currency !== currency
+    ? html` ${t('web.story.presented', { amount: fmt.money(presented.amount, presented.currency) })}`
+    : '';
+  const given = stage(page, 'done', t('web.story.given'), html`<p>${time(page, donation.time)} · ${t('web.trace.gave', { amount: money(donation.amount), date: fmt.date(donation.time), fee: money(donation.fee), net: money(donation.net) })}${gaveInOwnCurrency}</p>`);
+  const allocated = allocations.length === 0
+    ? stage(page, 'todo', t('web.story.allocated'), html`<p>${t('web.trace.notAllocated')}</p>`)
+    : stage(page, 'done', t('web.story.allocated'), html`<ul>${allocations.map((entry) => {
+        const id = str(entry.disbursementId);
+        return html`<li>${time(page, str(entry.time))} · ${t('web.story.allocatedTo', { amount: money(num(entry.amount)), recipient: recipientOf(id), purpose: disbursementOf(id)?.purpose ?? '' })}</li>`;
+      })}</ul>`);
+  const paid = payouts.length === 0
+    ? stage(page, 'todo', t('web.story.paidOut'), html`<p>${t('web.story.notPaidYet')}</p>`)
+    : stage(page, 'done', t('web.story.paidOut'), html`<ul>${payouts.map((entry) => html`<li>${time(page, str(entry.time))} · ${t('web.story.paidTo', { recipient: recipientOf(str(entry.disbursementId)), amount: fmt.money(num(entry.amount), str(entry.currency) || currency) })}</li>`)}</ul>`);
+  const delivered = deliveries.length === 0
+    ? stage(page, 'todo', t('web.story.delivered'), html`<p>${t('web.story.notDeliveredYet')}</p>`)
+    : stage(page, 'done', t('web.story.delivered'), html`<ul>${deliveries.map((entry) => {
+        const location = (entry.location ?? {}) as { area?: unknown; country?: unknown };
+        const evidence = Array.isArray(entry.evidence) ? (entry.evidence as { name?: unknown; sha256?: unknown }[]) : [];
+        return html`<li>${time(page, str(entry.deliveredAt) || str(entry.time))} · ${t('web.trace.delivered', { description: str(entry.description), people: num(entry.beneficiaries), area: str(location.area), country: fmt.country(str(location.country)) })}
+${evidence.length > 0 ? html`<details class="evidence"><summary>${t('web.story.evidence', { count: evidence.length })}</summary><ul>${evidence.map((item) => html`<li>${str(item.name)}: <code class="hash" dir="ltr">${str(item.sha256)}</code></li>`)}</ul><p class="meta">${t('web.story.evidenceExplained')}</p></details>` : ''}</li>`;
+      })}</ul>`);
   const explorer = `/campaigns/${proof.campaignId}/ledger?from=${Math.floor(proof.leafIndex / explorerPageSize) * explorerPageSize}`;
   // The gift's figures are also data attributes, so the page script can check that what is shown here is
   // exactly what the verified entry bytes say.
   return layout(
     page,
     t('web.trace.giftTitle'),
-    html`<h1>${t('web.trace.giftTitle')}</h1>
-<p id="gift" data-amount="${donation.amount}" data-fee="${donation.fee}" data-net="${donation.net}" data-currency="${currency}" data-time="${donation.time}">${t('web.trace.gave', { amount: money(donation.amount), date: fmt.date(donation.time), fee: money(donation.fee), net: money(donation.net) })}</p>
-<section aria-labelledby="proof-heading" class="proof">
-<h2 id="proof-heading">${t('web.trace.checkedHeading')}</h2>
+    html`<h1>${t('web.story.heading')}</h1>
+<p id="gift" class="lead" data-amount="${donation.amount}" data-fee="${donation.fee}" data-net="${donation.net}" data-currency="${currency}" data-time="${donation.time}">${t('web.story.lead', { amount: money(donation.amount), date: fmt.date(donation.time) })}</p>
 <div id="verification" role="status" aria-live="polite" class="verification pending"><p><strong>${t('web.trace.checking')}</strong> ${t('web.trace.checkingDetail')}</p></div>
 <noscript><p>${t('web.trace.noscript')}</p></noscript>
+<ol class="story">${given}${allocated}${paid}${delivered}</ol>
+<details class="proof"><summary>${t('web.story.detailsToggle')}</summary>
 <dl class="proof-facts">
 <div><dt>${t('web.trace.entry')}</dt><dd>${t('web.trace.entryOf', { entry: proof.leafIndex, size: proof.treeSize })} · <a href="${explorer}">${t('web.trace.explorerLink')}</a></dd></div>
 <div><dt>${t('web.trace.leafHash')}</dt><dd><code class="hash" dir="ltr">${proof.leafHash}</code></dd></div>
@@ -94,9 +133,7 @@ ${deliveries.length > 0 ? html`<ul>${deliveries.map((d) => html`<li>${t('web.tra
 <div><dt>${t('web.trace.keyHash')}</dt><dd><code id="key-hash" dir="ltr">…</code> <span class="meta">${t('web.trace.compareKey')} <a href="/about-the-ledger">${t('web.trace.compareKeyLink')}</a></span></dd></div>
 <div><dt>${t('web.trace.rootHash')}</dt><dd><code class="hash" id="root-hash" dir="ltr">…</code></dd></div>
 </dl>
-</section>
-<h2>${t('web.trace.whereHeading')}</h2>
-${allocations.length > 0 ? html`<ul class="trace">${allocations}</ul>` : html`<p>${t('web.trace.notAllocated')}</p>`}
+</details>
 <h2>${t('web.trace.another')}</h2>
 ${form(page)}
 ${jsonScript('trace-proof', traceProofData(trace))}
