@@ -39,8 +39,9 @@ export function parseAmount(text: string, currency: string): number | AmountProb
   if (!match) return 'malformed';
   const [, whole = '', fraction = ''] = match;
   if (fraction.length > exponent) {
-    // A lone mark before exactly three digits, where the currency has fewer decimals, can only group thousands (1,000 or ¥3.000).
-    if (decimalMark === null && fraction.length === 3 && whole.length <= 6) return Number(whole + fraction) * 10 ** exponent;
+    // A lone mark before exactly three digits (1,000 or 25.555) groups thousands in some languages and marks
+    // decimals in others: rather than guess with someone's money, ask for plain digits.
+    if (decimalMark === null && fraction.length === 3) return 'malformed';
     return 'too-many-decimals';
   }
   return Number(whole) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0');

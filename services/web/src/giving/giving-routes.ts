@@ -51,7 +51,12 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 function formFields(body: unknown): GiveFormFields {
   const posted = (body ?? {}) as Record<string, unknown>;
   const keys = ['amount', 'customAmount', 'currency', 'interval', 'email', 'name', 'showName', 'geographyConsent', 'countryOfResidence', 'countryOfHeritage'] as const;
-  return Object.fromEntries(keys.flatMap((key) => (typeof posted[key] === 'string' ? [[key, (posted[key] as string).slice(0, 300)]] : [])));
+  return Object.fromEntries(
+    keys.flatMap((key) => {
+      const value = posted[key];
+      return typeof value === 'string' ? [[key, value.slice(0, 300)]] : [];
+    }),
+  ) as GiveFormFields;
 }
 
 /** A refusal of the donation API as what the give form says beside a field, or above the form. */
