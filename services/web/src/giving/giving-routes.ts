@@ -56,7 +56,7 @@ function formFields(body: unknown): GiveFormFields {
       const value = posted[key];
       return typeof value === 'string' ? [[key, value.slice(0, 300)]] : [];
     }),
-  ) as GiveFormFields;
+  );
 }
 
 /** A refusal of the donation API as what the give form says beside a field, or above the form. */
