@@ -38,6 +38,8 @@ export function buildConfigEnv(input: {
     LEDGER_SIGNING_KEY: random(32).toString('base64'),
     // What a scraper sends (Authorization: Bearer) to read any service's /metrics.
     METRICS_TOKEN: random(24).toString('base64url'),
+    // Signs the web's anti-forgery form tokens; kept so forms open in a browser survive a restart.
+    WEB_FORM_SECRET: random(32).toString('base64'),
   };
   const urls: ConfigEnv = {};
   for (const { variable, port } of Object.values(SERVICE_URLS)) urls[variable] = `http://127.0.0.1:${port}`;

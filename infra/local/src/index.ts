@@ -18,6 +18,7 @@ export type { Profile, ProfileName } from './profile.ts';
 // The parts one by one, for tests that stop and start the broker or the database under running services.
 export { startKafka } from './kafka.ts';
 export { startFerretdb } from './ferretdb.ts';
+export { startMailpit } from './mailpit.ts';
 export type { ManagedProcess, StartedPart } from './process.ts';
 
 export interface InfraEndpoints {

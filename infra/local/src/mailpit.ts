@@ -14,6 +14,7 @@ export async function startMailpit(profile: Profile): Promise<StartedPart & { in
   const binary = await ensureMailpit(dirs.tools);
   const runDir = path.join(dirs.data, 'mail');
   fs.mkdirSync(runDir, { recursive: true });
+  fs.mkdirSync(dirs.logs, { recursive: true });
   const inboxUrl = `http://127.0.0.1:${ports.mailWeb}`;
   const mailpit = spawnManaged({
     name: 'mailpit',

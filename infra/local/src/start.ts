@@ -137,7 +137,8 @@ function startService(name: string, url: string, config: ConfigEnv): ManagedProc
       ...process.env,
       ...config,
       PORT: port,
-      ...(name === 'ledger' ? { TRUST_PROXY: process.env['TRUST_PROXY'] ?? 'loopback' } : {}),
+      // So is it for the donation service: donors give through the web, and the per-address limits count donors.
+      ...(name === 'ledger' || name === 'donation' ? { TRUST_PROXY: process.env['TRUST_PROXY'] ?? 'loopback' } : {}),
       // Receipts link to the web's trace page.
       ...(name === 'donation' ? { PUBLIC_WEB_URL: config['PUBLIC_WEB_URL'] ?? config['WEB_URL'] ?? '' } : {}),
     },

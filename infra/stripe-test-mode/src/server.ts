@@ -109,7 +109,9 @@ export async function startTestMode(options: TestModeOptions): Promise<RunningTe
     if (authentication) {
       const intentId = authentication[1]!;
       if (method === 'GET') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" });
+        // No form-action limit: the answer redirects the donor back to the site that asked (its return_url), which
+        // a browser checks against form-action too.
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
         return void response.end(authenticationPage(intentId));
       }
       const decision = qs.parse(body)['decision'];

@@ -25,7 +25,7 @@ export interface InProcessPlatform {
  * to `spanProcessors` (each service still reports under its own name).
  */
 export async function startPlatformInProcess(
-  options: { spanProcessors?: SpanProcessor[]; stripeApiBase?: string; stripeWebhookSecret?: string } = {},
+  options: { spanProcessors?: SpanProcessor[]; stripeApiBase?: string; stripeWebhookSecret?: string; donationEnv?: Record<string, string> } = {},
 ): Promise<InProcessPlatform> {
   const endpoints = testEndpoints();
   const run = uniqueName('inproc');
@@ -55,6 +55,7 @@ export async function startPlatformInProcess(
       STRIPE_SECRET_KEY: 'sk_test_inprocess',
       STRIPE_WEBHOOK_SECRET: secrets.stripeWebhookSecret,
       DONOR_DATA_KEY: randomBytes(32).toString('base64'),
+      ...options.donationEnv,
     });
     const donation = await startService({ name: 'donation', config: donationConfig, dbName: `${run}_donation`, spanProcessors, build: (deps) => buildDonation(deps, donationConfig) });
     started.push(donation);

@@ -200,7 +200,7 @@ describe('giving through the web', () => {
     world.outcome = { kind: 'paid' };
     const paid = await donor.post(`/gifts/${donationId}/pay`, { csrf: hidden(declined.text, 'csrf'), card: 'pm_card_visa' });
     expect(paid.response.status).toBe(303);
-    expect(paid.response.headers.get('location')).toBe(`/gifts/${donationId}`);
+    expect(paid.response.headers.get('location')).toBe(`/gifts/${donationId}?redirect_status=succeeded`);
     expect(world.confirmations).toEqual([`${clientSecret}:pm_card_chargeDeclined`, `${clientSecret}:pm_card_visa`]);
   });
 

@@ -272,7 +272,8 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
       switch (outcome.kind) {
         case 'paid':
         case 'processing':
-          response.redirect(303, `/gifts/${encodeURIComponent(gift.id)}`);
+          // As Stripe itself returns a donor after paying: the page knows the payment was sent.
+          response.redirect(303, `/gifts/${encodeURIComponent(gift.id)}?redirect_status=succeeded`);
           return;
         case 'authenticate':
           response.redirect(303, outcome.url);
@@ -301,14 +302,14 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
     }
   }
 
-  async function giftPageData(gift: GiftView, secrets: GiftSecrets, visitor: string | undefined): Promise<GiftPageData> {
+  async function giftPageData(gift: GiftView, secrets: GiftSecrets, visitor: string | undefined, paymentSent: boolean): Promise<GiftPageData> {
     const [recorded, title] = await Promise.all([onRecord(gift, secrets.receiptCode, visitor), campaignTitle(gift.campaignId)]);
     const firstMonth = gift.interval === 'month' ? gift.related.find((month) => month.status === 'succeeded') : undefined;
     const paidGift = firstMonth ?? (gift.status === 'succeeded' || gift.status === 'held' || gift.status === 'refunded' ? gift : undefined);
     return {
       gift,
       campaignTitle: title,
-      stage: giftStage(gift, recorded),
+      stage: giftStage(gift, recorded, paymentSent),
       receiptCode: secrets.receiptCode,
       paid: paidGift ? { amount: paidGift.amount, currency: paidGift.currency, fee: paidGift.fee, net: paidGift.net, settlementCurrency: gift.settlement.currency } : null,
     };
@@ -323,13 +324,13 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
       response.redirect(303, `/gifts/${encodeURIComponent(gift.id)}/pay?failed=authentication`);
       return;
     }
-    send(response, 200, giftPage(pageOf(response), await giftPageData(gift, secrets, request.ip), forms.token(request, response)));
+    send(response, 200, giftPage(pageOf(response), await giftPageData(gift, secrets, request.ip, request.query.redirect_status === 'succeeded'), forms.token(request, response)));
   });
 
   app.get('/gifts/:id/status', async (request, response) => {
     const own = await ownGift(request, response);
     if (!own) return;
-    const data = await giftPageData(own.gift, own.secrets, request.ip);
+    const data = await giftPageData(own.gift, own.secrets, request.ip, request.query.redirect_status === 'succeeded');
     response.status(200).type('html').set('cache-control', 'no-store').send(giftStatus(pageOf(response), data, forms.token(request, response)).value);
   });
 

@@ -3,16 +3,21 @@ import { html, layout, moduleScript, type SafeHtml } from './html.ts';
 import type { PageContext } from './page-context.ts';
 
 /** How far a gift has come, as its donor follows it: each stage is a fact the platform has, not a promise. */
-export type GiftStage = 'awaiting-payment' | 'payment-failed' | 'confirmed' | 'held' | 'recorded' | 'canceled' | 'refunded';
+export type GiftStage = 'awaiting-payment' | 'processing' | 'payment-failed' | 'confirmed' | 'held' | 'recorded' | 'canceled' | 'refunded';
 
-export function giftStage(gift: GiftView, onRecord: boolean): GiftStage {
+/**
+ * `paymentSent`: the browser came back from paying (Stripe's `redirect_status=succeeded`), so until Stripe's
+ * confirmation arrives the gift is being processed, not waiting for the donor — even after an earlier declined card.
+ */
+export function giftStage(gift: GiftView, onRecord: boolean, paymentSent = false): GiftStage {
   if (onRecord && (gift.status === 'succeeded' || gift.status === 'refunded')) return 'recorded';
   switch (gift.status) {
     case 'pending':
       // A monthly plan stays pending; its first month's success is what the donor waits for.
-      return gift.interval === 'month' && gift.related.some((month) => month.status === 'succeeded') ? (onRecord ? 'recorded' : 'confirmed') : 'awaiting-payment';
+      if (gift.interval === 'month' && gift.related.some((month) => month.status === 'succeeded')) return onRecord ? 'recorded' : 'confirmed';
+      return paymentSent ? 'processing' : 'awaiting-payment';
     case 'failed':
-      return 'payment-failed';
+      return paymentSent ? 'processing' : 'payment-failed';
     case 'succeeded':
       return 'confirmed';
     case 'held':
@@ -44,8 +49,9 @@ function step(state: 'done' | 'current' | 'todo' | 'failed', title: string, deta
 export function giftStatus(page: PageContext, data: GiftPageData, csrfToken: string): SafeHtml {
   const { t, fmt } = page;
   const { stage, gift } = data;
-  const order: GiftStage[] = ['awaiting-payment', 'confirmed', 'recorded'];
-  const reached = stage === 'held' ? 1 : Math.max(0, order.indexOf(stage));
+  const order: GiftStage[] = ['awaiting-payment', 'processing', 'recorded'];
+  // Confirmed and held are where processing is: the second step, each with its own words.
+  const reached = stage === 'held' || stage === 'confirmed' ? 1 : Math.max(0, order.indexOf(stage));
   const state = (index: number) => (index < reached || (stage === 'recorded' && index === reached) ? 'done' : index === reached ? 'current' : 'todo');
   const money = (amount: number, currency: string) => fmt.money(amount, currency);
   const paidDetail = data.paid?.fee !== null && data.paid?.fee !== undefined && data.paid.net !== null
@@ -59,7 +65,7 @@ export function giftStatus(page: PageContext, data: GiftPageData, csrfToken: str
     steps = html`${step('done', t('web.gift.stagePayment'), stage === 'canceled' ? t('web.gift.canceled') : t('web.gift.refunded'))}`;
   } else {
     steps = html`${step(reached > 0 ? 'done' : 'current', t('web.gift.stagePayment'), reached > 0 ? t('web.gift.paymentDone') : html`${t('web.gift.paymentWaiting')} <a href="/gifts/${gift.id}/pay">${t('web.gift.payNow')}</a>`)}
-${step(stage === 'held' ? 'current' : state(1), t('web.gift.stageConfirmed'), stage === 'held' ? t('web.gift.held') : reached >= 1 ? paidDetail : t('web.gift.confirmedLater'))}
+${step(stage === 'held' || stage === 'processing' ? 'current' : state(1), t('web.gift.stageConfirmed'), stage === 'held' ? t('web.gift.held') : stage === 'processing' || reached < 1 ? t('web.gift.confirmedLater') : paidDetail)}
 ${step(state(2), t('web.gift.stageRecorded'), stage === 'recorded' ? html`${t('web.gift.recordedDetail')} ${traceButton}` : t('web.gift.recordedLater'))}`;
   }
   return html`<section id="gift-status" class="gift-status" data-stage="${stage}" data-final="${finalStages.includes(stage) ? 'true' : 'false'}" aria-labelledby="status-heading">
