@@ -209,7 +209,7 @@ describe('a donor gives from the browser', () => {
     await Promise.all([page.waitForURL(/\/trace$/), page.getByRole('button', { name: "See your gift's trace" }).click()]);
     await expect.poll(() => page.locator('#verification').innerText(), { timeout: 20_000 }).toContain('Verified');
     await expect.poll(() => page.locator('.story').innerText()).toContain('Given');
-    await expect.poll(() => page.locator('.story').innerText()).toContain('You paid €25.00.');
+    await expect.poll(() => page.locator('.story').innerText()).toContain('You gave €25.00 on');
     await check(page, '05-trace');
 
     // Monthly gifts are stopped with the receipt code alone.

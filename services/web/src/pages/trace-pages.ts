@@ -93,17 +93,17 @@ export function tracePage(page: PageContext, trace: TraceView): string {
   const payouts = ofKind('payout').filter((entry) => trace.allocations.some((a) => a.disbursementId === str(entry.disbursementId)));
   const deliveries = ofKind('delivery');
   const presented = gift?.presented as { amount?: unknown; currency?: unknown } | undefined;
-  const gaveInOwnCurrency = presented && typeof presented.amount === 'number' && typeof presented.currency === 'string' && presented.currency !== currency
-    ? html` ${t('web.story.presented', { amount: fmt.money(presented.amount, presented.currency) })}`
-    : '';
-  const given = stage(page, 'done', t('web.story.given'), html`<p>${time(page, donation.time)} · ${t('web.trace.gave', { amount: money(donation.amount), date: fmt.date(donation.time), fee: money(donation.fee), net: money(donation.net) })}${gaveInOwnCurrency}</p>`);
+  // A converted gift: the donor paid in their own currency, the record counts what Stripe settled.
+  const paid = presented && typeof presented.amount === 'number' && typeof presented.currency === 'string' && presented.currency !== currency ? fmt.money(presented.amount, presented.currency) : null;
+  const figures = { amount: money(donation.amount), date: fmt.date(donation.time), fee: money(donation.fee), net: money(donation.net) };
+  const given = stage(page, 'done', t('web.story.given'), html`<p>${paid ? t('web.story.givenConverted', { ...figures, paid }) : t('web.trace.gave', figures)}</p>`);
   const allocated = allocations.length === 0
     ? stage(page, 'todo', t('web.story.allocated'), html`<p>${t('web.trace.notAllocated')}</p>`)
     : stage(page, 'done', t('web.story.allocated'), html`<ul>${allocations.map((entry) => {
         const id = str(entry.disbursementId);
         return html`<li>${time(page, str(entry.time))} · ${t('web.story.allocatedTo', { amount: money(num(entry.amount)), recipient: recipientOf(id), purpose: disbursementOf(id)?.purpose ?? '' })}</li>`;
       })}</ul>`);
-  const paid = payouts.length === 0
+  const paidOut = payouts.length === 0
     ? stage(page, 'todo', t('web.story.paidOut'), html`<p>${t('web.story.notPaidYet')}</p>`)
     : stage(page, 'done', t('web.story.paidOut'), html`<ul>${payouts.map((entry) => html`<li>${time(page, str(entry.time))} · ${t('web.story.paidTo', { recipient: recipientOf(str(entry.disbursementId)), amount: fmt.money(num(entry.amount), str(entry.currency) || currency) })}</li>`)}</ul>`);
   const delivered = deliveries.length === 0
@@ -121,10 +121,10 @@ ${evidence.length > 0 ? html`<details class="evidence"><summary>${t('web.story.e
     page,
     t('web.trace.giftTitle'),
     html`<h1>${t('web.story.heading')}</h1>
-<p id="gift" class="lead" data-amount="${donation.amount}" data-fee="${donation.fee}" data-net="${donation.net}" data-currency="${currency}" data-time="${donation.time}">${t('web.story.lead', { amount: money(donation.amount), date: fmt.date(donation.time) })}</p>
+<p id="gift" class="lead" data-amount="${donation.amount}" data-fee="${donation.fee}" data-net="${donation.net}" data-currency="${currency}" data-time="${donation.time}">${t('web.story.lead', { amount: paid ?? money(donation.amount), date: fmt.date(donation.time) })}</p>
 <div id="verification" role="status" aria-live="polite" class="verification pending"><p><strong>${t('web.trace.checking')}</strong> ${t('web.trace.checkingDetail')}</p></div>
 <noscript><p>${t('web.trace.noscript')}</p></noscript>
-<ol class="story">${given}${allocated}${paid}${delivered}</ol>
+<ol class="story">${given}${allocated}${paidOut}${delivered}</ol>
 <details class="proof"><summary>${t('web.story.detailsToggle')}</summary>
 <dl class="proof-facts">
 <div><dt>${t('web.trace.entry')}</dt><dd>${t('web.trace.entryOf', { entry: proof.leafIndex, size: proof.treeSize })} · <a href="${explorer}">${t('web.trace.explorerLink')}</a></dd></div>
