@@ -14,6 +14,11 @@ export type PaymentOutcome = 'succeeded' | 'failed' | 'canceled';
 export interface DonorContact {
   email: string;
   name: string | null;
+  /**
+   * The gift's receipt code, sealed with the contact details so the receipt email can carry it, and erased with
+   * them. The database otherwise keeps only its hash, and the public ledger never more than that.
+   */
+  receiptCode?: string;
 }
 
 export interface Donation {

@@ -14,12 +14,14 @@ export interface ReceiptFacts {
   locale: Locale;
   /** The public page where a receipt code opens the gift's trace (the code itself never goes in a link). */
   traceUrl?: string;
+  /** The gift's receipt code, so a donor who closed the page still has it. */
+  receiptCode?: string;
 }
 
 /**
- * The emailed receipt, in the donor's language. It never contains the receipt code: we do not keep it (only its
- * hash), and an email is not a safe place for a bearer secret anyway; the donor was shown the code when giving.
- * Identifiers stay as they are in every language, so support can find the gift from any receipt.
+ * The emailed receipt, in the donor's language, with the receipt code (the donor's key to their gift, shown once
+ * when giving: the email is where they find it again) and where to use it — never inside a link, so it stays
+ * out of addresses and logs. Identifiers stay as they are in every language, so support can find the gift.
  */
 export function receiptMail(facts: ReceiptFacts): Mail {
   const { t } = createTranslator(facts.locale);
@@ -34,6 +36,8 @@ export function receiptMail(facts: ReceiptFacts): Mail {
       t('email.receipt.thanks', { interval: facts.interval, amount, date: fmt.date(facts.paidAt) }),
       t('email.receipt.donation', { donationId: facts.donationId }),
       t('email.receipt.publicRef', { publicRef: facts.publicRef }),
+      '',
+      ...(facts.receiptCode ? [t('email.receipt.code', { code: facts.receiptCode }), t('email.receipt.codePrivate')] : []),
       '',
       t('email.receipt.howToTrace'),
       ...(facts.traceUrl ? [t('email.receipt.traceAt', { url: facts.traceUrl })] : []),

@@ -50,7 +50,8 @@ function donationJson(donation: Donation, related: Donation[]) {
     countryOfResidence: donation.countryOfResidence,
     countryOfHeritage: donation.countryOfHeritage,
     locale: donation.locale,
-    donor: donation.donor,
+    // The sealed receipt code is for the receipt email; the holder sent it, it is not echoed in the body.
+    donor: donation.donor ? { email: donation.donor.email, name: donation.donor.name } : null,
     createdAt: donation.createdAt.toISOString(),
     settlement: {
       currency: donation.settlementCurrency,

@@ -41,6 +41,7 @@ async function createDonation(flows: DonationFlows, command: DonationCommand, { 
   const receiptCode = newReceiptCode();
   await flows.donations.insert({
     ...command,
+    donor: { ...command.donor, receiptCode },
     // Only a consenting donor is given a key: no one else is ever counted or recognisable across gifts.
     donorKey: command.geographyConsent ? flows.donorKeyOf(command.campaignId, command.donor.email) : null,
     settlementCurrency,

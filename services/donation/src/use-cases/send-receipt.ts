@@ -36,6 +36,8 @@ export async function sendOwedReceipt(flows: DonationFlows, deps: { mailer: Mail
     // An installment's contact, language included, is its plan's.
     locale: plan?.locale ?? gift.locale,
     ...(deps.traceUrl ? { traceUrl: deps.traceUrl } : {}),
+    // Gifts made before codes were sealed with the contact have none to send.
+    ...(donor.receiptCode ? { receiptCode: donor.receiptCode } : {}),
   });
   try {
     await deps.mailer.send({ ...mail, messageId: messageIdHeader(owed.messageId) });
