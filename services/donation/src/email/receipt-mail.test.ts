@@ -30,6 +30,16 @@ describe('receipt email in the donor\'s language', () => {
     ]);
   });
 
+  it('when the gift’s receipt code is known, then the receipt gives it, with why to keep it private', () => {
+    const lines = receiptMail(facts({ receiptCode: 'ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6723' })).text.split('\n');
+    expect(lines.slice(5, 9)).toEqual([
+      '',
+      'Your receipt code: ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6723',
+      'Keep it private: anyone who has it can see your gift and stop a monthly gift.',
+      '',
+    ]);
+  });
+
   it('when the web front is known, then the receipt ends with its trace page, where the code (never in the link) opens the gift', () => {
     const mail = receiptMail(facts({ locale: 'fr', traceUrl: 'http://127.0.0.1:4000/trace' }));
     expect(mail.text.split('\n').at(-1)).toBe('Suivez-le ici : http://127.0.0.1:4000/trace');
