@@ -196,6 +196,7 @@ describe('a donor gives from the browser', () => {
     }, { timeoutMs: 30_000 });
     const body = (await (await fetch(`${mail.inboxUrl}/api/v1/message/${message?.ID}`)).json()) as { Text: string };
     expect(body.Text).toContain(`${base}/trace`);
+    expect(body.Text).toContain(`Your receipt code: ${receiptCode}`);
 
     // Counted in dollars as Stripe settled it, and on the campaign's ledger.
     await page.goto(`${base}/campaigns/${campaignId}`);
