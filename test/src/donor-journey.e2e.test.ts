@@ -273,6 +273,19 @@ describe('a donor gives from the browser', () => {
     await context.close();
   });
 
+  it('when a donor gives in Arabic on a phone, then the pages read right to left, nothing overflows, and the form and payment step pass axe', async () => {
+    const { context, page } = await newDonor(390);
+    await page.goto(`${base}/campaigns/${campaignId}/give?lang=ar&currency=AED`);
+    expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+    expect(await overflowsSideways(page)).toBe(false);
+    await check(page, '11-give-form-ar');
+    await page.fill('#email', 'layla.ar@example.org');
+    await Promise.all([page.waitForURL(/\/pay$/), page.click('#give-button')]);
+    expect(await overflowsSideways(page)).toBe(false);
+    await check(page, '12-pay-ar');
+    await context.close();
+  });
+
   it('when a donor on a 360 px phone gives with the keyboard only, then nothing overflows and every step is reachable', async () => {
     const { context, page } = await newDonor(360);
     await page.goto(`${base}/campaigns/${campaignId}/give`);
