@@ -173,7 +173,7 @@ ${data.givingOpen
     ? html`<p class="give-actions"><a class="button give" href="/campaigns/${id}/give">${t('web.campaign.give')}</a> <a class="button secondary" href="/campaigns/${id}/give?interval=month">${t('web.campaign.giveMonthly')}</a></p>`
     : campaign.status === 'closed' ? html`<p>${t('web.campaign.closedNoGifts')}</p>` : ''}
 <p class="share">${t('web.campaign.share')} <a href="mailto:?subject=${shareText}&amp;body=${shareUrl}">${t('web.campaign.shareEmail')}</a> · <a href="https://wa.me/?text=${shareText}%20${shareUrl}" rel="noopener noreferrer">WhatsApp</a> · <a href="https://www.facebook.com/sharer/sharer.php?u=${shareUrl}" rel="noopener noreferrer">Facebook</a> · <a href="https://x.com/intent/post?text=${shareText}&amp;url=${shareUrl}" rel="noopener noreferrer">X</a></p>
-<p class="meta share-url"><label for="share-url">${t('web.campaign.shareLink')}</label> <input id="share-url" readonly value="${url}" dir="ltr"></p>
+<p class="meta share-url">${t('web.campaign.shareLink')} <code dir="ltr">${url}</code></p>
 </section>`;
 }
 

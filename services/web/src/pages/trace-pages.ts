@@ -65,7 +65,7 @@ const num = (value: unknown) => (typeof value === 'number' ? value : 0);
 
 /** One stage of the gift's story, with what happened (or that it has not happened yet). */
 function stage(page: PageContext, state: 'done' | 'todo', title: string, content: SafeHtml | string): SafeHtml {
-  return html`<li class="story-step ${state}"><h3>${title}${state === 'todo' ? html` <span class="meta">(${page.t('web.story.notYet')})</span>` : ''}</h3>${content}</li>`;
+  return html`<li class="story-step ${state}"><h2>${title}${state === 'todo' ? html` <span class="meta">(${page.t('web.story.notYet')})</span>` : ''}</h2>${content}</li>`;
 }
 
 const time = (page: PageContext, value: string) => (value ? html`<time datetime="${value}">${page.fmt.date(value)}</time>` : '');
