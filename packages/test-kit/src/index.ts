@@ -6,3 +6,4 @@ export { publishRaw, recordTopics, type RecordedMessage } from './topic-recorder
 export { HttpError, platformClient, type PlatformClient, type PlatformUrls } from './platform-client.ts';
 export { campaignEventFixture, campaignSnapshotFixture } from './fixtures.ts';
 export { donorAddress, limitsOutOfTheWay, requestFrom, type PlainResponse } from './from-address.ts';
+export { operationsOf, servedById, type FilteredOperation } from './id-reads.ts';

@@ -89,6 +89,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   // Start-up order matters: the committed batches not folded yet come back into memory before any event is
   // decided again, so what the process last decided is what the next decision sees.
   await publishLegacyOutbox(donations, deps.publisher);
+  await donations.backfillLinks();
   const unfolded = await journal.unfolded();
   for (const entry of unfolded) {
     // Published again: whether they went out before the stop is not recorded (at least once).

@@ -109,14 +109,8 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
   },
   { versionKey: false },
 );
-// Refunds and disputes name the charge, not the donation: find the gift a charge paid for.
-donationSchema.index({ chargeId: 1 });
-// A refund or dispute whose charge is not known yet names the PaymentIntent it belongs to.
-donationSchema.index({ paymentIntentId: 1 });
-// invoice.paid names the subscription: find the monthly plan it belongs to.
-donationSchema.index({ subscriptionId: 1 });
-// A donor's receipt opens the plan and lists its installments; erasure clears every gift of one receipt.
-donationSchema.index({ receiptHash: 1 });
+// Refunds, disputes and invoices name a charge, PaymentIntent or subscription, and a receipt names its gifts: those
+// are found through `_id`-keyed links (donation-link.model.ts), not indexes the local database would not use.
 // One invoice becomes at most one installment through the installment's _id, derived from the invoice id.
 // Not a query: guarantees that a public reference names exactly one gift on the ledger.
 donationSchema.index({ publicRef: 1 }, { unique: true });

@@ -3,6 +3,7 @@ import { isDuplicateKey } from '@aid/store';
 import type { Connection, UpdateQuery } from 'mongoose';
 import type { Donation } from '../domain/donation.ts';
 import type { JournalChange } from './donation-journal.model.ts';
+import { createDonationLinks } from './donation-links.store.ts';
 import { donationModel, type DonationDocument } from './donation.model.ts';
 import type { DonorCipher } from './donor-cipher.ts';
 
@@ -60,6 +61,7 @@ export function withChange(donation: Donation | null, change: JournalChange, toD
 
 export function createDonationStore(connection: Connection, cipher: DonorCipher) {
   const model = donationModel(connection);
+  const links = createDonationLinks(connection);
 
   function toDonation(doc: DonationDocument): Donation {
     return {
@@ -188,8 +190,35 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
     }
   }
 
+  /** Donations by `_id`, in the order they were created; links to donations never stored are skipped. */
+  async function readDocuments(donationIds: string[]): Promise<Donation[]> {
+    if (donationIds.length === 0) return [];
+    const docs = await model.find({ _id: { $in: donationIds } }).lean<DonationDocument[]>();
+    return docs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).map(toDonation);
+  }
+
   return {
     model,
+    links,
+
+    /** Links for donations stored before they existed; run at start-up, before any webhook is decided. */
+    backfillLinks: () => links.backfill(model),
+
+    /**
+     * Links for what a journal batch is about to record (a success's charge, an installment's receipt and
+     * charge), written before the batch so a refund or dispute that follows it finds its gift.
+     */
+    async linkChanges(changes: JournalChange[]): Promise<void> {
+      for (const change of changes) {
+        if (change.kind === 'insert') {
+          const doc = change.doc as { receiptHash?: string; chargeId?: string | null };
+          if (doc.receiptHash) await links.addToReceipt(doc.receiptHash, change.donationId);
+          if (doc.chargeId) await links.pointStripeId('charge', doc.chargeId, change.donationId);
+        } else if (typeof change.set.chargeId === 'string') {
+          await links.pointStripeId('charge', change.set.chargeId, change.donationId);
+        }
+      }
+    },
 
     /** Current state for deciding a webhook change: memory first, else the document plus unfolded changes. */
     async current(donationId: string): Promise<Donation | null> {
@@ -269,12 +298,14 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
         statusChangedAt: donation.createdAt,
         stripeEventIds: [],
       };
+      await links.addToReceipt(donation.receiptHash, id);
       const created = await model.create(doc);
       remember(toDonation(created.toObject()));
     },
 
     async attachPaymentIntent(donationId: string, paymentIntentId: string): Promise<void> {
       await settle(donationId);
+      await links.pointStripeId('payment-intent', paymentIntentId, donationId);
       await model.updateOne({ _id: donationId }, { $set: { paymentIntentId } });
       // The webhook follows within seconds: keep the state in memory rather than read it back then.
       const cached = cache.get(donationId);
@@ -283,6 +314,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
 
     async attachSubscription(donationId: string, ids: { customerId: string; subscriptionId: string }): Promise<void> {
       await settle(donationId);
+      await links.pointStripeId('subscription', ids.subscriptionId, donationId);
       await model.updateOne({ _id: donationId }, { $set: { ...ids, subscriptionStatus: 'active' }, $inc: { revision: 1 } });
       forget(donationId);
     },
@@ -294,29 +326,26 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
     },
 
     async findByChargeId(chargeId: string): Promise<Donation | null> {
-      const known = chargeIndex.get(chargeId);
-      if (known) return this.find(known);
-      const doc = await model.findOne({ chargeId }).lean<DonationDocument>();
-      return doc ? this.find(doc._id) : null;
+      const known = chargeIndex.get(chargeId) ?? (await links.donationOfStripeId('charge', chargeId));
+      return known ? this.find(known) : null;
     },
 
     async findByPaymentIntentId(paymentIntentId: string): Promise<Donation | null> {
-      const doc = await model.findOne({ paymentIntentId }).lean<DonationDocument>();
-      return doc ? this.find(doc._id) : null;
+      const known = await links.donationOfStripeId('payment-intent', paymentIntentId);
+      return known ? this.find(known) : null;
     },
 
     async findBySubscriptionId(subscriptionId: string): Promise<Donation | null> {
-      const doc = await model.findOne({ subscriptionId }).lean<DonationDocument>();
-      return doc ? this.find(doc._id) : null;
+      const known = await links.donationOfStripeId('subscription', subscriptionId);
+      return known ? this.find(known) : null;
     },
 
     /** Every gift handed out under one receipt code: a monthly plan and its installments. */
     async findByReceiptHash(receiptHash: string): Promise<Donation[]> {
-      // Installments may still be journal changes only: fold those of this receipt first.
-      const unfolded = [...overlay.keys()].filter((id) => cache.get(id)?.receiptHash === receiptHash);
-      for (const id of unfolded) await settle(id);
-      const docs = await model.find({ receiptHash }).sort({ createdAt: 1 }).lean<DonationDocument[]>();
-      return docs.map(toDonation);
+      const ids = await links.donationsOfReceipt(receiptHash);
+      // Installments may still be journal changes only: fold them first.
+      for (const id of ids) await settle(id);
+      return readDocuments(ids);
     },
 
     /**
@@ -359,10 +388,15 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
      * references stay. A donor already counted in a released geography stays in those aggregates.
      */
     async erasePersonalData(receiptHash: string, at: Date): Promise<void> {
-      const affected = [...cache.values()].filter((donation) => donation.receiptHash === receiptHash).map((donation) => donation.id);
-      for (const id of affected) await settle(id);
-      await model.updateMany({ receiptHash, erasedAt: null }, { $set: { donorSealed: null, erasedAt: at, showName: false, countryOfResidence: null, countryOfHeritage: null, geographyConsent: false, donorKey: null }, $inc: { revision: 1 } });
-      for (const id of affected) forget(id);
+      const ids = await links.donationsOfReceipt(receiptHash);
+      for (const id of ids) await settle(id);
+      if (ids.length > 0) {
+        await model.updateMany(
+          { _id: { $in: ids }, erasedAt: null },
+          { $set: { donorSealed: null, erasedAt: at, showName: false, countryOfResidence: null, countryOfHeritage: null, geographyConsent: false, donorKey: null }, $inc: { revision: 1 } },
+        );
+      }
+      for (const id of ids) forget(id);
     },
 
     /**

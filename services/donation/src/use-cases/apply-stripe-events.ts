@@ -482,6 +482,7 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
     const id = flows.journal.nextId(createdAt);
     const totals = [...work.totals.values()];
     const mails = flows.mailer ? work.mails : [];
+    await flows.donations.linkChanges(work.changes);
     await flows.journal.commit({ id, changes: work.changes, totals, mails, messages: work.messages, createdAt });
     flows.donations.stage(work.changes, [...work.states.values()]);
     flows.totals.stage(id, totals);
