@@ -50,6 +50,8 @@ describe('webhook and receipt lookups of donations go by _id', () => {
       status: 'succeeded',
       fee: 0,
       net: plan.amount,
+      settledAmount: plan.amount,
+      exchangeRate: null,
       createdAt: new Date(plan.createdAt.getTime() + 60_000),
       succeededAt: new Date(plan.createdAt.getTime() + 60_000),
       chargeId: `ch_${newId()}`,

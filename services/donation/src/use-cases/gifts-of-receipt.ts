@@ -5,7 +5,7 @@ import { canonicalReceiptCode } from '../domain/receipt-code.ts';
 import type { DonationFlows } from './dependencies.ts';
 
 /**
- * Every gift given under one receipt code, oldest first: a one-off gift alone, or a monthly plan and its
+ * Every gift given under one receipt code, the plan first and then its months, oldest first: a one-off gift alone, or a monthly plan and its
  * installments. What a donor holding only their code (not the gift's id) needs to see and stop a monthly gift.
  * Any other caller learns nothing, not even whether such gifts exist.
  */
@@ -14,5 +14,6 @@ export async function giftsOfReceipt(flows: DonationFlows, presentedCode: string
   if (!receiptCode) throw donationNotFound();
   const gifts = await flows.donations.findByReceiptHash(receiptCodeHash(receiptCode));
   if (gifts.length === 0) throw donationNotFound();
-  return gifts;
+  // The plan (or the one-off gift) first, then its months, oldest first.
+  return [...gifts].sort((a, b) => Number(a.parentId !== null) - Number(b.parentId !== null) || a.createdAt.getTime() - b.createdAt.getTime());
 }
