@@ -12,7 +12,7 @@ import { organizationStore } from './store/organizations.store.ts';
 import { updateStore } from './store/updates.store.ts';
 import type { CampaignContext } from './use-cases/context.ts';
 
-export function buildApp(deps: ServiceDeps, config: Pick<CampaignConfig, 'PLATFORM_ADMIN_KEY'>): ServiceParts {
+export async function buildApp(deps: ServiceDeps, config: Pick<CampaignConfig, 'PLATFORM_ADMIN_KEY'>): Promise<ServiceParts> {
   const context: CampaignContext = {
     organizations: organizationStore(deps.db),
     campaigns: campaignStore(deps.db),
@@ -22,6 +22,8 @@ export function buildApp(deps: ServiceDeps, config: Pick<CampaignConfig, 'PLATFO
     newApiKey,
     outboxQueued: () => deps.outboxQueued(),
   };
+  // Keys stored before the key links existed get theirs before the first request is authenticated.
+  await context.organizations.backfillKeyLinks();
   const member = memberAuthenticator(context.organizations);
   const app = createHttpApp({
     serviceName: 'campaign',

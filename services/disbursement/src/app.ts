@@ -43,9 +43,11 @@ export function createContext(deps: ServiceDeps, config: AppConfig): UseCaseCont
   };
 }
 
-export function buildApp(deps: ServiceDeps, config: AppConfig): ServiceParts {
+export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<ServiceParts> {
   const context = createContext(deps, config);
   const { disbursements } = context;
+  // Keys projected before the key links existed get theirs before the first request is authenticated.
+  await context.members.backfillKeyLinks();
 
   const app = createHttpApp({
     serviceName,

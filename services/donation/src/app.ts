@@ -90,6 +90,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   // decided again, so what the process last decided is what the next decision sees.
   await publishLegacyOutbox(donations, deps.publisher);
   await donations.backfillLinks();
+  await members.backfillKeyLinks();
   const unfolded = await journal.unfolded();
   for (const entry of unfolded) {
     // Published again: whether they went out before the stop is not recorded (at least once).

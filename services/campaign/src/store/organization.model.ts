@@ -59,8 +59,7 @@ const organizationSchema = new mongoose.Schema<OrganizationDocument>(
   { versionKey: false },
 );
 
-// Serves authentication: every request with an API key finds its member by `members.apiKeyHash`.
-organizationSchema.index({ 'members.apiKeyHash': 1 });
+// Authentication finds a key's organization through the `_id`-keyed links (api_key_links), not this field.
 withOutboxIndex(organizationSchema);
 
 export function organizationModel(connection: Connection): Model<OrganizationDocument> {

@@ -1,5 +1,5 @@
 import type { MemberRole, OrganizationKind } from '@aid/contracts';
-import { queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
+import { createIdLinks, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { Actor } from '../domain/actor.ts';
 import type { AuditEntry } from '../domain/audit.ts';
@@ -22,6 +22,8 @@ export interface OrganizationStore {
    */
   replaceMember(organizationId: string, member: Member, previousKeyHash: string, messages: OutboxMessage[], audit: AuditEntry): Promise<boolean>;
   audit(organizationId: string): Promise<AuditEntry[]>;
+  /** Key links for organizations stored before they existed: once per database, at start-up. */
+  backfillKeyLinks(): Promise<number>;
 }
 
 function toMemberDocument(member: Member): MemberDocument {
@@ -55,10 +57,15 @@ function toOrganization(doc: OrganizationDocument): Organization {
 export function organizationStore(connection: Connection): OrganizationStore {
   const model = organizationModel(connection);
   const writes = documentWrites();
+  // Every authenticated request finds its member by key: through an `_id`-keyed link to the organization, written
+  // before the key is stored, never by a scan of the organizations.
+  const keyLinks = createIdLinks(connection, 'api_key_links');
+  const linkKeys = (organizationId: string, members: Member[]) => Promise.all(members.map((member) => keyLinks.point(member.apiKeyHash, organizationId)));
   return {
     outboxSource: queuedOutboxSource('organizations', model, writes),
     async insert(organization, messages, audit) {
       const queued = queueMessages(messages);
+      await linkKeys(organization.id, organization.members);
       await model.create({
         _id: organization.id,
         name: organization.name,
@@ -76,13 +83,16 @@ export function organizationStore(connection: Connection): OrganizationStore {
       return doc ? toOrganization(doc) : null;
     },
     async actorByKeyHash(apiKeyHash) {
-      const doc = await model.findOne({ 'members.apiKeyHash': apiKeyHash }, { name: 1, members: 1 }).lean<OrganizationDocument>();
+      const organizationId = await keyLinks.targetOf(apiKeyHash);
+      // The organization itself decides: a key since rotated or revoked is no longer among its members.
+      const doc = organizationId ? await model.findById(organizationId, { name: 1, members: 1 }).lean<OrganizationDocument>() : null;
       const member = doc?.members.find((candidate) => candidate.apiKeyHash === apiKeyHash && !candidate.revokedAt);
       if (!doc || !member) return null;
       return { memberId: member.id, organizationId: doc._id, organizationName: doc.name, role: member.role as MemberRole };
     },
     async appendMember(organizationId, member, messages, audit) {
       const queued = queueMessages(messages);
+      await linkKeys(organizationId, [member]);
       // The email guard sits in the write itself, so two concurrent requests for one address cannot both join.
       const result = await writes.run(organizationId, () =>
         model
@@ -97,6 +107,7 @@ export function organizationStore(connection: Connection): OrganizationStore {
     },
     async replaceMember(organizationId, member, previousKeyHash, messages, audit) {
       const queued = queueMessages(messages);
+      await linkKeys(organizationId, [member]);
       // FerretDB has no positional updates, so the members array is rewritten whole. Read and write run in this
       // document's write queue, and the guards (the old key still there, as many members as read) refuse the
       // write if another instance changed the members in between.
@@ -112,6 +123,12 @@ export function organizationStore(connection: Connection): OrganizationStore {
           .exec();
       });
       return result.modifiedCount === 1;
+    },
+    backfillKeyLinks() {
+      return keyLinks.backfillOnce('organizations-v1', async () => {
+        const docs = await model.find({}, { members: 1 }).lean<Pick<OrganizationDocument, '_id' | 'members'>[]>();
+        return docs.flatMap((doc) => doc.members.map((member): [string, string] => [member.apiKeyHash, doc._id]));
+      });
     },
     async audit(organizationId) {
       const doc = await model.findById(organizationId, { audit: 1 }).lean<Pick<OrganizationDocument, 'audit'>>();

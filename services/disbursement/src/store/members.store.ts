@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Member } from '../domain/disbursement.ts';
 import { memberModel } from './member.model.ts';
-import { isDuplicateKey } from '@aid/store';
+import { createIdLinks, isDuplicateKey } from '@aid/store';
 
 export type MemberStore = ReturnType<typeof createMemberStore>;
 
@@ -12,6 +12,8 @@ export interface MemberKey extends Member {
 
 export function createMemberStore(connection: Connection) {
   const model = memberModel(connection);
+  // Authentication finds a member by key through an `_id`-keyed link, written before the key; never by a scan.
+  const keyLinks = createIdLinks(connection, 'api_key_links');
 
   /**
    * Writes a key only over an older revision of a member that is not revoked. When the stored copy is newer or
@@ -19,6 +21,7 @@ export function createMemberStore(connection: Connection) {
    */
   async function setKey(member: MemberKey): Promise<void> {
     const { memberId, ...fields } = member;
+    await keyLinks.point(member.apiKeyHash, memberId);
     try {
       await model.updateOne(
         // Members projected before key revisions existed have none: they count as revision 1.
@@ -53,8 +56,19 @@ export function createMemberStore(connection: Connection) {
     },
 
     async findByKeyHash(apiKeyHash: string): Promise<Member | null> {
-      const doc = await model.findOne({ apiKeyHash, revokedAt: { $exists: false } }).lean();
-      return doc ? { memberId: doc._id, organizationId: doc.organizationId, role: doc.role } : null;
+      const memberId = await keyLinks.targetOf(apiKeyHash);
+      const doc = memberId ? await model.findById(memberId).lean() : null;
+      // The member decides: a key since rotated or revoked is no longer the one it holds.
+      if (!doc || doc.apiKeyHash !== apiKeyHash || doc.revokedAt) return null;
+      return { memberId: doc._id, organizationId: doc.organizationId, role: doc.role };
+    },
+
+    /** Key links for members stored before they existed: once per database, at start-up. */
+    backfillKeyLinks(): Promise<number> {
+      return keyLinks.backfillOnce('members-v1', async () => {
+        const docs = await model.find({}, { apiKeyHash: 1 }).lean();
+        return docs.map((doc): [string, string] => [doc.apiKeyHash, doc._id]);
+      });
     },
   };
 }

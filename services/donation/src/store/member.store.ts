@@ -1,7 +1,7 @@
 import type { MemberRole } from '@aid/contracts';
 import type { Connection } from 'mongoose';
 import { memberModel, type MemberDocument } from './member.model.ts';
-import { isDuplicateKey } from '@aid/store';
+import { createIdLinks, isDuplicateKey } from '@aid/store';
 
 export interface Member {
   memberId: string;
@@ -12,12 +12,15 @@ export interface Member {
 
 export function createMemberStore(connection: Connection) {
   const model = memberModel(connection);
+  // Authentication finds a member by key through an `_id`-keyed link, written before the key; never by a scan.
+  const keyLinks = createIdLinks(connection, 'api_key_links');
   return {
     /**
      * The member as added. Its key is set only when the member is first seen, so an `added` event arriving after a
      * rotation (late or redelivered) does not bring the first key back.
      */
     async save(member: Member & { apiKeyHash: string }, now: Date): Promise<void> {
+      await keyLinks.point(member.apiKeyHash, member.memberId);
       await model.updateOne(
         { _id: member.memberId },
         {
@@ -30,6 +33,7 @@ export function createMemberStore(connection: Connection) {
 
     /** Keeps the key only if it is newer than the one held; a stale rotation matches nothing and changes nothing. */
     async rotateKey(member: Member & { apiKeyHash: string; keyRevision: number }, now: Date): Promise<void> {
+      await keyLinks.point(member.apiKeyHash, member.memberId);
       try {
         await model.updateOne(
           { _id: member.memberId, keyRevision: { $lt: member.keyRevision } },
@@ -51,8 +55,19 @@ export function createMemberStore(connection: Connection) {
     },
 
     async findByKeyHash(apiKeyHash: string): Promise<Member | null> {
-      const doc = await model.findOne({ apiKeyHash, revoked: { $ne: true } }).lean<MemberDocument>();
-      return doc ? { memberId: doc._id, organizationId: doc.organizationId, role: doc.role } : null;
+      const memberId = await keyLinks.targetOf(apiKeyHash);
+      const doc = memberId ? await model.findById(memberId).lean<MemberDocument>() : null;
+      // The member decides: a key since rotated or revoked is no longer the one it holds.
+      if (!doc || doc.apiKeyHash !== apiKeyHash || doc.revoked) return null;
+      return { memberId: doc._id, organizationId: doc.organizationId, role: doc.role };
+    },
+
+    /** Key links for members stored before they existed: once per database, at start-up. */
+    backfillKeyLinks(): Promise<number> {
+      return keyLinks.backfillOnce('members-v1', async () => {
+        const docs = await model.find({}, { apiKeyHash: 1 }).lean<Pick<MemberDocument, '_id' | 'apiKeyHash'>[]>();
+        return docs.map((doc): [string, string] => [doc.apiKeyHash, doc._id]);
+      });
     },
   };
 }

@@ -1,0 +1,55 @@
+import { newId } from '@aid/contracts';
+import { connectDatabase } from '@aid/store';
+import { operationsOf, servedById, testEndpoints, uniqueName } from '@aid/test-kit';
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerOrganization, rotateKey } from '../domain/organization.ts';
+import { organizationStore, type OrganizationStore } from './organizations.store.ts';
+
+const register = (apiKeyHash: string) => registerOrganization({ name: `Org ${newId()}`, country: 'SO', kind: 'ngo' }, { now: new Date(), newId, apiKeyHash });
+
+describe('API keys are looked up by _id', () => {
+  let db: Connection;
+  let store: OrganizationStore;
+
+  beforeAll(async () => {
+    db = await connectDatabase(testEndpoints().mongoUrl, uniqueName('campaign_keys'));
+    store = organizationStore(db);
+    // Other organizations around: a scan would read them all.
+    for (let n = 0; n < 20; n += 1) await store.insert(register(`hash-${newId()}`), [], []);
+  });
+
+  afterAll(async () => {
+    await db?.dropDatabase();
+    await db?.close();
+  });
+
+  it('when a key is presented, then its member is found by _id reads only; after a rotation the old key finds nobody', async () => {
+    const organization = register(`hash-${newId()}`);
+    await store.insert(organization, [], []);
+    const admin = organization.members[0]!;
+    const operations = await operationsOf(db, async () => {
+      expect(await store.actorByKeyHash(admin.apiKeyHash)).toMatchObject({ memberId: admin.id, organizationId: organization.id, role: 'admin' });
+      expect(await store.actorByKeyHash('hash-nobody-has')).toBeNull();
+    });
+    expect(operations.length).toBeGreaterThan(0);
+    expect(operations.filter((operation) => !servedById(operation))).toEqual([]);
+
+    const actor = { memberId: admin.id, organizationId: organization.id, organizationName: organization.name, role: 'admin' as const };
+    const rotated = rotateKey(organization, actor, admin.id, `hash-${newId()}`);
+    expect(await store.replaceMember(organization.id, rotated, admin.apiKeyHash, [], { id: newId(), actorMemberId: admin.id, action: 'member.key-rotated', targetId: admin.id, at: new Date().toISOString(), details: {} })).toBe(true);
+    expect(await store.actorByKeyHash(admin.apiKeyHash)).toBeNull();
+    expect(await store.actorByKeyHash(rotated.apiKeyHash)).toMatchObject({ memberId: admin.id });
+  });
+
+  it('when organizations were stored before the key links existed, then the start-up backfill links them once', async () => {
+    const old = register(`hash-${newId()}`);
+    const admin = old.members[0]!;
+    await db.collection('organizations').insertOne({ _id: old.id, name: old.name, country: old.country, kind: old.kind, createdAt: new Date(), members: [{ ...admin, createdAt: new Date(), revokedAt: null }], audit: [], outbox: [] } as never);
+    expect(await store.actorByKeyHash(admin.apiKeyHash)).toBeNull();
+    await db.collection('api_key_links').deleteOne({ _id: 'mark:organizations-v1' } as never);
+    expect(await store.backfillKeyLinks()).toBeGreaterThan(20);
+    expect(await store.actorByKeyHash(admin.apiKeyHash)).toMatchObject({ organizationId: old.id });
+    expect(await store.backfillKeyLinks()).toBe(0);
+  });
+});
