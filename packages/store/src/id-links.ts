@@ -4,10 +4,14 @@ import { isDuplicateKey } from './duplicate-key.ts';
 interface IdLinkDocument {
   _id: string;
   target?: string;
+  targets?: string[];
   doneAt?: Date;
 }
 
-const schema = new mongoose.Schema<IdLinkDocument>({ _id: { type: String, required: true }, target: { type: String }, doneAt: { type: Date } }, { versionKey: false });
+const schema = new mongoose.Schema<IdLinkDocument>(
+  { _id: { type: String, required: true }, target: { type: String }, targets: { type: [String], default: undefined }, doneAt: { type: Date } },
+  { versionKey: false },
+);
 // No secondary index: every read and write is by `_id`.
 
 /**
@@ -23,8 +27,8 @@ export function createIdLinks(connection: Connection, collection: string) {
   const modelName = `IdLink_${collection}`;
   const links: Model<IdLinkDocument> = (connection.models[modelName] as Model<IdLinkDocument> | undefined) ?? connection.model<IdLinkDocument>(modelName, schema, collection);
 
-  async function upsert(id: string, set: Partial<IdLinkDocument>): Promise<void> {
-    const write = () => links.collection.updateOne({ _id: id } as Record<string, unknown>, { $set: set }, { upsert: true });
+  async function upsert(id: string, change: Record<string, unknown>): Promise<void> {
+    const write = () => links.collection.updateOne({ _id: id } as Record<string, unknown>, change, { upsert: true });
     try {
       await write();
     } catch (error) {
@@ -35,7 +39,17 @@ export function createIdLinks(connection: Connection, collection: string) {
   }
 
   return {
-    point: (value: string, target: string) => upsert(`v:${value}`, { target }),
+    point: (value: string, target: string) => upsert(`v:${value}`, { $set: { target } }),
+
+    /** One more document under a value that names several (a campaign's updates); kept small by what it indexes. */
+    addTarget: (value: string, target: string) => upsert(`v:${value}`, { $addToSet: { targets: target } }),
+
+    removeTarget: (value: string, target: string) => upsert(`v:${value}`, { $pull: { targets: target } }),
+
+    async targetsOf(value: string): Promise<string[]> {
+      const doc = await links.findById(`v:${value}`, { targets: 1 }).lean<IdLinkDocument>();
+      return doc?.targets ?? [];
+    },
 
     async targetOf(value: string): Promise<string | null> {
       const doc = await links.findById(`v:${value}`, { target: 1 }).lean<IdLinkDocument>();
@@ -46,11 +60,11 @@ export function createIdLinks(connection: Connection, collection: string) {
      * Links for documents stored before the links existed, once per database (a marker records it), at start-up.
      * Re-running it is harmless: every write is idempotent.
      */
-    async backfillOnce(mark: string, entries: () => Promise<[value: string, target: string][]>): Promise<number> {
+    async backfillOnce(mark: string, entries: () => Promise<[value: string, target: string][]>, kind: 'single' | 'set' = 'single'): Promise<number> {
       if (await links.findById(`mark:${mark}`, { _id: 1 }).lean()) return 0;
       const all = await entries();
-      for (const [value, target] of all) await upsert(`v:${value}`, { target });
-      await upsert(`mark:${mark}`, { doneAt: new Date() });
+      for (const [value, target] of all) await upsert(`v:${value}`, kind === 'single' ? { $set: { target } } : { $addToSet: { targets: target } });
+      await upsert(`mark:${mark}`, { $set: { doneAt: new Date() } });
       return all.length;
     },
   };

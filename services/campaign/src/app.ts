@@ -24,6 +24,8 @@ export async function buildApp(deps: ServiceDeps, config: Pick<CampaignConfig, '
   };
   // Keys stored before the key links existed get theirs before the first request is authenticated.
   await context.organizations.backfillKeyLinks();
+  await context.campaigns.backfillLinks();
+  await context.updates.backfillLinks();
   const member = memberAuthenticator(context.organizations);
   const app = createHttpApp({
     serviceName: 'campaign',

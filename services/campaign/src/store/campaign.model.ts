@@ -52,11 +52,7 @@ const campaignSchema = new mongoose.Schema<CampaignDocument>(
   { versionKey: false },
 );
 
-// Serves the public listing: campaigns of given statuses, newest first (UUIDv7 ids sort by creation time),
-// paged by "ids below the cursor".
-campaignSchema.index({ status: 1, _id: -1 });
-// Serves an organization's audit trail: the campaigns it owns.
-campaignSchema.index({ organizationId: 1 });
+// The public listing and an organization's campaigns are found through `_id`-keyed sets (campaign_links).
 withOutboxIndex(campaignSchema);
 
 export function campaignModel(connection: Connection): Model<CampaignDocument> {

@@ -1,5 +1,5 @@
 import type { CampaignStatus } from '@aid/contracts';
-import { queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
+import { createIdLinks, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Campaign, Crisis } from '../domain/campaign.ts';
@@ -16,7 +16,11 @@ export interface CampaignStore {
   auditOfOrganization(organizationId: string): Promise<{ campaignIds: string[]; entries: AuditEntry[] }>;
   /** Newest first; `before` is the id of the last campaign of the previous page. */
   list(query: { statuses: CampaignStatus[]; limit: number; before?: string | undefined }): Promise<Campaign[]>;
+  /** Links for campaigns stored before they existed: once per database, at start-up. */
+  backfillLinks(): Promise<number>;
 }
+
+const listedStatuses: CampaignStatus[] = ['active', 'closed'];
 
 type CampaignState = Omit<CampaignDocument, '_id' | 'outbox' | 'outboxSince' | 'audit'>;
 
@@ -63,10 +67,20 @@ function toCampaign(doc: CampaignDocument): Campaign {
 export function campaignStore(connection: Connection): CampaignStore {
   const model = campaignModel(connection);
   const writes = documentWrites();
+  // The public list and an organization's campaigns are read through `_id`-keyed sets of campaign ids (one per
+  // listed status, one per organization), written before the campaign; the campaigns themselves, read by `_id`,
+  // decide (a campaign still in an old status's set is skipped there).
+  const links = createIdLinks(connection, 'campaign_links');
+  const statusKey = (status: CampaignStatus) => `status:${status}`;
+  const organizationKey = (organizationId: string) => `organization:${organizationId}`;
+  const byIds = async (ids: string[]) =>
+    ids.length === 0 ? [] : model.find({ _id: { $in: ids } }, { outbox: 0, audit: 0 }).sort({ _id: -1 }).lean<CampaignDocument[]>();
   return {
     outboxSource: queuedOutboxSource('campaigns', model, writes),
     async insert(campaign, messages, audit) {
       const queued = queueMessages(messages);
+      await links.addTarget(organizationKey(campaign.organizationId), campaign.id);
+      if (listedStatuses.includes(campaign.status)) await links.addTarget(statusKey(campaign.status), campaign.id);
       await model.create({ _id: campaign.id, ...toState(campaign), audit: [audit], outbox: queued.$push.outbox.$each, outboxSince: queued.$set.outboxSince });
     },
     async find(id) {
@@ -75,24 +89,47 @@ export function campaignStore(connection: Connection): CampaignStore {
     },
     async replace(campaign, previousRevision, messages, audit) {
       const queued = queueMessages(messages);
+      if (listedStatuses.includes(campaign.status)) await links.addTarget(statusKey(campaign.status), campaign.id);
       // Replacing `crisis` whole drops a glide number the patch removed; $set of the full state keeps it simple.
       const result = await writes.run(campaign.id, () =>
         model
           .updateOne({ _id: campaign.id, revision: previousRevision }, { $set: { ...toState(campaign), ...queued.$set }, $push: { ...queued.$push, audit } })
           .exec(),
       );
-      return result.modifiedCount === 1;
+      if (result.modifiedCount !== 1) return false;
+      // Out of the other statuses' lists (a crash before this only leaves an entry the reader skips).
+      for (const other of listedStatuses) if (other !== campaign.status) await links.removeTarget(statusKey(other), campaign.id);
+      return true;
     },
     async list({ statuses, limit, before }) {
-      const docs = await model
-        .find({ status: { $in: statuses }, ...(before === undefined ? {} : { _id: { $lt: before } }) }, { outbox: 0, audit: 0 })
-        .sort({ _id: -1 })
-        .limit(limit)
-        .lean<CampaignDocument[]>();
-      return docs.map(toCampaign);
+      const candidates = [...new Set((await Promise.all(statuses.filter((status) => listedStatuses.includes(status)).map((status) => links.targetsOf(statusKey(status))))).flat())]
+        .filter((id) => before === undefined || id < before)
+        .sort()
+        .reverse();
+      // Ids are time-ordered (UUIDv7): newest first. Read a page at a time until enough are in a wanted status.
+      const found: Campaign[] = [];
+      for (let start = 0; start < candidates.length && found.length < limit; start += limit) {
+        const docs = await byIds(candidates.slice(start, start + limit));
+        for (const doc of docs) if (statuses.includes(doc.status as CampaignStatus) && found.length < limit) found.push(toCampaign(doc));
+      }
+      return found;
+    },
+    backfillLinks() {
+      return links.backfillOnce(
+        'campaigns-v1',
+        async () => {
+          const docs = await model.find({}, { organizationId: 1, status: 1 }).lean<Pick<CampaignDocument, '_id' | 'organizationId' | 'status'>[]>();
+          return docs.flatMap((doc): [string, string][] => [
+            [organizationKey(doc.organizationId), doc._id],
+            ...(listedStatuses.includes(doc.status as CampaignStatus) ? [[statusKey(doc.status as CampaignStatus), doc._id] as [string, string]] : []),
+          ]);
+        },
+        'set',
+      );
     },
     async auditOfOrganization(organizationId) {
-      const docs = await model.find({ organizationId }, { audit: 1 }).lean<Pick<CampaignDocument, '_id' | 'audit'>[]>();
+      const ids = await links.targetsOf(organizationKey(organizationId));
+      const docs = ids.length === 0 ? [] : await model.find({ _id: { $in: ids } }, { audit: 1 }).lean<Pick<CampaignDocument, '_id' | 'audit'>[]>();
       return { campaignIds: docs.map((doc) => doc._id), entries: docs.flatMap((doc) => doc.audit ?? []) };
     },
   };

@@ -33,8 +33,7 @@ const updateSchema = new mongoose.Schema<UpdateDocument>(
   { versionKey: false },
 );
 
-// Serves the campaign page: a campaign's latest updates, newest first.
-updateSchema.index({ campaignId: 1, _id: -1 });
+// A campaign's updates are found through an `_id`-keyed set of their ids (update_links).
 withOutboxIndex(updateSchema);
 
 export function updateModel(connection: Connection): Model<UpdateDocument> {

@@ -1,4 +1,4 @@
-import { queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
+import { createIdLinks, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { CampaignUpdate } from '../domain/campaign.ts';
@@ -10,6 +10,8 @@ export interface UpdateStore {
   insert(update: CampaignUpdate, messages: OutboxMessage[], audit: AuditEntry): Promise<void>;
   auditOfCampaigns(campaignIds: string[]): Promise<AuditEntry[]>;
   latest(campaignId: string, limit: number): Promise<CampaignUpdate[]>;
+  /** Links for updates stored before they existed: once per database, at start-up. */
+  backfillLinks(): Promise<number>;
 }
 
 function toUpdate(doc: UpdateDocument): CampaignUpdate {
@@ -18,11 +20,16 @@ function toUpdate(doc: UpdateDocument): CampaignUpdate {
 
 export function updateStore(connection: Connection): UpdateStore {
   const model = updateModel(connection);
+  // Every public campaign page shows its latest updates: found through an `_id`-keyed set of the campaign's update
+  // ids (written before the update), never by a scan of all updates.
+  const links = createIdLinks(connection, 'update_links');
+  const campaignKey = (campaignId: string) => `campaign:${campaignId}`;
   return {
     // Updates are written once, so only the relay updates them; queued anyway so that stays true if that changes.
     outboxSource: queuedOutboxSource('campaign_updates', model, documentWrites()),
     async insert(update, messages, audit) {
       const queued = queueMessages(messages);
+      await links.addTarget(campaignKey(update.campaignId), update.id);
       await model.create({
         _id: update.id,
         campaignId: update.campaignId,
@@ -35,12 +42,24 @@ export function updateStore(connection: Connection): UpdateStore {
       });
     },
     async latest(campaignId, limit) {
-      const docs = await model.find({ campaignId }, { outbox: 0, audit: 0 }).sort({ _id: -1 }).limit(limit).lean<UpdateDocument[]>();
+      // Ids are time-ordered (UUIDv7): the newest are the greatest. A link whose update was never written finds nothing.
+      const ids = (await links.targetsOf(campaignKey(campaignId))).sort().reverse().slice(0, limit);
+      if (ids.length === 0) return [];
+      const docs = await model.find({ _id: { $in: ids } }, { outbox: 0, audit: 0 }).sort({ _id: -1 }).lean<UpdateDocument[]>();
       return docs.map(toUpdate);
+    },
+    backfillLinks() {
+      return links.backfillOnce(
+        'updates-v1',
+        async () => (await model.find({}, { campaignId: 1 }).lean<Pick<UpdateDocument, '_id' | 'campaignId'>[]>()).map((doc): [string, string] => [campaignKey(doc.campaignId), doc._id]),
+        'set',
+      );
     },
     async auditOfCampaigns(campaignIds) {
       if (campaignIds.length === 0) return [];
-      const docs = await model.find({ campaignId: { $in: campaignIds } }, { audit: 1 }).lean<Pick<UpdateDocument, 'audit'>[]>();
+      const ids = (await Promise.all(campaignIds.map((id) => links.targetsOf(campaignKey(id))))).flat();
+      if (ids.length === 0) return [];
+      const docs = await model.find({ _id: { $in: ids } }, { audit: 1 }).lean<Pick<UpdateDocument, 'audit'>[]>();
       return docs.flatMap((doc) => doc.audit ?? []);
     },
   };

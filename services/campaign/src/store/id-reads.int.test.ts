@@ -3,8 +3,14 @@ import { connectDatabase } from '@aid/store';
 import { operationsOf, servedById, testEndpoints, uniqueName } from '@aid/test-kit';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../domain/audit.ts';
+import { aCampaign } from '../domain/fixtures.ts';
 import { registerOrganization, rotateKey } from '../domain/organization.ts';
+import { campaignStore } from './campaigns.store.ts';
 import { organizationStore, type OrganizationStore } from './organizations.store.ts';
+import { updateStore } from './updates.store.ts';
+
+const audit = (action: AuditEntry['action'], targetId: string): AuditEntry => ({ id: newId(), actorMemberId: 'member-1', action, targetId, at: new Date().toISOString(), details: {} });
 
 const register = (apiKeyHash: string) => registerOrganization({ name: `Org ${newId()}`, country: 'SO', kind: 'ngo' }, { now: new Date(), newId, apiKeyHash });
 
@@ -51,5 +57,35 @@ describe('API keys are looked up by _id', () => {
     expect(await store.backfillKeyLinks()).toBeGreaterThan(20);
     expect(await store.actorByKeyHash(admin.apiKeyHash)).toMatchObject({ organizationId: old.id });
     expect(await store.backfillKeyLinks()).toBe(0);
+  });
+
+  it('when the public list, a campaign’s latest updates or an organization’s campaigns are read, then only _id reads are sent, and a closed campaign leaves the active list', async () => {
+    const campaigns = campaignStore(db);
+    const updates = updateStore(db);
+    const organizationId = newId();
+    const ids: string[] = [];
+    for (let n = 0; n < 6; n += 1) {
+      const campaign = aCampaign({ id: newId(), organizationId, status: 'draft' });
+      await campaigns.insert(campaign, [], audit('campaign.created', campaign.id));
+      await campaigns.replace({ ...campaign, status: 'active', revision: 2 }, 1, [], audit('campaign.published', campaign.id));
+      ids.push(campaign.id);
+    }
+    const [first] = ids;
+    const closing = aCampaign({ id: ids[5]!, organizationId, status: 'closed', revision: 3 });
+    expect(await campaigns.replace(closing, 2, [], audit('campaign.closed', closing.id))).toBe(true);
+    for (let n = 0; n < 4; n += 1) await updates.insert({ id: newId(), campaignId: first!, title: `Update ${n}`, body: 'Kits delivered.', postedAt: new Date().toISOString() }, [], audit('campaign.update-posted', first!));
+
+    let active: string[] = [];
+    let latest: string[] = [];
+    const operations = await operationsOf(db, async () => {
+      active = (await campaigns.list({ statuses: ['active'], limit: 3 })).map((campaign) => campaign.id);
+      latest = (await updates.latest(first!, 2)).map((update) => update.title);
+      await campaigns.auditOfOrganization(organizationId);
+    });
+    expect(operations.filter((operation) => !servedById(operation))).toEqual([]);
+    expect(active).toEqual([ids[4], ids[3], ids[2]]);
+    expect(latest).toEqual(['Update 3', 'Update 2']);
+    expect((await campaigns.list({ statuses: ['closed'], limit: 10 })).map((campaign) => campaign.id)).toContain(ids[5]);
+    expect((await campaigns.list({ statuses: ['active'], limit: 10, before: ids[2] })).map((campaign) => campaign.id)).toEqual([ids[1], ids[0]]);
   });
 });
