@@ -44,6 +44,9 @@ export function createIdLinks(connection: Connection, collection: string) {
     /** One more document under a value that names several (a campaign's updates); kept small by what it indexes. */
     addTarget: (value: string, target: string) => upsert(`v:${value}`, { $addToSet: { targets: target } }),
 
+    /** Several at once, in one write (a batch of new work). */
+    addTargets: (value: string, targets: string[]) => (targets.length === 0 ? Promise.resolve() : upsert(`v:${value}`, { $addToSet: { targets: { $each: targets } } })),
+
     removeTarget: (value: string, target: string) => upsert(`v:${value}`, { $pull: { targets: target } }),
 
     async targetsOf(value: string): Promise<string[]> {

@@ -91,6 +91,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   await publishLegacyOutbox(donations, deps.publisher);
   await donations.backfillLinks();
   await members.backfillKeyLinks();
+  await receipts.backfillPending();
   const unfolded = await journal.unfolded();
   for (const entry of unfolded) {
     // Published again: whether they went out before the stop is not recorded (at least once).
