@@ -26,11 +26,11 @@ describe('the receipt sender finds what is owed by _id', () => {
     await store.owe(old, new Date(now.getTime() - 60_000));
     for (const id of old) await store.sent(receiptMessageId(id), now);
     const [first, second, later, dropped] = [newId(), newId(), newId(), newId()];
-    await store.owe([first!], new Date(now.getTime() - 2_000));
-    await store.owe([second!, dropped!], new Date(now.getTime() - 1_000));
-    await store.owe([later!], now);
-    await store.failed(receiptMessageId(later!), 1, new Date(now.getTime() + 60_000), 'mail server away');
-    await store.dropped(receiptMessageId(dropped!), 'no address');
+    await store.owe([first], new Date(now.getTime() - 2_000));
+    await store.owe([second, dropped], new Date(now.getTime() - 1_000));
+    await store.owe([later], now);
+    await store.failed(receiptMessageId(later), 1, new Date(now.getTime() + 60_000), 'mail server away');
+    await store.dropped(receiptMessageId(dropped), 'no address');
 
     let due: string[] = [];
     const operations = await operationsOf(db, async () => {
