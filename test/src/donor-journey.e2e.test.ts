@@ -152,6 +152,11 @@ describe('a donor gives from the browser', () => {
     await expect.poll(async () => (await page.locator('h1').innerText()).trim()).toBe('Earthquake relief in Nippes');
     expect(await page.textContent('body')).toContain('200 families in Anse-à-Veau received shelter kits this week.');
     await check(page, '01-campaign');
+    // Who runs it: the organization's public page, and back.
+    await Promise.all([page.waitForURL(/\/organizations\//), page.locator('section[aria-labelledby="organization"] strong a').click()]);
+    await expect.poll(async () => (await page.locator('h1').innerText()).trim()).toBe('Haiti Diaspora Relief');
+    await check(page, '01-organization');
+    await page.goto(`${base}/campaigns/${campaignId}`);
 
     await page.getByRole('link', { name: 'Give monthly' }).click();
     await page.waitForURL(/\/give\?interval=month/);

@@ -175,6 +175,8 @@ try {
     KAFKA_START_AT: 'end',
     LOG_LEVEL: 'error',
     LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
+    // The web in front passes its visitors' addresses on (X-Forwarded-For), as `npm start` sets it up.
+    TRUST_PROXY: 'loopback',
   });
   // Without its consumers: the benchmark measures reads of the loaded ledger, not the shared broker's other traffic.
   ledger = await startService({ name: 'ledger', config: ledgerConfig, dbName, build: async (deps) => ({ ...(await buildApp(deps, ledgerConfig)), consumers: [] }) });

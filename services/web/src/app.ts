@@ -10,7 +10,7 @@ import { DonationServiceUnavailable } from './donation-client.ts';
 import { registerGivingRoutes, type GivingDeps } from './giving/giving-routes.ts';
 import { LedgerRateLimited, LedgerUnavailable, NotOnLedger, type LedgerClient } from './ledger-client.ts';
 import { localeMiddleware, pageOf } from './locale.ts';
-import { campaignListPage, campaignPage } from './pages/campaign-pages.ts';
+import { campaignListPage, campaignPage, organizationPage } from './pages/campaign-pages.ts';
 import { aboutLedgerPage, errorPage } from './pages/info-pages.ts';
 import { explorerPage, explorerPageSize } from './pages/ledger-pages.ts';
 import { readRecordChecks, recordChecksPage, type RecordChecks } from './pages/record-checks.ts';
@@ -100,7 +100,7 @@ export function buildWebApp(deps: {
     const id = String(request.params.id);
     const summary = await ledger.summary(id);
     // Enough of the latest entries to find the latest few gifts among updates and disbursements.
-    const recentCount = 30;
+    const recentCount = 12;
     const [campaign, { entries }, timeseries, breakdowns, details] = await Promise.all([
       campaignInfo(id),
       ledger.entries(id, Math.max(0, summary.entries - recentCount), recentCount),
@@ -111,6 +111,22 @@ export function buildWebApp(deps: {
     const givingOpen = Boolean(deps.giving) && (details?.status ?? campaign?.status) === 'active';
     const address = `${deps.giving?.publicUrl ?? `${request.protocol}://${request.get('host') ?? 'localhost'}`}/campaigns/${id}`;
     send(response, 200, campaignPage(pageOf(response), { campaign, summary, recent: [...entries].reverse(), timeseries, breakdowns, details, givingOpen }, address));
+  });
+
+  app.get('/organizations/:id', async (request, response, next) => {
+    const profile = await deps.campaigns?.organization(String(request.params.id));
+    if (!profile) {
+      next();
+      return;
+    }
+    // Each campaign's figures from the public record; one not on it yet is left out.
+    const rows = await Promise.all(
+      profile.campaigns.map(async (campaign) => {
+        const [info, summary] = await Promise.all([ledger.campaign(campaign.id), ledger.summary(campaign.id).catch(() => null)]);
+        return info && summary ? { campaign: info, summary } : null;
+      }),
+    );
+    send(response, 200, organizationPage(pageOf(response), profile, rows.filter((row) => row !== null)));
   });
 
   app.get('/campaigns/:id/ledger', async (request, response) => {

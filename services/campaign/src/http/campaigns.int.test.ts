@@ -1,3 +1,4 @@
+import { newId } from '@aid/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignInput, problemOf, startTestService, type TestService } from '../test-service.ts';
 import { campaignListResponse, campaignResponse, campaignWithUpdatesResponse, updateResponse } from './schemas.ts';
@@ -134,6 +135,22 @@ describe('roles and organizations', () => {
     // The public page names who runs it (never its members).
     expect(campaign.organization).toMatchObject({ id: org.id, country: expect.stringMatching(/^[A-Z]{2}$/), kind: expect.any(String) });
     expect(JSON.stringify(campaign.organization)).not.toContain('members');
+  });
+
+  it('when an organization’s public page is asked for, then it shows who it is and its public campaigns, never members or drafts; without a public campaign it is a 404', async () => {
+    const runner = await api.organization('Somali Relief Network');
+    const draft = await api.campaign(runner.adminKey);
+    expect((await api.call('GET', `/v1/organizations/${runner.id}/profile`)).status).toBe(404);
+    const published = await api.campaign(runner.adminKey);
+    await api.call('POST', `/v1/campaigns/${published.id}/publish`, { key: runner.adminKey });
+    const profile = await api.call('GET', `/v1/organizations/${runner.id}/profile`);
+    expect(profile.status).toBe(200);
+    const body = profile.body as { organization: Record<string, unknown>; campaigns: { id: string; status: string }[] };
+    expect(body.organization).toMatchObject({ id: runner.id, name: 'Somali Relief Network' });
+    expect(body.campaigns.map((campaign) => campaign.id)).toEqual([published.id]);
+    expect(JSON.stringify(body)).not.toContain(draft.id);
+    expect(JSON.stringify(body)).not.toContain('members');
+    expect((await api.call('GET', `/v1/organizations/${newId()}/profile`)).status).toBe(404);
   });
 
   it('when a draft is read, then only members of its organization see it; everyone else gets 404', async () => {

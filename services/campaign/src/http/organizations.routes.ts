@@ -6,9 +6,9 @@ import { addMember } from '../use-cases/add-member.ts';
 import type { CampaignContext } from '../use-cases/context.ts';
 import { revokeMember, rotateMemberKey } from '../use-cases/change-member.ts';
 import { organizationAudit } from '../use-cases/read-audit.ts';
-import { organizationForMember } from '../use-cases/read-organization.ts';
+import { organizationForMember, publicOrganizationProfile } from '../use-cases/read-organization.ts';
 import { registerOrganization } from '../use-cases/register-organization.ts';
-import { auditBody, memberBody, organizationBody, organizationRecordBody } from './presenters.ts';
+import { auditBody, campaignBody, memberBody, organizationBody, organizationRecordBody } from './presenters.ts';
 import {
   addMemberBody,
   auditQuery,
@@ -17,6 +17,7 @@ import {
   memberResponse,
   idParams,
   newMemberResponse,
+  organizationProfileResponse,
   organizationResponse,
   problemResponse,
   registeredOrganizationResponse,
@@ -131,6 +132,21 @@ export function organizationRoutes(
       },
       async handle({ params, query, auth: actor }) {
         return { body: auditBody(await organizationAudit(context, actor, params.id, query)) };
+      },
+    }),
+    defineRoute<undefined, z.infer<typeof idParams>, undefined, undefined>({
+      method: 'get',
+      path: '/v1/organizations/:id/profile',
+      summary: 'The public page of an organization that runs public campaigns: name, country, kind, since when, and those campaigns (never members or drafts)',
+      tag,
+      params: idParams,
+      responses: {
+        200: { description: 'The organization and its public campaigns, newest first', schema: organizationProfileResponse },
+        404: { description: 'No such organization, or none of its campaigns is public', schema: problemResponse },
+      },
+      async handle({ params }) {
+        const { organization, campaigns } = await publicOrganizationProfile(context, params.id);
+        return { body: { organization: organizationRecordBody(organization), campaigns: campaigns.map(campaignBody) } };
       },
     }),
     defineRoute<undefined, z.infer<typeof idParams>, undefined, Actor>({

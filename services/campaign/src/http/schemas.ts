@@ -160,6 +160,9 @@ export const publicOrganizationResponse = organizationRecord.describe('the organ
 
 export const campaignWithUpdatesResponse = campaignResponse.extend({ updates: z.array(updateResponse), organization: publicOrganizationResponse.nullable() });
 
+/** An organization's public page: who it is and its public campaigns. */
+export const organizationProfileResponse = z.object({ organization: organizationRecord, campaigns: z.array(campaignResponse) });
+
 export const campaignListResponse = z.object({ campaigns: z.array(campaignResponse), nextCursor: z.string().nullable() });
 
 export { problemDocumentSchema as problemResponse } from '@aid/http-kit';

@@ -12,6 +12,8 @@ export interface CampaignStore {
   find(id: string): Promise<Campaign | null>;
   /** Writes the new state only if nobody changed the campaign since `previousRevision`; false otherwise. */
   replace(campaign: Campaign, previousRevision: number, messages: OutboxMessage[], audit: AuditEntry): Promise<boolean>;
+  /** An organization's campaigns, drafts included, newest first. */
+  ofOrganization(organizationId: string): Promise<Campaign[]>;
   /** The ids and audit entries of an organization's campaigns. */
   auditOfOrganization(organizationId: string): Promise<{ campaignIds: string[]; entries: AuditEntry[] }>;
   /** Newest first; `before` is the id of the last campaign of the previous page. */
@@ -126,6 +128,9 @@ export function campaignStore(connection: Connection): CampaignStore {
         },
         'set',
       );
+    },
+    async ofOrganization(organizationId) {
+      return (await byIds(await links.targetsOf(organizationKey(organizationId)))).map(toCampaign);
     },
     async auditOfOrganization(organizationId) {
       const ids = await links.targetsOf(organizationKey(organizationId));

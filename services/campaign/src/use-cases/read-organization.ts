@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.ts';
+import type { Campaign } from '../domain/campaign.ts';
 import { errors } from '../domain/errors.ts';
 import { canReadOrganization, type Organization } from '../domain/organization.ts';
 import type { CampaignContext } from './context.ts';
@@ -8,4 +9,15 @@ export async function organizationForMember(context: CampaignContext, actor: Act
   const organization = await context.organizations.find(organizationId);
   if (!organization || !canReadOrganization(organization, actor)) throw errors.organizationNotFound(organizationId);
   return organization;
+}
+
+/**
+ * What anyone may know of an organization that runs public campaigns: who it is and those campaigns (never its
+ * members or drafts). One with no public campaign is, to the public, not there.
+ */
+export async function publicOrganizationProfile(context: CampaignContext, organizationId: string): Promise<{ organization: Organization; campaigns: Campaign[] }> {
+  const [organization, campaigns] = await Promise.all([context.organizations.find(organizationId), context.campaigns.ofOrganization(organizationId)]);
+  const publicCampaigns = campaigns.filter((campaign) => campaign.status !== 'draft');
+  if (!organization || publicCampaigns.length === 0) throw errors.organizationNotFound(organizationId);
+  return { organization, campaigns: publicCampaigns };
 }

@@ -76,7 +76,11 @@ async function start(options: { payments?: 'test' | 'stripe'; startAnswer?: Awai
       return true;
     },
   };
-  const campaigns: CampaignClient = { details: async (id) => (id === campaignId ? details : null) };
+  const campaigns: CampaignClient = {
+    details: async (id) => (id === campaignId ? details : null),
+    organization: async (id) =>
+      id === 'o1' && details.organization ? { organization: details.organization, campaigns: [{ id: campaignId, title: info.title, summary: info.summary, status: 'active', goal: info.goal }] } : null,
+  };
   const testPayments: TestModePayments = {
     confirm: async (secret, card) => {
       world.confirmations.push(`${secret}:${card}`);
@@ -135,6 +139,18 @@ describe('giving through the web', () => {
     expect(text).toContain('Diaspora association');
     expect(text).toContain(`https://wa.me/?text=`);
     expect(text).not.toMatch(/<script[^>]+src="https?:/);
+  });
+
+  it('when an organization’s page is opened, then it shows who it is and its campaigns with their figures; an unknown one is a 404', async () => {
+    const { base } = await start();
+    const visitor = browser(base);
+    const { response, text } = await visitor.get('/organizations/o1');
+    expect(response.status).toBe(200);
+    expect(text).toContain('<h1>Haiti Diaspora Relief</h1>');
+    expect(text).toContain('Diaspora association');
+    expect(text).toContain(`<h3><a href="/campaigns/${campaignId}">Earthquake relief</a></h3>`);
+    expect((await visitor.get(`/campaigns/${campaignId}`)).text).toContain('href="/organizations/o1"');
+    expect((await visitor.get('/organizations/o2')).response.status).toBe(404);
   });
 
   it('when a donor fills the form, then one gift is started with the form’s key and their address, and they go to pay with the secrets in an httpOnly cookie of the gift’s pages', async () => {
@@ -277,7 +293,7 @@ describe('giving through the web', () => {
     const donor = browser(base);
     donor.jar.set('lang', locale);
     donor.jar.set('gift', `${receiptCode}~${clientSecret}`);
-    const pages: string[] = [];
+    const pages: string[] = [(await donor.get('/organizations/o1')).text];
     const form = await donor.get(`/campaigns/${campaignId}/give?currency=EUR`);
     pages.push(form.text, (await donor.get(`/campaigns/${campaignId}`)).text);
     pages.push((await donor.post(`/campaigns/${campaignId}/give`, { csrf: hidden(form.text, 'csrf'), currency: 'EUR', amount: 'other', customAmount: '1.2345', email: 'x', showName: 'on', geographyConsent: 'on', countryOfResidence: 'XX' })).text);

@@ -1,5 +1,5 @@
 import { msgKey, type MessageKey } from '@aid/i18n';
-import type { CampaignDetails } from '../campaign-client.ts';
+import type { CampaignDetails, OrganizationProfile } from '../campaign-client.ts';
 import type { Breakdowns, CampaignInfo, GeographyRow, LedgerEntry, Summary, Timeseries } from '../ledger-client.ts';
 import { cumulativeChart } from './chart.ts';
 import { describeEntry } from './entries.ts';
@@ -47,7 +47,7 @@ function crisisKindKey(kind: string): MessageKey {
   return crisisKeys[kind] ?? msgKey('web.crisis.other');
 }
 
-function card(page: PageContext, { campaign, summary }: { campaign: CampaignInfo; summary: Summary }): SafeHtml {
+function card(page: PageContext, { campaign, summary }: { campaign: CampaignInfo; summary: Summary }, heading: 'h2' | 'h3' = 'h2'): SafeHtml {
   const { t, fmt } = page;
   const money = moneyIn(page, summary.currency);
   // Toward the goal counts what donors gave and kept given: refunded money is not raised (fees are shown apart).
@@ -60,7 +60,7 @@ function card(page: PageContext, { campaign, summary }: { campaign: CampaignInfo
     [t('web.card.localActors'), summary.paidOut > 0 ? fmt.percent(summary.localShare) : '–'],
   ];
   return html`<li class="card">
-<h2><a href="/campaigns/${campaign.campaignId}">${campaign.title}</a></h2>
+${heading === 'h2' ? html`<h2><a href="/campaigns/${campaign.campaignId}">${campaign.title}</a></h2>` : html`<h3><a href="/campaigns/${campaign.campaignId}">${campaign.title}</a></h3>`}
 <p class="meta">${campaign.organizationName} · ${crisisLine(page, campaign)}${campaign.status === 'closed' ? ` · ${t('web.card.closed')}` : ''}</p>
 <p>${campaign.summary}</p>
 <p class="raised">${t('web.card.raisedAfterRefundsOf', { raised: money(raisedAfterRefunds), goal: fmt.money(campaign.goal.amount, campaign.goal.currency), percent: fmt.percent(progress) })}</p>
@@ -177,18 +177,38 @@ ${data.givingOpen
 </section>`;
 }
 
-function organizationSection(page: PageContext, details: CampaignDetails): SafeHtml {
+function organizationFacts(page: PageContext, organization: OrganizationProfile['organization']): SafeHtml {
   const { t, fmt } = page;
+  const kind = organizationKindKeys[organization.kind];
+  return html`<dl class="facts"><div><dt>${t('web.organization.country')}</dt><dd>${fmt.country(organization.country)}</dd></div>
+<div><dt>${t('web.organization.kind')}</dt><dd>${kind ? t(kind) : organization.kind}</dd></div>
+<div><dt>${t('web.organization.since')}</dt><dd>${fmt.date(organization.createdAt)}</dd></div></dl>`;
+}
+
+function organizationSection(page: PageContext, details: CampaignDetails): SafeHtml {
+  const { t } = page;
   const organization = details.organization;
   if (!organization) return html``;
-  const kind = organizationKindKeys[organization.kind];
   return html`<section aria-labelledby="organization"><h2 id="organization">${t('web.organization.heading')}</h2>
-<p><strong>${organization.name}</strong></p>
-<dl class="facts"><div><dt>${t('web.organization.country')}</dt><dd>${fmt.country(organization.country)}</dd></div>
-<div><dt>${t('web.organization.kind')}</dt><dd>${kind ? t(kind) : organization.kind}</dd></div>
-<div><dt>${t('web.organization.since')}</dt><dd>${fmt.date(organization.createdAt)}</dd></div></dl>
-<p class="meta">${t('web.organization.vettingNote')}</p>
+<p><strong><a href="/organizations/${organization.id}">${organization.name}</a></strong></p>
+${organizationFacts(page, organization)}
+<p class="meta">${t('web.organization.vettingNote')} <a href="/organizations/${organization.id}">${t('web.organization.profileLink')}</a></p>
 </section>`;
+}
+
+/** An organization's public page: who it is and its public campaigns, each with its figures from the ledger. */
+export function organizationPage(page: PageContext, profile: OrganizationProfile, rows: { campaign: CampaignInfo; summary: Summary }[]): string {
+  const { t } = page;
+  const { organization } = profile;
+  return layout(
+    page,
+    organization.name,
+    html`<h1>${organization.name}</h1>
+${organizationFacts(page, organization)}
+<p class="meta">${t('web.organization.vettingNote')}</p>
+<h2>${t('web.organization.campaignsHeading')}</h2>
+${rows.length === 0 ? html`<p>${t('web.campaigns.none')}</p>` : html`<ul class="cards">${rows.map((row) => card(page, row, 'h3'))}</ul>`}`,
+  );
 }
 
 function updatesSection(page: PageContext, details: CampaignDetails): SafeHtml {
