@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { elapsed, onStopSignal, printLogTails, quietKnownWarnings, repoRoot, signalExitCode } from './cli.ts';
+import { createFailureDigest } from './failure-digest.ts';
 import { AlreadyRunningError, infraLogFiles, startTestInfra } from './index.ts';
 import type { RunningInfra } from './index.ts';
 import { onParentDeath } from './process.ts';
@@ -13,6 +14,7 @@ const t0 = performance.now();
 let infra: RunningInfra | undefined;
 let current: ReturnType<typeof spawn> | undefined;
 let interrupted: NodeJS.Signals | undefined;
+const digest = createFailureDigest();
 
 onStopSignal((signal) => {
   interrupted = signal;
@@ -61,8 +63,16 @@ async function main(): Promise<number> {
   }
 
   const worst = Math.max(0, ...results.map((result) => result.code));
-  if (worst !== 0 && interrupted === undefined) printLogTails(infra.logFiles);
+  if (worst !== 0 && interrupted === undefined) printLogTails(infra.logFiles, 15);
   await infra.stop();
+
+  // Last, so whoever reads the run from its end sees what failed before the infrastructure logs.
+  const failures = digest.lines();
+  if (worst !== 0 && failures.length > 0) {
+    console.log('\n── what failed ──');
+    for (const line of failures) console.log(line);
+    console.log('');
+  }
 
   for (const result of results) {
     console.log(`${result.code === 0 ? '✔' : '✖'} ${result.step} (${result.duration}${result.code === 0 ? '' : `, exit ${result.code}`})`);
@@ -83,8 +93,18 @@ function hasE2ePackage(): boolean {
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: repoRoot, env, stdio: 'inherit' });
+    // Output passes straight through; a copy feeds the digest of failures printed at the end.
+    const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['inherit', 'pipe', 'pipe'] });
     current = child;
+    // Decoded as text by the streams, so a character split between chunks arrives whole.
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      process.stdout.write(chunk);
+      digest.write(chunk);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      process.stderr.write(chunk);
+      digest.write(chunk);
+    });
     child.on('error', (error) => {
       console.error(`✖ cannot run ${command}: ${error.message}`);
       resolve(127);
