@@ -7,7 +7,10 @@ export interface RelayBatch {
 }
 
 export interface RelayStore<Batch extends RelayBatch> {
-  pending(limit: number): Promise<Batch[]>;
+  /** Batches waiting; `sweep` asks for a full search rather than only the documents known to have changed. */
+  pending(limit: number, sweep?: boolean): Promise<Batch[]>;
+  /** Whether another `pending` call would find more right away. */
+  more?(): boolean;
   clear(batch: Batch): Promise<void>;
   backlog(): Promise<number>;
 }
@@ -42,8 +45,8 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
   let again = false;
   let failures = 0;
 
-  async function drainOnce(): Promise<number> {
-    const batches = await store.pending(batchSize);
+  async function drainOnce(sweep = false): Promise<number> {
+    const batches = await store.pending(batchSize, sweep);
     for (const batch of batches) {
       await withPublishSpans(tracer, batch.messages, (messages) =>
         publisher.publish(messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers }))),
@@ -58,8 +61,8 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
     while (running) {
       again = false;
       try {
-        while ((await drainOnce()) >= batchSize) {
-          // a full page: more may be waiting
+        while ((await drainOnce()) >= batchSize || store.more?.() === true) {
+          // a full page, or more known to be waiting
         }
         failures = 0;
       } catch (error) {
@@ -90,7 +93,8 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
       wake?.();
       await loop;
       try {
-        await detachedFromTrace(drainOnce);
+        // A full search, so this instance leaves nothing it can publish behind.
+        await detachedFromTrace(() => drainOnce(true));
       } catch (error) {
         logger.warn({ err: error }, 'outbox not flushed at shutdown; it is published at next start');
       }

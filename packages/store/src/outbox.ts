@@ -1,7 +1,6 @@
 import { topicSchemas, type EventOf, type TopicName } from '@aid/contracts';
 import { currentTraceCarrier } from '@aid/telemetry';
-import type { Schema} from 'mongoose';
-import { type Model } from 'mongoose';
+import type { Model, Query, Schema } from 'mongoose';
 
 /** A message waiting in its aggregate's document to be published. */
 export interface OutboxMessage {
@@ -24,10 +23,61 @@ export const outboxFields = {
   outboxSince: { type: Date },
 };
 
-/** Adds the relay's index to an aggregate schema. */
+// Documents this process just queued messages in, per collection: the relay reads these by `_id` instead of
+// querying for `outboxSince`, which on the local database reads the whole collection.
+const hinted = new Map<string, Set<unknown>>();
+
+/** The key of a model's collection on its connection (a proxied model gives the same key). */
+function collectionKey(model: Model<unknown>): string {
+  return `${model.db.id}:${model.db.name}:${model.collection.collectionName}`;
+}
+
+// A collection whose hints no relay of this process reads (or a relay far behind) must not grow memory without
+// bound; what is dropped is still found by the sweep.
+const maxHintsPerCollection = 100_000;
+
+function hint(model: Model<unknown>, id: unknown): void {
+  if (id === undefined || id === null) return;
+  const key = collectionKey(model);
+  const ids = hinted.get(key) ?? new Set<unknown>();
+  if (ids.size >= maxHintsPerCollection) return;
+  ids.add(id);
+  hinted.set(key, ids);
+}
+
+const hintsWaiting = (model: Model<unknown>): boolean => (hinted.get(collectionKey(model))?.size ?? 0) > 0;
+
+function takeHints(model: Model<unknown>, limit: number): unknown[] {
+  const ids = hinted.get(collectionKey(model));
+  if (!ids) return [];
+  const taken: unknown[] = [];
+  for (const id of ids) {
+    if (taken.length === limit) break;
+    taken.push(id);
+    ids.delete(id);
+  }
+  return taken;
+}
+
+const queuesMessages = (update: unknown): boolean => {
+  const push = (update as { $push?: Record<string, unknown> } | null)?.$push;
+  return push !== undefined && 'outbox' in push;
+};
+
+/**
+ * Adds the relay's index to an aggregate schema, and tells the relay of this process which documents a write
+ * just queued messages in (after the write is acknowledged), so it publishes them by `_id`. A write that
+ * bypasses the model (`model.collection`) or another instance's write is found by the relay's periodic sweep.
+ */
 export function withOutboxIndex(schema: Schema): void {
-  // Serves the relay's query: documents with messages waiting, oldest first.
+  // Serves the relay's sweep: documents with messages waiting, oldest first.
   schema.index({ outboxSince: 1 });
+  schema.post('save', function (this: { _id: unknown; outbox?: string[]; constructor: unknown }) {
+    if ((this.outbox?.length ?? 0) > 0) hint(this.constructor as Model<unknown>, this._id);
+  });
+  schema.post(['updateOne', 'findOneAndUpdate'], function (this: Query<unknown, unknown>) {
+    if (queuesMessages(this.getUpdate())) hint(this.model as Model<unknown>, this.getFilter()._id);
+  });
 }
 
 /** The update fragment that queues messages in the same single-document write as the state change. */
@@ -49,17 +99,27 @@ export interface PendingBatch {
   messages: OutboxMessage[];
 }
 
-/** Documents with queued messages, oldest first. */
+function pendingBatch(source: OutboxSource, doc: { _id: unknown; outbox?: string[] }): PendingBatch {
+  const stored = doc.outbox ?? [];
+  return { source, documentId: doc._id, stored, messages: stored.map((text) => JSON.parse(text) as OutboxMessage) };
+}
+
+/** Documents with queued messages, oldest first: the sweep, a query on `outboxSince`. */
 export async function findPending(source: OutboxSource, limit: number): Promise<PendingBatch[]> {
   const docs = await source.model
     .find({ outboxSince: { $lte: new Date(Date.now() + 60_000) } }, { outbox: 1 })
     .sort({ outboxSince: 1 })
     .limit(limit)
     .lean<{ _id: unknown; outbox?: string[] }[]>();
-  return docs.map((doc) => {
-    const stored = doc.outbox ?? [];
-    return { source, documentId: doc._id, stored, messages: stored.map((text) => JSON.parse(text) as OutboxMessage) };
-  });
+  return docs.map((doc) => pendingBatch(source, doc));
+}
+
+/** The documents this process hinted (see withOutboxIndex) that still hold messages, read by `_id`. */
+export async function findHinted(source: OutboxSource, limit: number): Promise<PendingBatch[]> {
+  const ids = takeHints(source.model, limit);
+  if (ids.length === 0) return [];
+  const docs = await source.model.find({ _id: { $in: ids } }, { outbox: 1 }).lean<{ _id: unknown; outbox?: string[] }[]>();
+  return docs.filter((doc) => (doc.outbox?.length ?? 0) > 0).map((doc) => pendingBatch(source, doc));
 }
 
 /**
@@ -87,13 +147,28 @@ export function outboxMessage<T extends TopicName>(topic: T, event: EventOf<T>):
   };
 }
 
-/** The relay's view of every aggregate collection with an outbox. */
-export function mongoOutboxStore(sources: OutboxSource[]) {
+/**
+ * The relay's view of every aggregate collection with an outbox: the documents this process hinted, by `_id`,
+ * and every `sweepMs` (and at the first call) a sweep by `outboxSince` for what no hint named: messages left by a
+ * crash, another instance's, or queued by a write that bypassed the model. The sweep is the one read that grows
+ * with the collection, so it runs rarely instead of at every tick.
+ */
+export function mongoOutboxStore(sources: OutboxSource[], options: { sweepMs?: number; now?: () => number } = {}) {
+  const sweepMs = options.sweepMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  let lastSweep = Number.NEGATIVE_INFINITY;
+  // A sweep that found a full page of some source goes on at the next call instead of waiting `sweepMs`.
+  let sweepUnfinished = false;
   return {
-    async pending(limit: number): Promise<PendingBatch[]> {
-      const batches = await Promise.all(sources.map((source) => findPending(source, limit)));
-      return batches.flat();
+    async pending(limit: number, sweep = false): Promise<PendingBatch[]> {
+      const sweeping = sweep || sweepUnfinished || now() - lastSweep >= sweepMs;
+      if (sweeping) lastSweep = now();
+      const found = await Promise.all(sources.map((source) => (sweeping ? findPending(source, limit) : findHinted(source, limit))));
+      sweepUnfinished = sweeping && found.some((batches) => batches.length >= limit);
+      return found.flat();
     },
+    /** Whether another call would find more right away (hints not read yet, or a sweep not finished). */
+    more: (): boolean => sweepUnfinished || sources.some((source) => hintsWaiting(source.model)),
     clear: clearPublished,
     async backlog(): Promise<number> {
       const counts = await Promise.all(sources.map((source) => source.model.countDocuments({ outboxSince: { $exists: true } })));

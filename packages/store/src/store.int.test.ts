@@ -1,4 +1,4 @@
-import { testEndpoints, uniqueName } from '@aid/test-kit';
+import { operationsOf, servedById, testEndpoints, uniqueName } from '@aid/test-kit';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyOnceFields, connectDatabase, createApplyOnce, mongoOutboxStore, outboxFields, queueMessages, withOutboxIndex } from './index.ts';
@@ -117,5 +117,35 @@ describe('store kit against the real database', () => {
     expect(after.flatMap((pending) => pending.messages.map((queued) => queued.id))).toEqual(['m3']);
     if (after[0]) await store.clear(after[0]);
     expect((await store.pending(10)).filter((pending) => pending.documentId === 'outbox')).toEqual([]);
+  });
+
+  it('when this process queued the messages, then the relay reads them by _id between sweeps, and the sweep finds what no hint named', async () => {
+    let clock = 0;
+    const store = mongoOutboxStore([{ name: 'accounts', model }], { sweepMs: 30_000, now: () => clock });
+    const message = (id: string) => ({ id, topic: 't', key: 'k', payload: `{"id":"${id}"}`, headers: {} });
+    const ids = (batches: { documentId: unknown; messages: { id: string }[] }[]) => batches.flatMap((batch) => batch.messages.map((queued) => `${String(batch.documentId)}:${queued.id}`)).sort();
+    // The first call sweeps (what a crash left), and clears whatever earlier tests left.
+    for (const batch of await store.pending(100)) await store.clear(batch);
+
+    await model.create({ _id: 'hinted-created', available: 0, count: 0, outbox: [JSON.stringify(message('c1'))], outboxSince: new Date() });
+    await model.updateOne({ _id: 'hinted-updated' }, { $inc: { available: 1 }, ...queueMessages([message('u1')]) }, { upsert: true });
+    await model.findOneAndUpdate({ _id: 'hinted-updated' }, queueMessages([message('u2')]));
+    // Written past the model, as another instance's write would look to this process: no hint.
+    await model.collection.updateOne({ _id: 'unhinted' } as never, { $set: { available: 0 }, ...queueMessages([message('x1')]) }, { upsert: true });
+
+    expect(store.more()).toBe(true);
+    const operations = await operationsOf(db, async () => {
+      const hinted = await store.pending(100);
+      expect(ids(hinted)).toEqual(['hinted-created:c1', 'hinted-updated:u1', 'hinted-updated:u2']);
+      for (const batch of hinted) await store.clear(batch);
+    });
+    expect(operations.filter((operation) => !servedById(operation))).toEqual([]);
+    expect(store.more()).toBe(false);
+    expect(await store.pending(100)).toEqual([]);
+
+    clock += 30_000;
+    const swept = await store.pending(100);
+    expect(ids(swept)).toEqual(['unhinted:x1']);
+    for (const batch of swept) await store.clear(batch);
   });
 });
