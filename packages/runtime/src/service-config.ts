@@ -20,6 +20,9 @@ export const baseServiceConfig = {
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   ...kafkaConfig,
   ...mongoConfig,
+  // Connections for reads that may run side by side (public pages), beside the one that writes; 0 shares that one.
+  // Only a local FerretDB needs it: a MongoDB connection already has a pool.
+  MONGO_READ_POOL_SIZE: z.coerce.number().int().min(0).max(64).default(4),
   ...telemetryConfig,
   ...trustProxyConfig,
   // Prometheus metrics are served apart from the API: on this port (default PORT + 100; a free port when PORT is 0)
@@ -41,6 +44,7 @@ export interface ServiceRuntimeConfig {
   KAFKA_START_AT: StartPosition;
   KAFKA_SESSION_TIMEOUT_MS: number;
   MONGO_URL: string;
+  MONGO_READ_POOL_SIZE?: number;
   LOG_LEVEL: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
   TRUST_PROXY?: false | number | string[];

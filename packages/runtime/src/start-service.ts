@@ -13,7 +13,7 @@ import {
 } from '@aid/bus';
 import { deadLetterTopic, topics as allTopics, type TopicName } from '@aid/contracts';
 import { authenticationFailureLimits, type RouteRateLimit, type SharedCounters } from '@aid/http-kit';
-import { connectDatabase, createApplyOnce, createRateLimitCounters, databaseReachable, mongoOutboxStore, type ApplyOnce, type OutboxSource } from '@aid/store';
+import { connectDatabase, connectReadDatabase, createApplyOnce, createRateLimitCounters, databaseReachable, mongoOutboxStore, type ApplyOnce, type OutboxSource } from '@aid/store';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createLogger, startTelemetry, type Logger } from '@aid/telemetry';
 import type { Tracer } from '@opentelemetry/api';
@@ -27,6 +27,8 @@ import type { ServiceRuntimeConfig } from './service-config.ts';
 
 export interface ServiceDeps {
   db: Connection;
+  /** For public reads that may run side by side; the same as `db` on MongoDB (see connectReadDatabase). */
+  readDb: Connection;
   kafka: Kafka;
   publisher: Publisher;
   logger: Logger;
@@ -85,6 +87,7 @@ export async function startService(options: {
   const telemetry = startTelemetry({ serviceName: name, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, spanProcessors: options.spanProcessors ?? [] });
   const logger = createLogger(name, config.LOG_LEVEL);
   const db = await connectDatabase(config.MONGO_URL, options.dbName);
+  const readDb = await connectReadDatabase(db, config.MONGO_URL, options.dbName, config.MONGO_READ_POOL_SIZE ?? 4);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? name, logger });
   await ensureTopics(kafka, Object.values(allTopics));
   const publisher = await createPublisher(kafka);
@@ -94,6 +97,7 @@ export async function startService(options: {
   let cachedReadiness: { at: number; checks: Record<string, boolean> } | undefined;
   const deps: ServiceDeps = {
     db,
+    readDb,
     kafka,
     publisher,
     logger,
@@ -176,6 +180,7 @@ export async function startService(options: {
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await relay.stop();
       await publisher.disconnect();
+      if (readDb !== db) await readDb.close();
       await db.close();
       await telemetry.shutdown();
     })();

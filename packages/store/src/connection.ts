@@ -27,6 +27,18 @@ export async function connectDatabase(url: string, dbName: string): Promise<Conn
   return open(1);
 }
 
+/**
+ * A second connection for reads that may run side by side: public pages whose reads would otherwise queue
+ * behind each other (and behind the writes) on the one connection a FerretDB gets above. Reads need no lock on
+ * any FerretDB, so this one has a pool. On MongoDB, whose connection already has a pool, it is that connection.
+ * `poolSize` 0 shares the write connection (one queue for everything, as before).
+ */
+export async function connectReadDatabase(writes: Connection, url: string, dbName: string, poolSize: number): Promise<Connection> {
+  if (poolSize === 0 || !(await isFerretDb(writes))) return writes;
+  // No index builds from here: the write connection owns them.
+  return mongoose.createConnection(url, { dbName, serverSelectionTimeoutMS: 10_000, autoIndex: false, maxPoolSize: poolSize }).asPromise();
+}
+
 async function isFerretDb(connection: Connection): Promise<boolean> {
   const info = await connection.db?.admin().command({ buildInfo: 1 });
   return info !== undefined && 'ferretdbVersion' in info;

@@ -1,5 +1,5 @@
 export { applyOnceFields, createApplyOnce, type ApplyOnce, type ApplyOutcome } from './apply-once.ts';
-export { connectDatabase, databaseReachable } from './connection.ts';
+export { connectDatabase, connectReadDatabase, databaseReachable } from './connection.ts';
 export { isDuplicateKey } from './duplicate-key.ts';
 export { createIdLinks, type IdLinks } from './id-links.ts';
 export {

@@ -29,12 +29,14 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '8' },
     viewers: { type: 'string', default: '4' },
     'group-size': { type: 'string', default: '1000' },
+    'read-pools': { type: 'string', default: '0,4' },
     help: { type: 'boolean', default: false },
   },
 });
 if (options.help) {
   console.log(`options: --entries N (1,000,000) --campaigns N (1,000) --receipts N (100,000) --seconds S per endpoint (8)
          --viewers N concurrent clients (4) --group-size N events per append (1,000, the consumer's largest batch)
+         --read-pools N,M the ledger's MONGO_READ_POOL_SIZE, one measurement each (0,4: the one shared connection, then a pool)
 environment: MONGO_URL, KAFKA_BROKERS (the ledger app starts its consumers), as for the services`);
   process.exit(0);
 }
@@ -45,6 +47,7 @@ const receiptCount = whole.parse(options.receipts);
 const seconds = z.coerce.number().positive().parse(options.seconds);
 const viewers = whole.parse(options.viewers);
 const groupSize = whole.parse(options['group-size']);
+const readPools = z.array(z.coerce.number().int().min(0).max(64)).min(1).parse(options['read-pools'].split(','));
 const env = loadScaleBenchEnv();
 
 const perCampaign = Math.floor(entriesWanted / campaignCount);
@@ -125,6 +128,81 @@ function load(requests: LoadRequest[], forSeconds: number): Promise<LoadResult> 
   });
 }
 
+/** Serves the loaded ledger with the ledger and web apps, measures every public endpoint, and stops them. */
+async function measureServed(readPool: number, campaignIds: string[], sizes: number[]): Promise<string[]> {
+  const ledgerConfig = loadLedgerConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MONGO_URL: env.MONGO_URL,
+    KAFKA_BROKERS: env.KAFKA_BROKERS,
+    KAFKA_GROUP_PREFIX: `${dbName}.`,
+    KAFKA_START_AT: 'end',
+    LOG_LEVEL: 'error',
+    LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
+    // The web in front passes its visitors' addresses on (X-Forwarded-For), as `npm start` sets it up.
+    TRUST_PROXY: 'loopback',
+    MONGO_READ_POOL_SIZE: String(readPool),
+  });
+  // Without its consumers: the benchmark measures reads of the loaded ledger, not the shared broker's other traffic.
+  ledger = await startService({ name: 'ledger', config: ledgerConfig, dbName, build: async (deps) => ({ ...(await buildApp(deps, ledgerConfig)), consumers: [] }) });
+  const webPort = await freePort();
+  web = spawn(process.execPath, [new URL('../../web/src/main.ts', import.meta.url).pathname], {
+    env: childEnv({ PORT: String(webPort), HOST: '127.0.0.1', LEDGER_URL: ledger.url, LOG_LEVEL: 'error' }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  await waitFor(`${webUrl}/healthz`);
+
+  const variants = 2_000;
+  const many = (make: () => LoadRequest) => Array.from({ length: variants }, make);
+  const campaign = () => {
+    const at = Math.floor(Math.random() * campaignIds.length);
+    return { id: campaignIds[at] as string, size: sizes[at] as number };
+  };
+  const api = (path: string): LoadRequest => ({ method: 'GET', url: `${ledger?.url}${path}` });
+  const codes = () => receiptCode(Math.floor(Math.random() * campaignCount) * receiptsPerCampaign + Math.floor(Math.random() * receiptsPerCampaign));
+  const endpoints: { name: string; requests: LoadRequest[]; firstByte?: boolean; targetMs: number }[] = [
+    { name: 'GET /v1/trace/:receiptCode', requests: many(() => api(`/v1/trace/${codes()}`)), targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/summary', requests: many(() => api(`/v1/campaigns/${campaign().id}/summary`)), targetMs: 20 },
+    { name: 'GET /v1/campaigns/:id/entries (100)', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/entries?from=${Math.floor(Math.random() * Math.max(1, size - 100))}&limit=100`); }), targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/proofs/inclusion', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/proofs/inclusion?index=${Math.floor(Math.random() * size)}&treeSize=${size}`); }), targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/proofs/consistency', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/proofs/consistency?from=${1 + Math.floor(Math.random() * (size - 1))}&to=${size}`); }), targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/checkpoint', requests: many(() => api(`/v1/campaigns/${campaign().id}/checkpoint`)), targetMs: 50 },
+    { name: 'GET /v1/checkpoint (global)', requests: [api('/v1/checkpoint')], targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/export.csv (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.csv`)), firstByte: true, targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/export.json (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.json`)), firstByte: true, targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/export.iati.xml (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.iati.xml`)), firstByte: true, targetMs: 50 },
+    { name: 'GET /v1/campaigns (list of 50)', requests: [api('/v1/campaigns')], targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/timeseries', requests: many(() => api(`/v1/campaigns/${campaign().id}/timeseries`)), targetMs: 50 },
+    { name: 'GET /v1/campaigns/:id/breakdowns', requests: many(() => api(`/v1/campaigns/${campaign().id}/breakdowns`)), targetMs: 50 },
+    { name: 'web GET /', requests: [{ method: 'GET', url: `${webUrl}/` }], targetMs: 50 },
+    { name: 'web GET /campaigns/:id', requests: many(() => ({ method: 'GET', url: `${webUrl}/campaigns/${campaign().id}` })), targetMs: 50 },
+    { name: 'web GET /campaigns/:id/ledger', requests: many(() => { const { id, size } = campaign(); return { method: 'GET', url: `${webUrl}/campaigns/${id}/ledger?from=${Math.floor(Math.random() * size)}` }; }), targetMs: 50 },
+    { name: 'web POST /trace', requests: many(() => ({ method: 'POST', url: `${webUrl}/trace`, form: `receiptCode=${encodeURIComponent(codes())}` })), targetMs: 50 },
+  ];
+
+  console.log(`\nMONGO_READ_POOL_SIZE=${readPool}: measuring each endpoint for ${seconds} s with ${viewers} concurrent clients (kept-alive node:http, in a worker thread), after 1 s of warm-up; random campaigns, codes and indexes`);
+  const rows: string[] = [];
+  for (const endpoint of endpoints) {
+    await load(endpoint.requests, 1);
+    const result = await load(endpoint.requests, seconds);
+    const samples = (endpoint.firstByte ? result.firstByte : result.total).sort((a, b) => a - b);
+    const count = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
+    const refused = Object.entries(result.statuses).filter(([status]) => !status.startsWith('2'));
+    const failed = refused.length === 0 ? '0' : refused.map(([status, n]) => `${n} (${status})`).join(', ');
+    const p50 = percentile(samples, 50);
+    const p99 = percentile(samples, 99);
+    const row = `| ${endpoint.name} | ${count.toLocaleString('en')} | ${(count / result.seconds).toFixed(0)} | ${failed} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | < ${endpoint.targetMs} | ${p99 < endpoint.targetMs ? 'yes' : 'NO'} |`;
+    console.log(row);
+    rows.push(row);
+  }
+  web.kill('SIGTERM');
+  web = undefined;
+  await ledger.stop();
+  ledger = undefined;
+  return rows;
+}
+
 const dbName = `bench_scale_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 const db = await connectDatabase(env.MONGO_URL, dbName);
 let ledger: Awaited<ReturnType<typeof startService>> | undefined;
@@ -166,73 +244,13 @@ try {
   const total = sizes.reduce((sum, size) => sum + size, 0);
   console.log(`loaded ${total.toLocaleString('en')} entries in ${loadSeconds.toFixed(0)} s (${(total / loadSeconds).toFixed(0)} entries/s)`);
 
-  const ledgerConfig = loadLedgerConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    MONGO_URL: env.MONGO_URL,
-    KAFKA_BROKERS: env.KAFKA_BROKERS,
-    KAFKA_GROUP_PREFIX: `${dbName}.`,
-    KAFKA_START_AT: 'end',
-    LOG_LEVEL: 'error',
-    LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
-    // The web in front passes its visitors' addresses on (X-Forwarded-For), as `npm start` sets it up.
-    TRUST_PROXY: 'loopback',
-  });
-  // Without its consumers: the benchmark measures reads of the loaded ledger, not the shared broker's other traffic.
-  ledger = await startService({ name: 'ledger', config: ledgerConfig, dbName, build: async (deps) => ({ ...(await buildApp(deps, ledgerConfig)), consumers: [] }) });
-  const webPort = await freePort();
-  web = spawn(process.execPath, [new URL('../../web/src/main.ts', import.meta.url).pathname], {
-    env: childEnv({ PORT: String(webPort), HOST: '127.0.0.1', LEDGER_URL: ledger.url, LOG_LEVEL: 'error' }),
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const webUrl = `http://127.0.0.1:${webPort}`;
-  await waitFor(`${webUrl}/healthz`);
-
-  const variants = 2_000;
-  const many = (make: () => LoadRequest) => Array.from({ length: variants }, make);
-  const campaign = () => {
-    const at = Math.floor(Math.random() * campaignIds.length);
-    return { id: campaignIds[at] as string, size: sizes[at] as number };
-  };
-  const api = (path: string): LoadRequest => ({ method: 'GET', url: `${ledger?.url}${path}` });
-  const codes = () => receiptCode(Math.floor(Math.random() * campaignCount) * receiptsPerCampaign + Math.floor(Math.random() * receiptsPerCampaign));
-  const endpoints: { name: string; requests: LoadRequest[]; firstByte?: boolean; targetMs: number }[] = [
-    { name: 'GET /v1/trace/:receiptCode', requests: many(() => api(`/v1/trace/${codes()}`)), targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/summary', requests: many(() => api(`/v1/campaigns/${campaign().id}/summary`)), targetMs: 20 },
-    { name: 'GET /v1/campaigns/:id/entries (100)', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/entries?from=${Math.floor(Math.random() * Math.max(1, size - 100))}&limit=100`); }), targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/proofs/inclusion', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/proofs/inclusion?index=${Math.floor(Math.random() * size)}&treeSize=${size}`); }), targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/proofs/consistency', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/proofs/consistency?from=${1 + Math.floor(Math.random() * (size - 1))}&to=${size}`); }), targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/checkpoint', requests: many(() => api(`/v1/campaigns/${campaign().id}/checkpoint`)), targetMs: 50 },
-    { name: 'GET /v1/checkpoint (global)', requests: [api('/v1/checkpoint')], targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/export.csv (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.csv`)), firstByte: true, targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/export.json (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.json`)), firstByte: true, targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/export.iati.xml (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.iati.xml`)), firstByte: true, targetMs: 50 },
-    { name: 'GET /v1/campaigns (list of 50)', requests: [api('/v1/campaigns')], targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/timeseries', requests: many(() => api(`/v1/campaigns/${campaign().id}/timeseries`)), targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/breakdowns', requests: many(() => api(`/v1/campaigns/${campaign().id}/breakdowns`)), targetMs: 50 },
-    { name: 'web GET /', requests: [{ method: 'GET', url: `${webUrl}/` }], targetMs: 50 },
-    { name: 'web GET /campaigns/:id', requests: many(() => ({ method: 'GET', url: `${webUrl}/campaigns/${campaign().id}` })), targetMs: 50 },
-    { name: 'web GET /campaigns/:id/ledger', requests: many(() => { const { id, size } = campaign(); return { method: 'GET', url: `${webUrl}/campaigns/${id}/ledger?from=${Math.floor(Math.random() * size)}` }; }), targetMs: 50 },
-    { name: 'web POST /trace', requests: many(() => ({ method: 'POST', url: `${webUrl}/trace`, form: `receiptCode=${encodeURIComponent(codes())}` })), targetMs: 50 },
-  ];
-
-  console.log(`\nmeasuring each endpoint for ${seconds} s with ${viewers} concurrent clients (kept-alive node:http, in a worker thread), after 1 s of warm-up; random campaigns, codes and indexes`);
-  const rows: string[] = [];
-  for (const endpoint of endpoints) {
-    await load(endpoint.requests, 1);
-    const result = await load(endpoint.requests, seconds);
-    const samples = (endpoint.firstByte ? result.firstByte : result.total).sort((a, b) => a - b);
-    const count = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
-    const failed = Object.entries(result.statuses).filter(([status]) => !status.startsWith('2')).reduce((sum, [, n]) => sum + n, 0);
-    const p50 = percentile(samples, 50);
-    const p99 = percentile(samples, 99);
-    const row = `| ${endpoint.name} | ${count.toLocaleString('en')} | ${(count / result.seconds).toFixed(0)} | ${failed} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | < ${endpoint.targetMs} | ${p99 < endpoint.targetMs ? 'yes' : 'NO'} |`;
-    console.log(row);
-    rows.push(row);
+  const tables: string[] = [];
+  for (const readPool of readPools) {
+    const rows = await measureServed(readPool, campaignIds, sizes);
+    tables.push(`\nMONGO_READ_POOL_SIZE=${readPool}${readPool === 0 ? ' (public reads share the one connection)' : ''}`, '| endpoint | requests | req/s | non-2xx | p50 ms | p99 ms | target p99 ms | met |\n| --- | --- | --- | --- | --- | --- | --- | --- |', ...rows);
   }
   console.log(`\nledger of ${total.toLocaleString('en')} entries, ${campaignCount.toLocaleString('en')} campaigns, ${(receiptsPerCampaign * campaignCount).toLocaleString('en')} receipt codes; loaded in ${loadSeconds.toFixed(0)} s; ${viewers} clients, ${seconds} s per endpoint`);
-  console.log('| endpoint | requests | req/s | non-2xx | p50 ms | p99 ms | target p99 ms | met |\n| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const row of rows) console.log(row);
+  for (const line of tables) console.log(line);
 } finally {
   await cleanUp();
 }

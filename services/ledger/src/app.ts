@@ -10,7 +10,7 @@ import { reconciliationParts } from './reconciliation/reconciliation.parts.ts';
 import { createLedgerStore } from './store/ledger-store.ts';
 
 export async function buildApp(deps: ServiceDeps, config: LedgerConfig): Promise<ServiceParts> {
-  const store = createLedgerStore(deps.db);
+  const store = createLedgerStore(deps.db, { reads: deps.readDb });
   // Before the consumers start and before the first request: links for data stored before they existed.
   await store.migrateToLinks((message) => deps.logger.info(message));
   const signer = noteSigner(config.LEDGER_ORIGIN, Buffer.from(config.LEDGER_SIGNING_KEY, 'base64'));
