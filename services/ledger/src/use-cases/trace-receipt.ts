@@ -26,6 +26,14 @@ function parse(entry: StoredEntry): Record<string, unknown> {
   return JSON.parse(entry.leaf.toString('utf8')) as Record<string, unknown>;
 }
 
+/** The entries linked to a gift (refunds, allocations) and to the disbursements its allocations funded. */
+async function chainOf(store: LedgerStore, donationId: string) {
+  const linked = await store.linkedEntries([donationRefId(donationId)]);
+  const disbursementIds = [...new Set(linked.filter((entry) => entry.kind === 'allocation').map((entry) => entry.refs.disbursementId ?? ''))];
+  const disbursements = disbursementIds.length > 0 ? await store.linkedEntries(disbursementIds.map(disbursementRefId)) : [];
+  return { linked, disbursements };
+}
+
 /**
  * Follows a receipt code through the public record: the gift, its allocations, the disbursements they funded,
  * their payouts and deliveries. Only the code's hash is looked up; the code itself is never stored.
@@ -36,17 +44,23 @@ export async function traceReceipt(store: LedgerStore, signer: NoteSigner, origi
   // Every read is by `_id`: the code's link, then the entries it leads to (the cost does not grow with the log).
   const [gift] = await store.linkedEntries([receiptRefId(receiptHash)]);
   if (!gift) throw receiptNotFound();
-  const checkpoint = await campaignCheckpoint(store, signer, origin, gift.campaignId);
+  const donationId = gift.refs.donationId ?? '';
+  // Three reads at once (on the pooled read connection they run side by side): the head that says what is
+  // published and its proof, and the gift's chain. What lies beyond the head is filtered out below.
+  const checkpointRead = campaignCheckpoint(store, signer, origin, gift.campaignId);
+  const [checkpoint, chainRead, inclusion] = await Promise.all([
+    checkpointRead,
+    chainOf(store, donationId),
+    checkpointRead.then((head) => (gift.index < head.size ? store.merkle.inclusionProof(gift.campaignId, gift.index, head.size) : [])),
+  ]);
   // Links are written just before the head moves: what is beyond the head is not on the public record yet.
   const published = (entry: StoredEntry & { campaignId: string }) => entry.campaignId === gift.campaignId && entry.index < checkpoint.size;
   if (!published(gift)) throw receiptNotFound();
-  const donationId = gift.refs.donationId ?? '';
-  const linked = (await store.linkedEntries([donationRefId(donationId)])).filter(published);
+  const linked = chainRead.linked.filter(published);
   const allocations = linked.filter((entry) => entry.kind === 'allocation');
-  const disbursementIds = [...new Set(allocations.map((entry) => entry.refs.disbursementId ?? ''))];
-  const chain = disbursementIds.length > 0 ? (await store.linkedEntries(disbursementIds.map(disbursementRefId))).filter(published) : [];
+  const disbursementIds = new Set(allocations.map((entry) => entry.refs.disbursementId ?? ''));
+  const chain = chainRead.disbursements.filter((entry) => published(entry) && disbursementIds.has(entry.refs.disbursementId ?? ''));
   const byKind = (kind: string) => chain.filter((entry) => entry.kind === kind).map(parse);
-  const inclusion = await store.merkle.inclusionProof(gift.campaignId, gift.index, checkpoint.size);
   const refunds = linked.filter((entry) => entry.kind === 'refund');
   const reversals = linked.filter((entry) => entry.kind === 'refund-reversed');
   const all = [gift, ...refunds, ...reversals, ...allocations, ...chain.filter((entry) => entry.kind !== 'allocation')].sort((a, b) => a.index - b.index);
