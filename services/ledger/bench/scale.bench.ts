@@ -1,5 +1,5 @@
 // Scale benchmark: prints figures, asserts nothing (it is not a test). From the repository root, with the
-// infrastructure variables set: `pnpm --filter @aid/ledger-service bench:scale -- --entries 1000000`
+// infrastructure variables set: `pnpm --filter @aid/ledger-service bench:scale --entries 1000000`
 // (`--help` lists the options). It loads a ledger of `--entries` entries across `--campaigns` campaigns whose gifts
 // carry `--receipts` receipt codes, through the ledger's own append path, then serves it with the ledger and web
 // apps and measures every public endpoint under `--viewers` concurrent clients. It works in a database of its own
