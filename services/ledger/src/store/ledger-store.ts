@@ -79,6 +79,8 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   const states = createReadCache<CampaignLogState | null>({ ttlMs: readCacheMs });
   const projectionModels = createReadCache<(StoredProjections & { currency: string | null }) | null>({ ttlMs: readCacheMs });
   const publishedLists = createReadCache<Record<string, string>>({ ttlMs: readCacheMs });
+  // The list every visitor of the home page asks for, the same for all of them: by its length.
+  const campaignLists = createReadCache<CampaignSnapshot[]>({ ttlMs: readCacheMs });
   // Campaigns this process put on the public list: their field is never set again.
   const listed = new Set<string>();
   const releasedGeographies = createReadCache<GeographyRelease | null>({ ttlMs: readCacheMs });
@@ -239,6 +241,8 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
         // The upsert's insert collides when a newer revision is already stored: nothing to do.
         if (!isDuplicateKey(error)) throw error;
       }
+      // A listed campaign's new title or status shows at once on this process's list.
+      campaignLists.clear();
       if (snapshot.status !== 'draft' && !listed.has(snapshot.campaignId)) {
         await list.collection.updateOne({ _id: publicListId } as Record<string, unknown>, { $set: { [`published.${snapshot.campaignId}`]: snapshot.publishedAt ?? '' } }, { upsert: true });
         listed.add(snapshot.campaignId);
@@ -251,16 +255,18 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       return doc?.snapshot ?? null;
     },
 
-    /** Published campaigns, newest first: the list document, then the campaigns shown, all by `_id`. */
+    /** Published campaigns, newest first: the list document, then the campaigns shown, all by `_id`; cached like publicLogState. */
     async publicCampaigns(limit: number): Promise<CampaignSnapshot[]> {
-      const published = await publishedLists.get(publicListId, async () => (await publicList.findById(publicListId).lean())?.published ?? {});
-      const ids = newestFirst(published, limit);
-      if (ids.length === 0) return [];
-      const docs = await publicCampaignInfo.find({ _id: { $in: ids } }).lean();
-      const byId = new Map(docs.map((doc) => [doc._id, doc.snapshot]));
-      return ids.flatMap((id) => {
-        const snapshot = byId.get(id);
-        return snapshot && snapshot.status !== 'draft' ? [snapshot] : [];
+      return campaignLists.get(String(limit), async () => {
+        const published = await publishedLists.get(publicListId, async () => (await publicList.findById(publicListId).lean())?.published ?? {});
+        const ids = newestFirst(published, limit);
+        if (ids.length === 0) return [];
+        const docs = await publicCampaignInfo.find({ _id: { $in: ids } }).lean();
+        const byId = new Map(docs.map((doc) => [doc._id, doc.snapshot]));
+        return ids.flatMap((id) => {
+          const snapshot = byId.get(id);
+          return snapshot && snapshot.status !== 'draft' ? [snapshot] : [];
+        });
       });
     },
 

@@ -34,6 +34,16 @@ describe('read cache', () => {
     expect(await cache.get('c1', source.read)).toBe(2);
   });
 
+  it('when this process changes what every key depends on, then clear forgets them all', async () => {
+    const cache = createReadCache<number>({ ttlMs: 60_000 });
+    const source = counter();
+    await cache.get('50', source.read);
+    await cache.get('10', source.read);
+    cache.clear();
+    expect(await cache.get('50', source.read)).toBe(3);
+    expect(await cache.get('10', source.read)).toBe(4);
+  });
+
   it('when a read fails, then it is not kept', async () => {
     const cache = createReadCache<number>({ ttlMs: 60_000 });
     await expect(cache.get('c1', () => Promise.reject(new Error('database went away')))).rejects.toThrow('database went away');

@@ -25,5 +25,8 @@ export function createReadCache<T>(options: { ttlMs: number; maxKeys?: number; c
     forget(key: string): void {
       entries.delete(key);
     },
+    clear(): void {
+      entries.clear();
+    },
   };
 }
