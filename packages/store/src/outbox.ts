@@ -37,7 +37,9 @@ function collectionKey(model: Model<unknown>): string {
 const maxHintsPerCollection = 100_000;
 
 function hint(model: Model<unknown>, id: unknown): void {
+  // Only a filter naming one document (not `{ $in: … }` or another operator): the sweep finds the others.
   if (id === undefined || id === null) return;
+  if (typeof id === 'object' && Object.keys(id).some((key) => key.startsWith('$'))) return;
   const key = collectionKey(model);
   const ids = hinted.get(key) ?? new Set<unknown>();
   if (ids.size >= maxHintsPerCollection) return;
