@@ -27,8 +27,13 @@ export const outboxFields = {
 // querying for `outboxSince`, which on the local database reads the whole collection.
 const hinted = new Map<string, Set<unknown>>();
 
-/** The key of a model's collection on its connection (a proxied model gives the same key). */
-function collectionKey(model: Model<unknown>): string {
+/** What names a model's collection on its connection (a proxied model gives the same). */
+interface CollectionOf {
+  db: { id: number; name: string };
+  collection: { collectionName: string };
+}
+
+function collectionKey(model: CollectionOf): string {
   return `${model.db.id}:${model.db.name}:${model.collection.collectionName}`;
 }
 
@@ -36,7 +41,7 @@ function collectionKey(model: Model<unknown>): string {
 // bound; what is dropped is still found by the sweep.
 const maxHintsPerCollection = 100_000;
 
-function hint(model: Model<unknown>, id: unknown): void {
+function hint(model: CollectionOf, id: unknown): void {
   // Only a filter naming one document (not `{ $in: … }` or another operator): the sweep finds the others.
   if (id === undefined || id === null) return;
   if (typeof id === 'object' && Object.keys(id).some((key) => key.startsWith('$'))) return;
@@ -47,9 +52,9 @@ function hint(model: Model<unknown>, id: unknown): void {
   hinted.set(key, ids);
 }
 
-const hintsWaiting = (model: Model<unknown>): boolean => (hinted.get(collectionKey(model))?.size ?? 0) > 0;
+const hintsWaiting = (model: CollectionOf): boolean => (hinted.get(collectionKey(model))?.size ?? 0) > 0;
 
-function takeHints(model: Model<unknown>, limit: number): unknown[] {
+function takeHints(model: CollectionOf, limit: number): unknown[] {
   const ids = hinted.get(collectionKey(model));
   if (!ids) return [];
   const taken: unknown[] = [];
@@ -75,10 +80,10 @@ export function withOutboxIndex(schema: Schema): void {
   // Serves the relay's sweep: documents with messages waiting, oldest first.
   schema.index({ outboxSince: 1 });
   schema.post('save', function (this: { _id: unknown; outbox?: string[]; constructor: unknown }) {
-    if ((this.outbox?.length ?? 0) > 0) hint(this.constructor as Model<unknown>, this._id);
+    if ((this.outbox?.length ?? 0) > 0) hint(this.constructor as CollectionOf, this._id);
   });
   schema.post(['updateOne', 'findOneAndUpdate'], function (this: Query<unknown, unknown>) {
-    if (queuesMessages(this.getUpdate())) hint(this.model as Model<unknown>, this.getFilter()._id);
+    if (queuesMessages(this.getUpdate())) hint(this.model as CollectionOf, this.getFilter()._id);
   });
 }
 

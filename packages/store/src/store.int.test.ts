@@ -9,6 +9,7 @@ interface Account {
   count: number;
   pendingOps: string[];
   outbox: string[];
+  outboxSince?: Date;
 }
 
 describe('store kit against the real database', () => {
@@ -131,7 +132,8 @@ describe('store kit against the real database', () => {
     await model.updateOne({ _id: 'hinted-updated' }, { $inc: { available: 1 }, ...queueMessages([message('u1')]) }, { upsert: true });
     await model.findOneAndUpdate({ _id: 'hinted-updated' }, queueMessages([message('u2')]));
     // Written past the model, as another instance's write would look to this process: no hint.
-    await model.collection.updateOne({ _id: 'unhinted' } as never, { $set: { available: 0 }, ...queueMessages([message('x1')]) }, { upsert: true });
+    const { $push, $set } = queueMessages([message('x1')]);
+    await model.collection.updateOne({ _id: 'unhinted' } as never, { $set: { ...$set, available: 0 }, $push } as never, { upsert: true });
 
     expect(store.more()).toBe(true);
     const operations = await operationsOf(db, async () => {
