@@ -20,17 +20,19 @@ export interface LoadResult {
   firstByte: number[];
   statuses: Record<string, number>;
   seconds: number;
+  /** Visitor addresses used: the next load starts after them, so no visitor carries counts from an earlier one. */
+  addresses: number;
 }
 
-const { requests, viewers, seconds } = workerData as { requests: LoadRequest[]; viewers: number; seconds: number };
+const { requests, viewers, seconds, firstAddress } = workerData as { requests: LoadRequest[]; viewers: number; seconds: number; firstAddress: number };
 const requestsPerAddress = 20;
-let addressesUsed = 0;
+let addressesUsed = firstAddress;
 /** 127.1.0.1, 127.1.0.2, …: a new visitor's address, never the server's own 127.0.0.1. */
 function nextAddress(): string {
   addressesUsed += 1;
   return `127.1.${Math.floor(addressesUsed / 250) % 250}.${(addressesUsed % 250) + 1}`;
 }
-const result: LoadResult = { total: [], firstByte: [], statuses: {}, seconds: 0 };
+const result: LoadResult = { total: [], firstByte: [], statuses: {}, seconds: 0, addresses: 0 };
 
 function send(request: LoadRequest, agent: http.Agent, localAddress: string): Promise<{ status: number; firstByte: number; total: number }> {
   const started = performance.now();
@@ -76,4 +78,5 @@ await Promise.all(
   }),
 );
 result.seconds = (performance.now() - began) / 1_000;
+result.addresses = addressesUsed - firstAddress;
 parentPort?.postMessage(result);

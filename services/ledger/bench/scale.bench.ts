@@ -117,11 +117,14 @@ async function waitFor(url: string): Promise<void> {
   throw new Error(`${url} did not answer`);
 }
 
+// Visitor addresses already used by earlier loads (warm-ups included): each load's visitors are new ones.
+let addressesUsed = 0;
 function load(requests: LoadRequest[], forSeconds: number): Promise<LoadResult> {
-  const worker = new Worker(new URL('./load-worker.ts', import.meta.url), { workerData: { requests, viewers, seconds: forSeconds } });
+  const worker = new Worker(new URL('./load-worker.ts', import.meta.url), { workerData: { requests, viewers, seconds: forSeconds, firstAddress: addressesUsed } });
   return new Promise<LoadResult>((resolve, reject) => {
     worker.once('message', (result: LoadResult) => {
       void worker.terminate();
+      addressesUsed += result.addresses;
       resolve(result);
     });
     worker.once('error', reject);
