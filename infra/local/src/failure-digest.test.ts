@@ -7,10 +7,12 @@ describe('createFailureDigest', () => {
     digest.write('@aid/web:test:  ✓ src/a.test.ts (3 tests) 20ms\n@aid/web:test:  \u001b[31mFAIL\u001b[39m  src/give');
     digest.write('.int.test.ts > give form > refuses 1,000\n@aid/web:test: AssertionError: expected 400 to be 422\n');
     digest.write('@aid/web:test:  Test Files  1 failed | 40 passed (41)\nplain progress line\n');
+    digest.write('@aid/store:lint:   119:25  error  Unsafe argument of type `Model<any>`  @typescript-eslint/no-unsafe-argument\n');
     expect(digest.lines()).toEqual([
       '@aid/web:test:  FAIL  src/give.int.test.ts > give form > refuses 1,000',
       '@aid/web:test: AssertionError: expected 400 to be 422',
       '@aid/web:test:  Test Files  1 failed | 40 passed (41)',
+      '@aid/store:lint:   119:25  error  Unsafe argument of type `Model<any>`  @typescript-eslint/no-unsafe-argument',
     ]);
   });
 

@@ -8,7 +8,7 @@ const failurePatterns = [
   /^\s*[×✗]\s/, // vitest: a failed test in the tree
   /\b(AssertionError|TypeError|ReferenceError|RangeError|SyntaxError)\b/,
   /\berror TS\d+/, // tsc
-  /^\s*\d+:\d+\s+error\s/, // eslint
+  /(^|\s)\d+:\d+\s+error\s/, // eslint (after turbo's package prefix too)
   /Test Files .*failed|Tests .*failed/, // vitest's totals
   /Test timed out|Hook timed out|Unhandled (Rejection|Error)/,
   /ERR_PNPM_|ELIFECYCLE|command .* exited \(\d+\)/, // pnpm and turbo
