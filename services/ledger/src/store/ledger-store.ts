@@ -51,25 +51,27 @@ export interface CampaignLogState {
 }
 
 
+/** The collections both the append path and the public reads use, on one connection. */
+function collectionsOn(connection: Connection) {
+  return {
+    logs: campaignLogModel(connection),
+    entries: entryModel(connection),
+    campaigns: campaignInfoModel(connection),
+    list: campaignListModel(connection),
+    links: createEntryRefs(connection),
+    geographies: donorGeographyModel(connection),
+  };
+}
+
 /**
  * `reads` serves the public reads (pages, entries, traces, exports), so they run side by side instead of queueing
  * behind each other and the appends on `db` (see connectReadDatabase); the append path reads on `db`.
  */
 export function createLedgerStore(db: Connection, options: { readCacheMs?: number; interrupt?: AppenderOptions['interrupt']; reads?: Connection } = {}) {
-  const logs = campaignLogModel(db);
-  const entries = entryModel(db);
-  const campaigns = campaignInfoModel(db);
-  const list = campaignListModel(db);
+  const own = collectionsOn(db);
+  const { logs, entries, campaigns, list, links, geographies } = own;
   const migrations = migrationModel(db);
-  const links = createEntryRefs(db);
-  const geographies = donorGeographyModel(db);
-  const reads = options.reads ?? db;
-  const publicLogs = campaignLogModel(reads);
-  const publicEntries = entryModel(reads);
-  const publicCampaignInfo = campaignInfoModel(reads);
-  const publicList = campaignListModel(reads);
-  const publicLinks = createEntryRefs(reads);
-  const publicGeographies = donorGeographyModel(reads);
+  const publicRead = !options.reads || options.reads === db ? own : collectionsOn(options.reads);
   const merkle = createMerkleStore(db);
   const totalsProjection = Object.fromEntries(['size', 'currency', 'presented', ...Object.keys(emptyTotals)].map((key) => [key, 1]));
 
@@ -99,7 +101,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
 
   async function readLogState(campaignId: string): Promise<CampaignLogState | null> {
     // The projection counters stay on the server: the summary needs only the totals.
-    const log = await publicLogs.findById(campaignId, totalsProjection).lean();
+    const log = await publicRead.logs.findById(campaignId, totalsProjection).lean();
     return log ? logStateOf(log) : null;
   }
 
@@ -116,7 +118,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
           const failed = headsFailed;
           headsWanted = undefined;
           const ids = [...wanted.keys()];
-          const read = ids.length === 1 ? readLogState(ids[0] as string).then((state) => (state ? [state] : [])) : publicLogs.find({ _id: { $in: ids } }, totalsProjection).lean<CampaignLogDocument[]>().then((docs) => docs.map(logStateOf));
+          const read = ids.length === 1 ? readLogState(ids[0] as string).then((state) => (state ? [state] : [])) : publicRead.logs.find({ _id: { $in: ids } }, totalsProjection).lean<CampaignLogDocument[]>().then((docs) => docs.map(logStateOf));
           read.then(
             (states) => {
               const byId = new Map(states.map((state) => [state.campaignId, state]));
@@ -134,7 +136,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   }
 
   async function readProjections(campaignId: string): Promise<(StoredProjections & { currency: string | null }) | null> {
-    const log = await publicLogs.findById(campaignId, { currency: 1, days: 1, sectors: 1, recipients: 1 }).lean();
+    const log = await publicRead.logs.findById(campaignId, { currency: 1, days: 1, sectors: 1, recipients: 1 }).lean();
     if (!log) return null;
     return { currency: log.currency ?? null, days: log.days, sectors: log.sectors, recipients: log.recipients };
   }
@@ -156,7 +158,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     /** The latest donor geography release of a campaign, or null before its first (cached like publicLogState). */
     async geography(campaignId: string): Promise<GeographyRelease | null> {
       return releasedGeographies.get(campaignId, async () => {
-        const doc = await publicGeographies.findById(campaignId, { _id: 0, release: 1, minimumGroup: 1, residence: 1, heritage: 1, releasedAt: 1 }).lean<GeographyRelease>();
+        const doc = await publicRead.geographies.findById(campaignId, { _id: 0, release: 1, minimumGroup: 1, residence: 1, heritage: 1, releasedAt: 1 }).lean<GeographyRelease>();
         return doc ?? null;
       });
     },
@@ -172,7 +174,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     async entriesRange(campaignId: string, from: number, limit: number, below: number): Promise<StoredEntry[]> {
       const ids = entryIds(campaignId, from, Math.min(from + limit, below));
       if (ids.length === 0) return [];
-      const docs = await publicEntries
+      const docs = await publicRead.entries
         .find({ _id: { $in: ids } }, { index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 })
         .sort({ _id: 1 })
         .lean();
@@ -187,7 +189,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     /** A campaign's entries below `below`, in index order, one page at a time so a large log never loads at once. */
     async *entryPages(campaignId: string, below: number, pageSize = 500): AsyncGenerator<ExportedEntry[]> {
       for (let from = 0; from < below; from += pageSize) {
-        const docs = await publicEntries
+        const docs = await publicRead.entries
           .find({ _id: { $in: entryIds(campaignId, from, Math.min(from + pageSize, below)) } }, { index: 1, leaf: 1, leafHash: 1, kind: 1, deltas: 1 })
           .sort({ _id: 1 })
           .lean();
@@ -201,10 +203,10 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
      * head moves): the caller keeps those below the head it serves.
      */
     async linkedEntries(keys: string[]): Promise<(StoredEntry & { campaignId: string })[]> {
-      const ids = [...new Set([...(await publicLinks.lookup(keys)).values()].flat())];
+      const ids = [...new Set([...(await publicRead.links.lookup(keys)).values()].flat())];
       const found: (StoredEntry & { campaignId: string })[] = [];
       for (let from = 0; from < ids.length; from += 1_000) {
-        const docs = await publicEntries.find({ _id: { $in: ids.slice(from, from + 1_000) } }, { campaignId: 1, index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 }).lean();
+        const docs = await publicRead.entries.find({ _id: { $in: ids.slice(from, from + 1_000) } }, { campaignId: 1, index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 }).lean();
         found.push(...docs.map((doc) => ({ campaignId: doc.campaignId, index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs })));
       }
       return found.sort((a, b) => a.index - b.index);
@@ -251,17 +253,17 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     },
 
     async campaign(campaignId: string): Promise<CampaignSnapshot | null> {
-      const doc = await publicCampaignInfo.findById(campaignId).lean();
+      const doc = await publicRead.campaigns.findById(campaignId).lean();
       return doc?.snapshot ?? null;
     },
 
     /** Published campaigns, newest first: the list document, then the campaigns shown, all by `_id`; cached like publicLogState. */
     async publicCampaigns(limit: number): Promise<CampaignSnapshot[]> {
       return campaignLists.get(String(limit), async () => {
-        const published = await publishedLists.get(publicListId, async () => (await publicList.findById(publicListId).lean())?.published ?? {});
+        const published = await publishedLists.get(publicListId, async () => (await publicRead.list.findById(publicListId).lean())?.published ?? {});
         const ids = newestFirst(published, limit);
         if (ids.length === 0) return [];
-        const docs = await publicCampaignInfo.find({ _id: { $in: ids } }).lean();
+        const docs = await publicRead.campaigns.find({ _id: { $in: ids } }).lean();
         const byId = new Map(docs.map((doc) => [doc._id, doc.snapshot]));
         return ids.flatMap((id) => {
           const snapshot = byId.get(id);
