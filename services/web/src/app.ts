@@ -6,6 +6,8 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import helmet from 'helmet';
 import type { MissingPolicy } from '@aid/i18n';
 import type { CampaignClient } from './campaign-client.ts';
+import { registerConsole, type ConsoleDeps } from './console/console-app.ts';
+import { ConsoleServiceUnavailable } from './console/service-api.ts';
 import { DonationServiceUnavailable } from './donation-client.ts';
 import { registerGivingRoutes, type GivingDeps } from './giving/giving-routes.ts';
 import { LedgerRateLimited, LedgerUnavailable, NotOnLedger, type LedgerClient } from './ledger-client.ts';
@@ -56,6 +58,8 @@ export function buildWebApp(deps: {
   campaigns?: CampaignClient;
   /** Giving through this site; without it the pages show the public record only. */
   giving?: Omit<GivingDeps, 'ledger' | 'logger' | 'campaigns'> | undefined;
+  /** The organizations' console (sign-in, campaigns, money, members); without it there is none. */
+  console?: Omit<ConsoleDeps, 'logger'> | undefined;
 }): Express {
   const { ledger, logger } = deps;
   const app = express();
@@ -171,6 +175,7 @@ export function buildWebApp(deps: {
   });
 
   if (deps.giving && deps.campaigns) registerGivingRoutes(app, { ...deps.giving, ledger, logger, campaigns: deps.campaigns });
+  if (deps.console) registerConsole(app, { ...deps.console, logger });
 
   app.get('/about-the-ledger', async (_request, response) => {
     send(response, 200, aboutLedgerPage(pageOf(response), await ledger.verifierKey()));
@@ -202,7 +207,7 @@ export function buildWebApp(deps: {
       send(response, 404, errorPage(pageOf(response), 'not-on-ledger'));
       return;
     }
-    if (error instanceof LedgerUnavailable || error instanceof DonationServiceUnavailable) {
+    if (error instanceof LedgerUnavailable || error instanceof DonationServiceUnavailable || error instanceof ConsoleServiceUnavailable) {
       logger.warn({ err: error, path: request.path }, 'a service the page needs is unavailable');
       send(response, 503, errorPage(pageOf(response), 'unavailable'));
       return;

@@ -10,6 +10,7 @@ export const webConfigSchema = z
     LEDGER_URL: urlSchema('http://127.0.0.1:4004').default('http://127.0.0.1:4004'),
     DONATION_URL: urlSchema('http://127.0.0.1:4002').default('http://127.0.0.1:4002'),
     CAMPAIGN_URL: urlSchema('http://127.0.0.1:4001').default('http://127.0.0.1:4001'),
+    DISBURSEMENT_URL: urlSchema('http://127.0.0.1:4003').default('http://127.0.0.1:4003'),
     /** The address donors reach this site at; Stripe sends them back here after a card check. Else the request's own. */
     PUBLIC_WEB_URL: urlSchema('https://give.example.org').optional(),
     /**

@@ -3,6 +3,7 @@ import { createLogger } from '@aid/telemetry';
 import { buildWebApp } from './app.ts';
 import { campaignClient } from './campaign-client.ts';
 import { loadWebConfig } from './config.ts';
+import { consoleSessions } from './console/console-session.ts';
 import { donationClient } from './donation-client.ts';
 import { testModePayments } from './giving/test-mode-payments.ts';
 import type { PaymentsSetup } from './giving/giving-routes.ts';
@@ -31,6 +32,12 @@ const app = buildWebApp({
   logger,
   trustProxy: config.TRUST_PROXY,
   campaigns: campaignClient(config.CAMPAIGN_URL),
+  console: {
+    sessions: consoleSessions(formSecret),
+    forms: formGuard(formSecret),
+    services: { campaign: config.CAMPAIGN_URL, donation: config.DONATION_URL, disbursement: config.DISBURSEMENT_URL },
+    publicUrl: config.PUBLIC_WEB_URL,
+  },
   ...(payments ? { giving: { donations: donationClient(config.DONATION_URL), forms: formGuard(formSecret), payments, publicUrl: config.PUBLIC_WEB_URL } } : {}),
 });
 const server = app.listen(config.PORT, config.HOST, () => {
