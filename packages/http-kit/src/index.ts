@@ -14,4 +14,14 @@ export {
   type RouteRateLimit,
   type SharedCounters,
 } from './rate-limit.ts';
+export {
+  isSessionToken,
+  rawSessionVerifyKey,
+  sessionSigningKey,
+  sessionTokenPrefix,
+  sessionVerifyKey,
+  signSessionToken,
+  verifySessionToken,
+  type SessionClaims,
+} from './session-token.ts';
 export { parseRequestPart } from './validation.ts';
