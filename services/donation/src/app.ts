@@ -1,8 +1,7 @@
 import { topics, type CampaignEvent, type DisbursementEvent, type DonationEvent } from '@aid/contracts';
 import { clientAddress, createHttpApp, rateLimit } from '@aid/http-kit';
-import type { ServiceDeps, ServiceParts } from '@aid/runtime';
+import { smtpMailer, type ServiceDeps, type ServiceParts } from '@aid/runtime';
 import type { DonationConfig } from './config.ts';
-import { smtpMailer } from './email/mailer.ts';
 import { startReceiptSender } from './email/receipt-sender.ts';
 import { campaignEventsHandler } from './events/campaign-events.consumer.ts';
 import { disbursementEventsHandler } from './events/disbursement-events.consumer.ts';

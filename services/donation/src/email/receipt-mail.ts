@@ -1,5 +1,5 @@
 import { createTranslator, formatters, type Locale } from '@aid/i18n';
-import type { Mail } from './mailer.ts';
+import type { Mail } from '@aid/runtime';
 
 export interface ReceiptFacts {
   to: string;

@@ -2,7 +2,7 @@ import type { Logger } from '@aid/telemetry';
 import type { ReceiptMailStore } from '../store/receipt-mail.store.ts';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
 import { sendOwedReceipt } from '../use-cases/send-receipt.ts';
-import type { Mailer } from './mailer.ts';
+import type { Mailer } from '@aid/runtime';
 
 /** Sends owed receipts every `intervalMs` (and when kicked), a few at a time; at least once, never twice on purpose. */
 export function startReceiptSender(flows: DonationFlows, deps: { mailer: Mailer; receipts: ReceiptMailStore; logger: Logger; intervalMs?: number; traceUrl?: string }) {

@@ -1,6 +1,5 @@
-import type { ServiceDeps } from '@aid/runtime';
+import type { Mailer, ServiceDeps } from '@aid/runtime';
 import type { Logger } from '@aid/telemetry';
-import type { Mailer } from '../email/mailer.ts';
 import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
 import type { DonorKeyOf } from '../domain/donor-geography.ts';
 import type { CampaignStore } from '../store/campaign.store.ts';

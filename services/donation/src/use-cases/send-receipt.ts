@@ -1,5 +1,5 @@
 import { receiptMail } from '../email/receipt-mail.ts';
-import type { Mailer } from '../email/mailer.ts';
+import type { Mailer } from '@aid/runtime';
 import type { OwedReceipt, ReceiptMailStore } from '../store/receipt-mail.store.ts';
 import type { DonationFlows } from './dependencies.ts';
 

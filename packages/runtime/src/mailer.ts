@@ -1,3 +1,4 @@
+/** Mail through SMTP: receipts to donors, sign-in links and invitations to organizations' people. */
 import nodemailer from 'nodemailer';
 
 export interface Mail {
