@@ -81,6 +81,19 @@ export const memberRevoked = eventSchema(
   }),
 );
 
+/**
+ * The member signed out everywhere: sessions they started before `endedAt` stop working in every service
+ * (each service checks a session's start against its own copy of the member). API keys are unaffected.
+ */
+export const memberSessionsEnded = eventSchema(
+  'org.diaspora-aid.campaign.member-sessions-ended',
+  z.object({
+    organizationId: idSchema,
+    memberId: idSchema,
+    endedAt: z.iso.datetime(),
+  }),
+);
+
 const snapshotData = z.object({ campaign: campaignSnapshotSchema });
 export const campaignCreated = eventSchema('org.diaspora-aid.campaign.created', snapshotData);
 export const campaignChanged = eventSchema('org.diaspora-aid.campaign.changed', snapshotData);
@@ -103,6 +116,7 @@ export const campaignEventSchema = z.discriminatedUnion('type', [
   memberAdded,
   memberKeyRotated,
   memberRevoked,
+  memberSessionsEnded,
   campaignCreated,
   campaignChanged,
   campaignPublished,

@@ -9,6 +9,7 @@ export {
   memberAdded,
   memberKeyRotated,
   memberRevoked,
+  memberSessionsEnded,
   organizationRegistered,
   type CampaignEvent,
   type CampaignSnapshot,

@@ -33,6 +33,12 @@ export const baseServiceConfig = {
   // Failed authentications (401) allowed per window, per client address and per key presented; then 429.
   RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: rateLimitSpec('20/15m'),
   RATE_LIMIT_AUTH_FAILURES_PER_KEY: rateLimitSpec('10/15m'),
+  // The public key (base64 of 32 bytes, Ed25519) that people's session tokens are checked with; the campaign
+  // service signs them. Without it a service takes API keys only.
+  SESSION_VERIFY_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of a 32-byte Ed25519 public key')
+    .optional(),
 };
 
 export interface ServiceRuntimeConfig {

@@ -1,22 +1,34 @@
 import { newId } from '@aid/contracts';
-import { createHttpApp } from '@aid/http-kit';
-import type { ServiceDeps, ServiceParts } from '@aid/runtime';
+import { clientAddress, createHttpApp, rateLimit, rawSessionVerifyKey, sessionSigningKey, sessionVerifyKey } from '@aid/http-kit';
+import type { Locale } from '@aid/i18n';
+import { smtpMailer, type Mailer, type ServiceDeps, type ServiceParts } from '@aid/runtime';
 import type { CampaignConfig } from './config.ts';
 import { newApiKey } from './domain/api-key.ts';
+import type { Actor } from './domain/actor.ts';
 import { memberAuthenticator, optionalMember, platformAdminAuthenticator } from './http/auth.ts';
 import { campaignRoutes } from './http/campaigns.routes.ts';
 import { organizationRoutes } from './http/organizations.routes.ts';
+import { inviteMember, signInRoutes } from './http/sign-in.routes.ts';
 import { statusByCode } from './http/status-by-code.ts';
 import { campaignStore } from './store/campaigns.store.ts';
 import { organizationStore } from './store/organizations.store.ts';
+import { signInStore } from './store/sign-in.store.ts';
 import { updateStore } from './store/updates.store.ts';
 import type { CampaignContext } from './use-cases/context.ts';
+import type { SignInDeps } from './use-cases/sign-in.ts';
 
-export async function buildApp(deps: ServiceDeps, config: Pick<CampaignConfig, 'PLATFORM_ADMIN_KEY'>): Promise<ServiceParts> {
+export type AppConfig = Pick<CampaignConfig, 'PLATFORM_ADMIN_KEY'> &
+  Partial<Pick<CampaignConfig, 'SESSION_SIGNING_KEY' | 'SMTP_URL' | 'SIGN_IN_FROM' | 'PUBLIC_WEB_URL' | 'RATE_LIMIT_SIGN_IN_PER_ADDRESS' | 'RATE_LIMIT_SIGN_IN_PER_EMAIL'>> & {
+    /** Tests hand in a mailer that records what was sent; otherwise SMTP_URL decides. */
+    mailer?: Mailer;
+  };
+
+export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<ServiceParts> {
   const context: CampaignContext = {
     organizations: organizationStore(deps.db),
     campaigns: campaignStore(deps.db),
     updates: updateStore(deps.db),
+    signIn: signInStore(deps.db),
     now: () => new Date(),
     newId,
     newApiKey,
@@ -26,14 +38,35 @@ export async function buildApp(deps: ServiceDeps, config: Pick<CampaignConfig, '
   await context.organizations.backfillKeyLinks();
   await context.campaigns.backfillLinks();
   await context.updates.backfillLinks();
-  const member = memberAuthenticator(context.organizations);
+  await context.signIn.backfillEmails(() => context.organizations.memberEmails());
+  const signingSeed = config.SESSION_SIGNING_KEY ? Buffer.from(config.SESSION_SIGNING_KEY, 'base64') : null;
+  const signIn: SignInDeps = {
+    signIn: context.signIn,
+    mailer: config.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.SIGN_IN_FROM ?? 'Diaspora Aid <sign-in@diaspora-aid.org>') : null),
+    consoleUrl: config.PUBLIC_WEB_URL ?? 'http://localhost:4000',
+    sessionKey: signingSeed ? sessionSigningKey(signingSeed) : null,
+    logger: deps.logger,
+  };
+  // This service checks the tokens it signs with the same public key the others are given.
+  const member = memberAuthenticator(context.organizations, signingSeed ? sessionVerifyKey(rawSessionVerifyKey(signingSeed)) : undefined);
+  const limit = (name: string, spec: AppConfig['RATE_LIMIT_SIGN_IN_PER_ADDRESS'], description: string, key: Parameters<typeof rateLimit>[0]['key']) =>
+    rateLimit({ name, spec: spec ?? { limit: 10, windowMs: 900_000 }, description, key, counters: deps.rateLimits.counters, logger: deps.logger });
+  const signInLimits = [
+    limit('sign-in-per-address', config.RATE_LIMIT_SIGN_IN_PER_ADDRESS, 'sign-in requests from this client address', clientAddress),
+    limit('sign-in-per-email', config.RATE_LIMIT_SIGN_IN_PER_EMAIL ?? { limit: 5, windowMs: 3_600_000 }, 'sign-in links asked for this email address', (request) => {
+      const email = (request.body as { email?: unknown } | undefined)?.email;
+      return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+    }),
+  ];
+  const invitations = signIn.mailer ? (actor: Actor, organizationId: string, memberId: string, locale: Locale) => inviteMember(context, signIn, actor, organizationId, memberId, locale) : null;
   const app = createHttpApp({
     serviceName: 'campaign',
     description: 'Organizations, their members and API keys, crisis campaigns and their public updates.',
     logger: deps.logger,
     tracer: deps.tracer,
     routes: [
-      ...organizationRoutes(context, { platformAdmin: platformAdminAuthenticator(config.PLATFORM_ADMIN_KEY, context.organizations), member }),
+      ...organizationRoutes(context, { platformAdmin: platformAdminAuthenticator(config.PLATFORM_ADMIN_KEY, context.organizations), member }, invitations),
+      ...signInRoutes(context, signIn, { member }, { signIn: signInLimits }),
       ...campaignRoutes(context, { member, optionalMember: optionalMember(member) }),
     ],
     statusByCode,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { startService, type RunningService } from '@aid/runtime';
 import { limitsOutOfTheWay, testEndpoints, uniqueName } from '@aid/test-kit';
 import type { z } from 'zod';
-import { buildApp } from './app.ts';
+import { buildApp, type AppConfig } from './app.ts';
 import { loadConfig } from './config.ts';
 import { campaignResponse, newMemberResponse, problemResponse, registeredOrganizationResponse } from './http/schemas.ts';
 
@@ -55,7 +55,7 @@ export function campaignInput(overrides: Partial<CampaignInput> = {}): CampaignI
 }
 
 /** The service in-process on a free port, with its own database and consumer-group prefix. */
-export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+export async function startTestService(env: Record<string, string> = {}, extra: Pick<AppConfig, 'mailer'> = {}): Promise<TestService> {
   const endpoints = testEndpoints();
   const platformKey = `platform-${randomBytes(24).toString('hex')}`;
   const config = loadConfig({
@@ -69,7 +69,7 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     ...limitsOutOfTheWay,
     ...env,
   });
-  const service = await startService({ name: 'campaign', config, dbName: uniqueName('campaign'), build: (deps) => buildApp(deps, config) });
+  const service = await startService({ name: 'campaign', config, dbName: uniqueName('campaign'), build: (deps) => buildApp(deps, { ...config, ...extra }) });
 
   async function call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = {};

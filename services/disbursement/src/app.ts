@@ -1,5 +1,5 @@
 import { newId, topics, type CampaignEvent, type DonationEvent } from '@aid/contracts';
-import { createHttpApp } from '@aid/http-kit';
+import { createHttpApp, sessionVerifyKey } from '@aid/http-kit';
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
 import type { DisbursementConfig } from './config.ts';
 import { onCampaignEvent } from './events/campaign-events.consumer.ts';
@@ -21,7 +21,7 @@ import type { UseCaseContext } from './use-cases/context.ts';
 export const serviceName = 'disbursement';
 export const consumerGroup = 'disbursement';
 
-export type AppConfig = Pick<DisbursementConfig, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE' | 'EVIDENCE_MAX_BYTES'>;
+export type AppConfig = Pick<DisbursementConfig, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE' | 'EVIDENCE_MAX_BYTES'> & { SESSION_VERIFY_KEY?: string | undefined };
 
 /** The stores and clocks the use cases work with; the benchmark drives the use cases through the same context. */
 export function createContext(deps: ServiceDeps, config: AppConfig): UseCaseContext {
@@ -34,6 +34,7 @@ export function createContext(deps: ServiceDeps, config: AppConfig): UseCaseCont
     evidence: createEvidenceStore(deps.db),
     idempotencyKeys: createIdempotencyKeyStore(deps.db, deps.logger),
     evidenceLimitBytes: config.EVIDENCE_MAX_BYTES,
+    sessionKey: config.SESSION_VERIFY_KEY ? sessionVerifyKey(Buffer.from(config.SESSION_VERIFY_KEY, 'base64')) : undefined,
     connectPayouts: config.STRIPE_SECRET_KEY ? stripeConnectPayouts(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE) : null,
     locks: createCampaignLocks(deps.db),
     logger: deps.logger,

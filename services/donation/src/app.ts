@@ -1,5 +1,5 @@
 import { topics, type CampaignEvent, type DisbursementEvent, type DonationEvent } from '@aid/contracts';
-import { clientAddress, createHttpApp, rateLimit } from '@aid/http-kit';
+import { clientAddress, createHttpApp, rateLimit, sessionVerifyKey } from '@aid/http-kit';
 import { smtpMailer, type ServiceDeps, type ServiceParts } from '@aid/runtime';
 import type { DonationConfig } from './config.ts';
 import { startReceiptSender } from './email/receipt-sender.ts';
@@ -64,6 +64,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     donations,
     campaigns,
     members,
+    sessionKey: config.SESSION_VERIFY_KEY ? sessionVerifyKey(Buffer.from(config.SESSION_VERIFY_KEY, 'base64')) : undefined,
     idempotencyKeys: createIdempotencyKeyStore(deps.db, cipher),
     journal,
     totals,

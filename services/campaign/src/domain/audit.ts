@@ -17,6 +17,7 @@ export const auditActions = [
   'member.added',
   'member.key-rotated',
   'member.revoked',
+  'member.signed-out-everywhere',
   'campaign.created',
   'campaign.changed',
   'campaign.published',

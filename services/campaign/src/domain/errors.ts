@@ -15,6 +15,10 @@ export const campaignErrorCodes = [
   'concurrent-change',
   'member-not-found',
   'last-admin',
+  'sign-in-link-unknown',
+  'sign-in-link-used',
+  'sign-in-link-expired',
+  'session-ended',
 ] as const;
 
 export type CampaignErrorCode = (typeof campaignErrorCodes)[number];
@@ -42,6 +46,10 @@ export const errors = {
   campaignClosed: () => fail('campaign-closed', 'the campaign is closed and can no longer change', 'status'),
   memberNotFound: (id: string) => fail('member-not-found', `no active member ${id} in this organization`, 'memberId'),
   lastAdmin: () => fail('last-admin', 'the organization would have no admin left; make another member admin first', 'memberId'),
+  signInLinkUnknown: () => fail('sign-in-link-unknown', 'this sign-in link is not known: ask for a new one', 'token'),
+  signInLinkUsed: () => fail('sign-in-link-used', 'this sign-in link was already used: each link signs in once; ask for a new one', 'token'),
+  signInLinkExpired: () => fail('sign-in-link-expired', 'this sign-in link has expired: ask for a new one', 'token'),
+  sessionEnded: () => fail('session-ended', 'this session has ended (signed out everywhere, or the member was removed): sign in again', 'authorization'),
   concurrentChange: () =>
     fail('concurrent-change', 'the campaign changed while this request was applied; read it again and retry', 'id'),
 };

@@ -39,7 +39,7 @@ export function anOrganization(overrides: Partial<Organization> = {}): Organizat
     country: 'GB',
     kind: 'diaspora-association',
     createdAt: '2026-01-01T00:00:00.000Z',
-    members: [{ id: 'member-1', name: 'Amina', email: 'amina@example.org', role: 'admin', apiKeyHash: 'a'.repeat(64), keyRevision: 1, createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null }],
+    members: [{ id: 'member-1', name: 'Amina', email: 'amina@example.org', role: 'admin', apiKeyHash: 'a'.repeat(64), keyRevision: 1, createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null, sessionsEndedAt: null }],
     ...overrides,
   };
 }

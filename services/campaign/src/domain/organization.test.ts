@@ -8,7 +8,7 @@ describe('registering an organization', () => {
   it('when no admin is named, then the first member is an admin called Administrator without an email', () => {
     const organization = registerOrganization({ name: 'Haiti Solidarity', country: 'US', kind: 'ngo' }, provided());
     expect(organization.members).toEqual([
-      { id: 'id-1', name: 'Administrator', email: null, role: 'admin', apiKeyHash: 'b'.repeat(64), keyRevision: 1, createdAt: fixedNow.toISOString(), revokedAt: null },
+      { id: 'id-1', name: 'Administrator', email: null, role: 'admin', apiKeyHash: 'b'.repeat(64), keyRevision: 1, createdAt: fixedNow.toISOString(), revokedAt: null, sessionsEndedAt: null },
     ]);
     expect(organization.id).toBe('id-2');
   });
@@ -41,6 +41,7 @@ describe('adding a member', () => {
       keyRevision: 1,
       createdAt: fixedNow.toISOString(),
       revokedAt: null,
+      sessionsEndedAt: null,
     });
   });
 });
@@ -53,7 +54,7 @@ describe('reading an organization', () => {
 });
 
 describe('rotating keys and removing members', () => {
-  const officer = { id: 'member-2', name: 'Omar', email: 'omar@example.org', role: 'field-officer' as const, apiKeyHash: 'c'.repeat(64), keyRevision: 1, createdAt: fixedNow.toISOString(), revokedAt: null };
+  const officer = { id: 'member-2', name: 'Omar', email: 'omar@example.org', role: 'field-officer' as const, apiKeyHash: 'c'.repeat(64), keyRevision: 1, createdAt: fixedNow.toISOString(), revokedAt: null, sessionsEndedAt: null };
   const organization = anOrganization({ members: [...anOrganization().members, officer] });
 
   it.each([

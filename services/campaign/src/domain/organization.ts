@@ -14,6 +14,8 @@ export interface Member {
   createdAt: string;
   /** Set when an admin removed the member; their key hash is then one no key produces. */
   revokedAt: string | null;
+  /** When the member last signed out everywhere: sessions started before it no longer work. */
+  sessionsEndedAt: string | null;
 }
 
 export interface Organization {
@@ -64,6 +66,7 @@ export function registerOrganization(command: RegisterOrganization, provided: Pr
     keyRevision: 1,
     createdAt,
     revokedAt: null,
+    sessionsEndedAt: null,
   };
   return { id: provided.newId(), name: command.name, country: command.country, kind: command.kind, createdAt, members: [admin] };
 }
@@ -81,6 +84,7 @@ export function addMember(organization: Organization, actor: Actor, command: New
     keyRevision: 1,
     createdAt: provided.now.toISOString(),
     revokedAt: null,
+    sessionsEndedAt: null,
   };
 }
 

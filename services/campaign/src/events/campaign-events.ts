@@ -79,6 +79,18 @@ export function memberRevokedMessage(organizationId: string, member: Member, rev
   );
 }
 
+export function memberSessionsEndedMessage(organizationId: string, member: Member, now: Date): OutboxMessage {
+  return message(
+    envelope({
+      type: 'org.diaspora-aid.campaign.member-sessions-ended',
+      source: eventSource,
+      subject: organizationId,
+      time: now,
+      data: { organizationId, memberId: member.id, endedAt: now.toISOString() },
+    }),
+  );
+}
+
 export type CampaignChange = 'created' | 'changed' | 'published' | 'closed';
 
 const typeOfChange = {

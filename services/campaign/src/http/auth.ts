@@ -1,9 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { apiKeyHash } from '@aid/contracts';
-import { bearerToken } from '@aid/http-kit';
+import { bearerToken, isSessionToken, verifySessionToken } from '@aid/http-kit';
 import type { Request } from 'express';
 import type { Actor } from '../domain/actor.ts';
 import { errors } from '../domain/errors.ts';
+import { sessionStands } from '../domain/sign-in.ts';
 import type { OrganizationStore } from '../store/organizations.store.ts';
 
 function digest(text: string): Buffer {
@@ -28,9 +29,21 @@ export function platformAdminAuthenticator(platformAdminKey: string, organizatio
 
 export type MemberAuthenticator = (request: Request) => Promise<Actor>;
 
-export function memberAuthenticator(organizations: OrganizationStore): MemberAuthenticator {
+/**
+ * The caller behind `Authorization: Bearer`: an API key by its hash, or a person's session token (signed by this
+ * service at sign-in) by the member it names, who must still be active and not have signed out everywhere since.
+ */
+export function memberAuthenticator(organizations: OrganizationStore, sessionKey?: KeyObject): MemberAuthenticator {
   return async (request) => {
-    const actor = await organizations.actorByKeyHash(apiKeyHash(bearerToken(request)));
+    const token = bearerToken(request);
+    if (isSessionToken(token)) {
+      const claims = await verifySessionToken(token, sessionKey);
+      const organization = await organizations.find(claims.organizationId);
+      const member = organization?.members.find((candidate) => candidate.id === claims.memberId);
+      if (!organization || !member || !sessionStands(member, claims.issuedAt)) throw errors.sessionEnded();
+      return { memberId: member.id, organizationId: organization.id, organizationName: organization.name, role: member.role };
+    }
+    const actor = await organizations.actorByKeyHash(apiKeyHash(token));
     if (!actor) throw errors.unauthenticated();
     return actor;
   };

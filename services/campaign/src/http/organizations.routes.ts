@@ -1,6 +1,7 @@
 import { defineRoute } from '@aid/http-kit';
 import type { Request } from 'express';
 import type { z } from 'zod';
+import type { Locale } from '@aid/i18n';
 import type { Actor } from '../domain/actor.ts';
 import { addMember } from '../use-cases/add-member.ts';
 import type { CampaignContext } from '../use-cases/context.ts';
@@ -8,6 +9,7 @@ import { revokeMember, rotateMemberKey } from '../use-cases/change-member.ts';
 import { organizationAudit } from '../use-cases/read-audit.ts';
 import { organizationForMember, publicOrganizationProfile } from '../use-cases/read-organization.ts';
 import { registerOrganization } from '../use-cases/register-organization.ts';
+import { signInUnavailable } from '../use-cases/sign-in.ts';
 import { auditBody, campaignBody, memberBody, organizationBody, organizationRecordBody } from './presenters.ts';
 import {
   addMemberBody,
@@ -29,6 +31,8 @@ const tag = 'Organizations';
 export function organizationRoutes(
   context: CampaignContext,
   auth: { platformAdmin: (request: Request) => Promise<void>; member: (request: Request) => Promise<Actor> },
+  /** Emails a member their invitation; null when this platform sends no email. */
+  invitations: ((actor: Actor, organizationId: string, memberId: string, locale: Locale) => Promise<void>) | null = null,
 ) {
   return [
     defineRoute<z.infer<typeof registerOrganizationBody>, undefined, undefined, void>({
@@ -71,8 +75,12 @@ export function organizationRoutes(
         409: { description: 'Email already a member', schema: problemResponse },
       },
       async handle({ body, params, auth: actor }) {
-        const { member, apiKey } = await addMember(context, actor, params.id, body);
-        return { status: 201, body: { ...memberBody(member), apiKey } };
+        // Refused before anything is added: an invitation asked for must be one that can be sent.
+        if (body.invite && !invitations) throw signInUnavailable('inviting by email');
+        const { member, apiKey } = await addMember(context, actor, params.id, { name: body.name, email: body.email, role: body.role });
+        // The member exists either way; a mail server that fails now is reported, and the invitation can be sent again.
+        const invitation = body.invite && invitations ? await invitations(actor, params.id, member.id, body.locale ?? 'en').then(() => 'sent' as const, () => 'failed' as const) : 'not-asked';
+        return { status: 201, body: { ...memberBody(member), apiKey, invitation } };
       },
     }),
     defineRoute<undefined, z.infer<typeof memberParams>, undefined, Actor>({

@@ -1,5 +1,6 @@
 import { campaignStatuses, countryCodeSchema, crisisSchema, idSchema, memberRoles, organizationKinds } from '@aid/contracts';
 import { currencySchema, positiveAmountSchema } from '@aid/money';
+import { supportedLocales } from '@aid/i18n';
 import { z } from 'zod';
 import { auditActions } from '../domain/audit.ts';
 
@@ -42,6 +43,29 @@ export const addMemberBody = z.object({
   name: text(200),
   email: emailSchema,
   role: z.enum(memberRoles),
+  invite: z.boolean().optional().describe('email the new member an invitation with a link that signs them in (valid 7 days)'),
+  locale: z.enum(supportedLocales).optional().describe('the language of the invitation; English when not given'),
+});
+
+export const signInEmailBody = z.object({
+  email: emailSchema,
+  locale: z.enum(supportedLocales).optional().describe('the language of the email; English when not given'),
+});
+
+export const signInLinkBody = z.object({ token: z.string().min(20).max(200) });
+
+export const invitationBody = z.object({ locale: z.enum(supportedLocales).optional() });
+
+export const sessionResponse = z.object({
+  sessionToken: z.string().describe('send as Authorization: Bearer to every service; it ends at expiresAt'),
+  expiresAt: timestamp,
+  member: z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), role: z.enum(memberRoles) }),
+  organization: z.object({ id: z.string(), name: z.string() }),
+});
+
+export const meResponse = z.object({
+  member: z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), role: z.enum(memberRoles) }),
+  organization: z.object({ id: z.string(), name: z.string() }),
 });
 
 // A campaign asks for something: a zero goal is a mistake, not a campaign.
@@ -114,7 +138,10 @@ export const memberResponse = z.object({
   revokedAt: timestamp.nullable(),
 });
 
-export const newMemberResponse = memberResponse.extend({ apiKey: z.string() });
+export const newMemberResponse = memberResponse.extend({
+  apiKey: z.string(),
+  invitation: z.enum(['sent', 'failed', 'not-asked']).optional().describe('whether the invitation email went out (ask again with POST …/invitations when it failed)'),
+});
 
 export const organizationRecord = z.object({
   id: z.string(),

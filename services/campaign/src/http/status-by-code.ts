@@ -15,4 +15,8 @@ export const statusByCode = {
   'concurrent-change': 409,
   'member-not-found': 404,
   'last-admin': 409,
+  'sign-in-link-unknown': 401,
+  'sign-in-link-used': 409,
+  'sign-in-link-expired': 410,
+  'session-ended': 401,
 } as const satisfies Record<CampaignErrorCode, number>;

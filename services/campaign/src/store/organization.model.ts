@@ -12,6 +12,7 @@ export interface MemberDocument {
   keyRevision?: number;
   createdAt: Date;
   revokedAt?: Date | null;
+  sessionsEndedAt?: Date | null;
 }
 
 /** Members live inside their organization: adding one and queueing its event is one atomic document write. */
@@ -38,6 +39,7 @@ const memberSchema = new mongoose.Schema<MemberDocument>(
     keyRevision: { type: Number, default: 1 },
     createdAt: { type: Date, required: true },
     revokedAt: { type: Date, default: null },
+    sessionsEndedAt: { type: Date, default: null },
   },
   { _id: false },
 );

@@ -24,10 +24,17 @@ export interface OrganizationStore {
   audit(organizationId: string): Promise<AuditEntry[]>;
   /** Key links for organizations stored before they existed: once per database, at start-up. */
   backfillKeyLinks(): Promise<number>;
+  /** Every member's email address with their organization (a scan: only for the one-time backfill at start-up). */
+  memberEmails(): Promise<[email: string, organizationId: string][]>;
 }
 
 function toMemberDocument(member: Member): MemberDocument {
-  return { ...member, createdAt: new Date(member.createdAt), revokedAt: member.revokedAt === null ? null : new Date(member.revokedAt) };
+  return {
+    ...member,
+    createdAt: new Date(member.createdAt),
+    revokedAt: member.revokedAt === null ? null : new Date(member.revokedAt),
+    sessionsEndedAt: member.sessionsEndedAt === null ? null : new Date(member.sessionsEndedAt),
+  };
 }
 
 function toMember(doc: MemberDocument): Member {
@@ -40,6 +47,7 @@ function toMember(doc: MemberDocument): Member {
     keyRevision: doc.keyRevision ?? 1,
     createdAt: doc.createdAt.toISOString(),
     revokedAt: doc.revokedAt ? doc.revokedAt.toISOString() : null,
+    sessionsEndedAt: doc.sessionsEndedAt ? doc.sessionsEndedAt.toISOString() : null,
   };
 }
 
@@ -129,6 +137,10 @@ export function organizationStore(connection: Connection): OrganizationStore {
         const docs = await model.find({}, { members: 1 }).lean<Pick<OrganizationDocument, '_id' | 'members'>[]>();
         return docs.flatMap((doc) => doc.members.map((member): [string, string] => [member.apiKeyHash, doc._id]));
       });
+    },
+    async memberEmails() {
+      const docs = await model.find({}, { members: 1 }).lean<Pick<OrganizationDocument, '_id' | 'members'>[]>();
+      return docs.flatMap((doc) => doc.members.flatMap((member): [string, string][] => (member.email ? [[member.email, doc._id]] : [])));
     },
     async audit(organizationId) {
       const doc = await model.findById(organizationId, { audit: 1 }).lean<Pick<OrganizationDocument, 'audit'>>();

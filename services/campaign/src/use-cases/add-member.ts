@@ -22,6 +22,7 @@ export async function addMember(
   const key = context.newApiKey();
   const member = decide(organization, actor, command, { now, newId: context.newId, apiKeyHash: key.apiKeyHash });
   const audit = auditEntry(context.newId(), 'member.added', actor.memberId, member.id, now, { role: member.role, name: member.name });
+  if (member.email) await context.signIn.linkEmail(member.email, organizationId);
   const outcome = await context.organizations.appendMember(organizationId, member, [memberAddedMessage(organizationId, member, now)], audit);
   if (outcome !== 'added') throw outcomeErrors[outcome](member, organizationId);
   context.outboxQueued();

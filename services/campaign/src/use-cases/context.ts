@@ -1,5 +1,6 @@
 import type { CampaignStore } from '../store/campaigns.store.ts';
 import type { OrganizationStore } from '../store/organizations.store.ts';
+import type { SignInStore } from '../store/sign-in.store.ts';
 import type { UpdateStore } from '../store/updates.store.ts';
 
 /** What the use cases work with; app.ts builds it, tests may swap the clock. */
@@ -7,6 +8,8 @@ export interface CampaignContext {
   organizations: OrganizationStore;
   campaigns: CampaignStore;
   updates: UpdateStore;
+  /** Sign-in links, and which organizations each member's email address belongs to. */
+  signIn: SignInStore;
   now: () => Date;
   newId: () => string;
   newApiKey: () => { apiKey: string; apiKeyHash: string };

@@ -15,6 +15,8 @@ export async function registerOrganization(context: CampaignContext, command: Re
   const key = context.newApiKey();
   const organization = decide(command, { now, newId: context.newId, apiKeyHash: key.apiKeyHash });
   const admin = organization.members[0] as Member;
+  // The address is linked first: a link without its member signs nobody in; a member without it could not sign in.
+  if (admin.email) await context.signIn.linkEmail(admin.email, organization.id);
   await context.organizations.insert(organization, [
     organizationRegisteredMessage(organization, now),
     memberAddedMessage(organization.id, admin, now),

@@ -32,6 +32,9 @@ export async function onCampaignEvent(context: UseCaseContext, event: CampaignEv
       await context.members.revoke({ memberId, organizationId, revokedAt: new Date(revokedAt) });
       return;
     }
+    case 'org.diaspora-aid.campaign.member-sessions-ended':
+      await context.members.endSessions({ memberId: event.data.memberId, endedAt: new Date(event.data.endedAt) });
+      return;
     case 'org.diaspora-aid.campaign.organization-registered':
     case 'org.diaspora-aid.campaign.update-posted':
       return;

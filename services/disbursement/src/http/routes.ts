@@ -42,7 +42,7 @@ const problems = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, { description: 'problem details naming the field at fault', schema: problemResponse }]));
 
 export function disbursementRoutes(context: UseCaseContext): Route[] {
-  const authenticate: (request: Request) => Promise<Member> = memberAuthenticator(context.members);
+  const authenticate: (request: Request) => Promise<Member> = memberAuthenticator(context.members, context.sessionKey);
   const secured = { authenticate, security: 'bearer' as const, tag };
 
   return [

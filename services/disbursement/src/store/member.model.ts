@@ -13,6 +13,8 @@ export interface MemberDocument {
   apiKeyHash: string;
   keyRevision: number;
   revokedAt?: Date | undefined;
+  /** Sessions the member started before this no longer work (they signed out everywhere). */
+  sessionsEndedAt?: Date | undefined;
 }
 
 const schema = new mongoose.Schema<MemberDocument>(
@@ -23,6 +25,7 @@ const schema = new mongoose.Schema<MemberDocument>(
     apiKeyHash: { type: String, required: true },
     keyRevision: { type: Number, required: true, default: 1 },
     revokedAt: { type: Date, required: false },
+    sessionsEndedAt: { type: Date, required: false },
   },
   { versionKey: false, collection: 'members' },
 );

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Member } from '../domain/disbursement.ts';
 import { memberModel } from './member.model.ts';
+import type { SessionClaims } from '@aid/http-kit';
 import { createIdLinks, isDuplicateKey } from '@aid/store';
 
 export type MemberStore = ReturnType<typeof createMemberStore>;
@@ -53,6 +54,22 @@ export function createMemberStore(connection: Connection) {
         },
         { upsert: true },
       );
+    },
+
+    /** `member-sessions-ended`: only a later end moves it, so a late or repeated event changes nothing. */
+    async endSessions(member: { memberId: string; endedAt: Date }): Promise<void> {
+      await model.updateOne(
+        { _id: member.memberId, $or: [{ sessionsEndedAt: { $exists: false } }, { sessionsEndedAt: { $lt: member.endedAt } }] },
+        { $set: { sessionsEndedAt: member.endedAt } },
+      );
+    },
+
+    /** The member a signed session is for, read by `_id`, if they are still a member and have not ended it since. */
+    async findBySession(session: SessionClaims): Promise<Member | null> {
+      const doc = await model.findById(session.memberId).lean();
+      if (!doc || doc.revokedAt || doc.organizationId !== session.organizationId) return null;
+      if (doc.sessionsEndedAt && session.issuedAt.getTime() <= doc.sessionsEndedAt.getTime()) return null;
+      return { memberId: doc._id, organizationId: doc.organizationId, role: doc.role };
     },
 
     async findByKeyHash(apiKeyHash: string): Promise<Member | null> {

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from '@aid/telemetry';
 import type { CampaignLocks } from '../store/campaign-locks.store.ts';
 import type { CampaignStore } from '../store/campaigns.store.ts';
@@ -11,6 +12,8 @@ import type { MemberStore } from '../store/members.store.ts';
 
 /** What the use cases work with; the clock and id generator are passed in like everything else. */
 export interface UseCaseContext {
+  /** Checks people's session tokens; without it only API keys are taken. */
+  sessionKey?: KeyObject | undefined;
   campaigns: CampaignStore;
   members: MemberStore;
   funds: FundsAccountStore;

@@ -40,17 +40,9 @@ export function campaignEventsHandler(deps: { campaigns: CampaignStore; members:
       case 'org.diaspora-aid.campaign.member-revoked':
         await deps.members.revoke(event.data, deps.now());
         return;
-      // A rotated key replaces the old hash; a revoked member keeps a hash no bearer key can produce (real ones
-      // are 64 hex digits), so both old keys stop working here as soon as the event is consumed.
-      case 'org.diaspora-aid.campaign.member-key-rotated':
-        await deps.members.save(event.data, deps.now());
+      case 'org.diaspora-aid.campaign.member-sessions-ended':
+        await deps.members.endSessions({ memberId: event.data.memberId, endedAt: new Date(event.data.endedAt) });
         return;
-      case 'org.diaspora-aid.campaign.member-revoked': {
-        const { organizationId, memberId } = event.data;
-        // The least role, on a hash no key matches: the member can no longer be authenticated at all.
-        await deps.members.save({ organizationId, memberId, role: 'field-officer', apiKeyHash: `revoked:${memberId}` }, deps.now());
-        return;
-      }
       case 'org.diaspora-aid.campaign.organization-registered':
       case 'org.diaspora-aid.campaign.update-posted':
         return;

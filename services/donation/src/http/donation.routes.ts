@@ -202,7 +202,7 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
         503: { description: 'The payment provider cannot be reached; try again', schema: problemSchema },
       },
       async handle({ params, body, auth }) {
-        const refund = await requestRefund(flows, { donationId: params.id, apiKey: auth, amount: body.amount, reason: body.reason });
+        const refund = await requestRefund(flows, { donationId: params.id, credential: auth, amount: body.amount, reason: body.reason });
         return { status: 202, body: refund };
       },
     }),

@@ -11,6 +11,8 @@ export interface MemberDocument {
   keyRevision: number;
   /** Revoked members keep their document so a late `member-added` cannot bring them back. */
   revoked: boolean;
+  /** Sessions the member started before this no longer work (they signed out everywhere). */
+  sessionsEndedAt?: Date | undefined;
   updatedAt: Date;
 }
 
@@ -22,6 +24,7 @@ const memberSchema = new mongoose.Schema<MemberDocument>(
     apiKeyHash: { type: String, required: true },
     keyRevision: { type: Number, default: 1 },
     revoked: { type: Boolean, default: false },
+    sessionsEndedAt: { type: Date, required: false },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false },

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Mailer, ServiceDeps } from '@aid/runtime';
 import type { Logger } from '@aid/telemetry';
 import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
@@ -16,6 +17,8 @@ export interface DonationFlows {
   donations: DonationStore;
   campaigns: CampaignStore;
   members: MemberStore;
+  /** Checks people's session tokens; without it only API keys are taken. */
+  sessionKey?: KeyObject | undefined;
   idempotencyKeys: IdempotencyKeyStore;
   /** Batches of webhook changes, the commit point of the inbox processor. */
   journal: DonationJournal;

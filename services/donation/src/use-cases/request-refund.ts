@@ -1,4 +1,5 @@
 import { apiKeyHash } from '@aid/contracts';
+import { isSessionToken, verifySessionToken } from '@aid/http-kit';
 import { giftNotFoundForOrganization, notOrganizationAdmin, unknownApiKey } from '../domain/errors.ts';
 import { decideRefundRequest } from '../domain/gift-money.ts';
 import { changeDonation, lostRace } from './change-donation.ts';
@@ -6,7 +7,8 @@ import type { DonationFlows } from './dependencies.ts';
 
 export interface RefundCommand {
   donationId: string;
-  apiKey: string;
+  /** An API key or a person's session token, as sent in Authorization: Bearer. */
+  credential: string;
   amount: number | undefined;
   reason: string | undefined;
 }
@@ -26,7 +28,9 @@ export interface RefundRequested {
  * totals change only when `charge.refunded` arrives.
  */
 export async function requestRefund(flows: DonationFlows, command: RefundCommand): Promise<RefundRequested> {
-  const member = await flows.members.findByKeyHash(apiKeyHash(command.apiKey));
+  const member = isSessionToken(command.credential)
+    ? await flows.members.findBySession(await verifySessionToken(command.credential, flows.sessionKey))
+    : await flows.members.findByKeyHash(apiKeyHash(command.credential));
   if (!member) throw unknownApiKey();
   if (member.role !== 'admin') throw notOrganizationAdmin();
   return changeDonation(flows, command.donationId, async () => {
