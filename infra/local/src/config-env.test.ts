@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildConfigEnv, parseConfigEnv, renderConfigEnv, withStripeTestMode } from './config-env.ts';
 
@@ -34,6 +35,18 @@ describe('config.env', () => {
     expect(config['METRICS_TOKEN']).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(config['DONATION_METRICS_URL']).toBe('http://127.0.0.1:4102');
     expect(config['WEB_METRICS_URL']).toBeUndefined();
+  });
+
+  it('when built, then the session verification key is the public half of the signing key, kept across starts', () => {
+    const config = buildConfigEnv({ previous: {}, env: {}, endpoints });
+    const seed = Buffer.from(config['SESSION_SIGNING_KEY'] ?? '', 'base64');
+    expect(seed).toHaveLength(32);
+    const signer = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+    const verifier = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(config['SESSION_VERIFY_KEY'] ?? '', 'base64')]), format: 'der', type: 'spki' });
+    const message = Buffer.from('a session');
+    expect(verify(null, message, verifier, sign(null, message, signer))).toBe(true);
+    const again = buildConfigEnv({ previous: config, env: {}, endpoints });
+    expect(again['SESSION_VERIFY_KEY']).toBe(config['SESSION_VERIFY_KEY']);
   });
 
   it('when a service is moved to another port, then its metrics address moves with it', () => {

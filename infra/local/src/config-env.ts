@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import type { InfraEndpoints } from './index.ts';
 
 export type ConfigEnv = Record<string, string>;
@@ -40,6 +40,8 @@ export function buildConfigEnv(input: {
     METRICS_TOKEN: random(24).toString('base64url'),
     // Signs the web's anti-forgery form tokens; kept so forms open in a browser survive a restart.
     WEB_FORM_SECRET: random(32).toString('base64'),
+    // Signs people's console sessions (campaign service); the others check them with its public key, below.
+    SESSION_SIGNING_KEY: random(32).toString('base64'),
   };
   const urls: ConfigEnv = {};
   for (const { variable, port } of Object.values(SERVICE_URLS)) urls[variable] = `http://127.0.0.1:${port}`;
@@ -57,6 +59,9 @@ export function buildConfigEnv(input: {
     const value = input.env[key];
     if (value !== undefined && value !== '') config[key] = value;
   }
+  // The public half of the session key, derived here so the two can never disagree.
+  const seed = config['SESSION_SIGNING_KEY'];
+  if (seed && !input.env['SESSION_VERIFY_KEY']) config['SESSION_VERIFY_KEY'] = sessionVerifyKeyOf(Buffer.from(seed, 'base64'));
   // Each API service serves /metrics on a port of its own: PORT + 100, the services' default.
   for (const [name, { variable }] of Object.entries(SERVICE_URLS)) {
     const url = config[variable];
@@ -76,6 +81,12 @@ export function withStripeTestMode(config: ConfigEnv): ConfigEnv {
   const testMode = config['STRIPE_TEST_MODE_URL'];
   if (!testMode) return config;
   return { ...config, STRIPE_MOCK_URL: config['STRIPE_API_BASE'] ?? '', STRIPE_API_BASE: testMode, PAYMENTS_MODE: 'test' };
+}
+
+/** Base64 of the raw Ed25519 public key of a 32-byte seed (PKCS#8 and SPKI wrappings per RFC 8410). */
+export function sessionVerifyKeyOf(seed: Buffer): string {
+  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+  return createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
 }
 
 // `&`, `?` and friends in an unquoted value would be shell syntax (MONGO_URL has both).

@@ -14,6 +14,7 @@ export { AlreadyRunningError } from './process.ts';
 export { chromiumPath, ensureChromium, ensureScriptFonts } from './chromium.ts';
 export { ensureSchemathesis, SCHEMATHESIS_VERSION } from './tools.ts';
 export { resolveProfile } from './profile.ts';
+export { sessionVerifyKeyOf } from './config-env.ts';
 export type { Profile, ProfileName } from './profile.ts';
 // The parts one by one, for tests that stop and start the broker or the database under running services.
 export { startKafka } from './kafka.ts';

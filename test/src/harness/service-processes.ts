@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { sessionVerifyKeyOf } from '@aid/local-infra';
 import { limitsOutOfTheWay } from '@aid/test-kit';
 import { freePort } from './free-port.ts';
 
@@ -87,10 +88,14 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
     DONOR_DATA_KEY: randomBytes(32).toString('base64'),
     LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
     METRICS_TOKEN: randomBytes(24).toString('base64url'),
+    SESSION_SIGNING_KEY: randomBytes(32).toString('base64'),
   };
   const env = {
     ...process.env,
     ...secrets,
+    SESSION_VERIFY_KEY: sessionVerifyKeyOf(Buffer.from(secrets.SESSION_SIGNING_KEY, 'base64')),
+    // The campaign service's sign-in emails link to the web by name: a passkey needs a host name, not an address.
+    CAMPAIGN_PUBLIC_WEB_URL: `http://localhost:${ports.web}`,
     LOG_LEVEL: options.logLevel ?? 'warn',
     KAFKA_GROUP_PREFIX: `e2e-${run}.`,
     KAFKA_START_AT: 'end',
@@ -115,7 +120,7 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
     const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', `services/${name}/src/main.ts`], {
       cwd: root,
       // A restarted service keeps its metrics port; an extra instance takes a free one.
-      env: { ...env, PORT: String(port), ...(name === 'web' ? {} : { METRICS_PORT: String(port === ports[name] ? metricsPorts[name] : 0) }) },
+      env: { ...env, ...(name === 'campaign' ? { PUBLIC_WEB_URL: env.CAMPAIGN_PUBLIC_WEB_URL } : {}), PORT: String(port), ...(name === 'web' ? {} : { METRICS_PORT: String(port === ports[name] ? metricsPorts[name] : 0) }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Only the tail is kept, for the error message when a service does not come up.
