@@ -6,7 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts', 'src/**/*.int.test.ts'] } },
+      // The console against the real services in-process: Kafka and the database from the environment, or started.
+      { extends: true, test: { name: 'integration', include: ['src/**/*.int.test.ts'], globalSetup: ['@aid/test-kit/global-setup'] } },
       {
         extends: true,
         test: {

@@ -7,7 +7,8 @@ import helmet from 'helmet';
 import type { MissingPolicy } from '@aid/i18n';
 import type { CampaignClient } from './campaign-client.ts';
 import { registerConsole, type ConsoleDeps } from './console/console-app.ts';
-import { ConsoleServiceUnavailable } from './console/service-api.ts';
+import { ConsoleServiceProblem, ConsoleServiceUnavailable } from './console/service-api.ts';
+import { refusedPage } from './console/sign-in-pages.ts';
 import { DonationServiceUnavailable } from './donation-client.ts';
 import { registerGivingRoutes, type GivingDeps } from './giving/giving-routes.ts';
 import { LedgerRateLimited, LedgerUnavailable, NotOnLedger, type LedgerClient } from './ledger-client.ts';
@@ -203,6 +204,17 @@ export function buildWebApp(deps: {
     send(response, 404, errorPage(pageOf(response), 'not-found'));
   });
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    // The person's session no longer works at a service (signed out everywhere, removed from the organization):
+    // this browser's session ends too, and they are asked to sign in again.
+    if (error instanceof ConsoleServiceProblem && error.status === 401 && deps.console) {
+      deps.console.sessions.clear(request, response);
+      response.redirect(303, '/console/sign-in');
+      return;
+    }
+    if (error instanceof ConsoleServiceProblem && error.status < 500) {
+      send(response, error.status, refusedPage(pageOf(response), error.detail));
+      return;
+    }
     if (error instanceof NotOnLedger) {
       send(response, 404, errorPage(pageOf(response), 'not-on-ledger'));
       return;

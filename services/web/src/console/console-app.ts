@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { FormGuard } from '../http/form-guard.ts';
 import type { ConsoleSessions } from './console-session.ts';
 import { serviceApi, type ServiceApi } from './service-api.ts';
+import { registerSignInRoutes } from './sign-in-routes.ts';
 
 /** What the console needs: where the services are, its sessions, and the site's anti-forgery tokens. */
 export interface ConsoleDeps {
@@ -24,7 +25,7 @@ export interface ConsoleApis {
 export type ConsoleRoutes = (app: Express, deps: ConsoleDeps & { apis: ConsoleApis }) => void;
 
 /** The console's parts, in the order their routes are tried. */
-const parts: readonly ConsoleRoutes[] = [];
+const parts: readonly ConsoleRoutes[] = [registerSignInRoutes];
 
 /**
  * The organizations' console under /console: sign-in first, then each part of the console registers its own

@@ -88,6 +88,8 @@ export function consoleSessions(secret: Buffer, clock: () => Date = () => new Da
     write,
     /** The cookie's value for a session, as a browser would send it back (tests sign in with it). */
     cookieValueFor: seal,
+    /** The session inside a cookie's value, expired or not (tests look inside with it). */
+    sessionInCookieValue: open,
     clear(request: Request, response: Response): void {
       response.clearCookie(consoleCookieName, { httpOnly: true, sameSite: 'lax', secure: !isLocalHost(request.hostname), path: '/console' });
     },

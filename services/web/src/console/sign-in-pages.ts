@@ -1,0 +1,140 @@
+import { html, layout, type SafeHtml } from '../pages/html.ts';
+import type { PageContext } from '../pages/page-context.ts';
+import type { ConsoleSession } from './console-session.ts';
+
+export type SignInProblem = 'email' | 'limited' | 'forged' | 'link-used' | 'link-expired' | 'link-unknown' | 'unavailable';
+
+function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="csrf" value="${token}">`;
+}
+
+function problemText(page: PageContext, problem: SignInProblem): string {
+  const { t } = page;
+  switch (problem) {
+    case 'email':
+      return t('console.signIn.problemEmail');
+    case 'limited':
+      return t('console.signIn.problemLimited');
+    case 'forged':
+      return t('console.signIn.problemForged');
+    case 'link-used':
+      return t('console.signIn.problemLinkUsed');
+    case 'link-expired':
+      return t('console.signIn.problemLinkExpired');
+    case 'link-unknown':
+      return t('console.signIn.problemLinkUnknown');
+    case 'unavailable':
+      return t('console.signIn.problemUnavailable');
+  }
+}
+
+/** The sign-in form: an email address, and a link by email; nothing to remember, nothing to leak. */
+export function signInPage(page: PageContext, state: { csrfToken: string; next: string; email?: string; problem?: SignInProblem }): string {
+  const { t } = page;
+  const problem = state.problem ? problemText(page, state.problem) : null;
+  return layout(
+    page,
+    t('console.signIn.title'),
+    html`<section class="narrow">
+<h1>${t('console.signIn.heading')}</h1>
+<p>${t('console.signIn.lead')}</p>
+${problem ? html`<p class="problem" role="alert" id="sign-in-problem">${problem}</p>` : ''}
+<form method="post" action="/console/sign-in" novalidate>
+${csrfField(state.csrfToken)}
+<input type="hidden" name="next" value="${state.next}">
+<label for="email">${t('console.signIn.email')}</label>
+<input id="email" name="email" type="email" autocomplete="username email" required value="${state.email ?? ''}"${problem ? html` aria-invalid="true" aria-describedby="sign-in-problem"` : ''}>
+<button type="submit">${t('console.signIn.send')}</button>
+</form>
+<p class="hint">${t('console.signIn.apiKeysHint')}</p>
+</section>`,
+  );
+}
+
+export function checkEmailPage(page: PageContext, email: string): string {
+  const { t } = page;
+  return layout(
+    page,
+    t('console.signIn.checkTitle'),
+    html`<section class="narrow">
+<h1>${t('console.signIn.checkHeading')}</h1>
+<p>${t('console.signIn.checkLead', { email })}</p>
+<p>${t('console.signIn.checkExpiry')}</p>
+<p><a href="/console/sign-in">${t('console.signIn.tryAgain')}</a></p>
+</section>`,
+  );
+}
+
+/**
+ * What an emailed link opens: a button, not a sign-in. Mail scanners fetch links to check them; only the
+ * person's press posts the secret and uses the link up.
+ */
+export function linkPage(page: PageContext, state: { csrfToken: string; token: string; problem?: SignInProblem }): string {
+  const { t } = page;
+  if (state.problem) {
+    return layout(
+      page,
+      t('console.signIn.linkTitle'),
+      html`<section class="narrow">
+<h1>${t('console.signIn.linkProblemHeading')}</h1>
+<p class="problem" role="alert">${problemText(page, state.problem)}</p>
+<p><a href="/console/sign-in">${t('console.signIn.askNewLink')}</a></p>
+</section>`,
+    );
+  }
+  return layout(
+    page,
+    t('console.signIn.linkTitle'),
+    html`<section class="narrow">
+<h1>${t('console.signIn.linkHeading')}</h1>
+<form method="post" action="/console/sign-in/link">
+${csrfField(state.csrfToken)}
+<input type="hidden" name="token" value="${state.token}">
+<button type="submit">${t('console.signIn.continue')}</button>
+</form>
+</section>`,
+  );
+}
+
+/** Who is signed in, and the ways out: this browser only, or every device at once. */
+export function accountPanel(page: PageContext, session: ConsoleSession, csrfToken: string): SafeHtml {
+  const { t, fmt } = page;
+  return html`<section class="account" aria-labelledby="account-heading">
+<h2 id="account-heading">${t('console.account.heading')}</h2>
+<p>${t('console.account.signedInAs', { name: session.name, organization: session.organizationName })}</p>
+<p>${t('console.account.role', { role: session.role })}</p>
+<p>${t('console.account.until', { date: fmt.date(new Date(session.expiresAt)) })}</p>
+<form method="post" action="/console/sign-out" class="inline">${csrfField(csrfToken)}<button type="submit">${t('console.account.signOut')}</button></form>
+<form method="post" action="/console/sign-out-everywhere" class="inline">${csrfField(csrfToken)}<button type="submit" class="secondary">${t('console.account.signOutEverywhere')}</button></form>
+</section>`;
+}
+
+export function accountPage(page: PageContext, session: ConsoleSession, csrfToken: string): string {
+  return layout(page, page.t('console.account.heading'), html`<section class="narrow">${accountPanel(page, session, csrfToken)}</section>`);
+}
+
+export function signedOutPage(page: PageContext, everywhere: boolean): string {
+  const { t } = page;
+  return layout(
+    page,
+    t('console.signIn.signedOutTitle'),
+    html`<section class="narrow">
+<h1>${everywhere ? t('console.signIn.signedOutEverywhere') : t('console.signIn.signedOut')}</h1>
+<p><a href="/console/sign-in">${t('console.signIn.signInAgain')}</a></p>
+</section>`,
+  );
+}
+
+/** A service refused what the person asked (not theirs, not their role): its own words, with the way back. */
+export function refusedPage(page: PageContext, detail: string): string {
+  const { t } = page;
+  return layout(
+    page,
+    t('console.refused.title'),
+    html`<section class="narrow">
+<h1>${t('console.refused.title')}</h1>
+<p class="problem" role="alert">${detail}</p>
+<p><a href="/console">${t('console.refused.back')}</a></p>
+</section>`,
+  );
+}

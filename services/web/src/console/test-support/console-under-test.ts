@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { startTestService, type TestService } from '@aid/campaign-service/test-service.ts';
+import type { Mail, Mailer } from '@aid/runtime';
+import { createLogger } from '@aid/telemetry';
+import { buildWebApp } from '../../app.ts';
+import { formGuard } from '../../http/form-guard.ts';
+import type { LedgerClient } from '../../ledger-client.ts';
+import { consoleSessions, type ConsoleSessions } from '../console-session.ts';
+
+/** A mailer that keeps what it was given, so tests follow the links people would get. */
+export function recordingMailer(): Mailer & { sent: Mail[]; linkTo(address: string): string } {
+  const sent: Mail[] = [];
+  return {
+    sent,
+    send(mail) {
+      sent.push(mail);
+      return Promise.resolve();
+    },
+    close() {},
+    linkTo(address) {
+      const mail = sent.filter((candidate) => candidate.to === address).at(-1);
+      const url = /https?:\/\/\S+/.exec(mail?.text ?? '')?.[0];
+      if (!url) throw new Error(`no link was mailed to ${address}`);
+      return url;
+    },
+  };
+}
+
+/** A browser in miniature: keeps the cookies the site sets and sends them back, follows no redirects. */
+export function browserAt(base: string) {
+  const jar = new Map<string, string>();
+  async function request(method: string, path: string, form?: Record<string, string>): Promise<{ status: number; location: string | null; text: string }> {
+    const headers: Record<string, string> = { 'accept-language': 'en' };
+    if (jar.size > 0) headers['cookie'] = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const response = await fetch(`${base}${path}`, { method, headers, redirect: 'manual', ...(form ? { body: new URLSearchParams(form).toString() } : {}) });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const [name = '', ...value] = pair.split('=');
+      if (/expires=Thu, 01 Jan 1970/i.test(cookie) || value.join('=') === '') jar.delete(name);
+      else jar.set(name, value.join('='));
+    }
+    return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+  }
+  return {
+    jar,
+    get: (path: string) => request('GET', path),
+    post: (path: string, form: Record<string, string>) => request('POST', path, form),
+    /** The anti-forgery token of the last form on a page. */
+    csrfOf: (text: string) => /name="csrf" value="([^"]+)"/.exec(text)?.[1] ?? '',
+  };
+}
+
+export interface ConsoleUnderTest {
+  url: string;
+  campaign: TestService;
+  mailer: ReturnType<typeof recordingMailer>;
+  sessions: ConsoleSessions;
+  stop(): Promise<void>;
+}
+
+const noLedger = new Proxy({} as LedgerClient, {
+  get: () => () => Promise.reject(new Error('the console tests read no ledger')),
+});
+
+/** The web with its console, in front of a real campaign service (with sign-in by email) in-process. */
+export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
+  const mailer = recordingMailer();
+  const webSecret = randomBytes(32);
+  let webUrl = '';
+  const campaign = await startTestService(
+    { SESSION_SIGNING_KEY: randomBytes(32).toString('base64'), PUBLIC_WEB_URL: 'http://localhost:1', RATE_LIMIT_SIGN_IN_PER_ADDRESS: '1000/1m', RATE_LIMIT_SIGN_IN_PER_EMAIL: '1000/1m' },
+    { mailer },
+  );
+  const sessions = consoleSessions(webSecret);
+  const app = buildWebApp({
+    ledger: noLedger,
+    ledgerUrl: 'http://127.0.0.1:9',
+    logger: createLogger('web-test', 'silent'),
+    missingMessages: 'mark',
+    console: { sessions, forms: formGuard(webSecret), services: { campaign: campaign.service.url, donation: 'http://127.0.0.1:9', disbursement: 'http://127.0.0.1:9' } },
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  webUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: webUrl,
+    campaign,
+    mailer,
+    sessions,
+    async stop() {
+      await new Promise((resolve) => server.close(resolve));
+      await campaign.stop();
+    },
+  };
+}
