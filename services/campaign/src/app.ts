@@ -8,13 +8,16 @@ import type { Actor } from './domain/actor.ts';
 import { memberAuthenticator, optionalMember, platformAdminAuthenticator } from './http/auth.ts';
 import { campaignRoutes } from './http/campaigns.routes.ts';
 import { organizationRoutes } from './http/organizations.routes.ts';
+import { passkeyRoutes } from './http/passkey.routes.ts';
 import { inviteMember, signInRoutes } from './http/sign-in.routes.ts';
 import { statusByCode } from './http/status-by-code.ts';
 import { campaignStore } from './store/campaigns.store.ts';
 import { organizationStore } from './store/organizations.store.ts';
+import { passkeyStore } from './store/passkeys.store.ts';
 import { signInStore } from './store/sign-in.store.ts';
 import { updateStore } from './store/updates.store.ts';
 import type { CampaignContext } from './use-cases/context.ts';
+import type { PasskeyDeps } from './use-cases/passkeys.ts';
 import type { SignInDeps } from './use-cases/sign-in.ts';
 
 export type AppConfig = Pick<CampaignConfig, 'PLATFORM_ADMIN_KEY'> &
@@ -58,6 +61,9 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
       return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
     }),
   ];
+  // Passkeys are bound to the console's site: its host name and exact origin.
+  const consoleSite = new URL(signIn.consoleUrl);
+  const passkeys: PasskeyDeps = { passkeys: passkeyStore(deps.db), rpName: 'Diaspora Aid', rpId: consoleSite.hostname, origin: consoleSite.origin };
   const invitations = signIn.mailer ? (actor: Actor, organizationId: string, memberId: string, locale: Locale) => inviteMember(context, signIn, actor, organizationId, memberId, locale) : null;
   const app = createHttpApp({
     serviceName: 'campaign',
@@ -67,6 +73,7 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
     routes: [
       ...organizationRoutes(context, { platformAdmin: platformAdminAuthenticator(config.PLATFORM_ADMIN_KEY, context.organizations), member }, invitations),
       ...signInRoutes(context, signIn, { member }, { signIn: signInLimits }),
+      ...passkeyRoutes(context, passkeys, signIn, { member }, { signIn: signInLimits }),
       ...campaignRoutes(context, { member, optionalMember: optionalMember(member) }),
     ],
     statusByCode,

@@ -8,6 +8,15 @@ function csrfField(token: string): SafeHtml {
   return html`<input type="hidden" name="csrf" value="${token}">`;
 }
 
+const passkeyScripts = html`<script src="/static/js/vendor/simplewebauthn.js" defer></script><script src="/static/js/passkey.js" defer></script>`;
+
+/** A button the page's script shows where the browser can use passkeys; without script, the email way remains. */
+function passkeyButton(page: PageContext, id: 'passkey-sign-in' | 'passkey-add', label: string, csrfToken: string): SafeHtml {
+  const { t } = page;
+  return html`<button type="button" id="${id}" hidden data-csrf="${csrfToken}" data-status="${id}-status" data-working="${t('console.passkey.working')}" data-failed="${t('console.passkey.failed')}" data-unsupported="${t('console.passkey.unsupported')}">${label}</button>
+<p id="${id}-status" class="hint" role="status" aria-live="polite"></p>`;
+}
+
 function problemText(page: PageContext, problem: SignInProblem): string {
   const { t } = page;
   switch (problem) {
@@ -46,8 +55,13 @@ ${csrfField(state.csrfToken)}
 <input id="email" name="email" type="email" autocomplete="username email" required value="${state.email ?? ''}"${problem ? html` aria-invalid="true" aria-describedby="sign-in-problem"` : ''}>
 <button type="submit">${t('console.signIn.send')}</button>
 </form>
+<section class="passkey" aria-labelledby="passkey-heading">
+<h2 id="passkey-heading">${t('console.passkey.signInHeading')}</h2>
+${passkeyButton(page, 'passkey-sign-in', t('console.passkey.signIn'), state.csrfToken)}
+</section>
 <p class="hint">${t('console.signIn.apiKeysHint')}</p>
 </section>`,
+    passkeyScripts,
   );
 }
 
@@ -109,8 +123,30 @@ export function accountPanel(page: PageContext, session: ConsoleSession, csrfTok
 </section>`;
 }
 
-export function accountPage(page: PageContext, session: ConsoleSession, csrfToken: string): string {
-  return layout(page, page.t('console.account.heading'), html`<section class="narrow">${accountPanel(page, session, csrfToken)}</section>`);
+export interface PasskeyRow {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export function accountPage(page: PageContext, session: ConsoleSession, csrfToken: string, passkeys: readonly PasskeyRow[]): string {
+  const { t, fmt } = page;
+  const rows = passkeys.map(
+    (passkey) =>
+      html`<li>${t('console.passkey.added', { date: fmt.date(new Date(passkey.createdAt)) })}${passkey.lastUsedAt ? html` · ${t('console.passkey.lastUsed', { date: fmt.date(new Date(passkey.lastUsedAt)) })}` : ''}</li>`,
+  );
+  return layout(
+    page,
+    t('console.account.heading'),
+    html`<section class="narrow">${accountPanel(page, session, csrfToken)}
+<section class="passkey" aria-labelledby="passkeys-heading">
+<h2 id="passkeys-heading">${t('console.passkey.heading')}</h2>
+<p>${t('console.passkey.lead')}</p>
+${rows.length > 0 ? html`<ul class="passkeys">${rows}</ul>` : html`<p>${t('console.passkey.none')}</p>`}
+${passkeyButton(page, 'passkey-add', t('console.passkey.add'), csrfToken)}
+</section></section>`,
+    passkeyScripts,
+  );
 }
 
 export function signedOutPage(page: PageContext, everywhere: boolean): string {

@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import { pageOf } from '../locale.ts';
 import type { ConsoleApis, ConsoleDeps } from './console-app.ts';
 import { sessionOf, type ConsoleSession } from './console-session.ts';
-import { accountPage, checkEmailPage, linkPage, signedOutPage, signInPage, type SignInProblem } from './sign-in-pages.ts';
+import { accountPage, checkEmailPage, linkPage, signedOutPage, signInPage, type PasskeyRow, type SignInProblem } from './sign-in-pages.ts';
 import { ConsoleServiceProblem } from './service-api.ts';
 
 const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
@@ -107,8 +107,11 @@ export function registerSignInRoutes(app: express.Express, deps: ConsoleDeps & {
   // sent to sign in again (by the app's error handler) rather than shown a page that no longer holds.
   app.get('/console/account', sessions.required(), async (request, response) => {
     const session = sessionOf(response);
-    await apis.campaign(session, '/v1/me', { clientAddress: request.ip });
-    send(response, 200, accountPage(pageOf(response), session, forms.token(request, response)));
+    const [, { passkeys }] = await Promise.all([
+      apis.campaign(session, '/v1/me', { clientAddress: request.ip }),
+      apis.campaign<{ passkeys: PasskeyRow[] }>(session, '/v1/me/passkeys', { clientAddress: request.ip }),
+    ]);
+    send(response, 200, accountPage(pageOf(response), session, forms.token(request, response), passkeys));
   });
 
   app.post('/console/sign-out', form, (request, response) => {

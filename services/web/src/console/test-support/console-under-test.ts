@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { startTestService, type TestService } from '@aid/campaign-service/test-service.ts';
 import type { Mail, Mailer } from '@aid/runtime';
 import { createLogger } from '@aid/telemetry';
@@ -65,13 +65,25 @@ const noLedger = new Proxy({} as LedgerClient, {
   get: () => () => Promise.reject(new Error('the console tests read no ledger')),
 });
 
-/** The web with its console, in front of a real campaign service (with sign-in by email) in-process. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/**
+ * The web with its console, in front of a real campaign service (sign-in by email and passkeys) in-process. The
+ * web is reached as http://localhost:<port>: passkeys are bound to a host name, and links in emails point there.
+ */
 export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
   const mailer = recordingMailer();
   const webSecret = randomBytes(32);
-  let webUrl = '';
+  const port = await freePort();
+  const webUrl = `http://localhost:${port}`;
   const campaign = await startTestService(
-    { SESSION_SIGNING_KEY: randomBytes(32).toString('base64'), PUBLIC_WEB_URL: 'http://localhost:1', RATE_LIMIT_SIGN_IN_PER_ADDRESS: '1000/1m', RATE_LIMIT_SIGN_IN_PER_EMAIL: '1000/1m' },
+    { SESSION_SIGNING_KEY: randomBytes(32).toString('base64'), PUBLIC_WEB_URL: webUrl, RATE_LIMIT_SIGN_IN_PER_ADDRESS: '1000/1m', RATE_LIMIT_SIGN_IN_PER_EMAIL: '1000/1m' },
     { mailer },
   );
   const sessions = consoleSessions(webSecret);
@@ -83,9 +95,8 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
     console: { sessions, forms: formGuard(webSecret), services: { campaign: campaign.service.url, donation: 'http://127.0.0.1:9', disbursement: 'http://127.0.0.1:9' } },
   });
   const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
   });
-  webUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: webUrl,
     campaign,
