@@ -24,7 +24,9 @@ if (existing.campaigns.length > 0) {
 }
 
 const started = performance.now();
-const organization = await api.createOrganization({ name: 'Sindh Diaspora Relief UK', country: 'GB', kind: 'diaspora-association' });
+// The admin has an email address, so the console's sign-in works with the demo data (the link arrives in Mailpit).
+const demoAdmin = { name: 'Nadia Hussain', email: 'nadia@example.org' };
+const organization = await api.createOrganization({ name: 'Sindh Diaspora Relief UK', country: 'GB', kind: 'diaspora-association', admin: demoAdmin });
 const adminKey = organization.apiKey;
 const approver = await api.addMember(organization.id, adminKey, { name: 'Ayesha Khan', email: 'ayesha@example.org', role: 'approver' });
 const officer = await api.addMember(organization.id, adminKey, { name: 'Bilal Ahmed', email: 'bilal@example.org', role: 'field-officer' });
@@ -89,3 +91,4 @@ await eventually(
 
 console.log(`demo data ready in ${Math.round(performance.now() - started)} ms: campaign ${campaign.id}`);
 console.log(`try a receipt code on the trace page: ${receipts[0]}`);
+console.log(`sign in to the console as the demo admin with ${demoAdmin.email} (also ayesha@example.org, approver, and bilal@example.org, field officer)`);

@@ -174,6 +174,8 @@ async function seed(config: ConfigEnv): Promise<void> {
 function printSummary(config: ConfigEnv, urls: Map<string, string>): void {
   const web = urls.get('web') ?? config['WEB_URL'];
   const lines = ['', `  Web          ${web}${urls.has('web') ? '' : '  (not running: no services/web yet)'}`];
+  // Passkeys need a host name, and the sign-in emails link to this one.
+  if (urls.has('web') && web) lines.push(`  Console      ${web.replace('127.0.0.1', 'localhost')}/console/sign-in  (sign-in links arrive in the mail inbox)`);
   for (const [name, url] of urls) {
     if (name === 'web') continue;
     const metrics = config[`${name.toUpperCase()}_METRICS_URL`];

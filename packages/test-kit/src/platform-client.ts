@@ -51,7 +51,7 @@ const idempotencyHeaders = (options: RetryOptions): Record<string, string> =>
 export function platformClient(urls: PlatformUrls, secrets: { platformAdminKey: string; stripeWebhookSecret: string }) {
   return {
     call,
-    createOrganization: (body: { name: string; country: string; kind: string }) =>
+    createOrganization: (body: { name: string; country: string; kind: string; admin?: { name: string; email: string } }) =>
       call<{ id: string; apiKey: string; member: { id: string } }>('POST', `${urls.campaign}/v1/organizations`, { key: secrets.platformAdminKey, body }),
     addMember: (organizationId: string, adminKey: string, body: { name: string; email: string; role: string }) =>
       call<{ id: string; apiKey: string; role: string }>('POST', `${urls.campaign}/v1/organizations/${organizationId}/members`, { key: adminKey, body }),
