@@ -137,8 +137,9 @@ function startService(name: string, url: string, config: ConfigEnv): ManagedProc
       ...process.env,
       ...config,
       PORT: port,
-      // So is it for the donation service: donors give through the web, and the per-address limits count donors.
-      ...(name === 'ledger' || name === 'donation' ? { TRUST_PROXY: process.env['TRUST_PROXY'] ?? 'loopback' } : {}),
+      // So is it for the donation service (donors give through the web, and the per-address limits count donors)
+      // and the campaign service (people sign in through the web, and its sign-in limits count people).
+      ...(name === 'ledger' || name === 'donation' || name === 'campaign' ? { TRUST_PROXY: process.env['TRUST_PROXY'] ?? 'loopback' } : {}),
       // Receipts link to the web's trace page.
       ...(name === 'donation' ? { PUBLIC_WEB_URL: config['PUBLIC_WEB_URL'] ?? config['WEB_URL'] ?? '' } : {}),
     },
