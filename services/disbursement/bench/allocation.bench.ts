@@ -46,7 +46,7 @@ async function seedCampaign(gifts: number, amount: number) {
   const member = async (role: 'field-officer' | 'approver') => {
     const key = `key_${randomBytes(16).toString('hex')}`;
     const memberId = newId();
-    await context.members.project({ memberId, organizationId, role, apiKeyHash: apiKeyHash(key) });
+    await context.members.added({ memberId, organizationId, role, apiKeyHash: apiKeyHash(key) });
     return { memberId, organizationId, role, key };
   };
   const officer = await member('field-officer');

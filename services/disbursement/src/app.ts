@@ -1,3 +1,4 @@
+import { memberProjection } from '@aid/access';
 import { newId, topics, type CampaignEvent, type DonationEvent } from '@aid/contracts';
 import { createHttpApp, sessionVerifyKey } from '@aid/http-kit';
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
@@ -15,7 +16,6 @@ import { createEvidenceStore } from './store/evidence.store.ts';
 import { createFundsAccountStore } from './store/funds-accounts.store.ts';
 import { createGiftStore } from './store/gifts.store.ts';
 import { createIdempotencyKeyStore } from './store/idempotency-keys.store.ts';
-import { createMemberStore } from './store/members.store.ts';
 import type { UseCaseContext } from './use-cases/context.ts';
 
 export const serviceName = 'disbursement';
@@ -27,7 +27,7 @@ export type AppConfig = Pick<DisbursementConfig, 'STRIPE_SECRET_KEY' | 'STRIPE_A
 export function createContext(deps: ServiceDeps, config: AppConfig): UseCaseContext {
   return {
     campaigns: createCampaignStore(deps.db),
-    members: createMemberStore(deps.db),
+    members: memberProjection(deps.db),
     funds: createFundsAccountStore(deps.db, deps.applyOnce),
     gifts: createGiftStore(deps.db, deps.applyOnce),
     disbursements: createDisbursementStore(deps.db),

@@ -1,3 +1,4 @@
+import { memberProjection } from '@aid/access';
 import { topics, type CampaignEvent, type DisbursementEvent, type DonationEvent } from '@aid/contracts';
 import { clientAddress, createHttpApp, rateLimit, sessionVerifyKey } from '@aid/http-kit';
 import { smtpMailer, type ServiceDeps, type ServiceParts } from '@aid/runtime';
@@ -18,7 +19,6 @@ import { createDonationStore, type DonationStore } from './store/donation.store.
 import { createDonorCipher } from './store/donor-cipher.ts';
 import { createDonorGeographyStore } from './store/donor-geography.store.ts';
 import { createIdempotencyKeyStore } from './store/idempotency-key.store.ts';
-import { createMemberStore } from './store/member.store.ts';
 import { createReceiptMailStore } from './store/receipt-mail.store.ts';
 import { createRejectedWebhooks } from './store/rejected-webhooks.store.ts';
 import { createStripeInbox } from './store/stripe-inbox.store.ts';
@@ -49,7 +49,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   const cipher = createDonorCipher(config.DONOR_DATA_KEY);
   const donations = createDonationStore(deps.db, cipher);
   const campaigns = createCampaignStore(deps.db);
-  const members = createMemberStore(deps.db);
+  const members = memberProjection(deps.db, now);
   const journal = createDonationJournal(deps.db);
   const totals = createCampaignTotalsStore(deps.db);
   const inbox = createStripeInbox(deps.db);

@@ -1,3 +1,4 @@
+import { bearerMember } from '@aid/access';
 import { defineRoute, type Route } from '@aid/http-kit';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
@@ -15,7 +16,6 @@ import { rejectDisbursement } from '../use-cases/reject-disbursement.ts';
 import { changeOnce } from '../use-cases/answer-once.ts';
 import { reportDelivery } from '../use-cases/report-delivery.ts';
 import { requestDisbursement } from '../use-cases/request-disbursement.ts';
-import { memberAuthenticator } from './auth.ts';
 import { attachmentDisposition, evidencePath, readEvidenceUpload } from './evidence-body.ts';
 import { idempotencyNote, idempotencyProblems, respondOnce } from './idempotency.ts';
 import { presentAudit, presentDelivery, presentDisbursement, presentEvidence, presentFunds, presentPublicTotals } from './present.ts';
@@ -42,7 +42,7 @@ const problems = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, { description: 'problem details naming the field at fault', schema: problemResponse }]));
 
 export function disbursementRoutes(context: UseCaseContext): Route[] {
-  const authenticate: (request: Request) => Promise<Member> = memberAuthenticator(context.members, context.sessionKey);
+  const authenticate: (request: Request) => Promise<Member> = bearerMember(context.members, context.sessionKey);
   const secured = { authenticate, security: 'bearer' as const, tag };
 
   return [

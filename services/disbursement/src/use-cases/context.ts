@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { MemberProjection } from '@aid/access';
 import type { Logger } from '@aid/telemetry';
 import type { CampaignLocks } from '../store/campaign-locks.store.ts';
 import type { CampaignStore } from '../store/campaigns.store.ts';
@@ -8,14 +9,13 @@ import type { EvidenceStore } from '../store/evidence.store.ts';
 import type { FundsAccountStore } from '../store/funds-accounts.store.ts';
 import type { GiftStore } from '../store/gifts.store.ts';
 import type { IdempotencyKeyStore } from '../store/idempotency-keys.store.ts';
-import type { MemberStore } from '../store/members.store.ts';
 
 /** What the use cases work with; the clock and id generator are passed in like everything else. */
 export interface UseCaseContext {
   /** Checks people's session tokens; without it only API keys are taken. */
   sessionKey?: KeyObject | undefined;
   campaigns: CampaignStore;
-  members: MemberStore;
+  members: MemberProjection;
   funds: FundsAccountStore;
   gifts: GiftStore;
   disbursements: DisbursementStore;

@@ -2,7 +2,7 @@ import type { CampaignEvent, CampaignSnapshot } from '@aid/contracts';
 import type { Logger } from '@aid/telemetry';
 import type { CampaignView } from '../domain/donation.ts';
 import type { CampaignStore } from '../store/campaign.store.ts';
-import type { MemberStore } from '../store/member.store.ts';
+import { isMemberEvent, projectMemberEvent, type MemberProjection } from '@aid/access';
 
 function campaignView(snapshot: CampaignSnapshot): CampaignView {
   return {
@@ -20,8 +20,12 @@ function campaignView(snapshot: CampaignSnapshot): CampaignView {
  * than the one held (so late or repeated events change nothing), and a member is saved with the same fields
  * every time its event comes.
  */
-export function campaignEventsHandler(deps: { campaigns: CampaignStore; members: MemberStore; logger: Logger; now: () => Date }) {
+export function campaignEventsHandler(deps: { campaigns: CampaignStore; members: MemberProjection; logger: Logger; now: () => Date }) {
   return async (event: CampaignEvent): Promise<void> => {
+    if (isMemberEvent(event)) {
+      await projectMemberEvent(deps.members, event);
+      return;
+    }
     switch (event.type) {
       case 'org.diaspora-aid.campaign.created':
       case 'org.diaspora-aid.campaign.changed':
@@ -31,18 +35,6 @@ export function campaignEventsHandler(deps: { campaigns: CampaignStore; members:
         if (!kept) deps.logger.debug({ campaignId: event.subject, revision: event.data.campaign.revision }, 'older campaign snapshot ignored');
         return;
       }
-      case 'org.diaspora-aid.campaign.member-added':
-        await deps.members.save(event.data, deps.now());
-        return;
-      case 'org.diaspora-aid.campaign.member-key-rotated':
-        await deps.members.rotateKey(event.data, deps.now());
-        return;
-      case 'org.diaspora-aid.campaign.member-revoked':
-        await deps.members.revoke(event.data, deps.now());
-        return;
-      case 'org.diaspora-aid.campaign.member-sessions-ended':
-        await deps.members.endSessions({ memberId: event.data.memberId, endedAt: new Date(event.data.endedAt) });
-        return;
       case 'org.diaspora-aid.campaign.organization-registered':
       case 'org.diaspora-aid.campaign.update-posted':
         return;

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { MemberProjection } from '@aid/access';
 import type { Mailer, ServiceDeps } from '@aid/runtime';
 import type { Logger } from '@aid/telemetry';
 import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
@@ -8,7 +9,6 @@ import type { CampaignTotalsStore } from '../store/campaign-totals.store.ts';
 import type { DonationJournal, JournalEntry } from '../store/donation-journal.store.ts';
 import type { DonationStore } from '../store/donation.store.ts';
 import type { IdempotencyKeyStore } from '../store/idempotency-key.store.ts';
-import type { MemberStore } from '../store/member.store.ts';
 import type { CountedDecision } from '../webhooks/gift-metrics.ts';
 import type { OneAtATime } from './one-at-a-time.ts';
 
@@ -16,7 +16,7 @@ import type { OneAtATime } from './one-at-a-time.ts';
 export interface DonationFlows {
   donations: DonationStore;
   campaigns: CampaignStore;
-  members: MemberStore;
+  members: MemberProjection;
   /** Checks people's session tokens; without it only API keys are taken. */
   sessionKey?: KeyObject | undefined;
   idempotencyKeys: IdempotencyKeyStore;

@@ -1,5 +1,4 @@
-import { apiKeyHash } from '@aid/contracts';
-import { isSessionToken, verifySessionToken } from '@aid/http-kit';
+import { memberOfCredential } from '@aid/access';
 import { giftNotFoundForOrganization, notOrganizationAdmin, unknownApiKey } from '../domain/errors.ts';
 import { decideRefundRequest } from '../domain/gift-money.ts';
 import { changeDonation, lostRace } from './change-donation.ts';
@@ -28,9 +27,7 @@ export interface RefundRequested {
  * totals change only when `charge.refunded` arrives.
  */
 export async function requestRefund(flows: DonationFlows, command: RefundCommand): Promise<RefundRequested> {
-  const member = isSessionToken(command.credential)
-    ? await flows.members.findBySession(await verifySessionToken(command.credential, flows.sessionKey))
-    : await flows.members.findByKeyHash(apiKeyHash(command.credential));
+  const member = await memberOfCredential(flows.members, command.credential, flows.sessionKey);
   if (!member) throw unknownApiKey();
   if (member.role !== 'admin') throw notOrganizationAdmin();
   return changeDonation(flows, command.donationId, async () => {

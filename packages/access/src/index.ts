@@ -1,0 +1,3 @@
+export { bearerMember, memberOfCredential } from './authenticate.ts';
+export { isMemberEvent, projectMemberEvent, type MemberEvent } from './member-events.ts';
+export { memberProjection, type AccessMember, type MemberProjection } from './member-projection.ts';
