@@ -108,6 +108,8 @@ export const campaignUpdatePosted = eventSchema(
     title: z.string(),
     body: z.string(),
     postedAt: z.iso.datetime(),
+    /** The photo posted with the update; absent on updates without one and on events from before photos. */
+    photo: z.object({ contentType: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   }),
 );
 

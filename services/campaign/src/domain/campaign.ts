@@ -2,6 +2,7 @@ import type { CampaignStatus, crisisSchema } from '@aid/contracts';
 import type { z } from 'zod';
 import { requireAuthority, requireRole, type Actor } from './actor.ts';
 import { errors } from './errors.ts';
+import type { UpdatePhotoFacts } from './update-photo.ts';
 
 export interface Goal {
   amount: number;
@@ -43,6 +44,8 @@ export interface CampaignUpdate {
   title: string;
   body: string;
   postedAt: string;
+  /** The photo posted with the update, if any: its facts, hashed onto the public record. */
+  photo?: UpdatePhotoFacts | undefined;
 }
 
 const adminOnly = ['admin'] as const;

@@ -19,6 +19,9 @@ export const campaignErrorCodes = [
   'sign-in-link-used',
   'sign-in-link-expired',
   'session-ended',
+  'photo-too-large',
+  'photo-unsupported',
+  'photo-not-found',
 ] as const;
 
 export type CampaignErrorCode = (typeof campaignErrorCodes)[number];
@@ -50,6 +53,9 @@ export const errors = {
   signInLinkUsed: () => fail('sign-in-link-used', 'this sign-in link was already used: each link signs in once; ask for a new one', 'token'),
   signInLinkExpired: () => fail('sign-in-link-expired', 'this sign-in link has expired: ask for a new one', 'token'),
   sessionEnded: () => fail('session-ended', 'this session has ended (signed out everywhere, or the member was removed): sign in again', 'authorization'),
+  photoTooLarge: (limit: number) => fail('photo-too-large', `an update photo may be at most ${limit} bytes (5 MiB)`, 'photo'),
+  photoUnsupported: () => fail('photo-unsupported', 'the photo must be a JPEG, PNG or WebP image (its bytes are checked, not its name)', 'photo'),
+  photoNotFound: (updateId: string) => fail('photo-not-found', `no update ${updateId} with a photo on this campaign`, 'updateId'),
   concurrentChange: () =>
     fail('concurrent-change', 'the campaign changed while this request was applied; read it again and retry', 'id'),
 };

@@ -113,7 +113,14 @@ export function updatePostedMessage(update: CampaignUpdate): OutboxMessage {
       source: eventSource,
       subject: update.campaignId,
       time: new Date(update.postedAt),
-      data: { campaignId: update.campaignId, updateId: update.id, title: update.title, body: update.body, postedAt: update.postedAt },
+      data: {
+        campaignId: update.campaignId,
+        updateId: update.id,
+        title: update.title,
+        body: update.body,
+        postedAt: update.postedAt,
+        ...(update.photo ? { photo: { contentType: update.photo.contentType, size: update.photo.size, sha256: update.photo.sha256 } } : {}),
+      },
     }),
   );
 }

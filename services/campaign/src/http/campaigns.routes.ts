@@ -6,7 +6,7 @@ import { close, editCampaign, publish } from '../use-cases/change-campaign.ts';
 import type { CampaignContext } from '../use-cases/context.ts';
 import { createCampaign } from '../use-cases/create-campaign.ts';
 import { postUpdate } from '../use-cases/post-update.ts';
-import { campaignForViewer, publicCampaigns } from '../use-cases/read-campaigns.ts';
+import { campaignForViewer, publicCampaigns, updatePhoto } from '../use-cases/read-campaigns.ts';
 import { campaignBody, organizationRecordBody, updateBody } from './presenters.ts';
 import {
   campaignListResponse,
@@ -19,6 +19,7 @@ import {
   patchCampaignBody,
   postUpdateBody,
   problemResponse,
+  updatePhotoParams,
   updateResponse,
 } from './schemas.ts';
 
@@ -100,13 +101,45 @@ export function campaignRoutes(
       authenticate: auth.member,
       params: idParams,
       body: postUpdateBody,
+      // The photo comes base64 inside the update's JSON rather than as a raw upload: an update and its photo are
+      // one decision and one event carrying the photo's hash, with no half-posted state in between, and 5 MiB is
+      // small enough to read whole. The body is read before authentication; failed authentications are limited.
+      bodyLimit: '8mb',
       responses: {
         201: { description: 'Posted', schema: updateResponse },
         400: { description: 'Invalid body', schema: problemResponse },
         ...writeProblems,
+        413: { description: 'The photo (or the whole body) is too large', schema: problemResponse },
+        415: { description: 'The photo is not a JPEG, PNG or WebP image', schema: problemResponse },
       },
       async handle({ body, params, auth: actor }) {
-        return { status: 201, body: updateBody(await postUpdate(context, actor, params.id, body)) };
+        const photo = body.photo === undefined ? undefined : Buffer.from(body.photo, 'base64');
+        return { status: 201, body: updateBody(await postUpdate(context, actor, params.id, { title: body.title, body: body.body, photo })) };
+      },
+    }),
+    defineRoute<undefined, z.infer<typeof updatePhotoParams>, undefined, undefined>({
+      method: 'get',
+      path: '/v1/campaigns/:id/updates/:updateId/photo',
+      summary: 'The photo of a public update, as posted; its SHA-256 is in the X-Content-SHA256 header and on the public record',
+      tag,
+      params: updatePhotoParams,
+      responses: {
+        200: { description: 'The photo (image/jpeg, image/png or image/webp)', contentType: 'image/*' },
+        400: { description: 'Invalid ids', schema: problemResponse },
+        404: { description: 'No such update with a photo on this campaign', schema: problemResponse },
+      },
+      async handle({ params }) {
+        const { facts, bytes } = await updatePhoto(context, params.id, params.updateId);
+        return {
+          body: bytes,
+          contentType: facts.contentType,
+          headers: {
+            'x-content-type-options': 'nosniff',
+            'x-content-sha256': facts.sha256,
+            // A photo never changes once posted.
+            'cache-control': 'public, max-age=31536000, immutable',
+          },
+        };
       },
     }),
     defineRoute<undefined, undefined, z.infer<typeof listCampaignsQuery>, undefined>({

@@ -38,7 +38,10 @@ export function campaignBody(campaign: Campaign): z.infer<typeof campaignRespons
 }
 
 export function updateBody(update: CampaignUpdate): z.infer<typeof updateResponse> {
-  return { id: update.id, campaignId: update.campaignId, title: update.title, body: update.body, postedAt: update.postedAt };
+  const photo = update.photo
+    ? { contentType: update.photo.contentType, size: update.photo.size, sha256: update.photo.sha256, href: `/v1/campaigns/${update.campaignId}/updates/${update.id}/photo` }
+    : null;
+  return { id: update.id, campaignId: update.campaignId, title: update.title, body: update.body, postedAt: update.postedAt, photo };
 }
 
 export function auditBody(page: { entries: AuditEntry[]; last: string | null }): z.infer<typeof auditResponse> {

@@ -104,7 +104,19 @@ export const patchCampaignBody = z
     }
   });
 
-export const postUpdateBody = z.object({ title: text(200), body: text(20_000) });
+/** Base64 of the largest photo accepted, with room for padding; the decoded bytes are checked exactly. */
+const photoBase64Chars = Math.ceil((5 * 1024 * 1024) / 3) * 4 + 4;
+
+export const postUpdateBody = z.object({
+  title: text(200),
+  body: text(20_000),
+  photo: z
+    .string()
+    .max(photoBase64Chars, 'must be at most 5 MiB')
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+    .optional()
+    .describe('an optional photo, base64: JPEG, PNG or WebP (checked by its bytes), at most 5 MiB; its SHA-256 goes on the public record'),
+});
 
 /**
  * Cursors are opaque to clients (hex of the last id seen), so the paging key can change later. Hex rather than
@@ -180,7 +192,13 @@ export const updateResponse = z.object({
   title: z.string(),
   body: z.string(),
   postedAt: timestamp,
+  photo: z
+    .object({ contentType: z.string(), size: z.number().int(), sha256: z.string(), href: z.string().describe('where anyone can fetch the photo') })
+    .nullable()
+    .describe('the photo posted with the update, or null'),
 });
+
+export const updatePhotoParams = z.object({ id: idSchema, updateId: idSchema });
 
 /** What anyone may know of the organization behind a public campaign: never its members. */
 export const publicOrganizationResponse = organizationRecord.describe('the organization running the campaign: name, country, kind and since when it is registered');

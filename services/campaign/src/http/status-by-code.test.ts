@@ -18,6 +18,9 @@ describe('error statuses', () => {
     { error: errors.concurrentChange(), status: 409 },
     { error: errors.memberNotFound('m'), status: 404 },
     { error: errors.lastAdmin(), status: 409 },
+    { error: errors.photoTooLarge(5 * 1024 * 1024), status: 413 },
+    { error: errors.photoUnsupported(), status: 415 },
+    { error: errors.photoNotFound('u'), status: 404 },
   ])('when the domain fails with $error.code, then the answer is $status', ({ error, status }) => {
     expect(error).toBeInstanceOf(DomainError);
     expect(statusByCode[error.code]).toBe(status);

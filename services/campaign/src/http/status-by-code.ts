@@ -19,4 +19,7 @@ export const statusByCode = {
   'sign-in-link-used': 409,
   'sign-in-link-expired': 410,
   'session-ended': 401,
+  'photo-too-large': 413,
+  'photo-unsupported': 415,
+  'photo-not-found': 404,
 } as const satisfies Record<CampaignErrorCode, number>;

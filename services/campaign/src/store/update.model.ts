@@ -1,6 +1,7 @@
 import { outboxFields, withOutboxIndex } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
+import type { UpdatePhotoFacts } from '../domain/update-photo.ts';
 
 /**
  * Updates are their own documents (each with its outbox) rather than an array in the campaign: they grow
@@ -12,6 +13,8 @@ export interface UpdateDocument {
   title: string;
   body: string;
   postedAt: Date;
+  /** The photo's facts; its bytes are in campaign_update_photos under this update's id. */
+  photo?: UpdatePhotoFacts;
   audit: AuditEntry[];
   outbox: string[];
   outboxSince?: Date;
@@ -24,6 +27,7 @@ const updateSchema = new mongoose.Schema<UpdateDocument>(
     title: { type: String, required: true },
     body: { type: String, required: true },
     postedAt: { type: Date, required: true },
+    photo: { type: { _id: false, contentType: String, size: Number, sha256: String }, required: false },
     audit: {
       type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
       default: [],

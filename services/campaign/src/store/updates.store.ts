@@ -3,11 +3,17 @@ import type { Connection } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { CampaignUpdate } from '../domain/campaign.ts';
 import { documentWrites, queuedOutboxSource } from './document-writes.ts';
+import type { UpdatePhotoFacts } from '../domain/update-photo.ts';
+import { updatePhotoModel, type UpdatePhotoDocument } from './update-photo.model.ts';
 import { updateModel, type UpdateDocument } from './update.model.ts';
 
 export interface UpdateStore {
   outboxSource: OutboxSource;
   insert(update: CampaignUpdate, messages: OutboxMessage[], audit: AuditEntry): Promise<void>;
+  /** Keeps an update's photo bytes, before the update itself is written. */
+  insertPhoto(updateId: string, facts: UpdatePhotoFacts, bytes: Buffer): Promise<void>;
+  /** An update of this campaign with its photo's bytes; null when there is no such update or it has no photo. */
+  photo(campaignId: string, updateId: string): Promise<{ facts: UpdatePhotoFacts; bytes: Buffer } | null>;
   auditOfCampaigns(campaignIds: string[]): Promise<AuditEntry[]>;
   latest(campaignId: string, limit: number): Promise<CampaignUpdate[]>;
   /** Links for updates stored before they existed: once per database, at start-up. */
@@ -15,11 +21,13 @@ export interface UpdateStore {
 }
 
 function toUpdate(doc: UpdateDocument): CampaignUpdate {
-  return { id: doc._id, campaignId: doc.campaignId, title: doc.title, body: doc.body, postedAt: doc.postedAt.toISOString() };
+  const update: CampaignUpdate = { id: doc._id, campaignId: doc.campaignId, title: doc.title, body: doc.body, postedAt: doc.postedAt.toISOString() };
+  return doc.photo ? { ...update, photo: { contentType: doc.photo.contentType, size: doc.photo.size, sha256: doc.photo.sha256 } } : update;
 }
 
 export function updateStore(connection: Connection): UpdateStore {
   const model = updateModel(connection);
+  const photos = updatePhotoModel(connection);
   // Every public campaign page shows its latest updates: found through an `_id`-keyed set of the campaign's update
   // ids (written before the update), never by a scan of all updates.
   const links = createIdLinks(connection, 'update_links');
@@ -36,10 +44,23 @@ export function updateStore(connection: Connection): UpdateStore {
         title: update.title,
         body: update.body,
         postedAt: new Date(update.postedAt),
+        ...(update.photo ? { photo: update.photo } : {}),
         audit: [audit],
         outbox: queued.$push.outbox.$each,
         outboxSince: queued.$set.outboxSince,
       });
+    },
+    async insertPhoto(updateId, facts, bytes) {
+      // An upsert, so a retried post whose first attempt stopped half-way writes the same document again.
+      await photos.updateOne({ _id: updateId }, { $set: { contentType: facts.contentType, sha256: facts.sha256, bytes } }, { upsert: true });
+    },
+    async photo(campaignId, updateId) {
+      // Both reads by `_id`: the update says which campaign it is on and that it has a photo; then the bytes.
+      const update = await model.findById(updateId, { campaignId: 1, photo: 1 }).lean<Pick<UpdateDocument, '_id' | 'campaignId' | 'photo'>>();
+      if (!update || update.campaignId !== campaignId || !update.photo) return null;
+      const stored = await photos.findById(updateId).lean<UpdatePhotoDocument>();
+      if (!stored) return null;
+      return { facts: { contentType: update.photo.contentType, size: update.photo.size, sha256: update.photo.sha256 }, bytes: asBuffer(stored.bytes) };
     },
     async latest(campaignId, limit) {
       // Ids are time-ordered (UUIDv7): the newest are the greatest. A link whose update was never written finds nothing.
@@ -63,4 +84,11 @@ export function updateStore(connection: Connection): UpdateStore {
       return docs.flatMap((doc) => doc.audit ?? []);
     },
   };
+}
+
+/** Lean reads give BSON Binary values rather than Buffers. */
+function asBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  const binary = value as { buffer: Uint8Array };
+  return Buffer.from(binary.buffer.buffer, binary.buffer.byteOffset, binary.buffer.byteLength);
 }

@@ -2,6 +2,7 @@ import type { Organization } from '../domain/organization.ts';
 import type { Actor } from '../domain/actor.ts';
 import { canReadCampaign, type Campaign, type CampaignUpdate } from '../domain/campaign.ts';
 import { errors } from '../domain/errors.ts';
+import type { UpdatePhotoFacts } from '../domain/update-photo.ts';
 import type { CampaignContext } from './context.ts';
 
 export const latestUpdatesShown = 20;
@@ -34,4 +35,11 @@ export async function publicCampaigns(
   const campaigns = rows.slice(0, query.limit);
   const more = rows.length > query.limit;
   return { campaigns, last: more ? (campaigns.at(-1)?.id ?? null) : null };
+}
+
+/** The photo of an update: public like the update itself, which only a public (active or closed) campaign has. */
+export async function updatePhoto(context: CampaignContext, campaignId: string, updateId: string): Promise<{ facts: UpdatePhotoFacts; bytes: Buffer }> {
+  const photo = await context.updates.photo(campaignId, updateId);
+  if (!photo) throw errors.photoNotFound(updateId);
+  return photo;
 }
