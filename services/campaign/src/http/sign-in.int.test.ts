@@ -1,32 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { Mail, Mailer } from '@aid/runtime';
+import { recordingMailer } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemOf, startTestService, type TestService } from '../test-service.ts';
-
-/** A mailer that keeps what it was given, so the tests read the links people would get. */
-function recordingMailer(): Mailer & { sent: Mail[]; linkTo(address: string): string } {
-  const sent: Mail[] = [];
-  return {
-    sent,
-    send(mail) {
-      sent.push(mail);
-      return Promise.resolve();
-    },
-    close() {},
-    linkTo(address) {
-      const mail = sent.filter((candidate) => candidate.to === address).at(-1);
-      const url = /https?:\/\/\S+/.exec(mail?.text ?? '')?.[0];
-      if (!url) throw new Error(`no link was mailed to ${address}`);
-      return new URL(url).searchParams.get('token') ?? '';
-    },
-  };
-}
 
 const session = (answer: { body: unknown }) => (answer.body as { sessionToken: string }).sessionToken;
 
 describe('people sign in by an emailed link and act with their own role', () => {
   let service: TestService;
   const mailer = recordingMailer();
+  const linkToken = (address: string) => mailer.linkTo(address).searchParams.get('token') ?? '';
   let organizationId: string;
   let adminKey: string;
   const adminEmail = `amina.${randomBytes(3).toString('hex')}@example.org`;
@@ -62,7 +44,7 @@ describe('people sign in by an emailed link and act with their own role', () => 
 
   it('when the link is used, then the session acts as that member and the record names them; used again, it is refused', async () => {
     await service.call('POST', '/v1/sign-in/email', { body: { email: adminEmail } });
-    const token = mailer.linkTo(adminEmail);
+    const token = linkToken(adminEmail);
     const signedIn = await service.call('POST', '/v1/sign-in/link', { body: { token } });
     expect(signedIn.status).toBe(201);
     const body = signedIn.body as { member: { id: string; role: string }; organization: { id: string }; expiresAt: string };
@@ -92,7 +74,7 @@ describe('people sign in by an emailed link and act with their own role', () => 
 
   it('when the member signs out everywhere, then their sessions stop working but a new sign-in does', async () => {
     await service.call('POST', '/v1/sign-in/email', { body: { email: adminEmail } });
-    const first = session(await service.call('POST', '/v1/sign-in/link', { body: { token: mailer.linkTo(adminEmail) } }));
+    const first = session(await service.call('POST', '/v1/sign-in/link', { body: { token: linkToken(adminEmail) } }));
     expect((await service.call('POST', '/v1/me/sign-out-everywhere', { key: first })).status).toBe(204);
     const refused = await service.call('GET', '/v1/me', { key: first });
     expect(refused.status).toBe(401);
@@ -100,7 +82,7 @@ describe('people sign in by an emailed link and act with their own role', () => 
     // Session tokens carry whole seconds: a sign-in in the same second as the sign-out would count as before it.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await service.call('POST', '/v1/sign-in/email', { body: { email: adminEmail } });
-    const second = session(await service.call('POST', '/v1/sign-in/link', { body: { token: mailer.linkTo(adminEmail) } }));
+    const second = session(await service.call('POST', '/v1/sign-in/link', { body: { token: linkToken(adminEmail) } }));
     expect((await service.call('GET', '/v1/me', { key: second })).status).toBe(200);
     // The API key is a machine's, not a session: it keeps working.
     expect((await service.call('GET', '/v1/me', { key: adminKey })).status).toBe(200);
@@ -114,7 +96,7 @@ describe('people sign in by an emailed link and act with their own role', () => 
     const invitation = mailer.sent.at(-1);
     expect(invitation?.subject).toContain('Haiti Diaspora Relief');
     expect(invitation?.language).toBe('so');
-    const officer = await service.call('POST', '/v1/sign-in/link', { body: { token: mailer.linkTo(email) } });
+    const officer = await service.call('POST', '/v1/sign-in/link', { body: { token: linkToken(email) } });
     expect((officer.body as { member: { role: string } }).member.role).toBe('field-officer');
 
     // Their role still decides: a field officer cannot add members.

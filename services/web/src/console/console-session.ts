@@ -115,6 +115,29 @@ export function consoleSessions(secret: Buffer, clock: () => Date = () => new Da
 
 export type ConsoleSessions = ReturnType<typeof consoleSessions>;
 
+/** What the campaign service answers when someone signs in (by link or passkey). */
+export interface StartedSession {
+  sessionToken: string;
+  expiresAt: string;
+  member: { id: string; name: string; email: string | null; role: MemberRole };
+  organization: { id: string; name: string };
+}
+
+/** The browser's session for a sign-in the campaign service just started; it replaces any earlier one. */
+export function sessionFromSignIn(started: StartedSession, now: Date = new Date()): ConsoleSession {
+  return {
+    token: started.sessionToken,
+    memberId: started.member.id,
+    name: started.member.name,
+    email: started.member.email,
+    role: started.member.role,
+    organizationId: started.organization.id,
+    organizationName: started.organization.name,
+    expiresAt: started.expiresAt,
+    lastSeenAt: now.toISOString(),
+  };
+}
+
 /** The session `required()` put on the response. */
 export function sessionOf(response: Response): ConsoleSession {
   const session = response.locals['session'] as ConsoleSession | undefined;

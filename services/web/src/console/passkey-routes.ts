@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import express, { type Request, type Response } from 'express';
 import type { ConsoleApis, ConsoleDeps } from './console-app.ts';
-import { sessionOf, type ConsoleSession } from './console-session.ts';
+import { sessionFromSignIn, sessionOf, type StartedSession } from './console-session.ts';
 import { ConsoleServiceProblem } from './service-api.ts';
 
 // @simplewebauthn/browser's own bundle (it defines `SimpleWebAuthnBrowser`), served from this origin: the
@@ -10,13 +10,6 @@ import { ConsoleServiceProblem } from './service-api.ts';
 const webauthnBundle = readFileSync(createRequire(import.meta.url).resolve('@simplewebauthn/browser').replace(/(esm|script)[\\/]index\.js$/, 'dist/bundle/index.umd.min.js'), 'utf8');
 
 const json = express.json({ limit: '32kb' });
-
-interface StartedSession {
-  sessionToken: string;
-  expiresAt: string;
-  member: { id: string; name: string; email: string | null; role: ConsoleSession['role'] };
-  organization: { id: string; name: string };
-}
 
 /**
  * The passkey ceremonies, as JSON for the page's script: the web relays them to the campaign service, which
@@ -50,17 +43,7 @@ export function registerPasskeyRoutes(app: express.Express, deps: ConsoleDeps & 
   app.post('/console/passkey/sign-in', json, guarded(async (request, response) => {
     const { challengeId, response: credential } = body(request);
     const started = await apis.campaign<StartedSession>(null, '/v1/sign-in/passkey', { json: { challengeId, response: credential }, clientAddress: request.ip });
-    sessions.write(request, response, {
-      token: started.sessionToken,
-      memberId: started.member.id,
-      name: started.member.name,
-      email: started.member.email,
-      role: started.member.role,
-      organizationId: started.organization.id,
-      organizationName: started.organization.name,
-      expiresAt: started.expiresAt,
-      lastSeenAt: new Date().toISOString(),
-    });
+    sessions.write(request, response, sessionFromSignIn(started));
     response.set('cache-control', 'no-store').json({ location: '/console' });
   }));
 

@@ -55,7 +55,7 @@ describe('a person signs in with a passkey in Chromium', () => {
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await expect.poll(() => page.textContent('h1')).toBe('Check your email');
     await shots(page, 'check-email');
-    await page.goto(platform.mailer.linkTo(email));
+    await page.goto(platform.mailer.linkTo(email).href);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.goto(`${platform.url}/console/account`);
     expect(await page.textContent('main')).toContain('You have no passkey yet.');

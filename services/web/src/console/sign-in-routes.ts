@@ -1,7 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import { pageOf } from '../locale.ts';
 import type { ConsoleApis, ConsoleDeps } from './console-app.ts';
-import { sessionOf, type ConsoleSession } from './console-session.ts';
+import { sessionFromSignIn, sessionOf, type StartedSession } from './console-session.ts';
 import { accountPage, checkEmailPage, linkPage, signedOutPage, signInPage, type PasskeyRow, type SignInProblem } from './sign-in-pages.ts';
 import { ConsoleServiceProblem } from './service-api.ts';
 
@@ -23,13 +23,6 @@ function safeNext(value: unknown): string {
 }
 
 const linkProblems: Record<number, SignInProblem> = { 401: 'link-unknown', 409: 'link-used', 410: 'link-expired' };
-
-interface StartedSession {
-  sessionToken: string;
-  expiresAt: string;
-  member: { id: string; name: string; email: string | null; role: ConsoleSession['role'] };
-  organization: { id: string; name: string };
-}
 
 /** Sign-in by emailed link, sign-out in this browser, and sign-out on every device. */
 export function registerSignInRoutes(app: express.Express, deps: ConsoleDeps & { apis: ConsoleApis }): void {
@@ -89,17 +82,7 @@ export function registerSignInRoutes(app: express.Express, deps: ConsoleDeps & {
       return;
     }
     // A new cookie replaces whatever this browser held: every sign-in starts a new session.
-    sessions.write(request, response, {
-      token: started.sessionToken,
-      memberId: started.member.id,
-      name: started.member.name,
-      email: started.member.email,
-      role: started.member.role,
-      organizationId: started.organization.id,
-      organizationName: started.organization.name,
-      expiresAt: started.expiresAt,
-      lastSeenAt: new Date().toISOString(),
-    });
+    sessions.write(request, response, sessionFromSignIn(started));
     response.redirect(303, '/console');
   });
 

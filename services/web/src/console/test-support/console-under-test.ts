@@ -2,31 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { startTestService, type TestService } from '@aid/campaign-service/test-service.ts';
-import type { Mail, Mailer } from '@aid/runtime';
+import { recordingMailer, type RecordingMailer } from '@aid/test-kit';
 import { createLogger } from '@aid/telemetry';
 import { buildWebApp } from '../../app.ts';
 import { formGuard } from '../../http/form-guard.ts';
 import type { LedgerClient } from '../../ledger-client.ts';
 import { consoleSessions, type ConsoleSessions } from '../console-session.ts';
-
-/** A mailer that keeps what it was given, so tests follow the links people would get. */
-export function recordingMailer(): Mailer & { sent: Mail[]; linkTo(address: string): string } {
-  const sent: Mail[] = [];
-  return {
-    sent,
-    send(mail) {
-      sent.push(mail);
-      return Promise.resolve();
-    },
-    close() {},
-    linkTo(address) {
-      const mail = sent.filter((candidate) => candidate.to === address).at(-1);
-      const url = /https?:\/\/\S+/.exec(mail?.text ?? '')?.[0];
-      if (!url) throw new Error(`no link was mailed to ${address}`);
-      return url;
-    },
-  };
-}
 
 /** A browser in miniature: keeps the cookies the site sets and sends them back, follows no redirects. */
 export function browserAt(base: string) {
@@ -56,7 +37,7 @@ export function browserAt(base: string) {
 export interface ConsoleUnderTest {
   url: string;
   campaign: TestService;
-  mailer: ReturnType<typeof recordingMailer>;
+  mailer: RecordingMailer;
   sessions: ConsoleSessions;
   stop(): Promise<void>;
 }
