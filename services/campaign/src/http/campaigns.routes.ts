@@ -6,7 +6,7 @@ import { close, editCampaign, publish } from '../use-cases/change-campaign.ts';
 import type { CampaignContext } from '../use-cases/context.ts';
 import { createCampaign } from '../use-cases/create-campaign.ts';
 import { postUpdate } from '../use-cases/post-update.ts';
-import { campaignForViewer, publicCampaigns, updatePhoto } from '../use-cases/read-campaigns.ts';
+import { campaignForViewer, campaignsOfOwnOrganization, publicCampaigns, updatePhoto } from '../use-cases/read-campaigns.ts';
 import { campaignBody, organizationRecordBody, updateBody } from './presenters.ts';
 import {
   campaignListResponse,
@@ -16,6 +16,7 @@ import {
   encodeCursor,
   idParams,
   listCampaignsQuery,
+  organizationCampaignsResponse,
   patchCampaignBody,
   postUpdateBody,
   problemResponse,
@@ -155,6 +156,23 @@ export function campaignRoutes(
       async handle({ query }) {
         const page = await publicCampaigns(context, { status: query.status, limit: query.limit, after: query.cursor });
         return { body: { campaigns: page.campaigns.map(campaignBody), nextCursor: page.last === null ? null : encodeCursor(page.last) } };
+      },
+    }),
+    defineRoute<undefined, Params, undefined, Actor>({
+      method: 'get',
+      path: '/v1/organizations/:id/campaigns',
+      summary: "Every campaign of the caller's own organization, drafts included, newest first (its members)",
+      tag,
+      security: 'bearer',
+      authenticate: auth.member,
+      params: idParams,
+      responses: {
+        200: { description: 'The campaigns', schema: organizationCampaignsResponse },
+        401: writeProblems[401],
+        404: { description: 'No such organization, or not yours', schema: problemResponse },
+      },
+      async handle({ params, auth: actor }) {
+        return { body: { campaigns: (await campaignsOfOwnOrganization(context, actor, params.id)).map(campaignBody) } };
       },
     }),
     defineRoute<undefined, Params, undefined, Actor | undefined>({

@@ -198,6 +198,8 @@ export const updateResponse = z.object({
     .describe('the photo posted with the update, or null'),
 });
 
+export const organizationCampaignsResponse = z.object({ campaigns: z.array(campaignResponse) });
+
 export const updatePhotoParams = z.object({ id: idSchema, updateId: idSchema });
 
 /** What anyone may know of the organization behind a public campaign: never its members. */

@@ -43,3 +43,10 @@ export async function updatePhoto(context: CampaignContext, campaignId: string, 
   if (!photo) throw errors.photoNotFound(updateId);
   return photo;
 }
+
+/** Every campaign of the caller's own organization, drafts included, newest first: what its console lists. */
+export async function campaignsOfOwnOrganization(context: CampaignContext, viewer: Actor, organizationId: string): Promise<Campaign[]> {
+  // Another organization's list answers like an unknown one: not even its existence is told.
+  if (viewer.organizationId !== organizationId) throw errors.organizationNotFound(organizationId);
+  return (await context.campaigns.ofOrganization(organizationId)).sort((left, right) => (left.id < right.id ? 1 : left.id > right.id ? -1 : 0));
+}
