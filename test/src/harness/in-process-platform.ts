@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sessionVerifyKeyOf } from '@aid/local-infra';
 import { startService, type RunningService } from '@aid/runtime';
 import { limitsOutOfTheWay, testEndpoints, uniqueName, type PlatformUrls } from '@aid/test-kit';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -25,11 +26,19 @@ export interface InProcessPlatform {
  * to `spanProcessors` (each service still reports under its own name).
  */
 export async function startPlatformInProcess(
-  options: { spanProcessors?: SpanProcessor[]; stripeApiBase?: string; stripeWebhookSecret?: string; donationEnv?: Record<string, string> } = {},
+  options: {
+    spanProcessors?: SpanProcessor[];
+    stripeApiBase?: string;
+    stripeWebhookSecret?: string;
+    donationEnv?: Record<string, string>;
+    /** For sign-in: SMTP_URL, PUBLIC_WEB_URL (the console's address, which passkeys are bound to). */
+    campaignEnv?: Record<string, string>;
+  } = {},
 ): Promise<InProcessPlatform> {
   const endpoints = testEndpoints();
   const run = uniqueName('inproc');
   const secrets = { platformAdminKey: randomBytes(32).toString('base64url'), stripeWebhookSecret: options.stripeWebhookSecret ?? `whsec_${randomBytes(24).toString('hex')}` };
+  const sessionSeed = randomBytes(32);
   const env = {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -40,6 +49,8 @@ export async function startPlatformInProcess(
     KAFKA_START_AT: 'end',
     LOG_LEVEL: 'warn',
     ...limitsOutOfTheWay,
+    // People's sessions: signed by the campaign service, checked by every service with the public half.
+    SESSION_VERIFY_KEY: sessionVerifyKeyOf(sessionSeed),
   };
   const spanProcessors = options.spanProcessors ?? [];
   const started: RunningService[] = [];
@@ -47,7 +58,7 @@ export async function startPlatformInProcess(
     for (const service of started.reverse()) await service.stop();
   };
   try {
-    const campaignConfig = loadCampaignConfig({ ...env, PLATFORM_ADMIN_KEY: secrets.platformAdminKey });
+    const campaignConfig = loadCampaignConfig({ ...env, PLATFORM_ADMIN_KEY: secrets.platformAdminKey, SESSION_SIGNING_KEY: sessionSeed.toString('base64'), ...options.campaignEnv });
     const campaign = await startService({ name: 'campaign', config: campaignConfig, dbName: `${run}_campaign`, spanProcessors, build: (deps) => buildCampaign(deps, campaignConfig) });
     started.push(campaign);
     const donationConfig = loadDonationConfig({
