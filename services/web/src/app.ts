@@ -118,6 +118,16 @@ export function buildWebApp(deps: {
     send(response, 200, campaignPage(pageOf(response), { campaign, summary, recent: [...entries].reverse(), timeseries, breakdowns, details, givingOpen }, address));
   });
 
+  // Update photos come from the campaign service through this site: the page's policy allows its own images only.
+  app.get('/campaigns/:id/updates/:updateId/photo', async (request, response, next) => {
+    const photo = await deps.campaigns?.photo(String(request.params.id), String(request.params.updateId));
+    if (!photo) {
+      next();
+      return;
+    }
+    response.type(photo.contentType).set({ 'x-content-type-options': 'nosniff', 'x-content-sha256': photo.sha256, 'cache-control': 'public, max-age=86400' }).send(photo.bytes);
+  });
+
   app.get('/organizations/:id', async (request, response, next) => {
     const profile = await deps.campaigns?.organization(String(request.params.id));
     if (!profile) {

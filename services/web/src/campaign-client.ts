@@ -1,9 +1,16 @@
+/** A photo posted with an update: its type, size and SHA-256, the hash that is on the public record. */
+export interface UpdatePhoto {
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
 /** The public parts of a campaign the campaign service serves: its updates in full and who runs it. */
 export interface CampaignDetails {
   id: string;
   status: 'draft' | 'active' | 'closed';
   goal: { amount: number; currency: string };
-  updates: { id: string; title: string; body: string; postedAt: string }[];
+  updates: { id: string; title: string; body: string; postedAt: string; photo?: UpdatePhoto | null }[];
   organization: { id: string; name: string; country: string; kind: string; createdAt: string } | null;
 }
 
@@ -25,6 +32,19 @@ export function campaignClient(baseUrl: string) {
       try {
         const response = await fetch(`${baseUrl}/v1/organizations/${encodeURIComponent(organizationId)}/profile`, { signal: AbortSignal.timeout(5_000) });
         return response.ok ? ((await response.json()) as OrganizationProfile) : null;
+      } catch {
+        return null;
+      }
+    },
+    /** An update's photo as posted, or null when there is none (or the service does not answer). */
+    async photo(campaignId: string, updateId: string): Promise<{ bytes: Buffer; contentType: string; sha256: string } | null> {
+      try {
+        const response = await fetch(`${baseUrl}/v1/campaigns/${encodeURIComponent(campaignId)}/updates/${encodeURIComponent(updateId)}/photo`, { signal: AbortSignal.timeout(10_000) });
+        if (!response.ok) return null;
+        const contentType = response.headers.get('content-type') ?? '';
+        // Only the image types the service accepts are passed on, whatever else might answer.
+        if (!['image/jpeg', 'image/png', 'image/webp'].includes(contentType)) return null;
+        return { bytes: Buffer.from(await response.arrayBuffer()), contentType, sha256: response.headers.get('x-content-sha256') ?? '' };
       } catch {
         return null;
       }

@@ -78,6 +78,7 @@ async function start(options: { payments?: 'test' | 'stripe'; startAnswer?: Awai
   };
   const campaigns: CampaignClient = {
     details: async (id) => (id === campaignId ? details : null),
+    photo: async () => null,
     organization: async (id) =>
       id === 'o1' && details.organization ? { organization: details.organization, campaigns: [{ id: campaignId, title: info.title, summary: info.summary, status: 'active', goal: info.goal }] } : null,
   };

@@ -43,7 +43,7 @@ const crisisKeys: Record<string, MessageKey> = {
   other: msgKey('web.crisis.other'),
 };
 
-function crisisKindKey(kind: string): MessageKey {
+export function crisisKindKey(kind: string): MessageKey {
   return crisisKeys[kind] ?? msgKey('web.crisis.other');
 }
 
@@ -211,11 +211,18 @@ ${rows.length === 0 ? html`<p>${t('web.campaigns.none')}</p>` : html`<ul class="
   );
 }
 
+/** An update's photo with its SHA-256, so anyone can check the picture is the one on the public record. */
+function updatePhotoFigure(page: PageContext, campaignId: string, updateId: string, sha256: string): SafeHtml {
+  const { t } = page;
+  return html`<figure class="update-photo-figure"><img class="update-photo" src="/campaigns/${campaignId}/updates/${updateId}/photo" alt="${t('web.campaign.updatePhotoAlt')}" loading="lazy">
+<figcaption class="meta">${t('web.campaign.updatePhotoHash')} <code class="hash">${sha256}</code></figcaption></figure>`;
+}
+
 function updatesSection(page: PageContext, details: CampaignDetails): SafeHtml {
   const { t, fmt } = page;
   if (details.updates.length === 0) return html`<section aria-labelledby="updates"><h2 id="updates">${t('web.campaign.updatesHeading')}</h2><p>${t('web.campaign.noUpdates')}</p></section>`;
   return html`<section aria-labelledby="updates"><h2 id="updates">${t('web.campaign.updatesHeading')}</h2>
-${details.updates.map((update) => html`<article class="update"><h3>${update.title}</h3><p class="meta"><time datetime="${update.postedAt}">${fmt.date(update.postedAt)}</time></p>${update.body.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}</article>`)}
+${details.updates.map((update) => html`<article class="update"><h3>${update.title}</h3><p class="meta"><time datetime="${update.postedAt}">${fmt.date(update.postedAt)}</time></p>${update.body.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}${update.photo ? updatePhotoFigure(page, details.id, update.id, update.photo.sha256) : ''}</article>`)}
 </section>`;
 }
 

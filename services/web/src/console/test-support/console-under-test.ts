@@ -5,6 +5,7 @@ import { startTestService, type TestService } from '@aid/campaign-service/test-s
 import { recordingMailer, type RecordingMailer } from '@aid/test-kit';
 import { createLogger } from '@aid/telemetry';
 import { buildWebApp } from '../../app.ts';
+import { campaignClient } from '../../campaign-client.ts';
 import { formGuard } from '../../http/form-guard.ts';
 import type { LedgerClient } from '../../ledger-client.ts';
 import { consoleSessions, type ConsoleSessions } from '../console-session.ts';
@@ -73,6 +74,7 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
     ledgerUrl: 'http://127.0.0.1:9',
     logger: createLogger('web-test', 'silent'),
     missingMessages: 'mark',
+    campaigns: campaignClient(campaign.service.url),
     console: { sessions, forms: formGuard(webSecret), services: { campaign: campaign.service.url, donation: 'http://127.0.0.1:9', disbursement: 'http://127.0.0.1:9' } },
   });
   const server = await new Promise<Server>((resolve) => {
