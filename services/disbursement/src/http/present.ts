@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import type { FundsAccount } from '../store/funds-accounts.store.ts';
 import type { AuditPage } from '../use-cases/read-audit.ts';
+import type { DisbursementPage } from '../use-cases/list-disbursements.ts';
 import type { CampaignPublicTotals } from '../use-cases/read-funds.ts';
 import type { EvidenceFile } from '../domain/evidence.ts';
 import type { Delivery, Disbursement } from '../store/disbursements.store.ts';
-import type { auditResponse, deliveryResponse, disbursementResponse, evidenceResponse, fundsResponse, publicTotalsResponse } from './schemas.ts';
+import type { auditResponse, deliveryResponse, disbursementResponse, disbursementsResponse, evidenceResponse, fundsResponse, publicTotalsResponse } from './schemas.ts';
 
 function presentDeliveryFields(delivery: Delivery) {
   return {
@@ -61,6 +62,10 @@ export function presentDisbursement(disbursement: Disbursement): z.infer<typeof 
     deliveries: disbursement.deliveries.map(presentDeliveryFields),
     allocations: disbursement.allocations.map(({ donationId, amount }) => ({ donationId, amount })),
   };
+}
+
+export function presentDisbursements(page: DisbursementPage): z.infer<typeof disbursementsResponse> {
+  return { disbursements: page.disbursements.map(presentDisbursement), next: page.last };
 }
 
 export function presentFunds(account: FundsAccount): z.infer<typeof fundsResponse> {

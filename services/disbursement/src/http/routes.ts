@@ -10,6 +10,7 @@ import { readEvidence, uploadEvidence } from '../use-cases/evidence.ts';
 import { readCampaignAudit } from '../use-cases/read-audit.ts';
 import type { UseCaseContext } from '../use-cases/context.ts';
 import { loadVisibleDisbursement } from '../use-cases/load-visible.ts';
+import { listCampaignDisbursements } from '../use-cases/list-disbursements.ts';
 import { readFunds, readPublicTotals } from '../use-cases/read-funds.ts';
 import { recordPayout } from '../use-cases/record-payout.ts';
 import { rejectDisbursement } from '../use-cases/reject-disbursement.ts';
@@ -18,7 +19,7 @@ import { reportDelivery } from '../use-cases/report-delivery.ts';
 import { requestDisbursement } from '../use-cases/request-disbursement.ts';
 import { attachmentDisposition, evidencePath, readEvidenceUpload } from './evidence-body.ts';
 import { idempotencyNote, idempotencyProblems, respondOnce } from './idempotency.ts';
-import { presentAudit, presentDelivery, presentDisbursement, presentEvidence, presentFunds, presentPublicTotals } from './present.ts';
+import { presentAudit, presentDelivery, presentDisbursement, presentDisbursements, presentEvidence, presentFunds, presentPublicTotals } from './present.ts';
 import {
   auditQuery,
   auditResponse,
@@ -29,6 +30,8 @@ import {
   deliveryBody,
   deliveryResponse,
   disbursementResponse,
+  disbursementsQuery,
+  disbursementsResponse,
   fundsResponse,
   idParams,
   payoutBody,
@@ -219,6 +222,16 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       params: idParams,
       responses: { 200: { description: 'the disbursement', schema: disbursementResponse }, ...problems(400, 401, 404) },
       handle: async ({ params, auth }) => ({ body: presentDisbursement(await loadVisibleDisbursement(context, auth, params.id)) }),
+    }),
+    defineRoute({
+      ...secured,
+      method: 'get',
+      path: '/v1/campaigns/:id/disbursements',
+      summary: 'The disbursements of one of your organization’s campaigns, newest first, paged',
+      params: idParams,
+      query: disbursementsQuery,
+      responses: { 200: { description: 'a page of disbursements', schema: disbursementsResponse }, ...problems(400, 401, 404) },
+      handle: async ({ params, query, auth }) => ({ body: presentDisbursements(await listCampaignDisbursements(context, auth, params.id, query)) }),
     }),
     defineRoute({
       ...secured,

@@ -129,6 +129,16 @@ export const disbursementResponse = z.object({
   allocations: z.array(z.object({ donationId: idSchema, amount: amountSchema })),
 });
 
+export const disbursementsQuery = z.object({
+  limit: z.coerce.number().int('must be a whole number').min(1).max(100).default(20),
+  after: idSchema.optional(),
+});
+
+export const disbursementsResponse = z.object({
+  disbursements: z.array(disbursementResponse),
+  next: idSchema.nullable().describe('pass as `after` for the next page; null on the last page'),
+});
+
 export const fundsResponse = z.object({
   campaignId: idSchema,
   currency: currencySchema,

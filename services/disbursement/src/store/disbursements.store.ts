@@ -3,6 +3,7 @@ import type { Connection, UpdateQuery } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { DisbursementStatus } from '../domain/disbursement.ts';
 import { allocationBatchModel } from './allocation-batch.model.ts';
+import { campaignDisbursementsModel, type CampaignDisbursementsDocument } from './campaign-disbursements.model.ts';
 import { disbursementModel, type Approval, type Delivery, type DisbursementDocument } from './disbursement.model.ts';
 
 export type Disbursement = Omit<DisbursementDocument, '_id' | 'outbox' | 'outboxSince'> & { id: string };
@@ -34,6 +35,7 @@ function withOutbox(update: { $set?: Record<string, unknown>; $push?: Record<str
 export function createDisbursementStore(connection: Connection) {
   const model = disbursementModel(connection);
   const batches = allocationBatchModel(connection);
+  const lists = campaignDisbursementsModel(connection);
 
   /**
    * Waits until the outbox relay is done with the document. FerretDB applies updates as unisolated
@@ -92,6 +94,33 @@ export function createDisbursementStore(connection: Connection) {
         if (!isDuplicateKey(error)) throw error;
         return false;
       }
+    },
+
+    /**
+     * Adds a disbursement to its campaign's list, once however often it is retried. Callers hold the campaign's
+     * lock: FerretDB would lose one of two concurrent pushes to the same document.
+     */
+    async listInCampaign(campaignId: string, entry: { id: string; requestedAt: Date }): Promise<void> {
+      try {
+        await lists.updateOne({ _id: campaignId, 'entries.id': { $ne: entry.id } }, { $push: { entries: entry } }, { upsert: true });
+      } catch (error) {
+        // The guard did not match because the entry is there already, so the upsert tried a second document.
+        if (!isDuplicateKey(error)) throw error;
+      }
+    },
+
+    /** A campaign's disbursement ids, newest first. */
+    async idsOfCampaign(campaignId: string): Promise<string[]> {
+      const list = await lists.findById(campaignId).lean<CampaignDisbursementsDocument>();
+      return (list?.entries ?? []).map((entry) => entry.id).reverse();
+    },
+
+    /** The disbursements with these ids that exist, in the order asked for. */
+    async findMany(ids: string[]): Promise<Disbursement[]> {
+      if (ids.length === 0) return [];
+      const docs = await model.find({ _id: { $in: ids } }).lean<DisbursementDocument[]>();
+      const byId = new Map(docs.map((doc) => [doc._id, toDisbursement(doc)]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
     },
 
     async find(id: string): Promise<Disbursement | null> {
