@@ -197,7 +197,7 @@ ${
     ? html`<div class="actions">
 <a href="/console/campaigns/${campaign.id}/edit">${t('console.campaign.edit')}</a>
 ${campaign.status === 'draft' ? action('publish', t('console.campaign.publish')) : ''}
-${campaign.status === 'active' ? action('close', t('console.campaign.close')) : ''}
+${campaign.status === 'active' ? html`<a class="button-quiet" href="/console/campaigns/${campaign.id}/close">${t('console.campaign.close')}</a>` : ''}
 </div>`
     : ''
 }

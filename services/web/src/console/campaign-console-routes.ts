@@ -4,7 +4,7 @@ import { readMultipartForm, MultipartFormRefused } from '../http/multipart-form.
 import { pageOf } from '../locale.ts';
 import type { PageContext } from '../pages/page-context.ts';
 import type { ConsoleApis, ConsoleDeps } from './console-app.ts';
-import { consoleForm, forgedPage, formField, refusalPage, sendPage, type ConsoleCampaign, type ConsoleUpdate } from './console-kit.ts';
+import { confirmPage, consoleForm, forgedPage, formField, refusalPage, sendPage, type ConsoleCampaign, type ConsoleUpdate } from './console-kit.ts';
 import { sessionOf, type ConsoleSession } from './console-session.ts';
 import {
   campaignConsolePage,
@@ -137,6 +137,26 @@ export function registerCampaignConsoleRoutes(app: Express, deps: ConsoleDeps & 
   });
 
   app.post('/console/campaigns/:id/edit', signedIn, consoleForm, (request, response) => saveCampaign(request, response, String(request.params.id)));
+
+  // Closing cannot be undone: the campaign page links here, and this page asks first.
+  app.get('/console/campaigns/:id/close', signedIn, async (request, response) => {
+    const page = pageOf(response);
+    const { t } = page;
+    const session = sessionOf(response);
+    const campaign = await campaignOf(session, String(request.params.id));
+    sendPage(
+      response,
+      200,
+      confirmPage(page, session, forms.token(request, response), {
+        question: t('console.confirm.closeQuestion', { title: campaign.title }),
+        consequence: t('console.confirm.closeConsequence'),
+        action: `/console/campaigns/${campaign.id}/close`,
+        button: t('console.campaign.close'),
+        back: `/console/campaigns/${campaign.id}`,
+        section: 'campaigns',
+      }),
+    );
+  });
 
   for (const transition of ['publish', 'close'] as const) {
     app.post(`/console/campaigns/:id/${transition}`, signedIn, consoleForm, async (request, response) => {

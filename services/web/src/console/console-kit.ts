@@ -125,3 +125,25 @@ export interface ConsoleOrganization {
   createdAt: string;
   members: ConsoleMember[];
 }
+
+/** A second step before what cannot be undone (removing someone, replacing a key, closing a campaign). */
+export function confirmPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  options: { question: string; consequence: string; action: string; button: string; back: string; section: 'campaigns' | 'members' },
+): string {
+  const { t } = page;
+  return consoleLayout(page, session, {
+    title: options.question,
+    section: options.section,
+    csrfToken,
+    body: html`<h1>${options.question}</h1>
+<p>${options.consequence}</p>
+<form method="post" action="${options.action}" class="actions">
+${csrfInput(csrfToken)}
+<button type="submit" class="button-primary">${options.button}</button>
+<a href="${options.back}">${t('console.form.cancel')}</a>
+</form>`,
+  });
+}

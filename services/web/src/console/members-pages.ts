@@ -30,17 +30,21 @@ export function isMembersDone(value: unknown): value is MembersDone {
   return typeof value === 'string' && value in doneKeys;
 }
 
-function memberActions(page: PageContext, member: ConsoleMember, csrfToken: string): SafeHtml {
+function memberActions(page: PageContext, session: ConsoleSession, member: ConsoleMember, csrfToken: string): SafeHtml {
   const { t } = page;
-  const post = (path: string, label: string) =>
-    html`<form method="post" action="/console/members/${member.id}/${path}">${csrfInput(csrfToken)}<button type="submit" class="button-quiet">${label}<span class="visually-hidden"> ${member.name}</span></button></form>`;
-  return html`<div class="actions">${member.email ? post('invitation', t('console.members.resendInvitation')) : ''}${post('api-key', t('console.members.rotateKey'))}${post('remove', t('console.members.remove'))}</div>`;
+  const named = (label: string) => html`${label}<span class="visually-hidden"> ${member.name}</span>`;
+  // Replacing a key and removing someone cannot be undone: each opens a page that asks first.
+  return html`<div class="actions">${
+    member.email && member.id !== session.memberId
+      ? html`<form method="post" action="/console/members/${member.id}/invitation">${csrfInput(csrfToken)}<button type="submit" class="button-quiet">${named(t('console.members.resendInvitation'))}</button></form>`
+      : ''
+  }<a class="button-quiet" href="/console/members/${member.id}/api-key">${named(t('console.members.rotateKey'))}</a><a class="button-quiet" href="/console/members/${member.id}/remove">${named(t('console.members.remove'))}</a></div>`;
 }
 
 function memberRow(page: PageContext, session: ConsoleSession, member: ConsoleMember, csrfToken: string): SafeHtml {
   const { t, fmt } = page;
   const you = member.id === session.memberId ? html` <span class="hint">${t('console.members.you')}</span>` : '';
-  return html`<tr><th scope="row">${member.name}${you}</th><td data-label="${t('console.members.email')}">${member.email ? html`<span dir="ltr">${member.email}</span>` : t('console.members.noEmail')}</td><td data-label="${t('console.members.role')}">${roleName(page, member.role)}</td><td data-label="${t('console.members.since')}"><time datetime="${member.createdAt}">${fmt.date(member.createdAt)}</time></td>${session.role === 'admin' ? html`<td data-label="${t('console.members.actions')}">${memberActions(page, member, csrfToken)}</td>` : ''}</tr>`;
+  return html`<tr><th scope="row">${member.name}${you}</th><td data-label="${t('console.members.email')}">${member.email ? html`<span dir="ltr">${member.email}</span>` : t('console.members.noEmail')}</td><td data-label="${t('console.members.role')}">${roleName(page, member.role)}</td><td data-label="${t('console.members.since')}"><time datetime="${member.createdAt}">${fmt.date(member.createdAt)}</time></td>${session.role === 'admin' ? html`<td data-label="${t('console.members.actions')}">${memberActions(page, session, member, csrfToken)}</td>` : ''}</tr>`;
 }
 
 function inviteForm(page: PageContext, csrfToken: string, state: InviteFormState): SafeHtml {

@@ -2,7 +2,7 @@ import { memberRoles, type MemberRole } from '@aid/contracts';
 import type { Express } from 'express';
 import { pageOf } from '../locale.ts';
 import type { ConsoleApis, ConsoleDeps } from './console-app.ts';
-import { consoleForm, forgedPage, formField, refusalPage, sendPage, type ConsoleMember, type ConsoleOrganization } from './console-kit.ts';
+import { confirmPage, consoleForm, forgedPage, formField, refusalPage, sendPage, type ConsoleMember, type ConsoleOrganization } from './console-kit.ts';
 import { sessionOf, type ConsoleSession } from './console-session.ts';
 import { isMembersDone, membersPage, newKeyPage, type InviteField, type InviteFormState } from './members-pages.ts';
 import { ConsoleServiceProblem } from './service-api.ts';
@@ -81,6 +81,33 @@ export function registerMembersRoutes(app: Express, deps: ConsoleDeps & { apis: 
         sendPage(response, error.status, refusalPage(page, session, csrfToken, error.detail, '/console/members', 'members'));
       }
     });
+
+  /** The page that asks before a member's key is replaced or they are removed. */
+  const confirmation = (suffix: 'remove' | 'api-key') =>
+    app.get(`/console/members/:memberId/${suffix}`, signedIn, async (request, response) => {
+      const page = pageOf(response);
+      const { t } = page;
+      const session = sessionOf(response);
+      const csrfToken = forms.token(request, response);
+      const { members } = await organizationOf(apis, session);
+      const member = members.find((candidate) => candidate.id === request.params.memberId && candidate.revokedAt === null);
+      if (!member) return sendPage(response, 404, refusalPage(page, session, csrfToken, t('console.members.notFound'), '/console/members', 'members'));
+      const name = member.name;
+      sendPage(
+        response,
+        200,
+        confirmPage(page, session, csrfToken, {
+          question: suffix === 'remove' ? t('console.confirm.removeQuestion', { name }) : t('console.confirm.rotateQuestion', { name }),
+          consequence: suffix === 'remove' ? t('console.confirm.removeConsequence', { name }) : t('console.confirm.rotateConsequence'),
+          action: `/console/members/${member.id}/${suffix}`,
+          button: suffix === 'remove' ? t('console.members.remove') : t('console.members.rotateKey'),
+          back: '/console/members',
+          section: 'members',
+        }),
+      );
+    });
+  confirmation('remove');
+  confirmation('api-key');
 
   memberAction('remove', async (session, memberId) => {
     await apis.campaign(session, path(session, memberId), { method: 'DELETE' });

@@ -156,6 +156,10 @@ describe("an organization's console: home, campaigns, members and audit", () => 
     expect(published.location).toBe(`/console/campaigns/${id}?done=published`);
     expect((await platform.campaign.call('GET', `/v1/campaigns/${id}`)).body).toMatchObject({ status: 'active', title: 'Sindh floods: water and soap' });
 
+    const confirm = await admin.get(`/console/campaigns/${id}/close`);
+    expect(confirm.text).toContain('Close “Sindh floods: water and soap”?');
+    expect(confirm.text).toContain(`action="/console/campaigns/${id}/close"`);
+
     const officer = await addMember(org, 'field-officer', 'Bilal Khan');
     const browser = signedIn(org, { ...officer, role: 'field-officer' });
     const officerPage = await browser.get(`/console/campaigns/${id}`);
@@ -235,7 +239,10 @@ describe("an organization's console: home, campaigns, members and audit", () => 
   it('when an admin rotates a member’s key, then the new key is shown once, not stored by the browser, and works; the last admin cannot be removed', async () => {
     const admin = signedIn(org, org.admin);
     const integration = await addMember(org, 'field-officer', 'Upload script');
-    const page = await admin.get('/console/members');
+    // The row links to a page that asks first; only its post replaces the key.
+    const page = await admin.get(`/console/members/${integration.id}/api-key`);
+    expect(page.text).toContain('Make a new API key for Upload script?');
+    expect((await platform.campaign.call('GET', `/v1/organizations/${org.id}`, { key: integration.key })).status).toBe(200);
     const response = await fetch(`${platform.url}/console/members/${integration.id}/api-key`, {
       method: 'POST',
       redirect: 'manual',
@@ -264,6 +271,7 @@ describe("an organization's console: home, campaigns, members and audit", () => 
     const leaving = await addMember(org, 'approver', 'Leaving Person');
     const page = await admin.get('/console/members');
     expect(page.text).toContain('Leaving Person');
+    expect(page.text).toContain(`href="/console/members/${leaving.id}/remove"`);
     const removed = await admin.post(`/console/members/${leaving.id}/remove`, { csrf: admin.csrfOf(page.text) });
     expect(removed.location).toBe('/console/members?done=removed');
     expect((await admin.get('/console/members')).text).not.toContain('Leaving Person');
