@@ -32,6 +32,20 @@ describe('public entries', () => {
     expect(Object.keys(entry)).not.toContain('exchangeRate');
   });
 
+  it('when an update is posted with a photo, then the photo hash is on its entry; an update without one has no photo field', () => {
+    const posted = (photo?: { contentType: string; size: number; sha256: string }) =>
+      envelope({
+        type: 'org.diaspora-aid.campaign.update-posted',
+        source: '/services/campaign',
+        subject: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c',
+        time: new Date('2026-03-01T10:00:00Z'),
+        data: { campaignId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', updateId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d', title: 'Filters', body: 'Delivered.', postedAt: '2026-03-01T10:00:00.000Z', ...(photo ? { photo } : {}) },
+      });
+    const photo = { contentType: 'image/jpeg', size: 1234, sha256: 'ab'.repeat(32) };
+    expect(draftEntry(posted(photo))?.entry).toMatchObject({ kind: 'campaign-update', title: 'Filters', photo });
+    expect(Object.keys(draftEntry(posted())?.entry ?? {})).not.toContain('photo');
+  });
+
   it('when donor geography is released, then it is not an entry of the log', () => {
     expect(draftEntry(geographyReleased('c1', 1, { residence: { groups: [{ country: 'IS', donors: 5 }], other: 0 }, heritage: { groups: [], other: null } }))).toBeNull();
   });

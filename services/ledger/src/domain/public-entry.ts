@@ -79,6 +79,8 @@ function fromCampaignEvent(event: CampaignEvent): EntryDraft | null {
         updateId: event.data.updateId,
         title: event.data.title,
         body: event.data.body,
+        // The photo's hash goes on the record like delivery evidence; updates without one keep their old bytes.
+        ...(event.data.photo ? { photo: { sha256: event.data.photo.sha256, contentType: event.data.photo.contentType, size: event.data.photo.size } } : {}),
       });
     // Organizations, members, drafts and edits are not money movements: they stay off the public log.
     case 'org.diaspora-aid.campaign.organization-registered':
