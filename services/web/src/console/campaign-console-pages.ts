@@ -33,18 +33,35 @@ export function valuesOf(campaign: ConsoleCampaign): CampaignValues {
 
 export const emptyCampaignValues: CampaignValues = { title: '', summary: '', amount: '', currency: 'USD', kind: 'flood', countries: '', glide: '' };
 
-function campaignRow(page: PageContext, campaign: ConsoleCampaign): SafeHtml {
+/** A campaign's money as the disbursement service keeps it: what was raised and what is still available. */
+export interface CampaignFunds {
+  currency: string;
+  raised: number;
+  available: number;
+}
+
+function fundsCells(page: PageContext, campaign: ConsoleCampaign, funds: CampaignFunds | null | undefined): SafeHtml {
+  const { t, fmt } = page;
+  if (!funds) {
+    // A draft takes no gifts; for a public campaign the figures could not be had just now.
+    const text = campaign.status === 'draft' ? t('console.dashboard.draftNoGifts') : t('console.dashboard.noFigures');
+    return html`<td data-label="${t('console.dashboard.raised')}" class="num">${text}</td><td data-label="${t('console.dashboard.available')}" class="num">${text}</td>`;
+  }
+  return html`<td data-label="${t('console.dashboard.raised')}" class="num">${fmt.money(funds.raised, funds.currency)}</td><td data-label="${t('console.dashboard.available')}" class="num">${fmt.money(funds.available, funds.currency)}</td>`;
+}
+
+function campaignRow(page: PageContext, campaign: ConsoleCampaign, funds?: ReadonlyMap<string, CampaignFunds | null>): SafeHtml {
   const { fmt } = page;
-  return html`<tr><th scope="row"><a href="/console/campaigns/${campaign.id}">${campaign.title}</a></th><td data-label="${page.t('console.campaigns.status')}">${statusBadge(page, campaign.status)}</td><td data-label="${page.t('console.campaigns.goal')}" class="num">${fmt.money(campaign.goal.amount, campaign.goal.currency)}</td><td data-label="${page.t('console.campaigns.created')}"><time datetime="${campaign.createdAt}">${fmt.date(campaign.createdAt)}</time></td></tr>`;
+  return html`<tr><th scope="row"><a href="/console/campaigns/${campaign.id}">${campaign.title}</a></th><td data-label="${page.t('console.campaigns.status')}">${statusBadge(page, campaign.status)}</td><td data-label="${page.t('console.campaigns.goal')}" class="num">${fmt.money(campaign.goal.amount, campaign.goal.currency)}</td>${funds ? fundsCells(page, campaign, funds.get(campaign.id)) : ''}<td data-label="${page.t('console.campaigns.created')}"><time datetime="${campaign.createdAt}">${fmt.date(campaign.createdAt)}</time></td></tr>`;
 }
 
 /** The organization's campaigns as a table that becomes cards on a phone. */
-export function campaignTable(page: PageContext, campaigns: readonly ConsoleCampaign[]): SafeHtml {
+export function campaignTable(page: PageContext, campaigns: readonly ConsoleCampaign[], funds?: ReadonlyMap<string, CampaignFunds | null>): SafeHtml {
   const { t } = page;
   if (campaigns.length === 0) return html`<p>${t('console.campaigns.none')}</p>`;
   return html`<div class="table-wrap"><table class="stack"><caption class="visually-hidden">${t('console.campaigns.heading')}</caption>
-<thead><tr><th scope="col">${t('console.campaigns.campaign')}</th><th scope="col">${t('console.campaigns.status')}</th><th scope="col" class="num">${t('console.campaigns.goal')}</th><th scope="col">${t('console.campaigns.created')}</th></tr></thead>
-<tbody>${campaigns.map((campaign) => campaignRow(page, campaign))}</tbody></table></div>`;
+<thead><tr><th scope="col">${t('console.campaigns.campaign')}</th><th scope="col">${t('console.campaigns.status')}</th><th scope="col" class="num">${t('console.campaigns.goal')}</th>${funds ? html`<th scope="col" class="num">${t('console.dashboard.raised')}</th><th scope="col" class="num">${t('console.dashboard.available')}</th>` : ''}<th scope="col">${t('console.campaigns.created')}</th></tr></thead>
+<tbody>${campaigns.map((campaign) => campaignRow(page, campaign, funds))}</tbody></table></div>`;
 }
 
 export function campaignListPage(page: PageContext, session: ConsoleSession, csrfToken: string, campaigns: readonly ConsoleCampaign[]): string {

@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../pages/html.ts';
 import type { PageContext } from '../pages/page-context.ts';
-import { campaignTable } from './campaign-console-pages.ts';
+import { campaignTable, type CampaignFunds } from './campaign-console-pages.ts';
 import { roleName, type ConsoleCampaign, type ConsoleOrganization } from './console-kit.ts';
 import { consoleLayout } from './console-layout.ts';
 import type { ConsoleSession } from './console-session.ts';
@@ -25,7 +25,7 @@ function attention(page: PageContext, session: ConsoleSession, organization: Con
 ${items.length > 0 ? html`<ul class="attention">${items}</ul>` : html`<p>${t('console.dashboard.nothing')}</p>`}</section>`;
 }
 
-export function dashboardPage(page: PageContext, session: ConsoleSession, csrfToken: string, data: { organization: ConsoleOrganization; campaigns: readonly ConsoleCampaign[] }): string {
+export function dashboardPage(page: PageContext, session: ConsoleSession, csrfToken: string, data: { organization: ConsoleOrganization; campaigns: readonly ConsoleCampaign[]; funds: ReadonlyMap<string, CampaignFunds | null> }): string {
   const { t, fmt } = page;
   const { organization, campaigns } = data;
   const members = organization.members.filter((member) => member.revokedAt === null).length;
@@ -42,7 +42,7 @@ export function dashboardPage(page: PageContext, session: ConsoleSession, csrfTo
 </dl>
 ${attention(page, session, organization, campaigns)}
 <section aria-labelledby="campaigns"><h2 id="campaigns">${t('console.campaigns.heading')}</h2>
-${campaignTable(page, campaigns)}
+${campaignTable(page, campaigns, data.funds)}
 <p><a href="/console/campaigns">${t('console.dashboard.allCampaigns')}</a></p></section>`,
   });
 }
