@@ -3,7 +3,7 @@ import { msgKey, type MessageKey } from '@aid/i18n';
 import express, { type Request, type Response } from 'express';
 import { html, type SafeHtml } from '../pages/html.ts';
 import type { PageContext } from '../pages/page-context.ts';
-import { consoleLayout } from './console-layout.ts';
+import { consoleLayout, type ConsoleSection } from './console-layout.ts';
 import type { ConsoleSession } from './console-session.ts';
 
 /** The console's plain forms: a few short fields (campaign texts are the longest). */
@@ -73,7 +73,7 @@ export function forgedPage(page: PageContext, session: ConsoleSession, csrfToken
 }
 
 /** A service's refusal of an action that has no form to show it next to: its own words, and the way back. */
-export function refusalPage(page: PageContext, session: ConsoleSession, csrfToken: string, detail: string, back: string, section?: 'campaigns' | 'members'): string {
+export function refusalPage(page: PageContext, session: ConsoleSession, csrfToken: string, detail: string, back: string, section?: ConsoleSection): string {
   const { t } = page;
   return consoleLayout(page, session, {
     title: t('console.refused.title'),

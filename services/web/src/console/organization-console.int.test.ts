@@ -213,6 +213,9 @@ describe("an organization's console: home, campaigns, members and audit", () => 
     const page = await stranger.get(`/console/campaigns/${id}`);
     expect(page.status).toBe(404);
     expect(page.text).not.toContain('Private draft');
+    // Said inside the console, in the service's words.
+    expect(page.text).toContain('class="console-nav"');
+    expect(page.text).toContain(`no campaign ${id}`);
     const home = await stranger.get('/console');
     expect(home.text).not.toContain('Private draft');
     const forms = await stranger.get('/console/campaigns/new');
@@ -299,5 +302,7 @@ describe("an organization's console: home, campaigns, members and audit", () => 
     const officer = await addMember(org, 'field-officer', 'Not An Admin');
     const refused = await signedIn(org, { ...officer, role: 'field-officer' }).get('/console/audit');
     expect(refused.status).toBe(403);
+    expect(refused.text).toContain('class="console-nav"');
+    expect(refused.text).toContain('needs the admin role');
   });
 });

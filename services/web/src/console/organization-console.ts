@@ -1,10 +1,11 @@
-import type { Express } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import { pageOf } from '../locale.ts';
 import { auditPage, type AuditEntry } from './audit-pages.ts';
 import type { CampaignFunds } from './campaign-console-pages.ts';
 import { organizationCampaigns, registerCampaignConsoleRoutes } from './campaign-console-routes.ts';
 import type { ConsoleApis, ConsoleDeps } from './console-app.ts';
-import { sendPage, type ConsoleCampaign } from './console-kit.ts';
+import { refusalPage, sendPage, type ConsoleCampaign } from './console-kit.ts';
+import type { ConsoleSection } from './console-layout.ts';
 import { sessionOf, type ConsoleSession } from './console-session.ts';
 import { dashboardPage } from './dashboard-pages.ts';
 import { organizationOf, registerMembersRoutes } from './members-routes.ts';
@@ -60,4 +61,23 @@ export function registerOrganizationConsole(app: Express, deps: ConsoleDeps & { 
     const names = new Map(organization.members.map((member) => [member.id, member.name]));
     sendPage(response, 200, auditPage(pageOf(response), session, forms.token(request, response), { entries: audit.entries, names, next: audit.next, first: !after }));
   });
+
+  // A service's refusal of a page of these parts (another organization's campaign, the audit log without the
+  // admin role) is shown inside the console, with its own words; 401 and outages go on to the site's handler.
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    const session = response.locals['session'] as ConsoleSession | undefined;
+    const section = sectionOf(request.path);
+    if (!(error instanceof ConsoleServiceProblem) || error.status === 401 || !session || !section) return next(error);
+    const back = section === 'home' ? '/console' : `/console/${section}`;
+    sendPage(response, error.status, refusalPage(pageOf(response), session, forms.token(request, response), error.detail, back, section));
+  });
+}
+
+/** The part of the console a path of these parts belongs to; null for any other page. */
+function sectionOf(path: string): ConsoleSection | null {
+  if (path === '/console' || path === '/console/') return 'home';
+  if (path.startsWith('/console/campaigns')) return 'campaigns';
+  if (path.startsWith('/console/members')) return 'members';
+  if (path.startsWith('/console/audit')) return 'audit';
+  return null;
 }
