@@ -27,8 +27,12 @@ export const campaignSnapshotSchema = z.object({
   revision: z.number().int().positive(),
   publishedAt: z.iso.datetime().nullable(),
   closedAt: z.iso.datetime().nullable(),
-  /** Disbursements of at least this many minor units need two different approvers; absent means one is enough. */
+  /** When a platform administrator verified the organization, as it stood at publication; absent before verification existed. */
+  organizationVerifiedAt: z.iso.datetime().optional(),
+  /** Disbursements of at least this many minor units need more than one approver; absent means one is enough. */
   approvalThreshold: amountSchema.optional(),
+  /** How many different approvers a disbursement at or above the threshold needs: the organization's setting (2 when absent). */
+  approvalsAboveThreshold: z.number().int().min(2).max(10).optional(),
 });
 export type CampaignSnapshot = z.infer<typeof campaignSnapshotSchema>;
 

@@ -2,6 +2,7 @@ import type { MemberRole } from '@aid/contracts';
 import { DomainError } from '@aid/http-kit';
 import { describe, expect, it } from 'vitest';
 import {
+  approvalsNeeded,
   decideApproval,
   decideCancellation,
   decideDeliveryReport,
@@ -23,6 +24,7 @@ const aCampaign = (overrides: Partial<CampaignView> = {}): CampaignView => ({
   currency: 'USD',
   status: 'active',
   approvalThreshold: null,
+  approvalsAboveThreshold: 2,
   ...overrides,
 });
 const aDisbursement = (overrides: Partial<DisbursementFacts> = {}): DisbursementFacts => ({
@@ -128,17 +130,28 @@ describe('two approvers above the campaign threshold', () => {
     ['the amount is above the threshold, second approval', 5_000, 1_000, ['m-first'], 'complete'],
   ])('when %s, then the approval is to %s', (_name, amount, threshold, approvedBy, expected) => {
     const approvals = approvedBy.map((memberId) => ({ memberId }));
-    expect(decideApproval(approvedBy.length ? second : approver, aDisbursement({ amount, approvals }), threshold)).toBe(expected);
+    expect(decideApproval(approvedBy.length ? second : approver, aDisbursement({ amount, approvals }), { approvalThreshold: threshold, approvalsAboveThreshold: 2 })).toBe(expected);
+  });
+
+  it.each<[string, number, string[], 'record' | 'complete']>([
+    ['below the threshold, whatever the organization asks above it', 999, [], 'complete'],
+    ['above it, the first of three', 5_000, [], 'record'],
+    ['above it, the second of three', 5_000, ['m-a'], 'record'],
+    ['above it, the third of three', 5_000, ['m-a', 'm-b'], 'complete'],
+  ])('when an organization asks for 3 approvers and the approval is %s, then it is to %s', (_name, amount, approvedBy, expected) => {
+    const approvals = approvedBy.map((memberId) => ({ memberId }));
+    expect(decideApproval(approver, aDisbursement({ amount, approvals }), { approvalThreshold: 1_000, approvalsAboveThreshold: 3 })).toBe(expected);
+    expect(approvalsNeeded(amount, { approvalThreshold: 1_000, approvalsAboveThreshold: 3 })).toBe(amount >= 1_000 ? 3 : 1);
   });
 
   it('when the same approver approves twice, then the second is refused', () => {
     const disbursement = aDisbursement({ amount: 5_000, approvals: [{ memberId: 'm-first' }] });
-    expect(codeOf(() => decideApproval(approver, disbursement, 1_000))).toBe('already-approved-by-member');
+    expect(codeOf(() => decideApproval(approver, disbursement, { approvalThreshold: 1_000, approvalsAboveThreshold: 2 }))).toBe('already-approved-by-member');
   });
 
   it('when the requester would be the second approver, then maker-checker still refuses', () => {
     const disbursement = aDisbursement({ amount: 5_000, requestedBy: 'm-second', approvals: [{ memberId: 'm-first' }] });
-    expect(codeOf(() => decideApproval(second, disbursement, 1_000))).toBe('requester-cannot-approve');
+    expect(codeOf(() => decideApproval(second, disbursement, { approvalThreshold: 1_000, approvalsAboveThreshold: 2 }))).toBe('requester-cannot-approve');
   });
 });
 

@@ -30,9 +30,17 @@ export interface CampaignView {
   organizationId: string;
   currency: string;
   status: 'draft' | 'active' | 'closed';
-  /** At or above this amount (minor units) two different approvers are needed; null means one. */
+  /** At or above this amount (minor units) more than one approver is needed; null means one. */
   approvalThreshold: number | null;
+  /** How many different approvers at or above the threshold: the organization's setting (N of its M approvers). */
+  approvalsAboveThreshold: number;
 }
+
+/** Two approvers above the threshold, for organizations that set nothing else (and copies from before the setting). */
+export const defaultApprovalsAboveThreshold = 2;
+
+/** When a disbursement needs more than one approver, and how many: the campaign's threshold, the organization's N. */
+export type ApprovalRule = Pick<CampaignView, 'approvalThreshold' | 'approvalsAboveThreshold'>;
 
 /** What the rules need to know of a disbursement. */
 export interface DisbursementFacts {
@@ -87,20 +95,20 @@ function requireChecker(member: Member, disbursement: DisbursementFacts, action:
   if (disbursement.requestedBy === member.memberId) throw requesterCannotApprove();
 }
 
-export function approvalsNeeded(amount: number, threshold: number | null): 1 | 2 {
-  return threshold !== null && amount >= threshold ? 2 : 1;
+export function approvalsNeeded(amount: number, rule: ApprovalRule | null): number {
+  return rule && rule.approvalThreshold !== null && amount >= rule.approvalThreshold ? rule.approvalsAboveThreshold : 1;
 }
 
 /**
- * Maker-checker, with a second checker above the campaign's threshold: `record` keeps this approval and waits
- * for another approver; `complete` reserves and allocates. `approving` is accepted too, so an approval
- * interrupted half-way is resumed by asking again.
+ * Maker-checker, with as many more checkers above the campaign's threshold as the organization asks for: `record`
+ * keeps this approval and waits for the next approver; `complete` (the last approval needed) reserves and
+ * allocates. `approving` is accepted too, so an approval interrupted half-way is resumed by asking again.
  */
-export function decideApproval(member: Member, disbursement: DisbursementFacts, threshold: number | null = null): 'record' | 'complete' {
+export function decideApproval(member: Member, disbursement: DisbursementFacts, rule: ApprovalRule | null = null): 'record' | 'complete' {
   requireChecker(member, disbursement, 'approve disbursements');
   if (disbursement.status !== 'requested' && disbursement.status !== 'approving') throw invalidStatus(disbursement.status, 'approved');
   if (disbursement.approvals.some((approval) => approval.memberId === member.memberId)) throw alreadyApprovedByMember();
-  return disbursement.approvals.length + 1 >= approvalsNeeded(disbursement.amount, threshold) ? 'complete' : 'record';
+  return disbursement.approvals.length + 1 >= approvalsNeeded(disbursement.amount, rule) ? 'complete' : 'record';
 }
 
 export function decideRejection(member: Member, disbursement: DisbursementFacts): void {

@@ -1,5 +1,6 @@
 import { isMemberEvent, projectMemberEvent } from '@aid/access';
 import type { CampaignEvent } from '@aid/contracts';
+import { defaultApprovalsAboveThreshold } from '../domain/disbursement.ts';
 import type { UseCaseContext } from '../use-cases/context.ts';
 
 /** Keeps the campaign and member projections this service authorizes with; every event is safe to see twice. */
@@ -21,6 +22,7 @@ export async function onCampaignEvent(context: UseCaseContext, event: CampaignEv
         status: campaign.status,
         revision: campaign.revision,
         approvalThreshold: campaign.approvalThreshold ?? null,
+        approvalsAboveThreshold: campaign.approvalsAboveThreshold ?? defaultApprovalsAboveThreshold,
       });
       return;
     }

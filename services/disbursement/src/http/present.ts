@@ -3,6 +3,7 @@ import type { FundsAccount } from '../store/funds-accounts.store.ts';
 import type { AuditPage } from '../use-cases/read-audit.ts';
 import type { DisbursementPage } from '../use-cases/list-disbursements.ts';
 import type { CampaignPublicTotals } from '../use-cases/read-funds.ts';
+import { approvalsNeeded, type ApprovalRule } from '../domain/disbursement.ts';
 import type { EvidenceFile } from '../domain/evidence.ts';
 import type { Delivery, Disbursement } from '../store/disbursements.store.ts';
 import type { auditResponse, deliveryResponse, disbursementResponse, disbursementsResponse, evidenceResponse, fundsResponse, publicTotalsResponse } from './schemas.ts';
@@ -24,7 +25,8 @@ export function presentDelivery(delivery: Delivery, disbursementId: string, camp
   return { ...presentDeliveryFields(delivery), disbursementId, campaignId };
 }
 
-export function presentDisbursement(disbursement: Disbursement): z.infer<typeof disbursementResponse> {
+/** A disbursement, with how many approvals it needs under its campaign's rule as it stands now. */
+export function presentDisbursement(disbursement: Disbursement, rule: ApprovalRule | null): z.infer<typeof disbursementResponse> {
   return {
     id: disbursement.id,
     campaignId: disbursement.campaignId,
@@ -38,6 +40,7 @@ export function presentDisbursement(disbursement: Disbursement): z.infer<typeof 
     requestedBy: disbursement.requestedBy,
     requestedAt: disbursement.requestedAt.toISOString(),
     approvals: disbursement.approvals.map(({ memberId, comment, at }) => ({ memberId, comment, at: at.toISOString() })),
+    approvalsNeeded: approvalsNeeded(disbursement.amount, rule),
     rejection: disbursement.rejection
       ? { memberId: disbursement.rejection.memberId, comment: disbursement.rejection.comment, at: disbursement.rejection.at.toISOString() }
       : null,
@@ -64,8 +67,8 @@ export function presentDisbursement(disbursement: Disbursement): z.infer<typeof 
   };
 }
 
-export function presentDisbursements(page: DisbursementPage): z.infer<typeof disbursementsResponse> {
-  return { disbursements: page.disbursements.map(presentDisbursement), next: page.last };
+export function presentDisbursements(page: DisbursementPage, rule: ApprovalRule | null): z.infer<typeof disbursementsResponse> {
+  return { disbursements: page.disbursements.map((disbursement) => presentDisbursement(disbursement, rule)), next: page.last };
 }
 
 export function presentFunds(account: FundsAccount): z.infer<typeof fundsResponse> {

@@ -10,6 +10,7 @@ import { readEvidence, uploadEvidence } from '../use-cases/evidence.ts';
 import { readCampaignAudit } from '../use-cases/read-audit.ts';
 import type { UseCaseContext } from '../use-cases/context.ts';
 import { loadVisibleDisbursement } from '../use-cases/load-visible.ts';
+import type { Disbursement } from '../store/disbursements.store.ts';
 import { listCampaignDisbursements } from '../use-cases/list-disbursements.ts';
 import { readFunds, readPublicTotals } from '../use-cases/read-funds.ts';
 import { recordPayout } from '../use-cases/record-payout.ts';
@@ -46,6 +47,8 @@ const problems = (...statuses: number[]) =>
 
 export function disbursementRoutes(context: UseCaseContext): Route[] {
   const authenticate: (request: Request) => Promise<Member> = bearerMember(context.members, context.sessionKey);
+  // With how many approvals it needs under its campaign's rule as it stands (one read by _id).
+  const presented = async (disbursement: Disbursement) => presentDisbursement(disbursement, await context.campaigns.find(disbursement.campaignId));
   const secured = { authenticate, security: 'bearer' as const, tag };
 
   return [
@@ -63,7 +66,7 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       handle: ({ body, auth, request }) =>
         respondOnce(context, auth, request, body, async (attempt) => ({
           status: 201,
-          body: presentDisbursement(await requestDisbursement(context, auth, body, attempt.resourceId)),
+          body: await presented(await requestDisbursement(context, auth, body, attempt.resourceId)),
         })),
     }),
     defineRoute({
@@ -81,7 +84,7 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       handle: ({ params, body, auth, request }) =>
         respondOnce(context, auth, request, body, async (attempt) => ({
           status: 200,
-          body: presentDisbursement(await changeOnce(context, auth, params.id, 'approve', attempt, () => approveDisbursement(context, auth, params.id, body.comment))),
+          body: await presented(await changeOnce(context, auth, params.id, 'approve', attempt, () => approveDisbursement(context, auth, params.id, body.comment))),
         })),
     }),
     defineRoute({
@@ -99,7 +102,7 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       handle: ({ params, body, auth, request }) =>
         respondOnce(context, auth, request, body, async (attempt) => ({
           status: 200,
-          body: presentDisbursement(await changeOnce(context, auth, params.id, 'reject', attempt, () => rejectDisbursement(context, auth, params.id, body.comment))),
+          body: await presented(await changeOnce(context, auth, params.id, 'reject', attempt, () => rejectDisbursement(context, auth, params.id, body.comment))),
         })),
     }),
     defineRoute({
@@ -119,7 +122,7 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
           body.method === 'manual' ? { method: body.method, reference: body.reference ?? '' } : { method: body.method, destination: body.destination ?? '' };
         return respondOnce(context, auth, request, body, async (attempt) => ({
           status: 200,
-          body: presentDisbursement(await changeOnce(context, auth, params.id, 'payout', attempt, () => recordPayout(context, auth, params.id, command))),
+          body: await presented(await changeOnce(context, auth, params.id, 'payout', attempt, () => recordPayout(context, auth, params.id, command))),
         }));
       },
     }),
@@ -138,7 +141,7 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       handle: ({ params, body, auth, request }) =>
         respondOnce(context, auth, request, body, async (attempt) => ({
           status: 200,
-          body: presentDisbursement(await changeOnce(context, auth, params.id, 'cancel', attempt, () => cancelDisbursement(context, auth, params.id, body.comment))),
+          body: await presented(await changeOnce(context, auth, params.id, 'cancel', attempt, () => cancelDisbursement(context, auth, params.id, body.comment))),
         })),
     }),
     defineRoute({
@@ -221,7 +224,7 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       summary: 'A disbursement of your organization, with its approvals, allocations, payout and deliveries',
       params: idParams,
       responses: { 200: { description: 'the disbursement', schema: disbursementResponse }, ...problems(400, 401, 404) },
-      handle: async ({ params, auth }) => ({ body: presentDisbursement(await loadVisibleDisbursement(context, auth, params.id)) }),
+      handle: async ({ params, auth }) => ({ body: await presented(await loadVisibleDisbursement(context, auth, params.id)) }),
     }),
     defineRoute({
       ...secured,
@@ -231,7 +234,7 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       params: idParams,
       query: disbursementsQuery,
       responses: { 200: { description: 'a page of disbursements', schema: disbursementsResponse }, ...problems(400, 401, 404) },
-      handle: async ({ params, query, auth }) => ({ body: presentDisbursements(await listCampaignDisbursements(context, auth, params.id, query)) }),
+      handle: async ({ params, query, auth }) => ({ body: presentDisbursements(await listCampaignDisbursements(context, auth, params.id, query), await context.campaigns.find(params.id)) }),
     }),
     defineRoute({
       ...secured,

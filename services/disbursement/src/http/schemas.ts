@@ -122,6 +122,7 @@ export const disbursementResponse = z.object({
   requestedBy: idSchema,
   requestedAt: at,
   approvals: z.array(z.object({ memberId: idSchema, comment: z.string(), at })),
+  approvalsNeeded: z.number().int().min(1).describe("approvals it takes: one, or at or above the campaign's threshold as many as the organization asks for"),
   rejection: z.object({ memberId: idSchema, comment: z.string(), at }).nullable(),
   payout: z.object({ method: z.enum(['manual', 'stripe-connect']), reference: z.string(), destination: z.string().nullable(), paidAt: at, paidBy: idSchema }).nullable(),
   cancellation: z.object({ memberId: idSchema, comment: z.string(), at, from: z.enum(['requested', 'approved']) }).nullable(),

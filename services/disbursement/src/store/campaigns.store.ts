@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { CampaignView } from '../domain/disbursement.ts';
+import { defaultApprovalsAboveThreshold, type CampaignView } from '../domain/disbursement.ts';
 import { campaignModel } from './campaign.model.ts';
 import { isDuplicateKey } from '@aid/store';
 
@@ -28,7 +28,14 @@ export function createCampaignStore(connection: Connection) {
     async find(campaignId: string): Promise<CampaignView | null> {
       const doc = await model.findById(campaignId).lean();
       return doc
-        ? { campaignId: doc._id, organizationId: doc.organizationId, currency: doc.currency, status: doc.status, approvalThreshold: doc.approvalThreshold ?? null }
+        ? {
+            campaignId: doc._id,
+            organizationId: doc.organizationId,
+            currency: doc.currency,
+            status: doc.status,
+            approvalThreshold: doc.approvalThreshold ?? null,
+            approvalsAboveThreshold: doc.approvalsAboveThreshold ?? defaultApprovalsAboveThreshold,
+          }
         : null;
     },
   };

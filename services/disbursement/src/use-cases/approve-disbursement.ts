@@ -56,14 +56,14 @@ export async function approveDisbursement(context: UseCaseContext, member: Membe
   return context.locks.run(found.campaignId, async () => {
     // Decided under the lock, on fresh state: two first approvals at once must not both count as the first.
     const disbursement = await loadVisibleDisbursement(context, member, id);
-    const threshold = (await context.campaigns.find(disbursement.campaignId))?.approvalThreshold ?? null;
-    const decide = (fresh: Disbursement) => decideApproval(member, fresh, threshold);
-    if (decide(disbursement) === 'record') return recordFirstApproval(context, member, disbursement, comment, decide);
+    const campaign = await context.campaigns.find(disbursement.campaignId);
+    const decide = (fresh: Disbursement) => decideApproval(member, fresh, campaign);
+    if (decide(disbursement) === 'record') return recordApproval(context, member, disbursement, comment, decide);
     return approveUnderLock(context, member, id, comment, decide, disbursement.status === 'approving');
   });
 }
 
-async function recordFirstApproval(
+async function recordApproval(
   context: UseCaseContext,
   member: Member,
   disbursement: Disbursement,
