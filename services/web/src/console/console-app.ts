@@ -2,6 +2,7 @@ import type { Logger } from '@aid/telemetry';
 import type { Express } from 'express';
 import type { FormGuard } from '../http/form-guard.ts';
 import type { ConsoleSessions } from './console-session.ts';
+import { registerMoneyConsole } from './money/money-routes.ts';
 import { registerOrganizationConsole } from './organization-console.ts';
 import { registerPasskeyRoutes } from './passkey-routes.ts';
 import { serviceApi, type ServiceApi } from './service-api.ts';
@@ -27,7 +28,7 @@ export interface ConsoleApis {
 export type ConsoleRoutes = (app: Express, deps: ConsoleDeps & { apis: ConsoleApis }) => void;
 
 /** The console's parts, in the order their routes are tried. */
-const parts: readonly ConsoleRoutes[] = [registerSignInRoutes, registerPasskeyRoutes, registerOrganizationConsole];
+const parts: readonly ConsoleRoutes[] = [registerSignInRoutes, registerPasskeyRoutes, registerOrganizationConsole, registerMoneyConsole];
 
 /**
  * The organizations' console under /console: sign-in first, then each part of the console registers its own
