@@ -203,6 +203,11 @@ describe("an organization's console: home, campaigns, members and audit", () => 
     expect(refused.text).toContain('must be a JPEG, PNG or WebP');
     expect(refused.text).toContain('value="Not a photo"');
 
+    const tooLarge = await postMultipart(admin, `/console/campaigns/${id}/updates`, { csrf, updateTitle: 'Too large', updateBody: 'x' }, { name: 'big.jpg', type: 'image/jpeg', bytes: Buffer.concat([jpeg, Buffer.alloc(5 * 1024 * 1024)]) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.text).toMatch(/id="photo"[^>]*aria-invalid="true"/);
+    expect(tooLarge.text).toContain('larger than 5 MB');
+
     const forged = await postMultipart(admin, `/console/campaigns/${id}/updates`, { csrf: 'forged', updateTitle: 'Forged', updateBody: 'x' });
     expect(forged.status).toBe(403);
   });
