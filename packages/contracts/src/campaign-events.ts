@@ -31,8 +31,6 @@ export const campaignSnapshotSchema = z.object({
   organizationVerifiedAt: z.iso.datetime().optional(),
   /** Disbursements of at least this many minor units need more than one approver; absent means one is enough. */
   approvalThreshold: amountSchema.optional(),
-  /** How many different approvers a disbursement at or above the threshold needs: the organization's setting (2 when absent). */
-  approvalsAboveThreshold: z.number().int().min(2).max(10).optional(),
 });
 export type CampaignSnapshot = z.infer<typeof campaignSnapshotSchema>;
 
@@ -98,6 +96,22 @@ export const memberSessionsEnded = eventSchema(
   }),
 );
 
+/** Bounds of an organization's own rules: how many different approvers a disbursement at or above its threshold needs. */
+export const approvalsAboveThresholdSchema = z.number().int().min(2).max(10);
+
+/**
+ * An organization changed its rules: `approvalsAboveThreshold` different approvers for a disbursement at or
+ * above its campaign's threshold (N of the organization's approvers). `changedAt` orders changes: a later one wins.
+ */
+export const organizationSettingsChanged = eventSchema(
+  'org.diaspora-aid.campaign.organization-settings-changed',
+  z.object({
+    organizationId: idSchema,
+    approvalsAboveThreshold: approvalsAboveThresholdSchema,
+    changedAt: z.iso.datetime(),
+  }),
+);
+
 const snapshotData = z.object({ campaign: campaignSnapshotSchema });
 export const campaignCreated = eventSchema('org.diaspora-aid.campaign.created', snapshotData);
 export const campaignChanged = eventSchema('org.diaspora-aid.campaign.changed', snapshotData);
@@ -123,6 +137,7 @@ export const campaignEventSchema = z.discriminatedUnion('type', [
   memberKeyRotated,
   memberRevoked,
   memberSessionsEnded,
+  organizationSettingsChanged,
   campaignCreated,
   campaignChanged,
   campaignPublished,

@@ -11,6 +11,8 @@ export {
   memberRevoked,
   memberSessionsEnded,
   organizationRegistered,
+  organizationSettingsChanged,
+  approvalsAboveThresholdSchema,
   type CampaignEvent,
   type CampaignSnapshot,
 } from './campaign-events.ts';

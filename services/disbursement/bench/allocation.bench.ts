@@ -42,7 +42,7 @@ const { db } = service.deps;
 async function seedCampaign(gifts: number, amount: number) {
   const campaignId = newId();
   const organizationId = newId();
-  await context.campaigns.project({ campaignId, organizationId, currency: 'USD', status: 'active', revision: 2, approvalThreshold: null, approvalsAboveThreshold: 2 });
+  await context.campaigns.project({ campaignId, organizationId, currency: 'USD', status: 'active', revision: 2, approvalThreshold: null });
   const member = async (role: 'field-officer' | 'approver') => {
     const key = `key_${randomBytes(16).toString('hex')}`;
     const memberId = newId();

@@ -1,12 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
-import { topics } from '@aid/contracts';
+import { envelope, topics } from '@aid/contracts';
 import { eventually, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDisbursementStore } from './store/disbursements.store.ts';
 import { createFundsAccountStore } from './store/funds-accounts.store.ts';
 import { createGiftStore } from './store/gifts.store.ts';
 import {
+  campaignSource,
   catchUpTimeoutMs,
   disbursementRequest,
   eventsOf,
@@ -142,6 +143,37 @@ describe('two approvers at or above the campaign threshold', () => {
   it('when a disbursement is below the threshold, then one approval approves it', async () => {
     const seeded = await seedCampaign(sut, { gifts, campaign: { approvalThreshold: 5_000 } });
     await approved(seeded, 4_999);
+  });
+});
+
+describe('N of M: as many approvers as the organization asks for', () => {
+  it('when an organization asks for three approvers above the threshold, then two approvals wait and the third reserves; below it one is enough', async () => {
+    const seeded = await seedCampaign(sut, { gifts, campaign: { approvalThreshold: 5_000 } });
+    const changedAt = new Date();
+    const settings = envelope({
+      type: 'org.diaspora-aid.campaign.organization-settings-changed',
+      source: campaignSource,
+      subject: seeded.organizationId,
+      time: changedAt,
+      data: { organizationId: seeded.organizationId, approvalsAboveThreshold: 3, changedAt: changedAt.toISOString() },
+    });
+    // An older change arriving late must not undo it.
+    const older = { ...settings, id: `${settings.id}-older`, data: { ...settings.data, approvalsAboveThreshold: 2, changedAt: new Date(changedAt.getTime() - 60_000).toISOString() } };
+    await publishTwice(topics.campaign, [settings, older]);
+    const id = await requested(seeded, 6_000);
+    await eventually(async () => expect((await sut.call('GET', `/v1/disbursements/${id}`, seeded.keys.admin)).body.approvalsNeeded).toBe(3), { timeoutMs: 10_000 });
+
+    expect((await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, { comment: 'one' })).body).toMatchObject({ status: 'requested', approvalsNeeded: 3 });
+    expect((await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver2, { comment: 'two' })).body.status).toBe('requested');
+    expect(await funds(seeded)).toMatchObject({ allocated: 0 });
+    const third = await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.admin, { comment: 'three' });
+    expect(third.body).toMatchObject({ status: 'approved', approvalsNeeded: 3 });
+    expect(third.body.approvals).toHaveLength(3);
+    expect(await funds(seeded)).toMatchObject({ allocated: 6_000 });
+
+    const small = await requested(seeded, 1_000);
+    const once = await sut.call('POST', `/v1/disbursements/${small}/approve`, seeded.keys.approver, { comment: 'small' });
+    expect(once.body).toMatchObject({ status: 'approved', approvalsNeeded: 1 });
   });
 });
 

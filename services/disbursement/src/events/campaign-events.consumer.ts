@@ -1,6 +1,5 @@
 import { isMemberEvent, projectMemberEvent } from '@aid/access';
 import type { CampaignEvent } from '@aid/contracts';
-import { defaultApprovalsAboveThreshold } from '../domain/disbursement.ts';
 import type { UseCaseContext } from '../use-cases/context.ts';
 
 /** Keeps the campaign and member projections this service authorizes with; every event is safe to see twice. */
@@ -22,8 +21,12 @@ export async function onCampaignEvent(context: UseCaseContext, event: CampaignEv
         status: campaign.status,
         revision: campaign.revision,
         approvalThreshold: campaign.approvalThreshold ?? null,
-        approvalsAboveThreshold: campaign.approvalsAboveThreshold ?? defaultApprovalsAboveThreshold,
       });
+      return;
+    }
+    case 'org.diaspora-aid.campaign.organization-settings-changed': {
+      const { organizationId, approvalsAboveThreshold, changedAt } = event.data;
+      await context.campaigns.projectSettings({ organizationId, approvalsAboveThreshold, changedAt: new Date(changedAt) });
       return;
     }
     case 'org.diaspora-aid.campaign.organization-registered':

@@ -9,8 +9,6 @@ export interface CampaignDocument {
   revision: number;
   /** At or above it (minor units), a disbursement needs two different approvers; null = one is enough. */
   approvalThreshold?: number | null;
-  /** Approvers needed at or above the threshold (the organization's setting); absent on older copies: 2. */
-  approvalsAboveThreshold?: number;
 }
 
 const schema = new mongoose.Schema<CampaignDocument>(
@@ -21,7 +19,6 @@ const schema = new mongoose.Schema<CampaignDocument>(
     status: { type: String, required: true },
     revision: { type: Number, required: true },
     approvalThreshold: { type: Number, default: null },
-    approvalsAboveThreshold: { type: Number, required: false },
   },
   { versionKey: false, collection: 'campaigns' },
 );

@@ -1,9 +1,10 @@
 import type { Connection } from 'mongoose';
 import { defaultApprovalsAboveThreshold, type CampaignView } from '../domain/disbursement.ts';
 import { campaignModel } from './campaign.model.ts';
+import { organizationSettingsModel } from './organization-settings.model.ts';
 import { isDuplicateKey } from '@aid/store';
 
-export interface CampaignProjection extends CampaignView {
+export interface CampaignProjection extends Omit<CampaignView, 'approvalsAboveThreshold'> {
   revision: number;
 }
 
@@ -11,7 +12,21 @@ export type CampaignStore = ReturnType<typeof createCampaignStore>;
 
 export function createCampaignStore(connection: Connection) {
   const model = campaignModel(connection);
+  const settings = organizationSettingsModel(connection);
   return {
+    /** `organization-settings-changed`: a later change wins; a late or repeated one changes nothing. */
+    async projectSettings(change: { organizationId: string; approvalsAboveThreshold: number; changedAt: Date }): Promise<void> {
+      try {
+        await settings.updateOne(
+          { _id: change.organizationId, changedAt: { $lt: change.changedAt } },
+          { $set: { approvalsAboveThreshold: change.approvalsAboveThreshold, changedAt: change.changedAt } },
+          { upsert: true },
+        );
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    },
+
     /**
      * Keeps the highest revision: the filter only matches an older copy, and when a newer one is stored the
      * upsert collides with its `_id`, which means there is nothing to do. Late or repeated events are harmless.
@@ -25,8 +40,10 @@ export function createCampaignStore(connection: Connection) {
       }
     },
 
+    /** The campaign with its organization's approval rule: two reads by `_id`. */
     async find(campaignId: string): Promise<CampaignView | null> {
       const doc = await model.findById(campaignId).lean();
+      const rules = doc ? await settings.findById(doc.organizationId).lean() : null;
       return doc
         ? {
             campaignId: doc._id,
@@ -34,7 +51,7 @@ export function createCampaignStore(connection: Connection) {
             currency: doc.currency,
             status: doc.status,
             approvalThreshold: doc.approvalThreshold ?? null,
-            approvalsAboveThreshold: doc.approvalsAboveThreshold ?? defaultApprovalsAboveThreshold,
+            approvalsAboveThreshold: rules?.approvalsAboveThreshold ?? defaultApprovalsAboveThreshold,
           }
         : null;
     },

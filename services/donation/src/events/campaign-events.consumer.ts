@@ -36,6 +36,7 @@ export function campaignEventsHandler(deps: { campaigns: CampaignStore; members:
         return;
       }
       case 'org.diaspora-aid.campaign.organization-registered':
+      case 'org.diaspora-aid.campaign.organization-settings-changed':
       case 'org.diaspora-aid.campaign.update-posted':
         return;
       default: {

@@ -88,6 +88,7 @@ function fromCampaignEvent(event: CampaignEvent): EntryDraft | null {
     case 'org.diaspora-aid.campaign.member-key-rotated':
     case 'org.diaspora-aid.campaign.member-revoked':
     case 'org.diaspora-aid.campaign.member-sessions-ended':
+    case 'org.diaspora-aid.campaign.organization-settings-changed':
     case 'org.diaspora-aid.campaign.created':
     case 'org.diaspora-aid.campaign.changed':
       return null;
