@@ -7,11 +7,14 @@ import { newApiKey } from './domain/api-key.ts';
 import type { Actor } from './domain/actor.ts';
 import { memberAuthenticator, optionalMember, platformAdminAuthenticator } from './http/auth.ts';
 import { campaignRoutes } from './http/campaigns.routes.ts';
+import { withRawApplicationDocuments } from './http/application-document-body.ts';
+import { organizationApplicationRoutes } from './http/organization-applications.routes.ts';
 import { organizationRoutes } from './http/organizations.routes.ts';
 import { passkeyRoutes } from './http/passkey.routes.ts';
 import { inviteMember, signInRoutes } from './http/sign-in.routes.ts';
 import { statusByCode } from './http/status-by-code.ts';
 import { campaignStore } from './store/campaigns.store.ts';
+import { organizationApplicationStore } from './store/organization-applications.store.ts';
 import { organizationStore } from './store/organizations.store.ts';
 import { passkeyStore } from './store/passkeys.store.ts';
 import { signInStore } from './store/sign-in.store.ts';
@@ -21,7 +24,19 @@ import type { PasskeyDeps } from './use-cases/passkeys.ts';
 import type { SignInDeps } from './use-cases/sign-in.ts';
 
 export type AppConfig = Pick<CampaignConfig, 'PLATFORM_ADMIN_KEY'> &
-  Partial<Pick<CampaignConfig, 'SESSION_SIGNING_KEY' | 'SMTP_URL' | 'SIGN_IN_FROM' | 'PUBLIC_WEB_URL' | 'RATE_LIMIT_SIGN_IN_PER_ADDRESS' | 'RATE_LIMIT_SIGN_IN_PER_EMAIL'>> & {
+  Partial<
+    Pick<
+      CampaignConfig,
+      | 'SESSION_SIGNING_KEY'
+      | 'SMTP_URL'
+      | 'SIGN_IN_FROM'
+      | 'PUBLIC_WEB_URL'
+      | 'RATE_LIMIT_SIGN_IN_PER_ADDRESS'
+      | 'RATE_LIMIT_SIGN_IN_PER_EMAIL'
+      | 'RATE_LIMIT_APPLICATIONS_PER_ADDRESS'
+      | 'RATE_LIMIT_APPLICATION_DOCUMENTS_PER_ADDRESS'
+    >
+  > & {
     /** Tests hand in a mailer that records what was sent; otherwise SMTP_URL decides. */
     mailer?: Mailer;
   };
@@ -31,6 +46,7 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
     organizations: organizationStore(deps.db),
     campaigns: campaignStore(deps.db),
     updates: updateStore(deps.db),
+    applications: organizationApplicationStore(deps.db),
     signIn: signInStore(deps.db),
     now: () => new Date(),
     newId,
@@ -61,17 +77,25 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
       return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
     }),
   ];
+  const applicationLimits = {
+    submit: [limit('applications-per-address', config.RATE_LIMIT_APPLICATIONS_PER_ADDRESS ?? { limit: 5, windowMs: 3_600_000 }, 'organization applications from this client address', clientAddress)],
+    documents: [
+      limit('application-documents-per-address', config.RATE_LIMIT_APPLICATION_DOCUMENTS_PER_ADDRESS ?? { limit: 30, windowMs: 3_600_000 }, 'application documents from this client address', clientAddress),
+    ],
+  };
   // Passkeys are bound to the console's site: its host name and exact origin.
   const consoleSite = new URL(signIn.consoleUrl);
   const passkeys: PasskeyDeps = { passkeys: passkeyStore(deps.db), rpName: 'Diaspora Aid', rpId: consoleSite.hostname, origin: consoleSite.origin };
   const invitations = signIn.mailer ? (actor: Actor, organizationId: string, memberId: string, locale: Locale) => inviteMember(context, signIn, actor, organizationId, memberId, locale) : null;
+  const platformAdmin = platformAdminAuthenticator(config.PLATFORM_ADMIN_KEY, context.organizations);
   const app = createHttpApp({
     serviceName: 'campaign',
     description: 'Organizations, their members and API keys, crisis campaigns and their public updates.',
     logger: deps.logger,
     tracer: deps.tracer,
     routes: [
-      ...organizationRoutes(context, { platformAdmin: platformAdminAuthenticator(config.PLATFORM_ADMIN_KEY, context.organizations), member }, invitations),
+      ...organizationRoutes(context, { platformAdmin, member }, invitations),
+      ...organizationApplicationRoutes(context, { platformAdmin }, applicationLimits),
       ...signInRoutes(context, signIn, { member }, { signIn: signInLimits }),
       ...passkeyRoutes(context, passkeys, signIn, { member }, { signIn: signInLimits }),
       ...campaignRoutes(context, { member, optionalMember: optionalMember(member) }),
@@ -82,7 +106,7 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
     authenticationFailureLimits: deps.rateLimits.authenticationFailures,
   });
   return {
-    app,
+    app: withRawApplicationDocuments(app),
     outboxSources: [context.organizations.outboxSource, context.campaigns.outboxSource, context.updates.outboxSource],
   };
 }

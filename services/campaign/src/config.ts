@@ -27,6 +27,10 @@ export const campaignConfigSchema = z.object({
   // few to flood someone's mailbox or to probe addresses.
   RATE_LIMIT_SIGN_IN_PER_ADDRESS: rateLimitSpec('10/15m'),
   RATE_LIMIT_SIGN_IN_PER_EMAIL: rateLimitSpec('5/1h'),
+  // Applications to join are public writes: a few per client address (an office behind one address may send
+  // several), and enough document uploads for them (5 each), too few to fill the database with strangers' files.
+  RATE_LIMIT_APPLICATIONS_PER_ADDRESS: rateLimitSpec('5/1h'),
+  RATE_LIMIT_APPLICATION_DOCUMENTS_PER_ADDRESS: rateLimitSpec('30/1h'),
 });
 
 export type CampaignConfig = z.infer<typeof campaignConfigSchema>;

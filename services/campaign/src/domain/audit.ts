@@ -14,6 +14,7 @@ export interface AuditEntry {
 
 export const auditActions = [
   'organization.registered',
+  'organization.verified',
   'member.added',
   'member.key-rotated',
   'member.revoked',
@@ -23,6 +24,10 @@ export const auditActions = [
   'campaign.published',
   'campaign.closed',
   'campaign.update-posted',
+  'application.submitted',
+  'application.document-added',
+  'application.approved',
+  'application.rejected',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

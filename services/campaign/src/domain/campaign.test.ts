@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from './actor.ts';
 import { canReadCampaign, closeCampaign, createCampaign, patchCampaign, postUpdate, publishCampaign, type Campaign } from './campaign.ts';
-import { aCampaign, anActor, errorCodeOf, fixedNow, sequentialIds } from './fixtures.ts';
+import { aCampaign, anActor, anOrganization, errorCodeOf, fixedNow, sequentialIds } from './fixtures.ts';
 
 const admin = anActor();
 const later = new Date('2026-03-02T00:00:00.000Z');
@@ -44,7 +44,7 @@ describe('status transitions', () => {
     { command: 'close', from: 'closed', outcome: 'wrong-status' },
   ] as const)('when $command meets a $from campaign, then the outcome is $outcome', ({ command, from, outcome }) => {
     const campaign = aCampaign({ status: from, revision: 4 });
-    const decide = command === 'publish' ? () => publishCampaign(campaign, admin, later) : () => closeCampaign(campaign, admin, later);
+    const decide = command === 'publish' ? () => publishCampaign(campaign, admin, later, anOrganization()) : () => closeCampaign(campaign, admin, later);
     if (outcome === 'wrong-status') {
       expect(errorCodeOf(decide)).toBe('wrong-status');
       expect(decide).toThrow(new RegExp(`is ${from}`));
@@ -60,8 +60,22 @@ describe('status transitions', () => {
     { name: 'an approver of the same organization', actor: anActor({ role: 'approver' }), code: 'role-required' },
     { name: 'an admin of another organization', actor: anActor({ organizationId: 'org-2' }), code: 'other-organization' },
   ])('when $name publishes, then it is refused with $code', ({ actor, code }) => {
-    expect(errorCodeOf(() => publishCampaign(aCampaign(), actor, later))).toBe(code);
+    expect(errorCodeOf(() => publishCampaign(aCampaign(), actor, later, anOrganization()))).toBe(code);
     expect(errorCodeOf(() => closeCampaign(aCampaign({ status: 'active' }), actor, later))).toBe(code);
+  });
+});
+
+describe('publishing needs a verified organization', () => {
+  it('when the organization is not verified, then publishing is refused and the campaign stays a draft', () => {
+    const campaign = aCampaign();
+    expect(errorCodeOf(() => publishCampaign(campaign, anActor(), later, anOrganization({ verification: null })))).toBe('organization-not-verified');
+    expect(campaign.status).toBe('draft');
+  });
+
+  it('when the organization is verified, then the published campaign carries the verification date for the public record', () => {
+    const verifiedAt = '2026-02-10T09:00:00.000Z';
+    const next = publishCampaign(aCampaign(), anActor(), later, anOrganization({ verification: { status: 'verified', verifiedAt, applicationId: 'application-1' } }));
+    expect(next.organizationVerifiedAt).toBe(verifiedAt);
   });
 });
 
@@ -134,7 +148,7 @@ describe('any sequence of commands', () => {
   const order = { draft: 0, active: 1, closed: 2 } as const;
 
   function apply(campaign: Campaign, next: Command, actor: Actor): Campaign | null {
-    if (next.kind === 'publish') return publishCampaign(campaign, actor, later);
+    if (next.kind === 'publish') return publishCampaign(campaign, actor, later, anOrganization());
     if (next.kind === 'close') return closeCampaign(campaign, actor, later);
     return patchCampaign(campaign, actor, { title: next.title, goal: { amount: 100, currency: next.currency } });
   }

@@ -2,6 +2,7 @@ import type { CampaignStatus, crisisSchema } from '@aid/contracts';
 import type { z } from 'zod';
 import { requireAuthority, requireRole, type Actor } from './actor.ts';
 import { errors } from './errors.ts';
+import { requireVerified, type Organization } from './organization.ts';
 import type { UpdatePhotoFacts } from './update-photo.ts';
 
 export interface Goal {
@@ -27,6 +28,8 @@ export interface Campaign {
   closedAt: string | null;
   /** Disbursements of at least this many minor units need two different approvers; null means one. */
   approvalThreshold: number | null;
+  /** When the organization was verified, as it stood at publication; null for drafts and older campaigns. */
+  organizationVerifiedAt: string | null;
 }
 
 export interface CampaignDraft {
@@ -67,6 +70,7 @@ export function createCampaign(actor: Actor, draft: CampaignDraft, provided: { n
     publishedAt: null,
     closedAt: null,
     approvalThreshold: null,
+    organizationVerifiedAt: null,
   };
 }
 
@@ -111,12 +115,14 @@ export function patchCampaign(campaign: Campaign, actor: Actor, patch: CampaignP
   };
 }
 
-export function publishCampaign(campaign: Campaign, actor: Actor, now: Date): Campaign {
+/** Only a verified organization publishes: donors are promised a vetted organization behind every public campaign. */
+export function publishCampaign(campaign: Campaign, actor: Actor, now: Date, organization: Pick<Organization, 'verification'>): Campaign {
   requireAuthority(actor, campaign.organizationId, adminOnly, 'publishing a campaign', 'this campaign');
   if (campaign.status !== 'draft') {
     throw errors.wrongStatus(`the campaign is ${campaign.status}; only a draft campaign can be published`);
   }
-  return { ...campaign, status: 'active', publishedAt: now.toISOString(), revision: campaign.revision + 1 };
+  const verification = requireVerified(organization);
+  return { ...campaign, status: 'active', publishedAt: now.toISOString(), revision: campaign.revision + 1, organizationVerifiedAt: verification.verifiedAt };
 }
 
 export function closeCampaign(campaign: Campaign, actor: Actor, now: Date): Campaign {

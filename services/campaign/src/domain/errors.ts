@@ -22,6 +22,14 @@ export const campaignErrorCodes = [
   'photo-too-large',
   'photo-unsupported',
   'photo-not-found',
+  'organization-not-verified',
+  'application-not-found',
+  'application-decided',
+  'applicant-token-invalid',
+  'document-too-large',
+  'document-unsupported',
+  'too-many-documents',
+  'document-not-found',
 ] as const;
 
 export type CampaignErrorCode = (typeof campaignErrorCodes)[number];
@@ -56,6 +64,15 @@ export const errors = {
   photoTooLarge: (limit: number) => fail('photo-too-large', `an update photo may be at most ${limit} bytes (5 MiB)`, 'photo'),
   photoUnsupported: () => fail('photo-unsupported', 'the photo must be a JPEG, PNG or WebP image (its bytes are checked, not its name)', 'photo'),
   photoNotFound: (updateId: string) => fail('photo-not-found', `no update ${updateId} with a photo on this campaign`, 'updateId'),
+  organizationNotVerified: () =>
+    fail('organization-not-verified', 'the organization is not verified yet: a campaign can be published once a platform administrator has approved the organization', 'organizationId'),
+  applicationNotFound: (id: string) => fail('application-not-found', `no organization application ${id}`, 'id'),
+  applicationDecided: (status: string) => fail('application-decided', `the application was already ${status}; a decision is final`, 'decision'),
+  applicantTokenInvalid: () => fail('applicant-token-invalid', 'the applicant token does not match this application', 'authorization'),
+  documentTooLarge: (limit: number) => fail('document-too-large', `a document may be at most ${limit} bytes (10 MiB)`, '(body)'),
+  documentUnsupported: () => fail('document-unsupported', 'a document must be a PDF, JPEG or PNG file (its bytes are checked, not its name)', '(body)'),
+  tooManyDocuments: (limit: number) => fail('too-many-documents', `an application holds at most ${limit} documents`, '(body)'),
+  documentNotFound: (id: string) => fail('document-not-found', `no document ${id} on this application`, 'documentId'),
   concurrentChange: () =>
     fail('concurrent-change', 'the campaign changed while this request was applied; read it again and retry', 'id'),
 };

@@ -28,6 +28,7 @@ export function aCampaign(overrides: Partial<Campaign> = {}): Campaign {
     publishedAt: null,
     closedAt: null,
     approvalThreshold: null,
+    organizationVerifiedAt: null,
     ...overrides,
   };
 }
@@ -40,6 +41,7 @@ export function anOrganization(overrides: Partial<Organization> = {}): Organizat
     kind: 'diaspora-association',
     createdAt: '2026-01-01T00:00:00.000Z',
     members: [{ id: 'member-1', name: 'Amina', email: 'amina@example.org', role: 'admin', apiKeyHash: 'a'.repeat(64), keyRevision: 1, createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null, sessionsEndedAt: null }],
+    verification: { status: 'verified', verifiedAt: '2026-01-02T00:00:00.000Z', applicationId: null },
     ...overrides,
   };
 }

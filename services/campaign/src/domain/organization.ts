@@ -18,6 +18,14 @@ export interface Member {
   sessionsEndedAt: string | null;
 }
 
+/** A platform administrator vouched for the organization: directly, or by approving its application. */
+export interface Verification {
+  status: 'verified';
+  verifiedAt: string;
+  /** The application approved; null when the administrator registered the organization directly. */
+  applicationId: string | null;
+}
+
 export interface Organization {
   id: string;
   name: string;
@@ -25,6 +33,8 @@ export interface Organization {
   kind: OrganizationKind;
   createdAt: string;
   members: Member[];
+  /** Null while no administrator has vouched for it: such an organization cannot publish a campaign. */
+  verification: Verification | null;
 }
 
 export interface RegisterOrganization {
@@ -32,6 +42,9 @@ export interface RegisterOrganization {
   country: string;
   kind: OrganizationKind;
   admin?: { name?: string | undefined; email?: string | undefined } | undefined;
+  /** Set when the organization comes from an approved application (and then its id, named by the decision). */
+  applicationId?: string | undefined;
+  id?: string | undefined;
 }
 
 export interface NewMember {
@@ -53,7 +66,11 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** A new organization always starts with one admin, so someone can add the others. */
+/**
+ * A new organization always starts with one admin, so someone can add the others. It is verified from the start:
+ * only the platform administrator registers organizations, either directly (vouching for it) or by approving
+ * an application after reviewing it.
+ */
 export function registerOrganization(command: RegisterOrganization, provided: Provided): Organization {
   const createdAt = provided.now.toISOString();
   const email = command.admin?.email;
@@ -68,7 +85,8 @@ export function registerOrganization(command: RegisterOrganization, provided: Pr
     revokedAt: null,
     sessionsEndedAt: null,
   };
-  return { id: provided.newId(), name: command.name, country: command.country, kind: command.kind, createdAt, members: [admin] };
+  const verification: Verification = { status: 'verified', verifiedAt: createdAt, applicationId: command.applicationId ?? null };
+  return { id: command.id ?? provided.newId(), name: command.name, country: command.country, kind: command.kind, createdAt, members: [admin], verification };
 }
 
 export function addMember(organization: Organization, actor: Actor, command: NewMember, provided: Provided): Member {
@@ -121,4 +139,10 @@ export function revokeMember(organization: Organization, actor: Actor, memberId:
 /** Members see their own organization; to everyone else it does not exist. */
 export function canReadOrganization(organization: Organization, viewer: Actor): boolean {
   return viewer.organizationId === organization.id;
+}
+
+/** Publishing is the promise to donors that a vetted organization stands behind the campaign. */
+export function requireVerified(organization: Pick<Organization, 'verification'>): Verification {
+  if (organization.verification === null) throw errors.organizationNotVerified();
+  return organization.verification;
 }

@@ -26,6 +26,8 @@ export function snapshotOf(campaign: Campaign): CampaignSnapshot {
     closedAt: campaign.closedAt,
     // Optional in the contract, so snapshots from before thresholds existed still parse.
     ...(campaign.approvalThreshold === null ? {} : { approvalThreshold: campaign.approvalThreshold }),
+    // The public record says the organization was vetted, and since when; absent for campaigns published before.
+    ...(campaign.organizationVerifiedAt === null ? {} : { organizationVerifiedAt: campaign.organizationVerifiedAt }),
   };
 }
 

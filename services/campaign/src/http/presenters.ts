@@ -11,7 +11,14 @@ export function memberBody(member: Member): z.infer<typeof memberResponse> {
 }
 
 export function organizationRecordBody(organization: Organization): z.infer<typeof organizationRecord> {
-  return { id: organization.id, name: organization.name, country: organization.country, kind: organization.kind, createdAt: organization.createdAt };
+  return {
+    id: organization.id,
+    name: organization.name,
+    country: organization.country,
+    kind: organization.kind,
+    createdAt: organization.createdAt,
+    verification: organization.verification === null ? null : { ...organization.verification },
+  };
 }
 
 export function organizationBody(organization: Organization): z.infer<typeof organizationResponse> {
@@ -34,6 +41,7 @@ export function campaignBody(campaign: Campaign): z.infer<typeof campaignRespons
     publishedAt: campaign.publishedAt,
     closedAt: campaign.closedAt,
     approvalThreshold: campaign.approvalThreshold,
+    organizationVerifiedAt: campaign.organizationVerifiedAt,
   };
 }
 

@@ -155,12 +155,18 @@ export const newMemberResponse = memberResponse.extend({
   invitation: z.enum(['sent', 'failed', 'not-asked']).optional().describe('whether the invitation email went out (ask again with POST …/invitations when it failed)'),
 });
 
+export const verificationResponse = z
+  .object({ status: z.literal('verified'), verifiedAt: timestamp, applicationId: z.string().nullable() })
+  .nullable()
+  .describe('a platform administrator vouched for the organization (directly, or by approving its application); null: not verified');
+
 export const organizationRecord = z.object({
   id: z.string(),
   name: z.string(),
   country: z.string(),
   kind: z.enum(organizationKinds),
   createdAt: timestamp,
+  verification: verificationResponse,
 });
 
 export const registeredOrganizationResponse = organizationRecord.extend({
@@ -184,6 +190,7 @@ export const campaignResponse = z.object({
   publishedAt: timestamp.nullable(),
   closedAt: timestamp.nullable(),
   approvalThreshold: z.number().int().nullable(),
+  organizationVerifiedAt: timestamp.nullable().describe('when the organization was verified, as it stood when the campaign was published'),
 });
 
 export const updateResponse = z.object({

@@ -22,4 +22,12 @@ export const statusByCode = {
   'photo-too-large': 413,
   'photo-unsupported': 415,
   'photo-not-found': 404,
+  'organization-not-verified': 403,
+  'application-not-found': 404,
+  'application-decided': 409,
+  'applicant-token-invalid': 401,
+  'document-too-large': 413,
+  'document-unsupported': 415,
+  'too-many-documents': 409,
+  'document-not-found': 404,
 } as const satisfies Record<CampaignErrorCode, number>;

@@ -16,6 +16,8 @@ export interface CampaignDocument {
   publishedAt: Date | null;
   closedAt: Date | null;
   approvalThreshold?: number | null;
+  /** Absent on campaigns stored before verification existed. */
+  organizationVerifiedAt?: Date | null;
   audit: AuditEntry[];
   outbox: string[];
   outboxSince?: Date;
@@ -43,6 +45,7 @@ const campaignSchema = new mongoose.Schema<CampaignDocument>(
     publishedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
     approvalThreshold: { type: Number, default: null },
+    organizationVerifiedAt: { type: Date, default: null },
     audit: {
       type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
       default: [],

@@ -44,6 +44,7 @@ function toState(campaign: Campaign): CampaignState {
     publishedAt: campaign.publishedAt === null ? null : new Date(campaign.publishedAt),
     closedAt: campaign.closedAt === null ? null : new Date(campaign.closedAt),
     approvalThreshold: campaign.approvalThreshold,
+    organizationVerifiedAt: campaign.organizationVerifiedAt === null ? null : new Date(campaign.organizationVerifiedAt),
   };
 }
 
@@ -63,6 +64,7 @@ function toCampaign(doc: CampaignDocument): Campaign {
     publishedAt: doc.publishedAt ? doc.publishedAt.toISOString() : null,
     closedAt: doc.closedAt ? doc.closedAt.toISOString() : null,
     approvalThreshold: doc.approvalThreshold ?? null,
+    organizationVerifiedAt: doc.organizationVerifiedAt ? doc.organizationVerifiedAt.toISOString() : null,
   };
 }
 

@@ -23,6 +23,11 @@ export interface OrganizationDocument {
   kind: string;
   createdAt: Date;
   members: MemberDocument[];
+  /**
+   * Absent on organizations stored before verification existed: the platform administrator registered those
+   * directly, so they read as verified when created. Null: not verified.
+   */
+  verification?: { status: 'verified'; verifiedAt: Date; applicationId: string | null } | null;
   /** The organization's own actions (registration, members, keys); campaigns carry theirs. */
   audit: AuditEntry[];
   outbox: string[];
@@ -52,6 +57,8 @@ const organizationSchema = new mongoose.Schema<OrganizationDocument>(
     kind: { type: String, required: true },
     createdAt: { type: Date, required: true },
     members: { type: [memberSchema], default: [] },
+    // No default: an absent field (older documents) and null (not verified) mean different things.
+    verification: { type: mongoose.Schema.Types.Mixed, required: false },
     audit: {
       type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
       default: [],

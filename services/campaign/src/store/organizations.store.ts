@@ -3,7 +3,7 @@ import { createIdLinks, queueMessages, type OutboxMessage, type OutboxSource } f
 import type { Connection } from 'mongoose';
 import type { Actor } from '../domain/actor.ts';
 import type { AuditEntry } from '../domain/audit.ts';
-import type { Member, Organization } from '../domain/organization.ts';
+import type { Member, Organization, Verification } from '../domain/organization.ts';
 import { documentWrites, queuedOutboxSource } from './document-writes.ts';
 import { organizationModel, type MemberDocument, type OrganizationDocument } from './organization.model.ts';
 
@@ -59,7 +59,14 @@ function toOrganization(doc: OrganizationDocument): Organization {
     kind: doc.kind as OrganizationKind,
     createdAt: doc.createdAt.toISOString(),
     members: doc.members.map(toMember),
+    verification: toVerification(doc),
   };
+}
+
+function toVerification(doc: OrganizationDocument): Verification | null {
+  if (doc.verification === undefined) return { status: 'verified', verifiedAt: doc.createdAt.toISOString(), applicationId: null };
+  if (doc.verification === null) return null;
+  return { status: 'verified', verifiedAt: new Date(doc.verification.verifiedAt).toISOString(), applicationId: doc.verification.applicationId ?? null };
 }
 
 export function organizationStore(connection: Connection): OrganizationStore {
@@ -81,6 +88,7 @@ export function organizationStore(connection: Connection): OrganizationStore {
         kind: organization.kind,
         createdAt: new Date(organization.createdAt),
         members: organization.members.map(toMemberDocument),
+        verification: organization.verification === null ? null : { ...organization.verification, verifiedAt: new Date(organization.verification.verifiedAt) },
         audit,
         outbox: queued.$push.outbox.$each,
         outboxSince: queued.$set.outboxSince,

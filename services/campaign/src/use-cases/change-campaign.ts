@@ -36,8 +36,11 @@ export function editCampaign(context: CampaignContext, actor: Actor, campaignId:
   return changeCampaign(context, campaignId, 'changed', actor, (campaign) => patchCampaign(campaign, actor, patch));
 }
 
-export function publish(context: CampaignContext, actor: Actor, campaignId: string): Promise<Campaign> {
-  return changeCampaign(context, campaignId, 'published', actor, (campaign, now) => publishCampaign(campaign, actor, now));
+export async function publish(context: CampaignContext, actor: Actor, campaignId: string): Promise<Campaign> {
+  // The actor's organization is the campaign's, or the decision refuses before verification matters.
+  const organization = await context.organizations.find(actor.organizationId);
+  if (!organization) throw errors.organizationNotFound(actor.organizationId);
+  return changeCampaign(context, campaignId, 'published', actor, (campaign, now) => publishCampaign(campaign, actor, now, organization));
 }
 
 export function close(context: CampaignContext, actor: Actor, campaignId: string): Promise<Campaign> {

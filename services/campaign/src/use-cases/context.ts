@@ -1,4 +1,5 @@
 import type { CampaignStore } from '../store/campaigns.store.ts';
+import type { OrganizationApplicationStore } from '../store/organization-applications.store.ts';
 import type { OrganizationStore } from '../store/organizations.store.ts';
 import type { SignInStore } from '../store/sign-in.store.ts';
 import type { UpdateStore } from '../store/updates.store.ts';
@@ -8,6 +9,8 @@ export interface CampaignContext {
   organizations: OrganizationStore;
   campaigns: CampaignStore;
   updates: UpdateStore;
+  /** Organizations asking to join, until a platform administrator decides. */
+  applications: OrganizationApplicationStore;
   /** Sign-in links, and which organizations each member's email address belongs to. */
   signIn: SignInStore;
   now: () => Date;

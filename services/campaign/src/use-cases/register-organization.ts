@@ -10,7 +10,8 @@ export interface RegisteredOrganization {
   apiKey: string;
 }
 
-export async function registerOrganization(context: CampaignContext, command: RegisterOrganization): Promise<RegisteredOrganization> {
+/** `decisionReason`: why the administrator approved the application the organization comes from, for its audit. */
+export async function registerOrganization(context: CampaignContext, command: RegisterOrganization, decisionReason: string | null = null): Promise<RegisteredOrganization> {
   const now = context.now();
   const key = context.newApiKey();
   const organization = decide(command, { now, newId: context.newId, apiKeyHash: key.apiKeyHash });
@@ -22,6 +23,11 @@ export async function registerOrganization(context: CampaignContext, command: Re
     memberAddedMessage(organization.id, admin, now),
   ], [
     auditEntry(context.newId(), 'organization.registered', platformActor, organization.id, now, { name: organization.name }),
+    // Registered by the platform administrator, so vouched for: verified from the start (see the domain).
+    auditEntry(context.newId(), 'organization.verified', platformActor, organization.id, now, {
+      applicationId: organization.verification?.applicationId ?? null,
+      reason: decisionReason,
+    }),
     auditEntry(context.newId(), 'member.added', platformActor, admin.id, now, { role: admin.role, name: admin.name }),
   ]);
   context.outboxQueued();
