@@ -1,5 +1,4 @@
-import { endonyms, supportedLocales } from '@aid/i18n';
-import { html, type SafeHtml } from '../pages/html.ts';
+import { html, languagePicker, type SafeHtml } from '../pages/html.ts';
 import type { PageContext } from '../pages/page-context.ts';
 import type { ConsoleSession } from './console-session.ts';
 
@@ -12,16 +11,8 @@ export interface ConsoleLayoutOptions {
   section?: ConsoleSection;
   /** The anti-forgery token for the sign-out form every page carries. */
   csrfToken: string;
-}
-
-/** Links to this same page in every language; plain links, so the picker works without JavaScript. */
-function languagePicker(page: PageContext): SafeHtml {
-  const links = supportedLocales.map((locale) =>
-    locale === page.locale
-      ? html`<a href="${page.hrefIn(locale)}" hreflang="${locale}" lang="${locale}" aria-current="true">${endonyms[locale]}</a>`
-      : html`<a href="${page.hrefIn(locale)}" hreflang="${locale}" lang="${locale}">${endonyms[locale]}</a>`,
-  );
-  return html`<nav class="languages" aria-label="${page.t('web.layout.languages')}">${links}</nav>`;
+  /** More for the page's head: its own scripts (this site's only). */
+  head?: SafeHtml;
 }
 
 function navigation(page: PageContext, current: ConsoleSection | undefined): SafeHtml {
@@ -57,7 +48,7 @@ export function consoleLayout(page: PageContext, session: ConsoleSession, option
 <link rel="stylesheet" href="/static/site.css">
 <link rel="stylesheet" href="/static/console.css">
 <link rel="icon" href="data:,">
-</head>
+${options.head ?? ''}</head>
 <body class="console">
 <a class="skip" href="#main">${t('web.layout.skip')}</a>
 <header class="console-header">

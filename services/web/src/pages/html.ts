@@ -67,7 +67,7 @@ export function jsonScript(id: string, value: unknown): SafeHtml {
 }
 
 /** Links to this same page in every language; plain links, so the picker works without JavaScript. */
-function languagePicker(page: PageContext): SafeHtml {
+export function languagePicker(page: PageContext): SafeHtml {
   const links = supportedLocales.map((locale) =>
     locale === page.locale
       ? html`<a href="${page.hrefIn(locale)}" hreflang="${locale}" lang="${locale}" aria-current="true">${endonyms[locale]}</a>`
