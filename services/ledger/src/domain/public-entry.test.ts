@@ -114,6 +114,13 @@ describe('public entries', () => {
     expect(draftEntry(changed)).toBeNull();
   });
 
+  it('when a campaign of a verified organization is published, then its entry says since when; one published before vetting has no such field, so its leaf is unchanged', () => {
+    const verified = draftEntry(campaignPublished({ ...campaignSnapshot(), organizationVerifiedAt: '2026-02-10T09:00:00.000Z' }))?.entry;
+    expect(verified?.campaign).toMatchObject({ organizationVerifiedAt: '2026-02-10T09:00:00.000Z' });
+    const before = draftEntry(campaignPublished(campaignSnapshot()))?.entry;
+    expect(Object.keys(before?.campaign ?? {})).not.toContain('organizationVerifiedAt');
+  });
+
   it('when totals are summarized, then net subtracts fees and refunds and the local share is a fraction of paid out', () => {
     const summary = summarize('c1', 'USD', { ...emptyTotals, raised: 10_000, fees: 300, refunded: 700, allocated: 5_000, paidOut: 4_000, paidOutLocal: 3_000 }, 9);
     expect(summary.net).toBe(9_000);

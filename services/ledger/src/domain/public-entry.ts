@@ -69,6 +69,8 @@ function fromCampaignEvent(event: CampaignEvent): EntryDraft | null {
           organizationName: campaign.organizationName,
           goal: campaign.goal,
           crisis: campaign.crisis,
+          // When a platform administrator verified the organization; absent on campaigns published before vetting.
+          ...(campaign.organizationVerifiedAt === undefined ? {} : { organizationVerifiedAt: campaign.organizationVerifiedAt }),
         },
       }, { currency: campaign.goal.currency });
     }
