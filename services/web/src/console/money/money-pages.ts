@@ -49,9 +49,8 @@ export function fundsFigures(page: PageContext, funds: FundsAccount | null): Saf
   const { t, fmt } = page;
   if (!funds) return html`<p>${t('console.money.funds.none')}</p>`;
   const money = (amount: number) => fmt.money(amount, funds.currency);
-  const figure = (label: string, amount: number, hint?: string) =>
-    html`<div><dt>${label}</dt><dd class="num">${money(amount)}</dd>${hint ? html`<dd class="hint">${hint}</dd>` : ''}</div>`;
-  return html`<dl class="facts money-figures">
+  const figure = (label: string, amount: number) => html`<div><dt>${label}</dt><dd>${money(amount)}</dd></div>`;
+  return html`<dl class="figures">
 ${figure(t('console.money.funds.raised'), funds.raised)}
 ${figure(t('console.money.funds.fees'), funds.fees)}
 ${figure(t('console.money.funds.refunded'), funds.refunded)}
@@ -59,9 +58,11 @@ ${figure(t('console.money.funds.net'), funds.net)}
 ${figure(t('console.money.funds.allocated'), funds.allocated)}
 ${figure(t('console.money.funds.paidOut'), funds.paidOut)}
 ${figure(t('console.money.funds.available'), funds.available)}
-${funds.refundShortfall > 0 ? figure(t('console.money.funds.refundShortfall'), funds.refundShortfall, t('console.money.funds.shortfallHint')) : ''}
-${funds.overAllocated > 0 ? figure(t('console.money.funds.overAllocated'), funds.overAllocated, t('console.money.funds.overAllocatedHint')) : ''}
-</dl>`;
+${funds.refundShortfall > 0 ? figure(t('console.money.funds.refundShortfall'), funds.refundShortfall) : ''}
+${funds.overAllocated > 0 ? figure(t('console.money.funds.overAllocated'), funds.overAllocated) : ''}
+</dl>
+${funds.refundShortfall > 0 ? html`<p class="hint">${t('console.money.funds.refundShortfall')}: ${t('console.money.funds.shortfallHint')}</p>` : ''}
+${funds.overAllocated > 0 ? html`<p class="hint">${t('console.money.funds.overAllocated')}: ${t('console.money.funds.overAllocatedHint')}</p>` : ''}`;
 }
 
 export function disbursementTable(page: PageContext, disbursements: readonly Disbursement[]): SafeHtml {
@@ -257,26 +258,27 @@ function makerChecker(page: PageContext, session: ConsoleSession, view: Disburse
   const { t, fmt } = page;
   const { disbursement: d, campaign, names } = view;
   const needed = approvalsNeeded(d.amount, campaign.approvalThreshold);
+  const pending = d.status === 'requested' || d.status === 'approving';
   const person = (id: string) => nameOf(page, names, id);
-  const decision = (key: MessageKey, memberId: string, at: string, comment: string) =>
-    html`<li>${t(key, { name: person(memberId) })} ${when(page, at)}${comment ? html`<br><q>${comment}</q>` : ''}</li>`;
+  const decision = (key: MessageKey, memberId: string, at: string, comment: string, note?: string) =>
+    html`<li>${t(key, { name: person(memberId) })} ${when(page, at)}${comment ? html`<br><q>${comment}</q>` : ''}${note ? html`<br>${note}` : ''}</li>`;
   return html`<section aria-labelledby="approval-heading">
 <h2 id="approval-heading">${t('console.money.approval.heading')}</h2>
 <p>${statusOf(page, d.status)}</p>
 <p><strong>${t('console.money.approval.count', { count: d.approvals.length, needed })}</strong></p>
-<p class="hint">${
+${pending ? html`<p class="hint">${
     needed === 2 && campaign.approvalThreshold !== null
       ? t('console.money.approval.needsTwo', { threshold: fmt.money(campaign.approvalThreshold, d.currency) })
       : t('console.money.approval.needsOne')
-  }</p>
+  }</p>` : ''}
 <ul>
 ${decision(msgKey('console.money.approval.requestedBy'), d.requestedBy, d.requestedAt, '')}
 ${d.approvals.map((approval) => decision(msgKey('console.money.approval.approvedBy'), approval.memberId, approval.at, approval.comment))}
 ${d.rejection ? decision(msgKey('console.money.approval.rejectedBy'), d.rejection.memberId, d.rejection.at, d.rejection.comment) : ''}
 ${d.cancellation ? decision(msgKey('console.money.approval.cancelledBy'), d.cancellation.memberId, d.cancellation.at, d.cancellation.comment) : ''}
-${d.payout ? decision(msgKey('console.money.approval.paidBy'), d.payout.paidBy, d.payout.paidAt, t('console.money.payout.referenceIs', { reference: d.payout.reference })) : ''}
+${d.payout ? decision(msgKey('console.money.approval.paidBy'), d.payout.paidBy, d.payout.paidAt, '', t('console.money.payout.referenceIs', { reference: d.payout.reference })) : ''}
 </ul>
-${d.requestedBy === session.memberId && (d.status === 'requested' || d.status === 'approving') ? html`<p class="hint">${t('console.money.approval.ownRequest')}</p>` : ''}
+${d.requestedBy === session.memberId && pending ? html`<p class="hint">${t('console.money.approval.ownRequest')}</p>` : ''}
 </section>`;
 }
 
@@ -411,8 +413,8 @@ ${view.problem ? html`<p class="problem" role="alert">${t('console.money.refused
 <div><dt>${t('console.money.field.recipient')}</dt><dd>${d.recipient.name}, ${fmt.country(d.recipient.country)} · ${d.recipient.local ? t('console.money.disbursement.local') : t('console.money.disbursement.notLocal')}</dd></div>
 </dl>
 ${makerChecker(page, session, view)}
-${actions(page, session, csrfToken, view)}
 ${deliveries(page, view)}
+${actions(page, session, csrfToken, view)}
 ${
   d.allocations.length > 0
     ? html`<section aria-labelledby="allocations-heading"><h2 id="allocations-heading">${t('console.money.allocations.heading')}</h2>
