@@ -221,7 +221,8 @@ ${csrfInput(csrfToken)}
 ${input('amount', t('console.money.request.amount', { currency }), html` inputmode="decimal" autocomplete="off" required`)}
 ${input('recipientName', t('console.money.field.recipient'), html` maxlength="200" required`, t('console.money.request.recipientHint'))}
 ${input('recipientCountry', t('console.money.request.recipientCountry'), html` maxlength="2" autocomplete="off" spellcheck="false" required`, t('console.money.field.countryHint'))}
-<div class="checkbox"><input type="checkbox" id="local" name="local" value="yes"${values.local ? html` checked` : ''}> <label for="local">${t('console.money.request.local')}</label></div>
+<label for="local">${t('console.money.request.local')}</label>
+<select id="local" name="local"><option value="yes"${values.local ? html` selected` : ''}>${t('console.money.request.localYes')}</option><option value="no"${values.local ? '' : html` selected`}>${t('console.money.request.localNo')}</option></select>
 <label for="purpose">${t('console.money.field.purpose')}</label>
 <textarea id="purpose" name="purpose" rows="4" maxlength="1000" required${fieldAria('purpose', errors.purpose)}>${values.purpose}</textarea>
 ${fieldError('purpose', errors.purpose)}
