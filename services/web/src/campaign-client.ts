@@ -6,12 +6,15 @@ export interface UpdatePhoto {
 }
 
 /** The public parts of a campaign the campaign service serves: its updates in full and who runs it. */
+/** A platform administrator vouched for the organization on `verifiedAt`; null: not verified (absent from older services). */
+export type PublicVerification = { status: 'verified'; verifiedAt: string } | null;
+
 export interface CampaignDetails {
   id: string;
   status: 'draft' | 'active' | 'closed';
   goal: { amount: number; currency: string };
   updates: { id: string; title: string; body: string; postedAt: string; photo?: UpdatePhoto | null }[];
-  organization: { id: string; name: string; country: string; kind: string; createdAt: string } | null;
+  organization: { id: string; name: string; country: string; kind: string; createdAt: string; verification?: PublicVerification } | null;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface CampaignDetails {
  */
 /** An organization's public page, as the campaign service serves it. */
 export interface OrganizationProfile {
-  organization: { id: string; name: string; country: string; kind: string; createdAt: string };
+  organization: { id: string; name: string; country: string; kind: string; createdAt: string; verification?: PublicVerification };
   campaigns: { id: string; title: string; summary: string; status: string; goal: { amount: number; currency: string } }[];
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from '@aid/telemetry';
 import type { Express } from 'express';
 import type { FormGuard } from '../http/form-guard.ts';
 import type { ConsoleSessions } from './console-session.ts';
+import { registerJoiningAndVetting } from './admin/admin-routes.ts';
 import { registerMoneyConsole } from './money/money-routes.ts';
 import { registerOrganizationConsole } from './organization-console.ts';
 import { registerPasskeyRoutes } from './passkey-routes.ts';
@@ -28,7 +29,7 @@ export interface ConsoleApis {
 export type ConsoleRoutes = (app: Express, deps: ConsoleDeps & { apis: ConsoleApis }) => void;
 
 /** The console's parts, in the order their routes are tried. */
-const parts: readonly ConsoleRoutes[] = [registerSignInRoutes, registerPasskeyRoutes, registerOrganizationConsole, registerMoneyConsole];
+const parts: readonly ConsoleRoutes[] = [registerSignInRoutes, registerPasskeyRoutes, registerOrganizationConsole, registerMoneyConsole, registerJoiningAndVetting];
 
 /**
  * The organizations' console under /console: sign-in first, then each part of the console registers its own

@@ -1,5 +1,5 @@
 import { msgKey, type MessageKey } from '@aid/i18n';
-import type { CampaignDetails, OrganizationProfile } from '../campaign-client.ts';
+import type { CampaignDetails, OrganizationProfile, PublicVerification } from '../campaign-client.ts';
 import type { Breakdowns, CampaignInfo, GeographyRow, LedgerEntry, Summary, Timeseries } from '../ledger-client.ts';
 import { cumulativeChart } from './chart.ts';
 import { describeEntry } from './entries.ts';
@@ -177,12 +177,19 @@ ${data.givingOpen
 </section>`;
 }
 
+/** Whether a platform administrator vetted the organization, and when; no verification shown is never taken as one. */
+function verificationText(page: PageContext, verification: PublicVerification | undefined): SafeHtml {
+  if (verification === undefined || verification === null) return html`<span class="unverified">${page.t('web.organization.notVerified')}</span>`;
+  return html`<span class="verified">${page.t('web.organization.verifiedOn', { date: page.fmt.date(verification.verifiedAt) })}</span>`;
+}
+
 function organizationFacts(page: PageContext, organization: OrganizationProfile['organization']): SafeHtml {
   const { t, fmt } = page;
   const kind = organizationKindKeys[organization.kind];
   return html`<dl class="facts"><div><dt>${t('web.organization.country')}</dt><dd>${fmt.country(organization.country)}</dd></div>
 <div><dt>${t('web.organization.kind')}</dt><dd>${kind ? t(kind) : organization.kind}</dd></div>
-<div><dt>${t('web.organization.since')}</dt><dd>${fmt.date(organization.createdAt)}</dd></div></dl>`;
+<div><dt>${t('web.organization.since')}</dt><dd>${fmt.date(organization.createdAt)}</dd></div>
+<div><dt>${t('web.organization.verification')}</dt><dd>${verificationText(page, organization.verification)}</dd></div></dl>`;
 }
 
 function organizationSection(page: PageContext, details: CampaignDetails): SafeHtml {

@@ -91,7 +91,7 @@ ${head}</head>
 <a class="skip" href="#main">${t('web.layout.skip')}</a>
 <header class="site"><a href="/" class="brand">${t('web.layout.brand')}</a><nav aria-label="${t('web.layout.mainNav')}" class="main-nav"><a href="/">${t('web.layout.navCampaigns')}</a><a href="/trace">${t('web.layout.navTrace')}</a></nav>${languagePicker(page)}</header>
 <main id="main">${body}</main>
-<footer class="site"><p>${t('web.layout.footer')} <a href="/about-the-ledger">${t('web.layout.footerLink')}</a></p><p><a href="/record-checks">${t('web.layout.footerChecksLink')}</a> ${t('web.layout.footerChecks')}</p></footer>
+<footer class="site"><p>${t('web.layout.footer')} <a href="/about-the-ledger">${t('web.layout.footerLink')}</a></p><p><a href="/record-checks">${t('web.layout.footerChecksLink')}</a> ${t('web.layout.footerChecks')}</p><p><a href="/apply">${t('web.apply.footerLink')}</a></p></footer>
 </body>
 </html>`.value;
 }
