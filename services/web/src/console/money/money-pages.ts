@@ -156,7 +156,10 @@ export interface CampaignMoneyView extends CampaignMoney {
   refund?: RefundFormState | undefined;
 }
 
-/** One campaign's money: its account, its disbursements page by page, the way to request one, and refunds (admins). */
+/**
+ * One campaign's money: its account, its disbursements page by page, the way to request one, and refunds (for
+ * admins; anyone else who posts one anyway sees the service's refusal there).
+ */
 export function campaignMoneyPage(page: PageContext, session: ConsoleSession, csrfToken: string, view: CampaignMoneyView): string {
   const { t } = page;
   const { campaign } = view;
@@ -181,7 +184,7 @@ ${disbursementTable(page, view.disbursements)}
 <p class="actions">${view.first ? '' : html`<a href="/console/money/campaigns/${campaign.id}">${t('console.money.disbursements.newest')}</a>`}
 ${view.next ? html`<a href="/console/money/campaigns/${campaign.id}?after=${view.next}">${t('console.money.disbursements.older')}</a>` : ''}</p>
 </section>
-${session.role === 'admin' ? refundSection(page, campaign, csrfToken, refund) : ''}`,
+${session.role === 'admin' || view.refund ? refundSection(page, campaign, csrfToken, refund) : ''}`,
   );
 }
 

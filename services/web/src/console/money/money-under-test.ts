@@ -39,8 +39,8 @@ export interface MoneyUnderTest {
   stop(): Promise<void>;
 }
 
-/** The web with its console in front of real campaign and disbursement services, in-process; no donation service. */
-export async function startMoneyUnderTest(): Promise<MoneyUnderTest> {
+/** The web with its console in front of real campaign and disbursement services in-process, and the donation service when given. */
+export async function startMoneyUnderTest(services: { donation?: string } = {}): Promise<MoneyUnderTest> {
   const disbursement = await startServiceUnderTest();
   const campaign = await startTestService();
   const secret = randomBytes(32);
@@ -51,7 +51,7 @@ export async function startMoneyUnderTest(): Promise<MoneyUnderTest> {
     logger: createLogger('web-test', 'silent'),
     missingMessages: 'mark',
     campaigns: campaignClient(campaign.service.url),
-    console: { sessions, forms: formGuard(secret), services: { campaign: campaign.service.url, donation: 'http://127.0.0.1:9', disbursement: disbursement.service.url } },
+    console: { sessions, forms: formGuard(secret), services: { campaign: campaign.service.url, donation: services.donation ?? 'http://127.0.0.1:9', disbursement: disbursement.service.url } },
   });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
