@@ -127,7 +127,9 @@ function decisionSection(page: PageContext, application: ReviewedApplication, cs
   const { t, fmt } = page;
   const decision = application.decision;
   if (decision) {
+    // A decision posted after another one stood (another tab, another administrator) is refused: said here.
     return html`<section aria-labelledby="decision"><h2 id="decision">${t('console.admin.decisionTitle')}</h2>
+${notice(form.problem, 'problem')}
 <p>${decision.decision === 'approve' ? t('console.admin.approved', { date: fmt.dateTime(decision.decidedAt) }) : t('console.admin.rejected', { date: fmt.dateTime(decision.decidedAt) })}</p>
 <p>${t('console.admin.reasonShown', { reason: decision.reason })}</p>
 ${decision.organizationId ? html`<p>${t('console.admin.organizationId')} <code>${decision.organizationId}</code></p>` : ''}
