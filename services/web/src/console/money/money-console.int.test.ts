@@ -114,6 +114,38 @@ describe('the money console', () => {
     expect(text((await asOfficer.get(`/console/money/campaigns/${campaign.id}`)).text)).not.toContain('Refund a gift');
   }, 120_000);
 
+  it('when a disbursement is at or above the campaign’s threshold, then it shows that two approvers are needed and waits for the second', async () => {
+    const { admin, approver, officer } = await sut.organizationWithPeople();
+    const campaign = await sut.fundedCampaign(admin, 100_000, 50_000);
+    const asOfficer = browserOf(officer);
+    const form = await asOfficer.get(`/console/money/campaigns/${campaign.id}/request`);
+    const requested = await asOfficer.post(`/console/money/campaigns/${campaign.id}/request`, {
+      csrf: hidden(form.text, 'csrf'),
+      formKey: hidden(form.text, 'formKey'),
+      amount: '600',
+      recipientName: 'Larkana Shelter Cooperative',
+      recipientCountry: 'PK',
+      local: 'no',
+      purpose: 'Tarpaulins and poles for 120 shelters',
+      sector: 'Shelter',
+    });
+    const path = (requested.location ?? '').replace(/\?.*$/, '');
+    const requestedPage = text((await asOfficer.get(path)).text);
+    expect(requestedPage).toContain('Approvals: 0 of 2');
+    expect(requestedPage).toContain('At or above the campaign’s threshold of $500.00: two different approvers');
+    expect(requestedPage).toContain('not a local partner');
+
+    for (const [person, count, status] of [[approver, 'Approvals: 1 of 2', 'Waiting for approval'], [admin, 'Approvals: 2 of 2', 'Approved, money reserved']] as const) {
+      const asPerson = browserOf(person);
+      const page = await asPerson.get(path);
+      const approved = await asPerson.post(`${path}/decide`, { csrf: hidden(page.text, 'csrf'), formKey: hidden(page.text, 'formKey'), decision: 'approve' });
+      expect(approved.status).toBe(303);
+      const after = text((await asPerson.get(path)).text);
+      expect(after).toContain(count);
+      expect(after).toContain(status);
+    }
+  }, 120_000);
+
   it('when the requester approves their own request, then the service’s reason is shown and nothing changes; a missing anti-forgery token or another organization is refused', async () => {
     const { admin } = await sut.organizationWithPeople();
     const campaign = await sut.fundedCampaign(admin, 20_000);

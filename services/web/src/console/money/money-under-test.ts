@@ -32,8 +32,8 @@ export interface MoneyUnderTest {
   sessions: ConsoleSessions;
   /** An organization with an admin, an approver and a field officer, each with their API key. */
   organizationWithPeople(): Promise<{ organizationId: string; admin: Person; approver: Person; officer: Person }>;
-  /** A published campaign the disbursement service knows, with one gift of `raised` (minor units) credited. */
-  fundedCampaign(admin: Person, raised: number): Promise<{ id: string; title: string }>;
+  /** A published campaign the disbursement service knows, with one gift of `raised` (minor units) credited, and the approval threshold given. */
+  fundedCampaign(admin: Person, raised: number, approvalThreshold?: number): Promise<{ id: string; title: string }>;
   /** The console session a sign-in would give the person (their API key as the bearer). */
   sessionOf(person: Person): ConsoleSession;
   stop(): Promise<void>;
@@ -78,8 +78,12 @@ export async function startMoneyUnderTest(services: { donation?: string } = {}):
       }
       return { organizationId: organization.id, admin, approver, officer };
     },
-    async fundedCampaign(admin, raised) {
+    async fundedCampaign(admin, raised, approvalThreshold) {
       const created = await campaign.campaign(admin.key);
+      if (approvalThreshold !== undefined) {
+        // Set before publishing, so the published campaign the disbursement service learns already carries it.
+        expect((await campaign.call('PATCH', `/v1/campaigns/${created.id}`, { key: admin.key, body: { approvalThreshold } })).status).toBe(200);
+      }
       expect((await campaign.call('POST', `/v1/campaigns/${created.id}/publish`, { key: admin.key })).status).toBe(200);
       // The disbursement service learns of the campaign and its members from the campaign service's events.
       const funds = async () => disbursement.call('GET', `/v1/campaigns/${created.id}/funds`, admin.key);
