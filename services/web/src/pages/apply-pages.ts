@@ -57,7 +57,7 @@ ${input('country', t('web.apply.country'), html` type="text" required maxlength=
 <select id="kind" name="kind" required${aria('kind', errors.kind, false)}><option value="">${t('web.apply.choose')}</option>${options}</select>
 ${errorOf('kind', errors.kind)}
 ${input('registrationNumber', t('web.apply.registrationNumber'), html` type="text" required maxlength="100"`, t('web.apply.registrationNumberHint'))}
-${input('website', t('web.apply.website'), html` type="url" maxlength="300" inputmode="url" placeholder="https://"`)}
+${input('website', t('web.apply.website'), html` type="url" maxlength="300" inputmode="url" placeholder="https://" dir="ltr"`)}
 <label for="about">${t('web.apply.about')}</label>
 ${hint('about', t('web.apply.aboutHint'))}<textarea id="about" name="about" required maxlength="4000"${aria('about', errors.about, true)}>${values.about}</textarea>
 ${errorOf('about', errors.about)}
@@ -65,7 +65,7 @@ ${errorOf('about', errors.about)}
 <legend>${t('web.apply.contact')}</legend>
 <p class="hint">${t('web.apply.contactHint')}</p>
 ${input('contactName', t('web.apply.contactName'), html` type="text" required maxlength="200" autocomplete="name"`)}
-${input('contactEmail', t('web.apply.contactEmail'), html` type="email" required maxlength="254" autocomplete="email"`)}
+${input('contactEmail', t('web.apply.contactEmail'), html` type="email" required maxlength="254" autocomplete="email" dir="ltr"`)}
 </fieldset>
 ${input('documents', t('web.apply.documents'), html` type="file" multiple accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"`, t('web.apply.documentsHint'))}
 <button type="submit">${t('web.apply.submit')}</button>

@@ -93,25 +93,21 @@ export function adminForgedPage(page: PageContext, back: string): string {
 
 export function pendingApplicationsPage(page: PageContext, applications: ReviewedApplication[], csrfToken: string): string {
   const { t, fmt } = page;
-  const rows = applications.map(
-    (application) => html`<tr>
-<th scope="row"><a href="/console/admin/applications/${application.id}">${application.name}</a></th>
-<td>${fmt.country(application.country)}</td>
-<td>${kindName(page, application.kind)}</td>
-<td>${fmt.date(application.submittedAt)}</td>
-<td>${fmt.number(application.documents.length)}</td>
-</tr>`,
+  // A list rather than a table: on a phone every application reads whole, nothing hides off to the side.
+  const items = applications.map(
+    (application) => html`<li><a href="/console/admin/applications/${application.id}"><strong>${application.name}</strong></a>
+<dl class="facts">
+<div><dt>${t('web.apply.country')}</dt><dd>${fmt.country(application.country)}</dd></div>
+<div><dt>${t('web.apply.kind')}</dt><dd>${kindName(page, application.kind)}</dd></div>
+<div><dt>${t('console.admin.submitted')}</dt><dd>${fmt.dateTime(application.submittedAt)}</dd></div>
+<div><dt>${t('console.admin.documents')}</dt><dd>${fmt.number(application.documents.length)}</dd></div>
+</dl></li>`,
   );
   return adminLayout(
     page,
     t('console.admin.pendingTitle'),
     html`<h1>${t('console.admin.pendingTitle')}</h1>
-${applications.length === 0
-  ? html`<p>${t('console.admin.none')}</p>`
-  : html`<div class="table-wrap"><table>
-<thead><tr><th scope="col">${t('web.apply.name')}</th><th scope="col">${t('web.apply.country')}</th><th scope="col">${t('web.apply.kind')}</th><th scope="col">${t('console.admin.submitted')}</th><th scope="col">${t('console.admin.documents')}</th></tr></thead>
-<tbody>${rows}</tbody>
-</table></div>`}`,
+${applications.length === 0 ? html`<p>${t('console.admin.none')}</p>` : html`<ul class="applications">${items}</ul>`}`,
     csrfToken,
   );
 }
@@ -142,8 +138,8 @@ ${notice(form.problem, 'problem')}
 ${csrfInput(csrfToken)}
 <fieldset${fieldAria('decision', form.errors.decision)}>
 <legend>${t('console.admin.decisionLegend')}</legend>
-<label><input type="radio" name="decision" value="approve"${checked('approve')}> ${t('console.admin.approve')}</label>
-<label><input type="radio" name="decision" value="reject"${checked('reject')}> ${t('console.admin.reject')}</label>
+<label class="check"><input type="radio" name="decision" value="approve"${checked('approve')}> ${t('console.admin.approve')}</label>
+<label class="check"><input type="radio" name="decision" value="reject"${checked('reject')}> ${t('console.admin.reject')}</label>
 </fieldset>
 ${fieldError('decision', form.errors.decision)}
 <label for="reason">${t('console.admin.reason')}</label>

@@ -141,7 +141,7 @@ describe('joining and vetting: /apply and /console/admin', () => {
     const list = await admin.get('/console/admin');
     expect(list.status).toBe(200);
     expect(list.text).toContain('Applications waiting for a decision');
-    expect(list.text).toContain(`href="/console/admin/applications/${submitted.id}">Haiti Rebuild Network`);
+    expect(list.text).toContain(`href="/console/admin/applications/${submitted.id}"><strong>Haiti Rebuild Network</strong>`);
 
     const page = await admin.get(`/console/admin/applications/${submitted.id}`);
     expect(page.text).toContain('MAST-2211');
