@@ -53,6 +53,8 @@ export interface Disbursement {
   status: DisbursementStatus;
   requestedBy: string;
   requestedAt: string;
+  /** How many different approvers it takes, as the disbursement service decides (its threshold rule). */
+  approvalsNeeded: number;
   approvals: Decision[];
   rejection: Decision | null;
   payout: { method: 'manual' | 'stripe-connect'; reference: string; destination: string | null; paidAt: string; paidBy: string } | null;
@@ -64,14 +66,6 @@ export interface Disbursement {
 export interface DisbursementPage {
   disbursements: Disbursement[];
   next: string | null;
-}
-
-/**
- * How many different approvers a disbursement needs: two at or above the campaign's threshold, else one. The
- * disbursement service applies the same rule; the console only says it, the service decides.
- */
-export function approvalsNeeded(amount: number, threshold: number | null): 1 | 2 {
-  return threshold !== null && amount >= threshold ? 2 : 1;
 }
 
 export function moneyCalls(apis: ConsoleApis) {

@@ -132,7 +132,7 @@ describe('the money console', () => {
     const path = (requested.location ?? '').replace(/\?.*$/, '');
     const requestedPage = text((await asOfficer.get(path)).text);
     expect(requestedPage).toContain('Approvals: 0 of 2');
-    expect(requestedPage).toContain('At or above the campaign’s threshold of $500.00: two different approvers');
+    expect(requestedPage).toContain('At or above the campaign’s threshold of $500.00: 2 different approvers');
     expect(requestedPage).toContain('not a local partner');
 
     for (const [person, count, status] of [[approver, 'Approvals: 1 of 2', 'Waiting for approval'], [admin, 'Approvals: 2 of 2', 'Approved, money reserved']] as const) {

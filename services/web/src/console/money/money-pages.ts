@@ -4,7 +4,7 @@ import type { PageContext } from '../../pages/page-context.ts';
 import { csrfInput, fieldAria, fieldError, notice } from '../console-kit.ts';
 import { consoleLayout } from '../console-layout.ts';
 import type { ConsoleSession } from '../console-session.ts';
-import { approvalsNeeded, type Disbursement, type DisbursementStatus, type FundsAccount, type MoneyCampaign } from './money-api.ts';
+import { type Disbursement, type DisbursementStatus, type FundsAccount, type MoneyCampaign } from './money-api.ts';
 
 const statusKeys: Record<DisbursementStatus, MessageKey> = {
   requested: msgKey('console.money.status.requested'),
@@ -258,10 +258,17 @@ function when(page: PageContext, at: string): SafeHtml {
   return html`<time datetime="${at}">${page.fmt.dateTime(at)}</time>`;
 }
 
+/** The rule in words: one approver, or as many as the organization asks for at or above the campaign's threshold. */
+function approvalRule(page: PageContext, needed: number, threshold: number | null, currency: string): SafeHtml | '' {
+  if (needed === 1) return html`<p class="hint">${page.t('console.money.approval.needsOne')}</p>`;
+  if (threshold === null) return '';
+  return html`<p class="hint">${page.t('console.money.approval.needsSeveral', { needed, threshold: page.fmt.money(threshold, currency) })}</p>`;
+}
+
 function makerChecker(page: PageContext, session: ConsoleSession, view: DisbursementView): SafeHtml {
-  const { t, fmt } = page;
+  const { t } = page;
   const { disbursement: d, campaign, names } = view;
-  const needed = approvalsNeeded(d.amount, campaign.approvalThreshold);
+  const needed = d.approvalsNeeded;
   const pending = d.status === 'requested' || d.status === 'approving';
   const person = (id: string) => nameOf(page, names, id);
   const decision = (key: MessageKey, memberId: string, at: string, comment: string, note?: string) =>
@@ -270,11 +277,7 @@ function makerChecker(page: PageContext, session: ConsoleSession, view: Disburse
 <h2 id="approval-heading">${t('console.money.approval.heading')}</h2>
 <p>${statusOf(page, d.status)}</p>
 <p><strong>${t('console.money.approval.count', { count: d.approvals.length, needed })}</strong></p>
-${pending ? html`<p class="hint">${
-    needed === 2 && campaign.approvalThreshold !== null
-      ? t('console.money.approval.needsTwo', { threshold: fmt.money(campaign.approvalThreshold, d.currency) })
-      : t('console.money.approval.needsOne')
-  }</p>` : ''}
+${pending ? approvalRule(page, needed, campaign.approvalThreshold, d.currency) : ''}
 <ul>
 ${decision(msgKey('console.money.approval.requestedBy'), d.requestedBy, d.requestedAt, '')}
 ${d.approvals.map((approval) => decision(msgKey('console.money.approval.approvedBy'), approval.memberId, approval.at, approval.comment))}
