@@ -14,7 +14,6 @@ export interface AuditEntry {
 
 export const auditActions = [
   'organization.registered',
-  'organization.verified',
   'member.added',
   'member.key-rotated',
   'member.revoked',

@@ -163,7 +163,13 @@ describe('reviewing applications', () => {
     const stored = await api.service.deps.db.collection('organizations').findOne({ _id: organizationId } as Record<string, unknown>);
     expect(stored?.verification).toMatchObject({ status: 'verified', applicationId: submitted.id });
     expect(stored?.members).toEqual([expect.objectContaining({ name: 'Wanjiru Kamau', role: 'admin', email: expect.stringMatching(/^wanjiru\./) })]);
-    expect(stored?.audit.map((entry: { action: string }) => entry.action)).toEqual(['organization.registered', 'organization.verified', 'member.added']);
+    expect(stored?.audit.map((entry: { action: string }) => entry.action)).toEqual(['organization.registered', 'member.added']);
+    expect(stored?.audit[0].details).toEqual({
+      name: 'Kenya Diaspora Water Trust',
+      verified: true,
+      applicationId: submitted.id,
+      reason: 'Registration CH-1187432 checked with the Charity Commission',
+    });
     expect(stored?.name).toBe('Kenya Diaspora Water Trust');
   });
 

@@ -22,9 +22,11 @@ export async function registerOrganization(context: CampaignContext, command: Re
     organizationRegisteredMessage(organization, now),
     memberAddedMessage(organization.id, admin, now),
   ], [
-    auditEntry(context.newId(), 'organization.registered', platformActor, organization.id, now, { name: organization.name }),
-    // Registered by the platform administrator, so vouched for: verified from the start (see the domain).
-    auditEntry(context.newId(), 'organization.verified', platformActor, organization.id, now, {
+    // Registered by the platform administrator, so verified from the start (see the domain): the entry says by
+    // which application and why, when one was approved; directly registered organizations name none.
+    auditEntry(context.newId(), 'organization.registered', platformActor, organization.id, now, {
+      name: organization.name,
+      verified: true,
       applicationId: organization.verification?.applicationId ?? null,
       reason: decisionReason,
     }),
