@@ -1,5 +1,7 @@
+import { campaignSnapshotSchema } from '@aid/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { snapshotOf } from '../events/campaign-events.ts';
 import type { Actor } from './actor.ts';
 import { canReadCampaign, closeCampaign, createCampaign, patchCampaign, postUpdate, publishCampaign, type Campaign } from './campaign.ts';
 import { aCampaign, anActor, anOrganization, errorCodeOf, fixedNow, sequentialIds } from './fixtures.ts';
@@ -76,6 +78,9 @@ describe('publishing needs a verified organization', () => {
     const verifiedAt = '2026-02-10T09:00:00.000Z';
     const next = publishCampaign(aCampaign(), anActor(), later, anOrganization({ verification: { status: 'verified', verifiedAt, applicationId: 'application-1' } }));
     expect(next.organizationVerifiedAt).toBe(verifiedAt);
+    // The public record gets it through the snapshot, which older consumers still parse.
+    expect(campaignSnapshotSchema.parse(snapshotOf(next)).organizationVerifiedAt).toBe(verifiedAt);
+    expect(snapshotOf(aCampaign())).not.toHaveProperty('organizationVerifiedAt');
   });
 });
 
