@@ -228,3 +228,20 @@ describe('verification', () => {
     expect(organization.verification).toEqual({ status: 'verified', verifiedAt: organization.createdAt, applicationId: null });
   });
 });
+
+describe('applying is rate limited per client address', () => {
+  it('when one address sends more applications than its limit, then the next is refused with 429 and nothing is stored', async () => {
+    const limited = await startTestService({ RATE_LIMIT_APPLICATIONS_PER_ADDRESS: '2/1h' });
+    try {
+      const send = () => limited.call('POST', '/v1/organization-applications', { body: applicationInput() });
+      expect((await send()).status).toBe(201);
+      expect((await send()).status).toBe(201);
+      const third = await send();
+      expect(third.status).toBe(429);
+      const pending = applicationListResponse.parse((await limited.call('GET', '/v1/organization-applications', { key: limited.platformKey })).body);
+      expect(pending.applications).toHaveLength(2);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
