@@ -173,6 +173,18 @@ describe('reviewing applications', () => {
     expect(stored?.name).toBe('Kenya Diaspora Water Trust');
   });
 
+  it('when an approval was recorded but its organization never registered (the service stopped in between), then approving again registers it', async () => {
+    const submitted = await apply();
+    const decide = () => api.call('POST', `/v1/organization-applications/${submitted.id}/decision`, { key: api.platformKey, body: { decision: 'approve', reason: 'Checked' } });
+    const organizationId = applicationResponse.parse((await decide()).body).decision?.organizationId ?? '';
+    const organizations = api.service.deps.db.collection('organizations');
+    await organizations.deleteOne({ _id: organizationId } as Record<string, unknown>);
+
+    expect((await decide()).status).toBe(200);
+    expect(await organizations.findOne({ _id: organizationId } as Record<string, unknown>)).toMatchObject({ verification: { applicationId: submitted.id } });
+    expect((await decide()).status).toBe(409);
+  });
+
   it('when the administrator rejects, then the reason is recorded with the time, no organization exists, and a reason is required', async () => {
     const submitted = await apply();
     const noReason = await api.call('POST', `/v1/organization-applications/${submitted.id}/decision`, { key: api.platformKey, body: { decision: 'reject', reason: '' } });

@@ -78,10 +78,27 @@ export async function readApplicationDocument(context: CampaignContext, applicat
   return { document, bytes };
 }
 
+/** Registers the organization an approval names: verified by the application, its contact person the first admin. */
+async function registerApproved(context: CampaignContext, application: OrganizationApplication, organizationId: string, reason: string): Promise<void> {
+  await registerOrganization(
+    context,
+    {
+      id: organizationId,
+      name: application.name,
+      country: application.country,
+      kind: application.kind,
+      admin: { name: application.contact.name, email: application.contact.email },
+      applicationId: application.id,
+    },
+    reason,
+  );
+}
+
 /**
  * The platform administrator's decision, once. The decision is recorded first (guarded on the application still
  * pending), so two approvals racing cannot register two organizations; the organization is registered right
- * after, under the id the decision names, its first admin the contact person, verified by this application.
+ * after, under the id the decision names. Should the service stop in between, approving again finishes that
+ * registration (with the recorded reason) instead of answering that the application is decided.
  */
 export async function decideOrganizationApplication(
   context: CampaignContext,
@@ -89,6 +106,11 @@ export async function decideOrganizationApplication(
   command: { decision: 'approve' | 'reject'; reason: string },
 ): Promise<OrganizationApplication> {
   const application = await existing(context, applicationId);
+  const named = application.decision?.organizationId ?? null;
+  if (command.decision === 'approve' && application.status === 'approved' && named !== null && !(await context.organizations.find(named))) {
+    await registerApproved(context, application, named, application.decision?.reason ?? command.reason);
+    return application;
+  }
   const now = context.now();
   const organizationId = command.decision === 'approve' ? context.newId() : null;
   const decided = decideApplication(application, command, { now, organizationId });
@@ -99,15 +121,6 @@ export async function decideOrganizationApplication(
   if (!(await context.applications.decide(decided, audit))) {
     throw errors.applicationDecided((await existing(context, applicationId)).status);
   }
-  if (organizationId !== null) {
-    await registerOrganization(context, {
-      id: organizationId,
-      name: application.name,
-      country: application.country,
-      kind: application.kind,
-      admin: { name: application.contact.name, email: application.contact.email },
-      applicationId,
-    }, command.reason);
-  }
+  if (organizationId !== null) await registerApproved(context, application, organizationId, command.reason);
   return decided;
 }
