@@ -17,6 +17,8 @@ import { loadLedgerConfig } from '../../../services/ledger/src/config.ts';
 export interface InProcessPlatform {
   urls: PlatformUrls;
   secrets: { platformAdminKey: string; stripeWebhookSecret: string };
+  /** Each service's database name, for tests that play time forward on what a service stored. */
+  databases: { campaign: string; donation: string; disbursement: string; ledger: string };
   stop(): Promise<void>;
 }
 
@@ -76,7 +78,12 @@ export async function startPlatformInProcess(
     const ledgerConfig = loadLedgerConfig({ ...env, LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'), LEDGER_ORIGIN: 'ledger.inprocess.localhost' });
     const ledger = await startService({ name: 'ledger', config: ledgerConfig, dbName: `${run}_ledger`, spanProcessors, build: (deps) => buildLedger(deps, ledgerConfig) });
     started.push(ledger);
-    return { urls: { campaign: campaign.url, donation: donation.url, disbursement: disbursement.url, ledger: ledger.url }, secrets, stop };
+    return {
+      urls: { campaign: campaign.url, donation: donation.url, disbursement: disbursement.url, ledger: ledger.url },
+      secrets,
+      databases: { campaign: `${run}_campaign`, donation: `${run}_donation`, disbursement: `${run}_disbursement`, ledger: `${run}_ledger` },
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
