@@ -59,10 +59,10 @@ async function view(donationId: string, receiptCode: string) {
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
-async function refund(donationId: string, apiKey: string, body: Record<string, unknown>) {
+async function refund(donationId: string, apiKey: string, body: Record<string, unknown>, idempotencyKey?: string) {
   const response = await fetch(`${donation.url}/v1/donations/${donationId}/refund`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}`, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -145,6 +145,23 @@ describe('fees, refunds and the refund policy', () => {
     await deliverTwice(donation, early, disputeEvent('charge.dispute.created', { disputeId, chargeId, amount: 1500, status: 'needs_response' }));
     await expectSummary(campaignId, { raised: 2500, fees: 103, refunded: 1000, net: 1397 });
     expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'succeeded', refunded: 1000, disputes: [{ disputeId, status: 'open' }] });
+  });
+
+  it('when a refund is asked twice with one Idempotency-Key (a double press, a retry), then one refund is made and the first answer comes again', async () => {
+    const { campaignId, adminKey } = await publishedCampaign(donation);
+    const { donationId } = await newGift(donation, { campaignId });
+    await deliver(donation, succeededWithFee(donationId, { amount: 2500, fee: 0, chargeId: newStripeId('ch') }));
+    const key = `refund-${newId()}`;
+    const [first, second] = await Promise.all([refund(donationId, adminKey, { amount: 300 }, key), refund(donationId, adminKey, { amount: 300 }, key)]);
+    // One of two presses at once may hear that the first is still being made; never a second refund.
+    const answers = [first, second].map((answer) => answer.status).sort();
+    expect([[202, 202], [202, 409]]).toContainEqual(answers);
+    const again = await refund(donationId, adminKey, { amount: 300 }, key);
+    expect(again).toMatchObject({ status: 202, body: first.status === 202 ? first.body : second.body });
+    expect((await raw(donationId))?.refunds).toHaveLength(1);
+    const reused = await refund(donationId, adminKey, { amount: 200 }, key);
+    expect(reused.status).toBe(409);
+    expect((await raw(donationId))?.refunds).toHaveLength(1);
   });
 
   it('when the caller is not an admin of the gift’s organization (or holds no known key), then the refund is refused and Stripe is not asked', async () => {

@@ -17,6 +17,7 @@ export const donationErrorCodes = [
   'idempotency-key-in-use',
   'donation-not-refundable',
   'refund-above-remaining',
+  'refund-currency-mismatch',
   'refund-above-unallocated',
   'not-organization-admin',
   'unauthenticated',
@@ -67,6 +68,8 @@ export const idempotencyKeyInUse = () =>
   error('idempotency-key-in-use', 'a request with this Idempotency-Key is still being processed; retry in a moment', 'Idempotency-Key');
 export const donationNotRefundable = (status: string) =>
   error('donation-not-refundable', `a ${status} donation has no payment to refund`, 'id');
+export const refundCurrencyMismatch = (given: string, paid: string) =>
+  error('refund-currency-mismatch', `this gift was paid in ${paid}, not ${given}: a refund is in the currency the donor paid in`, 'currency');
 export const refundAboveRemaining = (remaining: number, currency: string) =>
   error('refund-above-remaining', `at most ${remaining} minor units of ${currency} of this gift can still be refunded`, 'amount');
 export const refundAboveUnallocated = (asked: number, limit: number, currency: string) =>

@@ -24,6 +24,12 @@ describe('refund policy', () => {
     expect(decideRefundRequest(gift, undefined)).toBe(2500);
   });
 
+  it('when the amount is said to be in another currency than the gift was paid in, then it is refused, not converted', () => {
+    const gift = donationBuilder({ fee: 0, net: 2500 });
+    expect(decideRefundRequest(gift, 1000, gift.currency)).toBe(1000);
+    expect(() => decideRefundRequest(gift, 1000, gift.currency === 'EUR' ? 'USD' : 'EUR')).toThrow(/not taken|paid in/);
+  });
+
   it.each([
     { when: 'the refund is more than the unallocated net', gift: donationBuilder({ allocated: 2000 }), amount: 500, code: 'refund-above-unallocated', field: 'amount' },
     { when: 'a full refund would give back the fee Stripe kept', gift: donationBuilder(), amount: undefined, code: 'refund-above-unallocated', field: 'amount' },

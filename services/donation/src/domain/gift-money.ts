@@ -1,5 +1,5 @@
 import type { Donation, DisputeRecord, DonationStatus, RefundFailure, RefundRecord } from './donation.ts';
-import { donationNotRefundable, refundAboveRemaining, refundAboveUnallocated } from './errors.ts';
+import { donationNotRefundable, refundAboveRemaining, refundAboveUnallocated, refundCurrencyMismatch } from './errors.ts';
 import { settledShare } from './settlement.ts';
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
@@ -40,9 +40,10 @@ export function unallocatedNet(donation: Pick<Donation, 'net' | 'allocated' | 's
  * dashboard cannot be refused: they are recorded as they come and the disbursement service reports any part
  * already allocated as a shortfall the organization owes back.
  */
-export function decideRefundRequest(donation: Donation, requested: number | undefined): number {
+export function decideRefundRequest(donation: Donation, requested: number | undefined, currency?: string): number {
   // `requested` and the answer are presented units (what Stripe's Refunds API takes); the limit is settled money.
   if (donation.status !== 'succeeded' || !donation.chargeId && !donation.paymentIntentId) throw donationNotRefundable(donation.status);
+  if (currency !== undefined && currency !== donation.currency) throw refundCurrencyMismatch(currency, donation.currency);
   const remaining = donation.amount - donation.refunded - pendingRefunds(donation) - disputedAmount(donation);
   const amount = requested ?? remaining;
   if (amount <= 0 || amount > remaining) throw refundAboveRemaining(Math.max(0, remaining), donation.currency);

@@ -185,7 +185,7 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
     defineRoute<RefundBody, { id: string }, undefined, string>({
       method: 'post',
       path: '/v1/donations/:id/refund',
-      summary: 'Refund a gift, fully or in part (org admin of the campaign’s organization), within its unallocated net',
+      summary: 'Refund a gift, fully or in part (org admin of the campaign’s organization), within its unallocated net. An Idempotency-Key header makes retries safe (the same refund)',
       tag: 'refunds',
       params: donationParams,
       body: refundBody,
@@ -197,12 +197,12 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
         401: { description: 'No API key, or one no member holds', schema: problemSchema },
         403: { description: 'The key is not an organization admin’s', schema: problemSchema },
         404: { description: 'No donation of the caller’s organization has this id', schema: problemSchema },
-        409: { description: 'The gift cannot be refunded, or not by this much: its unallocated net is smaller', schema: problemSchema },
-        422: { description: 'More than what is left to refund on the gift', schema: problemSchema },
+        409: { description: 'The gift cannot be refunded, or not by this much: its unallocated net is smaller; or the Idempotency-Key was used with another body, or is still in use', schema: problemSchema },
+        422: { description: 'More than what is left to refund on the gift, or an amount in another currency than the gift’s', schema: problemSchema },
         503: { description: 'The payment provider cannot be reached; try again', schema: problemSchema },
       },
-      async handle({ params, body, auth }) {
-        const refund = await requestRefund(flows, { donationId: params.id, credential: auth, amount: body.amount, reason: body.reason });
+      async handle({ params, body, auth, request }) {
+        const refund = await requestRefund(flows, { donationId: params.id, credential: auth, amount: body.amount, currency: body.currency, reason: body.reason }, idempotencyKey(request));
         return { status: 202, body: refund };
       },
     }),

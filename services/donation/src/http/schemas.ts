@@ -190,6 +190,11 @@ export const refundBody = z.object({
   amount: positiveAmountSchema
     .optional()
     .describe('minor units of the currency the donor paid in (what Stripe’s Refunds API takes), not the campaign’s; the whole refundable amount when left out'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+    .optional()
+    .describe('the currency `amount` is in, checked against the gift’s: a refund typed in the wrong currency is refused, not converted'),
   reason: z.string().trim().min(1).max(500).optional(),
 });
 export type RefundBody = z.infer<typeof refundBody>;

@@ -16,6 +16,7 @@ export const statusByCode: Record<DonationErrorCode, number> = {
   'idempotency-key-in-use': 409,
   'donation-not-refundable': 409,
   'refund-above-remaining': 422,
+  'refund-currency-mismatch': 422,
   'refund-above-unallocated': 409,
   'not-organization-admin': 403,
   unauthenticated: 401,

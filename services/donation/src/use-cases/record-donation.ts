@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { newId, receiptCodeHash } from '@aid/contracts';
 import type { Locale } from '@aid/i18n';
 import { checkDonationAllowed, newPublicRef, type CampaignView, type DonationInterval, type DonorContact } from '../domain/donation.ts';
-import { idempotencyKeyInUse, idempotencyKeyReused } from '../domain/errors.ts';
 import { newReceiptCode } from '../domain/receipt-code.ts';
+import { answerOnce } from './answer-once.ts';
 import type { DonationFlows } from './dependencies.ts';
 
 export interface DonationCommand {
@@ -29,7 +28,6 @@ export interface RecordedDonation {
   status: 'pending';
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * The donation is saved before Stripe is asked for a PaymentIntent (or a subscription), so a webhook always finds
@@ -69,18 +67,11 @@ async function createDonation(flows: DonationFlows, command: DonationCommand, { 
 export async function recordDonation(flows: DonationFlows, command: DonationCommand, idempotencyKey?: string): Promise<RecordedDonation> {
   const campaign = checkDonationAllowed(command, await flows.campaigns.find(command.campaignId), { maxAmount: flows.maxDonationAmount });
   if (idempotencyKey === undefined) return createDonation(flows, command, campaign);
-  const keyHash = sha256(`donation-idempotency:${idempotencyKey}`);
-  const requestHash = sha256(JSON.stringify(command));
-  const claim = await flows.idempotencyKeys.claim(keyHash, requestHash, flows.now());
-  if (claim.kind === 'existing') {
-    if (claim.requestHash !== requestHash) throw idempotencyKeyReused();
-    if (claim.state !== 'done' || !claim.response) throw idempotencyKeyInUse();
-    return claim.response as RecordedDonation;
-  }
-  const recorded = await createDonation(flows, command, campaign).catch(async (error: unknown) => {
-    await flows.idempotencyKeys.release(keyHash);
-    throw error;
-  });
-  await flows.idempotencyKeys.complete(keyHash, recorded.donationId, recorded);
-  return recorded;
+  return answerOnce(
+    flows.idempotencyKeys,
+    flows.now(),
+    { scope: 'donation-idempotency', key: idempotencyKey, request: command },
+    () => createDonation(flows, command, campaign),
+    (recorded) => recorded.donationId,
+  );
 }

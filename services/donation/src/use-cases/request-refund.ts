@@ -2,6 +2,7 @@ import { memberOfCredential } from '@aid/access';
 import { giftNotFoundForOrganization, notOrganizationAdmin, unknownApiKey } from '../domain/errors.ts';
 import { decideRefundRequest } from '../domain/gift-money.ts';
 import { changeDonation, lostRace } from './change-donation.ts';
+import { answerOnce } from './answer-once.ts';
 import type { DonationFlows } from './dependencies.ts';
 
 export interface RefundCommand {
@@ -9,6 +10,8 @@ export interface RefundCommand {
   /** An API key or a person's session token, as sent in Authorization: Bearer. */
   credential: string;
   amount: number | undefined;
+  /** The currency `amount` was typed in, when the caller says: it must be the gift's. */
+  currency?: string | undefined;
   reason: string | undefined;
 }
 
@@ -26,7 +29,20 @@ export interface RefundRequested {
  * finds the same Stripe refund instead of making a second one. The refund is kept as pending: money and public
  * totals change only when `charge.refunded` arrives.
  */
-export async function requestRefund(flows: DonationFlows, command: RefundCommand): Promise<RefundRequested> {
+export async function requestRefund(flows: DonationFlows, command: RefundCommand, idempotencyKey?: string): Promise<RefundRequested> {
+  if (idempotencyKey === undefined) return refund(flows, command);
+  // A second press of the console's refund button, or a retry after a lost answer, must not refund twice: a
+  // new refund would count as another and get its own Stripe idempotency key.
+  return answerOnce(
+    flows.idempotencyKeys,
+    flows.now(),
+    { scope: `refund-idempotency:${command.donationId}`, key: idempotencyKey, request: { amount: command.amount ?? null, currency: command.currency ?? null, reason: command.reason ?? null } },
+    () => refund(flows, command),
+    (requested) => requested.donationId,
+  );
+}
+
+async function refund(flows: DonationFlows, command: RefundCommand): Promise<RefundRequested> {
   const member = await memberOfCredential(flows.members, command.credential, flows.sessionKey);
   if (!member) throw unknownApiKey();
   if (member.role !== 'admin') throw notOrganizationAdmin();
@@ -34,7 +50,7 @@ export async function requestRefund(flows: DonationFlows, command: RefundCommand
     const donation = await flows.donations.find(command.donationId);
     // Another organization's gift gets the same answer as an unknown id.
     if (!donation || donation.organizationId !== member.organizationId) throw giftNotFoundForOrganization();
-    const amount = decideRefundRequest(donation, command.amount);
+    const amount = decideRefundRequest(donation, command.amount, command.currency);
     const paymentIntentId = donation.paymentIntentId ?? '';
     const { refundId } = await flows.payments.createRefund({
       donationId: donation.id,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { msgKey, type MessageKey } from '@aid/i18n';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import type { PageContext } from '../../pages/page-context.ts';
@@ -109,6 +110,8 @@ ${campaigns.length === 0 ? html`<p>${t('console.money.noCampaigns')}</p>` : sect
 
 export type RefundField = 'donationId' | 'amount' | 'currency' | 'reason';
 export interface RefundFormState {
+  /** The form's own random value: a second press sends the same Idempotency-Key, so the gift is refunded once. */
+  formKey: string;
   values: Record<RefundField, string>;
   errors: Partial<Record<RefundField, string>>;
   problem?: string | undefined;
@@ -130,6 +133,7 @@ function refundSection(page: PageContext, campaign: MoneyCampaign, csrfToken: st
 ${notice(state.problem, 'problem')}
 <form method="post" action="/console/money/campaigns/${campaign.id}/refund" class="console-form" novalidate>
 ${csrfInput(csrfToken)}
+<input type="hidden" name="formKey" value="${state.formKey}">
 <label for="donationId">${t('console.money.refund.donationId')}</label>
 <p class="hint" id="donationId-hint">${t('console.money.refund.donationIdHint')}</p>
 <input id="donationId" name="donationId" value="${values.donationId}" autocomplete="off" spellcheck="false" required${fieldAria('donationId', errors.donationId, 'donationId-hint')}>
@@ -164,7 +168,7 @@ export function campaignMoneyPage(page: PageContext, session: ConsoleSession, cs
   const { t } = page;
   const { campaign } = view;
   const mayRequest = session.role === 'admin' || session.role === 'field-officer';
-  const refund: RefundFormState = view.refund ?? { values: { donationId: '', amount: '', currency: campaign.goal.currency, reason: '' }, errors: {} };
+  const refund: RefundFormState = view.refund ?? { formKey: randomUUID(), values: { donationId: '', amount: '', currency: campaign.goal.currency, reason: '' }, errors: {} };
   return moneyPage(
     page,
     session,

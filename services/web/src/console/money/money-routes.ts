@@ -302,6 +302,7 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
     const id = pathId(request);
     if (!forms.accepts(request, formField(request, 'csrf'))) return sendPage(response, 403, forgedPage(page, session, forms.token(request, response), `/console/money/campaigns/${id}`));
     const refund: RefundFormState = {
+      formKey: formKeyOf(formField(request, 'formKey')),
       values: { donationId: formField(request, 'donationId'), amount: formField(request, 'amount'), currency: formField(request, 'currency').toUpperCase(), reason: formField(request, 'reason') },
       errors: {},
     };
@@ -316,7 +317,8 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
     if (Object.keys(refund.errors).length > 0) return showCampaign(request, response, 400, { refund });
     try {
       const answered = await apis.donation<{ amount: number; currency: string }>(session, `/v1/donations/${refund.values.donationId}/refund`, {
-        json: { ...(amount === undefined ? {} : { amount }), ...(refund.values.reason ? { reason: refund.values.reason } : {}) },
+        json: { ...(amount === undefined ? {} : { amount, currency: refund.values.currency }), ...(refund.values.reason ? { reason: refund.values.reason } : {}) },
+        idempotencyKey: `console-refund-${refund.formKey}`,
         clientAddress: request.ip,
       });
       const query = new URLSearchParams({ done: 'refunded', amount: String(answered.amount), currency: answered.currency });
