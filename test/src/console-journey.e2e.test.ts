@@ -217,21 +217,29 @@ describe("an organization's people run their work in the browser", () => {
     await officer.context.close();
   });
 
-  it('when a campaign raises money, then the officer requests a disbursement, the approver approves, the admin pays out and the officer reports the delivery with a photo, all on the public pages', async () => {
+  it('when the officer drafts a campaign and it raises money, then the officer requests a disbursement, the approver approves, the admin pays out and the officer reports the delivery with a photo, all on the public pages', async () => {
+    // The field officer drafts the campaign, on a phone; the admin publishes it.
+    const officer = await person(390);
+    await signInByLink(officer.page, await askForLink(officer.page, people.officer.email));
+    await officer.page.goto(`${base}/console/campaigns/new`);
+    await officer.page.fill('#title', campaignTitle);
+    await officer.page.fill('#summary', 'Boreholes and water committees for villages around Lodwar.');
+    await officer.page.fill('#amount', '20000');
+    await officer.page.selectOption('#currency', 'USD');
+    await officer.page.selectOption('#kind', 'drought');
+    await officer.page.fill('#countries', 'KE');
+    await check(officer.page, '09-officer-drafts-campaign');
+    await officer.page.getByRole('button', { name: 'Create draft' }).click();
+    await expect.poll(() => officer.page.url()).toMatch(/\/console\/campaigns\/[^/?#]+/);
+    campaignId = /\/console\/campaigns\/([^/?#]+)/.exec(officer.page.url())?.[1] ?? '';
+    expect(campaignId).not.toBe('new');
+    expect(await officer.page.getByRole('button', { name: 'Publish' }).count()).toBe(0);
+
     const admin = await person();
     await signInByLink(admin.page, await askForLink(admin.page, people.admin.email));
-    await admin.page.goto(`${base}/console/campaigns/new`);
-    await admin.page.fill('#title', campaignTitle);
-    await admin.page.fill('#summary', 'Boreholes and water committees for villages around Lodwar.');
-    await admin.page.fill('#amount', '20000');
-    await admin.page.selectOption('#currency', 'USD');
-    await admin.page.selectOption('#kind', 'drought');
-    await admin.page.fill('#countries', 'KE');
-    await admin.page.getByRole('button', { name: 'Create draft' }).click();
+    await admin.page.goto(`${base}/console/campaigns/${campaignId}`);
     await admin.page.getByRole('button', { name: 'Publish' }).click();
     await expect.poll(() => admin.page.textContent('main')).toContain('The campaign is published');
-    campaignId = /\/console\/campaigns\/([^/?#]+)/.exec(admin.page.url())?.[1] ?? '';
-    expect(campaignId).not.toBe('');
 
     // Two gifts paid (Stripe's signed webhook, as in production).
     for (const amount of [30_000, 20_000]) {
@@ -239,9 +247,7 @@ describe("an organization's people run their work in the browser", () => {
       await api.confirmPayment({ donationId: donation.donationId, amount, currency: 'USD', fee: 900 });
     }
 
-    // The officer asks, on a phone.
-    const officer = await person(390);
-    await signInByLink(officer.page, await askForLink(officer.page, people.officer.email));
+    // The officer asks, on the phone.
     await eventually(async () => {
       await officer.page.goto(`${base}/console/money/campaigns/${campaignId}/request`);
       expect(await officer.page.getByLabel('Amount (USD)').count()).toBe(1);
@@ -251,7 +257,7 @@ describe("an organization's people run their work in the browser", () => {
     await officer.page.getByLabel('Recipient’s country').fill('KE');
     await officer.page.getByLabel('Purpose').fill('Hand pump spare parts for 12 villages');
     await officer.page.getByLabel('Sector').fill('WASH');
-    await check(officer.page, '09-request');
+    await check(officer.page, '10-request');
     await eventually(async () => {
       await officer.page.getByRole('button', { name: 'Request' }).click();
       await expect.poll(() => officer.page.getByRole('status').first().textContent(), { timeout: 2_000 }).toContain('Disbursement requested');
@@ -268,14 +274,14 @@ describe("an organization's people run their work in the browser", () => {
     await admin.page.getByRole('button', { name: 'Request' }).click();
     await admin.page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => admin.page.getByRole('alert').first().textContent()).toContain('cannot approve or reject it (maker-checker)');
-    await check(admin.page, '10-own-request-refused');
+    await check(admin.page, '11-own-request-refused');
 
     // The approver, by passkey-less link this time, approves the officer's request.
     const approver = await person();
     await signInByLink(approver.page, await askForLink(approver.page, people.approver.email));
     await approver.page.goto(requestUrl);
     await approver.page.getByLabel('Comment (optional)').fill('Quotes from three suppliers checked');
-    await check(approver.page, '11-approve');
+    await check(approver.page, '12-approve');
     await approver.page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => approver.page.getByRole('status').first().textContent()).toContain('approval is recorded');
 
@@ -292,7 +298,7 @@ describe("an organization's people run their work in the browser", () => {
     await officer.page.getByRole('button', { name: 'Report delivery' }).click();
     await expect.poll(() => officer.page.getByRole('status').first().textContent()).toContain('Delivery reported');
     expect(await officer.page.textContent('main')).toContain(createHash('sha256').update(photo).digest('hex'));
-    await check(officer.page, '12-delivered-phone');
+    await check(officer.page, '13-delivered-phone');
 
     // The public record: the campaign page with the organization verified, the money paid and delivered.
     const visitor = await person(390);
@@ -303,7 +309,7 @@ describe("an organization's people run their work in the browser", () => {
       expect(text).toContain('Verified on');
       expect(text).toContain('Lodwar Women’s Water Committee');
     }, { timeoutMs: 60_000, intervalMs: 1_000 });
-    await check(visitor.page, '13-public-campaign');
+    await check(visitor.page, '14-public-campaign');
     for (const context of [admin.context, officer.context, approver.context, visitor.context]) await context.close();
   });
 
@@ -318,7 +324,7 @@ describe("an organization's people run their work in the browser", () => {
     await page.goto(link);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.textContent('main')).toContain('This link has expired');
-    await check(page, '14-expired-link-360');
+    await check(page, '15-expired-link-360');
 
     // Keyboard only, at 360 px: to the email field and the button, and on to the next page.
     const seen = (await messagesTo(people.officer.email)).filter((candidate) => /sign-in link/.test(candidate.Subject)).length;

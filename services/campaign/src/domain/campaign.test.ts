@@ -28,10 +28,16 @@ describe('creating a campaign', () => {
     });
   });
 
-  it.each(['approver', 'field-officer'] as const)('when a %s creates one, then it is refused for want of the admin role', (role) => {
-    const decide = () => createCampaign(anActor({ role }), aCampaign(), { now: fixedNow, newId: sequentialIds() });
+  it('when an approver creates one, then it is refused: approvers check money, they do not raise it', () => {
+    const decide = () => createCampaign(anActor({ role: 'approver' }), aCampaign(), { now: fixedNow, newId: sequentialIds() });
     expect(errorCodeOf(decide)).toBe('role-required');
-    expect(decide).toThrow(/admin role/);
+    expect(decide).toThrow(/admin or field-officer role/);
+  });
+
+  it('when a field officer creates one, then it is a draft that only an admin can publish', () => {
+    const draft = createCampaign(anActor({ role: 'field-officer' }), aCampaign(), { now: fixedNow, newId: sequentialIds() });
+    expect(draft.status).toBe('draft');
+    expect(errorCodeOf(() => publishCampaign(draft, anActor({ role: 'field-officer' }), fixedNow, anOrganization()))).toBe('role-required');
   });
 });
 

@@ -53,9 +53,11 @@ export interface CampaignUpdate {
 
 const adminOnly = ['admin'] as const;
 const reporters = ['admin', 'field-officer'] as const;
+// Field officers know what is needed on the ground: they may draft a campaign; an admin edits and publishes it.
+const drafters = ['admin', 'field-officer'] as const;
 
 export function createCampaign(actor: Actor, draft: CampaignDraft, provided: { now: Date; newId: () => string }): Campaign {
-  requireRole(actor, adminOnly, 'creating a campaign');
+  requireRole(actor, drafters, 'creating a campaign');
   return {
     id: provided.newId(),
     organizationId: actor.organizationId,

@@ -107,17 +107,27 @@ describe('campaign lifecycle', () => {
 
 describe('roles and organizations', () => {
   it.each([
-    { role: 'field-officer' as const, action: 'create', path: () => '/v1/campaigns', method: 'POST', body: campaignInput() },
+    { role: 'field-officer' as const, action: 'publish', path: (id: string) => `/v1/campaigns/${id}/publish`, method: 'POST', body: undefined },
     { role: 'approver' as const, action: 'publish', path: (id: string) => `/v1/campaigns/${id}/publish`, method: 'POST', body: undefined },
     { role: 'field-officer' as const, action: 'patch', path: (id: string) => `/v1/campaigns/${id}`, method: 'PATCH', body: { title: 'Mine now' } },
     { role: 'approver' as const, action: 'close', path: (id: string) => `/v1/campaigns/${id}/close`, method: 'POST', body: undefined },
-  ])('when a $role tries to $action a campaign, then it answers 403 naming the admin role', async ({ role, path, method, body }) => {
+  ])('when a $role tries to $action a campaign, then it answers 403 naming the role it needs', async ({ role, path, method, body }) => {
     const { id } = await api.campaign(org.adminKey);
     const key = await api.member(org.id, org.adminKey, role);
     const answer = await api.call(method, path(id), { key, body });
     expect(answer.status).toBe(403);
     expect(problemOf(answer)).toMatchObject({ code: 'role-required', field: 'authorization' });
     expect(problemOf(answer).detail).toContain('admin role');
+  });
+
+  it('when a field officer drafts a campaign, then it is a draft of their organization, and an approver cannot draft one', async () => {
+    const officer = await api.member(org.id, org.adminKey, 'field-officer');
+    const drafted = await api.call('POST', '/v1/campaigns', { key: officer, body: campaignInput() });
+    expect(drafted.status).toBe(201);
+    expect(drafted.body).toMatchObject({ status: 'draft', organizationId: org.id });
+    const approver = await api.member(org.id, org.adminKey, 'approver');
+    const refused = await api.call('POST', '/v1/campaigns', { key: approver, body: campaignInput() });
+    expect(refused.status).toBe(403);
   });
 
   it("when another organization's admin changes a campaign, then it answers 403 and nothing changes", async () => {

@@ -71,7 +71,7 @@ export function campaignListPage(page: PageContext, session: ConsoleSession, csr
     section: 'campaigns',
     csrfToken,
     body: html`<h1>${t('console.campaigns.heading')}</h1>
-${session.role === 'admin' ? html`<p><a class="button-primary" href="/console/campaigns/new">${t('console.campaigns.new')}</a></p>` : ''}
+${session.role !== 'approver' ? html`<p><a class="button-primary" href="/console/campaigns/new">${t('console.campaigns.new')}</a></p>` : ''}
 ${campaignTable(page, campaigns)}`,
   });
 }
