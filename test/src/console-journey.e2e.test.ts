@@ -164,6 +164,8 @@ describe("an organization's people run their work in the browser", () => {
     await page.getByRole('button', { name: 'Record the decision' }).click();
     await context.close();
 
+    // The contact person is told, with an invitation that would sign them in; here they ask for a link instead.
+    expect(await mailedLink(people.admin.email, /invited you/)).toContain('/console/sign-in/link?token=');
     // Its admin signs in with the link mailed to the contact address.
     const admin = await person();
     const link = await askForLink(admin.page, people.admin.email);

@@ -21,7 +21,7 @@ import { signInStore } from './store/sign-in.store.ts';
 import { updateStore } from './store/updates.store.ts';
 import type { CampaignContext } from './use-cases/context.ts';
 import type { PasskeyDeps } from './use-cases/passkeys.ts';
-import type { SignInDeps } from './use-cases/sign-in.ts';
+import { sendInvitation, type SignInDeps } from './use-cases/sign-in.ts';
 
 export type AppConfig = Pick<CampaignConfig, 'PLATFORM_ADMIN_KEY'> &
   Partial<
@@ -86,6 +86,15 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
   // Passkeys are bound to the console's site: its host name and exact origin.
   const consoleSite = new URL(signIn.consoleUrl);
   const passkeys: PasskeyDeps = { passkeys: passkeyStore(deps.db), rpName: 'Diaspora Aid', rpId: consoleSite.hostname, origin: consoleSite.origin };
+  // The contact person of an approved application is its first admin: they get an invitation that signs them in.
+  const welcomeApproved = async (organizationId: string): Promise<void> => {
+    const organization = signIn.mailer ? await context.organizations.find(organizationId) : null;
+    const admin = organization?.members.find((member) => member.role === 'admin' && member.email !== null);
+    if (!organization || !admin) return;
+    await sendInvitation(context, signIn, { organization, member: admin, inviter: 'Diaspora Aid', locale: 'en' }).catch((error: unknown) => {
+      deps.logger.warn({ err: error, organizationId }, 'the approved organization was not emailed; its admin can ask for a sign-in link');
+    });
+  };
   const invitations = signIn.mailer ? (actor: Actor, organizationId: string, memberId: string, locale: Locale) => inviteMember(context, signIn, actor, organizationId, memberId, locale) : null;
   const platformAdmin = platformAdminAuthenticator(config.PLATFORM_ADMIN_KEY, context.organizations);
   const app = createHttpApp({
@@ -95,7 +104,7 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
     tracer: deps.tracer,
     routes: [
       ...organizationRoutes(context, { platformAdmin, member }, invitations),
-      ...organizationApplicationRoutes(context, { platformAdmin }, applicationLimits),
+      ...organizationApplicationRoutes(context, { platformAdmin }, applicationLimits, welcomeApproved),
       ...signInRoutes(context, signIn, { member }, { signIn: signInLimits }),
       ...passkeyRoutes(context, passkeys, signIn, { member }, { signIn: signInLimits }),
       ...campaignRoutes(context, { member, optionalMember: optionalMember(member) }),

@@ -55,6 +55,8 @@ export function organizationApplicationRoutes(
   context: CampaignContext,
   auth: { platformAdmin: (request: Request) => Promise<void> },
   limits: { submit: RouteRateLimit[]; documents: RouteRateLimit[] },
+  /** Tells the approved organization's first admin (an invitation by email); its failure never undoes the decision. */
+  onApproved?: (organizationId: string) => Promise<void>,
 ) {
   const admin = { security: 'bearer' as const, authenticate: auth.platformAdmin };
   return [
@@ -182,7 +184,9 @@ export function organizationApplicationRoutes(
         409: { description: 'Already decided', schema: problemResponse },
       },
       async handle({ params, body }) {
-        return { body: applicationBody(await decideOrganizationApplication(context, params.id, body)) };
+        const decided = await decideOrganizationApplication(context, params.id, body);
+        if (decided.status === 'approved' && decided.decision?.organizationId) await onApproved?.(decided.decision.organizationId);
+        return { body: applicationBody(decided) };
       },
     }),
   ];
