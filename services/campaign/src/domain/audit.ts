@@ -14,6 +14,7 @@ export interface AuditEntry {
 
 export const auditActions = [
   'organization.registered',
+  'organization.approval-rule-changed',
   'member.added',
   'member.key-rotated',
   'member.revoked',

@@ -35,6 +35,8 @@ export interface Organization {
   members: Member[];
   /** Null while no administrator has vouched for it: such an organization cannot publish a campaign. */
   verification: Verification | null;
+  /** How many different approvers a disbursement at or above its campaign's threshold needs (N of M). */
+  approvalsAboveThreshold: number;
 }
 
 export interface RegisterOrganization {
@@ -86,7 +88,16 @@ export function registerOrganization(command: RegisterOrganization, provided: Pr
     sessionsEndedAt: null,
   };
   const verification: Verification = { status: 'verified', verifiedAt: createdAt, applicationId: command.applicationId ?? null };
-  return { id: command.id ?? provided.newId(), name: command.name, country: command.country, kind: command.kind, createdAt, members: [admin], verification };
+  return {
+    id: command.id ?? provided.newId(),
+    name: command.name,
+    country: command.country,
+    kind: command.kind,
+    createdAt,
+    members: [admin],
+    verification,
+    approvalsAboveThreshold: defaultApprovalsAboveThreshold,
+  };
 }
 
 export function addMember(organization: Organization, actor: Actor, command: NewMember, provided: Provided): Member {
@@ -142,6 +153,15 @@ export function canReadOrganization(organization: Organization, viewer: Actor): 
 }
 
 /** Publishing is the promise to donors that a vetted organization stands behind the campaign. */
+/** Two approvers above a campaign's threshold unless the organization asks for more. */
+export const defaultApprovalsAboveThreshold = 2;
+
+/** Only an admin sets the organization's approval rule (how many approvers above a campaign's threshold). */
+export function changeApprovalRule(organization: Organization, actor: Actor, approvalsAboveThreshold: number): number | null {
+  requireAuthority(actor, organization.id, ['admin'], "changing the organization's approval rule", 'this organization');
+  return approvalsAboveThreshold === organization.approvalsAboveThreshold ? null : approvalsAboveThreshold;
+}
+
 export function requireVerified(organization: Pick<Organization, 'verification'>): Verification {
   if (organization.verification === null) throw errors.organizationNotVerified();
   return organization.verification;

@@ -32,6 +32,24 @@ function eventsAbout(subject: string): CampaignEvent[] {
 const shortType = (event: CampaignEvent) => event.type.replace('org.diaspora-aid.campaign.', '');
 
 describe('events on campaign.events.v1', () => {
+  it("when an admin sets the organization's approval rule, then members read it, others cannot set it, and it is announced once per change", async () => {
+    const organization = await api.organization('Approval Rule Relief');
+    const approver = await api.member(organization.id, organization.adminKey, 'approver');
+    expect((await api.call('GET', `/v1/organizations/${organization.id}/settings`, { key: approver })).body).toEqual({ approvalsAboveThreshold: 2 });
+    const set = await api.call('PUT', `/v1/organizations/${organization.id}/settings`, { key: organization.adminKey, body: { approvalsAboveThreshold: 3 } });
+    expect(set).toMatchObject({ status: 200, body: { approvalsAboveThreshold: 3 } });
+    // The same value again changes nothing and announces nothing.
+    expect((await api.call('PUT', `/v1/organizations/${organization.id}/settings`, { key: organization.adminKey, body: { approvalsAboveThreshold: 3 } })).status).toBe(200);
+    expect((await api.call('PUT', `/v1/organizations/${organization.id}/settings`, { key: approver, body: { approvalsAboveThreshold: 2 } })).status).toBe(403);
+    const tooMany = await api.call('PUT', `/v1/organizations/${organization.id}/settings`, { key: organization.adminKey, body: { approvalsAboveThreshold: 11 } });
+    expect(tooMany.status).toBe(400);
+    expect((await api.call('GET', `/v1/organizations/${organization.id}/settings`, { key: approver })).body).toEqual({ approvalsAboveThreshold: 3 });
+    await eventually(() => {
+      const changes = eventsAbout(organization.id).filter((event) => event.type === 'org.diaspora-aid.campaign.organization-settings-changed');
+      expect(changes.map((event) => event.data)).toEqual([expect.objectContaining({ organizationId: organization.id, approvalsAboveThreshold: 3 })]);
+    });
+  });
+
   it('when an organization is registered and a member added, then each is announced under the organization id with the key hash', async () => {
     const registered = registeredOrganizationResponse.parse(
       (await api.call('POST', '/v1/organizations', { key: api.platformKey, body: { name: 'Horn of Africa Relief', country: 'SE', kind: 'ngo' } })).body,

@@ -93,6 +93,18 @@ export function memberSessionsEndedMessage(organizationId: string, member: Membe
   );
 }
 
+export function organizationSettingsChangedMessage(organizationId: string, approvalsAboveThreshold: number, now: Date): OutboxMessage {
+  return message(
+    envelope({
+      type: 'org.diaspora-aid.campaign.organization-settings-changed',
+      source: eventSource,
+      subject: organizationId,
+      time: now,
+      data: { organizationId, approvalsAboveThreshold, changedAt: now.toISOString() },
+    }),
+  );
+}
+
 export type CampaignChange = 'created' | 'changed' | 'published' | 'closed';
 
 const typeOfChange = {

@@ -8,11 +8,13 @@ import type { CampaignContext } from '../use-cases/context.ts';
 import { revokeMember, rotateMemberKey } from '../use-cases/change-member.ts';
 import { organizationAudit } from '../use-cases/read-audit.ts';
 import { organizationForMember, publicOrganizationProfile } from '../use-cases/read-organization.ts';
+import { readApprovalRule, setApprovalRule } from '../use-cases/change-approval-rule.ts';
 import { registerOrganization } from '../use-cases/register-organization.ts';
 import { signInUnavailable } from '../use-cases/sign-in.ts';
 import { auditBody, campaignBody, memberBody, organizationBody, organizationRecordBody } from './presenters.ts';
 import {
   addMemberBody,
+  approvalRuleBody,
   auditQuery,
   auditResponse,
   memberParams,
@@ -141,6 +143,35 @@ export function organizationRoutes(
       async handle({ params, query, auth: actor }) {
         return { body: auditBody(await organizationAudit(context, actor, params.id, query)) };
       },
+    }),
+    defineRoute<undefined, z.infer<typeof idParams>, undefined, Actor>({
+      method: 'get',
+      path: '/v1/organizations/:id/settings',
+      summary: "The organization's approval rule: how many approvers a disbursement at or above its campaign's threshold needs (members)",
+      tag,
+      security: 'bearer',
+      authenticate: auth.member,
+      params: idParams,
+      responses: { 200: { description: 'The rule', schema: approvalRuleBody }, 401: { description: 'Missing or unknown key', schema: problemResponse }, 404: { description: 'No such organization', schema: problemResponse } },
+      handle: async ({ params, auth: actor }) => ({ body: await readApprovalRule(context, actor, params.id) }),
+    }),
+    defineRoute<z.infer<typeof approvalRuleBody>, z.infer<typeof idParams>, undefined, Actor>({
+      method: 'put',
+      path: '/v1/organizations/:id/settings',
+      summary: "Set the organization's approval rule: 2 to 10 different approvers for a disbursement at or above its campaign's threshold (an admin)",
+      tag,
+      security: 'bearer',
+      authenticate: auth.member,
+      params: idParams,
+      body: approvalRuleBody,
+      responses: {
+        200: { description: 'The rule as it now stands', schema: approvalRuleBody },
+        400: { description: 'Invalid body', schema: problemResponse },
+        401: { description: 'Missing or unknown key', schema: problemResponse },
+        403: { description: 'Not an admin of this organization', schema: problemResponse },
+        404: { description: 'No such organization', schema: problemResponse },
+      },
+      handle: async ({ params, body, auth: actor }) => ({ body: await setApprovalRule(context, actor, params.id, body.approvalsAboveThreshold) }),
     }),
     defineRoute<undefined, z.infer<typeof idParams>, undefined, undefined>({
       method: 'get',

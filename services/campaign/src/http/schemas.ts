@@ -1,4 +1,4 @@
-import { campaignStatuses, countryCodeSchema, crisisSchema, idSchema, memberRoles, organizationKinds } from '@aid/contracts';
+import { approvalsAboveThresholdSchema, campaignStatuses, countryCodeSchema, crisisSchema, idSchema, memberRoles, organizationKinds } from '@aid/contracts';
 import { currencySchema, positiveAmountSchema } from '@aid/money';
 import { supportedLocales } from '@aid/i18n';
 import { z } from 'zod';
@@ -45,6 +45,10 @@ export const addMemberBody = z.object({
   role: z.enum(memberRoles),
   invite: z.boolean().optional().describe('email the new member an invitation with a link that signs them in (valid 7 days)'),
   locale: z.enum(supportedLocales).optional().describe('the language of the invitation; English when not given'),
+});
+
+export const approvalRuleBody = z.object({
+  approvalsAboveThreshold: approvalsAboveThresholdSchema.describe("different approvers a disbursement at or above its campaign's threshold needs (2 to 10)"),
 });
 
 export const signInEmailBody = z.object({

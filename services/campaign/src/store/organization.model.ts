@@ -28,6 +28,8 @@ export interface OrganizationDocument {
    * directly, so they read as verified when created. Null: not verified.
    */
   verification?: { status: 'verified'; verifiedAt: Date; applicationId: string | null } | null;
+  /** Absent on organizations stored before the rule existed: two. */
+  approvalsAboveThreshold?: number;
   /** The organization's own actions (registration, members, keys); campaigns carry theirs. */
   audit: AuditEntry[];
   outbox: string[];
@@ -59,6 +61,7 @@ const organizationSchema = new mongoose.Schema<OrganizationDocument>(
     members: { type: [memberSchema], default: [] },
     // No default: an absent field (older documents) and null (not verified) mean different things.
     verification: { type: mongoose.Schema.Types.Mixed, required: false },
+    approvalsAboveThreshold: { type: Number, required: false },
     audit: {
       type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
       default: [],

@@ -3,7 +3,7 @@ import { createIdLinks, queueMessages, type OutboxMessage, type OutboxSource } f
 import type { Connection } from 'mongoose';
 import type { Actor } from '../domain/actor.ts';
 import type { AuditEntry } from '../domain/audit.ts';
-import type { Member, Organization, Verification } from '../domain/organization.ts';
+import { defaultApprovalsAboveThreshold, type Member, type Organization, type Verification } from '../domain/organization.ts';
 import { documentWrites, queuedOutboxSource } from './document-writes.ts';
 import { organizationModel, type MemberDocument, type OrganizationDocument } from './organization.model.ts';
 
@@ -16,6 +16,8 @@ export interface OrganizationStore {
   /** The member holding a key, by the key's hash; null for a key nobody holds. */
   actorByKeyHash(apiKeyHash: string): Promise<Actor | null>;
   appendMember(organizationId: string, member: Member, messages: OutboxMessage[], audit: AuditEntry): Promise<AppendMemberOutcome>;
+  /** Sets the organization's approval rule with its event and audit entry, in one write; false when it does not exist. */
+  setApprovalRule(organizationId: string, approvalsAboveThreshold: number, messages: OutboxMessage[], audit: AuditEntry): Promise<boolean>;
   /**
    * Replaces one member (a new key, a revocation) if their key is still `previousKeyHash` and nobody joined
    * meanwhile; false when something changed under us.
@@ -60,6 +62,7 @@ function toOrganization(doc: OrganizationDocument): Organization {
     createdAt: doc.createdAt.toISOString(),
     members: doc.members.map(toMember),
     verification: toVerification(doc),
+    approvalsAboveThreshold: doc.approvalsAboveThreshold ?? defaultApprovalsAboveThreshold,
   };
 }
 
@@ -89,6 +92,7 @@ export function organizationStore(connection: Connection): OrganizationStore {
         createdAt: new Date(organization.createdAt),
         members: organization.members.map(toMemberDocument),
         verification: organization.verification === null ? null : { ...organization.verification, verifiedAt: new Date(organization.verification.verifiedAt) },
+        approvalsAboveThreshold: organization.approvalsAboveThreshold,
         audit,
         outbox: queued.$push.outbox.$each,
         outboxSince: queued.$set.outboxSince,
@@ -105,6 +109,13 @@ export function organizationStore(connection: Connection): OrganizationStore {
       const member = doc?.members.find((candidate) => candidate.apiKeyHash === apiKeyHash && !candidate.revokedAt);
       if (!doc || !member) return null;
       return { memberId: member.id, organizationId: doc._id, organizationName: doc.name, role: member.role as MemberRole };
+    },
+    async setApprovalRule(organizationId, approvalsAboveThreshold, messages, audit) {
+      const queued = queueMessages(messages);
+      const result = await writes.run(organizationId, () =>
+        model.updateOne({ _id: organizationId }, { $set: { approvalsAboveThreshold, ...queued.$set }, $push: { outbox: queued.$push.outbox, audit } }).exec(),
+      );
+      return result.matchedCount === 1;
     },
     async appendMember(organizationId, member, messages, audit) {
       const queued = queueMessages(messages);

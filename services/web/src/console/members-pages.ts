@@ -24,6 +24,7 @@ const doneKeys = {
   'invitation-failed': msgKey('console.members.doneInvitationFailed'),
   'invitation-sent': msgKey('console.members.doneInvitationSent'),
   removed: msgKey('console.members.doneRemoved'),
+  'approval-rule-saved': msgKey('console.approvalRule.saved'),
 } as const;
 
 export function isMembersDone(value: unknown): value is MembersDone {
@@ -72,7 +73,7 @@ export function membersPage(
   page: PageContext,
   session: ConsoleSession,
   csrfToken: string,
-  data: { members: readonly ConsoleMember[]; done?: MembersDone | undefined; invite?: InviteFormState },
+  data: { members: readonly ConsoleMember[]; done?: MembersDone | undefined; invite?: InviteFormState; approvalsAboveThreshold?: number | undefined },
 ): string {
   const { t } = page;
   const admin = session.role === 'admin';
@@ -88,8 +89,28 @@ ${admin ? '' : html`<p class="hint">${t('console.members.readOnly')}</p>`}
 <thead><tr><th scope="col">${t('console.members.name')}</th><th scope="col">${t('console.members.email')}</th><th scope="col">${t('console.members.role')}</th><th scope="col">${t('console.members.since')}</th>${admin ? html`<th scope="col">${t('console.members.actions')}</th>` : ''}</tr></thead>
 <tbody>${active.map((member) => memberRow(page, session, member, csrfToken))}</tbody></table></div>
 ${admin ? html`<p class="hint">${t('console.members.keysHint')}</p>` : ''}
-${admin ? inviteForm(page, csrfToken, data.invite ?? emptyInvite) : ''}`,
+${admin ? inviteForm(page, csrfToken, data.invite ?? emptyInvite) : ''}
+${data.approvalsAboveThreshold === undefined ? '' : approvalRuleSection(page, csrfToken, admin, data.approvalsAboveThreshold)}`,
   });
+}
+
+/**
+ * The organization's approval rule (N of its approvers above a campaign's threshold): stated for everyone, set by
+ * admins. Approvers need to know how many of them a large disbursement waits for.
+ */
+function approvalRuleSection(page: PageContext, csrfToken: string, admin: boolean, approvals: number): SafeHtml {
+  const { t } = page;
+  const choices = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((count) => html`<option value="${count}"${count === approvals ? html` selected` : ''}>${count}</option>`);
+  return html`<section aria-labelledby="approval-rule"><h2 id="approval-rule">${t('console.approvalRule.heading')}</h2>
+<p>${t('console.approvalRule.current', { count: approvals })}</p>
+${
+  admin
+    ? html`<form method="post" action="/console/members/approval-rule" class="console-form">${csrfInput(csrfToken)}
+<label for="approvalsAboveThreshold">${t('console.approvalRule.label')}</label>
+<select id="approvalsAboveThreshold" name="approvalsAboveThreshold">${choices}</select>
+<button type="submit">${t('console.approvalRule.save')}</button></form>`
+    : ''
+}</section>`;
 }
 
 /** The one time a rotated key is shown: the answer to the post itself, never stored, never shown again. */

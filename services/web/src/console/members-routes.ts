@@ -29,9 +29,25 @@ export function registerMembersRoutes(app: Express, deps: ConsoleDeps & { apis: 
 
   app.get('/console/members', signedIn, async (request, response) => {
     const session = sessionOf(response);
-    const { members } = await organizationOf(apis, session);
+    const [{ members }, rule] = await Promise.all([
+      organizationOf(apis, session),
+      apis.campaign<{ approvalsAboveThreshold: number }>(session, `/v1/organizations/${encodeURIComponent(session.organizationId)}/settings`, { clientAddress: request.ip }),
+    ]);
     const done = isMembersDone(request.query.done) ? request.query.done : undefined;
-    sendPage(response, 200, membersPage(pageOf(response), session, forms.token(request, response), { members, done }));
+    sendPage(response, 200, membersPage(pageOf(response), session, forms.token(request, response), { members, done, approvalsAboveThreshold: rule.approvalsAboveThreshold }));
+  });
+
+  // The service decides (admins only, 2 to 10); a refusal shows as the console's refusal page.
+  app.post('/console/members/approval-rule', signedIn, consoleForm, async (request, response) => {
+    const page = pageOf(response);
+    const session = sessionOf(response);
+    if (!forms.accepts(request, formField(request, 'csrf'))) return sendPage(response, 403, forgedPage(page, session, forms.token(request, response), '/console/members'));
+    await apis.campaign(session, `/v1/organizations/${encodeURIComponent(session.organizationId)}/settings`, {
+      method: 'PUT',
+      json: { approvalsAboveThreshold: Number(formField(request, 'approvalsAboveThreshold')) },
+      clientAddress: request.ip,
+    });
+    response.redirect(303, '/console/members?done=approval-rule-saved#approval-rule');
   });
 
   app.post('/console/members', signedIn, consoleForm, async (request, response) => {

@@ -310,4 +310,24 @@ describe("an organization's console: home, campaigns, members and audit", () => 
     expect(refused.text).toContain('class="console-nav"');
     expect(refused.text).toContain('needs the admin role');
   });
+
+  it("when an admin sets the organization's approval rule, then members read it and only admins can change it", async () => {
+    const admin = signedIn(org, org.admin);
+    const page = await admin.get('/console/members');
+    expect(page.text).toContain('needs 2 different approvers');
+    const saved = await admin.post('/console/members/approval-rule', { csrf: admin.csrfOf(page.text), approvalsAboveThreshold: '3' });
+    expect(saved.status).toBe(303);
+    const after = await admin.get(saved.location ?? '/console/members');
+    expect(after.text).toContain('The approval rule is saved');
+    expect(after.text).toContain('needs 3 different approvers');
+    expect((await platform.campaign.call('GET', `/v1/organizations/${org.id}/settings`, { key: org.admin.key })).body).toEqual({ approvalsAboveThreshold: 3 });
+
+    const approver = signedIn(org, { ...(await addMember(org, 'approver', 'Rule Reader')), role: 'approver' });
+    const read = await approver.get('/console/members');
+    expect(read.text).toContain('needs 3 different approvers');
+    expect(read.text).not.toContain('action="/console/members/approval-rule"');
+    const refused = await approver.post('/console/members/approval-rule', { csrf: approver.csrfOf(read.text), approvalsAboveThreshold: '2' });
+    expect(refused.status).toBe(403);
+    expect((await platform.campaign.call('GET', `/v1/organizations/${org.id}/settings`, { key: org.admin.key })).body).toEqual({ approvalsAboveThreshold: 3 });
+  });
 });
