@@ -309,6 +309,9 @@ describe("an organization's people run their work in the browser", () => {
       const text = (await visitor.page.textContent('main')) ?? '';
       expect(text).toContain(campaignTitle);
       expect(text).toContain('Verified on');
+      // Who it is, as the application said and the administrator checked: anyone can look it up.
+      expect(text).toContain(`CH-${run}`);
+      expect(text).toContain('water-trust.example.org');
       expect(text).toContain('Lodwar Women’s Water Committee');
     }, { timeoutMs: 60_000, intervalMs: 1_000 });
     await check(visitor.page, '14-public-campaign');

@@ -14,7 +14,7 @@ export interface CampaignDetails {
   status: 'draft' | 'active' | 'closed';
   goal: { amount: number; currency: string };
   updates: { id: string; title: string; body: string; postedAt: string; photo?: UpdatePhoto | null }[];
-  organization: { id: string; name: string; country: string; kind: string; createdAt: string; verification?: PublicVerification } | null;
+  organization: { id: string; name: string; country: string; kind: string; createdAt: string; verification?: PublicVerification; registrationNumber?: string | null; website?: string | null } | null;
 }
 
 /**
@@ -24,7 +24,7 @@ export interface CampaignDetails {
  */
 /** An organization's public page, as the campaign service serves it. */
 export interface OrganizationProfile {
-  organization: { id: string; name: string; country: string; kind: string; createdAt: string; verification?: PublicVerification };
+  organization: { id: string; name: string; country: string; kind: string; createdAt: string; verification?: PublicVerification; registrationNumber?: string | null; website?: string | null };
   campaigns: { id: string; title: string; summary: string; status: string; goal: { amount: number; currency: string } }[];
 }
 

@@ -43,6 +43,8 @@ export function anOrganization(overrides: Partial<Organization> = {}): Organizat
     members: [{ id: 'member-1', name: 'Amina', email: 'amina@example.org', role: 'admin', apiKeyHash: 'a'.repeat(64), keyRevision: 1, createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null, sessionsEndedAt: null }],
     verification: { status: 'verified', verifiedAt: '2026-01-02T00:00:00.000Z', applicationId: null },
     approvalsAboveThreshold: 2,
+    registrationNumber: null,
+    website: null,
     ...overrides,
   };
 }

@@ -37,6 +37,9 @@ export interface Organization {
   verification: Verification | null;
   /** How many different approvers a disbursement at or above its campaign's threshold needs (N of M). */
   approvalsAboveThreshold: number;
+  /** As registered with its country's authority, and its website: public, so anyone can check who it is. */
+  registrationNumber: string | null;
+  website: string | null;
 }
 
 export interface RegisterOrganization {
@@ -46,6 +49,8 @@ export interface RegisterOrganization {
   admin?: { name?: string | undefined; email?: string | undefined } | undefined;
   /** Set when the organization comes from an approved application (and then its id, named by the decision). */
   applicationId?: string | undefined;
+  registrationNumber?: string | undefined;
+  website?: string | undefined;
   id?: string | undefined;
 }
 
@@ -97,6 +102,8 @@ export function registerOrganization(command: RegisterOrganization, provided: Pr
     members: [admin],
     verification,
     approvalsAboveThreshold: defaultApprovalsAboveThreshold,
+    registrationNumber: command.registrationNumber ?? null,
+    website: command.website ?? null,
   };
 }
 

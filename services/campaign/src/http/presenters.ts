@@ -18,6 +18,8 @@ export function organizationRecordBody(organization: Organization): z.infer<type
     kind: organization.kind,
     createdAt: organization.createdAt,
     verification: organization.verification === null ? null : { ...organization.verification },
+    registrationNumber: organization.registrationNumber,
+    website: organization.website,
   };
 }
 

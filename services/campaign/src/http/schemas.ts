@@ -37,6 +37,8 @@ export const registerOrganizationBody = z.object({
   country: countryCodeSchema,
   kind: z.enum(organizationKinds),
   admin: z.object({ name: text(200).optional(), email: emailSchema.optional() }).optional(),
+  registrationNumber: text(100).optional().describe('as registered with its authority; shown on its public page'),
+  website: z.url({ protocol: /^https?$/, error: 'must be an http(s) address' }).max(300).optional(),
 });
 
 export const addMemberBody = z.object({
@@ -171,6 +173,8 @@ export const organizationRecord = z.object({
   kind: z.enum(organizationKinds),
   createdAt: timestamp,
   verification: verificationResponse,
+  registrationNumber: z.string().nullable().describe('as registered with its authority; public so anyone can check it'),
+  website: z.string().nullable(),
 });
 
 export const registeredOrganizationResponse = organizationRecord.extend({

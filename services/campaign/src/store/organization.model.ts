@@ -30,6 +30,8 @@ export interface OrganizationDocument {
   verification?: { status: 'verified'; verifiedAt: Date; applicationId: string | null } | null;
   /** Absent on organizations stored before the rule existed: two. */
   approvalsAboveThreshold?: number;
+  registrationNumber?: string | null;
+  website?: string | null;
   /** The organization's own actions (registration, members, keys); campaigns carry theirs. */
   audit: AuditEntry[];
   outbox: string[];
@@ -62,6 +64,8 @@ const organizationSchema = new mongoose.Schema<OrganizationDocument>(
     // No default: an absent field (older documents) and null (not verified) mean different things.
     verification: { type: mongoose.Schema.Types.Mixed, required: false },
     approvalsAboveThreshold: { type: Number, required: false },
+    registrationNumber: { type: String, required: false },
+    website: { type: String, required: false },
     audit: {
       type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
       default: [],

@@ -63,6 +63,8 @@ function toOrganization(doc: OrganizationDocument): Organization {
     members: doc.members.map(toMember),
     verification: toVerification(doc),
     approvalsAboveThreshold: doc.approvalsAboveThreshold ?? defaultApprovalsAboveThreshold,
+    registrationNumber: doc.registrationNumber ?? null,
+    website: doc.website ?? null,
   };
 }
 
@@ -93,6 +95,8 @@ export function organizationStore(connection: Connection): OrganizationStore {
         members: organization.members.map(toMemberDocument),
         verification: organization.verification === null ? null : { ...organization.verification, verifiedAt: new Date(organization.verification.verifiedAt) },
         approvalsAboveThreshold: organization.approvalsAboveThreshold,
+        registrationNumber: organization.registrationNumber,
+        website: organization.website,
         audit,
         outbox: queued.$push.outbox.$each,
         outboxSince: queued.$set.outboxSince,

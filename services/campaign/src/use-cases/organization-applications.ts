@@ -89,6 +89,8 @@ async function registerApproved(context: CampaignContext, application: Organizat
       kind: application.kind,
       admin: { name: application.contact.name, email: application.contact.email },
       applicationId: application.id,
+      registrationNumber: application.registrationNumber,
+      ...(application.website ? { website: application.website } : {}),
     },
     reason,
   );

@@ -189,7 +189,9 @@ function organizationFacts(page: PageContext, organization: OrganizationProfile[
   return html`<dl class="facts"><div><dt>${t('web.organization.country')}</dt><dd>${fmt.country(organization.country)}</dd></div>
 <div><dt>${t('web.organization.kind')}</dt><dd>${kind ? t(kind) : organization.kind}</dd></div>
 <div><dt>${t('web.organization.since')}</dt><dd>${fmt.date(organization.createdAt)}</dd></div>
-<div><dt>${t('web.organization.verification')}</dt><dd>${verificationText(page, organization.verification)}</dd></div></dl>`;
+<div><dt>${t('web.organization.verification')}</dt><dd>${verificationText(page, organization.verification)}</dd></div>
+${organization.registrationNumber ? html`<div><dt>${t('web.organization.registrationNumber')}</dt><dd>${organization.registrationNumber}</dd></div>` : ''}
+${organization.website ? html`<div><dt>${t('web.organization.website')}</dt><dd><a href="${organization.website}" rel="nofollow noopener noreferrer" dir="ltr">${organization.website.replace(/^https?:\/\//, '')}</a></dd></div>` : ''}</dl>`;
 }
 
 function organizationSection(page: PageContext, details: CampaignDetails): SafeHtml {
