@@ -302,6 +302,17 @@ describe("an organization's people run their work in the browser", () => {
     expect(await officer.page.textContent('main')).toContain(createHash('sha256').update(photo).digest('hex'));
     await check(officer.page, '13-delivered-phone');
 
+    // The treasurer's books: every disbursement and the audit log as spreadsheets.
+    await admin.page.goto(`${base}/console/money/campaigns/${campaignId}`);
+    const [sheet] = await Promise.all([admin.page.waitForEvent('download'), admin.page.getByRole('link', { name: 'Download all as a spreadsheet (CSV)' }).click()]);
+    const rows = fs.readFileSync(await sheet.path(), 'utf8').split('\r\n');
+    expect(rows[0]).toContain('id,requested_at,requested_by,amount,currency,recipient');
+    expect(rows.find((row) => row.includes('Lodwar Women’s Water Committee'))).toMatch(new RegExp(`,${people.officer.name},250\\.50,USD,.*,delivered,1,1,.*,KCB-2026-0042,1,1200$`));
+    await admin.page.goto(`${base}/console/audit`);
+    const [audit] = await Promise.all([admin.page.waitForEvent('download'), admin.page.getByRole('link', { name: 'Download all as a spreadsheet (CSV)' }).click()]);
+    const auditText = fs.readFileSync(await audit.path(), 'utf8');
+    expect(auditText).toContain(`,${people.admin.name},member.added,`);
+
     // The public record: the campaign page with the organization verified, the money paid and delivered.
     const visitor = await person(390);
     await eventually(async () => {

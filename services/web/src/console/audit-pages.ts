@@ -34,6 +34,7 @@ export function auditPage(page: PageContext, session: ConsoleSession, csrfToken:
     csrfToken,
     body: html`<h1>${t('console.audit.heading')}</h1>
 <p class="lead">${t('console.audit.lead')}</p>
+<p><a href="/console/audit.csv" download>${t('console.export.csv')}</a></p>
 ${
   data.entries.length === 0
     ? html`<p>${t('console.audit.none')}</p>`

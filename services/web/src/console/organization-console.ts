@@ -8,6 +8,7 @@ import { refusalPage, sendPage, type ConsoleCampaign } from './console-kit.ts';
 import type { ConsoleSection } from './console-layout.ts';
 import { sessionOf, type ConsoleSession } from './console-session.ts';
 import { dashboardPage } from './dashboard-pages.ts';
+import { allPages, auditCsv, sendCsv } from './exports.ts';
 import { organizationOf, registerMembersRoutes } from './members-routes.ts';
 import { ConsoleServiceProblem } from './service-api.ts';
 
@@ -60,6 +61,21 @@ export function registerOrganizationConsole(app: Express, deps: ConsoleDeps & { 
     ]);
     const names = new Map(organization.members.map((member) => [member.id, member.name]));
     sendPage(response, 200, auditPage(pageOf(response), session, forms.token(request, response), { entries: audit.entries, names, next: audit.next, first: !after }));
+  });
+
+  // The whole audit log as a spreadsheet (admins: the service refuses anyone else).
+  app.get('/console/audit.csv', signedIn, async (_request, response) => {
+    const session = sessionOf(response);
+    const [entries, organization] = await Promise.all([
+      allPages(async (after) => {
+        const query = new URLSearchParams({ limit: '200', ...(after ? { after } : {}) });
+        const page = await apis.campaign<{ entries: AuditEntry[]; next: string | null }>(session, `/v1/organizations/${session.organizationId}/audit?${query.toString()}`);
+        return { items: page.entries, next: page.next };
+      }),
+      organizationOf(apis, session),
+    ]);
+    const { filename, csv } = auditCsv(entries, new Map(organization.members.map((member) => [member.id, member.name])));
+    sendCsv(response, filename, csv);
   });
 
   // A service's refusal of a page of these parts (another organization's campaign, the audit log without the

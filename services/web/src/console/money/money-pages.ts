@@ -183,6 +183,7 @@ ${fundsFigures(page, view.funds)}
 </section>
 <section aria-labelledby="disbursements-heading">
 <h2 id="disbursements-heading">${t('console.money.disbursements.heading')}</h2>
+<p><a href="/console/money/campaigns/${campaign.id}/disbursements.csv" download>${t('console.export.csv')}</a></p>
 ${mayRequest && campaign.status === 'active' ? html`<p><a class="button-primary" href="/console/money/campaigns/${campaign.id}/request">${t('console.money.request.heading')}</a></p>` : ''}
 ${disbursementTable(page, view.disbursements)}
 <p class="actions">${view.first ? '' : html`<a href="/console/money/campaigns/${campaign.id}">${t('console.money.disbursements.newest')}</a>`}

@@ -7,6 +7,7 @@ import type { PageContext } from '../../pages/page-context.ts';
 import type { ConsoleApis, ConsoleDeps } from '../console-app.ts';
 import { consoleForm, forgedPage, formField, sendPage } from '../console-kit.ts';
 import { sessionOf } from '../console-session.ts';
+import { allPages, disbursementsCsv, sendCsv } from '../exports.ts';
 import { ConsoleServiceProblem } from '../service-api.ts';
 import { moneyCalls, type Disbursement } from './money-api.ts';
 import {
@@ -99,6 +100,22 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
       }),
     );
   }
+
+  // Every disbursement of the campaign as a spreadsheet, for the treasurer's books and the organization's reports.
+  app.get('/console/money/campaigns/:id/disbursements.csv', signedIn, async (request, response) => {
+    const session = sessionOf(response);
+    const id = pathId(request);
+    await calls.campaign(session, id);
+    const [disbursements, organization] = await Promise.all([
+      allPages(async (after) => {
+        const page = await calls.disbursements(session, id, { limit: 100, after });
+        return { items: page.disbursements, next: page.next };
+      }),
+      calls.organization(session),
+    ]);
+    const { filename, csv } = disbursementsCsv(id, disbursements, new Map(organization.members.map((member) => [member.id, member.name])));
+    sendCsv(response, filename, csv);
+  });
 
   app.get('/console/money/campaigns/:id', signedIn, (request, response) => {
     const page = pageOf(response);
