@@ -56,7 +56,8 @@ export interface RegisterOrganization {
 
 export interface NewMember {
   name: string;
-  email: string;
+  /** A person's address, where sign-in links go; none for an integration, which acts with its API key only. */
+  email: string | null;
   role: MemberRole;
 }
 
@@ -109,8 +110,8 @@ export function registerOrganization(command: RegisterOrganization, provided: Pr
 
 export function addMember(organization: Organization, actor: Actor, command: NewMember, provided: Provided): Member {
   requireAuthority(actor, organization.id, ['admin'], 'adding a member', 'this organization');
-  const email = normalizeEmail(command.email);
-  if (organization.members.some((member) => member.email === email)) throw errors.emailTaken(email);
+  const email = command.email === null ? null : normalizeEmail(command.email);
+  if (email !== null && organization.members.some((member) => member.email === email)) throw errors.emailTaken(email);
   return {
     id: provided.newId(),
     name: command.name,

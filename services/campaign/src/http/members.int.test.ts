@@ -164,3 +164,19 @@ describe('approval threshold and audit trail', () => {
     expect((await api.call('GET', `/v1/organizations/${id}/audit`, { key: other.adminKey })).status).toBe(404);
   });
 });
+
+describe('integrations', () => {
+  it('when an admin adds an integration (a member without an email), then its key works with its role, two integrations do not collide, and it cannot be invited', async () => {
+    const { id, adminKey } = await api.organization('Integrations Relief');
+    const first = await api.call('POST', `/v1/organizations/${id}/members`, { key: adminKey, body: { name: 'Accounting export', role: 'approver' } });
+    const second = await api.call('POST', `/v1/organizations/${id}/members`, { key: adminKey, body: { name: 'Field app', role: 'field-officer' } });
+    expect(first).toMatchObject({ status: 201, body: { email: null, role: 'approver' } });
+    expect(second).toMatchObject({ status: 201, body: { email: null, role: 'field-officer' } });
+    const key = (first.body as { apiKey: string }).apiKey;
+    expect((await api.call('GET', `/v1/organizations/${id}/audit`, { key })).status).toBe(403);
+    expect((await api.call('GET', '/v1/me', { key })).body).toMatchObject({ member: { name: 'Accounting export', role: 'approver', email: null } });
+    const invited = await api.call('POST', `/v1/organizations/${id}/members`, { key: adminKey, body: { name: 'Nobody', role: 'approver', invite: true } });
+    expect(invited.status).toBe(400);
+    expect((invited.body as { field: string }).field).toBe('email');
+  });
+});

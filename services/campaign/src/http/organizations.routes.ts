@@ -1,4 +1,4 @@
-import { defineRoute } from '@aid/http-kit';
+import { defineRoute, HttpProblem } from '@aid/http-kit';
 import type { Request } from 'express';
 import type { z } from 'zod';
 import type { Locale } from '@aid/i18n';
@@ -77,9 +77,10 @@ export function organizationRoutes(
         409: { description: 'Email already a member', schema: problemResponse },
       },
       async handle({ body, params, auth: actor }) {
-        // Refused before anything is added: an invitation asked for must be one that can be sent.
+        // Refused before anything is added: an invitation asked for must be one that can be sent, to someone.
+        if (body.invite && body.email === undefined) throw new HttpProblem(400, 'validation-failed', 'an invitation needs the email address to send it to', { field: 'email' });
         if (body.invite && !invitations) throw signInUnavailable('inviting by email');
-        const { member, apiKey } = await addMember(context, actor, params.id, { name: body.name, email: body.email, role: body.role });
+        const { member, apiKey } = await addMember(context, actor, params.id, { name: body.name, email: body.email ?? null, role: body.role });
         // The member exists either way; a mail server that fails now is reported, and the invitation can be sent again.
         const invitation = body.invite && invitations ? await invitations(actor, params.id, member.id, body.locale ?? 'en').then(() => 'sent' as const, () => 'failed' as const) : 'not-asked';
         return { status: 201, body: { ...memberBody(member), apiKey, invitation } };

@@ -43,7 +43,7 @@ export const registerOrganizationBody = z.object({
 
 export const addMemberBody = z.object({
   name: text(200),
-  email: emailSchema,
+  email: emailSchema.optional().describe("a person's address (sign-in links, invitations); left out for an integration, which acts with its API key only"),
   role: z.enum(memberRoles),
   invite: z.boolean().optional().describe('email the new member an invitation with a link that signs them in (valid 7 days)'),
   locale: z.enum(supportedLocales).optional().describe('the language of the invitation; English when not given'),

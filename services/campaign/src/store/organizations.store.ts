@@ -128,7 +128,8 @@ export function organizationStore(connection: Connection): OrganizationStore {
       const result = await writes.run(organizationId, () =>
         model
           .updateOne(
-            { _id: organizationId, 'members.email': { $ne: member.email } },
+            // An integration has no address: nothing to collide with.
+            member.email === null ? { _id: organizationId } : { _id: organizationId, 'members.email': { $ne: member.email } },
             { $push: { members: toMemberDocument(member), outbox: queued.$push.outbox, audit }, $set: queued.$set },
           )
           .exec(),

@@ -90,8 +90,27 @@ ${admin ? '' : html`<p class="hint">${t('console.members.readOnly')}</p>`}
 <tbody>${active.map((member) => memberRow(page, session, member, csrfToken))}</tbody></table></div>
 ${admin ? html`<p class="hint">${t('console.members.keysHint')}</p>` : ''}
 ${admin ? inviteForm(page, csrfToken, data.invite ?? emptyInvite) : ''}
+${admin ? integrationForm(page, csrfToken) : ''}
 ${data.approvalsAboveThreshold === undefined ? '' : approvalRuleSection(page, csrfToken, admin, data.approvalsAboveThreshold)}`,
   });
+}
+
+/**
+ * An integration (an accounting export, a field app) acts with an API key under a role of its own, with no
+ * email and no sign-in; its key is shown once on the next page. Removing it, like a person, revokes the key.
+ */
+function integrationForm(page: PageContext, csrfToken: string): SafeHtml {
+  const { t } = page;
+  return html`<section aria-labelledby="integrations"><h2 id="integrations">${t('console.integrations.heading')}</h2>
+<p class="hint">${t('console.integrations.lead')}</p>
+<form method="post" action="/console/members/integrations" class="console-form" novalidate>
+${csrfInput(csrfToken)}
+<label for="integrationName">${t('console.integrations.name')}</label>
+<input id="integrationName" name="name" required maxlength="200" autocomplete="off">
+<label for="integrationRole">${t('console.members.role')}</label>
+<select id="integrationRole" name="role">${memberRoles.map((role) => html`<option value="${role}"${role === 'field-officer' ? html` selected` : ''}>${roleName(page, role)}</option>`)}</select>
+<button type="submit">${t('console.integrations.create')}</button>
+</form></section>`;
 }
 
 /**

@@ -37,6 +37,21 @@ export function registerMembersRoutes(app: Express, deps: ConsoleDeps & { apis: 
     sendPage(response, 200, membersPage(pageOf(response), session, forms.token(request, response), { members, done, approvalsAboveThreshold: rule.approvalsAboveThreshold }));
   });
 
+  // A key for an integration: made by the service (admins only), shown once on this answer, never stored here.
+  app.post('/console/members/integrations', signedIn, consoleForm, async (request, response) => {
+    const page = pageOf(response);
+    const session = sessionOf(response);
+    const csrfToken = forms.token(request, response);
+    if (!forms.accepts(request, formField(request, 'csrf'))) return sendPage(response, 403, forgedPage(page, session, csrfToken, '/console/members'));
+    const name = formField(request, 'name');
+    const role = formField(request, 'role');
+    const added = await apis.campaign<{ name: string; role: MemberRole; apiKey: string }>(session, path(session), {
+      json: { name, role },
+      clientAddress: request.ip,
+    });
+    sendPage(response, 201, newKeyPage(page, session, csrfToken, added, added.apiKey));
+  });
+
   // The service decides (admins only, 2 to 10); a refusal shows as the console's refusal page.
   app.post('/console/members/approval-rule', signedIn, consoleForm, async (request, response) => {
     const page = pageOf(response);

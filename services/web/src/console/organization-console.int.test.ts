@@ -330,4 +330,19 @@ describe("an organization's console: home, campaigns, members and audit", () => 
     expect(refused.status).toBe(403);
     expect((await platform.campaign.call('GET', `/v1/organizations/${org.id}/settings`, { key: org.admin.key })).body).toEqual({ approvalsAboveThreshold: 3 });
   });
+
+  it('when an admin creates an integration, then its key is shown once, works with its role, and the members page lists it without an email', async () => {
+    const admin = signedIn(org, org.admin);
+    const page = await admin.get('/console/members');
+    const created = await admin.post('/console/members/integrations', { csrf: admin.csrfOf(page.text), name: 'Accounting export', role: 'approver' });
+    expect(created.status).toBe(201);
+    const key = /aid_[A-Za-z0-9_-]{43}/.exec(created.text)?.[0] ?? '';
+    expect(key).not.toBe('');
+    expect((await platform.campaign.call('GET', '/v1/me', { key })).body).toMatchObject({ member: { name: 'Accounting export', role: 'approver', email: null } });
+    const listed = await admin.get('/console/members');
+    expect(listed.text).toContain('Accounting export');
+    expect(listed.text).not.toContain(key);
+    const forged = await admin.post('/console/members/integrations', { name: 'Forged', role: 'admin' });
+    expect(forged.status).toBe(403);
+  });
 });
