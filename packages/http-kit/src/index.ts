@@ -24,4 +24,5 @@ export {
   verifySessionToken,
   type SessionClaims,
 } from './session-token.ts';
+export { attachmentDisposition, declaredUploadType, readRawUpload, withRawUploads } from './raw-upload.ts';
 export { parseRequestPart } from './validation.ts';

@@ -1,5 +1,5 @@
 import { newId } from '@aid/contracts';
-import { clientAddress, createHttpApp, rateLimit, rawSessionVerifyKey, sessionSigningKey, sessionVerifyKey } from '@aid/http-kit';
+import { clientAddress, createHttpApp, rateLimit, rawSessionVerifyKey, sessionSigningKey, sessionVerifyKey, withRawUploads } from '@aid/http-kit';
 import type { Locale } from '@aid/i18n';
 import { smtpMailer, type Mailer, type ServiceDeps, type ServiceParts } from '@aid/runtime';
 import type { CampaignConfig } from './config.ts';
@@ -7,7 +7,7 @@ import { newApiKey } from './domain/api-key.ts';
 import type { Actor } from './domain/actor.ts';
 import { memberAuthenticator, optionalMember, platformAdminAuthenticator } from './http/auth.ts';
 import { campaignRoutes } from './http/campaigns.routes.ts';
-import { withRawApplicationDocuments } from './http/application-document-body.ts';
+import { applicationDocumentsPath } from './http/application-document-body.ts';
 import { organizationApplicationRoutes } from './http/organization-applications.routes.ts';
 import { organizationRoutes } from './http/organizations.routes.ts';
 import { passkeyRoutes } from './http/passkey.routes.ts';
@@ -115,7 +115,7 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
     authenticationFailureLimits: deps.rateLimits.authenticationFailures,
   });
   return {
-    app: withRawApplicationDocuments(app),
+    app: withRawUploads(app, [applicationDocumentsPath]),
     outboxSources: [context.organizations.outboxSource, context.campaigns.outboxSource, context.updates.outboxSource],
   };
 }

@@ -1,11 +1,11 @@
 import { memberProjection } from '@aid/access';
 import { newId, topics, type CampaignEvent, type DonationEvent } from '@aid/contracts';
-import { createHttpApp, sessionVerifyKey } from '@aid/http-kit';
+import { createHttpApp, sessionVerifyKey, withRawUploads } from '@aid/http-kit';
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
 import type { DisbursementConfig } from './config.ts';
 import { onCampaignEvent } from './events/campaign-events.consumer.ts';
 import { onDonationEvent } from './events/donation-events.consumer.ts';
-import { withRawEvidenceBodies } from './http/evidence-body.ts';
+import { evidencePath } from './http/evidence-body.ts';
 import { disbursementRoutes } from './http/routes.ts';
 import { stripeConnectPayouts } from './payouts/stripe-connect.ts';
 import { statusByCode } from './http/status-by-code.ts';
@@ -63,7 +63,7 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
   });
 
   return {
-    app: withRawEvidenceBodies(app),
+    app: withRawUploads(app, [evidencePath]),
     outboxSources: [
       { name: 'disbursements', model: disbursements.model },
       { name: 'allocation_batches', model: disbursements.batchModel },

@@ -1,4 +1,4 @@
-import { bearerToken, defineRoute, type RouteRateLimit } from '@aid/http-kit';
+import { attachmentDisposition, bearerToken, defineRoute, type RouteRateLimit } from '@aid/http-kit';
 import type { Request } from 'express';
 import type { z } from 'zod';
 import { applicationDocumentLimitBytes, applicationDocumentTypes, type ApplicationDocument, type OrganizationApplication } from '../domain/organization-application.ts';
@@ -24,7 +24,7 @@ import {
   submitApplicationBody,
   submittedApplicationResponse,
 } from './application-schemas.ts';
-import { applicationDocumentsPath, attachmentDisposition, readApplicationDocumentUpload } from './application-document-body.ts';
+import { applicationDocumentsPath, readApplicationDocumentUpload } from './application-document-body.ts';
 import { problemResponse } from './schemas.ts';
 
 const tag = 'Organization applications';

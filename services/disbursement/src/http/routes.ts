@@ -1,5 +1,5 @@
 import { bearerMember } from '@aid/access';
-import { defineRoute, type Route } from '@aid/http-kit';
+import { attachmentDisposition, defineRoute, type Route } from '@aid/http-kit';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { Member } from '../domain/disbursement.ts';
@@ -18,7 +18,7 @@ import { rejectDisbursement } from '../use-cases/reject-disbursement.ts';
 import { changeOnce } from '../use-cases/answer-once.ts';
 import { reportDelivery } from '../use-cases/report-delivery.ts';
 import { requestDisbursement } from '../use-cases/request-disbursement.ts';
-import { attachmentDisposition, evidencePath, readEvidenceUpload } from './evidence-body.ts';
+import { evidencePath, readEvidenceUpload } from './evidence-body.ts';
 import { idempotencyNote, idempotencyProblems, respondOnce } from './idempotency.ts';
 import { presentAudit, presentDelivery, presentDisbursement, presentDisbursements, presentEvidence, presentFunds, presentPublicTotals } from './present.ts';
 import {

@@ -1,6 +1,6 @@
 import { validateHeaderValue } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { attachmentDisposition } from './evidence-body.ts';
+import { attachmentDisposition } from './raw-upload.ts';
 
 describe('evidence download name', () => {
   it.each(['handover.csv', 'Gedo 水 report.pdf', 'quote"back\\slash.png', 'emoji 🚰.jpg'])(
