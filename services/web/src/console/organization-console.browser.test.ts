@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -8,13 +7,11 @@ import { deflateSync, crc32 } from 'node:zlib';
 import { chromiumPath } from '@aid/local-infra';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkScreen, chromiumLaunchArgs } from '../test-support/screen-checks.ts';
 import type { ConsoleSession } from './console-session.ts';
 import { startConsoleUnderTest, type ConsoleUnderTest } from './test-support/console-under-test.ts';
 
 const resultsDir = process.env['CONSOLE_SHOTS'] ?? fileURLToPath(new URL('../../test-results/console/', import.meta.url));
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-// axe-core is the end-to-end tests' dependency; the web borrows it from there rather than pinning a second copy.
-const axeSource = fs.readFileSync(createRequire(fileURLToPath(new URL('../../../../test/package.json', import.meta.url))).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** A real PNG (a colour gradient), so the update's photo is drawn in the screenshots. */
 function gradientPng(width: number, height: number): Buffer {
@@ -38,26 +35,7 @@ function gradientPng(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map(({ id, impact, nodes }) => ({ id, impact, targets: nodes.map((node) => node.target.join(' ')) }));
-  });
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.targets.join(', ')}`);
-}
-
-/** Screenshots at a desktop and a phone width; at both, nothing scrolls sideways and axe finds nothing serious. */
-async function check(page: Page, name: string): Promise<void> {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    await page.screenshot({ path: path.join(resultsDir, `${name}-${width}.png`), fullPage: true });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name} at ${width}px scrolls sideways`).toBe(true);
-    expect(await seriousViolations(page), `${name} at ${width}px`).toEqual([]);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const check = (page: Page, name: string) => checkScreen(page, resultsDir, name);
 
 describe("an organization's console in Chromium", () => {
   let platform: ConsoleUnderTest;
@@ -90,7 +68,7 @@ describe("an organization's console in Chromium", () => {
       expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
       lastSeenAt: now.toISOString(),
     };
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: launchArgs });
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumLaunchArgs });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en' });
     await context.addCookies([{ name: 'console', value: platform.sessions.cookieValueFor(session), url: `${platform.url}/console` }]);
   }, 120_000);

@@ -1,24 +1,16 @@
 /// <reference lib="dom" />
 import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { chromiumPath } from '@aid/local-infra';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkScreen, chromiumLaunchArgs } from '../test-support/screen-checks.ts';
 import { startConsoleUnderTest, type ConsoleUnderTest } from './test-support/console-under-test.ts';
 
 const resultsDir = fileURLToPath(new URL('../../test-results/console/', import.meta.url));
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-async function shots(page: Page, name: string): Promise<void> {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    await page.screenshot({ path: path.join(resultsDir, `${name}-${width}.png`), fullPage: true });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const shots = (page: Page, name: string) => checkScreen(page, resultsDir, name);
 
 describe('a person signs in with a passkey in Chromium', () => {
   let platform: ConsoleUnderTest;
@@ -32,7 +24,7 @@ describe('a person signs in with a passkey in Chromium', () => {
       key: platform.campaign.platformKey,
       body: { name: 'Somali Diaspora Water Fund', country: 'SE', kind: 'diaspora-association', admin: { name: 'Leila Warsame', email } },
     });
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: launchArgs });
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumLaunchArgs });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

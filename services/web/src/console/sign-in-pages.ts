@@ -54,7 +54,7 @@ ${problem ? html`<p class="problem" role="alert" id="sign-in-problem">${problem}
 ${csrfField(state.csrfToken)}
 <input type="hidden" name="next" value="${state.next}">
 <label for="email">${t('console.signIn.email')}</label>
-<input id="email" name="email" type="email" autocomplete="username email" required value="${state.email ?? ''}"${problem ? html` aria-invalid="true" aria-describedby="sign-in-problem"` : ''}>
+<input id="email" name="email" type="email" autocomplete="email" required value="${state.email ?? ''}"${problem ? html` aria-invalid="true" aria-describedby="sign-in-problem"` : ''}>
 <button type="submit">${t('console.signIn.send')}</button>
 </form>
 <section class="passkey" aria-labelledby="passkey-heading">

@@ -1,16 +1,13 @@
 /// <reference lib="dom" />
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumPath } from '@aid/local-infra';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkScreen } from '../../test-support/screen-checks.ts';
 import { catchUpTimeoutMs, startMoneyUnderTest, type MoneyUnderTest, type Person } from './money-under-test.ts';
 
 const resultsDir = process.env['CONSOLE_SHOTS'] ?? fileURLToPath(new URL('../../../test-results/console-money/', import.meta.url));
-// axe-core is the end-to-end tests' dependency; the web borrows it from there rather than pinning a second copy.
-const axeSource = fs.readFileSync(createRequire(fileURLToPath(new URL('../../../../../test/package.json', import.meta.url))).resolve('axe-core/axe.min.js'), 'utf8');
 // A 1×1 PNG as the delivery's evidence photo.
 const photo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
@@ -35,26 +32,7 @@ async function signedIn(person: Person, locale = 'en'): Promise<Page> {
   return context.newPage();
 }
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map(({ id, impact, nodes }) => ({ id, impact, targets: nodes.map((node) => node.target.join(' ')) }));
-  });
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.targets.join(', ')}`);
-}
-
-/** Screenshots at a desktop and a phone width; at both, nothing scrolls sideways and axe finds nothing serious. */
-async function check(page: Page, name: string): Promise<void> {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    await page.screenshot({ path: path.join(resultsDir, `${name}-${width}.png`), fullPage: true });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name} at ${width}px scrolls sideways`).toBe(true);
-    expect(await seriousViolations(page), `${name} at ${width}px`).toEqual([]);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const check = (page: Page, name: string) => checkScreen(page, resultsDir, name);
 
 describe('the money console in Chromium', () => {
   it('when a disbursement goes from request to delivery with a photo, then every screen reads well on a desktop and a phone, in English and Urdu', async () => {
