@@ -12,8 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureSchemathesis, resolveProfile, SCHEMATHESIS_VERSION } from '@aid/local-infra';
+import { ensureSchemathesis, resolveProfile, SCHEMATHESIS_VERSION, startMailpit, type StartedPart } from '@aid/local-infra';
 import { setup as setupInfra, teardown as teardownInfra } from '@aid/test-kit/global-setup';
+import { freePort } from '../src/harness/free-port.ts';
 import { startServiceProcesses, type ServiceProcesses } from '../src/harness/service-processes.ts';
 import { parseRunSummary, type RunSummary } from './run-summary.ts';
 import { fuzzedServices, schemathesisConfig, type Credentials, type FuzzedService, type FuzzSettings } from './schemathesis-config.ts';
@@ -131,15 +132,21 @@ async function main(): Promise<number> {
   console.log(`▸ schemathesis ${SCHEMATHESIS_VERSION} … ${tool.installed ? 'installed' : 'reused'} (${elapsed(t0)})`);
   await setupInfra();
   let platform: ServiceProcesses | undefined;
+  let mail: (StartedPart & { inboxUrl: string }) | undefined;
   // npm test stops a step with SIGTERM (Ctrl-C): the services and the infrastructure go with it, not left behind.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       console.log(`\n▸ ${signal}: stopping the services`);
-      void Promise.allSettled([platform?.stop()]).then(() => teardownInfra()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      void Promise.allSettled([platform?.stop(), mail?.process.stop()]).then(() => teardownInfra()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
   try {
-    platform = await startServiceProcesses({ env: settings.serviceEnv });
+    // A mail server, as in production: sign-in links and invitations are sent (to a local inbox), so those
+    // operations answer as they do when people use them rather than "not set up here".
+    const [smtpPort, mailWebPort] = [await freePort(), await freePort()];
+    const mailProfile = resolveProfile('test', root, { LOCAL_SMTP_PORT: String(smtpPort), LOCAL_MAIL_WEB_PORT: String(mailWebPort) });
+    mail = await startMailpit({ ...mailProfile, dirs: { ...mailProfile.dirs, data: path.join(root, '.local', 'data', 'fuzz-mail'), logs: path.join(root, '.local', 'logs', 'fuzz-mail') } });
+    platform = await startServiceProcesses({ env: { SMTP_URL: mail.endpoint, ...settings.serviceEnv } });
     console.log(`▸ services … ready (${elapsed(t0)})`);
     const seed = await seedPlatform(platform);
     console.log(`▸ seed data … ready (${elapsed(t0)}): campaign ${seed.campaignId}, donation ${seed.donationId}, disbursement ${seed.paidDisbursementId}`);
@@ -171,6 +178,7 @@ async function main(): Promise<number> {
     return failed.length === 0 ? 0 : 1;
   } finally {
     await platform?.stop();
+    await mail?.process.stop();
     await teardownInfra();
   }
 }

@@ -19,6 +19,8 @@ export interface FuzzSeed {
   /** Still requested, so approve, reject and cancel have something to act on. */
   requestedDisbursementId: string;
   evidenceId: string;
+  /** An organization's application, pending, for the platform administrator's reads and decision. */
+  applicationId: string;
 }
 
 const options = { timeoutMs: 60_000, intervalMs: 250 };
@@ -71,7 +73,23 @@ export async function seedPlatform(platform: ServiceProcesses): Promise<FuzzSeed
     if (Number((await api.summary(campaign.id)).delivered) !== 10_000) throw new Error('the ledger has not recorded the delivery yet');
   }, options);
 
+  const application = await fetch(`${urls.campaign}/v1/organization-applications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Fuzz Water Trust',
+      country: 'KE',
+      kind: 'ngo',
+      registrationNumber: 'CH-000001',
+      about: 'Wells in Turkana.',
+      contact: { name: 'Wanjiru', email: 'wanjiru.fuzz@example.org' },
+    }),
+  });
+  if (application.status !== 201) throw new Error(`the application was not taken: ${application.status} ${await application.text()}`);
+  const { id: applicationId } = (await application.json()) as { id: string };
+
   return {
+    applicationId,
     organizationId: organization.id,
     adminKey,
     adminMemberId: organization.member.id,

@@ -147,10 +147,12 @@ describe('roles and organizations', () => {
     expect(JSON.stringify(campaign.organization)).not.toContain('members');
   });
 
-  it('when an organization’s public page is asked for, then it shows who it is and its public campaigns, never members or drafts; without a public campaign it is a 404', async () => {
+  it('when an organization’s public page is asked for, then it shows who it is and its public campaigns, never members or drafts; before its first public campaign it shows who it is and no campaign', async () => {
     const runner = await api.organization('Somali Relief Network');
     const draft = await api.campaign(runner.adminKey);
-    expect((await api.call('GET', `/v1/organizations/${runner.id}/profile`)).status).toBe(404);
+    const early = await api.call('GET', `/v1/organizations/${runner.id}/profile`);
+    expect(early.status).toBe(200);
+    expect(early.body).toMatchObject({ organization: { id: runner.id, verification: { status: 'verified' } }, campaigns: [] });
     const published = await api.campaign(runner.adminKey);
     await api.call('POST', `/v1/campaigns/${published.id}/publish`, { key: runner.adminKey });
     const profile = await api.call('GET', `/v1/organizations/${runner.id}/profile`);

@@ -75,6 +75,7 @@ export function organizationRoutes(
         403: { description: 'Not an admin of this organization', schema: problemResponse },
         404: { description: 'No such organization', schema: problemResponse },
         409: { description: 'Email already a member', schema: problemResponse },
+        503: { description: 'An invitation was asked for, and email is not set up on this platform', schema: problemResponse },
       },
       async handle({ body, params, auth: actor }) {
         // Refused before anything is added: an invitation asked for must be one that can be sent, to someone.
@@ -177,12 +178,12 @@ export function organizationRoutes(
     defineRoute<undefined, z.infer<typeof idParams>, undefined, undefined>({
       method: 'get',
       path: '/v1/organizations/:id/profile',
-      summary: 'The public page of an organization that runs public campaigns: name, country, kind, since when, and those campaigns (never members or drafts)',
+      summary: 'The public page of an organization: name, country, kind, registration, verification, since when, and its public campaigns (never members or drafts)',
       tag,
       params: idParams,
       responses: {
         200: { description: 'The organization and its public campaigns, newest first', schema: organizationProfileResponse },
-        404: { description: 'No such organization, or none of its campaigns is public', schema: problemResponse },
+        404: { description: 'No such organization', schema: problemResponse },
       },
       async handle({ params }) {
         const { organization, campaigns } = await publicOrganizationProfile(context, params.id);

@@ -56,7 +56,8 @@ export function updateBody(update: CampaignUpdate): z.infer<typeof updateRespons
 
 export function auditBody(page: { entries: AuditEntry[]; last: string | null }): z.infer<typeof auditResponse> {
   return {
-    entries: page.entries.map(({ id, actorMemberId, action, targetId, at, details }) => ({ id, actorMemberId, action, targetId, at, details })),
+    // The database drops an empty object on the way in (mongoose's minimize): an entry with no details has `{}`.
+    entries: page.entries.map(({ id, actorMemberId, action, targetId, at, details }) => ({ id, actorMemberId, action, targetId, at, details: details ?? {} })),
     next: page.last,
   };
 }

@@ -17,7 +17,8 @@ export async function organizationForMember(context: CampaignContext, actor: Act
  */
 export async function publicOrganizationProfile(context: CampaignContext, organizationId: string): Promise<{ organization: Organization; campaigns: Campaign[] }> {
   const [organization, campaigns] = await Promise.all([context.organizations.find(organizationId), context.campaigns.ofOrganization(organizationId)]);
-  const publicCampaigns = campaigns.filter((campaign) => campaign.status !== 'draft');
-  if (!organization || publicCampaigns.length === 0) throw errors.organizationNotFound(organizationId);
-  return { organization, campaigns: publicCampaigns };
+  // Every organization here was vetted (approved, or registered by the platform administrator): who it is and
+  // its verification are public from then on, even before its first campaign; its drafts never are.
+  if (!organization) throw errors.organizationNotFound(organizationId);
+  return { organization, campaigns: campaigns.filter((campaign) => campaign.status !== 'draft') };
 }
