@@ -74,6 +74,14 @@ describe('reconciliation of the public record', () => {
   const breachesOf = (all: Awaited<ReturnType<typeof report>>['breaches'], campaignId: string) => all.filter((breach) => breach.campaignId === campaignId);
 
   it('when each rule is broken on the record, then reconciliation reports each breach, and the campaign that keeps them has none', async () => {
+    // Each campaign's events go to its own partition: the ledger records them in no fixed order across campaigns,
+    // so the last seeded campaign on the record does not mean the others are; each is awaited by its own figure.
+    await eventually(async () => {
+      const figures = await Promise.all(
+        [overAllocated, overPaid, deliveredUnpaid].map(async (campaign) => (await (await fetch(`${ledger.url}/v1/campaigns/${campaign.campaignId}/summary`)).json()) as Record<string, number>),
+      );
+      expect(figures).toMatchObject([{ allocated: 2_401 }, { paidOut: 1_500 }, { delivered: 1_000 }]);
+    }, { timeoutMs: 60_000 });
     const found = await report();
     expect(found.status).toBe('breaches');
     expect(found.sources).toEqual([]);
