@@ -35,7 +35,8 @@ export const fuzzServiceEnv: Record<string, string> = {};
 const usage = `usage: pnpm --filter @aid/e2e fuzz -- [options]
   --max-examples N     generated test cases per operation and phase (default 5)
   --seed N             Schemathesis seed (default 20261204): the same seed generates the same requests
-  --workers N          concurrent requests per run (default 2)
+  --workers N          concurrent requests per run (default 1; more than one can crash the fuzzer on CPython
+                       3.11 before 3.11.8, whose AST constructor state its threads share)
   --service NAME       only this service (repeatable): ${fuzzedServices.join(', ')}
   --credentials NAME   only this credential set (repeatable): ${credentialSets.join(', ')}
   --service-env N=V    an extra environment variable for the services (repeatable)`;
@@ -47,7 +48,11 @@ function options(): FuzzSettings & { services: FuzzedService[]; credentials: Cre
     options: {
       'max-examples': { type: 'string', default: '5' },
       seed: { type: 'string', default: '20261204' },
-      workers: { type: 'string', default: '2' },
+      // One worker: Schemathesis runs workers as threads, and on CPython 3.11 before 3.11.8 two threads parsing
+      // source at once (Hypothesis does, to describe its strategies) share one AST recursion counter and stop
+      // the run with "AST constructor recursion depth mismatch". Measured on the campaign service: 141 s with
+      // one worker, 134 s with two.
+      workers: { type: 'string', default: '1' },
       service: { type: 'string', multiple: true },
       credentials: { type: 'string', multiple: true },
       'service-env': { type: 'string', multiple: true },
