@@ -36,6 +36,8 @@ export interface GiftDocument {
   net: number;
   remaining: number;
   succeededAt: Date;
+  /** The page of the campaign's allocation queue the gift joined (gift-queue.store.ts); absent on gifts queued before pages. */
+  queuePage?: number;
   // Optional because an upsert's `$setOnInsert` of an empty array is not stored by every MongoDB-compatible
   // database (FerretDB drops it); `$push` creates the array when the first entry arrives.
   allocations?: GiftAllocation[];
@@ -56,6 +58,7 @@ const schema = new mongoose.Schema<GiftDocument>(
     net: { type: Number, required: true },
     remaining: { type: Number, required: true },
     succeededAt: { type: Date, required: true },
+    queuePage: { type: Number },
     allocations: { type: [{ _id: false, disbursementId: String, amount: Number }], default: [] },
     releases: { type: [{ _id: false, disbursementId: String, amount: Number, covered: Number }], default: [] },
     refunds: { type: [{ _id: false, refundId: String, amount: Number, applied: Number, shortfall: Number }], default: [] },
@@ -65,7 +68,7 @@ const schema = new mongoose.Schema<GiftDocument>(
   { versionKey: false, collection: 'gifts' },
 );
 
-// Serves FIFO allocation: a campaign's gifts with money left, oldest first, ids breaking ties.
+// Serves queueing, once, the gifts of a campaign credited before allocation queues existed (gift-queue.store.ts).
 schema.index({ campaignId: 1, succeededAt: 1, _id: 1 });
 // Serves resuming an interrupted approval: the slices already taken for one disbursement.
 schema.index({ 'allocations.disbursementId': 1 });

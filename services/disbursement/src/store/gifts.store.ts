@@ -1,8 +1,9 @@
 import type { ApplyOnce } from '@aid/store';
 import type { Connection } from 'mongoose';
-import type { AllocatableGift, AllocationSlice } from '../domain/allocation.ts';
+import type { AllocationSlice } from '../domain/allocation.ts';
 import { giftMovement, refundSplit, reversalSplit, type GiftFacts } from '../domain/gift-position.ts';
 import { giftModel, type GiftDocument, type GiftRefund, type GiftReversal } from './gift.model.ts';
+import { createGiftQueue } from './gift-queue.store.ts';
 
 export interface NewGift {
   donationId: string;
@@ -22,33 +23,35 @@ export type GiftStore = ReturnType<typeof createGiftStore>;
 
 const total = (entries: { amount: number }[] | undefined) => (entries ?? []).reduce((sum, entry) => sum + entry.amount, 0);
 
-type FactsFields = Pick<GiftDocument, 'net' | 'allocations' | 'releases' | 'refunds' | 'reversals'>;
+type FactsFields = Pick<GiftDocument, 'campaignId' | 'currency' | 'net' | 'allocations' | 'releases' | 'refunds' | 'reversals'>;
 
 /** The sums a gift's position depends on (gift-position.ts), from its recorded history. */
 function factsOf(gift: FactsFields): GiftFacts {
   return { net: gift.net, allocated: total(gift.allocations) - total(gift.releases), refunds: total(gift.refunds), reversals: total(gift.reversals) };
 }
 
-const factsProjection = { net: 1, remaining: 1, allocations: 1, releases: 1, refunds: 1, reversals: 1 };
+const factsProjection = { campaignId: 1, currency: 1, net: 1, remaining: 1, allocations: 1, releases: 1, refunds: 1, reversals: 1 };
 
-// Gifts planned per round of writes; the cursor also fetches this many at a time.
-const allocationPage = 500;
 const refundAttempts = 20;
 
 export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
   const model = giftModel(connection);
+  const queue = createGiftQueue(connection, model);
 
   return {
     model,
 
-    /** Written before the account is credited, so the gifts always hold at least what the account calls available. */
+    /**
+     * Written, then queued for allocation, before the account is credited, so the gifts always hold at least what
+     * the account calls available and an approval finds all of it. A redelivered gift joins the page it recorded.
+     */
     async insertIfNew(gift: NewGift): Promise<void> {
       const { donationId, ...fields } = gift;
-      await model.updateOne(
-        { _id: donationId },
-        { $setOnInsert: { ...fields, remaining: gift.net } },
-        { upsert: true },
-      );
+      const page = await queue.pageForNewGift(gift.campaignId, gift.currency);
+      const written = await model
+        .findOneAndUpdate({ _id: donationId }, { $setOnInsert: { ...fields, remaining: gift.net, queuePage: page } }, { upsert: true, returnDocument: 'after' })
+        .lean();
+      await queue.add(gift.campaignId, gift.currency, written?.queuePage ?? page, donationId);
     },
 
     async exists(donationId: string): Promise<boolean> {
@@ -56,30 +59,11 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
     },
 
     /**
-     * The campaign's gifts with money left that do not yet fund this disbursement, oldest first, a page at a
-     * time from ONE query: on FerretDB every query on other fields than `_id` reads the whole collection, so a
-     * disbursement over 100,000 gifts must not ask a query per page.
+     * One pass over the campaign's gifts with money left that do not yet fund this disbursement, oldest first,
+     * read by `_id` from the campaign's queue (gift-queue.store.ts).
      */
-    async *allocatablePages(campaignId: string, currency: string, disbursementId: string): AsyncGenerator<AllocatableGift[]> {
-      const cursor = model
-        .find({ campaignId, currency, remaining: { $gt: 0 } }, { remaining: 1, succeededAt: 1, allocations: 1 })
-        .sort({ succeededAt: 1, _id: 1 })
-        .lean()
-        .cursor({ batchSize: allocationPage });
-      let page: AllocatableGift[] = [];
-      try {
-        for await (const doc of cursor) {
-          if ((doc.allocations ?? []).some((allocation) => allocation.disbursementId === disbursementId)) continue;
-          page.push({ donationId: doc._id, succeededAt: doc.succeededAt, remaining: doc.remaining });
-          if (page.length === allocationPage) {
-            yield page;
-            page = [];
-          }
-        }
-        if (page.length > 0) yield page;
-      } finally {
-        await cursor.close();
-      }
+    allocatable(campaignId: string, currency: string, disbursementId: string) {
+      return queue.scan(campaignId, currency, disbursementId);
     },
 
     /** The slices already taken for a disbursement, oldest gift first. */
@@ -133,6 +117,7 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
         if (recorded) return recorded.covered ?? 0;
         const before = factsOf(gift);
         const movement = giftMovement(before, { ...before, allocated: before.allocated - slice.amount });
+        if (movement.remaining > 0) await queue.reopen(gift.campaignId, gift.currency, slice.donationId);
         await applyOnce.apply({
           model,
           documentId: slice.donationId,
@@ -177,6 +162,7 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
         if (recorded) return recorded;
         const before = factsOf(gift);
         const split = reversalSplit(giftMovement(before, { ...before, reversals: before.reversals + amount }));
+        if (split.restored > 0) await queue.reopen(gift.campaignId, gift.currency, donationId);
         await applyOnce.apply({
           model,
           documentId: donationId,

@@ -165,13 +165,13 @@ export function giftRefunded(campaignId: string, donationId: string, amount: num
 }
 
 /** A counted refund that failed at the bank; the donation service names it by the processor's refund id. */
-export function refundReversed(campaignId: string, donationId: string, amount: number, currency = 'USD') {
+export function refundReversed(campaignId: string, donationId: string, amount: number, currency = 'USD', refundId = `re_${randomBytes(8).toString('hex')}`) {
   return donationEventSchema.parse(
     envelope({
       type: 'org.diaspora-aid.donation.refund-reversed',
       source: donationSource,
       subject: campaignId,
-      data: { donationId, campaignId, refundId: `re_${randomBytes(8).toString('hex')}`, amount, currency, reversedAt: new Date().toISOString() },
+      data: { donationId, campaignId, refundId, amount, currency, reversedAt: new Date().toISOString() },
       time: new Date(),
     }),
   );

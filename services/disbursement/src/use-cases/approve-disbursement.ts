@@ -8,9 +8,9 @@ import type { TakenSlice } from '../store/gifts.store.ts';
 import type { UseCaseContext } from './context.ts';
 import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
 
-// A round streams the campaign's gifts oldest first and takes what it plans, page by page. A slice is only refused
-// when another approval or a refund took from that gift at the same instant, so every refusal means progress
-// elsewhere; rounds go on while they make progress, and a few dozen rounds without any settle heavy contention.
+// A round reads the campaign's queue oldest first and takes what it plans, batch by batch. A slice is only refused
+// when another approval or a refund took from that gift at the same instant (the campaign's lock makes that rare),
+// so every refusal means progress elsewhere; rounds go on while they make progress.
 const stalledRoundsAllowed = 50;
 
 // The approval's own document carries the approved event and this many allocated events, in that order; slices
@@ -22,21 +22,23 @@ const sum = (slices: readonly { amount: number }[]) => slices.reduce((total, sli
 /**
  * Spends the reserved amount on gifts, oldest first. Every slice is a guarded, exactly-once write on its gift,
  * so a crash leaves slices that the resumed approval finds on the gifts and completes, never doubles. Only a
- * resumed approval looks them up: a fresh one has taken nothing yet and counts what its own writes took, which
- * spares a read of every gift per round on a database without secondary indexes in its query plans.
+ * resumed approval looks them up, with a query on the gifts: it is rare, and a fresh one has taken nothing yet.
  */
 async function allocateFifo(context: UseCaseContext, disbursement: Disbursement, resuming: boolean): Promise<TakenSlice[]> {
   const taken: TakenSlice[] = resuming ? await context.gifts.allocationsFor(disbursement.id) : [];
   let total = sum(taken);
   for (let stalled = 0; stalled < stalledRoundsAllowed && total < disbursement.amount; ) {
     const before = total;
-    for await (const page of context.gifts.allocatablePages(disbursement.campaignId, disbursement.currency, disbursement.id)) {
-      const queued = new Map(page.map((gift) => [gift.donationId, gift.succeededAt]));
-      const won = await context.gifts.allocateSlices(disbursement.id, planAllocation(page, disbursement.amount - total).slices);
+    const scan = context.gifts.allocatable(disbursement.campaignId, disbursement.currency, disbursement.id);
+    for await (const batch of scan.batches()) {
+      const queued = new Map(batch.map((gift) => [gift.donationId, gift.succeededAt]));
+      const won = await context.gifts.allocateSlices(disbursement.id, planAllocation(batch, disbursement.amount - total).slices);
+      scan.spent(won);
       taken.push(...won.map((slice) => ({ ...slice, succeededAt: queued.get(slice.donationId)! })));
       total += sum(won);
       if (total >= disbursement.amount) break;
     }
+    await scan.settle();
     stalled = total > before ? 0 : stalled + 1;
   }
   const missing = disbursement.amount - total;
