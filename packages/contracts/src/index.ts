@@ -44,6 +44,19 @@ export {
 } from './donation-events.ts';
 export { cleanDisplayName, displayNamePattern, displayNameProblem, displayNameSchema, maxDisplayNameLength, maxStackedMarks, publicDisplayName } from './display-name.ts';
 export { envelope, eventSchema, eventTypePrefix, newEventId, newId, type EventEnvelope } from './envelope.ts';
+export {
+  campaignSummarySchema,
+  disbursementTotalsSchema,
+  donationTotalsSchema,
+  fundsAccountSchema,
+  moneyFiguresSchema,
+  moneyFiguresShape,
+  type CampaignSummary,
+  type DisbursementTotals,
+  type DonationTotals,
+  type FundsAccount,
+  type MoneyFigures,
+} from './money-figures.ts';
 export { ledgerEntryAppended, ledgerEventSchema, type LedgerEvent } from './ledger-events.ts';
 export {
   apiKeyHash,

@@ -1,19 +1,8 @@
-/** Reads the ledger's public API, the same one anyone can call: the web shows nothing the public record does not. */
-export interface Summary {
-  campaignId: string;
-  currency: string | null;
-  raised: number;
-  fees: number;
-  refunded: number;
-  net: number;
-  allocated: number;
-  paidOut: number;
-  delivered: number;
-  beneficiaries: number;
-  gifts: number;
-  localShare: number;
-  entries: number;
-}
+// Reads the ledger's public API, the same one anyone can call: the web shows nothing the public record does not.
+import type { CampaignSummary } from '@aid/contracts';
+
+/** What the web reads of the ledger's public summary (the schema the ledger publishes it by). */
+export type Summary = Omit<CampaignSummary, 'byPresentedCurrency'>;
 
 export interface CampaignInfo {
   campaignId: string;

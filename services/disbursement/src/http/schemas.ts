@@ -1,4 +1,4 @@
-import { evidenceSchema, idSchema, locationSchema, recipientSchema } from '@aid/contracts';
+import { disbursementTotalsSchema, evidenceSchema, fundsAccountSchema, idSchema, locationSchema, recipientSchema } from '@aid/contracts';
 import { amountSchema, currencySchema, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
 import { auditActions } from '../domain/audit.ts';
@@ -140,26 +140,10 @@ export const disbursementsResponse = z.object({
   next: idSchema.nullable().describe('pass as `after` for the next page; null on the last page'),
 });
 
-export const fundsResponse = z.object({
-  campaignId: idSchema,
-  currency: currencySchema,
-  raised: amountSchema,
-  fees: amountSchema,
-  refunded: amountSchema,
-  net: amountSchema,
-  allocated: amountSchema,
-  paidOut: amountSchema,
-  available: amountSchema.describe('what may still be reserved: net - refundShortfall - allocated, never below 0'),
-  overAllocated: amountSchema.describe('allocated beyond net - refundShortfall: refunds of allocated money nothing else could cover, owed back by the organization'),
-  refundShortfall: amountSchema.describe('refunded money its gift no longer held: already allocated to aid, or the fee the processor kept'),
-});
+export const fundsResponse = fundsAccountSchema;
 
 // The public ledger's definitions, which differ from the account's where a refund took allocated money.
-export const publicTotalsResponse = fundsResponse.pick({ campaignId: true, currency: true, raised: true, fees: true, allocated: true, paidOut: true }).extend({
-  refunded: amountSchema.describe('every refund net of failed refunds, as the public ledger counts it, including refundShortfall'),
-  net: amountSchema.describe('raised - fees - refunded; below allocated only when refunds took allocated money nothing else could cover'),
-  refundShortfall: amountSchema.describe('of refunded, the money its gift no longer held: already allocated to aid, or the fee the processor kept'),
-});
+export const publicTotalsResponse = disbursementTotalsSchema;
 
 export { problemDocumentSchema as problemResponse } from '@aid/http-kit';
 

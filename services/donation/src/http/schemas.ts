@@ -1,4 +1,4 @@
-import { countryCodeSchema, displayNameSchema, idSchema, maxDisplayNameLength, maxStackedMarks } from '@aid/contracts';
+import { countryCodeSchema, displayNameSchema, donationTotalsSchema, idSchema, maxDisplayNameLength, maxStackedMarks } from '@aid/contracts';
 import { supportedLocaleOf, supportedLocales } from '@aid/i18n';
 import { amountSchema, currencySchema, donorCurrencies, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
@@ -215,16 +215,5 @@ export { problemDocumentSchema as problemSchema } from '@aid/http-kit';
 
 export const campaignParams = z.object({ id: idSchema });
 
-const minor = z.number().int();
-
-export const campaignTotalsResponse = z.object({
-  campaignId: z.string(),
-  currency: currencySchema.describe('the campaign’s currency; every figure is in its minor units'),
-  gifts: z.number().int().nonnegative().describe('succeeded gifts, monthly installments each counted'),
-  raised: minor.describe('gross amount of the succeeded gifts'),
-  fees: minor.describe('processor fees Stripe kept'),
-  refunded: minor.describe('refunded to donors, lost disputes included (as the ledger counts them)'),
-  disputed: minor.describe('held by disputes still open'),
-  net: minor.describe('raised − fees − refunded'),
-  refundsReversed: minor.describe('refunds that failed at the bank after being counted, given back to the campaign (already taken off refunded)'),
-});
+// Published from the contracts: the ledger's reconciliation reads these totals by the same schema.
+export const campaignTotalsResponse = donationTotalsSchema;

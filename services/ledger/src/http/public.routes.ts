@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { campaignSnapshotSchema, idSchema } from '@aid/contracts';
+import { campaignSnapshotSchema, campaignSummarySchema, idSchema } from '@aid/contracts';
 import { defineRoute, problemDocumentSchema, type Route } from '@aid/http-kit';
 import { z } from 'zod';
 import { campaignNotFound } from '../domain/errors.ts';
@@ -18,24 +18,7 @@ import { streamExport } from './stream-export.ts';
 const tag = 'Public ledger';
 const campaignParams = z.object({ id: idSchema });
 
-const summarySchema = z.object({
-  campaignId: z.string(),
-  currency: z.string().nullable(),
-  raised: z.number().int(),
-  fees: z.number().int(),
-  refunded: z.number().int(),
-  net: z.number().int(),
-  allocated: z.number().int(),
-  paidOut: z.number().int(),
-  delivered: z.number().int(),
-  beneficiaries: z.number().int(),
-  gifts: z.number().int(),
-  localShare: z.number().min(0).max(1),
-  entries: z.number().int(),
-  byPresentedCurrency: z
-    .array(z.object({ currency: z.string(), gifts: z.number().int(), amount: z.number().int(), refunded: z.number().int() }))
-    .describe('gifts by the currency donors paid in (counts, and totals in minor units of that currency); every other figure is in `currency`, the settlement currency'),
-});
+const summarySchema = campaignSummarySchema;
 
 const entriesQuery = z.object({
   from: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large').default(0),

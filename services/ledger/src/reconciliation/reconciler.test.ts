@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { newId, type AnyEvent } from '@aid/contracts';
+import { disbursementTotalsSchema, newId, type AnyEvent } from '@aid/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@aid/telemetry';
 import { draftEntry } from '../domain/public-entry.ts';
@@ -150,7 +150,7 @@ describe('reconciliation while a refund shortfall is owed', () => {
   });
 
   const reconcile = () =>
-    createReconciler({ ledgerTotals: () => Promise.resolve([ledgerAfter(campaignId, events)]), sources: [httpTotalsSource('disbursement', baseUrl, disbursementFields)], graceMs: 1, logger }).run();
+    createReconciler({ ledgerTotals: () => Promise.resolve([ledgerAfter(campaignId, events)]), sources: [httpTotalsSource('disbursement', baseUrl, disbursementTotalsSchema, disbursementFields)], graceMs: 1, logger }).run();
 
   it('when the disbursement service reports the shortfall within refunded, then it is not a difference', async () => {
     answer = disbursementTotals;
@@ -167,6 +167,16 @@ describe('reconciliation while a refund shortfall is owed', () => {
         { campaignId, source: 'disbursement', field: 'net', ledger: 2_910, service: 4_910 },
       ],
     });
+  });
+
+  it.each([
+    ['paidOut', { paidOut: 12.5 }],
+    ['currency', { currency: 'dollars' }],
+  ])('when a service answers totals its published schema does not allow (%s), then the check is incomplete, naming the field, never clean', async (field, change) => {
+    answer = { ...disbursementTotals, ...change };
+    const report = await reconcile();
+    expect(report).toMatchObject({ status: 'incomplete', differences: [] });
+    expect(report.unreachable[0]?.reason).toContain(field);
   });
 });
 

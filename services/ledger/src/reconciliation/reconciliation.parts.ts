@@ -1,3 +1,4 @@
+import { disbursementTotalsSchema, donationTotalsSchema } from '@aid/contracts';
 import { Gauge, type Registry } from '@aid/runtime';
 import type { Logger } from '@aid/telemetry';
 import type { LedgerConfig } from '../config.ts';
@@ -33,7 +34,10 @@ export function reconciliationParts(store: LedgerStore, config: LedgerConfig, lo
     ledgerTotals: () => ledgerTotals(store),
     sources:
       config.DONATION_URL && config.DISBURSEMENT_URL
-        ? [httpTotalsSource('donation', config.DONATION_URL, donationFields), httpTotalsSource('disbursement', config.DISBURSEMENT_URL, disbursementFields)]
+        ? [
+            httpTotalsSource('donation', config.DONATION_URL, donationTotalsSchema, donationFields),
+            httpTotalsSource('disbursement', config.DISBURSEMENT_URL, disbursementTotalsSchema, disbursementFields),
+          ]
         : [],
     breaches: (only) => record.breaches(only),
     graceMs: config.RECONCILE_GRACE_MS,

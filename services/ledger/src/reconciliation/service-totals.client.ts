@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { ReconciledFigures } from '../domain/reconciliation.ts';
 
 export interface TotalsSource {
@@ -9,22 +10,17 @@ export interface TotalsSource {
 
 const requestTimeoutMs = 5_000;
 
-const pick = (body: Record<string, unknown>, fields: readonly (keyof ReconciledFigures)[]): ReconciledFigures => {
-  const figures: ReconciledFigures = {};
-  for (const field of fields) {
-    const value = body[field];
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`its totals have no integer "${field}"`);
-    figures[field] = value;
-  }
-  return figures;
-};
+/** The reported figures the comparison uses, from a body that matched the service's published totals schema. */
+const pick = (body: ReconciledFigures, fields: readonly (keyof ReconciledFigures)[]): ReconciledFigures =>
+  Object.fromEntries(fields.map((field) => [field, body[field]]));
 
 /**
- * Reads `GET <baseUrl>/v1/campaigns/:id/totals` of another service. Only this operational check calls another
+ * Reads `GET <baseUrl>/v1/campaigns/:id/totals` of another service, checked against the schema that service
+ * publishes it by (in `@aid/contracts`). Only this operational check calls another
  * service; recording the ledger never depends on one. A 404 `campaign-not-found` means the service holds nothing
  * for the campaign, which is all zero (and so a difference if the ledger has money for it).
  */
-export function httpTotalsSource(name: string, baseUrl: string, fields: readonly (keyof ReconciledFigures)[]): TotalsSource {
+export function httpTotalsSource(name: string, baseUrl: string, schema: z.ZodType<ReconciledFigures>, fields: readonly (keyof ReconciledFigures)[]): TotalsSource {
   return {
     name,
     async totals(campaignId) {
@@ -39,7 +35,12 @@ export function httpTotalsSource(name: string, baseUrl: string, fields: readonly
         throw new Error(`has no totals for campaigns (404 ${typeof problem.code === 'string' ? problem.code : 'without a problem code'})`);
       }
       if (!response.ok) throw new Error(`answered ${response.status}`);
-      return pick((await response.json()) as Record<string, unknown>, fields);
+      const parsed = schema.safeParse(await response.json().catch(() => undefined));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(`its totals do not match their schema (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})`);
+      }
+      return pick(parsed.data, fields);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { FundsAccount } from '@aid/contracts';
 import type { ConsoleApis } from '../console-app.ts';
 import type { ConsoleCampaign, ConsoleOrganization } from '../console-kit.ts';
 import type { ConsoleSession } from '../console-session.ts';
@@ -6,20 +7,8 @@ import { ConsoleServiceProblem } from '../service-api.ts';
 /** A campaign as the console's money pages need it: the campaign service also says how many approvals it takes. */
 export type MoneyCampaign = ConsoleCampaign & { approvalThreshold: number | null };
 
-/** A campaign's funds account as the disbursement service keeps it, all in minor units of `currency`. */
-export interface FundsAccount {
-  campaignId: string;
-  currency: string;
-  raised: number;
-  fees: number;
-  refunded: number;
-  net: number;
-  allocated: number;
-  paidOut: number;
-  available: number;
-  overAllocated: number;
-  refundShortfall: number;
-}
+// A campaign's funds account as the disbursement service keeps it, all in minor units of `currency`.
+export type { FundsAccount };
 
 export const disbursementStatuses = ['requested', 'approving', 'approved', 'paying', 'paid', 'delivered', 'rejected', 'cancelling', 'cancelled'] as const;
 export type DisbursementStatus = (typeof disbursementStatuses)[number];
