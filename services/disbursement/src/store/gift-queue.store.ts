@@ -51,11 +51,11 @@ export function createGiftQueue(connection: Connection, gifts: Model<GiftDocumen
       // Gifts already spent are left out: one that gets money back is named in `reopened`.
       const existing = await gifts.find({ campaignId, currency, remaining: { $gt: 0 } }, { succeededAt: 1 }).sort({ succeededAt: 1, _id: 1 }).lean();
       for (let start = 0; start < existing.length; start += pageSize) {
-        lastPage = start / pageSize;
         const ids = existing.slice(start, start + pageSize).map((gift) => gift._id);
-        await pages.updateOne({ _id: pageId(id, lastPage) }, { $addToSet: { gifts: { $each: ids } }, $max: { added: ids.length } }, { upsert: true });
+        await pages.updateOne({ _id: pageId(id, start / pageSize) }, { $addToSet: { gifts: { $each: ids } }, $max: { added: ids.length } }, { upsert: true });
       }
-      if (existing.length % pageSize === 0 && existing.length > 0) lastPage += 1;
+      // The page the next gift joins: the last one written if it has room, else a new one.
+      lastPage = Math.floor(existing.length / pageSize);
     }
     const created = await queues
       .findOneAndUpdate(
@@ -98,7 +98,6 @@ export function createGiftQueue(connection: Connection, gifts: Model<GiftDocumen
       const id = queueId(campaignId, currency);
       const scanned: ScannedGift[] = [];
       let start: QueuePosition = { page: 0, index: 0 };
-      let reopened: string[] = [];
 
       async function read(ids: string[]) {
         const docs = await gifts.find({ _id: { $in: ids } }, { remaining: 1, succeededAt: 1, allocations: 1 }).lean();
@@ -124,7 +123,7 @@ export function createGiftQueue(connection: Connection, gifts: Model<GiftDocumen
           const queue = await head(campaignId, currency);
           start = queue.frontier;
           // An empty array set on insert is not stored by every MongoDB-compatible database (FerretDB drops it).
-          reopened = queue.reopened ?? [];
+          const reopened = queue.reopened ?? [];
           if (reopened.length > 0) {
             const open = (await openOf(reopened, () => 'reopened')).sort(fifoOrder);
             if (open.length > 0) yield open;
