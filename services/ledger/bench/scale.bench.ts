@@ -2,7 +2,7 @@
 // infrastructure variables set: `pnpm --filter @aid/ledger-service bench:scale --entries 1000000`
 // (`--help` lists the options). It loads a ledger of `--entries` entries across `--campaigns` campaigns whose gifts
 // carry `--receipts` receipt codes, through the ledger's own append path, then serves it with the ledger and web
-// apps and measures every public endpoint under `--viewers` concurrent clients. It works in a database of its own
+// apps and measures every public endpoint with each number of concurrent clients in `--viewers`. It works in a database of its own
 // and drops it at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -15,6 +15,7 @@ import { connectDatabase } from '@aid/store';
 import { z } from 'zod';
 import { buildApp } from '../src/app.ts';
 import { loadLedgerConfig } from '../src/config.ts';
+import { decodeBundle } from '../src/store/entry-bundle.model.ts';
 import { createLedgerStore } from '../src/store/ledger-store.ts';
 import { campaignPublished, campaignSnapshot, disbursementChain, donorRef, giftSucceeded, refundPair } from '../src/test-support/event-builders.ts';
 import { recordPublicEvents } from '../src/use-cases/record-public-events.ts';
@@ -22,21 +23,24 @@ import { childEnv, loadScaleBenchEnv } from './config.ts';
 import type { LoadRequest, LoadResult } from './load-worker.ts';
 
 const { values: options } = parseArgs({
+  allowNegative: true,
   options: {
     entries: { type: 'string', default: '1000000' },
     campaigns: { type: 'string', default: '1000' },
     receipts: { type: 'string', default: '100000' },
     seconds: { type: 'string', default: '8' },
-    viewers: { type: 'string', default: '4' },
+    viewers: { type: 'string', default: '1,4' },
     'group-size': { type: 'string', default: '1000' },
-    'read-pools': { type: 'string', default: '0,4' },
+    'read-pools': { type: 'string', default: '4' },
+    'without-bundles': { type: 'boolean', default: true },
     help: { type: 'boolean', default: false },
   },
 });
 if (options.help) {
   console.log(`options: --entries N (1,000,000) --campaigns N (1,000) --receipts N (100,000) --seconds S per endpoint (8)
-         --viewers N concurrent clients (4) --group-size N events per append (1,000, the consumer's largest batch)
-         --read-pools N,M the ledger's MONGO_READ_POOL_SIZE, one measurement each (0,4: the one shared connection, then a pool)
+         --viewers N,M concurrent clients, one measurement each (1,4) --group-size N events per append (1,000, the consumer's largest batch)
+         --read-pools N,M the ledger's MONGO_READ_POOL_SIZE, one measurement each (4; 0 is the one shared connection)
+         --no-without-bundles skip measuring again with the entry bundles removed (as a ledger from before them reads)
 environment: MONGO_URL, KAFKA_BROKERS (the ledger app starts its consumers), as for the services`);
   process.exit(0);
 }
@@ -45,7 +49,7 @@ const entriesWanted = whole.parse(options.entries);
 const campaignCount = whole.parse(options.campaigns);
 const receiptCount = whole.parse(options.receipts);
 const seconds = z.coerce.number().positive().parse(options.seconds);
-const viewers = whole.parse(options.viewers);
+const viewerCounts = z.array(whole).min(1).parse(options.viewers.split(','));
 const groupSize = whole.parse(options['group-size']);
 const readPools = z.array(z.coerce.number().int().min(0).max(64)).min(1).parse(options['read-pools'].split(','));
 const env = loadScaleBenchEnv();
@@ -119,7 +123,7 @@ async function waitFor(url: string): Promise<void> {
 
 // Visitor addresses already used by earlier loads (warm-ups included): each load's visitors are new ones.
 let addressesUsed = 0;
-function load(requests: LoadRequest[], forSeconds: number): Promise<LoadResult> {
+function load(requests: LoadRequest[], forSeconds: number, viewers: number): Promise<LoadResult> {
   const worker = new Worker(new URL('./load-worker.ts', import.meta.url), { workerData: { requests, viewers, seconds: forSeconds, firstAddress: addressesUsed } });
   return new Promise<LoadResult>((resolve, reject) => {
     worker.once('message', (result: LoadResult) => {
@@ -132,7 +136,7 @@ function load(requests: LoadRequest[], forSeconds: number): Promise<LoadResult> 
 }
 
 /** Serves the loaded ledger with the ledger and web apps, measures every public endpoint, and stops them. */
-async function measureServed(readPool: number, campaignIds: string[], sizes: number[]): Promise<string[]> {
+async function measureServed(readPool: number, label: string, campaignIds: string[], sizes: number[], bundleSweep = true): Promise<string[]> {
   const ledgerConfig = loadLedgerConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -145,9 +149,16 @@ async function measureServed(readPool: number, campaignIds: string[], sizes: num
     // The web in front passes its visitors' addresses on (X-Forwarded-For), as `npm start` sets it up.
     TRUST_PROXY: 'loopback',
     MONGO_READ_POOL_SIZE: String(readPool),
+    ENTRY_BUNDLE_SWEEP: String(bundleSweep),
   });
   // Without its consumers: the benchmark measures reads of the loaded ledger, not the shared broker's other traffic.
   ledger = await startService({ name: 'ledger', config: ledgerConfig, dbName, build: async (deps) => ({ ...(await buildApp(deps, ledgerConfig)), consumers: [] }) });
+  // The ledger's first reconciliation reads every entry of every log once (its gift rules; later checks read only
+  // what was appended since). Started now and awaited, so it does not run under the measurements a minute in.
+  const checkStarted = nowMs();
+  const check = await fetch(`${ledger.url}/v1/reconciliation`);
+  const checkStatus = ((await check.json()) as { status?: string }).status ?? `HTTP ${check.status}`;
+  console.log(`\n${label}: the ledger's first reconciliation (every entry read once) took ${((nowMs() - checkStarted) / 1_000).toFixed(1)} s: ${checkStatus}`);
   const webPort = await freePort();
   web = spawn(process.execPath, [new URL('../../web/src/main.ts', import.meta.url).pathname], {
     env: childEnv({ PORT: String(webPort), HOST: '127.0.0.1', LEDGER_URL: ledger.url, LOG_LEVEL: 'error' }),
@@ -184,18 +195,18 @@ async function measureServed(readPool: number, campaignIds: string[], sizes: num
     { name: 'web POST /trace', requests: many(() => ({ method: 'POST', url: `${webUrl}/trace`, form: `receiptCode=${encodeURIComponent(codes())}` })), targetMs: 50 },
   ];
 
-  console.log(`\nMONGO_READ_POOL_SIZE=${readPool}: measuring each endpoint for ${seconds} s with ${viewers} concurrent clients (kept-alive node:http, in a worker thread), after 1 s of warm-up; random campaigns, codes and indexes`);
+  console.log(`\n${label}: measuring each endpoint for ${seconds} s with ${viewerCounts.join(', then ')} concurrent clients (kept-alive node:http, in a worker thread), after 1 s of warm-up; random campaigns, codes and indexes`);
   const rows: string[] = [];
-  for (const endpoint of endpoints) {
-    await load(endpoint.requests, 1);
-    const result = await load(endpoint.requests, seconds);
+  for (const endpoint of endpoints) for (const viewers of viewerCounts) {
+    await load(endpoint.requests, 1, viewers);
+    const result = await load(endpoint.requests, seconds, viewers);
     const samples = (endpoint.firstByte ? result.firstByte : result.total).sort((a, b) => a - b);
     const count = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
     const refused = Object.entries(result.statuses).filter(([status]) => !status.startsWith('2'));
     const failed = refused.length === 0 ? '0' : refused.map(([status, n]) => `${n} (${status})`).join(', ');
     const p50 = percentile(samples, 50);
     const p99 = percentile(samples, 99);
-    const row = `| ${endpoint.name} | ${count.toLocaleString('en')} | ${(count / result.seconds).toFixed(0)} | ${failed} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | < ${endpoint.targetMs} | ${p99 < endpoint.targetMs ? 'yes' : 'NO'} |`;
+    const row = `| ${endpoint.name} | ${viewers} | ${count.toLocaleString('en')} | ${(count / result.seconds).toFixed(0)} | ${failed} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | < ${endpoint.targetMs} | ${p99 < endpoint.targetMs ? 'yes' : 'NO'} |`;
     console.log(row);
     rows.push(row);
   }
@@ -247,12 +258,30 @@ try {
   const total = sizes.reduce((sum, size) => sum + size, 0);
   console.log(`loaded ${total.toLocaleString('en')} entries in ${loadSeconds.toFixed(0)} s (${(total / loadSeconds).toFixed(0)} entries/s)`);
 
+  const bundles = await db.collection('entry_bundles').countDocuments();
+  const sample = await db.collection<{ _id: string; leaves: { buffer: Uint8Array } }>('entry_bundles').find({}).limit(50).toArray();
+  const stored = sample.reduce((sum, bundle) => sum + bundle.leaves.buffer.length, 0);
+  const leafBytes = sample.reduce((sum, bundle) => sum + decodeBundle(Buffer.from(bundle.leaves.buffer)).reduce((bytes, leaf) => bytes + leaf.length, 0), 0);
+  console.log(`${bundles.toLocaleString('en')} entry bundles of 256 entries written by the appends; in ${sample.length} of them ${(leafBytes / 1_024).toFixed(0)} KiB of leaves stored as ${(stored / 1_024).toFixed(0)} KiB`);
   const tables: string[] = [];
-  for (const readPool of readPools) {
-    const rows = await measureServed(readPool, campaignIds, sizes);
-    tables.push(`\nMONGO_READ_POOL_SIZE=${readPool}${readPool === 0 ? ' (public reads share the one connection)' : ''}`, '| endpoint | requests | req/s | non-2xx | p50 ms | p99 ms | target p99 ms | met |\n| --- | --- | --- | --- | --- | --- | --- | --- |', ...rows);
+  const measure = async (readPool: number, label: string, bundleSweep = true) => {
+    const rows = await measureServed(readPool, label, campaignIds, sizes, bundleSweep);
+    tables.push(`\n${label}`, '| endpoint | clients | requests | req/s | non-2xx | p50 ms | p99 ms | target p99 ms | met |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows);
+  };
+  const poolLabel = (readPool: number) => `MONGO_READ_POOL_SIZE=${readPool}${readPool === 0 ? ' (public reads share the one connection)' : ''}`;
+  for (const readPool of readPools) await measure(readPool, `${poolLabel(readPool)}, entry bundles`);
+  if (options['without-bundles']) {
+    // The same ledger as one appended before bundles existed reads it: every entry from its own document.
+    await db.collection('entry_bundles').deleteMany({});
+    const readPool = readPools[readPools.length - 1] as number;
+    await measure(readPool, `${poolLabel(readPool)}, no entry bundles (each entry read from its own document, as before bundles)`, false);
+    // What a ledger from before bundles does once at its first start with them, in the background.
+    const sealStarted = nowMs();
+    const sealed = await store.sealMissingBundles();
+    const sealSeconds = (nowMs() - sealStarted) / 1_000;
+    tables.push(`\nbundles written afterwards for the whole ledger, as its first start with bundles does in the background: ${sealed.toLocaleString('en')} in ${sealSeconds.toFixed(0)} s (${(sealed / sealSeconds).toFixed(0)} bundles/s, ${((sealed * 256) / sealSeconds).toFixed(0)} entries/s)`);
   }
-  console.log(`\nledger of ${total.toLocaleString('en')} entries, ${campaignCount.toLocaleString('en')} campaigns, ${(receiptsPerCampaign * campaignCount).toLocaleString('en')} receipt codes; loaded in ${loadSeconds.toFixed(0)} s; ${viewers} clients, ${seconds} s per endpoint`);
+  console.log(`\nledger of ${total.toLocaleString('en')} entries, ${campaignCount.toLocaleString('en')} campaigns, ${(receiptsPerCampaign * campaignCount).toLocaleString('en')} receipt codes; loaded in ${loadSeconds.toFixed(0)} s; ${viewerCounts.join(' and ')} clients, ${seconds} s per endpoint`);
   for (const line of tables) console.log(line);
 } finally {
   await cleanUp();

@@ -7,12 +7,39 @@ import { startEntryAnnouncer } from './events/entry-announcer.ts';
 import { ledgerConsumer } from './events/ledger.consumer.ts';
 import { publicRoutes } from './http/public.routes.ts';
 import { reconciliationParts } from './reconciliation/reconciliation.parts.ts';
-import { createLedgerStore } from './store/ledger-store.ts';
+import { createLedgerStore, type LedgerStore } from './store/ledger-store.ts';
+
+/**
+ * Writes, in the background, the entry bundles that entries appended before bundles existed (or a crash) left
+ * missing. Reads do not wait for it: until a bundle is written its entries are read from their own documents.
+ */
+function sealMissingBundles(store: LedgerStore, logger: ServiceDeps['logger']) {
+  let stopped = false;
+  const started = Date.now();
+  const done = store.sealMissingBundles(() => stopped).then(
+    (written) => {
+      if (written > 0) logger.info(`wrote ${written} missing entry bundles in ${Date.now() - started} ms`);
+    },
+    (error: unknown) => {
+      if (!stopped) logger.warn({ err: error }, 'writing missing entry bundles stopped: the next start goes on from there');
+    },
+  );
+  return {
+    async stop() {
+      stopped = true;
+      await done;
+    },
+  };
+}
 
 export async function buildApp(deps: ServiceDeps, config: LedgerConfig): Promise<ServiceParts> {
-  const store = createLedgerStore(deps.db, { reads: deps.readDb });
+  const store = createLedgerStore(deps.db, {
+    reads: deps.readDb,
+    onBundleFailed: (error) => deps.logger.warn({ err: error }, 'an entry bundle was not written after its entries were appended: its entries are read from their own documents'),
+  });
   // Before the consumers start and before the first request: links for data stored before they existed.
   await store.migrateToLinks((message) => deps.logger.info(message));
+  const bundling = config.ENTRY_BUNDLE_SWEEP ? sealMissingBundles(store, deps.logger) : { stop: async () => undefined };
   const signer = noteSigner(config.LEDGER_ORIGIN, Buffer.from(config.LEDGER_SIGNING_KEY, 'base64'));
   const announcer = startEntryAnnouncer({ store, publish: (messages) => deps.publisher.publish(messages), logger: deps.logger, tracer: deps.tracer });
   const reconciliation = reconciliationParts(store, config, deps.logger);
@@ -43,6 +70,7 @@ export async function buildApp(deps: ServiceDeps, config: LedgerConfig): Promise
     outboxSources: (await store.legacyOutboxPending()) ? store.outboxSources : [],
     consumers: [ledgerConsumer(store, announcer)],
     stop: async () => {
+      await bundling.stop();
       await reconciliation.stop();
       await announcer.stop();
     },

@@ -1,4 +1,4 @@
-import { parseConfig, rateLimitSpec } from '@aid/config';
+import { booleanFlag, parseConfig, rateLimitSpec } from '@aid/config';
 import { baseServiceConfig } from '@aid/runtime';
 import { z } from 'zod';
 
@@ -29,6 +29,12 @@ export const ledgerConfigSchema = z.object({
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
   /** Traces by receipt code per client address (the web's trace form counts here too, by its visitor's address). */
   RATE_LIMIT_TRACE_PER_ADDRESS: rateLimitSpec('30/1m'),
+  /**
+   * Whether start-up writes, in the background, the entry bundles missing below the logs' heads (entries appended
+   * before bundles existed). Off leaves them read from their own documents, more slowly; the scale benchmark
+   * turns it off to measure a ledger from before bundles.
+   */
+  ENTRY_BUNDLE_SWEEP: booleanFlag(true),
   /** On-demand checks (`?fresh=true`) for all callers together; the latest report is always served. */
   RATE_LIMIT_RECONCILIATION_FRESH: rateLimitSpec('6/1m'),
 });

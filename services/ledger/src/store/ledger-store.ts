@@ -6,7 +6,10 @@ import { emptyTotals, type CampaignTotals } from '../domain/summary.ts';
 import { campaignInfoModel } from './campaign-info.model.ts';
 import { campaignListModel, newestFirst, publicListId } from './campaign-list.model.ts';
 import { campaignLogModel, type CampaignLogDocument } from './campaign-log.model.ts';
-import { entryIds, entryModel, type EntryDocument } from './entry.model.ts';
+import { leafHash } from '../domain/leaf.ts';
+import { bundleWidth } from './entry-bundle.model.ts';
+import { createEntryBundles } from './entry-bundles.ts';
+import { entryId, entryIds, entryModel, type EntryDocument } from './entry.model.ts';
 import { disbursementRefId } from './entry-ref.model.ts';
 import { createEntryRefs } from './entry-refs.ts';
 import { entryRefsOf } from './log-appender.ts';
@@ -16,6 +19,13 @@ import { donorGeographyModel } from './donor-geography.model.ts';
 import { createLogAppender, type AppenderOptions } from './log-appender.ts';
 import { createMerkleStore } from './merkle-store.ts';
 import { createReadCache } from './read-cache.ts';
+import { bufferOf } from './stored-binary.ts';
+
+/** An entry as a page of the log shows it: its position and exact bytes. */
+export interface PublicLeaf {
+  index: number;
+  leaf: Buffer;
+}
 
 export interface StoredEntry {
   index: number;
@@ -60,6 +70,7 @@ function collectionsOn(connection: Connection) {
     list: campaignListModel(connection),
     links: createEntryRefs(connection),
     geographies: donorGeographyModel(connection),
+    bundles: createEntryBundles(connection),
   };
 }
 
@@ -67,7 +78,7 @@ function collectionsOn(connection: Connection) {
  * `reads` serves the public reads (pages, entries, traces, exports), so they run side by side instead of queueing
  * behind each other and the appends on `db` (see connectReadDatabase); the append path reads on `db`.
  */
-export function createLedgerStore(db: Connection, options: { readCacheMs?: number; interrupt?: AppenderOptions['interrupt']; reads?: Connection } = {}) {
+export function createLedgerStore(db: Connection, options: { readCacheMs?: number; interrupt?: AppenderOptions['interrupt']; onBundleFailed?: AppenderOptions['onBundleFailed']; reads?: Connection } = {}) {
   const own = collectionsOn(db);
   const { logs, entries, campaigns, list, links, geographies } = own;
   const migrations = migrationModel(db);
@@ -92,7 +103,30 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       projectionModels.forget(campaignId);
     },
     ...(options.interrupt ? { interrupt: options.interrupt } : {}),
+    ...(options.onBundleFailed ? { onBundleFailed: options.onBundleFailed } : {}),
   });
+
+  /**
+   * The leaves of `[from, to)` below `below`, in index order: from the entry bundles that cover them, the rest
+   * (past the last full bundle, or not bundled yet) from the entries' own documents, whose stored amounts
+   * (`deltas`) come along.
+   */
+  async function leavesBelow(campaignId: string, from: number, to: number, below: number): Promise<{ leaves: PublicLeaf[]; fromDocuments: Map<number, Pick<EntryDocument, 'deltas'>> }> {
+    const end = Math.min(to, below);
+    if (end <= from) return { leaves: [], fromDocuments: new Map() };
+    const bundled = await publicRead.bundles.leaves(campaignId, from, end, below);
+    const rest = entryIds(campaignId, from, end).filter((_, offset) => !bundled.has(from + offset));
+    const fromDocuments = new Map<number, Pick<EntryDocument, 'deltas'>>();
+    if (rest.length > 0) {
+      const docs = await publicRead.entries.find({ _id: { $in: rest } }, { index: 1, leaf: 1, deltas: 1 }).lean();
+      for (const doc of docs) {
+        bundled.set(doc.index, bufferOf(doc.leaf));
+        fromDocuments.set(doc.index, { deltas: doc.deltas ?? {} });
+      }
+    }
+    const leaves = [...bundled].sort(([a], [b]) => a - b).map(([index, leaf]) => ({ index, leaf }));
+    return { leaves, fromDocuments };
+  }
 
   function logStateOf(log: { _id: string; size: number; currency?: string | null; presented?: PresentedCounters }): CampaignLogState {
     const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
@@ -171,14 +205,9 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       return states.get(campaignId, () => readLogStateBatched(campaignId));
     },
 
-    async entriesRange(campaignId: string, from: number, limit: number, below: number): Promise<StoredEntry[]> {
-      const ids = entryIds(campaignId, from, Math.min(from + limit, below));
-      if (ids.length === 0) return [];
-      const docs = await publicRead.entries
-        .find({ _id: { $in: ids } }, { index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 })
-        .sort({ _id: 1 })
-        .lean();
-      return docs.map((doc) => ({ index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs }));
+    /** Up to `limit` entries from `from`, below `below`, in index order. */
+    async entriesRange(campaignId: string, from: number, limit: number, below: number): Promise<PublicLeaf[]> {
+      return (await leavesBelow(campaignId, from, from + limit, below)).leaves;
     },
 
     /** The dashboard's projection counters of a campaign, or null when it has no public record (cached like publicLogState). */
@@ -187,13 +216,18 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     },
 
     /** A campaign's entries below `below`, in index order, one page at a time so a large log never loads at once. */
-    async *entryPages(campaignId: string, below: number, pageSize = 500): AsyncGenerator<ExportedEntry[]> {
+    async *entryPages(campaignId: string, below: number, pageSize = bundleWidth * 2): AsyncGenerator<ExportedEntry[]> {
       for (let from = 0; from < below; from += pageSize) {
-        const docs = await publicRead.entries
-          .find({ _id: { $in: entryIds(campaignId, from, Math.min(from + pageSize, below)) } }, { index: 1, leaf: 1, leafHash: 1, kind: 1, deltas: 1 })
-          .sort({ _id: 1 })
-          .lean();
-        yield docs.map((doc) => ({ index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, deltas: doc.deltas ?? {} }));
+        const { leaves, fromDocuments } = await leavesBelow(campaignId, from, from + pageSize, below);
+        const page = leaves.map(({ index, leaf }) => ({ index, leaf, leafHash: leafHash(leaf).toString('hex'), kind: (JSON.parse(leaf.toString('utf8')) as { kind: string }).kind }));
+        // The amounts an entry moved are not in its bytes; the exports need them only for deliveries (the amount
+        // delivered follows from the approval), few per page, read from their documents when a bundle had the leaf.
+        const deliveries = page.filter((entry) => entry.kind === 'delivery' && !fromDocuments.has(entry.index));
+        if (deliveries.length > 0) {
+          const docs = await publicRead.entries.find({ _id: { $in: deliveries.map((entry) => entryId(campaignId, entry.index)) } }, { index: 1, deltas: 1 }).lean();
+          for (const doc of docs) fromDocuments.set(doc.index, { deltas: doc.deltas ?? {} });
+        }
+        yield page.map((entry) => ({ ...entry, deltas: fromDocuments.get(entry.index)?.deltas ?? {} }));
       }
     },
 
@@ -207,7 +241,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       const found: (StoredEntry & { campaignId: string })[] = [];
       for (let from = 0; from < ids.length; from += 1_000) {
         const docs = await publicRead.entries.find({ _id: { $in: ids.slice(from, from + 1_000) } }, { campaignId: 1, index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 }).lean();
-        found.push(...docs.map((doc) => ({ campaignId: doc.campaignId, index: doc.index, leaf: Buffer.from(doc.leaf.buffer ?? doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs })));
+        found.push(...docs.map((doc) => ({ campaignId: doc.campaignId, index: doc.index, leaf: bufferOf(doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs })));
       }
       return found.sort((a, b) => a.index - b.index);
     },
@@ -221,7 +255,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       const docs = ids.length > 0 ? await entries.find({ _id: { $in: ids } }, { kind: 1, leaf: 1 }).lean() : [];
       const approvalDoc = docs.find((doc) => doc.kind === 'disbursement-approved');
       const approval = approvalDoc
-        ? (JSON.parse(Buffer.from(approvalDoc.leaf.buffer ?? approvalDoc.leaf).toString('utf8')) as { amount: number; sector?: string; recipient?: DisbursementFacts['recipient'] })
+        ? (JSON.parse(bufferOf(approvalDoc.leaf).toString('utf8')) as { amount: number; sector?: string; recipient?: DisbursementFacts['recipient'] })
         : null;
       return {
         amount: approval?.amount ?? null,
@@ -306,6 +340,11 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     },
 
     merkle,
+
+    /** Writes the entry bundles missing below the heads (see entry-bundles.ts); the number written. */
+    async sealMissingBundles(stopped?: () => boolean): Promise<number> {
+      return own.bundles.sealMissing(await this.campaignHeads(), stopped);
+    },
 
     async campaignHeads(): Promise<{ campaignId: string; size: number }[]> {
       const docs = await logs.find({}, { size: 1 }).sort({ _id: 1 }).lean();

@@ -5,11 +5,13 @@ import type { ProjectionDelta } from '../domain/projections.ts';
 import type { EntryDraft } from '../domain/public-entry.ts';
 import type { AppendedEntry } from '../events/entry-appended.ts';
 import { campaignLogModel } from './campaign-log.model.ts';
+import { createEntryBundles } from './entry-bundles.ts';
 import { entryGroupId, entryGroupModel, type EntryGroupDocument } from './entry-group.model.ts';
 import { entryId, entryIds, entryModel, projectionOf, type EntryDocument } from './entry.model.ts';
 import { refKeysOf, type EntryRef } from './entry-ref.model.ts';
 import { createEntryRefs } from './entry-refs.ts';
 import type { MerkleStore } from './merkle-store.ts';
+import { bufferOf } from './stored-binary.ts';
 
 /** An event's entry, drafted and with its projection change decided, ready to be appended. */
 export interface PreparedEntry {
@@ -76,12 +78,6 @@ function groupRecord(campaignId: string, from: number, entries: EntryFields[], t
   };
 }
 
-/** A stored binary field as a Buffer: lean reads give the driver's Binary, fresh documents a Buffer. */
-export function bufferOf(value: Buffer | { buffer: Uint8Array; position?: number }): Buffer {
-  if (Buffer.isBuffer(value)) return value;
-  return Buffer.from(value.buffer.subarray(0, value.position ?? value.buffer.length));
-}
-
 /** An entry's trace, when it has one (an empty carrier is none). */
 function withTrace(trace: Record<string, string> | undefined): { trace?: Record<string, string> } {
   return trace && Object.keys(trace).length > 0 ? { trace } : {};
@@ -105,6 +101,9 @@ function leafHashesOf(group: EntryGroupDocument): Buffer[] {
  * 4. the log head, moved from `from` to `to` in ONE write guarded by `size == from`, with the group's summed
  *    totals and projection changes.
  *
+ * Then, outside the commit, the entry bundles the group completed (entry-bundle.model.ts): a crash before them
+ * costs only speed, as their entries are read from their own documents until `sealMissing` writes them.
+ *
  * A crash between any two steps leaves entries beyond the head, which no reader serves (every read stops at the
  * head's size), and which the next append finds at the head's index and finishes before its own: from the
  * commit record if there is one, else from the entries themselves. Entries are never rolled back, so the log
@@ -118,6 +117,8 @@ export interface AppenderOptions {
   onHeadMoved?: (campaignId: string) => void;
   /** Called between the writes; a test throws from it to leave the state a crash at that point leaves. */
   interrupt?: (step: AppendStep) => void;
+  /** Told when a bundle could not be written after its head moved: the append stands, its reads stay slower. */
+  onBundleFailed?: (error: unknown) => void;
 }
 
 export function createLogAppender(db: Connection, merkle: MerkleStore, options: AppenderOptions = {}) {
@@ -127,6 +128,7 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
   const entries = entryModel(db);
   const groups = entryGroupModel(db);
   const links = createEntryRefs(db);
+  const bundles = createEntryBundles(db);
   // One consumer owns a campaign at a time, so its head is known between groups; any surprise forgets it.
   const heads = new Map<string, number>();
   // Events this process put on the log: a redelivered group is recognised without a write that fails.
@@ -174,8 +176,8 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
     return entryRefsOf(stored);
   }
 
-  /** Steps 3 and 4 of a recorded group; idempotent, so any number of finishers may race. */
-  async function finish(group: EntryGroupDocument): Promise<boolean> {
+  /** Steps 3 and 4 of a recorded group; idempotent, so any number of finishers may race. `leaves` are those at hand. */
+  async function finish(group: EntryGroupDocument, leaves: ReadonlyMap<number, Buffer> = new Map()): Promise<boolean> {
     heads.delete(group.campaignId);
     await merkle.addLeaves(group.campaignId, group.from, leafHashesOf(group));
     // Before the head moves: a reader that finds an entry through a link checks it against the head.
@@ -186,6 +188,7 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
     if (moved) {
       heads.set(group.campaignId, group.to);
       onHeadMoved(group.campaignId);
+      await bundles.sealCompleted(group.campaignId, group.from, group.to, leaves).catch(options.onBundleFailed ?? (() => undefined));
     }
     return moved;
   }
@@ -291,7 +294,7 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
           // The traces ride on the commit record, a write the group makes anyway.
           const { group, ours } = await claim(groupRecord(campaignId, from, mine, new Date(), traces));
           interrupt('group-recorded');
-          const moved = await finish(group);
+          const moved = await finish(group, ours ? new Map(mine.map((document) => [document.index, document.leaf])) : new Map());
           if (ours && moved) {
             committed.push({
               id: group._id,

@@ -1,0 +1,110 @@
+import { newId, type AnyEvent } from '@aid/contracts';
+import { connectDatabase } from '@aid/store';
+import { operationsOf, testEndpoints, uniqueName } from '@aid/test-kit';
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leafHash } from '../domain/leaf.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '../test-support/event-builders.ts';
+import { recordPublicEvents } from '../use-cases/record-public-events.ts';
+import { bundleWidth, decodeBundle, entryBundleId } from './entry-bundle.model.ts';
+import { entryId } from './entry.model.ts';
+import { createLedgerStore, type ExportedEntry, type LedgerStore } from './ledger-store.ts';
+import { bufferOf } from './stored-binary.ts';
+
+/** A campaign's log of `count` events: published, a disbursement delivered early on, then gifts. */
+function campaignEvents(count: number) {
+  const snapshot = campaignSnapshot();
+  const donationId = newId();
+  const chain = disbursementChain(snapshot.campaignId, donationId, 700);
+  const head: AnyEvent[] = [campaignPublished(snapshot), giftSucceeded(snapshot.campaignId, { donationId, amount: 1_000 }), chain.approved, chain.allocated, chain.paid, chain.delivered(9)];
+  const gifts = Array.from({ length: count - head.length }, (_, seed) => giftSucceeded(snapshot.campaignId, { amount: 100 + seed, minute: seed % 1_000 }));
+  return { campaignId: snapshot.campaignId, events: [...head, ...gifts] };
+}
+
+/** Appends events in groups of the sizes given, as the consumer's batches would. */
+async function appendInGroups(store: LedgerStore, events: AnyEvent[], sizes: number[]): Promise<void> {
+  let at = 0;
+  for (const size of sizes) {
+    await recordPublicEvents(store, events.slice(at, at + size));
+    at += size;
+  }
+  expect(at).toBe(events.length);
+}
+
+describe('entry bundles', () => {
+  let db: Connection;
+  let store: LedgerStore;
+  // Groups that start and end inside bundles: the first bundle is completed by a group that began in it.
+  const { campaignId, events } = campaignEvents(600);
+  let stored: Buffer[] = [];
+
+  /** The entries' own bytes, read from their documents. */
+  async function documentLeaves(from: number, to: number): Promise<Buffer[]> {
+    const docs = await db.collection('entries').find({ _id: { $in: Array.from({ length: to - from }, (_, offset) => entryId(campaignId, from + offset)) } } as never).toArray();
+    return docs.sort((a, b) => (a.index as number) - (b.index as number)).map((doc) => bufferOf(doc.leaf as never));
+  }
+
+  beforeAll(async () => {
+    db = await connectDatabase(testEndpoints().mongoUrl, uniqueName('ledger_bundles'));
+    store = createLedgerStore(db, { readCacheMs: 0 });
+    await appendInGroups(store, events, [1, 200, 100, 299]);
+    stored = await documentLeaves(0, events.length);
+  });
+
+  afterAll(async () => {
+    await db?.dropDatabase();
+    await db?.close();
+  });
+
+  it('when the head passes a bundle, then the bundle holds exactly its entries’ bytes, and none is written past the head', async () => {
+    const bundles = await db.collection('entry_bundles').find({}).sort({ _id: 1 }).toArray();
+    expect(bundles.map((bundle) => bundle._id)).toEqual([entryBundleId(campaignId, 0), entryBundleId(campaignId, 1)]);
+    expect(bundles.flatMap((bundle) => decodeBundle(bufferOf(bundle.leaves as never)))).toEqual(stored.slice(0, 2 * bundleWidth));
+  });
+
+  it('when a page lies inside a bundle, then it is read from that one document, not from its entries', async () => {
+    let page: Awaited<ReturnType<LedgerStore['entriesRange']>> = [];
+    const operations = await operationsOf(db, async () => {
+      page = await store.entriesRange(campaignId, 300, 100, events.length);
+    });
+    expect(operations.map((operation) => operation.collection)).toEqual(['entry_bundles']);
+    expect(page.map((entry) => entry.index)).toEqual(Array.from({ length: 100 }, (_, offset) => 300 + offset));
+    expect(page.map((entry) => entry.leaf)).toEqual(stored.slice(300, 400));
+  });
+
+  it('when a page runs past the last full bundle, then the rest comes from the entries’ documents, in order, and stops at the head served', async () => {
+    const page = await store.entriesRange(campaignId, 480, 100, 560);
+    expect(page.map((entry) => entry.index)).toEqual(Array.from({ length: 80 }, (_, offset) => 480 + offset));
+    expect(page.map((entry) => entry.leaf)).toEqual(stored.slice(480, 560));
+    // A head served below a bundle's end does not read that bundle, whatever is stored.
+    const below = await operationsOf(db, () => store.entriesRange(campaignId, 250, 100, 300));
+    expect(below.map((operation) => operation.collection)).toEqual(['entry_bundles', 'entries']);
+    expect((await store.entriesRange(campaignId, 250, 100, 300)).map((entry) => entry.index)).toEqual(Array.from({ length: 50 }, (_, offset) => 250 + offset));
+  });
+
+  it('when an export reads bundled entries, then each has its hash and a delivery keeps the amount it delivered', async () => {
+    const exported: ExportedEntry[] = [];
+    for await (const page of store.entryPages(campaignId, events.length)) exported.push(...page);
+    expect(exported.map((entry) => entry.leaf)).toEqual(stored);
+    expect(exported.every((entry) => entry.leafHash === leafHash(entry.leaf).toString('hex'))).toBe(true);
+    const delivery = exported.find((entry) => entry.kind === 'delivery');
+    expect(delivery?.index).toBeLessThan(bundleWidth);
+    expect(delivery?.deltas).toMatchObject({ delivered: 700, beneficiaries: 9 });
+  });
+
+  it('when bundles are missing (entries from before bundles, or a crash after the head moved), then reads use the documents until the sweep writes them', async () => {
+    await db.collection('entry_bundles').deleteMany({});
+    const unbundled = await operationsOf(db, async () => {
+      expect((await store.entriesRange(campaignId, 300, 100, events.length)).map((entry) => entry.leaf)).toEqual(stored.slice(300, 400));
+    });
+    expect(unbundled.map((operation) => operation.collection)).toEqual(['entry_bundles', 'entries']);
+
+    expect(await store.sealMissingBundles()).toBe(2);
+    const bundled = await operationsOf(db, async () => {
+      expect((await store.entriesRange(campaignId, 300, 100, events.length)).map((entry) => entry.leaf)).toEqual(stored.slice(300, 400));
+    });
+    expect(bundled.map((operation) => operation.collection)).toEqual(['entry_bundles']);
+    // Once everything is bundled, the sweep reads one bundle per campaign and writes nothing.
+    expect(await store.sealMissingBundles()).toBe(0);
+  });
+});

@@ -1,0 +1,91 @@
+import { isDuplicateKey } from '@aid/store';
+import type { Connection } from 'mongoose';
+import { bundleWidth, decodeBundle, encodeBundle, entryBundleId, entryBundleModel } from './entry-bundle.model.ts';
+import { entryIds, entryModel } from './entry.model.ts';
+import { bufferOf } from './stored-binary.ts';
+
+/** The bundles (entry-bundle.model.ts) that a log's head moving from `from` to `to` completes. */
+export function bundlesCompleted(from: number, to: number): number[] {
+  const first = Math.floor(from / bundleWidth);
+  const last = Math.floor(to / bundleWidth) - 1;
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, offset) => first + offset);
+}
+
+/**
+ * Writes and reads a campaign's entry bundles. A bundle is written after the head has moved past it, so it is
+ * never part of the append's commit: a crash before it is written leaves entries that are read from their own
+ * documents, as are all entries appended before bundles existed, until `sealMissing` writes their bundles.
+ */
+export function createEntryBundles(db: Connection) {
+  const bundles = entryBundleModel(db);
+  const entries = entryModel(db);
+
+  /** Bundle `bundle` of a log, from the leaves given and, for the others, the entries' own documents. */
+  async function seal(campaignId: string, bundle: number, known: ReadonlyMap<number, Buffer>): Promise<void> {
+    const first = bundle * bundleWidth;
+    const leaves: (Buffer | undefined)[] = Array.from({ length: bundleWidth }, (_, offset) => known.get(first + offset));
+    const unknown = leaves.flatMap((leaf, offset) => (leaf ? [] : [first + offset]));
+    if (unknown.length > 0) {
+      const ids = unknown.length === bundleWidth ? entryIds(campaignId, first, first + bundleWidth) : unknown.map((index) => entryIds(campaignId, index, index + 1)[0] as string);
+      const docs = await entries.find({ _id: { $in: ids } }, { index: 1, leaf: 1 }).lean();
+      for (const doc of docs) leaves[doc.index - first] = bufferOf(doc.leaf);
+    }
+    const missing = leaves.findIndex((leaf) => leaf === undefined);
+    if (missing >= 0) throw new Error(`entry ${first + missing} of ${campaignId} is below the head but not stored`);
+    try {
+      await bundles.collection.insertOne({ _id: entryBundleId(campaignId, bundle), leaves: encodeBundle(leaves as Buffer[]) } as Record<string, unknown>);
+    } catch (error) {
+      // Written already (by a finisher of the same group, or the sweep): a bundle never changes.
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  return {
+    /** Writes the bundles completed by the head's move from `from` to `to`; `known` holds leaves at hand by index. */
+    async sealCompleted(campaignId: string, from: number, to: number, known: ReadonlyMap<number, Buffer> = new Map()): Promise<void> {
+      for (const bundle of bundlesCompleted(from, to)) await seal(campaignId, bundle, known);
+    },
+
+    /**
+     * The leaves of `[from, to)` that stored bundles hold, by index; `below` is the head served, past which no
+     * bundle is complete. Indexes absent from the answer are to be read from the entries' own documents.
+     */
+    async leaves(campaignId: string, from: number, to: number, below: number): Promise<Map<number, Buffer>> {
+      const found = new Map<number, Buffer>();
+      const end = Math.min(to, below);
+      const wanted: string[] = [];
+      for (let bundle = Math.floor(from / bundleWidth); (bundle + 1) * bundleWidth <= below && bundle * bundleWidth < end; bundle += 1) wanted.push(entryBundleId(campaignId, bundle));
+      if (wanted.length === 0) return found;
+      const docs = wanted.length === 1 ? [await bundles.findById(wanted[0]).lean()] : await bundles.find({ _id: { $in: wanted } }).lean();
+      for (const doc of docs) {
+        if (!doc) continue;
+        const first = Number(doc._id.slice(doc._id.lastIndexOf(':') + 1)) * bundleWidth;
+        for (const [offset, leaf] of decodeBundle(bufferOf(doc.leaves)).entries()) {
+          const index = first + offset;
+          if (index >= from && index < end) found.set(index, leaf);
+        }
+      }
+      return found;
+    },
+
+    /**
+     * Writes the bundles missing below each head: those of entries appended before bundles existed, and any a
+     * crash left unwritten after its head moved. Walks each log back from its last full bundle and stops at the
+     * first one stored, so once everything is bundled it costs one read per campaign. `stopped` ends it early.
+     */
+    async sealMissing(heads: readonly { campaignId: string; size: number }[], stopped: () => boolean = () => false): Promise<number> {
+      let written = 0;
+      for (const { campaignId, size } of heads) {
+        for (let bundle = Math.floor(size / bundleWidth) - 1; bundle >= 0 && !stopped(); bundle -= 1) {
+          if (await bundles.exists({ _id: entryBundleId(campaignId, bundle) })) break;
+          await seal(campaignId, bundle, new Map());
+          written += 1;
+        }
+        if (stopped()) break;
+      }
+      return written;
+    },
+  };
+}
+
+export type EntryBundles = ReturnType<typeof createEntryBundles>;
