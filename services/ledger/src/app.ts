@@ -35,7 +35,7 @@ function sealMissingBundles(store: LedgerStore, logger: ServiceDeps['logger']) {
 export async function buildApp(deps: ServiceDeps, config: LedgerConfig): Promise<ServiceParts> {
   const store = createLedgerStore(deps.db, {
     reads: deps.readDb,
-    onBundleFailed: (error) => deps.logger.warn({ err: error }, 'an entry bundle was not written after its entries were appended: its entries are read from their own documents'),
+    onBundleFailed: (error) => deps.logger.warn({ err: error }, 'an entry bundle was not written after its entries were appended: it is tried again after the next append, its entries read from their own documents until then'),
   });
   // Before the consumers start and before the first request: links for data stored before they existed.
   await store.migrateToLinks((message) => deps.logger.info(message));

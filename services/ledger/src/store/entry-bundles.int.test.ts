@@ -107,4 +107,28 @@ describe('entry bundles', () => {
     // Once everything is bundled, the sweep reads one bundle per campaign and writes nothing.
     expect(await store.sealMissingBundles()).toBe(0);
   });
+
+  it('when a bundle’s write fails, then the append stands, the failure is told, and the write is tried again after the next append', async () => {
+    const other = campaignEvents(300);
+    const failures: unknown[] = [];
+    let failing = true;
+    const flaky = createLedgerStore(db, {
+      readCacheMs: 0,
+      interrupt: (step) => {
+        if (step === 'sealing-bundles' && failing) throw new Error('the database did not answer');
+      },
+      onBundleFailed: (error) => failures.push(error),
+    });
+    await recordPublicEvents(flaky, other.events.slice(0, 299));
+    expect((await flaky.logState(other.campaignId))?.size).toBe(299);
+    expect(failures).toHaveLength(1);
+    expect(await db.collection('entry_bundles').countDocuments({ _id: entryBundleId(other.campaignId, 0) } as never)).toBe(0);
+    expect((await flaky.entriesRange(other.campaignId, 0, 256, 299)).map((entry) => entry.index)).toEqual(Array.from({ length: 256 }, (_, index) => index));
+
+    failing = false;
+    await recordPublicEvents(flaky, other.events.slice(299));
+    expect(await db.collection('entry_bundles').countDocuments({ _id: entryBundleId(other.campaignId, 0) } as never)).toBe(1);
+    const operations = await operationsOf(db, () => flaky.entriesRange(other.campaignId, 0, 256, 300));
+    expect(operations.map((operation) => operation.collection)).toEqual(['entry_bundles']);
+  });
 });

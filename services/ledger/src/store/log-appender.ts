@@ -44,6 +44,8 @@ export function entryRefsOf(entries: readonly Pick<EntryDocument, '_id' | 'kind'
 // A group's entries are probed one by one only when its commit record is missing (a crash between the two writes).
 const maxGroupProbe = 10_000;
 const recentEventLimit = 200_000;
+// Failed bundle writes kept for another try; beyond this many the start-up sweep writes them.
+const maxUnsealed = 1_000;
 
 function failedPosition(error: unknown): number {
   const writeErrors = (error as { writeErrors?: { index?: number }[] }).writeErrors;
@@ -101,8 +103,9 @@ function leafHashesOf(group: EntryGroupDocument): Buffer[] {
  * 4. the log head, moved from `from` to `to` in ONE write guarded by `size == from`, with the group's summed
  *    totals and projection changes.
  *
- * Then, outside the commit, the entry bundles the group completed (entry-bundle.model.ts): a crash before them
- * costs only speed, as their entries are read from their own documents until `sealMissing` writes them.
+ * Then, outside the commit, the entry bundles the group completed (entry-bundle.model.ts): a crash or a failed
+ * write costs only speed, as their entries are read from their own documents until the bundle is written (a
+ * failed write is tried again after this process's next head move, what a crash left by the start-up sweep).
  *
  * A crash between any two steps leaves entries beyond the head, which no reader serves (every read stops at the
  * head's size), and which the next append finds at the head's index and finishes before its own: from the
@@ -110,14 +113,14 @@ function leafHashesOf(group: EntryGroupDocument): Buffer[] {
  * has no gaps and no entry changes once written; the head never points past stored nodes (step 3 before 4).
  */
 /** The points between an append's writes, where tests stop it as a crash would. */
-export type AppendStep = 'entries-written' | 'group-recorded' | 'nodes-written' | 'head-moved';
+export type AppendStep = 'entries-written' | 'group-recorded' | 'nodes-written' | 'head-moved' | 'sealing-bundles';
 
 export interface AppenderOptions {
   /** Told whenever this process moves a campaign's head (the read cache forgets the campaign). */
   onHeadMoved?: (campaignId: string) => void;
   /** Called between the writes; a test throws from it to leave the state a crash at that point leaves. */
   interrupt?: (step: AppendStep) => void;
-  /** Told when a bundle could not be written after its head moved: the append stands, its reads stay slower. */
+  /** Told when a bundle could not be written after its head moved: the append stands, and the write is tried again after the next. */
   onBundleFailed?: (error: unknown) => void;
 }
 
@@ -129,6 +132,22 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
   const groups = entryGroupModel(db);
   const links = createEntryRefs(db);
   const bundles = createEntryBundles(db);
+  // Head moves whose bundles could not be written: tried again after the next head this process moves.
+  const unsealed: { campaignId: string; from: number; to: number }[] = [];
+
+  /** Writes the bundles a head move completed, and those of earlier moves whose write failed. */
+  async function sealBundles(campaignId: string, from: number, to: number, leaves: ReadonlyMap<number, Buffer>): Promise<void> {
+    const due = [...unsealed.splice(0), { campaignId, from, to, leaves }];
+    for (const move of due) {
+      try {
+        interrupt('sealing-bundles');
+        await bundles.sealCompleted(move.campaignId, move.from, move.to, 'leaves' in move ? move.leaves : new Map());
+      } catch (error) {
+        if (unsealed.length < maxUnsealed) unsealed.push({ campaignId: move.campaignId, from: move.from, to: move.to });
+        options.onBundleFailed?.(error);
+      }
+    }
+  }
   // One consumer owns a campaign at a time, so its head is known between groups; any surprise forgets it.
   const heads = new Map<string, number>();
   // Events this process put on the log: a redelivered group is recognised without a write that fails.
@@ -188,7 +207,7 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
     if (moved) {
       heads.set(group.campaignId, group.to);
       onHeadMoved(group.campaignId);
-      await bundles.sealCompleted(group.campaignId, group.from, group.to, leaves).catch(options.onBundleFailed ?? (() => undefined));
+      await sealBundles(group.campaignId, group.from, group.to, leaves);
     }
     return moved;
   }
