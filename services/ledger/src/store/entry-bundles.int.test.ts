@@ -38,11 +38,12 @@ describe('entry bundles', () => {
   const { campaignId, events } = campaignEvents(600);
   let stored: Buffer[] = [];
 
-  /** The entries' own bytes, read from their documents. */
-  async function documentLeaves(from: number, to: number): Promise<Buffer[]> {
-    const docs = await db.collection('entries').find({ _id: { $in: Array.from({ length: to - from }, (_, offset) => entryId(campaignId, from + offset)) } } as never).toArray();
+  /** A log's entries' own bytes, read from their documents. */
+  async function documentLeavesOf(campaign: string, from: number, to: number): Promise<Buffer[]> {
+    const docs = await db.collection('entries').find({ _id: { $in: Array.from({ length: to - from }, (_, offset) => entryId(campaign, from + offset)) } } as never).toArray();
     return docs.sort((a, b) => (a.index as number) - (b.index as number)).map((doc) => bufferOf(doc.leaf as never));
   }
+  const documentLeaves = (from: number, to: number) => documentLeavesOf(campaignId, from, to);
 
   beforeAll(async () => {
     db = await connectDatabase(testEndpoints().mongoUrl, uniqueName('ledger_bundles'));
@@ -56,10 +57,11 @@ describe('entry bundles', () => {
     await db?.close();
   });
 
-  it('when the head passes a bundle, then the bundle holds exactly its entries’ bytes, and none is written past the head', async () => {
+  it('when the head passes a bundle, then the bundle holds exactly its entries’ bytes, its partials are gone, and only the widest partial below the head remains', async () => {
     const bundles = await db.collection('entry_bundles').find({}).sort({ _id: 1 }).toArray();
-    expect(bundles.map((bundle) => bundle._id)).toEqual([entryBundleId(campaignId, 0), entryBundleId(campaignId, 1)]);
-    expect(bundles.flatMap((bundle) => decodeBundle(bufferOf(bundle.leaves as never)))).toEqual(stored.slice(0, 2 * bundleWidth));
+    expect(bundles.map((bundle) => bundle._id)).toEqual([entryBundleId(campaignId, 0), entryBundleId(campaignId, 1), entryBundleId(campaignId, 2, 64)]);
+    expect(bundles.slice(0, 2).flatMap((bundle) => decodeBundle(bufferOf(bundle.leaves as never)))).toEqual(stored.slice(0, 2 * bundleWidth));
+    expect(decodeBundle(bufferOf(bundles[2]?.leaves as never), 64)).toEqual(stored.slice(2 * bundleWidth, 2 * bundleWidth + 64));
   });
 
   it('when a page lies inside a bundle, then it is read from that one document, not from its entries', async () => {
@@ -72,10 +74,17 @@ describe('entry bundles', () => {
     expect(page.map((entry) => entry.leaf)).toEqual(stored.slice(300, 400));
   });
 
-  it('when a page runs past the last full bundle, then the rest comes from the entries’ documents, in order, and stops at the head served', async () => {
-    const page = await store.entriesRange(campaignId, 480, 100, 560);
-    expect(page.map((entry) => entry.index)).toEqual(Array.from({ length: 80 }, (_, offset) => 480 + offset));
-    expect(page.map((entry) => entry.leaf)).toEqual(stored.slice(480, 560));
+  it('when a page runs past the last full bundle, then it reads the widest partial below the head, at most 31 entries from their documents, in order', async () => {
+    let page: Awaited<ReturnType<LedgerStore['entriesRange']>> = [];
+    const newest = await operationsOf(db, async () => {
+      page = await store.entriesRange(campaignId, 500, 100, events.length);
+    });
+    expect(page.map((entry) => entry.index)).toEqual(Array.from({ length: 100 }, (_, offset) => 500 + offset));
+    expect(page.map((entry) => entry.leaf)).toEqual(stored.slice(500, 600));
+    expect(newest.map((operation) => operation.collection)).toEqual(['entry_bundles', 'entries']);
+    expect((newest[1]?.filter._id as { $in: string[] }).$in).toHaveLength(600 - (2 * bundleWidth + 64));
+    // A head served below the partial stored reads those entries from their documents, and stops at that head.
+    expect((await store.entriesRange(campaignId, 480, 100, 560)).map((entry) => entry.leaf)).toEqual(stored.slice(480, 560));
     // A head served below a bundle's end does not read that bundle, whatever is stored.
     const below = await operationsOf(db, () => store.entriesRange(campaignId, 250, 100, 300));
     expect(below.map((operation) => operation.collection)).toEqual(['entry_bundles', 'entries']);
@@ -106,6 +115,26 @@ describe('entry bundles', () => {
     expect(bundled.map((operation) => operation.collection)).toEqual(['entry_bundles']);
     // Once everything is bundled, the sweep reads one bundle per campaign and writes nothing.
     expect(await store.sealMissingBundles()).toBe(0);
+  });
+
+  it('when a group completes a bundle that earlier groups of this process began, then its leaves are not read back', async () => {
+    const other = campaignEvents(260);
+    await appendInGroups(store, other.events.slice(0, 250), [100, 150]);
+    const operations = await operationsOf(db, () => recordPublicEvents(store, other.events.slice(250)));
+    expect(operations.filter((operation) => operation.collection === 'entries')).toEqual([]);
+    const bundle = await db.collection('entry_bundles').findOne({ _id: entryBundleId(other.campaignId, 0) } as never);
+    const own = await db.collection('entries').find({ campaignId: other.campaignId, index: { $lt: bundleWidth } }).sort({ index: 1 }).toArray();
+    expect(decodeBundle(bufferOf(bundle?.leaves as never))).toEqual(own.map((doc) => bufferOf(doc.leaf as never)));
+  });
+
+  it('when the head moves inside a bundle, then a partial is written each time it passes 32 more entries, from the leaves at hand', async () => {
+    const other = campaignEvents(200);
+    await appendInGroups(store, other.events, [10, 30, 1, 40, 100, 19]);
+    const ids = (await db.collection('entry_bundles').find({ _id: { $in: [32, 64, 96, 128, 160, 192].map((width) => entryBundleId(other.campaignId, 0, width)) } } as never).toArray()).map((bundle) => bundle._id);
+    // Heads 10, 40, 41, 81, 181, 200: passed 32, 64, 160 and 192 (96 and 128 were passed by the same move as 160).
+    expect(ids.sort()).toEqual([32, 64, 160, 192].map((width) => entryBundleId(other.campaignId, 0, width)));
+    const own = await documentLeavesOf(other.campaignId, 0, 200);
+    expect((await store.entriesRange(other.campaignId, 0, 200, 200)).map((entry) => entry.leaf)).toEqual(own);
   });
 
   it('when a bundle’s write fails, then the append stands, the failure is told, and the write is tried again after the next append', async () => {

@@ -1,6 +1,6 @@
 import { isDuplicateKey } from '@aid/store';
 import type { Connection } from 'mongoose';
-import { bundleWidth, decodeBundle, encodeBundle, entryBundleId, entryBundleModel } from './entry-bundle.model.ts';
+import { bundleWidth, decodeBundle, encodeBundle, entryBundleId, entryBundleModel, partialBundleIds, partialStep } from './entry-bundle.model.ts';
 import { entryIds, entryModel } from './entry.model.ts';
 import { bufferOf } from './stored-binary.ts';
 
@@ -11,6 +11,11 @@ export function bundlesCompleted(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, last - first + 1) }, (_, offset) => first + offset);
 }
 
+/** The width of the partial bundle (a multiple of partialStep, 0 for none) that a head at `size` has passed. */
+function partialWidth(size: number): number {
+  return Math.floor((size % bundleWidth) / partialStep) * partialStep;
+}
+
 /**
  * Writes and reads a campaign's entry bundles. A bundle is written after the head has moved past it, so it is
  * never part of the append's commit: a crash before it is written leaves entries that are read from their own
@@ -19,6 +24,15 @@ export function bundlesCompleted(from: number, to: number): number[] {
 export function createEntryBundles(db: Connection) {
   const bundles = entryBundleModel(db);
   const entries = entryModel(db);
+
+  /** Writes one stored bundle document; a bundle already written (by another finisher, or the sweep) never changes. */
+  async function insert(id: string, leaves: readonly Buffer[]): Promise<void> {
+    try {
+      await bundles.collection.insertOne({ _id: id, leaves: encodeBundle(leaves) } as Record<string, unknown>);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
 
   /** Bundle `bundle` of a log, from the leaves given and, for the others, the entries' own documents. */
   async function seal(campaignId: string, bundle: number, known: ReadonlyMap<number, Buffer>): Promise<void> {
@@ -32,18 +46,25 @@ export function createEntryBundles(db: Connection) {
     }
     const missing = leaves.findIndex((leaf) => leaf === undefined);
     if (missing >= 0) throw new Error(`entry ${first + missing} of ${campaignId} is below the head but not stored`);
-    try {
-      await bundles.collection.insertOne({ _id: entryBundleId(campaignId, bundle), leaves: encodeBundle(leaves as Buffer[]) } as Record<string, unknown>);
-    } catch (error) {
-      // Written already (by a finisher of the same group, or the sweep): a bundle never changes.
-      if (!isDuplicateKey(error)) throw error;
-    }
+    await insert(entryBundleId(campaignId, bundle), leaves as Buffer[]);
+    // The partials are superseded: a reader that still asks for one reads the entries' documents instead.
+    await bundles.deleteMany({ _id: { $in: partialBundleIds(campaignId, bundle) } });
   }
 
   return {
-    /** Writes the bundles completed by the head's move from `from` to `to`; `known` holds leaves at hand by index. */
+    /**
+     * Writes the bundles completed by the head's move from `from` to `to`, and the widest partial bundle it passed
+     * in the bundle the head is now inside; `known` holds leaves at hand by index. A partial is written only from
+     * leaves at hand: reading them back every 32 entries would cost more than it saves.
+     */
     async sealCompleted(campaignId: string, from: number, to: number, known: ReadonlyMap<number, Buffer> = new Map()): Promise<void> {
       for (const bundle of bundlesCompleted(from, to)) await seal(campaignId, bundle, known);
+      const bundle = Math.floor(to / bundleWidth);
+      const width = partialWidth(to);
+      const passedBefore = Math.floor(from / bundleWidth) === bundle ? partialWidth(from) : 0;
+      if (width <= passedBefore) return;
+      const leaves = Array.from({ length: width }, (_, offset) => known.get(bundle * bundleWidth + offset));
+      if (leaves.every((leaf) => leaf !== undefined)) await insert(entryBundleId(campaignId, bundle, width), leaves as Buffer[]);
     },
 
     /**
@@ -53,14 +74,20 @@ export function createEntryBundles(db: Connection) {
     async leaves(campaignId: string, from: number, to: number, below: number): Promise<Map<number, Buffer>> {
       const found = new Map<number, Buffer>();
       const end = Math.min(to, below);
-      const wanted: string[] = [];
-      for (let bundle = Math.floor(from / bundleWidth); (bundle + 1) * bundleWidth <= below && bundle * bundleWidth < end; bundle += 1) wanted.push(entryBundleId(campaignId, bundle));
-      if (wanted.length === 0) return found;
-      const docs = wanted.length === 1 ? [await bundles.findById(wanted[0]).lean()] : await bundles.find({ _id: { $in: wanted } }).lean();
+      // Each bundle the range touches: whole when the head is past it, else its widest partial below the head.
+      const wanted = new Map<string, { first: number; width: number }>();
+      for (let bundle = Math.floor(from / bundleWidth); bundle * bundleWidth < end; bundle += 1) {
+        const width = (bundle + 1) * bundleWidth <= below ? bundleWidth : partialWidth(below);
+        if (width > 0) wanted.set(entryBundleId(campaignId, bundle, width), { first: bundle * bundleWidth, width });
+      }
+      if (wanted.size === 0) return found;
+      const ids = [...wanted.keys()];
+      const docs = ids.length === 1 ? [await bundles.findById(ids[0]).lean()] : await bundles.find({ _id: { $in: ids } }).lean();
       for (const doc of docs) {
-        if (!doc) continue;
-        const first = Number(doc._id.slice(doc._id.lastIndexOf(':') + 1)) * bundleWidth;
-        for (const [offset, leaf] of decodeBundle(bufferOf(doc.leaves)).entries()) {
+        const bundle = doc ? wanted.get(doc._id) : undefined;
+        if (!doc || !bundle) continue;
+        const { first, width } = bundle;
+        for (const [offset, leaf] of decodeBundle(bufferOf(doc.leaves), width).entries()) {
           const index = first + offset;
           if (index >= from && index < end) found.set(index, leaf);
         }

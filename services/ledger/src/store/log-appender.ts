@@ -5,6 +5,7 @@ import type { ProjectionDelta } from '../domain/projections.ts';
 import type { EntryDraft } from '../domain/public-entry.ts';
 import type { AppendedEntry } from '../events/entry-appended.ts';
 import { campaignLogModel } from './campaign-log.model.ts';
+import { bundleWidth } from './entry-bundle.model.ts';
 import { createEntryBundles } from './entry-bundles.ts';
 import { entryGroupId, entryGroupModel, type EntryGroupDocument } from './entry-group.model.ts';
 import { entryId, entryIds, entryModel, projectionOf, type EntryDocument } from './entry.model.ts';
@@ -46,6 +47,8 @@ const maxGroupProbe = 10_000;
 const recentEventLimit = 200_000;
 // Failed bundle writes kept for another try; beyond this many the start-up sweep writes them.
 const maxUnsealed = 1_000;
+// Campaigns whose unbundled tail (at most 255 leaves, some 100 KB) is kept in memory, most recently appended.
+const maxTails = 256;
 
 function failedPosition(error: unknown): number {
   const writeErrors = (error as { writeErrors?: { index?: number }[] }).writeErrors;
@@ -135,8 +138,27 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
   // Head moves whose bundles could not be written: tried again after the next head this process moves.
   const unsealed: { campaignId: string; from: number; to: number }[] = [];
 
+  // The leaves past each log's last full bundle, so the group that completes the bundle need not read them back.
+  const tails = new Map<string, { from: number; leaves: Buffer[] }>();
+
+  /** The leaves at hand for a head move from `from` to `to`: the group's, and the log's tail before it. */
+  function leavesAtHand(campaignId: string, from: number, to: number, groupLeaves: ReadonlyMap<number, Buffer>): Map<number, Buffer> {
+    const known = new Map(groupLeaves);
+    const tail = tails.get(campaignId);
+    tails.delete(campaignId);
+    if (tail && tail.from + tail.leaves.length === from) tail.leaves.forEach((leaf, offset) => known.set(tail.from + offset, leaf));
+    const start = Math.floor(to / bundleWidth) * bundleWidth;
+    const next = Array.from({ length: to - start }, (_, offset) => known.get(start + offset));
+    if (next.every((leaf) => leaf !== undefined)) {
+      tails.set(campaignId, { from: start, leaves: next as Buffer[] });
+      if (tails.size > maxTails) tails.delete(tails.keys().next().value as string);
+    }
+    return known;
+  }
+
   /** Writes the bundles a head move completed, and those of earlier moves whose write failed. */
-  async function sealBundles(campaignId: string, from: number, to: number, leaves: ReadonlyMap<number, Buffer>): Promise<void> {
+  async function sealBundles(campaignId: string, from: number, to: number, groupLeaves: ReadonlyMap<number, Buffer>): Promise<void> {
+    const leaves = leavesAtHand(campaignId, from, to, groupLeaves);
     const due = [...unsealed.splice(0), { campaignId, from, to, leaves }];
     for (const move of due) {
       try {
