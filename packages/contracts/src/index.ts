@@ -86,3 +86,4 @@ export {
 } from './shared-schemas.ts';
 export { topicSchemas, type AnyEvent, type EventOf, type TopicName, type TopicSchemas } from './topic-schemas.ts';
 export { deadLetterTopic, defaultPartitions, topics, type Topic } from './topics.ts';
+export { DomainError, isDomainError } from './domain-error.ts';

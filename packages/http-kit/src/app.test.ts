@@ -4,7 +4,8 @@ import { createLogger } from '@aid/telemetry';
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHttpApp, defineRoute, DomainError } from './index.ts';
+import { DomainError } from '@aid/contracts';
+import { createHttpApp, defineRoute } from './index.ts';
 
 type Code = 'campaign-not-found' | 'campaign-closed';
 

@@ -28,25 +28,6 @@ export const problemDocumentSchema = z.object({
 
 export const problemTypeBase = 'https://diaspora-aid.org/problems/';
 
-/**
- * A domain error: a code from a service's closed set, a message for people, and the field at fault if any.
- * It carries no HTTP status; each service maps codes to statuses in one table.
- */
-export class DomainError<Code extends string = string> extends Error {
-  readonly code: Code;
-  readonly field: string | undefined;
-  constructor(code: Code, message: string, field?: string) {
-    super(message);
-    this.name = 'DomainError';
-    this.code = code;
-    this.field = field;
-  }
-}
-
-export function isDomainError(error: unknown): error is DomainError<string> {
-  return error instanceof DomainError;
-}
-
 /** An error already expressed in HTTP terms, raised by the transport layer (validation, auth, content type). */
 export class HttpProblem extends Error {
   readonly status: number;

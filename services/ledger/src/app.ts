@@ -2,10 +2,10 @@ import { clientAddress, createHttpApp, rateLimit, type Route, type RouteRateLimi
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
 import type { LedgerConfig } from './config.ts';
 import { noteSigner } from './domain/checkpoint.ts';
-import { ledgerStatusByCode } from './domain/errors.ts';
 import { startEntryAnnouncer } from './events/entry-announcer.ts';
 import { ledgerConsumer } from './events/ledger.consumer.ts';
 import { publicRoutes } from './http/public.routes.ts';
+import { statusByCode } from './http/status-by-code.ts';
 import { reconciliationParts } from './reconciliation/reconciliation.parts.ts';
 import { createLedgerStore, type LedgerStore } from './store/ledger-store.ts';
 
@@ -59,7 +59,7 @@ export async function buildApp(deps: ServiceDeps, config: LedgerConfig): Promise
     logger: deps.logger,
     tracer: deps.tracer,
     routes: [...publicRoutes({ store, signer, origin: config.LEDGER_ORIGIN, iati: { ref: config.LEDGER_IATI_PUBLISHER_REF, name: config.LEDGER_IATI_PUBLISHER_NAME }, clock: () => new Date() }), ...reconciliation.routes].map(withLimits),
-    statusByCode: ledgerStatusByCode,
+    statusByCode,
     readiness: () => deps.ready(),
     trustProxy: deps.rateLimits.trustProxy,
   });

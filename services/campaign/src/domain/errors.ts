@@ -1,4 +1,4 @@
-import { DomainError } from '@aid/http-kit';
+import { DomainError } from '@aid/contracts';
 
 /** Every way a campaign-service request can fail for business reasons; the HTTP layer maps each to a status. */
 export const campaignErrorCodes = [

@@ -1,4 +1,4 @@
-import { DomainError } from '@aid/http-kit';
+import { DomainError } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
 import { campaignErrorCodes, errors } from '../domain/errors.ts';
 import { statusByCode } from './status-by-code.ts';

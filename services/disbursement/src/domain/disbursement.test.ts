@@ -1,5 +1,5 @@
 import type { MemberRole } from '@aid/contracts';
-import { DomainError } from '@aid/http-kit';
+import { DomainError } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   approvalsNeeded,

@@ -1,4 +1,4 @@
-import { DomainError } from '@aid/http-kit';
+import { DomainError } from '@aid/contracts';
 
 export const disbursementErrorCodes = [
   'campaign-not-found',

@@ -1,4 +1,4 @@
-import { DomainError } from '@aid/http-kit';
+import { DomainError } from '@aid/contracts';
 import type { Member } from '../domain/disbursement.ts';
 import { idempotencyKeyInUse } from '../domain/errors.ts';
 import { actionShows, decideOnExistingKey, idempotencyKeyId, requestFingerprint, type StoredAnswer } from '../domain/idempotency.ts';

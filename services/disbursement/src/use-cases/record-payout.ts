@@ -1,4 +1,4 @@
-import { DomainError } from '@aid/http-kit';
+import { DomainError } from '@aid/contracts';
 import { auditEntry } from '../domain/audit.ts';
 import { decidePayout, type Member } from '../domain/disbursement.ts';
 import { payoutExceedsAllocation, payoutMethodUnavailable } from '../domain/errors.ts';

@@ -1,5 +1,5 @@
 import { donorCurrencies } from '@aid/money';
-import { DomainError } from '@aid/http-kit';
+import { DomainError } from '@aid/contracts';
 
 export const donationErrorCodes = [
   'campaign-not-found',

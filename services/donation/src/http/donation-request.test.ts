@@ -1,4 +1,5 @@
-import { parseRequestPart, type DomainError, type HttpProblem } from '@aid/http-kit';
+import type { DomainError } from '@aid/contracts';
+import { parseRequestPart, type HttpProblem } from '@aid/http-kit';
 import { describe, expect, it } from 'vitest';
 import * as errors from '../domain/errors.ts';
 import { donationErrorCodes } from '../domain/errors.ts';

@@ -1,12 +1,6 @@
-import { DomainError } from '@aid/http-kit';
+import { DomainError } from '@aid/contracts';
 
 export type LedgerErrorCode = 'campaign-not-found' | 'receipt-not-found' | 'proof-out-of-range';
-
-export const ledgerStatusByCode: Record<LedgerErrorCode, number> = {
-  'campaign-not-found': 404,
-  'receipt-not-found': 404,
-  'proof-out-of-range': 400,
-};
 
 export const campaignNotFound = (campaignId: string) =>
   new DomainError<LedgerErrorCode>('campaign-not-found', `no public record for campaign ${campaignId}`, 'campaignId');

@@ -1,4 +1,4 @@
-import { DomainError } from '@aid/http-kit';
+import { DomainError } from '@aid/contracts';
 import { canonicalBytes, leafHash } from '../domain/leaf.ts';
 import { campaignNotFound, type LedgerErrorCode } from '../domain/errors.ts';
 import { nodeHash, emptyRoot, splitPoint } from '../domain/merkle.ts';
