@@ -6,6 +6,7 @@
 // and drops it at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -140,7 +141,19 @@ function load(requests: LoadRequest[], forSeconds: number, viewers: number): Pro
 }
 
 /** Serves the loaded ledger with the ledger and web apps, measures every public endpoint, and stops them. */
-async function measureServed(readPool: number, label: string, campaignIds: string[], sizes: number[], bundleSweep = true): Promise<string[]> {
+/** A reconciliation's status, however long it takes (fetch gives up on an answer after 300 s). */
+function reconciliationStatus(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve(((JSON.parse(body) as { status?: string }).status ?? `HTTP ${response.statusCode}`)));
+    }).on('error', reject);
+  });
+}
+
+async function measureServed(readPool: number, label: string, campaignIds: string[], sizes: number[], bundleSweep = true, timeChecks = true): Promise<string[]> {
   const ledgerConfig = loadLedgerConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -154,15 +167,22 @@ async function measureServed(readPool: number, label: string, campaignIds: strin
     TRUST_PROXY: 'loopback',
     MONGO_READ_POOL_SIZE: String(readPool),
     ENTRY_BUNDLE_SWEEP: String(bundleSweep),
+    RECONCILE_INTERVAL_MS: String(3_600_000),
+    // Fresh checks are the benchmark's own, two per measurement.
+    RATE_LIMIT_RECONCILIATION_FRESH: '100/1m',
   });
   // Without its consumers: the benchmark measures reads of the loaded ledger, not the shared broker's other traffic.
   ledger = await startService({ name: 'ledger', config: ledgerConfig, dbName, build: async (deps) => ({ ...(await buildApp(deps, ledgerConfig)), consumers: [] }) });
-  // The ledger's first reconciliation reads every entry of every log once (its gift rules; later checks read only
-  // what was appended since). Started now and awaited, so it does not run under the measurements a minute in.
-  const checkStarted = nowMs();
-  const check = await fetch(`${ledger.url}/v1/reconciliation`);
-  const checkStatus = ((await check.json()) as { status?: string }).status ?? `HTTP ${check.status}`;
-  console.log(`\n${label}: the ledger's first reconciliation (every entry read once) took ${((nowMs() - checkStarted) / 1_000).toFixed(1)} s: ${checkStatus}`);
+  if (timeChecks) {
+    // The ledger's reconciliation: its first check reads every entry of every log once (the gift rules), later
+    // checks every head and only the entries appended since. Timed here; its timer is off while endpoints are
+    // measured, so the figures below are the endpoints' own.
+    for (const which of ['first (every entry read once)', 'second (every head, no new entries)']) {
+      const checkStarted = nowMs();
+      const status = await reconciliationStatus(`${ledger.url}/v1/reconciliation?fresh=true`);
+      console.log(`${label}: the ledger's ${which} reconciliation took ${((nowMs() - checkStarted) / 1_000).toFixed(1)} s: ${status}`);
+    }
+  }
   const webPort = await freePort();
   web = spawn(process.execPath, [new URL('../../web/src/main.ts', import.meta.url).pathname], {
     env: childEnv({ PORT: String(webPort), HOST: '127.0.0.1', LEDGER_URL: ledger.url, LOG_LEVEL: 'error' }),
@@ -265,11 +285,14 @@ try {
   const bundles = await db.collection('entry_bundles').countDocuments();
   const sample = await db.collection<{ _id: string; leaves: { buffer: Uint8Array } }>('entry_bundles').find({}).limit(50).toArray();
   const stored = sample.reduce((sum, bundle) => sum + bundle.leaves.buffer.length, 0);
-  const leafBytes = sample.reduce((sum, bundle) => sum + decodeBundle(Buffer.from(bundle.leaves.buffer)).reduce((bytes, leaf) => bytes + leaf.length, 0), 0);
-  console.log(`${bundles.toLocaleString('en')} entry bundles of 256 entries written by the appends; in ${sample.length} of them ${(leafBytes / 1_024).toFixed(0)} KiB of leaves stored as ${(stored / 1_024).toFixed(0)} KiB`);
+  // Partial bundles (ids ending in `.<width>`) hold `width` leaves.
+  const widthOf = (id: string) => (id.includes('.') ? Number(id.slice(id.lastIndexOf('.') + 1)) : 256);
+  const leafBytes = sample.reduce((sum, bundle) => sum + decodeBundle(Buffer.from(bundle.leaves.buffer), widthOf(bundle._id)).reduce((bytes, leaf) => bytes + leaf.length, 0), 0);
+  console.log(`${bundles.toLocaleString('en')} entry bundles (full and partial) written by the appends; in ${sample.length} of them ${(leafBytes / 1_024).toFixed(0)} KiB of leaves stored as ${(stored / 1_024).toFixed(0)} KiB`);
   const tables: string[] = [];
   const measure = async (readPool: number, label: string, bundleSweep = true) => {
-    const rows = await measureServed(readPool, label, campaignIds, sizes, bundleSweep);
+    // Without bundles a first check reads a million entry documents: more than 300 s here; not timed again.
+    const rows = await measureServed(readPool, label, campaignIds, sizes, bundleSweep, bundleSweep);
     tables.push(`\n${label}`, '| endpoint | clients | requests | req/s | non-2xx | p50 ms | p99 ms | target p99 ms | met |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows);
   };
   const poolLabel = (readPool: number) => `MONGO_READ_POOL_SIZE=${readPool}${readPool === 0 ? ' (public reads share the one connection)' : ''}`;

@@ -1,6 +1,6 @@
 import { campaignBreaches, giftBreaches, tallyEntry, type Breach, type EntryFacts, type GiftTally } from '../domain/invariants.ts';
 import { summarize } from '../domain/summary.ts';
-import type { LedgerStore } from '../store/ledger-store.ts';
+import type { CampaignLogState, LedgerStore } from '../store/ledger-store.ts';
 
 const pageSize = 1_000;
 
@@ -11,7 +11,7 @@ const pageSize = 1_000;
  * appended since (by `_id`, in pages). After a restart the first check reads every log from the start.
  * The tallies hold three numbers per gift that ever appeared on the record.
  */
-export function createPublicRecordCheck(store: Pick<LedgerStore, 'campaignHeads' | 'logState' | 'entriesRange'>) {
+export function createPublicRecordCheck(store: Pick<LedgerStore, 'allLogStates' | 'logState' | 'entriesRange'>) {
   const read = new Map<string, { size: number; tallies: Map<string, GiftTally> }>();
 
   async function readUpTo(campaignId: string, size: number): Promise<Map<string, GiftTally>> {
@@ -27,13 +27,15 @@ export function createPublicRecordCheck(store: Pick<LedgerStore, 'campaignHeads'
   }
 
   return {
-    /** The rules the record breaks now, for every campaign, or only those named. */
-    async breaches(only?: ReadonlySet<string>): Promise<Breach[]> {
+    /**
+     * The rules the record breaks now, for every campaign, or only those named. `heads` are every log's head when
+     * the caller has just read them (the reconciliation's totals), so a check reads them once.
+     */
+    async breaches(only?: ReadonlySet<string>, heads?: readonly CampaignLogState[]): Promise<Breach[]> {
+      const logs = only ? (await Promise.all([...only].sort().map((campaignId) => store.logState(campaignId)))).filter((log) => log !== null) : (heads ?? (await store.allLogStates()));
       const breaches: Breach[] = [];
-      for (const { campaignId } of await store.campaignHeads()) {
-        if (only && !only.has(campaignId)) continue;
-        const log = await store.logState(campaignId);
-        if (!log) continue;
+      for (const log of logs) {
+        const { campaignId } = log;
         breaches.push(...campaignBreaches(summarize(campaignId, log.currency, log.totals, log.size)));
         breaches.push(...giftBreaches(campaignId, await readUpTo(campaignId, log.size)));
       }

@@ -1,5 +1,5 @@
 import { topics, type AnyEvent } from '@aid/contracts';
-import { eventually, publishRaw, testEndpoints } from '@aid/test-kit';
+import { eventually, operationsOf, publishRaw, servedById, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '../test-support/event-builders.ts';
 import { startLedgerForTest } from '../test-support/start-ledger.ts';
@@ -95,6 +95,12 @@ describe('reconciliation of the public record', () => {
     expect(breachesOf(found.breaches, giftOverAllocated.campaignId)).toEqual([
       expect.objectContaining({ invariant: 'gift-allocated-within-net', donationId: giftOverAllocated.donationId, value: 3_000, limit: 2_400 }),
     ]);
+  });
+
+  it('when a check runs, then every campaign’s head is read in one query, shared by the totals and the rules', async () => {
+    const operations = await operationsOf(ledger.deps.db, () => report());
+    // The re-check of the campaigns with breaches, after the grace period, reads those heads by id.
+    expect(operations.filter((operation) => operation.collection === 'campaign_logs' && !servedById(operation))).toHaveLength(1);
   });
 
   it('when the metrics are scraped after a check, then each broken rule is counted', async () => {

@@ -64,7 +64,7 @@ export function createEntryBundles(db: Connection) {
       const passedBefore = Math.floor(from / bundleWidth) === bundle ? partialWidth(from) : 0;
       if (width <= passedBefore) return;
       const leaves = Array.from({ length: width }, (_, offset) => known.get(bundle * bundleWidth + offset));
-      if (leaves.every((leaf) => leaf !== undefined)) await insert(entryBundleId(campaignId, bundle, width), leaves as Buffer[]);
+      if (leaves.every((leaf) => leaf !== undefined)) await insert(entryBundleId(campaignId, bundle, width), leaves);
     },
 
     /**

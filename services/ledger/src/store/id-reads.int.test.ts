@@ -1,6 +1,6 @@
 import { newId, type AnyEvent } from '@aid/contracts';
 import { connectDatabase } from '@aid/store';
-import { testEndpoints, uniqueName } from '@aid/test-kit';
+import { operationsOf, servedById as byId, testEndpoints, uniqueName } from '@aid/test-kit';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noteSigner } from '../domain/checkpoint.ts';
@@ -8,40 +8,6 @@ import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded, 
 import { recordPublicEvents } from '../use-cases/record-public-events.ts';
 import { traceReceipt } from '../use-cases/trace-receipt.ts';
 import { createLedgerStore, type LedgerStore } from './ledger-store.ts';
-
-interface Operation {
-  collection: string;
-  method: string;
-  filter: Record<string, unknown>;
-}
-
-const readMethods = new Set(['find', 'findOne', 'countDocuments', 'aggregate', 'distinct', 'findOneAndUpdate', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany']);
-
-/**
- * Every operation the connection sends while `work` runs (mongoose's debug hook sees model and driver-collection
- * calls alike). On the local database only `_id` is indexed, so a filter on anything else reads the whole
- * collection, and its cost grows with the data: that is what these tests catch, without timing anything.
- */
-async function operationsOf(db: Connection, work: () => Promise<unknown>): Promise<Operation[]> {
-  const seen: Operation[] = [];
-  db.set('debug', (collection: string, method: string, ...args: unknown[]) => {
-    if (readMethods.has(method)) seen.push({ collection, method, filter: (args[0] ?? {}) as Record<string, unknown> });
-  });
-  try {
-    await work();
-  } finally {
-    db.set('debug', false);
-  }
-  return seen;
-}
-
-/** A filter the `_id` index answers: `_id` equal to one id, or in a list of ids (guards beside it are fine). */
-function byId(operation: Operation): boolean {
-  const id = operation.filter._id;
-  if (typeof id === 'string') return true;
-  const list = (id as { $in?: unknown } | undefined)?.$in;
-  return Array.isArray(list) && list.length > 0 && list.length <= 1_000;
-}
 
 describe('public and hot reads of the ledger go by _id', () => {
   let db: Connection;

@@ -200,6 +200,12 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     /** The log's head as stored now: for proofs and checkpoints, which must never lag the entries served. */
     logState: readLogState,
 
+    /** Every log's head as stored now, in id order, in one read: for checks that look at all campaigns. */
+    async allLogStates(): Promise<CampaignLogState[]> {
+      const docs = await logs.find({}, totalsProjection).sort({ _id: 1 }).lean<CampaignLogDocument[]>();
+      return docs.map(logStateOf);
+    },
+
     /** The log's head for the public figures: at most `readCacheMs` old, and current after this process's appends. */
     async publicLogState(campaignId: string): Promise<CampaignLogState | null> {
       return states.get(campaignId, () => readLogStateBatched(campaignId));

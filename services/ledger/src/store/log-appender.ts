@@ -150,7 +150,7 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
     const start = Math.floor(to / bundleWidth) * bundleWidth;
     const next = Array.from({ length: to - start }, (_, offset) => known.get(start + offset));
     if (next.every((leaf) => leaf !== undefined)) {
-      tails.set(campaignId, { from: start, leaves: next as Buffer[] });
+      tails.set(campaignId, { from: start, leaves: next });
       if (tails.size > maxTails) tails.delete(tails.keys().next().value as string);
     }
     return known;
