@@ -1,7 +1,7 @@
 import { isDuplicateKey } from '@aid/store';
 import type { Connection } from 'mongoose';
 import { bundleWidth, decodeBundle, encodeBundle, entryBundleId, entryBundleModel, partialBundleIds, partialStep } from './entry-bundle.model.ts';
-import { entryIds, entryModel } from './entry.model.ts';
+import { entryId, entryModel } from './entry.model.ts';
 import { bufferOf } from './stored-binary.ts';
 
 /** The bundles (entry-bundle.model.ts) that a log's head moving from `from` to `to` completes. */
@@ -40,8 +40,7 @@ export function createEntryBundles(db: Connection) {
     const leaves: (Buffer | undefined)[] = Array.from({ length: bundleWidth }, (_, offset) => known.get(first + offset));
     const unknown = leaves.flatMap((leaf, offset) => (leaf ? [] : [first + offset]));
     if (unknown.length > 0) {
-      const ids = unknown.length === bundleWidth ? entryIds(campaignId, first, first + bundleWidth) : unknown.map((index) => entryIds(campaignId, index, index + 1)[0] as string);
-      const docs = await entries.find({ _id: { $in: ids } }, { index: 1, leaf: 1 }).lean();
+      const docs = await entries.find({ _id: { $in: unknown.map((index) => entryId(campaignId, index)) } }, { index: 1, leaf: 1 }).lean();
       for (const doc of docs) leaves[doc.index - first] = bufferOf(doc.leaf);
     }
     const missing = leaves.findIndex((leaf) => leaf === undefined);
