@@ -20,10 +20,15 @@ const campaignParams = z.object({ id: idSchema });
 
 const summarySchema = campaignSummarySchema;
 
-const entriesQuery = z.object({
-  from: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large').default(0),
-  limit: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
-});
+const pageSize = () => z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000');
+const entriesQuery = z
+  .object({
+    from: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large').optional().describe('first index (0 when neither from nor last is given)'),
+    limit: pageSize().default(100),
+    last: pageSize().optional().describe('instead of from and limit: the latest this many entries of the published log'),
+  })
+  // A page that starts at the head needs no summary read first (the campaign page shows the latest entries).
+  .refine((query) => query.from === undefined || query.last === undefined, { message: 'give from or last, not both', path: ['last'] });
 
 const entrySchema = z.object({ index: z.number().int(), leaf: z.string().describe('base64 of the exact bytes hashed'), entry: z.record(z.string(), z.unknown()) });
 
@@ -243,14 +248,18 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
     defineRoute({
       method: 'get',
       path: '/v1/campaigns/:id/entries',
-      summary: "A page of a campaign's public log, with the exact bytes of each entry",
+      summary: "A page of a campaign's public log, or its latest entries, with the exact bytes of each entry",
       tag,
       params: campaignParams,
       query: entriesQuery,
       responses: { 200: { description: 'Entries in index order', schema: z.object({ entries: z.array(entrySchema) }) }, 404: { description: 'No public record', schema: problemSchema } },
       async handle({ params, query }) {
-        const log = await requireLog(params.id);
-        const entries = await store.entriesRange(params.id, query.from, query.limit, log.size);
+        // The latest entries end at the head the summary shows (cached like it); a page from an index ends at the
+        // stored head, so a verifier that read a checkpoint finds every entry it covers.
+        const log = query.last === undefined ? await requireLog(params.id) : await store.publicLogState(params.id);
+        if (!log) throw campaignNotFound(params.id);
+        const from = query.last === undefined ? (query.from ?? 0) : Math.max(0, log.size - query.last);
+        const entries = await store.entriesRange(params.id, from, query.last ?? query.limit, log.size);
         return {
           body: {
             entries: entries.map((entry) => ({ index: entry.index, leaf: entry.leaf.toString('base64'), entry: JSON.parse(entry.leaf.toString('utf8')) as unknown })),

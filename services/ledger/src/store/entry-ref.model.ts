@@ -13,6 +13,10 @@ import type { EntryRefs } from '../domain/public-entry.ts';
  *   allocations are listed under their gifts only: the trace reaches them from the gift, and a disbursement
  *   funded by thousands of gifts would otherwise grow one document without bound.
  *
+ * A receipt key also names its gift's donation, and a gift key the disbursements its allocations funded, so a trace
+ * reads the next links without reading the entries first. Links written before these fields have neither: a reader
+ * then finds them in the entries.
+ *
  * Written by the log appender before the head moves past the entries, with writes that are idempotent (an insert
  * whose duplicate is ignored, or `$addToSet`), so finishing a group twice lists nothing twice.
  */
@@ -20,9 +24,16 @@ export interface EntryRefDocument {
   _id: string;
   /** Entry ids (`<campaignId>:<index>`), in the order they were appended. */
   entries: string[];
+  /** Receipt keys: the donation of the gift listed. */
+  donationId?: string;
+  /** Gift keys: the disbursements the gift's allocations funded. */
+  disbursements?: string[];
 }
 
-const schema = new Schema<EntryRefDocument>({ _id: { type: String, required: true }, entries: { type: [String], default: [] } }, { versionKey: false });
+const schema = new Schema<EntryRefDocument>(
+  { _id: { type: String, required: true }, entries: { type: [String], default: [] }, donationId: { type: String }, disbursements: { type: [String], default: undefined } },
+  { versionKey: false },
+);
 // No secondary index: every read and write is by `_id`.
 
 export function entryRefModel(db: Connection) {
@@ -33,19 +44,30 @@ export const receiptRefId = (receiptHash: string) => `r:${receiptHash}`;
 export const donationRefId = (donationId: string) => `d:${donationId}`;
 export const disbursementRefId = (disbursementId: string) => `b:${disbursementId}`;
 
-/** A key and the entry it leads to. */
+/** A key and the entry it leads to, with what the key's document names besides (see above). */
 export interface EntryRef {
   key: string;
   entry: string;
+  donationId?: string;
+  disbursementId?: string;
 }
 
-/** The keys an entry is listed under (see above). */
-export function refKeysOf(kind: string, refs: EntryRefs): string[] {
-  const keys: string[] = [];
-  if (kind === 'gift' && refs.receiptHash) keys.push(receiptRefId(refs.receiptHash));
-  if (kind !== 'gift' && refs.donationId) keys.push(donationRefId(refs.donationId));
-  if (kind !== 'allocation' && refs.disbursementId) keys.push(disbursementRefId(refs.disbursementId));
-  return keys;
+/** The links of an entry: the keys it is listed under (see above). */
+export function refsOf(kind: string, refs: EntryRefs, entry: string): EntryRef[] {
+  const links: EntryRef[] = [];
+  if (kind === 'gift' && refs.receiptHash) links.push({ key: receiptRefId(refs.receiptHash), entry, ...(refs.donationId ? { donationId: refs.donationId } : {}) });
+  if (kind !== 'gift' && refs.donationId) {
+    const funded = kind === 'allocation' && refs.disbursementId ? { disbursementId: refs.disbursementId } : {};
+    links.push({ key: donationRefId(refs.donationId), entry, ...funded });
+  }
+  if (kind !== 'allocation' && refs.disbursementId) links.push({ key: disbursementRefId(refs.disbursementId), entry });
+  return links;
+}
+
+/** Where an entry id points: its campaign and index. */
+export function entryPosition(id: string): { campaignId: string; index: number } {
+  const at = id.lastIndexOf(':');
+  return { campaignId: id.slice(0, at), index: Number(id.slice(at + 1)) };
 }
 
 /** Receipt keys keep their first entry; the others list every entry. */

@@ -9,6 +9,18 @@ const idsPerRead = 1_000;
 export function createEntryRefs(db: Connection) {
   const refs = entryRefModel(db);
 
+  /** The link documents of the keys found (a key with none is absent from the map). */
+  async function documents(keys: readonly string[]): Promise<Map<string, EntryRefDocument>> {
+    const found = new Map<string, EntryRefDocument>();
+    const unique = [...new Set(keys)];
+    for (let from = 0; from < unique.length; from += idsPerRead) {
+      const chunk = unique.slice(from, from + idsPerRead);
+      const docs = chunk.length === 1 ? [await refs.findById(chunk[0]).lean<EntryRefDocument>()] : await refs.find({ _id: { $in: chunk } }).lean<EntryRefDocument[]>();
+      for (const doc of docs) if (doc) found.set(doc._id, doc);
+    }
+    return found;
+  }
+
   return {
     /**
      * Lists entries under their keys, idempotently: every new key of the call in one bulk insert (a group's gifts
@@ -16,14 +28,16 @@ export function createEntryRefs(db: Connection) {
      * gift, a disbursement's payout). A receipt key already there keeps its first gift.
      */
     async record(links: readonly EntryRef[]): Promise<void> {
-      const byKey = new Map<string, string[]>();
-      for (const { key, entry } of links) {
-        const entries = byKey.get(key) ?? [];
-        if (!entries.includes(entry)) entries.push(entry);
-        byKey.set(key, entries);
+      const byKey = new Map<string, EntryRefDocument>();
+      for (const { key, entry, donationId, disbursementId } of links) {
+        const document = byKey.get(key) ?? { _id: key, entries: [] };
+        if (!document.entries.includes(entry)) document.entries.push(entry);
+        if (donationId && document.donationId === undefined) document.donationId = donationId;
+        if (disbursementId && !document.disbursements?.includes(disbursementId)) document.disbursements = [...(document.disbursements ?? []), disbursementId];
+        byKey.set(key, document);
       }
       if (byKey.size === 0) return;
-      const documents: EntryRefDocument[] = [...byKey].map(([key, entries]) => ({ _id: key, entries: firstEntryOnly(key) ? entries.slice(0, 1) : entries }));
+      const documents = [...byKey.values()].map((document) => (firstEntryOnly(document._id) ? { ...document, entries: document.entries.slice(0, 1) } : document));
       let taken: number[] = [];
       try {
         await refs.collection.insertMany(documents as unknown as Record<string, unknown>[], { ordered: false });
@@ -35,20 +49,16 @@ export function createEntryRefs(db: Connection) {
       for (const position of taken) {
         const document = documents[position] as EntryRefDocument;
         if (firstEntryOnly(document._id)) continue;
-        await refs.collection.updateOne({ _id: document._id } as Record<string, unknown>, { $addToSet: { entries: { $each: document.entries } } });
+        const funded = document.disbursements ? { disbursements: { $each: document.disbursements } } : {};
+        await refs.collection.updateOne({ _id: document._id } as Record<string, unknown>, { $addToSet: { entries: { $each: document.entries }, ...funded } });
       }
     },
 
+    documents,
+
     /** The entry ids listed under each key (a key with none is absent from the map). */
     async lookup(keys: readonly string[]): Promise<Map<string, string[]>> {
-      const found = new Map<string, string[]>();
-      const unique = [...new Set(keys)];
-      for (let from = 0; from < unique.length; from += idsPerRead) {
-        const chunk = unique.slice(from, from + idsPerRead);
-        const docs = chunk.length === 1 ? [await refs.findById(chunk[0]).lean<EntryRefDocument>()] : await refs.find({ _id: { $in: chunk } }).lean<EntryRefDocument[]>();
-        for (const doc of docs) if (doc) found.set(doc._id, doc.entries);
-      }
-      return found;
+      return new Map([...(await documents(keys))].map(([key, doc]) => [key, doc.entries]));
     },
   };
 }

@@ -45,6 +45,33 @@ describe('public and hot reads of the ledger go by _id', () => {
     expect(trace?.allocations).toEqual([{ disbursementId: chain.disbursementId, amount: 1_000, index: expect.any(Number) }]);
     expect(trace?.disbursements).toMatchObject([{ disbursementId: chain.disbursementId }]);
     expect(trace?.payouts).toHaveLength(1);
+    // The code's link names the donation and the gift's link the disbursements: three link reads, whatever the
+    // chain's length, then every entry at once; beside them the head and, at most, one read of the tree.
+    const reads = (collection: string) => operations.filter((operation) => operation.collection === collection).length;
+    expect({ links: reads('entry_refs'), entries: reads('entries'), heads: reads('campaign_logs') }).toEqual({ links: 3, entries: 1, heads: 1 });
+    expect(reads('tree_tiles')).toBeLessThanOrEqual(1);
+  });
+
+  it('when the links were written before they named donations and disbursements, then the trace is the same', async () => {
+    const whole = await traceReceipt(store, signer, 'ledger.test.localhost', receiptCode);
+    const links = db.collection('entry_refs');
+    const named = await links.find({ $or: [{ donationId: { $exists: true } }, { disbursements: { $exists: true } }] }).toArray();
+    expect(named.length).toBeGreaterThan(0);
+    await links.updateMany({}, { $unset: { donationId: 1, disbursements: 1 } });
+    try {
+      expect(await traceReceipt(store, signer, 'ledger.test.localhost', receiptCode)).toEqual(whole);
+    } finally {
+      for (const link of named) await links.replaceOne({ _id: link._id }, link);
+    }
+  });
+
+  it('when a campaign page asks for the summary and the dashboard together, then the log document is read once', async () => {
+    let read: unknown[] = [];
+    const operations = await operationsOf(db, async () => {
+      read = await Promise.all([store.publicLogState(campaignId), store.projections(campaignId)]);
+    });
+    expect(operations.filter((operation) => operation.collection === 'campaign_logs')).toHaveLength(1);
+    expect(read).toEqual([expect.objectContaining({ campaignId, size: expect.any(Number) }), expect.objectContaining({ days: expect.any(Object) })]);
   });
 
   it('when a delivery is appended, then its disbursement facts are read by _id and it counts the approved amount', async () => {

@@ -10,7 +10,7 @@ import { leafHash } from '../domain/leaf.ts';
 import { bundleWidth } from './entry-bundle.model.ts';
 import { createEntryBundles } from './entry-bundles.ts';
 import { entryId, entryIds, entryModel, type EntryDocument } from './entry.model.ts';
-import { disbursementRefId } from './entry-ref.model.ts';
+import { disbursementRefId, type EntryRefDocument } from './entry-ref.model.ts';
 import { createEntryRefs } from './entry-refs.ts';
 import { entryRefsOf } from './log-appender.ts';
 import { migrationModel } from './migration.model.ts';
@@ -60,6 +60,11 @@ export interface CampaignLogState {
   presented: PresentedCounters;
 }
 
+/** What the public pages read of a log's document: the head's totals and the dashboard's projection counters. */
+interface PublicLog {
+  state: CampaignLogState;
+  projections: StoredProjections & { currency: string | null };
+}
 
 /** The collections both the append path and the public reads use, on one connection. */
 function collectionsOn(connection: Connection) {
@@ -85,12 +90,14 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   const publicRead = !options.reads || options.reads === db ? own : collectionsOn(options.reads);
   const merkle = createMerkleStore(db);
   const totalsProjection = Object.fromEntries(['size', 'currency', 'presented', ...Object.keys(emptyTotals)].map((key) => [key, 1]));
+  const publicProjection = { ...totalsProjection, days: 1, sectors: 1, recipients: 1 };
 
   // The public read models (summary totals, projections) are read by every viewer of a campaign page; they are
   // kept briefly and forgotten whenever this process moves the campaign's log (see read-cache.ts).
   const readCacheMs = options.readCacheMs ?? 1_000;
-  const states = createReadCache<CampaignLogState | null>({ ttlMs: readCacheMs });
-  const projectionModels = createReadCache<(StoredProjections & { currency: string | null }) | null>({ ttlMs: readCacheMs });
+  // The head's totals and the dashboard's projection counters come from one read of the log's document: a
+  // campaign page asks for both, and the local database's cost is per document read.
+  const publicLogs = createReadCache<PublicLog | null>({ ttlMs: readCacheMs });
   const publishedLists = createReadCache<Record<string, string>>({ ttlMs: readCacheMs });
   // The list every visitor of the home page asks for, the same for all of them: by its length.
   const campaignLists = createReadCache<CampaignSnapshot[]>({ ttlMs: readCacheMs });
@@ -99,8 +106,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   const releasedGeographies = createReadCache<GeographyRelease | null>({ ttlMs: readCacheMs });
   const appender = createLogAppender(db, merkle, {
     onHeadMoved: (campaignId) => {
-      states.forget(campaignId);
-      projectionModels.forget(campaignId);
+      publicLogs.forget(campaignId);
     },
     ...(options.interrupt ? { interrupt: options.interrupt } : {}),
     ...(options.onBundleFailed ? { onBundleFailed: options.onBundleFailed } : {}),
@@ -139,23 +145,30 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     return log ? logStateOf(log) : null;
   }
 
-  // Heads asked for in the same tick (the campaign list's fifty) are read together, in one `_id` `$in`.
-  let headsWanted: Map<string, ((state: CampaignLogState | null) => void)[]> | undefined;
-  let headsFailed: ((error: unknown) => void)[] = [];
-  function readLogStateBatched(campaignId: string): Promise<CampaignLogState | null> {
+  function publicLogOf(log: CampaignLogDocument): PublicLog {
+    return { state: logStateOf(log), projections: { currency: log.currency ?? null, days: log.days, sectors: log.sectors, recipients: log.recipients } };
+  }
+
+  // Logs asked for in the same tick (the campaign list's fifty) are read together, in one `_id` `$in`.
+  let logsWanted: Map<string, ((log: PublicLog | null) => void)[]> | undefined;
+  let logsFailed: ((error: unknown) => void)[] = [];
+  function readPublicLogBatched(campaignId: string): Promise<PublicLog | null> {
     return new Promise((resolve, reject) => {
-      if (!headsWanted) {
-        headsWanted = new Map();
-        headsFailed = [];
+      if (!logsWanted) {
+        logsWanted = new Map();
+        logsFailed = [];
         queueMicrotask(() => {
-          const wanted = headsWanted ?? new Map<string, ((state: CampaignLogState | null) => void)[]>();
-          const failed = headsFailed;
-          headsWanted = undefined;
+          const wanted = logsWanted ?? new Map<string, ((log: PublicLog | null) => void)[]>();
+          const failed = logsFailed;
+          logsWanted = undefined;
           const ids = [...wanted.keys()];
-          const read = ids.length === 1 ? readLogState(ids[0] as string).then((state) => (state ? [state] : [])) : publicRead.logs.find({ _id: { $in: ids } }, totalsProjection).lean<CampaignLogDocument[]>().then((docs) => docs.map(logStateOf));
+          const read =
+            ids.length === 1
+              ? publicRead.logs.findById(ids[0], publicProjection).lean<CampaignLogDocument>().then((doc) => (doc ? [doc] : []))
+              : publicRead.logs.find({ _id: { $in: ids } }, publicProjection).lean<CampaignLogDocument[]>();
           read.then(
-            (states) => {
-              const byId = new Map(states.map((state) => [state.campaignId, state]));
+            (docs) => {
+              const byId = new Map(docs.map((doc) => [doc._id, publicLogOf(doc)]));
               for (const [id, waiting] of wanted) for (const resolveOne of waiting) resolveOne(byId.get(id) ?? null);
             },
             (error: unknown) => {
@@ -164,15 +177,9 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
           );
         });
       }
-      headsWanted.set(campaignId, [...(headsWanted.get(campaignId) ?? []), resolve]);
-      headsFailed.push(reject);
+      logsWanted.set(campaignId, [...(logsWanted.get(campaignId) ?? []), resolve]);
+      logsFailed.push(reject);
     });
-  }
-
-  async function readProjections(campaignId: string): Promise<(StoredProjections & { currency: string | null }) | null> {
-    const log = await publicRead.logs.findById(campaignId, { currency: 1, days: 1, sectors: 1, recipients: 1 }).lean();
-    if (!log) return null;
-    return { currency: log.currency ?? null, days: log.days, sectors: log.sectors, recipients: log.recipients };
   }
 
   return {
@@ -208,7 +215,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
 
     /** The log's head for the public figures: at most `readCacheMs` old, and current after this process's appends. */
     async publicLogState(campaignId: string): Promise<CampaignLogState | null> {
-      return states.get(campaignId, () => readLogStateBatched(campaignId));
+      return (await publicLogs.get(campaignId, () => readPublicLogBatched(campaignId)))?.state ?? null;
     },
 
     /** Up to `limit` entries from `from`, below `below`, in index order. */
@@ -218,7 +225,7 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
 
     /** The dashboard's projection counters of a campaign, or null when it has no public record (cached like publicLogState). */
     async projections(campaignId: string): Promise<(StoredProjections & { currency: string | null }) | null> {
-      return projectionModels.get(campaignId, () => readProjections(campaignId));
+      return (await publicLogs.get(campaignId, () => readPublicLogBatched(campaignId)))?.projections ?? null;
     },
 
     /** A campaign's entries below `below`, in index order, one page at a time so a large log never loads at once. */
@@ -238,15 +245,20 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     },
 
     /**
-     * The entries listed under `_id`-keyed links (entry-ref.model.ts), in index order: those of a receipt code, a
-     * gift or disbursements. Entries beyond their log's head may be among them (links are written just before the
-     * head moves): the caller keeps those below the head it serves.
+     * The `_id`-keyed link documents of receipt codes, gifts or disbursements (entry-ref.model.ts). Entries beyond
+     * their log's head may be listed (links are written just before the head moves): a reader keeps those below the
+     * head it serves.
      */
-    async linkedEntries(keys: string[]): Promise<(StoredEntry & { campaignId: string })[]> {
-      const ids = [...new Set([...(await publicRead.links.lookup(keys)).values()].flat())];
+    async links(keys: readonly string[]): Promise<Map<string, EntryRefDocument>> {
+      return publicRead.links.documents(keys);
+    },
+
+    /** The entries of these ids that exist, in index order (one campaign's, or several campaigns' interleaved). */
+    async entriesById(ids: readonly string[]): Promise<(StoredEntry & { campaignId: string })[]> {
+      const unique = [...new Set(ids)];
       const found: (StoredEntry & { campaignId: string })[] = [];
-      for (let from = 0; from < ids.length; from += 1_000) {
-        const docs = await publicRead.entries.find({ _id: { $in: ids.slice(from, from + 1_000) } }, { campaignId: 1, index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 }).lean();
+      for (let from = 0; from < unique.length; from += 1_000) {
+        const docs = await publicRead.entries.find({ _id: { $in: unique.slice(from, from + 1_000) } }, { campaignId: 1, index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 }).lean();
         found.push(...docs.map((doc) => ({ campaignId: doc.campaignId, index: doc.index, leaf: bufferOf(doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs })));
       }
       return found.sort((a, b) => a.index - b.index);

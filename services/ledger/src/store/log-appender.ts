@@ -9,7 +9,7 @@ import { bundleWidth } from './entry-bundle.model.ts';
 import { createEntryBundles } from './entry-bundles.ts';
 import { entryGroupId, entryGroupModel, type EntryGroupDocument } from './entry-group.model.ts';
 import { entryId, entryIds, entryModel, projectionOf, type EntryDocument } from './entry.model.ts';
-import { refKeysOf, type EntryRef } from './entry-ref.model.ts';
+import { refsOf, type EntryRef } from './entry-ref.model.ts';
 import { createEntryRefs } from './entry-refs.ts';
 import type { MerkleStore } from './merkle-store.ts';
 import { bufferOf } from './stored-binary.ts';
@@ -39,7 +39,7 @@ type EntryFields = Pick<EntryDocument, '_id' | 'campaignId' | 'index' | 'kind' |
 
 /** The `_id`-keyed links of entries (entry-ref.model.ts). */
 export function entryRefsOf(entries: readonly Pick<EntryDocument, '_id' | 'kind' | 'refs'>[]): EntryRef[] {
-  return entries.flatMap((entry) => refKeysOf(entry.kind, entry.refs ?? {}).map((key) => ({ key, entry: entry._id })));
+  return entries.flatMap((entry) => refsOf(entry.kind, entry.refs ?? {}, entry._id));
 }
 
 // A group's entries are probed one by one only when its commit record is missing (a crash between the two writes).

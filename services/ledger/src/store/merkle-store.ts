@@ -145,6 +145,13 @@ export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
       return ranges.map(([start, end]) => rangeHash(start, end, lookup));
     },
 
+    /** The root of the first `size` leaves and the inclusion proof of leaf `index` in it, from one read. */
+    async rootAndInclusion(campaignId: string, index: number, size: number): Promise<{ root: Buffer; inclusion: Buffer[] }> {
+      const ranges = index < size ? inclusionRanges(index, size) : [];
+      const lookup = await read(campaignId, [...rangeNodes(0, size), ...nodesFor(ranges)]);
+      return { root: rangeHash(0, size, lookup), inclusion: ranges.map(([start, end]) => rangeHash(start, end, lookup)) };
+    },
+
     async consistencyProof(campaignId: string, from: number, to: number): Promise<Buffer[]> {
       const ranges = consistencyRanges(from, to);
       const lookup = await read(campaignId, nodesFor(ranges));

@@ -24,6 +24,17 @@ export async function campaignCheckpoint(store: LedgerStore, signer: NoteSigner,
   return { note: signCheckpoint({ origin: campaignOrigin(origin, campaignId), size, root }, signer), size, root };
 }
 
+/**
+ * The campaign log's checkpoint with the inclusion proof of leaf `index` in it (none while the head is not past
+ * the leaf), from one read of the tree; null while the log has no head.
+ */
+export async function checkpointWithInclusion(store: LedgerStore, signer: NoteSigner, origin: string, campaignId: string, index: number) {
+  const log = await store.logState(campaignId);
+  if (!log) return null;
+  const { root, inclusion } = await store.merkle.rootAndInclusion(campaignId, index, log.size);
+  return { note: signCheckpoint({ origin: campaignOrigin(origin, campaignId), size: log.size, root }, signer), size: log.size, root, inclusion };
+}
+
 export async function inclusionProof(store: LedgerStore, campaignId: string, index: number, treeSize: number) {
   const size = await logSize(store, campaignId);
   if (treeSize > size) throw badRange(`the log has ${size} entries; treeSize must be at most that`, 'treeSize');
