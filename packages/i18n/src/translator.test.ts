@@ -26,6 +26,13 @@ describe('translator', () => {
     expect(onMissing).toHaveBeenCalledWith({ locale: 'fr', key: 'email.receipt.greeting' });
   });
 
+  it('when a message is plain text with quoted syntax, then it reads as written, apostrophes and braces resolved', () => {
+    const quoted = { ...catalogs, en: { ...catalogs.en, 'email.receipt.greeting': "Don''t pay '{'twice'}'" } };
+    const { t } = createTranslator('en', { catalogs: quoted });
+    expect(t('email.receipt.greeting')).toBe("Don't pay {twice}");
+    expect(t('email.receipt.greeting', { ignored: 1 })).toBe("Don't pay {twice}");
+  });
+
   it('when a select depends on a code, then each language words it in full', () => {
     const { t } = createTranslator('es');
     expect(t('email.receipt.subject', { interval: 'month', amount: '25,00 €' })).toBe('Recibo de su donativo mensual de 25,00 €');

@@ -1,3 +1,4 @@
+import { TYPE } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { catalogs as shippedCatalogs, type Catalog, type MessageKey } from './catalogs.ts';
 import { defaultLocale, intlLocale, type Locale } from './locales.ts';
@@ -22,17 +23,28 @@ export interface Translator {
   t: (key: MessageKey, values?: MessageValues) => string;
 }
 
-// Compiled once per process and message text; shared by every translator.
-const compiled = new Map<string, IntlMessageFormat>();
+type Compiled = (values?: MessageValues) => string;
+
+// Compiled once per process, language and message text; shared by every translator. Keyed by the catalog's own
+// string, whose hash the engine keeps, rather than a key built on every call (a page formats hundreds of messages).
+const compiled = new Map<Locale, Map<string, Compiled>>();
 // Gaps already reported, per reporter: a server passes one reporter for all requests, so each gap is logged once.
 const reported = new WeakMap<object, Set<string>>();
 
-function compile(locale: Locale, source: string): IntlMessageFormat {
-  const id = `${locale}\u0000${source}`;
-  let format = compiled.get(id);
+function compile(locale: Locale, source: string): Compiled {
+  let ofLocale = compiled.get(locale);
+  if (!ofLocale) {
+    ofLocale = new Map();
+    compiled.set(locale, ofLocale);
+  }
+  let format = ofLocale.get(source);
   if (!format) {
-    format = new IntlMessageFormat(source, intlLocale(locale));
-    compiled.set(id, format);
+    const message = new IntlMessageFormat(source, intlLocale(locale));
+    const ast = message.getAst();
+    // Most messages are plain text (with escapes resolved): formatting them would only rebuild the same string.
+    const text = ast.every((element) => element.type === TYPE.literal) ? ast.map((element) => element.value).join('') : null;
+    format = text === null ? (values) => String(message.format(values)) : () => text;
+    ofLocale.set(source, format);
   }
   return format;
 }
@@ -45,7 +57,7 @@ export function createTranslator(locale: Locale, options: TranslatorOptions = {}
     locale,
     t: (key, values) => {
       const own = catalogs[locale][key];
-      if (own !== undefined) return String(compile(locale, own).format(values));
+      if (own !== undefined) return compile(locale, own)(values);
       if (missing === 'mark') return `⟦${key}⟧`;
       const reporter = options.onMissing;
       if (reporter) {
@@ -58,7 +70,7 @@ export function createTranslator(locale: Locale, options: TranslatorOptions = {}
         }
       }
       const english = catalogs[defaultLocale][key];
-      return english === undefined ? key : String(compile(defaultLocale, english).format(values));
+      return english === undefined ? key : compile(defaultLocale, english)(values);
     },
   };
 }
