@@ -39,21 +39,25 @@ const trace: TraceView = {
   proof: { campaignId: 'c1', leafIndex: 1, treeSize: 6, leafHash: 'ab'.repeat(32), hashes: ['AAAA'], checkpoint: 'ledger.test\n6\nroot</script><script>alert(1)\n\n— sig x\n' },
 };
 
-function entriesUpTo(total: number): LedgerClient['entries'] {
-  return async (_id, from, limit) => ({
+/** A log of `total` gifts: its pages and its latest entries. */
+function entriesUpTo(total: number): Pick<LedgerClient, 'entries' | 'latestEntries'> {
+  const entries: LedgerClient['entries'] = async (_id, from, limit) => ({
     entries: Array.from({ length: Math.max(0, Math.min(limit, total - from)) }, (_, offset) => ({ index: from + offset, leaf: leafOf(giftEntry), entry: giftEntry })),
   });
+  return { entries, latestEntries: (id, count) => entries(id, Math.max(0, total - count), count) };
 }
 
 function fakeLedger(overrides: Partial<LedgerClient> = {}): LedgerClient {
-  return {
+  const fake: LedgerClient = {
     campaigns: async () => ({ campaigns: [{ campaign, summary }] }),
     campaign: async (id) => (id === 'c1' ? campaign : null),
+    // The campaign's own summary, whatever a test made of it.
+    campaignWithSummary: async (id) => (id === 'c1' ? { campaign, summary: await fake.summary(id) } : null),
     summary: async (id) => {
       if (id !== 'c1') throw new NotOnLedger(id);
       return summary;
     },
-    entries: entriesUpTo(summary.entries),
+    ...entriesUpTo(summary.entries),
     timeseries: async () => timeseries,
     breakdowns: async () => breakdowns,
     verifierKey: async () => 'ledger.test+12345678+AQ',
@@ -63,6 +67,7 @@ function fakeLedger(overrides: Partial<LedgerClient> = {}): LedgerClient {
     ready: async () => true,
     ...overrides,
   };
+  return fake;
 }
 
 let server: Server | undefined;
@@ -179,7 +184,7 @@ describe('web pages', () => {
   });
 
   it('when the explorer is opened at an offset, then it shows 50 entries with their leaf hashes, hidden verify buttons and pager links', async () => {
-    const base = await start(fakeLedger({ summary: async () => ({ ...summary, entries: 120 }), entries: entriesUpTo(120) }));
+    const base = await start(fakeLedger({ summary: async () => ({ ...summary, entries: 120 }), ...entriesUpTo(120) }));
     const response = await fetch(`${base}/campaigns/c1/ledger?from=50`);
     const page = await response.text();
     expect(response.status).toBe(200);

@@ -91,9 +91,6 @@ export function buildWebApp(deps: {
     response.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'not-ready', checks: { ledger: reachable } });
   });
 
-  // By id: a campaign beyond the list's first page was shown without its title and description.
-  const campaignInfo = (id: string) => ledger.campaign(id);
-
   app.use(localeMiddleware({ missing: deps.missingMessages ?? 'english', logger }));
 
   app.get('/', async (_request, response) => {
@@ -103,16 +100,20 @@ export function buildWebApp(deps: {
 
   app.get('/campaigns/:id', async (request, response) => {
     const id = String(request.params.id);
-    const summary = await ledger.summary(id);
-    // Enough of the latest entries to find the latest few gifts among updates and disbursements.
+    // Enough of the latest entries to find the latest few gifts among updates and disbursements. All reads at
+    // once: the page waits for the slowest, not for their sum.
     const recentCount = 12;
-    const [campaign, { entries }, timeseries, breakdowns, details] = await Promise.all([
-      campaignInfo(id),
-      ledger.entries(id, Math.max(0, summary.entries - recentCount), recentCount),
+    // By id: a campaign beyond the list's first page was shown without its title and description.
+    const [published, { entries }, timeseries, breakdowns, details] = await Promise.all([
+      ledger.campaignWithSummary(id),
+      ledger.latestEntries(id, recentCount),
       ledger.timeseries(id),
       ledger.breakdowns(id),
       deps.campaigns?.details(id) ?? null,
     ]);
+    // A record whose campaign description has not reached the ledger yet is still shown, by its summary.
+    const campaign = published?.campaign ?? null;
+    const summary = published?.summary ?? (await ledger.summary(id));
     const givingOpen = Boolean(deps.giving) && (details?.status ?? campaign?.status) === 'active';
     const address = `${deps.giving?.publicUrl ?? `${request.protocol}://${request.get('host') ?? 'localhost'}`}/campaigns/${id}`;
     send(response, 200, campaignPage(pageOf(response), { campaign, summary, recent: [...entries].reverse(), timeseries, breakdowns, details, givingOpen }, address));
@@ -135,12 +136,7 @@ export function buildWebApp(deps: {
       return;
     }
     // Each campaign's figures from the public record; one not on it yet is left out.
-    const rows = await Promise.all(
-      profile.campaigns.map(async (campaign) => {
-        const [info, summary] = await Promise.all([ledger.campaign(campaign.id), ledger.summary(campaign.id).catch(() => null)]);
-        return info && summary ? { campaign: info, summary } : null;
-      }),
-    );
+    const rows = await Promise.all(profile.campaigns.map((campaign) => ledger.campaignWithSummary(campaign.id)));
     send(response, 200, organizationPage(pageOf(response), profile, rows.filter((row) => row !== null)));
   });
 
@@ -152,8 +148,9 @@ export function buildWebApp(deps: {
       send(response, 400, errorPage(pageOf(response), 'bad-ledger-page', id));
       return;
     }
-    const summary = await ledger.summary(id);
-    const [campaign, { entries }] = await Promise.all([campaignInfo(id), ledger.entries(id, from, explorerPageSize)]);
+    const [published, { entries }] = await Promise.all([ledger.campaignWithSummary(id), ledger.entries(id, from, explorerPageSize)]);
+    const campaign = published?.campaign ?? null;
+    const summary = published?.summary ?? (await ledger.summary(id));
     send(response, 200, explorerPage(pageOf(response), { campaign, summary, from, entries }));
   });
 

@@ -1,5 +1,6 @@
 // Reads the ledger's public API, the same one anyone can call: the web shows nothing the public record does not.
 import type { CampaignSummary } from '@aid/contracts';
+import { Agent, request } from 'undici';
 
 /** What the web reads of the ledger's public summary (the schema the ledger publishes it by). */
 export type Summary = Omit<CampaignSummary, 'byPresentedCurrency'>;
@@ -73,24 +74,41 @@ export class LedgerRateLimited extends Error {
 }
 
 export function ledgerClient(baseUrl: string) {
+  // Kept-alive connections and undici's own request API: a campaign page makes four calls, and fetch's WHATWG
+  // layers cost about twice the CPU per call (measured on this server's pages).
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 5_000, bodyTimeout: 5_000 });
+  const call = (path: string, headers: Record<string, string> = {}, timeoutMs = 5_000) =>
+    request(`${baseUrl}${path}`, { dispatcher, headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+
   /** `forwardedFor`: the visitor's address, so the ledger's per-address limits count visitors, not this server. */
   async function get<T>(path: string, forwardedFor?: string): Promise<T> {
-    let response: Response;
+    let response: Awaited<ReturnType<typeof call>>;
     try {
-      response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(5_000), headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
+      response = await call(path, forwardedFor ? { 'x-forwarded-for': forwardedFor } : {});
     } catch (error) {
       throw new LedgerUnavailable(`the public ledger did not answer: ${(error as Error).message}`);
     }
-    if (response.status === 404) throw new NotOnLedger(path);
-    if (response.status === 429) throw new LedgerRateLimited(Number(response.headers.get('retry-after')) || 60);
-    if (!response.ok) throw new LedgerUnavailable(`the public ledger answered ${response.status}`);
-    return (await response.json()) as T;
+    const { statusCode, headers, body } = response;
+    if (statusCode < 200 || statusCode > 299) {
+      // The connection is reused only once the body is read.
+      await body.dump();
+      if (statusCode === 404) throw new NotOnLedger(path);
+      if (statusCode === 429) throw new LedgerRateLimited(Number(headers['retry-after']) || 60);
+      throw new LedgerUnavailable(`the public ledger answered ${statusCode}`);
+    }
+    try {
+      return (await body.json()) as T;
+    } catch (error) {
+      throw new LedgerUnavailable(`the public ledger's answer was cut short: ${(error as Error).message}`);
+    }
   }
   /** For parts of the page the ledger may not serve yet: anything but a 200 means "not available". */
   async function optional<T>(path: string): Promise<T | null> {
     try {
-      const response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
-      return response.ok ? ((await response.json()) as T) : null;
+      const { statusCode, body } = await call(path);
+      if (statusCode === 200) return (await body.json()) as T;
+      await body.dump();
+      return null;
     } catch {
       return null;
     }
@@ -98,12 +116,18 @@ export function ledgerClient(baseUrl: string) {
   return {
     campaigns: () => get<{ campaigns: { campaign: CampaignInfo; summary: Summary }[] }>('/v1/campaigns'),
     campaign: async (id: string) => (await optional<{ campaign: CampaignInfo }>(`/v1/campaigns/${encodeURIComponent(id)}`))?.campaign ?? null,
+    /** A published campaign with its summary, in one call; null when the ledger has no published description of it. */
+    campaignWithSummary: (id: string) => optional<{ campaign: CampaignInfo; summary: Summary }>(`/v1/campaigns/${encodeURIComponent(id)}`),
     summary: (id: string) => get<Summary>(`/v1/campaigns/${encodeURIComponent(id)}/summary`),
     entries: (id: string, from: number, limit: number) => get<{ entries: LedgerEntry[] }>(`/v1/campaigns/${encodeURIComponent(id)}/entries?from=${from}&limit=${limit}`),
+    /** The latest `count` entries: no summary needs reading first to know where they start. */
+    latestEntries: (id: string, count: number) => get<{ entries: LedgerEntry[] }>(`/v1/campaigns/${encodeURIComponent(id)}/entries?last=${count}`),
     verifierKey: async () => {
       try {
-        const response = await fetch(`${baseUrl}/v1/verifier-key`, { signal: AbortSignal.timeout(5_000) });
-        return response.ok ? (await response.text()).trim() : null;
+        const { statusCode, body } = await call('/v1/verifier-key');
+        if (statusCode === 200) return (await body.text()).trim();
+        await body.dump();
+        return null;
       } catch {
         return null;
       }
@@ -113,7 +137,9 @@ export function ledgerClient(baseUrl: string) {
     trace: (code: string, visitorAddress?: string) => get<TraceView>(`/v1/trace/${encodeURIComponent(code)}`, visitorAddress),
     ready: async () => {
       try {
-        return (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok;
+        const { statusCode, body } = await call('/healthz', {}, 2_000);
+        await body.dump();
+        return statusCode === 200;
       } catch {
         return false;
       }

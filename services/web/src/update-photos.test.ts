@@ -14,11 +14,13 @@ const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
 const ledger = {
   campaigns: async () => ({ campaigns: [{ campaign, summary }] }),
   campaign: async (id: string) => (id === 'c1' ? campaign : null),
+  campaignWithSummary: async (id: string) => (id === 'c1' ? { campaign, summary } : null),
   summary: async (id: string) => {
     if (id !== 'c1') throw new NotOnLedger(id);
     return summary;
   },
   entries: async () => ({ entries: [] }),
+  latestEntries: async () => ({ entries: [] }),
   timeseries: async () => ({ campaignId: 'c1', currency: 'USD', days: [] }),
   breakdowns: async () => ({ campaignId: 'c1', currency: 'USD', bySector: [], byRecipient: [], donorGeography: { minimumGroup: 5, byResidence: [], byHeritage: [], otherResidence: 0, otherHeritage: null } }),
   verifierKey: async () => 'ledger.test+12345678+AQ',

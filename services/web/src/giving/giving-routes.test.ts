@@ -36,11 +36,13 @@ function giftView(overrides: Partial<GiftView> = {}): GiftView {
 const ledger = (overrides: Partial<LedgerClient> = {}): LedgerClient => ({
   campaigns: async () => ({ campaigns: [] }),
   campaign: async (id) => (id === campaignId ? info : null),
+  campaignWithSummary: async (id) => (id === campaignId ? { campaign: info, summary } : null),
   summary: async (id) => {
     if (id !== campaignId) throw new NotOnLedger(id);
     return summary;
   },
   entries: async () => ({ entries: [] }),
+  latestEntries: async () => ({ entries: [] }),
   timeseries: async () => null,
   breakdowns: async () => null,
   verifierKey: async () => null,
