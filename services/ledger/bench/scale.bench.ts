@@ -34,6 +34,7 @@ const { values: options } = parseArgs({
     'group-size': { type: 'string', default: '1000' },
     'read-pools': { type: 'string', default: '4' },
     'without-bundles': { type: 'boolean', default: true },
+    only: { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -41,6 +42,7 @@ if (options.help) {
   console.log(`options: --entries N (1,000,000) --campaigns N (1,000) --receipts N (100,000) --seconds S per endpoint (8)
          --viewers N,M concurrent clients, one measurement each (1,4) --group-size N events per append (1,000, the consumer's largest batch)
          --read-pools N,M the ledger's MONGO_READ_POOL_SIZE, one measurement each (4; 0 is the one shared connection)
+         --only TEXT measure only the endpoints whose name contains TEXT (several: a,b)
          --no-without-bundles skip measuring again with the entry bundles removed (as a ledger from before them reads)
 environment: MONGO_URL, KAFKA_BROKERS (the ledger app starts its consumers), as for the services`);
   process.exit(0);
@@ -52,6 +54,7 @@ const receiptCount = whole.parse(options.receipts);
 const seconds = z.coerce.number().positive().parse(options.seconds);
 const viewerCounts = z.array(whole).min(1).parse(options.viewers.split(','));
 const groupSize = whole.parse(options['group-size']);
+const onlyNames = options.only.split(',').filter((name) => name.length > 0);
 const readPools = z.array(z.coerce.number().int().min(0).max(64)).min(1).parse(options['read-pools'].split(','));
 const env = loadScaleBenchEnv();
 
@@ -221,7 +224,8 @@ async function measureServed(readPool: number, label: string, campaignIds: strin
 
   console.log(`\n${label}: measuring each endpoint for ${seconds} s with ${viewerCounts.join(', then ')} concurrent clients (kept-alive node:http, in a worker thread), after 1 s of warm-up; random campaigns, codes and indexes`);
   const rows: string[] = [];
-  for (const endpoint of endpoints) for (const viewers of viewerCounts) {
+  const measured = endpoints.filter((endpoint) => onlyNames.length === 0 || onlyNames.some((name) => endpoint.name.includes(name)));
+  for (const endpoint of measured) for (const viewers of viewerCounts) {
     await load(endpoint.requests, 1, viewers);
     const result = await load(endpoint.requests, seconds, viewers);
     const samples = (endpoint.firstByte ? result.firstByte : result.total).sort((a, b) => a - b);
