@@ -1,5 +1,5 @@
+import { testTiers } from '@aid/test-kit/test-tiers';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({
-  test: { globalSetup: ['@aid/test-kit/global-setup'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 },
-});
+// Unit tests (`--project unit`) run without infrastructure; integration tests against the shared broker and database.
+export default defineConfig(testTiers());

@@ -1,11 +1,5 @@
+import { testTiers } from '@aid/test-kit/test-tiers';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({
-  test: {
-    globalSetup: ['@aid/test-kit/global-setup'],
-    // Integration tests share one broker and database server; running files one at a time keeps timings honest.
-    fileParallelism: false,
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-  },
-});
+// Unit tests (`--project unit`) run without infrastructure; integration tests against the shared broker and database.
+export default defineConfig(testTiers());
