@@ -13,8 +13,11 @@ const pageSize = 1_000;
  */
 export function createPublicRecordCheck(store: Pick<LedgerStore, 'allLogStates' | 'logState' | 'entriesRange'>) {
   const read = new Map<string, { size: number; tallies: Map<string, GiftTally> }>();
+  // Checks overlap (the timer's and one asked for fresh): two readers of one campaign would both tally the same
+  // entries, counting a gift twice and hiding its over-allocation. So each campaign has one reader at a time.
+  const reading = new Map<string, Promise<unknown>>();
 
-  async function readUpTo(campaignId: string, size: number): Promise<Map<string, GiftTally>> {
+  async function advance(campaignId: string, size: number): Promise<Map<string, GiftTally>> {
     let state = read.get(campaignId);
     if (!state) read.set(campaignId, (state = { size: 0, tallies: new Map() }));
     while (state.size < size) {
@@ -24,6 +27,16 @@ export function createPublicRecordCheck(store: Pick<LedgerStore, 'allLogStates' 
       state.size = page[page.length - 1]!.index + 1;
     }
     return state.tallies;
+  }
+
+  async function readUpTo(campaignId: string, size: number): Promise<Map<string, GiftTally>> {
+    const mine = (reading.get(campaignId) ?? Promise.resolve()).catch(() => undefined).then(() => advance(campaignId, size));
+    reading.set(campaignId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (reading.get(campaignId) === mine) reading.delete(campaignId);
+    }
   }
 
   return {
