@@ -18,7 +18,8 @@ export function testTiers(extra: TestProjectInlineConfiguration[] = []): ViteUse
       testTimeout: 60_000,
       hookTimeout: 60_000,
       projects: [
-        { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts', ...extraFiles], fileParallelism: true } },
+        // Tiers run one after the other (unit first), so no unit file competes for CPU with a timed integration one.
+        { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts', ...extraFiles], fileParallelism: true, sequence: { groupOrder: 0 } } },
         {
           extends: true,
           test: {
@@ -27,9 +28,10 @@ export function testTiers(extra: TestProjectInlineConfiguration[] = []): ViteUse
             globalSetup: ['@aid/test-kit/global-setup'],
             // The files share one broker and database server; one at a time keeps their timings honest.
             fileParallelism: false,
+            sequence: { groupOrder: 1 },
           },
         },
-        ...extra.map((project) => ({ extends: true, ...project, test: { fileParallelism: false, ...project.test } })),
+        ...extra.map((project, position) => ({ extends: true, ...project, test: { fileParallelism: false, sequence: { groupOrder: 2 + position }, ...project.test } })),
       ],
     },
   };
