@@ -21,14 +21,11 @@ const campaignParams = z.object({ id: idSchema });
 const summarySchema = campaignSummarySchema;
 
 const pageSize = () => z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000');
-const entriesQuery = z
-  .object({
-    from: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large').optional().describe('first index (0 when neither from nor last is given)'),
-    limit: pageSize().default(100),
-    last: pageSize().optional().describe('instead of from and limit: the latest this many entries of the published log'),
-  })
-  // A page that starts at the head needs no summary read first (the campaign page shows the latest entries).
-  .refine((query) => query.from === undefined || query.last === undefined, { message: 'give from or last, not both', path: ['last'] });
+const entriesQuery = z.object({
+  from: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large').optional().describe('first index (0 when not given)'),
+  limit: pageSize().default(100),
+  last: pageSize().optional().describe('instead of limit: the latest this many entries of the published log, none before from (a page ending at the head needs no summary read first)'),
+});
 
 const entrySchema = z.object({ index: z.number().int(), leaf: z.string().describe('base64 of the exact bytes hashed'), entry: z.record(z.string(), z.unknown()) });
 
@@ -258,7 +255,7 @@ export function publicRoutes({ store, signer, origin, iati, clock }: PublicRoute
         // stored head, so a verifier that read a checkpoint finds every entry it covers.
         const log = query.last === undefined ? await requireLog(params.id) : await store.publicLogState(params.id);
         if (!log) throw campaignNotFound(params.id);
-        const from = query.last === undefined ? (query.from ?? 0) : Math.max(0, log.size - query.last);
+        const from = query.last === undefined ? (query.from ?? 0) : Math.max(query.from ?? 0, log.size - query.last);
         const entries = await store.entriesRange(params.id, from, query.last ?? query.limit, log.size);
         return {
           body: {
