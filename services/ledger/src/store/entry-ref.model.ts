@@ -64,11 +64,5 @@ export function refsOf(kind: string, refs: EntryRefs, entry: string): EntryRef[]
   return links;
 }
 
-/** Where an entry id points: its campaign and index. */
-export function entryPosition(id: string): { campaignId: string; index: number } {
-  const at = id.lastIndexOf(':');
-  return { campaignId: id.slice(0, at), index: Number(id.slice(at + 1)) };
-}
-
 /** Receipt keys keep their first entry; the others list every entry. */
 export const firstEntryOnly = (key: string) => key.startsWith('r:');

@@ -76,6 +76,12 @@ export function entryId(campaignId: string, index: number): string {
   return `${campaignId}:${index.toString().padStart(12, '0')}`;
 }
 
+/** Where an entry id points (see entryId): its campaign and index. */
+export function entryPosition(id: string): { campaignId: string; index: number } {
+  const at = id.lastIndexOf(':');
+  return { campaignId: id.slice(0, at), index: Number(id.slice(at + 1)) };
+}
+
 /** The ids of a campaign's entries `[from, to)`, in index order. */
 export function entryIds(campaignId: string, from: number, to: number): string[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, offset) => entryId(campaignId, from + offset));

@@ -1,8 +1,8 @@
 import { canonicalReceiptCode, receiptCodeHash } from '@aid/contracts';
 import { receiptNotFound } from '../domain/errors.ts';
 import type { NoteSigner } from '../domain/checkpoint.ts';
-import { entryId } from '../store/entry.model.ts';
-import { disbursementRefId, donationRefId, entryPosition, receiptRefId } from '../store/entry-ref.model.ts';
+import { entryId, entryPosition } from '../store/entry.model.ts';
+import { disbursementRefId, donationRefId, receiptRefId } from '../store/entry-ref.model.ts';
 import type { LedgerStore, StoredEntry } from '../store/ledger-store.ts';
 import { checkpointWithInclusion } from './prove.ts';
 
