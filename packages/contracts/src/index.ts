@@ -87,3 +87,15 @@ export {
 export { topicSchemas, type AnyEvent, type EventOf, type TopicName, type TopicSchemas } from './topic-schemas.ts';
 export { deadLetterTopic, defaultPartitions, topics, type Topic } from './topics.ts';
 export { DomainError, isDomainError } from './domain-error.ts';
+export {
+  auditDetailsSchema,
+  auditPage,
+  auditPageSchema,
+  auditQuerySchema,
+  newestFirst,
+  presentAuditPage,
+  type AuditDetails,
+  type AuditEntry,
+  type AuditPage,
+  type AuditRecord,
+} from './audit.ts';

@@ -15,3 +15,4 @@ export {
   type PendingBatch,
 } from './outbox.ts';
 export { createRateLimitCounters, rateLimitCollectionPrefix, type CounterHit, type RateLimitCounters } from './rate-limit-counters.ts';
+export { auditTrailField, fromStoredAudit, type StoredAuditEntry } from './audit-trail.ts';

@@ -1,16 +1,11 @@
+import type { AuditEntry as SharedAuditEntry } from '@aid/contracts';
+
 /**
  * Who did what and when, one entry per state-changing action. Each entry is written in the same
  * single-document write as the change it describes (an `audit` array on the organization, campaign or update
  * it changed), so there is never a change without its entry nor an entry for a change that did not happen.
  */
-export interface AuditEntry {
-  id: string;
-  actorMemberId: string;
-  action: AuditAction;
-  targetId: string;
-  at: string;
-  details: Record<string, string | number | boolean | null>;
-}
+export type AuditEntry = SharedAuditEntry<AuditAction>;
 
 export const auditActions = [
   'organization.registered',
@@ -35,11 +30,5 @@ export type AuditAction = (typeof auditActions)[number];
 export const platformActor = 'platform-admin';
 
 export function auditEntry(id: string, action: AuditAction, actorMemberId: string, targetId: string, at: Date, details: AuditEntry['details'] = {}): AuditEntry {
-  return { id, actorMemberId, action, targetId, at: at.toISOString(), details };
-}
-
-/** Newest first, ids breaking ties (UUIDv7, so also by time), so pages never skip or repeat an entry. */
-export function newestFirst(left: AuditEntry, right: AuditEntry): number {
-  if (left.at !== right.at) return left.at < right.at ? 1 : -1;
-  return left.id < right.id ? 1 : left.id > right.id ? -1 : 0;
+  return { id, actorMemberId, action, targetId, at, details };
 }

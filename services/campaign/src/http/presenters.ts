@@ -1,6 +1,7 @@
+import { presentAuditPage, type AuditPage } from '@aid/contracts';
 import type { z } from 'zod';
 import type { Campaign, CampaignUpdate } from '../domain/campaign.ts';
-import type { AuditEntry } from '../domain/audit.ts';
+import type { AuditAction } from '../domain/audit.ts';
 import { activeMembers, type Member, type Organization } from '../domain/organization.ts';
 import type { auditResponse, campaignResponse, memberResponse, organizationRecord, organizationResponse, updateResponse } from './schemas.ts';
 
@@ -54,10 +55,6 @@ export function updateBody(update: CampaignUpdate): z.infer<typeof updateRespons
   return { id: update.id, campaignId: update.campaignId, title: update.title, body: update.body, postedAt: update.postedAt, photo };
 }
 
-export function auditBody(page: { entries: AuditEntry[]; last: string | null }): z.infer<typeof auditResponse> {
-  return {
-    // The database drops an empty object on the way in (mongoose's minimize): an entry with no details has `{}`.
-    entries: page.entries.map(({ id, actorMemberId, action, targetId, at, details }) => ({ id, actorMemberId, action, targetId, at, details: details ?? {} })),
-    next: page.last,
-  };
+export function auditBody(page: AuditPage<AuditAction>): z.infer<typeof auditResponse> {
+  return presentAuditPage(page);
 }

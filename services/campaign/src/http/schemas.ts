@@ -1,4 +1,4 @@
-import { approvalsAboveThresholdSchema, campaignStatuses, countryCodeSchema, crisisSchema, idSchema, memberRoles, organizationKinds } from '@aid/contracts';
+import { approvalsAboveThresholdSchema, auditPageSchema, auditQuerySchema, campaignStatuses, countryCodeSchema, crisisSchema, idSchema, memberRoles, organizationKinds } from '@aid/contracts';
 import { currencySchema, positiveAmountSchema } from '@aid/money';
 import { supportedLocales } from '@aid/i18n';
 import { z } from 'zod';
@@ -13,24 +13,9 @@ export const idParams = z.object({ id: idSchema });
 
 export const memberParams = z.object({ id: idSchema, memberId: idSchema });
 
-export const auditQuery = z.object({
-  limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
-  after: z.string().max(300).optional(),
-});
+export const auditQuery = auditQuerySchema;
 
-export const auditResponse = z.object({
-  entries: z.array(
-    z.object({
-      id: z.string(),
-      actorMemberId: z.string().describe('a member id, or `platform-admin` for registrations'),
-      action: z.enum(auditActions),
-      targetId: z.string(),
-      at: z.iso.datetime(),
-      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-    }),
-  ),
-  next: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
-});
+export const auditResponse = auditPageSchema(auditActions);
 
 export const registerOrganizationBody = z.object({
   name: text(200),

@@ -1,6 +1,6 @@
-import { outboxFields, withOutboxIndex } from '@aid/store';
+import { auditTrailField, outboxFields, withOutboxIndex, type StoredAuditEntry } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import type { AuditEntry } from '../domain/audit.ts';
+import type { AuditAction } from '../domain/audit.ts';
 
 export interface CampaignDocument {
   _id: string;
@@ -18,7 +18,7 @@ export interface CampaignDocument {
   approvalThreshold?: number | null;
   /** Absent on campaigns stored before verification existed. */
   organizationVerifiedAt?: Date | null;
-  audit: AuditEntry[];
+  audit: StoredAuditEntry<AuditAction>[];
   outbox: string[];
   outboxSince?: Date;
 }
@@ -46,10 +46,7 @@ const campaignSchema = new mongoose.Schema<CampaignDocument>(
     closedAt: { type: Date, default: null },
     approvalThreshold: { type: Number, default: null },
     organizationVerifiedAt: { type: Date, default: null },
-    audit: {
-      type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
-      default: [],
-    },
+    audit: auditTrailField,
     ...outboxFields,
   },
   { versionKey: false },

@@ -1,5 +1,5 @@
 import type { CampaignStatus } from '@aid/contracts';
-import { createIdLinks, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
+import { createIdLinks, fromStoredAudit, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Campaign, Crisis } from '../domain/campaign.ts';
@@ -137,7 +137,7 @@ export function campaignStore(connection: Connection): CampaignStore {
     async auditOfOrganization(organizationId) {
       const ids = await links.targetsOf(organizationKey(organizationId));
       const docs = ids.length === 0 ? [] : await model.find({ _id: { $in: ids } }, { audit: 1 }).lean<Pick<CampaignDocument, '_id' | 'audit'>[]>();
-      return { campaignIds: docs.map((doc) => doc._id), entries: docs.flatMap((doc) => doc.audit ?? []) };
+      return { campaignIds: docs.map((doc) => doc._id), entries: docs.flatMap((doc) => fromStoredAudit(doc.audit)) };
     },
   };
 }

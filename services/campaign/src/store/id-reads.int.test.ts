@@ -10,7 +10,7 @@ import { campaignStore } from './campaigns.store.ts';
 import { organizationStore, type OrganizationStore } from './organizations.store.ts';
 import { updateStore } from './updates.store.ts';
 
-const audit = (action: AuditEntry['action'], targetId: string): AuditEntry => ({ id: newId(), actorMemberId: 'member-1', action, targetId, at: new Date().toISOString(), details: {} });
+const audit = (action: AuditEntry['action'], targetId: string): AuditEntry => ({ id: newId(), actorMemberId: 'member-1', action, targetId, at: new Date(), details: {} });
 
 const register = (apiKeyHash: string) => registerOrganization({ name: `Org ${newId()}`, country: 'SO', kind: 'ngo' }, { now: new Date(), newId, apiKeyHash });
 
@@ -43,7 +43,7 @@ describe('API keys are looked up by _id', () => {
 
     const actor = { memberId: admin.id, organizationId: organization.id, organizationName: organization.name, role: 'admin' as const };
     const rotated = rotateKey(organization, actor, admin.id, `hash-${newId()}`);
-    expect(await store.replaceMember(organization.id, rotated, admin.apiKeyHash, [], { id: newId(), actorMemberId: admin.id, action: 'member.key-rotated', targetId: admin.id, at: new Date().toISOString(), details: {} })).toBe(true);
+    expect(await store.replaceMember(organization.id, rotated, admin.apiKeyHash, [], { id: newId(), actorMemberId: admin.id, action: 'member.key-rotated', targetId: admin.id, at: new Date(), details: {} })).toBe(true);
     expect(await store.actorByKeyHash(admin.apiKeyHash)).toBeNull();
     expect(await store.actorByKeyHash(rotated.apiKeyHash)).toMatchObject({ memberId: admin.id });
   });

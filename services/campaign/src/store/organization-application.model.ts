@@ -1,5 +1,6 @@
+import { auditTrailField, type StoredAuditEntry } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import type { AuditEntry } from '../domain/audit.ts';
+import type { AuditAction } from '../domain/audit.ts';
 import type { ApplicationDocumentType } from '../domain/organization-application.ts';
 
 /** An application with its documents' descriptions and its own audit trail (submission, documents, decision). */
@@ -17,7 +18,7 @@ export interface OrganizationApplicationDocument {
   documents: { id: string; name: string; contentType: ApplicationDocumentType; size: number; sha256: string; uploadedAt: Date }[];
   status: string;
   decision: { decision: 'approve' | 'reject'; reason: string; decidedAt: Date; organizationId: string | null } | null;
-  audit: AuditEntry[];
+  audit: StoredAuditEntry<AuditAction>[];
 }
 
 const applicationSchema = new mongoose.Schema<OrganizationApplicationDocument>(
@@ -38,10 +39,7 @@ const applicationSchema = new mongoose.Schema<OrganizationApplicationDocument>(
     },
     status: { type: String, required: true },
     decision: { type: mongoose.Schema.Types.Mixed, default: null },
-    audit: {
-      type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
-      default: [],
-    },
+    audit: auditTrailField,
   },
   { versionKey: false },
 );

@@ -1,6 +1,6 @@
-import { outboxFields, withOutboxIndex } from '@aid/store';
+import { auditTrailField, outboxFields, withOutboxIndex, type StoredAuditEntry } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import type { AuditEntry } from '../domain/audit.ts';
+import type { AuditAction } from '../domain/audit.ts';
 
 export interface MemberDocument {
   id: string;
@@ -33,7 +33,7 @@ export interface OrganizationDocument {
   registrationNumber?: string | null;
   website?: string | null;
   /** The organization's own actions (registration, members, keys); campaigns carry theirs. */
-  audit: AuditEntry[];
+  audit: StoredAuditEntry<AuditAction>[];
   outbox: string[];
   outboxSince?: Date;
 }
@@ -66,10 +66,7 @@ const organizationSchema = new mongoose.Schema<OrganizationDocument>(
     approvalsAboveThreshold: { type: Number, required: false },
     registrationNumber: { type: String, required: false },
     website: { type: String, required: false },
-    audit: {
-      type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
-      default: [],
-    },
+    audit: auditTrailField,
     ...outboxFields,
   },
   { versionKey: false },

@@ -1,5 +1,5 @@
 import type { MemberRole, OrganizationKind } from '@aid/contracts';
-import { createIdLinks, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
+import { createIdLinks, fromStoredAudit, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { Actor } from '../domain/actor.ts';
 import type { AuditEntry } from '../domain/audit.ts';
@@ -168,7 +168,7 @@ export function organizationStore(connection: Connection): OrganizationStore {
     },
     async audit(organizationId) {
       const doc = await model.findById(organizationId, { audit: 1 }).lean<Pick<OrganizationDocument, 'audit'>>();
-      return doc?.audit ?? [];
+      return fromStoredAudit(doc?.audit);
     },
   };
 }

@@ -1,6 +1,6 @@
-import { outboxFields, withOutboxIndex } from '@aid/store';
+import { auditTrailField, outboxFields, withOutboxIndex, type StoredAuditEntry } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import type { AuditEntry } from '../domain/audit.ts';
+import type { AuditAction } from '../domain/audit.ts';
 import type { UpdatePhotoFacts } from '../domain/update-photo.ts';
 
 /**
@@ -15,7 +15,7 @@ export interface UpdateDocument {
   postedAt: Date;
   /** The photo's facts; its bytes are in campaign_update_photos under this update's id. */
   photo?: UpdatePhotoFacts;
-  audit: AuditEntry[];
+  audit: StoredAuditEntry<AuditAction>[];
   outbox: string[];
   outboxSince?: Date;
 }
@@ -28,10 +28,7 @@ const updateSchema = new mongoose.Schema<UpdateDocument>(
     body: { type: String, required: true },
     postedAt: { type: Date, required: true },
     photo: { type: { _id: false, contentType: String, size: Number, sha256: String }, required: false },
-    audit: {
-      type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: String, details: mongoose.Schema.Types.Mixed }],
-      default: [],
-    },
+    audit: auditTrailField,
     ...outboxFields,
   },
   { versionKey: false },

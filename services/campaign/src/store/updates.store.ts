@@ -1,4 +1,4 @@
-import { createIdLinks, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
+import { createIdLinks, fromStoredAudit, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { CampaignUpdate } from '../domain/campaign.ts';
@@ -81,7 +81,7 @@ export function updateStore(connection: Connection): UpdateStore {
       const ids = (await Promise.all(campaignIds.map((id) => links.targetsOf(campaignKey(id))))).flat();
       if (ids.length === 0) return [];
       const docs = await model.find({ _id: { $in: ids } }, { audit: 1 }).lean<Pick<UpdateDocument, 'audit'>[]>();
-      return docs.flatMap((doc) => doc.audit ?? []);
+      return docs.flatMap((doc) => fromStoredAudit(doc.audit));
     },
   };
 }

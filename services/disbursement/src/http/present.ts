@@ -1,3 +1,4 @@
+import { presentAuditPage } from '@aid/contracts';
 import type { z } from 'zod';
 import type { FundsAccount } from '../store/funds-accounts.store.ts';
 import type { AuditPage } from '../use-cases/read-audit.ts';
@@ -86,8 +87,5 @@ export function presentEvidence(file: EvidenceFile): z.infer<typeof evidenceResp
 }
 
 export function presentAudit(page: AuditPage): z.infer<typeof auditResponse> {
-  return {
-    entries: page.entries.map(({ id, actorMemberId, action, targetId, at, details }) => ({ id, actorMemberId, action, targetId, at: at.toISOString(), details })),
-    next: page.last,
-  };
+  return presentAuditPage(page);
 }

@@ -1,4 +1,4 @@
-import { disbursementTotalsSchema, evidenceSchema, fundsAccountSchema, idSchema, locationSchema, recipientSchema } from '@aid/contracts';
+import { auditPageSchema, auditQuerySchema, disbursementTotalsSchema, evidenceSchema, fundsAccountSchema, idSchema, locationSchema, recipientSchema } from '@aid/contracts';
 import { amountSchema, currencySchema, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
 import { auditActions } from '../domain/audit.ts';
@@ -56,24 +56,9 @@ export const evidenceResponse = z.object({
   contentType: z.enum(evidenceTypes),
 });
 
-export const auditQuery = z.object({
-  limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
-  after: z.string().max(300).optional(),
-});
+export const auditQuery = auditQuerySchema;
 
-export const auditResponse = z.object({
-  entries: z.array(
-    z.object({
-      id: z.string(),
-      actorMemberId: idSchema,
-      action: z.enum(auditActions),
-      targetId: idSchema,
-      at: z.iso.datetime(),
-      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-    }),
-  ),
-  next: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
-});
+export const auditResponse = auditPageSchema(auditActions);
 
 /** `{name, sha256}` for a file hashed elsewhere, or `{evidenceId}` for one uploaded here (we fill in both). */
 const evidenceReference = z

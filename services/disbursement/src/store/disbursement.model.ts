@@ -1,6 +1,6 @@
-import { outboxFields, withOutboxIndex } from '@aid/store';
+import { auditTrailField, outboxFields, withOutboxIndex, type StoredAuditEntry } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import type { AuditEntry } from '../domain/audit.ts';
+import type { AuditAction } from '../domain/audit.ts';
 import type { DisbursementStatus } from '../domain/disbursement.ts';
 
 export interface Recipient {
@@ -53,7 +53,7 @@ export interface DisbursementDocument {
   cancellation?: { memberId: string; comment: string; at: Date; from: 'requested' | 'approved' } | undefined;
   deliveries: Delivery[];
   allocations: { donationId: string; amount: number }[];
-  audit: AuditEntry[];
+  audit: StoredAuditEntry<AuditAction>[];
   outbox: string[];
   outboxSince?: Date;
 }
@@ -92,10 +92,7 @@ const schema = new mongoose.Schema<DisbursementDocument>(
       default: [],
     },
     allocations: { type: [{ _id: false, donationId: String, amount: Number }], default: [] },
-    audit: {
-      type: [{ _id: false, id: String, actorMemberId: String, action: String, targetId: String, at: Date, details: mongoose.Schema.Types.Mixed }],
-      default: [],
-    },
+    audit: auditTrailField,
     ...outboxFields,
   },
   { versionKey: false, collection: 'disbursements' },

@@ -1,4 +1,4 @@
-import { isDuplicateKey, queueMessages, type OutboxMessage } from '@aid/store';
+import { fromStoredAudit, isDuplicateKey, queueMessages, type OutboxMessage } from '@aid/store';
 import type { Connection, UpdateQuery } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { DisbursementStatus } from '../domain/disbursement.ts';
@@ -194,7 +194,7 @@ export function createDisbursementStore(connection: Connection) {
     /** Every audit entry of a campaign's disbursements (bounded: a few per disbursement). */
     async auditOfCampaign(campaignId: string): Promise<AuditEntry[]> {
       const docs = await model.find({ campaignId }, { audit: 1 }).lean<Pick<DisbursementDocument, 'audit'>[]>();
-      return docs.flatMap((doc) => doc.audit ?? []);
+      return docs.flatMap((doc) => fromStoredAudit(doc.audit));
     },
   };
 }

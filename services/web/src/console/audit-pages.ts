@@ -1,32 +1,24 @@
+import type { AuditRecord } from '@aid/contracts';
 import { html, type SafeHtml } from '../pages/html.ts';
 import type { PageContext } from '../pages/page-context.ts';
 import { consoleLayout } from './console-layout.ts';
 import type { ConsoleSession } from './console-session.ts';
 
-export interface AuditEntry {
-  id: string;
-  actorMemberId: string;
-  action: string;
-  targetId: string;
-  at: string;
-  details: Record<string, string | number | boolean | null>;
-}
-
 /** Details worth a reader's eye; ids and hashes stay in the row's code text. */
-function detailsText(details: AuditEntry['details']): string {
+function detailsText(details: AuditRecord['details']): string {
   return Object.entries(details)
     .filter(([, value]) => value !== null && value !== '')
     .map(([name, value]) => `${name}: ${String(value)}`)
     .join(' · ');
 }
 
-function row(page: PageContext, entry: AuditEntry, names: ReadonlyMap<string, string>): SafeHtml {
+function row(page: PageContext, entry: AuditRecord, names: ReadonlyMap<string, string>): SafeHtml {
   const { t, fmt } = page;
   const who = entry.actorMemberId === 'platform-admin' ? t('console.audit.platform') : (names.get(entry.actorMemberId) ?? entry.actorMemberId);
   return html`<tr><td data-label="${t('console.audit.when')}"><time datetime="${entry.at}">${fmt.dateTime(entry.at)}</time></td><td data-label="${t('console.audit.who')}">${who}</td><td data-label="${t('console.audit.what')}"><code>${entry.action}</code></td><td data-label="${t('console.audit.details')}">${detailsText(entry.details)} <span class="hint hash">${entry.targetId}</span></td></tr>`;
 }
 
-export function auditPage(page: PageContext, session: ConsoleSession, csrfToken: string, data: { entries: readonly AuditEntry[]; names: ReadonlyMap<string, string>; next: string | null; first: boolean }): string {
+export function auditPage(page: PageContext, session: ConsoleSession, csrfToken: string, data: { entries: readonly AuditRecord[]; names: ReadonlyMap<string, string>; next: string | null; first: boolean }): string {
   const { t } = page;
   return consoleLayout(page, session, {
     title: t('console.audit.heading'),

@@ -1,7 +1,7 @@
+import type { AuditRecord } from '@aid/contracts';
 import { toDecimalString } from '@aid/money';
 import type { Response } from 'express';
 import { toCsv } from '../http/csv.ts';
-import type { AuditEntry } from './audit-pages.ts';
 import type { Disbursement } from './money/money-api.ts';
 
 /** At most this many pages are read for one file: an organization's whole history, bounded all the same. */
@@ -32,7 +32,7 @@ export function sendCsv(response: Response, filename: string, csv: string): void
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-export function auditCsv(entries: readonly AuditEntry[], names: ReadonlyMap<string, string>): { filename: string; csv: string } {
+export function auditCsv(entries: readonly AuditRecord[], names: ReadonlyMap<string, string>): { filename: string; csv: string } {
   return {
     filename: `audit-${today()}.csv`,
     csv: toCsv(

@@ -1,6 +1,7 @@
+import type { AuditRecord } from '@aid/contracts';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { pageOf } from '../locale.ts';
-import { auditPage, type AuditEntry } from './audit-pages.ts';
+import { auditPage } from './audit-pages.ts';
 import type { CampaignFunds } from './campaign-console-pages.ts';
 import { organizationCampaigns, registerCampaignConsoleRoutes } from './campaign-console-routes.ts';
 import type { ConsoleApis, ConsoleDeps } from './console-app.ts';
@@ -56,7 +57,7 @@ export function registerOrganizationConsole(app: Express, deps: ConsoleDeps & { 
     const query = new URLSearchParams({ limit: String(auditPageSize), ...(after ? { after } : {}) });
     // Admins only: the service refuses anyone else, and its refusal is the page.
     const [audit, organization] = await Promise.all([
-      apis.campaign<{ entries: AuditEntry[]; next: string | null }>(session, `/v1/organizations/${session.organizationId}/audit?${query.toString()}`),
+      apis.campaign<{ entries: AuditRecord[]; next: string | null }>(session, `/v1/organizations/${session.organizationId}/audit?${query.toString()}`),
       organizationOf(apis, session),
     ]);
     const names = new Map(organization.members.map((member) => [member.id, member.name]));
@@ -69,7 +70,7 @@ export function registerOrganizationConsole(app: Express, deps: ConsoleDeps & { 
     const [entries, organization] = await Promise.all([
       allPages(async (after) => {
         const query = new URLSearchParams({ limit: '200', ...(after ? { after } : {}) });
-        const page = await apis.campaign<{ entries: AuditEntry[]; next: string | null }>(session, `/v1/organizations/${session.organizationId}/audit?${query.toString()}`);
+        const page = await apis.campaign<{ entries: AuditRecord[]; next: string | null }>(session, `/v1/organizations/${session.organizationId}/audit?${query.toString()}`);
         return { items: page.entries, next: page.next };
       }),
       organizationOf(apis, session),
