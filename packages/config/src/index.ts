@@ -1,2 +1,2 @@
 export { booleanFlag, httpConfig, kafkaConfig, mongoConfig, portSchema, rateLimitSpec, telemetryConfig, trustProxyConfig, urlSchema } from './fragments.ts';
-export { ConfigError, parseConfig } from './parse-config.ts';
+export { ConfigError, configOrExit, parseConfig } from './parse-config.ts';

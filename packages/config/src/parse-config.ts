@@ -23,3 +23,17 @@ export function parseConfig<Schema extends z.ZodType>(
     result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
   );
 }
+
+/**
+ * Loads a service's configuration at its start. A bad or missing variable ends the process with the list of
+ * variables to fix and exit code 1: the operator needs that list, not a stack trace.
+ */
+export function configOrExit<Config>(load: () => Config): Config {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

@@ -1,8 +1,9 @@
+import { configOrExit } from '@aid/config';
 import { startService, stopOnSignals } from '@aid/runtime';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
-const config = loadConfig();
+const config = configOrExit(loadConfig);
 const service = await startService({
   name: 'campaign',
   config,

@@ -1,20 +1,9 @@
-import { ConfigError } from '@aid/config';
+import { configOrExit } from '@aid/config';
 import { startService, stopOnSignals } from '@aid/runtime';
 import { buildApp, serviceName } from './app.ts';
-import { loadConfig, type DonationConfig } from './config.ts';
+import { loadConfig } from './config.ts';
 
-function configOrExit(): DonationConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    // The operator needs the list of variables to fix, not a stack trace.
-    console.error(error.message);
-    process.exit(1);
-  }
-}
-
-const config = configOrExit();
+const config = configOrExit(loadConfig);
 const service = await startService({
   name: serviceName,
   config,

@@ -1,3 +1,4 @@
+import { configOrExit } from '@aid/config';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@aid/telemetry';
 import { buildWebApp } from './app.ts';
@@ -10,7 +11,7 @@ import type { PaymentsSetup } from './giving/giving-routes.ts';
 import { formGuard } from './http/form-guard.ts';
 import { ledgerClient } from './ledger-client.ts';
 
-const config = loadWebConfig();
+const config = configOrExit(loadWebConfig);
 const logger = createLogger('web', config.LOG_LEVEL);
 
 function paymentsSetup(): PaymentsSetup | null {
