@@ -37,8 +37,12 @@ export async function buildApp(deps: ServiceDeps, config: LedgerConfig): Promise
     reads: deps.readDb,
     onBundleFailed: (error) => deps.logger.warn({ err: error }, 'an entry bundle was not written after its entries were appended: it is tried again after the next append, its entries read from their own documents until then'),
   });
-  // Before the consumers start and before the first request: links for data stored before they existed.
+  // Before the consumers start and before the first request: links for data stored before they existed, and the
+  // Merkle nodes of logs written before tiles moved into tiles.
   await store.migrateToLinks((message) => deps.logger.info(message));
+  const movedStarted = Date.now();
+  const moved = await store.merkle.moveNodesToTiles();
+  if (moved > 0) deps.logger.info({ nodes: moved, ms: Date.now() - movedStarted }, 'moved the Merkle nodes of logs written before tiles into tiles');
   const bundling = config.ENTRY_BUNDLE_SWEEP ? sealMissingBundles(store, deps.logger) : { stop: async () => undefined };
   const signer = noteSigner(config.LEDGER_ORIGIN, Buffer.from(config.LEDGER_SIGNING_KEY, 'base64'));
   const announcer = startEntryAnnouncer({ store, publish: (messages) => deps.publisher.publish(messages), logger: deps.logger, tracer: deps.tracer });

@@ -4,10 +4,10 @@ import { testEndpoints, uniqueName } from '@aid/test-kit';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendGroupHashes, emptyRoot, nodeHash, rangeNodes, splitPoint } from '../domain/merkle.ts';
+import { appendGroupHashes, emptyRoot, nodeHash, splitPoint } from '../domain/merkle.ts';
 import { createMerkleStore } from './merkle-store.ts';
 import { treeNodeId, treeNodeModel } from './tree-node.model.ts';
-import { treeTileId, treeTileModel } from './tree-tile.model.ts';
+import { runField, tileRunsOf, treeTileId, treeTileModel } from './tree-tile.model.ts';
 
 /** MTH straight from RFC 6962 §2.1 over all leaves: what the stored nodes must give. */
 function referenceRoot(leaves: Buffer[]): Buffer {
@@ -110,21 +110,45 @@ describe('Merkle nodes stored in tiles', () => {
     await expectProves(db, campaignId, leaves, [0, 299, 300, 555, 768, 899]);
   });
 
-  it('when a log was written as one document per node before tiles, then it still proves, and grows with its new nodes in tiles', async () => {
-    const campaignId = randomUUID();
+  it('when logs were written as one document per node before tiles, then start-up moves every node into tiles, again after a crash before the drop, and the logs prove and grow as before', async () => {
+    const grown = randomUUID();
+    const untouched = randomUUID();
     const leaves = leafHashes(600, 'legacy');
-    const legacy = leaves.slice(0, 333);
-    const nodes = appendGroupHashes(0, legacy, (): Buffer => { throw new Error('a log from empty reads nothing'); });
-    await treeNodeModel(db).insertMany(nodes.map(({ address, hash }) => ({ _id: treeNodeId(campaignId, address.level, address.index), hash: hash.toString('hex') })));
-    await expectProves(db, campaignId, legacy, [0, 255, 256, 332]);
+    const otherLeaves = leafHashes(77, 'legacy-other');
+    const legacyNodes = new Map<string, Buffer>();
+    const fromEmpty = (): Buffer => {
+      throw new Error('a log from empty reads nothing');
+    };
+    for (const [campaignId, written] of [[grown, leaves.slice(0, 333)], [untouched, otherLeaves]] as const) {
+      for (const { address, hash } of appendGroupHashes(0, written, fromEmpty)) legacyNodes.set(treeNodeId(campaignId, address.level, address.index), hash);
+    }
+    const storeLegacy = () => treeNodeModel(db).insertMany([...legacyNodes].map(([_id, hash]) => ({ _id, hash: hash.toString('hex') })));
+    await storeLegacy();
+    // A version that read tree_nodes grew the first log into tiles: only the nodes it did not have went there.
+    const grownNodes = appendGroupHashes(333, leaves.slice(333), (address) => legacyNodes.get(treeNodeId(grown, address.level, address.index)) as Buffer);
+    for (const [tileId, runs] of tileRunsOf(grown, grownNodes)) {
+      await treeTileModel(db).collection.updateOne({ _id: tileId } as never, { $set: Object.fromEntries(runs.map((run) => [runField(run.height, run.first), run.bytes])) }, { upsert: true });
+    }
+    // Before the move, a proof inside the old part finds nothing in tiles.
+    await expect(createMerkleStore(db).inclusionProof(grown, 5, 600)).rejects.toThrow(/is missing/);
 
-    // Appending reads the old nodes' left siblings from tree_nodes and writes only tiles.
-    await createMerkleStore(db).addLeaves(campaignId, 333, leaves.slice(333));
-    expect(await treeNodeModel(db).countDocuments({ _id: { $regex: `^${campaignId}:` } })).toBe(nodes.length);
-    expect((await tilesOf(db, campaignId)).length).toBeGreaterThan(0);
-    await expectProves(db, campaignId, leaves, [0, 200, 332, 333, 511, 512, 599]);
-    // Every node of the old part still comes from tree_nodes: none of its maximal subtrees went to tiles.
-    const oldSubtrees = rangeNodes(0, 333).map(({ level, index }) => treeNodeId(campaignId, level, index));
-    expect(await treeNodeModel(db).countDocuments({ _id: { $in: oldSubtrees } })).toBe(oldSubtrees.length);
+    // Small slices: a tile's runs are written across several of them.
+    expect(await createMerkleStore(db).moveNodesToTiles(7)).toBe(legacyNodes.size);
+    expect(await treeNodeModel(db).countDocuments()).toBe(0);
+    await expectProves(db, grown, leaves, [0, 200, 332, 333, 511, 512, 599]);
+    await expectProves(db, untouched, otherLeaves, [0, 63, 64, 76]);
+
+    // A crash after the tiles were written and before the drop: the next start moves the same nodes again and
+    // changes no tile.
+    const tilesBefore = await tilesOf(db, grown);
+    await storeLegacy();
+    expect(await createMerkleStore(db).moveNodesToTiles()).toBe(legacyNodes.size);
+    expect(await tilesOf(db, grown)).toEqual(tilesBefore);
+    // Nothing left to move: one empty read.
+    expect(await createMerkleStore(db).moveNodesToTiles()).toBe(0);
+
+    const more = [...leaves, ...leafHashes(300, 'after')];
+    await createMerkleStore(db).addLeaves(grown, 600, more.slice(600));
+    await expectProves(db, grown, more, [0, 332, 599, 600, 767, 899]);
   });
 });

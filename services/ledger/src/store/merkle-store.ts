@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { appendGroupHashes, appendHashes, appendPlan, consistencyRanges, inclusionRanges, nodesFor, rangeHash, rangeNodes, type NodeAddress } from '../domain/merkle.ts';
-import { treeNodeId, treeNodeModel } from './tree-node.model.ts';
-import { addRun, hashInRuns, runField, tileRuns, tileSlot, treeTileId, treeTileModel, type TileRuns } from './tree-tile.model.ts';
+import { parseTreeNodeId, treeNodeId, treeNodeModel } from './tree-node.model.ts';
+import { addRun, hashInRuns, runField, tileRuns, tileRunsOf, tileSlot, treeTileId, treeTileModel, type TileRuns } from './tree-tile.model.ts';
 
 /** Least recently used first: Maps iterate in insertion order, and a hit is inserted again. */
 function touch<V>(cache: Map<string, V>, key: string, value: V, limit: number): void {
@@ -18,8 +18,8 @@ function touch<V>(cache: Map<string, V>, key: string, value: V, limit: number): 
 /**
  * Reads and writes a campaign's stored Merkle nodes, kept in tiles (see tree-tile.model.ts): an append sets the
  * new hashes with one upsert per touched tile, and every read is a single `$in` query of the O(log n) nodes'
- * tiles. Logs written before tiles keep their nodes as one `tree_nodes` document each; a node not found in its
- * tile is looked up there, so those logs still prove and grow (their new nodes go to tiles).
+ * tiles. Logs written before tiles kept their nodes as one `tree_nodes` document each: `moveNodesToTiles` moves
+ * them at start-up, before anything is read.
  *
  * A node's hash never changes once written (it is fixed by the leaves under it), so the tiles read or written are
  * kept whole in a bounded in-process cache (about 16 KB a full tile; the default holds every tile of a log of a
@@ -29,10 +29,7 @@ function touch<V>(cache: Map<string, V>, key: string, value: V, limit: number): 
  */
 export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
   const tiles = treeTileModel(db);
-  const legacyNodes = treeNodeModel(db);
   const cachedTiles = new Map<string, TileRuns>();
-  const legacyCache = new Map<string, Buffer>();
-  const legacyCacheLimit = 100_000;
 
   function tileOf(campaignId: string, address: NodeAddress) {
     const slot = tileSlot(address);
@@ -43,29 +40,18 @@ export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
     const { id, slot } = tileOf(campaignId, address);
     const runs = cachedTiles.get(id);
     const hash = runs && hashInRuns(runs, slot.height, slot.position);
-    if (runs && hash) {
-      touch(cachedTiles, id, runs, tileCacheLimit);
-      return hash;
-    }
-    return legacyCache.get(treeNodeId(campaignId, address.level, address.index));
+    if (runs && hash) touch(cachedTiles, id, runs, tileCacheLimit);
+    return hash;
   }
 
-  /** Reads the missing nodes' tiles whole in one query, then what they lack (nodes of logs written before tiles) from `tree_nodes`. */
+  /** Reads the missing nodes' tiles whole in one query. */
   async function fetchMissing(campaignId: string, missing: NodeAddress[], found: Map<string, Buffer>): Promise<void> {
     const tileIds = [...new Set(missing.map((address) => tileOf(campaignId, address).id))];
     const stored = await tiles.collection.find<Record<string, unknown>>({ _id: { $in: tileIds } } as never).toArray();
     for (const tile of stored) touch(cachedTiles, tile._id as string, tileRuns(tile), tileCacheLimit);
-    const legacy: string[] = [];
     for (const address of missing) {
       const hash = cachedHash(campaignId, address);
       if (hash) found.set(treeNodeId(campaignId, address.level, address.index), hash);
-      else legacy.push(treeNodeId(campaignId, address.level, address.index));
-    }
-    if (legacy.length === 0) return;
-    for (const doc of await legacyNodes.find({ _id: { $in: legacy } }).lean()) {
-      const hash = Buffer.from(doc.hash, 'hex');
-      touch(legacyCache, doc._id, hash, legacyCacheLimit);
-      found.set(doc._id, hash);
     }
   }
 
@@ -86,38 +72,67 @@ export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
   }
 
   /**
-   * One `$set` upsert per touched tile (not a bulkWrite: FerretDB hangs on large ones), each new run of consecutive
+   * One `$set` upsert per touched tile (not a bulkWrite: FerretDB hangs on large ones), each run of consecutive
    * positions of a height one binary field. Setting a run again writes the same bytes, so a crash between the
    * tiles is repaired by whoever finishes the group. Unlike one document per node, two writers of one tile rely on
    * single-document atomicity (MongoDB, the launcher's FerretDB build; on a stock FerretDB the one connection per
    * process keeps a single instance safe, as for every other document here).
    */
   async function write(campaignId: string, computed: { address: NodeAddress; hash: Buffer }[]): Promise<void> {
-    const runs = new Map<string, Map<number, { first: number; hashes: Buffer[] }>>();
-    const ordered = [...computed].sort((a, b) => a.address.level - b.address.level || a.address.index - b.address.index);
-    for (const { address, hash } of ordered) {
-      const { band, tile, height, position } = tileSlot(address);
-      const tileId = treeTileId(campaignId, band, tile);
-      const tileRuns = runs.get(tileId) ?? new Map<number, { first: number; hashes: Buffer[] }>();
-      runs.set(tileId, tileRuns);
-      const run = tileRuns.get(height);
-      if (run && run.first + run.hashes.length === position) run.hashes.push(hash);
-      else if (!run) tileRuns.set(height, { first: position, hashes: [hash] });
-      else throw new Error(`Merkle nodes of one write are not consecutive at level ${address.level}`);
-    }
-    for (const [tileId, written] of runs) {
-      const bytes = [...written].map(([height, run]) => ({ height, first: run.first, bytes: Buffer.concat(run.hashes) }));
+    for (const [tileId, runs] of tileRunsOf(campaignId, computed)) {
       // The driver's own update: mongoose would cast the runs against a schema that does not name them.
-      await tiles.collection.updateOne({ _id: tileId } as never, { $set: Object.fromEntries(bytes.map((run) => [runField(run.height, run.first), run.bytes])) }, { upsert: true });
+      await tiles.collection.updateOne({ _id: tileId } as never, { $set: Object.fromEntries(runs.map((run) => [runField(run.height, run.first), run.bytes])) }, { upsert: true });
       // Only once stored: a node in the cache is always a node in the database. A tile not cached starts with
       // these runs alone; a node of its older runs is then a miss, which reads the tile whole.
       const cached: TileRuns = cachedTiles.get(tileId) ?? new Map<number, { first: number; bytes: Uint8Array }[]>();
-      for (const run of bytes) addRun(cached, run.height, run.first, run.bytes);
+      for (const run of runs) addRun(cached, run.height, run.first, run.bytes);
       touch(cachedTiles, tileId, cached, tileCacheLimit);
     }
   }
 
+  /**
+   * Moves the nodes of logs written before tiles, one `tree_nodes` document each, into their tiles, then drops
+   * `tree_nodes`; the number of nodes moved. Streams the collection once, in slices of `sliceSize` nodes. A node
+   * is never in both places (a log grew into tiles only with nodes it did not have), and positions a tile already
+   * holds are skipped, so no run of the tile is replaced. Moving again sets the same bytes: a crash midway is
+   * repaired by the next start. With nothing to move it costs one empty read.
+   */
+  async function moveNodesToTiles(sliceSize = 20_000): Promise<number> {
+    const legacy = treeNodeModel(db).collection;
+    let moved = 0;
+    let slice: { campaignId: string; address: NodeAddress; hash: Buffer }[] = [];
+    const moveSlice = async () => {
+      const byCampaign = new Map<string, { address: NodeAddress; hash: Buffer }[]>();
+      for (const { campaignId, address, hash } of slice) byCampaign.set(campaignId, [...(byCampaign.get(campaignId) ?? []), { address, hash }]);
+      for (const [campaignId, nodes] of byCampaign) {
+        const tileIds = [...new Set(nodes.map(({ address }) => tileOf(campaignId, address).id))];
+        const stored = new Map<string, TileRuns>();
+        for (const tile of await tiles.collection.find<Record<string, unknown>>({ _id: { $in: tileIds } } as never).toArray()) stored.set(tile._id as string, tileRuns(tile));
+        const missing = nodes.filter(({ address }) => {
+          const { id, slot } = tileOf(campaignId, address);
+          const runs = stored.get(id);
+          return !(runs && hashInRuns(runs, slot.height, slot.position));
+        });
+        await write(campaignId, missing);
+      }
+      moved += slice.length;
+      slice = [];
+    };
+    for await (const doc of legacy.find<{ _id: string; hash: string }>({}, { batchSize: 5_000 })) {
+      slice.push({ ...parseTreeNodeId(doc._id), hash: Buffer.from(doc.hash, 'hex') });
+      if (slice.length >= sliceSize) await moveSlice();
+    }
+    if (slice.length > 0) await moveSlice();
+    if (moved > 0) await legacy.drop().catch((error: unknown) => {
+      // Another instance moving the same nodes at its start dropped it first.
+      if (!/ns not found/i.test(String(error))) throw error;
+    });
+    return moved;
+  }
+
   return {
+    moveNodesToTiles,
+
     /** Stores the nodes that appending leaf `index` completes. Idempotent: a retry after a crash sets the same hashes again. */
     async addLeaf(campaignId: string, index: number, leafHashHex: string): Promise<void> {
       const plan = appendPlan(index);

@@ -1,6 +1,10 @@
 import { Schema, type Connection } from 'mongoose';
+import type { NodeAddress } from '../domain/merkle.ts';
 
-/** The hash of one complete subtree of a campaign's Merkle tree; written once, never changed. */
+/**
+ * The hash of one complete subtree of a campaign's Merkle tree, one document each, as logs written before tiles
+ * stored them. Read only to move them into tiles (merkle-store.ts, `moveNodesToTiles`).
+ */
 export interface TreeNodeDocument {
   _id: string;
   hash: string;
@@ -14,4 +18,9 @@ export function treeNodeModel(db: Connection) {
 
 export function treeNodeId(campaignId: string, level: number, index: number): string {
   return `${campaignId}:${level}:${index}`;
+}
+
+export function parseTreeNodeId(id: string): { campaignId: string; address: NodeAddress } {
+  const [campaignId, level, index] = id.split(':');
+  return { campaignId: campaignId ?? '', address: { level: Number(level), index: Number(index) } };
 }

@@ -90,3 +90,28 @@ const schema = new Schema<TreeTileDocument>({ _id: { type: String, required: tru
 export function treeTileModel(db: Connection) {
   return db.model<TreeTileDocument>('TreeTile', schema, 'tree_tiles');
 }
+
+/**
+ * The runs to set for some nodes of a campaign, by tile: at each height, each stretch of consecutive positions
+ * is one run (an append's nodes make one run per height; older logs' nodes moved into tiles may make several).
+ */
+export function tileRunsOf(campaignId: string, nodes: readonly { address: NodeAddress; hash: Buffer }[]): Map<string, { height: number; first: number; bytes: Buffer }[]> {
+  const byTile = new Map<string, { height: number; position: number; hash: Buffer }[]>();
+  for (const { address, hash } of nodes) {
+    const { band, tile, height, position } = tileSlot(address);
+    const id = treeTileId(campaignId, band, tile);
+    byTile.set(id, [...(byTile.get(id) ?? []), { height, position, hash }]);
+  }
+  const runs = new Map<string, { height: number; first: number; bytes: Buffer }[]>();
+  for (const [id, slots] of byTile) {
+    slots.sort((a, b) => a.height - b.height || a.position - b.position);
+    const tileRuns: { height: number; first: number; hashes: Buffer[] }[] = [];
+    for (const { height, position, hash } of slots) {
+      const last = tileRuns.at(-1);
+      if (last && last.height === height && last.first + last.hashes.length === position) last.hashes.push(hash);
+      else if (!(last && last.height === height && last.first + last.hashes.length > position)) tileRuns.push({ height, first: position, hashes: [hash] });
+    }
+    runs.set(id, tileRuns.map(({ height, first, hashes }) => ({ height, first, bytes: Buffer.concat(hashes) })));
+  }
+  return runs;
+}
