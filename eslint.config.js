@@ -1,9 +1,12 @@
 // One lint setup for the whole workspace, with type-checked rules: a floating promise in a consumer or a
 // relay is a lost event, so it is an error, not a warning.
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.local/**', '**/public/vendor/**'] },
+  js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
@@ -42,5 +45,15 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // What Node runs as plain JavaScript (the bootstrap, the lint setup itself).
+    files: ['**/*.mjs', 'eslint.config.js'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // The web's scripts run in the visitor's browser.
+    files: ['services/web/public/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
 );

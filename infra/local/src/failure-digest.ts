@@ -14,6 +14,8 @@ const failurePatterns = [
   /ERR_PNPM_|ELIFECYCLE|command .* exited \(\d+\)/, // pnpm and turbo
 ];
 
+// A terminal's colour codes begin with the escape character: matching it is the point.
+// eslint-disable-next-line no-control-regex
 const ansi = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 export interface FailureDigest {

@@ -170,7 +170,7 @@ describe('any sequence of commands', () => {
         let campaign = aCampaign();
         let accepted = 0;
         for (const next of commands) {
-          let result: Campaign | null = null;
+          let result: Campaign | null;
           try {
             result = apply(campaign, next, admin);
           } catch {

@@ -40,7 +40,7 @@ export async function checkedCheckpoint(note, keyText) {
   try {
     return await verifyCheckpoint(note, keyText);
   } catch (error) {
-    throw new Error(`the checkpoint's signature does not verify with the ledger's key (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`the checkpoint's signature does not verify with the ledger's key (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
 }
 
