@@ -3,7 +3,7 @@ import { newId } from '@aid/contracts';
 import { requestFrom, signStripeWebhook, stripeEvent, succeededWithFee } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRejectedWebhooks } from './store/rejected-webhooks.store.ts';
-import { publishedCampaign, startDonationForTest, type DonationUnderTest } from './testing/donation-under-test.ts';
+import { publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
 
 let donation: DonationUnderTest;
 let campaign: Awaited<ReturnType<typeof publishedCampaign>>;

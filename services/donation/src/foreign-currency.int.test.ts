@@ -2,7 +2,7 @@ import { topics } from '@aid/contracts';
 import { eventually, newStripeId, recordTopics, stripeEvent, testEndpoints } from '@aid/test-kit';
 import { startLedgerProcess, type ServiceProcess } from '@aid/test-kit/service-processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverTwice, donate, newGift, publishedCampaign, startDonationForTest, type DonationUnderTest } from './testing/donation-under-test.ts';
+import { deliverTwice, donate, newGift, publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
 
 type Ledger = ServiceProcess;
 

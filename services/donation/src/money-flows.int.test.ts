@@ -2,7 +2,7 @@ import { apiKeyHash, envelope, newId, receiptCodeHash } from '@aid/contracts';
 import { campaignEventFixture, campaignSnapshotFixture, chargeRefunded, disputeEvent, eventually, invoicePaid, newStripeId, stripeEvent, succeededWithFee } from '@aid/test-kit';
 import { startLedgerProcess, type ServiceProcess } from '@aid/test-kit/service-processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, deliverTwice, donate, newGift, publishCampaignEventsTwice, publishDisbursementTwice, publishedCampaign, startDonationForTest, type DonationUnderTest } from './testing/donation-under-test.ts';
+import { deliver, deliverTwice, donate, newGift, publishCampaignEventsTwice, publishDisbursementTwice, publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
 
 type Ledger = ServiceProcess;
 
