@@ -9,7 +9,7 @@ export default defineConfig(
       test: {
         name: 'browser',
         include: ['src/**/*.browser.test.ts'],
-        // Real Kafka and database for the in-process ledger, and Debian's Chromium (installed when missing).
+        // Real Kafka and database for the ledger the tests start as a process, and Debian's Chromium (installed when missing).
         globalSetup: ['@aid/test-kit/global-setup', './src/test-support/chromium.global-setup.ts'],
         // A first run on a fresh machine installs Chromium with apt-get before the first test.
         hookTimeout: 120_000,

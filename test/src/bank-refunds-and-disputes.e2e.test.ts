@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { eventually, HttpError, platformClient, signStripeWebhook, type PlatformClient } from '@aid/test-kit';
+import { chargeRefunded, disputeEvent, eventually, HttpError, platformClient, signStripeWebhook, succeededWithFee, type PlatformClient } from '@aid/test-kit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 // Stripe's webhook bodies as the donation service's own tests build them, reached by path like the services.
-import { chargeRefunded, disputeEvent, succeededWithFee } from '../../services/donation/src/testing/stripe-events.ts';
 
 /**
  * The outside audit's case, end to end over HTTP and Kafka with every service a process: gifts paid by card (the

@@ -13,7 +13,7 @@ import {
   startServiceUnderTest,
   type SeededCampaign,
   type ServiceUnderTest,
-} from './testing/service-under-test.ts';
+} from './test-support/service-under-test.ts';
 
 let sut: ServiceUnderTest;
 

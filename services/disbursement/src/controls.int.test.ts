@@ -19,7 +19,7 @@ import {
   startServiceUnderTest,
   type SeededCampaign,
   type ServiceUnderTest,
-} from './testing/service-under-test.ts';
+} from './test-support/service-under-test.ts';
 
 const evidenceLimit = 2 * 1024 * 1024;
 let sut: ServiceUnderTest;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catchUpTimeoutMs, disbursementRequest, seedCampaign, startServiceUnderTest, type ServiceUnderTest } from './testing/service-under-test.ts';
+import { catchUpTimeoutMs, disbursementRequest, seedCampaign, startServiceUnderTest, type ServiceUnderTest } from './test-support/service-under-test.ts';
 
 let sut: ServiceUnderTest;
 

@@ -15,7 +15,7 @@ import {
   startServiceUnderTest,
   catchUpTimeoutMs,
   type ServiceUnderTest,
-} from './testing/service-under-test.ts';
+} from './test-support/service-under-test.ts';
 
 let sut: ServiceUnderTest;
 

@@ -3,7 +3,7 @@ import { envelope, topics } from '@aid/contracts';
 import { rawSessionVerifyKey, sessionSigningKey, signSessionToken } from '@aid/http-kit';
 import { eventually } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignSource, catchUpTimeoutMs, memberRevoked, publishTwice, seedCampaign, startServiceUnderTest, type ServiceUnderTest } from './testing/service-under-test.ts';
+import { campaignSource, catchUpTimeoutMs, memberRevoked, publishTwice, seedCampaign, startServiceUnderTest, type ServiceUnderTest } from './test-support/service-under-test.ts';
 
 const seed = randomBytes(32);
 let sut: ServiceUnderTest;

@@ -13,12 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { apiKeyHash, campaignSnapshotSchema, envelope, newId, topics } from '@aid/contracts';
 import { startService } from '@aid/runtime';
-import { campaignEventFixture, campaignSnapshotFixture, donorAddress, publishRaw, requestFrom, signStripeWebhook, uniqueName } from '@aid/test-kit';
+import { campaignEventFixture, campaignSnapshotFixture, donorAddress, newStripeId, publishRaw, requestFrom, signStripeWebhook, succeededWithFee, uniqueName } from '@aid/test-kit';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildApp, serviceName, type DonationParts } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { newPublicRef } from '../src/domain/donation.ts';
-import { newStripeId, succeededWithFee } from '../src/testing/stripe-events.ts';
 import { loadBenchConfig } from './config.ts';
 
 const config = loadBenchConfig();

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '@aid/contracts';
-import { requestFrom, signStripeWebhook } from '@aid/test-kit';
+import { requestFrom, signStripeWebhook, stripeEvent, succeededWithFee } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRejectedWebhooks } from './store/rejected-webhooks.store.ts';
-import { publishedCampaign, startDonationForTest, type DonationUnderTest } from './testing/donation-under-test.ts';
-import { stripeEvent, succeededWithFee } from './testing/stripe-events.ts';
+import { publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
 
 let donation: DonationUnderTest;
 let campaign: Awaited<ReturnType<typeof publishedCampaign>>;

@@ -1,7 +1,7 @@
 import { donationGeographyReleased, newId, topics } from '@aid/contracts';
-import { eventually, recordTopics, testEndpoints } from '@aid/test-kit';
+import { eventually, invoicePaid, newStripeId, recordTopics, succeededWithFee, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverTwice, invoicePaid, newGift, newStripeId, publishedCampaign, startDonationForTest, succeededWithFee, type DonationUnderTest } from './testing/donation-under-test.ts';
+import { deliverTwice, newGift, publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
 
 let donation: DonationUnderTest;
 let recorder: Awaited<ReturnType<typeof recordTopics>>;

@@ -1,10 +1,10 @@
 import { topics } from '@aid/contracts';
-import { startLedgerForTest } from '@aid/ledger-service/test-support/start-ledger.ts';
-import { eventually, recordTopics, testEndpoints } from '@aid/test-kit';
+import { eventually, newStripeId, recordTopics, stripeEvent, testEndpoints } from '@aid/test-kit';
+import { startLedgerProcess, type ServiceProcess } from '@aid/test-kit/service-processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverTwice, donate, newGift, newStripeId, publishedCampaign, startDonationForTest, stripeEvent, type DonationUnderTest } from './testing/donation-under-test.ts';
+import { deliverTwice, donate, newGift, publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
 
-type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;
+type Ledger = ServiceProcess;
 
 let donation: DonationUnderTest;
 let ledger: Ledger;
@@ -12,7 +12,7 @@ let recorder: Awaited<ReturnType<typeof recordTopics>>;
 
 beforeAll(async () => {
   recorder = await recordTopics(testEndpoints().kafkaBrokers, [topics.donation]);
-  ledger = await startLedgerForTest();
+  ledger = await startLedgerProcess();
   donation = await startDonationForTest();
 });
 

@@ -1,17 +1,6 @@
+import { chargeRefunded, disputeEvent, newStripeId, stripeEvent, succeededWithFee } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chargeRefunded,
-  deliver,
-  deliverTwice,
-  disputeEvent,
-  newGift,
-  newStripeId,
-  publishedCampaign,
-  startDonationForTest,
-  stripeEvent,
-  succeededWithFee,
-  type DonationUnderTest,
-} from './testing/donation-under-test.ts';
+import { deliver, deliverTwice, newGift, publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
 
 let donation: DonationUnderTest;
 

@@ -1,32 +1,16 @@
 import { apiKeyHash, envelope, newId, receiptCodeHash } from '@aid/contracts';
-import { startLedgerForTest } from '@aid/ledger-service/test-support/start-ledger.ts';
-import { campaignEventFixture, campaignSnapshotFixture, eventually } from '@aid/test-kit';
+import { campaignEventFixture, campaignSnapshotFixture, chargeRefunded, disputeEvent, eventually, invoicePaid, newStripeId, stripeEvent, succeededWithFee } from '@aid/test-kit';
+import { startLedgerProcess, type ServiceProcess } from '@aid/test-kit/service-processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chargeRefunded,
-  deliver,
-  deliverTwice,
-  disputeEvent,
-  donate,
-  invoicePaid,
-  newGift,
-  newStripeId,
-  publishCampaignEventsTwice,
-  publishDisbursementTwice,
-  publishedCampaign,
-  startDonationForTest,
-  stripeEvent,
-  succeededWithFee,
-  type DonationUnderTest,
-} from './testing/donation-under-test.ts';
+import { deliver, deliverTwice, donate, newGift, publishCampaignEventsTwice, publishDisbursementTwice, publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
 
-type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;
+type Ledger = ServiceProcess;
 
 let donation: DonationUnderTest;
 let ledger: Ledger;
 
 beforeAll(async () => {
-  ledger = await startLedgerForTest();
+  ledger = await startLedgerProcess();
   donation = await startDonationForTest();
 });
 

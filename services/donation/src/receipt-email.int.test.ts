@@ -1,8 +1,8 @@
 import { newId } from '@aid/contracts';
-import { eventually } from '@aid/test-kit';
+import { eventually, invoicePaid, newStripeId, succeededWithFee } from '@aid/test-kit';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverTwice, invoicePaid, newGift, newStripeId, publishedCampaign, startDonationForTest, succeededWithFee, type DonationUnderTest } from './testing/donation-under-test.ts';
+import { deliverTwice, newGift, publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
 
 interface CapturedMail {
   to: string[];

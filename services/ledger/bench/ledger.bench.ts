@@ -13,7 +13,7 @@ import { leafHash } from '../src/domain/leaf.ts';
 import { appendHashes, appendPlan, consistencyRanges, inclusionRanges, rangeHash, type NodeLookup } from '../src/domain/merkle.ts';
 import { createLedgerStore } from '../src/store/ledger-store.ts';
 import { createMerkleStore, type MerkleStore } from '../src/store/merkle-store.ts';
-import { giftSucceeded } from '../src/test-support/event-builders.ts';
+import { giftSucceeded } from '@aid/test-kit/record-events';
 import { recordPublicEvents } from '../src/use-cases/record-public-events.ts';
 import { loadBenchConfig } from './config.ts';
 

@@ -18,7 +18,7 @@ import { buildApp } from '../src/app.ts';
 import { loadLedgerConfig } from '../src/config.ts';
 import { decodeBundle } from '../src/store/entry-bundle.model.ts';
 import { createLedgerStore } from '../src/store/ledger-store.ts';
-import { campaignPublished, campaignSnapshot, disbursementChain, donorRef, giftSucceeded, refundPair } from '../src/test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, donorRef, giftSucceeded, refundPair } from '@aid/test-kit/record-events';
 import { recordPublicEvents } from '../src/use-cases/record-public-events.ts';
 import { childEnv, loadScaleBenchEnv } from './config.ts';
 import type { LoadRequest, LoadResult } from './load-worker.ts';

@@ -3,7 +3,7 @@ import { get } from 'node:http';
 import { deadLetterTopic, topics, type AnyEvent } from '@aid/contracts';
 import { eventually, publishRaw, recordTopics, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from './test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '@aid/test-kit/record-events';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 
 type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;

@@ -1,7 +1,7 @@
 import { topics, type AnyEvent } from '@aid/contracts';
 import { eventually, publishRaw, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, disbursementChain, donorRef, geographyReleased, giftSucceeded } from './test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, donorRef, geographyReleased, giftSucceeded } from '@aid/test-kit/record-events';
 import { iatiSchemaErrors } from './test-support/iati-schema.ts';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 

@@ -4,7 +4,7 @@ import { topics, type AnyEvent } from '@aid/contracts';
 import { leafHash as verifierLeafHash, fromBase64, verifyCheckpoint, verifyConsistency, verifyInclusion } from '@aid/log-verifier';
 import { eventually, publishRaw, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, giftSucceeded } from './test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, giftSucceeded } from '@aid/test-kit/record-events';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 
 type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;

@@ -1,7 +1,7 @@
 import { envelope, newId, topics, type AnyEvent } from '@aid/contracts';
 import { eventually, publishRaw, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from './test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '@aid/test-kit/record-events';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 
 type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;

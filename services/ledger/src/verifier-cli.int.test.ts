@@ -7,7 +7,7 @@ import { topics, type AnyEvent } from '@aid/contracts';
 import { eventually, publishRaw, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noteSigner, verifierKey } from './domain/checkpoint.ts';
-import { campaignPublished, campaignSnapshot, giftSucceeded } from './test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, giftSucceeded } from '@aid/test-kit/record-events';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 
 type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;

@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { topics } from '@aid/contracts';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '@aid/ledger-service/test-support/event-builders.ts';
-import { startLedgerForTest } from '@aid/ledger-service/test-support/start-ledger.ts';
 import { chromiumPath } from '@aid/local-infra';
 import { createLogger } from '@aid/telemetry';
 import { eventually, publishRaw, testEndpoints } from '@aid/test-kit';
+import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '@aid/test-kit/record-events';
+import { startLedgerProcess, type ServiceProcess } from '@aid/test-kit/service-processes';
 import { chromium, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp } from './app.ts';
@@ -18,7 +18,7 @@ import { ledgerClient } from './ledger-client.ts';
 
 const resultsDir = fileURLToPath(new URL('../test-results/', import.meta.url));
 
-type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;
+type Ledger = ServiceProcess;
 type TestEvent = ReturnType<typeof campaignPublished>;
 
 /** The same event on another day, so the chart has days to draw. */
@@ -58,7 +58,7 @@ describe('public dashboard in Chromium', () => {
   let userDataDir: string;
 
   beforeAll(async () => {
-    ledger = await startLedgerForTest();
+    ledger = await startLedgerProcess();
     for (const event of events) await publishRaw(testEndpoints().kafkaBrokers, topicOf(event), [{ key: event.subject, value: JSON.stringify(event) }]);
     await eventually(async () => {
       const summary = (await (await fetch(`${ledger.url}/v1/campaigns/${campaignId}/summary`)).json()) as { entries: number };

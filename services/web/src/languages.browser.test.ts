@@ -7,11 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { topics } from '@aid/contracts';
 import { supportedLocales, textDirection, type Locale } from '@aid/i18n';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '@aid/ledger-service/test-support/event-builders.ts';
-import { startLedgerForTest } from '@aid/ledger-service/test-support/start-ledger.ts';
 import { chromiumPath } from '@aid/local-infra';
 import { createLogger } from '@aid/telemetry';
 import { eventually, publishRaw, testEndpoints } from '@aid/test-kit';
+import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '@aid/test-kit/record-events';
+import { startLedgerProcess, type ServiceProcess } from '@aid/test-kit/service-processes';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp } from './app.ts';
@@ -21,7 +21,7 @@ import type { RecordChecks } from './pages/record-checks.ts';
 // Every page in every language, at a phone's width and a desktop's; screenshots land here (git-ignored).
 const screenshotsDir = fileURLToPath(new URL('../.screenshots/', import.meta.url));
 
-type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;
+type Ledger = ServiceProcess;
 type TestEvent = ReturnType<typeof campaignPublished>;
 
 const on = (event: TestEvent, date: string): TestEvent => ({ ...event, time: `${date}T09:00:00.000Z` });
@@ -151,7 +151,7 @@ describe('every page in every language, in Chromium', () => {
   let userDataDir: string;
 
   beforeAll(async () => {
-    ledger = await startLedgerForTest();
+    ledger = await startLedgerProcess();
     for (const event of events) await publishRaw(testEndpoints().kafkaBrokers, topicOf(event), [{ key: event.subject, value: JSON.stringify(event) }]);
     await eventually(async () => {
       const summary = (await (await fetch(`${ledger.url}/v1/campaigns/${campaignId}/summary`)).json()) as { entries: number };

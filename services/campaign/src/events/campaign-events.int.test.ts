@@ -2,7 +2,7 @@ import { apiKeyHash, campaignEventSchema, topics, type CampaignEvent } from '@ai
 import { eventually, recordTopics, testEndpoints, type RecordedMessage } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newMemberResponse, registeredOrganizationResponse } from '../http/schemas.ts';
-import { campaignInput, startTestService, type TestService } from '../test-service.ts';
+import { campaignInput, startTestService, type TestService } from '../test-support/test-service.ts';
 
 let api: TestService;
 let recorder: Awaited<ReturnType<typeof recordTopics>>;

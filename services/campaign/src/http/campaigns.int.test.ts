@@ -1,6 +1,6 @@
 import { newId } from '@aid/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignInput, problemOf, startTestService, type TestService } from '../test-service.ts';
+import { campaignInput, problemOf, startTestService, type TestService } from '../test-support/test-service.ts';
 import { campaignListResponse, campaignResponse, campaignWithUpdatesResponse, updateResponse } from './schemas.ts';
 
 let api: TestService;

@@ -1,7 +1,7 @@
 import { apiKeyHash, campaignEventSchema, topics, type CampaignEvent } from '@aid/contracts';
 import { eventually, recordTopics, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemOf, startTestService, type TestService } from '../test-service.ts';
+import { problemOf, startTestService, type TestService } from '../test-support/test-service.ts';
 import { auditResponse, campaignResponse, memberResponse, newMemberResponse, organizationResponse } from './schemas.ts';
 
 let api: TestService;

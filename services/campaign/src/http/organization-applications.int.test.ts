@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemOf, startTestService, type TestService } from '../test-service.ts';
+import { problemOf, startTestService, type TestService } from '../test-support/test-service.ts';
 import { applicationListResponse, applicationResponse, submittedApplicationResponse } from './application-schemas.ts';
 import { campaignWithUpdatesResponse, organizationProfileResponse, organizationResponse } from './schemas.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemOf, startTestService, type TestService } from '../test-service.ts';
+import { problemOf, startTestService, type TestService } from '../test-support/test-service.ts';
 import { organizationCampaignsResponse } from './schemas.ts';
 
 let api: TestService;

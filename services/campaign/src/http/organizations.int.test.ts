@@ -1,6 +1,6 @@
 import { apiKeyHash } from '@aid/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemOf, startTestService, type TestService } from '../test-service.ts';
+import { problemOf, startTestService, type TestService } from '../test-support/test-service.ts';
 import { newMemberResponse, organizationResponse, registeredOrganizationResponse } from './schemas.ts';
 
 let api: TestService;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { recordingMailer } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemOf, startTestService, type TestService } from '../test-service.ts';
+import { problemOf, startTestService, type TestService } from '../test-support/test-service.ts';
 
 const session = (answer: { body: unknown }) => (answer.body as { sessionToken: string }).sessionToken;
 

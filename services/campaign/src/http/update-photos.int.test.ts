@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { campaignEventSchema, topics } from '@aid/contracts';
 import { eventually, recordTopics, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemOf, startTestService, type TestService } from '../test-service.ts';
+import { problemOf, startTestService, type TestService } from '../test-support/test-service.ts';
 import { campaignWithUpdatesResponse, updateResponse } from './schemas.ts';
 
 let api: TestService;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { donationBuilder } from '../testing/donation-builder.ts';
+import { donationBuilder } from '../test-support/donation-builder.ts';
 import type { RefundRecord } from './donation.ts';
 import { decideChargeRefunded, decideDispute, decideRefundFailed, decideRefundRequest, unallocatedNet } from './gift-money.ts';
 

@@ -1,7 +1,7 @@
 import { donationRefundReversed, donationSucceeded, receiptCodeHash } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
 import type { Donation } from '../domain/donation.ts';
-import { donationBuilder } from '../testing/donation-builder.ts';
+import { donationBuilder } from '../test-support/donation-builder.ts';
 import { donationRefundReversedEvent, donationSucceededEvent, succeededEventId } from './donation-events.ts';
 
 const donation = (overrides: Partial<Donation> = {}): Donation =>

@@ -4,7 +4,7 @@ import { operationsOf, servedById, testEndpoints, uniqueName } from '@aid/test-k
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Donation } from '../domain/donation.ts';
-import { donationBuilder } from '../testing/donation-builder.ts';
+import { donationBuilder } from '../test-support/donation-builder.ts';
 import { createDonationStore, type DonationStore, type NewDonation } from './donation.store.ts';
 import { createDonorCipher } from './donor-cipher.ts';
 

@@ -1,6 +1,6 @@
 import { envelope, newId, type AnyEvent } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
-import { campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '../test-support/event-builders.ts';
+import { campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '@aid/test-kit/record-events';
 import { campaignBreaches, giftBreaches, persistentBreaches, tallyEntry, type GiftTally } from './invariants.ts';
 import { draftEntry } from './public-entry.ts';
 import { emptyTotals, summarize, type CampaignTotals } from './summary.ts';

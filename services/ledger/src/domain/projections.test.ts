@@ -1,6 +1,6 @@
 import { envelope } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
-import { disbursementChain, giftSucceeded } from '../test-support/event-builders.ts';
+import { disbursementChain, giftSucceeded } from '@aid/test-kit/record-events';
 import { breakdowns, labelKey, presentedBreakdown, projectionDelta, timeseries, type ProjectionDelta, type StoredProjections } from './projections.ts';
 import { draftEntry, type EntryDraft } from './public-entry.ts';
 

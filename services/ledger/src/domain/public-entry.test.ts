@@ -1,6 +1,6 @@
 import { envelope } from '@aid/contracts';
 import { describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, disbursementChain, geographyReleased, giftSucceeded, refundPair } from '../test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, geographyReleased, giftSucceeded, refundPair } from '@aid/test-kit/record-events';
 import { draftEntry } from './public-entry.ts';
 import { emptyTotals, summarize } from './summary.ts';
 

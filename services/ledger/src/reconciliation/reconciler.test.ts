@@ -6,7 +6,7 @@ import { createLogger } from '@aid/telemetry';
 import { draftEntry } from '../domain/public-entry.ts';
 import { compareFigures, disbursementFields, ledgerFigures, persistentDifferences } from '../domain/reconciliation.ts';
 import { emptyTotals, summarize, type CampaignTotals } from '../domain/summary.ts';
-import { campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '../test-support/event-builders.ts';
+import { campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '@aid/test-kit/record-events';
 import { createReconciler, type LedgerTotals } from './reconciler.ts';
 import { httpTotalsSource, type TotalsSource } from './service-totals.client.ts';
 

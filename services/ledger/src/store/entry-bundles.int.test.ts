@@ -4,7 +4,7 @@ import { operationsOf, testEndpoints, uniqueName } from '@aid/test-kit';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leafHash } from '../domain/leaf.ts';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '../test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '@aid/test-kit/record-events';
 import { recordPublicEvents } from '../use-cases/record-public-events.ts';
 import { bundleWidth, decodeBundle, entryBundleId } from './entry-bundle.model.ts';
 import { entryId } from './entry.model.ts';

@@ -4,7 +4,7 @@ import { operationsOf, servedById as byId, testEndpoints, uniqueName } from '@ai
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noteSigner } from '../domain/checkpoint.ts';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '../test-support/event-builders.ts';
+import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '@aid/test-kit/record-events';
 import { recordPublicEvents } from '../use-cases/record-public-events.ts';
 import { traceReceipt } from '../use-cases/trace-receipt.ts';
 import { createLedgerStore, type LedgerStore } from './ledger-store.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leafHash } from '../domain/leaf.ts';
 import { emptyRoot, nodeHash, splitPoint } from '../domain/merkle.ts';
 import { entryAppendedMessage } from '../events/entry-appended.ts';
-import { giftSucceeded } from '../test-support/event-builders.ts';
+import { giftSucceeded } from '@aid/test-kit/record-events';
 import { recordPublicEvents } from '../use-cases/record-public-events.ts';
 import { createLedgerStore, type LedgerStore } from './ledger-store.ts';
 import type { AppendStep } from './log-appender.ts';

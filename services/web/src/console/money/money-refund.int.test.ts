@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { eventually } from '@aid/test-kit';
+import { eventually, newStripeId, succeededWithFee } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The donation service in-process, as the end-to-end harness starts it (the web does not depend on its package).
-import { deliver, newGift, newStripeId, startDonationForTest, succeededWithFee, type DonationUnderTest } from '../../../../donation/src/testing/donation-under-test.ts';
+import { deliver, newGift, startDonationForTest, type DonationUnderTest } from '../../../../donation/src/test-support/donation-under-test.ts';
 import { catchUpTimeoutMs, startMoneyUnderTest, type MoneyUnderTest, type Person } from './money-under-test.ts';
 
 let donation: DonationUnderTest;

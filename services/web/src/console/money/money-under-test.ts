@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newId, topics } from '@aid/contracts';
-import { startTestService, type TestService } from '@aid/campaign-service/test-service.ts';
-import { giftSucceeded, publishTwice, startServiceUnderTest, type ServiceUnderTest } from '@aid/disbursement-service/testing/service-under-test.ts';
+import { startTestService, type TestService } from '@aid/campaign-service/test-support/test-service.ts';
+import { giftSucceeded, publishTwice, startServiceUnderTest, type ServiceUnderTest } from '@aid/disbursement-service/test-support/service-under-test.ts';
 import { createLogger } from '@aid/telemetry';
 import { eventually } from '@aid/test-kit';
 import { expect } from 'vitest';
@@ -13,7 +13,7 @@ import { formGuard } from '../../http/form-guard.ts';
 import type { LedgerClient } from '../../ledger-client.ts';
 import { consoleSessions, type ConsoleSession, type ConsoleSessions } from '../console-session.ts';
 
-export { catchUpTimeoutMs } from '@aid/disbursement-service/testing/service-under-test.ts';
+export { catchUpTimeoutMs } from '@aid/disbursement-service/test-support/service-under-test.ts';
 
 const noLedger = new Proxy({} as LedgerClient, { get: () => () => Promise.reject(new Error('the money console reads no ledger')) });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { startTestService, type TestService } from '@aid/campaign-service/test-service.ts';
+import { startTestService, type TestService } from '@aid/campaign-service/test-support/test-service.ts';
 import { recordingMailer, type RecordingMailer } from '@aid/test-kit';
 import { createLogger } from '@aid/telemetry';
 import { buildWebApp } from '../../app.ts';

@@ -3,7 +3,6 @@ import { apiKeyHash, campaignSnapshotSchema, envelope, newId, topics, type Campa
 import { startService, type RunningService } from '@aid/runtime';
 import { campaignEventFixture, campaignSnapshotFixture, eventually, limitsOutOfTheWay, publishRaw, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
 import { expect } from 'vitest';
-import { chargeRefunded, disputeEvent, invoicePaid, newStripeId, stripeEvent, succeededWithFee } from './stripe-events.ts';
 import { buildApp, serviceName, type DonationParts } from '../app.ts';
 import { loadConfig } from '../config.ts';
 
@@ -101,7 +100,6 @@ export async function publishDisbursementTwice(events: { subject: string }[]) {
 }
 
 
-export { chargeRefunded, disputeEvent, invoicePaid, newStripeId, stripeEvent, succeededWithFee };
 
 export async function publishCampaignEventsTwice(events: { subject: string }[]) {
   const messages = events.map((event) => ({ key: event.subject, value: JSON.stringify(event) }));

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { startService, type RunningService } from '@aid/runtime';
 import { limitsOutOfTheWay, testEndpoints, uniqueName } from '@aid/test-kit';
 import type { z } from 'zod';
-import { buildApp, type AppConfig } from './app.ts';
-import { loadConfig } from './config.ts';
-import { campaignResponse, newMemberResponse, problemResponse, registeredOrganizationResponse } from './http/schemas.ts';
+import { buildApp, type AppConfig } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { campaignResponse, newMemberResponse, problemResponse, registeredOrganizationResponse } from '../http/schemas.ts';
 
 export interface Answer {
   status: number;

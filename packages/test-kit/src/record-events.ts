@@ -1,7 +1,7 @@
 import { envelope, newId, receiptCodeHash, type AnyEvent, type CampaignSnapshot } from '@aid/contracts';
-import { campaignSnapshotFixture } from '@aid/test-kit';
+import { campaignSnapshotFixture } from './fixtures.ts';
 
-/** Builders of valid events with overrides, shared by the ledger's unit and integration tests. */
+/** Builders of valid events on a fixed clock, with overrides: what the ledger records and the web shows. */
 export const campaignSnapshot = campaignSnapshotFixture;
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 2, 0, minute));
