@@ -1,6 +1,7 @@
 import { detachedFromTrace, withPublishSpans, type Logger } from '@aid/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { Publisher } from './publisher.ts';
+import { startWorkerLoop } from './worker-loop.ts';
 
 export interface RelayBatch {
   messages: { id: string; topic: string; key: string; payload: string; headers: Record<string, string> }[];
@@ -40,10 +41,6 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
   const { store, publisher, logger, tracer } = options;
   const intervalMs = options.intervalMs ?? 250;
   const batchSize = options.batchSize ?? 100;
-  let running = true;
-  let wake: (() => void) | undefined;
-  let again = false;
-  let failures = 0;
 
   async function drainOnce(sweep = false): Promise<number> {
     const batches = await store.pending(batchSize, sweep);
@@ -56,42 +53,18 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
     return batches.length;
   }
 
-  // Detached: the relay starts inside the service's start-up, and no publish belongs to whatever ran then.
-  const loop = detachedFromTrace(async () => {
-    while (running) {
-      again = false;
-      try {
-        while ((await drainOnce()) >= batchSize || store.more?.() === true) {
-          // a full page, or more known to be waiting
-        }
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        logger.warn({ err: error, failures }, 'outbox relay could not publish; will retry');
-      }
-      if (!running) break;
-      if (again) continue;
-      const pause = failures === 0 ? intervalMs : Math.min(intervalMs * 2 ** failures, 10_000);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pause);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
+  // A full page, or more known to be waiting: look again at once.
+  const loop = startWorkerLoop({
+    pass: async () => ((await drainOnce()) >= batchSize || store.more?.() === true ? 'more' : 'idle'),
+    intervalMs,
+    logger,
+    failureMessage: 'outbox relay could not publish; will retry',
   });
 
   return {
-    kick() {
-      again = true;
-      wake?.();
-    },
+    kick: () => loop.wake(),
     async stop() {
-      running = false;
-      wake?.();
-      await loop;
+      await loop.stop();
       try {
         // A full search, so this instance leaves nothing it can publish behind.
         await detachedFromTrace(() => drainOnce(true));

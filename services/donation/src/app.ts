@@ -25,7 +25,7 @@ import { createStripeInbox } from './store/stripe-inbox.store.ts';
 import { stripeClient, stripeGateway } from './stripe/stripe-gateway.ts';
 import type { DonationFlows } from './use-cases/dependencies.ts';
 import { applyStripeEvents } from './use-cases/apply-stripe-events.ts';
-import { oneAtATime } from './use-cases/one-at-a-time.ts';
+import { oneAtATime } from '@aid/store';
 import { startBatchPublisher } from './webhooks/batch-publisher.ts';
 import { createGiftMetrics } from './webhooks/gift-metrics.ts';
 import { resumeInbox, startInboxProcessor, type InboxProcessor } from './webhooks/inbox-processor.ts';

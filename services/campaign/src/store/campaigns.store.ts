@@ -3,7 +3,6 @@ import { createIdLinks, fromStoredAudit, queueMessages, type OutboxMessage, type
 import type { Connection } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Campaign, Crisis } from '../domain/campaign.ts';
-import { documentWrites, queuedOutboxSource } from './document-writes.ts';
 import { campaignModel, type CampaignDocument } from './campaign.model.ts';
 
 export interface CampaignStore {
@@ -70,7 +69,6 @@ function toCampaign(doc: CampaignDocument): Campaign {
 
 export function campaignStore(connection: Connection): CampaignStore {
   const model = campaignModel(connection);
-  const writes = documentWrites();
   // The public list and an organization's campaigns are read through `_id`-keyed sets of campaign ids (one per
   // listed status, one per organization), written before the campaign; the campaigns themselves, read by `_id`,
   // decide (a campaign still in an old status's set is skipped there).
@@ -80,7 +78,7 @@ export function campaignStore(connection: Connection): CampaignStore {
   const byIds = async (ids: string[]) =>
     ids.length === 0 ? [] : model.find({ _id: { $in: ids } }, { outbox: 0, audit: 0 }).sort({ _id: -1 }).lean<CampaignDocument[]>();
   return {
-    outboxSource: queuedOutboxSource('campaigns', model, writes),
+    outboxSource: { name: 'campaigns', model },
     async insert(campaign, messages, audit) {
       const queued = queueMessages(messages);
       await links.addTarget(organizationKey(campaign.organizationId), campaign.id);
@@ -95,11 +93,9 @@ export function campaignStore(connection: Connection): CampaignStore {
       const queued = queueMessages(messages);
       if (listedStatuses.includes(campaign.status)) await links.addTarget(statusKey(campaign.status), campaign.id);
       // Replacing `crisis` whole drops a glide number the patch removed; $set of the full state keeps it simple.
-      const result = await writes.run(campaign.id, () =>
-        model
-          .updateOne({ _id: campaign.id, revision: previousRevision }, { $set: { ...toState(campaign), ...queued.$set }, $push: { ...queued.$push, audit } })
-          .exec(),
-      );
+      const result = await model
+        .updateOne({ _id: campaign.id, revision: previousRevision }, { $set: { ...toState(campaign), ...queued.$set }, $push: { ...queued.$push, audit } })
+        .exec();
       if (result.modifiedCount !== 1) return false;
       // Out of the other statuses' lists (a crash before this only leaves an entry the reader skips).
       for (const other of listedStatuses) if (other !== campaign.status) await links.removeTarget(statusKey(other), campaign.id);

@@ -48,6 +48,28 @@ describe('API keys are looked up by _id', () => {
     expect(await store.actorByKeyHash(rotated.apiKeyHash)).toMatchObject({ memberId: admin.id });
   });
 
+  it('when two members change at once, then every change reported saved is kept', async () => {
+    // The members array is rewritten whole; two rewrites from one read must not let the later undo the earlier.
+    const organization = register(`hash-${newId()}`);
+    await store.insert(organization, [], []);
+    const admin = organization.members[0]!;
+    const actor = { memberId: admin.id, organizationId: organization.id, organizationName: organization.name, role: 'admin' as const };
+    const other = { ...admin, id: newId(), email: `${newId()}@example.org`, role: 'approver' as const, apiKeyHash: `hash-${newId()}` };
+    expect(await store.appendMember(organization.id, other, [], audit('member.added', other.id))).toBe('added');
+    for (let round = 0; round < 10; round += 1) {
+      const current = (await store.find(organization.id))!;
+      const [first, second] = current.members.map((member) => rotateKey(current, actor, member.id, `hash-${newId()}`));
+      const saved = await Promise.all(
+        [first!, second!].map((rotated, index) =>
+          store.replaceMember(organization.id, rotated, current.members[index]!.apiKeyHash, [], audit('member.key-rotated', rotated.id)),
+        ),
+      );
+      expect(saved.some(Boolean)).toBe(true);
+      const stored = (await store.find(organization.id))!.members.map((member) => member.apiKeyHash);
+      [first!, second!].forEach((rotated, index) => expect(stored[index]).toBe(saved[index] ? rotated.apiKeyHash : current.members[index]!.apiKeyHash));
+    }
+  });
+
   it('when organizations were stored before the key links existed, then the start-up backfill links them once', async () => {
     const old = register(`hash-${newId()}`);
     const admin = old.members[0]!;

@@ -3,7 +3,6 @@ import { createIdLinks } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { ApplicationDocument, ApplicationStatus, OrganizationApplication } from '../domain/organization-application.ts';
-import { documentWrites } from './document-writes.ts';
 import { applicationFileModel, organizationApplicationModel, type OrganizationApplicationDocument } from './organization-application.model.ts';
 
 export interface OrganizationApplicationStore {
@@ -39,7 +38,6 @@ function toApplication(doc: OrganizationApplicationDocument): OrganizationApplic
 export function organizationApplicationStore(connection: Connection): OrganizationApplicationStore {
   const model = organizationApplicationModel(connection);
   const files = applicationFileModel(connection);
-  const writes = documentWrites();
   // FerretDB uses no index outside `_id`: the ids in each status are kept in one `_id`-keyed document per status.
   const byStatus = createIdLinks(connection, 'organization_application_links');
   const statusKey = (status: ApplicationStatus) => `status:${status}`;
@@ -80,14 +78,12 @@ export function organizationApplicationStore(connection: Connection): Organizati
     },
     async addDocument(applicationId, documentCount, document, bytes, audit) {
       await files.create({ _id: document.id, applicationId, contentType: document.contentType, sha256: document.sha256, bytes });
-      const result = await writes.run(applicationId, () =>
-        model
+      const result = await model
           .updateOne(
             { _id: applicationId, status: 'pending', documents: { $size: documentCount } },
             { $push: { documents: { ...document, uploadedAt: new Date(document.uploadedAt) }, audit } },
           )
-          .exec(),
-      );
+          .exec();
       if (result.modifiedCount === 1) return true;
       // Nobody will ever read these bytes: no description points at them.
       await files.deleteOne({ _id: document.id });
@@ -101,14 +97,12 @@ export function organizationApplicationStore(connection: Connection): Organizati
     async decide(decided, audit) {
       const decision = decided.decision;
       if (!decision) throw new Error('decide() needs a decided application');
-      const result = await writes.run(decided.id, () =>
-        model
+      const result = await model
           .updateOne(
             { _id: decided.id, status: 'pending' },
             { $set: { status: decided.status, decision: { ...decision, decidedAt: new Date(decision.decidedAt) } }, $push: { audit } },
           )
-          .exec(),
-      );
+          .exec();
       if (result.modifiedCount !== 1) return false;
       await byStatus.addTarget(statusKey(decided.status), decided.id);
       await byStatus.removeTarget(statusKey('pending'), decided.id);

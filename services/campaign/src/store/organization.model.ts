@@ -24,6 +24,11 @@ export interface OrganizationDocument {
   createdAt: Date;
   members: MemberDocument[];
   /**
+   * Counts the changes of `members`; a rewrite of the array is guarded by the count it read. Absent on
+   * organizations whose members have not changed since it was introduced.
+   */
+  membersRevision?: number;
+  /**
    * Absent on organizations stored before verification existed: the platform administrator registered those
    * directly, so they read as verified when created. Null: not verified.
    */
@@ -61,6 +66,7 @@ const organizationSchema = new mongoose.Schema<OrganizationDocument>(
     kind: { type: String, required: true },
     createdAt: { type: Date, required: true },
     members: { type: [memberSchema], default: [] },
+    membersRevision: { type: Number, required: false },
     // No default: an absent field (older documents) and null (not verified) mean different things.
     verification: { type: mongoose.Schema.Types.Mixed, required: false },
     approvalsAboveThreshold: { type: Number, required: false },

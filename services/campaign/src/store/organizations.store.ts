@@ -4,7 +4,6 @@ import type { Connection } from 'mongoose';
 import type { Actor } from '../domain/actor.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 import { defaultApprovalsAboveThreshold, type Member, type Organization, type Verification } from '../domain/organization.ts';
-import { documentWrites, queuedOutboxSource } from './document-writes.ts';
 import { organizationModel, type MemberDocument, type OrganizationDocument } from './organization.model.ts';
 
 export type AppendMemberOutcome = 'added' | 'email-taken' | 'not-found';
@@ -76,13 +75,12 @@ function toVerification(doc: OrganizationDocument): Verification | null {
 
 export function organizationStore(connection: Connection): OrganizationStore {
   const model = organizationModel(connection);
-  const writes = documentWrites();
   // Every authenticated request finds its member by key: through an `_id`-keyed link to the organization, written
   // before the key is stored, never by a scan of the organizations.
   const keyLinks = createIdLinks(connection, 'api_key_links');
   const linkKeys = (organizationId: string, members: Member[]) => Promise.all(members.map((member) => keyLinks.point(member.apiKeyHash, organizationId)));
   return {
-    outboxSource: queuedOutboxSource('organizations', model, writes),
+    outboxSource: { name: 'organizations', model },
     async insert(organization, messages, audit) {
       const queued = queueMessages(messages);
       await linkKeys(organization.id, organization.members);
@@ -116,44 +114,41 @@ export function organizationStore(connection: Connection): OrganizationStore {
     },
     async setApprovalRule(organizationId, approvalsAboveThreshold, messages, audit) {
       const queued = queueMessages(messages);
-      const result = await writes.run(organizationId, () =>
-        model.updateOne({ _id: organizationId }, { $set: { approvalsAboveThreshold, ...queued.$set }, $push: { outbox: queued.$push.outbox, audit } }).exec(),
-      );
+      const result = await model
+        .updateOne({ _id: organizationId }, { $set: { approvalsAboveThreshold, ...queued.$set }, $push: { outbox: queued.$push.outbox, audit } })
+        .exec();
       return result.matchedCount === 1;
     },
     async appendMember(organizationId, member, messages, audit) {
       const queued = queueMessages(messages);
       await linkKeys(organizationId, [member]);
       // The email guard sits in the write itself, so two concurrent requests for one address cannot both join.
-      const result = await writes.run(organizationId, () =>
-        model
-          .updateOne(
-            // An integration has no address: nothing to collide with.
-            member.email === null ? { _id: organizationId } : { _id: organizationId, 'members.email': { $ne: member.email } },
-            { $push: { members: toMemberDocument(member), outbox: queued.$push.outbox, audit }, $set: queued.$set },
-          )
-          .exec(),
-      );
+      const result = await model
+        .updateOne(
+          // An integration has no address: nothing to collide with.
+          member.email === null ? { _id: organizationId } : { _id: organizationId, 'members.email': { $ne: member.email } },
+          { $push: { members: toMemberDocument(member), outbox: queued.$push.outbox, audit }, $set: queued.$set, $inc: { membersRevision: 1 } },
+        )
+        .exec();
       if (result.modifiedCount === 1) return 'added';
       return (await model.exists({ _id: organizationId })) ? 'email-taken' : 'not-found';
     },
     async replaceMember(organizationId, member, previousKeyHash, messages, audit) {
       const queued = queueMessages(messages);
       await linkKeys(organizationId, [member]);
-      // FerretDB has no positional updates, so the members array is rewritten whole. Read and write run in this
-      // document's write queue, and the guards (the old key still there, as many members as read) refuse the
-      // write if another instance changed the members in between.
-      const result = await writes.run(organizationId, async () => {
-        const doc = await model.findById(organizationId, { members: 1 }).lean<Pick<OrganizationDocument, 'members'>>();
-        if (!doc) return { modifiedCount: 0 };
-        const members = doc.members.map((existing) => (existing.id === member.id ? toMemberDocument(member) : existing));
-        return model
-          .updateOne(
-            { _id: organizationId, 'members.apiKeyHash': previousKeyHash, members: { $size: doc.members.length } },
-            { $set: { members, ...queued.$set }, $push: { outbox: queued.$push.outbox, audit } },
-          )
-          .exec();
-      });
+      // FerretDB has no positional updates, so the members array is rewritten whole from a read. The write is
+      // guarded by the members' revision at that read, so a change of any member in between (another request,
+      // another instance) refuses it instead of being overwritten, and by the old key, which the caller decided on.
+      const doc = await model.findById(organizationId, { members: 1, membersRevision: 1 }).lean<Pick<OrganizationDocument, 'members' | 'membersRevision'>>();
+      if (!doc) return false;
+      const members = doc.members.map((existing) => (existing.id === member.id ? toMemberDocument(member) : existing));
+      const unchanged = doc.membersRevision === undefined ? { $exists: false } : doc.membersRevision;
+      const result = await model
+        .updateOne(
+          { _id: organizationId, 'members.apiKeyHash': previousKeyHash, membersRevision: unchanged },
+          { $set: { members, ...queued.$set }, $inc: { membersRevision: 1 }, $push: { outbox: queued.$push.outbox, audit } },
+        )
+        .exec();
       return result.modifiedCount === 1;
     },
     backfillKeyLinks() {

@@ -2,7 +2,6 @@ import { createIdLinks, fromStoredAudit, queueMessages, type OutboxMessage, type
 import type { Connection } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { CampaignUpdate } from '../domain/campaign.ts';
-import { documentWrites, queuedOutboxSource } from './document-writes.ts';
 import type { UpdatePhotoFacts } from '../domain/update-photo.ts';
 import { updatePhotoModel, type UpdatePhotoDocument } from './update-photo.model.ts';
 import { updateModel, type UpdateDocument } from './update.model.ts';
@@ -33,8 +32,7 @@ export function updateStore(connection: Connection): UpdateStore {
   const links = createIdLinks(connection, 'update_links');
   const campaignKey = (campaignId: string) => `campaign:${campaignId}`;
   return {
-    // Updates are written once, so only the relay updates them; queued anyway so that stays true if that changes.
-    outboxSource: queuedOutboxSource('campaign_updates', model, documentWrites()),
+    outboxSource: { name: 'campaign_updates', model },
     async insert(update, messages, audit) {
       const queued = queueMessages(messages);
       await links.addTarget(campaignKey(update.campaignId), update.id);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { campaignLockModel } from './campaign-lock.model.ts';
-import { isDuplicateKey } from '@aid/store';
+import { isDuplicateKey, oneAtATime } from '@aid/store';
 
 const leaseMs = 30_000;
 const giveUpMs = 20_000;
@@ -10,20 +10,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export type CampaignLocks = ReturnType<typeof createCampaignLocks>;
 
 /**
- * Serializes the writes that move one campaign's money, across every instance of the service.
+ * Serializes the sequences that move one campaign's money, across every instance of the service.
  *
- * Why: FerretDB 1.24 over SQLite applies an update as read-modify-write without isolation, so two concurrent
- * updates of one document lose one of them (50 concurrent `$inc` of one field were measured to add 6), and a
- * guard such as `available >= amount` does not hold under concurrency. Inserting a document with a given `_id`
- * is atomic there (exactly one of 30 concurrent inserts succeeds), so a lease document per campaign is the
- * mutual exclusion. The store package's single connection per process on FerretDB already serializes one
- * instance; the lease keeps the guards true when several instances share the database. On MongoDB the guards
- * alone would suffice; the lease then only costs two small writes.
- * Within one process a promise chain per campaign queues callers, so they do not poll the database.
+ * Each step of those sequences is already a guarded single-document write, atomic on the database (MongoDB, and
+ * the project's FerretDB build, which holds a lock around every update): the reserve on the funds account, each
+ * slice taken from a gift, each refund and credit exactly once. What the lock adds is that the sequences of one
+ * campaign do not interleave: an approval reserves, then allocates batch by batch while a refund could take from
+ * the same gifts; a gift's currency is checked against the account before it is credited; a first approval is
+ * decided on fresh state. The guards keep money from being doubled or going negative if they did interleave,
+ * but the outcomes (a refund refused until the approval ends, slices refused and planned again) are only
+ * exercised under this lock, so it stays until the money tests run without it across instances.
+ * The lease is a document per campaign: an insert with a given `_id` succeeds for exactly one caller. Within one
+ * process callers queue in memory, so they do not poll the database.
  */
 export function createCampaignLocks(connection: Connection) {
   const model = campaignLockModel(connection);
-  const queues = new Map<string, Promise<unknown>>();
+  const inProcess = oneAtATime();
 
   async function acquire(campaignId: string): Promise<string> {
     const owner = randomUUID();
@@ -54,20 +56,7 @@ export function createCampaignLocks(connection: Connection) {
 
   return {
     run<T>(campaignId: string, work: () => Promise<T>): Promise<T> {
-      const previous = queues.get(campaignId) ?? Promise.resolve();
-      const next = previous.then(
-        () => runExclusive(campaignId, work),
-        () => runExclusive(campaignId, work),
-      );
-      const settled = next.then(
-        () => undefined,
-        () => undefined,
-      );
-      queues.set(campaignId, settled);
-      void settled.then(() => {
-        if (queues.get(campaignId) === settled) queues.delete(campaignId);
-      });
-      return next;
+      return inProcess(campaignId, () => runExclusive(campaignId, work));
     },
   };
 }

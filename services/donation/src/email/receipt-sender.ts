@@ -1,3 +1,4 @@
+import { startWorkerLoop } from '@aid/bus';
 import type { Logger } from '@aid/telemetry';
 import type { ReceiptMailStore } from '../store/receipt-mail.store.ts';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
@@ -7,37 +8,20 @@ import type { Mailer } from '@aid/runtime';
 /** Sends owed receipts every `intervalMs` (and when kicked), a few at a time; at least once, never twice on purpose. */
 export function startReceiptSender(flows: DonationFlows, deps: { mailer: Mailer; receipts: ReceiptMailStore; logger: Logger; intervalMs?: number; traceUrl?: string }) {
   const intervalMs = deps.intervalMs ?? 1_000;
-  let running = true;
-  let wake: (() => void) | undefined;
   let lastPrune = 0;
-  const loop = (async () => {
-    while (running) {
-      try {
-        const due = await deps.receipts.due(flows.now(), 20);
-        for (const owed of due) await sendOwedReceipt(flows, deps, owed);
-        if (Date.now() - lastPrune > 3_600_000) {
-          lastPrune = Date.now();
-          await deps.receipts.prune(new Date(flows.now().getTime() - 30 * 86_400_000));
-        }
-        if (due.length === 20) continue;
-      } catch (error) {
-        deps.logger.warn({ err: error }, 'owed receipts not read; will retry');
+  const loop = startWorkerLoop({
+    async pass() {
+      const due = await deps.receipts.due(flows.now(), 20);
+      for (const owed of due) await sendOwedReceipt(flows, deps, owed);
+      if (Date.now() - lastPrune > 3_600_000) {
+        lastPrune = Date.now();
+        await deps.receipts.prune(new Date(flows.now().getTime() - 30 * 86_400_000));
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  })();
-  return {
-    kick: () => wake?.(),
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
+      return due.length === 20 ? 'more' : 'idle';
     },
-  };
+    intervalMs,
+    logger: deps.logger,
+    failureMessage: 'owed receipts not read; will retry',
+  });
+  return { kick: () => loop.wake(), stop: () => loop.stop() };
 }

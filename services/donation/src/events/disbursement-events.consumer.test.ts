@@ -1,7 +1,7 @@
 import { envelope, type DisbursementEvent } from '@aid/contracts';
 import type { Logger } from '@aid/telemetry';
 import { describe, expect, it } from 'vitest';
-import { oneAtATime } from '../use-cases/one-at-a-time.ts';
+import { oneAtATime } from '@aid/store';
 import { disbursementEventsHandler } from './disbursement-events.consumer.ts';
 
 const campaignId = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c';

@@ -1,7 +1,7 @@
 import type { DisbursementEvent } from '@aid/contracts';
 import type { Logger } from '@aid/telemetry';
 import type { DonationStore } from '../store/donation.store.ts';
-import type { OneAtATime } from '../use-cases/one-at-a-time.ts';
+import type { OneAtATime } from '@aid/store';
 
 /**
  * Learns how much of each gift the disbursement service has allocated to aid, which bounds what an organization

@@ -436,7 +436,7 @@ function readNotice(flows: DonationFlows, event: InboxEvent): StripeNotice | nul
   }
 }
 
-/** Runs `task` holding every donation's lock (see one-at-a-time.ts): no other change of them interleaves. */
+/** Runs `task` holding every donation's in-process lock (see dependencies.ts): no other change of them interleaves. */
 function withLocks<T>(flows: DonationFlows, ids: string[], task: () => Promise<T>): Promise<T> {
   return ids.reduceRight<() => Promise<T>>((inner, id) => () => flows.oneAtATime(id, inner), task)();
 }

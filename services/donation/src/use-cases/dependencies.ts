@@ -10,7 +10,7 @@ import type { DonationJournal, JournalEntry } from '../store/donation-journal.st
 import type { DonationStore } from '../store/donation.store.ts';
 import type { IdempotencyKeyStore } from '../store/idempotency-key.store.ts';
 import type { CountedDecision } from '../webhooks/gift-metrics.ts';
-import type { OneAtATime } from './one-at-a-time.ts';
+import type { OneAtATime } from '@aid/store';
 
 /** What the donation flows use; built once in app.ts. */
 export interface DonationFlows {
@@ -34,7 +34,12 @@ export interface DonationFlows {
   tracer: ServiceDeps['tracer'];
   now(): Date;
   outboxQueued(): void;
-  /** Serializes changes to one donation within this process (see one-at-a-time.ts). */
+  /**
+   * Serializes changes to one donation within this process. A webhook batch decides each donation's change
+   * against the state the batch and the unfolded journal hold in this process, then commits several documents
+   * (links, the journal); a change of the same donation decided in between would not see it. Not for the
+   * database: its single-document writes are atomic (MongoDB, and the project's patched FerretDB).
+   */
   oneAtATime: OneAtATime;
   maxDonationAmount: number;
   /** The private per-campaign donor key (see donor-geography.ts). */

@@ -1,3 +1,4 @@
+import { startWorkerLoop } from '@aid/bus';
 import type { ServiceDeps } from '@aid/runtime';
 import { withPublishSpans, type Logger } from '@aid/telemetry';
 import type { JournalEntry } from '../store/donation-journal.store.ts';
@@ -23,18 +24,6 @@ export function startBatchPublisher(options: { publisher: ServiceDeps['publisher
   const { publisher, logger, tracer } = options;
   const queue: JournalEntry[] = [];
   const published = new Set<string>();
-  let running = true;
-  let wake: (() => void) | undefined;
-  let failures = 0;
-
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
 
   async function publishNext(): Promise<boolean> {
     const next = queue[0];
@@ -48,37 +37,32 @@ export function startBatchPublisher(options: { publisher: ServiceDeps['publisher
     return true;
   }
 
-  const loop = (async () => {
-    while (running || queue.length > 0) {
-      try {
-        if (await publishNext()) {
-          failures = 0;
-          continue;
-        }
-      } catch (error) {
-        failures += 1;
-        logger.warn({ err: error, failures }, 'donation events not published; will retry');
-        if (!running) break;
-        await pause(Math.min(100 * 2 ** failures, 10_000));
-        continue;
-      }
-      if (!running) break;
-      await pause(250);
-    }
-  })();
+  const loop = startWorkerLoop({
+    pass: async () => ((await publishNext()) ? 'more' : 'idle'),
+    intervalMs: 250,
+    backoffMs: 100,
+    logger,
+    failureMessage: 'donation events not published; will retry',
+  });
 
   return {
     committed(entry) {
       queue.push(entry);
-      wake?.();
+      loop.wake();
     },
     isPublished: (journalId) => published.has(journalId),
     forget: (journalId) => published.delete(journalId),
     backlog: () => queue.length,
     async stop() {
-      running = false;
-      wake?.();
-      await loop;
+      await loop.stop();
+      // What was committed before the stop still goes out; if the broker refuses, the journal keeps it for the next start.
+      try {
+        while (await publishNext()) {
+          // until the queue is empty
+        }
+      } catch (error) {
+        logger.warn({ err: error }, 'donation events not published at shutdown; they are published at next start');
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { startWorkerLoop } from '@aid/bus';
 import type { Logger } from '@aid/telemetry';
 import type { CampaignTotalsStore } from '../store/campaign-totals.store.ts';
 import type { DonationJournal, JournalEntry } from '../store/donation-journal.store.ts';
@@ -36,8 +37,6 @@ export function startJournalFolder(options: {
   const queue: JournalEntry[] = [];
   let running = true;
   let waiters: (() => void)[] = [];
-  let wake: (() => void) | undefined;
-  let failures = 0;
 
   async function foldOne(entry: JournalEntry): Promise<void> {
     for (const change of entry.changes) await options.donations.settle(change.donationId);
@@ -46,60 +45,50 @@ export function startJournalFolder(options: {
     while (!options.published(entry.id)) {
       // Stopping with events not out: the journal stays, and the next start publishes and folds it again.
       if (!running) return;
-      await pause(20);
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await journal.remove(entry.id);
     options.forgetPublished(entry.id);
   }
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
-  const loop = (async () => {
-    while (running) {
+  let folding: string | undefined;
+  const loop = startWorkerLoop({
+    async pass() {
       const next = queue[0];
-      if (!next || (options.processorBusy() && queue.length < maxUnfolded)) {
-        if (!next) {
-          const done = waiters;
-          waiters = [];
-          done.forEach((resolve) => resolve());
-        }
-        await pause(next ? 20 : 250);
-        continue;
+      if (!next) {
+        const done = waiters;
+        waiters = [];
+        done.forEach((resolve) => resolve());
+        return 'idle';
       }
-      try {
-        await foldOne(next);
-        queue.shift();
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        logger.error({ err: error, journalId: next.id, failures }, 'journal batch not folded; it will be tried again');
-        await pause(Math.min(100 * 2 ** failures, 10_000));
-      }
-    }
-  })();
+      if (options.processorBusy() && queue.length < maxUnfolded) return { waitMs: 20 };
+      folding = next.id;
+      await foldOne(next);
+      queue.shift();
+      return 'more';
+    },
+    intervalMs: 250,
+    backoffMs: 100,
+    logger,
+    failureMessage: 'journal batch not folded; it will be tried again',
+    failureLevel: 'error',
+    failureContext: () => ({ journalId: folding }),
+  });
 
   return {
     committed(entry) {
       queue.push(entry);
-      if (!options.processorBusy()) wake?.();
+      if (!options.processorBusy()) loop.wake();
     },
     backlog: () => queue.length,
     folded() {
       if (queue.length === 0) return Promise.resolve();
-      wake?.();
+      loop.wake();
       return new Promise((resolve) => waiters.push(resolve));
     },
     async stop() {
       running = false;
-      wake?.();
-      await loop;
+      await loop.stop();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { startWorkerLoop } from '@aid/bus';
 import type { ServiceDeps } from '@aid/runtime';
 import { detachedFromTrace, withPublishSpans, type Logger } from '@aid/telemetry';
 import type { LedgerStore } from '../store/ledger-store.ts';
@@ -32,8 +33,6 @@ export function startEntryAnnouncer(options: {
   const intervalMs = options.intervalMs ?? 1_000;
   const graceMs = options.graceMs ?? 10_000;
   let queued: CommittedGroup[] = [];
-  let running = true;
-  let wake: (() => void) | undefined;
 
   async function announce(groups: CommittedGroup[]): Promise<void> {
     if (groups.length === 0) return;
@@ -49,45 +48,32 @@ export function startEntryAnnouncer(options: {
     }
   }
 
-  // Detached: announcements belong to their entries' traces, not to whatever started or stops the loop.
-  const loop = detachedFromTrace(async () => {
-    let lastSweep = 0;
-    while (running) {
+  let lastSweep = 0;
+  // What was not announced keeps its record: the sweep publishes it once the broker or database is back.
+  const loop = startWorkerLoop({
+    async pass() {
       const groups = queued;
       queued = [];
-      try {
-        await announce(groups);
-        if (Date.now() - lastSweep >= intervalMs) {
-          lastSweep = Date.now();
-          await sweep();
-        }
-      } catch (error) {
-        // What was not announced keeps its record: the sweep publishes it once the broker or database is back.
-        logger.warn({ err: error }, 'entry announcements failed; the sweep retries them');
+      await announce(groups);
+      if (Date.now() - lastSweep >= intervalMs) {
+        lastSweep = Date.now();
+        await sweep();
       }
-      if (!running) break;
-      if (queued.length > 0) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
+      return queued.length > 0 ? 'more' : 'idle';
+    },
+    intervalMs,
+    logger,
+    failureMessage: 'entry announcements failed; the sweep retries them',
   });
 
   return {
     queue(groups) {
       if (groups.length === 0) return;
       queued.push(...groups);
-      wake?.();
+      loop.wake();
     },
     async stop() {
-      running = false;
-      wake?.();
-      await loop;
+      await loop.stop();
       await detachedFromTrace(() => announce(queued)).catch((error: unknown) => logger.warn({ err: error }, 'entry announcements left for the next start'));
     },
   };

@@ -1,10 +1,7 @@
 /**
- * Runs tasks that share a key one after another within this process.
- *
- * FerretDB 1.24 evaluates an update's filter and writes the result in two steps (handler/msg_update.go queries,
- * then updates), so two concurrent guarded updates of one document can both pass their guard and the later
- * write silently replaces the earlier one. Changes to one donation therefore go through here; on MongoDB the
- * guarded update alone is atomic, which also covers several instances.
+ * Runs tasks that share a key one after another within this process; tasks of other keys run side by side.
+ * A failed task does not stop the ones queued behind it. Nothing here reaches other processes: across
+ * instances only the database's atomic single-document writes (and what a service builds on them) order work.
  */
 export type OneAtATime = <T>(key: string, task: () => Promise<T>) => Promise<T>;
 
