@@ -7,7 +7,8 @@ const transportOrStorageModules = 'node_modules/(mongoose|kafkajs|express|stripe
 // mailer and its database (read directly by two tests), the donation service for its inbox's idle hook, and the
 // disbursement service beside them. Starting them as processes needs a mail catcher in test-kit first; no other
 // file may join this list.
-const knownConsoleHarness = '^services/web/src/console/(test-support/console-under-test|money/money-under-test|money/money-refund[.]int[.]test)[.]ts$';
+const knownConsoleHarness =
+  '^services/web/src/console/(test-support/console-under-test|money/money-under-test|money/money-refund[.]int[.]test)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
@@ -22,7 +23,8 @@ export default {
     },
     {
       name: 'packages-never-import-services',
-      comment: 'Packages are shared building blocks; a service is an application built from them, never a dependency.',
+      comment:
+        'Packages are shared building blocks; a service is an application built from them, never a dependency.',
       severity: 'error',
       from: { path: '^(packages|infra)/' },
       to: { path: '^services/' },

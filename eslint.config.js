@@ -26,7 +26,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/config.ts', '**/config/**', 'infra/**', 'scripts/**', 'test/**', 'packages/test-kit/**', '**/*.test.ts', '**/vitest.config.ts'],
+    files: [
+      '**/config.ts',
+      '**/config/**',
+      'infra/**',
+      'scripts/**',
+      'test/**',
+      'packages/test-kit/**',
+      '**/*.test.ts',
+      '**/vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

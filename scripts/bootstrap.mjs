@@ -49,7 +49,9 @@ function ensureNode() {
     // is to the registry npm already uses.
     npmInstall(prefix, `node@${NODE_VERSION}`);
     if (versionOf(bin) !== NODE_VERSION) {
-      fail(`installed node@${NODE_VERSION} into ${rel(prefix)} but ${rel(bin)} does not report v${NODE_VERSION}`);
+      fail(
+        `installed node@${NODE_VERSION} into ${rel(prefix)} but ${rel(bin)} does not report v${NODE_VERSION}`,
+      );
     }
     note = `installed, machine has ${process.versions.node}`;
   }
@@ -66,7 +68,9 @@ function ensurePnpm(node) {
   if (versionOf(bin, node) !== PNPM_VERSION) {
     npmInstall(prefix, `pnpm@${PNPM_VERSION}`);
     if (versionOf(bin, node) !== PNPM_VERSION) {
-      fail(`installed pnpm@${PNPM_VERSION} into ${rel(prefix)} but ${rel(bin)} does not report ${PNPM_VERSION}`);
+      fail(
+        `installed pnpm@${PNPM_VERSION} into ${rel(prefix)} but ${rel(bin)} does not report ${PNPM_VERSION}`,
+      );
     }
     note = 'installed';
   }
@@ -88,11 +92,18 @@ function ensureDependencies(pnpm) {
   // Without a lockfile pnpm must be allowed to write one (CI=true would otherwise make it refuse).
   const args = ['install', hasLockfile ? '--frozen-lockfile' : '--no-frozen-lockfile'];
   console.log(`▸ pnpm ${args.join(' ')}`);
-  const result = spawnSync(pnpm.bin, args, { cwd: root, stdio: 'inherit', env: toolEnv(pnpm), shell: isWindows });
+  const result = spawnSync(pnpm.bin, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: toolEnv(pnpm),
+    shell: isWindows,
+  });
   if (result.status !== 0) {
     fail(
       `pnpm ${args.join(' ')} failed (exit ${result.status ?? result.signal})` +
-        (hasLockfile ? `: if package.json files changed, update the lockfile with \`${rel(pnpm.bin)} install\`` : ''),
+        (hasLockfile
+          ? `: if package.json files changed, update the lockfile with \`${rel(pnpm.bin)} install\``
+          : ''),
     );
   }
   fs.mkdirSync(path.dirname(installStamp), { recursive: true });
@@ -135,7 +146,12 @@ function handOver(node, pnpm) {
     command === 'exec'
       ? [pnpm.bin, ['exec', ...rest]]
       : [node.bin, [path.join(root, 'infra', 'local', 'src', `${command}.ts`), ...rest]];
-  const child = spawn(bin, args, { cwd: root, stdio: 'inherit', env, shell: isWindows && command === 'exec' });
+  const child = spawn(bin, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+    shell: isWindows && command === 'exec',
+  });
 
   // A terminal's Ctrl-C reaches the child too; forwarding is for signals sent to this process alone
   // (kill, CI runners). The launcher treats repeated signals as one.
@@ -172,18 +188,31 @@ function toolEnv(pnpm, node = { binDirs: [] }) {
 function npmInstall(prefix, spec) {
   fs.mkdirSync(prefix, { recursive: true });
   const npm = isWindows ? 'npm.cmd' : 'npm';
-  const args = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix, spec];
+  const args = [
+    'install',
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    '--prefix',
+    prefix,
+    spec,
+  ];
   console.log(`▸ npm ${args.join(' ')}`);
   const result = spawnSync(npm, args, { cwd: prefix, encoding: 'utf8', shell: isWindows });
   if (result.status !== 0) {
     process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
-    fail(`npm could not install ${spec} (exit ${result.status ?? result.signal}${result.error ? `, ${result.error.message}` : ''})`);
+    fail(
+      `npm could not install ${spec} (exit ${result.status ?? result.signal}${result.error ? `, ${result.error.message}` : ''})`,
+    );
   }
 }
 
 function versionOf(bin, node) {
   if (!fs.existsSync(bin)) return undefined;
-  const env = node ? { ...process.env, PATH: [...node.binDirs, process.env.PATH ?? ''].join(path.delimiter) } : process.env;
+  const env = node
+    ? { ...process.env, PATH: [...node.binDirs, process.env.PATH ?? ''].join(path.delimiter) }
+    : process.env;
   const result = spawnSync(bin, ['--version'], { encoding: 'utf8', env, shell: isWindows });
   return result.status === 0 ? result.stdout.trim().replace(/^v/, '') : undefined;
 }

@@ -12,12 +12,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureSchemathesis, resolveProfile, SCHEMATHESIS_VERSION, startMailpit, type StartedPart } from '@aid/local-infra';
+import {
+  ensureSchemathesis,
+  resolveProfile,
+  SCHEMATHESIS_VERSION,
+  startMailpit,
+  type StartedPart,
+} from '@aid/local-infra';
 import { setup as setupInfra, teardown as teardownInfra } from '@aid/test-kit/global-setup';
 import { freePort } from '../src/harness/free-port.ts';
 import { startServiceProcesses, type ServiceProcesses } from '../src/harness/service-processes.ts';
 import { parseRunSummary, type RunSummary } from './run-summary.ts';
-import { fuzzedServices, schemathesisConfig, type Credentials, type FuzzedService, type FuzzSettings } from './schemathesis-config.ts';
+import {
+  fuzzedServices,
+  schemathesisConfig,
+  type Credentials,
+  type FuzzedService,
+  type FuzzSettings,
+} from './schemathesis-config.ts';
 import { seedPlatform } from './seed.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,7 +53,11 @@ const usage = `usage: pnpm --filter @aid/e2e fuzz -- [options]
   --credentials NAME   only this credential set (repeatable): ${credentialSets.join(', ')}
   --service-env N=V    an extra environment variable for the services (repeatable)`;
 
-function options(): FuzzSettings & { services: FuzzedService[]; credentials: Credentials[]; serviceEnv: Record<string, string> } {
+function options(): FuzzSettings & {
+  services: FuzzedService[];
+  credentials: Credentials[];
+  serviceEnv: Record<string, string>;
+} {
   const args = process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--'));
   const { values } = parseArgs({
     args,
@@ -113,14 +129,25 @@ interface RunResult {
 }
 
 /** One Schemathesis run; its whole output goes to a log file, and is printed when the run fails. */
-async function runSchemathesis(python: string, configFile: string, schemaUrl: string, logFile: string): Promise<{ exitCode: number; output: string }> {
+async function runSchemathesis(
+  python: string,
+  configFile: string,
+  schemaUrl: string,
+  logFile: string,
+): Promise<{ exitCode: number; output: string }> {
   const args = ['-m', 'schemathesis.cli', '--config-file', configFile, 'run', schemaUrl, '--checks', 'all'];
   return new Promise((resolve) => {
-    const child = spawn(python, args, { cwd: path.dirname(configFile), env: { ...process.env, NO_COLOR: '1', PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, args, {
+      cwd: path.dirname(configFile),
+      env: { ...process.env, NO_COLOR: '1', PYTHONUNBUFFERED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.on('error', (error) => resolve({ exitCode: 127, output: `cannot run ${python}: ${error.message}` }));
+    child.on('error', (error) =>
+      resolve({ exitCode: 127, output: `cannot run ${python}: ${error.message}` }),
+    );
     child.on('close', (code) => {
       const output = Buffer.concat(chunks).toString('utf8');
       fs.writeFileSync(logFile, output);
@@ -134,7 +161,9 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const profile = resolveProfile('test', root);
   const tool = await ensureSchemathesis(profile.dirs.tools);
-  console.log(`▸ schemathesis ${SCHEMATHESIS_VERSION} … ${tool.installed ? 'installed' : 'reused'} (${elapsed(t0)})`);
+  console.log(
+    `▸ schemathesis ${SCHEMATHESIS_VERSION} … ${tool.installed ? 'installed' : 'reused'} (${elapsed(t0)})`,
+  );
   await setupInfra();
   let platform: ServiceProcesses | undefined;
   let mail: (StartedPart & { inboxUrl: string }) | undefined;
@@ -142,19 +171,33 @@ async function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       console.log(`\n▸ ${signal}: stopping the services`);
-      void Promise.allSettled([platform?.stop(), mail?.process.stop()]).then(() => teardownInfra()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      void Promise.allSettled([platform?.stop(), mail?.process.stop()])
+        .then(() => teardownInfra())
+        .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
   try {
     // A mail server, as in production: sign-in links and invitations are sent (to a local inbox), so those
     // operations answer as they do when people use them rather than "not set up here".
     const [smtpPort, mailWebPort] = [await freePort(), await freePort()];
-    const mailProfile = resolveProfile('test', root, { LOCAL_SMTP_PORT: String(smtpPort), LOCAL_MAIL_WEB_PORT: String(mailWebPort) });
-    mail = await startMailpit({ ...mailProfile, dirs: { ...mailProfile.dirs, data: path.join(root, '.local', 'data', 'fuzz-mail'), logs: path.join(root, '.local', 'logs', 'fuzz-mail') } });
+    const mailProfile = resolveProfile('test', root, {
+      LOCAL_SMTP_PORT: String(smtpPort),
+      LOCAL_MAIL_WEB_PORT: String(mailWebPort),
+    });
+    mail = await startMailpit({
+      ...mailProfile,
+      dirs: {
+        ...mailProfile.dirs,
+        data: path.join(root, '.local', 'data', 'fuzz-mail'),
+        logs: path.join(root, '.local', 'logs', 'fuzz-mail'),
+      },
+    });
     platform = await startServiceProcesses({ env: { SMTP_URL: mail.endpoint, ...settings.serviceEnv } });
     console.log(`▸ services … ready (${elapsed(t0)})`);
     const seed = await seedPlatform(platform);
-    console.log(`▸ seed data … ready (${elapsed(t0)}): campaign ${seed.campaignId}, donation ${seed.donationId}, disbursement ${seed.paidDisbursementId}`);
+    console.log(
+      `▸ seed data … ready (${elapsed(t0)}): campaign ${seed.campaignId}, donation ${seed.donationId}, disbursement ${seed.paidDisbursementId}`,
+    );
     const runDir = path.join(root, '.local', 'fuzz');
     fs.rmSync(runDir, { recursive: true, force: true });
     fs.mkdirSync(runDir, { recursive: true });
@@ -164,11 +207,26 @@ async function main(): Promise<number> {
         const started = performance.now();
         const name = `${service}-${credentials}`;
         const configFile = path.join(runDir, `${name}.toml`);
-        fs.writeFileSync(configFile, schemathesisConfig(service, credentials, seed, platform.secrets.platformAdminKey, settings));
+        fs.writeFileSync(
+          configFile,
+          schemathesisConfig(service, credentials, seed, platform.secrets.platformAdminKey, settings),
+        );
         const log = path.join(runDir, `${name}.log`);
-        const { exitCode, output } = await runSchemathesis(tool.path, configFile, `${platform.urls[service]}/openapi.json`, log);
+        const { exitCode, output } = await runSchemathesis(
+          tool.path,
+          configFile,
+          `${platform.urls[service]}/openapi.json`,
+          log,
+        );
         const summary = parseRunSummary(output);
-        const result = { service, credentials, exitCode, summary, duration: elapsed(started), log: path.relative(root, log) };
+        const result = {
+          service,
+          credentials,
+          exitCode,
+          summary,
+          duration: elapsed(started),
+          log: path.relative(root, log),
+        };
         results.push(result);
         const ok = exitCode === 0 && summary.failures === 0 && summary.errors === 0;
         console.log(
@@ -178,8 +236,12 @@ async function main(): Promise<number> {
         if (!ok) console.log(output.split('\n').slice(-200).join('\n'));
       }
     }
-    const failed = results.filter((result) => result.exitCode !== 0 || result.summary.failures > 0 || result.summary.errors > 0);
-    console.log(`${failed.length === 0 ? '✔ fuzz stage passed' : `✖ fuzz stage failed in ${failed.length} of ${results.length} runs`} in ${elapsed(t0)}`);
+    const failed = results.filter(
+      (result) => result.exitCode !== 0 || result.summary.failures > 0 || result.summary.errors > 0,
+    );
+    console.log(
+      `${failed.length === 0 ? '✔ fuzz stage passed' : `✖ fuzz stage failed in ${failed.length} of ${results.length} runs`} in ${elapsed(t0)}`,
+    );
     return failed.length === 0 ? 0 : 1;
   } finally {
     await platform?.stop();

@@ -21,13 +21,22 @@ function operationIds(service: FuzzedService, seed: FuzzSeed): OperationIds[] {
     case 'campaign':
       return [
         // The spare member is the one rotated and removed: the keys in use must keep working.
-        { pathRegex: '^/v1/organizations/\\{id\\}', parameters: { 'path.id': [seed.organizationId], 'path.memberId': [seed.spareMemberId] } },
+        {
+          pathRegex: '^/v1/organizations/\\{id\\}',
+          parameters: { 'path.id': [seed.organizationId], 'path.memberId': [seed.spareMemberId] },
+        },
         { pathRegex: '^/v1/campaigns/\\{id\\}', parameters: { 'path.id': campaigns } },
-        { pathRegex: '^/v1/organization-applications/\\{id\\}', parameters: { 'path.id': [seed.applicationId] } },
+        {
+          pathRegex: '^/v1/organization-applications/\\{id\\}',
+          parameters: { 'path.id': [seed.applicationId] },
+        },
       ];
     case 'donation':
       return [
-        { pathRegex: '^/v1/donations/\\{id\\}', parameters: { 'path.id': [seed.donationId], 'header.x-receipt-code': [seed.receiptCode] } },
+        {
+          pathRegex: '^/v1/donations/\\{id\\}',
+          parameters: { 'path.id': [seed.donationId], 'header.x-receipt-code': [seed.receiptCode] },
+        },
         { pathRegex: '^/v1/donations$', parameters: { 'body.campaignId': [seed.campaignId] } },
         { pathRegex: '^/v1/campaigns/\\{id\\}', parameters: { 'path.id': campaigns } },
       ];
@@ -35,7 +44,10 @@ function operationIds(service: FuzzedService, seed: FuzzSeed): OperationIds[] {
       return [
         {
           pathRegex: '^/v1/disbursements/\\{id\\}',
-          parameters: { 'path.id': [seed.paidDisbursementId, seed.requestedDisbursementId], 'path.evidenceId': [seed.evidenceId] },
+          parameters: {
+            'path.id': [seed.paidDisbursementId, seed.requestedDisbursementId],
+            'path.evidenceId': [seed.evidenceId],
+          },
         },
         { pathRegex: '^/v1/disbursements$', parameters: { 'body.campaignId': [seed.campaignId] } },
         { pathRegex: '^/v1/campaigns/\\{id\\}', parameters: { 'path.id': campaigns } },
@@ -56,11 +68,29 @@ const acceptedByDefault = ['2xx', '3xx', 401, 403, 404, 409, 429, '5xx'];
  * state. 422 everywhere: the request is well formed but breaks a business rule (a campaign's currency, a delivery
  * date in the future, Stripe's smallest charge).
  */
-const semanticRejections: { pathRegex: string; method?: string; statuses: (number | string)[]; why: string }[] = [
+const semanticRejections: {
+  pathRegex: string;
+  method?: string;
+  statuses: (number | string)[];
+  why: string;
+}[] = [
   { pathRegex: '.*', statuses: [422], why: 'business rules on well-formed data' },
-  { pathRegex: '^/v1/webhooks/stripe$', statuses: [400, 422], why: 'only Stripe can sign an event: every generated signature is wrong' },
-  { pathRegex: '^/v1/disbursements/\\{id\\}/evidence$', method: 'POST', statuses: [415, 422], why: 'the bytes must be of the declared type' },
-  { pathRegex: '^/v1/campaigns/\\{id\\}/proofs/', statuses: [400, 422], why: 'from <= to and index < treeSize <= the log size relate parameters' },
+  {
+    pathRegex: '^/v1/webhooks/stripe$',
+    statuses: [400, 422],
+    why: 'only Stripe can sign an event: every generated signature is wrong',
+  },
+  {
+    pathRegex: '^/v1/disbursements/\\{id\\}/evidence$',
+    method: 'POST',
+    statuses: [415, 422],
+    why: 'the bytes must be of the declared type',
+  },
+  {
+    pathRegex: '^/v1/campaigns/\\{id\\}/proofs/',
+    statuses: [400, 422],
+    why: 'from <= to and index < treeSize <= the log size relate parameters',
+  },
 ];
 
 export interface FuzzSettings {
@@ -74,7 +104,13 @@ export interface FuzzSettings {
  * generation through fuzz dictionaries (so some requests reach real records and the rest probe unknown ones),
  * and the API key of the credential set for the operations that declare bearer security.
  */
-export function schemathesisConfig(service: FuzzedService, credentials: Credentials, seed: FuzzSeed, platformAdminKey: string, settings: FuzzSettings): string {
+export function schemathesisConfig(
+  service: FuzzedService,
+  credentials: Credentials,
+  seed: FuzzSeed,
+  platformAdminKey: string,
+  settings: FuzzSettings,
+): string {
   const lines: string[] = [
     `seed = ${settings.seed}`,
     `workers = ${settings.workers}`,
@@ -95,12 +131,21 @@ export function schemathesisConfig(service: FuzzedService, credentials: Credenti
     `positive_data_acceptance.expected-statuses = ${statusList(semanticRejections[0]!.statuses)}`,
     '',
   ];
-  const key = credentials === 'member' ? seed.adminKey : credentials === 'platform-admin' ? platformAdminKey : undefined;
+  const key =
+    credentials === 'member'
+      ? seed.adminKey
+      : credentials === 'platform-admin'
+        ? platformAdminKey
+        : undefined;
   if (key !== undefined) lines.push('[auth.openapi.bearer]', `bearer = ${toml(key)}`, '');
   const ids = operationIds(service, seed);
   ids.forEach((operation, index) => {
     for (const [parameter, values] of Object.entries(operation.parameters)) {
-      lines.push(`[dictionaries.${dictionaryName(index, parameter)}]`, `values = [${values.map(toml).join(', ')}]`, '');
+      lines.push(
+        `[dictionaries.${dictionaryName(index, parameter)}]`,
+        `values = [${values.map(toml).join(', ')}]`,
+        '',
+      );
     }
   });
   for (const rule of semanticRejections.slice(1)) {
@@ -114,7 +159,9 @@ export function schemathesisConfig(service: FuzzedService, credentials: Credenti
     lines.push('[[operations]]', `include-path-regex = ${toml(operation.pathRegex)}`);
     lines.push('[operations.parameters]');
     for (const parameter of Object.keys(operation.parameters)) {
-      lines.push(`${toml(parameter)} = { dictionary = ${toml(dictionaryName(index, parameter))}, probability = ${realIdProbability} }`);
+      lines.push(
+        `${toml(parameter)} = { dictionary = ${toml(dictionaryName(index, parameter))}, probability = ${realIdProbability} }`,
+      );
     }
     lines.push('');
   });

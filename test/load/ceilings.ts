@@ -5,7 +5,8 @@ import mongoose from 'mongoose';
 import { latencySummary, perSecond, rate, runFor, sleep } from './stats.ts';
 
 // About the size of a donation.succeeded event.
-const eventValue = (sentId: string) => JSON.stringify({ id: sentId, type: 'org.diaspora-aid.load.scratch', padding: 'x'.repeat(600) });
+const eventValue = (sentId: string) =>
+  JSON.stringify({ id: sentId, type: 'org.diaspora-aid.load.scratch', padding: 'x'.repeat(600) });
 
 /**
  * Raw Kafka on the same broker, with kafkajs configured as the services' publisher (acks from all replicas, one
@@ -19,8 +20,15 @@ export async function kafkaCeiling(brokers: string[], seconds: number): Promise<
   const topic = `load-scratch-${randomBytes(4).toString('hex')}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: defaultPartitions, replicationFactor: -1 }], waitForLeaders: true });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, maxInFlightRequests: 1 });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: defaultPartitions, replicationFactor: -1 }],
+    waitForLeaders: true,
+  });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    maxInFlightRequests: 1,
+  });
   const consumer = kafka.consumer({ groupId: `${topic}-group` });
   const sentAt = new Map<string, number>();
   const consumeLatencies: number[] = [];
@@ -51,7 +59,9 @@ export async function kafkaCeiling(brokers: string[], seconds: number): Promise<
     const produceSeconds = (performance.now() - batchStart) / 1000;
     const drainUntil = performance.now() + 60_000;
     while (consumed < produced && performance.now() < drainUntil) await sleep(50);
-    console.log(`  kafka, batches of 100: produced ${rate(perSecond(produced, produceSeconds))} msg/s; consumed ${consumed}/${produced} at ${rate(perSecond(consumed, (lastConsumed - batchStart) / 1000))} msg/s (eachMessage)`);
+    console.log(
+      `  kafka, batches of 100: produced ${rate(perSecond(produced, produceSeconds))} msg/s; consumed ${consumed}/${produced} at ${rate(perSecond(consumed, (lastConsumed - batchStart) / 1000))} msg/s (eachMessage)`,
+    );
 
     const ackLatencies: number[] = [];
     const singleStart = performance.now();
@@ -65,7 +75,9 @@ export async function kafkaCeiling(brokers: string[], seconds: number): Promise<
     const singleSeconds = (performance.now() - singleStart) / 1000;
     const singleUntil = performance.now() + 30_000;
     while (consumeLatencies.length < count && performance.now() < singleUntil) await sleep(50);
-    console.log(`  kafka, one message per awaited send: ${rate(perSecond(count, singleSeconds))} msg/s; ack ${latencySummary(ackLatencies)}`);
+    console.log(
+      `  kafka, one message per awaited send: ${rate(perSecond(count, singleSeconds))} msg/s; ack ${latencySummary(ackLatencies)}`,
+    );
     console.log(`  kafka, produce → consume: ${latencySummary(consumeLatencies)}`);
   } finally {
     await consumer.disconnect().catch(() => undefined);
@@ -80,12 +92,23 @@ export async function kafkaCeiling(brokers: string[], seconds: number): Promise<
  * database, at each concurrency (one connection per operation in flight; the services hold one connection to
  * FerretDB, i.e. concurrency 1).
  */
-export async function databaseCeiling(mongoUrl: string, seconds: number, concurrencies: number[]): Promise<void> {
+export async function databaseCeiling(
+  mongoUrl: string,
+  seconds: number,
+  concurrencies: number[],
+): Promise<void> {
   const dbName = `load_scratch_${randomBytes(4).toString('hex')}`;
   for (const concurrency of concurrencies) {
-    const client = new mongoose.mongo.MongoClient(mongoUrl, { maxPoolSize: concurrency, minPoolSize: concurrency });
+    const client = new mongoose.mongo.MongoClient(mongoUrl, {
+      maxPoolSize: concurrency,
+      minPoolSize: concurrency,
+    });
     await client.connect();
-    const docs = client.db(dbName).collection<{ _id: string; campaignId: string; amount: number; n: number; at: Date }>(`docs_c${concurrency}`);
+    const docs = client
+      .db(dbName)
+      .collection<{ _id: string; campaignId: string; amount: number; n: number; at: Date }>(
+        `docs_c${concurrency}`,
+      );
     try {
       const ids: string[] = [];
       const measure = async (label: string, operation: (index: number) => Promise<unknown>) => {
@@ -97,7 +120,9 @@ export async function databaseCeiling(mongoUrl: string, seconds: number, concurr
           latencies.push(performance.now() - started);
         });
         const elapsed = (performance.now() - start) / 1000;
-        console.log(`  database, concurrency ${concurrency}, ${label}: ${rate(perSecond(count, elapsed))}/s; ${latencySummary(latencies)}`);
+        console.log(
+          `  database, concurrency ${concurrency}, ${label}: ${rate(perSecond(count, elapsed))}/s; ${latencySummary(latencies)}`,
+        );
       };
       const campaignId = randomUUID();
       await measure('insertOne', async () => {
@@ -106,14 +131,21 @@ export async function databaseCeiling(mongoUrl: string, seconds: number, concurr
         ids.push(_id);
       });
       const anyId = () => ids[Math.floor(Math.random() * ids.length)] ?? '';
-      await measure(`updateOne by _id (${ids.length} docs)`, () => docs.updateOne({ _id: anyId() }, { $inc: { n: 1 }, $set: { at: new Date() } }));
-      await measure(`findOneAndUpdate by _id (${ids.length} docs)`, () => docs.findOneAndUpdate({ _id: anyId() }, { $inc: { n: 1 } }, { returnDocument: 'after' }));
+      await measure(`updateOne by _id (${ids.length} docs)`, () =>
+        docs.updateOne({ _id: anyId() }, { $inc: { n: 1 }, $set: { at: new Date() } }),
+      );
+      await measure(`findOneAndUpdate by _id (${ids.length} docs)`, () =>
+        docs.findOneAndUpdate({ _id: anyId() }, { $inc: { n: 1 } }, { returnDocument: 'after' }),
+      );
     } finally {
       await client.close();
     }
   }
   const client = new mongoose.mongo.MongoClient(mongoUrl);
   await client.connect();
-  await client.db(dbName).dropDatabase().catch(() => undefined);
+  await client
+    .db(dbName)
+    .dropDatabase()
+    .catch(() => undefined);
   await client.close();
 }

@@ -32,7 +32,12 @@ function parsed<T>(text: string | undefined): T | undefined {
   }
 }
 
-export async function watchLedgerGifts(options: { brokers: string[]; ledgerUrl: string; campaignId: string; pollMs: number }): Promise<LedgerWatcher> {
+export async function watchLedgerGifts(options: {
+  brokers: string[];
+  ledgerUrl: string;
+  campaignId: string;
+  pollMs: number;
+}): Promise<LedgerWatcher> {
   const { brokers, campaignId } = options;
   const consumed = [topics.campaign, topics.donation, topics.disbursement];
   const kafka = new Kafka({ clientId: 'load-ledger-watcher', brokers, logLevel: logLevel.NOTHING });
@@ -43,7 +48,11 @@ export async function watchLedgerGifts(options: { brokers: string[]; ledgerUrl: 
   try {
     for (const topic of consumed) {
       const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+      });
     }
   } finally {
     await admin.disconnect();
@@ -53,18 +62,31 @@ export async function watchLedgerGifts(options: { brokers: string[]; ledgerUrl: 
   const events = { own: 0, foreign: 0 };
   const consumer: Consumer = kafka.consumer({ groupId });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  consumer.on(consumer.events.CRASH, ({ payload }) => console.error(`  the donation events watcher crashed (${payload.error.message}); figures after this are short`));
+  consumer.on(consumer.events.CRASH, ({ payload }) =>
+    console.error(
+      `  the donation events watcher crashed (${payload.error.message}); figures after this are short`,
+    ),
+  );
   await consumer.connect();
   await consumer.subscribe({ topics: consumed });
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       const at = performance.now();
-      const event = parsed<{ type?: string; data?: { campaignId?: string; donationId?: string; campaign?: { campaignId?: string } } }>(message.value?.toString());
+      const event = parsed<{
+        type?: string;
+        data?: { campaignId?: string; donationId?: string; campaign?: { campaignId?: string } };
+      }>(message.value?.toString());
       const own = (event?.data?.campaignId ?? event?.data?.campaign?.campaignId) === campaignId;
       if (own) events.own += 1;
       else events.foreign += 1;
       const donationId = event?.data?.donationId;
-      if (!own || topic !== topics.donation || event?.type !== 'org.diaspora-aid.donation.succeeded' || !donationId) return;
+      if (
+        !own ||
+        topic !== topics.donation ||
+        event?.type !== 'org.diaspora-aid.donation.succeeded' ||
+        !donationId
+      )
+        return;
       if (!published.has(donationId)) published.set(donationId, at);
     },
   });
@@ -76,14 +98,20 @@ export async function watchLedgerGifts(options: { brokers: string[]; ledgerUrl: 
     while (polling) {
       const started = performance.now();
       try {
-        const response = await fetch(`${options.ledgerUrl}/v1/campaigns/${campaignId}/entries?from=${next}&limit=1000`, { signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(
+          `${options.ledgerUrl}/v1/campaigns/${campaignId}/entries?from=${next}&limit=1000`,
+          { signal: AbortSignal.timeout(10_000) },
+        );
         // 404 until the campaign's log exists.
         if (response.ok) {
-          const { entries } = (await response.json()) as { entries: { index: number; entry: { kind?: string; donationId?: string } }[] };
+          const { entries } = (await response.json()) as {
+            entries: { index: number; entry: { kind?: string; donationId?: string } }[];
+          };
           const at = performance.now();
           for (const { index, entry } of entries) {
             next = Math.max(next, index + 1);
-            if (entry.kind === 'gift' && entry.donationId && !arrivals.has(entry.donationId)) arrivals.set(entry.donationId, at);
+            if (entry.kind === 'gift' && entry.donationId && !arrivals.has(entry.donationId))
+              arrivals.set(entry.donationId, at);
           }
           if (entries.length === 1000) continue;
         } else {
@@ -92,7 +120,9 @@ export async function watchLedgerGifts(options: { brokers: string[]; ledgerUrl: 
       } catch {
         // a slow or restarting ledger: read again at the next tick
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, options.pollMs - (performance.now() - started))));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, options.pollMs - (performance.now() - started))),
+      );
     }
   })();
   return {

@@ -56,7 +56,9 @@ function options() {
     }
     return value;
   };
-  const dbConcurrency = values['db-concurrency'].split(',').map((part) => Math.round(positive('db-concurrency', part, 256)));
+  const dbConcurrency = values['db-concurrency']
+    .split(',')
+    .map((part) => Math.round(positive('db-concurrency', part, 256)));
   return {
     seconds: positive('seconds', values.seconds, 3_600),
     rate: positive('rate', values.rate, 10_000),
@@ -90,7 +92,9 @@ let failed = false;
 try {
   console.log(`Load run on ${brokers.join(',')}, ${mongoUrl.replace(/\/\/[^@/]*@/, '//')}`);
   if (settings.gifts) {
-    console.log(`\nGifts end to end: ${settings.rate}/s for ${settings.seconds} s${settings.precreate ? ', donations created beforehand' : ', each a new donation then its webhook'} (five services as processes)`);
+    console.log(
+      `\nGifts end to end: ${settings.rate}/s for ${settings.seconds} s${settings.precreate ? ', donations created beforehand' : ', each a new donation then its webhook'} (five services as processes)`,
+    );
     const t0 = performance.now();
     platform = await startServiceProcesses();
     console.log(`  services ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -98,13 +102,17 @@ try {
     await stopAll();
   }
   if (settings.ceilings) {
-    console.log(`\nRaw ceilings on the same infrastructure (${settings.ceilingSeconds} s each, services stopped)`);
+    console.log(
+      `\nRaw ceilings on the same infrastructure (${settings.ceilingSeconds} s each, services stopped)`,
+    );
     await kafkaCeiling(brokers, settings.ceilingSeconds);
     await databaseCeiling(mongoUrl, settings.ceilingSeconds, settings.dbConcurrency);
   }
 } catch (error) {
   failed = true;
-  console.error(`load run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  console.error(
+    `load run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
 } finally {
   await stopAll();
   await teardownInfra();

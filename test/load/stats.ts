@@ -1,10 +1,13 @@
 /** Nearest-rank percentile of samples sorted ascending; NaN when there are none. */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
+  );
 }
 
-const ms = (value: number) => (Number.isNaN(value) ? '–' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
+const ms = (value: number) =>
+  Number.isNaN(value) ? '–' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`;
 
 /** "p50 … p95 … p99 … max … (n=…)" of latencies in milliseconds. */
 export function latencySummary(samples: number[]): string {
@@ -18,7 +21,11 @@ export const rate = (value: number) => (value >= 100 ? value.toFixed(0) : value.
 export const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 /** Runs `task(0)`, `task(1)`, … with `concurrency` in flight until `until` (performance clock, ms); returns how many ran. */
-export async function runFor(concurrency: number, until: number, task: (index: number) => Promise<void>): Promise<number> {
+export async function runFor(
+  concurrency: number,
+  until: number,
+  task: (index: number) => Promise<void>,
+): Promise<number> {
   let next = 0;
   const worker = async () => {
     while (performance.now() < until) {
@@ -32,7 +39,11 @@ export async function runFor(concurrency: number, until: number, task: (index: n
 }
 
 /** Runs `task(0)` … `task(count - 1)` with at most `concurrency` in flight. */
-export async function forEachIndex(concurrency: number, count: number, task: (index: number) => Promise<void>): Promise<void> {
+export async function forEachIndex(
+  concurrency: number,
+  count: number,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) {

@@ -2,7 +2,14 @@ import { eventually, HttpError, platformClient, type PlatformClient } from '@aid
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 interface Breakdowns {
-  donorGeography: { minimumGroup: number; release: number | null; byResidence: unknown[]; byHeritage: unknown[]; otherResidence: number | null; otherHeritage: number | null };
+  donorGeography: {
+    minimumGroup: number;
+    release: number | null;
+    byResidence: unknown[];
+    byHeritage: unknown[];
+    otherResidence: number | null;
+    otherHeritage: number | null;
+  };
 }
 
 /**
@@ -18,7 +25,18 @@ describe('donor geography, from the donate request to the public breakdown', () 
 
   const give = async (email: string, extra: Record<string, unknown>) => {
     const amount = 1_000 + gifts * 100;
-    const donation = await eventually(() => api.donate({ campaignId, amount, currency: 'USD', donor: { email, name: 'Sigríður' }, interval: 'once', ...extra }), { timeoutMs: 30_000, intervalMs: 250 });
+    const donation = await eventually(
+      () =>
+        api.donate({
+          campaignId,
+          amount,
+          currency: 'USD',
+          donor: { email, name: 'Sigríður' },
+          interval: 'once',
+          ...extra,
+        }),
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
     await api.confirmPayment({ donationId: donation.donationId, amount, currency: 'USD' });
     await api.confirmPayment({ donationId: donation.donationId, amount, currency: 'USD' });
     gifts += 1;
@@ -26,7 +44,11 @@ describe('donor geography, from the donate request to the public breakdown', () 
 
   beforeAll(async () => {
     api = platformClient(urls, inject('secrets'));
-    const organization = await api.createOrganization({ name: 'Icelandic Friends of Pakistan', country: 'IS', kind: 'diaspora-association' });
+    const organization = await api.createOrganization({
+      name: 'Icelandic Friends of Pakistan',
+      country: 'IS',
+      kind: 'diaspora-association',
+    });
     const campaign = await api.createCampaign(organization.apiKey, {
       title: 'Flood relief in Sindh',
       summary: 'Clean water and shelter for flooded villages.',
@@ -38,12 +60,18 @@ describe('donor geography, from the donate request to the public breakdown', () 
   });
 
   it('when a country is not ISO 3166-1, or is given without consent, then the donation is a 400 naming the field', async () => {
-    await eventually(async () => expect((await api.call<{ status: string }>('GET', `${urls.campaign}/v1/campaigns/${campaignId}`)).status).toBe('active'));
+    await eventually(async () =>
+      expect(
+        (await api.call<{ status: string }>('GET', `${urls.campaign}/v1/campaigns/${campaignId}`)).status,
+      ).toBe('active'),
+    );
     for (const [body, field] of [
       [{ geographyConsent: true, countryOfResidence: 'ZZ' }, 'countryOfResidence'],
       [{ countryOfHeritage: 'PK' }, 'countryOfHeritage'],
     ] as const) {
-      const refused = await api.donate({ campaignId, amount: 1_000, currency: 'USD', donor: { email: 'x@example.org' }, ...body }).catch((error: unknown) => error);
+      const refused = await api
+        .donate({ campaignId, amount: 1_000, currency: 'USD', donor: { email: 'x@example.org' }, ...body })
+        .catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(HttpError);
       expect((refused as HttpError).status).toBe(400);
       expect(JSON.stringify((refused as HttpError).body)).toContain(field);
@@ -58,11 +86,17 @@ describe('donor geography, from the donate request to the public breakdown', () 
     for (const name of ['bjorn', 'katla', 'ari', 'hekla']) await give(`${name}@example.is`, consent);
     await give('no.consent@example.is', {});
 
-    const breakdowns = await eventually(async () => {
-      const current = await api.call<Breakdowns>('GET', `${urls.ledger}/v1/campaigns/${campaignId}/breakdowns`);
-      expect(current.donorGeography.release).toBe(1);
-      return current;
-    }, { timeoutMs: 60_000 });
+    const breakdowns = await eventually(
+      async () => {
+        const current = await api.call<Breakdowns>(
+          'GET',
+          `${urls.ledger}/v1/campaigns/${campaignId}/breakdowns`,
+        );
+        expect(current.donorGeography.release).toBe(1);
+        return current;
+      },
+      { timeoutMs: 60_000 },
+    );
     // Counting gifts said "Iceland: 8 donors"; they are 5 donors who agreed to be counted.
     expect(breakdowns.donorGeography).toMatchObject({
       minimumGroup: 5,
@@ -77,9 +111,12 @@ describe('donor geography, from the donate request to the public breakdown', () 
       expect(current.gifts).toBe(8);
       return current;
     });
-    const { entries } = await api.call<{ entries: { entry: { kind: string; donor?: Record<string, unknown> } }[] }>('GET', `${urls.ledger}/v1/campaigns/${campaignId}/entries?from=0&limit=${Number(summary.entries)}`);
+    const { entries } = await api.call<{
+      entries: { entry: { kind: string; donor?: Record<string, unknown> } }[];
+    }>('GET', `${urls.ledger}/v1/campaigns/${campaignId}/entries?from=0&limit=${Number(summary.entries)}`);
     const giftEntries = entries.filter((row) => row.entry.kind === 'gift');
     expect(giftEntries).toHaveLength(8);
-    for (const row of giftEntries) expect(Object.keys(row.entry.donor ?? {}).sort()).toEqual(['displayName', 'publicRef']);
+    for (const row of giftEntries)
+      expect(Object.keys(row.entry.donor ?? {}).sort()).toEqual(['displayName', 'publicRef']);
   });
 });

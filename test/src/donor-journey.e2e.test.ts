@@ -18,7 +18,12 @@ import { donationClient, type DonationClient } from '../../services/web/src/dona
 import { testModePayments } from '../../services/web/src/giving/test-mode-payments.ts';
 import { formGuard } from '../../services/web/src/http/form-guard.ts';
 import { ledgerClient } from '../../services/web/src/ledger-client.ts';
-import { launchChromium, overflowsSideways, screenshotsOf, seriousAccessibilityViolations } from './browser/chromium-session.ts';
+import {
+  launchChromium,
+  overflowsSideways,
+  screenshotsOf,
+  seriousAccessibilityViolations,
+} from './browser/chromium-session.ts';
 import { freePort } from './harness/free-port.ts';
 import { startPlatformInProcess, type InProcessPlatform } from './harness/in-process-platform.ts';
 
@@ -51,7 +56,10 @@ describe('a donor gives from the browser', () => {
   const a11y: Record<string, string[]> = {};
   async function check(page: Page, step: string): Promise<void> {
     await screenshotsOf(page, shots, step);
-    a11y[step] = (await seriousAccessibilityViolations(page)).map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
+    a11y[step] = (await seriousAccessibilityViolations(page)).map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+    );
     expect(a11y[step], `serious accessibility violations on ${step}`).toEqual([]);
   }
 
@@ -61,7 +69,9 @@ describe('a donor gives from the browser', () => {
   }
 
   async function inbox(address: string): Promise<MailpitMessage[]> {
-    const response = await fetch(`${mail.inboxUrl}/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`);
+    const response = await fetch(
+      `${mail.inboxUrl}/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`,
+    );
     return ((await response.json()) as { messages: MailpitMessage[] }).messages;
   }
 
@@ -71,10 +81,25 @@ describe('a donor gives from the browser', () => {
     // A fresh inbox each run, so the messages found are this run's.
     fs.rmSync(mailData, { recursive: true, force: true });
     const [smtpPort, mailWebPort] = [await freePort(), await freePort()];
-    const profile = resolveProfile('test', root, { LOCAL_SMTP_PORT: String(smtpPort), LOCAL_MAIL_WEB_PORT: String(mailWebPort) });
-    mail = await startMailpit({ ...profile, dirs: { ...profile.dirs, data: mailData, logs: path.join(profile.dirs.root, '.local', 'logs', 'journey') } });
+    const profile = resolveProfile('test', root, {
+      LOCAL_SMTP_PORT: String(smtpPort),
+      LOCAL_MAIL_WEB_PORT: String(mailWebPort),
+    });
+    mail = await startMailpit({
+      ...profile,
+      dirs: {
+        ...profile.dirs,
+        data: mailData,
+        logs: path.join(profile.dirs.root, '.local', 'logs', 'journey'),
+      },
+    });
     let donationUrl = '';
-    testMode = await startTestMode({ upstream: testEndpoints().stripeApiBase, webhookUrl: () => `${donationUrl}/v1/webhooks/stripe`, webhookSecret, firstRetryMs: 200 });
+    testMode = await startTestMode({
+      upstream: testEndpoints().stripeApiBase,
+      webhookUrl: () => `${donationUrl}/v1/webhooks/stripe`,
+      webhookSecret,
+      firstRetryMs: 200,
+    });
     const webPort = await freePort();
     base = `http://127.0.0.1:${webPort}`;
     platform = await startPlatformInProcess({
@@ -99,14 +124,26 @@ describe('a donor gives from the browser', () => {
       ledgerUrl: platform.urls.ledger,
       logger: createLogger('web', 'warn'),
       campaigns: campaignClient(platform.urls.campaign),
-      giving: { donations: recording, forms: formGuard(randomBytes(32)), payments: { mode: 'test', payments: testModePayments({ apiBase: testMode.url, secretKey: 'sk_test_local' }) }, publicUrl: base },
+      giving: {
+        donations: recording,
+        forms: formGuard(randomBytes(32)),
+        payments: {
+          mode: 'test',
+          payments: testModePayments({ apiBase: testMode.url, secretKey: 'sk_test_local' }),
+        },
+        publicUrl: base,
+      },
     });
     web = await new Promise<Server>((resolve) => {
       const listening = app.listen(webPort, '127.0.0.1', () => resolve(listening));
     });
     expect((web.address() as AddressInfo).port).toBe(webPort);
 
-    const organization = await api.createOrganization({ name: 'Haiti Diaspora Relief', country: 'CA', kind: 'diaspora-association' });
+    const organization = await api.createOrganization({
+      name: 'Haiti Diaspora Relief',
+      country: 'CA',
+      kind: 'diaspora-association',
+    });
     const campaign = await api.createCampaign(organization.apiKey, {
       title: 'Earthquake relief in Nippes',
       summary: 'Shelter kits and clean water for families in Nippes.',
@@ -118,10 +155,15 @@ describe('a donor gives from the browser', () => {
     const update = await fetch(`${platform.urls.campaign}/v1/campaigns/${campaignId}/updates`, {
       method: 'POST',
       headers: { authorization: `Bearer ${organization.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'First shelter kits delivered', body: '200 families in Anse-à-Veau received shelter kits this week.' }),
+      body: JSON.stringify({
+        title: 'First shelter kits delivered',
+        body: '200 families in Anse-à-Veau received shelter kits this week.',
+      }),
     });
     expect(update.status).toBe(201);
-    await eventually(async () => expect((await api.summary(campaignId)).entries).toBeGreaterThan(0), { timeoutMs: 30_000 });
+    await eventually(async () => expect((await api.summary(campaignId)).entries).toBeGreaterThan(0), {
+      timeoutMs: 30_000,
+    });
     browser = await launchChromium();
   }, 240_000);
 
@@ -135,10 +177,16 @@ describe('a donor gives from the browser', () => {
   });
 
   /** From the campaign page to the payment step, the way a donor does it with a mouse. */
-  async function fillGiveForm(page: Page, gift: { currency: string; preset?: string; custom?: string; email: string; monthly?: boolean }): Promise<void> {
+  async function fillGiveForm(
+    page: Page,
+    gift: { currency: string; preset?: string; custom?: string; email: string; monthly?: boolean },
+  ): Promise<void> {
     await page.goto(`${base}/campaigns/${campaignId}/give`);
     if ((await page.locator('#currency').inputValue()) !== gift.currency) {
-      await Promise.all([page.waitForURL(new RegExp(`currency=${gift.currency}`)), page.selectOption('#currency', gift.currency)]);
+      await Promise.all([
+        page.waitForURL(new RegExp(`currency=${gift.currency}`)),
+        page.selectOption('#currency', gift.currency),
+      ]);
     }
     if (gift.monthly) await page.getByLabel('Every month').check();
     if (gift.preset) await page.locator('.preset', { hasText: gift.preset }).click();
@@ -149,12 +197,21 @@ describe('a donor gives from the browser', () => {
   it('when a donor gives €25 a month to a dollar campaign with the test card, then they get their receipt code, the email, and the gift is counted, on the ledger and verified', async () => {
     const { context, page } = await newDonor();
     await page.goto(`${base}/campaigns/${campaignId}`);
-    await expect.poll(async () => (await page.locator('h1').innerText()).trim()).toBe('Earthquake relief in Nippes');
-    expect(await page.textContent('body')).toContain('200 families in Anse-à-Veau received shelter kits this week.');
+    await expect
+      .poll(async () => (await page.locator('h1').innerText()).trim())
+      .toBe('Earthquake relief in Nippes');
+    expect(await page.textContent('body')).toContain(
+      '200 families in Anse-à-Veau received shelter kits this week.',
+    );
     await check(page, '01-campaign');
     // Who runs it: the organization's public page, and back.
-    await Promise.all([page.waitForURL(/\/organizations\//), page.locator('section[aria-labelledby="organization"] strong a').click()]);
-    await expect.poll(async () => (await page.locator('h1').innerText()).trim()).toBe('Haiti Diaspora Relief');
+    await Promise.all([
+      page.waitForURL(/\/organizations\//),
+      page.locator('section[aria-labelledby="organization"] strong a').click(),
+    ]);
+    await expect
+      .poll(async () => (await page.locator('h1').innerText()).trim())
+      .toBe('Haiti Diaspora Relief');
     await check(page, '01-organization');
     await page.goto(`${base}/campaigns/${campaignId}`);
 
@@ -170,7 +227,9 @@ describe('a donor gives from the browser', () => {
 
     await Promise.all([page.waitForURL(/\/gifts\/[^/]+\/pay$/), page.click('#give-button')]);
     await expect.poll(() => page.locator('.test-mode').innerText()).toContain('TEST MODE');
-    await expect.poll(() => page.locator('main').innerText()).toContain('€25.00 every month to Earthquake relief in Nippes');
+    await expect
+      .poll(() => page.locator('main').innerText())
+      .toContain('€25.00 every month to Earthquake relief in Nippes');
     await check(page, '03-pay-test-mode');
 
     await page.getByLabel(/4242 4242 4242 4242/).check();
@@ -180,7 +239,9 @@ describe('a donor gives from the browser', () => {
     await expect.poll(async () => (await page.locator('h1').innerText()).trim()).toBe('Thank you!');
     // The page follows the gift on its own until it is on the public record.
     await page.locator('#gift-status[data-stage="recorded"]').waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.locator('#gift-status').innerText()).toContain('its fee was $1.35, and $25.65 reached the campaign');
+    await expect
+      .poll(() => page.locator('#gift-status').innerText())
+      .toContain('its fee was $1.35, and $25.65 reached the campaign');
     await check(page, '04-thank-you');
 
     // Refreshing the thank-you page shows the same gift and starts nothing new.
@@ -190,30 +251,45 @@ describe('a donor gives from the browser', () => {
     expect(started.length).toBe(before);
 
     // The saved file holds the code.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Save as a file' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Save as a file' }).click(),
+    ]);
     expect(fs.readFileSync(await download.path(), 'utf8')).toContain(receiptCode);
 
     // The receipt email is in the local inbox, in the donor's language, with the trace link.
-    const [message] = await eventually(async () => {
-      const found = await inbox('anne.journey@example.org');
-      expect(found).toHaveLength(1);
-      return found;
-    }, { timeoutMs: 30_000 });
-    const body = (await (await fetch(`${mail.inboxUrl}/api/v1/message/${message?.ID}`)).json()) as { Text: string };
+    const [message] = await eventually(
+      async () => {
+        const found = await inbox('anne.journey@example.org');
+        expect(found).toHaveLength(1);
+        return found;
+      },
+      { timeoutMs: 30_000 },
+    );
+    const body = (await (await fetch(`${mail.inboxUrl}/api/v1/message/${message?.ID}`)).json()) as {
+      Text: string;
+    };
     expect(body.Text).toContain(`${base}/trace`);
     expect(body.Text).toContain(`Your receipt code: ${receiptCode}`);
 
     // Counted in dollars as Stripe settled it, and on the campaign's ledger.
     await page.goto(`${base}/campaigns/${campaignId}`);
-    await expect.poll(() => page.locator('.give-box .raised').innerText()).toContain('$27.00 raised after refunds');
+    await expect
+      .poll(() => page.locator('.give-box .raised').innerText())
+      .toContain('$27.00 raised after refunds');
     await expect.poll(() => page.locator('#latest-gifts + ul').innerText()).toContain('$27.00');
     await page.goto(`${base}/campaigns/${campaignId}/ledger`);
     expect(await page.textContent('main')).toContain('$27.00');
 
     // Its trace page tells the story and verifies it in the browser.
     await page.goto(`${base}/gifts/${started.at(-1)}`);
-    await Promise.all([page.waitForURL(/\/trace$/), page.getByRole('button', { name: "See your gift's trace" }).click()]);
-    await expect.poll(() => page.locator('#verification').innerText(), { timeout: 20_000 }).toContain('Verified');
+    await Promise.all([
+      page.waitForURL(/\/trace$/),
+      page.getByRole('button', { name: "See your gift's trace" }).click(),
+    ]);
+    await expect
+      .poll(() => page.locator('#verification').innerText(), { timeout: 20_000 })
+      .toContain('Verified');
     await expect.poll(() => page.locator('.story').innerText()).toContain('Given');
     await expect.poll(() => page.locator('.story').innerText()).toContain('You gave €25.00 on');
     await check(page, '05-trace');
@@ -236,7 +312,9 @@ describe('a donor gives from the browser', () => {
     await Promise.all([page.waitForURL(/\/pay$/), page.click('#give-button')]);
     await page.getByLabel(/4000 0000 0000 0002/).check();
     await page.click('#pay-button');
-    await expect.poll(() => page.locator('#pay-problem').innerText()).toContain('Your card was declined, and nothing was charged.');
+    await expect
+      .poll(() => page.locator('#pay-problem').innerText())
+      .toContain('Your card was declined, and nothing was charged.');
     await check(page, '08-declined');
     await page.getByLabel(/4242 4242 4242 4242/).check();
     await Promise.all([page.waitForURL(/\/gifts\/[^/]+$/), page.click('#pay-button')]);
@@ -251,7 +329,10 @@ describe('a donor gives from the browser', () => {
     await page.getByLabel(/4000 0027 6000 3184/).check();
     await Promise.all([page.waitForURL(/\/test-mode\/authenticate\//), page.click('#pay-button')]);
     await screenshotsOf(page, shots, '09-bank-check');
-    await Promise.all([page.waitForURL(new RegExp(`^${base}/gifts/[^/?]+`)), page.getByRole('button', { name: 'Complete authentication' }).click()]);
+    await Promise.all([
+      page.waitForURL(new RegExp(`^${base}/gifts/[^/?]+`)),
+      page.getByRole('button', { name: 'Complete authentication' }).click(),
+    ]);
     await page.locator('#gift-status[data-stage="recorded"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => page.locator('main').innerText()).toContain('£30.00');
     await context.close();
@@ -297,7 +378,8 @@ describe('a donor gives from the browser', () => {
     expect(await overflowsSideways(page)).toBe(false);
     const focusOn = async (selector: string) => {
       for (let presses = 0; presses < 80; presses++) {
-        if (await page.evaluate((wanted) => document.activeElement?.matches(wanted) ?? false, selector)) return;
+        if (await page.evaluate((wanted) => document.activeElement?.matches(wanted) ?? false, selector))
+          return;
         await page.keyboard.press('Tab');
       }
       throw new Error(`Tab never reached ${selector}`);

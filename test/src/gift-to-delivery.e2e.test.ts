@@ -21,10 +21,26 @@ describe('from gift to delivered aid', () => {
 
   beforeAll(async () => {
     api = platformClient(urls, inject('secrets'));
-    const organization = await api.createOrganization({ name: 'Haiti Diaspora Solidarity', country: 'US', kind: 'diaspora-association' });
+    const organization = await api.createOrganization({
+      name: 'Haiti Diaspora Solidarity',
+      country: 'US',
+      kind: 'diaspora-association',
+    });
     admin = organization.apiKey;
-    approver = (await api.addMember(organization.id, admin, { name: 'Marie Joseph', email: 'marie@example.org', role: 'approver' })).apiKey;
-    officer = (await api.addMember(organization.id, admin, { name: 'Jean Baptiste', email: 'jean@example.org', role: 'field-officer' })).apiKey;
+    approver = (
+      await api.addMember(organization.id, admin, {
+        name: 'Marie Joseph',
+        email: 'marie@example.org',
+        role: 'approver',
+      })
+    ).apiKey;
+    officer = (
+      await api.addMember(organization.id, admin, {
+        name: 'Jean Baptiste',
+        email: 'jean@example.org',
+        role: 'field-officer',
+      })
+    ).apiKey;
     const campaign = await api.createCampaign(admin, {
       title: 'Earthquake relief in the Grand Sud',
       summary: 'Emergency shelter kits and clean water after the earthquake.',
@@ -39,7 +55,18 @@ describe('from gift to delivered aid', () => {
   it('when donors give and Stripe confirms each payment twice, then each gift is counted once', async () => {
     for (const [index, amount] of [4_000, 6_000, 10_000].entries()) {
       const donation = await eventually(
-        () => api.donate({ campaignId, amount, currency: 'USD', donor: { email: `donor${index}@example.com`, name: `Donor ${index}` }, showName: false, geographyConsent: true, countryOfResidence: 'US', countryOfHeritage: 'HT', interval: 'once' }),
+        () =>
+          api.donate({
+            campaignId,
+            amount,
+            currency: 'USD',
+            donor: { email: `donor${index}@example.com`, name: `Donor ${index}` },
+            showName: false,
+            geographyConsent: true,
+            countryOfResidence: 'US',
+            countryOfHeritage: 'HT',
+            interval: 'once',
+          }),
         { timeoutMs: 30_000, intervalMs: 250 },
       );
       expect(donation.status).toBe('pending');
@@ -59,15 +86,30 @@ describe('from gift to delivered aid', () => {
 
   it('when the donor asks for their gift with the receipt code, then it is succeeded; with another code it is not found', async () => {
     const [first] = receipts;
-    const gift = await api.call<{ status: string; amount: number }>('GET', `${urls.donation}/v1/donations/${first?.donationId}`, { headers: { 'x-receipt-code': first?.code ?? '' } });
+    const gift = await api.call<{ status: string; amount: number }>(
+      'GET',
+      `${urls.donation}/v1/donations/${first?.donationId}`,
+      { headers: { 'x-receipt-code': first?.code ?? '' } },
+    );
     expect(gift).toMatchObject({ status: 'succeeded', amount: 4_000 });
-    await expect(api.call('GET', `${urls.donation}/v1/donations/${first?.donationId}`, { headers: { 'x-receipt-code': receipts[1]?.code ?? '' } })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      api.call('GET', `${urls.donation}/v1/donations/${first?.donationId}`, {
+        headers: { 'x-receipt-code': receipts[1]?.code ?? '' },
+      }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('when a field officer requests more than is available, then it is refused with 409', async () => {
     await eventually(async () => expect((await api.funds(admin, campaignId)).available).toBe(20_000));
     const refused = await api
-      .requestDisbursement(officer, { campaignId, amount: 20_001, currency: 'USD', recipient: { name: 'Too much', country: 'HT', local: true }, purpose: 'x', sector: 'Shelter' })
+      .requestDisbursement(officer, {
+        campaignId,
+        amount: 20_001,
+        currency: 'USD',
+        recipient: { name: 'Too much', country: 'HT', local: true },
+        purpose: 'x',
+        sector: 'Shelter',
+      })
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(HttpError);
     expect((refused as HttpError).status).toBe(409);
@@ -92,7 +134,9 @@ describe('from gift to delivered aid', () => {
       beneficiaries: 212,
       description: '40 shelter kits',
       location: { country: 'HT', area: 'Les Cayes' },
-      evidence: [{ name: 'handover.jpg', sha256: createHash('sha256').update('handover photo').digest('hex') }],
+      evidence: [
+        { name: 'handover.jpg', sha256: createHash('sha256').update('handover photo').digest('hex') },
+      ],
     });
   });
 
@@ -102,7 +146,15 @@ describe('from gift to delivered aid', () => {
       expect(current.delivered).toBe(8_000);
       return current;
     });
-    expect(summary).toMatchObject({ raised: 20_000, net: 20_000 - Number(summary.fees), allocated: 8_000, paidOut: 8_000, delivered: 8_000, beneficiaries: 212, localShare: 1 });
+    expect(summary).toMatchObject({
+      raised: 20_000,
+      net: 20_000 - Number(summary.fees),
+      allocated: 8_000,
+      paidOut: 8_000,
+      delivered: 8_000,
+      beneficiaries: 212,
+      localShare: 1,
+    });
   });
 
   it('when the first donor traces their receipt code, then the gift leads first-in-first-out to the disbursement, payout and delivery', async () => {
@@ -112,7 +164,9 @@ describe('from gift to delivered aid', () => {
     expect(trace.donation).toMatchObject({ donationId: first?.donationId, amount: 4_000 });
     expect(trace.allocations).toEqual([expect.objectContaining({ disbursementId, amount: 4_000 })]);
     expect(trace.payouts).toEqual([expect.objectContaining({ disbursementId, reference: 'UNIBANK-778812' })]);
-    expect(trace.deliveries).toEqual([expect.objectContaining({ beneficiaries: 212, location: { country: 'HT', area: 'Les Cayes' } })]);
+    expect(trace.deliveries).toEqual([
+      expect.objectContaining({ beneficiaries: 212, location: { country: 'HT', area: 'Les Cayes' } }),
+    ]);
     // 8,000 splits 4,000 (first gift, all of it) + 4,000 of the second gift's 6,000; the third gift is untouched.
     const secondTrace = await api.trace(second?.code ?? '');
     expect(secondTrace.allocations).toEqual([expect.objectContaining({ amount: 4_000 })]);
@@ -121,19 +175,35 @@ describe('from gift to delivered aid', () => {
   });
 
   it('when anyone reads the public ledger, then every entry is served as the bytes that were hashed', async () => {
-    const { entries } = await api.call<{ entries: { index: number; leaf: string; entry: unknown }[] }>('GET', `${urls.ledger}/v1/campaigns/${campaignId}/entries?from=0&limit=100`);
+    const { entries } = await api.call<{ entries: { index: number; leaf: string; entry: unknown }[] }>(
+      'GET',
+      `${urls.ledger}/v1/campaigns/${campaignId}/entries?from=0&limit=100`,
+    );
     expect(entries.map((entry) => entry.index)).toEqual(entries.map((_, index) => index));
-    for (const entry of entries) expect(JSON.parse(Buffer.from(entry.leaf, 'base64').toString('utf8'))).toEqual(entry.entry);
+    for (const entry of entries)
+      expect(JSON.parse(Buffer.from(entry.leaf, 'base64').toString('utf8'))).toEqual(entry.entry);
     const kinds = entries.map((entry) => (entry.entry as { kind: string }).kind);
     expect(kinds.filter((kind) => kind === 'gift')).toHaveLength(3);
-    expect(kinds).toEqual(expect.arrayContaining(['campaign-published', 'disbursement-approved', 'allocation', 'payout', 'delivery']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'campaign-published',
+        'disbursement-approved',
+        'allocation',
+        'payout',
+        'delivery',
+      ]),
+    );
   });
 
   it('when the public web page is opened, then it shows the campaign and its delivered aid', async () => {
     const page = await (await fetch(`${urls.web}/campaigns/${campaignId}`)).text();
     expect(page).toContain('Earthquake relief in the Grand Sud');
     expect(page).toContain('$80.00');
-    const trace = await fetch(`${urls.web}/trace`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ receiptCode: receipts[0]?.code ?? '' }) });
+    const trace = await fetch(`${urls.web}/trace`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ receiptCode: receipts[0]?.code ?? '' }),
+    });
     expect(trace.status).toBe(200);
     expect(await trace.text()).toContain('Les Cayes Community Shelter Committee');
   });
@@ -149,9 +219,10 @@ describe('from gift to delivered aid', () => {
       expect(text).toContain('aid_http_request_duration_seconds_bucket');
     }
     const ledgerMetrics = await (await fetch(`${metricsUrls.ledger}/metrics`, { headers: scraper })).text();
-    const lag = [...ledgerMetrics.matchAll(/aid_consumer_lag_messages\{[^}]*group="[^"]*ledger"[^}]*\} (\d+)/g)];
+    const lag = [
+      ...ledgerMetrics.matchAll(/aid_consumer_lag_messages\{[^}]*group="[^"]*ledger"[^}]*\} (\d+)/g),
+    ];
     expect(lag.length).toBeGreaterThanOrEqual(3);
     expect(ledgerMetrics).toMatch(/aid_dead_letters_total\{[^}]*group="[^"]*ledger"[^}]*\} 0/);
   });
 });
-

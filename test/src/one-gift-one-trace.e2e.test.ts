@@ -1,5 +1,12 @@
 import { topics } from '@aid/contracts';
-import { eventually, platformClient, recordTopics, testEndpoints, type PlatformClient, type RecordedMessage } from '@aid/test-kit';
+import {
+  eventually,
+  platformClient,
+  recordTopics,
+  testEndpoints,
+  type PlatformClient,
+  type RecordedMessage,
+} from '@aid/test-kit';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatformInProcess, type InProcessPlatform } from './harness/in-process-platform.ts';
@@ -30,24 +37,35 @@ describe('one gift, one trace', () => {
   const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
   const startMs = (span: ReadableSpan) => span.startTime[0] * 1000 + span.startTime[1] / 1e6;
   const traceparent = (headers: Record<string, string>) => {
-    const [, traceId, spanId] = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(headers.traceparent ?? '') ?? [];
+    const [, traceId, spanId] =
+      /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(headers.traceparent ?? '') ?? [];
     return { traceId, spanId };
   };
 
   const webhookSpans = () =>
     finished()
-      .filter((span) => serviceOf(span) === 'donation' && span.name === 'POST /v1/webhooks/stripe' && startMs(span) >= confirmationsFrom)
+      .filter(
+        (span) =>
+          serviceOf(span) === 'donation' &&
+          span.name === 'POST /v1/webhooks/stripe' &&
+          startMs(span) >= confirmationsFrom,
+      )
       .sort((a, b) => startMs(a) - startMs(b));
   /** The lone gift was confirmed (and waited for) before the others: its webhook span is the first. */
   const aloneWebhook = () => webhookSpans()[0] as ReadableSpan;
 
-  const spanWithId = (spanId: string | undefined) => (spanId ? finished().find((span) => idOf(span) === spanId) : undefined);
+  const spanWithId = (spanId: string | undefined) =>
+    spanId ? finished().find((span) => idOf(span) === spanId) : undefined;
 
   /** The donation.succeeded message this platform's donation service published for a gift. */
   function succeededMessageOf(donationId: string): RecordedMessage {
     const message = recorder.messages.find((candidate) => {
       const event = candidate.value as { type?: string; data?: { donationId?: string } };
-      return candidate.topic === topics.donation && event.type === 'org.diaspora-aid.donation.succeeded' && event.data?.donationId === donationId;
+      return (
+        candidate.topic === topics.donation &&
+        event.type === 'org.diaspora-aid.donation.succeeded' &&
+        event.data?.donationId === donationId
+      );
     });
     if (!message) throw new Error(`no donation.succeeded published yet for ${donationId}`);
     return message;
@@ -70,7 +88,12 @@ describe('one gift, one trace', () => {
     const { send, apply, eventId } = chain;
     expect(send && serviceOf(send)).toBe('donation');
     expect(send?.name).toBe(`send ${topics.donation}`);
-    expect(send?.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topics.donation, 'messaging.message.id': eventId });
+    expect(send?.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': topics.donation,
+      'messaging.message.id': eventId,
+    });
     expect(apply && serviceOf(apply)).toBe('donation');
     expect(apply?.name).toBe('apply payment_intent.succeeded');
   }
@@ -83,29 +106,46 @@ describe('one gift, one trace', () => {
     return recorder.messages.filter((candidate) => {
       const data = (candidate.value as { data?: { leaf?: string } }).data;
       if (candidate.topic !== topics.ledger || !data?.leaf) return false;
-      const entry = JSON.parse(Buffer.from(data.leaf, 'base64').toString('utf8')) as { kind: string; donationId?: string };
+      const entry = JSON.parse(Buffer.from(data.leaf, 'base64').toString('utf8')) as {
+        kind: string;
+        donationId?: string;
+      };
       return entry.kind === 'gift' && entry.donationId === donationId;
     });
   }
 
   /** Spans of a service that consumed donation events (one message, or a batch named by its first message). */
   const donationConsumeSpans = (service: string) =>
-    finished().filter((span) => serviceOf(span) === service && span.name.startsWith('consume ') && span.attributes['messaging.destination.name'] === topics.donation);
+    finished().filter(
+      (span) =>
+        serviceOf(span) === service &&
+        span.name.startsWith('consume ') &&
+        span.attributes['messaging.destination.name'] === topics.donation,
+    );
   const messagesIn = (span: ReadableSpan) => Number(span.attributes['messaging.batch.message_count'] ?? 1);
 
   async function confirmAndWait(donationIds: string[], amount: number): Promise<void> {
-    await Promise.all(donationIds.map((donationId) => api.confirmPayment({ donationId, amount, currency: 'EUR', fee: 61 })));
+    await Promise.all(
+      donationIds.map((donationId) => api.confirmPayment({ donationId, amount, currency: 'EUR', fee: 61 })),
+    );
     const expected = (alone === donationIds[0] ? 0 : 1) + donationIds.length;
     await eventually(
       async () => {
-        const { entries } = await api.call<{ entries: { entry: { kind: string; donationId?: string } }[] }>('GET', `${platform.urls.ledger}/v1/campaigns/${campaignId}/entries?from=0&limit=50`);
+        const { entries } = await api.call<{ entries: { entry: { kind: string; donationId?: string } }[] }>(
+          'GET',
+          `${platform.urls.ledger}/v1/campaigns/${campaignId}/entries?from=0&limit=50`,
+        );
         for (const donationId of donationIds) {
-          expect(entries.some(({ entry }) => entry.kind === 'gift' && entry.donationId === donationId)).toBe(true);
+          expect(entries.some(({ entry }) => entry.kind === 'gift' && entry.donationId === donationId)).toBe(
+            true,
+          );
           succeededMessageOf(donationId);
         }
         // Every consumption of these gifts has ended (and so has been exported).
         expect(donationConsumeSpans('disbursement').length).toBeGreaterThanOrEqual(expected);
-        expect(donationConsumeSpans('ledger').reduce((sum, span) => sum + messagesIn(span), 0)).toBeGreaterThanOrEqual(expected);
+        expect(
+          donationConsumeSpans('ledger').reduce((sum, span) => sum + messagesIn(span), 0),
+        ).toBeGreaterThanOrEqual(expected);
       },
       { timeoutMs: 60_000, intervalMs: 250 },
     );
@@ -115,7 +155,11 @@ describe('one gift, one trace', () => {
     recorder = await recordTopics(testEndpoints().kafkaBrokers, [topics.donation, topics.ledger]);
     platform = await startPlatformInProcess({ spanProcessors: [new SimpleSpanProcessor(spans)] });
     api = platformClient(platform.urls, platform.secrets);
-    const organization = await api.createOrganization({ name: 'Sahel Diaspora Network', country: 'FR', kind: 'diaspora-association' });
+    const organization = await api.createOrganization({
+      name: 'Sahel Diaspora Network',
+      country: 'FR',
+      kind: 'diaspora-association',
+    });
     const campaign = await api.createCampaign(organization.apiKey, {
       title: 'Drought response in the Sahel',
       summary: 'Water trucking and seed stock for farming families.',
@@ -125,10 +169,20 @@ describe('one gift, one trace', () => {
     campaignId = campaign.id;
     await api.publishCampaign(organization.apiKey, campaignId);
     const donate = (index: number) =>
-      eventually(() => api.donate({ campaignId, amount: 2_500, currency: 'EUR', donor: { email: `donor-${index}@example.org` }, interval: 'once' }), {
-        timeoutMs: 30_000,
-        intervalMs: 250,
-      });
+      eventually(
+        () =>
+          api.donate({
+            campaignId,
+            amount: 2_500,
+            currency: 'EUR',
+            donor: { email: `donor-${index}@example.org` },
+            interval: 'once',
+          }),
+        {
+          timeoutMs: 30_000,
+          intervalMs: 250,
+        },
+      );
     alone = (await donate(0)).donationId;
     for (let index = 1; index <= 5; index += 1) together.push((await donate(index)).donationId);
 
@@ -150,7 +204,12 @@ describe('one gift, one trace', () => {
       expect(webhook.attributes['http.response.status_code']).toBe(200);
     }
     expect(new Set(webhooks.map(traceOf)).size).toBe(6);
-    const forms = finished().filter((span) => serviceOf(span) === 'donation' && span.name === 'POST /v1/donations' && span.attributes['http.response.status_code'] === 201);
+    const forms = finished().filter(
+      (span) =>
+        serviceOf(span) === 'donation' &&
+        span.name === 'POST /v1/donations' &&
+        span.attributes['http.response.status_code'] === 201,
+    );
     expect(forms).toHaveLength(6);
     for (const form of forms) expect(webhooks.map(traceOf)).not.toContain(traceOf(form));
   });
@@ -166,7 +225,9 @@ describe('one gift, one trace', () => {
       const consumed = donationConsumeSpans(service).filter((span) => traceOf(span) === traceOf(root));
       expect(consumed).toHaveLength(1);
       const [consume] = consumed as [ReadableSpan];
-      expect(String(consume.attributes['messaging.consumer.group.name'])).toMatch(new RegExp(`\\.${service}$`));
+      expect(String(consume.attributes['messaging.consumer.group.name'])).toMatch(
+        new RegExp(`\\.${service}$`),
+      );
       expect(consume.attributes['messaging.system']).toBe('kafka');
       // The producer span that sent the event, as the messaging conventions have it (no separate create span).
       expect(parentOf(consume)).toBe(chain.carried.spanId);
@@ -182,13 +243,24 @@ describe('one gift, one trace', () => {
     for (const chain of chains) expectSentAfterApplying(chain);
     // Each gift's event was applied under one of these webhooks, in that webhook's trace, and sent in it.
     expect(
-      chains.map(({ carried, send, apply }) => webhooks.some((span) => traceOf(span) === carried.traceId && apply && parentOf(apply) === idOf(span) && send && traceOf(send) === traceOf(span))),
+      chains.map(({ carried, send, apply }) =>
+        webhooks.some(
+          (span) =>
+            traceOf(span) === carried.traceId &&
+            apply &&
+            parentOf(apply) === idOf(span) &&
+            send &&
+            traceOf(send) === traceOf(span),
+        ),
+      ),
     ).toEqual(together.map(() => true));
     const carried = chains.map((chain) => chain.carried);
     expect(new Set(carried.map(({ traceId }) => traceId)).size).toBe(together.length);
     for (const { traceId, spanId } of carried) {
       for (const service of ['disbursement', 'ledger']) {
-        const consumed = donationConsumeSpans(service).filter((span) => span.spanContext().traceId === traceId);
+        const consumed = donationConsumeSpans(service).filter(
+          (span) => span.spanContext().traceId === traceId,
+        );
         expect(consumed.map(messagesIn)).toEqual([1]);
         expect(consumed.map(parentOf)).toEqual([spanId]);
       }
@@ -206,7 +278,11 @@ describe('one gift, one trace', () => {
     for (const context of announced) expect(context.traceId).toBe(traceId);
     // This platform's ledger announces from the consume span or from a span under it (the announcement's send span).
     const consumeId = idOf(ledgerConsume as ReadableSpan);
-    const appendIds = finished().filter((span) => serviceOf(span) === 'ledger' && parentOf(span) === consumeId).map(idOf);
-    expect(announced.some(({ spanId }) => spanId === consumeId || appendIds.includes(spanId ?? ''))).toBe(true);
+    const appendIds = finished()
+      .filter((span) => serviceOf(span) === 'ledger' && parentOf(span) === consumeId)
+      .map(idOf);
+    expect(announced.some(({ spanId }) => spanId === consumeId || appendIds.includes(spanId ?? ''))).toBe(
+      true,
+    );
   });
 });

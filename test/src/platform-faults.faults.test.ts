@@ -2,9 +2,23 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { envelope, newId } from '@aid/contracts';
 import { eventually, platformClient, publishRaw, type PlatformClient } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectReconciled, expectSummarySettles, GiftTraffic, LogMonitor, openCampaign, sleep, untilAnswered, type CampaignTeam, type SpentFigures } from './harness/gift-traffic.ts';
+import {
+  expectReconciled,
+  expectSummarySettles,
+  GiftTraffic,
+  LogMonitor,
+  openCampaign,
+  sleep,
+  untilAnswered,
+  type CampaignTeam,
+  type SpentFigures,
+} from './harness/gift-traffic.ts';
 import { startRestartableInfra, type RestartableInfra } from './harness/restartable-infra.ts';
-import { startServiceProcesses, type ServiceName, type ServiceProcesses } from './harness/service-processes.ts';
+import {
+  startServiceProcesses,
+  type ServiceName,
+  type ServiceProcesses,
+} from './harness/service-processes.ts';
 
 /**
  * Faults while money flows, on a platform of its own (every service a process, its own Kafka broker and
@@ -22,7 +36,12 @@ describe('faults while money flows', () => {
     infra = await startRestartableInfra();
     platform = await startServiceProcesses({
       // A member killed without leaving holds its partitions for the session timeout: 6 s keeps the test short.
-      env: { ...infra.env, KAFKA_SESSION_TIMEOUT_MS: '6000', RECONCILE_INTERVAL_MS: '5000', RECONCILE_GRACE_MS: '2000' },
+      env: {
+        ...infra.env,
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        RECONCILE_INTERVAL_MS: '5000',
+        RECONCILE_GRACE_MS: '2000',
+      },
     });
     api = platformClient(platform.urls, platform.secrets);
   });
@@ -33,13 +52,21 @@ describe('faults while money flows', () => {
   });
 
   /** Opens a campaign with a first gift recorded and seen by a monitor, starts donors giving, runs the fault, and checks. */
-  async function underTraffic(name: string, fault: (team: CampaignTeam, traffic: GiftTraffic) => Promise<SpentFigures>) {
+  async function underTraffic(
+    name: string,
+    fault: (team: CampaignTeam, traffic: GiftTraffic) => Promise<SpentFigures>,
+  ) {
     const team = await openCampaign(api, name);
     const traffic = new GiftTraffic(() => api, team.campaignId);
     // The donation service learns of the published campaign from its event.
     await eventually(() => traffic.give(), { timeoutMs: 60_000, intervalMs: 500 });
     const monitor = new LogMonitor(platform.urls.ledger, team.campaignId);
-    await expectSummarySettles(api, team.campaignId, traffic, { allocated: 0, paidOut: 0, delivered: 0, beneficiaries: 0 });
+    await expectSummarySettles(api, team.campaignId, traffic, {
+      allocated: 0,
+      paidOut: 0,
+      delivered: 0,
+      beneficiaries: 0,
+    });
     const sizeBefore = await monitor.look();
 
     traffic.start();
@@ -55,9 +82,17 @@ describe('faults while money flows', () => {
    * A disbursement requested, approved, paid out and delivered, each step retried until a service answers, with
    * one Idempotency-Key per step as a careful client sends: an answer lost in a fault must not double the step.
    */
-  async function spend(team: CampaignTeam, amount: number, between: { afterApproval?: () => Promise<void>; afterPayout?: () => Promise<void> } = {}) {
+  async function spend(
+    team: CampaignTeam,
+    amount: number,
+    between: { afterApproval?: () => Promise<void>; afterPayout?: () => Promise<void> } = {},
+  ) {
     const once = () => ({ idempotencyKey: randomUUID() });
-    await untilAnswered(async () => expect((await api.funds(team.admin, team.campaignId)).available).toBeGreaterThanOrEqual(amount), 'funds');
+    await untilAnswered(
+      async () =>
+        expect((await api.funds(team.admin, team.campaignId)).available).toBeGreaterThanOrEqual(amount),
+      'funds',
+    );
     const requestOnce = once();
     const request = await untilAnswered(
       () =>
@@ -76,10 +111,16 @@ describe('faults while money flows', () => {
       'disbursement request',
     );
     const approvalOnce = once();
-    await untilAnswered(() => api.approve(team.approver, request.id, 'checked the quotes', approvalOnce), 'approval');
+    await untilAnswered(
+      () => api.approve(team.approver, request.id, 'checked the quotes', approvalOnce),
+      'approval',
+    );
     await between.afterApproval?.();
     const payoutOnce = once();
-    await untilAnswered(() => api.payout(team.admin, request.id, `BRH-${request.id.slice(-6)}`, payoutOnce), 'payout');
+    await untilAnswered(
+      () => api.payout(team.admin, request.id, `BRH-${request.id.slice(-6)}`, payoutOnce),
+      'payout',
+    );
     await between.afterPayout?.();
     const deliveryOnce = once();
     await untilAnswered(
@@ -143,7 +184,12 @@ describe('faults while money flows', () => {
     const ledger = await platform.addInstance('ledger');
     try {
       await underTraffic('Two instances association', async (team, traffic) => {
-        await untilAnswered(async () => expect((await api.funds(team.admin, team.campaignId)).available).toBeGreaterThanOrEqual(10_000), 'funds', 180_000);
+        await untilAnswered(
+          async () =>
+            expect((await api.funds(team.admin, team.campaignId)).available).toBeGreaterThanOrEqual(10_000),
+          'funds',
+          180_000,
+        );
         const available = (await api.funds(team.admin, team.campaignId)).available;
         // Twenty approvals at once through both instances, each for a third of what is available: three can pass.
         const second = platformClient({ ...platform.urls, disbursement: disbursement.url }, platform.secrets);
@@ -166,16 +212,20 @@ describe('faults while money flows', () => {
         );
         const outcomes = await Promise.all(
           requests.map((request, index) =>
-            (index % 2 === 0 ? api : second).approve(index % 4 < 2 ? team.approver : team.secondApprover, request.id, 'ok').then(
-              () => 'approved',
-              (error: { status?: number }) => error.status,
-            ),
+            (index % 2 === 0 ? api : second)
+              .approve(index % 4 < 2 ? team.approver : team.secondApprover, request.id, 'ok')
+              .then(
+                () => 'approved',
+                (error: { status?: number }) => error.status,
+              ),
           ),
         );
         // Gifts keep arriving, so a fourth may find money by the time it runs; never more than the account holds.
         const approved = outcomes.filter((outcome) => outcome === 'approved').length;
         expect(approved).toBeGreaterThanOrEqual(3);
-        expect(outcomes.filter((outcome) => outcome !== 'approved').every((status) => status === 409)).toBe(true);
+        expect(outcomes.filter((outcome) => outcome !== 'approved').every((status) => status === 409)).toBe(
+          true,
+        );
         const funds = await api.funds(team.admin, team.campaignId);
         expect(funds.available).toBeGreaterThanOrEqual(0);
         expect(approved * third).toBeLessThanOrEqual(funds.net);
@@ -198,7 +248,12 @@ describe('faults while money flows', () => {
     const team = await openCampaign(api, 'Planted difference association');
     const traffic = new GiftTraffic(() => api, team.campaignId);
     await eventually(() => traffic.give(), { timeoutMs: 60_000, intervalMs: 500 });
-    await expectSummarySettles(api, team.campaignId, traffic, { allocated: 0, paidOut: 0, delivered: 0, beneficiaries: 0 });
+    await expectSummarySettles(api, team.campaignId, traffic, {
+      allocated: 0,
+      paidOut: 0,
+      delivered: 0,
+      beneficiaries: 0,
+    });
 
     const forged = envelope({
       type: 'org.diaspora-aid.donation.succeeded',
@@ -209,7 +264,12 @@ describe('faults while money flows', () => {
         donationId: newId(),
         campaignId: team.campaignId,
         receiptHash: randomBytes(32).toString('hex'),
-        donor: { publicRef: `d_${randomBytes(12).toString('hex')}`, displayName: null, countryOfResidence: null, countryOfHeritage: null },
+        donor: {
+          publicRef: `d_${randomBytes(12).toString('hex')}`,
+          displayName: null,
+          countryOfResidence: null,
+          countryOfHeritage: null,
+        },
         amount: 7_700,
         fee: 0,
         net: 7_700,
@@ -218,20 +278,50 @@ describe('faults while money flows', () => {
         succeededAt: new Date().toISOString(),
       },
     });
-    await publishRaw([infra.env.KAFKA_BROKERS], 'donation.events.v1', [{ key: team.campaignId, value: JSON.stringify(forged) }]);
+    await publishRaw([infra.env.KAFKA_BROKERS], 'donation.events.v1', [
+      { key: team.campaignId, value: JSON.stringify(forged) },
+    ]);
 
     const report = await eventually(
       async () => {
-        const current = await api.call<{ differences: { campaignId: string; source: string; field: string; ledger: number; service: number }[] }>('GET', `${platform.urls.ledger}/v1/reconciliation?fresh=true`);
-        expect(current.differences.filter((difference) => difference.campaignId === team.campaignId && difference.field === 'raised')).toEqual([
-          expect.objectContaining({ source: 'donation', ledger: traffic.raised + 7_700, service: traffic.raised }),
+        const current = await api.call<{
+          differences: {
+            campaignId: string;
+            source: string;
+            field: string;
+            ledger: number;
+            service: number;
+          }[];
+        }>('GET', `${platform.urls.ledger}/v1/reconciliation?fresh=true`);
+        expect(
+          current.differences.filter(
+            (difference) => difference.campaignId === team.campaignId && difference.field === 'raised',
+          ),
+        ).toEqual([
+          expect.objectContaining({
+            source: 'donation',
+            ledger: traffic.raised + 7_700,
+            service: traffic.raised,
+          }),
         ]);
         return current;
       },
       { timeoutMs: 60_000, intervalMs: 1_000 },
     );
-    expect(report.differences.every((difference) => difference.campaignId === team.campaignId && difference.source === 'donation')).toBe(true);
-    const metrics = await (await fetch(`${platform.metricsUrls.ledger}/metrics`, { headers: { authorization: `Bearer ${platform.secrets.metricsToken}` } })).text();
-    expect(metrics).toMatch(new RegExp(`aid_reconciliation_differences\\{[^}]*source="donation"[^}]*\\} ${report.differences.length}\\b`));
+    expect(
+      report.differences.every(
+        (difference) => difference.campaignId === team.campaignId && difference.source === 'donation',
+      ),
+    ).toBe(true);
+    const metrics = await (
+      await fetch(`${platform.metricsUrls.ledger}/metrics`, {
+        headers: { authorization: `Bearer ${platform.secrets.metricsToken}` },
+      })
+    ).text();
+    expect(metrics).toMatch(
+      new RegExp(
+        `aid_reconciliation_differences\\{[^}]*source="donation"[^}]*\\} ${report.differences.length}\\b`,
+      ),
+    );
   });
 });

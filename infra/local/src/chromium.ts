@@ -10,17 +10,22 @@ export const chromiumPath = '/usr/bin/chromium';
 export async function ensureChromium(log: (line: string) => void = () => {}): Promise<string> {
   if (fs.existsSync(chromiumPath)) return chromiumPath;
   if (process.platform !== 'linux' || !fs.existsSync('/usr/bin/apt-get')) {
-    throw new Error(`The browser tests need Chromium at ${chromiumPath}; install it with your package manager.`);
+    throw new Error(
+      `The browser tests need Chromium at ${chromiumPath}; install it with your package manager.`,
+    );
   }
   if (process.getuid?.() !== 0) {
-    throw new Error(`The browser tests need Chromium at ${chromiumPath}: run apt-get install chromium as root.`);
+    throw new Error(
+      `The browser tests need Chromium at ${chromiumPath}: run apt-get install chromium as root.`,
+    );
   }
   const t0 = performance.now();
   log('▸ chromium … missing, running apt-get update');
   await aptGet(['update']);
   log(`▸ chromium … installing with apt-get (${seconds(t0)}s so far)`);
   await aptGet(['install', '-y', '--no-install-recommends', 'chromium']);
-  if (!fs.existsSync(chromiumPath)) throw new Error(`apt-get installed chromium, yet ${chromiumPath} does not exist`);
+  if (!fs.existsSync(chromiumPath))
+    throw new Error(`apt-get installed chromium, yet ${chromiumPath} does not exist`);
   log(`▸ chromium … installed (${seconds(t0)}s)`);
   return chromiumPath;
 }
@@ -40,7 +45,9 @@ export async function ensureScriptFonts(log: (line: string) => void = () => {}):
     });
   if ((await has('ur')) && (await has('ar'))) return;
   if (process.platform !== 'linux' || !fs.existsSync('/usr/bin/apt-get') || process.getuid?.() !== 0) {
-    log('▸ fonts … no Arabic or Urdu font found; install fonts-noto-core for faithful right-to-left screenshots');
+    log(
+      '▸ fonts … no Arabic or Urdu font found; install fonts-noto-core for faithful right-to-left screenshots',
+    );
     return;
   }
   const t0 = performance.now();
@@ -56,7 +63,10 @@ function aptGet(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     // Keeping only the tail of the output: enough to say why an install failed, without holding megabytes.
     let tail = '';
-    const child = spawn('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('apt-get', args, {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const keep = (chunk: Buffer) => {
       tail = (tail + chunk.toString('utf8')).slice(-4000);
     };

@@ -41,8 +41,19 @@ describe('config.env', () => {
     const config = buildConfigEnv({ previous: {}, env: {}, endpoints });
     const seed = Buffer.from(config['SESSION_SIGNING_KEY'] ?? '', 'base64');
     expect(seed).toHaveLength(32);
-    const signer = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
-    const verifier = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(config['SESSION_VERIFY_KEY'] ?? '', 'base64')]), format: 'der', type: 'spki' });
+    const signer = createPrivateKey({
+      key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const verifier = createPublicKey({
+      key: Buffer.concat([
+        Buffer.from('302a300506032b6570032100', 'hex'),
+        Buffer.from(config['SESSION_VERIFY_KEY'] ?? '', 'base64'),
+      ]),
+      format: 'der',
+      type: 'spki',
+    });
     const message = Buffer.from('a session');
     expect(verify(null, message, verifier, sign(null, message, signer))).toBe(true);
     const again = buildConfigEnv({ previous: config, env: {}, endpoints });
@@ -71,7 +82,11 @@ describe('config.env', () => {
 
 describe('withStripeTestMode', () => {
   it('points the services at the test mode, keeps stripe-mock behind it and says the payments are test ones', () => {
-    const config = buildConfigEnv({ previous: {}, env: {}, endpoints: { ...endpoints, smtpUrl: 'smtp://127.0.0.1:1025', mailInboxUrl: 'http://127.0.0.1:8025' } });
+    const config = buildConfigEnv({
+      previous: {},
+      env: {},
+      endpoints: { ...endpoints, smtpUrl: 'smtp://127.0.0.1:1025', mailInboxUrl: 'http://127.0.0.1:8025' },
+    });
     expect(withStripeTestMode(config)).toMatchObject({
       STRIPE_API_BASE: 'http://127.0.0.1:4010',
       STRIPE_MOCK_URL: 'http://127.0.0.1:12111',

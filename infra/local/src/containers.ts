@@ -20,7 +20,10 @@ export async function startContainers(log: (line: string) => void = () => {}): P
   const results = await Promise.allSettled([
     new KafkaContainer(images.kafka).withKraft().start(),
     new MongoDBContainer(images.mongo).start(),
-    new GenericContainer(images.stripeMock).withExposedPorts(12111).withWaitStrategy(Wait.forListeningPorts()).start(),
+    new GenericContainer(images.stripeMock)
+      .withExposedPorts(12111)
+      .withWaitStrategy(Wait.forListeningPorts())
+      .start(),
   ]);
   const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -28,8 +31,14 @@ export async function startContainers(log: (line: string) => void = () => {}): P
     await Promise.allSettled(started.map((container) => container.stop()));
     throw failure.reason;
   }
-  const [kafka, mongo, stripe] = started as [Awaited<ReturnType<KafkaContainer['start']>>, Awaited<ReturnType<MongoDBContainer['start']>>, Awaited<ReturnType<GenericContainer['start']>>];
-  log(`▸ containers … ready (${((performance.now() - t0) / 1000).toFixed(1)}s: ${images.kafka}, ${images.mongo}, ${images.stripeMock})`);
+  const [kafka, mongo, stripe] = started as [
+    Awaited<ReturnType<KafkaContainer['start']>>,
+    Awaited<ReturnType<MongoDBContainer['start']>>,
+    Awaited<ReturnType<GenericContainer['start']>>,
+  ];
+  log(
+    `▸ containers … ready (${((performance.now() - t0) / 1000).toFixed(1)}s: ${images.kafka}, ${images.mongo}, ${images.stripeMock})`,
+  );
   return {
     endpoints: {
       kafkaBrokers: `${kafka.getHost()}:${kafka.getMappedPort(9093)}`,

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyPatch, ferretdbPatches, patchesFingerprint, writePatchedCopy, type SourcePatch } from './ferretdb-patches.ts';
+import {
+  applyPatch,
+  ferretdbPatches,
+  patchesFingerprint,
+  writePatchedCopy,
+  type SourcePatch,
+} from './ferretdb-patches.ts';
 
 const patch: SourcePatch = { file: 'a/b.go', find: 'x == 1', replace: 'x.Has()', occurrences: 2 };
 

@@ -150,7 +150,8 @@ export const ferretdbPatches: readonly SourcePatch[] = [
   {
     file: 'internal/handler/msg_insert.go',
     find: '\t\t\tif params.Ordered {\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n\t}\n\n\tres := must.NotFail',
-    replace: '\t\t\tif params.Ordered {\n\t\t\t\tdone = true\n\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n\t}\n\n\tres := must.NotFail',
+    replace:
+      '\t\t\tif params.Ordered {\n\t\t\t\tdone = true\n\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n\t}\n\n\tres := must.NotFail',
     occurrences: 1,
   },
 ];
@@ -163,7 +164,9 @@ export function patchesFingerprint(patches: readonly SourcePatch[]): string {
 export function applyPatch(source: string, patch: SourcePatch): string {
   const found = source.split(patch.find).length - 1;
   if (found !== patch.occurrences) {
-    throw new Error(`FerretDB patch for ${patch.file} expected ${patch.occurrences} occurrence(s) of ${JSON.stringify(patch.find)}, found ${found}`);
+    throw new Error(
+      `FerretDB patch for ${patch.file} expected ${patch.occurrences} occurrence(s) of ${JSON.stringify(patch.find)}, found ${found}`,
+    );
   }
   return source.split(patch.find).join(patch.replace);
 }

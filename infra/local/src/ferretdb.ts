@@ -16,7 +16,14 @@ export async function startFerretdb(profile: Profile): Promise<StartedPart> {
     name: 'ferretdb',
     command: binary.path,
     // The SQLite URL names an existing directory and needs its trailing slash: one file per database.
-    args: ['-listen-addr', `127.0.0.1:${ports.ferretdb}`, '-sqlite-url', `file:${dataDir}/`, '-log-level', 'info'],
+    args: [
+      '-listen-addr',
+      `127.0.0.1:${ports.ferretdb}`,
+      '-sqlite-url',
+      `file:${dataDir}/`,
+      '-log-level',
+      'info',
+    ],
     cwd: dataDir,
     env: process.env,
     logFile: path.join(dirs.logs, 'ferretdb.log'),

@@ -99,7 +99,10 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
     let mail: { smtpUrl?: string; mailInboxUrl?: string } = {};
     const mailFailures: unknown[] = [];
     if (profile.external.smtpUrl !== undefined) mail = { smtpUrl: profile.external.smtpUrl };
-    else if ((options.mail ?? profile.name === 'dev') && results.every((result) => result.status === 'fulfilled')) {
+    else if (
+      (options.mail ?? profile.name === 'dev') &&
+      results.every((result) => result.status === 'fulfilled')
+    ) {
       try {
         const mailpit = await startMailpit(profile);
         started.push(mailpit.process);
@@ -114,10 +117,15 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
       await Promise.all(started.map((proc) => proc.stop()));
       releaseLock();
     };
-    const failures = [...results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : [])), ...mailFailures];
+    const failures = [
+      ...results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : [])),
+      ...mailFailures,
+    ];
     if (failures.length > 0) {
       await stop();
-      throw new Error(failures.map((failure) => (failure instanceof Error ? failure.message : String(failure))).join('\n'));
+      throw new Error(
+        failures.map((failure) => (failure instanceof Error ? failure.message : String(failure))).join('\n'),
+      );
     }
     const [kafkaBrokers, mongoUrl, stripeApiBase] = results.map((result) =>
       result.status === 'fulfilled' ? result.value : '',

@@ -15,7 +15,12 @@ const { Kafka, logLevel } = kafkajs;
  * The event topics, created up front with the same layout. Dead-letter topics are per consumer group
  * (`dlq.<group>`) and each service creates its own when it starts.
  */
-export const TOPICS = ['campaign.events.v1', 'donation.events.v1', 'disbursement.events.v1', 'ledger.entries.v1'];
+export const TOPICS = [
+  'campaign.events.v1',
+  'donation.events.v1',
+  'disbursement.events.v1',
+  'ledger.entries.v1',
+];
 export const PARTITIONS = 6;
 
 export async function startKafka(profile: Profile): Promise<StartedPart> {
@@ -51,7 +56,11 @@ export async function startKafka(profile: Profile): Promise<StartedPart> {
     const format = spawnManaged({
       name: 'kafka-storage-format',
       command: 'java',
-      args: java('kafka.tools.StorageTool', ['format', '-t', clusterId(), '-c', properties, '--ignore-formatted'], '256m'),
+      args: java(
+        'kafka.tools.StorageTool',
+        ['format', '-t', clusterId(), '-c', properties, '--ignore-formatted'],
+        '256m',
+      ),
       cwd: home,
       env: process.env,
       logFile,

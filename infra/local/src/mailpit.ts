@@ -20,19 +20,33 @@ export async function startMailpit(profile: Profile): Promise<StartedPart & { in
     name: 'mailpit',
     command: binary.path,
     args: [
-      '--smtp', `127.0.0.1:${ports.mailSmtp}`,
-      '--listen', `127.0.0.1:${ports.mailWeb}`,
+      '--smtp',
+      `127.0.0.1:${ports.mailSmtp}`,
+      '--listen',
+      `127.0.0.1:${ports.mailWeb}`,
       // The services send without credentials to this local catcher only.
-      '--smtp-auth-accept-any', '--smtp-auth-allow-insecure',
-      '--database', path.join(runDir, 'mailpit.db'),
-      '--max', '2000',
+      '--smtp-auth-accept-any',
+      '--smtp-auth-allow-insecure',
+      '--database',
+      path.join(runDir, 'mailpit.db'),
+      '--max',
+      '2000',
     ],
     cwd: runDir,
     env: process.env,
     logFile: path.join(dirs.logs, 'mailpit.log'),
   });
   await stopOnFailure(mailpit, () =>
-    waitUntil(async () => (await httpStatus(`${inboxUrl}/api/v1/info`)) === 200, { what: `Mailpit on ${inboxUrl}`, timeoutMs: 30_000, process: mailpit }),
+    waitUntil(async () => (await httpStatus(`${inboxUrl}/api/v1/info`)) === 200, {
+      what: `Mailpit on ${inboxUrl}`,
+      timeoutMs: 30_000,
+      process: mailpit,
+    }),
   );
-  return { endpoint: `smtp://127.0.0.1:${ports.mailSmtp}`, inboxUrl, process: mailpit, note: `${MAILPIT_VERSION}, ${binary.installed ? 'installed' : 'reused'}` };
+  return {
+    endpoint: `smtp://127.0.0.1:${ports.mailSmtp}`,
+    inboxUrl,
+    process: mailpit,
+    note: `${MAILPIT_VERSION}, ${binary.installed ? 'installed' : 'reused'}`,
+  };
 }

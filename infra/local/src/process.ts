@@ -298,10 +298,15 @@ export async function ensurePortFree(port: number, what: string, variable: strin
   const socket = await tcpConnect(port).catch(() => undefined);
   if (socket === undefined) return;
   socket.destroy();
-  throw new Error(`${what} cannot listen on 127.0.0.1:${port}: something else already does (set ${variable} to another port)`);
+  throw new Error(
+    `${what} cannot listen on 127.0.0.1:${port}: something else already does (set ${variable} to another port)`,
+  );
 }
 
 export function tail(file: string, lines: number): string {
   const text = readOrEmpty(file);
-  return text.split('\n').slice(-lines - 1).join('\n');
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }

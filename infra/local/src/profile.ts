@@ -37,8 +37,22 @@ export interface Profile {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const defaultPorts: Record<ProfileName, Ports> = {
-  dev: { kafka: 9092, kafkaController: 9093, ferretdb: 27017, stripeMock: 12111, mailSmtp: 1025, mailWeb: 8025 },
-  test: { kafka: 19092, kafkaController: 19093, ferretdb: 37017, stripeMock: 22111, mailSmtp: 21025, mailWeb: 28025 },
+  dev: {
+    kafka: 9092,
+    kafkaController: 9093,
+    ferretdb: 27017,
+    stripeMock: 12111,
+    mailSmtp: 1025,
+    mailWeb: 8025,
+  },
+  test: {
+    kafka: 19092,
+    kafkaController: 19093,
+    ferretdb: 37017,
+    stripeMock: 22111,
+    mailSmtp: 21025,
+    mailWeb: 28025,
+  },
 };
 
 export const portVariables: Record<keyof Ports, string> = {

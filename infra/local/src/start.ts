@@ -2,7 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { elapsed, onStopSignal, printLogTails, quietKnownWarnings, repoRoot, signalExitCode } from './cli.ts';
-import { buildConfigEnv, parseConfigEnv, renderConfigEnv, SERVICE_URLS, withStripeTestMode } from './config-env.ts';
+import {
+  buildConfigEnv,
+  parseConfigEnv,
+  renderConfigEnv,
+  SERVICE_URLS,
+  withStripeTestMode,
+} from './config-env.ts';
 import type { ConfigEnv } from './config-env.ts';
 import { AlreadyRunningError, infraLogFiles, startLocalInfra } from './index.ts';
 import type { RunningInfra } from './index.ts';
@@ -34,7 +40,8 @@ try {
 async function main(): Promise<void> {
   infra = await startLocalInfra({ profile: 'dev', root: repoRoot, log: (line) => console.log(line) }).catch(
     (error: unknown) => {
-      if (!(error instanceof AlreadyRunningError)) printLogTails(infraLogFiles(resolveProfile('dev', repoRoot)));
+      if (!(error instanceof AlreadyRunningError))
+        printLogTails(infraLogFiles(resolveProfile('dev', repoRoot)));
       throw error;
     },
   );
@@ -66,7 +73,9 @@ async function main(): Promise<void> {
   );
   // From here on, a service that stops on its own is a failure.
   for (const service of services) {
-    void service.exited.then((exit) => shutdown(1, `service ${service.name} stopped (${describeExit(exit)})`));
+    void service.exited.then((exit) =>
+      shutdown(1, `service ${service.name} stopped (${describeExit(exit)})`),
+    );
   }
   if (services.length === 0) console.log('▸ services … none yet (no services/<name>/src/main.ts)');
 
@@ -119,7 +128,9 @@ function portOf(name: string): number {
 function serviceUrl(name: string, config: ConfigEnv): string {
   const known = name in SERVICE_URLS ? SERVICE_URLS[name as keyof typeof SERVICE_URLS] : undefined;
   if (known !== undefined) return config[known.variable] ?? `http://127.0.0.1:${known.port}`;
-  const unknownIndex = serviceNames().filter((other) => !(other in SERVICE_URLS)).indexOf(name);
+  const unknownIndex = serviceNames()
+    .filter((other) => !(other in SERVICE_URLS))
+    .indexOf(name);
   return `http://127.0.0.1:${4100 + unknownIndex}`;
 }
 
@@ -139,7 +150,9 @@ function startService(name: string, url: string, config: ConfigEnv): ManagedProc
       PORT: port,
       // So is it for the donation service (donors give through the web, and the per-address limits count donors)
       // and the campaign service (people sign in through the web, and its sign-in limits count people).
-      ...(name === 'ledger' || name === 'donation' || name === 'campaign' ? { TRUST_PROXY: process.env['TRUST_PROXY'] ?? 'loopback' } : {}),
+      ...(name === 'ledger' || name === 'donation' || name === 'campaign'
+        ? { TRUST_PROXY: process.env['TRUST_PROXY'] ?? 'loopback' }
+        : {}),
       // Receipts link to the web's trace page.
       ...(name === 'donation' ? { PUBLIC_WEB_URL: config['PUBLIC_WEB_URL'] ?? config['WEB_URL'] ?? '' } : {}),
     },
@@ -176,7 +189,10 @@ function printSummary(config: ConfigEnv, urls: Map<string, string>): void {
   const web = urls.get('web') ?? config['WEB_URL'];
   const lines = ['', `  Web          ${web}${urls.has('web') ? '' : '  (not running: no services/web yet)'}`];
   // Passkeys need a host name, and the sign-in emails link to this one.
-  if (urls.has('web') && web) lines.push(`  Console      ${web.replace('127.0.0.1', 'localhost')}/console/sign-in  (sign-in links arrive in the mail inbox)`);
+  if (urls.has('web') && web)
+    lines.push(
+      `  Console      ${web.replace('127.0.0.1', 'localhost')}/console/sign-in  (sign-in links arrive in the mail inbox)`,
+    );
   for (const [name, url] of urls) {
     if (name === 'web') continue;
     const metrics = config[`${name.toUpperCase()}_METRICS_URL`];
@@ -191,7 +207,9 @@ function printSummary(config: ConfigEnv, urls: Map<string, string>): void {
           `  Stripe       TEST MODE ${config['STRIPE_API_BASE']}  (in front of stripe-mock ${config['STRIPE_MOCK_URL']}; test cards, no real money)`,
         ]
       : [`  Stripe API   ${config['STRIPE_API_BASE']}`]),
-    ...(config['MAIL_INBOX_URL'] ? [`  Mail inbox   ${config['MAIL_INBOX_URL']}  (every email the platform sends, e.g. receipts)`] : []),
+    ...(config['MAIL_INBOX_URL']
+      ? [`  Mail inbox   ${config['MAIL_INBOX_URL']}  (every email the platform sends, e.g. receipts)`]
+      : []),
     `  Settings     ${path.relative(process.cwd(), configFile) || configFile}  (source it to run tools against this stack)`,
     '',
     `✔ up in ${elapsed(t0)}; Ctrl-C stops everything`,

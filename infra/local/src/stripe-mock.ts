@@ -25,9 +25,14 @@ export async function startStripeMock(profile: Profile): Promise<StartedPart> {
     env: process.env,
     logFile: path.join(dirs.logs, 'stripe-mock.log'),
   });
-  const answers = async () => (await httpStatus(`${base}/v1/charges`, { Authorization: 'Bearer sk_test_123' })) === 200;
+  const answers = async () =>
+    (await httpStatus(`${base}/v1/charges`, { Authorization: 'Bearer sk_test_123' })) === 200;
   await stopOnFailure(mock, () =>
     waitUntil(answers, { what: `stripe-mock on ${base}`, timeoutMs: 30_000, process: mock }),
   );
-  return { endpoint: base, process: mock, note: `${STRIPE_MOCK_VERSION}, ${binary.installed ? 'installed' : 'reused'}` };
+  return {
+    endpoint: base,
+    process: mock,
+    note: `${STRIPE_MOCK_VERSION}, ${binary.installed ? 'installed' : 'reused'}`,
+  };
 }

@@ -30,8 +30,11 @@ async function main(): Promise<number> {
   try {
     infra = await startTestInfra({ root: repoRoot, log: (line) => console.log(line) });
   } catch (error) {
-    console.error(`✖ local infrastructure did not start: ${error instanceof Error ? error.message : String(error)}`);
-    if (!(error instanceof AlreadyRunningError)) printLogTails(infraLogFiles(resolveProfile('test', repoRoot)));
+    console.error(
+      `✖ local infrastructure did not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    if (!(error instanceof AlreadyRunningError))
+      printLogTails(infraLogFiles(resolveProfile('test', repoRoot)));
     return 1;
   }
   console.log(`▸ infrastructure … ready (${elapsed(t0)})`);
@@ -51,7 +54,15 @@ async function main(): Promise<number> {
     results.push({ step: name, code, duration: elapsed(started) });
   };
 
-  await step('typecheck, lint and tests', ['turbo', 'run', 'typecheck', 'lint', 'test', '--concurrency=1', '--continue']);
+  await step('typecheck, lint and tests', [
+    'turbo',
+    'run',
+    'typecheck',
+    'lint',
+    'test',
+    '--concurrency=1',
+    '--continue',
+  ]);
   if (hasE2ePackage()) {
     await step('end-to-end tests', ['--filter', '@aid/e2e', 'run', 'test:e2e']);
     // The API contract from outside: Schemathesis against every service's /openapi.json, any failure fails.
@@ -75,7 +86,9 @@ async function main(): Promise<number> {
   }
 
   for (const result of results) {
-    console.log(`${result.code === 0 ? '✔' : '✖'} ${result.step} (${result.duration}${result.code === 0 ? '' : `, exit ${result.code}`})`);
+    console.log(
+      `${result.code === 0 ? '✔' : '✖'} ${result.step} (${result.duration}${result.code === 0 ? '' : `, exit ${result.code}`})`,
+    );
   }
   if (interrupted !== undefined) return signalExitCode(interrupted);
   console.log(`${worst === 0 ? '✔ all passed' : '✖ failed'} in ${elapsed(t0)}`);
@@ -84,7 +97,9 @@ async function main(): Promise<number> {
 
 function hasE2ePackage(): boolean {
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'package.json'), 'utf8')) as { name?: string };
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'package.json'), 'utf8')) as {
+      name?: string;
+    };
     return manifest.name === '@aid/e2e';
   } catch {
     return false;

@@ -73,10 +73,14 @@ export async function ensureFerretdb(toolsDir: string, root: string): Promise<In
   fs.rmSync(binary, { force: true });
   await installAtomically(binary, async (staging) => {
     // infra/ferretdb is a module of its own whose go.sum pins FerretDB and every dependency.
-    const { stdout } = await run('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@v${FERRETDB_VERSION}`], {
-      cwd: moduleDir,
-      maxBuffer: 16 * 1024 * 1024,
-    }).catch((error: unknown) => {
+    const { stdout } = await run(
+      'go',
+      ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@v${FERRETDB_VERSION}`],
+      {
+        cwd: moduleDir,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ).catch((error: unknown) => {
       throw new Error(`go could not fetch FerretDB ${FERRETDB_VERSION}: ${output(error)}`);
     });
     const { Dir: ferretdbSource } = JSON.parse(stdout) as { Dir: string };
@@ -84,7 +88,10 @@ export async function ensureFerretdb(toolsDir: string, root: string): Promise<In
     writePatchedCopy(ferretdbSource, patched, ferretdbPatches);
     // A go.mod of the build's own, beside its go.sum, points the build at the patched copy.
     const modfile = `${staging}.go.mod`;
-    fs.writeFileSync(modfile, `${fs.readFileSync(path.join(moduleDir, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${patched}\n`);
+    fs.writeFileSync(
+      modfile,
+      `${fs.readFileSync(path.join(moduleDir, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${patched}\n`,
+    );
     fs.copyFileSync(path.join(moduleDir, 'go.sum'), `${staging}.go.sum`);
     await run('go', ['build', `-modfile=${modfile}`, '-o', staging, '.'], {
       cwd: moduleDir,
@@ -140,26 +147,44 @@ export async function ensureMailpit(toolsDir: string): Promise<InstalledTool> {
  */
 export async function ensureSchemathesis(toolsDir: string): Promise<InstalledTool> {
   const home = path.join(toolsDir, `schemathesis-${SCHEMATHESIS_VERSION}`);
-  const python = path.join(home, process.platform === 'win32' ? path.join('Scripts', 'python.exe') : path.join('bin', 'python'));
+  const python = path.join(
+    home,
+    process.platform === 'win32' ? path.join('Scripts', 'python.exe') : path.join('bin', 'python'),
+  );
   if (fs.existsSync(python)) return { path: python, installed: false };
   const hint =
     'The fuzz stage needs Python 3.10+ with venv to install Schemathesis: apt-get install python3 python3-venv ' +
     '(or brew install python)';
-  const { stdout } = await run('python3', ['-c', 'import sys, venv, ensurepip; print(sys.version_info[0] * 100 + sys.version_info[1])']).catch(
-    (error: unknown) => {
-      throw new Error(`${hint} (python3 -m venv is not available: ${output(error)})`);
-    },
-  );
-  if (Number(stdout.trim()) < 310) throw new Error(`${hint} (found Python ${Math.floor(Number(stdout) / 100)}.${Number(stdout) % 100})`);
+  const { stdout } = await run('python3', [
+    '-c',
+    'import sys, venv, ensurepip; print(sys.version_info[0] * 100 + sys.version_info[1])',
+  ]).catch((error: unknown) => {
+    throw new Error(`${hint} (python3 -m venv is not available: ${output(error)})`);
+  });
+  if (Number(stdout.trim()) < 310)
+    throw new Error(`${hint} (found Python ${Math.floor(Number(stdout) / 100)}.${Number(stdout) % 100})`);
   await installAtomically(home, async (staging) => {
     await run('python3', ['-m', 'venv', staging]).catch((error: unknown) => {
       throw new Error(`${hint} (python3 -m venv failed: ${output(error)})`);
     });
     const stagedPython = path.join(staging, path.relative(home, python));
-    await run(stagedPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `schemathesis==${SCHEMATHESIS_VERSION}`], {
-      maxBuffer: 16 * 1024 * 1024,
-    }).catch((error: unknown) => {
-      throw new Error(`pip could not install schemathesis ${SCHEMATHESIS_VERSION} from PyPI: ${output(error)}`);
+    await run(
+      stagedPython,
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        `schemathesis==${SCHEMATHESIS_VERSION}`,
+      ],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ).catch((error: unknown) => {
+      throw new Error(
+        `pip could not install schemathesis ${SCHEMATHESIS_VERSION} from PyPI: ${output(error)}`,
+      );
     });
   });
   return { path: python, installed: true };

@@ -6,9 +6,33 @@ import { minorUnitExponent } from '@aid/money';
  * rate, the settled amount and the fee come from Stripe's balance transaction, never from this table.
  */
 export const testUsdPerUnit: Readonly<Record<string, number>> = {
-  USD: 1, EUR: 1.08, GBP: 1.27, CAD: 0.73, AUD: 0.66, NZD: 0.6, SEK: 0.095, NOK: 0.093, DKK: 0.145, CHF: 1.13,
-  AED: 0.2723, SAR: 0.2667, QAR: 0.2747, KWD: 3.25, BHD: 2.65, OMR: 2.6, JOD: 1.41, JPY: 0.0067, PKR: 0.0036,
-  INR: 0.012, TRY: 0.029, PLN: 0.25, CZK: 0.044, HUF: 0.0028, ZAR: 0.055, ETB: 0.0081, KES: 0.0077,
+  USD: 1,
+  EUR: 1.08,
+  GBP: 1.27,
+  CAD: 0.73,
+  AUD: 0.66,
+  NZD: 0.6,
+  SEK: 0.095,
+  NOK: 0.093,
+  DKK: 0.145,
+  CHF: 1.13,
+  AED: 0.2723,
+  SAR: 0.2667,
+  QAR: 0.2747,
+  KWD: 3.25,
+  BHD: 2.65,
+  OMR: 2.6,
+  JOD: 1.41,
+  JPY: 0.0067,
+  PKR: 0.0036,
+  INR: 0.012,
+  TRY: 0.029,
+  PLN: 0.25,
+  CZK: 0.044,
+  HUF: 0.0028,
+  ZAR: 0.055,
+  ETB: 0.0081,
+  KES: 0.0077,
 };
 
 /**
@@ -44,10 +68,17 @@ function fromMinor(amount: number, currency: string): number {
 export function settle(amount: number, presented: string, settlement: string): Settlement {
   const converted = presented.toUpperCase() !== settlement.toUpperCase();
   const exchangeRate = converted ? Number((usdPerUnit(presented) / usdPerUnit(settlement)).toFixed(6)) : null;
-  const settled = converted ? toMinor(fromMinor(amount, presented) * (exchangeRate ?? 1), settlement) : amount;
+  const settled = converted
+    ? toMinor(fromMinor(amount, presented) * (exchangeRate ?? 1), settlement)
+    : amount;
   const fixed = toMinor(testPricing.fixedUsdCents / 100 / usdPerUnit(settlement), settlement);
   const percent = testPricing.percent + (converted ? testPricing.conversionPercent : 0);
-  return { amount: settled, currency: settlement.toLowerCase(), fee: Math.min(settled, Math.round(settled * percent) + fixed), exchangeRate };
+  return {
+    amount: settled,
+    currency: settlement.toLowerCase(),
+    fee: Math.min(settled, Math.round(settled * percent) + fixed),
+    exchangeRate,
+  };
 }
 
 /** A refund of `amount` presented minor units, settled at today's rate (Stripe keeps the original fee). */

@@ -115,7 +115,18 @@ export function balanceTransactionJson(txn: BalanceTransactionRecord): Json {
     description: null,
     exchange_rate: txn.exchangeRate,
     fee: txn.fee,
-    fee_details: txn.fee === 0 ? [] : [{ amount: txn.fee, application: null, currency: txn.currency, description: 'Stripe processing fees', type: 'stripe_fee' }],
+    fee_details:
+      txn.fee === 0
+        ? []
+        : [
+            {
+              amount: txn.fee,
+              application: null,
+              currency: txn.currency,
+              description: 'Stripe processing fees',
+              type: 'stripe_fee',
+            },
+          ],
     net: txn.amount - txn.fee,
     reporting_category: txn.type,
     source: txn.source,
@@ -138,18 +149,33 @@ export function chargeJson(charge: ChargeRecord, balanceTransaction: Json | stri
     customer: charge.customer,
     livemode: false,
     metadata: charge.metadata,
-    outcome: { network_status: 'approved_by_network', risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' },
+    outcome: {
+      network_status: 'approved_by_network',
+      risk_level: 'normal',
+      seller_message: 'Payment complete.',
+      type: 'authorized',
+    },
     paid: true,
     payment_intent: charge.paymentIntent,
     payment_method: charge.paymentMethod,
     refunded: charge.amountRefunded >= charge.amount,
-    refunds: { object: 'list', data: refunds, has_more: false, total_count: refunds.length, url: `/v1/charges/${charge.id}/refunds` },
+    refunds: {
+      object: 'list',
+      data: refunds,
+      has_more: false,
+      total_count: refunds.length,
+      url: `/v1/charges/${charge.id}/refunds`,
+    },
     status: 'succeeded',
   };
 }
 
 /** `authenticationUrl`: where a PaymentIntent that requires action sends the donor. */
-export function intentJson(intent: IntentRecord, latestCharge: Json | string | null, authenticationUrl: string): Json {
+export function intentJson(
+  intent: IntentRecord,
+  latestCharge: Json | string | null,
+  authenticationUrl: string,
+): Json {
   return {
     id: intent.id,
     object: 'payment_intent',
@@ -166,7 +192,10 @@ export function intentJson(intent: IntentRecord, latestCharge: Json | string | n
     metadata: intent.metadata,
     next_action:
       intent.status === 'requires_action'
-        ? { type: 'redirect_to_url', redirect_to_url: { url: authenticationUrl, return_url: intent.returnUrl } }
+        ? {
+            type: 'redirect_to_url',
+            redirect_to_url: { url: authenticationUrl, return_url: intent.returnUrl },
+          }
         : null,
     payment_method: intent.paymentMethod,
     status: intent.status,
@@ -203,7 +232,11 @@ export function priceJson(price: PriceRecord): Json {
   };
 }
 
-export function invoiceJson(invoice: InvoiceRecord, subscription: SubscriptionRecord, clientSecret: string): Json {
+export function invoiceJson(
+  invoice: InvoiceRecord,
+  subscription: SubscriptionRecord,
+  clientSecret: string,
+): Json {
   return {
     id: invoice.id,
     object: 'invoice',
@@ -216,7 +249,11 @@ export function invoiceJson(invoice: InvoiceRecord, subscription: SubscriptionRe
     currency: invoice.currency,
     customer: invoice.customer,
     livemode: false,
-    parent: { type: 'subscription_details', quote_details: null, subscription_details: { metadata: subscription.metadata, subscription: subscription.id } },
+    parent: {
+      type: 'subscription_details',
+      quote_details: null,
+      subscription_details: { metadata: subscription.metadata, subscription: subscription.id },
+    },
     status: invoice.status,
     status_transitions: { finalized_at: invoice.created, paid_at: invoice.paidAt },
   };
@@ -232,7 +269,14 @@ export function subscriptionJson(subscription: SubscriptionRecord, latestInvoice
     customer: subscription.customer,
     items: {
       object: 'list',
-      data: [{ id: stripeId('si'), object: 'subscription_item', price: priceJson(subscription.price), quantity: 1 }],
+      data: [
+        {
+          id: stripeId('si'),
+          object: 'subscription_item',
+          price: priceJson(subscription.price),
+          quantity: 1,
+        },
+      ],
       has_more: false,
     },
     latest_invoice: latestInvoice,
@@ -257,6 +301,10 @@ export function eventJson(type: string, object: Json): Json {
 }
 
 /** Stripe's error body. */
-export function stripeError(type: 'card_error' | 'invalid_request_error', message: string, extra: Json = {}): Json {
+export function stripeError(
+  type: 'card_error' | 'invalid_request_error',
+  message: string,
+  extra: Json = {},
+): Json {
   return { error: { type, message, ...extra } };
 }

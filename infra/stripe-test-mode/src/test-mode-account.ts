@@ -34,7 +34,10 @@ export interface Answer {
 const ok = (body: Json, events: Json[] = []): Answer => ({ status: 200, body, events });
 const notFound = (what: string, id: string): Answer => ({
   status: 404,
-  body: stripeError('invalid_request_error', `No such ${what}: '${id}'`, { code: 'resource_missing', param: 'id' }),
+  body: stripeError('invalid_request_error', `No such ${what}: '${id}'`, {
+    code: 'resource_missing',
+    param: 'id',
+  }),
   events: [],
 });
 const invalid = (message: string, param?: string): Answer => ({
@@ -45,10 +48,18 @@ const invalid = (message: string, param?: string): Answer => ({
 
 export type Params = Record<string, unknown>;
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
 const metadataOf = (value: unknown): Record<string, string> =>
-  value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) : {};
-const expansions = (params: Params): string[] => (Array.isArray(params['expand']) ? params['expand'].filter((item): item is string => typeof item === 'string') : []);
+  value !== null && typeof value === 'object'
+    ? Object.fromEntries(
+        Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      )
+    : {};
+const expansions = (params: Params): string[] =>
+  Array.isArray(params['expand'])
+    ? params['expand'].filter((item): item is string => typeof item === 'string')
+    : [];
 
 /**
  * The objects of one Stripe account in test mode, kept in memory: what stripe-mock cannot do (remember what was
@@ -70,8 +81,18 @@ export class TestModeAccount {
     this.authenticationUrl = authenticationUrl;
   }
 
-  owns(kind: 'payment_intents' | 'charges' | 'balance_transactions' | 'invoices' | 'subscriptions' | 'prices', id: string): boolean {
-    const maps = { payment_intents: this.intents, charges: this.charges, balance_transactions: this.transactions, invoices: this.invoices, subscriptions: this.subscriptions, prices: this.prices };
+  owns(
+    kind: 'payment_intents' | 'charges' | 'balance_transactions' | 'invoices' | 'subscriptions' | 'prices',
+    id: string,
+  ): boolean {
+    const maps = {
+      payment_intents: this.intents,
+      charges: this.charges,
+      balance_transactions: this.transactions,
+      invoices: this.invoices,
+      subscriptions: this.subscriptions,
+      prices: this.prices,
+    };
     return maps[kind].has(id);
   }
 
@@ -86,7 +107,13 @@ export class TestModeAccount {
     } catch (error) {
       return invalid(error instanceof Error ? error.message : String(error), 'currency');
     }
-    const intent = this.newIntent({ amount, currency, metadata, customer: text(params['customer']) ?? null, invoice: null });
+    const intent = this.newIntent({
+      amount,
+      currency,
+      metadata,
+      customer: text(params['customer']) ?? null,
+      invoice: null,
+    });
     return ok(this.intentView(intent, []));
   }
 
@@ -100,16 +127,28 @@ export class TestModeAccount {
     const intent = this.intents.get(id);
     if (!intent) return notFound('payment_intent', id);
     const clientSecret = text(params['client_secret']);
-    if (clientSecret !== undefined && clientSecret !== intent.clientSecret) return invalid('The client_secret provided does not match the client_secret associated with the PaymentIntent.', 'client_secret');
+    if (clientSecret !== undefined && clientSecret !== intent.clientSecret)
+      return invalid(
+        'The client_secret provided does not match the client_secret associated with the PaymentIntent.',
+        'client_secret',
+      );
     if (intent.status !== 'requires_payment_method') {
       return {
         status: 400,
-        body: stripeError('invalid_request_error', `This PaymentIntent's status is ${intent.status}; it cannot be confirmed.`, { code: 'payment_intent_unexpected_state', payment_intent: this.intentView(intent, []) }),
+        body: stripeError(
+          'invalid_request_error',
+          `This PaymentIntent's status is ${intent.status}; it cannot be confirmed.`,
+          { code: 'payment_intent_unexpected_state', payment_intent: this.intentView(intent, []) },
+        ),
         events: [],
       };
     }
     const paymentMethod = text(params['payment_method']);
-    if (paymentMethod === undefined) return invalid('You must provide a payment_method to confirm this PaymentIntent in test mode.', 'payment_method');
+    if (paymentMethod === undefined)
+      return invalid(
+        'You must provide a payment_method to confirm this PaymentIntent in test mode.',
+        'payment_method',
+      );
     const outcome = outcomeOf(paymentMethod);
     if (outcome === null) return invalid(`No such PaymentMethod: '${paymentMethod}'`, 'payment_method');
     intent.paymentMethod = paymentMethod;
@@ -133,13 +172,19 @@ export class TestModeAccount {
     if (!intent || intent.status !== 'requires_action') return null;
     if (approved) return { intent, events: this.succeed(intent) };
     intent.status = 'requires_payment_method';
-    intent.lastPaymentError = { type: 'card_error', code: 'payment_intent_authentication_failure', message: 'The provided PaymentMethod has failed authentication.' };
+    intent.lastPaymentError = {
+      type: 'card_error',
+      code: 'payment_intent_authentication_failure',
+      message: 'The provided PaymentMethod has failed authentication.',
+    };
     return { intent, events: [eventJson('payment_intent.payment_failed', this.intentView(intent, []))] };
   }
 
   retrieveCharge(id: string, params: Params): Answer {
     const charge = this.charges.get(id);
-    return charge ? ok(this.chargeView(charge, expansions(params).includes('balance_transaction'))) : notFound('charge', id);
+    return charge
+      ? ok(this.chargeView(charge, expansions(params).includes('balance_transaction')))
+      : notFound('charge', id);
   }
 
   retrieveBalanceTransaction(id: string): Answer {
@@ -150,10 +195,17 @@ export class TestModeAccount {
   createPrice(params: Params): Answer {
     const unitAmount = Number(params['unit_amount']);
     const currency = text(params['currency'])?.toLowerCase();
-    if (!Number.isInteger(unitAmount) || unitAmount <= 0) return invalid('Missing or invalid unit_amount.', 'unit_amount');
+    if (!Number.isInteger(unitAmount) || unitAmount <= 0)
+      return invalid('Missing or invalid unit_amount.', 'unit_amount');
     if (currency === undefined) return invalid('Missing required param: currency.', 'currency');
     const recurring = params['recurring'] as Params | undefined;
-    const price: PriceRecord = { id: stripeId('price'), unitAmount, currency, interval: text(recurring?.['interval']) ?? 'month', created: now() };
+    const price: PriceRecord = {
+      id: stripeId('price'),
+      unitAmount,
+      currency,
+      interval: text(recurring?.['interval']) ?? 'month',
+      created: now(),
+    };
     this.prices.set(price.id, price);
     return ok(priceJson(price));
   }
@@ -168,21 +220,54 @@ export class TestModeAccount {
     if (price === undefined) return invalid(`No such price: '${priceId ?? ''}'`, 'items[0][price]');
     const metadata = metadataOf(params['metadata']);
     const created = now();
-    const subscription: SubscriptionRecord = { id: stripeId('sub'), customer, price, metadata, status: 'incomplete', latestInvoice: '', created, canceledAt: null };
-    const invoice: InvoiceRecord = { id: stripeId('in'), subscription: subscription.id, customer, amount: price.unitAmount, currency: price.currency, paymentIntent: '', status: 'open', paidAt: null, created };
-    const intent = this.newIntent({ amount: price.unitAmount, currency: price.currency, metadata: { settlementCurrency: metadata['settlementCurrency'] ?? price.currency }, customer, invoice: invoice.id });
+    const subscription: SubscriptionRecord = {
+      id: stripeId('sub'),
+      customer,
+      price,
+      metadata,
+      status: 'incomplete',
+      latestInvoice: '',
+      created,
+      canceledAt: null,
+    };
+    const invoice: InvoiceRecord = {
+      id: stripeId('in'),
+      subscription: subscription.id,
+      customer,
+      amount: price.unitAmount,
+      currency: price.currency,
+      paymentIntent: '',
+      status: 'open',
+      paidAt: null,
+      created,
+    };
+    const intent = this.newIntent({
+      amount: price.unitAmount,
+      currency: price.currency,
+      metadata: { settlementCurrency: metadata['settlementCurrency'] ?? price.currency },
+      customer,
+      invoice: invoice.id,
+    });
     invoice.paymentIntent = intent.id;
     subscription.latestInvoice = invoice.id;
     this.subscriptions.set(subscription.id, subscription);
     this.invoices.set(invoice.id, invoice);
-    const expanded = expansions(params).some((path) => path === 'latest_invoice' || path.startsWith('latest_invoice.'));
-    return ok(subscriptionJson(subscription, expanded ? invoiceJson(invoice, subscription, intent.clientSecret) : invoice.id));
+    const expanded = expansions(params).some(
+      (path) => path === 'latest_invoice' || path.startsWith('latest_invoice.'),
+    );
+    return ok(
+      subscriptionJson(
+        subscription,
+        expanded ? invoiceJson(invoice, subscription, intent.clientSecret) : invoice.id,
+      ),
+    );
   }
 
   cancelSubscription(id: string): Answer {
     const subscription = this.subscriptions.get(id);
     if (!subscription) return notFound('subscription', id);
-    if (subscription.status === 'canceled') return ok(subscriptionJson(subscription, subscription.latestInvoice));
+    if (subscription.status === 'canceled')
+      return ok(subscriptionJson(subscription, subscription.latestInvoice));
     subscription.status = 'canceled';
     subscription.canceledAt = now();
     const body = subscriptionJson(subscription, subscription.latestInvoice);
@@ -193,13 +278,27 @@ export class TestModeAccount {
     const invoice = this.invoices.get(id);
     const subscription = invoice && this.subscriptions.get(invoice.subscription);
     if (!invoice || !subscription) return notFound('invoice', id);
-    return ok(invoiceJson(invoice, subscription, this.intents.get(invoice.paymentIntent)?.clientSecret ?? ''));
+    return ok(
+      invoiceJson(invoice, subscription, this.intents.get(invoice.paymentIntent)?.clientSecret ?? ''),
+    );
   }
 
   listInvoicePayments(params: Params): Answer {
     const invoice = this.invoices.get(text(params['invoice']) ?? '');
     const data = invoice
-      ? [{ id: stripeId('inpay'), object: 'invoice_payment', amount_paid: invoice.status === 'paid' ? invoice.amount : null, amount_requested: invoice.amount, currency: invoice.currency, invoice: invoice.id, is_default: true, payment: { type: 'payment_intent', payment_intent: invoice.paymentIntent }, status: invoice.status === 'paid' ? 'paid' : 'open' }]
+      ? [
+          {
+            id: stripeId('inpay'),
+            object: 'invoice_payment',
+            amount_paid: invoice.status === 'paid' ? invoice.amount : null,
+            amount_requested: invoice.amount,
+            currency: invoice.currency,
+            invoice: invoice.id,
+            is_default: true,
+            payment: { type: 'payment_intent', payment_intent: invoice.paymentIntent },
+            status: invoice.status === 'paid' ? 'paid' : 'open',
+          },
+        ]
       : [];
     return ok({ object: 'list', data, has_more: false, url: '/v1/invoice_payments' });
   }
@@ -207,13 +306,23 @@ export class TestModeAccount {
   /** A refund of a test charge, settled at today's rate; Stripe keeps the original fee. */
   createRefund(params: Params): Answer {
     const intentId = text(params['payment_intent']);
-    const chargeId = text(params['charge']) ?? (intentId ? this.intents.get(intentId)?.latestCharge ?? undefined : undefined);
+    const chargeId =
+      text(params['charge']) ??
+      (intentId ? (this.intents.get(intentId)?.latestCharge ?? undefined) : undefined);
     const charge = chargeId === undefined ? undefined : this.charges.get(chargeId);
-    if (charge === undefined) return invalid('This PaymentIntent has no successful charge to refund.', intentId ? 'payment_intent' : 'charge');
+    if (charge === undefined)
+      return invalid(
+        'This PaymentIntent has no successful charge to refund.',
+        intentId ? 'payment_intent' : 'charge',
+      );
     const left = charge.amount - charge.amountRefunded;
     const amount = params['amount'] === undefined ? left : Number(params['amount']);
     if (!Number.isInteger(amount) || amount <= 0) return invalid('Invalid positive integer', 'amount');
-    if (amount > left) return invalid(`Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`, 'amount');
+    if (amount > left)
+      return invalid(
+        `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`,
+        'amount',
+      );
     const intent = this.intents.get(charge.paymentIntent);
     const settlement = settleRefund(amount, charge.currency, intent?.settlementCurrency ?? charge.currency);
     const refund: RefundRecord = {
@@ -232,10 +341,19 @@ export class TestModeAccount {
     charge.amountRefunded += amount;
     charge.refunds.unshift(refund.id);
     const body = refundJson(refund, refund.balanceTransaction);
-    return ok(body, [eventJson('refund.created', body), eventJson('charge.refunded', this.chargeView(charge, false))]);
+    return ok(body, [
+      eventJson('refund.created', body),
+      eventJson('charge.refunded', this.chargeView(charge, false)),
+    ]);
   }
 
-  private newIntent(args: { amount: number; currency: string; metadata: Record<string, string>; customer: string | null; invoice: string | null }): IntentRecord {
+  private newIntent(args: {
+    amount: number;
+    currency: string;
+    metadata: Record<string, string>;
+    customer: string | null;
+    invoice: string | null;
+  }): IntentRecord {
     const id = stripeId('pi');
     const intent: IntentRecord = {
       id,
@@ -282,7 +400,10 @@ export class TestModeAccount {
     intent.status = 'succeeded';
     intent.latestCharge = charge.id;
     intent.lastPaymentError = null;
-    const events = [eventJson('charge.succeeded', this.chargeView(charge, false)), eventJson('payment_intent.succeeded', this.intentView(intent, []))];
+    const events = [
+      eventJson('charge.succeeded', this.chargeView(charge, false)),
+      eventJson('payment_intent.succeeded', this.intentView(intent, [])),
+    ];
     const invoice = intent.invoice === null ? undefined : this.invoices.get(intent.invoice);
     const subscription = invoice && this.subscriptions.get(invoice.subscription);
     if (invoice && subscription) {
@@ -297,11 +418,20 @@ export class TestModeAccount {
 
   private decline(intent: IntentRecord): Answer {
     intent.status = 'requires_payment_method';
-    intent.lastPaymentError = { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' };
+    intent.lastPaymentError = {
+      type: 'card_error',
+      code: 'card_declined',
+      decline_code: 'generic_decline',
+      message: 'Your card was declined.',
+    };
     const view = this.intentView(intent, []);
     return {
       status: 402,
-      body: stripeError('card_error', 'Your card was declined.', { code: 'card_declined', decline_code: 'generic_decline', payment_intent: view }),
+      body: stripeError('card_error', 'Your card was declined.', {
+        code: 'card_declined',
+        decline_code: 'generic_decline',
+        payment_intent: view,
+      }),
       events: [eventJson('payment_intent.payment_failed', view)],
     };
   }
@@ -312,12 +442,21 @@ export class TestModeAccount {
       const refund = this.refunds.get(id);
       return refund ? [refundJson(refund, refund.balanceTransaction)] : [];
     });
-    return chargeJson(charge, expandTransaction && txn ? balanceTransactionJson(txn) : charge.balanceTransaction, refunds);
+    return chargeJson(
+      charge,
+      expandTransaction && txn ? balanceTransactionJson(txn) : charge.balanceTransaction,
+      refunds,
+    );
   }
 
   private intentView(intent: IntentRecord, expand: string[]): Json {
     const charge = intent.latestCharge === null ? undefined : this.charges.get(intent.latestCharge);
-    const latestCharge = charge === undefined ? null : expand.some((path) => path.startsWith('latest_charge')) ? this.chargeView(charge, expand.includes('latest_charge.balance_transaction')) : charge.id;
+    const latestCharge =
+      charge === undefined
+        ? null
+        : expand.some((path) => path.startsWith('latest_charge'))
+          ? this.chargeView(charge, expand.includes('latest_charge.balance_transaction'))
+          : charge.id;
     return intentJson(intent, latestCharge, this.authenticationUrl(intent.id));
   }
 }

@@ -13,7 +13,11 @@ export interface WebhookSenderOptions {
 const signer = new Stripe('sk_test_signing_only');
 
 /** `Stripe-Signature` for these exact bytes, as Stripe computes it (HMAC-SHA256 over `t.payload`). */
-export function stripeSignature(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+export function stripeSignature(
+  payload: string,
+  secret: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): string {
   return signer.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 }
 
@@ -76,7 +80,11 @@ export class WebhookSender {
       const url = typeof this.options.url === 'string' ? this.options.url : this.options.url();
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': stripeSignature(payload, this.options.secret), 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'stripe-signature': stripeSignature(payload, this.options.secret),
+          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        },
         body: payload,
         signal: AbortSignal.timeout(10_000),
       });
@@ -85,7 +93,9 @@ export class WebhookSender {
       // Stripe counts any 2xx as delivered and retries everything else; a 4xx here is a bug to see in the log.
       return response.ok;
     } catch (error) {
-      this.options.log(`${String(event['type'])} ${String(event['id'])} → not delivered (${error instanceof Error ? error.message : String(error)}); retrying`);
+      this.options.log(
+        `${String(event['type'])} ${String(event['id'])} → not delivered (${error instanceof Error ? error.message : String(error)}); retrying`,
+      );
       return false;
     }
   }

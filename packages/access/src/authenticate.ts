@@ -9,18 +9,28 @@ import type { AccessMember, MemberProjection } from './member-projection.ts';
  * names, who must still be a member and not have signed out everywhere since. Null for neither; a session token
  * that is forged, expired or not taken here is refused with its reason (401).
  */
-export async function memberOfCredential(members: MemberProjection, credential: string, sessionKey: KeyObject | undefined): Promise<AccessMember | null> {
-  if (isSessionToken(credential)) return members.findBySession(await verifySessionToken(credential, sessionKey));
+export async function memberOfCredential(
+  members: MemberProjection,
+  credential: string,
+  sessionKey: KeyObject | undefined,
+): Promise<AccessMember | null> {
+  if (isSessionToken(credential))
+    return members.findBySession(await verifySessionToken(credential, sessionKey));
   return members.findByKeyHash(apiKeyHash(credential));
 }
 
 /** For routes: the caller from `Authorization: Bearer <credential>`, or a 401 problem that says why not. */
-export function bearerMember(members: MemberProjection, sessionKey: KeyObject | undefined): (request: Request) => Promise<AccessMember> {
+export function bearerMember(
+  members: MemberProjection,
+  sessionKey: KeyObject | undefined,
+): (request: Request) => Promise<AccessMember> {
   return async (request) => {
     const credential = bearerToken(request);
     const member = await memberOfCredential(members, credential, sessionKey);
     if (member) return member;
-    const detail = isSessionToken(credential) ? 'this session has ended: sign in again' : 'this API key is not known';
+    const detail = isSessionToken(credential)
+      ? 'this session has ended: sign in again'
+      : 'this API key is not known';
     throw new HttpProblem(401, 'unauthenticated', detail, { field: 'authorization' });
   };
 }

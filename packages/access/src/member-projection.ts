@@ -53,7 +53,9 @@ export type MemberProjection = ReturnType<typeof memberProjection>;
 
 /** The members collection of a service, read by `_id` only: a key through its `_id`-keyed link, a session by member id. */
 export function memberProjection(connection: Connection, clock: () => Date = () => new Date()) {
-  const model: Model<MemberDocument> = (connection.models['Member'] as Model<MemberDocument> | undefined) ?? connection.model<MemberDocument>('Member', schema);
+  const model: Model<MemberDocument> =
+    (connection.models['Member'] as Model<MemberDocument> | undefined) ??
+    connection.model<MemberDocument>('Member', schema);
   // Authentication finds a member by key through a link written before the key, never by a scan.
   const keyLinks = createIdLinks(connection, 'api_key_links');
 
@@ -72,7 +74,15 @@ export function memberProjection(connection: Connection, clock: () => Date = () 
           revokedAt: { $exists: false },
           revoked: { $ne: true },
         },
-        { $set: { organizationId: member.organizationId, role: member.role, apiKeyHash: member.apiKeyHash, keyRevision: member.keyRevision, updatedAt: clock() } },
+        {
+          $set: {
+            organizationId: member.organizationId,
+            role: member.role,
+            apiKeyHash: member.apiKeyHash,
+            keyRevision: member.keyRevision,
+            updatedAt: clock(),
+          },
+        },
         { upsert: true },
       );
     } catch (error) {
@@ -92,7 +102,13 @@ export function memberProjection(connection: Connection, clock: () => Date = () 
       await model.updateOne(
         { _id: member.memberId },
         {
-          $set: { organizationId: member.organizationId, revokedAt: member.revokedAt, apiKeyHash: `revoked:${member.memberId}`, keyRevision: Number.MAX_SAFE_INTEGER, updatedAt: clock() },
+          $set: {
+            organizationId: member.organizationId,
+            revokedAt: member.revokedAt,
+            apiKeyHash: `revoked:${member.memberId}`,
+            keyRevision: Number.MAX_SAFE_INTEGER,
+            updatedAt: clock(),
+          },
           $setOnInsert: { role: 'field-officer' },
         },
         { upsert: true },
@@ -102,7 +118,14 @@ export function memberProjection(connection: Connection, clock: () => Date = () 
     /** `member-sessions-ended`: only a later end moves it, so a late or repeated event changes nothing. */
     async sessionsEnded(member: { memberId: string; endedAt: Date }): Promise<void> {
       await model.updateOne(
-        { _id: member.memberId, $or: [{ sessionsEndedAt: { $exists: false } }, { sessionsEndedAt: null }, { sessionsEndedAt: { $lt: member.endedAt } }] },
+        {
+          _id: member.memberId,
+          $or: [
+            { sessionsEndedAt: { $exists: false } },
+            { sessionsEndedAt: null },
+            { sessionsEndedAt: { $lt: member.endedAt } },
+          ],
+        },
         { $set: { sessionsEndedAt: member.endedAt } },
       );
     },
@@ -126,7 +149,9 @@ export function memberProjection(connection: Connection, clock: () => Date = () 
     /** Key links for members stored before they existed: once per database, at start-up. */
     backfillKeyLinks(): Promise<number> {
       return keyLinks.backfillOnce('members-v1', async () => {
-        const docs = await model.find({}, { apiKeyHash: 1 }).lean<Pick<MemberDocument, '_id' | 'apiKeyHash'>[]>();
+        const docs = await model
+          .find({}, { apiKeyHash: 1 })
+          .lean<Pick<MemberDocument, '_id' | 'apiKeyHash'>[]>();
         return docs.map((doc): [string, string] => [doc.apiKeyHash, doc._id]);
       });
     },

@@ -2,10 +2,17 @@ import { createLogger } from '@aid/telemetry';
 import { describe, expect, it } from 'vitest';
 import { processBatch, type BatchItem, type BatchSteps, type RawMessage } from './batch.ts';
 
-const raw = (offset: number, value: string): RawMessage => ({ offset: String(offset), key: Buffer.from('c1'), value: Buffer.from(value) });
+const raw = (offset: number, value: string): RawMessage => ({
+  offset: String(offset),
+  key: Buffer.from('c1'),
+  value: Buffer.from(value),
+});
 
 /** A partition's batch with a recorder of what happened, in order. */
-function run(values: string[], overrides: Partial<BatchSteps<string>> & { failWhen?: (items: BatchItem<string>[]) => boolean } = {}) {
+function run(
+  values: string[],
+  overrides: Partial<BatchSteps<string>> & { failWhen?: (items: BatchItem<string>[]) => boolean } = {},
+) {
   const log: string[] = [];
   const handled: string[][] = [];
   const steps: BatchSteps<string> = {
@@ -53,7 +60,16 @@ describe('processBatch', () => {
   it('when a message is not valid, then it is dead-lettered in its place and the events around it are handled in order', async () => {
     const { log, done } = run(['a', 'bad-json', 'c', 'd']);
     expect(await done).toBe(true);
-    expect(log).toEqual(['handle a', 'resolve 0', 'commit', 'dead 1 bad-json: not valid: bad-json', 'resolve 1', 'handle c,d', 'resolve 3', 'commit']);
+    expect(log).toEqual([
+      'handle a',
+      'resolve 0',
+      'commit',
+      'dead 1 bad-json: not valid: bad-json',
+      'resolve 1',
+      'handle c,d',
+      'resolve 3',
+      'commit',
+    ]);
   });
 
   it('when the handler fails once, then the group is retried and its offset resolved only after the success', async () => {
@@ -64,7 +80,9 @@ describe('processBatch', () => {
   });
 
   it('when one event always fails, then the group is split, that event is dead-lettered with the reason and the others are handled', async () => {
-    const { log, handled, done } = run(['a', 'poison', 'c'], { failWhen: (items) => items.some((item) => item.event === 'poison') });
+    const { log, handled, done } = run(['a', 'poison', 'c'], {
+      failWhen: (items) => items.some((item) => item.event === 'poison'),
+    });
     expect(await done).toBe(true);
     expect(handled).toEqual([['a'], ['c']]);
     expect(log.filter((line) => line.startsWith('fail poison'))).toHaveLength(3);

@@ -77,7 +77,10 @@ export async function processBatch<E>(steps: BatchSteps<E>): Promise<boolean> {
       } catch (error) {
         if (attemptNumber >= attempts) return error as Error;
         const first = items[0] as BatchItem<E>;
-        logger.warn({ ...first.context, err: error, attempt: attemptNumber, size: items.length }, 'handler failed; retrying');
+        logger.warn(
+          { ...first.context, err: error, attempt: attemptNumber, size: items.length },
+          'handler failed; retrying',
+        );
         await steps.sleep(backoff(attemptNumber));
         await steps.heartbeat();
         if (!steps.stillOwned()) return error as Error;
@@ -100,7 +103,11 @@ export async function processBatch<E>(steps: BatchSteps<E>): Promise<boolean> {
       const failure = await attempt([item], steps.maxAttempts);
       if (failure) {
         if (!steps.stillOwned()) return false;
-        await steps.deadLetter(item.message, item.context, `handler failed ${steps.maxAttempts} times: ${failure.message}`);
+        await steps.deadLetter(
+          item.message,
+          item.context,
+          `handler failed ${steps.maxAttempts} times: ${failure.message}`,
+        );
       }
       steps.resolveOffset(item.context.offset);
     }
@@ -109,7 +116,11 @@ export async function processBatch<E>(steps: BatchSteps<E>): Promise<boolean> {
   }
 
   for (const message of steps.messages) {
-    const context: MessageContext = { topic: message.topic ?? topic, partition: message.partition ?? partition, offset: message.offset };
+    const context: MessageContext = {
+      topic: message.topic ?? topic,
+      partition: message.partition ?? partition,
+      offset: message.offset,
+    };
     const decoded = steps.decode(message);
     if ('reason' in decoded) {
       // Earlier events first: an offset is resolved only when everything before it is done.

@@ -37,18 +37,31 @@ export async function catchUpInTimeOrder(options: {
     const starts = new Map<string, string>();
     const ends = new Map<string, string>();
     for (const topic of topics) {
-      for (const { partition, offset } of await admin.fetchTopicOffsetsByTimestamp(topic, options.from.getTime())) starts.set(`${topic}/${partition}`, offset);
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${partition}`, high);
+      for (const { partition, offset } of await admin.fetchTopicOffsetsByTimestamp(
+        topic,
+        options.from.getTime(),
+      ))
+        starts.set(`${topic}/${partition}`, offset);
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+        ends.set(`${topic}/${partition}`, high);
     }
-    const pending = new Set([...ends].filter(([key, end]) => BigInt(starts.get(key) ?? end) < BigInt(end)).map(([key]) => key));
+    const pending = new Set(
+      [...ends].filter(([key, end]) => BigInt(starts.get(key) ?? end) < BigInt(end)).map(([key]) => key),
+    );
     const history: HistoryMessage[] = [];
     if (pending.size > 0) {
       const readerGroup = `${groupId}.catch-up.${randomUUID()}`;
       for (const topic of topics) {
-        const partitions = [...starts].filter(([key]) => key.startsWith(`${topic}/`)).map(([key, offset]) => ({ partition: Number(key.slice(topic.length + 1)), offset }));
+        const partitions = [...starts]
+          .filter(([key]) => key.startsWith(`${topic}/`))
+          .map(([key, offset]) => ({ partition: Number(key.slice(topic.length + 1)), offset }));
         await retryWhileCoordinatorMoves(() => admin.setOffsets({ groupId: readerGroup, topic, partitions }));
       }
-      const reader = kafka.consumer({ groupId: readerGroup, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+      const reader = kafka.consumer({
+        groupId: readerGroup,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+      });
       await reader.connect();
       try {
         await reader.subscribe({ topics, fromBeginning: true });
@@ -60,7 +73,8 @@ export async function catchUpInTimeOrder(options: {
                 const key = `${batch.topic}/${batch.partition}`;
                 const end = BigInt(ends.get(key) ?? '0');
                 for (const message of batch.messages) {
-                  if (BigInt(message.offset) < end) history.push({ ...message, topic: batch.topic, partition: batch.partition });
+                  if (BigInt(message.offset) < end)
+                    history.push({ ...message, topic: batch.topic, partition: batch.partition });
                 }
                 const last = batch.messages.at(-1);
                 if (last && BigInt(last.offset) + 1n >= end) pending.delete(key);
@@ -72,7 +86,11 @@ export async function catchUpInTimeOrder(options: {
         });
       } finally {
         await reader.disconnect();
-        await admin.deleteGroups([readerGroup]).catch((error: unknown) => logger.warn({ err: error, readerGroup }, 'catch-up reader group not deleted'));
+        await admin
+          .deleteGroups([readerGroup])
+          .catch((error: unknown) =>
+            logger.warn({ err: error, readerGroup }, 'catch-up reader group not deleted'),
+          );
       }
       const rank = new Map(topics.map((topic, index) => [topic, index]));
       history.sort(
@@ -82,11 +100,16 @@ export async function catchUpInTimeOrder(options: {
           a.partition - b.partition ||
           Number(BigInt(a.offset) - BigInt(b.offset)),
       );
-      logger.info({ groupId, from: options.from.toISOString(), messages: history.length }, 'catching up in time order');
+      logger.info(
+        { groupId, from: options.from.toISOString(), messages: history.length },
+        'catching up in time order',
+      );
       await options.handle(history);
     }
     for (const topic of topics) {
-      const partitions = [...ends].filter(([key]) => key.startsWith(`${topic}/`)).map(([key, offset]) => ({ partition: Number(key.slice(topic.length + 1)), offset }));
+      const partitions = [...ends]
+        .filter(([key]) => key.startsWith(`${topic}/`))
+        .map(([key, offset]) => ({ partition: Number(key.slice(topic.length + 1)), offset }));
       await retryWhileCoordinatorMoves(() => admin.setOffsets({ groupId, topic, partitions }));
     }
   } finally {

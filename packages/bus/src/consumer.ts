@@ -2,7 +2,14 @@ import { deadLetterTopic, topicSchemas, type EventOf, type TopicName } from '@ai
 import { withSpanFrom, withSpanPerCarrier, type Logger } from '@aid/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
-import { backoff, processBatch, type BatchItem, type Decoded, type MessageContext, type RawMessage } from './batch.ts';
+import {
+  backoff,
+  processBatch,
+  type BatchItem,
+  type Decoded,
+  type MessageContext,
+  type RawMessage,
+} from './batch.ts';
 import { catchUpInTimeOrder } from './catch-up.ts';
 import { retryWhileCoordinatorMoves } from './coordinator.ts';
 import type { Publisher } from './publisher.ts';
@@ -38,7 +45,9 @@ async function isNewGroup(kafka: Kafka, groupId: string, topicNames: string[]): 
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const committed = await retryWhileCoordinatorMoves(() => admin.fetchOffsets({ groupId, topics: topicNames }));
+    const committed = await retryWhileCoordinatorMoves(() =>
+      admin.fetchOffsets({ groupId, topics: topicNames }),
+    );
     return committed.every(({ partitions }) => partitions.every((partition) => partition.offset === '-1'));
   } finally {
     await admin.disconnect();
@@ -55,7 +64,13 @@ async function startNewGroupAtEnd(kafka: Kafka, groupId: string, topicNames: str
   try {
     for (const topic of topicNames) {
       const ends = await admin.fetchTopicOffsets(topic);
-      await retryWhileCoordinatorMoves(() => admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) }));
+      await retryWhileCoordinatorMoves(() =>
+        admin.setOffsets({
+          groupId,
+          topic,
+          partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+        }),
+      );
     }
   } finally {
     await admin.disconnect();
@@ -86,7 +101,9 @@ interface ConsumerOptions<T extends TopicName> {
 }
 
 /** One event at a time (`handle`), or groups of a partition's events (`handleBatch`, at most `maxBatchSize`). */
-export type ConsumerHandler<T extends TopicName> = { handle: EventHandler<T>; handleBatch?: never } | { handleBatch: BatchEventHandler<T>; maxBatchSize?: number; handle?: never };
+export type ConsumerHandler<T extends TopicName> =
+  | { handle: EventHandler<T>; handleBatch?: never }
+  | { handleBatch: BatchEventHandler<T>; maxBatchSize?: number; handle?: never };
 
 /**
  * Runs one consumer group. Each message is parsed and validated against its topic's schema, then handled;
@@ -96,12 +113,18 @@ export type ConsumerHandler<T extends TopicName> = { handle: EventHandler<T>; ha
  * With `handleBatch` the same holds per group of messages (see processBatch): a failing group is retried, then
  * split into single messages so that only the poison one is dead-lettered.
  */
-export async function runConsumer<T extends TopicName>(options: ConsumerOptions<T> & ConsumerHandler<T>): Promise<RunningConsumer> {
+export async function runConsumer<T extends TopicName>(
+  options: ConsumerOptions<T> & ConsumerHandler<T>,
+): Promise<RunningConsumer> {
   const { kafka, groupId, publisher, logger, tracer } = options;
   const maxAttempts = options.maxAttempts ?? 6;
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
   // Kafka wants several heartbeats per session, or one late heartbeat would look like a dead member.
-  const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)) });
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout,
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+  });
   let deadLetters = 0;
 
   async function deadLetter(message: RawMessage, context: MessageContext, reason: string): Promise<void> {
@@ -134,13 +157,19 @@ export async function runConsumer<T extends TopicName>(options: ConsumerOptions<
     }
     const result = topicSchemas[topic as T].safeParse(parsed);
     if (!result.success) {
-      const issues = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+      const issues = result.error.issues
+        .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+        .join('; ');
       return { reason: `invalid event: ${issues}` };
     }
     return { event: result.data as EventOf<T> };
   }
 
-  const spanAttributes = (topic: string) => ({ 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': groupId });
+  const spanAttributes = (topic: string) => ({
+    'messaging.system': 'kafka',
+    'messaging.destination.name': topic,
+    'messaging.consumer.group.name': groupId,
+  });
 
   const stepsOf = (messages: RawMessage[], topic: string, partition: number) => ({
     topic,
@@ -159,13 +188,25 @@ export async function runConsumer<T extends TopicName>(options: ConsumerOptions<
     if (handleBatch) {
       // A batch mixes messages of many traces: each message gets its own span in its own trace (child of the
       // send that delivered it), and the handler gets each span's context for what it does on that message's behalf.
-      const spans = items.map((item) => ({ name: `consume ${item.event.type}`, carrier: headerText(item.message.headers), attributes: spanAttributes(item.context.topic) }));
-      return withSpanPerCarrier(tracer, spans, (carriers) => handleBatch(items.map((item, index) => ({ ...item, trace: carriers[index] ?? {} }))));
+      const spans = items.map((item) => ({
+        name: `consume ${item.event.type}`,
+        carrier: headerText(item.message.headers),
+        attributes: spanAttributes(item.context.topic),
+      }));
+      return withSpanPerCarrier(tracer, spans, (carriers) =>
+        handleBatch(items.map((item, index) => ({ ...item, trace: carriers[index] ?? {} }))),
+      );
     }
     const first = items[0] as BatchItem<EventOf<T>>;
-    return withSpanFrom(tracer, `consume ${first.event.type}`, headerText(first.message.headers), { ...spanAttributes(first.context.topic), 'messaging.batch.message_count': items.length }, async () => {
-      for (const item of items) await options.handle(item.event, item.context);
-    });
+    return withSpanFrom(
+      tracer,
+      `consume ${first.event.type}`,
+      headerText(first.message.headers),
+      { ...spanAttributes(first.context.topic), 'messaging.batch.message_count': items.length },
+      async () => {
+        for (const item of items) await options.handle(item.event, item.context);
+      },
+    );
   };
 
   const startAt = options.startAt;
@@ -226,11 +267,17 @@ export async function runConsumer<T extends TopicName>(options: ConsumerOptions<
         const carrier = headerText(message.headers);
         for (let attempt = 1; ; attempt += 1) {
           try {
-            await withSpanFrom(tracer, `consume ${event.type}`, carrier, spanAttributes(topic), () => handle(event, context));
+            await withSpanFrom(tracer, `consume ${event.type}`, carrier, spanAttributes(topic), () =>
+              handle(event, context),
+            );
             return;
           } catch (error) {
             if (attempt >= maxAttempts) {
-              await deadLetter(message, context, `handler failed ${attempt} times: ${(error as Error).message}`);
+              await deadLetter(
+                message,
+                context,
+                `handler failed ${attempt} times: ${(error as Error).message}`,
+              );
               return;
             }
             logger.warn({ ...context, err: error, attempt, type: event.type }, 'handler failed; retrying');

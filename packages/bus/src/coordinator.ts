@@ -13,4 +13,3 @@ export async function retryWhileCoordinatorMoves<T>(request: () => Promise<T>): 
     }
   }
 }
-

@@ -26,7 +26,11 @@ export function createKafka(options: { brokers: string[]; clientId: string; logg
 }
 
 /** Creates missing topics with the default partition count; existing topics are left as they are. */
-export async function ensureTopics(kafka: Kafka, topicNames: string[], partitions = defaultPartitions): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topicNames: string[],
+  partitions = defaultPartitions,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -44,9 +48,16 @@ export async function ensureTopics(kafka: Kafka, topicNames: string[], partition
           });
         }
         const { topics } = await admin.fetchTopicMetadata({ topics: topicNames });
-        if (topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
+        if (
+          topics.every(
+            (topic) =>
+              topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0),
+          )
+        )
+          return;
       } catch (error) {
-        const passing = (error as { retriable?: boolean }).retriable === true || /already exists/i.test(String(error));
+        const passing =
+          (error as { retriable?: boolean }).retriable === true || /already exists/i.test(String(error));
         if (!passing || attempt >= 100) throw error;
       }
       if (attempt >= 100) throw new Error(`topics ${topicNames.join(', ')} have no leaders after 20 s`);

@@ -46,7 +46,9 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
     const batches = await store.pending(batchSize, sweep);
     for (const batch of batches) {
       await withPublishSpans(tracer, batch.messages, (messages) =>
-        publisher.publish(messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers }))),
+        publisher.publish(
+          messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers })),
+        ),
       );
       await store.clear(batch);
     }

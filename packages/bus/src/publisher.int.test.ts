@@ -6,7 +6,11 @@ import { createPublisher, type Publisher } from './publisher.ts';
 
 describe('publisher against the broker', () => {
   const { kafkaBrokers } = testEndpoints();
-  const kafka = createKafka({ brokers: kafkaBrokers, clientId: uniqueName('publisher-test'), logger: createLogger('publisher-test', 'silent') });
+  const kafka = createKafka({
+    brokers: kafkaBrokers,
+    clientId: uniqueName('publisher-test'),
+    logger: createLogger('publisher-test', 'silent'),
+  });
   let publisher: Publisher;
 
   beforeAll(async () => {
@@ -31,7 +35,9 @@ describe('publisher against the broker', () => {
     const recorder = await recordTopics(kafkaBrokers, [topic]);
     try {
       await eventually(() => expect(recorder.messages).toHaveLength(3_000), { timeoutMs: 30_000 });
-      expect(recorder.messages.map((message) => (message.value as { index: number }).index)).toEqual(messages.map((_, index) => index));
+      expect(recorder.messages.map((message) => (message.value as { index: number }).index)).toEqual(
+        messages.map((_, index) => index),
+      );
     } finally {
       await recorder.stop();
     }

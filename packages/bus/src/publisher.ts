@@ -17,7 +17,10 @@ export interface Publisher {
 /** Below Kafka's default `max.message.bytes` (1 MiB) with room for the request's own framing. */
 export const defaultMaxRequestBytes = 900_000;
 
-export async function createPublisher(kafka: Kafka, options: { maxRequestBytes?: number } = {}): Promise<Publisher> {
+export async function createPublisher(
+  kafka: Kafka,
+  options: { maxRequestBytes?: number } = {},
+): Promise<Publisher> {
   const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes;
   const producer: Producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { approximateSize, requestChunks } from './request-chunks.ts';
 
-const message = (key: string, valueBytes: number) => ({ key, value: 'x'.repeat(valueBytes), headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+const message = (key: string, valueBytes: number) => ({
+  key,
+  value: 'x'.repeat(valueBytes),
+  headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+});
 
 describe('publish requests split by size', () => {
   it('when messages add up to more than the limit, then they are split in order into runs that each fit', () => {
@@ -9,7 +13,8 @@ describe('publish requests split by size', () => {
     const chunks = requestChunks(messages, 900_000);
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.flat()).toEqual(messages);
-    for (const chunk of chunks) expect(chunk.reduce((sum, item) => sum + approximateSize(item), 0)).toBeLessThanOrEqual(900_000);
+    for (const chunk of chunks)
+      expect(chunk.reduce((sum, item) => sum + approximateSize(item), 0)).toBeLessThanOrEqual(900_000);
   });
 
   it('when messages fit within the limit, then they go in one request', () => {

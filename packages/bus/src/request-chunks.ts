@@ -1,7 +1,12 @@
 /** What a message weighs on the wire, near enough: its bytes plus a record's framing (varints, timestamps, CRC share). */
-export function approximateSize(message: { key: string; value: string; headers: Record<string, string> }): number {
+export function approximateSize(message: {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}): number {
   let size = 64 + Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
-  for (const [name, value] of Object.entries(message.headers)) size += 8 + Buffer.byteLength(name) + Buffer.byteLength(value);
+  for (const [name, value] of Object.entries(message.headers))
+    size += 8 + Buffer.byteLength(name) + Buffer.byteLength(value);
   return size;
 }
 
@@ -10,7 +15,10 @@ export function approximateSize(message: { key: string; value: string; headers: 
  * alone: the broker then names the problem). Kafka refuses a record batch over the topic's `max.message.bytes`
  * (1 MiB by default) and a retry sends the same batch again, so one large publish would fail for ever.
  */
-export function requestChunks<M extends { key: string; value: string; headers: Record<string, string> }>(messages: readonly M[], maxBytes: number): M[][] {
+export function requestChunks<M extends { key: string; value: string; headers: Record<string, string> }>(
+  messages: readonly M[],
+  maxBytes: number,
+): M[][] {
   const chunks: M[][] = [];
   let current: M[] = [];
   let currentBytes = 0;

@@ -5,7 +5,10 @@ import { backoffDelay, startWorkerLoop, type PassResult, type WorkerLoopOptions 
 function recordingLogger() {
   const warnings: Record<string, unknown>[] = [];
   const errors: Record<string, unknown>[] = [];
-  const logger = { warn: (fields: Record<string, unknown>) => warnings.push(fields), error: (fields: Record<string, unknown>) => errors.push(fields) } as unknown as Logger;
+  const logger = {
+    warn: (fields: Record<string, unknown>) => warnings.push(fields),
+    error: (fields: Record<string, unknown>) => errors.push(fields),
+  } as unknown as Logger;
   return { logger, warnings, errors };
 }
 
@@ -21,7 +24,13 @@ function scripted(results: (PassResult | Error)[], fallback: PassResult = 'idle'
 }
 
 const start = (overrides: Partial<WorkerLoopOptions> & Pick<WorkerLoopOptions, 'pass'>) =>
-  startWorkerLoop({ intervalMs: 1_000, logger: recordingLogger().logger, failureMessage: 'pass failed', random: () => 0.5, ...overrides });
+  startWorkerLoop({
+    intervalMs: 1_000,
+    logger: recordingLogger().logger,
+    failureMessage: 'pass failed',
+    random: () => 0.5,
+    ...overrides,
+  });
 
 describe('worker loop', () => {
   beforeEach(() => {
@@ -62,7 +71,9 @@ describe('worker loop', () => {
     const loop = start({
       pass: () => {
         calls += 1;
-        return calls === 1 ? new Promise<PassResult>((resolve) => (release = () => resolve('idle'))) : Promise.resolve('idle');
+        return calls === 1
+          ? new Promise<PassResult>((resolve) => (release = () => resolve('idle')))
+          : Promise.resolve('idle');
       },
     });
     await vi.advanceTimersByTimeAsync(0);
@@ -111,7 +122,12 @@ describe('worker loop', () => {
   it('when a failure is logged at error level with context, then the context is read at that moment', async () => {
     const { logger, errors } = recordingLogger();
     let item = 'first';
-    const loop = start({ pass: () => Promise.reject(new Error(`bad ${item}`)), logger, failureLevel: 'error', failureContext: () => ({ item }) });
+    const loop = start({
+      pass: () => Promise.reject(new Error(`bad ${item}`)),
+      logger,
+      failureLevel: 'error',
+      failureContext: () => ({ item }),
+    });
     await vi.advanceTimersByTimeAsync(0);
     item = 'second';
     await vi.advanceTimersByTimeAsync(10_000);

@@ -13,10 +13,13 @@ describe('rate limit and proxy settings', () => {
     expect(parseConfig(schema, { RATE_LIMIT_THINGS: value }).RATE_LIMIT_THINGS).toEqual(expected);
   });
 
-  it.each(['20', '0/1m', '20/0s', '20/2d', 'many/1m', '20/25h'])('when RATE_LIMIT_THINGS is %j, then start-up stops naming it', (value) => {
-    expect(() => parseConfig(schema, { RATE_LIMIT_THINGS: value })).toThrow(ConfigError);
-    expect(() => parseConfig(schema, { RATE_LIMIT_THINGS: value })).toThrow(/RATE_LIMIT_THINGS/);
-  });
+  it.each(['20', '0/1m', '20/0s', '20/2d', 'many/1m', '20/25h'])(
+    'when RATE_LIMIT_THINGS is %j, then start-up stops naming it',
+    (value) => {
+      expect(() => parseConfig(schema, { RATE_LIMIT_THINGS: value })).toThrow(ConfigError);
+      expect(() => parseConfig(schema, { RATE_LIMIT_THINGS: value })).toThrow(/RATE_LIMIT_THINGS/);
+    },
+  );
 
   it.each([
     [undefined, false],

@@ -14,7 +14,12 @@ export const httpConfig = {
 export const kafkaConfig = {
   KAFKA_BROKERS: z
     .string({ error: 'is required: comma-separated host:port list such as 127.0.0.1:9092' })
-    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((broker) => broker.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1)),
   KAFKA_CLIENT_ID: z.string().optional(),
 };
@@ -54,7 +59,10 @@ export const rateLimitSpec = (fallback: string) =>
       const limit = Number(match?.[1]);
       const windowMs = Number(match?.[2]) * windowUnits[(match?.[3] ?? 's') as keyof typeof windowUnits];
       if (!match || limit < 1 || windowMs < 1_000 || windowMs > 86_400_000) {
-        context.addIssue({ code: 'custom', message: `must be <requests>/<window> such as ${fallback} (window in s, m or h, at most 24h)` });
+        context.addIssue({
+          code: 'custom',
+          message: `must be <requests>/<window> such as ${fallback} (window in s, m or h, at most 24h)`,
+        });
         return z.NEVER;
       }
       return { limit, windowMs };
@@ -74,8 +82,14 @@ export const trustProxyConfig = {
       if (trimmed === 'false' || trimmed === '') return false;
       if (/^\d{1,2}$/.test(trimmed)) return Number(trimmed);
       const entries = trimmed.split(',').map((entry) => entry.trim());
-      if (entries.every((entry) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(entry))) return entries;
-      context.addIssue({ code: 'custom', message: "must be false, a number of proxy hops, or addresses/subnets such as 'loopback, 10.0.0.0/8'" });
+      if (
+        entries.every((entry) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(entry))
+      )
+        return entries;
+      context.addIssue({
+        code: 'custom',
+        message: "must be false, a number of proxy hops, or addresses/subnets such as 'loopback, 10.0.0.0/8'",
+      });
       return z.NEVER;
     }),
 };

@@ -17,7 +17,10 @@ export interface AuditEntry<Action extends string = string> {
 
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
-export const auditDetailsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export const auditDetailsSchema = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null()]),
+);
 
 export const auditQuerySchema = z.object({
   limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
@@ -30,7 +33,9 @@ export function auditPageSchema<const Actions extends readonly [string, ...strin
     entries: z.array(
       z.object({
         id: z.string(),
-        actorMemberId: z.string().describe('a member id, or `platform-admin` for registrations and application decisions'),
+        actorMemberId: z
+          .string()
+          .describe('a member id, or `platform-admin` for registrations and application decisions'),
         action: z.enum(actions),
         targetId: z.string(),
         at: z.iso.datetime(),
@@ -61,16 +66,28 @@ export interface AuditPage<Action extends string = string> {
  * A page of a trail, newest first, after the entry the previous page ended with. A trail is read from a handful
  * of documents (one organization's, or one campaign's disbursements), so it is cut in memory.
  */
-export function auditPage<Action extends string>(trail: readonly AuditEntry<Action>[], page: { limit: number; after?: string | undefined }): AuditPage<Action> {
+export function auditPage<Action extends string>(
+  trail: readonly AuditEntry<Action>[],
+  page: { limit: number; after?: string | undefined },
+): AuditPage<Action> {
   const all = [...trail].sort(newestFirst);
   const start = page.after === undefined ? 0 : all.findIndex((entry) => entry.id === page.after) + 1;
   const entries = all.slice(start, start + page.limit);
   return { entries, last: start + page.limit < all.length ? (entries.at(-1)?.id ?? null) : null };
 }
 
-export function presentAuditPage<Action extends string>(page: AuditPage<Action>): { entries: (Omit<AuditEntry<Action>, 'at'> & { at: string })[]; next: string | null } {
+export function presentAuditPage<Action extends string>(
+  page: AuditPage<Action>,
+): { entries: (Omit<AuditEntry<Action>, 'at'> & { at: string })[]; next: string | null } {
   return {
-    entries: page.entries.map(({ id, actorMemberId, action, targetId, at, details }) => ({ id, actorMemberId, action, targetId, at: at.toISOString(), details })),
+    entries: page.entries.map(({ id, actorMemberId, action, targetId, at, details }) => ({
+      id,
+      actorMemberId,
+      action,
+      targetId,
+      at: at.toISOString(),
+      details,
+    })),
     next: page.last,
   };
 }

@@ -127,7 +127,13 @@ export const campaignUpdatePosted = eventSchema(
     body: z.string(),
     postedAt: z.iso.datetime(),
     /** The photo posted with the update; absent on updates without one and on events from before photos. */
-    photo: z.object({ contentType: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
+    photo: z
+      .object({
+        contentType: z.string(),
+        size: z.number().int().nonnegative(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      })
+      .optional(),
   }),
 );
 

@@ -11,7 +11,12 @@ const gift = () =>
       donationId: 'd1',
       campaignId: 'c1',
       receiptHash: receiptCodeHash('code'),
-      donor: { publicRef: 'd_0123456789abcdef01234567', displayName: null, countryOfResidence: 'GB', countryOfHeritage: 'PK' },
+      donor: {
+        publicRef: 'd_0123456789abcdef01234567',
+        displayName: null,
+        countryOfResidence: 'GB',
+        countryOfHeritage: 'PK',
+      },
       amount: 2500,
       fee: 103,
       net: 2397,
@@ -42,11 +47,21 @@ describe('event contracts', () => {
       source: '/services/donation',
       subject: 'c1',
       time: new Date('2026-01-03T03:04:05Z'),
-      data: { donationId: 'd1', campaignId: 'c1', refundId: 're_1', amount: 500, currency: 'USD', reversedAt: '2026-01-03T03:04:05.000Z' },
+      data: {
+        donationId: 'd1',
+        campaignId: 'c1',
+        refundId: 're_1',
+        amount: 500,
+        currency: 'USD',
+        reversedAt: '2026-01-03T03:04:05.000Z',
+      },
     });
     expect(reversed.dataschema).toBe('urn:diaspora-aid:event:donation.refund-reversed:v1');
     expect(topicSchemas[topics.donation].parse(reversed)).toEqual(reversed);
-    expect(topicSchemas[topics.donation].safeParse({ ...reversed, data: { ...reversed.data, amount: -1 } }).success).toBe(false);
+    expect(
+      topicSchemas[topics.donation].safeParse({ ...reversed, data: { ...reversed.data, amount: -1 } })
+        .success,
+    ).toBe(false);
   });
 
   it('when an event of one topic is checked against another topic, then it is refused', () => {

@@ -1,7 +1,12 @@
 import { amountSchema, currencySchema } from '@aid/money';
 import { z } from 'zod';
 import { eventSchema } from './envelope.ts';
-import { evidenceSchema, idSchema, recordedLocationSchema, recordedRecipientSchema } from './shared-schemas.ts';
+import {
+  evidenceSchema,
+  idSchema,
+  recordedLocationSchema,
+  recordedRecipientSchema,
+} from './shared-schemas.ts';
 
 const base = {
   disbursementId: idSchema,

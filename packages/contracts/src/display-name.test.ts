@@ -20,16 +20,26 @@ describe('donor display names', () => {
   });
 
   it('when a Persian name needs a zero-width non-joiner, then it is kept', () => {
-    expect(displayNameSchema.parse('\u0645\u062D\u0645\u062F\u200C\u0631\u0636\u0627')).toBe('\u0645\u062D\u0645\u062F\u200C\u0631\u0636\u0627');
+    expect(displayNameSchema.parse('\u0645\u062D\u0645\u062F\u200C\u0631\u0636\u0627')).toBe(
+      '\u0645\u062D\u0645\u062F\u200C\u0631\u0636\u0627',
+    );
   });
 
   it.each([
     ['only invisible characters', '\u202E\u200B \u2066\u2069', /visible letters/],
     ['only spaces', '   ', /visible letters/],
     ['more than 100 characters', 'A'.repeat(101), /at most 100 characters/],
-    ['100 characters hidden among bidi controls', `${'A'.repeat(60)}${'\u202E'.repeat(500)}${'B'.repeat(41)}`, /at most 100 characters/],
+    [
+      '100 characters hidden among bidi controls',
+      `${'A'.repeat(60)}${'\u202E'.repeat(500)}${'B'.repeat(41)}`,
+      /at most 100 characters/,
+    ],
     ['stacked combining marks', `Z\u0351\u0352\u0353\u0354\u0355\u0356algo`, /accents or marks/],
-    ['two short runs of marks that removing invisible characters would join', `Z\u0351\u0352\u200B\u0353\u0354algo`, /accents or marks/],
+    [
+      'two short runs of marks that removing invisible characters would join',
+      `Z\u0351\u0352\u200B\u0353\u0354algo`,
+      /accents or marks/,
+    ],
     ['an unpaired surrogate', 'Amina \uD800', /unpaired surrogate/],
     ['only a C1 control', '\u0093', /visible letters/],
   ])('when a name is %s, then it is refused, not cut', (_what, raw, message) => {
@@ -52,10 +62,36 @@ describe('donor display names', () => {
     // The pattern is read as JSON Schema means it (ECMAScript with `u`), and by engines without `\p{...}` classes.
     expect(published.pattern).not.toMatch(/\\[pP]\{/);
     const pattern = new RegExp(published.pattern ?? '', 'u');
-    const schemaAccepts = (name: string) => [...name].length <= (published.maxLength ?? Infinity) && pattern.test(name);
+    const schemaAccepts = (name: string) =>
+      [...name].length <= (published.maxLength ?? Infinity) && pattern.test(name);
     // Names drawn mostly from the characters the rules are about, so every rule is met and broken often.
-    const tricky = fc.constantFrom('a', 'Ш', ' ', '\u00A0', '\t', '\n', '\u0301', '\u0351', '\u200B', '\u200C', '\u202E', '\u2066', '\u0000', '\u0093', '\u00AD', '\uFEFF', '\u{E0041}', '\u{E0100}', '\u{10400}', '\uFFFF');
-    const names = fc.oneof(fc.array(tricky, { maxLength: 12 }).map((parts) => parts.join('')), fc.string({ unit: 'binary', maxLength: 120 }), fc.string({ unit: tricky, minLength: 95, maxLength: 105 }));
+    const tricky = fc.constantFrom(
+      'a',
+      'Ш',
+      ' ',
+      '\u00A0',
+      '\t',
+      '\n',
+      '\u0301',
+      '\u0351',
+      '\u200B',
+      '\u200C',
+      '\u202E',
+      '\u2066',
+      '\u0000',
+      '\u0093',
+      '\u00AD',
+      '\uFEFF',
+      '\u{E0041}',
+      '\u{E0100}',
+      '\u{10400}',
+      '\uFFFF',
+    );
+    const names = fc.oneof(
+      fc.array(tricky, { maxLength: 12 }).map((parts) => parts.join('')),
+      fc.string({ unit: 'binary', maxLength: 120 }),
+      fc.string({ unit: tricky, minLength: 95, maxLength: 105 }),
+    );
     fc.assert(
       fc.property(names, (name) => {
         if (/\p{Cs}/u.test(name)) return; // no JSON Schema string holds an unpaired surrogate; refused on its own

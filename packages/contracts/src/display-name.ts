@@ -29,12 +29,16 @@ function rangesOf(matches: (codePoint: number) => boolean): [number, number][] {
 
 /** Class contents every engine reads alike: `\uXXXX` escapes in the BMP, the character itself beyond it. */
 function classOf(ranges: [number, number][]): string {
-  const one = (codePoint: number) => (codePoint <= 0xffff ? `\\u${codePoint.toString(16).toUpperCase().padStart(4, '0')}` : String.fromCodePoint(codePoint));
+  const one = (codePoint: number) =>
+    codePoint <= 0xffff
+      ? `\\u${codePoint.toString(16).toUpperCase().padStart(4, '0')}`
+      : String.fromCodePoint(codePoint);
   return ranges.map(([low, high]) => (low === high ? one(low) : `${one(low)}-${one(high)}`)).join('');
 }
 
 const is = (pattern: RegExp) => (codePoint: number) => pattern.test(String.fromCodePoint(codePoint));
-const isNoncharacter = (codePoint: number) => (codePoint >= 0xfdd0 && codePoint <= 0xfdef) || (codePoint & 0xfffe) === 0xfffe;
+const isNoncharacter = (codePoint: number) =>
+  (codePoint >= 0xfdd0 && codePoint <= 0xfdef) || (codePoint & 0xfffe) === 0xfffe;
 
 // What ECMAScript calls white space and line terminators, and Unicode's separators: each run becomes one space.
 const whitespace = classOf(rangesOf(is(/^[\s\p{Z}]$/u)));
@@ -49,7 +53,8 @@ const removedRanges = rangesOf((codePoint) => {
   return /^[\p{Cc}\p{Cf}]$/u.test(character) || isNoncharacter(codePoint);
 });
 // The two noncharacters at the end of each plane that is not scanned.
-for (const plane of [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16]) removedRanges.push([plane * 0x10000 + 0xfffe, plane * 0x10000 + 0xffff]);
+for (const plane of [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16])
+  removedRanges.push([plane * 0x10000 + 0xfffe, plane * 0x10000 + 0xffff]);
 removedRanges.sort(([a], [b]) => a - b);
 const removed = classOf(removedRanges);
 const marks = classOf(rangesOf(is(/^\p{M}$/u)));
@@ -68,22 +73,31 @@ const stackedMarks = new RegExp(`[${marks}${removed}]{${maxStackedMarks + 1},}`,
  * that is neither white space nor removed, and no more than four marks or removed characters in a row.
  */
 export const displayNamePattern =
-  `^(?=[${whitespace}${removed}]*[^${whitespace}${removed}])` + `(?:[${marks}${removed}]{0,${maxStackedMarks}}[^${marks}${removed}])*[${marks}${removed}]{0,${maxStackedMarks}}$`;
+  `^(?=[${whitespace}${removed}]*[^${whitespace}${removed}])` +
+  `(?:[${marks}${removed}]{0,${maxStackedMarks}}[^${marks}${removed}])*[${marks}${removed}]{0,${maxStackedMarks}}$`;
 
 /**
  * What is kept of a donor's name: NFC, control and format characters removed, white space runs as one space,
  * trimmed. A name shown on the public record stays there forever, so it is cleaned before it is stored.
  */
 export function cleanDisplayName(raw: string): string {
-  return raw.normalize('NFC').replace(whitespaceRuns, ' ').replace(removedCharacters, '').replace(whitespaceRuns, ' ').trim();
+  return raw
+    .normalize('NFC')
+    .replace(whitespaceRuns, ' ')
+    .replace(removedCharacters, '')
+    .replace(whitespaceRuns, ' ')
+    .trim();
 }
 
 /** Why a name as given is refused, or undefined when it is accepted (the rules `displayNamePattern` states). */
 export function displayNameProblem(raw: string): string | undefined {
   if (unpairedSurrogate.test(raw)) return 'must be text, without unpaired surrogate code units';
-  if (raw.length > 2 * maxDisplayNameLength || [...raw].length > maxDisplayNameLength) return `must be at most ${maxDisplayNameLength} characters`;
-  if (!visibleCharacter.test(raw)) return 'must contain visible letters, not only spaces or invisible characters';
-  if (stackedMarks.test(raw)) return `must not stack more than ${maxStackedMarks} accents or marks on one letter`;
+  if (raw.length > 2 * maxDisplayNameLength || [...raw].length > maxDisplayNameLength)
+    return `must be at most ${maxDisplayNameLength} characters`;
+  if (!visibleCharacter.test(raw))
+    return 'must contain visible letters, not only spaces or invisible characters';
+  if (stackedMarks.test(raw))
+    return `must not stack more than ${maxStackedMarks} accents or marks on one letter`;
   return undefined;
 }
 

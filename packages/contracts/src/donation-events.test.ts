@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { donationGeographyReleased, envelope, topicSchemas, topics } from './index.ts';
 
 /** A gift announcement as the donation service published it before countries left gift events. */
-const storedGift = JSON.parse(readFileSync(new URL('./fixtures/donation-succeeded-with-countries.json', import.meta.url), 'utf8')) as unknown;
+const storedGift = JSON.parse(
+  readFileSync(new URL('./fixtures/donation-succeeded-with-countries.json', import.meta.url), 'utf8'),
+) as unknown;
 
 describe('donation events and donor geography', () => {
   it('when a stored gift announcement with per-gift countries is consumed, then it still validates as it is', () => {
@@ -32,7 +34,10 @@ describe('donation events and donor geography', () => {
       },
     });
     expect(topicSchemas[topics.donation].parse(release)).toEqual(release);
-    const bad = { ...release, data: { ...release.data, residence: { groups: [{ country: 'IS', donors: 0 }], other: 0 } } };
+    const bad = {
+      ...release,
+      data: { ...release.data, residence: { groups: [{ country: 'IS', donors: 0 }], other: 0 } },
+    };
     expect(donationGeographyReleased.safeParse(bad).success).toBe(false);
   });
 });

@@ -17,7 +17,10 @@ export const publicDonorSchema = z.object({
 export type PublicDonor = z.infer<typeof publicDonorSchema>;
 
 /** Donors counted in one country, never fewer than the release's `minimumGroup`. */
-const countryGroupSchema = z.object({ country: recordedCountryCodeSchema, donors: z.number().int().positive() });
+const countryGroupSchema = z.object({
+  country: recordedCountryCodeSchema,
+  donors: z.number().int().positive(),
+});
 
 /**
  * One dimension (residence or heritage) of a geography release: the countries with at least `minimumGroup`
@@ -37,7 +40,9 @@ export type GeographyDimension = z.infer<typeof geographyDimensionSchema>;
 export const presentedMoneySchema = z.object({ amount: amountSchema, currency: currencySchema });
 
 /** Stripe's exchange rate as it gives it (settlement units per presented unit), as a decimal string. */
-export const exchangeRateSchema = z.string().regex(/^\d+(\.\d+)?(e-?\d+)?$/, 'must be a positive decimal such as 1.0821');
+export const exchangeRateSchema = z
+  .string()
+  .regex(/^\d+(\.\d+)?(e-?\d+)?$/, 'must be a positive decimal such as 1.0821');
 
 export const donationSucceeded = eventSchema(
   'org.diaspora-aid.donation.succeeded',

@@ -8,7 +8,11 @@ export const eventTypePrefix = 'org.diaspora-aid.';
  * CloudEvents 1.0 attribute names (https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md).
  * `subject` is the campaign id (the Kafka key), or the organization id for organization events.
  */
-export function eventSchema<Type extends string, Data extends z.ZodType>(type: Type, data: Data, version = 1) {
+export function eventSchema<Type extends string, Data extends z.ZodType>(
+  type: Type,
+  data: Data,
+  version = 1,
+) {
   return z.object({
     specversion: z.literal('1.0'),
     id: z.uuid({ version: 'v7' }),
@@ -60,7 +64,8 @@ export function envelope<Type extends string, Data>(args: {
     subject: args.subject,
     time: args.time.toISOString(),
     datacontenttype: 'application/json',
-    dataschema: `urn:diaspora-aid:event:${args.type.slice(eventTypePrefix.length)}:v${args.version ?? 1}` as const,
+    dataschema:
+      `urn:diaspora-aid:event:${args.type.slice(eventTypePrefix.length)}:v${args.version ?? 1}` as const,
     data: args.data,
   };
 }

@@ -42,7 +42,15 @@ export {
   type GeographyDimension,
   type PublicDonor,
 } from './donation-events.ts';
-export { cleanDisplayName, displayNamePattern, displayNameProblem, displayNameSchema, maxDisplayNameLength, maxStackedMarks, publicDisplayName } from './display-name.ts';
+export {
+  cleanDisplayName,
+  displayNamePattern,
+  displayNameProblem,
+  displayNameSchema,
+  maxDisplayNameLength,
+  maxStackedMarks,
+  publicDisplayName,
+} from './display-name.ts';
 export { envelope, eventSchema, eventTypePrefix, newEventId, newId, type EventEnvelope } from './envelope.ts';
 export {
   campaignSummarySchema,
@@ -84,7 +92,13 @@ export {
   type MemberRole,
   type OrganizationKind,
 } from './shared-schemas.ts';
-export { topicSchemas, type AnyEvent, type EventOf, type TopicName, type TopicSchemas } from './topic-schemas.ts';
+export {
+  topicSchemas,
+  type AnyEvent,
+  type EventOf,
+  type TopicName,
+  type TopicSchemas,
+} from './topic-schemas.ts';
 export { deadLetterTopic, defaultPartitions, topics, type Topic } from './topics.ts';
 export { DomainError, isDomainError } from './domain-error.ts';
 export {

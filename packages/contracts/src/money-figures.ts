@@ -14,8 +14,12 @@ const count = z.number().int().nonnegative();
 export const moneyFiguresShape = {
   raised: minor.describe('gross amount of the succeeded gifts'),
   fees: minor.describe('processor fees kept'),
-  refunded: minor.describe('every refund and lost dispute, net of refunds that failed at the bank, counted in full even when the money was already allocated'),
-  net: minor.describe('raised − fees − refunded; below allocated only while refunds of allocated money are owed back'),
+  refunded: minor.describe(
+    'every refund and lost dispute, net of refunds that failed at the bank, counted in full even when the money was already allocated',
+  ),
+  net: minor.describe(
+    'raised − fees − refunded; below allocated only while refunds of allocated money are owed back',
+  ),
   allocated: minor.describe('held by approved disbursements that were not cancelled'),
   paidOut: minor.describe('paid out to recipients'),
 } as const;
@@ -26,7 +30,10 @@ export type MoneyFigures = z.infer<typeof moneyFiguresSchema>;
 /** The ledger's public summary of one campaign (`GET /v1/campaigns/:id/summary` and the campaign list). */
 export const campaignSummarySchema = z.object({
   campaignId: z.string(),
-  currency: z.string().nullable().describe('the settlement currency; null before the campaign has money on the record'),
+  currency: z
+    .string()
+    .nullable()
+    .describe('the settlement currency; null before the campaign has money on the record'),
   ...moneyFiguresShape,
   delivered: minor.describe('reported delivered by recipients'),
   beneficiaries: count,
@@ -35,7 +42,9 @@ export const campaignSummarySchema = z.object({
   entries: count.describe('entries on the campaign’s log'),
   byPresentedCurrency: z
     .array(z.object({ currency: z.string(), gifts: count, amount: minor, refunded: minor }))
-    .describe('gifts by the currency donors paid in (counts, and totals in minor units of that currency); every other figure is in `currency`, the settlement currency'),
+    .describe(
+      'gifts by the currency donors paid in (counts, and totals in minor units of that currency); every other figure is in `currency`, the settlement currency',
+    ),
 });
 export type CampaignSummary = z.infer<typeof campaignSummarySchema>;
 
@@ -49,7 +58,9 @@ export const donationTotalsSchema = z.object({
   refunded: moneyFiguresShape.refunded,
   net: moneyFiguresShape.net,
   disputed: minor.describe('held by disputes still open'),
-  refundsReversed: minor.describe('refunds that failed at the bank after being counted, given back to the campaign (already taken off refunded)'),
+  refundsReversed: minor.describe(
+    'refunds that failed at the bank after being counted, given back to the campaign (already taken off refunded)',
+  ),
 });
 export type DonationTotals = z.infer<typeof donationTotalsSchema>;
 
@@ -58,7 +69,9 @@ export const disbursementTotalsSchema = z.object({
   campaignId: idSchema,
   currency: currencySchema,
   ...moneyFiguresShape,
-  refundShortfall: minor.describe('of refunded, the money its gift no longer held: already allocated to aid, or the fee the processor kept'),
+  refundShortfall: minor.describe(
+    'of refunded, the money its gift no longer held: already allocated to aid, or the fee the processor kept',
+  ),
 });
 export type DisbursementTotals = z.infer<typeof disbursementTotalsSchema>;
 
@@ -77,7 +90,11 @@ export const fundsAccountSchema = z.object({
   allocated: count,
   paidOut: count,
   available: count.describe('what may still be reserved: net − refundShortfall − allocated, never below 0'),
-  overAllocated: count.describe('allocated beyond net − refundShortfall: refunds of allocated money nothing else could cover, owed back by the organization'),
-  refundShortfall: count.describe('refunded money its gift no longer held: already allocated to aid, or the fee the processor kept'),
+  overAllocated: count.describe(
+    'allocated beyond net − refundShortfall: refunds of allocated money nothing else could cover, owed back by the organization',
+  ),
+  refundShortfall: count.describe(
+    'refunded money its gift no longer held: already allocated to aid, or the fee the processor kept',
+  ),
 });
 export type FundsAccount = z.infer<typeof fundsAccountSchema>;

@@ -3,7 +3,11 @@ import { amountSchema, currencySchema } from '@aid/money';
 import isoCountries from 'i18n-iso-countries';
 import { z } from 'zod';
 
-export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
 
 /**
  * The ISO 3166-1 alpha-2 codes as the i18n-iso-countries package maintains them (the 249 officially assigned,
@@ -19,7 +23,9 @@ export function isCountryCode(code: string): boolean {
   return iso3166Alpha2.has(code);
 }
 
-const countryFormat = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as PK');
+const countryFormat = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as PK');
 
 /**
  * A country given to any API: an assigned ISO 3166-1 alpha-2 code. Published as the enum of the codes accepted: a
@@ -35,7 +41,13 @@ export const countryCodeSchema = countryFormat
  */
 export const recordedCountryCodeSchema = countryFormat;
 
-export const organizationKinds = ['diaspora-association', 'ngo', 'local-partner', 'foundation', 'government'] as const;
+export const organizationKinds = [
+  'diaspora-association',
+  'ngo',
+  'local-partner',
+  'foundation',
+  'government',
+] as const;
 export const memberRoles = ['admin', 'approver', 'field-officer'] as const;
 export const crisisKinds = [
   'flood',

@@ -15,12 +15,15 @@ export function allowedMethodsOf(routes: readonly Route[]): (path: string) => st
   }
   return (path) => {
     const methods = new Set<string>();
-    for (const known of byPath.values()) if (known.pattern.test(path)) for (const method of known.methods) methods.add(method);
+    for (const known of byPath.values())
+      if (known.pattern.test(path)) for (const method of known.methods) methods.add(method);
     return methods.size === 0 ? undefined : [...methods, 'OPTIONS'];
   };
 }
 
 function pathPattern(expressPath: string): RegExp {
-  const segments = expressPath.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const segments = expressPath
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   return new RegExp(`^${segments.join('/')}/?$`, 'i');
 }

@@ -35,7 +35,8 @@ export interface HttpAppOptions<Code extends string> {
   authenticationFailureLimits?: RouteRateLimit[];
 }
 
-const docsStyle = 'body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}td{padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}';
+const docsStyle =
+  'body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}td{padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}';
 const docsStyleHash = `'sha256-${createHash('sha256').update(docsStyle).digest('base64')}'`;
 
 /**
@@ -45,7 +46,13 @@ const docsStyleHash = `'sha256-${createHash('sha256').update(docsStyle).digest('
 const securityHeaders = helmet({
   contentSecurityPolicy: {
     useDefaults: false,
-    directives: { defaultSrc: ["'none'"], styleSrc: [docsStyleHash], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
+    directives: {
+      defaultSrc: ["'none'"],
+      styleSrc: [docsStyleHash],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
   },
   referrerPolicy: { policy: 'no-referrer' },
   frameguard: { action: 'deny' },
@@ -60,9 +67,14 @@ function traceIdOf(): string | undefined {
 }
 
 const requireJsonBody: RequestHandler = (request, _response, next) => {
-  const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+  const hasBody =
+    Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
   if (['POST', 'PATCH', 'PUT'].includes(request.method) && hasBody && !request.is('application/json')) {
-    next(new HttpProblem(415, 'unsupported-media-type', 'send the body as application/json', { field: 'content-type' }));
+    next(
+      new HttpProblem(415, 'unsupported-media-type', 'send the body as application/json', {
+        field: 'content-type',
+      }),
+    );
     return;
   }
   next();
@@ -94,7 +106,12 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
             if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
             if (request.path !== '/healthz' && request.path !== '/readyz') {
               logger.info(
-                { method: request.method, path: (request.route as { path?: string } | undefined)?.path ?? request.path, status: response.statusCode, ms: Math.round(performance.now() - started) },
+                {
+                  method: request.method,
+                  path: (request.route as { path?: string } | undefined)?.path ?? request.path,
+                  status: response.statusCode,
+                  ms: Math.round(performance.now() - started),
+                },
                 'request',
               );
             }
@@ -118,7 +135,8 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
       },
     });
   // A route with its own limit parses first; the body is then read, and the default parser passes it by.
-  for (const route of options.routes) if (route.bodyLimit) app[route.method](route.path, jsonBody(route.bodyLimit));
+  for (const route of options.routes)
+    if (route.bodyLimit) app[route.method](route.path, jsonBody(route.bodyLimit));
   app.use(jsonBody(options.bodyLimit ?? '64kb'));
 
   app.get('/healthz', (_request, response) => {
@@ -132,10 +150,16 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
 
   const authLimits = options.authenticationFailureLimits ?? [];
   const routes = options.routes.map((route) =>
-    route.security && authLimits.length > 0 ? { ...route, rateLimits: [...authLimits, ...(route.rateLimits ?? [])] } : route,
+    route.security && authLimits.length > 0
+      ? { ...route, rateLimits: [...authLimits, ...(route.rateLimits ?? [])] }
+      : route,
   );
   const document = openApiDocument(
-    { title: `${options.serviceName} API`, version: options.version ?? '1.0.0', description: options.description },
+    {
+      title: `${options.serviceName} API`,
+      version: options.version ?? '1.0.0',
+      description: options.description,
+    },
     routes,
   );
   app.get('/openapi.json', (_request, response) => {
@@ -158,7 +182,13 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
       return;
     }
     response.setHeader('Allow', allowed.join(', '));
-    next(new HttpProblem(405, 'method-not-allowed', `${request.method} is not served here; use ${allowed.join(', ')}`));
+    next(
+      new HttpProblem(
+        405,
+        'method-not-allowed',
+        `${request.method} is not served here; use ${allowed.join(', ')}`,
+      ),
+    );
   });
   app.use((request, _response, next) => {
     next(new HttpProblem(404, 'not-found', `no route for ${request.method} ${request.path}`));
@@ -167,7 +197,10 @@ export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>
   return app;
 }
 
-function problemHandler<Code extends string>(statusByCode: Record<Code, number>, logger: Logger): ErrorRequestHandler {
+function problemHandler<Code extends string>(
+  statusByCode: Record<Code, number>,
+  logger: Logger,
+): ErrorRequestHandler {
   return (error: unknown, request: Request, response, _next) => {
     const traceId = traceIdOf();
     const instance = request.originalUrl.split('?')[0];
@@ -179,24 +212,53 @@ function problemHandler<Code extends string>(statusByCode: Record<Code, number>,
       return;
     }
     if (error instanceof HttpProblem) {
-      sendProblem(response, problem(error.status, error.code, error.message, { field: error.field, errors: error.errors, instance, traceId }));
+      sendProblem(
+        response,
+        problem(error.status, error.code, error.message, {
+          field: error.field,
+          errors: error.errors,
+          instance,
+          traceId,
+        }),
+      );
       return;
     }
     const bodyError = error as { type?: string; status?: number; message?: string };
     if (bodyError.type === 'entity.parse.failed') {
-      sendProblem(response, problem(400, 'malformed-json', 'the body is not valid JSON', { field: '(body)', instance, traceId }));
+      sendProblem(
+        response,
+        problem(400, 'malformed-json', 'the body is not valid JSON', { field: '(body)', instance, traceId }),
+      );
       return;
     }
     if (bodyError.type === 'entity.too.large') {
-      sendProblem(response, problem(413, 'body-too-large', 'the body is larger than this endpoint accepts', { field: '(body)', instance, traceId }));
+      sendProblem(
+        response,
+        problem(413, 'body-too-large', 'the body is larger than this endpoint accepts', {
+          field: '(body)',
+          instance,
+          traceId,
+        }),
+      );
       return;
     }
     if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
-      sendProblem(response, problem(bodyError.status, 'bad-request', bodyError.message ?? 'bad request', { instance, traceId }));
+      sendProblem(
+        response,
+        problem(bodyError.status, 'bad-request', bodyError.message ?? 'bad request', { instance, traceId }),
+      );
       return;
     }
     logger.error({ err: error, traceId, path: request.path }, 'unexpected error');
-    sendProblem(response, problem(500, 'internal-error', `something went wrong on our side; quote trace ${traceId ?? 'unknown'} when reporting it`, { instance, traceId }));
+    sendProblem(
+      response,
+      problem(
+        500,
+        'internal-error',
+        `something went wrong on our side; quote trace ${traceId ?? 'unknown'} when reporting it`,
+        { instance, traceId },
+      ),
+    );
   };
 }
 
@@ -207,7 +269,8 @@ function escapeHtml(text: string): string {
 function renderDocs(document: ReturnType<typeof openApiDocument>): string {
   const rows = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
     Object.entries(item as Record<string, { summary?: string }>).map(
-      ([method, operation]) => `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(operation.summary ?? '')}</td></tr>`,
+      ([method, operation]) =>
+        `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(operation.summary ?? '')}</td></tr>`,
     ),
   );
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(document.info.title)}</title>

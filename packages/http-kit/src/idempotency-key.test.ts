@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { idempotencyKey } from './idempotency-key.ts';
 
-const withHeader = (value: string | undefined) => ({ get: (name: string) => (name === 'idempotency-key' ? value : undefined) }) as Parameters<typeof idempotencyKey>[0];
+const withHeader = (value: string | undefined) =>
+  ({ get: (name: string) => (name === 'idempotency-key' ? value : undefined) }) as Parameters<
+    typeof idempotencyKey
+  >[0];
 
 describe('Idempotency-Key header', () => {
   it.each([
@@ -15,7 +18,10 @@ describe('Idempotency-Key header', () => {
     ['a control character', 'key\t1', false],
   ])('when the key is %s, then it is accepted: %s', (_, key, valid) => {
     if (valid) expect(idempotencyKey(withHeader(key))).toBe(key);
-    else expect(() => idempotencyKey(withHeader(key))).toThrow(expect.objectContaining({ status: 400, code: 'invalid-idempotency-key', field: 'Idempotency-Key' }));
+    else
+      expect(() => idempotencyKey(withHeader(key))).toThrow(
+        expect.objectContaining({ status: 400, code: 'invalid-idempotency-key', field: 'Idempotency-Key' }),
+      );
   });
 
   it('when no key is sent, then there is none', () => {

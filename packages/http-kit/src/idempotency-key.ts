@@ -12,9 +12,14 @@ export function idempotencyKey(request: Pick<Request, 'get'>): string | undefine
   const key = request.get('idempotency-key');
   if (key === undefined) return undefined;
   if (!idempotencyKeyPattern.test(key)) {
-    throw new HttpProblem(400, 'invalid-idempotency-key', 'the Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces, such as a UUID', {
-      field: 'Idempotency-Key',
-    });
+    throw new HttpProblem(
+      400,
+      'invalid-idempotency-key',
+      'the Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces, such as a UUID',
+      {
+        field: 'Idempotency-Key',
+      },
+    );
   }
   return key;
 }

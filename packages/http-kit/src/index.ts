@@ -1,8 +1,22 @@
 export { createHttpApp, type HttpAppOptions, type ReadinessCheck, type RequestWithRawBody } from './app.ts';
 export { bearerToken } from './auth.ts';
 export { idempotencyKey } from './idempotency-key.ts';
-export { HttpProblem, problem, problemDocumentSchema, problemTypeBase, type ProblemDocument } from './problem.ts';
-export { defineRoute, mountRoutes, openApiDocument, type Route, type RouteInput, type RouteResponse, type RouteResult } from './routes.ts';
+export {
+  HttpProblem,
+  problem,
+  problemDocumentSchema,
+  problemTypeBase,
+  type ProblemDocument,
+} from './problem.ts';
+export {
+  defineRoute,
+  mountRoutes,
+  openApiDocument,
+  type Route,
+  type RouteInput,
+  type RouteResponse,
+  type RouteResult,
+} from './routes.ts';
 export {
   authenticationFailureLimits,
   clientAddress,

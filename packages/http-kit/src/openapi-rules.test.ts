@@ -16,7 +16,12 @@ const routes: Route[] = [
     summary: 'A proof',
     tag: 'Logs',
     params: z.object({ id: z.string().regex(/^[a-z]+$/) }),
-    query: z.object({ index: wholeNumber, treeSize: wholeNumber, limit: wholeNumber.default(10), note: z.string().optional() }),
+    query: z.object({
+      index: wholeNumber,
+      treeSize: wholeNumber,
+      limit: wholeNumber.default(10),
+      note: z.string().optional(),
+    }),
     responses: { 200: { description: 'The proof' } },
     handle,
   }),
@@ -53,7 +58,14 @@ const routes: Route[] = [
     responses: { 200: { description: 'The log' }, 404: { description: 'Declared by the route itself' } },
     handle,
   }),
-  defineRoute({ method: 'get', path: '/v1/status', summary: 'Status', tag: 'Logs', responses: { 200: { description: 'Up' } }, handle }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/status',
+    summary: 'Status',
+    tag: 'Logs',
+    responses: { 200: { description: 'Up' } },
+    handle,
+  }),
   defineRoute({
     method: 'post',
     path: '/v1/logs/:id/files',
@@ -66,10 +78,17 @@ const routes: Route[] = [
   }),
 ];
 
-type Operation = { parameters?: { name: string; in: string; required: boolean; schema: { type: unknown } }[]; responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown; requestBody?: { required?: boolean; content: Record<string, unknown> } };
+type Operation = {
+  parameters?: { name: string; in: string; required: boolean; schema: { type: unknown } }[];
+  responses: Record<string, { content?: Record<string, unknown> }>;
+  security?: unknown;
+  requestBody?: { required?: boolean; content: Record<string, unknown> };
+};
 const document = openApiDocument({ title: 't', version: '1', description: 'd' }, routes);
-const operation = (path: string, method: string) => (document.paths as Record<string, Record<string, Operation>>)[path]![method]!;
-const parameter = (op: Operation, name: string) => op.parameters?.find((candidate) => candidate.name === name);
+const operation = (path: string, method: string) =>
+  (document.paths as Record<string, Record<string, Operation>>)[path]![method]!;
+const parameter = (op: Operation, name: string) =>
+  op.parameters?.find((candidate) => candidate.name === name);
 
 describe('OpenAPI generation rules', () => {
   it('when a query parameter is coerced from text, then it is required unless optional or defaulted, and never null', () => {
@@ -93,21 +112,30 @@ describe('OpenAPI generation rules', () => {
   });
 
   it('when a route reads a JSON body, then 413 and 415 are declared; a raw file route declares its own media types', () => {
-    for (const path of ['/v1/logs', '/v1/logs/{id}/seal']) expect(Object.keys(operation(path, 'post').responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
+    for (const path of ['/v1/logs', '/v1/logs/{id}/seal'])
+      expect(Object.keys(operation(path, 'post').responses)).toEqual(
+        expect.arrayContaining(['400', '413', '415']),
+      );
     const files = operation('/v1/logs/{id}/files', 'post');
     expect(files.responses).not.toHaveProperty('415');
     expect(Object.keys(files.requestBody?.content ?? {})).toEqual(['text/csv', 'image/png']);
   });
 
   it('when any route is documented, then 429 is declared as a problem', () => {
-    for (const [path, method] of [['/v1/status', 'get'], ['/v1/logs', 'post'], ['/v1/logs/{id}/proof', 'get']] as const) {
+    for (const [path, method] of [
+      ['/v1/status', 'get'],
+      ['/v1/logs', 'post'],
+      ['/v1/logs/{id}/proof', 'get'],
+    ] as const) {
       expect(operation(path, method).responses['429']?.content).toHaveProperty(['application/problem+json']);
     }
   });
 
   it('when a route authenticates, then 401 is declared; the route’s own description of a status wins', () => {
     expect(operation('/v1/logs', 'post').responses).toHaveProperty('401');
-    expect(operation('/v1/logs/{id}', 'get').responses['404']).toEqual({ description: 'Declared by the route itself' });
+    expect(operation('/v1/logs/{id}', 'get').responses['404']).toEqual({
+      description: 'Declared by the route itself',
+    });
   });
 
   it('when a key is optional, then security lists anonymous first; when required, bearer only', () => {
@@ -129,12 +157,21 @@ describe('OpenAPI generation rules', () => {
 });
 
 /** fetch refuses TRACE, so these requests go through node:http. */
-function send(url: string, method: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function send(
+  url: string,
+  method: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const outgoing = request(url, { method }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
     });
     outgoing.on('error', reject);
     outgoing.end();

@@ -34,7 +34,12 @@ export class HttpProblem extends Error {
   readonly code: string;
   readonly field: string | undefined;
   readonly errors: { field: string; message: string }[] | undefined;
-  constructor(status: number, code: string, message: string, extra: { field?: string; errors?: { field: string; message: string }[] } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    extra: { field?: string; errors?: { field: string; message: string }[] } = {},
+  ) {
     super(message);
     this.name = 'HttpProblem';
     this.status = status;

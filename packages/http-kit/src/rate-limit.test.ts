@@ -4,12 +4,22 @@ import { createLogger } from '@aid/telemetry';
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { authenticationFailureLimits, bearerToken, clientAddress, createHttpApp, defineRoute, HttpProblem, rateLimit, type SharedCounters } from './index.ts';
+import {
+  authenticationFailureLimits,
+  bearerToken,
+  clientAddress,
+  createHttpApp,
+  defineRoute,
+  HttpProblem,
+  rateLimit,
+  type SharedCounters,
+} from './index.ts';
 
 /** Counters in memory with the shared counters' contract (fixed windows); the database ones are tested in @aid/runtime. */
 function memoryCounters(): SharedCounters & { values: Map<string, number> } {
   const values = new Map<string, number>();
-  const idOf = (limiter: string, key: string, windowMs: number) => `${limiter}|${key}|${Math.floor(Date.now() / windowMs)}`;
+  const idOf = (limiter: string, key: string, windowMs: number) =>
+    `${limiter}|${key}|${Math.floor(Date.now() / windowMs)}`;
   const resetAt = (windowMs: number) => new Date((Math.floor(Date.now() / windowMs) + 1) * windowMs);
   return {
     values,
@@ -33,7 +43,14 @@ function memoryCounters(): SharedCounters & { values: Map<string, number> } {
 
 const logger = createLogger('limits', 'silent');
 const counters = memoryCounters();
-const perAddress = rateLimit({ name: 'things-per-address', spec: { limit: 3, windowMs: 60_000 }, counters, logger, key: clientAddress, description: 'things made from this address' });
+const perAddress = rateLimit({
+  name: 'things-per-address',
+  spec: { limit: 3, windowMs: 60_000 },
+  counters,
+  logger,
+  key: clientAddress,
+  description: 'things made from this address',
+});
 const perOwner = rateLimit({
   name: 'things-per-owner',
   spec: { limit: 2, windowMs: 10_000 },
@@ -62,7 +79,8 @@ const routes = [
     tag: 'Things',
     security: 'bearer',
     authenticate: async (request) => {
-      if (bearerToken(request) !== goodKey) throw new HttpProblem(401, 'unauthenticated', 'this API key is not known');
+      if (bearerToken(request) !== goodKey)
+        throw new HttpProblem(401, 'unauthenticated', 'this API key is not known');
     },
     responses: { 200: { description: 'The secret' } },
     handle: async () => ({ body: { secret: 42 } }),
@@ -82,7 +100,12 @@ beforeAll(async () => {
     statusByCode: {},
     readiness: async () => ({}),
     trustProxy: ['loopback'],
-    authenticationFailureLimits: authenticationFailureLimits({ counters, perAddress: { limit: 4, windowMs: 60_000 }, perKey: { limit: 2, windowMs: 60_000 }, logger }),
+    authenticationFailureLimits: authenticationFailureLimits({
+      counters,
+      perAddress: { limit: 4, windowMs: 60_000 },
+      perKey: { limit: 2, windowMs: 60_000 },
+      logger,
+    }),
   });
   server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -96,8 +119,13 @@ afterAll(() => {
 
 // The test's proxy (trust proxy: loopback) says which client each request is from.
 const make = (client: string, owner?: string) =>
-  fetch(`${base}/v1/things`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': client }, body: JSON.stringify({ owner }) });
-const read = (client: string, key: string) => fetch(`${base}/v1/secrets`, { headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': client } });
+  fetch(`${base}/v1/things`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+    body: JSON.stringify({ owner }),
+  });
+const read = (client: string, key: string) =>
+  fetch(`${base}/v1/secrets`, { headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': client } });
 
 describe('rate limits', () => {
   it('when one address goes over its limit, then it gets a 429 problem with Retry-After and the IETF RateLimit fields', async () => {
@@ -105,12 +133,18 @@ describe('rate limits', () => {
     const refused = await make('198.51.100.1');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await refused.json()).toMatchObject({ status: 429, code: 'too-many-requests', detail: expect.stringContaining('things made from this address: at most 3 per minute') });
+    expect(await refused.json()).toMatchObject({
+      status: 429,
+      code: 'too-many-requests',
+      detail: expect.stringContaining('things made from this address: at most 3 per minute'),
+    });
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(refused.headers.get('ratelimit')).toMatch(/^"things-per-address"; r=0; t=\d+$/);
-    expect(refused.headers.get('ratelimit-policy')).toMatch(/^"things-per-address"; q=3; w=60; pk=:[A-Za-z0-9+/=]+:$/);
+    expect(refused.headers.get('ratelimit-policy')).toMatch(
+      /^"things-per-address"; q=3; w=60; pk=:[A-Za-z0-9+/=]+:$/,
+    );
     // Another address is not affected.
     expect((await make('198.51.100.2')).status).toBe(201);
   });
@@ -118,7 +152,9 @@ describe('rate limits', () => {
   it('when an answer is allowed, then it carries the remaining quota of each limit', async () => {
     const allowed = await make('198.51.100.3', 'owner-a');
     expect(allowed.status).toBe(201);
-    expect(allowed.headers.get('ratelimit')).toMatch(/^"things-per-address"; r=2; t=\d+, "things-per-owner"; r=1; t=\d+$/);
+    expect(allowed.headers.get('ratelimit')).toMatch(
+      /^"things-per-address"; r=2; t=\d+, "things-per-owner"; r=1; t=\d+$/,
+    );
     expect(allowed.headers.get('retry-after')).toBeNull();
   });
 
@@ -152,11 +188,15 @@ describe('rate limits', () => {
     for (let i = 0; i < 4; i++) expect((await read('203.0.113.9', `guess-${i}`)).status).toBe(401);
     const refused = await read('203.0.113.9', 'guess-5');
     expect(refused.status).toBe(429);
-    expect(((await refused.json()) as { detail: string }).detail).toContain('failed authentications from this address');
+    expect(((await refused.json()) as { detail: string }).detail).toContain(
+      'failed authentications from this address',
+    );
   });
 
   it('when /openapi.json is read, then every limited operation declares its 429 with the headers', async () => {
-    const document = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, any> }>> };
+    const document = (await (await fetch(`${base}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, any> }>>;
+    };
     for (const [path, method] of [
       ['/v1/things', 'post'],
       ['/v1/secrets', 'get'],

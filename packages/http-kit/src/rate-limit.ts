@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aid/telemetry';
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit as expressRateLimit, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
+import {
+  ipKeyGenerator,
+  rateLimit as expressRateLimit,
+  type ClientRateLimitInfo,
+  type Options,
+  type Store,
+} from 'express-rate-limit';
 import { HttpProblem } from './problem.ts';
 
 /** How many requests a limit lets through per fixed window. */
@@ -74,7 +80,9 @@ class SharedCounterStore implements Store {
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
     // A peek answers as if this request were counted, so the limit refuses once `limit` failures are recorded.
-    const { hits, resetAt } = this.peek ? await this.counters.get(this.prefix, key, this.windowMs) : await this.counters.increment(this.prefix, key, this.windowMs);
+    const { hits, resetAt } = this.peek
+      ? await this.counters.get(this.prefix, key, this.windowMs)
+      : await this.counters.increment(this.prefix, key, this.windowMs);
     return { totalHits: this.peek ? hits + 1 : hits, resetTime: resetAt };
   }
 
@@ -119,20 +127,38 @@ function limiterOf(options: LimitOptions, peek: boolean): RequestHandler {
     skip: (request) => options.key(request) === undefined,
     // The database being down fails the request's own work anyway; the limit does not add a second failure.
     passOnStoreError: true,
-    logger: { warn: (...args: unknown[]) => logger.warn({ args }, 'rate limit'), error: (error: unknown, message?: string) => logger.error({ err: error, limit: name }, message ?? 'rate limit store failed') },
+    logger: {
+      warn: (...args: unknown[]) => logger.warn({ args }, 'rate limit'),
+      error: (error: unknown, message?: string) =>
+        logger.error({ err: error, limit: name }, message ?? 'rate limit store failed'),
+    },
     // The keys are computed here (addresses through clientAddress), so the library's checks of its own key need not run.
     validate: false,
     handler: (request, _response, next) => {
       const info = (request as unknown as Record<string, { resetTime?: Date } | undefined>)[property];
-      const seconds = Math.max(1, Math.ceil(((info?.resetTime?.getTime() ?? Date.now() + spec.windowMs) - Date.now()) / 1000));
-      next(new HttpProblem(429, 'too-many-requests', `too many ${options.description}: at most ${spec.limit} per ${describeWindow(spec.windowMs)}; try again in ${seconds} s`));
+      const seconds = Math.max(
+        1,
+        Math.ceil(((info?.resetTime?.getTime() ?? Date.now() + spec.windowMs) - Date.now()) / 1000),
+      );
+      next(
+        new HttpProblem(
+          429,
+          'too-many-requests',
+          `too many ${options.description}: at most ${spec.limit} per ${describeWindow(spec.windowMs)}; try again in ${seconds} s`,
+        ),
+      );
     },
   });
 }
 
 /** A limit on every request it keys (fixed windows, counted in the shared counters). */
 export function rateLimit(options: LimitOptions): RouteRateLimit {
-  return { name: options.name, spec: options.spec, description: options.description, middleware: limiterOf(options, false) };
+  return {
+    name: options.name,
+    spec: options.spec,
+    description: options.description,
+    middleware: limiterOf(options, false),
+  };
 }
 
 /**
@@ -141,7 +167,9 @@ export function rateLimit(options: LimitOptions): RouteRateLimit {
  * requests cost one read of the counter and no write. Used for bad API keys; a sign-in form uses it with the
  * account as key and its own idea of failure.
  */
-export function failedAttemptsLimit(options: LimitOptions & { failed?: (status: number) => boolean }): RouteRateLimit {
+export function failedAttemptsLimit(
+  options: LimitOptions & { failed?: (status: number) => boolean },
+): RouteRateLimit {
   const failed = options.failed ?? ((status: number) => status === 401);
   const limiter = limiterOf(options, true);
   const middleware: RequestHandler = (request, response, next) => {
@@ -153,7 +181,9 @@ export function failedAttemptsLimit(options: LimitOptions & { failed?: (status: 
         if (!failed(response.statusCode)) return end(...args);
         options.counters
           .increment(options.name, key, options.spec.windowMs)
-          .catch((error: unknown) => options.logger.error({ err: error, limit: options.name }, 'failed attempt not counted'))
+          .catch((error: unknown) =>
+            options.logger.error({ err: error, limit: options.name }, 'failed attempt not counted'),
+          )
           .finally(() => end(...args));
         return response;
       }) as typeof response.end;
@@ -164,10 +194,29 @@ export function failedAttemptsLimit(options: LimitOptions & { failed?: (status: 
 }
 
 /** Failed authentication, limited per caller address and per key presented: what every authenticated route gets. */
-export function authenticationFailureLimits(options: { counters: SharedCounters; perAddress: RateLimitSpec; perKey: RateLimitSpec; logger: Logger }): RouteRateLimit[] {
+export function authenticationFailureLimits(options: {
+  counters: SharedCounters;
+  perAddress: RateLimitSpec;
+  perKey: RateLimitSpec;
+  logger: Logger;
+}): RouteRateLimit[] {
   const { counters, logger } = options;
   return [
-    failedAttemptsLimit({ name: 'auth-failures-per-address', spec: options.perAddress, counters, logger, key: clientAddress, description: 'failed authentications from this address' }),
-    failedAttemptsLimit({ name: 'auth-failures-per-key', spec: options.perKey, counters, logger, key: presentedKeyOf, description: 'failed authentications with this key' }),
+    failedAttemptsLimit({
+      name: 'auth-failures-per-address',
+      spec: options.perAddress,
+      counters,
+      logger,
+      key: clientAddress,
+      description: 'failed authentications from this address',
+    }),
+    failedAttemptsLimit({
+      name: 'auth-failures-per-key',
+      spec: options.perKey,
+      counters,
+      logger,
+      key: presentedKeyOf,
+      description: 'failed authentications with this key',
+    }),
   ];
 }

@@ -47,18 +47,27 @@ export function declaredUploadType(request: Request): string {
  * The uploaded bytes, up to the limit (one byte over is enough to refuse); `tooLarge` is the problem a larger file
  * gets, in the route's own words.
  */
-export async function readRawUpload(request: Request, limitBytes: number, tooLarge: () => HttpProblem): Promise<Buffer> {
+export async function readRawUpload(
+  request: Request,
+  limitBytes: number,
+  tooLarge: () => HttpProblem,
+): Promise<Buffer> {
   const body = held.get(request);
   if (body?.contentLength !== undefined) request.headers['content-length'] = body.contentLength;
   else delete request.headers['content-length'];
   if (body?.transferEncoding !== undefined) request.headers['transfer-encoding'] = body.transferEncoding;
   request.headers['content-type'] = 'application/octet-stream';
   const bytes = await new Promise<Buffer>((resolve, reject) => {
-    express.raw({ type: () => true, limit: limitBytes })(request, body?.response ?? ({} as Response), (error?: unknown) => {
-      if (!error) resolve(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
-      else if ((error as { type?: string }).type === 'entity.too.large') reject(tooLarge());
-      else reject(new HttpProblem(400, 'unreadable-body', 'the file could not be read', { field: '(body)' }));
-    });
+    express.raw({ type: () => true, limit: limitBytes })(
+      request,
+      body?.response ?? ({} as Response),
+      (error?: unknown) => {
+        if (!error) resolve(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+        else if ((error as { type?: string }).type === 'entity.too.large') reject(tooLarge());
+        else
+          reject(new HttpProblem(400, 'unreadable-body', 'the file could not be read', { field: '(body)' }));
+      },
+    );
   });
   // The whole body is in: the connection can serve the client's next request.
   if (body) body.response.shouldKeepAlive = true;
@@ -72,6 +81,9 @@ export async function readRawUpload(request: Request, limitBytes: number, tooLar
  */
 export function attachmentDisposition(name: string): string {
   const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

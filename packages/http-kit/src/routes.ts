@@ -81,7 +81,12 @@ function toHandler(route: Route): RequestHandler {
 }
 
 export function mountRoutes(router: Router, routes: Route[]): void {
-  for (const route of routes) router[route.method](route.path, ...(route.rateLimits ?? []).map((limit) => limit.middleware), toHandler(route));
+  for (const route of routes)
+    router[route.method](
+      route.path,
+      ...(route.rateLimits ?? []).map((limit) => limit.middleware),
+      toHandler(route),
+    );
 }
 
 const bodyMethods: ReadonlySet<Route['method']> = new Set(['post', 'patch', 'put']);
@@ -121,7 +126,12 @@ function fixParameters(operation: { parameters?: unknown[] }, route: Route): voi
     path: shapeOf(route.params),
     header: shapeOf(route.headers),
   };
-  for (const parameter of (operation.parameters ?? []) as { name: string; in: string; required?: boolean; schema?: { type?: unknown } }[]) {
+  for (const parameter of (operation.parameters ?? []) as {
+    name: string;
+    in: string;
+    required?: boolean;
+    schema?: { type?: unknown };
+  }[]) {
     const field = shapes[parameter.in]?.[parameter.name];
     if (field) parameter.required = !field.safeParse(undefined).success;
     const type = parameter.schema?.type;
@@ -139,20 +149,45 @@ function shapeOf(schema: z.ZodType | undefined): Record<string, z.ZodType> | und
 function responseObject(status: string, { description, schema, contentType, links }: RouteResponse) {
   return {
     description,
-    ...(schema ? { content: { [contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json')]: { schema } } } : {}),
+    ...(schema
+      ? {
+          content: {
+            [contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json')]: {
+              schema,
+            },
+          },
+        }
+      : {}),
     ...(links ? { links } : {}),
   };
 }
 
 /** The OpenAPI 3.1 document, generated from the very zod schemas that validate the requests. */
-export function openApiDocument(info: { title: string; version: string; description: string }, routes: Route[]) {
+export function openApiDocument(
+  info: { title: string; version: string; description: string },
+  routes: Route[],
+) {
   const registry = new OpenAPIRegistry();
   const rateLimitHeaders = {
-    'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const, minimum: 0 } },
-    RateLimit: { description: 'The remaining quota of each limit that applies (IETF draft-ietf-httpapi-ratelimit-headers-08)', schema: { type: 'string' as const } },
-    'RateLimit-Policy': { description: 'The quota and window of each limit that applies', schema: { type: 'string' as const } },
+    'Retry-After': {
+      description: 'Seconds to wait before trying again',
+      schema: { type: 'integer' as const, minimum: 0 },
+    },
+    RateLimit: {
+      description:
+        'The remaining quota of each limit that applies (IETF draft-ietf-httpapi-ratelimit-headers-08)',
+      schema: { type: 'string' as const },
+    },
+    'RateLimit-Policy': {
+      description: 'The quota and window of each limit that applies',
+      schema: { type: 'string' as const },
+    },
   };
-  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key' });
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API key',
+  });
   for (const route of routes) {
     const responses = { ...kitResponses(route), ...route.responses };
     registry.registerPath({
@@ -170,7 +205,10 @@ export function openApiDocument(info: { title: string; version: string; descript
         ...(route.body
           ? {
               // A request without a body is read as `{}`, so the body is required exactly when `{}` is refused.
-              body: { required: !route.body.safeParse({}).success, content: { 'application/json': { schema: route.body } } },
+              body: {
+                required: !route.body.safeParse({}).success,
+                content: { 'application/json': { schema: route.body } },
+              },
             }
           : {}),
         ...(route.rawBody
@@ -178,13 +216,20 @@ export function openApiDocument(info: { title: string; version: string; descript
               body: {
                 required: true,
                 description: route.rawBody.description,
-                content: Object.fromEntries(route.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+                content: Object.fromEntries(
+                  route.rawBody.contentTypes.map((type) => [
+                    type,
+                    { schema: { type: 'string', format: 'binary' } },
+                  ]),
+                ),
               },
             }
           : {}),
       },
       responses: {
-        ...Object.fromEntries(Object.entries(responses).map(([status, response]) => [status, responseObject(status, response)])),
+        ...Object.fromEntries(
+          Object.entries(responses).map(([status, response]) => [status, responseObject(status, response)]),
+        ),
         // A limited route names its limits and the headers its 429 carries.
         ...(route.rateLimits?.length
           ? {
@@ -200,7 +245,9 @@ export function openApiDocument(info: { title: string; version: string; descript
   }
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({ openapi: '3.1.0', info });
   for (const route of routes) {
-    const operation = (document.paths?.[openApiPath(route.path)] as Record<string, { parameters?: unknown[] }> | undefined)?.[route.method];
+    const operation = (
+      document.paths?.[openApiPath(route.path)] as Record<string, { parameters?: unknown[] }> | undefined
+    )?.[route.method];
     if (operation) fixParameters(operation, route);
   }
   return document;

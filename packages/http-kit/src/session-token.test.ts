@@ -1,16 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HttpProblem } from './problem.ts';
-import { isSessionToken, rawSessionVerifyKey, sessionSigningKey, sessionVerifyKey, signSessionToken, verifySessionToken } from './session-token.ts';
+import {
+  isSessionToken,
+  rawSessionVerifyKey,
+  sessionSigningKey,
+  sessionVerifyKey,
+  signSessionToken,
+  verifySessionToken,
+} from './session-token.ts';
 
 const seed = randomBytes(32);
 const signing = sessionSigningKey(seed);
 const verifying = sessionVerifyKey(rawSessionVerifyKey(seed));
 const issuedAt = new Date('2026-12-05T10:00:00Z');
-const claims = { sessionId: 's1', memberId: 'm1', organizationId: 'o1', issuedAt, expiresAt: new Date('2026-12-05T22:00:00Z') };
+const claims = {
+  sessionId: 's1',
+  memberId: 'm1',
+  organizationId: 'o1',
+  issuedAt,
+  expiresAt: new Date('2026-12-05T22:00:00Z'),
+};
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(HttpProblem);
   expect((error as HttpProblem).status).toBe(401);
   return (error as HttpProblem).message;
@@ -25,7 +41,9 @@ describe('session tokens', () => {
 
   it('when a token has expired, then it is refused with a reason to sign in again', async () => {
     const token = await signSessionToken(claims, signing);
-    expect(await refusal(verifySessionToken(token, verifying, new Date('2026-12-05T22:00:01Z')))).toMatch(/expired/);
+    expect(await refusal(verifySessionToken(token, verifying, new Date('2026-12-05T22:00:01Z')))).toMatch(
+      /expired/,
+    );
   });
 
   it('when a token was signed by another key or changed, then it is refused', async () => {

@@ -37,7 +37,9 @@ export function sessionVerifyKey(raw: Buffer): KeyObject {
 
 /** The raw 32-byte public key of a signing seed, as other services are configured with it. */
 export function rawSessionVerifyKey(seed: Buffer): Buffer {
-  return createPublicKey(sessionSigningKey(seed)).export({ format: 'der', type: 'spki' }).subarray(spkiPrefix.length);
+  return createPublicKey(sessionSigningKey(seed))
+    .export({ format: 'der', type: 'spki' })
+    .subarray(spkiPrefix.length);
 }
 
 export function isSessionToken(token: string): boolean {
@@ -57,18 +59,40 @@ export async function signSessionToken(claims: SessionClaims, key: KeyObject): P
   return `${sessionTokenPrefix}${jwt}`;
 }
 
-const refused = (detail: string) => new HttpProblem(401, 'unauthenticated', detail, { field: 'authorization' });
+const refused = (detail: string) =>
+  new HttpProblem(401, 'unauthenticated', detail, { field: 'authorization' });
 
 /** The claims of a valid, unexpired token, or a 401 problem that says why it is refused. */
-export async function verifySessionToken(token: string, key: KeyObject | undefined, now: Date = new Date()): Promise<SessionClaims> {
+export async function verifySessionToken(
+  token: string,
+  key: KeyObject | undefined,
+  now: Date = new Date(),
+): Promise<SessionClaims> {
   if (!key) throw refused('this service takes API keys only: sign-in sessions are not configured');
   try {
-    const { payload } = await jwtVerify(token.slice(sessionTokenPrefix.length), key, { issuer, audience, algorithms: ['EdDSA'], currentDate: now });
+    const { payload } = await jwtVerify(token.slice(sessionTokenPrefix.length), key, {
+      issuer,
+      audience,
+      algorithms: ['EdDSA'],
+      currentDate: now,
+    });
     const { sub, jti, iat, exp, org } = payload;
-    if (typeof sub !== 'string' || typeof jti !== 'string' || typeof org !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') {
+    if (
+      typeof sub !== 'string' ||
+      typeof jti !== 'string' ||
+      typeof org !== 'string' ||
+      typeof iat !== 'number' ||
+      typeof exp !== 'number'
+    ) {
       throw refused('the session token lacks who it is for');
     }
-    return { sessionId: jti, memberId: sub, organizationId: org, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) };
+    return {
+      sessionId: jti,
+      memberId: sub,
+      organizationId: org,
+      issuedAt: new Date(iat * 1000),
+      expiresAt: new Date(exp * 1000),
+    };
   } catch (error) {
     if (error instanceof HttpProblem) throw error;
     if (error instanceof joseErrors.JWTExpired) throw refused('the session has expired: sign in again');

@@ -9,11 +9,21 @@ function fieldName(where: string, path: PropertyKey[]): string {
 }
 
 /** Parses one part of a request; every failure becomes a 400 problem naming each offending field. */
-export function parseRequestPart<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'params' | 'query' | 'headers'): z.infer<S> {
+export function parseRequestPart<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'params' | 'query' | 'headers',
+): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const errors = result.error.issues.map((issue) => ({ field: fieldName(where, issue.path), message: issue.message }));
+  const errors = result.error.issues.map((issue) => ({
+    field: fieldName(where, issue.path),
+    message: issue.message,
+  }));
   const first = errors[0];
   const detail = first ? `${first.field}: ${first.message}` : 'the request is not valid';
-  throw new HttpProblem(400, 'validation-failed', detail, { errors, ...(first ? { field: first.field } : {}) });
+  throw new HttpProblem(400, 'validation-failed', detail, {
+    errors,
+    ...(first ? { field: first.field } : {}),
+  });
 }

@@ -77,16 +77,20 @@ function argumentsOf(elements: MessageFormatElement[], into = new Set<string>())
 
 function pluralsOf(elements: MessageFormatElement[], into: { name: string; options: string[] }[] = []) {
   for (const element of elements) {
-    if (element.type === TYPE.plural) into.push({ name: element.value, options: Object.keys(element.options) });
-    if (element.type === TYPE.plural || element.type === TYPE.select) for (const option of Object.values(element.options)) pluralsOf(option.value, into);
+    if (element.type === TYPE.plural)
+      into.push({ name: element.value, options: Object.keys(element.options) });
+    if (element.type === TYPE.plural || element.type === TYPE.select)
+      for (const option of Object.values(element.options)) pluralsOf(option.value, into);
   }
   return into;
 }
 
 function selectsOf(elements: MessageFormatElement[], into: string[] = []) {
   for (const element of elements) {
-    if (element.type === TYPE.select) into.push(`${element.value}:${Object.keys(element.options).sort().join('|')}`);
-    if (element.type === TYPE.plural || element.type === TYPE.select) for (const option of Object.values(element.options)) selectsOf(option.value, into);
+    if (element.type === TYPE.select)
+      into.push(`${element.value}:${Object.keys(element.options).sort().join('|')}`);
+    if (element.type === TYPE.plural || element.type === TYPE.select)
+      for (const option of Object.values(element.options)) selectsOf(option.value, into);
   }
   return into.sort();
 }
@@ -101,41 +105,60 @@ describe('message catalogs', () => {
     expect(used.get('email.receipt.subject')).toMatch(/services\/donation\/src\/email\/receipt-mail\.ts$/);
   });
 
-  it.each(supportedLocales)('when the %s catalog is compared with the code, then it has every key the code uses and none it does not', (locale) => {
-    const keys = new Set(Object.keys(catalogs[locale]));
-    const missing = [...used.keys()].filter((key) => !keys.has(key)).map((key) => `${key} (used in ${used.get(key)})`);
-    const unused = [...keys].filter((key) => !used.has(key));
-    expect({ missing, unused }).toEqual({ missing: [], unused: [] });
-  });
+  it.each(supportedLocales)(
+    'when the %s catalog is compared with the code, then it has every key the code uses and none it does not',
+    (locale) => {
+      const keys = new Set(Object.keys(catalogs[locale]));
+      const missing = [...used.keys()]
+        .filter((key) => !keys.has(key))
+        .map((key) => `${key} (used in ${used.get(key)})`);
+      const unused = [...keys].filter((key) => !used.has(key));
+      expect({ missing, unused }).toEqual({ missing: [], unused: [] });
+    },
+  );
 
-  it.each(supportedLocales)('when every %s message is parsed, then it parses and takes exactly the arguments of the English one', (locale) => {
-    const problems: string[] = [];
-    for (const [key, message] of Object.entries(catalogs[locale])) {
-      const reference = english[key as keyof typeof english];
-      try {
-        const elements = parse(message, { requiresOtherClause: true });
-        if (reference === undefined) continue;
-        const expected = [...argumentsOf(parse(reference))].sort();
-        const actual = [...argumentsOf(elements)].sort();
-        if (actual.join() !== expected.join()) problems.push(`${key}: arguments ${actual.join(', ')} instead of ${expected.join(', ')}`);
-        if (selectsOf(elements).join() !== selectsOf(parse(reference)).join()) problems.push(`${key}: select options differ from English`);
-      } catch (error) {
-        problems.push(`${key}: does not parse (${(error as Error).message})`);
+  it.each(supportedLocales)(
+    'when every %s message is parsed, then it parses and takes exactly the arguments of the English one',
+    (locale) => {
+      const problems: string[] = [];
+      for (const [key, message] of Object.entries(catalogs[locale])) {
+        const reference = english[key as keyof typeof english];
+        try {
+          const elements = parse(message, { requiresOtherClause: true });
+          if (reference === undefined) continue;
+          const expected = [...argumentsOf(parse(reference))].sort();
+          const actual = [...argumentsOf(elements)].sort();
+          if (actual.join() !== expected.join())
+            problems.push(`${key}: arguments ${actual.join(', ')} instead of ${expected.join(', ')}`);
+          if (selectsOf(elements).join() !== selectsOf(parse(reference)).join())
+            problems.push(`${key}: select options differ from English`);
+        } catch (error) {
+          problems.push(`${key}: does not parse (${(error as Error).message})`);
+        }
       }
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+  );
 
-  it.each(supportedLocales)('when a %s message has a plural, then it has every plural form the language has, and no other', (locale) => {
-    const categories = new Intl.PluralRules(intlLocale(locale)).resolvedOptions().pluralCategories as string[];
-    const problems: string[] = [];
-    for (const [key, message] of Object.entries(catalogs[locale])) {
-      for (const plural of pluralsOf(parse(message))) {
-        const lacking = categories.filter((category) => !plural.options.includes(category));
-        const foreign = plural.options.filter((option) => !categories.includes(option) && !/^=\d+$/.test(option));
-        if (lacking.length > 0 || foreign.length > 0) problems.push(`${key} {${plural.name}}: lacks ${lacking.join(', ') || 'nothing'}; has foreign ${foreign.join(', ') || 'nothing'}`);
+  it.each(supportedLocales)(
+    'when a %s message has a plural, then it has every plural form the language has, and no other',
+    (locale) => {
+      const categories = new Intl.PluralRules(intlLocale(locale)).resolvedOptions()
+        .pluralCategories as string[];
+      const problems: string[] = [];
+      for (const [key, message] of Object.entries(catalogs[locale])) {
+        for (const plural of pluralsOf(parse(message))) {
+          const lacking = categories.filter((category) => !plural.options.includes(category));
+          const foreign = plural.options.filter(
+            (option) => !categories.includes(option) && !/^=\d+$/.test(option),
+          );
+          if (lacking.length > 0 || foreign.length > 0)
+            problems.push(
+              `${key} {${plural.name}}: lacks ${lacking.join(', ') || 'nothing'}; has foreign ${foreign.join(', ') || 'nothing'}`,
+            );
+        }
       }
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+  );
 });

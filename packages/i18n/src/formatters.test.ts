@@ -43,7 +43,7 @@ describe('money by ISO 4217 exponent, always with its currency', () => {
     expect(formatters(locale).money(amount, currency)).toBe(expected);
   });
 
-  it('when an amount is beyond a float\'s exact range, then every minor unit is kept', () => {
+  it("when an amount is beyond a float's exact range, then every minor unit is kept", () => {
     expect(formatters('en').money(Number.MAX_SAFE_INTEGER, 'KWD')).toBe(`KWD${nbsp}9,007,199,254,740.991`);
   });
 });
@@ -58,20 +58,25 @@ describe('numbers, percentages, dates and country names', () => {
     ['es', '1.234.567', `12,5${nbsp}%`, '2 ene 2026', 'Pakistán'],
     ['uk', `1${nbsp}234${nbsp}567`, '12,5%', '2 січ. 2026 р.', 'Пакистан'],
     ['ht', `1${nnbsp}234${nnbsp}567`, `12,5${nbsp}%`, '2 janv. 2026', 'Pakistan'],
-  ])('when %s writes numbers, then they read as the locale writes them', (locale, number, percent, date, pakistan) => {
-    const fmt = formatters(locale);
-    expect(fmt.number(1234567)).toBe(number);
-    expect(fmt.percent(0.125)).toBe(percent);
-    expect(fmt.date('2026-01-02')).toBe(date);
-    expect(fmt.country('PK')).toBe(pakistan);
-  });
+  ])(
+    'when %s writes numbers, then they read as the locale writes them',
+    (locale, number, percent, date, pakistan) => {
+      const fmt = formatters(locale);
+      expect(fmt.number(1234567)).toBe(number);
+      expect(fmt.percent(0.125)).toBe(percent);
+      expect(fmt.date('2026-01-02')).toBe(date);
+      expect(fmt.country('PK')).toBe(pakistan);
+    },
+  );
 
   it('when an instant is late in the UTC day, then the ledger day is shown whatever the server zone', () => {
     expect(formatters('en').date('2026-03-09T23:30:00Z')).toBe('Mar 9, 2026');
   });
 
   it('when an instant is shown to the minute, then it is read in UTC and says so, isolated in right-to-left text', () => {
-    expect(formatters('en').dateTime('2026-12-04T21:07:30Z').replace(/\s/g, ' ')).toBe('Dec 4, 2026, 09:07 PM UTC');
+    expect(formatters('en').dateTime('2026-12-04T21:07:30Z').replace(/\s/g, ' ')).toBe(
+      'Dec 4, 2026, 09:07 PM UTC',
+    );
     const arabic = formatters('ar').dateTime('2026-12-04T21:07:30Z');
     expect(arabic.startsWith(fsi) && arabic.endsWith(pdi)).toBe(true);
   });

@@ -13,7 +13,13 @@ const rightToLeftLetter = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
  * is kept left to right inside it.
  */
 function isolatedAmount(parts: Intl.NumberFormatPart[]): string {
-  const text = parts.map((part) => (part.type === 'currency' && !rightToLeftLetter.test(part.value) ? `${leftToRightIsolate}${part.value}${popIsolate}` : part.value)).join('');
+  const text = parts
+    .map((part) =>
+      part.type === 'currency' && !rightToLeftLetter.test(part.value)
+        ? `${leftToRightIsolate}${part.value}${popIsolate}`
+        : part.value,
+    )
+    .join('');
   return `${firstStrongIsolate}${text}${popIsolate}`;
 }
 
@@ -51,7 +57,15 @@ function build(locale: Locale): Formatters {
   const numbers = new Intl.NumberFormat(tag);
   const percents = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 });
   const dates = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'UTC' });
-  const instants = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+  const instants = new Intl.DateTimeFormat(tag, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  });
   const regions = new Intl.DisplayNames([tag], { type: 'region', fallback: 'code' });
   const languages = new Intl.DisplayNames([tag], { type: 'language', fallback: 'code' });
   const currencies = new Intl.DisplayNames([tag], { type: 'currency', fallback: 'code' });
@@ -70,7 +84,12 @@ function build(locale: Locale): Formatters {
       let format = moneyFormats.get(currency);
       if (!format) {
         const exponent = minorUnitExponent(currency);
-        format = new Intl.NumberFormat(tag, { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent });
+        format = new Intl.NumberFormat(tag, {
+          style: 'currency',
+          currency,
+          minimumFractionDigits: exponent,
+          maximumFractionDigits: exponent,
+        });
         moneyFormats.set(currency, format);
       }
       // The decimal string keeps every minor unit exact; Intl formats it without passing through a float.
@@ -80,7 +99,12 @@ function build(locale: Locale): Formatters {
     compactMoney: (amount, currency) => {
       let format = compactFormats.get(currency);
       if (!format) {
-        format = new Intl.NumberFormat(tag, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 });
+        format = new Intl.NumberFormat(tag, {
+          style: 'currency',
+          currency,
+          notation: 'compact',
+          maximumFractionDigits: 1,
+        });
         compactFormats.set(currency, format);
       }
       const decimal = toDecimalString({ amount, currency }) as Intl.StringNumericLiteral;
@@ -89,8 +113,12 @@ function build(locale: Locale): Formatters {
     number: (value) => numbers.format(value),
     percent: (fraction) => percents.format(fraction),
     // Arabic dates carry right-to-left marks between their parts; isolated, they read the same in any surrounding text.
-    date: (value) => (rtl ? `${firstStrongIsolate}${dates.format(toDate(value))}${popIsolate}` : dates.format(toDate(value))),
-    dateTime: (value) => (rtl ? `${firstStrongIsolate}${instants.format(toDate(value))}${popIsolate}` : instants.format(toDate(value))),
+    date: (value) =>
+      rtl ? `${firstStrongIsolate}${dates.format(toDate(value))}${popIsolate}` : dates.format(toDate(value)),
+    dateTime: (value) =>
+      rtl
+        ? `${firstStrongIsolate}${instants.format(toDate(value))}${popIsolate}`
+        : instants.format(toDate(value)),
     country: (code) => named(regions, code),
     language: (code) => named(languages, code),
     currencyName: (code) => named(currencies, code),

@@ -4,7 +4,17 @@ import { createTranslator } from './translator.ts';
 describe('plural rules done by the library', () => {
   it('when Arabic counts entries, then each of its six forms is chosen by CLDR rules', () => {
     const intlRules = new Intl.PluralRules('ar');
-    expect([0, 1, 2, 3, 10, 11, 99, 100, 102].map((n) => intlRules.select(n))).toEqual(['zero', 'one', 'two', 'few', 'few', 'many', 'many', 'other', 'other']);
+    expect([0, 1, 2, 3, 10, 11, 99, 100, 102].map((n) => intlRules.select(n))).toEqual([
+      'zero',
+      'one',
+      'two',
+      'few',
+      'few',
+      'many',
+      'many',
+      'other',
+      'other',
+    ]);
     const { t } = createTranslator('ar', { missing: 'mark' });
     const count = (n: number) => t('web.explorer.entryCount', { count: n });
     expect(count(0)).toBe('لا قيود');
@@ -20,7 +30,8 @@ describe('plural rules done by the library', () => {
 
   it('when Ukrainian counts people, then one, few, many and other follow the last digits', () => {
     const { t } = createTranslator('uk', { missing: 'mark' });
-    const people = (n: number) => t('web.entry.delivery', { description: 'ковдри', people: n, area: 'Харків' });
+    const people = (n: number) =>
+      t('web.entry.delivery', { description: 'ковдри', people: n, area: 'Харків' });
     expect(people(1)).toBe('Доставлено: ковдри (1 людина, Харків)');
     expect(people(21)).toBe('Доставлено: ковдри (21 людина, Харків)');
     expect(people(2)).toBe('Доставлено: ковдри (2 людини, Харків)');
@@ -30,7 +41,13 @@ describe('plural rules done by the library', () => {
     expect(people(12)).toBe('Доставлено: ковдри (12 людей, Харків)');
     expect(people(1.5)).toBe('Доставлено: ковдри (1,5 людини, Харків)');
     const entries = (n: number) => t('web.explorer.entryCount', { count: n });
-    expect([1, 3, 7, 111, 1001].map(entries)).toEqual(['1 запис', '3 записи', '7 записів', '111 записів', '1\u00a0001 запис']);
+    expect([1, 3, 7, 111, 1001].map(entries)).toEqual([
+      '1 запис',
+      '3 записи',
+      '7 записів',
+      '111 записів',
+      '1\u00a0001 запис',
+    ]);
   });
 
   it('when English and Urdu count, then they have one and other', () => {

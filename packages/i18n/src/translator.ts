@@ -42,7 +42,9 @@ function compile(locale: Locale, source: string): Compiled {
     const message = new IntlMessageFormat(source, intlLocale(locale));
     const ast = message.getAst();
     // Most messages are plain text (with escapes resolved): formatting them would only rebuild the same string.
-    const text = ast.every((element) => element.type === TYPE.literal) ? ast.map((element) => element.value).join('') : null;
+    const text = ast.every((element) => element.type === TYPE.literal)
+      ? ast.map((element) => element.value).join('')
+      : null;
     format = text === null ? (values) => String(message.format(values)) : () => text;
     ofLocale.set(source, format);
   }

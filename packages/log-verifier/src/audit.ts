@@ -1,5 +1,13 @@
 import { acceptCheckpoint, judgeCheckpoint, type MonitorState } from './monitor.ts';
-import { fromBase64, leafHash, parseVerifierKey, toBase64, verifyCheckpoint, verifyConsistency, verifyInclusion } from './verify.ts';
+import {
+  fromBase64,
+  leafHash,
+  parseVerifierKey,
+  toBase64,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+} from './verify.ts';
 
 /** A failure to talk to the ledger (exit 1), as opposed to an answer that proves something wrong (exit 2). */
 export class FetchError extends Error {}
@@ -17,7 +25,10 @@ export function httpClient(ledgerUrl: string): LedgerClient {
     } catch (error) {
       throw new FetchError(`cannot reach ${ledgerUrl}${path}: ${(error as Error).message}`);
     }
-    if (!response.ok) throw new FetchError(`${ledgerUrl}${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    if (!response.ok)
+      throw new FetchError(
+        `${ledgerUrl}${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
+      );
     return response;
   }
   return {
@@ -49,21 +60,32 @@ export interface AuditResult {
 
 const hashesOf = (value: unknown): Uint8Array[] | null => {
   const hashes = (value as { hashes?: unknown } | null)?.hashes;
-  return Array.isArray(hashes) && hashes.every((hash) => typeof hash === 'string') ? hashes.map((hash: string) => fromBase64(hash)) : null;
+  return Array.isArray(hashes) && hashes.every((hash) => typeof hash === 'string')
+    ? hashes.map((hash: string) => fromBase64(hash))
+    : null;
 };
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /** One round of checks of a campaign's log against what was seen before. */
-export async function auditOnce(input: AuditInput, previous: MonitorState | null, client: LedgerClient, now: () => Date): Promise<AuditResult> {
+export async function auditOnce(
+  input: AuditInput,
+  previous: MonitorState | null,
+  client: LedgerClient,
+  now: () => Date,
+): Promise<AuditResult> {
   const lines: string[] = [];
   const alerts: string[] = [];
   let verifierKey = input.key ?? previous?.verifierKey ?? null;
   if (!verifierKey) {
     verifierKey = (await client.text('/v1/verifier-key')).trim();
-    lines.push(`WARNING trusting the ledger's own key on first use: ${verifierKey} (compare it with one published elsewhere, then pass it with --key)`);
+    lines.push(
+      `WARNING trusting the ledger's own key on first use: ${verifierKey} (compare it with one published elsewhere, then pass it with --key)`,
+    );
   } else if (input.key && previous && previous.verifierKey !== input.key) {
-    lines.push(`WARNING --key differs from the key pinned before (${previous.verifierKey}); pinning the new one`);
+    lines.push(
+      `WARNING --key differs from the key pinned before (${previous.verifierKey}); pinning the new one`,
+    );
   }
   parseVerifierKey(verifierKey);
 
@@ -72,12 +94,22 @@ export async function auditOnce(input: AuditInput, previous: MonitorState | null
   try {
     checkpoint = await verifyCheckpoint(note, verifierKey);
   } catch (error) {
-    return { lines, alerts: [`the checkpoint does not verify with the pinned key: ${(error as Error).message}`], state: null };
+    return {
+      lines,
+      alerts: [`the checkpoint does not verify with the pinned key: ${(error as Error).message}`],
+      state: null,
+    };
   }
   if (!checkpoint.origin.endsWith(`/campaigns/${input.campaignId}`)) {
-    return { lines, alerts: [`the checkpoint is for ${checkpoint.origin}, not campaign ${input.campaignId}`], state: null };
+    return {
+      lines,
+      alerts: [`the checkpoint is for ${checkpoint.origin}, not campaign ${input.campaignId}`],
+      state: null,
+    };
   }
-  lines.push(`ok checkpoint ${checkpoint.origin} size ${checkpoint.size} root ${toBase64(checkpoint.root)} signed by ${verifierKey.split('+')[0] ?? ''}`);
+  lines.push(
+    `ok checkpoint ${checkpoint.origin} size ${checkpoint.size} root ${toBase64(checkpoint.root)} signed by ${verifierKey.split('+')[0] ?? ''}`,
+  );
 
   const verdict = judgeCheckpoint(previous?.checkpoint ?? null, checkpoint);
   switch (verdict.kind) {
@@ -88,11 +120,28 @@ export async function auditOnce(input: AuditInput, previous: MonitorState | null
       lines.push('ok same tree head as the last checkpoint seen');
       break;
     case 'grown': {
-      const proof = hashesOf(await client.json(`/v1/campaigns/${input.campaignId}/proofs/consistency?from=${verdict.from.size}&to=${checkpoint.size}`));
-      if (proof && (await verifyConsistency(verdict.from.size, checkpoint.size, proof, verdict.from.root, checkpoint.root))) {
-        lines.push(`ok consistent with the last checkpoint seen: size ${verdict.from.size} -> ${checkpoint.size}, only appended`);
+      const proof = hashesOf(
+        await client.json(
+          `/v1/campaigns/${input.campaignId}/proofs/consistency?from=${verdict.from.size}&to=${checkpoint.size}`,
+        ),
+      );
+      if (
+        proof &&
+        (await verifyConsistency(
+          verdict.from.size,
+          checkpoint.size,
+          proof,
+          verdict.from.root,
+          checkpoint.root,
+        ))
+      ) {
+        lines.push(
+          `ok consistent with the last checkpoint seen: size ${verdict.from.size} -> ${checkpoint.size}, only appended`,
+        );
       } else {
-        alerts.push(`the log of size ${checkpoint.size} is not an extension of the checkpoint of size ${verdict.from.size} seen before: history was rewritten`);
+        alerts.push(
+          `the log of size ${checkpoint.size} is not an extension of the checkpoint of size ${verdict.from.size} seen before: history was rewritten`,
+        );
       }
       break;
     }
@@ -110,7 +159,9 @@ export async function auditOnce(input: AuditInput, previous: MonitorState | null
       lines.push(`WARNING entry ${index} is not in the log yet (size ${checkpoint.size})`);
       continue;
     }
-    const page = (await client.json(`/v1/campaigns/${input.campaignId}/entries?from=${index}&limit=1`)) as { entries?: { index?: unknown; leaf?: unknown; entry?: unknown }[] };
+    const page = (await client.json(`/v1/campaigns/${input.campaignId}/entries?from=${index}&limit=1`)) as {
+      entries?: { index?: unknown; leaf?: unknown; entry?: unknown }[];
+    };
     const row = page.entries?.[0];
     if (!row || row.index !== index || typeof row.leaf !== 'string') {
       alerts.push(`entry ${index} is in the signed tree but the ledger does not serve it`);
@@ -128,7 +179,11 @@ export async function auditOnce(input: AuditInput, previous: MonitorState | null
       continue;
     }
     const leaf = await leafHash(bytes);
-    const proof = hashesOf(await client.json(`/v1/campaigns/${input.campaignId}/proofs/inclusion?index=${index}&treeSize=${checkpoint.size}`));
+    const proof = hashesOf(
+      await client.json(
+        `/v1/campaigns/${input.campaignId}/proofs/inclusion?index=${index}&treeSize=${checkpoint.size}`,
+      ),
+    );
     if (proof && (await verifyInclusion(index, checkpoint.size, leaf, proof, checkpoint.root))) {
       lines.push(`ok entry ${index} is in the signed tree (leaf hash ${hex(leaf)})`);
     } else {

@@ -3,7 +3,24 @@ import { parseCliArgs, UsageError } from './cli-options.ts';
 
 describe('aid-verify arguments', () => {
   it('when every option is given, then they are all read, entries repeated and de-duplicated', () => {
-    expect(parseCliArgs(['https://ledger.example/', 'c-1', '--key', 'k+1+AQ==', '--state', '/tmp/s.json', '--entry', '3', '--entry', '0', '--entry', '3', '--watch', '30'])).toEqual({
+    expect(
+      parseCliArgs([
+        'https://ledger.example/',
+        'c-1',
+        '--key',
+        'k+1+AQ==',
+        '--state',
+        '/tmp/s.json',
+        '--entry',
+        '3',
+        '--entry',
+        '0',
+        '--entry',
+        '3',
+        '--watch',
+        '30',
+      ]),
+    ).toEqual({
       ledgerUrl: 'https://ledger.example',
       campaignId: 'c-1',
       key: 'k+1+AQ==',

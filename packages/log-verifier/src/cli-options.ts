@@ -39,23 +39,27 @@ export function parseCliArgs(argv: string[]): CliOptions {
   const { values, positionals } = parsed;
   if (values.help) throw new UsageError('');
   const [ledgerUrl, campaignId, ...extra] = positionals;
-  if (!ledgerUrl || !campaignId || extra.length > 0) throw new UsageError('give exactly a ledger URL and a campaign id');
+  if (!ledgerUrl || !campaignId || extra.length > 0)
+    throw new UsageError('give exactly a ledger URL and a campaign id');
   let url: URL;
   try {
     url = new URL(ledgerUrl);
   } catch {
     throw new UsageError(`not a URL: ${ledgerUrl}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('the ledger URL must be http or https');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError('the ledger URL must be http or https');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(campaignId)) throw new UsageError(`not a campaign id: ${campaignId}`);
   const entries = (values.entry ?? []).map((text) => {
-    if (!wholeNumber.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--entry must be a whole number, got ${text}`);
+    if (!wholeNumber.test(text) || !Number.isSafeInteger(Number(text)))
+      throw new UsageError(`--entry must be a whole number, got ${text}`);
     return Number(text);
   });
   let watchSeconds: number | null = null;
   if (values.watch !== undefined) {
     watchSeconds = Number(values.watch);
-    if (!Number.isFinite(watchSeconds) || watchSeconds <= 0) throw new UsageError(`--watch must be a positive number of seconds, got ${values.watch}`);
+    if (!Number.isFinite(watchSeconds) || watchSeconds <= 0)
+      throw new UsageError(`--watch must be a positive number of seconds, got ${values.watch}`);
   }
   return {
     ledgerUrl: url.href.replace(/\/+$/, ''),

@@ -37,13 +37,17 @@ function writeState(path: string, state: MonitorState): void {
 async function round(options: CliOptions, statePath: string): Promise<number> {
   const previous = readState(statePath);
   if (previous && (previous.ledger !== options.ledgerUrl || previous.campaignId !== options.campaignId)) {
-    throw new UsageError(`${statePath} records ${previous.ledger} campaign ${previous.campaignId}, not this one`);
+    throw new UsageError(
+      `${statePath} records ${previous.ledger} campaign ${previous.campaignId}, not this one`,
+    );
   }
   const result = await auditOnce(options, previous, httpClient(options.ledgerUrl), () => new Date());
   for (const line of result.lines) console.log(line);
   for (const alert of result.alerts) console.log(`ALERT ${alert}`);
   if (!result.state) {
-    console.log(`ALERT ${options.ledgerUrl} campaign ${options.campaignId}: ${result.alerts.length} problem(s); the last good checkpoint stays recorded in ${statePath}`);
+    console.log(
+      `ALERT ${options.ledgerUrl} campaign ${options.campaignId}: ${result.alerts.length} problem(s); the last good checkpoint stays recorded in ${statePath}`,
+    );
     return exitCodes.alert;
   }
   writeState(statePath, result.state);
@@ -62,7 +66,9 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const statePath = options.statePath ?? join(homedir(), '.local', 'state', 'aid-verify', stateFileName(options.ledgerUrl, options.campaignId));
+  const statePath =
+    options.statePath ??
+    join(homedir(), '.local', 'state', 'aid-verify', stateFileName(options.ledgerUrl, options.campaignId));
   let worst: number = exitCodes.ok;
   // Interrupting a watch ends it with the worst outcome seen, so a wrapper script still learns of an alert.
   if (options.watchSeconds !== null) process.once('SIGINT', () => process.exit(worst));

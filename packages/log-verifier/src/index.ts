@@ -11,4 +11,11 @@ export {
   type Checkpoint,
   type VerifierKey,
 } from './verify.ts';
-export { acceptCheckpoint, judgeCheckpoint, parseState, stateFileName, type MonitorState, type Verdict } from './monitor.ts';
+export {
+  acceptCheckpoint,
+  judgeCheckpoint,
+  parseState,
+  stateFileName,
+  type MonitorState,
+  type Verdict,
+} from './monitor.ts';

@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { acceptCheckpoint, judgeCheckpoint, parseState, stateFileName, type MonitorState } from './monitor.ts';
+import {
+  acceptCheckpoint,
+  judgeCheckpoint,
+  parseState,
+  stateFileName,
+  type MonitorState,
+} from './monitor.ts';
 import { toBase64 } from './verify.ts';
 
 const root = (byte: number) => new Uint8Array(32).fill(byte);
-const seen = (size: number, byte: number): MonitorState['checkpoint'] => ({ size, root: toBase64(root(byte)), note: 'note\n' });
-const base = { version: 1 as const, ledger: 'https://ledger.example', campaignId: 'c1', verifierKey: 'k+00000000+AQ==' };
+const seen = (size: number, byte: number): MonitorState['checkpoint'] => ({
+  size,
+  root: toBase64(root(byte)),
+  note: 'note\n',
+});
+const base = {
+  version: 1 as const,
+  ledger: 'https://ledger.example',
+  campaignId: 'c1',
+  verifierKey: 'k+00000000+AQ==',
+};
 
 describe('monitor state', () => {
   it('when nothing was recorded, then the checkpoint becomes the baseline', () => {
@@ -16,7 +31,10 @@ describe('monitor state', () => {
   });
 
   it('when the tree grew, then a consistency proof from the recorded head is asked for', () => {
-    expect(judgeCheckpoint(seen(5, 1), { size: 9, root: root(2) })).toEqual({ kind: 'grown', from: { size: 5, root: root(1) } });
+    expect(judgeCheckpoint(seen(5, 1), { size: 9, root: root(2) })).toEqual({
+      kind: 'grown',
+      from: { size: 5, root: root(1) },
+    });
   });
 
   it.each([
@@ -29,16 +47,28 @@ describe('monitor state', () => {
   });
 
   it('when a checkpoint is accepted, then the state written reads back the same', () => {
-    const state = acceptCheckpoint(base, { size: 7, root: root(3) }, 'origin\n7\nroot\n\n— sig\n', new Date('2026-01-01T00:00:00Z'));
+    const state = acceptCheckpoint(
+      base,
+      { size: 7, root: root(3) },
+      'origin\n7\nroot\n\n— sig\n',
+      new Date('2026-01-01T00:00:00Z'),
+    );
     expect(parseState(JSON.stringify(state))).toEqual(state);
-    expect(state.checkpoint).toEqual({ size: 7, root: toBase64(root(3)), note: 'origin\n7\nroot\n\n— sig\n' });
+    expect(state.checkpoint).toEqual({
+      size: 7,
+      root: toBase64(root(3)),
+      note: 'origin\n7\nroot\n\n— sig\n',
+    });
   });
 
   it.each([
     ['{', /not JSON/],
     ['{"version":2}', /version 1/],
     [JSON.stringify({ version: 1, ledger: 'x', campaignId: 'c' }), /lacks/],
-    [JSON.stringify({ ...base, checkpoint: { size: -1, root: toBase64(root(1)), note: '' } }), /malformed checkpoint/],
+    [
+      JSON.stringify({ ...base, checkpoint: { size: -1, root: toBase64(root(1)), note: '' } }),
+      /malformed checkpoint/,
+    ],
     [JSON.stringify({ ...base, checkpoint: { size: 3, root: 'short', note: '' } }), /malformed checkpoint/],
   ])('when the state file holds %s, then it is refused with a reason', (text, reason) => {
     expect(() => parseState(text)).toThrow(reason);

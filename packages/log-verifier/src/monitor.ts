@@ -25,26 +25,45 @@ export type Verdict =
  * Judges a verified checkpoint against the last one accepted. A smaller tree, or another root at the same
  * size, can only mean the log was rewritten or someone is shown a different log (a split view).
  */
-export function judgeCheckpoint(previous: MonitorState['checkpoint'], current: Pick<Checkpoint, 'size' | 'root'>): Verdict {
+export function judgeCheckpoint(
+  previous: MonitorState['checkpoint'],
+  current: Pick<Checkpoint, 'size' | 'root'>,
+): Verdict {
   if (!previous) return { kind: 'first' };
   const previousRoot = fromBase64(previous.root);
   if (current.size < previous.size) {
-    return { kind: 'alert', message: `the log shrank from ${previous.size} to ${current.size} entries since the last checkpoint seen` };
+    return {
+      kind: 'alert',
+      message: `the log shrank from ${previous.size} to ${current.size} entries since the last checkpoint seen`,
+    };
   }
   if (current.size === previous.size) {
     return equalBytes(previousRoot, current.root)
       ? { kind: 'unchanged' }
-      : { kind: 'alert', message: `two different roots for tree size ${current.size}: ${previous.root} seen before, ${toBase64(current.root)} now` };
+      : {
+          kind: 'alert',
+          message: `two different roots for tree size ${current.size}: ${previous.root} seen before, ${toBase64(current.root)} now`,
+        };
   }
   return { kind: 'grown', from: { size: previous.size, root: previousRoot } };
 }
 
 /** The state after accepting a checkpoint (only ever called when nothing was alarming). */
-export function acceptCheckpoint(state: Omit<MonitorState, 'checkpoint' | 'checkedAt'>, checkpoint: Pick<Checkpoint, 'size' | 'root'>, note: string, now: Date): MonitorState {
-  return { ...state, checkpoint: { size: checkpoint.size, root: toBase64(checkpoint.root), note }, checkedAt: now.toISOString() };
+export function acceptCheckpoint(
+  state: Omit<MonitorState, 'checkpoint' | 'checkedAt'>,
+  checkpoint: Pick<Checkpoint, 'size' | 'root'>,
+  note: string,
+  now: Date,
+): MonitorState {
+  return {
+    ...state,
+    checkpoint: { size: checkpoint.size, root: toBase64(checkpoint.root), note },
+    checkedAt: now.toISOString(),
+  };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads a state file's text; throws with the reason when it is not one this monitor wrote. */
 export function parseState(text: string): MonitorState {
@@ -54,7 +73,8 @@ export function parseState(text: string): MonitorState {
   } catch {
     throw new Error('the state file is not JSON');
   }
-  if (!isRecord(value) || value.version !== 1) throw new Error('the state file is not a version 1 monitor state');
+  if (!isRecord(value) || value.version !== 1)
+    throw new Error('the state file is not a version 1 monitor state');
   const { ledger, campaignId, verifierKey, checkpoint, checkedAt } = value;
   if (typeof ledger !== 'string' || typeof campaignId !== 'string' || typeof verifierKey !== 'string') {
     throw new Error('the state file lacks ledger, campaignId or verifierKey');

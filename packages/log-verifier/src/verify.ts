@@ -52,8 +52,20 @@ const half = (value: number) => Math.floor(value / 2);
 const odd = (value: number) => value % 2 === 1;
 
 /** RFC 9162 §2.1.3.2: does `proof` show that `leaf` is at `leafIndex` in the tree of `treeSize` with `root`? */
-export async function verifyInclusion(leafIndex: number, treeSize: number, leaf: Uint8Array, proof: Uint8Array[], root: Uint8Array): Promise<boolean> {
-  if (!Number.isSafeInteger(leafIndex) || !Number.isSafeInteger(treeSize) || leafIndex < 0 || leafIndex >= treeSize) return false;
+export async function verifyInclusion(
+  leafIndex: number,
+  treeSize: number,
+  leaf: Uint8Array,
+  proof: Uint8Array[],
+  root: Uint8Array,
+): Promise<boolean> {
+  if (
+    !Number.isSafeInteger(leafIndex) ||
+    !Number.isSafeInteger(treeSize) ||
+    leafIndex < 0 ||
+    leafIndex >= treeSize
+  )
+    return false;
   let fn = leafIndex;
   let sn = treeSize - 1;
   let hash = leaf;
@@ -75,8 +87,15 @@ export async function verifyInclusion(leafIndex: number, treeSize: number, leaf:
 }
 
 /** RFC 9162 §2.1.4.2: is the tree of `size2` with `root2` an append-only extension of `size1` with `root1`? */
-export async function verifyConsistency(size1: number, size2: number, proof: Uint8Array[], root1: Uint8Array, root2: Uint8Array): Promise<boolean> {
-  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0 || size2 < size1) return false;
+export async function verifyConsistency(
+  size1: number,
+  size2: number,
+  proof: Uint8Array[],
+  root1: Uint8Array,
+  root2: Uint8Array,
+): Promise<boolean> {
+  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0 || size2 < size1)
+    return false;
   if (size1 === size2) return proof.length === 0 && equalBytes(root1, root2);
   if (size1 === 0) return proof.length === 0;
   if (proof.length === 0) return false;
@@ -116,7 +135,8 @@ export function parseVerifierKey(text: string): VerifierKey {
   if (!match) throw new Error('a verifier key has the form name+hash+key');
   const [, name = '', hashHex = '', keyData = ''] = match;
   const data = fromBase64(keyData);
-  if (!/^[0-9a-f]{8}$/.test(hashHex) || data.length !== 33 || data[0] !== 1) throw new Error('only Ed25519 verifier keys are supported');
+  if (!/^[0-9a-f]{8}$/.test(hashHex) || data.length !== 33 || data[0] !== 1)
+    throw new Error('only Ed25519 verifier keys are supported');
   const keyHash = Uint8Array.from(hashHex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
   return { name, keyHash, publicKey: data.slice(1) };
 }
@@ -132,12 +152,23 @@ export async function keyId(name: string, publicKey: Uint8Array): Promise<Uint8A
  */
 export async function verifyCheckpoint(note: string, verifierKey: string): Promise<Checkpoint> {
   const key = parseVerifierKey(verifierKey);
-  if (!equalBytes(await keyId(key.name, key.publicKey), key.keyHash)) throw new Error('the verifier key hash does not match its name and key');
+  if (!equalBytes(await keyId(key.name, key.publicKey), key.keyHash))
+    throw new Error('the verifier key hash does not match its name and key');
   const split = note.lastIndexOf('\n\n');
-  if (split < 0 || !note.endsWith('\n')) throw new Error('a signed note is text, a blank line, then signature lines');
+  if (split < 0 || !note.endsWith('\n'))
+    throw new Error('a signed note is text, a blank line, then signature lines');
   const text = note.slice(0, split + 1);
-  const signatures = note.slice(split + 2).split('\n').filter((line) => line.length > 0);
-  const publicKey = await crypto.subtle.importKey('raw', new Uint8Array(key.publicKey), { name: 'Ed25519' }, false, ['verify']);
+  const signatures = note
+    .slice(split + 2)
+    .split('\n')
+    .filter((line) => line.length > 0);
+  const publicKey = await crypto.subtle.importKey(
+    'raw',
+    new Uint8Array(key.publicKey),
+    { name: 'Ed25519' },
+    false,
+    ['verify'],
+  );
   let verified = false;
   for (const line of signatures) {
     const match = /^\u2014 (\S+) (\S+)$/.exec(line);
@@ -145,12 +176,18 @@ export async function verifyCheckpoint(note: string, verifierKey: string): Promi
     const [, name, encoded = ''] = match;
     const signature = fromBase64(encoded);
     if (name !== key.name || !equalBytes(signature.slice(0, 4), key.keyHash)) continue;
-    verified = await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, signature.slice(4), encoder.encode(text));
+    verified = await crypto.subtle.verify(
+      { name: 'Ed25519' },
+      publicKey,
+      signature.slice(4),
+      encoder.encode(text),
+    );
     if (!verified) throw new Error('the checkpoint signature does not verify');
   }
   if (!verified) throw new Error(`the checkpoint is not signed by ${key.name}`);
   const [origin = '', size = '', root = '', ...extensions] = text.slice(0, -1).split('\n');
-  if (!origin || !/^(0|[1-9]\d*)$/.test(size)) throw new Error('the checkpoint body must be origin, tree size and root hash');
+  if (!origin || !/^(0|[1-9]\d*)$/.test(size))
+    throw new Error('the checkpoint body must be origin, tree size and root hash');
   const rootBytes = fromBase64(root);
   if (rootBytes.length !== 32) throw new Error('the checkpoint root hash must be 32 bytes');
   return { origin, size: Number(size), root: rootBytes, extensions };

@@ -3,17 +3,55 @@ import { z } from 'zod';
 // ISO 4217 minor-unit exponents that differ from the usual 2. Intl knows which codes exist, but its digits
 // come from CLDR (display conventions), which disagree with ISO 4217 for some codes, so the exponent is ours.
 const exponentExceptions: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0,
-  VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
 };
 
 // Funds, precious metals and testing codes are not money a donor can give.
-const notGivable = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+const notGivable = new Set([
+  'XAG',
+  'XAU',
+  'XBA',
+  'XBB',
+  'XBC',
+  'XBD',
+  'XDR',
+  'XPD',
+  'XPT',
+  'XSU',
+  'XTS',
+  'XUA',
+  'XXX',
+]);
 
 /** The ISO 4217 codes money can be given in, in alphabetical order. */
-export const currencyCodes: readonly string[] = Intl.supportedValuesOf('currency').filter((code) => !notGivable.has(code));
+export const currencyCodes: readonly string[] = Intl.supportedValuesOf('currency').filter(
+  (code) => !notGivable.has(code),
+);
 
 const knownCurrencies: ReadonlySet<string> = new Set(currencyCodes);
 
@@ -30,7 +68,22 @@ export function minorUnitExponent(currency: string): number {
  * The currencies a donor may pay in. Each campaign settles in its own currency; Stripe converts a gift in any
  * of these and reports the settled amount, fee and rate on the charge's balance transaction.
  */
-export const donorCurrencies = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK', 'CHF', 'AED', 'SAR', 'QAR', 'KWD', 'JPY'] as const;
+export const donorCurrencies = [
+  'USD',
+  'EUR',
+  'GBP',
+  'CAD',
+  'AUD',
+  'SEK',
+  'NOK',
+  'DKK',
+  'CHF',
+  'AED',
+  'SAR',
+  'QAR',
+  'KWD',
+  'JPY',
+] as const;
 export type DonorCurrency = (typeof donorCurrencies)[number];
 
 const donorCurrencySet: ReadonlySet<string> = new Set(donorCurrencies);

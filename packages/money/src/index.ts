@@ -1,4 +1,13 @@
-export { currencyCodes, currencySchema, donorCurrencies, donorCurrencySchema, isCurrencyCode, isDonorCurrency, minorUnitExponent, type DonorCurrency } from './currency.ts';
+export {
+  currencyCodes,
+  currencySchema,
+  donorCurrencies,
+  donorCurrencySchema,
+  isCurrencyCode,
+  isDonorCurrency,
+  minorUnitExponent,
+  type DonorCurrency,
+} from './currency.ts';
 export {
   add,
   amountSchema,

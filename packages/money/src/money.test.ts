@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { add, amountSchema, currencyCodes, currencySchema, donorCurrencies, donorCurrencySchema, formatMoney, minorUnitExponent, money, positiveAmountSchema, subtract, toDecimalString } from './index.ts';
+import {
+  add,
+  amountSchema,
+  currencyCodes,
+  currencySchema,
+  donorCurrencies,
+  donorCurrencySchema,
+  formatMoney,
+  minorUnitExponent,
+  money,
+  positiveAmountSchema,
+  subtract,
+  toDecimalString,
+} from './index.ts';
 
 describe('money', () => {
   it.each([
@@ -21,9 +34,12 @@ describe('money', () => {
     [1500, 'JPY', '1500'],
     [1, 'KWD', '0.001'],
     [Number.MAX_SAFE_INTEGER, 'USD', '90071992547409.91'],
-  ])('when %i minor units of %s are shown as decimals, then they read %s exactly', (amount, currency, text) => {
-    expect(toDecimalString(money(amount, currency))).toBe(text);
-  });
+  ])(
+    'when %i minor units of %s are shown as decimals, then they read %s exactly',
+    (amount, currency, text) => {
+      expect(toDecimalString(money(amount, currency))).toBe(text);
+    },
+  );
 
   it('when formatted for people, then the currency symbol and minor digits appear', () => {
     expect(formatMoney(money(123456, 'USD'))).toBe('$1,234.56');
@@ -64,12 +80,33 @@ describe('money', () => {
   });
 
   it('when a donor pays, then the 13 currencies of the issue are accepted with their ISO 4217 exponents, and others are refused by name', () => {
-    for (const code of ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'SEK', 'NOK', 'CHF', 'AED', 'SAR', 'QAR', 'KWD', 'JPY']) {
+    for (const code of [
+      'USD',
+      'EUR',
+      'GBP',
+      'CAD',
+      'AUD',
+      'SEK',
+      'NOK',
+      'CHF',
+      'AED',
+      'SAR',
+      'QAR',
+      'KWD',
+      'JPY',
+    ]) {
       expect(donorCurrencies).toContain(code);
       expect(donorCurrencySchema.safeParse(code).success).toBe(true);
     }
-    expect(donorCurrencies.map((code) => [code, minorUnitExponent(code)]).filter(([, exponent]) => exponent !== 2)).toEqual([['KWD', 3], ['JPY', 0]]);
-    expect(donorCurrencySchema.safeParse('PKR').error?.issues[0]?.message).toMatch(/not a currency donations are taken in/);
+    expect(
+      donorCurrencies.map((code) => [code, minorUnitExponent(code)]).filter(([, exponent]) => exponent !== 2),
+    ).toEqual([
+      ['KWD', 3],
+      ['JPY', 0],
+    ]);
+    expect(donorCurrencySchema.safeParse('PKR').error?.issues[0]?.message).toMatch(
+      /not a currency donations are taken in/,
+    );
     expect((z.toJSONSchema(donorCurrencySchema) as { enum?: string[] }).enum).toEqual([...donorCurrencies]);
   });
 });

@@ -30,7 +30,8 @@ export class CurrencyMismatchError extends Error {
 }
 
 export function money(amount: number, currency: string): Money {
-  if (!Number.isSafeInteger(amount)) throw new RangeError(`amount ${amount} is not a whole number of minor units`);
+  if (!Number.isSafeInteger(amount))
+    throw new RangeError(`amount ${amount} is not a whole number of minor units`);
   return { amount, currency };
 }
 
@@ -56,7 +57,9 @@ export function zero(currency: string): Money {
 export function toDecimalString({ amount, currency }: Money): string {
   const exponent = minorUnitExponent(currency);
   const sign = amount < 0 ? '-' : '';
-  const digits = Math.abs(amount).toString().padStart(exponent + 1, '0');
+  const digits = Math.abs(amount)
+    .toString()
+    .padStart(exponent + 1, '0');
   if (exponent === 0) return sign + digits;
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }

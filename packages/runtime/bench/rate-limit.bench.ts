@@ -44,7 +44,8 @@ async function serve(limits: RouteRateLimit[]): Promise<{ url: string; server: S
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function run(label: string, limits: RouteRateLimit[]): Promise<void> {
   const { url, server } = await serve(limits);
@@ -60,7 +61,10 @@ async function run(label: string, limits: RouteRateLimit[]): Promise<void> {
         // Each request from its own donor address (the test plays the trusted proxy), all for one campaign.
         const response = await fetch(`${url}/v1/donations`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}` },
+          headers: {
+            'content-type': 'application/json',
+            'x-forwarded-for': `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`,
+          },
           body: JSON.stringify({ campaignId: 'bench-campaign' }),
         });
         await response.arrayBuffer();
@@ -78,7 +82,14 @@ async function run(label: string, limits: RouteRateLimit[]): Promise<void> {
 }
 
 console.log(`${requests} POSTs, ${concurrency} at a time, one route, database ${new URL(mongoUrl).host}`);
-const perAddress = rateLimit({ name: 'donations-per-address', spec: { limit: 20, windowMs: 600_000 }, counters, logger, key: clientAddress, description: 'bench' });
+const perAddress = rateLimit({
+  name: 'donations-per-address',
+  spec: { limit: 20, windowMs: 600_000 },
+  counters,
+  logger,
+  key: clientAddress,
+  description: 'bench',
+});
 const perCampaign = rateLimit({
   name: 'donations-per-campaign',
   spec: { limit: 10_000_000, windowMs: 10_000 },

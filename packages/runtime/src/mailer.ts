@@ -21,7 +21,14 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     async send(mail) {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.messageId ? { messageId: mail.messageId } : {}), ...(mail.language ? { headers: { 'content-language': mail.language } } : {}) });
+      await transport.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        ...(mail.messageId ? { messageId: mail.messageId } : {}),
+        ...(mail.language ? { headers: { 'content-language': mail.language } } : {}),
+      });
     },
     close() {
       transport.close();

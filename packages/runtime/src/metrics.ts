@@ -44,7 +44,8 @@ export function createServiceMetrics(options: {
     registers: [registry],
     collect() {
       this.reset();
-      for (const { groupId, consumer } of options.consumers()) this.inc({ group: groupId }, consumer.deadLetters());
+      for (const { groupId, consumer } of options.consumers())
+        this.inc({ group: groupId }, consumer.deadLetters());
     },
   });
   new Gauge({
@@ -62,7 +63,8 @@ export function createServiceMetrics(options: {
           for (const { topic, partitions } of committed) {
             const ends = await admin.fetchTopicOffsets(topic);
             const lag = ends.reduce((sum, end) => {
-              const done = partitions.find((partition) => partition.partition === end.partition)?.offset ?? '-1';
+              const done =
+                partitions.find((partition) => partition.partition === end.partition)?.offset ?? '-1';
               return sum + Math.max(0, Number(end.high) - Math.max(0, Number(done)));
             }, 0);
             this.set({ group: groupId, topic }, lag);

@@ -1,4 +1,12 @@
-import { httpConfig, kafkaConfig, mongoConfig, portSchema, rateLimitSpec, telemetryConfig, trustProxyConfig } from '@aid/config';
+import {
+  httpConfig,
+  kafkaConfig,
+  mongoConfig,
+  portSchema,
+  rateLimitSpec,
+  telemetryConfig,
+  trustProxyConfig,
+} from '@aid/config';
 import type { RateLimitSpec } from '@aid/http-kit';
 import type { StartPosition } from '@aid/bus';
 import { z } from 'zod';
@@ -7,14 +15,25 @@ import { z } from 'zod';
 export const baseServiceConfig = {
   ...httpConfig,
   // Lets tests and side-by-side deployments keep their consumer groups apart on one cluster.
-  KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  KAFKA_GROUP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
   // Where a new consumer group starts: the whole history (a projection's normal start), only new events, or the
   // first event published at or after an ISO 8601 time (a replay into an empty database from a date). A group
   // that already has committed offsets always goes on from them.
   KAFKA_START_AT: z
-    .union([z.enum(['beginning', 'end']), z.iso.datetime({ offset: true, error: "must be 'beginning', 'end' or an ISO 8601 time such as 2026-01-02T00:00:00Z" })])
+    .union([
+      z.enum(['beginning', 'end']),
+      z.iso.datetime({
+        offset: true,
+        error: "must be 'beginning', 'end' or an ISO 8601 time such as 2026-01-02T00:00:00Z",
+      }),
+    ])
     .default('beginning')
-    .transform((value): StartPosition => (value === 'beginning' || value === 'end' ? value : new Date(value))),
+    .transform((value): StartPosition =>
+      value === 'beginning' || value === 'end' ? value : new Date(value),
+    ),
   // How long a consumer group waits for a member that died without leaving before it hands its partitions to
   // the others. Kafka's default bounds are 6 s to 300 s.
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
@@ -37,7 +56,10 @@ export const baseServiceConfig = {
   // service signs them. Without it a service takes API keys only.
   SESSION_VERIFY_KEY: z
     .string()
-    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of a 32-byte Ed25519 public key')
+    .refine(
+      (value) => Buffer.from(value, 'base64').length === 32,
+      'must be base64 of a 32-byte Ed25519 public key',
+    )
     .optional(),
 };
 

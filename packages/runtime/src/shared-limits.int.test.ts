@@ -13,13 +13,30 @@ const logger = createLogger('limits', 'silent');
 async function startInstance(dbName: string) {
   const db = await connectDatabase(testEndpoints().mongoUrl, dbName);
   const counters = createRateLimitCounters(db);
-  const limit = rateLimit({ name: 'gifts-per-address', spec: { limit: 5, windowMs: 60_000 }, counters, logger, key: clientAddress, description: 'gifts from this address' });
+  const limit = rateLimit({
+    name: 'gifts-per-address',
+    spec: { limit: 5, windowMs: 60_000 },
+    counters,
+    logger,
+    key: clientAddress,
+    description: 'gifts from this address',
+  });
   const app = createHttpApp({
     serviceName: 'gifts',
     description: 'Test service',
     logger,
     tracer: trace.getTracer('test'),
-    routes: [defineRoute({ method: 'post', path: '/v1/gifts', summary: 'Gives', tag: 'Gifts', rateLimits: [limit], responses: { 201: { description: 'Given' } }, handle: async () => ({ status: 201 }) })],
+    routes: [
+      defineRoute({
+        method: 'post',
+        path: '/v1/gifts',
+        summary: 'Gives',
+        tag: 'Gifts',
+        rateLimits: [limit],
+        responses: { 201: { description: 'Given' } },
+        handle: async () => ({ status: 201 }),
+      }),
+    ],
     statusByCode: {},
     readiness: async () => ({}),
   });

@@ -13,7 +13,16 @@ import {
 } from '@aid/bus';
 import { deadLetterTopic, topics as allTopics, type TopicName } from '@aid/contracts';
 import { authenticationFailureLimits, type RouteRateLimit, type SharedCounters } from '@aid/http-kit';
-import { connectDatabase, connectReadDatabase, createApplyOnce, createRateLimitCounters, databaseReachable, mongoOutboxStore, type ApplyOnce, type OutboxSource } from '@aid/store';
+import {
+  connectDatabase,
+  connectReadDatabase,
+  createApplyOnce,
+  createRateLimitCounters,
+  databaseReachable,
+  mongoOutboxStore,
+  type ApplyOnce,
+  type OutboxSource,
+} from '@aid/store';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createLogger, startTelemetry, type Logger } from '@aid/telemetry';
 import type { Tracer } from '@opentelemetry/api';
@@ -84,11 +93,24 @@ export async function startService(options: {
   spanProcessors?: SpanProcessor[];
 }): Promise<RunningService> {
   const { name, config } = options;
-  const telemetry = startTelemetry({ serviceName: name, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, spanProcessors: options.spanProcessors ?? [] });
+  const telemetry = startTelemetry({
+    serviceName: name,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    spanProcessors: options.spanProcessors ?? [],
+  });
   const logger = createLogger(name, config.LOG_LEVEL);
   const db = await connectDatabase(config.MONGO_URL, options.dbName);
-  const readDb = await connectReadDatabase(db, config.MONGO_URL, options.dbName, config.MONGO_READ_POOL_SIZE ?? 4);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? name, logger });
+  const readDb = await connectReadDatabase(
+    db,
+    config.MONGO_URL,
+    options.dbName,
+    config.MONGO_READ_POOL_SIZE ?? 4,
+  );
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID ?? name,
+    logger,
+  });
   await ensureTopics(kafka, Object.values(allTopics));
   const publisher = await createPublisher(kafka);
 
@@ -123,20 +145,47 @@ export async function startService(options: {
   };
 
   const parts = await options.build(deps);
-  const relay = startOutboxRelay({ store: mongoOutboxStore(parts.outboxSources), publisher, logger, tracer: telemetry.tracer });
+  const relay = startOutboxRelay({
+    store: mongoOutboxStore(parts.outboxSources),
+    publisher,
+    logger,
+    tracer: telemetry.tracer,
+  });
   kick = () => relay.kick();
 
-  const consumerSpecs = (parts.consumers ?? []).map((spec) => ({ ...spec, groupId: `${config.KAFKA_GROUP_PREFIX}${spec.groupId}` }));
-  if (consumerSpecs.length > 0) await ensureTopics(kafka, consumerSpecs.map((spec) => deadLetterTopic(spec.groupId)));
+  const consumerSpecs = (parts.consumers ?? []).map((spec) => ({
+    ...spec,
+    groupId: `${config.KAFKA_GROUP_PREFIX}${spec.groupId}`,
+  }));
+  if (consumerSpecs.length > 0)
+    await ensureTopics(
+      kafka,
+      consumerSpecs.map((spec) => deadLetterTopic(spec.groupId)),
+    );
   const consumers: RunningConsumer[] = await Promise.all(
-    consumerSpecs.map((spec) => runConsumer({ kafka, publisher, logger, tracer: telemetry.tracer, startAt: config.KAFKA_START_AT, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, ...spec })),
+    consumerSpecs.map((spec) =>
+      runConsumer({
+        kafka,
+        publisher,
+        logger,
+        tracer: telemetry.tracer,
+        startAt: config.KAFKA_START_AT,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        ...spec,
+      }),
+    ),
   );
 
   const metrics = createServiceMetrics({
     service: name,
     outboxBacklog: () => relay.backlog(),
     kafka,
-    consumers: () => consumerSpecs.map((spec, index) => ({ groupId: spec.groupId, topics: spec.topics, consumer: consumers[index] as RunningConsumer })),
+    consumers: () =>
+      consumerSpecs.map((spec, index) => ({
+        groupId: spec.groupId,
+        topics: spec.topics,
+        consumer: consumers[index] as RunningConsumer,
+      })),
   });
   parts.metrics?.(metrics.registry);
 
@@ -148,7 +197,12 @@ export async function startService(options: {
     response.on('finish', () => {
       // Route patterns, never raw paths, so ids in URLs do not multiply the series.
       const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      metrics.observeRequest(request.method, route, response.statusCode, (performance.now() - started) / 1000);
+      metrics.observeRequest(
+        request.method,
+        route,
+        response.statusCode,
+        (performance.now() - started) / 1000,
+      );
     });
     next();
   });
@@ -158,7 +212,11 @@ export async function startService(options: {
   const url = `http://${config.HOST}:${address.port}`;
   // Metrics tell outsiders about traffic and backlogs: never on the public port.
   const metricsHost = config.METRICS_HOST ?? '127.0.0.1';
-  const metricsServer = await listen(metricsApp(metrics.registry, config.METRICS_TOKEN), config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100), metricsHost);
+  const metricsServer = await listen(
+    metricsApp(metrics.registry, config.METRICS_TOKEN),
+    config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100),
+    metricsHost,
+  );
   const metricsUrl = `http://${metricsHost}:${(metricsServer.address() as AddressInfo).port}`;
   logger.info({ url, metricsUrl }, `${name} listening`);
 
@@ -204,8 +262,15 @@ function metricsApp(registry: Registry, token: string | undefined): Express {
   app.get('/metrics', async (request, response) => {
     const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     // Hashed first so the comparison is constant-time whatever the lengths.
-    if (expected && !(presented && timingSafeEqual(createHash('sha256').update(presented).digest(), expected))) {
-      response.status(401).set('www-authenticate', 'Bearer').type('text/plain').send('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
+    if (
+      expected &&
+      !(presented && timingSafeEqual(createHash('sha256').update(presented).digest(), expected))
+    ) {
+      response
+        .status(401)
+        .set('www-authenticate', 'Bearer')
+        .type('text/plain')
+        .send('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
       return;
     }
     response.type(registry.contentType).send(await registry.metrics());

@@ -40,9 +40,12 @@ function mergePush(update: UpdateQuery<unknown>, operationId: string): UpdateQue
   return { ...update, $push: { ...push, pendingOps: operationId } };
 }
 
-
 export function createApplyOnce(connection: Connection): ApplyOnce {
-  const applied = connection.model<AppliedOperation>('AppliedOperation', appliedOperationSchema, 'applied_operations');
+  const applied = connection.model<AppliedOperation>(
+    'AppliedOperation',
+    appliedOperationSchema,
+    'applied_operations',
+  );
 
   async function record(operationId: string): Promise<void> {
     try {

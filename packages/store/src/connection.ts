@@ -33,10 +33,22 @@ export async function connectDatabase(url: string, dbName: string): Promise<Conn
  * any FerretDB, so this one has a pool. On MongoDB, whose connection already has a pool, it is that connection.
  * `poolSize` 0 shares the write connection (one queue for everything, as before).
  */
-export async function connectReadDatabase(writes: Connection, url: string, dbName: string, poolSize: number): Promise<Connection> {
+export async function connectReadDatabase(
+  writes: Connection,
+  url: string,
+  dbName: string,
+  poolSize: number,
+): Promise<Connection> {
   if (poolSize === 0 || !(await isFerretDb(writes))) return writes;
   // No index builds from here: the write connection owns them.
-  return mongoose.createConnection(url, { dbName, serverSelectionTimeoutMS: 10_000, autoIndex: false, maxPoolSize: poolSize }).asPromise();
+  return mongoose
+    .createConnection(url, {
+      dbName,
+      serverSelectionTimeoutMS: 10_000,
+      autoIndex: false,
+      maxPoolSize: poolSize,
+    })
+    .asPromise();
 }
 
 async function isFerretDb(connection: Connection): Promise<boolean> {
@@ -49,7 +61,9 @@ export async function databaseReachable(connection: Connection, timeoutMs = 2_00
   const db = connection.db;
   if (!db || connection.readyState !== mongoose.ConnectionStates.connected) return false;
   const ping = db.admin().command({ ping: 1 });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref());
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref(),
+  );
   try {
     await Promise.race([ping, timeout]);
     return true;

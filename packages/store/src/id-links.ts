@@ -9,7 +9,12 @@ interface IdLinkDocument {
 }
 
 const schema = new mongoose.Schema<IdLinkDocument>(
-  { _id: { type: String, required: true }, target: { type: String }, targets: { type: [String], default: undefined }, doneAt: { type: Date } },
+  {
+    _id: { type: String, required: true },
+    target: { type: String },
+    targets: { type: [String], default: undefined },
+    doneAt: { type: Date },
+  },
   { versionKey: false },
 );
 // No secondary index: every read and write is by `_id`.
@@ -25,10 +30,13 @@ const schema = new mongoose.Schema<IdLinkDocument>(
  */
 export function createIdLinks(connection: Connection, collection: string) {
   const modelName = `IdLink_${collection}`;
-  const links: Model<IdLinkDocument> = (connection.models[modelName] as Model<IdLinkDocument> | undefined) ?? connection.model<IdLinkDocument>(modelName, schema, collection);
+  const links: Model<IdLinkDocument> =
+    (connection.models[modelName] as Model<IdLinkDocument> | undefined) ??
+    connection.model<IdLinkDocument>(modelName, schema, collection);
 
   async function upsert(id: string, change: Record<string, unknown>): Promise<void> {
-    const write = () => links.collection.updateOne({ _id: id } as Record<string, unknown>, change, { upsert: true });
+    const write = () =>
+      links.collection.updateOne({ _id: id } as Record<string, unknown>, change, { upsert: true });
     try {
       await write();
     } catch (error) {
@@ -45,7 +53,10 @@ export function createIdLinks(connection: Connection, collection: string) {
     addTarget: (value: string, target: string) => upsert(`v:${value}`, { $addToSet: { targets: target } }),
 
     /** Several at once, in one write (a batch of new work). */
-    addTargets: (value: string, targets: string[]) => (targets.length === 0 ? Promise.resolve() : upsert(`v:${value}`, { $addToSet: { targets: { $each: targets } } })),
+    addTargets: (value: string, targets: string[]) =>
+      targets.length === 0
+        ? Promise.resolve()
+        : upsert(`v:${value}`, { $addToSet: { targets: { $each: targets } } }),
 
     removeTarget: (value: string, target: string) => upsert(`v:${value}`, { $pull: { targets: target } }),
 
@@ -63,10 +74,18 @@ export function createIdLinks(connection: Connection, collection: string) {
      * Links for documents stored before the links existed, once per database (a marker records it), at start-up.
      * Re-running it is harmless: every write is idempotent.
      */
-    async backfillOnce(mark: string, entries: () => Promise<[value: string, target: string][]>, kind: 'single' | 'set' = 'single'): Promise<number> {
+    async backfillOnce(
+      mark: string,
+      entries: () => Promise<[value: string, target: string][]>,
+      kind: 'single' | 'set' = 'single',
+    ): Promise<number> {
       if (await links.findById(`mark:${mark}`, { _id: 1 }).lean()) return 0;
       const all = await entries();
-      for (const [value, target] of all) await upsert(`v:${value}`, kind === 'single' ? { $set: { target } } : { $addToSet: { targets: target } });
+      for (const [value, target] of all)
+        await upsert(
+          `v:${value}`,
+          kind === 'single' ? { $set: { target } } : { $addToSet: { targets: target } },
+        );
       await upsert(`mark:${mark}`, { $set: { doneAt: new Date() } });
       return all.length;
     },

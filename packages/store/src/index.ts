@@ -15,5 +15,10 @@ export {
   type OutboxSource,
   type PendingBatch,
 } from './outbox.ts';
-export { createRateLimitCounters, rateLimitCollectionPrefix, type CounterHit, type RateLimitCounters } from './rate-limit-counters.ts';
+export {
+  createRateLimitCounters,
+  rateLimitCollectionPrefix,
+  type CounterHit,
+  type RateLimitCounters,
+} from './rate-limit-counters.ts';
 export { auditTrailField, fromStoredAudit, type StoredAuditEntry } from './audit-trail.ts';

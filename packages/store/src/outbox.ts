@@ -88,8 +88,14 @@ export function withOutboxIndex(schema: Schema): void {
 }
 
 /** The update fragment that queues messages in the same single-document write as the state change. */
-export function queueMessages(messages: OutboxMessage[]): { $push: { outbox: { $each: string[] } }; $set: { outboxSince: Date } } {
-  return { $push: { outbox: { $each: messages.map((message) => JSON.stringify(message)) } }, $set: { outboxSince: new Date() } };
+export function queueMessages(messages: OutboxMessage[]): {
+  $push: { outbox: { $each: string[] } };
+  $set: { outboxSince: Date };
+} {
+  return {
+    $push: { outbox: { $each: messages.map((message) => JSON.stringify(message)) } },
+    $set: { outboxSince: new Date() },
+  };
 }
 
 export interface OutboxSource {
@@ -108,7 +114,12 @@ export interface PendingBatch {
 
 function pendingBatch(source: OutboxSource, doc: { _id: unknown; outbox?: string[] }): PendingBatch {
   const stored = doc.outbox ?? [];
-  return { source, documentId: doc._id, stored, messages: stored.map((text) => JSON.parse(text) as OutboxMessage) };
+  return {
+    source,
+    documentId: doc._id,
+    stored,
+    messages: stored.map((text) => JSON.parse(text) as OutboxMessage),
+  };
 }
 
 /** Documents with queued messages, oldest first: the sweep, a query on `outboxSince`. */
@@ -125,7 +136,9 @@ export async function findPending(source: OutboxSource, limit: number): Promise<
 export async function findHinted(source: OutboxSource, limit: number): Promise<PendingBatch[]> {
   const ids = takeHints(source.model, limit);
   if (ids.length === 0) return [];
-  const docs = await source.model.find({ _id: { $in: ids } }, { outbox: 1 }).lean<{ _id: unknown; outbox?: string[] }[]>();
+  const docs = await source.model
+    .find({ _id: { $in: ids } }, { outbox: 1 })
+    .lean<{ _id: unknown; outbox?: string[] }[]>();
   return docs.filter((doc) => (doc.outbox?.length ?? 0) > 0).map((doc) => pendingBatch(source, doc));
 }
 
@@ -135,7 +148,8 @@ export async function findHinted(source: OutboxSource, limit: number): Promise<P
  */
 export async function clearPublished(batch: PendingBatch): Promise<void> {
   const { model } = batch.source;
-  if (batch.stored.length > 0) await model.updateOne({ _id: batch.documentId }, { $pullAll: { outbox: batch.stored } });
+  if (batch.stored.length > 0)
+    await model.updateOne({ _id: batch.documentId }, { $pullAll: { outbox: batch.stored } });
   await model.updateOne({ _id: batch.documentId, outbox: { $size: 0 } }, { $unset: { outboxSince: 1 } });
 }
 
@@ -150,7 +164,7 @@ export function outboxMessage<T extends TopicName>(topic: T, event: EventOf<T>):
     topic,
     key: valid.subject,
     payload: JSON.stringify(valid),
-    headers: { ...currentTraceCarrier(), 'ce_type': valid.type, 'ce_id': valid.id },
+    headers: { ...currentTraceCarrier(), ce_type: valid.type, ce_id: valid.id },
   };
 }
 
@@ -160,7 +174,10 @@ export function outboxMessage<T extends TopicName>(topic: T, event: EventOf<T>):
  * crash, another instance's, or queued by a write that bypassed the model. The sweep is the one read that grows
  * with the collection, so it runs rarely instead of at every tick.
  */
-export function mongoOutboxStore(sources: OutboxSource[], options: { sweepMs?: number; now?: () => number } = {}) {
+export function mongoOutboxStore(
+  sources: OutboxSource[],
+  options: { sweepMs?: number; now?: () => number } = {},
+) {
   const sweepMs = options.sweepMs ?? 30_000;
   const now = options.now ?? Date.now;
   let lastSweep = Number.NEGATIVE_INFINITY;
@@ -170,7 +187,9 @@ export function mongoOutboxStore(sources: OutboxSource[], options: { sweepMs?: n
     async pending(limit: number, sweep = false): Promise<PendingBatch[]> {
       const sweeping = sweep || sweepUnfinished || now() - lastSweep >= sweepMs;
       if (sweeping) lastSweep = now();
-      const found = await Promise.all(sources.map((source) => (sweeping ? findPending(source, limit) : findHinted(source, limit))));
+      const found = await Promise.all(
+        sources.map((source) => (sweeping ? findPending(source, limit) : findHinted(source, limit))),
+      );
       sweepUnfinished = sweeping && found.some((batches) => batches.length >= limit);
       return found.flat();
     },
@@ -178,7 +197,9 @@ export function mongoOutboxStore(sources: OutboxSource[], options: { sweepMs?: n
     more: (): boolean => sweepUnfinished || sources.some((source) => hintsWaiting(source.model)),
     clear: clearPublished,
     async backlog(): Promise<number> {
-      const counts = await Promise.all(sources.map((source) => source.model.countDocuments({ outboxSince: { $exists: true } })));
+      const counts = await Promise.all(
+        sources.map((source) => source.model.countDocuments({ outboxSince: { $exists: true } })),
+      );
       return counts.reduce((sum, count) => sum + count, 0);
     },
   };

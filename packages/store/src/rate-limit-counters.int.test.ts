@@ -21,8 +21,14 @@ describe('rate limit counters against the real database', () => {
   it('when two instances count one key at once, then every request gets its own place and none is lost', async () => {
     const a = createRateLimitCounters(first);
     const b = createRateLimitCounters(second);
-    const hits = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).increment('donations', 'campaign-1', 60_000)));
-    expect(hits.map((hit) => hit.hits).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    const hits = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (i % 2 === 0 ? a : b).increment('donations', 'campaign-1', 60_000),
+      ),
+    );
+    expect(hits.map((hit) => hit.hits).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
     expect((await a.get('donations', 'campaign-1', 60_000)).hits).toBe(60);
     expect((await b.get('donations', 'campaign-2', 60_000)).hits).toBe(0);
     a.stop();
@@ -32,19 +38,35 @@ describe('rate limit counters against the real database', () => {
   it('when the window ends, then the count starts again in a new document, and past hours are dropped', async () => {
     let clock = Date.UTC(2026, 0, 1, 10, 59, 30);
     const counters = createRateLimitCounters(first, { now: () => clock });
-    expect(await counters.increment('sign-in', 'ada', 20_000)).toEqual({ hits: 1, resetAt: new Date(Date.UTC(2026, 0, 1, 10, 59, 40)) });
+    expect(await counters.increment('sign-in', 'ada', 20_000)).toEqual({
+      hits: 1,
+      resetAt: new Date(Date.UTC(2026, 0, 1, 10, 59, 40)),
+    });
     expect((await counters.increment('sign-in', 'ada', 20_000)).hits).toBe(2);
     clock += 15_000;
-    expect(await counters.increment('sign-in', 'ada', 20_000)).toEqual({ hits: 1, resetAt: new Date(Date.UTC(2026, 0, 1, 11, 0, 0)) });
+    expect(await counters.increment('sign-in', 'ada', 20_000)).toEqual({
+      hits: 1,
+      resetAt: new Date(Date.UTC(2026, 0, 1, 11, 0, 0)),
+    });
     await counters.decrement('sign-in', 'ada', 20_000);
     expect((await counters.get('sign-in', 'ada', 20_000)).hits).toBe(0);
 
-    const names = async () => (await first.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith(rateLimitCollectionPrefix)).sort();
-    expect(await names()).toEqual([`${rateLimitCollectionPrefix}2026010110`, `${rateLimitCollectionPrefix}2026010111`, ...(await names()).slice(2)]);
+    const names = async () =>
+      (await first.db!.listCollections({}, { nameOnly: true }).toArray())
+        .map((c) => c.name)
+        .filter((n) => n.startsWith(rateLimitCollectionPrefix))
+        .sort();
+    expect(await names()).toEqual([
+      `${rateLimitCollectionPrefix}2026010110`,
+      `${rateLimitCollectionPrefix}2026010111`,
+      ...(await names()).slice(2),
+    ]);
     clock = Date.UTC(2026, 0, 1, 11, 0, 1);
     await counters.dropExpired();
     // The first test's collection (this hour, in the fake clock's future) stays.
-    expect((await names()).filter((n) => n < `${rateLimitCollectionPrefix}2026120000`)).toEqual([`${rateLimitCollectionPrefix}2026010111`]);
+    expect((await names()).filter((n) => n < `${rateLimitCollectionPrefix}2026120000`)).toEqual([
+      `${rateLimitCollectionPrefix}2026010111`,
+    ]);
     counters.stop();
   });
 });

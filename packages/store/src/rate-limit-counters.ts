@@ -54,7 +54,10 @@ function collectionOf(resetAt: Date): string {
   return `${rateLimitCollectionPrefix}${resetAt.toISOString().slice(0, 13).replace(/[-T]/g, '')}`;
 }
 
-export function createRateLimitCounters(connection: Connection, options: { now?: () => number; cleanupMs?: number } = {}): RateLimitCounters {
+export function createRateLimitCounters(
+  connection: Connection,
+  options: { now?: () => number; cleanupMs?: number } = {},
+): RateLimitCounters {
   const now = options.now ?? Date.now;
   const db = () => {
     if (!connection.db) throw new Error('database not connected');
@@ -73,7 +76,11 @@ export function createRateLimitCounters(connection: Connection, options: { now?:
     const update = () =>
       db()
         .collection<CounterDocument>(collection)
-        .findOneAndUpdate({ _id: id }, { $inc: { hits: delta }, $setOnInsert: { resetAt } }, { upsert: true, returnDocument: 'after' });
+        .findOneAndUpdate(
+          { _id: id },
+          { $inc: { hits: delta }, $setOnInsert: { resetAt } },
+          { upsert: true, returnDocument: 'after' },
+        );
     // Two instances creating the same counter at once: one insert wins, the other's retry is a plain update.
     const doc = await update().catch((error: unknown) => {
       if (isDuplicateKey(error)) return update();
@@ -124,7 +131,10 @@ export function createRateLimitCounters(connection: Connection, options: { now?:
     const current = collectionOf(new Date(now()));
     const collections = await db().listCollections({}, { nameOnly: true }).toArray();
     for (const { name } of collections) {
-      if (name.startsWith(rateLimitCollectionPrefix) && name < current) await db().dropCollection(name).catch(() => undefined);
+      if (name.startsWith(rateLimitCollectionPrefix) && name < current)
+        await db()
+          .dropCollection(name)
+          .catch(() => undefined);
     }
   }
 

@@ -1,7 +1,15 @@
 import { operationsOf, servedById, testEndpoints, uniqueName } from '@aid/test-kit';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOnceFields, connectDatabase, createApplyOnce, mongoOutboxStore, outboxFields, queueMessages, withOutboxIndex } from './index.ts';
+import {
+  applyOnceFields,
+  connectDatabase,
+  createApplyOnce,
+  mongoOutboxStore,
+  outboxFields,
+  queueMessages,
+  withOutboxIndex,
+} from './index.ts';
 
 interface Account {
   _id: string;
@@ -17,7 +25,10 @@ describe('store kit against the real database', () => {
 
   beforeAll(async () => {
     db = await connectDatabase(testEndpoints().mongoUrl, uniqueName('store'));
-    const schema = new Schema<Account>({ _id: String, available: Number, count: Number, ...applyOnceFields, ...outboxFields }, { versionKey: false });
+    const schema = new Schema<Account>(
+      { _id: String, available: Number, count: Number, ...applyOnceFields, ...outboxFields },
+      { versionKey: false },
+    );
     withOutboxIndex(schema);
     model = db.model<Account>('Account', schema, 'accounts');
   });
@@ -29,13 +40,19 @@ describe('store kit against the real database', () => {
 
   it('when 50 updates of one document run at once, then none is lost', async () => {
     await model.create({ _id: 'concurrent', available: 0, count: 0 });
-    await Promise.all(Array.from({ length: 50 }, () => model.updateOne({ _id: 'concurrent' }, { $inc: { count: 1 } })));
+    await Promise.all(
+      Array.from({ length: 50 }, () => model.updateOne({ _id: 'concurrent' }, { $inc: { count: 1 } })),
+    );
     expect((await model.findById('concurrent').lean())?.count).toBe(50);
   });
 
   it('when 20 guarded withdrawals race for money that covers 3, then exactly 3 pass and nothing goes negative', async () => {
     await model.create({ _id: 'guarded', available: 100, count: 0 });
-    const results = await Promise.all(Array.from({ length: 20 }, () => model.updateOne({ _id: 'guarded', available: { $gte: 30 } }, { $inc: { available: -30 } })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        model.updateOne({ _id: 'guarded', available: { $gte: 30 } }, { $inc: { available: -30 } }),
+      ),
+    );
     expect(results.filter((result) => result.modifiedCount === 1)).toHaveLength(3);
     expect((await model.findById('guarded').lean())?.available).toBe(10);
   });
@@ -47,8 +64,14 @@ describe('store kit against the real database', () => {
     try {
       const otherModel = other.model<Account>('Account', model.schema, 'accounts');
       await model.create({ _id: 'two-instances', available: 100, count: 0 });
-      const withdraw = (from: Model<Account>) => from.updateOne({ _id: 'two-instances', available: { $gte: 30 } }, { $inc: { available: -30, count: 1 } });
-      const results = await Promise.all(Array.from({ length: 40 }, (_, index) => withdraw(index % 2 === 0 ? model : otherModel)));
+      const withdraw = (from: Model<Account>) =>
+        from.updateOne(
+          { _id: 'two-instances', available: { $gte: 30 } },
+          { $inc: { available: -30, count: 1 } },
+        );
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, index) => withdraw(index % 2 === 0 ? model : otherModel)),
+      );
       expect(results.filter((result) => result.modifiedCount === 1)).toHaveLength(3);
       expect(await model.findById('two-instances').lean()).toMatchObject({ available: 10, count: 3 });
     } finally {
@@ -60,12 +83,18 @@ describe('store kit against the real database', () => {
     // The ledger claims log positions with an ordered insert: nothing after the first failure may be written.
     // 2,500 documents span several of the server's insert batches (1,000 on the local FerretDB).
     await model.create({ _id: 'ordered-0003', available: 0, count: 0 });
-    const documents = Array.from({ length: 2_500 }, (_, index) => ({ _id: `ordered-${String(index).padStart(4, '0')}`, available: 0, count: index }));
+    const documents = Array.from({ length: 2_500 }, (_, index) => ({
+      _id: `ordered-${String(index).padStart(4, '0')}`,
+      available: 0,
+      count: index,
+    }));
     // The driver's own insert, as the ledger's append uses it (string ids: the driver's types expect ObjectIds).
-    const failure = await model.collection.insertMany(documents as unknown as Record<string, unknown>[], { ordered: true }).then(
-      () => null,
-      (error: { writeErrors?: { index?: number }[] }) => error,
-    );
+    const failure = await model.collection
+      .insertMany(documents as unknown as Record<string, unknown>[], { ordered: true })
+      .then(
+        () => null,
+        (error: { writeErrors?: { index?: number }[] }) => error,
+      );
     expect(failure?.writeErrors?.[0]?.index).toBe(3);
     expect(await model.countDocuments({ _id: { $regex: /^ordered-/ } })).toBe(4);
   });
@@ -82,13 +111,21 @@ describe('store kit against the real database', () => {
 
   it('when the same operation is applied twice, or after a crash left it pending, then its effect happens once', async () => {
     const applyOnce = createApplyOnce(db);
-    const credit = { model, documentId: 'once', operationId: uniqueName('gift'), update: { $inc: { available: 500 } }, upsert: true };
+    const credit = {
+      model,
+      documentId: 'once',
+      operationId: uniqueName('gift'),
+      update: { $inc: { available: 500 } },
+      upsert: true,
+    };
     expect(await applyOnce.apply(credit)).toBe('applied');
     expect(await applyOnce.apply(credit)).toBe('duplicate');
     // A crash after the write but before the operation was recorded leaves it in pendingOps.
     const crashed = uniqueName('gift');
     await model.updateOne({ _id: 'once' }, { $inc: { available: 200 }, $push: { pendingOps: crashed } });
-    expect(await applyOnce.apply({ ...credit, operationId: crashed, update: { $inc: { available: 200 } } })).toBe('duplicate');
+    expect(
+      await applyOnce.apply({ ...credit, operationId: crashed, update: { $inc: { available: 200 } } }),
+    ).toBe('duplicate');
     const account = await model.findById('once').lean();
     expect(account?.available).toBe(700);
     expect(account?.pendingOps).toEqual([]);
@@ -97,7 +134,13 @@ describe('store kit against the real database', () => {
   it('when a guard fails, then the operation is refused and can be tried again later', async () => {
     const applyOnce = createApplyOnce(db);
     await model.create({ _id: 'refuse', available: 10, count: 0 });
-    const spend = { model, documentId: 'refuse', operationId: uniqueName('spend'), update: { $inc: { available: -50 } }, guard: { available: { $gte: 50 } } };
+    const spend = {
+      model,
+      documentId: 'refuse',
+      operationId: uniqueName('spend'),
+      update: { $inc: { available: -50 } },
+      guard: { available: { $gte: 50 } },
+    };
     expect(await applyOnce.apply(spend)).toBe('refused');
     await model.updateOne({ _id: 'refuse' }, { $inc: { available: 100 } });
     expect(await applyOnce.apply(spend)).toBe('applied');
@@ -108,7 +151,10 @@ describe('store kit against the real database', () => {
     const store = mongoOutboxStore([{ name: 'accounts', model }]);
     const message = (id: string) => ({ id, topic: 't', key: 'k', payload: `{"id":"${id}"}`, headers: {} });
     await model.create({ _id: 'outbox', available: 0, count: 0 });
-    await model.updateOne({ _id: 'outbox' }, { $inc: { available: 5 }, ...queueMessages([message('m1'), message('m2')]) });
+    await model.updateOne(
+      { _id: 'outbox' },
+      { $inc: { available: 5 }, ...queueMessages([message('m1'), message('m2')]) },
+    );
     const [batch] = (await store.pending(10)).filter((pending) => pending.documentId === 'outbox');
     expect(batch?.messages.map((queued) => queued.id)).toEqual(['m1', 'm2']);
     // A message queued after the relay read the document must survive the clearing.
@@ -124,16 +170,33 @@ describe('store kit against the real database', () => {
     let clock = 0;
     const store = mongoOutboxStore([{ name: 'accounts', model }], { sweepMs: 30_000, now: () => clock });
     const message = (id: string) => ({ id, topic: 't', key: 'k', payload: `{"id":"${id}"}`, headers: {} });
-    const ids = (batches: { documentId: unknown; messages: { id: string }[] }[]) => batches.flatMap((batch) => batch.messages.map((queued) => `${String(batch.documentId)}:${queued.id}`)).sort();
+    const ids = (batches: { documentId: unknown; messages: { id: string }[] }[]) =>
+      batches
+        .flatMap((batch) => batch.messages.map((queued) => `${String(batch.documentId)}:${queued.id}`))
+        .sort();
     // The first call sweeps (what a crash left), and clears whatever earlier tests left.
     for (const batch of await store.pending(100)) await store.clear(batch);
 
-    await model.create({ _id: 'hinted-created', available: 0, count: 0, outbox: [JSON.stringify(message('c1'))], outboxSince: new Date() });
-    await model.updateOne({ _id: 'hinted-updated' }, { $inc: { available: 1 }, ...queueMessages([message('u1')]) }, { upsert: true });
+    await model.create({
+      _id: 'hinted-created',
+      available: 0,
+      count: 0,
+      outbox: [JSON.stringify(message('c1'))],
+      outboxSince: new Date(),
+    });
+    await model.updateOne(
+      { _id: 'hinted-updated' },
+      { $inc: { available: 1 }, ...queueMessages([message('u1')]) },
+      { upsert: true },
+    );
     await model.findOneAndUpdate({ _id: 'hinted-updated' }, queueMessages([message('u2')]));
     // Written past the model, as another instance's write would look to this process: no hint.
     const { $push, $set } = queueMessages([message('x1')]);
-    await model.collection.updateOne({ _id: 'unhinted' } as never, { $set: { ...$set, available: 0 }, $push } as never, { upsert: true });
+    await model.collection.updateOne(
+      { _id: 'unhinted' } as never,
+      { $set: { ...$set, available: 0 }, $push } as never,
+      { upsert: true },
+    );
 
     expect(store.more()).toBe(true);
     const operations = await operationsOf(db, async () => {

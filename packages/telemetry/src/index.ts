@@ -1,2 +1,11 @@
 export { createLogger, type Logger } from './logger.ts';
-export { currentTraceCarrier, detachedFromTrace, startTelemetry, withChildSpan, withPublishSpans, withSpanFrom, withSpanPerCarrier, type Telemetry } from './tracing.ts';
+export {
+  currentTraceCarrier,
+  detachedFromTrace,
+  startTelemetry,
+  withChildSpan,
+  withPublishSpans,
+  withSpanFrom,
+  withSpanPerCarrier,
+  type Telemetry,
+} from './tracing.ts';

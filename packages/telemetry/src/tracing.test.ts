@@ -1,12 +1,27 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { currentTraceCarrier, detachedFromTrace, startTelemetry, withChildSpan, withPublishSpans, withSpanFrom, withSpanPerCarrier, type Telemetry } from './tracing.ts';
+import {
+  currentTraceCarrier,
+  detachedFromTrace,
+  startTelemetry,
+  withChildSpan,
+  withPublishSpans,
+  withSpanFrom,
+  withSpanPerCarrier,
+  type Telemetry,
+} from './tracing.ts';
 
 const donationSpans = new InMemorySpanExporter();
 const ledgerSpans = new InMemorySpanExporter();
-const donation: Telemetry = startTelemetry({ serviceName: 'donation', spanProcessors: [new SimpleSpanProcessor(donationSpans)] });
-const ledger: Telemetry = startTelemetry({ serviceName: 'ledger', spanProcessors: [new SimpleSpanProcessor(ledgerSpans)] });
+const donation: Telemetry = startTelemetry({
+  serviceName: 'donation',
+  spanProcessors: [new SimpleSpanProcessor(donationSpans)],
+});
+const ledger: Telemetry = startTelemetry({
+  serviceName: 'ledger',
+  spanProcessors: [new SimpleSpanProcessor(ledgerSpans)],
+});
 
 afterAll(async () => {
   await donation.shutdown();
@@ -20,43 +35,73 @@ beforeEach(() => {
 
 const named = (spans: ReadableSpan[], name: string): ReadableSpan => {
   const span = spans.find((candidate) => candidate.name === name);
-  if (!span) throw new Error(`no span named ${name} among ${spans.map((candidate) => candidate.name).join(', ')}`);
+  if (!span)
+    throw new Error(`no span named ${name} among ${spans.map((candidate) => candidate.name).join(', ')}`);
   return span;
 };
-const traceparentOf = (span: ReadableSpan) => `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;
+const traceparentOf = (span: ReadableSpan) =>
+  `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;
 
 describe('tracing', () => {
   it('when two services start telemetry in one process, then each keeps its spans in its own processors under its own name', async () => {
     await withSpanFrom(donation.tracer, 'POST /v1/webhooks/stripe', {}, {}, () => Promise.resolve());
     await withSpanFrom(ledger.tracer, 'consume something', {}, {}, () => Promise.resolve());
-    expect(donationSpans.getFinishedSpans().map((span) => [span.name, span.resource.attributes['service.name']])).toEqual([['POST /v1/webhooks/stripe', 'donation']]);
-    expect(ledgerSpans.getFinishedSpans().map((span) => [span.name, span.resource.attributes['service.name']])).toEqual([['consume something', 'ledger']]);
+    expect(
+      donationSpans.getFinishedSpans().map((span) => [span.name, span.resource.attributes['service.name']]),
+    ).toEqual([['POST /v1/webhooks/stripe', 'donation']]);
+    expect(
+      ledgerSpans.getFinishedSpans().map((span) => [span.name, span.resource.attributes['service.name']]),
+    ).toEqual([['consume something', 'ledger']]);
   });
 
   it('when a span starts from a carrier, then it continues the carrier trace as the child of its span', async () => {
     const carrier = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
-    await withSpanFrom(ledger.tracer, 'consume', carrier, { 'messaging.system': 'kafka' }, () => Promise.resolve());
+    await withSpanFrom(ledger.tracer, 'consume', carrier, { 'messaging.system': 'kafka' }, () =>
+      Promise.resolve(),
+    );
     const span = named(ledgerSpans.getFinishedSpans(), 'consume');
     expect(span.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(span.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
   });
 
   it('when work runs in a child span, then the span is under the active one, and a failure marks it and is rethrown', async () => {
-    await withSpanFrom(ledger.tracer, 'consume', {}, {}, () => withChildSpan(ledger.tracer, 'ledger append', { 'ledger.campaign_id': 'c1' }, () => Promise.resolve(3)));
-    const [append, consume] = [named(ledgerSpans.getFinishedSpans(), 'ledger append'), named(ledgerSpans.getFinishedSpans(), 'consume')];
+    await withSpanFrom(ledger.tracer, 'consume', {}, {}, () =>
+      withChildSpan(ledger.tracer, 'ledger append', { 'ledger.campaign_id': 'c1' }, () => Promise.resolve(3)),
+    );
+    const [append, consume] = [
+      named(ledgerSpans.getFinishedSpans(), 'ledger append'),
+      named(ledgerSpans.getFinishedSpans(), 'consume'),
+    ];
     expect(append.parentSpanContext?.spanId).toBe(consume.spanContext().spanId);
     expect(append.attributes['ledger.campaign_id']).toBe('c1');
 
-    await expect(withChildSpan(ledger.tracer, 'failing', {}, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(
+      withChildSpan(ledger.tracer, 'failing', {}, () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
     const failing = named(ledgerSpans.getFinishedSpans(), 'failing');
     expect(failing.status.code).toBe(SpanStatusCode.ERROR);
     expect(failing.events.map((event) => event.name)).toContain('exception');
   });
 
   it('when queued messages are published, then each gets a producer span under the context it was queued in, and leaves with that span as the parent of its consumer', async () => {
-    interface Queued { id: string; topic: string; key: string; headers: Record<string, string> }
-    const queued = await withSpanFrom(donation.tracer, 'POST /v1/webhooks/stripe', {}, {}, (): Promise<Queued> =>
-      Promise.resolve({ id: 'e1', topic: 'donations.v1', key: 'k', headers: { ...currentTraceCarrier(), ce_type: 'succeeded' } }),
+    interface Queued {
+      id: string;
+      topic: string;
+      key: string;
+      headers: Record<string, string>;
+    }
+    const queued = await withSpanFrom(
+      donation.tracer,
+      'POST /v1/webhooks/stripe',
+      {},
+      {},
+      (): Promise<Queued> =>
+        Promise.resolve({
+          id: 'e1',
+          topic: 'donations.v1',
+          key: 'k',
+          headers: { ...currentTraceCarrier(), ce_type: 'succeeded' },
+        }),
     );
     const request = named(donationSpans.getFinishedSpans(), 'POST /v1/webhooks/stripe');
     expect(queued.headers.traceparent).toBe(traceparentOf(request));
@@ -68,24 +113,44 @@ describe('tracing', () => {
     });
     const publish = named(donationSpans.getFinishedSpans(), 'send donations.v1');
     expect(publish.kind).toBe(SpanKind.PRODUCER);
-    expect(publish.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.operation.name': 'send', 'messaging.destination.name': 'donations.v1', 'messaging.message.id': 'e1' });
+    expect(publish.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.operation.name': 'send',
+      'messaging.destination.name': 'donations.v1',
+      'messaging.message.id': 'e1',
+    });
     expect(publish.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
     expect(publish.spanContext().traceId).toBe(request.spanContext().traceId);
-    expect(sent).toEqual([{ ...queued, headers: { ...queued.headers, traceparent: traceparentOf(publish) } }]);
+    expect(sent).toEqual([
+      { ...queued, headers: { ...queued.headers, traceparent: traceparentOf(publish) } },
+    ]);
 
-    await withSpanFrom(ledger.tracer, 'consume succeeded', sent[0]?.headers ?? {}, {}, () => Promise.resolve());
-    expect(named(ledgerSpans.getFinishedSpans(), 'consume succeeded').parentSpanContext?.spanId).toBe(publish.spanContext().spanId);
+    await withSpanFrom(ledger.tracer, 'consume succeeded', sent[0]?.headers ?? {}, {}, () =>
+      Promise.resolve(),
+    );
+    expect(named(ledgerSpans.getFinishedSpans(), 'consume succeeded').parentSpanContext?.spanId).toBe(
+      publish.spanContext().spanId,
+    );
   });
 
   it('when publishing fails, then every publish span is marked failed and the error reaches the caller', async () => {
-    const messages: { topic: string; headers: Record<string, string> }[] = [{ topic: 'a.v1', headers: { ce_id: 'a1' } }, { topic: 'b.v1', headers: {} }];
-    await expect(withPublishSpans(donation.tracer, messages, () => Promise.reject(new Error('broker down')))).rejects.toThrow('broker down');
+    const messages: { topic: string; headers: Record<string, string> }[] = [
+      { topic: 'a.v1', headers: { ce_id: 'a1' } },
+      { topic: 'b.v1', headers: {} },
+    ];
+    await expect(
+      withPublishSpans(donation.tracer, messages, () => Promise.reject(new Error('broker down'))),
+    ).rejects.toThrow('broker down');
     expect(donationSpans.getFinishedSpans().map((span) => [span.name, span.status.code])).toEqual([
       ['send a.v1', SpanStatusCode.ERROR],
       ['send b.v1', SpanStatusCode.ERROR],
     ]);
-    expect(named(donationSpans.getFinishedSpans(), 'send a.v1').attributes['messaging.message.id']).toBe('a1');
-    expect(named(donationSpans.getFinishedSpans(), 'send b.v1').attributes['messaging.message.id']).toBeUndefined();
+    expect(named(donationSpans.getFinishedSpans(), 'send a.v1').attributes['messaging.message.id']).toBe(
+      'a1',
+    );
+    expect(
+      named(donationSpans.getFinishedSpans(), 'send b.v1').attributes['messaging.message.id'],
+    ).toBeUndefined();
   });
 
   it('when several messages are handled together, then each gets a consumer span in its own trace, and the work gets each span as a carrier', async () => {
@@ -102,17 +167,29 @@ describe('tracing', () => {
         (given) => Promise.resolve(given),
       ),
     );
-    const [a, b, c] = ['consume a', 'consume b', 'consume c'].map((name) => named(ledgerSpans.getFinishedSpans(), name));
-    expect([a, b, c].map((span) => span?.kind)).toEqual([SpanKind.CONSUMER, SpanKind.CONSUMER, SpanKind.CONSUMER]);
+    const [a, b, c] = ['consume a', 'consume b', 'consume c'].map((name) =>
+      named(ledgerSpans.getFinishedSpans(), name),
+    );
+    expect([a, b, c].map((span) => span?.kind)).toEqual([
+      SpanKind.CONSUMER,
+      SpanKind.CONSUMER,
+      SpanKind.CONSUMER,
+    ]);
     expect([a, b].map((span) => [span?.spanContext().traceId, span?.parentSpanContext?.spanId])).toEqual([
       ['0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'],
       ['1af7651916cd43dd8448eb211c80319c', 'c7ad6b7169203331'],
     ]);
     // A message without a carrier starts a trace of its own, whatever span was active around the batch.
     expect(c?.parentSpanContext).toBeUndefined();
-    expect(carriers.map((carrier) => carrier.traceparent)).toEqual([a, b, c].map((span) => traceparentOf(span as ReadableSpan)));
+    expect(carriers.map((carrier) => carrier.traceparent)).toEqual(
+      [a, b, c].map((span) => traceparentOf(span as ReadableSpan)),
+    );
 
-    await expect(withSpanPerCarrier(ledger.tracer, [{ name: 'consume d', carrier: first, attributes: {} }], () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(
+      withSpanPerCarrier(ledger.tracer, [{ name: 'consume d', carrier: first, attributes: {} }], () =>
+        Promise.reject(new Error('boom')),
+      ),
+    ).rejects.toThrow('boom');
     expect(named(ledgerSpans.getFinishedSpans(), 'consume d').status.code).toBe(SpanStatusCode.ERROR);
   });
 

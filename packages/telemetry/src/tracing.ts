@@ -1,4 +1,14 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -24,7 +34,9 @@ export function startTelemetry(options: {
   const processors = [...(options.spanProcessors ?? [])];
   if (options.otlpEndpoint) {
     processors.push(
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })),
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),
+      ),
     );
   }
   const provider = new NodeTracerProvider({
@@ -79,7 +91,12 @@ function failed(span: Span, error: unknown): void {
  * Runs `work` in a child span of the active one: a step inside a request or a consumed message that deserves
  * its own timing in the trace (a ledger append, a call to Stripe).
  */
-export async function withChildSpan<T>(tracer: Tracer, name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
+export async function withChildSpan<T>(
+  tracer: Tracer,
+  name: string,
+  attributes: Attributes,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
   return tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await work(span);
@@ -99,11 +116,9 @@ export async function withChildSpan<T>(tracer: Tracer, name: string, attributes:
  * context when no separate create span exists), so a consumer's span is the child of the send that delivered
  * it. `publish` receives the messages with their headers rewritten; nothing else about them changes.
  */
-export async function withPublishSpans<M extends { id?: string; topic: string; headers: Record<string, string> }>(
-  tracer: Tracer,
-  messages: M[],
-  publish: (messages: M[]) => Promise<void>,
-): Promise<void> {
+export async function withPublishSpans<
+  M extends { id?: string; topic: string; headers: Record<string, string> },
+>(tracer: Tracer, messages: M[], publish: (messages: M[]) => Promise<void>): Promise<void> {
   const spans: Span[] = [];
   const outgoing = messages.map((message) => {
     const parent = propagation.extract(context.active(), message.headers);
@@ -149,7 +164,11 @@ export async function withSpanPerCarrier<T>(
   work: (carriers: Record<string, string>[]) => Promise<T>,
 ): Promise<T> {
   const spans = messages.map(({ name, carrier, attributes }) =>
-    tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, propagation.extract(ROOT_CONTEXT, carrier)),
+    tracer.startSpan(
+      name,
+      { kind: SpanKind.CONSUMER, attributes },
+      propagation.extract(ROOT_CONTEXT, carrier),
+    ),
   );
   const carriers = spans.map((span) => {
     const carrier: Record<string, string> = {};

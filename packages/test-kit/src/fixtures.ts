@@ -19,6 +19,16 @@ export function campaignSnapshotFixture(overrides: Partial<CampaignSnapshot> = {
 }
 
 /** The campaign service's event for a snapshot: created, changed, published or closed. */
-export function campaignEventFixture(verb: 'created' | 'changed' | 'published' | 'closed', campaign: CampaignSnapshot, time = new Date()) {
-  return envelope({ type: `org.diaspora-aid.campaign.${verb}`, source: '/services/campaign', subject: campaign.campaignId, data: { campaign }, time });
+export function campaignEventFixture(
+  verb: 'created' | 'changed' | 'published' | 'closed',
+  campaign: CampaignSnapshot,
+  time = new Date(),
+) {
+  return envelope({
+    type: `org.diaspora-aid.campaign.${verb}`,
+    source: '/services/campaign',
+    subject: campaign.campaignId,
+    data: { campaign },
+    time,
+  });
 }

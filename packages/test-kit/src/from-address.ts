@@ -6,7 +6,7 @@ import { request } from 'node:http';
  */
 export function donorAddress(index: number): string {
   const n = (index % 16_000_000) + 1;
-  return `127.${1 + ((n >> 16) & 0xff) % 254}.${(n >> 8) & 0xff}.${(n & 0xff) || 1}`;
+  return `127.${1 + (((n >> 16) & 0xff) % 254)}.${(n >> 8) & 0xff}.${n & 0xff || 1}`;
 }
 
 export interface PlainResponse {
@@ -29,7 +29,12 @@ export function requestFrom(
         port: target.port,
         path: `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',
-        headers: { ...options.headers, ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }) },
+        headers: {
+          ...options.headers,
+          ...(options.body === undefined
+            ? {}
+            : { 'content-length': String(Buffer.byteLength(options.body)) }),
+        },
         localAddress: from,
         agent: false,
         timeout: options.timeoutMs ?? 30_000,
@@ -37,11 +42,19 @@ export function requestFrom(
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         response.on('error', reject);
       },
     );
-    outgoing.on('timeout', () => outgoing.destroy(Object.assign(new Error('request timed out'), { name: 'TimeoutError' })));
+    outgoing.on('timeout', () =>
+      outgoing.destroy(Object.assign(new Error('request timed out'), { name: 'TimeoutError' })),
+    );
     outgoing.on('error', reject);
     outgoing.end(options.body);
   });

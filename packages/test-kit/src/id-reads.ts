@@ -5,11 +5,25 @@ export interface FilteredOperation {
   filter: Record<string, unknown>;
 }
 
-const filteredMethods = new Set(['find', 'findOne', 'countDocuments', 'aggregate', 'distinct', 'findOneAndUpdate', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany']);
+const filteredMethods = new Set([
+  'find',
+  'findOne',
+  'countDocuments',
+  'aggregate',
+  'distinct',
+  'findOneAndUpdate',
+  'updateOne',
+  'updateMany',
+  'deleteOne',
+  'deleteMany',
+]);
 
 /** What a mongoose connection offers for its debug hook, named here so this kit needs no mongoose of its own. */
 interface DebuggableConnection {
-  set(key: 'debug', value: false | ((collection: string, method: string, ...args: unknown[]) => void)): unknown;
+  set(
+    key: 'debug',
+    value: false | ((collection: string, method: string, ...args: unknown[]) => void),
+  ): unknown;
 }
 
 /**
@@ -17,10 +31,14 @@ interface DebuggableConnection {
  * driver-collection calls alike). On the local database only `_id` is indexed, so a filter on anything else
  * reads the whole collection and its cost grows with the data: tests catch that without timing anything.
  */
-export async function operationsOf(db: DebuggableConnection, work: () => Promise<unknown>): Promise<FilteredOperation[]> {
+export async function operationsOf(
+  db: DebuggableConnection,
+  work: () => Promise<unknown>,
+): Promise<FilteredOperation[]> {
   const seen: FilteredOperation[] = [];
   db.set('debug', (collection, method, ...args) => {
-    if (filteredMethods.has(method)) seen.push({ collection, method, filter: (args[0] ?? {}) as Record<string, unknown> });
+    if (filteredMethods.has(method))
+      seen.push({ collection, method, filter: (args[0] ?? {}) as Record<string, unknown> });
   });
   try {
     await work();

@@ -19,7 +19,11 @@ export class HttpError extends Error {
   }
 }
 
-async function call<T>(method: string, url: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+async function call<T>(
+  method: string,
+  url: string,
+  options: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
   const response = await fetch(url, {
     method,
     headers: {
@@ -27,7 +31,9 @@ async function call<T>(method: string, url: string, options: { key?: string; bod
       ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
       ...options.headers,
     },
-    ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+    ...(options.body === undefined
+      ? {}
+      : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
     signal: AbortSignal.timeout(20_000),
   });
   const text = await response.text();
@@ -48,36 +54,98 @@ const idempotencyHeaders = (options: RetryOptions): Record<string, string> =>
  * Drives the product over its public HTTP contract, as an organization and a donor would. Used by the demo seed
  * and the end-to-end tests. Stripe's side of a payment is played by a signed webhook, since stripe-mock sends none.
  */
-export function platformClient(urls: PlatformUrls, secrets: { platformAdminKey: string; stripeWebhookSecret: string }) {
+export function platformClient(
+  urls: PlatformUrls,
+  secrets: { platformAdminKey: string; stripeWebhookSecret: string },
+) {
   return {
     call,
-    createOrganization: (body: { name: string; country: string; kind: string; admin?: { name: string; email: string } }) =>
-      call<{ id: string; apiKey: string; member: { id: string } }>('POST', `${urls.campaign}/v1/organizations`, { key: secrets.platformAdminKey, body }),
-    addMember: (organizationId: string, adminKey: string, body: { name: string; email: string; role: string }) =>
-      call<{ id: string; apiKey: string; role: string }>('POST', `${urls.campaign}/v1/organizations/${organizationId}/members`, { key: adminKey, body }),
-    createCampaign: (adminKey: string, body: Record<string, unknown>) => call<{ id: string; status: string }>('POST', `${urls.campaign}/v1/campaigns`, { key: adminKey, body }),
-    publishCampaign: (adminKey: string, id: string) => call<{ id: string; status: string }>('POST', `${urls.campaign}/v1/campaigns/${id}/publish`, { key: adminKey }),
+    createOrganization: (body: {
+      name: string;
+      country: string;
+      kind: string;
+      admin?: { name: string; email: string };
+    }) =>
+      call<{ id: string; apiKey: string; member: { id: string } }>(
+        'POST',
+        `${urls.campaign}/v1/organizations`,
+        { key: secrets.platformAdminKey, body },
+      ),
+    addMember: (
+      organizationId: string,
+      adminKey: string,
+      body: { name: string; email: string; role: string },
+    ) =>
+      call<{ id: string; apiKey: string; role: string }>(
+        'POST',
+        `${urls.campaign}/v1/organizations/${organizationId}/members`,
+        { key: adminKey, body },
+      ),
+    createCampaign: (adminKey: string, body: Record<string, unknown>) =>
+      call<{ id: string; status: string }>('POST', `${urls.campaign}/v1/campaigns`, { key: adminKey, body }),
+    publishCampaign: (adminKey: string, id: string) =>
+      call<{ id: string; status: string }>('POST', `${urls.campaign}/v1/campaigns/${id}/publish`, {
+        key: adminKey,
+      }),
     donate: (body: Record<string, unknown>) =>
-      call<{ donationId: string; clientSecret: string; receiptCode: string; status: string }>('POST', `${urls.donation}/v1/donations`, { body }),
+      call<{ donationId: string; clientSecret: string; receiptCode: string; status: string }>(
+        'POST',
+        `${urls.donation}/v1/donations`,
+        { body },
+      ),
     /**
      * Sends Stripe's `payment_intent.succeeded` for a donation, signed with the webhook secret; with a `fee`, its
      * charge carries the balance transaction.
      */
-    confirmPayment: async (donation: { donationId: string; amount: number; currency: string; fee?: number }) => {
+    confirmPayment: async (donation: {
+      donationId: string;
+      amount: number;
+      currency: string;
+      fee?: number;
+    }) => {
       const payload = paymentSucceededPayload(donation);
-      return call<unknown>('POST', `${urls.donation}/v1/webhooks/stripe`, { body: payload, headers: { 'stripe-signature': signStripeWebhook(payload, secrets.stripeWebhookSecret) } });
+      return call<unknown>('POST', `${urls.donation}/v1/webhooks/stripe`, {
+        body: payload,
+        headers: { 'stripe-signature': signStripeWebhook(payload, secrets.stripeWebhookSecret) },
+      });
     },
-    funds: (key: string, campaignId: string) => call<{ available: number; net: number }>('GET', `${urls.disbursement}/v1/campaigns/${campaignId}/funds`, { key }),
+    funds: (key: string, campaignId: string) =>
+      call<{ available: number; net: number }>(
+        'GET',
+        `${urls.disbursement}/v1/campaigns/${campaignId}/funds`,
+        { key },
+      ),
     requestDisbursement: (key: string, body: Record<string, unknown>, options: RetryOptions = {}) =>
-      call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements`, { key, body, headers: idempotencyHeaders(options) }),
+      call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements`, {
+        key,
+        body,
+        headers: idempotencyHeaders(options),
+      }),
     approve: (key: string, id: string, comment: string, options: RetryOptions = {}) =>
-      call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/approve`, { key, body: { comment }, headers: idempotencyHeaders(options) }),
+      call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/approve`, {
+        key,
+        body: { comment },
+        headers: idempotencyHeaders(options),
+      }),
     payout: (key: string, id: string, reference: string, options: RetryOptions = {}) =>
-      call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/payout`, { key, body: { reference }, headers: idempotencyHeaders(options) }),
+      call<{ id: string; status: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/payout`, {
+        key,
+        body: { reference },
+        headers: idempotencyHeaders(options),
+      }),
     reportDelivery: (key: string, id: string, body: Record<string, unknown>, options: RetryOptions = {}) =>
-      call<{ id: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/deliveries`, { key, body, headers: idempotencyHeaders(options) }),
-    summary: (campaignId: string) => call<Record<string, number | string | null>>('GET', `${urls.ledger}/v1/campaigns/${campaignId}/summary`),
-    trace: (receiptCode: string) => call<Record<string, any>>('GET', `${urls.ledger}/v1/trace/${encodeURIComponent(receiptCode)}`),
+      call<{ id: string }>('POST', `${urls.disbursement}/v1/disbursements/${id}/deliveries`, {
+        key,
+        body,
+        headers: idempotencyHeaders(options),
+      }),
+    summary: (campaignId: string) =>
+      call<Record<string, number | string | null>>(
+        'GET',
+        `${urls.ledger}/v1/campaigns/${campaignId}/summary`,
+      ),
+    trace: (receiptCode: string) =>
+      call<Record<string, any>>('GET', `${urls.ledger}/v1/trace/${encodeURIComponent(receiptCode)}`),
   };
 }
 

@@ -7,7 +7,13 @@ export const campaignSnapshot = campaignSnapshotFixture;
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 2, 0, minute));
 
 export function campaignPublished(snapshot: CampaignSnapshot): AnyEvent {
-  return envelope({ type: 'org.diaspora-aid.campaign.published', source: '/services/campaign', subject: snapshot.campaignId, time: at(0), data: { campaign: snapshot } });
+  return envelope({
+    type: 'org.diaspora-aid.campaign.published',
+    source: '/services/campaign',
+    subject: snapshot.campaignId,
+    time: at(0),
+    data: { campaign: snapshot },
+  });
 }
 
 export interface GiftOverrides {
@@ -56,8 +62,20 @@ export function giftSucceeded(campaignId: string, overrides: GiftOverrides = {})
 export function refundPair(campaignId: string, donationId: string, amount: number) {
   const base = { donationId, campaignId, amount, currency: 'USD' };
   return {
-    refunded: envelope({ type: 'org.diaspora-aid.donation.refunded', source: '/services/donation', subject: campaignId, time: at(20), data: { ...base, refundId: `ch_1:refunded-to:${amount}`, refundedAt: at(20).toISOString() } }),
-    reversed: envelope({ type: 'org.diaspora-aid.donation.refund-reversed', source: '/services/donation', subject: campaignId, time: at(21), data: { ...base, refundId: 're_1', reversedAt: at(21).toISOString() } }),
+    refunded: envelope({
+      type: 'org.diaspora-aid.donation.refunded',
+      source: '/services/donation',
+      subject: campaignId,
+      time: at(20),
+      data: { ...base, refundId: `ch_1:refunded-to:${amount}`, refundedAt: at(20).toISOString() },
+    }),
+    reversed: envelope({
+      type: 'org.diaspora-aid.donation.refund-reversed',
+      source: '/services/donation',
+      subject: campaignId,
+      time: at(21),
+      data: { ...base, refundId: 're_1', reversedAt: at(21).toISOString() },
+    }),
   };
 }
 
@@ -67,9 +85,43 @@ export function disbursementChain(campaignId: string, donationId: string, amount
   const base = { disbursementId, campaignId };
   return {
     disbursementId,
-    approved: envelope({ type: 'org.diaspora-aid.disbursement.approved', source: '/services/disbursement', subject: campaignId, time: at(10), data: { ...base, amount, currency: 'USD', recipient, purpose: 'Water filters', sector: 'WASH', approvedBy: 'm2', approvedAt: at(10).toISOString() } }),
-    allocated: envelope({ type: 'org.diaspora-aid.disbursement.allocated', source: '/services/disbursement', subject: campaignId, time: at(10), data: { ...base, donationId, amount, currency: 'USD', allocatedAt: at(10).toISOString() } }),
-    paid: envelope({ type: 'org.diaspora-aid.disbursement.paid', source: '/services/disbursement', subject: campaignId, time: at(11), data: { ...base, amount, currency: 'USD', reference: 'BANK-REF-1', recipient, paidAt: at(11).toISOString() } }),
+    approved: envelope({
+      type: 'org.diaspora-aid.disbursement.approved',
+      source: '/services/disbursement',
+      subject: campaignId,
+      time: at(10),
+      data: {
+        ...base,
+        amount,
+        currency: 'USD',
+        recipient,
+        purpose: 'Water filters',
+        sector: 'WASH',
+        approvedBy: 'm2',
+        approvedAt: at(10).toISOString(),
+      },
+    }),
+    allocated: envelope({
+      type: 'org.diaspora-aid.disbursement.allocated',
+      source: '/services/disbursement',
+      subject: campaignId,
+      time: at(10),
+      data: { ...base, donationId, amount, currency: 'USD', allocatedAt: at(10).toISOString() },
+    }),
+    paid: envelope({
+      type: 'org.diaspora-aid.disbursement.paid',
+      source: '/services/disbursement',
+      subject: campaignId,
+      time: at(11),
+      data: {
+        ...base,
+        amount,
+        currency: 'USD',
+        reference: 'BANK-REF-1',
+        recipient,
+        paidAt: at(11).toISOString(),
+      },
+    }),
     delivered: (beneficiaries: number) =>
       envelope({
         type: 'org.diaspora-aid.disbursement.delivered',
@@ -94,7 +146,10 @@ export function disbursementChain(campaignId: string, donationId: string, amount
 export function geographyReleased(
   campaignId: string,
   release: number,
-  dimensions: { residence: { groups: { country: string; donors: number }[]; other: number | null }; heritage: { groups: { country: string; donors: number }[]; other: number | null } },
+  dimensions: {
+    residence: { groups: { country: string; donors: number }[]; other: number | null };
+    heritage: { groups: { country: string; donors: number }[]; other: number | null };
+  },
   minute = 30,
 ): AnyEvent {
   return envelope({

@@ -63,7 +63,11 @@ function stopChild(child: ChildProcess): Promise<void> {
  * with `env` over the inherited environment, and waits until `/readyz` answers: by then its consumers have
  * joined their groups, as `startService` starts them before it listens.
  */
-export async function startServiceProcess(packageName: string, env: Record<string, string>, options: { readyWithinMs?: number } = {}): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  packageName: string,
+  env: Record<string, string>,
+  options: { readyWithinMs?: number } = {},
+): Promise<ServiceProcess> {
   const folder = serviceFolder(packageName);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -83,9 +87,11 @@ export async function startServiceProcess(packageName: string, env: Record<strin
   const stop = () => stopChild(child);
   const deadline = Date.now() + (options.readyWithinMs ?? 60_000);
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${packageName} exited with ${child.exitCode}:\n${output.join('')}`);
+    if (child.exitCode !== null)
+      throw new Error(`${packageName} exited with ${child.exitCode}:\n${output.join('')}`);
     try {
-      if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok) return { url, pid: child.pid, stop };
+      if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok)
+        return { url, pid: child.pid, stop };
     } catch {
       // not listening yet
     }
@@ -110,7 +116,9 @@ function infrastructureEnv(prefix: string): Record<string, string> {
 }
 
 /** The ledger as a process, with its own database and a fresh signing key; `env` overrides its settings. */
-export async function startLedgerProcess(env: Record<string, string> = {}): Promise<ServiceProcess & { database: string }> {
+export async function startLedgerProcess(
+  env: Record<string, string> = {},
+): Promise<ServiceProcess & { database: string }> {
   const database = uniqueName('ledger');
   const service = await startServiceProcess('@aid/ledger-service', {
     ...infrastructureEnv('ledger'),

@@ -18,7 +18,10 @@ export function stripeEvent(type: string, object: Record<string, unknown>, id = 
 }
 
 /** payment_intent.succeeded carrying its charge expanded with a balance transaction that matches the gift. */
-export function succeededWithFee(donationId: string, args: { amount: number; fee: number; chargeId: string }) {
+export function succeededWithFee(
+  donationId: string,
+  args: { amount: number; fee: number; chargeId: string },
+) {
   return stripeEvent('payment_intent.succeeded', {
     id: 'pi_fixture',
     object: 'payment_intent',
@@ -28,12 +31,23 @@ export function succeededWithFee(donationId: string, args: { amount: number; fee
     latest_charge: {
       id: args.chargeId,
       object: 'charge',
-      balance_transaction: { id: newStripeId('txn'), object: 'balance_transaction', amount: args.amount, currency: 'usd', fee: args.fee },
+      balance_transaction: {
+        id: newStripeId('txn'),
+        object: 'balance_transaction',
+        amount: args.amount,
+        currency: 'usd',
+        fee: args.fee,
+      },
     },
   });
 }
 
-export function chargeRefunded(args: { chargeId: string; donationId?: string; amount: number; amountRefunded: number }) {
+export function chargeRefunded(args: {
+  chargeId: string;
+  donationId?: string;
+  amount: number;
+  amountRefunded: number;
+}) {
   return stripeEvent('charge.refunded', {
     id: args.chargeId,
     object: 'charge',
@@ -45,11 +59,28 @@ export function chargeRefunded(args: { chargeId: string; donationId?: string; am
   });
 }
 
-export function disputeEvent(type: 'charge.dispute.created' | 'charge.dispute.closed', args: { disputeId: string; chargeId: string; amount: number; status: string }) {
-  return stripeEvent(type, { id: args.disputeId, object: 'dispute', amount: args.amount, currency: 'usd', charge: args.chargeId, payment_intent: 'pi_fixture', status: args.status });
+export function disputeEvent(
+  type: 'charge.dispute.created' | 'charge.dispute.closed',
+  args: { disputeId: string; chargeId: string; amount: number; status: string },
+) {
+  return stripeEvent(type, {
+    id: args.disputeId,
+    object: 'dispute',
+    amount: args.amount,
+    currency: 'usd',
+    charge: args.chargeId,
+    payment_intent: 'pi_fixture',
+    status: args.status,
+  });
 }
 
-export function invoicePaid(args: { invoiceId: string; subscriptionId: string; donationId: string; amount: number; paidAt: number }) {
+export function invoicePaid(args: {
+  invoiceId: string;
+  subscriptionId: string;
+  donationId: string;
+  amount: number;
+  paidAt: number;
+}) {
   return stripeEvent('invoice.paid', {
     id: args.invoiceId,
     object: 'invoice',
@@ -57,17 +88,24 @@ export function invoicePaid(args: { invoiceId: string; subscriptionId: string; d
     currency: 'usd',
     status: 'paid',
     status_transitions: { paid_at: args.paidAt },
-    parent: { type: 'subscription_details', subscription_details: { subscription: args.subscriptionId, metadata: { donationId: args.donationId } } },
+    parent: {
+      type: 'subscription_details',
+      subscription_details: { subscription: args.subscriptionId, metadata: { donationId: args.donationId } },
+    },
   });
 }
-
 
 /**
  * The body of Stripe's `payment_intent.succeeded` for a donation, as Stripe sends it. With a `fee`, the charge
  * comes expanded with its balance transaction (as the donation service asks Stripe to send it), so the service
  * records the real fee without calling Stripe back; without one, the event names no charge and the fee is 0.
  */
-export function paymentSucceededPayload(donation: { donationId: string; amount: number; currency: string; fee?: number }): string {
+export function paymentSucceededPayload(donation: {
+  donationId: string;
+  amount: number;
+  currency: string;
+  fee?: number;
+}): string {
   const currency = donation.currency.toLowerCase();
   const charge =
     donation.fee === undefined
@@ -76,7 +114,13 @@ export function paymentSucceededPayload(donation: { donationId: string; amount: 
           latest_charge: {
             id: newStripeId('ch'),
             object: 'charge',
-            balance_transaction: { id: newStripeId('txn'), object: 'balance_transaction', amount: donation.amount, currency, fee: donation.fee },
+            balance_transaction: {
+              id: newStripeId('txn'),
+              object: 'balance_transaction',
+              amount: donation.amount,
+              currency,
+              fee: donation.fee,
+            },
           },
         };
   return JSON.stringify({

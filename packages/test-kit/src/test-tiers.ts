@@ -19,7 +19,16 @@ export function testTiers(extra: TestProjectInlineConfiguration[] = []): ViteUse
       hookTimeout: 60_000,
       projects: [
         // Tiers run one after the other (unit first), so no unit file competes for CPU with a timed integration one.
-        { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts', ...extraFiles], fileParallelism: true, sequence: { groupOrder: 0 } } },
+        {
+          extends: true,
+          test: {
+            name: 'unit',
+            include: ['src/**/*.test.ts'],
+            exclude: ['src/**/*.int.test.ts', ...extraFiles],
+            fileParallelism: true,
+            sequence: { groupOrder: 0 },
+          },
+        },
         {
           extends: true,
           test: {
@@ -31,7 +40,11 @@ export function testTiers(extra: TestProjectInlineConfiguration[] = []): ViteUse
             sequence: { groupOrder: 1 },
           },
         },
-        ...extra.map((project, position) => ({ extends: true, ...project, test: { fileParallelism: false, sequence: { groupOrder: 2 + position }, ...project.test } })),
+        ...extra.map((project, position) => ({
+          extends: true,
+          ...project,
+          test: { fileParallelism: false, sequence: { groupOrder: 2 + position }, ...project.test },
+        })),
       ],
     },
   };

@@ -18,7 +18,8 @@ export async function recordTopics(brokers: string[], topicNames: string[]) {
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = String(value);
+      for (const [name, value] of Object.entries(message.headers ?? {}))
+        if (value !== undefined) headers[name] = String(value);
       let value: unknown = message.value?.toString();
       try {
         value = JSON.parse(String(value));
@@ -35,7 +36,11 @@ export async function recordTopics(brokers: string[], topicNames: string[]) {
 }
 
 /** Publishes raw messages, bypassing the bus's validation: for duplicate, out-of-order and poison-message tests. */
-export async function publishRaw(brokers: string[], topic: string, messages: { key: string; value: string; headers?: Record<string, string> }[]) {
+export async function publishRaw(
+  brokers: string[],
+  topic: string,
+  messages: { key: string; value: string; headers?: Record<string, string> }[],
+) {
   const kafka = new Kafka({ clientId: 'test-publisher', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   await producer.connect();

@@ -1,5 +1,13 @@
 import { newId } from '@aid/contracts';
-import { clientAddress, createHttpApp, rateLimit, rawSessionVerifyKey, sessionSigningKey, sessionVerifyKey, withRawUploads } from '@aid/http-kit';
+import {
+  clientAddress,
+  createHttpApp,
+  rateLimit,
+  rawSessionVerifyKey,
+  sessionSigningKey,
+  sessionVerifyKey,
+  withRawUploads,
+} from '@aid/http-kit';
 import type { Locale } from '@aid/i18n';
 import { smtpMailer, type Mailer, type ServiceDeps, type ServiceParts } from '@aid/runtime';
 import type { CampaignConfig } from './config.ts';
@@ -61,41 +69,98 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
   const signingSeed = config.SESSION_SIGNING_KEY ? Buffer.from(config.SESSION_SIGNING_KEY, 'base64') : null;
   const signIn: SignInDeps = {
     signIn: context.signIn,
-    mailer: config.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.SIGN_IN_FROM ?? 'Diaspora Aid <sign-in@diaspora-aid.org>') : null),
+    mailer:
+      config.mailer ??
+      (config.SMTP_URL
+        ? smtpMailer(config.SMTP_URL, config.SIGN_IN_FROM ?? 'Diaspora Aid <sign-in@diaspora-aid.org>')
+        : null),
     consoleUrl: config.PUBLIC_WEB_URL ?? 'http://localhost:4000',
     sessionKey: signingSeed ? sessionSigningKey(signingSeed) : null,
     logger: deps.logger,
   };
   // This service checks the tokens it signs with the same public key the others are given.
-  const member = memberAuthenticator(context.organizations, signingSeed ? sessionVerifyKey(rawSessionVerifyKey(signingSeed)) : undefined);
-  const limit = (name: string, spec: AppConfig['RATE_LIMIT_SIGN_IN_PER_ADDRESS'], description: string, key: Parameters<typeof rateLimit>[0]['key']) =>
-    rateLimit({ name, spec: spec ?? { limit: 10, windowMs: 900_000 }, description, key, counters: deps.rateLimits.counters, logger: deps.logger });
+  const member = memberAuthenticator(
+    context.organizations,
+    signingSeed ? sessionVerifyKey(rawSessionVerifyKey(signingSeed)) : undefined,
+  );
+  const limit = (
+    name: string,
+    spec: AppConfig['RATE_LIMIT_SIGN_IN_PER_ADDRESS'],
+    description: string,
+    key: Parameters<typeof rateLimit>[0]['key'],
+  ) =>
+    rateLimit({
+      name,
+      spec: spec ?? { limit: 10, windowMs: 900_000 },
+      description,
+      key,
+      counters: deps.rateLimits.counters,
+      logger: deps.logger,
+    });
   const signInLimits = [
-    limit('sign-in-per-address', config.RATE_LIMIT_SIGN_IN_PER_ADDRESS, 'sign-in requests from this client address', clientAddress),
-    limit('sign-in-per-email', config.RATE_LIMIT_SIGN_IN_PER_EMAIL ?? { limit: 5, windowMs: 3_600_000 }, 'sign-in links asked for this email address', (request) => {
-      const email = (request.body as { email?: unknown } | undefined)?.email;
-      return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
-    }),
+    limit(
+      'sign-in-per-address',
+      config.RATE_LIMIT_SIGN_IN_PER_ADDRESS,
+      'sign-in requests from this client address',
+      clientAddress,
+    ),
+    limit(
+      'sign-in-per-email',
+      config.RATE_LIMIT_SIGN_IN_PER_EMAIL ?? { limit: 5, windowMs: 3_600_000 },
+      'sign-in links asked for this email address',
+      (request) => {
+        const email = (request.body as { email?: unknown } | undefined)?.email;
+        return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+      },
+    ),
   ];
   const applicationLimits = {
-    submit: [limit('applications-per-address', config.RATE_LIMIT_APPLICATIONS_PER_ADDRESS ?? { limit: 5, windowMs: 3_600_000 }, 'organization applications from this client address', clientAddress)],
+    submit: [
+      limit(
+        'applications-per-address',
+        config.RATE_LIMIT_APPLICATIONS_PER_ADDRESS ?? { limit: 5, windowMs: 3_600_000 },
+        'organization applications from this client address',
+        clientAddress,
+      ),
+    ],
     documents: [
-      limit('application-documents-per-address', config.RATE_LIMIT_APPLICATION_DOCUMENTS_PER_ADDRESS ?? { limit: 30, windowMs: 3_600_000 }, 'application documents from this client address', clientAddress),
+      limit(
+        'application-documents-per-address',
+        config.RATE_LIMIT_APPLICATION_DOCUMENTS_PER_ADDRESS ?? { limit: 30, windowMs: 3_600_000 },
+        'application documents from this client address',
+        clientAddress,
+      ),
     ],
   };
   // Passkeys are bound to the console's site: its host name and exact origin.
   const consoleSite = new URL(signIn.consoleUrl);
-  const passkeys: PasskeyDeps = { passkeys: passkeyStore(deps.db), rpName: 'Diaspora Aid', rpId: consoleSite.hostname, origin: consoleSite.origin };
+  const passkeys: PasskeyDeps = {
+    passkeys: passkeyStore(deps.db),
+    rpName: 'Diaspora Aid',
+    rpId: consoleSite.hostname,
+    origin: consoleSite.origin,
+  };
   // The contact person of an approved application is its first admin: they get an invitation that signs them in.
   const welcomeApproved = async (organizationId: string): Promise<void> => {
     const organization = signIn.mailer ? await context.organizations.find(organizationId) : null;
     const admin = organization?.members.find((member) => member.role === 'admin' && member.email !== null);
     if (!organization || !admin) return;
-    await sendInvitation(context, signIn, { organization, member: admin, inviter: 'Diaspora Aid', locale: 'en' }).catch((error: unknown) => {
-      deps.logger.warn({ err: error, organizationId }, 'the approved organization was not emailed; its admin can ask for a sign-in link');
+    await sendInvitation(context, signIn, {
+      organization,
+      member: admin,
+      inviter: 'Diaspora Aid',
+      locale: 'en',
+    }).catch((error: unknown) => {
+      deps.logger.warn(
+        { err: error, organizationId },
+        'the approved organization was not emailed; its admin can ask for a sign-in link',
+      );
     });
   };
-  const invitations = signIn.mailer ? (actor: Actor, organizationId: string, memberId: string, locale: Locale) => inviteMember(context, signIn, actor, organizationId, memberId, locale) : null;
+  const invitations = signIn.mailer
+    ? (actor: Actor, organizationId: string, memberId: string, locale: Locale) =>
+        inviteMember(context, signIn, actor, organizationId, memberId, locale)
+    : null;
   const platformAdmin = platformAdminAuthenticator(config.PLATFORM_ADMIN_KEY, context.organizations);
   const app = createHttpApp({
     serviceName: 'campaign',
@@ -116,6 +181,10 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
   });
   return {
     app: withRawUploads(app, [applicationDocumentsPath]),
-    outboxSources: [context.organizations.outboxSource, context.campaigns.outboxSource, context.updates.outboxSource],
+    outboxSources: [
+      context.organizations.outboxSource,
+      context.campaigns.outboxSource,
+      context.updates.outboxSource,
+    ],
   };
 }

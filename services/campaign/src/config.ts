@@ -5,7 +5,10 @@ import { z } from 'zod';
 export const campaignConfigSchema = z.object({
   ...baseServiceConfig,
   PORT: portSchema.default(4001),
-  CAMPAIGN_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('aid_campaign'),
+  CAMPAIGN_DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('aid_campaign'),
   // Creates organizations, so it must be a real secret: 32 characters at least rules out passwords typed by hand.
   PLATFORM_ADMIN_KEY: z
     .string({ error: 'is required: the platform administrator key, at least 32 characters' })
@@ -16,10 +19,18 @@ export const campaignConfigSchema = z.object({
    */
   SESSION_SIGNING_KEY: z
     .string()
-    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)')
+    .refine(
+      (value) => Buffer.from(value, 'base64').length === 32,
+      'must be base64 of exactly 32 bytes (openssl rand -base64 32)',
+    )
     .optional(),
   /** Where sign-in links and invitations are sent from (smtp:// or smtps://); without it none are sent. */
-  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.org:587' }).optional(),
+  SMTP_URL: z
+    .url({
+      protocol: /^smtps?$/,
+      error: 'must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.org:587',
+    })
+    .optional(),
   SIGN_IN_FROM: z.string().min(3).default('Diaspora Aid <sign-in@diaspora-aid.org>'),
   /** The web console's address, for the links in sign-in and invitation emails. */
   PUBLIC_WEB_URL: urlSchema('https://give.example.org').default('http://localhost:4000'),

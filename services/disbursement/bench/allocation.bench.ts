@@ -41,14 +41,26 @@ const config = loadConfig({
   KAFKA_START_AT: 'end',
   LOG_LEVEL: 'warn',
 });
-const service = await startService({ name: serviceName, config, dbName: uniqueName('disbursement_bench'), build: (deps) => buildApp(deps, config) });
+const service = await startService({
+  name: serviceName,
+  config,
+  dbName: uniqueName('disbursement_bench'),
+  build: (deps) => buildApp(deps, config),
+});
 const context = createContext(service.deps, config);
 const { db } = service.deps;
 
 async function seedCampaign(gifts: number, amount: number) {
   const campaignId = newId();
   const organizationId = newId();
-  await context.campaigns.project({ campaignId, organizationId, currency: 'USD', status: 'active', revision: 2, approvalThreshold: null });
+  await context.campaigns.project({
+    campaignId,
+    organizationId,
+    currency: 'USD',
+    status: 'active',
+    revision: 2,
+    approvalThreshold: null,
+  });
   const member = async (role: 'field-officer' | 'approver') => {
     const key = `key_${randomBytes(16).toString('hex')}`;
     const memberId = newId();
@@ -74,7 +86,19 @@ async function seedCampaign(gifts: number, amount: number) {
     await giftModel(db).insertMany(batch, { ordered: false });
   }
   const total = gifts * amount;
-  await fundsAccountModel(db).create({ _id: campaignId, currency: 'USD', raised: total, fees: 0, refunded: 0, net: total, allocated: 0, paidOut: 0, available: total, refundShortfall: 0, pendingOps: [] });
+  await fundsAccountModel(db).create({
+    _id: campaignId,
+    currency: 'USD',
+    raised: total,
+    fees: 0,
+    refunded: 0,
+    net: total,
+    allocated: 0,
+    paidOut: 0,
+    available: total,
+    refundShortfall: 0,
+    pendingOps: [],
+  });
   return { campaignId, officer, checkers };
 }
 
@@ -88,18 +112,29 @@ const request = (campaignId: string, amount: number) => ({
 });
 
 const seconds = (started: number) => (performance.now() - started) / 1000;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-async function approveAtOnce(campaign: Awaited<ReturnType<typeof seedCampaign>>, amount: number, label: string) {
+async function approveAtOnce(
+  campaign: Awaited<ReturnType<typeof seedCampaign>>,
+  amount: number,
+  label: string,
+) {
   for (let round = 1; round <= rounds; round += 1) {
     const ids: string[] = [];
-    for (let index = 0; index < approvers; index += 1) ids.push((await requestDisbursement(context, campaign.officer, request(campaign.campaignId, amount))).id);
+    for (let index = 0; index < approvers; index += 1)
+      ids.push(
+        (await requestDisbursement(context, campaign.officer, request(campaign.campaignId, amount))).id,
+      );
     const roundStarted = performance.now();
     const statuses = await Promise.all(
       ids.map(async (id, index) => {
         const response = await fetch(`${service.url}/v1/disbursements/${id}/approve`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${campaign.checkers[index]!.key}`, 'content-type': 'application/json' },
+          headers: {
+            authorization: `Bearer ${campaign.checkers[index]!.key}`,
+            'content-type': 'application/json',
+          },
           body: JSON.stringify({ comment: 'bench' }),
         });
         return response.status;
@@ -107,7 +142,9 @@ async function approveAtOnce(campaign: Awaited<ReturnType<typeof seedCampaign>>,
     );
     const roundSeconds = seconds(roundStarted);
     const ok = statuses.filter((status) => status === 200).length;
-    console.log(`${label} round ${round}: ${ok}/${approvers} approved in ${roundSeconds.toFixed(2)} s = ${(approvers / roundSeconds).toFixed(1)} approvals/s`);
+    console.log(
+      `${label} round ${round}: ${ok}/${approvers} approved in ${roundSeconds.toFixed(2)} s = ${(approvers / roundSeconds).toFixed(1)} approvals/s`,
+    );
   }
 }
 
@@ -125,7 +162,9 @@ const approveNow = async (amount: number) => {
 
 const queueStarted = performance.now();
 await approveNow(giftAmount);
-console.log(`first approval, queueing the ${giftCount} existing gifts: ${seconds(queueStarted).toFixed(2)} s`);
+console.log(
+  `first approval, queueing the ${giftCount} existing gifts: ${seconds(queueStarted).toFixed(2)} s`,
+);
 
 const latencies: number[] = [];
 const sequentialStarted = performance.now();

@@ -21,7 +21,10 @@ import type { UseCaseContext } from './use-cases/context.ts';
 export const serviceName = 'disbursement';
 export const consumerGroup = 'disbursement';
 
-export type AppConfig = Pick<DisbursementConfig, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE' | 'EVIDENCE_MAX_BYTES'> & { SESSION_VERIFY_KEY?: string | undefined };
+export type AppConfig = Pick<
+  DisbursementConfig,
+  'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE' | 'EVIDENCE_MAX_BYTES'
+> & { SESSION_VERIFY_KEY?: string | undefined };
 
 /** The stores and clocks the use cases work with; the benchmark drives the use cases through the same context. */
 export function createContext(deps: ServiceDeps, config: AppConfig): UseCaseContext {
@@ -34,8 +37,12 @@ export function createContext(deps: ServiceDeps, config: AppConfig): UseCaseCont
     evidence: createEvidenceStore(deps.db),
     idempotencyKeys: createIdempotencyKeyStore(deps.db, deps.logger),
     evidenceLimitBytes: config.EVIDENCE_MAX_BYTES,
-    sessionKey: config.SESSION_VERIFY_KEY ? sessionVerifyKey(Buffer.from(config.SESSION_VERIFY_KEY, 'base64')) : undefined,
-    connectPayouts: config.STRIPE_SECRET_KEY ? stripeConnectPayouts(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE) : null,
+    sessionKey: config.SESSION_VERIFY_KEY
+      ? sessionVerifyKey(Buffer.from(config.SESSION_VERIFY_KEY, 'base64'))
+      : undefined,
+    connectPayouts: config.STRIPE_SECRET_KEY
+      ? stripeConnectPayouts(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE)
+      : null,
     locks: createCampaignLocks(deps.db),
     logger: deps.logger,
     now: () => new Date(),
@@ -52,7 +59,8 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
 
   const app = createHttpApp({
     serviceName,
-    description: 'Funds accounts per campaign, disbursement requests under maker-checker approval, first-in-first-out allocation to gifts, payouts and delivery reports.',
+    description:
+      'Funds accounts per campaign, disbursement requests under maker-checker approval, first-in-first-out allocation to gifts, payouts and delivery reports.',
     logger: deps.logger,
     tracer: deps.tracer,
     routes: disbursementRoutes(context),

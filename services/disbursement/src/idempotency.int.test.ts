@@ -40,9 +40,12 @@ const delivery = {
 };
 
 const keyed = (key: string) => ({ 'idempotency-key': key });
-const funds = async (seeded: SeededCampaign) => (await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/funds`, seeded.keys.admin)).body;
-const read = async (seeded: SeededCampaign, id: string) => (await sut.call('GET', `/v1/disbursements/${id}`, seeded.keys.admin)).body;
-const eventTypes = (seeded: SeededCampaign) => eventsOf(sut, seeded.campaignId).map((event) => event.type.replace('org.diaspora-aid.disbursement.', ''));
+const funds = async (seeded: SeededCampaign) =>
+  (await sut.call('GET', `/v1/campaigns/${seeded.campaignId}/funds`, seeded.keys.admin)).body;
+const read = async (seeded: SeededCampaign, id: string) =>
+  (await sut.call('GET', `/v1/disbursements/${id}`, seeded.keys.admin)).body;
+const eventTypes = (seeded: SeededCampaign) =>
+  eventsOf(sut, seeded.campaignId).map((event) => event.type.replace('org.diaspora-aid.disbursement.', ''));
 
 /** Waits for the expected events, then long enough for a doubled write's events to be published too. */
 async function expectEventsExactly(seeded: SeededCampaign, expected: string[]): Promise<void> {
@@ -52,20 +55,31 @@ async function expectEventsExactly(seeded: SeededCampaign, expected: string[]): 
 }
 
 async function requested(seeded: SeededCampaign, amount: number): Promise<string> {
-  const response = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount }));
+  const response = await sut.call(
+    'POST',
+    '/v1/disbursements',
+    seeded.keys.officer,
+    disbursementRequest(seeded.campaignId, { amount }),
+  );
   expect(response.status).toBe(201);
   return response.body.id as string;
 }
 
 async function approved(seeded: SeededCampaign, amount: number): Promise<string> {
   const id = await requested(seeded, amount);
-  expect((await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, { comment: 'checked' })).status).toBe(200);
+  expect(
+    (await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, { comment: 'checked' }))
+      .status,
+  ).toBe(200);
   return id;
 }
 
 async function paid(seeded: SeededCampaign, amount: number): Promise<string> {
   const id = await approved(seeded, amount);
-  expect((await sut.call('POST', `/v1/disbursements/${id}/payout`, seeded.keys.admin, { reference: 'WIRE-1' })).status).toBe(200);
+  expect(
+    (await sut.call('POST', `/v1/disbursements/${id}/payout`, seeded.keys.admin, { reference: 'WIRE-1' }))
+      .status,
+  ).toBe(200);
   return id;
 }
 
@@ -84,11 +98,26 @@ describe('retries under an Idempotency-Key', () => {
     const id = await requested(seeded, 6_500);
     const key = randomUUID();
 
-    const first = await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, { comment: 'checked' }, keyed(key));
-    const retry = await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, { comment: 'checked' }, keyed(key));
+    const first = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/approve`,
+      seeded.keys.approver,
+      { comment: 'checked' },
+      keyed(key),
+    );
+    const retry = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/approve`,
+      seeded.keys.approver,
+      { comment: 'checked' },
+      keyed(key),
+    );
 
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ status: 'approved', allocations: [{ amount: 3_000 }, { amount: 3_500 }] });
+    expect(first.body).toMatchObject({
+      status: 'approved',
+      allocations: [{ amount: 3_000 }, { amount: 3_500 }],
+    });
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual(first.body);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
@@ -103,8 +132,20 @@ describe('retries under an Idempotency-Key', () => {
     const id = await approved(seeded, 2_000);
     const key = randomUUID();
 
-    const first = await sut.call('POST', `/v1/disbursements/${id}/payout`, seeded.keys.admin, { reference: 'WIRE-2026-7' }, keyed(key));
-    const retry = await sut.call('POST', `/v1/disbursements/${id}/payout`, seeded.keys.admin, { reference: 'WIRE-2026-7' }, keyed(key));
+    const first = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/payout`,
+      seeded.keys.admin,
+      { reference: 'WIRE-2026-7' },
+      keyed(key),
+    );
+    const retry = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/payout`,
+      seeded.keys.admin,
+      { reference: 'WIRE-2026-7' },
+      keyed(key),
+    );
 
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ status: 'paid', payout: { reference: 'WIRE-2026-7' } });
@@ -119,13 +160,27 @@ describe('retries under an Idempotency-Key', () => {
     const id = await paid(seeded, 2_000);
     const key = randomUUID();
 
-    const first = await sut.call('POST', `/v1/disbursements/${id}/deliveries`, seeded.keys.officer, delivery, keyed(key));
-    const retry = await sut.call('POST', `/v1/disbursements/${id}/deliveries`, seeded.keys.officer, delivery, keyed(key));
+    const first = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/deliveries`,
+      seeded.keys.officer,
+      delivery,
+      keyed(key),
+    );
+    const retry = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/deliveries`,
+      seeded.keys.officer,
+      delivery,
+      keyed(key),
+    );
 
     expect(first.status).toBe(201);
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
-    expect((await read(seeded, id)).deliveries).toEqual([expect.objectContaining({ id: first.body.id, beneficiaries: 412 })]);
+    expect((await read(seeded, id)).deliveries).toEqual([
+      expect.objectContaining({ id: first.body.id, beneficiaries: 412 }),
+    ]);
     await expectEventsExactly(seeded, ['requested', 'approved', 'allocated', 'paid', 'delivered']);
   });
 
@@ -133,10 +188,32 @@ describe('retries under an Idempotency-Key', () => {
     const seeded = await seedCampaign(sut, { gifts });
     const id = await requested(seeded, 1_000);
     const key = randomUUID();
-    expect((await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, { comment: 'checked' }, keyed(key))).status).toBe(200);
+    expect(
+      (
+        await sut.call(
+          'POST',
+          `/v1/disbursements/${id}/approve`,
+          seeded.keys.approver,
+          { comment: 'checked' },
+          keyed(key),
+        )
+      ).status,
+    ).toBe(200);
 
-    const otherBody = await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, { comment: 'changed my mind' }, keyed(key));
-    const otherAction = await sut.call('POST', `/v1/disbursements/${id}/reject`, seeded.keys.approver, { comment: 'checked' }, keyed(key));
+    const otherBody = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/approve`,
+      seeded.keys.approver,
+      { comment: 'changed my mind' },
+      keyed(key),
+    );
+    const otherAction = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/reject`,
+      seeded.keys.approver,
+      { comment: 'checked' },
+      keyed(key),
+    );
 
     for (const response of [otherBody, otherAction]) {
       expect(response.status).toBe(409);
@@ -149,26 +226,56 @@ describe('retries under an Idempotency-Key', () => {
     ['empty', ''],
     ['with a space', 'two words'],
     ['longer than 255 characters', 'k'.repeat(256)],
-  ])('when the key is %s, then it is a 400 naming Idempotency-Key and nothing happens', async (_name, key) => {
-    const seeded = await seedCampaign(sut, { gifts });
-    const response = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId), keyed(key));
-    expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ code: 'invalid-idempotency-key', field: 'Idempotency-Key' });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(eventTypes(seeded)).toEqual([]);
-  });
+  ])(
+    'when the key is %s, then it is a 400 naming Idempotency-Key and nothing happens',
+    async (_name, key) => {
+      const seeded = await seedCampaign(sut, { gifts });
+      const response = await sut.call(
+        'POST',
+        '/v1/disbursements',
+        seeded.keys.officer,
+        disbursementRequest(seeded.campaignId),
+        keyed(key),
+      );
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ code: 'invalid-idempotency-key', field: 'Idempotency-Key' });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(eventTypes(seeded)).toEqual([]);
+    },
+  );
 
   it('when members of two organizations send the same key, then each gets its own disbursement and never the other’s answer', async () => {
     const [first, second] = [await seedCampaign(sut, { gifts }), await seedCampaign(sut, { gifts })];
     const key = randomUUID();
 
-    const ours = await sut.call('POST', '/v1/disbursements', first.keys.officer, disbursementRequest(first.campaignId, { amount: 1_000 }), keyed(key));
-    const theirs = await sut.call('POST', '/v1/disbursements', second.keys.officer, disbursementRequest(second.campaignId, { amount: 1_000 }), keyed(key));
-    const oursAgain = await sut.call('POST', '/v1/disbursements', first.keys.officer, disbursementRequest(first.campaignId, { amount: 1_000 }), keyed(key));
+    const ours = await sut.call(
+      'POST',
+      '/v1/disbursements',
+      first.keys.officer,
+      disbursementRequest(first.campaignId, { amount: 1_000 }),
+      keyed(key),
+    );
+    const theirs = await sut.call(
+      'POST',
+      '/v1/disbursements',
+      second.keys.officer,
+      disbursementRequest(second.campaignId, { amount: 1_000 }),
+      keyed(key),
+    );
+    const oursAgain = await sut.call(
+      'POST',
+      '/v1/disbursements',
+      first.keys.officer,
+      disbursementRequest(first.campaignId, { amount: 1_000 }),
+      keyed(key),
+    );
 
     expect([ours.status, theirs.status, oursAgain.status]).toEqual([201, 201, 201]);
     expect(theirs.body.id).not.toBe(ours.body.id);
-    expect(theirs.body).toMatchObject({ campaignId: second.campaignId, organizationId: second.organizationId });
+    expect(theirs.body).toMatchObject({
+      campaignId: second.campaignId,
+      organizationId: second.organizationId,
+    });
     expect(theirs.headers.get('idempotent-replayed')).toBeNull();
     expect(oursAgain.body).toEqual(ours.body);
     await expectEventsExactly(first, ['requested']);
@@ -179,14 +286,40 @@ describe('retries under an Idempotency-Key', () => {
     const seeded = await seedCampaign(sut, { gifts });
     const id = await requested(seeded, 4_000);
     const key = randomUUID();
-    expect((await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, { comment: 'checked' }, keyed(key))).status).toBe(200);
+    expect(
+      (
+        await sut.call(
+          'POST',
+          `/v1/disbursements/${id}/approve`,
+          seeded.keys.approver,
+          { comment: 'checked' },
+          keyed(key),
+        )
+      ).status,
+    ).toBe(200);
     await loseAnswer(seeded.members.approver, key);
 
-    const retry = await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, { comment: 'checked' }, keyed(key));
-    const again = await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, { comment: 'checked' }, keyed(key));
+    const retry = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/approve`,
+      seeded.keys.approver,
+      { comment: 'checked' },
+      keyed(key),
+    );
+    const again = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/approve`,
+      seeded.keys.approver,
+      { comment: 'checked' },
+      keyed(key),
+    );
 
     expect(retry.status).toBe(200);
-    expect(retry.body).toMatchObject({ id, status: 'approved', approvals: [{ memberId: seeded.members.approver }] });
+    expect(retry.body).toMatchObject({
+      id,
+      status: 'approved',
+      approvals: [{ memberId: seeded.members.approver }],
+    });
     expect(again.body).toEqual(retry.body);
     expect(await funds(seeded)).toMatchObject({ allocated: 4_000 });
     await expectEventsExactly(seeded, ['requested', 'approved', 'allocated', 'allocated']);
@@ -196,13 +329,32 @@ describe('retries under an Idempotency-Key', () => {
     const seeded = await seedCampaign(sut, { gifts });
     const id = await approved(seeded, 2_000);
     const key = randomUUID();
-    expect((await sut.call('POST', `/v1/disbursements/${id}/payout`, seeded.keys.admin, { reference: 'WIRE-9' }, keyed(key))).status).toBe(200);
+    expect(
+      (
+        await sut.call(
+          'POST',
+          `/v1/disbursements/${id}/payout`,
+          seeded.keys.admin,
+          { reference: 'WIRE-9' },
+          keyed(key),
+        )
+      ).status,
+    ).toBe(200);
     await loseAnswer(seeded.members.admin, key);
 
-    const retry = await sut.call('POST', `/v1/disbursements/${id}/payout`, seeded.keys.admin, { reference: 'WIRE-9' }, keyed(key));
+    const retry = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/payout`,
+      seeded.keys.admin,
+      { reference: 'WIRE-9' },
+      keyed(key),
+    );
 
     expect(retry.status).toBe(200);
-    expect(retry.body).toMatchObject({ status: 'paid', payout: { reference: 'WIRE-9', paidBy: seeded.members.admin } });
+    expect(retry.body).toMatchObject({
+      status: 'paid',
+      payout: { reference: 'WIRE-9', paidBy: seeded.members.admin },
+    });
     expect(await funds(seeded)).toMatchObject({ paidOut: 2_000 });
     await expectEventsExactly(seeded, ['requested', 'approved', 'allocated', 'paid']);
   });
@@ -211,10 +363,22 @@ describe('retries under an Idempotency-Key', () => {
     const seeded = await seedCampaign(sut, { gifts });
     const id = await paid(seeded, 2_000);
     const key = randomUUID();
-    const first = await sut.call('POST', `/v1/disbursements/${id}/deliveries`, seeded.keys.officer, delivery, keyed(key));
+    const first = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/deliveries`,
+      seeded.keys.officer,
+      delivery,
+      keyed(key),
+    );
     await loseAnswer(seeded.members.officer, key);
 
-    const retry = await sut.call('POST', `/v1/disbursements/${id}/deliveries`, seeded.keys.officer, delivery, keyed(key));
+    const retry = await sut.call(
+      'POST',
+      `/v1/disbursements/${id}/deliveries`,
+      seeded.keys.officer,
+      delivery,
+      keyed(key),
+    );
 
     expect(retry.status).toBe(201);
     expect(retry.body.id).toBe(first.body.id);
@@ -225,10 +389,22 @@ describe('retries under an Idempotency-Key', () => {
   it('when the first request with a key is still running, then a retry is a 409 idempotency-key-in-use and does not act', async () => {
     const seeded = await seedCampaign(sut, { gifts });
     const key = randomUUID();
-    const first = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 1_000 }), keyed(key));
+    const first = await sut.call(
+      'POST',
+      '/v1/disbursements',
+      seeded.keys.officer,
+      disbursementRequest(seeded.campaignId, { amount: 1_000 }),
+      keyed(key),
+    );
     await loseAnswer(seeded.members.officer, key, new Date(Date.now() + 60_000));
 
-    const retry = await sut.call('POST', '/v1/disbursements', seeded.keys.officer, disbursementRequest(seeded.campaignId, { amount: 1_000 }), keyed(key));
+    const retry = await sut.call(
+      'POST',
+      '/v1/disbursements',
+      seeded.keys.officer,
+      disbursementRequest(seeded.campaignId, { amount: 1_000 }),
+      keyed(key),
+    );
 
     expect(first.status).toBe(201);
     expect(retry.status).toBe(409);

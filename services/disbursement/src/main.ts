@@ -4,5 +4,10 @@ import { buildApp, serviceName } from './app.ts';
 import { loadConfig } from './config.ts';
 
 const config = configOrExit(loadConfig);
-const service = await startService({ name: serviceName, config, dbName: config.DISBURSEMENT_DB_NAME, build: (deps) => buildApp(deps, config) });
+const service = await startService({
+  name: serviceName,
+  config,
+  dbName: config.DISBURSEMENT_DB_NAME,
+  build: (deps) => buildApp(deps, config),
+});
 stopOnSignals(service, service.deps.logger);

@@ -17,11 +17,23 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: plan.maxInFlight });
 
 function post(item: { body: string; signature: string }): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = http.request(plan.url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(item.body), 'stripe-signature': item.signature } }, (response) => {
-      response.on('data', () => undefined);
-      response.on('end', () => resolve(response.statusCode ?? 0));
-      response.on('error', reject);
-    });
+    const request = http.request(
+      plan.url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(item.body),
+          'stripe-signature': item.signature,
+        },
+      },
+      (response) => {
+        response.on('data', () => undefined);
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(item.body);
   });

@@ -13,7 +13,17 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { apiKeyHash, campaignSnapshotSchema, envelope, newId, topics } from '@aid/contracts';
 import { startService } from '@aid/runtime';
-import { campaignEventFixture, campaignSnapshotFixture, donorAddress, newStripeId, publishRaw, requestFrom, signStripeWebhook, succeededWithFee, uniqueName } from '@aid/test-kit';
+import {
+  campaignEventFixture,
+  campaignSnapshotFixture,
+  donorAddress,
+  newStripeId,
+  publishRaw,
+  requestFrom,
+  signStripeWebhook,
+  succeededWithFee,
+  uniqueName,
+} from '@aid/test-kit';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildApp, serviceName, type DonationParts } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -35,7 +45,11 @@ function latencies(samples: number[]): string {
 }
 
 /** Runs `task(i)` for i = 0.. with `concurrency` in flight, until `more()` says stop. */
-async function pool(concurrency: number, more: (index: number) => boolean, task: (index: number) => Promise<void>): Promise<void> {
+async function pool(
+  concurrency: number,
+  more: (index: number) => boolean,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (more(next)) {
@@ -64,7 +78,11 @@ async function countPublished(campaignId: string) {
   await consumer.run({
     eachMessage: async ({ message }) => {
       if (message.key?.toString() !== campaignId) return;
-      const event = JSON.parse(message.value?.toString() ?? '{}') as { id: string; type: string; data: { amount: number; fee: number } };
+      const event = JSON.parse(message.value?.toString() ?? '{}') as {
+        id: string;
+        type: string;
+        data: { amount: number; fee: number };
+      };
       if (event.type !== 'org.diaspora-aid.donation.succeeded' || ids.has(event.id)) return;
       ids.add(event.id);
       amountSum += event.data.amount;
@@ -72,7 +90,12 @@ async function countPublished(campaignId: string) {
     },
   });
   await ready;
-  return { count: () => ids.size, raised: () => amountSum, fees: () => feeSum, stop: () => consumer.disconnect() };
+  return {
+    count: () => ids.size,
+    raised: () => amountSum,
+    fees: () => feeSum,
+    stop: () => consumer.disconnect(),
+  };
 }
 
 /** A free local port, for the ledger child process. */
@@ -91,23 +114,30 @@ const freePort = () =>
  */
 async function startLedgerProcess(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('../../ledger/src/main.ts', import.meta.url))], {
-    env: {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      MONGO_URL: config.MONGO_URL,
-      KAFKA_BROKERS: config.KAFKA_BROKERS,
-      LEDGER_DB_NAME: uniqueName('bench_ledger'),
-      LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
-      KAFKA_GROUP_PREFIX: `${uniqueName('bench_ledger')}.`,
-      KAFKA_START_AT: 'end',
-      LOG_LEVEL: 'warn',
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('../../ledger/src/main.ts', import.meta.url))],
+    {
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        MONGO_URL: config.MONGO_URL,
+        KAFKA_BROKERS: config.KAFKA_BROKERS,
+        LEDGER_DB_NAME: uniqueName('bench_ledger'),
+        LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
+        KAFKA_GROUP_PREFIX: `${uniqueName('bench_ledger')}.`,
+        KAFKA_START_AT: 'end',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let tries = 0; ; tries += 1) {
-    const ready = await fetch(`${url}/readyz`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) break;
     if (tries > 120) throw new Error('the ledger did not become ready');
     await sleep(500);
@@ -154,34 +184,57 @@ try {
     type: 'org.diaspora-aid.campaign.member-added',
     source: '/services/campaign',
     subject: snapshot.organizationId,
-    data: { organizationId: snapshot.organizationId, memberId: newId(), role: 'admin', apiKeyHash: apiKeyHash('bench') },
+    data: {
+      organizationId: snapshot.organizationId,
+      memberId: newId(),
+      role: 'admin',
+      apiKeyHash: apiKeyHash('bench'),
+    },
     time: new Date(),
   });
-  await publishRaw(brokers, topics.campaign, [published, memberAdded].map((event) => ({ key: event.subject, value: JSON.stringify(event) })));
+  await publishRaw(
+    brokers,
+    topics.campaign,
+    [published, memberAdded].map((event) => ({ key: event.subject, value: JSON.stringify(event) })),
+  );
   const campaigns = donation.deps.db.collection<{ _id: string }>('campaigns');
   while (!(await campaigns.findOne({ _id: snapshot.campaignId }))) await sleep(200);
 
   const total = Math.ceil(config.BENCH_RATE * config.BENCH_SECONDS);
-  console.log(`\nDonation webhook benchmark: ${config.BENCH_RATE} webhooks/s offered for ${config.BENCH_SECONDS} s (${total}), ledger ${ledger ? 'in its own process' : 'not running'}`);
+  console.log(
+    `\nDonation webhook benchmark: ${config.BENCH_RATE} webhooks/s offered for ${config.BENCH_SECONDS} s (${total}), ledger ${ledger ? 'in its own process' : 'not running'}`,
+  );
   const donationIds: string[] = [];
   const createLatencies: number[] = [];
   const apiCount = Math.min(config.BENCH_API_DONATIONS, total);
   const createStarted = performance.now();
   let nextDonor = 0;
-  await pool(config.BENCH_CONCURRENCY, (index) => index < apiCount, async () => {
-    const started = performance.now();
-    // One address per donor, as donors arrive, so the per-address limit does not bind.
-    const response = await requestFrom(donorAddress(nextDonor++), `${donation.url}/v1/donations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ campaignId: snapshot.campaignId, amount, currency: 'USD', donor: { email: 'bench@example.org' } }),
-    });
-    createLatencies.push(performance.now() - started);
-    if (response.status !== 201) throw new Error(`donation answered ${response.status}: ${response.text}`);
-    donationIds.push((JSON.parse(response.text) as { donationId: string }).donationId);
-  });
+  await pool(
+    config.BENCH_CONCURRENCY,
+    (index) => index < apiCount,
+    async () => {
+      const started = performance.now();
+      // One address per donor, as donors arrive, so the per-address limit does not bind.
+      const response = await requestFrom(donorAddress(nextDonor++), `${donation.url}/v1/donations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          campaignId: snapshot.campaignId,
+          amount,
+          currency: 'USD',
+          donor: { email: 'bench@example.org' },
+        }),
+      });
+      createLatencies.push(performance.now() - started);
+      if (response.status !== 201) throw new Error(`donation answered ${response.status}: ${response.text}`);
+      donationIds.push((JSON.parse(response.text) as { donationId: string }).donationId);
+    },
+  );
   const createSeconds = (performance.now() - createStarted) / 1000;
-  if (apiCount > 0) console.log(`  POST /v1/donations (stripe-mock PaymentIntents): ${(apiCount / createSeconds).toFixed(0)} donations/s; ${latencies(createLatencies)}`);
+  if (apiCount > 0)
+    console.log(
+      `  POST /v1/donations (stripe-mock PaymentIntents): ${(apiCount / createSeconds).toFixed(0)} donations/s; ${latencies(createLatencies)}`,
+    );
   // The rest are pending donations as POST leaves them, written through the same store (no Stripe round trip).
   while (donationIds.length < total) {
     const id = newId();
@@ -220,12 +273,26 @@ try {
   const started = performance.now();
   const appliedBefore = parts.inbox.applied();
   const sampler = setInterval(() => {
-    samples.push({ second: Math.round((performance.now() - started) / 1000), applied: parts.inbox.applied() - appliedBefore, backlog: parts.inbox.backlog(), unfolded: parts.folder.backlog() });
+    samples.push({
+      second: Math.round((performance.now() - started) / 1000),
+      applied: parts.inbox.applied() - appliedBefore,
+      backlog: parts.inbox.backlog(),
+      unfolded: parts.folder.backlog(),
+    });
   }, 1000);
   const worker = new Worker(new URL('./load-worker.ts', import.meta.url), {
-    workerData: { url: `${donation.url}/v1/webhooks/stripe`, signed, rate: config.BENCH_RATE, maxInFlight: config.BENCH_MAX_IN_FLIGHT },
+    workerData: {
+      url: `${donation.url}/v1/webhooks/stripe`,
+      signed,
+      rate: config.BENCH_RATE,
+      maxInFlight: config.BENCH_MAX_IN_FLIGHT,
+    },
   });
-  const load = await new Promise<{ answers: { sentAt: number; latency: number; ok: boolean }[]; behind: number; seconds: number }>((resolve, reject) => {
+  const load = await new Promise<{
+    answers: { sentAt: number; latency: number; ok: boolean }[];
+    behind: number;
+    seconds: number;
+  }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
@@ -233,11 +300,19 @@ try {
   const webhookLatencies = load.answers.map((answer) => answer.latency);
   const failures = load.answers.filter((answer) => !answer.ok).length;
   const answered = load.answers.length;
-  console.log(`  POST /v1/webhooks/stripe: ${(answered / load.seconds).toFixed(0)} webhooks/s answered (${answered} in ${load.seconds.toFixed(1)} s, ${failures} not 200, ${load.behind} waits for a free request slot)`);
+  console.log(
+    `  POST /v1/webhooks/stripe: ${(answered / load.seconds).toFixed(0)} webhooks/s answered (${answered} in ${load.seconds.toFixed(1)} s, ${failures} not 200, ${load.behind} waits for a free request slot)`,
+  );
   console.log(`  latency at the HTTP edge: ${latencies(webhookLatencies)}`);
   const latencyBySecond: number[][] = [];
-  for (const answer of load.answers) (latencyBySecond[Math.floor(answer.sentAt / 1000)] ??= []).push(answer.latency);
-  const p99s = latencyBySecond.map((second) => percentile([...second].sort((a, b) => a - b), 99).toFixed(0));
+  for (const answer of load.answers)
+    (latencyBySecond[Math.floor(answer.sentAt / 1000)] ??= []).push(answer.latency);
+  const p99s = latencyBySecond.map((second) =>
+    percentile(
+      [...second].sort((a, b) => a - b),
+      99,
+    ).toFixed(0),
+  );
   console.log(`  edge p99 by second sent (ms): ${p99s.join(' ')}`);
   const steady = latencyBySecond.slice(2).flat();
   if (steady.length > 0) console.log(`  edge latency after the first 2 s: ${latencies(steady)}`);
@@ -247,19 +322,34 @@ try {
   const processedSeconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   const applied = parts.inbox.applied() - appliedBefore;
-  console.log(`  inbox processor: ${applied} applied in ${processedSeconds.toFixed(1)} s from the first webhook (${(applied / processedSeconds).toFixed(0)}/s), inbox empty ${(processedSeconds - sendSeconds).toFixed(1)} s after the last answer`);
+  console.log(
+    `  inbox processor: ${applied} applied in ${processedSeconds.toFixed(1)} s from the first webhook (${(applied / processedSeconds).toFixed(0)}/s), inbox empty ${(processedSeconds - sendSeconds).toFixed(1)} s after the last answer`,
+  );
   const peak = samples.reduce((max, sample) => Math.max(max, sample.backlog), 0);
-  console.log(`  backlog (inbox events not applied) per second: ${samples.map((sample) => sample.backlog).join(' ')} (peak ${peak})`);
+  console.log(
+    `  backlog (inbox events not applied) per second: ${samples.map((sample) => sample.backlog).join(' ')} (peak ${peak})`,
+  );
   const rates = samples.map((sample, index) => sample.applied - (samples[index - 1]?.applied ?? 0));
   console.log(`  applied per second: ${rates.join(' ')}`);
-  console.log(`  journal batches not yet folded into donation documents, per second: ${samples.map((sample) => sample.unfolded).join(' ')}`);
+  console.log(
+    `  journal batches not yet folded into donation documents, per second: ${samples.map((sample) => sample.unfolded).join(' ')}`,
+  );
 
   const totalsUrl = `${donation.url}/v1/campaigns/${snapshot.campaignId}/totals`;
-  const totals = (await (await fetch(totalsUrl)).json()) as { gifts: number; raised: number; fees: number; net: number };
-  console.log(`  service totals: gifts ${totals.gifts}, raised ${totals.raised}, fees ${totals.fees}, net ${totals.net} (expected gifts ${answered}, raised ${answered * amount}, fees ${answered * fee})`);
+  const totals = (await (await fetch(totalsUrl)).json()) as {
+    gifts: number;
+    raised: number;
+    fees: number;
+    net: number;
+  };
+  console.log(
+    `  service totals: gifts ${totals.gifts}, raised ${totals.raised}, fees ${totals.fees}, net ${totals.net} (expected gifts ${answered}, raised ${answered * amount}, fees ${answered * fee})`,
+  );
   const waitPublished = performance.now();
   while (counter.count() < answered && performance.now() - waitPublished < 120_000) await sleep(100);
-  console.log(`  published donation.succeeded: ${counter.count()} distinct events, amounts ${counter.raised()}, fees ${counter.fees()}, all ${((performance.now() - started) / 1000).toFixed(1)} s after the first webhook`);
+  console.log(
+    `  published donation.succeeded: ${counter.count()} distinct events, amounts ${counter.raised()}, fees ${counter.fees()}, all ${((performance.now() - started) / 1000).toFixed(1)} s after the first webhook`,
+  );
   await counter.stop();
 
   if (ledger) {
@@ -270,11 +360,15 @@ try {
       await sleep(500);
       summary = (await (await fetch(summaryUrl)).json()) as typeof summary;
     }
-    console.log(`  ledger summary: gifts ${summary.gifts}, raised ${summary.raised}, fees ${summary.fees}, net ${summary.net}, ${((performance.now() - started) / 1000).toFixed(1)} s after the first webhook (${(summary.gifts / ((performance.now() - started) / 1000)).toFixed(0)} gifts/s end to end)`);
+    console.log(
+      `  ledger summary: gifts ${summary.gifts}, raised ${summary.raised}, fees ${summary.fees}, net ${summary.net}, ${((performance.now() - started) / 1000).toFixed(1)} s after the first webhook (${(summary.gifts / ((performance.now() - started) / 1000)).toFixed(0)} gifts/s end to end)`,
+    );
   }
   const foldStarted = performance.now();
   await parts.folder.folded();
-  console.log(`  every batch folded into donation documents ${((performance.now() - foldStarted) / 1000).toFixed(1)} s later`);
+  console.log(
+    `  every batch folded into donation documents ${((performance.now() - foldStarted) / 1000).toFixed(1)} s later`,
+  );
 } finally {
   await donation.stop();
   await ledger?.stop();

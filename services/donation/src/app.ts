@@ -58,13 +58,19 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.RECEIPT_FROM) : null;
   // The folder needs the processor and the flows need the folder: it is set once both exist.
   const pipeline: { folder?: JournalFolder } = {};
-  const batchPublisher = startBatchPublisher({ publisher: deps.publisher, logger: deps.logger, tracer: deps.tracer });
+  const batchPublisher = startBatchPublisher({
+    publisher: deps.publisher,
+    logger: deps.logger,
+    tracer: deps.tracer,
+  });
   const giftMetrics = createGiftMetrics();
   const flows: DonationFlows = {
     donations,
     campaigns,
     members,
-    sessionKey: config.SESSION_VERIFY_KEY ? sessionVerifyKey(Buffer.from(config.SESSION_VERIFY_KEY, 'base64')) : undefined,
+    sessionKey: config.SESSION_VERIFY_KEY
+      ? sessionVerifyKey(Buffer.from(config.SESSION_VERIFY_KEY, 'base64'))
+      : undefined,
     idempotencyKeys: createIdempotencyKeyStore(deps.db, cipher),
     journal,
     totals,
@@ -73,7 +79,10 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
       pipeline.folder?.committed(entry);
     },
     giftsCounted: (decisions) => giftMetrics.counted(decisions),
-    payments: stripeGateway(stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE), config.STRIPE_WEBHOOK_SECRET),
+    payments: stripeGateway(
+      stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE),
+      config.STRIPE_WEBHOOK_SECRET,
+    ),
     mailer,
     logger: deps.logger,
     tracer: deps.tracer,
@@ -100,8 +109,19 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     totals.stage(entry.id, entry.totals);
   }
 
-  const processor = startInboxProcessor({ inbox, apply: (events) => applyStripeEvents(flows, events), logger: deps.logger });
-  const sender = mailer ? startReceiptSender(flows, { mailer, receipts, logger: deps.logger, ...(config.PUBLIC_WEB_URL ? { traceUrl: new URL('/trace', config.PUBLIC_WEB_URL).href } : {}) }) : null;
+  const processor = startInboxProcessor({
+    inbox,
+    apply: (events) => applyStripeEvents(flows, events),
+    logger: deps.logger,
+  });
+  const sender = mailer
+    ? startReceiptSender(flows, {
+        mailer,
+        receipts,
+        logger: deps.logger,
+        ...(config.PUBLIC_WEB_URL ? { traceUrl: new URL('/trace', config.PUBLIC_WEB_URL).href } : {}),
+      })
+    : null;
   const folder = startJournalFolder({
     journal,
     donations,
@@ -119,28 +139,70 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   pipeline.folder = folder;
   for (const entry of unfolded) folder.committed(entry);
   const resumed = await resumeInbox(inbox, processor);
-  if (resumed > 0 || unfolded.length > 0) deps.logger.info({ inboxEvents: resumed, unfoldedBatches: unfolded.length }, 'taking up webhook work left by the previous run');
+  if (resumed > 0 || unfolded.length > 0)
+    deps.logger.info(
+      { inboxEvents: resumed, unfoldedBatches: unfolded.length },
+      'taking up webhook work left by the previous run',
+    );
 
   const onCampaignEvent = campaignEventsHandler({ campaigns, members, logger: deps.logger, now });
-  const onDisbursementEvent = disbursementEventsHandler({ donations, oneAtATime: flows.oneAtATime, logger: deps.logger });
-  const limit = (name: string, spec: DonationConfig['RATE_LIMIT_DONATIONS_PER_ADDRESS'], description: string, key: Parameters<typeof rateLimit>[0]['key']) =>
-    rateLimit({ name, spec, description, key, counters: deps.rateLimits.counters, logger: deps.logger });
-  const perAddress = limit('donations-per-address', config.RATE_LIMIT_DONATIONS_PER_ADDRESS, 'donations started from this address', clientAddress);
-  // Counted after the address limit, so an address already refused cannot use up a campaign's budget.
-  const perCampaign = limit('donations-per-campaign', config.RATE_LIMIT_DONATIONS_PER_CAMPAIGN, 'donations started for this campaign', (request) => {
-    const campaignId = (request.body as { campaignId?: unknown } | undefined)?.campaignId;
-    return typeof campaignId === 'string' && campaignId.length <= 64 ? campaignId : undefined;
+  const onDisbursementEvent = disbursementEventsHandler({
+    donations,
+    oneAtATime: flows.oneAtATime,
+    logger: deps.logger,
   });
-  const receiptLookups = limit('receipt-lookups-per-address', config.RATE_LIMIT_RECEIPT_LOOKUPS_PER_ADDRESS, 'receipt code lookups from this address', clientAddress);
-  const onOwnDonationEvent = donorGeographyHandler({ donations, geography, now, outboxQueued: () => deps.outboxQueued(), logger: deps.logger });
+  const limit = (
+    name: string,
+    spec: DonationConfig['RATE_LIMIT_DONATIONS_PER_ADDRESS'],
+    description: string,
+    key: Parameters<typeof rateLimit>[0]['key'],
+  ) => rateLimit({ name, spec, description, key, counters: deps.rateLimits.counters, logger: deps.logger });
+  const perAddress = limit(
+    'donations-per-address',
+    config.RATE_LIMIT_DONATIONS_PER_ADDRESS,
+    'donations started from this address',
+    clientAddress,
+  );
+  // Counted after the address limit, so an address already refused cannot use up a campaign's budget.
+  const perCampaign = limit(
+    'donations-per-campaign',
+    config.RATE_LIMIT_DONATIONS_PER_CAMPAIGN,
+    'donations started for this campaign',
+    (request) => {
+      const campaignId = (request.body as { campaignId?: unknown } | undefined)?.campaignId;
+      return typeof campaignId === 'string' && campaignId.length <= 64 ? campaignId : undefined;
+    },
+  );
+  const receiptLookups = limit(
+    'receipt-lookups-per-address',
+    config.RATE_LIMIT_RECEIPT_LOOKUPS_PER_ADDRESS,
+    'receipt code lookups from this address',
+    clientAddress,
+  );
+  const onOwnDonationEvent = donorGeographyHandler({
+    donations,
+    geography,
+    now,
+    outboxQueued: () => deps.outboxQueued(),
+    logger: deps.logger,
+  });
   const app = createHttpApp({
     serviceName,
-    description: 'Donations to crisis campaigns: card payments and monthly gifts through Stripe, signed webhooks, refunds within the refund policy, and receipts only the donor can open.',
+    description:
+      'Donations to crisis campaigns: card payments and monthly gifts through Stripe, signed webhooks, refunds within the refund policy, and receipts only the donor can open.',
     logger: deps.logger,
     tracer: deps.tracer,
     routes: [
       ...donationRoutes(flows, { create: [perAddress, perCampaign], receipt: [receiptLookups] }),
-      ...webhookRoutes({ payments: flows.payments, inbox, received: (event) => processor.received(event), logger: deps.logger, bodyLimit: config.WEBHOOK_BODY_LIMIT, rejected: createRejectedWebhooks(deps.db), now }),
+      ...webhookRoutes({
+        payments: flows.payments,
+        inbox,
+        received: (event) => processor.received(event),
+        logger: deps.logger,
+        bodyLimit: config.WEBHOOK_BODY_LIMIT,
+        rejected: createRejectedWebhooks(deps.db),
+        now,
+      }),
       ...campaignTotalsRoutes(flows),
     ],
     statusByCode,
@@ -162,9 +224,15 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
         topics: [topics.campaign, topics.disbursement],
         // The bus validated each event against its topic's schema; allocations bound what may be refunded.
         handle: (event, message) =>
-          message.topic === topics.disbursement ? onDisbursementEvent(event as DisbursementEvent) : onCampaignEvent(event as CampaignEvent),
+          message.topic === topics.disbursement
+            ? onDisbursementEvent(event as DisbursementEvent)
+            : onCampaignEvent(event as CampaignEvent),
       },
-      { groupId: 'donation-geography', topics: [topics.donation], handle: (event) => onOwnDonationEvent(event as DonationEvent) },
+      {
+        groupId: 'donation-geography',
+        topics: [topics.donation],
+        handle: (event) => onOwnDonationEvent(event as DonationEvent),
+      },
     ],
     // In-flight batches finish and are committed; what is left stays in the inbox and journal for the next start.
     stop: async () => {
@@ -181,10 +249,16 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
  * Messages an earlier version of this service queued inside donation documents are published once at
  * start-up, then cleared. A crash in between publishes them again, which consumers absorb.
  */
-async function publishLegacyOutbox(donations: DonationStore, publisher: ServiceDeps['publisher']): Promise<void> {
+async function publishLegacyOutbox(
+  donations: DonationStore,
+  publisher: ServiceDeps['publisher'],
+): Promise<void> {
   for (const { donationId, stored } of await donations.legacyOutbox()) {
     const messages = stored.map((text) => JSON.parse(text) as JournalEntry['messages'][number]);
-    if (messages.length > 0) await publisher.publish(messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers })));
+    if (messages.length > 0)
+      await publisher.publish(
+        messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers })),
+      );
     await donations.clearLegacyOutbox(donationId, stored);
   }
 }

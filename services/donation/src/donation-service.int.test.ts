@@ -9,7 +9,17 @@ import {
   type CampaignSnapshot,
 } from '@aid/contracts';
 import { startService, type RunningService } from '@aid/runtime';
-import { campaignEventFixture, campaignSnapshotFixture, eventually, limitsOutOfTheWay, publishRaw, recordTopics, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
+import {
+  campaignEventFixture,
+  campaignSnapshotFixture,
+  eventually,
+  limitsOutOfTheWay,
+  publishRaw,
+  recordTopics,
+  signStripeWebhook,
+  testEndpoints,
+  uniqueName,
+} from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, serviceName, type DonationParts } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -60,10 +70,13 @@ const organizationId = newId();
 const campaigns = { active: newId(), draft: newId(), closed: newId(), unknown: newId() };
 
 function snapshot(overrides: Partial<CampaignSnapshot>): CampaignSnapshot {
-  return campaignSnapshotSchema.parse(campaignSnapshotFixture({ campaignId: campaigns.active, organizationId, ...overrides }));
+  return campaignSnapshotSchema.parse(
+    campaignSnapshotFixture({ campaignId: campaigns.active, organizationId, ...overrides }),
+  );
 }
 
-const campaignEvent = (verb: 'created' | 'published' | 'closed', campaign: CampaignSnapshot) => campaignEventFixture(verb, campaign);
+const campaignEvent = (verb: 'created' | 'published' | 'closed', campaign: CampaignSnapshot) =>
+  campaignEventFixture(verb, campaign);
 
 /** Every consumed event is delivered twice, to prove the projections take it once. */
 async function publishTwice(events: { subject: string }[]): Promise<void> {
@@ -74,7 +87,8 @@ async function publishTwice(events: { subject: string }[]): Promise<void> {
 let service: RunningService;
 let recorder: Awaited<ReturnType<typeof recordTopics>>;
 
-const collection = (collectionName: string) => service.deps.db.collection<{ _id: string } & Record<string, unknown>>(collectionName);
+const collection = (collectionName: string) =>
+  service.deps.db.collection<{ _id: string } & Record<string, unknown>>(collectionName);
 
 beforeAll(async () => {
   recorder = await recordTopics(endpoints.kafkaBrokers, [topics.donation]);
@@ -82,16 +96,38 @@ beforeAll(async () => {
   await publishTwice([
     campaignEvent('created', snapshot({ status: 'draft', revision: 1, publishedAt: null })),
     campaignEvent('published', snapshot({})),
-    campaignEvent('created', snapshot({ campaignId: campaigns.draft, status: 'draft', revision: 1, publishedAt: null })),
+    campaignEvent(
+      'created',
+      snapshot({ campaignId: campaigns.draft, status: 'draft', revision: 1, publishedAt: null }),
+    ),
     // Closed first, then the older "published" arrives late: the projection must stay closed.
-    campaignEvent('closed', snapshot({ campaignId: campaigns.closed, status: 'closed', revision: 3, closedAt: '2026-02-20T10:00:00.000Z' })),
+    campaignEvent(
+      'closed',
+      snapshot({
+        campaignId: campaigns.closed,
+        status: 'closed',
+        revision: 3,
+        closedAt: '2026-02-20T10:00:00.000Z',
+      }),
+    ),
     campaignEvent('published', snapshot({ campaignId: campaigns.closed, revision: 2 })),
   ]);
-  await eventually(async () => {
-    expect(await collection('campaigns').findOne({ _id: campaigns.active })).toMatchObject({ status: 'active', revision: 2 });
-    expect(await collection('campaigns').findOne({ _id: campaigns.draft })).toMatchObject({ status: 'draft' });
-    expect(await collection('campaigns').findOne({ _id: campaigns.closed })).toMatchObject({ status: 'closed', revision: 3 });
-  }, { timeoutMs: 45_000 });
+  await eventually(
+    async () => {
+      expect(await collection('campaigns').findOne({ _id: campaigns.active })).toMatchObject({
+        status: 'active',
+        revision: 2,
+      });
+      expect(await collection('campaigns').findOne({ _id: campaigns.draft })).toMatchObject({
+        status: 'draft',
+      });
+      expect(await collection('campaigns').findOne({ _id: campaigns.closed })).toMatchObject({
+        status: 'closed',
+        revision: 3,
+      });
+    },
+    { timeoutMs: 45_000 },
+  );
 });
 
 afterAll(async () => {
@@ -103,12 +139,20 @@ async function donate(overrides: Record<string, unknown> = {}, url = service.url
   const response = await fetch(`${url}/v1/donations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ campaignId: campaigns.active, amount: 2500, currency: 'USD', donor: { email, name }, ...overrides }),
+    body: JSON.stringify({
+      campaignId: campaigns.active,
+      amount: 2500,
+      currency: 'USD',
+      donor: { email, name },
+      ...overrides,
+    }),
   });
   return { response, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function newDonation(overrides: Record<string, unknown> = {}): Promise<{ donationId: string; receiptCode: string }> {
+async function newDonation(
+  overrides: Record<string, unknown> = {},
+): Promise<{ donationId: string; receiptCode: string }> {
   const { response, body } = await donate(overrides);
   expect(response.status).toBe(201);
   return body as { donationId: string; receiptCode: string };
@@ -125,13 +169,27 @@ function paymentIntentEvent(type: string, donationId: string, id = `evt_${random
     request: { id: null, idempotency_key: null },
     type,
     // The same PaymentIntent id for every gift, as stripe-mock answers: donations are found by metadata only.
-    data: { object: { id: 'pi_fixture', object: 'payment_intent', amount: 2500, currency: 'usd', metadata: { donationId } } },
+    data: {
+      object: {
+        id: 'pi_fixture',
+        object: 'payment_intent',
+        amount: 2500,
+        currency: 'usd',
+        metadata: { donationId },
+      },
+    },
   };
 }
 
-async function deliver(event: object, options: { signature?: string | null; timestamp?: number; secret?: string } = {}) {
+async function deliver(
+  event: object,
+  options: { signature?: string | null; timestamp?: number; secret?: string } = {},
+) {
   const body = JSON.stringify(event);
-  const signature = options.signature === undefined ? signStripeWebhook(body, options.secret ?? webhookSecret, options.timestamp) : options.signature;
+  const signature =
+    options.signature === undefined
+      ? signStripeWebhook(body, options.secret ?? webhookSecret, options.timestamp)
+      : options.signature;
   const response = await fetch(`${service.url}/v1/webhooks/stripe`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) },
@@ -144,7 +202,9 @@ async function deliver(event: object, options: { signature?: string | null; time
 }
 
 async function view(donationId: string, receiptCode?: string) {
-  const response = await fetch(`${service.url}/v1/donations/${donationId}`, { headers: receiptCode ? { 'x-receipt-code': receiptCode } : {} });
+  const response = await fetch(`${service.url}/v1/donations/${donationId}`, {
+    headers: receiptCode ? { 'x-receipt-code': receiptCode } : {},
+  });
   return { response, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -154,7 +214,9 @@ async function view(donationId: string, receiptCode?: string) {
  * consumers drop the copy by id. Copies are checked to be identical; a second decision would have a new id.
  */
 function eventsOf(donationId: string) {
-  const copies = recorder.messages.filter((message) => (message.value as { data?: { donationId?: string } }).data?.donationId === donationId);
+  const copies = recorder.messages.filter(
+    (message) => (message.value as { data?: { donationId?: string } }).data?.donationId === donationId,
+  );
   const byId = new Map<string, (typeof copies)[number]>();
   for (const copy of copies) {
     const id = (copy.value as { id: string }).id;
@@ -168,7 +230,11 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 1_500));
 
 describe('POST /v1/donations', () => {
   it('when a donor gives to an active campaign, then the answer has a client secret and a receipt code, and the gift is pending', async () => {
-    const { response, body } = await donate({ geographyConsent: true, countryOfResidence: 'GB', countryOfHeritage: 'PK' });
+    const { response, body } = await donate({
+      geographyConsent: true,
+      countryOfResidence: 'GB',
+      countryOfHeritage: 'PK',
+    });
     expect(response.status).toBe(201);
     expect(body).toMatchObject({ status: 'pending' });
     expect(body.donationId).toMatch(/^[0-9a-f-]{36}$/);
@@ -180,7 +246,12 @@ describe('POST /v1/donations', () => {
   it('when a donation is stored, then the donor’s email and name are encrypted and only the receipt code’s hash is kept', async () => {
     const { donationId, receiptCode } = await newDonation();
     const raw = await collection('donations').findOne({ _id: donationId });
-    expect(raw).toMatchObject({ status: 'pending', amount: 2500, currency: 'USD', receiptHash: receiptCodeHash(receiptCode) });
+    expect(raw).toMatchObject({
+      status: 'pending',
+      amount: 2500,
+      currency: 'USD',
+      receiptHash: receiptCodeHash(receiptCode),
+    });
     expect(raw?.paymentIntentId).toMatch(/^pi_/);
     expect(raw?.publicRef).toMatch(/^d_[0-9a-f]{24}$/);
     const stored = JSON.stringify(raw);
@@ -191,31 +262,89 @@ describe('POST /v1/donations', () => {
   });
 
   it.each([
-    { when: 'the campaign is unknown', body: { campaignId: campaigns.unknown }, status: 404, field: 'campaignId' },
-    { when: 'the campaign is a draft', body: { campaignId: campaigns.draft }, status: 409, field: 'campaignId' },
-    { when: 'the campaign is closed (its late "published" event notwithstanding)', body: { campaignId: campaigns.closed }, status: 409, field: 'campaignId' },
-    { when: 'the currency is neither the campaign’s nor one donors may pay in', body: { currency: 'PKR' }, status: 422, field: 'currency' },
+    {
+      when: 'the campaign is unknown',
+      body: { campaignId: campaigns.unknown },
+      status: 404,
+      field: 'campaignId',
+    },
+    {
+      when: 'the campaign is a draft',
+      body: { campaignId: campaigns.draft },
+      status: 409,
+      field: 'campaignId',
+    },
+    {
+      when: 'the campaign is closed (its late "published" event notwithstanding)',
+      body: { campaignId: campaigns.closed },
+      status: 409,
+      field: 'campaignId',
+    },
+    {
+      when: 'the currency is neither the campaign’s nor one donors may pay in',
+      body: { currency: 'PKR' },
+      status: 422,
+      field: 'currency',
+    },
     { when: 'the amount is below Stripe’s minimum', body: { amount: 49 }, status: 422, field: 'amount' },
     { when: 'the amount is above the maximum', body: { amount: 100_000_001 }, status: 422, field: 'amount' },
-    { when: 'the email is malformed', body: { donor: { email: 'amina-at-example', name } }, status: 400, field: 'donor.email' },
-    { when: 'the country of residence is two letters but no country', body: { geographyConsent: true, countryOfResidence: 'ZZ' }, status: 400, field: 'countryOfResidence' },
-    { when: 'the country of heritage is AA', body: { geographyConsent: true, countryOfHeritage: 'AA' }, status: 400, field: 'countryOfHeritage' },
-    { when: 'a country is given without consent to count it', body: { countryOfHeritage: 'PK' }, status: 400, field: 'countryOfHeritage' },
-    { when: 'the name is only bidirectional and invisible controls', body: { showName: true, donor: { email, name: '\u202E\u2066\u200B \u2069' } }, status: 400, field: 'donor.name' },
-    { when: 'the name is longer than 100 characters', body: { donor: { email, name: 'A'.repeat(101) } }, status: 400, field: 'donor.name' },
-  ])('when $when, then the answer is a $status problem naming $field and nothing is stored', async ({ body, status, field }) => {
-    const before = await collection('donations').countDocuments();
-    const { response, body: problem } = await donate(body);
-    expect(response.status).toBe(status);
-    expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(problem).toMatchObject({ status, field });
-    expect(await collection('donations').countDocuments()).toBe(before);
-  });
+    {
+      when: 'the email is malformed',
+      body: { donor: { email: 'amina-at-example', name } },
+      status: 400,
+      field: 'donor.email',
+    },
+    {
+      when: 'the country of residence is two letters but no country',
+      body: { geographyConsent: true, countryOfResidence: 'ZZ' },
+      status: 400,
+      field: 'countryOfResidence',
+    },
+    {
+      when: 'the country of heritage is AA',
+      body: { geographyConsent: true, countryOfHeritage: 'AA' },
+      status: 400,
+      field: 'countryOfHeritage',
+    },
+    {
+      when: 'a country is given without consent to count it',
+      body: { countryOfHeritage: 'PK' },
+      status: 400,
+      field: 'countryOfHeritage',
+    },
+    {
+      when: 'the name is only bidirectional and invisible controls',
+      body: { showName: true, donor: { email, name: '\u202E\u2066\u200B \u2069' } },
+      status: 400,
+      field: 'donor.name',
+    },
+    {
+      when: 'the name is longer than 100 characters',
+      body: { donor: { email, name: 'A'.repeat(101) } },
+      status: 400,
+      field: 'donor.name',
+    },
+  ])(
+    'when $when, then the answer is a $status problem naming $field and nothing is stored',
+    async ({ body, status, field }) => {
+      const before = await collection('donations').countDocuments();
+      const { response, body: problem } = await donate(body);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(problem).toMatchObject({ status, field });
+      expect(await collection('donations').countDocuments()).toBe(before);
+    },
+  );
 
   it('when a monthly gift is asked for, then it is recorded as a monthly plan with a Stripe subscription instead of a PaymentIntent', async () => {
     const { donationId, receiptCode } = await newDonation({ interval: 'month' });
     const { body } = await view(donationId, receiptCode);
-    expect(body).toMatchObject({ interval: 'month', status: 'pending', subscriptionStatus: 'active', related: [] });
+    expect(body).toMatchObject({
+      interval: 'month',
+      status: 'pending',
+      subscriptionStatus: 'active',
+      related: [],
+    });
     const raw = await collection('donations').findOne({ _id: donationId });
     expect(raw).toMatchObject({ paymentIntentId: null });
     expect(raw?.subscriptionId).toMatch(/^sub_/);
@@ -228,7 +357,9 @@ describe('POST /v1/donations', () => {
       const { response, body } = await donate({}, offline.url);
       expect(response.status).toBe(503);
       expect(body).toMatchObject({ code: 'payment-provider-unavailable' });
-      expect(await collection('donations').countDocuments({ paymentIntentId: null, status: 'pending' })).toBe(before + 1);
+      expect(await collection('donations').countDocuments({ paymentIntentId: null, status: 'pending' })).toBe(
+        before + 1,
+      );
     } finally {
       await offline.stop();
     }
@@ -237,7 +368,10 @@ describe('POST /v1/donations', () => {
 
 describe('POST /v1/webhooks/stripe', () => {
   it('when payment_intent.succeeded is delivered twice, then the gift succeeds once and exactly one public event is published', async () => {
-    const { donationId, receiptCode } = await newDonation({ geographyConsent: true, countryOfHeritage: 'PK' });
+    const { donationId, receiptCode } = await newDonation({
+      geographyConsent: true,
+      countryOfHeritage: 'PK',
+    });
     const event = paymentIntentEvent('payment_intent.succeeded', donationId);
     expect((await deliver(event)).body).toEqual({ received: true });
     expect((await deliver(event)).response.status).toBe(200);
@@ -262,7 +396,10 @@ describe('POST /v1/webhooks/stripe', () => {
       receiptHash: receiptCodeHash(receiptCode),
     });
     // Countries stay in this service: the public announcement of a gift carries none, consent or not.
-    expect(parsed.data.donor).toEqual({ publicRef: expect.stringMatching(/^d_[0-9a-f]{24}$/), displayName: null });
+    expect(parsed.data.donor).toEqual({
+      publicRef: expect.stringMatching(/^d_[0-9a-f]{24}$/),
+      displayName: null,
+    });
     expect(JSON.stringify(published?.value)).not.toMatch(/amina/i);
     expect(JSON.stringify(published?.value)).not.toContain(receiptCode);
 
@@ -282,14 +419,21 @@ describe('POST /v1/webhooks/stripe', () => {
   });
 
   it('when the donor chose to show their name, then the public event carries the name but never the email nor a country', async () => {
-    const { donationId } = await newDonation({ showName: true, geographyConsent: true, countryOfResidence: 'GB' });
+    const { donationId } = await newDonation({
+      showName: true,
+      geographyConsent: true,
+      countryOfResidence: 'GB',
+    });
     await deliver(paymentIntentEvent('payment_intent.succeeded', donationId));
     const [published] = await eventually(() => {
       const found = eventsOf(donationId);
       expect(found).toHaveLength(1);
       return found;
     });
-    expect(donationSucceeded.parse(published?.value).data.donor).toEqual({ publicRef: expect.any(String), displayName: name });
+    expect(donationSucceeded.parse(published?.value).data.donor).toEqual({
+      publicRef: expect.any(String),
+      displayName: name,
+    });
     expect(JSON.stringify(published?.value)).not.toContain(email);
   });
 
@@ -308,7 +452,11 @@ describe('POST /v1/webhooks/stripe', () => {
   it('when a card is declined and the donor then pays with another card, then the gift ends succeeded', async () => {
     const { donationId, receiptCode } = await newDonation();
     await deliver(paymentIntentEvent('payment_intent.payment_failed', donationId));
-    expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'failed', fee: null, net: null });
+    expect((await view(donationId, receiptCode)).body).toMatchObject({
+      status: 'failed',
+      fee: null,
+      net: null,
+    });
     await deliver(paymentIntentEvent('payment_intent.succeeded', donationId));
     expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'succeeded' });
     await eventually(() => expect(eventsOf(donationId)).toHaveLength(1));
@@ -317,7 +465,10 @@ describe('POST /v1/webhooks/stripe', () => {
   it('when the PaymentIntent is canceled, then the gift is canceled and nothing is published', async () => {
     const { donationId, receiptCode } = await newDonation();
     await deliver(paymentIntentEvent('payment_intent.canceled', donationId));
-    expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'canceled', succeededAt: null });
+    expect((await view(donationId, receiptCode)).body).toMatchObject({
+      status: 'canceled',
+      succeededAt: null,
+    });
     await settle();
     expect(eventsOf(donationId)).toHaveLength(0);
   });
@@ -325,15 +476,24 @@ describe('POST /v1/webhooks/stripe', () => {
   it.each([
     { when: 'the signature is garbage', options: { signature: 't=1,v1=deadbeef' } },
     { when: 'the signature header is missing', options: { signature: null } },
-    { when: 'it is signed with another secret', options: { secret: `whsec_${randomBytes(16).toString('hex')}` } },
+    {
+      when: 'it is signed with another secret',
+      options: { secret: `whsec_${randomBytes(16).toString('hex')}` },
+    },
     { when: 'the signature is ten minutes old', options: { timestamp: Math.floor(Date.now() / 1000) - 600 } },
-  ])('when $when, then the answer is 400 naming stripe-signature and the gift is untouched', async ({ options }) => {
-    const { donationId, receiptCode } = await newDonation();
-    const { response, body } = await deliver(paymentIntentEvent('payment_intent.succeeded', donationId), options);
-    expect(response.status).toBe(400);
-    expect(body).toMatchObject({ code: 'invalid-webhook-signature', field: 'stripe-signature' });
-    expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'pending' });
-  });
+  ])(
+    'when $when, then the answer is 400 naming stripe-signature and the gift is untouched',
+    async ({ options }) => {
+      const { donationId, receiptCode } = await newDonation();
+      const { response, body } = await deliver(
+        paymentIntentEvent('payment_intent.succeeded', donationId),
+        options,
+      );
+      expect(response.status).toBe(400);
+      expect(body).toMatchObject({ code: 'invalid-webhook-signature', field: 'stripe-signature' });
+      expect((await view(donationId, receiptCode)).body).toMatchObject({ status: 'pending' });
+    },
+  );
 
   it('when an event type this service does not handle arrives, then it is acknowledged and ignored', async () => {
     const { donationId, receiptCode } = await newDonation();
@@ -354,7 +514,11 @@ describe('POST /v1/webhooks/stripe', () => {
 
 describe('GET /v1/donations/:id', () => {
   it('when the right receipt code is sent, then the donor sees the gift with their own details, and the code is echoed back', async () => {
-    const { donationId, receiptCode } = await newDonation({ showName: true, geographyConsent: true, countryOfResidence: 'GB' });
+    const { donationId, receiptCode } = await newDonation({
+      showName: true,
+      geographyConsent: true,
+      countryOfResidence: 'GB',
+    });
     const { response, body } = await view(donationId, receiptCode);
     expect(response.status).toBe(200);
     expect(response.headers.get('x-receipt-code')).toBe(receiptCode);
@@ -381,7 +545,9 @@ describe('GET /v1/donations/:id', () => {
   it('when the donor names a language, then it is kept with the gift and shown to them, but never published', async () => {
     const { donationId, receiptCode } = await newDonation({ locale: 'ar-SY' });
     expect((await view(donationId, receiptCode)).body.locale).toBe('ar');
-    const stored = await service.deps.db.collection<{ _id: string; locale?: string }>('donations').findOne({ _id: donationId });
+    const stored = await service.deps.db
+      .collection<{ _id: string; locale?: string }>('donations')
+      .findOne({ _id: donationId });
     expect(stored?.locale).toBe('ar');
     await deliver(paymentIntentEvent('payment_intent.succeeded', donationId));
     const [published] = await eventually(() => {
@@ -421,7 +587,8 @@ describe('GET /v1/donations/:id', () => {
       view(donationId, other.receiptCode),
       view(newId(), other.receiptCode),
     ]);
-    const withoutInstance = ({ instance: _instance, traceId: _traceId, ...rest }: Record<string, unknown>) => rest;
+    const withoutInstance = ({ instance: _instance, traceId: _traceId, ...rest }: Record<string, unknown>) =>
+      rest;
     for (const { response, body } of answers) {
       expect(response.status).toBe(404);
       expect(body).toMatchObject({ code: 'donation-not-found' });
@@ -442,7 +609,13 @@ describe('campaign events', () => {
       time: new Date(),
     });
     await publishTwice([event]);
-    await eventually(async () => expect(await collection('members').findOne({ _id: memberId })).toMatchObject({ organizationId, role: 'admin', apiKeyHash }));
+    await eventually(async () =>
+      expect(await collection('members').findOne({ _id: memberId })).toMatchObject({
+        organizationId,
+        role: 'admin',
+        apiKeyHash,
+      }),
+    );
     expect(await collection('members').countDocuments({ apiKeyHash })).toBe(1);
   });
 });

@@ -1,7 +1,20 @@
 import { donationGeographyReleased, newId, topics } from '@aid/contracts';
-import { eventually, invoicePaid, newStripeId, recordTopics, succeededWithFee, testEndpoints } from '@aid/test-kit';
+import {
+  eventually,
+  invoicePaid,
+  newStripeId,
+  recordTopics,
+  succeededWithFee,
+  testEndpoints,
+} from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverTwice, newGift, publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
+import {
+  deliverTwice,
+  newGift,
+  publishedCampaign,
+  startDonationForTest,
+  type DonationUnderTest,
+} from './test-support/donation-under-test.ts';
 
 let donation: DonationUnderTest;
 let recorder: Awaited<ReturnType<typeof recordTopics>>;
@@ -17,12 +30,18 @@ afterAll(async () => {
 });
 
 const ofCampaign = (campaignId: string) =>
-  recorder.messages.map((message) => message.value as { type: string; subject: string; data: Record<string, unknown> }).filter((event) => event.subject === campaignId);
-const releasesOf = (campaignId: string) => ofCampaign(campaignId).filter((event) => event.type === 'org.diaspora-aid.donation.geography-released');
+  recorder.messages
+    .map((message) => message.value as { type: string; subject: string; data: Record<string, unknown> })
+    .filter((event) => event.subject === campaignId);
+const releasesOf = (campaignId: string) =>
+  ofCampaign(campaignId).filter((event) => event.type === 'org.diaspora-aid.donation.geography-released');
 
 async function giveOnce(campaignId: string, body: Record<string, unknown>) {
   const { donationId } = await newGift(donation, { campaignId, ...body });
-  await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }));
+  await deliverTwice(
+    donation,
+    succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }),
+  );
   return donationId;
 }
 
@@ -31,20 +50,43 @@ describe('donor geography', () => {
     const { campaignId } = await publishedCampaign(donation);
     const consenting = { geographyConsent: true, countryOfResidence: 'IS', countryOfHeritage: 'PK' };
 
-    const monthly = await newGift(donation, { campaignId, interval: 'month', donor: { email: `sigrid.${newId()}@example.is` }, ...consenting });
-    const plan = await donation.service.deps.db.collection<{ _id: string; subscriptionId?: string }>('donations').findOne({ _id: monthly.donationId });
+    const monthly = await newGift(donation, {
+      campaignId,
+      interval: 'month',
+      donor: { email: `sigrid.${newId()}@example.is` },
+      ...consenting,
+    });
+    const plan = await donation.service.deps.db
+      .collection<{ _id: string; subscriptionId?: string }>('donations')
+      .findOne({ _id: monthly.donationId });
     const start = Math.floor(Date.now() / 1000);
     for (let month = 0; month < 5; month += 1) {
-      await deliverTwice(donation, invoicePaid({ invoiceId: newStripeId('in'), subscriptionId: String(plan?.subscriptionId), donationId: monthly.donationId, amount: 1000, paidAt: start + month }));
+      await deliverTwice(
+        donation,
+        invoicePaid({
+          invoiceId: newStripeId('in'),
+          subscriptionId: String(plan?.subscriptionId),
+          donationId: monthly.donationId,
+          amount: 1000,
+          paidAt: start + month,
+        }),
+      );
     }
-    for (const name of ['a', 'b', 'c']) await giveOnce(campaignId, { donor: { email: `${name}.${newId()}@example.is` }, ...consenting });
+    for (const name of ['a', 'b', 'c'])
+      await giveOnce(campaignId, { donor: { email: `${name}.${newId()}@example.is` }, ...consenting });
     await giveOnce(campaignId, { donor: { email: `no.consent.${newId()}@example.is` } });
     const twice = `twice.${newId()}@example.is`;
     await giveOnce(campaignId, { donor: { email: twice }, geographyConsent: true, countryOfResidence: 'IS' });
-    await giveOnce(campaignId, { donor: { email: twice.toUpperCase() }, geographyConsent: true, countryOfResidence: 'IS' });
+    await giveOnce(campaignId, {
+      donor: { email: twice.toUpperCase() },
+      geographyConsent: true,
+      countryOfResidence: 'IS',
+    });
 
     const gifts = await eventually(() => {
-      const found = ofCampaign(campaignId).filter((event) => event.type === 'org.diaspora-aid.donation.succeeded');
+      const found = ofCampaign(campaignId).filter(
+        (event) => event.type === 'org.diaspora-aid.donation.succeeded',
+      );
       expect(found).toHaveLength(11);
       return found;
     });
@@ -63,14 +105,28 @@ describe('donor geography', () => {
       heritage: { groups: [], other: null },
     });
     // No gift announcement carries a country or the private donor key.
-    for (const gift of gifts) expect(Object.keys(gift.data.donor as object).sort()).toEqual(['displayName', 'publicRef']);
-    const counts = await donation.service.deps.db.collection('donor_geography').findOne({ _id: campaignId as never });
-    expect(counts).toMatchObject({ donors: 5, residence: { IS: 5 }, heritage: { PK: 4 }, release: 1, releasedDonors: 5 });
+    for (const gift of gifts)
+      expect(Object.keys(gift.data.donor as object).sort()).toEqual(['displayName', 'publicRef']);
+    const counts = await donation.service.deps.db
+      .collection('donor_geography')
+      .findOne({ _id: campaignId as never });
+    expect(counts).toMatchObject({
+      donors: 5,
+      residence: { IS: 5 },
+      heritage: { PK: 4 },
+      release: 1,
+      releasedDonors: 5,
+    });
   });
 
   it('when fewer than five new donors were counted since the last release, then no new release is published; the fifth brings it', async () => {
     const { campaignId } = await publishedCampaign(donation);
-    const give = (index: number, country: string) => giveOnce(campaignId, { donor: { email: `d${index}.${newId()}@example.org` }, geographyConsent: true, countryOfResidence: country });
+    const give = (index: number, country: string) =>
+      giveOnce(campaignId, {
+        donor: { email: `d${index}.${newId()}@example.org` },
+        geographyConsent: true,
+        countryOfResidence: country,
+      });
     for (let index = 0; index < 5; index += 1) await give(index, 'GB');
     await eventually(() => expect(releasesOf(campaignId)).toHaveLength(1));
     for (let index = 5; index < 9; index += 1) await give(index, index === 5 ? 'NO' : 'GB');
@@ -88,12 +144,33 @@ describe('donor geography', () => {
 
   it('when a donor erases their personal data, then their countries and donor key are gone from every gift of the receipt', async () => {
     const { campaignId } = await publishedCampaign(donation);
-    const { donationId, receiptCode } = await newGift(donation, { campaignId, donor: { email: `erase.${newId()}@example.org` }, geographyConsent: true, countryOfHeritage: 'SO' });
-    const before = await donation.service.deps.db.collection('donations').findOne({ _id: donationId as never });
-    expect(before).toMatchObject({ countryOfHeritage: 'SO', geographyConsent: true, donorKey: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const erased = await fetch(`${donation.url}/v1/donations/${donationId}/personal-data`, { method: 'DELETE', headers: { 'x-receipt-code': receiptCode } });
+    const { donationId, receiptCode } = await newGift(donation, {
+      campaignId,
+      donor: { email: `erase.${newId()}@example.org` },
+      geographyConsent: true,
+      countryOfHeritage: 'SO',
+    });
+    const before = await donation.service.deps.db
+      .collection('donations')
+      .findOne({ _id: donationId as never });
+    expect(before).toMatchObject({
+      countryOfHeritage: 'SO',
+      geographyConsent: true,
+      donorKey: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const erased = await fetch(`${donation.url}/v1/donations/${donationId}/personal-data`, {
+      method: 'DELETE',
+      headers: { 'x-receipt-code': receiptCode },
+    });
     expect(erased.status).toBe(204);
-    const after = await donation.service.deps.db.collection('donations').findOne({ _id: donationId as never });
-    expect(after).toMatchObject({ countryOfHeritage: null, countryOfResidence: null, geographyConsent: false, donorKey: null });
+    const after = await donation.service.deps.db
+      .collection('donations')
+      .findOne({ _id: donationId as never });
+    expect(after).toMatchObject({
+      countryOfHeritage: null,
+      countryOfResidence: null,
+      geographyConsent: false,
+      donorKey: null,
+    });
   });
 });

@@ -1,6 +1,13 @@
 import { chargeRefunded, disputeEvent, newStripeId, stripeEvent, succeededWithFee } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, deliverTwice, newGift, publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
+import {
+  deliver,
+  deliverTwice,
+  newGift,
+  publishedCampaign,
+  startDonationForTest,
+  type DonationUnderTest,
+} from './test-support/donation-under-test.ts';
 
 let donation: DonationUnderTest;
 
@@ -58,7 +65,10 @@ describe('GET /metrics: gifts and amounts', () => {
 
     const refund = chargeRefunded({ chargeId, donationId, amount: 2500, amountRefunded: 1000 });
     // An older, lower level delivered late changes nothing, so counts nothing.
-    const olderLevel = { ...chargeRefunded({ chargeId, donationId, amount: 2500, amountRefunded: 400 }), created: refund.created - 60 };
+    const olderLevel = {
+      ...chargeRefunded({ chargeId, donationId, amount: 2500, amountRefunded: 400 }),
+      created: refund.created - 60,
+    };
     await deliverTwice(donation, refund, olderLevel);
     const refunded = await scrape();
     expect(refunded.get(gifts)).toBe(1);
@@ -85,7 +95,14 @@ describe('GET /metrics: gifts and amounts', () => {
     await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId }), early);
     const after = await scrape();
     expect(after.get(pending)).toBe(0);
-    expect(gained(before, after)).toEqual({ [gifts]: 1, [amount('raised')]: 2500, [amount('fees')]: 103, [amount('refunded')]: 600, [amount('disputed')]: 0, [amount('refunds_reversed')]: 0 });
+    expect(gained(before, after)).toEqual({
+      [gifts]: 1,
+      [amount('raised')]: 2500,
+      [amount('fees')]: 103,
+      [amount('refunded')]: 600,
+      [amount('disputed')]: 0,
+      [amount('refunds_reversed')]: 0,
+    });
   });
 
   it('when a dispute is lost and a counted refund fails, each reported twice, then disputed, refunded and refunds_reversed grow once each', async () => {
@@ -103,21 +120,68 @@ describe('GET /metrics: gifts and amounts', () => {
     const disputeId = newStripeId('dp');
     await deliverTwice(
       donation,
-      disputeEvent('charge.dispute.created', { disputeId, chargeId: disputedCharge, amount: 1500, status: 'needs_response' }),
-      disputeEvent('charge.dispute.closed', { disputeId, chargeId: disputedCharge, amount: 1500, status: 'lost' }),
-      chargeRefunded({ chargeId: refundedCharge, donationId: refundedGift.donationId, amount: 2000, amountRefunded: 2000 }),
+      disputeEvent('charge.dispute.created', {
+        disputeId,
+        chargeId: disputedCharge,
+        amount: 1500,
+        status: 'needs_response',
+      }),
+      disputeEvent('charge.dispute.closed', {
+        disputeId,
+        chargeId: disputedCharge,
+        amount: 1500,
+        status: 'lost',
+      }),
+      chargeRefunded({
+        chargeId: refundedCharge,
+        donationId: refundedGift.donationId,
+        amount: 2000,
+        amountRefunded: 2000,
+      }),
     );
-    const failed = { id: newStripeId('re'), object: 'refund', amount: 2000, charge: refundedCharge, payment_intent: 'pi_fixture', status: 'failed', metadata: { donationId: refundedGift.donationId } };
-    await deliverTwice(donation, stripeEvent('charge.refund.updated', failed), stripeEvent('refund.updated', failed));
+    const failed = {
+      id: newStripeId('re'),
+      object: 'refund',
+      amount: 2000,
+      charge: refundedCharge,
+      payment_intent: 'pi_fixture',
+      status: 'failed',
+      metadata: { donationId: refundedGift.donationId },
+    };
+    await deliverTwice(
+      donation,
+      stripeEvent('charge.refund.updated', failed),
+      stripeEvent('refund.updated', failed),
+    );
     // A payment_failed after the success is out of order and changes nothing.
-    await deliver(donation, stripeEvent('payment_intent.payment_failed', { id: 'pi_fixture', object: 'payment_intent', amount: 2000, currency: 'usd', metadata: { donationId: refundedGift.donationId } }));
+    await deliver(
+      donation,
+      stripeEvent('payment_intent.payment_failed', {
+        id: 'pi_fixture',
+        object: 'payment_intent',
+        amount: 2000,
+        currency: 'usd',
+        metadata: { donationId: refundedGift.donationId },
+      }),
+    );
 
     const after = await scrape();
     // The lost dispute's 1500 and the 2000 refund both count as refunded; the failed refund gives its 2000 back.
-    expect(gained(before, after)).toEqual({ [gifts]: 0, [amount('raised')]: 0, [amount('fees')]: 0, [amount('refunded')]: 3500, [amount('disputed')]: 1500, [amount('refunds_reversed')]: 2000 });
+    expect(gained(before, after)).toEqual({
+      [gifts]: 0,
+      [amount('raised')]: 0,
+      [amount('fees')]: 0,
+      [amount('refunded')]: 3500,
+      [amount('disputed')]: 1500,
+      [amount('refunds_reversed')]: 2000,
+    });
     expect(after.get(pending)).toBe(0);
     // refunded − refunds_reversed is the campaign totals' refunded.
-    const totals = (await (await fetch(`${donation.url}/v1/campaigns/${campaignId}/totals`)).json()) as { refunded: number; refundsReversed: number; gifts: number };
+    const totals = (await (await fetch(`${donation.url}/v1/campaigns/${campaignId}/totals`)).json()) as {
+      refunded: number;
+      refundsReversed: number;
+      gifts: number;
+    };
     expect(totals).toMatchObject({ gifts: 2, refunded: 1500, refundsReversed: 2000 });
   });
 });

@@ -2,7 +2,13 @@ import { newId } from '@aid/contracts';
 import { eventually, invoicePaid, newStripeId, succeededWithFee } from '@aid/test-kit';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverTwice, newGift, publishedCampaign, startDonationForTest, type DonationUnderTest } from './test-support/donation-under-test.ts';
+import {
+  deliverTwice,
+  newGift,
+  publishedCampaign,
+  startDonationForTest,
+  type DonationUnderTest,
+} from './test-support/donation-under-test.ts';
 
 interface CapturedMail {
   to: string[];
@@ -28,7 +34,10 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((recipient) => recipient.address), data: Buffer.concat(chunks).toString('utf8') });
+        mails.push({
+          to: session.envelope.rcptTo.map((recipient) => recipient.address),
+          data: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },
@@ -36,7 +45,10 @@ beforeAll(async () => {
   smtpPort = await new Promise<number>((resolve) => {
     smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port));
   });
-  donation = await startDonationForTest({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, RECEIPT_RETRY_MS: '300' });
+  donation = await startDonationForTest({
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    RECEIPT_RETRY_MS: '300',
+  });
 });
 
 afterAll(async () => {
@@ -63,8 +75,14 @@ describe('emailed receipts', () => {
   it('when a gift succeeds and its webhook comes twice, then one receipt is emailed with the amount, the reference and the receipt code, which the database keeps only sealed', async () => {
     const { campaignId } = await publishedCampaign(donation);
     const email = `donor.${newId()}@example.org`;
-    const { donationId, receiptCode } = await newGift(donation, { campaignId, donor: { email, name: 'Amina Yusuf' } });
-    await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }));
+    const { donationId, receiptCode } = await newGift(donation, {
+      campaignId,
+      donor: { email, name: 'Amina Yusuf' },
+    });
+    await deliverTwice(
+      donation,
+      succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }),
+    );
     const [mail] = await eventually(() => {
       const found = mailsTo(email);
       expect(found).toHaveLength(1);
@@ -74,7 +92,9 @@ describe('emailed receipts', () => {
     expect(mail?.data).toContain(donationId);
     expect(mail?.data).toContain('Dear Amina Yusuf');
     expect(mail?.data).toContain(`Your receipt code: ${receiptCode}`);
-    const stored = JSON.stringify(await donation.service.deps.db.collection<{ _id: string }>('donations').findOne({ _id: donationId }));
+    const stored = JSON.stringify(
+      await donation.service.deps.db.collection<{ _id: string }>('donations').findOne({ _id: donationId }),
+    );
     expect(stored).not.toContain(receiptCode);
     expect(stored).not.toContain(receiptCode.replaceAll('-', ''));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -85,8 +105,19 @@ describe('emailed receipts', () => {
     const { campaignId } = await publishedCampaign(donation);
     const email = `monthly.${newId()}@example.org`;
     const { donationId } = await newGift(donation, { campaignId, interval: 'month', donor: { email } });
-    const plan = await donation.service.deps.db.collection<{ _id: string; subscriptionId?: string }>('donations').findOne({ _id: donationId });
-    await deliverTwice(donation, invoicePaid({ invoiceId: newStripeId('in'), subscriptionId: String(plan?.subscriptionId), donationId, amount: 1000, paidAt: Math.floor(Date.now() / 1000) }));
+    const plan = await donation.service.deps.db
+      .collection<{ _id: string; subscriptionId?: string }>('donations')
+      .findOne({ _id: donationId });
+    await deliverTwice(
+      donation,
+      invoicePaid({
+        invoiceId: newStripeId('in'),
+        subscriptionId: String(plan?.subscriptionId),
+        donationId,
+        amount: 1000,
+        paidAt: Math.floor(Date.now() / 1000),
+      }),
+    );
     const [mail] = await eventually(() => {
       const found = mailsTo(email);
       expect(found).toHaveLength(1);
@@ -100,7 +131,10 @@ describe('emailed receipts', () => {
     const email = `retry.${newId()}@example.org`;
     refuseOnce.add(email);
     const { donationId } = await newGift(donation, { campaignId, donor: { email } });
-    await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }));
+    await deliverTwice(
+      donation,
+      succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }),
+    );
     const [mail] = await eventually(() => {
       const found = mailsTo(email);
       expect(found).toHaveLength(1);
@@ -108,8 +142,12 @@ describe('emailed receipts', () => {
     });
     expect(refuseOnce.has(email)).toBe(false);
     // Long header lines are folded onto the next line.
-    expect(mail?.data.replace(/\r\n[ \t]+/g, ' ')).toMatch(new RegExp(`Message-ID: <receipt\\.${donationId}@receipts\\.diaspora-aid\\.org>`, 'i'));
-    const owed = await donation.service.deps.db.collection('receipt_mails').findOne({ _id: `receipt:${donationId}` } as never);
+    expect(mail?.data.replace(/\r\n[ \t]+/g, ' ')).toMatch(
+      new RegExp(`Message-ID: <receipt\\.${donationId}@receipts\\.diaspora-aid\\.org>`, 'i'),
+    );
+    const owed = await donation.service.deps.db
+      .collection('receipt_mails')
+      .findOne({ _id: `receipt:${donationId}` } as never);
     expect(owed).toMatchObject({ attempts: 2, lastError: null, droppedReason: null });
     expect(owed?.sentAt).toBeInstanceOf(Date);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -119,8 +157,15 @@ describe('emailed receipts', () => {
   it('when the donor gave in Somali, then the receipt is written in Somali and says so in Content-Language', async () => {
     const { campaignId } = await publishedCampaign(donation);
     const email = `somali.${newId()}@example.org`;
-    const { donationId } = await newGift(donation, { campaignId, donor: { email, name: 'Faadumo Cali' }, locale: 'so' });
-    await deliverTwice(donation, succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }));
+    const { donationId } = await newGift(donation, {
+      campaignId,
+      donor: { email, name: 'Faadumo Cali' },
+      locale: 'so',
+    });
+    await deliverTwice(
+      donation,
+      succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') }),
+    );
     const [mail] = await eventually(() => {
       const found = mailsTo(email);
       expect(found).toHaveLength(1);
@@ -133,18 +178,36 @@ describe('emailed receipts', () => {
     expect(text).toContain(donationId);
   });
 
-  it('when a monthly plan was made in Arabic, then each month\'s receipt is in Arabic too', async () => {
+  it("when a monthly plan was made in Arabic, then each month's receipt is in Arabic too", async () => {
     const { campaignId } = await publishedCampaign(donation);
     const email = `arabic.${newId()}@example.org`;
-    const { donationId } = await newGift(donation, { campaignId, interval: 'month', donor: { email }, locale: 'ar' });
-    const plan = await donation.service.deps.db.collection<{ _id: string; subscriptionId?: string }>('donations').findOne({ _id: donationId });
-    await deliverTwice(donation, invoicePaid({ invoiceId: newStripeId('in'), subscriptionId: String(plan?.subscriptionId), donationId, amount: 1000, paidAt: Math.floor(Date.now() / 1000) }));
+    const { donationId } = await newGift(donation, {
+      campaignId,
+      interval: 'month',
+      donor: { email },
+      locale: 'ar',
+    });
+    const plan = await donation.service.deps.db
+      .collection<{ _id: string; subscriptionId?: string }>('donations')
+      .findOne({ _id: donationId });
+    await deliverTwice(
+      donation,
+      invoicePaid({
+        invoiceId: newStripeId('in'),
+        subscriptionId: String(plan?.subscriptionId),
+        donationId,
+        amount: 1000,
+        paidAt: Math.floor(Date.now() / 1000),
+      }),
+    );
     const [mail] = await eventually(() => {
       const found = mailsTo(email);
       expect(found).toHaveLength(1);
       return found;
     });
     expect(mail?.data).toMatch(/^content-language: ar$/im);
-    expect(bodyText(mail?.data ?? '')).toContain('شكرًا لك: استُلم تبرعك الشهري بمبلغ \u2068\u200f10.00\u00a0\u2066US$\u2069\u2069');
+    expect(bodyText(mail?.data ?? '')).toContain(
+      'شكرًا لك: استُلم تبرعك الشهري بمبلغ \u2068\u200f10.00\u00a0\u2066US$\u2069\u2069',
+    );
   });
 });

@@ -10,7 +10,14 @@ import { connectDatabase } from '@aid/store';
 import { buildApp } from '../src/app.ts';
 import { loadLedgerConfig } from '../src/config.ts';
 import { leafHash } from '../src/domain/leaf.ts';
-import { appendHashes, appendPlan, consistencyRanges, inclusionRanges, rangeHash, type NodeLookup } from '../src/domain/merkle.ts';
+import {
+  appendHashes,
+  appendPlan,
+  consistencyRanges,
+  inclusionRanges,
+  rangeHash,
+  type NodeLookup,
+} from '../src/domain/merkle.ts';
 import { createLedgerStore } from '../src/store/ledger-store.ts';
 import { createMerkleStore, type MerkleStore } from '../src/store/merkle-store.ts';
 import { giftSucceeded } from '@aid/test-kit/record-events';
@@ -39,7 +46,12 @@ function describe(samples: number[], unit: string, digits = 1): string {
 const randomIndex = (below: number) => Math.floor(Math.random() * below);
 
 function giftEvent(campaignId: string, seed: number): AnyEvent {
-  return giftSucceeded(campaignId, { amount: 1_000 + (seed % 5_000), fee: 30, minute: seed % 10_000, donor: { publicRef: `d_${seed.toString(16).padStart(24, '0')}` } });
+  return giftSucceeded(campaignId, {
+    amount: 1_000 + (seed % 5_000),
+    fee: 30,
+    minute: seed % 10_000,
+    donor: { publicRef: `d_${seed.toString(16).padStart(24, '0')}` },
+  });
 }
 
 /**
@@ -48,14 +60,19 @@ function giftEvent(campaignId: string, seed: number): AnyEvent {
  * nodes and the guarded head write, in a constant number of writes per group.
  */
 async function appendsPerSecond(): Promise<void> {
-  console.log(`\n(a) appends on one campaign log through recordPublicEvents (the consumer's batch handler), ~${config.BENCH_APPEND_SECONDS} s per group size`);
+  console.log(
+    `\n(a) appends on one campaign log through recordPublicEvents (the consumer's batch handler), ~${config.BENCH_APPEND_SECONDS} s per group size`,
+  );
   const db = await connectDatabase(config.MONGO_URL, `bench_ledger_${Date.now().toString(36)}`);
   const store = createLedgerStore(db);
   try {
     for (const groupSize of config.BENCH_GROUP_SIZES) {
       const campaignId = newId();
       // Events are built before timing: a new donor for every gift (the costliest case: one donor record each).
-      const events = Array.from({ length: Math.ceil((config.BENCH_APPEND_SECONDS * 20_000) / groupSize) * groupSize }, (_, seed) => giftEvent(campaignId, seed));
+      const events = Array.from(
+        { length: Math.ceil((config.BENCH_APPEND_SECONDS * 20_000) / groupSize) * groupSize },
+        (_, seed) => giftEvent(campaignId, seed),
+      );
       const latencies: number[] = [];
       const started = nowNs();
       const deadline = Date.now() + config.BENCH_APPEND_SECONDS * 1_000;
@@ -70,10 +87,14 @@ async function appendsPerSecond(): Promise<void> {
         appended += group.length;
       }
       const seconds = micros(started) / 1e6;
-      report(`recordPublicEvents, groups of ${groupSize}, one campaign`, `${(appended / seconds).toFixed(0)} appends/s (${appended} in ${seconds.toFixed(1)} s)`);
+      report(
+        `recordPublicEvents, groups of ${groupSize}, one campaign`,
+        `${(appended / seconds).toFixed(0)} appends/s (${appended} in ${seconds.toFixed(1)} s)`,
+      );
       report(`  latency per group of ${groupSize}`, describe(latencies, 'ms', 1));
       const log = await store.logState(campaignId);
-      if (log?.size !== appended) throw new Error(`the log has ${log?.size ?? 0} entries, ${appended} were appended`);
+      if (log?.size !== appended)
+        throw new Error(`the log has ${log?.size ?? 0} entries, ${appended} were appended`);
     }
   } finally {
     await db.dropDatabase();
@@ -84,7 +105,9 @@ async function appendsPerSecond(): Promise<void> {
 /** (a2) The whole path: events published to Kafka, consumed in batches by an in-process ledger, until its summary counts them. */
 async function appendsThroughKafka(): Promise<void> {
   const count = config.BENCH_KAFKA_EVENTS;
-  console.log(`\n(a2) ${count.toLocaleString('en')} gifts of one campaign published to ${topics.donation}, consumed by an in-process ledger`);
+  console.log(
+    `\n(a2) ${count.toLocaleString('en')} gifts of one campaign published to ${topics.donation}, consumed by an in-process ledger`,
+  );
   const service = await startLedger('bench_kafka');
   try {
     const campaignId = newId();
@@ -92,7 +115,11 @@ async function appendsThroughKafka(): Promise<void> {
     const started = nowNs();
     // Requests stay under the broker's 1 MB message limit.
     for (let from = 0; from < count; from += 500) {
-      await publishRaw(config.KAFKA_BROKERS.split(','), topics.donation, events.slice(from, from + 500).map((event) => ({ key: campaignId, value: JSON.stringify(event) })));
+      await publishRaw(
+        config.KAFKA_BROKERS.split(','),
+        topics.donation,
+        events.slice(from, from + 500).map((event) => ({ key: campaignId, value: JSON.stringify(event) })),
+      );
     }
     const published = micros(started) / 1e6;
     const url = `${service.url}/v1/campaigns/${campaignId}/summary`;
@@ -102,7 +129,10 @@ async function appendsThroughKafka(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const seconds = micros(started) / 1e6;
-    report('Kafka to summary, one campaign (publish + consume + append)', `${(count / seconds).toFixed(0)} events/s (${count} in ${seconds.toFixed(1)} s; publishing took ${published.toFixed(1)} s)`);
+    report(
+      'Kafka to summary, one campaign (publish + consume + append)',
+      `${(count / seconds).toFixed(0)} events/s (${count} in ${seconds.toFixed(1)} s; publishing took ${published.toFixed(1)} s)`,
+    );
     await service.deps.db.dropDatabase();
   } finally {
     await service.stop();
@@ -128,7 +158,8 @@ function buildMemoryTree(size: number): MemoryTree {
     const leaf = leafHash(Buffer.from(`{"index":${index},"kind":"bench"}`));
     leaves.push(leaf);
     const plan = appendPlan(index);
-    for (const { address, hash } of appendHashes(index, leaf, plan.reads.map(lookup))) (levels[address.level] ??= [])[address.index] = hash;
+    for (const { address, hash } of appendHashes(index, leaf, plan.reads.map(lookup)))
+      (levels[address.level] ??= [])[address.index] = hash;
   }
   return { size, levels, lookup, leaves };
 }
@@ -149,7 +180,10 @@ async function memoryProofs(tree: MemoryTree): Promise<void> {
     verify.push(micros(checked));
     if (!ok) throw new Error(`inclusion proof of ${index} did not verify`);
   }
-  report(`inclusion proof generation at ${n.toLocaleString('en')} entries (in memory)`, describe(generate, 'µs'));
+  report(
+    `inclusion proof generation at ${n.toLocaleString('en')} entries (in memory)`,
+    describe(generate, 'µs'),
+  );
   report('inclusion proof verification (@aid/log-verifier, WebCrypto)', describe(verify, 'µs'));
 
   const consistencyGenerate: number[] = [];
@@ -165,7 +199,10 @@ async function memoryProofs(tree: MemoryTree): Promise<void> {
     consistencyVerify.push(micros(checked));
     if (!ok) throw new Error(`consistency proof ${from} -> ${n} did not verify`);
   }
-  report(`consistency proof generation to ${n.toLocaleString('en')} entries (in memory)`, describe(consistencyGenerate, 'µs'));
+  report(
+    `consistency proof generation to ${n.toLocaleString('en')} entries (in memory)`,
+    describe(consistencyGenerate, 'µs'),
+  );
   report('consistency proof verification (@aid/log-verifier, WebCrypto)', describe(consistencyVerify, 'µs'));
 }
 
@@ -176,7 +213,9 @@ async function memoryProofs(tree: MemoryTree): Promise<void> {
  * tile cache).
  */
 async function databaseProofs(tree: MemoryTree): Promise<void> {
-  console.log(`\n(b2) proofs read from the database, on the largest tree stored in ~${config.BENCH_DB_TREE_SECONDS} s by the Merkle store's group append`);
+  console.log(
+    `\n(b2) proofs read from the database, on the largest tree stored in ~${config.BENCH_DB_TREE_SECONDS} s by the Merkle store's group append`,
+  );
   const db = await connectDatabase(config.MONGO_URL, `bench_tree_${Date.now().toString(36)}`);
   try {
     const campaignId = newId();
@@ -189,16 +228,24 @@ async function databaseProofs(tree: MemoryTree): Promise<void> {
       await writer.addLeaves(campaignId, stored, tree.leaves.slice(stored, end));
       stored = end;
     }
-    report('tree stored in the database', `${stored.toLocaleString('en')} leaves in groups of 1,000 in ${(micros(started) / 1e6).toFixed(1)} s`);
+    report(
+      'tree stored in the database',
+      `${stored.toLocaleString('en')} leaves in groups of 1,000 in ${(micros(started) / 1e6).toFixed(1)} s`,
+    );
     const root = fromBase64((await createMerkleStore(db).root(campaignId, stored)).toString('base64'));
-    if (Buffer.compare(Buffer.from(root), rangeHash(0, stored, tree.lookup)) !== 0) throw new Error('the stored tree has another root than the one built in memory');
+    if (Buffer.compare(Buffer.from(root), rangeHash(0, stored, tree.lookup)) !== 0)
+      throw new Error('the stored tree has another root than the one built in memory');
 
-    async function sample(store: MerkleStore, into: { inclusion: number[]; consistency: number[] }): Promise<void> {
+    async function sample(
+      store: MerkleStore,
+      into: { inclusion: number[]; consistency: number[] },
+    ): Promise<void> {
       const index = randomIndex(stored);
       const at = nowNs();
       const proof = await store.inclusionProof(campaignId, index, stored);
       into.inclusion.push(micros(at) / 1_000);
-      if (!(await verifyInclusion(index, stored, tree.leaves[index] as Buffer, proof, root))) throw new Error('database inclusion proof did not verify');
+      if (!(await verifyInclusion(index, stored, tree.leaves[index] as Buffer, proof, root)))
+        throw new Error('database inclusion proof did not verify');
       const from = 1 + randomIndex(stored - 1);
       const then = nowNs();
       await store.consistencyProof(campaignId, from, stored);
@@ -207,21 +254,38 @@ async function databaseProofs(tree: MemoryTree): Promise<void> {
 
     const cold = { inclusion: [] as number[], consistency: [] as number[] };
     const proofDeadline = Date.now() + (config.BENCH_DB_PROOF_SECONDS * 1_000) / 2;
-    for (let count = 0; count < 1_000 && (count < 3 || Date.now() < proofDeadline); count += 1) await sample(createMerkleStore(db), cold);
-    report(`inclusion proof, nothing cached, at ${stored.toLocaleString('en')} entries`, describe(cold.inclusion, 'ms', 2));
-    report(`consistency proof, nothing cached, to ${stored.toLocaleString('en')} entries`, describe(cold.consistency, 'ms', 2));
+    for (let count = 0; count < 1_000 && (count < 3 || Date.now() < proofDeadline); count += 1)
+      await sample(createMerkleStore(db), cold);
+    report(
+      `inclusion proof, nothing cached, at ${stored.toLocaleString('en')} entries`,
+      describe(cold.inclusion, 'ms', 2),
+    );
+    report(
+      `consistency proof, nothing cached, to ${stored.toLocaleString('en')} entries`,
+      describe(cold.consistency, 'ms', 2),
+    );
 
     // The service's store after it has proven one entry under every tile of leaves: its cache then holds the
     // log's tiles, as it comes to in a long-running ledger (the default cache holds a million entries' tiles).
     const service = createMerkleStore(db);
     const warmStarted = nowNs();
     for (let index = 0; index < stored; index += 256) await service.inclusionProof(campaignId, index, stored);
-    report('service cache warmed', `${Math.ceil(stored / 256).toLocaleString('en')} proofs, one per tile of leaves, in ${(micros(warmStarted) / 1e6).toFixed(1)} s`);
+    report(
+      'service cache warmed',
+      `${Math.ceil(stored / 256).toLocaleString('en')} proofs, one per tile of leaves, in ${(micros(warmStarted) / 1e6).toFixed(1)} s`,
+    );
     const served = { inclusion: [] as number[], consistency: [] as number[] };
     const warmDeadline = Date.now() + (config.BENCH_DB_PROOF_SECONDS * 1_000) / 2;
-    for (let count = 0; count < 20_000 && (count < 3 || Date.now() < warmDeadline); count += 1) await sample(service, served);
-    report(`inclusion proof, the service's tile cache, at ${stored.toLocaleString('en')} entries`, describe(served.inclusion, 'ms', 2));
-    report(`consistency proof, the service's tile cache, to ${stored.toLocaleString('en')} entries`, describe(served.consistency, 'ms', 2));
+    for (let count = 0; count < 20_000 && (count < 3 || Date.now() < warmDeadline); count += 1)
+      await sample(service, served);
+    report(
+      `inclusion proof, the service's tile cache, at ${stored.toLocaleString('en')} entries`,
+      describe(served.inclusion, 'ms', 2),
+    );
+    report(
+      `consistency proof, the service's tile cache, to ${stored.toLocaleString('en')} entries`,
+      describe(served.consistency, 'ms', 2),
+    );
   } finally {
     await db.dropDatabase();
     await db.close();
@@ -239,26 +303,43 @@ async function startLedger(prefix: string) {
     LOG_LEVEL: 'error',
     LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
   });
-  return startService({ name: 'ledger', config: ledgerConfig, dbName: `${prefix}_${Date.now().toString(36)}`, build: (deps) => buildApp(deps, ledgerConfig) });
+  return startService({
+    name: 'ledger',
+    config: ledgerConfig,
+    dbName: `${prefix}_${Date.now().toString(36)}`,
+    build: (deps) => buildApp(deps, ledgerConfig),
+  });
 }
 
 async function summaryUnderViewers(): Promise<void> {
-  console.log(`\n(c) GET /summary with 50 concurrent viewers for ${config.BENCH_VIEWER_SECONDS} s, over HTTP to an in-process ledger; the viewers run in a worker thread`);
+  console.log(
+    `\n(c) GET /summary with 50 concurrent viewers for ${config.BENCH_VIEWER_SECONDS} s, over HTTP to an in-process ledger; the viewers run in a worker thread`,
+  );
   const service = await startLedger('bench_summary');
   try {
     const store = createLedgerStore(service.deps.db);
     const campaignId = newId();
-    await recordPublicEvents(store, Array.from({ length: 200 }, (_, seed) => giftEvent(campaignId, seed)));
+    await recordPublicEvents(
+      store,
+      Array.from({ length: 200 }, (_, seed) => giftEvent(campaignId, seed)),
+    );
     const url = `${service.url}/v1/campaigns/${campaignId}/summary`;
     // Viewers are other machines in real life: a worker thread keeps their fetch work off the server's event loop.
-    const worker = new Worker(new URL('./viewers.ts', import.meta.url), { workerData: { url, viewers: 50, seconds: config.BENCH_VIEWER_SECONDS } });
-    const result = await new Promise<{ latencies: number[]; failures: number; seconds: number }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
+    const worker = new Worker(new URL('./viewers.ts', import.meta.url), {
+      workerData: { url, viewers: 50, seconds: config.BENCH_VIEWER_SECONDS },
     });
+    const result = await new Promise<{ latencies: number[]; failures: number; seconds: number }>(
+      (resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      },
+    );
     await worker.terminate();
     report('summary latency, 50 viewers', describe(result.latencies, 'ms', 2));
-    report('summary throughput', `${(result.latencies.length / result.seconds).toFixed(0)} req/s, ${result.failures} non-200`);
+    report(
+      'summary throughput',
+      `${(result.latencies.length / result.seconds).toFixed(0)} req/s, ${result.failures} non-200`,
+    );
     await service.deps.db.dropDatabase();
   } finally {
     await service.stop();
@@ -269,7 +350,9 @@ console.log(`ledger benchmark on ${process.platform}/${process.arch}, Node ${pro
 if (config.BENCH_PARTS.has('appends')) await appendsPerSecond();
 if (config.BENCH_PARTS.has('kafka')) await appendsThroughKafka();
 if (config.BENCH_PARTS.has('proofs')) {
-  console.log('\n(b) proofs at 1,000,000 entries: nodes built in memory with appendHashes (domain/merkle.ts)');
+  console.log(
+    '\n(b) proofs at 1,000,000 entries: nodes built in memory with appendHashes (domain/merkle.ts)',
+  );
   const buildStarted = nowNs();
   const tree = buildMemoryTree(1_000_000);
   report('in-memory tree of 1,000,000 leaves built', `${(micros(buildStarted) / 1e6).toFixed(1)} s`);
@@ -281,6 +364,10 @@ if (config.BENCH_PARTS.has('summary')) await summaryUnderViewers();
 const width = Math.max(...rows.map(([name]) => name.length));
 console.log(`\n| ${'figure'.padEnd(width)} | value |\n| ${'-'.repeat(width)} | ----- |`);
 for (const [name, value] of rows) console.log(`| ${name.padEnd(width)} | ${value} |`);
-console.log('\nFerretDB over SQLite applies writes one at a time (and the store opens one connection on FerretDB): an append');
-console.log("group costs a constant number of writes, so the figures are bound by FerretDB's bulk-insert rate.");
+console.log(
+  '\nFerretDB over SQLite applies writes one at a time (and the store opens one connection on FerretDB): an append',
+);
+console.log(
+  "group costs a constant number of writes, so the figures are bound by FerretDB's bulk-insert rate.",
+);
 process.exit(0);

@@ -24,7 +24,12 @@ export interface LoadResult {
   addresses: number;
 }
 
-const { requests, viewers, seconds, firstAddress } = workerData as { requests: LoadRequest[]; viewers: number; seconds: number; firstAddress: number };
+const { requests, viewers, seconds, firstAddress } = workerData as {
+  requests: LoadRequest[];
+  viewers: number;
+  seconds: number;
+  firstAddress: number;
+};
 const requestsPerAddress = 20;
 let addressesUsed = firstAddress;
 /** 127.1.0.1, 127.1.0.2, …: a new visitor's address, never the server's own 127.0.0.1. */
@@ -34,21 +39,34 @@ function nextAddress(): string {
 }
 const result: LoadResult = { total: [], firstByte: [], statuses: {}, seconds: 0, addresses: 0 };
 
-function send(request: LoadRequest, agent: http.Agent, localAddress: string): Promise<{ status: number; firstByte: number; total: number }> {
+function send(
+  request: LoadRequest,
+  agent: http.Agent,
+  localAddress: string,
+): Promise<{ status: number; firstByte: number; total: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const headers = request.form ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(request.form) } : undefined;
-    const outgoing = http.request(request.url, { method: request.method, agent, localAddress, ...(headers ? { headers } : {}) }, (response) => {
-      let firstByte: number | undefined;
-      response.on('data', () => {
-        firstByte ??= performance.now() - started;
-      });
-      response.on('end', () => {
-        const total = performance.now() - started;
-        resolve({ status: response.statusCode ?? 0, firstByte: firstByte ?? total, total });
-      });
-      response.on('error', reject);
-    });
+    const headers = request.form
+      ? {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(request.form),
+        }
+      : undefined;
+    const outgoing = http.request(
+      request.url,
+      { method: request.method, agent, localAddress, ...(headers ? { headers } : {}) },
+      (response) => {
+        let firstByte: number | undefined;
+        response.on('data', () => {
+          firstByte ??= performance.now() - started;
+        });
+        response.on('end', () => {
+          const total = performance.now() - started;
+          resolve({ status: response.statusCode ?? 0, firstByte: firstByte ?? total, total });
+        });
+        response.on('error', reject);
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(request.form);
   });
@@ -67,7 +85,11 @@ await Promise.all(
         address = nextAddress();
       }
       const request = requests[Math.floor(Math.random() * requests.length)] as LoadRequest;
-      const answer = await send(request, agent, address).catch(() => ({ status: 0, firstByte: Number.NaN, total: Number.NaN }));
+      const answer = await send(request, agent, address).catch(() => ({
+        status: 0,
+        firstByte: Number.NaN,
+        total: Number.NaN,
+      }));
       result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
       if (Number.isFinite(answer.total)) {
         result.total.push(answer.total);

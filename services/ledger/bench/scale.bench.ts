@@ -18,7 +18,14 @@ import { buildApp } from '../src/app.ts';
 import { loadLedgerConfig } from '../src/config.ts';
 import { decodeBundle } from '../src/store/entry-bundle.model.ts';
 import { createLedgerStore } from '../src/store/ledger-store.ts';
-import { campaignPublished, campaignSnapshot, disbursementChain, donorRef, giftSucceeded, refundPair } from '@aid/test-kit/record-events';
+import {
+  campaignPublished,
+  campaignSnapshot,
+  disbursementChain,
+  donorRef,
+  giftSucceeded,
+  refundPair,
+} from '@aid/test-kit/record-events';
 import { recordPublicEvents } from '../src/use-cases/record-public-events.ts';
 import { childEnv, loadScaleBenchEnv } from './config.ts';
 import type { LoadRequest, LoadResult } from './load-worker.ts';
@@ -55,7 +62,10 @@ const seconds = z.coerce.number().positive().parse(options.seconds);
 const viewerCounts = z.array(whole).min(1).parse(options.viewers.split(','));
 const groupSize = whole.parse(options['group-size']);
 const onlyNames = options.only.split(',').filter((name) => name.length > 0);
-const readPools = z.array(z.coerce.number().int().min(0).max(64)).min(1).parse(options['read-pools'].split(','));
+const readPools = z
+  .array(z.coerce.number().int().min(0).max(64))
+  .min(1)
+  .parse(options['read-pools'].split(','));
 const env = loadScaleBenchEnv();
 
 const perCampaign = Math.floor(entriesWanted / campaignCount);
@@ -84,20 +94,51 @@ function campaignEvents(campaignNumber: number, campaignId: string): AnyEvent[] 
   // every conservation rule and the ledger's reconciliation finds it clean.
   const allocationAmount = 1_500;
   const giftIds = Array.from({ length: gifts }, () => newId());
-  const events: AnyEvent[] = [campaignPublished(campaignSnapshot({ campaignId, title: `Campaign ${campaignNumber}`, publishedAt: new Date(Date.UTC(2026, 0, 1) + campaignNumber * 60_000).toISOString() }))];
+  const events: AnyEvent[] = [
+    campaignPublished(
+      campaignSnapshot({
+        campaignId,
+        title: `Campaign ${campaignNumber}`,
+        publishedAt: new Date(Date.UTC(2026, 0, 1) + campaignNumber * 60_000).toISOString(),
+      }),
+    ),
+  ];
   for (const [g, donationId] of giftIds.entries()) {
     const code = campaignNumber * receiptsPerCampaign + (g % receiptsPerCampaign);
-    events.push(giftSucceeded(campaignId, { donationId, amount: 5_000, fee: 175, receiptCode: receiptCode(code), minute: g % 20_000, donor: { publicRef: donorRef(code) } }));
+    events.push(
+      giftSucceeded(campaignId, {
+        donationId,
+        amount: 5_000,
+        fee: 175,
+        receiptCode: receiptCode(code),
+        minute: g % 20_000,
+        donor: { publicRef: donorRef(code) },
+      }),
+    );
   }
-  for (let r = 0; r < refunds; r += 1) events.push(refundPair(campaignId, giftIds[r % gifts] as string, 1_000).refunded);
+  for (let r = 0; r < refunds; r += 1)
+    events.push(refundPair(campaignId, giftIds[r % gifts] as string, 1_000).refunded);
   let allocated = 0;
   for (let d = 0; d < disbursements; d += 1) {
-    const share = Math.floor(((d + 1) * allocations) / disbursements) - Math.floor((d * allocations) / disbursements);
+    const share =
+      Math.floor(((d + 1) * allocations) / disbursements) - Math.floor((d * allocations) / disbursements);
     const chain = disbursementChain(campaignId, giftIds[0] as string, share * allocationAmount, d % 3 !== 0);
     events.push(chain.approved);
     for (let a = 0; a < share; a += 1, allocated += 1) {
       const template = chain.allocated;
-      events.push(envelope({ type: template.type, source: template.source, subject: campaignId, time: new Date(template.time), data: { ...template.data, donationId: giftIds[allocated % gifts] as string, amount: allocationAmount } }));
+      events.push(
+        envelope({
+          type: template.type,
+          source: template.source,
+          subject: campaignId,
+          time: new Date(template.time),
+          data: {
+            ...template.data,
+            donationId: giftIds[allocated % gifts] as string,
+            amount: allocationAmount,
+          },
+        }),
+      );
     }
     events.push(chain.paid, chain.delivered(10 + d));
   }
@@ -123,7 +164,13 @@ async function freePort(): Promise<number> {
 
 async function waitFor(url: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (await fetch(url).then((response) => response.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} did not answer`);
@@ -132,7 +179,9 @@ async function waitFor(url: string): Promise<void> {
 // Visitor addresses already used by earlier loads (warm-ups included): each load's visitors are new ones.
 let addressesUsed = 0;
 function load(requests: LoadRequest[], forSeconds: number, viewers: number): Promise<LoadResult> {
-  const worker = new Worker(new URL('./load-worker.ts', import.meta.url), { workerData: { requests, viewers, seconds: forSeconds, firstAddress: addressesUsed } });
+  const worker = new Worker(new URL('./load-worker.ts', import.meta.url), {
+    workerData: { requests, viewers, seconds: forSeconds, firstAddress: addressesUsed },
+  });
   return new Promise<LoadResult>((resolve, reject) => {
     worker.once('message', (result: LoadResult) => {
       void worker.terminate();
@@ -151,12 +200,21 @@ function reconciliationStatus(url: string): Promise<string> {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve(((JSON.parse(body) as { status?: string }).status ?? `HTTP ${response.statusCode}`)));
+      response.on('end', () =>
+        resolve((JSON.parse(body) as { status?: string }).status ?? `HTTP ${response.statusCode}`),
+      );
     }).on('error', reject);
   });
 }
 
-async function measureServed(readPool: number, label: string, campaignIds: string[], sizes: number[], bundleSweep = true, timeChecks = true): Promise<string[]> {
+async function measureServed(
+  readPool: number,
+  label: string,
+  campaignIds: string[],
+  sizes: number[],
+  bundleSweep = true,
+  timeChecks = true,
+): Promise<string[]> {
   const ledgerConfig = loadLedgerConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -175,7 +233,12 @@ async function measureServed(readPool: number, label: string, campaignIds: strin
     RATE_LIMIT_RECONCILIATION_FRESH: '100/1m',
   });
   // Without its consumers: the benchmark measures reads of the loaded ledger, not the shared broker's other traffic.
-  ledger = await startService({ name: 'ledger', config: ledgerConfig, dbName, build: async (deps) => ({ ...(await buildApp(deps, ledgerConfig)), consumers: [] }) });
+  ledger = await startService({
+    name: 'ledger',
+    config: ledgerConfig,
+    dbName,
+    build: async (deps) => ({ ...(await buildApp(deps, ledgerConfig)), consumers: [] }),
+  });
   if (timeChecks) {
     // The ledger's reconciliation: its first check reads every entry of every log once (the gift rules), later
     // checks every head and only the entries appended since. Timed here; its timer is off while endpoints are
@@ -183,7 +246,9 @@ async function measureServed(readPool: number, label: string, campaignIds: strin
     for (const which of ['first (every entry read once)', 'second (every head, no new entries)']) {
       const checkStarted = nowMs();
       const status = await reconciliationStatus(`${ledger.url}/v1/reconciliation?fresh=true`);
-      console.log(`${label}: the ledger's ${which} reconciliation took ${((nowMs() - checkStarted) / 1_000).toFixed(1)} s: ${status}`);
+      console.log(
+        `${label}: the ledger's ${which} reconciliation took ${((nowMs() - checkStarted) / 1_000).toFixed(1)} s: ${status}`,
+      );
     }
   }
   const webPort = await freePort();
@@ -201,43 +266,132 @@ async function measureServed(readPool: number, label: string, campaignIds: strin
     return { id: campaignIds[at] as string, size: sizes[at] as number };
   };
   const api = (path: string): LoadRequest => ({ method: 'GET', url: `${ledger?.url}${path}` });
-  const codes = () => receiptCode(Math.floor(Math.random() * campaignCount) * receiptsPerCampaign + Math.floor(Math.random() * receiptsPerCampaign));
+  const codes = () =>
+    receiptCode(
+      Math.floor(Math.random() * campaignCount) * receiptsPerCampaign +
+        Math.floor(Math.random() * receiptsPerCampaign),
+    );
   const endpoints: { name: string; requests: LoadRequest[]; firstByte?: boolean; targetMs: number }[] = [
     { name: 'GET /v1/trace/:receiptCode', requests: many(() => api(`/v1/trace/${codes()}`)), targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/summary', requests: many(() => api(`/v1/campaigns/${campaign().id}/summary`)), targetMs: 20 },
-    { name: 'GET /v1/campaigns/:id/entries (100)', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/entries?from=${Math.floor(Math.random() * Math.max(1, size - 100))}&limit=100`); }), targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/proofs/inclusion', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/proofs/inclusion?index=${Math.floor(Math.random() * size)}&treeSize=${size}`); }), targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/proofs/consistency', requests: many(() => { const { id, size } = campaign(); return api(`/v1/campaigns/${id}/proofs/consistency?from=${1 + Math.floor(Math.random() * (size - 1))}&to=${size}`); }), targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/checkpoint', requests: many(() => api(`/v1/campaigns/${campaign().id}/checkpoint`)), targetMs: 50 },
+    {
+      name: 'GET /v1/campaigns/:id/summary',
+      requests: many(() => api(`/v1/campaigns/${campaign().id}/summary`)),
+      targetMs: 20,
+    },
+    {
+      name: 'GET /v1/campaigns/:id/entries (100)',
+      requests: many(() => {
+        const { id, size } = campaign();
+        return api(
+          `/v1/campaigns/${id}/entries?from=${Math.floor(Math.random() * Math.max(1, size - 100))}&limit=100`,
+        );
+      }),
+      targetMs: 50,
+    },
+    {
+      name: 'GET /v1/campaigns/:id/proofs/inclusion',
+      requests: many(() => {
+        const { id, size } = campaign();
+        return api(
+          `/v1/campaigns/${id}/proofs/inclusion?index=${Math.floor(Math.random() * size)}&treeSize=${size}`,
+        );
+      }),
+      targetMs: 50,
+    },
+    {
+      name: 'GET /v1/campaigns/:id/proofs/consistency',
+      requests: many(() => {
+        const { id, size } = campaign();
+        return api(
+          `/v1/campaigns/${id}/proofs/consistency?from=${1 + Math.floor(Math.random() * (size - 1))}&to=${size}`,
+        );
+      }),
+      targetMs: 50,
+    },
+    {
+      name: 'GET /v1/campaigns/:id/checkpoint',
+      requests: many(() => api(`/v1/campaigns/${campaign().id}/checkpoint`)),
+      targetMs: 50,
+    },
     { name: 'GET /v1/checkpoint (global)', requests: [api('/v1/checkpoint')], targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/export.csv (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.csv`)), firstByte: true, targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/export.json (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.json`)), firstByte: true, targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/export.iati.xml (first byte)', requests: many(() => api(`/v1/campaigns/${campaign().id}/export.iati.xml`)), firstByte: true, targetMs: 50 },
+    {
+      name: 'GET /v1/campaigns/:id/export.csv (first byte)',
+      requests: many(() => api(`/v1/campaigns/${campaign().id}/export.csv`)),
+      firstByte: true,
+      targetMs: 50,
+    },
+    {
+      name: 'GET /v1/campaigns/:id/export.json (first byte)',
+      requests: many(() => api(`/v1/campaigns/${campaign().id}/export.json`)),
+      firstByte: true,
+      targetMs: 50,
+    },
+    {
+      name: 'GET /v1/campaigns/:id/export.iati.xml (first byte)',
+      requests: many(() => api(`/v1/campaigns/${campaign().id}/export.iati.xml`)),
+      firstByte: true,
+      targetMs: 50,
+    },
     { name: 'GET /v1/campaigns (list of 50)', requests: [api('/v1/campaigns')], targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/timeseries', requests: many(() => api(`/v1/campaigns/${campaign().id}/timeseries`)), targetMs: 50 },
-    { name: 'GET /v1/campaigns/:id/breakdowns', requests: many(() => api(`/v1/campaigns/${campaign().id}/breakdowns`)), targetMs: 50 },
+    {
+      name: 'GET /v1/campaigns/:id/timeseries',
+      requests: many(() => api(`/v1/campaigns/${campaign().id}/timeseries`)),
+      targetMs: 50,
+    },
+    {
+      name: 'GET /v1/campaigns/:id/breakdowns',
+      requests: many(() => api(`/v1/campaigns/${campaign().id}/breakdowns`)),
+      targetMs: 50,
+    },
     { name: 'web GET /', requests: [{ method: 'GET', url: `${webUrl}/` }], targetMs: 50 },
-    { name: 'web GET /campaigns/:id', requests: many(() => ({ method: 'GET', url: `${webUrl}/campaigns/${campaign().id}` })), targetMs: 50 },
-    { name: 'web GET /campaigns/:id/ledger', requests: many(() => { const { id, size } = campaign(); return { method: 'GET', url: `${webUrl}/campaigns/${id}/ledger?from=${Math.floor(Math.random() * size)}` }; }), targetMs: 50 },
-    { name: 'web POST /trace', requests: many(() => ({ method: 'POST', url: `${webUrl}/trace`, form: `receiptCode=${encodeURIComponent(codes())}` })), targetMs: 50 },
+    {
+      name: 'web GET /campaigns/:id',
+      requests: many(() => ({ method: 'GET', url: `${webUrl}/campaigns/${campaign().id}` })),
+      targetMs: 50,
+    },
+    {
+      name: 'web GET /campaigns/:id/ledger',
+      requests: many(() => {
+        const { id, size } = campaign();
+        return {
+          method: 'GET',
+          url: `${webUrl}/campaigns/${id}/ledger?from=${Math.floor(Math.random() * size)}`,
+        };
+      }),
+      targetMs: 50,
+    },
+    {
+      name: 'web POST /trace',
+      requests: many(() => ({
+        method: 'POST',
+        url: `${webUrl}/trace`,
+        form: `receiptCode=${encodeURIComponent(codes())}`,
+      })),
+      targetMs: 50,
+    },
   ];
 
-  console.log(`\n${label}: measuring each endpoint for ${seconds} s with ${viewerCounts.join(', then ')} concurrent clients (kept-alive node:http, in a worker thread), after 1 s of warm-up; random campaigns, codes and indexes`);
+  console.log(
+    `\n${label}: measuring each endpoint for ${seconds} s with ${viewerCounts.join(', then ')} concurrent clients (kept-alive node:http, in a worker thread), after 1 s of warm-up; random campaigns, codes and indexes`,
+  );
   const rows: string[] = [];
-  const measured = endpoints.filter((endpoint) => onlyNames.length === 0 || onlyNames.some((name) => endpoint.name.includes(name)));
-  for (const endpoint of measured) for (const viewers of viewerCounts) {
-    await load(endpoint.requests, 1, viewers);
-    const result = await load(endpoint.requests, seconds, viewers);
-    const samples = (endpoint.firstByte ? result.firstByte : result.total).sort((a, b) => a - b);
-    const count = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
-    const refused = Object.entries(result.statuses).filter(([status]) => !status.startsWith('2'));
-    const failed = refused.length === 0 ? '0' : refused.map(([status, n]) => `${n} (${status})`).join(', ');
-    const p50 = percentile(samples, 50);
-    const p99 = percentile(samples, 99);
-    const row = `| ${endpoint.name} | ${viewers} | ${count.toLocaleString('en')} | ${(count / result.seconds).toFixed(0)} | ${failed} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | < ${endpoint.targetMs} | ${p99 < endpoint.targetMs ? 'yes' : 'NO'} |`;
-    console.log(row);
-    rows.push(row);
-  }
+  const measured = endpoints.filter(
+    (endpoint) => onlyNames.length === 0 || onlyNames.some((name) => endpoint.name.includes(name)),
+  );
+  for (const endpoint of measured)
+    for (const viewers of viewerCounts) {
+      await load(endpoint.requests, 1, viewers);
+      const result = await load(endpoint.requests, seconds, viewers);
+      const samples = (endpoint.firstByte ? result.firstByte : result.total).sort((a, b) => a - b);
+      const count = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
+      const refused = Object.entries(result.statuses).filter(([status]) => !status.startsWith('2'));
+      const failed = refused.length === 0 ? '0' : refused.map(([status, n]) => `${n} (${status})`).join(', ');
+      const p50 = percentile(samples, 50);
+      const p99 = percentile(samples, 99);
+      const row = `| ${endpoint.name} | ${viewers} | ${count.toLocaleString('en')} | ${(count / result.seconds).toFixed(0)} | ${failed} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | < ${endpoint.targetMs} | ${p99 < endpoint.targetMs ? 'yes' : 'NO'} |`;
+      console.log(row);
+      rows.push(row);
+    }
   web.kill('SIGTERM');
   web = undefined;
   await ledger.stop();
@@ -258,8 +412,12 @@ const cleanUp = async () => {
 process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
 
 try {
-  console.log(`scale benchmark on ${process.platform}/${process.arch}, Node ${process.version}, database ${dbName}`);
-  console.log(`loading ${(perCampaign * campaignCount).toLocaleString('en')} entries: ${campaignCount.toLocaleString('en')} campaigns of ${perCampaign.toLocaleString('en')}, ${(receiptsPerCampaign * campaignCount).toLocaleString('en')} receipt codes, appended in groups of ${groupSize} through recordPublicEvents`);
+  console.log(
+    `scale benchmark on ${process.platform}/${process.arch}, Node ${process.version}, database ${dbName}`,
+  );
+  console.log(
+    `loading ${(perCampaign * campaignCount).toLocaleString('en')} entries: ${campaignCount.toLocaleString('en')} campaigns of ${perCampaign.toLocaleString('en')}, ${(receiptsPerCampaign * campaignCount).toLocaleString('en')} receipt codes, appended in groups of ${groupSize} through recordPublicEvents`,
+  );
   const store = createLedgerStore(db);
   // A new database: the start-up migration finds nothing to link and marks itself done.
   await store.migrateToLinks();
@@ -278,41 +436,72 @@ try {
     loaded += events.length;
     if ((c + 1) % Math.max(1, Math.floor(campaignCount / 20)) === 0 || c + 1 === campaignCount) {
       const elapsed = (nowMs() - loadStarted) / 1_000;
-      console.log(`  ${(c + 1).toLocaleString('en')} campaigns, ${loaded.toLocaleString('en')} entries, ${elapsed.toFixed(0)} s, ${(loaded / elapsed).toFixed(0)} entries/s`);
+      console.log(
+        `  ${(c + 1).toLocaleString('en')} campaigns, ${loaded.toLocaleString('en')} entries, ${elapsed.toFixed(0)} s, ${(loaded / elapsed).toFixed(0)} entries/s`,
+      );
     }
   }
   const loadSeconds = (nowMs() - loadStarted) / 1_000;
   const sizes = await Promise.all(campaignIds.map(async (id) => (await store.logState(id))?.size ?? 0));
   const total = sizes.reduce((sum, size) => sum + size, 0);
-  console.log(`loaded ${total.toLocaleString('en')} entries in ${loadSeconds.toFixed(0)} s (${(total / loadSeconds).toFixed(0)} entries/s)`);
+  console.log(
+    `loaded ${total.toLocaleString('en')} entries in ${loadSeconds.toFixed(0)} s (${(total / loadSeconds).toFixed(0)} entries/s)`,
+  );
 
   const bundles = await db.collection('entry_bundles').countDocuments();
-  const sample = await db.collection<{ _id: string; leaves: { buffer: Uint8Array } }>('entry_bundles').find({}).limit(50).toArray();
+  const sample = await db
+    .collection<{ _id: string; leaves: { buffer: Uint8Array } }>('entry_bundles')
+    .find({})
+    .limit(50)
+    .toArray();
   const stored = sample.reduce((sum, bundle) => sum + bundle.leaves.buffer.length, 0);
   // Partial bundles (ids ending in `.<width>`) hold `width` leaves.
   const widthOf = (id: string) => (id.includes('.') ? Number(id.slice(id.lastIndexOf('.') + 1)) : 256);
-  const leafBytes = sample.reduce((sum, bundle) => sum + decodeBundle(Buffer.from(bundle.leaves.buffer), widthOf(bundle._id)).reduce((bytes, leaf) => bytes + leaf.length, 0), 0);
-  console.log(`${bundles.toLocaleString('en')} entry bundles (full and partial) written by the appends; in ${sample.length} of them ${(leafBytes / 1_024).toFixed(0)} KiB of leaves stored as ${(stored / 1_024).toFixed(0)} KiB`);
+  const leafBytes = sample.reduce(
+    (sum, bundle) =>
+      sum +
+      decodeBundle(Buffer.from(bundle.leaves.buffer), widthOf(bundle._id)).reduce(
+        (bytes, leaf) => bytes + leaf.length,
+        0,
+      ),
+    0,
+  );
+  console.log(
+    `${bundles.toLocaleString('en')} entry bundles (full and partial) written by the appends; in ${sample.length} of them ${(leafBytes / 1_024).toFixed(0)} KiB of leaves stored as ${(stored / 1_024).toFixed(0)} KiB`,
+  );
   const tables: string[] = [];
   const measure = async (readPool: number, label: string, bundleSweep = true) => {
     // Without bundles a first check reads a million entry documents: more than 300 s here; not timed again.
     const rows = await measureServed(readPool, label, campaignIds, sizes, bundleSweep, bundleSweep);
-    tables.push(`\n${label}`, '| endpoint | clients | requests | req/s | non-2xx | p50 ms | p99 ms | target p99 ms | met |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows);
+    tables.push(
+      `\n${label}`,
+      '| endpoint | clients | requests | req/s | non-2xx | p50 ms | p99 ms | target p99 ms | met |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...rows,
+    );
   };
-  const poolLabel = (readPool: number) => `MONGO_READ_POOL_SIZE=${readPool}${readPool === 0 ? ' (public reads share the one connection)' : ''}`;
+  const poolLabel = (readPool: number) =>
+    `MONGO_READ_POOL_SIZE=${readPool}${readPool === 0 ? ' (public reads share the one connection)' : ''}`;
   for (const readPool of readPools) await measure(readPool, `${poolLabel(readPool)}, entry bundles`);
   if (options['without-bundles']) {
     // The same ledger as one appended before bundles existed reads it: every entry from its own document.
     await db.collection('entry_bundles').deleteMany({});
     const readPool = readPools[readPools.length - 1] as number;
-    await measure(readPool, `${poolLabel(readPool)}, no entry bundles (each entry read from its own document, as before bundles)`, false);
+    await measure(
+      readPool,
+      `${poolLabel(readPool)}, no entry bundles (each entry read from its own document, as before bundles)`,
+      false,
+    );
     // What a ledger from before bundles does once at its first start with them, in the background.
     const sealStarted = nowMs();
     const sealed = await store.sealMissingBundles();
     const sealSeconds = (nowMs() - sealStarted) / 1_000;
-    tables.push(`\nbundles written afterwards for the whole ledger, as its first start with bundles does in the background: ${sealed.toLocaleString('en')} in ${sealSeconds.toFixed(0)} s (${(sealed / sealSeconds).toFixed(0)} bundles/s, ${((sealed * 256) / sealSeconds).toFixed(0)} entries/s)`);
+    tables.push(
+      `\nbundles written afterwards for the whole ledger, as its first start with bundles does in the background: ${sealed.toLocaleString('en')} in ${sealSeconds.toFixed(0)} s (${(sealed / sealSeconds).toFixed(0)} bundles/s, ${((sealed * 256) / sealSeconds).toFixed(0)} entries/s)`,
+    );
   }
-  console.log(`\nledger of ${total.toLocaleString('en')} entries, ${campaignCount.toLocaleString('en')} campaigns, ${(receiptsPerCampaign * campaignCount).toLocaleString('en')} receipt codes; loaded in ${loadSeconds.toFixed(0)} s; ${viewerCounts.join(' and ')} clients, ${seconds} s per endpoint`);
+  console.log(
+    `\nledger of ${total.toLocaleString('en')} entries, ${campaignCount.toLocaleString('en')} campaigns, ${(receiptsPerCampaign * campaignCount).toLocaleString('en')} receipt codes; loaded in ${loadSeconds.toFixed(0)} s; ${viewerCounts.join(' and ')} clients, ${seconds} s per endpoint`,
+  );
   for (const line of tables) console.log(line);
 } finally {
   await cleanUp();

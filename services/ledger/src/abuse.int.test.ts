@@ -21,7 +21,10 @@ afterAll(async () => {
   await ledger?.stop();
 });
 
-function expectTooMany(response: { status: number; headers: Record<string, string | string[] | undefined>; text: string }, policy: string) {
+function expectTooMany(
+  response: { status: number; headers: Record<string, string | string[] | undefined>; text: string },
+  policy: string,
+) {
   expect(response.status).toBe(429);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(JSON.parse(response.text)).toMatchObject({ status: 429, code: 'too-many-requests' });
@@ -31,7 +34,8 @@ function expectTooMany(response: { status: number; headers: Record<string, strin
 
 describe('rate limits on the ledger', () => {
   it('when one address keeps tracing receipt codes, then it gets 429 while another address is still answered', async () => {
-    const trace = (from: string) => requestFrom(from, `${ledger.url}/v1/trace/${randomBytes(16).toString('hex')}`);
+    const trace = (from: string) =>
+      requestFrom(from, `${ledger.url}/v1/trace/${randomBytes(16).toString('hex')}`);
     expect((await trace('127.88.0.1')).status).toBe(404);
     expect((await trace('127.88.0.1')).status).toBe(404);
     expectTooMany(await trace('127.88.0.1'), 'trace-lookups-per-address');
@@ -53,8 +57,16 @@ describe('rate limits on the ledger', () => {
   it('when /metrics is asked for on the public port, then it is not there; the metrics port serves it, with the token only', async () => {
     expect((await fetch(`${ledger.url}/metrics`)).status).toBe(404);
     expect((await fetch(`${ledger.metricsUrl}/metrics`)).status).toBe(401);
-    expect((await fetch(`${ledger.metricsUrl}/metrics`, { headers: { authorization: 'Bearer not-the-token-at-all' } })).status).toBe(401);
-    const metrics = await fetch(`${ledger.metricsUrl}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(
+      (
+        await fetch(`${ledger.metricsUrl}/metrics`, {
+          headers: { authorization: 'Bearer not-the-token-at-all' },
+        })
+      ).status,
+    ).toBe(401);
+    const metrics = await fetch(`${ledger.metricsUrl}/metrics`, {
+      headers: { authorization: `Bearer ${metricsToken}` },
+    });
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('aid_reconciliation_differences');
   });

@@ -19,7 +19,10 @@ export const ledgerConfigSchema = z.object({
    * The IATI organisation identifier of the publisher of the open-data export. The default is a placeholder
    * (XI- is the IATI-assigned prefix; this one is not registered): set the platform's registered identifier.
    */
-  LEDGER_IATI_PUBLISHER_REF: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an IATI organisation identifier such as XM-DAC-41114').default('XI-DIASPORA-AID'),
+  LEDGER_IATI_PUBLISHER_REF: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an IATI organisation identifier such as XM-DAC-41114')
+    .default('XI-DIASPORA-AID'),
   LEDGER_IATI_PUBLISHER_NAME: z.string().min(1).default('Diaspora Aid platform'),
   /** The services whose own totals the reconciliation compares with the ledger's; without both it is off. */
   DONATION_URL: z.url().optional(),

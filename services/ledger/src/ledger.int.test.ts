@@ -3,13 +3,23 @@ import { get } from 'node:http';
 import { deadLetterTopic, topics, type AnyEvent } from '@aid/contracts';
 import { eventually, publishRaw, recordTopics, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '@aid/test-kit/record-events';
+import {
+  campaignPublished,
+  campaignSnapshot,
+  disbursementChain,
+  giftSucceeded,
+  refundPair,
+} from '@aid/test-kit/record-events';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 
 type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;
 
 const topicOf = (event: AnyEvent) =>
-  event.type.includes('.campaign.') ? topics.campaign : event.type.includes('.donation.') ? topics.donation : topics.disbursement;
+  event.type.includes('.campaign.')
+    ? topics.campaign
+    : event.type.includes('.donation.')
+      ? topics.donation
+      : topics.disbursement;
 
 /** Publishes each event twice, as an at-least-once producer may. */
 async function deliverTwice(events: AnyEvent[]): Promise<void> {
@@ -33,7 +43,10 @@ function revalidate(url: string, etag: string): Promise<number> {
   });
 }
 
-async function getJson(ledger: Ledger, path: string): Promise<{ status: number; body: any; type: string | null }> {
+async function getJson(
+  ledger: Ledger,
+  path: string,
+): Promise<{ status: number; body: any; type: string | null }> {
   const response = await fetch(`${ledger.url}${path}`);
   return { status: response.status, body: await response.json(), type: response.headers.get('content-type') };
 }
@@ -91,8 +104,17 @@ describe('ledger service', () => {
     }
     // Topics are consumed side by side, so only the order within one topic is fixed.
     const kinds: string[] = body.entries.map((row: { entry: { kind: string } }) => row.entry.kind);
-    expect([...kinds].sort()).toEqual(['allocation', 'campaign-published', 'delivery', 'disbursement-approved', 'gift', 'payout']);
-    const disbursementKinds = kinds.filter((kind) => ['disbursement-approved', 'allocation', 'payout', 'delivery'].includes(kind));
+    expect([...kinds].sort()).toEqual([
+      'allocation',
+      'campaign-published',
+      'delivery',
+      'disbursement-approved',
+      'gift',
+      'payout',
+    ]);
+    const disbursementKinds = kinds.filter((kind) =>
+      ['disbursement-approved', 'allocation', 'payout', 'delivery'].includes(kind),
+    );
     expect(disbursementKinds).toEqual(['disbursement-approved', 'allocation', 'payout', 'delivery']);
     const page = await getJson(ledger, `/v1/campaigns/${campaignId}/entries?from=4&limit=1`);
     expect(page.body.entries.map((row: { index: number }) => row.index)).toEqual([4]);
@@ -108,13 +130,26 @@ describe('ledger service', () => {
     const { status, body } = await getJson(ledger, `/v1/trace/${receiptCode}`);
     expect(status).toBe(200);
     expect(body.donation).toMatchObject({ donationId, amount: 2500, net: 2400 });
-    expect(body.allocations).toEqual([{ disbursementId: chain.disbursementId, amount: 1000, index: expect.any(Number) }]);
-    expect(body.disbursements[0]).toMatchObject({ disbursementId: chain.disbursementId, recipient: { local: true } });
+    expect(body.allocations).toEqual([
+      { disbursementId: chain.disbursementId, amount: 1000, index: expect.any(Number) },
+    ]);
+    expect(body.disbursements[0]).toMatchObject({
+      disbursementId: chain.disbursementId,
+      recipient: { local: true },
+    });
     expect(body.payouts).toHaveLength(1);
-    expect(body.deliveries[0]).toMatchObject({ beneficiaries: 40, location: { country: 'PK', area: 'Dadu district' } });
+    expect(body.deliveries[0]).toMatchObject({
+      beneficiaries: 40,
+      location: { country: 'PK', area: 'Dadu district' },
+    });
     const giftEntry = body.entries.find((row: { entry: { kind: string } }) => row.entry.kind === 'gift');
     const giftLeaf = Buffer.from(giftEntry.leaf, 'base64');
-    expect(body.proof.leafHash).toBe(createHash('sha256').update(Buffer.from([0])).update(giftLeaf).digest('hex'));
+    expect(body.proof.leafHash).toBe(
+      createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(giftLeaf)
+        .digest('hex'),
+    );
     expect(JSON.stringify(body)).not.toContain(receiptCode);
   });
 
@@ -158,7 +193,10 @@ describe('ledger service', () => {
   it('when one campaign is asked for by id, then it answers the campaign with its summary', async () => {
     const { status, body } = await getJson(ledger, `/v1/campaigns/${campaignId}`);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ campaign: { campaignId, title: snapshot.title }, summary: { campaignId, raised: 2500 } });
+    expect(body).toMatchObject({
+      campaign: { campaignId, title: snapshot.title },
+      summary: { campaignId, raised: 2500 },
+    });
   });
 
   it('when a poison message arrives, then it goes to the dead-letter topic and later events are still recorded', async () => {
@@ -168,7 +206,10 @@ describe('ledger service', () => {
     try {
       await publishRaw(kafkaBrokers, topics.donation, [
         { key: other.campaignId, value: '{not json' },
-        { key: other.campaignId, value: JSON.stringify({ type: 'org.diaspora-aid.donation.succeeded', data: { amount: 1.5 } }) },
+        {
+          key: other.campaignId,
+          value: JSON.stringify({ type: 'org.diaspora-aid.donation.succeeded', data: { amount: 1.5 } }),
+        },
       ]);
       await deliverTwice([giftSucceeded(other.campaignId, { amount: 700, fee: 0 })]);
       await eventually(async () => {
@@ -176,7 +217,9 @@ describe('ledger service', () => {
         expect(body.raised).toBe(700);
       });
       const reasons = await eventually(() => {
-        const found = recorder.messages.filter((message) => message.key === other.campaignId).map((message) => message.headers['dlq-reason']);
+        const found = recorder.messages
+          .filter((message) => message.key === other.campaignId)
+          .map((message) => message.headers['dlq-reason']);
         expect(found).toHaveLength(2);
         return found;
       });
@@ -197,9 +240,16 @@ describe('ledger service', () => {
 
     await deliverTwice([giftSucceeded(campaignId, { amount: 1_234, fee: 0 })]);
     // The entries are read fresh; once the new one is served, the summary must count it without waiting out the cache.
-    await eventually(async () => expect((await getJson(ledger, `/v1/campaigns/${campaignId}/entries?from=${entries}&limit=1`)).body.entries).toHaveLength(1));
+    await eventually(async () =>
+      expect(
+        (await getJson(ledger, `/v1/campaigns/${campaignId}/entries?from=${entries}&limit=1`)).body.entries,
+      ).toHaveLength(1),
+    );
     expect(await revalidate(`${ledger.url}/v1/campaigns/${campaignId}/summary`, etag ?? '')).toBe(200);
-    expect((await getJson(ledger, `/v1/campaigns/${campaignId}/summary`)).body).toMatchObject({ raised: raised + 1_234, entries: entries + 1 });
+    expect((await getJson(ledger, `/v1/campaigns/${campaignId}/summary`)).body).toMatchObject({
+      raised: raised + 1_234,
+      entries: entries + 1,
+    });
   });
 
   it('when a failed refund is reported before its refund (each twice), then each is one entry and the summary ends with nothing refunded and net whole', async () => {
@@ -218,8 +268,15 @@ describe('ledger service', () => {
     const { body } = await getJson(ledger, `/v1/campaigns/${other.campaignId}/entries?from=0&limit=100`);
     // Only the order within the donation topic is fixed.
     const kinds: string[] = body.entries.map((row: { entry: { kind: string } }) => row.entry.kind);
-    expect(kinds.filter((kind) => kind !== 'campaign-published')).toEqual(['gift', 'refund-reversed', 'refund']);
+    expect(kinds.filter((kind) => kind !== 'campaign-published')).toEqual([
+      'gift',
+      'refund-reversed',
+      'refund',
+    ]);
     const trace = await getJson(ledger, `/v1/trace/${code}`);
-    expect(trace.body.donation).toMatchObject({ refunds: [{ amount: 700 }], refundsReversed: [{ refundId: 're_1', amount: 700 }] });
+    expect(trace.body.donation).toMatchObject({
+      refunds: [{ amount: 700 }],
+      refundsReversed: [{ refundId: 're_1', amount: 700 }],
+    });
   });
 });

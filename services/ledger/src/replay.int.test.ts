@@ -1,13 +1,22 @@
 import { envelope, newId, topics, type AnyEvent } from '@aid/contracts';
 import { eventually, publishRaw, testEndpoints } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '@aid/test-kit/record-events';
+import {
+  campaignPublished,
+  campaignSnapshot,
+  disbursementChain,
+  giftSucceeded,
+} from '@aid/test-kit/record-events';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 
 type Ledger = Awaited<ReturnType<typeof startLedgerForTest>>;
 
 const topicOf = (event: AnyEvent) =>
-  event.type.includes('.campaign.') ? topics.campaign : event.type.includes('.donation.') ? topics.donation : topics.disbursement;
+  event.type.includes('.campaign.')
+    ? topics.campaign
+    : event.type.includes('.donation.')
+      ? topics.donation
+      : topics.disbursement;
 
 function refunded(campaignId: string, donationId: string, amount: number): AnyEvent {
   return envelope({
@@ -15,7 +24,14 @@ function refunded(campaignId: string, donationId: string, amount: number): AnyEv
     source: '/services/donation',
     subject: campaignId,
     time: new Date(Date.UTC(2026, 0, 3)),
-    data: { donationId, campaignId, refundId: `re_${donationId.slice(-8)}`, amount, currency: 'USD', refundedAt: new Date(Date.UTC(2026, 0, 3)).toISOString() },
+    data: {
+      donationId,
+      campaignId,
+      refundId: `re_${donationId.slice(-8)}`,
+      amount,
+      currency: 'USD',
+      refundedAt: new Date(Date.UTC(2026, 0, 3)).toISOString(),
+    },
   });
 }
 
@@ -31,14 +47,25 @@ function campaignStory(seed: number): { campaignId: string; events: AnyEvent[] }
     events: [
       campaignPublished(snapshot),
       giftSucceeded(campaignId, { donationId: first, amount: 2_000 + seed, fee: 60, minute: 1 }),
-      giftSucceeded(campaignId, { donationId: refundedGift, amount: 700, fee: 20, minute: 2, donor: { publicRef: `d_${'cd'.repeat(12)}`, countryOfResidence: 'US' } }),
+      giftSucceeded(campaignId, {
+        donationId: refundedGift,
+        amount: 700,
+        fee: 20,
+        minute: 2,
+        donor: { publicRef: `d_${'cd'.repeat(12)}`, countryOfResidence: 'US' },
+      }),
       refunded(campaignId, refundedGift, 700),
       chain.approved,
       chain.allocated,
       giftSucceeded(campaignId, { amount: 900 + seed, fee: 30, minute: 1_500 }),
       chain.paid,
       chain.delivered(25 + seed),
-      giftSucceeded(campaignId, { amount: 400, fee: 12, minute: 3_000, donor: { publicRef: `d_${'ef'.repeat(12)}`, countryOfHeritage: null } }),
+      giftSucceeded(campaignId, {
+        amount: 400,
+        fee: 12,
+        minute: 3_000,
+        donor: { publicRef: `d_${'ef'.repeat(12)}`, countryOfHeritage: null },
+      }),
     ],
   };
 }
@@ -57,7 +84,8 @@ async function text(ledger: Ledger, path: string): Promise<string> {
 async function publicRecord(ledger: Ledger, campaignId: string, size: number) {
   const base = `/v1/campaigns/${campaignId}`;
   const proofs = [];
-  for (let index = 0; index < size; index += 1) proofs.push(await json(ledger, `${base}/proofs/inclusion?index=${index}&treeSize=${size}`));
+  for (let index = 0; index < size; index += 1)
+    proofs.push(await json(ledger, `${base}/proofs/inclusion?index=${index}&treeSize=${size}`));
   return {
     summary: await json(ledger, `${base}/summary`),
     timeseries: await json(ledger, `${base}/timeseries`),
@@ -92,7 +120,9 @@ describe('replay: a new ledger rebuilt from the topics into an empty database', 
       }
       await eventually(async () => {
         for (const story of stories) {
-          const { entries } = (await json(live, `/v1/campaigns/${story.campaignId}/summary`)) as { entries: number };
+          const { entries } = (await json(live, `/v1/campaigns/${story.campaignId}/summary`)) as {
+            entries: number;
+          };
           expect(entries).toBe(Math.min(step + 1, story.events.length));
         }
       });
@@ -109,7 +139,14 @@ describe('replay: a new ledger rebuilt from the topics into an empty database', 
     const ledger = replayed;
     for (const story of stories) {
       const size = story.events.length;
-      await eventually(async () => expect(((await json(ledger, `/v1/campaigns/${story.campaignId}/summary`)) as { entries: number }).entries).toBe(size), { timeoutMs: 60_000 });
+      await eventually(
+        async () =>
+          expect(
+            ((await json(ledger, `/v1/campaigns/${story.campaignId}/summary`)) as { entries: number })
+              .entries,
+          ).toBe(size),
+        { timeoutMs: 60_000 },
+      );
       const rebuilt = await publicRecord(ledger, story.campaignId, size);
       const original = await publicRecord(live, story.campaignId, size);
       expect(rebuilt).toEqual(original);

@@ -40,7 +40,13 @@ function send(response: Response, status: number, body: string): void {
 const publicLedgerPath = /^(v1\/(campaigns|checkpoint|verifier-key|trace)(\/[^?]*)?|openapi\.json)$/;
 
 /** What the ledger says about limits travels back to the visitor with its answer. */
-const relayedHeaders = ['retry-after', 'ratelimit', 'ratelimit-policy', 'cache-control', 'content-disposition'];
+const relayedHeaders = [
+  'retry-after',
+  'ratelimit',
+  'ratelimit-policy',
+  'cache-control',
+  'content-disposition',
+];
 
 /**
  * The public web front: server-rendered pages that stay fast on a phone, read from the public ledger API, in the
@@ -71,7 +77,13 @@ export function buildWebApp(deps: {
     helmet({
       contentSecurityPolicy: {
         useDefaults: false,
-        directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'"], scriptSrc: ["'self'"], frameAncestors: ["'none'"] },
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
       },
       referrerPolicy: { policy: 'no-referrer' },
       frameguard: { action: 'deny' },
@@ -88,7 +100,9 @@ export function buildWebApp(deps: {
   });
   app.get('/readyz', async (_request, response) => {
     const reachable = await ledger.ready();
-    response.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'not-ready', checks: { ledger: reachable } });
+    response
+      .status(reachable ? 200 : 503)
+      .json({ status: reachable ? 'ready' : 'not-ready', checks: { ledger: reachable } });
   });
 
   app.use(localeMiddleware({ missing: deps.missingMessages ?? 'english', logger }));
@@ -116,7 +130,15 @@ export function buildWebApp(deps: {
     const summary = published?.summary ?? (await ledger.summary(id));
     const givingOpen = Boolean(deps.giving) && (details?.status ?? campaign?.status) === 'active';
     const address = `${deps.giving?.publicUrl ?? `${request.protocol}://${request.get('host') ?? 'localhost'}`}/campaigns/${id}`;
-    send(response, 200, campaignPage(pageOf(response), { campaign, summary, recent: [...entries].reverse(), timeseries, breakdowns, details, givingOpen }, address));
+    send(
+      response,
+      200,
+      campaignPage(
+        pageOf(response),
+        { campaign, summary, recent: [...entries].reverse(), timeseries, breakdowns, details, givingOpen },
+        address,
+      ),
+    );
   });
 
   // Update photos come from the campaign service through this site: the page's policy allows its own images only.
@@ -126,7 +148,14 @@ export function buildWebApp(deps: {
       next();
       return;
     }
-    response.type(photo.contentType).set({ 'x-content-type-options': 'nosniff', 'x-content-sha256': photo.sha256, 'cache-control': 'public, max-age=86400' }).send(photo.bytes);
+    response
+      .type(photo.contentType)
+      .set({
+        'x-content-type-options': 'nosniff',
+        'x-content-sha256': photo.sha256,
+        'cache-control': 'public, max-age=86400',
+      })
+      .send(photo.bytes);
   });
 
   app.get('/organizations/:id', async (request, response, next) => {
@@ -136,19 +165,33 @@ export function buildWebApp(deps: {
       return;
     }
     // Each campaign's figures from the public record; one not on it yet is left out.
-    const rows = await Promise.all(profile.campaigns.map((campaign) => ledger.campaignWithSummary(campaign.id)));
-    send(response, 200, organizationPage(pageOf(response), profile, rows.filter((row) => row !== null)));
+    const rows = await Promise.all(
+      profile.campaigns.map((campaign) => ledger.campaignWithSummary(campaign.id)),
+    );
+    send(
+      response,
+      200,
+      organizationPage(
+        pageOf(response),
+        profile,
+        rows.filter((row) => row !== null),
+      ),
+    );
   });
 
   app.get('/campaigns/:id/ledger', async (request, response) => {
     const id = String(request.params.id);
     const raw = request.query.from;
-    const from = raw === undefined ? 0 : typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : null;
+    const from =
+      raw === undefined ? 0 : typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : null;
     if (from === null) {
       send(response, 400, errorPage(pageOf(response), 'bad-ledger-page', id));
       return;
     }
-    const [published, { entries }] = await Promise.all([ledger.campaignWithSummary(id), ledger.entries(id, from, explorerPageSize)]);
+    const [published, { entries }] = await Promise.all([
+      ledger.campaignWithSummary(id),
+      ledger.entries(id, from, explorerPageSize),
+    ]);
     const campaign = published?.campaign ?? null;
     const summary = published?.summary ?? (await ledger.summary(id));
     send(response, 200, explorerPage(pageOf(response), { campaign, summary, from, entries }));
@@ -178,11 +221,23 @@ export function buildWebApp(deps: {
   });
 
   app.get('/record-checks', async (_request, response) => {
-    const [checks, { campaigns }] = await Promise.all([(deps.recordChecks ?? (() => readRecordChecks(deps.ledgerUrl)))(), ledger.campaigns()]);
-    send(response, 200, recordChecksPage(pageOf(response), checks, new Map(campaigns.map((row) => [row.campaign.campaignId, row]))));
+    const [checks, { campaigns }] = await Promise.all([
+      (deps.recordChecks ?? (() => readRecordChecks(deps.ledgerUrl)))(),
+      ledger.campaigns(),
+    ]);
+    send(
+      response,
+      200,
+      recordChecksPage(
+        pageOf(response),
+        checks,
+        new Map(campaigns.map((row) => [row.campaign.campaignId, row])),
+      ),
+    );
   });
 
-  if (deps.giving && deps.campaigns) registerGivingRoutes(app, { ...deps.giving, ledger, logger, campaigns: deps.campaigns });
+  if (deps.giving && deps.campaigns)
+    registerGivingRoutes(app, { ...deps.giving, ledger, logger, campaigns: deps.campaigns });
   if (deps.console) registerConsole(app, { ...deps.console, logger });
 
   app.get('/about-the-ledger', async (_request, response) => {
@@ -197,14 +252,20 @@ export function buildWebApp(deps: {
       return;
     }
     const target = `${deps.ledgerUrl}/${path}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`;
-    const upstream = await fetch(target, { signal: AbortSignal.timeout(10_000), headers: request.ip ? { 'x-forwarded-for': request.ip } : {} }).catch((error: unknown) => {
+    const upstream = await fetch(target, {
+      signal: AbortSignal.timeout(10_000),
+      headers: request.ip ? { 'x-forwarded-for': request.ip } : {},
+    }).catch((error: unknown) => {
       throw new LedgerUnavailable((error as Error).message);
     });
     for (const name of relayedHeaders) {
       const value = upstream.headers.get(name);
       if (value !== null) response.set(name, value);
     }
-    response.status(upstream.status).type(upstream.headers.get('content-type') ?? 'application/json').send(Buffer.from(await upstream.arrayBuffer()));
+    response
+      .status(upstream.status)
+      .type(upstream.headers.get('content-type') ?? 'application/json')
+      .send(Buffer.from(await upstream.arrayBuffer()));
   });
 
   app.use((_request, response) => {
@@ -226,7 +287,11 @@ export function buildWebApp(deps: {
       send(response, 404, errorPage(pageOf(response), 'not-on-ledger'));
       return;
     }
-    if (error instanceof LedgerUnavailable || error instanceof DonationServiceUnavailable || error instanceof ConsoleServiceUnavailable) {
+    if (
+      error instanceof LedgerUnavailable ||
+      error instanceof DonationServiceUnavailable ||
+      error instanceof ConsoleServiceUnavailable
+    ) {
       logger.warn({ err: error, path: request.path }, 'a service the page needs is unavailable');
       send(response, 503, errorPage(pageOf(response), 'unavailable'));
       return;

@@ -14,7 +14,16 @@ export interface CampaignDetails {
   status: 'draft' | 'active' | 'closed';
   goal: { amount: number; currency: string };
   updates: { id: string; title: string; body: string; postedAt: string; photo?: UpdatePhoto | null }[];
-  organization: { id: string; name: string; country: string; kind: string; createdAt: string; verification?: PublicVerification; registrationNumber?: string | null; website?: string | null } | null;
+  organization: {
+    id: string;
+    name: string;
+    country: string;
+    kind: string;
+    createdAt: string;
+    verification?: PublicVerification;
+    registrationNumber?: string | null;
+    website?: string | null;
+  } | null;
 }
 
 /**
@@ -24,8 +33,23 @@ export interface CampaignDetails {
  */
 /** An organization's public page, as the campaign service serves it. */
 export interface OrganizationProfile {
-  organization: { id: string; name: string; country: string; kind: string; createdAt: string; verification?: PublicVerification; registrationNumber?: string | null; website?: string | null };
-  campaigns: { id: string; title: string; summary: string; status: string; goal: { amount: number; currency: string } }[];
+  organization: {
+    id: string;
+    name: string;
+    country: string;
+    kind: string;
+    createdAt: string;
+    verification?: PublicVerification;
+    registrationNumber?: string | null;
+    website?: string | null;
+  };
+  campaigns: {
+    id: string;
+    title: string;
+    summary: string;
+    status: string;
+    goal: { amount: number; currency: string };
+  }[];
 }
 
 export function campaignClient(baseUrl: string) {
@@ -33,28 +57,43 @@ export function campaignClient(baseUrl: string) {
     /** Null for an organization with no public campaign (or when the service does not answer: the page says so). */
     async organization(organizationId: string): Promise<OrganizationProfile | null> {
       try {
-        const response = await fetch(`${baseUrl}/v1/organizations/${encodeURIComponent(organizationId)}/profile`, { signal: AbortSignal.timeout(5_000) });
+        const response = await fetch(
+          `${baseUrl}/v1/organizations/${encodeURIComponent(organizationId)}/profile`,
+          { signal: AbortSignal.timeout(5_000) },
+        );
         return response.ok ? ((await response.json()) as OrganizationProfile) : null;
       } catch {
         return null;
       }
     },
     /** An update's photo as posted, or null when there is none (or the service does not answer). */
-    async photo(campaignId: string, updateId: string): Promise<{ bytes: Buffer; contentType: string; sha256: string } | null> {
+    async photo(
+      campaignId: string,
+      updateId: string,
+    ): Promise<{ bytes: Buffer; contentType: string; sha256: string } | null> {
       try {
-        const response = await fetch(`${baseUrl}/v1/campaigns/${encodeURIComponent(campaignId)}/updates/${encodeURIComponent(updateId)}/photo`, { signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(
+          `${baseUrl}/v1/campaigns/${encodeURIComponent(campaignId)}/updates/${encodeURIComponent(updateId)}/photo`,
+          { signal: AbortSignal.timeout(10_000) },
+        );
         if (!response.ok) return null;
         const contentType = response.headers.get('content-type') ?? '';
         // Only the image types the service accepts are passed on, whatever else might answer.
         if (!['image/jpeg', 'image/png', 'image/webp'].includes(contentType)) return null;
-        return { bytes: Buffer.from(await response.arrayBuffer()), contentType, sha256: response.headers.get('x-content-sha256') ?? '' };
+        return {
+          bytes: Buffer.from(await response.arrayBuffer()),
+          contentType,
+          sha256: response.headers.get('x-content-sha256') ?? '',
+        };
       } catch {
         return null;
       }
     },
     async details(campaignId: string): Promise<CampaignDetails | null> {
       try {
-        const response = await fetch(`${baseUrl}/v1/campaigns/${encodeURIComponent(campaignId)}`, { signal: AbortSignal.timeout(5_000) });
+        const response = await fetch(`${baseUrl}/v1/campaigns/${encodeURIComponent(campaignId)}`, {
+          signal: AbortSignal.timeout(5_000),
+        });
         return response.ok ? ((await response.json()) as CampaignDetails) : null;
       } catch {
         return null;

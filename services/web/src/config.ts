@@ -28,14 +28,21 @@ export const webConfigSchema = z
     /** Signs the forms' anti-forgery tokens (32 bytes or more, base64). Without it a random one per start. */
     WEB_FORM_SECRET: z
       .string()
-      .refine((value) => Buffer.from(value, 'base64').length >= 32, 'must be at least 32 random bytes, base64-encoded')
+      .refine(
+        (value) => Buffer.from(value, 'base64').length >= 32,
+        'must be at least 32 random bytes, base64-encoded',
+      )
       .optional(),
   })
   .superRefine((config, context) => {
     if (config.PAYMENTS_MODE !== 'test') return;
     // Test mode confirms cards on the server: only ever with a test key, so no real card can be charged through it.
     if (!config.STRIPE_SECRET_KEY?.startsWith('sk_test_')) {
-      context.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'PAYMENTS_MODE=test needs a Stripe test secret key (sk_test_…), never a live one' });
+      context.addIssue({
+        code: 'custom',
+        path: ['STRIPE_SECRET_KEY'],
+        message: 'PAYMENTS_MODE=test needs a Stripe test secret key (sk_test_…), never a live one',
+      });
     }
   });
 

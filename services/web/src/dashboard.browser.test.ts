@@ -9,7 +9,12 @@ import { topics } from '@aid/contracts';
 import { chromiumPath } from '@aid/local-infra';
 import { createLogger } from '@aid/telemetry';
 import { eventually, publishRaw, testEndpoints } from '@aid/test-kit';
-import { campaignPublished, campaignSnapshot, disbursementChain, giftSucceeded } from '@aid/test-kit/record-events';
+import {
+  campaignPublished,
+  campaignSnapshot,
+  disbursementChain,
+  giftSucceeded,
+} from '@aid/test-kit/record-events';
 import { startLedgerProcess, type ServiceProcess } from '@aid/test-kit/service-processes';
 import { chromium, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +30,11 @@ type TestEvent = ReturnType<typeof campaignPublished>;
 const on = (event: TestEvent, date: string): TestEvent => ({ ...event, time: `${date}T09:00:00.000Z` });
 
 const topicOf = (event: TestEvent) =>
-  event.type.includes('.campaign.') ? topics.campaign : event.type.includes('.donation.') ? topics.donation : topics.disbursement;
+  event.type.includes('.campaign.')
+    ? topics.campaign
+    : event.type.includes('.donation.')
+      ? topics.donation
+      : topics.disbursement;
 
 const snapshot = campaignSnapshot();
 const campaignId = snapshot.campaignId;
@@ -48,7 +57,15 @@ const events = [
   on(localChain.delivered(40), '2026-01-12'),
 ];
 
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const launchArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 describe('public dashboard in Chromium', () => {
   let ledger: Ledger;
@@ -59,19 +76,36 @@ describe('public dashboard in Chromium', () => {
 
   beforeAll(async () => {
     ledger = await startLedgerProcess();
-    for (const event of events) await publishRaw(testEndpoints().kafkaBrokers, topicOf(event), [{ key: event.subject, value: JSON.stringify(event) }]);
-    await eventually(async () => {
-      const summary = (await (await fetch(`${ledger.url}/v1/campaigns/${campaignId}/summary`)).json()) as { entries: number };
-      expect(summary.entries).toBe(events.length);
-    }, { timeoutMs: 60_000 });
-    const app = buildWebApp({ ledger: ledgerClient(ledger.url), ledgerUrl: ledger.url, logger: createLogger('web-test', 'silent') });
+    for (const event of events)
+      await publishRaw(testEndpoints().kafkaBrokers, topicOf(event), [
+        { key: event.subject, value: JSON.stringify(event) },
+      ]);
+    await eventually(
+      async () => {
+        const summary = (await (await fetch(`${ledger.url}/v1/campaigns/${campaignId}/summary`)).json()) as {
+          entries: number;
+        };
+        expect(summary.entries).toBe(events.length);
+      },
+      { timeoutMs: 60_000 },
+    );
+    const app = buildWebApp({
+      ledger: ledgerClient(ledger.url),
+      ledgerUrl: ledger.url,
+      logger: createLogger('web-test', 'silent'),
+    });
     server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     fs.mkdirSync(resultsDir, { recursive: true });
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumPath, headless: true, args: launchArgs, viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: launchArgs,
+      viewport: { width: 1280, height: 900 },
+    });
   });
 
   afterAll(async () => {
@@ -96,14 +130,27 @@ describe('public dashboard in Chromium', () => {
   async function traceGift(page: Page, code = receiptCode): Promise<string> {
     await page.goto(`${base}/trace`);
     await page.getByLabel('Receipt code').fill(code);
-    await Promise.all([page.waitForResponse((response) => response.url() === `${base}/trace` && response.request().method() === 'POST'), page.getByRole('button', { name: 'Trace' }).click()]);
+    await Promise.all([
+      page.waitForResponse(
+        (response) => response.url() === `${base}/trace` && response.request().method() === 'POST',
+      ),
+      page.getByRole('button', { name: 'Trace' }).click(),
+    ]);
     const status = page.locator('#verification');
-    await expect.poll(async () => (await status.textContent()) ?? '', { timeout: 15_000 }).toMatch(/Verified|FAILED/);
+    await expect
+      .poll(async () => (await status.textContent()) ?? '', { timeout: 15_000 })
+      .toMatch(/Verified|FAILED/);
     return (await status.textContent()) ?? '';
   }
 
   /** Rewrites the proof data embedded in the trace page on its way to the browser. */
-  async function tamperTracePage(page: Page, change: (proof: { leafIndex: number; hashes: string[]; entries: { index: number; leaf: string }[] }, html: string) => string): Promise<void> {
+  async function tamperTracePage(
+    page: Page,
+    change: (
+      proof: { leafIndex: number; hashes: string[]; entries: { index: number; leaf: string }[] },
+      html: string,
+    ) => string,
+  ): Promise<void> {
     await page.route(`${base}/trace`, async (route: Route) => {
       if (route.request().method() !== 'POST') return route.continue();
       const response = await route.fetch();
@@ -114,10 +161,15 @@ describe('public dashboard in Chromium', () => {
   }
 
   const replaceProof = (html: string, proof: unknown) =>
-    html.replace(/(<script type="application\/json" id="trace-proof">)(.*?)(<\/script>)/s, (_match, open: string, _json, close: string) => `${open}${JSON.stringify(proof).replace(/</g, '\\u003c')}${close}`);
+    html.replace(
+      /(<script type="application\/json" id="trace-proof">)(.*?)(<\/script>)/s,
+      (_match, open: string, _json, close: string) =>
+        `${open}${JSON.stringify(proof).replace(/</g, '\\u003c')}${close}`,
+    );
 
   /** No page-level horizontal scroll: everything wider (tables) scrolls inside its own box. */
-  const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = (page: Page) =>
+    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
   /** A basic accessibility pass: text alternatives for images and charts, labels for every control. */
   const accessibilityProblems = (page: Page) =>
@@ -125,20 +177,38 @@ describe('public dashboard in Chromium', () => {
       const problems: string[] = [];
       for (const element of document.querySelectorAll('img, svg, [role="img"]')) {
         if (element.closest('[aria-hidden="true"]')) continue;
-        const labelledBy = element.getAttribute('aria-labelledby')?.split(' ').map((id) => document.getElementById(id)?.textContent?.trim() ?? '').join(' ').trim();
-        const text = element.getAttribute('alt') ?? element.getAttribute('aria-label') ?? (labelledBy || element.querySelector(':scope > title')?.textContent?.trim());
+        const labelledBy = element
+          .getAttribute('aria-labelledby')
+          ?.split(' ')
+          .map((id) => document.getElementById(id)?.textContent?.trim() ?? '')
+          .join(' ')
+          .trim();
+        const text =
+          element.getAttribute('alt') ??
+          element.getAttribute('aria-label') ??
+          (labelledBy || element.querySelector(':scope > title')?.textContent?.trim());
         if (!text) problems.push(`${element.tagName} without a text alternative`);
       }
-      for (const control of document.querySelectorAll('input:not([type="hidden"]), select, textarea, progress, meter')) {
-        const labelled = (control as HTMLInputElement).labels?.length || control.getAttribute('aria-label') || control.getAttribute('aria-labelledby');
+      for (const control of document.querySelectorAll(
+        'input:not([type="hidden"]), select, textarea, progress, meter',
+      )) {
+        const labelled =
+          (control as HTMLInputElement).labels?.length ||
+          control.getAttribute('aria-label') ||
+          control.getAttribute('aria-labelledby');
         if (!labelled) problems.push(`${control.tagName}#${control.id} without a label`);
       }
-      for (const button of document.querySelectorAll('button')) if (!button.textContent?.trim()) problems.push('button without text');
-      const levels = [...document.querySelectorAll('h1, h2, h3, h4')].map((heading) => Number(heading.tagName[1]));
+      for (const button of document.querySelectorAll('button'))
+        if (!button.textContent?.trim()) problems.push('button without text');
+      const levels = [...document.querySelectorAll('h1, h2, h3, h4')].map((heading) =>
+        Number(heading.tagName[1]),
+      );
       levels.forEach((level, index) => {
-        if (index === 0 ? level !== 1 : level > (levels[index - 1] ?? 1) + 1) problems.push(`heading h${level} out of order`);
+        if (index === 0 ? level !== 1 : level > (levels[index - 1] ?? 1) + 1)
+          problems.push(`heading h${level} out of order`);
       });
-      if (!document.querySelector('main') || !document.querySelector('nav') || !document.documentElement.lang) problems.push('missing landmarks or language');
+      if (!document.querySelector('main') || !document.querySelector('nav') || !document.documentElement.lang)
+        problems.push('missing landmarks or language');
       return problems;
     });
 
@@ -165,22 +235,35 @@ describe('public dashboard in Chromium', () => {
       const { page, problems } = await open(width);
       const bytes: number[] = [];
       page.on('response', (response) => {
-        void response.body().then((body) => bytes.push(body.length), () => {});
+        void response.body().then(
+          (body) => bytes.push(body.length),
+          () => {},
+        );
       });
       await page.goto(`${base}/campaigns/${campaignId}`, { waitUntil: 'networkidle' });
-      const chart = page.getByRole('img', { name: /Running totals from Jan 2, 2026 to Jan 12, 2026: raised \$175\.00, allocated \$50\.00, paid out \$50\.00, delivered \$20\.00/ });
+      const chart = page.getByRole('img', {
+        name: /Running totals from Jan 2, 2026 to Jan 12, 2026: raised \$175\.00, allocated \$50\.00, paid out \$50\.00, delivered \$20\.00/,
+      });
       await expect.poll(() => chart.count()).toBe(1);
       expect(await page.locator('.chart path.line').count()).toBe(8);
       expect(await page.getByRole('heading', { name: 'Share to local actors' }).count()).toBe(1);
-      expect(await page.locator('main').textContent()).toContain('Of $50.00 paid out, $20.00 went directly to local');
+      expect(await page.locator('main').textContent()).toContain(
+        'Of $50.00 paid out, $20.00 went directly to local',
+      );
       expect(await page.getByRole('table', { name: 'Money by recipient' }).count()).toBe(1);
-      expect(await page.getByRole('link', { name: 'IATI XML' }).getAttribute('href')).toBe(`/api/ledger/v1/campaigns/${campaignId}/export.iati.xml`);
+      expect(await page.getByRole('link', { name: 'IATI XML' }).getAttribute('href')).toBe(
+        `/api/ledger/v1/campaigns/${campaignId}/export.iati.xml`,
+      );
       expect(await overflow(page)).toBeLessThanOrEqual(0);
       expect(await accessibilityProblems(page)).toEqual([]);
       await page.screenshot({ path: path.join(resultsDir, `campaign-${width}.png`), fullPage: true });
       // Close-ups, since a full phone-length page is too tall to read as one picture.
-      await page.locator('section:has(#over-time)').screenshot({ path: path.join(resultsDir, `campaign-chart-${width}.png`) });
-      await page.locator('section:has(#recipients)').screenshot({ path: path.join(resultsDir, `campaign-recipients-${width}.png`) });
+      await page
+        .locator('section:has(#over-time)')
+        .screenshot({ path: path.join(resultsDir, `campaign-chart-${width}.png`) });
+      await page
+        .locator('section:has(#recipients)')
+        .screenshot({ path: path.join(resultsDir, `campaign-recipients-${width}.png`) });
       const total = bytes.reduce((sum, size) => sum + size, 0);
       console.log(`campaign page weight at ${width}px: ${total} bytes (HTML + CSS + JS, uncompressed)`);
       expect(total).toBeLessThan(60_000);
@@ -205,7 +288,7 @@ describe('public dashboard in Chromium', () => {
     }
   });
 
-  it('when the gift entry\'s bytes are altered on the way (amount changed), then verification FAILS and says why', async () => {
+  it("when the gift entry's bytes are altered on the way (amount changed), then verification FAILS and says why", async () => {
     const { page } = await open();
     await tamperTracePage(page, (proof, html) => {
       const gift = proof.entries.find((entry) => entry.index === proof.leafIndex);
@@ -216,7 +299,9 @@ describe('public dashboard in Chromium', () => {
       return replaceProof(html, proof);
     });
     const status = await traceGift(page);
-    expect(status).toMatch(/^✗ Verification FAILED\..*does not lead to the signed root through its inclusion proof/s);
+    expect(status).toMatch(
+      /^✗ Verification FAILED\..*does not lead to the signed root through its inclusion proof/s,
+    );
     await page.screenshot({ path: path.join(resultsDir, 'trace-tampered-1280.png'), fullPage: true });
     await page.close();
   });
@@ -257,10 +342,15 @@ describe('public dashboard in Chromium', () => {
       expect(await page.locator('table.ledger tbody tr').count()).toBe(11);
       const row = page.locator('tr[data-index="3"]');
       await row.getByRole('button', { name: 'Verify entry 3' }).click();
-      await expect.poll(async () => (await row.locator('.verdict').textContent()) ?? '').toBe('✓ Verified in the signed log of 11 entries');
+      await expect
+        .poll(async () => (await row.locator('.verdict').textContent()) ?? '')
+        .toBe('✓ Verified in the signed log of 11 entries');
       expect(await overflow(page)).toBeLessThanOrEqual(0);
       expect(await accessibilityProblems(page)).toEqual([]);
-      await page.screenshot({ path: path.join(resultsDir, `ledger-${width}.png`), fullPage: width < 600 ? false : true });
+      await page.screenshot({
+        path: path.join(resultsDir, `ledger-${width}.png`),
+        fullPage: width < 600 ? false : true,
+      });
       expect(problems).toEqual([]);
       await page.close();
     }
@@ -268,13 +358,18 @@ describe('public dashboard in Chromium', () => {
     await page.route(`${base}/api/ledger/v1/campaigns/*/entries?*`, async (route) => {
       const response = await route.fetch();
       const body = (await response.json()) as { entries: { leaf: string }[] };
-      for (const entry of body.entries) entry.leaf = Buffer.from(Buffer.from(entry.leaf, 'base64').toString('utf8').replace('"time":"2026', '"time":"2027')).toString('base64');
+      for (const entry of body.entries)
+        entry.leaf = Buffer.from(
+          Buffer.from(entry.leaf, 'base64').toString('utf8').replace('"time":"2026', '"time":"2027'),
+        ).toString('base64');
       return route.fulfill({ response, json: body });
     });
     await page.goto(`${base}/campaigns/${campaignId}/ledger`);
     const row = page.locator('tr[data-index="1"]');
     await row.getByRole('button', { name: 'Verify entry 1' }).click();
-    await expect.poll(async () => (await row.locator('.verdict').textContent()) ?? '').toMatch(/^✗ Verification failed: /);
+    await expect
+      .poll(async () => (await row.locator('.verdict').textContent()) ?? '')
+      .toMatch(/^✗ Verification failed: /);
     await page.close();
   });
 });

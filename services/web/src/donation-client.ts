@@ -37,7 +37,15 @@ export interface GiftView {
   settlement: { currency: string; amount: number | null; exchangeRate: string | null };
   subscriptionStatus: 'active' | 'canceled' | null;
   parentId: string | null;
-  related: { id: string; amount: number; currency: string; fee: number | null; net: number | null; status: GiftStatus; succeededAt: string | null }[];
+  related: {
+    id: string;
+    amount: number;
+    currency: string;
+    fee: number | null;
+    net: number | null;
+    status: GiftStatus;
+    succeededAt: string | null;
+  }[];
 }
 
 export interface ReceiptGift {
@@ -60,7 +68,10 @@ const timeoutMs = 15_000;
  * API's per-address limits count donors, not this server; the receipt code travels only in its header.
  */
 export function donationClient(baseUrl: string) {
-  async function call(path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; visitor?: string | undefined }): Promise<Response> {
+  async function call(
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; body?: unknown; visitor?: string | undefined },
+  ): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
     if (init.visitor) headers['x-forwarded-for'] = init.visitor;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -71,11 +82,14 @@ export function donationClient(baseUrl: string) {
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      if (response.status >= 500) throw new DonationServiceUnavailable(`the donation service answered ${response.status}`);
+      if (response.status >= 500)
+        throw new DonationServiceUnavailable(`the donation service answered ${response.status}`);
       return response;
     } catch (error) {
       if (error instanceof DonationServiceUnavailable) throw error;
-      throw new DonationServiceUnavailable(`the donation service did not answer: ${(error as Error).message}`);
+      throw new DonationServiceUnavailable(
+        `the donation service did not answer: ${(error as Error).message}`,
+      );
     }
   }
   async function problemOf(response: Response): Promise<DonationProblem> {
@@ -92,29 +106,58 @@ export function donationClient(baseUrl: string) {
   const receipt = (code: string) => ({ 'x-receipt-code': code });
   return {
     /** Starts a gift; the same Idempotency-Key (one per rendered form) answers the same gift, so a double submit gives once. */
-    async start(gift: GiftRequest, idempotencyKey: string, visitor?: string): Promise<{ gift: StartedGift } | { problem: DonationProblem }> {
-      const response = await call('/v1/donations', { method: 'POST', body: gift, headers: { 'idempotency-key': idempotencyKey }, visitor });
+    async start(
+      gift: GiftRequest,
+      idempotencyKey: string,
+      visitor?: string,
+    ): Promise<{ gift: StartedGift } | { problem: DonationProblem }> {
+      const response = await call('/v1/donations', {
+        method: 'POST',
+        body: gift,
+        headers: { 'idempotency-key': idempotencyKey },
+        visitor,
+      });
       if (response.status === 201) return { gift: (await response.json()) as StartedGift };
       return { problem: await problemOf(response) };
     },
     /** The gift for the holder of its receipt code; null when the code does not open it. */
     async view(donationId: string, receiptCode: string, visitor?: string): Promise<GiftView | null> {
-      const response = await call(`/v1/donations/${encodeURIComponent(donationId)}`, { headers: receipt(receiptCode), visitor });
+      const response = await call(`/v1/donations/${encodeURIComponent(donationId)}`, {
+        headers: receipt(receiptCode),
+        visitor,
+      });
       if (response.status === 404) return null;
-      if (!response.ok) throw new DonationServiceUnavailable(`the donation service answered ${response.status} to a receipt lookup`);
+      if (!response.ok)
+        throw new DonationServiceUnavailable(
+          `the donation service answered ${response.status} to a receipt lookup`,
+        );
       return (await response.json()) as GiftView;
     },
     /** Every gift of a receipt code (a monthly plan and its months); null when the code opens none. */
-    async giftsOf(receiptCode: string, visitor?: string): Promise<ReceiptGift[] | null | { problem: DonationProblem }> {
+    async giftsOf(
+      receiptCode: string,
+      visitor?: string,
+    ): Promise<ReceiptGift[] | null | { problem: DonationProblem }> {
       const response = await call('/v1/receipt', { headers: receipt(receiptCode), visitor });
       if (response.status === 404) return null;
       if (response.status === 429) return { problem: await problemOf(response) };
-      if (!response.ok) throw new DonationServiceUnavailable(`the donation service answered ${response.status} to a receipt lookup`);
+      if (!response.ok)
+        throw new DonationServiceUnavailable(
+          `the donation service answered ${response.status} to a receipt lookup`,
+        );
       return ((await response.json()) as { gifts: ReceiptGift[] }).gifts;
     },
     /** Stops a monthly gift; true once it is stopped (also when it already was). */
-    async cancelMonthly(donationId: string, receiptCode: string, visitor?: string): Promise<true | DonationProblem> {
-      const response = await call(`/v1/donations/${encodeURIComponent(donationId)}/cancel`, { method: 'POST', headers: receipt(receiptCode), visitor });
+    async cancelMonthly(
+      donationId: string,
+      receiptCode: string,
+      visitor?: string,
+    ): Promise<true | DonationProblem> {
+      const response = await call(`/v1/donations/${encodeURIComponent(donationId)}/cancel`, {
+        method: 'POST',
+        headers: receipt(receiptCode),
+        visitor,
+      });
       return response.ok ? true : problemOf(response);
     },
   };

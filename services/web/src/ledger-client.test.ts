@@ -22,7 +22,9 @@ describe('the ledger client', () => {
     server = createServer((request, response) => {
       forwarded.push(request.headers['x-forwarded-for'] as string | undefined);
       const answer = answers[request.url ?? ''] ?? { status: 404, body: '{}' };
-      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body);
+      response
+        .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+        .end(answer.body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

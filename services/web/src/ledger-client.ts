@@ -26,7 +26,16 @@ export interface LedgerEntry {
 export interface Timeseries {
   campaignId: string;
   currency: string | null;
-  days: { date: string; raised: number; fees: number; refunded: number; allocated: number; paidOut: number; delivered: number; beneficiaries: number }[];
+  days: {
+    date: string;
+    raised: number;
+    fees: number;
+    refunded: number;
+    allocated: number;
+    paidOut: number;
+    delivered: number;
+    beneficiaries: number;
+  }[];
 }
 
 /** Distinct donors who consented to be counted; no money by country is published. */
@@ -39,7 +48,15 @@ export interface Breakdowns {
   campaignId: string;
   currency: string | null;
   bySector: { sector: string; allocated: number; paidOut: number; delivered: number }[];
-  byRecipient: { name: string; country: string; local: boolean; allocated: number; paidOut: number; delivered: number; beneficiaries: number }[];
+  byRecipient: {
+    name: string;
+    country: string;
+    local: boolean;
+    allocated: number;
+    paidOut: number;
+    delivered: number;
+    beneficiaries: number;
+  }[];
   donorGeography: {
     minimumGroup: number;
     byResidence: GeographyRow[];
@@ -54,12 +71,28 @@ export interface Breakdowns {
 export interface TraceView {
   donation: { amount: number; net: number; fee: number; currency: string; time: string };
   allocations: { disbursementId: string; amount: number }[];
-  disbursements: { disbursementId: string; recipient: { name: string; country: string; local: boolean }; purpose: string }[];
+  disbursements: {
+    disbursementId: string;
+    recipient: { name: string; country: string; local: boolean };
+    purpose: string;
+  }[];
   payouts: { disbursementId: string }[];
-  deliveries: { disbursementId: string; description: string; beneficiaries: number; location: { area: string; country: string } }[];
+  deliveries: {
+    disbursementId: string;
+    description: string;
+    beneficiaries: number;
+    location: { area: string; country: string };
+  }[];
   /** The gift and every entry linked to it, as the exact bytes that were hashed. */
   entries: { index: number; leaf: string; entry: Record<string, unknown> }[];
-  proof: { campaignId: string; leafIndex: number; leafHash: string; treeSize: number; hashes: string[]; checkpoint: string };
+  proof: {
+    campaignId: string;
+    leafIndex: number;
+    leafHash: string;
+    treeSize: number;
+    hashes: string[];
+    checkpoint: string;
+  };
 }
 
 export class LedgerUnavailable extends Error {}
@@ -115,13 +148,20 @@ export function ledgerClient(baseUrl: string) {
   }
   return {
     campaigns: () => get<{ campaigns: { campaign: CampaignInfo; summary: Summary }[] }>('/v1/campaigns'),
-    campaign: async (id: string) => (await optional<{ campaign: CampaignInfo }>(`/v1/campaigns/${encodeURIComponent(id)}`))?.campaign ?? null,
+    campaign: async (id: string) =>
+      (await optional<{ campaign: CampaignInfo }>(`/v1/campaigns/${encodeURIComponent(id)}`))?.campaign ??
+      null,
     /** A published campaign with its summary, in one call; null when the ledger has no published description of it. */
-    campaignWithSummary: (id: string) => optional<{ campaign: CampaignInfo; summary: Summary }>(`/v1/campaigns/${encodeURIComponent(id)}`),
+    campaignWithSummary: (id: string) =>
+      optional<{ campaign: CampaignInfo; summary: Summary }>(`/v1/campaigns/${encodeURIComponent(id)}`),
     summary: (id: string) => get<Summary>(`/v1/campaigns/${encodeURIComponent(id)}/summary`),
-    entries: (id: string, from: number, limit: number) => get<{ entries: LedgerEntry[] }>(`/v1/campaigns/${encodeURIComponent(id)}/entries?from=${from}&limit=${limit}`),
+    entries: (id: string, from: number, limit: number) =>
+      get<{ entries: LedgerEntry[] }>(
+        `/v1/campaigns/${encodeURIComponent(id)}/entries?from=${from}&limit=${limit}`,
+      ),
     /** The latest `count` entries: no summary needs reading first to know where they start. */
-    latestEntries: (id: string, count: number) => get<{ entries: LedgerEntry[] }>(`/v1/campaigns/${encodeURIComponent(id)}/entries?last=${count}`),
+    latestEntries: (id: string, count: number) =>
+      get<{ entries: LedgerEntry[] }>(`/v1/campaigns/${encodeURIComponent(id)}/entries?last=${count}`),
     verifierKey: async () => {
       try {
         const { statusCode, body } = await call('/v1/verifier-key');
@@ -134,7 +174,8 @@ export function ledgerClient(baseUrl: string) {
     },
     timeseries: (id: string) => optional<Timeseries>(`/v1/campaigns/${encodeURIComponent(id)}/timeseries`),
     breakdowns: (id: string) => optional<Breakdowns>(`/v1/campaigns/${encodeURIComponent(id)}/breakdowns`),
-    trace: (code: string, visitorAddress?: string) => get<TraceView>(`/v1/trace/${encodeURIComponent(code)}`, visitorAddress),
+    trace: (code: string, visitorAddress?: string) =>
+      get<TraceView>(`/v1/trace/${encodeURIComponent(code)}`, visitorAddress),
     ready: async () => {
       try {
         const { statusCode, body } = await call('/healthz', {}, 2_000);

@@ -22,8 +22,14 @@ beforeAll(async () => {
   ledger.use((request, response) => {
     seen.push({ path: request.path, forwardedFor: request.headers['x-forwarded-for'] as string | undefined });
     if (request.path.startsWith('/v1/trace/')) {
-      response.status(429).set({ 'retry-after': '42', ratelimit: '"trace-lookups-per-address"; r=0; t=42', 'ratelimit-policy': '"trace-lookups-per-address"; q=30; w=60' });
-      response.type('application/problem+json').send(JSON.stringify({ status: 429, code: 'too-many-requests' }));
+      response.status(429).set({
+        'retry-after': '42',
+        ratelimit: '"trace-lookups-per-address"; r=0; t=42',
+        'ratelimit-policy': '"trace-lookups-per-address"; q=30; w=60',
+      });
+      response
+        .type('application/problem+json')
+        .send(JSON.stringify({ status: 429, code: 'too-many-requests' }));
       return;
     }
     response.json({ path: request.path });
@@ -31,7 +37,14 @@ beforeAll(async () => {
   ledgerServer = await listen(ledger);
   const ledgerUrl = `http://127.0.0.1:${(ledgerServer.address() as AddressInfo).port}`;
   // The test plays the visitors' proxy (trusted: loopback) and names each visitor.
-  webServer = await listen(buildWebApp({ ledger: ledgerClient(ledgerUrl), ledgerUrl, logger: createLogger('web-test', 'silent'), trustProxy: ['loopback'] }));
+  webServer = await listen(
+    buildWebApp({
+      ledger: ledgerClient(ledgerUrl),
+      ledgerUrl,
+      logger: createLogger('web-test', 'silent'),
+      trustProxy: ['loopback'],
+    }),
+  );
   web = `http://127.0.0.1:${(webServer.address() as AddressInfo).port}`;
 });
 
@@ -41,22 +54,30 @@ afterAll(() => {
 });
 
 describe('the ledger API under /api/ledger', () => {
-  it.each(['metrics', 'v1/reconciliation?fresh=true', 'healthz', 'docs'])('when /api/ledger/%s is asked for, then it is not proxied (404) and never reaches the ledger', async (path) => {
-    seen.length = 0;
-    const response = await fetch(`${web}/api/ledger/${path}`);
-    expect(response.status).toBe(404);
-    expect(seen).toEqual([]);
-  });
+  it.each(['metrics', 'v1/reconciliation?fresh=true', 'healthz', 'docs'])(
+    'when /api/ledger/%s is asked for, then it is not proxied (404) and never reaches the ledger',
+    async (path) => {
+      seen.length = 0;
+      const response = await fetch(`${web}/api/ledger/${path}`);
+      expect(response.status).toBe(404);
+      expect(seen).toEqual([]);
+    },
+  );
 
-  it.each(['v1/campaigns/c1/summary', 'v1/checkpoint', 'v1/verifier-key', 'openapi.json'])('when /api/ledger/%s is asked for, then the public API answers', async (path) => {
-    const response = await fetch(`${web}/api/ledger/${path}`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ path: `/${path}` });
-  });
+  it.each(['v1/campaigns/c1/summary', 'v1/checkpoint', 'v1/verifier-key', 'openapi.json'])(
+    'when /api/ledger/%s is asked for, then the public API answers',
+    async (path) => {
+      const response = await fetch(`${web}/api/ledger/${path}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ path: `/${path}` });
+    },
+  );
 
   it('when a visitor traces through the proxy, then the ledger learns their address and its 429 comes back with Retry-After and RateLimit', async () => {
     seen.length = 0;
-    const response = await fetch(`${web}/api/ledger/v1/trace/abcdefghijklmnop`, { headers: { 'x-forwarded-for': '198.51.100.7' } });
+    const response = await fetch(`${web}/api/ledger/v1/trace/abcdefghijklmnop`, {
+      headers: { 'x-forwarded-for': '198.51.100.7' },
+    });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('42');
     expect(response.headers.get('ratelimit')).toBe('"trace-lookups-per-address"; r=0; t=42');
@@ -79,7 +100,9 @@ describe('the ledger API under /api/ledger', () => {
 
   it('when any page is served, then the CSP is as strict as before and helmet adds its protections', async () => {
     const response = await fetch(`${web}/trace`);
-    expect(response.headers.get('content-security-policy')).toBe("default-src 'self';img-src 'self' data:;style-src 'self';script-src 'self';frame-ancestors 'none'");
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'self';img-src 'self' data:;style-src 'self';script-src 'self';frame-ancestors 'none'",
+    );
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('x-frame-options')).toBe('DENY');

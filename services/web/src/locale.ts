@@ -12,11 +12,17 @@ const oneYear = 365 * 86_400;
  * in a cookie), else the cookie, else `Accept-Language`, else English. The page is then built in it.
  */
 export function localeMiddleware(options: { missing: MissingPolicy; logger: Logger }) {
-  const onMissing = ({ locale, key }: { locale: Locale; key: string }) => options.logger.warn({ locale, key }, 'message missing from catalog; English shown');
+  const onMissing = ({ locale, key }: { locale: Locale; key: string }) =>
+    options.logger.warn({ locale, key }, 'message missing from catalog; English shown');
   return (request: Request, response: Response, next: NextFunction) => {
     const query = typeof request.query.lang === 'string' ? request.query.lang : undefined;
-    const { locale, source } = negotiateLocale({ query, cookie: cookieValue(request.headers.cookie, cookieName), acceptLanguage: request.headers['accept-language'] });
-    if (source === 'query') response.cookie(cookieName, locale, { maxAge: oneYear * 1000, sameSite: 'lax', path: '/' });
+    const { locale, source } = negotiateLocale({
+      query,
+      cookie: cookieValue(request.headers.cookie, cookieName),
+      acceptLanguage: request.headers['accept-language'],
+    });
+    if (source === 'query')
+      response.cookie(cookieName, locale, { maxAge: oneYear * 1000, sameSite: 'lax', path: '/' });
     response.vary('Cookie').vary('Accept-Language').set('content-language', locale);
     // A trace result is an answer to a POST: in another language it is the form again (the code is not in the address).
     const url = request.method === 'GET' ? request.originalUrl : request.path;

@@ -16,8 +16,17 @@ const logger = createLogger('web', config.LOG_LEVEL);
 
 function paymentsSetup(): PaymentsSetup | null {
   if (config.PAYMENTS_MODE === 'test') {
-    logger.warn({ stripe: config.STRIPE_API_BASE ?? 'https://api.stripe.com' }, 'payments in TEST MODE: donors are offered Stripe test cards, no real money moves');
-    return { mode: 'test', payments: testModePayments({ apiBase: config.STRIPE_API_BASE ?? 'https://api.stripe.com', secretKey: config.STRIPE_SECRET_KEY ?? '' }) };
+    logger.warn(
+      { stripe: config.STRIPE_API_BASE ?? 'https://api.stripe.com' },
+      'payments in TEST MODE: donors are offered Stripe test cards, no real money moves',
+    );
+    return {
+      mode: 'test',
+      payments: testModePayments({
+        apiBase: config.STRIPE_API_BASE ?? 'https://api.stripe.com',
+        secretKey: config.STRIPE_SECRET_KEY ?? '',
+      }),
+    };
   }
   if (config.STRIPE_PUBLISHABLE_KEY) return { mode: 'stripe', publishableKey: config.STRIPE_PUBLISHABLE_KEY };
   logger.warn('no STRIPE_PUBLISHABLE_KEY: the site shows the public record but takes no gifts');
@@ -25,7 +34,10 @@ function paymentsSetup(): PaymentsSetup | null {
 }
 
 const formSecret = config.WEB_FORM_SECRET ? Buffer.from(config.WEB_FORM_SECRET, 'base64') : randomBytes(32);
-if (!config.WEB_FORM_SECRET) logger.warn('no WEB_FORM_SECRET: forms are signed with a key of this process only (open forms fail after a restart, and on other instances)');
+if (!config.WEB_FORM_SECRET)
+  logger.warn(
+    'no WEB_FORM_SECRET: forms are signed with a key of this process only (open forms fail after a restart, and on other instances)',
+  );
 const payments = paymentsSetup();
 const app = buildWebApp({
   ledger: ledgerClient(config.LEDGER_URL),
@@ -36,13 +48,29 @@ const app = buildWebApp({
   console: {
     sessions: consoleSessions(formSecret),
     forms: formGuard(formSecret),
-    services: { campaign: config.CAMPAIGN_URL, donation: config.DONATION_URL, disbursement: config.DISBURSEMENT_URL },
+    services: {
+      campaign: config.CAMPAIGN_URL,
+      donation: config.DONATION_URL,
+      disbursement: config.DISBURSEMENT_URL,
+    },
     publicUrl: config.PUBLIC_WEB_URL,
   },
-  ...(payments ? { giving: { donations: donationClient(config.DONATION_URL), forms: formGuard(formSecret), payments, publicUrl: config.PUBLIC_WEB_URL } } : {}),
+  ...(payments
+    ? {
+        giving: {
+          donations: donationClient(config.DONATION_URL),
+          forms: formGuard(formSecret),
+          payments,
+          publicUrl: config.PUBLIC_WEB_URL,
+        },
+      }
+    : {}),
 });
 const server = app.listen(config.PORT, config.HOST, () => {
-  logger.info({ url: `http://${config.HOST}:${config.PORT}`, giving: payments?.mode ?? 'off' }, 'web listening');
+  logger.info(
+    { url: `http://${config.HOST}:${config.PORT}`, giving: payments?.mode ?? 'off' },
+    'web listening',
+  );
 });
 
 function stop(signal: NodeJS.Signals): void {

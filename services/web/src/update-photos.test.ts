@@ -6,8 +6,31 @@ import { buildWebApp } from './app.ts';
 import type { CampaignClient, CampaignDetails } from './campaign-client.ts';
 import { NotOnLedger, type LedgerClient, type Summary } from './ledger-client.ts';
 
-const summary: Summary = { campaignId: 'c1', currency: 'USD', raised: 0, fees: 0, refunded: 0, net: 0, allocated: 0, paidOut: 0, delivered: 0, beneficiaries: 0, gifts: 0, localShare: 0, entries: 0 };
-const campaign = { campaignId: 'c1', organizationName: 'Sindh Relief', title: 'Sindh floods', summary: 'Water', goal: { amount: 1_000_000, currency: 'USD' }, crisis: { kind: 'flood', countries: ['PK'] }, status: 'active', publishedAt: '2026-01-01T00:00:00Z' };
+const summary: Summary = {
+  campaignId: 'c1',
+  currency: 'USD',
+  raised: 0,
+  fees: 0,
+  refunded: 0,
+  net: 0,
+  allocated: 0,
+  paidOut: 0,
+  delivered: 0,
+  beneficiaries: 0,
+  gifts: 0,
+  localShare: 0,
+  entries: 0,
+};
+const campaign = {
+  campaignId: 'c1',
+  organizationName: 'Sindh Relief',
+  title: 'Sindh floods',
+  summary: 'Water',
+  goal: { amount: 1_000_000, currency: 'USD' },
+  crisis: { kind: 'flood', countries: ['PK'] },
+  status: 'active',
+  publishedAt: '2026-01-01T00:00:00Z',
+};
 const sha256 = 'cd'.repeat(32);
 const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
 
@@ -22,7 +45,19 @@ const ledger = {
   entries: async () => ({ entries: [] }),
   latestEntries: async () => ({ entries: [] }),
   timeseries: async () => ({ campaignId: 'c1', currency: 'USD', days: [] }),
-  breakdowns: async () => ({ campaignId: 'c1', currency: 'USD', bySector: [], byRecipient: [], donorGeography: { minimumGroup: 5, byResidence: [], byHeritage: [], otherResidence: 0, otherHeritage: null } }),
+  breakdowns: async () => ({
+    campaignId: 'c1',
+    currency: 'USD',
+    bySector: [],
+    byRecipient: [],
+    donorGeography: {
+      minimumGroup: 5,
+      byResidence: [],
+      byHeritage: [],
+      otherResidence: 0,
+      otherHeritage: null,
+    },
+  }),
   verifierKey: async () => 'ledger.test+12345678+AQ',
   trace: async () => {
     throw new NotOnLedger('trace');
@@ -35,7 +70,13 @@ const details: CampaignDetails = {
   status: 'active',
   goal: { amount: 1_000_000, currency: 'USD' },
   updates: [
-    { id: 'u1', title: 'Filters arrived', body: '200 filters.', postedAt: '2026-01-05T00:00:00Z', photo: { contentType: 'image/jpeg', size: jpeg.length, sha256 } },
+    {
+      id: 'u1',
+      title: 'Filters arrived',
+      body: '200 filters.',
+      postedAt: '2026-01-05T00:00:00Z',
+      photo: { contentType: 'image/jpeg', size: jpeg.length, sha256 },
+    },
     { id: 'u2', title: 'Text only', body: 'No photo.', postedAt: '2026-01-04T00:00:00Z', photo: null },
   ],
   organization: null,
@@ -44,14 +85,21 @@ const details: CampaignDetails = {
 const campaigns: CampaignClient = {
   details: async (id) => (id === 'c1' ? details : null),
   organization: async () => null,
-  photo: async (campaignId, updateId) => (campaignId === 'c1' && updateId === 'u1' ? { bytes: jpeg, contentType: 'image/jpeg', sha256 } : null),
+  photo: async (campaignId, updateId) =>
+    campaignId === 'c1' && updateId === 'u1' ? { bytes: jpeg, contentType: 'image/jpeg', sha256 } : null,
 };
 
 let server: Server;
 let base = '';
 
 beforeAll(async () => {
-  const app = buildWebApp({ ledger, ledgerUrl: 'http://127.0.0.1:9', logger: createLogger('web-test', 'silent'), missingMessages: 'mark', campaigns });
+  const app = buildWebApp({
+    ledger,
+    ledgerUrl: 'http://127.0.0.1:9',
+    logger: createLogger('web-test', 'silent'),
+    missingMessages: 'mark',
+    campaigns,
+  });
   server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -10,7 +10,11 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * 5xx, a timeout or "this Idempotency-Key is still being worked on" is not an answer; any other 4xx is, and
  * fails the test.
  */
-export async function untilAnswered<T>(attempt: () => Promise<T>, what: string, timeoutMs = 120_000): Promise<T> {
+export async function untilAnswered<T>(
+  attempt: () => Promise<T>,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -36,10 +40,21 @@ export interface CampaignTeam {
 
 /** An organization with its admin, two approvers and a field officer, and a published campaign. */
 export async function openCampaign(api: PlatformClient, name: string): Promise<CampaignTeam> {
-  const organization = await untilAnswered(() => api.createOrganization({ name, country: 'CA', kind: 'diaspora-association' }), 'organization');
+  const organization = await untilAnswered(
+    () => api.createOrganization({ name, country: 'CA', kind: 'diaspora-association' }),
+    'organization',
+  );
   const admin = organization.apiKey;
   const member = (role: string, person: string) =>
-    untilAnswered(() => api.addMember(organization.id, admin, { name: person, email: `${person.split(' ')[0]?.toLowerCase()}@example.org`, role }), person);
+    untilAnswered(
+      () =>
+        api.addMember(organization.id, admin, {
+          name: person,
+          email: `${person.split(' ')[0]?.toLowerCase()}@example.org`,
+          role,
+        }),
+      person,
+    );
   const approver = (await member('approver', 'Nadia Pierre')).apiKey;
   const secondApprover = (await member('approver', 'Joseph Baptiste')).apiKey;
   const officer = (await member('field-officer', 'Luc Etienne')).apiKey;
@@ -92,7 +107,8 @@ export class GiftTraffic {
         }),
       `gift ${index}`,
     );
-    const confirm = () => this.api().confirmPayment({ donationId: donation.donationId, amount, currency: 'USD', fee: GIFT_FEE });
+    const confirm = () =>
+      this.api().confirmPayment({ donationId: donation.donationId, amount, currency: 'USD', fee: GIFT_FEE });
     await untilAnswered(confirm, `confirmation of gift ${index}`);
     this.acknowledged.set(donation.donationId, amount);
     await untilAnswered(confirm, `second confirmation of gift ${index}`);
@@ -124,11 +140,22 @@ export interface SpentFigures {
 }
 
 /** What a campaign's public summary must come to once every acknowledged gift and disbursement step is recorded. */
-export async function expectSummarySettles(api: PlatformClient, campaignId: string, traffic: GiftTraffic, spent: SpentFigures): Promise<void> {
+export async function expectSummarySettles(
+  api: PlatformClient,
+  campaignId: string,
+  traffic: GiftTraffic,
+  spent: SpentFigures,
+): Promise<void> {
   const gifts = traffic.acknowledged.size;
   await eventually(
     async () => {
-      expect(await api.summary(campaignId)).toMatchObject({ gifts, raised: traffic.raised, fees: GIFT_FEE * gifts, net: traffic.raised - GIFT_FEE * gifts, ...spent });
+      expect(await api.summary(campaignId)).toMatchObject({
+        gifts,
+        raised: traffic.raised,
+        fees: GIFT_FEE * gifts,
+        net: traffic.raised - GIFT_FEE * gifts,
+        ...spent,
+      });
     },
     { timeoutMs: 120_000, intervalMs: 500 },
   );
@@ -144,8 +171,20 @@ export async function expectSummarySettles(api: PlatformClient, campaignId: stri
 export async function expectReconciled(api: PlatformClient, ledgerUrl: string): Promise<void> {
   await eventually(
     async () => {
-      const report = await api.call<{ status: string; sources: string[]; differences: unknown[]; breaches: unknown[]; unreachable: unknown[] }>('GET', `${ledgerUrl}/v1/reconciliation?fresh=true`);
-      expect(report).toMatchObject({ status: 'clean', sources: ['donation', 'disbursement'], differences: [], breaches: [], unreachable: [] });
+      const report = await api.call<{
+        status: string;
+        sources: string[];
+        differences: unknown[];
+        breaches: unknown[];
+        unreachable: unknown[];
+      }>('GET', `${ledgerUrl}/v1/reconciliation?fresh=true`);
+      expect(report).toMatchObject({
+        status: 'clean',
+        sources: ['donation', 'disbursement'],
+        differences: [],
+        breaches: [],
+        unreachable: [],
+      });
     },
     { timeoutMs: 90_000, intervalMs: 1_000 },
   );
@@ -166,7 +205,12 @@ export class LogMonitor {
   }
 
   async look(): Promise<number> {
-    const result = await auditOnce({ ledgerUrl: this.ledgerUrl, campaignId: this.campaignId, key: null, entries: [] }, this.state, httpClient(this.ledgerUrl), () => new Date());
+    const result = await auditOnce(
+      { ledgerUrl: this.ledgerUrl, campaignId: this.campaignId, key: null, entries: [] },
+      this.state,
+      httpClient(this.ledgerUrl),
+      () => new Date(),
+    );
     expect(result.alerts).toEqual([]);
     this.state = result.state ?? this.state;
     return this.state?.checkpoint?.size ?? 0;

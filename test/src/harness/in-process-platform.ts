@@ -39,7 +39,10 @@ export async function startPlatformInProcess(
 ): Promise<InProcessPlatform> {
   const endpoints = testEndpoints();
   const run = uniqueName('inproc');
-  const secrets = { platformAdminKey: randomBytes(32).toString('base64url'), stripeWebhookSecret: options.stripeWebhookSecret ?? `whsec_${randomBytes(24).toString('hex')}` };
+  const secrets = {
+    platformAdminKey: randomBytes(32).toString('base64url'),
+    stripeWebhookSecret: options.stripeWebhookSecret ?? `whsec_${randomBytes(24).toString('hex')}`,
+  };
   const sessionSeed = randomBytes(32);
   const env = {
     PORT: '0',
@@ -60,8 +63,19 @@ export async function startPlatformInProcess(
     for (const service of started.reverse()) await service.stop();
   };
   try {
-    const campaignConfig = loadCampaignConfig({ ...env, PLATFORM_ADMIN_KEY: secrets.platformAdminKey, SESSION_SIGNING_KEY: sessionSeed.toString('base64'), ...options.campaignEnv });
-    const campaign = await startService({ name: 'campaign', config: campaignConfig, dbName: `${run}_campaign`, spanProcessors, build: (deps) => buildCampaign(deps, campaignConfig) });
+    const campaignConfig = loadCampaignConfig({
+      ...env,
+      PLATFORM_ADMIN_KEY: secrets.platformAdminKey,
+      SESSION_SIGNING_KEY: sessionSeed.toString('base64'),
+      ...options.campaignEnv,
+    });
+    const campaign = await startService({
+      name: 'campaign',
+      config: campaignConfig,
+      dbName: `${run}_campaign`,
+      spanProcessors,
+      build: (deps) => buildCampaign(deps, campaignConfig),
+    });
     started.push(campaign);
     const donationConfig = loadDonationConfig({
       ...env,
@@ -70,18 +84,50 @@ export async function startPlatformInProcess(
       DONOR_DATA_KEY: randomBytes(32).toString('base64'),
       ...options.donationEnv,
     });
-    const donation = await startService({ name: 'donation', config: donationConfig, dbName: `${run}_donation`, spanProcessors, build: (deps) => buildDonation(deps, donationConfig) });
+    const donation = await startService({
+      name: 'donation',
+      config: donationConfig,
+      dbName: `${run}_donation`,
+      spanProcessors,
+      build: (deps) => buildDonation(deps, donationConfig),
+    });
     started.push(donation);
     const disbursementConfig = loadDisbursementConfig({ ...env, STRIPE_SECRET_KEY: 'sk_test_inprocess' });
-    const disbursement = await startService({ name: 'disbursement', config: disbursementConfig, dbName: `${run}_disbursement`, spanProcessors, build: (deps) => buildDisbursement(deps, disbursementConfig) });
+    const disbursement = await startService({
+      name: 'disbursement',
+      config: disbursementConfig,
+      dbName: `${run}_disbursement`,
+      spanProcessors,
+      build: (deps) => buildDisbursement(deps, disbursementConfig),
+    });
     started.push(disbursement);
-    const ledgerConfig = loadLedgerConfig({ ...env, LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'), LEDGER_ORIGIN: 'ledger.inprocess.localhost' });
-    const ledger = await startService({ name: 'ledger', config: ledgerConfig, dbName: `${run}_ledger`, spanProcessors, build: (deps) => buildLedger(deps, ledgerConfig) });
+    const ledgerConfig = loadLedgerConfig({
+      ...env,
+      LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
+      LEDGER_ORIGIN: 'ledger.inprocess.localhost',
+    });
+    const ledger = await startService({
+      name: 'ledger',
+      config: ledgerConfig,
+      dbName: `${run}_ledger`,
+      spanProcessors,
+      build: (deps) => buildLedger(deps, ledgerConfig),
+    });
     started.push(ledger);
     return {
-      urls: { campaign: campaign.url, donation: donation.url, disbursement: disbursement.url, ledger: ledger.url },
+      urls: {
+        campaign: campaign.url,
+        donation: donation.url,
+        disbursement: disbursement.url,
+        ledger: ledger.url,
+      },
       secrets,
-      databases: { campaign: `${run}_campaign`, donation: `${run}_donation`, disbursement: `${run}_disbursement`, ledger: `${run}_ledger` },
+      databases: {
+        campaign: `${run}_campaign`,
+        donation: `${run}_donation`,
+        disbursement: `${run}_disbursement`,
+        ledger: `${run}_ledger`,
+      },
       stop,
     };
   } catch (error) {

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveProfile, startFerretdb, startKafka, type ManagedProcess, type Profile, type StartedPart } from '@aid/local-infra';
+import {
+  resolveProfile,
+  startFerretdb,
+  startKafka,
+  type ManagedProcess,
+  type Profile,
+  type StartedPart,
+} from '@aid/local-infra';
 import { freePort } from './free-port.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -24,11 +31,23 @@ export interface RestartableInfra {
  * broker's and database's would.
  */
 export async function startRestartableInfra(): Promise<RestartableInfra> {
-  const ports = { LOCAL_KAFKA_PORT: await freePort(), LOCAL_KAFKA_CONTROLLER_PORT: await freePort(), LOCAL_MONGO_PORT: await freePort() };
-  const base = resolveProfile('test', root, Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])));
+  const ports = {
+    LOCAL_KAFKA_PORT: await freePort(),
+    LOCAL_KAFKA_CONTROLLER_PORT: await freePort(),
+    LOCAL_MONGO_PORT: await freePort(),
+  };
+  const base = resolveProfile(
+    'test',
+    root,
+    Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+  );
   const profile: Profile = {
     ...base,
-    dirs: { ...base.dirs, data: path.join(base.dirs.root, '.local', 'data', 'faults'), logs: path.join(base.dirs.root, '.local', 'logs', 'faults') },
+    dirs: {
+      ...base.dirs,
+      data: path.join(base.dirs.root, '.local', 'data', 'faults'),
+      logs: path.join(base.dirs.root, '.local', 'logs', 'faults'),
+    },
   };
   fs.rmSync(profile.dirs.data, { recursive: true, force: true });
   fs.rmSync(profile.dirs.logs, { recursive: true, force: true });

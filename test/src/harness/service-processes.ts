@@ -40,7 +40,8 @@ export interface ServiceInstance {
 async function waitReady(name: string, url: string, child: ChildProcess, output: string[]): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-30).join('')}`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-30).join('')}`);
     try {
       if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok) return;
     } catch {
@@ -75,12 +76,18 @@ async function killChild(child: ChildProcess): Promise<void> {
  * consumer groups that start at the end of the topics. The infrastructure comes from the environment
  * (KAFKA_BROKERS, MONGO_URL, STRIPE_API_BASE).
  */
-export async function startServiceProcesses(options: { logLevel?: string; env?: Record<string, string> } = {}): Promise<ServiceProcesses> {
+export async function startServiceProcesses(
+  options: { logLevel?: string; env?: Record<string, string> } = {},
+): Promise<ServiceProcesses> {
   const run = randomBytes(4).toString('hex');
-  const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
+  const ports = Object.fromEntries(
+    await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const)),
+  ) as Record<ServiceName, number>;
   const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
   const apiServices = serviceNames.filter((name): name is Exclude<ServiceName, 'web'> => name !== 'web');
-  const metricsPorts = Object.fromEntries(await Promise.all(apiServices.map(async (name) => [name, await freePort()] as const))) as Record<Exclude<ServiceName, 'web'>, number>;
+  const metricsPorts = Object.fromEntries(
+    await Promise.all(apiServices.map(async (name) => [name, await freePort()] as const)),
+  ) as Record<Exclude<ServiceName, 'web'>, number>;
   const secrets = {
     PLATFORM_ADMIN_KEY: randomBytes(32).toString('base64url'),
     STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('hex')}`,
@@ -117,12 +124,21 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
   };
   const spawnService = async (name: ServiceName, port: number): Promise<ChildProcess> => {
     const output: string[] = [];
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', `services/${name}/src/main.ts`], {
-      cwd: root,
-      // A restarted service keeps its metrics port; an extra instance takes a free one.
-      env: { ...env, ...(name === 'campaign' ? { PUBLIC_WEB_URL: env.CAMPAIGN_PUBLIC_WEB_URL } : {}), PORT: String(port), ...(name === 'web' ? {} : { METRICS_PORT: String(port === ports[name] ? metricsPorts[name] : 0) }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--disable-warning=TimeoutNegativeWarning', `services/${name}/src/main.ts`],
+      {
+        cwd: root,
+        // A restarted service keeps its metrics port; an extra instance takes a free one.
+        env: {
+          ...env,
+          ...(name === 'campaign' ? { PUBLIC_WEB_URL: env.CAMPAIGN_PUBLIC_WEB_URL } : {}),
+          PORT: String(port),
+          ...(name === 'web' ? {} : { METRICS_PORT: String(port === ports[name] ? metricsPorts[name] : 0) }),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     // Only the tail is kept, for the error message when a service does not come up.
     const keep = (chunk: Buffer) => {
       output.push(chunk.toString());
@@ -144,9 +160,18 @@ export async function startServiceProcesses(options: { logLevel?: string; env?: 
   }
   return {
     urls: Object.fromEntries(serviceNames.map((name) => [name, url(name)])) as Record<ServiceName, string>,
-    metricsUrls: Object.fromEntries(apiServices.map((name) => [name, `http://127.0.0.1:${metricsPorts[name]}`])) as Record<Exclude<ServiceName, 'web'>, string>,
-    secrets: { platformAdminKey: secrets.PLATFORM_ADMIN_KEY, stripeWebhookSecret: secrets.STRIPE_WEBHOOK_SECRET, metricsToken: secrets.METRICS_TOKEN },
-    pids: Object.fromEntries(serviceNames.map((name) => [name, children.get(name)?.pid])) as Record<ServiceName, number | undefined>,
+    metricsUrls: Object.fromEntries(
+      apiServices.map((name) => [name, `http://127.0.0.1:${metricsPorts[name]}`]),
+    ) as Record<Exclude<ServiceName, 'web'>, string>,
+    secrets: {
+      platformAdminKey: secrets.PLATFORM_ADMIN_KEY,
+      stripeWebhookSecret: secrets.STRIPE_WEBHOOK_SECRET,
+      metricsToken: secrets.METRICS_TOKEN,
+    },
+    pids: Object.fromEntries(serviceNames.map((name) => [name, children.get(name)?.pid])) as Record<
+      ServiceName,
+      number | undefined
+    >,
     stop,
     async kill(name) {
       const child = children.get(name);

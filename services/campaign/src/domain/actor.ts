@@ -24,7 +24,13 @@ export function requireOwnOrganization(actor: Actor, organizationId: string, wha
 }
 
 /** Both checks in the order a caller fixes them: first the right organization, then the right role. */
-export function requireAuthority(actor: Actor, organizationId: string, roles: readonly MemberRole[], action: string, what: string): void {
+export function requireAuthority(
+  actor: Actor,
+  organizationId: string,
+  roles: readonly MemberRole[],
+  action: string,
+  what: string,
+): void {
   requireOwnOrganization(actor, organizationId, what);
   requireRole(actor, roles, action);
 }

@@ -29,6 +29,13 @@ export type AuditAction = (typeof auditActions)[number];
 /** The platform administrator is not a member: registrations are recorded under this actor id. */
 export const platformActor = 'platform-admin';
 
-export function auditEntry(id: string, action: AuditAction, actorMemberId: string, targetId: string, at: Date, details: AuditEntry['details'] = {}): AuditEntry {
+export function auditEntry(
+  id: string,
+  action: AuditAction,
+  actorMemberId: string,
+  targetId: string,
+  at: Date,
+  details: AuditEntry['details'] = {},
+): AuditEntry {
   return { id, actorMemberId, action, targetId, at, details };
 }

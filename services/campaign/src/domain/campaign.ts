@@ -56,7 +56,11 @@ const reporters = ['admin', 'field-officer'] as const;
 // Field officers know what is needed on the ground: they may draft a campaign; an admin edits and publishes it.
 const drafters = ['admin', 'field-officer'] as const;
 
-export function createCampaign(actor: Actor, draft: CampaignDraft, provided: { now: Date; newId: () => string }): Campaign {
+export function createCampaign(
+  actor: Actor,
+  draft: CampaignDraft,
+  provided: { now: Date; newId: () => string },
+): Campaign {
   requireRole(actor, drafters, 'creating a campaign');
   return {
     id: provided.newId(),
@@ -89,7 +93,8 @@ function differs(campaign: Campaign, patch: CampaignPatch): boolean {
   return (
     (patch.title !== undefined && patch.title !== campaign.title) ||
     (patch.summary !== undefined && patch.summary !== campaign.summary) ||
-    (patch.goal !== undefined && (patch.goal.amount !== campaign.goal.amount || patch.goal.currency !== campaign.goal.currency)) ||
+    (patch.goal !== undefined &&
+      (patch.goal.amount !== campaign.goal.amount || patch.goal.currency !== campaign.goal.currency)) ||
     (patch.crisis !== undefined && !sameCrisis(patch.crisis, campaign.crisis)) ||
     (patch.approvalThreshold !== undefined && patch.approvalThreshold !== campaign.approvalThreshold)
   );
@@ -102,7 +107,11 @@ function differs(campaign: Campaign, patch: CampaignPatch): boolean {
 export function patchCampaign(campaign: Campaign, actor: Actor, patch: CampaignPatch): Campaign | null {
   requireAuthority(actor, campaign.organizationId, adminOnly, 'changing a campaign', 'this campaign');
   if (campaign.status === 'closed') throw errors.campaignClosed();
-  if (campaign.status === 'active' && patch.goal !== undefined && patch.goal.currency !== campaign.goal.currency) {
+  if (
+    campaign.status === 'active' &&
+    patch.goal !== undefined &&
+    patch.goal.currency !== campaign.goal.currency
+  ) {
     throw errors.currencyLocked(campaign.goal.currency);
   }
   if (!differs(campaign, patch)) return null;
@@ -112,19 +121,31 @@ export function patchCampaign(campaign: Campaign, actor: Actor, patch: CampaignP
     summary: patch.summary ?? campaign.summary,
     goal: patch.goal ?? campaign.goal,
     crisis: patch.crisis ?? campaign.crisis,
-    approvalThreshold: patch.approvalThreshold === undefined ? campaign.approvalThreshold : patch.approvalThreshold,
+    approvalThreshold:
+      patch.approvalThreshold === undefined ? campaign.approvalThreshold : patch.approvalThreshold,
     revision: campaign.revision + 1,
   };
 }
 
 /** Only a verified organization publishes: donors are promised a vetted organization behind every public campaign. */
-export function publishCampaign(campaign: Campaign, actor: Actor, now: Date, organization: Pick<Organization, 'verification'>): Campaign {
+export function publishCampaign(
+  campaign: Campaign,
+  actor: Actor,
+  now: Date,
+  organization: Pick<Organization, 'verification'>,
+): Campaign {
   requireAuthority(actor, campaign.organizationId, adminOnly, 'publishing a campaign', 'this campaign');
   if (campaign.status !== 'draft') {
     throw errors.wrongStatus(`the campaign is ${campaign.status}; only a draft campaign can be published`);
   }
   const verification = requireVerified(organization);
-  return { ...campaign, status: 'active', publishedAt: now.toISOString(), revision: campaign.revision + 1, organizationVerifiedAt: verification.verifiedAt };
+  return {
+    ...campaign,
+    status: 'active',
+    publishedAt: now.toISOString(),
+    revision: campaign.revision + 1,
+    organizationVerifiedAt: verification.verifiedAt,
+  };
 }
 
 export function closeCampaign(campaign: Campaign, actor: Actor, now: Date): Campaign {
@@ -146,7 +167,13 @@ export function postUpdate(
   if (campaign.status === 'draft') {
     throw errors.wrongStatus('the campaign is draft; updates are posted on active or closed campaigns');
   }
-  return { id: provided.newId(), campaignId: campaign.id, title: content.title, body: content.body, postedAt: provided.now.toISOString() };
+  return {
+    id: provided.newId(),
+    campaignId: campaign.id,
+    title: content.title,
+    body: content.body,
+    postedAt: provided.now.toISOString(),
+  };
 }
 
 /** Drafts are private to their organization; active and closed campaigns are public. */

@@ -10,7 +10,13 @@ export function sequentialIds(prefix = 'id'): () => string {
 }
 
 export function anActor(overrides: Partial<Actor> = {}): Actor {
-  return { memberId: 'member-1', organizationId: 'org-1', organizationName: 'Sindh Relief', role: 'admin', ...overrides };
+  return {
+    memberId: 'member-1',
+    organizationId: 'org-1',
+    organizationName: 'Sindh Relief',
+    role: 'admin',
+    ...overrides,
+  };
 }
 
 export function aCampaign(overrides: Partial<Campaign> = {}): Campaign {
@@ -40,7 +46,19 @@ export function anOrganization(overrides: Partial<Organization> = {}): Organizat
     country: 'GB',
     kind: 'diaspora-association',
     createdAt: '2026-01-01T00:00:00.000Z',
-    members: [{ id: 'member-1', name: 'Amina', email: 'amina@example.org', role: 'admin', apiKeyHash: 'a'.repeat(64), keyRevision: 1, createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null, sessionsEndedAt: null }],
+    members: [
+      {
+        id: 'member-1',
+        name: 'Amina',
+        email: 'amina@example.org',
+        role: 'admin',
+        apiKeyHash: 'a'.repeat(64),
+        keyRevision: 1,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        revokedAt: null,
+        sessionsEndedAt: null,
+      },
+    ],
     verification: { status: 'verified', verifiedAt: '2026-01-02T00:00:00.000Z', applicationId: null },
     approvalsAboveThreshold: 2,
     registrationNumber: null,

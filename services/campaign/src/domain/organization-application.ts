@@ -64,7 +64,10 @@ export function applicantTokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function submitApplication(command: SubmitApplication, provided: { now: Date; newId: () => string; applicantTokenHash: string }): OrganizationApplication {
+export function submitApplication(
+  command: SubmitApplication,
+  provided: { now: Date; newId: () => string; applicantTokenHash: string },
+): OrganizationApplication {
   return {
     id: provided.newId(),
     name: command.name,
@@ -84,7 +87,8 @@ export function submitApplication(command: SubmitApplication, provided: { now: D
 
 /** The type a document really is, read from its first bytes; whatever the applicant declared is never trusted. */
 export function documentTypeOf(bytes: Buffer): ApplicationDocumentType | null {
-  const startsWith = (signature: number[]) => bytes.length >= signature.length && signature.every((byte, index) => bytes[index] === byte);
+  const startsWith = (signature: number[]) =>
+    bytes.length >= signature.length && signature.every((byte, index) => bytes[index] === byte);
   if (startsWith([0x25, 0x50, 0x44, 0x46, 0x2d])) return 'application/pdf'; // %PDF-
   if (startsWith([0xff, 0xd8, 0xff])) return 'image/jpeg';
   if (startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
@@ -98,8 +102,10 @@ export function addDocument(
   provided: { now: Date; newId: () => string },
 ): ApplicationDocument {
   requirePending(application);
-  if (application.documents.length >= applicationDocumentsMax) throw errors.tooManyDocuments(applicationDocumentsMax);
-  if (upload.bytes.length > applicationDocumentLimitBytes) throw errors.documentTooLarge(applicationDocumentLimitBytes);
+  if (application.documents.length >= applicationDocumentsMax)
+    throw errors.tooManyDocuments(applicationDocumentsMax);
+  if (upload.bytes.length > applicationDocumentLimitBytes)
+    throw errors.documentTooLarge(applicationDocumentLimitBytes);
   const contentType = documentTypeOf(upload.bytes);
   if (!contentType) throw errors.documentUnsupported();
   const id = provided.newId();
@@ -127,6 +133,11 @@ export function decideApplication(
   return {
     ...application,
     status: command.decision === 'approve' ? 'approved' : 'rejected',
-    decision: { decision: command.decision, reason: command.reason, decidedAt: provided.now.toISOString(), organizationId: command.decision === 'approve' ? provided.organizationId : null },
+    decision: {
+      decision: command.decision,
+      reason: command.reason,
+      decidedAt: provided.now.toISOString(),
+      organizationId: command.decision === 'approve' ? provided.organizationId : null,
+    },
   };
 }

@@ -93,7 +93,11 @@ export function registerOrganization(command: RegisterOrganization, provided: Pr
     revokedAt: null,
     sessionsEndedAt: null,
   };
-  const verification: Verification = { status: 'verified', verifiedAt: createdAt, applicationId: command.applicationId ?? null };
+  const verification: Verification = {
+    status: 'verified',
+    verifiedAt: createdAt,
+    applicationId: command.applicationId ?? null,
+  };
   return {
     id: command.id ?? provided.newId(),
     name: command.name,
@@ -108,10 +112,16 @@ export function registerOrganization(command: RegisterOrganization, provided: Pr
   };
 }
 
-export function addMember(organization: Organization, actor: Actor, command: NewMember, provided: Provided): Member {
+export function addMember(
+  organization: Organization,
+  actor: Actor,
+  command: NewMember,
+  provided: Provided,
+): Member {
   requireAuthority(actor, organization.id, ['admin'], 'adding a member', 'this organization');
   const email = command.email === null ? null : normalizeEmail(command.email);
-  if (email !== null && organization.members.some((member) => member.email === email)) throw errors.emailTaken(email);
+  if (email !== null && organization.members.some((member) => member.email === email))
+    throw errors.emailTaken(email);
   return {
     id: provided.newId(),
     name: command.name,
@@ -139,9 +149,15 @@ function activeMember(organization: Organization, memberId: string): Member {
  * A new key for a member, asked by an org admin or by the member themself; the old key stops working as soon
  * as this is saved (no grace period), here and, through the event, in every other service.
  */
-export function rotateKey(organization: Organization, actor: Actor, memberId: string, apiKeyHash: string): Member {
+export function rotateKey(
+  organization: Organization,
+  actor: Actor,
+  memberId: string,
+  apiKeyHash: string,
+): Member {
   requireOwnOrganization(actor, organization.id, 'this organization');
-  if (actor.role !== 'admin' && actor.memberId !== memberId) throw errors.roleRequired("rotating another member's key", ['admin']);
+  if (actor.role !== 'admin' && actor.memberId !== memberId)
+    throw errors.roleRequired("rotating another member's key", ['admin']);
   const member = activeMember(organization, memberId);
   return { ...member, apiKeyHash, keyRevision: member.keyRevision + 1 };
 }
@@ -165,8 +181,18 @@ export function canReadOrganization(organization: Organization, viewer: Actor): 
 export const defaultApprovalsAboveThreshold = 2;
 
 /** Only an admin sets the organization's approval rule (how many approvers above a campaign's threshold). */
-export function changeApprovalRule(organization: Organization, actor: Actor, approvalsAboveThreshold: number): number | null {
-  requireAuthority(actor, organization.id, ['admin'], "changing the organization's approval rule", 'this organization');
+export function changeApprovalRule(
+  organization: Organization,
+  actor: Actor,
+  approvalsAboveThreshold: number,
+): number | null {
+  requireAuthority(
+    actor,
+    organization.id,
+    ['admin'],
+    "changing the organization's approval rule",
+    'this organization',
+  );
   return approvalsAboveThreshold === organization.approvalsAboveThreshold ? null : approvalsAboveThreshold;
 }
 

@@ -26,7 +26,11 @@ export function signInTokenHash(token: string): string {
 }
 
 /** 256 random bits: the link is the credential until it is used, so it must not be guessable. */
-export function newSignInLink(member: { organizationId: string; memberId: string }, purpose: SignInLinkPurpose, now: Date): { token: string; link: SignInLink } {
+export function newSignInLink(
+  member: { organizationId: string; memberId: string },
+  purpose: SignInLinkPurpose,
+  now: Date,
+): { token: string; link: SignInLink } {
   const token = randomBytes(32).toString('base64url');
   const lifetime = purpose === 'invitation' ? invitationLifetimeMs : signInLinkLifetimeMs;
   return {
@@ -55,7 +59,10 @@ export function refuseLink(link: SignInLink | null, now: Date): void {
  * ended all their sessions since (sign-out everywhere). Both come from the member, so every service decides
  * the same way from its own copy.
  */
-export function sessionStands(member: Pick<Member, 'revokedAt' | 'sessionsEndedAt'>, issuedAt: Date): boolean {
+export function sessionStands(
+  member: Pick<Member, 'revokedAt' | 'sessionsEndedAt'>,
+  issuedAt: Date,
+): boolean {
   if (member.revokedAt !== null) return false;
   return member.sessionsEndedAt === null || issuedAt.getTime() > Date.parse(member.sessionsEndedAt);
 }

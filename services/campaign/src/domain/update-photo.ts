@@ -18,7 +18,8 @@ const ascii = (text: string) => [...text].map((char) => char.charCodeAt(0));
 
 /** The type a photo really is, read from its first bytes; whatever a client declared is never trusted. */
 export function photoTypeOf(bytes: Buffer): UpdatePhotoType | null {
-  const startsWith = (signature: number[], at = 0) => bytes.length >= at + signature.length && signature.every((byte, index) => bytes[at + index] === byte);
+  const startsWith = (signature: number[], at = 0) =>
+    bytes.length >= at + signature.length && signature.every((byte, index) => bytes[at + index] === byte);
   if (startsWith([0xff, 0xd8, 0xff])) return 'image/jpeg';
   if (startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
   // A RIFF container whose form type is WEBP.

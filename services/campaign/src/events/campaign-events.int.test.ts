@@ -35,24 +35,57 @@ describe('events on campaign.events.v1', () => {
   it("when an admin sets the organization's approval rule, then members read it, others cannot set it, and it is announced once per change", async () => {
     const organization = await api.organization('Approval Rule Relief');
     const approver = await api.member(organization.id, organization.adminKey, 'approver');
-    expect((await api.call('GET', `/v1/organizations/${organization.id}/settings`, { key: approver })).body).toEqual({ approvalsAboveThreshold: 2 });
-    const set = await api.call('PUT', `/v1/organizations/${organization.id}/settings`, { key: organization.adminKey, body: { approvalsAboveThreshold: 3 } });
+    expect(
+      (await api.call('GET', `/v1/organizations/${organization.id}/settings`, { key: approver })).body,
+    ).toEqual({ approvalsAboveThreshold: 2 });
+    const set = await api.call('PUT', `/v1/organizations/${organization.id}/settings`, {
+      key: organization.adminKey,
+      body: { approvalsAboveThreshold: 3 },
+    });
     expect(set).toMatchObject({ status: 200, body: { approvalsAboveThreshold: 3 } });
     // The same value again changes nothing and announces nothing.
-    expect((await api.call('PUT', `/v1/organizations/${organization.id}/settings`, { key: organization.adminKey, body: { approvalsAboveThreshold: 3 } })).status).toBe(200);
-    expect((await api.call('PUT', `/v1/organizations/${organization.id}/settings`, { key: approver, body: { approvalsAboveThreshold: 2 } })).status).toBe(403);
-    const tooMany = await api.call('PUT', `/v1/organizations/${organization.id}/settings`, { key: organization.adminKey, body: { approvalsAboveThreshold: 11 } });
+    expect(
+      (
+        await api.call('PUT', `/v1/organizations/${organization.id}/settings`, {
+          key: organization.adminKey,
+          body: { approvalsAboveThreshold: 3 },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api.call('PUT', `/v1/organizations/${organization.id}/settings`, {
+          key: approver,
+          body: { approvalsAboveThreshold: 2 },
+        })
+      ).status,
+    ).toBe(403);
+    const tooMany = await api.call('PUT', `/v1/organizations/${organization.id}/settings`, {
+      key: organization.adminKey,
+      body: { approvalsAboveThreshold: 11 },
+    });
     expect(tooMany.status).toBe(400);
-    expect((await api.call('GET', `/v1/organizations/${organization.id}/settings`, { key: approver })).body).toEqual({ approvalsAboveThreshold: 3 });
+    expect(
+      (await api.call('GET', `/v1/organizations/${organization.id}/settings`, { key: approver })).body,
+    ).toEqual({ approvalsAboveThreshold: 3 });
     await eventually(() => {
-      const changes = eventsAbout(organization.id).filter((event) => event.type === 'org.diaspora-aid.campaign.organization-settings-changed');
-      expect(changes.map((event) => event.data)).toEqual([expect.objectContaining({ organizationId: organization.id, approvalsAboveThreshold: 3 })]);
+      const changes = eventsAbout(organization.id).filter(
+        (event) => event.type === 'org.diaspora-aid.campaign.organization-settings-changed',
+      );
+      expect(changes.map((event) => event.data)).toEqual([
+        expect.objectContaining({ organizationId: organization.id, approvalsAboveThreshold: 3 }),
+      ]);
     });
   });
 
   it('when an organization is registered and a member added, then each is announced under the organization id with the key hash', async () => {
     const registered = registeredOrganizationResponse.parse(
-      (await api.call('POST', '/v1/organizations', { key: api.platformKey, body: { name: 'Horn of Africa Relief', country: 'SE', kind: 'ngo' } })).body,
+      (
+        await api.call('POST', '/v1/organizations', {
+          key: api.platformKey,
+          body: { name: 'Horn of Africa Relief', country: 'SE', kind: 'ngo' },
+        })
+      ).body,
     );
     const member = newMemberResponse.parse(
       (
@@ -69,9 +102,24 @@ describe('events on campaign.events.v1', () => {
       return found;
     });
     expect(events.map(shortType)).toEqual(['organization-registered', 'member-added', 'member-added']);
-    expect(events[0]?.data).toEqual({ organizationId: registered.id, name: 'Horn of Africa Relief', country: 'SE', kind: 'ngo' });
-    expect(events[1]?.data).toEqual({ organizationId: registered.id, memberId: registered.member.id, role: 'admin', apiKeyHash: apiKeyHash(registered.apiKey) });
-    expect(events[2]?.data).toEqual({ organizationId: registered.id, memberId: member.id, role: 'approver', apiKeyHash: apiKeyHash(member.apiKey) });
+    expect(events[0]?.data).toEqual({
+      organizationId: registered.id,
+      name: 'Horn of Africa Relief',
+      country: 'SE',
+      kind: 'ngo',
+    });
+    expect(events[1]?.data).toEqual({
+      organizationId: registered.id,
+      memberId: registered.member.id,
+      role: 'admin',
+      apiKeyHash: apiKeyHash(registered.apiKey),
+    });
+    expect(events[2]?.data).toEqual({
+      organizationId: registered.id,
+      memberId: member.id,
+      role: 'approver',
+      apiKeyHash: apiKeyHash(member.apiKey),
+    });
     expect(JSON.stringify(events)).not.toContain(member.apiKey);
   });
 
@@ -79,12 +127,21 @@ describe('events on campaign.events.v1', () => {
     const org = await api.organization('Ukraine Winter Aid');
     const officerKey = await api.member(org.id, org.adminKey, 'field-officer');
     const { id } = await api.campaign(org.adminKey, { crisis: { kind: 'conflict', countries: ['UA'] } });
-    await api.call('PATCH', `/v1/campaigns/${id}`, { key: org.adminKey, body: { summary: 'Generators and blankets for Kharkiv.' } });
+    await api.call('PATCH', `/v1/campaigns/${id}`, {
+      key: org.adminKey,
+      body: { summary: 'Generators and blankets for Kharkiv.' },
+    });
     // Changes nothing: no new revision, no event.
-    await api.call('PATCH', `/v1/campaigns/${id}`, { key: org.adminKey, body: { summary: 'Generators and blankets for Kharkiv.' } });
+    await api.call('PATCH', `/v1/campaigns/${id}`, {
+      key: org.adminKey,
+      body: { summary: 'Generators and blankets for Kharkiv.' },
+    });
     await api.call('POST', `/v1/campaigns/${id}/publish`, { key: org.adminKey });
     await api.call('POST', `/v1/campaigns/${id}/publish`, { key: org.adminKey });
-    const update = await api.call('POST', `/v1/campaigns/${id}/updates`, { key: officerKey, body: { title: 'Convoy arrived', body: '40 generators.' } });
+    const update = await api.call('POST', `/v1/campaigns/${id}/updates`, {
+      key: officerKey,
+      body: { title: 'Convoy arrived', body: '40 generators.' },
+    });
     await api.call('POST', `/v1/campaigns/${id}/close`, { key: org.adminKey });
 
     const events = await eventually(() => {
@@ -93,7 +150,12 @@ describe('events on campaign.events.v1', () => {
       return found;
     });
     // Updates are their own documents, so only the campaign's own changes are ordered among themselves.
-    expect(events.map(shortType).filter((type) => type !== 'update-posted')).toEqual(['created', 'changed', 'published', 'closed']);
+    expect(events.map(shortType).filter((type) => type !== 'update-posted')).toEqual([
+      'created',
+      'changed',
+      'published',
+      'closed',
+    ]);
 
     const snapshots = events.flatMap((event) => ('campaign' in event.data ? [event.data.campaign] : []));
     expect(snapshots.map((snapshot) => snapshot.revision)).toEqual([1, 2, 3, 4]);
@@ -109,7 +171,12 @@ describe('events on campaign.events.v1', () => {
     expect(snapshots.at(-1)?.closedAt).not.toBeNull();
 
     const posted = events.find((event) => event.type === 'org.diaspora-aid.campaign.update-posted');
-    expect(posted?.data).toMatchObject({ campaignId: id, updateId: (update.body as { id: string }).id, title: 'Convoy arrived', body: '40 generators.' });
+    expect(posted?.data).toMatchObject({
+      campaignId: id,
+      updateId: (update.body as { id: string }).id,
+      title: 'Convoy arrived',
+      body: '40 generators.',
+    });
   });
 
   it('when a campaign is created, then the event time and envelope follow CloudEvents with a UUIDv7 id', async () => {

@@ -27,7 +27,9 @@ export function snapshotOf(campaign: Campaign): CampaignSnapshot {
     // Optional in the contract, so snapshots from before thresholds existed still parse.
     ...(campaign.approvalThreshold === null ? {} : { approvalThreshold: campaign.approvalThreshold }),
     // The public record says the organization was vetted, and since when; absent for campaigns published before.
-    ...(campaign.organizationVerifiedAt === null ? {} : { organizationVerifiedAt: campaign.organizationVerifiedAt }),
+    ...(campaign.organizationVerifiedAt === null
+      ? {}
+      : { organizationVerifiedAt: campaign.organizationVerifiedAt }),
   };
 }
 
@@ -38,7 +40,12 @@ export function organizationRegisteredMessage(organization: Organization, now: D
       source: eventSource,
       subject: organization.id,
       time: now,
-      data: { organizationId: organization.id, name: organization.name, country: organization.country, kind: organization.kind },
+      data: {
+        organizationId: organization.id,
+        name: organization.name,
+        country: organization.country,
+        kind: organization.kind,
+      },
     }),
   );
 }
@@ -64,12 +71,24 @@ export function memberKeyRotatedMessage(organizationId: string, member: Member, 
       source: eventSource,
       subject: organizationId,
       time: now,
-      data: { organizationId, memberId: member.id, role: member.role, apiKeyHash: member.apiKeyHash, keyRevision: member.keyRevision, rotatedAt: now.toISOString() },
+      data: {
+        organizationId,
+        memberId: member.id,
+        role: member.role,
+        apiKeyHash: member.apiKeyHash,
+        keyRevision: member.keyRevision,
+        rotatedAt: now.toISOString(),
+      },
     }),
   );
 }
 
-export function memberRevokedMessage(organizationId: string, member: Member, revokedBy: string, now: Date): OutboxMessage {
+export function memberRevokedMessage(
+  organizationId: string,
+  member: Member,
+  revokedBy: string,
+  now: Date,
+): OutboxMessage {
   return message(
     envelope({
       type: 'org.diaspora-aid.campaign.member-revoked',
@@ -93,7 +112,11 @@ export function memberSessionsEndedMessage(organizationId: string, member: Membe
   );
 }
 
-export function organizationSettingsChangedMessage(organizationId: string, approvalsAboveThreshold: number, now: Date): OutboxMessage {
+export function organizationSettingsChangedMessage(
+  organizationId: string,
+  approvalsAboveThreshold: number,
+  now: Date,
+): OutboxMessage {
   return message(
     envelope({
       type: 'org.diaspora-aid.campaign.organization-settings-changed',
@@ -116,7 +139,13 @@ const typeOfChange = {
 
 export function campaignChangeMessage(change: CampaignChange, campaign: Campaign, now: Date): OutboxMessage {
   return message(
-    envelope({ type: typeOfChange[change], source: eventSource, subject: campaign.id, time: now, data: { campaign: snapshotOf(campaign) } }),
+    envelope({
+      type: typeOfChange[change],
+      source: eventSource,
+      subject: campaign.id,
+      time: now,
+      data: { campaign: snapshotOf(campaign) },
+    }),
   );
 }
 
@@ -133,7 +162,15 @@ export function updatePostedMessage(update: CampaignUpdate): OutboxMessage {
         title: update.title,
         body: update.body,
         postedAt: update.postedAt,
-        ...(update.photo ? { photo: { contentType: update.photo.contentType, size: update.photo.size, sha256: update.photo.sha256 } } : {}),
+        ...(update.photo
+          ? {
+              photo: {
+                contentType: update.photo.contentType,
+                size: update.photo.size,
+                sha256: update.photo.sha256,
+              },
+            }
+          : {}),
       },
     }),
   );

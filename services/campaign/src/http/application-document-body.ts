@@ -9,5 +9,12 @@ export const applicationDocumentsPath = '/v1/organization-applications/:id/docum
  * own reason). The declared type is not asked for: the bytes' signature decides what the document is.
  */
 export function readApplicationDocumentUpload(request: Request, limitBytes: number): Promise<Buffer> {
-  return readRawUpload(request, limitBytes, () => new HttpProblem(413, 'document-too-large', `a document may be at most ${limitBytes} bytes (10 MiB)`, { field: '(body)' }));
+  return readRawUpload(
+    request,
+    limitBytes,
+    () =>
+      new HttpProblem(413, 'document-too-large', `a document may be at most ${limitBytes} bytes (10 MiB)`, {
+        field: '(body)',
+      }),
+  );
 }

@@ -2,7 +2,8 @@ import { countryCodeSchema, idSchema, organizationKinds } from '@aid/contracts';
 import { z } from 'zod';
 import { applicationDocumentTypes, applicationStatuses } from '../domain/organization-application.ts';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const emailSchema = z.string().regex(z.regexes.email, 'must be an email address').max(254);
 const timestamp = z.iso.datetime();
 
@@ -10,13 +11,17 @@ export const submitApplicationBody = z.object({
   name: text(200),
   country: countryCodeSchema,
   kind: z.enum(organizationKinds),
-  registrationNumber: text(100).describe('as on the registration certificate (charity, association or company register)'),
+  registrationNumber: text(100).describe(
+    'as on the registration certificate (charity, association or company register)',
+  ),
   website: z
     .url({ protocol: /^https?$/, message: 'must be a web address starting with http:// or https://' })
     .max(300)
     .optional(),
   about: text(4000).describe('what the organization does, where, and since when'),
-  contact: z.object({ name: text(200), email: emailSchema }).describe('the person who will be the first admin if the application is approved'),
+  contact: z
+    .object({ name: text(200), email: emailSchema })
+    .describe('the person who will be the first admin if the application is approved'),
 });
 
 export const applicationParams = z.object({ id: idSchema });
@@ -61,7 +66,12 @@ export const applicationResponse = z.object({
   status: z.enum(applicationStatuses),
   documents: z.array(applicationDocumentResponse),
   decision: z
-    .object({ decision: z.enum(['approve', 'reject']), reason: z.string(), decidedAt: timestamp, organizationId: z.string().nullable() })
+    .object({
+      decision: z.enum(['approve', 'reject']),
+      reason: z.string(),
+      decidedAt: timestamp,
+      organizationId: z.string().nullable(),
+    })
     .nullable(),
 });
 

@@ -33,7 +33,10 @@ export type MemberAuthenticator = (request: Request) => Promise<Actor>;
  * The caller behind `Authorization: Bearer`: an API key by its hash, or a person's session token (signed by this
  * service at sign-in) by the member it names, who must still be active and not have signed out everywhere since.
  */
-export function memberAuthenticator(organizations: OrganizationStore, sessionKey?: KeyObject): MemberAuthenticator {
+export function memberAuthenticator(
+  organizations: OrganizationStore,
+  sessionKey?: KeyObject,
+): MemberAuthenticator {
   return async (request) => {
     const token = bearerToken(request);
     if (isSessionToken(token)) {
@@ -41,7 +44,12 @@ export function memberAuthenticator(organizations: OrganizationStore, sessionKey
       const organization = await organizations.find(claims.organizationId);
       const member = organization?.members.find((candidate) => candidate.id === claims.memberId);
       if (!organization || !member || !sessionStands(member, claims.issuedAt)) throw errors.sessionEnded();
-      return { memberId: member.id, organizationId: organization.id, organizationName: organization.name, role: member.role };
+      return {
+        memberId: member.id,
+        organizationId: organization.id,
+        organizationName: organization.name,
+        role: member.role,
+      };
     }
     const actor = await organizations.actorByKeyHash(apiKeyHash(token));
     if (!actor) throw errors.unauthenticated();

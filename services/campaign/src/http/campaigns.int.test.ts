@@ -1,7 +1,17 @@
 import { newId } from '@aid/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignInput, problemOf, startTestService, type TestService } from '../test-support/test-service.ts';
-import { campaignListResponse, campaignResponse, campaignWithUpdatesResponse, updateResponse } from './schemas.ts';
+import {
+  campaignInput,
+  problemOf,
+  startTestService,
+  type TestService,
+} from '../test-support/test-service.ts';
+import {
+  campaignListResponse,
+  campaignResponse,
+  campaignWithUpdatesResponse,
+  updateResponse,
+} from './schemas.ts';
 
 let api: TestService;
 let org: { id: string; adminKey: string };
@@ -37,11 +47,20 @@ describe('campaign lifecycle', () => {
     const { id } = await api.campaign(org.adminKey);
     const key = org.adminKey;
 
-    const patched = await api.call('PATCH', `/v1/campaigns/${id}`, { key, body: { title: 'Clean water for Sindh', goal: { amount: 100_000, currency: 'EUR' } } });
+    const patched = await api.call('PATCH', `/v1/campaigns/${id}`, {
+      key,
+      body: { title: 'Clean water for Sindh', goal: { amount: 100_000, currency: 'EUR' } },
+    });
     expect(patched.status).toBe(200);
-    expect(campaignResponse.parse(patched.body)).toMatchObject({ title: 'Clean water for Sindh', goal: { amount: 100_000, currency: 'EUR' }, status: 'draft' });
+    expect(campaignResponse.parse(patched.body)).toMatchObject({
+      title: 'Clean water for Sindh',
+      goal: { amount: 100_000, currency: 'EUR' },
+      status: 'draft',
+    });
 
-    const published = campaignResponse.parse((await api.call('POST', `/v1/campaigns/${id}/publish`, { key })).body);
+    const published = campaignResponse.parse(
+      (await api.call('POST', `/v1/campaigns/${id}/publish`, { key })).body,
+    );
     expect(published.status).toBe('active');
     expect(published.publishedAt).not.toBeNull();
 
@@ -49,14 +68,22 @@ describe('campaign lifecycle', () => {
     expect(again.status).toBe(409);
     expect(problemOf(again).detail).toContain('active');
 
-    const currency = await api.call('PATCH', `/v1/campaigns/${id}`, { key, body: { goal: { amount: 100_000, currency: 'USD' } } });
+    const currency = await api.call('PATCH', `/v1/campaigns/${id}`, {
+      key,
+      body: { goal: { amount: 100_000, currency: 'USD' } },
+    });
     expect(currency.status).toBe(409);
     expect(problemOf(currency)).toMatchObject({ code: 'currency-locked', field: 'goal.currency' });
 
-    const amount = await api.call('PATCH', `/v1/campaigns/${id}`, { key, body: { goal: { amount: 250_000, currency: 'EUR' } } });
+    const amount = await api.call('PATCH', `/v1/campaigns/${id}`, {
+      key,
+      body: { goal: { amount: 250_000, currency: 'EUR' } },
+    });
     expect(campaignResponse.parse(amount.body).goal).toEqual({ amount: 250_000, currency: 'EUR' });
 
-    const closed = campaignResponse.parse((await api.call('POST', `/v1/campaigns/${id}/close`, { key })).body);
+    const closed = campaignResponse.parse(
+      (await api.call('POST', `/v1/campaigns/${id}/close`, { key })).body,
+    );
     expect(closed.status).toBe('closed');
     expect(closed.closedAt).not.toBeNull();
 
@@ -92,12 +119,18 @@ describe('campaign lifecycle', () => {
     const update = updateResponse.parse(posted.body);
     expect(update).toMatchObject({ campaignId: id, ...news });
 
-    const byApprover = await api.call('POST', `/v1/campaigns/${id}/updates`, { key: approverKey, body: news });
+    const byApprover = await api.call('POST', `/v1/campaigns/${id}/updates`, {
+      key: approverKey,
+      body: news,
+    });
     expect(byApprover.status).toBe(403);
     expect(problemOf(byApprover).detail).toMatch(/admin or field-officer/);
 
     await api.call('POST', `/v1/campaigns/${id}/close`, { key: org.adminKey });
-    const afterClose = await api.call('POST', `/v1/campaigns/${id}/updates`, { key: org.adminKey, body: { title: 'Final report', body: 'All funds spent.' } });
+    const afterClose = await api.call('POST', `/v1/campaigns/${id}/updates`, {
+      key: org.adminKey,
+      body: { title: 'Final report', body: 'All funds spent.' },
+    });
     expect(afterClose.status).toBe(201);
 
     const page = campaignWithUpdatesResponse.parse((await api.call('GET', `/v1/campaigns/${id}`)).body);
@@ -107,18 +140,45 @@ describe('campaign lifecycle', () => {
 
 describe('roles and organizations', () => {
   it.each([
-    { role: 'field-officer' as const, action: 'publish', path: (id: string) => `/v1/campaigns/${id}/publish`, method: 'POST', body: undefined },
-    { role: 'approver' as const, action: 'publish', path: (id: string) => `/v1/campaigns/${id}/publish`, method: 'POST', body: undefined },
-    { role: 'field-officer' as const, action: 'patch', path: (id: string) => `/v1/campaigns/${id}`, method: 'PATCH', body: { title: 'Mine now' } },
-    { role: 'approver' as const, action: 'close', path: (id: string) => `/v1/campaigns/${id}/close`, method: 'POST', body: undefined },
-  ])('when a $role tries to $action a campaign, then it answers 403 naming the role it needs', async ({ role, path, method, body }) => {
-    const { id } = await api.campaign(org.adminKey);
-    const key = await api.member(org.id, org.adminKey, role);
-    const answer = await api.call(method, path(id), { key, body });
-    expect(answer.status).toBe(403);
-    expect(problemOf(answer)).toMatchObject({ code: 'role-required', field: 'authorization' });
-    expect(problemOf(answer).detail).toContain('admin role');
-  });
+    {
+      role: 'field-officer' as const,
+      action: 'publish',
+      path: (id: string) => `/v1/campaigns/${id}/publish`,
+      method: 'POST',
+      body: undefined,
+    },
+    {
+      role: 'approver' as const,
+      action: 'publish',
+      path: (id: string) => `/v1/campaigns/${id}/publish`,
+      method: 'POST',
+      body: undefined,
+    },
+    {
+      role: 'field-officer' as const,
+      action: 'patch',
+      path: (id: string) => `/v1/campaigns/${id}`,
+      method: 'PATCH',
+      body: { title: 'Mine now' },
+    },
+    {
+      role: 'approver' as const,
+      action: 'close',
+      path: (id: string) => `/v1/campaigns/${id}/close`,
+      method: 'POST',
+      body: undefined,
+    },
+  ])(
+    'when a $role tries to $action a campaign, then it answers 403 naming the role it needs',
+    async ({ role, path, method, body }) => {
+      const { id } = await api.campaign(org.adminKey);
+      const key = await api.member(org.id, org.adminKey, role);
+      const answer = await api.call(method, path(id), { key, body });
+      expect(answer.status).toBe(403);
+      expect(problemOf(answer)).toMatchObject({ code: 'role-required', field: 'authorization' });
+      expect(problemOf(answer).detail).toContain('admin role');
+    },
+  );
 
   it('when a field officer drafts a campaign, then it is a draft of their organization, and an approver cannot draft one', async () => {
     const officer = await api.member(org.id, org.adminKey, 'field-officer');
@@ -133,17 +193,35 @@ describe('roles and organizations', () => {
   it("when another organization's admin changes a campaign, then it answers 403 and nothing changes", async () => {
     const other = await api.organization('Other Org');
     const { id } = await api.campaign(org.adminKey);
-    const patch = await api.call('PATCH', `/v1/campaigns/${id}`, { key: other.adminKey, body: { title: 'Hijacked' } });
+    const patch = await api.call('PATCH', `/v1/campaigns/${id}`, {
+      key: other.adminKey,
+      body: { title: 'Hijacked' },
+    });
     expect(patch.status).toBe(403);
     expect(problemOf(patch).code).toBe('other-organization');
     expect((await api.call('POST', `/v1/campaigns/${id}/publish`, { key: other.adminKey })).status).toBe(403);
     await api.call('POST', `/v1/campaigns/${id}/publish`, { key: org.adminKey });
     expect((await api.call('POST', `/v1/campaigns/${id}/close`, { key: other.adminKey })).status).toBe(403);
-    expect((await api.call('POST', `/v1/campaigns/${id}/updates`, { key: other.adminKey, body: { title: 'x', body: 'y' } })).status).toBe(403);
+    expect(
+      (
+        await api.call('POST', `/v1/campaigns/${id}/updates`, {
+          key: other.adminKey,
+          body: { title: 'x', body: 'y' },
+        })
+      ).status,
+    ).toBe(403);
     const campaign = campaignWithUpdatesResponse.parse((await api.call('GET', `/v1/campaigns/${id}`)).body);
-    expect(campaign).toMatchObject({ title: 'Pakistan floods: clean water for Sindh', status: 'active', updates: [] });
+    expect(campaign).toMatchObject({
+      title: 'Pakistan floods: clean water for Sindh',
+      status: 'active',
+      updates: [],
+    });
     // The public page names who runs it (never its members).
-    expect(campaign.organization).toMatchObject({ id: org.id, country: expect.stringMatching(/^[A-Z]{2}$/), kind: expect.any(String) });
+    expect(campaign.organization).toMatchObject({
+      id: org.id,
+      country: expect.stringMatching(/^[A-Z]{2}$/),
+      kind: expect.any(String),
+    });
     expect(JSON.stringify(campaign.organization)).not.toContain('members');
   });
 
@@ -152,12 +230,18 @@ describe('roles and organizations', () => {
     const draft = await api.campaign(runner.adminKey);
     const early = await api.call('GET', `/v1/organizations/${runner.id}/profile`);
     expect(early.status).toBe(200);
-    expect(early.body).toMatchObject({ organization: { id: runner.id, verification: { status: 'verified' } }, campaigns: [] });
+    expect(early.body).toMatchObject({
+      organization: { id: runner.id, verification: { status: 'verified' } },
+      campaigns: [],
+    });
     const published = await api.campaign(runner.adminKey);
     await api.call('POST', `/v1/campaigns/${published.id}/publish`, { key: runner.adminKey });
     const profile = await api.call('GET', `/v1/organizations/${runner.id}/profile`);
     expect(profile.status).toBe(200);
-    const body = profile.body as { organization: Record<string, unknown>; campaigns: { id: string; status: string }[] };
+    const body = profile.body as {
+      organization: Record<string, unknown>;
+      campaigns: { id: string; status: string }[];
+    };
     expect(body.organization).toMatchObject({ id: runner.id, name: 'Somali Relief Network' });
     expect(body.campaigns.map((campaign) => campaign.id)).toEqual([published.id]);
     expect(JSON.stringify(body)).not.toContain(draft.id);
@@ -219,10 +303,14 @@ describe('listing', () => {
     expect(seen).not.toContain(draft.id);
     expect(seen.indexOf(published[4] as string)).toBeLessThan(seen.indexOf(published[3] as string));
 
-    const closedOnly = campaignListResponse.parse((await api.call('GET', '/v1/campaigns?status=closed&limit=200')).body);
+    const closedOnly = campaignListResponse.parse(
+      (await api.call('GET', '/v1/campaigns?status=closed&limit=200')).body,
+    );
     expect(closedOnly.campaigns.map((campaign) => campaign.id)).toContain(closedId);
     expect(closedOnly.campaigns.every((campaign) => campaign.status === 'closed')).toBe(true);
-    const activeOnly = campaignListResponse.parse((await api.call('GET', '/v1/campaigns?status=active&limit=200')).body);
+    const activeOnly = campaignListResponse.parse(
+      (await api.call('GET', '/v1/campaigns?status=active&limit=200')).body,
+    );
     expect(activeOnly.campaigns.map((campaign) => campaign.id)).not.toContain(closedId);
     expect(activeOnly.campaigns.every((campaign) => campaign.status === 'active')).toBe(true);
   });
@@ -255,12 +343,18 @@ describe('bad requests', () => {
     { field: 'crisis.countries', body: { ...valid, crisis: { kind: 'flood', countries: [] } } },
     { field: 'crisis.countries.0', body: { ...valid, crisis: { kind: 'flood', countries: ['pk'] } } },
     { field: 'crisis.countries.1', body: { ...valid, crisis: { kind: 'flood', countries: ['PK', 'ZZ'] } } },
-    { field: 'crisis.glide', body: { ...valid, crisis: { kind: 'flood', countries: ['PK'], glide: '2022-floods' } } },
-  ])('when a campaign is created with a bad $field, then it answers 400 naming it', async ({ field, body }) => {
-    const answer = await api.call('POST', '/v1/campaigns', { key: org.adminKey, body });
-    expect(answer.status).toBe(400);
-    expect(problemOf(answer)).toMatchObject({ code: 'validation-failed', field });
-  });
+    {
+      field: 'crisis.glide',
+      body: { ...valid, crisis: { kind: 'flood', countries: ['PK'], glide: '2022-floods' } },
+    },
+  ])(
+    'when a campaign is created with a bad $field, then it answers 400 naming it',
+    async ({ field, body }) => {
+      const answer = await api.call('POST', '/v1/campaigns', { key: org.adminKey, body });
+      expect(answer.status).toBe(400);
+      expect(problemOf(answer)).toMatchObject({ code: 'validation-failed', field });
+    },
+  );
 
   it.each([
     { field: 'status', body: { status: 'active' } },
@@ -268,26 +362,48 @@ describe('bad requests', () => {
     { field: 'title', body: { title: '' } },
     { field: 'goal.currency', body: { goal: { amount: 10, currency: 'EURO' } } },
     { field: 'crisis.countries.0', body: { crisis: { kind: 'flood', countries: ['AA'] } } },
-  ])('when a campaign is patched with a bad $field, then it answers 400 naming it', async ({ field, body }) => {
-    const { id } = await api.campaign(org.adminKey);
-    const answer = await api.call('PATCH', `/v1/campaigns/${id}`, { key: org.adminKey, body });
-    expect(answer.status).toBe(400);
-    expect(problemOf(answer).field).toBe(field);
-  });
+  ])(
+    'when a campaign is patched with a bad $field, then it answers 400 naming it',
+    async ({ field, body }) => {
+      const { id } = await api.campaign(org.adminKey);
+      const answer = await api.call('PATCH', `/v1/campaigns/${id}`, { key: org.adminKey, body });
+      expect(answer.status).toBe(400);
+      expect(problemOf(answer).field).toBe(field);
+    },
+  );
 
   it('when the body is malformed JSON or not JSON at all, then it answers 400 or 415', async () => {
-    const malformed = await api.call('POST', '/v1/campaigns', { key: org.adminKey, rawBody: '{"title": "unterminated' });
+    const malformed = await api.call('POST', '/v1/campaigns', {
+      key: org.adminKey,
+      rawBody: '{"title": "unterminated',
+    });
     expect(malformed.status).toBe(400);
     expect(problemOf(malformed).code).toBe('malformed-json');
-    const wrongType = await api.call('POST', '/v1/campaigns', { key: org.adminKey, rawBody: 'title=x', contentType: 'application/x-www-form-urlencoded' });
+    const wrongType = await api.call('POST', '/v1/campaigns', {
+      key: org.adminKey,
+      rawBody: 'title=x',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(wrongType.status).toBe(415);
   });
 
   it('when an unknown campaign is read or changed, then it answers 404', async () => {
     expect((await api.call('GET', `/v1/campaigns/${unknownId}`)).status).toBe(404);
-    expect((await api.call('PATCH', `/v1/campaigns/${unknownId}`, { key: org.adminKey, body: { title: 'x' } })).status).toBe(404);
-    expect((await api.call('POST', `/v1/campaigns/${unknownId}/publish`, { key: org.adminKey })).status).toBe(404);
-    expect((await api.call('POST', `/v1/campaigns/${unknownId}/updates`, { key: org.adminKey, body: { title: 'x', body: 'y' } })).status).toBe(404);
+    expect(
+      (await api.call('PATCH', `/v1/campaigns/${unknownId}`, { key: org.adminKey, body: { title: 'x' } }))
+        .status,
+    ).toBe(404);
+    expect((await api.call('POST', `/v1/campaigns/${unknownId}/publish`, { key: org.adminKey })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await api.call('POST', `/v1/campaigns/${unknownId}/updates`, {
+          key: org.adminKey,
+          body: { title: 'x', body: 'y' },
+        })
+      ).status,
+    ).toBe(404);
     expect(problemOf(await api.call('GET', '/v1/campaigns/not%20an%20id')).field).toBe('params.id');
   });
 

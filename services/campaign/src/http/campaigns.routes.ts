@@ -6,7 +6,12 @@ import { close, editCampaign, publish } from '../use-cases/change-campaign.ts';
 import type { CampaignContext } from '../use-cases/context.ts';
 import { createCampaign } from '../use-cases/create-campaign.ts';
 import { postUpdate } from '../use-cases/post-update.ts';
-import { campaignForViewer, campaignsOfOwnOrganization, publicCampaigns, updatePhoto } from '../use-cases/read-campaigns.ts';
+import {
+  campaignForViewer,
+  campaignsOfOwnOrganization,
+  publicCampaigns,
+  updatePhoto,
+} from '../use-cases/read-campaigns.ts';
 import { campaignBody, organizationRecordBody, updateBody } from './presenters.ts';
 import {
   campaignListResponse,
@@ -37,7 +42,10 @@ const writeProblems = {
 
 export function campaignRoutes(
   context: CampaignContext,
-  auth: { member: (request: Request) => Promise<Actor>; optionalMember: (request: Request) => Promise<Actor | undefined> },
+  auth: {
+    member: (request: Request) => Promise<Actor>;
+    optionalMember: (request: Request) => Promise<Actor | undefined>;
+  },
 ) {
   const transition = (path: string, summary: string, run: typeof publish) =>
     defineRoute<undefined, Params, undefined, Actor>({
@@ -48,7 +56,10 @@ export function campaignRoutes(
       security: 'bearer',
       authenticate: auth.member,
       params: idParams,
-      responses: { 200: { description: 'The campaign after the change', schema: campaignResponse }, ...writeProblems },
+      responses: {
+        200: { description: 'The campaign after the change', schema: campaignResponse },
+        ...writeProblems,
+      },
       async handle({ params, auth: actor }) {
         return { body: campaignBody(await run(context, actor, params.id)) };
       },
@@ -76,7 +87,8 @@ export function campaignRoutes(
     defineRoute<z.infer<typeof patchCampaignBody>, Params, undefined, Actor>({
       method: 'patch',
       path: '/v1/campaigns/:id',
-      summary: 'Change title, summary, goal, crisis or the two-approver threshold for disbursements (admin); the goal currency is fixed once published',
+      summary:
+        'Change title, summary, goal, crisis or the two-approver threshold for disbursements (admin); the goal currency is fixed once published',
       tag,
       security: 'bearer',
       authenticate: auth.member,
@@ -91,8 +103,16 @@ export function campaignRoutes(
         return { body: campaignBody(await editCampaign(context, actor, params.id, body)) };
       },
     }),
-    transition('/v1/campaigns/:id/publish', 'Publish a draft campaign: it becomes active and public (admin)', publish),
-    transition('/v1/campaigns/:id/close', 'Close an active campaign: it stops taking gifts and stays public (admin)', close),
+    transition(
+      '/v1/campaigns/:id/publish',
+      'Publish a draft campaign: it becomes active and public (admin)',
+      publish,
+    ),
+    transition(
+      '/v1/campaigns/:id/close',
+      'Close an active campaign: it stops taking gifts and stays public (admin)',
+      close,
+    ),
     defineRoute<z.infer<typeof postUpdateBody>, Params, undefined, Actor>({
       method: 'post',
       path: '/v1/campaigns/:id/updates',
@@ -115,13 +135,19 @@ export function campaignRoutes(
       },
       async handle({ body, params, auth: actor }) {
         const photo = body.photo === undefined ? undefined : Buffer.from(body.photo, 'base64');
-        return { status: 201, body: updateBody(await postUpdate(context, actor, params.id, { title: body.title, body: body.body, photo })) };
+        return {
+          status: 201,
+          body: updateBody(
+            await postUpdate(context, actor, params.id, { title: body.title, body: body.body, photo }),
+          ),
+        };
       },
     }),
     defineRoute<undefined, z.infer<typeof updatePhotoParams>, undefined, undefined>({
       method: 'get',
       path: '/v1/campaigns/:id/updates/:updateId/photo',
-      summary: 'The photo of a public update, as posted; its SHA-256 is in the X-Content-SHA256 header and on the public record',
+      summary:
+        'The photo of a public update, as posted; its SHA-256 is in the X-Content-SHA256 header and on the public record',
       tag,
       params: updatePhotoParams,
       responses: {
@@ -154,8 +180,17 @@ export function campaignRoutes(
         400: { description: 'Invalid query', schema: problemResponse },
       },
       async handle({ query }) {
-        const page = await publicCampaigns(context, { status: query.status, limit: query.limit, after: query.cursor });
-        return { body: { campaigns: page.campaigns.map(campaignBody), nextCursor: page.last === null ? null : encodeCursor(page.last) } };
+        const page = await publicCampaigns(context, {
+          status: query.status,
+          limit: query.limit,
+          after: query.cursor,
+        });
+        return {
+          body: {
+            campaigns: page.campaigns.map(campaignBody),
+            nextCursor: page.last === null ? null : encodeCursor(page.last),
+          },
+        };
       },
     }),
     defineRoute<undefined, Params, undefined, Actor>({
@@ -172,13 +207,18 @@ export function campaignRoutes(
         404: { description: 'No such organization, or not yours', schema: problemResponse },
       },
       async handle({ params, auth: actor }) {
-        return { body: { campaigns: (await campaignsOfOwnOrganization(context, actor, params.id)).map(campaignBody) } };
+        return {
+          body: {
+            campaigns: (await campaignsOfOwnOrganization(context, actor, params.id)).map(campaignBody),
+          },
+        };
       },
     }),
     defineRoute<undefined, Params, undefined, Actor | undefined>({
       method: 'get',
       path: '/v1/campaigns/:id',
-      summary: 'A campaign with its latest updates and the public facts of its organization; drafts only for members of its organization',
+      summary:
+        'A campaign with its latest updates and the public facts of its organization; drafts only for members of its organization',
       tag,
       security: 'optional-bearer',
       authenticate: auth.optionalMember,
@@ -190,7 +230,13 @@ export function campaignRoutes(
       },
       async handle({ params, auth: viewer }) {
         const { campaign, updates, organization } = await campaignForViewer(context, viewer, params.id);
-        return { body: { ...campaignBody(campaign), updates: updates.map(updateBody), organization: organization ? organizationRecordBody(organization) : null } };
+        return {
+          body: {
+            ...campaignBody(campaign),
+            updates: updates.map(updateBody),
+            organization: organization ? organizationRecordBody(organization) : null,
+          },
+        };
       },
     }),
   ];

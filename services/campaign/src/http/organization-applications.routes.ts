@@ -1,7 +1,12 @@
 import { attachmentDisposition, bearerToken, defineRoute, type RouteRateLimit } from '@aid/http-kit';
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { applicationDocumentLimitBytes, applicationDocumentTypes, type ApplicationDocument, type OrganizationApplication } from '../domain/organization-application.ts';
+import {
+  applicationDocumentLimitBytes,
+  applicationDocumentTypes,
+  type ApplicationDocument,
+  type OrganizationApplication,
+} from '../domain/organization-application.ts';
 import type { CampaignContext } from '../use-cases/context.ts';
 import {
   addApplicationDocument,
@@ -30,7 +35,14 @@ import { problemResponse } from './schemas.ts';
 const tag = 'Organization applications';
 
 function documentBody(document: ApplicationDocument): z.infer<typeof applicationDocumentResponse> {
-  return { id: document.id, name: document.name, contentType: document.contentType, size: document.size, sha256: document.sha256, uploadedAt: document.uploadedAt };
+  return {
+    id: document.id,
+    name: document.name,
+    contentType: document.contentType,
+    size: document.size,
+    sha256: document.sha256,
+    uploadedAt: document.uploadedAt,
+  };
 }
 
 // Picks fields explicitly: the applicant token's hash never leaves the service.
@@ -63,12 +75,16 @@ export function organizationApplicationRoutes(
     defineRoute<z.infer<typeof submitApplicationBody>, undefined, undefined, undefined>({
       method: 'post',
       path: '/v1/organization-applications',
-      summary: 'Apply to join the platform (anyone); the applicant token that lets the applicant add documents is shown once',
+      summary:
+        'Apply to join the platform (anyone); the applicant token that lets the applicant add documents is shown once',
       tag,
       rateLimits: limits.submit,
       body: submitApplicationBody,
       responses: {
-        201: { description: 'Received; a platform administrator reviews it', schema: submittedApplicationResponse },
+        201: {
+          description: 'Received; a platform administrator reviews it',
+          schema: submittedApplicationResponse,
+        },
         400: { description: 'Invalid body', schema: problemResponse },
         429: { description: 'Too many applications from this address', schema: problemResponse },
       },
@@ -91,9 +107,15 @@ export function organizationApplicationRoutes(
       },
       params: applicationParams,
       query: documentQuery,
-      rawBody: { description: 'the file itself; its first bytes must say PDF, JPEG or PNG', contentTypes: applicationDocumentTypes },
+      rawBody: {
+        description: 'the file itself; its first bytes must say PDF, JPEG or PNG',
+        contentTypes: applicationDocumentTypes,
+      },
       responses: {
-        201: { description: "The stored document's description with its SHA-256", schema: applicationDocumentResponse },
+        201: {
+          description: "The stored document's description with its SHA-256",
+          schema: applicationDocumentResponse,
+        },
         401: { description: 'Not the applicant token of this application', schema: problemResponse },
         409: { description: 'Already 5 documents, or the application was decided', schema: problemResponse },
         413: { description: 'Larger than 10 MiB', schema: problemResponse },
@@ -102,7 +124,10 @@ export function organizationApplicationRoutes(
       async handle({ params, query, request }) {
         // One byte over the limit is enough to refuse, so the reader stops there.
         const bytes = await readApplicationDocumentUpload(request, applicationDocumentLimitBytes);
-        return { status: 201, body: documentBody(await addApplicationDocument(context, params.id, { bytes, name: query.name })) };
+        return {
+          status: 201,
+          body: documentBody(await addApplicationDocument(context, params.id, { bytes, name: query.name })),
+        };
       },
     }),
     defineRoute<undefined, undefined, z.infer<typeof applicationsQuery>, void>({
@@ -119,14 +144,17 @@ export function organizationApplicationRoutes(
         403: { description: 'Not the platform administrator key', schema: problemResponse },
       },
       async handle({ query }) {
-        return { body: { applications: (await applicationsWithStatus(context, query.status)).map(applicationBody) } };
+        return {
+          body: { applications: (await applicationsWithStatus(context, query.status)).map(applicationBody) },
+        };
       },
     }),
     defineRoute<undefined, z.infer<typeof applicationParams>, undefined, void>({
       ...admin,
       method: 'get',
       path: '/v1/organization-applications/:id',
-      summary: 'An application with its documents (names, types, sizes, SHA-256) and decision (platform administrator key)',
+      summary:
+        'An application with its documents (names, types, sizes, SHA-256) and decision (platform administrator key)',
       tag,
       params: applicationParams,
       responses: {
@@ -143,7 +171,8 @@ export function organizationApplicationRoutes(
       ...admin,
       method: 'get',
       path: `${applicationDocumentsPath}/:documentId`,
-      summary: "Download an application's document (platform administrator key); its SHA-256 is in the X-Content-SHA256 header",
+      summary:
+        "Download an application's document (platform administrator key); its SHA-256 is in the X-Content-SHA256 header",
       tag,
       params: applicationDocumentParams,
       responses: {
@@ -171,12 +200,16 @@ export function organizationApplicationRoutes(
       ...admin,
       method: 'post',
       path: '/v1/organization-applications/:id/decision',
-      summary: 'Approve or reject an application, with the reason, once (platform administrator key); approval registers the organization, verified, its contact person the first admin (who signs in by email)',
+      summary:
+        'Approve or reject an application, with the reason, once (platform administrator key); approval registers the organization, verified, its contact person the first admin (who signs in by email)',
       tag,
       params: applicationParams,
       body: decisionBody,
       responses: {
-        200: { description: 'The decided application; an approval names the new organization', schema: applicationResponse },
+        200: {
+          description: 'The decided application; an approval names the new organization',
+          schema: applicationResponse,
+        },
         400: { description: 'Invalid body (a reason is required)', schema: problemResponse },
         401: { description: 'Missing or unknown key', schema: problemResponse },
         403: { description: 'Not the platform administrator key', schema: problemResponse },
@@ -185,7 +218,8 @@ export function organizationApplicationRoutes(
       },
       async handle({ params, body }) {
         const decided = await decideOrganizationApplication(context, params.id, body);
-        if (decided.status === 'approved' && decided.decision?.organizationId) await onApproved?.(decided.decision.organizationId);
+        if (decided.status === 'approved' && decided.decision?.organizationId)
+          await onApproved?.(decided.decision.organizationId);
         return { body: applicationBody(decided) };
       },
     }),

@@ -17,17 +17,26 @@ const organizationBody = { name: 'Haiti Diaspora Solidarity', country: 'US', kin
 
 describe('organizations', () => {
   it('when the platform admin registers an organization, then it answers the record, its first admin and a key that works', async () => {
-    const answer = await api.call('POST', '/v1/organizations', { key: api.platformKey, body: organizationBody });
+    const answer = await api.call('POST', '/v1/organizations', {
+      key: api.platformKey,
+      body: organizationBody,
+    });
     expect(answer.status).toBe(201);
     const registered = registeredOrganizationResponse.parse(answer.body);
-    expect(registered).toMatchObject({ name: 'Haiti Diaspora Solidarity', country: 'US', kind: 'diaspora-association' });
+    expect(registered).toMatchObject({
+      name: 'Haiti Diaspora Solidarity',
+      country: 'US',
+      kind: 'diaspora-association',
+    });
     expect(registered.member).toMatchObject({ name: 'Administrator', role: 'admin' });
     expect(registered.apiKey).toMatch(/^aid_[A-Za-z0-9_-]{43}$/);
 
     const read = await api.call('GET', `/v1/organizations/${registered.id}`, { key: registered.apiKey });
     expect(read.status).toBe(200);
     const organization = organizationResponse.parse(read.body);
-    expect(organization.members).toEqual([expect.objectContaining({ id: registered.member.id, role: 'admin', email: null })]);
+    expect(organization.members).toEqual([
+      expect.objectContaining({ id: registered.member.id, role: 'admin', email: null }),
+    ]);
     const text = JSON.stringify(read.body);
     expect(text).not.toContain(apiKeyHash(registered.apiKey));
     expect(text).not.toContain(registered.apiKey);
@@ -68,7 +77,9 @@ describe('organizations', () => {
     expect(again.status).toBe(409);
     expect(problemOf(again)).toMatchObject({ code: 'email-taken', field: 'email' });
 
-    const read = organizationResponse.parse((await api.call('GET', `/v1/organizations/${id}`, { key: member.apiKey })).body);
+    const read = organizationResponse.parse(
+      (await api.call('GET', `/v1/organizations/${id}`, { key: member.apiKey })).body,
+    );
     expect(read.members.map((each) => each.role).sort()).toEqual(['admin', 'approver']);
   });
 
@@ -77,8 +88,11 @@ describe('organizations', () => {
     const keys: string[] = [];
     for (let index = 0; index < 8; index += 1) keys.push(await api.member(id, adminKey, 'field-officer'));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    for (const key of keys) expect((await api.call('GET', `/v1/organizations/${id}`, { key })).status).toBe(200);
-    const organization = organizationResponse.parse((await api.call('GET', `/v1/organizations/${id}`, { key: adminKey })).body);
+    for (const key of keys)
+      expect((await api.call('GET', `/v1/organizations/${id}`, { key })).status).toBe(200);
+    const organization = organizationResponse.parse(
+      (await api.call('GET', `/v1/organizations/${id}`, { key: adminKey })).body,
+    );
     expect(organization.members).toHaveLength(9);
   });
 
@@ -105,14 +119,25 @@ describe('organizations', () => {
     });
     expect(write.status).toBe(403);
     expect(problemOf(write).code).toBe('other-organization');
-    const members = organizationResponse.parse((await api.call('GET', `/v1/organizations/${first.id}`, { key: first.adminKey })).body).members;
+    const members = organizationResponse.parse(
+      (await api.call('GET', `/v1/organizations/${first.id}`, { key: first.adminKey })).body,
+    ).members;
     expect(members).toHaveLength(1);
   });
 
   it('when an unknown key or an unknown organization is used, then it answers 401 and 404', async () => {
     const { adminKey } = await api.organization();
-    expect((await api.call('GET', '/v1/organizations/0190aaaa-0000-7000-8000-000000000000', { key: 'aid_unknown' })).status).toBe(401);
-    expect((await api.call('GET', '/v1/organizations/0190aaaa-0000-7000-8000-000000000000', { key: adminKey })).status).toBe(404);
+    expect(
+      (
+        await api.call('GET', '/v1/organizations/0190aaaa-0000-7000-8000-000000000000', {
+          key: 'aid_unknown',
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await api.call('GET', '/v1/organizations/0190aaaa-0000-7000-8000-000000000000', { key: adminKey }))
+        .status,
+    ).toBe(404);
     expect(
       (
         await api.call('POST', '/v1/organizations/0190aaaa-0000-7000-8000-000000000000/members', {

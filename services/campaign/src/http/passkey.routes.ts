@@ -4,7 +4,13 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { Actor } from '../domain/actor.ts';
 import type { CampaignContext } from '../use-cases/context.ts';
-import { passkeyRegistrationOptions, passkeySignInOptions, registerPasskey, signInWithPasskey, type PasskeyDeps } from '../use-cases/passkeys.ts';
+import {
+  passkeyRegistrationOptions,
+  passkeySignInOptions,
+  registerPasskey,
+  signInWithPasskey,
+  type PasskeyDeps,
+} from '../use-cases/passkeys.ts';
 import type { SignInDeps } from '../use-cases/sign-in.ts';
 import { problemResponse, sessionResponse } from './schemas.ts';
 
@@ -19,12 +25,29 @@ const credentialJson = z.looseObject({
   clientExtensionResults: z.looseObject({}).default({}),
 });
 const ceremonyBody = z.object({ challengeId: z.string().min(10).max(100), response: credentialJson });
-const optionsResponse = z.object({ challengeId: z.string(), options: z.looseObject({ challenge: z.string() }) });
-const passkeyResponse = z.object({ id: z.string(), createdAt: z.iso.datetime(), lastUsedAt: z.iso.datetime().nullable() });
+const optionsResponse = z.object({
+  challengeId: z.string(),
+  options: z.looseObject({ challenge: z.string() }),
+});
+const passkeyResponse = z.object({
+  id: z.string(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+});
 
 /** Passkeys: added by a signed-in member, then a way to sign in with no email at all. */
-export function passkeyRoutes(context: CampaignContext, deps: PasskeyDeps, signIn: SignInDeps, auth: { member: (request: Request) => Promise<Actor> }, limits: { signIn: RouteRateLimit[] }) {
-  const present = (passkey: { id: string; createdAt: string; lastUsedAt: string | null }) => ({ id: passkey.id, createdAt: passkey.createdAt, lastUsedAt: passkey.lastUsedAt });
+export function passkeyRoutes(
+  context: CampaignContext,
+  deps: PasskeyDeps,
+  signIn: SignInDeps,
+  auth: { member: (request: Request) => Promise<Actor> },
+  limits: { signIn: RouteRateLimit[] },
+) {
+  const present = (passkey: { id: string; createdAt: string; lastUsedAt: string | null }) => ({
+    id: passkey.id,
+    createdAt: passkey.createdAt,
+    lastUsedAt: passkey.lastUsedAt,
+  });
   return [
     defineRoute<undefined, undefined, undefined, Actor>({
       method: 'post',
@@ -33,8 +56,14 @@ export function passkeyRoutes(context: CampaignContext, deps: PasskeyDeps, signI
       tag,
       security: 'bearer',
       authenticate: auth.member,
-      responses: { 200: { description: 'The challenge and options', schema: optionsResponse }, 401: { description: 'Unknown or ended credential', schema: problemResponse } },
-      handle: async ({ auth: actor }) => ({ body: await passkeyRegistrationOptions(context, deps, actor), headers: { 'cache-control': 'no-store' } }),
+      responses: {
+        200: { description: 'The challenge and options', schema: optionsResponse },
+        401: { description: 'Unknown or ended credential', schema: problemResponse },
+      },
+      handle: async ({ auth: actor }) => ({
+        body: await passkeyRegistrationOptions(context, deps, actor),
+        headers: { 'cache-control': 'no-store' },
+      }),
     }),
     defineRoute<z.infer<typeof ceremonyBody>, undefined, undefined, Actor>({
       method: 'post',
@@ -47,9 +76,23 @@ export function passkeyRoutes(context: CampaignContext, deps: PasskeyDeps, signI
       responses: {
         201: { description: 'Added', schema: passkeyResponse },
         400: { description: 'Invalid body', schema: problemResponse },
-        401: { description: 'Unknown credential, or the passkey or its challenge did not check out', schema: problemResponse },
+        401: {
+          description: 'Unknown credential, or the passkey or its challenge did not check out',
+          schema: problemResponse,
+        },
       },
-      handle: async ({ body, auth: actor }) => ({ status: 201, body: present(await registerPasskey(context, deps, actor, body.challengeId, body.response as unknown as RegistrationResponseJSON)) }),
+      handle: async ({ body, auth: actor }) => ({
+        status: 201,
+        body: present(
+          await registerPasskey(
+            context,
+            deps,
+            actor,
+            body.challengeId,
+            body.response as unknown as RegistrationResponseJSON,
+          ),
+        ),
+      }),
     }),
     defineRoute<undefined, undefined, undefined, Actor>({
       method: 'get',
@@ -58,8 +101,14 @@ export function passkeyRoutes(context: CampaignContext, deps: PasskeyDeps, signI
       tag,
       security: 'bearer',
       authenticate: auth.member,
-      responses: { 200: { description: 'The passkeys', schema: z.object({ passkeys: z.array(passkeyResponse) }) }, 401: { description: 'Unknown or ended credential', schema: problemResponse } },
-      handle: async ({ auth: actor }) => ({ body: { passkeys: (await deps.passkeys.ofMember(actor.memberId)).map(present) }, headers: { 'cache-control': 'private, no-store' } }),
+      responses: {
+        200: { description: 'The passkeys', schema: z.object({ passkeys: z.array(passkeyResponse) }) },
+        401: { description: 'Unknown or ended credential', schema: problemResponse },
+      },
+      handle: async ({ auth: actor }) => ({
+        body: { passkeys: (await deps.passkeys.ofMember(actor.memberId)).map(present) },
+        headers: { 'cache-control': 'private, no-store' },
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -67,8 +116,14 @@ export function passkeyRoutes(context: CampaignContext, deps: PasskeyDeps, signI
       summary: 'Start signing in with a passkey: the options for navigator.credentials.get()',
       tag,
       rateLimits: limits.signIn.slice(0, 1),
-      responses: { 200: { description: 'The challenge and options', schema: optionsResponse }, 429: { description: 'Too many attempts from this address', schema: problemResponse } },
-      handle: async () => ({ body: await passkeySignInOptions(context, deps), headers: { 'cache-control': 'no-store' } }),
+      responses: {
+        200: { description: 'The challenge and options', schema: optionsResponse },
+        429: { description: 'Too many attempts from this address', schema: problemResponse },
+      },
+      handle: async () => ({
+        body: await passkeySignInOptions(context, deps),
+        headers: { 'cache-control': 'no-store' },
+      }),
     }),
     defineRoute<z.infer<typeof ceremonyBody>>({
       method: 'post',
@@ -80,11 +135,20 @@ export function passkeyRoutes(context: CampaignContext, deps: PasskeyDeps, signI
       responses: {
         201: { description: 'Signed in', schema: sessionResponse },
         400: { description: 'Invalid body', schema: problemResponse },
-        401: { description: 'The passkey, its challenge or its member did not check out', schema: problemResponse },
+        401: {
+          description: 'The passkey, its challenge or its member did not check out',
+          schema: problemResponse,
+        },
       },
       handle: async ({ body }) => ({
         status: 201,
-        body: await signInWithPasskey(context, deps, signIn, body.challengeId, body.response as unknown as AuthenticationResponseJSON),
+        body: await signInWithPasskey(
+          context,
+          deps,
+          signIn,
+          body.challengeId,
+          body.response as unknown as AuthenticationResponseJSON,
+        ),
         headers: { 'cache-control': 'no-store' },
       }),
     }),

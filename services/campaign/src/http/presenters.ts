@@ -3,12 +3,27 @@ import type { z } from 'zod';
 import type { Campaign, CampaignUpdate } from '../domain/campaign.ts';
 import type { AuditAction } from '../domain/audit.ts';
 import { activeMembers, type Member, type Organization } from '../domain/organization.ts';
-import type { auditResponse, campaignResponse, memberResponse, organizationRecord, organizationResponse, updateResponse } from './schemas.ts';
+import type {
+  auditResponse,
+  campaignResponse,
+  memberResponse,
+  organizationRecord,
+  organizationResponse,
+  updateResponse,
+} from './schemas.ts';
 
 // Presenters pick fields explicitly, so nothing stored (key hashes above all) reaches a response by accident.
 
 export function memberBody(member: Member): z.infer<typeof memberResponse> {
-  return { id: member.id, name: member.name, email: member.email, role: member.role, keyRevision: member.keyRevision, createdAt: member.createdAt, revokedAt: member.revokedAt };
+  return {
+    id: member.id,
+    name: member.name,
+    email: member.email,
+    role: member.role,
+    keyRevision: member.keyRevision,
+    createdAt: member.createdAt,
+    revokedAt: member.revokedAt,
+  };
 }
 
 export function organizationRecordBody(organization: Organization): z.infer<typeof organizationRecord> {
@@ -50,9 +65,21 @@ export function campaignBody(campaign: Campaign): z.infer<typeof campaignRespons
 
 export function updateBody(update: CampaignUpdate): z.infer<typeof updateResponse> {
   const photo = update.photo
-    ? { contentType: update.photo.contentType, size: update.photo.size, sha256: update.photo.sha256, href: `/v1/campaigns/${update.campaignId}/updates/${update.id}/photo` }
+    ? {
+        contentType: update.photo.contentType,
+        size: update.photo.size,
+        sha256: update.photo.sha256,
+        href: `/v1/campaigns/${update.campaignId}/updates/${update.id}/photo`,
+      }
     : null;
-  return { id: update.id, campaignId: update.campaignId, title: update.title, body: update.body, postedAt: update.postedAt, photo };
+  return {
+    id: update.id,
+    campaignId: update.campaignId,
+    title: update.title,
+    body: update.body,
+    postedAt: update.postedAt,
+    photo,
+  };
 }
 
 export function auditBody(page: AuditPage<AuditAction>): z.infer<typeof auditResponse> {

@@ -19,15 +19,28 @@ describe('request schemas', () => {
   });
 
   it('when a cursor is checked, then the published pattern accepts exactly what the check accepts', () => {
-    const published = z.toJSONSchema(listCampaignsQuery, { io: 'input' }) as unknown as { properties: { cursor: { pattern?: string } } };
+    const published = z.toJSONSchema(listCampaignsQuery, { io: 'input' }) as unknown as {
+      properties: { cursor: { pattern?: string } };
+    };
     const pattern = new RegExp(published.properties.cursor.pattern ?? '(?!)');
-    for (const cursor of [encodeCursor('0190aaaa-0000-7000-8000-000000000000'), encodeCursor('a_B-9'), '00', '2d2D', 'zz', '%%%', 'MDE5MA', '']) {
+    for (const cursor of [
+      encodeCursor('0190aaaa-0000-7000-8000-000000000000'),
+      encodeCursor('a_B-9'),
+      '00',
+      '2d2D',
+      'zz',
+      '%%%',
+      'MDE5MA',
+      '',
+    ]) {
       expect(pattern.test(cursor), cursor).toBe(listCampaignsQuery.safeParse({ cursor }).success);
     }
   });
 
   it('when an email is checked, then the published schema states the pattern checked, not the looser email format', () => {
-    const published = z.toJSONSchema(addMemberBody) as unknown as { properties: { email: { pattern?: string; format?: string } } };
+    const published = z.toJSONSchema(addMemberBody) as unknown as {
+      properties: { email: { pattern?: string; format?: string } };
+    };
     expect(published.properties.email.format).toBeUndefined();
     const pattern = new RegExp(published.properties.email.pattern ?? '(?!)');
     for (const email of ['amina@example.org', '#{enc0k@vwr.22i.org', 'a..b@example.org', 'nope']) {

@@ -1,10 +1,21 @@
-import { approvalsAboveThresholdSchema, auditPageSchema, auditQuerySchema, campaignStatuses, countryCodeSchema, crisisSchema, idSchema, memberRoles, organizationKinds } from '@aid/contracts';
+import {
+  approvalsAboveThresholdSchema,
+  auditPageSchema,
+  auditQuerySchema,
+  campaignStatuses,
+  countryCodeSchema,
+  crisisSchema,
+  idSchema,
+  memberRoles,
+  organizationKinds,
+} from '@aid/contracts';
 import { currencySchema, positiveAmountSchema } from '@aid/money';
 import { supportedLocales } from '@aid/i18n';
 import { z } from 'zod';
 import { auditActions } from '../domain/audit.ts';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 // zod's email pattern, not JSON Schema's `email` format (which accepts other addresses): the spec states the pattern.
 const emailSchema = z.string().regex(z.regexes.email, 'must be an email address').max(254);
 const timestamp = z.iso.datetime();
@@ -22,20 +33,37 @@ export const registerOrganizationBody = z.object({
   country: countryCodeSchema,
   kind: z.enum(organizationKinds),
   admin: z.object({ name: text(200).optional(), email: emailSchema.optional() }).optional(),
-  registrationNumber: text(100).optional().describe('as registered with its authority; shown on its public page'),
-  website: z.url({ protocol: /^https?$/, error: 'must be an http(s) address' }).max(300).optional(),
+  registrationNumber: text(100)
+    .optional()
+    .describe('as registered with its authority; shown on its public page'),
+  website: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) address' })
+    .max(300)
+    .optional(),
 });
 
 export const addMemberBody = z.object({
   name: text(200),
-  email: emailSchema.optional().describe("a person's address (sign-in links, invitations); left out for an integration, which acts with its API key only"),
+  email: emailSchema
+    .optional()
+    .describe(
+      "a person's address (sign-in links, invitations); left out for an integration, which acts with its API key only",
+    ),
   role: z.enum(memberRoles),
-  invite: z.boolean().optional().describe('email the new member an invitation with a link that signs them in (valid 7 days)'),
-  locale: z.enum(supportedLocales).optional().describe('the language of the invitation; English when not given'),
+  invite: z
+    .boolean()
+    .optional()
+    .describe('email the new member an invitation with a link that signs them in (valid 7 days)'),
+  locale: z
+    .enum(supportedLocales)
+    .optional()
+    .describe('the language of the invitation; English when not given'),
 });
 
 export const approvalRuleBody = z.object({
-  approvalsAboveThreshold: approvalsAboveThresholdSchema.describe("different approvers a disbursement at or above its campaign's threshold needs (2 to 10)"),
+  approvalsAboveThreshold: approvalsAboveThresholdSchema.describe(
+    "different approvers a disbursement at or above its campaign's threshold needs (2 to 10)",
+  ),
 });
 
 export const signInEmailBody = z.object({
@@ -50,12 +78,22 @@ export const invitationBody = z.object({ locale: z.enum(supportedLocales).option
 export const sessionResponse = z.object({
   sessionToken: z.string().describe('send as Authorization: Bearer to every service; it ends at expiresAt'),
   expiresAt: timestamp,
-  member: z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), role: z.enum(memberRoles) }),
+  member: z.object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullable(),
+    role: z.enum(memberRoles),
+  }),
   organization: z.object({ id: z.string(), name: z.string() }),
 });
 
 export const meResponse = z.object({
-  member: z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), role: z.enum(memberRoles) }),
+  member: z.object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullable(),
+    role: z.enum(memberRoles),
+  }),
   organization: z.object({ id: z.string(), name: z.string() }),
 });
 
@@ -84,14 +122,25 @@ export const patchCampaignBody = z
     approvalThreshold: positiveAmountSchema
       .nullable()
       .optional()
-      .describe('disbursements of at least this many minor units need two different approvers; null removes the threshold'),
+      .describe(
+        'disbursements of at least this many minor units need two different approvers; null removes the threshold',
+      ),
   })
   .meta({ additionalProperties: false, minProperties: 1 })
   .superRefine((patch, context) => {
     const unknown = Object.keys(patch).filter((key) => !patchableFields.includes(key));
-    for (const key of unknown) context.addIssue({ code: 'custom', path: [key], message: `cannot be changed; send ${patchableFields.join(', ')}` });
+    for (const key of unknown)
+      context.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `cannot be changed; send ${patchableFields.join(', ')}`,
+      });
     if (unknown.length === 0 && !patchableFields.some((key) => patch[key] !== undefined)) {
-      context.addIssue({ code: 'custom', path: [], message: `name at least one of ${patchableFields.join(', ')}` });
+      context.addIssue({
+        code: 'custom',
+        path: [],
+        message: `name at least one of ${patchableFields.join(', ')}`,
+      });
     }
   });
 
@@ -106,7 +155,9 @@ export const postUpdateBody = z.object({
     .max(photoBase64Chars, 'must be at most 5 MiB')
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
     .optional()
-    .describe('an optional photo, base64: JPEG, PNG or WebP (checked by its bytes), at most 5 MiB; its SHA-256 goes on the public record'),
+    .describe(
+      'an optional photo, base64: JPEG, PNG or WebP (checked by its bytes), at most 5 MiB; its SHA-256 goes on the public record',
+    ),
 });
 
 /**
@@ -143,13 +194,18 @@ export const memberResponse = z.object({
 
 export const newMemberResponse = memberResponse.extend({
   apiKey: z.string(),
-  invitation: z.enum(['sent', 'failed', 'not-asked']).optional().describe('whether the invitation email went out (ask again with POST …/invitations when it failed)'),
+  invitation: z
+    .enum(['sent', 'failed', 'not-asked'])
+    .optional()
+    .describe('whether the invitation email went out (ask again with POST …/invitations when it failed)'),
 });
 
 export const verificationResponse = z
   .object({ status: z.literal('verified'), verifiedAt: timestamp, applicationId: z.string().nullable() })
   .nullable()
-  .describe('a platform administrator vouched for the organization (directly, or by approving its application); null: not verified');
+  .describe(
+    'a platform administrator vouched for the organization (directly, or by approving its application); null: not verified',
+  );
 
 export const organizationRecord = z.object({
   id: z.string(),
@@ -158,7 +214,10 @@ export const organizationRecord = z.object({
   kind: z.enum(organizationKinds),
   createdAt: timestamp,
   verification: verificationResponse,
-  registrationNumber: z.string().nullable().describe('as registered with its authority; public so anyone can check it'),
+  registrationNumber: z
+    .string()
+    .nullable()
+    .describe('as registered with its authority; public so anyone can check it'),
   website: z.string().nullable(),
 });
 
@@ -183,7 +242,9 @@ export const campaignResponse = z.object({
   publishedAt: timestamp.nullable(),
   closedAt: timestamp.nullable(),
   approvalThreshold: z.number().int().nullable(),
-  organizationVerifiedAt: timestamp.nullable().describe('when the organization was verified, as it stood when the campaign was published'),
+  organizationVerifiedAt: timestamp
+    .nullable()
+    .describe('when the organization was verified, as it stood when the campaign was published'),
 });
 
 export const updateResponse = z.object({
@@ -193,7 +254,12 @@ export const updateResponse = z.object({
   body: z.string(),
   postedAt: timestamp,
   photo: z
-    .object({ contentType: z.string(), size: z.number().int(), sha256: z.string(), href: z.string().describe('where anyone can fetch the photo') })
+    .object({
+      contentType: z.string(),
+      size: z.number().int(),
+      sha256: z.string(),
+      href: z.string().describe('where anyone can fetch the photo'),
+    })
     .nullable()
     .describe('the photo posted with the update, or null'),
 });
@@ -203,13 +269,24 @@ export const organizationCampaignsResponse = z.object({ campaigns: z.array(campa
 export const updatePhotoParams = z.object({ id: idSchema, updateId: idSchema });
 
 /** What anyone may know of the organization behind a public campaign: never its members. */
-export const publicOrganizationResponse = organizationRecord.describe('the organization running the campaign: name, country, kind and since when it is registered');
+export const publicOrganizationResponse = organizationRecord.describe(
+  'the organization running the campaign: name, country, kind and since when it is registered',
+);
 
-export const campaignWithUpdatesResponse = campaignResponse.extend({ updates: z.array(updateResponse), organization: publicOrganizationResponse.nullable() });
+export const campaignWithUpdatesResponse = campaignResponse.extend({
+  updates: z.array(updateResponse),
+  organization: publicOrganizationResponse.nullable(),
+});
 
 /** An organization's public page: who it is and its public campaigns. */
-export const organizationProfileResponse = z.object({ organization: organizationRecord, campaigns: z.array(campaignResponse) });
+export const organizationProfileResponse = z.object({
+  organization: organizationRecord,
+  campaigns: z.array(campaignResponse),
+});
 
-export const campaignListResponse = z.object({ campaigns: z.array(campaignResponse), nextCursor: z.string().nullable() });
+export const campaignListResponse = z.object({
+  campaigns: z.array(campaignResponse),
+  nextCursor: z.string().nullable(),
+});
 
 export { problemDocumentSchema as problemResponse } from '@aid/http-kit';

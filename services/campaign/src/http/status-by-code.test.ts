@@ -33,6 +33,8 @@ describe('error statuses', () => {
   });
 
   it('when a role is missing, then the message names the role needed', () => {
-    expect(errors.roleRequired('posting an update', ['admin', 'field-officer']).message).toBe('posting an update needs the admin or field-officer role');
+    expect(errors.roleRequired('posting an update', ['admin', 'field-officer']).message).toBe(
+      'posting an update needs the admin or field-officer role',
+    );
   });
 });

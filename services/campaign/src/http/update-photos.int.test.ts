@@ -24,8 +24,16 @@ afterAll(async () => {
 });
 
 // The first bytes of each format, then filler: the service reads the signature, not the rest.
-const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a small photo of a water filter')]);
-const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x20, 0, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(20, 1)]);
+const jpeg = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+  Buffer.from('a small photo of a water filter'),
+]);
+const webp = Buffer.concat([
+  Buffer.from('RIFF'),
+  Buffer.from([0x20, 0, 0, 0]),
+  Buffer.from('WEBPVP8 '),
+  Buffer.alloc(20, 1),
+]);
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 async function fetchPhoto(path: string) {
@@ -41,7 +49,12 @@ describe('update photos', () => {
     });
     expect(answer.status).toBe(201);
     const update = updateResponse.parse(answer.body);
-    expect(update.photo).toEqual({ contentType: 'image/jpeg', size: jpeg.length, sha256: sha256(jpeg), href: `/v1/campaigns/${campaignId}/updates/${update.id}/photo` });
+    expect(update.photo).toEqual({
+      contentType: 'image/jpeg',
+      size: jpeg.length,
+      sha256: sha256(jpeg),
+      href: `/v1/campaigns/${campaignId}/updates/${update.id}/photo`,
+    });
 
     const { response, bytes } = await fetchPhoto(update.photo?.href ?? '');
     expect(response.status).toBe(200);
@@ -50,18 +63,34 @@ describe('update photos', () => {
     expect(response.headers.get('x-content-sha256')).toBe(sha256(jpeg));
     expect(bytes.equals(jpeg)).toBe(true);
 
-    const page = campaignWithUpdatesResponse.parse((await api.call('GET', `/v1/campaigns/${campaignId}`)).body);
+    const page = campaignWithUpdatesResponse.parse(
+      (await api.call('GET', `/v1/campaigns/${campaignId}`)).body,
+    );
     expect(page.updates.find((shown) => shown.id === update.id)?.photo?.sha256).toBe(sha256(jpeg));
   });
 
   it('when a WebP photo is posted, then it is served as WebP; an update without a photo has none to fetch', async () => {
     const withPhoto = updateResponse.parse(
-      (await api.call('POST', `/v1/campaigns/${campaignId}/updates`, { key: org.adminKey, body: { title: 'Camp', body: 'Tents up.', photo: webp.toString('base64') } })).body,
+      (
+        await api.call('POST', `/v1/campaigns/${campaignId}/updates`, {
+          key: org.adminKey,
+          body: { title: 'Camp', body: 'Tents up.', photo: webp.toString('base64') },
+        })
+      ).body,
     );
     expect(withPhoto.photo?.contentType).toBe('image/webp');
-    expect((await fetchPhoto(withPhoto.photo?.href ?? '')).response.headers.get('content-type')).toBe('image/webp');
+    expect((await fetchPhoto(withPhoto.photo?.href ?? '')).response.headers.get('content-type')).toBe(
+      'image/webp',
+    );
 
-    const without = updateResponse.parse((await api.call('POST', `/v1/campaigns/${campaignId}/updates`, { key: org.adminKey, body: { title: 'Text only', body: 'No picture.' } })).body);
+    const without = updateResponse.parse(
+      (
+        await api.call('POST', `/v1/campaigns/${campaignId}/updates`, {
+          key: org.adminKey,
+          body: { title: 'Text only', body: 'No picture.' },
+        })
+      ).body,
+    );
     expect(without.photo).toBeNull();
     const missing = await api.call('GET', `/v1/campaigns/${campaignId}/updates/${without.id}/photo`);
     expect(missing.status).toBe(404);
@@ -72,47 +101,76 @@ describe('update photos', () => {
     const pdf = Buffer.from('%PDF-1.7 not a photo');
     const gif = Buffer.from('GIF89a pretending');
     for (const bytes of [pdf, gif]) {
-      const answer = await api.call('POST', `/v1/campaigns/${campaignId}/updates`, { key: org.adminKey, body: { title: 'Refused', body: 'x', photo: bytes.toString('base64') } });
+      const answer = await api.call('POST', `/v1/campaigns/${campaignId}/updates`, {
+        key: org.adminKey,
+        body: { title: 'Refused', body: 'x', photo: bytes.toString('base64') },
+      });
       expect(answer.status).toBe(415);
       expect(problemOf(answer)).toMatchObject({ code: 'photo-unsupported', field: 'photo' });
     }
-    const notBase64 = await api.call('POST', `/v1/campaigns/${campaignId}/updates`, { key: org.adminKey, body: { title: 'Refused', body: 'x', photo: 'not base64!' } });
+    const notBase64 = await api.call('POST', `/v1/campaigns/${campaignId}/updates`, {
+      key: org.adminKey,
+      body: { title: 'Refused', body: 'x', photo: 'not base64!' },
+    });
     expect(notBase64.status).toBe(400);
     expect(problemOf(notBase64).field).toBe('photo');
-    const page = campaignWithUpdatesResponse.parse((await api.call('GET', `/v1/campaigns/${campaignId}`)).body);
+    const page = campaignWithUpdatesResponse.parse(
+      (await api.call('GET', `/v1/campaigns/${campaignId}`)).body,
+    );
     expect(page.updates.some((update) => update.title === 'Refused')).toBe(false);
   });
 
   it('when the photo is one byte over 5 MiB, then it is refused as too large naming the photo field', async () => {
     const big = Buffer.concat([jpeg, Buffer.alloc(5 * 1024 * 1024 + 1 - jpeg.length, 7)]);
-    const answer = await api.call('POST', `/v1/campaigns/${campaignId}/updates`, { key: org.adminKey, body: { title: 'Too big', body: 'x', photo: big.toString('base64') } });
+    const answer = await api.call('POST', `/v1/campaigns/${campaignId}/updates`, {
+      key: org.adminKey,
+      body: { title: 'Too big', body: 'x', photo: big.toString('base64') },
+    });
     expect(answer.status).toBe(413);
     expect(problemOf(answer)).toMatchObject({ code: 'photo-too-large', field: 'photo' });
 
     const exact = Buffer.concat([jpeg, Buffer.alloc(5 * 1024 * 1024 - jpeg.length, 7)]);
-    const accepted = await api.call('POST', `/v1/campaigns/${campaignId}/updates`, { key: org.adminKey, body: { title: 'Just fits', body: 'x', photo: exact.toString('base64') } });
+    const accepted = await api.call('POST', `/v1/campaigns/${campaignId}/updates`, {
+      key: org.adminKey,
+      body: { title: 'Just fits', body: 'x', photo: exact.toString('base64') },
+    });
     expect(accepted.status).toBe(201);
   });
 
   it('when an approver posts an update with a photo, then the role is refused before the photo is looked at', async () => {
     const approverKey = await api.member(org.id, org.adminKey, 'approver');
-    const answer = await api.call('POST', `/v1/campaigns/${campaignId}/updates`, { key: approverKey, body: { title: 'No', body: 'x', photo: Buffer.from('junk').toString('base64') } });
+    const answer = await api.call('POST', `/v1/campaigns/${campaignId}/updates`, {
+      key: approverKey,
+      body: { title: 'No', body: 'x', photo: Buffer.from('junk').toString('base64') },
+    });
     expect(answer.status).toBe(403);
     expect(problemOf(answer).code).toBe('role-required');
   });
 
   it('when an update with a photo is posted, then the update-posted event carries the photo hash', async () => {
     const update = updateResponse.parse(
-      (await api.call('POST', `/v1/campaigns/${campaignId}/updates`, { key: org.adminKey, body: { title: 'On the record', body: 'Hashed.', photo: jpeg.toString('base64') } })).body,
+      (
+        await api.call('POST', `/v1/campaigns/${campaignId}/updates`, {
+          key: org.adminKey,
+          body: { title: 'On the record', body: 'Hashed.', photo: jpeg.toString('base64') },
+        })
+      ).body,
     );
     const event = await eventually(() => {
       const found = recorder.messages
         .filter((message) => message.key === campaignId)
         .map((message) => campaignEventSchema.parse(message.value))
-        .find((candidate) => candidate.type === 'org.diaspora-aid.campaign.update-posted' && candidate.data.updateId === update.id);
+        .find(
+          (candidate) =>
+            candidate.type === 'org.diaspora-aid.campaign.update-posted' &&
+            candidate.data.updateId === update.id,
+        );
       expect(found).toBeDefined();
       return found;
     });
-    expect(event?.data).toMatchObject({ updateId: update.id, photo: { contentType: 'image/jpeg', size: jpeg.length, sha256: sha256(jpeg) } });
+    expect(event?.data).toMatchObject({
+      updateId: update.id,
+      photo: { contentType: 'image/jpeg', size: jpeg.length, sha256: sha256(jpeg) },
+    });
   });
 });

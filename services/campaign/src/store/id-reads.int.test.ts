@@ -10,9 +10,20 @@ import { campaignStore } from './campaigns.store.ts';
 import { organizationStore, type OrganizationStore } from './organizations.store.ts';
 import { updateStore } from './updates.store.ts';
 
-const audit = (action: AuditEntry['action'], targetId: string): AuditEntry => ({ id: newId(), actorMemberId: 'member-1', action, targetId, at: new Date(), details: {} });
+const audit = (action: AuditEntry['action'], targetId: string): AuditEntry => ({
+  id: newId(),
+  actorMemberId: 'member-1',
+  action,
+  targetId,
+  at: new Date(),
+  details: {},
+});
 
-const register = (apiKeyHash: string) => registerOrganization({ name: `Org ${newId()}`, country: 'SO', kind: 'ngo' }, { now: new Date(), newId, apiKeyHash });
+const register = (apiKeyHash: string) =>
+  registerOrganization(
+    { name: `Org ${newId()}`, country: 'SO', kind: 'ngo' },
+    { now: new Date(), newId, apiKeyHash },
+  );
 
 describe('API keys are looked up by _id', () => {
   let db: Connection;
@@ -35,15 +46,33 @@ describe('API keys are looked up by _id', () => {
     await store.insert(organization, [], []);
     const admin = organization.members[0]!;
     const operations = await operationsOf(db, async () => {
-      expect(await store.actorByKeyHash(admin.apiKeyHash)).toMatchObject({ memberId: admin.id, organizationId: organization.id, role: 'admin' });
+      expect(await store.actorByKeyHash(admin.apiKeyHash)).toMatchObject({
+        memberId: admin.id,
+        organizationId: organization.id,
+        role: 'admin',
+      });
       expect(await store.actorByKeyHash('hash-nobody-has')).toBeNull();
     });
     expect(operations.length).toBeGreaterThan(0);
     expect(operations.filter((operation) => !servedById(operation))).toEqual([]);
 
-    const actor = { memberId: admin.id, organizationId: organization.id, organizationName: organization.name, role: 'admin' as const };
+    const actor = {
+      memberId: admin.id,
+      organizationId: organization.id,
+      organizationName: organization.name,
+      role: 'admin' as const,
+    };
     const rotated = rotateKey(organization, actor, admin.id, `hash-${newId()}`);
-    expect(await store.replaceMember(organization.id, rotated, admin.apiKeyHash, [], { id: newId(), actorMemberId: admin.id, action: 'member.key-rotated', targetId: admin.id, at: new Date(), details: {} })).toBe(true);
+    expect(
+      await store.replaceMember(organization.id, rotated, admin.apiKeyHash, [], {
+        id: newId(),
+        actorMemberId: admin.id,
+        action: 'member.key-rotated',
+        targetId: admin.id,
+        at: new Date(),
+        details: {},
+      }),
+    ).toBe(true);
     expect(await store.actorByKeyHash(admin.apiKeyHash)).toBeNull();
     expect(await store.actorByKeyHash(rotated.apiKeyHash)).toMatchObject({ memberId: admin.id });
   });
@@ -53,27 +82,59 @@ describe('API keys are looked up by _id', () => {
     const organization = register(`hash-${newId()}`);
     await store.insert(organization, [], []);
     const admin = organization.members[0]!;
-    const actor = { memberId: admin.id, organizationId: organization.id, organizationName: organization.name, role: 'admin' as const };
-    const other = { ...admin, id: newId(), email: `${newId()}@example.org`, role: 'approver' as const, apiKeyHash: `hash-${newId()}` };
-    expect(await store.appendMember(organization.id, other, [], audit('member.added', other.id))).toBe('added');
+    const actor = {
+      memberId: admin.id,
+      organizationId: organization.id,
+      organizationName: organization.name,
+      role: 'admin' as const,
+    };
+    const other = {
+      ...admin,
+      id: newId(),
+      email: `${newId()}@example.org`,
+      role: 'approver' as const,
+      apiKeyHash: `hash-${newId()}`,
+    };
+    expect(await store.appendMember(organization.id, other, [], audit('member.added', other.id))).toBe(
+      'added',
+    );
     for (let round = 0; round < 10; round += 1) {
       const current = (await store.find(organization.id))!;
-      const [first, second] = current.members.map((member) => rotateKey(current, actor, member.id, `hash-${newId()}`));
+      const [first, second] = current.members.map((member) =>
+        rotateKey(current, actor, member.id, `hash-${newId()}`),
+      );
       const saved = await Promise.all(
         [first!, second!].map((rotated, index) =>
-          store.replaceMember(organization.id, rotated, current.members[index]!.apiKeyHash, [], audit('member.key-rotated', rotated.id)),
+          store.replaceMember(
+            organization.id,
+            rotated,
+            current.members[index]!.apiKeyHash,
+            [],
+            audit('member.key-rotated', rotated.id),
+          ),
         ),
       );
       expect(saved.some(Boolean)).toBe(true);
       const stored = (await store.find(organization.id))!.members.map((member) => member.apiKeyHash);
-      [first!, second!].forEach((rotated, index) => expect(stored[index]).toBe(saved[index] ? rotated.apiKeyHash : current.members[index]!.apiKeyHash));
+      [first!, second!].forEach((rotated, index) =>
+        expect(stored[index]).toBe(saved[index] ? rotated.apiKeyHash : current.members[index]!.apiKeyHash),
+      );
     }
   });
 
   it('when organizations were stored before the key links existed, then the start-up backfill links them once', async () => {
     const old = register(`hash-${newId()}`);
     const admin = old.members[0]!;
-    await db.collection('organizations').insertOne({ _id: old.id, name: old.name, country: old.country, kind: old.kind, createdAt: new Date(), members: [{ ...admin, createdAt: new Date(), revokedAt: null }], audit: [], outbox: [] } as never);
+    await db.collection('organizations').insertOne({
+      _id: old.id,
+      name: old.name,
+      country: old.country,
+      kind: old.kind,
+      createdAt: new Date(),
+      members: [{ ...admin, createdAt: new Date(), revokedAt: null }],
+      audit: [],
+      outbox: [],
+    } as never);
     expect(await store.actorByKeyHash(admin.apiKeyHash)).toBeNull();
     await db.collection('api_key_links').deleteOne({ _id: 'mark:organizations-v1' } as never);
     expect(await store.backfillKeyLinks()).toBeGreaterThan(20);
@@ -89,13 +150,29 @@ describe('API keys are looked up by _id', () => {
     for (let n = 0; n < 6; n += 1) {
       const campaign = aCampaign({ id: newId(), organizationId, status: 'draft' });
       await campaigns.insert(campaign, [], audit('campaign.created', campaign.id));
-      await campaigns.replace({ ...campaign, status: 'active', revision: 2 }, 1, [], audit('campaign.published', campaign.id));
+      await campaigns.replace(
+        { ...campaign, status: 'active', revision: 2 },
+        1,
+        [],
+        audit('campaign.published', campaign.id),
+      );
       ids.push(campaign.id);
     }
     const [first] = ids;
     const closing = aCampaign({ id: ids[5]!, organizationId, status: 'closed', revision: 3 });
     expect(await campaigns.replace(closing, 2, [], audit('campaign.closed', closing.id))).toBe(true);
-    for (let n = 0; n < 4; n += 1) await updates.insert({ id: newId(), campaignId: first!, title: `Update ${n}`, body: 'Kits delivered.', postedAt: new Date().toISOString() }, [], audit('campaign.update-posted', first!));
+    for (let n = 0; n < 4; n += 1)
+      await updates.insert(
+        {
+          id: newId(),
+          campaignId: first!,
+          title: `Update ${n}`,
+          body: 'Kits delivered.',
+          postedAt: new Date().toISOString(),
+        },
+        [],
+        audit('campaign.update-posted', first!),
+      );
 
     let active: string[] = [];
     let latest: string[] = [];
@@ -107,7 +184,13 @@ describe('API keys are looked up by _id', () => {
     expect(operations.filter((operation) => !servedById(operation))).toEqual([]);
     expect(active).toEqual([ids[4], ids[3], ids[2]]);
     expect(latest).toEqual(['Update 3', 'Update 2']);
-    expect((await campaigns.list({ statuses: ['closed'], limit: 10 })).map((campaign) => campaign.id)).toContain(ids[5]);
-    expect((await campaigns.list({ statuses: ['active'], limit: 10, before: ids[2] })).map((campaign) => campaign.id)).toEqual([ids[1], ids[0]]);
+    expect(
+      (await campaigns.list({ statuses: ['closed'], limit: 10 })).map((campaign) => campaign.id),
+    ).toContain(ids[5]);
+    expect(
+      (await campaigns.list({ statuses: ['active'], limit: 10, before: ids[2] })).map(
+        (campaign) => campaign.id,
+      ),
+    ).toEqual([ids[1], ids[0]]);
   });
 });

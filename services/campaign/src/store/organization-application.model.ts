@@ -15,9 +15,21 @@ export interface OrganizationApplicationDocument {
   contact: { name: string; email: string };
   applicantTokenHash: string;
   submittedAt: Date;
-  documents: { id: string; name: string; contentType: ApplicationDocumentType; size: number; sha256: string; uploadedAt: Date }[];
+  documents: {
+    id: string;
+    name: string;
+    contentType: ApplicationDocumentType;
+    size: number;
+    sha256: string;
+    uploadedAt: Date;
+  }[];
   status: string;
-  decision: { decision: 'approve' | 'reject'; reason: string; decidedAt: Date; organizationId: string | null } | null;
+  decision: {
+    decision: 'approve' | 'reject';
+    reason: string;
+    decidedAt: Date;
+    organizationId: string | null;
+  } | null;
   audit: StoredAuditEntry<AuditAction>[];
 }
 
@@ -34,7 +46,17 @@ const applicationSchema = new mongoose.Schema<OrganizationApplicationDocument>(
     applicantTokenHash: { type: String, required: true },
     submittedAt: { type: Date, required: true },
     documents: {
-      type: [{ _id: false, id: String, name: String, contentType: String, size: Number, sha256: String, uploadedAt: Date }],
+      type: [
+        {
+          _id: false,
+          id: String,
+          name: String,
+          contentType: String,
+          size: Number,
+          sha256: String,
+          uploadedAt: Date,
+        },
+      ],
       default: [],
     },
     status: { type: String, required: true },
@@ -65,9 +87,17 @@ const applicationFileSchema = new mongoose.Schema<ApplicationFileDocument>(
 );
 
 export function organizationApplicationModel(connection: Connection): Model<OrganizationApplicationDocument> {
-  return connection.model<OrganizationApplicationDocument>('OrganizationApplication', applicationSchema, 'organization_applications');
+  return connection.model<OrganizationApplicationDocument>(
+    'OrganizationApplication',
+    applicationSchema,
+    'organization_applications',
+  );
 }
 
 export function applicationFileModel(connection: Connection): Model<ApplicationFileDocument> {
-  return connection.model<ApplicationFileDocument>('OrganizationApplicationFile', applicationFileSchema, 'organization_application_documents');
+  return connection.model<ApplicationFileDocument>(
+    'OrganizationApplicationFile',
+    applicationFileSchema,
+    'organization_application_documents',
+  );
 }

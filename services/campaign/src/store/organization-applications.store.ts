@@ -2,8 +2,16 @@ import type { OrganizationKind } from '@aid/contracts';
 import { createIdLinks } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
-import type { ApplicationDocument, ApplicationStatus, OrganizationApplication } from '../domain/organization-application.ts';
-import { applicationFileModel, organizationApplicationModel, type OrganizationApplicationDocument } from './organization-application.model.ts';
+import type {
+  ApplicationDocument,
+  ApplicationStatus,
+  OrganizationApplication,
+} from '../domain/organization-application.ts';
+import {
+  applicationFileModel,
+  organizationApplicationModel,
+  type OrganizationApplicationDocument,
+} from './organization-application.model.ts';
 
 export interface OrganizationApplicationStore {
   insert(application: OrganizationApplication, audit: AuditEntry): Promise<void>;
@@ -11,7 +19,13 @@ export interface OrganizationApplicationStore {
   /** Applications in one status, oldest first (the order they came in). */
   withStatus(status: ApplicationStatus): Promise<OrganizationApplication[]>;
   /** Keeps the bytes, then the description, if the application still has `documentCount` documents and is pending. */
-  addDocument(applicationId: string, documentCount: number, document: ApplicationDocument, bytes: Buffer, audit: AuditEntry): Promise<boolean>;
+  addDocument(
+    applicationId: string,
+    documentCount: number,
+    document: ApplicationDocument,
+    bytes: Buffer,
+    audit: AuditEntry,
+  ): Promise<boolean>;
   file(applicationId: string, documentId: string): Promise<Buffer | null>;
   /** Records the decision if the application is still pending; false when another decision came first. */
   decide(decided: OrganizationApplication, audit: AuditEntry): Promise<boolean>;
@@ -29,9 +43,14 @@ function toApplication(doc: OrganizationApplicationDocument): OrganizationApplic
     contact: { name: doc.contact.name, email: doc.contact.email },
     applicantTokenHash: doc.applicantTokenHash,
     submittedAt: doc.submittedAt.toISOString(),
-    documents: doc.documents.map((document) => ({ ...document, uploadedAt: new Date(document.uploadedAt).toISOString() })),
+    documents: doc.documents.map((document) => ({
+      ...document,
+      uploadedAt: new Date(document.uploadedAt).toISOString(),
+    })),
     status: doc.status as ApplicationStatus,
-    decision: doc.decision ? { ...doc.decision, decidedAt: new Date(doc.decision.decidedAt).toISOString() } : null,
+    decision: doc.decision
+      ? { ...doc.decision, decidedAt: new Date(doc.decision.decidedAt).toISOString() }
+      : null,
   };
 }
 
@@ -69,21 +88,31 @@ export function organizationApplicationStore(connection: Connection): Organizati
     async withStatus(status) {
       const ids = await byStatus.targetsOf(statusKey(status));
       if (ids.length === 0) return [];
-      const docs = await model.find({ _id: { $in: ids } }, { audit: 0 }).lean<OrganizationApplicationDocument[]>();
+      const docs = await model
+        .find({ _id: { $in: ids } }, { audit: 0 })
+        .lean<OrganizationApplicationDocument[]>();
       // The application itself decides: an id still listed under its old status is skipped.
       return docs
         .map(toApplication)
         .filter((application) => application.status === status)
-        .sort((left, right) => (left.submittedAt < right.submittedAt ? -1 : left.submittedAt > right.submittedAt ? 1 : 0));
+        .sort((left, right) =>
+          left.submittedAt < right.submittedAt ? -1 : left.submittedAt > right.submittedAt ? 1 : 0,
+        );
     },
     async addDocument(applicationId, documentCount, document, bytes, audit) {
-      await files.create({ _id: document.id, applicationId, contentType: document.contentType, sha256: document.sha256, bytes });
+      await files.create({
+        _id: document.id,
+        applicationId,
+        contentType: document.contentType,
+        sha256: document.sha256,
+        bytes,
+      });
       const result = await model
-          .updateOne(
-            { _id: applicationId, status: 'pending', documents: { $size: documentCount } },
-            { $push: { documents: { ...document, uploadedAt: new Date(document.uploadedAt) }, audit } },
-          )
-          .exec();
+        .updateOne(
+          { _id: applicationId, status: 'pending', documents: { $size: documentCount } },
+          { $push: { documents: { ...document, uploadedAt: new Date(document.uploadedAt) }, audit } },
+        )
+        .exec();
       if (result.modifiedCount === 1) return true;
       // Nobody will ever read these bytes: no description points at them.
       await files.deleteOne({ _id: document.id });
@@ -98,11 +127,17 @@ export function organizationApplicationStore(connection: Connection): Organizati
       const decision = decided.decision;
       if (!decision) throw new Error('decide() needs a decided application');
       const result = await model
-          .updateOne(
-            { _id: decided.id, status: 'pending' },
-            { $set: { status: decided.status, decision: { ...decision, decidedAt: new Date(decision.decidedAt) } }, $push: { audit } },
-          )
-          .exec();
+        .updateOne(
+          { _id: decided.id, status: 'pending' },
+          {
+            $set: {
+              status: decided.status,
+              decision: { ...decision, decidedAt: new Date(decision.decidedAt) },
+            },
+            $push: { audit },
+          },
+        )
+        .exec();
       if (result.modifiedCount !== 1) return false;
       await byStatus.addTarget(statusKey(decided.status), decided.id);
       await byStatus.removeTarget(statusKey('pending'), decided.id);

@@ -1,9 +1,20 @@
 import type { MemberRole, OrganizationKind } from '@aid/contracts';
-import { createIdLinks, fromStoredAudit, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
+import {
+  createIdLinks,
+  fromStoredAudit,
+  queueMessages,
+  type OutboxMessage,
+  type OutboxSource,
+} from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { Actor } from '../domain/actor.ts';
 import type { AuditEntry } from '../domain/audit.ts';
-import { defaultApprovalsAboveThreshold, type Member, type Organization, type Verification } from '../domain/organization.ts';
+import {
+  defaultApprovalsAboveThreshold,
+  type Member,
+  type Organization,
+  type Verification,
+} from '../domain/organization.ts';
 import { organizationModel, type MemberDocument, type OrganizationDocument } from './organization.model.ts';
 
 export type AppendMemberOutcome = 'added' | 'email-taken' | 'not-found';
@@ -14,14 +25,30 @@ export interface OrganizationStore {
   find(id: string): Promise<Organization | null>;
   /** The member holding a key, by the key's hash; null for a key nobody holds. */
   actorByKeyHash(apiKeyHash: string): Promise<Actor | null>;
-  appendMember(organizationId: string, member: Member, messages: OutboxMessage[], audit: AuditEntry): Promise<AppendMemberOutcome>;
+  appendMember(
+    organizationId: string,
+    member: Member,
+    messages: OutboxMessage[],
+    audit: AuditEntry,
+  ): Promise<AppendMemberOutcome>;
   /** Sets the organization's approval rule with its event and audit entry, in one write; false when it does not exist. */
-  setApprovalRule(organizationId: string, approvalsAboveThreshold: number, messages: OutboxMessage[], audit: AuditEntry): Promise<boolean>;
+  setApprovalRule(
+    organizationId: string,
+    approvalsAboveThreshold: number,
+    messages: OutboxMessage[],
+    audit: AuditEntry,
+  ): Promise<boolean>;
   /**
    * Replaces one member (a new key, a revocation) if their key is still `previousKeyHash` and nobody joined
    * meanwhile; false when something changed under us.
    */
-  replaceMember(organizationId: string, member: Member, previousKeyHash: string, messages: OutboxMessage[], audit: AuditEntry): Promise<boolean>;
+  replaceMember(
+    organizationId: string,
+    member: Member,
+    previousKeyHash: string,
+    messages: OutboxMessage[],
+    audit: AuditEntry,
+  ): Promise<boolean>;
   audit(organizationId: string): Promise<AuditEntry[]>;
   /** Key links for organizations stored before they existed: once per database, at start-up. */
   backfillKeyLinks(): Promise<number>;
@@ -68,9 +95,14 @@ function toOrganization(doc: OrganizationDocument): Organization {
 }
 
 function toVerification(doc: OrganizationDocument): Verification | null {
-  if (doc.verification === undefined) return { status: 'verified', verifiedAt: doc.createdAt.toISOString(), applicationId: null };
+  if (doc.verification === undefined)
+    return { status: 'verified', verifiedAt: doc.createdAt.toISOString(), applicationId: null };
   if (doc.verification === null) return null;
-  return { status: 'verified', verifiedAt: new Date(doc.verification.verifiedAt).toISOString(), applicationId: doc.verification.applicationId ?? null };
+  return {
+    status: 'verified',
+    verifiedAt: new Date(doc.verification.verifiedAt).toISOString(),
+    applicationId: doc.verification.applicationId ?? null,
+  };
 }
 
 export function organizationStore(connection: Connection): OrganizationStore {
@@ -78,7 +110,8 @@ export function organizationStore(connection: Connection): OrganizationStore {
   // Every authenticated request finds its member by key: through an `_id`-keyed link to the organization, written
   // before the key is stored, never by a scan of the organizations.
   const keyLinks = createIdLinks(connection, 'api_key_links');
-  const linkKeys = (organizationId: string, members: Member[]) => Promise.all(members.map((member) => keyLinks.point(member.apiKeyHash, organizationId)));
+  const linkKeys = (organizationId: string, members: Member[]) =>
+    Promise.all(members.map((member) => keyLinks.point(member.apiKeyHash, organizationId)));
   return {
     outboxSource: { name: 'organizations', model },
     async insert(organization, messages, audit) {
@@ -91,7 +124,10 @@ export function organizationStore(connection: Connection): OrganizationStore {
         kind: organization.kind,
         createdAt: new Date(organization.createdAt),
         members: organization.members.map(toMemberDocument),
-        verification: organization.verification === null ? null : { ...organization.verification, verifiedAt: new Date(organization.verification.verifiedAt) },
+        verification:
+          organization.verification === null
+            ? null
+            : { ...organization.verification, verifiedAt: new Date(organization.verification.verifiedAt) },
         approvalsAboveThreshold: organization.approvalsAboveThreshold,
         registrationNumber: organization.registrationNumber,
         website: organization.website,
@@ -107,15 +143,30 @@ export function organizationStore(connection: Connection): OrganizationStore {
     async actorByKeyHash(apiKeyHash) {
       const organizationId = await keyLinks.targetOf(apiKeyHash);
       // The organization itself decides: a key since rotated or revoked is no longer among its members.
-      const doc = organizationId ? await model.findById(organizationId, { name: 1, members: 1 }).lean<OrganizationDocument>() : null;
-      const member = doc?.members.find((candidate) => candidate.apiKeyHash === apiKeyHash && !candidate.revokedAt);
+      const doc = organizationId
+        ? await model.findById(organizationId, { name: 1, members: 1 }).lean<OrganizationDocument>()
+        : null;
+      const member = doc?.members.find(
+        (candidate) => candidate.apiKeyHash === apiKeyHash && !candidate.revokedAt,
+      );
       if (!doc || !member) return null;
-      return { memberId: member.id, organizationId: doc._id, organizationName: doc.name, role: member.role as MemberRole };
+      return {
+        memberId: member.id,
+        organizationId: doc._id,
+        organizationName: doc.name,
+        role: member.role as MemberRole,
+      };
     },
     async setApprovalRule(organizationId, approvalsAboveThreshold, messages, audit) {
       const queued = queueMessages(messages);
       const result = await model
-        .updateOne({ _id: organizationId }, { $set: { approvalsAboveThreshold, ...queued.$set }, $push: { outbox: queued.$push.outbox, audit } })
+        .updateOne(
+          { _id: organizationId },
+          {
+            $set: { approvalsAboveThreshold, ...queued.$set },
+            $push: { outbox: queued.$push.outbox, audit },
+          },
+        )
         .exec();
       return result.matchedCount === 1;
     },
@@ -126,8 +177,14 @@ export function organizationStore(connection: Connection): OrganizationStore {
       const result = await model
         .updateOne(
           // An integration has no address: nothing to collide with.
-          member.email === null ? { _id: organizationId } : { _id: organizationId, 'members.email': { $ne: member.email } },
-          { $push: { members: toMemberDocument(member), outbox: queued.$push.outbox, audit }, $set: queued.$set, $inc: { membersRevision: 1 } },
+          member.email === null
+            ? { _id: organizationId }
+            : { _id: organizationId, 'members.email': { $ne: member.email } },
+          {
+            $push: { members: toMemberDocument(member), outbox: queued.$push.outbox, audit },
+            $set: queued.$set,
+            $inc: { membersRevision: 1 },
+          },
         )
         .exec();
       if (result.modifiedCount === 1) return 'added';
@@ -139,30 +196,48 @@ export function organizationStore(connection: Connection): OrganizationStore {
       // FerretDB has no positional updates, so the members array is rewritten whole from a read. The write is
       // guarded by the members' revision at that read, so a change of any member in between (another request,
       // another instance) refuses it instead of being overwritten, and by the old key, which the caller decided on.
-      const doc = await model.findById(organizationId, { members: 1, membersRevision: 1 }).lean<Pick<OrganizationDocument, 'members' | 'membersRevision'>>();
+      const doc = await model
+        .findById(organizationId, { members: 1, membersRevision: 1 })
+        .lean<Pick<OrganizationDocument, 'members' | 'membersRevision'>>();
       if (!doc) return false;
-      const members = doc.members.map((existing) => (existing.id === member.id ? toMemberDocument(member) : existing));
+      const members = doc.members.map((existing) =>
+        existing.id === member.id ? toMemberDocument(member) : existing,
+      );
       const unchanged = doc.membersRevision === undefined ? { $exists: false } : doc.membersRevision;
       const result = await model
         .updateOne(
           { _id: organizationId, 'members.apiKeyHash': previousKeyHash, membersRevision: unchanged },
-          { $set: { members, ...queued.$set }, $inc: { membersRevision: 1 }, $push: { outbox: queued.$push.outbox, audit } },
+          {
+            $set: { members, ...queued.$set },
+            $inc: { membersRevision: 1 },
+            $push: { outbox: queued.$push.outbox, audit },
+          },
         )
         .exec();
       return result.modifiedCount === 1;
     },
     backfillKeyLinks() {
       return keyLinks.backfillOnce('organizations-v1', async () => {
-        const docs = await model.find({}, { members: 1 }).lean<Pick<OrganizationDocument, '_id' | 'members'>[]>();
-        return docs.flatMap((doc) => doc.members.map((member): [string, string] => [member.apiKeyHash, doc._id]));
+        const docs = await model
+          .find({}, { members: 1 })
+          .lean<Pick<OrganizationDocument, '_id' | 'members'>[]>();
+        return docs.flatMap((doc) =>
+          doc.members.map((member): [string, string] => [member.apiKeyHash, doc._id]),
+        );
       });
     },
     async memberEmails() {
-      const docs = await model.find({}, { members: 1 }).lean<Pick<OrganizationDocument, '_id' | 'members'>[]>();
-      return docs.flatMap((doc) => doc.members.flatMap((member): [string, string][] => (member.email ? [[member.email, doc._id]] : [])));
+      const docs = await model
+        .find({}, { members: 1 })
+        .lean<Pick<OrganizationDocument, '_id' | 'members'>[]>();
+      return docs.flatMap((doc) =>
+        doc.members.flatMap((member): [string, string][] => (member.email ? [[member.email, doc._id]] : [])),
+      );
     },
     async audit(organizationId) {
-      const doc = await model.findById(organizationId, { audit: 1 }).lean<Pick<OrganizationDocument, 'audit'>>();
+      const doc = await model
+        .findById(organizationId, { audit: 1 })
+        .lean<Pick<OrganizationDocument, 'audit'>>();
       return fromStoredAudit(doc?.audit);
     },
   };

@@ -88,7 +88,12 @@ function toPasskey(doc: PasskeyDocument): StoredPasskey {
   };
 }
 
-function model<T>(connection: Connection, name: string, schema: mongoose.Schema<T>, collection: string): Model<T> {
+function model<T>(
+  connection: Connection,
+  name: string,
+  schema: mongoose.Schema<T>,
+  collection: string,
+): Model<T> {
   return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema, collection);
 }
 
@@ -101,15 +106,36 @@ export function passkeyStore(connection: Connection) {
   const byMember = createIdLinks(connection, 'passkey_links');
   return {
     async addChallenge(challenge: PendingChallenge): Promise<void> {
-      await challenges.create({ _id: challenge.id, challenge: challenge.challenge, purpose: challenge.purpose, memberId: challenge.memberId, organizationId: challenge.organizationId, expiresAt: new Date(challenge.expiresAt), usedAt: null });
+      await challenges.create({
+        _id: challenge.id,
+        challenge: challenge.challenge,
+        purpose: challenge.purpose,
+        memberId: challenge.memberId,
+        organizationId: challenge.organizationId,
+        expiresAt: new Date(challenge.expiresAt),
+        usedAt: null,
+      });
     },
 
     /** Takes a challenge once, for its purpose, before it expires; null otherwise (a replayed or stale ceremony). */
     async takeChallenge(id: string, purpose: ChallengePurpose, now: Date): Promise<PendingChallenge | null> {
       const doc = await challenges
-        .findOneAndUpdate({ _id: id, purpose, usedAt: null, expiresAt: { $gt: now } }, { $set: { usedAt: now } }, { returnDocument: 'before' })
+        .findOneAndUpdate(
+          { _id: id, purpose, usedAt: null, expiresAt: { $gt: now } },
+          { $set: { usedAt: now } },
+          { returnDocument: 'before' },
+        )
         .lean<ChallengeDocument>();
-      return doc ? { id: doc._id, challenge: doc.challenge, purpose: doc.purpose, memberId: doc.memberId, organizationId: doc.organizationId, expiresAt: doc.expiresAt.toISOString() } : null;
+      return doc
+        ? {
+            id: doc._id,
+            challenge: doc.challenge,
+            purpose: doc.purpose,
+            memberId: doc.memberId,
+            organizationId: doc.organizationId,
+            expiresAt: doc.expiresAt.toISOString(),
+          }
+        : null;
     },
 
     async add(passkey: StoredPasskey): Promise<void> {
@@ -140,7 +166,10 @@ export function passkeyStore(connection: Connection) {
 
     /** Moves the counter forward only: of two sign-ins racing with one signature count, one wins. */
     async used(id: string, previousCounter: number, counter: number, now: Date): Promise<boolean> {
-      const result = await passkeys.updateOne({ _id: id, counter: previousCounter }, { $set: { counter, lastUsedAt: now } });
+      const result = await passkeys.updateOne(
+        { _id: id, counter: previousCounter },
+        { $set: { counter, lastUsedAt: now } },
+      );
       return result.modifiedCount === 1;
     },
   };

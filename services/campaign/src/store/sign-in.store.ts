@@ -45,7 +45,8 @@ export type SignInStore = ReturnType<typeof signInStore>;
  */
 export function signInStore(connection: Connection) {
   const model: Model<SignInLinkDocument> =
-    (connection.models['SignInLink'] as Model<SignInLinkDocument> | undefined) ?? connection.model<SignInLinkDocument>('SignInLink', signInLinkSchema, 'sign_in_links');
+    (connection.models['SignInLink'] as Model<SignInLinkDocument> | undefined) ??
+    connection.model<SignInLinkDocument>('SignInLink', signInLinkSchema, 'sign_in_links');
   const emails = createIdLinks(connection, 'member_email_links');
   return {
     async insert(link: SignInLink): Promise<void> {
@@ -64,9 +65,16 @@ export function signInStore(connection: Connection) {
      * Marks an unused, unexpired link used and returns it, in one conditional write: of two tabs opening the same
      * link at once, one signs in. Otherwise returns the link as it stands (used, expired) or null, for the reason.
      */
-    async redeem(tokenHash: string, now: Date): Promise<{ redeemed: true; link: SignInLink } | { redeemed: false; link: SignInLink | null }> {
+    async redeem(
+      tokenHash: string,
+      now: Date,
+    ): Promise<{ redeemed: true; link: SignInLink } | { redeemed: false; link: SignInLink | null }> {
       const before = await model
-        .findOneAndUpdate({ _id: tokenHash, usedAt: null, expiresAt: { $gt: now } }, { $set: { usedAt: now } }, { returnDocument: 'before' })
+        .findOneAndUpdate(
+          { _id: tokenHash, usedAt: null, expiresAt: { $gt: now } },
+          { $set: { usedAt: now } },
+          { returnDocument: 'before' },
+        )
         .lean<SignInLinkDocument>();
       if (before) return { redeemed: true, link: toLink(before) };
       const current = await model.findById(tokenHash).lean<SignInLinkDocument>();
@@ -79,6 +87,7 @@ export function signInStore(connection: Connection) {
     organizationsOf: (email: string) => emails.targetsOf(email),
 
     /** Addresses of members stored before these links existed: once per database, at start-up. */
-    backfillEmails: (entries: () => Promise<[email: string, organizationId: string][]>) => emails.backfillOnce('member-emails-v1', entries, 'set'),
+    backfillEmails: (entries: () => Promise<[email: string, organizationId: string][]>) =>
+      emails.backfillOnce('member-emails-v1', entries, 'set'),
   };
 }

@@ -23,5 +23,9 @@ const updatePhotoSchema = new mongoose.Schema<UpdatePhotoDocument>(
 );
 
 export function updatePhotoModel(connection: Connection): Model<UpdatePhotoDocument> {
-  return connection.model<UpdatePhotoDocument>('CampaignUpdatePhoto', updatePhotoSchema, 'campaign_update_photos');
+  return connection.model<UpdatePhotoDocument>(
+    'CampaignUpdatePhoto',
+    updatePhotoSchema,
+    'campaign_update_photos',
+  );
 }

@@ -1,4 +1,10 @@
-import { createIdLinks, fromStoredAudit, queueMessages, type OutboxMessage, type OutboxSource } from '@aid/store';
+import {
+  createIdLinks,
+  fromStoredAudit,
+  queueMessages,
+  type OutboxMessage,
+  type OutboxSource,
+} from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { CampaignUpdate } from '../domain/campaign.ts';
@@ -20,8 +26,19 @@ export interface UpdateStore {
 }
 
 function toUpdate(doc: UpdateDocument): CampaignUpdate {
-  const update: CampaignUpdate = { id: doc._id, campaignId: doc.campaignId, title: doc.title, body: doc.body, postedAt: doc.postedAt.toISOString() };
-  return doc.photo ? { ...update, photo: { contentType: doc.photo.contentType, size: doc.photo.size, sha256: doc.photo.sha256 } } : update;
+  const update: CampaignUpdate = {
+    id: doc._id,
+    campaignId: doc.campaignId,
+    title: doc.title,
+    body: doc.body,
+    postedAt: doc.postedAt.toISOString(),
+  };
+  return doc.photo
+    ? {
+        ...update,
+        photo: { contentType: doc.photo.contentType, size: doc.photo.size, sha256: doc.photo.sha256 },
+      }
+    : update;
 }
 
 export function updateStore(connection: Connection): UpdateStore {
@@ -50,27 +67,46 @@ export function updateStore(connection: Connection): UpdateStore {
     },
     async insertPhoto(updateId, facts, bytes) {
       // An upsert, so a retried post whose first attempt stopped half-way writes the same document again.
-      await photos.updateOne({ _id: updateId }, { $set: { contentType: facts.contentType, sha256: facts.sha256, bytes } }, { upsert: true });
+      await photos.updateOne(
+        { _id: updateId },
+        { $set: { contentType: facts.contentType, sha256: facts.sha256, bytes } },
+        { upsert: true },
+      );
     },
     async photo(campaignId, updateId) {
       // Both reads by `_id`: the update says which campaign it is on and that it has a photo; then the bytes.
-      const update = await model.findById(updateId, { campaignId: 1, photo: 1 }).lean<Pick<UpdateDocument, '_id' | 'campaignId' | 'photo'>>();
+      const update = await model
+        .findById(updateId, { campaignId: 1, photo: 1 })
+        .lean<Pick<UpdateDocument, '_id' | 'campaignId' | 'photo'>>();
       if (!update || update.campaignId !== campaignId || !update.photo) return null;
       const stored = await photos.findById(updateId).lean<UpdatePhotoDocument>();
       if (!stored) return null;
-      return { facts: { contentType: update.photo.contentType, size: update.photo.size, sha256: update.photo.sha256 }, bytes: asBuffer(stored.bytes) };
+      return {
+        facts: {
+          contentType: update.photo.contentType,
+          size: update.photo.size,
+          sha256: update.photo.sha256,
+        },
+        bytes: asBuffer(stored.bytes),
+      };
     },
     async latest(campaignId, limit) {
       // Ids are time-ordered (UUIDv7): the newest are the greatest. A link whose update was never written finds nothing.
       const ids = (await links.targetsOf(campaignKey(campaignId))).sort().reverse().slice(0, limit);
       if (ids.length === 0) return [];
-      const docs = await model.find({ _id: { $in: ids } }, { outbox: 0, audit: 0 }).sort({ _id: -1 }).lean<UpdateDocument[]>();
+      const docs = await model
+        .find({ _id: { $in: ids } }, { outbox: 0, audit: 0 })
+        .sort({ _id: -1 })
+        .lean<UpdateDocument[]>();
       return docs.map(toUpdate);
     },
     backfillLinks() {
       return links.backfillOnce(
         'updates-v1',
-        async () => (await model.find({}, { campaignId: 1 }).lean<Pick<UpdateDocument, '_id' | 'campaignId'>[]>()).map((doc): [string, string] => [campaignKey(doc.campaignId), doc._id]),
+        async () =>
+          (await model.find({}, { campaignId: 1 }).lean<Pick<UpdateDocument, '_id' | 'campaignId'>[]>()).map(
+            (doc): [string, string] => [campaignKey(doc.campaignId), doc._id],
+          ),
         'set',
       );
     },
@@ -78,7 +114,9 @@ export function updateStore(connection: Connection): UpdateStore {
       if (campaignIds.length === 0) return [];
       const ids = (await Promise.all(campaignIds.map((id) => links.targetsOf(campaignKey(id))))).flat();
       if (ids.length === 0) return [];
-      const docs = await model.find({ _id: { $in: ids } }, { audit: 1 }).lean<Pick<UpdateDocument, 'audit'>[]>();
+      const docs = await model
+        .find({ _id: { $in: ids } }, { audit: 1 })
+        .lean<Pick<UpdateDocument, 'audit'>[]>();
       return docs.flatMap((doc) => fromStoredAudit(doc.audit));
     },
   };

@@ -4,7 +4,12 @@ import { limitsOutOfTheWay, testEndpoints, uniqueName } from '@aid/test-kit';
 import type { z } from 'zod';
 import { buildApp, type AppConfig } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { campaignResponse, newMemberResponse, problemResponse, registeredOrganizationResponse } from '../http/schemas.ts';
+import {
+  campaignResponse,
+  newMemberResponse,
+  problemResponse,
+  registeredOrganizationResponse,
+} from '../http/schemas.ts';
 
 export interface Answer {
   status: number;
@@ -14,7 +19,8 @@ export interface Answer {
 
 /** The problem document of an error answer, checked to be one. */
 export function problemOf(answer: Answer): z.infer<typeof problemResponse> {
-  if (!answer.contentType.startsWith('application/problem+json')) throw new Error(`not a problem answer: ${answer.contentType} ${JSON.stringify(answer.body)}`);
+  if (!answer.contentType.startsWith('application/problem+json'))
+    throw new Error(`not a problem answer: ${answer.contentType} ${JSON.stringify(answer.body)}`);
   return problemResponse.parse(answer.body);
 }
 
@@ -32,7 +38,11 @@ export interface TestService {
   call(method: string, path: string, options?: CallOptions): Promise<Answer>;
   /** Registers an organization and returns its id and its admin's key. */
   organization(name?: string): Promise<{ id: string; adminKey: string }>;
-  member(organizationId: string, adminKey: string, role: 'admin' | 'approver' | 'field-officer'): Promise<string>;
+  member(
+    organizationId: string,
+    adminKey: string,
+    role: 'admin' | 'approver' | 'field-officer',
+  ): Promise<string>;
   campaign(adminKey: string, overrides?: Partial<CampaignInput>): Promise<z.infer<typeof campaignResponse>>;
   stop(): Promise<void>;
 }
@@ -55,7 +65,10 @@ export function campaignInput(overrides: Partial<CampaignInput> = {}): CampaignI
 }
 
 /** The service in-process on a free port, with its own database and consumer-group prefix. */
-export async function startTestService(env: Record<string, string> = {}, extra: Pick<AppConfig, 'mailer'> = {}): Promise<TestService> {
+export async function startTestService(
+  env: Record<string, string> = {},
+  extra: Pick<AppConfig, 'mailer'> = {},
+): Promise<TestService> {
   const endpoints = testEndpoints();
   const platformKey = `platform-${randomBytes(24).toString('hex')}`;
   const config = loadConfig({
@@ -69,7 +82,12 @@ export async function startTestService(env: Record<string, string> = {}, extra: 
     ...limitsOutOfTheWay,
     ...env,
   });
-  const service = await startService({ name: 'campaign', config, dbName: uniqueName('campaign'), build: (deps) => buildApp(deps, { ...config, ...extra }) });
+  const service = await startService({
+    name: 'campaign',
+    config,
+    dbName: uniqueName('campaign'),
+    build: (deps) => buildApp(deps, { ...config, ...extra }),
+  });
 
   async function call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = {};
@@ -77,14 +95,23 @@ export async function startTestService(env: Record<string, string> = {}, extra: 
     let body: string | undefined = options.rawBody;
     if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-    const response = await fetch(`${service.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
     const contentType = response.headers.get('content-type') ?? '';
     const text = await response.text();
-    return { status: response.status, contentType, body: text && contentType.includes('json') ? (JSON.parse(text) as unknown) : text };
+    return {
+      status: response.status,
+      contentType,
+      body: text && contentType.includes('json') ? (JSON.parse(text) as unknown) : text,
+    };
   }
 
   function expectStatus(answer: Answer, status: number, what: string): void {
-    if (answer.status !== status) throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== status)
+      throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 
   return {
@@ -94,7 +121,12 @@ export async function startTestService(env: Record<string, string> = {}, extra: 
     async organization(name = 'Sindh Relief Diaspora UK') {
       const answer = await call('POST', '/v1/organizations', {
         key: platformKey,
-        body: { name, country: 'GB', kind: 'diaspora-association', admin: { name: 'Amina Shah', email: `amina.${randomBytes(3).toString('hex')}@example.org` } },
+        body: {
+          name,
+          country: 'GB',
+          kind: 'diaspora-association',
+          admin: { name: 'Amina Shah', email: `amina.${randomBytes(3).toString('hex')}@example.org` },
+        },
       });
       expectStatus(answer, 201, 'register organization');
       const registered = registeredOrganizationResponse.parse(answer.body);

@@ -20,10 +20,22 @@ export async function addMember(
   if (!organization) throw errors.organizationNotFound(organizationId);
   const now = context.now();
   const key = context.newApiKey();
-  const member = decide(organization, actor, command, { now, newId: context.newId, apiKeyHash: key.apiKeyHash });
-  const audit = auditEntry(context.newId(), 'member.added', actor.memberId, member.id, now, { role: member.role, name: member.name });
+  const member = decide(organization, actor, command, {
+    now,
+    newId: context.newId,
+    apiKeyHash: key.apiKeyHash,
+  });
+  const audit = auditEntry(context.newId(), 'member.added', actor.memberId, member.id, now, {
+    role: member.role,
+    name: member.name,
+  });
   if (member.email) await context.signIn.linkEmail(member.email, organizationId);
-  const outcome = await context.organizations.appendMember(organizationId, member, [memberAddedMessage(organizationId, member, now)], audit);
+  const outcome = await context.organizations.appendMember(
+    organizationId,
+    member,
+    [memberAddedMessage(organizationId, member, now)],
+    audit,
+  );
   if (outcome !== 'added') throw outcomeErrors[outcome](member, organizationId);
   context.outboxQueued();
   return { member, apiKey: key.apiKey };

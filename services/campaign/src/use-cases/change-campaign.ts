@@ -1,6 +1,12 @@
 import type { Actor } from '../domain/actor.ts';
 import { auditEntry } from '../domain/audit.ts';
-import { closeCampaign, patchCampaign, publishCampaign, type Campaign, type CampaignPatch } from '../domain/campaign.ts';
+import {
+  closeCampaign,
+  patchCampaign,
+  publishCampaign,
+  type Campaign,
+  type CampaignPatch,
+} from '../domain/campaign.ts';
 import { errors } from '../domain/errors.ts';
 import { campaignChangeMessage, type CampaignChange } from '../events/campaign-events.ts';
 import type { CampaignContext } from './context.ts';
@@ -23,8 +29,22 @@ async function changeCampaign(
     const now = context.now();
     const next = decide(current, now);
     if (next === null) return current;
-    const audit = auditEntry(context.newId(), `campaign.${change}`, actor.memberId, campaignId, now, changedFields(current, next));
-    if (await context.campaigns.replace(next, current.revision, [campaignChangeMessage(change, next, now)], audit)) {
+    const audit = auditEntry(
+      context.newId(),
+      `campaign.${change}`,
+      actor.memberId,
+      campaignId,
+      now,
+      changedFields(current, next),
+    );
+    if (
+      await context.campaigns.replace(
+        next,
+        current.revision,
+        [campaignChangeMessage(change, next, now)],
+        audit,
+      )
+    ) {
       context.outboxQueued();
       return next;
     }
@@ -32,19 +52,30 @@ async function changeCampaign(
   throw errors.concurrentChange();
 }
 
-export function editCampaign(context: CampaignContext, actor: Actor, campaignId: string, patch: CampaignPatch): Promise<Campaign> {
-  return changeCampaign(context, campaignId, 'changed', actor, (campaign) => patchCampaign(campaign, actor, patch));
+export function editCampaign(
+  context: CampaignContext,
+  actor: Actor,
+  campaignId: string,
+  patch: CampaignPatch,
+): Promise<Campaign> {
+  return changeCampaign(context, campaignId, 'changed', actor, (campaign) =>
+    patchCampaign(campaign, actor, patch),
+  );
 }
 
 export async function publish(context: CampaignContext, actor: Actor, campaignId: string): Promise<Campaign> {
   // The actor's organization is the campaign's, or the decision refuses before verification matters.
   const organization = await context.organizations.find(actor.organizationId);
   if (!organization) throw errors.organizationNotFound(actor.organizationId);
-  return changeCampaign(context, campaignId, 'published', actor, (campaign, now) => publishCampaign(campaign, actor, now, organization));
+  return changeCampaign(context, campaignId, 'published', actor, (campaign, now) =>
+    publishCampaign(campaign, actor, now, organization),
+  );
 }
 
 export function close(context: CampaignContext, actor: Actor, campaignId: string): Promise<Campaign> {
-  return changeCampaign(context, campaignId, 'closed', actor, (campaign, now) => closeCampaign(campaign, actor, now));
+  return changeCampaign(context, campaignId, 'closed', actor, (campaign, now) =>
+    closeCampaign(campaign, actor, now),
+  );
 }
 
 /** What an audit reader needs to know of a change: the new revision and which fields moved. */

@@ -24,11 +24,23 @@ export interface SubmittedApplication {
   applicantToken: string;
 }
 
-export async function submitOrganizationApplication(context: CampaignContext, command: SubmitApplication): Promise<SubmittedApplication> {
+export async function submitOrganizationApplication(
+  context: CampaignContext,
+  command: SubmitApplication,
+): Promise<SubmittedApplication> {
   const now = context.now();
   const applicantToken = `app_${randomBytes(32).toString('base64url')}`;
-  const application = submitApplication(command, { now, newId: context.newId, applicantTokenHash: applicantTokenHash(applicantToken) });
-  await context.applications.insert(application, auditEntry(context.newId(), 'application.submitted', applicantActor, application.id, now, { name: application.name }));
+  const application = submitApplication(command, {
+    now,
+    newId: context.newId,
+    applicantTokenHash: applicantTokenHash(applicantToken),
+  });
+  await context.applications.insert(
+    application,
+    auditEntry(context.newId(), 'application.submitted', applicantActor, application.id, now, {
+      name: application.name,
+    }),
+  );
   return { application, applicantToken };
 }
 
@@ -39,7 +51,11 @@ async function existing(context: CampaignContext, applicationId: string): Promis
 }
 
 /** The applicant token of this application, compared by hash in constant time; any other token is refused alike. */
-export async function requireApplicant(context: CampaignContext, applicationId: string, token: string): Promise<void> {
+export async function requireApplicant(
+  context: CampaignContext,
+  applicationId: string,
+  token: string,
+): Promise<void> {
   const application = await context.applications.find(applicationId);
   const expected = Buffer.from(application?.applicantTokenHash ?? '0'.repeat(64), 'hex');
   const given = Buffer.from(applicantTokenHash(token), 'hex');
@@ -56,21 +72,47 @@ export async function addApplicationDocument(
     const application = await existing(context, applicationId);
     const now = context.now();
     const document = addDocument(application, upload, { now, newId: context.newId });
-    const audit = auditEntry(context.newId(), 'application.document-added', applicantActor, document.id, now, { name: document.name, sha256: document.sha256, size: document.size });
-    if (await context.applications.addDocument(applicationId, application.documents.length, document, upload.bytes, audit)) return document;
+    const audit = auditEntry(
+      context.newId(),
+      'application.document-added',
+      applicantActor,
+      document.id,
+      now,
+      { name: document.name, sha256: document.sha256, size: document.size },
+    );
+    if (
+      await context.applications.addDocument(
+        applicationId,
+        application.documents.length,
+        document,
+        upload.bytes,
+        audit,
+      )
+    )
+      return document;
   }
   throw errors.tooManyDocuments(applicationDocumentsMax);
 }
 
-export function applicationsWithStatus(context: CampaignContext, status: ApplicationStatus): Promise<OrganizationApplication[]> {
+export function applicationsWithStatus(
+  context: CampaignContext,
+  status: ApplicationStatus,
+): Promise<OrganizationApplication[]> {
   return context.applications.withStatus(status);
 }
 
-export function readApplication(context: CampaignContext, applicationId: string): Promise<OrganizationApplication> {
+export function readApplication(
+  context: CampaignContext,
+  applicationId: string,
+): Promise<OrganizationApplication> {
   return existing(context, applicationId);
 }
 
-export async function readApplicationDocument(context: CampaignContext, applicationId: string, documentId: string): Promise<{ document: ApplicationDocument; bytes: Buffer }> {
+export async function readApplicationDocument(
+  context: CampaignContext,
+  applicationId: string,
+  documentId: string,
+): Promise<{ document: ApplicationDocument; bytes: Buffer }> {
   const application = await existing(context, applicationId);
   const document = application.documents.find((candidate) => candidate.id === documentId);
   const bytes = document ? await context.applications.file(applicationId, documentId) : null;
@@ -79,7 +121,12 @@ export async function readApplicationDocument(context: CampaignContext, applicat
 }
 
 /** Registers the organization an approval names: verified by the application, its contact person the first admin. */
-async function registerApproved(context: CampaignContext, application: OrganizationApplication, organizationId: string, reason: string): Promise<void> {
+async function registerApproved(
+  context: CampaignContext,
+  application: OrganizationApplication,
+  organizationId: string,
+  reason: string,
+): Promise<void> {
   await registerOrganization(
     context,
     {
@@ -109,17 +156,29 @@ export async function decideOrganizationApplication(
 ): Promise<OrganizationApplication> {
   const application = await existing(context, applicationId);
   const named = application.decision?.organizationId ?? null;
-  if (command.decision === 'approve' && application.status === 'approved' && named !== null && !(await context.organizations.find(named))) {
+  if (
+    command.decision === 'approve' &&
+    application.status === 'approved' &&
+    named !== null &&
+    !(await context.organizations.find(named))
+  ) {
     await registerApproved(context, application, named, application.decision?.reason ?? command.reason);
     return application;
   }
   const now = context.now();
   const organizationId = command.decision === 'approve' ? context.newId() : null;
   const decided = decideApplication(application, command, { now, organizationId });
-  const audit = auditEntry(context.newId(), command.decision === 'approve' ? 'application.approved' : 'application.rejected', platformActor, applicationId, now, {
-    reason: command.reason,
-    organizationId,
-  });
+  const audit = auditEntry(
+    context.newId(),
+    command.decision === 'approve' ? 'application.approved' : 'application.rejected',
+    platformActor,
+    applicationId,
+    now,
+    {
+      reason: command.reason,
+      organizationId,
+    },
+  );
   if (!(await context.applications.decide(decided, audit))) {
     throw errors.applicationDecided((await existing(context, applicationId)).status);
   }

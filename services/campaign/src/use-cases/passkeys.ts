@@ -30,7 +30,13 @@ export interface PasskeyDeps {
 
 const refused = (detail: string) => new HttpProblem(401, 'passkey-refused', detail, { field: 'response' });
 
-async function issueChallenge(context: CampaignContext, deps: PasskeyDeps, challenge: string, purpose: 'register' | 'sign-in', actor: Actor | null): Promise<string> {
+async function issueChallenge(
+  context: CampaignContext,
+  deps: PasskeyDeps,
+  challenge: string,
+  purpose: 'register' | 'sign-in',
+  actor: Actor | null,
+): Promise<string> {
   const id = randomBytes(18).toString('base64url');
   await deps.passkeys.addChallenge({
     id,
@@ -44,9 +50,15 @@ async function issueChallenge(context: CampaignContext, deps: PasskeyDeps, chall
 }
 
 /** Options for adding a passkey to the signed-in member: discoverable, so signing in later needs no email. */
-export async function passkeyRegistrationOptions(context: CampaignContext, deps: PasskeyDeps, actor: Actor): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+export async function passkeyRegistrationOptions(
+  context: CampaignContext,
+  deps: PasskeyDeps,
+  actor: Actor,
+): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   const organization = await context.organizations.find(actor.organizationId);
-  const member = organization ? activeMembers(organization).find((candidate) => candidate.id === actor.memberId) : undefined;
+  const member = organization
+    ? activeMembers(organization).find((candidate) => candidate.id === actor.memberId)
+    : undefined;
   if (!organization || !member) throw errors.sessionEnded();
   const existing = await deps.passkeys.ofMember(member.id);
   const options = await generateRegistrationOptions({
@@ -62,11 +74,23 @@ export async function passkeyRegistrationOptions(context: CampaignContext, deps:
   return { challengeId: await issueChallenge(context, deps, options.challenge, 'register', actor), options };
 }
 
-export async function registerPasskey(context: CampaignContext, deps: PasskeyDeps, actor: Actor, challengeId: string, response: RegistrationResponseJSON): Promise<StoredPasskey> {
+export async function registerPasskey(
+  context: CampaignContext,
+  deps: PasskeyDeps,
+  actor: Actor,
+  challengeId: string,
+  response: RegistrationResponseJSON,
+): Promise<StoredPasskey> {
   const now = context.now();
   const challenge = await deps.passkeys.takeChallenge(challengeId, 'register', now);
-  if (!challenge || challenge.memberId !== actor.memberId) throw refused('this passkey prompt expired or was already answered: start again');
-  const verification = await verifyRegistrationResponse({ response, expectedChallenge: challenge.challenge, expectedOrigin: deps.origin, expectedRPID: deps.rpId }).catch((error: unknown) => {
+  if (!challenge || challenge.memberId !== actor.memberId)
+    throw refused('this passkey prompt expired or was already answered: start again');
+  const verification = await verifyRegistrationResponse({
+    response,
+    expectedChallenge: challenge.challenge,
+    expectedOrigin: deps.origin,
+    expectedRPID: deps.rpId,
+  }).catch((error: unknown) => {
     throw refused(`the passkey could not be checked: ${(error as Error).message}`);
   });
   if (!verification.verified) throw refused('the passkey could not be checked');
@@ -86,7 +110,10 @@ export async function registerPasskey(context: CampaignContext, deps: PasskeyDep
 }
 
 /** Options for signing in with any passkey of this site: the passkey chosen says whose it is. */
-export async function passkeySignInOptions(context: CampaignContext, deps: PasskeyDeps): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+export async function passkeySignInOptions(
+  context: CampaignContext,
+  deps: PasskeyDeps,
+): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
   const options = await generateAuthenticationOptions({ rpID: deps.rpId, userVerification: 'preferred' });
   return { challengeId: await issueChallenge(context, deps, options.challenge, 'sign-in', null), options };
 }
@@ -108,12 +135,20 @@ export async function signInWithPasskey(
     expectedChallenge: challenge.challenge,
     expectedOrigin: deps.origin,
     expectedRPID: deps.rpId,
-    credential: { id: passkey.id, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: passkey.counter, transports: passkey.transports },
+    credential: {
+      id: passkey.id,
+      publicKey: Buffer.from(passkey.publicKey, 'base64url'),
+      counter: passkey.counter,
+      transports: passkey.transports,
+    },
   }).catch((error: unknown) => {
     throw refused(`the passkey could not be checked: ${(error as Error).message}`);
   });
   if (!verification.verified) throw refused('the passkey could not be checked');
-  if (!(await deps.passkeys.used(passkey.id, passkey.counter, verification.authenticationInfo.newCounter, now))) throw refused('this passkey was used twice at once: try again');
+  if (
+    !(await deps.passkeys.used(passkey.id, passkey.counter, verification.authenticationInfo.newCounter, now))
+  )
+    throw refused('this passkey was used twice at once: try again');
   // A removed member's passkey signs nobody in: the session starts only for an active member.
   return startSession(context, signIn, passkey.organizationId, passkey.memberId);
 }

@@ -16,7 +16,10 @@ export async function organizationAudit(
 ): Promise<AuditPage<AuditAction>> {
   await organizationForMember(context, actor, organizationId);
   requireAuthority(actor, organizationId, ['admin'], 'reading the audit trail', 'this organization');
-  const [own, campaigns] = await Promise.all([context.organizations.audit(organizationId), context.campaigns.auditOfOrganization(organizationId)]);
+  const [own, campaigns] = await Promise.all([
+    context.organizations.audit(organizationId),
+    context.campaigns.auditOfOrganization(organizationId),
+  ]);
   const updates = await context.updates.auditOfCampaigns(campaigns.campaignIds);
   return auditPage([...own, ...campaigns.entries, ...updates], page);
 }

@@ -38,15 +38,25 @@ export async function publicCampaigns(
 }
 
 /** The photo of an update: public like the update itself, which only a public (active or closed) campaign has. */
-export async function updatePhoto(context: CampaignContext, campaignId: string, updateId: string): Promise<{ facts: UpdatePhotoFacts; bytes: Buffer }> {
+export async function updatePhoto(
+  context: CampaignContext,
+  campaignId: string,
+  updateId: string,
+): Promise<{ facts: UpdatePhotoFacts; bytes: Buffer }> {
   const photo = await context.updates.photo(campaignId, updateId);
   if (!photo) throw errors.photoNotFound(updateId);
   return photo;
 }
 
 /** Every campaign of the caller's own organization, drafts included, newest first: what its console lists. */
-export async function campaignsOfOwnOrganization(context: CampaignContext, viewer: Actor, organizationId: string): Promise<Campaign[]> {
+export async function campaignsOfOwnOrganization(
+  context: CampaignContext,
+  viewer: Actor,
+  organizationId: string,
+): Promise<Campaign[]> {
   // Another organization's list answers like an unknown one: not even its existence is told.
   if (viewer.organizationId !== organizationId) throw errors.organizationNotFound(organizationId);
-  return (await context.campaigns.ofOrganization(organizationId)).sort((left, right) => (left.id < right.id ? 1 : left.id > right.id ? -1 : 0));
+  return (await context.campaigns.ofOrganization(organizationId)).sort((left, right) =>
+    left.id < right.id ? 1 : left.id > right.id ? -1 : 0,
+  );
 }

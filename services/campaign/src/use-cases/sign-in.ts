@@ -7,7 +7,13 @@ import type { Actor } from '../domain/actor.ts';
 import { auditEntry } from '../domain/audit.ts';
 import { errors } from '../domain/errors.ts';
 import { activeMembers, normalizeEmail, type Member, type Organization } from '../domain/organization.ts';
-import { newSignInLink, refuseLink, sessionLifetimeMs, signInTokenHash, type SignInLinkPurpose } from '../domain/sign-in.ts';
+import {
+  newSignInLink,
+  refuseLink,
+  sessionLifetimeMs,
+  signInTokenHash,
+  type SignInLinkPurpose,
+} from '../domain/sign-in.ts';
 import { invitationMail, signInMail } from '../email/sign-in-mail.ts';
 import { memberSessionsEndedMessage } from '../events/campaign-events.ts';
 import type { SignInStore } from '../store/sign-in.store.ts';
@@ -43,7 +49,13 @@ function linkUrl(deps: SignInDeps, token: string): string {
   return `${deps.consoleUrl.replace(/\/$/, '')}/console/sign-in/link?token=${encodeURIComponent(token)}`;
 }
 
-async function issueLink(deps: SignInDeps, now: Date, organizationId: string, memberId: string, purpose: SignInLinkPurpose): Promise<{ url: string; expiresAt: Date }> {
+async function issueLink(
+  deps: SignInDeps,
+  now: Date,
+  organizationId: string,
+  memberId: string,
+  purpose: SignInLinkPurpose,
+): Promise<{ url: string; expiresAt: Date }> {
   const { token, link } = newSignInLink({ organizationId, memberId }, purpose, now);
   await deps.signIn.insert(link);
   return { url: linkUrl(deps, token), expiresAt: new Date(link.expiresAt) };
@@ -54,18 +66,26 @@ async function issueLink(deps: SignInDeps, now: Date, organizationId: string, me
  * whether the address is known (the caller always hears "sent if it is a member"), so the form cannot be used to
  * find out who works where.
  */
-export async function requestSignInLink(context: CampaignContext, deps: SignInDeps, request: { email: string; locale: Locale }): Promise<void> {
+export async function requestSignInLink(
+  context: CampaignContext,
+  deps: SignInDeps,
+  request: { email: string; locale: Locale },
+): Promise<void> {
   if (!deps.mailer) throw signInUnavailable('sign-in by email');
   if (!deps.sessionKey) throw signInUnavailable('sign-in');
   const email = normalizeEmail(request.email);
   const now = context.now();
-  const organizations = (await Promise.all((await deps.signIn.organizationsOf(email)).map((id) => context.organizations.find(id)))).filter(
-    (organization): organization is Organization => organization !== null,
-  );
+  const organizations = (
+    await Promise.all((await deps.signIn.organizationsOf(email)).map((id) => context.organizations.find(id)))
+  ).filter((organization): organization is Organization => organization !== null);
   const links: { organizationName: string; url: string }[] = [];
   for (const organization of organizations) {
     const member = activeMembers(organization).find((candidate) => candidate.email === email);
-    if (member) links.push({ organizationName: organization.name, url: (await issueLink(deps, now, organization.id, member.id, 'sign-in')).url });
+    if (member)
+      links.push({
+        organizationName: organization.name,
+        url: (await issueLink(deps, now, organization.id, member.id, 'sign-in')).url,
+      });
   }
   if (links.length === 0) {
     deps.logger.info('sign-in link asked for an address that is no active member');
@@ -78,26 +98,55 @@ export async function requestSignInLink(context: CampaignContext, deps: SignInDe
 export async function sendInvitation(
   context: CampaignContext,
   deps: SignInDeps,
-  invitation: { organization: Pick<Organization, 'id' | 'name'>; member: Member; inviter: string; locale: Locale },
+  invitation: {
+    organization: Pick<Organization, 'id' | 'name'>;
+    member: Member;
+    inviter: string;
+    locale: Locale;
+  },
 ): Promise<void> {
   if (!deps.mailer) throw signInUnavailable('inviting by email');
   if (!invitation.member.email) return;
-  const { url, expiresAt } = await issueLink(deps, context.now(), invitation.organization.id, invitation.member.id, 'invitation');
+  const { url, expiresAt } = await issueLink(
+    deps,
+    context.now(),
+    invitation.organization.id,
+    invitation.member.id,
+    'invitation',
+  );
   await deps.mailer.send(
-    invitationMail({ to: invitation.member.email, locale: invitation.locale, inviter: invitation.inviter, organizationName: invitation.organization.name, role: invitation.member.role, url, expiresAt }),
+    invitationMail({
+      to: invitation.member.email,
+      locale: invitation.locale,
+      inviter: invitation.inviter,
+      organizationName: invitation.organization.name,
+      role: invitation.member.role,
+      url,
+      expiresAt,
+    }),
   );
 }
 
 /** A session for a member who proved who they are (a link from their mailbox, a passkey). */
-export async function startSession(context: CampaignContext, deps: SignInDeps, organizationId: string, memberId: string): Promise<StartedSession> {
+export async function startSession(
+  context: CampaignContext,
+  deps: SignInDeps,
+  organizationId: string,
+  memberId: string,
+): Promise<StartedSession> {
   if (!deps.sessionKey) throw signInUnavailable('sign-in');
   const organization = await context.organizations.find(organizationId);
-  const member = organization ? activeMembers(organization).find((candidate) => candidate.id === memberId) : undefined;
+  const member = organization
+    ? activeMembers(organization).find((candidate) => candidate.id === memberId)
+    : undefined;
   // Removed between the link being sent and used: the link dies with the membership.
   if (!organization || !member) throw errors.sessionEnded();
   const issuedAt = context.now();
   const expiresAt = new Date(issuedAt.getTime() + sessionLifetimeMs);
-  const sessionToken = await signSessionToken({ sessionId: context.newId(), memberId: member.id, organizationId: organization.id, issuedAt, expiresAt }, deps.sessionKey);
+  const sessionToken = await signSessionToken(
+    { sessionId: context.newId(), memberId: member.id, organizationId: organization.id, issuedAt, expiresAt },
+    deps.sessionKey,
+  );
   return {
     sessionToken,
     expiresAt: expiresAt.toISOString(),
@@ -107,7 +156,11 @@ export async function startSession(context: CampaignContext, deps: SignInDeps, o
 }
 
 /** Uses a sign-in link up (once, before it expires) and starts the member's session. */
-export async function redeemSignInLink(context: CampaignContext, deps: SignInDeps, token: string): Promise<StartedSession> {
+export async function redeemSignInLink(
+  context: CampaignContext,
+  deps: SignInDeps,
+  token: string,
+): Promise<StartedSession> {
   const now = context.now();
   const outcome = await deps.signIn.redeem(signInTokenHash(token), now);
   if (!outcome.redeemed) {
@@ -125,12 +178,29 @@ export async function redeemSignInLink(context: CampaignContext, deps: SignInDep
 export async function endAllSessions(context: CampaignContext, actor: Actor): Promise<void> {
   for (let attempt = 1; attempt <= 3; attempt += 1) {
     const organization = await context.organizations.find(actor.organizationId);
-    const member = organization ? activeMembers(organization).find((candidate) => candidate.id === actor.memberId) : undefined;
+    const member = organization
+      ? activeMembers(organization).find((candidate) => candidate.id === actor.memberId)
+      : undefined;
     if (!organization || !member) throw errors.sessionEnded();
     const now = context.now();
     const ended: Member = { ...member, sessionsEndedAt: now.toISOString() };
-    const audit = auditEntry(context.newId(), 'member.signed-out-everywhere', actor.memberId, member.id, now, {});
-    if (await context.organizations.replaceMember(organization.id, ended, member.apiKeyHash, [memberSessionsEndedMessage(organization.id, ended, now)], audit)) {
+    const audit = auditEntry(
+      context.newId(),
+      'member.signed-out-everywhere',
+      actor.memberId,
+      member.id,
+      now,
+      {},
+    );
+    if (
+      await context.organizations.replaceMember(
+        organization.id,
+        ended,
+        member.apiKeyHash,
+        [memberSessionsEndedMessage(organization.id, ended, now)],
+        audit,
+      )
+    ) {
       context.outboxQueued();
       return;
     }

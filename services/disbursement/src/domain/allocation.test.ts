@@ -11,7 +11,14 @@ const gift = (donationId: string, minute: number, remaining: number): Allocatabl
 describe('FIFO allocation plan', () => {
   it('when the amount spans several gifts, then the oldest are used first and the last one is split', () => {
     const plan = planAllocation([gift('c', 3, 500), gift('a', 1, 300), gift('b', 2, 400)], 1000);
-    expect(plan).toEqual({ slices: [{ donationId: 'a', amount: 300 }, { donationId: 'b', amount: 400 }, { donationId: 'c', amount: 300 }], unallocated: 0 });
+    expect(plan).toEqual({
+      slices: [
+        { donationId: 'a', amount: 300 },
+        { donationId: 'b', amount: 400 },
+        { donationId: 'c', amount: 300 },
+      ],
+      unallocated: 0,
+    });
   });
 
   it('when two gifts arrived at the same instant, then the smaller id goes first', () => {
@@ -22,11 +29,16 @@ describe('FIFO allocation plan', () => {
   });
 
   it('when a gift is already fully allocated, then it is skipped', () => {
-    expect(planAllocation([gift('a', 1, 0), gift('b', 2, 100)], 60).slices).toEqual([{ donationId: 'b', amount: 60 }]);
+    expect(planAllocation([gift('a', 1, 0), gift('b', 2, 100)], 60).slices).toEqual([
+      { donationId: 'b', amount: 60 },
+    ]);
   });
 
   it('when the gifts cannot cover the amount, then the uncovered part is reported', () => {
-    expect(planAllocation([gift('a', 1, 100)], 250)).toEqual({ slices: [{ donationId: 'a', amount: 100 }], unallocated: 150 });
+    expect(planAllocation([gift('a', 1, 100)], 250)).toEqual({
+      slices: [{ donationId: 'a', amount: 100 }],
+      unallocated: 150,
+    });
   });
 
   it('when the amount is zero, then nothing is allocated', () => {
@@ -56,12 +68,19 @@ describe('FIFO allocation plan', () => {
         }
         expect(new Set(slices.map((slice) => slice.donationId)).size).toBe(slices.length);
         const used = slices.map((slice) => byId.get(slice.donationId)!);
-        for (let index = 1; index < used.length; index += 1) expect(fifoOrder(used[index - 1]!, used[index]!)).toBeLessThan(0);
+        for (let index = 1; index < used.length; index += 1)
+          expect(fifoOrder(used[index - 1]!, used[index]!)).toBeLessThan(0);
         // FIFO: every gift except the last used is drained, and no older gift with money left was passed over.
-        for (const [index, slice] of slices.entries()) if (index < slices.length - 1) expect(slice.amount).toBe(byId.get(slice.donationId)?.remaining);
+        for (const [index, slice] of slices.entries())
+          if (index < slices.length - 1) expect(slice.amount).toBe(byId.get(slice.donationId)?.remaining);
         const last = used.at(-1);
         if (last) {
-          const skipped = gifts.filter((entry) => entry.remaining > 0 && fifoOrder(entry, last) < 0 && !slices.some((slice) => slice.donationId === entry.donationId));
+          const skipped = gifts.filter(
+            (entry) =>
+              entry.remaining > 0 &&
+              fifoOrder(entry, last) < 0 &&
+              !slices.some((slice) => slice.donationId === entry.donationId),
+          );
           expect(skipped).toEqual([]);
         }
       }),

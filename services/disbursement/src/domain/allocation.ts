@@ -11,7 +11,10 @@ export interface AllocationSlice {
 }
 
 /** First in, first out: the gift that arrived first is spent first; ids break ties so the order is total. */
-export function fifoOrder(left: Pick<AllocatableGift, 'donationId' | 'succeededAt'>, right: Pick<AllocatableGift, 'donationId' | 'succeededAt'>): number {
+export function fifoOrder(
+  left: Pick<AllocatableGift, 'donationId' | 'succeededAt'>,
+  right: Pick<AllocatableGift, 'donationId' | 'succeededAt'>,
+): number {
   const byTime = left.succeededAt.getTime() - right.succeededAt.getTime();
   if (byTime !== 0) return byTime;
   return left.donationId < right.donationId ? -1 : left.donationId > right.donationId ? 1 : 0;
@@ -22,7 +25,10 @@ export function fifoOrder(left: Pick<AllocatableGift, 'donationId' | 'succeededA
  * gifts could not cover (zero whenever the funds account reserved the amount, since gifts hold at least what
  * the account calls available).
  */
-export function planAllocation(gifts: readonly AllocatableGift[], amount: number): { slices: AllocationSlice[]; unallocated: number } {
+export function planAllocation(
+  gifts: readonly AllocatableGift[],
+  amount: number,
+): { slices: AllocationSlice[]; unallocated: number } {
   const slices: AllocationSlice[] = [];
   let need = amount;
   for (const gift of [...gifts].sort(fifoOrder)) {

@@ -20,6 +20,20 @@ export const auditActions = [
 export type AuditAction = (typeof auditActions)[number];
 
 /** Entries of one action on one target have a deterministic id, so a resumed action never records itself twice. */
-export function auditEntry(action: AuditAction, actorMemberId: string, targetId: string, at: Date, details: AuditEntry['details'] = {}, suffix = ''): AuditEntry {
-  return { id: `${targetId}:${action}${suffix ? `:${suffix}` : ''}`, actorMemberId, action, targetId, at, details };
+export function auditEntry(
+  action: AuditAction,
+  actorMemberId: string,
+  targetId: string,
+  at: Date,
+  details: AuditEntry['details'] = {},
+  suffix = '',
+): AuditEntry {
+  return {
+    id: `${targetId}:${action}${suffix ? `:${suffix}` : ''}`,
+    actorMemberId,
+    action,
+    targetId,
+    at,
+    details,
+  };
 }

@@ -36,10 +36,25 @@ describe('evidence uploads', () => {
     approvals: [],
   };
   const upload = (overrides: Partial<Parameters<typeof decideEvidenceUpload>[0]> = {}) =>
-    decideEvidenceUpload({ member, disbursement, bytes: pdf, contentType: 'application/pdf', name: undefined, limit: 1_000, id: 'e-1', now: new Date(0), ...overrides });
+    decideEvidenceUpload({
+      member,
+      disbursement,
+      bytes: pdf,
+      contentType: 'application/pdf',
+      name: undefined,
+      limit: 1_000,
+      id: 'e-1',
+      now: new Date(0),
+      ...overrides,
+    });
 
   it('when a valid file is uploaded, then its SHA-256 is computed over the exact bytes and a name is given', () => {
-    expect(upload()).toMatchObject({ id: 'e-1', name: 'evidence-e-1.pdf', size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex') });
+    expect(upload()).toMatchObject({
+      id: 'e-1',
+      name: 'evidence-e-1.pdf',
+      size: pdf.length,
+      sha256: createHash('sha256').update(pdf).digest('hex'),
+    });
   });
 
   it.each<[string, Partial<Parameters<typeof decideEvidenceUpload>[0]>, string]>([
@@ -47,7 +62,11 @@ describe('evidence uploads', () => {
     ['the bytes do not match the type', { contentType: 'image/png' }, 'evidence-type-mismatch'],
     ['the file is empty', { bytes: Buffer.alloc(0) }, 'evidence-type-mismatch'],
     ['an approver uploads', { member: { ...member, role: 'approver' } }, 'role-not-allowed'],
-    ['the disbursement was cancelled', { disbursement: { ...disbursement, status: 'cancelled' } }, 'invalid-status'],
+    [
+      'the disbursement was cancelled',
+      { disbursement: { ...disbursement, status: 'cancelled' } },
+      'invalid-status',
+    ],
   ])('when %s, then it is refused with %s', (_name, overrides, code) => {
     expect(() => upload(overrides)).toThrow(expect.objectContaining({ code }));
   });

@@ -5,7 +5,12 @@ import { evidenceTooLarge, evidenceTypeMismatch, invalidStatus, roleNotAllowed }
 export const evidenceTypes = ['application/pdf', 'image/jpeg', 'image/png', 'text/csv'] as const;
 export type EvidenceType = (typeof evidenceTypes)[number];
 
-const extensions: Record<EvidenceType, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'text/csv': 'csv' };
+const extensions: Record<EvidenceType, string> = {
+  'application/pdf': 'pdf',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'text/csv': 'csv',
+};
 
 const signatures: Record<Exclude<EvidenceType, 'text/csv'>, number[]> = {
   'application/pdf': [0x25, 0x50, 0x44, 0x46, 0x2d], // %PDF-
@@ -64,7 +69,8 @@ export function decideEvidenceUpload(args: {
 }): EvidenceFile {
   const { member, disbursement, bytes, contentType } = args;
   if (!mayUpload.includes(member.role)) throw roleNotAllowed(member.role, 'upload delivery evidence');
-  if (closedStatuses.includes(disbursement.status)) throw invalidStatus(disbursement.status, 'given evidence');
+  if (closedStatuses.includes(disbursement.status))
+    throw invalidStatus(disbursement.status, 'given evidence');
   if (bytes.length > args.limit) throw evidenceTooLarge(args.limit);
   if (bytes.length === 0 || !contentMatchesType(bytes, contentType)) throw evidenceTypeMismatch(contentType);
   return {

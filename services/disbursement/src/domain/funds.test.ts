@@ -31,14 +31,23 @@ describe('refund split', () => {
     [1000, 1000, 1000, 0],
     [300, 1000, 300, 700],
     [0, 500, 0, 500],
-  ])('when %i is unallocated and %i is refunded, then %i comes off the gift and %i is a shortfall', (remaining, amount, applied, shortfall) => {
-    expect(splitRefund(remaining, amount)).toEqual({ applied, shortfall });
-  });
+  ])(
+    'when %i is unallocated and %i is refunded, then %i comes off the gift and %i is a shortfall',
+    (remaining, amount, applied, shortfall) => {
+      expect(splitRefund(remaining, amount)).toEqual({ applied, shortfall });
+    },
+  );
 });
 
 describe('funds account changes', () => {
   it('when a gift is credited, then raised, fees, net and available move together', () => {
-    expect(account(giftCredit({ amount: 1000, fee: 59, net: 941 }))).toMatchObject({ raised: 1000, fees: 59, net: 941, available: 941, overAllocated: 0 });
+    expect(account(giftCredit({ amount: 1000, fee: 59, net: 941 }))).toMatchObject({
+      raised: 1000,
+      fees: 59,
+      net: 941,
+      available: 941,
+      overAllocated: 0,
+    });
   });
 
   it('when more than is available is reserved, then the guard refuses', () => {
@@ -63,7 +72,11 @@ describe('funds account changes', () => {
 
   it('when balances break conservation, then the violation is named', () => {
     expect(conservationViolations({ ...emptyFunds, allocated: 10, available: -10 })).toEqual(
-      expect.arrayContaining(['allocated > net', 'available < 0', 'available != max(0, net - refundShortfall - allocated)']),
+      expect.arrayContaining([
+        'allocated > net',
+        'available < 0',
+        'available != max(0, net - refundShortfall - allocated)',
+      ]),
     );
     expect(conservationViolations(emptyFunds)).toEqual([]);
   });
@@ -76,9 +89,21 @@ describe('what a refund, a lost dispute or a kept fee leaves available', () => {
     const first = { amount: 20_000, fee: 610, net: 19_390 };
     const second = { amount: 15_000, fee: 465, net: 14_535 };
     const third = { amount: 10_000, fee: 378, net: 9_622 };
-    const funds = account(giftCredit(first), giftCredit(second), giftCredit(third), refundDebit(splitRefund(first.net, first.amount)), refundDebit(splitRefund(second.net, second.amount)));
+    const funds = account(
+      giftCredit(first),
+      giftCredit(second),
+      giftCredit(third),
+      refundDebit(splitRefund(first.net, first.amount)),
+      refundDebit(splitRefund(second.net, second.amount)),
+    );
     const totals = publicTotals(funds);
-    expect(totals).toMatchObject({ raised: 45_000, fees: 1_453, refunded: 35_000, net: 8_547, refundShortfall: 1_075 });
+    expect(totals).toMatchObject({
+      raised: 45_000,
+      fees: 1_453,
+      refunded: 35_000,
+      net: 8_547,
+      refundShortfall: 1_075,
+    });
     expect(funds).toMatchObject({ available: 8_547, overAllocated: 0 });
     expect(canReserve(funds, 8_548)).toBe(false);
     expect(canReserve(funds, 8_547)).toBe(true);
@@ -87,13 +112,29 @@ describe('what a refund, a lost dispute or a kept fee leaves available', () => {
 
   it('when refunded money was already allocated and other gifts hold unallocated money, then that money pays the shortfall and is no longer available', () => {
     // Two gifts of 3,000; 2,000 allocated from the first, then the first is refunded in full.
-    const funds = account(giftCredit({ amount: 3_000, fee: 0, net: 3_000 }), giftCredit({ amount: 3_000, fee: 0, net: 3_000 }), reservation(2_000), refundDebit(splitRefund(1_000, 3_000)));
-    expect(funds).toMatchObject({ refunded: 1_000, refundShortfall: 2_000, net: 5_000, allocated: 2_000, available: 1_000, overAllocated: 0 });
+    const funds = account(
+      giftCredit({ amount: 3_000, fee: 0, net: 3_000 }),
+      giftCredit({ amount: 3_000, fee: 0, net: 3_000 }),
+      reservation(2_000),
+      refundDebit(splitRefund(1_000, 3_000)),
+    );
+    expect(funds).toMatchObject({
+      refunded: 1_000,
+      refundShortfall: 2_000,
+      net: 5_000,
+      allocated: 2_000,
+      available: 1_000,
+      overAllocated: 0,
+    });
     expect(publicTotals(funds)).toMatchObject({ net: 3_000, allocated: 2_000 });
   });
 
   it('when nothing unallocated can pay a shortfall, then it is over-allocation, and the next gifts pay it before anything is available', () => {
-    const refunded = account(giftCredit({ amount: 3_000, fee: 100, net: 2_900 }), reservation(2_900), refundDebit(splitRefund(0, 3_000)));
+    const refunded = account(
+      giftCredit({ amount: 3_000, fee: 100, net: 2_900 }),
+      reservation(2_900),
+      refundDebit(splitRefund(0, 3_000)),
+    );
     expect(refunded).toMatchObject({ available: 0, overAllocated: 3_000 });
     expect(publicTotals(refunded).allocated - publicTotals(refunded).net).toBe(3_000);
     const partly = settle(refunded, giftCredit({ amount: 2_000, fee: 0, net: 2_000 }));
@@ -119,7 +160,10 @@ describe('what a refund, a lost dispute or a kept fee leaves available', () => {
     );
     expect(funds).toMatchObject({ available: 0, overAllocated: 500 });
     expect(canRefund(funds, 500)).toBe(true);
-    expect(settle(funds, refundDebit(splitRefund(500, 500)))).toMatchObject({ available: 0, overAllocated: 1_000 });
+    expect(settle(funds, refundDebit(splitRefund(500, 500)))).toMatchObject({
+      available: 0,
+      overAllocated: 1_000,
+    });
   });
 });
 
@@ -134,11 +178,29 @@ type Step =
   | { kind: 'cancel'; disbursement: number };
 
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('gift' as const), amount: fc.integer({ min: 1, max: 50_000 }), feePercent: fc.integer({ min: 0, max: 10 }) }),
+  fc.record({
+    kind: fc.constant('gift' as const),
+    amount: fc.integer({ min: 1, max: 50_000 }),
+    feePercent: fc.integer({ min: 0, max: 10 }),
+  }),
   // Bank-initiated refunds: any part of the gross amount, often all of it (the fee Stripe keeps included).
-  fc.record({ kind: fc.constant('refund' as const), gift: fc.nat(), share: fc.oneof(fc.constant(1), fc.double({ min: 0.01, max: 1, noNaN: true })) }),
-  fc.record({ kind: fc.constant('dispute' as const), gift: fc.nat(), share: fc.oneof(fc.constant(1), fc.double({ min: 0.01, max: 1, noNaN: true })), outcome: fc.constantFrom('won' as const, 'lost' as const) }),
-  fc.record({ kind: fc.constant('reversal' as const), gift: fc.nat(), refund: fc.nat(), early: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('refund' as const),
+    gift: fc.nat(),
+    share: fc.oneof(fc.constant(1), fc.double({ min: 0.01, max: 1, noNaN: true })),
+  }),
+  fc.record({
+    kind: fc.constant('dispute' as const),
+    gift: fc.nat(),
+    share: fc.oneof(fc.constant(1), fc.double({ min: 0.01, max: 1, noNaN: true })),
+    outcome: fc.constantFrom('won' as const, 'lost' as const),
+  }),
+  fc.record({
+    kind: fc.constant('reversal' as const),
+    gift: fc.nat(),
+    refund: fc.nat(),
+    early: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('approve' as const), amount: fc.integer({ min: 1, max: 80_000 }) }),
   fc.record({ kind: fc.constant('payout' as const), disbursement: fc.nat() }),
   fc.record({ kind: fc.constant('deliver' as const), disbursement: fc.nat() }),
@@ -162,7 +224,13 @@ interface ModelGift {
 interface World {
   funds: FundsBalances;
   gifts: ModelGift[];
-  disbursements: { amount: number; paid: boolean; delivered: boolean; cancelled: boolean; slices: { donationId: string; amount: number }[] }[];
+  disbursements: {
+    amount: number;
+    paid: boolean;
+    delivered: boolean;
+    cancelled: boolean;
+    slices: { donationId: string; amount: number }[];
+  }[];
 }
 
 const pick = <T>(list: T[], index: number): T | undefined => list[index % Math.max(1, list.length)];
@@ -184,7 +252,16 @@ function play(world: World, step: Step, index: number): void {
     case 'gift': {
       const fee = Math.floor((step.amount * step.feePercent) / 100);
       const net = step.amount - fee;
-      world.gifts.push({ donationId: `g${index}`, amount: step.amount, succeededAt: new Date(index * 1000), remaining: net, facts: { net, allocated: 0, refunds: 0, reversals: 0 }, refunds: [], lost: 0, early: [] });
+      world.gifts.push({
+        donationId: `g${index}`,
+        amount: step.amount,
+        succeededAt: new Date(index * 1000),
+        remaining: net,
+        facts: { net, allocated: 0, refunds: 0, reversals: 0 },
+        refunds: [],
+        lost: 0,
+        early: [],
+      });
       world.funds = settle(world.funds, giftCredit({ amount: step.amount, fee, net }));
       return;
     }
@@ -194,7 +271,9 @@ function play(world: World, step: Step, index: number): void {
       // The refund of a reversal already seen comes now, with the amount that reversal named. Otherwise the
       // bank gives back part or all of what the charge still holds: up to the gross amount, so the fee too.
       const early = gift.early[0];
-      const counted = gift.refunds.filter((refund) => !refund.reversed).reduce((total, refund) => total + refund.amount, 0);
+      const counted = gift.refunds
+        .filter((refund) => !refund.reversed)
+        .reduce((total, refund) => total + refund.amount, 0);
       const amount = early ?? Math.ceil((gift.amount - counted) * step.share);
       if (amount <= 0) return;
       if (!takeBack(world, gift, amount)) return;
@@ -238,7 +317,13 @@ function play(world: World, step: Step, index: number): void {
         gift.remaining -= slice.amount;
         gift.facts = { ...gift.facts, allocated: gift.facts.allocated + slice.amount };
       }
-      world.disbursements.push({ amount: step.amount, paid: false, delivered: false, cancelled: false, slices: plan.slices });
+      world.disbursements.push({
+        amount: step.amount,
+        paid: false,
+        delivered: false,
+        cancelled: false,
+        slices: plan.slices,
+      });
       // An approval never allocates beyond the campaign's net as the public counts it.
       const totals = publicTotals(world.funds);
       expect(totals.allocated).toBeLessThanOrEqual(totals.net);
@@ -291,8 +376,12 @@ function checkInvariants(world: World): void {
   const positions = world.gifts.map((gift) => giftPosition(gift.facts));
   for (const [position, gift] of positions.map((entry, at) => [entry, world.gifts[at]!] as const)) {
     expect(gift.remaining).toBe(position.remaining);
-    expect(Math.min(position.remaining, position.shortfall, position.refunded, gift.facts.allocated)).toBeGreaterThanOrEqual(0);
-    expect(gift.facts.allocated + position.remaining - position.shortfall + position.refunded).toBe(gift.facts.net);
+    expect(
+      Math.min(position.remaining, position.shortfall, position.refunded, gift.facts.allocated),
+    ).toBeGreaterThanOrEqual(0);
+    expect(gift.facts.allocated + position.remaining - position.shortfall + position.refunded).toBe(
+      gift.facts.net,
+    );
     // A gift is never allocated beyond its own net.
     expect(gift.facts.allocated).toBeLessThanOrEqual(gift.facts.net);
   }
@@ -326,15 +415,28 @@ describe('conservation over random histories', () => {
         }
         // Once every early reversal's refund is in, refunds and lost disputes minus reversals is all that counts.
         const settled = world.gifts.every((gift) => gift.early.length === 0);
-        if (settled) expect(publicTotals(world.funds).refunded).toBe(sum(world.gifts.map((gift) => gift.facts.refunds - gift.facts.reversals)));
+        if (settled)
+          expect(publicTotals(world.funds).refunded).toBe(
+            sum(world.gifts.map((gift) => gift.facts.refunds - gift.facts.reversals)),
+          );
       }),
       { numRuns: 500 },
     );
   });
 
   it('when the same gifts, approvals and then refunds, lost disputes and reversals arrive in any order, then every step keeps the invariants and the account ends the same', () => {
-    const takeBacks = fc.array(fc.oneof(stepArbitrary.filter((step) => step.kind === 'refund' || step.kind === 'dispute' || step.kind === 'reversal')), { maxLength: 12 });
-    const setup = fc.array(stepArbitrary.filter((step) => step.kind === 'gift' || step.kind === 'approve'), { minLength: 1, maxLength: 10 });
+    const takeBacks = fc.array(
+      fc.oneof(
+        stepArbitrary.filter(
+          (step) => step.kind === 'refund' || step.kind === 'dispute' || step.kind === 'reversal',
+        ),
+      ),
+      { maxLength: 12 },
+    );
+    const setup = fc.array(
+      stepArbitrary.filter((step) => step.kind === 'gift' || step.kind === 'approve'),
+      { minLength: 1, maxLength: 10 },
+    );
     fc.assert(
       fc.property(setup, takeBacks, fc.func(fc.integer()), (first, later, order) => {
         // Reversals here always name a refund of their gift (early or not), so the outcome cannot depend on order
@@ -353,7 +455,11 @@ describe('conservation over random histories', () => {
         const shuffled = run([...later].sort((left, right) => order(left) - order(right)));
         // The refund steps that deliver an early reversal's refund depend on order; compare only settled runs.
         const settled = (world: World) => world.gifts.every((gift) => gift.early.length === 0);
-        if (settled(asGiven) && settled(shuffled) && asGiven.gifts.every((gift, at) => gift.facts.refunds === shuffled.gifts[at]!.facts.refunds)) {
+        if (
+          settled(asGiven) &&
+          settled(shuffled) &&
+          asGiven.gifts.every((gift, at) => gift.facts.refunds === shuffled.gifts[at]!.facts.refunds)
+        ) {
           expect(shuffled.funds).toEqual(asGiven.funds);
         }
       }),
@@ -364,9 +470,18 @@ describe('conservation over random histories', () => {
 
 describe('headroom', () => {
   it.each([
-    [{ net: 1_000, refundShortfall: 0, allocated: 400 }, { available: 600, overAllocated: 0 }],
-    [{ net: 1_000, refundShortfall: 700, allocated: 400 }, { available: 0, overAllocated: 100 }],
-    [{ net: 1_000, refundShortfall: 600, allocated: 400 }, { available: 0, overAllocated: 0 }],
+    [
+      { net: 1_000, refundShortfall: 0, allocated: 400 },
+      { available: 600, overAllocated: 0 },
+    ],
+    [
+      { net: 1_000, refundShortfall: 700, allocated: 400 },
+      { available: 0, overAllocated: 100 },
+    ],
+    [
+      { net: 1_000, refundShortfall: 600, allocated: 400 },
+      { available: 0, overAllocated: 0 },
+    ],
   ])('when the balances are %j, then %j', (funds, expected) => {
     expect(headroom(funds)).toEqual(expected);
   });

@@ -43,7 +43,9 @@ export const emptyFunds: FundsBalances = {
 };
 
 /** The balances that follow from the others: see the module comment. */
-export function headroom(funds: Pick<FundsBalances, 'net' | 'refundShortfall' | 'allocated'>): Pick<FundsBalances, 'available' | 'overAllocated'> {
+export function headroom(
+  funds: Pick<FundsBalances, 'net' | 'refundShortfall' | 'allocated'>,
+): Pick<FundsBalances, 'available' | 'overAllocated'> {
   const free = funds.net - funds.refundShortfall - funds.allocated;
   return { available: Math.max(0, free), overAllocated: Math.max(0, -free) };
 }
@@ -87,7 +89,10 @@ export function reservation(amount: number): FundsDelta {
  * refund shortfalls: that money already went back to donors, so it becomes refunded (leaving net).
  */
 export function release(amount: number, covered = 0): FundsDelta {
-  return { allocated: -amount, ...(covered > 0 ? { refunded: covered, net: -covered, refundShortfall: -covered } : {}) };
+  return {
+    allocated: -amount,
+    ...(covered > 0 ? { refunded: covered, net: -covered, refundShortfall: -covered } : {}),
+  };
 }
 
 export function canRelease(funds: FundsBalances, amount: number): boolean {
@@ -127,10 +132,13 @@ export function applyDelta(funds: FundsBalances, delta: FundsDelta): FundsBalanc
  */
 export function conservationViolations(funds: FundsBalances): string[] {
   const violations: string[] = [];
-  if (funds.net !== funds.raised - funds.fees - funds.refunded) violations.push('net != raised - fees - refunded');
+  if (funds.net !== funds.raised - funds.fees - funds.refunded)
+    violations.push('net != raised - fees - refunded');
   const expected = headroom(funds);
-  if (funds.available !== expected.available) violations.push('available != max(0, net - refundShortfall - allocated)');
-  if (funds.overAllocated !== expected.overAllocated) violations.push('overAllocated != max(0, allocated - net + refundShortfall)');
+  if (funds.available !== expected.available)
+    violations.push('available != max(0, net - refundShortfall - allocated)');
+  if (funds.overAllocated !== expected.overAllocated)
+    violations.push('overAllocated != max(0, allocated - net + refundShortfall)');
   if (funds.allocated > funds.net) violations.push('allocated > net');
   if (funds.paidOut > funds.allocated) violations.push('paidOut > allocated');
   for (const [key, value] of Object.entries(funds)) if (value < 0) violations.push(`${key} < 0`);

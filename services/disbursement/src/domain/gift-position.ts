@@ -59,7 +59,11 @@ export interface GiftMovement {
 export function giftMovement(before: GiftFacts, after: GiftFacts): GiftMovement {
   const from = giftPosition(before);
   const to = giftPosition(after);
-  return { remaining: to.remaining - from.remaining, shortfall: to.shortfall - from.shortfall, refunded: to.refunded - from.refunded };
+  return {
+    remaining: to.remaining - from.remaining,
+    shortfall: to.shortfall - from.shortfall,
+    refunded: to.refunded - from.refunded,
+  };
 }
 
 /**

@@ -44,7 +44,9 @@ describe('idempotency keys', () => {
   it('when method, path or body differ, then the fingerprint differs; the same request gives the same one', () => {
     expect(requestFingerprint('post', '/v1/disbursements/d-1/approve', { comment: 'checked' })).toBe(hash);
     expect(requestFingerprint('POST', '/v1/disbursements/d-1/reject', { comment: 'checked' })).not.toBe(hash);
-    expect(requestFingerprint('POST', '/v1/disbursements/d-2/approve', { comment: 'checked' })).not.toBe(hash);
+    expect(requestFingerprint('POST', '/v1/disbursements/d-2/approve', { comment: 'checked' })).not.toBe(
+      hash,
+    );
     expect(requestFingerprint('POST', '/v1/disbursements/d-1/approve', { comment: 'fine' })).not.toBe(hash);
   });
 });
@@ -52,28 +54,51 @@ describe('idempotency keys', () => {
 describe('a request meeting an existing key', () => {
   it('when the first answer is stored, then it is replayed', () => {
     const answer = { status: 200, body: '{"id":"d-1"}' };
-    expect(decideOnExistingKey(aRecord({ state: 'done', answer }), hash, now)).toEqual({ kind: 'replay', answer });
+    expect(decideOnExistingKey(aRecord({ state: 'done', answer }), hash, now)).toEqual({
+      kind: 'replay',
+      answer,
+    });
   });
 
   it('when the body differs, then it is refused naming the header, even after an answer was stored', () => {
     const other = requestFingerprint('POST', '/v1/disbursements/d-1/approve', { comment: 'other' });
-    expect(problemOf(() => decideOnExistingKey(aRecord(), other, now))).toEqual({ code: 'idempotency-key-reused', field: 'Idempotency-Key' });
-    expect(problemOf(() => decideOnExistingKey(aRecord({ state: 'done', answer: { status: 200, body: '{}' } }), other, now))?.code).toBe('idempotency-key-reused');
+    expect(problemOf(() => decideOnExistingKey(aRecord(), other, now))).toEqual({
+      code: 'idempotency-key-reused',
+      field: 'Idempotency-Key',
+    });
+    expect(
+      problemOf(() =>
+        decideOnExistingKey(aRecord({ state: 'done', answer: { status: 200, body: '{}' } }), other, now),
+      )?.code,
+    ).toBe('idempotency-key-reused');
   });
 
   it('when the first request is still within its lease, then the retry is told the key is in use', () => {
-    expect(problemOf(() => decideOnExistingKey(aRecord({ leaseUntil: later(1) }), hash, now))).toEqual({ code: 'idempotency-key-in-use', field: 'Idempotency-Key' });
+    expect(problemOf(() => decideOnExistingKey(aRecord({ leaseUntil: later(1) }), hash, now))).toEqual({
+      code: 'idempotency-key-in-use',
+      field: 'Idempotency-Key',
+    });
   });
 
   it('when a started request outlived its lease without an answer (crash, failure), then the retry takes the key over', () => {
     expect(decideOnExistingKey(aRecord({ leaseUntil: now }), hash, now)).toEqual({ kind: 'take-over' });
-    expect(decideOnExistingKey(aRecord({ leaseUntil: new Date(0) }), hash, now)).toEqual({ kind: 'take-over' });
+    expect(decideOnExistingKey(aRecord({ leaseUntil: new Date(0) }), hash, now)).toEqual({
+      kind: 'take-over',
+    });
   });
 
   it('when the key is past its retention, then it starts a new request whatever it held', () => {
     const expired = { expiresAt: now };
-    expect(decideOnExistingKey(aRecord({ ...expired, state: 'done', answer: { status: 200, body: '{}' } }), hash, now)).toEqual({ kind: 'expired' });
-    expect(decideOnExistingKey(aRecord({ ...expired, requestHash: 'other' }), hash, now)).toEqual({ kind: 'expired' });
+    expect(
+      decideOnExistingKey(
+        aRecord({ ...expired, state: 'done', answer: { status: 200, body: '{}' } }),
+        hash,
+        now,
+      ),
+    ).toEqual({ kind: 'expired' });
+    expect(decideOnExistingKey(aRecord({ ...expired, requestHash: 'other' }), hash, now)).toEqual({
+      kind: 'expired',
+    });
   });
 
   it.each([
@@ -98,7 +123,10 @@ describe('whether a retried action already shows on the disbursement', () => {
     ['payout', { ...untouched, payout: { paidBy: 'm-other' } }, false],
     ['payout', untouched, false],
     ['approve', { approvals: [{ memberId: 'm-me' }], payout: { paidBy: 'm-other' } }, true],
-  ] as const)('when the action is %s and the disbursement is %j, then it shows: %s', (action, disbursement, shows) => {
-    expect(actionShows(action, me, disbursement)).toBe(shows);
-  });
+  ] as const)(
+    'when the action is %s and the disbursement is %j, then it shows: %s',
+    (action, disbursement, shows) => {
+      expect(actionShows(action, me, disbursement)).toBe(shows);
+    },
+  );
 });

@@ -43,7 +43,8 @@ export function requestFingerprint(method: string, path: string, payload: unknow
   return sha256(JSON.stringify([method.toUpperCase(), path, payload ?? null]));
 }
 
-export type ExistingKeyDecision = { kind: 'replay'; answer: StoredAnswer } | { kind: 'take-over' } | { kind: 'expired' };
+export type ExistingKeyDecision =
+  { kind: 'replay'; answer: StoredAnswer } | { kind: 'take-over' } | { kind: 'expired' };
 
 /**
  * What a request meets when its key already exists. Another body is refused whatever the state. A stored answer
@@ -51,7 +52,11 @@ export type ExistingKeyDecision = { kind: 'replay'; answer: StoredAnswer } | { k
  * never runs twice at once. A started request past its lease crashed or failed before storing an answer: the
  * retry takes the key over and runs the action again, which the use cases make safe (see README).
  */
-export function decideOnExistingKey(record: IdempotencyRecord, requestHash: string, now: Date): ExistingKeyDecision {
+export function decideOnExistingKey(
+  record: IdempotencyRecord,
+  requestHash: string,
+  now: Date,
+): ExistingKeyDecision {
   if (record.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
   if (record.requestHash !== requestHash) throw idempotencyKeyReused();
   if (record.state === 'done' && record.answer) return { kind: 'replay', answer: record.answer };

@@ -26,7 +26,11 @@ export async function onCampaignEvent(context: UseCaseContext, event: CampaignEv
     }
     case 'org.diaspora-aid.campaign.organization-settings-changed': {
       const { organizationId, approvalsAboveThreshold, changedAt } = event.data;
-      await context.campaigns.projectSettings({ organizationId, approvalsAboveThreshold, changedAt: new Date(changedAt) });
+      await context.campaigns.projectSettings({
+        organizationId,
+        approvalsAboveThreshold,
+        changedAt: new Date(changedAt),
+      });
       return;
     }
     case 'org.diaspora-aid.campaign.organization-registered':

@@ -8,12 +8,25 @@ export const eventSource = '/services/disbursement';
 type Data<Type extends DisbursementEvent['type']> = Extract<DisbursementEvent, { type: Type }>['data'];
 
 /** Every message is keyed by the campaign id, so one campaign's events stay in order in the topic. */
-function message<Type extends DisbursementEvent['type']>(type: Type, data: Data<Type>, time: Date): OutboxMessage {
-  const event = envelope({ type, source: eventSource, subject: data.campaignId, data, time }) as DisbursementEvent;
+function message<Type extends DisbursementEvent['type']>(
+  type: Type,
+  data: Data<Type>,
+  time: Date,
+): OutboxMessage {
+  const event = envelope({
+    type,
+    source: eventSource,
+    subject: data.campaignId,
+    data,
+    time,
+  }) as DisbursementEvent;
   return outboxMessage(topics.disbursement, event);
 }
 
-const base = (disbursement: Disbursement) => ({ disbursementId: disbursement.id, campaignId: disbursement.campaignId });
+const base = (disbursement: Disbursement) => ({
+  disbursementId: disbursement.id,
+  campaignId: disbursement.campaignId,
+});
 
 export function requestedMessage(disbursement: Disbursement): OutboxMessage {
   return message(
@@ -51,25 +64,46 @@ export function approvedMessage(disbursement: Disbursement, approval: Approval):
 }
 
 /** One allocation per gift slice: each is the link a receipt code follows to the aid it paid for. */
-export function allocatedMessages(disbursement: Disbursement, at: Date, slices: AllocationSlice[]): OutboxMessage[] {
+export function allocatedMessages(
+  disbursement: Disbursement,
+  at: Date,
+  slices: AllocationSlice[],
+): OutboxMessage[] {
   return slices.map((slice) =>
     message(
       'org.diaspora-aid.disbursement.allocated',
-      { ...base(disbursement), donationId: slice.donationId, amount: slice.amount, currency: disbursement.currency, allocatedAt: at.toISOString() },
+      {
+        ...base(disbursement),
+        donationId: slice.donationId,
+        amount: slice.amount,
+        currency: disbursement.currency,
+        allocatedAt: at.toISOString(),
+      },
       at,
     ),
   );
 }
 
-export function rejectedMessage(disbursement: Disbursement, rejection: NonNullable<Disbursement['rejection']>): OutboxMessage {
+export function rejectedMessage(
+  disbursement: Disbursement,
+  rejection: NonNullable<Disbursement['rejection']>,
+): OutboxMessage {
   return message(
     'org.diaspora-aid.disbursement.rejected',
-    { ...base(disbursement), rejectedBy: rejection.memberId, comment: rejection.comment, rejectedAt: rejection.at.toISOString() },
+    {
+      ...base(disbursement),
+      rejectedBy: rejection.memberId,
+      comment: rejection.comment,
+      rejectedAt: rejection.at.toISOString(),
+    },
     rejection.at,
   );
 }
 
-export function paidMessage(disbursement: Disbursement, payout: NonNullable<Disbursement['payout']>): OutboxMessage {
+export function paidMessage(
+  disbursement: Disbursement,
+  payout: NonNullable<Disbursement['payout']>,
+): OutboxMessage {
   return message(
     'org.diaspora-aid.disbursement.paid',
     {
@@ -102,7 +136,11 @@ export function deliveredMessage(disbursement: Disbursement, delivery: Delivery)
   );
 }
 
-export function cancelledMessage(disbursement: Disbursement, cancellation: Cancellation, released: AllocationSlice[]): OutboxMessage {
+export function cancelledMessage(
+  disbursement: Disbursement,
+  cancellation: Cancellation,
+  released: AllocationSlice[],
+): OutboxMessage {
   return message(
     'org.diaspora-aid.disbursement.cancelled',
     {

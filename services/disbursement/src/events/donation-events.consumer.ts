@@ -8,7 +8,15 @@ export async function onDonationEvent(context: UseCaseContext, event: DonationEv
   switch (event.type) {
     case 'org.diaspora-aid.donation.succeeded': {
       const { donationId, campaignId, currency, amount, fee, net, succeededAt } = event.data;
-      await creditGift(context, { donationId, campaignId, currency, amount, fee, net, succeededAt: new Date(succeededAt) });
+      await creditGift(context, {
+        donationId,
+        campaignId,
+        currency,
+        amount,
+        fee,
+        net,
+        succeededAt: new Date(succeededAt),
+      });
       return;
     }
     case 'org.diaspora-aid.donation.refunded': {
@@ -30,7 +38,8 @@ export async function onDonationEvent(context: UseCaseContext, event: DonationEv
       return;
     case 'org.diaspora-aid.donation.dispute-closed': {
       const { donationId, campaignId, disputeId, amount, outcome } = event.data;
-      if (outcome === 'lost') await applyRefund(context, { donationId, campaignId, refundId: `dispute:${disputeId}`, amount });
+      if (outcome === 'lost')
+        await applyRefund(context, { donationId, campaignId, refundId: `dispute:${disputeId}`, amount });
       return;
     }
     default: {

@@ -7,7 +7,15 @@ import type { CampaignPublicTotals } from '../use-cases/read-funds.ts';
 import { approvalsNeeded, type ApprovalRule } from '../domain/disbursement.ts';
 import type { EvidenceFile } from '../domain/evidence.ts';
 import type { Delivery, Disbursement } from '../store/disbursements.store.ts';
-import type { auditResponse, deliveryResponse, disbursementResponse, disbursementsResponse, evidenceResponse, fundsResponse, publicTotalsResponse } from './schemas.ts';
+import type {
+  auditResponse,
+  deliveryResponse,
+  disbursementResponse,
+  disbursementsResponse,
+  evidenceResponse,
+  fundsResponse,
+  publicTotalsResponse,
+} from './schemas.ts';
 
 function presentDeliveryFields(delivery: Delivery) {
   return {
@@ -16,34 +24,57 @@ function presentDeliveryFields(delivery: Delivery) {
     beneficiaries: delivery.beneficiaries,
     description: delivery.description,
     location: { country: delivery.location.country, area: delivery.location.area },
-    evidence: delivery.evidence.map(({ name, sha256, evidenceId }) => ({ name, sha256, evidenceId: evidenceId ?? null })),
+    evidence: delivery.evidence.map(({ name, sha256, evidenceId }) => ({
+      name,
+      sha256,
+      evidenceId: evidenceId ?? null,
+    })),
     reportedBy: delivery.reportedBy,
     reportedAt: delivery.reportedAt.toISOString(),
   };
 }
 
-export function presentDelivery(delivery: Delivery, disbursementId: string, campaignId: string): z.infer<typeof deliveryResponse> {
+export function presentDelivery(
+  delivery: Delivery,
+  disbursementId: string,
+  campaignId: string,
+): z.infer<typeof deliveryResponse> {
   return { ...presentDeliveryFields(delivery), disbursementId, campaignId };
 }
 
 /** A disbursement, with how many approvals it needs under its campaign's rule as it stands now. */
-export function presentDisbursement(disbursement: Disbursement, rule: ApprovalRule | null): z.infer<typeof disbursementResponse> {
+export function presentDisbursement(
+  disbursement: Disbursement,
+  rule: ApprovalRule | null,
+): z.infer<typeof disbursementResponse> {
   return {
     id: disbursement.id,
     campaignId: disbursement.campaignId,
     organizationId: disbursement.organizationId,
     amount: disbursement.amount,
     currency: disbursement.currency,
-    recipient: { name: disbursement.recipient.name, country: disbursement.recipient.country, local: disbursement.recipient.local },
+    recipient: {
+      name: disbursement.recipient.name,
+      country: disbursement.recipient.country,
+      local: disbursement.recipient.local,
+    },
     purpose: disbursement.purpose,
     sector: disbursement.sector,
     status: disbursement.status,
     requestedBy: disbursement.requestedBy,
     requestedAt: disbursement.requestedAt.toISOString(),
-    approvals: disbursement.approvals.map(({ memberId, comment, at }) => ({ memberId, comment, at: at.toISOString() })),
+    approvals: disbursement.approvals.map(({ memberId, comment, at }) => ({
+      memberId,
+      comment,
+      at: at.toISOString(),
+    })),
     approvalsNeeded: approvalsNeeded(disbursement.amount, rule),
     rejection: disbursement.rejection
-      ? { memberId: disbursement.rejection.memberId, comment: disbursement.rejection.comment, at: disbursement.rejection.at.toISOString() }
+      ? {
+          memberId: disbursement.rejection.memberId,
+          comment: disbursement.rejection.comment,
+          at: disbursement.rejection.at.toISOString(),
+        }
       : null,
     payout: disbursement.payout
       ? {
@@ -68,13 +99,43 @@ export function presentDisbursement(disbursement: Disbursement, rule: ApprovalRu
   };
 }
 
-export function presentDisbursements(page: DisbursementPage, rule: ApprovalRule | null): z.infer<typeof disbursementsResponse> {
-  return { disbursements: page.disbursements.map((disbursement) => presentDisbursement(disbursement, rule)), next: page.last };
+export function presentDisbursements(
+  page: DisbursementPage,
+  rule: ApprovalRule | null,
+): z.infer<typeof disbursementsResponse> {
+  return {
+    disbursements: page.disbursements.map((disbursement) => presentDisbursement(disbursement, rule)),
+    next: page.last,
+  };
 }
 
 export function presentFunds(account: FundsAccount): z.infer<typeof fundsResponse> {
-  const { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, overAllocated, refundShortfall } = account;
-  return { campaignId, currency, raised, fees, refunded, net, allocated, paidOut, available, overAllocated, refundShortfall };
+  const {
+    campaignId,
+    currency,
+    raised,
+    fees,
+    refunded,
+    net,
+    allocated,
+    paidOut,
+    available,
+    overAllocated,
+    refundShortfall,
+  } = account;
+  return {
+    campaignId,
+    currency,
+    raised,
+    fees,
+    refunded,
+    net,
+    allocated,
+    paidOut,
+    available,
+    overAllocated,
+    refundShortfall,
+  };
 }
 
 export function presentPublicTotals(totals: CampaignPublicTotals): z.infer<typeof publicTotalsResponse> {
@@ -83,7 +144,13 @@ export function presentPublicTotals(totals: CampaignPublicTotals): z.infer<typeo
 }
 
 export function presentEvidence(file: EvidenceFile): z.infer<typeof evidenceResponse> {
-  return { id: file.id, name: file.name, sha256: file.sha256, size: file.size, contentType: file.contentType };
+  return {
+    id: file.id,
+    name: file.name,
+    sha256: file.sha256,
+    size: file.size,
+    contentType: file.contentType,
+  };
 }
 
 export function presentAudit(page: AuditPage): z.infer<typeof auditResponse> {

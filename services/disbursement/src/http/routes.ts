@@ -20,7 +20,15 @@ import { reportDelivery } from '../use-cases/report-delivery.ts';
 import { requestDisbursement } from '../use-cases/request-disbursement.ts';
 import { evidencePath, readEvidenceUpload } from './evidence-body.ts';
 import { idempotencyNote, idempotencyProblems, respondOnce } from './idempotency.ts';
-import { presentAudit, presentDelivery, presentDisbursement, presentDisbursements, presentEvidence, presentFunds, presentPublicTotals } from './present.ts';
+import {
+  presentAudit,
+  presentDelivery,
+  presentDisbursement,
+  presentDisbursements,
+  presentEvidence,
+  presentFunds,
+  presentPublicTotals,
+} from './present.ts';
 import {
   auditQuery,
   auditResponse,
@@ -43,12 +51,21 @@ import {
 
 const tag = 'Disbursements';
 const problems = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [status, { description: 'problem details naming the field at fault', schema: problemResponse }]));
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: 'problem details naming the field at fault', schema: problemResponse },
+    ]),
+  );
 
 export function disbursementRoutes(context: UseCaseContext): Route[] {
-  const authenticate: (request: Request) => Promise<Member> = bearerMember(context.members, context.sessionKey);
+  const authenticate: (request: Request) => Promise<Member> = bearerMember(
+    context.members,
+    context.sessionKey,
+  );
   // With how many approvals it needs under its campaign's rule as it stands (one read by _id).
-  const presented = async (disbursement: Disbursement) => presentDisbursement(disbursement, await context.campaigns.find(disbursement.campaignId));
+  const presented = async (disbursement: Disbursement) =>
+    presentDisbursement(disbursement, await context.campaigns.find(disbursement.campaignId));
   const secured = { authenticate, security: 'bearer' as const, tag };
 
   return [
@@ -59,7 +76,11 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       summary: `Request a disbursement from a campaign’s funds (field officer or admin). ${idempotencyNote} (the same disbursement)`,
       body: requestBody,
       responses: {
-        201: { description: 'the requested disbursement (or the first answer again, for a repeated Idempotency-Key)', schema: disbursementResponse },
+        201: {
+          description:
+            'the requested disbursement (or the first answer again, for a repeated Idempotency-Key)',
+          schema: disbursementResponse,
+        },
         ...problems(401, 403, 404, 422),
         ...idempotencyProblems,
       },
@@ -77,14 +98,22 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       params: idParams,
       body: decisionBody,
       responses: {
-        200: { description: 'the approved disbursement with its allocations (or the first answer again, for a repeated Idempotency-Key)', schema: disbursementResponse },
+        200: {
+          description:
+            'the approved disbursement with its allocations (or the first answer again, for a repeated Idempotency-Key)',
+          schema: disbursementResponse,
+        },
         ...problems(401, 403, 404),
         ...idempotencyProblems,
       },
       handle: ({ params, body, auth, request }) =>
         respondOnce(context, auth, request, body, async (attempt) => ({
           status: 200,
-          body: await presented(await changeOnce(context, auth, params.id, 'approve', attempt, () => approveDisbursement(context, auth, params.id, body.comment))),
+          body: await presented(
+            await changeOnce(context, auth, params.id, 'approve', attempt, () =>
+              approveDisbursement(context, auth, params.id, body.comment),
+            ),
+          ),
         })),
     }),
     defineRoute({
@@ -95,14 +124,22 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       params: idParams,
       body: decisionBody,
       responses: {
-        200: { description: 'the rejected disbursement (or the first answer again, for a repeated Idempotency-Key)', schema: disbursementResponse },
+        200: {
+          description:
+            'the rejected disbursement (or the first answer again, for a repeated Idempotency-Key)',
+          schema: disbursementResponse,
+        },
         ...problems(401, 403, 404),
         ...idempotencyProblems,
       },
       handle: ({ params, body, auth, request }) =>
         respondOnce(context, auth, request, body, async (attempt) => ({
           status: 200,
-          body: await presented(await changeOnce(context, auth, params.id, 'reject', attempt, () => rejectDisbursement(context, auth, params.id, body.comment))),
+          body: await presented(
+            await changeOnce(context, auth, params.id, 'reject', attempt, () =>
+              rejectDisbursement(context, auth, params.id, body.comment),
+            ),
+          ),
         })),
     }),
     defineRoute({
@@ -113,16 +150,25 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       params: idParams,
       body: payoutBody,
       responses: {
-        200: { description: 'the paid disbursement (or the first answer again, for a repeated Idempotency-Key)', schema: disbursementResponse },
+        200: {
+          description: 'the paid disbursement (or the first answer again, for a repeated Idempotency-Key)',
+          schema: disbursementResponse,
+        },
         ...problems(401, 403, 404, 422, 503),
         ...idempotencyProblems,
       },
       handle: ({ params, body, auth, request }) => {
         const command =
-          body.method === 'manual' ? { method: body.method, reference: body.reference ?? '' } : { method: body.method, destination: body.destination ?? '' };
+          body.method === 'manual'
+            ? { method: body.method, reference: body.reference ?? '' }
+            : { method: body.method, destination: body.destination ?? '' };
         return respondOnce(context, auth, request, body, async (attempt) => ({
           status: 200,
-          body: await presented(await changeOnce(context, auth, params.id, 'payout', attempt, () => recordPayout(context, auth, params.id, command))),
+          body: await presented(
+            await changeOnce(context, auth, params.id, 'payout', attempt, () =>
+              recordPayout(context, auth, params.id, command),
+            ),
+          ),
         }));
       },
     }),
@@ -134,14 +180,22 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       params: idParams,
       body: decisionBody,
       responses: {
-        200: { description: 'the cancelled disbursement (or the first answer again, for a repeated Idempotency-Key)', schema: disbursementResponse },
+        200: {
+          description:
+            'the cancelled disbursement (or the first answer again, for a repeated Idempotency-Key)',
+          schema: disbursementResponse,
+        },
         ...problems(401, 403, 404),
         ...idempotencyProblems,
       },
       handle: ({ params, body, auth, request }) =>
         respondOnce(context, auth, request, body, async (attempt) => ({
           status: 200,
-          body: await presented(await changeOnce(context, auth, params.id, 'cancel', attempt, () => cancelDisbursement(context, auth, params.id, body.comment))),
+          body: await presented(
+            await changeOnce(context, auth, params.id, 'cancel', attempt, () =>
+              cancelDisbursement(context, auth, params.id, body.comment),
+            ),
+          ),
         })),
     }),
     defineRoute({
@@ -151,9 +205,16 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       summary: `Upload an evidence file as the raw body (application/pdf, image/jpeg, image/png or text/csv, at most ${context.evidenceLimitBytes} bytes; field officer or admin); the file stays private, its SHA-256 can go on the public record. ${idempotencyNote} (the same file)`,
       params: idParams,
       query: evidenceQuery,
-      rawBody: { description: 'the file itself; its bytes must be of the type it is sent as', contentTypes: evidenceTypes },
+      rawBody: {
+        description: 'the file itself; its bytes must be of the type it is sent as',
+        contentTypes: evidenceTypes,
+      },
       responses: {
-        201: { description: 'the stored file’s description (or the first answer again, for a repeated Idempotency-Key)', schema: evidenceResponse },
+        201: {
+          description:
+            'the stored file’s description (or the first answer again, for a repeated Idempotency-Key)',
+          schema: evidenceResponse,
+        },
         ...problems(401, 403, 404, 413, 415),
         ...idempotencyProblems,
       },
@@ -161,10 +222,22 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
         // Read only now, after authentication: a stranger's upload is refused without being taken in.
         const upload = await readEvidenceUpload(request, context.evidenceLimitBytes);
         // The same file under the same name and type is the same upload.
-        const payload = { sha256: createHash('sha256').update(upload.bytes).digest('hex'), contentType: upload.contentType, name: query.name ?? null };
+        const payload = {
+          sha256: createHash('sha256').update(upload.bytes).digest('hex'),
+          contentType: upload.contentType,
+          name: query.name ?? null,
+        };
         return respondOnce(context, auth, request, payload, async (attempt) => ({
           status: 201,
-          body: presentEvidence(await uploadEvidence(context, auth, params.id, { ...upload, name: query.name }, attempt.resourceId)),
+          body: presentEvidence(
+            await uploadEvidence(
+              context,
+              auth,
+              params.id,
+              { ...upload, name: query.name },
+              attempt.resourceId,
+            ),
+          ),
         }));
       },
     }),
@@ -174,7 +247,13 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       path: `${evidencePath}/:evidenceId`,
       summary: 'Download an evidence file (members of the disbursement’s organization only)',
       params: evidenceParams,
-      responses: { 200: { description: 'the file, with its SHA-256 in the X-Content-SHA256 header', contentType: 'application/octet-stream' }, ...problems(400, 401, 404) },
+      responses: {
+        200: {
+          description: 'the file, with its SHA-256 in the X-Content-SHA256 header',
+          contentType: 'application/octet-stream',
+        },
+        ...problems(400, 401, 404),
+      },
       handle: async ({ params, auth }) => {
         const { file, bytes } = await readEvidence(context, auth, params.id, params.evidenceId);
         return {
@@ -193,11 +272,17 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       tag: 'Audit',
       method: 'get',
       path: '/v1/campaigns/:id/audit',
-      summary: 'Who did what and when on the campaign’s disbursements, newest first, paged (admins of its organization)',
+      summary:
+        'Who did what and when on the campaign’s disbursements, newest first, paged (admins of its organization)',
       params: idParams,
       query: auditQuery,
-      responses: { 200: { description: 'a page of audit entries', schema: auditResponse }, ...problems(400, 401, 403, 404) },
-      handle: async ({ params, query, auth }) => ({ body: presentAudit(await readCampaignAudit(context, auth, params.id, query)) }),
+      responses: {
+        200: { description: 'a page of audit entries', schema: auditResponse },
+        ...problems(400, 401, 403, 404),
+      },
+      handle: async ({ params, query, auth }) => ({
+        body: presentAudit(await readCampaignAudit(context, auth, params.id, query)),
+      }),
     }),
     defineRoute({
       ...secured,
@@ -207,14 +292,26 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       params: idParams,
       body: deliveryBody,
       responses: {
-        201: { description: 'the delivery report (or the first answer again, for a repeated Idempotency-Key)', schema: deliveryResponse },
+        201: {
+          description: 'the delivery report (or the first answer again, for a repeated Idempotency-Key)',
+          schema: deliveryResponse,
+        },
         ...problems(401, 403, 404, 422),
         ...idempotencyProblems,
       },
       handle: ({ params, body, auth, request }) =>
         respondOnce(context, auth, request, body, async (attempt) => {
-          const reported = await reportDelivery(context, auth, params.id, { ...body, deliveredAt: new Date(body.deliveredAt) }, attempt.resourceId);
-          return { status: 201, body: presentDelivery(reported.delivery, reported.disbursementId, reported.campaignId) };
+          const reported = await reportDelivery(
+            context,
+            auth,
+            params.id,
+            { ...body, deliveredAt: new Date(body.deliveredAt) },
+            attempt.resourceId,
+          );
+          return {
+            status: 201,
+            body: presentDelivery(reported.delivery, reported.disbursementId, reported.campaignId),
+          };
         }),
     }),
     defineRoute({
@@ -223,8 +320,13 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       path: '/v1/disbursements/:id',
       summary: 'A disbursement of your organization, with its approvals, allocations, payout and deliveries',
       params: idParams,
-      responses: { 200: { description: 'the disbursement', schema: disbursementResponse }, ...problems(400, 401, 404) },
-      handle: async ({ params, auth }) => ({ body: await presented(await loadVisibleDisbursement(context, auth, params.id)) }),
+      responses: {
+        200: { description: 'the disbursement', schema: disbursementResponse },
+        ...problems(400, 401, 404),
+      },
+      handle: async ({ params, auth }) => ({
+        body: await presented(await loadVisibleDisbursement(context, auth, params.id)),
+      }),
     }),
     defineRoute({
       ...secured,
@@ -233,8 +335,16 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       summary: 'The disbursements of one of your organization’s campaigns, newest first, paged',
       params: idParams,
       query: disbursementsQuery,
-      responses: { 200: { description: 'a page of disbursements', schema: disbursementsResponse }, ...problems(400, 401, 404) },
-      handle: async ({ params, query, auth }) => ({ body: presentDisbursements(await listCampaignDisbursements(context, auth, params.id, query), await context.campaigns.find(params.id)) }),
+      responses: {
+        200: { description: 'a page of disbursements', schema: disbursementsResponse },
+        ...problems(400, 401, 404),
+      },
+      handle: async ({ params, query, auth }) => ({
+        body: presentDisbursements(
+          await listCampaignDisbursements(context, auth, params.id, query),
+          await context.campaigns.find(params.id),
+        ),
+      }),
     }),
     defineRoute({
       ...secured,
@@ -243,17 +353,33 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
       path: '/v1/campaigns/:id/funds',
       summary: 'The funds account of one of your organization’s campaigns (minor units)',
       params: idParams,
-      responses: { 200: { description: 'raised, fees, refunded, net, allocated, paid out and available', schema: fundsResponse }, ...problems(400, 401, 404) },
+      responses: {
+        200: {
+          description: 'raised, fees, refunded, net, allocated, paid out and available',
+          schema: fundsResponse,
+        },
+        ...problems(400, 401, 404),
+      },
       handle: async ({ params, auth }) => ({ body: presentFunds(await readFunds(context, auth, params.id)) }),
     }),
     defineRoute({
       tag: 'Funds',
       method: 'get',
       path: '/v1/campaigns/:id/totals',
-      summary: 'A campaign’s public totals as this service keeps them, by the public ledger’s definitions (minor units); the ledger reconciles its own against them',
+      summary:
+        'A campaign’s public totals as this service keeps them, by the public ledger’s definitions (minor units); the ledger reconciles its own against them',
       params: idParams,
-      responses: { 200: { description: 'raised, fees, refunded, net, allocated, paid out and the refund shortfall within refunded', schema: publicTotalsResponse }, ...problems(400, 404) },
-      handle: async ({ params }) => ({ body: presentPublicTotals(await readPublicTotals(context, params.id)) }),
+      responses: {
+        200: {
+          description:
+            'raised, fees, refunded, net, allocated, paid out and the refund shortfall within refunded',
+          schema: publicTotalsResponse,
+        },
+        ...problems(400, 404),
+      },
+      handle: async ({ params }) => ({
+        body: presentPublicTotals(await readPublicTotals(context, params.id)),
+      }),
     }),
   ];
 }

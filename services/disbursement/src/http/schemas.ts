@@ -1,4 +1,13 @@
-import { auditPageSchema, auditQuerySchema, disbursementTotalsSchema, evidenceSchema, fundsAccountSchema, idSchema, locationSchema, recipientSchema } from '@aid/contracts';
+import {
+  auditPageSchema,
+  auditQuerySchema,
+  disbursementTotalsSchema,
+  evidenceSchema,
+  fundsAccountSchema,
+  idSchema,
+  locationSchema,
+  recipientSchema,
+} from '@aid/contracts';
 import { amountSchema, currencySchema, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
 import { auditActions } from '../domain/audit.ts';
@@ -30,12 +39,20 @@ export const payoutBody = z
   .object({
     method: z.enum(['manual', 'stripe-connect']).default('manual'),
     reference: text(200).optional(),
-    destination: z.string().regex(/^acct_[A-Za-z0-9]+$/, 'must be a Stripe connected account id, acct_...').optional(),
+    destination: z
+      .string()
+      .regex(/^acct_[A-Za-z0-9]+$/, 'must be a Stripe connected account id, acct_...')
+      .optional(),
   })
   .superRefine((body, context) => {
-    if (body.method === 'manual' && body.reference === undefined) context.addIssue({ code: 'custom', path: ['reference'], message: 'is required for a manual payout' });
+    if (body.method === 'manual' && body.reference === undefined)
+      context.addIssue({ code: 'custom', path: ['reference'], message: 'is required for a manual payout' });
     if (body.method === 'stripe-connect' && body.destination === undefined) {
-      context.addIssue({ code: 'custom', path: ['destination'], message: 'is required for a Stripe Connect payout' });
+      context.addIssue({
+        code: 'custom',
+        path: ['destination'],
+        message: 'is required for a Stripe Connect payout',
+      });
     }
   })
   // The same rule, stated in the published schema (a refinement is invisible to it).
@@ -62,14 +79,32 @@ export const auditResponse = auditPageSchema(auditActions);
 
 /** `{name, sha256}` for a file hashed elsewhere, or `{evidenceId}` for one uploaded here (we fill in both). */
 const evidenceReference = z
-  .object({ name: evidenceSchema.shape.name.optional(), sha256: evidenceSchema.shape.sha256.optional(), evidenceId: idSchema.optional() })
+  .object({
+    name: evidenceSchema.shape.name.optional(),
+    sha256: evidenceSchema.shape.sha256.optional(),
+    evidenceId: idSchema.optional(),
+  })
   .superRefine((entry, context) => {
     if (entry.evidenceId !== undefined) return;
-    if (entry.name === undefined) context.addIssue({ code: 'custom', path: ['name'], message: 'is required unless evidenceId names an uploaded file' });
-    if (entry.sha256 === undefined) context.addIssue({ code: 'custom', path: ['sha256'], message: 'is required unless evidenceId names an uploaded file' });
+    if (entry.name === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['name'],
+        message: 'is required unless evidenceId names an uploaded file',
+      });
+    if (entry.sha256 === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['sha256'],
+        message: 'is required unless evidenceId names an uploaded file',
+      });
   })
   .meta({ anyOf: [{ required: ['evidenceId'] }, { required: ['name', 'sha256'] }] })
-  .transform((entry) => (entry.evidenceId !== undefined ? { evidenceId: entry.evidenceId } : { name: entry.name ?? '', sha256: entry.sha256 ?? '' }));
+  .transform((entry) =>
+    entry.evidenceId !== undefined
+      ? { evidenceId: entry.evidenceId }
+      : { name: entry.name ?? '', sha256: entry.sha256 ?? '' },
+  );
 
 export const deliveryBody = z.object({
   deliveredAt: z.iso.datetime({ offset: true }),
@@ -107,10 +142,26 @@ export const disbursementResponse = z.object({
   requestedBy: idSchema,
   requestedAt: at,
   approvals: z.array(z.object({ memberId: idSchema, comment: z.string(), at })),
-  approvalsNeeded: z.number().int().min(1).describe("approvals it takes: one, or at or above the campaign's threshold as many as the organization asks for"),
+  approvalsNeeded: z
+    .number()
+    .int()
+    .min(1)
+    .describe(
+      "approvals it takes: one, or at or above the campaign's threshold as many as the organization asks for",
+    ),
   rejection: z.object({ memberId: idSchema, comment: z.string(), at }).nullable(),
-  payout: z.object({ method: z.enum(['manual', 'stripe-connect']), reference: z.string(), destination: z.string().nullable(), paidAt: at, paidBy: idSchema }).nullable(),
-  cancellation: z.object({ memberId: idSchema, comment: z.string(), at, from: z.enum(['requested', 'approved']) }).nullable(),
+  payout: z
+    .object({
+      method: z.enum(['manual', 'stripe-connect']),
+      reference: z.string(),
+      destination: z.string().nullable(),
+      paidAt: at,
+      paidBy: idSchema,
+    })
+    .nullable(),
+  cancellation: z
+    .object({ memberId: idSchema, comment: z.string(), at, from: z.enum(['requested', 'approved']) })
+    .nullable(),
   deliveries: z.array(deliveryResponse.omit({ disbursementId: true, campaignId: true })),
   allocations: z.array(z.object({ donationId: idSchema, amount: amountSchema })),
 });
@@ -131,4 +182,3 @@ export const fundsResponse = fundsAccountSchema;
 export const publicTotalsResponse = disbursementTotalsSchema;
 
 export { problemDocumentSchema as problemResponse } from '@aid/http-kit';
-

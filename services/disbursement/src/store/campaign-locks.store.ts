@@ -39,7 +39,8 @@ export function createCampaignLocks(connection: Connection) {
       }
       // A holder that crashed leaves a lease that expires; deleting it by its owner never removes a fresh one.
       const held = await model.findById(campaignId).lean();
-      if (held && held.expiresAt.getTime() < Date.now()) await model.deleteOne({ _id: campaignId, owner: held.owner });
+      if (held && held.expiresAt.getTime() < Date.now())
+        await model.deleteOne({ _id: campaignId, owner: held.owner });
       if (Date.now() > deadline) throw new Error(`campaign ${campaignId} stayed busy for ${giveUpMs} ms`);
       await sleep(Math.min(5 + attempt * 5, 50) + Math.random() * 10);
     }

@@ -15,7 +15,11 @@ export function createCampaignStore(connection: Connection) {
   const settings = organizationSettingsModel(connection);
   return {
     /** `organization-settings-changed`: a later change wins; a late or repeated one changes nothing. */
-    async projectSettings(change: { organizationId: string; approvalsAboveThreshold: number; changedAt: Date }): Promise<void> {
+    async projectSettings(change: {
+      organizationId: string;
+      approvalsAboveThreshold: number;
+      changedAt: Date;
+    }): Promise<void> {
       try {
         await settings.updateOne(
           { _id: change.organizationId, changedAt: { $lt: change.changedAt } },
@@ -34,7 +38,11 @@ export function createCampaignStore(connection: Connection) {
     async project(campaign: CampaignProjection): Promise<void> {
       const { campaignId, ...fields } = campaign;
       try {
-        await model.updateOne({ _id: campaignId, revision: { $lt: campaign.revision } }, { $set: fields }, { upsert: true });
+        await model.updateOne(
+          { _id: campaignId, revision: { $lt: campaign.revision } },
+          { $set: fields },
+          { upsert: true },
+        );
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }

@@ -73,8 +73,21 @@ const schema = new mongoose.Schema<DisbursementDocument>(
     requestedAt: { type: Date, required: true },
     approvals: { type: [{ _id: false, memberId: String, comment: String, at: Date }], default: [] },
     rejection: { type: { _id: false, memberId: String, comment: String, at: Date }, default: undefined },
-    payout: { type: { _id: false, method: String, reference: String, destination: String, paidAt: Date, paidBy: String }, default: undefined },
-    cancellation: { type: { _id: false, memberId: String, comment: String, at: Date, from: String }, default: undefined },
+    payout: {
+      type: {
+        _id: false,
+        method: String,
+        reference: String,
+        destination: String,
+        paidAt: Date,
+        paidBy: String,
+      },
+      default: undefined,
+    },
+    cancellation: {
+      type: { _id: false, memberId: String, comment: String, at: Date, from: String },
+      default: undefined,
+    },
     deliveries: {
       type: [
         {

@@ -3,8 +3,16 @@ import type { Connection, UpdateQuery } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { DisbursementStatus } from '../domain/disbursement.ts';
 import { allocationBatchModel } from './allocation-batch.model.ts';
-import { campaignDisbursementsModel, type CampaignDisbursementsDocument } from './campaign-disbursements.model.ts';
-import { disbursementModel, type Approval, type Delivery, type DisbursementDocument } from './disbursement.model.ts';
+import {
+  campaignDisbursementsModel,
+  type CampaignDisbursementsDocument,
+} from './campaign-disbursements.model.ts';
+import {
+  disbursementModel,
+  type Approval,
+  type Delivery,
+  type DisbursementDocument,
+} from './disbursement.model.ts';
 
 export type Disbursement = Omit<DisbursementDocument, '_id' | 'outbox' | 'outboxSince'> & { id: string };
 export type { Approval, Delivery, Payout, Recipient } from './disbursement.model.ts';
@@ -27,7 +35,10 @@ function toDisbursement(doc: DisbursementDocument): Disbursement {
 }
 
 /** Merges the outbox fragment into the state change, so both are one single-document write. */
-function withOutbox(update: { $set?: Record<string, unknown>; $push?: Record<string, unknown> }, messages: OutboxMessage[]): UpdateQuery<DisbursementDocument> {
+function withOutbox(
+  update: { $set?: Record<string, unknown>; $push?: Record<string, unknown> },
+  messages: OutboxMessage[],
+): UpdateQuery<DisbursementDocument> {
   const queued = queueMessages(messages);
   return { ...update, $set: { ...update.$set, ...queued.$set }, $push: { ...update.$push, ...queued.$push } };
 }
@@ -45,7 +56,8 @@ export function createDisbursementStore(connection: Connection) {
    */
   async function settleOutbox(id: string): Promise<void> {
     const deadline = Date.now() + outboxSettleMs;
-    while (Date.now() < deadline && (await model.exists({ _id: id, outboxSince: { $exists: true } }))) await sleep(10);
+    while (Date.now() < deadline && (await model.exists({ _id: id, outboxSince: { $exists: true } })))
+      await sleep(10);
   }
 
   /** A state change guarded by the statuses it may start from; null when the disbursement was not in one of them. */
@@ -57,7 +69,9 @@ export function createDisbursementStore(connection: Connection) {
   ): Promise<Disbursement | null> {
     await settleOutbox(id);
     const doc = await model
-      .findOneAndUpdate({ _id: id, status: { $in: from }, ...extraGuard }, update, { returnDocument: 'after' })
+      .findOneAndUpdate({ _id: id, status: { $in: from }, ...extraGuard }, update, {
+        returnDocument: 'after',
+      })
       .lean<DisbursementDocument>();
     return doc ? toDisbursement(doc) : null;
   }
@@ -67,7 +81,11 @@ export function createDisbursementStore(connection: Connection) {
     batchModel: batches,
 
     /** Inserted once: only the relay updates a batch afterwards (to clear its outbox), so nothing races it. */
-    async insertAllocationBatch(batchId: string, disbursement: { id: string; campaignId: string }, messages: OutboxMessage[]): Promise<void> {
+    async insertAllocationBatch(
+      batchId: string,
+      disbursement: { id: string; campaignId: string },
+      messages: OutboxMessage[],
+    ): Promise<void> {
       const queued = queueMessages(messages);
       try {
         await batches.create({
@@ -88,7 +106,12 @@ export function createDisbursementStore(connection: Connection) {
       const { id, ...fields } = disbursement;
       const queued = queueMessages(messages);
       try {
-        await model.create({ _id: id, ...fields, outbox: queued.$push.outbox.$each, outboxSince: queued.$set.outboxSince });
+        await model.create({
+          _id: id,
+          ...fields,
+          outbox: queued.$push.outbox.$each,
+          outboxSince: queued.$set.outboxSince,
+        });
         return true;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -102,7 +125,11 @@ export function createDisbursementStore(connection: Connection) {
      */
     async listInCampaign(campaignId: string, entry: { id: string; requestedAt: Date }): Promise<void> {
       try {
-        await lists.updateOne({ _id: campaignId, 'entries.id': { $ne: entry.id } }, { $push: { entries: entry } }, { upsert: true });
+        await lists.updateOne(
+          { _id: campaignId, 'entries.id': { $ne: entry.id } },
+          { $push: { entries: entry } },
+          { upsert: true },
+        );
       } catch (error) {
         // The guard did not match because the entry is there already, so the upsert tried a second document.
         if (!isDuplicateKey(error)) throw error;
@@ -130,30 +157,62 @@ export function createDisbursementStore(connection: Connection) {
 
     /** A first approval of a disbursement that needs two; the guards repeat maker-checker and "two different approvers". */
     recordApproval(id: string, approval: Approval, audit: AuditEntry): Promise<Disbursement | null> {
-      return transition(id, ['requested'], { $push: { approvals: approval, audit } }, {
-        requestedBy: { $ne: approval.memberId },
-        'approvals.memberId': { $ne: approval.memberId },
-      });
+      return transition(
+        id,
+        ['requested'],
+        { $push: { approvals: approval, audit } },
+        {
+          requestedBy: { $ne: approval.memberId },
+          'approvals.memberId': { $ne: approval.memberId },
+        },
+      );
     },
 
     /** Step one of a completing approval; the guards repeat the maker-checker rules in the write itself. */
     markApproving(id: string, approverId: string): Promise<Disbursement | null> {
-      return transition(id, ['requested', 'approving'], { $set: { status: 'approving' } }, {
-        requestedBy: { $ne: approverId },
-        'approvals.memberId': { $ne: approverId },
-      });
+      return transition(
+        id,
+        ['requested', 'approving'],
+        { $set: { status: 'approving' } },
+        {
+          requestedBy: { $ne: approverId },
+          'approvals.memberId': { $ne: approverId },
+        },
+      );
     },
 
     revertToRequested(id: string): Promise<Disbursement | null> {
       return transition(id, ['approving'], { $set: { status: 'requested' } });
     },
 
-    completeApproval(id: string, approval: Approval, allocations: Disbursement['allocations'], messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
-      return transition(id, ['approving'], withOutbox({ $set: { status: 'approved', allocations }, $push: { approvals: approval, audit } }, messages));
+    completeApproval(
+      id: string,
+      approval: Approval,
+      allocations: Disbursement['allocations'],
+      messages: OutboxMessage[],
+      audit: AuditEntry,
+    ): Promise<Disbursement | null> {
+      return transition(
+        id,
+        ['approving'],
+        withOutbox(
+          { $set: { status: 'approved', allocations }, $push: { approvals: approval, audit } },
+          messages,
+        ),
+      );
     },
 
-    reject(id: string, rejection: NonNullable<Disbursement['rejection']>, messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
-      return transition(id, ['requested'], withOutbox({ $set: { status: 'rejected', rejection }, $push: { audit } }, messages));
+    reject(
+      id: string,
+      rejection: NonNullable<Disbursement['rejection']>,
+      messages: OutboxMessage[],
+      audit: AuditEntry,
+    ): Promise<Disbursement | null> {
+      return transition(
+        id,
+        ['requested'],
+        withOutbox({ $set: { status: 'rejected', rejection }, $push: { audit } }, messages),
+      );
     },
 
     /** Step one of a payout: from here on the disbursement cannot be cancelled, and asking again resumes. */
@@ -165,8 +224,17 @@ export function createDisbursementStore(connection: Connection) {
       return transition(id, ['paying'], { $set: { status: 'approved' } });
     },
 
-    markPaid(id: string, payout: NonNullable<Disbursement['payout']>, messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
-      return transition(id, ['paying'], withOutbox({ $set: { status: 'paid', payout }, $push: { audit } }, messages));
+    markPaid(
+      id: string,
+      payout: NonNullable<Disbursement['payout']>,
+      messages: OutboxMessage[],
+      audit: AuditEntry,
+    ): Promise<Disbursement | null> {
+      return transition(
+        id,
+        ['paying'],
+        withOutbox({ $set: { status: 'paid', payout }, $push: { audit } }, messages),
+      );
     },
 
     /** Step one of cancelling an approved disbursement: a payout can no longer start, and asking again resumes. */
@@ -174,15 +242,35 @@ export function createDisbursementStore(connection: Connection) {
       return transition(id, ['approved', 'cancelling'], { $set: { status: 'cancelling' } });
     },
 
-    completeCancellation(id: string, from: DisbursementStatus[], cancellation: Cancellation, messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
-      return transition(id, from, withOutbox({ $set: { status: 'cancelled', cancellation }, $push: { audit } }, messages));
+    completeCancellation(
+      id: string,
+      from: DisbursementStatus[],
+      cancellation: Cancellation,
+      messages: OutboxMessage[],
+      audit: AuditEntry,
+    ): Promise<Disbursement | null> {
+      return transition(
+        id,
+        from,
+        withOutbox({ $set: { status: 'cancelled', cancellation }, $push: { audit } }, messages),
+      );
     },
 
     /** Guarded by the delivery's id too, so a report retried under the same key is never added twice. */
-    addDelivery(id: string, delivery: Delivery, messages: OutboxMessage[], audit: AuditEntry): Promise<Disbursement | null> {
-      return transition(id, ['paid', 'delivered'], withOutbox({ $set: { status: 'delivered' }, $push: { deliveries: delivery, audit } }, messages), {
-        'deliveries.id': { $ne: delivery.id },
-      });
+    addDelivery(
+      id: string,
+      delivery: Delivery,
+      messages: OutboxMessage[],
+      audit: AuditEntry,
+    ): Promise<Disbursement | null> {
+      return transition(
+        id,
+        ['paid', 'delivered'],
+        withOutbox({ $set: { status: 'delivered' }, $push: { deliveries: delivery, audit } }, messages),
+        {
+          'deliveries.id': { $ne: delivery.id },
+        },
+      );
     },
 
     /** For actions that change no status (an evidence upload): the entry is added once, whatever the retries. */
@@ -193,7 +281,9 @@ export function createDisbursementStore(connection: Connection) {
 
     /** Every audit entry of a campaign's disbursements (bounded: a few per disbursement). */
     async auditOfCampaign(campaignId: string): Promise<AuditEntry[]> {
-      const docs = await model.find({ campaignId }, { audit: 1 }).lean<Pick<DisbursementDocument, 'audit'>[]>();
+      const docs = await model
+        .find({ campaignId }, { audit: 1 })
+        .lean<Pick<DisbursementDocument, 'audit'>[]>();
       return docs.flatMap((doc) => fromStoredAudit(doc.audit));
     },
   };

@@ -7,8 +7,30 @@ const chunkBytes = 1024 * 1024;
 export type EvidenceStore = ReturnType<typeof createEvidenceStore>;
 
 function toFile(doc: EvidenceDocument): EvidenceFile {
-  const { _id, disbursementId, campaignId, organizationId, name, contentType, size, sha256, uploadedBy, uploadedAt } = doc;
-  return { id: _id, disbursementId, campaignId, organizationId, name, contentType, size, sha256, uploadedBy, uploadedAt };
+  const {
+    _id,
+    disbursementId,
+    campaignId,
+    organizationId,
+    name,
+    contentType,
+    size,
+    sha256,
+    uploadedBy,
+    uploadedAt,
+  } = doc;
+  return {
+    id: _id,
+    disbursementId,
+    campaignId,
+    organizationId,
+    name,
+    contentType,
+    size,
+    sha256,
+    uploadedBy,
+    uploadedAt,
+  };
 }
 
 export function createEvidenceStore(connection: Connection) {
@@ -20,7 +42,11 @@ export function createEvidenceStore(connection: Connection) {
       const count = Math.ceil(bytes.length / chunkBytes);
       for (let n = 0; n < count; n += 1) {
         const data = bytes.subarray(n * chunkBytes, (n + 1) * chunkBytes);
-        await chunks.updateOne({ _id: `${file.id}:${n}` }, { $set: { evidenceId: file.id, n, data } }, { upsert: true });
+        await chunks.updateOne(
+          { _id: `${file.id}:${n}` },
+          { $set: { evidenceId: file.id, n, data } },
+          { upsert: true },
+        );
       }
       const { id, ...fields } = file;
       await files.updateOne({ _id: id }, { $set: { ...fields, chunks: count } }, { upsert: true });
@@ -34,9 +60,12 @@ export function createEvidenceStore(connection: Connection) {
     async content(id: string): Promise<Buffer> {
       // By `_id`: the description says how many chunks there are, and a chunk's id is `<file>:<n>` (the local
       // database indexes nothing else, so a filter on evidenceId read every chunk of every file).
-      const count = (await files.findById(id, { chunks: 1 }).lean<Pick<EvidenceDocument, 'chunks'>>())?.chunks ?? 0;
+      const count =
+        (await files.findById(id, { chunks: 1 }).lean<Pick<EvidenceDocument, 'chunks'>>())?.chunks ?? 0;
       if (count === 0) return Buffer.alloc(0);
-      const docs = (await chunks.find({ _id: { $in: Array.from({ length: count }, (_, n) => `${id}:${n}`) } }).lean()).sort((a, b) => a.n - b.n);
+      const docs = (
+        await chunks.find({ _id: { $in: Array.from({ length: count }, (_, n) => `${id}:${n}`) } }).lean()
+      ).sort((a, b) => a.n - b.n);
       // Lean reads give BSON Binary values rather than Buffers.
       return Buffer.concat(docs.map((doc) => asBuffer(doc.data as unknown)));
     },

@@ -38,8 +38,19 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
    * Balances not moved by the creating change start at zero in the same write: guards such as `paidOut <= x`
    * never match a missing field.
    */
-  const apply = (campaignId: string, operationId: string, inc: FundsDelta, set: FundsDelta, guard: Record<string, unknown>, upsert = false): Promise<ApplyOutcome> => {
-    const zeros = Object.fromEntries(Object.keys(emptyFunds).filter((key) => !(key in inc) && !(key in set)).map((key) => [key, 0]));
+  const apply = (
+    campaignId: string,
+    operationId: string,
+    inc: FundsDelta,
+    set: FundsDelta,
+    guard: Record<string, unknown>,
+    upsert = false,
+  ): Promise<ApplyOutcome> => {
+    const zeros = Object.fromEntries(
+      Object.keys(emptyFunds)
+        .filter((key) => !(key in inc) && !(key in set))
+        .map((key) => [key, 0]),
+    );
     const update = { $inc: inc, ...(Object.keys(set).length > 0 ? { $set: set } : {}), $setOnInsert: zeros };
     return applyOnce.apply({ model, documentId: campaignId, operationId, update, guard, upsert });
   };
@@ -51,13 +62,18 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
   async function find(campaignId: string): Promise<FundsAccount | null> {
     const doc = await model.findById(campaignId).lean();
     if (!doc) return null;
-    const balances = Object.fromEntries(Object.keys(emptyFunds).map((key) => [key, doc[key as keyof FundsBalances] ?? 0])) as unknown as FundsBalances;
+    const balances = Object.fromEntries(
+      Object.keys(emptyFunds).map((key) => [key, doc[key as keyof FundsBalances] ?? 0]),
+    ) as unknown as FundsBalances;
     return { campaignId: doc._id, currency: doc.currency, ...balances, ...headroom(balances) };
   }
 
   /** True when an earlier attempt of this operation already changed the account. */
   async function alreadyTaken(campaignId: string, operationId: string): Promise<boolean> {
-    return (await applyOnce.wasApplied(operationId)) || (await model.exists({ _id: campaignId, pendingOps: operationId })) !== null;
+    return (
+      (await applyOnce.wasApplied(operationId)) ||
+      (await model.exists({ _id: campaignId, pendingOps: operationId })) !== null
+    );
   }
 
   /**
@@ -70,7 +86,11 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
     campaignId: string,
     operationId: string,
     delta: FundsDelta,
-    options: { allowed?: (funds: FundsBalances) => boolean; guard?: (funds: FundsBalances) => Record<string, unknown>; create?: { currency: string } } = {},
+    options: {
+      allowed?: (funds: FundsBalances) => boolean;
+      guard?: (funds: FundsBalances) => Record<string, unknown>;
+      create?: { currency: string };
+    } = {},
   ): Promise<ApplyOutcome> {
     for (let attempt = 0; attempt < settleAttempts; attempt += 1) {
       const account = await find(campaignId);
@@ -85,7 +105,9 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
       // currency guard refuses a gift in another currency.
       const guard = {
         ...(options.create ? { currency: options.create.currency } : {}),
-        ...(account ? Object.fromEntries(decidingFields.map((key) => [key, account[key]])) : { net: { $exists: false } }),
+        ...(account
+          ? Object.fromEntries(decidingFields.map((key) => [key, account[key]]))
+          : { net: { $exists: false } }),
         ...options.guard?.(seen),
       };
       const outcome = await apply(campaignId, operationId, delta, set, guard, options.create !== undefined);
@@ -103,21 +125,42 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
      * Creates the account on the first gift (gifts may arrive before the campaign's events). The currency is an
      * equality guard, so the upsert writes it on creation and a gift in another currency is refused, never summed.
      */
-    credit(gift: { campaignId: string; donationId: string; currency: string; amount: number; fee: number; net: number }): Promise<ApplyOutcome> {
-      return change(gift.campaignId, `gift:${gift.donationId}`, giftCredit(gift), { create: { currency: gift.currency } });
+    credit(gift: {
+      campaignId: string;
+      donationId: string;
+      currency: string;
+      amount: number;
+      fee: number;
+      net: number;
+    }): Promise<ApplyOutcome> {
+      return change(gift.campaignId, `gift:${gift.donationId}`, giftCredit(gift), {
+        create: { currency: gift.currency },
+      });
     },
 
-    debitRefund(campaignId: string, refundId: string, split: { applied: number; shortfall: number }): Promise<ApplyOutcome> {
-      return change(campaignId, `refund:${refundId}`, refundDebit(split), { allowed: (funds) => canRefund(funds, split.applied) });
+    debitRefund(
+      campaignId: string,
+      refundId: string,
+      split: { applied: number; shortfall: number },
+    ): Promise<ApplyOutcome> {
+      return change(campaignId, `refund:${refundId}`, refundDebit(split), {
+        allowed: (funds) => canRefund(funds, split.applied),
+      });
     },
 
-    creditReversal(campaignId: string, refundId: string, split: { restored: number; cleared: number }): Promise<ApplyOutcome> {
+    creditReversal(
+      campaignId: string,
+      refundId: string,
+      split: { restored: number; cleared: number },
+    ): Promise<ApplyOutcome> {
       return change(campaignId, `refund-reversal:${refundId}`, reversalCredit(split));
     },
 
     /** The one guard that keeps concurrent approvals from spending the same money. */
     reserve(campaignId: string, disbursementId: string, amount: number): Promise<ApplyOutcome> {
-      return change(campaignId, `reserve:${disbursementId}`, reservation(amount), { allowed: (funds) => canReserve(funds, amount) });
+      return change(campaignId, `reserve:${disbursementId}`, reservation(amount), {
+        allowed: (funds) => canReserve(funds, amount),
+      });
     },
 
     /**
@@ -138,7 +181,13 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
      */
     async payOut(campaignId: string, disbursementId: string, amount: number): Promise<ApplyOutcome> {
       const seen = (await find(campaignId))?.allocated ?? 0;
-      return apply(campaignId, `payout:${disbursementId}`, payout(amount), {}, { allocated: { $gte: seen }, paidOut: { $lte: seen - amount } });
+      return apply(
+        campaignId,
+        `payout:${disbursementId}`,
+        payout(amount),
+        {},
+        { allocated: { $gte: seen }, paidOut: { $lte: seen - amount } },
+      );
     },
   };
 }

@@ -30,7 +30,10 @@ const queueSchema = new mongoose.Schema<GiftQueueDocument>(
   {
     _id: { type: String, required: true },
     lastPage: { type: Number, required: true },
-    frontier: { type: new mongoose.Schema<QueuePosition>({ page: Number, index: Number }, { _id: false }), required: true },
+    frontier: {
+      type: new mongoose.Schema<QueuePosition>({ page: Number, index: Number }, { _id: false }),
+      required: true,
+    },
     reopened: { type: [String], default: [] },
   },
   { versionKey: false, collection: 'gift_queues' },

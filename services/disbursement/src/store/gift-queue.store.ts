@@ -2,7 +2,12 @@ import type { Connection, Model } from 'mongoose';
 import { fifoOrder, type AllocatableGift, type AllocationSlice } from '../domain/allocation.ts';
 import { fundsAccountModel } from './funds-account.model.ts';
 import type { GiftDocument } from './gift.model.ts';
-import { giftQueueModel, giftQueuePageModel, type GiftQueueDocument, type QueuePosition } from './gift-queue.model.ts';
+import {
+  giftQueueModel,
+  giftQueuePageModel,
+  type GiftQueueDocument,
+  type QueuePosition,
+} from './gift-queue.model.ts';
 
 // Gifts per page: a page is read whole when an approval reaches it, so it stays a few kilobytes.
 const pageSize = 256;
@@ -49,10 +54,17 @@ export function createGiftQueue(connection: Connection, gifts: Model<GiftDocumen
     let lastPage = 0;
     if (await accounts.exists({ _id: campaignId })) {
       // Gifts already spent are left out: one that gets money back is named in `reopened`.
-      const existing = await gifts.find({ campaignId, currency, remaining: { $gt: 0 } }, { succeededAt: 1 }).sort({ succeededAt: 1, _id: 1 }).lean();
+      const existing = await gifts
+        .find({ campaignId, currency, remaining: { $gt: 0 } }, { succeededAt: 1 })
+        .sort({ succeededAt: 1, _id: 1 })
+        .lean();
       for (let start = 0; start < existing.length; start += pageSize) {
         const ids = existing.slice(start, start + pageSize).map((gift) => gift._id);
-        await pages.updateOne({ _id: pageId(id, start / pageSize) }, { $addToSet: { gifts: { $each: ids } }, $max: { added: ids.length } }, { upsert: true });
+        await pages.updateOne(
+          { _id: pageId(id, start / pageSize) },
+          { $addToSet: { gifts: { $each: ids } }, $max: { added: ids.length } },
+          { upsert: true },
+        );
       }
       // The page the next gift joins: the last one written if it has room, else a new one.
       lastPage = Math.floor(existing.length / pageSize);
@@ -78,9 +90,14 @@ export function createGiftQueue(connection: Connection, gifts: Model<GiftDocumen
       const id = queueId(campaignId, currency);
       // The whole page comes back: the local database takes no projection on findAndModify.
       const written = await pages
-        .findOneAndUpdate({ _id: pageId(id, page) }, { $addToSet: { gifts: donationId }, $inc: { added: 1 } }, { upsert: true, returnDocument: 'after' })
+        .findOneAndUpdate(
+          { _id: pageId(id, page) },
+          { $addToSet: { gifts: donationId }, $inc: { added: 1 } },
+          { upsert: true, returnDocument: 'after' },
+        )
         .lean();
-      if ((written?.added ?? 0) >= pageSize) await queues.updateOne({ _id: id }, { $max: { lastPage: page + 1 } });
+      if ((written?.added ?? 0) >= pageSize)
+        await queues.updateOne({ _id: id }, { $max: { lastPage: page + 1 } });
     },
 
     /** Names a gift about to get money back, before that write: a crash in between leaves a name, never lost money. */
@@ -100,19 +117,25 @@ export function createGiftQueue(connection: Connection, gifts: Model<GiftDocumen
       let start: QueuePosition = { page: 0, index: 0 };
 
       async function read(ids: string[]) {
-        const docs = await gifts.find({ _id: { $in: ids } }, { remaining: 1, succeededAt: 1, allocations: 1 }).lean();
+        const docs = await gifts
+          .find({ _id: { $in: ids } }, { remaining: 1, succeededAt: 1, allocations: 1 })
+          .lean();
         return new Map(docs.map((doc) => [doc._id, doc]));
       }
 
       /** The gifts of `ids` that can fund this disbursement, in the order given; every one is noted as scanned. */
-      async function openOf(ids: string[], at: (index: number) => ScannedGift['at']): Promise<AllocatableGift[]> {
+      async function openOf(
+        ids: string[],
+        at: (index: number) => ScannedGift['at'],
+      ): Promise<AllocatableGift[]> {
         const docs = await read(ids);
         const open: AllocatableGift[] = [];
         ids.forEach((donationId, index) => {
           const doc = docs.get(donationId);
           scanned.push({ donationId, at: at(index), remaining: doc?.remaining ?? 0 });
           if (!doc || doc.remaining <= 0) return;
-          if ((doc.allocations ?? []).some((allocation) => allocation.disbursementId === disbursementId)) return;
+          if ((doc.allocations ?? []).some((allocation) => allocation.disbursementId === disbursementId))
+            return;
           open.push({ donationId, succeededAt: doc.succeededAt, remaining: doc.remaining });
         });
         return open;
@@ -131,9 +154,16 @@ export function createGiftQueue(connection: Connection, gifts: Model<GiftDocumen
           let want = firstRead;
           for (let page = start.page; page <= queue.lastPage; page += 1) {
             const ids = (await pages.findById(pageId(id, page), { gifts: 1 }).lean())?.gifts ?? [];
-            for (let index = page === start.page ? start.index : 0; index < ids.length; index += want, want = Math.min(want * 4, largestRead)) {
+            for (
+              let index = page === start.page ? start.index : 0;
+              index < ids.length;
+              index += want, want = Math.min(want * 4, largestRead)
+            ) {
               const first = index;
-              const open = await openOf(ids.slice(index, index + want), (offset) => ({ page, index: first + offset }));
+              const open = await openOf(ids.slice(index, index + want), (offset) => ({
+                page,
+                index: first + offset,
+              }));
               if (open.length > 0) yield open;
             }
           }
@@ -141,7 +171,8 @@ export function createGiftQueue(connection: Connection, gifts: Model<GiftDocumen
 
         spent(slices: readonly AllocationSlice[]): void {
           const taken = new Map<string, number>();
-          for (const slice of slices) taken.set(slice.donationId, (taken.get(slice.donationId) ?? 0) + slice.amount);
+          for (const slice of slices)
+            taken.set(slice.donationId, (taken.get(slice.donationId) ?? 0) + slice.amount);
           for (const gift of scanned) {
             const amount = taken.get(gift.donationId);
             if (amount !== undefined) gift.remaining -= amount;
@@ -150,14 +181,24 @@ export function createGiftQueue(connection: Connection, gifts: Model<GiftDocumen
 
         /** Moves the frontier to the first gift of the pages that still holds money, and forgets emptied reopened gifts. */
         async settle(): Promise<void> {
-          const inPages = scanned.filter((gift): gift is ScannedGift & { at: QueuePosition } => gift.at !== 'reopened');
+          const inPages = scanned.filter(
+            (gift): gift is ScannedGift & { at: QueuePosition } => gift.at !== 'reopened',
+          );
           const firstOpen = inPages.find((gift) => gift.remaining > 0);
           const last = inPages.at(-1);
           const frontier = firstOpen?.at ?? (last ? { page: last.at.page, index: last.at.index + 1 } : start);
-          const emptied = scanned.filter((gift) => gift.at === 'reopened' && gift.remaining <= 0).map((gift) => gift.donationId);
+          const emptied = scanned
+            .filter((gift) => gift.at === 'reopened' && gift.remaining <= 0)
+            .map((gift) => gift.donationId);
           const moved = frontier.page !== start.page || frontier.index !== start.index;
           if (!moved && emptied.length === 0) return;
-          await queues.updateOne({ _id: id }, { ...(moved ? { $set: { frontier } } : {}), ...(emptied.length > 0 ? { $pullAll: { reopened: emptied } } : {}) });
+          await queues.updateOne(
+            { _id: id },
+            {
+              ...(moved ? { $set: { frontier } } : {}),
+              ...(emptied.length > 0 ? { $pullAll: { reopened: emptied } } : {}),
+            },
+          );
         },
       };
     },

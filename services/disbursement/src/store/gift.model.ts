@@ -60,9 +60,18 @@ const schema = new mongoose.Schema<GiftDocument>(
     succeededAt: { type: Date, required: true },
     queuePage: { type: Number },
     allocations: { type: [{ _id: false, disbursementId: String, amount: Number }], default: [] },
-    releases: { type: [{ _id: false, disbursementId: String, amount: Number, covered: Number }], default: [] },
-    refunds: { type: [{ _id: false, refundId: String, amount: Number, applied: Number, shortfall: Number }], default: [] },
-    reversals: { type: [{ _id: false, refundId: String, amount: Number, restored: Number, cleared: Number }], default: [] },
+    releases: {
+      type: [{ _id: false, disbursementId: String, amount: Number, covered: Number }],
+      default: [],
+    },
+    refunds: {
+      type: [{ _id: false, refundId: String, amount: Number, applied: Number, shortfall: Number }],
+      default: [],
+    },
+    reversals: {
+      type: [{ _id: false, refundId: String, amount: Number, restored: Number, cleared: Number }],
+      default: [],
+    },
     ...applyOnceFields,
   },
   { versionKey: false, collection: 'gifts' },

@@ -21,16 +21,34 @@ export interface TakenSlice extends AllocationSlice {
 
 export type GiftStore = ReturnType<typeof createGiftStore>;
 
-const total = (entries: { amount: number }[] | undefined) => (entries ?? []).reduce((sum, entry) => sum + entry.amount, 0);
+const total = (entries: { amount: number }[] | undefined) =>
+  (entries ?? []).reduce((sum, entry) => sum + entry.amount, 0);
 
-type FactsFields = Pick<GiftDocument, 'campaignId' | 'currency' | 'net' | 'allocations' | 'releases' | 'refunds' | 'reversals'>;
+type FactsFields = Pick<
+  GiftDocument,
+  'campaignId' | 'currency' | 'net' | 'allocations' | 'releases' | 'refunds' | 'reversals'
+>;
 
 /** The sums a gift's position depends on (gift-position.ts), from its recorded history. */
 function factsOf(gift: FactsFields): GiftFacts {
-  return { net: gift.net, allocated: total(gift.allocations) - total(gift.releases), refunds: total(gift.refunds), reversals: total(gift.reversals) };
+  return {
+    net: gift.net,
+    allocated: total(gift.allocations) - total(gift.releases),
+    refunds: total(gift.refunds),
+    reversals: total(gift.reversals),
+  };
 }
 
-const factsProjection = { campaignId: 1, currency: 1, net: 1, remaining: 1, allocations: 1, releases: 1, refunds: 1, reversals: 1 };
+const factsProjection = {
+  campaignId: 1,
+  currency: 1,
+  net: 1,
+  remaining: 1,
+  allocations: 1,
+  releases: 1,
+  refunds: 1,
+  reversals: 1,
+};
 
 const refundAttempts = 20;
 
@@ -49,7 +67,11 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
       const { donationId, ...fields } = gift;
       const page = await queue.pageForNewGift(gift.campaignId, gift.currency);
       const written = await model
-        .findOneAndUpdate({ _id: donationId }, { $setOnInsert: { ...fields, remaining: gift.net, queuePage: page } }, { upsert: true, returnDocument: 'after' })
+        .findOneAndUpdate(
+          { _id: donationId },
+          { $setOnInsert: { ...fields, remaining: gift.net, queuePage: page } },
+          { upsert: true, returnDocument: 'after' },
+        )
         .lean();
       await queue.add(gift.campaignId, gift.currency, written?.queuePage ?? page, donationId);
     },
@@ -75,7 +97,11 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
       return docs.flatMap((doc) =>
         (doc.allocations ?? [])
           .filter((allocation) => allocation.disbursementId === disbursementId)
-          .map((allocation) => ({ donationId: doc._id, amount: allocation.amount, succeededAt: doc.succeededAt })),
+          .map((allocation) => ({
+            donationId: doc._id,
+            amount: allocation.amount,
+            succeededAt: doc.succeededAt,
+          })),
       );
     },
 
@@ -86,14 +112,24 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
      * Returns the slices taken; a slice is skipped when its gift no longer has the money or already funds this
      * disbursement.
      */
-    async allocateSlices(disbursementId: string, slices: readonly AllocationSlice[]): Promise<AllocationSlice[]> {
+    async allocateSlices(
+      disbursementId: string,
+      slices: readonly AllocationSlice[],
+    ): Promise<AllocationSlice[]> {
       const taken: AllocationSlice[] = [];
       // One statement per write: FerretDB 1.24 stops answering on update commands of many statements (bulkWrite
       // of 100 updates was seen to hang the server), so a bulk write is not an option there.
       for (const slice of slices) {
         const result = await model.updateOne(
-          { _id: slice.donationId, remaining: { $gte: slice.amount }, 'allocations.disbursementId': { $ne: disbursementId } },
-          { $inc: { remaining: -slice.amount }, $push: { allocations: { disbursementId, amount: slice.amount } } },
+          {
+            _id: slice.donationId,
+            remaining: { $gte: slice.amount },
+            'allocations.disbursementId': { $ne: disbursementId },
+          },
+          {
+            $inc: { remaining: -slice.amount },
+            $push: { allocations: { disbursementId, amount: slice.amount } },
+          },
         );
         if (result.modifiedCount === 1) taken.push(slice);
       }
@@ -122,11 +158,16 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
           model,
           documentId: slice.donationId,
           operationId: `release:${disbursementId}:${slice.donationId}`,
-          update: { $inc: { remaining: movement.remaining }, $push: { releases: { disbursementId, amount: slice.amount, covered: -movement.shortfall } } },
+          update: {
+            $inc: { remaining: movement.remaining },
+            $push: { releases: { disbursementId, amount: slice.amount, covered: -movement.shortfall } },
+          },
           guard: { remaining: gift.remaining },
         });
       }
-      throw new Error(`release of disbursement ${disbursementId} from gift ${slice.donationId} kept racing with other changes; it will be retried`);
+      throw new Error(
+        `release of disbursement ${disbursementId} from gift ${slice.donationId} kept racing with other changes; it will be retried`,
+      );
     },
 
     /**
@@ -150,7 +191,9 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
           guard: { remaining: gift.remaining },
         });
       }
-      throw new Error(`refund ${refundId} of gift ${donationId} kept racing with allocations; it will be retried`);
+      throw new Error(
+        `refund ${refundId} of gift ${donationId} kept racing with allocations; it will be retried`,
+      );
     },
 
     /** The same for a refund that failed: what it gives back is decided once, recorded on the gift, then credited. */
@@ -161,17 +204,24 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
         const recorded = (gift.reversals ?? []).find((reversal) => reversal.refundId === refundId);
         if (recorded) return recorded;
         const before = factsOf(gift);
-        const split = reversalSplit(giftMovement(before, { ...before, reversals: before.reversals + amount }));
+        const split = reversalSplit(
+          giftMovement(before, { ...before, reversals: before.reversals + amount }),
+        );
         if (split.restored > 0) await queue.reopen(gift.campaignId, gift.currency, donationId);
         await applyOnce.apply({
           model,
           documentId: donationId,
           operationId: `gift-refund-reversal:${refundId}`,
-          update: { $inc: { remaining: split.restored }, $push: { reversals: { refundId, amount, ...split } } },
+          update: {
+            $inc: { remaining: split.restored },
+            $push: { reversals: { refundId, amount, ...split } },
+          },
           guard: { remaining: gift.remaining },
         });
       }
-      throw new Error(`reversal of refund ${refundId} of gift ${donationId} kept racing with allocations; it will be retried`);
+      throw new Error(
+        `reversal of refund ${refundId} of gift ${donationId} kept racing with allocations; it will be retried`,
+      );
     },
   };
 }

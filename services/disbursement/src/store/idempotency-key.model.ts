@@ -7,7 +7,10 @@ export interface IdempotencyKeyDocument extends IdempotencyRecord {
   createdAt: Date;
 }
 
-const answerSchema = new mongoose.Schema<StoredAnswer>({ status: { type: Number, required: true }, body: { type: String, required: true } }, { _id: false });
+const answerSchema = new mongoose.Schema<StoredAnswer>(
+  { status: { type: Number, required: true }, body: { type: String, required: true } },
+  { _id: false },
+);
 
 const schema = new mongoose.Schema<IdempotencyKeyDocument>(
   {

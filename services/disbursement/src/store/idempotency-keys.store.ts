@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { isDuplicateKey } from '@aid/store';
 import type { Logger } from '@aid/telemetry';
 import type { Connection } from 'mongoose';
-import { inFlightLeaseMs, keyRetentionMs, type IdempotencyRecord, type StoredAnswer } from '../domain/idempotency.ts';
+import {
+  inFlightLeaseMs,
+  keyRetentionMs,
+  type IdempotencyRecord,
+  type StoredAnswer,
+} from '../domain/idempotency.ts';
 import { idempotencyKeyModel, type IdempotencyKeyDocument } from './idempotency-key.model.ts';
 
 /** A key held by this request: `retried` when an earlier attempt with this key may have acted already. */
@@ -13,13 +18,22 @@ export interface HeldKey {
   retried: boolean;
 }
 
-export type ClaimResult = { kind: 'claimed'; held: HeldKey } | { kind: 'existing'; record: IdempotencyRecord };
+export type ClaimResult =
+  { kind: 'claimed'; held: HeldKey } | { kind: 'existing'; record: IdempotencyRecord };
 
 export type IdempotencyKeyStore = ReturnType<typeof createIdempotencyKeyStore>;
 
 function toRecord(doc: IdempotencyKeyDocument): IdempotencyRecord {
   const { requestHash, state, token, leaseUntil, resourceId, answer, expiresAt } = doc;
-  return { requestHash, state, token, leaseUntil, resourceId, answer: answer ? { status: answer.status, body: answer.body } : null, expiresAt };
+  return {
+    requestHash,
+    state,
+    token,
+    leaseUntil,
+    resourceId,
+    answer: answer ? { status: answer.status, body: answer.body } : null,
+    expiresAt,
+  };
 }
 
 export function createIdempotencyKeyStore(connection: Connection, logger: Logger) {
@@ -28,9 +42,14 @@ export function createIdempotencyKeyStore(connection: Connection, logger: Logger
   // MongoDB removes expired keys itself; FerretDB 1.24 refuses TTL indexes, so there they stay (an expired key
   // is ignored and overwritten when used again). Created here rather than in the schema, where autoIndex would
   // fail the whole collection's indexes on FerretDB.
-  void model.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' }).catch((error: unknown) => {
-    logger.info({ reason: error instanceof Error ? error.message : String(error) }, 'no TTL index on idempotency keys; expired keys are overwritten on reuse');
-  });
+  void model.collection
+    .createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' })
+    .catch((error: unknown) => {
+      logger.info(
+        { reason: error instanceof Error ? error.message : String(error) },
+        'no TTL index on idempotency keys; expired keys are overwritten on reuse',
+      );
+    });
 
   const fresh = (requestHash: string, now: Date, resourceId: string) => ({
     requestHash,
@@ -75,7 +94,13 @@ export function createIdempotencyKeyStore(connection: Connection, logger: Logger
     },
 
     /** An expired key starts a new request; guarded like a take-over. */
-    async renew(id: string, previous: IdempotencyRecord, requestHash: string, now: Date, resourceId: string): Promise<HeldKey | null> {
+    async renew(
+      id: string,
+      previous: IdempotencyRecord,
+      requestHash: string,
+      now: Date,
+      resourceId: string,
+    ): Promise<HeldKey | null> {
       const claim = fresh(requestHash, now, resourceId);
       const renewed = await model.updateOne({ _id: id, token: previous.token }, { $set: claim });
       return renewed.modifiedCount === 1 ? { id, token: claim.token, resourceId, retried: false } : null;
@@ -86,7 +111,10 @@ export function createIdempotencyKeyStore(connection: Connection, logger: Logger
      * resource, so either answer tells the same outcome); later ones leave it.
      */
     async complete(id: string, answer: StoredAnswer, now: Date): Promise<void> {
-      await model.updateOne({ _id: id, state: 'started' }, { $set: { state: 'done', answer, leaseUntil: now } });
+      await model.updateOne(
+        { _id: id, state: 'started' },
+        { $set: { state: 'done', answer, leaseUntil: now } },
+      );
     },
 
     /**
@@ -94,7 +122,10 @@ export function createIdempotencyKeyStore(connection: Connection, logger: Logger
      * an earlier attempt may have acted. (Deleting it would make that retry look like a first request.)
      */
     async giveUp(held: HeldKey): Promise<void> {
-      await model.updateOne({ _id: held.id, token: held.token, state: 'started' }, { $set: { leaseUntil: new Date(0) } });
+      await model.updateOne(
+        { _id: held.id, token: held.token, state: 'started' },
+        { $set: { leaseUntil: new Date(0) } },
+      );
     },
   };
 }

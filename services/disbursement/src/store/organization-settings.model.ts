@@ -17,5 +17,8 @@ const schema = new mongoose.Schema<OrganizationSettingsDocument>(
 );
 
 export function organizationSettingsModel(connection: Connection): Model<OrganizationSettingsDocument> {
-  return (connection.models['OrganizationSettings'] as Model<OrganizationSettingsDocument> | undefined) ?? connection.model<OrganizationSettingsDocument>('OrganizationSettings', schema);
+  return (
+    (connection.models['OrganizationSettings'] as Model<OrganizationSettingsDocument> | undefined) ??
+    connection.model<OrganizationSettingsDocument>('OrganizationSettings', schema)
+  );
 }

@@ -11,19 +11,36 @@ import {
   type MemberRole,
 } from '@aid/contracts';
 import { startService, type RunningService } from '@aid/runtime';
-import { campaignSnapshotFixture, eventually, limitsOutOfTheWay, publishRaw, recordTopics, testEndpoints, uniqueName } from '@aid/test-kit';
+import {
+  campaignSnapshotFixture,
+  eventually,
+  limitsOutOfTheWay,
+  publishRaw,
+  recordTopics,
+  testEndpoints,
+  uniqueName,
+} from '@aid/test-kit';
 import { expect } from 'vitest';
 import { buildApp, serviceName } from '../app.ts';
 import { loadConfig } from '../config.ts';
 
 export interface ServiceUnderTest {
   service: RunningService;
-  call(method: string, path: string, key: string | undefined, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    key: string | undefined,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   recorded: Awaited<ReturnType<typeof recordTopics>>;
   stop(): Promise<void>;
 }
 
-export async function startServiceUnderTest(logLevel = 'silent', env: Record<string, string> = {}): Promise<ServiceUnderTest> {
+export async function startServiceUnderTest(
+  logLevel = 'silent',
+  env: Record<string, string> = {},
+): Promise<ServiceUnderTest> {
   const endpoints = testEndpoints();
   const config = loadConfig({
     ...limitsOutOfTheWay,
@@ -35,7 +52,12 @@ export async function startServiceUnderTest(logLevel = 'silent', env: Record<str
     KAFKA_START_AT: 'end',
     LOG_LEVEL: logLevel,
   });
-  const service = await startService({ name: serviceName, config, dbName: uniqueName('disbursement'), build: (deps) => buildApp(deps, config) });
+  const service = await startService({
+    name: serviceName,
+    config,
+    dbName: uniqueName('disbursement'),
+    build: (deps) => buildApp(deps, config),
+  });
   const recorded = await recordTopics(endpoints.kafkaBrokers, [topics.disbursement]);
   const sut: ServiceUnderTest = {
     service,
@@ -43,11 +65,19 @@ export async function startServiceUnderTest(logLevel = 'silent', env: Record<str
     async call(method, path, key, body, headers = {}) {
       const response = await fetch(`${service.url}${path}`, {
         method,
-        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: {
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+      return {
+        status: response.status,
+        body: text ? JSON.parse(text) : undefined,
+        headers: response.headers,
+      };
     },
     async stop() {
       await recorded.stop();
@@ -74,8 +104,21 @@ export const donationSource = '/services/donation';
 export const campaignSnapshot = campaignSnapshotFixture;
 
 export function campaignPublished(campaign: CampaignSnapshot) {
-  const type = campaign.status === 'closed' ? 'org.diaspora-aid.campaign.closed' : campaign.status === 'draft' ? 'org.diaspora-aid.campaign.created' : 'org.diaspora-aid.campaign.published';
-  return campaignEventSchema.parse(envelope({ type, source: campaignSource, subject: campaign.campaignId, data: { campaign }, time: new Date() }));
+  const type =
+    campaign.status === 'closed'
+      ? 'org.diaspora-aid.campaign.closed'
+      : campaign.status === 'draft'
+        ? 'org.diaspora-aid.campaign.created'
+        : 'org.diaspora-aid.campaign.published';
+  return campaignEventSchema.parse(
+    envelope({
+      type,
+      source: campaignSource,
+      subject: campaign.campaignId,
+      data: { campaign },
+      time: new Date(),
+    }),
+  );
 }
 
 export function memberAdded(organizationId: string, role: MemberRole) {
@@ -93,14 +136,26 @@ export function memberAdded(organizationId: string, role: MemberRole) {
   return { key, memberId, event };
 }
 
-export function memberKeyRotated(organizationId: string, memberId: string, role: MemberRole, keyRevision: number) {
+export function memberKeyRotated(
+  organizationId: string,
+  memberId: string,
+  role: MemberRole,
+  keyRevision: number,
+) {
   const key = `key_${randomBytes(24).toString('hex')}`;
   const event = campaignEventSchema.parse(
     envelope({
       type: 'org.diaspora-aid.campaign.member-key-rotated',
       source: campaignSource,
       subject: organizationId,
-      data: { organizationId, memberId, role, apiKeyHash: apiKeyHash(key), keyRevision, rotatedAt: new Date().toISOString() },
+      data: {
+        organizationId,
+        memberId,
+        role,
+        apiKeyHash: apiKeyHash(key),
+        keyRevision,
+        rotatedAt: new Date().toISOString(),
+      },
       time: new Date(),
     }),
   );
@@ -139,7 +194,12 @@ export function giftSucceeded(campaignId: string, gift: GiftFixture) {
         donationId,
         campaignId,
         receiptHash: receiptCodeHash(donationId),
-        donor: { publicRef: `d_${randomBytes(12).toString('hex')}`, displayName: null, countryOfResidence: 'GB', countryOfHeritage: 'PK' },
+        donor: {
+          publicRef: `d_${randomBytes(12).toString('hex')}`,
+          displayName: null,
+          countryOfResidence: 'GB',
+          countryOfHeritage: 'PK',
+        },
         amount: gift.amount,
         fee,
         net: gift.amount - fee,
@@ -152,7 +212,13 @@ export function giftSucceeded(campaignId: string, gift: GiftFixture) {
   );
 }
 
-export function giftRefunded(campaignId: string, donationId: string, amount: number, currency = 'USD', refundId = `re_${randomBytes(8).toString('hex')}`) {
+export function giftRefunded(
+  campaignId: string,
+  donationId: string,
+  amount: number,
+  currency = 'USD',
+  refundId = `re_${randomBytes(8).toString('hex')}`,
+) {
   return donationEventSchema.parse(
     envelope({
       type: 'org.diaspora-aid.donation.refunded',
@@ -165,7 +231,13 @@ export function giftRefunded(campaignId: string, donationId: string, amount: num
 }
 
 /** A counted refund that failed at the bank; the donation service names it by the processor's refund id. */
-export function refundReversed(campaignId: string, donationId: string, amount: number, currency = 'USD', refundId = `re_${randomBytes(8).toString('hex')}`) {
+export function refundReversed(
+  campaignId: string,
+  donationId: string,
+  amount: number,
+  currency = 'USD',
+  refundId = `re_${randomBytes(8).toString('hex')}`,
+) {
   return donationEventSchema.parse(
     envelope({
       type: 'org.diaspora-aid.donation.refund-reversed',
@@ -178,13 +250,27 @@ export function refundReversed(campaignId: string, donationId: string, amount: n
 }
 
 /** A dispute the bank closed; a lost one takes `amount` (the disputed gross amount) back like a refund. */
-export function disputeClosed(campaignId: string, donationId: string, amount: number, outcome: 'won' | 'lost', currency = 'USD') {
+export function disputeClosed(
+  campaignId: string,
+  donationId: string,
+  amount: number,
+  outcome: 'won' | 'lost',
+  currency = 'USD',
+) {
   return donationEventSchema.parse(
     envelope({
       type: 'org.diaspora-aid.donation.dispute-closed',
       source: donationSource,
       subject: campaignId,
-      data: { donationId, campaignId, disputeId: `du_${randomBytes(8).toString('hex')}`, outcome, amount, currency, closedAt: new Date().toISOString() },
+      data: {
+        donationId,
+        campaignId,
+        disputeId: `du_${randomBytes(8).toString('hex')}`,
+        outcome,
+        amount,
+        currency,
+        closedAt: new Date().toISOString(),
+      },
       time: new Date(),
     }),
   );
@@ -207,15 +293,25 @@ export async function seedCampaign(
   options: { gifts?: GiftFixture[]; campaign?: Partial<CampaignSnapshot>; timeoutMs?: number } = {},
 ): Promise<SeededCampaign> {
   const campaign = campaignSnapshot(options.campaign);
-  const roles = { admin: 'admin', approver: 'approver', approver2: 'approver', officer: 'field-officer' } as const;
-  const added = Object.fromEntries(Object.entries(roles).map(([name, role]) => [name, memberAdded(campaign.organizationId, role)])) as Record<
-    keyof typeof roles,
-    ReturnType<typeof memberAdded>
-  >;
-  await publishTwice(topics.campaign, [campaignPublished(campaign), ...Object.values(added).map((member) => member.event)]);
+  const roles = {
+    admin: 'admin',
+    approver: 'approver',
+    approver2: 'approver',
+    officer: 'field-officer',
+  } as const;
+  const added = Object.fromEntries(
+    Object.entries(roles).map(([name, role]) => [name, memberAdded(campaign.organizationId, role)]),
+  ) as Record<keyof typeof roles, ReturnType<typeof memberAdded>>;
+  await publishTwice(topics.campaign, [
+    campaignPublished(campaign),
+    ...Object.values(added).map((member) => member.event),
+  ]);
   const gifts = (options.gifts ?? []).map((gift) => giftSucceeded(campaign.campaignId, gift));
   if (gifts.length > 0) await publishTwice(topics.donation, gifts);
-  const raised = gifts.reduce((sum, gift) => sum + (gift.type === 'org.diaspora-aid.donation.succeeded' ? gift.data.amount : 0), 0);
+  const raised = gifts.reduce(
+    (sum, gift) => sum + (gift.type === 'org.diaspora-aid.donation.succeeded' ? gift.data.amount : 0),
+    0,
+  );
   await eventually(
     async () => {
       for (const member of Object.values(added)) {
@@ -229,8 +325,18 @@ export async function seedCampaign(
   return {
     campaignId: campaign.campaignId,
     organizationId: campaign.organizationId,
-    keys: { admin: added.admin.key, approver: added.approver.key, approver2: added.approver2.key, officer: added.officer.key },
-    members: { admin: added.admin.memberId, approver: added.approver.memberId, approver2: added.approver2.memberId, officer: added.officer.memberId },
+    keys: {
+      admin: added.admin.key,
+      approver: added.approver.key,
+      approver2: added.approver2.key,
+      officer: added.officer.key,
+    },
+    members: {
+      admin: added.admin.memberId,
+      approver: added.approver.memberId,
+      approver2: added.approver2.memberId,
+      officer: added.officer.memberId,
+    },
     donationIds: gifts.map((gift) => (gift.data as { donationId: string }).donationId),
   };
 }

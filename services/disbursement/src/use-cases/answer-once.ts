@@ -1,7 +1,13 @@
 import { DomainError } from '@aid/contracts';
 import type { Member } from '../domain/disbursement.ts';
 import { idempotencyKeyInUse } from '../domain/errors.ts';
-import { actionShows, decideOnExistingKey, idempotencyKeyId, requestFingerprint, type StoredAnswer } from '../domain/idempotency.ts';
+import {
+  actionShows,
+  decideOnExistingKey,
+  idempotencyKeyId,
+  requestFingerprint,
+  type StoredAnswer,
+} from '../domain/idempotency.ts';
 import type { Disbursement } from '../store/disbursements.store.ts';
 import type { HeldKey } from '../store/idempotency-keys.store.ts';
 import type { UseCaseContext } from './context.ts';
@@ -58,19 +64,27 @@ export async function answerOnce(
   request: KeyedRequest,
   act: (attempt: Attempt) => Promise<{ status: number; body: unknown }>,
 ): Promise<Answer> {
-  if (request.key === undefined) return { ...(await act({ resourceId: context.newId(), retried: false })), replayed: false };
+  if (request.key === undefined)
+    return { ...(await act({ resourceId: context.newId(), retried: false })), replayed: false };
   const id = idempotencyKeyId(member, request.key);
-  const claim = await claimKey(context, id, requestFingerprint(request.method, request.path, request.payload));
-  if (claim.kind === 'replay') return { status: claim.answer.status, body: JSON.parse(claim.answer.body) as unknown, replayed: true };
+  const claim = await claimKey(
+    context,
+    id,
+    requestFingerprint(request.method, request.path, request.payload),
+  );
+  if (claim.kind === 'replay')
+    return { status: claim.answer.status, body: JSON.parse(claim.answer.body) as unknown, replayed: true };
   const { held } = claim;
   const answer = await act(held).catch(async (error: unknown) => {
     await giveUpQuietly(context, held);
     throw error;
   });
-  await context.idempotencyKeys.complete(id, { status: answer.status, body: JSON.stringify(answer.body) }, context.now()).catch(async (error: unknown) => {
-    await giveUpQuietly(context, held);
-    throw error;
-  });
+  await context.idempotencyKeys
+    .complete(id, { status: answer.status, body: JSON.stringify(answer.body) }, context.now())
+    .catch(async (error: unknown) => {
+      await giveUpQuietly(context, held);
+      throw error;
+    });
   return { ...answer, replayed: false };
 }
 
@@ -78,7 +92,10 @@ export async function answerOnce(
 // when its lease runs out.
 async function giveUpQuietly(context: UseCaseContext, held: HeldKey): Promise<void> {
   await context.idempotencyKeys.giveUp(held).catch((error: unknown) => {
-    context.logger.warn({ err: error }, 'could not give an idempotency key back; it frees itself when its lease runs out');
+    context.logger.warn(
+      { err: error },
+      'could not give an idempotency key back; it frees itself when its lease runs out',
+    );
   });
 }
 

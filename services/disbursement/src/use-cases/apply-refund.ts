@@ -22,12 +22,21 @@ export function applyRefund(context: UseCaseContext, refund: Refund): Promise<vo
 
 async function refundUnderLock(context: UseCaseContext, refund: Refund): Promise<void> {
   const split = await context.gifts.recordRefund(refund.donationId, refund.refundId, refund.amount);
-  if (!split) throw new Error(`refund ${refund.refundId} arrived before gift ${refund.donationId}; it will be retried`);
+  if (!split)
+    throw new Error(`refund ${refund.refundId} arrived before gift ${refund.donationId}; it will be retried`);
   const outcome = await context.funds.debitRefund(refund.campaignId, refund.refundId, split);
-  if (outcome === 'refused') throw new Error(`refund ${refund.refundId} waits for an approval in progress on campaign ${refund.campaignId}`);
+  if (outcome === 'refused')
+    throw new Error(
+      `refund ${refund.refundId} waits for an approval in progress on campaign ${refund.campaignId}`,
+    );
   if (outcome === 'applied' && split.shortfall > 0) {
     context.logger.warn(
-      { campaignId: refund.campaignId, donationId: refund.donationId, refundId: refund.refundId, shortfall: split.shortfall },
+      {
+        campaignId: refund.campaignId,
+        donationId: refund.donationId,
+        refundId: refund.refundId,
+        shortfall: split.shortfall,
+      },
       'refunded money was no longer on its gift (allocated, or the fee kept by the processor); recorded as a refund shortfall',
     );
   }

@@ -17,22 +17,30 @@ const stalledRoundsAllowed = 50;
 // beyond go out in batch documents of this size (see allocation-batch.model.ts).
 const eventsPerDocument = 1_000;
 
-const sum = (slices: readonly { amount: number }[]) => slices.reduce((total, slice) => total + slice.amount, 0);
+const sum = (slices: readonly { amount: number }[]) =>
+  slices.reduce((total, slice) => total + slice.amount, 0);
 
 /**
  * Spends the reserved amount on gifts, oldest first. Every slice is a guarded, exactly-once write on its gift,
  * so a crash leaves slices that the resumed approval finds on the gifts and completes, never doubles. Only a
  * resumed approval looks them up, with a query on the gifts: it is rare, and a fresh one has taken nothing yet.
  */
-async function allocateFifo(context: UseCaseContext, disbursement: Disbursement, resuming: boolean): Promise<TakenSlice[]> {
+async function allocateFifo(
+  context: UseCaseContext,
+  disbursement: Disbursement,
+  resuming: boolean,
+): Promise<TakenSlice[]> {
   const taken: TakenSlice[] = resuming ? await context.gifts.allocationsFor(disbursement.id) : [];
   let total = sum(taken);
-  for (let stalled = 0; stalled < stalledRoundsAllowed && total < disbursement.amount; ) {
+  for (let stalled = 0; stalled < stalledRoundsAllowed && total < disbursement.amount;) {
     const before = total;
     const scan = context.gifts.allocatable(disbursement.campaignId, disbursement.currency, disbursement.id);
     for await (const batch of scan.batches()) {
       const queued = new Map(batch.map((gift) => [gift.donationId, gift.succeededAt]));
-      const won = await context.gifts.allocateSlices(disbursement.id, planAllocation(batch, disbursement.amount - total).slices);
+      const won = await context.gifts.allocateSlices(
+        disbursement.id,
+        planAllocation(batch, disbursement.amount - total).slices,
+      );
       scan.spent(won);
       taken.push(...won.map((slice) => ({ ...slice, succeededAt: queued.get(slice.donationId)! })));
       total += sum(won);
@@ -53,14 +61,20 @@ async function allocateFifo(context: UseCaseContext, disbursement: Disbursement,
  * money), allocate to gifts FIFO, then one write that approves and queues the events. An approval interrupted
  * anywhere is completed by asking again.
  */
-export async function approveDisbursement(context: UseCaseContext, member: Member, id: string, comment: string): Promise<Disbursement> {
+export async function approveDisbursement(
+  context: UseCaseContext,
+  member: Member,
+  id: string,
+  comment: string,
+): Promise<Disbursement> {
   const found = await loadVisibleDisbursement(context, member, id);
   return context.locks.run(found.campaignId, async () => {
     // Decided under the lock, on fresh state: two first approvals at once must not both count as the first.
     const disbursement = await loadVisibleDisbursement(context, member, id);
     const campaign = await context.campaigns.find(disbursement.campaignId);
     const decide = (fresh: Disbursement) => decideApproval(member, fresh, campaign);
-    if (decide(disbursement) === 'record') return recordApproval(context, member, disbursement, comment, decide);
+    if (decide(disbursement) === 'record')
+      return recordApproval(context, member, disbursement, comment, decide);
     return approveUnderLock(context, member, id, comment, decide, disbursement.status === 'approving');
   });
 }
@@ -73,7 +87,14 @@ async function recordApproval(
   decide: (fresh: Disbursement) => unknown,
 ): Promise<Disbursement> {
   const approval = { memberId: member.memberId, comment, at: context.now() };
-  const audit = auditEntry('disbursement.approval-recorded', member.memberId, disbursement.id, approval.at, { comment, amount: disbursement.amount }, member.memberId);
+  const audit = auditEntry(
+    'disbursement.approval-recorded',
+    member.memberId,
+    disbursement.id,
+    approval.at,
+    { comment, amount: disbursement.amount },
+    member.memberId,
+  );
   const recorded = await context.disbursements.recordApproval(disbursement.id, approval, audit);
   return recorded ?? explainLostRace(context, member, disbursement.id, decide);
 }
@@ -86,7 +107,9 @@ async function approveUnderLock(
   decide: (fresh: Disbursement) => unknown,
   resuming: boolean,
 ): Promise<Disbursement> {
-  const disbursement = (await context.disbursements.markApproving(id, member.memberId)) ?? (await explainLostRace(context, member, id, decide));
+  const disbursement =
+    (await context.disbursements.markApproving(id, member.memberId)) ??
+    (await explainLostRace(context, member, id, decide));
 
   const reserved = await context.funds.reserve(disbursement.campaignId, id, disbursement.amount);
   if (reserved === 'refused') {
@@ -95,12 +118,23 @@ async function approveUnderLock(
     throw insufficientFunds(disbursement.amount, account?.available ?? 0, disbursement.currency);
   }
 
-  const slices = (await allocateFifo(context, disbursement, resuming)).map(({ donationId, amount }) => ({ donationId, amount }));
+  const slices = (await allocateFifo(context, disbursement, resuming)).map(({ donationId, amount }) => ({
+    donationId,
+    amount,
+  }));
   const approval = { memberId: member.memberId, comment, at: context.now() };
-  const audit = auditEntry('disbursement.approved', member.memberId, id, approval.at, { comment, amount: disbursement.amount, slices: slices.length });
+  const audit = auditEntry('disbursement.approved', member.memberId, id, approval.at, {
+    comment,
+    amount: disbursement.amount,
+    slices: slices.length,
+  });
   const allocated = allocatedMessages(disbursement, approval.at, slices);
   for (let start = eventsPerDocument; start < allocated.length; start += eventsPerDocument) {
-    await context.disbursements.insertAllocationBatch(`${id}:${start / eventsPerDocument}`, disbursement, allocated.slice(start, start + eventsPerDocument));
+    await context.disbursements.insertAllocationBatch(
+      `${id}:${start / eventsPerDocument}`,
+      disbursement,
+      allocated.slice(start, start + eventsPerDocument),
+    );
   }
   const messages = [approvedMessage(disbursement, approval), ...allocated.slice(0, eventsPerDocument)];
   const approved = await context.disbursements.completeApproval(id, approval, slices, messages, audit);

@@ -13,7 +13,12 @@ import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
  * cancels and queues the event. Asking again resumes an interrupted one. Gifts come before the account so that,
  * between the two writes, the gifts hold at least what the account calls available.
  */
-export async function cancelDisbursement(context: UseCaseContext, member: Member, id: string, comment: string): Promise<Disbursement> {
+export async function cancelDisbursement(
+  context: UseCaseContext,
+  member: Member,
+  id: string,
+  comment: string,
+): Promise<Disbursement> {
   const found = await loadVisibleDisbursement(context, member, id);
   decideCancellation(member, found);
   return context.locks.run(found.campaignId, async () => {
@@ -21,15 +26,38 @@ export async function cancelDisbursement(context: UseCaseContext, member: Member
     const decide = (fresh: Disbursement) => decideCancellation(member, fresh);
     const at = context.now();
     if (decide(disbursement) === 'without-money') {
-      return complete(context, member, disbursement, ['requested'], { memberId: member.memberId, comment, at, from: 'requested' }, decide);
+      return complete(
+        context,
+        member,
+        disbursement,
+        ['requested'],
+        { memberId: member.memberId, comment, at, from: 'requested' },
+        decide,
+      );
     }
-    const cancelling = (await context.disbursements.markCancelling(id)) ?? (await explainLostRace(context, member, id, decide));
+    const cancelling =
+      (await context.disbursements.markCancelling(id)) ??
+      (await explainLostRace(context, member, id, decide));
     let covered = 0;
     for (const slice of cancelling.allocations) covered += await context.gifts.releaseSlice(id, slice);
     const released = await context.funds.release(cancelling.campaignId, id, cancelling.amount, covered);
-    if (released === 'refused') throw new Error(`releasing disbursement ${id} would take allocated below paid out on campaign ${cancelling.campaignId}`);
-    if (covered > 0) context.logger.info({ campaignId: cancelling.campaignId, disbursementId: id, covered }, 'released slices paid back refund shortfalls');
-    return complete(context, member, cancelling, ['cancelling'], { memberId: member.memberId, comment, at, from: 'approved' }, decide);
+    if (released === 'refused')
+      throw new Error(
+        `releasing disbursement ${id} would take allocated below paid out on campaign ${cancelling.campaignId}`,
+      );
+    if (covered > 0)
+      context.logger.info(
+        { campaignId: cancelling.campaignId, disbursementId: id, covered },
+        'released slices paid back refund shortfalls',
+      );
+    return complete(
+      context,
+      member,
+      cancelling,
+      ['cancelling'],
+      { memberId: member.memberId, comment, at, from: 'approved' },
+      decide,
+    );
   });
 }
 
@@ -47,7 +75,13 @@ async function complete(
     from: cancellation.from,
     released: released.reduce((sum, slice) => sum + slice.amount, 0),
   });
-  const cancelled = await context.disbursements.completeCancellation(disbursement.id, from, cancellation, [cancelledMessage(disbursement, cancellation, released)], audit);
+  const cancelled = await context.disbursements.completeCancellation(
+    disbursement.id,
+    from,
+    cancellation,
+    [cancelledMessage(disbursement, cancellation, released)],
+    audit,
+  );
   context.outboxQueued();
   return cancelled ?? explainLostRace(context, member, disbursement.id, decide);
 }

@@ -12,10 +12,19 @@ export function creditGift(context: UseCaseContext, gift: NewGift): Promise<void
 }
 
 async function creditUnderLock(context: UseCaseContext, gift: NewGift): Promise<void> {
-  const [campaign, account] = await Promise.all([context.campaigns.find(gift.campaignId), context.funds.find(gift.campaignId)]);
+  const [campaign, account] = await Promise.all([
+    context.campaigns.find(gift.campaignId),
+    context.funds.find(gift.campaignId),
+  ]);
   const expected = account?.currency ?? campaign?.currency ?? gift.currency;
-  if (expected !== gift.currency) throw new Error(`gift ${gift.donationId} is in ${gift.currency} but campaign ${gift.campaignId} raises ${expected}`);
+  if (expected !== gift.currency)
+    throw new Error(
+      `gift ${gift.donationId} is in ${gift.currency} but campaign ${gift.campaignId} raises ${expected}`,
+    );
   await context.gifts.insertIfNew(gift);
   const outcome = await context.funds.credit(gift);
-  if (outcome === 'refused') throw new Error(`gift ${gift.donationId} in ${gift.currency} was refused by the ${gift.campaignId} account`);
+  if (outcome === 'refused')
+    throw new Error(
+      `gift ${gift.donationId} in ${gift.currency} was refused by the ${gift.campaignId} account`,
+    );
 }

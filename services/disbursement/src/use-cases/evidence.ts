@@ -18,25 +18,55 @@ export async function uploadEvidence(
 ): Promise<EvidenceFile> {
   const disbursement = await loadVisibleDisbursement(context, member, disbursementId);
   const earlier = await context.evidence.find(evidenceId);
-  if (earlier && earlier.disbursementId === disbursementId && earlier.organizationId === member.organizationId) return earlier;
-  const file = decideEvidenceUpload({ member, disbursement, ...upload, limit: context.evidenceLimitBytes, id: evidenceId, now: context.now() });
+  if (
+    earlier &&
+    earlier.disbursementId === disbursementId &&
+    earlier.organizationId === member.organizationId
+  )
+    return earlier;
+  const file = decideEvidenceUpload({
+    member,
+    disbursement,
+    ...upload,
+    limit: context.evidenceLimitBytes,
+    id: evidenceId,
+    now: context.now(),
+  });
   await context.evidence.save(file, upload.bytes);
   await context.disbursements.appendAudit(
     disbursementId,
-    auditEntry('disbursement.evidence-uploaded', member.memberId, disbursementId, file.uploadedAt, { evidenceId: file.id, name: file.name, sha256: file.sha256, size: file.size }, file.id),
+    auditEntry(
+      'disbursement.evidence-uploaded',
+      member.memberId,
+      disbursementId,
+      file.uploadedAt,
+      { evidenceId: file.id, name: file.name, sha256: file.sha256, size: file.size },
+      file.id,
+    ),
   );
   return file;
 }
 
 /** An evidence file of a disbursement of the member's own organization; anything else is "not found". */
-export async function findEvidence(context: UseCaseContext, member: Member, disbursementId: string, evidenceId: string): Promise<EvidenceFile> {
+export async function findEvidence(
+  context: UseCaseContext,
+  member: Member,
+  disbursementId: string,
+  evidenceId: string,
+): Promise<EvidenceFile> {
   await loadVisibleDisbursement(context, member, disbursementId);
   const file = await context.evidence.find(evidenceId);
-  if (!file || file.disbursementId !== disbursementId || file.organizationId !== member.organizationId) throw evidenceNotFound(evidenceId);
+  if (!file || file.disbursementId !== disbursementId || file.organizationId !== member.organizationId)
+    throw evidenceNotFound(evidenceId);
   return file;
 }
 
-export async function readEvidence(context: UseCaseContext, member: Member, disbursementId: string, evidenceId: string): Promise<{ file: EvidenceFile; bytes: Buffer }> {
+export async function readEvidence(
+  context: UseCaseContext,
+  member: Member,
+  disbursementId: string,
+  evidenceId: string,
+): Promise<{ file: EvidenceFile; bytes: Buffer }> {
   const file = await findEvidence(context, member, disbursementId, evidenceId);
   return { file, bytes: await context.evidence.content(file.id) };
 }

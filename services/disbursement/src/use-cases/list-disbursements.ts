@@ -22,6 +22,8 @@ export async function listCampaignDisbursements(
   const ids = await context.disbursements.idsOfCampaign(campaignId);
   const start = page.after === undefined ? 0 : ids.indexOf(page.after) + 1;
   const pageIds = ids.slice(start, start + page.limit);
-  const disbursements = (await context.disbursements.findMany(pageIds)).filter((disbursement) => disbursement.organizationId === member.organizationId);
+  const disbursements = (await context.disbursements.findMany(pageIds)).filter(
+    (disbursement) => disbursement.organizationId === member.organizationId,
+  );
   return { disbursements, last: start + page.limit < ids.length ? (pageIds.at(-1) ?? null) : null };
 }

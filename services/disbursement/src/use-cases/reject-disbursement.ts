@@ -5,13 +5,23 @@ import type { Disbursement } from '../store/disbursements.store.ts';
 import type { UseCaseContext } from './context.ts';
 import { explainLostRace, loadVisibleDisbursement } from './load-visible.ts';
 
-export async function rejectDisbursement(context: UseCaseContext, member: Member, id: string, comment: string): Promise<Disbursement> {
+export async function rejectDisbursement(
+  context: UseCaseContext,
+  member: Member,
+  id: string,
+  comment: string,
+): Promise<Disbursement> {
   const disbursement = await loadVisibleDisbursement(context, member, id);
   decideRejection(member, disbursement);
   return context.locks.run(disbursement.campaignId, async () => {
     const rejection = { memberId: member.memberId, comment, at: context.now() };
     const audit = auditEntry('disbursement.rejected', member.memberId, id, rejection.at, { comment });
-    const rejected = await context.disbursements.reject(id, rejection, [rejectedMessage(disbursement, rejection)], audit);
+    const rejected = await context.disbursements.reject(
+      id,
+      rejection,
+      [rejectedMessage(disbursement, rejection)],
+      audit,
+    );
     context.outboxQueued();
     return rejected ?? explainLostRace(context, member, id, (fresh) => decideRejection(member, fresh));
   });

@@ -18,6 +18,9 @@ export function reverseRefund(context: UseCaseContext, reversal: RefundReversal)
 
 async function reverseUnderLock(context: UseCaseContext, reversal: RefundReversal): Promise<void> {
   const split = await context.gifts.recordReversal(reversal.donationId, reversal.refundId, reversal.amount);
-  if (!split) throw new Error(`reversal of refund ${reversal.refundId} arrived before gift ${reversal.donationId}; it will be retried`);
+  if (!split)
+    throw new Error(
+      `reversal of refund ${reversal.refundId} arrived before gift ${reversal.donationId}; it will be retried`,
+    );
   await context.funds.creditReversal(reversal.campaignId, reversal.refundId, split);
 }

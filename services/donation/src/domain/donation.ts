@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { CampaignStatus } from '@aid/contracts';
 import { isDonorCurrency } from '@aid/money';
 import type { Locale } from '@aid/i18n';
-import { amountAboveMaximum, amountBelowMinimum, campaignNotActive, campaignNotFound, currencyMismatch } from './errors.ts';
+import {
+  amountAboveMaximum,
+  amountBelowMinimum,
+  campaignNotActive,
+  campaignNotFound,
+  currencyMismatch,
+} from './errors.ts';
 import { minimumChargeAmount } from './minimum-amounts.ts';
 
 /** `held`: the charge succeeded but its balance transaction cannot be counted in the campaign's currency (see settlement.ts). */
@@ -130,12 +136,17 @@ export interface DonationRequest {
 }
 
 /** Throws the first rule the request breaks, in the order a donor can fix them. */
-export function checkDonationAllowed(request: DonationRequest, campaign: CampaignView | null, limits: { maxAmount: number }): CampaignView {
+export function checkDonationAllowed(
+  request: DonationRequest,
+  campaign: CampaignView | null,
+  limits: { maxAmount: number },
+): CampaignView {
   if (!campaign) throw campaignNotFound(request.campaignId);
   if (campaign.status !== 'active') throw campaignNotActive(campaign.campaignId, campaign.status);
   // A donor pays in their own currency and Stripe settles it into the campaign's; the campaign's own currency is
   // always taken, even when it is not one of the donor currencies.
-  if (request.currency !== campaign.currency && !isDonorCurrency(request.currency)) throw currencyMismatch(request.currency, campaign.currency);
+  if (request.currency !== campaign.currency && !isDonorCurrency(request.currency))
+    throw currencyMismatch(request.currency, campaign.currency);
   const minimum = minimumChargeAmount(request.currency);
   if (request.amount < minimum) throw amountBelowMinimum(minimum, request.currency);
   if (request.amount > limits.maxAmount) throw amountAboveMaximum(limits.maxAmount, request.currency);
@@ -152,7 +163,14 @@ export function newPublicRef(bytes: Uint8Array = randomBytes(12)): string {
  * PaymentIntent, which then succeeds), so it ranks below the final states; a notice can only move a donation
  * up, which makes late and out-of-order webhooks harmless.
  */
-const progress: Record<DonationStatus, number> = { pending: 0, failed: 1, succeeded: 2, held: 2, canceled: 2, refunded: 3 };
+const progress: Record<DonationStatus, number> = {
+  pending: 0,
+  failed: 1,
+  succeeded: 2,
+  held: 2,
+  canceled: 2,
+  refunded: 3,
+};
 
 export function canMove(from: DonationStatus, to: DonationStatus): boolean {
   return progress[to] > progress[from];
@@ -169,34 +187,70 @@ export type SettledChange = {
   exchangeRate: string | null;
   chargeId: string | null;
 };
-export type HeldChange = { from: DonationStatus; to: 'held'; at: Date; reason: string; chargeId: string | null };
-export type StatusChange = SettledChange | HeldChange | { from: DonationStatus; to: 'failed' | 'canceled'; at: Date };
+export type HeldChange = {
+  from: DonationStatus;
+  to: 'held';
+  at: Date;
+  reason: string;
+  chargeId: string | null;
+};
+export type StatusChange =
+  SettledChange | HeldChange | { from: DonationStatus; to: 'failed' | 'canceled'; at: Date };
 
 /** What the charge's balance transaction settled (settlement.ts), or why it cannot be counted. */
-export type ChargeSettlement = { kind: 'settled'; amount: number; fee: number; exchangeRate: string | null } | { kind: 'held'; reason: string };
+export type ChargeSettlement =
+  | { kind: 'settled'; amount: number; fee: number; exchangeRate: string | null }
+  | { kind: 'held'; reason: string };
 
-export type PaymentDecision = { kind: 'unchanged'; reason: string } | { kind: 'changed'; change: StatusChange };
+export type PaymentDecision =
+  { kind: 'unchanged'; reason: string } | { kind: 'changed'; change: StatusChange };
 
 export function decidePaymentOutcome(
   donation: Pick<Donation, 'status' | 'amount' | 'stripeEventIds'>,
-  notice: { stripeEventId: string; outcome: PaymentOutcome; occurredAt: Date; settlement?: ChargeSettlement; chargeId?: string | null },
+  notice: {
+    stripeEventId: string;
+    outcome: PaymentOutcome;
+    occurredAt: Date;
+    settlement?: ChargeSettlement;
+    chargeId?: string | null;
+  },
 ): PaymentDecision {
   // The time is Stripe's, not ours: a webhook retried hours later still records when the payment happened, and
   // every delivery of one event decides exactly the same change.
   const at = notice.occurredAt;
-  if (donation.stripeEventIds.includes(notice.stripeEventId)) return { kind: 'unchanged', reason: 'event already processed' };
+  if (donation.stripeEventIds.includes(notice.stripeEventId))
+    return { kind: 'unchanged', reason: 'event already processed' };
   if (!canMove(donation.status, notice.outcome)) {
     return { kind: 'unchanged', reason: `a ${donation.status} donation does not become ${notice.outcome}` };
   }
-  if (notice.outcome !== 'succeeded') return { kind: 'changed', change: { from: donation.status, to: notice.outcome, at } };
+  if (notice.outcome !== 'succeeded')
+    return { kind: 'changed', change: { from: donation.status, to: notice.outcome, at } };
   const chargeId = notice.chargeId ?? null;
-  const settlement = notice.settlement ?? { kind: 'settled', amount: donation.amount, fee: 0, exchangeRate: null };
-  if (settlement.kind === 'held') return { kind: 'changed', change: { from: donation.status, to: 'held', at, reason: settlement.reason, chargeId } };
+  const settlement = notice.settlement ?? {
+    kind: 'settled',
+    amount: donation.amount,
+    fee: 0,
+    exchangeRate: null,
+  };
+  if (settlement.kind === 'held')
+    return {
+      kind: 'changed',
+      change: { from: donation.status, to: 'held', at, reason: settlement.reason, chargeId },
+    };
   // The figures were read from the charge's balance transaction before deciding; the fee can never exceed the
   // settled amount, so net is never negative.
   const fee = Math.min(Math.max(0, settlement.fee), settlement.amount);
   return {
     kind: 'changed',
-    change: { from: donation.status, to: 'succeeded', at, settledAmount: settlement.amount, fee, net: settlement.amount - fee, exchangeRate: settlement.exchangeRate, chargeId },
+    change: {
+      from: donation.status,
+      to: 'succeeded',
+      at,
+      settledAmount: settlement.amount,
+      fee,
+      net: settlement.amount - fee,
+      exchangeRate: settlement.exchangeRate,
+      chargeId,
+    },
   };
 }

@@ -1,11 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { donorKeyer, donorKeySecret, minimumDonorGroup, noGeography, publishableDimension, releaseDue, releaseOf, type GeographyCounts } from './donor-geography.ts';
+import {
+  donorKeyer,
+  donorKeySecret,
+  minimumDonorGroup,
+  noGeography,
+  publishableDimension,
+  releaseDue,
+  releaseOf,
+  type GeographyCounts,
+} from './donor-geography.ts';
 
 const keyOf = donorKeyer(donorKeySecret(Buffer.alloc(32, 7)));
 
 /** Distinct donors by country, as the store counts them: each donor key once, from its first consenting gift. */
-function countGifts(gifts: { email: string; residence: string | null }[], campaignId = 'c1'): Record<string, number> {
+function countGifts(
+  gifts: { email: string; residence: string | null }[],
+  campaignId = 'c1',
+): Record<string, number> {
   const seen = new Set<string>();
   const counts: Record<string, number> = {};
   for (const gift of gifts) {
@@ -19,14 +31,18 @@ function countGifts(gifts: { email: string; residence: string | null }[], campai
 
 describe('donor key', () => {
   it('when one donor gives monthly, or with their email in another case or with spaces, then every gift has one key', () => {
-    const keys = new Set(['amina@example.org', 'Amina@Example.org', ' amina@example.org '].map((email) => keyOf('c1', email)));
+    const keys = new Set(
+      ['amina@example.org', 'Amina@Example.org', ' amina@example.org '].map((email) => keyOf('c1', email)),
+    );
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('when the same donor gives to two campaigns, or under another secret, then the keys differ and show nothing of the email', () => {
     expect(keyOf('c1', 'amina@example.org')).not.toBe(keyOf('c2', 'amina@example.org'));
-    expect(donorKeyer(donorKeySecret(Buffer.alloc(32, 8)))('c1', 'amina@example.org')).not.toBe(keyOf('c1', 'amina@example.org'));
+    expect(donorKeyer(donorKeySecret(Buffer.alloc(32, 8)))('c1', 'amina@example.org')).not.toBe(
+      keyOf('c1', 'amina@example.org'),
+    );
     expect(keyOf('c1', 'amina@example.org')).not.toContain('amina');
   });
 });
@@ -48,12 +64,18 @@ describe('k-anonymity over distinct donors', () => {
   });
 
   it('when small countries add up to k or more, then they are shown only as one "other" count', () => {
-    expect(publishableDimension({ GB: 12, IS: 2, NO: 3 })).toEqual({ groups: [{ country: 'GB', donors: 12 }], other: 5 });
+    expect(publishableDimension({ GB: 12, IS: 2, NO: 3 })).toEqual({
+      groups: [{ country: 'GB', donors: 12 }],
+      other: 5,
+    });
   });
 
   it('when the small countries add up to fewer than k, then the smallest shown country is merged into "other" so nothing can be subtracted', () => {
     // Publishing GB 12, US 7 and "other 1" would tell that one donor lives elsewhere; GB 12 and other 8 does not.
-    expect(publishableDimension({ GB: 12, US: 7, IS: 1 })).toEqual({ groups: [{ country: 'GB', donors: 12 }], other: 8 });
+    expect(publishableDimension({ GB: 12, US: 7, IS: 1 })).toEqual({
+      groups: [{ country: 'GB', donors: 12 }],
+      other: 8,
+    });
   });
 
   it('when every donor is in a small country and they are fewer than k, then nothing is published, not even a total', () => {
@@ -62,18 +84,24 @@ describe('k-anonymity over distinct donors', () => {
 
   it('when any counts are published, then every published number is 0 or at least k, and shown plus other is every counted donor', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('GB', 'US', 'IS', 'NO', 'PK', 'SO', 'HT', 'UA'), fc.integer({ min: 0, max: 12 })), (counts) => {
-        const { groups, other } = publishableDimension(counts);
-        const total = Object.values(counts).reduce((sum, donors) => sum + donors, 0);
-        for (const group of groups) expect(group.donors).toBeGreaterThanOrEqual(minimumDonorGroup);
-        if (other === null) {
-          expect(groups).toEqual([]);
-          expect(total).toBeLessThan(minimumDonorGroup);
-        } else {
-          expect(other === 0 || other >= minimumDonorGroup).toBe(true);
-          expect(groups.reduce((sum, group) => sum + group.donors, 0) + other).toBe(total);
-        }
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom('GB', 'US', 'IS', 'NO', 'PK', 'SO', 'HT', 'UA'),
+          fc.integer({ min: 0, max: 12 }),
+        ),
+        (counts) => {
+          const { groups, other } = publishableDimension(counts);
+          const total = Object.values(counts).reduce((sum, donors) => sum + donors, 0);
+          for (const group of groups) expect(group.donors).toBeGreaterThanOrEqual(minimumDonorGroup);
+          if (other === null) {
+            expect(groups).toEqual([]);
+            expect(total).toBeLessThan(minimumDonorGroup);
+          } else {
+            expect(other === 0 || other >= minimumDonorGroup).toBe(true);
+            expect(groups.reduce((sum, group) => sum + group.donors, 0) + other).toBe(total);
+          }
+        },
+      ),
     );
   });
 });
@@ -87,7 +115,13 @@ describe('releases', () => {
   });
 
   it('when k new donors were counted, then the next release is numbered after the last and covers both dimensions', () => {
-    const due = counts({ donors: 10, releasedDonors: 5, release: 1, residence: { IS: 6, GB: 4 }, heritage: { PK: 3 } });
+    const due = counts({
+      donors: 10,
+      releasedDonors: 5,
+      release: 1,
+      residence: { IS: 6, GB: 4 },
+      heritage: { PK: 3 },
+    });
     expect(releaseDue(due)).toBe(true);
     expect(releaseOf(due)).toEqual({
       release: 2,

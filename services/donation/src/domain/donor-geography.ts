@@ -13,7 +13,10 @@ export const minimumDonorGroup = 5;
 export type DonorKeyOf = (campaignId: string, email: string) => string;
 
 export function donorKeyer(secret: Buffer): DonorKeyOf {
-  return (campaignId, email) => createHmac('sha256', secret).update(`${campaignId}\n${normalizedEmail(email)}`).digest('hex');
+  return (campaignId, email) =>
+    createHmac('sha256', secret)
+      .update(`${campaignId}\n${normalizedEmail(email)}`)
+      .digest('hex');
 }
 
 /** The donor-key secret, derived from the donor data key so that no new setting is needed (RFC 5869). */
@@ -35,7 +38,13 @@ export interface GeographyCounts {
   release: number;
 }
 
-export const noGeography: GeographyCounts = { donors: 0, residence: {}, heritage: {}, releasedDonors: 0, release: 0 };
+export const noGeography: GeographyCounts = {
+  donors: 0,
+  residence: {},
+  heritage: {},
+  releasedDonors: 0,
+  release: 0,
+};
 
 /**
  * What the public may see of one dimension. Countries with fewer than `k` donors are withheld into `other`. The
@@ -44,7 +53,10 @@ export const noGeography: GeographyCounts = { donors: 0, residence: {}, heritage
  * `other` is null (not published). So every published number, `other` included, is 0 or at least k, and the
  * sum of what is shown never reveals a smaller group.
  */
-export function publishableDimension(counts: Record<string, number>, k = minimumDonorGroup): GeographyDimension {
+export function publishableDimension(
+  counts: Record<string, number>,
+  k = minimumDonorGroup,
+): GeographyDimension {
   const groups = Object.entries(counts)
     .filter(([, donors]) => donors > 0)
     .map(([country, donors]) => ({ country, donors }))
@@ -63,6 +75,14 @@ export function releaseDue(counts: GeographyCounts, k = minimumDonorGroup): bool
   return counts.donors - counts.releasedDonors >= k;
 }
 
-export function releaseOf(counts: GeographyCounts, k = minimumDonorGroup): { release: number; minimumGroup: number; residence: GeographyDimension; heritage: GeographyDimension } {
-  return { release: counts.release + 1, minimumGroup: k, residence: publishableDimension(counts.residence, k), heritage: publishableDimension(counts.heritage, k) };
+export function releaseOf(
+  counts: GeographyCounts,
+  k = minimumDonorGroup,
+): { release: number; minimumGroup: number; residence: GeographyDimension; heritage: GeographyDimension } {
+  return {
+    release: counts.release + 1,
+    minimumGroup: k,
+    residence: publishableDimension(counts.residence, k),
+    heritage: publishableDimension(counts.heritage, k),
+  };
 }

@@ -4,9 +4,30 @@
  * with a clear message instead of a processor error. Currencies not listed use the USD-like default.
  */
 const stripeMinimums: Readonly<Record<string, number>> = {
-  USD: 50, EUR: 50, GBP: 30, AUD: 50, BRL: 50, CAD: 50, CHF: 50, INR: 50, NZD: 50, SGD: 50,
-  AED: 200, BGN: 100, CZK: 1500, DKK: 250, HKD: 400, HUF: 17500, JPY: 50, MXN: 1000, MYR: 200,
-  NOK: 300, PLN: 200, RON: 200, SEK: 300, THB: 1000,
+  USD: 50,
+  EUR: 50,
+  GBP: 30,
+  AUD: 50,
+  BRL: 50,
+  CAD: 50,
+  CHF: 50,
+  INR: 50,
+  NZD: 50,
+  SGD: 50,
+  AED: 200,
+  BGN: 100,
+  CZK: 1500,
+  DKK: 250,
+  HKD: 400,
+  HUF: 17500,
+  JPY: 50,
+  MXN: 1000,
+  MYR: 200,
+  NOK: 300,
+  PLN: 200,
+  RON: 200,
+  SEK: 300,
+  THB: 1000,
 };
 
 /**

@@ -3,7 +3,15 @@ import { base32, canonicalReceiptCode, newReceiptCode, receiptCodeBytes } from '
 
 describe('receipt codes', () => {
   it('when base32 encodes the RFC 4648 test vectors, then the output matches without padding', () => {
-    const vectors: [string, string][] = [['', ''], ['f', 'MY'], ['fo', 'MZXQ'], ['foo', 'MZXW6'], ['foob', 'MZXW6YQ'], ['fooba', 'MZXW6YTB'], ['foobar', 'MZXW6YTBOI']];
+    const vectors: [string, string][] = [
+      ['', ''],
+      ['f', 'MY'],
+      ['fo', 'MZXQ'],
+      ['foo', 'MZXW6'],
+      ['foob', 'MZXW6YQ'],
+      ['fooba', 'MZXW6YTB'],
+      ['foobar', 'MZXW6YTBOI'],
+    ];
     for (const [input, output] of vectors) expect(base32(Buffer.from(input))).toBe(output);
   });
 

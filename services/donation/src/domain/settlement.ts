@@ -46,7 +46,10 @@ const rateTolerance = 0.01;
 function agreesWithRate(gift: PresentedGift, transaction: SettlementTransaction, rate: number): boolean {
   const presented = gift.amount / 10 ** minorUnitExponent(upper(gift.currency));
   const settled = transaction.amount / 10 ** minorUnitExponent(upper(transaction.currency));
-  return Math.abs(presented * rate - settled) <= Math.max(rateTolerance * settled, 10 ** -minorUnitExponent(upper(transaction.currency)));
+  return (
+    Math.abs(presented * rate - settled) <=
+    Math.max(rateTolerance * settled, 10 ** -minorUnitExponent(upper(transaction.currency)))
+  );
 }
 
 /**
@@ -59,22 +62,57 @@ function agreesWithRate(gift: PresentedGift, transaction: SettlementTransaction,
 export function settlementOf(gift: PresentedGift, transaction: SettlementTransaction | null): Settlement {
   const settlementCurrency = upper(gift.settlementCurrency);
   if (upper(gift.currency) === settlementCurrency) {
-    if (transaction && upper(transaction.currency) !== settlementCurrency && transaction.exchangeRate !== null) {
-      return { kind: 'held', reason: `Stripe converted this ${settlementCurrency} charge into ${upper(transaction.currency)}; the campaign keeps ${settlementCurrency}` };
+    if (
+      transaction &&
+      upper(transaction.currency) !== settlementCurrency &&
+      transaction.exchangeRate !== null
+    ) {
+      return {
+        kind: 'held',
+        reason: `Stripe converted this ${settlementCurrency} charge into ${upper(transaction.currency)}; the campaign keeps ${settlementCurrency}`,
+      };
     }
-    const matches = transaction !== null && transaction.amount === gift.amount && upper(transaction.currency) === settlementCurrency && transaction.fee >= 0;
-    return { kind: 'settled', amount: gift.amount, fee: matches ? Math.min(transaction.fee, gift.amount) : 0, currency: settlementCurrency, exchangeRate: null, trusted: matches };
+    const matches =
+      transaction !== null &&
+      transaction.amount === gift.amount &&
+      upper(transaction.currency) === settlementCurrency &&
+      transaction.fee >= 0;
+    return {
+      kind: 'settled',
+      amount: gift.amount,
+      fee: matches ? Math.min(transaction.fee, gift.amount) : 0,
+      currency: settlementCurrency,
+      exchangeRate: null,
+      trusted: matches,
+    };
   }
   if (!transaction) return { kind: 'held', reason: 'no balance transaction tells what this charge settled' };
   if (upper(transaction.currency) !== settlementCurrency) {
-    return { kind: 'held', reason: `the charge settled in ${upper(transaction.currency)}, but the campaign keeps ${settlementCurrency}` };
+    return {
+      kind: 'held',
+      reason: `the charge settled in ${upper(transaction.currency)}, but the campaign keeps ${settlementCurrency}`,
+    };
   }
   const rate = transaction.exchangeRate === null ? Number.NaN : Number(transaction.exchangeRate);
-  if (!(rate > 0)) return { kind: 'held', reason: `the balance transaction of a ${upper(gift.currency)} charge has no exchange rate` };
+  if (!(rate > 0))
+    return {
+      kind: 'held',
+      reason: `the balance transaction of a ${upper(gift.currency)} charge has no exchange rate`,
+    };
   if (transaction.amount <= 0 || transaction.fee < 0 || !agreesWithRate(gift, transaction, rate)) {
-    return { kind: 'held', reason: `the balance transaction (${transaction.amount} ${settlementCurrency} at ${transaction.exchangeRate}) does not describe ${gift.amount} ${upper(gift.currency)}` };
+    return {
+      kind: 'held',
+      reason: `the balance transaction (${transaction.amount} ${settlementCurrency} at ${transaction.exchangeRate}) does not describe ${gift.amount} ${upper(gift.currency)}`,
+    };
   }
-  return { kind: 'settled', amount: transaction.amount, fee: Math.min(transaction.fee, transaction.amount), currency: settlementCurrency, exchangeRate: transaction.exchangeRate, trusted: true };
+  return {
+    kind: 'settled',
+    amount: transaction.amount,
+    fee: Math.min(transaction.fee, transaction.amount),
+    currency: settlementCurrency,
+    exchangeRate: transaction.exchangeRate,
+    trusted: true,
+  };
 }
 
 /** One refund of a charge, with the balance transaction that took it off the balance (negative `amount`). */

@@ -14,7 +14,7 @@ const facts = (overrides: Partial<ReceiptFacts> = {}): ReceiptFacts => ({
   ...overrides,
 });
 
-describe('receipt email in the donor\'s language', () => {
+describe("receipt email in the donor's language", () => {
   it('when the donor gave in English, then the receipt reads as before, with money in its currency', () => {
     const mail = receiptMail(facts());
     expect(mail.subject).toBe('Receipt for your gift of $25.00');
@@ -31,7 +31,9 @@ describe('receipt email in the donor\'s language', () => {
   });
 
   it('when the gift’s receipt code is known, then the receipt gives it, with why to keep it private', () => {
-    const lines = receiptMail(facts({ receiptCode: 'ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6723' })).text.split('\n');
+    const lines = receiptMail(facts({ receiptCode: 'ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6723' })).text.split(
+      '\n',
+    );
     expect(lines.slice(5, 9)).toEqual([
       '',
       'Your receipt code: ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6723',
@@ -50,7 +52,9 @@ describe('receipt email in the donor\'s language', () => {
     // The amount is isolated (U+2068 … U+2069) so mail readers keep it whole inside the Arabic sentence.
     expect(mail.subject).toBe('إيصال تبرعك الشهري بمبلغ \u2068\u200f12.345\u00a0د.ك.\u200f\u2069');
     expect(mail.text).toContain('مرحبًا Amina Yusuf،');
-    expect(mail.text).toContain('شكرًا لك: استُلم تبرعك الشهري بمبلغ \u2068\u200f12.345\u00a0د.ك.\u200f\u2069 في \u206802\u200f/01\u200f/2026\u2069.');
+    expect(mail.text).toContain(
+      'شكرًا لك: استُلم تبرعك الشهري بمبلغ \u2068\u200f12.345\u00a0د.ك.\u200f\u2069 في \u206802\u200f/01\u200f/2026\u2069.',
+    );
     expect(mail.text).toContain('d_0123456789abcdef01234567');
     expect(mail.language).toBe('ar');
   });
@@ -67,10 +71,13 @@ describe('receipt email in the donor\'s language', () => {
     expect(mail.subject).toBe('Квитанція про ваш внесок 1\u00a0234\u00a0567\u00a0¥');
   });
 
-  it.each(['en', 'fr', 'ar', 'ur', 'so', 'es', 'uk', 'ht'] as const)('when the receipt is written in %s, then it never contains a receipt code and names the amount', (locale) => {
-    const mail = receiptMail(facts({ locale }));
-    expect(mail.subject).toMatch(/25[.,]00/);
-    expect(mail.text).toMatch(/25[.,]00/);
-    expect(mail.text).not.toMatch(/[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/);
-  });
+  it.each(['en', 'fr', 'ar', 'ur', 'so', 'es', 'uk', 'ht'] as const)(
+    'when the receipt is written in %s, then it never contains a receipt code and names the amount',
+    (locale) => {
+      const mail = receiptMail(facts({ locale }));
+      expect(mail.subject).toMatch(/25[.,]00/);
+      expect(mail.text).toMatch(/25[.,]00/);
+      expect(mail.text).not.toMatch(/[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/);
+    },
+  );
 });

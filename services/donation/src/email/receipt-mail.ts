@@ -36,7 +36,9 @@ export function receiptMail(facts: ReceiptFacts): Mail {
       t('email.receipt.thanks', { interval: facts.interval, amount, date: fmt.date(facts.paidAt) }),
       t('email.receipt.donation', { donationId: facts.donationId }),
       t('email.receipt.publicRef', { publicRef: facts.publicRef }),
-      ...(facts.receiptCode ? ['', t('email.receipt.code', { code: facts.receiptCode }), t('email.receipt.codePrivate')] : []),
+      ...(facts.receiptCode
+        ? ['', t('email.receipt.code', { code: facts.receiptCode }), t('email.receipt.codePrivate')]
+        : []),
       '',
       t('email.receipt.howToTrace'),
       ...(facts.traceUrl ? [t('email.receipt.traceAt', { url: facts.traceUrl })] : []),

@@ -6,7 +6,16 @@ import { sendOwedReceipt } from '../use-cases/send-receipt.ts';
 import type { Mailer } from '@aid/runtime';
 
 /** Sends owed receipts every `intervalMs` (and when kicked), a few at a time; at least once, never twice on purpose. */
-export function startReceiptSender(flows: DonationFlows, deps: { mailer: Mailer; receipts: ReceiptMailStore; logger: Logger; intervalMs?: number; traceUrl?: string }) {
+export function startReceiptSender(
+  flows: DonationFlows,
+  deps: {
+    mailer: Mailer;
+    receipts: ReceiptMailStore;
+    logger: Logger;
+    intervalMs?: number;
+    traceUrl?: string;
+  },
+) {
   const intervalMs = deps.intervalMs ?? 1_000;
   let lastPrune = 0;
   const loop = startWorkerLoop({

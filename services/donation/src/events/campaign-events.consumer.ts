@@ -20,7 +20,12 @@ function campaignView(snapshot: CampaignSnapshot): CampaignView {
  * than the one held (so late or repeated events change nothing), and a member is saved with the same fields
  * every time its event comes.
  */
-export function campaignEventsHandler(deps: { campaigns: CampaignStore; members: MemberProjection; logger: Logger; now: () => Date }) {
+export function campaignEventsHandler(deps: {
+  campaigns: CampaignStore;
+  members: MemberProjection;
+  logger: Logger;
+  now: () => Date;
+}) {
   return async (event: CampaignEvent): Promise<void> => {
     if (isMemberEvent(event)) {
       await projectMemberEvent(deps.members, event);
@@ -32,7 +37,11 @@ export function campaignEventsHandler(deps: { campaigns: CampaignStore; members:
       case 'org.diaspora-aid.campaign.published':
       case 'org.diaspora-aid.campaign.closed': {
         const kept = await deps.campaigns.saveIfNewer(campaignView(event.data.campaign), deps.now());
-        if (!kept) deps.logger.debug({ campaignId: event.subject, revision: event.data.campaign.revision }, 'older campaign snapshot ignored');
+        if (!kept)
+          deps.logger.debug(
+            { campaignId: event.subject, revision: event.data.campaign.revision },
+            'older campaign snapshot ignored',
+          );
         return;
       }
       case 'org.diaspora-aid.campaign.organization-registered':

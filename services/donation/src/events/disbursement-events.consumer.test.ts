@@ -27,7 +27,20 @@ function gifts() {
 }
 
 const allocatedEvent = (donationId: string, amount: number) =>
-  envelope({ type: 'org.diaspora-aid.disbursement.allocated', source: '/services/disbursement', subject: campaignId, time, data: { disbursementId, campaignId, donationId, amount, currency: 'USD', allocatedAt: time.toISOString() } }) as DisbursementEvent;
+  envelope({
+    type: 'org.diaspora-aid.disbursement.allocated',
+    source: '/services/disbursement',
+    subject: campaignId,
+    time,
+    data: {
+      disbursementId,
+      campaignId,
+      donationId,
+      amount,
+      currency: 'USD',
+      allocatedAt: time.toISOString(),
+    },
+  }) as DisbursementEvent;
 
 describe('allocations learnt from the disbursement service', () => {
   it('when allocations and a cancellation each arrive twice, then every gift counts them once and ends where it started', async () => {
@@ -44,7 +57,21 @@ describe('allocations learnt from the disbursement service', () => {
       source: '/services/disbursement',
       subject: campaignId,
       time,
-      data: { disbursementId, campaignId, amount: 2200, currency: 'USD', cancelledBy: giftA, comment: 'duplicate', from: 'approved', released: [{ donationId: giftA, amount: 1000 }, { donationId: giftB, amount: 700 }, { donationId: giftA, amount: 500 }], cancelledAt: time.toISOString() },
+      data: {
+        disbursementId,
+        campaignId,
+        amount: 2200,
+        currency: 'USD',
+        cancelledBy: giftA,
+        comment: 'duplicate',
+        from: 'approved',
+        released: [
+          { donationId: giftA, amount: 1000 },
+          { donationId: giftB, amount: 700 },
+          { donationId: giftA, amount: 500 },
+        ],
+        cancelledAt: time.toISOString(),
+      },
     }) as DisbursementEvent;
     await handle(cancelled);
     await handle(cancelled);

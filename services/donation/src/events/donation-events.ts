@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { envelope, publicDisplayName, type EventOf, type GeographyDimension, type topics } from '@aid/contracts';
+import {
+  envelope,
+  publicDisplayName,
+  type EventOf,
+  type GeographyDimension,
+  type topics,
+} from '@aid/contracts';
 import type { DisputeRecord, Donation, SettledChange } from '../domain/donation.ts';
 
 export const eventSource = '/services/donation';
@@ -62,7 +68,10 @@ export function donationSucceededEvent(donation: Donation, settled: SettledChang
 }
 
 /** `amount` left the campaign's balance (settlement currency); `presented` went back to the donor's card. */
-export function donationRefundedEvent(donation: Donation, refund: { refundId: string; amount: number; presented: number; at: Date }): DonationEventOf<'org.diaspora-aid.donation.refunded'> {
+export function donationRefundedEvent(
+  donation: Donation,
+  refund: { refundId: string; amount: number; presented: number; at: Date },
+): DonationEventOf<'org.diaspora-aid.donation.refunded'> {
   return envelope({
     id: derivedEventId(`donation.refunded:${donation.id}:${refund.refundId}`, refund.at),
     type: 'org.diaspora-aid.donation.refunded',
@@ -85,7 +94,10 @@ export function donationRefundedEvent(donation: Donation, refund: { refundId: st
  * A counted refund that failed gives its money back; each Stripe refund fails once, so the fact is the donation
  * and the failed refund's id.
  */
-export function donationRefundReversedEvent(donation: Donation, reversal: { refundId: string; amount: number; at: Date }): DonationEventOf<'org.diaspora-aid.donation.refund-reversed'> {
+export function donationRefundReversedEvent(
+  donation: Donation,
+  reversal: { refundId: string; amount: number; at: Date },
+): DonationEventOf<'org.diaspora-aid.donation.refund-reversed'> {
   return envelope({
     id: derivedEventId(`donation.refund-reversed:${donation.id}:${reversal.refundId}`, reversal.at),
     type: 'org.diaspora-aid.donation.refund-reversed',
@@ -103,7 +115,10 @@ export function donationRefundReversedEvent(donation: Donation, reversal: { refu
   });
 }
 
-export function donationDisputedEvent(donation: Donation, dispute: DisputeRecord): DonationEventOf<'org.diaspora-aid.donation.disputed'> {
+export function donationDisputedEvent(
+  donation: Donation,
+  dispute: DisputeRecord,
+): DonationEventOf<'org.diaspora-aid.donation.disputed'> {
   return envelope({
     id: derivedEventId(`donation.disputed:${donation.id}:${dispute.disputeId}`, dispute.openedAt),
     type: 'org.diaspora-aid.donation.disputed',
@@ -121,7 +136,10 @@ export function donationDisputedEvent(donation: Donation, dispute: DisputeRecord
   });
 }
 
-export function donationDisputeClosedEvent(donation: Donation, dispute: DisputeRecord & { status: 'won' | 'lost'; closedAt: Date }): DonationEventOf<'org.diaspora-aid.donation.dispute-closed'> {
+export function donationDisputeClosedEvent(
+  donation: Donation,
+  dispute: DisputeRecord & { status: 'won' | 'lost'; closedAt: Date },
+): DonationEventOf<'org.diaspora-aid.donation.dispute-closed'> {
   return envelope({
     id: derivedEventId(`donation.dispute-closed:${donation.id}:${dispute.disputeId}`, dispute.closedAt),
     type: 'org.diaspora-aid.donation.dispute-closed',
@@ -143,7 +161,12 @@ export function donationDisputeClosedEvent(donation: Donation, dispute: DisputeR
 /** One release of a campaign's donor geography; a release number is decided once, so it has one event id. */
 export function geographyReleasedEvent(
   campaignId: string,
-  release: { release: number; minimumGroup: number; residence: GeographyDimension; heritage: GeographyDimension },
+  release: {
+    release: number;
+    minimumGroup: number;
+    residence: GeographyDimension;
+    heritage: GeographyDimension;
+  },
   at: Date,
 ): DonationEventOf<'org.diaspora-aid.donation.geography-released'> {
   return envelope({

@@ -26,7 +26,11 @@ function problemOf(value: unknown): { status: number; field: string | undefined 
 
 describe('donation request validation', () => {
   it.each([
-    { when: 'the email is not an email', value: body({ donor: { email: 'amina-at-example', name: 'A' } }), field: 'donor.email' },
+    {
+      when: 'the email is not an email',
+      value: body({ donor: { email: 'amina-at-example', name: 'A' } }),
+      field: 'donor.email',
+    },
     { when: 'the email is missing', value: body({ donor: { name: 'A' } }), field: 'donor.email' },
     { when: 'the amount is a float', value: body({ amount: 25.5 }), field: 'amount' },
     { when: 'the amount is zero', value: body({ amount: 0 }), field: 'amount' },
@@ -35,15 +39,51 @@ describe('donation request validation', () => {
     { when: 'the currency does not exist', value: body({ currency: 'ABC' }), field: 'currency' },
     { when: 'the campaign id is missing', value: body({ campaignId: undefined }), field: 'campaignId' },
     { when: 'the interval is weekly', value: body({ interval: 'week' }), field: 'interval' },
-    { when: 'the country of residence is a name', value: body({ countryOfResidence: 'Pakistan' }), field: 'countryOfResidence' },
-    { when: 'the country of heritage is lower case', value: body({ geographyConsent: true, countryOfHeritage: 'pk' }), field: 'countryOfHeritage' },
-    { when: 'the country of residence is ZZ', value: body({ geographyConsent: true, countryOfResidence: 'ZZ' }), field: 'countryOfResidence' },
-    { when: 'the country of heritage is AA', value: body({ geographyConsent: true, countryOfHeritage: 'AA' }), field: 'countryOfHeritage' },
-    { when: 'a country is given without consent', value: body({ countryOfResidence: 'IS' }), field: 'countryOfResidence' },
-    { when: 'the name is a right-to-left override and nothing else', value: body({ donor: { email: 'a@example.org', name: '\u202E' } }), field: 'donor.name' },
-    { when: 'the name is 101 letters long', value: body({ donor: { email: 'a@example.org', name: 'x'.repeat(101) } }), field: 'donor.name' },
-    { when: 'the name is to be shown but missing', value: body({ showName: true, donor: { email: 'a@example.org' } }), field: 'donor.name' },
-    { when: 'the language is one the platform does not speak', value: body({ locale: 'de' }), field: 'locale' },
+    {
+      when: 'the country of residence is a name',
+      value: body({ countryOfResidence: 'Pakistan' }),
+      field: 'countryOfResidence',
+    },
+    {
+      when: 'the country of heritage is lower case',
+      value: body({ geographyConsent: true, countryOfHeritage: 'pk' }),
+      field: 'countryOfHeritage',
+    },
+    {
+      when: 'the country of residence is ZZ',
+      value: body({ geographyConsent: true, countryOfResidence: 'ZZ' }),
+      field: 'countryOfResidence',
+    },
+    {
+      when: 'the country of heritage is AA',
+      value: body({ geographyConsent: true, countryOfHeritage: 'AA' }),
+      field: 'countryOfHeritage',
+    },
+    {
+      when: 'a country is given without consent',
+      value: body({ countryOfResidence: 'IS' }),
+      field: 'countryOfResidence',
+    },
+    {
+      when: 'the name is a right-to-left override and nothing else',
+      value: body({ donor: { email: 'a@example.org', name: '\u202E' } }),
+      field: 'donor.name',
+    },
+    {
+      when: 'the name is 101 letters long',
+      value: body({ donor: { email: 'a@example.org', name: 'x'.repeat(101) } }),
+      field: 'donor.name',
+    },
+    {
+      when: 'the name is to be shown but missing',
+      value: body({ showName: true, donor: { email: 'a@example.org' } }),
+      field: 'donor.name',
+    },
+    {
+      when: 'the language is one the platform does not speak',
+      value: body({ locale: 'de' }),
+      field: 'locale',
+    },
     { when: 'the language is not a BCP 47 tag', value: body({ locale: 'en_US' }), field: 'locale' },
     { when: 'the language is not a string', value: body({ locale: 7 }), field: 'locale' },
   ])('when $when, then the answer is 400 naming $field', ({ value, field }) => {
@@ -62,18 +102,33 @@ describe('donation request validation', () => {
     ['fr-CA', 'fr'],
     ['AR-SY', 'ar'],
     ['ht', 'ht'],
-  ])('when the donor\'s language is %j, then it is kept as %j', (locale, kept) => {
+  ])("when the donor's language is %j, then it is kept as %j", (locale, kept) => {
     expect(parseRequestPart(createDonationBody, body({ locale }), 'body').locale).toBe(kept);
   });
 
   it('when a name carries bidirectional overrides, isolates and zero-width characters, then what is kept is the visible name', () => {
-    const parsed = parseRequestPart(createDonationBody, body({ showName: true, donor: { email: 'a@example.org', name: '\u2067Amina\u2069 \u202Eharhs\u202C\u200B' } }), 'body');
+    const parsed = parseRequestPart(
+      createDonationBody,
+      body({
+        showName: true,
+        donor: { email: 'a@example.org', name: '\u2067Amina\u2069 \u202Eharhs\u202C\u200B' },
+      }),
+      'body',
+    );
     expect(parsed.donor.name).toBe('Amina harhs');
   });
 
   it('when a donor consents and gives ISO countries, then they are taken', () => {
-    const parsed = parseRequestPart(createDonationBody, body({ geographyConsent: true, countryOfResidence: 'IS', countryOfHeritage: 'XK' }), 'body');
-    expect(parsed).toMatchObject({ geographyConsent: true, countryOfResidence: 'IS', countryOfHeritage: 'XK' });
+    const parsed = parseRequestPart(
+      createDonationBody,
+      body({ geographyConsent: true, countryOfResidence: 'IS', countryOfHeritage: 'XK' }),
+      'body',
+    );
+    expect(parsed).toMatchObject({
+      geographyConsent: true,
+      countryOfResidence: 'IS',
+      countryOfHeritage: 'XK',
+    });
   });
 });
 
@@ -97,10 +152,13 @@ describe('error status table', () => {
     [errors.notOrganizationAdmin(), 403, 'authorization'],
     [errors.notAMonthlyGift(), 409, 'id'],
     [errors.giftNotFoundForOrganization(), 404, 'id'],
-  ] as [DomainError, number, string | undefined][])('when the error is %s, then the status is %i and the field %s', (error, status, field) => {
-    expect(statusByCode[error.code as keyof typeof statusByCode]).toBe(status);
-    expect(error.field).toBe(field);
-  });
+  ] as [DomainError, number, string | undefined][])(
+    'when the error is %s, then the status is %i and the field %s',
+    (error, status, field) => {
+      expect(statusByCode[error.code as keyof typeof statusByCode]).toBe(status);
+      expect(error.field).toBe(field);
+    },
+  );
 
   it('when a code exists, then it has a 4xx or 5xx status', () => {
     for (const code of donationErrorCodes) expect(statusByCode[code]).toBeGreaterThanOrEqual(400);

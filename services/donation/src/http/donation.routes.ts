@@ -60,7 +60,12 @@ function donationJson(donation: Donation, related: Donation[]) {
       refunded: donation.settledRefunded,
       hold: donation.settlementHold,
     },
-    refunds: donation.refunds.map((refund) => ({ refundId: refund.refundId, amount: refund.amount, status: refund.status, at: refund.at.toISOString() })),
+    refunds: donation.refunds.map((refund) => ({
+      refundId: refund.refundId,
+      amount: refund.amount,
+      status: refund.status,
+      at: refund.at.toISOString(),
+    })),
     disputes: donation.disputes.map((dispute) => ({
       disputeId: dispute.disputeId,
       amount: dispute.amount,
@@ -93,7 +98,10 @@ const receiptLinks = Object.fromEntries(
     name,
     {
       operationRef: `#/paths/~1v1~1donations~1{id}${(suffix ?? '').replaceAll('/', '~1')}/${method}`,
-      parameters: { 'path.id': '$response.body#/donationId', 'header.x-receipt-code': '$response.body#/receiptCode' },
+      parameters: {
+        'path.id': '$response.body#/donationId',
+        'header.x-receipt-code': '$response.body#/receiptCode',
+      },
     },
   ]),
 );
@@ -103,23 +111,33 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
     defineRoute<CreateDonationBody>({
       method: 'post',
       path: '/v1/donations',
-      summary: 'Start a donation: returns the Stripe client secret to pay with and the receipt code (shown once). An Idempotency-Key header makes retries safe',
+      summary:
+        'Start a donation: returns the Stripe client secret to pay with and the receipt code (shown once). An Idempotency-Key header makes retries safe',
       tag: 'donations',
       body: createDonationBody,
       rateLimits: limits.create,
       responses: {
         201: {
-          description: 'Donation created, waiting for payment (or the first answer again, for a repeated Idempotency-Key)',
+          description:
+            'Donation created, waiting for payment (or the first answer again, for a repeated Idempotency-Key)',
           schema: createDonationResponse,
           links: receiptLinks,
         },
         400: {
-          description: 'A field is missing or malformed (the problem names it): a country that is not ISO 3166-1 alpha-2, a country without geographyConsent, a name with nothing visible or over 100 characters',
+          description:
+            'A field is missing or malformed (the problem names it): a country that is not ISO 3166-1 alpha-2, a country without geographyConsent, a name with nothing visible or over 100 characters',
           schema: problemSchema,
         },
         404: { description: 'Unknown campaign', schema: problemSchema },
-        409: { description: 'The campaign does not take donations, or the Idempotency-Key was used with another body', schema: problemSchema },
-        422: { description: 'Wrong currency for the campaign, or amount outside the allowed range', schema: problemSchema },
+        409: {
+          description:
+            'The campaign does not take donations, or the Idempotency-Key was used with another body',
+          schema: problemSchema,
+        },
+        422: {
+          description: 'Wrong currency for the campaign, or amount outside the allowed range',
+          schema: problemSchema,
+        },
         503: { description: 'The payment provider cannot be reached; try again', schema: problemSchema },
       },
       async handle({ body, request }) {
@@ -147,24 +165,33 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
     defineRoute<undefined, { id: string }>({
       method: 'get',
       path: '/v1/donations/:id',
-      summary: 'A donation, for the holder of its receipt code (sent in the X-Receipt-Code header, never in the URL)',
+      summary:
+        'A donation, for the holder of its receipt code (sent in the X-Receipt-Code header, never in the URL)',
       tag: 'donations',
       params: donationParams,
       rateLimits: limits.receipt,
       headers: receiptCodeHeaders,
       responses: {
-        200: { description: 'The donation with the donor’s own contact details, and the other gifts of the same receipt code', schema: donationResponse },
+        200: {
+          description:
+            'The donation with the donor’s own contact details, and the other gifts of the same receipt code',
+          schema: donationResponse,
+        },
         404: { description: 'No donation with this id and receipt code', schema: problemSchema },
       },
       async handle({ params, request }) {
         const { donation, related } = await viewDonation(flows, params.id, request.get(receiptHeader));
-        return { body: donationJson(donation, related), headers: { 'X-Receipt-Code': donation.receiptCode, ...noStore } };
+        return {
+          body: donationJson(donation, related),
+          headers: { 'X-Receipt-Code': donation.receiptCode, ...noStore },
+        };
       },
     }),
     defineRoute({
       method: 'get',
       path: '/v1/receipt',
-      summary: 'The gifts of the receipt code in X-Receipt-Code (a one-off gift, or a monthly plan and its installments), for a donor who kept only the code',
+      summary:
+        'The gifts of the receipt code in X-Receipt-Code (a one-off gift, or a monthly plan and its installments), for a donor who kept only the code',
       tag: 'donations',
       rateLimits: limits.receipt,
       headers: receiptCodeHeaders,
@@ -176,7 +203,14 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
         const gifts = await giftsOfReceipt(flows, request.get(receiptHeader));
         return {
           body: {
-            gifts: gifts.map((gift) => ({ ...relatedJson(gift), campaignId: gift.campaignId, interval: gift.interval, subscriptionStatus: gift.subscriptionStatus, parentId: gift.parentId, createdAt: gift.createdAt.toISOString() })),
+            gifts: gifts.map((gift) => ({
+              ...relatedJson(gift),
+              campaignId: gift.campaignId,
+              interval: gift.interval,
+              subscriptionStatus: gift.subscriptionStatus,
+              parentId: gift.parentId,
+              createdAt: gift.createdAt.toISOString(),
+            })),
           },
           headers: noStore,
         };
@@ -185,24 +219,46 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
     defineRoute<RefundBody, { id: string }, undefined, string>({
       method: 'post',
       path: '/v1/donations/:id/refund',
-      summary: 'Refund a gift, fully or in part (org admin of the campaign’s organization), within its unallocated net. An Idempotency-Key header makes retries safe (the same refund)',
+      summary:
+        'Refund a gift, fully or in part (org admin of the campaign’s organization), within its unallocated net. An Idempotency-Key header makes retries safe (the same refund)',
       tag: 'refunds',
       params: donationParams,
       body: refundBody,
       security: 'bearer',
       authenticate: (request) => Promise.resolve(bearerToken(request)),
       responses: {
-        202: { description: 'Stripe accepted the refund; it counts once Stripe reports it done (charge.refunded)', schema: refundResponse },
+        202: {
+          description: 'Stripe accepted the refund; it counts once Stripe reports it done (charge.refunded)',
+          schema: refundResponse,
+        },
         400: { description: 'A field is malformed', schema: problemSchema },
         401: { description: 'No API key, or one no member holds', schema: problemSchema },
         403: { description: 'The key is not an organization admin’s', schema: problemSchema },
         404: { description: 'No donation of the caller’s organization has this id', schema: problemSchema },
-        409: { description: 'The gift cannot be refunded, or not by this much: its unallocated net is smaller; or the Idempotency-Key was used with another body, or is still in use', schema: problemSchema },
-        422: { description: 'More than what is left to refund on the gift, or an amount in another currency than the gift’s', schema: problemSchema },
+        409: {
+          description:
+            'The gift cannot be refunded, or not by this much: its unallocated net is smaller; or the Idempotency-Key was used with another body, or is still in use',
+          schema: problemSchema,
+        },
+        422: {
+          description:
+            'More than what is left to refund on the gift, or an amount in another currency than the gift’s',
+          schema: problemSchema,
+        },
         503: { description: 'The payment provider cannot be reached; try again', schema: problemSchema },
       },
       async handle({ params, body, auth, request }) {
-        const refund = await requestRefund(flows, { donationId: params.id, credential: auth, amount: body.amount, currency: body.currency, reason: body.reason }, idempotencyKey(request));
+        const refund = await requestRefund(
+          flows,
+          {
+            donationId: params.id,
+            credential: auth,
+            amount: body.amount,
+            currency: body.currency,
+            reason: body.reason,
+          },
+          idempotencyKey(request),
+        );
         return { status: 202, body: refund };
       },
     }),
@@ -221,13 +277,17 @@ export function donationRoutes(flows: DonationFlows, limits: DonationRouteLimits
         503: { description: 'The payment provider cannot be reached; try again', schema: problemSchema },
       },
       async handle({ params, request }) {
-        return { body: await cancelMonthlyGift(flows, params.id, request.get(receiptHeader)), headers: noStore };
+        return {
+          body: await cancelMonthlyGift(flows, params.id, request.get(receiptHeader)),
+          headers: noStore,
+        };
       },
     }),
     defineRoute<undefined, { id: string }>({
       method: 'delete',
       path: '/v1/donations/:id/personal-data',
-      summary: 'Erase the donor’s name and email (receipt code in X-Receipt-Code); the gift and the public ledger stay as they are',
+      summary:
+        'Erase the donor’s name and email (receipt code in X-Receipt-Code); the gift and the public ledger stay as they are',
       tag: 'donations',
       params: donationParams,
       rateLimits: limits.receipt,

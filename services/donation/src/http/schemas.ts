@@ -1,4 +1,11 @@
-import { countryCodeSchema, displayNameSchema, donationTotalsSchema, idSchema, maxDisplayNameLength, maxStackedMarks } from '@aid/contracts';
+import {
+  countryCodeSchema,
+  displayNameSchema,
+  donationTotalsSchema,
+  idSchema,
+  maxDisplayNameLength,
+  maxStackedMarks,
+} from '@aid/contracts';
 import { supportedLocaleOf, supportedLocales } from '@aid/i18n';
 import { amountSchema, currencySchema, donorCurrencies, positiveAmountSchema } from '@aid/money';
 import { z } from 'zod';
@@ -10,16 +17,24 @@ export const donorLocaleSchema = z
   .max(35)
   // A language, then an optional script and region (any case, as BCP 47 allows): the published pattern is exactly
   // what is accepted, and every tag it admits is one Intl reads.
-  .regex(/^(?:[Ee][Nn]|[Ff][Rr]|[Aa][Rr]|[Uu][Rr]|[Ss][Oo]|[Ee][Ss]|[Uu][Kk]|[Hh][Tt])(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?$/, `must be a BCP 47 language tag in one of the supported languages: ${supportedLocales.join(', ')} (such as fr or fr-CA)`)
+  .regex(
+    /^(?:[Ee][Nn]|[Ff][Rr]|[Aa][Rr]|[Uu][Rr]|[Ss][Oo]|[Ee][Ss]|[Uu][Kk]|[Hh][Tt])(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?$/,
+    `must be a BCP 47 language tag in one of the supported languages: ${supportedLocales.join(', ')} (such as fr or fr-CA)`,
+  )
   .transform((tag, context) => {
     const locale = supportedLocaleOf(tag);
     if (!locale) {
-      context.addIssue({ code: 'custom', message: `must be a BCP 47 language tag in one of the supported languages: ${supportedLocales.join(', ')}` });
+      context.addIssue({
+        code: 'custom',
+        message: `must be a BCP 47 language tag in one of the supported languages: ${supportedLocales.join(', ')}`,
+      });
       return z.NEVER;
     }
     return locale;
   })
-  .describe(`The donor's language for receipts (BCP 47), one of ${supportedLocales.join(', ')}; English when absent`);
+  .describe(
+    `The donor's language for receipts (BCP 47), one of ${supportedLocales.join(', ')}; English when absent`,
+  );
 /** What a donor agrees to with `geographyConsent`, said the same way in the API description and the README. */
 export const geographyPublished =
   'true lets the countries you give be counted in the campaign’s public donor geography: only the number of distinct donors per country, ' +
@@ -30,7 +45,9 @@ export const geographyPublished =
 export const createDonationBody = z
   .object({
     campaignId: idSchema,
-    amount: positiveAmountSchema.describe('what the donor’s card is charged, in minor units of `currency` (2500 EUR is 25.00 EUR, 3000 JPY is ¥3,000, 7500 KWD is 7.500 KWD)'),
+    amount: positiveAmountSchema.describe(
+      'what the donor’s card is charged, in minor units of `currency` (2500 EUR is 25.00 EUR, 3000 JPY is ¥3,000, 7500 KWD is 7.500 KWD)',
+    ),
     currency: currencySchema.describe(
       `the donor’s currency: the campaign’s own, or one of ${donorCurrencies.join(', ')}. Stripe converts it into the campaign’s currency; ` +
         'the settled amount, fee and rate come from Stripe and are what the campaign counts. Any other currency is a 422 currency-mismatch',
@@ -47,22 +64,32 @@ export const createDonationBody = z
             'Shown on the public record, forever, only when showName is true',
         ),
     }),
-    showName: z.boolean().default(false).describe('true puts donor.name on the gift’s public ledger entry, which can never be removed'),
+    showName: z
+      .boolean()
+      .default(false)
+      .describe('true puts donor.name on the gift’s public ledger entry, which can never be removed'),
     geographyConsent: z
       .boolean()
       .default(false)
       .describe(
         `${geographyPublished} Off by default; countryOfResidence and countryOfHeritage are accepted only with it`,
       ),
-    countryOfResidence: countryCodeSchema.optional().describe('ISO 3166-1 alpha-2; needs geographyConsent, never published with the gift'),
-    countryOfHeritage: countryCodeSchema.optional().describe('ISO 3166-1 alpha-2; needs geographyConsent, never published with the gift'),
+    countryOfResidence: countryCodeSchema
+      .optional()
+      .describe('ISO 3166-1 alpha-2; needs geographyConsent, never published with the gift'),
+    countryOfHeritage: countryCodeSchema
+      .optional()
+      .describe('ISO 3166-1 alpha-2; needs geographyConsent, never published with the gift'),
     interval: z.enum(['once', 'month']).default('once'),
     locale: donorLocaleSchema.optional(),
   })
   // The same rules as the refinement below, stated in the published schema.
   .meta({
     allOf: [
-      { if: { properties: { showName: { const: true } }, required: ['showName'] }, then: { properties: { donor: { required: ['name'] } } } },
+      {
+        if: { properties: { showName: { const: true } }, required: ['showName'] },
+        then: { properties: { donor: { required: ['name'] } } },
+      },
       {
         if: { not: { properties: { geographyConsent: { const: true } }, required: ['geographyConsent'] } },
         then: { not: { anyOf: [{ required: ['countryOfResidence'] }, { required: ['countryOfHeritage'] }] } },
@@ -71,12 +98,20 @@ export const createDonationBody = z
   })
   .superRefine((body, context) => {
     if (body.showName && !body.donor.name) {
-      context.addIssue({ code: 'custom', path: ['donor', 'name'], message: 'give the name to show, or set showName to false' });
+      context.addIssue({
+        code: 'custom',
+        path: ['donor', 'name'],
+        message: 'give the name to show, or set showName to false',
+      });
     }
     // Countries are kept only to be counted; without consent there is no reason to hold them.
     for (const field of ['countryOfResidence', 'countryOfHeritage'] as const) {
       if (body[field] !== undefined && !body.geographyConsent) {
-        context.addIssue({ code: 'custom', path: [field], message: 'is kept only to count donors by country: set geographyConsent to true, or leave it out' });
+        context.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'is kept only to count donors by country: set geographyConsent to true, or leave it out',
+        });
       }
     }
   })
@@ -101,11 +136,17 @@ export const receiptCodeHeaders = z.object({
   'x-receipt-code': z
     .string()
     .optional()
-    .describe('the receipt code given when the donation was made; without it, or with another gift’s code, the answer is 404 (nothing says whether the donation exists)'),
+    .describe(
+      'the receipt code given when the donation was made; without it, or with another gift’s code, the answer is 404 (nothing says whether the donation exists)',
+    ),
 });
 
 export const stripeWebhookHeaders = z.object({
-  'stripe-signature': z.string().describe('Stripe’s signature of the exact body with the webhook secret; a missing, wrong or expired one is a 400'),
+  'stripe-signature': z
+    .string()
+    .describe(
+      'Stripe’s signature of the exact body with the webhook secret; a missing, wrong or expired one is a 400',
+    ),
 });
 
 const refundSchema = z.object({
@@ -139,10 +180,24 @@ export const relatedGiftSchema = z.object({
 /** How Stripe settled a gift into the campaign's currency. */
 export const settlementSchema = z.object({
   currency: currencySchema.describe('the campaign’s currency'),
-  amount: amountSchema.nullable().describe('what reached the campaign’s balance, from the charge’s balance transaction; null until the gift succeeded'),
-  exchangeRate: z.string().nullable().describe('Stripe’s rate (settlement units per unit paid), null when the donor paid in the campaign’s currency'),
-  refunded: amountSchema.describe('what refunds took off the balance, from their own balance transactions (at their day’s rate)'),
-  hold: z.string().nullable().describe('why a succeeded charge is held for an operator (status held) instead of counted'),
+  amount: amountSchema
+    .nullable()
+    .describe(
+      'what reached the campaign’s balance, from the charge’s balance transaction; null until the gift succeeded',
+    ),
+  exchangeRate: z
+    .string()
+    .nullable()
+    .describe(
+      'Stripe’s rate (settlement units per unit paid), null when the donor paid in the campaign’s currency',
+    ),
+  refunded: amountSchema.describe(
+    'what refunds took off the balance, from their own balance transactions (at their day’s rate)',
+  ),
+  hold: z
+    .string()
+    .nullable()
+    .describe('why a succeeded charge is held for an operator (status held) instead of counted'),
 });
 
 export const donationResponse = z.object({
@@ -161,7 +216,10 @@ export const donationResponse = z.object({
   countryOfResidence: countryCodeSchema.nullable(),
   countryOfHeritage: countryCodeSchema.nullable(),
   locale: z.enum(supportedLocales),
-  donor: z.object({ email: z.string(), name: z.string().nullable() }).nullable().describe('null once the donor had their personal data erased'),
+  donor: z
+    .object({ email: z.string(), name: z.string().nullable() })
+    .nullable()
+    .describe('null once the donor had their personal data erased'),
   createdAt: z.iso.datetime(),
   succeededAt: z.iso.datetime().nullable(),
   refunded: amountSchema.describe('money given back to the donor so far, in the currency they paid in'),
@@ -189,12 +247,16 @@ export const receiptGiftsResponse = z.object({
 export const refundBody = z.object({
   amount: positiveAmountSchema
     .optional()
-    .describe('minor units of the currency the donor paid in (what Stripe’s Refunds API takes), not the campaign’s; the whole refundable amount when left out'),
+    .describe(
+      'minor units of the currency the donor paid in (what Stripe’s Refunds API takes), not the campaign’s; the whole refundable amount when left out',
+    ),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
     .optional()
-    .describe('the currency `amount` is in, checked against the gift’s: a refund typed in the wrong currency is refused, not converted'),
+    .describe(
+      'the currency `amount` is in, checked against the gift’s: a refund typed in the wrong currency is refused, not converted',
+    ),
   reason: z.string().trim().min(1).max(500).optional(),
 });
 export type RefundBody = z.infer<typeof refundBody>;
@@ -202,7 +264,9 @@ export type RefundBody = z.infer<typeof refundBody>;
 export const refundResponse = z.object({
   donationId: idSchema,
   refundId: z.string(),
-  amount: amountSchema.describe('in the currency the donor paid in; what it takes off the campaign is known when Stripe reports the refund'),
+  amount: amountSchema.describe(
+    'in the currency the donor paid in; what it takes off the campaign is known when Stripe reports the refund',
+  ),
   currency: currencySchema.describe('the currency the donor paid in'),
   status: z.literal('pending'),
 });

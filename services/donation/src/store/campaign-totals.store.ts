@@ -22,7 +22,16 @@ export function addDelta(totals: CampaignTotals, delta: TotalsDelta): CampaignTo
   return next;
 }
 
-export const zeroTotals = (campaignId: string, currency = ''): CampaignTotals => ({ campaignId, currency, gifts: 0, raised: 0, fees: 0, refunded: 0, disputed: 0, refundsReversed: 0 });
+export const zeroTotals = (campaignId: string, currency = ''): CampaignTotals => ({
+  campaignId,
+  currency,
+  gifts: 0,
+  raised: 0,
+  fees: 0,
+  refunded: 0,
+  disputed: 0,
+  refundsReversed: 0,
+});
 
 /**
  * Campaign totals: the folded document plus the deltas of batches committed but not folded yet, which this
@@ -35,7 +44,8 @@ export function createCampaignTotalsStore(connection: Connection) {
   return {
     /** Deltas of a committed batch, counted by reads until folded. */
     stage(journalId: string, deltas: TotalsDelta[]): void {
-      for (const delta of deltas) unfolded.set(delta.campaignId, [...(unfolded.get(delta.campaignId) ?? []), { journalId, delta }]);
+      for (const delta of deltas)
+        unfolded.set(delta.campaignId, [...(unfolded.get(delta.campaignId) ?? []), { journalId, delta }]);
     },
 
     async read(campaignId: string): Promise<CampaignTotals | null> {
@@ -44,7 +54,16 @@ export function createCampaignTotalsStore(connection: Connection) {
       const pending = (unfolded.get(campaignId) ?? []).filter((staged) => staged.journalId > through);
       if (!doc && pending.length === 0) return null;
       const base: CampaignTotals = doc
-        ? { campaignId, currency: doc.currency, gifts: doc.gifts, raised: doc.raised, fees: doc.fees, refunded: doc.refunded, disputed: doc.disputed, refundsReversed: doc.refundsReversed ?? 0 }
+        ? {
+            campaignId,
+            currency: doc.currency,
+            gifts: doc.gifts,
+            raised: doc.raised,
+            fees: doc.fees,
+            refunded: doc.refunded,
+            disputed: doc.disputed,
+            refundsReversed: doc.refundsReversed ?? 0,
+          }
         : zeroTotals(campaignId);
       return pending.reduce((totals, staged) => addDelta(totals, staged.delta), base);
     },
@@ -55,7 +74,14 @@ export function createCampaignTotalsStore(connection: Connection) {
         await model.updateOne(
           { _id: delta.campaignId, through: { $lt: journalId } },
           {
-            $inc: { gifts: delta.gifts, raised: delta.raised, fees: delta.fees, refunded: delta.refunded, disputed: delta.disputed, refundsReversed: delta.refundsReversed },
+            $inc: {
+              gifts: delta.gifts,
+              raised: delta.raised,
+              fees: delta.fees,
+              refunded: delta.refunded,
+              disputed: delta.disputed,
+              refundsReversed: delta.refundsReversed,
+            },
             $set: { through: journalId, currency: delta.currency },
           },
           { upsert: true },

@@ -3,14 +3,19 @@ import type { CampaignView } from '../domain/donation.ts';
 import { campaignModel, type CampaignDocument } from './campaign.model.ts';
 import { isDuplicateKey } from '@aid/store';
 
-
 export function createCampaignStore(connection: Connection) {
   const model = campaignModel(connection);
   return {
     async find(campaignId: string): Promise<CampaignView | null> {
       const doc = await model.findById(campaignId).lean<CampaignDocument>();
       if (!doc) return null;
-      return { campaignId: doc._id, organizationId: doc.organizationId, status: doc.status, currency: doc.currency, revision: doc.revision };
+      return {
+        campaignId: doc._id,
+        organizationId: doc.organizationId,
+        status: doc.status,
+        currency: doc.currency,
+        revision: doc.revision,
+      };
     },
 
     /**

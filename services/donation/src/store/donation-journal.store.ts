@@ -1,6 +1,11 @@
 import type { OutboxMessage } from '@aid/store';
 import type { Connection } from 'mongoose';
-import { donationJournalModel, type DonationJournalDocument, type JournalChange, type TotalsDelta } from './donation-journal.model.ts';
+import {
+  donationJournalModel,
+  type DonationJournalDocument,
+  type JournalChange,
+  type TotalsDelta,
+} from './donation-journal.model.ts';
 
 export interface JournalEntry {
   id: string;

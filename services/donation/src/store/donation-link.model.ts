@@ -18,7 +18,11 @@ export interface DonationLinkDocument {
 }
 
 const schema = new mongoose.Schema<DonationLinkDocument>(
-  { _id: { type: String, required: true }, donationId: { type: String }, donationIds: { type: [String], default: undefined } },
+  {
+    _id: { type: String, required: true },
+    donationId: { type: String },
+    donationIds: { type: [String], default: undefined },
+  },
   { versionKey: false },
 );
 // No secondary index: every read and write is by `_id`.

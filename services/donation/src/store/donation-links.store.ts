@@ -1,10 +1,21 @@
 import { isDuplicateKey } from '@aid/store';
 import type { Connection, Model } from 'mongoose';
-import { backfillMarkId, donationLinkModel, receiptLinkId, stripeLinkId, type DonationLinkDocument, type StripeIdKind } from './donation-link.model.ts';
+import {
+  backfillMarkId,
+  donationLinkModel,
+  receiptLinkId,
+  stripeLinkId,
+  type DonationLinkDocument,
+  type StripeIdKind,
+} from './donation-link.model.ts';
 import type { DonationDocument } from './donation.model.ts';
 
 /** Two upserts of one new key may race to insert it; the loser's retry updates the winner's document. */
-async function upsert(links: Model<DonationLinkDocument>, id: string, update: Record<string, unknown>): Promise<void> {
+async function upsert(
+  links: Model<DonationLinkDocument>,
+  id: string,
+  update: Record<string, unknown>,
+): Promise<void> {
   try {
     await links.collection.updateOne({ _id: id } as Record<string, unknown>, update, { upsert: true });
   } catch (error) {
@@ -27,7 +38,9 @@ export function createDonationLinks(connection: Connection) {
     },
 
     async donationOfStripeId(kind: StripeIdKind, stripeId: string): Promise<string | null> {
-      const doc = await links.findById(stripeLinkId(kind, stripeId), { donationId: 1 }).lean<DonationLinkDocument>();
+      const doc = await links
+        .findById(stripeLinkId(kind, stripeId), { donationId: 1 })
+        .lean<DonationLinkDocument>();
       return doc?.donationId ?? null;
     },
 
@@ -37,7 +50,9 @@ export function createDonationLinks(connection: Connection) {
     },
 
     async donationsOfReceipt(receiptHash: string): Promise<string[]> {
-      const doc = await links.findById(receiptLinkId(receiptHash), { donationIds: 1 }).lean<DonationLinkDocument>();
+      const doc = await links
+        .findById(receiptLinkId(receiptHash), { donationIds: 1 })
+        .lean<DonationLinkDocument>();
       return doc?.donationIds ?? [];
     },
 
@@ -49,7 +64,9 @@ export function createDonationLinks(connection: Connection) {
       if (await links.findById(backfillMarkId, { _id: 1 }).lean()) return 0;
       const docs = await donations
         .find({}, { chargeId: 1, paymentIntentId: 1, subscriptionId: 1, receiptHash: 1 })
-        .lean<Pick<DonationDocument, '_id' | 'chargeId' | 'paymentIntentId' | 'subscriptionId' | 'receiptHash'>[]>();
+        .lean<
+          Pick<DonationDocument, '_id' | 'chargeId' | 'paymentIntentId' | 'subscriptionId' | 'receiptHash'>[]
+        >();
       for (const doc of docs) {
         if (doc.receiptHash) await this.addToReceipt(doc.receiptHash, doc._id);
         if (doc.chargeId) await this.pointStripeId('charge', doc.chargeId, doc._id);

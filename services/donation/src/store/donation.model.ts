@@ -1,6 +1,13 @@
 import { outboxFields, withOutboxIndex } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { donationStatuses, type DisputeRecord, type DonationInterval, type DonationStatus, type RefundFailure, type RefundRecord } from '../domain/donation.ts';
+import {
+  donationStatuses,
+  type DisputeRecord,
+  type DonationInterval,
+  type DonationStatus,
+  type RefundFailure,
+  type RefundRecord,
+} from '../domain/donation.ts';
 
 export interface DonationDocument {
   _id: string;
@@ -92,11 +99,36 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
     chargeId: { type: String, default: null },
     refunded: { type: Number, default: 0 },
     refunds: {
-      type: [{ _id: false, refundId: String, amount: Number, status: String, reason: { type: String, default: null }, requestedBy: { type: String, default: null }, at: Date }],
+      type: [
+        {
+          _id: false,
+          refundId: String,
+          amount: Number,
+          status: String,
+          reason: { type: String, default: null },
+          requestedBy: { type: String, default: null },
+          at: Date,
+        },
+      ],
       default: [],
     },
-    refundFailures: { type: [{ _id: false, refundId: String, amount: Number, at: Date, restored: Boolean }], default: undefined },
-    disputes: { type: [{ _id: false, disputeId: String, amount: Number, status: String, openedAt: Date, closedAt: { type: Date, default: null } }], default: [] },
+    refundFailures: {
+      type: [{ _id: false, refundId: String, amount: Number, at: Date, restored: Boolean }],
+      default: undefined,
+    },
+    disputes: {
+      type: [
+        {
+          _id: false,
+          disputeId: String,
+          amount: Number,
+          status: String,
+          openedAt: Date,
+          closedAt: { type: Date, default: null },
+        },
+      ],
+      default: [],
+    },
     allocated: { type: Number, default: 0 },
     allocationIds: { type: [String], default: [] },
     customerId: { type: String, default: null },

@@ -36,18 +36,58 @@ type Lifecycle =
 export type NewDonation = Omit<Donation, Lifecycle>;
 
 /** A monthly installment, born succeeded from a paid invoice; its contact details are its plan's. */
-export type NewInstallment = Omit<Donation, 'donor' | 'paymentIntentId' | 'stripeEventIds' | 'revision' | 'refunds' | 'refundFailures' | 'disputes' | 'allocationIds' | 'customerId' | 'subscriptionStatus' | 'erasedAt' | 'refunded' | 'settledRefunded' | 'settlementHold' | 'allocated'> & {
+export type NewInstallment = Omit<
+  Donation,
+  | 'donor'
+  | 'paymentIntentId'
+  | 'stripeEventIds'
+  | 'revision'
+  | 'refunds'
+  | 'refundFailures'
+  | 'disputes'
+  | 'allocationIds'
+  | 'customerId'
+  | 'subscriptionStatus'
+  | 'erasedAt'
+  | 'refunded'
+  | 'settledRefunded'
+  | 'settlementHold'
+  | 'allocated'
+> & {
   stripeEventId: string;
 };
 
 /** Fields a guarded change may set; the store owns revision, event ids and the outbox. */
-export type DonationChange = Partial<Pick<DonationDocument, 'status' | 'statusChangedAt' | 'fee' | 'net' | 'succeededAt' | 'chargeId' | 'refunded' | 'settledAmount' | 'exchangeRate' | 'settlementHold' | 'settledRefunded' | 'refunds' | 'refundFailures' | 'disputes' | 'subscriptionStatus'>>;
+export type DonationChange = Partial<
+  Pick<
+    DonationDocument,
+    | 'status'
+    | 'statusChangedAt'
+    | 'fee'
+    | 'net'
+    | 'succeededAt'
+    | 'chargeId'
+    | 'refunded'
+    | 'settledAmount'
+    | 'exchangeRate'
+    | 'settlementHold'
+    | 'settledRefunded'
+    | 'refunds'
+    | 'refundFailures'
+    | 'disputes'
+    | 'subscriptionStatus'
+  >
+>;
 
 /** Donations held in memory at most (recent ones: their webhooks follow within minutes). */
 const maxCached = 200_000;
 
 /** The state after one journal change, or the same state when the change is older than it (already in). */
-export function withChange(donation: Donation | null, change: JournalChange, toDonation: (doc: DonationDocument) => Donation): Donation | null {
+export function withChange(
+  donation: Donation | null,
+  change: JournalChange,
+  toDonation: (doc: DonationDocument) => Donation,
+): Donation | null {
   if (change.kind === 'insert') return donation ?? toDonation(change.doc as unknown as DonationDocument);
   if (!donation || donation.revision !== change.fromRevision) return donation;
   return {
@@ -57,7 +97,6 @@ export function withChange(donation: Donation | null, change: JournalChange, toD
     stripeEventIds: [...donation.stripeEventIds, change.stripeEventId],
   };
 }
-
 
 export function createDonationStore(connection: Connection, cipher: DonorCipher) {
   const model = donationModel(connection);
@@ -72,7 +111,8 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       currency: doc.currency,
       settlementCurrency: doc.settlementCurrency ?? doc.currency,
       // Gifts from before: presented and settled were the same money.
-      settledAmount: doc.settledAmount ?? (doc.status === 'succeeded' || doc.status === 'refunded' ? doc.amount : null),
+      settledAmount:
+        doc.settledAmount ?? (doc.status === 'succeeded' || doc.status === 'refunded' ? doc.amount : null),
       exchangeRate: doc.exchangeRate ?? null,
       settlementHold: doc.settlementHold ?? null,
       interval: doc.interval,
@@ -95,8 +135,14 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       revision: doc.revision ?? 0,
       chargeId: doc.chargeId ?? null,
       refunded: doc.refunded ?? 0,
-      settledRefunded: doc.settledRefunded ?? (doc.settlementCurrency && doc.settlementCurrency !== doc.currency ? 0 : (doc.refunded ?? 0)),
-      refunds: (doc.refunds ?? []).map((refund) => ({ ...refund, reason: refund.reason ?? null, requestedBy: refund.requestedBy ?? null })),
+      settledRefunded:
+        doc.settledRefunded ??
+        (doc.settlementCurrency && doc.settlementCurrency !== doc.currency ? 0 : (doc.refunded ?? 0)),
+      refunds: (doc.refunds ?? []).map((refund) => ({
+        ...refund,
+        reason: refund.reason ?? null,
+        requestedBy: refund.requestedBy ?? null,
+      })),
       refundFailures: doc.refundFailures ?? [],
       disputes: (doc.disputes ?? []).map((dispute) => ({ ...dispute, closedAt: dispute.closedAt ?? null })),
       allocated: doc.allocated ?? 0,
@@ -157,7 +203,9 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
     const doc = await model.findById(change.donationId, { revision: 1 }).lean<{ revision?: number }>();
     // Folded before (a replay after a crash, or an earlier settle): nothing to do.
     if (doc && (doc.revision ?? 0) > change.fromRevision) return;
-    throw new Error(`donation ${change.donationId} is at revision ${doc?.revision ?? 'none'}, a journal change expects ${change.fromRevision}`);
+    throw new Error(
+      `donation ${change.donationId} is at revision ${doc?.revision ?? 'none'}, a journal change expects ${change.fromRevision}`,
+    );
   }
 
   /** Brings the donation's document up to its journal changes; concurrent callers share one fold. */
@@ -237,13 +285,15 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
 
     /** Changes of a committed journal batch, with the states they lead to. */
     stage(changes: JournalChange[], states: Donation[]): void {
-      for (const change of changes) overlay.set(change.donationId, [...(overlay.get(change.donationId) ?? []), change]);
+      for (const change of changes)
+        overlay.set(change.donationId, [...(overlay.get(change.donationId) ?? []), change]);
       for (const state of states) remember(state);
     },
 
     /** Changes of journal batches found at start-up, not folded before the process stopped. */
     restore(changes: JournalChange[]): void {
-      for (const change of changes) overlay.set(change.donationId, [...(overlay.get(change.donationId) ?? []), change]);
+      for (const change of changes)
+        overlay.set(change.donationId, [...(overlay.get(change.donationId) ?? []), change]);
     },
 
     settle,
@@ -312,10 +362,16 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       if (cached) remember({ ...cached, paymentIntentId });
     },
 
-    async attachSubscription(donationId: string, ids: { customerId: string; subscriptionId: string }): Promise<void> {
+    async attachSubscription(
+      donationId: string,
+      ids: { customerId: string; subscriptionId: string },
+    ): Promise<void> {
       await settle(donationId);
       await links.pointStripeId('subscription', ids.subscriptionId, donationId);
-      await model.updateOne({ _id: donationId }, { $set: { ...ids, subscriptionStatus: 'active' }, $inc: { revision: 1 } });
+      await model.updateOne(
+        { _id: donationId },
+        { $set: { ...ids, subscriptionStatus: 'active' }, $inc: { revision: 1 } },
+      );
       forget(donationId);
     },
 
@@ -353,7 +409,12 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
      * write. A write decided from an older revision, or repeating an event id, matches nothing: false means
      * nothing changed and the caller decides again from a fresh read.
      */
-    async applyChange(args: { donationId: string; revision: number; set: DonationChange; stripeEventId?: string }): Promise<boolean> {
+    async applyChange(args: {
+      donationId: string;
+      revision: number;
+      set: DonationChange;
+      stripeEventId?: string;
+    }): Promise<boolean> {
       await settle(args.donationId);
       const update: UpdateQuery<DonationDocument> = { $set: args.set, $inc: { revision: 1 } };
       if (args.stripeEventId) update.$push = { stripeEventIds: args.stripeEventId };
@@ -376,9 +437,16 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
     },
 
     /** A refund Stripe accepted, pending until `charge.refunded` reports it; guarded like any change. */
-    async addPendingRefund(donationId: string, revision: number, refund: Donation['refunds'][number]): Promise<boolean> {
+    async addPendingRefund(
+      donationId: string,
+      revision: number,
+      refund: Donation['refunds'][number],
+    ): Promise<boolean> {
       await settle(donationId);
-      const result = await model.updateOne({ _id: donationId, revision }, { $push: { refunds: refund }, $inc: { revision: 1 } });
+      const result = await model.updateOne(
+        { _id: donationId, revision },
+        { $push: { refunds: refund }, $inc: { revision: 1 } },
+      );
       forget(donationId);
       return result.modifiedCount === 1;
     },
@@ -393,7 +461,18 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       if (ids.length > 0) {
         await model.updateMany(
           { _id: { $in: ids }, erasedAt: null },
-          { $set: { donorSealed: null, erasedAt: at, showName: false, countryOfResidence: null, countryOfHeritage: null, geographyConsent: false, donorKey: null }, $inc: { revision: 1 } },
+          {
+            $set: {
+              donorSealed: null,
+              erasedAt: at,
+              showName: false,
+              countryOfResidence: null,
+              countryOfHeritage: null,
+              geographyConsent: false,
+              donorKey: null,
+            },
+            $inc: { revision: 1 },
+          },
         );
       }
       for (const id of ids) forget(id);
@@ -404,12 +483,17 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
      * outbox the relay now reads, so none is lost by the upgrade.
      */
     async legacyOutbox(): Promise<{ donationId: string; stored: string[] }[]> {
-      const docs = await model.find({ outboxSince: { $exists: true } }, { outbox: 1 }).lean<{ _id: string; outbox?: string[] }[]>();
+      const docs = await model
+        .find({ outboxSince: { $exists: true } }, { outbox: 1 })
+        .lean<{ _id: string; outbox?: string[] }[]>();
       return docs.map((doc) => ({ donationId: doc._id, stored: doc.outbox ?? [] }));
     },
 
     async clearLegacyOutbox(donationId: string, stored: string[]): Promise<void> {
-      await model.updateOne({ _id: donationId }, { $pullAll: { outbox: stored }, $unset: { outboxSince: 1 } });
+      await model.updateOne(
+        { _id: donationId },
+        { $pullAll: { outbox: stored }, $unset: { outboxSince: 1 } },
+      );
     },
   };
 }

@@ -9,7 +9,10 @@ describe('donor cipher', () => {
 
   it('when contact details are sealed and opened, then they come back unchanged', () => {
     expect(cipher.open('d1', cipher.seal('d1', contact))).toEqual(contact);
-    expect(cipher.open('d1', cipher.seal('d1', { email: 'x@example.org', name: null }))).toEqual({ email: 'x@example.org', name: null });
+    expect(cipher.open('d1', cipher.seal('d1', { email: 'x@example.org', name: null }))).toEqual({
+      email: 'x@example.org',
+      name: null,
+    });
   });
 
   it('when sealed, then neither the email nor the name can be read, and each sealing uses a fresh IV', () => {

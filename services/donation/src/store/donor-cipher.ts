@@ -32,7 +32,9 @@ export function createDonorCipher(key: Buffer): DonorCipher {
     if (!sealed.startsWith(version)) throw new Error('unknown donor data format');
     const bytes = Buffer.from(sealed.slice(version.length), 'base64');
     if (bytes.length < ivLength + tagLength) throw new Error('donor data is truncated');
-    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, ivLength), { authTagLength: tagLength });
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, ivLength), {
+      authTagLength: tagLength,
+    });
     decipher.setAAD(Buffer.from(context));
     decipher.setAuthTag(bytes.subarray(ivLength, ivLength + tagLength));
     const plain = Buffer.concat([decipher.update(bytes.subarray(ivLength + tagLength)), decipher.final()]);

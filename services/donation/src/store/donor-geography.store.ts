@@ -34,7 +34,13 @@ export function createDonorGeographyStore(connection: Connection, applyOnce: App
       const inc: Record<string, number> = { donors: 1 };
       if (countries.residence) inc[`residence.${countries.residence}`] = 1;
       if (countries.heritage) inc[`heritage.${countries.heritage}`] = 1;
-      const outcome = await applyOnce.apply({ model, documentId: campaignId, operationId: `donor-geography:${campaignId}:${donorKey}`, update: { $inc: inc }, upsert: true });
+      const outcome = await applyOnce.apply({
+        model,
+        documentId: campaignId,
+        operationId: `donor-geography:${campaignId}:${donorKey}`,
+        update: { $inc: inc },
+        upsert: true,
+      });
       return outcome === 'applied';
     },
 
@@ -47,10 +53,15 @@ export function createDonorGeographyStore(connection: Connection, applyOnce: App
       const counts = countsOf(doc);
       if (!doc || !releaseDue(counts)) return null;
       const release = releaseOf(counts);
-      const queued = queueMessages([outboxMessage(topics.donation, geographyReleasedEvent(campaignId, release, at))]);
+      const queued = queueMessages([
+        outboxMessage(topics.donation, geographyReleasedEvent(campaignId, release, at)),
+      ]);
       const result = await model.updateOne(
         { _id: campaignId, donors: counts.donors, release: counts.release },
-        { $push: queued.$push, $set: { ...queued.$set, release: release.release, releasedDonors: counts.donors } },
+        {
+          $push: queued.$push,
+          $set: { ...queued.$set, release: release.release, releasedDonors: counts.donors },
+        },
       );
       return result.modifiedCount === 1 ? release.release : null;
     },

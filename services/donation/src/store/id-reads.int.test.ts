@@ -11,9 +11,56 @@ import { createDonorCipher } from './donor-cipher.ts';
 const cipher = createDonorCipher(Buffer.alloc(32, 5));
 
 function newDonation(overrides: Partial<Donation> = {}): NewDonation {
-  const { status, paymentIntentId, fee, net, succeededAt, stripeEventIds, revision, chargeId, refunded, refunds, refundFailures, disputes, allocated, allocationIds, customerId, subscriptionId, subscriptionStatus, parentId, invoiceId, erasedAt, ...rest } =
-    donationBuilder({ id: newId(), publicRef: `d_${newId().replaceAll('-', '').slice(0, 24)}`, receiptHash: receiptCodeHash(`RCPT-${newId()}`), ...overrides });
-  void [status, paymentIntentId, fee, net, succeededAt, stripeEventIds, revision, chargeId, refunded, refunds, refundFailures, disputes, allocated, allocationIds, customerId, subscriptionId, subscriptionStatus, parentId, invoiceId, erasedAt];
+  const {
+    status,
+    paymentIntentId,
+    fee,
+    net,
+    succeededAt,
+    stripeEventIds,
+    revision,
+    chargeId,
+    refunded,
+    refunds,
+    refundFailures,
+    disputes,
+    allocated,
+    allocationIds,
+    customerId,
+    subscriptionId,
+    subscriptionStatus,
+    parentId,
+    invoiceId,
+    erasedAt,
+    ...rest
+  } = donationBuilder({
+    id: newId(),
+    publicRef: `d_${newId().replaceAll('-', '').slice(0, 24)}`,
+    receiptHash: receiptCodeHash(`RCPT-${newId()}`),
+    ...overrides,
+  });
+  void [
+    status,
+    paymentIntentId,
+    fee,
+    net,
+    succeededAt,
+    stripeEventIds,
+    revision,
+    chargeId,
+    refunded,
+    refunds,
+    refundFailures,
+    disputes,
+    allocated,
+    allocationIds,
+    customerId,
+    subscriptionId,
+    subscriptionStatus,
+    parentId,
+    invoiceId,
+    erasedAt,
+  ];
   return rest;
 }
 
@@ -37,7 +84,15 @@ describe('webhook and receipt lookups of donations go by _id', () => {
     for (let n = 0; n < 20; n += 1) await store.insert(newDonation());
     await store.insert(gift);
     await store.attachPaymentIntent(gift.id, paymentIntentId);
-    const success = [{ kind: 'update' as const, donationId: gift.id, fromRevision: 0, set: { status: 'succeeded' as const, chargeId }, stripeEventId: `evt_${newId()}` }];
+    const success = [
+      {
+        kind: 'update' as const,
+        donationId: gift.id,
+        fromRevision: 0,
+        set: { status: 'succeeded' as const, chargeId },
+        stripeEventId: `evt_${newId()}`,
+      },
+    ];
     await store.linkChanges(success);
     store.stage(success, []);
     await store.settle(gift.id);
@@ -124,7 +179,15 @@ describe('webhook and receipt lookups of donations go by _id', () => {
 
   it('when donations were stored before links existed, then the start-up backfill links them once', async () => {
     const old = newDonation();
-    await store.model.collection.insertOne({ ...old, _id: old.id, donorSealed: null, status: 'succeeded', chargeId: 'ch_old', paymentIntentId: 'pi_old', createdAt: new Date() } as never);
+    await store.model.collection.insertOne({
+      ...old,
+      _id: old.id,
+      donorSealed: null,
+      status: 'succeeded',
+      chargeId: 'ch_old',
+      paymentIntentId: 'pi_old',
+      createdAt: new Date(),
+    } as never);
     await db.collection('donation_links').deleteOne({ _id: 'migration:links-v1' } as never);
     expect(await fresh.backfillLinks()).toBeGreaterThan(20);
     expect(await fresh.findByChargeId('ch_old')).toMatchObject({ id: old.id });

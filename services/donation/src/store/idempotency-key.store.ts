@@ -7,7 +7,6 @@ export type IdempotencyClaim =
   | { kind: 'claimed' }
   | { kind: 'existing'; requestHash: string; state: 'started' | 'done'; response: unknown };
 
-
 export function createIdempotencyKeyStore(connection: Connection, cipher: DonorCipher) {
   const model = idempotencyKeyModel(connection);
   const context = (keyHash: string) => `idempotency:${keyHash}`;
@@ -15,7 +14,14 @@ export function createIdempotencyKeyStore(connection: Connection, cipher: DonorC
     /** Claims the key for this request, or tells what an earlier request with the same key did. */
     async claim(keyHash: string, requestHash: string, now: Date): Promise<IdempotencyClaim> {
       try {
-        await model.create({ _id: keyHash, requestHash, state: 'started', donationId: null, responseSealed: null, createdAt: now });
+        await model.create({
+          _id: keyHash,
+          requestHash,
+          state: 'started',
+          donationId: null,
+          responseSealed: null,
+          createdAt: now,
+        });
         return { kind: 'claimed' };
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -28,7 +34,10 @@ export function createIdempotencyKeyStore(connection: Connection, cipher: DonorC
     },
 
     async complete(keyHash: string, donationId: string, response: unknown): Promise<void> {
-      await model.updateOne({ _id: keyHash }, { $set: { state: 'done', donationId, responseSealed: cipher.sealValue(context(keyHash), response) } });
+      await model.updateOne(
+        { _id: keyHash },
+        { $set: { state: 'done', donationId, responseSealed: cipher.sealValue(context(keyHash), response) } },
+      );
     },
 
     /** A request that failed gives its key back, so the donor's retry with the same key is processed afresh. */

@@ -30,7 +30,10 @@ export function createReceiptMailStore(connection: Connection) {
         lastError: null,
         createdAt: now,
       }));
-      await pending.addTargets(pendingKey, docs.map((doc) => doc._id));
+      await pending.addTargets(
+        pendingKey,
+        docs.map((doc) => doc._id),
+      );
       try {
         await model.collection.insertMany(docs as never[], { ordered: false });
       } catch (error) {
@@ -43,9 +46,12 @@ export function createReceiptMailStore(connection: Connection) {
       const owed: ReceiptMailDocument[] = [];
       // The `_id` index answers up to 1,000 ids at once.
       for (let start = 0; start < ids.length; start += 1_000) {
-        const docs = await model.find({ _id: { $in: ids.slice(start, start + 1_000) } }).lean<ReceiptMailDocument[]>();
+        const docs = await model
+          .find({ _id: { $in: ids.slice(start, start + 1_000) } })
+          .lean<ReceiptMailDocument[]>();
         for (const doc of docs) {
-          if (doc.sentAt !== null || doc.droppedReason !== null) await pending.removeTarget(pendingKey, doc._id);
+          if (doc.sentAt !== null || doc.droppedReason !== null)
+            await pending.removeTarget(pendingKey, doc._id);
           else if (doc.nextAttemptAt <= now) owed.push(doc);
         }
       }
@@ -56,7 +62,10 @@ export function createReceiptMailStore(connection: Connection) {
     },
 
     async sent(messageId: string, at: Date): Promise<void> {
-      await model.updateOne({ _id: messageId }, { $set: { sentAt: at, lastError: null }, $inc: { attempts: 1 } });
+      await model.updateOne(
+        { _id: messageId },
+        { $set: { sentAt: at, lastError: null }, $inc: { attempts: 1 } },
+      );
       await pending.removeTarget(pendingKey, messageId);
     },
 
@@ -73,14 +82,21 @@ export function createReceiptMailStore(connection: Connection) {
     backfillPending(): Promise<number> {
       return pending.backfillOnce(
         'receipts-v1',
-        async () => (await model.find({ sentAt: null, droppedReason: null }, { _id: 1 }).lean<Pick<ReceiptMailDocument, '_id'>[]>()).map((doc): [string, string] => [pendingKey, doc._id]),
+        async () =>
+          (
+            await model
+              .find({ sentAt: null, droppedReason: null }, { _id: 1 })
+              .lean<Pick<ReceiptMailDocument, '_id'>[]>()
+          ).map((doc): [string, string] => [pendingKey, doc._id]),
         'set',
       );
     },
 
     /** Sent or dropped long ago: no longer needed to recognise a repeat. */
     async prune(before: Date): Promise<void> {
-      await model.deleteMany({ $or: [{ sentAt: { $lt: before } }, { droppedReason: { $ne: null }, createdAt: { $lt: before } }] });
+      await model.deleteMany({
+        $or: [{ sentAt: { $lt: before } }, { droppedReason: { $ne: null }, createdAt: { $lt: before } }],
+      });
     },
   };
 }

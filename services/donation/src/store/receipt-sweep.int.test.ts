@@ -39,12 +39,23 @@ describe('the receipt sender finds what is owed by _id', () => {
     expect(operations.length).toBeGreaterThan(0);
     expect(operations.filter((operation) => !servedById(operation))).toEqual([]);
     expect(due).toEqual([first, second]);
-    expect((await store.due(new Date(now.getTime() + 120_000), 10)).map((receipt) => receipt.donationId)).toEqual([first, second, later]);
+    expect(
+      (await store.due(new Date(now.getTime() + 120_000), 10)).map((receipt) => receipt.donationId),
+    ).toEqual([first, second, later]);
   });
 
   it('when receipts were owed before the pending set existed, then the start-up backfill finds them once', async () => {
     const donationId = newId();
-    await db.collection('receipt_mails').insertOne({ _id: receiptMessageId(donationId), donationId, attempts: 0, nextAttemptAt: now, sentAt: null, droppedReason: null, lastError: null, createdAt: now } as never);
+    await db.collection('receipt_mails').insertOne({
+      _id: receiptMessageId(donationId),
+      donationId,
+      attempts: 0,
+      nextAttemptAt: now,
+      sentAt: null,
+      droppedReason: null,
+      lastError: null,
+      createdAt: now,
+    } as never);
     expect((await store.due(now, 100)).map((receipt) => receipt.donationId)).not.toContain(donationId);
     expect(await store.backfillPending()).toBeGreaterThan(0);
     expect((await store.due(now, 100)).map((receipt) => receipt.donationId)).toContain(donationId);

@@ -26,7 +26,10 @@ interface Waiter {
  * round trip per group instead of one per webhook (FerretDB takes ~60,000 documents/s in insertMany but
  * ~1,300 single inserts/s). Each caller is answered only after the write that holds its event.
  */
-export function createStripeInbox(connection: Connection, options: { maxGroup?: number; now?: () => Date } = {}) {
+export function createStripeInbox(
+  connection: Connection,
+  options: { maxGroup?: number; now?: () => Date } = {},
+) {
   const maxGroup = options.maxGroup ?? 1_000;
   const now = options.now ?? (() => new Date());
   const db = () => {
@@ -48,7 +51,14 @@ export function createStripeInbox(connection: Connection, options: { maxGroup?: 
     // Two copies of one event in the same group share the first copy's fate.
     const unique = new Map<string, Waiter['event']>();
     for (const waiter of group) if (!unique.has(waiter.event.id)) unique.set(waiter.event.id, waiter.event);
-    const docs: StripeInboxDocument[] = [...unique.values()].map((event) => ({ _id: event.id, seq: event.seq, type: event.type, body: event.body, receivedAt: event.receivedAt, trace: event.trace }));
+    const docs: StripeInboxDocument[] = [...unique.values()].map((event) => ({
+      _id: event.id,
+      seq: event.seq,
+      type: event.type,
+      body: event.body,
+      receivedAt: event.receivedAt,
+      trace: event.trace,
+    }));
     try {
       await db().collection<StripeInboxDocument>(partition).insertMany(docs, { ordered: false });
     } catch (error) {
@@ -83,13 +93,20 @@ export function createStripeInbox(connection: Connection, options: { maxGroup?: 
       // The current minute may still receive events, and so may a group being written.
       if (count > 0 || partition >= current || partition === flushing) continue;
       outstanding.delete(partition);
-      await db().dropCollection(partition).catch(() => undefined);
+      await db()
+        .dropCollection(partition)
+        .catch(() => undefined);
     }
   }
 
   return {
     /** Resolves once the event is durably in the inbox (or a copy of it already was). */
-    receive(event: { id: string; type: string; body: string; trace: Record<string, string> }): Promise<InboxEvent> {
+    receive(event: {
+      id: string;
+      type: string;
+      body: string;
+      trace: Record<string, string>;
+    }): Promise<InboxEvent> {
       return new Promise((resolve, reject) => {
         waiting.push({ event: { ...event, seq: nextSeq(), receivedAt: now() }, resolve, reject });
         // Deferred to the end of this tick, so requests parsed in the same tick share one write.
@@ -104,7 +121,16 @@ export function createStripeInbox(connection: Connection, options: { maxGroup?: 
       for (const { name } of collections) {
         if (!name.startsWith(inboxCollectionPrefix)) continue;
         const docs = await db().collection<StripeInboxDocument>(name).find().toArray();
-        for (const doc of docs) events.push({ id: doc._id, seq: doc.seq, type: doc.type, body: doc.body, receivedAt: doc.receivedAt, partition: name, trace: doc.trace ?? {} });
+        for (const doc of docs)
+          events.push({
+            id: doc._id,
+            seq: doc.seq,
+            type: doc.type,
+            body: doc.body,
+            receivedAt: doc.receivedAt,
+            partition: name,
+            trace: doc.trace ?? {},
+          });
         outstanding.set(name, (outstanding.get(name) ?? 0) + docs.length);
       }
       events.sort((a, b) => a.seq - b.seq);
@@ -114,7 +140,8 @@ export function createStripeInbox(connection: Connection, options: { maxGroup?: 
 
     /** Events applied (or found to change nothing): their minute's collection goes once all its events are. */
     async settled(events: InboxEvent[]): Promise<void> {
-      for (const event of events) outstanding.set(event.partition, (outstanding.get(event.partition) ?? 1) - 1);
+      for (const event of events)
+        outstanding.set(event.partition, (outstanding.get(event.partition) ?? 1) - 1);
       await dropDrained();
     },
   };

@@ -89,10 +89,13 @@ export type StripeNotice =
   | { kind: 'refund-failed'; notice: RefundFailedNoticeOf }
   | { kind: 'subscription-ended'; notice: SubscriptionEndedNotice };
 
-const idOf = (value: string | { id: string } | null | undefined): string | undefined => (typeof value === 'string' ? value : value?.id);
+const idOf = (value: string | { id: string } | null | undefined): string | undefined =>
+  typeof value === 'string' ? value : value?.id;
 
 /** A balance transaction in our terms; Stripe's `exchange_rate` is a JSON number, kept as its decimal text. */
-export function settlementTransactionOf(transaction: Stripe.BalanceTransaction | string | null | undefined): SettlementTransaction | null {
+export function settlementTransactionOf(
+  transaction: Stripe.BalanceTransaction | string | null | undefined,
+): SettlementTransaction | null {
   if (!transaction || typeof transaction === 'string') return null;
   return {
     amount: transaction.amount,
@@ -107,7 +110,13 @@ function balanceTransactionOf(charge: Stripe.Charge): SettlementTransaction | nu
 }
 
 export function chargeRefundViewOf(refund: Stripe.Refund): ChargeRefundView {
-  return { id: refund.id, amount: refund.amount, status: refund.status ?? 'pending', created: refund.created, balanceTransaction: settlementTransactionOf(refund.balance_transaction) };
+  return {
+    id: refund.id,
+    amount: refund.amount,
+    status: refund.status ?? 'pending',
+    created: refund.created,
+    balanceTransaction: settlementTransactionOf(refund.balance_transaction),
+  };
 }
 
 function chargeRefOf(intent: Stripe.PaymentIntent): ChargeRef | null {
@@ -167,7 +176,10 @@ function withdrawnBy(dispute: Stripe.Dispute): { amount: number; currency: strin
   const withdrawals = (dispute.balance_transactions ?? []).filter((transaction) => transaction.amount < 0);
   const currency = withdrawals[0]?.currency;
   if (!currency || withdrawals.some((transaction) => transaction.currency !== currency)) return null;
-  return { amount: withdrawals.reduce((total, transaction) => total - transaction.amount, 0), currency: currency.toUpperCase() };
+  return {
+    amount: withdrawals.reduce((total, transaction) => total - transaction.amount, 0),
+    currency: currency.toUpperCase(),
+  };
 }
 
 /** Every Stripe event this service acts on, in our terms; null for the rest, which are acknowledged and ignored. */
@@ -234,7 +246,14 @@ export function stripeNoticeOf(event: Stripe.Event): StripeNotice | null {
     // Stripe ends a subscription itself after its retries of a failed payment, or when canceled in its dashboard.
     case 'customer.subscription.deleted': {
       const subscription = event.data.object;
-      return { kind: 'subscription-ended', notice: { stripeEventId: event.id, subscriptionId: subscription.id, donationId: subscription.metadata?.donationId } };
+      return {
+        kind: 'subscription-ended',
+        notice: {
+          stripeEventId: event.id,
+          subscriptionId: subscription.id,
+          donationId: subscription.metadata?.donationId,
+        },
+      };
     }
     default:
       return null;
@@ -259,7 +278,12 @@ const objectShapes: Record<string, z.ZodType> = {
   'customer.subscription.deleted': object({ id }),
 };
 
-const eventShape = z.looseObject({ id, type: z.string().min(1), created: z.number().int(), data: z.looseObject({ object: z.looseObject({}) }) });
+const eventShape = z.looseObject({
+  id,
+  type: z.string().min(1),
+  created: z.number().int(),
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
 
 /**
  * Why a signed event cannot be read, naming the first field that is missing or malformed (`data.object.currency`),
@@ -268,7 +292,9 @@ const eventShape = z.looseObject({ id, type: z.string().min(1), created: z.numbe
  */
 export function malformedEventReason(parsed: unknown): string | null {
   const envelope = eventShape.safeParse(parsed);
-  const issue = envelope.success ? objectShapes[envelope.data.type]?.safeParse(envelope.data.data.object).error?.issues[0] : envelope.error.issues[0];
+  const issue = envelope.success
+    ? objectShapes[envelope.data.type]?.safeParse(envelope.data.data.object).error?.issues[0]
+    : envelope.error.issues[0];
   if (!issue) return null;
   const path = (envelope.success ? ['data', 'object', ...issue.path] : issue.path).join('.');
   return `${path || '(event)'}: ${issue.code === 'invalid_type' && issue.message.includes('undefined') ? 'is missing' : issue.message}`;

@@ -23,7 +23,10 @@ describe('invoiceCharge (the fee of a monthly installment)', () => {
       [{ status: 'paid', payment: { type: 'payment_intent', payment_intent: 'pi_1' } }],
       { id: 'ch_1', balance_transaction: { amount: 1000, currency: 'usd', fee: 59 } },
     );
-    expect(await stripeGateway(stripe, 'whsec_x').invoiceCharge('in_1')).toEqual({ chargeId: 'ch_1', balanceTransaction: { amount: 1000, currency: 'usd', fee: 59, exchangeRate: null } });
+    expect(await stripeGateway(stripe, 'whsec_x').invoiceCharge('in_1')).toEqual({
+      chargeId: 'ch_1',
+      balanceTransaction: { amount: 1000, currency: 'usd', fee: 59, exchangeRate: null },
+    });
     expect(retrieved).toEqual([{ id: 'pi_1', params: { expand: ['latest_charge.balance_transaction'] } }]);
   });
 
@@ -44,9 +47,21 @@ describe('createPaymentIntent (a gift in the donor’s currency)', () => {
         },
       },
     } as unknown as Stripe;
-    await stripeGateway(stripe, 'whsec_x').createPaymentIntent({ donationId: 'd1', amount: 2500, currency: 'EUR', settlementCurrency: 'USD' });
+    await stripeGateway(stripe, 'whsec_x').createPaymentIntent({
+      donationId: 'd1',
+      amount: 2500,
+      currency: 'EUR',
+      settlementCurrency: 'USD',
+    });
     expect(created).toEqual([
-      { params: expect.objectContaining({ amount: 2500, currency: 'eur', metadata: { donationId: 'd1', settlementCurrency: 'USD' } }), options: { idempotencyKey: 'donation-d1' } },
+      {
+        params: expect.objectContaining({
+          amount: 2500,
+          currency: 'eur',
+          metadata: { donationId: 'd1', settlementCurrency: 'USD' },
+        }),
+        options: { idempotencyKey: 'donation-d1' },
+      },
     ]);
   });
 });

@@ -21,9 +21,20 @@ export interface MonthlyPlanCreated {
 
 export interface PaymentGateway {
   /** In the donor's (presented) currency; `settlementCurrency` is the campaign's, carried as metadata. */
-  createPaymentIntent(args: { donationId: string; amount: number; currency: string; settlementCurrency: string }): Promise<PaymentIntentCreated>;
+  createPaymentIntent(args: {
+    donationId: string;
+    amount: number;
+    currency: string;
+    settlementCurrency: string;
+  }): Promise<PaymentIntentCreated>;
   /** A Stripe customer, a monthly price and an incomplete subscription whose first invoice the donor pays. */
-  createMonthlyPlan(args: { donationId: string; amount: number; currency: string; settlementCurrency: string; email: string }): Promise<MonthlyPlanCreated>;
+  createMonthlyPlan(args: {
+    donationId: string;
+    amount: number;
+    currency: string;
+    settlementCurrency: string;
+    email: string;
+  }): Promise<MonthlyPlanCreated>;
   cancelSubscription(subscriptionId: string, donationId: string): Promise<void>;
   /** The balance transaction of a charge, or null when Stripe has none (yet). */
   balanceTransactionOf(chargeId: string): Promise<SettlementTransaction | null>;
@@ -35,9 +46,16 @@ export interface PaymentGateway {
    * The charge that paid an invoice and its balance transaction (invoice payment → PaymentIntent → charge), or
    * null when Stripe reports none: what a monthly installment's fee is read from.
    */
-  invoiceCharge(invoiceId: string): Promise<{ chargeId: string; balanceTransaction: SettlementTransaction | null } | null>;
+  invoiceCharge(
+    invoiceId: string,
+  ): Promise<{ chargeId: string; balanceTransaction: SettlementTransaction | null } | null>;
   /** Asks Stripe to refund part of a gift; the idempotency key makes a retried request refund once. */
-  createRefund(args: { donationId: string; paymentIntentId: string; amount: number; idempotencyKey: string }): Promise<{ refundId: string }>;
+  createRefund(args: {
+    donationId: string;
+    paymentIntentId: string;
+    amount: number;
+    idempotencyKey: string;
+  }): Promise<{ refundId: string }>;
   /** The event if the signature over these exact bytes is valid and recent, else an `invalid-webhook-signature` error. */
   verifyWebhook(rawBody: Buffer, signature: string): Stripe.Event;
 }
@@ -71,7 +89,10 @@ function asDomainError(error: unknown): unknown {
   ) {
     return paymentProviderUnavailable();
   }
-  if (error instanceof Stripe.errors.StripeInvalidRequestError && (error.param === 'amount' || error.param === 'currency')) {
+  if (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    (error.param === 'amount' || error.param === 'currency')
+  ) {
     return paymentProviderRejected(error.message, error.param);
   }
   // Authentication and permission errors are our misconfiguration: a 502 the operator sees in the logs.
@@ -107,9 +128,19 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
         throw asDomainError(error);
       };
       // Only the customer id is kept here; the email lives encrypted in our store and in Stripe for receipts.
-      const customer = await stripe.customers.create({ email, metadata: { donationId } }, idempotency('customer')).catch(fail);
+      const customer = await stripe.customers
+        .create({ email, metadata: { donationId } }, idempotency('customer'))
+        .catch(fail);
       const price = await stripe.prices
-        .create({ currency: currency.toLowerCase(), unit_amount: amount, recurring: { interval: 'month' }, product_data: { name: 'Monthly gift' } }, idempotency('price'))
+        .create(
+          {
+            currency: currency.toLowerCase(),
+            unit_amount: amount,
+            recurring: { interval: 'month' },
+            product_data: { name: 'Monthly gift' },
+          },
+          idempotency('price'),
+        )
         .catch(fail);
       const subscription = await stripe.subscriptions
         .create(
@@ -126,21 +157,27 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
         )
         .catch(fail);
       const invoice = subscription.latest_invoice;
-      const clientSecret = invoice && typeof invoice !== 'string' ? invoice.confirmation_secret?.client_secret : undefined;
-      if (clientSecret === undefined) throw paymentProviderError('subscription without a first invoice to pay');
+      const clientSecret =
+        invoice && typeof invoice !== 'string' ? invoice.confirmation_secret?.client_secret : undefined;
+      if (clientSecret === undefined)
+        throw paymentProviderError('subscription without a first invoice to pay');
       return { customerId: customer.id, subscriptionId: subscription.id, clientSecret };
     },
 
     async cancelSubscription(subscriptionId, donationId) {
-      await stripe.subscriptions.cancel(subscriptionId, {}, { idempotencyKey: `donation-${donationId}-cancel` }).catch((error: unknown) => {
-        throw asDomainError(error);
-      });
+      await stripe.subscriptions
+        .cancel(subscriptionId, {}, { idempotencyKey: `donation-${donationId}-cancel` })
+        .catch((error: unknown) => {
+          throw asDomainError(error);
+        });
     },
 
     async balanceTransactionOf(chargeId) {
-      const charge = await stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] }).catch((error: unknown) => {
-        throw asDomainError(error);
-      });
+      const charge = await stripe.charges
+        .retrieve(chargeId, { expand: ['balance_transaction'] })
+        .catch((error: unknown) => {
+          throw asDomainError(error);
+        });
       return settlementTransactionOf(charge.balance_transaction);
     },
 
@@ -152,9 +189,11 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
     },
 
     async refundsOfCharge(chargeId) {
-      const refunds = await stripe.refunds.list({ charge: chargeId, limit: 100, expand: ['data.balance_transaction'] }).catch((error: unknown) => {
-        throw asDomainError(error);
-      });
+      const refunds = await stripe.refunds
+        .list({ charge: chargeId, limit: 100, expand: ['data.balance_transaction'] })
+        .catch((error: unknown) => {
+          throw asDomainError(error);
+        });
       return refunds.data.map(chargeRefundViewOf);
     },
 
@@ -167,7 +206,9 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
       const intent = paid?.payment.payment_intent;
       const intentId = typeof intent === 'string' ? intent : intent?.id;
       if (!intentId) return null;
-      const retrieved = await stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge.balance_transaction'] }).catch(fail);
+      const retrieved = await stripe.paymentIntents
+        .retrieve(intentId, { expand: ['latest_charge.balance_transaction'] })
+        .catch(fail);
       const charge = retrieved.latest_charge;
       if (!charge) return null;
       if (typeof charge === 'string') return { chargeId: charge, balanceTransaction: null };
@@ -176,7 +217,15 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
 
     async createRefund({ donationId, paymentIntentId, amount, idempotencyKey }) {
       const refund = await stripe.refunds
-        .create({ payment_intent: paymentIntentId, amount, reason: 'requested_by_customer', metadata: { donationId } }, { idempotencyKey })
+        .create(
+          {
+            payment_intent: paymentIntentId,
+            amount,
+            reason: 'requested_by_customer',
+            metadata: { donationId },
+          },
+          { idempotencyKey },
+        )
         .catch((error: unknown) => {
           throw asDomainError(error);
         });
@@ -194,7 +243,9 @@ export function stripeGateway(stripe: Stripe, webhookSecret: string): PaymentGat
       // replayed until that time comes, so the same tolerance applies forwards.
       const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1]);
       if (signedAt - Date.now() / 1000 > signatureToleranceSeconds) {
-        throw invalidWebhookSignature(`the signature's timestamp is more than ${signatureToleranceSeconds} s in the future`);
+        throw invalidWebhookSignature(
+          `the signature's timestamp is more than ${signatureToleranceSeconds} s in the future`,
+        );
       }
       return event;
     },

@@ -1,7 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { apiKeyHash, campaignSnapshotSchema, envelope, newId, topics, type CampaignSnapshot } from '@aid/contracts';
+import {
+  apiKeyHash,
+  campaignSnapshotSchema,
+  envelope,
+  newId,
+  topics,
+  type CampaignSnapshot,
+} from '@aid/contracts';
 import { startService, type RunningService } from '@aid/runtime';
-import { campaignEventFixture, campaignSnapshotFixture, eventually, limitsOutOfTheWay, publishRaw, signStripeWebhook, testEndpoints, uniqueName } from '@aid/test-kit';
+import {
+  campaignEventFixture,
+  campaignSnapshotFixture,
+  eventually,
+  limitsOutOfTheWay,
+  publishRaw,
+  signStripeWebhook,
+  testEndpoints,
+  uniqueName,
+} from '@aid/test-kit';
 import { expect } from 'vitest';
 import { buildApp, serviceName, type DonationParts } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -42,7 +58,10 @@ export async function deliver(donation: DonationUnderTest, event: object, expect
   const body = JSON.stringify(event);
   const response = await fetch(`${donation.url}/v1/webhooks/stripe`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signStripeWebhook(body, donation.webhookSecret) },
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': signStripeWebhook(body, donation.webhookSecret),
+    },
     body,
   });
   expect(response.status).toBe(expectedStatus);
@@ -60,9 +79,14 @@ export async function deliverTwice(donation: DonationUnderTest, ...events: objec
 }
 
 /** A published campaign both services know, and an admin API key of its organization known to the donation service. */
-export async function publishedCampaign(donation: DonationUnderTest, overrides: Partial<CampaignSnapshot> = {}) {
+export async function publishedCampaign(
+  donation: DonationUnderTest,
+  overrides: Partial<CampaignSnapshot> = {},
+) {
   const organizationId = newId();
-  const snapshot = campaignSnapshotSchema.parse(campaignSnapshotFixture({ campaignId: newId(), organizationId, ...overrides }));
+  const snapshot = campaignSnapshotSchema.parse(
+    campaignSnapshotFixture({ campaignId: newId(), organizationId, ...overrides }),
+  );
   const adminKey = `key_${randomBytes(24).toString('hex')}`;
   const adminId = newId();
   const memberAdded = envelope({
@@ -72,18 +96,34 @@ export async function publishedCampaign(donation: DonationUnderTest, overrides: 
     data: { organizationId, memberId: adminId, role: 'admin', apiKeyHash: apiKeyHash(adminKey) },
     time: new Date(),
   });
-  const messages = [campaignEventFixture('published', snapshot), memberAdded].map((event) => ({ key: event.subject, value: JSON.stringify(event) }));
+  const messages = [campaignEventFixture('published', snapshot), memberAdded].map((event) => ({
+    key: event.subject,
+    value: JSON.stringify(event),
+  }));
   await publishRaw(endpoints.kafkaBrokers, topics.campaign, [...messages, ...messages]);
   const collection = donation.service.deps.db.collection<{ _id: string }>('campaigns');
-  await eventually(async () => expect(await collection.findOne({ _id: snapshot.campaignId })).toMatchObject({ status: 'active' }), { timeoutMs: 45_000 });
+  await eventually(
+    async () =>
+      expect(await collection.findOne({ _id: snapshot.campaignId })).toMatchObject({ status: 'active' }),
+    { timeoutMs: 45_000 },
+  );
   return { campaignId: snapshot.campaignId, organizationId, adminKey, adminId };
 }
 
-export async function donate(donation: DonationUnderTest, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+export async function donate(
+  donation: DonationUnderTest,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${donation.url}/v1/donations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ amount: 2500, currency: 'USD', donor: { email: 'amina.yusuf@example.org', name: 'Amina Yusuf' }, ...body }),
+    body: JSON.stringify({
+      amount: 2500,
+      currency: 'USD',
+      donor: { email: 'amina.yusuf@example.org', name: 'Amina Yusuf' },
+      ...body,
+    }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
@@ -98,8 +138,6 @@ export async function publishDisbursementTwice(events: { subject: string }[]) {
   const messages = events.map((event) => ({ key: event.subject, value: JSON.stringify(event) }));
   await publishRaw(endpoints.kafkaBrokers, topics.disbursement, [...messages, ...messages]);
 }
-
-
 
 export async function publishCampaignEventsTwice(events: { subject: string }[]) {
   const messages = events.map((event) => ({ key: event.subject, value: JSON.stringify(event) }));

@@ -3,7 +3,13 @@ import { outboxMessage, type OutboxMessage } from '@aid/store';
 import type Stripe from 'stripe';
 import { decidePaymentOutcome, newPublicRef, type Donation } from '../domain/donation.ts';
 import { decideChargeRefunded, decideDispute, decideRefundFailed } from '../domain/gift-money.ts';
-import { settledRefundLevel, settledShare, settlementOf, type ChargeRefundView, type SettlementTransaction } from '../domain/settlement.ts';
+import {
+  settledRefundLevel,
+  settledShare,
+  settlementOf,
+  type ChargeRefundView,
+  type SettlementTransaction,
+} from '../domain/settlement.ts';
 import {
   derivedEventId,
   donationDisputeClosedEvent,
@@ -25,7 +31,10 @@ import type { DonationFlows } from './dependencies.ts';
  * a later try (a refund or dispute before its payment succeeded, as Stripe does not order its events);
  * `retry` stays because Stripe could not be asked for a fee now.
  */
-export type InboxOutcome = { eventId: string; result: 'done' } | { eventId: string; result: 'waiting'; donationId: string } | { eventId: string; result: 'retry' };
+export type InboxOutcome =
+  | { eventId: string; result: 'done' }
+  | { eventId: string; result: 'waiting'; donationId: string }
+  | { eventId: string; result: 'retry' };
 
 interface Targeted {
   event: InboxEvent;
@@ -46,7 +55,10 @@ interface Targeted {
  */
 function inSettlement(donation: Donation, presented: number): number {
   if (donation.currency === donation.settlementCurrency) return presented;
-  return Math.min(settledShare({ amount: donation.amount, settledAmount: donation.settledAmount ?? 0 }, presented), donation.settledAmount ?? 0);
+  return Math.min(
+    settledShare({ amount: donation.amount, settledAmount: donation.settledAmount ?? 0 }, presented),
+    donation.settledAmount ?? 0,
+  );
 }
 
 /** One batch's decisions, committed together in one journal document. */
@@ -71,8 +83,19 @@ class BatchWork {
   }
 
   update(donation: Donation, stripeEventId: string, set: DonationChange, messages: OutboxMessage[]): void {
-    this.changes.push({ kind: 'update', donationId: donation.id, fromRevision: donation.revision, set, stripeEventId });
-    this.states.set(donation.id, { ...donation, ...(set as Partial<Donation>), revision: donation.revision + 1, stripeEventIds: [...donation.stripeEventIds, stripeEventId] });
+    this.changes.push({
+      kind: 'update',
+      donationId: donation.id,
+      fromRevision: donation.revision,
+      set,
+      stripeEventId,
+    });
+    this.states.set(donation.id, {
+      ...donation,
+      ...(set as Partial<Donation>),
+      revision: donation.revision + 1,
+      stripeEventIds: [...donation.stripeEventIds, stripeEventId],
+    });
     this.messages.push(...messages);
     this.changed.add(donation.id);
   }
@@ -86,7 +109,16 @@ class BatchWork {
 
   count(donation: Donation, delta: FigureDelta): void {
     this.counted.push({ currency: donation.settlementCurrency, delta });
-    const current = this.totals.get(donation.campaignId) ?? { campaignId: donation.campaignId, currency: donation.settlementCurrency, gifts: 0, raised: 0, fees: 0, refunded: 0, disputed: 0, refundsReversed: 0 };
+    const current = this.totals.get(donation.campaignId) ?? {
+      campaignId: donation.campaignId,
+      currency: donation.settlementCurrency,
+      gifts: 0,
+      raised: 0,
+      fees: 0,
+      refunded: 0,
+      disputed: 0,
+      refundsReversed: 0,
+    };
     this.totals.set(donation.campaignId, {
       ...current,
       gifts: current.gifts + (delta.gifts ?? 0),
@@ -104,16 +136,43 @@ type Decided = 'done' | 'waiting';
 /** Stripe does not order its events: a refund or dispute may come before the payment's success. */
 const settled = (donation: Donation) => donation.status !== 'pending' && donation.status !== 'failed';
 
-function decidePayment(work: BatchWork, donation: Donation, item: Targeted & { notice: { kind: 'payment' } }): Decided {
+function decidePayment(
+  work: BatchWork,
+  donation: Donation,
+  item: Targeted & { notice: { kind: 'payment' } },
+): Decided {
   const { notice } = item.notice;
   const settlement = item.charge ? settlementOf(donation, item.charge.transaction) : undefined;
-  const decision = decidePaymentOutcome(donation, { ...notice, ...(settlement ? { settlement } : {}), chargeId: notice.latestCharge?.id ?? null });
+  const decision = decidePaymentOutcome(donation, {
+    ...notice,
+    ...(settlement ? { settlement } : {}),
+    chargeId: notice.latestCharge?.id ?? null,
+  });
   if (decision.kind === 'unchanged') return 'done';
   const { change } = decision;
   if (change.to === 'held') {
     // Never counted in a wrong currency, never lost: kept with its charge and the reason until an operator acts.
-    work.flows.logger.error({ donationId: donation.id, chargeId: change.chargeId, presented: `${donation.amount} ${donation.currency}`, settlementCurrency: donation.settlementCurrency, reason: change.reason }, 'succeeded charge held: its settlement cannot be counted in the campaign currency');
-    work.update(donation, notice.stripeEventId, { status: 'held', statusChangedAt: change.at, chargeId: change.chargeId, settlementHold: change.reason }, []);
+    work.flows.logger.error(
+      {
+        donationId: donation.id,
+        chargeId: change.chargeId,
+        presented: `${donation.amount} ${donation.currency}`,
+        settlementCurrency: donation.settlementCurrency,
+        reason: change.reason,
+      },
+      'succeeded charge held: its settlement cannot be counted in the campaign currency',
+    );
+    work.update(
+      donation,
+      notice.stripeEventId,
+      {
+        status: 'held',
+        statusChangedAt: change.at,
+        chargeId: change.chargeId,
+        settlementHold: change.reason,
+      },
+      [],
+    );
     work.counted.push({ currency: donation.currency, delta: {}, held: true });
     return 'done';
   }
@@ -141,7 +200,11 @@ function decidePayment(work: BatchWork, donation: Donation, item: Targeted & { n
   return 'done';
 }
 
-function decideRefund(work: BatchWork, donation: Donation, item: Targeted & { notice: { kind: 'charge-refunded' } }): Decided {
+function decideRefund(
+  work: BatchWork,
+  donation: Donation,
+  item: Targeted & { notice: { kind: 'charge-refunded' } },
+): Decided {
   const { notice } = item.notice;
   if (!settled(donation)) return 'waiting';
   const decision = decideChargeRefunded(donation, notice);
@@ -155,18 +218,33 @@ function decideRefund(work: BatchWork, donation: Donation, item: Targeted & { no
     settledRefunded = Math.max(donation.settledRefunded, level.level);
   }
   const settledAmount = settledRefunded - donation.settledRefunded;
-  const event = donationRefundedEvent(donation, { refundId: decision.refundId, amount: settledAmount, presented: decision.amount, at: notice.occurredAt });
+  const event = donationRefundedEvent(donation, {
+    refundId: decision.refundId,
+    amount: settledAmount,
+    presented: decision.amount,
+    at: notice.occurredAt,
+  });
   work.update(
     donation,
     notice.stripeEventId,
-    { refunded: decision.refunded, settledRefunded, refunds: decision.refunds, status: decision.status, statusChangedAt: notice.occurredAt },
+    {
+      refunded: decision.refunded,
+      settledRefunded,
+      refunds: decision.refunds,
+      status: decision.status,
+      statusChangedAt: notice.occurredAt,
+    },
     [outboxMessage(topics.donation, event)],
   );
   work.count(donation, { refunded: settledAmount });
   return 'done';
 }
 
-function decideRefundFailure(work: BatchWork, donation: Donation, item: Targeted & { notice: { kind: 'refund-failed' } }): Decided {
+function decideRefundFailure(
+  work: BatchWork,
+  donation: Donation,
+  item: Targeted & { notice: { kind: 'refund-failed' } },
+): Decided {
   const { notice } = item.notice;
   if (!settled(donation)) return 'waiting';
   const decision = decideRefundFailed(donation, notice);
@@ -175,13 +253,40 @@ function decideRefundFailure(work: BatchWork, donation: Donation, item: Targeted
   // counted never moved a public figure.
   // What came back to the balance is the failure's own balance transaction; without one, the refund's share of the gift.
   const failure = item.failure;
-  const fromStripe = failure && failure.currency.toUpperCase() === donation.settlementCurrency.toUpperCase() && failure.amount > 0 ? failure.amount : null;
-  const restored = decision.restored > 0 ? Math.min(fromStripe ?? inSettlement(donation, decision.restored), donation.settledRefunded) : 0;
-  const messages = decision.restored > 0 ? [outboxMessage(topics.donation, donationRefundReversedEvent(donation, { refundId: notice.refundId, amount: restored, at: notice.occurredAt }))] : [];
+  const fromStripe =
+    failure &&
+    failure.currency.toUpperCase() === donation.settlementCurrency.toUpperCase() &&
+    failure.amount > 0
+      ? failure.amount
+      : null;
+  const restored =
+    decision.restored > 0
+      ? Math.min(fromStripe ?? inSettlement(donation, decision.restored), donation.settledRefunded)
+      : 0;
+  const messages =
+    decision.restored > 0
+      ? [
+          outboxMessage(
+            topics.donation,
+            donationRefundReversedEvent(donation, {
+              refundId: notice.refundId,
+              amount: restored,
+              at: notice.occurredAt,
+            }),
+          ),
+        ]
+      : [];
   work.update(
     donation,
     notice.stripeEventId,
-    { refunded: decision.refunded, settledRefunded: donation.settledRefunded - restored, refunds: decision.refunds, refundFailures: decision.refundFailures, status: decision.status, statusChangedAt: notice.occurredAt },
+    {
+      refunded: decision.refunded,
+      settledRefunded: donation.settledRefunded - restored,
+      refunds: decision.refunds,
+      refundFailures: decision.refundFailures,
+      status: decision.status,
+      statusChangedAt: notice.occurredAt,
+    },
     messages,
   );
   work.count(donation, { refunded: -restored, refundsReversed: restored });
@@ -192,13 +297,22 @@ function decideRefundFailure(work: BatchWork, donation: Donation, item: Targeted
  * A converted gift's dispute in the settlement currency: what the dispute's own balance transaction withdrew
  * when Stripe includes it in that currency (never more than the gift settled), else its share of the gift.
  */
-function disputeInSettlement(donation: Donation, presented: number, withdrawn: { amount: number; currency: string } | null): number {
+function disputeInSettlement(
+  donation: Donation,
+  presented: number,
+  withdrawn: { amount: number; currency: string } | null,
+): number {
   if (donation.currency === donation.settlementCurrency) return presented;
-  if (withdrawn && withdrawn.currency === donation.settlementCurrency.toUpperCase()) return Math.min(withdrawn.amount, donation.settledAmount ?? 0);
+  if (withdrawn && withdrawn.currency === donation.settlementCurrency.toUpperCase())
+    return Math.min(withdrawn.amount, donation.settledAmount ?? 0);
   return inSettlement(donation, presented);
 }
 
-function decideDisputeNotice(work: BatchWork, donation: Donation, item: Targeted & { notice: { kind: 'dispute' } }): Decided {
+function decideDisputeNotice(
+  work: BatchWork,
+  donation: Donation,
+  item: Targeted & { notice: { kind: 'dispute' } },
+): Decided {
   const { notice } = item.notice;
   if (!settled(donation)) return 'waiting';
   const decision = decideDispute(donation, notice);
@@ -206,13 +320,25 @@ function decideDisputeNotice(work: BatchWork, donation: Donation, item: Targeted
   const messages: OutboxMessage[] = [];
   if (decision.opened) {
     const amount = disputeInSettlement(donation, decision.opened.amount, notice.withdrawn);
-    messages.push(outboxMessage(topics.donation, donationDisputedEvent(donation, { ...decision.opened, amount })));
+    messages.push(
+      outboxMessage(topics.donation, donationDisputedEvent(donation, { ...decision.opened, amount })),
+    );
     work.count(donation, { disputed: amount });
   }
   const { closed } = decision;
   if (closed && closed.status !== 'open' && closed.closedAt) {
     const amount = disputeInSettlement(donation, closed.amount, notice.withdrawn);
-    messages.push(outboxMessage(topics.donation, donationDisputeClosedEvent(donation, { ...closed, amount, status: closed.status, closedAt: closed.closedAt })));
+    messages.push(
+      outboxMessage(
+        topics.donation,
+        donationDisputeClosedEvent(donation, {
+          ...closed,
+          amount,
+          status: closed.status,
+          closedAt: closed.closedAt,
+        }),
+      ),
+    );
     work.count(donation, { disputed: -amount, refunded: closed.status === 'lost' ? amount : 0 });
   }
   work.update(donation, notice.stripeEventId, { disputes: decision.disputes }, messages);
@@ -225,19 +351,43 @@ function decideDisputeNotice(work: BatchWork, donation: Donation, item: Targeted
  * It shares the plan's receipt code and campaign; its public reference is its own, so the public ledger does not
  * link one donor's months together. Its fee comes from the charge that paid the invoice, as for one-off gifts.
  */
-async function decideInstallment(work: BatchWork, plan: Donation, item: Targeted & { notice: { kind: 'invoice-paid' } }, flows: DonationFlows): Promise<Decided> {
+async function decideInstallment(
+  work: BatchWork,
+  plan: Donation,
+  item: Targeted & { notice: { kind: 'invoice-paid' } },
+  flows: DonationFlows,
+): Promise<Decided> {
   const { notice } = item.notice;
   if (plan.interval !== 'month' || plan.parentId) return 'done';
   if (notice.amountPaid <= 0 || notice.currency !== plan.currency) {
-    flows.logger.warn({ invoiceId: notice.invoiceId, donationId: plan.id, amountPaid: notice.amountPaid, currency: notice.currency }, 'paid invoice without a gift in the plan currency; ignored');
+    flows.logger.warn(
+      {
+        invoiceId: notice.invoiceId,
+        donationId: plan.id,
+        amountPaid: notice.amountPaid,
+        currency: notice.currency,
+      },
+      'paid invoice without a gift in the plan currency; ignored',
+    );
     return 'done';
   }
   const id = derivedEventId(`donation.installment:${notice.invoiceId}`, notice.paidAt);
   if (await work.donation(id)) return 'done';
-  const settlement = settlementOf({ amount: notice.amountPaid, currency: plan.currency, settlementCurrency: plan.settlementCurrency }, item.charge?.transaction ?? null);
-  if (settlement.kind === 'settled' && !settlement.trusted) flows.logger.warn({ invoiceId: notice.invoiceId, donationId: plan.id }, 'no balance transaction describes this installment (stripe-mock answers fixtures); the fee is recorded as 0');
+  const settlement = settlementOf(
+    { amount: notice.amountPaid, currency: plan.currency, settlementCurrency: plan.settlementCurrency },
+    item.charge?.transaction ?? null,
+  );
+  if (settlement.kind === 'settled' && !settlement.trusted)
+    flows.logger.warn(
+      { invoiceId: notice.invoiceId, donationId: plan.id },
+      'no balance transaction describes this installment (stripe-mock answers fixtures); the fee is recorded as 0',
+    );
   const held = settlement.kind === 'held' ? settlement.reason : null;
-  if (held) flows.logger.error({ invoiceId: notice.invoiceId, donationId: plan.id, reason: held }, 'paid installment held: its settlement cannot be counted in the campaign currency');
+  if (held)
+    flows.logger.error(
+      { invoiceId: notice.invoiceId, donationId: plan.id, reason: held },
+      'paid installment held: its settlement cannot be counted in the campaign currency',
+    );
   const settledAmount = settlement.kind === 'settled' ? settlement.amount : null;
   const fee = settlement.kind === 'settled' ? settlement.fee : null;
   const chargeId = item.charge?.chargeId ?? null;
@@ -307,14 +457,29 @@ async function decideInstallment(work: BatchWork, plan: Donation, item: Targeted
     work.counted.push({ currency: installment.currency, delta: {}, held: true });
     return 'done';
   }
-  const change = { from: 'pending', to: 'succeeded', at: notice.paidAt, settledAmount: settlement.amount, fee: settlement.fee, net: settlement.amount - settlement.fee, exchangeRate: settlement.exchangeRate, chargeId } as const;
-  work.insert(installment, doc, [outboxMessage(topics.donation, donationSucceededEvent({ ...installment, donor: plan.donor }, change))]);
+  const change = {
+    from: 'pending',
+    to: 'succeeded',
+    at: notice.paidAt,
+    settledAmount: settlement.amount,
+    fee: settlement.fee,
+    net: settlement.amount - settlement.fee,
+    exchangeRate: settlement.exchangeRate,
+    chargeId,
+  } as const;
+  work.insert(installment, doc, [
+    outboxMessage(topics.donation, donationSucceededEvent({ ...installment, donor: plan.donor }, change)),
+  ]);
   work.count(installment, { gifts: 1, raised: settlement.amount, fees: settlement.fee });
   work.mails.push(installment.id);
   return 'done';
 }
 
-function decideSubscriptionEnded(work: BatchWork, plan: Donation, item: Targeted & { notice: { kind: 'subscription-ended' } }): Decided {
+function decideSubscriptionEnded(
+  work: BatchWork,
+  plan: Donation,
+  item: Targeted & { notice: { kind: 'subscription-ended' } },
+): Decided {
   if (!plan.subscriptionId || plan.subscriptionStatus === 'canceled') return 'done';
   work.update(plan, item.notice.notice.stripeEventId, { subscriptionStatus: 'canceled' }, []);
   return 'done';
@@ -323,7 +488,10 @@ function decideSubscriptionEnded(work: BatchWork, plan: Donation, item: Targeted
 async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Promise<Decided> {
   const donation = await work.donation(item.donationId);
   if (!donation) {
-    flows.logger.warn({ donationId: item.donationId, stripeEventId: item.event.id }, 'Stripe event for an unknown donation ignored');
+    flows.logger.warn(
+      { donationId: item.donationId, stripeEventId: item.event.id },
+      'Stripe event for an unknown donation ignored',
+    );
     return 'done';
   }
   switch (item.notice.kind) {
@@ -336,9 +504,18 @@ async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Pr
     case 'dispute':
       return decideDisputeNotice(work, donation, item as Targeted & { notice: { kind: 'dispute' } });
     case 'invoice-paid':
-      return decideInstallment(work, donation, item as Targeted & { notice: { kind: 'invoice-paid' } }, flows);
+      return decideInstallment(
+        work,
+        donation,
+        item as Targeted & { notice: { kind: 'invoice-paid' } },
+        flows,
+      );
     case 'subscription-ended':
-      return decideSubscriptionEnded(work, donation, item as Targeted & { notice: { kind: 'subscription-ended' } });
+      return decideSubscriptionEnded(
+        work,
+        donation,
+        item as Targeted & { notice: { kind: 'subscription-ended' } },
+      );
     default: {
       const unhandled: never = item.notice;
       throw new Error(`unhandled Stripe notice ${(unhandled as { kind: string }).kind}`);
@@ -347,17 +524,31 @@ async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Pr
 }
 
 /** The gift a charge paid for: known in memory after its success, else by the charge id, metadata or PaymentIntent. */
-async function giftOfCharge(flows: DonationFlows, charge: { chargeId: string | undefined; donationId: string | undefined; paymentIntentId: string | undefined }): Promise<string | undefined> {
+async function giftOfCharge(
+  flows: DonationFlows,
+  charge: {
+    chargeId: string | undefined;
+    donationId: string | undefined;
+    paymentIntentId: string | undefined;
+  },
+): Promise<string | undefined> {
   const { donations } = flows;
   if (charge.chargeId) {
-    const known = donations.cachedIdOfCharge(charge.chargeId) ?? (await donations.findByChargeId(charge.chargeId))?.id;
+    const known =
+      donations.cachedIdOfCharge(charge.chargeId) ?? (await donations.findByChargeId(charge.chargeId))?.id;
     if (known) return known;
   }
   if (charge.donationId) return charge.donationId;
-  return charge.paymentIntentId ? (await donations.findByPaymentIntentId(charge.paymentIntentId))?.id : undefined;
+  return charge.paymentIntentId
+    ? (await donations.findByPaymentIntentId(charge.paymentIntentId))?.id
+    : undefined;
 }
 
-async function planOf(flows: DonationFlows, subscriptionId: string | undefined, donationId: string | undefined): Promise<string | undefined> {
+async function planOf(
+  flows: DonationFlows,
+  subscriptionId: string | undefined,
+  donationId: string | undefined,
+): Promise<string | undefined> {
   const bySubscription = subscriptionId ? await flows.donations.findBySubscriptionId(subscriptionId) : null;
   return bySubscription?.id ?? donationId;
 }
@@ -372,7 +563,11 @@ async function targetOf(flows: DonationFlows, notice: StripeNotice): Promise<str
     case 'refund-failed':
       return giftOfCharge(flows, notice.notice);
     case 'dispute':
-      return giftOfCharge(flows, { chargeId: notice.notice.chargeId, donationId: undefined, paymentIntentId: notice.notice.paymentIntentId });
+      return giftOfCharge(flows, {
+        chargeId: notice.notice.chargeId,
+        donationId: undefined,
+        paymentIntentId: notice.notice.paymentIntentId,
+      });
     case 'invoice-paid':
       return planOf(flows, notice.notice.subscriptionId, notice.notice.donationId);
     case 'subscription-ended':
@@ -392,7 +587,9 @@ async function targetOf(flows: DonationFlows, notice: StripeNotice): Promise<str
 async function chargeOf(flows: DonationFlows, notice: StripeNotice): Promise<Targeted['charge']> {
   if (notice.kind === 'invoice-paid') {
     const found = await flows.payments.invoiceCharge(notice.notice.invoiceId);
-    return found ? { chargeId: found.chargeId, transaction: found.balanceTransaction } : { chargeId: null, transaction: null };
+    return found
+      ? { chargeId: found.chargeId, transaction: found.balanceTransaction }
+      : { chargeId: null, transaction: null };
   }
   if (notice.kind !== 'payment' || notice.notice.outcome !== 'succeeded') return undefined;
   const charge = notice.notice.latestCharge;
@@ -405,7 +602,11 @@ async function chargeOf(flows: DonationFlows, notice: StripeNotice): Promise<Tar
  * A refunded charge's refunds with their balance transactions, needed only for a gift settled in another
  * currency: carried expanded by the event, else asked of Stripe before deciding, like a payment's fee.
  */
-async function refundsOf(flows: DonationFlows, notice: StripeNotice, donationId: string): Promise<ChargeRefundView[] | undefined> {
+async function refundsOf(
+  flows: DonationFlows,
+  notice: StripeNotice,
+  donationId: string,
+): Promise<ChargeRefundView[] | undefined> {
   if (notice.kind !== 'charge-refunded') return undefined;
   const donation = await flows.donations.current(donationId);
   if (!donation || donation.currency === donation.settlementCurrency) return undefined;
@@ -415,12 +616,18 @@ async function refundsOf(flows: DonationFlows, notice: StripeNotice, donationId:
 }
 
 /** A failed refund's `refund_failure` balance transaction, for a converted gift only: carried, else asked of Stripe. */
-async function failureOf(flows: DonationFlows, notice: StripeNotice, donationId: string): Promise<SettlementTransaction | null | undefined> {
+async function failureOf(
+  flows: DonationFlows,
+  notice: StripeNotice,
+  donationId: string,
+): Promise<SettlementTransaction | null | undefined> {
   if (notice.kind !== 'refund-failed') return undefined;
   const donation = await flows.donations.current(donationId);
   if (!donation || donation.currency === donation.settlementCurrency) return undefined;
   if (notice.notice.failureTransaction) return notice.notice.failureTransaction;
-  return notice.notice.failureTransactionId ? flows.payments.balanceTransaction(notice.notice.failureTransactionId) : null;
+  return notice.notice.failureTransactionId
+    ? flows.payments.balanceTransaction(notice.notice.failureTransactionId)
+    : null;
 }
 
 /**
@@ -431,7 +638,10 @@ function readNotice(flows: DonationFlows, event: InboxEvent): StripeNotice | nul
   try {
     return stripeNoticeOf(JSON.parse(event.body) as Stripe.Event);
   } catch (error) {
-    flows.logger.error({ stripeEventId: event.id, type: event.type, err: error }, 'stored Stripe event cannot be read; dropped from the inbox');
+    flows.logger.error(
+      { stripeEventId: event.id, type: event.type, err: error },
+      'stored Stripe event cannot be read; dropped from the inbox',
+    );
     return null;
   }
 }
@@ -447,7 +657,10 @@ function withLocks<T>(flows: DonationFlows, ids: string[], task: () => Promise<T
  * the batch's changes, totals, owed receipts and events are committed in ONE journal document. Stripe is asked
  * for fees before the donations are locked.
  */
-export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent[]): Promise<{ outcomes: InboxOutcome[]; changed: Set<string> }> {
+export async function applyStripeEvents(
+  flows: DonationFlows,
+  events: InboxEvent[],
+): Promise<{ outcomes: InboxOutcome[]; changed: Set<string> }> {
   const outcomes = new Map<string, InboxOutcome>();
   const targeted: Targeted[] = [];
   await Promise.all(
@@ -455,16 +668,30 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
       const notice = readNotice(flows, event);
       const donationId = notice ? await targetOf(flows, notice) : undefined;
       if (!notice || !donationId) {
-        if (notice) flows.logger.warn({ stripeEventId: event.id, type: event.type }, 'Stripe event names no donation known here; ignored');
+        if (notice)
+          flows.logger.warn(
+            { stripeEventId: event.id, type: event.type },
+            'Stripe event names no donation known here; ignored',
+          );
         outcomes.set(event.id, { eventId: event.id, result: 'done' });
         return;
       }
       try {
         const refunds = await refundsOf(flows, notice, donationId);
         const failure = await failureOf(flows, notice, donationId);
-        targeted.push({ event, notice, donationId, charge: await chargeOf(flows, notice), ...(refunds ? { refunds } : {}), ...(failure !== undefined ? { failure } : {}) });
+        targeted.push({
+          event,
+          notice,
+          donationId,
+          charge: await chargeOf(flows, notice),
+          ...(refunds ? { refunds } : {}),
+          ...(failure !== undefined ? { failure } : {}),
+        });
       } catch (error) {
-        flows.logger.warn({ stripeEventId: event.id, err: error }, 'Stripe could not be asked for the charge; the event waits for another try');
+        flows.logger.warn(
+          { stripeEventId: event.id, err: error },
+          'Stripe could not be asked for the charge; the event waits for another try',
+        );
         outcomes.set(event.id, { eventId: event.id, result: 'retry' });
       }
     }),
@@ -475,7 +702,12 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
   await withLocks(flows, ids, async () => {
     for (const item of targeted) {
       const result = await inTraceOfWebhook(flows.tracer, item.event, () => decide(flows, work, item));
-      outcomes.set(item.event.id, result === 'waiting' ? { eventId: item.event.id, result, donationId: item.donationId } : { eventId: item.event.id, result });
+      outcomes.set(
+        item.event.id,
+        result === 'waiting'
+          ? { eventId: item.event.id, result, donationId: item.donationId }
+          : { eventId: item.event.id, result },
+      );
     }
     if (work.changes.length === 0) return;
     const createdAt = flows.now();
@@ -483,7 +715,14 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
     const totals = [...work.totals.values()];
     const mails = flows.mailer ? work.mails : [];
     await flows.donations.linkChanges(work.changes);
-    await flows.journal.commit({ id, changes: work.changes, totals, mails, messages: work.messages, createdAt });
+    await flows.journal.commit({
+      id,
+      changes: work.changes,
+      totals,
+      mails,
+      messages: work.messages,
+      createdAt,
+    });
     flows.donations.stage(work.changes, [...work.states.values()]);
     flows.totals.stage(id, totals);
     flows.journalCommitted({ id, changes: work.changes, totals, mails, messages: work.messages, createdAt });
@@ -491,5 +730,8 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
     flows.giftsCounted(work.counted);
   });
   if (work.messages.length > 0) flows.outboxQueued();
-  return { outcomes: events.map((event) => outcomes.get(event.id) ?? { eventId: event.id, result: 'done' as const }), changed: work.changed };
+  return {
+    outcomes: events.map((event) => outcomes.get(event.id) ?? { eventId: event.id, result: 'done' as const }),
+    changed: work.changed,
+  };
 }

@@ -7,7 +7,10 @@ import type { DonationFlows } from './dependencies.ts';
  * public anywhere: it answers exactly as an unknown campaign, as the campaign service answers it.
  */
 export async function campaignTotals(flows: DonationFlows, campaignId: string) {
-  const [counted, campaign] = await Promise.all([flows.totals.read(campaignId), flows.campaigns.find(campaignId)]);
+  const [counted, campaign] = await Promise.all([
+    flows.totals.read(campaignId),
+    flows.campaigns.find(campaignId),
+  ]);
   if (campaign?.status === 'draft' || (!counted && !campaign)) throw campaignNotFound(campaignId);
   const totals = counted ?? zeroTotals(campaignId, campaign?.currency ?? '');
   return {

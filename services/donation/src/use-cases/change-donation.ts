@@ -10,7 +10,11 @@ const maxAttempts = 3;
  * Runs one load-decide-write attempt on a donation, again while its guarded write loses to a concurrent change.
  * Attempts on one donation are serialized in this process (see `oneAtATime` in dependencies.ts).
  */
-export async function changeDonation<R>(flows: DonationFlows, donationId: string, attempt: () => Promise<R | typeof lostRace>): Promise<R> {
+export async function changeDonation<R>(
+  flows: DonationFlows,
+  donationId: string,
+  attempt: () => Promise<R | typeof lostRace>,
+): Promise<R> {
   for (let tries = 1; tries <= maxAttempts; tries += 1) {
     const result = await flows.oneAtATime(donationId, attempt);
     if (result !== lostRace) return result;

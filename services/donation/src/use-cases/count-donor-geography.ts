@@ -18,7 +18,10 @@ export interface GeographyDeps {
 export async function countDonorGeography(deps: GeographyDeps, donationId: string): Promise<void> {
   const donation = await deps.donations.current(donationId);
   if (!donation?.geographyConsent || !donation.donorKey) return;
-  const counted = await deps.geography.countDonor(donation.campaignId, donation.donorKey, { residence: donation.countryOfResidence, heritage: donation.countryOfHeritage });
+  const counted = await deps.geography.countDonor(donation.campaignId, donation.donorKey, {
+    residence: donation.countryOfResidence,
+    heritage: donation.countryOfHeritage,
+  });
   const release = await deps.geography.releaseIfDue(donation.campaignId, deps.now());
   if (release !== null) {
     deps.logger.info({ campaignId: donation.campaignId, release }, 'donor geography released');

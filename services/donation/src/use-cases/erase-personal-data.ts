@@ -7,7 +7,11 @@ import { donationForReceipt } from './view-donation.ts';
  * the donor can still trace the gift with their code. Repeating it changes nothing. Stripe keeps the email it
  * was given for a monthly plan's customer until the plan is canceled and the customer deleted there.
  */
-export async function erasePersonalData(flows: DonationFlows, donationId: string, presentedCode: string | undefined): Promise<void> {
+export async function erasePersonalData(
+  flows: DonationFlows,
+  donationId: string,
+  presentedCode: string | undefined,
+): Promise<void> {
   const donation = await donationForReceipt(flows, donationId, presentedCode);
   await flows.donations.erasePersonalData(donation.receiptHash, flows.now());
 }

@@ -1,6 +1,12 @@
 import { newId, receiptCodeHash } from '@aid/contracts';
 import type { Locale } from '@aid/i18n';
-import { checkDonationAllowed, newPublicRef, type CampaignView, type DonationInterval, type DonorContact } from '../domain/donation.ts';
+import {
+  checkDonationAllowed,
+  newPublicRef,
+  type CampaignView,
+  type DonationInterval,
+  type DonorContact,
+} from '../domain/donation.ts';
 import { newReceiptCode } from '../domain/receipt-code.ts';
 import { answerOnce } from './answer-once.ts';
 import type { DonationFlows } from './dependencies.ts';
@@ -28,13 +34,16 @@ export interface RecordedDonation {
   status: 'pending';
 }
 
-
 /**
  * The donation is saved before Stripe is asked for a PaymentIntent (or a subscription), so a webhook always finds
  * it. If Stripe cannot be reached the donor gets a 503 and the donation stays pending without an intent: no
  * money moved, and the donor's retry makes a new donation.
  */
-async function createDonation(flows: DonationFlows, command: DonationCommand, { organizationId, currency: settlementCurrency }: CampaignView): Promise<RecordedDonation> {
+async function createDonation(
+  flows: DonationFlows,
+  command: DonationCommand,
+  { organizationId, currency: settlementCurrency }: CampaignView,
+): Promise<RecordedDonation> {
   const donationId = newId();
   const receiptCode = newReceiptCode();
   await flows.donations.insert({
@@ -50,12 +59,25 @@ async function createDonation(flows: DonationFlows, command: DonationCommand, { 
     createdAt: flows.now(),
   });
   if (command.interval === 'month') {
-    const plan = await flows.payments.createMonthlyPlan({ donationId, amount: command.amount, currency: command.currency, settlementCurrency, email: command.donor.email });
+    const plan = await flows.payments.createMonthlyPlan({
+      donationId,
+      amount: command.amount,
+      currency: command.currency,
+      settlementCurrency,
+      email: command.donor.email,
+    });
     await flows.oneAtATime(donationId, () => flows.donations.attachSubscription(donationId, plan));
     return { donationId, clientSecret: plan.clientSecret, receiptCode, status: 'pending' };
   }
-  const intent = await flows.payments.createPaymentIntent({ donationId, amount: command.amount, currency: command.currency, settlementCurrency });
-  await flows.oneAtATime(donationId, () => flows.donations.attachPaymentIntent(donationId, intent.paymentIntentId));
+  const intent = await flows.payments.createPaymentIntent({
+    donationId,
+    amount: command.amount,
+    currency: command.currency,
+    settlementCurrency,
+  });
+  await flows.oneAtATime(donationId, () =>
+    flows.donations.attachPaymentIntent(donationId, intent.paymentIntentId),
+  );
   return { donationId, clientSecret: intent.clientSecret, receiptCode, status: 'pending' };
 }
 
@@ -64,8 +86,14 @@ async function createDonation(flows: DonationFlows, command: DonationCommand, { 
  * receipt code), and the same key with another body is refused: a donor's double click or a retried request
  * after a lost answer never makes two donations. A request that fails releases its key.
  */
-export async function recordDonation(flows: DonationFlows, command: DonationCommand, idempotencyKey?: string): Promise<RecordedDonation> {
-  const campaign = checkDonationAllowed(command, await flows.campaigns.find(command.campaignId), { maxAmount: flows.maxDonationAmount });
+export async function recordDonation(
+  flows: DonationFlows,
+  command: DonationCommand,
+  idempotencyKey?: string,
+): Promise<RecordedDonation> {
+  const campaign = checkDonationAllowed(command, await flows.campaigns.find(command.campaignId), {
+    maxAmount: flows.maxDonationAmount,
+  });
   if (idempotencyKey === undefined) return createDonation(flows, command, campaign);
   return answerOnce(
     flows.idempotencyKeys,

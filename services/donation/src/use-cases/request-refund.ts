@@ -29,14 +29,26 @@ export interface RefundRequested {
  * finds the same Stripe refund instead of making a second one. The refund is kept as pending: money and public
  * totals change only when `charge.refunded` arrives.
  */
-export async function requestRefund(flows: DonationFlows, command: RefundCommand, idempotencyKey?: string): Promise<RefundRequested> {
+export async function requestRefund(
+  flows: DonationFlows,
+  command: RefundCommand,
+  idempotencyKey?: string,
+): Promise<RefundRequested> {
   if (idempotencyKey === undefined) return refund(flows, command);
   // A second press of the console's refund button, or a retry after a lost answer, must not refund twice: a
   // new refund would count as another and get its own Stripe idempotency key.
   return answerOnce(
     flows.idempotencyKeys,
     flows.now(),
-    { scope: `refund-idempotency:${command.donationId}`, key: idempotencyKey, request: { amount: command.amount ?? null, currency: command.currency ?? null, reason: command.reason ?? null } },
+    {
+      scope: `refund-idempotency:${command.donationId}`,
+      key: idempotencyKey,
+      request: {
+        amount: command.amount ?? null,
+        currency: command.currency ?? null,
+        reason: command.reason ?? null,
+      },
+    },
     () => refund(flows, command),
     (requested) => requested.donationId,
   );
@@ -67,7 +79,16 @@ async function refund(flows: DonationFlows, command: RefundCommand): Promise<Ref
       at: flows.now(),
     });
     if (!written) return lostRace;
-    flows.logger.info({ donationId: donation.id, refundId, amount, memberId: member.memberId }, 'refund requested');
-    return { donationId: donation.id, refundId, amount, currency: donation.currency, status: 'pending' as const };
+    flows.logger.info(
+      { donationId: donation.id, refundId, amount, memberId: member.memberId },
+      'refund requested',
+    );
+    return {
+      donationId: donation.id,
+      refundId,
+      amount,
+      currency: donation.currency,
+      status: 'pending' as const,
+    };
   });
 }

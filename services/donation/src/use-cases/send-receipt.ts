@@ -7,7 +7,8 @@ import type { DonationFlows } from './dependencies.ts';
 export const maxReceiptAttempts = 12;
 
 /** With the default 30 s: 30 s, 1 min, 2 min, ... capped at 6 h; a mail server outage of hours still gets every receipt out. */
-export const receiptBackoffMs = (attempts: number, firstMs: number) => Math.min(firstMs * 2 ** (attempts - 1), 6 * 3_600_000);
+export const receiptBackoffMs = (attempts: number, firstMs: number) =>
+  Math.min(firstMs * 2 ** (attempts - 1), 6 * 3_600_000);
 
 const messageIdHeader = (messageId: string) => `<${messageId.replace(':', '.')}@receipts.diaspora-aid.org>`;
 
@@ -16,12 +17,19 @@ const messageIdHeader = (messageId: string) => `<${messageId.replace(':', '.')}@
  * so erased personal data is never used. Every attempt carries the same Message-ID. A failure is recorded
  * with the next attempt's time; after `maxReceiptAttempts` the receipt is dropped and logged, without the address.
  */
-export async function sendOwedReceipt(flows: DonationFlows, deps: { mailer: Mailer; receipts: ReceiptMailStore; traceUrl?: string }, owed: OwedReceipt): Promise<'sent' | 'failed' | 'dropped'> {
+export async function sendOwedReceipt(
+  flows: DonationFlows,
+  deps: { mailer: Mailer; receipts: ReceiptMailStore; traceUrl?: string },
+  owed: OwedReceipt,
+): Promise<'sent' | 'failed' | 'dropped'> {
   const gift = await flows.donations.find(owed.donationId);
   const plan = gift?.parentId ? await flows.donations.find(gift.parentId) : null;
   const donor = gift?.donor ?? plan?.donor ?? null;
   if (!gift || !donor || gift.erasedAt || plan?.erasedAt) {
-    await deps.receipts.dropped(owed.messageId, 'no address: the gift is unknown or its personal data was erased');
+    await deps.receipts.dropped(
+      owed.messageId,
+      'no address: the gift is unknown or its personal data was erased',
+    );
     return 'dropped';
   }
   const mail = receiptMail({
@@ -49,8 +57,16 @@ export async function sendOwedReceipt(flows: DonationFlows, deps: { mailer: Mail
       await deps.receipts.dropped(owed.messageId, `failed ${attempts} times: ${reason}`);
       return 'dropped';
     }
-    flows.logger.warn({ donationId: gift.id, attempts, error: reason }, 'receipt email not sent; it will be tried again');
-    await deps.receipts.failed(owed.messageId, attempts, new Date(flows.now().getTime() + receiptBackoffMs(attempts, flows.receiptRetryMs)), reason);
+    flows.logger.warn(
+      { donationId: gift.id, attempts, error: reason },
+      'receipt email not sent; it will be tried again',
+    );
+    await deps.receipts.failed(
+      owed.messageId,
+      attempts,
+      new Date(flows.now().getTime() + receiptBackoffMs(attempts, flows.receiptRetryMs)),
+      reason,
+    );
     return 'failed';
   }
   await deps.receipts.sent(owed.messageId, flows.now());

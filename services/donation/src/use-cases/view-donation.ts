@@ -12,7 +12,11 @@ function sameHash(left: string, right: string): boolean {
 }
 
 /** A donation for the holder of its receipt code; any other caller learns nothing, not even that it exists. */
-export async function donationForReceipt(flows: DonationFlows, donationId: string, presentedCode: string | undefined): Promise<Donation & { receiptCode: string }> {
+export async function donationForReceipt(
+  flows: DonationFlows,
+  donationId: string,
+  presentedCode: string | undefined,
+): Promise<Donation & { receiptCode: string }> {
   const receiptCode = canonicalReceiptCode(presentedCode ?? '');
   if (!receiptCode) throw donationNotFound();
   const donation = await flows.donations.find(donationId);
@@ -27,9 +31,18 @@ export interface DonationView {
 }
 
 /** The donation and its siblings under one receipt code; installments show their plan's contact details. */
-export async function viewDonation(flows: DonationFlows, donationId: string, presentedCode: string | undefined): Promise<DonationView> {
+export async function viewDonation(
+  flows: DonationFlows,
+  donationId: string,
+  presentedCode: string | undefined,
+): Promise<DonationView> {
   const donation = await donationForReceipt(flows, donationId, presentedCode);
-  const related = donation.interval === 'month' ? (await flows.donations.findByReceiptHash(donation.receiptHash)).filter((other) => other.id !== donation.id) : [];
+  const related =
+    donation.interval === 'month'
+      ? (await flows.donations.findByReceiptHash(donation.receiptHash)).filter(
+          (other) => other.id !== donation.id,
+        )
+      : [];
   const plan = donation.parentId ? related.find((other) => other.id === donation.parentId) : undefined;
   return { donation: plan && !donation.donor ? { ...donation, donor: plan.donor } : donation, related };
 }

@@ -20,7 +20,11 @@ export interface BatchPublisher {
  * This replaces the generic outbox relay for webhook batches: it needs no scan for pending documents and no
  * write to clear them, which on FerretDB cost more than the batch itself.
  */
-export function startBatchPublisher(options: { publisher: ServiceDeps['publisher']; logger: Logger; tracer: ServiceDeps['tracer'] }): BatchPublisher {
+export function startBatchPublisher(options: {
+  publisher: ServiceDeps['publisher'];
+  logger: Logger;
+  tracer: ServiceDeps['tracer'];
+}): BatchPublisher {
   const { publisher, logger, tracer } = options;
   const queue: JournalEntry[] = [];
   const published = new Set<string>();
@@ -30,7 +34,11 @@ export function startBatchPublisher(options: { publisher: ServiceDeps['publisher
     if (!next) return false;
     if (next.messages.length > 0) {
       // Each event is sent under a producer span in the trace its webhook started (carried in its headers).
-      await withPublishSpans(tracer, next.messages, (messages) => publisher.publish(messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers }))));
+      await withPublishSpans(tracer, next.messages, (messages) =>
+        publisher.publish(
+          messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers })),
+        ),
+      );
     }
     published.add(next.id);
     queue.shift();
@@ -61,7 +69,10 @@ export function startBatchPublisher(options: { publisher: ServiceDeps['publisher
           // until the queue is empty
         }
       } catch (error) {
-        logger.warn({ err: error }, 'donation events not published at shutdown; they are published at next start');
+        logger.warn(
+          { err: error },
+          'donation events not published at shutdown; they are published at next start',
+        );
       }
     },
   };

@@ -31,8 +31,13 @@ const totalsFieldOf: Record<GiftFigure, keyof FigureDelta> = {
  * `refunded`. So `refunded − refunds_reversed` is the totals' `refunded`, while `disputed` counts money put in
  * dispute when opened (what is still held is on the totals endpoint).
  */
-export function giftCounts(delta: FigureDelta): { gifts: number; amounts: { figure: GiftFigure; amount: number }[] } {
-  const amounts = giftFigures.map((figure) => ({ figure, amount: Math.max(0, delta[totalsFieldOf[figure]] ?? 0) })).filter(({ amount }) => amount > 0);
+export function giftCounts(delta: FigureDelta): {
+  gifts: number;
+  amounts: { figure: GiftFigure; amount: number }[];
+} {
+  const amounts = giftFigures
+    .map((figure) => ({ figure, amount: Math.max(0, delta[totalsFieldOf[figure]] ?? 0) }))
+    .filter(({ amount }) => amount > 0);
   return { gifts: Math.max(0, delta.gifts ?? 0), amounts };
 }
 

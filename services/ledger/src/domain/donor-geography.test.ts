@@ -4,7 +4,13 @@ import { publicGeography, type GeographyRelease } from './donor-geography.ts';
 const release = (overrides: Partial<GeographyRelease> = {}): GeographyRelease => ({
   release: 3,
   minimumGroup: 5,
-  residence: { groups: [{ country: 'GB', donors: 12 }, { country: 'IS', donors: 5 }], other: 7 },
+  residence: {
+    groups: [
+      { country: 'GB', donors: 12 },
+      { country: 'IS', donors: 5 },
+    ],
+    other: 7,
+  },
   heritage: { groups: [{ country: 'PK', donors: 20 }], other: 0 },
   releasedAt: '2026-12-01T00:00:00.000Z',
   ...overrides,
@@ -12,7 +18,15 @@ const release = (overrides: Partial<GeographyRelease> = {}): GeographyRelease =>
 
 describe('public donor geography', () => {
   it('when no release exists yet, then nothing is shown, not even a count of others', () => {
-    expect(publicGeography(null)).toEqual({ minimumGroup: 5, release: null, releasedAt: null, byResidence: [], byHeritage: [], otherResidence: null, otherHeritage: null });
+    expect(publicGeography(null)).toEqual({
+      minimumGroup: 5,
+      release: null,
+      releasedAt: null,
+      byResidence: [],
+      byHeritage: [],
+      otherResidence: null,
+      otherHeritage: null,
+    });
   });
 
   it('when a release exists, then its groups and other counts are shown as released', () => {
@@ -20,7 +34,10 @@ describe('public donor geography', () => {
       minimumGroup: 5,
       release: 3,
       releasedAt: '2026-12-01T00:00:00.000Z',
-      byResidence: [{ country: 'GB', donors: 12 }, { country: 'IS', donors: 5 }],
+      byResidence: [
+        { country: 'GB', donors: 12 },
+        { country: 'IS', donors: 5 },
+      ],
       byHeritage: [{ country: 'PK', donors: 20 }],
       otherResidence: 7,
       otherHeritage: 0,
@@ -28,7 +45,23 @@ describe('public donor geography', () => {
   });
 
   it('when a faulty release holds a group under five, then that group is dropped and "other" withheld, since it would let one subtract', () => {
-    const shown = publicGeography(release({ residence: { groups: [{ country: 'GB', donors: 12 }, { country: 'IS', donors: 1 }], other: 7 }, heritage: { groups: [], other: 3 } }));
-    expect(shown).toMatchObject({ byResidence: [{ country: 'GB', donors: 12 }], otherResidence: null, byHeritage: [], otherHeritage: null });
+    const shown = publicGeography(
+      release({
+        residence: {
+          groups: [
+            { country: 'GB', donors: 12 },
+            { country: 'IS', donors: 1 },
+          ],
+          other: 7,
+        },
+        heritage: { groups: [], other: 3 },
+      }),
+    );
+    expect(shown).toMatchObject({
+      byResidence: [{ country: 'GB', donors: 12 }],
+      otherResidence: null,
+      byHeritage: [],
+      otherHeritage: null,
+    });
   });
 });

@@ -31,11 +31,17 @@ export interface PublicGeography {
  * Checked again here, so that a faulty release can never publish a small group: a country under the minimum
  * is dropped, and then `other` (which it would change) is withheld too.
  */
-function dimension(released: GeographyDimension | undefined): { groups: CountryDonors[]; other: number | null } {
+function dimension(released: GeographyDimension | undefined): {
+  groups: CountryDonors[];
+  other: number | null;
+} {
   if (!released) return { groups: [], other: null };
   const groups = released.groups.filter((group) => group.donors >= minimumDonorGroup);
   const tampered = groups.length !== released.groups.length;
-  const other = released.other === null || tampered || (released.other > 0 && released.other < minimumDonorGroup) ? null : released.other;
+  const other =
+    released.other === null || tampered || (released.other > 0 && released.other < minimumDonorGroup)
+      ? null
+      : released.other;
   return { groups, other };
 }
 

@@ -3,7 +3,11 @@ import { DomainError } from '@aid/contracts';
 export type LedgerErrorCode = 'campaign-not-found' | 'receipt-not-found' | 'proof-out-of-range';
 
 export const campaignNotFound = (campaignId: string) =>
-  new DomainError<LedgerErrorCode>('campaign-not-found', `no public record for campaign ${campaignId}`, 'campaignId');
+  new DomainError<LedgerErrorCode>(
+    'campaign-not-found',
+    `no public record for campaign ${campaignId}`,
+    'campaignId',
+  );
 
 export const receiptNotFound = () =>
   new DomainError<LedgerErrorCode>(

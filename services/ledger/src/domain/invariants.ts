@@ -40,10 +40,38 @@ type CampaignFigures = Pick<CampaignSummary, 'campaignId' | 'net' | 'allocated' 
 export function campaignBreaches(summary: CampaignFigures): Breach[] {
   const { campaignId, net, allocated, paidOut, delivered } = summary;
   const breaches: Breach[] = [];
-  if (allocated < 0) breaches.push({ campaignId, invariant: 'campaign-allocated-not-negative', value: allocated, limit: 0, explanation: `allocated is ${allocated}, below zero` });
-  if (allocated > net) breaches.push({ campaignId, invariant: 'campaign-allocated-within-net', value: allocated, limit: net, explanation: `allocated ${allocated} is more than the net ${net} the campaign holds` });
-  if (paidOut > allocated) breaches.push({ campaignId, invariant: 'campaign-paid-out-within-allocated', value: paidOut, limit: allocated, explanation: `paid out ${paidOut} is more than the ${allocated} allocated` });
-  if (delivered > paidOut) breaches.push({ campaignId, invariant: 'campaign-delivered-within-paid-out', value: delivered, limit: paidOut, explanation: `delivered ${delivered} is more than the ${paidOut} paid out` });
+  if (allocated < 0)
+    breaches.push({
+      campaignId,
+      invariant: 'campaign-allocated-not-negative',
+      value: allocated,
+      limit: 0,
+      explanation: `allocated is ${allocated}, below zero`,
+    });
+  if (allocated > net)
+    breaches.push({
+      campaignId,
+      invariant: 'campaign-allocated-within-net',
+      value: allocated,
+      limit: net,
+      explanation: `allocated ${allocated} is more than the net ${net} the campaign holds`,
+    });
+  if (paidOut > allocated)
+    breaches.push({
+      campaignId,
+      invariant: 'campaign-paid-out-within-allocated',
+      value: paidOut,
+      limit: allocated,
+      explanation: `paid out ${paidOut} is more than the ${allocated} allocated`,
+    });
+  if (delivered > paidOut)
+    breaches.push({
+      campaignId,
+      invariant: 'campaign-delivered-within-paid-out',
+      value: delivered,
+      limit: paidOut,
+      explanation: `delivered ${delivered} is more than the ${paidOut} paid out`,
+    });
   return breaches;
 }
 
@@ -101,7 +129,9 @@ export function tallyEntry(tallies: Map<string, GiftTally>, entry: EntryFacts): 
       return;
     }
     case 'disbursement-cancelled': {
-      for (const slice of Array.isArray(entry.released) ? (entry.released as { donationId?: unknown; amount?: unknown }[]) : []) {
+      for (const slice of Array.isArray(entry.released)
+        ? (entry.released as { donationId?: unknown; amount?: unknown }[])
+        : []) {
         const gift = tally(slice.donationId);
         if (gift) gift.allocated -= money(slice.amount);
       }
@@ -122,16 +152,34 @@ export function giftBreaches(campaignId: string, tallies: ReadonlyMap<string, Gi
   for (const [donationId, gift] of tallies) {
     const net = (gift.net ?? 0) - gift.refunded;
     if (gift.allocated < 0) {
-      breaches.push({ campaignId, donationId, invariant: 'gift-allocated-not-negative', value: gift.allocated, limit: 0, explanation: `gift ${donationId} has more released than allocated (${gift.allocated})` });
+      breaches.push({
+        campaignId,
+        donationId,
+        invariant: 'gift-allocated-not-negative',
+        value: gift.allocated,
+        limit: 0,
+        explanation: `gift ${donationId} has more released than allocated (${gift.allocated})`,
+      });
     } else if (gift.allocated > 0 && gift.allocated > net) {
-      const explanation = gift.net === null ? `gift ${donationId} is allocated ${gift.allocated} but is not on the record` : `gift ${donationId} is allocated ${gift.allocated}, more than its net ${net} after refunds`;
-      breaches.push({ campaignId, donationId, invariant: 'gift-allocated-within-net', value: gift.allocated, limit: net, explanation });
+      const explanation =
+        gift.net === null
+          ? `gift ${donationId} is allocated ${gift.allocated} but is not on the record`
+          : `gift ${donationId} is allocated ${gift.allocated}, more than its net ${net} after refunds`;
+      breaches.push({
+        campaignId,
+        donationId,
+        invariant: 'gift-allocated-within-net',
+        value: gift.allocated,
+        limit: net,
+        explanation,
+      });
     }
   }
   return breaches;
 }
 
-const breachKey = (breach: Breach) => `${breach.campaignId}\u0000${breach.invariant}\u0000${breach.donationId ?? ''}`;
+const breachKey = (breach: Breach) =>
+  `${breach.campaignId}\u0000${breach.invariant}\u0000${breach.donationId ?? ''}`;
 
 /**
  * Events of one campaign come on three topics, so the record can break a rule for a moment (an allocation

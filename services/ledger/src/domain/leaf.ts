@@ -10,5 +10,8 @@ export function canonicalBytes(entry: unknown): Buffer {
 
 /** RFC 6962 §2.1 / RFC 9162 §2.1.1 leaf hash: SHA-256(0x00 || entry bytes). */
 export function leafHash(bytes: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.from([0])).update(bytes).digest();
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(bytes)
+    .digest();
 }

@@ -2,7 +2,20 @@ import { createHash } from 'node:crypto';
 import { verifyConsistency, verifyInclusion } from '@aid/log-verifier';
 import { describe, expect, it } from 'vitest';
 import { leafHash } from './leaf.ts';
-import { appendGroupHashes, appendHashes, appendPlan, consistencyRanges, emptyRoot, inclusionRanges, nodeHash, nodesFor, rangeHash, rangeNodes, splitPoint, type NodeAddress } from './merkle.ts';
+import {
+  appendGroupHashes,
+  appendHashes,
+  appendPlan,
+  consistencyRanges,
+  emptyRoot,
+  inclusionRanges,
+  nodeHash,
+  nodesFor,
+  rangeHash,
+  rangeNodes,
+  splitPoint,
+  type NodeAddress,
+} from './merkle.ts';
 
 /** MTH straight from RFC 6962 §2.1, recomputed from all leaves: the reference the stored tree must match. */
 function referenceRoot(leaves: Buffer[]): Buffer {
@@ -24,7 +37,8 @@ function buildTree(count: number) {
       if (!sibling) throw new Error('sibling missing');
       return sibling;
     });
-    for (const { address, hash: nodeValue } of appendHashes(index, hash, siblings)) nodes.set(`${address.level}:${address.index}`, nodeValue);
+    for (const { address, hash: nodeValue } of appendHashes(index, hash, siblings))
+      nodes.set(`${address.level}:${address.index}`, nodeValue);
   }
   const lookup = (address: NodeAddress) => {
     const value = nodes.get(`${address.level}:${address.index}`);
@@ -37,7 +51,8 @@ function buildTree(count: number) {
 describe('Merkle tree over stored complete subtrees', () => {
   it('when leaves are appended one by one, then every prefix root equals the RFC 6962 reference root', () => {
     const { leaves, lookup } = buildTree(70);
-    for (let size = 0; size <= 70; size += 1) expect(rangeHash(0, size, lookup).equals(referenceRoot(leaves.slice(0, size)))).toBe(true);
+    for (let size = 0; size <= 70; size += 1)
+      expect(rangeHash(0, size, lookup).equals(referenceRoot(leaves.slice(0, size)))).toBe(true);
   });
 
   it('when the tree is empty, then its root is SHA-256 of nothing', () => {
@@ -52,7 +67,10 @@ describe('Merkle tree over stored complete subtrees', () => {
         const proof = inclusionRanges(index, size).map(([start, end]) => rangeHash(start, end, lookup));
         expect(proof.length).toBeLessThanOrEqual(Math.ceil(Math.log2(size)));
         expect(await verifyInclusion(index, size, leaves[index] as Buffer, proof, root)).toBe(true);
-        if (size > 1) expect(await verifyInclusion(index, size, leaves[(index + 1) % size] as Buffer, proof, root)).toBe(false);
+        if (size > 1)
+          expect(await verifyInclusion(index, size, leaves[(index + 1) % size] as Buffer, proof, root)).toBe(
+            false,
+          );
       }
     }
   });
@@ -64,10 +82,18 @@ describe('Merkle tree over stored complete subtrees', () => {
     for (let second = 1; second <= 33; second += 1) {
       for (let first = 1; first < second; first += 1) {
         const proof = consistencyRanges(first, second).map(([start, end]) => rangeHash(start, end, lookup));
-        const ok = await verifyConsistency(first, second, proof, rangeHash(0, first, lookup), rangeHash(0, second, lookup));
+        const ok = await verifyConsistency(
+          first,
+          second,
+          proof,
+          rangeHash(0, first, lookup),
+          rangeHash(0, second, lookup),
+        );
         expect(ok, `${first} -> ${second}`).toBe(true);
         const forgedFirstRoot = nodeHash(leafHash(Buffer.from('rewritten')), rangeHash(0, first, lookup));
-        expect(await verifyConsistency(first, second, proof, forgedFirstRoot, rangeHash(0, second, lookup))).toBe(false);
+        expect(
+          await verifyConsistency(first, second, proof, forgedFirstRoot, rangeHash(0, second, lookup)),
+        ).toBe(false);
       }
     }
   });
@@ -89,10 +115,12 @@ describe('Merkle tree over stored complete subtrees', () => {
       const lookup = (address: NodeAddress) => {
         const key = `${address.level}:${address.index}`;
         const value = grouped.get(key);
-        if (!value || !before.has(key)) throw new Error(`read ${key}, which is not a maximal subtree before ${from}`);
+        if (!value || !before.has(key))
+          throw new Error(`read ${key}, which is not a maximal subtree before ${from}`);
         return value;
       };
-      for (const { address, hash } of appendGroupHashes(from, leaves.slice(from, from + size), lookup)) grouped.set(`${address.level}:${address.index}`, hash);
+      for (const { address, hash } of appendGroupHashes(from, leaves.slice(from, from + size), lookup))
+        grouped.set(`${address.level}:${address.index}`, hash);
       from += size;
     }
     expect(from).toBe(300);

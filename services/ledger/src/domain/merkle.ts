@@ -14,7 +14,11 @@ export interface NodeAddress {
 export type NodeLookup = (address: NodeAddress) => Buffer;
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest();
+  return createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest();
 }
 
 export const emptyRoot: Buffer = createHash('sha256').digest();
@@ -80,7 +84,8 @@ export function consistencyRanges(m: number, n: number): [number, number][] {
 /** The complete subtrees to read for a list of ranges, without repeats. */
 export function nodesFor(ranges: [number, number][]): NodeAddress[] {
   const seen = new Map<string, NodeAddress>();
-  for (const [start, end] of ranges) for (const node of rangeNodes(start, end)) seen.set(`${node.level}:${node.index}`, node);
+  for (const [start, end] of ranges)
+    for (const node of rangeNodes(start, end)) seen.set(`${node.level}:${node.index}`, node);
   return [...seen.values()];
 }
 
@@ -103,7 +108,11 @@ export function appendPlan(index: number): { writes: NodeAddress[]; reads: NodeA
 }
 
 /** Hashes of the nodes completed by appending a leaf, given the left siblings from `appendPlan(index).reads`. */
-export function appendHashes(index: number, leafHashValue: Buffer, siblings: Buffer[]): { address: NodeAddress; hash: Buffer }[] {
+export function appendHashes(
+  index: number,
+  leafHashValue: Buffer,
+  siblings: Buffer[],
+): { address: NodeAddress; hash: Buffer }[] {
   const { writes } = appendPlan(index);
   const result: { address: NodeAddress; hash: Buffer }[] = [];
   let current = leafHashValue;
@@ -123,12 +132,18 @@ export function appendHashes(index: number, leafHashValue: Buffer, siblings: Buf
  * older than the group are read through `lookup`; they are all among `rangeNodes(0, from)` (the maximal
  * complete subtrees of the tree before the group), so a caller can fetch exactly those first.
  */
-export function appendGroupHashes(from: number, leafHashes: Buffer[], lookup: NodeLookup): { address: NodeAddress; hash: Buffer }[] {
+export function appendGroupHashes(
+  from: number,
+  leafHashes: Buffer[],
+  lookup: NodeLookup,
+): { address: NodeAddress; hash: Buffer }[] {
   const made = new Map<string, Buffer>();
   const result: { address: NodeAddress; hash: Buffer }[] = [];
   leafHashes.forEach((leaf, offset) => {
     const index = from + offset;
-    const siblings = appendPlan(index).reads.map((address) => made.get(`${address.level}:${address.index}`) ?? lookup(address));
+    const siblings = appendPlan(index).reads.map(
+      (address) => made.get(`${address.level}:${address.index}`) ?? lookup(address),
+    );
     for (const node of appendHashes(index, leaf, siblings)) {
       made.set(`${node.address.level}:${node.address.index}`, node.hash);
       result.push(node);

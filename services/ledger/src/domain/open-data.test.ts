@@ -26,7 +26,11 @@ const header = (overrides: Partial<IatiActivityHeader> = {}): IatiActivityHeader
   countries: ['PK', 'AF'],
   glide: 'FL-2022-000254-PAK',
   crisisKind: 'flood',
-  sectors: [{ sector: 'WASH', allocated: 2000 }, { sector: 'Shelter kits', allocated: 1000 }, { sector: 'Water trucking', allocated: 1 }],
+  sectors: [
+    { sector: 'WASH', allocated: 2000 },
+    { sector: 'Shelter kits', allocated: 1000 },
+    { sector: 'Water trucking', allocated: 1 },
+  ],
   recipients: [{ name: 'Hyderabad Water Committee', local: true }],
   lastUpdated: '2026-01-03T00:00:00.000Z',
   ...overrides,
@@ -43,15 +47,42 @@ const row = (index: number, entry: Record<string, unknown>, deltas: ExportRow['d
 const transactions = [
   row(0, { kind: 'gift', donationId: 'd1', amount: 2500, currency: 'USD' }),
   row(1, { kind: 'refund', donationId: 'd1', amount: 500, currency: 'USD' }),
-  row(2, { kind: 'payout', disbursementId: 'b1', amount: 1000, currency: 'USD', recipient: { name: 'Water & Co', country: 'PK', local: true } }),
-  row(3, { kind: 'delivery', disbursementId: 'b1', description: 'Filters', beneficiaries: 40 }, { delivered: 1000 }),
-  row(4, { kind: 'delivery', disbursementId: 'b1', description: 'More filters', beneficiaries: 10 }, { delivered: 0 }),
+  row(2, {
+    kind: 'payout',
+    disbursementId: 'b1',
+    amount: 1000,
+    currency: 'USD',
+    recipient: { name: 'Water & Co', country: 'PK', local: true },
+  }),
+  row(
+    3,
+    { kind: 'delivery', disbursementId: 'b1', description: 'Filters', beneficiaries: 40 },
+    { delivered: 1000 },
+  ),
+  row(
+    4,
+    { kind: 'delivery', disbursementId: 'b1', description: 'More filters', beneficiaries: 10 },
+    { delivered: 0 },
+  ),
   row(5, { kind: 'allocation', disbursementId: 'b1', donationId: 'd1', amount: 1000 }),
   row(6, { kind: 'dispute-closed', donationId: 'd2', outcome: 'lost', amount: 300, currency: 'USD' }),
   row(7, { kind: 'dispute-closed', donationId: 'd3', outcome: 'won', amount: 300, currency: 'USD' }),
   row(8, { kind: 'refund-reversed', donationId: 'd1', refundId: 're_1', amount: 200, currency: 'USD' }),
-  row(9, { kind: 'gift', donationId: 'd4', amount: 2705, currency: 'USD', presented: { amount: 2500, currency: 'EUR' }, exchangeRate: '1.0821' }),
-  row(10, { kind: 'refund', donationId: 'd4', amount: 1076, currency: 'USD', presented: { amount: 1000, currency: 'EUR' } }),
+  row(9, {
+    kind: 'gift',
+    donationId: 'd4',
+    amount: 2705,
+    currency: 'USD',
+    presented: { amount: 2500, currency: 'EUR' },
+    exchangeRate: '1.0821',
+  }),
+  row(10, {
+    kind: 'refund',
+    donationId: 'd4',
+    amount: 1076,
+    currency: 'USD',
+    presented: { amount: 1000, currency: 'EUR' },
+  }),
 ];
 
 function document(activity: IatiActivityHeader): string {
@@ -85,18 +116,29 @@ describe('open data', () => {
     ['\rcmd', `"'\rcmd"`],
     [-500, '-500'],
     ['a=b', 'a=b'],
-  ])('when a CSV field is %j, then a spreadsheet reads it as text, not a formula: %j (OWASP)', (value, written) => {
-    expect(csvField(value)).toBe(written);
-  });
+  ])(
+    'when a CSV field is %j, then a spreadsheet reads it as text, not a formula: %j (OWASP)',
+    (value, written) => {
+      expect(csvField(value)).toBe(written);
+    },
+  );
 
   it('when a recipient is named like a formula, then the export row neutralizes it', () => {
-    const line = csvRow(transactions[3] as ExportRow, { recipient: { name: '=HYPERLINK("http://evil.example")', country: 'PK', local: true }, sector: 'WASH' });
+    const line = csvRow(transactions[3] as ExportRow, {
+      recipient: { name: '=HYPERLINK("http://evil.example")', country: 'PK', local: true },
+      sector: 'WASH',
+    });
     expect(line).toContain(`,"'=HYPERLINK(""http://evil.example"")",PK,`);
   });
 
   it('when a delivery row is written, then it takes recipient and sector from its disbursement and ends in CRLF', () => {
-    const line = csvRow(transactions[3] as ExportRow, { recipient: { name: 'Hyderabad, Water', country: 'PK', local: true }, sector: 'WASH' });
-    expect(line).toBe(`c1:3,3,2026-01-02T10:00:00.000Z,delivery,,,,b1,"Hyderabad, Water",PK,true,WASH,40,${'ab'.repeat(32)}\r\n`);
+    const line = csvRow(transactions[3] as ExportRow, {
+      recipient: { name: 'Hyderabad, Water', country: 'PK', local: true },
+      sector: 'WASH',
+    });
+    expect(line).toBe(
+      `c1:3,3,2026-01-02T10:00:00.000Z,delivery,,,,b1,"Hyderabad, Water",PK,true,WASH,40,${'ab'.repeat(32)}\r\n`,
+    );
   });
 
   it.each([
@@ -131,27 +173,50 @@ describe('open data', () => {
     const xml = document(header());
     expect(await iatiSchemaErrors(xml)).toEqual([]);
     expect(xml).toContain('<humanitarian-scope type="1" vocabulary="1-2" code="FL-2022-000254-PAK">');
-    expect(xml).toContain('<iati-identifier>XI-DIASPORA-AID-019a0000-0000-7000-8000-00000000000c</iati-identifier>');
-    expect(xml).toContain('<sector vocabulary="1" code="14030" percentage="66.68"/>\n<sector vocabulary="1" code="72010" percentage="33.32"/>');
+    expect(xml).toContain(
+      '<iati-identifier>XI-DIASPORA-AID-019a0000-0000-7000-8000-00000000000c</iati-identifier>',
+    );
+    expect(xml).toContain(
+      '<sector vocabulary="1" code="14030" percentage="66.68"/>\n<sector vocabulary="1" code="72010" percentage="33.32"/>',
+    );
     expect(xml.match(/<transaction-type code="(\d)"\/>/g)).toEqual([
-      '<transaction-type code="1"/>', '<transaction-type code="1"/>', '<transaction-type code="3"/>', '<transaction-type code="4"/>', '<transaction-type code="1"/>', '<transaction-type code="1"/>',
-      '<transaction-type code="1"/>', '<transaction-type code="1"/>',
+      '<transaction-type code="1"/>',
+      '<transaction-type code="1"/>',
+      '<transaction-type code="3"/>',
+      '<transaction-type code="4"/>',
+      '<transaction-type code="1"/>',
+      '<transaction-type code="1"/>',
+      '<transaction-type code="1"/>',
+      '<transaction-type code="1"/>',
     ]);
     // IATI 2.03 has one value per transaction: the settled USD, dated the settlement day; the donor's EUR in words.
-    expect(xml).toContain('<value currency="USD" value-date="2026-01-02">27.05</value>\n<description><narrative>Gift d4 (paid as 25.00 EUR at Stripe&apos;s rate 1.0821)</narrative></description>');
-    expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-10.76</value>\n<description><narrative>Refund of gift d4 (refunded as 10.00 EUR)</narrative></description>');
-    expect(xml).toContain('<value currency="USD" value-date="2026-01-02">2.00</value>\n<description><narrative>Failed refund of gift d1 given back</narrative></description>');
+    expect(xml).toContain(
+      '<value currency="USD" value-date="2026-01-02">27.05</value>\n<description><narrative>Gift d4 (paid as 25.00 EUR at Stripe&apos;s rate 1.0821)</narrative></description>',
+    );
+    expect(xml).toContain(
+      '<value currency="USD" value-date="2026-01-02">-10.76</value>\n<description><narrative>Refund of gift d4 (refunded as 10.00 EUR)</narrative></description>',
+    );
+    expect(xml).toContain(
+      '<value currency="USD" value-date="2026-01-02">2.00</value>\n<description><narrative>Failed refund of gift d1 given back</narrative></description>',
+    );
     expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-3.00</value>');
     expect(xml).toContain('<value currency="USD" value-date="2026-01-02">-5.00</value>');
     expect(xml).toContain('Sindh flood relief &amp; &lt;recovery&gt;');
   });
 
   it('when an activity has no GLIDE number, one country and no sectors yet, then it still validates', async () => {
-    expect(await iatiSchemaErrors(document(header({ glide: null, countries: ['HT'], sectors: [], recipients: [], status: 'closed' })))).toEqual([]);
+    expect(
+      await iatiSchemaErrors(
+        document(header({ glide: null, countries: ['HT'], sectors: [], recipients: [], status: 'closed' })),
+      ),
+    ).toEqual([]);
   });
 
   it('when elements are out of the schema order, then the schema check catches it', async () => {
-    const misordered = document(header()).replace(/(<activity-status [^>]*\/>)\n(<activity-date [^>]*\/>)/, '$2\n$1');
+    const misordered = document(header()).replace(
+      /(<activity-status [^>]*\/>)\n(<activity-date [^>]*\/>)/,
+      '$2\n$1',
+    );
     expect(await iatiSchemaErrors(misordered)).not.toEqual([]);
   });
 });

@@ -14,10 +14,21 @@ export function stableId(campaignId: string, index: number): string {
   return `${campaignId}:${index}`;
 }
 
-
 export const csvColumns = [
-  'id', 'index', 'time', 'kind', 'amount', 'currency', 'donationId', 'disbursementId',
-  'recipient', 'recipientCountry', 'recipientLocal', 'sector', 'beneficiaries', 'leafHash',
+  'id',
+  'index',
+  'time',
+  'kind',
+  'amount',
+  'currency',
+  'donationId',
+  'disbursementId',
+  'recipient',
+  'recipientCountry',
+  'recipientLocal',
+  'sector',
+  'beneficiaries',
+  'leafHash',
 ] as const;
 
 /** What spreadsheets read as the start of a formula (OWASP, CSV injection). */
@@ -70,20 +81,29 @@ export function csvRow(row: ExportRow, disbursement: DisbursementLabel | undefin
   ]);
 }
 
-
 export function xmlEscape(text: string): string {
-  return text.replace(/[<>&"']/g, (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[char] ?? char)
-    // XML 1.0 forbids most control characters even escaped: matching them is the point.
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  return (
+    text
+      .replace(
+        /[<>&"']/g,
+        (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[char] ?? char,
+      )
+      // XML 1.0 forbids most control characters even escaped: matching them is the point.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+  );
 }
 
 /** Minor units as the decimal IATI expects: 2500 USD → "25.00", 2500 JPY → "2500". */
 export function decimalAmount(amount: number, currency: string): string {
   const exponent = minorUnitExponent(currency);
   const sign = amount < 0 ? '-' : '';
-  const digits = Math.abs(amount).toString().padStart(exponent + 1, '0');
-  return exponent === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+  const digits = Math.abs(amount)
+    .toString()
+    .padStart(exponent + 1, '0');
+  return exponent === 0
+    ? `${sign}${digits}`
+    : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
 
 /**
@@ -138,7 +158,8 @@ export interface IatiActivityHeader {
 }
 
 const narrative = (value: string) => `<narrative>${xmlEscape(value)}</narrative>`;
-const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+const text = (value: unknown) =>
+  typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 
 // Activity status codelist: 1 pipeline, 2 implementation, 3 finalisation (funds still being spent after the
 // appeal closed). Organisation type 90 ("other") is the honest type of a giving platform.
@@ -153,7 +174,8 @@ export const iatiDocumentClosing = '</iati-activities>\n';
 /** Everything of an activity that precedes its transactions, in the schema's element order. */
 export function iatiActivityOpening(activity: IatiActivityHeader, publisher: IatiPublisher): string {
   const sectorTotals = new Map<string, number>();
-  for (const { sector, allocated } of activity.sectors) sectorTotals.set(dacSectorCode(sector), (sectorTotals.get(dacSectorCode(sector)) ?? 0) + allocated);
+  for (const { sector, allocated } of activity.sectors)
+    sectorTotals.set(dacSectorCode(sector), (sectorTotals.get(dacSectorCode(sector)) ?? 0) + allocated);
   const sectorCodes = [...sectorTotals.keys()].sort();
   const sectorShares = percentages(sectorCodes.map((code) => sectorTotals.get(code) ?? 0));
   const countryShares = percentages(activity.countries.map(() => 1));
@@ -165,12 +187,24 @@ export function iatiActivityOpening(activity: IatiActivityHeader, publisher: Iat
     `<description type="1">${narrative(activity.summary || activity.title)}</description>`,
     // Role 2 (accountable): the organization running the campaign; role 4 (implementing): the partners it pays.
     `<participating-org role="2">${narrative(activity.organizationName)}</participating-org>`,
-    ...activity.recipients.map((recipient) => `<participating-org role="4">${narrative(recipient.name)}</participating-org>`),
+    ...activity.recipients.map(
+      (recipient) => `<participating-org role="4">${narrative(recipient.name)}</participating-org>`,
+    ),
     `<activity-status code="${activityStatus[activity.status]}"/>`,
     `<activity-date type="2" iso-date="${xmlEscape(activity.startDate)}"/>`,
-    ...activity.countries.map((country, position) => `<recipient-country code="${xmlEscape(country)}"${activity.countries.length > 1 ? ` percentage="${countryShares[position]}"` : ''}/>`),
-    ...sectorCodes.map((code, position) => `<sector vocabulary="1" code="${code}"${sectorCodes.length > 1 ? ` percentage="${sectorShares[position]}"` : ''}/>`),
-    ...(activity.glide ? [`<humanitarian-scope type="1" vocabulary="1-2" code="${xmlEscape(activity.glide)}">${narrative(`${activity.crisisKind} emergency ${activity.glide}`)}</humanitarian-scope>`] : []),
+    ...activity.countries.map(
+      (country, position) =>
+        `<recipient-country code="${xmlEscape(country)}"${activity.countries.length > 1 ? ` percentage="${countryShares[position]}"` : ''}/>`,
+    ),
+    ...sectorCodes.map(
+      (code, position) =>
+        `<sector vocabulary="1" code="${code}"${sectorCodes.length > 1 ? ` percentage="${sectorShares[position]}"` : ''}/>`,
+    ),
+    ...(activity.glide
+      ? [
+          `<humanitarian-scope type="1" vocabulary="1-2" code="${xmlEscape(activity.glide)}">${narrative(`${activity.crisisKind} emergency ${activity.glide}`)}</humanitarian-scope>`,
+        ]
+      : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -184,7 +218,13 @@ export const iatiActivityClosing = '</iati-activity>\n';
  */
 function paidAs(entry: Record<string, unknown>, verb = 'paid as'): string {
   const presented = entry.presented as { amount?: unknown; currency?: unknown } | undefined;
-  if (!presented || typeof presented.amount !== 'number' || typeof presented.currency !== 'string' || presented.currency === entry.currency) return '';
+  if (
+    !presented ||
+    typeof presented.amount !== 'number' ||
+    typeof presented.currency !== 'string' ||
+    presented.currency === entry.currency
+  )
+    return '';
   const rate = typeof entry.exchangeRate === 'string' ? ` at Stripe's rate ${entry.exchangeRate}` : '';
   return ` (${verb} ${decimalAmount(presented.amount, presented.currency)} ${presented.currency}${rate})`;
 }
@@ -217,13 +257,21 @@ export function iatiTransaction(row: ExportRow, currency: string): string {
       return money('1', amount, `Failed refund of gift ${text(entry.donationId)} given back`);
     case 'dispute-closed':
       // A lost card dispute takes the gift back like a refund; a won one changes nothing.
-      return entry.outcome === 'lost' ? money('1', -amount, `Gift ${text(entry.donationId)} taken back by a lost card dispute`) : '';
+      return entry.outcome === 'lost'
+        ? money('1', -amount, `Gift ${text(entry.donationId)} taken back by a lost card dispute`)
+        : '';
     case 'payout': {
       const recipient = entry.recipient as { name?: string } | undefined;
       return money('3', amount, `Payout of disbursement ${text(entry.disbursementId)}`, recipient?.name);
     }
     case 'delivery':
-      return row.deltas.delivered ? money('4', row.deltas.delivered, `Aid delivered under disbursement ${text(entry.disbursementId)}: ${text(entry.description)}`) : '';
+      return row.deltas.delivered
+        ? money(
+            '4',
+            row.deltas.delivered,
+            `Aid delivered under disbursement ${text(entry.disbursementId)}: ${text(entry.description)}`,
+          )
+        : '';
     default:
       return '';
   }

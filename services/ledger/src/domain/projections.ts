@@ -34,7 +34,15 @@ export interface ProjectionFacts {
 
 export const noFacts: ProjectionFacts = { disbursement: null };
 
-export const dayFields = ['raised', 'fees', 'refunded', 'allocated', 'paidOut', 'delivered', 'beneficiaries'] as const;
+export const dayFields = [
+  'raised',
+  'fees',
+  'refunded',
+  'allocated',
+  'paidOut',
+  'delivered',
+  'beneficiaries',
+] as const;
 export type DayField = (typeof dayFields)[number];
 
 /** Stored keys may not contain dots or start with `$`, and sector or recipient names are free text. */
@@ -47,16 +55,25 @@ export function utcDay(time: string): string {
   return new Date(time).toISOString().slice(0, 10);
 }
 
-function addAll(inc: Record<string, number>, values: Record<string, number | undefined>, prefix: string): void {
+function addAll(
+  inc: Record<string, number>,
+  values: Record<string, number | undefined>,
+  prefix: string,
+): void {
   for (const [field, value] of Object.entries(values)) {
-    if (typeof value === 'number' && value !== 0) inc[`${prefix}.${field}`] = (inc[`${prefix}.${field}`] ?? 0) + value;
+    if (typeof value === 'number' && value !== 0)
+      inc[`${prefix}.${field}`] = (inc[`${prefix}.${field}`] ?? 0) + value;
   }
 }
 
 function recipientOf(entry: Record<string, unknown>): RecipientFacts | null {
   const recipient = entry.recipient as Partial<RecipientFacts> | undefined;
   if (!recipient || typeof recipient.name !== 'string') return null;
-  return { name: recipient.name, country: typeof recipient.country === 'string' ? recipient.country : '', local: recipient.local === true };
+  return {
+    name: recipient.name,
+    country: typeof recipient.country === 'string' ? recipient.country : '',
+    local: recipient.local === true,
+  };
 }
 
 /** How one entry moves the projections. Pure: the facts it needs are looked up by the caller. */
@@ -69,7 +86,10 @@ export function projectionDelta(draft: EntryDraft, facts: ProjectionFacts = noFa
 
   const entry = draft.entry as Record<string, unknown>;
   const money = { allocated: deltas.allocated, paidOut: deltas.paidOut, delivered: deltas.delivered };
-  const approval = draft.kind === 'disbursement-approved' ? { sector: typeof entry.sector === 'string' ? entry.sector : '', recipient: recipientOf(entry) } : null;
+  const approval =
+    draft.kind === 'disbursement-approved'
+      ? { sector: typeof entry.sector === 'string' ? entry.sector : '', recipient: recipientOf(entry) }
+      : null;
   const disbursement = approval ?? facts.disbursement;
   const sector = disbursement?.sector;
   if (sector !== undefined && Object.values(money).some((value) => value)) {
@@ -77,7 +97,8 @@ export function projectionDelta(draft: EntryDraft, facts: ProjectionFacts = noFa
     set[`sectors.${key}.sector`] = sector;
     addAll(inc, money, `sectors.${key}`);
   }
-  const recipient = draft.kind === 'payout' ? (recipientOf(entry) ?? disbursement?.recipient) : disbursement?.recipient;
+  const recipient =
+    draft.kind === 'payout' ? (recipientOf(entry) ?? disbursement?.recipient) : disbursement?.recipient;
   if (recipient && (Object.values(money).some((value) => value) || deltas.beneficiaries)) {
     const key = labelKey(recipient.name, recipient.country, recipient.local);
     set[`recipients.${key}.name`] = recipient.name;
@@ -92,8 +113,11 @@ export function projectionDelta(draft: EntryDraft, facts: ProjectionFacts = noFa
 /** A gift's or refund's presented money; entries from before carry none, and then were in the entry's currency. */
 function presentedOf(entry: Record<string, unknown>): { amount: number; currency: string } | null {
   const presented = entry.presented as { amount?: unknown; currency?: unknown } | undefined;
-  if (presented && typeof presented.amount === 'number' && typeof presented.currency === 'string') return { amount: presented.amount, currency: presented.currency };
-  return typeof entry.amount === 'number' && typeof entry.currency === 'string' ? { amount: entry.amount, currency: entry.currency } : null;
+  if (presented && typeof presented.amount === 'number' && typeof presented.currency === 'string')
+    return { amount: presented.amount, currency: presented.currency };
+  return typeof entry.amount === 'number' && typeof entry.currency === 'string'
+    ? { amount: entry.amount, currency: entry.currency }
+    : null;
 }
 
 /**
@@ -113,9 +137,16 @@ function presentedMoves(draft: EntryDraft, inc: Record<string, number>): void {
 export type PresentedCounters = Record<string, { gifts?: number; amount?: number; refunded?: number }>;
 
 /** The breakdown by presented currency, most gifts first; amounts in minor units of each row's own currency. */
-export function presentedBreakdown(stored: PresentedCounters | undefined): { currency: string; gifts: number; amount: number; refunded: number }[] {
+export function presentedBreakdown(
+  stored: PresentedCounters | undefined,
+): { currency: string; gifts: number; amount: number; refunded: number }[] {
   return Object.entries(stored ?? {})
-    .map(([currency, row]) => ({ currency, gifts: row.gifts ?? 0, amount: row.amount ?? 0, refunded: row.refunded ?? 0 }))
+    .map(([currency, row]) => ({
+      currency,
+      gifts: row.gifts ?? 0,
+      amount: row.amount ?? 0,
+      refunded: row.refunded ?? 0,
+    }))
     .filter((row) => row.gifts !== 0 || row.refunded !== 0)
     .sort((a, b) => b.gifts - a.gifts || a.currency.localeCompare(b.currency));
 }
@@ -124,7 +155,18 @@ export function presentedBreakdown(stored: PresentedCounters | undefined): { cur
 export interface StoredProjections {
   days?: Record<string, Partial<Record<DayField, number>>>;
   sectors?: Record<string, { sector?: string; allocated?: number; paidOut?: number; delivered?: number }>;
-  recipients?: Record<string, { name?: string; country?: string; local?: boolean; allocated?: number; paidOut?: number; delivered?: number; beneficiaries?: number }>;
+  recipients?: Record<
+    string,
+    {
+      name?: string;
+      country?: string;
+      local?: boolean;
+      allocated?: number;
+      paidOut?: number;
+      delivered?: number;
+      beneficiaries?: number;
+    }
+  >;
 }
 
 export type DayRow = { date: string } & Record<DayField, number>;
@@ -132,14 +174,25 @@ export type DayRow = { date: string } & Record<DayField, number>;
 /** Amounts of each UTC day (not cumulative), oldest first; days without movement are absent. */
 export function timeseries(stored: StoredProjections): DayRow[] {
   return Object.entries(stored.days ?? {})
-    .map(([date, values]) => ({ date, ...(Object.fromEntries(dayFields.map((field) => [field, values[field] ?? 0])) as Record<DayField, number>) }))
+    .map(([date, values]) => ({
+      date,
+      ...(Object.fromEntries(dayFields.map((field) => [field, values[field] ?? 0])) as Record<
+        DayField,
+        number
+      >),
+    }))
     .filter((row) => dayFields.some((field) => row[field] !== 0))
     .sort((a, b) => a.date.localeCompare(b.date));
 }
 
 export function breakdowns(stored: StoredProjections) {
   const bySector = Object.values(stored.sectors ?? {})
-    .map((row) => ({ sector: row.sector ?? '', allocated: row.allocated ?? 0, paidOut: row.paidOut ?? 0, delivered: row.delivered ?? 0 }))
+    .map((row) => ({
+      sector: row.sector ?? '',
+      allocated: row.allocated ?? 0,
+      paidOut: row.paidOut ?? 0,
+      delivered: row.delivered ?? 0,
+    }))
     .sort((a, b) => b.allocated - a.allocated || a.sector.localeCompare(b.sector));
   const byRecipient = Object.values(stored.recipients ?? {})
     .map((row) => ({

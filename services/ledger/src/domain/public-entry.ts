@@ -46,7 +46,13 @@ export interface EntryContext {
 
 export const noContext: EntryContext = { disbursementAmount: null, firstDeliveryOfDisbursement: false };
 
-function draft(event: AnyEvent, campaignId: string, kind: string, body: Record<string, unknown>, extra: Partial<EntryDraft> = {}): EntryDraft {
+function draft(
+  event: AnyEvent,
+  campaignId: string,
+  kind: string,
+  body: Record<string, unknown>,
+  extra: Partial<EntryDraft> = {},
+): EntryDraft {
   return {
     campaignId,
     eventId: event.id,
@@ -62,17 +68,25 @@ function fromCampaignEvent(event: CampaignEvent): EntryDraft | null {
   switch (event.type) {
     case 'org.diaspora-aid.campaign.published': {
       const { campaign } = event.data;
-      return draft(event, campaign.campaignId, 'campaign-published', {
-        campaign: {
-          title: campaign.title,
-          organizationId: campaign.organizationId,
-          organizationName: campaign.organizationName,
-          goal: campaign.goal,
-          crisis: campaign.crisis,
-          // When a platform administrator verified the organization; absent on campaigns published before vetting.
-          ...(campaign.organizationVerifiedAt === undefined ? {} : { organizationVerifiedAt: campaign.organizationVerifiedAt }),
+      return draft(
+        event,
+        campaign.campaignId,
+        'campaign-published',
+        {
+          campaign: {
+            title: campaign.title,
+            organizationId: campaign.organizationId,
+            organizationName: campaign.organizationName,
+            goal: campaign.goal,
+            crisis: campaign.crisis,
+            // When a platform administrator verified the organization; absent on campaigns published before vetting.
+            ...(campaign.organizationVerifiedAt === undefined
+              ? {}
+              : { organizationVerifiedAt: campaign.organizationVerifiedAt }),
+          },
         },
-      }, { currency: campaign.goal.currency });
+        { currency: campaign.goal.currency },
+      );
     }
     case 'org.diaspora-aid.campaign.closed':
       return draft(event, event.data.campaign.campaignId, 'campaign-closed', {});
@@ -82,7 +96,15 @@ function fromCampaignEvent(event: CampaignEvent): EntryDraft | null {
         title: event.data.title,
         body: event.data.body,
         // The photo's hash goes on the record like delivery evidence; updates without one keep their old bytes.
-        ...(event.data.photo ? { photo: { sha256: event.data.photo.sha256, contentType: event.data.photo.contentType, size: event.data.photo.size } } : {}),
+        ...(event.data.photo
+          ? {
+              photo: {
+                sha256: event.data.photo.sha256,
+                contentType: event.data.photo.contentType,
+                size: event.data.photo.size,
+              },
+            }
+          : {}),
       });
     // Organizations, members, drafts and edits are not money movements: they stay off the public log.
     case 'org.diaspora-aid.campaign.organization-registered':
@@ -105,45 +127,67 @@ function fromDonationEvent(event: DonationEvent): EntryDraft | null {
   switch (event.type) {
     case 'org.diaspora-aid.donation.succeeded': {
       const { data } = event;
-      return draft(event, data.campaignId, 'gift', {
-        donationId: data.donationId,
-        donor: data.donor,
-        receiptHash: data.receiptHash,
-        amount: data.amount,
-        fee: data.fee,
-        net: data.net,
-        currency: data.currency,
-        interval: data.interval,
-        // What the donor paid and Stripe's rate, beside the settled figures above. Only when the event has them:
-        // entries written before keep their exact bytes, so their leaves still verify.
-        ...(data.presented ? { presented: data.presented } : {}),
-        ...(data.exchangeRate !== undefined ? { exchangeRate: data.exchangeRate } : {}),
-      }, {
-        refs: { donationId: data.donationId, receiptHash: data.receiptHash },
-        deltas: { raised: data.amount, fees: data.fee, gifts: 1 },
-        currency: data.currency,
-      });
+      return draft(
+        event,
+        data.campaignId,
+        'gift',
+        {
+          donationId: data.donationId,
+          donor: data.donor,
+          receiptHash: data.receiptHash,
+          amount: data.amount,
+          fee: data.fee,
+          net: data.net,
+          currency: data.currency,
+          interval: data.interval,
+          // What the donor paid and Stripe's rate, beside the settled figures above. Only when the event has them:
+          // entries written before keep their exact bytes, so their leaves still verify.
+          ...(data.presented ? { presented: data.presented } : {}),
+          ...(data.exchangeRate !== undefined ? { exchangeRate: data.exchangeRate } : {}),
+        },
+        {
+          refs: { donationId: data.donationId, receiptHash: data.receiptHash },
+          deltas: { raised: data.amount, fees: data.fee, gifts: 1 },
+          currency: data.currency,
+        },
+      );
     }
     case 'org.diaspora-aid.donation.refunded': {
       const { data } = event;
-      return draft(event, data.campaignId, 'refund', {
-        donationId: data.donationId,
-        refundId: data.refundId,
-        amount: data.amount,
-        currency: data.currency,
-        ...(data.presented ? { presented: data.presented } : {}),
-      }, { refs: { donationId: data.donationId }, deltas: { refunded: data.amount }, currency: data.currency });
+      return draft(
+        event,
+        data.campaignId,
+        'refund',
+        {
+          donationId: data.donationId,
+          refundId: data.refundId,
+          amount: data.amount,
+          currency: data.currency,
+          ...(data.presented ? { presented: data.presented } : {}),
+        },
+        { refs: { donationId: data.donationId }, deltas: { refunded: data.amount }, currency: data.currency },
+      );
     }
     // A counted refund that failed never left the campaign: the entry takes it off refunded, so net comes back.
     // The refund's own entry stays on the log; the two together say what happened.
     case 'org.diaspora-aid.donation.refund-reversed': {
       const { data } = event;
-      return draft(event, data.campaignId, 'refund-reversed', {
-        donationId: data.donationId,
-        refundId: data.refundId,
-        amount: data.amount,
-        currency: data.currency,
-      }, { refs: { donationId: data.donationId }, deltas: { refunded: -data.amount }, currency: data.currency });
+      return draft(
+        event,
+        data.campaignId,
+        'refund-reversed',
+        {
+          donationId: data.donationId,
+          refundId: data.refundId,
+          amount: data.amount,
+          currency: data.currency,
+        },
+        {
+          refs: { donationId: data.donationId },
+          deltas: { refunded: -data.amount },
+          currency: data.currency,
+        },
+      );
     }
     // A dispute only holds money while the bank decides: the public sees it at once, but net moves only if the
     // dispute is lost, and then exactly like a refund (the donor's bank took the money back). A won dispute
@@ -151,26 +195,38 @@ function fromDonationEvent(event: DonationEvent): EntryDraft | null {
     // not on the gift, so it stays out of the campaign's figures.
     case 'org.diaspora-aid.donation.disputed': {
       const { data } = event;
-      return draft(event, data.campaignId, 'dispute-opened', {
-        donationId: data.donationId,
-        disputeId: data.disputeId,
-        amount: data.amount,
-        currency: data.currency,
-      }, { refs: { donationId: data.donationId }, currency: data.currency });
+      return draft(
+        event,
+        data.campaignId,
+        'dispute-opened',
+        {
+          donationId: data.donationId,
+          disputeId: data.disputeId,
+          amount: data.amount,
+          currency: data.currency,
+        },
+        { refs: { donationId: data.donationId }, currency: data.currency },
+      );
     }
     case 'org.diaspora-aid.donation.dispute-closed': {
       const { data } = event;
-      return draft(event, data.campaignId, 'dispute-closed', {
-        donationId: data.donationId,
-        disputeId: data.disputeId,
-        outcome: data.outcome,
-        amount: data.amount,
-        currency: data.currency,
-      }, {
-        refs: { donationId: data.donationId },
-        deltas: data.outcome === 'lost' ? { refunded: data.amount } : {},
-        currency: data.currency,
-      });
+      return draft(
+        event,
+        data.campaignId,
+        'dispute-closed',
+        {
+          donationId: data.donationId,
+          disputeId: data.disputeId,
+          outcome: data.outcome,
+          amount: data.amount,
+          currency: data.currency,
+        },
+        {
+          refs: { donationId: data.donationId },
+          deltas: data.outcome === 'lost' ? { refunded: data.amount } : {},
+          currency: data.currency,
+        },
+      );
     }
     // Aggregates over many donors, not a money movement: kept beside the log (see donor-geography), not on it.
     case 'org.diaspora-aid.donation.geography-released':
@@ -186,62 +242,106 @@ function fromDisbursementEvent(event: DisbursementEvent, context: EntryContext):
   switch (event.type) {
     case 'org.diaspora-aid.disbursement.approved': {
       const { data } = event;
-      return draft(event, data.campaignId, 'disbursement-approved', {
-        disbursementId: data.disbursementId,
-        amount: data.amount,
-        currency: data.currency,
-        recipient: data.recipient,
-        purpose: data.purpose,
-        sector: data.sector,
-      }, { refs: { disbursementId: data.disbursementId }, deltas: { allocated: data.amount }, currency: data.currency });
+      return draft(
+        event,
+        data.campaignId,
+        'disbursement-approved',
+        {
+          disbursementId: data.disbursementId,
+          amount: data.amount,
+          currency: data.currency,
+          recipient: data.recipient,
+          purpose: data.purpose,
+          sector: data.sector,
+        },
+        {
+          refs: { disbursementId: data.disbursementId },
+          deltas: { allocated: data.amount },
+          currency: data.currency,
+        },
+      );
     }
     case 'org.diaspora-aid.disbursement.allocated': {
       const { data } = event;
-      return draft(event, data.campaignId, 'allocation', {
-        disbursementId: data.disbursementId,
-        donationId: data.donationId,
-        amount: data.amount,
-        currency: data.currency,
-      }, { refs: { disbursementId: data.disbursementId, donationId: data.donationId }, currency: data.currency });
+      return draft(
+        event,
+        data.campaignId,
+        'allocation',
+        {
+          disbursementId: data.disbursementId,
+          donationId: data.donationId,
+          amount: data.amount,
+          currency: data.currency,
+        },
+        {
+          refs: { disbursementId: data.disbursementId, donationId: data.donationId },
+          currency: data.currency,
+        },
+      );
     }
     case 'org.diaspora-aid.disbursement.paid': {
       const { data } = event;
-      return draft(event, data.campaignId, 'payout', {
-        disbursementId: data.disbursementId,
-        amount: data.amount,
-        currency: data.currency,
-        reference: data.reference,
-        recipient: data.recipient,
-      }, {
-        refs: { disbursementId: data.disbursementId },
-        deltas: { paidOut: data.amount, paidOutLocal: data.recipient.local ? data.amount : 0 },
-        currency: data.currency,
-      });
+      return draft(
+        event,
+        data.campaignId,
+        'payout',
+        {
+          disbursementId: data.disbursementId,
+          amount: data.amount,
+          currency: data.currency,
+          reference: data.reference,
+          recipient: data.recipient,
+        },
+        {
+          refs: { disbursementId: data.disbursementId },
+          deltas: { paidOut: data.amount, paidOutLocal: data.recipient.local ? data.amount : 0 },
+          currency: data.currency,
+        },
+      );
     }
     case 'org.diaspora-aid.disbursement.delivered': {
       const { data } = event;
       // Money counts as delivered once per disbursement, at its first delivery report; beneficiaries add up.
       const delivered = context.firstDeliveryOfDisbursement ? (context.disbursementAmount ?? 0) : 0;
-      return draft(event, data.campaignId, 'delivery', {
-        disbursementId: data.disbursementId,
-        deliveryId: data.deliveryId,
-        deliveredAt: data.deliveredAt,
-        beneficiaries: data.beneficiaries,
-        description: data.description,
-        location: data.location,
-        evidence: data.evidence,
-      }, { refs: { disbursementId: data.disbursementId }, deltas: { delivered, beneficiaries: data.beneficiaries } });
+      return draft(
+        event,
+        data.campaignId,
+        'delivery',
+        {
+          disbursementId: data.disbursementId,
+          deliveryId: data.deliveryId,
+          deliveredAt: data.deliveredAt,
+          beneficiaries: data.beneficiaries,
+          description: data.description,
+          location: data.location,
+          evidence: data.evidence,
+        },
+        {
+          refs: { disbursementId: data.disbursementId },
+          deltas: { delivered, beneficiaries: data.beneficiaries },
+        },
+      );
     }
     case 'org.diaspora-aid.disbursement.cancelled': {
       const { data } = event;
       // Only an approved disbursement had reserved money; a cancelled request never reached the record.
       if (data.from !== 'approved') return null;
-      return draft(event, data.campaignId, 'disbursement-cancelled', {
-        disbursementId: data.disbursementId,
-        amount: data.amount,
-        currency: data.currency,
-        released: data.released,
-      }, { refs: { disbursementId: data.disbursementId }, deltas: { allocated: -data.amount }, currency: data.currency });
+      return draft(
+        event,
+        data.campaignId,
+        'disbursement-cancelled',
+        {
+          disbursementId: data.disbursementId,
+          amount: data.amount,
+          currency: data.currency,
+          released: data.released,
+        },
+        {
+          refs: { disbursementId: data.disbursementId },
+          deltas: { allocated: -data.amount },
+          currency: data.currency,
+        },
+      );
     }
     // A request or a rejection moves no money; the public record starts at approval.
     case 'org.diaspora-aid.disbursement.requested':
@@ -261,6 +361,7 @@ const donationPrefix = 'org.diaspora-aid.donation.';
 export function draftEntry(event: AnyEvent, context: EntryContext = noContext): EntryDraft | null {
   if (event.type.startsWith(campaignPrefix)) return fromCampaignEvent(event as CampaignEvent);
   if (event.type.startsWith(donationPrefix)) return fromDonationEvent(event as DonationEvent);
-  if (event.type.startsWith('org.diaspora-aid.disbursement.')) return fromDisbursementEvent(event as DisbursementEvent, context);
+  if (event.type.startsWith('org.diaspora-aid.disbursement.'))
+    return fromDisbursementEvent(event as DisbursementEvent, context);
   return null;
 }

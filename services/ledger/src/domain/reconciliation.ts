@@ -24,11 +24,32 @@ export interface ReconciledFigures {
   gifts?: number;
 }
 
-export const reconciledFields = ['raised', 'fees', 'refunded', 'net', 'allocated', 'paidOut', 'gifts'] as const satisfies readonly (keyof ReconciledFigures)[];
+export const reconciledFields = [
+  'raised',
+  'fees',
+  'refunded',
+  'net',
+  'allocated',
+  'paidOut',
+  'gifts',
+] as const satisfies readonly (keyof ReconciledFigures)[];
 
 /** What each service's `GET /v1/campaigns/:id/totals` is compared on: the figures its own state decides. */
-export const donationFields = ['raised', 'fees', 'refunded', 'net', 'gifts'] as const satisfies readonly (keyof ReconciledFigures)[];
-export const disbursementFields = ['raised', 'fees', 'refunded', 'net', 'allocated', 'paidOut'] as const satisfies readonly (keyof ReconciledFigures)[];
+export const donationFields = [
+  'raised',
+  'fees',
+  'refunded',
+  'net',
+  'gifts',
+] as const satisfies readonly (keyof ReconciledFigures)[];
+export const disbursementFields = [
+  'raised',
+  'fees',
+  'refunded',
+  'net',
+  'allocated',
+  'paidOut',
+] as const satisfies readonly (keyof ReconciledFigures)[];
 
 /** The ledger's side of the comparison: its public summary's figures. */
 export function ledgerFigures(summary: CampaignSummary): ReconciledFigures {
@@ -46,7 +67,12 @@ export interface Difference {
 }
 
 /** Every figure the service reports that the ledger shows otherwise. A figure the service does not own is skipped. */
-export function compareFigures(campaignId: string, source: string, ledger: ReconciledFigures, service: ReconciledFigures): Difference[] {
+export function compareFigures(
+  campaignId: string,
+  source: string,
+  ledger: ReconciledFigures,
+  service: ReconciledFigures,
+): Difference[] {
   const differences: Difference[] = [];
   for (const field of reconciledFields) {
     const theirs = service[field];
@@ -57,7 +83,8 @@ export function compareFigures(campaignId: string, source: string, ledger: Recon
   return differences;
 }
 
-const differenceKey = (difference: Difference) => `${difference.campaignId}\u0000${difference.source}\u0000${difference.field}`;
+const differenceKey = (difference: Difference) =>
+  `${difference.campaignId}\u0000${difference.source}\u0000${difference.field}`;
 
 /**
  * Events in flight make figures differ for a moment (a gift the donation service counted and the ledger has not
@@ -65,7 +92,10 @@ const differenceKey = (difference: Difference) => `${difference.campaignId}\u000
  * Figures still moving between the two looks are still reported if they differ at the end: a steady trickle
  * of events must not hide a real gap forever, and the next check settles it.
  */
-export function persistentDifferences(first: readonly Difference[], second: readonly Difference[]): Difference[] {
+export function persistentDifferences(
+  first: readonly Difference[],
+  second: readonly Difference[],
+): Difference[] {
   const earlier = new Set(first.map(differenceKey));
   return second.filter((difference) => earlier.has(differenceKey(difference)));
 }

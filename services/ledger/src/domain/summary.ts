@@ -47,7 +47,13 @@ export interface CampaignSummary {
   byPresentedCurrency: { currency: string; gifts: number; amount: number; refunded: number }[];
 }
 
-export function summarize(campaignId: string, currency: string | null, totals: CampaignTotals, entries: number, presented?: PresentedCounters): CampaignSummary {
+export function summarize(
+  campaignId: string,
+  currency: string | null,
+  totals: CampaignTotals,
+  entries: number,
+  presented?: PresentedCounters,
+): CampaignSummary {
   const net = totals.raised - totals.fees - totals.refunded;
   return {
     campaignId,
@@ -61,7 +67,8 @@ export function summarize(campaignId: string, currency: string | null, totals: C
     delivered: totals.delivered,
     beneficiaries: totals.beneficiaries,
     gifts: totals.gifts,
-    localShare: totals.paidOut === 0 ? 0 : Math.round((totals.paidOutLocal / totals.paidOut) * 10_000) / 10_000,
+    localShare:
+      totals.paidOut === 0 ? 0 : Math.round((totals.paidOutLocal / totals.paidOut) * 10_000) / 10_000,
     entries,
     byPresentedCurrency: presentedBreakdown(presented),
   };

@@ -36,7 +36,9 @@ export function startEntryAnnouncer(options: {
 
   async function announce(groups: CommittedGroup[]): Promise<void> {
     if (groups.length === 0) return;
-    const messages = groups.flatMap((group) => group.entries.map((entry) => entryAppendedMessage(entry, group.time)));
+    const messages = groups.flatMap((group) =>
+      group.entries.map((entry) => entryAppendedMessage(entry, group.time)),
+    );
     await withPublishSpans(tracer, messages, (traced) => options.publish(traced));
     await store.groupsAnnounced(groups.map((group) => group.id));
   }
@@ -74,7 +76,9 @@ export function startEntryAnnouncer(options: {
     },
     async stop() {
       await loop.stop();
-      await detachedFromTrace(() => announce(queued)).catch((error: unknown) => logger.warn({ err: error }, 'entry announcements left for the next start'));
+      await detachedFromTrace(() => announce(queued)).catch((error: unknown) =>
+        logger.warn({ err: error }, 'entry announcements left for the next start'),
+      );
     },
   };
 }

@@ -44,9 +44,19 @@ export function entryAppendedMessage(entry: AppendedEntry, time: Date): EntryMes
       source: '/services/ledger',
       subject: entry.campaignId,
       time,
-      data: { campaignId: entry.campaignId, index: entry.index, leaf: entry.leaf.toString('base64'), leafHash: entry.leafHash },
+      data: {
+        campaignId: entry.campaignId,
+        index: entry.index,
+        leaf: entry.leaf.toString('base64'),
+        leafHash: entry.leafHash,
+      },
     }),
   );
   // The entry's own trace, not whatever context announces it (announcements go out in batches, after the append).
-  return { topic: message.topic, key: message.key, value: message.payload, headers: { ...message.headers, ...entry.trace } };
+  return {
+    topic: message.topic,
+    key: message.key,
+    value: message.payload,
+    headers: { ...message.headers, ...entry.trace },
+  };
 }

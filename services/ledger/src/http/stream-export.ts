@@ -20,7 +20,12 @@ function writable(response: Response): Promise<void> {
  * error after the first byte can no longer become a problem document: the connection is cut instead, which a
  * client sees as a truncated download rather than a silently short one.
  */
-export async function streamExport(request: Request, exported: CampaignExport, contentType: string, headers: Record<string, string>): Promise<RouteResult> {
+export async function streamExport(
+  request: Request,
+  exported: CampaignExport,
+  contentType: string,
+  headers: Record<string, string>,
+): Promise<RouteResult> {
   const response = request.res;
   if (!response) throw new Error('express request without its response');
   response.status(200);

@@ -34,9 +34,19 @@ describe('the check of the public record', () => {
   it('when two checks read one campaign at the same time, then each gift is tallied once and its over-allocation is found', async () => {
     const check = createPublicRecordCheck(slowStore());
     // One check sees the head before the allocation, the other after it, at once.
-    const [early, late] = await Promise.all([check.breaches(undefined, [head(2)]), check.breaches(undefined, [head(3)])]);
+    const [early, late] = await Promise.all([
+      check.breaches(undefined, [head(2)]),
+      check.breaches(undefined, [head(3)]),
+    ]);
     expect(early).toEqual([]);
-    expect(late).toEqual([expect.objectContaining({ invariant: 'gift-allocated-within-net', donationId: 'g1', value: 3_000, limit: 2_400 })]);
+    expect(late).toEqual([
+      expect.objectContaining({
+        invariant: 'gift-allocated-within-net',
+        donationId: 'g1',
+        value: 3_000,
+        limit: 2_400,
+      }),
+    ]);
     // Later checks read nothing again and still find it.
     expect(await check.breaches()).toEqual([expect.objectContaining({ donationId: 'g1', value: 3_000 })]);
   });

@@ -4,7 +4,12 @@ import { disbursementTotalsSchema, newId, type AnyEvent } from '@aid/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@aid/telemetry';
 import { draftEntry } from '../domain/public-entry.ts';
-import { compareFigures, disbursementFields, ledgerFigures, persistentDifferences } from '../domain/reconciliation.ts';
+import {
+  compareFigures,
+  disbursementFields,
+  ledgerFigures,
+  persistentDifferences,
+} from '../domain/reconciliation.ts';
 import { emptyTotals, summarize, type CampaignTotals } from '../domain/summary.ts';
 import { campaignSnapshot, disbursementChain, giftSucceeded, refundPair } from '@aid/test-kit/record-events';
 import { createReconciler, type LedgerTotals } from './reconciler.ts';
@@ -14,17 +19,21 @@ const logger = createLogger('reconciliation-test', 'silent');
 
 describe('compareFigures', () => {
   it('when every figure the service owns agrees, then there is no difference', () => {
-    expect(compareFigures('c1', 'donation', { raised: 100, fees: 3, allocated: 50 }, { raised: 100, fees: 3 })).toEqual([]);
+    expect(
+      compareFigures('c1', 'donation', { raised: 100, fees: 3, allocated: 50 }, { raised: 100, fees: 3 }),
+    ).toEqual([]);
   });
 
   it('when a figure disagrees, then the difference names the campaign, the service, the field and both values', () => {
-    expect(compareFigures('c1', 'disbursement', { raised: 100, paidOut: 40 }, { raised: 100, paidOut: 45 })).toEqual([
-      { campaignId: 'c1', source: 'disbursement', field: 'paidOut', ledger: 40, service: 45 },
-    ]);
+    expect(
+      compareFigures('c1', 'disbursement', { raised: 100, paidOut: 40 }, { raised: 100, paidOut: 45 }),
+    ).toEqual([{ campaignId: 'c1', source: 'disbursement', field: 'paidOut', ledger: 40, service: 45 }]);
   });
 
   it('when the ledger has no figure the service reports, then the ledger counts as zero', () => {
-    expect(compareFigures('c1', 'donation', {}, { refunded: 7 })).toEqual([{ campaignId: 'c1', source: 'donation', field: 'refunded', ledger: 0, service: 7 }]);
+    expect(compareFigures('c1', 'donation', {}, { refunded: 7 })).toEqual([
+      { campaignId: 'c1', source: 'donation', field: 'refunded', ledger: 0, service: 7 },
+    ]);
   });
 });
 
@@ -54,9 +63,22 @@ function fixedSource(name: string, figures: Record<string, number | Error>): Tot
 
 describe('reconciler', () => {
   it('when the services agree with the ledger, then the report is clean and counts the campaigns', async () => {
-    const ledger: LedgerTotals[] = [{ campaignId: 'c1', figures: { raised: 100 } }, { campaignId: 'c2', figures: { raised: 5 } }];
-    const reconciler = createReconciler({ ledgerTotals: () => Promise.resolve(ledger), sources: [fixedSource('donation', { c1: 100, c2: 5 })], graceMs: 1, logger });
-    expect(await reconciler.run()).toMatchObject({ status: 'clean', campaigns: 2, differences: [], unreachable: [] });
+    const ledger: LedgerTotals[] = [
+      { campaignId: 'c1', figures: { raised: 100 } },
+      { campaignId: 'c2', figures: { raised: 5 } },
+    ];
+    const reconciler = createReconciler({
+      ledgerTotals: () => Promise.resolve(ledger),
+      sources: [fixedSource('donation', { c1: 100, c2: 5 })],
+      graceMs: 1,
+      logger,
+    });
+    expect(await reconciler.run()).toMatchObject({
+      status: 'clean',
+      campaigns: 2,
+      differences: [],
+      unreachable: [],
+    });
   });
 
   it('when a difference catches up during the grace period, then the report is clean', async () => {
@@ -80,7 +102,10 @@ describe('reconciler', () => {
       logger,
     });
     const report = await reconciler.run();
-    expect(report).toMatchObject({ status: 'differences', differences: [{ campaignId: 'c1', source: 'donation', field: 'raised', ledger: 100, service: 150 }] });
+    expect(report).toMatchObject({
+      status: 'differences',
+      differences: [{ campaignId: 'c1', source: 'donation', field: 'raised', ledger: 100, service: 150 }],
+    });
     expect(reconciler.latest()).toBe(report);
   });
 
@@ -91,7 +116,10 @@ describe('reconciler', () => {
       graceMs: 1,
       logger,
     });
-    expect(await reconciler.run()).toMatchObject({ status: 'incomplete', unreachable: [{ source: 'disbursement', campaignId: 'c1', reason: 'answered 503' }] });
+    expect(await reconciler.run()).toMatchObject({
+      status: 'incomplete',
+      unreachable: [{ source: 'disbursement', campaignId: 'c1', reason: 'answered 503' }],
+    });
   });
 
   it('when two checks are asked at once, then they share one run', async () => {
@@ -115,7 +143,8 @@ describe('reconciler', () => {
 function ledgerAfter(campaignId: string, events: readonly AnyEvent[]): LedgerTotals {
   const totals: CampaignTotals = { ...emptyTotals };
   for (const event of events) {
-    for (const [field, delta] of Object.entries(draftEntry(event)?.deltas ?? {})) totals[field as keyof CampaignTotals] += delta;
+    for (const [field, delta] of Object.entries(draftEntry(event)?.deltas ?? {}))
+      totals[field as keyof CampaignTotals] += delta;
   }
   return { campaignId, figures: ledgerFigures(summarize(campaignId, 'USD', totals, events.length)) };
 }
@@ -134,13 +163,25 @@ describe('reconciliation while a refund shortfall is owed', () => {
     refundPair(campaignId, refundedGift, 2_910).refunded,
   ];
   // What the disbursement service's GET /v1/campaigns/:id/totals answers in that state (funds.int.test.ts).
-  const disbursementTotals = { campaignId, currency: 'USD', raised: 6_000, fees: 180, refunded: 2_910, net: 2_910, allocated: 2_000, paidOut: 0, refundShortfall: 2_000 };
+  const disbursementTotals = {
+    campaignId,
+    currency: 'USD',
+    raised: 6_000,
+    fees: 180,
+    refunded: 2_910,
+    net: 2_910,
+    allocated: 2_000,
+    paidOut: 0,
+    refundShortfall: 2_000,
+  };
   let answer: Record<string, unknown> = disbursementTotals;
   let server: Server;
   let baseUrl: string;
 
   beforeAll(async () => {
-    server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)));
+    server = createServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -150,12 +191,28 @@ describe('reconciliation while a refund shortfall is owed', () => {
   });
 
   const reconcile = () =>
-    createReconciler({ ledgerTotals: () => Promise.resolve([ledgerAfter(campaignId, events)]), sources: [httpTotalsSource('disbursement', baseUrl, disbursementTotalsSchema, disbursementFields)], graceMs: 1, logger }).run();
+    createReconciler({
+      ledgerTotals: () => Promise.resolve([ledgerAfter(campaignId, events)]),
+      sources: [httpTotalsSource('disbursement', baseUrl, disbursementTotalsSchema, disbursementFields)],
+      graceMs: 1,
+      logger,
+    }).run();
 
   it('when the disbursement service reports the shortfall within refunded, then it is not a difference', async () => {
     answer = disbursementTotals;
-    expect(ledgerAfter(campaignId, events).figures).toMatchObject({ raised: 6_000, fees: 180, refunded: 2_910, net: 2_910, allocated: 2_000 });
-    expect(await reconcile()).toMatchObject({ status: 'clean', campaigns: 1, differences: [], unreachable: [] });
+    expect(ledgerAfter(campaignId, events).figures).toMatchObject({
+      raised: 6_000,
+      fees: 180,
+      refunded: 2_910,
+      net: 2_910,
+      allocated: 2_000,
+    });
+    expect(await reconcile()).toMatchObject({
+      status: 'clean',
+      campaigns: 1,
+      differences: [],
+      unreachable: [],
+    });
   });
 
   it('when a service left the shortfall out of refunded, then refunded and net are reported as differences', async () => {
@@ -172,16 +229,25 @@ describe('reconciliation while a refund shortfall is owed', () => {
   it.each([
     ['paidOut', { paidOut: 12.5 }],
     ['currency', { currency: 'dollars' }],
-  ])('when a service answers totals its published schema does not allow (%s), then the check is incomplete, naming the field, never clean', async (field, change) => {
-    answer = { ...disbursementTotals, ...change };
-    const report = await reconcile();
-    expect(report).toMatchObject({ status: 'incomplete', differences: [] });
-    expect(report.unreachable[0]?.reason).toContain(field);
-  });
+  ])(
+    'when a service answers totals its published schema does not allow (%s), then the check is incomplete, naming the field, never clean',
+    async (field, change) => {
+      answer = { ...disbursementTotals, ...change };
+      const report = await reconcile();
+      expect(report).toMatchObject({ status: 'incomplete', differences: [] });
+      expect(report.unreachable[0]?.reason).toContain(field);
+    },
+  );
 });
 
 describe('reconciler and the conservation rules on the public record', () => {
-  const breach = { campaignId: 'c1', invariant: 'campaign-allocated-within-net' as const, value: 43_633, limit: 42_790, explanation: 'allocated 43633 is more than the net 42790 the campaign holds' };
+  const breach = {
+    campaignId: 'c1',
+    invariant: 'campaign-allocated-within-net' as const,
+    value: 43_633,
+    limit: 42_790,
+    explanation: 'allocated 43633 is more than the net 42790 the campaign holds',
+  };
 
   it('when the record breaks a rule at both looks, then the report says breaches and names it, even with no service to compare with', async () => {
     const asked: (ReadonlySet<string> | undefined)[] = [];
@@ -195,7 +261,12 @@ describe('reconciler and the conservation rules on the public record', () => {
       graceMs: 1,
       logger,
     });
-    expect(await reconciler.run()).toMatchObject({ status: 'breaches', sources: [], differences: [], breaches: [breach] });
+    expect(await reconciler.run()).toMatchObject({
+      status: 'breaches',
+      sources: [],
+      differences: [],
+      breaches: [breach],
+    });
     // The second look reads only the campaigns that broke a rule.
     expect(asked).toEqual([undefined, new Set(['c1'])]);
   });

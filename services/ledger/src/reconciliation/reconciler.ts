@@ -1,6 +1,11 @@
 import type { Logger } from '@aid/telemetry';
 import { persistentBreaches, type Breach } from '../domain/invariants.ts';
-import { compareFigures, persistentDifferences, type Difference, type ReconciledFigures } from '../domain/reconciliation.ts';
+import {
+  compareFigures,
+  persistentDifferences,
+  type Difference,
+  type ReconciledFigures,
+} from '../domain/reconciliation.ts';
 import type { TotalsSource } from './service-totals.client.ts';
 
 export interface LedgerTotals {
@@ -25,7 +30,11 @@ export interface ReconciliationReport {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const concurrency = 8;
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -68,7 +77,11 @@ export function createReconciler(options: {
               try {
                 return compareFigures(campaignId, source.name, figures, await source.totals(campaignId));
               } catch (error) {
-                unreachable.push({ source: source.name, campaignId, reason: error instanceof Error ? error.message : String(error) });
+                unreachable.push({
+                  source: source.name,
+                  campaignId,
+                  reason: error instanceof Error ? error.message : String(error),
+                });
                 return [];
               }
             }),
@@ -88,23 +101,36 @@ export function createReconciler(options: {
     if (first.differences.length > 0 || firstBreaches.length > 0) await sleep(options.graceMs);
     if (first.differences.length > 0) {
       const suspects = new Set(first.differences.map((difference) => difference.campaignId));
-      const again = await look((await options.ledgerTotals()).filter((campaign) => suspects.has(campaign.campaignId)));
+      const again = await look(
+        (await options.ledgerTotals()).filter((campaign) => suspects.has(campaign.campaignId)),
+      );
       differences = persistentDifferences(first.differences, again.differences);
       unreachable = [...unreachable, ...again.unreachable];
     }
     if (firstBreaches.length > 0 && options.breaches) {
-      breaches = persistentBreaches(firstBreaches, await options.breaches(new Set(firstBreaches.map((breach) => breach.campaignId))));
+      breaches = persistentBreaches(
+        firstBreaches,
+        await options.breaches(new Set(firstBreaches.map((breach) => breach.campaignId))),
+      );
     }
     const report: ReconciliationReport = {
       checkedAt: now().toISOString(),
-      status: breaches.length > 0 ? 'breaches' : unreachable.length > 0 ? 'incomplete' : differences.length > 0 ? 'differences' : 'clean',
+      status:
+        breaches.length > 0
+          ? 'breaches'
+          : unreachable.length > 0
+            ? 'incomplete'
+            : differences.length > 0
+              ? 'differences'
+              : 'clean',
       campaigns: ledger.length,
       sources: options.sources.map((source) => source.name),
       differences,
       breaches,
       unreachable,
     };
-    if (report.status !== 'clean') options.logger.warn({ reconciliation: report }, `reconciliation ${report.status}`);
+    if (report.status !== 'clean')
+      options.logger.warn({ reconciliation: report }, `reconciliation ${report.status}`);
     latest = report;
     return report;
   }

@@ -13,7 +13,10 @@ import { httpTotalsSource } from './service-totals.client.ts';
 
 /** The ledger's figures of every campaign with a log, as its public summary shows them. */
 function ledgerTotals(heads: readonly CampaignLogState[]): LedgerTotals[] {
-  return heads.map((log) => ({ campaignId: log.campaignId, figures: ledgerFigures(summarize(log.campaignId, log.currency, log.totals, log.size)) }));
+  return heads.map((log) => ({
+    campaignId: log.campaignId,
+    figures: ledgerFigures(summarize(log.campaignId, log.currency, log.totals, log.size)),
+  }));
 }
 
 // How long the heads read for a check's totals also serve its rules' first pass (the re-checks read again).
@@ -39,10 +42,19 @@ export function reconciliationParts(store: LedgerStore, config: LedgerConfig, lo
       config.DONATION_URL && config.DISBURSEMENT_URL
         ? [
             httpTotalsSource('donation', config.DONATION_URL, donationTotalsSchema, donationFields),
-            httpTotalsSource('disbursement', config.DISBURSEMENT_URL, disbursementTotalsSchema, disbursementFields),
+            httpTotalsSource(
+              'disbursement',
+              config.DISBURSEMENT_URL,
+              disbursementTotalsSchema,
+              disbursementFields,
+            ),
           ]
         : [],
-    breaches: (only) => record.breaches(only, !only && lastHeads && performance.now() - lastHeads.at < headsShareMs ? lastHeads.heads : undefined),
+    breaches: (only) =>
+      record.breaches(
+        only,
+        !only && lastHeads && performance.now() - lastHeads.at < headsShareMs ? lastHeads.heads : undefined,
+      ),
     graceMs: config.RECONCILE_GRACE_MS,
     logger,
   });
@@ -53,7 +65,11 @@ export function reconciliationParts(store: LedgerStore, config: LedgerConfig, lo
     metrics(registry: Registry) {
       const latest = () => reconciler.latest();
       // One gauge per list of the report, counted by the service it names.
-      const countBySource = (name: string, help: string, list: (report: ReconciliationReport) => readonly { source: string }[]) =>
+      const countBySource = (
+        name: string,
+        help: string,
+        list: (report: ReconciliationReport) => readonly { source: string }[],
+      ) =>
         new Gauge({
           name,
           help,
@@ -63,11 +79,20 @@ export function reconciliationParts(store: LedgerStore, config: LedgerConfig, lo
             this.reset();
             const report = latest();
             if (!report) return;
-            for (const source of report.sources) this.set({ source }, list(report).filter((item) => item.source === source).length);
+            for (const source of report.sources)
+              this.set({ source }, list(report).filter((item) => item.source === source).length);
           },
         });
-      countBySource('aid_reconciliation_differences', "Figures where a service's own totals disagree with the ledger at the latest check, by service", (report) => report.differences);
-      countBySource('aid_reconciliation_unreachable', 'Campaigns whose totals a service could not give at the latest check, by service', (report) => report.unreachable);
+      countBySource(
+        'aid_reconciliation_differences',
+        "Figures where a service's own totals disagree with the ledger at the latest check, by service",
+        (report) => report.differences,
+      );
+      countBySource(
+        'aid_reconciliation_unreachable',
+        'Campaigns whose totals a service could not give at the latest check, by service',
+        (report) => report.unreachable,
+      );
       new Gauge({
         name: 'aid_reconciliation_breaches',
         help: 'Conservation rules the public record breaks at the latest check (campaigns or gifts), by rule',
@@ -77,7 +102,11 @@ export function reconciliationParts(store: LedgerStore, config: LedgerConfig, lo
           this.reset();
           const report = latest();
           if (!report) return;
-          for (const invariant of invariantNames) this.set({ invariant }, report.breaches.filter((breach) => breach.invariant === invariant).length);
+          for (const invariant of invariantNames)
+            this.set(
+              { invariant },
+              report.breaches.filter((breach) => breach.invariant === invariant).length,
+            );
         },
       });
       new Gauge({

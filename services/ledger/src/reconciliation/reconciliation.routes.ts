@@ -8,7 +8,9 @@ const reportSchema = z.object({
   checkedAt: z.string().describe('when the check finished (ISO 8601)'),
   status: z
     .enum(['clean', 'differences', 'incomplete', 'breaches'])
-    .describe('breaches: the public record breaks a conservation rule; incomplete: a service could not be read, so agreement is not known'),
+    .describe(
+      'breaches: the public record breaks a conservation rule; incomplete: a service could not be read, so agreement is not known',
+    ),
   campaigns: z.number().int(),
   sources: z.array(z.string()),
   differences: z.array(
@@ -38,13 +40,16 @@ export function reconciliationRoutes(reconciler: Reconciler): Route[] {
     defineRoute({
       method: 'get',
       path: '/v1/reconciliation',
-      summary: "The conservation rules checked on the public record, and the ledger's totals of every campaign against the donation and disbursement services' own totals",
+      summary:
+        "The conservation rules checked on the public record, and the ledger's totals of every campaign against the donation and disbursement services' own totals",
       tag: 'Operations',
       query: z.object({
         fresh: z
           .enum(['true', 'false'])
           .default('false')
-          .describe('true runs a check now (a few seconds when something differs) instead of answering the latest one'),
+          .describe(
+            'true runs a check now (a few seconds when something differs) instead of answering the latest one',
+          ),
       }),
       responses: { 200: { description: 'The latest reconciliation report', schema: reportSchema } },
       async handle({ query }) {

@@ -13,7 +13,10 @@ export interface CampaignListDocument {
   published: Record<string, string>;
 }
 
-const schema = new Schema<CampaignListDocument>({ _id: { type: String, required: true }, published: { type: Schema.Types.Mixed, default: {} } }, { versionKey: false, minimize: false });
+const schema = new Schema<CampaignListDocument>(
+  { _id: { type: String, required: true }, published: { type: Schema.Types.Mixed, default: {} } },
+  { versionKey: false, minimize: false },
+);
 // No secondary index: one document, read by `_id`.
 
 export function campaignListModel(db: Connection) {

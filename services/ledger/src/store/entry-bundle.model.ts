@@ -26,7 +26,10 @@ export interface EntryBundleDocument {
 export const bundleWidth = 256;
 export const partialStep = 32;
 
-const schema = new Schema<EntryBundleDocument>({ _id: { type: String, required: true }, leaves: { type: Buffer, required: true } }, { versionKey: false });
+const schema = new Schema<EntryBundleDocument>(
+  { _id: { type: String, required: true }, leaves: { type: Buffer, required: true } },
+  { versionKey: false },
+);
 // No secondary index: every read and write is by `_id`.
 
 export function entryBundleModel(db: Connection) {
@@ -41,11 +44,14 @@ export function entryBundleId(campaignId: string, bundle: number, width = bundle
 
 /** The ids of a bundle's partial bundles, narrowest first. */
 export function partialBundleIds(campaignId: string, bundle: number): string[] {
-  return Array.from({ length: bundleWidth / partialStep - 1 }, (_, step) => entryBundleId(campaignId, bundle, (step + 1) * partialStep));
+  return Array.from({ length: bundleWidth / partialStep - 1 }, (_, step) =>
+    entryBundleId(campaignId, bundle, (step + 1) * partialStep),
+  );
 }
 
 export function encodeBundle(leaves: readonly Buffer[]): Buffer {
-  if (leaves.length === 0 || leaves.length > bundleWidth) throw new Error(`a bundle holds 1 to ${bundleWidth} leaves, not ${leaves.length}`);
+  if (leaves.length === 0 || leaves.length > bundleWidth)
+    throw new Error(`a bundle holds 1 to ${bundleWidth} leaves, not ${leaves.length}`);
   const framed = Buffer.concat(
     leaves.flatMap((leaf) => {
       const length = Buffer.alloc(4);
@@ -68,6 +74,7 @@ export function decodeBundle(stored: Buffer, count = bundleWidth): Buffer[] {
     leaves.push(bytes.subarray(at + 4, at + 4 + length));
     at += 4 + length;
   }
-  if (at !== bytes.length || leaves.length !== count) throw new Error(`a stored bundle of ${bytes.length} bytes does not hold ${count} whole leaves`);
+  if (at !== bytes.length || leaves.length !== count)
+    throw new Error(`a stored bundle of ${bytes.length} bytes does not hold ${count} whole leaves`);
   return leaves;
 }

@@ -31,7 +31,12 @@ export interface EntryRefDocument {
 }
 
 const schema = new Schema<EntryRefDocument>(
-  { _id: { type: String, required: true }, entries: { type: [String], default: [] }, donationId: { type: String }, disbursements: { type: [String], default: undefined } },
+  {
+    _id: { type: String, required: true },
+    entries: { type: [String], default: [] },
+    donationId: { type: String },
+    disbursements: { type: [String], default: undefined },
+  },
   { versionKey: false },
 );
 // No secondary index: every read and write is by `_id`.
@@ -55,12 +60,19 @@ export interface EntryRef {
 /** The links of an entry: the keys it is listed under (see above). */
 export function refsOf(kind: string, refs: EntryRefs, entry: string): EntryRef[] {
   const links: EntryRef[] = [];
-  if (kind === 'gift' && refs.receiptHash) links.push({ key: receiptRefId(refs.receiptHash), entry, ...(refs.donationId ? { donationId: refs.donationId } : {}) });
+  if (kind === 'gift' && refs.receiptHash)
+    links.push({
+      key: receiptRefId(refs.receiptHash),
+      entry,
+      ...(refs.donationId ? { donationId: refs.donationId } : {}),
+    });
   if (kind !== 'gift' && refs.donationId) {
-    const funded = kind === 'allocation' && refs.disbursementId ? { disbursementId: refs.disbursementId } : {};
+    const funded =
+      kind === 'allocation' && refs.disbursementId ? { disbursementId: refs.disbursementId } : {};
     links.push({ key: donationRefId(refs.donationId), entry, ...funded });
   }
-  if (kind !== 'allocation' && refs.disbursementId) links.push({ key: disbursementRefId(refs.disbursementId), entry });
+  if (kind !== 'allocation' && refs.disbursementId)
+    links.push({ key: disbursementRefId(refs.disbursementId), entry });
   return links;
 }
 

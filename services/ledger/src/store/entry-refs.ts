@@ -15,7 +15,10 @@ export function createEntryRefs(db: Connection) {
     const unique = [...new Set(keys)];
     for (let from = 0; from < unique.length; from += idsPerRead) {
       const chunk = unique.slice(from, from + idsPerRead);
-      const docs = chunk.length === 1 ? [await refs.findById(chunk[0]).lean<EntryRefDocument>()] : await refs.find({ _id: { $in: chunk } }).lean<EntryRefDocument[]>();
+      const docs =
+        chunk.length === 1
+          ? [await refs.findById(chunk[0]).lean<EntryRefDocument>()]
+          : await refs.find({ _id: { $in: chunk } }).lean<EntryRefDocument[]>();
       for (const doc of docs) if (doc) found.set(doc._id, doc);
     }
     return found;
@@ -33,24 +36,33 @@ export function createEntryRefs(db: Connection) {
         const document = byKey.get(key) ?? { _id: key, entries: [] };
         if (!document.entries.includes(entry)) document.entries.push(entry);
         if (donationId && document.donationId === undefined) document.donationId = donationId;
-        if (disbursementId && !document.disbursements?.includes(disbursementId)) document.disbursements = [...(document.disbursements ?? []), disbursementId];
+        if (disbursementId && !document.disbursements?.includes(disbursementId))
+          document.disbursements = [...(document.disbursements ?? []), disbursementId];
         byKey.set(key, document);
       }
       if (byKey.size === 0) return;
-      const documents = [...byKey.values()].map((document) => (firstEntryOnly(document._id) ? { ...document, entries: document.entries.slice(0, 1) } : document));
+      const documents = [...byKey.values()].map((document) =>
+        firstEntryOnly(document._id) ? { ...document, entries: document.entries.slice(0, 1) } : document,
+      );
       let taken: number[] = [];
       try {
-        await refs.collection.insertMany(documents as unknown as Record<string, unknown>[], { ordered: false });
+        await refs.collection.insertMany(documents as unknown as Record<string, unknown>[], {
+          ordered: false,
+        });
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
-        taken = ((error as { writeErrors?: { index?: number }[] }).writeErrors ?? []).map((writeError) => writeError.index ?? -1);
+        taken = ((error as { writeErrors?: { index?: number }[] }).writeErrors ?? []).map(
+          (writeError) => writeError.index ?? -1,
+        );
         if (taken.includes(-1)) throw error;
       }
       for (const position of taken) {
         const document = documents[position] as EntryRefDocument;
         if (firstEntryOnly(document._id)) continue;
         const funded = document.disbursements ? { disbursements: { $each: document.disbursements } } : {};
-        await refs.collection.updateOne({ _id: document._id } as Record<string, unknown>, { $addToSet: { entries: { $each: document.entries }, ...funded } });
+        await refs.collection.updateOne({ _id: document._id } as Record<string, unknown>, {
+          $addToSet: { entries: { $each: document.entries }, ...funded },
+        });
       }
     },
 

@@ -83,13 +83,23 @@ function collectionsOn(connection: Connection) {
  * `reads` serves the public reads (pages, entries, traces, exports), so they run side by side instead of queueing
  * behind each other and the appends on `db` (see connectReadDatabase); the append path reads on `db`.
  */
-export function createLedgerStore(db: Connection, options: { readCacheMs?: number; interrupt?: AppenderOptions['interrupt']; onBundleFailed?: AppenderOptions['onBundleFailed']; reads?: Connection } = {}) {
+export function createLedgerStore(
+  db: Connection,
+  options: {
+    readCacheMs?: number;
+    interrupt?: AppenderOptions['interrupt'];
+    onBundleFailed?: AppenderOptions['onBundleFailed'];
+    reads?: Connection;
+  } = {},
+) {
   const own = collectionsOn(db);
   const { logs, entries, campaigns, list, links, geographies } = own;
   const migrations = migrationModel(db);
   const publicRead = !options.reads || options.reads === db ? own : collectionsOn(options.reads);
   const merkle = createMerkleStore(db);
-  const totalsProjection = Object.fromEntries(['size', 'currency', 'presented', ...Object.keys(emptyTotals)].map((key) => [key, 1]));
+  const totalsProjection = Object.fromEntries(
+    ['size', 'currency', 'presented', ...Object.keys(emptyTotals)].map((key) => [key, 1]),
+  );
   const publicProjection = { ...totalsProjection, days: 1, sectors: 1, recipients: 1 };
 
   // The public read models (summary totals, projections) are read by every viewer of a campaign page; they are
@@ -117,14 +127,21 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
    * (past the last full bundle, or not bundled yet) from the entries' own documents, whose stored amounts
    * (`deltas`) come along.
    */
-  async function leavesBelow(campaignId: string, from: number, to: number, below: number): Promise<{ leaves: PublicLeaf[]; fromDocuments: Map<number, Pick<EntryDocument, 'deltas'>> }> {
+  async function leavesBelow(
+    campaignId: string,
+    from: number,
+    to: number,
+    below: number,
+  ): Promise<{ leaves: PublicLeaf[]; fromDocuments: Map<number, Pick<EntryDocument, 'deltas'>> }> {
     const end = Math.min(to, below);
     if (end <= from) return { leaves: [], fromDocuments: new Map() };
     const bundled = await publicRead.bundles.leaves(campaignId, from, end, below);
     const rest = entryIds(campaignId, from, end).filter((_, offset) => !bundled.has(from + offset));
     const fromDocuments = new Map<number, Pick<EntryDocument, 'deltas'>>();
     if (rest.length > 0) {
-      const docs = await publicRead.entries.find({ _id: { $in: rest } }, { index: 1, leaf: 1, deltas: 1 }).lean();
+      const docs = await publicRead.entries
+        .find({ _id: { $in: rest } }, { index: 1, leaf: 1, deltas: 1 })
+        .lean();
       for (const doc of docs) {
         bundled.set(doc.index, bufferOf(doc.leaf));
         fromDocuments.set(doc.index, { deltas: doc.deltas ?? {} });
@@ -134,9 +151,22 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     return { leaves, fromDocuments };
   }
 
-  function logStateOf(log: { _id: string; size: number; currency?: string | null; presented?: PresentedCounters }): CampaignLogState {
-    const totals = Object.fromEntries(Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0])) as unknown as CampaignTotals;
-    return { campaignId: log._id, size: log.size, currency: log.currency ?? null, totals, presented: log.presented ?? {} };
+  function logStateOf(log: {
+    _id: string;
+    size: number;
+    currency?: string | null;
+    presented?: PresentedCounters;
+  }): CampaignLogState {
+    const totals = Object.fromEntries(
+      Object.keys(emptyTotals).map((key) => [key, (log as unknown as Record<string, number>)[key] ?? 0]),
+    ) as unknown as CampaignTotals;
+    return {
+      campaignId: log._id,
+      size: log.size,
+      currency: log.currency ?? null,
+      totals,
+      presented: log.presented ?? {},
+    };
   }
 
   async function readLogState(campaignId: string): Promise<CampaignLogState | null> {
@@ -146,7 +176,15 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
   }
 
   function publicLogOf(log: CampaignLogDocument): PublicLog {
-    return { state: logStateOf(log), projections: { currency: log.currency ?? null, days: log.days, sectors: log.sectors, recipients: log.recipients } };
+    return {
+      state: logStateOf(log),
+      projections: {
+        currency: log.currency ?? null,
+        days: log.days,
+        sectors: log.sectors,
+        recipients: log.recipients,
+      },
+    };
   }
 
   // Logs asked for in the same tick (the campaign list's fifty) are read together, in one `_id` `$in`.
@@ -164,12 +202,16 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
           const ids = [...wanted.keys()];
           const read =
             ids.length === 1
-              ? publicRead.logs.findById(ids[0], publicProjection).lean<CampaignLogDocument>().then((doc) => (doc ? [doc] : []))
+              ? publicRead.logs
+                  .findById(ids[0], publicProjection)
+                  .lean<CampaignLogDocument>()
+                  .then((doc) => (doc ? [doc] : []))
               : publicRead.logs.find({ _id: { $in: ids } }, publicProjection).lean<CampaignLogDocument[]>();
           read.then(
             (docs) => {
               const byId = new Map(docs.map((doc) => [doc._id, publicLogOf(doc)]));
-              for (const [id, waiting] of wanted) for (const resolveOne of waiting) resolveOne(byId.get(id) ?? null);
+              for (const [id, waiting] of wanted)
+                for (const resolveOne of waiting) resolveOne(byId.get(id) ?? null);
             },
             (error: unknown) => {
               for (const rejectOne of failed) rejectOne(error);
@@ -188,7 +230,11 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     /** Keeps the newest donor geography release of a campaign; an older or repeated release changes nothing. */
     async recordGeography(campaignId: string, release: GeographyRelease): Promise<void> {
       try {
-        await geographies.updateOne({ _id: campaignId, release: { $lt: release.release } }, { $set: release }, { upsert: true });
+        await geographies.updateOne(
+          { _id: campaignId, release: { $lt: release.release } },
+          { $set: release },
+          { upsert: true },
+        );
       } catch (error) {
         // The upsert's insert collides when this or a newer release is already stored: nothing to do.
         if (!isDuplicateKey(error)) throw error;
@@ -199,7 +245,16 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     /** The latest donor geography release of a campaign, or null before its first (cached like publicLogState). */
     async geography(campaignId: string): Promise<GeographyRelease | null> {
       return releasedGeographies.get(campaignId, async () => {
-        const doc = await publicRead.geographies.findById(campaignId, { _id: 0, release: 1, minimumGroup: 1, residence: 1, heritage: 1, releasedAt: 1 }).lean<GeographyRelease>();
+        const doc = await publicRead.geographies
+          .findById(campaignId, {
+            _id: 0,
+            release: 1,
+            minimumGroup: 1,
+            residence: 1,
+            heritage: 1,
+            releasedAt: 1,
+          })
+          .lean<GeographyRelease>();
         return doc ?? null;
       });
     },
@@ -219,7 +274,12 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     },
 
     /** Up to `limit` entries from `from`, below `below`, in index order. */
-    async entriesRange(campaignId: string, from: number, limit: number, below: number): Promise<PublicLeaf[]> {
+    async entriesRange(
+      campaignId: string,
+      from: number,
+      limit: number,
+      below: number,
+    ): Promise<PublicLeaf[]> {
       return (await leavesBelow(campaignId, from, from + limit, below)).leaves;
     },
 
@@ -229,15 +289,31 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     },
 
     /** A campaign's entries below `below`, in index order, one page at a time so a large log never loads at once. */
-    async *entryPages(campaignId: string, below: number, pageSize = bundleWidth * 2): AsyncGenerator<ExportedEntry[]> {
+    async *entryPages(
+      campaignId: string,
+      below: number,
+      pageSize = bundleWidth * 2,
+    ): AsyncGenerator<ExportedEntry[]> {
       for (let from = 0; from < below; from += pageSize) {
         const { leaves, fromDocuments } = await leavesBelow(campaignId, from, from + pageSize, below);
-        const page = leaves.map(({ index, leaf }) => ({ index, leaf, leafHash: leafHash(leaf).toString('hex'), kind: (JSON.parse(leaf.toString('utf8')) as { kind: string }).kind }));
+        const page = leaves.map(({ index, leaf }) => ({
+          index,
+          leaf,
+          leafHash: leafHash(leaf).toString('hex'),
+          kind: (JSON.parse(leaf.toString('utf8')) as { kind: string }).kind,
+        }));
         // The amounts an entry moved are not in its bytes; the exports need them only for deliveries (the amount
         // delivered follows from the approval), few per page, read from their documents when a bundle had the leaf.
-        const deliveries = page.filter((entry) => entry.kind === 'delivery' && !fromDocuments.has(entry.index));
+        const deliveries = page.filter(
+          (entry) => entry.kind === 'delivery' && !fromDocuments.has(entry.index),
+        );
         if (deliveries.length > 0) {
-          const docs = await publicRead.entries.find({ _id: { $in: deliveries.map((entry) => entryId(campaignId, entry.index)) } }, { index: 1, deltas: 1 }).lean();
+          const docs = await publicRead.entries
+            .find(
+              { _id: { $in: deliveries.map((entry) => entryId(campaignId, entry.index)) } },
+              { index: 1, deltas: 1 },
+            )
+            .lean();
           for (const doc of docs) fromDocuments.set(doc.index, { deltas: doc.deltas ?? {} });
         }
         yield page.map((entry) => ({ ...entry, deltas: fromDocuments.get(entry.index)?.deltas ?? {} }));
@@ -258,8 +334,22 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       const unique = [...new Set(ids)];
       const found: (StoredEntry & { campaignId: string })[] = [];
       for (let from = 0; from < unique.length; from += 1_000) {
-        const docs = await publicRead.entries.find({ _id: { $in: unique.slice(from, from + 1_000) } }, { campaignId: 1, index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 }).lean();
-        found.push(...docs.map((doc) => ({ campaignId: doc.campaignId, index: doc.index, leaf: bufferOf(doc.leaf), leafHash: doc.leafHash, kind: doc.kind, refs: doc.refs })));
+        const docs = await publicRead.entries
+          .find(
+            { _id: { $in: unique.slice(from, from + 1_000) } },
+            { campaignId: 1, index: 1, leaf: 1, leafHash: 1, kind: 1, refs: 1 },
+          )
+          .lean();
+        found.push(
+          ...docs.map((doc) => ({
+            campaignId: doc.campaignId,
+            index: doc.index,
+            leaf: bufferOf(doc.leaf),
+            leafHash: doc.leafHash,
+            kind: doc.kind,
+            refs: doc.refs,
+          })),
+        );
       }
       return found.sort((a, b) => a.index - b.index);
     },
@@ -269,11 +359,18 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
      * for delivery totals and the sector and recipient breakdowns. Read through its link: this is on the append path.
      */
     async disbursementFacts(disbursementId: string): Promise<DisbursementFacts> {
-      const ids = (await links.lookup([disbursementRefId(disbursementId)])).get(disbursementRefId(disbursementId)) ?? [];
-      const docs = ids.length > 0 ? await entries.find({ _id: { $in: ids } }, { kind: 1, leaf: 1 }).lean() : [];
+      const ids =
+        (await links.lookup([disbursementRefId(disbursementId)])).get(disbursementRefId(disbursementId)) ??
+        [];
+      const docs =
+        ids.length > 0 ? await entries.find({ _id: { $in: ids } }, { kind: 1, leaf: 1 }).lean() : [];
       const approvalDoc = docs.find((doc) => doc.kind === 'disbursement-approved');
       const approval = approvalDoc
-        ? (JSON.parse(bufferOf(approvalDoc.leaf).toString('utf8')) as { amount: number; sector?: string; recipient?: DisbursementFacts['recipient'] })
+        ? (JSON.parse(bufferOf(approvalDoc.leaf).toString('utf8')) as {
+            amount: number;
+            sector?: string;
+            recipient?: DisbursementFacts['recipient'];
+          })
         : null;
       return {
         amount: approval?.amount ?? null,
@@ -298,7 +395,11 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       // A listed campaign's new title or status shows at once on this process's list.
       campaignLists.clear();
       if (snapshot.status !== 'draft' && !listed.has(snapshot.campaignId)) {
-        await list.collection.updateOne({ _id: publicListId } as Record<string, unknown>, { $set: { [`published.${snapshot.campaignId}`]: snapshot.publishedAt ?? '' } }, { upsert: true });
+        await list.collection.updateOne(
+          { _id: publicListId } as Record<string, unknown>,
+          { $set: { [`published.${snapshot.campaignId}`]: snapshot.publishedAt ?? '' } },
+          { upsert: true },
+        );
         listed.add(snapshot.campaignId);
         publishedLists.forget(publicListId);
       }
@@ -312,7 +413,10 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
     /** Published campaigns, newest first: the list document, then the campaigns shown, all by `_id`; cached like publicLogState. */
     async publicCampaigns(limit: number): Promise<CampaignSnapshot[]> {
       return campaignLists.get(String(limit), async () => {
-        const published = await publishedLists.get(publicListId, async () => (await publicRead.list.findById(publicListId).lean())?.published ?? {});
+        const published = await publishedLists.get(
+          publicListId,
+          async () => (await publicRead.list.findById(publicListId).lean())?.published ?? {},
+        );
         const ids = newestFirst(published, limit);
         if (ids.length === 0) return [];
         const docs = await publicRead.campaigns.find({ _id: { $in: ids } }).lean();
@@ -340,21 +444,36 @@ export function createLedgerStore(db: Connection, options: { readCacheMs?: numbe
       if (published.length > 0) {
         await list.collection.updateOne(
           { _id: publicListId } as Record<string, unknown>,
-          { $set: Object.fromEntries(published.map((doc) => [`published.${doc._id}`, doc.snapshot.publishedAt ?? ''])) },
+          {
+            $set: Object.fromEntries(
+              published.map((doc) => [`published.${doc._id}`, doc.snapshot.publishedAt ?? '']),
+            ),
+          },
           { upsert: true },
         );
       }
       let linked = 0;
       for (const { _id: campaignId, size } of await logs.find({}, { size: 1 }).lean()) {
         for (let from = 0; from < size; from += 1_000) {
-          const docs = await entries.find({ _id: { $in: entryIds(campaignId, from, Math.min(from + 1_000, size)) } }, { kind: 1, refs: 1, index: 1 }).lean();
+          const docs = await entries
+            .find(
+              { _id: { $in: entryIds(campaignId, from, Math.min(from + 1_000, size)) } },
+              { kind: 1, refs: 1, index: 1 },
+            )
+            .lean();
           // In index order, so a receipt code keeps its first gift.
           await links.record(entryRefsOf(docs.sort((a, b) => a.index - b.index)));
           linked += docs.length;
         }
       }
-      await migrations.collection.updateOne({ _id: name } as Record<string, unknown>, { $set: { doneAt: new Date() } }, { upsert: true });
-      log(`linked ${linked} entries and listed ${published.length} published campaigns in ${Date.now() - started} ms`);
+      await migrations.collection.updateOne(
+        { _id: name } as Record<string, unknown>,
+        { $set: { doneAt: new Date() } },
+        { upsert: true },
+      );
+      log(
+        `linked ${linked} entries and listed ${published.length} published campaigns in ${Date.now() - started} ms`,
+      );
     },
 
     merkle,

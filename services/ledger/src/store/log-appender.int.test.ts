@@ -21,7 +21,14 @@ function referenceRoot(leaves: Buffer[]): Buffer {
 }
 
 const gifts = (campaignId: string, count: number): AnyEvent[] =>
-  Array.from({ length: count }, (_, seed) => giftSucceeded(campaignId, { amount: 1_000 + seed, fee: 10, minute: seed, donor: { publicRef: `d_${(seed % 3).toString(16).padStart(24, '0')}` } }));
+  Array.from({ length: count }, (_, seed) =>
+    giftSucceeded(campaignId, {
+      amount: 1_000 + seed,
+      fee: 10,
+      minute: seed,
+      donor: { publicRef: `d_${(seed % 3).toString(16).padStart(24, '0')}` },
+    }),
+  );
 
 class Crash extends Error {}
 
@@ -45,7 +52,9 @@ async function expectWholeLog(store: LedgerStore, campaignId: string, events: An
   });
   const entries = await store.entriesRange(campaignId, 0, 1_000, events.length);
   expect(entries.map((entry) => entry.index)).toEqual(events.map((_, index) => index));
-  expect(entries.map((entry) => (JSON.parse(entry.leaf.toString('utf8')) as { eventId: string }).eventId)).toEqual(events.map((event) => event.id));
+  expect(
+    entries.map((entry) => (JSON.parse(entry.leaf.toString('utf8')) as { eventId: string }).eventId),
+  ).toEqual(events.map((event) => event.id));
   const leaves = entries.map((entry) => leafHash(entry.leaf));
   const root = await store.merkle.root(campaignId, events.length);
   expect(root.equals(referenceRoot(leaves))).toBe(true);
@@ -75,24 +84,38 @@ describe('group appends: exactly once and crash-safe without transactions', () =
     const events = gifts(campaignId, 9);
     const store = createLedgerStore(db);
     const committed = await recordPublicEvents(store, events);
-    expect(committed.map((group) => group.entries.map((entry) => entry.index))).toEqual([[0, 1, 2, 3, 4, 5, 6, 7, 8]]);
+    expect(committed.map((group) => group.entries.map((entry) => entry.index))).toEqual([
+      [0, 1, 2, 3, 4, 5, 6, 7, 8],
+    ]);
     await expectWholeLog(store, campaignId, events);
   });
 
   it('when entries are appended with their consumption traces, then each announcement carries its own, also when the sweep announces it after a crash', async () => {
     const campaignId = newId();
     const events = gifts(campaignId, 3);
-    const traceOf = (seed: number) => ({ traceparent: `00-${seed.toString(16).padStart(32, 'a')}-${seed.toString(16).padStart(16, 'b')}-01` });
+    const traceOf = (seed: number) => ({
+      traceparent: `00-${seed.toString(16).padStart(32, 'a')}-${seed.toString(16).padStart(16, 'b')}-01`,
+    });
     const traces = [traceOf(1), undefined, traceOf(3)];
     const committed = await recordPublicEvents(createLedgerStore(db), events.slice(0, 2), traces.slice(0, 2));
-    expect(committed.flatMap((group) => group.entries.map((entry) => entryAppendedMessage(entry, group.time).headers.traceparent))).toEqual([traceOf(1).traceparent, undefined]);
+    expect(
+      committed.flatMap((group) =>
+        group.entries.map((entry) => entryAppendedMessage(entry, group.time).headers.traceparent),
+      ),
+    ).toEqual([traceOf(1).traceparent, undefined]);
 
-    await expect(recordPublicEvents(crashingAt(db, 'head-moved'), events.slice(2), traces.slice(2))).rejects.toThrow(Crash);
+    await expect(
+      recordPublicEvents(crashingAt(db, 'head-moved'), events.slice(2), traces.slice(2)),
+    ).rejects.toThrow(Crash);
     const restarted = createLedgerStore(db);
-    const inFlight = (await restarted.groupsInFlight(new Date(Date.now() + 60_000), 1_000)).filter((group) => group.campaignId === campaignId && group.from === 2);
+    const inFlight = (await restarted.groupsInFlight(new Date(Date.now() + 60_000), 1_000)).filter(
+      (group) => group.campaignId === campaignId && group.from === 2,
+    );
     expect(inFlight).toHaveLength(1);
     const entries = await restarted.groupEntries(inFlight[0] as (typeof inFlight)[number]);
-    expect(entries.map((entry) => entryAppendedMessage(entry, new Date()).headers.traceparent)).toEqual([traceOf(3).traceparent]);
+    expect(entries.map((entry) => entryAppendedMessage(entry, new Date()).headers.traceparent)).toEqual([
+      traceOf(3).traceparent,
+    ]);
   });
 
   it('when a batch is delivered again, to this process or to a fresh one, then nothing is appended twice', async () => {
@@ -103,7 +126,11 @@ describe('group appends: exactly once and crash-safe without transactions', () =
     expect(await recordPublicEvents(store, events.slice(0, 4))).toEqual([]);
     // A restarted process knows nothing in memory: the unique event index alone keeps the copies out.
     const restarted = createLedgerStore(db);
-    const committed = await recordPublicEvents(restarted, [...events.slice(0, 4), events[3] as AnyEvent, ...events.slice(4)]);
+    const committed = await recordPublicEvents(restarted, [
+      ...events.slice(0, 4),
+      events[3] as AnyEvent,
+      ...events.slice(4),
+    ]);
     expect(committed.flatMap((group) => group.entries.map((entry) => entry.index))).toEqual([4, 5]);
     await expectWholeLog(restarted, campaignId, events);
   });
@@ -136,7 +163,9 @@ describe('group appends: exactly once and crash-safe without transactions', () =
         // No commit record yet: only an append can find these entries (and Kafka redelivers the batch).
         await recordPublicEvents(restarted, events);
       } else {
-        const inFlight = (await restarted.groupsInFlight(new Date(Date.now() + 60_000), 1_000)).filter((group) => group.campaignId === campaignId);
+        const inFlight = (await restarted.groupsInFlight(new Date(Date.now() + 60_000), 1_000)).filter(
+          (group) => group.campaignId === campaignId,
+        );
         expect(inFlight.map((group) => [group.from, group.to])).toEqual([[0, 5]]);
         await restarted.ensureCommitted(inFlight[0] as (typeof inFlight)[number]);
       }

@@ -35,7 +35,10 @@ export interface AppendOutcome {
   committed: CommittedGroup[];
 }
 
-type EntryFields = Pick<EntryDocument, '_id' | 'campaignId' | 'index' | 'kind' | 'refs' | 'leafHash' | 'deltas' | 'projection' | 'currency'>;
+type EntryFields = Pick<
+  EntryDocument,
+  '_id' | 'campaignId' | 'index' | 'kind' | 'refs' | 'leafHash' | 'deltas' | 'projection' | 'currency'
+>;
 
 /** The `_id`-keyed links of entries (entry-ref.model.ts). */
 export function entryRefsOf(entries: readonly Pick<EntryDocument, '_id' | 'kind' | 'refs'>[]): EntryRef[] {
@@ -56,15 +59,27 @@ function failedPosition(error: unknown): number {
 }
 
 /** The summed change of the log head for a group: what appending its entries one by one would have applied. */
-function groupRecord(campaignId: string, from: number, entries: EntryFields[], time: Date, traces: (Record<string, string> | undefined)[] = []): EntryGroupDocument {
+function groupRecord(
+  campaignId: string,
+  from: number,
+  entries: EntryFields[],
+  time: Date,
+  traces: (Record<string, string> | undefined)[] = [],
+): EntryGroupDocument {
   const links = entryRefsOf(entries);
   const increments = new Map<string, number>();
   const labels = new Map<string, string | boolean>();
   let currency: string | null = null;
   for (const entry of entries) {
     const projection = projectionOf(entry.projection);
-    const moves = { ...Object.fromEntries(Object.entries(entry.deltas).filter(([, value]) => typeof value === 'number' && value !== 0)), ...projection.inc };
-    for (const [path, value] of Object.entries(moves)) increments.set(path, (increments.get(path) ?? 0) + (value as number));
+    const moves = {
+      ...Object.fromEntries(
+        Object.entries(entry.deltas).filter(([, value]) => typeof value === 'number' && value !== 0),
+      ),
+      ...projection.inc,
+    };
+    for (const [path, value] of Object.entries(moves))
+      increments.set(path, (increments.get(path) ?? 0) + (value as number));
     for (const [path, value] of Object.entries(projection.set)) labels.set(path, value);
     currency = entry.currency ?? currency;
   }
@@ -90,7 +105,9 @@ function withTrace(trace: Record<string, string> | undefined): { trace?: Record<
 
 function leafHashesOf(group: EntryGroupDocument): Buffer[] {
   const bytes = bufferOf(group.leafHashes);
-  return Array.from({ length: group.to - group.from }, (_, offset) => bytes.subarray(offset * 32, offset * 32 + 32));
+  return Array.from({ length: group.to - group.from }, (_, offset) =>
+    bytes.subarray(offset * 32, offset * 32 + 32),
+  );
 }
 
 /**
@@ -116,7 +133,8 @@ function leafHashesOf(group: EntryGroupDocument): Buffer[] {
  * has no gaps and no entry changes once written; the head never points past stored nodes (step 3 before 4).
  */
 /** The points between an append's writes, where tests stop it as a crash would. */
-export type AppendStep = 'entries-written' | 'group-recorded' | 'nodes-written' | 'head-moved' | 'sealing-bundles';
+export type AppendStep =
+  'entries-written' | 'group-recorded' | 'nodes-written' | 'head-moved' | 'sealing-bundles';
 
 export interface AppenderOptions {
   /** Told whenever this process moves a campaign's head (the read cache forgets the campaign). */
@@ -142,11 +160,17 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
   const tails = new Map<string, { from: number; leaves: Buffer[] }>();
 
   /** The leaves at hand for a head move from `from` to `to`: the group's, and the log's tail before it. */
-  function leavesAtHand(campaignId: string, from: number, to: number, groupLeaves: ReadonlyMap<number, Buffer>): Map<number, Buffer> {
+  function leavesAtHand(
+    campaignId: string,
+    from: number,
+    to: number,
+    groupLeaves: ReadonlyMap<number, Buffer>,
+  ): Map<number, Buffer> {
     const known = new Map(groupLeaves);
     const tail = tails.get(campaignId);
     tails.delete(campaignId);
-    if (tail && tail.from + tail.leaves.length === from) tail.leaves.forEach((leaf, offset) => known.set(tail.from + offset, leaf));
+    if (tail && tail.from + tail.leaves.length === from)
+      tail.leaves.forEach((leaf, offset) => known.set(tail.from + offset, leaf));
     const start = Math.floor(to / bundleWidth) * bundleWidth;
     const next = Array.from({ length: to - start }, (_, offset) => known.get(start + offset));
     if (next.every((leaf) => leaf !== undefined)) {
@@ -157,15 +181,26 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
   }
 
   /** Writes the bundles a head move completed, and those of earlier moves whose write failed. */
-  async function sealBundles(campaignId: string, from: number, to: number, groupLeaves: ReadonlyMap<number, Buffer>): Promise<void> {
+  async function sealBundles(
+    campaignId: string,
+    from: number,
+    to: number,
+    groupLeaves: ReadonlyMap<number, Buffer>,
+  ): Promise<void> {
     const leaves = leavesAtHand(campaignId, from, to, groupLeaves);
     const due = [...unsealed.splice(0), { campaignId, from, to, leaves }];
     for (const move of due) {
       try {
         interrupt('sealing-bundles');
-        await bundles.sealCompleted(move.campaignId, move.from, move.to, 'leaves' in move ? move.leaves : new Map());
+        await bundles.sealCompleted(
+          move.campaignId,
+          move.from,
+          move.to,
+          'leaves' in move ? move.leaves : new Map(),
+        );
       } catch (error) {
-        if (unsealed.length < maxUnsealed) unsealed.push({ campaignId: move.campaignId, from: move.from, to: move.to });
+        if (unsealed.length < maxUnsealed)
+          unsealed.push({ campaignId: move.campaignId, from: move.from, to: move.to });
         options.onBundleFailed?.(error);
       }
     }
@@ -198,10 +233,16 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
         updatedAt: new Date(),
         ...(group.currency ? { currency: group.currency } : {}),
       },
-      ...(group.increments.length > 0 ? { $inc: Object.fromEntries(group.increments.map(({ path, value }) => [path, value])) } : {}),
+      ...(group.increments.length > 0
+        ? { $inc: Object.fromEntries(group.increments.map(({ path, value }) => [path, value])) }
+        : {}),
     };
     try {
-      const result = await logs.collection.updateOne({ _id: group.campaignId, size: group.from } as Record<string, unknown>, update, { upsert: group.from === 0 });
+      const result = await logs.collection.updateOne(
+        { _id: group.campaignId, size: group.from } as Record<string, unknown>,
+        update,
+        { upsert: group.from === 0 },
+      );
       return result.matchedCount + result.upsertedCount > 0;
     } catch (error) {
       // The first group's upsert met an existing log: the log already moved on.
@@ -213,12 +254,17 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
   /** A group's links: from its record, or, for a record written before links existed, from its entries. */
   async function linksOf(group: EntryGroupDocument): Promise<EntryRef[]> {
     if (group.refs !== undefined) return JSON.parse(group.refs) as EntryRef[];
-    const stored = await entries.find({ _id: { $in: entryIds(group.campaignId, group.from, group.to) } }, { kind: 1, refs: 1 }).lean();
+    const stored = await entries
+      .find({ _id: { $in: entryIds(group.campaignId, group.from, group.to) } }, { kind: 1, refs: 1 })
+      .lean();
     return entryRefsOf(stored);
   }
 
   /** Steps 3 and 4 of a recorded group; idempotent, so any number of finishers may race. `leaves` are those at hand. */
-  async function finish(group: EntryGroupDocument, leaves: ReadonlyMap<number, Buffer> = new Map()): Promise<boolean> {
+  async function finish(
+    group: EntryGroupDocument,
+    leaves: ReadonlyMap<number, Buffer> = new Map(),
+  ): Promise<boolean> {
     heads.delete(group.campaignId);
     await merkle.addLeaves(group.campaignId, group.from, leafHashesOf(group));
     // Before the head moves: a reader that finds an entry through a link checks it against the head.
@@ -251,7 +297,9 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
   async function finishUnfinished(campaignId: string, from: number): Promise<void> {
     heads.delete(campaignId);
     if ((await headSize(campaignId)) !== from) return;
-    let group: EntryGroupDocument | null = await groups.findById(entryGroupId(campaignId, from)).lean<EntryGroupDocument>();
+    let group: EntryGroupDocument | null = await groups
+      .findById(entryGroupId(campaignId, from))
+      .lean<EntryGroupDocument>();
     if (!group) {
       const found: EntryDocument[] = [];
       for (let index = from; index < from + maxGroupProbe; index += 1) {
@@ -295,7 +343,8 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
       const pending: PreparedEntry[] = [];
       const seen = new Set<string>();
       for (const entry of prepared) {
-        if (entry.draft.campaignId !== campaignId) throw new Error(`entry of ${entry.draft.campaignId} in a group of ${campaignId}`);
+        if (entry.draft.campaignId !== campaignId)
+          throw new Error(`entry of ${entry.draft.campaignId} in a group of ${campaignId}`);
         const known = recentEvents.get(`${campaignId}:${entry.draft.eventId}`);
         if (known !== undefined) {
           reach = Math.max(reach, known + 1);
@@ -312,7 +361,9 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
         let alreadyOnLog = false;
         try {
           // The driver's own insert: mongoose would cast every document again, and this is the hot path.
-          await entries.collection.insertMany(documents as unknown as Record<string, unknown>[], { ordered: true });
+          await entries.collection.insertMany(documents as unknown as Record<string, unknown>[], {
+            ordered: true,
+          });
           interrupt('entries-written');
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
@@ -335,12 +386,21 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
           // The traces ride on the commit record, a write the group makes anyway.
           const { group, ours } = await claim(groupRecord(campaignId, from, mine, new Date(), traces));
           interrupt('group-recorded');
-          const moved = await finish(group, ours ? new Map(mine.map((document) => [document.index, document.leaf])) : new Map());
+          const moved = await finish(
+            group,
+            ours ? new Map(mine.map((document) => [document.index, document.leaf])) : new Map(),
+          );
           if (ours && moved) {
             committed.push({
               id: group._id,
               time: group.time,
-              entries: mine.map(({ campaignId: campaign, index, leaf, leafHash: hash }, offset) => ({ campaignId: campaign, index, leaf, leafHash: hash, ...withTrace(traces[offset]) })),
+              entries: mine.map(({ campaignId: campaign, index, leaf, leafHash: hash }, offset) => ({
+                campaignId: campaign,
+                index,
+                leaf,
+                leafHash: hash,
+                ...withTrace(traces[offset]),
+              })),
             });
           }
         }
@@ -351,10 +411,11 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
 
       // Entries this call wrote or found are on the log only once the head is past them: finish any group in
       // the way (another finisher may have claimed one of ours and stopped short of the rest).
-      for (let size = await headSize(campaignId); size < reach; ) {
+      for (let size = await headSize(campaignId); size < reach;) {
         await finishUnfinished(campaignId, size);
         const next = await headSize(campaignId);
-        if (next <= size) throw new Error(`the log of ${campaignId} is stuck at ${size}, below its entries up to ${reach}`);
+        if (next <= size)
+          throw new Error(`the log of ${campaignId} is stuck at ${size}, below its entries up to ${reach}`);
         size = next;
       }
       return { appended, committed };
@@ -362,7 +423,11 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
 
     /** Groups whose announcement is still due (or whose commit was interrupted), oldest first. */
     async groupsInFlight(olderThan: Date, limit: number): Promise<EntryGroupDocument[]> {
-      return groups.find({ time: { $lt: olderThan } }).sort({ time: 1 }).limit(limit).lean<EntryGroupDocument[]>();
+      return groups
+        .find({ time: { $lt: olderThan } })
+        .sort({ time: 1 })
+        .limit(limit)
+        .lean<EntryGroupDocument[]>();
     },
 
     /** Makes sure a recorded group is on the log (finishing it if its commit was interrupted). */
@@ -376,9 +441,17 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
     async groupEntries(group: EntryGroupDocument): Promise<AppendedEntry[]> {
       const found: AppendedEntry[] = [];
       for (let index = group.from; index < group.to; index += 1) {
-        const entry = await entries.findById(entryId(group.campaignId, index), { leaf: 1, leafHash: 1 }).lean();
+        const entry = await entries
+          .findById(entryId(group.campaignId, index), { leaf: 1, leafHash: 1 })
+          .lean();
         if (!entry) throw new Error(`entry ${index} of committed group ${group._id} is missing`);
-        found.push({ campaignId: group.campaignId, index, leaf: bufferOf(entry.leaf), leafHash: entry.leafHash, ...withTrace(group.traces?.[index - group.from]) });
+        found.push({
+          campaignId: group.campaignId,
+          index,
+          leaf: bufferOf(entry.leaf),
+          leafHash: entry.leafHash,
+          ...withTrace(group.traces?.[index - group.from]),
+        });
       }
       return found;
     },

@@ -1,7 +1,27 @@
 import type { Connection } from 'mongoose';
-import { appendGroupHashes, appendHashes, appendPlan, consistencyRanges, inclusionRanges, nodesFor, rangeHash, rangeNodes, type NodeAddress } from '../domain/merkle.ts';
+import {
+  appendGroupHashes,
+  appendHashes,
+  appendPlan,
+  consistencyRanges,
+  inclusionRanges,
+  nodesFor,
+  rangeHash,
+  rangeNodes,
+  type NodeAddress,
+} from '../domain/merkle.ts';
 import { parseTreeNodeId, treeNodeId, treeNodeModel } from './tree-node.model.ts';
-import { addRun, hashInRuns, runField, tileRuns, tileRunsOf, tileSlot, treeTileId, treeTileModel, type TileRuns } from './tree-tile.model.ts';
+import {
+  addRun,
+  hashInRuns,
+  runField,
+  tileRuns,
+  tileRunsOf,
+  tileSlot,
+  treeTileId,
+  treeTileModel,
+  type TileRuns,
+} from './tree-tile.model.ts';
 
 /** Least recently used first: Maps iterate in insertion order, and a hit is inserted again. */
 function touch<V>(cache: Map<string, V>, key: string, value: V, limit: number): void {
@@ -45,9 +65,15 @@ export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
   }
 
   /** Reads the missing nodes' tiles whole in one query. */
-  async function fetchMissing(campaignId: string, missing: NodeAddress[], found: Map<string, Buffer>): Promise<void> {
+  async function fetchMissing(
+    campaignId: string,
+    missing: NodeAddress[],
+    found: Map<string, Buffer>,
+  ): Promise<void> {
     const tileIds = [...new Set(missing.map((address) => tileOf(campaignId, address).id))];
-    const stored = await tiles.collection.find<Record<string, unknown>>({ _id: { $in: tileIds } } as never).toArray();
+    const stored = await tiles.collection
+      .find<Record<string, unknown>>({ _id: { $in: tileIds } } as never)
+      .toArray();
     for (const tile of stored) touch(cachedTiles, tile._id as string, tileRuns(tile), tileCacheLimit);
     for (const address of missing) {
       const hash = cachedHash(campaignId, address);
@@ -78,13 +104,21 @@ export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
    * single-document atomicity (MongoDB, the launcher's FerretDB build; on a stock FerretDB the one connection per
    * process keeps a single instance safe, as for every other document here).
    */
-  async function write(campaignId: string, computed: { address: NodeAddress; hash: Buffer }[]): Promise<void> {
+  async function write(
+    campaignId: string,
+    computed: { address: NodeAddress; hash: Buffer }[],
+  ): Promise<void> {
     for (const [tileId, runs] of tileRunsOf(campaignId, computed)) {
       // The driver's own update: mongoose would cast the runs against a schema that does not name them.
-      await tiles.collection.updateOne({ _id: tileId } as never, { $set: Object.fromEntries(runs.map((run) => [runField(run.height, run.first), run.bytes])) }, { upsert: true });
+      await tiles.collection.updateOne(
+        { _id: tileId } as never,
+        { $set: Object.fromEntries(runs.map((run) => [runField(run.height, run.first), run.bytes])) },
+        { upsert: true },
+      );
       // Only once stored: a node in the cache is always a node in the database. A tile not cached starts with
       // these runs alone; a node of its older runs is then a miss, which reads the tile whole.
-      const cached: TileRuns = cachedTiles.get(tileId) ?? new Map<number, { first: number; bytes: Uint8Array }[]>();
+      const cached: TileRuns =
+        cachedTiles.get(tileId) ?? new Map<number, { first: number; bytes: Uint8Array }[]>();
       for (const run of runs) addRun(cached, run.height, run.first, run.bytes);
       touch(cachedTiles, tileId, cached, tileCacheLimit);
     }
@@ -103,11 +137,15 @@ export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
     let slice: { campaignId: string; address: NodeAddress; hash: Buffer }[] = [];
     const moveSlice = async () => {
       const byCampaign = new Map<string, { address: NodeAddress; hash: Buffer }[]>();
-      for (const { campaignId, address, hash } of slice) byCampaign.set(campaignId, [...(byCampaign.get(campaignId) ?? []), { address, hash }]);
+      for (const { campaignId, address, hash } of slice)
+        byCampaign.set(campaignId, [...(byCampaign.get(campaignId) ?? []), { address, hash }]);
       for (const [campaignId, nodes] of byCampaign) {
         const tileIds = [...new Set(nodes.map(({ address }) => tileOf(campaignId, address).id))];
         const stored = new Map<string, TileRuns>();
-        for (const tile of await tiles.collection.find<Record<string, unknown>>({ _id: { $in: tileIds } } as never).toArray()) stored.set(tile._id as string, tileRuns(tile));
+        for (const tile of await tiles.collection
+          .find<Record<string, unknown>>({ _id: { $in: tileIds } } as never)
+          .toArray())
+          stored.set(tile._id as string, tileRuns(tile));
         const missing = nodes.filter(({ address }) => {
           const { id, slot } = tileOf(campaignId, address);
           const runs = stored.get(id);
@@ -123,10 +161,11 @@ export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
       if (slice.length >= sliceSize) await moveSlice();
     }
     if (slice.length > 0) await moveSlice();
-    if (moved > 0) await legacy.drop().catch((error: unknown) => {
-      // Another instance moving the same nodes at its start dropped it first.
-      if (!/ns not found/i.test(String(error))) throw error;
-    });
+    if (moved > 0)
+      await legacy.drop().catch((error: unknown) => {
+        // Another instance moving the same nodes at its start dropped it first.
+        if (!/ns not found/i.test(String(error))) throw error;
+      });
     return moved;
   }
 
@@ -161,10 +200,17 @@ export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
     },
 
     /** The root of the first `size` leaves and the inclusion proof of leaf `index` in it, from one read. */
-    async rootAndInclusion(campaignId: string, index: number, size: number): Promise<{ root: Buffer; inclusion: Buffer[] }> {
+    async rootAndInclusion(
+      campaignId: string,
+      index: number,
+      size: number,
+    ): Promise<{ root: Buffer; inclusion: Buffer[] }> {
       const ranges = index < size ? inclusionRanges(index, size) : [];
       const lookup = await read(campaignId, [...rangeNodes(0, size), ...nodesFor(ranges)]);
-      return { root: rangeHash(0, size, lookup), inclusion: ranges.map(([start, end]) => rangeHash(start, end, lookup)) };
+      return {
+        root: rangeHash(0, size, lookup),
+        inclusion: ranges.map(([start, end]) => rangeHash(start, end, lookup)),
+      };
     },
 
     async consistencyProof(campaignId: string, from: number, to: number): Promise<Buffer[]> {

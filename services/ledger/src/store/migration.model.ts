@@ -6,7 +6,10 @@ export interface MigrationDocument {
   doneAt: Date;
 }
 
-const schema = new Schema<MigrationDocument>({ _id: { type: String, required: true }, doneAt: { type: Date, required: true } }, { versionKey: false });
+const schema = new Schema<MigrationDocument>(
+  { _id: { type: String, required: true }, doneAt: { type: Date, required: true } },
+  { versionKey: false },
+);
 
 export function migrationModel(db: Connection) {
   return db.model<MigrationDocument>('Migration', schema, 'migrations');

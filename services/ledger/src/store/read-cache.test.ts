@@ -26,7 +26,7 @@ describe('read cache', () => {
     expect(await cache.get('c1', source.read)).toBe(2);
   });
 
-  it("when this process writes, then the key is forgotten and the next reader sees the write at once", async () => {
+  it('when this process writes, then the key is forgotten and the next reader sees the write at once', async () => {
     const cache = createReadCache<number>({ ttlMs: 60_000 });
     const source = counter();
     await cache.get('c1', source.read);
@@ -46,7 +46,9 @@ describe('read cache', () => {
 
   it('when a read fails, then it is not kept', async () => {
     const cache = createReadCache<number>({ ttlMs: 60_000 });
-    await expect(cache.get('c1', () => Promise.reject(new Error('database went away')))).rejects.toThrow('database went away');
+    await expect(cache.get('c1', () => Promise.reject(new Error('database went away')))).rejects.toThrow(
+      'database went away',
+    );
     expect(await cache.get('c1', async () => 7)).toBe(7);
   });
 });

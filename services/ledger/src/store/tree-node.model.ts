@@ -10,7 +10,10 @@ export interface TreeNodeDocument {
   hash: string;
 }
 
-const schema = new Schema<TreeNodeDocument>({ _id: { type: String, required: true }, hash: { type: String, required: true } }, { versionKey: false });
+const schema = new Schema<TreeNodeDocument>(
+  { _id: { type: String, required: true }, hash: { type: String, required: true } },
+  { versionKey: false },
+);
 
 export function treeNodeModel(db: Connection) {
   return db.model<TreeNodeDocument>('TreeNode', schema, 'tree_nodes');

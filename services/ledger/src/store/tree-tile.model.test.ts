@@ -15,9 +15,12 @@ describe('Merkle tile addressing', () => {
     { node: { level: 8, index: 0 }, slot: { band: 1, tile: 0, height: 0, position: 0 } },
     { node: { level: 8, index: 300 }, slot: { band: 1, tile: 1, height: 0, position: 44 } },
     { node: { level: 17, index: 3 }, slot: { band: 2, tile: 0, height: 1, position: 3 } },
-  ])('when node $node.level:$node.index is addressed, then it is in band $slot.band, tile $slot.tile, height $slot.height, position $slot.position', ({ node, slot }) => {
-    expect(tileSlot(node)).toEqual(slot);
-  });
+  ])(
+    'when node $node.level:$node.index is addressed, then it is in band $slot.band, tile $slot.tile, height $slot.height, position $slot.position',
+    ({ node, slot }) => {
+      expect(tileSlot(node)).toEqual(slot);
+    },
+  );
 
   it('when every node of the subtree above 256 level-8 nodes is addressed, then all 510 are in that one tile at distinct slots', () => {
     const tile = 3;
@@ -36,7 +39,11 @@ describe('Merkle tile addressing', () => {
   });
 
   it('when tile ids and run fields are named, then they hold no "." and do not start with "$"', () => {
-    for (const name of [treeTileId('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 2, 17), runField(7, 1), runField(0, 255)]) {
+    for (const name of [
+      treeTileId('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 2, 17),
+      runField(7, 1),
+      runField(0, 255),
+    ]) {
       expect(name).not.toMatch(/\.|^\$/);
     }
   });
@@ -57,18 +64,24 @@ describe('hash lookup in a tile', () => {
     { height: 0, position: 3, seed: 4 },
     { height: 0, position: 4, seed: 5 },
     { height: 1, position: 1, seed: 9 },
-  ])('when a run covers height $height position $position, then its hash is found', ({ height, position, seed }) => {
-    expect(hashInRuns(tileRuns(tile), height, position)?.equals(hashOf(seed))).toBe(true);
-  });
+  ])(
+    'when a run covers height $height position $position, then its hash is found',
+    ({ height, position, seed }) => {
+      expect(hashInRuns(tileRuns(tile), height, position)?.equals(hashOf(seed))).toBe(true);
+    },
+  );
 
   it.each([
     { height: 0, position: 5 },
     { height: 1, position: 0 },
     { height: 1, position: 2 },
     { height: 2, position: 0 },
-  ])('when no run covers height $height position $position (not written yet), then nothing is found', ({ height, position }) => {
-    expect(hashInRuns(tileRuns(tile), height, position)).toBeUndefined();
-  });
+  ])(
+    'when no run covers height $height position $position (not written yet), then nothing is found',
+    ({ height, position }) => {
+      expect(hashInRuns(tileRuns(tile), height, position)).toBeUndefined();
+    },
+  );
 
   it('when runs of two writes overlap, then a node they share is read from either', () => {
     const rewritten = { ...tile, [runField(0, 2)]: { buffer: Buffer.concat([hashOf(3), hashOf(4)]) } };

@@ -63,7 +63,12 @@ export function tileRuns(tile: Record<string, unknown>): TileRuns {
     const match = runPattern.exec(field);
     if (!match) continue;
     const binary = value as { buffer: Uint8Array; position?: number };
-    addRun(runs, Number(match[1]), Number(match[2]), binary.buffer.subarray(0, binary.position ?? binary.buffer.length));
+    addRun(
+      runs,
+      Number(match[1]),
+      Number(match[2]),
+      binary.buffer.subarray(0, binary.position ?? binary.buffer.length),
+    );
   }
   return runs;
 }
@@ -79,13 +84,17 @@ export function addRun(runs: TileRuns, height: number, first: number, bytes: Uin
 export function hashInRuns(runs: TileRuns, height: number, position: number): Buffer | undefined {
   for (const { first, bytes } of runs.get(height) ?? []) {
     const offset = (position - first) * hashBytes;
-    if (offset >= 0 && offset + hashBytes <= bytes.length) return Buffer.from(bytes.subarray(offset, offset + hashBytes));
+    if (offset >= 0 && offset + hashBytes <= bytes.length)
+      return Buffer.from(bytes.subarray(offset, offset + hashBytes));
   }
   return undefined;
 }
 
 // Strict off: the runs are fields named by position; writes and reads go through the driver.
-const schema = new Schema<TreeTileDocument>({ _id: { type: String, required: true } }, { versionKey: false, strict: false });
+const schema = new Schema<TreeTileDocument>(
+  { _id: { type: String, required: true } },
+  { versionKey: false, strict: false },
+);
 
 export function treeTileModel(db: Connection) {
   return db.model<TreeTileDocument>('TreeTile', schema, 'tree_tiles');
@@ -95,7 +104,10 @@ export function treeTileModel(db: Connection) {
  * The runs to set for some nodes of a campaign, by tile: at each height, each stretch of consecutive positions
  * is one run (an append's nodes make one run per height; older logs' nodes moved into tiles may make several).
  */
-export function tileRunsOf(campaignId: string, nodes: readonly { address: NodeAddress; hash: Buffer }[]): Map<string, { height: number; first: number; bytes: Buffer }[]> {
+export function tileRunsOf(
+  campaignId: string,
+  nodes: readonly { address: NodeAddress; hash: Buffer }[],
+): Map<string, { height: number; first: number; bytes: Buffer }[]> {
   const byTile = new Map<string, { height: number; position: number; hash: Buffer }[]>();
   for (const { address, hash } of nodes) {
     const { band, tile, height, position } = tileSlot(address);
@@ -108,10 +120,15 @@ export function tileRunsOf(campaignId: string, nodes: readonly { address: NodeAd
     const tileRuns: { height: number; first: number; hashes: Buffer[] }[] = [];
     for (const { height, position, hash } of slots) {
       const last = tileRuns.at(-1);
-      if (last && last.height === height && last.first + last.hashes.length === position) last.hashes.push(hash);
-      else if (!(last && last.height === height && last.first + last.hashes.length > position)) tileRuns.push({ height, first: position, hashes: [hash] });
+      if (last && last.height === height && last.first + last.hashes.length === position)
+        last.hashes.push(hash);
+      else if (!(last && last.height === height && last.first + last.hashes.length > position))
+        tileRuns.push({ height, first: position, hashes: [hash] });
     }
-    runs.set(id, tileRuns.map(({ height, first, hashes }) => ({ height, first, bytes: Buffer.concat(hashes) })));
+    runs.set(
+      id,
+      tileRuns.map(({ height, first, hashes }) => ({ height, first, bytes: Buffer.concat(hashes) })),
+    );
   }
   return runs;
 }

@@ -7,7 +7,9 @@ import { loadLedgerConfig } from '../config.ts';
 export const testSigningSeed = Buffer.alloc(32, 7);
 
 /** The ledger in-process on a free port, with its own database and consumer group; `env` overrides its settings. */
-export async function startLedgerForTest(env: Record<string, string> = {}): Promise<RunningService & { groupPrefix: string }> {
+export async function startLedgerForTest(
+  env: Record<string, string> = {},
+): Promise<RunningService & { groupPrefix: string }> {
   const endpoints = testEndpoints();
   const groupPrefix = `${uniqueName('t')}.`;
   const config = loadLedgerConfig({
@@ -22,6 +24,11 @@ export async function startLedgerForTest(env: Record<string, string> = {}): Prom
     ...limitsOutOfTheWay,
     ...env,
   });
-  const service = await startService({ name: 'ledger', config, dbName: uniqueName('ledger'), build: (deps) => buildApp(deps, config) });
+  const service = await startService({
+    name: 'ledger',
+    config,
+    dbName: uniqueName('ledger'),
+    build: (deps) => buildApp(deps, config),
+  });
   return { ...service, groupPrefix };
 }

@@ -28,7 +28,13 @@ export interface CampaignExport {
 async function* rows(store: LedgerStore, campaignId: string, size: number): AsyncGenerator<ExportRow> {
   for await (const page of store.entryPages(campaignId, size)) {
     for (const doc of page) {
-      yield { campaignId, index: doc.index, leafHash: doc.leafHash, entry: JSON.parse(doc.leaf.toString('utf8')) as Record<string, unknown>, deltas: doc.deltas };
+      yield {
+        campaignId,
+        index: doc.index,
+        leafHash: doc.leafHash,
+        entry: JSON.parse(doc.leaf.toString('utf8')) as Record<string, unknown>,
+        deltas: doc.deltas,
+      };
     }
   }
 }
@@ -62,9 +68,13 @@ export async function exportCsv(store: LedgerStore, campaignId: string): Promise
     const disbursements = new Map<string, DisbursementLabel>();
     let batch = '';
     for await (const row of rows(store, campaignId, log.size)) {
-      const disbursementId = typeof row.entry.disbursementId === 'string' ? row.entry.disbursementId : undefined;
+      const disbursementId =
+        typeof row.entry.disbursementId === 'string' ? row.entry.disbursementId : undefined;
       if (row.entry.kind === 'disbursement-approved' && disbursementId) {
-        disbursements.set(disbursementId, { recipient: row.entry.recipient as DisbursementLabel['recipient'], sector: row.entry.sector as string | undefined });
+        disbursements.set(disbursementId, {
+          recipient: row.entry.recipient as DisbursementLabel['recipient'],
+          sector: row.entry.sector as string | undefined,
+        });
       }
       batch += csvRow(row, disbursementId ? disbursements.get(disbursementId) : undefined);
       if (batch.length > 64_000) {
@@ -77,8 +87,16 @@ export async function exportCsv(store: LedgerStore, campaignId: string): Promise
   return { campaign, summary, chunks: chunks() };
 }
 
-export async function exportIati(store: LedgerStore, publisher: IatiPublisher, campaignId: string, now: Date): Promise<CampaignExport> {
-  const [{ log, campaign, summary }, projections] = await Promise.all([start(store, campaignId), store.projections(campaignId)]);
+export async function exportIati(
+  store: LedgerStore,
+  publisher: IatiPublisher,
+  campaignId: string,
+  now: Date,
+): Promise<CampaignExport> {
+  const [{ log, campaign, summary }, projections] = await Promise.all([
+    start(store, campaignId),
+    store.projections(campaignId),
+  ]);
   const { bySector, byRecipient } = breakdowns(projections ?? {});
   const currency = log.currency ?? campaign?.goal.currency ?? 'USD';
   const opening = iatiActivityOpening(

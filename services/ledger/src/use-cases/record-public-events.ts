@@ -5,7 +5,11 @@ import type { DisbursementFacts, LedgerStore } from '../store/ledger-store.ts';
 import type { CommittedGroup, PreparedEntry } from '../store/log-appender.ts';
 
 // Entries that do not repeat their disbursement's sector (and deliveries its recipient) but move its money.
-const disbursementLinked = new Set(['org.diaspora-aid.disbursement.paid', 'org.diaspora-aid.disbursement.delivered', 'org.diaspora-aid.disbursement.cancelled']);
+const disbursementLinked = new Set([
+  'org.diaspora-aid.disbursement.paid',
+  'org.diaspora-aid.disbursement.delivered',
+  'org.diaspora-aid.disbursement.cancelled',
+]);
 
 /**
  * What a disbursement's earlier entries say, for a group of events: what the log held before the group (read
@@ -27,8 +31,17 @@ function disbursementFactsOfGroup(store: LedgerStore) {
     note(draft: EntryDraft): void {
       const disbursementId = draft.refs.disbursementId;
       if (!disbursementId) return;
-      const entry = draft.entry as { amount?: number; sector?: string; recipient?: DisbursementFacts['recipient'] };
-      if (draft.kind === 'disbursement-approved') approvals.set(disbursementId, { amount: entry.amount ?? null, sector: entry.sector ?? null, recipient: entry.recipient ?? null });
+      const entry = draft.entry as {
+        amount?: number;
+        sector?: string;
+        recipient?: DisbursementFacts['recipient'];
+      };
+      if (draft.kind === 'disbursement-approved')
+        approvals.set(disbursementId, {
+          amount: entry.amount ?? null,
+          sector: entry.sector ?? null,
+          recipient: entry.recipient ?? null,
+        });
       if (draft.kind === 'delivery') delivered.add(disbursementId);
     },
   };
@@ -48,7 +61,9 @@ interface Drafted {
 /** Projection changes of one campaign's drafts. */
 function prepare(drafted: Drafted[]): PreparedEntry[] {
   return drafted.map(({ draft, disbursement: facts, trace }) => {
-    const projectionFacts: ProjectionFacts = { disbursement: facts?.recipient ? { sector: facts.sector ?? '', recipient: facts.recipient } : null };
+    const projectionFacts: ProjectionFacts = {
+      disbursement: facts?.recipient ? { sector: facts.sector ?? '', recipient: facts.recipient } : null,
+    };
     return { draft, projection: projectionDelta(draft, projectionFacts), trace };
   });
 }
@@ -59,7 +74,11 @@ function prepare(drafted: Drafted[]): PreparedEntry[] {
  * committed, whose entry-appended messages are to be announced. `traces` (aligned with `events`) holds the
  * trace context each event was consumed in: its entry's announcement continues that trace.
  */
-export async function recordPublicEvents(store: LedgerStore, events: AnyEvent[], traces: readonly (Record<string, string> | undefined)[] = []): Promise<CommittedGroup[]> {
+export async function recordPublicEvents(
+  store: LedgerStore,
+  events: AnyEvent[],
+  traces: readonly (Record<string, string> | undefined)[] = [],
+): Promise<CommittedGroup[]> {
   const facts = disbursementFactsOfGroup(store);
   const byCampaign = new Map<string, Drafted[]>();
   for (const [position, event] of events.entries()) {
@@ -69,7 +88,10 @@ export async function recordPublicEvents(store: LedgerStore, events: AnyEvent[],
       await store.recordGeography(campaignId, { release, minimumGroup, residence, heritage, releasedAt });
       continue;
     }
-    const disbursement = disbursementLinked.has(event.type) && 'disbursementId' in event.data ? await facts.of(event.data.disbursementId) : null;
+    const disbursement =
+      disbursementLinked.has(event.type) && 'disbursementId' in event.data
+        ? await facts.of(event.data.disbursementId)
+        : null;
     const draft = draftEntry(event, contextFor(event, disbursement));
     if (!draft) continue;
     facts.note(draft);

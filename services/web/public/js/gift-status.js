@@ -28,7 +28,10 @@ async function follow() {
   attempt += 1;
   await new Promise((resolve) => setTimeout(resolve, delay));
   try {
-    const response = await fetch(`${location.pathname.replace(/\/$/, '')}/status${location.search}`, { headers: { accept: 'text/html' }, credentials: 'same-origin' });
+    const response = await fetch(`${location.pathname.replace(/\/$/, '')}/status${location.search}`, {
+      headers: { accept: 'text/html' },
+      credentials: 'same-origin',
+    });
     if (response.ok) {
       const template = document.createElement('template');
       template.innerHTML = await response.text();

@@ -41,12 +41,20 @@ if (dataElement && giveForm) {
   const other = /** @type {HTMLInputElement} */ (document.getElementById('amount-other'));
   const estimate = /** @type {HTMLElement} */ (document.getElementById('fee-estimate'));
   const money = (minor, currency, exponent) =>
-    new Intl.NumberFormat(data.locale, { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).format(minor / 10 ** exponent);
-  const percent = (fraction) => new Intl.NumberFormat(data.locale, { style: 'percent', maximumFractionDigits: 1 }).format(fraction);
+    new Intl.NumberFormat(data.locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    }).format(minor / 10 ** exponent);
+  const percent = (fraction) =>
+    new Intl.NumberFormat(data.locale, { style: 'percent', maximumFractionDigits: 1 }).format(fraction);
 
   /** The amount chosen now, in minor units, or null while none is readable. */
   const chosenAmount = () => {
-    const checked = /** @type {HTMLInputElement | null} */ (giveForm.querySelector('input[name="amount"]:checked'));
+    const checked = /** @type {HTMLInputElement | null} */ (
+      giveForm.querySelector('input[name="amount"]:checked')
+    );
     if (checked && checked.value !== 'other') return Number(checked.value);
     const text = custom.value.replace(/[\s\u00a0\u202f']/g, '').replace(',', '.');
     if (!/^\d{1,9}(\.\d+)?$/.test(text)) return null;
@@ -72,7 +80,10 @@ if (dataElement && giveForm) {
     }
     estimate.textContent = data.messages.converted
       .replace('{percent}', percent(fees.percent + fees.conversionPercent))
-      .replace('{fixed}', fees.fixed === null ? '' : money(fees.fixed, fees.settlementCurrency, fees.exponent));
+      .replace(
+        '{fixed}',
+        fees.fixed === null ? '' : money(fees.fixed, fees.settlementCurrency, fees.exponent),
+      );
   };
 
   custom.addEventListener('input', () => {

@@ -1,5 +1,14 @@
 // The explorer's "Verify" buttons: each checks its entry in the browser against the campaign's signed checkpoint.
-import { checkedCheckpoint, fetchCheckpointNote, fetchInclusionProof, fetchLeaf, hex, includedIn, leafHash, loadVerifierKey } from '/static/js/proof.js';
+import {
+  checkedCheckpoint,
+  fetchCheckpointNote,
+  fetchInclusionProof,
+  fetchLeaf,
+  hex,
+  includedIn,
+  leafHash,
+  loadVerifierKey,
+} from '/static/js/proof.js';
 
 const table = /** @type {HTMLTableElement | null} */ (document.querySelector('table.ledger'));
 const campaignId = table?.dataset.campaignId ?? '';
@@ -37,8 +46,10 @@ async function verifyRow(row) {
   const head = await checkpoint();
   if (index >= head.size) throw new Error('not yet covered by the signed checkpoint; reload in a moment');
   const bytes = await fetchLeaf(campaignId, index);
-  if (hex(await leafHash(bytes)) !== row.dataset.leafHash) throw new Error("the entry's bytes do not match the hash shown");
-  if (!(await includedIn(head, index, bytes, await fetchInclusionProof(campaignId, index, head.size)))) throw new Error('the entry does not lead to the signed root');
+  if (hex(await leafHash(bytes)) !== row.dataset.leafHash)
+    throw new Error("the entry's bytes do not match the hash shown");
+  if (!(await includedIn(head, index, bytes, await fetchInclusionProof(campaignId, index, head.size))))
+    throw new Error('the entry does not lead to the signed root');
   return head.size;
 }
 
@@ -64,6 +75,11 @@ table?.addEventListener('click', (event) => {
   verifyRow(row).then(
     (size) => say(verdict, true, fill(messages.verified, { size: numbers.format(size) })),
     // The reason is the verifier's own technical sentence, in English.
-    (/** @type {unknown} */ error) => say(verdict, false, fill(messages.failed, { reason: error instanceof Error ? error.message : String(error) })),
+    (/** @type {unknown} */ error) =>
+      say(
+        verdict,
+        false,
+        fill(messages.failed, { reason: error instanceof Error ? error.message : String(error) }),
+      ),
   );
 });

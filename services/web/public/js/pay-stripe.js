@@ -24,7 +24,10 @@ if (typeof Stripe === 'function' && data.publishableKey) {
     sending = true;
     button.disabled = true;
     errorBox.textContent = '';
-    const { error } = await stripe.confirmPayment({ elements, confirmParams: { return_url: data.returnUrl } });
+    const { error } = await stripe.confirmPayment({
+      elements,
+      confirmParams: { return_url: data.returnUrl },
+    });
     // Only reached when the payment did not go through (otherwise the browser is on its way to return_url).
     errorBox.textContent = error?.message ?? data.messages.failed;
     sending = false;

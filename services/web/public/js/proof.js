@@ -1,6 +1,12 @@
 // Fetching and checking ledger proofs in the browser. The checks themselves are the project's verifier
 // (packages/log-verifier), served as /static/js/verify.js; this module only fetches what they need.
-import { fromBase64, leafHash, parseVerifierKey, verifyCheckpoint, verifyInclusion } from '/static/js/verify.js';
+import {
+  fromBase64,
+  leafHash,
+  parseVerifierKey,
+  verifyCheckpoint,
+  verifyInclusion,
+} from '/static/js/verify.js';
 
 const api = '/api/ledger/v1';
 
@@ -40,7 +46,10 @@ export async function checkedCheckpoint(note, keyText) {
   try {
     return await verifyCheckpoint(note, keyText);
   } catch (error) {
-    throw new Error(`the checkpoint's signature does not verify with the ledger's key (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw new Error(
+      `the checkpoint's signature does not verify with the ledger's key (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
   }
 }
 
@@ -55,9 +64,12 @@ export async function fetchCheckpointNote(campaignId) {
  * @param {number} index
  */
 export async function fetchLeaf(campaignId, index) {
-  const body = await (await fetchOk(`${api}/campaigns/${encodeURIComponent(campaignId)}/entries?from=${index}&limit=1`)).json();
+  const body = await (
+    await fetchOk(`${api}/campaigns/${encodeURIComponent(campaignId)}/entries?from=${index}&limit=1`)
+  ).json();
   const row = body.entries?.[0];
-  if (!row || row.index !== index || typeof row.leaf !== 'string') throw new Error(`the ledger did not return entry #${index}`);
+  if (!row || row.index !== index || typeof row.leaf !== 'string')
+    throw new Error(`the ledger did not return entry #${index}`);
   return fromBase64(row.leaf);
 }
 
@@ -68,7 +80,11 @@ export async function fetchLeaf(campaignId, index) {
  * @returns {Promise<Uint8Array[]>}
  */
 export async function fetchInclusionProof(campaignId, index, treeSize) {
-  const body = await (await fetchOk(`${api}/campaigns/${encodeURIComponent(campaignId)}/proofs/inclusion?index=${index}&treeSize=${treeSize}`)).json();
+  const body = await (
+    await fetchOk(
+      `${api}/campaigns/${encodeURIComponent(campaignId)}/proofs/inclusion?index=${index}&treeSize=${treeSize}`,
+    )
+  ).json();
   if (!Array.isArray(body.hashes)) throw new Error('the inclusion proof has no hashes');
   return body.hashes.map((/** @type {string} */ hash) => fromBase64(hash));
 }

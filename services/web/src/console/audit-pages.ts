@@ -14,11 +14,24 @@ function detailsText(details: AuditRecord['details']): string {
 
 function row(page: PageContext, entry: AuditRecord, names: ReadonlyMap<string, string>): SafeHtml {
   const { t, fmt } = page;
-  const who = entry.actorMemberId === 'platform-admin' ? t('console.audit.platform') : (names.get(entry.actorMemberId) ?? entry.actorMemberId);
+  const who =
+    entry.actorMemberId === 'platform-admin'
+      ? t('console.audit.platform')
+      : (names.get(entry.actorMemberId) ?? entry.actorMemberId);
   return html`<tr><td data-label="${t('console.audit.when')}"><time datetime="${entry.at}">${fmt.dateTime(entry.at)}</time></td><td data-label="${t('console.audit.who')}">${who}</td><td data-label="${t('console.audit.what')}"><code>${entry.action}</code></td><td data-label="${t('console.audit.details')}">${detailsText(entry.details)} <span class="hint hash">${entry.targetId}</span></td></tr>`;
 }
 
-export function auditPage(page: PageContext, session: ConsoleSession, csrfToken: string, data: { entries: readonly AuditRecord[]; names: ReadonlyMap<string, string>; next: string | null; first: boolean }): string {
+export function auditPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  data: {
+    entries: readonly AuditRecord[];
+    names: ReadonlyMap<string, string>;
+    next: string | null;
+    first: boolean;
+  },
+): string {
   const { t } = page;
   return consoleLayout(page, session, {
     title: t('console.audit.heading'),

@@ -4,7 +4,15 @@ import { donorCurrencies, toDecimalString } from '@aid/money';
 import { crisisKindKey } from '../pages/campaign-pages.ts';
 import { html, type SafeHtml } from '../pages/html.ts';
 import type { PageContext } from '../pages/page-context.ts';
-import { csrfInput, fieldAria, fieldError, notice, statusBadge, type ConsoleCampaign, type ConsoleUpdate } from './console-kit.ts';
+import {
+  csrfInput,
+  fieldAria,
+  fieldError,
+  notice,
+  statusBadge,
+  type ConsoleCampaign,
+  type ConsoleUpdate,
+} from './console-kit.ts';
 import { consoleLayout } from './console-layout.ts';
 import type { ConsoleSession } from './console-session.ts';
 
@@ -31,7 +39,15 @@ export function valuesOf(campaign: ConsoleCampaign): CampaignValues {
   };
 }
 
-export const emptyCampaignValues: CampaignValues = { title: '', summary: '', amount: '', currency: 'USD', kind: 'flood', countries: '', glide: '' };
+export const emptyCampaignValues: CampaignValues = {
+  title: '',
+  summary: '',
+  amount: '',
+  currency: 'USD',
+  kind: 'flood',
+  countries: '',
+  glide: '',
+};
 
 /** A campaign's money as the disbursement service keeps it: what was raised and what is still available. */
 export interface CampaignFunds {
@@ -40,23 +56,36 @@ export interface CampaignFunds {
   available: number;
 }
 
-function fundsCells(page: PageContext, campaign: ConsoleCampaign, funds: CampaignFunds | null | undefined): SafeHtml {
+function fundsCells(
+  page: PageContext,
+  campaign: ConsoleCampaign,
+  funds: CampaignFunds | null | undefined,
+): SafeHtml {
   const { t, fmt } = page;
   if (!funds) {
     // A draft takes no gifts; for a public campaign the figures could not be had just now.
-    const text = campaign.status === 'draft' ? t('console.dashboard.draftNoGifts') : t('console.dashboard.noFigures');
+    const text =
+      campaign.status === 'draft' ? t('console.dashboard.draftNoGifts') : t('console.dashboard.noFigures');
     return html`<td data-label="${t('console.dashboard.raised')}" class="num">${text}</td><td data-label="${t('console.dashboard.available')}" class="num">${text}</td>`;
   }
   return html`<td data-label="${t('console.dashboard.raised')}" class="num">${fmt.money(funds.raised, funds.currency)}</td><td data-label="${t('console.dashboard.available')}" class="num">${fmt.money(funds.available, funds.currency)}</td>`;
 }
 
-function campaignRow(page: PageContext, campaign: ConsoleCampaign, funds?: ReadonlyMap<string, CampaignFunds | null>): SafeHtml {
+function campaignRow(
+  page: PageContext,
+  campaign: ConsoleCampaign,
+  funds?: ReadonlyMap<string, CampaignFunds | null>,
+): SafeHtml {
   const { fmt } = page;
   return html`<tr><th scope="row"><a href="/console/campaigns/${campaign.id}">${campaign.title}</a></th><td data-label="${page.t('console.campaigns.status')}">${statusBadge(page, campaign.status)}</td><td data-label="${page.t('console.campaigns.goal')}" class="num">${fmt.money(campaign.goal.amount, campaign.goal.currency)}</td>${funds ? fundsCells(page, campaign, funds.get(campaign.id)) : ''}<td data-label="${page.t('console.campaigns.created')}"><time datetime="${campaign.createdAt}">${fmt.date(campaign.createdAt)}</time></td></tr>`;
 }
 
 /** The organization's campaigns as a table that becomes cards on a phone. */
-export function campaignTable(page: PageContext, campaigns: readonly ConsoleCampaign[], funds?: ReadonlyMap<string, CampaignFunds | null>): SafeHtml {
+export function campaignTable(
+  page: PageContext,
+  campaigns: readonly ConsoleCampaign[],
+  funds?: ReadonlyMap<string, CampaignFunds | null>,
+): SafeHtml {
   const { t } = page;
   if (campaigns.length === 0) return html`<p>${t('console.campaigns.none')}</p>`;
   return html`<div class="table-wrap"><table class="stack"><caption class="visually-hidden">${t('console.campaigns.heading')}</caption>
@@ -64,7 +93,12 @@ export function campaignTable(page: PageContext, campaigns: readonly ConsoleCamp
 <tbody>${campaigns.map((campaign) => campaignRow(page, campaign, funds))}</tbody></table></div>`;
 }
 
-export function campaignListPage(page: PageContext, session: ConsoleSession, csrfToken: string, campaigns: readonly ConsoleCampaign[]): string {
+export function campaignListPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  campaigns: readonly ConsoleCampaign[],
+): string {
   const { t } = page;
   return consoleLayout(page, session, {
     title: t('console.campaigns.heading'),
@@ -76,7 +110,13 @@ ${campaignTable(page, campaigns)}`,
   });
 }
 
-function textInput(id: CampaignField, label: string, state: CampaignFormState, extra: SafeHtml | '' = '', hint?: { id: string; text: string }): SafeHtml {
+function textInput(
+  id: CampaignField,
+  label: string,
+  state: CampaignFormState,
+  extra: SafeHtml | '' = '',
+  hint?: { id: string; text: string },
+): SafeHtml {
   return html`<label for="${id}">${label}</label>
 ${hint ? html`<p class="hint" id="${hint.id}">${hint.text}</p>` : ''}
 <input id="${id}" name="${id}" value="${state.values[id]}"${extra}${fieldAria(id, state.errors[id], hint?.id)}>
@@ -84,11 +124,19 @@ ${fieldError(id, state.errors[id])}`;
 }
 
 /** Create or edit: the same fields, posted to a different place. */
-export function campaignFormPage(page: PageContext, session: ConsoleSession, csrfToken: string, state: CampaignFormState, target: { campaignId?: string; published?: boolean }): string {
+export function campaignFormPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  state: CampaignFormState,
+  target: { campaignId?: string; published?: boolean },
+): string {
   const { t } = page;
   const editing = target.campaignId !== undefined;
   const heading = editing ? t('console.campaignForm.editHeading') : t('console.campaignForm.newHeading');
-  const currencies = donorCurrencies.includes(state.values.currency as (typeof donorCurrencies)[number]) ? donorCurrencies : [state.values.currency, ...donorCurrencies];
+  const currencies = donorCurrencies.includes(state.values.currency as (typeof donorCurrencies)[number])
+    ? donorCurrencies
+    : [state.values.currency, ...donorCurrencies];
   const errorCount = Object.keys(state.errors).length;
   return consoleLayout(page, session, {
     title: heading,
@@ -149,7 +197,12 @@ export interface UpdateFormState {
 
 export const emptyUpdateForm: UpdateFormState = { values: { updateTitle: '', updateBody: '' }, errors: {} };
 
-function updateForm(page: PageContext, campaign: ConsoleCampaign, csrfToken: string, state: UpdateFormState): SafeHtml {
+function updateForm(
+  page: PageContext,
+  campaign: ConsoleCampaign,
+  csrfToken: string,
+  state: UpdateFormState,
+): SafeHtml {
   const { t } = page;
   const { errors } = state;
   return html`<section aria-labelledby="post-update">
@@ -172,11 +225,17 @@ ${fieldError('photo', errors.photo)}
 </section>`;
 }
 
-function updateList(page: PageContext, campaign: ConsoleCampaign, updates: readonly ConsoleUpdate[]): SafeHtml {
+function updateList(
+  page: PageContext,
+  campaign: ConsoleCampaign,
+  updates: readonly ConsoleUpdate[],
+): SafeHtml {
   const { t, fmt } = page;
   if (updates.length === 0) return html`<p>${t('console.update.none')}</p>`;
   return html`${updates.map(
-    (update) => html`<article class="update"><h3>${update.title}</h3><p class="meta"><time datetime="${update.postedAt}">${fmt.date(update.postedAt)}</time></p>
+    (
+      update,
+    ) => html`<article class="update"><h3>${update.title}</h3><p class="meta"><time datetime="${update.postedAt}">${fmt.date(update.postedAt)}</time></p>
 ${update.body.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}
 ${update.photo ? html`<figure class="update-photo-figure"><img class="update-photo" src="/campaigns/${campaign.id}/updates/${update.id}/photo" alt="${t('web.campaign.updatePhotoAlt')}" loading="lazy"><figcaption class="meta">${t('web.campaign.updatePhotoHash')} <code class="hash">${update.photo.sha256}</code></figcaption></figure>` : ''}
 </article>`,
@@ -188,12 +247,18 @@ export function campaignConsolePage(
   page: PageContext,
   session: ConsoleSession,
   csrfToken: string,
-  data: { campaign: ConsoleCampaign; updates: readonly ConsoleUpdate[]; done?: CampaignDone | undefined; updateForm?: UpdateFormState },
+  data: {
+    campaign: ConsoleCampaign;
+    updates: readonly ConsoleUpdate[];
+    done?: CampaignDone | undefined;
+    updateForm?: UpdateFormState;
+  },
 ): string {
   const { t, fmt } = page;
   const { campaign } = data;
   const admin = session.role === 'admin';
-  const action = (path: string, label: string) => html`<form method="post" action="/console/campaigns/${campaign.id}/${path}">${csrfInput(csrfToken)}<button type="submit" class="button-quiet">${label}</button></form>`;
+  const action = (path: string, label: string) =>
+    html`<form method="post" action="/console/campaigns/${campaign.id}/${path}">${csrfInput(csrfToken)}<button type="submit" class="button-quiet">${label}</button></form>`;
   return consoleLayout(page, session, {
     title: campaign.title,
     section: 'campaigns',

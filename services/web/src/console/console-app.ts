@@ -29,7 +29,13 @@ export interface ConsoleApis {
 export type ConsoleRoutes = (app: Express, deps: ConsoleDeps & { apis: ConsoleApis }) => void;
 
 /** The console's parts, in the order their routes are tried. */
-const parts: readonly ConsoleRoutes[] = [registerSignInRoutes, registerPasskeyRoutes, registerOrganizationConsole, registerMoneyConsole, registerJoiningAndVetting];
+const parts: readonly ConsoleRoutes[] = [
+  registerSignInRoutes,
+  registerPasskeyRoutes,
+  registerOrganizationConsole,
+  registerMoneyConsole,
+  registerJoiningAndVetting,
+];
 
 /**
  * The organizations' console under /console: sign-in first, then each part of the console registers its own

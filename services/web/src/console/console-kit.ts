@@ -37,7 +37,9 @@ export function fieldError(id: string, error: string | undefined): SafeHtml | ''
 /** A confirmation after a POST-redirect-GET, or a service's refusal shown on the page it concerns. */
 export function notice(text: string | undefined, kind: 'notice' | 'problem' = 'notice'): SafeHtml | '' {
   if (!text) return '';
-  return kind === 'problem' ? html`<p class="problem" role="alert">${text}</p>` : html`<p class="notice" role="status">${text}</p>`;
+  return kind === 'problem'
+    ? html`<p class="problem" role="alert">${text}</p>`
+    : html`<p class="notice" role="status">${text}</p>`;
 }
 
 const roleKeys: Record<MemberRole, MessageKey> = {
@@ -61,7 +63,12 @@ export function statusBadge(page: PageContext, status: string): SafeHtml {
 }
 
 /** A page the console answers a forged form post with: nothing was done. */
-export function forgedPage(page: PageContext, session: ConsoleSession, csrfToken: string, back: string): string {
+export function forgedPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  back: string,
+): string {
   const { t } = page;
   return consoleLayout(page, session, {
     title: t('console.refused.title'),
@@ -73,7 +80,14 @@ export function forgedPage(page: PageContext, session: ConsoleSession, csrfToken
 }
 
 /** A service's refusal of an action that has no form to show it next to: its own words, and the way back. */
-export function refusalPage(page: PageContext, session: ConsoleSession, csrfToken: string, detail: string, back: string, section?: ConsoleSection): string {
+export function refusalPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  detail: string,
+  back: string,
+  section?: ConsoleSection,
+): string {
   const { t } = page;
   return consoleLayout(page, session, {
     title: t('console.refused.title'),
@@ -131,7 +145,14 @@ export function confirmPage(
   page: PageContext,
   session: ConsoleSession,
   csrfToken: string,
-  options: { question: string; consequence: string; action: string; button: string; back: string; section: 'campaigns' | 'members' },
+  options: {
+    question: string;
+    consequence: string;
+    action: string;
+    button: string;
+    back: string;
+    section: 'campaigns' | 'members';
+  },
 ): string {
   const { t } = page;
   return consoleLayout(page, session, {

@@ -37,7 +37,11 @@ function navigation(page: PageContext, current: ConsoleSection | undefined): Saf
  * sign-out, around the page's own body. Same head as the public site (its stylesheet too, for the shared
  * look), plus the console's own styles.
  */
-export function consoleLayout(page: PageContext, session: ConsoleSession, options: ConsoleLayoutOptions): string {
+export function consoleLayout(
+  page: PageContext,
+  session: ConsoleSession,
+  options: ConsoleLayoutOptions,
+): string {
   const { t } = page;
   return html`<!doctype html>
 <html lang="${page.locale}" dir="${page.dir}">

@@ -31,7 +31,12 @@ const ivBytes = 12;
 const tagBytes = 16;
 
 function isLocalHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '::1' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  return (
+    hostname === 'localhost' ||
+    hostname === '::1' ||
+    hostname === '[::1]' ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname)
+  );
 }
 
 /**
@@ -56,7 +61,10 @@ export function consoleSessions(secret: Buffer, clock: () => Date = () => new Da
       if (raw.length <= ivBytes + tagBytes) return null;
       const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, ivBytes));
       decipher.setAuthTag(raw.subarray(ivBytes, ivBytes + tagBytes));
-      const text = Buffer.concat([decipher.update(raw.subarray(ivBytes + tagBytes)), decipher.final()]).toString('utf8');
+      const text = Buffer.concat([
+        decipher.update(raw.subarray(ivBytes + tagBytes)),
+        decipher.final(),
+      ]).toString('utf8');
       return JSON.parse(text) as ConsoleSession;
     } catch {
       return null;
@@ -81,7 +89,8 @@ export function consoleSessions(secret: Buffer, clock: () => Date = () => new Da
       const session = sealed ? open(sealed) : null;
       if (!session) return null;
       const now = clock().getTime();
-      if (Date.parse(session.expiresAt) <= now || now - Date.parse(session.lastSeenAt) > consoleIdleMs) return null;
+      if (Date.parse(session.expiresAt) <= now || now - Date.parse(session.lastSeenAt) > consoleIdleMs)
+        return null;
       return session;
     },
     /** Signs this browser in (a new sealed cookie replaces any earlier one: sign-in rotates the session). */
@@ -91,7 +100,12 @@ export function consoleSessions(secret: Buffer, clock: () => Date = () => new Da
     /** The session inside a cookie's value, expired or not (tests look inside with it). */
     sessionInCookieValue: open,
     clear(request: Request, response: Response): void {
-      response.clearCookie(consoleCookieName, { httpOnly: true, sameSite: 'lax', secure: !isLocalHost(request.hostname), path: '/console' });
+      response.clearCookie(consoleCookieName, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: !isLocalHost(request.hostname),
+        path: '/console',
+      });
     },
     /**
      * For console pages: the signed-in session in `response.locals.session` (its idle clock restarted), or a

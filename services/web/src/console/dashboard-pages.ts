@@ -6,26 +6,53 @@ import { consoleLayout } from './console-layout.ts';
 import type { ConsoleSession } from './console-session.ts';
 
 /** What waits for this person, from what the services already say: drafts to publish, members who cannot sign in. */
-function attention(page: PageContext, session: ConsoleSession, organization: ConsoleOrganization, campaigns: readonly ConsoleCampaign[]): SafeHtml {
+function attention(
+  page: PageContext,
+  session: ConsoleSession,
+  organization: ConsoleOrganization,
+  campaigns: readonly ConsoleCampaign[],
+): SafeHtml {
   const { t } = page;
   const items: SafeHtml[] = [];
   const drafts = campaigns.filter((campaign) => campaign.status === 'draft');
   if (session.role === 'admin') {
-    for (const draft of drafts) items.push(html`<li>${t('console.dashboard.draftWaiting')} <a href="/console/campaigns/${draft.id}">${draft.title}</a></li>`);
-    const withoutEmail = organization.members.filter((member) => member.revokedAt === null && member.email === null).length;
-    if (withoutEmail > 0) items.push(html`<li><a href="/console/members">${t('console.dashboard.membersWithoutEmail', { count: withoutEmail })}</a></li>`);
-    if (campaigns.length === 0) items.push(html`<li><a href="/console/campaigns/new">${t('console.dashboard.firstCampaign')}</a></li>`);
+    for (const draft of drafts)
+      items.push(
+        html`<li>${t('console.dashboard.draftWaiting')} <a href="/console/campaigns/${draft.id}">${draft.title}</a></li>`,
+      );
+    const withoutEmail = organization.members.filter(
+      (member) => member.revokedAt === null && member.email === null,
+    ).length;
+    if (withoutEmail > 0)
+      items.push(
+        html`<li><a href="/console/members">${t('console.dashboard.membersWithoutEmail', { count: withoutEmail })}</a></li>`,
+      );
+    if (campaigns.length === 0)
+      items.push(html`<li><a href="/console/campaigns/new">${t('console.dashboard.firstCampaign')}</a></li>`);
   }
   if (session.role !== 'approver') {
     const active = campaigns.filter((campaign) => campaign.status === 'active');
-    for (const campaign of active) items.push(html`<li>${t('console.dashboard.postUpdate')} <a href="/console/campaigns/${campaign.id}#post-update">${campaign.title}</a></li>`);
+    for (const campaign of active)
+      items.push(
+        html`<li>${t('console.dashboard.postUpdate')} <a href="/console/campaigns/${campaign.id}#post-update">${campaign.title}</a></li>`,
+      );
   }
-  if (session.role === 'approver' || session.role === 'admin') items.push(html`<li><a href="/console/money">${t('console.dashboard.moneyWaiting')}</a></li>`);
+  if (session.role === 'approver' || session.role === 'admin')
+    items.push(html`<li><a href="/console/money">${t('console.dashboard.moneyWaiting')}</a></li>`);
   return html`<section aria-labelledby="attention"><h2 id="attention">${t('console.dashboard.attention')}</h2>
 ${items.length > 0 ? html`<ul class="attention">${items}</ul>` : html`<p>${t('console.dashboard.nothing')}</p>`}</section>`;
 }
 
-export function dashboardPage(page: PageContext, session: ConsoleSession, csrfToken: string, data: { organization: ConsoleOrganization; campaigns: readonly ConsoleCampaign[]; funds: ReadonlyMap<string, CampaignFunds | null> }): string {
+export function dashboardPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  data: {
+    organization: ConsoleOrganization;
+    campaigns: readonly ConsoleCampaign[];
+    funds: ReadonlyMap<string, CampaignFunds | null>;
+  },
+): string {
   const { t, fmt } = page;
   const { organization, campaigns } = data;
   const members = organization.members.filter((member) => member.revokedAt === null).length;

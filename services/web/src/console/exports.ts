@@ -8,7 +8,9 @@ import type { Disbursement } from './money/money-api.ts';
 export const maxExportPages = 200;
 
 /** Reads every page of a paged answer, following `next`, up to `maxExportPages`. */
-export async function allPages<T>(read: (after: string | undefined) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
+export async function allPages<T>(
+  read: (after: string | undefined) => Promise<{ items: T[]; next: string | null }>,
+): Promise<T[]> {
   const items: T[] = [];
   let after: string | undefined;
   for (let page = 0; page < maxExportPages; page += 1) {
@@ -32,18 +34,32 @@ export function sendCsv(response: Response, filename: string, csv: string): void
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-export function auditCsv(entries: readonly AuditRecord[], names: ReadonlyMap<string, string>): { filename: string; csv: string } {
+export function auditCsv(
+  entries: readonly AuditRecord[],
+  names: ReadonlyMap<string, string>,
+): { filename: string; csv: string } {
   return {
     filename: `audit-${today()}.csv`,
     csv: toCsv(
       ['at', 'member_id', 'member_name', 'action', 'target_id', 'details'],
-      entries.map((entry) => [entry.at, entry.actorMemberId, names.get(entry.actorMemberId) ?? '', entry.action, entry.targetId, JSON.stringify(entry.details)]),
+      entries.map((entry) => [
+        entry.at,
+        entry.actorMemberId,
+        names.get(entry.actorMemberId) ?? '',
+        entry.action,
+        entry.targetId,
+        JSON.stringify(entry.details),
+      ]),
     ),
   };
 }
 
 /** Amounts as decimals in the campaign's currency (`250.50`), as an accountant's spreadsheet expects. */
-export function disbursementsCsv(campaignId: string, disbursements: readonly Disbursement[], names: ReadonlyMap<string, string>): { filename: string; csv: string } {
+export function disbursementsCsv(
+  campaignId: string,
+  disbursements: readonly Disbursement[],
+  names: ReadonlyMap<string, string>,
+): { filename: string; csv: string } {
   return {
     filename: `disbursements-${campaignId}-${today()}.csv`,
     csv: toCsv(

@@ -14,7 +14,10 @@ export interface InviteFormState {
   problem?: string | undefined;
 }
 
-export const emptyInvite: InviteFormState = { values: { name: '', email: '', role: 'field-officer' }, errors: {} };
+export const emptyInvite: InviteFormState = {
+  values: { name: '', email: '', role: 'field-officer' },
+  errors: {},
+};
 
 export type MembersDone = 'invited' | 'added' | 'invitation-failed' | 'invitation-sent' | 'removed';
 
@@ -31,7 +34,12 @@ export function isMembersDone(value: unknown): value is MembersDone {
   return typeof value === 'string' && value in doneKeys;
 }
 
-function memberActions(page: PageContext, session: ConsoleSession, member: ConsoleMember, csrfToken: string): SafeHtml {
+function memberActions(
+  page: PageContext,
+  session: ConsoleSession,
+  member: ConsoleMember,
+  csrfToken: string,
+): SafeHtml {
   const { t } = page;
   const named = (label: string) => html`${label}<span class="visually-hidden"> ${member.name}</span>`;
   // Replacing a key and removing someone cannot be undone: each opens a page that asks first.
@@ -42,9 +50,15 @@ function memberActions(page: PageContext, session: ConsoleSession, member: Conso
   }<a class="button-quiet" href="/console/members/${member.id}/api-key">${named(t('console.members.rotateKey'))}</a><a class="button-quiet" href="/console/members/${member.id}/remove">${named(t('console.members.remove'))}</a></div>`;
 }
 
-function memberRow(page: PageContext, session: ConsoleSession, member: ConsoleMember, csrfToken: string): SafeHtml {
+function memberRow(
+  page: PageContext,
+  session: ConsoleSession,
+  member: ConsoleMember,
+  csrfToken: string,
+): SafeHtml {
   const { t, fmt } = page;
-  const you = member.id === session.memberId ? html` <span class="hint">${t('console.members.you')}</span>` : '';
+  const you =
+    member.id === session.memberId ? html` <span class="hint">${t('console.members.you')}</span>` : '';
   return html`<tr><th scope="row">${member.name}${you}</th><td data-label="${t('console.members.email')}">${member.email ? html`<span dir="ltr">${member.email}</span>` : t('console.members.noEmail')}</td><td data-label="${t('console.members.role')}">${roleName(page, member.role)}</td><td data-label="${t('console.members.since')}"><time datetime="${member.createdAt}">${fmt.date(member.createdAt)}</time></td>${session.role === 'admin' ? html`<td data-label="${t('console.members.actions')}">${memberActions(page, session, member, csrfToken)}</td>` : ''}</tr>`;
 }
 
@@ -73,7 +87,12 @@ export function membersPage(
   page: PageContext,
   session: ConsoleSession,
   csrfToken: string,
-  data: { members: readonly ConsoleMember[]; done?: MembersDone | undefined; invite?: InviteFormState; approvalsAboveThreshold?: number | undefined },
+  data: {
+    members: readonly ConsoleMember[];
+    done?: MembersDone | undefined;
+    invite?: InviteFormState;
+    approvalsAboveThreshold?: number | undefined;
+  },
 ): string {
   const { t } = page;
   const admin = session.role === 'admin';
@@ -117,9 +136,16 @@ ${csrfInput(csrfToken)}
  * The organization's approval rule (N of its approvers above a campaign's threshold): stated for everyone, set by
  * admins. Approvers need to know how many of them a large disbursement waits for.
  */
-function approvalRuleSection(page: PageContext, csrfToken: string, admin: boolean, approvals: number): SafeHtml {
+function approvalRuleSection(
+  page: PageContext,
+  csrfToken: string,
+  admin: boolean,
+  approvals: number,
+): SafeHtml {
   const { t } = page;
-  const choices = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((count) => html`<option value="${count}"${count === approvals ? html` selected` : ''}>${count}</option>`);
+  const choices = [2, 3, 4, 5, 6, 7, 8, 9, 10].map(
+    (count) => html`<option value="${count}"${count === approvals ? html` selected` : ''}>${count}</option>`,
+  );
   return html`<section aria-labelledby="approval-rule"><h2 id="approval-rule">${t('console.approvalRule.heading')}</h2>
 <p>${t('console.approvalRule.current', { count: approvals })}</p>
 ${
@@ -133,7 +159,13 @@ ${
 }
 
 /** The one time a rotated key is shown: the answer to the post itself, never stored, never shown again. */
-export function newKeyPage(page: PageContext, session: ConsoleSession, csrfToken: string, member: { name: string; role: MemberRole }, apiKey: string): string {
+export function newKeyPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  member: { name: string; role: MemberRole },
+  apiKey: string,
+): string {
   const { t } = page;
   return consoleLayout(page, session, {
     title: t('console.members.newKeyTitle'),

@@ -11,14 +11,19 @@ import { checkScreen, chromiumLaunchArgs } from '../test-support/screen-checks.t
 import type { ConsoleSession } from './console-session.ts';
 import { startConsoleUnderTest, type ConsoleUnderTest } from './test-support/console-under-test.ts';
 
-const resultsDir = process.env['CONSOLE_SHOTS'] ?? fileURLToPath(new URL('../../test-results/console/', import.meta.url));
+const resultsDir =
+  process.env['CONSOLE_SHOTS'] ?? fileURLToPath(new URL('../../test-results/console/', import.meta.url));
 
 /** A real PNG (a colour gradient), so the update's photo is drawn in the screenshots. */
 function gradientPng(width: number, height: number): Buffer {
   const rows = Buffer.alloc((width * 3 + 1) * height);
   for (let y = 0; y < height; y += 1) {
     const start = y * (width * 3 + 1);
-    for (let x = 0; x < width; x += 1) rows.set([20 + Math.round((x / width) * 120), 90 + Math.round((y / height) * 100), 170], start + 1 + x * 3);
+    for (let x = 0; x < width; x += 1)
+      rows.set(
+        [20 + Math.round((x / width) * 120), 90 + Math.round((y / height) * 100), 170],
+        start + 1 + x * 3,
+      );
   }
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
@@ -32,7 +37,12 @@ function gradientPng(width: number, height: number): Buffer {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const check = (page: Page, name: string) => checkScreen(page, resultsDir, name);
@@ -48,13 +58,22 @@ describe("an organization's console in Chromium", () => {
     platform = await startConsoleUnderTest();
     const registered = await platform.campaign.call('POST', '/v1/organizations', {
       key: platform.campaign.platformKey,
-      body: { name: 'Somali Diaspora Water Fund', country: 'SE', kind: 'diaspora-association', admin: { name: 'Leila Warsame', email: `leila.${randomBytes(3).toString('hex')}@example.org` } },
+      body: {
+        name: 'Somali Diaspora Water Fund',
+        country: 'SE',
+        kind: 'diaspora-association',
+        admin: { name: 'Leila Warsame', email: `leila.${randomBytes(3).toString('hex')}@example.org` },
+      },
     });
     const body = registered.body as { id: string; apiKey: string; member: { id: string } };
     organizationId = body.id;
     await platform.campaign.call('POST', `/v1/organizations/${organizationId}/members`, {
       key: body.apiKey,
-      body: { name: 'Abdi Hassan', email: `abdi.${randomBytes(3).toString('hex')}@example.org`, role: 'field-officer' },
+      body: {
+        name: 'Abdi Hassan',
+        email: `abdi.${randomBytes(3).toString('hex')}@example.org`,
+        role: 'field-officer',
+      },
     });
     const now = new Date();
     const session: ConsoleSession = {
@@ -68,9 +87,15 @@ describe("an organization's console in Chromium", () => {
       expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
       lastSeenAt: now.toISOString(),
     };
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumLaunchArgs });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: chromiumLaunchArgs,
+    });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en' });
-    await context.addCookies([{ name: 'console', value: platform.sessions.cookieValueFor(session), url: `${platform.url}/console` }]);
+    await context.addCookies([
+      { name: 'console', value: platform.sessions.cookieValueFor(session), url: `${platform.url}/console` },
+    ]);
   }, 120_000);
   afterAll(async () => {
     await context?.close();
@@ -85,7 +110,10 @@ describe("an organization's console in Chromium", () => {
     expect(await page.textContent('main')).toContain('fields need to be corrected');
     await check(page, 'campaign-form-errors');
     await page.fill('#title', 'Clean water for Baidoa');
-    await page.fill('#summary', 'Water trucking and jerrycans for families displaced by the drought around Baidoa.');
+    await page.fill(
+      '#summary',
+      'Water trucking and jerrycans for families displaced by the drought around Baidoa.',
+    );
     await page.fill('#amount', '40000');
     await page.selectOption('#currency', 'SEK');
     await page.selectOption('#kind', 'drought');
@@ -102,7 +130,11 @@ describe("an organization's console in Chromium", () => {
     await page.setInputFiles('#photo', photo);
     await page.getByRole('button', { name: 'Post update' }).click();
     expect(await page.textContent('main')).toContain('Your update is posted');
-    expect(await page.locator('img.update-photo').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBe(480);
+    expect(
+      await page
+        .locator('img.update-photo')
+        .evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth),
+    ).toBe(480);
     await check(page, 'campaign-page');
 
     await page.goto(`${platform.url}/console/campaigns/new`);

@@ -19,14 +19,24 @@ const auditPageSize = 50;
  * Raised and available money of each public campaign, from the disbursement service's funds accounts. A figure
  * it cannot give now (not answering, or the campaign not reached it yet) is left out: the home page still works.
  */
-async function fundsOf(apis: ConsoleApis, session: ConsoleSession, campaigns: readonly ConsoleCampaign[]): Promise<Map<string, CampaignFunds | null>> {
+async function fundsOf(
+  apis: ConsoleApis,
+  session: ConsoleSession,
+  campaigns: readonly ConsoleCampaign[],
+): Promise<Map<string, CampaignFunds | null>> {
   const entries = await Promise.all(
     campaigns
       .filter((campaign) => campaign.status !== 'draft')
       .map(async (campaign): Promise<[string, CampaignFunds | null]> => {
         try {
-          const funds = await apis.disbursement<CampaignFunds>(session, `/v1/campaigns/${encodeURIComponent(campaign.id)}/funds`);
-          return [campaign.id, { currency: funds.currency, raised: funds.raised, available: funds.available }];
+          const funds = await apis.disbursement<CampaignFunds>(
+            session,
+            `/v1/campaigns/${encodeURIComponent(campaign.id)}/funds`,
+          );
+          return [
+            campaign.id,
+            { currency: funds.currency, raised: funds.raised, available: funds.available },
+          ];
         } catch (error) {
           if (error instanceof ConsoleServiceProblem && error.status === 401) throw error;
           return [campaign.id, null];
@@ -43,9 +53,20 @@ export function registerOrganizationConsole(app: Express, deps: ConsoleDeps & { 
 
   app.get('/console', signedIn, async (request, response) => {
     const session = sessionOf(response);
-    const [organization, campaigns] = await Promise.all([organizationOf(apis, session), organizationCampaigns(apis, session)]);
+    const [organization, campaigns] = await Promise.all([
+      organizationOf(apis, session),
+      organizationCampaigns(apis, session),
+    ]);
     const funds = await fundsOf(apis, session, campaigns);
-    sendPage(response, 200, dashboardPage(pageOf(response), session, forms.token(request, response), { organization, campaigns, funds }));
+    sendPage(
+      response,
+      200,
+      dashboardPage(pageOf(response), session, forms.token(request, response), {
+        organization,
+        campaigns,
+        funds,
+      }),
+    );
   });
 
   registerCampaignConsoleRoutes(app, deps);
@@ -53,15 +74,30 @@ export function registerOrganizationConsole(app: Express, deps: ConsoleDeps & { 
 
   app.get('/console/audit', signedIn, async (request, response) => {
     const session = sessionOf(response);
-    const after = typeof request.query.after === 'string' && request.query.after.length <= 300 ? request.query.after : undefined;
+    const after =
+      typeof request.query.after === 'string' && request.query.after.length <= 300
+        ? request.query.after
+        : undefined;
     const query = new URLSearchParams({ limit: String(auditPageSize), ...(after ? { after } : {}) });
     // Admins only: the service refuses anyone else, and its refusal is the page.
     const [audit, organization] = await Promise.all([
-      apis.campaign<{ entries: AuditRecord[]; next: string | null }>(session, `/v1/organizations/${session.organizationId}/audit?${query.toString()}`),
+      apis.campaign<{ entries: AuditRecord[]; next: string | null }>(
+        session,
+        `/v1/organizations/${session.organizationId}/audit?${query.toString()}`,
+      ),
       organizationOf(apis, session),
     ]);
     const names = new Map(organization.members.map((member) => [member.id, member.name]));
-    sendPage(response, 200, auditPage(pageOf(response), session, forms.token(request, response), { entries: audit.entries, names, next: audit.next, first: !after }));
+    sendPage(
+      response,
+      200,
+      auditPage(pageOf(response), session, forms.token(request, response), {
+        entries: audit.entries,
+        names,
+        next: audit.next,
+        first: !after,
+      }),
+    );
   });
 
   // The whole audit log as a spreadsheet (admins: the service refuses anyone else).
@@ -70,12 +106,18 @@ export function registerOrganizationConsole(app: Express, deps: ConsoleDeps & { 
     const [entries, organization] = await Promise.all([
       allPages(async (after) => {
         const query = new URLSearchParams({ limit: '200', ...(after ? { after } : {}) });
-        const page = await apis.campaign<{ entries: AuditRecord[]; next: string | null }>(session, `/v1/organizations/${session.organizationId}/audit?${query.toString()}`);
+        const page = await apis.campaign<{ entries: AuditRecord[]; next: string | null }>(
+          session,
+          `/v1/organizations/${session.organizationId}/audit?${query.toString()}`,
+        );
         return { items: page.entries, next: page.next };
       }),
       organizationOf(apis, session),
     ]);
-    const { filename, csv } = auditCsv(entries, new Map(organization.members.map((member) => [member.id, member.name])));
+    const { filename, csv } = auditCsv(
+      entries,
+      new Map(organization.members.map((member) => [member.id, member.name])),
+    );
     sendCsv(response, filename, csv);
   });
 
@@ -84,9 +126,14 @@ export function registerOrganizationConsole(app: Express, deps: ConsoleDeps & { 
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     const session = response.locals['session'] as ConsoleSession | undefined;
     const section = sectionOf(request.path);
-    if (!(error instanceof ConsoleServiceProblem) || error.status === 401 || !session || !section) return next(error);
+    if (!(error instanceof ConsoleServiceProblem) || error.status === 401 || !session || !section)
+      return next(error);
     const back = section === 'home' ? '/console' : `/console/${section}`;
-    sendPage(response, error.status, refusalPage(pageOf(response), session, forms.token(request, response), error.detail, back, section));
+    sendPage(
+      response,
+      error.status,
+      refusalPage(pageOf(response), session, forms.token(request, response), error.detail, back, section),
+    );
   });
 }
 

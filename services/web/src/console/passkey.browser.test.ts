@@ -22,9 +22,18 @@ describe('a person signs in with a passkey in Chromium', () => {
     platform = await startConsoleUnderTest();
     await platform.campaign.call('POST', '/v1/organizations', {
       key: platform.campaign.platformKey,
-      body: { name: 'Somali Diaspora Water Fund', country: 'SE', kind: 'diaspora-association', admin: { name: 'Leila Warsame', email } },
+      body: {
+        name: 'Somali Diaspora Water Fund',
+        country: 'SE',
+        kind: 'diaspora-association',
+        admin: { name: 'Leila Warsame', email },
+      },
     });
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumLaunchArgs });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: chromiumLaunchArgs,
+    });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -38,7 +47,14 @@ describe('a person signs in with a passkey in Chromium', () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     });
 
     await page.goto(`${platform.url}/console/sign-in`);
@@ -53,7 +69,9 @@ describe('a person signs in with a passkey in Chromium', () => {
     expect(await page.textContent('main')).toContain('You have no passkey yet.');
 
     await page.getByRole('button', { name: 'Add a passkey' }).click();
-    await expect.poll(async () => (await page.textContent('main')) ?? '', { timeout: 10_000 }).toContain('Passkey added');
+    await expect
+      .poll(async () => (await page.textContent('main')) ?? '', { timeout: 10_000 })
+      .toContain('Passkey added');
     await shots(page, 'account');
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -64,7 +82,9 @@ describe('a person signs in with a passkey in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.waitForURL(`${platform.url}/console`);
     await page.goto(`${platform.url}/console/account`);
-    expect(await page.textContent('main')).toContain('Signed in as Leila Warsame, Somali Diaspora Water Fund.');
+    expect(await page.textContent('main')).toContain(
+      'Signed in as Leila Warsame, Somali Diaspora Water Fund.',
+    );
     expect(await page.textContent('main')).toContain('last used');
     expect(platform.mailer.sent.length).toBe(mailsBefore);
     await context.close();
@@ -76,10 +96,21 @@ describe('a person signs in with a passkey in Chromium', () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     // An authenticator that holds no credential of this site and answers at once.
-    await cdp.send('WebAuthn.addVirtualAuthenticator', { options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true } });
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
     await page.goto(`${platform.url}/console/sign-in`);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await expect.poll(async () => (await page.textContent('#passkey-sign-in-status')) ?? '', { timeout: 70_000 }).toContain('The passkey did not work.');
+    await expect
+      .poll(async () => (await page.textContent('#passkey-sign-in-status')) ?? '', { timeout: 70_000 })
+      .toContain('The passkey did not work.');
     expect((await context.cookies()).some((cookie) => cookie.name === 'console')).toBe(false);
     await context.close();
   }, 90_000);

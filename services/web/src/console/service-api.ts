@@ -40,7 +40,11 @@ const timeoutMs = 15_000;
  * services' own authorization decides every action and their audit trail names the person.
  */
 export function serviceApi(baseUrl: string) {
-  return async function call<T>(session: Pick<ConsoleSession, 'token'> | null, path: string, options: ServiceCall = {}): Promise<T> {
+  return async function call<T>(
+    session: Pick<ConsoleSession, 'token'> | null,
+    path: string,
+    options: ServiceCall = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (session) headers['authorization'] = `Bearer ${session.token}`;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
@@ -55,7 +59,12 @@ export function serviceApi(baseUrl: string) {
     }
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}${path}`, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(`${baseUrl}${path}`, {
+        method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
       throw new ConsoleServiceUnavailable(`${path}: ${(error as Error).message}`);
     }
@@ -63,10 +72,31 @@ export function serviceApi(baseUrl: string) {
     const text = await response.text();
     const parsed: unknown = text === '' ? null : safeJson(text);
     if (!response.ok) {
-      const problem = (parsed ?? {}) as { code?: unknown; type?: unknown; detail?: unknown; title?: unknown; field?: unknown };
-      const code = typeof problem.code === 'string' ? problem.code : typeof problem.type === 'string' ? (problem.type.split('/').pop() ?? 'refused') : 'refused';
-      const detail = typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : response.statusText;
-      throw new ConsoleServiceProblem(response.status, code, detail, typeof problem.field === 'string' ? problem.field : undefined);
+      const problem = (parsed ?? {}) as {
+        code?: unknown;
+        type?: unknown;
+        detail?: unknown;
+        title?: unknown;
+        field?: unknown;
+      };
+      const code =
+        typeof problem.code === 'string'
+          ? problem.code
+          : typeof problem.type === 'string'
+            ? (problem.type.split('/').pop() ?? 'refused')
+            : 'refused';
+      const detail =
+        typeof problem.detail === 'string'
+          ? problem.detail
+          : typeof problem.title === 'string'
+            ? problem.title
+            : response.statusText;
+      throw new ConsoleServiceProblem(
+        response.status,
+        code,
+        detail,
+        typeof problem.field === 'string' ? problem.field : undefined,
+      );
     }
     return parsed as T;
   };

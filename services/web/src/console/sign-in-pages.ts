@@ -3,7 +3,8 @@ import type { PageContext } from '../pages/page-context.ts';
 import { consoleLayout } from './console-layout.ts';
 import type { ConsoleSession } from './console-session.ts';
 
-export type SignInProblem = 'email' | 'limited' | 'forged' | 'link-used' | 'link-expired' | 'link-unknown' | 'unavailable';
+export type SignInProblem =
+  'email' | 'limited' | 'forged' | 'link-used' | 'link-expired' | 'link-unknown' | 'unavailable';
 
 function csrfField(token: string): SafeHtml {
   return html`<input type="hidden" name="csrf" value="${token}">`;
@@ -13,7 +14,12 @@ const consoleStyles = html`<link rel="stylesheet" href="/static/console.css">`;
 const passkeyScripts = html`<script src="/static/js/vendor/simplewebauthn.js" defer></script><script src="/static/js/passkey.js" defer></script>`;
 
 /** A button the page's script shows where the browser can use passkeys; without script, the email way remains. */
-function passkeyButton(page: PageContext, id: 'passkey-sign-in' | 'passkey-add', label: string, csrfToken: string): SafeHtml {
+function passkeyButton(
+  page: PageContext,
+  id: 'passkey-sign-in' | 'passkey-add',
+  label: string,
+  csrfToken: string,
+): SafeHtml {
   const { t } = page;
   return html`<button type="button" class="button-primary" id="${id}" hidden data-csrf="${csrfToken}" data-status="${id}-status" data-working="${t('console.passkey.working')}" data-failed="${t('console.passkey.failed')}" data-unsupported="${t('console.passkey.unsupported')}">${label}</button>
 <p id="${id}-status" class="hint" role="status" aria-live="polite"></p>`;
@@ -40,7 +46,10 @@ function problemText(page: PageContext, problem: SignInProblem): string {
 }
 
 /** The sign-in form: an email address, and a link by email; nothing to remember, nothing to leak. */
-export function signInPage(page: PageContext, state: { csrfToken: string; next: string; email?: string; problem?: SignInProblem }): string {
+export function signInPage(
+  page: PageContext,
+  state: { csrfToken: string; next: string; email?: string; problem?: SignInProblem },
+): string {
   const { t } = page;
   const problem = state.problem ? problemText(page, state.problem) : null;
   return layout(
@@ -86,7 +95,10 @@ export function checkEmailPage(page: PageContext, email: string): string {
  * What an emailed link opens: a button, not a sign-in. Mail scanners fetch links to check them; only the
  * person's press posts the secret and uses the link up.
  */
-export function linkPage(page: PageContext, state: { csrfToken: string; token: string; problem?: SignInProblem }): string {
+export function linkPage(
+  page: PageContext,
+  state: { csrfToken: string; token: string; problem?: SignInProblem },
+): string {
   const { t } = page;
   if (state.problem) {
     return layout(
@@ -134,7 +146,12 @@ export interface PasskeyRow {
 }
 
 /** The person's own account, in the console: who, until when, the ways out, and their passkeys. */
-export function accountPage(page: PageContext, session: ConsoleSession, csrfToken: string, passkeys: readonly PasskeyRow[]): string {
+export function accountPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  passkeys: readonly PasskeyRow[],
+): string {
   const { t, fmt } = page;
   const rows = passkeys.map(
     (passkey) =>

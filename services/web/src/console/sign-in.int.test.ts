@@ -1,6 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAt, startConsoleUnderTest, type ConsoleUnderTest } from './test-support/console-under-test.ts';
+import {
+  browserAt,
+  startConsoleUnderTest,
+  type ConsoleUnderTest,
+} from './test-support/console-under-test.ts';
 
 describe('people sign in to the console by an emailed link', () => {
   let platform: ConsoleUnderTest;
@@ -12,7 +16,12 @@ describe('people sign in to the console by an emailed link', () => {
     platform = await startConsoleUnderTest();
     const answer = await platform.campaign.call('POST', '/v1/organizations', {
       key: platform.campaign.platformKey,
-      body: { name: 'Sindh Relief UK', country: 'GB', kind: 'diaspora-association', admin: { name: 'Amina Shah', email } },
+      body: {
+        name: 'Sindh Relief UK',
+        country: 'GB',
+        kind: 'diaspora-association',
+        admin: { name: 'Amina Shah', email },
+      },
     });
     ({ id: organizationId, apiKey: adminKey } = answer.body as { id: string; apiKey: string });
   }, 60_000);
@@ -21,7 +30,11 @@ describe('people sign in to the console by an emailed link', () => {
   /** Asks for a link in `browser` and returns the path of the link that was mailed. */
   async function askForLink(browser: ReturnType<typeof browserAt>, address = email): Promise<string> {
     const form = await browser.get('/console/sign-in');
-    const sent = await browser.post('/console/sign-in', { csrf: browser.csrfOf(form.text), email: address, next: '/console/account' });
+    const sent = await browser.post('/console/sign-in', {
+      csrf: browser.csrfOf(form.text),
+      email: address,
+      next: '/console/account',
+    });
     expect(sent.status).toBe(200);
     expect(sent.text).toContain(address);
     const url = platform.mailer.linkTo(address);
@@ -31,7 +44,10 @@ describe('people sign in to the console by an emailed link', () => {
   async function signIn(browser: ReturnType<typeof browserAt>): Promise<void> {
     const link = await askForLink(browser);
     const opened = await browser.get(link);
-    const used = await browser.post('/console/sign-in/link', { csrf: browser.csrfOf(opened.text), token: new URL(link, 'http://x').searchParams.get('token') ?? '' });
+    const used = await browser.post('/console/sign-in/link', {
+      csrf: browser.csrfOf(opened.text),
+      token: new URL(link, 'http://x').searchParams.get('token') ?? '',
+    });
     expect(used.status).toBe(303);
   }
 
@@ -53,7 +69,10 @@ describe('people sign in to the console by an emailed link', () => {
     const response = await fetch(`${platform.url}/console/sign-in/link`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...browser.jar].map(([name, value]) => `${name}=${value}`).join('; ') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: [...browser.jar].map(([name, value]) => `${name}=${value}`).join('; '),
+      },
       body: new URLSearchParams({ csrf: browser.csrfOf(opened.text), token }).toString(),
     });
     expect(response.status).toBe(303);
@@ -63,7 +82,9 @@ describe('people sign in to the console by an emailed link', () => {
     expect(cookie).toMatch(/Path=\/console/);
     // This test's site is on 127.0.0.1: the one place a cookie may go without Secure.
     expect(cookie).not.toMatch(/Secure/);
-    const session = platform.sessions.sessionInCookieValue(cookie.split(';')[0]?.slice('console='.length) ?? '');
+    const session = platform.sessions.sessionInCookieValue(
+      cookie.split(';')[0]?.slice('console='.length) ?? '',
+    );
     expect(session?.organizationId).toBe(organizationId);
     expect(session?.role).toBe('admin');
     expect(session?.token.startsWith('aid_s.')).toBe(true);
@@ -81,7 +102,13 @@ describe('people sign in to the console by an emailed link', () => {
     // Time passes: the link's expiry is moved into the past, as 15 minutes would.
     await platform.campaign.service.deps.db
       .collection('sign_in_links')
-      .updateOne({ _id: createHash('sha256').update(`sign-in:${token}`).digest('base64url') } as Record<string, unknown>, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+      .updateOne(
+        { _id: createHash('sha256').update(`sign-in:${token}`).digest('base64url') } as Record<
+          string,
+          unknown
+        >,
+        { $set: { expiresAt: new Date(Date.now() - 1000) } },
+      );
     const opened = await browser.get(link);
     const used = await browser.post('/console/sign-in/link', { csrf: browser.csrfOf(opened.text), token });
     expect(used.status).toBe(410);
@@ -120,17 +147,27 @@ describe('people sign in to the console by an emailed link', () => {
 
   it('when an admin removes a member mid-session, then the member is signed out at their next step', async () => {
     const officerEmail = `omar.${randomBytes(3).toString('hex')}@example.org`;
-    const added = await platform.campaign.call('POST', `/v1/organizations/${organizationId}/members`, { key: adminKey, body: { name: 'Omar', email: officerEmail, role: 'field-officer', invite: true } });
+    const added = await platform.campaign.call('POST', `/v1/organizations/${organizationId}/members`, {
+      key: adminKey,
+      body: { name: 'Omar', email: officerEmail, role: 'field-officer', invite: true },
+    });
     expect(added.status).toBe(201);
     const officer = browserAt(platform.url);
     const invitation = platform.mailer.linkTo(officerEmail);
     const opened = await officer.get(`${invitation.pathname}${invitation.search}`);
-    await officer.post('/console/sign-in/link', { csrf: officer.csrfOf(opened.text), token: invitation.searchParams.get('token') ?? '' });
+    await officer.post('/console/sign-in/link', {
+      csrf: officer.csrfOf(opened.text),
+      token: invitation.searchParams.get('token') ?? '',
+    });
     const account = await officer.get('/console/account');
     expect(account.status).toBe(200);
     expect(account.text).toContain('Signed in as Omar, Sindh Relief UK');
 
-    await platform.campaign.call('DELETE', `/v1/organizations/${organizationId}/members/${(added.body as { id: string }).id}`, { key: adminKey });
+    await platform.campaign.call(
+      'DELETE',
+      `/v1/organizations/${organizationId}/members/${(added.body as { id: string }).id}`,
+      { key: adminKey },
+    );
     const next = await officer.get('/console/account');
     expect(next.status).toBe(303);
     expect(next.location).toBe('/console/sign-in');

@@ -34,7 +34,10 @@ export function parseAmount(text: string, currency: string): number | AmountProb
   const lastDot = compact.lastIndexOf('.');
   const lastComma = compact.lastIndexOf(',');
   const decimalMark = lastDot >= 0 && lastComma >= 0 ? (lastDot > lastComma ? '.' : ',') : null;
-  const normalized = decimalMark === null ? compact.replace(',', '.') : compact.replaceAll(decimalMark === '.' ? ',' : '.', '').replace(',', '.');
+  const normalized =
+    decimalMark === null
+      ? compact.replace(',', '.')
+      : compact.replaceAll(decimalMark === '.' ? ',' : '.', '').replace(',', '.');
   const match = /^(\d{1,9})(?:\.(\d+))?$/.exec(normalized);
   if (!match) return 'malformed';
   const [, whole = '', fraction = ''] = match;

@@ -10,7 +10,20 @@ export const cardPricing = { percent: 0.029, conversionPercent: 0.01 } as const;
 
 /** The fixed part per charge in each settlement currency, minor units. */
 const fixedFee: Record<string, number> = {
-  USD: 30, EUR: 25, GBP: 20, CAD: 30, AUD: 30, CHF: 30, SEK: 180, NOK: 200, DKK: 180, AED: 100, SAR: 100, QAR: 100, KWD: 100, JPY: 0,
+  USD: 30,
+  EUR: 25,
+  GBP: 20,
+  CAD: 30,
+  AUD: 30,
+  CHF: 30,
+  SEK: 180,
+  NOK: 200,
+  DKK: 180,
+  AED: 100,
+  SAR: 100,
+  QAR: 100,
+  KWD: 100,
+  JPY: 0,
 };
 
 export interface FeeEstimate {
@@ -25,16 +38,26 @@ export interface FeeEstimate {
   reaches: number | null;
 }
 
-export function estimateCardFee(amount: number, donorCurrency: string, settlementCurrency: string): FeeEstimate {
+export function estimateCardFee(
+  amount: number,
+  donorCurrency: string,
+  settlementCurrency: string,
+): FeeEstimate {
   const converted = donorCurrency !== settlementCurrency;
   const percent = cardPricing.percent + (converted ? cardPricing.conversionPercent : 0);
   const fixed = fixedFee[settlementCurrency] ?? null;
-  if (converted || fixed === null) return { percent, fixed, settlementCurrency, converted, fee: null, reaches: null };
+  if (converted || fixed === null)
+    return { percent, fixed, settlementCurrency, converted, fee: null, reaches: null };
   const fee = Math.min(amount, Math.round(amount * percent) + fixed);
   return { percent, fixed, settlementCurrency, converted, fee, reaches: amount - fee };
 }
 
 /** What the page script needs to estimate as the donor types, without a second copy of the table. */
 export function feeParameters(settlementCurrency: string) {
-  return { settlementCurrency, exponent: minorUnitExponent(settlementCurrency), ...cardPricing, fixed: fixedFee[settlementCurrency] ?? null };
+  return {
+    settlementCurrency,
+    exponent: minorUnitExponent(settlementCurrency),
+    ...cardPricing,
+    fixed: fixedFee[settlementCurrency] ?? null,
+  };
 }

@@ -2,9 +2,31 @@ import { isDonorCurrency } from '@aid/money';
 
 /** The currency of the regions where diaspora donors most often live; others give in the campaign's currency. */
 const currencyOfRegion: Record<string, string> = {
-  US: 'USD', GB: 'GBP', CA: 'CAD', AU: 'AUD', SE: 'SEK', NO: 'NOK', DK: 'DKK', CH: 'CHF', JP: 'JPY',
-  AE: 'AED', SA: 'SAR', QA: 'QAR', KW: 'KWD',
-  FR: 'EUR', DE: 'EUR', BE: 'EUR', NL: 'EUR', IE: 'EUR', IT: 'EUR', ES: 'EUR', PT: 'EUR', AT: 'EUR', FI: 'EUR', GR: 'EUR', LU: 'EUR',
+  US: 'USD',
+  GB: 'GBP',
+  CA: 'CAD',
+  AU: 'AUD',
+  SE: 'SEK',
+  NO: 'NOK',
+  DK: 'DKK',
+  CH: 'CHF',
+  JP: 'JPY',
+  AE: 'AED',
+  SA: 'SAR',
+  QA: 'QAR',
+  KW: 'KWD',
+  FR: 'EUR',
+  DE: 'EUR',
+  BE: 'EUR',
+  NL: 'EUR',
+  IE: 'EUR',
+  IT: 'EUR',
+  ES: 'EUR',
+  PT: 'EUR',
+  AT: 'EUR',
+  FI: 'EUR',
+  GR: 'EUR',
+  LU: 'EUR',
 };
 
 /**

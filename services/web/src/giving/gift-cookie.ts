@@ -18,13 +18,23 @@ const clientSecretShape = /^[A-Za-z0-9_]{8,200}$/;
 
 export const giftPath = (donationId: string) => `/gifts/${encodeURIComponent(donationId)}`;
 
-export function keepGiftSecrets(request: Request, response: Response, donationId: string, secrets: GiftSecrets): void {
-  setPrivateCookie(request, response, cookieName, `${secrets.receiptCode}~${secrets.clientSecret}`, { path: giftPath(donationId), maxAgeSeconds: keptSeconds });
+export function keepGiftSecrets(
+  request: Request,
+  response: Response,
+  donationId: string,
+  secrets: GiftSecrets,
+): void {
+  setPrivateCookie(request, response, cookieName, `${secrets.receiptCode}~${secrets.clientSecret}`, {
+    path: giftPath(donationId),
+    maxAgeSeconds: keptSeconds,
+  });
 }
 
 /** The secrets of the gift whose page this is, or null on another browser (or after they expired). */
 export function giftSecretsOf(request: Request): GiftSecrets | null {
   const value = cookieValue(request.headers.cookie, cookieName);
   const [receiptCode = '', clientSecret = ''] = value?.split('~') ?? [];
-  return receiptCodeShape.test(receiptCode) && clientSecretShape.test(clientSecret) ? { receiptCode, clientSecret } : null;
+  return receiptCodeShape.test(receiptCode) && clientSecretShape.test(clientSecret)
+    ? { receiptCode, clientSecret }
+    : null;
 }

@@ -7,27 +7,84 @@ const context = { campaignId: 'c1', locale: 'fr' as const };
 
 describe('the give form', () => {
   it('when a preset is chosen, then the gift is that amount in the donor’s currency, with their language', () => {
-    const read = readGiveForm({ amount: '2500', currency: 'eur', interval: 'month', email: ' amina@example.org ' }, context);
-    expect(read.gift).toEqual({ campaignId: 'c1', amount: 2500, currency: 'EUR', interval: 'month', donor: { email: 'amina@example.org' }, showName: false, geographyConsent: false, locale: 'fr' });
+    const read = readGiveForm(
+      { amount: '2500', currency: 'eur', interval: 'month', email: ' amina@example.org ' },
+      context,
+    );
+    expect(read.gift).toEqual({
+      campaignId: 'c1',
+      amount: 2500,
+      currency: 'EUR',
+      interval: 'month',
+      donor: { email: 'amina@example.org' },
+      showName: false,
+      geographyConsent: false,
+      locale: 'fr',
+    });
   });
 
   it('when an amount is typed, then it wins over the preset', () => {
-    expect(readGiveForm({ amount: '2500', customAmount: '40,00', currency: 'EUR', email: 'a@example.org' }, context).gift?.amount).toBe(4000);
+    expect(
+      readGiveForm(
+        { amount: '2500', customAmount: '40,00', currency: 'EUR', email: 'a@example.org' },
+        context,
+      ).gift?.amount,
+    ).toBe(4000);
   });
 
   it('when fields are wrong, then each one says why, beside itself', () => {
-    const read = readGiveForm({ amount: 'other', customAmount: '12.3456', currency: 'EUR', email: 'amina@', showName: 'on', name: ' ' }, context);
+    const read = readGiveForm(
+      {
+        amount: 'other',
+        customAmount: '12.3456',
+        currency: 'EUR',
+        email: 'amina@',
+        showName: 'on',
+        name: ' ',
+      },
+      context,
+    );
     expect(read.errors).toEqual({ amount: 'amount-decimals', email: 'email-malformed', name: 'name-needed' });
   });
 
   it('when the currency is not one donors can pay in, then the currency is refused and the amount is not read', () => {
-    expect(readGiveForm({ amount: '2500', currency: 'XAU', email: 'a@example.org' }, context).errors).toEqual({ currency: 'currency-unknown' });
+    expect(readGiveForm({ amount: '2500', currency: 'XAU', email: 'a@example.org' }, context).errors).toEqual(
+      { currency: 'currency-unknown' },
+    );
   });
 
   it('when countries are given without consent, then they are dropped; with consent, they are kept and checked', () => {
-    expect(readGiveForm({ amount: '2500', currency: 'USD', email: 'a@example.org', countryOfResidence: 'GB' }, context).gift).not.toHaveProperty('countryOfResidence');
-    expect(readGiveForm({ amount: '2500', currency: 'USD', email: 'a@example.org', geographyConsent: 'on', countryOfResidence: 'gb', countryOfHeritage: 'SO' }, context).gift).toMatchObject({ geographyConsent: true, countryOfResidence: 'GB', countryOfHeritage: 'SO' });
-    expect(readGiveForm({ amount: '2500', currency: 'USD', email: 'a@example.org', geographyConsent: 'on', countryOfResidence: 'XX' }, context).errors).toEqual({ countryOfResidence: 'country-unknown' });
+    expect(
+      readGiveForm(
+        { amount: '2500', currency: 'USD', email: 'a@example.org', countryOfResidence: 'GB' },
+        context,
+      ).gift,
+    ).not.toHaveProperty('countryOfResidence');
+    expect(
+      readGiveForm(
+        {
+          amount: '2500',
+          currency: 'USD',
+          email: 'a@example.org',
+          geographyConsent: 'on',
+          countryOfResidence: 'gb',
+          countryOfHeritage: 'SO',
+        },
+        context,
+      ).gift,
+    ).toMatchObject({ geographyConsent: true, countryOfResidence: 'GB', countryOfHeritage: 'SO' });
+    expect(
+      readGiveForm(
+        {
+          amount: '2500',
+          currency: 'USD',
+          email: 'a@example.org',
+          geographyConsent: 'on',
+          countryOfResidence: 'XX',
+        },
+        context,
+      ).errors,
+    ).toEqual({ countryOfResidence: 'country-unknown' });
   });
 });
 
@@ -56,7 +113,10 @@ describe('the donor’s currency, first guess', () => {
     ['fr', 'EUR', 'EUR'],
     ['so-SO', 'USD', 'USD'],
     [undefined, 'GBP', 'GBP'],
-  ])('when the browser prefers %j for a %s campaign, then %s is offered first', (header, campaign, expected) => {
-    expect(guessCurrency(header, campaign)).toBe(expected);
-  });
+  ])(
+    'when the browser prefers %j for a %s campaign, then %s is offered first',
+    (header, campaign, expected) => {
+      expect(guessCurrency(header, campaign)).toBe(expected);
+    },
+  );
 });

@@ -5,7 +5,21 @@ import { z } from 'zod';
 import { parseAmount } from './amounts.ts';
 
 /** The fields of the give form, as the browser posts them (urlencoded). */
-export type GiveFormFields = Partial<Record<'amount' | 'customAmount' | 'currency' | 'interval' | 'email' | 'name' | 'showName' | 'geographyConsent' | 'countryOfResidence' | 'countryOfHeritage', string>>;
+export type GiveFormFields = Partial<
+  Record<
+    | 'amount'
+    | 'customAmount'
+    | 'currency'
+    | 'interval'
+    | 'email'
+    | 'name'
+    | 'showName'
+    | 'geographyConsent'
+    | 'countryOfResidence'
+    | 'countryOfHeritage',
+    string
+  >
+>;
 
 /** Why a field was not taken, as a code the page words in the donor's language. */
 export type FieldProblem =
@@ -21,7 +35,9 @@ export type FieldProblem =
   | 'name-malformed'
   | 'country-unknown';
 
-export type FieldErrors = Partial<Record<'amount' | 'currency' | 'email' | 'name' | 'countryOfResidence' | 'countryOfHeritage', FieldProblem>>;
+export type FieldErrors = Partial<
+  Record<'amount' | 'currency' | 'email' | 'name' | 'countryOfResidence' | 'countryOfHeritage', FieldProblem>
+>;
 
 /** A gift as the donation API takes it. */
 export interface GiftRequest {
@@ -46,7 +62,10 @@ const checked = (value: string | undefined) => value === 'on' || value === 'true
  * Reads the give form into a gift for the donation API, or says beside which field what is wrong. Countries are
  * kept only with the donor's consent to be counted (the API refuses them otherwise), so without it they are dropped.
  */
-export function readGiveForm(fields: GiveFormFields, context: { campaignId: string; locale: Locale }): { gift: GiftRequest; errors: null } | { gift: null; errors: FieldErrors } {
+export function readGiveForm(
+  fields: GiveFormFields,
+  context: { campaignId: string; locale: Locale },
+): { gift: GiftRequest; errors: null } | { gift: null; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const currency = (fields.currency ?? '').trim().toUpperCase();
   if (!isDonorCurrency(currency)) errors.currency = 'currency-unknown';
@@ -56,9 +75,20 @@ export function readGiveForm(fields: GiveFormFields, context: { campaignId: stri
   let amount = 0;
   if (!errors.currency) {
     // A typed amount wins over a preset: the donor typed it last (the page selects "other" when they do).
-    const parsed = custom !== '' || chosen === 'other' || chosen === '' ? parseAmount(custom, currency) : /^\d{1,12}$/.test(chosen) ? Number(chosen) : 'malformed';
+    const parsed =
+      custom !== '' || chosen === 'other' || chosen === ''
+        ? parseAmount(custom, currency)
+        : /^\d{1,12}$/.test(chosen)
+          ? Number(chosen)
+          : 'malformed';
     if (typeof parsed === 'number' && parsed > 0) amount = parsed;
-    else errors.amount = parsed === 'missing' || parsed === 0 ? 'amount-missing' : parsed === 'too-many-decimals' ? 'amount-decimals' : 'amount-malformed';
+    else
+      errors.amount =
+        parsed === 'missing' || parsed === 0
+          ? 'amount-missing'
+          : parsed === 'too-many-decimals'
+            ? 'amount-decimals'
+            : 'amount-malformed';
   }
 
   const email = (fields.email ?? '').trim();

@@ -3,12 +3,34 @@ import type { Logger } from '@aid/telemetry';
 import { isDonorCurrency } from '@aid/money';
 import express, { type Express, type Request, type Response } from 'express';
 import type { CampaignClient } from '../campaign-client.ts';
-import { DonationServiceUnavailable, type DonationClient, type DonationProblem, type GiftView } from '../donation-client.ts';
+import {
+  DonationServiceUnavailable,
+  type DonationClient,
+  type DonationProblem,
+  type GiftView,
+} from '../donation-client.ts';
 import type { FormGuard } from '../http/form-guard.ts';
 import { LedgerRateLimited, LedgerUnavailable, NotOnLedger, type LedgerClient } from '../ledger-client.ts';
 import { pageOf } from '../locale.ts';
-import { giveFormPage, stripePayPage, testPayPage, type GiveFormState, type GivingCampaign, type PayPageData } from '../pages/give-pages.ts';
-import { giftElsewherePage, giftPage, giftStage, giftStatus, manageFormPage, manageGiftsPage, receiptFile, type GiftPageData, type ManageProblem } from '../pages/gift-pages.ts';
+import {
+  giveFormPage,
+  stripePayPage,
+  testPayPage,
+  type GiveFormState,
+  type GivingCampaign,
+  type PayPageData,
+} from '../pages/give-pages.ts';
+import {
+  giftElsewherePage,
+  giftPage,
+  giftStage,
+  giftStatus,
+  manageFormPage,
+  manageGiftsPage,
+  receiptFile,
+  type GiftPageData,
+  type ManageProblem,
+} from '../pages/gift-pages.ts';
 import { errorPage } from '../pages/info-pages.ts';
 import { guessCurrency } from './donor-currency.ts';
 import { giftSecretsOf, keepGiftSecrets, type GiftSecrets } from './gift-cookie.ts';
@@ -16,7 +38,8 @@ import { readGiveForm, type FieldErrors, type GiveFormFields } from './give-form
 import { isTestCard, type TestModePayments } from './test-mode-payments.ts';
 
 /** How donors pay on this site: Stripe's Payment Element, or the labelled test mode with Stripe's test cards. */
-export type PaymentsSetup = { mode: 'stripe'; publishableKey: string } | { mode: 'test'; payments: TestModePayments };
+export type PaymentsSetup =
+  { mode: 'stripe'; publishableKey: string } | { mode: 'test'; payments: TestModePayments };
 
 export interface GivingDeps {
   donations: DonationClient;
@@ -33,7 +56,7 @@ export interface GivingDeps {
 const stripeContentPolicy = [
   "default-src 'self'",
   "script-src 'self' https://js.stripe.com",
-  "frame-src https://js.stripe.com https://hooks.stripe.com",
+  'frame-src https://js.stripe.com https://hooks.stripe.com',
   "connect-src 'self' https://api.stripe.com",
   "img-src 'self' data: https://*.stripe.com",
   "style-src 'self' 'unsafe-inline'",
@@ -50,7 +73,18 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 
 function formFields(body: unknown): GiveFormFields {
   const posted = (body ?? {}) as Record<string, unknown>;
-  const keys = ['amount', 'customAmount', 'currency', 'interval', 'email', 'name', 'showName', 'geographyConsent', 'countryOfResidence', 'countryOfHeritage'] as const;
+  const keys = [
+    'amount',
+    'customAmount',
+    'currency',
+    'interval',
+    'email',
+    'name',
+    'showName',
+    'geographyConsent',
+    'countryOfResidence',
+    'countryOfHeritage',
+  ] as const;
   return Object.fromEntries(
     keys.flatMap((key) => {
       const value = posted[key];
@@ -82,7 +116,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
   const { donations, campaigns, ledger, forms, logger } = deps;
-  const siteUrl = (request: Request) => deps.publicUrl ?? `${request.protocol}://${request.get('host') ?? 'localhost'}`;
+  const siteUrl = (request: Request) =>
+    deps.publicUrl ?? `${request.protocol}://${request.get('host') ?? 'localhost'}`;
   const testMode = deps.payments.mode === 'test';
 
   async function givingCampaign(id: string): Promise<GivingCampaign | 'not-found' | 'closed'> {
@@ -93,11 +128,31 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
       return 'not-found';
     }
     if (details.status !== 'active') return 'closed';
-    return { id, title: info?.title ?? details.organization?.name ?? id, organizationName: details.organization?.name ?? info?.organizationName ?? '', currency: details.goal.currency };
+    return {
+      id,
+      title: info?.title ?? details.organization?.name ?? id,
+      organizationName: details.organization?.name ?? info?.organizationName ?? '',
+      currency: details.goal.currency,
+    };
   }
 
-  function renderForm(request: Request, response: Response, status: number, campaign: GivingCampaign, state: Omit<GiveFormState, 'csrfToken' | 'idempotencyKey' | 'testMode'>): void {
-    send(response, status, giveFormPage(pageOf(response), campaign, { ...state, csrfToken: forms.token(request, response), idempotencyKey: randomUUID(), testMode }));
+  function renderForm(
+    request: Request,
+    response: Response,
+    status: number,
+    campaign: GivingCampaign,
+    state: Omit<GiveFormState, 'csrfToken' | 'idempotencyKey' | 'testMode'>,
+  ): void {
+    send(
+      response,
+      status,
+      giveFormPage(pageOf(response), campaign, {
+        ...state,
+        csrfToken: forms.token(request, response),
+        idempotencyKey: randomUUID(),
+        testMode,
+      }),
+    );
   }
 
   async function campaignOr404(request: Request, response: Response): Promise<GivingCampaign | null> {
@@ -117,9 +172,17 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
     const campaign = await campaignOr404(request, response);
     if (!campaign) return;
     const asked = text(request.query.currency)?.toUpperCase();
-    const currency = asked && (asked === campaign.currency || isDonorCurrency(asked)) ? asked : guessCurrency(request.get('accept-language'), campaign.currency);
+    const currency =
+      asked && (asked === campaign.currency || isDonorCurrency(asked))
+        ? asked
+        : guessCurrency(request.get('accept-language'), campaign.currency);
     const interval = request.query.interval === 'month' ? 'month' : 'once';
-    renderForm(request, response, 200, campaign, { currency, fields: { interval }, errors: {}, formProblem: null });
+    renderForm(request, response, 200, campaign, {
+      currency,
+      fields: { interval },
+      errors: {},
+      formProblem: null,
+    });
   });
 
   app.post('/campaigns/:id/give', form, async (request, response) => {
@@ -127,21 +190,38 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
     const campaign = await campaignOr404(request, response);
     if (!campaign) return;
     const fields = formFields(request.body);
-    const currency = fields.currency && (fields.currency === campaign.currency || isDonorCurrency(fields.currency)) ? fields.currency : campaign.currency;
+    const currency =
+      fields.currency && (fields.currency === campaign.currency || isDonorCurrency(fields.currency))
+        ? fields.currency
+        : campaign.currency;
     if (!forms.accepts(request, (request.body as Record<string, unknown> | undefined)?.csrf)) {
-      renderForm(request, response, 403, campaign, { currency, fields, errors: {}, formProblem: page.t('web.give.formExpired') });
+      renderForm(request, response, 403, campaign, {
+        currency,
+        fields,
+        errors: {},
+        formProblem: page.t('web.give.formExpired'),
+      });
       return;
     }
     const read = readGiveForm({ ...fields, currency }, { campaignId: campaign.id, locale: page.locale });
     if (read.errors) {
-      renderForm(request, response, 400, campaign, { currency, fields, errors: read.errors, formProblem: null });
+      renderForm(request, response, 400, campaign, {
+        currency,
+        fields,
+        errors: read.errors,
+        formProblem: null,
+      });
       return;
     }
     const key = text((request.body as Record<string, unknown>).idempotencyKey);
     const idempotencyKey = key && /^[0-9a-f-]{36}$/.test(key) ? key : randomUUID();
     // A second click while the first is still being answered: the API says the key is in use; its answer comes soon.
     let started = await donations.start(read.gift, idempotencyKey, request.ip);
-    for (let attempt = 0; 'problem' in started && started.problem.code === 'idempotency-key-in-use' && attempt < 20; attempt++) {
+    for (
+      let attempt = 0;
+      'problem' in started && started.problem.code === 'idempotency-key-in-use' && attempt < 20;
+      attempt++
+    ) {
       await sleep(250);
       started = await donations.start(read.gift, idempotencyKey, request.ip);
     }
@@ -153,20 +233,37 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
       }
       const errors = fieldOfProblem(problem);
       if (errors) {
-        renderForm(request, response, problem.status, campaign, { currency, fields, errors, formProblem: null });
+        renderForm(request, response, problem.status, campaign, {
+          currency,
+          fields,
+          errors,
+          formProblem: null,
+        });
         return;
       }
       const formProblem =
-        problem.code === 'campaign-not-active' ? page.t('web.give.notTakingGifts')
-        : problem.status === 429 ? page.t('web.give.tooMany', { minutes: Math.max(1, Math.ceil((problem.retryAfter ?? 60) / 60)) })
-        : problem.code === 'idempotency-key-reused' ? page.t('web.give.sendAgain')
-        : page.t('web.pay.unavailable');
+        problem.code === 'campaign-not-active'
+          ? page.t('web.give.notTakingGifts')
+          : problem.status === 429
+            ? page.t('web.give.tooMany', { minutes: Math.max(1, Math.ceil((problem.retryAfter ?? 60) / 60)) })
+            : problem.code === 'idempotency-key-reused'
+              ? page.t('web.give.sendAgain')
+              : page.t('web.pay.unavailable');
       if (problem.status === 429) response.set('retry-after', String(problem.retryAfter ?? 60));
       logger.info({ code: problem.code, status: problem.status }, 'gift not started');
-      renderForm(request, response, problem.status === 429 ? 429 : problem.status >= 500 ? 503 : 409, campaign, { currency, fields, errors: {}, formProblem });
+      renderForm(
+        request,
+        response,
+        problem.status === 429 ? 429 : problem.status >= 500 ? 503 : 409,
+        campaign,
+        { currency, fields, errors: {}, formProblem },
+      );
       return;
     }
-    keepGiftSecrets(request, response, started.gift.donationId, { receiptCode: started.gift.receiptCode, clientSecret: started.gift.clientSecret });
+    keepGiftSecrets(request, response, started.gift.donationId, {
+      receiptCode: started.gift.receiptCode,
+      clientSecret: started.gift.clientSecret,
+    });
     response.redirect(303, `/gifts/${encodeURIComponent(started.gift.donationId)}/pay`);
   });
 
@@ -174,9 +271,15 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
     send(response, 200, manageFormPage(pageOf(response), forms.token(request, response)));
   });
 
-  async function showGiftsOf(request: Request, response: Response, receiptCode: string, notice: 'stopped' | 'stop-failed' | null): Promise<void> {
+  async function showGiftsOf(
+    request: Request,
+    response: Response,
+    receiptCode: string,
+    notice: 'stopped' | 'stop-failed' | null,
+  ): Promise<void> {
     const page = pageOf(response);
-    const problemPage = (status: number, problem: ManageProblem) => send(response, status, manageFormPage(page, forms.token(request, response), problem));
+    const problemPage = (status: number, problem: ManageProblem) =>
+      send(response, status, manageFormPage(page, forms.token(request, response), problem));
     if (receiptCode.length < 16 || receiptCode.length > 128) return problemPage(400, 'malformed');
     const gifts = await donations.giftsOf(receiptCode, request.ip);
     if (gifts === null) return problemPage(404, 'unknown');
@@ -185,8 +288,22 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
       return problemPage(429, 'rate-limited');
     }
     const ids = [...new Set(gifts.map((gift) => gift.campaignId))];
-    const titles = new Map((await Promise.all(ids.map(async (id) => [id, (await ledger.campaign(id))?.title] as const))).flatMap(([id, title]) => (title ? [[id, title] as [string, string]] : [])));
-    send(response, 200, manageGiftsPage(page, { gifts, receiptCode, titles, csrfToken: forms.token(request, response), notice }));
+    const titles = new Map(
+      (await Promise.all(ids.map(async (id) => [id, (await ledger.campaign(id))?.title] as const))).flatMap(
+        ([id, title]) => (title ? [[id, title] as [string, string]] : []),
+      ),
+    );
+    send(
+      response,
+      200,
+      manageGiftsPage(page, {
+        gifts,
+        receiptCode,
+        titles,
+        csrfToken: forms.token(request, response),
+        notice,
+      }),
+    );
   }
 
   app.post('/gifts/manage', form, async (request, response) => {
@@ -211,14 +328,20 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
       return;
     }
     const result = await donations.cancelMonthly(donationId, receiptCode, request.ip);
-    if (result !== true) logger.info({ code: result.code, status: result.status }, 'monthly gift not stopped');
+    if (result !== true)
+      logger.info({ code: result.code, status: result.status }, 'monthly gift not stopped');
     await showGiftsOf(request, response, receiptCode, result === true ? 'stopped' : 'stop-failed');
   });
 
   /** The gift whose page this is, for the browser that gave it; else the page that says where to go. */
-  async function ownGift(request: Request, response: Response): Promise<{ gift: GiftView; secrets: GiftSecrets } | null> {
+  async function ownGift(
+    request: Request,
+    response: Response,
+  ): Promise<{ gift: GiftView; secrets: GiftSecrets } | null> {
     const secrets = giftSecretsOf(request);
-    const gift = secrets ? await donations.view(String(request.params.id), secrets.receiptCode, request.ip) : null;
+    const gift = secrets
+      ? await donations.view(String(request.params.id), secrets.receiptCode, request.ip)
+      : null;
     if (!secrets || !gift) {
       send(response, 404, giftElsewherePage(pageOf(response)));
       return null;
@@ -227,11 +350,22 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
   }
 
   async function campaignTitle(campaignId: string): Promise<string> {
-    return (await ledger.campaign(campaignId))?.title ?? (await campaigns.details(campaignId))?.organization?.name ?? '';
+    return (
+      (await ledger.campaign(campaignId))?.title ??
+      (await campaigns.details(campaignId))?.organization?.name ??
+      ''
+    );
   }
 
   function payData(gift: GiftView, title: string, problem: PayPageData['problem']): PayPageData {
-    return { campaign: { id: gift.campaignId, title, organizationName: '', currency: gift.settlement.currency }, donationId: gift.id, amount: gift.amount, currency: gift.currency, interval: gift.interval, problem };
+    return {
+      campaign: { id: gift.campaignId, title, organizationName: '', currency: gift.settlement.currency },
+      donationId: gift.id,
+      amount: gift.amount,
+      currency: gift.currency,
+      interval: gift.interval,
+      problem,
+    };
   }
 
   app.get('/gifts/:id/pay', async (request, response) => {
@@ -244,14 +378,27 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
       return;
     }
     const page = pageOf(response);
-    const problem = request.query.failed === 'authentication' ? 'authentication-failed' : stage === 'payment-failed' ? 'declined' : null;
+    const problem =
+      request.query.failed === 'authentication'
+        ? 'authentication-failed'
+        : stage === 'payment-failed'
+          ? 'declined'
+          : null;
     const data = payData(gift, await campaignTitle(gift.campaignId), problem);
     if (deps.payments.mode === 'test') {
       send(response, 200, testPayPage(page, data, forms.token(request, response)));
       return;
     }
     response.set('content-security-policy', stripeContentPolicy);
-    send(response, 200, stripePayPage(page, data, { publishableKey: deps.payments.publishableKey, clientSecret: secrets.clientSecret, returnUrl: new URL(`/gifts/${gift.id}`, siteUrl(request)).href }));
+    send(
+      response,
+      200,
+      stripePayPage(page, data, {
+        publishableKey: deps.payments.publishableKey,
+        clientSecret: secrets.clientSecret,
+        returnUrl: new URL(`/gifts/${gift.id}`, siteUrl(request)).href,
+      }),
+    );
   });
 
   if (deps.payments.mode === 'test') {
@@ -268,7 +415,11 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
         return;
       }
       const card = isTestCard(body.card) ? body.card : 'pm_card_visa';
-      const outcome = await payments.confirm(secrets.clientSecret, card, new URL(`/gifts/${gift.id}`, siteUrl(request)).href);
+      const outcome = await payments.confirm(
+        secrets.clientSecret,
+        card,
+        new URL(`/gifts/${gift.id}`, siteUrl(request)).href,
+      );
       switch (outcome.kind) {
         case 'paid':
         case 'processing':
@@ -279,39 +430,80 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
           response.redirect(303, outcome.url);
           return;
         case 'declined':
-          send(response, 402, testPayPage(page, payData(gift, title, 'declined'), forms.token(request, response), card));
+          send(
+            response,
+            402,
+            testPayPage(page, payData(gift, title, 'declined'), forms.token(request, response), card),
+          );
           return;
         case 'unavailable':
           logger.warn({ reason: outcome.reason, donationId: gift.id }, 'test-mode payment not confirmed');
-          send(response, 503, testPayPage(page, payData(gift, title, 'unavailable'), forms.token(request, response), card));
+          send(
+            response,
+            503,
+            testPayPage(page, payData(gift, title, 'unavailable'), forms.token(request, response), card),
+          );
           return;
       }
     });
   }
 
   /** Whether the gift is on the public record yet: asked only once the payment is confirmed, so lookups stay few. */
-  async function onRecord(gift: GiftView, receiptCode: string, visitor: string | undefined): Promise<boolean> {
-    const paid = gift.status === 'succeeded' || gift.status === 'refunded' || gift.related.some((month) => month.status === 'succeeded');
+  async function onRecord(
+    gift: GiftView,
+    receiptCode: string,
+    visitor: string | undefined,
+  ): Promise<boolean> {
+    const paid =
+      gift.status === 'succeeded' ||
+      gift.status === 'refunded' ||
+      gift.related.some((month) => month.status === 'succeeded');
     if (!paid) return false;
     try {
       await ledger.trace(receiptCode, visitor);
       return true;
     } catch (error) {
-      if (error instanceof NotOnLedger || error instanceof LedgerRateLimited || error instanceof LedgerUnavailable) return false;
+      if (
+        error instanceof NotOnLedger ||
+        error instanceof LedgerRateLimited ||
+        error instanceof LedgerUnavailable
+      )
+        return false;
       throw error;
     }
   }
 
-  async function giftPageData(gift: GiftView, secrets: GiftSecrets, visitor: string | undefined, paymentSent: boolean): Promise<GiftPageData> {
-    const [recorded, title] = await Promise.all([onRecord(gift, secrets.receiptCode, visitor), campaignTitle(gift.campaignId)]);
-    const firstMonth = gift.interval === 'month' ? gift.related.find((month) => month.status === 'succeeded') : undefined;
-    const paidGift = firstMonth ?? (gift.status === 'succeeded' || gift.status === 'held' || gift.status === 'refunded' ? gift : undefined);
+  async function giftPageData(
+    gift: GiftView,
+    secrets: GiftSecrets,
+    visitor: string | undefined,
+    paymentSent: boolean,
+  ): Promise<GiftPageData> {
+    const [recorded, title] = await Promise.all([
+      onRecord(gift, secrets.receiptCode, visitor),
+      campaignTitle(gift.campaignId),
+    ]);
+    const firstMonth =
+      gift.interval === 'month' ? gift.related.find((month) => month.status === 'succeeded') : undefined;
+    const paidGift =
+      firstMonth ??
+      (gift.status === 'succeeded' || gift.status === 'held' || gift.status === 'refunded'
+        ? gift
+        : undefined);
     return {
       gift,
       campaignTitle: title,
       stage: giftStage(gift, recorded, paymentSent),
       receiptCode: secrets.receiptCode,
-      paid: paidGift ? { amount: paidGift.amount, currency: paidGift.currency, fee: paidGift.fee, net: paidGift.net, settlementCurrency: gift.settlement.currency } : null,
+      paid: paidGift
+        ? {
+            amount: paidGift.amount,
+            currency: paidGift.currency,
+            fee: paidGift.fee,
+            net: paidGift.net,
+            settlementCurrency: gift.settlement.currency,
+          }
+        : null,
     };
   }
 
@@ -324,14 +516,31 @@ export function registerGivingRoutes(app: Express, deps: GivingDeps): void {
       response.redirect(303, `/gifts/${encodeURIComponent(gift.id)}/pay?failed=authentication`);
       return;
     }
-    send(response, 200, giftPage(pageOf(response), await giftPageData(gift, secrets, request.ip, request.query.redirect_status === 'succeeded'), forms.token(request, response)));
+    send(
+      response,
+      200,
+      giftPage(
+        pageOf(response),
+        await giftPageData(gift, secrets, request.ip, request.query.redirect_status === 'succeeded'),
+        forms.token(request, response),
+      ),
+    );
   });
 
   app.get('/gifts/:id/status', async (request, response) => {
     const own = await ownGift(request, response);
     if (!own) return;
-    const data = await giftPageData(own.gift, own.secrets, request.ip, request.query.redirect_status === 'succeeded');
-    response.status(200).type('html').set('cache-control', 'no-store').send(giftStatus(pageOf(response), data, forms.token(request, response)).value);
+    const data = await giftPageData(
+      own.gift,
+      own.secrets,
+      request.ip,
+      request.query.redirect_status === 'succeeded',
+    );
+    response
+      .status(200)
+      .type('html')
+      .set('cache-control', 'no-store')
+      .send(giftStatus(pageOf(response), data, forms.token(request, response)).value);
   });
 
   app.get('/gifts/:id/receipt.txt', async (request, response) => {

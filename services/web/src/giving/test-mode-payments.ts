@@ -4,10 +4,15 @@
  * the key goes to the Stripe test-mode emulator; with a real `sk_test_` key and Stripe's address it works the
  * same against Stripe's own test mode. A live key is refused by the configuration, so no real card is charged.
  */
-export const testCards = ['pm_card_visa', 'pm_card_chargeDeclined', 'pm_card_authenticationRequired'] as const;
+export const testCards = [
+  'pm_card_visa',
+  'pm_card_chargeDeclined',
+  'pm_card_authenticationRequired',
+] as const;
 export type TestCard = (typeof testCards)[number];
 
-export const isTestCard = (value: unknown): value is TestCard => typeof value === 'string' && (testCards as readonly string[]).includes(value);
+export const isTestCard = (value: unknown): value is TestCard =>
+  typeof value === 'string' && (testCards as readonly string[]).includes(value);
 
 export type ConfirmOutcome =
   | { kind: 'paid' }
@@ -39,7 +44,10 @@ export function testModePayments(options: { apiBase: string; secretKey: string }
       try {
         response = await fetch(`${options.apiBase.replace(/\/$/, '')}/v1/payment_intents/${intent}/confirm`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${options.secretKey}`, 'content-type': 'application/x-www-form-urlencoded' },
+          headers: {
+            authorization: `Bearer ${options.secretKey}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
           body: new URLSearchParams({ payment_method: card, return_url: returnUrl }),
           signal: AbortSignal.timeout(20_000),
         });
@@ -47,10 +55,22 @@ export function testModePayments(options: { apiBase: string; secretKey: string }
         return { kind: 'unavailable', reason: (error as Error).message };
       }
       const answer = (await response.json().catch(() => ({}))) as StripeAnswer;
-      if (response.status === 402 || answer.error?.type === 'card_error') return { kind: 'declined', declineCode: answer.error?.decline_code ?? answer.error?.code ?? 'card_declined' };
+      if (response.status === 402 || answer.error?.type === 'card_error')
+        return {
+          kind: 'declined',
+          declineCode: answer.error?.decline_code ?? answer.error?.code ?? 'card_declined',
+        };
       // Confirming an intent that is already paid (a refresh, a second tab) is Stripe's 400 payment_intent_unexpected_state.
-      if (answer.error?.code === 'payment_intent_unexpected_state' && answer.error.payment_intent?.status === 'succeeded') return { kind: 'paid' };
-      if (!response.ok) return { kind: 'unavailable', reason: `Stripe answered ${response.status} ${answer.error?.code ?? ''}`.trim() };
+      if (
+        answer.error?.code === 'payment_intent_unexpected_state' &&
+        answer.error.payment_intent?.status === 'succeeded'
+      )
+        return { kind: 'paid' };
+      if (!response.ok)
+        return {
+          kind: 'unavailable',
+          reason: `Stripe answered ${response.status} ${answer.error?.code ?? ''}`.trim(),
+        };
       if (answer.status === 'succeeded') return { kind: 'paid' };
       const redirect = answer.next_action?.redirect_to_url?.url;
       if (answer.status === 'requires_action' && redirect) return { kind: 'authenticate', url: redirect };

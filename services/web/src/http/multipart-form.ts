@@ -49,7 +49,13 @@ export function readMultipartForm(request: Request, limits: MultipartLimits): Pr
     try {
       parser = busboy({
         headers: request.headers,
-        limits: { fileSize: limits.fileBytes, files: limits.files, fields: limits.fields ?? 40, fieldSize: 16 * 1024, parts: (limits.fields ?? 40) + limits.files },
+        limits: {
+          fileSize: limits.fileBytes,
+          files: limits.files,
+          fields: limits.fields ?? 40,
+          fieldSize: 16 * 1024,
+          parts: (limits.fields ?? 40) + limits.files,
+        },
       });
     } catch (error) {
       reject(new MultipartFormRefused(400, 'malformed', (error as Error).message));
@@ -71,14 +77,29 @@ export function readMultipartForm(request: Request, limits: MultipartLimits): Pr
     parser.on('file', (field, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => fail(new MultipartFormRefused(413, 'too-large', `${info.filename || field} is larger than ${limits.fileBytes} bytes`)));
+      stream.on('limit', () =>
+        fail(
+          new MultipartFormRefused(
+            413,
+            'too-large',
+            `${info.filename || field} is larger than ${limits.fileBytes} bytes`,
+          ),
+        ),
+      );
       stream.on('end', () => {
         // A file input left empty still sends a part, with no name and no bytes: that is no file.
         if (failed || (!info.filename && chunks.length === 0)) return;
-        files.push({ field, filename: info.filename ?? '', contentType: info.mimeType, bytes: Buffer.concat(chunks) });
+        files.push({
+          field,
+          filename: info.filename ?? '',
+          contentType: info.mimeType,
+          bytes: Buffer.concat(chunks),
+        });
       });
     });
-    parser.on('filesLimit', () => fail(new MultipartFormRefused(413, 'too-many-files', `at most ${limits.files} files`)));
+    parser.on('filesLimit', () =>
+      fail(new MultipartFormRefused(413, 'too-many-files', `at most ${limits.files} files`)),
+    );
     parser.on('fieldsLimit', () => fail(new MultipartFormRefused(413, 'too-many-fields', 'too many fields')));
     parser.on('partsLimit', () => fail(new MultipartFormRefused(413, 'too-many-fields', 'too many parts')));
     parser.on('error', (error: Error) => fail(new MultipartFormRefused(400, 'malformed', error.message)));

@@ -2,7 +2,17 @@ import { html, layout, type SafeHtml } from './html.ts';
 import type { PageContext } from './page-context.ts';
 import { msgKey, type MessageKey } from '@aid/i18n';
 
-export const applyFields = ['name', 'country', 'kind', 'registrationNumber', 'website', 'about', 'contactName', 'contactEmail', 'documents'] as const;
+export const applyFields = [
+  'name',
+  'country',
+  'kind',
+  'registrationNumber',
+  'website',
+  'about',
+  'contactName',
+  'contactEmail',
+  'documents',
+] as const;
 export type ApplyField = (typeof applyFields)[number];
 export type ApplyValues = Record<Exclude<ApplyField, 'documents'>, string>;
 
@@ -13,7 +23,16 @@ export interface ApplyFormState {
   problem?: string | undefined;
 }
 
-export const emptyApplyValues: ApplyValues = { name: '', country: '', kind: '', registrationNumber: '', website: '', about: '', contactName: '', contactEmail: '' };
+export const emptyApplyValues: ApplyValues = {
+  name: '',
+  country: '',
+  kind: '',
+  registrationNumber: '',
+  website: '',
+  about: '',
+  contactName: '',
+  contactEmail: '',
+};
 
 const kinds: readonly [string, MessageKey][] = [
   ['diaspora-association', msgKey('web.organization.kind.diasporaAssociation')],
@@ -26,7 +45,9 @@ const kinds: readonly [string, MessageKey][] = [
 const formStyles = html`<link rel="stylesheet" href="/static/console.css">`;
 
 function aria(field: ApplyField, error: string | undefined, hint: boolean): SafeHtml {
-  const described = [hint ? `${field}-hint` : undefined, error ? `${field}-error` : undefined].filter(Boolean).join(' ');
+  const described = [hint ? `${field}-hint` : undefined, error ? `${field}-error` : undefined]
+    .filter(Boolean)
+    .join(' ');
   return html`${error ? html` aria-invalid="true"` : ''}${described ? html` aria-describedby="${described}"` : ''}`;
 }
 
@@ -39,10 +60,18 @@ export function applyFormPage(page: PageContext, state: ApplyFormState): string 
   const { t } = page;
   const { values, errors } = state;
   const hint = (field: ApplyField, text: string) => html`<p class="hint" id="${field}-hint">${text}</p>`;
-  const input = (field: ApplyField, label: string, attributes: SafeHtml, hintText?: string) => html`<label for="${field}">${label}</label>
+  const input = (
+    field: ApplyField,
+    label: string,
+    attributes: SafeHtml,
+    hintText?: string,
+  ) => html`<label for="${field}">${label}</label>
 ${hintText ? hint(field, hintText) : ''}<input id="${field}" name="${field}" value="${field === 'documents' ? '' : values[field]}"${attributes}${aria(field, errors[field], hintText !== undefined)}>
 ${errorOf(field, errors[field])}`;
-  const options = kinds.map(([value, key]) => html`<option value="${value}"${values.kind === value ? html` selected` : ''}>${t(key)}</option>`);
+  const options = kinds.map(
+    ([value, key]) =>
+      html`<option value="${value}"${values.kind === value ? html` selected` : ''}>${t(key)}</option>`,
+  );
   return layout(
     page,
     t('web.apply.title'),
@@ -97,7 +126,12 @@ ${received.refused > 0 ? html`<p class="problem">${t('web.apply.sentRefused', { 
 
 export function applyForgedPage(page: PageContext): string {
   const { t } = page;
-  return layout(page, t('web.apply.title'), html`<h1>${t('web.apply.title')}</h1>
+  return layout(
+    page,
+    t('web.apply.title'),
+    html`<h1>${t('web.apply.title')}</h1>
 <p class="problem" role="alert">${t('web.apply.forged')}</p>
-<p><a href="/apply">${t('web.apply.again')}</a></p>`, formStyles);
+<p><a href="/apply">${t('web.apply.again')}</a></p>`,
+    formStyles,
+  );
 }

@@ -1,12 +1,20 @@
 import { msgKey, type MessageKey } from '@aid/i18n';
 import type { CampaignDetails, OrganizationProfile, PublicVerification } from '../campaign-client.ts';
-import type { Breakdowns, CampaignInfo, GeographyRow, LedgerEntry, Summary, Timeseries } from '../ledger-client.ts';
+import type {
+  Breakdowns,
+  CampaignInfo,
+  GeographyRow,
+  LedgerEntry,
+  Summary,
+  Timeseries,
+} from '../ledger-client.ts';
 import { cumulativeChart } from './chart.ts';
 import { describeEntry } from './entries.ts';
 import { html, layout, type HtmlValue, type SafeHtml } from './html.ts';
 import type { PageContext } from './page-context.ts';
 
-const moneyIn = (page: PageContext, currency: string | null) => (amount: number) => (currency ? page.fmt.money(amount, currency) : page.fmt.number(amount));
+const moneyIn = (page: PageContext, currency: string | null) => (amount: number) =>
+  currency ? page.fmt.money(amount, currency) : page.fmt.number(amount);
 
 function figures(page: PageContext, summary: Summary): SafeHtml {
   const { t, fmt } = page;
@@ -27,7 +35,10 @@ function figures(page: PageContext, summary: Summary): SafeHtml {
 }
 
 function crisisLine(page: PageContext, campaign: CampaignInfo): string {
-  return page.t('web.campaign.crisis', { kind: page.t(crisisKindKey(campaign.crisis.kind)), countries: page.fmt.list(campaign.crisis.countries.map(page.fmt.country)) });
+  return page.t('web.campaign.crisis', {
+    kind: page.t(crisisKindKey(campaign.crisis.kind)),
+    countries: page.fmt.list(campaign.crisis.countries.map(page.fmt.country)),
+  });
 }
 
 // Crisis kinds are codes on the public record; pages name them in the reader's language.
@@ -47,7 +58,11 @@ export function crisisKindKey(kind: string): MessageKey {
   return crisisKeys[kind] ?? msgKey('web.crisis.other');
 }
 
-function card(page: PageContext, { campaign, summary }: { campaign: CampaignInfo; summary: Summary }, heading: 'h2' | 'h3' = 'h2'): SafeHtml {
+function card(
+  page: PageContext,
+  { campaign, summary }: { campaign: CampaignInfo; summary: Summary },
+  heading: 'h2' | 'h3' = 'h2',
+): SafeHtml {
   const { t, fmt } = page;
   const money = moneyIn(page, summary.currency);
   // Toward the goal counts what donors gave and kept given: refunded money is not raised (fees are shown apart).
@@ -69,10 +84,20 @@ ${heading === 'h2' ? html`<h2><a href="/campaigns/${campaign.campaignId}">${camp
 </li>`;
 }
 
-export function campaignListPage(page: PageContext, rows: { campaign: CampaignInfo; summary: Summary }[]): string {
+export function campaignListPage(
+  page: PageContext,
+  rows: { campaign: CampaignInfo; summary: Summary }[],
+): string {
   const { t } = page;
-  const body = rows.length === 0 ? html`<p>${t('web.campaigns.none')}</p>` : html`<ul class="cards">${rows.map((row) => card(page, row))}</ul>`;
-  return layout(page, t('web.campaigns.title'), html`<h1>${t('web.campaigns.heading')}</h1><p class="lead">${t('web.campaigns.lead')}</p>${body}`);
+  const body =
+    rows.length === 0
+      ? html`<p>${t('web.campaigns.none')}</p>`
+      : html`<ul class="cards">${rows.map((row) => card(page, row))}</ul>`;
+  return layout(
+    page,
+    t('web.campaigns.title'),
+    html`<h1>${t('web.campaigns.heading')}</h1><p class="lead">${t('web.campaigns.lead')}</p>${body}`,
+  );
 }
 
 function localShare(page: PageContext, summary: Summary): SafeHtml {
@@ -88,42 +113,66 @@ function localShare(page: PageContext, summary: Summary): SafeHtml {
 function moneyTable(caption: string, head: string[], rows: HtmlValue[][]): SafeHtml {
   // data-label lets narrow screens show each row as a card of labelled values instead of a wide table.
   return html`<div class="table-wrap"><table class="stack"><caption>${caption}</caption><thead><tr>${head.map((cell, index) => (index > 0 ? html`<th scope="col" class="num">${cell}</th>` : html`<th scope="col">${cell}</th>`))}</tr></thead><tbody>${rows.map(
-    ([first, ...rest]) => html`<tr><th scope="row">${first}</th>${rest.map((cell, index) => html`<td class="num" data-label="${head[index + 1]}">${cell}</td>`)}</tr>`,
+    ([first, ...rest]) =>
+      html`<tr><th scope="row">${first}</th>${rest.map((cell, index) => html`<td class="num" data-label="${head[index + 1]}">${cell}</td>`)}</tr>`,
   )}</tbody></table></div>`;
 }
 
 function breakdownSections(page: PageContext, breakdowns: Breakdowns): SafeHtml {
   const { t, fmt } = page;
   const money = moneyIn(page, breakdowns.currency);
-  const sectors = breakdowns.bySector.length === 0
-    ? html`<p>${t('web.breakdown.noDisbursements')}</p>`
-    : moneyTable(
-        t('web.breakdown.bySectorCaption'),
-        [t('web.breakdown.sector'), t('web.breakdown.allocated'), t('web.breakdown.paidOut'), t('web.breakdown.delivered')],
-        breakdowns.bySector.map((row) => [row.sector, money(row.allocated), money(row.paidOut), money(row.delivered)]),
-      );
-  const recipients = breakdowns.byRecipient.length === 0
-    ? html`<p>${t('web.breakdown.noDisbursements')}</p>`
-    : moneyTable(
-        t('web.breakdown.byRecipientCaption'),
-        [t('web.breakdown.recipient'), t('web.breakdown.localActor'), t('web.breakdown.allocated'), t('web.breakdown.paidOut'), t('web.breakdown.delivered'), t('web.breakdown.people')],
-        breakdowns.byRecipient.map((row) => [
-          html`${row.name} <span class="meta">(${fmt.country(row.country)})</span>`,
-          row.local ? t('web.breakdown.yes') : t('web.breakdown.no'),
-          money(row.allocated),
-          money(row.paidOut),
-          money(row.delivered),
-          fmt.number(row.beneficiaries),
-        ]),
-      );
+  const sectors =
+    breakdowns.bySector.length === 0
+      ? html`<p>${t('web.breakdown.noDisbursements')}</p>`
+      : moneyTable(
+          t('web.breakdown.bySectorCaption'),
+          [
+            t('web.breakdown.sector'),
+            t('web.breakdown.allocated'),
+            t('web.breakdown.paidOut'),
+            t('web.breakdown.delivered'),
+          ],
+          breakdowns.bySector.map((row) => [
+            row.sector,
+            money(row.allocated),
+            money(row.paidOut),
+            money(row.delivered),
+          ]),
+        );
+  const recipients =
+    breakdowns.byRecipient.length === 0
+      ? html`<p>${t('web.breakdown.noDisbursements')}</p>`
+      : moneyTable(
+          t('web.breakdown.byRecipientCaption'),
+          [
+            t('web.breakdown.recipient'),
+            t('web.breakdown.localActor'),
+            t('web.breakdown.allocated'),
+            t('web.breakdown.paidOut'),
+            t('web.breakdown.delivered'),
+            t('web.breakdown.people'),
+          ],
+          breakdowns.byRecipient.map((row) => [
+            html`${row.name} <span class="meta">(${fmt.country(row.country)})</span>`,
+            row.local ? t('web.breakdown.yes') : t('web.breakdown.no'),
+            money(row.allocated),
+            money(row.paidOut),
+            money(row.delivered),
+            fmt.number(row.beneficiaries),
+          ]),
+        );
   const geography = breakdowns.donorGeography;
   const geoTable = (caption: string, rows: GeographyRow[], other: number | null) =>
     rows.length === 0
       ? html`<p>${t('web.breakdown.noCountryYet', { table: caption })}</p>`
-      : moneyTable(caption, [t('web.breakdown.country'), t('web.breakdown.donors')], [
-          ...rows.map((row) => [fmt.country(row.country), fmt.number(row.donors)]),
-          ...(other ? [[t('web.breakdown.otherCountries'), fmt.number(other)]] : []),
-        ]);
+      : moneyTable(
+          caption,
+          [t('web.breakdown.country'), t('web.breakdown.donors')],
+          [
+            ...rows.map((row) => [fmt.country(row.country), fmt.number(row.donors)]),
+            ...(other ? [[t('web.breakdown.otherCountries'), fmt.number(other)]] : []),
+          ],
+        );
   return html`<section aria-labelledby="sectors"><h2 id="sectors">${t('web.breakdown.bySector')}</h2>${sectors}</section>
 <section aria-labelledby="recipients"><h2 id="recipients">${t('web.breakdown.byRecipient')}</h2>${recipients}</section>
 <section aria-labelledby="donors"><h2 id="donors">${t('web.breakdown.donorsHeading')}</h2>
@@ -169,9 +218,13 @@ function giveBox(page: PageContext, data: CampaignPageData, url: string): SafeHt
 <p class="raised">${t('web.card.raisedAfterRefundsOf', { raised: money(raisedAfterRefunds), goal: fmt.money(campaign.goal.amount, campaign.goal.currency), percent: fmt.percent(progress) })}</p>
 <progress max="1" value="${progress.toFixed(4)}" aria-label="${t('web.card.progressAfterRefundsLabel')}">${fmt.percent(progress)}</progress>
 <p class="meta">${t('web.campaign.giftsCount', { count: summary.gifts })}</p>
-${data.givingOpen
+${
+  data.givingOpen
     ? html`<p class="give-actions"><a class="button give" href="/campaigns/${id}/give">${t('web.campaign.give')}</a> <a class="button secondary" href="/campaigns/${id}/give?interval=month">${t('web.campaign.giveMonthly')}</a></p>`
-    : campaign.status === 'closed' ? html`<p>${t('web.campaign.closedNoGifts')}</p>` : ''}
+    : campaign.status === 'closed'
+      ? html`<p>${t('web.campaign.closedNoGifts')}</p>`
+      : ''
+}
 <p class="share">${t('web.campaign.share')} <a href="mailto:?subject=${shareText}&amp;body=${shareUrl}">${t('web.campaign.shareEmail')}</a> · <a href="https://wa.me/?text=${shareText}%20${shareUrl}" rel="noopener noreferrer">WhatsApp</a> · <a href="https://www.facebook.com/sharer/sharer.php?u=${shareUrl}" rel="noopener noreferrer">Facebook</a> · <a href="https://x.com/intent/post?text=${shareText}&amp;url=${shareUrl}" rel="noopener noreferrer">X</a></p>
 <p class="meta share-url">${t('web.campaign.shareLink')} <code dir="ltr">${url}</code></p>
 </section>`;
@@ -179,7 +232,8 @@ ${data.givingOpen
 
 /** Whether a platform administrator vetted the organization, and when; no verification shown is never taken as one. */
 function verificationText(page: PageContext, verification: PublicVerification | undefined): SafeHtml {
-  if (verification === undefined || verification === null) return html`<span class="unverified">${page.t('web.organization.notVerified')}</span>`;
+  if (verification === undefined || verification === null)
+    return html`<span class="unverified">${page.t('web.organization.notVerified')}</span>`;
   return html`<span class="verified">${page.t('web.organization.verifiedOn', { date: page.fmt.date(verification.verifiedAt) })}</span>`;
 }
 
@@ -206,7 +260,11 @@ ${organizationFacts(page, organization)}
 }
 
 /** An organization's public page: who it is and its public campaigns, each with its figures from the ledger. */
-export function organizationPage(page: PageContext, profile: OrganizationProfile, rows: { campaign: CampaignInfo; summary: Summary }[]): string {
+export function organizationPage(
+  page: PageContext,
+  profile: OrganizationProfile,
+  rows: { campaign: CampaignInfo; summary: Summary }[],
+): string {
   const { t } = page;
   const { organization } = profile;
   return layout(
@@ -221,7 +279,12 @@ ${rows.length === 0 ? html`<p>${t('web.campaigns.none')}</p>` : html`<ul class="
 }
 
 /** An update's photo with its SHA-256, so anyone can check the picture is the one on the public record. */
-function updatePhotoFigure(page: PageContext, campaignId: string, updateId: string, sha256: string): SafeHtml {
+function updatePhotoFigure(
+  page: PageContext,
+  campaignId: string,
+  updateId: string,
+  sha256: string,
+): SafeHtml {
   const { t } = page;
   return html`<figure class="update-photo-figure"><img class="update-photo" src="/campaigns/${campaignId}/updates/${updateId}/photo" alt="${t('web.campaign.updatePhotoAlt')}" loading="lazy">
 <figcaption class="meta">${t('web.campaign.updatePhotoHash')} <code class="hash">${sha256}</code></figcaption></figure>`;
@@ -229,7 +292,8 @@ function updatePhotoFigure(page: PageContext, campaignId: string, updateId: stri
 
 function updatesSection(page: PageContext, details: CampaignDetails): SafeHtml {
   const { t, fmt } = page;
-  if (details.updates.length === 0) return html`<section aria-labelledby="updates"><h2 id="updates">${t('web.campaign.updatesHeading')}</h2><p>${t('web.campaign.noUpdates')}</p></section>`;
+  if (details.updates.length === 0)
+    return html`<section aria-labelledby="updates"><h2 id="updates">${t('web.campaign.updatesHeading')}</h2><p>${t('web.campaign.noUpdates')}</p></section>`;
   return html`<section aria-labelledby="updates"><h2 id="updates">${t('web.campaign.updatesHeading')}</h2>
 ${details.updates.map((update) => html`<article class="update"><h3>${update.title}</h3><p class="meta"><time datetime="${update.postedAt}">${fmt.date(update.postedAt)}</time></p>${update.body.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}${update.photo ? updatePhotoFigure(page, details.id, update.id, update.photo.sha256) : ''}</article>`)}
 </section>`;

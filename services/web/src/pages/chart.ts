@@ -44,8 +44,10 @@ const height = 210;
 const plot = { left: 8, right: 352, top: 24, bottom: 180 };
 const dayMs = 86_400_000;
 
-const money = (page: PageContext, amount: number, currency: string | null) => (currency ? page.fmt.money(amount, currency) : page.fmt.number(amount));
-const compactMoney = (page: PageContext, amount: number, currency: string | null) => (currency ? page.fmt.compactMoney(amount, currency) : page.fmt.number(amount));
+const money = (page: PageContext, amount: number, currency: string | null) =>
+  currency ? page.fmt.money(amount, currency) : page.fmt.number(amount);
+const compactMoney = (page: PageContext, amount: number, currency: string | null) =>
+  currency ? page.fmt.compactMoney(amount, currency) : page.fmt.number(amount);
 
 /** A step line: totals change at a day's start and hold until the next movement, then run to the right edge. */
 function stepPath(points: { x: number; y: number }[]): string {
@@ -89,20 +91,33 @@ export function cumulativeChart(page: PageContext, timeseries: Timeseries): Safe
   const from = start - dayMs;
   const to = Math.max(Date.parse(`${last.date}T00:00:00Z`), start);
   const top = Math.max(1, ...days.flatMap((day) => series.map((key) => day.totals[key])));
-  const x = (date: string) => plot.left + ((Date.parse(`${date}T00:00:00Z`) - from) / (to - from)) * (plot.right - 40 - plot.left);
+  const x = (date: string) =>
+    plot.left + ((Date.parse(`${date}T00:00:00Z`) - from) / (to - from)) * (plot.right - 40 - plot.left);
   const y = (amount: number) => plot.bottom - (Math.max(0, amount) / top) * (plot.bottom - plot.top);
-  const levels = [0, 0.5, 1].map((fraction) => ({ y: y(top * fraction).toFixed(1), label: compactMoney(page, Math.round(top * fraction), currency) }));
-  const grid = levels.map((level) => html`<line class="grid" x1="${plot.left}" x2="${plot.right}" y1="${level.y}" y2="${level.y}"/>`);
+  const levels = [0, 0.5, 1].map((fraction) => ({
+    y: y(top * fraction).toFixed(1),
+    label: compactMoney(page, Math.round(top * fraction), currency),
+  }));
+  const grid = levels.map(
+    (level) =>
+      html`<line class="grid" x1="${plot.left}" x2="${plot.right}" y1="${level.y}" y2="${level.y}"/>`,
+  );
   // Labels are drawn after the lines, with a halo (CSS paint-order), so a line crossing them cannot hide them.
-  const labels = levels.map((level) => html`<text x="${plot.left}" y="${(Number(level.y) - 4).toFixed(1)}">${level.label}</text>`);
-  const lines = series.map((key) => html`<path class="line line-${key}" d="${stepPath(days.map((day) => ({ x: x(day.date), y: y(day.totals[key]) })))}"/>`);
+  const labels = levels.map(
+    (level) => html`<text x="${plot.left}" y="${(Number(level.y) - 4).toFixed(1)}">${level.label}</text>`,
+  );
+  const lines = series.map(
+    (key) =>
+      html`<path class="line line-${key}" d="${stepPath(days.map((day) => ({ x: x(day.date), y: y(day.totals[key]) })))}"/>`,
+  );
   const axis = html`<text x="${plot.left}" y="${height - 6}">${fmt.date(first.date)}</text><text x="${plot.right}" y="${height - 6}" text-anchor="end">${fmt.date(last.date)}</text>`;
   const legend = series.map(
     (key) =>
       html`<li><svg class="swatch" viewBox="0 0 28 10" width="28" height="10" aria-hidden="true" focusable="false"><path class="line line-${key}" d="M0 5 H28"/></svg>${seriesLabel(page, key)} <strong>${money(page, last.totals[key], currency)}</strong></li>`,
   );
   const rows = days.map(
-    (day) => html`<tr><th scope="row"><time datetime="${day.date}">${fmt.date(day.date)}</time></th>${series.map((key) => html`<td>${money(page, day.totals[key], currency)}</td>`)}</tr>`,
+    (day) =>
+      html`<tr><th scope="row"><time datetime="${day.date}">${fmt.date(day.date)}</time></th>${series.map((key) => html`<td>${money(page, day.totals[key], currency)}</td>`)}</tr>`,
   );
   return html`<figure class="chart">
 <svg role="img" aria-labelledby="chart-title" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMidYMid meet" direction="ltr"><title id="chart-title">${summary}</title>${grid}${lines}${labels}${axis}</svg>

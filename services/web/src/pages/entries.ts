@@ -29,16 +29,28 @@ export function kindLabel(page: PageContext, kind: string): string {
 
 /** RFC 6962 leaf hash of the entry's exact bytes, as the ledger stores it (hex). */
 export function leafHashHex(leafBase64: string): string {
-  return createHash('sha256').update(Buffer.from([0])).update(Buffer.from(leafBase64, 'base64')).digest('hex');
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(Buffer.from(leafBase64, 'base64'))
+    .digest('hex');
 }
 
 const nameOf = (value: unknown) => field((value as { name?: unknown } | undefined)?.name);
 
 /** One line of plain language for an entry, as text (the page template escapes it). */
-export function describeEntry(page: PageContext, entry: LedgerEntry['entry'], currency: string | null): string {
+export function describeEntry(
+  page: PageContext,
+  entry: LedgerEntry['entry'],
+  currency: string | null,
+): string {
   const { t } = page;
   const entryCurrency = typeof entry.currency === 'string' ? entry.currency : currency;
-  const amount = typeof entry.amount === 'number' ? (entryCurrency ? page.fmt.money(entry.amount, entryCurrency) : page.fmt.number(entry.amount)) : '';
+  const amount =
+    typeof entry.amount === 'number'
+      ? entryCurrency
+        ? page.fmt.money(entry.amount, entryCurrency)
+        : page.fmt.number(entry.amount)
+      : '';
   switch (entry.kind) {
     case 'gift': {
       const name = field((entry.donor as { displayName?: unknown } | undefined)?.displayName);
@@ -53,9 +65,15 @@ export function describeEntry(page: PageContext, entry: LedgerEntry['entry'], cu
     case 'dispute-opened':
       return t('web.entry.disputeOpened', { amount });
     case 'dispute-closed':
-      return entry.outcome === 'lost' ? t('web.entry.disputeLost', { amount }) : t('web.entry.disputeWon', { amount });
+      return entry.outcome === 'lost'
+        ? t('web.entry.disputeLost', { amount })
+        : t('web.entry.disputeWon', { amount });
     case 'disbursement-approved':
-      return t('web.entry.disbursementApproved', { amount, recipient: nameOf(entry.recipient), purpose: field(entry.purpose) });
+      return t('web.entry.disbursementApproved', {
+        amount,
+        recipient: nameOf(entry.recipient),
+        purpose: field(entry.purpose),
+      });
     case 'disbursement-cancelled':
       return t('web.entry.disbursementCancelled', { amount });
     case 'allocation':

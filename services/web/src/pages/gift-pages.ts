@@ -3,7 +3,15 @@ import { html, layout, moduleScript, type SafeHtml } from './html.ts';
 import type { PageContext } from './page-context.ts';
 
 /** How far a gift has come, as its donor follows it: each stage is a fact the platform has, not a promise. */
-export type GiftStage = 'awaiting-payment' | 'processing' | 'payment-failed' | 'confirmed' | 'held' | 'recorded' | 'canceled' | 'refunded';
+export type GiftStage =
+  | 'awaiting-payment'
+  | 'processing'
+  | 'payment-failed'
+  | 'confirmed'
+  | 'held'
+  | 'recorded'
+  | 'canceled'
+  | 'refunded';
 
 /**
  * `paymentSent`: the browser came back from paying (Stripe's `redirect_status=succeeded`), so until Stripe's
@@ -14,7 +22,8 @@ export function giftStage(gift: GiftView, onRecord: boolean, paymentSent = false
   switch (gift.status) {
     case 'pending':
       // A monthly plan stays pending; its first month's success is what the donor waits for.
-      if (gift.interval === 'month' && gift.related.some((month) => month.status === 'succeeded')) return onRecord ? 'recorded' : 'confirmed';
+      if (gift.interval === 'month' && gift.related.some((month) => month.status === 'succeeded'))
+        return onRecord ? 'recorded' : 'confirmed';
       return paymentSent ? 'processing' : 'awaiting-payment';
     case 'failed':
       return paymentSent ? 'processing' : 'payment-failed';
@@ -38,10 +47,20 @@ export interface GiftPageData {
   stage: GiftStage;
   receiptCode: string;
   /** The confirmed (first) payment: for a monthly plan, its first month. */
-  paid: { amount: number; currency: string; fee: number | null; net: number | null; settlementCurrency: string } | null;
+  paid: {
+    amount: number;
+    currency: string;
+    fee: number | null;
+    net: number | null;
+    settlementCurrency: string;
+  } | null;
 }
 
-function step(state: 'done' | 'current' | 'todo' | 'failed', title: string, detail: SafeHtml | string): SafeHtml {
+function step(
+  state: 'done' | 'current' | 'todo' | 'failed',
+  title: string,
+  detail: SafeHtml | string,
+): SafeHtml {
   return html`<li class="step ${state}"${state === 'current' ? html` aria-current="step"` : ''}><span class="step-title">${title}</span> <span class="step-detail">${detail}</span></li>`;
 }
 
@@ -52,11 +71,20 @@ export function giftStatus(page: PageContext, data: GiftPageData, csrfToken: str
   const order: GiftStage[] = ['awaiting-payment', 'processing', 'recorded'];
   // Confirmed and held are where processing is: the second step, each with its own words.
   const reached = stage === 'held' || stage === 'confirmed' ? 1 : Math.max(0, order.indexOf(stage));
-  const state = (index: number) => (index < reached || (stage === 'recorded' && index === reached) ? 'done' : index === reached ? 'current' : 'todo');
+  const state = (index: number) =>
+    index < reached || (stage === 'recorded' && index === reached)
+      ? 'done'
+      : index === reached
+        ? 'current'
+        : 'todo';
   const money = (amount: number, currency: string) => fmt.money(amount, currency);
-  const paidDetail = data.paid?.fee !== null && data.paid?.fee !== undefined && data.paid.net !== null
-    ? t('web.gift.confirmedDetail', { fee: money(data.paid.fee, data.paid.settlementCurrency), net: money(data.paid.net, data.paid.settlementCurrency) })
-    : t('web.gift.confirmedWaiting');
+  const paidDetail =
+    data.paid?.fee !== null && data.paid?.fee !== undefined && data.paid.net !== null
+      ? t('web.gift.confirmedDetail', {
+          fee: money(data.paid.fee, data.paid.settlementCurrency),
+          net: money(data.paid.net, data.paid.settlementCurrency),
+        })
+      : t('web.gift.confirmedWaiting');
   const traceButton = html`<form method="post" action="/trace" class="inline-form"><input type="hidden" name="receiptCode" value="${data.receiptCode}"><button type="submit" class="link-button">${t('web.gift.seeTrace')}</button></form>`;
   let steps: SafeHtml;
   if (stage === 'payment-failed') {
@@ -79,7 +107,10 @@ export function giftPage(page: PageContext, data: GiftPageData, csrfToken: strin
   const { t, fmt } = page;
   const { gift } = data;
   const amount = fmt.money(gift.amount, gift.currency);
-  const line = gift.interval === 'month' ? t('web.gift.summaryMonthly', { amount, campaign: data.campaignTitle }) : t('web.gift.summaryOnce', { amount, campaign: data.campaignTitle });
+  const line =
+    gift.interval === 'month'
+      ? t('web.gift.summaryMonthly', { amount, campaign: data.campaignTitle })
+      : t('web.gift.summaryOnce', { amount, campaign: data.campaignTitle });
   const body = html`<h1>${data.stage === 'payment-failed' || data.stage === 'awaiting-payment' ? t('web.gift.headingPending') : t('web.gift.heading')}</h1>
 <p class="lead">${line} <a href="/campaigns/${gift.campaignId}">${t('web.gift.backToCampaign')}</a></p>
 <section class="receipt" aria-labelledby="receipt-heading">
@@ -104,11 +135,15 @@ export function receiptFile(page: PageContext, gift: GiftView, receiptCode: stri
     t('web.gift.fileTitle'),
     '',
     `${t('web.gift.receiptHeading')}: ${receiptCode}`,
-    gift.interval === 'month' ? t('web.gift.fileMonthly', { amount, date: fmt.date(gift.createdAt) }) : t('web.gift.fileOnce', { amount, date: fmt.date(gift.createdAt) }),
+    gift.interval === 'month'
+      ? t('web.gift.fileMonthly', { amount, date: fmt.date(gift.createdAt) })
+      : t('web.gift.fileOnce', { amount, date: fmt.date(gift.createdAt) }),
     t('web.gift.fileReference', { reference: gift.publicRef }),
     '',
     t('web.gift.fileTrace', { url: new URL('/trace', siteUrl).href }),
-    ...(gift.interval === 'month' ? [t('web.gift.fileManage', { url: new URL('/gifts/manage', siteUrl).href })] : []),
+    ...(gift.interval === 'month'
+      ? [t('web.gift.fileManage', { url: new URL('/gifts/manage', siteUrl).href })]
+      : []),
     t('web.gift.fileKeep'),
     '',
   ].join('\r\n');
@@ -117,14 +152,29 @@ export function receiptFile(page: PageContext, gift: GiftView, receiptCode: stri
 /** The thank-you page in another browser or after the cookie is gone: the code is not here, where to go instead. */
 export function giftElsewherePage(page: PageContext): string {
   const { t } = page;
-  return layout(page, t('web.gift.elsewhereTitle'), html`<h1>${t('web.gift.elsewhereTitle')}</h1><p>${t('web.gift.elsewhere')}</p><p><a href="/trace">${t('web.layout.navTrace')}</a> · <a href="/gifts/manage">${t('web.manage.heading')}</a></p>`);
+  return layout(
+    page,
+    t('web.gift.elsewhereTitle'),
+    html`<h1>${t('web.gift.elsewhereTitle')}</h1><p>${t('web.gift.elsewhere')}</p><p><a href="/trace">${t('web.layout.navTrace')}</a> · <a href="/gifts/manage">${t('web.manage.heading')}</a></p>`,
+  );
 }
 
 export type ManageProblem = 'malformed' | 'unknown' | 'rate-limited' | 'unavailable' | 'expired' | null;
 
 function manageForm(page: PageContext, csrfToken: string, problem: ManageProblem): SafeHtml {
   const { t } = page;
-  const message = problem === 'malformed' ? t('web.trace.malformed') : problem === 'unknown' ? t('web.manage.unknown') : problem === 'rate-limited' ? t('web.manage.rateLimited') : problem === 'unavailable' ? t('web.pay.unavailable') : problem === 'expired' ? t('web.give.formExpired') : '';
+  const message =
+    problem === 'malformed'
+      ? t('web.trace.malformed')
+      : problem === 'unknown'
+        ? t('web.manage.unknown')
+        : problem === 'rate-limited'
+          ? t('web.manage.rateLimited')
+          : problem === 'unavailable'
+            ? t('web.pay.unavailable')
+            : problem === 'expired'
+              ? t('web.give.formExpired')
+              : '';
   return html`<form method="post" action="/gifts/manage" class="trace-form">
 <input type="hidden" name="csrf" value="${csrfToken}">
 <label for="receiptCode">${t('web.trace.codeLabel')}</label>
@@ -136,19 +186,36 @@ ${message ? html`<p role="alert" class="error" id="manage-error">${message}</p>`
 
 export function manageFormPage(page: PageContext, csrfToken: string, problem: ManageProblem = null): string {
   const { t } = page;
-  return layout(page, t('web.manage.title'), html`<h1>${t('web.manage.heading')}</h1><p>${t('web.manage.intro')}</p>${manageForm(page, csrfToken, problem)}<p class="meta">${t('web.trace.privacy')}</p>`);
+  return layout(
+    page,
+    t('web.manage.title'),
+    html`<h1>${t('web.manage.heading')}</h1><p>${t('web.manage.intro')}</p>${manageForm(page, csrfToken, problem)}<p class="meta">${t('web.trace.privacy')}</p>`,
+  );
 }
 
 /** The gifts of a receipt code, a monthly plan with the button that stops it. */
-export function manageGiftsPage(page: PageContext, data: { gifts: ReceiptGift[]; receiptCode: string; titles: Map<string, string>; csrfToken: string; notice: 'stopped' | 'stop-failed' | null }): string {
+export function manageGiftsPage(
+  page: PageContext,
+  data: {
+    gifts: ReceiptGift[];
+    receiptCode: string;
+    titles: Map<string, string>;
+    csrfToken: string;
+    notice: 'stopped' | 'stop-failed' | null;
+  },
+): string {
   const { t, fmt } = page;
   const plans = data.gifts.filter((gift) => gift.interval === 'month' && gift.parentId === null);
   const oneOff = data.gifts.filter((gift) => gift.interval === 'once' && gift.parentId === null);
-  const months = (planId: string) => data.gifts.filter((gift) => gift.parentId === planId && gift.status === 'succeeded');
+  const months = (planId: string) =>
+    data.gifts.filter((gift) => gift.parentId === planId && gift.status === 'succeeded');
   const title = (campaignId: string) => data.titles.get(campaignId) ?? t('web.campaign.untitled');
-  const notice = data.notice === 'stopped'
-    ? html`<div class="notice" role="status"><p>${t('web.manage.stopped')}</p></div>`
-    : data.notice === 'stop-failed' ? html`<div class="error-summary" role="alert"><p>${t('web.pay.unavailable')}</p></div>` : '';
+  const notice =
+    data.notice === 'stopped'
+      ? html`<div class="notice" role="status"><p>${t('web.manage.stopped')}</p></div>`
+      : data.notice === 'stop-failed'
+        ? html`<div class="error-summary" role="alert"><p>${t('web.pay.unavailable')}</p></div>`
+        : '';
   const planItems = plans.map((plan) => {
     const given = months(plan.id);
     const amount = fmt.money(plan.amount, plan.currency);
@@ -158,16 +225,23 @@ export function manageGiftsPage(page: PageContext, data: { gifts: ReceiptGift[];
 <p>${t('web.manage.planLine', { amount, date: fmt.date(plan.createdAt) })}</p>
 <p>${t('web.manage.monthsGiven', { count: given.length })}</p>
 <p><strong>${active ? t('web.manage.active') : t('web.manage.stoppedState')}</strong></p>
-${active ? html`<form method="post" action="/gifts/manage/cancel">
+${
+  active
+    ? html`<form method="post" action="/gifts/manage/cancel">
 <input type="hidden" name="csrf" value="${data.csrfToken}">
 <input type="hidden" name="receiptCode" value="${data.receiptCode}">
 <input type="hidden" name="donationId" value="${plan.id}">
 <button type="submit" class="danger">${t('web.manage.stop')}</button>
 <p class="hint">${t('web.manage.stopHint')}</p>
-</form>` : ''}
+</form>`
+    : ''
+}
 </li>`;
   });
-  const onceItems = oneOff.map((gift) => html`<li class="card"><h2><a href="/campaigns/${gift.campaignId}">${title(gift.campaignId)}</a></h2><p>${t('web.manage.onceLine', { amount: fmt.money(gift.amount, gift.currency), date: fmt.date(gift.succeededAt ?? gift.createdAt) })}</p></li>`);
+  const onceItems = oneOff.map(
+    (gift) =>
+      html`<li class="card"><h2><a href="/campaigns/${gift.campaignId}">${title(gift.campaignId)}</a></h2><p>${t('web.manage.onceLine', { amount: fmt.money(gift.amount, gift.currency), date: fmt.date(gift.succeededAt ?? gift.createdAt) })}</p></li>`,
+  );
   return layout(
     page,
     t('web.manage.title'),

@@ -33,7 +33,9 @@ const problemKeys: Record<FieldProblem, MessageKey> = {
 
 /** The currencies a donor may pay in for this campaign: its own first, then the rest by name in the reader's language. */
 export function currencyChoices(page: PageContext, settlement: string): string[] {
-  const others = donorCurrencies.filter((code) => code !== settlement).sort((a, b) => page.fmt.currencyName(a).localeCompare(page.fmt.currencyName(b), page.locale));
+  const others = donorCurrencies
+    .filter((code) => code !== settlement)
+    .sort((a, b) => page.fmt.currencyName(a).localeCompare(page.fmt.currencyName(b), page.locale));
   return [settlement, ...others];
 }
 
@@ -53,11 +55,19 @@ export interface GiveFormState {
   testMode: boolean;
 }
 
-function fieldError(page: PageContext, id: string, problem: FieldProblem | undefined, values: Record<string, string> = {}): SafeHtml | '' {
-  return problem ? html`<p class="field-error" id="${id}-error">${page.t(problemKeys[problem], values)}</p>` : '';
+function fieldError(
+  page: PageContext,
+  id: string,
+  problem: FieldProblem | undefined,
+  values: Record<string, string> = {},
+): SafeHtml | '' {
+  return problem
+    ? html`<p class="field-error" id="${id}-error">${page.t(problemKeys[problem], values)}</p>`
+    : '';
 }
 
-const describedBy = (id: string, problem: unknown, hint?: string) => [problem ? `${id}-error` : '', hint ?? ''].filter(Boolean).join(' ') || null;
+const describedBy = (id: string, problem: unknown, hint?: string) =>
+  [problem ? `${id}-error` : '', hint ?? ''].filter(Boolean).join(' ') || null;
 
 function attr(name: string, value: string | null): SafeHtml | '' {
   return value === null ? '' : html` ${name}="${value}"`;
@@ -72,17 +82,31 @@ export function giveFormPage(page: PageContext, campaign: GivingCampaign, state:
   const custom = fields.customAmount ?? '';
   const otherChosen = chosen === 'other' || custom !== '';
   const interval = fields.interval === 'month' ? 'month' : 'once';
-  const amountValues = { currency: fmt.currencyName(currency), decimals: String(minorUnitExponent(currency)) };
-  const errorList = Object.entries(errors).map(([field, problem]) => html`<li><a href="#${field === 'amount' ? 'customAmount' : field}">${t(problemKeys[problem], amountValues)}</a></li>`);
-  const summary = errorList.length > 0 || state.formProblem
-    ? html`<div class="error-summary" role="alert" tabindex="-1" id="form-problems"><h2>${t('web.give.problemsHeading')}</h2>${state.formProblem ? html`<p>${state.formProblem}</p>` : ''}${errorList.length > 0 ? html`<ul>${errorList}</ul>` : ''}</div>`
-    : '';
-  const estimate = typeof presets[1] === 'number' ? feeSentence(page, otherChosen ? null : Number(chosen) || null, currency, campaign.currency) : '';
+  const amountValues = {
+    currency: fmt.currencyName(currency),
+    decimals: String(minorUnitExponent(currency)),
+  };
+  const errorList = Object.entries(errors).map(
+    ([field, problem]) =>
+      html`<li><a href="#${field === 'amount' ? 'customAmount' : field}">${t(problemKeys[problem], amountValues)}</a></li>`,
+  );
+  const summary =
+    errorList.length > 0 || state.formProblem
+      ? html`<div class="error-summary" role="alert" tabindex="-1" id="form-problems"><h2>${t('web.give.problemsHeading')}</h2>${state.formProblem ? html`<p>${state.formProblem}</p>` : ''}${errorList.length > 0 ? html`<ul>${errorList}</ul>` : ''}</div>`
+      : '';
+  const estimate =
+    typeof presets[1] === 'number'
+      ? feeSentence(page, otherChosen ? null : Number(chosen) || null, currency, campaign.currency)
+      : '';
   const countryOptions = (selected: string | undefined) =>
     html`<option value="">${t('web.give.countryNone')}</option>${[...countryCodes]
       .map((code) => ({ code, name: fmt.country(code) }))
       .sort((a, b) => a.name.localeCompare(b.name, page.locale))
-      .map(({ code, name }) => (code === selected ? html`<option value="${code}" selected>${name}</option>` : html`<option value="${code}">${name}</option>`))}`;
+      .map(({ code, name }) =>
+        code === selected
+          ? html`<option value="${code}" selected>${name}</option>`
+          : html`<option value="${code}">${name}</option>`,
+      )}`;
   const consent = fields.geographyConsent === 'on';
   const body = html`<p class="breadcrumb"><a href="/campaigns/${campaign.id}">${campaign.title}</a></p>
 <h1>${t('web.give.heading', { campaign: campaign.title })}</h1>
@@ -92,7 +116,9 @@ ${summary}
 <form method="get" action="/campaigns/${campaign.id}/give" class="currency-picker" id="currency-picker">
 <label for="currency">${t('web.give.currencyLabel')}</label>
 <select id="currency" name="currency">${currencyChoices(page, campaign.currency).map((code) =>
-    code === currency ? html`<option value="${code}" selected>${fmt.currencyName(code)} (${code})</option>` : html`<option value="${code}">${fmt.currencyName(code)} (${code})</option>`,
+    code === currency
+      ? html`<option value="${code}" selected>${fmt.currencyName(code)} (${code})</option>`
+      : html`<option value="${code}">${fmt.currencyName(code)} (${code})</option>`,
   )}</select>
 <button type="submit" class="secondary">${t('web.give.currencyChange')}</button>
 </form>
@@ -145,16 +171,19 @@ ${fieldError(page, 'countryOfHeritage', errors.countryOfHeritage)}
 <button type="submit" class="give" id="give-button">${t('web.give.continue')}</button>
 </form>
 ${jsonScript('give-data', {
-    currency,
-    exponent: minorUnitExponent(currency),
-    locale: page.locale,
-    fees: feeParameters(campaign.currency),
-    messages: {
-      same: t('web.give.feeSame', { fee: '{fee}', amount: '{amount}', reaches: '{reaches}' }),
-      converted: fixedPartOf(page, campaign.currency) === null ? t('web.give.feeConvertedNoFixed', { percent: '{percent}' }) : t('web.give.feeConverted', { percent: '{percent}', fixed: '{fixed}' }),
-      pick: t('web.give.feePick'),
-    },
-  })}`;
+  currency,
+  exponent: minorUnitExponent(currency),
+  locale: page.locale,
+  fees: feeParameters(campaign.currency),
+  messages: {
+    same: t('web.give.feeSame', { fee: '{fee}', amount: '{amount}', reaches: '{reaches}' }),
+    converted:
+      fixedPartOf(page, campaign.currency) === null
+        ? t('web.give.feeConvertedNoFixed', { percent: '{percent}' })
+        : t('web.give.feeConverted', { percent: '{percent}', fixed: '{fixed}' }),
+    pick: t('web.give.feePick'),
+  },
+})}`;
   return layout(page, t('web.give.title', { campaign: campaign.title }), body, moduleScript('give'));
 }
 
@@ -164,22 +193,39 @@ function fixedPartOf(page: PageContext, settlement: string): string | null {
 }
 
 /** The fee sentence for an amount (null: none chosen yet), honest about what is an estimate. */
-export function feeSentence(page: PageContext, amount: number | null, currency: string, settlement: string): string {
+export function feeSentence(
+  page: PageContext,
+  amount: number | null,
+  currency: string,
+  settlement: string,
+): string {
   const { t, fmt } = page;
   if (amount === null) return t('web.give.feePick');
   const estimate = estimateCardFee(amount, currency, settlement);
   if (estimate.fee !== null && estimate.reaches !== null) {
-    return t('web.give.feeSame', { fee: fmt.money(estimate.fee, currency), amount: fmt.money(amount, currency), reaches: fmt.money(estimate.reaches, currency) });
+    return t('web.give.feeSame', {
+      fee: fmt.money(estimate.fee, currency),
+      amount: fmt.money(amount, currency),
+      reaches: fmt.money(estimate.reaches, currency),
+    });
   }
   const percent = fmt.percent(estimate.percent);
   const fixed = fixedPartOf(page, settlement);
-  return fixed === null ? t('web.give.feeConvertedNoFixed', { percent }) : t('web.give.feeConverted', { percent, fixed });
+  return fixed === null
+    ? t('web.give.feeConvertedNoFixed', { percent })
+    : t('web.give.feeConverted', { percent, fixed });
 }
 
 const cardKeys: Record<TestCard, { label: MessageKey; detail: MessageKey }> = {
   pm_card_visa: { label: msgKey('web.pay.card.visa'), detail: msgKey('web.pay.card.visaDetail') },
-  pm_card_chargeDeclined: { label: msgKey('web.pay.card.declined'), detail: msgKey('web.pay.card.declinedDetail') },
-  pm_card_authenticationRequired: { label: msgKey('web.pay.card.authentication'), detail: msgKey('web.pay.card.authenticationDetail') },
+  pm_card_chargeDeclined: {
+    label: msgKey('web.pay.card.declined'),
+    detail: msgKey('web.pay.card.declinedDetail'),
+  },
+  pm_card_authenticationRequired: {
+    label: msgKey('web.pay.card.authentication'),
+    detail: msgKey('web.pay.card.authenticationDetail'),
+  },
 };
 
 export interface PayPageData {
@@ -193,17 +239,29 @@ export interface PayPageData {
 
 function giftLine(page: PageContext, data: PayPageData): string {
   const amount = page.fmt.money(data.amount, data.currency);
-  return data.interval === 'month' ? page.t('web.pay.giftMonthly', { amount, campaign: data.campaign.title }) : page.t('web.pay.giftOnce', { amount, campaign: data.campaign.title });
+  return data.interval === 'month'
+    ? page.t('web.pay.giftMonthly', { amount, campaign: data.campaign.title })
+    : page.t('web.pay.giftOnce', { amount, campaign: data.campaign.title });
 }
 
 function payProblem(page: PageContext, problem: PayPageData['problem']): SafeHtml | '' {
   if (problem === null) return '';
-  const message = problem === 'declined' ? page.t('web.pay.declined') : problem === 'authentication-failed' ? page.t('web.pay.authenticationFailed') : page.t('web.pay.unavailable');
+  const message =
+    problem === 'declined'
+      ? page.t('web.pay.declined')
+      : problem === 'authentication-failed'
+        ? page.t('web.pay.authenticationFailed')
+        : page.t('web.pay.unavailable');
   return html`<div class="error-summary" role="alert" tabindex="-1" id="pay-problem"><p>${message}</p></div>`;
 }
 
 /** Test mode's payment step: Stripe's test cards to choose from, confirmed by the server. */
-export function testPayPage(page: PageContext, data: PayPageData, csrfToken: string, chosen: TestCard = 'pm_card_visa'): string {
+export function testPayPage(
+  page: PageContext,
+  data: PayPageData,
+  csrfToken: string,
+  chosen: TestCard = 'pm_card_visa',
+): string {
   const { t, fmt } = page;
   const body = html`<h1>${t('web.pay.heading')}</h1>
 <p>${giftLine(page, data)}</p>
@@ -214,8 +272,9 @@ ${payProblem(page, data.problem)}
 <fieldset class="cards">
 <legend>${t('web.pay.chooseTestCard')}</legend>
 ${testCards.map(
-    (card) => html`<label class="test-card"><input type="radio" name="card" value="${card}"${card === chosen ? html` checked` : ''}><span><strong>${t(cardKeys[card].label)}</strong><span class="hint">${t(cardKeys[card].detail)}</span></span></label>`,
-  )}
+  (card) =>
+    html`<label class="test-card"><input type="radio" name="card" value="${card}"${card === chosen ? html` checked` : ''}><span><strong>${t(cardKeys[card].label)}</strong><span class="hint">${t(cardKeys[card].detail)}</span></span></label>`,
+)}
 </fieldset>
 <button type="submit" class="give" id="pay-button">${t('web.pay.payButton', { amount: fmt.money(data.amount, data.currency) })}</button>
 </form>
@@ -224,7 +283,11 @@ ${testCards.map(
 }
 
 /** The production payment step: Stripe's Payment Element, loaded from Stripe, confirming in the browser. */
-export function stripePayPage(page: PageContext, data: PayPageData, stripe: { publishableKey: string; clientSecret: string; returnUrl: string }): string {
+export function stripePayPage(
+  page: PageContext,
+  data: PayPageData,
+  stripe: { publishableKey: string; clientSecret: string; returnUrl: string },
+): string {
   const { t, fmt } = page;
   const body = html`<h1>${t('web.pay.heading')}</h1>
 <p>${giftLine(page, data)}</p>
@@ -237,5 +300,10 @@ ${payProblem(page, data.problem)}
 <noscript><p class="error">${t('web.pay.needsScript')}</p></noscript>
 <p class="hint">${t('web.pay.stripeNote')}</p>
 ${jsonScript('stripe-pay', { publishableKey: stripe.publishableKey, clientSecret: stripe.clientSecret, returnUrl: stripe.returnUrl, locale: page.locale, messages: { failed: t('web.pay.unavailable') } })}`;
-  return layout(page, t('web.pay.title'), body, html`<script src="https://js.stripe.com/v3/"></script>${moduleScript('pay-stripe')}`);
+  return layout(
+    page,
+    t('web.pay.title'),
+    body,
+    html`<script src="https://js.stripe.com/v3/"></script>${moduleScript('pay-stripe')}`,
+  );
 }

@@ -1,7 +1,13 @@
 import { endonyms, supportedLocales } from '@aid/i18n';
 import type { PageContext } from './page-context.ts';
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Escapes text for HTML. Templates call it for every value; pages never need to. */
 export function esc(value: string | number | boolean | null | undefined): string {
@@ -44,11 +50,18 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
  * A translated message whose arguments include markup (a link, a `<time>`): `message` gets a placeholder for each
  * piece of markup, its text is escaped, and the markup is put back in place of each placeholder.
  */
-export function withMarkup(message: (slots: Record<string, string>) => string, markup: Record<string, SafeHtml>): SafeHtml {
+export function withMarkup(
+  message: (slots: Record<string, string>) => string,
+  markup: Record<string, SafeHtml>,
+): SafeHtml {
   const names = Object.keys(markup);
   const slots = Object.fromEntries(names.map((name, index) => [name, `\uE000${index}\uE001`]));
   const parts = message(slots).split(/\uE000(\d+)\uE001/);
-  return new SafeHtml(parts.map((part, index) => (index % 2 === 0 ? esc(part) : (markup[names[Number(part)] ?? '']?.value ?? ''))).join(''));
+  return new SafeHtml(
+    parts
+      .map((part, index) => (index % 2 === 0 ? esc(part) : (markup[names[Number(part)] ?? '']?.value ?? '')))
+      .join(''),
+  );
 }
 
 /** A ledger field shown as text: strings and numbers as they are, anything else as nothing. */
@@ -63,7 +76,9 @@ export function moduleScript(name: string): SafeHtml {
 
 /** JSON for a `<script type="application/json">`: `<` is escaped so no value can close the tag. */
 export function jsonScript(id: string, value: unknown): SafeHtml {
-  return new SafeHtml(`<script type="application/json" id="${esc(id)}">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`);
+  return new SafeHtml(
+    `<script type="application/json" id="${esc(id)}">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`,
+  );
 }
 
 /** Links to this same page in every language; plain links, so the picker works without JavaScript. */
@@ -76,7 +91,12 @@ export function languagePicker(page: PageContext): SafeHtml {
   return html`<nav class="languages" aria-label="${page.t('web.layout.languages')}">${links}</nav>`;
 }
 
-export function layout(page: PageContext, title: string, body: SafeHtml, head: SafeHtml | string = ''): string {
+export function layout(
+  page: PageContext,
+  title: string,
+  body: SafeHtml,
+  head: SafeHtml | string = '',
+): string {
   const { t } = page;
   return html`<!doctype html>
 <html lang="${page.locale}" dir="${page.dir}">

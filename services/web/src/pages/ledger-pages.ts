@@ -14,9 +14,17 @@ export interface ExplorerPageData {
 
 function pager(page: PageContext, campaignId: string, from: number, total: number): SafeHtml | '' {
   const { t } = page;
-  const previous = from > 0 ? html`<a href="/campaigns/${campaignId}/ledger?from=${Math.max(0, from - explorerPageSize)}" rel="prev">${t('web.explorer.earlier')}</a>` : '';
-  const next = from + explorerPageSize < total ? html`<a href="/campaigns/${campaignId}/ledger?from=${from + explorerPageSize}" rel="next">${t('web.explorer.later')}</a>` : '';
-  return previous || next ? html`<nav class="pager" aria-label="${t('web.explorer.pages')}">${previous}${next}</nav>` : '';
+  const previous =
+    from > 0
+      ? html`<a href="/campaigns/${campaignId}/ledger?from=${Math.max(0, from - explorerPageSize)}" rel="prev">${t('web.explorer.earlier')}</a>`
+      : '';
+  const next =
+    from + explorerPageSize < total
+      ? html`<a href="/campaigns/${campaignId}/ledger?from=${from + explorerPageSize}" rel="next">${t('web.explorer.later')}</a>`
+      : '';
+  return previous || next
+    ? html`<nav class="pager" aria-label="${t('web.explorer.pages')}">${previous}${next}</nav>`
+    : '';
 }
 
 /**
@@ -33,7 +41,10 @@ function explorerScriptMessages(page: PageContext) {
 }
 
 /** A page of a campaign's public log; each row can be checked in the browser against the signed checkpoint. */
-export function explorerPage(page: PageContext, { campaign, summary, from, entries }: ExplorerPageData): string {
+export function explorerPage(
+  page: PageContext,
+  { campaign, summary, from, entries }: ExplorerPageData,
+): string {
   const { t, fmt } = page;
   const title = campaign?.title ?? t('web.campaign.untitled');
   const id = summary.campaignId;
@@ -58,9 +69,10 @@ export function explorerPage(page: PageContext, { campaign, summary, from, entri
 <td data-label="${labels.check}"><button type="button" class="verify" hidden aria-label="${t('web.explorer.verifyEntry', { index: row.index })}" aria-describedby="verdict-${row.index}">${t('web.explorer.verify')}</button> <span class="verdict" id="verdict-${row.index}" role="status"></span></td>
 </tr>`;
   });
-  const table = entries.length === 0
-    ? html`<p>${t('web.explorer.noEntries')}</p>`
-    : html`<div class="table-wrap"><table class="ledger" data-campaign-id="${id}"><caption>${t('web.explorer.caption', { first, last, total: summary.entries })}</caption>
+  const table =
+    entries.length === 0
+      ? html`<p>${t('web.explorer.noEntries')}</p>`
+      : html`<div class="table-wrap"><table class="ledger" data-campaign-id="${id}"><caption>${t('web.explorer.caption', { first, last, total: summary.entries })}</caption>
 <thead><tr><th scope="col">${labels.index}</th><th scope="col">${labels.date}</th><th scope="col">${labels.kind}</th><th scope="col">${labels.what}</th><th scope="col">${labels.hash}</th><th scope="col">${labels.check}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
   return layout(

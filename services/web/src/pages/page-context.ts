@@ -1,4 +1,13 @@
-import { createTranslator, formatters, textDirection, type Formatters, type Locale, type MessageKey, type MessageValues, type MissingPolicy } from '@aid/i18n';
+import {
+  createTranslator,
+  formatters,
+  textDirection,
+  type Formatters,
+  type Locale,
+  type MessageKey,
+  type MessageValues,
+  type MissingPolicy,
+} from '@aid/i18n';
 
 /** What every page renders with: the reader's language, its messages and formatters, and the way to this page in another language. */
 export interface PageContext {
@@ -19,7 +28,10 @@ export interface PageContextOptions {
 }
 
 export function pageContext({ locale, url, missing, onMissing }: PageContextOptions): PageContext {
-  const translator = createTranslator(locale, { ...(missing ? { missing } : {}), ...(onMissing ? { onMissing } : {}) });
+  const translator = createTranslator(locale, {
+    ...(missing ? { missing } : {}),
+    ...(onMissing ? { onMissing } : {}),
+  });
   const address = new URL(url, 'http://page.invalid');
   return {
     locale,

@@ -57,45 +57,90 @@ function sourceName(page: PageContext, source: string): string {
 }
 
 /** One broken rule in plain words, money in the campaign's currency. */
-function breachSentence(page: PageContext, breach: RecordChecks['breaches'][number], currency: string | null): string {
+function breachSentence(
+  page: PageContext,
+  breach: RecordChecks['breaches'][number],
+  currency: string | null,
+): string {
   const money = (amount: number) => (currency ? page.fmt.money(amount, currency) : page.fmt.number(amount));
   const key = breachKeys[breach.invariant];
-  return key ? page.t(key, { value: money(breach.value), limit: money(breach.limit) }) : page.t('web.checks.breach.other', { rule: breach.invariant });
+  return key
+    ? page.t(key, { value: money(breach.value), limit: money(breach.limit) })
+    : page.t('web.checks.breach.other', { rule: breach.invariant });
 }
 
 function campaignLink(page: PageContext, campaignId: string, campaigns: Campaigns): SafeHtml {
-  const title = campaigns.get(campaignId)?.campaign.title ?? page.t('web.checks.campaignFallback', { id: campaignId });
+  const title =
+    campaigns.get(campaignId)?.campaign.title ?? page.t('web.checks.campaignFallback', { id: campaignId });
   return html`<a href="/campaigns/${campaignId}">${title}</a>`;
 }
 
 /** "Campaign: what is wrong there", with the punctuation of the reader's language. */
-function aboutCampaign(page: PageContext, campaignId: string, campaigns: Campaigns, problem: SafeHtml | string): SafeHtml {
+function aboutCampaign(
+  page: PageContext,
+  campaignId: string,
+  campaigns: Campaigns,
+  problem: SafeHtml | string,
+): SafeHtml {
   const problemHtml = typeof problem === 'string' ? html`${problem}` : problem;
-  return withMarkup((slots) => page.t('web.checks.inCampaign', slots), { campaign: campaignLink(page, campaignId, campaigns), problem: problemHtml });
+  return withMarkup((slots) => page.t('web.checks.inCampaign', slots), {
+    campaign: campaignLink(page, campaignId, campaigns),
+    problem: problemHtml,
+  });
 }
 
-function verdict(page: PageContext, checks: RecordChecks | null): { tone: 'passed' | 'failed' | 'pending'; heading: string; text: string } {
+function verdict(
+  page: PageContext,
+  checks: RecordChecks | null,
+): { tone: 'passed' | 'failed' | 'pending'; heading: string; text: string } {
   const { t } = page;
-  if (!checks) return { tone: 'pending', heading: t('web.checks.unavailableHeading'), text: t('web.checks.unavailableText') };
+  if (!checks)
+    return {
+      tone: 'pending',
+      heading: t('web.checks.unavailableHeading'),
+      text: t('web.checks.unavailableText'),
+    };
   switch (checks.status) {
     case 'clean':
       return { tone: 'passed', heading: t('web.checks.cleanHeading'), text: t('web.checks.cleanText') };
     case 'breaches':
-      return { tone: 'failed', heading: t('web.checks.breachesHeading'), text: t('web.checks.breachesText', { count: checks.breaches.length }) };
+      return {
+        tone: 'failed',
+        heading: t('web.checks.breachesHeading'),
+        text: t('web.checks.breachesText', { count: checks.breaches.length }),
+      };
     case 'differences':
-      return { tone: 'failed', heading: t('web.checks.differencesHeading'), text: t('web.checks.differencesText') };
+      return {
+        tone: 'failed',
+        heading: t('web.checks.differencesHeading'),
+        text: t('web.checks.differencesText'),
+      };
     case 'incomplete':
-      return { tone: 'pending', heading: t('web.checks.incompleteHeading'), text: t('web.checks.incompleteText') };
+      return {
+        tone: 'pending',
+        heading: t('web.checks.incompleteHeading'),
+        text: t('web.checks.incompleteText'),
+      };
     default:
       return { tone: 'pending', heading: t('web.checks.unknownHeading'), text: '' };
   }
 }
 
-function differenceLine(page: PageContext, difference: RecordChecks['differences'][number], campaigns: Campaigns): SafeHtml {
+function differenceLine(
+  page: PageContext,
+  difference: RecordChecks['differences'][number],
+  campaigns: Campaigns,
+): SafeHtml {
   const { t, fmt } = page;
   const fieldKey = fieldKeys[difference.field];
   const sentence = withMarkup(
-    (slots) => t('web.checks.difference', { ...slots, ledger: fmt.number(difference.ledger), service: fmt.number(difference.service), source: sourceName(page, difference.source) }),
+    (slots) =>
+      t('web.checks.difference', {
+        ...slots,
+        ledger: fmt.number(difference.ledger),
+        service: fmt.number(difference.service),
+        source: sourceName(page, difference.source),
+      }),
     { field: fieldKey ? html`${t(fieldKey)}` : html`<code>${difference.field}</code>` },
   );
   return html`<li>${aboutCampaign(page, difference.campaignId, campaigns, sentence)}</li>`;
@@ -106,17 +151,25 @@ function differenceLine(page: PageContext, difference: RecordChecks['differences
  * and where, and the figures behind a toggle. Every check runs on the public record itself (the ledger), every
  * minute; the comparison with the services' own books shows only where the ledger is told where they are.
  */
-export function recordChecksPage(page: PageContext, checks: RecordChecks | null, campaigns: Campaigns): string {
+export function recordChecksPage(
+  page: PageContext,
+  checks: RecordChecks | null,
+  campaigns: Campaigns,
+): string {
   const { t, fmt } = page;
   const { tone, heading, text } = verdict(page, checks);
   const when = checks
-    ? html`<p class="meta">${withMarkup((slots) => t('web.checks.lastChecked', { ...slots, count: checks.campaigns }), {
-        when: html`<time datetime="${checks.checkedAt}">${fmt.dateTime(checks.checkedAt)}</time>`,
-      })}</p>`
+    ? html`<p class="meta">${withMarkup(
+        (slots) => t('web.checks.lastChecked', { ...slots, count: checks.campaigns }),
+        {
+          when: html`<time datetime="${checks.checkedAt}">${fmt.dateTime(checks.checkedAt)}</time>`,
+        },
+      )}</p>`
     : '';
   const problems = checks?.breaches.length
     ? html`<h2>${t('web.checks.wrongHeading')}</h2><ul class="record-breaches">${checks.breaches.map(
-        (breach) => html`<li>${aboutCampaign(page, breach.campaignId, campaigns, breachSentence(page, breach, campaigns.get(breach.campaignId)?.summary.currency ?? null))}</li>`,
+        (breach) =>
+          html`<li>${aboutCampaign(page, breach.campaignId, campaigns, breachSentence(page, breach, campaigns.get(breach.campaignId)?.summary.currency ?? null))}</li>`,
       )}</ul>`
     : '';
   const differences = checks?.differences.length
@@ -133,7 +186,11 @@ export function recordChecksPage(page: PageContext, checks: RecordChecks | null,
             )
       }</tbody></table></div>
 <p>${
-        checks.sources.length > 0 ? t('web.checks.comparedWith', { sources: fmt.list(checks.sources.map((source) => sourceName(page, source))) }) : t('web.checks.comparedWithNone')
+        checks.sources.length > 0
+          ? t('web.checks.comparedWith', {
+              sources: fmt.list(checks.sources.map((source) => sourceName(page, source))),
+            })
+          : t('web.checks.comparedWithNone')
       } ${t('web.checks.machineReadable')} <a href="/api/ledger/v1/reconciliation">${t('web.checks.jsonLink')}</a></p>
 </details>`
     : '';

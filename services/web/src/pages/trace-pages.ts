@@ -28,7 +28,11 @@ function problemMessage(page: PageContext, problem: TraceProblem): string {
 export function traceFormPage(page: PageContext, problem: TraceProblem = null): string {
   const { t } = page;
   const message = problemMessage(page, problem);
-  return layout(page, t('web.trace.title'), html`<h1>${t('web.trace.heading')}</h1><p>${t('web.trace.intro')}</p>${form(page, message)}`);
+  return layout(
+    page,
+    t('web.trace.title'),
+    html`<h1>${t('web.trace.heading')}</h1><p>${t('web.trace.intro')}</p>${form(page, message)}`,
+  );
 }
 
 /** What the browser needs to check the trace without trusting this site: exact bytes, audit path, signed note. */
@@ -52,8 +56,14 @@ function traceScriptMessages(page: PageContext, trace: TraceView) {
   const { t } = page;
   const linked = trace.entries.filter((entry) => entry.index !== trace.proof.leafIndex).length;
   return {
-    passedHeadline: t('web.trace.script.passedHeadline', { entry: trace.proof.leafIndex, size: trace.proof.treeSize }),
-    passedDetail: linked > 0 ? t('web.trace.script.passedDetailLinked', { key: '{key}', linked }) : t('web.trace.script.passedDetail', { key: '{key}' }),
+    passedHeadline: t('web.trace.script.passedHeadline', {
+      entry: trace.proof.leafIndex,
+      size: trace.proof.treeSize,
+    }),
+    passedDetail:
+      linked > 0
+        ? t('web.trace.script.passedDetailLinked', { key: '{key}', linked })
+        : t('web.trace.script.passedDetail', { key: '{key}' }),
     failedHeadline: t('web.trace.script.failedHeadline'),
     failedDetail: t('web.trace.script.failedDetail', { reason: '{reason}' }),
   };
@@ -64,11 +74,17 @@ const str = (value: unknown) => (typeof value === 'string' ? value : '');
 const num = (value: unknown) => (typeof value === 'number' ? value : 0);
 
 /** One stage of the gift's story, with what happened (or that it has not happened yet). */
-function stage(page: PageContext, state: 'done' | 'todo', title: string, content: SafeHtml | string): SafeHtml {
+function stage(
+  page: PageContext,
+  state: 'done' | 'todo',
+  title: string,
+  content: SafeHtml | string,
+): SafeHtml {
   return html`<li class="story-step ${state}"><h2>${title}${state === 'todo' ? html` <span class="meta">(${page.t('web.story.notYet')})</span>` : ''}</h2>${content}</li>`;
 }
 
-const time = (page: PageContext, value: string) => (value ? html`<time datetime="${value}">${page.fmt.date(value)}</time>` : '');
+const time = (page: PageContext, value: string) =>
+  value ? html`<time datetime="${value}">${page.fmt.date(value)}</time>` : '';
 
 /**
  * The gift as a story, in plain words first — given, allocated, paid out, delivered, with dates, partners,
@@ -87,33 +103,73 @@ export function tracePage(page: PageContext, trace: TraceView): string {
   const recipientOf = (id: string) => {
     const disbursement = disbursementOf(id);
     if (!disbursement) return t('web.trace.aDisbursement');
-    return disbursement.recipient.local ? t('web.story.localPartner', { name: disbursement.recipient.name }) : disbursement.recipient.name;
+    return disbursement.recipient.local
+      ? t('web.story.localPartner', { name: disbursement.recipient.name })
+      : disbursement.recipient.name;
   };
   const allocations = ofKind('allocation');
-  const payouts = ofKind('payout').filter((entry) => trace.allocations.some((a) => a.disbursementId === str(entry.disbursementId)));
+  const payouts = ofKind('payout').filter((entry) =>
+    trace.allocations.some((a) => a.disbursementId === str(entry.disbursementId)),
+  );
   const deliveries = ofKind('delivery');
   const presented = gift?.presented as { amount?: unknown; currency?: unknown } | undefined;
   // A converted gift: the donor paid in their own currency, the record counts what Stripe settled.
-  const paid = presented && typeof presented.amount === 'number' && typeof presented.currency === 'string' && presented.currency !== currency ? fmt.money(presented.amount, presented.currency) : null;
-  const figures = { amount: money(donation.amount), date: fmt.date(donation.time), fee: money(donation.fee), net: money(donation.net) };
-  const given = stage(page, 'done', t('web.story.given'), html`<p>${paid ? t('web.story.givenConverted', { ...figures, paid }) : t('web.trace.gave', figures)}</p>`);
-  const allocated = allocations.length === 0
-    ? stage(page, 'todo', t('web.story.allocated'), html`<p>${t('web.trace.notAllocated')}</p>`)
-    : stage(page, 'done', t('web.story.allocated'), html`<ul>${allocations.map((entry) => {
-        const id = str(entry.disbursementId);
-        return html`<li>${time(page, str(entry.time))} · ${t('web.story.allocatedTo', { amount: money(num(entry.amount)), recipient: recipientOf(id), purpose: disbursementOf(id)?.purpose ?? '' })}</li>`;
-      })}</ul>`);
-  const paidOut = payouts.length === 0
-    ? stage(page, 'todo', t('web.story.paidOut'), html`<p>${t('web.story.notPaidYet')}</p>`)
-    : stage(page, 'done', t('web.story.paidOut'), html`<ul>${payouts.map((entry) => html`<li>${time(page, str(entry.time))} · ${t('web.story.paidTo', { recipient: recipientOf(str(entry.disbursementId)), amount: fmt.money(num(entry.amount), str(entry.currency) || currency) })}</li>`)}</ul>`);
-  const delivered = deliveries.length === 0
-    ? stage(page, 'todo', t('web.story.delivered'), html`<p>${t('web.story.notDeliveredYet')}</p>`)
-    : stage(page, 'done', t('web.story.delivered'), html`<ul>${deliveries.map((entry) => {
-        const location = (entry.location ?? {}) as { area?: unknown; country?: unknown };
-        const evidence = Array.isArray(entry.evidence) ? (entry.evidence as { name?: unknown; sha256?: unknown }[]) : [];
-        return html`<li>${time(page, str(entry.deliveredAt) || str(entry.time))} · ${t('web.trace.delivered', { description: str(entry.description), people: num(entry.beneficiaries), area: str(location.area), country: fmt.country(str(location.country)) })}
+  const paid =
+    presented &&
+    typeof presented.amount === 'number' &&
+    typeof presented.currency === 'string' &&
+    presented.currency !== currency
+      ? fmt.money(presented.amount, presented.currency)
+      : null;
+  const figures = {
+    amount: money(donation.amount),
+    date: fmt.date(donation.time),
+    fee: money(donation.fee),
+    net: money(donation.net),
+  };
+  const given = stage(
+    page,
+    'done',
+    t('web.story.given'),
+    html`<p>${paid ? t('web.story.givenConverted', { ...figures, paid }) : t('web.trace.gave', figures)}</p>`,
+  );
+  const allocated =
+    allocations.length === 0
+      ? stage(page, 'todo', t('web.story.allocated'), html`<p>${t('web.trace.notAllocated')}</p>`)
+      : stage(
+          page,
+          'done',
+          t('web.story.allocated'),
+          html`<ul>${allocations.map((entry) => {
+            const id = str(entry.disbursementId);
+            return html`<li>${time(page, str(entry.time))} · ${t('web.story.allocatedTo', { amount: money(num(entry.amount)), recipient: recipientOf(id), purpose: disbursementOf(id)?.purpose ?? '' })}</li>`;
+          })}</ul>`,
+        );
+  const paidOut =
+    payouts.length === 0
+      ? stage(page, 'todo', t('web.story.paidOut'), html`<p>${t('web.story.notPaidYet')}</p>`)
+      : stage(
+          page,
+          'done',
+          t('web.story.paidOut'),
+          html`<ul>${payouts.map((entry) => html`<li>${time(page, str(entry.time))} · ${t('web.story.paidTo', { recipient: recipientOf(str(entry.disbursementId)), amount: fmt.money(num(entry.amount), str(entry.currency) || currency) })}</li>`)}</ul>`,
+        );
+  const delivered =
+    deliveries.length === 0
+      ? stage(page, 'todo', t('web.story.delivered'), html`<p>${t('web.story.notDeliveredYet')}</p>`)
+      : stage(
+          page,
+          'done',
+          t('web.story.delivered'),
+          html`<ul>${deliveries.map((entry) => {
+            const location = (entry.location ?? {}) as { area?: unknown; country?: unknown };
+            const evidence = Array.isArray(entry.evidence)
+              ? (entry.evidence as { name?: unknown; sha256?: unknown }[])
+              : [];
+            return html`<li>${time(page, str(entry.deliveredAt) || str(entry.time))} · ${t('web.trace.delivered', { description: str(entry.description), people: num(entry.beneficiaries), area: str(location.area), country: fmt.country(str(location.country)) })}
 ${evidence.length > 0 ? html`<details class="evidence"><summary>${t('web.story.evidence', { count: evidence.length })}</summary><ul>${evidence.map((item) => html`<li>${str(item.name)}: <code class="hash" dir="ltr">${str(item.sha256)}</code></li>`)}</ul><p class="meta">${t('web.story.evidenceExplained')}</p></details>` : ''}</li>`;
-      })}</ul>`);
+          })}</ul>`,
+        );
   const explorer = `/campaigns/${proof.campaignId}/ledger?from=${Math.floor(proof.leafIndex / explorerPageSize) * explorerPageSize}`;
   // The gift's figures are also data attributes, so the page script can check that what is shown here is
   // exactly what the verified entry bytes say.

@@ -15,8 +15,20 @@ export interface ReviewedApplication {
   contact: { name: string; email: string };
   submittedAt: string;
   status: 'pending' | 'approved' | 'rejected';
-  documents: { id: string; name: string; contentType: string; size: number; sha256: string; uploadedAt: string }[];
-  decision: { decision: 'approve' | 'reject'; reason: string; decidedAt: string; organizationId: string | null } | null;
+  documents: {
+    id: string;
+    name: string;
+    contentType: string;
+    size: number;
+    sha256: string;
+    uploadedAt: string;
+  }[];
+  decision: {
+    decision: 'approve' | 'reject';
+    reason: string;
+    decidedAt: string;
+    organizationId: string | null;
+  } | null;
 }
 
 const kindKeys: Record<string, MessageKey> = {
@@ -65,7 +77,10 @@ ${languagePicker(page)}
 </html>`.value;
 }
 
-export function adminSignInPage(page: PageContext, state: { csrfToken: string; next: string; error?: string | undefined }): string {
+export function adminSignInPage(
+  page: PageContext,
+  state: { csrfToken: string; next: string; error?: string | undefined },
+): string {
   const { t } = page;
   return adminLayout(
     page,
@@ -86,16 +101,27 @@ ${fieldError('key', state.error)}
 
 export function adminForgedPage(page: PageContext, back: string): string {
   const { t } = page;
-  return adminLayout(page, t('console.refused.title'), html`<h1>${t('console.refused.title')}</h1>
+  return adminLayout(
+    page,
+    t('console.refused.title'),
+    html`<h1>${t('console.refused.title')}</h1>
 <p class="problem" role="alert">${t('console.admin.forged')}</p>
-<p><a href="${back}">${t('console.refused.back')}</a></p>`, null);
+<p><a href="${back}">${t('console.refused.back')}</a></p>`,
+    null,
+  );
 }
 
-export function pendingApplicationsPage(page: PageContext, applications: ReviewedApplication[], csrfToken: string): string {
+export function pendingApplicationsPage(
+  page: PageContext,
+  applications: ReviewedApplication[],
+  csrfToken: string,
+): string {
   const { t, fmt } = page;
   // A list rather than a table: on a phone every application reads whole, nothing hides off to the side.
   const items = applications.map(
-    (application) => html`<li><a href="/console/admin/applications/${application.id}"><strong>${application.name}</strong></a>
+    (
+      application,
+    ) => html`<li><a href="/console/admin/applications/${application.id}"><strong>${application.name}</strong></a>
 <dl class="facts">
 <div><dt>${t('web.apply.country')}</dt><dd>${fmt.country(application.country)}</dd></div>
 <div><dt>${t('web.apply.kind')}</dt><dd>${kindName(page, application.kind)}</dd></div>
@@ -119,7 +145,12 @@ export interface DecisionFormState {
   problem?: string | undefined;
 }
 
-function decisionSection(page: PageContext, application: ReviewedApplication, csrfToken: string, form: DecisionFormState): SafeHtml {
+function decisionSection(
+  page: PageContext,
+  application: ReviewedApplication,
+  csrfToken: string,
+  form: DecisionFormState,
+): SafeHtml {
   const { t, fmt } = page;
   const decision = application.decision;
   if (decision) {
@@ -158,7 +189,9 @@ export function applicationReviewPage(
 ): string {
   const { t, fmt } = page;
   const documents = application.documents.map(
-    (document) => html`<li><a href="/console/admin/applications/${application.id}/documents/${document.id}" download>${document.name}</a>
+    (
+      document,
+    ) => html`<li><a href="/console/admin/applications/${application.id}/documents/${document.id}" download>${document.name}</a>
 <span class="meta"> · ${document.contentType} · ${t('console.admin.bytes', { size: document.size })}</span>
 <br><span class="meta">${t('console.admin.sha256')} <code class="hash">${document.sha256}</code></span></li>`,
   );

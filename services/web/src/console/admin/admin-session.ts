@@ -10,7 +10,12 @@ const adminSessionMs = 8 * 3_600_000;
 const platformAdmin = 'platform-admin';
 
 function isLocalHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '::1' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  return (
+    hostname === 'localhost' ||
+    hostname === '::1' ||
+    hostname === '[::1]' ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname)
+  );
 }
 
 /**
@@ -34,9 +39,11 @@ export function adminSessions(sessions: ConsoleSessions, clock: () => Date = () 
   function read(request: Request): ConsoleSession | null {
     const sealed = cookieValue(request.headers.cookie, adminCookieName);
     const session = sealed ? sessions.sessionInCookieValue(sealed) : null;
-    if (!session || session.memberId !== platformAdmin || session.organizationId !== platformAdmin) return null;
+    if (!session || session.memberId !== platformAdmin || session.organizationId !== platformAdmin)
+      return null;
     const now = clock().getTime();
-    if (Date.parse(session.expiresAt) <= now || now - Date.parse(session.lastSeenAt) > consoleIdleMs) return null;
+    if (Date.parse(session.expiresAt) <= now || now - Date.parse(session.lastSeenAt) > consoleIdleMs)
+      return null;
     return session;
   }
 
@@ -58,7 +65,12 @@ export function adminSessions(sessions: ConsoleSessions, clock: () => Date = () 
       });
     },
     clear(request: Request, response: Response): void {
-      response.clearCookie(adminCookieName, { httpOnly: true, sameSite: 'strict', secure: !isLocalHost(request.hostname), path: adminPath });
+      response.clearCookie(adminCookieName, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: !isLocalHost(request.hostname),
+        path: adminPath,
+      });
     },
     /** The cookie's value for a platform administrator key, as a browser would send it back (tests sign in with it). */
     cookieValueFor(key: string): string {
@@ -96,6 +108,7 @@ export type AdminSessions = ReturnType<typeof adminSessions>;
 
 export function adminSessionOf(response: Response): ConsoleSession {
   const session = response.locals['adminSession'] as ConsoleSession | undefined;
-  if (!session) throw new Error('administrator page without a session: mount it behind adminSessions.required()');
+  if (!session)
+    throw new Error('administrator page without a session: mount it behind adminSessions.required()');
   return session;
 }

@@ -2,7 +2,16 @@ import { countryCodeSchema } from '@aid/contracts';
 import type { Express, Request, Response } from 'express';
 import { MultipartFormRefused, readMultipartForm, type UploadedFile } from '../../http/multipart-form.ts';
 import { pageOf } from '../../locale.ts';
-import { applyFields, applyForgedPage, applyFormPage, applySentPage, emptyApplyValues, type ApplyField, type ApplyFormState, type ApplyValues } from '../../pages/apply-pages.ts';
+import {
+  applyFields,
+  applyForgedPage,
+  applyFormPage,
+  applySentPage,
+  emptyApplyValues,
+  type ApplyField,
+  type ApplyFormState,
+  type ApplyValues,
+} from '../../pages/apply-pages.ts';
 import type { PageContext } from '../../pages/page-context.ts';
 import type { ConsoleApis, ConsoleDeps } from '../console-app.ts';
 import { sendPage } from '../console-kit.ts';
@@ -37,19 +46,31 @@ function valuesOf(fields: Record<string, string>): ApplyValues {
 function check(page: PageContext, values: ApplyValues, documents: UploadedFile[]): ApplyFormState['errors'] {
   const { t } = page;
   const errors: ApplyFormState['errors'] = {};
-  for (const field of ['name', 'registrationNumber', 'about', 'contactName', 'contactEmail'] as const) if (values[field] === '') errors[field] = t('web.apply.required');
+  for (const field of ['name', 'registrationNumber', 'about', 'contactName', 'contactEmail'] as const)
+    if (values[field] === '') errors[field] = t('web.apply.required');
   if (!countryCodeSchema.safeParse(values.country).success) errors.country = t('web.apply.invalidCountry');
   if (!kinds.includes(values.kind)) errors.kind = t('web.apply.required');
-  if (values.contactEmail !== '' && !emailPattern.test(values.contactEmail)) errors.contactEmail = t('web.apply.invalidEmail');
-  if (values.website !== '' && !/^https?:\/\/[^\s]+\.[^\s]+$/i.test(values.website)) errors.website = t('web.apply.invalidWebsite');
+  if (values.contactEmail !== '' && !emailPattern.test(values.contactEmail))
+    errors.contactEmail = t('web.apply.invalidEmail');
+  if (values.website !== '' && !/^https?:\/\/[^\s]+\.[^\s]+$/i.test(values.website))
+    errors.website = t('web.apply.invalidWebsite');
   if (documents.length > documentsMax) errors.documents = t('web.apply.tooManyDocuments');
   return errors;
 }
 
 export function registerApplyRoutes(app: Express, deps: ConsoleDeps & { apis: ConsoleApis }): void {
   const { forms, apis } = deps;
-  const render = (request: Request, response: Response, status: number, state: Omit<ApplyFormState, 'csrfToken'>) =>
-    sendPage(response, status, applyFormPage(pageOf(response), { ...state, csrfToken: forms.token(request, response) }));
+  const render = (
+    request: Request,
+    response: Response,
+    status: number,
+    state: Omit<ApplyFormState, 'csrfToken'>,
+  ) =>
+    sendPage(
+      response,
+      status,
+      applyFormPage(pageOf(response), { ...state, csrfToken: forms.token(request, response) }),
+    );
 
   app.get('/apply', (request, response) => {
     render(request, response, 200, { values: emptyApplyValues, errors: {} });
@@ -58,9 +79,16 @@ export function registerApplyRoutes(app: Express, deps: ConsoleDeps & { apis: Co
   app.get('/apply/sent', (request, response) => {
     const count = (name: string) => {
       const value = request.query[name];
-      return Math.min(documentsMax, Math.max(0, typeof value === 'string' ? Number.parseInt(value, 10) || 0 : 0));
+      return Math.min(
+        documentsMax,
+        Math.max(0, typeof value === 'string' ? Number.parseInt(value, 10) || 0 : 0),
+      );
     };
-    sendPage(response, 200, applySentPage(pageOf(response), { documents: count('documents'), refused: count('refused') }));
+    sendPage(
+      response,
+      200,
+      applySentPage(pageOf(response), { documents: count('documents'), refused: count('refused') }),
+    );
   });
 
   app.post('/apply', async (request, response) => {
@@ -68,10 +96,23 @@ export function registerApplyRoutes(app: Express, deps: ConsoleDeps & { apis: Co
     const { t } = page;
     let form;
     try {
-      form = await readMultipartForm(request, { fileBytes: documentLimitBytes, files: documentsMax + 1, fields: 12 });
+      form = await readMultipartForm(request, {
+        fileBytes: documentLimitBytes,
+        files: documentsMax + 1,
+        fields: 12,
+      });
     } catch (error) {
-      if (error instanceof MultipartFormRefused && (error.reason === 'too-large' || error.reason === 'too-many-files')) {
-        return render(request, response, 413, { values: emptyApplyValues, errors: { documents: error.reason === 'too-large' ? t('web.apply.tooLarge') : t('web.apply.tooManyDocuments') } });
+      if (
+        error instanceof MultipartFormRefused &&
+        (error.reason === 'too-large' || error.reason === 'too-many-files')
+      ) {
+        return render(request, response, 413, {
+          values: emptyApplyValues,
+          errors: {
+            documents:
+              error.reason === 'too-large' ? t('web.apply.tooLarge') : t('web.apply.tooManyDocuments'),
+          },
+        });
       }
       throw error;
     }
@@ -98,16 +139,27 @@ export function registerApplyRoutes(app: Express, deps: ConsoleDeps & { apis: Co
     } catch (error) {
       if (!(error instanceof ConsoleServiceProblem)) throw error;
       const field = error.field ? fieldOfService[error.field] : undefined;
-      return render(request, response, error.status, field ? { values, errors: { [field]: error.detail } } : { values, errors: {}, problem: t('web.apply.problem', { detail: error.detail }) });
+      return render(
+        request,
+        response,
+        error.status,
+        field
+          ? { values, errors: { [field]: error.detail } }
+          : { values, errors: {}, problem: t('web.apply.problem', { detail: error.detail }) },
+      );
     }
     // The application exists from here on: a refused document is said on the confirmation, not by losing the rest.
     let received = 0;
     for (const document of documents) {
       try {
-        await apis.campaign({ token: submitted.applicantToken }, `/v1/organization-applications/${submitted.id}/documents?name=${encodeURIComponent(document.filename.slice(0, 200) || 'document')}`, {
-          bytes: { body: document.bytes, contentType: 'application/octet-stream' },
-          clientAddress: request.ip,
-        });
+        await apis.campaign(
+          { token: submitted.applicantToken },
+          `/v1/organization-applications/${submitted.id}/documents?name=${encodeURIComponent(document.filename.slice(0, 200) || 'document')}`,
+          {
+            bytes: { body: document.bytes, contentType: 'application/octet-stream' },
+            clientAddress: request.ip,
+          },
+        );
         received += 1;
       } catch (error) {
         if (!(error instanceof ConsoleServiceProblem)) throw error;

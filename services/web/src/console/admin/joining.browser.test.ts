@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkScreen, chromiumLaunchArgs } from '../../test-support/screen-checks.ts';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../test-support/console-under-test.ts';
 
-const resultsDir = process.env['CONSOLE_SHOTS'] ?? fileURLToPath(new URL('../../../test-results/joining/', import.meta.url));
+const resultsDir =
+  process.env['CONSOLE_SHOTS'] ?? fileURLToPath(new URL('../../../test-results/joining/', import.meta.url));
 
 const check = (page: Page, name: string) => checkScreen(page, resultsDir, name);
 
@@ -20,7 +21,11 @@ describe('joining and vetting in Chromium', () => {
   beforeAll(async () => {
     fs.mkdirSync(resultsDir, { recursive: true });
     platform = await startConsoleUnderTest();
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumLaunchArgs });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: chromiumLaunchArgs,
+    });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en' });
   }, 120_000);
   afterAll(async () => {
@@ -42,11 +47,17 @@ describe('joining and vetting in Chromium', () => {
     await page.selectOption('#kind', 'diaspora-association');
     await page.fill('#registrationNumber', 'CH-1187432');
     await page.fill('#website', 'https://water-trust.example.org');
-    await page.fill('#about', 'Wells and water committees in Turkana since 2019, funded by Kenyans in the United Kingdom.');
+    await page.fill(
+      '#about',
+      'Wells and water committees in Turkana since 2019, funded by Kenyans in the United Kingdom.',
+    );
     await page.fill('#contactName', 'Wanjiru Kamau');
     await page.fill('#contactEmail', 'wanjiru@example.org');
     const certificate = path.join(resultsDir, 'certificate-of-registration.pdf');
-    fs.writeFileSync(certificate, '%PDF-1.7\n% certificate of registration\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+    fs.writeFileSync(
+      certificate,
+      '%PDF-1.7\n% certificate of registration\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n',
+    );
     await page.setInputFiles('#documents', certificate);
     await check(page, 'apply-form');
     await page.getByRole('button', { name: 'Send the application' }).click();
@@ -69,7 +80,10 @@ describe('joining and vetting in Chromium', () => {
     expect(await page.textContent('main')).toContain('certificate-of-registration.pdf');
     await check(page, 'admin-application');
     await page.getByLabel('Approve: register the organization as verified').check();
-    await page.fill('#reason', 'Registration CH-1187432 confirmed on the Charity Commission register; statutes match.');
+    await page.fill(
+      '#reason',
+      'Registration CH-1187432 confirmed on the Charity Commission register; statutes match.',
+    );
     await page.getByRole('button', { name: 'Record the decision' }).click();
     expect(await page.textContent('main')).toContain('The decision is recorded.');
     expect(await page.textContent('main')).toContain('the organization is registered and verified');

@@ -10,7 +10,17 @@ export type MoneyCampaign = ConsoleCampaign & { approvalThreshold: number | null
 // A campaign's funds account as the disbursement service keeps it, all in minor units of `currency`.
 export type { FundsAccount };
 
-export const disbursementStatuses = ['requested', 'approving', 'approved', 'paying', 'paid', 'delivered', 'rejected', 'cancelling', 'cancelled'] as const;
+export const disbursementStatuses = [
+  'requested',
+  'approving',
+  'approved',
+  'paying',
+  'paid',
+  'delivered',
+  'rejected',
+  'cancelling',
+  'cancelled',
+] as const;
 export type DisbursementStatus = (typeof disbursementStatuses)[number];
 
 export interface Decision {
@@ -46,7 +56,13 @@ export interface Disbursement {
   approvalsNeeded: number;
   approvals: Decision[];
   rejection: Decision | null;
-  payout: { method: 'manual' | 'stripe-connect'; reference: string; destination: string | null; paidAt: string; paidBy: string } | null;
+  payout: {
+    method: 'manual' | 'stripe-connect';
+    reference: string;
+    destination: string | null;
+    paidAt: string;
+    paidBy: string;
+  } | null;
   cancellation: (Decision & { from: 'requested' | 'approved' }) | null;
   deliveries: Delivery[];
   allocations: { donationId: string; amount: number }[];
@@ -60,28 +76,50 @@ export interface DisbursementPage {
 export function moneyCalls(apis: ConsoleApis) {
   return {
     campaigns: async (session: ConsoleSession) =>
-      (await apis.campaign<{ campaigns: MoneyCampaign[] }>(session, `/v1/organizations/${session.organizationId}/campaigns`)).campaigns,
-    campaign: (session: ConsoleSession, id: string) => apis.campaign<MoneyCampaign>(session, `/v1/campaigns/${encodeURIComponent(id)}`),
-    organization: (session: ConsoleSession) => apis.campaign<ConsoleOrganization>(session, `/v1/organizations/${session.organizationId}`),
+      (
+        await apis.campaign<{ campaigns: MoneyCampaign[] }>(
+          session,
+          `/v1/organizations/${session.organizationId}/campaigns`,
+        )
+      ).campaigns,
+    campaign: (session: ConsoleSession, id: string) =>
+      apis.campaign<MoneyCampaign>(session, `/v1/campaigns/${encodeURIComponent(id)}`),
+    organization: (session: ConsoleSession) =>
+      apis.campaign<ConsoleOrganization>(session, `/v1/organizations/${session.organizationId}`),
     /** Null when the disbursement service has not heard of the campaign yet (its events are on their way). */
     async funds(session: ConsoleSession, campaignId: string): Promise<FundsAccount | null> {
       try {
-        return await apis.disbursement<FundsAccount>(session, `/v1/campaigns/${encodeURIComponent(campaignId)}/funds`);
+        return await apis.disbursement<FundsAccount>(
+          session,
+          `/v1/campaigns/${encodeURIComponent(campaignId)}/funds`,
+        );
       } catch (error) {
         if (error instanceof ConsoleServiceProblem && error.status === 404) return null;
         throw error;
       }
     },
-    async disbursements(session: ConsoleSession, campaignId: string, page: { limit: number; after?: string | undefined }): Promise<DisbursementPage> {
-      const query = new URLSearchParams({ limit: String(page.limit), ...(page.after ? { after: page.after } : {}) });
+    async disbursements(
+      session: ConsoleSession,
+      campaignId: string,
+      page: { limit: number; after?: string | undefined },
+    ): Promise<DisbursementPage> {
+      const query = new URLSearchParams({
+        limit: String(page.limit),
+        ...(page.after ? { after: page.after } : {}),
+      });
       try {
-        return await apis.disbursement<DisbursementPage>(session, `/v1/campaigns/${encodeURIComponent(campaignId)}/disbursements?${query.toString()}`);
+        return await apis.disbursement<DisbursementPage>(
+          session,
+          `/v1/campaigns/${encodeURIComponent(campaignId)}/disbursements?${query.toString()}`,
+        );
       } catch (error) {
-        if (error instanceof ConsoleServiceProblem && error.status === 404) return { disbursements: [], next: null };
+        if (error instanceof ConsoleServiceProblem && error.status === 404)
+          return { disbursements: [], next: null };
         throw error;
       }
     },
-    disbursement: (session: ConsoleSession, id: string) => apis.disbursement<Disbursement>(session, `/v1/disbursements/${encodeURIComponent(id)}`),
+    disbursement: (session: ConsoleSession, id: string) =>
+      apis.disbursement<Disbursement>(session, `/v1/disbursements/${encodeURIComponent(id)}`),
   };
 }
 

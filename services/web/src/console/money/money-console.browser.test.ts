@@ -5,11 +5,21 @@ import { chromiumPath } from '@aid/local-infra';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkScreen } from '../../test-support/screen-checks.ts';
-import { catchUpTimeoutMs, startMoneyUnderTest, type MoneyUnderTest, type Person } from './money-under-test.ts';
+import {
+  catchUpTimeoutMs,
+  startMoneyUnderTest,
+  type MoneyUnderTest,
+  type Person,
+} from './money-under-test.ts';
 
-const resultsDir = process.env['CONSOLE_SHOTS'] ?? fileURLToPath(new URL('../../../test-results/console-money/', import.meta.url));
+const resultsDir =
+  process.env['CONSOLE_SHOTS'] ??
+  fileURLToPath(new URL('../../../test-results/console-money/', import.meta.url));
 // A 1×1 PNG as the delivery's evidence photo.
-const photo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const photo = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 let sut: MoneyUnderTest;
 let browser: Browser;
@@ -28,7 +38,15 @@ afterAll(async () => {
 async function signedIn(person: Person, locale = 'en'): Promise<Page> {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
   const url = new URL(sut.web);
-  await context.addCookies([{ name: 'console', value: sut.sessions.cookieValueFor(sut.sessionOf(person)), domain: url.hostname, path: '/console', httpOnly: true }]);
+  await context.addCookies([
+    {
+      name: 'console',
+      value: sut.sessions.cookieValueFor(sut.sessionOf(person)),
+      domain: url.hostname,
+      path: '/console',
+      httpOnly: true,
+    },
+  ]);
   return context.newPage();
 }
 
@@ -73,7 +91,9 @@ describe('the money console in Chromium', () => {
     await asOfficer.getByLabel('People reached').fill('400');
     await asOfficer.getByLabel('What was delivered').fill('Tablets handed out at the Dadu camp');
     await asOfficer.getByLabel('Area or town').fill('Dadu');
-    await asOfficer.getByLabel('Evidence photo or document (optional)').setInputFiles({ name: 'handover.png', mimeType: 'image/png', buffer: photo });
+    await asOfficer
+      .getByLabel('Evidence photo or document (optional)')
+      .setInputFiles({ name: 'handover.png', mimeType: 'image/png', buffer: photo });
     await check(asOfficer, 'money-delivery-form');
     await asOfficer.getByRole('button', { name: 'Report delivery' }).click();
     await expect.poll(() => asOfficer.getByRole('status').textContent()).toContain('Delivery reported');
@@ -102,7 +122,9 @@ describe('the money console in Chromium', () => {
     await page.getByLabel('Sector').fill('Food');
     await page.getByRole('button', { name: 'Request' }).click();
     await page.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('cannot approve or reject it (maker-checker)');
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toContain('cannot approve or reject it (maker-checker)');
     await check(page, 'money-own-approval-refused');
   }, 120_000);
 });

@@ -1,9 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catchUpTimeoutMs, startMoneyUnderTest, type MoneyUnderTest, type Person } from './money-under-test.ts';
+import {
+  catchUpTimeoutMs,
+  startMoneyUnderTest,
+  type MoneyUnderTest,
+  type Person,
+} from './money-under-test.ts';
 
 // A 1×1 PNG: the disbursement service checks an evidence file's bytes are of the type it is sent as.
-const photo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const photo = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 let sut: MoneyUnderTest;
 
@@ -11,14 +19,26 @@ let sut: MoneyUnderTest;
 function browserOf(person: Person) {
   const jar = new Map<string, string>([['console', sut.sessions.cookieValueFor(sut.sessionOf(person))]]);
   async function send(method: string, path: string, body?: URLSearchParams | FormData) {
-    const headers: Record<string, string> = { 'accept-language': 'en', cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') };
-    const response = await fetch(`${sut.web}${path}`, { method, headers, redirect: 'manual', ...(body ? { body } : {}) });
+    const headers: Record<string, string> = {
+      'accept-language': 'en',
+      cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '),
+    };
+    const response = await fetch(`${sut.web}${path}`, {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(body ? { body } : {}),
+    });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = ''] = cookie.split(';');
       const [name = '', ...value] = pair.split('=');
       if (value.join('=') !== '') jar.set(name, value.join('='));
     }
-    return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text: await response.text(),
+    };
   }
   return {
     get: (path: string) => send('GET', path),
@@ -27,8 +47,14 @@ function browserOf(person: Person) {
   };
 }
 
-const hidden = (text: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(text)?.[1] ?? '';
-const text = (pageHtml: string) => pageHtml.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, '\u0027').replace(/&quot;/g, '"').replace(/\s+/g, ' ');
+const hidden = (text: string, name: string) =>
+  new RegExp(`name="${name}" value="([^"]+)"`).exec(text)?.[1] ?? '';
+const text = (pageHtml: string) =>
+  pageHtml
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, '\u0027')
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, ' ');
 
 beforeAll(async () => {
   sut = await startMoneyUnderTest();
@@ -76,7 +102,12 @@ describe('the money console', () => {
 
     const asApprover = browserOf(approver);
     const decide = await asApprover.get(disbursementPath);
-    const approved = await asApprover.post(`${disbursementPath}/decide`, { csrf: hidden(decide.text, 'csrf'), formKey: hidden(decide.text, 'formKey'), decision: 'approve', comment: 'Quotes checked' });
+    const approved = await asApprover.post(`${disbursementPath}/decide`, {
+      csrf: hidden(decide.text, 'csrf'),
+      formKey: hidden(decide.text, 'formKey'),
+      decision: 'approve',
+      comment: 'Quotes checked',
+    });
     expect(approved).toMatchObject({ status: 303, location: `${disbursementPath}?done=approved` });
     const afterApproval = text((await asApprover.get(approved.location ?? '')).text);
     expect(afterApproval).toContain('Approved by A approver');
@@ -86,7 +117,11 @@ describe('the money console', () => {
     const asAdmin = browserOf(admin);
     const payoutPage = await asAdmin.get(disbursementPath);
     expect(payoutPage.text).toContain('Record payout');
-    const paid = await asAdmin.post(`${disbursementPath}/payout`, { csrf: hidden(payoutPage.text, 'csrf'), formKey: hidden(payoutPage.text, 'formKey'), reference: 'HBL-2026-0042' });
+    const paid = await asAdmin.post(`${disbursementPath}/payout`, {
+      csrf: hidden(payoutPage.text, 'csrf'),
+      formKey: hidden(payoutPage.text, 'formKey'),
+      reference: 'HBL-2026-0042',
+    });
     expect(paid.location).toBe(`${disbursementPath}?done=paid`);
     expect(text((await asAdmin.get(paid.location ?? '')).text)).toContain('Reference: HBL-2026-0042');
 
@@ -111,7 +146,9 @@ describe('the money console', () => {
     expect(moneyNow).toContain('Paid out $250.50');
     expect(moneyNow).toContain('Delivered');
     expect(moneyNow).toContain('Refund a gift');
-    expect(text((await asOfficer.get(`/console/money/campaigns/${campaign.id}`)).text)).not.toContain('Refund a gift');
+    expect(text((await asOfficer.get(`/console/money/campaigns/${campaign.id}`)).text)).not.toContain(
+      'Refund a gift',
+    );
   }, 120_000);
 
   it('when a disbursement is at or above the campaign’s threshold, then it shows that two approvers are needed and waits for the second', async () => {
@@ -135,10 +172,17 @@ describe('the money console', () => {
     expect(requestedPage).toContain('At or above the campaign’s threshold of $500.00: 2 different approvers');
     expect(requestedPage).toContain('not a local partner');
 
-    for (const [person, count, status] of [[approver, 'Approvals: 1 of 2', 'Waiting for approval'], [admin, 'Approvals: 2 of 2', 'Approved, money reserved']] as const) {
+    for (const [person, count, status] of [
+      [approver, 'Approvals: 1 of 2', 'Waiting for approval'],
+      [admin, 'Approvals: 2 of 2', 'Approved, money reserved'],
+    ] as const) {
       const asPerson = browserOf(person);
       const page = await asPerson.get(path);
-      const approved = await asPerson.post(`${path}/decide`, { csrf: hidden(page.text, 'csrf'), formKey: hidden(page.text, 'formKey'), decision: 'approve' });
+      const approved = await asPerson.post(`${path}/decide`, {
+        csrf: hidden(page.text, 'csrf'),
+        formKey: hidden(page.text, 'formKey'),
+        decision: 'approve',
+      });
       expect(approved.status).toBe(303);
       const after = text((await asPerson.get(path)).text);
       expect(after).toContain(count);
@@ -152,27 +196,55 @@ describe('the money console', () => {
 
     const asAdmin = browserOf(admin);
     const form = await asAdmin.get(`/console/money/campaigns/${campaign.id}/request`);
-    const fields = { formKey: hidden(form.text, 'formKey'), amount: '100', recipientName: 'Sehwan Relief Kitchen', recipientCountry: 'PK', purpose: 'Cooked meals', sector: 'Food' };
+    const fields = {
+      formKey: hidden(form.text, 'formKey'),
+      amount: '100',
+      recipientName: 'Sehwan Relief Kitchen',
+      recipientCountry: 'PK',
+      purpose: 'Cooked meals',
+      sector: 'Food',
+    };
     expect((await asAdmin.post(`/console/money/campaigns/${campaign.id}/request`, fields)).status).toBe(403);
-    expect((await sut.disbursement.call('GET', `/v1/campaigns/${campaign.id}/disbursements`, admin.key)).body.disbursements).toEqual([]);
-    const requested = await asAdmin.post(`/console/money/campaigns/${campaign.id}/request`, { ...fields, csrf: hidden(form.text, 'csrf') });
+    expect(
+      (await sut.disbursement.call('GET', `/v1/campaigns/${campaign.id}/disbursements`, admin.key)).body
+        .disbursements,
+    ).toEqual([]);
+    const requested = await asAdmin.post(`/console/money/campaigns/${campaign.id}/request`, {
+      ...fields,
+      csrf: hidden(form.text, 'csrf'),
+    });
     const path = (requested.location ?? '').replace(/\?.*$/, '');
     const page = await asAdmin.get(path);
     expect(text(page.text)).toContain('You requested this disbursement');
-    const own = await asAdmin.post(`${path}/decide`, { csrf: hidden(page.text, 'csrf'), formKey: hidden(page.text, 'formKey'), decision: 'approve' });
+    const own = await asAdmin.post(`${path}/decide`, {
+      csrf: hidden(page.text, 'csrf'),
+      formKey: hidden(page.text, 'formKey'),
+      decision: 'approve',
+    });
     expect(own.status).toBe(403);
-    expect(text(own.text)).toContain('Not done: the member who requested a disbursement cannot approve or reject it (maker-checker)');
+    expect(text(own.text)).toContain(
+      'Not done: the member who requested a disbursement cannot approve or reject it (maker-checker)',
+    );
     expect(text(own.text)).toContain('Approvals: 0 of 1');
-    expect((await asAdmin.post(`${path}/cancel`, { formKey: hidden(page.text, 'formKey') })).status).toBe(403);
+    expect((await asAdmin.post(`${path}/cancel`, { formKey: hidden(page.text, 'formKey') })).status).toBe(
+      403,
+    );
 
     const stranger = await sut.organizationWithPeople();
     const asStranger = browserOf(stranger.admin);
     expect((await asStranger.get(path)).status).toBe(404);
     expect((await asStranger.get(`/console/money/campaigns/${campaign.id}`)).status).toBe(404);
     const strangerPage = await asStranger.get('/console/money');
-    const refusedChange = await asStranger.post(`${path}/payout`, { csrf: hidden(strangerPage.text, 'csrf'), formKey: randomBytes(8).toString('hex'), reference: 'X-1' });
+    const refusedChange = await asStranger.post(`${path}/payout`, {
+      csrf: hidden(strangerPage.text, 'csrf'),
+      formKey: randomBytes(8).toString('hex'),
+      reference: 'X-1',
+    });
     expect(refusedChange.status).toBe(404);
-    expect((await sut.disbursement.call('GET', `/v1/disbursements/${path.split('/').pop() ?? ''}`, admin.key)).body.status).toBe('requested');
+    expect(
+      (await sut.disbursement.call('GET', `/v1/disbursements/${path.split('/').pop() ?? ''}`, admin.key)).body
+        .status,
+    ).toBe('requested');
 
     const signedOut = await fetch(`${sut.web}/console/money`, { redirect: 'manual' });
     expect(signedOut.status).toBe(303);

@@ -5,7 +5,12 @@ import type { PageContext } from '../../pages/page-context.ts';
 import { csrfInput, fieldAria, fieldError, notice } from '../console-kit.ts';
 import { consoleLayout } from '../console-layout.ts';
 import type { ConsoleSession } from '../console-session.ts';
-import { type Disbursement, type DisbursementStatus, type FundsAccount, type MoneyCampaign } from './money-api.ts';
+import {
+  type Disbursement,
+  type DisbursementStatus,
+  type FundsAccount,
+  type MoneyCampaign,
+} from './money-api.ts';
 
 const statusKeys: Record<DisbursementStatus, MessageKey> = {
   requested: msgKey('console.money.status.requested'),
@@ -40,17 +45,24 @@ function statusOf(page: PageContext, status: DisbursementStatus): SafeHtml {
 
 /** Names of the organization's members by id; a member no longer listed is still named as one. */
 export type MemberNames = ReadonlyMap<string, string>;
-const nameOf = (page: PageContext, names: MemberNames, id: string) => names.get(id) ?? page.t('console.money.formerMember');
+const nameOf = (page: PageContext, names: MemberNames, id: string) =>
+  names.get(id) ?? page.t('console.money.formerMember');
 
-const moneyPage = (page: PageContext, session: ConsoleSession, csrfToken: string, title: string, body: SafeHtml) =>
-  consoleLayout(page, session, { title, section: 'money', csrfToken, body });
+const moneyPage = (
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  title: string,
+  body: SafeHtml,
+) => consoleLayout(page, session, { title, section: 'money', csrfToken, body });
 
 /** The funds account as a list of figures; the shortfall and what is owed back only when there is any. */
 export function fundsFigures(page: PageContext, funds: FundsAccount | null): SafeHtml {
   const { t, fmt } = page;
   if (!funds) return html`<p>${t('console.money.funds.none')}</p>`;
   const money = (amount: number) => fmt.money(amount, funds.currency);
-  const figure = (label: string, amount: number) => html`<div><dt>${label}</dt><dd>${money(amount)}</dd></div>`;
+  const figure = (label: string, amount: number) =>
+    html`<div><dt>${label}</dt><dd>${money(amount)}</dd></div>`;
   return html`<dl class="figures">
 ${figure(t('console.money.funds.raised'), funds.raised)}
 ${figure(t('console.money.funds.fees'), funds.fees)}
@@ -86,7 +98,12 @@ export interface CampaignMoney {
 }
 
 /** Every campaign of the organization, drafts too: its funds and its latest disbursements. */
-export function moneyOverviewPage(page: PageContext, session: ConsoleSession, csrfToken: string, campaigns: readonly CampaignMoney[]): string {
+export function moneyOverviewPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  campaigns: readonly CampaignMoney[],
+): string {
   const { t } = page;
   const sections = campaigns.map(
     ({ campaign, funds, disbursements, more }) => html`<section aria-labelledby="campaign-${campaign.id}">
@@ -117,7 +134,12 @@ export interface RefundFormState {
   problem?: string | undefined;
 }
 
-function refundSection(page: PageContext, campaign: MoneyCampaign, csrfToken: string, state: RefundFormState): SafeHtml {
+function refundSection(
+  page: PageContext,
+  campaign: MoneyCampaign,
+  csrfToken: string,
+  state: RefundFormState,
+): SafeHtml {
   const { t } = page;
   const { values, errors } = state;
   return html`<section aria-labelledby="refund-heading">
@@ -164,11 +186,20 @@ export interface CampaignMoneyView extends CampaignMoney {
  * One campaign's money: its account, its disbursements page by page, the way to request one, and refunds (for
  * admins; anyone else who posts one anyway sees the service's refusal there).
  */
-export function campaignMoneyPage(page: PageContext, session: ConsoleSession, csrfToken: string, view: CampaignMoneyView): string {
+export function campaignMoneyPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  view: CampaignMoneyView,
+): string {
   const { t } = page;
   const { campaign } = view;
   const mayRequest = session.role === 'admin' || session.role === 'field-officer';
-  const refund: RefundFormState = view.refund ?? { formKey: randomUUID(), values: { donationId: '', amount: '', currency: campaign.goal.currency, reason: '' }, errors: {} };
+  const refund: RefundFormState = view.refund ?? {
+    formKey: randomUUID(),
+    values: { donationId: '', amount: '', currency: campaign.goal.currency, reason: '' },
+    errors: {},
+  };
   return moneyPage(
     page,
     session,
@@ -203,11 +234,23 @@ export interface RequestFormState {
 }
 
 /** Asking for money from a campaign's funds (field officers and admins; the service says so to anyone else). */
-export function requestFormPage(page: PageContext, session: ConsoleSession, csrfToken: string, campaign: MoneyCampaign, funds: FundsAccount | null, state: RequestFormState): string {
+export function requestFormPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  campaign: MoneyCampaign,
+  funds: FundsAccount | null,
+  state: RequestFormState,
+): string {
   const { t, fmt } = page;
   const { values, errors } = state;
   const currency = campaign.goal.currency;
-  const input = (id: RequestField, label: string, extra: SafeHtml | '', hint?: string) => html`<label for="${id}">${label}</label>
+  const input = (
+    id: RequestField,
+    label: string,
+    extra: SafeHtml | '',
+    hint?: string,
+  ) => html`<label for="${id}">${label}</label>
 ${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}
 <input id="${id}" name="${id}" value="${values[id]}"${extra}${fieldAria(id, errors[id], hint ? `${id}-hint` : undefined)}>
 ${fieldError(id, errors[id])}`;
@@ -264,7 +307,12 @@ function when(page: PageContext, at: string): SafeHtml {
 }
 
 /** The rule in words: one approver, or as many as the organization asks for at or above the campaign's threshold. */
-function approvalRule(page: PageContext, needed: number, threshold: number | null, currency: string): SafeHtml | '' {
+function approvalRule(
+  page: PageContext,
+  needed: number,
+  threshold: number | null,
+  currency: string,
+): SafeHtml | '' {
   if (needed === 1) return html`<p class="hint">${page.t('console.money.approval.needsOne')}</p>`;
   if (threshold === null) return '';
   return html`<p class="hint">${page.t('console.money.approval.needsSeveral', { needed, threshold: page.fmt.money(threshold, currency) })}</p>`;
@@ -302,7 +350,12 @@ ${body}
 </form>`;
 }
 
-function actions(page: PageContext, session: ConsoleSession, csrfToken: string, view: DisbursementView): SafeHtml[] {
+function actions(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  view: DisbursementView,
+): SafeHtml[] {
   const { t } = page;
   const { disbursement: d, formKey } = view;
   const base = `/console/money/disbursements/${d.id}`;
@@ -332,8 +385,12 @@ ${actionForm(
 <button type="submit">${t('console.money.payout.submit')}</button>`,
 )}</section>`);
   }
-  if ((role === 'admin' || role === 'field-officer') && (d.status === 'paid' || d.status === 'delivered')) out.push(deliveryForm(page, csrfToken, view));
-  if ((role === 'admin' || d.requestedBy === session.memberId) && (d.status === 'requested' || d.status === 'approved' || d.status === 'cancelling')) {
+  if ((role === 'admin' || role === 'field-officer') && (d.status === 'paid' || d.status === 'delivered'))
+    out.push(deliveryForm(page, csrfToken, view));
+  if (
+    (role === 'admin' || d.requestedBy === session.memberId) &&
+    (d.status === 'requested' || d.status === 'approved' || d.status === 'cancelling')
+  ) {
     out.push(html`<section aria-labelledby="cancel-heading"><h2 id="cancel-heading">${t('console.money.cancel.heading')}</h2>
 <p class="hint">${t('console.money.cancel.hint')}</p>
 ${actionForm(
@@ -351,12 +408,23 @@ ${actionForm(
 function deliveryForm(page: PageContext, csrfToken: string, view: DisbursementView): SafeHtml {
   const { t } = page;
   const state: DeliveryFormState = view.delivery ?? {
-    values: { deliveredOn: new Date().toISOString().slice(0, 10), beneficiaries: '', description: '', country: view.disbursement.recipient.country, area: '' },
+    values: {
+      deliveredOn: new Date().toISOString().slice(0, 10),
+      beneficiaries: '',
+      description: '',
+      country: view.disbursement.recipient.country,
+      area: '',
+    },
     errors: {},
     formKey: view.formKey,
   };
   const { values, errors } = state;
-  const input = (id: Exclude<DeliveryField, 'evidence'>, label: string, extra: SafeHtml | '', hint?: string) => html`<label for="${id}">${label}</label>
+  const input = (
+    id: Exclude<DeliveryField, 'evidence'>,
+    label: string,
+    extra: SafeHtml | '',
+    hint?: string,
+  ) => html`<label for="${id}">${label}</label>
 ${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}
 <input id="${id}" name="${id}" value="${values[id]}"${extra}${fieldAria(id, errors[id], hint ? `${id}-hint` : undefined)}>
 ${fieldError(id, errors[id])}`;
@@ -398,7 +466,8 @@ ${
   delivery.evidence.length === 0
     ? html`<p>${t('console.money.deliveries.noEvidence')}</p>`
     : html`<ul class="evidence">${delivery.evidence.map(
-        (file) => html`<li>${file.name}<dl class="proof-facts"><div><dt>${t('console.money.deliveries.sha256')}</dt><dd><code dir="ltr">${file.sha256}</code></dd></div></dl></li>`,
+        (file) =>
+          html`<li>${file.name}<dl class="proof-facts"><div><dt>${t('console.money.deliveries.sha256')}</dt><dd><code dir="ltr">${file.sha256}</code></dd></div></dl></li>`,
       )}</ul>`
 }
 </article>`,
@@ -406,10 +475,18 @@ ${
 }
 
 /** A disbursement: what it is for, its maker-checker state, and the actions the person's role allows now. */
-export function disbursementPage(page: PageContext, session: ConsoleSession, csrfToken: string, view: DisbursementView): string {
+export function disbursementPage(
+  page: PageContext,
+  session: ConsoleSession,
+  csrfToken: string,
+  view: DisbursementView,
+): string {
   const { t, fmt } = page;
   const { disbursement: d, campaign } = view;
-  const heading = t('console.money.disbursement.heading', { amount: fmt.money(d.amount, d.currency), recipient: d.recipient.name });
+  const heading = t('console.money.disbursement.heading', {
+    amount: fmt.money(d.amount, d.currency),
+    recipient: d.recipient.name,
+  });
   return moneyPage(
     page,
     session,

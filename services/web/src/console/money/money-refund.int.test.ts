@@ -2,14 +2,30 @@ import { randomBytes } from 'node:crypto';
 import { eventually, newStripeId, succeededWithFee } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The donation service in-process, as the end-to-end harness starts it (the web does not depend on its package).
-import { deliver, newGift, startDonationForTest, type DonationUnderTest } from '../../../../donation/src/test-support/donation-under-test.ts';
-import { catchUpTimeoutMs, startMoneyUnderTest, type MoneyUnderTest, type Person } from './money-under-test.ts';
+import {
+  deliver,
+  newGift,
+  startDonationForTest,
+  type DonationUnderTest,
+} from '../../../../donation/src/test-support/donation-under-test.ts';
+import {
+  catchUpTimeoutMs,
+  startMoneyUnderTest,
+  type MoneyUnderTest,
+  type Person,
+} from './money-under-test.ts';
 
 let donation: DonationUnderTest;
 let sut: MoneyUnderTest;
 
-const hidden = (text: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(text)?.[1] ?? '';
-const text = (pageHtml: string) => pageHtml.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, '\u0027').replace(/&quot;/g, '"').replace(/\s+/g, ' ');
+const hidden = (text: string, name: string) =>
+  new RegExp(`name="${name}" value="([^"]+)"`).exec(text)?.[1] ?? '';
+const text = (pageHtml: string) =>
+  pageHtml
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, '\u0027')
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, ' ');
 
 beforeAll(async () => {
   donation = await startDonationForTest();
@@ -24,16 +40,31 @@ afterAll(async () => {
 function browserOf(person: Person) {
   const jar = new Map<string, string>([['console', sut.sessions.cookieValueFor(sut.sessionOf(person))]]);
   async function send(method: string, path: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = { 'accept-language': 'en', cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') };
-    const response = await fetch(`${sut.web}${path}`, { method, headers, redirect: 'manual', ...(form ? { body: new URLSearchParams(form) } : {}) });
+    const headers: Record<string, string> = {
+      'accept-language': 'en',
+      cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '),
+    };
+    const response = await fetch(`${sut.web}${path}`, {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(form ? { body: new URLSearchParams(form) } : {}),
+    });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = ''] = cookie.split(';');
       const [name = '', ...value] = pair.split('=');
       if (value.join('=') !== '') jar.set(name, value.join('='));
     }
-    return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text: await response.text(),
+    };
   }
-  return { get: (path: string) => send('GET', path), post: (path: string, form: Record<string, string>) => send('POST', path, form) };
+  return {
+    get: (path: string) => send('GET', path),
+    post: (path: string, form: Record<string, string>) => send('POST', path, form),
+  };
 }
 
 describe('refunds of gifts in the money console', () => {
@@ -42,25 +73,44 @@ describe('refunds of gifts in the money console', () => {
     const campaign = await sut.fundedCampaign(admin, 1_000);
     // The donation service learns of the campaign from the campaign service's events, then takes gifts to it.
     let gift: { donationId: string } | undefined;
-    await eventually(async () => {
-      gift = await newGift(donation, { campaignId: campaign.id, amount: 5_000 });
-    }, { timeoutMs: 45_000 });
+    await eventually(
+      async () => {
+        gift = await newGift(donation, { campaignId: campaign.id, amount: 5_000 });
+      },
+      { timeoutMs: 45_000 },
+    );
     const donationId = gift?.donationId ?? '';
-    await deliver(donation, succeededWithFee(donationId, { amount: 5_000, fee: 175, chargeId: newStripeId('ch') }));
+    await deliver(
+      donation,
+      succeededWithFee(donationId, { amount: 5_000, fee: 175, chargeId: newStripeId('ch') }),
+    );
 
     const asAdmin = browserOf(admin);
     const page = await asAdmin.get(`/console/money/campaigns/${campaign.id}`);
     expect(text(page.text)).toContain('A gift can be refunded up to what it still holds unallocated');
-    const form = { csrf: hidden(page.text, 'csrf'), donationId, currency: 'USD', reason: 'Donor gave twice by mistake' };
+    const form = {
+      csrf: hidden(page.text, 'csrf'),
+      donationId,
+      currency: 'USD',
+      reason: 'Donor gave twice by mistake',
+    };
 
-    const tooMuch = await asAdmin.post(`/console/money/campaigns/${campaign.id}/refund`, { ...form, amount: '49.00' });
+    const tooMuch = await asAdmin.post(`/console/money/campaigns/${campaign.id}/refund`, {
+      ...form,
+      amount: '49.00',
+    });
     expect(tooMuch.status).toBe(409);
-    expect(text(tooMuch.text)).toContain('Not done: a refund of 4900 USD is more than this gift’s unallocated net of 4825'.replace('’', "'"));
+    expect(text(tooMuch.text)).toContain(
+      'Not done: a refund of 4900 USD is more than this gift’s unallocated net of 4825'.replace('’', "'"),
+    );
 
     // Every admin action needs the admin's keys to reach the donation service too.
     let refunded = { status: 0, location: null as string | null, text: '' };
     await eventually(async () => {
-      refunded = await asAdmin.post(`/console/money/campaigns/${campaign.id}/refund`, { ...form, amount: '10' });
+      refunded = await asAdmin.post(`/console/money/campaigns/${campaign.id}/refund`, {
+        ...form,
+        amount: '10',
+      });
       expect(refunded.status).toBe(303);
     });
     const confirmed = await asAdmin.get(refunded.location ?? '');
@@ -69,11 +119,22 @@ describe('refunds of gifts in the money console', () => {
     const asOfficer = browserOf(officer);
     const officerPage = await asOfficer.get(`/console/money/campaigns/${campaign.id}`);
     expect(text(officerPage.text)).not.toContain('Refund a gift');
-    const byOfficer = await asOfficer.post(`/console/money/campaigns/${campaign.id}/refund`, { csrf: hidden(officerPage.text, 'csrf'), donationId, amount: '', currency: 'USD', reason: '' });
+    const byOfficer = await asOfficer.post(`/console/money/campaigns/${campaign.id}/refund`, {
+      csrf: hidden(officerPage.text, 'csrf'),
+      donationId,
+      amount: '',
+      currency: 'USD',
+      reason: '',
+    });
     expect(byOfficer.status).toBe(403);
     expect(text(byOfficer.text)).toMatch(/Not done: .*admin/i);
 
-    const forged = await asAdmin.post(`/console/money/campaigns/${campaign.id}/refund`, { donationId, amount: '1', currency: 'USD', reason: randomBytes(4).toString('hex') });
+    const forged = await asAdmin.post(`/console/money/campaigns/${campaign.id}/refund`, {
+      donationId,
+      amount: '1',
+      currency: 'USD',
+      reason: randomBytes(4).toString('hex'),
+    });
     expect(forged.status).toBe(403);
   }, 150_000);
 });

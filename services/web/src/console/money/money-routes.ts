@@ -51,8 +51,13 @@ function shownRefusal(error: unknown): ConsoleServiceProblem {
  * Active campaigns are public, so the campaign service shows anyone's; the money pages are for the campaign's
  * own organization only, and another's answers as the services do: not found.
  */
-function ownCampaign<T extends { organizationId: string }>(page: PageContext, session: { organizationId: string }, campaign: T): T {
-  if (campaign.organizationId !== session.organizationId) throw new ConsoleServiceProblem(404, 'campaign-not-found', page.t('console.money.notYours'));
+function ownCampaign<T extends { organizationId: string }>(
+  page: PageContext,
+  session: { organizationId: string },
+  campaign: T,
+): T {
+  if (campaign.organizationId !== session.organizationId)
+    throw new ConsoleServiceProblem(404, 'campaign-not-found', page.t('console.money.notYours'));
   return campaign;
 }
 
@@ -72,19 +77,37 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
     const campaigns = await calls.campaigns(session);
     const money = await Promise.all(
       campaigns.map(async (campaign) => {
-        const [funds, listed] = await Promise.all([calls.funds(session, campaign.id), calls.disbursements(session, campaign.id, { limit: overviewPerCampaign })]);
+        const [funds, listed] = await Promise.all([
+          calls.funds(session, campaign.id),
+          calls.disbursements(session, campaign.id, { limit: overviewPerCampaign }),
+        ]);
         return { campaign, funds, disbursements: listed.disbursements, more: listed.next !== null };
       }),
     );
-    sendPage(response, 200, moneyOverviewPage(pageOf(response), session, forms.token(request, response), money));
+    sendPage(
+      response,
+      200,
+      moneyOverviewPage(pageOf(response), session, forms.token(request, response), money),
+    );
   });
 
-  async function showCampaign(request: Request, response: Response, status: number, extra: { refund?: RefundFormState; done?: string } = {}): Promise<void> {
+  async function showCampaign(
+    request: Request,
+    response: Response,
+    status: number,
+    extra: { refund?: RefundFormState; done?: string } = {},
+  ): Promise<void> {
     const session = sessionOf(response);
     const id = pathId(request);
-    const after = typeof request.query.after === 'string' && idPattern.test(request.query.after) ? request.query.after : undefined;
+    const after =
+      typeof request.query.after === 'string' && idPattern.test(request.query.after)
+        ? request.query.after
+        : undefined;
     const campaign = ownCampaign(pageOf(response), session, await calls.campaign(session, id));
-    const [funds, listed] = await Promise.all([calls.funds(session, campaign.id), calls.disbursements(session, campaign.id, { limit: campaignPageSize, after })]);
+    const [funds, listed] = await Promise.all([
+      calls.funds(session, campaign.id),
+      calls.disbursements(session, campaign.id, { limit: campaignPageSize, after }),
+    ]);
     sendPage(
       response,
       status,
@@ -113,7 +136,11 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
       }),
       calls.organization(session),
     ]);
-    const { filename, csv } = disbursementsCsv(id, disbursements, new Map(organization.members.map((member) => [member.id, member.name])));
+    const { filename, csv } = disbursementsCsv(
+      id,
+      disbursements,
+      new Map(organization.members.map((member) => [member.id, member.name])),
+    );
     sendCsv(response, filename, csv);
   });
 
@@ -135,7 +162,18 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
     const session = sessionOf(response);
     const campaign = ownCampaign(pageOf(response), session, await calls.campaign(session, pathId(request)));
     const funds = await calls.funds(session, campaign.id);
-    sendPage(response, 200, requestFormPage(pageOf(response), session, forms.token(request, response), campaign, funds, emptyRequest()));
+    sendPage(
+      response,
+      200,
+      requestFormPage(
+        pageOf(response),
+        session,
+        forms.token(request, response),
+        campaign,
+        funds,
+        emptyRequest(),
+      ),
+    );
   });
 
   app.post('/console/money/campaigns/:id/request', signedIn, consoleForm, async (request, response) => {
@@ -144,7 +182,8 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
     const session = sessionOf(response);
     const csrfToken = forms.token(request, response);
     const id = pathId(request);
-    if (!forms.accepts(request, formField(request, 'csrf'))) return sendPage(response, 403, forgedPage(page, session, csrfToken, `/console/money/campaigns/${id}`));
+    if (!forms.accepts(request, formField(request, 'csrf')))
+      return sendPage(response, 403, forgedPage(page, session, csrfToken, `/console/money/campaigns/${id}`));
     const campaign = ownCampaign(page, session, await calls.campaign(session, id));
     const currency = campaign.goal.currency;
     const state: RequestFormState = {
@@ -160,10 +199,19 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
       formKey: formKeyOf(formField(request, 'formKey')),
     };
     const amount = parseAmount(state.values.amount, currency);
-    if (typeof amount !== 'number' || amount <= 0) state.errors.amount = state.values.amount === '' ? t('console.money.form.required') : t('console.money.form.amountInvalid');
-    for (const field of ['recipientName', 'purpose', 'sector'] as const) if (state.values[field] === '') state.errors[field] = t('console.money.form.required');
-    if (!/^[A-Z]{2}$/.test(state.values.recipientCountry)) state.errors.recipientCountry = t('console.money.form.countryInvalid');
-    const again = async (status: number) => sendPage(response, status, requestFormPage(page, session, csrfToken, campaign, await calls.funds(session, campaign.id), state));
+    if (typeof amount !== 'number' || amount <= 0)
+      state.errors.amount =
+        state.values.amount === '' ? t('console.money.form.required') : t('console.money.form.amountInvalid');
+    for (const field of ['recipientName', 'purpose', 'sector'] as const)
+      if (state.values[field] === '') state.errors[field] = t('console.money.form.required');
+    if (!/^[A-Z]{2}$/.test(state.values.recipientCountry))
+      state.errors.recipientCountry = t('console.money.form.countryInvalid');
+    const again = async (status: number) =>
+      sendPage(
+        response,
+        status,
+        requestFormPage(page, session, csrfToken, campaign, await calls.funds(session, campaign.id), state),
+      );
     if (Object.keys(state.errors).length > 0 || typeof amount !== 'number') return again(400);
     try {
       const created = await apis.disbursement<Disbursement>(session, '/v1/disbursements', {
@@ -171,7 +219,11 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
           campaignId: campaign.id,
           amount,
           currency,
-          recipient: { name: state.values.recipientName, country: state.values.recipientCountry, local: state.values.local },
+          recipient: {
+            name: state.values.recipientName,
+            country: state.values.recipientCountry,
+            local: state.values.local,
+          },
           purpose: state.values.purpose,
           sector: state.values.sector,
         },
@@ -197,10 +249,17 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
   ): Promise<void> {
     const session = sessionOf(response);
     const disbursement = await calls.disbursement(session, pathId(request));
-    const [campaign, organization] = await Promise.all([calls.campaign(session, disbursement.campaignId), calls.organization(session)]);
+    const [campaign, organization] = await Promise.all([
+      calls.campaign(session, disbursement.campaignId),
+      calls.organization(session),
+    ]);
     const names = new Map(organization.members.map((member) => [member.id, member.name]));
     const view: DisbursementView = { disbursement, campaign, names, formKey: randomUUID(), ...extra };
-    sendPage(response, status, disbursementPage(pageOf(response), session, forms.token(request, response), view));
+    sendPage(
+      response,
+      status,
+      disbursementPage(pageOf(response), session, forms.token(request, response), view),
+    );
   }
 
   app.get('/console/money/disbursements/:id', signedIn, (request, response) => {
@@ -209,13 +268,24 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
   });
 
   /** A change of the disbursement by one service call; its refusal is shown on the disbursement's page. */
-  async function change(request: Request, response: Response, action: 'approve' | 'reject' | 'payout' | 'cancel', json: Record<string, unknown>, done: MoneyDone) {
+  async function change(
+    request: Request,
+    response: Response,
+    action: 'approve' | 'reject' | 'payout' | 'cancel',
+    json: Record<string, unknown>,
+    done: MoneyDone,
+  ) {
     const session = sessionOf(response);
     const id = pathId(request);
     try {
-      await apis.disbursement(session, `/v1/disbursements/${id}/${action}`, { json, idempotencyKey: `console-${action}-${formKeyOf(formField(request, 'formKey'))}` });
+      await apis.disbursement(session, `/v1/disbursements/${id}/${action}`, {
+        json,
+        idempotencyKey: `console-${action}-${formKeyOf(formField(request, 'formKey'))}`,
+      });
     } catch (error) {
-      return showDisbursement(request, response, shownRefusal(error).status, { problem: (error as ConsoleServiceProblem).detail });
+      return showDisbursement(request, response, shownRefusal(error).status, {
+        problem: (error as ConsoleServiceProblem).detail,
+      });
     }
     response.redirect(303, `/console/money/disbursements/${id}?done=${done}`);
   }
@@ -223,20 +293,38 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
   const refusedUnlessForm = (request: Request, response: Response): boolean => {
     if (forms.accepts(request, formField(request, 'csrf'))) return false;
     const session = sessionOf(response);
-    sendPage(response, 403, forgedPage(pageOf(response), session, forms.token(request, response), `/console/money/disbursements/${pathId(request)}`));
+    sendPage(
+      response,
+      403,
+      forgedPage(
+        pageOf(response),
+        session,
+        forms.token(request, response),
+        `/console/money/disbursements/${pathId(request)}`,
+      ),
+    );
     return true;
   };
 
   app.post('/console/money/disbursements/:id/decide', signedIn, consoleForm, async (request, response) => {
     if (refusedUnlessForm(request, response)) return;
     const approve = formField(request, 'decision') !== 'reject';
-    await change(request, response, approve ? 'approve' : 'reject', { comment: formField(request, 'comment') }, approve ? 'approved' : 'rejected');
+    await change(
+      request,
+      response,
+      approve ? 'approve' : 'reject',
+      { comment: formField(request, 'comment') },
+      approve ? 'approved' : 'rejected',
+    );
   });
 
   app.post('/console/money/disbursements/:id/payout', signedIn, consoleForm, async (request, response) => {
     if (refusedUnlessForm(request, response)) return;
     const reference = formField(request, 'reference');
-    if (reference === '') return showDisbursement(request, response, 400, { problem: pageOf(response).t('console.money.payout.referenceMissing') });
+    if (reference === '')
+      return showDisbursement(request, response, 400, {
+        problem: pageOf(response).t('console.money.payout.referenceMissing'),
+      });
     await change(request, response, 'payout', { method: 'manual', reference }, 'paid');
   });
 
@@ -265,30 +353,48 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
       }
       throw error;
     }
-    if (!forms.accepts(request, form.fields['csrf'])) return sendPage(response, 403, forgedPage(page, session, forms.token(request, response), `/console/money/disbursements/${id}`));
+    if (!forms.accepts(request, form.fields['csrf']))
+      return sendPage(
+        response,
+        403,
+        forgedPage(page, session, forms.token(request, response), `/console/money/disbursements/${id}`),
+      );
     const field = (name: string) => (form.fields[name] ?? '').trim();
     const delivery: DeliveryFormState = {
-      values: { deliveredOn: field('deliveredOn'), beneficiaries: field('beneficiaries'), description: field('description'), country: field('country').toUpperCase(), area: field('area') },
+      values: {
+        deliveredOn: field('deliveredOn'),
+        beneficiaries: field('beneficiaries'),
+        description: field('description'),
+        country: field('country').toUpperCase(),
+        area: field('area'),
+      },
       errors: {},
       formKey: formKeyOf(field('formKey')),
     };
     const deliveredAt = deliveredAtOf(delivery.values.deliveredOn);
     if (!deliveredAt) delivery.errors.deliveredOn = t('console.money.delivery.dateInvalid');
-    if (!/^\d{1,10}$/.test(delivery.values.beneficiaries)) delivery.errors.beneficiaries = t('console.money.delivery.beneficiariesInvalid');
+    if (!/^\d{1,10}$/.test(delivery.values.beneficiaries))
+      delivery.errors.beneficiaries = t('console.money.delivery.beneficiariesInvalid');
     if (delivery.values.description === '') delivery.errors.description = t('console.money.form.required');
     if (delivery.values.area === '') delivery.errors.area = t('console.money.form.required');
-    if (!/^[A-Z]{2}$/.test(delivery.values.country)) delivery.errors.country = t('console.money.form.countryInvalid');
-    if (Object.keys(delivery.errors).length > 0 || !deliveredAt) return showDisbursement(request, response, 400, { delivery });
+    if (!/^[A-Z]{2}$/.test(delivery.values.country))
+      delivery.errors.country = t('console.money.form.countryInvalid');
+    if (Object.keys(delivery.errors).length > 0 || !deliveredAt)
+      return showDisbursement(request, response, 400, { delivery });
     const file = form.files.find((candidate) => candidate.field === 'evidence' && candidate.bytes.length > 0);
     try {
       const evidence = [];
       if (file) {
         // The file first, kept private by the service; the report then names it, and the service puts its hash on the record.
         const query = file.filename ? `?name=${encodeURIComponent(file.filename.slice(0, 200))}` : '';
-        const stored = await apis.disbursement<{ id: string; sha256: string }>(session, `/v1/disbursements/${id}/evidence${query}`, {
-          bytes: { body: file.bytes, contentType: file.contentType },
-          idempotencyKey: `console-evidence-${delivery.formKey}`,
-        });
+        const stored = await apis.disbursement<{ id: string; sha256: string }>(
+          session,
+          `/v1/disbursements/${id}/evidence${query}`,
+          {
+            bytes: { body: file.bytes, contentType: file.contentType },
+            idempotencyKey: `console-evidence-${delivery.formKey}`,
+          },
+        );
         evidence.push({ evidenceId: stored.id });
       }
       await apis.disbursement(session, `/v1/disbursements/${id}/deliveries`, {
@@ -304,7 +410,10 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
     } catch (error) {
       const refusal = shownRefusal(error);
       const named = deliveryFieldOf(refusal.field);
-      if (named) return showDisbursement(request, response, refusal.status, { delivery: { ...delivery, errors: { [named]: refusal.detail } } });
+      if (named)
+        return showDisbursement(request, response, refusal.status, {
+          delivery: { ...delivery, errors: { [named]: refusal.detail } },
+        });
       return showDisbursement(request, response, refusal.status, { delivery, problem: refusal.detail });
     }
     response.redirect(303, `/console/money/disbursements/${id}?done=delivered`);
@@ -317,28 +426,53 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
     const { t } = page;
     const session = sessionOf(response);
     const id = pathId(request);
-    if (!forms.accepts(request, formField(request, 'csrf'))) return sendPage(response, 403, forgedPage(page, session, forms.token(request, response), `/console/money/campaigns/${id}`));
+    if (!forms.accepts(request, formField(request, 'csrf')))
+      return sendPage(
+        response,
+        403,
+        forgedPage(page, session, forms.token(request, response), `/console/money/campaigns/${id}`),
+      );
     const refund: RefundFormState = {
       formKey: formKeyOf(formField(request, 'formKey')),
-      values: { donationId: formField(request, 'donationId'), amount: formField(request, 'amount'), currency: formField(request, 'currency').toUpperCase(), reason: formField(request, 'reason') },
+      values: {
+        donationId: formField(request, 'donationId'),
+        amount: formField(request, 'amount'),
+        currency: formField(request, 'currency').toUpperCase(),
+        reason: formField(request, 'reason'),
+      },
       errors: {},
     };
-    if (!idPattern.test(refund.values.donationId)) refund.errors.donationId = t('console.money.refund.donationIdInvalid');
+    if (!idPattern.test(refund.values.donationId))
+      refund.errors.donationId = t('console.money.refund.donationIdInvalid');
     let amount: number | undefined;
     if (refund.values.amount !== '') {
-      const parsed = /^[A-Z]{3}$/.test(refund.values.currency) ? parseAmount(refund.values.amount, refund.values.currency) : 'malformed';
+      const parsed = /^[A-Z]{3}$/.test(refund.values.currency)
+        ? parseAmount(refund.values.amount, refund.values.currency)
+        : 'malformed';
       if (typeof parsed === 'number' && parsed > 0) amount = parsed;
-      else if (!/^[A-Z]{3}$/.test(refund.values.currency)) refund.errors.currency = t('console.money.refund.currencyInvalid');
+      else if (!/^[A-Z]{3}$/.test(refund.values.currency))
+        refund.errors.currency = t('console.money.refund.currencyInvalid');
       else refund.errors.amount = t('console.money.form.amountInvalid');
     }
     if (Object.keys(refund.errors).length > 0) return showCampaign(request, response, 400, { refund });
     try {
-      const answered = await apis.donation<{ amount: number; currency: string }>(session, `/v1/donations/${refund.values.donationId}/refund`, {
-        json: { ...(amount === undefined ? {} : { amount, currency: refund.values.currency }), ...(refund.values.reason ? { reason: refund.values.reason } : {}) },
-        idempotencyKey: `console-refund-${refund.formKey}`,
-        clientAddress: request.ip,
+      const answered = await apis.donation<{ amount: number; currency: string }>(
+        session,
+        `/v1/donations/${refund.values.donationId}/refund`,
+        {
+          json: {
+            ...(amount === undefined ? {} : { amount, currency: refund.values.currency }),
+            ...(refund.values.reason ? { reason: refund.values.reason } : {}),
+          },
+          idempotencyKey: `console-refund-${refund.formKey}`,
+          clientAddress: request.ip,
+        },
+      );
+      const query = new URLSearchParams({
+        done: 'refunded',
+        amount: String(answered.amount),
+        currency: answered.currency,
       });
-      const query = new URLSearchParams({ done: 'refunded', amount: String(answered.amount), currency: answered.currency });
       response.redirect(303, `/console/money/campaigns/${id}?${query.toString()}#refund-heading`);
     } catch (error) {
       const refusal = shownRefusal(error);
@@ -350,8 +484,10 @@ export function registerMoneyConsole(app: Express, deps: ConsoleDeps & { apis: C
 
 /** The confirmation of a refund asked for, from the amount the donation service answered (carried in the redirect). */
 function refundedNotice(page: PageContext, query: Request['query']): string | undefined {
-  const amount = typeof query.amount === 'string' && /^\d{1,15}$/.test(query.amount) ? Number(query.amount) : null;
-  const currency = typeof query.currency === 'string' && /^[A-Z]{3}$/.test(query.currency) ? query.currency : null;
+  const amount =
+    typeof query.amount === 'string' && /^\d{1,15}$/.test(query.amount) ? Number(query.amount) : null;
+  const currency =
+    typeof query.currency === 'string' && /^[A-Z]{3}$/.test(query.currency) ? query.currency : null;
   if (amount === null || currency === null) return undefined;
   return page.t('console.money.refund.done', { amount: page.fmt.money(amount, currency) });
 }
@@ -383,4 +519,3 @@ function deliveryFieldOf(field: string | undefined): DeliveryField | null {
   if (field === 'contentType' || field === 'body' || field === 'evidence') return 'evidence';
   return null;
 }
-

@@ -3,7 +3,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newId, topics } from '@aid/contracts';
 import { startTestService, type TestService } from '@aid/campaign-service/test-support/test-service.ts';
-import { giftSucceeded, publishTwice, startServiceUnderTest, type ServiceUnderTest } from '@aid/disbursement-service/test-support/service-under-test.ts';
+import {
+  giftSucceeded,
+  publishTwice,
+  startServiceUnderTest,
+  type ServiceUnderTest,
+} from '@aid/disbursement-service/test-support/service-under-test.ts';
 import { createLogger } from '@aid/telemetry';
 import { eventually } from '@aid/test-kit';
 import { expect } from 'vitest';
@@ -15,7 +20,9 @@ import { consoleSessions, type ConsoleSession, type ConsoleSessions } from '../c
 
 export { catchUpTimeoutMs } from '@aid/disbursement-service/test-support/service-under-test.ts';
 
-const noLedger = new Proxy({} as LedgerClient, { get: () => () => Promise.reject(new Error('the money console reads no ledger')) });
+const noLedger = new Proxy({} as LedgerClient, {
+  get: () => () => Promise.reject(new Error('the money console reads no ledger')),
+});
 
 export interface Person {
   key: string;
@@ -31,9 +38,18 @@ export interface MoneyUnderTest {
   disbursement: ServiceUnderTest;
   sessions: ConsoleSessions;
   /** An organization with an admin, an approver and a field officer, each with their API key. */
-  organizationWithPeople(): Promise<{ organizationId: string; admin: Person; approver: Person; officer: Person }>;
+  organizationWithPeople(): Promise<{
+    organizationId: string;
+    admin: Person;
+    approver: Person;
+    officer: Person;
+  }>;
   /** A published campaign the disbursement service knows, with one gift of `raised` (minor units) credited, and the approval threshold given. */
-  fundedCampaign(admin: Person, raised: number, approvalThreshold?: number): Promise<{ id: string; title: string }>;
+  fundedCampaign(
+    admin: Person,
+    raised: number,
+    approvalThreshold?: number,
+  ): Promise<{ id: string; title: string }>;
   /** The console session a sign-in would give the person (their API key as the bearer). */
   sessionOf(person: Person): ConsoleSession;
   stop(): Promise<void>;
@@ -51,7 +67,15 @@ export async function startMoneyUnderTest(services: { donation?: string } = {}):
     logger: createLogger('web-test', 'silent'),
     missingMessages: 'mark',
     campaigns: campaignClient(campaign.service.url),
-    console: { sessions, forms: formGuard(secret), services: { campaign: campaign.service.url, donation: services.donation ?? 'http://127.0.0.1:9', disbursement: disbursement.service.url } },
+    console: {
+      sessions,
+      forms: formGuard(secret),
+      services: {
+        campaign: campaign.service.url,
+        donation: services.donation ?? 'http://127.0.0.1:9',
+        disbursement: disbursement.service.url,
+      },
+    },
   });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -66,15 +90,29 @@ export async function startMoneyUnderTest(services: { donation?: string } = {}):
     async organizationWithPeople() {
       const organization = await campaign.organization();
       const person = async (role: Person['role'], key: string): Promise<Person> => {
-        const me = (await campaign.call('GET', '/v1/me', { key })).body as { member: { id: string; name: string } };
+        const me = (await campaign.call('GET', '/v1/me', { key })).body as {
+          member: { id: string; name: string };
+        };
         return { key, role, organizationId: organization.id, memberId: me.member.id, name: me.member.name };
       };
       const admin = await person('admin', organization.adminKey);
-      const approver = await person('approver', await campaign.member(organization.id, organization.adminKey, 'approver'));
-      const officer = await person('field-officer', await campaign.member(organization.id, organization.adminKey, 'field-officer'));
+      const approver = await person(
+        'approver',
+        await campaign.member(organization.id, organization.adminKey, 'approver'),
+      );
+      const officer = await person(
+        'field-officer',
+        await campaign.member(organization.id, organization.adminKey, 'field-officer'),
+      );
       // The disbursement service knows people from the campaign service's events: until then their keys are unknown there.
       for (const known of [admin, approver, officer]) {
-        await eventually(async () => expect((await disbursement.call('GET', `/v1/disbursements/${newId()}`, known.key)).status).toBe(404), { timeoutMs: 30_000 });
+        await eventually(
+          async () =>
+            expect((await disbursement.call('GET', `/v1/disbursements/${newId()}`, known.key)).status).toBe(
+              404,
+            ),
+          { timeoutMs: 30_000 },
+        );
       }
       return { organizationId: organization.id, admin, approver, officer };
     },
@@ -82,13 +120,24 @@ export async function startMoneyUnderTest(services: { donation?: string } = {}):
       const created = await campaign.campaign(admin.key);
       if (approvalThreshold !== undefined) {
         // Set before publishing, so the published campaign the disbursement service learns already carries it.
-        expect((await campaign.call('PATCH', `/v1/campaigns/${created.id}`, { key: admin.key, body: { approvalThreshold } })).status).toBe(200);
+        expect(
+          (
+            await campaign.call('PATCH', `/v1/campaigns/${created.id}`, {
+              key: admin.key,
+              body: { approvalThreshold },
+            })
+          ).status,
+        ).toBe(200);
       }
-      expect((await campaign.call('POST', `/v1/campaigns/${created.id}/publish`, { key: admin.key })).status).toBe(200);
+      expect(
+        (await campaign.call('POST', `/v1/campaigns/${created.id}/publish`, { key: admin.key })).status,
+      ).toBe(200);
       // The disbursement service learns of the campaign and its members from the campaign service's events.
       const funds = async () => disbursement.call('GET', `/v1/campaigns/${created.id}/funds`, admin.key);
       await eventually(async () => expect((await funds()).status).toBe(200), { timeoutMs: 30_000 });
-      await publishTwice(topics.donation, [giftSucceeded(created.id, { amount: raised, fee: Math.round(raised * 0.032) })]);
+      await publishTwice(topics.donation, [
+        giftSucceeded(created.id, { amount: raised, fee: Math.round(raised * 0.032) }),
+      ]);
       await eventually(async () => expect(((await funds()).body as { raised: number }).raised).toBe(raised));
       return { id: created.id, title: created.title };
     },

@@ -13,18 +13,31 @@ import { consoleSessions, type ConsoleSessions } from '../console-session.ts';
 /** A browser in miniature: keeps the cookies the site sets and sends them back, follows no redirects. */
 export function browserAt(base: string) {
   const jar = new Map<string, string>();
-  async function request(method: string, path: string, form?: Record<string, string>): Promise<{ status: number; location: string | null; text: string }> {
+  async function request(
+    method: string,
+    path: string,
+    form?: Record<string, string>,
+  ): Promise<{ status: number; location: string | null; text: string }> {
     const headers: Record<string, string> = { 'accept-language': 'en' };
     if (jar.size > 0) headers['cookie'] = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(`${base}${path}`, { method, headers, redirect: 'manual', ...(form ? { body: new URLSearchParams(form).toString() } : {}) });
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+    });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = ''] = cookie.split(';');
       const [name = '', ...value] = pair.split('=');
       if (/expires=Thu, 01 Jan 1970/i.test(cookie) || value.join('=') === '') jar.delete(name);
       else jar.set(name, value.join('='));
     }
-    return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text: await response.text(),
+    };
   }
   return {
     jar,
@@ -65,7 +78,12 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
   const port = await freePort();
   const webUrl = `http://localhost:${port}`;
   const campaign = await startTestService(
-    { SESSION_SIGNING_KEY: randomBytes(32).toString('base64'), PUBLIC_WEB_URL: webUrl, RATE_LIMIT_SIGN_IN_PER_ADDRESS: '1000/1m', RATE_LIMIT_SIGN_IN_PER_EMAIL: '1000/1m' },
+    {
+      SESSION_SIGNING_KEY: randomBytes(32).toString('base64'),
+      PUBLIC_WEB_URL: webUrl,
+      RATE_LIMIT_SIGN_IN_PER_ADDRESS: '1000/1m',
+      RATE_LIMIT_SIGN_IN_PER_EMAIL: '1000/1m',
+    },
     { mailer },
   );
   const sessions = consoleSessions(webSecret);
@@ -75,7 +93,15 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
     logger: createLogger('web-test', 'silent'),
     missingMessages: 'mark',
     campaigns: campaignClient(campaign.service.url),
-    console: { sessions, forms: formGuard(webSecret), services: { campaign: campaign.service.url, donation: 'http://127.0.0.1:9', disbursement: 'http://127.0.0.1:9' } },
+    console: {
+      sessions,
+      forms: formGuard(webSecret),
+      services: {
+        campaign: campaign.service.url,
+        donation: 'http://127.0.0.1:9',
+        disbursement: 'http://127.0.0.1:9',
+      },
+    },
   });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
