@@ -137,8 +137,11 @@ export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
     let slice: { campaignId: string; address: NodeAddress; hash: Buffer }[] = [];
     const moveSlice = async () => {
       const byCampaign = new Map<string, { address: NodeAddress; hash: Buffer }[]>();
-      for (const { campaignId, address, hash } of slice)
-        byCampaign.set(campaignId, [...(byCampaign.get(campaignId) ?? []), { address, hash }]);
+      for (const { campaignId, address, hash } of slice) {
+        const nodes = byCampaign.get(campaignId);
+        if (nodes) nodes.push({ address, hash });
+        else byCampaign.set(campaignId, [{ address, hash }]);
+      }
       for (const [campaignId, nodes] of byCampaign) {
         const tileIds = [...new Set(nodes.map(({ address }) => tileOf(campaignId, address).id))];
         const stored = new Map<string, TileRuns>();

@@ -112,7 +112,9 @@ export function tileRunsOf(
   for (const { address, hash } of nodes) {
     const { band, tile, height, position } = tileSlot(address);
     const id = treeTileId(campaignId, band, tile);
-    byTile.set(id, [...(byTile.get(id) ?? []), { height, position, hash }]);
+    const slots = byTile.get(id);
+    if (slots) slots.push({ height, position, hash });
+    else byTile.set(id, [{ height, position, hash }]);
   }
   const runs = new Map<string, { height: number; first: number; bytes: Buffer }[]>();
   for (const [id, slots] of byTile) {
