@@ -20,7 +20,7 @@ import {
   type StartedPart,
 } from '@aid/local-infra';
 import { setup as setupInfra, teardown as teardownInfra } from '@aid/test-kit/global-setup';
-import { freePort } from '../src/harness/free-port.ts';
+import { freePort } from '@aid/test-kit/service-processes';
 import { startServiceProcesses, type ServiceProcesses } from '../src/harness/service-processes.ts';
 import { parseRunSummary, type RunSummary } from './run-summary.ts';
 import {

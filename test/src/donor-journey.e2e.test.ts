@@ -24,7 +24,7 @@ import {
   screenshotsOf,
   seriousAccessibilityViolations,
 } from './browser/chromium-session.ts';
-import { freePort } from './harness/free-port.ts';
+import { freePort } from '@aid/test-kit/service-processes';
 import { startPlatformInProcess, type InProcessPlatform } from './harness/in-process-platform.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -35,7 +35,8 @@ export function serviceFolder(packageName: string): string {
   throw new Error(`no workspace service is named ${packageName}`);
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now, from the operating system. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -46,7 +47,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Stops a child process: SIGTERM, then SIGKILL after 10 s; resolves once it has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -9,7 +9,7 @@ import {
   type Profile,
   type StartedPart,
 } from '@aid/local-infra';
-import { freePort } from './free-port.ts';
+import { freePort } from '@aid/test-kit/service-processes';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 

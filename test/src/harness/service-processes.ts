@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { sessionVerifyKeyOf } from '@aid/local-infra';
 import { limitsOutOfTheWay } from '@aid/test-kit';
-import { freePort } from './free-port.ts';
+import { freePort, stopChild } from '@aid/test-kit/service-processes';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const serviceNames = ['campaign', 'donation', 'disbursement', 'ledger', 'web'] as const;
@@ -50,18 +50,6 @@ async function waitReady(name: string, url: string, child: ChildProcess, output:
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${name} was not ready at ${url}/readyz within 60 s:\n${output.slice(-30).join('')}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 async function killChild(child: ChildProcess): Promise<void> {
