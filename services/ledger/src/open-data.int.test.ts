@@ -9,6 +9,7 @@ import {
   geographyReleased,
   giftSucceeded,
 } from '@aid/test-kit/record-events';
+import { canonicalBytes, leafHash } from './domain/leaf.ts';
 import { iatiSchemaErrors } from './test-support/iati-schema.ts';
 import { startLedgerForTest } from './test-support/start-ledger.ts';
 
@@ -180,6 +181,9 @@ describe('dashboard projections and open-data exports', () => {
     expect(body.entries.map((row: { entry: unknown }) => row.entry)).toEqual(
       page.entries.map((row: { entry: unknown }) => row.entry),
     );
+    // Each entry is the leaf its hash covers: a reader re-hashes it without asking the ledger.
+    for (const row of body.entries as { leafHash: string; entry: unknown }[])
+      expect(leafHash(canonicalBytes(row.entry)).toString('hex')).toBe(row.leafHash);
     expect(body.entries[0].leafHash).toMatch(/^[0-9a-f]{64}$/);
   });
 

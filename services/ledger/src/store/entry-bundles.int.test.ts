@@ -133,7 +133,7 @@ describe('entry bundles', () => {
     for await (const page of store.entryPages(campaignId, events.length)) exported.push(...page);
     expect(exported.map((entry) => entry.leaf)).toEqual(stored);
     expect(exported.every((entry) => entry.leafHash === leafHash(entry.leaf).toString('hex'))).toBe(true);
-    const delivery = exported.find((entry) => entry.kind === 'delivery');
+    const delivery = exported.find((entry) => entry.entry.kind === 'delivery');
     expect(delivery?.index).toBeLessThan(bundleWidth);
     expect(delivery?.deltas).toMatchObject({ delivered: 700, beneficiaries: 9 });
   });

@@ -40,7 +40,8 @@ export interface ExportedEntry {
   index: number;
   leaf: Buffer;
   leafHash: string;
-  kind: string;
+  /** The leaf parsed, once: exports read its fields. */
+  entry: Record<string, unknown> & { kind: string };
   deltas: EntryDocument['deltas'];
 }
 
@@ -300,12 +301,12 @@ export function createLedgerStore(
           index,
           leaf,
           leafHash: leafHash(leaf).toString('hex'),
-          kind: (JSON.parse(leaf.toString('utf8')) as { kind: string }).kind,
+          entry: JSON.parse(leaf.toString('utf8')) as ExportedEntry['entry'],
         }));
         // The amounts an entry moved are not in its bytes; the exports need them only for deliveries (the amount
         // delivered follows from the approval), few per page, read from their documents when a bundle had the leaf.
         const deliveries = page.filter(
-          (entry) => entry.kind === 'delivery' && !fromDocuments.has(entry.index),
+          (entry) => entry.entry.kind === 'delivery' && !fromDocuments.has(entry.index),
         );
         if (deliveries.length > 0) {
           const docs = await publicRead.entries
