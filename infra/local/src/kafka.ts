@@ -113,15 +113,6 @@ async function createTopics(admin: Admin): Promise<void> {
   }
 }
 
-/** Topic name → partition count, for checks and the proof that the broker is usable. */
-export async function describeTopics(brokers: string): Promise<Map<string, number>> {
-  return withAdmin(brokers, async (admin) => {
-    await admin.connect();
-    const { topics } = await admin.fetchTopicMetadata({ topics: TOPICS });
-    return new Map(topics.map((topic) => [topic.name, topic.partitions.length]));
-  });
-}
-
 async function withAdmin<T>(brokers: string, use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = new Kafka({
     clientId: 'local-infra',

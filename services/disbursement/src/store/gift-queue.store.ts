@@ -25,8 +25,6 @@ interface ScannedGift {
   remaining: number;
 }
 
-export type GiftQueue = ReturnType<typeof createGiftQueue>;
-
 /**
  * A campaign's gifts in the order they were credited, kept as pages read by `_id`, so that approving a
  * disbursement reads the few gifts it spends instead of querying the campaign's gifts: the local database reads

@@ -78,5 +78,3 @@ export function createDonationLinks(connection: Connection) {
     },
   };
 }
-
-export type DonationLinks = ReturnType<typeof createDonationLinks>;

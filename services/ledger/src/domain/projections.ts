@@ -15,8 +15,6 @@ export interface ProjectionDelta {
   set: Record<string, string | boolean>;
 }
 
-export const emptyProjection: ProjectionDelta = { inc: {}, set: {} };
-
 export interface RecipientFacts {
   name: string;
   country: string;

@@ -72,5 +72,3 @@ export function createPublicRecordCheck(
     },
   };
 }
-
-export type PublicRecordCheck = ReturnType<typeof createPublicRecordCheck>;

@@ -142,5 +142,3 @@ export function createEntryBundles(db: Connection) {
     },
   };
 }
-
-export type EntryBundles = ReturnType<typeof createEntryBundles>;

@@ -74,5 +74,3 @@ export function createEntryRefs(db: Connection) {
     },
   };
 }
-
-export type EntryRefs = ReturnType<typeof createEntryRefs>;

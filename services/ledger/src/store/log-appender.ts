@@ -464,5 +464,3 @@ export function createLogAppender(db: Connection, merkle: MerkleStore, options: 
     },
   };
 }
-
-export type LogAppender = ReturnType<typeof createLogAppender>;

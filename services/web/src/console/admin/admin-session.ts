@@ -104,8 +104,6 @@ export function adminSessions(sessions: ConsoleSessions, clock: () => Date = () 
   };
 }
 
-export type AdminSessions = ReturnType<typeof adminSessions>;
-
 export function adminSessionOf(response: Response): ConsoleSession {
   const session = response.locals['adminSession'] as ConsoleSession | undefined;
   if (!session)

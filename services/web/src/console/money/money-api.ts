@@ -122,5 +122,3 @@ export function moneyCalls(apis: ConsoleApis) {
       apis.disbursement<Disbursement>(session, `/v1/disbursements/${encodeURIComponent(id)}`),
   };
 }
-
-export type MoneyCalls = ReturnType<typeof moneyCalls>;
