@@ -48,6 +48,7 @@ const { values: options } = parseArgs({
     'read-pools': { type: 'string', default: '4' },
     'without-bundles': { type: 'boolean', default: true },
     only: { type: 'string', default: '' },
+    rounds: { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -56,6 +57,7 @@ if (options.help) {
          --viewers N,M concurrent clients, one measurement each (1,4) --group-size N events per append (1,000, the consumer's largest batch)
          --read-pools N,M the ledger's MONGO_READ_POOL_SIZE, one measurement each (4; 0 is the one shared connection)
          --only TEXT measure only the endpoints whose name contains TEXT (several: a,b)
+         --rounds N measure every endpoint N times on the one loaded ledger, a new ledger and web each time (1)
          --no-without-bundles skip measuring again with the entry bundles removed (as a ledger from before them reads)
 environment: MONGO_URL, KAFKA_BROKERS (the ledger app starts its consumers), as for the services`);
   process.exit(0);
@@ -67,6 +69,7 @@ const receiptCount = whole.parse(options.receipts);
 const seconds = z.coerce.number().positive().parse(options.seconds);
 const viewerCounts = z.array(whole).min(1).parse(options.viewers.split(','));
 const groupSize = whole.parse(options['group-size']);
+const rounds = whole.parse(options.rounds);
 const onlyNames = options.only.split(',').filter((name) => name.length > 0);
 const readPools = z
   .array(z.coerce.number().int().min(0).max(64))
@@ -534,9 +537,9 @@ try {
     `${bundles.toLocaleString('en')} entry bundles (full and partial) written by the appends; in ${sample.length} of them ${(leafBytes / 1_024).toFixed(0)} KiB of leaves stored as ${(stored / 1_024).toFixed(0)} KiB`,
   );
   const tables: string[] = [];
-  const measure = async (readPool: number, label: string, bundleSweep = true) => {
+  const measure = async (readPool: number, label: string, bundleSweep = true, timeChecks = bundleSweep) => {
     // Without bundles a first check reads a million entry documents: more than 300 s here; not timed again.
-    const rows = await measureServed(readPool, label, campaignIds, sizes, bundleSweep, bundleSweep);
+    const rows = await measureServed(readPool, label, campaignIds, sizes, bundleSweep, timeChecks);
     tables.push(
       `\n${label}`,
       '| endpoint | clients | requests | req/s | non-2xx | p50 ms | p99 ms | target p99 ms | met | ledger loop delay max ms | ledger GC longest / total ms | ledger heap MiB |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -545,7 +548,14 @@ try {
   };
   const poolLabel = (readPool: number) =>
     `MONGO_READ_POOL_SIZE=${readPool}${readPool === 0 ? ' (public reads share the one connection)' : ''}`;
-  for (const readPool of readPools) await measure(readPool, `${poolLabel(readPool)}, entry bundles`);
+  for (const readPool of readPools)
+    for (let round = 1; round <= rounds; round += 1)
+      await measure(
+        readPool,
+        `${poolLabel(readPool)}, entry bundles${rounds > 1 ? `, round ${round} of ${rounds}` : ''}`,
+        true,
+        round === 1,
+      );
   if (options['without-bundles']) {
     // The same ledger as one appended before bundles existed reads it: every entry from its own document.
     await db.collection('entry_bundles').deleteMany({});
