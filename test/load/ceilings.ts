@@ -1,8 +1,66 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { defaultPartitions } from '@aid/contracts';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import mongoose from 'mongoose';
 import { latencySummary, perSecond, rate, runFor, sleep } from './stats.ts';
+
+/**
+ * Small appends each followed by fsync, one after another, for `seconds`: the rate at which this disk makes a
+ * write durable, the floor under every commit the database and the broker make. The file goes in `directory`,
+ * which should be on the database's filesystem; `databaseDir` (when known) is checked to be on the same device.
+ */
+export async function fsyncCeiling(
+  directory: string,
+  seconds: number,
+  databaseDir: string | undefined,
+): Promise<number> {
+  await mkdir(directory, { recursive: true });
+  const file = path.join(directory, `fsync-probe-${randomBytes(4).toString('hex')}`);
+  const handle = await open(file, 'w');
+  const latencies: number[] = [];
+  const line = Buffer.from(`${'x'.repeat(127)}\n`);
+  try {
+    const start = performance.now();
+    const until = start + seconds * 1000;
+    while (performance.now() < until) {
+      const started = performance.now();
+      await handle.write(line);
+      await handle.sync();
+      latencies.push(performance.now() - started);
+    }
+    const perSec = perSecond(latencies.length, (performance.now() - start) / 1000);
+    const sameDevice =
+      databaseDir === undefined
+        ? 'the database directory is not known here'
+        : (await stat(databaseDir).catch(() => undefined))?.dev === (await stat(directory)).dev
+          ? `same device as the database's ${databaseDir}`
+          : `NOT the device of the database's ${databaseDir}`;
+    console.log(
+      `  fsync: ${rate(perSec)}/s (128-byte append + fsync, one at a time, in ${directory}; ${sameDevice}); ${latencySummary(latencies)}`,
+    );
+    return perSec;
+  } finally {
+    await handle.close();
+    await rm(file, { force: true });
+  }
+}
+
+/** The SQLite directory of a local FerretDB (its `-sqlite-url file:…` argument), from /proc; undefined otherwise. */
+export async function ferretDataDir(pid: number | undefined): Promise<string | undefined> {
+  if (pid === undefined) return undefined;
+  const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+  for (const [index, arg] of args.entries()) {
+    const value = arg.startsWith('--sqlite-url=')
+      ? arg.slice('--sqlite-url='.length)
+      : arg === '-sqlite-url' || arg === '--sqlite-url'
+        ? args[index + 1]
+        : undefined;
+    if (value?.startsWith('file:')) return value.slice('file:'.length).split('?')[0];
+  }
+  return undefined;
+}
 
 // About the size of a donation.succeeded event.
 const eventValue = (sentId: string) =>
@@ -15,7 +73,15 @@ const eventValue = (sentId: string) =>
  * - single messages, each awaited before the next, as the outbox relay publishes one document's messages:
  *   acknowledgement latency and produce → consume latency.
  */
-export async function kafkaCeiling(brokers: string[], seconds: number): Promise<void> {
+export interface KafkaCeiling {
+  /** Messages per second produced in batches of 100, and consumed message by message. */
+  batchProducePerSecond: number;
+  consumePerSecond: number;
+  /** Messages per second with each send awaited before the next, as the outbox relay publishes one document's. */
+  singleProducePerSecond: number;
+}
+
+export async function kafkaCeiling(brokers: string[], seconds: number): Promise<KafkaCeiling> {
   const kafka = new Kafka({ clientId: 'load-ceiling', brokers, logLevel: logLevel.NOTHING });
   const topic = `load-scratch-${randomBytes(4).toString('hex')}`;
   const admin = kafka.admin();
@@ -59,8 +125,10 @@ export async function kafkaCeiling(brokers: string[], seconds: number): Promise<
     const produceSeconds = (performance.now() - batchStart) / 1000;
     const drainUntil = performance.now() + 60_000;
     while (consumed < produced && performance.now() < drainUntil) await sleep(50);
+    const batchProducePerSecond = perSecond(produced, produceSeconds);
+    const consumePerSecond = perSecond(consumed, (lastConsumed - batchStart) / 1000);
     console.log(
-      `  kafka, batches of 100: produced ${rate(perSecond(produced, produceSeconds))} msg/s; consumed ${consumed}/${produced} at ${rate(perSecond(consumed, (lastConsumed - batchStart) / 1000))} msg/s (eachMessage)`,
+      `  kafka, batches of 100: produced ${rate(batchProducePerSecond)} msg/s; consumed ${consumed}/${produced} at ${rate(consumePerSecond)} msg/s (eachMessage)`,
     );
 
     const ackLatencies: number[] = [];
@@ -79,6 +147,11 @@ export async function kafkaCeiling(brokers: string[], seconds: number): Promise<
       `  kafka, one message per awaited send: ${rate(perSecond(count, singleSeconds))} msg/s; ack ${latencySummary(ackLatencies)}`,
     );
     console.log(`  kafka, produce → consume: ${latencySummary(consumeLatencies)}`);
+    return {
+      batchProducePerSecond,
+      consumePerSecond,
+      singleProducePerSecond: perSecond(count, singleSeconds),
+    };
   } finally {
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
@@ -87,17 +160,25 @@ export async function kafkaCeiling(brokers: string[], seconds: number): Promise<
   }
 }
 
+export interface DatabaseCeiling {
+  concurrency: number;
+  insertsPerSecond: number;
+  updatesPerSecond: number;
+}
+
 /**
  * Raw database operations on the same server with the driver mongoose wraps, on small documents in a scratch
  * database, at each concurrency (one connection per operation in flight; the services hold one connection to
- * FerretDB, i.e. concurrency 1).
+ * FerretDB for writes, i.e. concurrency 1): `insertOne`, then a guarded `updateOne` by `_id` as the services
+ * reserve money (`{_id, remaining: {$gte: n}}`, `$inc: {remaining: -n}`).
  */
 export async function databaseCeiling(
   mongoUrl: string,
   seconds: number,
   concurrencies: number[],
-): Promise<void> {
+): Promise<DatabaseCeiling[]> {
   const dbName = `load_scratch_${randomBytes(4).toString('hex')}`;
+  const figures: DatabaseCeiling[] = [];
   for (const concurrency of concurrencies) {
     const client = new mongoose.mongo.MongoClient(mongoUrl, {
       maxPoolSize: concurrency,
@@ -106,9 +187,7 @@ export async function databaseCeiling(
     await client.connect();
     const docs = client
       .db(dbName)
-      .collection<{ _id: string; campaignId: string; amount: number; n: number; at: Date }>(
-        `docs_c${concurrency}`,
-      );
+      .collection<{ _id: string; campaignId: string; remaining: number; at: Date }>(`docs_c${concurrency}`);
     try {
       const ids: string[] = [];
       const measure = async (label: string, operation: (index: number) => Promise<unknown>) => {
@@ -119,24 +198,29 @@ export async function databaseCeiling(
           await operation(index);
           latencies.push(performance.now() - started);
         });
-        const elapsed = (performance.now() - start) / 1000;
+        const perSec = perSecond(count, (performance.now() - start) / 1000);
         console.log(
-          `  database, concurrency ${concurrency}, ${label}: ${rate(perSecond(count, elapsed))}/s; ${latencySummary(latencies)}`,
+          `  database, ${concurrency} client${concurrency === 1 ? '' : 's'}, ${label}: ${rate(perSec)}/s; ${latencySummary(latencies)}`,
         );
+        return perSec;
       };
       const campaignId = randomUUID();
-      await measure('insertOne', async () => {
+      const insertsPerSecond = await measure('insertOne', async () => {
         const _id = randomUUID();
-        await docs.insertOne({ _id, campaignId, amount: 2_500, n: 0, at: new Date() });
+        await docs.insertOne({ _id, campaignId, remaining: 1_000_000_000, at: new Date() });
         ids.push(_id);
       });
       const anyId = () => ids[Math.floor(Math.random() * ids.length)] ?? '';
-      await measure(`updateOne by _id (${ids.length} docs)`, () =>
-        docs.updateOne({ _id: anyId() }, { $inc: { n: 1 }, $set: { at: new Date() } }),
-      );
-      await measure(`findOneAndUpdate by _id (${ids.length} docs)`, () =>
-        docs.findOneAndUpdate({ _id: anyId() }, { $inc: { n: 1 } }, { returnDocument: 'after' }),
-      );
+      let missed = 0;
+      const updatesPerSecond = await measure(`guarded updateOne by _id (${ids.length} docs)`, async () => {
+        const { matchedCount } = await docs.updateOne(
+          { _id: anyId(), remaining: { $gte: 100 } },
+          { $inc: { remaining: -100 }, $set: { at: new Date() } },
+        );
+        if (matchedCount !== 1) missed += 1;
+      });
+      if (missed > 0) console.log(`    ${missed} guarded updates matched no document`);
+      figures.push({ concurrency, insertsPerSecond, updatesPerSecond });
     } finally {
       await client.close();
     }
@@ -148,4 +232,5 @@ export async function databaseCeiling(
     .dropDatabase()
     .catch(() => undefined);
   await client.close();
+  return figures;
 }

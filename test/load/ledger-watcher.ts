@@ -12,6 +12,8 @@ export interface LedgerWatcher {
    * services also consume whatever other runs publish meanwhile, and that work shows in the figures.
    */
   events: { own: number; foreign: number };
+  /** Gift entries read for a donation that already had one: a gift doubled on the public record. */
+  duplicates(): number;
   stop(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function watchLedgerGifts(options: {
 
   let polling = true;
   let next = 0;
+  let duplicates = 0;
   const poll = (async () => {
     while (polling) {
       const started = performance.now();
@@ -110,8 +113,9 @@ export async function watchLedgerGifts(options: {
           const at = performance.now();
           for (const { index, entry } of entries) {
             next = Math.max(next, index + 1);
-            if (entry.kind === 'gift' && entry.donationId && !arrivals.has(entry.donationId))
-              arrivals.set(entry.donationId, at);
+            if (entry.kind !== 'gift' || !entry.donationId) continue;
+            if (arrivals.has(entry.donationId)) duplicates += 1;
+            else arrivals.set(entry.donationId, at);
           }
           if (entries.length === 1000) continue;
         } else {
@@ -129,6 +133,7 @@ export async function watchLedgerGifts(options: {
     arrivals,
     published,
     events,
+    duplicates: () => duplicates,
     async stop() {
       polling = false;
       await poll;

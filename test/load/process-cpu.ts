@@ -42,3 +42,26 @@ export async function listenerPid(port: number): Promise<number | undefined> {
   }
   return undefined;
 }
+
+/** CPU seconds of each named process now (undefined where it cannot be read). */
+export async function cpuSnapshot(
+  processes: Record<string, number | undefined>,
+): Promise<Record<string, number | undefined>> {
+  const entries = await Promise.all(
+    Object.entries(processes).map(async ([name, pid]) => [name, await cpuSeconds(pid)] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+/** CPU seconds each process spent between two snapshots; undefined where either is missing. */
+export function cpuSpent(
+  before: Record<string, number | undefined>,
+  after: Record<string, number | undefined>,
+): Record<string, number | undefined> {
+  return Object.fromEntries(
+    Object.keys(before).map((name) => {
+      const [start, end] = [before[name], after[name]];
+      return [name, start === undefined || end === undefined ? undefined : end - start];
+    }),
+  );
+}

@@ -6,6 +6,13 @@ export function percentile(sorted: number[], p: number): number {
   );
 }
 
+/** p-th percentile of unsorted samples; NaN when there are none. */
+export const pct = (samples: number[], p: number) =>
+  percentile(
+    [...samples].sort((a, b) => a - b),
+    p,
+  );
+
 const ms = (value: number) =>
   Number.isNaN(value) ? '–' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`;
 

@@ -1,0 +1,88 @@
+// Sends pre-signed webhooks on a fixed schedule from a thread of its own, so the sender's timers and HTTP client
+// do not share the bench's event loop with the ledger watcher. Kept-alive node:http sockets: fetch costs several
+// times more CPU per request, and on two cores that CPU is taken from the stack being measured.
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+
+export interface SendPlan {
+  url: string;
+  signed: { body: string; signature: string }[];
+  rate: number;
+  maxInFlight: number;
+}
+
+/** One answer; times are epoch milliseconds with sub-millisecond precision, comparable across threads. */
+export interface SentWebhook {
+  index: number;
+  sentAt: number;
+  answeredAt: number;
+  status: number | string;
+}
+
+export interface SendResult {
+  answers: SentWebhook[];
+  /** Due webhooks that found `maxInFlight` requests already waiting, and waited for a free slot. */
+  behind: number;
+}
+
+const plan = workerData as SendPlan;
+const agent = new http.Agent({ keepAlive: true, maxSockets: plan.maxInFlight });
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function post(item: { body: string; signature: string }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      plan.url,
+      {
+        method: 'POST',
+        agent,
+        timeout: 30_000,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(item.body),
+          'stripe-signature': item.signature,
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', reject);
+    request.end(item.body);
+  });
+}
+
+const answers: SentWebhook[] = [];
+let inFlight = 0;
+let behind = 0;
+
+async function send(index: number, item: { body: string; signature: string }): Promise<void> {
+  inFlight += 1;
+  const sentAt = now();
+  let status: number | string;
+  try {
+    status = await post(item);
+  } catch (error) {
+    status = (error as Error).message;
+  }
+  inFlight -= 1;
+  answers.push({ index, sentAt, answeredAt: now(), status });
+}
+
+const started = performance.now();
+const requests: Promise<void>[] = [];
+// Open loop: the i-th webhook is due at i / rate seconds, whether or not the earlier ones were answered.
+for (const [index, item] of plan.signed.entries()) {
+  const wait = started + (index * 1000) / plan.rate - performance.now();
+  if (wait > 1) await sleep(wait);
+  if (inFlight >= plan.maxInFlight) behind += 1;
+  while (inFlight >= plan.maxInFlight) await sleep(1);
+  requests.push(send(index, item));
+}
+await Promise.all(requests);
+agent.destroy();
+parentPort?.postMessage({ answers, behind } satisfies SendResult);
