@@ -480,7 +480,7 @@ try {
     : undefined;
   if (settings.services) {
     const rows = await runStack(settings, brokers, infraPids, ceilings);
-    console.log('\nTargets (issue #19)');
+    console.log("\nTargets for an appeal's peak");
     printTargets(rows);
   }
 } catch (error) {

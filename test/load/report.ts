@@ -7,7 +7,7 @@ export interface TargetRow {
   note?: string;
 }
 
-/** The table: each figure as measured in this run, its target, and whether it was met. */
+/** The peak's targets: each figure as measured in this run, its target, and whether it was met. */
 export function printTargets(rows: TargetRow[]): void {
   const cells = rows.map((row) => [
     row.figure,
