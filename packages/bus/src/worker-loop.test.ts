@@ -55,6 +55,33 @@ describe('worker loop', () => {
     await loop.stop();
   });
 
+  it('when a first delay is set, then the first pass waits for it, or runs at once when woken', async () => {
+    const { pass, calls } = scripted([]);
+    const loop = start({ pass, firstDelayMs: 5_000 });
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(calls.count).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.count).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls.count).toBe(2);
+    await loop.stop();
+
+    const woken = scripted([]);
+    const early = start({ pass: woken.pass, firstDelayMs: 5_000 });
+    early.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(woken.calls.count).toBe(1);
+    await early.stop();
+  });
+
+  it('when stopped during the first delay, then stop resolves at once and no pass runs', async () => {
+    const { pass, calls } = scripted([]);
+    const loop = start({ pass, firstDelayMs: 60_000 });
+    await loop.stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls.count).toBe(0);
+  });
+
   it('when a pass reports more, then the next runs at once; a pass asking to wait sleeps that long', async () => {
     const { pass, calls } = scripted(['more', 'more', { waitMs: 20 }]);
     const loop = start({ pass });

@@ -14,6 +14,8 @@ export interface WorkerLoopOptions {
   pass(): Promise<PassResult>;
   /** The sleep after an idle pass. */
   intervalMs: number;
+  /** A sleep before the first pass (a wake or stop ends it), for work that need not run at start-up; none unless told. */
+  firstDelayMs?: number;
   logger: Logger;
   /** Logged with the error and the count of failures in a row. */
   failureMessage: string;
@@ -62,6 +64,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
 
   const loop = detachedFromTrace(async () => {
     let failures = 0;
+    if (options.firstDelayMs !== undefined && options.firstDelayMs > 0) await sleep(options.firstDelayMs);
     while (running) {
       woken = false;
       let result: PassResult;

@@ -22,3 +22,18 @@ export {
   type RateLimitCounters,
 } from './rate-limit-counters.ts';
 export { auditTrailField, fromStoredAudit, type StoredAuditEntry } from './audit-trail.ts';
+export {
+  decideOnExistingKey,
+  requestFingerprint,
+  storedKeyId,
+  type ExistingKeyDecision,
+  type IdempotencyRecord,
+} from './idempotency/decide-on-existing-key.ts';
+export {
+  createIdempotencyKeys,
+  type AnswerCodec,
+  type HeldKey,
+  type IdempotencyKeyOptions,
+  type IdempotencyKeys,
+} from './idempotency/idempotency-keys.store.ts';
+export { answerOnce, type AnswerOnceDeps, type Attempt, type KeyClaim } from './idempotency/answer-once.ts';

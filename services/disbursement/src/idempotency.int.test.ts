@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { topics } from '@aid/contracts';
 import { eventually } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idempotencyKeyId } from './domain/idempotency.ts';
-import { idempotencyKeyModel } from './store/idempotency-key.model.ts';
+import { idempotencyKeyId } from './use-cases/answer-once.ts';
 import {
   catchUpTimeoutMs,
   disbursementRequest,
@@ -85,10 +84,12 @@ async function paid(seeded: SeededCampaign, amount: number): Promise<string> {
 
 /** What a crash between acting and storing the answer leaves: the key started, without answer, its lease run out. */
 async function loseAnswer(memberId: string, key: string, leaseUntil = new Date(0)): Promise<void> {
-  const changed = await idempotencyKeyModel(sut.service.deps.db).updateOne(
-    { _id: idempotencyKeyId({ memberId }, key) },
-    { $set: { state: 'started', answer: null, leaseUntil } },
-  );
+  const changed = await sut.service.deps.db
+    .collection('idempotency_keys')
+    .updateOne(
+      { _id: idempotencyKeyId({ memberId }, key) as never },
+      { $set: { state: 'started', answer: null, leaseUntil } },
+    );
   expect(changed.modifiedCount).toBe(1);
 }
 

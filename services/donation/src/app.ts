@@ -71,7 +71,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     sessionKey: config.SESSION_VERIFY_KEY
       ? sessionVerifyKey(Buffer.from(config.SESSION_VERIFY_KEY, 'base64'))
       : undefined,
-    idempotencyKeys: createIdempotencyKeyStore(deps.db, cipher),
+    idempotencyKeys: createIdempotencyKeyStore(deps.db, cipher, deps.logger),
     journal,
     totals,
     journalCommitted: (entry: JournalEntry) => {

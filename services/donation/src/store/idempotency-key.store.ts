@@ -1,50 +1,32 @@
+import { createIdempotencyKeys, type IdempotencyKeys } from '@aid/store';
+import type { Logger } from '@aid/telemetry';
 import type { Connection } from 'mongoose';
 import type { DonorCipher } from './donor-cipher.ts';
-import { idempotencyKeyModel, type IdempotencyKeyDocument } from './idempotency-key.model.ts';
-import { isDuplicateKey } from '@aid/store';
 
-export type IdempotencyClaim =
-  | { kind: 'claimed' }
-  | { kind: 'existing'; requestHash: string; state: 'started' | 'done'; response: unknown };
+/**
+ * How long a started request holds its key: longer than the Stripe calls of a monthly gift with their retries
+ * (10 s timeout, 2 retries each), so a live request is done or failed before a retry may take the key over.
+ */
+const inFlightLeaseMs = 120_000;
 
-export function createIdempotencyKeyStore(connection: Connection, cipher: DonorCipher) {
-  const model = idempotencyKeyModel(connection);
-  const context = (keyHash: string) => `idempotency:${keyHash}`;
-  return {
-    /** Claims the key for this request, or tells what an earlier request with the same key did. */
-    async claim(keyHash: string, requestHash: string, now: Date): Promise<IdempotencyClaim> {
-      try {
-        await model.create({
-          _id: keyHash,
-          requestHash,
-          state: 'started',
-          donationId: null,
-          responseSealed: null,
-          createdAt: now,
-        });
-        return { kind: 'claimed' };
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
-      const doc = await model.findById(keyHash).lean<IdempotencyKeyDocument>();
-      // Released between our insert and this read: the caller's retry will claim it.
-      if (!doc) return { kind: 'existing', requestHash, state: 'started', response: null };
-      const response = doc.responseSealed ? cipher.openValue(context(keyHash), doc.responseSealed) : null;
-      return { kind: 'existing', requestHash: doc.requestHash, state: doc.state, response };
+export type IdempotencyKeyStore = IdempotencyKeys<unknown>;
+
+/**
+ * The `Idempotency-Key`s of `POST /v1/donations` and refunds, kept for good. The first answer (client secret and
+ * receipt code) is encrypted like donor data, bound to the key's hash, and replayed exactly.
+ */
+export function createIdempotencyKeyStore(
+  connection: Connection,
+  cipher: DonorCipher,
+  logger: Logger,
+): IdempotencyKeyStore {
+  const context = (id: string) => `idempotency:${id}`;
+  return createIdempotencyKeys<unknown>(connection, {
+    leaseMs: inFlightLeaseMs,
+    codec: {
+      seal: (id, answer) => cipher.sealValue(context(id), answer),
+      open: (id, stored) => cipher.openValue(context(id), String(stored)),
     },
-
-    async complete(keyHash: string, donationId: string, response: unknown): Promise<void> {
-      await model.updateOne(
-        { _id: keyHash },
-        { $set: { state: 'done', donationId, responseSealed: cipher.sealValue(context(keyHash), response) } },
-      );
-    },
-
-    /** A request that failed gives its key back, so the donor's retry with the same key is processed afresh. */
-    async release(keyHash: string): Promise<void> {
-      await model.deleteOne({ _id: keyHash, state: 'started' });
-    },
-  };
+    logger,
+  });
 }
-
-export type IdempotencyKeyStore = ReturnType<typeof createIdempotencyKeyStore>;

@@ -1,33 +1,29 @@
-import { createHash } from 'node:crypto';
+import { newId } from '@aid/contracts';
+import { answerOnce as answerOnceByKey, requestFingerprint, storedKeyId } from '@aid/store';
 import { idempotencyKeyInUse, idempotencyKeyReused } from '../domain/errors.ts';
-import type { IdempotencyKeyStore } from '../store/idempotency-key.store.ts';
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+import type { DonationFlows } from './dependencies.ts';
 
 /**
- * What an `Idempotency-Key` promises: the same key and request answer the first response again, the same key
- * with another request is refused, and a request still running is said to be. A request that fails gives its
- * key back, so a retry is processed afresh. `scope` keeps one operation's keys apart from another's.
+ * Runs `run` at most once per `Idempotency-Key` (see `@aid/store`'s `answerOnce`): the same key and request
+ * answer the first answer again. `scope` keeps one operation's keys apart from another's. A crashed or failed
+ * request's retry runs again, like a retry without a key: it makes a new donation or finds the same Stripe refund.
  */
 export async function answerOnce<T>(
-  keys: IdempotencyKeyStore,
-  now: Date,
+  flows: Pick<DonationFlows, 'idempotencyKeys' | 'now' | 'logger'>,
   claim: { scope: string; key: string; request: unknown },
   run: () => Promise<T>,
-  resourceOf: (answer: T) => string,
 ): Promise<T> {
-  const keyHash = sha256(`${claim.scope}:${claim.key}`);
-  const requestHash = sha256(JSON.stringify(claim.request));
-  const claimed = await keys.claim(keyHash, requestHash, now);
-  if (claimed.kind === 'existing') {
-    if (claimed.requestHash !== requestHash) throw idempotencyKeyReused();
-    if (claimed.state !== 'done' || !claimed.response) throw idempotencyKeyInUse();
-    return claimed.response as T;
-  }
-  const answer = await run().catch(async (error: unknown) => {
-    await keys.release(keyHash);
-    throw error;
-  });
-  await keys.complete(keyHash, resourceOf(answer), answer);
-  return answer;
+  const { answer } = await answerOnceByKey(
+    {
+      keys: flows.idempotencyKeys,
+      now: () => flows.now(),
+      newId,
+      logger: flows.logger,
+      refusals: { reused: idempotencyKeyReused, inUse: idempotencyKeyInUse },
+    },
+    { id: storedKeyId(`${claim.scope}:${claim.key}`), requestHash: requestFingerprint(claim.request) },
+    run,
+  );
+  // What `run` answered for this scope when the key was first used.
+  return answer as T;
 }

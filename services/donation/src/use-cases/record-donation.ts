@@ -84,7 +84,7 @@ async function createDonation(
 /**
  * With an `Idempotency-Key`, the same key and body answer the first response again (same donation, secret and
  * receipt code), and the same key with another body is refused: a donor's double click or a retried request
- * after a lost answer never makes two donations. A request that fails releases its key.
+ * after a lost answer never makes two donations. A request that fails gives its key back to its own retry.
  */
 export async function recordDonation(
   flows: DonationFlows,
@@ -95,11 +95,7 @@ export async function recordDonation(
     maxAmount: flows.maxDonationAmount,
   });
   if (idempotencyKey === undefined) return createDonation(flows, command, campaign);
-  return answerOnce(
-    flows.idempotencyKeys,
-    flows.now(),
-    { scope: 'donation-idempotency', key: idempotencyKey, request: command },
-    () => createDonation(flows, command, campaign),
-    (recorded) => recorded.donationId,
+  return answerOnce(flows, { scope: 'donation-idempotency', key: idempotencyKey, request: command }, () =>
+    createDonation(flows, command, campaign),
   );
 }

@@ -38,8 +38,7 @@ export async function requestRefund(
   // A second press of the console's refund button, or a retry after a lost answer, must not refund twice: a
   // new refund would count as another and get its own Stripe idempotency key.
   return answerOnce(
-    flows.idempotencyKeys,
-    flows.now(),
+    flows,
     {
       scope: `refund-idempotency:${command.donationId}`,
       key: idempotencyKey,
@@ -50,7 +49,6 @@ export async function requestRefund(
       },
     },
     () => refund(flows, command),
-    (requested) => requested.donationId,
   );
 }
 

@@ -1,4 +1,5 @@
-import { detachedFromTrace, type Logger } from '@aid/telemetry';
+import { startWorkerLoop } from '@aid/bus';
+import type { Logger } from '@aid/telemetry';
 import type { InboxEvent, StripeInbox } from '../store/stripe-inbox.store.ts';
 import type { InboxOutcome } from '../use-cases/apply-stripe-events.ts';
 
@@ -42,11 +43,12 @@ export function startInboxProcessor(options: {
   const retrying = new Map<string, InboxEvent>();
   let inWork = 0;
   let appliedCount = 0;
-  let running = true;
-  let loop: Promise<void> | undefined;
-  let idleWaiters: (() => void)[] = [];
-  let failures = 0;
   let lastReceived = 0;
+  let nextRetryAt = Date.now() + retryMs;
+  // The loop is asleep with nothing queued (a new event wakes it) rather than gathering or backing off.
+  let sleepingEmpty = false;
+  let gathered = false;
+  let idleWaiters: (() => void)[] = [];
 
   const enqueue = (event: InboxEvent) => {
     if (queued.has(event.id)) {
@@ -61,6 +63,16 @@ export function startInboxProcessor(options: {
   function requeue(events: InboxEvent[]): void {
     for (const event of events) enqueue(event);
     queue.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Every `retryMs`, waiting events and those to retry join the queue again. */
+  function retryDue(now: number): void {
+    if (now < nextRetryAt) return;
+    nextRetryAt = now + retryMs;
+    const again = [...waiting.values()].map((entry) => entry.event).concat([...retrying.values()]);
+    waiting.clear();
+    retrying.clear();
+    requeue(again);
   }
 
   async function runBatch(batch: InboxEvent[]): Promise<void> {
@@ -82,66 +94,68 @@ export function startInboxProcessor(options: {
     requeue(woken.map((entry) => entry.event));
   }
 
-  function drain(): void {
-    if (loop || !running) return;
-    // The first webhook's request wakes the loop; detached, its batches do not all join that request's trace
-    // (each event is applied in the trace of its own request, see apply-stripe-events.ts).
-    loop = detachedFromTrace(async () => {
-      while (running && queue.length > 0) {
-        // A few milliseconds of gathering make batches of tens instead of ones: fewer journal documents to
-        // write and fold, at no cost to the edge, which answers once the inbox holds the event.
-        if (queue.length < batchSize) await new Promise((resolve) => setTimeout(resolve, gatherMs));
-        const batch = queue.slice(0, batchSize);
-        queue = queue.slice(batch.length);
-        inWork = batch.length;
-        try {
-          await runBatch(batch);
-          failures = 0;
-        } catch (error) {
-          // The database or the journal failed: the batch stays in the inbox and is tried again shortly.
-          failures += 1;
-          logger.error({ err: error, failures }, 'inbox batch not applied; it will be tried again');
-          queue = [...batch, ...queue];
-          await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures, 10_000)));
-        } finally {
-          inWork = 0;
-        }
+  // Each pass applies one batch. The first webhook's request wakes the loop, whose passes run detached from it
+  // (each event is applied in the trace of its own request, see apply-stripe-events.ts).
+  const loop = startWorkerLoop({
+    async pass() {
+      sleepingEmpty = false;
+      const now = Date.now();
+      retryDue(now);
+      if (queue.length === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        waiters.forEach((resolve) => resolve());
+        sleepingEmpty = true;
+        return { waitMs: Math.max(nextRetryAt - now, 0) };
       }
-      loop = undefined;
-      const waiters = idleWaiters;
-      idleWaiters = [];
-      waiters.forEach((resolve) => resolve());
-      if (running && queue.length > 0) drain();
-    });
-  }
-
-  const timer = setInterval(() => {
-    if (waiting.size === 0 && retrying.size === 0) return;
-    const again = [...waiting.values()].map((entry) => entry.event).concat([...retrying.values()]);
-    waiting.clear();
-    retrying.clear();
-    requeue(again);
-    drain();
-  }, retryMs);
-  timer.unref();
+      // A few milliseconds of gathering make batches of tens instead of ones: fewer journal documents to write
+      // and fold, at no cost to the edge, which answers once the inbox holds the event.
+      if (queue.length < batchSize && !gathered) {
+        gathered = true;
+        return { waitMs: gatherMs };
+      }
+      gathered = false;
+      const batch = queue.slice(0, batchSize);
+      queue = queue.slice(batch.length);
+      inWork = batch.length;
+      try {
+        await runBatch(batch);
+      } catch (error) {
+        // The database or the journal failed: the batch stays in the inbox and is tried again after a pause.
+        queue = [...batch, ...queue];
+        throw error;
+      } finally {
+        inWork = 0;
+      }
+      return 'more';
+    },
+    intervalMs: retryMs,
+    backoffMs: 100,
+    logger,
+    failureMessage: 'inbox batch not applied; it will be tried again',
+    failureLevel: 'error',
+  });
 
   return {
     received(event) {
       lastReceived = Date.now();
       enqueue(event);
-      drain();
+      // Only an empty loop is woken: one gathering a batch or pausing after a failure keeps its pause.
+      if (sleepingEmpty) loop.wake();
     },
     backlog: () => queue.length + inWork + waiting.size + retrying.size,
     lastReceivedAt: () => lastReceived,
     applied: () => appliedCount,
     idle() {
-      if (!loop && queue.length === 0) return Promise.resolve();
+      if (sleepingEmpty && queue.length === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     async stop() {
-      running = false;
-      clearInterval(timer);
-      await loop;
+      await loop.stop();
+      // Nothing more is applied; whoever waits for the queue to empty is let go (the inbox keeps what is left).
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      waiters.forEach((resolve) => resolve());
     },
   };
 }

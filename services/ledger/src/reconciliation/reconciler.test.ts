@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { disbursementTotalsSchema, newId, type AnyEvent } from '@aid/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@aid/telemetry';
 import { draftEntry } from '../domain/public-entry.ts';
 import {
@@ -148,6 +148,40 @@ function ledgerAfter(campaignId: string, events: readonly AnyEvent[]): LedgerTot
   }
   return { campaignId, figures: ledgerFigures(summarize(campaignId, 'USD', totals, events.length)) };
 }
+
+describe('reconciler on a timer', () => {
+  it('when started, then the first check waits an interval, and a failed check is logged and tried again', async () => {
+    vi.useFakeTimers();
+    try {
+      const errors: unknown[] = [];
+      let reads = 0;
+      const reconciler = createReconciler({
+        ledgerTotals: () => {
+          reads += 1;
+          return reads === 1 ? Promise.reject(new Error('ledger unreachable')) : Promise.resolve([]);
+        },
+        sources: [],
+        graceMs: 1,
+        logger: { ...logger, error: (fields: unknown) => errors.push(fields) } as typeof logger,
+      });
+      reconciler.start(60_000);
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(reads).toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(reads).toBe(1);
+      expect(errors).toHaveLength(1);
+      expect(reconciler.latest()).toBeNull();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(reads).toBe(2);
+      expect(reconciler.latest()).toMatchObject({ status: 'clean' });
+      await reconciler.stop();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(reads).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
 
 describe('reconciliation while a refund shortfall is owed', () => {
   // Two gifts of 3,000 (fee 90 each); 2,000 of the first is allocated to a disbursement, then the first is

@@ -1,3 +1,4 @@
+import { startWorkerLoop, type WorkerLoop } from '@aid/bus';
 import type { Logger } from '@aid/telemetry';
 import { persistentBreaches, type Breach } from '../domain/invariants.ts';
 import {
@@ -65,7 +66,7 @@ export function createReconciler(options: {
   const now = options.now ?? (() => new Date());
   let latest: ReconciliationReport | null = null;
   let running: Promise<ReconciliationReport> | null = null;
-  let timer: NodeJS.Timeout | null = null;
+  let loop: WorkerLoop | null = null;
 
   async function look(campaigns: readonly LedgerTotals[]) {
     const unreachable: ReconciliationReport['unreachable'] = [];
@@ -147,18 +148,24 @@ export function createReconciler(options: {
     latest: () => latest,
     run,
     start(intervalMs: number): void {
-      const tick = () => {
-        run()
-          .catch((error: unknown) => options.logger.error({ err: error }, 'reconciliation check failed'))
-          .finally(() => {
-            if (timer) timer = setTimeout(tick, intervalMs).unref();
-          });
-      };
-      timer = setTimeout(tick, intervalMs).unref();
+      // The first check waits an interval: at start-up the services it compares with may still be starting.
+      // A failed check is tried again within an interval, never sooner than half of one.
+      loop = startWorkerLoop({
+        pass: async () => {
+          await run();
+          return 'idle';
+        },
+        intervalMs,
+        firstDelayMs: intervalMs,
+        maxBackoffMs: intervalMs,
+        logger: options.logger,
+        failureMessage: 'reconciliation check failed',
+        failureLevel: 'error',
+      });
     },
     async stop(): Promise<void> {
-      if (timer) clearTimeout(timer);
-      timer = null;
+      await loop?.stop();
+      loop = null;
       await running?.catch(() => undefined);
     },
   };
