@@ -1,6 +1,6 @@
 import { configOrExit } from '@aid/config';
 import { randomBytes } from 'node:crypto';
-import { createLogger } from '@aid/telemetry';
+import { createLogger, startTelemetry } from '@aid/telemetry';
 import { buildWebApp } from './app.ts';
 import { campaignClient } from './campaign-client.ts';
 import { loadWebConfig } from './config.ts';
@@ -12,6 +12,8 @@ import { formGuard } from './http/form-guard.ts';
 import { ledgerClient } from './ledger-client.ts';
 
 const config = configOrExit(loadWebConfig);
+// Its spans (requests, and the calls to the services that carry their trace on) come from the instrumentations.
+const telemetry = startTelemetry({ serviceName: 'web', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
 const logger = createLogger('web', config.LOG_LEVEL);
 
 function paymentsSetup(): PaymentsSetup | null {
@@ -75,7 +77,9 @@ const server = app.listen(config.PORT, config.HOST, () => {
 
 function stop(signal: NodeJS.Signals): void {
   logger.info({ signal }, 'shutting down');
-  server.close(() => process.exit(0));
+  server.close(() => {
+    void telemetry.shutdown().finally(() => process.exit(0));
+  });
   server.closeIdleConnections();
 }
 process.once('SIGTERM', stop);

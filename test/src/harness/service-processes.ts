@@ -114,7 +114,12 @@ export async function startServiceProcesses(
     const output: string[] = [];
     const child = spawn(
       process.execPath,
-      ['--disable-warning=TimeoutNegativeWarning', `services/${name}/src/main.ts`],
+      [
+        '--disable-warning=TimeoutNegativeWarning',
+        '--import',
+        './packages/telemetry/src/register.ts',
+        `services/${name}/src/main.ts`,
+      ],
       {
         cwd: root,
         // A restarted service keeps its metrics port; an extra instance takes a free one.
