@@ -64,16 +64,20 @@ export function currentTraceCarrier(): Record<string, string> {
   return carrier;
 }
 
-/** Runs `work` in a span whose parent is taken from a carrier (an HTTP request's or a Kafka message's headers). */
+/**
+ * Runs `work` in a span whose parent is taken from a carrier (a Kafka message's headers, or a stored context),
+ * of `kind`: CONSUMER for the processing of a consumed message, INTERNAL for a step of a service's own.
+ */
 export async function withSpanFrom<T>(
   tracer: Tracer,
   name: string,
   carrier: Record<string, string | undefined>,
   attributes: Record<string, string | number>,
   work: (span: Span) => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
 ): Promise<T> {
   const parent = propagation.extract(context.active(), carrier);
-  return tracer.startActiveSpan(name, { attributes }, parent, async (span) => {
+  return tracer.startActiveSpan(name, { attributes, kind }, parent, async (span) => {
     try {
       return await work(span);
     } catch (error) {
