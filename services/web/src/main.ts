@@ -1,4 +1,6 @@
 import { configOrExit } from '@aid/config';
+import { createHttpMetrics, measureRequests, metricsApp } from '@aid/runtime/http-metrics';
+import express from 'express';
 import { randomBytes } from 'node:crypto';
 import { createLogger, startTelemetry } from '@aid/telemetry';
 import { buildWebApp } from './app.ts';
@@ -68,7 +70,17 @@ const app = buildWebApp({
       }
     : {}),
 });
-const server = app.listen(config.PORT, config.HOST, () => {
+const metrics = createHttpMetrics('web');
+const root = express();
+root.disable('x-powered-by');
+root.use(measureRequests(metrics));
+root.use(app);
+// Metrics tell outsiders about traffic: never on the public port.
+const metricsServer = metricsApp(metrics.registry, config.METRICS_TOKEN).listen(
+  config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100),
+  config.METRICS_HOST,
+);
+const server = root.listen(config.PORT, config.HOST, () => {
   logger.info(
     { url: `http://${config.HOST}:${config.PORT}`, giving: payments?.mode ?? 'off' },
     'web listening',
@@ -77,6 +89,7 @@ const server = app.listen(config.PORT, config.HOST, () => {
 
 function stop(signal: NodeJS.Signals): void {
   logger.info({ signal }, 'shutting down');
+  metricsServer.close();
   server.close(() => {
     void telemetry.shutdown().finally(() => process.exit(0));
   });

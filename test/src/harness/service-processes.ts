@@ -127,7 +127,7 @@ export async function startServiceProcesses(
           ...env,
           ...(name === 'campaign' ? { PUBLIC_WEB_URL: env.CAMPAIGN_PUBLIC_WEB_URL } : {}),
           PORT: String(port),
-          ...(name === 'web' ? {} : { METRICS_PORT: String(port === ports[name] ? metricsPorts[name] : 0) }),
+          METRICS_PORT: name === 'web' ? '0' : String(port === ports[name] ? metricsPorts[name] : 0),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
