@@ -51,6 +51,8 @@ export function buildConfigEnv(input: {
     STRIPE_API_BASE: input.endpoints.stripeApiBase,
     ...(input.endpoints.smtpUrl ? { SMTP_URL: input.endpoints.smtpUrl } : {}),
     ...(input.endpoints.mailInboxUrl ? { MAIL_INBOX_URL: input.endpoints.mailInboxUrl } : {}),
+    ...(input.endpoints.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: input.endpoints.otlpEndpoint } : {}),
+    ...(input.endpoints.traceViewerUrl ? { TRACE_VIEWER_URL: input.endpoints.traceViewerUrl } : {}),
   };
   // Without a local Stripe test mode (STRIPE_TEST_MODE_URL set to nothing), the services talk to STRIPE_API_BASE.
   urls['STRIPE_TEST_MODE_URL'] = `http://127.0.0.1:${STRIPE_TEST_MODE_PORT}`;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFerretdb } from './ferretdb.ts';
+import { startJaeger } from './jaeger.ts';
 import { containerEngineAvailable } from './container-engine.ts';
 import { startKafka } from './kafka.ts';
 import { acquireRunLock } from './process.ts';
@@ -20,6 +21,7 @@ export type { Profile, ProfileName } from './profile.ts';
 export { startKafka } from './kafka.ts';
 export { startFerretdb } from './ferretdb.ts';
 export { startMailpit } from './mailpit.ts';
+export { startJaeger } from './jaeger.ts';
 export type { ManagedProcess, StartedPart } from './process.ts';
 
 export interface InfraEndpoints {
@@ -30,6 +32,10 @@ export interface InfraEndpoints {
   smtpUrl?: string;
   /** The local inbox's web address, when the launcher runs Mailpit. */
   mailInboxUrl?: string;
+  /** Where the services export their spans (OTLP over HTTP), when the launcher runs Jaeger or the variable names one. */
+  otlpEndpoint?: string;
+  /** The trace viewer's web address, when the launcher runs Jaeger. */
+  traceViewerUrl?: string;
 }
 
 export interface RunningInfra {
@@ -97,7 +103,7 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
     ]);
     // Mail after the rest: Mailpit is quick, and it must not be left running when another part failed to start.
     let mail: { smtpUrl?: string; mailInboxUrl?: string } = {};
-    const mailFailures: unknown[] = [];
+    const laterFailures: unknown[] = [];
     if (profile.external.smtpUrl !== undefined) mail = { smtpUrl: profile.external.smtpUrl };
     else if (
       (options.mail ?? profile.name === 'dev') &&
@@ -109,7 +115,24 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
         log(`▸ mailpit … ready (${seconds(t0)}s, ${mailpit.note})`);
         mail = { smtpUrl: mailpit.endpoint, mailInboxUrl: mailpit.inboxUrl };
       } catch (error) {
-        mailFailures.push(error);
+        laterFailures.push(error);
+      }
+    }
+    // The trace viewer only for `npm start`: tests read their spans in process, and building it takes minutes.
+    let traces: { otlpEndpoint?: string; traceViewerUrl?: string } = {};
+    if (profile.external.otlpEndpoint !== undefined) traces = { otlpEndpoint: profile.external.otlpEndpoint };
+    else if (
+      profile.name === 'dev' &&
+      results.every((result) => result.status === 'fulfilled') &&
+      laterFailures.length === 0
+    ) {
+      try {
+        const jaeger = await startJaeger(profile);
+        started.push(jaeger.process);
+        log(`▸ jaeger … ready (${seconds(t0)}s, ${jaeger.note})`);
+        traces = { otlpEndpoint: jaeger.endpoint, traceViewerUrl: jaeger.viewerUrl };
+      } catch (error) {
+        laterFailures.push(error);
       }
     }
     const stop = async () => {
@@ -119,7 +142,7 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
     };
     const failures = [
       ...results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : [])),
-      ...mailFailures,
+      ...laterFailures,
     ];
     if (failures.length > 0) {
       await stop();
@@ -131,7 +154,7 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
       result.status === 'fulfilled' ? result.value : '',
     ) as [string, string, string];
     return {
-      endpoints: { kafkaBrokers, mongoUrl, stripeApiBase, ...mail },
+      endpoints: { kafkaBrokers, mongoUrl, stripeApiBase, ...mail, ...traces },
       processes: started.map((proc) => ({ name: proc.name, pid: proc.pid })),
       logFiles: infraLogFiles(profile),
       stop,

@@ -12,6 +12,9 @@ describe('resolveProfile', () => {
       stripeMock: 12111,
       mailSmtp: 1025,
       mailWeb: 8025,
+      otlpHttp: 4318,
+      traceViewer: 16686,
+      traceViewerGrpc: 16685,
     });
     expect(test.ports).toEqual({
       kafka: 19092,
@@ -20,6 +23,9 @@ describe('resolveProfile', () => {
       stripeMock: 22111,
       mailSmtp: 21025,
       mailWeb: 28025,
+      otlpHttp: 24318,
+      traceViewer: 26686,
+      traceViewerGrpc: 26685,
     });
     expect(dev.keepData).toBe(true);
     expect(test.keepData).toBe(false);
@@ -36,6 +42,9 @@ describe('resolveProfile', () => {
       stripeMock: 22111,
       mailSmtp: 21025,
       mailWeb: 28025,
+      otlpHttp: 24318,
+      traceViewer: 26686,
+      traceViewerGrpc: 26685,
     });
   });
 

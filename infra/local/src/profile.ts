@@ -9,6 +9,10 @@ export interface Ports {
   stripeMock: number;
   mailSmtp: number;
   mailWeb: number;
+  /** Jaeger: OTLP over HTTP in, and its UI and HTTP API out (gRPC beside it, unused but always opened). */
+  otlpHttp: number;
+  traceViewer: number;
+  traceViewerGrpc: number;
 }
 
 /** Endpoints the environment already provides; those parts are used as given and not started. */
@@ -17,6 +21,7 @@ export interface ExternalEndpoints {
   mongoUrl?: string;
   stripeApiBase?: string;
   smtpUrl?: string;
+  otlpEndpoint?: string;
 }
 
 export interface Profile {
@@ -44,6 +49,9 @@ const defaultPorts: Record<ProfileName, Ports> = {
     stripeMock: 12111,
     mailSmtp: 1025,
     mailWeb: 8025,
+    otlpHttp: 4318,
+    traceViewer: 16686,
+    traceViewerGrpc: 16685,
   },
   test: {
     kafka: 19092,
@@ -52,6 +60,9 @@ const defaultPorts: Record<ProfileName, Ports> = {
     stripeMock: 22111,
     mailSmtp: 21025,
     mailWeb: 28025,
+    otlpHttp: 24318,
+    traceViewer: 26686,
+    traceViewerGrpc: 26685,
   },
 };
 
@@ -62,6 +73,9 @@ export const portVariables: Record<keyof Ports, string> = {
   stripeMock: 'LOCAL_STRIPE_PORT',
   mailSmtp: 'LOCAL_SMTP_PORT',
   mailWeb: 'LOCAL_MAIL_WEB_PORT',
+  otlpHttp: 'LOCAL_OTLP_PORT',
+  traceViewer: 'LOCAL_TRACE_VIEWER_PORT',
+  traceViewerGrpc: 'LOCAL_TRACE_VIEWER_GRPC_PORT',
 };
 
 /**
@@ -85,6 +99,7 @@ export function resolveProfile(name: ProfileName, root: string, env: Env = proce
       ...nonEmpty('mongoUrl', env['MONGO_URL']),
       ...nonEmpty('stripeApiBase', env['STRIPE_API_BASE']),
       ...nonEmpty('smtpUrl', env['SMTP_URL']),
+      ...nonEmpty('otlpEndpoint', env['OTEL_EXPORTER_OTLP_ENDPOINT']),
     },
     dirs: {
       root,

@@ -140,7 +140,12 @@ function startService(name: string, url: string, config: ConfigEnv): ManagedProc
   return spawnManaged({
     name,
     command: process.execPath,
-    args: [path.join('services', name, 'src', 'main.ts')],
+    // The OpenTelemetry instrumentations patch modules as they load, so they are loaded before the service.
+    args: [
+      '--import',
+      path.join(repoRoot, 'packages', 'telemetry', 'src', 'register.ts'),
+      path.join('services', name, 'src', 'main.ts'),
+    ],
     cwd: repoRoot,
     // The web passes its visitors' addresses on to the ledger (for the per-address limit on traces): on this
     // machine it is a proxy on loopback.
@@ -210,6 +215,13 @@ function printSummary(config: ConfigEnv, urls: Map<string, string>): void {
     ...(config['MAIL_INBOX_URL']
       ? [`  Mail inbox   ${config['MAIL_INBOX_URL']}  (every email the platform sends, e.g. receipts)`]
       : []),
+    ...(config['TRACE_VIEWER_URL']
+      ? [
+          `  Traces       ${config['TRACE_VIEWER_URL']}/api/traces?service=donation  (Jaeger: each gift is one trace across the services)`,
+        ]
+      : config['OTEL_EXPORTER_OTLP_ENDPOINT']
+        ? [`  Traces       exported to ${config['OTEL_EXPORTER_OTLP_ENDPOINT']}`]
+        : []),
     `  Settings     ${path.relative(process.cwd(), configFile) || configFile}  (source it to run tools against this stack)`,
     '',
     `✔ up in ${elapsed(t0)}; Ctrl-C stops everything`,

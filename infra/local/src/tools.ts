@@ -12,6 +12,7 @@ export const FERRETDB_VERSION = '1.24.2';
 export const STRIPE_MOCK_VERSION = '0.203.0';
 export const SCHEMATHESIS_VERSION = '4.32.5';
 export const MAILPIT_VERSION = '1.33.1';
+export const JAEGER_VERSION = '1.75.0';
 
 export interface InstalledTool {
   path: string;
@@ -98,6 +99,34 @@ export async function ensureFerretdb(toolsDir: string, root: string): Promise<In
       maxBuffer: 16 * 1024 * 1024,
     }).catch((error: unknown) => {
       throw new Error(`go build of FerretDB ${FERRETDB_VERSION} failed: ${output(error)}`);
+    });
+  });
+  fs.writeFileSync(stamp, buildHash);
+  return { path: binary, installed: true };
+}
+
+/**
+ * Jaeger v2 (the local trace viewer of `npm start`), built from infra/jaeger, a module of its own whose go.sum
+ * pins Jaeger and every dependency. Built once (a few minutes) and only for `npm start`, never for tests.
+ */
+export async function ensureJaeger(toolsDir: string, root: string): Promise<InstalledTool> {
+  const home = path.join(toolsDir, `jaeger-${JAEGER_VERSION}`);
+  const binary = path.join(home, exe('jaeger'));
+  const moduleDir = path.join(root, 'infra', 'jaeger');
+  const stamp = path.join(home, 'build.sha256');
+  const buildHash = createHash('sha256')
+    .update(fs.readFileSync(path.join(moduleDir, 'go.mod')))
+    .update(fs.readFileSync(path.join(moduleDir, 'go.sum')))
+    .digest('hex');
+  if (fs.existsSync(binary) && readOrEmpty(stamp) === buildHash) return { path: binary, installed: false };
+  await requireGo('Jaeger (the local trace viewer)', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTLP trace backend');
+  fs.rmSync(binary, { force: true });
+  await installAtomically(binary, async (staging) => {
+    await run('go', ['build', '-o', staging, 'github.com/jaegertracing/jaeger/cmd/jaeger'], {
+      cwd: moduleDir,
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((error: unknown) => {
+      throw new Error(`go build of Jaeger ${JAEGER_VERSION} failed: ${output(error)}`);
     });
   });
   fs.writeFileSync(stamp, buildHash);

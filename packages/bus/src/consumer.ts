@@ -1,6 +1,6 @@
 import { deadLetterTopic, topicSchemas, type EventOf, type TopicName } from '@aid/contracts';
 import { withSpanFrom, withSpanPerCarrier, type Logger } from '@aid/telemetry';
-import type { Tracer } from '@opentelemetry/api';
+import { SpanKind, type Tracer } from '@opentelemetry/api';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 import {
   backoff,
@@ -206,6 +206,7 @@ export async function runConsumer<T extends TopicName>(
       async () => {
         for (const item of items) await options.handle(item.event, item.context);
       },
+      SpanKind.CONSUMER,
     );
   };
 
@@ -267,8 +268,13 @@ export async function runConsumer<T extends TopicName>(
         const carrier = headerText(message.headers);
         for (let attempt = 1; ; attempt += 1) {
           try {
-            await withSpanFrom(tracer, `consume ${event.type}`, carrier, spanAttributes(topic), () =>
-              handle(event, context),
+            await withSpanFrom(
+              tracer,
+              `consume ${event.type}`,
+              carrier,
+              spanAttributes(topic),
+              () => handle(event, context),
+              SpanKind.CONSUMER,
             );
             return;
           } catch (error) {

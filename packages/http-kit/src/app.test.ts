@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createLogger } from '@aid/telemetry';
-import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DomainError } from '@aid/contracts';
@@ -39,7 +38,6 @@ beforeAll(async () => {
     serviceName: 'things',
     description: 'Test service',
     logger: createLogger('things', 'silent'),
-    tracer: trace.getTracer('test'),
     routes,
     statusByCode: { 'campaign-not-found': 404, 'campaign-closed': 409 },
     readiness: async () => ({ database: true, kafka: false }),

@@ -1,6 +1,5 @@
-import { SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { Logger } from '@aid/telemetry';
-import { withSpanFrom } from '@aid/telemetry';
 import { createHash } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -20,7 +19,6 @@ export interface HttpAppOptions<Code extends string> {
   version?: string;
   description: string;
   logger: Logger;
-  tracer: Tracer;
   routes: Route[];
   /** The service's exhaustive code -> status table for its domain errors. */
   statusByCode: Record<Code, number>;
@@ -81,46 +79,33 @@ const requireJsonBody: RequestHandler = (request, _response, next) => {
 };
 
 /**
- * An express app with what every service serves the same way: JSON bodies, request spans and logs, problem
+ * An express app with what every service serves the same way: JSON bodies, request logs, problem
  * details for every error, /healthz, /readyz, /openapi.json and /docs. Never listens: main.ts does.
  */
 export function createHttpApp<Code extends string>(options: HttpAppOptions<Code>): Express {
-  const { logger, tracer } = options;
+  const { logger } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', options.trustProxy ?? false);
   app.use(securityHeaders);
 
+  // The request's SERVER span is the http instrumentation's, named by the route template express matched.
   app.use((request, response, next) => {
     const started = performance.now();
-    void withSpanFrom(
-      tracer,
-      `${request.method} ${request.path}`,
-      request.headers as Record<string, string>,
-      { 'http.request.method': request.method, 'url.path': request.path },
-      (span) =>
-        new Promise<void>((resolve) => {
-          response.on('finish', () => {
-            span.setAttribute('http.response.status_code', response.statusCode);
-            if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-            if (request.path !== '/healthz' && request.path !== '/readyz') {
-              logger.info(
-                {
-                  method: request.method,
-                  path: (request.route as { path?: string } | undefined)?.path ?? request.path,
-                  status: response.statusCode,
-                  ms: Math.round(performance.now() - started),
-                },
-                'request',
-              );
-            }
-            resolve();
-          });
-          response.on('close', resolve);
-          next();
-        }),
-    );
+    response.on('finish', () => {
+      if (request.path === '/healthz' || request.path === '/readyz') return;
+      logger.info(
+        {
+          method: request.method,
+          path: (request.route as { path?: string } | undefined)?.path ?? request.path,
+          status: response.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    });
+    next();
   });
 
   app.use(requireJsonBody);

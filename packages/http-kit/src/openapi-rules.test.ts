@@ -1,7 +1,6 @@
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@aid/telemetry';
-import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHttpApp, defineRoute, openApiDocument, type Route } from './index.ts';
@@ -187,7 +186,6 @@ describe('methods a path does not serve', () => {
       serviceName: 'logs',
       description: 'Test service',
       logger: createLogger('logs', 'silent'),
-      tracer: trace.getTracer('test'),
       routes,
       statusByCode: {},
       readiness: async () => ({}),

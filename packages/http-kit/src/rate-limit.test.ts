@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createLogger } from '@aid/telemetry';
-import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -95,7 +94,6 @@ beforeAll(async () => {
     serviceName: 'things',
     description: 'Test service',
     logger,
-    tracer: trace.getTracer('test'),
     routes,
     statusByCode: {},
     readiness: async () => ({}),

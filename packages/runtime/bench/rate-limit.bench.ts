@@ -7,7 +7,6 @@ import type { Server } from 'node:http';
 import { clientAddress, createHttpApp, defineRoute, rateLimit, type RouteRateLimit } from '@aid/http-kit';
 import { connectDatabase, createRateLimitCounters } from '@aid/store';
 import { createLogger } from '@aid/telemetry';
-import { trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { benchConfig } from './config.ts';
 
@@ -21,7 +20,6 @@ async function serve(limits: RouteRateLimit[]): Promise<{ url: string; server: S
     serviceName: 'bench',
     description: 'bench',
     logger,
-    tracer: trace.getTracer('bench'),
     trustProxy: ['loopback'],
     routes: [
       defineRoute({

@@ -1,12 +1,7 @@
 import type { RunningConsumer } from '@aid/bus';
 import type { Kafka } from 'kafkajs';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-
-export interface ServiceMetrics {
-  registry: Registry;
-  /** For the HTTP kit: one observation per answered request. */
-  observeRequest(method: string, route: string, status: number, seconds: number): void;
-}
+import { Counter, Gauge } from 'prom-client';
+import { createHttpMetrics, type HttpMetrics } from './http-metrics.ts';
 
 /**
  * Prometheus metrics of one service at /metrics: process figures, HTTP requests, the outbox backlog, dead
@@ -17,18 +12,9 @@ export function createServiceMetrics(options: {
   outboxBacklog: () => Promise<number>;
   kafka: Kafka;
   consumers: () => { groupId: string; topics: string[]; consumer: RunningConsumer }[];
-}): ServiceMetrics {
-  const registry = new Registry();
-  registry.setDefaultLabels({ service: options.service });
-  collectDefaultMetrics({ register: registry });
-
-  const requests = new Histogram({
-    name: 'aid_http_request_duration_seconds',
-    help: 'HTTP requests by method, route and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+}): HttpMetrics {
+  const metrics = createHttpMetrics(options.service);
+  const { registry } = metrics;
   new Gauge({
     name: 'aid_outbox_backlog_documents',
     help: 'Documents whose events are waiting to be published',
@@ -76,10 +62,5 @@ export function createServiceMetrics(options: {
     },
   });
 
-  return {
-    registry,
-    observeRequest(method, route, status, seconds) {
-      requests.observe({ method, route, status: String(status) }, seconds);
-    },
-  };
+  return metrics;
 }

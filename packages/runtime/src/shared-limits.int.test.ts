@@ -4,7 +4,6 @@ import { clientAddress, createHttpApp, defineRoute, rateLimit } from '@aid/http-
 import { connectDatabase, createRateLimitCounters } from '@aid/store';
 import { createLogger } from '@aid/telemetry';
 import { testEndpoints, uniqueName } from '@aid/test-kit';
-import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const logger = createLogger('limits', 'silent');
@@ -25,7 +24,6 @@ async function startInstance(dbName: string) {
     serviceName: 'gifts',
     description: 'Test service',
     logger,
-    tracer: trace.getTracer('test'),
     routes: [
       defineRoute({
         method: 'post',

@@ -23,7 +23,6 @@ import {
   type ApplyOnce,
   type OutboxSource,
 } from '@aid/store';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createLogger, startTelemetry, type Logger } from '@aid/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -31,6 +30,7 @@ import express, { type Express } from 'express';
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import type { Registry } from 'prom-client';
+import { measureRequests, metricsApp } from './http-metrics.ts';
 import { createServiceMetrics } from './metrics.ts';
 import type { ServiceRuntimeConfig } from './service-config.ts';
 
@@ -192,20 +192,7 @@ export async function startService(options: {
   // The service's app is mounted under a thin root that measures every request the same way.
   const root = express();
   root.disable('x-powered-by');
-  root.use((request, response, next) => {
-    const started = performance.now();
-    response.on('finish', () => {
-      // Route patterns, never raw paths, so ids in URLs do not multiply the series.
-      const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      metrics.observeRequest(
-        request.method,
-        route,
-        response.statusCode,
-        (performance.now() - started) / 1000,
-      );
-    });
-    next();
-  });
+  root.use(measureRequests(metrics));
   root.use(parts.app);
   const server = await listen(root, config.PORT, config.HOST);
   const address = server.address() as AddressInfo;
@@ -252,30 +239,6 @@ function listen(app: Express, port: number, host: string): Promise<Server> {
     const listening = app.listen(port, host, () => resolve(listening));
     listening.once('error', reject);
   });
-}
-
-/** `/metrics` alone, behind `Authorization: Bearer <token>` when a token is configured. */
-function metricsApp(registry: Registry, token: string | undefined): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  const expected = token ? createHash('sha256').update(token).digest() : null;
-  app.get('/metrics', async (request, response) => {
-    const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    // Hashed first so the comparison is constant-time whatever the lengths.
-    if (
-      expected &&
-      !(presented && timingSafeEqual(createHash('sha256').update(presented).digest(), expected))
-    ) {
-      response
-        .status(401)
-        .set('www-authenticate', 'Bearer')
-        .type('text/plain')
-        .send('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
-      return;
-    }
-    response.type(registry.contentType).send(await registry.metrics());
-  });
-  return app;
 }
 
 /** For main.ts: stop cleanly on SIGTERM or SIGINT, and exit non-zero if stopping itself fails. */

@@ -54,12 +54,18 @@ describe('tracing', () => {
     ).toEqual([['consume something', 'ledger']]);
   });
 
-  it('when a span starts from a carrier, then it continues the carrier trace as the child of its span', async () => {
+  it('when a consumer span starts from a carrier, then it continues the carrier trace as the child of its span', async () => {
     const carrier = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
-    await withSpanFrom(ledger.tracer, 'consume', carrier, { 'messaging.system': 'kafka' }, () =>
-      Promise.resolve(),
+    await withSpanFrom(
+      ledger.tracer,
+      'consume',
+      carrier,
+      { 'messaging.system': 'kafka' },
+      () => Promise.resolve(),
+      SpanKind.CONSUMER,
     );
     const span = named(ledgerSpans.getFinishedSpans(), 'consume');
+    expect(span.kind).toBe(SpanKind.CONSUMER);
     expect(span.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(span.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
   });

@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
@@ -22,9 +22,10 @@ export interface Telemetry {
 }
 
 /**
- * Starts tracing for one service. Spans are made by the HTTP kit and the bus directly, not by
- * auto-instrumentation: module-loading hooks are bypassed by native type stripping and by test runners,
- * and the explicit spans are the ones a gift's journey needs (request, outbox relay, consume).
+ * Starts tracing for one service. HTTP, outgoing fetch and MongoDB spans come from the OpenTelemetry
+ * instrumentations (`@aid/telemetry/register`, loaded before the service), the Kafka spans from the bus, and the
+ * helpers below add the domain steps worth their own timing. `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`,
+ * when set, name the service in place of `serviceName`, as the OpenTelemetry SDK configuration has it.
  */
 export function startTelemetry(options: {
   serviceName: string;
@@ -40,7 +41,9 @@ export function startTelemetry(options: {
     );
   }
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }).merge(
+      detectResources({ detectors: [envDetector] }),
+    ),
     spanProcessors: processors,
   });
   // The first provider of a process becomes the global one (context manager, propagator); later ones are
@@ -61,16 +64,20 @@ export function currentTraceCarrier(): Record<string, string> {
   return carrier;
 }
 
-/** Runs `work` in a span whose parent is taken from a carrier (an HTTP request's or a Kafka message's headers). */
+/**
+ * Runs `work` in a span whose parent is taken from a carrier (a Kafka message's headers, or a stored context),
+ * of `kind`: CONSUMER for the processing of a consumed message, INTERNAL for a step of a service's own.
+ */
 export async function withSpanFrom<T>(
   tracer: Tracer,
   name: string,
   carrier: Record<string, string | undefined>,
   attributes: Record<string, string | number>,
   work: (span: Span) => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
 ): Promise<T> {
   const parent = propagation.extract(context.active(), carrier);
-  return tracer.startActiveSpan(name, { attributes }, parent, async (span) => {
+  return tracer.startActiveSpan(name, { attributes, kind }, parent, async (span) => {
     try {
       return await work(span);
     } catch (error) {

@@ -74,11 +74,15 @@ export async function startServiceProcess(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const output: string[] = [];
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', 'src/main.ts'], {
-    cwd: folder,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=TimeoutNegativeWarning', '--import', '@aid/telemetry/register', 'src/main.ts'],
+    {
+      cwd: folder,
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   // Only the tail is kept, for the error message when the service does not come up.
   const keep = (chunk: Buffer) => {
     output.push(chunk.toString());

@@ -166,7 +166,6 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
     serviceName: 'campaign',
     description: 'Organizations, their members and API keys, crisis campaigns and their public updates.',
     logger: deps.logger,
-    tracer: deps.tracer,
     routes: [
       ...organizationRoutes(context, { platformAdmin, member }, invitations),
       ...organizationApplicationRoutes(context, { platformAdmin }, applicationLimits, welcomeApproved),

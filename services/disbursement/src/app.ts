@@ -62,7 +62,6 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
     description:
       'Funds accounts per campaign, disbursement requests under maker-checker approval, first-in-first-out allocation to gifts, payouts and delivery reports.',
     logger: deps.logger,
-    tracer: deps.tracer,
     routes: disbursementRoutes(context),
     statusByCode,
     readiness: () => deps.ready(),

@@ -191,7 +191,6 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     description:
       'Donations to crisis campaigns: card payments and monthly gifts through Stripe, signed webhooks, refunds within the refund policy, and receipts only the donor can open.',
     logger: deps.logger,
-    tracer: deps.tracer,
     routes: [
       ...donationRoutes(flows, { create: [perAddress, perCampaign], receipt: [receiptLookups] }),
       ...webhookRoutes({

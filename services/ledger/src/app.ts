@@ -102,7 +102,6 @@ export async function buildApp(deps: ServiceDeps, config: LedgerConfig): Promise
     description:
       "The public record of every campaign's money: append-only per-campaign logs, summaries, daily series, breakdowns, traces and open-data exports (CSV, JSON, IATI 2.03). Read-only and open to everyone.",
     logger: deps.logger,
-    tracer: deps.tracer,
     routes: [
       ...publicRoutes({
         store,

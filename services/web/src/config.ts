@@ -1,4 +1,11 @@
-import { httpConfig, parseConfig, telemetryConfig, trustProxyConfig, urlSchema } from '@aid/config';
+import {
+  httpConfig,
+  parseConfig,
+  portSchema,
+  telemetryConfig,
+  trustProxyConfig,
+  urlSchema,
+} from '@aid/config';
 import { z } from 'zod';
 
 export const webConfigSchema = z
@@ -7,6 +14,11 @@ export const webConfigSchema = z
     ...telemetryConfig,
     ...trustProxyConfig,
     PORT: httpConfig.PORT.default(4000),
+    // Prometheus metrics, as the other services serve them: apart from the site, on this port (default PORT + 100)
+    // and address, and only with `Authorization: Bearer <METRICS_TOKEN>` when that is set.
+    METRICS_PORT: portSchema.optional(),
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LEDGER_URL: urlSchema('http://127.0.0.1:4004').default('http://127.0.0.1:4004'),
     DONATION_URL: urlSchema('http://127.0.0.1:4002').default('http://127.0.0.1:4002'),
     CAMPAIGN_URL: urlSchema('http://127.0.0.1:4001').default('http://127.0.0.1:4001'),

@@ -1,6 +1,8 @@
 import { configOrExit } from '@aid/config';
+import { createHttpMetrics, measureRequests, metricsApp } from '@aid/runtime/http-metrics';
+import express from 'express';
 import { randomBytes } from 'node:crypto';
-import { createLogger } from '@aid/telemetry';
+import { createLogger, startTelemetry } from '@aid/telemetry';
 import { buildWebApp } from './app.ts';
 import { campaignClient } from './campaign-client.ts';
 import { loadWebConfig } from './config.ts';
@@ -12,6 +14,8 @@ import { formGuard } from './http/form-guard.ts';
 import { ledgerClient } from './ledger-client.ts';
 
 const config = configOrExit(loadWebConfig);
+// Its spans (requests, and the calls to the services that carry their trace on) come from the instrumentations.
+const telemetry = startTelemetry({ serviceName: 'web', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
 const logger = createLogger('web', config.LOG_LEVEL);
 
 function paymentsSetup(): PaymentsSetup | null {
@@ -66,7 +70,17 @@ const app = buildWebApp({
       }
     : {}),
 });
-const server = app.listen(config.PORT, config.HOST, () => {
+const metrics = createHttpMetrics('web');
+const root = express();
+root.disable('x-powered-by');
+root.use(measureRequests(metrics));
+root.use(app);
+// Metrics tell outsiders about traffic: never on the public port.
+const metricsServer = metricsApp(metrics.registry, config.METRICS_TOKEN).listen(
+  config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100),
+  config.METRICS_HOST,
+);
+const server = root.listen(config.PORT, config.HOST, () => {
   logger.info(
     { url: `http://${config.HOST}:${config.PORT}`, giving: payments?.mode ?? 'off' },
     'web listening',
@@ -75,7 +89,10 @@ const server = app.listen(config.PORT, config.HOST, () => {
 
 function stop(signal: NodeJS.Signals): void {
   logger.info({ signal }, 'shutting down');
-  server.close(() => process.exit(0));
+  metricsServer.close();
+  server.close(() => {
+    void telemetry.shutdown().finally(() => process.exit(0));
+  });
   server.closeIdleConnections();
 }
 process.once('SIGTERM', stop);

@@ -114,7 +114,12 @@ export async function startServiceProcesses(
     const output: string[] = [];
     const child = spawn(
       process.execPath,
-      ['--disable-warning=TimeoutNegativeWarning', `services/${name}/src/main.ts`],
+      [
+        '--disable-warning=TimeoutNegativeWarning',
+        '--import',
+        './packages/telemetry/src/register.ts',
+        `services/${name}/src/main.ts`,
+      ],
       {
         cwd: root,
         // A restarted service keeps its metrics port; an extra instance takes a free one.
@@ -122,7 +127,7 @@ export async function startServiceProcesses(
           ...env,
           ...(name === 'campaign' ? { PUBLIC_WEB_URL: env.CAMPAIGN_PUBLIC_WEB_URL } : {}),
           PORT: String(port),
-          ...(name === 'web' ? {} : { METRICS_PORT: String(port === ports[name] ? metricsPorts[name] : 0) }),
+          METRICS_PORT: name === 'web' ? '0' : String(port === ports[name] ? metricsPorts[name] : 0),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
