@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startFerretdb } from './ferretdb.ts';
 import { startJaeger } from './jaeger.ts';
+import { jaegerBuilt } from './tools.ts';
 import { containerEngineAvailable } from './container-engine.ts';
 import { startKafka } from './kafka.ts';
 import { acquireRunLock } from './process.ts';
@@ -118,24 +119,41 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
         laterFailures.push(error);
       }
     }
-    // The trace viewer only for `npm start`: tests read their spans in process, and building it takes minutes.
+    // The trace viewer only for `npm start`: tests read their spans in process. It starts beside the stack, not in
+    // front of it: its first build takes minutes, and a stack without its viewer still works (the services' span
+    // exports are dropped until it answers).
     let traces: { otlpEndpoint?: string; traceViewerUrl?: string } = {};
+    let stopping = false;
     if (profile.external.otlpEndpoint !== undefined) traces = { otlpEndpoint: profile.external.otlpEndpoint };
     else if (
       profile.name === 'dev' &&
       results.every((result) => result.status === 'fulfilled') &&
       laterFailures.length === 0
     ) {
-      try {
-        const jaeger = await startJaeger(profile);
-        started.push(jaeger.process);
-        log(`▸ jaeger … ready (${seconds(t0)}s, ${jaeger.note})`);
-        traces = { otlpEndpoint: jaeger.endpoint, traceViewerUrl: jaeger.viewerUrl };
-      } catch (error) {
-        laterFailures.push(error);
-      }
+      const { otlpHttp, traceViewer } = profile.ports;
+      traces = {
+        otlpEndpoint: `http://127.0.0.1:${otlpHttp}`,
+        traceViewerUrl: `http://127.0.0.1:${traceViewer}`,
+      };
+      if (!jaegerBuilt(profile.dirs.tools, profile.dirs.root))
+        log('▸ jaeger … building in the background (first start only, several minutes)');
+      void startJaeger(profile).then(
+        async (jaeger) => {
+          if (stopping) {
+            await jaeger.process.stop();
+            return;
+          }
+          started.push(jaeger.process);
+          log(`▸ jaeger … ready (${seconds(t0)}s, ${jaeger.note})`);
+        },
+        (error: unknown) =>
+          log(
+            `▸ jaeger … not started, the stack runs without its trace viewer: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      );
     }
     const stop = async () => {
+      stopping = true;
       // Reverse start order is irrelevant here: the parts do not depend on each other.
       await Promise.all(started.map((proc) => proc.stop()));
       releaseLock();

@@ -109,16 +109,31 @@ export async function ensureFerretdb(toolsDir: string, root: string): Promise<In
  * Jaeger v2 (the local trace viewer of `npm start`), built from infra/jaeger, a module of its own whose go.sum
  * pins Jaeger and every dependency. Built once (a few minutes) and only for `npm start`, never for tests.
  */
-export async function ensureJaeger(toolsDir: string, root: string): Promise<InstalledTool> {
+/** Where Jaeger is built, and the fingerprint of the module it is built from: it is rebuilt when that changes. */
+function jaegerBuild(toolsDir: string, root: string) {
   const home = path.join(toolsDir, `jaeger-${JAEGER_VERSION}`);
-  const binary = path.join(home, exe('jaeger'));
   const moduleDir = path.join(root, 'infra', 'jaeger');
-  const stamp = path.join(home, 'build.sha256');
   const buildHash = createHash('sha256')
     .update(fs.readFileSync(path.join(moduleDir, 'go.mod')))
     .update(fs.readFileSync(path.join(moduleDir, 'go.sum')))
     .digest('hex');
-  if (fs.existsSync(binary) && readOrEmpty(stamp) === buildHash) return { path: binary, installed: false };
+  return {
+    binary: path.join(home, exe('jaeger')),
+    moduleDir,
+    stamp: path.join(home, 'build.sha256'),
+    buildHash,
+  };
+}
+
+/** Whether the Jaeger binary of the current module is already built (so starting it takes seconds, not minutes). */
+export function jaegerBuilt(toolsDir: string, root: string): boolean {
+  const { binary, stamp, buildHash } = jaegerBuild(toolsDir, root);
+  return fs.existsSync(binary) && readOrEmpty(stamp) === buildHash;
+}
+
+export async function ensureJaeger(toolsDir: string, root: string): Promise<InstalledTool> {
+  const { binary, moduleDir, stamp, buildHash } = jaegerBuild(toolsDir, root);
+  if (jaegerBuilt(toolsDir, root)) return { path: binary, installed: false };
   await requireGo('Jaeger (the local trace viewer)', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTLP trace backend');
   fs.rmSync(binary, { force: true });
   await installAtomically(binary, async (staging) => {
