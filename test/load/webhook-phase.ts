@@ -1,9 +1,8 @@
-import { Worker } from 'node:worker_threads';
 import { paymentSucceededPayload, signStripeWebhook } from '@aid/test-kit';
 import { giftAmount, giftFee } from './donations.ts';
 import type { LedgerWatcher } from './ledger-watcher.ts';
 import { perSecond, sleep } from './stats.ts';
-import type { SendPlan, SendResult } from './webhook-sender.ts';
+import { sendOnSchedule, type SendPlan } from '@aid/test-kit/webhook-schedule';
 
 /** How long after the last acknowledgment the last gift may appear in the entries for the stack to keep up. */
 export const keepUpLagMs = 2_000;
@@ -55,19 +54,12 @@ export async function runWebhookPhase(options: {
   watcher: LedgerWatcher;
 }): Promise<WebhookPhase> {
   const { donationIds, watcher } = options;
-  const worker = new Worker(new URL('./webhook-sender.ts', import.meta.url), {
-    workerData: {
-      url: options.webhookUrl,
-      signed: options.signed,
-      rate: options.rate,
-      maxInFlight: options.maxInFlight,
-    } satisfies SendPlan,
+  const sent = await sendOnSchedule({
+    url: options.webhookUrl,
+    signed: options.signed,
+    rate: options.rate,
+    maxInFlight: options.maxInFlight,
   });
-  const sent = await new Promise<SendResult>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await worker.terminate();
   // The worker's clock is epoch milliseconds; the watcher's is this thread's performance clock.
   const local = (epochMs: number) => epochMs - performance.timeOrigin;
   const errors = new Map<string, number>();

@@ -10,7 +10,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { apiKeyHash, campaignSnapshotSchema, envelope, newId, topics } from '@aid/contracts';
 import { startService } from '@aid/runtime';
 import {
@@ -28,6 +27,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { buildApp, serviceName, type DonationParts } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { newPublicRef } from '../src/domain/donation.ts';
+import { sendOnSchedule } from '@aid/test-kit/webhook-schedule';
 import { loadBenchConfig } from './config.ts';
 
 const config = loadBenchConfig();
@@ -280,23 +280,23 @@ try {
       unfolded: parts.folder.backlog(),
     });
   }, 1000);
-  const worker = new Worker(new URL('./load-worker.ts', import.meta.url), {
-    workerData: {
-      url: `${donation.url}/v1/webhooks/stripe`,
-      signed,
-      rate: config.BENCH_RATE,
-      maxInFlight: config.BENCH_MAX_IN_FLIGHT,
-    },
+  const sent = await sendOnSchedule({
+    url: `${donation.url}/v1/webhooks/stripe`,
+    signed,
+    rate: config.BENCH_RATE,
+    maxInFlight: config.BENCH_MAX_IN_FLIGHT,
   });
-  const load = await new Promise<{
-    answers: { sentAt: number; latency: number; ok: boolean }[];
-    behind: number;
-    seconds: number;
-  }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await worker.terminate();
+  // The sender's times are epoch milliseconds; here they count from the first webhook sent.
+  const firstSent = sent.answers.reduce((first, answer) => Math.min(first, answer.sentAt), Infinity);
+  const load = {
+    answers: sent.answers.map((answer) => ({
+      sentAt: answer.sentAt - firstSent,
+      latency: answer.answeredAt - answer.sentAt,
+      ok: answer.status === 200,
+    })),
+    behind: sent.behind,
+    seconds: (sent.answers.reduce((last, answer) => Math.max(last, answer.answeredAt), 0) - firstSent) / 1000,
+  };
   const webhookLatencies = load.answers.map((answer) => answer.latency);
   const failures = load.answers.filter((answer) => !answer.ok).length;
   const answered = load.answers.length;

@@ -1,29 +1,10 @@
-// Sends pre-signed webhooks on a fixed schedule from a thread of its own, so the sender's timers and HTTP client
-// do not share the bench's event loop with the ledger watcher. Kept-alive node:http sockets: fetch costs several
+// The thread behind `sendOnSchedule` (webhook-schedule.ts): pre-signed webhooks on a fixed schedule, so the
+// sender's timers and HTTP client do not share an event loop with what is measured. Kept-alive node:http sockets: fetch costs several
 // times more CPU per request, and on two cores that CPU is taken from the stack being measured.
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
-export interface SendPlan {
-  url: string;
-  signed: { body: string; signature: string }[];
-  rate: number;
-  maxInFlight: number;
-}
-
-/** One answer; times are epoch milliseconds with sub-millisecond precision, comparable across threads. */
-export interface SentWebhook {
-  index: number;
-  sentAt: number;
-  answeredAt: number;
-  status: number | string;
-}
-
-export interface SendResult {
-  answers: SentWebhook[];
-  /** Due webhooks that found `maxInFlight` requests already waiting, and waited for a free slot. */
-  behind: number;
-}
+import type { SendPlan, SendResult, SentWebhook } from './webhook-schedule.ts';
 
 const plan = workerData as SendPlan;
 const agent = new http.Agent({ keepAlive: true, maxSockets: plan.maxInFlight });
