@@ -13,7 +13,9 @@ export interface HttpMetrics {
 export function createHttpMetrics(service: string): HttpMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
+  // The event-loop lag is sampled by a timer: at the default 10 ms it wakes an idle process 100 times a second
+  // (about 0.6 % of a core each, measured), at 100 ms ten times (under 0.1 %); lag worth alerting on is longer.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const requests = new Histogram({
     name: 'aid_http_request_duration_seconds',
     help: 'HTTP requests by method, route and status',
