@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import {
   brokerReachable,
   createKafka,
@@ -31,6 +30,7 @@ import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import type { Registry } from 'prom-client';
 import { measureRequests, metricsApp } from './http-metrics.ts';
+import { listen } from './listen.ts';
 import { createServiceMetrics } from './metrics.ts';
 import type { ServiceRuntimeConfig } from './service-config.ts';
 
@@ -232,13 +232,6 @@ export async function startService(options: {
     return stopping;
   }
   return { url, metricsUrl, deps, stop };
-}
-
-function listen(app: Express, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const listening = app.listen(port, host, () => resolve(listening));
-    listening.once('error', reject);
-  });
 }
 
 /** For main.ts: stop cleanly on SIGTERM or SIGINT, and exit non-zero if stopping itself fails. */

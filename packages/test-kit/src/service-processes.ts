@@ -79,7 +79,8 @@ export async function startServiceProcess(
     ['--disable-warning=TimeoutNegativeWarning', '--import', '@aid/telemetry/register', 'src/main.ts'],
     {
       cwd: folder,
-      env: { ...process.env, ...env, PORT: String(port) },
+      // Metrics on a port of their own choosing: the default, PORT + 100, may be another process's.
+      env: { ...process.env, METRICS_PORT: '0', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

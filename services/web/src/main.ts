@@ -1,5 +1,6 @@
 import { configOrExit } from '@aid/config';
 import { createHttpMetrics, measureRequests, metricsApp } from '@aid/runtime/http-metrics';
+import { listen } from '@aid/runtime/listen';
 import express from 'express';
 import { randomBytes } from 'node:crypto';
 import { createLogger, startTelemetry } from '@aid/telemetry';
@@ -76,16 +77,17 @@ root.disable('x-powered-by');
 root.use(measureRequests(metrics));
 root.use(app);
 // Metrics tell outsiders about traffic: never on the public port.
-const metricsServer = metricsApp(metrics.registry, config.METRICS_TOKEN).listen(
+// A port that cannot be had stops the start (exit 1, the address named), rather than a web that listens nowhere.
+const metricsServer = await listen(
+  metricsApp(metrics.registry, config.METRICS_TOKEN),
   config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100),
   config.METRICS_HOST,
 );
-const server = root.listen(config.PORT, config.HOST, () => {
-  logger.info(
-    { url: `http://${config.HOST}:${config.PORT}`, giving: payments?.mode ?? 'off' },
-    'web listening',
-  );
-});
+const server = await listen(root, config.PORT, config.HOST);
+logger.info(
+  { url: `http://${config.HOST}:${config.PORT}`, giving: payments?.mode ?? 'off' },
+  'web listening',
+);
 
 function stop(signal: NodeJS.Signals): void {
   logger.info({ signal }, 'shutting down');
