@@ -45,6 +45,8 @@ export async function runApprovals(options: {
   expectedGifts: number;
   waitSeconds: number;
   seconds: number;
+  /** Called once the gifts are credited, just before the first request: where a caller starts its counters. */
+  beforeApproving?: () => Promise<void>;
 }): Promise<ApprovalPhase> {
   const { api, campaignId } = options;
   const { officer, approver } = options.members;
@@ -73,6 +75,7 @@ export async function runApprovals(options: {
     purpose: 'Water purification tablets',
     sector: 'WASH',
   };
+  await options.beforeApproving?.();
   const latencies: number[] = [];
   let failures = 0;
   const until = performance.now() + options.seconds * 1000;

@@ -22,6 +22,7 @@ import {
   type DatabaseCeiling,
   type KafkaCeiling,
 } from './ceilings.ts';
+import { commandSnapshot, commandsSpent, perUnit } from './database-commands.ts';
 import { donationStarter, giftAmount, giftFee, type DonationPhase } from './donations.ts';
 import { watchLedgerGifts, type LedgerWatcher } from './ledger-watcher.ts';
 import { cpuSnapshot, cpuSpent, listenerPid } from './process-cpu.ts';
@@ -244,12 +245,19 @@ async function runStack(
     console.log(
       `\n3. Donation starts (POST /v1/donations, each from a new loopback address; PaymentIntents on stripe-mock), ${settings.createSeconds} s each`,
     );
+    const { metricsUrls, secrets } = platform;
+    const commands = () => commandSnapshot(metricsUrls, secrets.metricsToken);
+    const commandsBeforeStarts = await commands();
     const closed32 = await donations.closedLoop(32, settings.createSeconds);
     printDonationPhase('32 clients, closed loop', closed32);
     const closed64 = await donations.closedLoop(64, settings.createSeconds);
     printDonationPhase('64 clients, closed loop', closed64);
     const open = await donations.openLoop(settings.createRate, settings.createSeconds, settings.maxInFlight);
     printDonationPhase(`open loop at ${settings.createRate}/s`, open);
+    const started = closed32.created.length + closed64.created.length + open.created.length;
+    console.log(
+      `  database commands per donation started (writes are commits; refused starts count too): ${perUnit(commandsSpent(commandsBeforeStarts, await commands()), started)}`,
+    );
 
     const stock = [...closed32.created, ...closed64.created, ...open.created];
     const webhookCount = Math.round(settings.webhookRate * settings.webhookSeconds);
@@ -293,6 +301,7 @@ async function runStack(
       `  signed in ${((performance.now() - signStarted) / 1000).toFixed(1)} s, before the clock starts`,
     );
     const cpuBefore = await cpuSnapshot(processes);
+    const commandsBeforePeak = await commands();
     const peak = await runWebhookPhase({
       webhookUrl,
       donationIds: peakIds,
@@ -303,6 +312,7 @@ async function runStack(
       watcher: follow,
     });
     const peakCpu = cpuSpent(cpuBefore, await cpuSnapshot(processes));
+    const peakCommands = commandsSpent(commandsBeforePeak, await commands());
     printWebhookPhase(peak, follow.duplicates());
 
     const paid = 1 + steady.acknowledged.length + peak.acknowledged.length;
@@ -344,6 +354,9 @@ async function runStack(
     console.log(
       `  CPU ms per gift: ${peakStack.map((name) => `${name} ${perGift(peakCpu[name])}`).join(', ')}; stack total ${perGift(stackCpu)} (the bench itself ${perGift(peakCpu.bench)})`,
     );
+    console.log(
+      `  database commands per gift (w: writes, each a commit; r: reads; consumers still behind when the last gift went public are counted only for what they did): ${perUnit(peakCommands, peak.visible)}`,
+    );
     if (ceilings) {
       const ratio = (ceiling: number | undefined, label: string) =>
         ceiling === undefined || ceiling === 0
@@ -370,6 +383,7 @@ async function runStack(
     }
 
     console.log(`\n7. Approvals through the API for ${settings.approvalSeconds} s, on the run's campaign`);
+    let commandsBeforeApprovals = await commands();
     const approvals: ApprovalPhase = await runApprovals({
       api,
       members,
@@ -377,8 +391,14 @@ async function runStack(
       expectedGifts: paid,
       waitSeconds: settings.drainSeconds,
       seconds: settings.approvalSeconds,
+      beforeApproving: async () => {
+        commandsBeforeApprovals = await commands();
+      },
     });
     console.log(`  ${rate(approvals.approvalsPerSecond)} approvals/s (time spent approving)`);
+    console.log(
+      `  database commands per approval, its request included: ${perUnit(commandsSpent(commandsBeforeApprovals, await commands()), approvals.approved)}`,
+    );
 
     const createBest = Math.max(closed32.perSecond, closed64.perSecond);
     const openP99 = pct(open.latencies, 99);

@@ -1,20 +1,33 @@
 import type { RunningConsumer } from '@aid/bus';
+import { watchDatabaseCommands } from '@aid/store';
 import type { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
 import { Counter, Gauge } from 'prom-client';
 import { createHttpMetrics, type HttpMetrics } from './http-metrics.ts';
 
 /**
- * Prometheus metrics of one service at /metrics: process figures, HTTP requests, the outbox backlog, dead
- * letters and consumer lag. Backlog and lag are measured when scraped, so an idle service costs nothing.
+ * Prometheus metrics of one service at /metrics: process figures, HTTP requests, database commands, the outbox
+ * backlog, dead letters and consumer lag. Backlog and lag are measured when scraped, so an idle service costs
+ * nothing.
  */
 export function createServiceMetrics(options: {
   service: string;
   outboxBacklog: () => Promise<number>;
   kafka: Kafka;
   consumers: () => { groupId: string; topics: string[]; consumer: RunningConsumer }[];
+  /** The service's database connections, whose commands are counted. */
+  databases: readonly Connection[];
 }): HttpMetrics {
   const metrics = createHttpMetrics(options.service);
   const { registry } = metrics;
+  // Writes are commits (one each on the local database): what a path costs the database, per request or message.
+  const databaseCommands = new Counter({
+    name: 'aid_database_commands_total',
+    help: 'Commands sent to the database since start, by command and whether it writes',
+    labelNames: ['command', 'kind'],
+    registers: [registry],
+  });
+  watchDatabaseCommands(options.databases, ({ name, kind }) => databaseCommands.inc({ command: name, kind }));
   new Gauge({
     name: 'aid_outbox_backlog_documents',
     help: 'Documents whose events are waiting to be published',

@@ -178,6 +178,7 @@ export async function startService(options: {
 
   const metrics = createServiceMetrics({
     service: name,
+    databases: [db, readDb],
     outboxBacklog: () => relay.backlog(),
     kafka,
     consumers: () =>

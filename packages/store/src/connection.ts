@@ -12,6 +12,8 @@ export async function connectDatabase(url: string, dbName: string): Promise<Conn
         serverSelectionTimeoutMS: 10_000,
         // Index builds are part of start-up: a missing unique index would silently allow duplicates.
         autoIndex: true,
+        // Command events feed the count of the service's writes and reads (database-commands.ts).
+        monitorCommands: true,
         ...(maxPoolSize ? { maxPoolSize } : {}),
       })
       .asPromise();
@@ -46,6 +48,7 @@ export async function connectReadDatabase(
       dbName,
       serverSelectionTimeoutMS: 10_000,
       autoIndex: false,
+      monitorCommands: true,
       maxPoolSize: poolSize,
     })
     .asPromise();
