@@ -193,8 +193,15 @@ export async function runConsumer<T extends TopicName>(
         carrier: headerText(item.message.headers),
         attributes: spanAttributes(item.context.topic),
       }));
-      return withSpanPerCarrier(tracer, spans, (carriers) =>
-        handleBatch(items.map((item, index) => ({ ...item, trace: carriers[index] ?? {} }))),
+      const topic = items[0]?.context.topic ?? '';
+      return withSpanPerCarrier(
+        tracer,
+        spans,
+        (carriers) => handleBatch(items.map((item, index) => ({ ...item, trace: carriers[index] ?? {} }))),
+        {
+          name: `process ${topic}`,
+          attributes: { ...spanAttributes(topic), 'messaging.operation.type': 'process' },
+        },
       );
     }
     const first = items[0] as BatchItem<EventOf<T>>;

@@ -199,6 +199,41 @@ describe('tracing', () => {
     expect(named(ledgerSpans.getFinishedSpans(), 'consume d').status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  it("when a batch of messages is processed, then the work's own spans are children of a batch span linked to each message, or of the one message's span", async () => {
+    const first = { traceparent: '00-2af7651916cd43dd8448eb211c80319c-d7ad6b7169203331-01' };
+    const second = { traceparent: '00-3af7651916cd43dd8448eb211c80319c-e7ad6b7169203331-01' };
+    const query = () => withChildSpan(ledger.tracer, 'mongodb.update', {}, () => Promise.resolve());
+    await withSpanPerCarrier(
+      ledger.tracer,
+      [
+        { name: 'consume x', carrier: first, attributes: {} },
+        { name: 'consume y', carrier: second, attributes: {} },
+      ],
+      query,
+      { name: 'process donations', attributes: { 'messaging.destination.name': 'donations' } },
+    );
+    const spans = ledgerSpans.getFinishedSpans();
+    const [x, y, batch, update] = ['consume x', 'consume y', 'process donations', 'mongodb.update'].map(
+      (name) => named(spans, name),
+    ) as [ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan];
+    expect(batch.kind).toBe(SpanKind.CONSUMER);
+    expect(batch.attributes['messaging.batch.message_count']).toBe(2);
+    expect(batch.links.map((link) => link.context.spanId)).toEqual([
+      x.spanContext().spanId,
+      y.spanContext().spanId,
+    ]);
+    expect(update.parentSpanContext?.spanId).toBe(batch.spanContext().spanId);
+
+    ledgerSpans.reset();
+    await withSpanPerCarrier(ledger.tracer, [{ name: 'consume z', carrier: first, attributes: {} }], query);
+    const alone = ledgerSpans.getFinishedSpans();
+    expect(alone.map((span) => span.name).sort()).toEqual(['consume z', 'mongodb.update']);
+    expect(named(alone, 'mongodb.update').spanContext().traceId).toBe('2af7651916cd43dd8448eb211c80319c');
+    expect(named(alone, 'mongodb.update').parentSpanContext?.spanId).toBe(
+      named(alone, 'consume z').spanContext().spanId,
+    );
+  });
+
   it('when a background loop is started from inside a request, then what it queues carries no trace of that request', async () => {
     let loop: Promise<Record<string, string>> | undefined;
     await withSpanFrom(donation.tracer, 'POST /v1/webhooks/stripe', {}, {}, async () => {

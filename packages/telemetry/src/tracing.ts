@@ -163,12 +163,16 @@ export async function withPublishSpans<
  * Runs work done for several messages at once (a consumer's batch) under one span per message, each the child
  * of its own message's carrier, so every message's trace shows its processing rather than only the trace of
  * the batch's first message. `work` receives each span's own carrier, in the messages' order, for what the
- * work queues on a message's behalf. A failure marks every span and is rethrown.
+ * work queues on a message's behalf. What the work does itself (its database calls) is shared by the batch, so
+ * it runs under the one message's span when the batch holds one, and otherwise under a `batch` span linked to
+ * every message's span (the messaging conventions' batch processing). A failure marks every span and is
+ * rethrown.
  */
 export async function withSpanPerCarrier<T>(
   tracer: Tracer,
   messages: { name: string; carrier: Record<string, string | undefined>; attributes: Attributes }[],
   work: (carriers: Record<string, string>[]) => Promise<T>,
+  batch: { name: string; attributes: Attributes } = { name: 'process batch', attributes: {} },
 ): Promise<T> {
   const spans = messages.map(({ name, carrier, attributes }) =>
     tracer.startSpan(
@@ -182,13 +186,27 @@ export async function withSpanPerCarrier<T>(
     propagation.inject(trace.setSpan(ROOT_CONTEXT, span), carrier);
     return carrier;
   });
+  const [single] = spans;
+  const active =
+    spans.length === 1 && single
+      ? single
+      : tracer.startSpan(
+          batch.name,
+          {
+            kind: SpanKind.CONSUMER,
+            attributes: { ...batch.attributes, 'messaging.batch.message_count': spans.length },
+            links: spans.map((span) => ({ context: span.spanContext() })),
+          },
+          ROOT_CONTEXT,
+        );
+  const all = active === single ? spans : [...spans, active];
   try {
-    return await work(carriers);
+    return await context.with(trace.setSpan(ROOT_CONTEXT, active), () => work(carriers));
   } catch (error) {
-    for (const span of spans) failed(span, error);
+    for (const span of all) failed(span, error);
     throw error;
   } finally {
-    for (const span of spans) span.end();
+    for (const span of all) span.end();
   }
 }
 
