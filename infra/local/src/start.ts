@@ -111,6 +111,10 @@ async function startStripeTestMode(config: ConfigEnv): Promise<void> {
   });
 }
 
+// Services the launcher does not know get ports from here: 4000–4004 are the five services and 4100–4104 their
+// metrics (PORT + 100), so an added service and its metrics (4300…) collide with none of them.
+const firstUnlistedPort = 4200;
+
 function serviceNames(): string[] {
   const dir = path.join(repoRoot, 'services');
   if (!fs.existsSync(dir)) return [];
@@ -121,17 +125,17 @@ function serviceNames(): string[] {
 }
 
 function portOf(name: string): number {
-  return name in SERVICE_URLS ? SERVICE_URLS[name as keyof typeof SERVICE_URLS].port : 4100;
+  return name in SERVICE_URLS ? SERVICE_URLS[name as keyof typeof SERVICE_URLS].port : firstUnlistedPort;
 }
 
-/** Known services take their URL from config.env (so an override moves them); others get a port from 4100. */
+/** Known services take their URL from config.env (so an override moves them); others get a port from 4200. */
 function serviceUrl(name: string, config: ConfigEnv): string {
   const known = name in SERVICE_URLS ? SERVICE_URLS[name as keyof typeof SERVICE_URLS] : undefined;
   if (known !== undefined) return config[known.variable] ?? `http://127.0.0.1:${known.port}`;
   const unknownIndex = serviceNames()
     .filter((other) => !(other in SERVICE_URLS))
     .indexOf(name);
-  return `http://127.0.0.1:${4100 + unknownIndex}`;
+  return `http://127.0.0.1:${firstUnlistedPort + unknownIndex}`;
 }
 
 function startService(name: string, url: string, config: ConfigEnv): ManagedProcess {
