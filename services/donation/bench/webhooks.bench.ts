@@ -238,26 +238,28 @@ try {
   // The rest are pending donations as POST leaves them, written through the same store (no Stripe round trip).
   while (donationIds.length < total) {
     const id = newId();
-    await parts.donations.insert({
-      id,
-      campaignId: snapshot.campaignId,
-      organizationId: snapshot.organizationId,
-      amount,
-      currency: 'USD',
-      settlementCurrency: 'USD',
-      interval: 'once',
-      showName: false,
-      countryOfResidence: null,
-      countryOfHeritage: null,
-      locale: 'en',
-      geographyConsent: false,
-      donorKey: null,
-      donor: { email: 'bench@example.org', name: null },
-      publicRef: newPublicRef(),
-      receiptHash: randomBytes(32).toString('hex'),
-      createdAt: new Date(),
-    });
-    await parts.donations.attachPaymentIntent(id, 'pi_bench');
+    await parts.donations.insert(
+      {
+        id,
+        campaignId: snapshot.campaignId,
+        organizationId: snapshot.organizationId,
+        amount,
+        currency: 'USD',
+        settlementCurrency: 'USD',
+        interval: 'once',
+        showName: false,
+        countryOfResidence: null,
+        countryOfHeritage: null,
+        locale: 'en',
+        geographyConsent: false,
+        donorKey: null,
+        donor: { email: 'bench@example.org', name: null },
+        publicRef: newPublicRef(),
+        receiptHash: randomBytes(32).toString('hex'),
+        createdAt: new Date(),
+      },
+      { paymentIntentId: 'pi_bench' },
+    );
     donationIds.push(id);
   }
   console.log(`  ${total - apiCount} more pending donations seeded through the store`);

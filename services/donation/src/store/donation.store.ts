@@ -35,6 +35,9 @@ type Lifecycle =
 
 export type NewDonation = Omit<Donation, Lifecycle>;
 
+/** What a new donation is paid through: a one-off PaymentIntent, or a monthly plan's customer and subscription. */
+export type NewDonationPayment = { paymentIntentId: string } | { customerId: string; subscriptionId: string };
+
 /** A monthly installment, born succeeded from a paid invoice; its contact details are its plan's. */
 export type NewInstallment = Omit<
   Donation,
@@ -330,14 +333,28 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       };
     },
 
-    async insert(donation: NewDonation): Promise<void> {
+    /**
+     * A new donation with the Stripe object the donor pays through, in one document write after its links (a
+     * link to a donation not written yet names nothing). Stripe is asked first: the donor can only pay once the
+     * answer that follows this write reaches them, so every webhook finds the donation.
+     */
+    async insert(donation: NewDonation, payment: NewDonationPayment): Promise<void> {
       const { id, donor, ...rest } = donation;
+      const paidThrough =
+        'paymentIntentId' in payment
+          ? { paymentIntentId: payment.paymentIntentId }
+          : {
+              paymentIntentId: null,
+              customerId: payment.customerId,
+              subscriptionId: payment.subscriptionId,
+              subscriptionStatus: 'active' as const,
+            };
       const doc = {
         ...rest,
         _id: id,
         donorSealed: donor ? cipher.seal(id, donor) : null,
         status: 'pending' as const,
-        paymentIntentId: null,
+        ...paidThrough,
         fee: null,
         net: null,
         settledAmount: null,
@@ -349,30 +366,11 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
         stripeEventIds: [],
       };
       await links.addToReceipt(donation.receiptHash, id);
+      if ('paymentIntentId' in payment)
+        await links.pointStripeId('payment-intent', payment.paymentIntentId, id);
+      else await links.pointStripeId('subscription', payment.subscriptionId, id);
       const created = await model.create(doc);
       remember(toDonation(created.toObject()));
-    },
-
-    async attachPaymentIntent(donationId: string, paymentIntentId: string): Promise<void> {
-      await settle(donationId);
-      await links.pointStripeId('payment-intent', paymentIntentId, donationId);
-      await model.updateOne({ _id: donationId }, { $set: { paymentIntentId } });
-      // The webhook follows within seconds: keep the state in memory rather than read it back then.
-      const cached = cache.get(donationId);
-      if (cached) remember({ ...cached, paymentIntentId });
-    },
-
-    async attachSubscription(
-      donationId: string,
-      ids: { customerId: string; subscriptionId: string },
-    ): Promise<void> {
-      await settle(donationId);
-      await links.pointStripeId('subscription', ids.subscriptionId, donationId);
-      await model.updateOne(
-        { _id: donationId },
-        { $set: { ...ids, subscriptionStatus: 'active' }, $inc: { revision: 1 } },
-      );
-      forget(donationId);
     },
 
     /** The donation as stored, after folding its pending journal changes. */

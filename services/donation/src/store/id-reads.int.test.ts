@@ -81,9 +81,8 @@ describe('webhook and receipt lookups of donations go by _id', () => {
     store = createDonationStore(db, cipher);
     fresh = createDonationStore(db, cipher);
     // Other gifts around them: a scan would read them all.
-    for (let n = 0; n < 20; n += 1) await store.insert(newDonation());
-    await store.insert(gift);
-    await store.attachPaymentIntent(gift.id, paymentIntentId);
+    for (let n = 0; n < 20; n += 1) await store.insert(newDonation(), { paymentIntentId: `pi_${newId()}` });
+    await store.insert(gift, { paymentIntentId });
     const success = [
       {
         kind: 'update' as const,
@@ -96,8 +95,7 @@ describe('webhook and receipt lookups of donations go by _id', () => {
     await store.linkChanges(success);
     store.stage(success, []);
     await store.settle(gift.id);
-    await store.insert(plan);
-    await store.attachSubscription(plan.id, { customerId: 'cus_1', subscriptionId });
+    await store.insert(plan, { customerId: 'cus_1', subscriptionId });
     const installment = store.installmentDocument({
       ...plan,
       id: installmentId,

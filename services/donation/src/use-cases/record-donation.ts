@@ -8,6 +8,7 @@ import {
   type DonorContact,
 } from '../domain/donation.ts';
 import { newReceiptCode } from '../domain/receipt-code.ts';
+import type { NewDonationPayment } from '../store/donation.store.ts';
 import { answerOnce } from './answer-once.ts';
 import type { DonationFlows } from './dependencies.ts';
 
@@ -35,9 +36,10 @@ export interface RecordedDonation {
 }
 
 /**
- * The donation is saved before Stripe is asked for a PaymentIntent (or a subscription), so a webhook always finds
- * it. If Stripe cannot be reached the donor gets a 503 and the donation stays pending without an intent: no
- * money moved, and the donor's retry makes a new donation.
+ * Stripe is asked for a PaymentIntent (or a subscription) first, and the donation is saved with it in one write:
+ * the donor pays with the client secret of this answer, which comes only after the write, so a webhook always
+ * finds the donation. If Stripe cannot be reached the donor gets a 503 and nothing is recorded; an intent whose
+ * donation failed to save is never paid, as no donor has its secret.
  */
 async function createDonation(
   flows: DonationFlows,
@@ -46,18 +48,22 @@ async function createDonation(
 ): Promise<RecordedDonation> {
   const donationId = newId();
   const receiptCode = newReceiptCode();
-  await flows.donations.insert({
-    ...command,
-    donor: { ...command.donor, receiptCode },
-    // Only a consenting donor is given a key: no one else is ever counted or recognisable across gifts.
-    donorKey: command.geographyConsent ? flows.donorKeyOf(command.campaignId, command.donor.email) : null,
-    settlementCurrency,
-    id: donationId,
-    organizationId,
-    publicRef: newPublicRef(),
-    receiptHash: receiptCodeHash(receiptCode),
-    createdAt: flows.now(),
-  });
+  const record = (payment: NewDonationPayment) =>
+    flows.donations.insert(
+      {
+        ...command,
+        donor: { ...command.donor, receiptCode },
+        // Only a consenting donor is given a key: no one else is ever counted or recognisable across gifts.
+        donorKey: command.geographyConsent ? flows.donorKeyOf(command.campaignId, command.donor.email) : null,
+        settlementCurrency,
+        id: donationId,
+        organizationId,
+        publicRef: newPublicRef(),
+        receiptHash: receiptCodeHash(receiptCode),
+        createdAt: flows.now(),
+      },
+      payment,
+    );
   if (command.interval === 'month') {
     const plan = await flows.payments.createMonthlyPlan({
       donationId,
@@ -66,7 +72,7 @@ async function createDonation(
       settlementCurrency,
       email: command.donor.email,
     });
-    await flows.oneAtATime(donationId, () => flows.donations.attachSubscription(donationId, plan));
+    await record({ customerId: plan.customerId, subscriptionId: plan.subscriptionId });
     return { donationId, clientSecret: plan.clientSecret, receiptCode, status: 'pending' };
   }
   const intent = await flows.payments.createPaymentIntent({
@@ -75,9 +81,7 @@ async function createDonation(
     currency: command.currency,
     settlementCurrency,
   });
-  await flows.oneAtATime(donationId, () =>
-    flows.donations.attachPaymentIntent(donationId, intent.paymentIntentId),
-  );
+  await record({ paymentIntentId: intent.paymentIntentId });
   return { donationId, clientSecret: intent.clientSecret, receiptCode, status: 'pending' };
 }
 
