@@ -3,13 +3,6 @@
 const transportOrStorageFolders = '(http|events|webhooks|stripe|email|payouts|reconciliation|store)/';
 const transportOrStorageModules = 'node_modules/(mongoose|kafkajs|express|stripe|nodemailer|undici)/';
 
-// The one remaining exception: the web console's tests run the campaign service in-process for its recording
-// mailer and its database (read directly by two tests), the donation service for its inbox's idle hook, and the
-// disbursement service beside them. Starting them as processes needs a mail catcher in test-kit first; no other
-// file may join this list.
-const knownConsoleHarness =
-  '^services/web/src/console/(test-support/console-under-test|money/money-under-test|money/money-refund[.]int[.]test)[.]ts$';
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -18,7 +11,7 @@ export default {
       comment:
         'A service reaches another over HTTP or Kafka; a test that needs one running starts it as a process (@aid/test-kit/service-processes).',
       severity: 'error',
-      from: { path: '^services/([^/]+)/', pathNot: knownConsoleHarness },
+      from: { path: '^services/([^/]+)/' },
       to: { path: '^services/([^/]+)/', pathNot: '^services/$1/' },
     },
     {

@@ -2,7 +2,7 @@ import { testTiers } from '@aid/test-kit/test-tiers';
 import { defineConfig } from 'vitest/config';
 
 // Unit tests (`--project unit`) run without infrastructure; integration tests run the console against the real
-// services in-process (Kafka and the database from the environment, or started).
+// services, started as processes (Kafka and the database from the environment, or started).
 export default defineConfig(
   testTiers([
     {

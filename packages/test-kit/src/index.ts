@@ -15,4 +15,4 @@ export { HttpError, platformClient, type PlatformClient, type PlatformUrls } fro
 export { campaignEventFixture, campaignSnapshotFixture } from './fixtures.ts';
 export { donorAddress, limitsOutOfTheWay, requestFrom, type PlainResponse } from './from-address.ts';
 export { operationsOf, servedById, type FilteredOperation } from './id-reads.ts';
-export { recordingMailer, type RecordedMail, type RecordingMailer } from './recording-mailer.ts';
+export { recordingMailer, type RecordedMail } from './recording-mailer.ts';

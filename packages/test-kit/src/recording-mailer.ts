@@ -7,6 +7,14 @@ export interface RecordedMail {
   language?: string;
 }
 
+/** The first link in the latest of these mails to this address. */
+export function lastLinkTo(mails: readonly RecordedMail[], address: string): URL {
+  const mail = mails.filter((candidate) => candidate.to === address).at(-1);
+  const url = /https?:\/\/\S+/.exec(mail?.text ?? '')?.[0];
+  if (!url) throw new Error(`no link was mailed to ${address}`);
+  return new URL(url);
+}
+
 /**
  * A mailer that keeps what it is given instead of sending it, so tests read the emails people would get and
  * follow their links. Fits wherever a service takes a `Mailer`.
@@ -21,13 +29,6 @@ export function recordingMailer() {
     },
     close(): void {},
     /** The first link in the latest mail to this address. */
-    linkTo(address: string): URL {
-      const mail = sent.filter((candidate) => candidate.to === address).at(-1);
-      const url = /https?:\/\/\S+/.exec(mail?.text ?? '')?.[0];
-      if (!url) throw new Error(`no link was mailed to ${address}`);
-      return new URL(url);
-    },
+    linkTo: (address: string): URL => lastLinkTo(sent, address),
   };
 }
-
-export type RecordingMailer = ReturnType<typeof recordingMailer>;

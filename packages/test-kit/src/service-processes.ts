@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mongoose, { type Connection } from 'mongoose';
 import { testEndpoints, uniqueName } from './endpoints.ts';
 import { limitsOutOfTheWay } from './from-address.ts';
 
@@ -135,4 +136,71 @@ export async function startLedgerProcess(
     ...env,
   });
   return { ...service, database };
+}
+
+/**
+ * The campaign service as a process, with its own database and a fresh platform administrator key; `env`
+ * overrides its settings (SMTP_URL for sign-in links, PUBLIC_WEB_URL for where they point).
+ */
+export async function startCampaignProcess(
+  env: Record<string, string> = {},
+): Promise<ServiceProcess & { database: string; platformKey: string }> {
+  const database = uniqueName('campaign');
+  const platformKey = `platform-${randomBytes(24).toString('hex')}`;
+  const service = await startServiceProcess('@aid/campaign-service', {
+    ...infrastructureEnv('campaign'),
+    CAMPAIGN_DB_NAME: database,
+    PLATFORM_ADMIN_KEY: platformKey,
+    ...env,
+  });
+  return { ...service, database, platformKey };
+}
+
+/**
+ * The donation service as a process against stripe-mock, with its own database, donor-data key and webhook
+ * secret (sign test webhooks with it: `signStripeWebhook`); `env` overrides its settings.
+ */
+export async function startDonationProcess(
+  env: Record<string, string> = {},
+): Promise<ServiceProcess & { database: string; webhookSecret: string }> {
+  const database = uniqueName('donation');
+  const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+  const service = await startServiceProcess('@aid/donation-service', {
+    ...infrastructureEnv('donation'),
+    DONATION_DB_NAME: database,
+    STRIPE_SECRET_KEY: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    DONOR_DATA_KEY: randomBytes(32).toString('base64'),
+    ...env,
+  });
+  return { ...service, database, webhookSecret };
+}
+
+/** The disbursement service as a process, with its own database; `env` overrides its settings. */
+export async function startDisbursementProcess(
+  env: Record<string, string> = {},
+): Promise<ServiceProcess & { database: string }> {
+  const database = uniqueName('disbursement');
+  const service = await startServiceProcess('@aid/disbursement-service', {
+    ...infrastructureEnv('disbursement'),
+    DISBURSEMENT_DB_NAME: database,
+    ...env,
+  });
+  return { ...service, database };
+}
+
+export type ServiceDatabase = Connection;
+
+/**
+ * A service's database through the test's own connection, for a test that must see or change what the service
+ * stored where no API shows it. Builds no indexes: the service owns them.
+ */
+export async function openDatabase(database: string): Promise<ServiceDatabase> {
+  return mongoose
+    .createConnection(testEndpoints().mongoUrl, {
+      dbName: database,
+      autoIndex: false,
+      serverSelectionTimeoutMS: 10_000,
+    })
+    .asPromise();
 }

@@ -340,7 +340,7 @@ describe("an organization's console: home, campaigns, members and audit", () => 
     expect(invited.status).toBe(303);
     expect(invited.location).toBe('/console/members?done=invited');
     expect(invited.text).not.toContain('aid_');
-    expect(platform.mailer.linkTo(email).pathname).toBe('/console/sign-in/link');
+    expect(platform.mail.linkTo(email).pathname).toBe('/console/sign-in/link');
     const listed = await admin.get('/console/members?done=invited');
     expect(listed.text).toContain('Hodan Ali');
     expect(listed.text).toContain('approver');

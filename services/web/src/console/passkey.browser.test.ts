@@ -63,7 +63,7 @@ describe('a person signs in with a passkey in Chromium', () => {
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await expect.poll(() => page.textContent('h1')).toBe('Check your email');
     await shots(page, 'check-email');
-    await page.goto(platform.mailer.linkTo(email).href);
+    await page.goto(platform.mail.linkTo(email).href);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.goto(`${platform.url}/console/account`);
     expect(await page.textContent('main')).toContain('You have no passkey yet.');
@@ -76,7 +76,7 @@ describe('a person signs in with a passkey in Chromium', () => {
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect.poll(() => page.textContent('h1')).toBe('You are signed out in this browser.');
-    const mailsBefore = platform.mailer.sent.length;
+    const mailsBefore = platform.mail.sent.length;
 
     await page.goto(`${platform.url}/console/sign-in`);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
@@ -86,7 +86,7 @@ describe('a person signs in with a passkey in Chromium', () => {
       'Signed in as Leila Warsame, Somali Diaspora Water Fund.',
     );
     expect(await page.textContent('main')).toContain('last used');
-    expect(platform.mailer.sent.length).toBe(mailsBefore);
+    expect(platform.mail.sent.length).toBe(mailsBefore);
     await context.close();
   });
 

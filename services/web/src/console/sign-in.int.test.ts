@@ -37,7 +37,7 @@ describe('people sign in to the console by an emailed link', () => {
     });
     expect(sent.status).toBe(200);
     expect(sent.text).toContain(address);
-    const url = platform.mailer.linkTo(address);
+    const url = platform.mail.linkTo(address);
     return `${url.pathname}${url.search}`;
   }
 
@@ -100,7 +100,9 @@ describe('people sign in to the console by an emailed link', () => {
     const link = await askForLink(browser);
     const token = new URL(link, 'http://x').searchParams.get('token') ?? '';
     // Time passes: the link's expiry is moved into the past, as 15 minutes would.
-    await platform.campaign.service.deps.db
+    await (
+      await platform.campaignDatabase()
+    )
       .collection('sign_in_links')
       .updateOne(
         { _id: createHash('sha256').update(`sign-in:${token}`).digest('base64url') } as Record<
@@ -119,11 +121,11 @@ describe('people sign in to the console by an emailed link', () => {
   it('when a form comes without its anti-forgery token, then it is refused and nothing is sent', async () => {
     const browser = browserAt(platform.url);
     await browser.get('/console/sign-in');
-    const before = platform.mailer.sent.length;
+    const before = platform.mail.sent.length;
     const forged = await browser.post('/console/sign-in', { email });
     expect(forged.status).toBe(403);
     expect(forged.text).toContain('This form expired or did not come from this site');
-    expect(platform.mailer.sent.length).toBe(before);
+    expect(platform.mail.sent.length).toBe(before);
   });
 
   it('when the person signs out everywhere, then their other devices are sent to sign in again', async () => {
@@ -153,7 +155,7 @@ describe('people sign in to the console by an emailed link', () => {
     });
     expect(added.status).toBe(201);
     const officer = browserAt(platform.url);
-    const invitation = platform.mailer.linkTo(officerEmail);
+    const invitation = platform.mail.linkTo(officerEmail);
     const opened = await officer.get(`${invitation.pathname}${invitation.search}`);
     await officer.post('/console/sign-in/link', {
       csrf: officer.csrfOf(opened.text),

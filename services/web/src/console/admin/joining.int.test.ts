@@ -213,7 +213,7 @@ describe('joining and vetting: /apply and /console/admin', () => {
       })
     ).body as { id: string; applicantToken: string };
     const upload = await fetch(
-      `${platform.campaign.service.url}/v1/organization-applications/${submitted.id}/documents?name=statuts.pdf`,
+      `${platform.campaign.url}/v1/organization-applications/${submitted.id}/documents?name=statuts.pdf`,
       {
         method: 'POST',
         headers: { authorization: `Bearer ${submitted.applicantToken}`, 'content-type': 'application/pdf' },
@@ -294,7 +294,9 @@ describe('joining and vetting: /apply and /console/admin', () => {
         key: platform.campaign.platformKey,
       })
     ).body as { decision: { organizationId: string } };
-    const stored = await platform.campaign.service.deps.db
+    const stored = await (
+      await platform.campaignDatabase()
+    )
       .collection('organizations')
       .findOne({ _id: decided.decision.organizationId } as Record<string, unknown>);
     expect(stored?.verification).toMatchObject({ status: 'verified', applicationId: submitted.id });

@@ -5,12 +5,7 @@ import { chromiumPath } from '@aid/local-infra';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkScreen } from '../../test-support/screen-checks.ts';
-import {
-  catchUpTimeoutMs,
-  startMoneyUnderTest,
-  type MoneyUnderTest,
-  type Person,
-} from './money-under-test.ts';
+import { startTimeoutMs, startMoneyUnderTest, type MoneyUnderTest, type Person } from './money-under-test.ts';
 
 const resultsDir =
   process.env['CONSOLE_SHOTS'] ??
@@ -28,7 +23,7 @@ beforeAll(async () => {
   fs.mkdirSync(resultsDir, { recursive: true });
   sut = await startMoneyUnderTest();
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
-}, catchUpTimeoutMs + 30_000);
+}, startTimeoutMs);
 
 afterAll(async () => {
   await browser?.close();

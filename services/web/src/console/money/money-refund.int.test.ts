@@ -1,21 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { eventually, newStripeId, succeededWithFee } from '@aid/test-kit';
+import { eventually } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The donation service in-process, as the end-to-end harness starts it (the web does not depend on its package).
-import {
-  deliver,
-  newGift,
-  startDonationForTest,
-  type DonationUnderTest,
-} from '../../../../donation/src/test-support/donation-under-test.ts';
-import {
-  catchUpTimeoutMs,
-  startMoneyUnderTest,
-  type MoneyUnderTest,
-  type Person,
-} from './money-under-test.ts';
+import { startMoneyUnderTest, startTimeoutMs, type MoneyUnderTest, type Person } from './money-under-test.ts';
 
-let donation: DonationUnderTest;
 let sut: MoneyUnderTest;
 
 const hidden = (text: string, name: string) =>
@@ -28,13 +15,11 @@ const text = (pageHtml: string) =>
     .replace(/\s+/g, ' ');
 
 beforeAll(async () => {
-  donation = await startDonationForTest();
-  sut = await startMoneyUnderTest({ donation: donation.url });
-}, catchUpTimeoutMs + 60_000);
+  sut = await startMoneyUnderTest({ donation: true });
+}, startTimeoutMs);
 
 afterAll(async () => {
   await sut?.stop();
-  await donation?.service.stop();
 });
 
 function browserOf(person: Person) {
@@ -71,19 +56,7 @@ describe('refunds of gifts in the money console', () => {
   it('when an admin refunds part of a gift, then the donation service takes it and the page says so; beyond the policy’s limit, or by a field officer, its refusal is shown', async () => {
     const { admin, officer } = await sut.organizationWithPeople();
     const campaign = await sut.fundedCampaign(admin, 1_000);
-    // The donation service learns of the campaign from the campaign service's events, then takes gifts to it.
-    let gift: { donationId: string } | undefined;
-    await eventually(
-      async () => {
-        gift = await newGift(donation, { campaignId: campaign.id, amount: 5_000 });
-      },
-      { timeoutMs: 45_000 },
-    );
-    const donationId = gift?.donationId ?? '';
-    await deliver(
-      donation,
-      succeededWithFee(donationId, { amount: 5_000, fee: 175, chargeId: newStripeId('ch') }),
-    );
+    const { donationId } = await sut.paidGift(campaign.id, 5_000, 175);
 
     const asAdmin = browserOf(admin);
     const page = await asAdmin.get(`/console/money/campaigns/${campaign.id}`);

@@ -2,23 +2,27 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newId, topics } from '@aid/contracts';
-import { startTestService, type TestService } from '@aid/campaign-service/test-support/test-service.ts';
-import {
-  giftSucceeded,
-  publishTwice,
-  startServiceUnderTest,
-  type ServiceUnderTest,
-} from '@aid/disbursement-service/test-support/service-under-test.ts';
 import { createLogger } from '@aid/telemetry';
-import { eventually } from '@aid/test-kit';
+import {
+  eventually,
+  newStripeId,
+  publishRaw,
+  signStripeWebhook,
+  succeededWithFee,
+  testEndpoints,
+} from '@aid/test-kit';
+import { giftSucceeded } from '@aid/test-kit/record-events';
+import { startDisbursementProcess, startDonationProcess } from '@aid/test-kit/service-processes';
 import { expect } from 'vitest';
 import { buildWebApp } from '../../app.ts';
 import { campaignClient } from '../../campaign-client.ts';
 import { formGuard } from '../../http/form-guard.ts';
 import type { LedgerClient } from '../../ledger-client.ts';
 import { consoleSessions, type ConsoleSession, type ConsoleSessions } from '../console-session.ts';
+import { startCampaignUnderTest, type CampaignUnderTest } from '../test-support/campaign-under-test.ts';
 
-export { catchUpTimeoutMs } from '@aid/disbursement-service/test-support/service-under-test.ts';
+/** Three services start as processes and their consumers join Kafka groups before they answer ready. */
+export const startTimeoutMs = 120_000;
 
 const noLedger = new Proxy({} as LedgerClient, {
   get: () => () => Promise.reject(new Error('the money console reads no ledger')),
@@ -32,10 +36,16 @@ export interface Person {
   organizationId: string;
 }
 
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
 export interface MoneyUnderTest {
   web: string;
-  campaign: TestService;
-  disbursement: ServiceUnderTest;
+  campaign: CampaignUnderTest;
+  /** A call to the disbursement service as the holder of `key`. */
+  disbursement(method: string, path: string, key: string): Promise<Answer>;
   sessions: ConsoleSessions;
   /** An organization with an admin, an approver and a field officer, each with their API key. */
   organizationWithPeople(): Promise<{
@@ -50,15 +60,55 @@ export interface MoneyUnderTest {
     raised: number,
     approvalThreshold?: number,
   ): Promise<{ id: string; title: string }>;
+  /**
+   * A gift to the campaign paid through the donation service (its donation, then Stripe's signed webhook);
+   * returns once the donation service shows it succeeded with its fee. Only with the donation service started.
+   */
+  paidGift(campaignId: string, amount: number, fee: number): Promise<{ donationId: string }>;
   /** The console session a sign-in would give the person (their API key as the bearer). */
   sessionOf(person: Person): ConsoleSession;
   stop(): Promise<void>;
 }
 
-/** The web with its console in front of real campaign and disbursement services in-process, and the donation service when given. */
-export async function startMoneyUnderTest(services: { donation?: string } = {}): Promise<MoneyUnderTest> {
-  const disbursement = await startServiceUnderTest();
-  const campaign = await startTestService();
+async function call(url: string, method: string, key?: string, body?: unknown): Promise<Answer> {
+  const response = await fetch(url, {
+    method,
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+/** Starts the services side by side; if one fails, those that started are stopped before its error is thrown. */
+async function startServices(withDonation: boolean) {
+  const [campaign, disbursement, donation] = await Promise.allSettled([
+    startCampaignUnderTest(),
+    startDisbursementProcess(),
+    withDonation ? startDonationProcess() : Promise.resolve(undefined),
+  ]);
+  if (
+    campaign.status === 'fulfilled' &&
+    disbursement.status === 'fulfilled' &&
+    donation.status === 'fulfilled'
+  )
+    return { campaign: campaign.value, disbursement: disbursement.value, donation: donation.value };
+  const results = [campaign, disbursement, donation];
+  for (const result of results) if (result.status === 'fulfilled') await result.value?.stop();
+  throw results.find((result) => result.status === 'rejected')?.reason;
+}
+
+/**
+ * The web with its console in-process, in front of real campaign and disbursement services run as processes,
+ * and the donation service too when asked for.
+ */
+export async function startMoneyUnderTest(options: { donation?: boolean } = {}): Promise<MoneyUnderTest> {
+  const { campaign, disbursement, donation } = await startServices(options.donation ?? false);
+  const toDisbursement = (method: string, path: string, key: string) =>
+    call(`${disbursement.url}${path}`, method, key);
   const secret = randomBytes(32);
   const sessions = consoleSessions(secret);
   const app = buildWebApp({
@@ -66,14 +116,14 @@ export async function startMoneyUnderTest(services: { donation?: string } = {}):
     ledgerUrl: 'http://127.0.0.1:9',
     logger: createLogger('web-test', 'silent'),
     missingMessages: 'mark',
-    campaigns: campaignClient(campaign.service.url),
+    campaigns: campaignClient(campaign.url),
     console: {
       sessions,
       forms: formGuard(secret),
       services: {
-        campaign: campaign.service.url,
-        donation: services.donation ?? 'http://127.0.0.1:9',
-        disbursement: disbursement.service.url,
+        campaign: campaign.url,
+        donation: donation?.url ?? 'http://127.0.0.1:9',
+        disbursement: disbursement.url,
       },
     },
   });
@@ -85,7 +135,7 @@ export async function startMoneyUnderTest(services: { donation?: string } = {}):
   return {
     web,
     campaign,
-    disbursement,
+    disbursement: toDisbursement,
     sessions,
     async organizationWithPeople() {
       const organization = await campaign.organization();
@@ -108,9 +158,7 @@ export async function startMoneyUnderTest(services: { donation?: string } = {}):
       for (const known of [admin, approver, officer]) {
         await eventually(
           async () =>
-            expect((await disbursement.call('GET', `/v1/disbursements/${newId()}`, known.key)).status).toBe(
-              404,
-            ),
+            expect((await toDisbursement('GET', `/v1/disbursements/${newId()}`, known.key)).status).toBe(404),
           { timeoutMs: 30_000 },
         );
       }
@@ -133,13 +181,53 @@ export async function startMoneyUnderTest(services: { donation?: string } = {}):
         (await campaign.call('POST', `/v1/campaigns/${created.id}/publish`, { key: admin.key })).status,
       ).toBe(200);
       // The disbursement service learns of the campaign and its members from the campaign service's events.
-      const funds = async () => disbursement.call('GET', `/v1/campaigns/${created.id}/funds`, admin.key);
+      const funds = async () => toDisbursement('GET', `/v1/campaigns/${created.id}/funds`, admin.key);
       await eventually(async () => expect((await funds()).status).toBe(200), { timeoutMs: 30_000 });
-      await publishTwice(topics.donation, [
-        giftSucceeded(created.id, { amount: raised, fee: Math.round(raised * 0.032) }),
-      ]);
+      // A gift as the donation service announces it, delivered twice as Kafka may.
+      const gift = giftSucceeded(created.id, { amount: raised, fee: Math.round(raised * 0.032) });
+      const message = { key: gift.subject, value: JSON.stringify(gift) };
+      await publishRaw(testEndpoints().kafkaBrokers, topics.donation, [message, message]);
       await eventually(async () => expect(((await funds()).body as { raised: number }).raised).toBe(raised));
       return { id: created.id, title: created.title };
+    },
+    async paidGift(campaignId, amount, fee) {
+      if (!donation)
+        throw new Error('the donation service was not started: startMoneyUnderTest({ donation: true })');
+      const { url, webhookSecret } = donation;
+      // The donation service learns of the campaign from the campaign service's events, then takes gifts to it.
+      const created = await eventually(
+        async () => {
+          const answer = await call(`${url}/v1/donations`, 'POST', undefined, {
+            campaignId,
+            amount,
+            currency: 'USD',
+            donor: { email: `donor.${randomBytes(3).toString('hex')}@example.org`, name: 'Amina Yusuf' },
+          });
+          expect(answer.status).toBe(201);
+          return answer.body as { donationId: string; receiptCode: string };
+        },
+        { timeoutMs: 45_000 },
+      );
+      const payload = JSON.stringify(
+        succeededWithFee(created.donationId, { amount, fee, chargeId: newStripeId('ch') }),
+      );
+      const delivered = await fetch(`${url}/v1/webhooks/stripe`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': signStripeWebhook(payload, webhookSecret),
+        },
+        body: payload,
+      });
+      expect(delivered.status).toBe(200);
+      // 200 means the webhook is kept; the gift changes once the service has processed it, as its donor sees.
+      await eventually(async () => {
+        const view = await fetch(`${url}/v1/donations/${created.donationId}`, {
+          headers: { 'x-receipt-code': created.receiptCode },
+        });
+        expect((await view.json()) as unknown).toMatchObject({ status: 'succeeded', fee });
+      });
+      return { donationId: created.donationId };
     },
     sessionOf(person) {
       return {
@@ -156,8 +244,7 @@ export async function startMoneyUnderTest(services: { donation?: string } = {}):
     },
     async stop() {
       await new Promise((resolve) => server.close(resolve));
-      await campaign.stop();
-      await disbursement.stop();
+      await Promise.all([campaign.stop(), disbursement.stop(), donation?.stop()]);
     },
   };
 }

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
-import { startTestService, type TestService } from '@aid/campaign-service/test-support/test-service.ts';
-import { recordingMailer, type RecordingMailer } from '@aid/test-kit';
+import type { Server } from 'node:http';
 import { createLogger } from '@aid/telemetry';
+import { startMailCatcher, type MailCatcher } from '@aid/test-kit/mail-catcher';
+import { freePort, openDatabase, type ServiceDatabase } from '@aid/test-kit/service-processes';
 import { buildWebApp } from '../../app.ts';
 import { campaignClient } from '../../campaign-client.ts';
 import { formGuard } from '../../http/form-guard.ts';
 import type { LedgerClient } from '../../ledger-client.ts';
 import { consoleSessions, type ConsoleSessions } from '../console-session.ts';
+import { startCampaignUnderTest, type CampaignUnderTest } from './campaign-under-test.ts';
 
 /** A browser in miniature: keeps the cookies the site sets and sends them back, follows no redirects. */
 export function browserAt(base: string) {
@@ -50,8 +50,11 @@ export function browserAt(base: string) {
 
 export interface ConsoleUnderTest {
   url: string;
-  campaign: TestService;
-  mailer: RecordingMailer;
+  campaign: CampaignUnderTest;
+  /** Every email the campaign service sent (sign-in links, invitations). */
+  mail: MailCatcher;
+  /** The campaign service's database, through the test's own connection (opened on first use). */
+  campaignDatabase(): Promise<ServiceDatabase>;
   sessions: ConsoleSessions;
   stop(): Promise<void>;
 }
@@ -60,44 +63,36 @@ const noLedger = new Proxy({} as LedgerClient, {
   get: () => () => Promise.reject(new Error('the console tests read no ledger')),
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /**
- * The web with its console, in front of a real campaign service (sign-in by email and passkeys) in-process. The
- * web is reached as http://localhost:<port>: passkeys are bound to a host name, and links in emails point there.
+ * The web with its console in-process, in front of a real campaign service (sign-in by email and passkeys) run
+ * as a process that mails through SMTP to a catcher. The web is reached as http://localhost:<port>: passkeys are
+ * bound to a host name, and links in emails point there.
  */
 export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
-  const mailer = recordingMailer();
+  const mail = await startMailCatcher();
   const webSecret = randomBytes(32);
   const port = await freePort();
   const webUrl = `http://localhost:${port}`;
-  const campaign = await startTestService(
-    {
-      SESSION_SIGNING_KEY: randomBytes(32).toString('base64'),
-      PUBLIC_WEB_URL: webUrl,
-      RATE_LIMIT_SIGN_IN_PER_ADDRESS: '1000/1m',
-      RATE_LIMIT_SIGN_IN_PER_EMAIL: '1000/1m',
-    },
-    { mailer },
-  );
+  const campaign = await startCampaignUnderTest({
+    SESSION_SIGNING_KEY: randomBytes(32).toString('base64'),
+    PUBLIC_WEB_URL: webUrl,
+    SMTP_URL: mail.smtpUrl,
+  }).catch(async (error: unknown) => {
+    await mail.stop();
+    throw error;
+  });
   const sessions = consoleSessions(webSecret);
   const app = buildWebApp({
     ledger: noLedger,
     ledgerUrl: 'http://127.0.0.1:9',
     logger: createLogger('web-test', 'silent'),
     missingMessages: 'mark',
-    campaigns: campaignClient(campaign.service.url),
+    campaigns: campaignClient(campaign.url),
     console: {
       sessions,
       forms: formGuard(webSecret),
       services: {
-        campaign: campaign.service.url,
+        campaign: campaign.url,
         donation: 'http://127.0.0.1:9',
         disbursement: 'http://127.0.0.1:9',
       },
@@ -106,14 +101,18 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
   });
+  let database: Promise<ServiceDatabase> | undefined;
   return {
     url: webUrl,
     campaign,
-    mailer,
+    mail,
+    campaignDatabase: () => (database ??= openDatabase(campaign.database)),
     sessions,
     async stop() {
       await new Promise((resolve) => server.close(resolve));
+      await (await database)?.close();
       await campaign.stop();
+      await mail.stop();
     },
   };
 }
