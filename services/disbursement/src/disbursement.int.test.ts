@@ -2,6 +2,7 @@ import { topics } from '@aid/contracts';
 import { eventually } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDisbursementStore } from './store/disbursements.store.ts';
+import { fundsAccountModel } from './store/funds-account.model.ts';
 import { createFundsAccountStore } from './store/funds-accounts.store.ts';
 import { createGiftStore } from './store/gifts.store.ts';
 import {
@@ -420,6 +421,35 @@ describe('the disbursement lifecycle', () => {
       { donationId: seeded.donationIds[1], amount: 3_500 },
     ]);
     expect(await funds(seeded)).toMatchObject({ allocated: 6_500, available: 5_500 });
+  });
+
+  it('when an approval was interrupted after reserving through the operation log, then asking again does not reserve a second time', async () => {
+    const seeded = await seedCampaign(sut, { gifts: fifoGifts });
+    const requested = await request(seeded, { amount: 6_500 });
+    const id = requested.body.id as string;
+    const { db, applyOnce } = sut.service.deps;
+    // How the account recorded a reservation before reservations named their disbursement on it.
+    await createDisbursementStore(db).markApproving(id, seeded.members.approver);
+    await applyOnce.apply({
+      model: fundsAccountModel(db),
+      documentId: seeded.campaignId,
+      operationId: `reserve:${id}`,
+      update: { $inc: { allocated: 6_500 }, $set: { available: 5_500, overAllocated: 0 } },
+    });
+
+    const resumed = await sut.call('POST', `/v1/disbursements/${id}/approve`, seeded.keys.approver, {
+      comment: 'resumed',
+    });
+    expect(resumed.status).toBe(200);
+    expect(await funds(seeded)).toMatchObject({ allocated: 6_500, available: 5_500 });
+  });
+
+  it('when many approvals have finished, then the account names only a bounded number of reservations', async () => {
+    const seeded = await seedCampaign(sut, { gifts: [{ amount: 100_000 }] });
+    for (let index = 0; index < 20; index += 1) await requestApproved(seeded, 1_000);
+    const account = await fundsAccountModel(sut.service.deps.db).findById(seeded.campaignId).lean();
+    expect(Object.keys(account?.reservations ?? {}).length).toBeLessThanOrEqual(16);
+    expect(await funds(seeded)).toMatchObject({ allocated: 20_000 });
   });
 });
 

@@ -18,9 +18,6 @@ export type Disbursement = Omit<DisbursementDocument, '_id' | 'outbox' | 'outbox
 export type { Approval, Delivery, Payout, Recipient } from './disbursement.model.ts';
 export type Cancellation = NonNullable<Disbursement['cancellation']>;
 
-const outboxSettleMs = 5_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export type DisbursementStore = ReturnType<typeof createDisbursementStore>;
 
 type StoredState = Omit<DisbursementDocument, 'outbox' | 'outboxSince'>;
@@ -49,25 +46,18 @@ export function createDisbursementStore(connection: Connection) {
   const lists = campaignDisbursementsModel(connection);
 
   /**
-   * Waits until the outbox relay is done with the document. FerretDB applies updates as unisolated
-   * read-modify-write, so the relay clearing published messages while a transition is written could undo the
-   * transition; this service's writes are serialized per campaign, and the relay of another instance is the
-   * only other writer.
+   * A state change guarded by the statuses it may start from; null when the disbursement was not in one of them.
+   * It does not wait for the outbox relay: the relay's writes (`$pullAll` of what it published, then `$unset` of
+   * the marker only while the outbox is empty) and this one are each atomic on the document, on MongoDB and on
+   * the project's FerretDB build (which locks every update), so neither undoes the other in any order. On a stock
+   * FerretDB this process's relay and writes share its one connection, so they run one after the other.
    */
-  async function settleOutbox(id: string): Promise<void> {
-    const deadline = Date.now() + outboxSettleMs;
-    while (Date.now() < deadline && (await model.exists({ _id: id, outboxSince: { $exists: true } })))
-      await sleep(10);
-  }
-
-  /** A state change guarded by the statuses it may start from; null when the disbursement was not in one of them. */
   async function transition(
     id: string,
     from: DisbursementStatus[],
     update: UpdateQuery<DisbursementDocument>,
     extraGuard: Record<string, unknown> = {},
   ): Promise<Disbursement | null> {
-    await settleOutbox(id);
     const doc = await model
       .findOneAndUpdate({ _id: id, status: { $in: from }, ...extraGuard }, update, {
         returnDocument: 'after',
@@ -275,7 +265,6 @@ export function createDisbursementStore(connection: Connection) {
 
     /** For actions that change no status (an evidence upload): the entry is added once, whatever the retries. */
     async appendAudit(id: string, audit: AuditEntry): Promise<void> {
-      await settleOutbox(id);
       await model.updateOne({ _id: id, 'audit.id': { $ne: audit.id } }, { $push: { audit } });
     },
 

@@ -20,6 +20,11 @@ export interface FundsAccountDocument {
   available?: number;
   overAllocated?: number;
   refundShortfall?: number;
+  /**
+   * The approvals whose reservation is made and which have not finished yet, by disbursement id (the amount):
+   * the reservation's exactly-once mark, written in the same update as the balances it moves.
+   */
+  reservations?: Record<string, number>;
   pendingOps: string[];
 }
 
@@ -36,6 +41,8 @@ const schema = new mongoose.Schema<FundsAccountDocument>(
     available: Number,
     overAllocated: Number,
     refundShortfall: Number,
+    // Keyed by disbursement id, so a reservation is set and its mark checked by path, in one write.
+    reservations: mongoose.Schema.Types.Mixed,
     ...applyOnceFields,
   },
   { versionKey: false, collection: 'funds_accounts' },

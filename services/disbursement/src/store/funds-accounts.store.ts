@@ -15,7 +15,7 @@ import {
   type FundsBalances,
   type FundsDelta,
 } from '../domain/funds.ts';
-import { fundsAccountModel } from './funds-account.model.ts';
+import { fundsAccountModel, type FundsAccountDocument } from './funds-account.model.ts';
 
 export interface FundsAccount extends FundsBalances {
   campaignId: string;
@@ -28,8 +28,20 @@ export type FundsAccountStore = ReturnType<typeof createFundsAccountStore>;
 // change read again; a few dozen rounds settle any realistic contention.
 const settleAttempts = 20;
 
+// The marks of finished approvals are dropped a batch at a time, so that finding which ones finished is one read
+// every so many approvals rather than one each; until then they only take a few bytes on the account.
+const marksBeforeCleanup = 16;
+
 /** The stored balances that decide available and overAllocated (funds.ts, `headroom`). */
 const decidingFields = ['net', 'refundShortfall', 'allocated'] as const;
+
+/** Available and overAllocated as the other stored balances decide them (see `find`). */
+function accountOf(doc: FundsAccountDocument): FundsAccount {
+  const balances = Object.fromEntries(
+    Object.keys(emptyFunds).map((key) => [key, doc[key as keyof FundsBalances] ?? 0]),
+  ) as unknown as FundsBalances;
+  return { campaignId: doc._id, currency: doc.currency, ...balances, ...headroom(balances) };
+}
 
 export function createFundsAccountStore(connection: Connection, applyOnce: ApplyOnce) {
   const model = fundsAccountModel(connection);
@@ -61,11 +73,7 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
    */
   async function find(campaignId: string): Promise<FundsAccount | null> {
     const doc = await model.findById(campaignId).lean();
-    if (!doc) return null;
-    const balances = Object.fromEntries(
-      Object.keys(emptyFunds).map((key) => [key, doc[key as keyof FundsBalances] ?? 0]),
-    ) as unknown as FundsBalances;
-    return { campaignId: doc._id, currency: doc.currency, ...balances, ...headroom(balances) };
+    return doc ? accountOf(doc) : null;
   }
 
   /** True when an earlier attempt of this operation already changed the account. */
@@ -156,11 +164,52 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
       return change(campaignId, `refund-reversal:${refundId}`, reversalCredit(split));
     },
 
-    /** The one guard that keeps concurrent approvals from spending the same money. */
-    reserve(campaignId: string, disbursementId: string, amount: number): Promise<ApplyOutcome> {
-      return change(campaignId, `reserve:${disbursementId}`, reservation(amount), {
-        allowed: (funds) => canReserve(funds, amount),
-      });
+    /**
+     * The one guard that keeps concurrent approvals from spending the same money, in one write: guarded by the
+     * deciding balances as read, it moves them and names the disbursement in `reservations`, its exactly-once mark
+     * (an approval resumed after a crash finds it and does not reserve again). Once the account names
+     * `marksBeforeCleanup` approvals, the same write drops the marks of those that have finished, which `finished`
+     * picks out of the ids it is given: a finished approval never reserves again. A `resuming` approval also looks for a reservation made through the
+     * operation log, as this store did before.
+     */
+    async reserve(
+      campaignId: string,
+      disbursementId: string,
+      amount: number,
+      options: { resuming?: boolean; finished?: (ids: string[]) => Promise<string[]> } = {},
+    ): Promise<ApplyOutcome> {
+      const mark = `reservations.${disbursementId}`;
+      if (options.resuming && (await alreadyTaken(campaignId, `reserve:${disbursementId}`)))
+        return 'duplicate';
+      for (let attempt = 0; attempt < settleAttempts; attempt += 1) {
+        const doc = await model.findById(campaignId).lean();
+        if (!doc) throw new Error(`campaign ${campaignId} has no funds account`);
+        const marked = Object.keys(doc.reservations ?? {});
+        if (marked.includes(disbursementId)) return 'duplicate';
+        const account = accountOf(doc);
+        if (!canReserve(account, amount)) return 'refused';
+        const done =
+          marked.length >= marksBeforeCleanup && options.finished ? await options.finished(marked) : [];
+        const next = settle(account, reservation(amount));
+        const result = await model.updateOne(
+          {
+            _id: campaignId,
+            [mark]: { $exists: false },
+            ...Object.fromEntries(decidingFields.map((key) => [key, account[key]])),
+          },
+          {
+            $inc: reservation(amount),
+            $set: { available: next.available, overAllocated: next.overAllocated, [mark]: amount },
+            ...(done.length > 0
+              ? { $unset: Object.fromEntries(done.map((id) => [`reservations.${id}`, ''])) }
+              : {}),
+          },
+        );
+        if (result.modifiedCount === 1) return 'applied';
+      }
+      throw new Error(
+        `funds account ${campaignId} kept changing under reserve:${disbursementId}; it will be retried`,
+      );
     },
 
     /**

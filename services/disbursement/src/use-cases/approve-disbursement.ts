@@ -111,7 +111,13 @@ async function approveUnderLock(
     (await context.disbursements.markApproving(id, member.memberId)) ??
     (await explainLostRace(context, member, id, decide));
 
-  const reserved = await context.funds.reserve(disbursement.campaignId, id, disbursement.amount);
+  const reserved = await context.funds.reserve(disbursement.campaignId, id, disbursement.amount, {
+    resuming,
+    finished: async (ids) =>
+      (await context.disbursements.findMany(ids))
+        .filter((other) => other.status !== 'approving')
+        .map((other) => other.id),
+  });
   if (reserved === 'refused') {
     await context.disbursements.revertToRequested(id);
     const account = await context.funds.find(disbursement.campaignId);
