@@ -151,6 +151,28 @@ describe('outbox relay', () => {
     expect(publisher.sent.map((sent) => JSON.parse(sent.value).id)).toEqual(['a', 'a']);
   });
 
+  it('when the store tells of messages just queued, then an idle relay publishes them at once instead of at its next poll', async () => {
+    const documents = new Map<string, ReturnType<typeof message>[]>();
+    const watchers = new Set<() => void>();
+    const store = {
+      ...memoryStore(documents),
+      watch(wake: () => void) {
+        watchers.add(wake);
+        return () => watchers.delete(wake);
+      },
+    };
+    const publisher = recordingPublisher();
+    const relay = startOutboxRelay({ store, publisher, logger, tracer, intervalMs: 60_000 });
+    // The first pass, at start, finds nothing; the relay then sleeps a minute.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    documents.set('d1', [message('fresh')]);
+    for (const wake of watchers) wake();
+    await until(() => publisher.sent.length === 1);
+    await relay.stop();
+    expect(watchers.size).toBe(0);
+    expect(publisher.sent.map((sent) => JSON.parse(sent.value).id)).toEqual(['fresh']);
+  });
+
   it('when stopped, then whatever was queued meanwhile is flushed first', async () => {
     const documents = new Map<string, ReturnType<typeof message>[]>();
     const publisher = recordingPublisher();

@@ -14,6 +14,11 @@ export interface RelayStore<Batch extends RelayBatch> {
   more?(): boolean;
   clear(batch: Batch): Promise<void>;
   backlog(): Promise<number>;
+  /**
+   * Calls `wake` whenever the store learns of messages just queued (by a write of this process), so the relay
+   * publishes them at once instead of when it next polls; returns what stops the calls.
+   */
+  watch?(wake: () => void): () => void;
 }
 
 export interface OutboxRelay {
@@ -36,6 +41,8 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
   logger: Logger;
   tracer: Tracer;
   intervalMs?: number;
+  /** The longest sleep an idle relay grows to (see WorkerLoopOptions.maxIntervalMs); `intervalMs` unless told. */
+  maxIntervalMs?: number;
   batchSize?: number;
 }): OutboxRelay {
   const { store, publisher, logger, tracer } = options;
@@ -59,13 +66,16 @@ export function startOutboxRelay<Batch extends RelayBatch>(options: {
   const loop = startWorkerLoop({
     pass: async () => ((await drainOnce()) >= batchSize || store.more?.() === true ? 'more' : 'idle'),
     intervalMs,
+    maxIntervalMs: options.maxIntervalMs,
     logger,
     failureMessage: 'outbox relay could not publish; will retry',
   });
+  const unwatch = store.watch?.(() => loop.wake());
 
   return {
     kick: () => loop.wake(),
     async stop() {
+      unwatch?.();
       await loop.stop();
       try {
         // A full search, so this instance leaves nothing it can publish behind.

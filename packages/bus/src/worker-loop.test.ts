@@ -1,6 +1,12 @@
 import type { Logger } from '@aid/telemetry';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, startWorkerLoop, type PassResult, type WorkerLoopOptions } from './worker-loop.ts';
+import {
+  backoffDelay,
+  idleDelay,
+  startWorkerLoop,
+  type PassResult,
+  type WorkerLoopOptions,
+} from './worker-loop.ts';
 
 function recordingLogger() {
   const warnings: Record<string, unknown>[] = [];
@@ -181,6 +187,60 @@ describe('worker loop', () => {
     expect(calls).toBe(1);
   });
 
+  it('when idle passes follow each other under a longest interval, then the sleep doubles up to it, and a wake starts again from the interval', async () => {
+    const { pass, calls } = scripted([]);
+    const loop = start({ pass, intervalMs: 100, maxIntervalMs: 1_000 });
+    /** How long the loop sleeps before its next pass, to the millisecond. */
+    const nextSleep = async () => {
+      const before = calls.count;
+      let waited = 0;
+      while (calls.count === before) {
+        await vi.advanceTimersByTimeAsync(1);
+        waited += 1;
+      }
+      return waited;
+    };
+    await vi.advanceTimersByTimeAsync(0);
+    const sleeps: number[] = [];
+    for (let pass = 0; pass < 6; pass += 1) sleeps.push(await nextSleep());
+    expect(sleeps).toEqual([100, 200, 400, 800, 1_000, 1_000]);
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await nextSleep()).toBe(100);
+    expect(await nextSleep()).toBe(200);
+    await loop.stop();
+  });
+
+  it('when a pass finds work or asks for a pause after idle passes, then the next idle sleep is the interval again', async () => {
+    const { pass, calls } = scripted([
+      'idle',
+      'idle',
+      'idle',
+      'more',
+      'idle',
+      'idle',
+      { waitMs: 50 },
+      'idle',
+    ]);
+    const loop = start({ pass, intervalMs: 100, maxIntervalMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(0);
+    // Idle sleeps of 100, 200, 400; then work: at once, and 100 again.
+    await vi.advanceTimersByTimeAsync(700);
+    expect(calls.count).toBe(5);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(calls.count).toBe(5);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.count).toBe(6);
+    // 200 after the second idle pass in a row; then the asked-for 50, after which idle sleeps start at 100.
+    await vi.advanceTimersByTimeAsync(200);
+    expect(calls.count).toBe(7);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(calls.count).toBe(8);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(calls.count).toBe(9);
+    await loop.stop();
+  });
+
   it('when stopped while sleeping, then stop resolves without waiting for the interval', async () => {
     const { pass, calls } = scripted([]);
     const loop = start({ pass, intervalMs: 60_000 });
@@ -188,6 +248,18 @@ describe('worker loop', () => {
     await loop.stop();
     expect(calls.count).toBe(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('idle delay', () => {
+  it('doubles the interval per idle pass up to the longest, never below the interval, and stays finite', () => {
+    expect([0, 1, 2, 3, 4, 5].map((passes) => idleDelay(passes, 250, 5_000))).toEqual([
+      250, 500, 1_000, 2_000, 4_000, 5_000,
+    ]);
+    expect(idleDelay(3, 250)).toBe(250);
+    expect(idleDelay(3, 250, 100)).toBe(250);
+    expect(idleDelay(10_000, 250, 60_000)).toBe(60_000);
+    expect(idleDelay(10_000, 0, 60_000)).toBe(0);
   });
 });
 

@@ -14,6 +14,12 @@ export interface WorkerLoopOptions {
   pass(): Promise<PassResult>;
   /** The sleep after an idle pass. */
   intervalMs: number;
+  /**
+   * Idle passes in a row double the sleep from `intervalMs` up to this, so a loop with nothing to do wakes
+   * rarely; a pass that finds work, asks for its own pause or fails, and any wake, start again from
+   * `intervalMs`. Work that only polling finds waits up to this long after a quiet spell. None unless told.
+   */
+  maxIntervalMs?: number;
   /** A sleep before the first pass (a wake or stop ends it), for work that need not run at start-up; none unless told. */
   firstDelayMs?: number;
   logger: Logger;
@@ -38,10 +44,17 @@ export function backoffDelay(failures: number, baseMs: number, maxMs: number, ra
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
+/** The sleep after `idlePasses` idle passes in a row: `intervalMs`, doubled per pass, up to `maxIntervalMs`. */
+export function idleDelay(idlePasses: number, intervalMs: number, maxIntervalMs = intervalMs): number {
+  // Past 2^30 the product is over any sensible cap anyway; the bound keeps it finite.
+  return Math.max(intervalMs, Math.min(intervalMs * 2 ** Math.min(idlePasses, 30), maxIntervalMs));
+}
+
 /**
  * Runs `pass` over and over: at once while it reports more, after `intervalMs` (or a wake) when it is idle, and
- * after a growing, jittered pause when it throws. Passes run detached from the trace of whoever started the loop
- * (a service's start-up or a request that woke it): their work belongs to the traces it carries, not to that.
+ * after a growing, jittered pause when it throws; with `maxIntervalMs`, the sleep between idle passes grows too.
+ * Passes run detached from the trace of whoever started the loop (a service's start-up or a request that woke
+ * it): their work belongs to the traces it carries, not to that.
  */
 export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   const backoffMs = options.backoffMs ?? options.intervalMs;
@@ -49,6 +62,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   const random = options.random ?? Math.random;
   let running = true;
   let woken = false;
+  let idlePasses = 0;
   let interrupt: (() => void) | undefined;
 
   const sleep = (ms: number) =>
@@ -79,14 +93,25 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
         result = { waitMs: backoffDelay(failures, backoffMs, maxBackoffMs, random) };
       }
       if (!running) break;
-      if (result === 'more' || (woken && failures === 0)) continue;
-      await sleep(result === 'idle' ? options.intervalMs : result.waitMs);
+      if (result === 'more' || (woken && failures === 0)) {
+        idlePasses = 0;
+        continue;
+      }
+      if (result === 'idle') {
+        const delay = idleDelay(idlePasses, options.intervalMs, options.maxIntervalMs);
+        idlePasses += 1;
+        await sleep(delay);
+      } else {
+        idlePasses = 0;
+        await sleep(result.waitMs);
+      }
     }
   });
 
   return {
     wake() {
       woken = true;
+      idlePasses = 0;
       interrupt?.();
     },
     async stop() {

@@ -145,11 +145,15 @@ export async function startService(options: {
   };
 
   const parts = await options.build(deps);
+  // This process's writes wake the relay (the store watches its hints), so an idle relay need not poll often:
+  // its sleep grows to 5 s. What only the sweep finds (another instance's messages, a crash's leftovers) waits
+  // for the sweep, every 30 s, run by the next pass: at most 35 s.
   const relay = startOutboxRelay({
     store: mongoOutboxStore(parts.outboxSources),
     publisher,
     logger,
     tracer: telemetry.tracer,
+    maxIntervalMs: 5_000,
   });
   kick = () => relay.kick();
 

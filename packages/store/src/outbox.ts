@@ -37,6 +37,10 @@ function collectionKey(model: CollectionOf): string {
   return `${model.db.id}:${model.db.name}:${model.collection.collectionName}`;
 }
 
+// The relays to wake when a write of this process hints a document of their collection, by collection: an idle
+// relay then publishes at once, whether or not the use case remembered to kick it, and can poll rarely.
+const watchers = new Map<string, Set<() => void>>();
+
 // A collection whose hints no relay of this process reads (or a relay far behind) must not grow memory without
 // bound; what is dropped is still found by the sweep.
 const maxHintsPerCollection = 100_000;
@@ -50,6 +54,7 @@ function hint(model: CollectionOf, id: unknown): void {
   if (ids.size >= maxHintsPerCollection) return;
   ids.add(id);
   hinted.set(key, ids);
+  for (const wake of watchers.get(key) ?? []) wake();
 }
 
 const hintsWaiting = (model: CollectionOf): boolean => (hinted.get(collectionKey(model))?.size ?? 0) > 0;
@@ -192,6 +197,14 @@ export function mongoOutboxStore(
       );
       sweepUnfinished = sweeping && found.some((batches) => batches.length >= limit);
       return found.flat();
+    },
+    /** Calls `wake` after every hint of one of these collections, until the returned function is called. */
+    watch(wake: () => void): () => void {
+      const keys = sources.map((source) => collectionKey(source.model));
+      for (const key of keys) watchers.set(key, (watchers.get(key) ?? new Set()).add(wake));
+      return () => {
+        for (const key of keys) watchers.get(key)?.delete(wake);
+      };
     },
     /** Whether another call would find more right away (hints not read yet, or a sweep not finished). */
     more: (): boolean => sweepUnfinished || sources.some((source) => hintsWaiting(source.model)),

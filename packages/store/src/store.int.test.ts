@@ -1,6 +1,6 @@
 import { operationsOf, servedById, testEndpoints, uniqueName } from '@aid/test-kit';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   applyOnceFields,
   connectDatabase,
@@ -212,5 +212,32 @@ describe('store kit against the real database', () => {
     const swept = await store.pending(100);
     expect(ids(swept)).toEqual(['unhinted:x1']);
     for (const batch of swept) await store.clear(batch);
+  });
+
+  it('when a write of this process queues messages, then the relay watching the collection is woken after it, and no more once it stops watching', async () => {
+    const store = mongoOutboxStore([{ name: 'accounts', model }]);
+    const message = { id: 'w1', topic: 't', key: 'k', payload: '{"id":"w1"}', headers: {} };
+    let wakes = 0;
+    let queuedWhenWoken: string[] | undefined;
+    const unwatch = store.watch(() => {
+      wakes += 1;
+      void model
+        .findById('watched')
+        .lean()
+        .then((doc) => (queuedWhenWoken ??= doc?.outbox));
+    });
+    await model.create({ _id: 'watched', available: 0, count: 0 });
+    expect(wakes).toBe(0);
+    await model.updateOne({ _id: 'watched' }, queueMessages([message]));
+    expect(wakes).toBe(1);
+    // The wake comes once the write is acknowledged: a read it starts sees the message.
+    await vi.waitFor(() => expect(queuedWhenWoken).toEqual([JSON.stringify(message)]));
+    // A write that queues nothing wakes no one.
+    await model.updateOne({ _id: 'watched' }, { $inc: { count: 1 } });
+    expect(wakes).toBe(1);
+    unwatch();
+    await model.updateOne({ _id: 'watched' }, queueMessages([{ ...message, id: 'w2' }]));
+    expect(wakes).toBe(1);
+    for (const batch of await store.pending(100, true)) await store.clear(batch);
   });
 });

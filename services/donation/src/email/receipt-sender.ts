@@ -5,7 +5,7 @@ import type { DonationFlows } from '../use-cases/dependencies.ts';
 import { sendOwedReceipt } from '../use-cases/send-receipt.ts';
 import type { Mailer } from '@aid/runtime';
 
-/** Sends owed receipts every `intervalMs` (and when kicked), a few at a time; at least once, never twice on purpose. */
+/** Sends owed receipts when kicked and every `intervalMs` (up to 10 s when quiet), a few at a time; at least once, never twice on purpose. */
 export function startReceiptSender(
   flows: DonationFlows,
   deps: {
@@ -29,6 +29,9 @@ export function startReceiptSender(
       return due.length === 20 ? 'more' : 'idle';
     },
     intervalMs,
+    // Owing a receipt kicks the sender; polling is for retries falling due and other instances' receipts, which
+    // a quiet sender finds up to 10 s late.
+    maxIntervalMs: 10_000,
     logger: deps.logger,
     failureMessage: 'owed receipts not read; will retry',
   });

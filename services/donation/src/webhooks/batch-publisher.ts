@@ -45,9 +45,12 @@ export function startBatchPublisher(options: {
     return true;
   }
 
+  // Every committed batch wakes the loop, and a failed publish is retried on the failure pauses: polling finds
+  // nothing the wakes did not, so an idle publisher sleeps long.
   const loop = startWorkerLoop({
     pass: async () => ((await publishNext()) ? 'more' : 'idle'),
     intervalMs: 250,
+    maxIntervalMs: 60_000,
     backoffMs: 100,
     logger,
     failureMessage: 'donation events not published; will retry',

@@ -68,6 +68,9 @@ export function startJournalFolder(options: {
       return 'more';
     },
     intervalMs: 250,
+    // The first batch after a pause wakes the loop (see `committed`) and it polls until the queue is empty, so
+    // an idle folder has nothing to look for.
+    maxIntervalMs: 60_000,
     backoffMs: 100,
     logger,
     failureMessage: 'journal batch not folded; it will be tried again',
@@ -77,8 +80,11 @@ export function startJournalFolder(options: {
 
   return {
     committed(entry) {
+      // A batch joining others finds the loop already at work (folding or waiting for a pause in traffic); the
+      // first one wakes it even during traffic, so it starts waiting for the pause instead of sleeping on.
+      const first = queue.length === 0;
       queue.push(entry);
-      if (!options.processorBusy()) loop.wake();
+      if (first || !options.processorBusy()) loop.wake();
     },
     backlog: () => queue.length,
     folded() {

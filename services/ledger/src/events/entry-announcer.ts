@@ -26,11 +26,14 @@ export function startEntryAnnouncer(options: {
   logger: Logger;
   tracer: ServiceDeps['tracer'];
   intervalMs?: number;
+  /** The longest sleep between sweeps once nothing is appended: the sweeps back off from `intervalMs` to it. */
+  maxIntervalMs?: number;
   /** Records younger than this belong to an append in progress (here or in another instance). */
   graceMs?: number;
 }): EntryAnnouncer {
   const { store, logger, tracer } = options;
   const intervalMs = options.intervalMs ?? 1_000;
+  const maxIntervalMs = options.maxIntervalMs ?? 15_000;
   const graceMs = options.graceMs ?? 10_000;
   let queued: CommittedGroup[] = [];
 
@@ -43,27 +46,36 @@ export function startEntryAnnouncer(options: {
     await store.groupsAnnounced(groups.map((group) => group.id));
   }
 
-  async function sweep(): Promise<void> {
-    for (const record of await store.groupsInFlight(new Date(Date.now() - graceMs), 100)) {
+  /** Finishes and announces groups left in flight; how many it found. */
+  async function sweep(): Promise<number> {
+    const records = await store.groupsInFlight(new Date(Date.now() - graceMs), 100);
+    for (const record of records) {
       await store.ensureCommitted(record);
       await announce([{ id: record._id, time: record.time, entries: await store.groupEntries(record) }]);
     }
+    return records.length;
   }
 
   let lastSweep = 0;
-  // What was not announced keeps its record: the sweep publishes it once the broker or database is back.
+  // What was not announced keeps its record: the sweep publishes it once the broker or database is back. An
+  // append wakes the loop and starts the sweeps again every `intervalMs`; a quiet ledger sweeps less and less
+  // often, so a group left by a crash (or an interrupted commit no append came to finish) is announced at most
+  // `graceMs` + `maxIntervalMs` after its record was written (25 s by default).
   const loop = startWorkerLoop({
     async pass() {
       const groups = queued;
       queued = [];
       await announce(groups);
+      let swept = 0;
       if (Date.now() - lastSweep >= intervalMs) {
         lastSweep = Date.now();
-        await sweep();
+        swept = await sweep();
       }
-      return queued.length > 0 ? 'more' : 'idle';
+      // A sweep that found groups keeps the sweeps every `intervalMs` until one finds none.
+      return queued.length > 0 || swept > 0 ? 'more' : 'idle';
     },
     intervalMs,
+    maxIntervalMs,
     logger,
     failureMessage: 'entry announcements failed; the sweep retries them',
   });
