@@ -71,8 +71,6 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
 
   return {
     app: withRawUploads(app, [evidencePath]),
-    // Campaign leases kept for the next caller are given back at shutdown rather than left to expire.
-    stop: () => context.locks.stop(),
     outboxSources: [
       { name: 'disbursements', model: disbursements.model },
       { name: 'allocation_batches', model: disbursements.batchModel },
