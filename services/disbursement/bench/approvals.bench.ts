@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { apiKeyHash, newId } from '@aid/contracts';
 import { startService } from '@aid/runtime';
+import { classifyCommand } from '@aid/store';
 import { limitsOutOfTheWay, uniqueName } from '@aid/test-kit';
 import mongoose, { type mongo } from 'mongoose';
 import { buildApp, createContext, serviceName } from '../src/app.ts';
@@ -32,11 +33,10 @@ const pageSize = 256; // the queue's page size: one page per seeding step
 const gift = { amount: 2_500, fee: 103 };
 const disbursementAmount = 1_000;
 
-const withMonitoring = (url: string) => `${url}${url.includes('?') ? '&' : '?'}monitorCommands=true`;
 const config = loadConfig({
   ...limitsOutOfTheWay,
   KAFKA_BROKERS: env.KAFKA_BROKERS,
-  MONGO_URL: withMonitoring(env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/?directConnection=true'),
+  MONGO_URL: env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/?directConnection=true',
   PORT: '0',
   KAFKA_GROUP_PREFIX: `${uniqueName('bench')}.`,
   KAFKA_START_AT: 'end',
@@ -51,16 +51,15 @@ const service = await startService({
 const context = createContext(service.deps, config);
 const { db } = service.deps;
 
-const reads = new Set(['find', 'getMore', 'count', 'aggregate', 'distinct']);
-const writes = new Set(['insert', 'update', 'delete', 'findAndModify']);
+// The service's connection monitors its commands (connectDatabase); the store's classification tells writes from reads.
 const counted = { reads: 0, writes: 0 };
 const byCommand = new Map<string, { count: number; ms: number }>();
 const started = new Map<number, string>();
 let breakdown = false;
 db.getClient().on('commandStarted', (event: mongo.CommandStartedEvent) => {
-  const kind = reads.has(event.commandName) ? 'reads' : writes.has(event.commandName) ? 'writes' : null;
-  if (!kind) return;
-  counted[kind] += 1;
+  const command = classifyCommand(event.commandName);
+  if (!command) return;
+  counted[command.kind === 'write' ? 'writes' : 'reads'] += 1;
   if (!breakdown) return;
   const name = `${event.commandName} ${String(event.command[event.commandName])}`;
   started.set(event.requestId, name);
@@ -70,7 +69,7 @@ db.getClient().on('commandStarted', (event: mongo.CommandStartedEvent) => {
 // Round trips of the counted commands, as the driver timed them: the database's share of an approval.
 let databaseMs = 0;
 const timed = (event: mongo.CommandSucceededEvent | mongo.CommandFailedEvent) => {
-  if (reads.has(event.commandName) || writes.has(event.commandName)) databaseMs += event.duration;
+  if (classifyCommand(event.commandName)) databaseMs += event.duration;
   const name = started.get(event.requestId);
   started.delete(event.requestId);
   const entry = name === undefined ? undefined : byCommand.get(name);
