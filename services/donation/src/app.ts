@@ -24,12 +24,11 @@ import { createRejectedWebhooks } from './store/rejected-webhooks.store.ts';
 import { createStripeInbox } from './store/stripe-inbox.store.ts';
 import { stripeClient, stripeGateway } from './stripe/stripe-gateway.ts';
 import type { DonationFlows } from './use-cases/dependencies.ts';
-import { applyStripeEvents } from './use-cases/apply-stripe-events.ts';
 import { oneAtATime } from '@aid/store';
-import { startBatchPublisher } from './webhooks/batch-publisher.ts';
 import { createGiftMetrics } from './webhooks/gift-metrics.ts';
-import { resumeInbox, startInboxProcessor, type InboxProcessor } from './webhooks/inbox-processor.ts';
-import { startJournalFolder, type JournalFolder } from './webhooks/journal-folder.ts';
+import type { InboxProcessor } from './webhooks/inbox-processor.ts';
+import type { JournalFolder } from './webhooks/journal-folder.ts';
+import { startWebhookPipeline } from './webhooks/webhook-pipeline.ts';
 
 export const serviceName = 'donation';
 
@@ -56,13 +55,6 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   const receipts = createReceiptMailStore(deps.db);
   const geography = createDonorGeographyStore(deps.db, deps.applyOnce);
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.RECEIPT_FROM) : null;
-  // The folder needs the processor and the flows need the folder: it is set once both exist.
-  const pipeline: { folder?: JournalFolder } = {};
-  const batchPublisher = startBatchPublisher({
-    publisher: deps.publisher,
-    logger: deps.logger,
-    tracer: deps.tracer,
-  });
   const giftMetrics = createGiftMetrics();
   const flows: DonationFlows = {
     donations,
@@ -74,11 +66,6 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     idempotencyKeys: createIdempotencyKeyStore(deps.db, cipher, deps.logger),
     journal,
     totals,
-    journalCommitted: (entry: JournalEntry) => {
-      batchPublisher.committed(entry);
-      pipeline.folder?.committed(entry);
-    },
-    giftsCounted: (decisions) => giftMetrics.counted(decisions),
     payments: stripeGateway(
       stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE),
       config.STRIPE_WEBHOOK_SECRET,
@@ -87,33 +74,18 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     logger: deps.logger,
     tracer: deps.tracer,
     now,
-    // Webhook batches are published by the batch publisher; nothing else here queues events.
-    outboxQueued: () => undefined,
     oneAtATime: oneAtATime(),
     maxDonationAmount: config.MAX_DONATION_AMOUNT,
     receiptRetryMs: config.RECEIPT_RETRY_MS,
     donorKeyOf: donorKeyer(donorKeySecret(config.DONOR_DATA_KEY)),
   };
 
-  // Start-up order matters: the committed batches not folded yet come back into memory before any event is
-  // decided again, so what the process last decided is what the next decision sees.
+  // Data from earlier versions is brought up to date before any webhook is decided again.
   await publishLegacyOutbox(donations, deps.publisher);
   await donations.backfillLinks();
   await members.backfillKeyLinks();
   await receipts.backfillPending();
-  const unfolded = await journal.unfolded();
-  for (const entry of unfolded) {
-    // Published again: whether they went out before the stop is not recorded (at least once).
-    batchPublisher.committed(entry);
-    donations.restore(entry.changes);
-    totals.stage(entry.id, entry.totals);
-  }
 
-  const processor = startInboxProcessor({
-    inbox,
-    apply: (events) => applyStripeEvents(flows, events),
-    logger: deps.logger,
-  });
   const sender = mailer
     ? startReceiptSender(flows, {
         mailer,
@@ -122,28 +94,17 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
         ...(config.PUBLIC_WEB_URL ? { traceUrl: new URL('/trace', config.PUBLIC_WEB_URL).href } : {}),
       })
     : null;
-  const folder = startJournalFolder({
-    journal,
-    donations,
-    totals,
+  const webhooks = await startWebhookPipeline({
+    flows,
+    inbox,
+    giftMetrics,
     oweReceipts: async (donationIds) => {
       await receipts.owe(donationIds, now());
       sender?.kick();
     },
-    published: (journalId) => batchPublisher.isPublished(journalId),
-    forgetPublished: (journalId) => batchPublisher.forget(journalId),
-    // Folding waits for a pause in webhook traffic, so its per-donation updates never queue before the edge's inserts.
-    processorBusy: () => processor.backlog() > 0 || Date.now() - processor.lastReceivedAt() < 1_000,
-    logger: deps.logger,
+    publisher: deps.publisher,
   });
-  pipeline.folder = folder;
-  for (const entry of unfolded) folder.committed(entry);
-  const resumed = await resumeInbox(inbox, processor);
-  if (resumed > 0 || unfolded.length > 0)
-    deps.logger.info(
-      { inboxEvents: resumed, unfoldedBatches: unfolded.length },
-      'taking up webhook work left by the previous run',
-    );
+  const processor = webhooks.processor;
 
   const onCampaignEvent = campaignEventsHandler({ campaigns, members, logger: deps.logger, now });
   const onDisbursementEvent = disbursementEventsHandler({
@@ -212,7 +173,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   return {
     app,
     inbox: processor,
-    folder,
+    folder: webhooks.folder,
     donations,
     // Gift events leave through the batch publisher (see batch-publisher.ts); only geography releases use the relay.
     outboxSources: [{ name: 'donor-geography', model: geography.model }],
@@ -233,11 +194,8 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
         handle: (event) => onOwnDonationEvent(event as DonationEvent),
       },
     ],
-    // In-flight batches finish and are committed; what is left stays in the inbox and journal for the next start.
     stop: async () => {
-      await processor.stop();
-      await batchPublisher.stop();
-      await folder.stop();
+      await webhooks.stop();
       await sender?.stop();
       mailer?.close();
     },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   envelope,
   publicDisplayName,
@@ -6,7 +5,9 @@ import {
   type GeographyDimension,
   type topics,
 } from '@aid/contracts';
+import { derivedEventId } from '../domain/derived-id.ts';
 import type { DisputeRecord, Donation, SettledChange } from '../domain/donation.ts';
+import type { Announcement } from '../domain/webhook-decisions.ts';
 
 export const eventSource = '/services/donation';
 
@@ -21,16 +22,6 @@ type DonationSucceededEvent = DonationEventOf<'org.diaspora-aid.donation.succeed
  */
 export function succeededEventId(donationId: string, at: Date): string {
   return derivedEventId(`donation.succeeded:${donationId}`, at);
-}
-
-/** The same construction for every event decided once per fact (a refund level, a dispute's opening or close). */
-export function derivedEventId(fact: string, at: Date): string {
-  const bytes = createHash('sha256').update(fact).digest().subarray(0, 16);
-  bytes.writeUIntBE(at.getTime(), 0, 6);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**
@@ -177,4 +168,24 @@ export function geographyReleasedEvent(
     time: at,
     data: { campaignId, ...release, releasedAt: at.toISOString() },
   });
+}
+
+/** The public event a webhook decision announces (see webhook-decisions.ts). */
+export function announcedEvent(announcement: Announcement): EventOf<typeof topics.donation> {
+  switch (announcement.kind) {
+    case 'succeeded':
+      return donationSucceededEvent(announcement.about, announcement.change);
+    case 'refunded':
+      return donationRefundedEvent(announcement.about, announcement.refund);
+    case 'refund-reversed':
+      return donationRefundReversedEvent(announcement.about, announcement.reversal);
+    case 'disputed':
+      return donationDisputedEvent(announcement.about, announcement.dispute);
+    case 'dispute-closed':
+      return donationDisputeClosedEvent(announcement.about, announcement.dispute);
+    default: {
+      const unknown: never = announcement;
+      throw new Error(`unhandled announcement ${(unknown as { kind: string }).kind}`);
+    }
+  }
 }

@@ -38,28 +38,6 @@ export type NewDonation = Omit<Donation, Lifecycle>;
 /** What a new donation is paid through: a one-off PaymentIntent, or a monthly plan's customer and subscription. */
 export type NewDonationPayment = { paymentIntentId: string } | { customerId: string; subscriptionId: string };
 
-/** A monthly installment, born succeeded from a paid invoice; its contact details are its plan's. */
-export type NewInstallment = Omit<
-  Donation,
-  | 'donor'
-  | 'paymentIntentId'
-  | 'stripeEventIds'
-  | 'revision'
-  | 'refunds'
-  | 'refundFailures'
-  | 'disputes'
-  | 'allocationIds'
-  | 'customerId'
-  | 'subscriptionStatus'
-  | 'erasedAt'
-  | 'refunded'
-  | 'settledRefunded'
-  | 'settlementHold'
-  | 'allocated'
-> & {
-  stripeEventId: string;
-};
-
 /** Fields a guarded change may set; the store owns revision, event ids and the outbox. */
 export type DonationChange = Partial<
   Pick<
@@ -308,28 +286,51 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       return size;
     },
 
-    /** The document of a monthly installment, as a journal change inserts it. */
-    installmentDocument(installment: NewInstallment): Record<string, unknown> {
-      const { id, stripeEventId, ...rest } = installment;
+    /** The document of a monthly installment, as a journal change inserts it; its contact is its plan's. */
+    installmentDocument(installment: Donation): Record<string, unknown> {
       return {
-        ...rest,
-        _id: id,
+        _id: installment.id,
+        campaignId: installment.campaignId,
+        organizationId: installment.organizationId,
+        amount: installment.amount,
+        currency: installment.currency,
+        settlementCurrency: installment.settlementCurrency,
+        settledAmount: installment.settledAmount,
+        exchangeRate: installment.exchangeRate,
+        settlementHold: installment.settlementHold,
+        interval: installment.interval,
+        showName: installment.showName,
+        countryOfResidence: installment.countryOfResidence,
+        countryOfHeritage: installment.countryOfHeritage,
+        locale: installment.locale,
+        geographyConsent: installment.geographyConsent,
+        donorKey: installment.donorKey,
         donorSealed: null,
+        publicRef: installment.publicRef,
+        receiptHash: installment.receiptHash,
+        status: installment.status,
         paymentIntentId: null,
+        fee: installment.fee,
+        net: installment.net,
+        createdAt: installment.createdAt,
+        succeededAt: installment.succeededAt,
         statusChangedAt: installment.succeededAt ?? installment.createdAt,
-        stripeEventIds: [stripeEventId],
+        stripeEventIds: installment.stripeEventIds,
         revision: 0,
+        chargeId: installment.chargeId,
         refunded: 0,
         settledRefunded: 0,
-        settlementHold: null,
         refunds: [],
+        refundFailures: [],
         disputes: [],
         allocated: 0,
         allocationIds: [],
         customerId: null,
+        subscriptionId: null,
         subscriptionStatus: null,
+        parentId: installment.parentId,
+        invoiceId: installment.invoiceId,
         erasedAt: null,
-        outbox: [],
       };
     },
 

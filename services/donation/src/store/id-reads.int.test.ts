@@ -111,7 +111,21 @@ describe('webhook and receipt lookups of donations go by _id', () => {
       parentId: plan.id,
       invoiceId: `in_${newId()}`,
       subscriptionId: null,
-      stripeEventId: `evt_${newId()}`,
+      donor: null,
+      settlementHold: null,
+      paymentIntentId: null,
+      stripeEventIds: [`evt_${newId()}`],
+      revision: 0,
+      refunded: 0,
+      settledRefunded: 0,
+      refunds: [],
+      refundFailures: [],
+      disputes: [],
+      allocated: 0,
+      allocationIds: [],
+      customerId: null,
+      subscriptionStatus: null,
+      erasedAt: null,
     });
     const born = [{ kind: 'insert' as const, donationId: installmentId, doc: installment }];
     await store.linkChanges(born);

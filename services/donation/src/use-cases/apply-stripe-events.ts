@@ -1,30 +1,23 @@
 import { topics } from '@aid/contracts';
 import { outboxMessage, type OutboxMessage } from '@aid/store';
 import type Stripe from 'stripe';
-import { decidePaymentOutcome, newPublicRef, type Donation } from '../domain/donation.ts';
-import { decideChargeRefunded, decideDispute, decideRefundFailed } from '../domain/gift-money.ts';
+import type { Donation } from '../domain/donation.ts';
+import type { ChargeRefundView, SettlementTransaction } from '../domain/settlement.ts';
+import type { StripeNotice } from '../domain/stripe-notice.ts';
 import {
-  settledRefundLevel,
-  settledShare,
-  settlementOf,
-  type ChargeRefundView,
-  type SettlementTransaction,
-} from '../domain/settlement.ts';
-import {
-  derivedEventId,
-  donationDisputeClosedEvent,
-  donationDisputedEvent,
-  donationRefundedEvent,
-  donationRefundReversedEvent,
-  donationSucceededEvent,
-} from '../events/donation-events.ts';
+  decideStripeNotice,
+  installmentIdOf,
+  type CountedDecision,
+  type StripeFacts,
+  type WebhookDecision,
+} from '../domain/webhook-decisions.ts';
+import { announcedEvent } from '../events/donation-events.ts';
+import type { JournalEntry } from '../store/donation-journal.store.ts';
 import type { JournalChange, TotalsDelta } from '../store/donation-journal.model.ts';
-import type { DonationChange } from '../store/donation.store.ts';
 import type { InboxEvent } from '../store/stripe-inbox.store.ts';
-import { stripeNoticeOf, type StripeNotice } from '../stripe/payment-notice.ts';
-import type { CountedDecision, FigureDelta } from '../webhooks/gift-metrics.ts';
-import { inTraceOfWebhook } from '../webhooks/webhook-trace.ts';
+import { stripeNoticeOf } from '../stripe/payment-notice.ts';
 import type { DonationFlows } from './dependencies.ts';
+import { inTraceOfWebhook } from './webhook-trace.ts';
 
 /**
  * What became of one inbox event: `done` leaves the inbox (applied, or nothing to change); `waiting` stays for
@@ -36,32 +29,23 @@ export type InboxOutcome =
   | { eventId: string; result: 'waiting'; donationId: string }
   | { eventId: string; result: 'retry' };
 
-interface Targeted {
+/** A batch applied: each event's outcome, the donations it changed, and the journal document that holds it. */
+export interface AppliedBatch {
+  outcomes: InboxOutcome[];
+  changed: Set<string>;
+  /** Null when nothing changed (no journal document was written). */
+  committed: JournalEntry | null;
+  /** The decisions that moved money, counted once the batch is written. */
+  counted: CountedDecision[];
+}
+
+interface Targeted extends StripeFacts {
   event: InboxEvent;
   notice: StripeNotice;
   donationId: string;
-  /** Read from Stripe before deciding: the charge and balance transaction of a payment or a paid invoice. */
-  charge?: { chargeId: string | null; transaction: SettlementTransaction | null };
-  /** A refunded charge's refunds with their balance transactions, read for gifts settled in another currency. */
-  refunds?: ChargeRefundView[];
-  /** A failed refund's `refund_failure` balance transaction, read for gifts settled in another currency. */
-  failure?: SettlementTransaction | null;
 }
 
-/**
- * A presented amount (a dispute, a failed refund) in the settlement currency. Same-currency gifts: itself. A
- * converted gift: its share of what the gift settled, from Stripe's own figures for this gift, since the dispute
- * and failure events name no balance transaction of their own.
- */
-function inSettlement(donation: Donation, presented: number): number {
-  if (donation.currency === donation.settlementCurrency) return presented;
-  return Math.min(
-    settledShare({ amount: donation.amount, settledAmount: donation.settledAmount ?? 0 }, presented),
-    donation.settledAmount ?? 0,
-  );
-}
-
-/** One batch's decisions, committed together in one journal document. */
+/** One batch's decisions, written together in one journal document. */
 class BatchWork {
   readonly states = new Map<string, Donation>();
   readonly changes: JournalChange[] = [];
@@ -69,49 +53,62 @@ class BatchWork {
   readonly totals = new Map<string, TotalsDelta>();
   readonly mails: string[] = [];
   readonly changed = new Set<string>();
-  /** Each decision's own figures, for the gift metrics: the totals above net them out per campaign. */
   readonly counted: CountedDecision[] = [];
-
   readonly flows: DonationFlows;
 
   constructor(flows: DonationFlows) {
     this.flows = flows;
   }
 
+  /** The state the batch has built so far, else the store's current state. */
   async donation(donationId: string): Promise<Donation | null> {
     return this.states.get(donationId) ?? (await this.flows.donations.current(donationId));
   }
 
-  update(donation: Donation, stripeEventId: string, set: DonationChange, messages: OutboxMessage[]): void {
-    this.changes.push({
-      kind: 'update',
-      donationId: donation.id,
-      fromRevision: donation.revision,
-      set,
-      stripeEventId,
-    });
-    this.states.set(donation.id, {
-      ...donation,
-      ...(set as Partial<Donation>),
-      revision: donation.revision + 1,
-      stripeEventIds: [...donation.stripeEventIds, stripeEventId],
-    });
-    this.messages.push(...messages);
-    this.changed.add(donation.id);
+  /** Adds one decision; its events are made here, in the trace of the webhook that delivered it. */
+  record(donation: Donation, stripeEventId: string, decision: WebhookDecision & { result: 'done' }): void {
+    for (const note of decision.notes) this.flows.logger[note.level](note.context, note.message);
+    const { effect } = decision;
+    if (!effect) return;
+    const subject = effect.kind === 'insert' ? effect.donation : donation;
+    if (effect.kind === 'update') {
+      this.changes.push({
+        kind: 'update',
+        donationId: donation.id,
+        fromRevision: donation.revision,
+        set: effect.set,
+        stripeEventId,
+      });
+      this.states.set(donation.id, {
+        ...donation,
+        ...effect.set,
+        revision: donation.revision + 1,
+        stripeEventIds: [...donation.stripeEventIds, stripeEventId],
+      });
+    } else {
+      this.changes.push({
+        kind: 'insert',
+        donationId: effect.donation.id,
+        doc: this.flows.donations.installmentDocument(effect.donation),
+      });
+      this.states.set(effect.donation.id, effect.donation);
+    }
+    this.messages.push(
+      ...effect.announce.map((announcement) => outboxMessage(topics.donation, announcedEvent(announcement))),
+    );
+    for (const moved of decision.counted) this.count(subject.campaignId, moved);
+    if (decision.receiptOwed) this.mails.push(subject.id);
+    this.changed.add(subject.id);
   }
 
-  insert(installment: Donation, doc: Record<string, unknown>, messages: OutboxMessage[]): void {
-    this.changes.push({ kind: 'insert', donationId: installment.id, doc });
-    this.states.set(installment.id, installment);
-    this.messages.push(...messages);
-    this.changed.add(installment.id);
-  }
-
-  count(donation: Donation, delta: FigureDelta): void {
-    this.counted.push({ currency: donation.settlementCurrency, delta });
-    const current = this.totals.get(donation.campaignId) ?? {
-      campaignId: donation.campaignId,
-      currency: donation.settlementCurrency,
+  private count(campaignId: string, moved: CountedDecision): void {
+    this.counted.push(moved);
+    // A held charge is never counted in the totals: only the metrics see it.
+    if (moved.held) return;
+    const { delta } = moved;
+    const current = this.totals.get(campaignId) ?? {
+      campaignId,
+      currency: moved.currency,
       gifts: 0,
       raised: 0,
       fees: 0,
@@ -119,7 +116,7 @@ class BatchWork {
       disputed: 0,
       refundsReversed: 0,
     };
-    this.totals.set(donation.campaignId, {
+    this.totals.set(campaignId, {
       ...current,
       gifts: current.gifts + (delta.gifts ?? 0),
       raised: current.raised + (delta.raised ?? 0),
@@ -131,361 +128,8 @@ class BatchWork {
   }
 }
 
-type Decided = 'done' | 'waiting';
-
-/** Stripe does not order its events: a refund or dispute may come before the payment's success. */
-const settled = (donation: Donation) => donation.status !== 'pending' && donation.status !== 'failed';
-
-function decidePayment(
-  work: BatchWork,
-  donation: Donation,
-  item: Targeted & { notice: { kind: 'payment' } },
-): Decided {
-  const { notice } = item.notice;
-  const settlement = item.charge ? settlementOf(donation, item.charge.transaction) : undefined;
-  const decision = decidePaymentOutcome(donation, {
-    ...notice,
-    ...(settlement ? { settlement } : {}),
-    chargeId: notice.latestCharge?.id ?? null,
-  });
-  if (decision.kind === 'unchanged') return 'done';
-  const { change } = decision;
-  if (change.to === 'held') {
-    // Never counted in a wrong currency, never lost: kept with its charge and the reason until an operator acts.
-    work.flows.logger.error(
-      {
-        donationId: donation.id,
-        chargeId: change.chargeId,
-        presented: `${donation.amount} ${donation.currency}`,
-        settlementCurrency: donation.settlementCurrency,
-        reason: change.reason,
-      },
-      'succeeded charge held: its settlement cannot be counted in the campaign currency',
-    );
-    work.update(
-      donation,
-      notice.stripeEventId,
-      {
-        status: 'held',
-        statusChangedAt: change.at,
-        chargeId: change.chargeId,
-        settlementHold: change.reason,
-      },
-      [],
-    );
-    work.counted.push({ currency: donation.currency, delta: {}, held: true });
-    return 'done';
-  }
-  if (change.to !== 'succeeded') {
-    work.update(donation, notice.stripeEventId, { status: change.to, statusChangedAt: change.at }, []);
-    return 'done';
-  }
-  work.update(
-    donation,
-    notice.stripeEventId,
-    {
-      status: 'succeeded',
-      statusChangedAt: change.at,
-      settledAmount: change.settledAmount,
-      exchangeRate: change.exchangeRate,
-      fee: change.fee,
-      net: change.net,
-      succeededAt: change.at,
-      chargeId: change.chargeId,
-    },
-    [outboxMessage(topics.donation, donationSucceededEvent(donation, change))],
-  );
-  work.count(donation, { gifts: 1, raised: change.settledAmount, fees: change.fee });
-  work.mails.push(donation.id);
-  return 'done';
-}
-
-function decideRefund(
-  work: BatchWork,
-  donation: Donation,
-  item: Targeted & { notice: { kind: 'charge-refunded' } },
-): Decided {
-  const { notice } = item.notice;
-  if (!settled(donation)) return 'waiting';
-  const decision = decideChargeRefunded(donation, notice);
-  if (decision.kind === 'unchanged') return 'done';
-  // A converted gift's refund is what its own balance transactions took off the balance, at the refund day's
-  // rate, never the gift's old rate; until Stripe shows them the event waits.
-  let settledRefunded = donation.settledRefunded + decision.amount;
-  if (donation.currency !== donation.settlementCurrency) {
-    const level = settledRefundLevel(item.refunds ?? [], donation.settlementCurrency, decision.refunded);
-    if (!level) return 'waiting';
-    settledRefunded = Math.max(donation.settledRefunded, level.level);
-  }
-  const settledAmount = settledRefunded - donation.settledRefunded;
-  const event = donationRefundedEvent(donation, {
-    refundId: decision.refundId,
-    amount: settledAmount,
-    presented: decision.amount,
-    at: notice.occurredAt,
-  });
-  work.update(
-    donation,
-    notice.stripeEventId,
-    {
-      refunded: decision.refunded,
-      settledRefunded,
-      refunds: decision.refunds,
-      status: decision.status,
-      statusChangedAt: notice.occurredAt,
-    },
-    [outboxMessage(topics.donation, event)],
-  );
-  work.count(donation, { refunded: settledAmount });
-  return 'done';
-}
-
-function decideRefundFailure(
-  work: BatchWork,
-  donation: Donation,
-  item: Targeted & { notice: { kind: 'refund-failed' } },
-): Decided {
-  const { notice } = item.notice;
-  if (!settled(donation)) return 'waiting';
-  const decision = decideRefundFailed(donation, notice);
-  if (decision.kind === 'unchanged') return 'done';
-  // Only a refund that had been counted (and announced) is given back publicly; one that failed before it was
-  // counted never moved a public figure.
-  // What came back to the balance is the failure's own balance transaction; without one, the refund's share of the gift.
-  const failure = item.failure;
-  const fromStripe =
-    failure &&
-    failure.currency.toUpperCase() === donation.settlementCurrency.toUpperCase() &&
-    failure.amount > 0
-      ? failure.amount
-      : null;
-  const restored =
-    decision.restored > 0
-      ? Math.min(fromStripe ?? inSettlement(donation, decision.restored), donation.settledRefunded)
-      : 0;
-  const messages =
-    decision.restored > 0
-      ? [
-          outboxMessage(
-            topics.donation,
-            donationRefundReversedEvent(donation, {
-              refundId: notice.refundId,
-              amount: restored,
-              at: notice.occurredAt,
-            }),
-          ),
-        ]
-      : [];
-  work.update(
-    donation,
-    notice.stripeEventId,
-    {
-      refunded: decision.refunded,
-      settledRefunded: donation.settledRefunded - restored,
-      refunds: decision.refunds,
-      refundFailures: decision.refundFailures,
-      status: decision.status,
-      statusChangedAt: notice.occurredAt,
-    },
-    messages,
-  );
-  work.count(donation, { refunded: -restored, refundsReversed: restored });
-  return 'done';
-}
-
-/**
- * A converted gift's dispute in the settlement currency: what the dispute's own balance transaction withdrew
- * when Stripe includes it in that currency (never more than the gift settled), else its share of the gift.
- */
-function disputeInSettlement(
-  donation: Donation,
-  presented: number,
-  withdrawn: { amount: number; currency: string } | null,
-): number {
-  if (donation.currency === donation.settlementCurrency) return presented;
-  if (withdrawn && withdrawn.currency === donation.settlementCurrency.toUpperCase())
-    return Math.min(withdrawn.amount, donation.settledAmount ?? 0);
-  return inSettlement(donation, presented);
-}
-
-function decideDisputeNotice(
-  work: BatchWork,
-  donation: Donation,
-  item: Targeted & { notice: { kind: 'dispute' } },
-): Decided {
-  const { notice } = item.notice;
-  if (!settled(donation)) return 'waiting';
-  const decision = decideDispute(donation, notice);
-  if (decision.kind === 'unchanged') return 'done';
-  const messages: OutboxMessage[] = [];
-  if (decision.opened) {
-    const amount = disputeInSettlement(donation, decision.opened.amount, notice.withdrawn);
-    messages.push(
-      outboxMessage(topics.donation, donationDisputedEvent(donation, { ...decision.opened, amount })),
-    );
-    work.count(donation, { disputed: amount });
-  }
-  const { closed } = decision;
-  if (closed && closed.status !== 'open' && closed.closedAt) {
-    const amount = disputeInSettlement(donation, closed.amount, notice.withdrawn);
-    messages.push(
-      outboxMessage(
-        topics.donation,
-        donationDisputeClosedEvent(donation, {
-          ...closed,
-          amount,
-          status: closed.status,
-          closedAt: closed.closedAt,
-        }),
-      ),
-    );
-    work.count(donation, { disputed: -amount, refunded: closed.status === 'lost' ? amount : 0 });
-  }
-  work.update(donation, notice.stripeEventId, { disputes: decision.disputes }, messages);
-  return 'done';
-}
-
-/**
- * Each paid invoice of a monthly plan becomes its own gift: a child donation whose id is derived from the invoice
- * id, so a redelivered or late `invoice.paid` finds the installment already there and announces nothing twice.
- * It shares the plan's receipt code and campaign; its public reference is its own, so the public ledger does not
- * link one donor's months together. Its fee comes from the charge that paid the invoice, as for one-off gifts.
- */
-async function decideInstallment(
-  work: BatchWork,
-  plan: Donation,
-  item: Targeted & { notice: { kind: 'invoice-paid' } },
-  flows: DonationFlows,
-): Promise<Decided> {
-  const { notice } = item.notice;
-  if (plan.interval !== 'month' || plan.parentId) return 'done';
-  if (notice.amountPaid <= 0 || notice.currency !== plan.currency) {
-    flows.logger.warn(
-      {
-        invoiceId: notice.invoiceId,
-        donationId: plan.id,
-        amountPaid: notice.amountPaid,
-        currency: notice.currency,
-      },
-      'paid invoice without a gift in the plan currency; ignored',
-    );
-    return 'done';
-  }
-  const id = derivedEventId(`donation.installment:${notice.invoiceId}`, notice.paidAt);
-  if (await work.donation(id)) return 'done';
-  const settlement = settlementOf(
-    { amount: notice.amountPaid, currency: plan.currency, settlementCurrency: plan.settlementCurrency },
-    item.charge?.transaction ?? null,
-  );
-  if (settlement.kind === 'settled' && !settlement.trusted)
-    flows.logger.warn(
-      { invoiceId: notice.invoiceId, donationId: plan.id },
-      'no balance transaction describes this installment (stripe-mock answers fixtures); the fee is recorded as 0',
-    );
-  const held = settlement.kind === 'held' ? settlement.reason : null;
-  if (held)
-    flows.logger.error(
-      { invoiceId: notice.invoiceId, donationId: plan.id, reason: held },
-      'paid installment held: its settlement cannot be counted in the campaign currency',
-    );
-  const settledAmount = settlement.kind === 'settled' ? settlement.amount : null;
-  const fee = settlement.kind === 'settled' ? settlement.fee : null;
-  const chargeId = item.charge?.chargeId ?? null;
-  const installment: Donation = {
-    ...plan,
-    id,
-    donor: null,
-    amount: notice.amountPaid,
-    settledAmount,
-    exchangeRate: settlement.kind === 'settled' ? settlement.exchangeRate : null,
-    settlementHold: held,
-    publicRef: newPublicRef(),
-    status: held ? 'held' : 'succeeded',
-    paymentIntentId: null,
-    fee,
-    net: settledAmount === null || fee === null ? null : settledAmount - fee,
-    createdAt: notice.paidAt,
-    succeededAt: notice.paidAt,
-    stripeEventIds: [notice.stripeEventId],
-    revision: 0,
-    chargeId,
-    refunded: 0,
-    settledRefunded: 0,
-    refunds: [],
-    refundFailures: [],
-    disputes: [],
-    allocated: 0,
-    allocationIds: [],
-    customerId: null,
-    subscriptionId: null,
-    subscriptionStatus: null,
-    parentId: plan.id,
-    invoiceId: notice.invoiceId,
-    erasedAt: null,
-  };
-  const doc = flows.donations.installmentDocument({
-    id,
-    campaignId: installment.campaignId,
-    organizationId: installment.organizationId,
-    amount: installment.amount,
-    currency: installment.currency,
-    settlementCurrency: installment.settlementCurrency,
-    settledAmount,
-    exchangeRate: installment.exchangeRate,
-    interval: 'month',
-    showName: installment.showName,
-    countryOfResidence: installment.countryOfResidence,
-    countryOfHeritage: installment.countryOfHeritage,
-    locale: installment.locale,
-    geographyConsent: installment.geographyConsent,
-    donorKey: installment.donorKey,
-    publicRef: installment.publicRef,
-    receiptHash: installment.receiptHash,
-    status: installment.status,
-    fee,
-    net: installment.net,
-    createdAt: notice.paidAt,
-    succeededAt: notice.paidAt,
-    chargeId,
-    parentId: plan.id,
-    invoiceId: notice.invoiceId,
-    subscriptionId: null,
-    stripeEventId: notice.stripeEventId,
-  });
-  if (settlement.kind === 'held') {
-    work.insert(installment, doc, []);
-    work.counted.push({ currency: installment.currency, delta: {}, held: true });
-    return 'done';
-  }
-  const change = {
-    from: 'pending',
-    to: 'succeeded',
-    at: notice.paidAt,
-    settledAmount: settlement.amount,
-    fee: settlement.fee,
-    net: settlement.amount - settlement.fee,
-    exchangeRate: settlement.exchangeRate,
-    chargeId,
-  } as const;
-  work.insert(installment, doc, [
-    outboxMessage(topics.donation, donationSucceededEvent({ ...installment, donor: plan.donor }, change)),
-  ]);
-  work.count(installment, { gifts: 1, raised: settlement.amount, fees: settlement.fee });
-  work.mails.push(installment.id);
-  return 'done';
-}
-
-function decideSubscriptionEnded(
-  work: BatchWork,
-  plan: Donation,
-  item: Targeted & { notice: { kind: 'subscription-ended' } },
-): Decided {
-  if (!plan.subscriptionId || plan.subscriptionStatus === 'canceled') return 'done';
-  work.update(plan, item.notice.notice.stripeEventId, { subscriptionStatus: 'canceled' }, []);
-  return 'done';
-}
-
-async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Promise<Decided> {
+/** Decides one event against the state the batch has built so far, and adds what it changes to the batch. */
+async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Promise<'done' | 'waiting'> {
   const donation = await work.donation(item.donationId);
   if (!donation) {
     flows.logger.warn(
@@ -494,33 +138,14 @@ async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Pr
     );
     return 'done';
   }
-  switch (item.notice.kind) {
-    case 'payment':
-      return decidePayment(work, donation, item as Targeted & { notice: { kind: 'payment' } });
-    case 'charge-refunded':
-      return decideRefund(work, donation, item as Targeted & { notice: { kind: 'charge-refunded' } });
-    case 'refund-failed':
-      return decideRefundFailure(work, donation, item as Targeted & { notice: { kind: 'refund-failed' } });
-    case 'dispute':
-      return decideDisputeNotice(work, donation, item as Targeted & { notice: { kind: 'dispute' } });
-    case 'invoice-paid':
-      return decideInstallment(
-        work,
-        donation,
-        item as Targeted & { notice: { kind: 'invoice-paid' } },
-        flows,
-      );
-    case 'subscription-ended':
-      return decideSubscriptionEnded(
-        work,
-        donation,
-        item as Targeted & { notice: { kind: 'subscription-ended' } },
-      );
-    default: {
-      const unhandled: never = item.notice;
-      throw new Error(`unhandled Stripe notice ${(unhandled as { kind: string }).kind}`);
-    }
-  }
+  const facts: StripeFacts =
+    item.notice.kind === 'invoice-paid'
+      ? { ...item, installmentKnown: (await work.donation(installmentIdOf(item.notice.notice))) !== null }
+      : item;
+  const decision = decideStripeNotice(donation, item.notice, facts);
+  if (decision.result === 'waiting') return 'waiting';
+  work.record(donation, item.notice.notice.stripeEventId, decision);
+  return 'done';
 }
 
 /** The gift a charge paid for: known in memory after its success, else by the charge id, metadata or PaymentIntent. */
@@ -652,15 +277,13 @@ function withLocks<T>(flows: DonationFlows, ids: string[], task: () => Promise<T
 }
 
 /**
- * Applies a batch of inbox events in arrival order: each is decided by the same rules as ever (the state
- * machine only moves forwards, repeats change nothing), against the state the batch has built so far, and all
- * the batch's changes, totals, owed receipts and events are committed in ONE journal document. Stripe is asked
- * for fees before the donations are locked.
+ * Applies a batch of inbox events in arrival order: Stripe is asked for what the events do not carry (fees,
+ * refunds' balance transactions) before any donation is locked; then each event is decided by the pure rules of
+ * webhook-decisions.ts against the state the batch has built so far (the state machine only moves forwards,
+ * repeats change nothing); and all the batch's changes, totals, owed receipts and events are committed in ONE
+ * journal document, which the caller hands to the publisher and the folder.
  */
-export async function applyStripeEvents(
-  flows: DonationFlows,
-  events: InboxEvent[],
-): Promise<{ outcomes: InboxOutcome[]; changed: Set<string> }> {
+export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent[]): Promise<AppliedBatch> {
   const outcomes = new Map<string, InboxOutcome>();
   const targeted: Targeted[] = [];
   await Promise.all(
@@ -679,11 +302,12 @@ export async function applyStripeEvents(
       try {
         const refunds = await refundsOf(flows, notice, donationId);
         const failure = await failureOf(flows, notice, donationId);
+        const charge = await chargeOf(flows, notice);
         targeted.push({
           event,
           notice,
           donationId,
-          charge: await chargeOf(flows, notice),
+          ...(charge ? { charge } : {}),
           ...(refunds ? { refunds } : {}),
           ...(failure !== undefined ? { failure } : {}),
         });
@@ -699,7 +323,7 @@ export async function applyStripeEvents(
   targeted.sort((a, b) => a.event.seq - b.event.seq);
   const work = new BatchWork(flows);
   const ids = [...new Set(targeted.map((item) => item.donationId))];
-  await withLocks(flows, ids, async () => {
+  const committed = await withLocks(flows, ids, async (): Promise<JournalEntry | null> => {
     for (const item of targeted) {
       const result = await inTraceOfWebhook(flows.tracer, item.event, () => decide(flows, work, item));
       outcomes.set(
@@ -709,29 +333,28 @@ export async function applyStripeEvents(
           : { eventId: item.event.id, result },
       );
     }
-    if (work.changes.length === 0) return;
+    if (work.changes.length === 0) return null;
     const createdAt = flows.now();
-    const id = flows.journal.nextId(createdAt);
-    const totals = [...work.totals.values()];
-    const mails = flows.mailer ? work.mails : [];
-    await flows.donations.linkChanges(work.changes);
-    await flows.journal.commit({
-      id,
+    const entry: JournalEntry = {
+      id: flows.journal.nextId(createdAt),
       changes: work.changes,
-      totals,
-      mails,
+      totals: [...work.totals.values()],
+      mails: flows.mailer ? work.mails : [],
       messages: work.messages,
       createdAt,
-    });
-    flows.donations.stage(work.changes, [...work.states.values()]);
-    flows.totals.stage(id, totals);
-    flows.journalCommitted({ id, changes: work.changes, totals, mails, messages: work.messages, createdAt });
-    // Counted only now that the batch is written: a batch that failed is decided again and counted then, once.
-    flows.giftsCounted(work.counted);
+    };
+    await flows.donations.linkChanges(entry.changes);
+    await flows.journal.commit(entry);
+    // Until folded, this process answers for the batch's changes from memory.
+    flows.donations.stage(entry.changes, [...work.states.values()]);
+    flows.totals.stage(entry.id, entry.totals);
+    return entry;
   });
-  if (work.messages.length > 0) flows.outboxQueued();
   return {
     outcomes: events.map((event) => outcomes.get(event.id) ?? { eventId: event.id, result: 'done' as const }),
     changed: work.changed,
+    committed,
+    // Only a written batch counts: a batch that failed is decided again and counted then, once.
+    counted: committed ? work.counted : [],
   };
 }

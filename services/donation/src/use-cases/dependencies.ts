@@ -6,10 +6,9 @@ import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
 import type { DonorKeyOf } from '../domain/donor-geography.ts';
 import type { CampaignStore } from '../store/campaign.store.ts';
 import type { CampaignTotalsStore } from '../store/campaign-totals.store.ts';
-import type { DonationJournal, JournalEntry } from '../store/donation-journal.store.ts';
+import type { DonationJournal } from '../store/donation-journal.store.ts';
 import type { DonationStore } from '../store/donation.store.ts';
 import type { IdempotencyKeyStore } from '../store/idempotency-key.store.ts';
-import type { CountedDecision } from '../webhooks/gift-metrics.ts';
 import type { OneAtATime } from '@aid/store';
 
 /** What the donation flows use; built once in app.ts. */
@@ -23,17 +22,12 @@ export interface DonationFlows {
   /** Batches of webhook changes, the commit point of the inbox processor. */
   journal: DonationJournal;
   totals: CampaignTotalsStore;
-  /** Hands a committed batch to the folder, which brings documents and totals up to it. */
-  journalCommitted(entry: JournalEntry): void;
-  /** Tells the gift metrics what a committed batch decided (see gift-metrics.ts). */
-  giftsCounted(decisions: readonly CountedDecision[]): void;
   payments: PaymentGateway;
   /** Null when `SMTP_URL` is not set: no receipts are emailed. */
   mailer: Mailer | null;
   logger: Logger;
   tracer: ServiceDeps['tracer'];
   now(): Date;
-  outboxQueued(): void;
   /**
    * Serializes changes to one donation within this process. A webhook batch decides each donation's change
    * against the state the batch and the unfolded journal hold in this process, then commits several documents

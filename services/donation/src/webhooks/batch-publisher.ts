@@ -6,8 +6,8 @@ import type { JournalEntry } from '../store/donation-journal.store.ts';
 export interface BatchPublisher {
   /** Queues a committed batch's events; batches are published in commit order. */
   committed(entry: JournalEntry): void;
-  isPublished(journalId: string): boolean;
-  forget(journalId: string): void;
+  /** Resolves once the batch's events went out; asked once per batch (by the folder, before deleting it). */
+  published(journalId: string): Promise<void>;
   backlog(): number;
   stop(): Promise<void>;
 }
@@ -27,7 +27,19 @@ export function startBatchPublisher(options: {
 }): BatchPublisher {
   const { publisher, logger, tracer } = options;
   const queue: JournalEntry[] = [];
+  // Batches published that nobody asked about yet, and those asked about before they went out.
   const published = new Set<string>();
+  const awaited = new Map<string, () => void>();
+
+  function markPublished(journalId: string): void {
+    const resolve = awaited.get(journalId);
+    if (!resolve) {
+      published.add(journalId);
+      return;
+    }
+    awaited.delete(journalId);
+    resolve();
+  }
 
   async function publishNext(): Promise<boolean> {
     const next = queue[0];
@@ -40,8 +52,8 @@ export function startBatchPublisher(options: {
         ),
       );
     }
-    published.add(next.id);
     queue.shift();
+    markPublished(next.id);
     return true;
   }
 
@@ -61,8 +73,10 @@ export function startBatchPublisher(options: {
       queue.push(entry);
       loop.wake();
     },
-    isPublished: (journalId) => published.has(journalId),
-    forget: (journalId) => published.delete(journalId),
+    published(journalId) {
+      if (published.delete(journalId)) return Promise.resolve();
+      return new Promise((resolve) => awaited.set(journalId, resolve));
+    },
     backlog: () => queue.length,
     async stop() {
       await loop.stop();

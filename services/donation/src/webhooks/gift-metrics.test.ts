@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { giftCounts, type FigureDelta } from './gift-metrics.ts';
+import type { FigureDelta } from '../domain/webhook-decisions.ts';
+import { giftCounts } from './gift-metrics.ts';
 
 describe('giftCounts', () => {
   it.each<[string, FigureDelta, ReturnType<typeof giftCounts>]>([

@@ -1,16 +1,5 @@
 import { Counter, Gauge, type Registry } from '@aid/runtime';
-import type { TotalsDelta } from '../store/donation-journal.model.ts';
-
-/** What one decision moves in its campaign's totals (signed, as the totals count it). */
-export type FigureDelta = Partial<Omit<TotalsDelta, 'campaignId' | 'currency'>>;
-
-/** One decision of a committed batch that moved money, in its gift's currency. */
-export interface CountedDecision {
-  currency: string;
-  delta: FigureDelta;
-  /** A succeeded charge held for an operator (its settlement cannot be counted); `currency` is then the presented one. */
-  held?: boolean;
-}
+import type { CountedDecision, FigureDelta } from '../domain/webhook-decisions.ts';
 
 /** The `figure` label values: the campaign totals' own names, in the snake case of Prometheus labels. */
 export const giftFigures = ['raised', 'fees', 'refunded', 'disputed', 'refunds_reversed'] as const;

@@ -15,40 +15,43 @@ export interface JournalFolder {
 
 /**
  * Brings donation documents and campaign totals up to the committed journal batches, oldest first, then owes
- * the batch's receipts to the mail outbox and, once its events are published, deletes the batch. Folding costs one guarded update per changed
- * donation, the slowest write this database has, so it yields to webhook traffic: it runs in pauses, or
- * regardless once `maxUnfolded` batches wait (memory holds their changes until folded). Reads never wait for
- * it: a donation read or changed through the store folds its own changes first.
+ * the batch's receipts to the mail outbox and, once its events are published, deletes the batch. Folding costs
+ * one guarded update per changed donation, the slowest write this database has, so it yields to webhook
+ * traffic: while batches keep coming (one within `pauseMs`) it waits, unless `maxUnfolded` batches wait (memory
+ * holds their changes until folded). Reads never wait for it: a donation read or changed through the store folds
+ * its own changes first.
  */
 export function startJournalFolder(options: {
   journal: DonationJournal;
   donations: Pick<DonationStore, 'settle'>;
   totals: Pick<CampaignTotalsStore, 'fold'>;
   oweReceipts(donationIds: string[]): Promise<void>;
-  /** Whether the batch's events went out: a journal is deleted only then, or they could be lost. */
-  published(journalId: string): boolean;
-  forgetPublished(journalId: string): void;
-  processorBusy(): boolean;
+  /** Resolves once the batch's events went out: a journal is deleted only then, or they could be lost. */
+  published(journalId: string): Promise<void>;
   logger: Logger;
   maxUnfolded?: number;
+  pauseMs?: number;
 }): JournalFolder {
   const { journal, logger } = options;
   const maxUnfolded = options.maxUnfolded ?? 2_000;
+  const pauseMs = options.pauseMs ?? 1_000;
   const queue: JournalEntry[] = [];
-  let running = true;
+  let lastCommittedAt = 0;
   let waiters: (() => void)[] = [];
+  let stopping: () => void = () => undefined;
+  const whenStopping = new Promise<'stopping'>((resolve) => {
+    stopping = () => resolve('stopping');
+  });
+  const trafficGoesOn = () => Date.now() - lastCommittedAt < pauseMs;
 
-  async function foldOne(entry: JournalEntry): Promise<void> {
+  async function foldOne(entry: JournalEntry): Promise<boolean> {
     for (const change of entry.changes) await options.donations.settle(change.donationId);
     for (const delta of entry.totals) await options.totals.fold(entry.id, delta);
     if (entry.mails.length > 0) await options.oweReceipts(entry.mails);
-    while (!options.published(entry.id)) {
-      // Stopping with events not out: the journal stays, and the next start publishes and folds it again.
-      if (!running) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    // Stopping with events not out: the journal stays, and the next start publishes and folds it again.
+    if ((await Promise.race([options.published(entry.id), whenStopping])) === 'stopping') return false;
     await journal.remove(entry.id);
-    options.forgetPublished(entry.id);
+    return true;
   }
 
   let folding: string | undefined;
@@ -61,9 +64,9 @@ export function startJournalFolder(options: {
         done.forEach((resolve) => resolve());
         return 'idle';
       }
-      if (options.processorBusy() && queue.length < maxUnfolded) return { waitMs: 20 };
+      if (trafficGoesOn() && queue.length < maxUnfolded) return { waitMs: 20 };
       folding = next.id;
-      await foldOne(next);
+      if (!(await foldOne(next))) return 'idle';
       queue.shift();
       return 'more';
     },
@@ -84,7 +87,8 @@ export function startJournalFolder(options: {
       // first one wakes it even during traffic, so it starts waiting for the pause instead of sleeping on.
       const first = queue.length === 0;
       queue.push(entry);
-      if (first || !options.processorBusy()) loop.wake();
+      lastCommittedAt = Date.now();
+      if (first) loop.wake();
     },
     backlog: () => queue.length,
     folded() {
@@ -93,7 +97,7 @@ export function startJournalFolder(options: {
       return new Promise((resolve) => waiters.push(resolve));
     },
     async stop() {
-      running = false;
+      stopping();
       await loop.stop();
     },
   };
