@@ -7,6 +7,7 @@ import { startReceiptSender } from './email/receipt-sender.ts';
 import { campaignEventsHandler } from './events/campaign-events.consumer.ts';
 import { disbursementEventsHandler } from './events/disbursement-events.consumer.ts';
 import { donorGeographyHandler } from './events/donor-geography.consumer.ts';
+import { publishLegacyOutbox } from './events/legacy-outbox.ts';
 import { donorKeyer, donorKeySecret } from './domain/donor-geography.ts';
 import { campaignTotalsRoutes } from './http/campaign-totals.routes.ts';
 import { donationRoutes } from './http/donation.routes.ts';
@@ -14,7 +15,7 @@ import { statusByCode } from './http/status-by-code.ts';
 import { webhookRoutes } from './http/webhook.routes.ts';
 import { createCampaignStore } from './store/campaign.store.ts';
 import { createCampaignTotalsStore } from './store/campaign-totals.store.ts';
-import { createDonationJournal, type JournalEntry } from './store/donation-journal.store.ts';
+import { createDonationJournal } from './store/donation-journal.store.ts';
 import { createDonationStore, type DonationStore } from './store/donation.store.ts';
 import { createDonorCipher } from './store/donor-cipher.ts';
 import { createDonorGeographyStore } from './store/donor-geography.store.ts';
@@ -24,7 +25,7 @@ import { createRejectedWebhooks } from './store/rejected-webhooks.store.ts';
 import { createStripeInbox } from './store/stripe-inbox.store.ts';
 import { stripeClient, stripeGateway } from './stripe/stripe-gateway.ts';
 import type { DonationFlows } from './use-cases/dependencies.ts';
-import { oneAtATime } from '@aid/store';
+import { migrateOnce, oneAtATime } from '@aid/store';
 import { createGiftMetrics } from './webhooks/gift-metrics.ts';
 import type { InboxProcessor } from './webhooks/inbox-processor.ts';
 import type { JournalFolder } from './webhooks/journal-folder.ts';
@@ -81,7 +82,9 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   };
 
   // Data from earlier versions is brought up to date before any webhook is decided again.
-  await publishLegacyOutbox(donations, deps.publisher);
+  await migrateOnce(deps.db, 'donation-outbox-published', () =>
+    publishLegacyOutbox(donations, deps.publisher),
+  );
   await donations.backfillLinks();
   await members.backfillKeyLinks();
   await receipts.backfillPending();
@@ -200,22 +203,4 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
       mailer?.close();
     },
   };
-}
-
-/**
- * Messages an earlier version of this service queued inside donation documents are published once at
- * start-up, then cleared. A crash in between publishes them again, which consumers absorb.
- */
-async function publishLegacyOutbox(
-  donations: DonationStore,
-  publisher: ServiceDeps['publisher'],
-): Promise<void> {
-  for (const { donationId, stored } of await donations.legacyOutbox()) {
-    const messages = stored.map((text) => JSON.parse(text) as JournalEntry['messages'][number]);
-    if (messages.length > 0)
-      await publisher.publish(
-        messages.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers })),
-      );
-    await donations.clearLegacyOutbox(donationId, stored);
-  }
 }

@@ -1,5 +1,5 @@
 import type { CampaignSnapshot } from '@aid/contracts';
-import { isDuplicateKey } from '@aid/store';
+import { isDuplicateKey, migrateOnce } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { PresentedCounters, StoredProjections } from '../domain/projections.ts';
 import { emptyTotals, type CampaignTotals } from '../domain/summary.ts';
@@ -13,7 +13,6 @@ import { entryId, entryIds, entryModel, type EntryDocument } from './entry.model
 import { disbursementRefId, type EntryRefDocument } from './entry-ref.model.ts';
 import { createEntryRefs } from './entry-refs.ts';
 import { entryRefsOf } from './log-appender.ts';
-import { migrationModel } from './migration.model.ts';
 import type { GeographyRelease } from '../domain/donor-geography.ts';
 import { donorGeographyModel } from './donor-geography.model.ts';
 import { createLogAppender, type AppenderOptions } from './log-appender.ts';
@@ -95,7 +94,6 @@ export function createLedgerStore(
 ) {
   const own = collectionsOn(db);
   const { logs, entries, campaigns, list, links, geographies } = own;
-  const migrations = migrationModel(db);
   const publicRead = !options.reads || options.reads === db ? own : collectionsOn(options.reads);
   const merkle = createMerkleStore(db);
   const totalsProjection = Object.fromEntries(
@@ -432,49 +430,44 @@ export function createLedgerStore(
     /**
      * Writes the `_id`-keyed links and the public campaign list for data stored before they existed, once per
      * database: at start-up, before the consumers start. Idempotent (the same writes the appender makes), so a
-     * crash or a second instance doing it at the same time only repeats work; the marker is written last.
+     * crash or a second instance doing it at the same time only repeats work; it is recorded once done (migrateOnce).
      * It reads every entry once, by `_id` pages of each log up to its head; entries beyond a head get their
      * links when their group is finished.
      */
     async migrateToLinks(log: (message: string) => void = () => undefined): Promise<void> {
-      const name = 'entry-links-and-campaign-list';
-      if (await migrations.findById(name).lean()) return;
-      const started = Date.now();
-      // Cold, once per database: the status filter reads the whole collection on the local database.
-      const published = await campaigns.find({ 'snapshot.status': { $in: ['active', 'closed'] } }).lean();
-      if (published.length > 0) {
-        await list.collection.updateOne(
-          { _id: publicListId } as Record<string, unknown>,
-          {
-            $set: Object.fromEntries(
-              published.map((doc) => [`published.${doc._id}`, doc.snapshot.publishedAt ?? '']),
-            ),
-          },
-          { upsert: true },
-        );
-      }
-      let linked = 0;
-      for (const { _id: campaignId, size } of await logs.find({}, { size: 1 }).lean()) {
-        for (let from = 0; from < size; from += 1_000) {
-          const docs = await entries
-            .find(
-              { _id: { $in: entryIds(campaignId, from, Math.min(from + 1_000, size)) } },
-              { kind: 1, refs: 1, index: 1 },
-            )
-            .lean();
-          // In index order, so a receipt code keeps its first gift.
-          await links.record(entryRefsOf(docs.sort((a, b) => a.index - b.index)));
-          linked += docs.length;
+      await migrateOnce(db, 'entry-links-and-campaign-list', async () => {
+        const started = Date.now();
+        // Cold, once per database: the status filter reads the whole collection on the local database.
+        const published = await campaigns.find({ 'snapshot.status': { $in: ['active', 'closed'] } }).lean();
+        if (published.length > 0) {
+          await list.collection.updateOne(
+            { _id: publicListId } as Record<string, unknown>,
+            {
+              $set: Object.fromEntries(
+                published.map((doc) => [`published.${doc._id}`, doc.snapshot.publishedAt ?? '']),
+              ),
+            },
+            { upsert: true },
+          );
         }
-      }
-      await migrations.collection.updateOne(
-        { _id: name } as Record<string, unknown>,
-        { $set: { doneAt: new Date() } },
-        { upsert: true },
-      );
-      log(
-        `linked ${linked} entries and listed ${published.length} published campaigns in ${Date.now() - started} ms`,
-      );
+        let linked = 0;
+        for (const { _id: campaignId, size } of await logs.find({}, { size: 1 }).lean()) {
+          for (let from = 0; from < size; from += 1_000) {
+            const docs = await entries
+              .find(
+                { _id: { $in: entryIds(campaignId, from, Math.min(from + 1_000, size)) } },
+                { kind: 1, refs: 1, index: 1 },
+              )
+              .lean();
+            // In index order, so a receipt code keeps its first gift.
+            await links.record(entryRefsOf(docs.sort((a, b) => a.index - b.index)));
+            linked += docs.length;
+          }
+        }
+        log(
+          `linked ${linked} entries and listed ${published.length} published campaigns in ${Date.now() - started} ms`,
+        );
+      });
     },
 
     merkle,
