@@ -148,13 +148,21 @@ export async function findHinted(source: OutboxSource, limit: number): Promise<P
 }
 
 /**
- * Removes published messages. Messages queued meanwhile stay; the marker is cleared only when the outbox is
- * empty at that instant, so a concurrent writer's new message can never be forgotten.
+ * Removes published messages. Usually nothing was queued since the relay read the outbox: one write, guarded by
+ * the outbox being exactly what was published, empties it and clears the marker. Otherwise the published
+ * messages are pulled and the marker is cleared only if the outbox is empty at that instant, so a concurrent
+ * writer's new message can never be forgotten.
  */
 export async function clearPublished(batch: PendingBatch): Promise<void> {
   const { model } = batch.source;
-  if (batch.stored.length > 0)
+  if (batch.stored.length > 0) {
+    const whole = await model.updateOne(
+      { _id: batch.documentId, outbox: batch.stored },
+      { $set: { outbox: [] }, $unset: { outboxSince: 1 } },
+    );
+    if (whole.matchedCount === 1) return;
     await model.updateOne({ _id: batch.documentId }, { $pullAll: { outbox: batch.stored } });
+  }
   await model.updateOne({ _id: batch.documentId, outbox: { $size: 0 } }, { $unset: { outboxSince: 1 } });
 }
 

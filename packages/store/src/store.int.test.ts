@@ -162,8 +162,13 @@ describe('store kit against the real database', () => {
     if (batch) await store.clear(batch);
     const after = (await store.pending(10)).filter((pending) => pending.documentId === 'outbox');
     expect(after.flatMap((pending) => pending.messages.map((queued) => queued.id))).toEqual(['m3']);
-    if (after[0]) await store.clear(after[0]);
+    // Nothing queued since it was read: one write clears the outbox and its marker.
+    const clearing = await operationsOf(db, async () => {
+      if (after[0]) await store.clear(after[0]);
+    });
+    expect(clearing.map((operation) => operation.method)).toEqual(['updateOne']);
     expect((await store.pending(10)).filter((pending) => pending.documentId === 'outbox')).toEqual([]);
+    expect(await model.findById('outbox').lean()).not.toHaveProperty('outboxSince');
   });
 
   it('when this process queued the messages, then the relay reads them by _id between sweeps, and the sweep finds what no hint named', async () => {
