@@ -47,7 +47,7 @@ export interface CountedDecision {
   held?: boolean;
 }
 
-/** The fields a webhook decision changes on a donation (the store adds the revision and the event id). */
+/** The fields a guarded change may set on a donation; the store adds the revision and the Stripe event id. */
 export type DonationFields = Partial<
   Pick<
     Donation,

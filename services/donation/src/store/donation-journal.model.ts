@@ -1,9 +1,9 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
-import type { DonationChange } from './donation.store.ts';
+import type { DonationFields } from '../domain/webhook-decisions.ts';
 
 /** One change of one donation, decided from `fromRevision`; folding it again after it landed changes nothing. */
 export type JournalChange =
-  | { kind: 'update'; donationId: string; fromRevision: number; set: DonationChange; stripeEventId: string }
+  | { kind: 'update'; donationId: string; fromRevision: number; set: DonationFields; stripeEventId: string }
   /** A monthly installment born from a paid invoice: the whole document, inserted once. */
   | { kind: 'insert'; donationId: string; doc: Record<string, unknown> };
 

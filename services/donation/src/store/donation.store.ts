@@ -2,6 +2,7 @@ import { defaultLocale, isSupportedLocale } from '@aid/i18n';
 import { isDuplicateKey } from '@aid/store';
 import type { Connection, UpdateQuery } from 'mongoose';
 import type { Donation } from '../domain/donation.ts';
+import type { DonationFields } from '../domain/webhook-decisions.ts';
 import type { JournalChange } from './donation-journal.model.ts';
 import { createDonationLinks } from './donation-links.store.ts';
 import { donationModel, type DonationDocument } from './donation.model.ts';
@@ -37,28 +38,6 @@ export type NewDonation = Omit<Donation, Lifecycle>;
 
 /** What a new donation is paid through: a one-off PaymentIntent, or a monthly plan's customer and subscription. */
 export type NewDonationPayment = { paymentIntentId: string } | { customerId: string; subscriptionId: string };
-
-/** Fields a guarded change may set; the store owns revision, event ids and the outbox. */
-export type DonationChange = Partial<
-  Pick<
-    DonationDocument,
-    | 'status'
-    | 'statusChangedAt'
-    | 'fee'
-    | 'net'
-    | 'succeededAt'
-    | 'chargeId'
-    | 'refunded'
-    | 'settledAmount'
-    | 'exchangeRate'
-    | 'settlementHold'
-    | 'settledRefunded'
-    | 'refunds'
-    | 'refundFailures'
-    | 'disputes'
-    | 'subscriptionStatus'
-  >
->;
 
 /** Donations held in memory at most (recent ones: their webhooks follow within minutes). */
 const maxCached = 200_000;
@@ -411,7 +390,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
     async applyChange(args: {
       donationId: string;
       revision: number;
-      set: DonationChange;
+      set: DonationFields;
       stripeEventId?: string;
     }): Promise<boolean> {
       await settle(args.donationId);

@@ -96,37 +96,26 @@ describe('webhook and receipt lookups of donations go by _id', () => {
     store.stage(success, []);
     await store.settle(gift.id);
     await store.insert(plan, { customerId: 'cus_1', subscriptionId });
-    const installment = store.installmentDocument({
-      ...plan,
-      id: installmentId,
-      publicRef: `d_${newId().replaceAll('-', '').slice(0, 24)}`,
-      status: 'succeeded',
-      fee: 0,
-      net: plan.amount,
-      settledAmount: plan.amount,
-      exchangeRate: null,
-      createdAt: new Date(plan.createdAt.getTime() + 60_000),
-      succeededAt: new Date(plan.createdAt.getTime() + 60_000),
-      chargeId: `ch_${newId()}`,
-      parentId: plan.id,
-      invoiceId: `in_${newId()}`,
-      subscriptionId: null,
-      donor: null,
-      settlementHold: null,
-      paymentIntentId: null,
-      stripeEventIds: [`evt_${newId()}`],
-      revision: 0,
-      refunded: 0,
-      settledRefunded: 0,
-      refunds: [],
-      refundFailures: [],
-      disputes: [],
-      allocated: 0,
-      allocationIds: [],
-      customerId: null,
-      subscriptionStatus: null,
-      erasedAt: null,
-    });
+    const installment = store.installmentDocument(
+      donationBuilder({
+        ...plan,
+        id: installmentId,
+        publicRef: `d_${newId().replaceAll('-', '').slice(0, 24)}`,
+        status: 'succeeded',
+        fee: 0,
+        net: plan.amount,
+        settledAmount: plan.amount,
+        createdAt: new Date(plan.createdAt.getTime() + 60_000),
+        succeededAt: new Date(plan.createdAt.getTime() + 60_000),
+        chargeId: `ch_${newId()}`,
+        parentId: plan.id,
+        invoiceId: `in_${newId()}`,
+        donor: null,
+        paymentIntentId: null,
+        stripeEventIds: [`evt_${newId()}`],
+        revision: 0,
+      }),
+    );
     const born = [{ kind: 'insert' as const, donationId: installmentId, doc: installment }];
     await store.linkChanges(born);
     store.stage(born, []);
