@@ -160,6 +160,9 @@ function serverProperties(port: number, controllerPort: number, logDir: string):
     'min.insync.replicas': '1',
     // Tests join groups constantly; the default 3 s delay would dominate their run time.
     'group.initial.rebalance.delay.ms': '0',
+    // The controller appends a no-op record to the metadata log every 500 ms by default, which a single idle
+    // broker pays for: 2.8 % of a core idle against 1.6 % at 10 s (a bare broker, 60 s windows, three runs each).
+    'metadata.max.idle.interval.ms': '10000',
     'num.network.threads': '2',
     'num.io.threads': '4',
     'log.retention.hours': '168',
