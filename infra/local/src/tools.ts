@@ -154,7 +154,7 @@ export async function ensureZipkin(toolsDir: string): Promise<InstalledTool> {
 
 /**
  * The OpenTelemetry Collector that takes the services' OTLP and hands it to Zipkin, built from infra/otel-collector,
- * a module of its own whose go.sum pins every dependency. Built once (a minute or two) and only for `npm start`.
+ * a module of its own whose go.sum pins every dependency. Built once (a few minutes) and only for `npm start`.
  */
 /** Where the collector is built, and the fingerprint of its module: it is rebuilt when that changes. */
 function otelCollectorBuild(toolsDir: string, root: string) {

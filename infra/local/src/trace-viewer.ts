@@ -11,7 +11,7 @@ export interface StartedTraceViewer {
   endpoint: string;
   /** Zipkin's web UI, where a newcomer follows one gift across the services. */
   viewerUrl: string;
-  /** Zipkin, then the collector in front of it: both are stopped with the stack. */
+  /** The collector and Zipkin behind it: both are stopped with the stack. */
   processes: ManagedProcess[];
   note: string;
 }
@@ -33,48 +33,50 @@ export async function startTraceViewer(profile: Profile): Promise<StartedTraceVi
   ]);
   fs.mkdirSync(dirs.logs, { recursive: true });
   const zipkinUrl = `http://127.0.0.1:${ports.traceViewer}`;
-  const zipkin = spawnManaged({
-    name: 'zipkin',
-    command: 'java',
-    args: [
-      '-Xmx384m',
-      '-Djava.awt.headless=true',
-      '-jar',
-      jar.path,
-      // One port, on loopback only: Zipkin's default listens on every interface.
-      `--armeria.ports[0].ip=127.0.0.1`,
-      `--armeria.ports[0].port=${ports.traceViewer}`,
-      '--armeria.ports[0].protocols[0]=http',
-    ],
+  const endpoint = `http://127.0.0.1:${ports.otlpHttp}`;
+  // The collector first: it answers in a second and holds the spans, retrying, until Zipkin's JVM is up, so the
+  // services' first requests (the demo data among them) are not lost while Zipkin starts.
+  const collector = spawnManaged({
+    name: 'otel-collector',
+    command: collectorBinary.path,
+    args: ['--config', path.join(dirs.root, 'infra', 'otel-collector', 'config.yaml')],
     cwd: dirs.root,
-    env: { ...process.env, STORAGE_TYPE: 'mem', MEM_MAX_SPANS: String(MAX_SPANS) },
-    logFile: path.join(dirs.logs, 'zipkin.log'),
-    marker: path.basename(jar.path),
+    env: { ...process.env, OTLP_HTTP_PORT: String(ports.otlpHttp), ZIPKIN_PORT: String(ports.traceViewer) },
+    logFile: path.join(dirs.logs, 'otel-collector.log'),
   });
-  await stopOnFailure(zipkin, () =>
-    waitUntil(async () => (await httpStatus(`${zipkinUrl}/health`)) === 200, {
-      what: `Zipkin on ${zipkinUrl}`,
-      // A JVM on a busy machine: Zipkin itself says it is ready in a few seconds on an idle one.
-      timeoutMs: 120_000,
-      intervalMs: 500,
-      process: zipkin,
+  // The OTLP receiver answers a GET with 405: any answer means it listens.
+  await stopOnFailure(collector, () =>
+    waitUntil(async () => (await httpStatus(`${endpoint}/v1/traces`)) > 0, {
+      what: `the OpenTelemetry Collector on ${endpoint}`,
+      timeoutMs: 30_000,
+      process: collector,
     }),
   );
-  const endpoint = `http://127.0.0.1:${ports.otlpHttp}`;
-  const collector = await stopOnFailure(zipkin, async () => {
+  const zipkin = await stopOnFailure(collector, async () => {
     const started = spawnManaged({
-      name: 'otel-collector',
-      command: collectorBinary.path,
-      args: ['--config', path.join(dirs.root, 'infra', 'otel-collector', 'config.yaml')],
+      name: 'zipkin',
+      command: 'java',
+      args: [
+        '-Xmx384m',
+        '-Djava.awt.headless=true',
+        '-jar',
+        jar.path,
+        // One port, on loopback only: Zipkin's default listens on every interface.
+        `--armeria.ports[0].ip=127.0.0.1`,
+        `--armeria.ports[0].port=${ports.traceViewer}`,
+        '--armeria.ports[0].protocols[0]=http',
+      ],
       cwd: dirs.root,
-      env: { ...process.env, OTLP_HTTP_PORT: String(ports.otlpHttp), ZIPKIN_PORT: String(ports.traceViewer) },
-      logFile: path.join(dirs.logs, 'otel-collector.log'),
+      env: { ...process.env, STORAGE_TYPE: 'mem', MEM_MAX_SPANS: String(MAX_SPANS) },
+      logFile: path.join(dirs.logs, 'zipkin.log'),
+      marker: path.basename(jar.path),
     });
-    // The OTLP receiver answers a GET with 405: any answer means it listens.
     await stopOnFailure(started, () =>
-      waitUntil(async () => (await httpStatus(`${endpoint}/v1/traces`)) > 0, {
-        what: `the OpenTelemetry Collector on ${endpoint}`,
-        timeoutMs: 30_000,
+      waitUntil(async () => (await httpStatus(`${zipkinUrl}/health`)) === 200, {
+        what: `Zipkin on ${zipkinUrl}`,
+        // A JVM on a busy machine: Zipkin says it is ready in a few seconds on an idle one, 40 on a loaded one.
+        timeoutMs: 120_000,
+        intervalMs: 500,
         process: started,
       }),
     );
@@ -84,7 +86,7 @@ export async function startTraceViewer(profile: Profile): Promise<StartedTraceVi
   return {
     endpoint,
     viewerUrl: `${zipkinUrl}/zipkin/`,
-    processes: [zipkin, collector],
+    processes: [collector, zipkin],
     note: `Zipkin ${ZIPKIN_VERSION} and OpenTelemetry Collector ${OTEL_COLLECTOR_VERSION}, ${installed ? 'installed' : 'reused'}`,
   };
 }
