@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFerretdb } from './ferretdb.ts';
-import { startJaeger } from './jaeger.ts';
-import { jaegerBuilt } from './tools.ts';
+import { startTraceViewer } from './trace-viewer.ts';
+import { traceViewerInstalled } from './tools.ts';
 import { containerEngineAvailable } from './container-engine.ts';
 import { startKafka } from './kafka.ts';
 import { acquireRunLock } from './process.ts';
@@ -22,7 +22,7 @@ export type { Profile, ProfileName } from './profile.ts';
 export { startKafka } from './kafka.ts';
 export { startFerretdb } from './ferretdb.ts';
 export { startMailpit } from './mailpit.ts';
-export { startJaeger } from './jaeger.ts';
+export { startTraceViewer } from './trace-viewer.ts';
 export type { ManagedProcess, StartedPart } from './process.ts';
 
 export interface InfraEndpoints {
@@ -33,9 +33,9 @@ export interface InfraEndpoints {
   smtpUrl?: string;
   /** The local inbox's web address, when the launcher runs Mailpit. */
   mailInboxUrl?: string;
-  /** Where the services export their spans (OTLP over HTTP), when the launcher runs Jaeger or the variable names one. */
+  /** Where the services export their spans (OTLP over HTTP), when the launcher runs the viewer or the variable names one. */
   otlpEndpoint?: string;
-  /** The trace viewer's web address, when the launcher runs Jaeger. */
+  /** The trace viewer's web address (Zipkin's UI), when the launcher runs it. */
   traceViewerUrl?: string;
 }
 
@@ -120,8 +120,8 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
       }
     }
     // The trace viewer only for `npm start`: tests read their spans in process. It starts beside the stack, not in
-    // front of it: its first build takes minutes, and a stack without its viewer still works (the services' span
-    // exports are dropped until it answers).
+    // front of it: its first install builds the collector and fetches Zipkin, and a stack without its viewer still
+    // works (the services' span exports are dropped until it answers).
     let traces: { otlpEndpoint?: string; traceViewerUrl?: string } = {};
     let stopping = false;
     if (profile.external.otlpEndpoint !== undefined) traces = { otlpEndpoint: profile.external.otlpEndpoint };
@@ -133,22 +133,22 @@ export async function startLocalInfra(options: StartOptions): Promise<RunningInf
       const { otlpHttp, traceViewer } = profile.ports;
       traces = {
         otlpEndpoint: `http://127.0.0.1:${otlpHttp}`,
-        traceViewerUrl: `http://127.0.0.1:${traceViewer}`,
+        traceViewerUrl: `http://127.0.0.1:${traceViewer}/zipkin/`,
       };
-      if (!jaegerBuilt(profile.dirs.tools, profile.dirs.root))
-        log('▸ jaeger … building in the background (first start only, several minutes)');
-      void startJaeger(profile).then(
-        async (jaeger) => {
+      if (!traceViewerInstalled(profile.dirs.tools, profile.dirs.root))
+        log('▸ trace viewer … installing in the background (first start only, a few minutes)');
+      void startTraceViewer(profile).then(
+        async (viewer) => {
           if (stopping) {
-            await jaeger.process.stop();
+            await Promise.all(viewer.processes.map((proc) => proc.stop()));
             return;
           }
-          started.push(jaeger.process);
-          log(`▸ jaeger … ready (${seconds(t0)}s, ${jaeger.note})`);
+          started.push(...viewer.processes);
+          log(`▸ trace viewer … ready (${seconds(t0)}s, ${viewer.note})`);
         },
         (error: unknown) =>
           log(
-            `▸ jaeger … not started, the stack runs without its trace viewer: ${error instanceof Error ? error.message : String(error)}`,
+            `▸ trace viewer … not started, the stack runs without it: ${error instanceof Error ? error.message : String(error)}`,
           ),
       );
     }

@@ -13,8 +13,7 @@ describe('resolveProfile', () => {
       mailSmtp: 1025,
       mailWeb: 8025,
       otlpHttp: 4318,
-      traceViewer: 16686,
-      traceViewerGrpc: 16685,
+      traceViewer: 9411,
     });
     expect(test.ports).toEqual({
       kafka: 19092,
@@ -24,8 +23,7 @@ describe('resolveProfile', () => {
       mailSmtp: 21025,
       mailWeb: 28025,
       otlpHttp: 24318,
-      traceViewer: 26686,
-      traceViewerGrpc: 26685,
+      traceViewer: 29411,
     });
     expect(dev.keepData).toBe(true);
     expect(test.keepData).toBe(false);
@@ -43,8 +41,7 @@ describe('resolveProfile', () => {
       mailSmtp: 21025,
       mailWeb: 28025,
       otlpHttp: 24318,
-      traceViewer: 26686,
-      traceViewerGrpc: 26685,
+      traceViewer: 29411,
     });
   });
 

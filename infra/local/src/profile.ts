@@ -9,10 +9,9 @@ export interface Ports {
   stripeMock: number;
   mailSmtp: number;
   mailWeb: number;
-  /** Jaeger: OTLP over HTTP in, and its UI and HTTP API out (gRPC beside it, unused but always opened). */
+  /** The trace viewer: the collector's OTLP over HTTP in, and Zipkin's UI and HTTP API out. */
   otlpHttp: number;
   traceViewer: number;
-  traceViewerGrpc: number;
 }
 
 /** Endpoints the environment already provides; those parts are used as given and not started. */
@@ -50,8 +49,7 @@ const defaultPorts: Record<ProfileName, Ports> = {
     mailSmtp: 1025,
     mailWeb: 8025,
     otlpHttp: 4318,
-    traceViewer: 16686,
-    traceViewerGrpc: 16685,
+    traceViewer: 9411,
   },
   test: {
     kafka: 19092,
@@ -61,8 +59,7 @@ const defaultPorts: Record<ProfileName, Ports> = {
     mailSmtp: 21025,
     mailWeb: 28025,
     otlpHttp: 24318,
-    traceViewer: 26686,
-    traceViewerGrpc: 26685,
+    traceViewer: 29411,
   },
 };
 
@@ -75,7 +72,6 @@ export const portVariables: Record<keyof Ports, string> = {
   mailWeb: 'LOCAL_MAIL_WEB_PORT',
   otlpHttp: 'LOCAL_OTLP_PORT',
   traceViewer: 'LOCAL_TRACE_VIEWER_PORT',
-  traceViewerGrpc: 'LOCAL_TRACE_VIEWER_GRPC_PORT',
 };
 
 /**

@@ -220,9 +220,7 @@ function printSummary(config: ConfigEnv, urls: Map<string, string>): void {
       ? [`  Mail inbox   ${config['MAIL_INBOX_URL']}  (every email the platform sends, e.g. receipts)`]
       : []),
     ...(config['TRACE_VIEWER_URL']
-      ? [
-          `  Traces       ${config['TRACE_VIEWER_URL']}/api/traces?service=donation  (Jaeger: each gift is one trace across the services)`,
-        ]
+      ? [`  Traces       ${config['TRACE_VIEWER_URL']}  (Zipkin: each gift is one trace across the services)`]
       : config['OTEL_EXPORTER_OTLP_ENDPOINT']
         ? [`  Traces       exported to ${config['OTEL_EXPORTER_OTLP_ENDPOINT']}`]
         : []),

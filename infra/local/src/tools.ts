@@ -12,7 +12,14 @@ export const FERRETDB_VERSION = '1.24.2';
 export const STRIPE_MOCK_VERSION = '0.203.0';
 export const SCHEMATHESIS_VERSION = '4.32.5';
 export const MAILPIT_VERSION = '1.33.1';
-export const JAEGER_VERSION = '1.75.0';
+export const ZIPKIN_VERSION = '3.6.1';
+/** SHA-256 of zipkin-server-3.6.1-exec.jar as published on Maven Central. */
+const ZIPKIN_SHA256 = 'd8326e0ed4f43855dba81228f688554706e52578a7c782d9a90b73f8680654a1';
+/** The collector's core version, as required in infra/otel-collector/go.mod. */
+export const OTEL_COLLECTOR_VERSION = '0.148.0';
+/** Pinned rather than left to whichever version the local Maven defaults to. */
+const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
+const javaInstallHint = 'apt-get install openjdk-17-jre-headless (or brew install openjdk@17)';
 
 export interface InstalledTool {
   path: string;
@@ -21,7 +28,9 @@ export interface InstalledTool {
 }
 
 export async function ensureKafkaLibs(toolsDir: string, root: string): Promise<InstalledTool> {
-  await requireJava();
+  await requireJava(
+    `Kafka needs Java 17+: ${javaInstallHint}, or set KAFKA_BROKERS to use an existing Kafka`,
+  );
   const home = path.join(toolsDir, `kafka-${KAFKA_VERSION}`);
   const libs = path.join(home, 'libs');
   const pom = path.join(root, 'infra', 'kafka', 'pom.xml');
@@ -106,42 +115,88 @@ export async function ensureFerretdb(toolsDir: string, root: string): Promise<In
 }
 
 /**
- * Jaeger v2 (the local trace viewer of `npm start`), built from infra/jaeger, a module of its own whose go.sum
- * pins Jaeger and every dependency. Built once (a few minutes) and only for `npm start`, never for tests.
+ * Zipkin's server (the local trace viewer of `npm start`, its web UI built in), the executable jar that Zipkin
+ * publishes on Maven Central, checked against the digest below. Only for `npm start`, never for tests.
  */
-/** Where Jaeger is built, and the fingerprint of the module it is built from: it is rebuilt when that changes. */
-function jaegerBuild(toolsDir: string, root: string) {
-  const home = path.join(toolsDir, `jaeger-${JAEGER_VERSION}`);
-  const moduleDir = path.join(root, 'infra', 'jaeger');
+export async function ensureZipkin(toolsDir: string): Promise<InstalledTool> {
+  const jar = path.join(toolsDir, `zipkin-${ZIPKIN_VERSION}`, `zipkin-server-${ZIPKIN_VERSION}-exec.jar`);
+  if (fs.existsSync(jar)) return { path: jar, installed: false };
+  const fallback = 'or set OTEL_EXPORTER_OTLP_ENDPOINT to use an existing OTLP trace backend';
+  await requireJava(`Zipkin (the local trace viewer) needs Java 17+: ${javaInstallHint}, ${fallback}`);
+  await requireCommand(
+    'mvn',
+    ['-v'],
+    `Installing Zipkin needs Maven 3 to fetch its jar from Maven Central: apt-get install maven ` +
+      `(or brew install maven), ${fallback}`,
+  );
+  await installAtomically(jar, async (staging) => {
+    const stagingDir = path.dirname(staging);
+    await run(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        `${MAVEN_DEPENDENCY_PLUGIN}:copy`,
+        `-Dartifact=io.zipkin:zipkin-server:${ZIPKIN_VERSION}:jar:exec`,
+        `-DoutputDirectory=${stagingDir}`,
+      ],
+      // The goal needs no project; run where there is none to pick up.
+      { cwd: stagingDir, maxBuffer: 16 * 1024 * 1024 },
+    ).catch((error: unknown) => {
+      throw new Error(`mvn could not fetch the Zipkin ${ZIPKIN_VERSION} jar: ${output(error)}`);
+    });
+    const digest = createHash('sha256').update(fs.readFileSync(staging)).digest('hex');
+    if (digest !== ZIPKIN_SHA256)
+      throw new Error(`the Zipkin ${ZIPKIN_VERSION} jar has SHA-256 ${digest}, expected ${ZIPKIN_SHA256}`);
+  });
+  return { path: jar, installed: true };
+}
+
+/**
+ * The OpenTelemetry Collector that takes the services' OTLP and hands it to Zipkin, built from infra/otel-collector,
+ * a module of its own whose go.sum pins every dependency. Built once (a few minutes) and only for `npm start`.
+ */
+/** Where the collector is built, and the fingerprint of its module: it is rebuilt when that changes. */
+function otelCollectorBuild(toolsDir: string, root: string) {
+  const home = path.join(toolsDir, `otel-collector-${OTEL_COLLECTOR_VERSION}`);
+  const moduleDir = path.join(root, 'infra', 'otel-collector');
   const buildHash = createHash('sha256')
     .update(fs.readFileSync(path.join(moduleDir, 'go.mod')))
     .update(fs.readFileSync(path.join(moduleDir, 'go.sum')))
+    .update(fs.readFileSync(path.join(moduleDir, 'main.go')))
     .digest('hex');
   return {
-    binary: path.join(home, exe('jaeger')),
+    binary: path.join(home, exe('otel-collector')),
     moduleDir,
     stamp: path.join(home, 'build.sha256'),
     buildHash,
   };
 }
 
-/** Whether the Jaeger binary of the current module is already built (so starting it takes seconds, not minutes). */
-export function jaegerBuilt(toolsDir: string, root: string): boolean {
-  const { binary, stamp, buildHash } = jaegerBuild(toolsDir, root);
-  return fs.existsSync(binary) && readOrEmpty(stamp) === buildHash;
+/** Whether both parts of the trace viewer are already installed (so starting it takes seconds, not a build). */
+export function traceViewerInstalled(toolsDir: string, root: string): boolean {
+  const { binary, stamp, buildHash } = otelCollectorBuild(toolsDir, root);
+  const jar = path.join(toolsDir, `zipkin-${ZIPKIN_VERSION}`, `zipkin-server-${ZIPKIN_VERSION}-exec.jar`);
+  return fs.existsSync(binary) && readOrEmpty(stamp) === buildHash && fs.existsSync(jar);
 }
 
-export async function ensureJaeger(toolsDir: string, root: string): Promise<InstalledTool> {
-  const { binary, moduleDir, stamp, buildHash } = jaegerBuild(toolsDir, root);
-  if (jaegerBuilt(toolsDir, root)) return { path: binary, installed: false };
-  await requireGo('Jaeger (the local trace viewer)', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTLP trace backend');
+export async function ensureOtelCollector(toolsDir: string, root: string): Promise<InstalledTool> {
+  const { binary, moduleDir, stamp, buildHash } = otelCollectorBuild(toolsDir, root);
+  if (fs.existsSync(binary) && readOrEmpty(stamp) === buildHash) return { path: binary, installed: false };
+  await requireGo(
+    'the OpenTelemetry Collector (in front of the trace viewer)',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    'OTLP trace backend',
+  );
   fs.rmSync(binary, { force: true });
   await installAtomically(binary, async (staging) => {
-    await run('go', ['build', '-o', staging, 'github.com/jaegertracing/jaeger/cmd/jaeger'], {
+    await run('go', ['build', '-o', staging, '.'], {
       cwd: moduleDir,
       maxBuffer: 16 * 1024 * 1024,
     }).catch((error: unknown) => {
-      throw new Error(`go build of Jaeger ${JAEGER_VERSION} failed: ${output(error)}`);
+      throw new Error(
+        `go build of the OpenTelemetry Collector ${OTEL_COLLECTOR_VERSION} failed: ${output(error)}`,
+      );
     });
   });
   fs.writeFileSync(stamp, buildHash);
@@ -252,10 +307,7 @@ async function installAtomically(target: string, build: (staging: string) => Pro
   }
 }
 
-async function requireJava(): Promise<void> {
-  const hint =
-    'Kafka needs Java 17+: apt-get install openjdk-17-jre-headless (or brew install openjdk@17), ' +
-    'or set KAFKA_BROKERS to use an existing Kafka';
+async function requireJava(hint: string): Promise<void> {
   // `java -version` writes to stderr.
   const { stderr } = await run('java', ['-version']).catch(() => {
     throw new Error(`${hint} (no java on PATH)`);
@@ -279,7 +331,7 @@ async function requireGo(what: string, variable: string, service: string): Promi
   await requireCommand(
     'go',
     ['version'],
-    `Building ${what} needs Go 1.24+: apt-get install golang-go, or https://go.dev/dl/; ` +
+    `Building ${what} needs Go 1.25+: apt-get install golang-go, or https://go.dev/dl/; ` +
       `or set ${variable} to use an existing ${service}`,
   );
 }
