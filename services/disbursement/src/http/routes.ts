@@ -9,6 +9,7 @@ import { cancelDisbursement } from '../use-cases/cancel-disbursement.ts';
 import { readEvidence, uploadEvidence } from '../use-cases/evidence.ts';
 import { readCampaignAudit } from '../use-cases/read-audit.ts';
 import type { UseCaseContext } from '../use-cases/context.ts';
+import { readingEachCampaignOnce, type CampaignStore } from '../store/campaigns.store.ts';
 import { loadVisibleDisbursement } from '../use-cases/load-visible.ts';
 import type { Disbursement } from '../store/disbursements.store.ts';
 import { listCampaignDisbursements } from '../use-cases/list-disbursements.ts';
@@ -63,9 +64,16 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
     context.members,
     context.sessionKey,
   );
-  // With how many approvals it needs under its campaign's rule as it stands (one read by _id).
-  const presented = async (disbursement: Disbursement) =>
-    presentDisbursement(disbursement, await context.campaigns.find(disbursement.campaignId));
+  // With how many approvals it needs under its campaign's rule as it stands (two reads by _id, or none when the
+  // request's use case read the campaign already).
+  const presented = async (disbursement: Disbursement, campaigns: CampaignStore = context.campaigns) =>
+    presentDisbursement(disbursement, await campaigns.find(disbursement.campaignId));
+  // For a request whose use case reads the campaign: the answer reuses that read. No request changes a campaign
+  // (only its events do), so a second read would find the same.
+  const readingCampaignOnce = (): UseCaseContext => ({
+    ...context,
+    campaigns: readingEachCampaignOnce(context.campaigns),
+  });
   const secured = { authenticate, security: 'bearer' as const, tag };
 
   return [
@@ -84,11 +92,16 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
         ...problems(401, 403, 404, 422),
         ...idempotencyProblems,
       },
-      handle: ({ body, auth, request }) =>
-        respondOnce(context, auth, request, body, async (attempt) => ({
+      handle: ({ body, auth, request }) => {
+        const scoped = readingCampaignOnce();
+        return respondOnce(scoped, auth, request, body, async (attempt) => ({
           status: 201,
-          body: await presented(await requestDisbursement(context, auth, body, attempt.resourceId)),
-        })),
+          body: await presented(
+            await requestDisbursement(scoped, auth, body, attempt.resourceId),
+            scoped.campaigns,
+          ),
+        }));
+      },
     }),
     defineRoute({
       ...secured,
@@ -106,15 +119,18 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
         ...problems(401, 403, 404),
         ...idempotencyProblems,
       },
-      handle: ({ params, body, auth, request }) =>
-        respondOnce(context, auth, request, body, async (attempt) => ({
+      handle: ({ params, body, auth, request }) => {
+        const scoped = readingCampaignOnce();
+        return respondOnce(scoped, auth, request, body, async (attempt) => ({
           status: 200,
           body: await presented(
-            await changeOnce(context, auth, params.id, 'approve', attempt, () =>
-              approveDisbursement(context, auth, params.id, body.comment),
+            await changeOnce(scoped, auth, params.id, 'approve', attempt, () =>
+              approveDisbursement(scoped, auth, params.id, body.comment),
             ),
+            scoped.campaigns,
           ),
-        })),
+        }));
+      },
     }),
     defineRoute({
       ...secured,
@@ -339,12 +355,15 @@ export function disbursementRoutes(context: UseCaseContext): Route[] {
         200: { description: 'a page of disbursements', schema: disbursementsResponse },
         ...problems(400, 401, 404),
       },
-      handle: async ({ params, query, auth }) => ({
-        body: presentDisbursements(
-          await listCampaignDisbursements(context, auth, params.id, query),
-          await context.campaigns.find(params.id),
-        ),
-      }),
+      handle: async ({ params, query, auth }) => {
+        const scoped = readingCampaignOnce();
+        return {
+          body: presentDisbursements(
+            await listCampaignDisbursements(scoped, auth, params.id, query),
+            await scoped.campaigns.find(params.id),
+          ),
+        };
+      },
     }),
     defineRoute({
       ...secured,

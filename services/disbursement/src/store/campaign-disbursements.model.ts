@@ -1,22 +1,56 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 
+/** An entry of a list kept in the first shape, before the list had pages. */
+export interface LegacyListEntry {
+  id: string;
+  requestedAt: Date;
+}
+
 /**
- * The disbursements of one campaign in the order they were requested, keyed by the campaign's id: the local
- * database uses no index outside `_id`, so a campaign's list is read as one document rather than queried.
+ * The head of one campaign's list of disbursements, keyed by the campaign's id: the local database uses no index
+ * outside `_id`, so the list is read by `_id` rather than queried. `lastPage` is the page the next disbursement
+ * joins. `entries` is the first shape (every id in this one document, which the local database rewrote whole at
+ * each request); the next request under the campaign's lock moves them into pages.
  */
 export interface CampaignDisbursementsDocument {
   _id: string;
-  entries: { id: string; requestedAt: Date }[];
+  lastPage?: number;
+  entries?: LegacyListEntry[];
 }
 
-const schema = new mongoose.Schema<CampaignDisbursementsDocument>(
+/** One page of a campaign's list (`_id` `<campaignId>:<page>`): disbursement ids in the order they were requested. */
+export interface CampaignDisbursementsPageDocument {
+  _id: string;
+  ids: string[];
+  /** How many times an id was added: at least the length of `ids`, enough to tell that the page is full. */
+  added: number;
+}
+
+const headSchema = new mongoose.Schema<CampaignDisbursementsDocument>(
   {
     _id: { type: String, required: true },
-    entries: { type: [{ _id: false, id: String, requestedAt: Date }], default: [] },
+    lastPage: { type: Number },
+    // No default: a head in the new shape stores no entries at all.
+    entries: { type: [{ _id: false, id: String, requestedAt: Date }], default: undefined },
   },
   { versionKey: false, collection: 'campaign_disbursements' },
 );
 
+const pageSchema = new mongoose.Schema<CampaignDisbursementsPageDocument>(
+  {
+    _id: { type: String, required: true },
+    ids: { type: [String], default: [] },
+    added: { type: Number, required: true },
+  },
+  { versionKey: false, collection: 'campaign_disbursement_pages' },
+);
+
 export function campaignDisbursementsModel(connection: Connection): Model<CampaignDisbursementsDocument> {
-  return connection.model<CampaignDisbursementsDocument>('CampaignDisbursements', schema);
+  return connection.model<CampaignDisbursementsDocument>('CampaignDisbursements', headSchema);
+}
+
+export function campaignDisbursementsPageModel(
+  connection: Connection,
+): Model<CampaignDisbursementsPageDocument> {
+  return connection.model<CampaignDisbursementsPageDocument>('CampaignDisbursementsPage', pageSchema);
 }

@@ -65,3 +65,19 @@ export function createCampaignStore(connection: Connection) {
     },
   };
 }
+
+/**
+ * The same store, reading each campaign once: for one request, whose use case and answer both need the campaign.
+ * Not for longer than a request: campaign and settings changes arrive as events at any time.
+ */
+export function readingEachCampaignOnce(store: CampaignStore): CampaignStore {
+  const read = new Map<string, ReturnType<CampaignStore['find']>>();
+  return {
+    ...store,
+    find(campaignId) {
+      const found = read.get(campaignId) ?? store.find(campaignId);
+      read.set(campaignId, found);
+      return found;
+    },
+  };
+}

@@ -3,10 +3,7 @@ import type { Connection, UpdateQuery } from 'mongoose';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { DisbursementStatus } from '../domain/disbursement.ts';
 import { allocationBatchModel } from './allocation-batch.model.ts';
-import {
-  campaignDisbursementsModel,
-  type CampaignDisbursementsDocument,
-} from './campaign-disbursements.model.ts';
+import { createCampaignDisbursementList, type CampaignListPage } from './campaign-disbursement-list.store.ts';
 import {
   disbursementModel,
   type Approval,
@@ -43,7 +40,7 @@ function withOutbox(
 export function createDisbursementStore(connection: Connection) {
   const model = disbursementModel(connection);
   const batches = allocationBatchModel(connection);
-  const lists = campaignDisbursementsModel(connection);
+  const lists = createCampaignDisbursementList(connection);
 
   /**
    * A state change guarded by the statuses it may start from; null when the disbursement was not in one of them.
@@ -109,27 +106,17 @@ export function createDisbursementStore(connection: Connection) {
       }
     },
 
-    /**
-     * Adds a disbursement to its campaign's list, once however often it is retried. Callers hold the campaign's
-     * lock: FerretDB would lose one of two concurrent pushes to the same document.
-     */
-    async listInCampaign(campaignId: string, entry: { id: string; requestedAt: Date }): Promise<void> {
-      try {
-        await lists.updateOne(
-          { _id: campaignId, 'entries.id': { $ne: entry.id } },
-          { $push: { entries: entry } },
-          { upsert: true },
-        );
-      } catch (error) {
-        // The guard did not match because the entry is there already, so the upsert tried a second document.
-        if (!isDuplicateKey(error)) throw error;
-      }
+    /** Adds a disbursement to its campaign's list, once however often it is retried. Callers hold the campaign's lock. */
+    listInCampaign(campaignId: string, id: string): Promise<void> {
+      return lists.add(campaignId, id);
     },
 
-    /** A campaign's disbursement ids, newest first. */
-    async idsOfCampaign(campaignId: string): Promise<string[]> {
-      const list = await lists.findById(campaignId).lean<CampaignDisbursementsDocument>();
-      return (list?.entries ?? []).map((entry) => entry.id).reverse();
+    /** A page of a campaign's disbursement ids, newest first, after the id the previous page ended with. */
+    pageOfCampaign(
+      campaignId: string,
+      page: { limit: number; after?: string | undefined },
+    ): Promise<CampaignListPage> {
+      return lists.page(campaignId, page);
     },
 
     /** The disbursements with these ids that exist, in the order asked for. */

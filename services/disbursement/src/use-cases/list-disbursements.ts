@@ -10,7 +10,7 @@ export interface DisbursementPage {
 
 /**
  * A campaign's disbursements for any member of its organization, newest first, paged after the disbursement the
- * previous page ended with. The campaign's list holds their ids, so every read is by `_id`.
+ * previous page ended with. The campaign's list holds their ids in pages, so every read is by `_id`.
  */
 export async function listCampaignDisbursements(
   context: UseCaseContext,
@@ -19,11 +19,9 @@ export async function listCampaignDisbursements(
   page: { limit: number; after?: string | undefined },
 ): Promise<DisbursementPage> {
   visibleCampaign(member, await context.campaigns.find(campaignId), campaignId);
-  const ids = await context.disbursements.idsOfCampaign(campaignId);
-  const start = page.after === undefined ? 0 : ids.indexOf(page.after) + 1;
-  const pageIds = ids.slice(start, start + page.limit);
-  const disbursements = (await context.disbursements.findMany(pageIds)).filter(
+  const listed = await context.disbursements.pageOfCampaign(campaignId, page);
+  const disbursements = (await context.disbursements.findMany(listed.ids)).filter(
     (disbursement) => disbursement.organizationId === member.organizationId,
   );
-  return { disbursements, last: start + page.limit < ids.length ? (pageIds.at(-1) ?? null) : null };
+  return { disbursements, last: listed.more ? (listed.ids.at(-1) ?? null) : null };
 }

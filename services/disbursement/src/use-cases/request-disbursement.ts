@@ -53,7 +53,7 @@ export async function requestDisbursement(
   // Listed first, so a disbursement is never missing from its campaign's list; an entry whose insert never
   // happened (a crash in between, not retried) names nothing and is skipped when the list is read.
   await context.locks.run(command.campaignId, () =>
-    context.disbursements.listInCampaign(command.campaignId, { id, requestedAt }),
+    context.disbursements.listInCampaign(command.campaignId, id),
   );
   const inserted = await context.disbursements.insert(disbursement, [requestedMessage(disbursement)]);
   if (!inserted) return visibleDisbursement(member, await context.disbursements.find(id), id);
