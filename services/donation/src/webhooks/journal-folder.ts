@@ -6,6 +6,8 @@ import type { DonationStore } from '../store/donation.store.ts';
 
 export interface JournalFolder {
   committed(entry: JournalEntry): void;
+  /** A webhook batch is being applied: folding holds off until it ends (call the returned function) and a pause follows. */
+  applying(): () => void;
   /** Batches committed and not folded yet. */
   backlog(): number;
   /** Resolves once every batch committed so far is folded. */
@@ -17,7 +19,7 @@ export interface JournalFolder {
  * Brings donation documents and campaign totals up to the committed journal batches, oldest first, then owes
  * the batch's receipts to the mail outbox and, once its events are published, deletes the batch. Folding costs
  * one guarded update per changed donation, the slowest write this database has, so it yields to webhook
- * traffic: while batches keep coming (one within `pauseMs`) it waits, unless `maxUnfolded` batches wait (memory
+ * traffic: while a batch is being applied or one ended within `pauseMs` it waits, unless `maxUnfolded` batches wait (memory
  * holds their changes until folded). Reads never wait for it: a donation read or changed through the store folds
  * its own changes first.
  */
@@ -36,13 +38,14 @@ export function startJournalFolder(options: {
   const maxUnfolded = options.maxUnfolded ?? 2_000;
   const pauseMs = options.pauseMs ?? 1_000;
   const queue: JournalEntry[] = [];
-  let lastCommittedAt = 0;
+  let lastTrafficAt = 0;
+  let applyingNow = 0;
   let waiters: (() => void)[] = [];
   let stopping: () => void = () => undefined;
   const whenStopping = new Promise<'stopping'>((resolve) => {
     stopping = () => resolve('stopping');
   });
-  const trafficGoesOn = () => Date.now() - lastCommittedAt < pauseMs;
+  const trafficGoesOn = () => applyingNow > 0 || Date.now() - lastTrafficAt < pauseMs;
 
   async function foldOne(entry: JournalEntry): Promise<boolean> {
     for (const change of entry.changes) await options.donations.settle(change.donationId);
@@ -87,8 +90,15 @@ export function startJournalFolder(options: {
       // first one wakes it even during traffic, so it starts waiting for the pause instead of sleeping on.
       const first = queue.length === 0;
       queue.push(entry);
-      lastCommittedAt = Date.now();
       if (first) loop.wake();
+    },
+    applying() {
+      applyingNow += 1;
+      lastTrafficAt = Date.now();
+      return () => {
+        applyingNow -= 1;
+        lastTrafficAt = Date.now();
+      };
     },
     backlog: () => queue.length,
     folded() {

@@ -59,10 +59,15 @@ export async function startWebhookPipeline(options: {
   const processor = startInboxProcessor({
     inbox,
     async apply(events) {
-      const batch = await applyStripeEvents(flows, events);
-      if (batch.committed) committed(batch.committed);
-      options.giftMetrics.counted(batch.counted);
-      return batch;
+      const applied = folder.applying();
+      try {
+        const batch = await applyStripeEvents(flows, events);
+        if (batch.committed) committed(batch.committed);
+        options.giftMetrics.counted(batch.counted);
+        return batch;
+      } finally {
+        applied();
+      }
     },
     logger,
   });
