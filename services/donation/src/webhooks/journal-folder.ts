@@ -46,14 +46,21 @@ export function startJournalFolder(options: {
     stopping = () => resolve('stopping');
   });
   const trafficGoesOn = () => applyingNow > 0 || Date.now() - lastTrafficAt < pauseMs;
+  // Batches whose events the publisher said went out: it says so once, and a fold that failed after hearing it
+  // (the journal's removal) is tried again.
+  const eventsOut = new Set<string>();
 
   async function foldOne(entry: JournalEntry): Promise<boolean> {
     for (const change of entry.changes) await options.donations.settle(change.donationId);
     for (const delta of entry.totals) await options.totals.fold(entry.id, delta);
     if (entry.mails.length > 0) await options.oweReceipts(entry.mails);
-    // Stopping with events not out: the journal stays, and the next start publishes and folds it again.
-    if ((await Promise.race([options.published(entry.id), whenStopping])) === 'stopping') return false;
+    if (!eventsOut.has(entry.id)) {
+      // Stopping with events not out: the journal stays, and the next start publishes and folds it again.
+      if ((await Promise.race([options.published(entry.id), whenStopping])) === 'stopping') return false;
+      eventsOut.add(entry.id);
+    }
     await journal.remove(entry.id);
+    eventsOut.delete(entry.id);
     return true;
   }
 
