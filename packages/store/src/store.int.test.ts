@@ -1,5 +1,5 @@
 import { operationsOf, servedById, testEndpoints, uniqueName } from '@aid/test-kit';
-import { Schema, type Connection, type Model } from 'mongoose';
+import { mongo, Schema, type Connection, type Model } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   applyOnceFields,
@@ -77,6 +77,87 @@ describe('store kit against the real database', () => {
     } finally {
       await other.close();
     }
+  });
+
+  describe('over many connections at once, as several instances of a service write', () => {
+    let client: mongo.MongoClient;
+    let accounts: mongo.Collection<{
+      _id: string;
+      available: number;
+      count: number;
+      group?: string;
+      state?: string;
+    }>;
+
+    beforeAll(async () => {
+      client = new mongo.MongoClient(testEndpoints().mongoUrl, { maxPoolSize: 16, minPoolSize: 16 });
+      await client.connect();
+      accounts = client.db(db.name).collection('many_connections');
+    });
+    afterAll(async () => {
+      await client?.close();
+    });
+
+    it('when guarded withdrawals from one document race writes of other documents, then only what its balance covers passes', async () => {
+      await accounts.insertMany([
+        { _id: 'contested', available: 100, count: 0 },
+        ...Array.from({ length: 8 }, (_, index) => ({ _id: `other-${index}`, available: 0, count: 0 })),
+      ]);
+      const results = await Promise.all(
+        Array.from({ length: 64 }, (_, index) =>
+          index % 2 === 0
+            ? accounts.updateOne(
+                { _id: 'contested', available: { $gte: 30 } },
+                { $inc: { available: -30, count: 1 } },
+              )
+            : accounts.updateOne({ _id: `other-${index % 8}` }, { $inc: { count: 1 } }),
+        ),
+      );
+      expect(results.filter((result, index) => index % 2 === 0 && result.modifiedCount === 1)).toHaveLength(
+        3,
+      );
+      expect(await accounts.findOne({ _id: 'contested' })).toMatchObject({ available: 10, count: 3 });
+      const others = await accounts
+        .find({ _id: { $in: Array.from({ length: 8 }, (_, i) => `other-${i}`) } })
+        .toArray();
+      expect(others.reduce((sum, other) => sum + other.count, 0)).toBe(32);
+    });
+
+    it('when writes that name no _id race writes by _id of the same documents, then none is lost', async () => {
+      await accounts.insertMany([
+        { _id: 'grouped-a', available: 0, count: 0, group: 'g' },
+        { _id: 'grouped-b', available: 0, count: 0, group: 'g' },
+      ]);
+      await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          index % 2 === 0
+            ? accounts.updateOne({ _id: 'grouped-a' }, { $inc: { count: 1 } })
+            : accounts.updateMany({ group: 'g' }, { $inc: { count: 1 } }),
+        ),
+      );
+      expect(await accounts.findOne({ _id: 'grouped-a' })).toMatchObject({ count: 60 });
+      expect(await accounts.findOne({ _id: 'grouped-b' })).toMatchObject({ count: 30 });
+    });
+
+    it('when a guarded delete races a guarded update of the same document, then exactly one of them happens', async () => {
+      const ids = Array.from({ length: 20 }, (_, index) => `race-${index}`);
+      await accounts.insertMany(ids.map((_id) => ({ _id, available: 0, count: 0, state: 'open' })));
+      const outcomes = await Promise.all(
+        ids.map(async (_id) => {
+          const [removed, closed] = await Promise.all([
+            accounts.deleteOne({ _id, state: 'open' }),
+            accounts.findOneAndUpdate({ _id, state: 'open' }, { $set: { state: 'closed' } }),
+          ]);
+          return { removed: removed.deletedCount, closed: closed !== null };
+        }),
+      );
+      const left = await accounts.find({ _id: { $in: ids } }).toArray();
+      for (const [index, outcome] of outcomes.entries()) {
+        expect(outcome.removed + (outcome.closed ? 1 : 0)).toBe(1);
+        const doc = left.find((each) => each._id === ids[index]);
+        expect(doc?.state).toBe(outcome.closed ? 'closed' : undefined);
+      }
+    });
   });
 
   it('when an ordered insert of many documents meets a duplicate, then it stops there and reports its position', async () => {
