@@ -18,7 +18,8 @@ export interface CounterHit {
  * write (one `$inc: n`), and each caller gets its own place in the sum: a busy shared counter (one campaign's
  * donations) costs one write per database round trip, not one per request. Distinct counters (one per address)
  * are not batched into one `update` command of many upserts: on the project's FerretDB build such a command on
- * existing documents hung and held the server's write lock until its database was dropped.
+ * existing documents hung and held the server's write lock (then one lock for every write) until its database was
+ * dropped; not tried again since writes lock per document.
  */
 export interface RateLimitCounters {
   increment(limiter: string, key: string, windowMs: number): Promise<CounterHit>;
