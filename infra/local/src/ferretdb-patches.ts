@@ -24,6 +24,7 @@ import path from 'node:path';
  * else its whole collection's (see `documentWritesSource`). An earlier build held one lock for every write of
  * every database, so one service's writes queued behind another's; SQLite still serializes the commits
  * themselves (per database file), and reads take no lock.
+ *
  * And why the ordered insert: FerretDB inserts in chunks of 100 and, when a chunk meets a duplicate key, inserts
  * that chunk's documents one by one; an ordered insert stopped only that inner loop and went on with the next
  * chunk. So an ordered `insertMany` of 250 documents whose first was a duplicate reported "failed at 0" yet
@@ -60,17 +61,17 @@ export interface SourcePatch {
  * still excludes every other write of its collection. Inserts take no lock: the unique `_id` index decides.
  */
 const documentWritesSource = `// documentWrites makes each read-then-write of one document atomic across connections (see lock).
-var documentWrites = &writeLocks{collections: map[string]*sync.RWMutex{}, documents: map[string]*documentLock{}}
+var documentWrites = &writeLocks{held: map[string]*heldLock{}}
 
-type documentLock struct {
-	sync.Mutex
+// heldLock is one collection's or document's lock, kept only while someone holds or waits for it.
+type heldLock struct {
+	sync.RWMutex
 	holders int
 }
 
 type writeLocks struct {
-	mu          sync.Mutex
-	collections map[string]*sync.RWMutex
-	documents   map[string]*documentLock
+	mu   sync.Mutex
+	held map[string]*heldLock
 }
 
 // singleID is the _id a filter names by equality, as a lock key; false when it names none or uses an operator.
@@ -90,40 +91,48 @@ func singleID(filter *types.Document) (string, bool) {
 	}
 }
 
+func (l *writeLocks) acquire(key string) *heldLock {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h, ok := l.held[key]
+	if !ok {
+		h = new(heldLock)
+		l.held[key] = h
+	}
+	h.holders++
+	return h
+}
+
+func (l *writeLocks) release(key string, h *heldLock) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h.holders--
+	if h.holders == 0 {
+		delete(l.held, key)
+	}
+}
+
 // lock takes the locks for one write statement and returns their release.
 func (l *writeLocks) lock(db, collection string, filter *types.Document) func() {
 	name := db + "." + collection
-	l.mu.Lock()
-	shared, ok := l.collections[name]
-	if !ok {
-		shared = new(sync.RWMutex)
-		l.collections[name] = shared
-	}
+	shared := l.acquire(name)
 	id, byID := singleID(filter)
 	if !byID {
-		l.mu.Unlock()
 		shared.Lock()
-		return shared.Unlock
+		return func() {
+			shared.Unlock()
+			l.release(name, shared)
+		}
 	}
 	key := name + "\\x00" + id
-	doc, ok := l.documents[key]
-	if !ok {
-		doc = new(documentLock)
-		l.documents[key] = doc
-	}
-	doc.holders++
-	l.mu.Unlock()
+	doc := l.acquire(key)
 	shared.RLock()
 	doc.Lock()
 	return func() {
 		doc.Unlock()
 		shared.RUnlock()
-		l.mu.Lock()
-		doc.holders--
-		if doc.holders == 0 {
-			delete(l.documents, key)
-		}
-		l.mu.Unlock()
+		l.release(key, doc)
+		l.release(name, shared)
 	}
 }
 `;
