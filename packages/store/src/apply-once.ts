@@ -33,11 +33,31 @@ export interface ApplyOnce {
     upsert?: boolean;
   }): Promise<ApplyOutcome>;
   wasApplied(operationId: string): Promise<boolean>;
+  /** Which of these operations are recorded as applied (one read by `_id`). */
+  appliedAmong(operationIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * The same rule for a group of operations on one document, in ONE write: the update runs guarded by none of
+   * them being pending and names them all in `pendingOps`; then they are recorded together and removed together.
+   * The caller passes only operations that are neither recorded (`appliedAmong`) nor pending on the document as
+   * it read it; an operation found pending later (a crash after the write) is finished by `apply` alone, which
+   * tells it apart. `refused` means nothing changed: the guard failed or the document moved; read and decide again.
+   */
+  applyAll<T>(args: {
+    model: Model<T>;
+    documentId: string;
+    operationIds: readonly string[];
+    update: UpdateQuery<T>;
+    guard?: Record<string, unknown>;
+    upsert?: boolean;
+  }): Promise<'applied' | 'refused'>;
 }
 
-function mergePush(update: UpdateQuery<unknown>, operationId: string): UpdateQuery<unknown> {
+function mergePush(
+  update: UpdateQuery<unknown>,
+  pending: string | { $each: string[] },
+): UpdateQuery<unknown> {
   const push = (update.$push ?? {}) as Record<string, unknown>;
-  return { ...update, $push: { ...push, pendingOps: operationId } };
+  return { ...update, $push: { ...push, pendingOps: pending } };
 }
 
 export function createApplyOnce(connection: Connection): ApplyOnce {
@@ -46,6 +66,19 @@ export function createApplyOnce(connection: Connection): ApplyOnce {
     appliedOperationSchema,
     'applied_operations',
   );
+
+  async function recordAll(operationIds: readonly string[]): Promise<void> {
+    try {
+      const appliedAt = new Date();
+      await applied.insertMany(
+        operationIds.map((_id) => ({ _id, appliedAt })),
+        { ordered: false },
+      );
+    } catch (error) {
+      // Recorded already by an earlier attempt that stopped before removing them from `pendingOps`.
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
 
   async function record(operationId: string): Promise<void> {
     try {
@@ -58,6 +91,33 @@ export function createApplyOnce(connection: Connection): ApplyOnce {
   return {
     async wasApplied(operationId) {
       return (await applied.exists({ _id: operationId })) !== null;
+    },
+
+    async appliedAmong(operationIds) {
+      if (operationIds.length === 0) return new Set();
+      const found = await applied.find({ _id: { $in: operationIds } }, { _id: 1 }).lean();
+      return new Set(found.map((operation) => operation._id));
+    },
+
+    async applyAll({ model, documentId, operationIds, update, guard = {}, upsert = false }) {
+      if (operationIds.length === 0) return 'applied';
+      const anyModel = model as unknown as Model<{ pendingOps?: string[] }>;
+      const ids = [...operationIds];
+      try {
+        const result = await anyModel.updateOne(
+          { _id: documentId, pendingOps: { $nin: ids }, ...guard },
+          mergePush(update, { $each: ids }),
+          { upsert },
+        );
+        if (result.modifiedCount + result.upsertedCount === 0) return 'refused';
+      } catch (error) {
+        // An upsert that missed an existing document (the guard failed, or an operation is pending): decide again.
+        if (isDuplicateKey(error)) return 'refused';
+        throw error;
+      }
+      await recordAll(ids);
+      await anyModel.updateOne({ _id: documentId }, { $pullAll: { pendingOps: ids } });
+      return 'applied';
     },
 
     async apply({ model, documentId, operationId, update, guard = {}, upsert = false }) {

@@ -212,6 +212,27 @@ describe('store kit against the real database', () => {
     expect(account?.pendingOps).toEqual([]);
   });
 
+  it('when a group of operations is applied in one write, then each is recorded once, and one left pending blocks the group until it is finished alone', async () => {
+    const applyOnce = createApplyOnce(db);
+    const group = [uniqueName('gift'), uniqueName('gift'), uniqueName('gift')];
+    const credit = { model, documentId: 'group', update: { $inc: { available: 300 } }, upsert: true };
+    expect(await applyOnce.applyAll({ ...credit, operationIds: group })).toBe('applied');
+    expect([...(await applyOnce.appliedAmong([...group, 'never-applied']))].sort()).toEqual(
+      [...group].sort(),
+    );
+    expect((await model.findById('group').lean())?.pendingOps).toEqual([]);
+    // A crash after a group's write leaves its operations pending: a group naming one of them changes nothing.
+    const crashed = uniqueName('gift');
+    await model.updateOne({ _id: 'group' }, { $inc: { available: 100 }, $push: { pendingOps: crashed } });
+    const next = [uniqueName('gift'), crashed];
+    expect(await applyOnce.applyAll({ ...credit, operationIds: next })).toBe('refused');
+    expect(await applyOnce.apply({ ...credit, operationId: crashed, update: {} })).toBe('duplicate');
+    expect(await applyOnce.applyAll({ ...credit, operationIds: next.slice(0, 1) })).toBe('applied');
+    const account = await model.findById('group').lean();
+    expect(account?.available).toBe(700);
+    expect(account?.pendingOps).toEqual([]);
+  });
+
   it('when a guard fails, then the operation is refused and can be tried again later', async () => {
     const applyOnce = createApplyOnce(db);
     await model.create({ _id: 'refuse', available: 10, count: 0 });

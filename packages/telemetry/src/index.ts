@@ -2,6 +2,7 @@ export { createLogger, type Logger } from './logger.ts';
 export {
   currentTraceCarrier,
   detachedFromTrace,
+  withTraceContext,
   startTelemetry,
   withChildSpan,
   withPublishSpans,

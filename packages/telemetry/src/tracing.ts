@@ -211,6 +211,17 @@ export async function withSpanPerCarrier<T>(
 }
 
 /**
+ * Runs `work` in the trace context a carrier names (a batch handler's carrier for one of its messages): what it
+ * queues or calls on that message's behalf continues the message's trace, not the batch's.
+ */
+export function withTraceContext<T>(
+  carrier: Record<string, string | undefined> | undefined,
+  work: () => T,
+): T {
+  return carrier ? context.with(propagation.extract(ROOT_CONTEXT, carrier), work) : work();
+}
+
+/**
  * Runs `work` outside any trace. A background loop started from inside a request (the first caller wakes it)
  * would otherwise inherit that request's context for its whole life, and everything it queues would join that
  * one request's trace.

@@ -4,9 +4,9 @@
  *
  *   KAFKA_BROKERS=... MONGO_URL=... pnpm --filter @aid/disbursement-service bench:approvals
  *
- * BENCH_GIFTS (default 100,000) gifts are credited to one campaign the way the donation-events consumer credits
- * them (gift recorded, then queued on its page, then the account credited), a page of 256 at a time so that
- * seeding takes a minute or two instead of one commit per write. Then, for BENCH_APPROVALS rounds (default 300),
+ * BENCH_GIFTS (default 100,000) gifts are credited to one campaign by the donation-events consumer's own use case
+ * (gifts recorded, queued on their pages, then the account credited), 256 at a time, as the consumer credits a
+ * burst of gifts. Then, for BENCH_APPROVALS rounds (default 300),
  * a field officer requests a disbursement (not timed) and an approver approves it (timed); each spends part of one
  * gift, as `npm run bench` does. Database commands are counted with the driver's command monitoring.
  *
@@ -21,15 +21,14 @@ import { limitsOutOfTheWay, uniqueName } from '@aid/test-kit';
 import mongoose, { type mongo } from 'mongoose';
 import { buildApp, createContext, serviceName } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { giftQueueModel, giftQueuePageModel } from '../src/store/gift-queue.model.ts';
-import { createGiftQueue } from '../src/store/gift-queue.store.ts';
+import { creditGifts } from '../src/use-cases/credit-gift.ts';
 
 // A benchmark is a small composition root of its own, like main.ts: the one place it reads the environment.
 const env = process.env; // eslint-disable-line no-restricted-properties
 const giftCount = Number(env.BENCH_GIFTS ?? 100_000);
 const approvals = Number(env.BENCH_APPROVALS ?? 300);
 const dbName = env.BENCH_DB ?? uniqueName('disbursement_approvals_bench');
-const pageSize = 256; // the queue's page size: one page per seeding step
+const groupSize = 256; // gifts credited together while seeding: the consumer's largest group
 const gift = { amount: 2_500, fee: 103 };
 const disbursementAmount = 1_000;
 
@@ -101,11 +100,7 @@ async function member(organizationId: string, role: 'field-officer' | 'approver'
   return key;
 }
 
-/**
- * The consumer's three steps per gift (gifts.insertIfNew, then funds.credit), one page of gifts at a time: the
- * gifts are written as insertIfNew writes them, the page gets them in one update, and the account is credited
- * once per page with the page's sums through the same store call.
- */
+/** Gifts credited through the consumer's own use case, a full group at a time, as a burst of gifts arrives. */
 async function seed(gifts: number): Promise<SeededCampaign> {
   const campaignId = newId();
   const organizationId = newId();
@@ -119,44 +114,21 @@ async function seed(gifts: number): Promise<SeededCampaign> {
   });
   const officerKey = await member(organizationId, 'field-officer');
   const approverKey = await member(organizationId, 'approver');
-  const queue = createGiftQueue(db, context.gifts.model);
-  const queueId = `${campaignId}:USD`;
   const start = Date.UTC(2026, 0, 1);
-  for (let offset = 0; offset < gifts; offset += pageSize) {
-    const page = await queue.pageForNewGift(campaignId, 'USD');
-    const count = Math.min(pageSize, gifts - offset);
-    const net = gift.amount - gift.fee;
-    const docs = Array.from({ length: count }, (_, index) => ({
-      _id: newId(),
-      campaignId,
-      currency: 'USD',
-      amount: gift.amount,
-      fee: gift.fee,
-      net,
-      remaining: net,
-      succeededAt: new Date(start + (offset + index) * 1_000),
-      queuePage: page,
-    }));
-    await context.gifts.model.insertMany(docs, { ordered: true });
-    const ids = docs.map((doc) => doc._id);
-    const written = await giftQueuePageModel(db)
-      .findOneAndUpdate(
-        { _id: `${queueId}:${page}` },
-        { $addToSet: { gifts: { $each: ids } }, $inc: { added: ids.length } },
-        { upsert: true, returnDocument: 'after' },
-      )
-      .lean();
-    if ((written?.added ?? 0) >= pageSize)
-      await giftQueueModel(db).updateOne({ _id: queueId }, { $max: { lastPage: page + 1 } });
-    const outcome = await context.funds.credit({
-      campaignId,
-      donationId: `bench-page-${page}`,
-      currency: 'USD',
-      amount: gift.amount * count,
-      fee: gift.fee * count,
-      net: net * count,
-    });
-    if (outcome !== 'applied') throw new Error(`page ${page} was not credited: ${outcome}`);
+  for (let offset = 0; offset < gifts; offset += groupSize) {
+    const count = Math.min(groupSize, gifts - offset);
+    await creditGifts(
+      context,
+      Array.from({ length: count }, (_, index) => ({
+        donationId: newId(),
+        campaignId,
+        currency: 'USD',
+        amount: gift.amount,
+        fee: gift.fee,
+        net: gift.amount - gift.fee,
+        succeededAt: new Date(start + (offset + index) * 1_000),
+      })),
+    );
   }
   const seeded = { _id: 'campaign', campaignId, gifts, officerKey, approverKey };
   await seededCampaigns.create(seeded);

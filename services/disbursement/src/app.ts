@@ -2,9 +2,10 @@ import { memberProjection } from '@aid/access';
 import { newId, topics, type CampaignEvent, type DonationEvent } from '@aid/contracts';
 import { createHttpApp, sessionVerifyKey, withRawUploads } from '@aid/http-kit';
 import type { ServiceDeps, ServiceParts } from '@aid/runtime';
+import { withTraceContext } from '@aid/telemetry';
 import type { DisbursementConfig } from './config.ts';
 import { onCampaignEvent } from './events/campaign-events.consumer.ts';
-import { onDonationEvent } from './events/donation-events.consumer.ts';
+import { onDonationEvents } from './events/donation-events.consumer.ts';
 import { evidencePath } from './http/evidence-body.ts';
 import { disbursementRoutes } from './http/routes.ts';
 import { stripeConnectPayouts } from './payouts/stripe-connect.ts';
@@ -80,10 +81,17 @@ export async function buildApp(deps: ServiceDeps, config: AppConfig): Promise<Se
         groupId: consumerGroup,
         topics: [topics.campaign, topics.donation],
         // Both topics are keyed by campaign id, so each campaign's events reach one instance in order per topic.
-        handle: (event, message) =>
-          message.topic === topics.campaign
-            ? onCampaignEvent(context, event as CampaignEvent)
-            : onDonationEvent(context, event as DonationEvent),
+        // A batch holds one partition's events: gifts are credited a group at a time (see onDonationEvents).
+        maxBatchSize: 1_000,
+        handleBatch: async (items) => {
+          if (items[0]?.context.topic !== topics.campaign)
+            return onDonationEvents(
+              context,
+              items.map(({ event, trace }) => ({ event: event as DonationEvent, trace })),
+            );
+          for (const { event, trace } of items)
+            await withTraceContext(trace, () => onCampaignEvent(context, event as CampaignEvent));
+        },
       },
     ],
   };

@@ -50,6 +50,14 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
    * Balances not moved by the creating change start at zero in the same write: guards such as `paidOut <= x`
    * never match a missing field.
    */
+  const balancesUpdate = (inc: FundsDelta, set: FundsDelta) => {
+    const zeros = Object.fromEntries(
+      Object.keys(emptyFunds)
+        .filter((key) => !(key in inc) && !(key in set))
+        .map((key) => [key, 0]),
+    );
+    return { $inc: inc, ...(Object.keys(set).length > 0 ? { $set: set } : {}), $setOnInsert: zeros };
+  };
   const apply = (
     campaignId: string,
     operationId: string,
@@ -57,15 +65,15 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
     set: FundsDelta,
     guard: Record<string, unknown>,
     upsert = false,
-  ): Promise<ApplyOutcome> => {
-    const zeros = Object.fromEntries(
-      Object.keys(emptyFunds)
-        .filter((key) => !(key in inc) && !(key in set))
-        .map((key) => [key, 0]),
-    );
-    const update = { $inc: inc, ...(Object.keys(set).length > 0 ? { $set: set } : {}), $setOnInsert: zeros };
-    return applyOnce.apply({ model, documentId: campaignId, operationId, update, guard, upsert });
-  };
+  ): Promise<ApplyOutcome> =>
+    applyOnce.apply({
+      model,
+      documentId: campaignId,
+      operationId,
+      update: balancesUpdate(inc, set),
+      guard,
+      upsert,
+    });
 
   /**
    * Available and overAllocated are read as the other balances decide them, never as stored: an account written
@@ -82,6 +90,20 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
       (await applyOnce.wasApplied(operationId)) ||
       (await model.exists({ _id: campaignId, pendingOps: operationId })) !== null
     );
+  }
+
+  /**
+   * The balances as read guard a write that moves them, so a concurrent change makes it read and decide again. A
+   * missing account is created by the write (and one created meanwhile makes it decide again); the currency
+   * guard refuses a gift in another currency.
+   */
+  function readGuard(account: FundsAccount | null, create?: { currency: string }): Record<string, unknown> {
+    return {
+      ...(create ? { currency: create.currency } : {}),
+      ...(account
+        ? Object.fromEntries(decidingFields.map((key) => [key, account[key]]))
+        : { net: { $exists: false } }),
+    };
   }
 
   /**
@@ -109,15 +131,7 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
       }
       const next = settle(seen, delta);
       const set = { available: next.available, overAllocated: next.overAllocated };
-      // A missing account is created by this write (and one created meanwhile makes it decide again); the
-      // currency guard refuses a gift in another currency.
-      const guard = {
-        ...(options.create ? { currency: options.create.currency } : {}),
-        ...(account
-          ? Object.fromEntries(decidingFields.map((key) => [key, account[key]]))
-          : { net: { $exists: false } }),
-        ...options.guard?.(seen),
-      };
+      const guard = { ...readGuard(account, options.create), ...options.guard?.(seen) };
       const outcome = await apply(campaignId, operationId, delta, set, guard, options.create !== undefined);
       if (outcome !== 'refused') return outcome;
       if (options.create && account && account.currency !== options.create.currency) return 'refused';
@@ -144,6 +158,69 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
       return change(gift.campaignId, `gift:${gift.donationId}`, giftCredit(gift), {
         create: { currency: gift.currency },
       });
+    },
+
+    /**
+     * Credits a group of gifts of one campaign in one write, each exactly once (its operation is `gift:<id>`, as
+     * with `credit`, so a gift credited either way is never credited again): gifts already recorded are skipped,
+     * gifts left pending by a crash are finished one by one by `credit`, and the rest move the balances by their
+     * sum under the same guards. Answers each gift's outcome by donation id.
+     */
+    async creditMany(
+      currency: string,
+      gifts: readonly { campaignId: string; donationId: string; amount: number; fee: number; net: number }[],
+    ): Promise<Map<string, ApplyOutcome>> {
+      const outcomes = new Map<string, ApplyOutcome>();
+      const campaignId = gifts[0]?.campaignId;
+      if (campaignId === undefined) return outcomes;
+      if (gifts.some((gift) => gift.campaignId !== campaignId))
+        throw new Error('gifts credited together must belong to one campaign');
+      const operationOf = (gift: { donationId: string }) => `gift:${gift.donationId}`;
+      const recorded = await applyOnce.appliedAmong(gifts.map(operationOf));
+      let open = gifts.filter((gift) => {
+        if (!recorded.has(operationOf(gift))) return true;
+        outcomes.set(gift.donationId, 'duplicate');
+        return false;
+      });
+      for (let attempt = 0; attempt < settleAttempts && open.length > 0; attempt += 1) {
+        const doc = await model.findById(campaignId).lean();
+        const account = doc ? accountOf(doc) : null;
+        if (account && account.currency !== currency) {
+          for (const gift of open) outcomes.set(gift.donationId, 'refused');
+          return outcomes;
+        }
+        const pending = new Set(doc?.pendingOps ?? []);
+        for (const gift of open.filter((candidate) => pending.has(operationOf(candidate))))
+          outcomes.set(gift.donationId, await this.credit({ ...gift, currency }));
+        open = open.filter((gift) => !pending.has(operationOf(gift)));
+        if (open.length === 0) break;
+        const delta = open.map(giftCredit).reduce<FundsDelta>(
+          (sum, credit) => ({
+            raised: (sum.raised ?? 0) + (credit.raised ?? 0),
+            fees: (sum.fees ?? 0) + (credit.fees ?? 0),
+            net: (sum.net ?? 0) + (credit.net ?? 0),
+          }),
+          {},
+        );
+        const next = settle(account ?? { ...emptyFunds }, delta);
+        const outcome = await applyOnce.applyAll({
+          model,
+          documentId: campaignId,
+          operationIds: open.map(operationOf),
+          update: balancesUpdate(delta, { available: next.available, overAllocated: next.overAllocated }),
+          guard: readGuard(account, { currency }),
+          upsert: true,
+        });
+        if (outcome === 'applied') {
+          for (const gift of open) outcomes.set(gift.donationId, 'applied');
+          open = [];
+        }
+      }
+      if (open.length > 0)
+        throw new Error(
+          `funds account ${campaignId} kept changing while crediting gifts; it will be retried`,
+        );
+      return outcomes;
     },
 
     debitRefund(

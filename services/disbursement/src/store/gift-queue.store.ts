@@ -78,19 +78,35 @@ export function createGiftQueue(connection: Connection, gifts: Model<GiftDocumen
   }
 
   return {
-    /** The page a gift credited now joins; recorded on the gift, so a redelivered gift joins the same page again. */
-    async pageForNewGift(campaignId: string, currency: string): Promise<number> {
-      return (await head(campaignId, currency)).lastPage;
+    /**
+     * The pages `count` gifts credited now join, in order: what room the last page has, then new pages. Read under
+     * the campaign's lock, like every queue write, so no other credit fills the room meanwhile.
+     */
+    async pagesForNewGifts(campaignId: string, currency: string, count: number): Promise<number[]> {
+      const id = queueId(campaignId, currency);
+      const { lastPage } = await head(campaignId, currency);
+      const last = await pages.findById(pageId(id, lastPage), { added: 1 }).lean();
+      let room = Math.max(0, pageSize - (last?.added ?? 0));
+      let page = lastPage;
+      return Array.from({ length: count }, () => {
+        if (room === 0) {
+          page += 1;
+          room = pageSize;
+        }
+        room -= 1;
+        return page;
+      });
     },
 
-    /** Adds a recorded gift to its page (a second time changes nothing); a full page opens the next one. */
-    async add(campaignId: string, currency: string, page: number, donationId: string): Promise<void> {
+    /** Adds recorded gifts to one page (a second time changes nothing); a full page opens the next one. */
+    async add(campaignId: string, currency: string, page: number, donationIds: string[]): Promise<void> {
+      if (donationIds.length === 0) return;
       const id = queueId(campaignId, currency);
       // The whole page comes back: the local database takes no projection on findAndModify.
       const written = await pages
         .findOneAndUpdate(
           { _id: pageId(id, page) },
-          { $addToSet: { gifts: donationId }, $inc: { added: 1 } },
+          { $addToSet: { gifts: { $each: donationIds } }, $inc: { added: donationIds.length } },
           { upsert: true, returnDocument: 'after' },
         )
         .lean();

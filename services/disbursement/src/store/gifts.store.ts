@@ -1,4 +1,4 @@
-import type { ApplyOnce } from '@aid/store';
+import { isDuplicateKey, type ApplyOnce } from '@aid/store';
 import type { Connection } from 'mongoose';
 import type { AllocationSlice } from '../domain/allocation.ts';
 import { giftMovement, refundSplit, reversalSplit, type GiftFacts } from '../domain/gift-position.ts';
@@ -61,19 +61,48 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
 
     /**
      * Written, then queued for allocation, before the account is credited, so the gifts always hold at least what
-     * the account calls available and an approval finds all of it. A redelivered gift joins the page it recorded.
+     * the account calls available and an approval finds all of it. New gifts are written in one insert and join
+     * the queue's pages in one update per page; a redelivered gift joins the page it recorded. Gifts of one
+     * campaign and currency, under the campaign's lock.
      */
-    async insertIfNew(gift: NewGift): Promise<void> {
-      const { donationId, ...fields } = gift;
-      const page = await queue.pageForNewGift(gift.campaignId, gift.currency);
-      const written = await model
-        .findOneAndUpdate(
-          { _id: donationId },
-          { $setOnInsert: { ...fields, remaining: gift.net, queuePage: page } },
-          { upsert: true, returnDocument: 'after' },
-        )
+    async recordNew(gifts: readonly NewGift[]): Promise<void> {
+      const first = gifts[0];
+      if (!first) return;
+      const { campaignId, currency } = first;
+      if (gifts.some((gift) => gift.campaignId !== campaignId || gift.currency !== currency))
+        throw new Error('gifts recorded together must share one campaign and currency');
+      const known = await model
+        .find({ _id: { $in: gifts.map((gift) => gift.donationId) } }, { queuePage: 1 })
         .lean();
-      await queue.add(gift.campaignId, gift.currency, written?.queuePage ?? page, donationId);
+      const pageOf = new Map(known.map((doc) => [doc._id, doc.queuePage]));
+      const fresh = gifts.filter((gift) => !pageOf.has(gift.donationId));
+      const freshPages = await queue.pagesForNewGifts(campaignId, currency, fresh.length);
+      const docs = fresh.map(({ donationId, ...fields }, index) => ({
+        _id: donationId,
+        ...fields,
+        remaining: fields.net,
+        queuePage: freshPages[index] as number,
+      }));
+      try {
+        if (docs.length > 0) await model.insertMany(docs, { ordered: false });
+      } catch (error) {
+        // Only another writer outside the campaign's lock could have written one meanwhile: its page stands.
+        if (!isDuplicateKey(error)) throw error;
+        const raced = await model.find({ _id: { $in: docs.map((doc) => doc._id) } }, { queuePage: 1 }).lean();
+        for (const doc of raced) pageOf.set(doc._id, doc.queuePage);
+      }
+      for (const doc of docs) if (!pageOf.has(doc._id)) pageOf.set(doc._id, doc.queuePage);
+      // A gift queued before pages existed (no page recorded) joins the page new gifts join now.
+      const unpaged = gifts.filter((gift) => pageOf.get(gift.donationId) === undefined);
+      const currentPage =
+        unpaged.length > 0 ? ((await queue.pagesForNewGifts(campaignId, currency, 1))[0] ?? 0) : 0;
+      const byPage = new Map<number, string[]>();
+      for (const gift of gifts) {
+        const page = pageOf.get(gift.donationId) ?? currentPage;
+        byPage.set(page, [...(byPage.get(page) ?? []), gift.donationId]);
+      }
+      for (const [page, ids] of [...byPage].sort(([a], [b]) => a - b))
+        await queue.add(campaignId, currency, page, ids);
     },
 
     async exists(donationId: string): Promise<boolean> {
