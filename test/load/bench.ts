@@ -23,7 +23,7 @@ import {
   type DatabaseCeiling,
   type KafkaCeiling,
 } from './ceilings.ts';
-import { commandSnapshot, commandsSpent, perUnit } from './database-commands.ts';
+import { commandSnapshot, commandsSpent, perUnit, untilWritesStop } from './database-commands.ts';
 import { donationStarter, giftAmount, giftFee, type DonationPhase } from './donations.ts';
 import { measureIdle, type IdlePhase } from './idle-phase.ts';
 import { watchLedgerGifts, type LedgerWatcher } from './ledger-watcher.ts';
@@ -432,6 +432,15 @@ async function runStack(
       waitSeconds: settings.drainSeconds,
       seconds: settings.approvalSeconds,
       beforeApproving: async () => {
+        // Approvals are measured on a settled stack: once webhooks pause, the donation service folds the peak's
+        // journal into its donation documents (one write per gift), which would otherwise share the machine.
+        const settled = await untilWritesStop(commands, {
+          quietMs: 1_000,
+          timeoutMs: settings.drainSeconds * 1_000,
+        });
+        console.log(
+          `  the stack ${settled.quiet ? 'stopped writing' : 'was still writing'} ${(settled.waitedMs / 1_000).toFixed(1)} s after the gifts were credited`,
+        );
         commandsBeforeApprovals = await commands();
       },
     });

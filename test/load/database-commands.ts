@@ -60,3 +60,26 @@ export function perUnit(spent: CommandSnapshot, units: number): string {
     .map(([service, { writes, reads }]) => `${service} ${each(writes)} w / ${each(reads)} r`)
     .join(', ');
 }
+
+const totalWrites = (snapshot: CommandSnapshot) =>
+  Object.values(snapshot).reduce((sum, counts) => sum + counts.writes, 0);
+
+/**
+ * Waits until no service has written for `quietMs` (work a burst left behind, such as folding the donation
+ * journal after the webhooks pause), or until `timeoutMs`. Answers how long it waited and whether it got quiet.
+ */
+export async function untilWritesStop(
+  snapshot: () => Promise<CommandSnapshot>,
+  options: { quietMs: number; timeoutMs: number },
+): Promise<{ waitedMs: number; quiet: boolean }> {
+  const started = performance.now();
+  let last = totalWrites(await snapshot());
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, options.quietMs));
+    const now = totalWrites(await snapshot());
+    const waitedMs = performance.now() - started;
+    if (now === last) return { waitedMs, quiet: true };
+    if (waitedMs >= options.timeoutMs) return { waitedMs, quiet: false };
+    last = now;
+  }
+}
