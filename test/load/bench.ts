@@ -434,12 +434,18 @@ async function runStack(
       beforeApproving: async () => {
         // Approvals are measured on a settled stack: once webhooks pause, the donation service folds the peak's
         // journal into its donation documents (one write per gift), which would otherwise share the machine.
+        const beforeSettling = await commands();
         const settled = await untilWritesStop(commands, {
           quietMs: 1_000,
           timeoutMs: settings.drainSeconds * 1_000,
         });
+        const settling = commandsSpent(beforeSettling, await commands());
         console.log(
-          `  the stack ${settled.quiet ? 'stopped writing' : 'was still writing'} ${(settled.waitedMs / 1_000).toFixed(1)} s after the gifts were credited`,
+          `  the stack ${settled.quiet ? 'stopped writing' : 'was still writing'} ${(settled.waitedMs / 1_000).toFixed(1)} s after the gifts were credited; writes meanwhile: ${Object.entries(
+            settling,
+          )
+            .map(([service, counts]) => `${service} ${counts.writes}`)
+            .join(', ')}`,
         );
         commandsBeforeApprovals = await commands();
       },

@@ -50,7 +50,29 @@ export interface ApplyOnce {
     guard?: Record<string, unknown>;
     upsert?: boolean;
   }): Promise<'applied' | 'refused'>;
+  /**
+   * A group of operations on one document, each at most once, in as few writes as it can: operations already
+   * recorded are `duplicate`; one a crash left pending is finished by `alone` (the single rule, which tells
+   * "written, not recorded" from "not written"); the rest go in one `applyAll` write that `decide` makes from the
+   * document as read (null refuses them all), read and decided again when the document moved meanwhile.
+   * Answers each operation's outcome by its id; items naming the same operation count once.
+   */
+  applyEach<T, I>(args: {
+    model: Model<T>;
+    documentId: string;
+    items: readonly I[];
+    operationOf: (item: I) => string;
+    decide: (
+      document: (T & { pendingOps?: string[] }) | null,
+      fresh: readonly I[],
+    ) => { update: UpdateQuery<T>; guard?: Record<string, unknown>; upsert?: boolean } | null;
+    alone: (item: I) => Promise<ApplyOutcome>;
+  }): Promise<Map<string, ApplyOutcome>>;
 }
+
+// Only concurrent writers of the same document make a group read and decide again; a few dozen rounds settle any
+// realistic contention.
+const groupAttempts = 20;
 
 function mergePush(
   update: UpdateQuery<unknown>,
@@ -118,6 +140,40 @@ export function createApplyOnce(connection: Connection): ApplyOnce {
       await recordAll(ids);
       await anyModel.updateOne({ _id: documentId }, { $pullAll: { pendingOps: ids } });
       return 'applied';
+    },
+
+    async applyEach({ model, documentId, items, operationOf, decide, alone }) {
+      const outcomes = new Map<string, ApplyOutcome>();
+      const unique = [...new Map(items.map((item) => [operationOf(item), item])).values()];
+      const recorded = await this.appliedAmong(unique.map(operationOf));
+      let open = unique.filter((item) => {
+        if (!recorded.has(operationOf(item))) return true;
+        outcomes.set(operationOf(item), 'duplicate');
+        return false;
+      });
+      for (let attempt = 0; attempt < groupAttempts && open.length > 0; attempt += 1) {
+        const document = (await model.findById(documentId).lean()) as Parameters<typeof decide>[0];
+        const pending = new Set(document?.pendingOps ?? []);
+        for (const item of open.filter((candidate) => pending.has(operationOf(candidate))))
+          outcomes.set(operationOf(item), await alone(item));
+        open = open.filter((item) => !pending.has(operationOf(item)));
+        if (open.length === 0) break;
+        const decided = decide(document, open);
+        if (!decided) {
+          for (const item of open) outcomes.set(operationOf(item), 'refused');
+          return outcomes;
+        }
+        const operationIds = open.map(operationOf);
+        if ((await this.applyAll({ model, documentId, operationIds, ...decided })) === 'applied') {
+          for (const operationId of operationIds) outcomes.set(operationId, 'applied');
+          open = [];
+        }
+      }
+      if (open.length > 0)
+        throw new Error(
+          `document ${documentId} kept changing while ${open.length} operations were applied to it; they will be retried`,
+        );
+      return outcomes;
     },
 
     async apply({ model, documentId, operationId, update, guard = {}, upsert = false }) {

@@ -233,6 +233,50 @@ describe('store kit against the real database', () => {
     expect(account?.pendingOps).toEqual([]);
   });
 
+  it('when a group names operations already applied, pending after a crash, or twice, then each one’s effect happens once', async () => {
+    const applyOnce = createApplyOnce(db);
+    const [done, crashed, fresh] = [uniqueName('op'), uniqueName('op'), uniqueName('op')];
+    const add = (operationIds: readonly string[]) => ({ $inc: { available: 10 * operationIds.length } });
+    await applyOnce.apply({
+      model,
+      documentId: 'each',
+      operationId: done,
+      update: add([done]),
+      upsert: true,
+    });
+    await model.updateOne({ _id: 'each' }, { $inc: { available: 10 }, $push: { pendingOps: crashed } });
+    const alone: string[] = [];
+    const outcomes = await applyOnce.applyEach({
+      model,
+      documentId: 'each',
+      items: [done, crashed, fresh, fresh],
+      operationOf: (id) => id,
+      decide: (_doc, group) => ({ update: add(group) }),
+      alone: async (id) => {
+        alone.push(id);
+        return applyOnce.apply({ model, documentId: 'each', operationId: id, update: add([id]) });
+      },
+    });
+    expect(Object.fromEntries(outcomes)).toEqual({
+      [done]: 'duplicate',
+      [crashed]: 'duplicate',
+      [fresh]: 'applied',
+    });
+    expect(alone).toEqual([crashed]);
+    const account = await model.findById('each').lean();
+    expect(account?.available).toBe(30);
+    expect(account?.pendingOps).toEqual([]);
+    const refused = await applyOnce.applyEach({
+      model,
+      documentId: 'each',
+      items: [uniqueName('op')],
+      operationOf: (id) => id,
+      decide: () => null,
+      alone: () => Promise.reject(new Error('nothing is pending')),
+    });
+    expect([...refused.values()]).toEqual(['refused']);
+  });
+
   it('when a guard fails, then the operation is refused and can be tried again later', async () => {
     const applyOnce = createApplyOnce(db);
     await model.create({ _id: 'refuse', available: 10, count: 0 });

@@ -143,7 +143,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     'receipt code lookups from this address',
     clientAddress,
   );
-  const onOwnDonationEvent = donorGeographyHandler({
+  const onOwnDonationEvents = donorGeographyHandler({
     donations,
     geography,
     now,
@@ -194,7 +194,8 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
       {
         groupId: 'donation-geography',
         topics: [topics.donation],
-        handle: (event) => onOwnDonationEvent(event as DonationEvent),
+        maxBatchSize: 1_000,
+        handleBatch: (items) => onOwnDonationEvents(items.map((item) => item.event as DonationEvent)),
       },
     ],
     stop: async () => {

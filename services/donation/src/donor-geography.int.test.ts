@@ -8,6 +8,7 @@ import {
   testEndpoints,
 } from '@aid/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDonorGeographyStore } from './store/donor-geography.store.ts';
 import {
   deliverTwice,
   newGift,
@@ -116,6 +117,26 @@ describe('donor geography', () => {
       heritage: { PK: 4 },
       release: 1,
       releasedDonors: 5,
+    });
+  });
+
+  it('when a batch of gifts names donors already counted, or one donor twice, then each donor and their countries count once, together', async () => {
+    const { db, applyOnce } = donation.service.deps;
+    const geography = createDonorGeographyStore(db, applyOnce);
+    const campaignId = newId();
+    const donor = (key: string, residence: string | null, heritage: string | null = null) => ({
+      donorKey: key,
+      residence,
+      heritage,
+    });
+    expect(await geography.countDonor(campaignId, 'k1', donor('k1', 'SE'))).toBe(true);
+    const batch = [donor('k1', 'SE'), donor('k2', 'SE', 'SO'), donor('k3', 'NO'), donor('k2', 'SE', 'SO')];
+    expect(await geography.countDonors(campaignId, batch)).toBe(2);
+    expect(await geography.countDonors(campaignId, batch)).toBe(0);
+    expect(await geography.counts(campaignId)).toMatchObject({
+      donors: 3,
+      residence: { SE: 2, NO: 1 },
+      heritage: { SO: 1 },
     });
   });
 

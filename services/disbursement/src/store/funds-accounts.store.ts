@@ -170,57 +170,38 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
       currency: string,
       gifts: readonly { campaignId: string; donationId: string; amount: number; fee: number; net: number }[],
     ): Promise<Map<string, ApplyOutcome>> {
-      const outcomes = new Map<string, ApplyOutcome>();
       const campaignId = gifts[0]?.campaignId;
-      if (campaignId === undefined) return outcomes;
+      if (campaignId === undefined) return new Map();
       if (gifts.some((gift) => gift.campaignId !== campaignId))
         throw new Error('gifts credited together must belong to one campaign');
-      const operationOf = (gift: { donationId: string }) => `gift:${gift.donationId}`;
-      const recorded = await applyOnce.appliedAmong(gifts.map(operationOf));
-      let open = gifts.filter((gift) => {
-        if (!recorded.has(operationOf(gift))) return true;
-        outcomes.set(gift.donationId, 'duplicate');
-        return false;
+      const byOperation = await applyOnce.applyEach({
+        model,
+        documentId: campaignId,
+        items: gifts,
+        operationOf: (gift) => `gift:${gift.donationId}`,
+        decide: (doc, fresh) => {
+          const account = doc ? accountOf(doc) : null;
+          if (account && account.currency !== currency) return null;
+          const delta = fresh.map(giftCredit).reduce<FundsDelta>(
+            (sum, credit) => ({
+              raised: (sum.raised ?? 0) + (credit.raised ?? 0),
+              fees: (sum.fees ?? 0) + (credit.fees ?? 0),
+              net: (sum.net ?? 0) + (credit.net ?? 0),
+            }),
+            {},
+          );
+          const next = settle(account ?? { ...emptyFunds }, delta);
+          return {
+            update: balancesUpdate(delta, { available: next.available, overAllocated: next.overAllocated }),
+            guard: readGuard(account, { currency }),
+            upsert: true,
+          };
+        },
+        alone: (gift) => this.credit({ ...gift, currency }),
       });
-      for (let attempt = 0; attempt < settleAttempts && open.length > 0; attempt += 1) {
-        const doc = await model.findById(campaignId).lean();
-        const account = doc ? accountOf(doc) : null;
-        if (account && account.currency !== currency) {
-          for (const gift of open) outcomes.set(gift.donationId, 'refused');
-          return outcomes;
-        }
-        const pending = new Set(doc?.pendingOps ?? []);
-        for (const gift of open.filter((candidate) => pending.has(operationOf(candidate))))
-          outcomes.set(gift.donationId, await this.credit({ ...gift, currency }));
-        open = open.filter((gift) => !pending.has(operationOf(gift)));
-        if (open.length === 0) break;
-        const delta = open.map(giftCredit).reduce<FundsDelta>(
-          (sum, credit) => ({
-            raised: (sum.raised ?? 0) + (credit.raised ?? 0),
-            fees: (sum.fees ?? 0) + (credit.fees ?? 0),
-            net: (sum.net ?? 0) + (credit.net ?? 0),
-          }),
-          {},
-        );
-        const next = settle(account ?? { ...emptyFunds }, delta);
-        const outcome = await applyOnce.applyAll({
-          model,
-          documentId: campaignId,
-          operationIds: open.map(operationOf),
-          update: balancesUpdate(delta, { available: next.available, overAllocated: next.overAllocated }),
-          guard: readGuard(account, { currency }),
-          upsert: true,
-        });
-        if (outcome === 'applied') {
-          for (const gift of open) outcomes.set(gift.donationId, 'applied');
-          open = [];
-        }
-      }
-      if (open.length > 0)
-        throw new Error(
-          `funds account ${campaignId} kept changing while crediting gifts; it will be retried`,
-        );
-      return outcomes;
+      return new Map(
+        gifts.map((gift) => [gift.donationId, byOperation.get(`gift:${gift.donationId}`) ?? 'refused']),
+      );
     },
 
     debitRefund(

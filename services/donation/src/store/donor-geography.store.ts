@@ -20,6 +20,18 @@ function countsOf(doc: DonorGeographyDocument | null): GeographyCounts {
   };
 }
 
+const operationOf = (campaignId: string, donorKey: string) => `donor-geography:${campaignId}:${donorKey}`;
+
+/** What counting these donors adds: one donor each, and one for each country they named. */
+function increments(donors: readonly CountedCountries[]): Record<string, number> {
+  const inc: Record<string, number> = { donors: donors.length };
+  for (const { residence, heritage } of donors) {
+    if (residence) inc[`residence.${residence}`] = (inc[`residence.${residence}`] ?? 0) + 1;
+    if (heritage) inc[`heritage.${heritage}`] = (inc[`heritage.${heritage}`] ?? 0) + 1;
+  }
+  return inc;
+}
+
 export function createDonorGeographyStore(connection: Connection, applyOnce: ApplyOnce) {
   const model = donorGeographyModel(connection);
   return {
@@ -31,17 +43,34 @@ export function createDonorGeographyStore(connection: Connection, applyOnce: App
      * included) are duplicates of the first.
      */
     async countDonor(campaignId: string, donorKey: string, countries: CountedCountries): Promise<boolean> {
-      const inc: Record<string, number> = { donors: 1 };
-      if (countries.residence) inc[`residence.${countries.residence}`] = 1;
-      if (countries.heritage) inc[`heritage.${countries.heritage}`] = 1;
       const outcome = await applyOnce.apply({
         model,
         documentId: campaignId,
-        operationId: `donor-geography:${campaignId}:${donorKey}`,
-        update: { $inc: inc },
+        operationId: operationOf(campaignId, donorKey),
+        update: { $inc: increments([countries]) },
         upsert: true,
       });
       return outcome === 'applied';
+    },
+
+    /**
+     * The same for a group of a campaign's donors, in one write (their operations recorded together): how many
+     * of them were counted now.
+     */
+    async countDonors(
+      campaignId: string,
+      donors: readonly ({ donorKey: string } & CountedCountries)[],
+    ): Promise<number> {
+      const outcomes = await applyOnce.applyEach({
+        model,
+        documentId: campaignId,
+        items: donors,
+        operationOf: (donor) => operationOf(campaignId, donor.donorKey),
+        decide: (_doc, fresh) => ({ update: { $inc: increments(fresh) }, upsert: true }),
+        alone: async (donor) =>
+          (await this.countDonor(campaignId, donor.donorKey, donor)) ? 'applied' : 'duplicate',
+      });
+      return [...outcomes.values()].filter((outcome) => outcome === 'applied').length;
     },
 
     /**

@@ -1,6 +1,6 @@
 import type { Logger } from '@aid/telemetry';
 import type { DonationStore } from '../store/donation.store.ts';
-import type { DonorGeographyStore } from '../store/donor-geography.store.ts';
+import type { CountedCountries, DonorGeographyStore } from '../store/donor-geography.store.ts';
 
 export interface GeographyDeps {
   donations: Pick<DonationStore, 'current'>;
@@ -11,21 +11,38 @@ export interface GeographyDeps {
 }
 
 /**
- * A gift succeeded: if its donor consented, they are counted in the campaign's donor geography (once per
- * campaign), and a release is queued when enough new donors were counted. The countries come from the gift's
- * private record here, never from the event, which carries none.
+ * Gifts succeeded: each consenting donor is counted in their campaign's donor geography (once per campaign), a
+ * campaign's donors of the group in one write, and a release is queued when enough new donors were counted. The
+ * countries come from the gifts' private records here, never from the events, which carry none.
  */
-export async function countDonorGeography(deps: GeographyDeps, donationId: string): Promise<void> {
-  const donation = await deps.donations.current(donationId);
-  if (!donation?.geographyConsent || !donation.donorKey) return;
-  const counted = await deps.geography.countDonor(donation.campaignId, donation.donorKey, {
-    residence: donation.countryOfResidence,
-    heritage: donation.countryOfHeritage,
-  });
-  const release = await deps.geography.releaseIfDue(donation.campaignId, deps.now());
-  if (release !== null) {
-    deps.logger.info({ campaignId: donation.campaignId, release }, 'donor geography released');
-    deps.outboxQueued();
+export async function countDonorGeography(
+  deps: GeographyDeps,
+  donationIds: readonly string[],
+): Promise<void> {
+  const byCampaign = new Map<string, ({ donorKey: string } & CountedCountries)[]>();
+  for (const donationId of donationIds) {
+    const donation = await deps.donations.current(donationId);
+    if (!donation?.geographyConsent || !donation.donorKey) continue;
+    byCampaign.set(donation.campaignId, [
+      ...(byCampaign.get(donation.campaignId) ?? []),
+      {
+        donorKey: donation.donorKey,
+        residence: donation.countryOfResidence,
+        heritage: donation.countryOfHeritage,
+      },
+    ]);
   }
-  if (!counted) deps.logger.debug({ donationId }, 'donor already counted in this campaign');
+  for (const [campaignId, donors] of byCampaign) {
+    const counted = await deps.geography.countDonors(campaignId, donors);
+    const release = await deps.geography.releaseIfDue(campaignId, deps.now());
+    if (release !== null) {
+      deps.logger.info({ campaignId, release }, 'donor geography released');
+      deps.outboxQueued();
+    }
+    if (counted < donors.length)
+      deps.logger.debug(
+        { campaignId, already: donors.length - counted },
+        'donors already counted in this campaign',
+      );
+  }
 }
