@@ -434,12 +434,11 @@ async function runStack(
       beforeApproving: async () => {
         // Approvals are measured on a settled stack: once webhooks pause, the donation service folds the peak's
         // journal into its donation documents (one write per gift), which would otherwise share the machine.
-        const beforeSettling = await commands();
         const settled = await untilWritesStop(commands, {
           quietMs: 1_000,
           timeoutMs: settings.drainSeconds * 1_000,
         });
-        const settling = commandsSpent(beforeSettling, await commands());
+        const settling = commandsSpent(settled.first, settled.last);
         console.log(
           `  the stack ${settled.quiet ? 'stopped writing' : 'was still writing'} ${(settled.waitedMs / 1_000).toFixed(1)} s after the gifts were credited; writes meanwhile: ${Object.entries(
             settling,
@@ -447,7 +446,7 @@ async function runStack(
             .map(([service, counts]) => `${service} ${counts.writes}`)
             .join(', ')}`,
         );
-        commandsBeforeApprovals = await commands();
+        commandsBeforeApprovals = settled.last;
       },
     });
     console.log(`  ${rate(approvals.approvalsPerSecond)} approvals/s (time spent approving)`);

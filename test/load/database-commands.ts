@@ -66,20 +66,22 @@ const totalWrites = (snapshot: CommandSnapshot) =>
 
 /**
  * Waits until no service has written for `quietMs` (work a burst left behind, such as folding the donation
- * journal after the webhooks pause), or until `timeoutMs`. Answers how long it waited and whether it got quiet.
+ * journal after the webhooks pause), or until `timeoutMs`. Answers how long it waited, whether it got quiet, and
+ * the snapshots it began and ended with.
  */
 export async function untilWritesStop(
   snapshot: () => Promise<CommandSnapshot>,
   options: { quietMs: number; timeoutMs: number },
-): Promise<{ waitedMs: number; quiet: boolean }> {
+): Promise<{ waitedMs: number; quiet: boolean; first: CommandSnapshot; last: CommandSnapshot }> {
   const started = performance.now();
-  let last = totalWrites(await snapshot());
+  const first = await snapshot();
+  let last = first;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, options.quietMs));
-    const now = totalWrites(await snapshot());
+    const now = await snapshot();
     const waitedMs = performance.now() - started;
-    if (now === last) return { waitedMs, quiet: true };
-    if (waitedMs >= options.timeoutMs) return { waitedMs, quiet: false };
+    const quiet = totalWrites(now) === totalWrites(last);
     last = now;
+    if (quiet || waitedMs >= options.timeoutMs) return { waitedMs, quiet, first, last };
   }
 }

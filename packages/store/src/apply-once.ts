@@ -102,14 +102,6 @@ export function createApplyOnce(connection: Connection): ApplyOnce {
     }
   }
 
-  async function record(operationId: string): Promise<void> {
-    try {
-      await applied.create({ _id: operationId, appliedAt: new Date() });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
-  }
-
   return {
     async wasApplied(operationId) {
       return (await applied.exists({ _id: operationId })) !== null;
@@ -199,7 +191,7 @@ export function createApplyOnce(connection: Connection): ApplyOnce {
         const pending = await anyModel.exists({ _id: documentId, pendingOps: operationId });
         if (!pending) return 'refused';
       }
-      await record(operationId);
+      await recordAll([operationId]);
       await anyModel.updateOne({ _id: documentId }, { $pull: { pendingOps: operationId } });
       return changed ? 'applied' : 'duplicate';
     },

@@ -32,6 +32,9 @@ const settleAttempts = 20;
 // every so many approvals rather than one each; until then they only take a few bytes on the account.
 const marksBeforeCleanup = 16;
 
+/** A gift's credit, applied once whether it came alone or in a group. */
+const creditOperation = (gift: { donationId: string }) => `gift:${gift.donationId}`;
+
 /** The stored balances that decide available and overAllocated (funds.ts, `headroom`). */
 const decidingFields = ['net', 'refundShortfall', 'allocated'] as const;
 
@@ -155,7 +158,7 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
       fee: number;
       net: number;
     }): Promise<ApplyOutcome> {
-      return change(gift.campaignId, `gift:${gift.donationId}`, giftCredit(gift), {
+      return change(gift.campaignId, creditOperation(gift), giftCredit(gift), {
         create: { currency: gift.currency },
       });
     },
@@ -178,18 +181,14 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
         model,
         documentId: campaignId,
         items: gifts,
-        operationOf: (gift) => `gift:${gift.donationId}`,
+        operationOf: creditOperation,
         decide: (doc, fresh) => {
           const account = doc ? accountOf(doc) : null;
           if (account && account.currency !== currency) return null;
-          const delta = fresh.map(giftCredit).reduce<FundsDelta>(
-            (sum, credit) => ({
-              raised: (sum.raised ?? 0) + (credit.raised ?? 0),
-              fees: (sum.fees ?? 0) + (credit.fees ?? 0),
-              net: (sum.net ?? 0) + (credit.net ?? 0),
-            }),
-            {},
-          );
+          const total = (field: 'amount' | 'fee' | 'net') =>
+            fresh.reduce((sum, gift) => sum + gift[field], 0);
+          // The group moves the balances as one gift of its sums would.
+          const delta = giftCredit({ amount: total('amount'), fee: total('fee'), net: total('net') });
           const next = settle(account ?? { ...emptyFunds }, delta);
           return {
             update: balancesUpdate(delta, { available: next.available, overAllocated: next.overAllocated }),
@@ -200,7 +199,7 @@ export function createFundsAccountStore(connection: Connection, applyOnce: Apply
         alone: (gift) => this.credit({ ...gift, currency }),
       });
       return new Map(
-        gifts.map((gift) => [gift.donationId, byOperation.get(`gift:${gift.donationId}`) ?? 'refused']),
+        gifts.map((gift) => [gift.donationId, byOperation.get(creditOperation(gift)) ?? 'refused']),
       );
     },
 
