@@ -167,6 +167,8 @@ function printWebhookPhase(phase: WebhookPhase, duplicates: number): void {
   );
   console.log(`  acknowledgment latency: ${latencySummary(phase.ackLatencies)}`);
   console.log(`  acknowledged → visible in the public entries: ${latencySummary(phase.ackToVisible)}`);
+  console.log(`    acknowledged → donation.succeeded on Kafka: ${latencySummary(phase.ackToPublished)}`);
+  console.log(`    on Kafka → visible in the public entries: ${latencySummary(phase.publishedToVisible)}`);
   console.log(
     `  end to end: ${phase.visible} gifts visible ${phase.endToEndSeconds.toFixed(1)} s after the first webhook = ${rate(phase.endToEndPerSecond)} gifts/s; last gift ${ms(phase.drainMs)} after the last acknowledgment; ${phase.notVisible} acknowledged but not visible when the drain ended, ${duplicates} doubled in the entries so far`,
   );

@@ -16,6 +16,10 @@ export interface WebhookPhase {
   ackLatencies: number[];
   /** Acknowledgment → first seen in the ledger's public entries, per visible gift. */
   ackToVisible: number[];
+  /** The same path split where the donation service hands over: acknowledgment → its donation.succeeded on Kafka. */
+  ackToPublished: number[];
+  /** … and that event on Kafka → first seen in the public entries (the ledger's share, polling included). */
+  publishedToVisible: number[];
   visible: number;
   /** Acknowledged but not in the entries when the drain ended: late or lost. */
   notVisible: number;
@@ -81,6 +85,11 @@ export async function runWebhookPhase(options: {
     const at = watcher.arrivals.get(donationId);
     return at === undefined ? [] : [{ at, ackedAt }];
   });
+  const split = acked.flatMap(({ donationId, ackedAt }) => {
+    const at = watcher.arrivals.get(donationId);
+    const published = watcher.published.get(donationId);
+    return at === undefined || published === undefined ? [] : [{ at, published, ackedAt }];
+  });
   const lastVisible = Math.max(...visibleAt.map(({ at }) => at));
   const lastAcked = Math.max(...acked.map(({ ackedAt }) => ackedAt));
   const endToEndSeconds = (lastVisible - firstSent) / 1000;
@@ -93,6 +102,8 @@ export async function runWebhookPhase(options: {
     acknowledgedPerSecond: perSecond(acked.length, (lastAnswered - firstSent) / 1000),
     ackLatencies: sent.answers.map(({ sentAt, answeredAt }) => answeredAt - sentAt),
     ackToVisible: visibleAt.map(({ at, ackedAt }) => at - ackedAt),
+    ackToPublished: split.map(({ published, ackedAt }) => published - ackedAt),
+    publishedToVisible: split.map(({ at, published }) => at - published),
     visible: visibleAt.length,
     notVisible,
     endToEndSeconds,
