@@ -2,6 +2,7 @@ export { applyOnceFields, createApplyOnce, type ApplyOnce, type ApplyOutcome } f
 export { connectDatabase, connectReadDatabase, databaseReachable } from './connection.ts';
 export { classifyCommand, watchDatabaseCommands, type DatabaseCommandKind } from './database-commands.ts';
 export { isDuplicateKey } from './duplicate-key.ts';
+export { insertNew } from './insert-new.ts';
 export { migrateOnce } from './migrations.ts';
 export { createIdLinks, type IdLinks } from './id-links.ts';
 export { oneAtATime, type OneAtATime } from './one-at-a-time.ts';

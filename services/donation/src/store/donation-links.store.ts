@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '@aid/store';
+import { insertNew, isDuplicateKey } from '@aid/store';
 import type { Connection, Model } from 'mongoose';
 import {
   backfillMarkId,
@@ -10,19 +10,29 @@ import {
 } from './donation-link.model.ts';
 import type { DonationDocument } from './donation.model.ts';
 
-/** Two upserts of one new key may race to insert it; the loser's retry updates the winner's document. */
-async function upsert(
-  links: Model<DonationLinkDocument>,
-  id: string,
-  update: Record<string, unknown>,
-): Promise<void> {
-  try {
-    await links.collection.updateOne({ _id: id } as Record<string, unknown>, update, { upsert: true });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    await links.collection.updateOne({ _id: id } as Record<string, unknown>, update, { upsert: true });
-  }
+/** One link's write: `fresh` is the whole document when the key is new, `update` what changes an existing one. */
+export interface LinkWrite {
+  id: string;
+  fresh: Record<string, unknown>;
+  update: Record<string, unknown>;
 }
+
+/**
+ * The Stripe id names this donation. The last writer wins: real Stripe ids name one object, and stripe-mock,
+ * which answers one fixture id for every creation, would otherwise grow one document without bound.
+ */
+export const stripeIdLink = (kind: StripeIdKind, stripeId: string, donationId: string): LinkWrite => ({
+  id: stripeLinkId(kind, stripeId),
+  fresh: { donationId },
+  update: { $set: { donationId } },
+});
+
+/** One more gift under a receipt code: a plan's installments are counted in tens, so the list stays small. */
+export const receiptLink = (receiptHash: string, donationId: string): LinkWrite => ({
+  id: receiptLinkId(receiptHash),
+  fresh: { donationIds: [donationId] },
+  update: { $addToSet: { donationIds: donationId } },
+});
 
 /** The `_id`-keyed links from Stripe ids and receipt hashes to donations (donation-link.model.ts). */
 export function createDonationLinks(connection: Connection) {
@@ -30,11 +40,41 @@ export function createDonationLinks(connection: Connection) {
 
   return {
     /**
-     * The Stripe id names this donation. The last writer wins: real Stripe ids name one object, and stripe-mock,
-     * which answers one fixture id for every creation, would otherwise grow one document without bound.
+     * Writes links in order. Most keys are new (a charge, a receipt code), so they go in ONE insert, which the
+     * local database commits once where an upsert each would commit each; the keys already taken are then
+     * updated in order, so the last write of a key still wins (and a set still gains every member). Every write
+     * is idempotent: when an update's upsert races another writer inserting the same key, writing those again
+     * is safe.
      */
-    async pointStripeId(kind: StripeIdKind, stripeId: string, donationId: string): Promise<void> {
-      await upsert(links, stripeLinkId(kind, stripeId), { $set: { donationId } });
+    async write(writes: LinkWrite[]): Promise<void> {
+      // A key's first write is its insert; its later ones in the list are updates after it, like taken keys.
+      const first = new Map<string, number>();
+      writes.forEach(({ id }, position) => {
+        if (!first.has(id)) first.set(id, position);
+      });
+      const inserted = [...first.values()];
+      const refused = await insertNew(
+        links.collection,
+        inserted.map((position) => {
+          const { id, fresh } = writes[position] as LinkWrite;
+          return { _id: id, ...fresh };
+        }),
+      );
+      const taken = new Set(refused.map((index) => inserted[index]));
+      const updates = writes.filter(
+        (write, position) => first.get(write.id) !== position || taken.has(position),
+      );
+      if (updates.length === 0) return;
+      const ops = updates.map(({ id, update }) => {
+        const filter: Record<string, unknown> = { _id: id };
+        return { updateOne: { filter, update, upsert: true } };
+      });
+      try {
+        await links.collection.bulkWrite(ops, { ordered: true });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        await links.collection.bulkWrite(ops, { ordered: true });
+      }
     },
 
     async donationOfStripeId(kind: StripeIdKind, stripeId: string): Promise<string | null> {
@@ -42,11 +82,6 @@ export function createDonationLinks(connection: Connection) {
         .findById(stripeLinkId(kind, stripeId), { donationId: 1 })
         .lean<DonationLinkDocument>();
       return doc?.donationId ?? null;
-    },
-
-    /** One more gift under a receipt code: a plan's installments are counted in tens, so the list stays small. */
-    async addToReceipt(receiptHash: string, donationId: string): Promise<void> {
-      await upsert(links, receiptLinkId(receiptHash), { $addToSet: { donationIds: donationId } });
     },
 
     async donationsOfReceipt(receiptHash: string): Promise<string[]> {
@@ -67,14 +102,19 @@ export function createDonationLinks(connection: Connection) {
         .lean<
           Pick<DonationDocument, '_id' | 'chargeId' | 'paymentIntentId' | 'subscriptionId' | 'receiptHash'>[]
         >();
-      for (const doc of docs) {
-        if (doc.receiptHash) await this.addToReceipt(doc.receiptHash, doc._id);
-        if (doc.chargeId) await this.pointStripeId('charge', doc.chargeId, doc._id);
-        if (doc.paymentIntentId) await this.pointStripeId('payment-intent', doc.paymentIntentId, doc._id);
-        if (doc.subscriptionId) await this.pointStripeId('subscription', doc.subscriptionId, doc._id);
-      }
-      await upsert(links, backfillMarkId, { $set: { doneAt: new Date() } });
+      const writes = docs.flatMap((doc) => [
+        ...(doc.receiptHash ? [receiptLink(doc.receiptHash, doc._id)] : []),
+        ...(doc.chargeId ? [stripeIdLink('charge', doc.chargeId, doc._id)] : []),
+        ...(doc.paymentIntentId ? [stripeIdLink('payment-intent', doc.paymentIntentId, doc._id)] : []),
+        ...(doc.subscriptionId ? [stripeIdLink('subscription', doc.subscriptionId, doc._id)] : []),
+      ]);
+      for (let start = 0; start < writes.length; start += 1_000)
+        await this.write(writes.slice(start, start + 1_000));
+      const doneAt = new Date();
+      await this.write([{ id: backfillMarkId, fresh: { doneAt }, update: { $set: { doneAt } } }]);
       return docs.length;
     },
   };
 }
+
+export type DonationLinks = ReturnType<typeof createDonationLinks>;

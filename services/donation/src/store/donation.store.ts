@@ -4,7 +4,7 @@ import type { Connection, UpdateQuery } from 'mongoose';
 import type { Donation } from '../domain/donation.ts';
 import type { DonationFields } from '../domain/webhook-decisions.ts';
 import type { JournalChange } from './donation-journal.model.ts';
-import { createDonationLinks } from './donation-links.store.ts';
+import { createDonationLinks, receiptLink, stripeIdLink, type LinkWrite } from './donation-links.store.ts';
 import { donationModel, type DonationDocument } from './donation.model.ts';
 import type { DonorCipher } from './donor-cipher.ts';
 
@@ -217,15 +217,17 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
      * charge), written before the batch so a refund or dispute that follows it finds its gift.
      */
     async linkChanges(changes: JournalChange[]): Promise<void> {
+      const writes: LinkWrite[] = [];
       for (const change of changes) {
         if (change.kind === 'insert') {
           const doc = change.doc as { receiptHash?: string; chargeId?: string | null };
-          if (doc.receiptHash) await links.addToReceipt(doc.receiptHash, change.donationId);
-          if (doc.chargeId) await links.pointStripeId('charge', doc.chargeId, change.donationId);
+          if (doc.receiptHash) writes.push(receiptLink(doc.receiptHash, change.donationId));
+          if (doc.chargeId) writes.push(stripeIdLink('charge', doc.chargeId, change.donationId));
         } else if (typeof change.set.chargeId === 'string') {
-          await links.pointStripeId('charge', change.set.chargeId, change.donationId);
+          writes.push(stripeIdLink('charge', change.set.chargeId, change.donationId));
         }
       }
+      await links.write(writes);
     },
 
     /** Current state for deciding a webhook change: memory first, else the document plus unfolded changes. */
@@ -345,10 +347,12 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
         statusChangedAt: donation.createdAt,
         stripeEventIds: [],
       };
-      await links.addToReceipt(donation.receiptHash, id);
-      if ('paymentIntentId' in payment)
-        await links.pointStripeId('payment-intent', payment.paymentIntentId, id);
-      else await links.pointStripeId('subscription', payment.subscriptionId, id);
+      await links.write([
+        receiptLink(donation.receiptHash, id),
+        'paymentIntentId' in payment
+          ? stripeIdLink('payment-intent', payment.paymentIntentId, id)
+          : stripeIdLink('subscription', payment.subscriptionId, id),
+      ]);
       const created = await model.create(doc);
       remember(toDonation(created.toObject()));
     },

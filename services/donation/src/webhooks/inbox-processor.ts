@@ -36,7 +36,7 @@ export function startInboxProcessor(options: {
   const { inbox, logger } = options;
   const batchSize = options.batchSize ?? 250;
   const retryMs = options.retryMs ?? 30_000;
-  const gatherMs = options.gatherMs ?? 20;
+  const gatherMs = options.gatherMs ?? 100;
   let queue: InboxEvent[] = [];
   const queued = new Set<string>();
   const waiting = new Map<string, { event: InboxEvent; donationId: string }>();
@@ -108,8 +108,9 @@ export function startInboxProcessor(options: {
         sleepingEmpty = true;
         return { waitMs: Math.max(nextRetryAt - now, 0) };
       }
-      // A few milliseconds of gathering make batches of tens instead of ones: fewer journal documents to write
-      // and fold, at no cost to the edge, which answers once the inbox holds the event.
+      // Gathering makes batches of tens instead of ones: fewer journal documents and link writes, so less CPU
+      // per gift, at no cost to the edge, which answers once the inbox holds the event. 100 ms measured lower
+      // CPU and edge latency than 20 ms on two cores, and stays well inside the 500 ms a gift has to go public.
       if (queue.length < batchSize && !gathered) {
         gathered = true;
         return { waitMs: gatherMs };

@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '@aid/store';
+import { insertNew } from '@aid/store';
 import type { Connection } from 'mongoose';
 import { entryRefModel, firstEntryOnly, type EntryRef, type EntryRefDocument } from './entry-ref.model.ts';
 
@@ -44,18 +44,7 @@ export function createEntryRefs(db: Connection) {
       const documents = [...byKey.values()].map((document) =>
         firstEntryOnly(document._id) ? { ...document, entries: document.entries.slice(0, 1) } : document,
       );
-      let taken: number[] = [];
-      try {
-        await refs.collection.insertMany(documents as unknown as Record<string, unknown>[], {
-          ordered: false,
-        });
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        taken = ((error as { writeErrors?: { index?: number }[] }).writeErrors ?? []).map(
-          (writeError) => writeError.index ?? -1,
-        );
-        if (taken.includes(-1)) throw error;
-      }
+      const taken = await insertNew(refs.collection, documents as unknown as Record<string, unknown>[]);
       for (const position of taken) {
         const document = documents[position] as EntryRefDocument;
         if (firstEntryOnly(document._id)) continue;
