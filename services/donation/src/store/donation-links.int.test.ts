@@ -74,6 +74,17 @@ describe('donation links written a batch at a time', () => {
     expect((await links.donationsOfReceipt(receipt)).sort()).toEqual([first, second, third].sort());
   });
 
+  it('when a batch decided again after a crash finds all its 250 links taken, then they are updated and the database keeps answering', async () => {
+    const charges = Array.from({ length: 250 }, () => ({ chargeId: `ch_${newId()}`, donationId: newId() }));
+    await links.write(
+      charges.map(({ chargeId, donationId }) => stripeIdLink('charge', chargeId, donationId)),
+    );
+    const again = charges.map(({ chargeId }) => ({ chargeId, donationId: newId() }));
+    await links.write(again.map(({ chargeId, donationId }) => stripeIdLink('charge', chargeId, donationId)));
+    for (const { chargeId, donationId } of again.slice(0, 3).concat(again.slice(-3)))
+      expect(await links.donationOfStripeId('charge', chargeId)).toBe(donationId);
+  });
+
   it('when the same links are written again, then nothing changes (a batch decided again after a failure)', async () => {
     const receipt = `hash-${newId()}`;
     const gifts = [newId(), newId()];

@@ -34,6 +34,9 @@ export const receiptLink = (receiptHash: string, donationId: string): LinkWrite 
   update: { $addToSet: { donationIds: donationId } },
 });
 
+/** Update statements per command (see `write`). */
+const updatesPerCommand = 50;
+
 /** The `_id`-keyed links from Stripe ids and receipt hashes to donations (donation-link.model.ts). */
 export function createDonationLinks(connection: Connection) {
   const links = donationLinkModel(connection);
@@ -69,11 +72,17 @@ export function createDonationLinks(connection: Connection) {
         const filter: Record<string, unknown> = { _id: id };
         return { updateOne: { filter, update, upsert: true } };
       });
-      try {
-        await links.collection.bulkWrite(ops, { ordered: true });
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        await links.collection.bulkWrite(ops, { ordered: true });
+      // In commands of at most `updatesPerCommand` statements: FerretDB 1.24 keeps each statement's read open
+      // until its command ends, and a command of 100 or more exhausts the database's 100 SQLite connections and
+      // never answers (every later command of that database then waits too).
+      for (let start = 0; start < ops.length; start += updatesPerCommand) {
+        const chunk = ops.slice(start, start + updatesPerCommand);
+        try {
+          await links.collection.bulkWrite(chunk, { ordered: true });
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          await links.collection.bulkWrite(chunk, { ordered: true });
+        }
       }
     },
 
