@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { memberProjection } from '@aid/access';
 import { topics, type CampaignEvent, type DisbursementEvent, type DonationEvent } from '@aid/contracts';
 import { clientAddress, createHttpApp, rateLimit, sessionVerifyKey } from '@aid/http-kit';
@@ -52,7 +53,9 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   const members = memberProjection(deps.db, now);
   const journal = createDonationJournal(deps.db);
   const totals = createCampaignTotalsStore(deps.db);
-  const inbox = createStripeInbox(deps.db);
+  const inbox = createStripeInbox(deps.db, {
+    instanceId: config.INSTANCE_ID ?? `${hostname()}:${config.PORT}`,
+  });
   const receipts = createReceiptMailStore(deps.db);
   const geography = createDonorGeographyStore(deps.db, deps.applyOnce);
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.RECEIPT_FROM) : null;

@@ -30,6 +30,12 @@ export const donationConfigSchema = z.object({
     .string({ error: 'is required: the endpoint signing secret, whsec_...' })
     .regex(/^whsec_\S+$/, 'must be a webhook signing secret starting with whsec_'),
   DONOR_DATA_KEY: donorDataKey,
+  // Names this instance's webhook inbox: different for instances running at the same time, the same across one
+  // instance's restarts (so it takes up what its previous run left). Host name and port when unset.
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[\w.:-]{1,200}$/, 'must be 1 to 200 letters, digits or . _ : -')
+    .optional(),
   MAX_DONATION_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(100_000_000),
   // Unset means no receipt emails; smtp://user:pass@host:587 or smtps://... to send them.
   SMTP_URL: z

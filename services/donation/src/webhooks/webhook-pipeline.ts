@@ -1,3 +1,4 @@
+import { startWorkerLoop } from '@aid/bus';
 import type { ServiceDeps } from '@aid/runtime';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
 import { applyStripeEvents } from '../use-cases/apply-stripe-events.ts';
@@ -7,6 +8,9 @@ import { startBatchPublisher } from './batch-publisher.ts';
 import type { GiftMetrics } from './gift-metrics.ts';
 import { resumeInbox, startInboxProcessor, type InboxProcessor } from './inbox-processor.ts';
 import { startJournalFolder, type JournalFolder } from './journal-folder.ts';
+
+/** How often other instances' inbox collections are looked at for events left unapplied. */
+const orphanSweepMs = 60_000;
 
 export interface WebhookPipeline {
   processor: InboxProcessor;
@@ -72,6 +76,22 @@ export async function startWebhookPipeline(options: {
     logger,
   });
   const resumed = await resumeInbox(inbox, processor);
+  // Another instance that stopped for good leaves its inbox: whoever finds it old takes it up.
+  const orphanSweep = startWorkerLoop({
+    async pass() {
+      const orphans = await inbox.orphans();
+      if (orphans.length > 0) {
+        logger.warn({ events: orphans.length }, 'taking up webhook events another instance left');
+        for (const event of orphans) processor.received(event);
+      }
+      return 'idle';
+    },
+    intervalMs: orphanSweepMs,
+    // Start-up took up what was already old.
+    firstDelayMs: orphanSweepMs,
+    logger,
+    failureMessage: 'inbox not searched for events another instance left; will retry',
+  });
   if (resumed > 0 || unfolded.length > 0)
     logger.info(
       { inboxEvents: resumed, unfoldedBatches: unfolded.length },
@@ -83,6 +103,7 @@ export async function startWebhookPipeline(options: {
     folder,
     // In-flight batches finish and are committed; what is left stays in the inbox and journal for the next start.
     async stop() {
+      await orphanSweep.stop();
       await processor.stop();
       await publisher.stop();
       await folder.stop();
