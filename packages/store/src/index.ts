@@ -3,6 +3,7 @@ export { connectDatabase, connectReadDatabase, databaseReachable } from './conne
 export { classifyCommand, watchDatabaseCommands, type DatabaseCommandKind } from './database-commands.ts';
 export { isDuplicateKey } from './duplicate-key.ts';
 export { insertNew } from './insert-new.ts';
+export { inCommands, updatesPerCommand } from './update-commands.ts';
 export { migrateOnce } from './migrations.ts';
 export { createIdLinks, type IdLinks } from './id-links.ts';
 export { oneAtATime, type OneAtATime } from './one-at-a-time.ts';

@@ -271,7 +271,7 @@ try {
     const body = JSON.stringify(succeededWithFee(id, { amount, fee, chargeId: newStripeId('ch') }));
     return { body, signature: signStripeWebhook(body, webhookSecret) };
   });
-  const samples: { second: number; applied: number; backlog: number; unfolded: number }[] = [];
+  const samples: { second: number; applied: number; backlog: number }[] = [];
   const started = performance.now();
   const appliedBefore = parts.inbox.applied();
   const sampler = setInterval(() => {
@@ -279,7 +279,6 @@ try {
       second: Math.round((performance.now() - started) / 1000),
       applied: parts.inbox.applied() - appliedBefore,
       backlog: parts.inbox.backlog(),
-      unfolded: parts.folder.backlog(),
     });
   }, 1000);
   const sent = await sendOnSchedule({
@@ -333,9 +332,6 @@ try {
   );
   const rates = samples.map((sample, index) => sample.applied - (samples[index - 1]?.applied ?? 0));
   console.log(`  applied per second: ${rates.join(' ')}`);
-  console.log(
-    `  journal batches not yet folded into donation documents, per second: ${samples.map((sample) => sample.unfolded).join(' ')}`,
-  );
 
   const totalsUrl = `${donation.url}/v1/campaigns/${snapshot.campaignId}/totals`;
   const totals = (await (await fetch(totalsUrl)).json()) as {
@@ -366,11 +362,6 @@ try {
       `  ledger summary: gifts ${summary.gifts}, raised ${summary.raised}, fees ${summary.fees}, net ${summary.net}, ${((performance.now() - started) / 1000).toFixed(1)} s after the first webhook (${(summary.gifts / ((performance.now() - started) / 1000)).toFixed(0)} gifts/s end to end)`,
     );
   }
-  const foldStarted = performance.now();
-  await parts.folder.folded();
-  console.log(
-    `  every batch folded into donation documents ${((performance.now() - foldStarted) / 1000).toFixed(1)} s later`,
-  );
 } finally {
   await donation.stop();
   await ledger?.stop();

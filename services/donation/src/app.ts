@@ -16,20 +16,19 @@ import { statusByCode } from './http/status-by-code.ts';
 import { webhookRoutes } from './http/webhook.routes.ts';
 import { createCampaignStore } from './store/campaign.store.ts';
 import { createCampaignTotalsStore } from './store/campaign-totals.store.ts';
-import { createDonationJournal } from './store/donation-journal.store.ts';
 import { createDonationStore, type DonationStore } from './store/donation.store.ts';
 import { createDonorCipher } from './store/donor-cipher.ts';
 import { createDonorGeographyStore } from './store/donor-geography.store.ts';
 import { createIdempotencyKeyStore } from './store/idempotency-key.store.ts';
 import { createReceiptMailStore } from './store/receipt-mail.store.ts';
 import { createRejectedWebhooks } from './store/rejected-webhooks.store.ts';
+import { createLegacyJournal } from './store/legacy-journal.store.ts';
 import { createStripeInbox } from './store/stripe-inbox.store.ts';
 import { stripeClient, stripeGateway } from './stripe/stripe-gateway.ts';
 import type { DonationFlows } from './use-cases/dependencies.ts';
 import { migrateOnce, oneAtATime } from '@aid/store';
 import { createGiftMetrics } from './webhooks/gift-metrics.ts';
 import type { InboxProcessor } from './webhooks/inbox-processor.ts';
-import type { JournalFolder } from './webhooks/journal-folder.ts';
 import { startWebhookPipeline } from './webhooks/webhook-pipeline.ts';
 
 export const serviceName = 'donation';
@@ -40,7 +39,6 @@ const maxReadyBacklog = 100_000;
 export interface DonationParts extends ServiceParts {
   /** The webhook pipeline, for benchmarks and tests: inbox backlog, applied count, idleness. */
   inbox: InboxProcessor;
-  folder: JournalFolder;
   /** The donation store of this instance, so a benchmark can seed pending donations without Stripe. */
   donations: DonationStore;
 }
@@ -51,8 +49,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   const donations = createDonationStore(deps.db, cipher);
   const campaigns = createCampaignStore(deps.db);
   const members = memberProjection(deps.db, now);
-  const journal = createDonationJournal(deps.db);
-  const totals = createCampaignTotalsStore(deps.db);
+  const totals = createCampaignTotalsStore(deps.db, deps.applyOnce);
   const inbox = createStripeInbox(deps.db, {
     instanceId: config.INSTANCE_ID ?? `${hostname()}:${config.PORT}`,
   });
@@ -68,7 +65,6 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
       ? sessionVerifyKey(Buffer.from(config.SESSION_VERIFY_KEY, 'base64'))
       : undefined,
     idempotencyKeys: createIdempotencyKeyStore(deps.db, cipher, deps.logger),
-    journal,
     totals,
     payments: stripeGateway(
       stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE),
@@ -103,6 +99,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   const webhooks = await startWebhookPipeline({
     flows,
     inbox,
+    legacyJournal: createLegacyJournal(deps.db),
     giftMetrics,
     oweReceipts: async (donationIds) => {
       await receipts.owe(donationIds, now());
@@ -179,9 +176,8 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   return {
     app,
     inbox: processor,
-    folder: webhooks.folder,
     donations,
-    // Gift events leave through the batch publisher (see batch-publisher.ts); only geography releases use the relay.
+    // Gift events leave with their webhook batch (see batch-publisher.ts); only geography releases use the relay.
     outboxSources: [{ name: 'donor-geography', model: geography.model }],
     metrics: (registry) => giftMetrics.register(registry, () => processor.backlog()),
     consumers: [

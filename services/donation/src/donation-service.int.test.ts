@@ -197,7 +197,6 @@ async function deliver(
   });
   // The answer means "durably received"; the change follows from the inbox processor.
   await pipeline?.inbox.idle();
-  await pipeline?.folder.folded();
   return { response, body: (await response.json()) as Record<string, unknown> };
 }
 

@@ -1,10 +1,11 @@
+import { applyOnceFields } from '@aid/store';
 import mongoose, { type Connection, type Model } from 'mongoose';
 
 /**
- * The service's own money figures for one campaign, in minor units of its currency, moved only by folding
- * journal batches (donation-journal.model.ts) in order: `through` is the last batch counted, so a batch folded
- * again after a crash matches nothing. The same decisions produce the published events, so these figures and
- * the event stream agree.
+ * The service's own money figures for one campaign, in minor units of its currency, moved by the webhook
+ * batches that decide them, each Stripe event's move counted once (an operation per event, `applyOnce`), whichever
+ * instance applies it and however often. The same decisions produce the published events, so these figures and
+ * the event stream agree. `through` is the last journal batch an earlier version counted (see legacy-journal.ts).
  */
 export interface CampaignTotalsDocument {
   _id: string;
@@ -19,6 +20,7 @@ export interface CampaignTotalsDocument {
   /** Refunds that failed at the bank after being counted, given back to the campaign. */
   refundsReversed: number;
   through: string;
+  pendingOps: string[];
 }
 
 const campaignTotalsSchema = new mongoose.Schema<CampaignTotalsDocument>(
@@ -31,7 +33,8 @@ const campaignTotalsSchema = new mongoose.Schema<CampaignTotalsDocument>(
     refunded: { type: Number, default: 0 },
     disputed: { type: Number, default: 0 },
     refundsReversed: { type: Number, default: 0 },
-    through: { type: String, required: true },
+    through: { type: String, default: '' },
+    ...applyOnceFields,
   },
   { versionKey: false },
 );

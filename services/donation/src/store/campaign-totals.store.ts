@@ -1,7 +1,9 @@
-import { isDuplicateKey } from '@aid/store';
+import { isDuplicateKey, type ApplyOnce } from '@aid/store';
 import type { Connection } from 'mongoose';
+import type { FigureDelta } from '../domain/webhook-decisions.ts';
 import type { TotalsDelta } from './donation-journal.model.ts';
 import { campaignTotalsModel, type CampaignTotalsDocument } from './campaign-totals.model.ts';
+import type { TotalsMove } from './donation.model.ts';
 
 export interface CampaignTotals {
   campaignId: string;
@@ -16,12 +18,6 @@ export interface CampaignTotals {
 
 const figures = ['gifts', 'raised', 'fees', 'refunded', 'disputed', 'refundsReversed'] as const;
 
-export function addDelta(totals: CampaignTotals, delta: TotalsDelta): CampaignTotals {
-  const next = { ...totals, currency: totals.currency || delta.currency };
-  for (const figure of figures) next[figure] += delta[figure];
-  return next;
-}
-
 export const zeroTotals = (campaignId: string, currency = ''): CampaignTotals => ({
   campaignId,
   currency,
@@ -33,55 +29,78 @@ export const zeroTotals = (campaignId: string, currency = ''): CampaignTotals =>
   refundsReversed: 0,
 });
 
-/**
- * Campaign totals: the folded document plus the deltas of batches committed but not folded yet, which this
- * process holds in memory (and reloads from the journal at start-up), so a read is one lookup by _id.
- */
-export function createCampaignTotalsStore(connection: Connection) {
+/** One Stripe event's move of one campaign's totals. */
+export interface EventMove {
+  stripeEventId: string;
+  move: TotalsMove;
+}
+
+function increments(deltas: readonly FigureDelta[]): Record<string, number> {
+  const inc: Record<string, number> = {};
+  for (const figure of figures) inc[figure] = deltas.reduce((sum, delta) => sum + (delta[figure] ?? 0), 0);
+  return inc;
+}
+
+/** Campaign totals, one document per campaign read by `_id`. */
+export function createCampaignTotalsStore(connection: Connection, applyOnce: ApplyOnce) {
   const model = campaignTotalsModel(connection);
-  const unfolded = new Map<string, { journalId: string; delta: TotalsDelta }[]>();
+  const operationOf = (item: EventMove) => `campaign-totals:${item.move.campaignId}:${item.stripeEventId}`;
 
   return {
-    /** Deltas of a committed batch, counted by reads until folded. */
-    stage(journalId: string, deltas: TotalsDelta[]): void {
-      for (const delta of deltas)
-        unfolded.set(delta.campaignId, [...(unfolded.get(delta.campaignId) ?? []), { journalId, delta }]);
-    },
-
     async read(campaignId: string): Promise<CampaignTotals | null> {
       const doc = await model.findById(campaignId).lean<CampaignTotalsDocument>();
-      const through = doc?.through ?? '';
-      const pending = (unfolded.get(campaignId) ?? []).filter((staged) => staged.journalId > through);
-      if (!doc && pending.length === 0) return null;
-      const base: CampaignTotals = doc
-        ? {
-            campaignId,
-            currency: doc.currency,
-            gifts: doc.gifts,
-            raised: doc.raised,
-            fees: doc.fees,
-            refunded: doc.refunded,
-            disputed: doc.disputed,
-            refundsReversed: doc.refundsReversed ?? 0,
-          }
-        : zeroTotals(campaignId);
-      return pending.reduce((totals, staged) => addDelta(totals, staged.delta), base);
+      if (!doc) return null;
+      return {
+        campaignId,
+        currency: doc.currency,
+        gifts: doc.gifts,
+        raised: doc.raised,
+        fees: doc.fees,
+        refunded: doc.refunded,
+        disputed: doc.disputed,
+        refundsReversed: doc.refundsReversed ?? 0,
+      };
     },
 
-    /** Counts one batch's delta once: a batch at or before `through` matches nothing, and the upsert's insert is refused. */
-    async fold(journalId: string, delta: TotalsDelta): Promise<void> {
+    /**
+     * Counts each event's move once, whatever crashes and repeats happen (an event applied again after a crash
+     * before its totals were counted, or by two instances): a campaign's moves of one batch take one write, their
+     * operations recorded together.
+     */
+    async count(items: readonly EventMove[]): Promise<void> {
+      const byCampaign = new Map<string, EventMove[]>();
+      for (const item of items)
+        byCampaign.set(item.move.campaignId, [...(byCampaign.get(item.move.campaignId) ?? []), item]);
+      for (const [campaignId, moves] of byCampaign) {
+        const currency = moves[0]?.move.currency ?? '';
+        await applyOnce.applyEach({
+          model,
+          documentId: campaignId,
+          items: moves,
+          operationOf,
+          decide: (_doc, fresh) => ({
+            update: { $inc: increments(fresh.map((item) => item.move.delta)), $set: { currency } },
+            upsert: true,
+          }),
+          alone: (item) =>
+            applyOnce.apply({
+              model,
+              documentId: campaignId,
+              operationId: operationOf(item),
+              update: { $inc: increments([item.move.delta]), $set: { currency } },
+              upsert: true,
+            }),
+        });
+      }
+    },
+
+    /** Counts a journal batch an earlier version left (see legacy-journal.ts) once: `through` guards it. */
+    async foldLegacy(journalId: string, delta: TotalsDelta): Promise<void> {
       try {
         await model.updateOne(
           { _id: delta.campaignId, through: { $lt: journalId } },
           {
-            $inc: {
-              gifts: delta.gifts,
-              raised: delta.raised,
-              fees: delta.fees,
-              refunded: delta.refunded,
-              disputed: delta.disputed,
-              refundsReversed: delta.refundsReversed,
-            },
+            $inc: increments([delta]),
             $set: { through: journalId, currency: delta.currency },
           },
           { upsert: true },
@@ -89,9 +108,6 @@ export function createCampaignTotalsStore(connection: Connection) {
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
-      const left = (unfolded.get(delta.campaignId) ?? []).filter((staged) => staged.journalId !== journalId);
-      if (left.length > 0) unfolded.set(delta.campaignId, left);
-      else unfolded.delete(delta.campaignId);
     },
   };
 }

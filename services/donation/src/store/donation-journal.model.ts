@@ -20,10 +20,10 @@ export interface TotalsDelta {
 }
 
 /**
- * One batch of applied Stripe events: every donation change it decided, the campaign totals it moves, the
- * receipts it owes and the events announcing it, all in ONE document (the atomic commit point of the batch).
- * Donation documents and totals are brought up to date from it afterwards ("folded"), by guarded writes that
- * a replay after a crash cannot apply twice; then the journal document is deleted.
+ * One batch of applied Stripe events as an earlier version committed it: every donation change it decided, the
+ * campaign totals it moves, the receipts it owes and the events announcing it, all in ONE document, brought into
+ * donation documents and totals afterwards ("folded") by guarded writes that a replay cannot apply twice. Only
+ * read now, to drain what that version left (legacy-journal.store.ts).
  */
 export interface DonationJournalDocument {
   _id: string;
@@ -47,7 +47,7 @@ const journalSchema = new mongoose.Schema<DonationJournalDocument>(
   },
   { versionKey: false },
 );
-// Read whole at start-up (only batches not folded yet remain) and deleted by _id once folded.
+// Read whole at start-up (only batches an earlier version left) and deleted by _id once drained.
 
 export function donationJournalModel(connection: Connection): Model<DonationJournalDocument> {
   return connection.model<DonationJournalDocument>('DonationJournal', journalSchema, 'donation_journal');

@@ -1,4 +1,4 @@
-import { insertNew, isDuplicateKey } from '@aid/store';
+import { inCommands, insertNew, isDuplicateKey } from '@aid/store';
 import type { Connection, Model } from 'mongoose';
 import {
   backfillMarkId,
@@ -33,9 +33,6 @@ export const receiptLink = (receiptHash: string, donationId: string): LinkWrite 
   fresh: { donationIds: [donationId] },
   update: { $addToSet: { donationIds: donationId } },
 });
-
-/** Update statements per command (see `write`). */
-const updatesPerCommand = 50;
 
 /** The `_id`-keyed links from Stripe ids and receipt hashes to donations (donation-link.model.ts). */
 export function createDonationLinks(connection: Connection) {
@@ -72,11 +69,8 @@ export function createDonationLinks(connection: Connection) {
         const filter: Record<string, unknown> = { _id: id };
         return { updateOne: { filter, update, upsert: true } };
       });
-      // In commands of at most `updatesPerCommand` statements: FerretDB 1.24 keeps each statement's read open
-      // until its command ends, and a command of 100 or more exhausts the database's 100 SQLite connections and
-      // never answers (every later command of that database then waits too).
-      for (let start = 0; start < ops.length; start += updatesPerCommand) {
-        const chunk = ops.slice(start, start + updatesPerCommand);
+      // In commands the local database can answer (see `updatesPerCommand`).
+      for (const chunk of inCommands(ops)) {
         try {
           await links.collection.bulkWrite(chunk, { ordered: true });
         } catch (error) {

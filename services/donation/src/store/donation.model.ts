@@ -8,6 +8,23 @@ import {
   type RefundFailure,
   type RefundRecord,
 } from '../domain/donation.ts';
+import type { FigureDelta } from '../domain/webhook-decisions.ts';
+
+/** A campaign-totals move, in its currency (a held charge moves none). */
+export interface TotalsMove {
+  campaignId: string;
+  currency: string;
+  delta: FigureDelta;
+}
+
+/** What one applied Stripe event owes beyond the donation's own fields. */
+export interface WebhookEffect {
+  stripeEventId: string;
+  /** The public events it announced, as outbox messages in JSON. */
+  messages: string[];
+  totals: TotalsMove[];
+  receiptOwed: boolean;
+}
 
 export interface DonationDocument {
   _id: string;
@@ -47,6 +64,12 @@ export interface DonationDocument {
   statusChangedAt: Date;
   /** Stripe events already applied: a redelivered webhook is recognised and changes nothing. */
   stripeEventIds: string[];
+  /**
+   * What each applied Stripe event announced and counted, written with the change it made (the outbox rule): an
+   * event applied again (a crash before its events went out, a copy at another instance) publishes and counts
+   * from here, once more at most, since consumers and the totals take each once.
+   */
+  webhookEffects?: WebhookEffect[];
   revision: number;
   chargeId: string | null;
   refunded: number;
@@ -95,6 +118,7 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
     succeededAt: { type: Date, default: null },
     statusChangedAt: { type: Date, required: true },
     stripeEventIds: { type: [String], default: [] },
+    webhookEffects: { type: mongoose.Schema.Types.Mixed, default: [] },
     revision: { type: Number, default: 0 },
     chargeId: { type: String, default: null },
     refunded: { type: Number, default: 0 },

@@ -1,11 +1,10 @@
 import { defaultLocale, isSupportedLocale } from '@aid/i18n';
-import { isDuplicateKey } from '@aid/store';
+import { inCommands, insertNew } from '@aid/store';
 import type { Connection, UpdateQuery } from 'mongoose';
 import type { Donation } from '../domain/donation.ts';
 import type { DonationFields } from '../domain/webhook-decisions.ts';
-import type { JournalChange } from './donation-journal.model.ts';
 import { createDonationLinks, receiptLink, stripeIdLink, type LinkWrite } from './donation-links.store.ts';
-import { donationModel, type DonationDocument } from './donation.model.ts';
+import { donationModel, type DonationDocument, type WebhookEffect } from './donation.model.ts';
 import type { DonorCipher } from './donor-cipher.ts';
 
 type Lifecycle =
@@ -39,23 +38,26 @@ export type NewDonation = Omit<Donation, Lifecycle>;
 /** What a new donation is paid through: a one-off PaymentIntent, or a monthly plan's customer and subscription. */
 export type NewDonationPayment = { paymentIntentId: string } | { customerId: string; subscriptionId: string };
 
-/** Donations held in memory at most (recent ones: their webhooks follow within minutes). */
-const maxCached = 200_000;
+/**
+ * What a webhook batch writes for one donation, decided from the state it read: the batch's changes of an
+ * existing donation as ONE update guarded by the revision they were decided from (several events of one batch
+ * merge: later fields win, every event id and effect is kept), or a monthly installment's whole document.
+ */
+export type WebhookWrite =
+  | {
+      kind: 'update';
+      donationId: string;
+      fromRevision: number;
+      set: DonationFields;
+      stripeEventIds: string[];
+      effects: WebhookEffect[];
+    }
+  | { kind: 'insert'; donationId: string; doc: Record<string, unknown> };
 
-/** The state after one journal change, or the same state when the change is older than it (already in). */
-export function withChange(
-  donation: Donation | null,
-  change: JournalChange,
-  toDonation: (doc: DonationDocument) => Donation,
-): Donation | null {
-  if (change.kind === 'insert') return donation ?? toDonation(change.doc as unknown as DonationDocument);
-  if (!donation || donation.revision !== change.fromRevision) return donation;
-  return {
-    ...donation,
-    ...(change.set as Partial<Donation>),
-    revision: donation.revision + 1,
-    stripeEventIds: [...donation.stripeEventIds, change.stripeEventId],
-  };
+/** A donation as a webhook batch reads it: its state and the effects of the Stripe events it applied. */
+export interface WebhookView {
+  donation: Donation;
+  effects: WebhookEffect[];
 }
 
 export function createDonationStore(connection: Connection, cipher: DonorCipher) {
@@ -116,86 +118,9 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
     };
   }
 
-  /**
-   * Webhook changes are committed in journal batches (donation-journal.model.ts) and folded into these
-   * documents afterwards. Until then this process holds them: `overlay` lists each donation's unfolded changes,
-   * `cache` its current state (document plus overlay). Every other write first folds the donation's overlay
-   * (`settle`), then writes the document with its revision guard, then drops the cached state, so on one
-   * instance all writers see one sequence of revisions.
-   */
-  const cache = new Map<string, Donation>();
-  const overlay = new Map<string, JournalChange[]>();
-  const chargeIndex = new Map<string, string>();
-  const settling = new Map<string, Promise<void>>();
-
-  function remember(donation: Donation): void {
-    cache.delete(donation.id);
-    cache.set(donation.id, donation);
-    if (donation.chargeId) chargeIndex.set(donation.chargeId, donation.id);
-    if (cache.size <= maxCached) return;
-    for (const id of cache.keys()) {
-      if (cache.size <= maxCached) break;
-      if (!overlay.has(id)) cache.delete(id);
-    }
-  }
-
-  const forget = (donationId: string) => cache.delete(donationId);
-
   async function readDocument(donationId: string): Promise<Donation | null> {
     const doc = await model.findById(donationId).lean<DonationDocument>();
     return doc ? toDonation(doc) : null;
-  }
-
-  async function foldOne(change: JournalChange): Promise<void> {
-    if (change.kind === 'insert') {
-      try {
-        await model.collection.insertOne(change.doc);
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
-      return;
-    }
-    const result = await model.updateOne(
-      { _id: change.donationId, revision: change.fromRevision },
-      { $set: change.set, $inc: { revision: 1 }, $push: { stripeEventIds: change.stripeEventId } },
-    );
-    if (result.modifiedCount === 1) return;
-    const doc = await model.findById(change.donationId, { revision: 1 }).lean<{ revision?: number }>();
-    // Folded before (a replay after a crash, or an earlier settle): nothing to do.
-    if (doc && (doc.revision ?? 0) > change.fromRevision) return;
-    throw new Error(
-      `donation ${change.donationId} is at revision ${doc?.revision ?? 'none'}, a journal change expects ${change.fromRevision}`,
-    );
-  }
-
-  /** Brings the donation's document up to its journal changes; concurrent callers share one fold. */
-  async function settle(donationId: string): Promise<void> {
-    for (;;) {
-      const running = settling.get(donationId);
-      if (running) {
-        await running;
-        continue;
-      }
-      if (!overlay.has(donationId)) return;
-      const run = (async () => {
-        for (;;) {
-          const first = overlay.get(donationId)?.[0];
-          if (!first) return;
-          await foldOne(first);
-          // Changes staged meanwhile were appended behind it.
-          const now = overlay.get(donationId) ?? [];
-          if (now[0] !== first) continue;
-          if (now.length > 1) overlay.set(donationId, now.slice(1));
-          else overlay.delete(donationId);
-        }
-      })();
-      settling.set(donationId, run);
-      try {
-        await run;
-      } finally {
-        settling.delete(donationId);
-      }
-    }
   }
 
   /** Donations by `_id`, in the order they were created; links to donations never stored are skipped. */
@@ -213,62 +138,89 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
     backfillLinks: () => links.backfill(model),
 
     /**
-     * Links for what a journal batch is about to record (a success's charge, an installment's receipt and
-     * charge), written before the batch so a refund or dispute that follows it finds its gift.
+     * Links for what a webhook batch is about to write (a success's charge, an installment's receipt and
+     * charge), written before it so a refund or dispute that follows finds its gift.
      */
-    async linkChanges(changes: JournalChange[]): Promise<void> {
-      const writes: LinkWrite[] = [];
-      for (const change of changes) {
-        if (change.kind === 'insert') {
-          const doc = change.doc as { receiptHash?: string; chargeId?: string | null };
-          if (doc.receiptHash) writes.push(receiptLink(doc.receiptHash, change.donationId));
-          if (doc.chargeId) writes.push(stripeIdLink('charge', doc.chargeId, change.donationId));
-        } else if (typeof change.set.chargeId === 'string') {
-          writes.push(stripeIdLink('charge', change.set.chargeId, change.donationId));
+    async linkWebhookWrites(writes: WebhookWrite[]): Promise<void> {
+      const linkWrites: LinkWrite[] = [];
+      for (const write of writes) {
+        if (write.kind === 'insert') {
+          const doc = write.doc as { receiptHash?: string; chargeId?: string | null };
+          if (doc.receiptHash) linkWrites.push(receiptLink(doc.receiptHash, write.donationId));
+          if (doc.chargeId) linkWrites.push(stripeIdLink('charge', doc.chargeId, write.donationId));
+        } else if (typeof write.set.chargeId === 'string') {
+          linkWrites.push(stripeIdLink('charge', write.set.chargeId, write.donationId));
         }
       }
-      await links.write(writes);
+      await links.write(linkWrites);
     },
 
-    /** Current state for deciding a webhook change: memory first, else the document plus unfolded changes. */
-    async current(donationId: string): Promise<Donation | null> {
-      const cached = cache.get(donationId);
-      if (cached) return cached;
-      let donation = await readDocument(donationId);
-      for (const change of overlay.get(donationId) ?? []) donation = withChange(donation, change, toDonation);
-      if (donation) remember(donation);
-      return donation;
+    /** The donations a webhook batch decides against, in one read by `_id`; unknown ids are absent. */
+    async readForWebhooks(donationIds: string[]): Promise<Map<string, WebhookView>> {
+      const views = new Map<string, WebhookView>();
+      if (donationIds.length === 0) return views;
+      const docs = await model.find({ _id: { $in: donationIds } }).lean<DonationDocument[]>();
+      for (const doc of docs)
+        views.set(doc._id, { donation: toDonation(doc), effects: doc.webhookEffects ?? [] });
+      return views;
     },
 
-    /** The gift a charge paid for, known in memory when its success went through this process. */
-    cachedIdOfCharge(chargeId: string): string | undefined {
-      return chargeIndex.get(chargeId);
+    /**
+     * Writes a webhook batch: installments in one insert, changes in guarded updates (a few commands of many
+     * statements). Answers the donations whose write did not land because another writer (an HTTP request, or
+     * another instance applying its own events) moved them first, or whose installment exists already: the
+     * caller reads and decides those again. Every other write is durable when this resolves.
+     */
+    async writeWebhookChanges(writes: WebhookWrite[]): Promise<Set<string>> {
+      const conflicted = new Set<string>();
+      const inserts = writes.filter((write) => write.kind === 'insert');
+      const taken = await insertNew(
+        model.collection,
+        inserts.map((write) => write.doc),
+      );
+      for (const position of taken) conflicted.add((inserts[position] as WebhookWrite).donationId);
+      const updates = writes.filter((write) => write.kind === 'update');
+      for (const chunk of inCommands(updates)) {
+        const result = await model.collection.bulkWrite(
+          chunk.map((write) => ({
+            updateOne: {
+              filter: { _id: write.donationId, revision: write.fromRevision },
+              update: {
+                $set: write.set,
+                $inc: { revision: write.stripeEventIds.length },
+                $push: {
+                  stripeEventIds: { $each: write.stripeEventIds },
+                  webhookEffects: { $each: write.effects },
+                },
+              },
+            },
+          })) as never,
+          { ordered: false },
+        );
+        if (result.modifiedCount === chunk.length) continue;
+        // Which ones missed: a write that landed left its revision and its last event id.
+        const after = await model
+          .find({ _id: { $in: chunk.map((write) => write.donationId) } }, { revision: 1, stripeEventIds: 1 })
+          .lean<{ _id: string; revision?: number; stripeEventIds?: string[] }[]>();
+        const landed = new Set(
+          after
+            .filter((doc) => {
+              const write = chunk.find((candidate) => candidate.donationId === doc._id);
+              return (
+                write !== undefined &&
+                (doc.revision ?? 0) === write.fromRevision + write.stripeEventIds.length &&
+                doc.stripeEventIds?.includes(write.stripeEventIds.at(-1) ?? '')
+              );
+            })
+            .map((doc) => doc._id),
+        );
+        for (const write of chunk) if (!landed.has(write.donationId)) conflicted.add(write.donationId);
+      }
+      return conflicted;
     },
 
-    /** Changes of a committed journal batch, with the states they lead to. */
-    stage(changes: JournalChange[], states: Donation[]): void {
-      for (const change of changes)
-        overlay.set(change.donationId, [...(overlay.get(change.donationId) ?? []), change]);
-      for (const state of states) remember(state);
-    },
-
-    /** Changes of journal batches found at start-up, not folded before the process stopped. */
-    restore(changes: JournalChange[]): void {
-      for (const change of changes)
-        overlay.set(change.donationId, [...(overlay.get(change.donationId) ?? []), change]);
-    },
-
-    settle,
-
-    /** Unfolded changes held in memory, for metrics and tests. */
-    overlaySize(): number {
-      let size = 0;
-      for (const changes of overlay.values()) size += changes.length;
-      return size;
-    },
-
-    /** The document of a monthly installment, as a journal change inserts it; its contact is its plan's. */
-    installmentDocument(installment: Donation): Record<string, unknown> {
+    /** The document of a monthly installment, as a webhook batch inserts it; its contact is its plan's. */
+    installmentDocument(installment: Donation, effects: WebhookEffect[]): Record<string, unknown> {
       return {
         _id: installment.id,
         campaignId: installment.campaignId,
@@ -297,6 +249,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
         succeededAt: installment.succeededAt,
         statusChangedAt: installment.succeededAt ?? installment.createdAt,
         stripeEventIds: installment.stripeEventIds,
+        webhookEffects: effects,
         revision: 0,
         chargeId: installment.chargeId,
         refunded: 0,
@@ -353,18 +306,14 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
           ? stripeIdLink('payment-intent', payment.paymentIntentId, id)
           : stripeIdLink('subscription', payment.subscriptionId, id),
       ]);
-      const created = await model.create(doc);
-      remember(toDonation(created.toObject()));
+      await model.create(doc);
     },
 
-    /** The donation as stored, after folding its pending journal changes. */
-    async find(donationId: string): Promise<Donation | null> {
-      await settle(donationId);
-      return readDocument(donationId);
-    },
+    /** The donation as stored: every applied change is in its document. */
+    find: readDocument,
 
     async findByChargeId(chargeId: string): Promise<Donation | null> {
-      const known = chargeIndex.get(chargeId) ?? (await links.donationOfStripeId('charge', chargeId));
+      const known = await links.donationOfStripeId('charge', chargeId);
       return known ? this.find(known) : null;
     },
 
@@ -380,10 +329,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
 
     /** Every gift handed out under one receipt code: a monthly plan and its installments. */
     async findByReceiptHash(receiptHash: string): Promise<Donation[]> {
-      const ids = await links.donationsOfReceipt(receiptHash);
-      // Installments may still be journal changes only: fold them first.
-      for (const id of ids) await settle(id);
-      return readDocuments(ids);
+      return readDocuments(await links.donationsOfReceipt(receiptHash));
     },
 
     /**
@@ -397,24 +343,20 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       set: DonationFields;
       stripeEventId?: string;
     }): Promise<boolean> {
-      await settle(args.donationId);
       const update: UpdateQuery<DonationDocument> = { $set: args.set, $inc: { revision: 1 } };
       if (args.stripeEventId) update.$push = { stripeEventIds: args.stripeEventId };
       const filter: Record<string, unknown> = { _id: args.donationId, revision: args.revision };
       if (args.stripeEventId) filter.stripeEventIds = { $ne: args.stripeEventId };
       const result = await model.updateOne(filter, update);
-      forget(args.donationId);
       return result.modifiedCount === 1;
     },
 
     /** One allocation counted once: its id guards the increment in the same write. */
     async addAllocation(donationId: string, allocationId: string, amount: number): Promise<boolean> {
-      await settle(donationId);
       const result = await model.updateOne(
         { _id: donationId, allocationIds: { $ne: allocationId } },
         { $inc: { allocated: amount, revision: 1 }, $push: { allocationIds: allocationId } },
       );
-      forget(donationId);
       return result.modifiedCount === 1;
     },
 
@@ -424,12 +366,10 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       revision: number,
       refund: Donation['refunds'][number],
     ): Promise<boolean> {
-      await settle(donationId);
       const result = await model.updateOne(
         { _id: donationId, revision },
         { $push: { refunds: refund }, $inc: { revision: 1 } },
       );
-      forget(donationId);
       return result.modifiedCount === 1;
     },
 
@@ -439,7 +379,6 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
      */
     async erasePersonalData(receiptHash: string, at: Date): Promise<void> {
       const ids = await links.donationsOfReceipt(receiptHash);
-      for (const id of ids) await settle(id);
       if (ids.length > 0) {
         await model.updateMany(
           { _id: { $in: ids }, erasedAt: null },
@@ -457,7 +396,6 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
           },
         );
       }
-      for (const id of ids) forget(id);
     },
 
     /**

@@ -8,13 +8,16 @@ import {
   decideStripeNotice,
   installmentIdOf,
   type CountedDecision,
+  type FigureDelta,
   type StripeFacts,
   type WebhookDecision,
 } from '../domain/webhook-decisions.ts';
 import { announcedEvent } from '../events/donation-events.ts';
-import type { JournalEntry } from '../store/donation-journal.store.ts';
-import type { JournalChange, TotalsDelta } from '../store/donation-journal.model.ts';
+import type { EventMove } from '../store/campaign-totals.store.ts';
+import type { TotalsMove, WebhookEffect } from '../store/donation.model.ts';
+import type { WebhookView, WebhookWrite } from '../store/donation.store.ts';
 import type { InboxEvent } from '../store/stripe-inbox.store.ts';
+import type { RecentIds } from './recent-ids.ts';
 import { stripeNoticeOf } from '../stripe/payment-notice.ts';
 import type { DonationFlows } from './dependencies.ts';
 import { inTraceOfWebhook } from './webhook-trace.ts';
@@ -29,12 +32,22 @@ export type InboxOutcome =
   | { eventId: string; result: 'waiting'; donationId: string }
   | { eventId: string; result: 'retry' };
 
-/** A batch applied: each event's outcome, the donations it changed, and the journal document that holds it. */
+/** Where a written batch's owed work goes: its events to Kafka, its receipts to the mail outbox. */
+export interface WebhookOutlets {
+  publish(messages: OutboxMessage[]): Promise<void>;
+  oweReceipts(donationIds: string[]): Promise<void>;
+  /**
+   * Stripe events whose effects this process has already counted, owed and published: a copy delivered again
+   * (Stripe retries) owes nothing then. Only a saving; without it (a restart, another instance) they are owed
+   * again, which the totals, the mail outbox and every consumer take once.
+   */
+  owedHere: RecentIds;
+}
+
+/** A batch applied: each event's outcome, the donations it changed, and what it publishes. */
 export interface AppliedBatch {
   outcomes: InboxOutcome[];
   changed: Set<string>;
-  /** Null when nothing changed (no journal document was written). */
-  committed: JournalEntry | null;
   /** The decisions that moved money, counted once the batch is written. */
   counted: CountedDecision[];
 }
@@ -45,92 +58,118 @@ interface Targeted extends StripeFacts {
   donationId: string;
 }
 
-/** One batch's decisions, written together in one journal document. */
+/** How many times a batch reads and decides again the donations another writer moved under it. */
+const decideAttempts = 5;
+
+/** One round of deciding: the states read and built so far, and what they write. */
 class BatchWork {
+  private readonly read: Map<string, WebhookView>;
   readonly states = new Map<string, Donation>();
-  readonly changes: JournalChange[] = [];
-  readonly messages: OutboxMessage[] = [];
-  readonly totals = new Map<string, TotalsDelta>();
-  readonly mails: string[] = [];
-  readonly changed = new Set<string>();
-  readonly counted: CountedDecision[] = [];
+  readonly writes = new Map<string, WebhookWrite>();
+  /** Effects this round decided, by the donation (or installment) that records them. */
+  readonly effects: { subjectId: string; effect: WebhookEffect; counted: CountedDecision[] }[] = [];
+  /** Effects of events applied before (recorded on their donation), owed again: publishing, counting, receipt. */
+  readonly repeated: { subjectId: string; effect: WebhookEffect }[] = [];
   readonly flows: DonationFlows;
 
-  constructor(flows: DonationFlows) {
+  constructor(flows: DonationFlows, read: Map<string, WebhookView>) {
     this.flows = flows;
+    this.read = read;
+    for (const [id, view] of read) this.states.set(id, view.donation);
   }
 
-  /** The state the batch has built so far, else the store's current state. */
-  async donation(donationId: string): Promise<Donation | null> {
-    return this.states.get(donationId) ?? (await this.flows.donations.current(donationId));
+  donation(donationId: string): Donation | null {
+    return this.states.get(donationId) ?? null;
+  }
+
+  /** The effect recorded for a Stripe event already applied to this donation, if it is. */
+  appliedBefore(donationId: string, stripeEventId: string): WebhookEffect | 'unrecorded' | null {
+    const donation = this.states.get(donationId);
+    if (!donation?.stripeEventIds.includes(stripeEventId)) return null;
+    const recorded = [
+      ...(this.read.get(donationId)?.effects ?? []),
+      ...this.effects.filter((entry) => entry.subjectId === donationId).map((entry) => entry.effect),
+    ];
+    // Applied by a version that did not record effects: its events went out with its journal.
+    return recorded.find((effect) => effect.stripeEventId === stripeEventId) ?? 'unrecorded';
+  }
+
+  /** The effects recorded on a donation before this batch: published again ahead of its new events. */
+  earlier(donationId: string): WebhookEffect[] {
+    return this.read.get(donationId)?.effects ?? [];
   }
 
   /** Adds one decision; its events are made here, in the trace of the webhook that delivered it. */
   record(donation: Donation, stripeEventId: string, decision: WebhookDecision & { result: 'done' }): void {
     for (const note of decision.notes) this.flows.logger[note.level](note.context, note.message);
-    const { effect } = decision;
-    if (!effect) return;
-    const subject = effect.kind === 'insert' ? effect.donation : donation;
-    if (effect.kind === 'update') {
-      this.changes.push({
-        kind: 'update',
-        donationId: donation.id,
-        fromRevision: donation.revision,
-        set: effect.set,
-        stripeEventId,
-      });
-      this.states.set(donation.id, {
-        ...donation,
-        ...effect.set,
-        revision: donation.revision + 1,
-        stripeEventIds: [...donation.stripeEventIds, stripeEventId],
-      });
-    } else {
-      this.changes.push({
-        kind: 'insert',
-        donationId: effect.donation.id,
-        doc: this.flows.donations.installmentDocument(effect.donation),
-      });
-      this.states.set(effect.donation.id, effect.donation);
-    }
-    this.messages.push(
-      ...effect.announce.map((announcement) => outboxMessage(topics.donation, announcedEvent(announcement))),
-    );
-    for (const moved of decision.counted) this.count(subject.campaignId, moved);
-    if (decision.receiptOwed) this.mails.push(subject.id);
-    this.changed.add(subject.id);
-  }
-
-  private count(campaignId: string, moved: CountedDecision): void {
-    this.counted.push(moved);
-    // A held charge is never counted in the totals: only the metrics see it.
-    if (moved.held) return;
-    const { delta } = moved;
-    const current = this.totals.get(campaignId) ?? {
-      campaignId,
-      currency: moved.currency,
-      gifts: 0,
-      raised: 0,
-      fees: 0,
-      refunded: 0,
-      disputed: 0,
-      refundsReversed: 0,
+    const { effect: change } = decision;
+    if (!change) return;
+    const subject = change.kind === 'insert' ? change.donation : donation;
+    const effect: WebhookEffect = {
+      stripeEventId,
+      messages: change.announce.map((announcement) =>
+        JSON.stringify(outboxMessage(topics.donation, announcedEvent(announcement))),
+      ),
+      totals: totalsMoveOf(subject.campaignId, decision.counted),
+      receiptOwed: decision.receiptOwed && this.flows.mailer !== null,
     };
-    this.totals.set(campaignId, {
-      ...current,
-      gifts: current.gifts + (delta.gifts ?? 0),
-      raised: current.raised + (delta.raised ?? 0),
-      fees: current.fees + (delta.fees ?? 0),
-      refunded: current.refunded + (delta.refunded ?? 0),
-      disputed: current.disputed + (delta.disputed ?? 0),
-      refundsReversed: current.refundsReversed + (delta.refundsReversed ?? 0),
+    this.effects.push({ subjectId: subject.id, effect, counted: decision.counted });
+    if (change.kind === 'insert') {
+      this.states.set(subject.id, subject);
+      this.writes.set(subject.id, {
+        kind: 'insert',
+        donationId: subject.id,
+        doc: this.flows.donations.installmentDocument(subject, [effect]),
+      });
+      return;
+    }
+    this.states.set(donation.id, {
+      ...donation,
+      ...change.set,
+      revision: donation.revision + 1,
+      stripeEventIds: [...donation.stripeEventIds, stripeEventId],
     });
+    const before = this.writes.get(donation.id);
+    this.writes.set(
+      donation.id,
+      before?.kind === 'update'
+        ? {
+            ...before,
+            set: { ...before.set, ...change.set },
+            stripeEventIds: [...before.stripeEventIds, stripeEventId],
+            effects: [...before.effects, effect],
+          }
+        : {
+            kind: 'update',
+            donationId: donation.id,
+            fromRevision: donation.revision,
+            set: change.set,
+            stripeEventIds: [stripeEventId],
+            effects: [effect],
+          },
+    );
   }
 }
 
-/** Decides one event against the state the batch has built so far, and adds what it changes to the batch. */
+/**
+ * What one decision moves in its campaign's totals, as ONE move (a dispute closed before it was seen opens and
+ * closes it in one decision: both parts count under the event's one operation). A held charge is never counted
+ * in the totals: only the metrics see it.
+ */
+function totalsMoveOf(campaignId: string, moves: CountedDecision[]): TotalsMove[] {
+  const counted = moves.filter((moved) => !moved.held);
+  const first = counted[0];
+  if (!first) return [];
+  const delta: FigureDelta = {};
+  for (const { delta: part } of counted)
+    for (const [figure, value] of Object.entries(part) as [keyof FigureDelta, number][])
+      delta[figure] = (delta[figure] ?? 0) + value;
+  return [{ campaignId, currency: first.currency, delta }];
+}
+
+/** Decides one event against the state the round has built so far, and adds what it changes to the round. */
 async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Promise<'done' | 'waiting'> {
-  const donation = await work.donation(item.donationId);
+  const donation = work.donation(item.donationId);
   if (!donation) {
     flows.logger.warn(
       { donationId: item.donationId, stripeEventId: item.event.id },
@@ -138,9 +177,16 @@ async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Pr
     );
     return 'done';
   }
+  // Applied before (a copy, or a crash before its events went out): owed again, never decided again.
+  const appliedTo = item.notice.kind === 'invoice-paid' ? installmentIdOf(item.notice.notice) : donation.id;
+  const before = work.appliedBefore(appliedTo, item.event.id);
+  if (before) {
+    if (before !== 'unrecorded') work.repeated.push({ subjectId: appliedTo, effect: before });
+    return 'done';
+  }
   const facts: StripeFacts =
     item.notice.kind === 'invoice-paid'
-      ? { ...item, installmentKnown: (await work.donation(installmentIdOf(item.notice.notice))) !== null }
+      ? { ...item, installmentKnown: work.donation(installmentIdOf(item.notice.notice)) !== null }
       : item;
   const decision = decideStripeNotice(donation, item.notice, facts);
   if (decision.result === 'waiting') return 'waiting';
@@ -148,7 +194,7 @@ async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Pr
   return 'done';
 }
 
-/** The gift a charge paid for: known in memory after its success, else by the charge id, metadata or PaymentIntent. */
+/** The gift a charge paid for: by the charge id, else the metadata or the PaymentIntent. */
 async function giftOfCharge(
   flows: DonationFlows,
   charge: {
@@ -159,8 +205,7 @@ async function giftOfCharge(
 ): Promise<string | undefined> {
   const { donations } = flows;
   if (charge.chargeId) {
-    const known =
-      donations.cachedIdOfCharge(charge.chargeId) ?? (await donations.findByChargeId(charge.chargeId))?.id;
+    const known = (await donations.findByChargeId(charge.chargeId))?.id;
     if (known) return known;
   }
   if (charge.donationId) return charge.donationId;
@@ -233,7 +278,7 @@ async function refundsOf(
   donationId: string,
 ): Promise<ChargeRefundView[] | undefined> {
   if (notice.kind !== 'charge-refunded') return undefined;
-  const donation = await flows.donations.current(donationId);
+  const donation = await flows.donations.find(donationId);
   if (!donation || donation.currency === donation.settlementCurrency) return undefined;
   const carried = notice.notice.refunds;
   if (carried && carried.every((refund) => refund.balanceTransaction !== null)) return carried;
@@ -247,7 +292,7 @@ async function failureOf(
   donationId: string,
 ): Promise<SettlementTransaction | null | undefined> {
   if (notice.kind !== 'refund-failed') return undefined;
-  const donation = await flows.donations.current(donationId);
+  const donation = await flows.donations.find(donationId);
   if (!donation || donation.currency === donation.settlementCurrency) return undefined;
   if (notice.notice.failureTransaction) return notice.notice.failureTransaction;
   return notice.notice.failureTransactionId
@@ -276,14 +321,32 @@ function withLocks<T>(flows: DonationFlows, ids: string[], task: () => Promise<T
   return ids.reduceRight<() => Promise<T>>((inner, id) => () => flows.oneAtATime(id, inner), task)();
 }
 
+/** The donations a round reads: each event's, and the installment a paid invoice would create. */
+function readIdsOf(items: Targeted[]): string[] {
+  const ids = new Set<string>();
+  for (const item of items) {
+    ids.add(item.donationId);
+    if (item.notice.kind === 'invoice-paid') ids.add(installmentIdOf(item.notice.notice));
+  }
+  return [...ids];
+}
+
 /**
  * Applies a batch of inbox events in arrival order: Stripe is asked for what the events do not carry (fees,
  * refunds' balance transactions) before any donation is locked; then each event is decided by the pure rules of
  * webhook-decisions.ts against the state the batch has built so far (the state machine only moves forwards,
- * repeats change nothing); and all the batch's changes, totals, owed receipts and events are committed in ONE
- * journal document, which the caller hands to the publisher and the folder.
+ * repeats change nothing), and each changed donation is written ONCE, guarded by the revision it was read at, with
+ * the events it announces, the totals it moves and the receipt it owes (the outbox rule: state and events in one
+ * write). A donation another writer moved meanwhile (this instance's HTTP requests are held off by the
+ * in-process lock; another instance's are not) is read and decided again. Then the totals are counted once per
+ * event, the receipts owed, and the events published: a crash before that leaves the events in the inbox, and
+ * applying them again finds them recorded on their donation and owes exactly that again.
  */
-export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent[]): Promise<AppliedBatch> {
+export async function applyStripeEvents(
+  flows: DonationFlows,
+  events: InboxEvent[],
+  outlets: WebhookOutlets,
+): Promise<AppliedBatch> {
   const outcomes = new Map<string, InboxOutcome>();
   const targeted: Targeted[] = [];
   await Promise.all(
@@ -321,40 +384,81 @@ export async function applyStripeEvents(flows: DonationFlows, events: InboxEvent
     }),
   );
   targeted.sort((a, b) => a.event.seq - b.event.seq);
-  const work = new BatchWork(flows);
-  const ids = [...new Set(targeted.map((item) => item.donationId))];
-  const committed = await withLocks(flows, ids, async (): Promise<JournalEntry | null> => {
-    for (const item of targeted) {
-      const result = await inTraceOfWebhook(flows.tracer, item.event, () => decide(flows, work, item));
-      outcomes.set(
-        item.event.id,
-        result === 'waiting'
-          ? { eventId: item.event.id, result, donationId: item.donationId }
-          : { eventId: item.event.id, result },
-      );
+  const changed = new Set<string>();
+  const counted: CountedDecision[] = [];
+  const messages: OutboxMessage[] = [];
+  const totals: EventMove[] = [];
+  const receipts: string[] = [];
+  const owedNow: string[] = [];
+  const owe = (subjectId: string, effect: WebhookEffect) => {
+    owedNow.push(effect.stripeEventId);
+    messages.push(...effect.messages.map((text) => JSON.parse(text) as OutboxMessage));
+    totals.push(...effect.totals.map((move) => ({ stripeEventId: effect.stripeEventId, move })));
+    if (effect.receiptOwed) receipts.push(subjectId);
+  };
+
+  await withLocks(flows, [...new Set(targeted.map((item) => item.donationId))], async () => {
+    let open = targeted;
+    for (let attempt = 0; attempt < decideAttempts && open.length > 0; attempt += 1) {
+      const work = new BatchWork(flows, await flows.donations.readForWebhooks(readIdsOf(open)));
+      const results = new Map<string, 'done' | 'waiting'>();
+      for (const item of open)
+        results.set(
+          item.event.id,
+          await inTraceOfWebhook(flows.tracer, item.event, () => decide(flows, work, item)),
+        );
+      const writes = [...work.writes.values()];
+      await flows.donations.linkWebhookWrites(writes);
+      const conflicted = await flows.donations.writeWebhookChanges(writes);
+      const moved = (item: Targeted) =>
+        conflicted.has(item.donationId) ||
+        (item.notice.kind === 'invoice-paid' && conflicted.has(installmentIdOf(item.notice.notice)));
+      for (const item of open) {
+        if (moved(item)) continue;
+        const result = results.get(item.event.id) ?? 'done';
+        outcomes.set(
+          item.event.id,
+          result === 'waiting'
+            ? { eventId: item.event.id, result, donationId: item.donationId }
+            : { eventId: item.event.id, result },
+        );
+      }
+      // A donation's earlier events go out again ahead of its new ones: another instance that recorded them
+      // may not have published them yet, and no consumer should see a refund before its gift (repeats are dropped by id).
+      const republished = new Set<string>();
+      for (const { subjectId, effect, counted: moves } of work.effects) {
+        if (conflicted.has(subjectId)) continue;
+        if (!republished.has(subjectId)) {
+          republished.add(subjectId);
+          for (const earlier of work.earlier(subjectId))
+            if (!outlets.owedHere.has(earlier.stripeEventId))
+              messages.push(...earlier.messages.map((text) => JSON.parse(text) as OutboxMessage));
+        }
+        owe(subjectId, effect);
+        counted.push(...moves);
+        changed.add(subjectId);
+      }
+      for (const { subjectId, effect } of work.repeated)
+        if (!outlets.owedHere.has(effect.stripeEventId)) owe(subjectId, effect);
+      open = open.filter(moved);
     }
-    if (work.changes.length === 0) return null;
-    const createdAt = flows.now();
-    const entry: JournalEntry = {
-      id: flows.journal.nextId(createdAt),
-      changes: work.changes,
-      totals: [...work.totals.values()],
-      mails: flows.mailer ? work.mails : [],
-      messages: work.messages,
-      createdAt,
-    };
-    await flows.donations.linkChanges(entry.changes);
-    await flows.journal.commit(entry);
-    // Until folded, this process answers for the batch's changes from memory.
-    flows.donations.stage(entry.changes, [...work.states.values()]);
-    flows.totals.stage(entry.id, entry.totals);
-    return entry;
+    for (const item of open) {
+      flows.logger.warn(
+        { stripeEventId: item.event.id, donationId: item.donationId },
+        'donation kept changing while its Stripe event was applied; it will be tried again',
+      );
+      outcomes.set(item.event.id, { eventId: item.event.id, result: 'retry' });
+    }
   });
+
+  await flows.totals.count(totals);
+  if (receipts.length > 0) await outlets.oweReceipts([...new Set(receipts)]);
+  // One copy of each event: a batch may owe one twice (an earlier event of two changed donations' plan, a repeat).
+  await outlets.publish([...new Map(messages.map((message) => [message.payload, message])).values()]);
+  outlets.owedHere.add(owedNow);
   return {
     outcomes: events.map((event) => outcomes.get(event.id) ?? { eventId: event.id, result: 'done' as const }),
-    changed: work.changed,
-    committed,
-    // Only a written batch counts: a batch that failed is decided again and counted then, once.
-    counted: committed ? work.counted : [],
+    changed,
+    counted,
   };
 }

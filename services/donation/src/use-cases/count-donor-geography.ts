@@ -3,7 +3,7 @@ import type { DonationStore } from '../store/donation.store.ts';
 import type { CountedCountries, DonorGeographyStore } from '../store/donor-geography.store.ts';
 
 export interface GeographyDeps {
-  donations: Pick<DonationStore, 'current'>;
+  donations: Pick<DonationStore, 'find'>;
   geography: DonorGeographyStore;
   now(): Date;
   outboxQueued(): void;
@@ -21,7 +21,7 @@ export async function countDonorGeography(
 ): Promise<void> {
   const byCampaign = new Map<string, ({ donorKey: string } & CountedCountries)[]>();
   for (const donationId of donationIds) {
-    const donation = await deps.donations.current(donationId);
+    const donation = await deps.donations.find(donationId);
     if (!donation?.geographyConsent || !donation.donorKey) continue;
     byCampaign.set(donation.campaignId, [
       ...(byCampaign.get(donation.campaignId) ?? []),

@@ -6,7 +6,6 @@ import type { PaymentGateway } from '../stripe/stripe-gateway.ts';
 import type { DonorKeyOf } from '../domain/donor-geography.ts';
 import type { CampaignStore } from '../store/campaign.store.ts';
 import type { CampaignTotalsStore } from '../store/campaign-totals.store.ts';
-import type { DonationJournal } from '../store/donation-journal.store.ts';
 import type { DonationStore } from '../store/donation.store.ts';
 import type { IdempotencyKeyStore } from '../store/idempotency-key.store.ts';
 import type { OneAtATime } from '@aid/store';
@@ -19,8 +18,6 @@ export interface DonationFlows {
   /** Checks people's session tokens; without it only API keys are taken. */
   sessionKey?: KeyObject | undefined;
   idempotencyKeys: IdempotencyKeyStore;
-  /** Batches of webhook changes, the commit point of the inbox processor. */
-  journal: DonationJournal;
   totals: CampaignTotalsStore;
   payments: PaymentGateway;
   /** Null when `SMTP_URL` is not set: no receipts are emailed. */
@@ -29,10 +26,10 @@ export interface DonationFlows {
   tracer: ServiceDeps['tracer'];
   now(): Date;
   /**
-   * Serializes changes to one donation within this process. A webhook batch decides each donation's change
-   * against the state the batch and the unfolded journal hold in this process, then commits several documents
-   * (links, the journal); a change of the same donation decided in between would not see it. Not for the
-   * database: its single-document writes are atomic (MongoDB, and the project's patched FerretDB).
+   * Serializes changes to one donation within this process, so this instance's own writers (a webhook batch, a
+   * refund request) do not make each other decide again. Correctness does not rest on it: every change is a
+   * single-document write guarded by the revision it was decided from (atomic on MongoDB and the project's
+   * patched FerretDB), which is what keeps several instances apart.
    */
   oneAtATime: OneAtATime;
   maxDonationAmount: number;
