@@ -23,7 +23,7 @@ import {
 /**
  * Faults while money flows, on a platform of its own (every service a process, its own Kafka broker and
  * database): processes killed with SIGKILL, the broker killed and restarted, the database killed and restarted,
- * and two instances of the disbursement and ledger services sharing their consumer groups. After each: every
+ * and two instances of the donation, disbursement and ledger services sharing their consumer groups. After each: every
  * gift Stripe was told we received is in the public ledger exactly once with the right money, the ledger agrees
  * with each service's own totals, and the campaign's log is an extension of what a monitor saw before the fault.
  */
@@ -41,6 +41,8 @@ describe('faults while money flows', () => {
         KAFKA_SESSION_TIMEOUT_MS: '6000',
         RECONCILE_INTERVAL_MS: '5000',
         RECONCILE_GRACE_MS: '2000',
+        // A donation instance that dies for good leaves its inbox to the other after this (and its minute).
+        INBOX_ORPHAN_AFTER_MS: '5000',
       },
     });
     api = platformClient(platform.urls, platform.secrets);
@@ -55,9 +57,15 @@ describe('faults while money flows', () => {
   async function underTraffic(
     name: string,
     fault: (team: CampaignTeam, traffic: GiftTraffic) => Promise<SpentFigures>,
+    /** Donors' requests and Stripe's confirmations go to these in turn (instances of the donation service). */
+    donationClients: PlatformClient[] = [api],
   ) {
     const team = await openCampaign(api, name);
-    const traffic = new GiftTraffic(() => api, team.campaignId);
+    let turn = 0;
+    const traffic = new GiftTraffic(
+      () => donationClients[turn++ % donationClients.length] ?? api,
+      team.campaignId,
+    );
     // The donation service learns of the published campaign from its event.
     await eventually(() => traffic.give(), { timeoutMs: 60_000, intervalMs: 500 });
     const monitor = new LogMonitor(platform.urls.ledger, team.campaignId);
@@ -179,67 +187,79 @@ describe('faults while money flows', () => {
     });
   });
 
-  it('when two instances of the disbursement and ledger services share their consumer groups, and one of each dies, then approvals never overspend and nothing is lost or doubled', async () => {
+  it('when two instances of the donation, disbursement and ledger services share their database and consumer groups, and one of each dies, then approvals never overspend and nothing is lost or doubled', async () => {
     const disbursement = await platform.addInstance('disbursement');
     const ledger = await platform.addInstance('ledger');
+    const donation = await platform.addInstance('donation');
+    // Each gift is started and confirmed through both donation instances in turn.
+    const viaSecondDonation = platformClient({ ...platform.urls, donation: donation.url }, platform.secrets);
     try {
-      await underTraffic('Two instances association', async (team, traffic) => {
-        await untilAnswered(
-          async () =>
-            expect((await api.funds(team.admin, team.campaignId)).available).toBeGreaterThanOrEqual(10_000),
-          'funds',
-          180_000,
-        );
-        const available = (await api.funds(team.admin, team.campaignId)).available;
-        // Twenty approvals at once through both instances, each for a third of what is available: three can pass.
-        const second = platformClient({ ...platform.urls, disbursement: disbursement.url }, platform.secrets);
-        const third = Math.floor(available / 3);
-        const requests = await Promise.all(
-          Array.from({ length: 20 }, (_, index) =>
-            untilAnswered(
-              () =>
-                (index % 2 === 0 ? api : second).requestDisbursement(team.officer, {
-                  campaignId: team.campaignId,
-                  amount: third,
-                  currency: 'USD',
-                  recipient: { name: `Partner ${index}`, country: 'HT', local: index % 3 === 0 },
-                  purpose: 'Food parcels',
-                  sector: 'Food Security',
-                }),
-              `request ${index}`,
-            ),
-          ),
-        );
-        const outcomes = await Promise.all(
-          requests.map((request, index) =>
-            (index % 2 === 0 ? api : second)
-              .approve(index % 4 < 2 ? team.approver : team.secondApprover, request.id, 'ok')
-              .then(
-                () => 'approved',
-                (error: { status?: number }) => error.status,
+      await underTraffic(
+        'Two instances association',
+        async (team, traffic) => {
+          await untilAnswered(
+            async () =>
+              expect((await api.funds(team.admin, team.campaignId)).available).toBeGreaterThanOrEqual(10_000),
+            'funds',
+            180_000,
+          );
+          const available = (await api.funds(team.admin, team.campaignId)).available;
+          // Twenty approvals at once through both instances, each for a third of what is available: three can pass.
+          const second = platformClient(
+            { ...platform.urls, disbursement: disbursement.url },
+            platform.secrets,
+          );
+          const third = Math.floor(available / 3);
+          const requests = await Promise.all(
+            Array.from({ length: 20 }, (_, index) =>
+              untilAnswered(
+                () =>
+                  (index % 2 === 0 ? api : second).requestDisbursement(team.officer, {
+                    campaignId: team.campaignId,
+                    amount: third,
+                    currency: 'USD',
+                    recipient: { name: `Partner ${index}`, country: 'HT', local: index % 3 === 0 },
+                    purpose: 'Food parcels',
+                    sector: 'Food Security',
+                  }),
+                `request ${index}`,
               ),
-          ),
-        );
-        // Gifts keep arriving, so a fourth may find money by the time it runs; never more than the account holds.
-        const approved = outcomes.filter((outcome) => outcome === 'approved').length;
-        expect(approved).toBeGreaterThanOrEqual(3);
-        expect(outcomes.filter((outcome) => outcome !== 'approved').every((status) => status === 409)).toBe(
-          true,
-        );
-        const funds = await api.funds(team.admin, team.campaignId);
-        expect(funds.available).toBeGreaterThanOrEqual(0);
-        expect(approved * third).toBeLessThanOrEqual(funds.net);
+            ),
+          );
+          const outcomes = await Promise.all(
+            requests.map((request, index) =>
+              (index % 2 === 0 ? api : second)
+                .approve(index % 4 < 2 ? team.approver : team.secondApprover, request.id, 'ok')
+                .then(
+                  () => 'approved',
+                  (error: { status?: number }) => error.status,
+                ),
+            ),
+          );
+          // Gifts keep arriving, so a fourth may find money by the time it runs; never more than the account holds.
+          const approved = outcomes.filter((outcome) => outcome === 'approved').length;
+          expect(approved).toBeGreaterThanOrEqual(3);
+          expect(outcomes.filter((outcome) => outcome !== 'approved').every((status) => status === 409)).toBe(
+            true,
+          );
+          const funds = await api.funds(team.admin, team.campaignId);
+          expect(funds.available).toBeGreaterThanOrEqual(0);
+          expect(approved * third).toBeLessThanOrEqual(funds.net);
 
-        // One instance of each dies; the other takes over their partitions.
-        await disbursement.kill();
-        await ledger.kill();
-        await sleep(2_000);
-        expect(traffic.acknowledged.size).toBeGreaterThan(0);
-        return { allocated: approved * third, paidOut: 0, delivered: 0, beneficiaries: 0 };
-      });
+          // One instance of each dies; the other takes over their partitions, and the donation inbox it leaves.
+          await disbursement.kill();
+          await ledger.kill();
+          await donation.kill();
+          await sleep(2_000);
+          expect(traffic.acknowledged.size).toBeGreaterThan(0);
+          return { allocated: approved * third, paidOut: 0, delivered: 0, beneficiaries: 0 };
+        },
+        [api, viaSecondDonation],
+      );
     } finally {
       await disbursement.stop();
       await ledger.stop();
+      await donation.stop();
     }
   });
 

@@ -52,6 +52,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
   const totals = createCampaignTotalsStore(deps.db, deps.applyOnce);
   const inbox = createStripeInbox(deps.db, {
     instanceId: config.INSTANCE_ID ?? `${hostname()}:${config.PORT}`,
+    orphanAfterMs: config.INBOX_ORPHAN_AFTER_MS,
   });
   const receipts = createReceiptMailStore(deps.db);
   const geography = createDonorGeographyStore(deps.db, deps.applyOnce);
@@ -100,6 +101,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     flows,
     inbox,
     legacyJournal: createLegacyJournal(deps.db),
+    orphanSweepMs: Math.min(60_000, config.INBOX_ORPHAN_AFTER_MS),
     giftMetrics,
     oweReceipts: async (donationIds) => {
       await receipts.owe(donationIds, now());

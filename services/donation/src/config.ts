@@ -36,6 +36,9 @@ export const donationConfigSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,200}$/, 'must be 1 to 200 letters, digits or . _ : -')
     .optional(),
+  // How old another instance's inbox collection must be (past its minute) before this one takes it up: longer than
+  // a running instance could take to apply its events, as both would then apply them.
+  INBOX_ORPHAN_AFTER_MS: z.coerce.number().int().min(1_000).default(300_000),
   MAX_DONATION_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(100_000_000),
   // Unset means no receipt emails; smtp://user:pass@host:587 or smtps://... to send them.
   SMTP_URL: z

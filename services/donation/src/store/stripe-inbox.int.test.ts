@@ -11,7 +11,8 @@ describe('the Stripe inbox of several instances', () => {
   /** One clock for every inbox of a test, moved by hand. */
   let clock: number;
   const now = () => new Date(clock);
-  const inboxOf = (instanceId: string) => createStripeInbox(db, { instanceId, now, orphanAfterMs: 5 * minute });
+  const inboxOf = (instanceId: string) =>
+    createStripeInbox(db, { instanceId, now, orphanAfterMs: 5 * minute });
   const receive = (inbox: ReturnType<typeof inboxOf>, id: string) =>
     inbox.receive({ id, type: 'payment_intent.succeeded', body: '{}', trace: {} });
   const inboxCollections = async () =>

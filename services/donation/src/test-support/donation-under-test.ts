@@ -24,9 +24,23 @@ import { loadConfig } from '../config.ts';
 
 const endpoints = testEndpoints();
 
-/** The donation service in-process against the shared Kafka, database and stripe-mock, with its test secrets. */
-export async function startDonationForTest(overrides: Record<string, string> = {}) {
-  const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+/** What a second instance shares with the first. */
+interface SharedInstance {
+  webhookSecret: string;
+  donorDataKey: string;
+  groupPrefix: string;
+  dbName: string;
+}
+
+/**
+ * The donation service in-process against the shared Kafka, database and stripe-mock, with its test secrets.
+ * With `beside`, a second instance of that one: the same database, secrets and consumer groups, its own inbox.
+ */
+export async function startDonationForTest(overrides: Record<string, string> = {}, beside?: SharedInstance) {
+  const webhookSecret = beside?.webhookSecret ?? `whsec_${randomBytes(16).toString('hex')}`;
+  const donorDataKey = beside?.donorDataKey ?? randomBytes(32).toString('base64');
+  const groupPrefix = beside?.groupPrefix ?? `${uniqueName('donation_it')}.`;
+  const dbName = beside?.dbName ?? uniqueName('donation_test');
   const config = loadConfig({
     PORT: '0',
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
@@ -34,10 +48,12 @@ export async function startDonationForTest(overrides: Record<string, string> = {
     STRIPE_API_BASE: endpoints.stripeApiBase,
     STRIPE_SECRET_KEY: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
     STRIPE_WEBHOOK_SECRET: webhookSecret,
-    DONOR_DATA_KEY: randomBytes(32).toString('base64'),
-    KAFKA_GROUP_PREFIX: `${uniqueName('donation_it')}.`,
+    DONOR_DATA_KEY: donorDataKey,
+    KAFKA_GROUP_PREFIX: groupPrefix,
     KAFKA_START_AT: 'end',
     LOG_LEVEL: 'silent',
+    // Port 0 would give every instance of one host the same inbox.
+    INSTANCE_ID: `test-${newId()}`,
     ...limitsOutOfTheWay,
     ...overrides,
   });
@@ -45,11 +61,11 @@ export async function startDonationForTest(overrides: Record<string, string> = {
   const service: RunningService = await startService({
     name: serviceName,
     config,
-    dbName: uniqueName('donation_test'),
+    dbName,
     build: async (deps) => (pipeline = await buildApp(deps, config)),
   });
   if (!pipeline) throw new Error('the donation service was not built');
-  return { service, webhookSecret, url: service.url, pipeline };
+  return { service, webhookSecret, donorDataKey, groupPrefix, dbName, url: service.url, pipeline };
 }
 
 export type DonationUnderTest = Awaited<ReturnType<typeof startDonationForTest>>;

@@ -17,7 +17,9 @@ export function batchPublisher(options: {
     if (messages.length === 0) return;
     // Each event is sent under a producer span in the trace its webhook started (carried in its headers).
     await withPublishSpans(tracer, messages, (batch) =>
-      publisher.publish(batch.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers }))),
+      publisher.publish(
+        batch.map(({ topic, key, payload, headers }) => ({ topic, key, value: payload, headers })),
+      ),
     );
   };
 }

@@ -10,9 +10,6 @@ import type { GiftMetrics } from './gift-metrics.ts';
 import { resumeInbox, startInboxProcessor, type InboxProcessor } from './inbox-processor.ts';
 import { drainLegacyJournal } from './legacy-journal-drain.ts';
 
-/** How often other instances' inbox collections are looked at for events left unapplied. */
-const orphanSweepMs = 60_000;
-
 export interface WebhookPipeline {
   processor: InboxProcessor;
   stop(): Promise<void>;
@@ -32,6 +29,8 @@ export async function startWebhookPipeline(options: {
   flows: DonationFlows;
   inbox: StripeInbox;
   legacyJournal: LegacyJournal;
+  /** How often other instances' inbox collections are looked at for events left unapplied. */
+  orphanSweepMs: number;
   giftMetrics: GiftMetrics;
   /** Owes the receipts of a written batch (to the mail outbox). */
   oweReceipts(donationIds: string[]): Promise<void>;
@@ -74,9 +73,9 @@ export async function startWebhookPipeline(options: {
       }
       return 'idle';
     },
-    intervalMs: orphanSweepMs,
+    intervalMs: options.orphanSweepMs,
     // Start-up took up what was already old.
-    firstDelayMs: orphanSweepMs,
+    firstDelayMs: options.orphanSweepMs,
     logger,
     failureMessage: 'inbox not searched for events another instance left; will retry',
   });
