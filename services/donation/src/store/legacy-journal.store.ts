@@ -44,7 +44,7 @@ export function createLegacyJournal(connection: Connection) {
     async foldChange(change: JournalChange): Promise<void> {
       if (change.kind === 'insert') {
         try {
-          await donations.collection.insertOne(change.doc as never);
+          await donations.collection.insertOne(change.doc);
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
         }

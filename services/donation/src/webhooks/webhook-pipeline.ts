@@ -40,12 +40,13 @@ export async function startWebhookPipeline(options: {
   const { logger } = flows;
   const publish = batchPublisher({ publisher: options.publisher, tracer: flows.tracer });
   // Stripe retries a webhook within hours; 100,000 events cover a peak's retries at about 100 bytes each.
-  const outlets = { publish, oweReceipts: options.oweReceipts, owedHere: new RecentIds(100_000) };
+  const oweReceipts = (donationIds: string[]) => options.oweReceipts(donationIds);
+  const outlets = { publish, oweReceipts, owedHere: new RecentIds(100_000) };
   const drained = await drainLegacyJournal({
     journal: options.legacyJournal,
     totals: flows.totals,
     publish,
-    oweReceipts: options.oweReceipts,
+    oweReceipts,
   });
 
   const processor = startInboxProcessor({
