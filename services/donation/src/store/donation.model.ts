@@ -65,10 +65,12 @@ export interface DonationDocument {
   /** Stripe events already applied: a redelivered webhook is recognised and changes nothing. */
   stripeEventIds: string[];
   /**
-   * What each applied Stripe event announced and counted, written with the change it made (the outbox rule): an
-   * event applied again (a crash before its events went out, a copy at another instance) publishes and counts
-   * from here, once more at most, since consumers and the totals take each once.
+   * The effect of each applied Stripe event (donation-effects.store.ts), named in the same write as the change:
+   * an event applied again (a crash before its events went out, a copy at another instance) publishes and counts
+   * from there, once more at most, since consumers and the totals take each once.
    */
+  webhookEffectKeys?: string[];
+  /** A monthly installment's effect, inserted with it (it is born with its one Stripe event). */
   webhookEffects?: WebhookEffect[];
   revision: number;
   chargeId: string | null;
@@ -118,7 +120,8 @@ const donationSchema = new mongoose.Schema<DonationDocument>(
     succeededAt: { type: Date, default: null },
     statusChangedAt: { type: Date, required: true },
     stripeEventIds: { type: [String], default: [] },
-    webhookEffects: { type: mongoose.Schema.Types.Mixed, default: [] },
+    webhookEffectKeys: { type: [String], default: undefined },
+    webhookEffects: { type: mongoose.Schema.Types.Mixed, default: undefined },
     revision: { type: Number, default: 0 },
     chargeId: { type: String, default: null },
     refunded: { type: Number, default: 0 },

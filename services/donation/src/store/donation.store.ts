@@ -4,6 +4,7 @@ import type { Connection, UpdateQuery } from 'mongoose';
 import type { Donation } from '../domain/donation.ts';
 import type { DonationFields } from '../domain/webhook-decisions.ts';
 import { createDonationLinks, receiptLink, stripeIdLink, type LinkWrite } from './donation-links.store.ts';
+import { createDonationEffects } from './donation-effects.store.ts';
 import { donationModel, type DonationDocument, type WebhookEffect } from './donation.model.ts';
 import type { DonorCipher } from './donor-cipher.ts';
 
@@ -42,6 +43,7 @@ export type NewDonationPayment = { paymentIntentId: string } | { customerId: str
  * What a webhook batch writes for one donation, decided from the state it read: the batch's changes of an
  * existing donation as ONE update guarded by the revision they were decided from (several events of one batch
  * merge: later fields win, every event id and effect is kept), or a monthly installment's whole document.
+ * `after` is the state the write leads to.
  */
 export type WebhookWrite =
   | {
@@ -50,19 +52,46 @@ export type WebhookWrite =
       fromRevision: number;
       set: DonationFields;
       stripeEventIds: string[];
-      effects: WebhookEffect[];
+      effects: { key: string; effect: WebhookEffect }[];
+      after: Donation;
     }
-  | { kind: 'insert'; donationId: string; doc: Record<string, unknown> };
+  | { kind: 'insert'; donationId: string; doc: Record<string, unknown>; after: Donation };
 
-/** A donation as a webhook batch reads it: its state and the effects of the Stripe events it applied. */
+/**
+ * A donation as a webhook batch reads it: its state, the keys of the effects of the Stripe events it applied
+ * (donation-effects.store.ts), and those an installment carries itself.
+ */
 export interface WebhookView {
   donation: Donation;
-  effects: WebhookEffect[];
+  effectKeys: string[];
+  embedded: WebhookEffect[];
 }
+
+/**
+ * Donations a webhook batch may read without asking the database: those this instance created or wrote last
+ * (a gift's webhooks follow its creation within minutes). Only a saving: every write is guarded by the revision
+ * it was decided from, so a state another writer (another instance) has moved on makes the write miss, and the
+ * donation is read again from the database.
+ */
+const maxRemembered = 50_000;
 
 export function createDonationStore(connection: Connection, cipher: DonorCipher) {
   const model = donationModel(connection);
   const links = createDonationLinks(connection);
+  const effects = createDonationEffects(connection);
+  const remembered = new Map<string, WebhookView>();
+
+  function remember(view: WebhookView): void {
+    remembered.delete(view.donation.id);
+    remembered.set(view.donation.id, view);
+    // A Map iterates in insertion order: the first entries are the oldest.
+    for (const id of remembered.keys()) {
+      if (remembered.size <= maxRemembered) break;
+      remembered.delete(id);
+    }
+  }
+
+  const forget = (donationId: string) => remembered.delete(donationId);
 
   function toDonation(doc: DonationDocument): Donation {
     return {
@@ -155,15 +184,26 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       await links.write(linkWrites);
     },
 
-    /** The donations a webhook batch decides against, in one read by `_id`; unknown ids are absent. */
+    /** The donations a webhook batch decides against: remembered ones, the rest in one read by `_id`; unknown ids are absent. */
     async readForWebhooks(donationIds: string[]): Promise<Map<string, WebhookView>> {
       const views = new Map<string, WebhookView>();
-      if (donationIds.length === 0) return views;
-      const docs = await model.find({ _id: { $in: donationIds } }).lean<DonationDocument[]>();
+      const missing = donationIds.filter((id) => {
+        const known = remembered.get(id);
+        if (known) views.set(id, known);
+        return !known;
+      });
+      if (missing.length === 0) return views;
+      const docs = await model.find({ _id: { $in: missing } }).lean<DonationDocument[]>();
       for (const doc of docs)
-        views.set(doc._id, { donation: toDonation(doc), effects: doc.webhookEffects ?? [] });
+        views.set(doc._id, {
+          donation: toDonation(doc),
+          effectKeys: doc.webhookEffectKeys ?? [],
+          embedded: doc.webhookEffects ?? [],
+        });
       return views;
     },
+
+    effects,
 
     /**
      * Writes a webhook batch: installments in one insert, changes in guarded updates (a few commands of many
@@ -173,13 +213,15 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
      */
     async writeWebhookChanges(writes: WebhookWrite[]): Promise<Set<string>> {
       const conflicted = new Set<string>();
+      const updates = writes.filter((write) => write.kind === 'update');
+      // Before the writes that name them: a donation that records an event always finds its effect.
+      await effects.insert(updates.flatMap((write) => write.effects));
       const inserts = writes.filter((write) => write.kind === 'insert');
       const taken = await insertNew(
         model.collection,
         inserts.map((write) => write.doc),
       );
       for (const position of taken) conflicted.add((inserts[position] as WebhookWrite).donationId);
-      const updates = writes.filter((write) => write.kind === 'update');
       for (const chunk of inCommands(updates)) {
         const result = await model.collection.bulkWrite(
           chunk.map((write) => ({
@@ -190,7 +232,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
                 $inc: { revision: write.stripeEventIds.length },
                 $push: {
                   stripeEventIds: { $each: write.stripeEventIds },
-                  webhookEffects: { $each: write.effects },
+                  webhookEffectKeys: { $each: write.effects.map((entry) => entry.key) },
                 },
               },
             },
@@ -215,6 +257,22 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
             .map((doc) => doc._id),
         );
         for (const write of chunk) if (!landed.has(write.donationId)) conflicted.add(write.donationId);
+      }
+      for (const write of writes) {
+        if (conflicted.has(write.donationId)) {
+          forget(write.donationId);
+          continue;
+        }
+        const before = remembered.get(write.donationId);
+        remember(
+          write.kind === 'insert'
+            ? { donation: write.after, effectKeys: [], embedded: (write.doc.webhookEffects as WebhookEffect[]) ?? [] }
+            : {
+                donation: write.after,
+                effectKeys: [...(before?.effectKeys ?? []), ...write.effects.map((entry) => entry.key)],
+                embedded: before?.embedded ?? [],
+              },
+        );
       }
       return conflicted;
     },
@@ -306,7 +364,8 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
           ? stripeIdLink('payment-intent', payment.paymentIntentId, id)
           : stripeIdLink('subscription', payment.subscriptionId, id),
       ]);
-      await model.create(doc);
+      const created = await model.create(doc);
+      remember({ donation: toDonation(created.toObject()), effectKeys: [], embedded: [] });
     },
 
     /** The donation as stored: every applied change is in its document. */
@@ -348,6 +407,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
       const filter: Record<string, unknown> = { _id: args.donationId, revision: args.revision };
       if (args.stripeEventId) filter.stripeEventIds = { $ne: args.stripeEventId };
       const result = await model.updateOne(filter, update);
+      forget(args.donationId);
       return result.modifiedCount === 1;
     },
 
@@ -357,6 +417,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
         { _id: donationId, allocationIds: { $ne: allocationId } },
         { $inc: { allocated: amount, revision: 1 }, $push: { allocationIds: allocationId } },
       );
+      forget(donationId);
       return result.modifiedCount === 1;
     },
 
@@ -370,6 +431,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
         { _id: donationId, revision },
         { $push: { refunds: refund }, $inc: { revision: 1 } },
       );
+      forget(donationId);
       return result.modifiedCount === 1;
     },
 
@@ -379,6 +441,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
      */
     async erasePersonalData(receiptHash: string, at: Date): Promise<void> {
       const ids = await links.donationsOfReceipt(receiptHash);
+      for (const id of ids) forget(id);
       if (ids.length > 0) {
         await model.updateMany(
           { _id: { $in: ids }, erasedAt: null },
@@ -396,6 +459,7 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
           },
         );
       }
+      for (const id of ids) forget(id);
     },
 
     /**

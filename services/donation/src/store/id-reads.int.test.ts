@@ -91,6 +91,7 @@ describe('webhook and receipt lookups of donations go by _id', () => {
         set: { status: 'succeeded' as const, chargeId },
         stripeEventIds: [`evt_${newId()}`],
         effects: [],
+        after: donationBuilder({ ...gift, status: 'succeeded', chargeId, revision: 1 }),
       },
     ];
     await store.linkWebhookWrites(success);
@@ -117,7 +118,14 @@ describe('webhook and receipt lookups of donations go by _id', () => {
       }),
       [],
     );
-    const born = [{ kind: 'insert' as const, donationId: installmentId, doc: installment }];
+    const born = [
+      {
+        kind: 'insert' as const,
+        donationId: installmentId,
+        doc: installment,
+        after: donationBuilder({ ...plan, id: installmentId, parentId: plan.id }),
+      },
+    ];
     await store.linkWebhookWrites(born);
     expect(await store.writeWebhookChanges(born)).toEqual(new Set());
   });

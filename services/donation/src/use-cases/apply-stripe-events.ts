@@ -14,6 +14,7 @@ import {
 } from '../domain/webhook-decisions.ts';
 import { announcedEvent } from '../events/donation-events.ts';
 import type { EventMove } from '../store/campaign-totals.store.ts';
+import { effectKey } from '../store/donation-effects.store.ts';
 import type { TotalsMove, WebhookEffect } from '../store/donation.model.ts';
 import type { WebhookView, WebhookWrite } from '../store/donation.store.ts';
 import type { InboxEvent } from '../store/stripe-inbox.store.ts';
@@ -61,15 +62,18 @@ interface Targeted extends StripeFacts {
 /** How many times a batch reads and decides again the donations another writer moved under it. */
 const decideAttempts = 5;
 
+/** An event applied before: its effect, carried by its installment or recorded under a key. */
+type Recorded = { subjectId: string; effect: WebhookEffect } | { subjectId: string; key: string };
+
 /** One round of deciding: the states read and built so far, and what they write. */
 class BatchWork {
   private readonly read: Map<string, WebhookView>;
   readonly states = new Map<string, Donation>();
-  readonly writes = new Map<string, WebhookWrite>();
+  private readonly pending = new Map<string, PendingWrite>();
   /** Effects this round decided, by the donation (or installment) that records them. */
   readonly effects: { subjectId: string; effect: WebhookEffect; counted: CountedDecision[] }[] = [];
-  /** Effects of events applied before (recorded on their donation), owed again: publishing, counting, receipt. */
-  readonly repeated: { subjectId: string; effect: WebhookEffect }[] = [];
+  /** Events applied before, whose effects are owed again: publishing, counting, receipt. */
+  readonly repeated: Recorded[] = [];
   readonly flows: DonationFlows;
 
   constructor(flows: DonationFlows, read: Map<string, WebhookView>) {
@@ -82,21 +86,38 @@ class BatchWork {
     return this.states.get(donationId) ?? null;
   }
 
-  /** The effect recorded for a Stripe event already applied to this donation, if it is. */
-  appliedBefore(donationId: string, stripeEventId: string): WebhookEffect | 'unrecorded' | null {
+  /** Where the effect of a Stripe event already applied to this donation is, if it is. */
+  appliedBefore(donationId: string, stripeEventId: string): Recorded | 'unrecorded' | null {
     const donation = this.states.get(donationId);
     if (!donation?.stripeEventIds.includes(stripeEventId)) return null;
-    const recorded = [
-      ...(this.read.get(donationId)?.effects ?? []),
-      ...this.effects.filter((entry) => entry.subjectId === donationId).map((entry) => entry.effect),
-    ];
+    const decidedNow = this.effects.find(
+      (entry) => entry.subjectId === donationId && entry.effect.stripeEventId === stripeEventId,
+    );
+    if (decidedNow) return { subjectId: donationId, effect: decidedNow.effect };
+    const view = this.read.get(donationId);
+    const embedded = view?.embedded.find((effect) => effect.stripeEventId === stripeEventId);
+    if (embedded) return { subjectId: donationId, effect: embedded };
+    const key = view?.effectKeys.find((candidate) => candidate.startsWith(`${stripeEventId}@`));
     // Applied by a version that did not record effects: its events went out with its journal.
-    return recorded.find((effect) => effect.stripeEventId === stripeEventId) ?? 'unrecorded';
+    return key ? { subjectId: donationId, key } : 'unrecorded';
   }
 
-  /** The effects recorded on a donation before this batch: published again ahead of its new events. */
-  earlier(donationId: string): WebhookEffect[] {
-    return this.read.get(donationId)?.effects ?? [];
+  /** The effects a donation recorded before this round: published again ahead of its new events. */
+  earlier(donationId: string): Recorded[] {
+    const view = this.read.get(donationId);
+    if (!view) return [];
+    return [
+      ...view.embedded.map((effect) => ({ subjectId: donationId, effect })),
+      ...view.effectKeys.map((key) => ({ subjectId: donationId, key })),
+    ];
+  }
+
+  /** What the round writes, each with the state it leads to. */
+  writes(): WebhookWrite[] {
+    return [...this.pending.values()].map((write) => ({
+      ...write,
+      after: this.states.get(write.donationId) as Donation,
+    }));
   }
 
   /** Adds one decision; its events are made here, in the trace of the webhook that delivered it. */
@@ -116,7 +137,7 @@ class BatchWork {
     this.effects.push({ subjectId: subject.id, effect, counted: decision.counted });
     if (change.kind === 'insert') {
       this.states.set(subject.id, subject);
-      this.writes.set(subject.id, {
+      this.pending.set(subject.id, {
         kind: 'insert',
         donationId: subject.id,
         doc: this.flows.donations.installmentDocument(subject, [effect]),
@@ -129,15 +150,16 @@ class BatchWork {
       revision: donation.revision + 1,
       stripeEventIds: [...donation.stripeEventIds, stripeEventId],
     });
-    const before = this.writes.get(donation.id);
-    this.writes.set(
+    const keyed = { key: effectKey(stripeEventId, donation.revision), effect };
+    const before = this.pending.get(donation.id);
+    this.pending.set(
       donation.id,
       before?.kind === 'update'
         ? {
             ...before,
             set: { ...before.set, ...change.set },
             stripeEventIds: [...before.stripeEventIds, stripeEventId],
-            effects: [...before.effects, effect],
+            effects: [...before.effects, keyed],
           }
         : {
             kind: 'update',
@@ -145,11 +167,15 @@ class BatchWork {
             fromRevision: donation.revision,
             set: change.set,
             stripeEventIds: [stripeEventId],
-            effects: [effect],
+            effects: [keyed],
           },
     );
   }
 }
+
+/** A write being gathered; the state it leads to is added when the round writes. */
+type PendingWrite = DistributiveOmit<WebhookWrite, 'after'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * What one decision moves in its campaign's totals, as ONE move (a dispute closed before it was seen opens and
@@ -181,7 +207,7 @@ async function decide(flows: DonationFlows, work: BatchWork, item: Targeted): Pr
   const appliedTo = item.notice.kind === 'invoice-paid' ? installmentIdOf(item.notice.notice) : donation.id;
   const before = work.appliedBefore(appliedTo, item.event.id);
   if (before) {
-    if (before !== 'unrecorded') work.repeated.push({ subjectId: appliedTo, effect: before });
+    if (before !== 'unrecorded') work.repeated.push(before);
     return 'done';
   }
   const facts: StripeFacts =
@@ -321,6 +347,20 @@ function withLocks<T>(flows: DonationFlows, ids: string[], task: () => Promise<T
   return ids.reduceRight<() => Promise<T>>((inner, id) => () => flows.oneAtATime(id, inner), task)();
 }
 
+/** The recorded effects themselves: those carried as they are, the keyed ones read (one read by `_id`). */
+async function resolve(
+  flows: DonationFlows,
+  recorded: Recorded[],
+): Promise<{ subjectId: string; effect: WebhookEffect }[]> {
+  const keys = recorded.flatMap((entry) => ('key' in entry ? [entry.key] : []));
+  const found = await flows.donations.effects.read(keys);
+  return recorded.flatMap((entry) => {
+    if ('effect' in entry) return [entry];
+    const effect = found.get(entry.key);
+    return effect ? [{ subjectId: entry.subjectId, effect }] : [];
+  });
+}
+
 /** The donations a round reads: each event's, and the installment a paid invoice would create. */
 function readIdsOf(items: Targeted[]): string[] {
   const ids = new Set<string>();
@@ -407,7 +447,7 @@ export async function applyStripeEvents(
           item.event.id,
           await inTraceOfWebhook(flows.tracer, item.event, () => decide(flows, work, item)),
         );
-      const writes = [...work.writes.values()];
+      const writes = work.writes();
       await flows.donations.linkWebhookWrites(writes);
       const conflicted = await flows.donations.writeWebhookChanges(writes);
       const moved = (item: Targeted) =>
@@ -424,21 +464,29 @@ export async function applyStripeEvents(
         );
       }
       // A donation's earlier events go out again ahead of its new ones: another instance that recorded them
-      // may not have published them yet, and no consumer should see a refund before its gift (repeats are dropped by id).
+      // may not have published them yet, and no consumer should see a refund before its gift (repeats are
+      // dropped by id).
+      const owedAgain: Recorded[] = [];
       const republished = new Set<string>();
+      const fresh: { subjectId: string; effect: WebhookEffect }[] = [];
       for (const { subjectId, effect, counted: moves } of work.effects) {
         if (conflicted.has(subjectId)) continue;
         if (!republished.has(subjectId)) {
           republished.add(subjectId);
           for (const earlier of work.earlier(subjectId))
-            if (!outlets.owedHere.has(earlier.stripeEventId))
-              messages.push(...earlier.messages.map((text) => JSON.parse(text) as OutboxMessage));
+            owedAgain.push(earlier);
         }
-        owe(subjectId, effect);
+        fresh.push({ subjectId, effect });
         counted.push(...moves);
         changed.add(subjectId);
       }
-      for (const { subjectId, effect } of work.repeated)
+      // Earlier events only publish again; repeats owe all they recorded.
+      const earlierOnes = await resolve(flows, owedAgain);
+      for (const { effect } of earlierOnes)
+        if (!outlets.owedHere.has(effect.stripeEventId))
+          messages.push(...effect.messages.map((text) => JSON.parse(text) as OutboxMessage));
+      for (const { subjectId, effect } of fresh) owe(subjectId, effect);
+      for (const { subjectId, effect } of await resolve(flows, work.repeated))
         if (!outlets.owedHere.has(effect.stripeEventId)) owe(subjectId, effect);
       open = open.filter(moved);
     }
