@@ -61,6 +61,19 @@ export function createReceiptMailStore(connection: Connection) {
         .map((doc) => ({ messageId: doc._id, donationId: doc.donationId, attempts: doc.attempts }));
     },
 
+    /**
+     * Takes a due receipt for one sending: its next attempt moves `leaseMs` ahead in a write guarded by it being
+     * due, so of several instances' senders that found it due only one sends it (the others' writes match
+     * nothing). A sender that dies meanwhile leaves it due again when the lease ends: at least once, still.
+     */
+    async claim(messageId: string, now: Date, leaseMs = 5 * 60_000): Promise<boolean> {
+      const result = await model.updateOne(
+        { _id: messageId, sentAt: null, droppedReason: null, nextAttemptAt: { $lte: now } },
+        { $set: { nextAttemptAt: new Date(now.getTime() + leaseMs) } },
+      );
+      return result.modifiedCount === 1;
+    },
+
     async sent(messageId: string, at: Date): Promise<void> {
       await model.updateOne(
         { _id: messageId },

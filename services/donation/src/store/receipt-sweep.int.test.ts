@@ -61,4 +61,17 @@ describe('the receipt sender finds what is owed by _id', () => {
     expect((await store.due(now, 100)).map((receipt) => receipt.donationId)).toContain(donationId);
     expect(await store.backfillPending()).toBe(0);
   });
+
+  it('when two senders find the same receipt due, then only one takes it, and it is due again once the taker’s lease ends', async () => {
+    const donationId = newId();
+    await store.owe([donationId], new Date(now.getTime() - 1_000));
+    const messageId = receiptMessageId(donationId);
+    const taken = await Promise.all([store.claim(messageId, now), store.claim(messageId, now)]);
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    expect((await store.due(now, 100)).map((receipt) => receipt.donationId)).not.toContain(donationId);
+    const afterLease = new Date(now.getTime() + 5 * 60_000 + 1);
+    expect((await store.due(afterLease, 100)).map((receipt) => receipt.donationId)).toContain(donationId);
+    await store.sent(messageId, now);
+    expect(await store.claim(messageId, afterLease)).toBe(false);
+  });
 });

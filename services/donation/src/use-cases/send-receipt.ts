@@ -14,14 +14,17 @@ const messageIdHeader = (messageId: string) => `<${messageId.replace(':', '.')}@
 
 /**
  * Sends one owed receipt: the address is read from the gift (an installment's from its plan) at sending time,
- * so erased personal data is never used. Every attempt carries the same Message-ID. A failure is recorded
+ * so erased personal data is never used. It is taken first, so one sender sends it; every attempt carries the
+ * same Message-ID. A failure is recorded
  * with the next attempt's time; after `maxReceiptAttempts` the receipt is dropped and logged, without the address.
  */
 export async function sendOwedReceipt(
   flows: DonationFlows,
   deps: { mailer: Mailer; receipts: ReceiptMailStore; traceUrl?: string },
   owed: OwedReceipt,
-): Promise<'sent' | 'failed' | 'dropped'> {
+): Promise<'sent' | 'failed' | 'dropped' | 'taken'> {
+  // Another instance's sender may have found it due too: only the one that takes it sends.
+  if (!(await deps.receipts.claim(owed.messageId, flows.now()))) return 'taken';
   const gift = await flows.donations.find(owed.donationId);
   const plan = gift?.parentId ? await flows.donations.find(gift.parentId) : null;
   const donor = gift?.donor ?? plan?.donor ?? null;
