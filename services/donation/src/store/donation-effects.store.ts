@@ -40,5 +40,3 @@ export function createDonationEffects(connection: Connection) {
 
 /** The key of an event's effect: the event and the revision of the donation it was decided from. */
 export const effectKey = (stripeEventId: string, fromRevision: number) => `${stripeEventId}@${fromRevision}`;
-
-export type DonationEffects = ReturnType<typeof createDonationEffects>;

@@ -266,7 +266,11 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
         const before = remembered.get(write.donationId);
         remember(
           write.kind === 'insert'
-            ? { donation: write.after, effectKeys: [], embedded: (write.doc.webhookEffects as WebhookEffect[]) ?? [] }
+            ? {
+                donation: write.after,
+                effectKeys: [],
+                embedded: (write.doc.webhookEffects as WebhookEffect[]) ?? [],
+              }
             : {
                 donation: write.after,
                 effectKeys: [...(before?.effectKeys ?? []), ...write.effects.map((entry) => entry.key)],

@@ -473,8 +473,7 @@ export async function applyStripeEvents(
         if (conflicted.has(subjectId)) continue;
         if (!republished.has(subjectId)) {
           republished.add(subjectId);
-          for (const earlier of work.earlier(subjectId))
-            owedAgain.push(earlier);
+          for (const earlier of work.earlier(subjectId)) owedAgain.push(earlier);
         }
         fresh.push({ subjectId, effect });
         counted.push(...moves);
