@@ -5,6 +5,7 @@ import type { Donation } from '../domain/donation.ts';
 import type { DonationFields } from '../domain/webhook-decisions.ts';
 import { createDonationLinks, receiptLink, stripeIdLink, type LinkWrite } from './donation-links.store.ts';
 import { createDonationEffects } from './donation-effects.store.ts';
+import { RecentMap } from './recent-map.ts';
 import { donationModel, type DonationDocument, type WebhookEffect } from './donation.model.ts';
 import type { DonorCipher } from './donor-cipher.ts';
 
@@ -79,18 +80,8 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
   const model = donationModel(connection);
   const links = createDonationLinks(connection);
   const effects = createDonationEffects(connection);
-  const remembered = new Map<string, WebhookView>();
-
-  function remember(view: WebhookView): void {
-    remembered.delete(view.donation.id);
-    remembered.set(view.donation.id, view);
-    // A Map iterates in insertion order: the first entries are the oldest.
-    for (const id of remembered.keys()) {
-      if (remembered.size <= maxRemembered) break;
-      remembered.delete(id);
-    }
-  }
-
+  const remembered = new RecentMap<WebhookView>(maxRemembered);
+  const remember = (view: WebhookView) => remembered.set(view.donation.id, view);
   const forget = (donationId: string) => remembered.delete(donationId);
 
   function toDonation(doc: DonationDocument): Donation {
@@ -244,19 +235,16 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
         const after = await model
           .find({ _id: { $in: chunk.map((write) => write.donationId) } }, { revision: 1, stripeEventIds: 1 })
           .lean<{ _id: string; revision?: number; stripeEventIds?: string[] }[]>();
-        const landed = new Set(
-          after
-            .filter((doc) => {
-              const write = chunk.find((candidate) => candidate.donationId === doc._id);
-              return (
-                write !== undefined &&
-                (doc.revision ?? 0) === write.fromRevision + write.stripeEventIds.length &&
-                doc.stripeEventIds?.includes(write.stripeEventIds.at(-1) ?? '')
-              );
-            })
-            .map((doc) => doc._id),
-        );
-        for (const write of chunk) if (!landed.has(write.donationId)) conflicted.add(write.donationId);
+        const byId = new Map(after.map((doc) => [doc._id, doc]));
+        const landed = (write: (typeof chunk)[number]) => {
+          const doc = byId.get(write.donationId);
+          return (
+            doc !== undefined &&
+            (doc.revision ?? 0) === write.fromRevision + write.stripeEventIds.length &&
+            doc.stripeEventIds?.includes(write.stripeEventIds.at(-1) ?? '') === true
+          );
+        };
+        for (const write of chunk) if (!landed(write)) conflicted.add(write.donationId);
       }
       for (const write of writes) {
         if (conflicted.has(write.donationId)) {

@@ -45,7 +45,12 @@ export function minuteOf(at: Date): string {
  * What a collection's name says: its minute, and the instance that wrote it (null for collections written
  * before names carried one, by a single instance). Null when the name is not an inbox collection's.
  */
-export function inboxCollectionParts(name: string): { minute: string; owner: string | null } | null {
+export interface InboxCollectionParts {
+  minute: string;
+  owner: string | null;
+}
+
+export function inboxCollectionParts(name: string): InboxCollectionParts | null {
   const match = /^stripe_inbox_(\d{12})(?:_([0-9a-f]{12}))?$/.exec(name);
   if (!match?.[1]) return null;
   return { minute: match[1], owner: match[2] ?? null };

@@ -5,6 +5,7 @@ import {
   inboxCollectionParts,
   instanceTagOf,
   minuteOf,
+  type InboxCollectionParts,
   type StripeInboxDocument,
 } from './stripe-inbox.model.ts';
 
@@ -140,9 +141,7 @@ export function createStripeInbox(
   }
 
   /** Inbox collections matching `wanted`, by their minute and writer, leaving those this instance already holds. */
-  async function collectionsWhere(
-    wanted: (parts: { minute: string; owner: string | null }) => boolean,
-  ): Promise<string[]> {
+  async function collectionsWhere(wanted: (parts: InboxCollectionParts) => boolean): Promise<string[]> {
     const collections = await db().listCollections({}, { nameOnly: true }).toArray();
     return collections
       .map(({ name }) => name)
@@ -153,7 +152,7 @@ export function createStripeInbox(
   }
 
   /** Collections of other instances (or from before names carried one) older than `orphanAfterMs`. */
-  const orphaned = (parts: { minute: string; owner: string | null }) =>
+  const orphaned = (parts: InboxCollectionParts) =>
     parts.owner !== tag && parts.minute < minuteOf(new Date(now().getTime() - orphanAfterMs));
 
   return {

@@ -16,9 +16,9 @@ import { announcedEvent } from '../events/donation-events.ts';
 import type { EventMove } from '../store/campaign-totals.store.ts';
 import { effectKey } from '../store/donation-effects.store.ts';
 import type { TotalsMove, WebhookEffect } from '../store/donation.model.ts';
+import type { RecentMap } from '../store/recent-map.ts';
 import type { WebhookView, WebhookWrite } from '../store/donation.store.ts';
 import type { InboxEvent } from '../store/stripe-inbox.store.ts';
-import type { RecentIds } from './recent-ids.ts';
 import { stripeNoticeOf } from '../stripe/payment-notice.ts';
 import type { DonationFlows } from './dependencies.ts';
 import { inTraceOfWebhook } from './webhook-trace.ts';
@@ -42,7 +42,7 @@ export interface WebhookOutlets {
    * (Stripe retries) owes nothing then. Only a saving; without it (a restart, another instance) they are owed
    * again, which the totals, the mail outbox and every consumer take once.
    */
-  owedHere: RecentIds;
+  owedHere: RecentMap<true>;
 }
 
 /** A batch applied: each event's outcome, the donations it changed, and what it publishes. */
@@ -347,18 +347,26 @@ function withLocks<T>(flows: DonationFlows, ids: string[], task: () => Promise<T
   return ids.reduceRight<() => Promise<T>>((inner, id) => () => flows.oneAtATime(id, inner), task)();
 }
 
-/** The recorded effects themselves: those carried as they are, the keyed ones read (one read by `_id`). */
+type Resolved = { subjectId: string; effect: WebhookEffect };
+
+/**
+ * The recorded effects themselves, of a round's earlier events and of its repeats: those carried as they are, the
+ * keyed ones found in one read by `_id` for both.
+ */
 async function resolve(
   flows: DonationFlows,
-  recorded: Recorded[],
-): Promise<{ subjectId: string; effect: WebhookEffect }[]> {
-  const keys = recorded.flatMap((entry) => ('key' in entry ? [entry.key] : []));
+  earlier: Recorded[],
+  repeated: Recorded[],
+): Promise<[Resolved[], Resolved[]]> {
+  const keys = [...earlier, ...repeated].flatMap((entry) => ('key' in entry ? [entry.key] : []));
   const found = await flows.donations.effects.read(keys);
-  return recorded.flatMap((entry) => {
-    if ('effect' in entry) return [entry];
-    const effect = found.get(entry.key);
-    return effect ? [{ subjectId: entry.subjectId, effect }] : [];
-  });
+  const effectsOf = (recorded: Recorded[]) =>
+    recorded.flatMap((entry): Resolved[] => {
+      if ('effect' in entry) return [entry];
+      const effect = found.get(entry.key);
+      return effect ? [{ subjectId: entry.subjectId, effect }] : [];
+    });
+  return [effectsOf(earlier), effectsOf(repeated)];
 }
 
 /** The donations a round reads: each event's, and the installment a paid invoice would create. */
@@ -468,7 +476,7 @@ export async function applyStripeEvents(
       // dropped by id).
       const owedAgain: Recorded[] = [];
       const republished = new Set<string>();
-      const fresh: { subjectId: string; effect: WebhookEffect }[] = [];
+      const fresh: Resolved[] = [];
       for (const { subjectId, effect, counted: moves } of work.effects) {
         if (conflicted.has(subjectId)) continue;
         if (!republished.has(subjectId)) {
@@ -479,13 +487,13 @@ export async function applyStripeEvents(
         counted.push(...moves);
         changed.add(subjectId);
       }
-      // Earlier events only publish again; repeats owe all they recorded.
-      const earlierOnes = await resolve(flows, owedAgain);
+      // Earlier events only publish again; repeats owe all they recorded. Both are found in one read.
+      const [earlierOnes, repeats] = await resolve(flows, owedAgain, work.repeated);
       for (const { effect } of earlierOnes)
         if (!outlets.owedHere.has(effect.stripeEventId))
           messages.push(...effect.messages.map((text) => JSON.parse(text) as OutboxMessage));
       for (const { subjectId, effect } of fresh) owe(subjectId, effect);
-      for (const { subjectId, effect } of await resolve(flows, work.repeated))
+      for (const { subjectId, effect } of repeats)
         if (!outlets.owedHere.has(effect.stripeEventId)) owe(subjectId, effect);
       open = open.filter(moved);
     }
@@ -502,7 +510,7 @@ export async function applyStripeEvents(
   if (receipts.length > 0) await outlets.oweReceipts([...new Set(receipts)]);
   // One copy of each event: a batch may owe one twice (an earlier event of two changed donations' plan, a repeat).
   await outlets.publish([...new Map(messages.map((message) => [message.payload, message])).values()]);
-  outlets.owedHere.add(owedNow);
+  for (const id of owedNow) outlets.owedHere.set(id, true);
   return {
     outcomes: events.map((event) => outcomes.get(event.id) ?? { eventId: event.id, result: 'done' as const }),
     changed,

@@ -2,8 +2,8 @@ import { startWorkerLoop } from '@aid/bus';
 import type { ServiceDeps } from '@aid/runtime';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
 import { applyStripeEvents } from '../use-cases/apply-stripe-events.ts';
-import { RecentIds } from '../use-cases/recent-ids.ts';
 import type { LegacyJournal } from '../store/legacy-journal.store.ts';
+import { RecentMap } from '../store/recent-map.ts';
 import type { StripeInbox } from '../store/stripe-inbox.store.ts';
 import { batchPublisher } from './batch-publisher.ts';
 import type { GiftMetrics } from './gift-metrics.ts';
@@ -41,7 +41,7 @@ export async function startWebhookPipeline(options: {
   const publish = batchPublisher({ publisher: options.publisher, tracer: flows.tracer });
   // Stripe retries a webhook within hours; 100,000 events cover a peak's retries at about 100 bytes each.
   const oweReceipts = (donationIds: string[]) => options.oweReceipts(donationIds);
-  const outlets = { publish, oweReceipts, owedHere: new RecentIds(100_000) };
+  const outlets = { publish, oweReceipts, owedHere: new RecentMap<true>(100_000) };
   const drained = await drainLegacyJournal({
     journal: options.legacyJournal,
     totals: flows.totals,
