@@ -139,6 +139,73 @@ describe('store kit against the real database', () => {
       expect(await accounts.findOne({ _id: 'grouped-b' })).toMatchObject({ count: 30 });
     });
 
+    it('when one command carries 250 guarded updates, then it answers and each guard decides its own document', async () => {
+      // The local FerretDB used to keep every statement's read open until its command ended: from 100 statements
+      // on, a command held all of its database's connections and never answered.
+      const ids = Array.from({ length: 250 }, (_, index) => `bulk-${index}`);
+      await accounts.insertMany(ids.map((_id, index) => ({ _id, available: index % 5, count: 0 })));
+      const result = await accounts.bulkWrite(
+        ids.map((_id) => ({
+          updateOne: {
+            filter: { _id, available: { $gte: 1 } },
+            update: { $inc: { available: -1, count: 1 } },
+          },
+        })),
+        { ordered: false },
+      );
+      expect(result.modifiedCount).toBe(200);
+      const after = await accounts.find({ _id: { $in: ids } }).toArray();
+      expect(after.filter((doc) => doc.count === 1)).toHaveLength(200);
+      expect(after.every((doc) => doc.available === Math.max(ids.indexOf(doc._id) % 5, 1) - 1)).toBe(true);
+    });
+
+    it('when commands of guarded withdrawals from the same documents race in opposite orders, then none waits forever and no balance goes negative', async () => {
+      // Each command's documents are locked together for its one commit: two commands naming the same documents
+      // in opposite orders must not each hold what the other waits for.
+      const ids = Array.from({ length: 40 }, (_, index) => `crossed-${index}`);
+      await accounts.insertMany(ids.map((_id) => ({ _id, available: 100, count: 0 })));
+      const withdraw = (order: string[]) =>
+        accounts.bulkWrite(
+          order.map((_id) => ({
+            updateOne: {
+              filter: { _id, available: { $gte: 30 } },
+              update: { $inc: { available: -30, count: 1 } },
+            },
+          })),
+          { ordered: false },
+        );
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, index) => withdraw(index % 2 === 0 ? ids : [...ids].reverse())),
+      );
+      expect(results.reduce((sum, result) => sum + result.modifiedCount, 0)).toBe(3 * ids.length);
+      for (const doc of await accounts.find({ _id: { $in: ids } }).toArray())
+        expect(doc).toMatchObject({ available: 10, count: 3 });
+    });
+
+    it('when a command names one document twice, then the second statement sees the first one’s change', async () => {
+      await accounts.insertOne({ _id: 'twice', available: 50, count: 0 });
+      const result = await accounts.bulkWrite(
+        [
+          {
+            updateOne: {
+              filter: { _id: 'twice', available: { $gte: 30 } },
+              update: { $inc: { available: -30 } },
+            },
+          },
+          {
+            updateOne: {
+              filter: { _id: 'twice', available: { $gte: 30 } },
+              update: { $inc: { available: -30 } },
+            },
+          },
+          { updateOne: { filter: { _id: 'twice' }, update: { $inc: { count: 1 } } } },
+        ],
+        { ordered: false },
+      );
+      expect(result.modifiedCount).toBe(2);
+      expect(await accounts.findOne({ _id: 'twice' })).toMatchObject({ available: 20, count: 1 });
+    });
+
     it('when a guarded delete races a guarded update of the same document, then exactly one of them happens', async () => {
       const ids = Array.from({ length: 20 }, (_, index) => `race-${index}`);
       await accounts.insertMany(ids.map((_id) => ({ _id, available: 0, count: 0, state: 'open' })));

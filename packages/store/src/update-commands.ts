@@ -1,8 +1,8 @@
 /**
- * Update statements sent in one command at most. FerretDB 1.24 keeps each statement's read open until its command
- * ends, and a command of 100 statements or more exhausts the database's 100 SQLite connections and never answers
- * (every later command of that database then waits too: measured, 99 statements took 113 ms and 100 hung).
- * MongoDB takes up to 100,000 in one command, so the limit only costs round trips there.
+ * Update statements sent in one command at most. On the local FerretDB build a command whose statements each name
+ * a different document by `_id` is one commit, with all its documents locked until then: larger commands mean
+ * fewer commits, but an HTTP write of one of those documents waits for the whole command. MongoDB takes up to
+ * 100,000 statements in one command, so the limit only costs round trips there.
  */
 export const updatesPerCommand = 50;
 
