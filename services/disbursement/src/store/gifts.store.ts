@@ -146,8 +146,7 @@ export function createGiftStore(connection: Connection, applyOnce: ApplyOnce) {
       slices: readonly AllocationSlice[],
     ): Promise<AllocationSlice[]> {
       const taken: AllocationSlice[] = [];
-      // One statement per write: FerretDB 1.24 stops answering on update commands of many statements (bulkWrite
-      // of 100 updates was seen to hang the server), so a bulk write is not an option there.
+      // One statement per write: each answer says whether its slice was taken, which a bulk write's count does not.
       for (const slice of slices) {
         const result = await model.updateOne(
           {

@@ -98,11 +98,12 @@ export function createMerkleStore(db: Connection, tileCacheLimit = 4_096) {
   }
 
   /**
-   * One `$set` upsert per touched tile (not a bulkWrite: FerretDB hangs on large ones), each run of consecutive
-   * positions of a height one binary field. Setting a run again writes the same bytes, so a crash between the
-   * tiles is repaired by whoever finishes the group. Unlike one document per node, two writers of one tile rely on
-   * single-document atomicity (MongoDB, the launcher's FerretDB build; on a stock FerretDB the one connection per
-   * process keeps a single instance safe, as for every other document here).
+   * One `$set` upsert per touched tile (a group touches a few, and the local database commits upserts one by one
+   * even in a bulk write), each run of consecutive positions of a height one binary field. Setting a run again
+   * writes the same bytes, so a crash between the tiles is repaired by whoever finishes the group. Unlike one
+   * document per node, two writers of one tile rely on single-document atomicity (MongoDB, the launcher's
+   * FerretDB build; on a stock FerretDB the one connection per process keeps a single instance safe, as for every
+   * other document here).
    */
   async function write(
     campaignId: string,
