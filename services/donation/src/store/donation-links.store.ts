@@ -69,7 +69,7 @@ export function createDonationLinks(connection: Connection) {
         const filter: Record<string, unknown> = { _id: id };
         return { updateOne: { filter, update, upsert: true } };
       });
-      // In commands the local database can answer (see `updatesPerCommand`).
+      // In commands of at most `updatesPerCommand` statements.
       for (const chunk of inCommands(ops)) {
         try {
           await links.collection.bulkWrite(chunk, { ordered: true });
