@@ -458,4 +458,17 @@ describe('store kit against the real database', () => {
     expect(wakes).toBe(1);
     for (const batch of await store.pending(100, true)) await store.clear(batch);
   });
+
+  it('when a connection sits idle, then its pool keeps no timer that would wake the process', async () => {
+    // The driver re-armed its pool's minimum-size check every 100 ms even with no minimum to keep: ten wake-ups
+    // a second per pool in every idle service (patches/mongodb@7.8.0.patch).
+    await db.db?.admin().command({ ping: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const client = db.getClient() as unknown as {
+      topology: { s: { servers: Map<string, { pool: { minPoolSizeTimer?: { _destroyed: boolean } } }> } };
+    };
+    const pools = [...client.topology.s.servers.values()].map((server) => server.pool);
+    expect(pools.length).toBeGreaterThan(0);
+    for (const pool of pools) expect(pool.minPoolSizeTimer?._destroyed ?? true).toBe(true);
+  });
 });
