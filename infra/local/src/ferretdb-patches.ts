@@ -41,7 +41,7 @@ import path from 'node:path';
  * fix above still applies per batch, and the store test inserts across several batches.
  *
  * And why an update command of many statements can be one commit: FerretDB committed each statement on its own,
- * so a service's bulk write of 50 guarded updates paid 50 commits and their fsyncs (951-1,016 updates/s in
+ * so a service's bulk write of 50 guarded updates paid 50 commits and their fsyncs (951-1,041 updates/s in
  * 50-statement commands; 2,044-2,165 written together). And why each statement's read is closed when the
  * statement ends: FerretDB closed them all when the command ended, so a command of 100 statements held all 100
  * connections of its database's SQLite pool and waited for a 101st forever, and so did everything after it.
