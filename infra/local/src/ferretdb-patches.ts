@@ -146,24 +146,15 @@ func (l *writeLocks) lockAll(db, collection string, ids []string) func() {
 
 // lock takes the locks for one write statement and returns their release.
 func (l *writeLocks) lock(db, collection string, filter *types.Document) func() {
+	id, byID := singleID(filter)
+	if byID {
+		return l.lockAll(db, collection, []string{id})
+	}
 	name := db + "." + collection
 	shared := l.acquire(name)
-	id, byID := singleID(filter)
-	if !byID {
-		shared.Lock()
-		return func() {
-			shared.Unlock()
-			l.release(name, shared)
-		}
-	}
-	key := name + "\\x00" + id
-	doc := l.acquire(key)
-	shared.RLock()
-	doc.Lock()
+	shared.Lock()
 	return func() {
-		doc.Unlock()
-		shared.RUnlock()
-		l.release(key, doc)
+		shared.Unlock()
 		l.release(name, shared)
 	}
 }
