@@ -386,9 +386,9 @@ function readIdsOf(items: Targeted[]): string[] {
  * repeats change nothing), and each changed donation is written ONCE, guarded by the revision it was read at, with
  * the events it announces, the totals it moves and the receipt it owes (the outbox rule: state and events in one
  * write). A donation another writer moved meanwhile (this instance's HTTP requests are held off by the
- * in-process lock; another instance's are not) is read and decided again. Then the totals are counted once per
- * event, the receipts owed, and the events published: a crash before that leaves the events in the inbox, and
- * applying them again finds them recorded on their donation and owes exactly that again.
+ * in-process lock; another instance's are not) is read and decided again. Then, side by side, the totals are
+ * counted once per event, the receipts owed, and the events published: a crash before all three are done leaves the
+ * events in the inbox, and applying them again finds them recorded on their donation and owes exactly that again.
  */
 export async function applyStripeEvents(
   flows: DonationFlows,
@@ -506,10 +506,18 @@ export async function applyStripeEvents(
     }
   });
 
-  await flows.totals.count(totals);
-  if (receipts.length > 0) await outlets.oweReceipts([...new Set(receipts)]);
-  // One copy of each event: a batch may owe one twice (an earlier event of two changed donations' plan, a repeat).
-  await outlets.publish([...new Map(messages.map((message) => [message.payload, message])).values()]);
+  // The totals, the receipts and the events go out side by side: each is owed once whatever order they land in,
+  // and the inbox keeps the batch until all three are done, so any failure applies it again. The events do not
+  // wait for the totals' writes on their way to Kafka. A failure is raised once all three have finished, so a
+  // retry never overlaps this batch's own writes.
+  const owed = await Promise.allSettled([
+    flows.totals.count(totals),
+    receipts.length > 0 ? outlets.oweReceipts([...new Set(receipts)]) : Promise.resolve(),
+    // One copy of each event: a batch may owe one twice (an earlier event of two changed donations' plan, a repeat).
+    outlets.publish([...new Map(messages.map((message) => [message.payload, message])).values()]),
+  ]);
+  const failed = owed.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
   for (const id of owedNow) outlets.owedHere.set(id, true);
   return {
     outcomes: events.map((event) => outcomes.get(event.id) ?? { eventId: event.id, result: 'done' as const }),
