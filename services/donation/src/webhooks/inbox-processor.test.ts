@@ -15,7 +15,10 @@ const anEvent = (seq: number): InboxEvent => ({
 });
 
 /** An inbox that records what was settled, and an `apply` answering from a script per event. */
-function harness(outcomeOf: (event: InboxEvent, call: number) => InboxOutcome['result'] | Error) {
+function harness(
+  outcomeOf: (event: InboxEvent, call: number) => InboxOutcome['result'] | Error,
+  applyMs = 0,
+) {
   const settled: string[] = [];
   const batches: string[][] = [];
   const errors: unknown[] = [];
@@ -31,8 +34,9 @@ function harness(outcomeOf: (event: InboxEvent, call: number) => InboxOutcome['r
     logger,
     retryMs: 30_000,
     gatherMs: 20,
-    apply: (events) => {
+    apply: async (events) => {
       batches.push(events.map((event) => event.id));
+      if (applyMs > 0) await new Promise((resolve) => setTimeout(resolve, applyMs));
       const outcomes = events.map((event): InboxOutcome => {
         const result = outcomeOf(event, batches.length);
         if (result instanceof Error) throw result;
@@ -40,7 +44,7 @@ function harness(outcomeOf: (event: InboxEvent, call: number) => InboxOutcome['r
           ? { eventId: event.id, result, donationId: 'd-1' }
           : { eventId: event.id, result };
       });
-      return Promise.resolve({ outcomes, changed: new Set<string>() });
+      return { outcomes, changed: new Set<string>() };
     },
   });
   return { processor, settled, batches, errors };
@@ -66,6 +70,30 @@ describe('inbox processor', () => {
     expect(settled).toEqual(['evt_1', 'evt_2', 'evt_3']);
     expect(processor.applied()).toBe(3);
     expect(processor.backlog()).toBe(0);
+    await processor.stop();
+  });
+
+  it('when events arrive while a batch is applied, then the next batch starts when it ends, without gathering again', async () => {
+    const { processor, batches } = harness(() => 'done', 50);
+    processor.received(anEvent(1));
+    await vi.advanceTimersByTimeAsync(30);
+    expect(batches).toEqual([['evt_1']]);
+    processor.received(anEvent(2));
+    processor.received(anEvent(3));
+    // The first batch ends at 70 ms; events 2 and 3 have waited 40 ms by then, more than the 20 ms of gathering.
+    await vi.advanceTimersByTimeAsync(41);
+    expect(batches).toEqual([['evt_1'], ['evt_2', 'evt_3']]);
+    await vi.advanceTimersByTimeAsync(100);
+
+    // A first event after a quiet spell is gathered with those that follow it again.
+    processor.received(anEvent(4));
+    await vi.advanceTimersByTimeAsync(10);
+    processor.received(anEvent(5));
+    await vi.advanceTimersByTimeAsync(9);
+    expect(batches).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([['evt_1'], ['evt_2', 'evt_3'], ['evt_4', 'evt_5']]);
+    await vi.advanceTimersByTimeAsync(50);
     await processor.stop();
   });
 
