@@ -1,13 +1,12 @@
 import { hostname } from 'node:os';
 import { memberProjection } from '@aid/access';
-import { topics, type CampaignEvent, type DisbursementEvent, type DonationEvent } from '@aid/contracts';
+import { topics, type CampaignEvent, type DisbursementEvent } from '@aid/contracts';
 import { clientAddress, createHttpApp, rateLimit, sessionVerifyKey } from '@aid/http-kit';
 import { smtpMailer, type ServiceDeps, type ServiceParts } from '@aid/runtime';
 import type { DonationConfig } from './config.ts';
 import { startReceiptSender } from './email/receipt-sender.ts';
 import { campaignEventsHandler } from './events/campaign-events.consumer.ts';
 import { disbursementEventsHandler } from './events/disbursement-events.consumer.ts';
-import { donorGeographyHandler } from './events/donor-geography.consumer.ts';
 import { publishLegacyOutbox } from './events/legacy-outbox.ts';
 import { donorKeyer, donorKeySecret } from './domain/donor-geography.ts';
 import { campaignTotalsRoutes } from './http/campaign-totals.routes.ts';
@@ -29,6 +28,7 @@ import type { DonationFlows } from './use-cases/dependencies.ts';
 import { migrateOnce, oneAtATime } from '@aid/store';
 import { createGiftMetrics } from './webhooks/gift-metrics.ts';
 import type { InboxProcessor } from './webhooks/inbox-processor.ts';
+import { countDonorGeography, donorOfGift } from './use-cases/count-donor-geography.ts';
 import { startWebhookPipeline } from './webhooks/webhook-pipeline.ts';
 
 export const serviceName = 'donation';
@@ -97,6 +97,7 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
         ...(config.PUBLIC_WEB_URL ? { traceUrl: new URL('/trace', config.PUBLIC_WEB_URL).href } : {}),
       })
     : null;
+  const geographyDeps = { geography, now, outboxQueued: () => deps.outboxQueued(), logger: deps.logger };
   const webhooks = await startWebhookPipeline({
     flows,
     inbox,
@@ -107,9 +108,20 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
       await receipts.owe(donationIds, now());
       sender?.kick();
     },
+    countDonors: (donors) => countDonorGeography(geographyDeps, donors),
     publisher: deps.publisher,
   });
   const processor = webhooks.processor;
+  // Consenting donors are counted with their gift's webhook batch. Until this version a consumer of the
+  // service's own events counted them; whatever it had not reached is counted once here, after the journal an
+  // older version left was drained (counting again is harmless).
+  await migrateOnce(deps.db, 'donor-geography-counted-by-webhook-batches', async () => {
+    for await (const gifts of donations.consentingGifts())
+      await countDonorGeography(
+        geographyDeps,
+        gifts.flatMap((gift) => donorOfGift(gift) ?? []),
+      );
+  });
 
   const onCampaignEvent = campaignEventsHandler({ campaigns, members, logger: deps.logger, now });
   const onDisbursementEvent = disbursementEventsHandler({
@@ -145,13 +157,6 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
     'receipt code lookups from this address',
     clientAddress,
   );
-  const onOwnDonationEvents = donorGeographyHandler({
-    donations,
-    geography,
-    now,
-    outboxQueued: () => deps.outboxQueued(),
-    logger: deps.logger,
-  });
   const app = createHttpApp({
     serviceName,
     description:
@@ -191,12 +196,6 @@ export async function buildApp(deps: ServiceDeps, config: DonationConfig): Promi
           message.topic === topics.disbursement
             ? onDisbursementEvent(event as DisbursementEvent)
             : onCampaignEvent(event as CampaignEvent),
-      },
-      {
-        groupId: 'donation-geography',
-        topics: [topics.donation],
-        maxBatchSize: 1_000,
-        handleBatch: (items) => onOwnDonationEvents(items.map((item) => item.event as DonationEvent)),
       },
     ],
     stop: async () => {

@@ -10,6 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDonorGeographyStore } from './store/donor-geography.store.ts';
 import {
+  deliver,
   deliverTwice,
   newGift,
   publishedCampaign,
@@ -36,6 +37,18 @@ const ofCampaign = (campaignId: string) =>
     .filter((event) => event.subject === campaignId);
 const releasesOf = (campaignId: string) =>
   ofCampaign(campaignId).filter((event) => event.type === 'org.diaspora-aid.donation.geography-released');
+
+const countsOf = (campaignId: string) =>
+  donation.service.deps.db.collection('donor_geography').findOne({ _id: campaignId as never });
+
+/** As if the campaign's donors had never been counted: its counts and the record of each donor's operation go. */
+async function forgetCounts(campaignId: string) {
+  const { db } = donation.service.deps;
+  await db.collection('donor_geography').deleteOne({ _id: campaignId as never });
+  await db
+    .collection('applied_operations')
+    .deleteMany({ _id: { $regex: `^donor-geography:${campaignId}:` } as never });
+}
 
 async function giveOnce(campaignId: string, body: Record<string, unknown>) {
   const { donationId } = await newGift(donation, { campaignId, ...body });
@@ -161,6 +174,57 @@ describe('donor geography', () => {
     });
     // Norway's single donor is not subtractable: "other" would be 1, so GB is merged into it.
     expect(second?.data).toMatchObject({ release: 2, residence: { groups: [], other: 10 } });
+  });
+
+  it('when a gift’s donor was not counted although its success was applied (a crash before the count), then the success delivered again to another instance counts them, once', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    const { donationId } = await newGift(donation, {
+      campaignId,
+      donor: { email: `again.${newId()}@example.org` },
+      geographyConsent: true,
+      countryOfResidence: 'HT',
+    });
+    const success = succeededWithFee(donationId, { amount: 2500, fee: 103, chargeId: newStripeId('ch') });
+    await deliverTwice(donation, success);
+    await eventually(async () => expect(await countsOf(campaignId)).toMatchObject({ donors: 1 }));
+    await forgetCounts(campaignId);
+
+    const other = await startDonationForTest({}, donation);
+    try {
+      await deliverTwice(other, success);
+      expect(await countsOf(campaignId)).toMatchObject({ donors: 1, residence: { HT: 1 } });
+      await deliver(donation, success);
+      expect(await countsOf(campaignId)).toMatchObject({ donors: 1, residence: { HT: 1 } });
+    } finally {
+      await other.service.stop();
+    }
+  });
+
+  it('when an earlier version left consenting gifts uncounted, then the first start of this version counts each of their donors once, and no donor without consent', async () => {
+    const { campaignId } = await publishedCampaign(donation);
+    await giveOnce(campaignId, {
+      donor: { email: `early.${newId()}@example.org` },
+      geographyConsent: true,
+      countryOfResidence: 'UA',
+      countryOfHeritage: 'UA',
+    });
+    await giveOnce(campaignId, { donor: { email: `quiet.${newId()}@example.org` } });
+    await eventually(async () => expect(await countsOf(campaignId)).toMatchObject({ donors: 1 }));
+    await forgetCounts(campaignId);
+    await donation.service.deps.db
+      .collection('migrations')
+      .deleteOne({ _id: 'donor-geography-counted-by-webhook-batches' as never });
+
+    const upgraded = await startDonationForTest({}, donation);
+    try {
+      expect(await countsOf(campaignId)).toMatchObject({
+        donors: 1,
+        residence: { UA: 1 },
+        heritage: { UA: 1 },
+      });
+    } finally {
+      await upgraded.service.stop();
+    }
   });
 
   it('when a donor erases their personal data, then their countries and donor key are gone from every gift of the receipt', async () => {

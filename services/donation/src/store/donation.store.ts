@@ -158,6 +158,30 @@ export function createDonationStore(connection: Connection, cipher: DonorCipher)
     backfillLinks: () => links.backfill(model),
 
     /**
+     * The gifts that succeeded (refunded ones too) whose donor agreed to be counted, a page at a time: a scan by
+     * fields other than `_id`, for a start-up migration only, never on a request's path.
+     */
+    async *consentingGifts(pageSize = 1_000): AsyncGenerator<Donation[]> {
+      let page: Donation[] = [];
+      const cursor = model
+        .find({
+          geographyConsent: true,
+          donorKey: { $type: 'string' },
+          status: { $in: ['succeeded', 'refunded'] },
+        })
+        .lean<DonationDocument[]>()
+        .cursor();
+      for await (const doc of cursor) {
+        page.push(toDonation(doc));
+        if (page.length >= pageSize) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+    },
+
+    /**
      * Links for what a webhook batch is about to write (a success's charge, an installment's receipt and
      * charge), written before it so a refund or dispute that follows finds its gift.
      */

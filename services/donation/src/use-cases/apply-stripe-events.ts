@@ -1,4 +1,4 @@
-import { topics } from '@aid/contracts';
+import { topics, type DonationEvent } from '@aid/contracts';
 import { outboxMessage, type OutboxMessage } from '@aid/store';
 import type Stripe from 'stripe';
 import type { Donation } from '../domain/donation.ts';
@@ -20,6 +20,7 @@ import type { RecentMap } from '../store/recent-map.ts';
 import type { WebhookView, WebhookWrite } from '../store/donation.store.ts';
 import type { InboxEvent } from '../store/stripe-inbox.store.ts';
 import { stripeNoticeOf } from '../stripe/payment-notice.ts';
+import { donorOfGift, type GiftDonor } from './count-donor-geography.ts';
 import type { DonationFlows } from './dependencies.ts';
 import { inTraceOfWebhook } from './webhook-trace.ts';
 
@@ -33,10 +34,14 @@ export type InboxOutcome =
   | { eventId: string; result: 'waiting'; donationId: string }
   | { eventId: string; result: 'retry' };
 
-/** Where a written batch's owed work goes: its events to Kafka, its receipts to the mail outbox. */
+/**
+ * Where a written batch's owed work goes: its events to Kafka, its receipts to the mail outbox, its consenting
+ * donors to the donor geography.
+ */
 export interface WebhookOutlets {
   publish(messages: OutboxMessage[]): Promise<void>;
   oweReceipts(donationIds: string[]): Promise<void>;
+  countDonors(donors: GiftDonor[]): Promise<void>;
   /**
    * Stripe events whose effects this process has already counted, owed and published: a copy delivered again
    * (Stripe retries) owes nothing then. Only a saving; without it (a restart, another instance) they are owed
@@ -349,6 +354,14 @@ function withLocks<T>(flows: DonationFlows, ids: string[], task: () => Promise<T
 
 type Resolved = { subjectId: string; effect: WebhookEffect };
 
+const succeededType: DonationEvent['type'] = 'org.diaspora-aid.donation.succeeded';
+
+/** Whether an owed message announces a gift that succeeded (a one-off gift or a paid installment). */
+function announcesSuccess(message: OutboxMessage): boolean {
+  const type = message.headers.ce_type ?? (JSON.parse(message.payload) as { type?: unknown }).type;
+  return type === succeededType;
+}
+
 /**
  * The recorded effects themselves, of a round's earlier events and of its repeats: those carried as they are, the
  * keyed ones found in one read by `_id` for both.
@@ -437,12 +450,17 @@ export async function applyStripeEvents(
   const messages: OutboxMessage[] = [];
   const totals: EventMove[] = [];
   const receipts: string[] = [];
+  const donors: GiftDonor[] = [];
   const owedNow: string[] = [];
-  const owe = (subjectId: string, effect: WebhookEffect) => {
+  // `gift` is the state the round read or wrote for the effect's subject: a gift that succeeded counts its donor.
+  const owe = (subjectId: string, effect: WebhookEffect, gift: Donation | null) => {
     owedNow.push(effect.stripeEventId);
-    messages.push(...effect.messages.map((text) => JSON.parse(text) as OutboxMessage));
+    const owedMessages = effect.messages.map((text) => JSON.parse(text) as OutboxMessage);
+    messages.push(...owedMessages);
     totals.push(...effect.totals.map((move) => ({ stripeEventId: effect.stripeEventId, move })));
     if (effect.receiptOwed) receipts.push(subjectId);
+    const donor = gift && owedMessages.some(announcesSuccess) ? donorOfGift(gift) : null;
+    if (donor) donors.push(donor);
   };
 
   await withLocks(flows, [...new Set(targeted.map((item) => item.donationId))], async () => {
@@ -492,9 +510,9 @@ export async function applyStripeEvents(
       for (const { effect } of earlierOnes)
         if (!outlets.owedHere.has(effect.stripeEventId))
           messages.push(...effect.messages.map((text) => JSON.parse(text) as OutboxMessage));
-      for (const { subjectId, effect } of fresh) owe(subjectId, effect);
+      for (const { subjectId, effect } of fresh) owe(subjectId, effect, work.donation(subjectId));
       for (const { subjectId, effect } of repeats)
-        if (!outlets.owedHere.has(effect.stripeEventId)) owe(subjectId, effect);
+        if (!outlets.owedHere.has(effect.stripeEventId)) owe(subjectId, effect, work.donation(subjectId));
       open = open.filter(moved);
     }
     for (const item of open) {
@@ -506,13 +524,14 @@ export async function applyStripeEvents(
     }
   });
 
-  // The totals, the receipts and the events go out side by side: each is owed once whatever order they land in,
-  // and the inbox keeps the batch until all three are done, so any failure applies it again. The events do not
-  // wait for the totals' writes on their way to Kafka. A failure is raised once all three have finished, so a
-  // retry never overlaps this batch's own writes.
+  // The totals, the receipts, the donors and the events go out side by side: each is owed once whatever order they
+  // land in, and the inbox keeps the batch until all are done, so any failure applies it again. The events do not
+  // wait for the totals' writes on their way to Kafka. A failure is raised once all have finished, so a retry never
+  // overlaps this batch's own writes.
   const owed = await Promise.allSettled([
     flows.totals.count(totals),
     receipts.length > 0 ? outlets.oweReceipts([...new Set(receipts)]) : Promise.resolve(),
+    donors.length > 0 ? outlets.countDonors(donors) : Promise.resolve(),
     // One copy of each event: a batch may owe one twice (an earlier event of two changed donations' plan, a repeat).
     outlets.publish([...new Map(messages.map((message) => [message.payload, message])).values()]),
   ]);

@@ -1,47 +1,53 @@
 import type { Logger } from '@aid/telemetry';
-import type { DonationStore } from '../store/donation.store.ts';
+import type { Donation } from '../domain/donation.ts';
 import type { CountedCountries, DonorGeographyStore } from '../store/donor-geography.store.ts';
 
 export interface GeographyDeps {
-  donations: Pick<DonationStore, 'find'>;
   geography: DonorGeographyStore;
   now(): Date;
   outboxQueued(): void;
   logger: Logger;
 }
 
+/** A consenting donor of a gift that succeeded, as the campaign's donor geography counts them. */
+export interface GiftDonor extends CountedCountries {
+  campaignId: string;
+  donorKey: string;
+}
+
 /**
- * Gifts succeeded: each consenting donor is counted in their campaign's donor geography (once per campaign), a
- * campaign's donors of the group in one write, and a release is queued when enough new donors were counted. The
- * countries come from the gifts' private records here, never from the events, which carry none.
+ * The donor a succeeded gift counts in its campaign's donor geography, from the gift's private record (events
+ * carry no country): none without consent, and none once the donor's personal data was erased.
  */
-export async function countDonorGeography(
-  deps: GeographyDeps,
-  donationIds: readonly string[],
-): Promise<void> {
-  const byCampaign = new Map<string, ({ donorKey: string } & CountedCountries)[]>();
-  for (const donationId of donationIds) {
-    const donation = await deps.donations.find(donationId);
-    if (!donation?.geographyConsent || !donation.donorKey) continue;
-    byCampaign.set(donation.campaignId, [
-      ...(byCampaign.get(donation.campaignId) ?? []),
-      {
-        donorKey: donation.donorKey,
-        residence: donation.countryOfResidence,
-        heritage: donation.countryOfHeritage,
-      },
-    ]);
-  }
-  for (const [campaignId, donors] of byCampaign) {
-    const counted = await deps.geography.countDonors(campaignId, donors);
+export function donorOfGift(gift: Donation): GiftDonor | null {
+  if (!gift.geographyConsent || !gift.donorKey) return null;
+  return {
+    campaignId: gift.campaignId,
+    donorKey: gift.donorKey,
+    residence: gift.countryOfResidence,
+    heritage: gift.countryOfHeritage,
+  };
+}
+
+/**
+ * Counts consenting donors once per campaign, a campaign's donors in one write, and queues a release when enough
+ * new donors were counted. Counting again is harmless (a donor counts once, a release is decided once per
+ * number), so whoever owes a gift's effects again may count its donor again.
+ */
+export async function countDonorGeography(deps: GeographyDeps, donors: readonly GiftDonor[]): Promise<void> {
+  const byCampaign = new Map<string, GiftDonor[]>();
+  for (const donor of donors)
+    byCampaign.set(donor.campaignId, [...(byCampaign.get(donor.campaignId) ?? []), donor]);
+  for (const [campaignId, ofCampaign] of byCampaign) {
+    const counted = await deps.geography.countDonors(campaignId, ofCampaign);
     const release = await deps.geography.releaseIfDue(campaignId, deps.now());
     if (release !== null) {
       deps.logger.info({ campaignId, release }, 'donor geography released');
       deps.outboxQueued();
     }
-    if (counted < donors.length)
+    if (counted < ofCampaign.length)
       deps.logger.debug(
-        { campaignId, already: donors.length - counted },
+        { campaignId, already: ofCampaign.length - counted },
         'donors already counted in this campaign',
       );
   }

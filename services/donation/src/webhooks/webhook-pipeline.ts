@@ -1,7 +1,7 @@
 import { startWorkerLoop } from '@aid/bus';
 import type { ServiceDeps } from '@aid/runtime';
 import type { DonationFlows } from '../use-cases/dependencies.ts';
-import { applyStripeEvents } from '../use-cases/apply-stripe-events.ts';
+import { applyStripeEvents, type WebhookOutlets } from '../use-cases/apply-stripe-events.ts';
 import type { LegacyJournal } from '../store/legacy-journal.store.ts';
 import { RecentMap } from '../store/recent-map.ts';
 import type { StripeInbox } from '../store/stripe-inbox.store.ts';
@@ -17,10 +17,10 @@ export interface WebhookPipeline {
 
 /**
  * The webhook path after the edge: the inbox processor applies batches of durable inbox events
- * (use-cases/apply-stripe-events.ts), each written to its donations, counted in the totals, its receipts owed and
- * its events published before the inbox lets them go. Nothing of it lives only in this process's memory, so any
- * number of instances can run side by side: each applies what its own edge received (and what a stopped
- * instance left), and guarded writes keep them from overwriting each other.
+ * (use-cases/apply-stripe-events.ts), each written to its donations, counted in the totals, its receipts owed, its
+ * consenting donors counted and its events published before the inbox lets them go. Nothing of it lives only in
+ * this process's memory, so any number of instances can run side by side: each applies what its own edge received
+ * (and what a stopped instance left), and guarded writes keep them from overwriting each other.
  *
  * Start-up order: journal batches an earlier version left are drained first, so the first decision sees them;
  * then the inbox's events are taken up.
@@ -34,6 +34,8 @@ export async function startWebhookPipeline(options: {
   giftMetrics: GiftMetrics;
   /** Owes the receipts of a written batch (to the mail outbox). */
   oweReceipts(donationIds: string[]): Promise<void>;
+  /** Counts a written batch's consenting donors in their campaigns' donor geography. */
+  countDonors: WebhookOutlets['countDonors'];
   publisher: ServiceDeps['publisher'];
 }): Promise<WebhookPipeline> {
   const { flows, inbox } = options;
@@ -41,7 +43,12 @@ export async function startWebhookPipeline(options: {
   const publish = batchPublisher({ publisher: options.publisher, tracer: flows.tracer });
   // Stripe retries a webhook within hours; 100,000 events cover a peak's retries at about 100 bytes each.
   const oweReceipts = (donationIds: string[]) => options.oweReceipts(donationIds);
-  const outlets = { publish, oweReceipts, owedHere: new RecentMap<true>(100_000) };
+  const outlets: WebhookOutlets = {
+    publish,
+    oweReceipts,
+    countDonors: options.countDonors,
+    owedHere: new RecentMap<true>(100_000),
+  };
   const drained = await drainLegacyJournal({
     journal: options.legacyJournal,
     totals: flows.totals,
