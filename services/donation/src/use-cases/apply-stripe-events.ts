@@ -357,10 +357,7 @@ type Resolved = { subjectId: string; effect: WebhookEffect };
 const succeededType: DonationEvent['type'] = 'org.diaspora-aid.donation.succeeded';
 
 /** Whether an owed message announces a gift that succeeded (a one-off gift or a paid installment). */
-function announcesSuccess(message: OutboxMessage): boolean {
-  const type = message.headers.ce_type ?? (JSON.parse(message.payload) as { type?: unknown }).type;
-  return type === succeededType;
-}
+const announcesSuccess = (message: OutboxMessage) => message.headers.ce_type === succeededType;
 
 /**
  * The recorded effects themselves, of a round's earlier events and of its repeats: those carried as they are, the

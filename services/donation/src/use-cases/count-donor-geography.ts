@@ -36,8 +36,11 @@ export function donorOfGift(gift: Donation): GiftDonor | null {
  */
 export async function countDonorGeography(deps: GeographyDeps, donors: readonly GiftDonor[]): Promise<void> {
   const byCampaign = new Map<string, GiftDonor[]>();
-  for (const donor of donors)
-    byCampaign.set(donor.campaignId, [...(byCampaign.get(donor.campaignId) ?? []), donor]);
+  for (const donor of donors) {
+    const ofCampaign = byCampaign.get(donor.campaignId);
+    if (ofCampaign) ofCampaign.push(donor);
+    else byCampaign.set(donor.campaignId, [donor]);
+  }
   for (const [campaignId, ofCampaign] of byCampaign) {
     const counted = await deps.geography.countDonors(campaignId, ofCampaign);
     const release = await deps.geography.releaseIfDue(campaignId, deps.now());
