@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sync"
 	"syscall"
 
@@ -30,6 +31,14 @@ func main() {
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		fmt.Fprintf(os.Stderr, "invalid -log-level %q: %s\n", *logLevel, err)
 		os.Exit(2)
+	}
+
+	// FerretDB allocates a great deal per document (each stored JSON document is decoded into its own types) while
+	// its live heap stays at a few megabytes, so at Go's default (GOGC=100) it collected garbage after every 4 MB
+	// allocated: over 10,000 collections in a six-minute benchmark, the collector's marking alone 11% of FerretDB's
+	// CPU. Ten times the headroom costs tens of megabytes of memory. A GOGC set in the environment still decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(1000)
 	}
 
 	logger := slog.New(&deferredHandler{base: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})})
